@@ -1,0 +1,3 @@
+from ohsteward.cli import main
+
+main()

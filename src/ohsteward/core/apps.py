@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "ohsteward.core"
+    label = "core"
+    verbose_name = "系统"
+
+    def ready(self) -> None:
+        from ohsteward.core import audit
+
+        audit.connect_signals()

@@ -1,0 +1,17 @@
+"""Root URL configuration: the web UI, the admin for reference data, and the API under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "ohsteward 参考数据管理"
+admin.site.site_title = "ohsteward 管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("ohsteward.api.urls")),
+    path("", include("ohsteward.web.urls")),
+    path("registry/", include("ohsteward.registry.urls")),
+    path("declarations/", include("ohsteward.declarations.urls")),
+]
+
+handler404 = "ohsteward.web.views.page_not_found"
