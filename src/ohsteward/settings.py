@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ohsteward.accounts",
     "ohsteward.registry",
     "ohsteward.hazards",
+    "ohsteward.intake",
     "ohsteward.declarations",
     "ohsteward.api",
     "ohsteward.web",

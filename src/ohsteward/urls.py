@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("ohsteward.api.urls")),
     path("", include("ohsteward.web.urls")),
     path("registry/", include("ohsteward.registry.urls")),
+    path("intake/", include("ohsteward.intake.urls")),
     path("declarations/", include("ohsteward.declarations.urls")),
 ]
 

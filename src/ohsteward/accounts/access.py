@@ -172,8 +172,8 @@ _REGISTRY_READ = ["registry.view_enterprise", "registry.view_workplace", "regist
                   "registry.view_postexposure"]
 _DECL_ALL = ["declarations.view_declaration", "declarations.add_declaration", "declarations.change_declaration",
              "declarations.view_hazardlistentry", "declarations.change_hazardlistentry",
-             "declarations.view_sourcebatch", "declarations.add_sourcebatch",
-             "declarations.view_sourcerow", "declarations.change_sourcerow",
+             "intake.view_sourcebatch", "intake.add_sourcebatch",
+             "intake.view_sourcerow", "intake.change_sourcerow",
              "declarations.view_guidancevisit", "declarations.add_guidancevisit",
              "declarations.view_spotcheck", "declarations.add_spotcheck", "declarations.change_spotcheck",
              "declarations.view_notice", "declarations.add_notice"]
