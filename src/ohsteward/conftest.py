@@ -33,7 +33,7 @@ def enterprises(db):
 
     return {
         "yubei": EnterpriseFactory(name="重庆渝北示例机械制造有限公司", region=Region.objects.get(code=YUBEI),
-                                   town=Region.objects.get(code="500112001")),
+                                   town=Region.objects.filter(parent_id=YUBEI).order_by("code").first()),
         "yubei2": EnterpriseFactory(name="重庆渝北第二建材有限公司", region=Region.objects.get(code=YUBEI)),
         "wanzhou": EnterpriseFactory(name="重庆万州示例化工有限责任公司", region=Region.objects.get(code=WANZHOU)),
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -30,14 +32,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("OHSTEWARD_DEBUG")
 DEMO = env_bool("OHSTEWARD_DEMO")
-DATA_DIR = Path(os.environ.get("OHSTEWARD_DATA_DIR") or Path.home() / ".ohsteward").expanduser()
+# The test suite runs like demo mode, with its data directory in a temporary folder.
+TESTING = "pytest" in sys.modules
+DATA_DIR = Path(
+    os.environ.get("OHSTEWARD_DATA_DIR")
+    or (Path(tempfile.gettempdir()) / "ohsteward-test" if TESTING else Path.home() / ".ohsteward")
+).expanduser()
 
 
 def _secret_key() -> str:
     key = os.environ.get("OHSTEWARD_SECRET_KEY", "")
     if key:
         return key
-    if not (DEBUG or DEMO):
+    if not (DEBUG or DEMO or TESTING):
         raise ImproperlyConfigured(
             "OHSTEWARD_SECRET_KEY is not set. Production mode refuses to start without it "
             "(see docs/configuration.md); use `ohsteward demo` to try the system."
@@ -201,7 +208,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not DEMO:
+if not DEBUG and not DEMO and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("OHSTEWARD_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("OHSTEWARD_SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("OHSTEWARD_SSL_REDIRECT", False)

@@ -153,7 +153,7 @@ class Table:
 
 
 def _clean_header(value: Any) -> str:
-    return "".join(str(value or "").split()).replace("（", "(").replace("）", ")")
+    return "".join(str(value or "").split()).replace("（", "(").replace("）", ")").rstrip("*＊")
 
 
 def read_table(filename: str, content: bytes, *, max_rows: int | None = None, sheet: str | None = None,

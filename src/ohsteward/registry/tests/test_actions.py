@@ -1,0 +1,58 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ohsteward.registry.actions import enterprise_create, enterprise_update
+from ohsteward.registry.models import Industry, Region
+from ohsteward.registry.tests.factories import make_uscc
+
+
+def data(**kw):
+    base = {"uscc": make_uscc("500112"), "name": "重庆新建机械有限公司", "region": Region.objects.get(code="500112"),
+            "industry": Industry.objects.get(code="3311"), "employees": 350, "revenue": 1500}
+    base.update(kw)
+    return base
+
+
+@pytest.mark.django_db
+def test_create_derives_size_and_risk(cast):
+    e = enterprise_create(user=cast["yubei"], data=data())
+    assert e.size_class == "small" and e.industry_risk == "serious"
+    assert e.name_normalized == "重庆新建机械有限公司"
+
+
+@pytest.mark.django_db
+def test_create_rejects_bad_code_with_expected_digit(cast):
+    from ohsteward.registry.rules import uscc_check_char
+
+    good = make_uscc("500112")
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    with pytest.raises(ValidationError) as exc:
+        enterprise_create(user=cast["yubei"], data=data(uscc=bad))
+    assert exc.value.message_dict["uscc"] == [f"校验位错误，应为 {uscc_check_char(bad[:17])}"]
+
+
+@pytest.mark.django_db
+def test_create_outside_jurisdiction_is_refused(cast):
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        enterprise_create(user=cast["yubei"], data=data(region=Region.objects.get(code="500101")))
+
+
+@pytest.mark.django_db
+def test_future_suspension_date_is_refused(cast, enterprises):
+    future = timezone.localdate() + dt.timedelta(days=3)
+    with pytest.raises(ValidationError) as exc:
+        enterprise_update(user=cast["yubei"], enterprise=enterprises["yubei"],
+                          data={"status": "suspended", "suspended_on": future})
+    assert exc.value.message_dict["suspended_on"] == ["停产停业日期不能晚于今天"]
+
+
+@pytest.mark.django_db
+def test_update_out_of_scope_and_move_out_of_scope_refused(cast, enterprises):
+    with pytest.raises(ValidationError):
+        enterprise_update(user=cast["yubei"], enterprise=enterprises["wanzhou"], data={"employees": 1})
+    with pytest.raises(ValidationError):
+        enterprise_update(user=cast["yubei"], enterprise=enterprises["yubei"],
+                          data={"region": Region.objects.get(code="500101"), "town": None})

@@ -1,0 +1,127 @@
+"""Table tests for the register's pure rules (RULES.md §5, §6, §11.1)."""
+
+from decimal import Decimal
+
+import pytest
+
+from ohsteward.registry import rules
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("91350100M000100Y43", None),  # RULES.md worked example
+        ("91350100m000100y43", None),  # lower case accepted, normalised
+        ("９１３５０１００Ｍ０００１００Ｙ４３", None),  # full-width digits/letters
+        ("91350100M000100Y44", "校验位错误，应为 3"),
+        ("91350100M000100Y4", "应为18位，实际为17位"),
+        ("", "不能为空"),
+        ("91350100I000100Y43", "含有不允许的字符：I（不使用I、O、S、V、Z）"),
+    ],
+)
+def test_uscc_error(code, error):
+    assert rules.uscc_error(code) == error
+
+
+def test_uscc_with_check_completes_valid_codes():
+    for body in ["91500112MA5U7K3L0", "12500000450123456", "Y1500103ABCDEFGHJ"]:
+        assert rules.uscc_is_valid(rules.uscc_with_check(body))
+
+
+@pytest.mark.parametrize(
+    ("section", "code", "x", "y", "z", "expected"),
+    [
+        # RULES.md §5 worked examples (工业)
+        ("C", "3311", 250, 1500, None, "small"),
+        ("C", "3311", 350, 1500, None, "small"),
+        ("C", "3311", 15, 5000, None, "micro"),
+        ("C", "3311", 1000, 40000, None, "large"),
+        ("C", "3311", 999, 40000, None, "medium"),
+        ("B", "0610", 300, 2000, None, "medium"),
+        ("D", "4411", 20, 300, None, "small"),
+        ("C", "3311", None, 5000, None, None),  # an indicator missing and none micro: unknown
+        ("C", "3311", None, 100, None, "micro"),  # micro needs only one indicator
+        ("A", "0111", None, 20000, None, "large"),
+        ("A", "0111", 5, 49.99, None, "micro"),
+        ("E", "4710", None, 80000, 80000, "large"),
+        ("E", "4710", None, 80000, 4999, "small"),
+        ("F", "5111", 200, 40000, None, "large"),
+        ("F", "5211", 49, 20000, None, "small"),
+        ("G", "5411", 300, 3000, None, "medium"),
+        ("G", "5910", 100, 1000, None, "medium"),
+        ("G", "6010", 20, 100, None, "small"),
+        ("H", "6110", 100, 2000, None, "medium"),
+        ("H", "6210", 9, 5000, None, "micro"),
+        ("I", "6311", 2000, 100000, None, "large"),
+        ("I", "6511", 100, 1000, None, "medium"),
+        ("K", "7010", None, 200000, 10000, "large"),
+        ("K", "7020", 300, 1000, None, "medium"),
+        ("L", "7111", 300, None, 120000, "large"),
+        ("M", "7310", 99, None, None, "small"),
+        ("Q", "8411", 300, None, None, "large"),
+    ],
+)
+def test_size_class(section, code, x, y, z, expected):
+    y = Decimal(str(y)) if y is not None else None
+    assert rules.size_class(section, code, employees=x, revenue=y, total_assets=z) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("重庆华鑫机械（集团）有限责任公司", "重庆华鑫机械(集团)有限公司"),
+        ("重庆 华鑫 机械有限公司", "重庆华鑫机械有限公司"),
+        ("ＡＢＣ科技有限公司", "abc科技有限公司"),
+        ("重庆华鑫机械【渝北】有限公司", "重庆华鑫机械(渝北)有限公司"),
+    ],
+)
+def test_normalize_name_equates_variants(a, b):
+    assert rules.normalize_name(a) == rules.normalize_name(b)
+
+
+def test_name_core_drops_city_prefix_but_keeps_branches_distinct():
+    assert rules.name_core("重庆市华鑫机械有限公司") == rules.name_core("华鑫机械有限公司")
+    assert rules.name_core("华鑫机械有限公司渝北分公司") != rules.name_core("华鑫机械有限公司")
+
+
+CATALOGUE = [
+    rules.RiskEntry("171", "serious"),
+    rules.RiskEntry("103", "general"),
+    rules.RiskEntry("031", "serious", "牛、羊"),
+    rules.RiskEntry("031", "general", "其他"),
+    rules.RiskEntry("5265", "general"),
+    rules.RiskEntry("231", "serious", footnote=True),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "risk", "note_part"),
+    [
+        ("1711", "serious", ""),
+        ("1030", "general", ""),
+        ("0311", "serious", "牛、羊：严重；其他：一般"),
+        ("5265", "general", ""),
+        ("5264", "unlisted", ""),  # only F5265/F5266 of F526 are listed
+        ("2311", "serious", "按一般管理"),
+        ("6511", "unlisted", ""),
+    ],
+)
+def test_industry_risk(code, risk, note_part):
+    got, note = rules.industry_risk(code, CATALOGUE)
+    assert got == risk
+    assert note_part in note
+
+
+@pytest.mark.django_db
+def test_loaded_catalogue_spot_checks():
+    """SOURCES.md spot checks against the loaded reference data."""
+    from ohsteward.registry.models import Industry, Region
+
+    assert Industry.objects.get(code="1711").risk_class == "serious"  # C171 棉纺织 严重
+    assert Industry.objects.get(code="1030").risk_class == "general"  # B103 采盐 一般
+    assert Industry.objects.get(code="3741").name == "飞机制造"  # source defect fixed
+    assert Industry.objects.get(code="7010").risk_class == "unlisted"
+    assert Region.objects.filter(level="district").count() == 38
+    assert Region.objects.filter(level="town").count() == 1031
+    assert set(Region.objects.filter(level="zone").values_list("name", flat=True)) == {
+        "两江新区", "西部科学城重庆高新区", "万盛经开区"}
