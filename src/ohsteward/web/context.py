@@ -1,19 +1,74 @@
-"""Template context: the navigation a user's role may use."""
+"""Template context: the navigation a user's role may use, their role and jurisdiction."""
 
 from __future__ import annotations
 
-from ohsteward.accounts.access import jurisdiction
+from django.urls import NoReverseMatch, reverse
+
+from ohsteward.accounts.access import Jurisdiction, jurisdiction
+
+# (url name, label, permission or None). Pages of apps that are not there yet are skipped.
+NAV_ITEMS: list[tuple[str, str, str | None]] = [
+    ("web:home", "首页", None),
+    ("registry:enterprise_list", "用人单位", "registry.view_enterprise"),
+    ("registry:enterprise_import", "导入名单", "registry.add_enterprise"),
+    ("declarations:home", "申报扩面", "declarations.view_hazardlistentry"),
+    ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
+    ("web:audit_list", "审计日志", "core.view_auditlog"),
+    ("web:token_list", "API 令牌", None),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def jurisdiction_label(j: Jurisdiction) -> str:
+    """Plain words for where a user works: 全市, 渝北区, 两江新区, or the employer's name."""
+    from ohsteward.registry.models import Enterprise, Region
+
+    if j.everything:
+        return "全市"
+    if j.enterprise_id:
+        return Enterprise.objects.filter(pk=j.enterprise_id).values_list("name", flat=True).first() or "—"
+    code = j.district or j.town or j.zone
+    if code:
+        region = Region.objects.select_related("parent").filter(code=code).first()
+        if region is None:
+            return code
+        if j.town and region.parent is not None:
+            return f"{region.parent.name}{region.name}"
+        return region.name
+    return "未分配辖区"
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    items = [("web:home", "首页")]
-    if user.has_perm("registry.view_enterprise"):
-        items.append(("registry:enterprise_list", "用人单位"))
-    if user.has_perm("declarations.view_hazardlistentry"):
-        items.append(("declarations:home", "申报扩面"))
-    if user.has_perm("core.view_auditlog"):
-        items.append(("web:audit_list", "审计日志"))
-    return {"nav": items, "jurisdiction": jurisdiction(user)}
+    current = request.path
+    items = []
+    for name, label, perm in NAV_ITEMS:
+        if perm and not user.has_perm(perm):
+            continue
+        url = _url(name)
+        if url is None:
+            continue
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    # the longest matching prefix wins (导入名单 under /registry/ should not light 用人单位 too)
+    active = [i for i in items if i["active"]]
+    if len(active) > 1:
+        best = max(active, key=lambda i: len(i["url"]))
+        for i in items:
+            i["active"] = i is best
+    j = jurisdiction(user)
+    assignment = user.assignment
+    return {
+        "nav": items,
+        "jurisdiction": j,
+        "user_role_label": assignment.get_role_display() if assignment else ("系统管理员" if user.is_superuser else "未分配角色"),
+        "user_scope_label": jurisdiction_label(j),
+    }

@@ -1,9 +1,210 @@
-from django.http import HttpResponse, HttpResponseNotFound
+"""The web face: login, the home page per role, the audit trail, API tokens and error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ohsteward.accounts import actions as account_actions
+from ohsteward.accounts.access import jurisdiction
+from ohsteward.accounts.models import ApiToken
+from ohsteward.core.models import AuditLog
+from ohsteward.registry.choices import EnterpriseStatus, RiskClass
+from ohsteward.registry.models import Enterprise
+from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
+
+RECENT_DAYS = 30
+PAGE_SIZE = 50
 
 
-def home(request):
-    return HttpResponse("ohsteward")
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
 
 
-def page_not_found(request, exception=None):
-    return HttpResponseNotFound("页面不存在或不在您的管辖范围内")
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5): the top bar has a small form with the CSRF token."""
+
+
+def _url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What to do next, in plain words, with the figures of the user's scope."""
+    user = request.user
+    j = jurisdiction(user)
+    context: dict[str, Any] = {"links": []}
+    can_view = user.has_perm("registry.view_enterprise")
+    if can_view:
+        since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+        context["counts"] = Enterprise.objects.for_user(user).aggregate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE)),
+            suspended=Count("pk", filter=Q(status=EnterpriseStatus.SUSPENDED)),
+            cancelled=Count("pk", filter=Q(status=EnterpriseStatus.CANCELLED)),
+            serious=Count("pk", filter=Q(industry_risk=RiskClass.SERIOUS) & ~Q(status=EnterpriseStatus.CANCELLED)),
+            general=Count("pk", filter=Q(industry_risk=RiskClass.GENERAL) & ~Q(status=EnterpriseStatus.CANCELLED)),
+            recent=Count("pk", filter=Q(updated_at__gte=since)),
+        )
+        context["recent_days"] = RECENT_DAYS
+    if j.enterprise_id:
+        context["own"] = (
+            Enterprise.objects.for_user(user).select_related("region", "town", "zone", "industry")
+            .filter(pk=j.enterprise_id).first()
+        )
+        if context["own"] is not None:
+            own = context["own"]
+            steps = []
+            if not own.industry_id:
+                steps.append("请补填本单位的行业（国民经济行业小类），系统据此判断职业病危害风险分类。")
+            if own.employees is None:
+                steps.append("请填写从业人员数，系统据此判断企业规模。")
+            if own.exposed_workers is None:
+                steps.append("请填写接触职业病危害因素的人数（接害人数）。")
+            if not own.contact_phone:
+                steps.append("请留下联系人和联系电话，方便监管部门和服务机构联系您。")
+            context["steps"] = steps
+    links = context["links"]
+    if can_view and not j.enterprise_id:
+        links.append((reverse("registry:enterprise_list"), "查看用人单位", "按区县、行业、风险分类查找和导出"))
+    if user.has_perm("registry.add_enterprise") and not j.enterprise_id:
+        links.append((reverse("registry:enterprise_import"), "导入名单", "上传 Excel 名单，先预览再确认"))
+        links.append((reverse("registry:import_template"), "下载模板", "带下拉选项的导入模板 .xlsx"))
+        links.append((reverse("registry:enterprise_create"), "新增用人单位", "逐个登记一家用人单位"))
+    for name, label, hint, perm in [
+        ("declarations:home", "申报扩面", "危害申报和名单核实", "declarations.view_hazardlistentry"),
+        ("intake:batch_list", "数据汇聚", "各来源名单的汇聚与比对", "intake.view_sourcebatch"),
+    ]:
+        url = _url_or_none(name)
+        if url and user.has_perm(perm):
+            links.append((url, label, hint))
+    if user.has_perm("core.view_auditlog"):
+        links.append((reverse("web:audit_list"), "审计日志", "谁在什么时候改了什么"))
+    links.append((reverse("web:token_list"), "API 令牌", "供其他系统对接使用"))
+    return render(request, "web/home.html", context)
+
+
+def _field_labels(model) -> dict[str, tuple[str, dict]]:
+    labels = {}
+    if model is None:
+        return labels
+    for field in model._meta.concrete_fields:
+        choices = dict(field.flatchoices) if field.choices else {}
+        labels[field.name] = (str(field.verbose_name), choices)
+    return labels
+
+
+def _shown(value: Any, choices: dict) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if choices and value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "（空）"
+    return str(value)
+
+
+def describe_changes(entry: AuditLog, cache: dict | None = None) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for one audit entry, with Chinese labels and choice texts."""
+    cache = {} if cache is None else cache
+    ct_id = entry.content_type_id
+    if ct_id not in cache:
+        cache[ct_id] = _field_labels(entry.content_type.model_class())
+    labels = cache[ct_id]
+    rows = []
+    for name, pair in (entry.changes or {}).items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        label, choices = labels.get(name, (name, {}))
+        rows.append((label, _shown(old, choices), _shown(new, choices)))
+    return rows
+
+
+def _audit_queryset(request: HttpRequest):
+    form = AuditFilterForm(request.GET or None)
+    queryset = AuditLog.objects.for_user(request.user).select_related("content_type")
+    return form, form.filter(queryset)
+
+
+@permission_required("core.view_auditlog", raise_exception=True)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _audit_queryset(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    cache: dict = {}
+    entries = [(e, describe_changes(e, cache)) for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "entries": entries, "query": query.urlencode()}
+    template = "web/_audit_table.html" if request.headers.get("HX-Request") else "web/audit_list.html"
+    return render(request, template, context)
+
+
+AUDIT_COLUMNS = [("timestamp", "时间"), ("user", "操作人"), ("action", "操作"), ("type", "对象类型"),
+                 ("object", "对象"), ("field", "字段"), ("old", "原值"), ("new", "新值"), ("source", "来源")]
+
+
+@permission_required("core.view_auditlog", raise_exception=True)
+def audit_export(request: HttpRequest) -> HttpResponse:
+    from ohsteward.core.spreadsheets import xlsx_response
+
+    _, queryset = _audit_queryset(request)
+    cache: dict = {}
+
+    def rows():
+        for e in queryset.iterator(chunk_size=2000):
+            when = timezone.localtime(e.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+            base = [when, e.user_repr, e.get_action_display(), str(e.content_type.model_class()._meta.verbose_name)
+                    if e.content_type.model_class() else e.content_type.model, e.object_repr]
+            changes = describe_changes(e, cache) or [("", "", "")]
+            for label, old, new in changes:
+                yield [*base, label, old, new, e.source]
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(f"审计日志-{stamp}.xlsx", AUDIT_COLUMNS, rows())
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens; a new token is shown once, in the answer to the POST that made it."""
+    new_token = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_token = account_actions.token_create(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "web/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    deleted, _ = ApiToken.objects.filter(user=request.user, pk=pk).delete()
+    if deleted:
+        messages.success(request, "令牌已作废，使用它的程序将无法再访问。")
+    return redirect("web:token_list")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)

@@ -1,0 +1,125 @@
+"""Forms of the employer register: the edit/create form, the filter panel choices, the import form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+
+from ohsteward.accounts.access import jurisdiction
+from ohsteward.registry.choices import IndustryLevel, RegionLevel
+from ohsteward.registry.models import Enterprise, Industry, Region
+
+IMPORT_SUFFIXES = {".xlsx", ".xls", ".csv"}
+
+
+def districts_for(user):
+    """Districts a user may pick: all for city-wide and zone users, otherwise the own district."""
+    j = jurisdiction(user)
+    districts = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
+    if j.everything or j.zone:
+        return districts
+    if j.district:
+        return districts.filter(code=j.district)
+    if j.town:
+        return districts.filter(code=j.town[:6])
+    if j.enterprise_id:
+        return districts.filter(code__in=Enterprise.objects.filter(pk=j.enterprise_id).values("region_id"))
+    return districts.none()
+
+
+def towns_for(user, district: str | None):
+    """Towns/streets under ``district`` that lie inside the user's jurisdiction."""
+    if not district:
+        return Region.objects.none()
+    towns = Region.objects.filter(level=RegionLevel.TOWN, parent_id=district).order_by("code")
+    j = jurisdiction(user)
+    if j.town:
+        return towns.filter(code=j.town)
+    if j.everything or j.zone:
+        return towns
+    return towns.filter(parent__in=districts_for(user))
+
+
+def zones_for(user):
+    """Functional zones a user may pick: their own zone for zone officers, none for an employer."""
+    j = jurisdiction(user)
+    zones = Region.objects.filter(level=RegionLevel.ZONE).order_by("code")
+    if j.zone:
+        return zones.filter(code=j.zone)
+    if j.enterprise_id or j.empty:
+        return zones.none()
+    return zones
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Fields a person enters; size class and industry risk are derived by the rules, not typed."""
+
+    industry = forms.ModelChoiceField(
+        label="行业代码", required=False, queryset=Industry.objects.filter(level=IndustryLevel.CLASS),
+        to_field_name="code", widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "如 3311"}),
+        help_text="GB/T 4754-2017 国民经济行业分类小类的4位代码；系统据此判断职业病危害风险分类。",
+        error_messages={"invalid_choice": "没有这个行业小类代码，请填写4位数字的小类代码，如 3311"},
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "region", "town", "zone", "address", "industry", "economic_type", "employees",
+                  "exposed_workers", "revenue", "total_assets", "status", "suspended_on", "cancelled_on",
+                  "legal_representative", "contact_name", "contact_phone"]
+        widgets = {
+            "suspended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cancelled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "contact_phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+        help_texts = {
+            "uscc": "18位，系统会核对校验位。",
+            "employees": "企业规模按《统计上大中小微型企业划分办法（2017）》由从业人员数、营业收入、资产总额判定。",
+            "suspended_on": "经营状态为“停产停业”时填写。",
+            "cancelled_on": "经营状态为“注销”时填写。",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["region"].queryset = districts_for(user)
+        self.fields["region"].empty_label = "请选择区县"
+        district = self.data.get("region") if self.is_bound else (self.instance.region_id or None)
+        if not district and self.fields["region"].queryset.count() == 1:
+            district = self.fields["region"].queryset.first().code
+            self.initial.setdefault("region", district)
+        self.fields["town"].queryset = towns_for(user, district)
+        self.fields["town"].empty_label = "（不填）"
+        self.fields["zone"].queryset = zones_for(user) if not jurisdiction(user).enterprise_id else (
+            Region.objects.filter(code=self.instance.zone_id) if self.instance.zone_id else Region.objects.none())
+        self.fields["zone"].empty_label = "（不属于功能区）"
+        self.fields["region"].widget.attrs.update({
+            "hx-get": reverse("registry:town_options"), "hx-target": "#id_town", "hx-trigger": "change",
+            "hx-vals": '{"empty": "（不填）"}',
+        })
+        if jurisdiction(user).enterprise_id and self.instance.pk:
+            # an employer's own manager keeps its identity and location; the district changes those
+            for name in ("uscc", "region", "zone"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "如需更改，请联系所在区县卫生健康部门。"
+
+    def action_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="名单文件（.xlsx / .xls / .csv）",
+                           error_messages={"required": "请选择要上传的文件", "empty": "上传的文件是空的"})
+    partial = forms.BooleanField(label="仅导入无误的行（有错误的行跳过，可下载后修改再导入）", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        suffix = Path(f.name).suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            raise forms.ValidationError(f"不支持 {suffix or '无扩展名'} 文件，请上传 .xlsx、.xls 或 .csv 文件")
+        limit = settings.OHSTEWARD_MAX_UPLOAD_MB
+        if f.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"文件太大（{f.size / 1024 / 1024:.1f} MB），上限为 {limit} MB，请拆分后分批导入")
+        return f

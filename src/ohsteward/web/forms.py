@@ -1,0 +1,82 @@
+"""Forms of the web face: login with Chinese messages and the lockout notice, audit filter, tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.contenttypes.models import ContentType
+
+from ohsteward.accounts.backends import is_locked
+
+LOCKED_MESSAGE = "登录失败次数过多，请15分钟后再试"
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, in Chinese, refusing while the username or address is locked."""
+
+    error_messages = {
+        "invalid_login": "用户名或密码不正确（注意区分大小写）。",
+        "inactive": "该账号已停用，请联系管理员。",
+        "locked": LOCKED_MESSAGE,
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        self.fields["username"].error_messages["required"] = "请输入用户名"
+        self.fields["password"].error_messages["required"] = "请输入密码"
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and is_locked(username, self.request):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # this failure may have been the one that locks the account: say so at once
+            if username and is_locked(username, self.request):
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
+
+
+AUDITED_TYPES = [
+    ("registry", "enterprise"), ("registry", "workplace"), ("registry", "post"), ("registry", "postexposure"),
+    ("accounts", "roleassignment"), ("registry", "region"), ("registry", "industry"),
+]
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.ChoiceField(label="对象类型", required=False)
+    user = forms.CharField(label="操作人", required=False, max_length=150)
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = ContentType.objects.filter(
+            app_label__in={a for a, _ in AUDITED_TYPES}, model__in={m for _, m in AUDITED_TYPES}
+        )
+        self.fields["object_type"].choices = [("", "全部")] + sorted(
+            ((str(ct.pk), str(ct.model_class()._meta.verbose_name)) for ct in types if ct.model_class()),
+            key=lambda c: c[1],
+        )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["object_type"]:
+            queryset = queryset.filter(content_type_id=data["object_type"])
+        if data["user"]:
+            queryset = queryset.filter(user_repr__icontains=data["user"].strip())
+        if data["date_from"]:
+            queryset = queryset.filter(timestamp__date__gte=data["date_from"])
+        if data["date_to"]:
+            queryset = queryset.filter(timestamp__date__lte=data["date_to"])
+        return queryset
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="令牌名称（用途）", max_length=60, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "例如：区县数据对接"}))
