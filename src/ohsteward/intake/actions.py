@@ -1,0 +1,237 @@
+"""Writes of the intake app: ingest a file, decide review rows, undo links, merge employers.
+
+``batch_ingest`` (in ``ingest.py``) reads and matches a whole file; the functions here are the
+decisions people make afterwards, one row or one employer at a time, each audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+
+from ohsteward.accounts import access
+from ohsteward.core import audit
+from ohsteward.intake.choices import LinkMethod, RowStatus, SourceKind
+from ohsteward.intake.ingest import (  # noqa: F401 - re-exported: actions are the public write API
+    IntakeResult,
+    _registry_updates,
+    batch_ingest,
+    import_declaration_row,
+)
+from ohsteward.intake.models import SourceRow
+from ohsteward.registry import rules as registry_rules
+from ohsteward.registry.actions import enterprise_create
+from ohsteward.registry.choices import RegistrationState
+from ohsteward.registry.models import Enterprise, Region
+
+OUT_OF_SCOPE = "该用人单位不在您的管辖范围内"
+
+
+def _row_in_scope(user, row: SourceRow) -> SourceRow:
+    if user is not None and not SourceRow.objects.for_user(user).filter(pk=row.pk).exists():
+        raise ValidationError({"row": "该来源数据行不在您的管辖范围内"})
+    if user is not None and not user.has_perm("intake.change_sourcerow"):
+        raise PermissionDenied("您的角色无权核对来源数据")
+    return row
+
+
+def _history(row: SourceRow, user, action: str, **extra: Any) -> None:
+    row.history = [*(row.history or []), {
+        "at": timezone.now().isoformat(timespec="seconds"), "user": getattr(user, "username", "系统"),
+        "action": action, **extra,
+    }]
+
+
+@transaction.atomic
+def row_link(*, user, row: SourceRow, enterprise: Enterprise) -> SourceRow:
+    """A person says: this row is about ``enterprise`` (是此单位)."""
+    _row_in_scope(user, row)
+    if row.status not in {RowStatus.REVIEW}:
+        raise ValidationError({"status": "只有待人工核对的行可以关联"})
+    if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": OUT_OF_SCOPE})
+    scores = {int(c[0]): c[1] for c in row.candidates or []}
+    row.enterprise = enterprise
+    row.status = RowStatus.LINKED
+    row.link_method = LinkMethod.MANUAL
+    row.link_score = scores.get(enterprise.pk)
+    row.reviewer = user if getattr(user, "pk", None) else None
+    row.decided_at = timezone.now()
+    row.error = ""
+    _history(row, user, "link", enterprise_id=enterprise.pk, score=row.link_score)
+    if row.batch.kind == SourceKind.REGISTRY:
+        _registry_updates([row], user)
+    row.full_clean()
+    row.save()
+    import_declaration_row(row, user)
+    return row
+
+
+@transaction.atomic
+def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = None) -> Enterprise:
+    """A person says: this row is an employer not in the register yet (新建单位)."""
+    _row_in_scope(user, row)
+    if row.status != RowStatus.REVIEW:
+        raise ValidationError({"status": "只有待人工核对的行可以新建单位"})
+    district = district_code or row.district_id
+    if not district or not Region.objects.filter(code=district, level="district").exists():
+        raise ValidationError({"district": "请先选择所属区县"})
+    if not registry_rules.normalize_name(row.name):
+        raise ValidationError({"name": "来源数据没有单位名称，不能新建"})
+    code = row.uscc if registry_rules.uscc_is_valid(row.uscc) else None
+    if code and Enterprise.objects.filter(uscc=code).exists():
+        raise ValidationError({"uscc": f"统一社会信用代码 {code} 已属于登记中的其他单位，请关联该单位"})
+    data: dict[str, Any] = {
+        "name": row.name, "uscc": code, "region_id": district,
+        "town_id": row.town_id if row.town_id and row.town_id.startswith(district) else None,
+        "industry_id": row.industry_id if row.industry_id and len(row.industry_id) == 4 else None,
+        "employees": row.employees, "address": (row.data or {}).get("address", "")[:200],
+        "registration": (RegistrationState.REGISTERED if row.batch.kind == SourceKind.REGISTRY
+                         else RegistrationState.CANDIDATE),
+    }
+    enterprise = enterprise_create(user=user, data=data)
+    row.enterprise = enterprise
+    row.district_id = row.district_id or district
+    row.status = RowStatus.CREATED
+    row.link_method = LinkMethod.NEW
+    row.reviewer = user if getattr(user, "pk", None) else None
+    row.decided_at = timezone.now()
+    _history(row, user, "create", enterprise_id=enterprise.pk)
+    row.save()
+    import_declaration_row(row, user)
+    return enterprise
+
+
+@transaction.atomic
+def row_reject(*, user, row: SourceRow, reason: str = "") -> SourceRow:
+    """A person says: this row is not about any employer we keep (驳回)."""
+    _row_in_scope(user, row)
+    if row.status != RowStatus.REVIEW:
+        raise ValidationError({"status": "只有待人工核对的行可以驳回"})
+    row.status = RowStatus.REJECTED
+    row.error = f"人工驳回：{reason.strip()}" if reason and reason.strip() else "人工驳回"
+    row.reviewer = user if getattr(user, "pk", None) else None
+    row.decided_at = timezone.now()
+    _history(row, user, "reject", reason=reason)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def row_unlink(*, user, row: SourceRow) -> SourceRow:
+    """Undo a link (automatic or manual): the row goes back to the review queue.
+
+    An employer that this row created stays in the register; when no other row supports it
+    any more it shows up in ``candidates_without_evidence`` for a person to confirm or merge.
+    """
+    _row_in_scope(user, row)
+    if row.status not in {RowStatus.LINKED, RowStatus.CREATED} or row.enterprise_id is None:
+        raise ValidationError({"status": "该行没有关联用人单位"})
+    previous, method, score = row.enterprise_id, row.link_method, row.link_score
+    candidates = [c for c in row.candidates or [] if int(c[0]) != previous]
+    row.candidates = [[previous, score if score is not None else 0.0], *candidates]
+    row.enterprise = None
+    row.status = RowStatus.REVIEW
+    row.link_method = ""
+    row.link_score = None
+    row.reviewer = user if getattr(user, "pk", None) else None
+    row.decided_at = timezone.now()
+    row.data = {**(row.data or {}), "review_reason": "已取消关联"}
+    _history(row, user, "unlink", enterprise_id=previous, method=method, score=score)
+    row.save()
+    return row
+
+
+def candidates_without_evidence():
+    """Candidate employers (created from source lists) that no linked source row supports any more."""
+    supported = SourceRow.objects.filter(enterprise__isnull=False,
+                                         status__in=[RowStatus.LINKED, RowStatus.CREATED]).values("enterprise_id")
+    return Enterprise.objects.filter(registration=RegistrationState.CANDIDATE).exclude(pk__in=supported)
+
+
+def _reverse_relations():
+    """Every foreign key (in any app) that points to Enterprise, hidden ones (related_name="+") too."""
+    for rel in Enterprise._meta.get_fields(include_hidden=True):
+        if rel.is_relation and rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
+            yield rel
+
+
+@transaction.atomic
+def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
+    """Merge ``merge`` into ``keep``: move every record that points to it, keep its names as
+    former names, fill ``keep``'s empty fields, audit, and delete ``merge``.
+
+    Returns how many records of each model were moved. A record that cannot move because
+    ``keep`` already has an equal one (a unique constraint, e.g. a workplace of the same name)
+    is deleted with ``merge``; those are counted under ``"<model> (重复，已删除)"``.
+    """
+    if keep.pk == merge.pk:
+        raise ValidationError({"merge": "不能与自身合并"})
+    if user is not None:
+        if not user.has_perm("registry.change_enterprise"):
+            raise PermissionDenied("您的角色无权合并用人单位")
+        visible = Enterprise.objects.for_user(user).filter(pk__in=[keep.pk, merge.pk]).count()
+        if visible != 2:
+            raise ValidationError({"merge": OUT_OF_SCOPE})
+    keep = Enterprise.objects.select_for_update().get(pk=keep.pk)
+    merge = Enterprise.objects.select_for_update().get(pk=merge.pk)
+    moved: dict[str, int] = {}
+    for rel in _reverse_relations():
+        model, fk = rel.related_model, rel.field.name
+        qs = model._base_manager.filter(**{fk: merge.pk})
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        try:
+            with transaction.atomic():
+                n = qs.update(**{fk: keep.pk})
+        except IntegrityError:
+            n = 0
+            for obj in qs:
+                try:
+                    with transaction.atomic():
+                        model._base_manager.filter(pk=obj.pk).update(**{fk: keep.pk})
+                    n += 1
+                except IntegrityError:
+                    moved[f"{label} (重复，已删除)"] = moved.get(f"{label} (重复，已删除)", 0) + 1
+        if n:
+            moved[label] = n
+    names = [*keep.former_names]
+    for name in [merge.name, *merge.former_names]:
+        if registry_rules.normalize_name(name) != keep.name_normalized and name not in names:
+            names.append(name)
+    before = audit.snapshot(keep)
+    keep.former_names = names
+    code = merge.uscc
+    if code and not keep.uscc:
+        Enterprise.objects.filter(pk=merge.pk).update(uscc=None)
+        keep.uscc = code
+    for fname in ("town_id", "industry_id", "employees", "exposed_workers", "revenue", "total_assets", "address",
+                  "legal_representative", "contact_name", "contact_phone"):
+        if getattr(keep, fname) in (None, "") and getattr(merge, fname) not in (None, ""):
+            setattr(keep, fname, getattr(merge, fname))
+    if keep.registration == RegistrationState.CANDIDATE and merge.registration == RegistrationState.REGISTERED:
+        keep.registration = RegistrationState.REGISTERED
+    keep.derive()
+    keep.full_clean()
+    keep.save()
+    changes = audit.diff(before, audit.snapshot(keep))
+    changes["merged_from"] = [f"{merge.name}（{merge.uscc or '无信用代码'}，ID {merge.pk}）", keep.name]
+    changes["moved_records"] = [None, moved]
+    audit.record(keep, "update", changes, user=user)
+    try:
+        merge.delete()
+    except ProtectedError as exc:
+        raise ValidationError({"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}) from None
+    # Review rows that offered the merged employer as a candidate now offer the kept one.
+    for row in SourceRow.objects.filter(status=RowStatus.REVIEW).filter(
+            Q(candidates__icontains=f"[{merge.pk},") | Q(candidates__icontains=f"[{merge.pk}, ")):
+        row.candidates = [[keep.pk if int(c[0]) == merge.pk else c[0], c[1]] for c in row.candidates]
+        row.save(update_fields=["candidates"])
+    return moved
+
+
+def row_for_user_or_404(user, pk: int) -> SourceRow:
+    return access.get_for_user_or_404(SourceRow.objects.select_related("batch"), user, pk=pk)

@@ -1,0 +1,269 @@
+"""Turning the cells of one source row into row fields, with reference data preloaded once.
+
+``Lookups.load()`` reads regions, industries and hazard factors into dicts (one query each),
+so that parsing 300,000 rows makes no query at all. ``RowParser.parse`` returns the values and
+the list of errors, each naming the row, the column and the reason in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ohsteward.intake import rules
+from ohsteward.intake.formats import DECLARATION_KINDS, ORIGIN_BY_LABEL, ColumnSpec
+from ohsteward.registry.rules import normalize_name, uscc_clean
+
+STATUS_WORDS = {
+    "active": ("在业", "存续", "开业", "在营", "正常", "营业", "在业(存续)", "存续(在营、开业、在册)"),
+    "suspended": ("停产停业", "停业", "歇业", "停产", "停业(歇业)"),
+    "cancelled": ("注销", "吊销", "已注销", "已吊销", "吊销,未注销", "吊销，未注销"),
+}
+STATUS_BY_WORD = {w: status for status, words in STATUS_WORDS.items() for w in words}
+
+
+@dataclass
+class Lookups:
+    """Reference data by every spelling a source list may use."""
+
+    districts: dict[str, str] = field(default_factory=dict)  # code / name / short name → code
+    district_names: dict[str, str] = field(default_factory=dict)  # code → name
+    towns: dict[tuple[str, str], str] = field(default_factory=dict)  # (district code, key) → town code
+    towns_citywide: dict[str, str | None] = field(default_factory=dict)  # key → code, None when ambiguous
+    industries: dict[str, str] = field(default_factory=dict)  # digits → code
+    industry_by_name: dict[str, str] = field(default_factory=dict)
+    industry_class_codes: set[str] = field(default_factory=set)
+    hazards: dict[str, int] = field(default_factory=dict)  # hazard_key → id
+    hazard_base: dict[str, int | None] = field(default_factory=dict)  # base key → id, None when ambiguous
+    hazard_names: list[str] = field(default_factory=list)
+    hazard_name_by_id: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Lookups:
+        from ohsteward.hazards.models import HazardFactor
+        from ohsteward.registry.models import Industry, Region
+
+        result = cls()
+        for code, name in Region.objects.filter(level="district").values_list("code", "name"):
+            result.district_names[code] = name
+            result.districts[code] = code
+            for key in rules.region_keys(name):
+                result.districts.setdefault(key, code)
+        for code, name in Region.objects.filter(level="town").values_list("code", "name"):
+            district = code[:6]  # 9-digit NBS town codes begin with their district's code
+            for key in rules.town_keys(name):
+                result.towns.setdefault((district, key), code)
+                if key in result.towns_citywide and result.towns_citywide[key] != code:
+                    result.towns_citywide[key] = None
+                else:
+                    result.towns_citywide[key] = code
+        for code, name, level in Industry.objects.values_list("code", "name", "level"):
+            result.industries[code] = code
+            result.industry_by_name.setdefault(name, code)
+            if level == "class":
+                result.industry_class_codes.add(code)
+        for pk, name, aliases in HazardFactor.objects.values_list("pk", "name", "aliases"):
+            result.hazard_names.append(name)
+            result.hazard_name_by_id[pk] = name
+            for spelling in [name, *[a for a in (aliases or "").split("、") if a]]:
+                result.hazards.setdefault(rules.hazard_key(spelling), pk)
+                base = rules.hazard_base_key(spelling)
+                if base in result.hazard_base and result.hazard_base[base] != pk:
+                    result.hazard_base[base] = None
+                else:
+                    result.hazard_base[base] = pk
+        return result
+
+    def district(self, text: str) -> str | None:
+        for key in [text.strip(), *rules.region_keys(text)]:
+            if key in self.districts:
+                return self.districts[key]
+        return None
+
+    def hazard(self, name: str) -> int | None:
+        key = rules.hazard_key(name)
+        if key in self.hazards:
+            return self.hazards[key]
+        return self.hazard_base.get(key) or self.hazard_base.get(rules.hazard_base_key(name))
+
+    def suggest_hazards(self, name: str, limit: int = 3) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(name, self.hazard_names, scorer=fuzz.ratio, limit=limit, score_cutoff=40)
+        return [match for match, _score, _index in found]
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    raw: dict[str, str]
+    values: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RowParser:
+    """Parse the rows of one file of one kind.
+
+    ``allowed_districts`` is the uploader's jurisdiction (None = anywhere); a row whose district
+    lies outside it is refused. When the uploader has exactly one district, rows without a
+    district are taken to be in it.
+    """
+
+    def __init__(self, *, columns: dict[int, ColumnSpec], lookups: Lookups, today: dt.date,
+                 allowed_districts: set[str] | None):
+        self.columns = columns
+        self.lookups = lookups
+        self.today = today
+        self.allowed = allowed_districts
+        self.default_district = next(iter(allowed_districts)) if allowed_districts and len(
+            allowed_districts) == 1 else None
+
+    def parse(self, row_number: int, cells: list[Any]) -> ParsedRow:
+        raw: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        row = ParsedRow(row_number, raw, values)
+        cols: dict[str, tuple[ColumnSpec, Any]] = {}
+        for index, spec in self.columns.items():
+            value = cells[index] if index < len(cells) else None
+            raw[spec.header] = rules.cell_text(value)
+            cols[spec.field] = (spec, value)
+        for spec, value in cols.values():
+            if spec.parser in {"town", "industry"}:
+                continue  # need the district / run after the others
+            try:
+                self._parse_cell(spec, value, values)
+            except rules.CellError as exc:
+                row.errors.append(rules.row_message(row_number, spec.header, str(exc)))
+            if spec.required and values.get(spec.field) in (None, "", []) and not any(
+                    spec.header in e for e in row.errors):
+                row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
+        for fname in ("industry", "industry_name", "town"):
+            if fname in cols:
+                spec, value = cols[fname]
+                try:
+                    self._parse_cell(spec, value, values)
+                except rules.CellError as exc:
+                    row.errors.append(rules.row_message(row_number, spec.header, str(exc)))
+        if "district" not in values or values["district"] is None:
+            if self.default_district:
+                values["district"] = self.default_district
+        district = values.get("district")
+        if district and self.allowed is not None and district not in self.allowed:
+            header = cols["district"][0].header if "district" in cols else "所属区县"
+            name = self.lookups.district_names.get(district, district)
+            row.errors.append(rules.row_message(row_number, header, f"“{name}”不在您的管辖范围内"))
+        if self.allowed is not None and not self.allowed:
+            row.errors.append(rules.row_message(row_number, "所属区县", "您的账号没有可上传数据的区县"))
+        if values.get("points") is not None and values.get("over_limit_points") is not None and \
+                values["over_limit_points"] > values["points"]:
+            row.errors.append(rules.row_message(row_number, "超标点数", "不能大于检测点数"))
+        if values.get("employees") is not None and values.get("exposed_total") is not None and \
+                values["exposed_total"] > values["employees"]:
+            row.errors.append(rules.row_message(row_number, "接害总人数", "不能大于从业人员数"))
+        if values.get("business_status") in {"suspended", "cancelled"} and not values.get("event_date"):
+            row.errors.append(rules.row_message(row_number, "状态日期", "经营状态为停产停业或注销时须填写状态日期"))
+        return row
+
+    def _parse_cell(self, spec: ColumnSpec, value: Any, values: dict[str, Any]) -> None:
+        parser = spec.parser
+        text = rules.cell_text(value)
+        if parser == "text":
+            values[spec.field] = text
+        elif parser == "name":
+            if not normalize_name(text):
+                raise rules.CellError("不能为空")
+            if len(text) > 200:
+                raise rules.CellError("不能超过200个字")
+            values[spec.field] = text
+        elif parser == "uscc":
+            values[spec.field] = uscc_clean(text)[:30]
+        elif parser == "names":
+            values[spec.field] = [name for name, _count in rules.split_hazards(text)]
+        elif parser == "district":
+            if not text:
+                values[spec.field] = None
+                return
+            code = self.lookups.district(text)
+            if code is None:
+                raise rules.CellError(f"未知的区县“{text}”（请填写区县名称或6位区划代码）")
+            values[spec.field] = code
+        elif parser == "town":
+            if not text:
+                return
+            district = values.get("district") or self.default_district
+            code = None
+            for key in rules.town_keys(text):
+                code = (self.lookups.towns.get((district, key)) if district
+                        else self.lookups.towns_citywide.get(key))
+                if code:
+                    break
+            if code is None:
+                # Town names in department lists vary a lot; keep the text rather than refuse the row.
+                values["town_text"] = text
+            else:
+                values["town"] = code
+        elif parser == "industry":
+            if not text:
+                return
+            if spec.field == "industry_name":
+                code = self.lookups.industry_by_name.get(text)
+                if code is None:
+                    raise rules.CellError(f"未知的行业名称“{text}”（请使用GB/T 4754-2017名称或填写行业代码）")
+                values.setdefault("industry", code)
+                return
+            digits = rules.industry_digits(text)
+            if digits not in self.lookups.industries:
+                raise rules.CellError(f"未知的行业代码“{text}”（GB/T 4754-2017，如 C3311）")
+            values["industry"] = digits
+        elif parser == "date":
+            values[spec.field] = rules.parse_date(value, today=self.today)
+        elif parser == "count":
+            values[spec.field] = rules.parse_count(value)
+        elif parser == "amount":
+            values[spec.field] = rules.parse_amount(value)
+        elif parser == "origin":
+            if not text:
+                values[spec.field] = ""
+                return
+            origin = ORIGIN_BY_LABEL.get(text) or (text if text in ORIGIN_BY_LABEL.values() else None)
+            if origin is None:
+                raise rules.CellError(f"未知的来源“{text}”（可选：{'、'.join(ORIGIN_BY_LABEL)}）")
+            values[spec.field] = origin
+        elif parser == "decl_kind":
+            if not text:
+                values[spec.field] = "initial"
+                return
+            kind = DECLARATION_KINDS.get(text) or (text if text in DECLARATION_KINDS.values() else None)
+            if kind is None:
+                raise rules.CellError(f"未知的申报类型“{text}”（可选：初次申报、变更申报、年度更新、注销申报）")
+            values[spec.field] = kind
+        elif parser == "status":
+            if not text:
+                return
+            status = STATUS_BY_WORD.get(text.replace("（", "(").replace("）", ")"))
+            if status is None:
+                raise rules.CellError(f"未知的经营状态“{text}”（可选：在业、停产停业、注销）")
+            values[spec.field] = status
+        elif parser == "hazards":
+            items = []
+            unknown = []
+            for name, count in rules.split_hazards(value):
+                factor_id = self.lookups.hazard(name)
+                if factor_id is None:
+                    unknown.append(name)
+                items.append({"name": name, "factor_id": factor_id, "count": count})
+            if unknown:
+                parts = []
+                for name in unknown:
+                    suggestions = self.lookups.suggest_hazards(name)
+                    hint = f"，是否为：{'、'.join(suggestions)}" if suggestions else ""
+                    parts.append(f"未知危害因素“{name}”{hint}")
+                raise rules.CellError("；".join(parts))
+            values[spec.field] = items
+        else:  # pragma: no cover - a spec names a parser that does not exist
+            raise ValueError(f"unknown parser {parser}")

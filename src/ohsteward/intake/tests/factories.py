@@ -1,0 +1,54 @@
+"""Factories and file builders for intake tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import factory
+
+from ohsteward.core.spreadsheets import write_xlsx
+from ohsteward.intake.choices import RowStatus, SourceKind
+from ohsteward.intake.models import SourceBatch, SourceRow
+
+_n = iter(range(10**9))
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """An .xlsx file with ``headers`` and ``rows`` (as officials would send it)."""
+    return write_xlsx([(h, h) for h in headers], rows)
+
+
+def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig") -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+class SourceBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceBatch
+
+    kind = SourceKind.EXAM
+    department = "市疾控中心"
+    received_on = factory.LazyFunction(dt.date.today)
+    file_name = factory.Sequence(lambda n: f"名单{n}.xlsx")
+    checksum = factory.Sequence(lambda n: f"{n:064x}")
+    status = "done"
+
+
+class SourceRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceRow
+
+    batch = factory.SubFactory(SourceBatchFactory)
+    row_number = factory.Sequence(lambda n: n + 2)
+    name = factory.Sequence(lambda n: f"重庆待核{n}机械有限公司")
+    district_id = "500112"
+    status = RowStatus.REVIEW
+    event_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))

@@ -1,0 +1,229 @@
+"""Ingesting source files: every format, aliases, bad rows, checksum, modes, scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ohsteward.core.models import AuditLog
+from ohsteward.core.spreadsheets import SpreadsheetError
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.intake.choices import BatchStatus, LinkMethod, Origin, RowStatus, SourceKind
+from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.registry.choices import RegistrationState
+from ohsteward.registry.models import Enterprise
+from ohsteward.registry.tests.factories import make_uscc
+
+pytestmark = pytest.mark.django_db
+
+YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+TOMORROW = dt.date.today() + dt.timedelta(days=1)
+EXAM = ["用人单位名称", "统一社会信用代码", "所属区县", "体检日期", "检查类别", "危害因素", "体检机构", "人数"]
+
+
+def test_exam_rows_link_by_code_and_name_and_create(ingest, enterprises):
+    yubei = enterprises["yubei"]
+    rows = [
+        ["某某公司", yubei.uscc, "渝北区", YESTERDAY, "在岗期间", "矽尘(12)、噪声(30)", "市职防院", 42],
+        ["重庆渝北第二建材有限责任公司", "", "渝北", YESTERDAY, "在岗期间", "噪声", "市职防院", 5],
+        ["重庆全新发现制品有限公司", "", "500112", YESTERDAY, "上岗前", "苯", "市职防院", 3],
+        ["重庆全新发现制品有限公司", "", "渝北区", YESTERDAY, "在岗期间", "苯", "市职防院", 4],
+    ]
+    result = ingest(SourceKind.EXAM, EXAM, rows)
+    c = result.counts
+    assert (c["rows"], c["uscc"], c["name_exact"], c["created"], c["rejected"]) == (4, 1, 2, 1, 0)
+    batch = result.batch
+    assert batch.status == BatchStatus.DONE and batch.progress == 100
+    r2, r3, r4, r5 = SourceRow.objects.filter(batch=batch).order_by("row_number")
+    assert (r2.enterprise, r2.link_method, r2.link_score) == (yubei, LinkMethod.USCC, 1.0)
+    assert r2.hazards == [
+        {"name": "矽尘", "factor_id": HazardFactor.objects.get(name="矽尘").pk, "count": 12},
+        {"name": "噪声", "factor_id": HazardFactor.objects.get(name="噪声").pk, "count": 30},
+    ]
+    assert (r2.headcount, r2.institution, r2.category, r2.event_date) == (42, "市职防院", "在岗期间", YESTERDAY)
+    assert r3.enterprise == enterprises["yubei2"] and r3.link_method == LinkMethod.NAME_EXACT
+    assert r4.status == RowStatus.CREATED and r4.enterprise.registration == RegistrationState.CANDIDATE
+    assert r4.enterprise.region_id == "500112"
+    # the later row of the same batch links to the employer the earlier row created
+    assert r5.status == RowStatus.LINKED and r5.enterprise_id == r4.enterprise_id
+    assert AuditLog.objects.filter(object_id=str(r4.enterprise_id), action="create").exists()
+
+
+def test_declaration_export_parses_every_column(ingest, enterprises):
+    headers = ["申报回执编号", "统一社会信用代码", "用人单位名称", "所属区县", "申报类型", "申报日期", "行业代码",
+               "从业人员数", "接害总人数", "危害因素", "主要负责人", "职业卫生管理人员"]
+    e = enterprises["wanzhou"]
+    rows = [["SB2024001", e.uscc, e.name, "万州区", "初次申报", YESTERDAY, "C2614", 120, 40,
+             "矽尘(12)；噪声(30)", "张三", "李四"]]
+    result = ingest(SourceKind.DECLARATION, headers, rows)
+    row = SourceRow.objects.get(batch=result.batch)
+    assert (row.reference_no, row.category, row.industry_id, row.employees, row.exposed_total) == (
+        "SB2024001", "initial", "2614", 120, 40)
+    assert row.data["principal"] == "张三" and row.data["hygiene_manager"] == "李四"
+    assert [h["count"] for h in row.hazards] == [12, 30]
+    from ohsteward.declarations.models import Declaration
+
+    declaration = Declaration.objects.get(receipt_no="SB2024001")
+    assert declaration.enterprise == e and declaration.source_row_id == row.pk
+    assert result.counts["declarations"] == 1
+
+
+def test_detection_and_inspection_formats(ingest, enterprises):
+    headers = ["报告编号", "用人单位名称", "统一社会信用代码", "所属区县", "检测机构", "检测日期", "检测类型", "危害因素",
+               "检测点数", "超标点数"]
+    result = ingest(SourceKind.DETECTION, headers, [
+        ["JC-1", enterprises["yubei"].name, "", "渝北区", "某检测公司", YESTERDAY, "定期检测", "噪声", 10, 2]])
+    row = SourceRow.objects.get(batch=result.batch)
+    assert (row.reference_no, row.points, row.over_limit_points, row.enterprise) == (
+        "JC-1", 10, 2, enterprises["yubei"])
+    headers = ["用人单位名称", "统一社会信用代码", "所属区县", "来源", "发现日期", "危害因素", "备注"]
+    result = ingest(SourceKind.INSPECTION, headers, [
+        [enterprises["yubei"].name, "", "渝北区", "有奖举报", YESTERDAY, "", "车间粉尘大"]])
+    row = SourceRow.objects.get(batch=result.batch)
+    assert (row.origin, row.remark, row.hazards) == (Origin.TIPOFF, "车间粉尘大", [])
+    assert SourceRow.objects.evidence().filter(enterprise=enterprises["yubei"]).count() == 2
+
+
+def test_aliases_and_csv_gb18030(db, enterprises):
+    from ohsteward.intake.actions import batch_ingest
+    from ohsteward.intake.tests.factories import csv_bytes
+
+    headers = ["企业名称", "信用代码", "区县", "检查日期", "体检类别", "职业病危害因素", "检查机构", "体检人数"]
+    content = csv_bytes(headers, [[enterprises["yubei"].name, "", "渝北", YESTERDAY.isoformat(), "在岗期间",
+                                   "噪声", "市职防院", "8人"]], encoding="gb18030")
+    result = batch_ingest(user=None, kind=SourceKind.EXAM, filename="exam.csv", content=content)
+    row = SourceRow.objects.get(batch=result.batch)
+    assert (row.enterprise, row.headcount, row.institution) == (enterprises["yubei"], 8, "市职防院")
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ({"体检日期": TOMORROW}, "第2行 体检日期: 日期不能晚于今天"),
+    ({"体检日期": "2024-02-30"}, "第2行 体检日期: 日期不存在“2024-02-30”"),
+    ({"体检日期": "去年"}, "第2行 体检日期: 无法识别的日期“去年”，请写成 2024-03-05"),
+    ({"体检日期": ""}, "第2行 体检日期: 不能为空"),
+    ({"所属区县": "渝南区"}, "第2行 所属区县: 未知的区县“渝南区”（请填写区县名称或6位区划代码）"),
+    ({"用人单位名称": "  "}, "第2行 用人单位名称: 不能为空"),
+    ({"人数": "-3"}, "第2行 人数: 不能为负数"),
+    ({"人数": "三人"}, "第2行 人数: 应为整数，实际为“三人”"),
+])
+def test_bad_cells_have_exact_messages(ingest, enterprises, cells, message):
+    row = dict(zip(EXAM, ["重庆甲公司", "", "渝北区", YESTERDAY, "在岗期间", "噪声", "市职防院", 3], strict=True))
+    row.update(cells)
+    result = ingest(SourceKind.EXAM, EXAM, [list(row.values())])
+    assert result.errors == [message]
+    assert result.refused
+
+
+def test_unknown_hazard_suggests_catalogue_names(ingest, enterprises):
+    result = ingest(SourceKind.EXAM, EXAM, [["重庆甲公司", "", "渝北区", YESTERDAY, "在岗期间", "矽沉(3)", "", 3]])
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("第2行 危害因素: 未知危害因素“矽沉”，是否为：矽尘")
+
+
+def test_all_or_nothing_refuses_the_file_and_keeps_rejected_rows(ingest, enterprises):
+    rows = [["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
+            ["重庆乙公司", "", "渝北区", TOMORROW, "", "噪声", "", 3]]
+    before = Enterprise.objects.count()
+    result = ingest(SourceKind.EXAM, EXAM, rows)
+    assert result.refused and result.batch.status == BatchStatus.REJECTED
+    assert Enterprise.objects.count() == before
+    assert list(result.batch.rows.values_list("row_number", "status")) == [(3, RowStatus.REJECTED)]
+    assert result.batch.rows.get().error == "第3行 体检日期: 日期不能晚于今天"
+
+
+def test_valid_rows_only_imports_the_good_rows(ingest, enterprises):
+    rows = [["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
+            ["重庆乙公司", "", "渝北区", TOMORROW, "", "噪声", "", 3]]
+    result = ingest(SourceKind.EXAM, EXAM, rows, valid_rows_only=True)
+    assert not result.refused and result.batch.status == BatchStatus.DONE
+    assert dict(result.batch.rows.values_list("row_number", "status")) == {2: RowStatus.CREATED,
+                                                                          3: RowStatus.REJECTED}
+    assert result.counts["rejected"] == 1 and result.counts["created"] == 1
+
+
+def test_same_file_again_changes_nothing(ingest, enterprises):
+    rows = [["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3]]
+    first = ingest(SourceKind.EXAM, EXAM, rows)
+    enterprises_before, rows_before = Enterprise.objects.count(), SourceRow.objects.count()
+    again = ingest(SourceKind.EXAM, EXAM, rows)
+    assert again.duplicate and again.batch == first.batch
+    assert (Enterprise.objects.count(), SourceRow.objects.count()) == (enterprises_before, rows_before)
+    assert SourceBatch.objects.count() == 1
+
+
+def test_refused_file_may_be_uploaded_again_with_valid_rows_only(ingest, enterprises):
+    rows = [["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
+            ["重庆乙公司", "", "渝北区", TOMORROW, "", "噪声", "", 3]]
+    assert ingest(SourceKind.EXAM, EXAM, rows).refused
+    again = ingest(SourceKind.EXAM, EXAM, rows, valid_rows_only=True)
+    assert not again.duplicate and again.batch.status == BatchStatus.DONE
+    assert SourceBatch.objects.count() == 1
+
+
+def test_dry_run_writes_nothing(ingest, enterprises):
+    before = (Enterprise.objects.count(), SourceRow.objects.count(), SourceBatch.objects.count())
+    result = ingest(SourceKind.EXAM, EXAM, [["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3]], dry_run=True)
+    assert result.counts["created"] == 1 and result.batch is None
+    assert (Enterprise.objects.count(), SourceRow.objects.count(), SourceBatch.objects.count()) == before
+
+
+def test_district_officer_cannot_upload_another_districts_row(ingest, cast):
+    rows = [["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
+            ["重庆万州某厂", "", "万州区", YESTERDAY, "", "噪声", "", 3]]
+    result = ingest(SourceKind.EXAM, EXAM, rows, user=cast["yubei"], valid_rows_only=True)
+    assert result.errors == ["第3行 所属区县: “万州区”不在您的管辖范围内"]
+    assert result.counts["created"] == 1
+    # the city may upload anything
+    result = ingest(SourceKind.EXAM, EXAM, rows, user=cast["city"], filename="b.xlsx", received_on=YESTERDAY)
+    assert result.counts["rejected"] == 0
+
+
+def test_row_without_district_takes_the_officers_district(ingest, cast):
+    result = ingest(SourceKind.EXAM, EXAM, [["重庆甲公司", "", "", YESTERDAY, "", "噪声", "", 3]], user=cast["yubei"])
+    assert result.batch.rows.get().district_id == "500112"
+
+
+def test_new_row_without_district_goes_to_review(ingest, enterprises):
+    result = ingest(SourceKind.EXAM, EXAM, [["重庆无区县公司", "", "", YESTERDAY, "", "噪声", "", 3]])
+    row = result.batch.rows.get()
+    assert row.status == RowStatus.REVIEW and "所属区县" in row.data["review_reason"]
+
+
+def test_missing_required_column_refuses_the_file(ingest, enterprises):
+    with pytest.raises(SpreadsheetError, match="缺少必需的列：体检日期"):
+        ingest(SourceKind.EXAM, ["用人单位名称", "所属区县"], [["重庆甲公司", "渝北区"]])
+    assert SourceBatch.objects.count() == 0
+
+
+def test_column_map_from_the_upload_page(ingest, enterprises):
+    result = ingest(SourceKind.EXAM, ["单位全称", "检查时间点", "所属区县"],
+                    [[enterprises["yubei"].name, YESTERDAY, "渝北区"]],
+                    column_map={"单位全称": "用人单位名称", "检查时间点": "体检日期"})
+    assert result.batch.rows.get().enterprise == enterprises["yubei"]
+
+
+REGISTRY = ["统一社会信用代码", "用人单位名称", "所属区县", "所属乡镇街道", "行业代码", "从业人员数", "营业收入(万元)",
+            "资产总额(万元)", "经营状态", "状态日期", "地址", "曾用名"]
+
+
+def test_registry_fills_empty_fields_records_differences_and_creates(ingest, enterprises):
+    e = enterprises["yubei2"]
+    Enterprise.objects.filter(pk=e.pk).update(address="", employees=None)
+    code = make_uscc("500112")
+    rows = [
+        [e.uscc, e.name, "渝北区", "", "C3311", 80, 900, 700, "停产停业", "2024-01-05", "渝北区龙溪街道1号", "老名字厂"],
+        [code, "重庆新登记材料有限公司", "渝北区", "龙溪街道", "3311", 12, 100, 100, "在业", "", "", ""],
+    ]
+    result = ingest(SourceKind.REGISTRY, REGISTRY, rows)
+    assert result.counts["updated"] == 1 and result.counts["created"] == 1
+    e.refresh_from_db()
+    assert (e.address, e.employees) == ("渝北区龙溪街道1号", 80)
+    assert "老名字厂" in e.former_names
+    assert e.status == "active"  # never overwritten
+    linked = result.batch.rows.get(row_number=2)
+    assert linked.data["differences"]["status"] == ["active", "suspended"]
+    assert linked.data["differences"]["revenue"] == ["1000.00", "900.00"]
+    new = Enterprise.objects.get(uscc=code)
+    assert new.registration == RegistrationState.REGISTERED and new.town.name == "龙溪街道"
+    assert AuditLog.objects.filter(object_id=str(e.pk), action="update", source="import").exists()
