@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from ohsteward.declarations.models import (
     HazardList,
     HazardListEntry,
     Notice,
+    NoticeFile,
     Serial,
     SpotCheck,
     SpotCheckItem,
@@ -251,8 +252,10 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
         from ohsteward.intake.models import SourceRow
     except ImportError:  # the intake app is optional for this rule set
         return evidence
-    rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"])
-            .exclude(status="rejected")
+    if SourceRow._meta.db_table not in connection.introspection.table_names():
+        return evidence
+    rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"],
+                                     status__in=["linked", "created"])
             .filter(_event_until(until))
             .values_list("enterprise_id", "batch__kind", "origin").distinct())
     for enterprise_id, kind, origin in rows.iterator(chunk_size=5000):
@@ -508,10 +511,10 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
     deadline = today + dt.timedelta(days=deadline_days)
     notice = Notice(enterprise=enterprise, entry=entry, number=number, region=region, issued_on=today,
                     deadline_on=deadline, issuer=issuer, created_by=user if getattr(user, "pk", None) else None)
-    notice.content = notice_docx(number=number, enterprise=enterprise, issuer=issuer, issued_on=today,
-                                 deadline_on=deadline)
-    notice.full_clean(exclude=["content"])
+    notice.full_clean()
     notice.save()
+    NoticeFile.objects.create(notice=notice, content=notice_docx(number=number, enterprise=enterprise, issuer=issuer,
+                                                                 issued_on=today, deadline_on=deadline))
     return notice
 
 

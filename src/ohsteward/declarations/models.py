@@ -449,7 +449,6 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     deadline_on = models.DateField("申报期限")
     issuer = models.CharField("发出单位", max_length=100)
     status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED)
-    content = models.BinaryField("告知单文件", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -465,6 +464,20 @@ class Notice(ScopedModelMixin, TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return _enterprise_scope(self.enterprise)
+
+
+class NoticeFile(models.Model):
+    """The .docx of a notice, kept apart so that the audit trail does not copy the file."""
+
+    notice = models.OneToOneField(Notice, verbose_name="告知单", on_delete=models.CASCADE, related_name="file")
+    content = models.BinaryField("告知单文件")
+
+    class Meta:
+        verbose_name = "告知单文件"
+        verbose_name_plural = "告知单文件"
+
+    def __str__(self) -> str:
+        return self.notice.number
 
 
 # --------------------------------------------------------------------------------------------

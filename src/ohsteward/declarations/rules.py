@@ -104,7 +104,7 @@ def reasons_from_sources(*, industry_risk: str, source_kinds: Iterable[tuple[str
     """List-reason codes from the evidence about one employer, in a stable order.
 
     ``source_kinds`` are ``(batch kind, origin)`` pairs of the intake rows linked to the employer:
-    exam → exam_record; detection → detection_record; inspection with origin 有奖举报 → tip_off,
+    exam → exam_record; detection → detection_record; inspection with origin 有奖举报 (``tipoff``) → tip_off,
     any other inspection origin (监督执法/协管巡查/乡镇街道/工业园区) → inspection.
     """
     found: set[str] = set()
@@ -118,7 +118,7 @@ def reasons_from_sources(*, industry_risk: str, source_kinds: Iterable[tuple[str
         elif kind == "detection":
             found.add("detection_record")
         elif kind == "inspection":
-            found.add("tip_off" if (origin or "").strip() == "有奖举报" else "inspection")
+            found.add("tip_off" if (origin or "").strip() in TIP_OFF_ORIGINS else "inspection")
     if declared_hazards:
         found.add("declared_hazards")
     if district_found:
@@ -126,6 +126,7 @@ def reasons_from_sources(*, industry_risk: str, source_kinds: Iterable[tuple[str
     return [code for code in REASON_ORDER if code in found]
 
 
+TIP_OFF_ORIGINS = frozenset({"tipoff", "有奖举报"})  # intake Origin code and its label
 REASON_ORDER = ("industry_serious", "industry_general", "exam_record", "detection_record", "inspection",
                 "tip_off", "declared_hazards", "district_found")
 

@@ -1,0 +1,168 @@
+"""Documents and figures: the 告知单 (.docx), the quarterly dispatch (季度调度), .xlsx workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q
+
+from ohsteward.declarations import rules
+from ohsteward.declarations.choices import DeclarationKind, EntryStatus
+
+LEGAL_BASIS = (
+    "《中华人民共和国职业病防治法》第十六条：国家建立职业病危害项目申报制度。用人单位工作场所存在职业病目录所列"
+    "职业病的危害因素的，应当及时、如实向所在地卫生行政部门申报危害项目，接受监督。",
+    "《中华人民共和国职业病防治法》第七十一条：用人单位未按照规定及时、如实向卫生行政部门申报产生职业病危害的项目的，"
+    "由卫生行政部门责令限期改正，给予警告，可以并处五万元以上十万元以下的罚款。",
+    "《职业病危害项目申报办法》第二条：用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，"
+    "应当及时、如实向所在地卫生健康主管部门申报危害项目，并接受监督管理。",
+    "《职业病危害项目申报办法》第八条：用人单位有新建、改建、扩建、技术改造或者技术引进建设项目，"
+    "工作场所、名称、法定代表人或者主要负责人，技术、工艺、设备或者材料，或者检测、评价结果发生变化的，"
+    "应当按照规定的期限进行变更申报。",
+)
+
+
+def notice_docx(*, number: str, enterprise, issuer: str, issued_on: dt.date, deadline_on: dt.date) -> bytes:
+    """职业病危害项目申报告知单 as a .docx (python-docx)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(12)
+    title = doc.add_heading("职业病危害项目申报告知单", level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = doc.add_paragraph(f"编号：{number}")
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(f"{enterprise.name}（统一社会信用代码：{enterprise.uscc or '未提供'}）：")
+    doc.add_paragraph(
+        "经核查，贵单位可能存在职业病危害因素，但尚未在国家职业病危害项目申报系统进行职业病危害项目申报。"
+        "根据下列规定，请贵单位于"
+        f"{deadline_on:%Y年%m月%d日}前登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。"
+    )
+    doc.add_paragraph("法律依据：")
+    for text in LEGAL_BASIS:
+        doc.add_paragraph(text, style="List Bullet")
+    doc.add_paragraph(
+        "逾期未申报的，卫生健康行政部门将依据《中华人民共和国职业病防治法》第七十一条依法处理。"
+        "如对申报有疑问，可联系所在区县卫生健康委员会或疾病预防控制中心获得免费指导。"
+    )
+    table = doc.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    cells = [("用人单位地址", enterprise.address or ""), ("告知日期", f"{issued_on:%Y年%m月%d日}"),
+             ("申报期限", f"{deadline_on:%Y年%m月%d日}")]
+    for row, (k, v) in zip(table.rows, cells, strict=True):
+        row.cells[0].text = k
+        row.cells[1].text = v
+    doc.add_paragraph("")
+    sign = doc.add_paragraph(f"{issuer}\n{issued_on:%Y年%m月%d日}")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("用人单位签收：＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Quarterly dispatch
+# --------------------------------------------------------------------------------------------
+
+DISPATCH_COLUMNS: list[tuple[str, str]] = [
+    ("region_name", "区县"), ("list_size", "名单单位数"), ("confirmed", "已核实"), ("confirmed_pct", "核实率%"),
+    ("with_hazards", "存在危害（含待核实）"), ("declared", "已申报"), ("declaration_rate", "申报率%"),
+    ("serious", "严重行业单位"), ("serious_declared", "严重行业已申报"), ("serious_rate", "严重行业申报率%"),
+    ("serious10", "严重行业10人及以上"), ("serious10_declared", "其中已申报"), ("serious10_rate", "10人及以上申报率%"),
+    ("new_declared", "本季度新申报"), ("overdue", "逾期未核实"), ("visits", "本季度入户指导"),
+]
+
+
+def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
+    """Per-district figures and a city summary for the quarter (set-based, scoped by ``for_user``).
+
+    Rates are over the employers that may have hazards (pending or confirmed with hazards);
+    "newly declared" counts first declarations dated inside the quarter; overdue confirmations are
+    judged on ``min(today, quarter end)``.
+    """
+    from ohsteward.declarations.models import Declaration, GuidanceVisit, HazardListEntry
+    from ohsteward.registry.models import Region
+
+    start, end = rules.quarter_range(year, quarter)
+    judge_on = min(today, end)
+    hazardous = Q(status__in=[EntryStatus.PENDING, EntryStatus.HAZARDS])
+    serious = hazardous & Q(enterprise__industry_risk="serious")
+    serious10 = serious & Q(enterprise__employees__gte=rules.SEVERE_MIN_EMPLOYEES)
+    scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year)
+    # An uncorrelated IN (subquery): aggregating over the annotation itself is not portable.
+    is_declared = Q(pk__in=scoped.with_declaration().filter(declared=True).values("pk"))
+    entries = (scoped.values("region_id").order_by("region_id")
+               .annotate(list_size=Count("pk"),
+                         confirmed=Count("pk", filter=~Q(status=EntryStatus.PENDING)),
+                         with_hazards=Count("pk", filter=hazardous),
+                         declared=Count("pk", filter=hazardous & is_declared),
+                         serious=Count("pk", filter=serious),
+                         serious_declared=Count("pk", filter=serious & is_declared),
+                         serious10=Count("pk", filter=serious10),
+                         serious10_declared=Count("pk", filter=serious10 & is_declared),
+                         overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=judge_on))))
+    rows: dict[str, dict[str, Any]] = {r["region_id"]: dict(r) for r in entries}
+    new = (Declaration.objects.for_user(user).valid().filter(kind=DeclarationKind.INITIAL)
+           .declared_between(start, end).values("enterprise__region_id").order_by()
+           .annotate(n=Count("enterprise_id", distinct=True)))
+    visits = (GuidanceVisit.objects.for_user(user).filter(visited_on__gte=start, visited_on__lte=end)
+              .values("enterprise__region_id").order_by().annotate(n=Count("pk")))
+    extra = {"new_declared": {r["enterprise__region_id"]: r["n"] for r in new},
+             "visits": {r["enterprise__region_id"]: r["n"] for r in visits}}
+    codes = set(rows) | set(extra["new_declared"]) | set(extra["visits"])
+    names = dict(Region.objects.filter(pk__in=codes).values_list("pk", "name"))
+    counters = ("list_size", "confirmed", "with_hazards", "declared", "serious", "serious_declared", "serious10",
+                "serious10_declared", "overdue", "new_declared", "visits")
+    districts = []
+    for code in sorted(codes):
+        row = {k: 0 for k in counters} | rows.get(code, {})
+        row["new_declared"] = extra["new_declared"].get(code, 0)
+        row["visits"] = extra["visits"].get(code, 0)
+        row["region_id"] = code
+        row["region_name"] = names.get(code, code)
+        districts.append(_with_rates(row))
+    total = {k: sum(r[k] for r in districts) for k in counters}
+    total.update(region_id="500000", region_name="合计")
+    return {"year": year, "quarter": quarter, "start": start, "end": end, "today": judge_on,
+            "districts": districts, "total": _with_rates(total)}
+
+
+def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    row["confirmed_pct"] = rules.rate(row["confirmed"], row["list_size"])
+    row["declaration_rate"] = rules.rate(row["declared"], row["with_hazards"])
+    row["serious_rate"] = rules.rate(row["serious_declared"], row["serious"])
+    row["serious10_rate"] = rules.rate(row["serious10_declared"], row["serious10"])
+    return row
+
+
+def dispatch_xlsx(figures: dict[str, Any]) -> bytes:
+    from ohsteward.core.spreadsheets import write_xlsx
+
+    rows: Iterable[list[Any]] = ([r.get(k) for k, _ in DISPATCH_COLUMNS]
+                                 for r in [*figures["districts"], figures["total"]])
+    return write_xlsx(DISPATCH_COLUMNS, rows, sheet=f"{figures['year']}年第{figures['quarter']}季度调度")
+
+
+def spot_check_rates(spot_check, *, user) -> list[dict[str, Any]]:
+    """Per-district declaration and accuracy rates of a spot check (feeds the district assessment)."""
+    from ohsteward.declarations.models import SpotCheckItem
+    from ohsteward.registry.models import Region
+
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for item in SpotCheckItem.objects.for_user(user).filter(spot_check=spot_check).values(
+            "region_id", "declared", *rules.ACCURACY_FIELDS):
+        by_region.setdefault(item["region_id"], []).append(item)
+    names = dict(Region.objects.filter(pk__in=by_region).values_list("pk", "name"))
+    out = []
+    for code in sorted(by_region):
+        items = by_region[code]
+        out.append({"region_id": code, "region_name": names.get(code, code), "sampled": len(items),
+                    "checked": sum(1 for i in items if i["declared"] is not None), **rules.check_accuracy(items)})
+    return out

@@ -1,0 +1,286 @@
+"""Workflow tests with the clock controlled (every deadline takes ``today``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ohsteward.declarations import actions, reports
+from ohsteward.declarations.choices import EntryStatus
+from ohsteward.declarations.models import Declaration, HazardList, HazardListEntry, Notice
+from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+YUBEI, WANZHOU = "500112", "500101"
+
+
+def _ent(name, region=YUBEI, industry="3311", **kw):
+    return EnterpriseFactory(name=name, region=Region.objects.get(code=region),
+                             industry=Industry.objects.get(code=industry) if industry else None, **kw)
+
+
+@pytest.fixture
+def world(db):
+    """Employers of every inclusion case (3311 金属结构制造 is 严重; 5211 百货零售 is unlisted)."""
+    return {
+        "serious": _ent("重庆严重行业甲有限公司"),
+        "unlisted": _ent("重庆百货零售乙有限公司", industry="5211"),
+        "cancelled": _ent("重庆已注销丙有限公司", status="cancelled", cancelled_on=D(2025, 5, 1)),
+        "suspended_recent": _ent("重庆停业不久丁有限公司", status="suspended", suspended_on=D(2025, 10, 1)),
+        "suspended_long": _ent("重庆停业很久戊有限公司", status="suspended", suspended_on=D(2025, 3, 1)),
+        "candidate": _ent("重庆未登记己有限公司", region=WANZHOU, registration="candidate"),
+    }
+
+
+AS_OF = D(2026, 1, 20)
+
+
+def _generate(year=2026, as_of=AS_OF):
+    return actions.hazard_list_generate(user=None, year=year, as_of=as_of)
+
+
+def test_generation_applies_inclusion_rules(world):
+    assert Industry.objects.get(code="3311").risk_class == "serious"
+    hl = _generate()
+    on_list = set(HazardListEntry.objects.filter(hazard_list=hl).values_list("enterprise__name", flat=True))
+    assert world["serious"].name in on_list
+    assert world["suspended_recent"].name in on_list
+    assert world["candidate"].name in on_list
+    assert world["unlisted"].name not in on_list  # no evidence at all
+    assert world["cancelled"].name not in on_list
+    assert world["suspended_long"].name not in on_list
+    entry = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["serious"])
+    assert entry.reasons == ["industry_serious"]
+    assert hl.summary["excluded"]["已注销"] == 1
+
+
+def test_declared_hazards_put_an_unlisted_employer_on_the_list(world):
+    actions.declaration_import(user=None, enterprise=world["unlisted"], receipt_no="R1", kind="initial",
+                               declared_on=D(2025, 6, 1), employees=20, exposed_total=3,
+                               hazards=[(None, "噪声", 3)], principal="王", hygiene_manager="李")
+    hl = _generate()
+    entry = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["unlisted"])
+    assert entry.reasons == ["declared_hazards"]
+
+
+def test_regeneration_is_idempotent_and_keeps_confirmations(world, cast):
+    hl = _generate()
+    n = hl.entries.count()
+    entry = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["serious"])
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.NO_HAZARDS, today=D(2026, 2, 3))
+    hl = _generate()
+    assert hl.entries.count() == n
+    assert hl.summary["created"] == 0
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.NO_HAZARDS and entry.confirmed_on == D(2026, 2, 3)
+    # The employer has meanwhile been cancelled: a confirmed entry stays, a pending one goes.
+    Enterprise.objects.filter(pk=world["suspended_recent"].pk).update(status="cancelled", cancelled_on=D(2026, 1, 5))
+    Enterprise.objects.filter(pk=world["serious"].pk).update(status="cancelled", cancelled_on=D(2026, 1, 5))
+    hl = _generate()
+    assert not hl.entries.filter(enterprise=world["suspended_recent"]).exists()
+    assert hl.entries.filter(enterprise=world["serious"]).exists()
+
+
+def test_push_confirm_overdue_and_hand_over(world, cast):
+    hl = _generate()
+    assert actions.hazard_list_push(user=cast["city"], hazard_list=hl, today=D(2026, 1, 31)) == hl.entries.count()
+    entry = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["suspended_recent"])
+    assert entry.due_on == D(2026, 2, 28)  # one month after 01-31, clamped
+    assert not HazardListEntry.objects.confirmation_overdue(D(2026, 2, 28)).filter(pk=entry.pk).exists()
+    assert HazardListEntry.objects.confirmation_overdue(D(2026, 3, 1)).filter(pk=entry.pk).exists()
+    assert entry.is_overdue(D(2026, 3, 1))
+    # 万州 cannot confirm a 渝北 entry.
+    with pytest.raises(PermissionDenied):
+        actions.entry_confirm(user=cast["wanzhou"], entry=entry, status=EntryStatus.HAZARDS)
+    # 渝北 hands it over to 万州 on 03-05: the clock restarts there.
+    actions.entry_hand_over(user=cast["yubei"], entry=entry, to_region=Region.objects.get(code=WANZHOU),
+                            reason="实际经营地在万州", today=D(2026, 3, 5))
+    entry.refresh_from_db()
+    assert entry.region_id == WANZHOU and entry.due_on == D(2026, 4, 5) and entry.status == EntryStatus.PENDING
+    assert entry.enterprise.region_id == WANZHOU
+    assert not HazardListEntry.objects.for_user(cast["yubei"]).filter(pk=entry.pk).exists()
+    assert HazardListEntry.objects.for_user(cast["wanzhou"]).filter(pk=entry.pk).exists()
+    assert not HazardListEntry.objects.confirmation_overdue(D(2026, 3, 20)).filter(pk=entry.pk).exists()
+    actions.entry_confirm(user=cast["wanzhou"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 4, 10))
+    assert not HazardListEntry.objects.confirmation_overdue(D(2026, 5, 1)).filter(pk=entry.pk).exists()
+    with pytest.raises(ValidationError):
+        actions.entry_confirm(user=cast["wanzhou"], entry=entry, status="handed_over")
+
+
+def test_duplicate_records_the_link(world, cast):
+    hl = _generate()
+    other = _ent("重庆严重行业甲有限公司（重复）")
+    entry = HazardListEntry.objects.create(hazard_list=hl, enterprise=other, region_id=YUBEI,
+                                           reasons=["industry_serious"])
+    result = actions.entry_mark_duplicate(user=cast["yubei"], entry=entry, keep=world["serious"],
+                                          today=D(2026, 2, 10))
+    assert result.status in (EntryStatus.DUPLICATE, EntryStatus.PENDING)
+    if result.pk == entry.pk:
+        assert result.duplicate_of == world["serious"]
+
+
+def test_district_found_report_deadline(world, cast):
+    hl = _generate()
+    e = _ent("重庆区县发现庚有限公司", industry="5211")
+    entry = actions.entry_add_found(user=cast["yubei"], hazard_list=hl, enterprise=e, discovered_on=D(2026, 3, 31),
+                                    today=D(2026, 4, 1))
+    assert entry.reasons == ["district_found"] and entry.report_due_on == D(2026, 4, 30)
+    assert not HazardListEntry.objects.report_overdue(D(2026, 4, 30)).filter(pk=entry.pk).exists()
+    assert HazardListEntry.objects.report_overdue(D(2026, 5, 1)).filter(pk=entry.pk).exists()
+    actions.entry_report(user=cast["yubei"], entry=entry, today=D(2026, 5, 2))
+    assert not HazardListEntry.objects.report_overdue(D(2026, 6, 1)).filter(pk=entry.pk).exists()
+    # Re-generation keeps district additions (with their reason).
+    hl = _generate()
+    entry.refresh_from_db()
+    assert "district_found" in entry.reasons
+    with pytest.raises(PermissionDenied):
+        actions.entry_add_found(user=cast["wanzhou"], hazard_list=hl, enterprise=e, discovered_on=D(2026, 3, 1),
+                                today=D(2026, 4, 1))
+
+
+def test_undeclared_ordered_by_priority(db):
+    general = Industry.objects.filter(risk_class="general", section="C").first().code
+    small_industrial = _ent("重庆小型制造甲有限公司", employees=3)
+    big_general = _ent("重庆一般行业乙有限公司", industry=general, employees=900)
+    construction_small = _ent("重庆建筑施工丙有限公司", industry="4710", employees=4)
+    construction_big = _ent("重庆建筑施工丁有限公司", industry="4710", employees=30)
+    big_industrial = _ent("重庆大型制造戊有限公司", employees=400)
+    hl = _generate()
+    qs = (HazardListEntry.objects.filter(hazard_list=hl).with_declaration().with_priority().undeclared()
+          .order_by("priority", "-enterprise__employees"))
+    assert [e.enterprise_id for e in qs] == [big_industrial.pk, small_industrial.pk, construction_big.pk,
+                                             construction_small.pk, big_general.pk]
+    world = {"serious": big_industrial}
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="R9", kind="initial",
+                               declared_on=D(2026, 2, 1), employees=50, exposed_total=10,
+                               hazards=[(None, "电焊烟尘", 10)], principal="a", hygiene_manager="b")
+    undeclared = HazardListEntry.objects.filter(hazard_list=hl).with_declaration().undeclared()
+    assert not undeclared.filter(enterprise=world["serious"]).exists()
+    # A later 注销 makes the employer count as not declared again.
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="R10", kind="cancel",
+                               declared_on=D(2026, 3, 1), employees=None, exposed_total=None, hazards=[],
+                               principal="", hygiene_manager="")
+    undeclared = HazardListEntry.objects.filter(hazard_list=hl).with_declaration().undeclared()
+    assert undeclared.filter(enterprise=world["serious"]).exists()
+
+
+def test_priority_expression_agrees_with_rule(world):
+    from ohsteward.declarations import rules
+
+    _ent("重庆批发零售壬有限公司", industry="5211", employees=300)
+    hl = _generate()
+    for entry in HazardListEntry.objects.filter(hazard_list=hl).with_priority().select_related("enterprise__industry"):
+        e = entry.enterprise
+        assert entry.priority == rules.priority(industry_risk=e.industry_risk,
+                                                section=e.industry.section if e.industry else None,
+                                                employees=e.employees)
+
+
+def test_notice_docx_has_legal_basis_and_number(world, cast):
+    from docx import Document
+
+    n1 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    n2 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 3))
+    assert n1.number == "渝职申告-500112-2026-0001" and n2.number.endswith("-0002")
+    assert n1.deadline_on == D(2026, 3, 17)
+    text = "\n".join(p.text for p in Document(io.BytesIO(bytes(Notice.objects.get(pk=n1.pk).file.content))).paragraphs)
+    assert "第十六条" in text and "第七十一条" in text and "《职业病危害项目申报办法》第二条" in text
+    assert "第八条" in text and world["serious"].name in text and "2026年03月17日" in text and n1.number in text
+    with pytest.raises(PermissionDenied):
+        actions.notice_issue(user=cast["wanzhou"], enterprise=world["serious"], today=D(2026, 3, 2))
+
+
+def test_online_declaration_receipt_and_change_triggers(world, cast, enterprises):
+    ent = enterprises["yubei"]
+    manager = cast["manager"]
+    todo = actions.declaration_todo(enterprise=ent, today=D(2026, 11, 3))
+    assert todo[0]["message"].startswith("您单位尚未进行职业病危害项目申报")
+    with pytest.raises(ValidationError):  # change before any declaration
+        actions.declaration_submit(user=manager, enterprise=ent, kind="change", data={}, hazards=[{"hazard_name": "噪声"}])
+    d = actions.declaration_submit(user=manager, enterprise=ent, kind="initial", declared_on=D(2026, 10, 1),
+                                   data={"employees": 50, "exposed_total": 12, "principal": "张"},
+                                   hazards=[{"workplace": "焊接车间", "hazard_name": "电焊烟尘", "exposed_count": 12}])
+    assert d.receipt_no == "渝职申-500112-2026-000001"
+    assert d.hazards.get().workplace == "焊接车间"
+    trigger = actions.change_trigger_record(user=manager, enterprise=ent, kind="name_change",
+                                            occurred_on=D(2026, 11, 2), today=D(2026, 11, 3))
+    todo = actions.declaration_todo(enterprise=ent, today=D(2026, 11, 3))
+    assert [t["message"] for t in todo] == ["您单位于2026-11-02变更了名称，请在2026-11-17前完成变更申报"]
+    assert actions.declaration_todo(enterprise=ent, today=D(2026, 11, 18))[0]["overdue"] is True
+    d2 = actions.declaration_submit(user=manager, enterprise=ent, kind="change", declared_on=D(2026, 11, 10),
+                                    data={"employees": 50, "exposed_total": 12},
+                                    hazards=[{"hazard_name": "电焊烟尘", "exposed_count": 12}])
+    trigger.refresh_from_db()
+    assert trigger.fulfilled_by == d2 and d2.receipt_no.endswith("000002")
+    assert actions.declaration_todo(enterprise=ent, today=D(2026, 11, 18)) == []
+    with pytest.raises(PermissionDenied):
+        actions.declaration_submit(user=manager, enterprise=enterprises["wanzhou"], kind="initial", data={},
+                                   hazards=[{"hazard_name": "噪声"}])
+
+
+def test_annual_update_is_configuration(enterprises, settings):
+    ent = enterprises["yubei"]
+    actions.declaration_import(user=None, enterprise=ent, receipt_no="A1", kind="initial", declared_on=D(2025, 3, 1),
+                               employees=50, exposed_total=5, hazards=[(None, "噪声", 5)], principal="", hygiene_manager="")
+    settings.OHSTEWARD_DECLARATION_ANNUAL_UPDATE = ""
+    assert actions.declaration_todo(enterprise=ent, today=D(2026, 7, 1)) == []
+    settings.OHSTEWARD_DECLARATION_ANNUAL_UPDATE = "06-30"
+    todo = actions.declaration_todo(enterprise=ent, today=D(2026, 7, 1))
+    assert todo[0]["kind"] == "annual" and todo[0]["overdue"] and "2026-06-30" in todo[0]["message"]
+
+
+def test_spot_check_sample_is_reproducible(world, cast):
+    for i in range(30):
+        _ent(f"重庆抽样{i}有限公司", region=YUBEI if i % 3 else WANZHOU)
+    hl = _generate()
+    a = actions.spot_check_create(user=cast["city"], hazard_list=hl, seed=7, fraction=0.2, minimum=2)
+    b = actions.spot_check_create(user=cast["city"], hazard_list=hl, seed=7, fraction=0.2, minimum=2)
+    ids = lambda c: sorted(c.items.values_list("enterprise_id", flat=True))  # noqa: E731
+    assert ids(a) == ids(b)
+    by_region = {r: a.items.filter(region_id=r).count() for r in (YUBEI, WANZHOU)}
+    assert by_region[YUBEI] >= 2 and by_region[WANZHOU] >= 2
+    item = a.items.filter(region_id=YUBEI).first()
+    with pytest.raises(PermissionDenied):
+        actions.spot_check_record(user=cast["wanzhou"], item=item, data={"declared": True})
+    actions.spot_check_record(user=cast["yubei"], item=item, data={"declared": True, "industry_ok": False},
+                              today=D(2026, 9, 1))
+    rates = {r["region_id"]: r for r in reports.spot_check_rates(a, user=cast["city"])}
+    assert rates[YUBEI]["declared_rate"] == 100.0 and rates[YUBEI]["industry_ok_rate"] == 0.0
+    assert rates[YUBEI]["checked"] == 1
+    assert [r["region_id"] for r in reports.spot_check_rates(a, user=cast["yubei"])] == [YUBEI]
+
+
+def test_dispatch_figures(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 2, 10))
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="Q1", kind="initial",
+                               declared_on=D(2026, 8, 1), employees=50, exposed_total=10,
+                               hazards=[(None, "噪声", 10)], principal="", hygiene_manager="")
+    actions.guidance_visit_record(user=cast["yubei"], enterprise=world["serious"], visited_on=D(2026, 7, 15),
+                                  visitors="张、李", findings="未申报", today=D(2026, 7, 15))
+    f = reports.dispatch_figures(user=cast["city"], year=2026, quarter=3, today=D(2026, 10, 8))
+    yubei = next(r for r in f["districts"] if r["region_id"] == YUBEI)
+    # 渝北: 严重甲, 停业不久丁 and the cast's two 渝北 employers (all 3311 严重).
+    assert yubei["list_size"] == 4 and yubei["confirmed"] == 1 and yubei["confirmed_pct"] == 25.0
+    assert yubei["declared"] == 1 and yubei["declaration_rate"] == 25.0
+    assert yubei["serious"] == 4 and yubei["serious_declared"] == 1 and yubei["serious10"] == 4
+    assert yubei["new_declared"] == 1 and yubei["visits"] == 1 and yubei["overdue"] == 3
+    assert f["total"]["list_size"] == hl.entries.count()
+    only = reports.dispatch_figures(user=cast["yubei"], year=2026, quarter=3, today=D(2026, 10, 8))
+    assert [r["region_id"] for r in only["districts"]] == [YUBEI]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(reports.dispatch_xlsx(f)))
+    ws = wb.active
+    assert ws.cell(1, 1).value == "区县" and ws.cell(ws.max_row, 1).value == "合计"
+
+
+def test_hazard_list_exists():
+    assert HazardList.objects.count() == 0 and Declaration.objects.count() == 0
