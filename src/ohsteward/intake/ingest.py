@@ -300,6 +300,7 @@ class _Writer:
             self.rows.append(row)
             if i % CHUNK == 0:
                 report("匹配", i, total, 40, 80)
+        self.counts["by_name"] = sum(self.counts.get(k, 0) for k in ("name_exact", "former_name", "fuzzy"))
         report("匹配", total, total, 40, 80)
 
     def _new_enterprise(self, row: SourceRow, v: dict[str, Any]) -> int:
