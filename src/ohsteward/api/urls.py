@@ -1,2 +1,26 @@
+"""/api/v1/: one router for every app's viewsets, the OpenAPI schema and its docs page."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from ohsteward.api.docs import DocsView, docs_asset
+from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
+from ohsteward.registry.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
+
 app_name = "api"
-urlpatterns: list = []
+
+router = DefaultRouter()
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("regions", RegionViewSet, basename="region")
+router.register("industries", IndustryViewSet, basename="industry")
+router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
+router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
+router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
+    *router.urls,
+]

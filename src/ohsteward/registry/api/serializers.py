@@ -1,0 +1,181 @@
+"""API representations of the register. Input is checked for type, length and known codes here;
+domain rules (check digit, dates, scope, derived fields) are applied by ``registry.actions``."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ohsteward.registry import rules
+from ohsteward.registry.choices import EconomicType, EnterpriseStatus, IndustryLevel, RegionLevel
+from ohsteward.registry.models import Enterprise, Industry, Region
+
+MAX_COUNT = 2_147_483_647
+
+
+def text_field(label: str, max_length: int, *, required: bool = False, allow_blank: bool = True) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, required=required, allow_blank=allow_blank,
+        error_messages={
+            "max_length": f"{label}不能超过{max_length}个字符",
+            "blank": f"{label}不能为空",
+            "required": f"请填写{label}",
+            "null": f"{label}不能为空",
+            "invalid": f"{label}应为文本",
+        },
+    )
+
+
+def count_field(label: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, required=False, allow_null=True,
+        error_messages={
+            "invalid": f"{label}应为整数",
+            "min_value": f"{label}不能为负数",
+            "max_value": f"{label}数值过大",
+            "max_string_length": f"{label}数值过大",
+        },
+    )
+
+
+def amount_field(label: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, coerce_to_string=False,
+        error_messages={
+            "invalid": f"{label}应为数字（单位：万元）",
+            "min_value": f"{label}不能为负数",
+            "max_digits": f"{label}数值过大（最多12位整数、2位小数）",
+            "max_whole_digits": f"{label}数值过大（最多12位整数）",
+            "max_decimal_places": f"{label}最多保留2位小数",
+            "max_string_length": f"{label}数值过大",
+        },
+    )
+
+
+def date_field(label: str) -> serializers.DateField:
+    return serializers.DateField(
+        required=False, allow_null=True,
+        error_messages={"invalid": f"{label}格式应为 YYYY-MM-DD", "datetime": f"{label}应为日期，不含时间"},
+    )
+
+
+def choice_field(label: str, choices, **kwargs) -> serializers.ChoiceField:
+    values = "、".join(value for value, _ in choices)
+    return serializers.ChoiceField(
+        choices=choices,
+        error_messages={"invalid_choice": f"{label}应为以下之一：{values}（收到 {{input}}）",
+                        "required": f"请填写{label}", "null": f"{label}不能为空"},
+        **kwargs,
+    )
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A foreign key given by its code (region 6/9-digit code, zone Z500x, industry 4-digit code)."""
+
+    def __init__(self, label: str, hint: str, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("error_messages", {
+            "does_not_exist": f"未知的{label}代码：{{value}}（{hint}）",
+            "invalid": f"{label}代码应为文本",
+            "required": f"请填写{label}",
+            "null": f"{label}不能为空",
+        })
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int):
+            data = str(data)
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data.strip().upper())
+
+
+class IndustryCodeField(CodeField):
+    def to_internal_value(self, data):
+        # "C3311" (门类 letter + 小类) is how codes are often written; the key is the 4 digits.
+        if isinstance(data, str):
+            data = data.strip().upper()
+            if len(data) == 5 and data[0].isalpha() and data[1:].isdigit():
+                data = data[1:]
+        return super().to_internal_value(data)
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    """用人单位. ``industry_risk`` and ``size_class`` are derived by rules and read-only."""
+
+    uscc = text_field("统一社会信用代码", 30, required=True, allow_blank=False)
+    name = text_field("用人单位名称", 200, required=True, allow_blank=False)
+    region = CodeField("区县", "应为重庆市区县的6位代码，如 500112",
+                       queryset=Region.objects.filter(level=RegionLevel.DISTRICT))
+    town = CodeField("乡镇街道", "应为9位乡镇街道代码", required=False, allow_null=True,
+                     queryset=Region.objects.filter(level=RegionLevel.TOWN))
+    zone = CodeField("功能区", "如 Z5001 两江新区", required=False, allow_null=True,
+                     queryset=Region.objects.filter(level=RegionLevel.ZONE))
+    industry = IndustryCodeField("行业", "应为国民经济行业分类 GB/T 4754-2017 小类4位代码", required=False,
+                                 allow_null=True, queryset=Industry.objects.filter(level=IndustryLevel.CLASS))
+    economic_type = choice_field("经济类型", EconomicType.choices, required=False, allow_blank=True)
+    employees = count_field("从业人员数")
+    exposed_workers = count_field("接害人数")
+    revenue = amount_field("营业收入")
+    total_assets = amount_field("资产总额")
+    status = choice_field("经营状态", EnterpriseStatus.choices, required=False)
+    suspended_on = date_field("停产停业日期")
+    cancelled_on = date_field("注销日期")
+    address = text_field("地址", 200)
+    legal_representative = text_field("法定代表人", 50)
+    contact_name = text_field("联系人", 50)
+    contact_phone = text_field("联系电话", 30)
+
+    region_name = serializers.CharField(source="region.name", read_only=True, allow_null=True)
+    town_name = serializers.CharField(source="town.name", read_only=True, allow_null=True)
+    zone_name = serializers.CharField(source="zone.name", read_only=True, allow_null=True)
+    industry_name = serializers.CharField(source="industry.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "uscc", "name", "former_names", "region", "region_name", "town", "town_name", "zone", "zone_name",
+            "address", "industry", "industry_name", "industry_risk", "economic_type", "employees",
+            "exposed_workers", "revenue", "total_assets", "size_class", "status", "suspended_on", "cancelled_on",
+            "legal_representative", "contact_name", "contact_phone", "registration", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "former_names", "industry_risk", "size_class", "registration", "created_at",
+                            "updated_at"]
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["未知字段"] for key in unknown})
+        return super().to_internal_value(data)
+
+    def validate_uscc(self, value: str) -> str:
+        code = rules.uscc_clean(value)
+        taken = Enterprise.objects.filter(uscc=code)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(f"统一社会信用代码 {code} 已登记")
+        return code
+
+    def validate_name(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("用人单位名称不能为空")
+        return value
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "level_display", "parent", "source"]
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    risk_class_display = serializers.CharField(source="get_risk_class_display", read_only=True)
+
+    class Meta:
+        model = Industry
+        fields = ["code", "name", "level", "section", "parent", "risk_class", "risk_class_display", "risk_note",
+                  "remark"]
