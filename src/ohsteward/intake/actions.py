@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -221,14 +222,15 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     changes["merged_from"] = [f"{merge.name}（{merge.uscc or '无信用代码'}，ID {merge.pk}）", keep.name]
     changes["moved_records"] = [None, moved]
     audit.record(keep, "update", changes, user=user)
+    merged_pk = merge.pk
     try:
         merge.delete()
     except ProtectedError as exc:
         raise ValidationError({"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}) from None
     # Review rows that offered the merged employer as a candidate now offer the kept one.
-    for row in SourceRow.objects.filter(status=RowStatus.REVIEW).filter(
-            Q(candidates__icontains=f"[{merge.pk},") | Q(candidates__icontains=f"[{merge.pk}, ")):
-        row.candidates = [[keep.pk if int(c[0]) == merge.pk else c[0], c[1]] for c in row.candidates]
+    text = SourceRow.objects.filter(status=RowStatus.REVIEW).annotate(text=Cast("candidates", TextField()))
+    for row in text.filter(text__contains=f"[{merged_pk},"):
+        row.candidates = [[keep.pk if int(c[0]) == merged_pk else c[0], c[1]] for c in row.candidates]
         row.save(update_fields=["candidates"])
     return moved
 

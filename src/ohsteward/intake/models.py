@@ -113,7 +113,7 @@ class SourceRow(ScopedModelMixin, models.Model):
 
     batch = models.ForeignKey(SourceBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField("行号")
-    raw = models.JSONField("原始数据", default=dict)
+    raw = models.JSONField("原始数据", default=dict, blank=True)
     uscc = models.CharField("统一社会信用代码", max_length=30, blank=True)
     name = models.CharField("用人单位名称", max_length=200, blank=True)
     district = models.ForeignKey(
