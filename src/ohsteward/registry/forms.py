@@ -86,7 +86,8 @@ class EnterpriseForm(forms.ModelForm):
         self.user = user
         self.fields["region"].queryset = districts_for(user)
         self.fields["region"].empty_label = "请选择区县"
-        district = self.data.get("region") if self.is_bound else (self.instance.region_id or None)
+        locked = bool(jurisdiction(user).enterprise_id and self.instance.pk)
+        district = self.data.get("region") if self.is_bound and not locked else (self.instance.region_id or None)
         if not district and self.fields["region"].queryset.count() == 1:
             district = self.fields["region"].queryset.first().code
             self.initial.setdefault("region", district)
@@ -99,7 +100,7 @@ class EnterpriseForm(forms.ModelForm):
             "hx-get": reverse("registry:town_options"), "hx-target": "#id_town", "hx-trigger": "change",
             "hx-vals": '{"empty": "（不填）"}',
         })
-        if jurisdiction(user).enterprise_id and self.instance.pk:
+        if locked:
             # an employer's own manager keeps its identity and location; the district changes those
             for name in ("uscc", "region", "zone"):
                 self.fields[name].disabled = True

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,6 +30,7 @@ from ohsteward.registry.filtersets import EnterpriseFilterSet
 from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
 from ohsteward.registry.models import Enterprise, Industry, Workplace
 from ohsteward.registry.tables import EnterpriseTable
+from ohsteward.web.views import describe_changes, requires
 
 PAGE_SIZE = 50
 LIST_COLUMNS = ["name", "uscc", "region", "industry", "industry_risk", "size_class", "status", "employees",
@@ -37,14 +38,22 @@ LIST_COLUMNS = ["name", "uscc", "region", "industry", "industry_risk", "size_cla
 
 
 class EnterpriseListFilterSet(EnterpriseFilterSet):
-    """The register's FilterSet; the industry box also takes a name (金属结构 → its codes)."""
+    """The register's FilterSet; the industry box also takes a name (金属结构 → its codes).
+
+    ``EnterpriseFilterSet.filter_industry`` uses ``industry_id__startswith``, which Django refuses
+    on a foreign key (FieldError); ``industry__code__startswith`` is the working lookup.
+    """
 
     def filter_industry(self, queryset, name, value):
-        value = (value or "").strip()
-        if value and not value.isascii():
+        value = (value or "").strip().upper()
+        if not value:
+            return queryset
+        if not value.isascii():
             codes = Industry.objects.filter(level="class", name__contains=value).values("code")
             return queryset.filter(industry_id__in=codes)
-        return super().filter_industry(queryset, name, value)
+        if value.isalpha():
+            return queryset.filter(industry__section=value)
+        return queryset.filter(industry__code__startswith=value.lstrip("ABCDEFGHIJKLMNOPQRST"))
 
 
 def _filtered(request: HttpRequest):
@@ -71,7 +80,7 @@ def _key(enterprise: Enterprise) -> str:
     return enterprise.uscc or str(enterprise.pk)
 
 
-@permission_required("registry.view_enterprise", raise_exception=True)
+@requires("registry.view_enterprise")
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     filterset, queryset = _filtered(request)
     queryset = EnterpriseTable.queryset(queryset)
@@ -101,7 +110,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/_enterprise_table.html" if partial else "registry/enterprise_list.html", context)
 
 
-@permission_required("registry.view_enterprise", raise_exception=True)
+@requires("registry.view_enterprise")
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     _, queryset = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -117,7 +126,7 @@ def town_options(request: HttpRequest) -> HttpResponse:
                   {"towns": towns, "empty": request.GET.get("empty") or "全部乡镇街道"})
 
 
-@permission_required("registry.view_enterprise", raise_exception=True)
+@requires("registry.view_enterprise")
 def enterprise_detail(request: HttpRequest, key: str) -> HttpResponse:
     enterprise = _enterprise_or_404(request, key)
     workplaces = (
@@ -126,8 +135,6 @@ def enterprise_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
     audit_entries = None
     if request.user.has_perm("core.view_auditlog"):
-        from ohsteward.web.views import describe_changes
-
         cache: dict = {}
         audit_entries = [
             (e, describe_changes(e, cache)) for e in
@@ -148,7 +155,7 @@ def _apply_errors(form: EnterpriseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@permission_required("registry.change_enterprise", raise_exception=True)
+@requires("registry.change_enterprise")
 def enterprise_edit(request: HttpRequest, key: str) -> HttpResponse:
     enterprise = _enterprise_or_404(request, key)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
@@ -164,7 +171,7 @@ def enterprise_edit(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "registry/enterprise_form.html", {"form": form, "e": enterprise, "key": key})
 
 
-@permission_required("registry.add_enterprise", raise_exception=True)
+@requires("registry.add_enterprise")
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     if access.jurisdiction(request.user).enterprise_id:
         raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
@@ -255,7 +262,7 @@ def _import_context(**extra) -> dict:
     return {"max_mb": settings.OHSTEWARD_MAX_UPLOAD_MB, "max_rows": settings.OHSTEWARD_MAX_IMPORT_ROWS, **extra}
 
 
-@permission_required("registry.add_enterprise", raise_exception=True)
+@requires("registry.add_enterprise")
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     """Step 1 (upload) and step 2 (dry-run preview)."""
     from ohsteward.registry.importers import enterprise_import as run_import
@@ -275,7 +282,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/import.html", _import_context(form=form))
 
 
-@permission_required("registry.add_enterprise", raise_exception=True)
+@requires("registry.add_enterprise")
 @require_POST
 def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Step 3: apply the stored file; with 仅导入无误的行 the rejected rows are skipped."""
@@ -295,7 +302,7 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         token=token, filename=filename, partial=partial, **_preview(report)))
 
 
-@permission_required("registry.add_enterprise", raise_exception=True)
+@requires("registry.add_enterprise")
 def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
     """The rejected rows of the stored file, with the reason per row, to correct and re-upload."""
     from ohsteward.registry.importers import enterprise_import as run_import
@@ -305,7 +312,7 @@ def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
     return bytes_response(f"导入错误行-{Path(filename).stem}.xlsx", report.errors_xlsx())
 
 
-@permission_required("registry.add_enterprise", raise_exception=True)
+@requires("registry.add_enterprise")
 def import_template(request: HttpRequest) -> HttpResponse:
     from ohsteward.registry.importers import enterprise_import_template
 

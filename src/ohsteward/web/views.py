@@ -38,6 +38,13 @@ class LogoutView(auth_views.LogoutView):
     """POST only (Django 5): the top bar has a small form with the CSRF token."""
 
 
+def requires(perm: str):
+    """Log in first (anonymous users go to the login page), then the permission or 403."""
+    def decorate(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+    return decorate
+
+
 def _url_or_none(name: str) -> str | None:
     try:
         return reverse(name)
@@ -144,7 +151,7 @@ def _audit_queryset(request: HttpRequest):
     return form, form.filter(queryset)
 
 
-@permission_required("core.view_auditlog", raise_exception=True)
+@requires("core.view_auditlog")
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _audit_queryset(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -161,7 +168,7 @@ AUDIT_COLUMNS = [("timestamp", "时间"), ("user", "操作人"), ("action", "操
                  ("object", "对象"), ("field", "字段"), ("old", "原值"), ("new", "新值"), ("source", "来源")]
 
 
-@permission_required("core.view_auditlog", raise_exception=True)
+@requires("core.view_auditlog")
 def audit_export(request: HttpRequest) -> HttpResponse:
     from ohsteward.core.spreadsheets import xlsx_response
 

@@ -1,0 +1,384 @@
+"""Employer pages: scope on list/detail/export, filters, HTMX partials, edit/create, import flow."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ohsteward.core.models import AuditLog
+from ohsteward.core.testing import PASSWORD, WANZHOU, YUBEI
+from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
+
+LIST = reverse("registry:enterprise_list")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Argon2 with production parameters costs ~0.3 s per user; the cast has seven
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EXPORT = reverse("registry:enterprise_export")
+
+
+def login(client, username):
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def detail(e):
+    return reverse("registry:enterprise_detail", args=[e.uscc])
+
+
+def sheet_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+# ---- scope ------------------------------------------------------------------------------------
+
+def test_list_shows_only_the_district(client, cast, enterprises):
+    body = login(client, "yubei").get(LIST).content.decode()
+    assert enterprises["yubei"].name in body and enterprises["yubei2"].name in body
+    assert enterprises["wanzhou"].name not in body
+    assert "共 <strong>2</strong> 家" in body
+
+
+def test_list_for_enterprise_manager_is_own_only(client, cast, enterprises):
+    body = login(client, "manager").get(LIST).content.decode()
+    assert enterprises["yubei"].name in body
+    assert enterprises["yubei2"].name not in body
+
+
+def test_detail_out_of_scope_is_404(client, cast, enterprises):
+    login(client, "yubei")
+    assert client.get(detail(enterprises["yubei"])).status_code == 200
+    response = client.get(detail(enterprises["wanzhou"]))
+    assert response.status_code == 404
+    assert "不在您的管辖范围内" in response.content.decode()
+    assert client.get(reverse("registry:enterprise_detail", args=[enterprises["wanzhou"].pk])).status_code == 404
+    assert client.get(reverse("registry:enterprise_edit", args=[enterprises["wanzhou"].uscc])).status_code == 404
+
+
+def test_detail_by_pk_and_lower_case_code(client, cast, enterprises):
+    login(client, "yubei")
+    e = enterprises["yubei"]
+    assert client.get(reverse("registry:enterprise_detail", args=[e.pk])).status_code == 200
+    assert client.get(reverse("registry:enterprise_detail", args=[e.uscc.lower()])).status_code == 200
+    assert client.get(reverse("registry:enterprise_detail", args=["garbage"])).status_code == 404
+
+
+def test_manager_cannot_open_a_neighbour(client, cast, enterprises):
+    login(client, "manager")
+    assert client.get(detail(enterprises["yubei"])).status_code == 200
+    assert client.get(detail(enterprises["yubei2"])).status_code == 404
+
+
+def test_export_is_scoped_and_has_chinese_headers(client, cast, enterprises):
+    rows = sheet_rows(login(client, "yubei").get(EXPORT))
+    assert rows[0][0] == "统一社会信用代码" and rows[0][1] == "用人单位名称"
+    codes = {r[0] for r in rows[1:]}
+    assert codes == {enterprises["yubei"].uscc, enterprises["yubei2"].uscc}
+
+
+def test_export_follows_the_filters(client, cast, enterprises):
+    rows = sheet_rows(login(client, "city").get(EXPORT, {"region": WANZHOU}))
+    assert [r[0] for r in rows[1:]] == [enterprises["wanzhou"].uscc]
+
+
+def test_district_officer_cannot_widen_scope_with_a_filter(client, cast, enterprises):
+    login(client, "yubei")
+    body = client.get(LIST, {"region": WANZHOU}).content.decode()
+    assert enterprises["wanzhou"].name not in body
+    assert len(sheet_rows(client.get(EXPORT, {"region": WANZHOU}))) == 1  # header only
+
+
+# ---- filters and HTMX -------------------------------------------------------------------------
+
+@pytest.fixture
+def varied(enterprises):
+    yubei = Region.objects.get(code=YUBEI)
+    return {
+        "chem": EnterpriseFactory(name="渝北化工厂", region=yubei, industry_id="2614", employees=400,
+                                  revenue=30000, total_assets=90000),
+        "shop": EnterpriseFactory(name="渝北小卖部", region=yubei, industry_id="5211", employees=3, revenue=20,
+                                  total_assets=10, status="suspended", suspended_on="2024-05-01"),
+    }
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({"q": "化工厂"}, {"chem"}),
+    ({"status": "suspended"}, {"shop"}),
+    ({"industry": "2614"}, {"chem"}),
+    ({"industry": "52"}, {"shop"}),
+    ({"industry": "零售"}, {"shop"}),
+    ({"industry_risk": "unlisted"}, {"shop"}),
+    ({"size_class": "micro", "q": "渝北小"}, {"shop"}),
+])
+def test_filters(client, cast, varied, query, expected):
+    body = login(client, "yubei").get(LIST, query).content.decode()
+    shown = {key for key, e in varied.items() if e.name in body}
+    assert shown == expected
+
+
+def test_filter_by_town(client, cast, enterprises):
+    town = enterprises["yubei"].town_id
+    body = login(client, "yubei").get(LIST, {"region": YUBEI, "town": town}).content.decode()
+    assert enterprises["yubei"].name in body and enterprises["yubei2"].name not in body
+
+
+def test_stale_town_of_another_district_is_ignored(client, cast, enterprises):
+    town = enterprises["yubei"].town_id
+    body = login(client, "city").get(LIST, {"region": WANZHOU, "town": town}).content.decode()
+    assert enterprises["wanzhou"].name in body
+
+
+def test_district_select_is_limited_to_jurisdiction(client, cast):
+    body = login(client, "yubei").get(LIST).content.decode()
+    select = body.split('id="id_region"')[1].split("</select>")[0]
+    assert re.findall(r'value="(\d+)"', select) == [YUBEI]
+    body = client.get(reverse("registry:town_options"), {"region": WANZHOU}).content.decode()
+    assert body.count("<option") == 1  # only "全部"
+    body = client.get(reverse("registry:town_options"), {"region": YUBEI}).content.decode()
+    assert body.count("<option") == 1 + Region.objects.filter(parent_id=YUBEI, level="town").count()
+
+
+def test_htmx_request_gets_the_table_partial(client, cast, enterprises):
+    login(client, "yubei")
+    response = client.get(LIST, {"q": "第二"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    body = response.content.decode()
+    assert "<html" not in body and 'id="enterprise-table"' in body
+    assert enterprises["yubei2"].name in body and enterprises["yubei"].name not in body
+    assert f'{EXPORT}?q=' in body  # the export link carries the filters
+
+
+def test_list_query_count_does_not_grow_with_rows(client, cast, enterprises):
+    login(client, "city")
+    client.get(LIST)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(LIST).status_code == 200
+    for _ in range(60):
+        EnterpriseFactory(town=enterprises["yubei"].town)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(LIST).content.decode()
+    assert body.count("<tr>") == 51  # header + one page of 50
+    assert len(many) == len(few)
+    assert len(many) <= 14
+
+
+def test_read_only_roles_see_no_write_buttons(client, cast, enterprises):
+    body = login(client, "institution").get(LIST).content.decode()
+    assert "新增用人单位" not in body and "导入名单" not in body
+    assert client.get(reverse("registry:enterprise_create")).status_code == 403
+    assert client.get(reverse("registry:enterprise_edit", args=[enterprises["yubei"].uscc])).status_code == 403
+    assert client.get(reverse("registry:enterprise_import")).status_code == 403
+
+
+# ---- detail, edit, create ---------------------------------------------------------------------
+
+def test_detail_shows_fields_exposures_and_audit(client, cast, enterprises):
+    from ohsteward.hazards.models import HazardFactor
+    from ohsteward.registry import actions
+
+    e = enterprises["yubei"]
+    wp = actions.workplace_create(user=None, enterprise=e, name="焊接车间")
+    actions.post_exposure_set(user=None, workplace=wp, post_name="电焊工",
+                              hazard_factor=HazardFactor.objects.filter(name="电焊烟尘").first()
+                              or HazardFactor.objects.first(), exposed_count=7)
+    body = login(client, "yubei").get(detail(e)).content.decode()
+    for text in ["统一社会信用代码", e.uscc, "渝北区", "行业风险分类", e.get_industry_risk_display(), "焊接车间",
+                 "电焊工", ">7<", "最近的修改记录"]:
+        assert text in body, text
+    client.logout()
+    body = login(client, "institution").get(detail(e)).content.decode()
+    assert "最近的修改记录" not in body  # no core.view_auditlog
+
+
+def form_data(e, **changes):
+    data = {"uscc": e.uscc, "name": e.name, "region": e.region_id, "town": e.town_id or "", "status": e.status,
+            "industry": e.industry_id or "", "employees": e.employees, "exposed_workers": e.exposed_workers,
+            "revenue": e.revenue, "total_assets": e.total_assets}
+    data.update(changes)
+    return {k: "" if v is None else v for k, v in data.items()}
+
+
+def errors_of(response) -> str:
+    """The error texts of a re-displayed form (what a person reads in red)."""
+    return " ".join(re.findall(r'<ul class="errors"><li>(.*?)</li>', response.content.decode()))
+
+
+def test_edit_writes_audit_log(client, cast, enterprises):
+    e = enterprises["yubei2"]
+    login(client, "yubei")
+    AuditLog.objects.all().delete()
+    response = client.post(reverse("registry:enterprise_edit", args=[e.uscc]), form_data(e, employees=12))
+    assert response.status_code == 302 and response["Location"] == detail(e)
+    e.refresh_from_db()
+    assert e.employees == 12
+    entry = AuditLog.objects.get()
+    assert entry.user == cast["yubei"] and entry.source == "web" and entry.changes["employees"] == [50, 12]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"status": "suspended"}, "停产停业的单位须填写停产停业日期"),
+    ({"exposed_workers": 999}, "接害人数不能大于从业人员数"),
+    ({"industry": "9999"}, "没有这个行业小类代码"),
+    ({"name": ""}, "该字段是必填项"),
+    ({"region": WANZHOU}, "选择一个有效的选项"),
+])
+def test_edit_errors_in_chinese(client, cast, enterprises, changes, message):
+    e = enterprises["yubei2"]
+    response = login(client, "yubei").post(reverse("registry:enterprise_edit", args=[e.uscc]),
+                                           form_data(e, **changes))
+    assert response.status_code == 200
+    assert message in errors_of(response) + response.content.decode().split('class="form-errors"')[-1][:300]
+    e.refresh_from_db()
+    assert e.region_id == YUBEI and e.status == "active"
+
+
+def test_manager_edits_own_but_cannot_move_it(client, cast, enterprises):
+    e = enterprises["yubei"]
+    login(client, "manager")
+    response = client.post(reverse("registry:enterprise_edit", args=[e.uscc]),
+                           form_data(e, region=WANZHOU, contact_phone="023-12345678"))
+    assert response.status_code == 302, errors_of(response)
+    e.refresh_from_db()
+    assert e.region_id == YUBEI and e.contact_phone == "023-12345678"
+    assert client.get(reverse("registry:enterprise_create")).status_code == 403
+
+
+def test_create(client, cast):
+    login(client, "yubei")
+    uscc = make_uscc(YUBEI)
+    response = client.post(reverse("registry:enterprise_create"), {
+        "uscc": uscc, "name": "新登记的有限公司", "region": YUBEI, "status": "active", "industry": "3311",
+        "employees": 30, "revenue": 500})
+    assert response.status_code == 302
+    e = Enterprise.objects.get(uscc=uscc)
+    assert e.industry_risk == "serious" and e.size_class == "small"
+    assert AuditLog.objects.filter(object_id=str(e.pk), action="create", user=cast["yubei"]).exists()
+
+
+def test_create_with_wrong_check_digit(client, cast):
+    uscc = make_uscc(YUBEI)
+    wrong = uscc[:-1] + ("0" if uscc[-1] != "0" else "1")
+    response = login(client, "yubei").post(reverse("registry:enterprise_create"), {
+        "uscc": wrong, "name": "某公司", "region": YUBEI, "status": "active"})
+    assert response.status_code == 200
+    assert "校验" in response.content.decode()
+    assert not Enterprise.objects.filter(name="某公司").exists()
+
+
+# ---- import -----------------------------------------------------------------------------------
+
+HEADERS = ["统一社会信用代码", "用人单位名称", "所属区县", "行业代码", "从业人员数", "经营状态"]
+
+
+def xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def upload(client, content, name="名单.xlsx", **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("registry:enterprise_import"),
+                       {"file": SimpleUploadedFile(name, content), **extra})
+
+
+def token_of(response) -> str:
+    return re.search(r"/registry/import/([\w-]+)/confirm/", response.content.decode()).group(1)
+
+
+def test_import_page_states_limits_and_template(client, cast, settings):
+    settings.OHSTEWARD_MAX_UPLOAD_MB = 7
+    settings.OHSTEWARD_MAX_IMPORT_ROWS = 1234
+    body = login(client, "yubei").get(reverse("registry:enterprise_import")).content.decode()
+    assert "7 MB" in body and "1234 行" in body
+    response = client.get(reverse("registry:import_template"))
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert "统一社会信用代码*" in [c.value for c in wb.worksheets[0][1]]
+
+
+def test_import_dry_run_then_confirm(client, cast, enterprises, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    e = enterprises["yubei2"]
+    new = make_uscc(YUBEI)
+    content = xlsx([[new, "导入的新公司", "渝北区", "3311", 20, "在业"],
+                    [e.uscc, e.name, "渝北区", e.industry_id, 51, "在业"],
+                    [enterprises["yubei"].uscc, enterprises["yubei"].name, "渝北区", None, None, None]])
+    login(client, "yubei")
+    response = upload(client, content)
+    body = response.content.decode()
+    assert "还没有修改任何数据" in body
+    assert 'id="n-created">1<' in body and 'id="n-updated">1<' in body and 'id="n-unchanged">1<' in body
+    assert "从业人员数" in body and '<span class="diff-old">50</span> → <span class="diff-new">51</span>' in body
+    assert not Enterprise.objects.filter(uscc=new).exists()
+    token = token_of(response)
+    assert list((tmp_path / "uploads").iterdir())  # the bytes stay on the server
+    response = client.post(reverse("registry:import_confirm", args=[token]))
+    assert "导入完成" in response.content.decode()
+    assert Enterprise.objects.filter(uscc=new, name="导入的新公司").exists()
+    e.refresh_from_db()
+    assert e.employees == 51
+    assert not list((tmp_path / "uploads").iterdir())
+
+
+def test_import_errors_all_or_nothing_and_partial(client, cast, enterprises, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    good, bad = make_uscc(YUBEI), make_uscc(YUBEI)
+    bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    content = xlsx([[good, "好公司", "渝北区", "3311", 20, "在业"],
+                    [bad, "坏公司", "渝北区", "3311", 20, "在业"],
+                    [make_uscc(WANZHOU), "万州公司", "万州区", "3311", 20, "在业"]])
+    login(client, "yubei")
+    response = upload(client, content)
+    body = response.content.decode()
+    assert "第3行 统一社会信用代码: 校验位错误" in body
+    assert "第4行 所属区县: 该用人单位不在您的管辖范围内" in body
+    token = token_of(response)
+
+    errors = client.get(reverse("registry:import_errors", args=[token]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(errors.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [3, 4]
+
+    response = client.post(reverse("registry:import_confirm", args=[token]))
+    assert "没有导入" in response.content.decode()
+    assert not Enterprise.objects.filter(uscc=good).exists()
+
+    response = client.post(reverse("registry:import_confirm", args=[token]), {"partial": "on"})
+    assert "导入完成" in response.content.decode() and "跳过有错误的 2 行" in response.content.decode()
+    assert Enterprise.objects.filter(uscc=good).exists()
+    assert not Enterprise.objects.filter(name__in=["坏公司", "万州公司"]).exists()
+
+
+def test_import_token_belongs_to_the_session(client, cast, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    login(client, "yubei")
+    token = token_of(upload(client, xlsx([[make_uscc(YUBEI), "甲公司", "渝北区", "3311", 20, "在业"]])))
+    client.logout()
+    login(client, "city")
+    assert client.post(reverse("registry:import_confirm", args=[token])).status_code == 404
+    assert client.post(reverse("registry:import_confirm", args=["forged"])).status_code == 404
+
+
+def test_import_rejects_unusable_files_in_chinese(client, cast):
+    login(client, "yubei")
+    body = upload(client, b"hello", name="list.txt").content.decode()
+    assert "请上传 .xlsx、.xls 或 .csv 文件" in body
+    body = upload(client, "名称\n甲\n".encode(), name="list.csv").content.decode()
+    assert "缺少必需的列" in body

@@ -1,0 +1,206 @@
+"""Web face: login and lockout, logout, home per role, navigation, audit trail, API tokens, errors."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ohsteward.accounts.models import ApiToken
+from ohsteward.core.testing import PASSWORD
+from ohsteward.registry import actions
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Argon2 with production parameters costs ~0.3 s per user; the cast has seven
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def login(client, username):
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+# ---- login, lockout, logout -------------------------------------------------------------------
+
+def test_login_page_is_chinese(client, db):
+    response = client.get(reverse("web:login"))
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+    assert 'lang="zh-Hans"' in response.content.decode()
+
+
+def test_login_success_goes_home(client, cast):
+    response = client.post(reverse("web:login"), {"username": "yubei", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:home")
+
+
+def test_wrong_password_message_in_chinese(client, cast):
+    response = client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_lockout_after_five_failures_even_with_right_password(client, cast):
+    for _ in range(4):
+        response = client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"})
+        assert "登录失败次数过多" not in response.content.decode()
+    response = client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"})
+    assert "登录失败次数过多，请15分钟后再试" in response.content.decode()
+    response = client.post(reverse("web:login"), {"username": "yubei", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "登录失败次数过多，请15分钟后再试" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_post_only(client, cast):
+    login(client, "yubei")
+    assert client.get(reverse("web:logout")).status_code == 405
+    response = client.post(reverse("web:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_require_login(client, db):
+    for name in ["web:home", "registry:enterprise_list", "web:token_list"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("web:login"))
+
+
+# ---- home per role ------------------------------------------------------------------------------
+
+def test_city_home_counts_the_whole_city(client, cast, enterprises):
+    body = login(client, "city").get(reverse("web:home")).content.decode()
+    assert "全市" in body
+    assert '<div class="value">3</div><div class="label">用人单位总数' in body
+    assert "导入名单" in body and "审计日志" in body
+
+
+def test_district_home_counts_only_its_district(client, cast, enterprises):
+    actions.enterprise_update(user=None, enterprise=enterprises["yubei2"], data={"status": "cancelled",
+                                                                                  "cancelled_on": "2024-01-02"})
+    body = login(client, "yubei").get(reverse("web:home")).content.decode()
+    assert "区县卫生健康委 · 渝北区" in body
+    assert '<div class="value">2</div><div class="label">用人单位总数' in body
+    assert '<div class="value">1</div><div class="label">注销' in body
+
+
+def test_institution_home_has_no_import_or_audit(client, cast, enterprises):
+    body = login(client, "institution").get(reverse("web:home")).content.decode()
+    assert "查看用人单位" in body
+    assert "导入名单" not in body
+    assert "审计日志" not in body
+
+
+def test_enterprise_manager_home_shows_own_employer_and_next_steps(client, cast, enterprises):
+    own = enterprises["yubei"]
+    actions.enterprise_update(user=None, enterprise=own, data={"contact_phone": ""})
+    body = login(client, "manager").get(reverse("web:home")).content.decode()
+    assert own.name in body
+    assert enterprises["yubei2"].name not in body
+    assert "请留下联系人和联系电话" in body
+    assert "更新本单位信息" in body
+    assert "用人单位总数" not in body
+
+
+def test_navigation_follows_permissions(client, cast):
+    body = login(client, "yubei").get(reverse("web:home")).content.decode()
+    assert f'href="{reverse("web:audit_list")}"' in body
+    client.logout()
+    body = login(client, "steward").get(reverse("web:home")).content.decode()
+    assert f'href="{reverse("web:audit_list")}"' not in body
+    assert f'href="{reverse("registry:enterprise_list")}"' in body
+
+
+def test_csrf_token_is_given_to_htmx(client, cast):
+    body = login(client, "yubei").get(reverse("web:home")).content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in body
+
+
+# ---- audit trail ------------------------------------------------------------------------------
+
+@pytest.fixture
+def changes(cast, enterprises):
+    from ohsteward.core.audit import audit_context
+
+    with audit_context(cast["city"], "web"):
+        actions.enterprise_update(user=cast["city"], enterprise=enterprises["yubei"], data={"employees": 77})
+        actions.enterprise_update(user=cast["city"], enterprise=enterprises["wanzhou"], data={"employees": 88})
+
+
+def test_audit_list_is_scoped(client, changes, enterprises):
+    body = login(client, "yubei").get(reverse("web:audit_list")).content.decode()
+    assert enterprises["yubei"].name in body
+    assert enterprises["wanzhou"].name not in body
+    assert "从业人员数" in body and "77" in body
+
+
+def test_audit_list_filters(client, changes, enterprises):
+    login(client, "city")
+    body = client.get(reverse("web:audit_list"), {"user": "nobody"}).content.decode()
+    assert "没有符合条件的记录" in body
+    body = client.get(reverse("web:audit_list"), {"user": "city"}).content.decode()
+    assert enterprises["wanzhou"].name in body
+
+
+def test_audit_list_forbidden_without_permission(client, cast):
+    assert login(client, "cdc").get(reverse("web:audit_list")).status_code == 403
+    body = client.get(reverse("web:audit_list")).content.decode()
+    assert "您没有权限" in body
+
+
+def test_audit_export_is_scoped_xlsx(client, changes, enterprises):
+    response = login(client, "yubei").get(reverse("web:audit_export"))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
+                                              if response.streaming else response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("时间", "操作人", "操作")
+    objects = {r[4] for r in rows[1:]}
+    assert enterprises["yubei"].name in objects
+    assert enterprises["wanzhou"].name not in objects
+    assert any(r[5] == "从业人员数" and r[7] == "77" for r in rows[1:])
+
+
+# ---- API tokens -------------------------------------------------------------------------------
+
+def test_token_is_shown_once_then_only_its_prefix(client, cast):
+    login(client, "yubei")
+    response = client.post(reverse("web:token_list"), {"name": "对接"})
+    body = response.content.decode()
+    token = ApiToken.objects.get(user=cast["yubei"])
+    assert "只显示这一次" in body
+    raw = body.split('id="new-token">')[1].split("<")[0]
+    assert raw.startswith(token.prefix) and ApiToken.lookup(raw) == token
+    body = client.get(reverse("web:token_list")).content.decode()
+    assert raw not in body and token.prefix in body
+
+
+def test_token_revoke_only_own(client, cast):
+    other = ApiToken.issue(cast["wanzhou"], "x")[0]
+    own = ApiToken.issue(cast["yubei"], "y")[0]
+    login(client, "yubei")
+    client.post(reverse("web:token_revoke", args=[other.pk]))
+    assert ApiToken.objects.filter(pk=other.pk).exists()
+    client.post(reverse("web:token_revoke", args=[own.pk]))
+    assert not ApiToken.objects.filter(pk=own.pk).exists()
+
+
+# ---- error pages ------------------------------------------------------------------------------
+
+def test_404_page_is_friendly_chinese(client, cast):
+    response = login(client, "yubei").get("/no-such-page/")
+    assert response.status_code == 404
+    assert "找不到这个页面" in response.content.decode()
+
+
+def test_500_template_renders_without_context():
+    from django.template.loader import get_template
+
+    html = get_template("500.html").render()
+    assert "系统出了点问题" in html
