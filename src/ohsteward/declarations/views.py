@@ -1,0 +1,673 @@
+"""Pages of the declaration-expansion work: the list, district confirmation, 应报未报, notices,
+online declarations, spot checks and the quarterly dispatch.
+
+Every read starts from ``Model.objects.for_user(request.user)``; single objects come from
+``access.get_for_user_or_404`` (out of scope → 404). HTMX requests get the partial that changed.
+Writes go through ``actions.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ohsteward.accounts import access
+from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, xlsx_response
+from ohsteward.declarations import actions, reports, rules
+from ohsteward.declarations.choices import EntryStatus, ListReason
+from ohsteward.declarations.filtersets import DeclarationFilterSet, HazardListEntryFilterSet
+from ohsteward.declarations.forms import (
+    ConfirmForm,
+    DeclarationForm,
+    DuplicateForm,
+    FoundForm,
+    HandoverForm,
+    HazardFormSet,
+    NoticeForm,
+    SpotCheckForm,
+    SpotCheckItemForm,
+    TriggerForm,
+    VisitForm,
+)
+from ohsteward.declarations.models import (
+    Declaration,
+    GuidanceVisit,
+    HazardList,
+    HazardListEntry,
+    Notice,
+    SpotCheck,
+    SpotCheckItem,
+)
+from ohsteward.declarations.tables import DeclarationTable, HazardListEntryTable
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.registry.choices import RiskClass, SizeClass
+from ohsteward.registry.models import Enterprise
+
+PAGE_SIZE = 50
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _current_list(request: HttpRequest) -> HazardList | None:
+    year = request.GET.get("year") or request.POST.get("year")
+    if year and str(year).isdigit():
+        return HazardList.objects.filter(year=int(year)).first()
+    return HazardList.objects.order_by("-year").first()
+
+
+def _citywide(user) -> bool:
+    return access.jurisdiction(user).everything
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _query(request: HttpRequest) -> str:
+    q = request.GET.copy()
+    q.pop("page", None)
+    return q.urlencode()
+
+
+def _entry_or_404(request: HttpRequest, pk: int) -> HazardListEntry:
+    qs = HazardListEntry.objects.select_related("enterprise__industry", "enterprise__region", "region", "hazard_list")
+    return access.get_for_user_or_404(qs, request.user, pk=pk)
+
+
+def _enterprise_by_key(user, key: str) -> Enterprise | None:
+    key = (key or "").strip()
+    scoped = Enterprise.objects.for_user(user)
+    if len(key) == 18:
+        return scoped.filter(uscc=key.upper()).first()
+    if key.isdigit():
+        return scoped.filter(pk=int(key)).first()
+    matches = list(scoped.search(key)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Home
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What to do next for the user's role, with the figures of their scope."""
+    user = request.user
+    today = _today()
+    j = access.jurisdiction(user)
+    context: dict = {"today": today, "citywide": j.everything}
+    if j.enterprise_id:
+        enterprise = Enterprise.objects.for_user(user).filter(pk=j.enterprise_id).first()
+        if enterprise is None:
+            raise Http404
+        context.update(
+            enterprise=enterprise, todo=actions.declaration_todo(enterprise=enterprise, today=today),
+            declarations=Declaration.objects.for_user(user).filter(enterprise=enterprise)[:10],
+            trigger_form=TriggerForm(),
+        )
+        return render(request, "declarations/manager_home.html", context)
+    if not user.has_perm("declarations.view_hazardlistentry"):
+        raise PermissionDenied
+    hazard_list = _current_list(request)
+    context["hazard_list"] = hazard_list
+    context["lists"] = HazardList.objects.all()
+    if hazard_list is not None:
+        entries = HazardListEntry.objects.for_user(user).filter(hazard_list=hazard_list)
+        context["counts"] = entries.aggregate(
+            total=Count("pk"), pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
+            unpushed=Count("pk", filter=Q(pushed_on__isnull=True)),
+            overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=today)),
+            hazards=Count("pk", filter=Q(status=EntryStatus.HAZARDS)),
+            report_overdue=Count("pk", filter=Q(source="district", reported_on__isnull=True, report_due_on__lt=today)),
+        )
+        context["undeclared"] = entries.with_declaration().undeclared().count()
+    context["can_generate"] = j.everything and user.has_perm("declarations.change_hazardlistentry")
+    context["year_default"] = today.year
+    return render(request, "declarations/home.html", context)
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def list_generate(request: HttpRequest) -> HttpResponse:
+    if not _citywide(request.user):
+        raise PermissionDenied("只有市级用户可以生成名单")
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "年度：请填写4位年份")
+        return redirect("declarations:home")
+    hazard_list = actions.hazard_list_generate(user=request.user, year=year, as_of=_today())
+    s = hazard_list.summary
+    messages.success(request, f"{year}年名单已生成：共{s['total']}家，新增{s['created']}家，更新{s['updated']}家，"
+                              f"移出{s['removed']}家。")
+    if request.POST.get("push"):
+        n = actions.hazard_list_push(user=request.user, hazard_list=hazard_list, today=_today())
+        messages.success(request, f"已下发{n}家到各区县核实，核实期限一个月。")
+    return redirect(f"{_url('declarations:home')}?year={year}")
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def list_push(request: HttpRequest, year: int) -> HttpResponse:
+    if not _citywide(request.user):
+        raise PermissionDenied("只有市级用户可以下发名单")
+    hazard_list = HazardList.objects.filter(year=year).first()
+    if hazard_list is None:
+        raise Http404
+    n = actions.hazard_list_push(user=request.user, hazard_list=hazard_list, today=_today())
+    messages.success(request, f"已下发{n}家到各区县核实，核实期限一个月。")
+    return redirect(f"{_url('declarations:home')}?year={year}")
+
+
+# --------------------------------------------------------------------------------------------
+# The list
+# --------------------------------------------------------------------------------------------
+
+
+def _entries(request: HttpRequest, *, undeclared: bool = False):
+    hazard_list = _current_list(request)
+    scoped = HazardListEntry.objects.for_user(request.user).with_declaration().with_priority()
+    scoped = scoped.filter(hazard_list=hazard_list) if hazard_list else scoped.none()
+    if undeclared:
+        scoped = scoped.undeclared()
+        if request.GET.get("cross"):
+            scoped = scoped.filter(Q(reasons__icontains='"exam_record"') | Q(reasons__icontains='"detection_record"'))
+    data = request.GET.copy()
+    data.pop("year", None)
+    request.today = _today()
+    filterset = HazardListEntryFilterSet(data or None, queryset=scoped, request=request)
+    qs = filterset.qs
+    qs = qs.order_by("priority", "-enterprise__employees", "pk") if undeclared else qs.order_by("region_id", "pk")
+    return hazard_list, filterset, qs
+
+
+def _list_context(request, hazard_list, filterset, qs) -> dict:
+    page = Paginator(HazardListEntryTable.queryset(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    from ohsteward.registry.forms import districts_for
+
+    return {"hazard_list": hazard_list, "filterset": filterset, "page": page, "query": _query(request),
+            "today": _today(), "reason_choices": ListReason.choices, "risk_choices": RiskClass.choices,
+            "size_choices": SizeClass.choices, "status_choices": EntryStatus.choices,
+            "districts": districts_for(request.user), "lists": HazardList.objects.all(),
+            "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "year")),
+            "priority_labels": rules.PRIORITY_LABELS}
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def entry_list(request: HttpRequest) -> HttpResponse:
+    hazard_list, filterset, qs = _entries(request)
+    context = _list_context(request, hazard_list, filterset, qs)
+    template = "declarations/_entry_table.html" if _is_htmx(request) else "declarations/entry_list.html"
+    return render(request, template, context)
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def entry_export(request: HttpRequest) -> HttpResponse:
+    hazard_list, _, qs = _entries(request)
+    year = hazard_list.year if hazard_list else ""
+    return xlsx_response(f"职业病危害用人单位名单-{year}.xlsx", HazardListEntryTable.columns,
+                         HazardListEntryTable.rows(qs))
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def undeclared(request: HttpRequest) -> HttpResponse:
+    hazard_list, filterset, qs = _entries(request, undeclared=True)
+    context = _list_context(request, hazard_list, filterset, qs)
+    context.update(undeclared=True, cross=bool(request.GET.get("cross")))
+    template = "declarations/_entry_table.html" if _is_htmx(request) else "declarations/undeclared.html"
+    return render(request, template, context)
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def undeclared_export(request: HttpRequest) -> HttpResponse:
+    hazard_list, _, qs = _entries(request, undeclared=True)
+    year = hazard_list.year if hazard_list else ""
+    return xlsx_response(f"应报未报-{year}.xlsx", HazardListEntryTable.columns, HazardListEntryTable.rows(qs))
+
+
+# --------------------------------------------------------------------------------------------
+# District confirmation
+# --------------------------------------------------------------------------------------------
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+def confirm_page(request: HttpRequest) -> HttpResponse:
+    """The district's worklist: entries pushed to it, overdue first; one tap per outcome (HTMX)."""
+    hazard_list = _current_list(request)
+    today = _today()
+    qs = HazardListEntry.objects.for_user(request.user).select_related("enterprise__industry", "region")
+    qs = qs.filter(hazard_list=hazard_list).pushed() if hazard_list else qs.none()
+    show = request.GET.get("show", "pending")
+    if show == "pending":
+        qs = qs.filter(status=EntryStatus.PENDING)
+    elif show == "overdue":
+        qs = qs.confirmation_overdue(today)
+    elif show == "done":
+        qs = qs.exclude(status=EntryStatus.PENDING)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(enterprise__in=Enterprise.objects.search(q).values("pk"))
+    qs = qs.order_by("due_on", "enterprise__name")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    base = HazardListEntry.objects.for_user(request.user).filter(hazard_list=hazard_list) if hazard_list else None
+    counts = base.pushed().aggregate(
+        pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
+        overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=today)),
+        done=Count("pk", filter=~Q(status=EntryStatus.PENDING))) if base is not None else {}
+    context = {"hazard_list": hazard_list, "page": page, "today": today, "show": show, "counts": counts,
+               "query": _query(request), "q": q}
+    template = "declarations/_confirm_rows.html" if _is_htmx(request) and request.GET.get("partial") else \
+        "declarations/confirm.html"
+    return render(request, template, context)
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = ConfirmForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            actions.entry_confirm(user=request.user, entry=entry, status=form.cleaned_data["status"],
+                                  note=form.cleaned_data["note"], today=_today())
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = "核实结果无效"
+    if _is_htmx(request):
+        return render(request, "declarations/_confirm_row.html", {"e": entry, "today": _today(), "error": error})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"已记录：{entry.enterprise.name} — {entry.get_status_display()}")
+    return redirect(request.POST.get("next") or _url("declarations:entry_detail", entry.pk))
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def entry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    actions.entry_reopen(user=request.user, entry=entry)
+    if _is_htmx(request):
+        return render(request, "declarations/_confirm_row.html", {"e": entry, "today": _today()})
+    return redirect("declarations:entry_detail", entry.pk)
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    declarations_qs = Declaration.objects.for_user(request.user).filter(enterprise=entry.enterprise)
+    return render(request, "declarations/entry_detail.html", {
+        "e": entry, "today": _today(), "declarations": declarations_qs.prefetch_related("hazards")[:10],
+        "visits": GuidanceVisit.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20],
+        "notices": Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20],
+        "handovers": entry.handovers.select_related("from_region", "to_region"),
+        "confirm_form": ConfirmForm(), "handover_form": HandoverForm(), "duplicate_form": DuplicateForm(),
+        "visit_form": VisitForm(), "notice_form": NoticeForm(),
+        "declared": declarations_qs.valid().exclude(kind="cancel").exists(),
+    })
+
+
+def _form_errors(form) -> str:
+    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}".lstrip("：")
+                    for k, v in form.errors.items())
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("declarations:entry_detail", entry.pk)
+    try:
+        actions.entry_hand_over(user=request.user, entry=entry, to_region=form.cleaned_data["to_region"],
+                                reason=form.cleaned_data["reason"], today=_today())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("declarations:entry_detail", entry.pk)
+    messages.success(request, f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。")
+    return redirect("declarations:confirm")
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def entry_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = DuplicateForm(request.POST)
+    keep = _enterprise_by_key(request.user, form.data.get("keep", "")) if form.is_valid() else None
+    if keep is None:
+        messages.error(request, "保留的单位：在您的辖区内没有找到这个统一社会信用代码或编号")
+        return redirect("declarations:entry_detail", entry.pk)
+    try:
+        result = actions.entry_mark_duplicate(user=request.user, entry=entry, keep=keep, today=_today())
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("declarations:entry_detail", entry.pk)
+    messages.success(request, f"已标记为与“{keep.name}”重复。")
+    return redirect("declarations:entry_detail", result.pk)
+
+
+@permission_required("declarations.add_guidancevisit", raise_exception=True)
+@require_POST
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.guidance_visit_record(user=request.user, enterprise=entry.enterprise, entry=entry,
+                                          today=_today(), **form.cleaned_data)
+            messages.success(request, "入户指导已记录。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("declarations:entry_detail", entry.pk)
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+def entry_add(request: HttpRequest) -> HttpResponse:
+    """A district adds an employer it found itself; it must report it to the city CDC within a month."""
+    hazard_list = _current_list(request)
+    form = FoundForm(request.POST or None)
+    if request.method == "POST" and hazard_list is None:
+        messages.error(request, "本年度名单尚未生成，请联系市疾控中心。")
+    elif request.method == "POST" and form.is_valid():
+        enterprise = _enterprise_by_key(request.user, form.cleaned_data["key"])
+        if enterprise is None:
+            form.add_error("key", "在您的辖区登记中没有找到唯一匹配的用人单位，请先在“用人单位”中新增后再添加")
+        else:
+            try:
+                entry = actions.entry_add_found(user=request.user, hazard_list=hazard_list, enterprise=enterprise,
+                                                discovered_on=form.cleaned_data["discovered_on"],
+                                                note=form.cleaned_data["note"], today=_today())
+            except ValidationError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                messages.success(request, f"已加入名单。请在{entry.report_due_on:%Y-%m-%d}前报告市疾控中心。")
+                return redirect("declarations:entry_detail", entry.pk)
+    found = (HazardListEntry.objects.for_user(request.user).filter(hazard_list=hazard_list, source="district")
+             .select_related("enterprise").order_by("reported_on", "report_due_on") if hazard_list else [])
+    return render(request, "declarations/entry_add.html", {"form": form, "hazard_list": hazard_list,
+                                                           "found": found, "today": _today()})
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def entry_report(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    actions.entry_report(user=request.user, entry=entry, today=_today())
+    messages.success(request, f"已报告市疾控中心：{entry.enterprise.name}")
+    return redirect("declarations:entry_add")
+
+
+# --------------------------------------------------------------------------------------------
+# Notices
+# --------------------------------------------------------------------------------------------
+
+
+@permission_required("declarations.add_notice", raise_exception=True)
+@require_POST
+def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("declarations:entry_detail", entry.pk)
+    notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
+                                  issuer=form.cleaned_data["issuer"], deadline_days=form.cleaned_data["deadline_days"])
+    messages.success(request, f"告知单 {notice.number} 已生成，请下载打印后送达。")
+    return redirect("declarations:entry_detail", entry.pk)
+
+
+@permission_required("declarations.view_notice", raise_exception=True)
+def notice_list(request: HttpRequest) -> HttpResponse:
+    qs = Notice.objects.for_user(request.user).select_related("enterprise", "region")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "declarations/notice_list.html", {"page": page, "query": _query(request)})
+
+
+@permission_required("declarations.view_notice", raise_exception=True)
+def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = access.get_for_user_or_404(Notice.objects.select_related("file"), request.user, pk=pk)
+    return bytes_response(f"{notice.number}.docx", bytes(notice.file.content), DOCX_MIME)
+
+
+# --------------------------------------------------------------------------------------------
+# Declarations (enterprise managers declare online; officials see them)
+# --------------------------------------------------------------------------------------------
+
+
+@permission_required("declarations.add_declaration", raise_exception=True)
+def declare(request: HttpRequest) -> HttpResponse:
+    j = access.jurisdiction(request.user)
+    key = request.GET.get("enterprise") or request.POST.get("enterprise") or (str(j.enterprise_id or ""))
+    enterprise = _enterprise_by_key(request.user, key) if key else None
+    if enterprise is None:
+        raise Http404("请选择用人单位")
+    last = Declaration.objects.for_user(request.user).valid().filter(enterprise=enterprise).first()
+    initial = {"kind": request.GET.get("kind") or ("change" if last else "initial"),
+               "employees": enterprise.employees, "exposed_total": enterprise.exposed_workers,
+               "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone}
+    if last is not None:
+        for name in ("principal", "hygiene_manager"):
+            initial[name] = getattr(last, name)
+    hazard_initial = [{"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
+                      for h in (last.hazards.all() if last else [])]
+    form = DeclarationForm(request.POST or None, initial=initial)
+    formset = HazardFormSet(request.POST or None, prefix="hz", initial=hazard_initial or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        hazards = [{"workplace": f.cleaned_data.get("workplace", ""), "hazard_name": f.cleaned_data["hazard_name"],
+                    "hazard_factor": f.cleaned_data.get("hazard_factor"),
+                    "exposed_count": f.cleaned_data.get("exposed_count")}
+                   for f in formset if f.cleaned_data.get("hazard_name")]
+        data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+        try:
+            declaration = actions.declaration_submit(user=request.user, enterprise=enterprise,
+                                                     kind=form.cleaned_data["kind"], data=data, hazards=hazards,
+                                                     declared_on=_today())
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, f"申报成功，回执编号：{declaration.receipt_no}")
+            return redirect("declarations:declaration_detail", declaration.pk)
+    return render(request, "declarations/declare.html", {
+        "form": form, "formset": formset, "enterprise": enterprise, "last": last,
+        "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True),
+    })
+
+
+@permission_required("declarations.view_declaration", raise_exception=True)
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    filterset = DeclarationFilterSet(request.GET or None, queryset=Declaration.objects.for_user(request.user))
+    qs = filterset.qs.select_related("enterprise__region")
+    if request.GET.get("export"):
+        return xlsx_response("职业病危害项目申报.xlsx", DeclarationTable.columns, DeclarationTable.rows(qs))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "declarations/declaration_list.html",
+                  {"page": page, "filterset": filterset, "query": _query(request)})
+
+
+@permission_required("declarations.view_declaration", raise_exception=True)
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
+                                   request.user, pk=pk)
+    return render(request, "declarations/declaration_detail.html", {"d": d, "hazards": d.hazards.all()})
+
+
+@permission_required("declarations.add_declaration", raise_exception=True)
+@require_POST
+def trigger_create(request: HttpRequest) -> HttpResponse:
+    j = access.jurisdiction(request.user)
+    key = request.POST.get("enterprise") or str(j.enterprise_id or "")
+    enterprise = _enterprise_by_key(request.user, key)
+    if enterprise is None:
+        raise Http404
+    form = TriggerForm(request.POST)
+    if form.is_valid():
+        try:
+            trigger = actions.change_trigger_record(user=request.user, enterprise=enterprise, today=_today(),
+                                                    **form.cleaned_data)
+            messages.success(request, trigger.message)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("declarations:home")
+
+
+# --------------------------------------------------------------------------------------------
+# Spot checks
+# --------------------------------------------------------------------------------------------
+
+
+@permission_required("declarations.view_spotcheck", raise_exception=True)
+def spotcheck_list(request: HttpRequest) -> HttpResponse:
+    form = SpotCheckForm(request.POST or None)
+    if request.method == "POST":
+        if not (_citywide(request.user) and request.user.has_perm("declarations.add_spotcheck")):
+            raise PermissionDenied("只有市级用户可以组织抽查")
+        hazard_list = _current_list(request)
+        if hazard_list is None:
+            messages.error(request, "尚无名单，无法抽样。")
+        elif form.is_valid():
+            check = actions.spot_check_create(user=request.user, hazard_list=hazard_list,
+                                              seed=form.cleaned_data["seed"],
+                                              fraction=float(form.cleaned_data["fraction"]),
+                                              minimum=form.cleaned_data["minimum"], name=form.cleaned_data["name"])
+            messages.success(request, f"已抽取{check.items.count()}家。")
+            return redirect("declarations:spotcheck_detail", check.pk)
+    checks = SpotCheck.objects.select_related("hazard_list").annotate(
+        n=Count("items", filter=Q(items__in=SpotCheckItem.objects.for_user(request.user))))
+    return render(request, "declarations/spotcheck_list.html", {
+        "checks": checks, "form": form,
+        "can_create": _citywide(request.user) and request.user.has_perm("declarations.add_spotcheck")})
+
+
+@permission_required("declarations.view_spotcheck", raise_exception=True)
+def spotcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = SpotCheck.objects.filter(pk=pk).first()
+    if check is None:
+        raise Http404
+    items = SpotCheckItem.objects.for_user(request.user).filter(spot_check=check).select_related(
+        "enterprise__industry", "region")
+    if request.GET.get("export"):
+        columns = [("region", "区县"), ("uscc", "统一社会信用代码"), ("name", "用人单位名称"), ("checked_on", "检查日期"),
+                   ("declared", "已申报"), ("industry_ok", "行业准确"), ("size_ok", "规模准确"),
+                   ("hazards_ok", "危害因素准确"), ("headcount_ok", "接害人数准确"), ("inspector", "检查人员"), ("note", "备注")]
+        rows = ([i.region.name, i.enterprise.uscc, i.enterprise.name, i.checked_on, i.declared, i.industry_ok,
+                 i.size_ok, i.hazards_ok, i.headcount_ok, i.inspector, i.note] for i in items)
+        return xlsx_response(f"{check.name}.xlsx", columns, rows)
+    return render(request, "declarations/spotcheck_detail.html", {
+        "check": check, "items": items, "rates": reports.spot_check_rates(check, user=request.user),
+        "choices": SpotCheckItemForm.CHOICES})
+
+
+@permission_required("declarations.change_spotcheck", raise_exception=True)
+@require_POST
+def spotcheck_item_record(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_for_user_or_404(SpotCheckItem.objects.select_related("enterprise", "region"), request.user,
+                                      pk=pk)
+    form = SpotCheckItemForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            actions.spot_check_record(user=request.user, item=item, data=form.cleaned_data, today=_today())
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    else:
+        error = _form_errors(form)
+    if _is_htmx(request):
+        return render(request, "declarations/_spotcheck_row.html",
+                      {"i": item, "choices": SpotCheckItemForm.CHOICES, "error": error, "saved": not error})
+    if error:
+        messages.error(request, error)
+    return redirect("declarations:spotcheck_detail", item.spot_check_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Quarterly dispatch
+# --------------------------------------------------------------------------------------------
+
+
+def _dispatch_params(request: HttpRequest) -> tuple[int, int]:
+    today = _today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
+    except ValueError as exc:
+        raise Http404 from exc
+    if quarter not in (1, 2, 3, 4):
+        raise Http404
+    return year, quarter
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def dispatch(request: HttpRequest) -> HttpResponse:
+    year, quarter = _dispatch_params(request)
+    figures = reports.dispatch_figures(user=request.user, year=year, quarter=quarter, today=_today())
+    chart = {
+        "names": [r["region_name"] for r in figures["districts"]],
+        "list_size": [r["list_size"] for r in figures["districts"]],
+        "declared": [r["declared"] for r in figures["districts"]],
+        "confirmed": [r["confirmed"] for r in figures["districts"]],
+        "rate": [r["declaration_rate"] for r in figures["districts"]],
+        "map": [{"name": r["region_name"], "value": r["declaration_rate"]} for r in figures["districts"]],
+    }
+    return render(request, "declarations/dispatch.html", {
+        "f": figures, "columns": reports.DISPATCH_COLUMNS, "chart": chart,
+        "years": range(_today().year - 2, _today().year + 1), "quarters": (1, 2, 3, 4),
+        "rows": [[r.get(k) for k, _ in reports.DISPATCH_COLUMNS] for r in figures["districts"]],
+        "total_row": [figures["total"].get(k) for k, _ in reports.DISPATCH_COLUMNS],
+    })
+
+
+@permission_required("declarations.view_hazardlistentry", raise_exception=True)
+def dispatch_export(request: HttpRequest) -> HttpResponse:
+    year, quarter = _dispatch_params(request)
+    figures = reports.dispatch_figures(user=request.user, year=year, quarter=quarter, today=_today())
+    return bytes_response(f"申报扩面季度调度-{year}年第{quarter}季度.xlsx", reports.dispatch_xlsx(figures), XLSX_MIME)
+
+
+GEOJSON_RENAMES = {"梁平县": "梁平区", "武隆县": "武隆区"}  # 500228→500155, 500232→500156 (2016)
+
+
+@login_required
+def district_geojson(request: HttpRequest) -> HttpResponse:
+    """The Chongqing district map for ECharts; features renamed to today's districts."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "refdata" / "data" / "cq_districts_echarts4.9.0.geojson"
+    if not path.exists():
+        raise Http404
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for feature in data.get("features", []):
+        name = feature.get("properties", {}).get("name")
+        if name in GEOJSON_RENAMES:
+            feature["properties"]["name"] = GEOJSON_RENAMES[name]
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
