@@ -380,6 +380,13 @@ def _derive(values: dict[str, Any], lk: _Lookups) -> None:
 
 
 def _jsonable(v: Any) -> Any:
+    """JSON-ready value for audit entries (the types an import produces; no recursion needed)."""
+    if v is None or isinstance(v, str | int | float | list):
+        return v
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
     return audit._jsonable(v)
 
 
@@ -418,9 +425,9 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     # existing employers for the codes in the file, with the values an update compares
     codes = [v["uscc"] for _, v in parsed]
     existing: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(codes), 5000):
-        for rec in Enterprise.objects.filter(uscc__in=codes[start:start + 5000]).values("id", "uscc", *COMPARED):
-            existing[rec["uscc"]] = rec
+    columns = ["id", "uscc", *COMPARED]
+    for rec in bulk.by_values(Enterprise, "uscc", codes, columns):
+        existing[rec[1]] = dict(zip(columns, rec, strict=True))
     scope = access.jurisdiction(user) if user is not None else access.Jurisdiction(everything=True)
     if scope.enterprise_id:
         allowed_ids = {scope.enterprise_id}
@@ -492,10 +499,7 @@ def _apply(report: ImportReport, user) -> None:
         rows.append([v.get(f) if v.get(f) is not None or f not in TEXT_DEFAULTS else "" for f in CREATE_FIELDS])
     bulk.insert_rows(Enterprise, CREATE_FIELDS, rows)
     if report.created:
-        ids: dict[str, int] = {}
-        codes = [p.uscc for p in report.created]
-        for start in range(0, len(codes), 5000):
-            ids.update(Enterprise.objects.filter(uscc__in=codes[start:start + 5000]).values_list("uscc", "id"))
+        ids = dict(bulk.by_values(Enterprise, "uscc", [p.uscc for p in report.created], ["uscc", "id"]))
         for p in report.created:
             p.pk = ids[p.uscc]
     if report.updated:
@@ -521,8 +525,14 @@ def _audit(report: ImportReport, user, now) -> None:
     rows = []
     for p, action in [*((p, "create") for p in report.created), *((p, "update") for p in report.updated)]:
         v = p.values
-        changes = p.changes if action == "update" else {
-            k: [None, _jsonable(v.get(k))] for k in COMPARED if v.get(k) not in (None, "", [])}
+        if action == "update":
+            changes = p.changes
+        else:
+            changes = {}
+            for k in COMPARED:
+                value = v.get(k)
+                if value is not None and value != "" and value != []:
+                    changes[k] = [None, _jsonable(value)]
         rows.append([now, actor.pk if actor else None, user_repr, action, ct.pk, str(p.pk), p.name[:200], changes,
                      v.get("region_id") or "", v.get("zone_id") or "", p.pk, "import"])
     bulk.insert_rows(AuditLog, fields, rows)
