@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from ohsteward.api.docs import DocsView, docs_asset
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
+from ohsteward.intake.api import urls as intake_urls
 from ohsteward.registry.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
 
 app_name = "api"
@@ -17,6 +18,7 @@ router.register("industries", IndustryViewSet, basename="industry")
 router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
 router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
 router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
+intake_urls.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -38,7 +38,16 @@ class AuditedViewMixin:
         self._audit_stack.enter_context(audit.audit_context(user, "api"))
 
 
-class ScopedModelViewSet(AuditedViewMixin, viewsets.ModelViewSet):
+class ScopedQuerysetMixin:
+    """``get_queryset`` is always ``queryset.for_user(request.user)``; subclasses narrow it further
+    by overriding ``get_queryset`` and calling ``super()``."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.for_user(self.request.user)
+
+
+class ScopedModelViewSet(AuditedViewMixin, ScopedQuerysetMixin, viewsets.ModelViewSet):
     """A ModelViewSet whose queryset is always ``queryset.for_user(request.user)``.
 
     Subclasses set ``queryset`` (a manager or queryset built on ``ScopedQuerySet``),
@@ -48,9 +57,9 @@ class ScopedModelViewSet(AuditedViewMixin, viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        return queryset.for_user(self.request.user)
+
+class ScopedReadOnlyModelViewSet(AuditedViewMixin, ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of protected data, scoped like ``ScopedModelViewSet`` (actions may write)."""
 
 
 class ExportMixin:

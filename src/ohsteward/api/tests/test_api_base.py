@@ -1,0 +1,156 @@
+"""The API frame: tokens, the scoped base viewset, errors, the schema and the docs page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIClient, APIRequestFactory
+
+from ohsteward.accounts.models import ApiToken
+from ohsteward.api.docs import SWAGGER_FILES, swagger_dist
+from ohsteward.api.exceptions import exception_handler
+from ohsteward.api.testing import bearer_client, cast_enterprises, use_fast_password_hashing
+from ohsteward.registry.api.views import EnterpriseViewSet
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    use_fast_password_hashing(settings)
+
+
+@pytest.fixture
+def enterprises(db):
+    return cast_enterprises()
+
+
+def test_token_header_forms(cast):
+    from ohsteward.accounts.actions import token_create
+
+    raw = token_create(user=cast["city"])
+    client = APIClient()
+    for header, status in [(f"Bearer {raw}", 200), (f"bearer {raw}", 200), ("Bearer", 401),
+                           (f"Bearer {raw} extra", 401), (f"Bearer {raw}x", 401), (f"Basic {raw}", 401)]:
+        client.credentials(HTTP_AUTHORIZATION=header)
+        assert client.get("/api/v1/regions/").status_code == status, header
+
+
+def test_token_of_inactive_user_is_refused(cast):
+    client = bearer_client(cast["yubei"])
+    cast["yubei"].is_active = False
+    cast["yubei"].save()
+    assert client.get("/api/v1/enterprises/").status_code == 401
+
+
+def test_token_use_is_recorded(cast):
+    client = bearer_client(cast["city"])
+    assert ApiToken.objects.get(user=cast["city"]).last_used_at is None
+    client.get("/api/v1/regions/")
+    assert ApiToken.objects.get(user=cast["city"]).last_used_at is not None
+
+
+def scoped_viewsets():
+    from ohsteward.api.urls import router
+    from ohsteward.core.querysets import ScopedQuerySet
+
+    return [(prefix, viewset) for prefix, viewset, _ in router.registry
+            if isinstance(getattr(viewset, "queryset", None), ScopedQuerySet)]
+
+
+def test_there_are_scoped_endpoints():
+    assert "enterprises" in {prefix for prefix, _ in scoped_viewsets()}
+
+
+@pytest.mark.parametrize("who", ["city", "yubei", "wanzhou", "cdc", "institution", "steward", "manager", None])
+def test_every_scoped_endpoint_filters_by_for_user(cast, enterprises, who):
+    """Whatever a viewset adds to its queryset, it never returns a row that for_user would hide."""
+    from ohsteward.accounts.models import User
+
+    user = cast[who] if who else User.objects.create_user("norole", password="x")
+    for prefix, viewset in scoped_viewsets():
+        request = APIRequestFactory().get(f"/api/v1/{prefix}/")
+        request.user = user
+        view = viewset()
+        view.request, view.action, view.kwargs, view.format_kwarg, view.args = request, "list", {}, None, ()
+        model = viewset.queryset.model
+        visible = set(view.get_queryset().values_list("pk", flat=True))
+        assert visible <= set(model.objects.for_user(user).values_list("pk", flat=True)), prefix
+        if who is None:
+            assert visible == set(), prefix
+
+
+def test_scoped_base_calls_for_user(cast, enterprises):
+    request = APIRequestFactory().get("/api/v1/enterprises/")
+    request.user = cast["wanzhou"]
+    view = EnterpriseViewSet()
+    view.request, view.action, view.kwargs, view.format_kwarg = request, "list", {}, None
+    assert list(view.get_queryset()) == [enterprises["wanzhou"]]
+
+
+def test_exception_handler_converts_django_validation_errors():
+    response = exception_handler(ValidationError({"uscc": "校验位错误，应为 3"}), {})
+    assert response.status_code == 400 and response.data == {"uscc": ["校验位错误，应为 3"]}
+    response = exception_handler(ValidationError("整体错误"), {})
+    assert response.status_code == 400 and response.data == {"detail": ["整体错误"]}
+
+
+def test_schema_is_valid_openapi(db):
+    response = APIClient().get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    for path in ("/api/v1/enterprises/", "/api/v1/enterprises/{uscc}/", "/api/v1/enterprises/export/",
+                 "/api/v1/regions/", "/api/v1/regions/{code}/", "/api/v1/industries/{code}/",
+                 "/api/v1/hazard-factors/", "/api/v1/hazard-factors/{code}/", "/api/v1/exposure-limits/"):
+        assert path in paths, path
+    assert set(paths["/api/v1/enterprises/{uscc}/"]) >= {"get", "patch"}
+    assert "put" not in paths["/api/v1/enterprises/{uscc}/"]
+    export = paths["/api/v1/enterprises/export/"]["get"]
+    assert list(export["responses"]["200"]["content"]) == [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    assert {p["name"] for p in export["parameters"]} >= {"region", "industry_risk", "q"}
+    listing = {p["name"] for p in paths["/api/v1/enterprises/"]["get"]["parameters"]}
+    assert listing >= {"page", "page_size", "region", "town", "industry", "industry_risk", "size_class", "status", "q"}
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer",
+        "description": schema["components"]["securitySchemes"]["bearerAuth"]["description"]}
+    enterprise = schema["components"]["schemas"]["Enterprise"]
+    assert {"industry_risk", "size_class"} <= set(enterprise["required"]) | set(enterprise["properties"])
+    assert enterprise["properties"]["size_class"]["readOnly"] is True
+
+
+def test_docs_page_uses_no_cdn(db):
+    response = APIClient().get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert "/api/v1/schema/" in html
+    if swagger_dist() is not None:
+        for name in SWAGGER_FILES:
+            assert f"/api/v1/docs/assets/{name}" in html
+        asset = APIClient().get("/api/v1/docs/assets/swagger-ui-bundle.js")
+        assert asset.status_code == 200 and "javascript" in asset["Content-Type"]
+    else:
+        assert "/api/v1/enterprises/{uscc}/" in html
+
+
+def test_docs_assets_are_whitelisted(db):
+    assert APIClient().get("/api/v1/docs/assets/..%2F..%2F__init__.py").status_code == 404
+    assert APIClient().get("/api/v1/docs/assets/LICENSE").status_code == 404
+
+
+def test_docs_fallback_lists_endpoints(db, monkeypatch):
+    monkeypatch.setattr("ohsteward.api.docs.swagger_dist", lambda: None)
+    response = APIClient().get("/api/v1/docs/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/api/v1/enterprises/{uscc}/" in html and "PATCH" in html
+
+
+def test_api_root_lists_endpoints(cast):
+    body = bearer_client(cast["city"]).get("/api/v1/").json()
+    assert {"enterprises", "regions", "industries", "hazard-factors", "exposure-limits"} <= set(body)
