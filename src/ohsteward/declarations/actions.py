@@ -189,6 +189,22 @@ DECLARATION_FIELDS = (
 
 
 @transaction.atomic
+def declaration_update(*, user, declaration: Declaration, data: dict[str, Any],
+                       hazards: Sequence[dict[str, Any]] | None = None) -> Declaration:
+    """Correct an online declaration's details (not its employer, kind, date or receipt)."""
+    _check_enterprise(user, declaration.enterprise)
+    for name in DECLARATION_FIELDS:
+        if name in data:
+            setattr(declaration, name, data[name])
+    declaration.full_clean()
+    declaration.save()
+    if hazards is not None:
+        declaration.hazards.all().delete()
+        _add_hazards(declaration, hazards)
+    return declaration
+
+
+@transaction.atomic
 def declaration_void(*, user, declaration: Declaration, reason: str) -> Declaration:
     """Mark a declaration void (entered in error); it stops counting."""
     _check_enterprise(user, declaration.enterprise)
