@@ -30,7 +30,7 @@ from ohsteward.registry.filtersets import EnterpriseFilterSet
 from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
 from ohsteward.registry.models import Enterprise, Industry, Workplace
 from ohsteward.registry.tables import EnterpriseTable
-from ohsteward.web.views import describe_changes, requires
+from ohsteward.web.views import ChangeDescriber, requires
 
 PAGE_SIZE = 50
 LIST_COLUMNS = ["name", "uscc", "region", "industry", "industry_risk", "size_class", "status", "employees",
@@ -135,12 +135,10 @@ def enterprise_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
     audit_entries = None
     if request.user.has_perm("core.view_auditlog"):
-        cache: dict = {}
-        audit_entries = [
-            (e, describe_changes(e, cache)) for e in
+        audit_entries = list(ChangeDescriber(
             AuditLog.objects.for_user(request.user).filter(enterprise_id=enterprise.pk)
             .select_related("content_type")[:20]
-        ]
+        ))
     return render(request, "registry/enterprise_detail.html", {
         "e": enterprise, "key": _key(enterprise), "workplaces": workplaces, "audit_entries": audit_entries,
         "exposed_total": sum(x.exposed_count for w in workplaces for p in w.posts.all() for x in p.exposures.all()),

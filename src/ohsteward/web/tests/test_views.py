@@ -204,3 +204,18 @@ def test_500_template_renders_without_context():
 
     html = get_template("500.html").render()
     assert "系统出了点问题" in html
+
+
+def test_audit_shows_names_and_choice_labels(client, cast, enterprises):
+    from ohsteward.core.audit import audit_context
+    from ohsteward.registry.models import Region
+
+    town = Region.objects.filter(parent_id="500112", level="town").order_by("code").last()
+    with audit_context(cast["city"], "web"):
+        actions.enterprise_update(user=cast["city"], enterprise=enterprises["yubei2"],
+                                  data={"town": town, "status": "suspended", "suspended_on": "2024-02-03"})
+    body = login(client, "yubei").get(reverse("web:audit_list")).content.decode()
+    assert f'<span class="diff-new">{town.name}</span>' in body
+    assert '<span class="diff-old">在业</span> → <span class="diff-new">停产停业</span>' in body
+    assert "用人单位</span><br>" + enterprises["yubei2"].name in body
+    assert ">网页<" in body
