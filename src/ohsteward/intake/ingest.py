@@ -221,7 +221,7 @@ def _rejected_row(batch: SourceBatch | None, p: ParsedRow) -> SourceRow:
     values = p.values
     return SourceRow(batch=batch, row_number=p.row_number, raw=p.raw, status=RowStatus.REJECTED,
                      error="；".join(p.errors), name=str(values.get("name") or p.raw.get("用人单位名称", ""))[:200],
-                     uscc=str(values.get("uscc") or "")[:30], district_id=values.get("district"))
+                     uscc=str(values.get("uscc") or "")[:30])
 
 
 def _bulk_rows(batch: SourceBatch | None, rows: list[SourceRow]) -> list[SourceRow]:

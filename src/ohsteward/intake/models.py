@@ -105,8 +105,10 @@ class SourceRowQuerySet(ScopedQuerySet):
 class SourceRow(ScopedModelMixin, models.Model):
     """One data row of a source batch, parsed, and its link to an employer (or why not).
 
-    Scope: a row is visible where its district is (``district``) and, once linked, where its
-    employer is; city and CDC see all. Enterprise managers never see source rows (tip-offs).
+    Scope: a row is visible where its district is (``district``), once linked where its employer
+    is, and to the person who uploaded it; city and CDC see all. Enterprise managers never see
+    source rows (tip-offs). Rejected rows keep no district (only the raw text), so a row refused
+    for lying outside the uploader's jurisdiction is not shown to the other district.
     """
 
     audited = True
@@ -187,10 +189,16 @@ class SourceRow(ScopedModelMixin, models.Model):
             return Q()
         if j.empty or j.enterprise_id:
             return access.NOTHING
-        return access.region_q(user, "district_id") | access.enterprise_q(user, "enterprise")
+        return (access.region_q(user, "district_id") | access.enterprise_q(user, "enterprise")
+                | Q(batch__uploaded_by=user))
 
     def audit_scope(self) -> dict:
         return {"district_code": self.district_id or "", "zone_code": "", "enterprise_id": self.enterprise_id}
+
+    @property
+    def note(self) -> str:
+        """The error, or why the row waits for review."""
+        return self.error or (self.data or {}).get("review_reason", "")
 
     @property
     def hazard_names(self) -> list[str]:

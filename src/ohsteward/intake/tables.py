@@ -32,10 +32,9 @@ class SourceRowTable:
     def rows(queryset: Iterable[SourceRow]) -> Iterator[list[Any]]:
         for r in queryset:
             e = r.enterprise
-            note = r.error or (r.data or {}).get("review_reason", "")
             yield [r.row_number, r.name, r.uscc, r.district.name if r.district_id else "", r.event_date,
                    r.get_status_display(), r.get_link_method_display() if r.link_method else "", r.link_score,
-                   e.name if e else "", (e.uscc or "") if e else "", note]
+                   e.name if e else "", (e.uscc or "") if e else "", r.note]
 
 
 def rejected_rows_table(batch: SourceBatch, rows: Iterable[SourceRow]) -> tuple[list[tuple[str, str]], list[list]]:

@@ -4,7 +4,8 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from ohsteward.intake.api.urls import register
-from ohsteward.urls import handler404, urlpatterns as project_urls  # noqa: F401
+from ohsteward.urls import handler404  # noqa: F401
+from ohsteward.urls import urlpatterns as project_urls
 
 router = DefaultRouter()
 register(router)

@@ -1,0 +1,146 @@
+"""Pages: batch list, upload (with column mapping), detail, rejected rows, review queue, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from ohsteward.conftest import PASSWORD
+from ohsteward.intake.choices import RowStatus, SourceKind
+from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
+from ohsteward.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+EXAM = ["用人单位名称", "所属区县", "体检日期", "危害因素"]
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def upload(client, headers, rows, **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"kind": SourceKind.EXAM, "department": "市职防院", "received_on": YESTERDAY.isoformat(),
+            "file": SimpleUploadedFile("体检.xlsx", xlsx_bytes(headers, rows)), **extra}
+    return client.post("/intake/upload/", data)
+
+
+def sheet(content: bytes) -> list[list]:
+    return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+
+def test_upload_then_detail_and_list(client, cast, enterprises):
+    login(client, cast["yubei"])
+    response = upload(client, EXAM, [[enterprises["yubei"].name, "渝北区", YESTERDAY, "噪声"],
+                                     ["重庆页面新建有限公司", "渝北", YESTERDAY, "矽尘(3)"]])
+    batch = SourceBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/intake/batches/{batch.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "导入完成" in text and "重庆页面新建有限公司" in text and "名称一致" in text
+    assert batch.department == "市职防院" and batch.uploaded_by == cast["yubei"]
+    listing = client.get("/intake/").content.decode()
+    assert f"#{batch.pk}" in listing
+    export = client.get("/intake/?format=xlsx")
+    assert sheet(export.content)[1][0] == batch.pk
+
+
+def test_refused_upload_offers_the_rejected_rows(client, cast, enterprises):
+    login(client, cast["yubei"])
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    response = upload(client, EXAM, [["重庆甲公司", "渝北区", YESTERDAY, "噪声"], ["重庆乙公司", "万州区", tomorrow, "矽沉"]])
+    batch = SourceBatch.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "整个文件未导入" in page and "下载错误行" in page
+    content = client.get(f"/intake/batches/{batch.pk}/rejected/").content
+    rows = sheet(content)
+    assert rows[0][-2:] == ["原行号", "错误原因"] and rows[0][:3] == ["用人单位名称", "统一社会信用代码", "所属区县"]
+    assert rows[1][0] == "重庆乙公司" and rows[1][-2] == 3
+    assert "第3行 体检日期: 日期不能晚于今天" in rows[1][-1]
+    assert "第3行 所属区县: “万州区”不在您的管辖范围内" in rows[1][-1]
+    assert "未知危害因素“矽沉”" in rows[1][-1]
+    assert not Enterprise.objects.filter(name="重庆甲公司").exists()
+
+
+def test_unknown_columns_are_mapped_on_the_upload_page(client, cast, enterprises):
+    login(client, cast["city"])
+    response = upload(client, ["单位全称", "所属区县", "检查时间点"], [[enterprises["yubei"].name, "渝北区", YESTERDAY]])
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "缺少必需的列" in text and "单位全称" in text
+    token = response.context["token"]
+    response = client.post("/intake/upload/", {
+        "step": "map", "token": token, "filename": "体检.xlsx", "kind": SourceKind.EXAM,
+        "received_on": YESTERDAY.isoformat(), "map:单位全称": "用人单位名称", "map:检查时间点": "体检日期"})
+    assert response.status_code == 302
+    assert SourceRow.objects.get().enterprise == enterprises["yubei"]
+
+
+def test_template_download_has_district_and_origin_dropdowns(client, cast):
+    login(client, cast["cdc"])
+    response = client.get("/intake/templates/inspection/")
+    assert response.status_code == 200
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert wb.get_sheet_by_index(0).to_python()[0][:4] == ["用人单位名称", "统一社会信用代码", "所属区县", "来源"]
+    lists = wb.get_sheet_by_name("选项").to_python(skip_empty_area=False)
+    column = [r[2] for r in lists if r[2]]
+    assert "渝北区" in column and [r[3] for r in lists if r[3]] == ["监督执法", "协管巡查", "有奖举报", "乡镇街道", "工业园区"]
+
+
+def test_review_queue_htmx_decisions(client, cast, enterprises):
+    login(client, cast["yubei"])
+    e = enterprises["yubei"]
+    a = SourceRowFactory(name="重庆渝北示例机械制造公司", candidates=[[e.pk, 0.9], [enterprises["wanzhou"].pk, 0.7]])
+    b = SourceRowFactory(name="重庆评审新建厂")
+    c = SourceRowFactory(name="张三个体户")
+    page = client.get("/intake/review/").content.decode()
+    assert e.name in page and "是此单位" in page
+    assert enterprises["wanzhou"].name not in page  # candidates outside the officer's scope are not shown
+    hx = {"HTTP_HX_REQUEST": "true"}
+    response = client.post(f"/intake/review/{a.pk}/", {"decision": "link", "enterprise": e.pk}, **hx)
+    assert "已关联" in response.content.decode()
+    client.post(f"/intake/review/{b.pk}/", {"decision": "create"}, **hx)
+    client.post(f"/intake/review/{c.pk}/", {"decision": "reject", "reason": "个体户"}, **hx)
+    statuses = dict(SourceRow.objects.values_list("pk", "status"))
+    assert (statuses[a.pk], statuses[b.pk], statuses[c.pk]) == (RowStatus.LINKED, RowStatus.CREATED, RowStatus.REJECTED)
+
+
+def test_review_rows_of_other_districts_answer_404(client, cast):
+    login(client, cast["yubei"])
+    row = SourceRowFactory(district_id="500101")
+    assert client.post(f"/intake/review/{row.pk}/", {"decision": "reject"}).status_code == 404
+    assert client.get(f"/intake/batches/{row.batch_id}/").status_code == 404
+
+
+def test_unlink_from_the_batch_page(client, cast, enterprises):
+    login(client, cast["yubei"])
+    row = SourceRowFactory(enterprise=enterprises["yubei"], status=RowStatus.LINKED, link_method="uscc")
+    response = client.post(f"/intake/rows/{row.pk}/unlink/")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == RowStatus.REVIEW
+
+
+def test_merge_page_previews_then_merges(client, cast, enterprises):
+    login(client, cast["city"])
+    keep, dup = enterprises["yubei"], enterprises["yubei2"]
+    SourceRowFactory(enterprise=dup, status=RowStatus.LINKED)
+    preview = client.post("/intake/merge/", {"keep": keep.uscc, "merge": str(dup.pk)})
+    assert "确认合并" in preview.content.decode() and "来源数据行 1 条" in preview.content.decode()
+    assert Enterprise.objects.filter(pk=dup.pk).exists()
+    done = client.post("/intake/merge/", {"keep": keep.uscc, "merge": str(dup.pk), "confirm": "1"})
+    assert done.status_code == 302 and not Enterprise.objects.filter(pk=dup.pk).exists()
+
+
+def test_roles_without_intake_permission_are_refused(client, cast):
+    login(client, cast["institution"])
+    assert client.get("/intake/").status_code == 403
+    assert client.get("/intake/review/").status_code == 403
