@@ -45,6 +45,27 @@ def requires(perm: str):
     return decorate
 
 
+def employer_duties(industry_risk: str, exposed_workers: int | None) -> list[str]:
+    """The routine duties of an employer, in plain words, by its industry's risk class.
+
+    《工作场所职业卫生管理规定》（国家卫生健康委令第5号，2021）第二十条: serious-risk employers have
+    hazard factors tested at least yearly and a status evaluation at least every three years;
+    other employers testing at least every three years. 《职业病危害项目申报办法》: employers
+    with hazard factors declare them, and update the declaration when they change.
+    """
+    duties = []
+    if exposed_workers == 0:
+        return ["本单位目前登记的接害人数为 0。如果有岗位接触粉尘、化学毒物、噪声等职业病危害因素，请如实更新接害人数。"]
+    duties.append("在“职业病危害项目申报”中如实申报本单位的职业病危害因素；危害因素、接害人数等发生变化时及时变更申报。")
+    if industry_risk == RiskClass.SERIOUS:
+        duties.append("本单位所在行业属于职业病危害严重的行业：每年至少委托有资质的技术服务机构做一次职业病危害因素检测，"
+                      "每三年至少做一次职业病危害现状评价。")
+    else:
+        duties.append("每三年至少委托有资质的技术服务机构做一次职业病危害因素检测。")
+    duties.append("组织接触职业病危害因素的劳动者做上岗前、在岗期间和离岗时的职业健康检查，并告知检查结果。")
+    return duties
+
+
 def _url_or_none(name: str) -> str | None:
     try:
         return reverse(name)
@@ -88,6 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if not own.contact_phone:
                 steps.append("请留下联系人和联系电话，方便监管部门和服务机构联系您。")
             context["steps"] = steps
+            context["duties"] = employer_duties(own.industry_risk, own.exposed_workers)
     links = context["links"]
     if can_view and not j.enterprise_id:
         links.append((reverse("registry:enterprise_list"), "查看用人单位", "按区县、行业、风险分类查找和导出"))

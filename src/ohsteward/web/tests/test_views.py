@@ -219,3 +219,16 @@ def test_audit_shows_names_and_choice_labels(client, cast, enterprises):
     assert '<span class="diff-old">在业</span> → <span class="diff-new">停产停业</span>' in body
     assert "用人单位</span><br>" + enterprises["yubei2"].name in body
     assert ">网页<" in body
+
+
+@pytest.mark.parametrize("risk, exposed, expected, absent", [
+    ("serious", 10, "每年至少委托", "每三年至少委托"),
+    ("general", 10, "每三年至少委托", "每年至少委托"),
+    ("unlisted", 10, "每三年至少委托", "每年至少委托"),
+    ("serious", 0, "接害人数为 0", "每年至少委托"),
+])
+def test_employer_duties_by_risk_class(risk, exposed, expected, absent):
+    from ohsteward.web.views import employer_duties
+
+    text = " ".join(employer_duties(risk, exposed))
+    assert expected in text and absent not in text
