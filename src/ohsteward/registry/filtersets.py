@@ -33,7 +33,7 @@ class EnterpriseFilterSet(filters.FilterSet):
         if value.isalpha():
             return queryset.filter(industry__section=value)
         digits = value.lstrip("ABCDEFGHIJKLMNOPQRST")
-        return queryset.filter(industry_id__startswith=digits)
+        return queryset.filter(industry__code__startswith=digits)
 
 
 class RegionFilterSet(filters.FilterSet):
