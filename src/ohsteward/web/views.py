@@ -45,6 +45,36 @@ def requires(perm: str):
     return decorate
 
 
+def risk_chart(user) -> dict | None:
+    """Operating employers per area and industry risk class: by district city-wide, else by town."""
+    from ohsteward.registry.models import Region
+
+    j = jurisdiction(user)
+    if j.enterprise_id or j.empty or j.town:
+        return None
+    key = "region_id" if (j.everything or j.zone) else "town_id"
+    rows = (
+        Enterprise.objects.for_user(user).exclude(status=EnterpriseStatus.CANCELLED).values(key)
+        .annotate(serious=Count("pk", filter=Q(industry_risk=RiskClass.SERIOUS)),
+                  general=Count("pk", filter=Q(industry_risk=RiskClass.GENERAL)),
+                  unlisted=Count("pk", filter=Q(industry_risk=RiskClass.UNLISTED)))
+        .order_by(key)
+    )
+    rows = [r for r in rows if r[key]]
+    if len(rows) < 2:
+        return None
+    names = dict(Region.objects.filter(code__in=[r[key] for r in rows]).values_list("code", "name"))
+    rows.sort(key=lambda r: r["serious"] + r["general"] + r["unlisted"])
+    return {
+        "title": "各区县在业和停产停业的用人单位" if key == "region_id" else "各乡镇街道在业和停产停业的用人单位",
+        "areas": [names.get(r[key], r[key]) for r in rows],
+        "codes": [r[key] for r in rows],
+        "param": "region" if key == "region_id" else "town",
+        "series": [{"name": str(label), "key": value, "data": [r[value] for r in rows]}
+                   for value, label in RiskClass.choices],
+    }
+
+
 def employer_duties(industry_risk: str, exposed_workers: int | None) -> list[str]:
     """The routine duties of an employer, in plain words, by its industry's risk class.
 
@@ -92,6 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
             recent=Count("pk", filter=Q(updated_at__gte=since)),
         )
         context["recent_days"] = RECENT_DAYS
+        context["chart"] = risk_chart(user)
     if j.enterprise_id:
         context["own"] = (
             Enterprise.objects.for_user(user).select_related("region", "town", "zone", "industry")

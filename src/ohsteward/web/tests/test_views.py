@@ -232,3 +232,20 @@ def test_employer_duties_by_risk_class(risk, exposed, expected, absent):
 
     text = " ".join(employer_duties(risk, exposed))
     assert expected in text and absent not in text
+
+
+def test_home_chart_counts_per_area_and_risk_class(client, cast, enterprises):
+    import json
+
+    from ohsteward.registry.tests.factories import EnterpriseFactory
+
+    EnterpriseFactory(region=enterprises["yubei"].region, industry_id="5211")  # 零售: not in the catalogue
+    body = login(client, "city").get(reverse("web:home")).content.decode()
+    data = json.loads(body.split('id="risk-chart-data" type="application/json">')[1].split("</script>")[0])
+    by_area = {area: {s["key"]: s["data"][i] for s in data["series"]} for i, area in enumerate(data["areas"])}
+    assert by_area["渝北区"] == {"serious": 2, "general": 0, "unlisted": 1}
+    assert by_area["万州区"] == {"serious": 1, "general": 0, "unlisted": 0}
+    assert data["param"] == "region"
+    client.logout()
+    body = login(client, "manager").get(reverse("web:home")).content.decode()
+    assert "risk-chart-data" not in body
