@@ -9,6 +9,7 @@ set of endpoints.
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -191,6 +192,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 SESSION_KEY = "registry_imports"
+UPLOAD_TTL_SECONDS = 24 * 3600
 PREVIEW_ROWS = 20
 
 
@@ -201,9 +203,14 @@ def _upload_dir() -> Path:
 
 
 def _stash(request: HttpRequest, filename: str, content: bytes) -> str:
+    directory = _upload_dir()
+    stale = time.time() - UPLOAD_TTL_SECONDS
+    for old in directory.glob("*.bin"):  # dry runs that were never confirmed
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
-    (_upload_dir() / f"{token}.bin").write_bytes(content)
-    stash = request.session.get(SESSION_KEY, {})
+    (directory / f"{token}.bin").write_bytes(content)
+    stash = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if (directory / f"{k}.bin").exists()}
     stash[token] = {"filename": filename, "user": request.user.pk}
     request.session[SESSION_KEY] = stash
     return token

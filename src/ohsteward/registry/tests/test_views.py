@@ -358,6 +358,7 @@ def test_import_errors_all_or_nothing_and_partial(client, cast, enterprises, set
 
     response = client.post(reverse("registry:import_confirm", args=[token]))
     assert "没有导入" in response.content.decode()
+    assert 'id="confirm-partial"' in response.content.decode()
     assert not Enterprise.objects.filter(uscc=good).exists()
 
     response = client.post(reverse("registry:import_confirm", args=[token]), {"partial": "on"})
@@ -382,3 +383,18 @@ def test_import_rejects_unusable_files_in_chinese(client, cast):
     assert "请上传 .xlsx、.xls 或 .csv 文件" in body
     body = upload(client, "名称\n甲\n".encode(), name="list.csv").content.decode()
     assert "缺少必需的列" in body
+
+
+def test_stale_uploads_are_removed(client, cast, settings, tmp_path):
+    import os
+    import time
+
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "uploads").mkdir()
+    old = tmp_path / "uploads" / "abandoned.bin"
+    old.write_bytes(b"x")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    login(client, "yubei")
+    upload(client, xlsx([[make_uscc(YUBEI), "甲公司", "渝北区", "3311", 20, "在业"]]))
+    assert not old.exists()
+    assert len(list((tmp_path / "uploads").iterdir())) == 1
