@@ -91,15 +91,15 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     headers = dict(EnterpriseTable.columns)
     headers["industry"] = "行业"
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
-    district = data.get("region") or (districts_for(request.user).first().code
-                                       if districts_for(request.user).count() == 1 else "")
+    districts = list(districts_for(request.user))
+    district = data.get("region") or (districts[0].code if len(districts) == 1 else "")
     context = {
         "filterset": filterset,
         "page": page,
         "query": query.urlencode(),
         "headers": [headers[c] for c in LIST_COLUMNS],
         "values": data,
-        "districts": districts_for(request.user),
+        "districts": districts,
         "towns": towns_for(request.user, district),
         "zones": zones_for(request.user),
         "risk_choices": RiskClass.choices,

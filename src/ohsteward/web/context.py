@@ -25,14 +25,14 @@ def _url(name: str) -> str | None:
         return None
 
 
-def jurisdiction_label(j: Jurisdiction) -> str:
+def jurisdiction_label(j: Jurisdiction, own: dict | None = None) -> str:
     """Plain words for where a user works: 全市, 渝北区, 两江新区, or the employer's name."""
-    from ohsteward.registry.models import Enterprise, Region
+    from ohsteward.registry.models import Region
 
     if j.everything:
         return "全市"
     if j.enterprise_id:
-        return Enterprise.objects.filter(pk=j.enterprise_id).values_list("name", flat=True).first() or "—"
+        return own["name"] if own else "—"
     code = j.district or j.town or j.zone
     if code:
         region = Region.objects.select_related("parent").filter(code=code).first()
@@ -49,6 +49,12 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav": []}
     current = request.path
+    j = jurisdiction(user)
+    own = None
+    if j.enterprise_id:
+        from ohsteward.registry.models import Enterprise
+
+        own = Enterprise.objects.filter(pk=j.enterprise_id).values("pk", "uscc", "name").first()
     items = []
     for name, label, perm in NAV_ITEMS:
         if perm and not user.has_perm(perm):
@@ -56,6 +62,11 @@ def navigation(request) -> dict:
         url = _url(name)
         if url is None:
             continue
+        if j.enterprise_id and name == "registry:enterprise_import":
+            continue  # an employer keeps its own record up to date on its page, not by list import
+        if own and name == "registry:enterprise_list":
+            # an employer's manager has one employer: the menu goes straight to it
+            url, label = reverse("registry:enterprise_detail", args=[own["uscc"] or own["pk"]]), "本单位"
         active = current == url if url == "/" else current.startswith(url)
         items.append({"url": url, "label": label, "active": active})
     # the longest matching prefix wins (导入名单 under /registry/ should not light 用人单位 too)
@@ -64,11 +75,10 @@ def navigation(request) -> dict:
         best = max(active, key=lambda i: len(i["url"]))
         for i in items:
             i["active"] = i is best
-    j = jurisdiction(user)
     assignment = user.assignment
     return {
         "nav": items,
         "jurisdiction": j,
         "user_role_label": assignment.get_role_display() if assignment else ("系统管理员" if user.is_superuser else "未分配角色"),
-        "user_scope_label": jurisdiction_label(j),
+        "user_scope_label": jurisdiction_label(j, own),
     }

@@ -249,3 +249,11 @@ def test_home_chart_counts_per_area_and_risk_class(client, cast, enterprises):
     client.logout()
     body = login(client, "manager").get(reverse("web:home")).content.decode()
     assert "risk-chart-data" not in body
+
+
+def test_enterprise_manager_menu_goes_to_own_employer(client, cast, enterprises):
+    body = login(client, "manager").get(reverse("web:home")).content.decode()
+    nav = body.split('<nav class="nav"')[1].split("</nav>")[0]
+    assert f'href="{reverse("registry:enterprise_detail", args=[enterprises["yubei"].uscc])}"' in nav
+    assert "本单位" in nav and "导入名单" not in nav
+    assert enterprises["yubei"].name in body.split('class="who-role"')[1][:200]
