@@ -1,0 +1,100 @@
+"""Browser test: a district officer works through the confirmation page on a phone.
+
+One tap per outcome (HTMX replaces the card in place), the overdue badge shows entries past the
+one-month deadline, and another district's entry is not reachable. Skipped with a reason when
+/usr/bin/chromium is missing on a workstation; in CI (CI=true) a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " — CI must run the browser tests")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def pushed(transactional_db, cast, enterprises):
+    """This year's list, pushed to the districts 40 days ago (so every entry is overdue)."""
+    from django.utils import timezone
+
+    from ohsteward.accounts.access import sync_role_groups
+    from ohsteward.declarations import actions
+
+    sync_role_groups()  # accounts syncs groups before later apps' permissions exist (see api/testing.py)
+    today = timezone.localdate()
+    hazard_list = actions.hazard_list_generate(user=None, year=today.year, as_of=today)
+    actions.hazard_list_push(user=None, hazard_list=hazard_list, today=today - dt.timedelta(days=40))
+    return hazard_list
+
+
+def login(page, base, username):
+    from ohsteward.conftest import PASSWORD
+
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_district_confirms_on_a_phone(browser, live_server, pushed, enterprises):
+    from ohsteward.declarations.models import HazardListEntry
+
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, "yubei")
+
+    page.goto(f"{base}/declarations/confirm/")
+    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    cards = page.locator("li.confirm-entry")
+    assert cards.count() == 2  # the two 渝北 employers; 万州's entry is not listed
+    assert enterprises["wanzhou"].name not in page.content()
+    assert page.locator(".overdue-badge").count() == 2
+    # nothing sticks out sideways at 375 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei"])
+    card = page.locator(f"#entry-{entry.pk}")
+    card.get_by_role("button", name="存在危害").click()
+    page.wait_for_selector(f"#entry-{entry.pk} .confirmed-status")
+    assert "已核实：存在职业病危害" in page.locator(f"#entry-{entry.pk}").inner_text()
+    assert page.locator(f"#entry-{entry.pk} .overdue-badge").count() == 0
+    assert page.url.endswith("/declarations/confirm/")  # HTMX: no page change
+    entry.refresh_from_db()
+    assert entry.status == "hazards"
+
+    # the "overdue" tab now lists only the other employer
+    page.goto(f"{base}/declarations/confirm/?show=overdue")
+    assert page.locator("li.confirm-entry").count() == 1
+
+    # another district's entry answers 404
+    other = HazardListEntry.objects.get(enterprise=enterprises["wanzhou"])
+    response = page.goto(f"{base}/declarations/entries/{other.pk}/")
+    assert response.status == 404
+    context.close()
