@@ -39,22 +39,14 @@ LIST_COLUMNS = ["name", "uscc", "region", "industry", "industry_risk", "size_cla
 
 
 class EnterpriseListFilterSet(EnterpriseFilterSet):
-    """The register's FilterSet; the industry box also takes a name (金属结构 → its codes).
-
-    ``EnterpriseFilterSet.filter_industry`` uses ``industry_id__startswith``, which Django refuses
-    on a foreign key (FieldError); ``industry__code__startswith`` is the working lookup.
-    """
+    """The register's FilterSet; the industry box also takes a name (金属结构 → its codes)."""
 
     def filter_industry(self, queryset, name, value):
-        value = (value or "").strip().upper()
-        if not value:
-            return queryset
-        if not value.isascii():
+        value = (value or "").strip()
+        if value and not value.isascii():
             codes = Industry.objects.filter(level="class", name__contains=value).values("code")
             return queryset.filter(industry_id__in=codes)
-        if value.isalpha():
-            return queryset.filter(industry__section=value)
-        return queryset.filter(industry__code__startswith=value.lstrip("ABCDEFGHIJKLMNOPQRST"))
+        return super().filter_industry(queryset, name, value)
 
 
 def _filtered(request: HttpRequest):
