@@ -181,7 +181,7 @@ def time_list_api(requests: int, seed: int, district: str) -> dict:
     from ohsteward.registry.models import Enterprise, Region
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE registry_enterprise")
+        cursor.execute("ANALYZE")  # reference tables too: stale statistics on registry_industry mislead joins
     user = User.objects.filter(username="bench_district").first()
     if user is None:
         user = User.objects.create_user("bench_district", password=None)
@@ -222,8 +222,18 @@ def time_list_api(requests: int, seed: int, district: str) -> dict:
             raise SystemExit(f"{address} answered {response.status_code}: {response.content[:300]!r}")
         timings.setdefault(kind, []).append(elapsed)
     everything = [t for ts in timings.values() for t in ts]
-    return {"all": everything, "headline": timings.get("headline", []), "scoped": scoped.count(),
+    return {"all": everything, "headline": timings.get("headline", []), "by_kind": timings, "scoped": scoped.count(),
             "serious": serious, "kinds": {k: len(v) for k, v in timings.items()}}
+
+
+KIND_TEXT = {
+    "headline": "… `&industry_risk=serious&page=<random>`",
+    "status": "… `&industry_risk=serious&status=<active or suspended>`",
+    "size": "… `&size_class=<micro, small or medium>`",
+    "town": "… `&town=<code>&industry_risk=serious`",
+    "q": "… `&q=<name fragment>`",
+    "section": "… `&industry=C&page_size=100`",
+}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -251,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     from ohsteward.registry.synth import enterprise_rows
 
     n = args.employers
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     rows = list(enterprise_rows(n, args.seed))
     headers, cells = file_rows(rows)
@@ -277,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"import .xlsx: {t_xlsx:.2f} s", flush=True)
     api = time_list_api(args.requests, args.seed, args.district)
 
+    load_after = os.getloadavg()[0]
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0]
@@ -287,20 +299,20 @@ def main(argv: list[str] | None = None) -> int:
         ("import .xlsx (full validation)", f"{t_xlsx:.2f} s · {n / t_xlsx:,.0f} rows/s · {t_xlsx / t_copy:.1f}× COPY"),
         (f"list API, district officer ({api['scoped']:,} employers in scope, {api['serious']:,} serious)",
          f"{len(api['all'])} requests: p50 {pct(api['all'], 50):.1f} ms · p95 {pct(api['all'], 95):.1f} ms"),
-        ("list API, `region=…&industry_risk=serious&page=…` only",
-         f"{len(api['headline'])} requests: p50 {pct(api['headline'], 50):.1f} ms · "
-         f"p95 {pct(api['headline'], 95):.1f} ms"),
     ]
+    for kind, values in sorted(api["by_kind"].items()):
+        figures.append((f"list API, {KIND_TEXT[kind]}",
+                        f"{len(values)} requests: p50 {pct(values, 50):.1f} ms · p95 {pct(values, 95):.1f} ms"))
     width = max(len(k) for k, _ in figures)
     print()
     for key, value in figures:
         print(f"{key.ljust(width)}  {value}")
     if args.write_docs:
-        write_docs(figures, args, pg_version, api["kinds"])
+        write_docs(figures, args, pg_version, api["kinds"], (load_before, load_after))
     return 0
 
 
-def write_docs(figures, args, pg_version: str, kinds: dict[str, int]) -> None:
+def write_docs(figures, args, pg_version: str, kinds: dict[str, int], load: tuple[float, float]) -> None:
     path = ROOT / "docs" / "performance.md"
     text = path.read_text() if path.exists() else "# Performance\n"
     table = "\n".join(f"| {k} | {v} |" for k, v in figures)
@@ -308,7 +320,8 @@ def write_docs(figures, args, pg_version: str, kinds: dict[str, int]) -> None:
 
 `python benchmarks/bench_registry.py --employers {args.employers} --requests {args.requests} --write-docs`
 on PostgreSQL {pg_version}, Python {platform.python_version()}, {os.cpu_count()} cores
-(measured {time.strftime('%Y-%m-%d')}, seed {args.seed}).
+(measured {time.strftime('%Y-%m-%d')}, seed {args.seed}; 1-minute load average {load[0]:.1f} at the
+start and {load[1]:.1f} at the end — other work on the machine slows every figure).
 
 | measure | result |
 | --- | --- |
@@ -318,14 +331,15 @@ on PostgreSQL {pg_version}, Python {platform.python_version()}, {os.cpu_count()}
   file (`ohsteward.registry.synth`) into an empty table: reading the file, resolving districts,
   towns, zones and industries, validating every row (credit-code check digit, dates, counts, text
   lengths, duplicates), deriving size class and risk class, COPY of the new rows and one audit
-  entry per employer, in one transaction.
+  entry per employer (a second COPY, into core_auditlog), in one transaction.
 - **COPY** is the same rows, already typed in Python, streamed with `COPY … FROM STDIN` into a
   scratch table created `LIKE registry_enterprise INCLUDING ALL` (same columns, indexes and
   constraints) in the same run. The import/COPY ratio is what validation and auditing cost over the
   raw speed of the database.
 - **List API** is `GET /api/v1/enterprises/?…` through Django's test client in process (no network;
   middleware, Bearer authentication, `for_user` scoping, filters, `count` + page of 50, JSON) as a
-  district officer of {args.district}; warm-up of 10 requests not counted. Request mix: {kinds}
+  district officer of {args.district}; warm-up of 10 requests not counted. Request mix:
+  {", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))}
   ("headline" = `region=…&industry_risk=serious&page=<random page>`; the others add `status`,
   `size_class`, `town`, `q` (name fragment) or `industry=C` with page_size 100).
 """
