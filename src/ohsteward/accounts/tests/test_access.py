@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import ApiToken, User
-from ohsteward.api.testing import bearer_client, cast_enterprises, use_fast_password_hashing
+from ohsteward.api.testing import bearer_client, use_fast_password_hashing
 from ohsteward.conftest import PASSWORD
 from ohsteward.core.audit import audit_context
 from ohsteward.core.models import AuditLog
@@ -64,11 +64,6 @@ MODELS = [Enterprise, Workplace, Post, PostExposure, AuditLog]
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     use_fast_password_hashing(settings)
-
-
-@pytest.fixture
-def enterprises(db):
-    return cast_enterprises()
 
 
 @pytest.fixture

@@ -12,18 +12,13 @@ from rest_framework.test import APIClient, APIRequestFactory
 from ohsteward.accounts.models import ApiToken
 from ohsteward.api.docs import SWAGGER_FILES, swagger_dist
 from ohsteward.api.exceptions import exception_handler
-from ohsteward.api.testing import bearer_client, cast_enterprises, use_fast_password_hashing
+from ohsteward.api.testing import bearer_client, use_fast_password_hashing
 from ohsteward.registry.api.views import EnterpriseViewSet
 
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     use_fast_password_hashing(settings)
-
-
-@pytest.fixture
-def enterprises(db):
-    return cast_enterprises()
 
 
 def test_token_header_forms(cast):

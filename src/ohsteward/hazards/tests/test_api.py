@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from ohsteward.api.testing import bearer_client, cast_enterprises, use_fast_password_hashing
+from ohsteward.api.testing import bearer_client, use_fast_password_hashing
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
 
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     use_fast_password_hashing(settings)
-
-
-@pytest.fixture
-def enterprises(db):
-    return cast_enterprises()
 
 
 @pytest.fixture

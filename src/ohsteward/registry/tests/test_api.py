@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from ohsteward.api.testing import bearer_client, cast_enterprises, use_fast_password_hashing
+from ohsteward.api.testing import bearer_client, use_fast_password_hashing
 from ohsteward.conftest import WANZHOU, YUBEI
 from ohsteward.core.models import AuditLog
 from ohsteward.registry import rules
@@ -23,11 +23,6 @@ URL = "/api/v1/enterprises/"
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     use_fast_password_hashing(settings)
-
-
-@pytest.fixture
-def enterprises(db):
-    return cast_enterprises()
 
 
 @pytest.fixture
