@@ -133,3 +133,34 @@ def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path):
     page.click("label.nav-toggle-label")
     assert page.locator("nav.nav").is_visible()
     context.close()
+
+
+def test_import_preview_then_confirm(browser, live_server, people, tmp_path, settings):
+    from ohsteward.registry.models import Enterprise
+    from ohsteward.registry.tests.factories import make_uscc
+
+    settings.DATA_DIR = tmp_path
+    new = make_uscc("500112")
+    wb = openpyxl.Workbook()
+    wb.active.append(["统一社会信用代码", "用人单位名称", "所属区县", "行业代码", "从业人员数", "经营状态"])
+    wb.active.append([new, "浏览器导入的有限公司", "渝北区", "3311", 25, "在业"])
+    wb.active.append([people["yubei2"].uscc, people["yubei2"].name, "渝北区", None, 60, None])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, "yubei")
+    page.goto(f"{base}/registry/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-submit")
+    page.wait_for_selector("#confirm-form")
+    assert page.inner_text("#n-created") == "1" and page.inner_text("#n-updated") == "1"
+    assert not Enterprise.objects.filter(uscc=new).exists()
+    page.click("#confirm-import")
+    page.wait_for_selector("#import-status")
+    assert "导入完成" in page.inner_text("#import-status")
+    assert Enterprise.objects.filter(uscc=new, name="浏览器导入的有限公司").exists()
+    assert Enterprise.objects.get(pk=people["yubei2"].pk).employees == 60
+    context.close()
