@@ -113,7 +113,10 @@ class SourceRow(ScopedModelMixin, models.Model):
 
     audited = True
 
-    batch = models.ForeignKey(SourceBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="rows")
+    # FK indexes that a composite index or constraint already covers are left out: every index
+    # costs time on each of the hundreds of thousands of rows an intake writes.
+    batch = models.ForeignKey(SourceBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="rows",
+                              db_index=False)
     row_number = models.PositiveIntegerField("行号")
     raw = models.JSONField("原始数据", default=dict, blank=True)
     uscc = models.CharField("统一社会信用代码", max_length=30, blank=True)
@@ -124,10 +127,11 @@ class SourceRow(ScopedModelMixin, models.Model):
     )
     town = models.ForeignKey(
         "registry.Region", verbose_name="乡镇街道", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     industry = models.ForeignKey(
         "registry.Industry", verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     event_date = models.DateField("日期", null=True, blank=True, help_text="体检/检测/发现/申报/状态日期")
     reference_no = models.CharField("编号", max_length=60, blank=True, help_text="报告编号或申报回执编号")
@@ -149,16 +153,16 @@ class SourceRow(ScopedModelMixin, models.Model):
 
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="用人单位", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="source_rows",
+        related_name="source_rows", db_index=False,
     )
     link_method = models.CharField("关联方式", max_length=12, choices=LinkMethod.choices, blank=True)
     link_score = models.FloatField("匹配得分", null=True, blank=True)
     candidates = models.JSONField("候选单位", default=list, blank=True, help_text="[[用人单位ID, 得分], …]")
-    status = models.CharField("状态", max_length=10, choices=RowStatus.choices, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=RowStatus.choices)
     error = models.TextField("错误", blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="核对人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     decided_at = models.DateTimeField("核对时间", null=True, blank=True)
     history = models.JSONField("关联记录", default=list, blank=True)

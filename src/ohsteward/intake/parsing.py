@@ -122,41 +122,66 @@ class RowParser:
         self.allowed = allowed_districts
         self.default_district = next(iter(allowed_districts)) if allowed_districts and len(
             allowed_districts) == 1 else None
+        self._plan_items = self._plan()
+        self._declaration = any(spec.parser == "decl_kind" for spec in columns.values())
+        self._cache: dict[tuple[str, str, str], tuple[bool, Any]] = {}
+
+    # Parsers whose result depends only on the cell text: cached per distinct text (a list of
+    # 100,000 rows holds a few hundred dates, districts and hazard lists).
+    CACHED = frozenset({"district", "date", "hazards", "origin", "decl_kind", "industry", "status"})
+    LATER = ("industry", "industry_name", "town")  # need the district / run after the others
+
+    def _plan(self) -> list[tuple[int, ColumnSpec]]:
+        items = sorted(self.columns.items())
+        first = [(i, s) for i, s in items if s.field not in self.LATER]
+        later = sorted(((i, s) for i, s in items if s.field in self.LATER), key=lambda t: self.LATER.index(t[1].field))
+        return first + later
 
     def parse(self, row_number: int, cells: list[Any]) -> ParsedRow:
         raw: dict[str, str] = {}
         values: dict[str, Any] = {}
         row = ParsedRow(row_number, raw, values)
-        cols: dict[str, tuple[ColumnSpec, Any]] = {}
-        for index, spec in self.columns.items():
-            value = cells[index] if index < len(cells) else None
-            raw[spec.header] = rules.cell_text(value)
-            cols[spec.field] = (spec, value)
-        for spec, value in cols.values():
-            if spec.parser in {"town", "industry"}:
-                continue  # need the district / run after the others
+        n = len(cells)
+        cache = self._cache
+        for index, spec in self._plan_items:
+            value = cells[index] if index < n else None
+            text = rules.cell_text(value)
+            raw[spec.header] = text
+            if not text:
+                if spec.required:
+                    row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
+                continue
+            key = (spec.parser, spec.field, text) if spec.parser in self.CACHED and (
+                spec.parser != "town" and (spec.parser != "date" or isinstance(value, str))) else None
+            if key is not None and key in cache:
+                ok, result = cache[key]
+                if ok and spec.field == "industry_name":
+                    values.setdefault("industry", result)
+                elif ok:
+                    values[spec.field] = [dict(h) for h in result] if spec.parser == "hazards" else result
+                else:
+                    row.errors.append(rules.row_message(row_number, spec.header, result))
+                continue
             try:
                 self._parse_cell(spec, value, values)
             except rules.CellError as exc:
+                if key is not None:
+                    cache[key] = (False, str(exc))
                 row.errors.append(rules.row_message(row_number, spec.header, str(exc)))
-            if spec.required and values.get(spec.field) in (None, "", []) and not any(
-                    spec.header in e for e in row.errors):
+                continue
+            if key is not None:
+                result = values.get("industry") if spec.field == "industry_name" else values.get(spec.field)
+                cache[key] = (True, result)
+            if spec.required and values.get(spec.field) in (None, "", []):
                 row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
-        for fname in ("industry", "industry_name", "town"):
-            if fname in cols:
-                spec, value = cols[fname]
-                try:
-                    self._parse_cell(spec, value, values)
-                except rules.CellError as exc:
-                    row.errors.append(rules.row_message(row_number, spec.header, str(exc)))
-        if "district" not in values or values["district"] is None:
-            if self.default_district:
-                values["district"] = self.default_district
+        if self._declaration:
+            values.setdefault("category", "initial")
+        if values.get("district") is None and self.default_district:
+            values["district"] = self.default_district
         district = values.get("district")
         if district and self.allowed is not None and district not in self.allowed:
-            header = cols["district"][0].header if "district" in cols else "所属区县"
             name = self.lookups.district_names.get(district, district)
-            row.errors.append(rules.row_message(row_number, header, f"“{name}”不在您的管辖范围内"))
+            row.errors.append(rules.row_message(row_number, "所属区县", f"“{name}”不在您的管辖范围内"))
         if self.allowed is not None and not self.allowed:
             row.errors.append(rules.row_message(row_number, "所属区县", "您的账号没有可上传数据的区县"))
         if values.get("points") is not None and values.get("over_limit_points") is not None and \

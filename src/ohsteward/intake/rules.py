@@ -29,15 +29,18 @@ class CellError(ValueError):
 
 def cell_text(value: Any) -> str:
     """A cell as stripped text; whole floats lose their ``.0`` (Excel stores codes as numbers)."""
-    if value is None:
+    if type(value) is str:
+        text = value.strip()
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
+    elif isinstance(value, dt.datetime):
         return value.date().isoformat()
-    if isinstance(value, dt.date):
+    elif isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     # Our own exports neutralise formula-looking cells with a leading apostrophe (core.spreadsheets);
     # a rejected-rows file that comes back corrected must read as the user typed it.
     if text[:1] == "'" and text[1:2] in {"=", "+", "-", "@"}:

@@ -10,7 +10,6 @@ from typing import Any
 
 import factory
 
-from ohsteward.core.spreadsheets import write_xlsx
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
 
@@ -18,8 +17,30 @@ _n = iter(range(10**9))
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """An .xlsx file with ``headers`` and ``rows`` (as officials would send it)."""
-    return write_xlsx([(h, h) for h in headers], rows)
+    """An .xlsx file with ``headers`` and ``rows`` (as officials would send it).
+
+    Byte-for-byte the same for the same input (a fixed creation time), so that uploading "the
+    same file" twice in a test really is the same file.
+    """
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    wb.set_properties({"created": dt.datetime(2024, 1, 1)})
+    ws = wb.add_worksheet("Sheet1")
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for c, header in enumerate(headers):
+        ws.write_string(0, c, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+            elif isinstance(value, int | float):
+                ws.write_number(r, c, value)
+            elif value is not None:
+                ws.write_string(r, c, str(value))
+    wb.close()
+    return buf.getvalue()
 
 
 def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig") -> bytes:
