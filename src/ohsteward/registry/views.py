@@ -31,7 +31,7 @@ from ohsteward.registry.filtersets import EnterpriseFilterSet
 from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
 from ohsteward.registry.models import Enterprise, Industry, Workplace
 from ohsteward.registry.tables import EnterpriseTable
-from ohsteward.web.views import ChangeDescriber, requires
+from ohsteward.web.views import ChangeDescriber, filter_query, requires
 
 PAGE_SIZE = 50
 LIST_COLUMNS = ["name", "uscc", "region", "industry", "industry_risk", "size_class", "status", "employees",
@@ -78,8 +78,6 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filterset, queryset = _filtered(request)
     queryset = EnterpriseTable.queryset(queryset)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     headers = dict(EnterpriseTable.columns)
     headers["industry"] = "行业"
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
@@ -88,7 +86,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": filter_query(request),
         "headers": [headers[c] for c in LIST_COLUMNS],
         "values": data,
         "districts": districts,
@@ -97,7 +95,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "risk_choices": RiskClass.choices,
         "size_choices": SizeClass.choices,
         "status_choices": EnterpriseStatus.choices,
-        "has_filters": any(v for k, v in request.GET.items() if k != "page"),
+        # a district officer's own district is always "selected": that is not a filter they set
+        "has_filters": any(v.strip() for k, v in request.GET.items()
+                           if k != "page" and not (k == "region" and len(districts) == 1)),
     }
     partial = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results"
     return render(request, "registry/_enterprise_table.html" if partial else "registry/enterprise_list.html", context)

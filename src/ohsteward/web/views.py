@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -94,6 +94,16 @@ def employer_duties(industry_risk: str, exposed_workers: int | None) -> list[str
         duties.append("每三年至少委托有资质的技术服务机构做一次职业病危害因素检测。")
     duties.append("组织接触职业病危害因素的劳动者做上岗前、在岗期间和离岗时的职业健康检查，并告知检查结果。")
     return duties
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The request's filters without the page number and empty fields (for export and pager links)."""
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [v for v in values if v.strip()]
+        if key != "page" and kept:
+            query.setlist(key, kept)
+    return query.urlencode()
 
 
 def _url_or_none(name: str) -> str | None:
@@ -240,9 +250,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _audit_queryset(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = list(ChangeDescriber(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "entries": entries, "query": query.urlencode()}
+    context = {"form": form, "page": page, "entries": entries, "query": filter_query(request)}
     template = "web/_audit_table.html" if request.headers.get("HX-Request") else "web/audit_list.html"
     return render(request, template, context)
 

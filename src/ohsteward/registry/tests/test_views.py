@@ -398,3 +398,13 @@ def test_stale_uploads_are_removed(client, cast, settings, tmp_path):
     upload(client, xlsx([[make_uscc(YUBEI), "甲公司", "渝北区", "3311", 20, "在业"]]))
     assert not old.exists()
     assert len(list((tmp_path / "uploads").iterdir())) == 1
+
+
+def test_export_link_and_pager_carry_only_the_filters_set(client, cast, enterprises):
+    for _ in range(55):
+        EnterpriseFactory()
+    body = login(client, "yubei").get(LIST, {"q": "", "region": YUBEI, "status": "active", "page": "1"}).content.decode()
+    assert f'href="{EXPORT}?region={YUBEI}&amp;status=active"' in body
+    assert f'href="?region={YUBEI}&amp;status=active&page=2"' in body
+    body = client.get(LIST, {"region": YUBEI}).content.decode()
+    assert "符合条件" not in body  # the officer's own district is not a filter they chose
