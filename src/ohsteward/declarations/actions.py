@@ -285,6 +285,50 @@ def _event_until(until: dt.date):
     return Q(event_date__isnull=True) | Q(event_date__lte=until)
 
 
+def _json_placeholder() -> str:
+    return "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+
+
+def _insert_entries(hazard_list_id: int, rows: list[tuple[int, str, list[str], str]]) -> None:
+    """Insert new list entries with one prepared statement (``executemany``).
+
+    ``bulk_create`` spends most of its time preparing values field by field (≈ 45 s for 80,000
+    rows on SQLite); the entries are uniform, so the statement is written once here.
+    """
+    if not rows:
+        return
+    import json
+
+    qn = connection.ops.quote_name
+    table = qn(HazardListEntry._meta.db_table)
+    columns = ["hazard_list_id", "enterprise_id", "region_id", "reasons", "inclusion_note", "source", "status",
+               "note", "created_at", "updated_at"]
+    values = ", ".join(_json_placeholder() if c == "reasons" else "%s" for c in columns)
+    sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({values})"
+    now = timezone.now()
+    if connection.vendor == "sqlite":
+        now = now.replace(tzinfo=None).isoformat(sep=" ")  # how Django stores aware datetimes in SQLite (UTC)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, [
+                (hazard_list_id, pk, region_id, json.dumps(reasons), note, EntrySource.GENERATED.value,
+                 EntryStatus.PENDING.value, "", now, now) for pk, region_id, reasons, note in rows[start:start + 5000]])
+
+
+def _update_reasons(rows: list[tuple[int, list[str], str]]) -> None:
+    """Refresh reasons of existing entries with one prepared statement."""
+    if not rows:
+        return
+    import json
+
+    qn = connection.ops.quote_name
+    sql = (f"UPDATE {qn(HazardListEntry._meta.db_table)} SET {qn('reasons')} = {_json_placeholder()}, "
+           f"{qn('inclusion_note')} = %s WHERE {qn('id')} = %s")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, [(json.dumps(r), note, pk) for pk, r, note in rows[start:start + 5000]])
+
+
 @transaction.atomic
 def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> HazardList:
     """Form (or re-form) the year's list from every source, set-based.
@@ -313,8 +357,8 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
                 "pk", "region_id", "industry_risk", "status", "suspended_on", "registration"):
             enterprise_rows[row[0]] = row
 
-    to_create: list[HazardListEntry] = []
-    to_update: list[HazardListEntry] = []
+    to_create: list[tuple[int, str, list[str], str]] = []
+    to_update: list[tuple[int, list[str], str]] = []
     excluded: dict[str, int] = {}
     kept_ids: set[int] = set()
     for pk, region_id, risk, status, suspended_on, registration in enterprise_rows.values():
@@ -328,14 +372,13 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
             continue
         kept_ids.add(pk)
         if old is None:
-            to_create.append(HazardListEntry(hazard_list=hazard_list, enterprise_id=pk, region_id=region_id,
-                                             reasons=reasons, inclusion_note=note))
+            to_create.append((pk, region_id, reasons, note))
         elif old["reasons"] != reasons or old["inclusion_note"] != note:
-            to_update.append(HazardListEntry(pk=old["pk"], reasons=reasons, inclusion_note=note))
+            to_update.append((old["pk"], reasons, note))
     stale = [e["pk"] for pk, e in existing.items() if pk not in kept_ids and e["status"] == EntryStatus.PENDING
              and e["source"] != EntrySource.DISTRICT]
-    HazardListEntry.objects.bulk_create(to_create, batch_size=BULK_BATCH)
-    HazardListEntry.objects.bulk_update(to_update, ["reasons", "inclusion_note"], batch_size=BULK_BATCH)
+    _insert_entries(hazard_list.pk, to_create)
+    _update_reasons(to_update)
     for start in range(0, len(stale), 20000):
         HazardListEntry.objects.filter(pk__in=stale[start:start + 20000]).delete()
     total = HazardListEntry.objects.filter(hazard_list=hazard_list).count()
