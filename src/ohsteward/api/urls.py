@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from ohsteward.api.docs import DocsView, docs_asset
+from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.intake.api import urls as intake_urls
 from ohsteward.registry.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
@@ -19,6 +20,7 @@ router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
 router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
 router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
 intake_urls.register(router)
+declarations_urls.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

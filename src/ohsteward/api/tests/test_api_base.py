@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from drf_spectacular.validation import validate_schema
+from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from ohsteward.accounts.models import ApiToken
@@ -65,7 +66,7 @@ def test_every_scoped_endpoint_filters_by_for_user(cast, enterprises, who):
 
     user = cast[who] if who else User.objects.create_user("norole", password="x")
     for prefix, viewset in scoped_viewsets():
-        request = APIRequestFactory().get(f"/api/v1/{prefix}/")
+        request = Request(APIRequestFactory().get(f"/api/v1/{prefix}/"))
         request.user = user
         view = viewset()
         view.request, view.action, view.kwargs, view.format_kwarg, view.args = request, "list", {}, None, ()
@@ -77,7 +78,7 @@ def test_every_scoped_endpoint_filters_by_for_user(cast, enterprises, who):
 
 
 def test_scoped_base_calls_for_user(cast, enterprises):
-    request = APIRequestFactory().get("/api/v1/enterprises/")
+    request = Request(APIRequestFactory().get("/api/v1/enterprises/"))
     request.user = cast["wanzhou"]
     view = EnterpriseViewSet()
     view.request, view.action, view.kwargs, view.format_kwarg = request, "list", {}, None
