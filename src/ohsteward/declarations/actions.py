@@ -125,12 +125,10 @@ def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared
     existing = Declaration.objects.filter(receipt_no=receipt_no).first()
     if existing is not None:
         return existing
-    if kind not in DeclarationKind.values:
-        labels = {label: value for value, label in DeclarationKind.choices}
-        if kind in labels:
-            kind = labels[kind]
-        else:
-            raise ValidationError({"kind": f"申报类型无法识别：{kind}"})
+    code = rules.declaration_kind(kind)
+    if code is None:
+        raise ValidationError({"kind": f"申报类型无法识别：{kind}（应为初次申报、变更申报、年度更新或注销申报）"})
+    kind = code
     _check_enterprise(user, enterprise)
     declaration = Declaration(
         enterprise=enterprise, receipt_no=receipt_no, kind=kind, channel=DeclarationChannel.IMPORTED,

@@ -202,6 +202,21 @@ def parse_month_day(text: str | None) -> tuple[int, int] | None:
     return month, day
 
 
+DECLARATION_KIND_WORDS = (("注销", "cancel"), ("变更", "change"), ("年度", "annual"), ("更新", "annual"),
+                          ("初次", "initial"), ("首次", "initial"), ("新申报", "initial"))
+
+
+def declaration_kind(text: str | None) -> str | None:
+    """The kind code of a declaration type as written in an export (初次申报, 变更申报, 年度更新, 注销 …)."""
+    value = (text or "").strip()
+    if value in ("initial", "change", "annual", "cancel"):
+        return value
+    for word, code in DECLARATION_KIND_WORDS:
+        if word in value:
+            return code
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Priorities of the 2024–2025 action
 # --------------------------------------------------------------------------------------------

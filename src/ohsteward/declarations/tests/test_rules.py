@@ -170,3 +170,12 @@ def test_quarter_range(year, q, start, end):
 def test_numbers():
     assert rules.receipt_number("500112", 2026, 7) == "渝职申-500112-2026-000007"
     assert rules.notice_number("500112", 2026, 12) == "渝职申告-500112-2026-0012"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("初次申报", "initial"), ("首次申报", "initial"), ("变更申报", "change"), ("年度更新", "annual"),
+    ("年度更新申报", "annual"), ("注销", "cancel"), ("注销申报", "cancel"), ("change", "change"), ("随便", None),
+    ("", None), (None, None),
+])
+def test_declaration_kind(text, code):
+    assert rules.declaration_kind(text) == code
