@@ -96,6 +96,8 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["zone"].queryset = zones_for(user) if not jurisdiction(user).enterprise_id else (
             Region.objects.filter(code=self.instance.zone_id) if self.instance.zone_id else Region.objects.none())
         self.fields["zone"].empty_label = "（不属于功能区）"
+        self.fields["economic_type"].choices = [("", "（不填）")] + [
+            c for c in self.fields["economic_type"].choices if c[0]]
         self.fields["region"].widget.attrs.update({
             "hx-get": reverse("registry:town_options"), "hx-target": "#id_town", "hx-trigger": "change",
             "hx-vals": '{"empty": "（不填）"}',

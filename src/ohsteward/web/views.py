@@ -295,7 +295,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
         new_token = account_actions.token_create(user=request.user, name=form.cleaned_data["name"])
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "web/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+    return render(request, "web/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token,
+                                               "api_docs": _url_or_none("api:docs")})
 
 
 @login_required
