@@ -165,3 +165,16 @@ def test_generate_only_citywide(client, cast):
     r = c.post(reverse("declarations:list_generate"), {"year": 2026, "push": "1"})
     assert r.status_code == 302
     assert HazardListEntry.objects.filter(hazard_list__year=2026, pushed_on__isnull=False).count() == 3
+
+
+def test_list_pages_query_count_does_not_grow(client, cast, listed, django_assert_max_num_queries):
+    from ohsteward.registry.models import Region
+    from ohsteward.registry.tests.factories import EnterpriseFactory
+
+    c = _client(client, cast["city"])
+    for i in range(15):
+        EnterpriseFactory(name=f"重庆查询计数{i}有限公司", region=Region.objects.get(code="500112"))
+    actions.hazard_list_generate(user=None, year=listed.year, as_of=timezone.localdate())
+    for name in ["entry_list", "undeclared", "confirm", "dispatch"]:
+        with django_assert_max_num_queries(14):
+            assert c.get(reverse(f"declarations:{name}") + "?show=all").status_code == 200
