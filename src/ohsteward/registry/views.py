@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from ohsteward.accounts import access
@@ -100,7 +101,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
                            if k != "page" and not (k == "region" and len(districts) == 1)),
     }
     partial = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results"
-    return render(request, "registry/_enterprise_table.html" if partial else "registry/enterprise_list.html", context)
+    response = render(request, "registry/_enterprise_table.html" if partial else "registry/enterprise_list.html",
+                      context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])  # one URL, two bodies: keep caches apart
+    return response
 
 
 @requires("registry.view_enterprise")

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import actions as account_actions
@@ -251,8 +252,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = list(ChangeDescriber(page.object_list))
     context = {"form": form, "page": page, "entries": entries, "query": filter_query(request)}
-    template = "web/_audit_table.html" if request.headers.get("HX-Request") else "web/audit_list.html"
-    return render(request, template, context)
+    template = "web/_audit_table.html" if request.headers.get("HX-Target") == "audit-results" else "web/audit_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 AUDIT_COLUMNS = [("timestamp", "时间"), ("user", "操作人"), ("action", "操作"), ("type", "对象类型"),

@@ -257,3 +257,13 @@ def test_enterprise_manager_menu_goes_to_own_employer(client, cast, enterprises)
     assert f'href="{reverse("registry:enterprise_detail", args=[enterprises["yubei"].uscc])}"' in nav
     assert "本单位" in nav and "导入名单" not in nav
     assert enterprises["yubei"].name in body.split('class="who-role"')[1][:200]
+
+
+def test_audit_htmx_partial(client, changes, enterprises):
+    login(client, "city")
+    response = client.get(reverse("web:audit_list"), {"user": "city"}, HTTP_HX_REQUEST="true",
+                          HTTP_HX_TARGET="audit-results")
+    body = response.content.decode()
+    assert "<html" not in body and enterprises["wanzhou"].name in body
+    assert "HX-Target" in response["Vary"]
+    assert "<html" in client.get(reverse("web:audit_list")).content.decode()
