@@ -22,6 +22,7 @@ from ohsteward.declarations.choices import (
     DeclarationStatus,
     EntrySource,
     EntryStatus,
+    NoticeStatus,
     TriggerKind,
 )
 from ohsteward.declarations.models import (
@@ -76,7 +77,11 @@ def next_serial(key: str) -> int:
 
 
 def _fulfil_triggers(declaration: Declaration) -> None:
-    """A change/cancel declaration fulfils the open triggers that happened before it."""
+    """A change/cancel declaration fulfils the open triggers that happened before it; any
+    declaration other than a cancellation answers the notices issued before it."""
+    if declaration.kind != DeclarationKind.CANCEL:
+        Notice.objects.filter(enterprise=declaration.enterprise, status=NoticeStatus.ISSUED,
+                              issued_on__lte=declaration.declared_on).update(status=NoticeStatus.DECLARED)
     if declaration.kind == DeclarationKind.CANCEL:
         kinds = [TriggerKind.CLOSURE]
     elif declaration.kind in (DeclarationKind.CHANGE, DeclarationKind.INITIAL):

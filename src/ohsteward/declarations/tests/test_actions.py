@@ -112,6 +112,21 @@ def test_push_confirm_overdue_and_hand_over(world, cast):
         actions.entry_confirm(user=cast["wanzhou"], entry=entry, status="handed_over")
 
 
+def test_duplicate_without_own_entry_moves_the_entry(world, cast):
+    hl = _generate()
+    keep = _ent("重庆保留单位有限公司", industry="5211")  # not on the list itself
+    dup = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["serious"])
+    result = actions.entry_mark_duplicate(user=cast["yubei"], entry=dup, keep=keep, today=D(2026, 2, 10))
+    assert result.status == EntryStatus.DUPLICATE and result.duplicate_of == keep
+    try:
+        import ohsteward.intake.actions  # noqa: F401
+    except ImportError:
+        return
+    # With the intake merge present the employer is merged away and the entry now points to ``keep``.
+    assert not Enterprise.objects.filter(pk=world["serious"].pk).exists()
+    assert result.enterprise_id == keep.pk
+
+
 def test_duplicate_records_the_link(world, cast):
     hl = _generate()
     other = _ent("重庆严重行业甲有限公司（重复）")
@@ -193,6 +208,11 @@ def test_notice_docx_has_legal_basis_and_number(world, cast):
     assert "第八条" in text and world["serious"].name in text and "2026年03月17日" in text and n1.number in text
     with pytest.raises(PermissionDenied):
         actions.notice_issue(user=cast["wanzhou"], enterprise=world["serious"], today=D(2026, 3, 2))
+    # The employer declares after the notice: the notice is answered.
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="N1", kind="初次申报",
+                               declared_on=D(2026, 3, 10), employees=50, exposed_total=5, hazards=[(None, "噪声", 5)],
+                               principal="", hygiene_manager="")
+    assert set(Notice.objects.values_list("status", flat=True)) == {"declared"}
 
 
 def test_online_declaration_receipt_and_change_triggers(world, cast, enterprises):
