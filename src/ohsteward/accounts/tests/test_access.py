@@ -166,10 +166,21 @@ def test_token_create_unknown_user(db):
         call_command("token_create", "ghost")
 
 
-def test_cli_maps_token_create(cast, capsys):
+def test_cli_maps_token_create(cast, capsys, monkeypatch):
+    """`ohsteward token create NAME` runs the token_create command.
+
+    Django's run_from_argv closes every database connection when a command ends, which would end
+    the test's transaction on PostgreSQL; the mapped argv is run with call_command instead.
+    """
+    import django.core.management
+
     from ohsteward.cli import main
 
+    seen = []
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", seen.append)
     main(["ohsteward", "token", "create", "city"])
+    assert seen == [["ohsteward", "token_create", "city"]]
+    call_command(*seen[0][1:])
     token = capsys.readouterr().out.strip()
     assert ApiToken.lookup(token).user == cast["city"]
 
