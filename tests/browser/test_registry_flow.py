@@ -114,6 +114,30 @@ def test_district_officer_filters_opens_and_exports(browser, live_server, people
     context.close()
 
 
+def test_city_officer_picks_district_then_town(browser, live_server, people):
+    from ohsteward.core.testing import WANZHOU, YUBEI
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, "city")
+    page.goto(f"{base}/registry/enterprises/")
+    assert page.locator("#id_town option").count() == 1  # no district chosen yet: only 全部
+    page.select_option("#id_region", WANZHOU)
+    page.wait_for_function("document.querySelectorAll('#id_town option').length > 1")
+    town_codes = page.eval_on_selector_all("#id_town option", "els => els.map(e => e.value).filter(Boolean)")
+    assert town_codes and all(code.startswith(WANZHOU) for code in town_codes)
+    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    assert people["wanzhou"].name in page.inner_text("#enterprise-table")
+
+    page.select_option("#id_region", YUBEI)
+    page.wait_for_function(f"document.querySelector('#id_town option:nth-child(2)').value.startsWith('{YUBEI}')")
+    page.select_option("#id_town", people["yubei"].town_id)
+    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    assert people["yubei"].name in page.inner_text("#enterprise-table")
+    context.close()
+
+
 def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
