@@ -93,7 +93,12 @@ def load_register(world) -> float:
                          industry=r.choice(industries), employees=r.randint(1, 500))
         obj.derive()
         objs.append(obj)
-    Enterprise.objects.bulk_create(objs, batch_size=5000)
+    from ohsteward.core import bulk
+
+    fields = [f for f in Enterprise._meta.concrete_fields]
+    now = dt.datetime.now(dt.UTC)
+    rows = [[now if f.name in {"created_at", "updated_at"} else getattr(o, f.attname) for f in fields] for o in objs]
+    bulk.insert_rows(Enterprise, [f.attname for f in fields], rows)
     with connection.cursor() as cur:
         cur.execute("SELECT setval(pg_get_serial_sequence('registry_enterprise', 'id'), "
                     "(SELECT MAX(id) FROM registry_enterprise))")

@@ -13,6 +13,7 @@ of bulk-created employers is written in bulk too (signals do not fire for bulk w
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import operator
@@ -30,6 +31,7 @@ from ohsteward.accounts import access
 from ohsteward.core import audit, bulk
 from ohsteward.core.spreadsheets import SpreadsheetError, read_table
 from ohsteward.declarations.matching import (
+    METHOD_FUZZY,
     METHOD_NEW,
     METHOD_REVIEW,
     Matcher,
@@ -166,6 +168,10 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
             other = SourceBatch.objects.filter(kind=kind, checksum=checksum).first()
             return IntakeResult(batch=other, counts=dict(other.counts) if other else {}, duplicate=True)
     report = _Progress(batch, progress)
+    # Hundreds of thousands of small objects and no reference cycles worth collecting: the cyclic
+    # garbage collector would run hundreds of times for nothing (measured: about a third of the time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         result = _ingest(user=user, kind=kind, batch=batch, table=table, header_map=header_map, today=today,
                          valid_rows_only=valid_rows_only, dry_run=dry_run, report=report)
@@ -173,6 +179,9 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
         if batch is not None:
             SourceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, message=str(exc)[:2000])
         raise
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return result
 
 
@@ -377,7 +386,8 @@ class _Writer:
                        **{k: v[k] for k in ROW_FIELDS if v.get(k) is not None},
                        data={k: _json(v[k]) for k in DATA_FIELDS if v.get(k) not in (None, "", [])})
             result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id))
-            row.candidates = [[cid, score] for cid, score in result.candidates]
+            if result.method in (METHOD_REVIEW, METHOD_FUZZY):  # exact links need no alternatives on file
+                row.candidates = [[cid, score] for cid, score in result.candidates]
             if result.method == METHOD_NEW and not row.district_id:
                 row.status, row.link_score = RowStatus.REVIEW, result.score
                 row.data["review_reason"] = "来源数据没有所属区县，无法新建用人单位"
