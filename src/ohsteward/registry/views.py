@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,10 +27,12 @@ from ohsteward.accounts import access
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response, xlsx_response
 from ohsteward.registry import actions
-from ohsteward.registry.choices import EnterpriseStatus, RiskClass, SizeClass
+from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RiskClass, SizeClass
 from ohsteward.registry.filtersets import EnterpriseFilterSet
 from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
-from ohsteward.registry.models import Enterprise, Industry, Workplace
+from ohsteward.registry.importers import enterprise_import as run_import
+from ohsteward.registry.importers import enterprise_import_template
+from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable
 from ohsteward.web.views import ChangeDescriber, filter_query, requires
 
@@ -89,7 +91,6 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": filter_query(request),
         "headers": [headers[c] for c in LIST_COLUMNS],
-        "values": data,
         "districts": districts,
         "towns": towns_for(request.user, district),
         "zones": zones_for(request.user),
@@ -230,30 +231,42 @@ def _forget(request: HttpRequest, token: str) -> None:
 def _field_label(name: str) -> str:
     try:
         return str(Enterprise._meta.get_field(name.removesuffix("_id")).verbose_name)
-    except Exception:  # noqa: BLE001 - an unknown key is shown as it is
+    except FieldDoesNotExist:
         return name
 
 
-def _shown(name: str, value) -> str:
-    if value in (None, "", []):
-        return "（空）"
-    field = name.removesuffix("_id")
-    choices = {"status": EnterpriseStatus, "size_class": SizeClass, "industry_risk": RiskClass}.get(field)
-    if choices is not None:
-        return str(dict(choices.choices).get(value, value))
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+CHOICES_OF = {"status": EnterpriseStatus, "size_class": SizeClass, "industry_risk": RiskClass,
+              "economic_type": EconomicType}
 
 
 def _preview(report) -> dict:
-    def changes(row):
-        return [(_field_label(k), _shown(k, old), _shown(k, new)) for k, (old, new) in row.changes.items()]
+    """The first rows to create and update, with changed fields as Chinese label, old → new."""
+    updated = report.updated[:PREVIEW_ROWS]
+    codes = {v for row in updated for k, pair in row.changes.items() if k in {"region_id", "town_id", "zone_id"}
+             for v in pair if v}
+    region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    industry_codes = {v for row in updated for v in row.changes.get("industry_id", []) if v}
+    industry_names = {code: f"{code} {name}" for code, name in
+                      Industry.objects.filter(code__in=industry_codes).values_list("code", "name")}
+
+    def shown(key: str, value) -> str:
+        if value in (None, "", []):
+            return "（空）"
+        if key in {"region_id", "town_id", "zone_id"}:
+            return region_names.get(value, str(value))
+        if key == "industry_id":
+            return industry_names.get(value, str(value))
+        if key in CHOICES_OF:
+            return str(dict(CHOICES_OF[key].choices).get(value, value))
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return str(value)
 
     return {
         "report": report,
         "created": report.created[:PREVIEW_ROWS],
-        "updated": [(row, changes(row)) for row in report.updated[:PREVIEW_ROWS]],
+        "updated": [(row, [(_field_label(k), shown(k, old), shown(k, new)) for k, (old, new) in row.changes.items()])
+                    for row in updated],
         "error_rows": len(report.rejected_rows),
         "preview_rows": PREVIEW_ROWS,
     }
@@ -266,8 +279,6 @@ def _import_context(**extra) -> dict:
 @requires("registry.add_enterprise")
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     """Step 1 (upload) and step 2 (dry-run preview)."""
-    from ohsteward.registry.importers import enterprise_import as run_import
-
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -287,8 +298,6 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Step 3: apply the stored file; with 仅导入无误的行 the rejected rows are skipped."""
-    from ohsteward.registry.importers import enterprise_import as run_import
-
     filename, content = _unstash(request, token)
     partial = request.POST.get("partial") == "on"
     try:
@@ -306,8 +315,6 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @requires("registry.add_enterprise")
 def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
     """The rejected rows of the stored file, with the reason per row, to correct and re-upload."""
-    from ohsteward.registry.importers import enterprise_import as run_import
-
     filename, content = _unstash(request, token)
     report = run_import(user=request.user, filename=filename, content=content, dry_run=True)
     return bytes_response(f"导入错误行-{Path(filename).stem}.xlsx", report.errors_xlsx())
@@ -315,6 +322,4 @@ def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
 
 @requires("registry.add_enterprise")
 def import_template(request: HttpRequest) -> HttpResponse:
-    from ohsteward.registry.importers import enterprise_import_template
-
     return bytes_response("用人单位导入模板.xlsx", enterprise_import_template())

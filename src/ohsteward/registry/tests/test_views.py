@@ -319,7 +319,7 @@ def test_import_dry_run_then_confirm(client, cast, enterprises, settings, tmp_pa
     e = enterprises["yubei2"]
     new = make_uscc(YUBEI)
     content = xlsx([[new, "导入的新公司", "渝北区", "3311", 20, "在业"],
-                    [e.uscc, e.name, "渝北区", e.industry_id, 51, "在业"],
+                    [e.uscc, e.name, "渝北区", "2614", 51, "在业"],
                     [enterprises["yubei"].uscc, enterprises["yubei"].name, "渝北区", None, None, None]])
     login(client, "yubei")
     response = upload(client, content)
@@ -327,6 +327,7 @@ def test_import_dry_run_then_confirm(client, cast, enterprises, settings, tmp_pa
     assert "还没有修改任何数据" in body
     assert 'id="n-created">1<' in body and 'id="n-updated">1<' in body and 'id="n-unchanged">1<' in body
     assert "从业人员数" in body and '<span class="diff-old">50</span> → <span class="diff-new">51</span>' in body
+    assert '<span class="diff-old">3311 金属结构制造</span> → <span class="diff-new">2614 有机化学原料制造</span>' in body
     assert not Enterprise.objects.filter(uscc=new).exists()
     token = token_of(response)
     assert list((tmp_path / "uploads").iterdir())  # the bytes stay on the server
