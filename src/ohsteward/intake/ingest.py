@@ -48,6 +48,23 @@ from ohsteward.registry.choices import EnterpriseStatus, RegistrationState
 from ohsteward.registry.models import Enterprise, Industry
 
 CHUNK = 5000
+# The matcher says in English why a row needs a person; the review queue says it in Chinese.
+REVIEW_REASONS = {
+    "no name; code resembles a register code": "没有单位名称，信用代码与名录中的单位相近",
+    "no name and no usable code": "没有单位名称，也没有可用的信用代码",
+    "code shared by several register entries": "名录中有多家单位使用该信用代码",
+    "code and name point to different employers": "信用代码与单位名称指向名录中不同的单位",
+    "name shared by several register entries": "名录中有多家同名单位",
+    "valid code differs from the register's": "信用代码与名录中同名单位的信用代码不同",
+    "mistyped code resembles another employer's": "信用代码有误，且与另一家单位的信用代码相近",
+    "code resembles a register code, name differs": "信用代码与名录中某单位相近，但名称不同",
+    "similar name below the link threshold": "名称相似，但相似度不足以自动关联",
+    "similar name with several differences": "名称相似，但有多处不同",
+    "several similar names": "名录中有多家名称相似的单位",
+    "similar name in another district": "名称相似的单位在其他区县",
+    "different branch of a similar name": "名称相似，但属于不同的分支机构",
+    "same name with another legal form": "名称相同，但组织形式不同（如有限公司与厂）",
+}
 Progress = Callable[[str, int, int], None]
 
 # Register fields a registry list may fill when the register has none (never overwritten).
@@ -402,7 +419,7 @@ class _Writer:
             elif result.method == METHOD_REVIEW:
                 row.status, row.link_score = RowStatus.REVIEW, result.score
                 if result.reason:
-                    row.data["review_reason"] = result.reason
+                    row.data["review_reason"] = REVIEW_REASONS.get(result.reason, result.reason)
                 self.counts["review"] += 1
             else:
                 row.status, row.link_method, row.link_score = RowStatus.LINKED, result.method, result.score
@@ -501,6 +518,9 @@ def _registry_updates(rows: list[SourceRow], user) -> int:
         e = enterprises.get(row.enterprise_id)
         if e is None:
             continue
+        # An employer outside the uploader's jurisdiction is not changed: differences are recorded.
+        writable = user is None or access.can_write_enterprise(
+            user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk)
         source = {
             "uscc": row.uscc if registry_rules.uscc_is_valid(row.uscc) else None,
             "town_id": row.town_id,
@@ -524,7 +544,7 @@ def _registry_updates(rows: list[SourceRow], user) -> int:
                 if registry_rules.normalize_name(value) != e.name_normalized and value not in e.former_names:
                     differences[fname] = [e.name, value]
                 continue
-            if current in (None, "") and fname in REGISTRY_FIELDS:
+            if current in (None, "") and fname in REGISTRY_FIELDS and writable:
                 if fname == "uscc" and value in codes_in_use:
                     differences[fname] = [current, value]
                     continue
@@ -539,7 +559,7 @@ def _registry_updates(rows: list[SourceRow], user) -> int:
         status = row.data.get("business_status")
         if status and status != e.status:
             differences["status"] = [e.status, status]
-        for former in row.data.get("former_names") or []:
+        for former in (row.data.get("former_names") or []) if writable else []:
             if registry_rules.normalize_name(former) != e.name_normalized and former not in e.former_names:
                 before.setdefault(e.pk, audit.snapshot(e))
                 e.former_names = [*e.former_names, former]

@@ -12,8 +12,8 @@ from ohsteward.hazards.models import HazardFactor
 from ohsteward.intake.choices import BatchStatus, LinkMethod, Origin, RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.registry.choices import RegistrationState
-from ohsteward.registry.models import Enterprise
-from ohsteward.registry.tests.factories import make_uscc
+from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,23 @@ def test_registry_fills_empty_fields_records_differences_and_creates(ingest, ent
     new = Enterprise.objects.get(uscc=code)
     assert new.registration == RegistrationState.REGISTERED and new.town.name == "龙溪街道"
     assert AuditLog.objects.filter(object_id=str(e.pk), action="update", source="import").exists()
+
+
+def test_registry_list_does_not_fill_employers_outside_the_uploaders_jurisdiction(ingest, cast, enterprises):
+    e = enterprises["wanzhou"]
+    Enterprise.objects.filter(pk=e.pk).update(address="")
+    rows = [[e.uscc, e.name, "渝北区", "", "", "", "", "", "", "", "渝北区某路9号", ""]]
+    result = ingest(SourceKind.REGISTRY, REGISTRY, rows, user=cast["yubei"])
+    row = result.batch.rows.get()
+    assert row.enterprise_id == e.pk and result.counts["updated"] == 0
+    e.refresh_from_db()
+    assert e.address == ""
+    assert row.data["differences"]["address"] == ["", "渝北区某路9号"]
+
+
+def test_review_reasons_are_told_in_chinese(ingest, enterprises):
+    EnterpriseFactory(name="重庆同名示例有限公司")
+    EnterpriseFactory(name="重庆同名示例有限公司", region=Region.objects.get(code="500101"))
+    result = ingest(SourceKind.EXAM, EXAM, [["重庆同名示例有限公司", "", "", YESTERDAY, "", "", "", 1]])
+    row = result.batch.rows.get()
+    assert row.status == RowStatus.REVIEW and row.data["review_reason"] == "名录中有多家同名单位"
