@@ -445,6 +445,12 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("declarations.view_notice", raise_exception=True)
 def notice_list(request: HttpRequest) -> HttpResponse:
     qs = Notice.objects.for_user(request.user).select_related("enterprise", "region")
+    if request.GET.get("export"):
+        columns = [("number", "告知单编号"), ("uscc", "统一社会信用代码"), ("name", "用人单位名称"), ("region", "发出区县"),
+                   ("issued_on", "告知日期"), ("deadline_on", "申报期限"), ("issuer", "发出单位"), ("status", "状态")]
+        rows = ([n.number, n.enterprise.uscc, n.enterprise.name, n.region.name, n.issued_on, n.deadline_on, n.issuer,
+                 n.get_status_display()] for n in qs.iterator(chunk_size=2000))
+        return xlsx_response("申报告知单.xlsx", columns, rows)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "declarations/notice_list.html", {"page": page, "query": _query(request)})
 

@@ -94,6 +94,8 @@ def test_hand_over_visit_notice_flow(client, cast, listed, enterprises):
     notice = Notice.objects.get()
     r = c.get(reverse("declarations:notice_download", args=[notice.pk]))
     assert r.status_code == 200 and r.content[:2] == b"PK"
+    r = c.get(reverse("declarations:notice_list") + "?export=1")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
     assert _client(client, cast["wanzhou"]).get(reverse("declarations:notice_download", args=[notice.pk])).status_code == 404
     c = _client(client, cast["yubei"])
     r = c.post(reverse("declarations:entry_hand_over", args=[entry.pk]), {"to_region": "500101", "reason": "地址在万州"})
