@@ -130,6 +130,8 @@ def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared
     existing = Declaration.objects.filter(receipt_no=receipt_no).first()
     if existing is not None:
         return existing
+    if declared_on is None:
+        raise ValidationError({"declared_on": "申报日期不能为空"})
     code = rules.declaration_kind(kind)
     if code is None:
         raise ValidationError({"kind": f"申报类型无法识别：{kind}（应为初次申报、变更申报、年度更新或注销申报）"})

@@ -45,6 +45,8 @@ def test_import_rejects_unknown_kind_and_bad_counts(enterprises):
         _import(enterprises["yubei"], kind="随便")
     with pytest.raises(ValidationError):
         _import(enterprises["yubei"], receipt="X2", employees=5, exposed_total=30)
+    with pytest.raises(ValidationError, match="申报日期不能为空"):
+        _import(enterprises["yubei"], receipt="X3", declared_on=None)
 
 
 def test_import_checks_scope(cast, enterprises):
