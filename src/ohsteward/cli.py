@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> None:
     # one-word command names; map the two-word forms onto the commands.
     if len(argv) > 2 and argv[1] in {"import", "user", "token"}:
         argv = [argv[0], f"{argv[1]}_{argv[2]}", *argv[3:]]
+    # `ohsteward hazard-list …` is the `hazard_list` command
+    if len(argv) > 1 and not argv[1].startswith("-") and "-" in argv[1]:
+        argv[1] = argv[1].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

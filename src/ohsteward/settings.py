@@ -188,6 +188,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 OHSTEWARD_MATCH_FUZZY_ACCEPT = float(os.environ.get("OHSTEWARD_MATCH_FUZZY_ACCEPT", "0") or 0) or None
 OHSTEWARD_MATCH_FUZZY_REVIEW = float(os.environ.get("OHSTEWARD_MATCH_FUZZY_REVIEW", "0") or 0) or None
 
+# 年度更新 of declarations is a local rule (RULES.md §8.1 [?]): "MM-DD" = due every year on that day,
+# empty = no annual update required.
+OHSTEWARD_DECLARATION_ANNUAL_UPDATE = os.environ.get("OHSTEWARD_DECLARATION_ANNUAL_UPDATE", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ohsteward.api.auth.BearerTokenAuthentication",
@@ -205,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "职业健康管家服务平台 REST API. Authenticate with `Authorization: Bearer <token>`.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "DeclarationKindEnum": "ohsteward.declarations.choices.DeclarationKind",
+        "EntryStatusEnum": "ohsteward.declarations.choices.EntryStatus",
+        "DeclarationStatusEnum": "ohsteward.declarations.choices.DeclarationStatus",
+    },
 }
 
 # Hardened settings when not in debug.
