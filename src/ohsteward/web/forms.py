@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 
 from ohsteward.accounts.backends import is_locked
 
-LOCKED_MESSAGE = "登录失败次数过多，请15分钟后再试"
+
+def locked_message() -> str:
+    minutes = max(1, settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS // 60)
+    return f"登录失败次数过多，请{minutes}分钟后再试"
 
 
 class LoginForm(AuthenticationForm):
@@ -17,7 +21,6 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "用户名或密码不正确（注意区分大小写）。",
         "inactive": "该账号已停用，请联系管理员。",
-        "locked": LOCKED_MESSAGE,
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -30,13 +33,13 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
         if username and is_locked(username, self.request):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+            raise forms.ValidationError(locked_message(), code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
             # this failure may have been the one that locks the account: say so at once
             if username and is_locked(username, self.request):
-                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+                raise forms.ValidationError(locked_message(), code="locked") from None
             raise
 
 

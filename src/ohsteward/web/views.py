@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
@@ -33,6 +34,11 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            max_failures=settings.OHSTEWARD_LOGIN_MAX_FAILURES,
+            lockout_minutes=max(1, settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS // 60), **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

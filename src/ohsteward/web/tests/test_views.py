@@ -267,3 +267,12 @@ def test_audit_htmx_partial(client, changes, enterprises):
     assert "<html" not in body and enterprises["wanzhou"].name in body
     assert "HX-Target" in response["Vary"]
     assert "<html" in client.get(reverse("web:audit_list")).content.decode()
+
+
+def test_lockout_follows_settings(client, cast, settings):
+    settings.OHSTEWARD_LOGIN_MAX_FAILURES = 2
+    settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS = 600
+    assert "连续输错 2 次密码，账号将锁定 10 分钟" in client.get(reverse("web:login")).content.decode()
+    client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"})
+    body = client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"}).content.decode()
+    assert "登录失败次数过多，请10分钟后再试" in body
