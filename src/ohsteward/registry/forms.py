@@ -7,6 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html
 
 from ohsteward.accounts.access import jurisdiction
 from ohsteward.registry.choices import IndustryLevel, RegionLevel
@@ -98,6 +99,12 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["zone"].empty_label = "（不属于功能区）"
         self.fields["economic_type"].choices = [("", "（不填）")] + [
             c for c in self.fields["economic_type"].choices if c[0]]
+        self.fields["industry"].widget.attrs.update({
+            "hx-get": reverse("registry:industry_hint"), "hx-target": "#industry-hint",
+            "hx-trigger": "load, input changed delay:300ms", "autocomplete": "off",
+        })
+        self.fields["industry"].help_text = format_html(
+            '<span id="industry-hint" aria-live="polite"></span>{}', self.fields["industry"].help_text)
         self.fields["region"].widget.attrs.update({
             "hx-get": reverse("registry:town_options"), "hx-target": "#id_town", "hx-trigger": "change",
             "hx-vals": '{"empty": "（不填）"}',

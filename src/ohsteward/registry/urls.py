@@ -10,6 +10,7 @@ urlpatterns = [
     path("enterprises/<str:key>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<str:key>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("towns/", views.town_options, name="town_options"),
+    path("industry-hint/", views.industry_hint, name="industry_hint"),
     path("import/", views.enterprise_import, name="enterprise_import"),
     path("import/template/", views.import_template, name="import_template"),
     path("import/<str:token>/confirm/", views.enterprise_import_confirm, name="import_confirm"),

@@ -127,6 +127,19 @@ def town_options(request: HttpRequest) -> HttpResponse:
                   {"towns": towns, "empty": request.GET.get("empty") or "全部乡镇街道"})
 
 
+@login_required
+@require_GET
+def industry_hint(request: HttpRequest) -> HttpResponse:
+    """What an industry code means, or the codes whose name contains the text (HTMX, edit form)."""
+    text = request.GET.get("industry", "").strip()
+    context: dict = {"text": text}
+    if text.isdigit():
+        context["industry"] = Industry.objects.filter(level="class", code=text).first()
+    elif text:
+        context["matches"] = list(Industry.objects.filter(level="class", name__contains=text).order_by("code")[:8])
+    return render(request, "registry/_industry_hint.html", context)
+
+
 @requires("registry.view_enterprise")
 def enterprise_detail(request: HttpRequest, key: str) -> HttpResponse:
     enterprise = _enterprise_or_404(request, key)

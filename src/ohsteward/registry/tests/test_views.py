@@ -409,3 +409,15 @@ def test_export_link_and_pager_carry_only_the_filters_set(client, cast, enterpri
     assert f'href="?region={YUBEI}&amp;status=active&page=2"' in body
     body = client.get(LIST, {"region": YUBEI}).content.decode()
     assert "符合条件" not in body  # the officer's own district is not a filter they chose
+
+
+def test_industry_hint_explains_a_code_or_finds_codes_by_name(client, cast):
+    login(client, "yubei")
+    url = reverse("registry:industry_hint")
+    body = client.get(url, {"industry": "3311"}).content.decode()
+    assert "金属结构制造" in body and "严重" in body
+    body = client.get(url, {"industry": "金属结构"}).content.decode()
+    assert "3311" in body
+    assert "没有找到" in client.get(url, {"industry": "9999"}).content.decode()
+    body = client.get(reverse("registry:enterprise_create")).content.decode()
+    assert f'hx-get="{url}"' in body and 'id="industry-hint"' in body
