@@ -276,3 +276,13 @@ def test_lockout_follows_settings(client, cast, settings):
     client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"})
     body = client.post(reverse("web:login"), {"username": "yubei", "password": "wrong"}).content.decode()
     assert "登录失败次数过多，请10分钟后再试" in body
+
+
+def test_user_without_role_is_told_what_to_do(client, db):
+    from ohsteward.accounts.models import User
+
+    User.objects.create_user(username="lonely", password=PASSWORD)
+    body = login(client, "lonely").get(reverse("web:home")).content.decode()
+    assert "还没有分配角色和辖区" in body
+    assert "用人单位总数" not in body
+    assert client.get(reverse("registry:enterprise_list")).status_code == 403
