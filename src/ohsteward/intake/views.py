@@ -239,6 +239,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"待人工核对-{timezone.localdate():%Y%m%d}", SourceRowTable.columns,
+                             SourceRowTable.rows(rows.select_related("enterprise")))
     page = _page(request, rows, 20)
     context = {"page": page, "items": review_context(request.user, page.object_list), "q": q, "district": district,
                "districts": Region.objects.filter(level="district").order_by("code"),

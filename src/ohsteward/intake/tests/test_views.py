@@ -103,6 +103,8 @@ def test_review_queue_htmx_decisions(client, cast, enterprises):
     c = SourceRowFactory(name="张三个体户")
     page = client.get("/intake/review/").content.decode()
     assert e.name in page and "是此单位" in page
+    exported = sheet(client.get("/intake/review/?format=xlsx").content)
+    assert sorted(r[1] for r in exported[1:]) == sorted([a.name, b.name, c.name])
     assert enterprises["wanzhou"].name not in page  # candidates outside the officer's scope are not shown
     hx = {"HTTP_HX_REQUEST": "true"}
     response = client.post(f"/intake/review/{a.pk}/", {"decision": "link", "enterprise": e.pk}, **hx)
