@@ -17,12 +17,8 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.core import audit
 from ohsteward.intake.choices import LinkMethod, RowStatus, SourceKind
-from ohsteward.intake.ingest import (  # noqa: F401 - re-exported: actions are the public write API
-    IntakeResult,
-    _registry_updates,
-    batch_ingest,
-    import_declaration_row,
-)
+from ohsteward.intake.effects import import_declaration_row, registry_updates
+from ohsteward.intake.ingest import IntakeResult, batch_ingest  # noqa: F401 - re-exported: the public write API
 from ohsteward.intake.models import SourceRow
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.actions import enterprise_create
@@ -65,7 +61,7 @@ def row_link(*, user, row: SourceRow, enterprise: Enterprise) -> SourceRow:
     row.error = ""
     _history(row, user, "link", enterprise_id=enterprise.pk, score=row.link_score)
     if row.batch.kind == SourceKind.REGISTRY:
-        _registry_updates([row], user)
+        registry_updates([row], user)
     row.full_clean()
     row.save()
     import_declaration_row(row, user)
