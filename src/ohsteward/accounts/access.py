@@ -185,8 +185,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL,
     Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ,
     Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + ["declarations.view_guidancevisit"],
-    Role.ENTERPRISE_MANAGER: _VIEW_REF + _REGISTRY_WRITE + ["declarations.view_declaration",
-                                                            "declarations.add_declaration"],
+    # an employer keeps its own record and posts up to date, but cannot register other employers
+    Role.ENTERPRISE_MANAGER: _VIEW_REF + [p for p in _REGISTRY_WRITE if p != "registry.add_enterprise"]
+    + ["declarations.view_declaration", "declarations.add_declaration"],
 }
 
 ROLE_GROUP_PREFIX = "role:"

@@ -66,3 +66,9 @@ def token_create(*, user: User, name: str = "") -> str:
     """Issue an API token; the raw token is returned once and never stored."""
     _, raw = ApiToken.issue(user, name)
     return raw
+
+
+def token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of ``user``'s own API tokens; False when it is not theirs or already gone."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)

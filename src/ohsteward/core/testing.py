@@ -31,6 +31,24 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request):
+    """Argon2 costs ~0.3 s a user; tests that are about hashing ask for ``argon2`` explicitly."""
+    if "argon2" in request.keywords:
+        yield
+        return
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from django.test import override_settings
+
+    # override_settings sends setting_changed, which clears Django's cached hasher list
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def enterprises(db):
     """Two employers in 渝北 and one in 万州."""

@@ -12,6 +12,8 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("registry:enterprise_list", "用人单位", "registry.view_enterprise"),
     ("registry:enterprise_import", "导入名单", "registry.add_enterprise"),
     ("declarations:home", "申报扩面", "declarations.view_hazardlistentry"),
+    # enterprise managers reach the same page, which shows them their own declarations
+    ("declarations:home", "职业病危害申报", "declarations.add_declaration"),
     ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("web:token_list", "API 令牌", None),
@@ -60,7 +62,7 @@ def navigation(request) -> dict:
         if perm and not user.has_perm(perm):
             continue
         url = _url(name)
-        if url is None:
+        if url is None or any(i["url"] == url for i in items):
             continue
         if j.enterprise_id and name == "registry:enterprise_import":
             continue  # an employer keeps its own record up to date on its page, not by list import

@@ -311,8 +311,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    deleted, _ = ApiToken.objects.filter(user=request.user, pk=pk).delete()
-    if deleted:
+    if account_actions.token_revoke(user=request.user, token_id=pk):
         messages.success(request, "令牌已作废，使用它的程序将无法再访问。")
     return redirect("web:token_list")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -47,7 +46,7 @@ class Command(BaseCommand):
                 synth_workplaces(seed, limit=min(300, enterprises))
                 self._populate_other_apps(seed)
             users = self._users()
-        self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, label in users:
             self.stdout.write(f"  {label:<16} 用户名 {username}")
         if no_serve:
