@@ -210,6 +210,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
+        "RiskClassEnum": "ohsteward.registry.choices.RiskClass",
+        "SourceRowStatusEnum": "ohsteward.intake.choices.RowStatus",
+        "SourceKindEnum": "ohsteward.intake.choices.SourceKind",
         "DeclarationKindEnum": "ohsteward.declarations.choices.DeclarationKind",
         "EntryStatusEnum": "ohsteward.declarations.choices.EntryStatus",
         "DeclarationStatusEnum": "ohsteward.declarations.choices.DeclarationStatus",

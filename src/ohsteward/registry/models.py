@@ -177,7 +177,9 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
         # Low-cardinality filters (status, risk, size) lead with the district, as pages are scoped.
         indexes = [
             models.Index(fields=["region", "status"], name="enterprise_region_status"),
-            models.Index(fields=["region", "industry_risk"], name="enterprise_region_risk"),
+            # with the name last, a district's list in its default order stops after one page
+            models.Index(fields=["region", "name"], name="enterprise_region_name"),
+            models.Index(fields=["region", "industry_risk", "name"], name="enterprise_region_risk_name"),
             models.Index(fields=["region", "size_class"], name="enterprise_region_size"),
             models.Index(fields=["town"], name="enterprise_town"),
             models.Index(fields=["zone"], name="enterprise_zone"),
