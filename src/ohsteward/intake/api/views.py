@@ -10,7 +10,7 @@ import django_filters as filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -135,15 +135,19 @@ class SourceRowViewSet(ScopedModelViewSet):
         return self._decide(actions.row_unlink)
 
 
-class ReviewViewSet(AuditedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReviewViewSet(ScopedModelViewSet):
     """待人工核对队列：每行附候选单位；操作：关联到候选单位、新建单位、驳回。"""
 
     queryset = SourceRow.objects.select_related("batch", "enterprise")
     serializer_class = s.ReviewRowSerializer
     filterset_class = SourceRowFilterSet
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user).in_review()
+        return super().get_queryset().in_review()  # the base class has already applied for_user
+
+    def create(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed("POST")
 
     def initial(self, request, *args, **kwargs):
         self.permission_action = "change"  # the queue is the work of those who may decide rows
