@@ -13,7 +13,7 @@ from ohsteward.intake.models import SourceRow
 from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
 from ohsteward.registry.models import Enterprise
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("ohsteward.intake.tests.api_urls")]
+pytestmark = pytest.mark.django_db
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 
 
