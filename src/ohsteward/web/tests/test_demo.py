@@ -1,0 +1,33 @@
+"""`ohsteward demo` prepares a usable system: data in every area and one login per role."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_demo_prepares_data_and_logins():
+    from ohsteward.accounts.models import User
+    from ohsteward.declarations.models import HazardListEntry
+    from ohsteward.intake.models import SourceBatch, SourceRow
+    from ohsteward.registry.models import Enterprise
+
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=out)
+    assert Enterprise.objects.filter(registration="registered").count() == 400
+    assert Enterprise.objects.values("region").distinct().count() >= 30
+    assert {u.role for u in User.objects.all()} == {"city_admin", "district_admin", "cdc_staff", "institution_staff",
+                                                    "steward_member", "enterprise_manager"}
+    assert "ohsteward-demo" in out.getvalue() and "用户名 yubei" in out.getvalue()
+    # source lists were ingested: links, candidates for unknown employers
+    assert SourceBatch.objects.filter(status="done").count() == 3
+    assert SourceRow.objects.filter(status="linked").exists()
+    assert SourceRow.objects.filter(status="created").exists()
+    # the hazard-employer list carries evidence from those lists, and some entries are overdue
+    reasons = {r for e in HazardListEntry.objects.all() for r in e.reasons}
+    assert {"industry_serious", "exam_record", "detection_record"} <= reasons
+    # running it again adds nothing
+    call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=io.StringIO())
+    assert Enterprise.objects.filter(registration="registered").count() == 400
+    assert User.objects.count() == 7
