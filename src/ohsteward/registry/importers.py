@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
-from ohsteward.core import audit, bulk
+from ohsteward.core import audit, bulk, cells
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx, write_xlsx
 from ohsteward.registry import rules
@@ -161,62 +161,13 @@ def enterprise_import_template() -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return cells.cell_text(value)
 
 
-def _int(value: Any) -> int | None:
-    text = _text(value).replace(",", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"应为整数，实际为“{text}”") from None
-    if number != number.to_integral_value():
-        raise ValueError(f"应为整数，实际为“{text}”")
-    if number < 0:
-        raise ValueError("不能为负数")
-    if number > 10_000_000:
-        raise ValueError("数值过大")
-    return int(number)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    text = _text(value).replace(",", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"应为数字，实际为“{text}”") from None
-    if number < 0:
-        raise ValueError("不能为负数")
-    if number >= Decimal("1e12"):
-        raise ValueError("数值过大")
-    return number.quantize(Decimal("0.01"))
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if not m and re.fullmatch(r"\d{8}", text):
-        m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
-    if not m:
-        raise ValueError(f"日期格式无法识别：“{text}”（应为 2024-05-01）")
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise ValueError(f"日期不存在：“{text}”") from None
+# core.cells parsers raise CellError (a ValueError) with the Chinese reason
+_int = cells.parse_count
+_decimal = cells.parse_amount
+_date = cells.parse_date
 
 
 class _Lookups:

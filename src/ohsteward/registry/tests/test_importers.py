@@ -108,7 +108,7 @@ def test_bad_rows_are_reported_per_row_and_column_in_chinese():
     assert "第6行 用人单位名称: 不能为空" in messages
     assert "第6行 所属区县: 未知的区县“火星区”" in messages
     assert "第6行 从业人员数: 不能为负数" in messages
-    assert "第6行 营业收入(万元): 应为数字，实际为“abc”" in messages
+    assert "第6行 营业收入(万元): 应为数字（万元），实际为“abc”" in messages
     assert any(m.startswith("第7行 所属乡镇街道") for m in messages)
     assert "第7行 状态日期: 停产停业日期不能晚于今天（2026-11-20）" in messages
     assert "第7行 接害人数: 接害人数不能大于从业人员数" in messages
