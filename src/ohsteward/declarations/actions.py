@@ -448,6 +448,7 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
     employer in its register as well.
     """
     _check_entry(user, entry)
+    _check_enterprise(user, entry.enterprise)  # the register is changed below
     today = today or _today()
     if to_region.level != "district":
         raise ValidationError({"to_region": "请选择区县"})

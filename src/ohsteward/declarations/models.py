@@ -282,12 +282,10 @@ class HazardListEntryQuerySet(ScopedQuerySet):
     def for_user(self, user):
         from ohsteward.accounts import access
 
-        j = access.jurisdiction(user)
-        if j.everything:
-            return self
-        if j.district:
-            # The entry's district (it moves on hand-over), not the register's.
-            return self.filter(region_id=j.district)
+        # Through the employer, like every other model: the register says where an employer is.
+        # (An entry-level district went stale when the register moved an employer, and showed the
+        # employer to its old district.) ``region`` records where the entry was pushed; a hand-over
+        # moves the employer in the register too.
         return self.filter(access.enterprise_q(user, "enterprise"))
 
     def pushed(self):

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, EntryStatus
@@ -98,7 +98,8 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
     scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year)
     # An uncorrelated IN (subquery): aggregating over the annotation itself is not portable.
     is_declared = Q(pk__in=scoped.with_declaration().filter(declared=True).values("pk"))
-    entries = (scoped.values("region_id").order_by("region_id")
+    # grouped by the employer's district in the register (the same district that scopes the entry)
+    entries = (scoped.values(code=F("enterprise__region_id")).order_by("code")
                .annotate(list_size=Count("pk"),
                          confirmed=Count("pk", filter=~Q(status=EntryStatus.PENDING)),
                          with_hazards=Count("pk", filter=hazardous),
@@ -108,7 +109,10 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
                          serious10=Count("pk", filter=serious10),
                          serious10_declared=Count("pk", filter=serious10 & is_declared),
                          overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=judge_on))))
-    rows: dict[str, dict[str, Any]] = {r["region_id"]: dict(r) for r in entries}
+    rows: dict[str, dict[str, Any]] = {}
+    for r in entries:
+        row = dict(r)
+        rows[row.pop("code")] = row
     new = (Declaration.objects.for_user(user).valid().filter(kind=DeclarationKind.INITIAL)
            .declared_between(start, end).values("enterprise__region_id").order_by()
            .annotate(n=Count("enterprise_id", distinct=True)))

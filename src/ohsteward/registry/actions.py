@@ -23,6 +23,25 @@ def _check_scope(user, enterprise: Enterprise) -> None:
         raise ValidationError({"region": OUT_OF_SCOPE})
 
 
+# An employer's own manager keeps contacts, sizes and posts up to date, but where the employer is
+# registered (which decides who regulates it) and its identity are the district's to change.
+MANAGER_LOCKED = {"uscc": "统一社会信用代码", "region": "所属区县", "town": "乡镇街道", "zone": "功能区"}
+
+
+def _check_manager_fields(enterprise: Enterprise, data: dict[str, Any]) -> None:
+    errors = {}
+    for field, label in MANAGER_LOCKED.items():
+        if field not in data:
+            continue
+        new = data[field]
+        new = getattr(new, "pk", new)
+        old = getattr(enterprise, f"{field}_id") if field != "uscc" else enterprise.uscc
+        if (new or None) != (old or None):
+            errors[field] = f"用人单位不能自行修改{label}，如有变化请联系所在区县卫生健康委"
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
     """Register an employer. Derived fields (size class, industry risk) are computed by rules."""
@@ -41,6 +60,8 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict[str, Any]) -> 
     """Change an employer's fields. The employer must be in scope before and after the change."""
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
         raise ValidationError({"region": OUT_OF_SCOPE})
+    if user is not None and access.jurisdiction(user).enterprise_id:
+        _check_manager_fields(enterprise, data)
     for field, value in data.items():
         setattr(enterprise, field, value)
     if enterprise.status == "active":

@@ -111,7 +111,7 @@ class EnterpriseForm(forms.ModelForm):
         })
         if locked:
             # an employer's own manager keeps its identity and location; the district changes those
-            for name in ("uscc", "region", "zone"):
+            for name in ("uscc", "region", "town", "zone"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "如需更改，请联系所在区县卫生健康部门。"
 

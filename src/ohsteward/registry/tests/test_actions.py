@@ -56,3 +56,26 @@ def test_update_out_of_scope_and_move_out_of_scope_refused(cast, enterprises):
     with pytest.raises(ValidationError):
         enterprise_update(user=cast["yubei"], enterprise=enterprises["yubei"],
                           data={"region": Region.objects.get(code="500101"), "town": None})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("region", "500101"), ("zone", "Z5001"), ("town", "other"), ("uscc", "new")],
+)
+def test_enterprise_manager_cannot_move_or_rename_identity(cast, enterprises, field, value):
+    """A manager could otherwise move the employer out of its district's oversight (review H1)."""
+    e = enterprises["yubei"]
+    if field == "uscc":
+        value = make_uscc("500112")
+    elif field == "town":
+        value = Region.objects.filter(parent_id="500112").exclude(pk=e.town_id).first()
+    else:
+        value = Region.objects.get(pk=value)
+    with pytest.raises(ValidationError) as exc:
+        enterprise_update(user=cast["manager"], enterprise=e, data={field: value})
+    assert "不能自行修改" in exc.value.message_dict[field][0]
+    # unchanged values and other fields are fine
+    enterprise_update(user=cast["manager"], enterprise=e, data={"region": e.region, "employees": 60})
+    e.refresh_from_db()
+    assert e.employees == 60 and e.region_id == "500112"
