@@ -129,6 +129,8 @@ def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared
         raise ValidationError({"receipt_no": "申报回执编号不能为空"})
     existing = Declaration.objects.filter(receipt_no=receipt_no).first()
     if existing is not None:
+        if existing.enterprise_id != enterprise.pk:
+            raise ValidationError({"receipt_no": f"申报回执编号 {receipt_no} 已属于其他用人单位"})
         return existing
     if declared_on is None:
         raise ValidationError({"declared_on": "申报日期不能为空"})

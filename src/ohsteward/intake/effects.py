@@ -126,8 +126,18 @@ def record_declarations(rows: list[SourceRow], user) -> tuple[int, int]:
     factors = HazardFactor.objects.in_bulk(list(factor_ids))
     linked = [r for r in rows if r.enterprise_id and r.status in {RowStatus.LINKED, RowStatus.CREATED}]
     enterprises = Enterprise.objects.in_bulk([r.enterprise_id for r in linked])
-    done = 0
+    done = skipped = 0
     for row in linked:
+        e = enterprises[row.enterprise_id]
+        if user is not None and not access.can_write_enterprise(
+                user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk):
+            # The code or name matched an employer of another district: one such row must not fail
+            # the whole list. The row stays linked for the city to see; no declaration is recorded.
+            note = "该用人单位不在您的管辖范围内，未记录为申报（请由所在区县或市级导入）"
+            row.data = {**(row.data or {}), "declaration_skipped": note}
+            SourceRow.objects.filter(pk=row.pk).update(data=row.data)
+            skipped += 1
+            continue
         declaration_import(
             user=user, enterprise=enterprises[row.enterprise_id], receipt_no=row.reference_no,
             kind=row.category or "initial", declared_on=row.event_date, employees=row.employees,
@@ -137,7 +147,7 @@ def record_declarations(rows: list[SourceRow], user) -> tuple[int, int]:
             source_row=row,
         )
         done += 1
-    return done, 0
+    return done, skipped
 
 
 def import_declaration_row(row: SourceRow, user) -> None:

@@ -248,3 +248,30 @@ def test_review_reasons_are_told_in_chinese(ingest, enterprises):
     result = ingest(SourceKind.EXAM, EXAM, [["重庆同名示例有限公司", "", "", YESTERDAY, "", "", "", 1]])
     row = result.batch.rows.get()
     assert row.status == RowStatus.REVIEW and row.data["review_reason"] == "名录中有多家同名单位"
+
+
+def test_declaration_rows_of_other_districts_do_not_fail_the_list(ingest, cast, enterprises):
+    """A 渝北 officer's export naming a 万州 employer records the 渝北 one and notes the other (review M1)."""
+    from ohsteward.declarations.models import Declaration
+
+    headers = ["申报回执编号", "统一社会信用代码", "用人单位名称", "所属区县", "申报类型", "申报日期"]
+    yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
+    rows = [["SB-Y-1", yubei.uscc, yubei.name, "渝北区", "初次申报", YESTERDAY],
+            ["SB-W-1", wanzhou.uscc, wanzhou.name, "渝北区", "初次申报", YESTERDAY]]
+    result = ingest(SourceKind.DECLARATION, headers, rows, user=cast["yubei"], valid_rows_only=True)
+    assert result.batch.status == BatchStatus.DONE
+    assert list(Declaration.objects.values_list("receipt_no", flat=True)) == ["SB-Y-1"]
+    other = SourceRow.objects.get(batch=result.batch, reference_no="SB-W-1")
+    assert "不在您的管辖范围内" in other.data["declaration_skipped"]
+
+
+def test_receipt_number_of_another_employer_is_refused(enterprises):
+    from django.core.exceptions import ValidationError
+
+    from ohsteward.declarations.actions import declaration_import
+
+    args = {"user": None, "kind": "initial", "declared_on": YESTERDAY, "employees": 1, "exposed_total": 1,
+            "hazards": [], "principal": "", "hygiene_manager": ""}
+    declaration_import(enterprise=enterprises["yubei"], receipt_no="R-9", **args)
+    with pytest.raises(ValidationError, match="已属于其他用人单位"):
+        declaration_import(enterprise=enterprises["wanzhou"], receipt_no="R-9", **args)
