@@ -168,6 +168,12 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     """
     if keep.pk == merge.pk:
         raise ValidationError({"merge": "不能与自身合并"})
+    from ohsteward.accounts.models import RoleAssignment
+
+    # A manager's account of the merged employer is not handed to the kept one: merges are judged
+    # by officials and can be wrong, and that would show one company's data to another's staff.
+    # The assignment is deleted with the merged employer (audited); the district re-assigns it.
+    not_moved = {RoleAssignment}
     if user is not None:
         if not user.has_perm("registry.change_enterprise"):
             raise PermissionDenied("您的角色无权合并用人单位")
@@ -177,24 +183,35 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     keep = Enterprise.objects.select_for_update().get(pk=keep.pk)
     merge = Enterprise.objects.select_for_update().get(pk=merge.pk)
     moved: dict[str, int] = {}
+    moved_audit = []
     for rel in _reverse_relations():
         model, fk = rel.related_model, rel.field.name
+        if model in not_moved:
+            continue
         qs = model._base_manager.filter(**{fk: merge.pk})
         label = f"{model._meta.app_label}.{model._meta.model_name}"
+        ids = list(qs.values_list("pk", flat=True))
+        if not ids:
+            continue
         try:
             with transaction.atomic():
                 n = qs.update(**{fk: keep.pk})
         except IntegrityError:
             n = 0
-            for obj in qs:
+            for pk in ids:
                 try:
                     with transaction.atomic():
-                        model._base_manager.filter(pk=obj.pk).update(**{fk: keep.pk})
+                        model._base_manager.filter(pk=pk).update(**{fk: keep.pk})
                     n += 1
                 except IntegrityError:
                     moved[f"{label} (重复，已删除)"] = moved.get(f"{label} (重复，已删除)", 0) + 1
         if n:
             moved[label] = n
+            if getattr(model, "audited", False):
+                # a queryset update sends no signals: one audit row per moved record, written in bulk
+                change = {fk: [merge.pk, keep.pk], "merged_into": [None, keep.name]}
+                moved_audit += [audit.record(obj, "update", change, user=user, save=False)
+                                for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})]
     names = [*keep.former_names]
     for name in [merge.name, *merge.former_names]:
         if registry_rules.normalize_name(name) != keep.name_normalized and name not in names:
@@ -218,7 +235,13 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     changes["merged_from"] = [f"{merge.name}（{merge.uscc or '无信用代码'}，ID {merge.pk}）", keep.name]
     changes["moved_records"] = [None, moved]
     audit.record(keep, "update", changes, user=user)
+    if moved_audit:
+        from ohsteward.core.models import AuditLog
+
+        AuditLog.objects.bulk_create(moved_audit, batch_size=1000)
     merged_pk = merge.pk
+    for assignment in RoleAssignment.objects.filter(enterprise=merge):
+        assignment.delete()  # audited by the signal, while the employer still exists
     try:
         merge.delete()
     except ProtectedError as exc:

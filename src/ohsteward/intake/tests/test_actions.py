@@ -137,3 +137,22 @@ def test_row_scope(cast, enterprises):
     other = SourceBatchFactory(uploaded_by=cast["city"])
     SourceRowFactory(batch=other, district_id="500101")
     assert not SourceBatch.objects.for_user(cast["yubei"]).filter(pk=other.pk).exists()
+
+
+def test_merge_does_not_hand_a_manager_account_to_the_kept_employer(cast, enterprises):
+    """Review M2: the merged employer's manager must not gain the kept employer's data."""
+    from ohsteward.core.models import AuditLog
+    from ohsteward.intake.actions import enterprise_merge
+    from ohsteward.registry.models import Enterprise, Workplace
+
+    keep, merge = enterprises["yubei2"], enterprises["yubei"]  # the manager belongs to "yubei"
+    Workplace.objects.create(enterprise=merge, name="喷涂车间")
+    enterprise_merge(user=cast["yubei"], keep=keep, merge=merge)
+    manager = type(cast["manager"]).objects.get(pk=cast["manager"].pk)
+    assert manager.assignment is None
+    assert not Enterprise.objects.for_user(manager).exists()
+    # the moved workplace has an audit row of its own, and the deleted assignment is audited
+    wp = Workplace.objects.get(name="喷涂车间")
+    assert wp.enterprise == keep
+    assert AuditLog.objects.filter(object_id=str(wp.pk), action="update", changes__merged_into__1=keep.name).exists()
+    assert AuditLog.objects.filter(content_type__model="roleassignment", action="delete").exists()
