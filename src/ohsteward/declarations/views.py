@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
@@ -301,7 +302,11 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, f"已记录：{entry.enterprise.name} — {entry.get_status_display()}")
-    return redirect(request.POST.get("next") or _url("declarations:entry_detail", entry.pk))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = _url("declarations:entry_detail", entry.pk)
+    return redirect(target)
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
@@ -320,8 +325,11 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declarations_qs = Declaration.objects.for_user(request.user).filter(enterprise=entry.enterprise)
     return render(request, "declarations/entry_detail.html", {
         "e": entry, "today": _today(), "declarations": declarations_qs.prefetch_related("hazards")[:10],
-        "visits": GuidanceVisit.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20],
-        "notices": Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20],
+        # guidance findings and notices only for roles that may see them (read-only roles may not)
+        "visits": (GuidanceVisit.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
+                   if request.user.has_perm("declarations.view_guidancevisit") else []),
+        "notices": (Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
+                    if request.user.has_perm("declarations.view_notice") else []),
         "handovers": entry.handovers.select_related("from_region", "to_region"),
         "confirm_form": ConfirmForm(), "handover_form": HandoverForm(), "duplicate_form": DuplicateForm(),
         "visit_form": VisitForm(), "notice_form": NoticeForm(),

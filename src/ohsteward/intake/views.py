@@ -259,7 +259,10 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     try:
         if decision == "link":
-            enterprise = access.get_for_user_or_404(Enterprise.objects, request.user, pk=request.POST.get("enterprise"))
+            enterprise_id = request.POST.get("enterprise", "")
+            if not enterprise_id.isdigit():
+                raise ValidationError("请选择一个候选单位")
+            enterprise = access.get_for_user_or_404(Enterprise.objects, request.user, pk=int(enterprise_id))
             actions.row_link(user=request.user, row=row, enterprise=enterprise)
         elif decision == "create":
             actions.row_create_enterprise(user=request.user, row=row,

@@ -146,3 +146,11 @@ def test_roles_without_intake_permission_are_refused(client, cast):
     login(client, cast["institution"])
     assert client.get("/intake/").status_code == 403
     assert client.get("/intake/review/").status_code == 403
+
+
+def test_review_link_with_a_malformed_choice_says_so(client, cast, enterprises):
+    login(client, cast["yubei"])
+    row = SourceRowFactory(name="重庆某公司")
+    response = client.post(f"/intake/review/{row.pk}/", {"decision": "link", "enterprise": "abc"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "请选择一个候选单位" in response.content.decode()
