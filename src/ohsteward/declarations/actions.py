@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -79,17 +79,22 @@ def next_serial(key: str) -> int:
 def _fulfil_triggers(declaration: Declaration) -> None:
     """A change/cancel declaration fulfils the open triggers that happened before it; any
     declaration other than a cancellation answers the notices issued before it."""
+    # A handful of rows per declaration: saved one by one so that the audit signal records them.
     if declaration.kind != DeclarationKind.CANCEL:
-        Notice.objects.filter(enterprise=declaration.enterprise, status=NoticeStatus.ISSUED,
-                              issued_on__lte=declaration.declared_on).update(status=NoticeStatus.DECLARED)
+        for notice in Notice.objects.filter(enterprise=declaration.enterprise, status=NoticeStatus.ISSUED,
+                                            issued_on__lte=declaration.declared_on):
+            notice.status = NoticeStatus.DECLARED
+            notice.save(update_fields=["status"])
     if declaration.kind == DeclarationKind.CANCEL:
         kinds = [TriggerKind.CLOSURE]
     elif declaration.kind in (DeclarationKind.CHANGE, DeclarationKind.INITIAL):
         kinds = [k for k in TriggerKind.values if k != TriggerKind.CLOSURE]
     else:
         return
-    ChangeTrigger.objects.filter(enterprise=declaration.enterprise, fulfilled_by__isnull=True, kind__in=kinds,
-                                 occurred_on__lte=declaration.declared_on).update(fulfilled_by=declaration)
+    for trigger in ChangeTrigger.objects.filter(enterprise=declaration.enterprise, fulfilled_by__isnull=True,
+                                                kind__in=kinds, occurred_on__lte=declaration.declared_on):
+        trigger.fulfilled_by = declaration
+        trigger.save(update_fields=["fulfilled_by"])
 
 
 def _add_hazards(declaration: Declaration, hazards: Iterable[tuple[Any, str, int | None] | dict]) -> int:
@@ -407,9 +412,23 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
 def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = None) -> int:
     """下发: start the one-month confirmation clock on every entry not yet pushed."""
     today = today or _today()
-    count = HazardListEntry.objects.filter(hazard_list=hazard_list, pushed_on__isnull=True).update(
-        pushed_on=today, due_on=rules.one_month_after(today))
+    due = rules.one_month_after(today)
+    pending = HazardListEntry.objects.filter(hazard_list=hazard_list, pushed_on__isnull=True)
+    per_district = dict(pending.values_list("enterprise__region_id").order_by().annotate(n=Count("pk")))
+    count = pending.update(pushed_on=today, due_on=due)
     audit.record(hazard_list, "update", {"pushed": [None, {"on": today.isoformat(), "entries": count}]}, user=user)
+    # One audit row per district (a push may be 100,000 entries): each district sees in its own
+    # trail what it received and by when it must confirm.
+    from ohsteward.core.models import AuditLog
+
+    rows = []
+    for district, n in sorted(per_district.items()):
+        row = audit.record(hazard_list, "update", {"pushed_to_district": [None, {
+            "district": district, "entries": n, "on": today.isoformat(), "due_on": due.isoformat()}]},
+            user=user, save=False)
+        row.district_code = district
+        rows.append(row)
+    AuditLog.objects.bulk_create(rows)
     return count
 
 

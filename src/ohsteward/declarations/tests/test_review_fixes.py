@@ -33,3 +33,25 @@ def test_confirm_does_not_redirect_off_site(cast, entry, client):
     response = client.post(f"/declarations/entries/{entry.pk}/confirm/",
                            {"status": "hazards", "next": "https://evil.example.com/"})
     assert response.status_code == 302 and "evil.example.com" not in response["Location"]
+
+
+@pytest.mark.django_db
+def test_push_is_in_each_districts_audit_trail(cast, entry):
+    from ohsteward.core.models import AuditLog
+
+    logs = AuditLog.objects.for_user(cast["yubei"]).filter(changes__has_key="pushed_to_district")
+    assert [log.changes["pushed_to_district"][1]["district"] for log in logs] == ["500112"]
+    assert logs[0].changes["pushed_to_district"][1]["due_on"] == "2026-02-28"
+
+
+@pytest.mark.django_db
+def test_answered_notice_change_is_audited(cast, entry):
+    from ohsteward.core.models import AuditLog
+
+    notice = actions.notice_issue(user=None, enterprise=entry.enterprise, today=dt.date(2026, 3, 1))
+    actions.declaration_import(user=None, enterprise=entry.enterprise, receipt_no="R-77", kind="initial",
+                               declared_on=dt.date(2026, 3, 10), employees=10, exposed_total=3, hazards=[],
+                               principal="", hygiene_manager="")
+    notice.refresh_from_db()
+    assert notice.status == "declared"
+    assert AuditLog.objects.filter(object_id=str(notice.pk), content_type__model="notice", action="update").exists()
