@@ -612,6 +612,8 @@ def spotcheck_item_record(request: HttpRequest, pk: int) -> HttpResponse:
             actions.spot_check_record(user=request.user, item=item, data=form.cleaned_data, today=_today())
         except ValidationError as exc:
             error = "；".join(exc.messages)
+        except PermissionDenied as exc:
+            error = str(exc)
     else:
         error = _form_errors(form)
     if _is_htmx(request):

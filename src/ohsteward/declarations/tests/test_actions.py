@@ -265,9 +265,11 @@ def test_spot_check_sample_is_reproducible(world, cast):
     by_region = {r: a.items.filter(region_id=r).count() for r in (YUBEI, WANZHOU)}
     assert by_region[YUBEI] >= 2 and by_region[WANZHOU] >= 2
     item = a.items.filter(region_id=YUBEI).first()
-    with pytest.raises(PermissionDenied):
-        actions.spot_check_record(user=cast["wanzhou"], item=item, data={"declared": True})
-    actions.spot_check_record(user=cast["yubei"], item=item, data={"declared": True, "industry_ok": False},
+    # the city records; districts (whose assessment it is) cannot, not even for their own employers
+    for district_user in (cast["wanzhou"], cast["yubei"]):
+        with pytest.raises(PermissionDenied):
+            actions.spot_check_record(user=district_user, item=item, data={"declared": True})
+    actions.spot_check_record(user=cast["city"], item=item, data={"declared": True, "industry_ok": False},
                               today=D(2026, 9, 1))
     rates = {r["region_id"]: r for r in reports.spot_check_rates(a, user=cast["city"])}
     assert rates[YUBEI]["declared_rate"] == 100.0 and rates[YUBEI]["industry_ok_rate"] == 0.0

@@ -142,9 +142,16 @@ def test_spot_check_pages(client, cast, listed):
     from ohsteward.declarations.models import SpotCheckItem
 
     item = SpotCheckItem.objects.filter(region_id="500112").first()
+    r = c.post(reverse("declarations:spotcheck_item_record", args=[item.pk]), {"declared": "true"},
+               HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "由市级卫生健康委录入" in r.content.decode()
+    item.refresh_from_db()
+    assert item.declared is None
+    c = _client(client, cast["city"])
     r = c.post(reverse("declarations:spotcheck_item_record", args=[item.pk]),
                {"declared": "true", "industry_ok": "false"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "已保存" in r.content.decode()
+    c = _client(client, cast["yubei"])
     item.refresh_from_db()
     assert item.declared is True and item.industry_ok is False and item.size_ok is None
     other = SpotCheckItem.objects.filter(region_id="500101").first()
