@@ -8,33 +8,10 @@ one-month deadline, and another district's entry is not reachable. Skipped with 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI must run the browser tests")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -42,10 +19,8 @@ def pushed(transactional_db, cast, enterprises):
     """This year's list, pushed to the districts 40 days ago (so every entry is overdue)."""
     from django.utils import timezone
 
-    from ohsteward.accounts.access import sync_role_groups
     from ohsteward.declarations import actions
 
-    sync_role_groups()  # accounts syncs groups before later apps' permissions exist (see api/testing.py)
     today = timezone.localdate()
     hazard_list = actions.hazard_list_generate(user=None, year=today.year, as_of=today)
     actions.hazard_list_push(user=None, hazard_list=hazard_list, today=today - dt.timedelta(days=40))

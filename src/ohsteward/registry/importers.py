@@ -139,7 +139,7 @@ def enterprise_import_template() -> bytes:
         "economic_type": [label for _, label in EconomicType.choices],
         "status": ["在业", "停产停业", "注销"],
     }
-    examples: dict[str, Any] = {"uscc": "91500112MA5U7XXXX0", "name": "重庆示例机械制造有限公司", "region": "渝北区",
+    examples: dict[str, Any] = {"uscc": "91500112MA5U7K3L0K", "name": "重庆示例机械制造有限公司", "region": "渝北区",
                                 "town": "双龙湖街道", "industry": "3311 金属结构制造", "employees": 120,
                                 "exposed_workers": 35, "revenue": 5600, "total_assets": 4200, "status": "在业"}
     cols = [TemplateColumn(header=c.header + ("*" if c.required else ""), choices=choices.get(c.key, ()),
