@@ -33,3 +33,18 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def login():
+    """Log a page in as ``username`` (password of the test cast) and wait for the home page."""
+    from ohsteward.core.testing import PASSWORD
+
+    def run(page, base, username):
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+
+    return run

@@ -27,17 +27,7 @@ def pushed(transactional_db, cast, enterprises):
     return hazard_list
 
 
-def login(page, base, username):
-    from ohsteward.conftest import PASSWORD
-
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def test_district_confirms_on_a_phone(browser, live_server, pushed, enterprises):
+def test_district_confirms_on_a_phone(browser, live_server, pushed, enterprises, login):
     from ohsteward.declarations.models import HazardListEntry
 
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)

@@ -31,17 +31,7 @@ def people(transactional_db, cast, enterprises):
     return {**enterprises, **extra}
 
 
-def login(page, base, username):
-    from ohsteward.core.testing import PASSWORD
-
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def test_district_officer_filters_opens_and_exports(browser, live_server, people, tmp_path):
+def test_district_officer_filters_opens_and_exports(browser, live_server, people, tmp_path, login):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     base = live_server.url
@@ -89,7 +79,7 @@ def test_district_officer_filters_opens_and_exports(browser, live_server, people
     context.close()
 
 
-def test_city_officer_picks_district_then_town(browser, live_server, people):
+def test_city_officer_picks_district_then_town(browser, live_server, people, login):
     from ohsteward.core.testing import WANZHOU, YUBEI
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -113,7 +103,7 @@ def test_city_officer_picks_district_then_town(browser, live_server, people):
     context.close()
 
 
-def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path):
+def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path, login):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
     base = live_server.url
@@ -134,7 +124,7 @@ def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path):
     context.close()
 
 
-def test_import_preview_then_confirm(browser, live_server, people, tmp_path, settings):
+def test_import_preview_then_confirm(browser, live_server, people, tmp_path, settings, login):
     from ohsteward.registry.models import Enterprise
     from ohsteward.registry.tests.factories import make_uscc
 

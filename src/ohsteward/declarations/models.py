@@ -279,14 +279,9 @@ class HazardList(TimeStampedModel):
 
 
 class HazardListEntryQuerySet(ScopedQuerySet):
-    def for_user(self, user):
-        from ohsteward.accounts import access
-
-        # Through the employer, like every other model: the register says where an employer is.
-        # (An entry-level district went stale when the register moved an employer, and showed the
-        # employer to its old district.) ``region`` records where the entry was pushed; a hand-over
-        # moves the employer in the register too.
-        return self.filter(access.enterprise_q(user, "enterprise"))
+    # Scoped through the employer (ScopedModelMixin), like every other model: the register says
+    # where an employer is. An entry-level district went stale when the register moved an employer
+    # and showed it to its old district. ``region`` records where the entry was pushed.
 
     def pushed(self):
         return self.filter(pushed_on__isnull=False)
@@ -509,15 +504,8 @@ class SpotCheck(TimeStampedModel):
 
 
 class SpotCheckItemQuerySet(ScopedQuerySet):
-    def for_user(self, user):
-        from ohsteward.accounts import access
-
-        j = access.jurisdiction(user)
-        if j.everything:
-            return self
-        if j.district:
-            return self.filter(region_id=j.district)
-        return self.filter(access.enterprise_q(user, "enterprise"))
+    # Scoped through the employer, as list entries are; ``region`` is the sampling stratum.
+    pass
 
 
 class SpotCheckItem(ScopedModelMixin, TimeStampedModel):

@@ -33,3 +33,17 @@ def test_entry_follows_employer_moved_in_register(cast, enterprises, client):
     figures = dispatch_figures(user=cast["city"], year=2026, quarter=1, today=dt.date(2026, 3, 31))
     by_code = {r["region_id"]: r for r in figures["districts"]}
     assert by_code["500101"]["list_size"] == 2 and by_code["500112"]["list_size"] == 1
+
+
+@pytest.mark.django_db
+def test_spot_check_item_follows_employer_moved_in_register(cast, enterprises):
+    from ohsteward.declarations.models import SpotCheckItem
+
+    hazard_list = actions.hazard_list_generate(user=None, year=2026, as_of=dt.date(2026, 1, 25))
+    check = actions.spot_check_create(user=cast["city"], hazard_list=hazard_list, seed=1, fraction=1.0, minimum=1)
+    item = check.items.get(enterprise=enterprises["yubei2"])
+    assert SpotCheckItem.objects.for_user(cast["yubei"]).filter(pk=item.pk).exists()
+    enterprise_update(user=cast["city"], enterprise=enterprises["yubei2"],
+                      data={"region": Region.objects.get(pk="500101"), "town": None})
+    assert not SpotCheckItem.objects.for_user(cast["yubei"]).filter(pk=item.pk).exists()
+    assert SpotCheckItem.objects.for_user(cast["wanzhou"]).filter(pk=item.pk).exists()
