@@ -97,7 +97,25 @@ class SourceBatchViewSet(ScopedModelViewSet):
         return xlsx_response(f"批次{batch.pk}-错误行", columns, data)
 
 
-class SourceRowViewSet(ScopedModelViewSet):
+class RowDecisionMixin:
+    """Run a review action on the scoped row and answer with the row as it is now."""
+
+    def _decide(self, func, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        row = self.get_object()
+        try:
+            func(user=self.request.user, row=row, **kwargs)
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
+                from None
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
+        row.refresh_from_db()
+        return Response(s.SourceRowSerializer(row).data)
+
+
+class SourceRowViewSet(RowDecisionMixin, ScopedModelViewSet):
     """来源数据行（按批次、状态、区县、用人单位筛选），可取消关联。"""
 
     queryset = SourceRow.objects.select_related("batch", "enterprise")
@@ -115,27 +133,13 @@ class SourceRowViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed("POST")
 
-    def _decide(self, func, **kwargs):
-        from django.core.exceptions import ValidationError
-
-        row = self.get_object()
-        try:
-            func(user=self.request.user, row=row, **kwargs)
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
-                from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
-        row.refresh_from_db()
-        return Response(s.SourceRowSerializer(row).data)
-
     @extend_schema(summary="取消关联（该行回到待核对队列）", request=None, responses=s.SourceRowSerializer)
     @action(detail=True, methods=["post"])
     def unlink(self, request, pk=None):
         return self._decide(actions.row_unlink)
 
 
-class ReviewViewSet(ScopedModelViewSet):
+class ReviewViewSet(RowDecisionMixin, ScopedModelViewSet):
     """待人工核对队列：每行附候选单位；操作：关联到候选单位、新建单位、驳回。"""
 
     queryset = SourceRow.objects.select_related("batch", "enterprise")
@@ -169,20 +173,6 @@ class ReviewViewSet(ScopedModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         self._page_rows = [self.get_object()]
         return super().retrieve(request, *args, **kwargs)
-
-    def _decide(self, func, **kwargs):
-        from django.core.exceptions import ValidationError
-
-        row = self.get_object()
-        try:
-            func(user=self.request.user, row=row, **kwargs)
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
-                from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
-        row.refresh_from_db()
-        return Response(s.SourceRowSerializer(row).data)
 
     @extend_schema(summary="是此单位：关联到用人单位", request=s.LinkSerializer, responses=s.SourceRowSerializer)
     @action(detail=True, methods=["post"])
