@@ -4,7 +4,7 @@
     OHSTEWARD_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ohs_intake_bench \\
         python benchmarks/bench_intake.py --employers 100000 --rows 300000
 
-A ground-truth world (``ohsteward.declarations.worldgen``: register with siblings, look-alikes,
+A ground-truth world (``ohsteward.demo.world``: register with siblings, look-alikes,
 branches, former names, mistyped codes; rows with noisy names, codes and districts, 10 % about
 employers missing from the register) is written to the database (register) and to source files
 (rows: exam records, detection reports, inspection findings, ≤ 100,000 rows per file). Each file
@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from ohsteward.declarations.matching import MatchResult
-    from ohsteward.declarations.worldgen import evaluate, make_world
+    from ohsteward.intake.matching import MatchResult
+    from ohsteward.demo.world import evaluate, make_world
     from ohsteward.intake.actions import batch_ingest
     from ohsteward.intake.models import SourceBatch, SourceRow
 

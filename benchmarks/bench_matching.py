@@ -2,7 +2,7 @@
 
     python benchmarks/bench_matching.py --employers 100000 --rows 300000 --seed 1
 
-Generates a register and noisy source rows (``ohsteward.declarations.worldgen``), builds the
+Generates a register and noisy source rows (``ohsteward.demo.world``), builds the
 matcher, matches every row the way the ingest does (``new`` rows become candidates that later
 rows can link to), and prints quality figures and timings. Aims (issue): precision ≥ 0.99,
 recall ≥ 0.97, review ≤ 5 % of rows. Pure Python: no Django, no database.
@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ohsteward.declarations.matching import Matcher, MatchResult, MatchSettings  # noqa: E402
-from ohsteward.declarations.worldgen import World, evaluate, ingest, make_world  # noqa: E402
+from ohsteward.intake.matching import Matcher, MatchResult, MatchSettings  # noqa: E402
+from ohsteward.demo.world import World, evaluate, ingest, make_world  # noqa: E402
 
 MIN_PRECISION = 0.99
 MIN_RECALL = 0.97

@@ -5,7 +5,7 @@
 Against ``OHSTEWARD_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/ohs_bench``; the
 database is created when missing and migrated, which loads the reference data):
 
-1. generates N employers (``ohsteward.registry.synth.enterprise_rows``) and writes them as .csv and
+1. generates N employers (``ohsteward.demo.synth.enterprise_rows``) and writes them as .csv and
    .xlsx with the import template's headers;
 2. imports each file into an empty employer table through ``enterprise_import`` with full
    validation (dry_run=False, all-or-nothing) and reports rows/s;
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(args.database_url)
     from django.db import connection
 
-    from ohsteward.registry.synth import enterprise_rows
+    from ohsteward.demo.synth import enterprise_rows
 
     n = args.employers
     load_before = os.getloadavg()[0]
@@ -347,7 +347,7 @@ start and {load[1]:.1f} at the end — other work on the machine slows every fig
 {table}
 
 - **Import** is `ohsteward.registry.importers.enterprise_import(dry_run=False)` on a generated
-  file (`ohsteward.registry.synth`) into an empty table: reading the file, resolving districts,
+  file (`ohsteward.demo.synth`) into an empty table: reading the file, resolving districts,
   towns, zones and industries, validating every row (credit-code check digit, dates, counts, text
   lengths, duplicates), deriving size class and risk class, COPY of the new rows and one audit
   entry per employer (a second COPY, into core_auditlog), in one transaction.

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ohsteward.declarations",
     "ohsteward.api",
     "ohsteward.web",
+    "ohsteward.demo",
 ]
 
 MIDDLEWARE = [

@@ -28,7 +28,7 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.core import audit
 from ohsteward.core.spreadsheets import SpreadsheetError, read_table
-from ohsteward.declarations.matching import (
+from ohsteward.intake.matching import (
     METHOD_FUZZY,
     METHOD_NEW,
     METHOD_REVIEW,

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ohsteward.core.audit import audit_context
-from ohsteward.registry.synth import synth_enterprises, synth_workplaces
+from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 
 
 class Command(BaseCommand):

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         call_command("migrate", verbosity=0)
         from ohsteward.registry.models import Enterprise
-        from ohsteward.registry.synth import synth_enterprises, synth_workplaces
+        from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 
         with audit_context(None, "demo"):
             if not Enterprise.objects.exists():
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def _populate_other_apps(self, seed: int) -> None:
         """Let later apps add demo state (source batches, the hazard-employer list …) when present."""
         today = timezone.localdate()
-        for module, kwargs in (("ohsteward.intake.demo", {}), ("ohsteward.declarations.demo", {})):
+        for module, kwargs in (("ohsteward.demo.sources", {}), ("ohsteward.demo.declarations", {})):
             try:
                 mod = __import__(module, fromlist=["populate"])
             except ImportError:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from ohsteward.declarations import demo
+from ohsteward.demo import declarations as demo
 from ohsteward.declarations.models import Declaration, GuidanceVisit, HazardListEntry, Notice, SpotCheckItem
-from ohsteward.registry.synth import synth_enterprises, synth_workplaces
+from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 
 pytestmark = pytest.mark.django_db
 

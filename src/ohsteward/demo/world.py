@@ -1,6 +1,6 @@
 """A ground-truth world of Chongqing employers and noisy departmental lists (pure Python).
 
-Measures the matcher (:mod:`ohsteward.declarations.matching`): ``make_world`` builds a register
+Measures the matcher (:mod:`ohsteward.intake.matching`): ``make_world`` builds a register
 and source rows whose true employer is known, with the noise that real uploads carry:
 
 * names: full/half-width brackets, 有限公司 ↔ 有限责任公司, a dropped or changed 重庆/重庆市
@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from ohsteward.declarations.matching import (
+from ohsteward.intake.matching import (
     AUTO_METHODS,
     METHOD_NEW,
     METHOD_REVIEW,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ohsteward.declarations.matching import (
+from ohsteward.intake.matching import (
     METHOD_FORMER_NAME,
     METHOD_FUZZY,
     METHOD_NAME_EXACT,
@@ -22,7 +22,7 @@ from ohsteward.declarations.matching import (
     _uscc_clean,
     _uscc_valid,
 )
-from ohsteward.declarations.worldgen import evaluate, ingest, make_world, uscc_check_char
+from ohsteward.demo.world import evaluate, ingest, make_world, uscc_check_char
 
 
 def code(body: str) -> str:
