@@ -121,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from ohsteward.intake.matching import MatchResult
     from ohsteward.demo.world import evaluate, make_world
     from ohsteward.intake.actions import batch_ingest
+    from ohsteward.intake.matching import MatchResult
     from ohsteward.intake.models import SourceBatch, SourceRow
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ohsteward.intake.matching import Matcher, MatchResult, MatchSettings  # noqa: E402
 from ohsteward.demo.world import World, evaluate, ingest, make_world  # noqa: E402
+from ohsteward.intake.matching import Matcher, MatchResult, MatchSettings  # noqa: E402
 
 MIN_PRECISION = 0.99
 MIN_RECALL = 0.97

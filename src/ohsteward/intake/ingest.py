@@ -28,6 +28,10 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.core import audit
 from ohsteward.core.spreadsheets import SpreadsheetError, read_table
+from ohsteward.intake.bulkwrite import CHUNK, PendingRow, bulk_rows, insert
+from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, RowStatus, SourceKind
+from ohsteward.intake.effects import audit_created, record_declarations, registry_updates
+from ohsteward.intake.formats import FORMATS, HeaderMap, map_headers
 from ohsteward.intake.matching import (
     METHOD_FUZZY,
     METHOD_NEW,
@@ -37,10 +41,6 @@ from ohsteward.intake.matching import (
     RegisterEntry,
     SourceRecord,
 )
-from ohsteward.intake.bulkwrite import CHUNK, PendingRow, bulk_rows, insert
-from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, RowStatus, SourceKind
-from ohsteward.intake.effects import audit_created, record_declarations, registry_updates
-from ohsteward.intake.formats import FORMATS, HeaderMap, map_headers
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.parsing import Lookups, ParsedRow, RowParser
 from ohsteward.registry import rules as registry_rules

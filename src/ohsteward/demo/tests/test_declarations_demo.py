@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ohsteward.demo import declarations as demo
 from ohsteward.declarations.models import Declaration, GuidanceVisit, HazardListEntry, Notice, SpotCheckItem
+from ohsteward.demo import declarations as demo
 from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ohsteward.demo.world import evaluate, ingest, make_world, uscc_check_char
 from ohsteward.intake.matching import (
     METHOD_FORMER_NAME,
     METHOD_FUZZY,
@@ -22,7 +23,6 @@ from ohsteward.intake.matching import (
     _uscc_clean,
     _uscc_valid,
 )
-from ohsteward.demo.world import evaluate, ingest, make_world, uscc_check_char
 
 
 def code(body: str) -> str:

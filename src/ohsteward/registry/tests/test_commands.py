@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.demo.synth import enterprise_rows, load_world
+from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.test_importers import good_rows, xlsx
 
 

@@ -36,8 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, enterprises, seed, no_serve, **options):
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         call_command("migrate", verbosity=0)
-        from ohsteward.registry.models import Enterprise
         from ohsteward.demo.synth import synth_enterprises, synth_workplaces
+        from ohsteward.registry.models import Enterprise
 
         with audit_context(None, "demo"):
             if not Enterprise.objects.exists():
