@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "ohsteward.accounts",
     "ohsteward.registry",
     "ohsteward.hazards",
+    "ohsteward.institutions",
+    "ohsteward.stewardship",
     "ohsteward.intake",
     "ohsteward.declarations",
     "ohsteward.api",

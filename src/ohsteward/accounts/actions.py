@@ -15,8 +15,13 @@ from ohsteward.registry.rules import uscc_clean
 
 
 @transaction.atomic
-def role_assign(*, user: User, role: str, region_code: str | None = None, enterprise_uscc: str | None = None) -> RoleAssignment:
-    """Give ``user`` a role and its jurisdiction (replaces any previous assignment)."""
+def role_assign(*, user: User, role: str, region_code: str | None = None, enterprise_uscc: str | None = None,
+                institution=None, team=None) -> RoleAssignment:
+    """Give ``user`` a role and its jurisdiction (replaces any previous assignment).
+
+    ``institution`` (institution staff) and ``team`` (steward members) make the organisation's
+    clients the jurisdiction instead of a region.
+    """
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色：{role}（可选：{'、'.join(Role.values)}）"})
     region = None
@@ -33,6 +38,7 @@ def role_assign(*, user: User, role: str, region_code: str | None = None, enterp
         region = Region.objects.filter(level="city").first()
     assignment = RoleAssignment.objects.filter(user=user).first() or RoleAssignment(user=user)
     assignment.role, assignment.region, assignment.enterprise = role, region, enterprise
+    assignment.institution, assignment.team = institution, team
     assignment.full_clean()
     assignment.save()
     if not Group.objects.filter(name=ROLE_GROUP_PREFIX + role).exists():

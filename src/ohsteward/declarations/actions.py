@@ -39,6 +39,11 @@ from ohsteward.declarations.models import (
     SpotCheck,
     SpotCheckItem,
 )
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.intake.actions import enterprise_merge
+from ohsteward.intake.choices import RowStatus
+from ohsteward.intake.models import SourceRow
+from ohsteward.registry.models import Enterprise
 
 BULK_BATCH = 2000
 
@@ -276,12 +281,6 @@ def declaration_todo(*, enterprise, today: dt.date) -> list[dict[str, Any]]:
 def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
     """(kind, origin) pairs per employer from intake rows linked to a register employer."""
     evidence: dict[int, set[tuple[str, str]]] = {}
-    try:
-        from ohsteward.intake.models import SourceRow
-    except ImportError:  # the intake app is optional for this rule set
-        return evidence
-    if SourceRow._meta.db_table not in connection.introspection.table_names():
-        return evidence
     rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"],
                                      status__in=["linked", "created"])
             .filter(_event_until(until))
@@ -496,8 +495,8 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
 def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date | None = None) -> HazardListEntry:
     """"Duplicate": the entry's employer is the same as ``keep``.
 
-    When the intake app offers ``enterprise_merge`` the two register records are merged (all
-    records move to ``keep``); otherwise the duplicate link is recorded on the entry.
+    The two register records are merged (all records move to ``keep``, the review queue's
+    candidates too) and the duplicate link is recorded on the entry.
     """
     _check_entry(user, entry)
     if keep.pk == entry.enterprise_id:
@@ -508,23 +507,18 @@ def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date |
     entry.confirmed_on = today or _today()
     entry.confirmed_by = user if getattr(user, "pk", None) else None
     entry.save()
-    try:
-        from ohsteward.intake.actions import enterprise_merge
-    except ImportError:
-        enterprise_merge = None
-    if enterprise_merge is not None:
-        merged = entry.enterprise
-        # The kept employer's own entry for the year (if any) survives; this one is dropped by the merge.
-        other = HazardListEntry.objects.filter(hazard_list=entry.hazard_list, enterprise=keep).first()
-        if other is not None:
-            entry_pk = entry.pk
-            entry.delete()
-            enterprise_merge(user=user, keep=keep, merge=merged)
-            other.refresh_from_db()
-            audit.record(other, "update", {"merged_entry": [entry_pk, None]}, user=user)
-            return other
+    merged = entry.enterprise
+    # The kept employer's own entry for the year (if any) survives; this one is dropped by the merge.
+    other = HazardListEntry.objects.filter(hazard_list=entry.hazard_list, enterprise=keep).first()
+    if other is not None:
+        entry_pk = entry.pk
+        entry.delete()
         enterprise_merge(user=user, keep=keep, merge=merged)
-        entry.refresh_from_db()
+        other.refresh_from_db()
+        audit.record(other, "update", {"merged_entry": [entry_pk, None]}, user=user)
+        return other
+    enterprise_merge(user=user, keep=keep, merge=merged)
+    entry.refresh_from_db()
     return entry
 
 
@@ -651,3 +645,37 @@ def spot_check_record(*, user, item: SpotCheckItem, data: dict[str, Any],
     item.full_clean()
     item.save()
     return item
+
+
+def declarations_from_rows(rows: list[SourceRow], user) -> tuple[int, int]:
+    """Record each linked declaration-export row as a declaration; returns (recorded, skipped).
+
+    The intake link effect for ``SourceKind.DECLARATION`` (registered in apps.py).
+    """
+
+    factor_ids = {h["factor_id"] for r in rows for h in r.hazards or [] if h.get("factor_id")}
+    factors = HazardFactor.objects.in_bulk(list(factor_ids))
+    linked = [r for r in rows if r.enterprise_id and r.status in {RowStatus.LINKED, RowStatus.CREATED}]
+    enterprises = Enterprise.objects.in_bulk([r.enterprise_id for r in linked])
+    done = skipped = 0
+    for row in linked:
+        e = enterprises[row.enterprise_id]
+        if user is not None and not access.can_write_enterprise(
+                user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk):
+            # The code or name matched an employer of another district: one such row must not fail
+            # the whole list. The row stays linked for the city to see; no declaration is recorded.
+            note = "该用人单位不在您的管辖范围内，未记录为申报（请由所在区县或市级导入）"
+            row.data = {**(row.data or {}), "declaration_skipped": note}
+            SourceRow.objects.filter(pk=row.pk).update(data=row.data)
+            skipped += 1
+            continue
+        declaration_import(
+            user=user, enterprise=enterprises[row.enterprise_id], receipt_no=row.reference_no,
+            kind=row.category or "initial", declared_on=row.event_date, employees=row.employees,
+            exposed_total=row.exposed_total,
+            hazards=[(factors.get(h.get("factor_id")), h.get("name", ""), h.get("count")) for h in row.hazards],
+            principal=row.data.get("principal", ""), hygiene_manager=row.data.get("hygiene_manager", ""),
+            source_row=row,
+        )
+        done += 1
+    return done, skipped

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ohsteward.accounts.testing import PASSWORD, WANZHOU, YUBEI
 from ohsteward.core.models import AuditLog
-from ohsteward.core.testing import PASSWORD, WANZHOU, YUBEI
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
