@@ -559,8 +559,9 @@ def entry_report(*, user, entry: HazardListEntry, today: dt.date | None = None) 
 def guidance_visit_record(*, user, enterprise, visited_on: dt.date, visitors: str, findings: str,
                           next_step: str = "", entry: HazardListEntry | None = None,
                           today: dt.date | None = None) -> GuidanceVisit:
-    """Record an 入户指导 visit (任务11)."""
-    _check_enterprise(user, enterprise)
+    """Record an 入户指导 visit (任务11). Whoever may see the employer and has the permission may
+    record one: district officers, CDC, technical support institutions and stewards (001 附件2 item 11)."""
+    access.require_in_scope(user, enterprise)
     if visited_on > (today or _today()):
         raise ValidationError({"visited_on": "指导日期不能晚于今天"})
     visit = GuidanceVisit(enterprise=enterprise, entry=entry, visited_on=visited_on, visitors=visitors,

@@ -151,13 +151,15 @@ _DECL_ALL = ["declarations.view_declaration", "declarations.add_declaration", "d
              "declarations.view_spotcheck", "declarations.add_spotcheck", "declarations.change_spotcheck",
              "declarations.view_notice", "declarations.add_notice"]
 _DECL_READ = ["declarations.view_declaration", "declarations.view_hazardlistentry"]
+_GUIDANCE = ["declarations.view_guidancevisit", "declarations.add_guidancevisit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog", "accounts.view_user"],
     Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog"],
     Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL,
-    Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ,
-    Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + ["declarations.view_guidancevisit"],
+    # 001 附件2 item 11: technical support institutions and the stewards do the 入户指导 visits
+    Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ + _GUIDANCE,
+    Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + _GUIDANCE,
     # an employer keeps its own record and posts up to date, but cannot register other employers
     Role.ENTERPRISE_MANAGER: _VIEW_REF + [p for p in _REGISTRY_WRITE if p != "registry.add_enterprise"]
     + ["declarations.view_declaration", "declarations.add_declaration"],
