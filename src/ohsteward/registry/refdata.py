@@ -75,9 +75,10 @@ def load_industries(refresh: bool = False) -> int:
     # 3741 may have been seen before its group 374 existed
     rows.setdefault("374", {"code": "374", "name": "航空、航天器及设备制造", "level": "group", "section": "C",
                             "parent_id": "37", "remark": ""})
+    class_names = {r["code"]: r["name"] for r in rows.values() if r["level"] == "class"}
     for row in rows.values():
         if row["level"] in {"group", "class"}:
-            row["risk_class"], row["risk_note"] = rules.industry_risk(row["code"], entries)
+            row["risk_class"], row["risk_note"] = rules.industry_risk(row["code"], entries, class_names)
         else:
             row["risk_class"], row["risk_note"] = "unlisted", ""
     ordered = sorted(rows.values(), key=lambda r: ({"section": 0, "division": 1, "group": 2, "class": 3}[r["level"]]))
