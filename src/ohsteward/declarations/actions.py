@@ -91,7 +91,7 @@ def _fulfil_triggers(declaration: Declaration) -> None:
             notice.status = NoticeStatus.DECLARED
             notice.save(update_fields=["status"])
     if declaration.kind == DeclarationKind.CANCEL:
-        kinds = [TriggerKind.CLOSURE]
+        kinds: list[str] = [TriggerKind.CLOSURE]
     elif declaration.kind in (DeclarationKind.CHANGE, DeclarationKind.INITIAL):
         kinds = [k for k in TriggerKind.values if k != TriggerKind.CLOSURE]
     else:
@@ -124,7 +124,7 @@ def _add_hazards(declaration: Declaration, hazards: Iterable[tuple[Any, str, int
 
 
 @transaction.atomic
-def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared_on: dt.date,
+def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared_on: dt.date | None,
                        employees: int | None, exposed_total: int | None,
                        hazards: Sequence[tuple[Any, str, int | None]], principal: str, hygiene_manager: str,
                        source_row=None) -> Declaration:
@@ -316,7 +316,7 @@ def _insert_entries(hazard_list_id: int, rows: list[tuple[int, str, list[str], s
                "note", "created_at", "updated_at"]
     values = ", ".join(_json_placeholder() if c == "reasons" else "%s" for c in columns)
     sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({values})"
-    now = timezone.now()
+    now: Any = timezone.now()
     if connection.vendor == "sqlite":
         now = now.replace(tzinfo=None).isoformat(sep=" ")  # how Django stores aware datetimes in SQLite (UTC)
     with connection.cursor() as cursor:

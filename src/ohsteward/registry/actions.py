@@ -167,7 +167,7 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
             moved[label] = n
             if getattr(model, "audited", False):
                 # a queryset update sends no signals: one audit row per moved record, written in bulk
-                change = {fk: [merge.pk, keep.pk], "merged_into": [None, keep.name]}
+                change: dict[str, list[Any]] = {fk: [merge.pk, keep.pk], "merged_into": [None, keep.name]}
                 moved_audit += [audit.record(obj, "update", change, user=user, save=False)
                                 for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})]
     names = [*keep.former_names]
