@@ -89,6 +89,12 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {where}"
 
     def clean(self) -> None:
+        # the same rules as the CheckConstraints, as form errors (role_assign skips the slower
+        # query-per-constraint validation; the database still enforces them)
+        if self.institution_id and self.role != Role.INSTITUTION_STAFF:
+            raise ValidationError({"institution": "只有技术服务机构人员可以指定所属机构"})
+        if self.team_id and self.role != Role.STEWARD_MEMBER:
+            raise ValidationError({"team": "只有管家服务团队成员可以指定所属团队"})
         if self.role == Role.ENTERPRISE_MANAGER:
             if not self.enterprise_id:
                 raise ValidationError({"enterprise": "用人单位管理人员须指定所属用人单位"})
