@@ -346,10 +346,10 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
 
     Re-runnable: existing entries keep their district, confirmation and hand-overs; their reasons
     are refreshed. New employers are added; pending generated entries that no longer qualify are
-    removed; confirmed entries and district additions are never removed.
+    removed; confirmed entries and district additions are never removed. The city CDC forms the
+    list (实施方案 任务2), so only city-wide users run it.
     """
-    from ohsteward.registry.models import Enterprise
-
+    access.require_citywide(user, "只有市级用户可以生成名单")
     as_of = as_of or _today()
     hazard_list, _ = HazardList.objects.get_or_create(year=year)
     serious_general = dict(Enterprise.objects.filter(industry_risk__in=["serious", "general"])
@@ -409,7 +409,8 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
 
 @transaction.atomic
 def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = None) -> int:
-    """下发: start the one-month confirmation clock on every entry not yet pushed."""
+    """下发: start the one-month confirmation clock on every entry not yet pushed (city only)."""
+    access.require_citywide(user, "只有市级用户可以下发名单")
     today = today or _today()
     due = rules.one_month_after(today)
     pending = HazardListEntry.objects.filter(hazard_list=hazard_list, pushed_on__isnull=True)
@@ -607,9 +608,13 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
 @transaction.atomic
 def spot_check_create(*, user, hazard_list: HazardList, seed: int, fraction: float, minimum: int,
                       name: str = "") -> SpotCheck:
-    """Draw the reproducible stratified sample (任务14) from the list's employers that may have hazards."""
+    """Draw the reproducible stratified sample (任务14) from the list's employers that may have hazards.
+
+    The city runs the spot check (任务14), so only city-wide users draw one.
+    """
     from decimal import Decimal
 
+    access.require_citywide(user, "只有市级用户可以发起抽查")
     population = list(HazardListEntry.objects.filter(hazard_list=hazard_list).may_have_hazards()
                       .values_list("pk", "region_id"))
     sample = rules.stratified_sample(population, fraction=fraction, minimum=minimum, seed=seed)
@@ -635,8 +640,7 @@ def spot_check_record(*, user, item: SpotCheckItem, data: dict[str, Any],
     市卫生健康委每年至少开展1次抽查 … 作为对区县职业病危害申报率考核依据), so results are recorded
     by city-level users only; districts see their own results.
     """
-    if user is not None and not access.jurisdiction(user).everything:
-        raise PermissionDenied("抽查结果由市级卫生健康委录入，区县可查看本区县的抽查结果")
+    access.require_citywide(user, "抽查结果由市级卫生健康委录入，区县可查看本区县的抽查结果")
     for name in ("declared", "industry_ok", "size_ok", "hazards_ok", "headcount_ok", "note", "inspector",
                  "checked_on"):
         if name in data:

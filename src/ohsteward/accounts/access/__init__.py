@@ -30,7 +30,7 @@ from ohsteward.accounts.choices import Role
 
 __all__ = [
     "CITY_WIDE", "NOTHING", "Jurisdiction", "Kind", "OutOfScope", "client_enterprise_ids", "enterprise_q",
-    "get_for_user_or_404", "jurisdiction", "require_in_scope", "scope_q",
+    "get_for_user_or_404", "jurisdiction", "require_citywide", "require_in_scope", "scope_q",
 ]
 
 
@@ -128,6 +128,12 @@ def require_in_scope(user, obj, message: str | None = None) -> None:
         return
     if not in_scope(user, obj):
         raise OutOfScope(message)
+
+
+def require_citywide(user, message: str) -> None:
+    """Raise ``PermissionDenied(message)`` unless ``user`` works city-wide (None = the system)."""
+    if user is not None and not jurisdiction(user).everything:
+        raise PermissionDenied(message)
 
 
 # --------------------------------------------------------------------------------------------
