@@ -140,49 +140,11 @@ def require_citywide(user, message: str) -> None:
 # What each role may do: Django permissions through one Group per role.
 # --------------------------------------------------------------------------------------------
 
-_VIEW_REF = ["registry.view_region", "registry.view_industry", "hazards.view_hazardfactor",
-             "hazards.view_exposurelimit", "hazards.view_occupationaldisease"]
-_REGISTRY_WRITE = ["registry.view_enterprise", "registry.add_enterprise", "registry.change_enterprise",
-                   "registry.view_workplace", "registry.add_workplace", "registry.change_workplace",
-                   "registry.delete_workplace", "registry.view_post", "registry.add_post", "registry.change_post",
-                   "registry.delete_post", "registry.view_postexposure", "registry.add_postexposure",
-                   "registry.change_postexposure", "registry.delete_postexposure"]
-_REGISTRY_READ = ["registry.view_enterprise", "registry.view_workplace", "registry.view_post",
-                  "registry.view_postexposure"]
-_DECL_ALL = ["declarations.view_declaration", "declarations.add_declaration", "declarations.change_declaration",
-             "declarations.view_hazardlistentry", "declarations.change_hazardlistentry",
-             "intake.view_sourcebatch", "intake.add_sourcebatch",
-             "intake.view_sourcerow", "intake.change_sourcerow",
-             "declarations.view_guidancevisit", "declarations.add_guidancevisit",
-             "declarations.view_spotcheck", "declarations.add_spotcheck", "declarations.change_spotcheck",
-             "declarations.view_notice", "declarations.add_notice"]
-_DECL_READ = ["declarations.view_declaration", "declarations.view_hazardlistentry"]
-_GUIDANCE = ["declarations.view_guidancevisit", "declarations.add_guidancevisit"]
-
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog", "accounts.view_user"],
-    Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog"],
-    Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL,
-    # 001 附件2 item 11: technical support institutions and the stewards do the 入户指导 visits
-    Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ + _GUIDANCE,
-    Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + _GUIDANCE,
-    # an employer keeps its own record and posts up to date, but cannot register other employers
-    Role.ENTERPRISE_MANAGER: _VIEW_REF + [p for p in _REGISTRY_WRITE if p != "registry.add_enterprise"]
-    + ["declarations.view_declaration", "declarations.add_declaration"],
-}
-
-ROLE_GROUP_PREFIX = "role:"
-
-
-def sync_role_groups(**kwargs) -> None:
-    """Create/refresh one Group per role with its permissions (runs after every migrate)."""
-    from django.contrib.auth.models import Group, Permission
-
-    perms = {f"{p.content_type.app_label}.{p.codename}": p
-             for p in Permission.objects.select_related("content_type")}
-    for role, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_PREFIX + role)
-        group.permissions.set([perms[c] for c in codes if c in perms])
+from ohsteward.accounts.access.permissions import (  # noqa: E402 - the role matrix, re-exported
+    ROLE_GROUP_PREFIX,
+    ROLE_PERMISSIONS,
+    sync_role_groups,
+)
 
 
 def has_perm(user, perm: str) -> bool:
