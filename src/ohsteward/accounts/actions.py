@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ohsteward.accounts.access import ROLE_GROUP_PREFIX, sync_role_groups
+from ohsteward.accounts.access.permissions import ROLE_GROUP_PREFIX, sync_role_groups
 from ohsteward.accounts.choices import Role
 from ohsteward.accounts.models import ApiToken, RoleAssignment, User
 from ohsteward.registry.models import Enterprise, Region

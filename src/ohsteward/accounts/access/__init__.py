@@ -140,11 +140,6 @@ def require_citywide(user, message: str) -> None:
 # What each role may do: Django permissions through one Group per role.
 # --------------------------------------------------------------------------------------------
 
-from ohsteward.accounts.access.permissions import (  # noqa: E402 - the role matrix, re-exported
-    ROLE_GROUP_PREFIX,
-    ROLE_PERMISSIONS,
-    sync_role_groups,
-)
 
 
 def has_perm(user, perm: str) -> bool:

@@ -50,13 +50,13 @@ EXTRA: dict[str, list[str]] = {}
 
 def role_permissions() -> dict[str, list[str]]:
     """``{role: ["app.codename", …]}`` from the matrix and ``EXTRA``."""
-    out: dict[str, list[str]] = {role: [] for role in ROLES}
+    out: dict[str, list[str]] = {str(role): [] for role in ROLES}
     for label, letters in MATRIX.items():
         app, model = label.split(".")
         for role, granted in zip(ROLES, letters, strict=True):
-            out[role] += [f"{app}.{_ACTIONS[letter]}_{model}" for letter in granted]
-    for role, extra in EXTRA.items():
-        out[role] += extra
+            out[str(role)] += [f"{app}.{_ACTIONS[letter]}_{model}" for letter in granted]
+    for name, extra in EXTRA.items():
+        out[name] += extra
     return out
 
 
