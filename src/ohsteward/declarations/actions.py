@@ -282,8 +282,10 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
         return evidence
     if SourceRow._meta.db_table not in connection.introspection.table_names():
         return evidence
-    rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"],
-                                     status__in=["linked", "created"])
+    # The one definition of evidence (intake): linked rows, which are linked only within the
+    # jurisdiction that may see the employer (rows matching another district's employer are
+    # referred there, not linked: issue 6 item 1).
+    rows = (SourceRow.objects.evidence()
             .filter(_event_until(until))
             .values_list("enterprise_id", "batch__kind", "origin").distinct())
     for enterprise_id, kind, origin in rows.iterator(chunk_size=5000):

@@ -41,7 +41,7 @@ from ohsteward.intake.matching import (
     RegisterEntry,
     SourceRecord,
 )
-from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.models import OUTSIDE_REFERRED, SourceBatch, SourceRow
 from ohsteward.intake.parsing import Lookups, ParsedRow, RowParser
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import EnterpriseStatus, RegistrationState
@@ -98,7 +98,8 @@ def match_settings() -> MatchSettings:
 
 def build_matcher() -> Matcher:
     """One matcher over the whole register (city-wide: a row must find its employer even when a
-    department filed it under another district)."""
+    department filed it under another district). What it finds outside the uploader's scope is
+    referred for review, never linked or shown (``_Writer._outside``)."""
     entries = (
         RegisterEntry(id=pk, uscc=uscc, name=name, former_names=tuple(former or ()), district=region_id)
         for pk, uscc, name, former, region_id in Enterprise.objects.values_list(
@@ -268,6 +269,13 @@ class _Writer:
         self.row_placeholder: dict[int, int] = {}  # index in self.rows → placeholder
         self.codes_in_use: set[str] = set()
         self.industries: dict[str, Industry] = {}
+        # The employers the uploader may see (None: all). The matcher looks city-wide, so that a
+        # row filed under the wrong district finds its employer instead of creating it again;
+        # what it finds outside this set is referred, never linked (issue 6 item 1).
+        self.visible: set[int] | None = None
+        if user is not None and not access.jurisdiction(user).everything:
+            self.visible = set(Enterprise.objects.for_user(user).values_list("pk", flat=True))
+        self.referred: list[PendingRow] = []
 
     # -------------------------------------------------------------- matching (no writes)
 
@@ -286,7 +294,18 @@ class _Writer:
             result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id))
             if result.method in (METHOD_REVIEW, METHOD_FUZZY):  # exact links need no alternatives on file
                 row.candidates = [[cid, score] for cid, score in result.candidates]
-            if result.method == METHOD_NEW and not row.district_id:
+            if self._outside(result):
+                # The match is an employer the uploader may not see: refer the row to the city and
+                # the employer's district; nothing of that employer is linked, compared or shown.
+                if result.entry_id is not None:
+                    row.candidates = [[result.entry_id, result.score],
+                                      *[c for c in row.candidates if c[0] != result.entry_id]]
+                row.status, row.link_score = RowStatus.REVIEW, None
+                row.data["review_reason"] = OUTSIDE_REFERRED
+                self.referred.append(row)
+                self.counts["review"] += 1
+                self.counts["referred"] = self.counts.get("referred", 0) + 1
+            elif result.method == METHOD_NEW and not row.district_id:
                 row.status, row.link_score = RowStatus.REVIEW, result.score
                 row.data["review_reason"] = "来源数据没有所属区县，无法新建用人单位"
                 self.counts["review"] += 1
@@ -313,7 +332,26 @@ class _Writer:
             if i % CHUNK == 0:
                 report("匹配", i, total, 40, 80)
         self.counts["by_name"] = sum(self.counts.get(k, 0) for k in ("name_exact", "former_name", "fuzzy"))
+        self._refer()
         report("匹配", total, total, 40, 80)
+
+    def _outside(self, result) -> bool:
+        """Whether the employer a match points to (the link, or the best review candidate) lies
+        outside what the uploader may see. Employers created by this upload (ids < 0) are inside."""
+        if self.visible is None:
+            return False
+        if result.method in (METHOD_NEW,):
+            return False
+        target = result.entry_id if result.method != METHOD_REVIEW else (
+            result.candidates[0][0] if result.candidates else None)
+        return target is not None and target > 0 and target not in self.visible
+
+    def _refer(self) -> None:
+        """Referred rows go to the district of the employer they matched (and the city)."""
+        ids = {int(r.candidates[0][0]) for r in self.referred if r.candidates}
+        regions = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "region_id")) if ids else {}
+        for row in self.referred:
+            row.referred_to_id = regions.get(int(row.candidates[0][0])) if row.candidates else None
 
     def _new_enterprise(self, row: SourceRow, v: dict[str, Any]) -> int:
         code = row.uscc if registry_rules.uscc_is_valid(row.uscc) and row.uscc not in self.codes_in_use else None

@@ -236,10 +236,12 @@ def test_registry_list_does_not_fill_employers_outside_the_uploaders_jurisdictio
     rows = [[e.uscc, e.name, "渝北区", "", "", "", "", "", "", "", "渝北区某路9号", ""]]
     result = ingest(SourceKind.REGISTRY, REGISTRY, rows, user=cast["yubei"])
     row = result.batch.rows.get()
-    assert row.enterprise_id == e.pk and result.counts["updated"] == 0
+    # issue 6 item 1: the row is referred to 万州 and the city, not linked, and not compared
+    assert row.enterprise_id is None and row.status == RowStatus.REVIEW and result.counts["updated"] == 0
+    assert row.referred_to_id == "500101" and result.counts["referred"] == 1
     e.refresh_from_db()
     assert e.address == ""
-    assert row.data["differences"]["address"] == ["", "渝北区某路9号"]
+    assert "differences" not in row.data
 
 
 def test_review_reasons_are_told_in_chinese(ingest, enterprises):
@@ -262,7 +264,12 @@ def test_declaration_rows_of_other_districts_do_not_fail_the_list(ingest, cast, 
     assert result.batch.status == BatchStatus.DONE
     assert list(Declaration.objects.values_list("receipt_no", flat=True)) == ["SB-Y-1"]
     other = SourceRow.objects.get(batch=result.batch, reference_no="SB-W-1")
-    assert "不在您的管辖范围内" in other.data["declaration_skipped"]
+    # issue 6 item 1: referred to 万州 (and the city), who record it by linking it in their queue
+    assert other.status == RowStatus.REVIEW and other.enterprise_id is None and other.referred_to_id == "500101"
+    from ohsteward.intake.actions import row_link
+
+    row_link(user=cast["wanzhou"], row=other, enterprise=wanzhou)
+    assert set(Declaration.objects.values_list("receipt_no", flat=True)) == {"SB-Y-1", "SB-W-1"}
 
 
 def test_receipt_number_of_another_employer_is_refused(enterprises):
