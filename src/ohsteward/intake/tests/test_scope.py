@@ -186,3 +186,29 @@ def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, e
         from ohsteward.intake.models import rows_seen_by
 
         rows_seen_by(cast["yubei"], [SourceRow.objects.get(pk=mixed.pk)])[0].save()
+
+
+def test_a_district_sees_the_counts_of_its_own_rows_of_a_city_wide_batch(client, cast, enterprises):
+    """Issue 6 item 12: counts over the rows the viewer may see (page, list, API)."""
+    city = bearer_client(cast["city"])
+    content = xlsx_bytes(["用人单位名称", "所属区县", "体检日期"],
+                         [[enterprises["yubei"].name, "渝北区", YESTERDAY],
+                          ["重庆三峡船舶修造有限公司", "万州区", YESTERDAY],
+                          ["万州平湖纺织服装厂", "万州区", YESTERDAY]])
+    body = city.post("/api/v1/intake/batches/", {"kind": SourceKind.EXAM, "file": SimpleUploadedFile(
+        "体检.xlsx", content)}, format="multipart").json()
+    batch_id = body["batch"]["id"]
+    assert body["counts"]["rows"] == 3 and body["counts"]["created"] == 2
+    yubei = bearer_client(cast["yubei"])
+    counts = yubei.get(f"/api/v1/intake/batches/{batch_id}/").json()["counts"]
+    assert counts["rows"] == 1 and counts["name_exact"] == 1 and counts["created"] == 0
+    assert yubei.get("/api/v1/intake/batches/").json()["results"][0]["counts"]["rows"] == 1
+    assert city.get(f"/api/v1/intake/batches/{batch_id}/").json()["counts"]["rows"] == 3
+    login(client, cast["yubei"])
+    page = client.get(f"/intake/batches/{batch_id}/")
+    assert page.context["counts"]["rows"] == 1 and page.context["counts"]["created"] == 0
+    listing = client.get("/intake/")
+    assert [b.seen_counts["rows"] for b in listing.context["page"].object_list] == [1]
+    export = client.get("/intake/?format=xlsx").content
+    cells = CalamineWorkbook.from_filelike(io.BytesIO(export)).get_sheet_by_index(0).to_python()
+    assert cells[1][8] == 1  # 行数
