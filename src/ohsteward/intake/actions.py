@@ -99,6 +99,7 @@ def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = N
     data: dict[str, Any] = {
         "name": row.name, "uscc": code, "region_id": district,
         "town_id": row.town_id if row.town_id and row.town_id.startswith(district) else None,
+        "zone_id": row.zone_id,
         "industry_id": row.industry_id if row.industry_id and len(row.industry_id) == 4 else None,
         "employees": row.employees, "address": (row.data or {}).get("address", "")[:200],
         "registration": (RegistrationState.REGISTERED if row.batch.kind == SourceKind.REGISTRY

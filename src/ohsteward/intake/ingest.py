@@ -198,8 +198,13 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
 def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: HeaderMap, today: dt.date,
             valid_rows_only: bool, dry_run: bool, report: _Progress) -> IntakeResult:
     lookups = Lookups.load()
-    allowed = access.allowed_district_codes(user) if user is not None else None
-    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, allowed_districts=allowed)
+    home, may_write = None, None
+    if user is not None and not access.jurisdiction(user).everything:
+        home = access.home_location(user)
+
+        def may_write(district, town, zone):
+            return access.can_write_enterprise(user, region_code=district, town_code=town, zone_code=zone)
+    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, home=home, may_write=may_write)
     total = len(table.rows)
     parsed: list[ParsedRow] = []
     for i, (row_number, cells) in enumerate(table.rows):
@@ -288,7 +293,7 @@ class _Writer:
         for i, p in enumerate(parsed):
             v = p.values
             row = PendingRow(batch_id=batch_id, row_number=p.row_number, raw=p.raw, district_id=v.get("district"),
-                       town_id=v.get("town"), industry_id=v.get("industry"),
+                       town_id=v.get("town"), zone_id=v.get("zone"), industry_id=v.get("industry"),
                        **{k: v[k] for k in ROW_FIELDS if v.get(k) is not None},
                        data={k: _json(v[k]) for k in DATA_FIELDS if v.get(k) not in (None, "", [])})
             result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id))
@@ -363,7 +368,8 @@ class _Writer:
         if exposed is not None and employees is not None and exposed > employees:
             exposed = None
         e = Enterprise(
-            uscc=code, name=row.name, region_id=row.district_id, town_id=row.town_id, industry=industry,
+            uscc=code, name=row.name, region_id=row.district_id, town_id=row.town_id, zone_id=row.zone_id,
+            industry=industry,
             employees=employees, exposed_workers=exposed, revenue=v.get("revenue"),
             total_assets=v.get("total_assets"), address=(v.get("address") or "")[:200],
             former_names=list(v.get("former_names") or []),

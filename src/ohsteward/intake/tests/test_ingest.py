@@ -282,3 +282,59 @@ def test_receipt_number_of_another_employer_is_refused(enterprises):
     declaration_import(enterprise=enterprises["yubei"], receipt_no="R-9", **args)
     with pytest.raises(ValidationError, match="已属于其他用人单位"):
         declaration_import(enterprise=enterprises["wanzhou"], receipt_no="R-9", **args)
+
+
+# -------------------------------------------------------------- issue 6 item 13: town and zone officers
+
+AREA_REGISTRY = ["用人单位名称", "所属区县", "所属乡镇街道"]
+AREA_INSPECTION = ["用人单位名称", "所属区县", "来源", "发现日期"]
+
+def officer(username: str, region: Region):
+    from ohsteward.accounts.actions import user_create
+    from ohsteward.conftest import PASSWORD
+
+    return user_create(username=username, password=PASSWORD, role="district_admin", region_code=region.code,
+                       check_password=False)
+
+
+@pytest.fixture
+def towns(db):
+    first, second = Region.objects.filter(parent_id="500112", level="town").order_by("code")[:2]
+    return first, second
+
+
+def test_a_town_officer_uploads_rows_of_its_town_attributed_to_the_town(ingest, towns):
+    town, other_town = towns
+    user = officer("town", town)
+    result = ingest(SourceKind.INSPECTION, AREA_INSPECTION, [["重庆镇街巡查甲有限公司", "", "协管巡查", YESTERDAY],
+                                                        ["两路空港物流仓储中心", "渝北区", "协管巡查", YESTERDAY]],
+                    user=user)
+    assert not result.errors and result.counts["created"] == 2
+    rows = list(result.batch.rows.order_by("row_number"))
+    assert {(r.district_id, r.town_id, r.status) for r in rows} == {("500112", town.code, RowStatus.CREATED)}
+    assert set(Enterprise.objects.filter(pk__in=[r.enterprise_id for r in rows]).values_list(
+        "region_id", "town_id")) == {("500112", town.code)}
+
+
+def test_a_town_officers_rows_outside_its_town_are_row_errors_in_chinese(ingest, towns):
+    town, other_town = towns
+    user = officer("town", town)
+    result = ingest(SourceKind.REGISTRY, AREA_REGISTRY, [["重庆镇街登记甲有限公司", "万州区", ""],
+                                                    ["两路空港物流仓储中心", "渝北区", other_town.name]],
+                    user=user)
+    assert result.refused
+    assert result.errors == ["第2行 所属区县: “万州区”不在您的管辖范围内",
+                             f"第3行 所属区县: “渝北区{other_town.name}”不在您的管辖范围内"]
+
+
+def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
+    zone = Region.objects.filter(level="zone").order_by("code").first()
+    user = officer("zone", zone)
+    result = ingest(SourceKind.INSPECTION, AREA_INSPECTION, [["重庆功能区巡查甲有限公司", "渝北区", "协管巡查", YESTERDAY]],
+                    user=user)
+    assert not result.errors and result.counts["created"] == 1
+    row = result.batch.rows.get()
+    assert row.zone_id == zone.code and Enterprise.objects.get(pk=row.enterprise_id).zone_id == zone.code
+    from ohsteward.intake.models import SourceRow
+
+    assert SourceRow.objects.for_user(user).filter(pk=row.pk).exists()
