@@ -29,7 +29,7 @@ UNIT = ColumnSpec("用人单位名称", "name", "name", required=True,
                   example="重庆示例机械制造有限公司", width=32)
 USCC = ColumnSpec("统一社会信用代码", "uscc", "uscc",
                   aliases=("社会信用代码", "信用代码", "统一信用代码", "统一代码", "USCC", "组织机构代码"),
-                  comment="18位；未知可不填", example="91500112MA5U000000", width=22)
+                  comment="18位；未知可不填", example="91500112MA5U00000E", width=22)
 DISTRICT = ColumnSpec("所属区县", "district", "district", aliases=("区县", "所在区县", "区县名称", "所属区域", "区域"),
                       comment="填写区县名称（如 渝北区 或 渝北）或6位区划代码", example="渝北区")
 HAZARDS = ColumnSpec("危害因素", "hazards", "hazards",

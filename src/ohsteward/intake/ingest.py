@@ -28,6 +28,7 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.core import audit
 from ohsteward.core.spreadsheets import SpreadsheetError, read_table
+from ohsteward.intake import rules
 from ohsteward.intake.bulkwrite import CHUNK, PendingRow, bulk_rows, insert
 from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, RowStatus, SourceKind
 from ohsteward.intake.effects import audit_created, record_declarations, registry_updates
@@ -73,6 +74,7 @@ class IntakeResult:
     batch: SourceBatch | None
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # rows taken with a note (e.g. a wrong check digit)
     duplicate: bool = False
     dry_run: bool = False
     refused: bool = False
@@ -215,7 +217,12 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
     bad = [p for p in parsed if not p.ok]
     errors = [e for p in bad for e in p.errors]
     counts = {"rows": total, "rejected": len(bad)}
-    result = IntakeResult(batch=batch, counts=counts, errors=errors, dry_run=dry_run)
+    warned = [p for p in parsed if p.ok and p.values.get("uscc_warning")]
+    if warned:
+        counts["invalid_uscc"] = len(warned)
+    warnings = [rules.row_message(p.row_number, "统一社会信用代码", p.values["uscc_warning"].removeprefix("统一社会信用代码"))
+                for p in warned]
+    result = IntakeResult(batch=batch, counts=counts, errors=errors, warnings=warnings, dry_run=dry_run)
     if bad and not valid_rows_only:
         result.refused = True
         if batch is not None:
@@ -255,7 +262,7 @@ def _rejected_row(batch: SourceBatch | None, p: ParsedRow) -> PendingRow:
 ROW_FIELDS = ("uscc", "name", "event_date", "reference_no", "category", "institution", "hazards",
               "employees", "exposed_total", "headcount", "points", "over_limit_points", "origin", "remark")
 DATA_FIELDS = ("revenue", "total_assets", "business_status", "address", "former_names", "principal",
-               "hygiene_manager", "town_text", "industry_name")
+               "hygiene_manager", "town_text", "industry_name", "uscc_warning")
 
 
 class _Writer:

@@ -235,8 +235,10 @@ class SourceRow(ScopedModelMixin, models.Model):
 
     @property
     def note(self) -> str:
-        """The error, or why the row waits for review."""
-        return self.error or (self.data or {}).get("review_reason", "")
+        """The error, or why the row waits for review, and a note on a code that fails its check."""
+        data = self.data or {}
+        parts = [self.error or data.get("review_reason", ""), data.get("uscc_warning", "")]
+        return "；".join(p for p in parts if p)
 
     @property
     def hazard_names(self) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ohsteward.intake import rules
 from ohsteward.intake.formats import DECLARATION_KINDS, ORIGIN_BY_LABEL, ColumnSpec
-from ohsteward.registry.rules import normalize_name, uscc_clean
+from ohsteward.registry.rules import normalize_name, uscc_clean, uscc_error
 
 STATUS_WORDS = {
     "active": ("在业", "存续", "开业", "在营", "正常", "营业", "在业(存续)", "存续(在营、开业、在册)"),
@@ -232,7 +232,13 @@ class RowParser:
                 raise rules.CellError("不能超过200个字")
             values[spec.field] = text
         elif parser == "uscc":
-            values[spec.field] = uscc_clean(text)[:30]
+            code = uscc_clean(text)[:30]
+            values[spec.field] = code
+            problem = uscc_error(code)
+            if problem:
+                # The code stays on the row (as given); the employer is matched by name and a new
+                # one gets no code. The uploader is told (issue 8 item 2).
+                values["uscc_warning"] = f"统一社会信用代码{problem}，已按名称匹配"
         elif parser == "names":
             values[spec.field] = [name for name, _count in rules.split_hazards(text)]
         elif parser == "district":

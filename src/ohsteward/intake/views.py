@@ -173,12 +173,16 @@ def _run(request, form, filename: str, content: bytes, column_map, token: str = 
         return redirect("intake:batch_detail", pk=result.batch.pk)
     if result.dry_run:
         return render(request, "intake/dry_run.html", {"result": result, "counts": result.counts,
-                                                       "errors": result.errors[:500]})
+                                                       "errors": result.errors[:500],
+                                                       "warnings": result.warnings[:500]})
     if result.refused:
         messages.error(request, f"有 {result.rejected} 行错误，整个文件未导入。请下载错误行修改后重新上传，"
                                 "或勾选“仍导入正确的行”。")
     else:
         messages.success(request, "导入完成。")
+    if result.warnings:
+        shown = "；".join(result.warnings[:5]) + (f"……共 {len(result.warnings)} 行" if len(result.warnings) > 5 else "")
+        messages.warning(request, f"信用代码有误的行已按名称匹配：{shown}")
     return redirect("intake:batch_detail", pk=result.batch.pk)
 
 

@@ -53,6 +53,7 @@ class UploadResultSerializer(serializers.Serializer):
     refused = serializers.BooleanField()
     counts = serializers.DictField(child=serializers.IntegerField())
     errors = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="已导入但需注意的行（如信用代码校验位错误）")
 
 
 class CandidateSerializer(serializers.Serializer):

@@ -91,7 +91,7 @@ class SourceBatchViewSet(ScopedModelViewSet):
         body = {"batch": s.SourceBatchSerializer(result.batch, context=self.get_serializer_context()).data
                 if result.batch else None,
                 "duplicate": result.duplicate, "dry_run": result.dry_run, "refused": result.refused,
-                "counts": result.counts, "errors": result.errors}
+                "counts": result.counts, "errors": result.errors, "warnings": result.warnings}
         code = status.HTTP_200_OK if result.duplicate or result.dry_run else status.HTTP_201_CREATED
         return Response(body, status=code)
 

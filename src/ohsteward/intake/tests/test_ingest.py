@@ -338,3 +338,21 @@ def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
     from ohsteward.intake.models import SourceRow
 
     assert SourceRow.objects.for_user(user).filter(pk=row.pk).exists()
+
+
+# -------------------------------------------------------------- issue 8 item 2: codes that fail the check digit
+
+
+def test_a_code_with_a_wrong_check_digit_is_kept_told_and_counted(ingest, cast):
+    from ohsteward.registry import rules as registry_rules
+
+    expected = registry_rules.uscc_check_char("91500112MA61EEEE0")
+    result = ingest(SourceKind.EXAM, ["用人单位名称", "统一社会信用代码", "所属区县", "体检日期"],
+                    [["重庆校验位错误示例有限公司", "91500112MA61EEEE00", "渝北区", YESTERDAY]], user=cast["yubei"])
+    row = result.batch.rows.get()
+    assert row.uscc == "91500112MA61EEEE00" and row.status == RowStatus.CREATED
+    assert row.data["uscc_warning"] == f"统一社会信用代码校验位错误，应为 {expected}，已按名称匹配"
+    assert row.data["uscc_warning"] in row.note
+    assert result.counts["invalid_uscc"] == 1 and result.batch.counts["invalid_uscc"] == 1
+    assert result.warnings == [f"第2行 统一社会信用代码: 校验位错误，应为 {expected}，已按名称匹配"]
+    assert Enterprise.objects.get(pk=row.enterprise_id).uscc is None
