@@ -206,7 +206,9 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
 
         def may_write(district, town, zone):
             return access.can_write_enterprise(user, region_code=district, town_code=town, zone_code=zone)
-    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, home=home, may_write=may_write)
+    extra = {i: str(h) for i, h in enumerate(table.headers) if i not in header_map.columns and str(h or "").strip()}
+    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, home=home, may_write=may_write,
+                       extra_columns=extra)
     total = len(table.rows)
     parsed: list[ParsedRow] = []
     for i, (row_number, cells) in enumerate(table.rows):

@@ -109,6 +109,23 @@ class ParsedRow:
         return not self.errors
 
 
+# What a source row keeps of its file (issue 6 item 8; docs/configuration.md "Intake storage limits"):
+# the columns the kind uses, each cell at most CELL_CHARS characters (a longer value is a row error
+# for text columns and is cut in ``raw``), plus at most EXTRA_COLUMNS other columns of at most
+# EXTRA_CHARS characters each. A file cannot grow the database by more than this per row.
+CELL_CHARS = 2000
+EXTRA_COLUMNS = 10
+EXTRA_CHARS = 200
+# Longest text per row field (the model's max_length, or CELL_CHARS for text fields).
+TEXT_LIMITS = {"reference_no": 60, "category": 60, "institution": 200, "address": 200, "principal": 100,
+               "hygiene_manager": 100, "remark": CELL_CHARS}
+
+
+def bounded(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with …"""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # "May the uploader write a row located here?" (district, town, zone) → bool: the access module's
 # answer (accounts.access.can_write_enterprise), or None when the uploader may write anywhere.
 MayWrite = Callable[[str | None, str | None, str | None], bool]
@@ -124,8 +141,10 @@ class RowParser:
     """
 
     def __init__(self, *, columns: dict[int, ColumnSpec], lookups: Lookups, today: dt.date,
-                 home: Any = None, may_write: MayWrite | None = None):
+                 home: Any = None, may_write: MayWrite | None = None, extra_columns: dict[int, str] | None = None):
         self.columns = columns
+        # Columns the kind does not use, kept on the row (bounded) for the record.
+        self.extra = dict(sorted((extra_columns or {}).items())[:EXTRA_COLUMNS])
         self.lookups = lookups
         self.today = today
         self.home = home
@@ -155,10 +174,13 @@ class RowParser:
         for index, spec in self._plan_items:
             value = cells[index] if index < n else None
             text = rules.cell_text(value)
-            raw[spec.header] = text
+            raw[spec.header] = bounded(text, CELL_CHARS)
             if not text:
                 if spec.required:
                     row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
+                continue
+            if len(text) > CELL_CHARS:
+                row.errors.append(rules.row_message(row_number, spec.header, f"不能超过{CELL_CHARS}个字"))
                 continue
             key = (spec.parser, spec.field, text) if spec.parser in self.CACHED and (
                 spec.parser != "town" and (spec.parser != "date" or isinstance(value, str))) else None
@@ -183,6 +205,10 @@ class RowParser:
                 cache[key] = (True, result)
             if spec.required and values.get(spec.field) in (None, "", []):
                 row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
+        for index, header in self.extra.items():
+            text = rules.cell_text(cells[index]) if index < n else ""
+            if text and header not in raw:
+                raw[header] = bounded(text, EXTRA_CHARS)
         if self._declaration:
             values.setdefault("category", "initial")
         self._locate(row)
@@ -224,6 +250,9 @@ class RowParser:
         parser = spec.parser
         text = rules.cell_text(value)
         if parser == "text":
+            limit = TEXT_LIMITS.get(spec.field, CELL_CHARS)
+            if len(text) > limit:
+                raise rules.CellError(f"不能超过{limit}个字")
             values[spec.field] = text
         elif parser == "name":
             if not normalize_name(text):

@@ -356,3 +356,25 @@ def test_a_code_with_a_wrong_check_digit_is_kept_told_and_counted(ingest, cast):
     assert result.counts["invalid_uscc"] == 1 and result.batch.counts["invalid_uscc"] == 1
     assert result.warnings == [f"第2行 统一社会信用代码: 校验位错误，应为 {expected}，已按名称匹配"]
     assert Enterprise.objects.get(pk=row.enterprise_id).uscc is None
+
+
+# -------------------------------------------------------------- issue 6 item 8: what a row keeps of its file
+
+
+def test_a_source_row_stores_the_used_columns_and_a_bounded_remainder(ingest, cast):
+    from ohsteward.intake.parsing import CELL_CHARS, EXTRA_CHARS, EXTRA_COLUMNS
+
+    huge = "长" * 100_000
+    headers = ["用人单位名称", "所属区县", "来源", "发现日期", "备注"] + [f"附加列{i}" for i in range(EXTRA_COLUMNS + 5)]
+    good = ["重庆存储上限示例有限公司", "渝北区", "协管巡查", YESTERDAY, "短备注"] + [huge] * (EXTRA_COLUMNS + 5)
+    bad = ["重庆存储上限另一有限公司", "渝北区", "协管巡查", YESTERDAY, huge]
+    result = ingest(SourceKind.INSPECTION, headers, [good, bad], user=cast["yubei"], valid_rows_only=True)
+    assert result.errors == [f"第3行 备注: 不能超过{CELL_CHARS}个字"]
+    kept = result.batch.rows.get(row_number=2)
+    extra = [k for k in kept.raw if k.startswith("附加列")]
+    assert len(extra) == EXTRA_COLUMNS and all(len(kept.raw[k]) == EXTRA_CHARS for k in extra)
+    rejected = result.batch.rows.get(row_number=3)
+    assert len(rejected.raw["备注"]) == CELL_CHARS and rejected.remark == ""
+    for row in (kept, rejected):
+        stored = sum(len(str(v)) for v in row.raw.values()) + len(row.remark) + len(str(row.data))
+        assert stored <= 5 * CELL_CHARS + EXTRA_COLUMNS * EXTRA_CHARS
