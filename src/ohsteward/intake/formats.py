@@ -155,6 +155,20 @@ def map_headers(kind: str, headers: list[str], overrides: dict[str, str] | None 
     return result
 
 
+def is_template_example(columns: dict[int, ColumnSpec], cells: list) -> bool:
+    """Whether a data row is the template's grey example row left in (issue 8 item 3): every
+    mapped column holds its example (or nothing, where the template has none), the rest is empty."""
+    from ohsteward.core.cells import cell_text
+
+    if not any(spec.example for spec in columns.values()):
+        return False
+    for index, value in enumerate(cells):
+        spec = columns.get(index)
+        if cell_text(value) != (spec.example if spec is not None else ""):
+            return False
+    return all(not spec.example or index < len(cells) for index, spec in columns.items())
+
+
 def template_columns(kind: str, district_names: list[str]):
     """The import template columns for ``kind``: drop-downs for 所属区县 and 来源."""
     from ohsteward.core.spreadsheets import TemplateColumn

@@ -32,7 +32,7 @@ from ohsteward.intake import rules
 from ohsteward.intake.bulkwrite import CHUNK, PendingRow, bulk_rows, insert
 from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, RowStatus, SourceKind
 from ohsteward.intake.effects import audit_created, record_declarations, registry_updates
-from ohsteward.intake.formats import FORMATS, HeaderMap, map_headers
+from ohsteward.intake.formats import FORMATS, HeaderMap, is_template_example, map_headers
 from ohsteward.intake.matching import (
     METHOD_FUZZY,
     METHOD_NEW,
@@ -209,9 +209,14 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
     extra = {i: str(h) for i, h in enumerate(table.headers) if i not in header_map.columns and str(h or "").strip()}
     parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, home=home, may_write=may_write,
                        extra_columns=extra)
-    total = len(table.rows)
+    notes: list[str] = []
+    rows = table.rows
+    if rows and is_template_example(header_map.columns, rows[0][1]):
+        notes.append(f"第{rows[0][0]}行是模板示例，已跳过")
+        rows = rows[1:]
+    total = len(rows)
     parsed: list[ParsedRow] = []
-    for i, (row_number, cells) in enumerate(table.rows):
+    for i, (row_number, cells) in enumerate(rows):
         parsed.append(parser.parse(row_number, cells))
         if i % CHUNK == 0:
             report("检查", i, total, 10, 40)
@@ -222,11 +227,15 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
     warned = [p for p in parsed if p.ok and p.values.get("uscc_warning")]
     if warned:
         counts["invalid_uscc"] = len(warned)
-    warnings = [rules.row_message(p.row_number, "统一社会信用代码", p.values["uscc_warning"].removeprefix("统一社会信用代码"))
-                for p in warned]
+    if notes:
+        counts["example_skipped"] = 1
+    warnings = notes + [
+        rules.row_message(p.row_number, "统一社会信用代码", p.values["uscc_warning"].removeprefix("统一社会信用代码"))
+        for p in warned]
     result = IntakeResult(batch=batch, counts=counts, errors=errors, warnings=warnings, dry_run=dry_run)
     if bad and not valid_rows_only:
         result.refused = True
+    if bad and not valid_rows_only and not dry_run:
         if batch is not None:
             with transaction.atomic():
                 bulk_rows(batch, [_rejected_row(batch, p) for p in bad])

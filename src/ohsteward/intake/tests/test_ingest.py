@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -378,3 +379,40 @@ def test_a_source_row_stores_the_used_columns_and_a_bounded_remainder(ingest, ca
     for row in (kept, rejected):
         stored = sum(len(str(v)) for v in row.raw.values()) + len(row.remark) + len(str(row.data))
         assert stored <= 5 * CELL_CHARS + EXTRA_COLUMNS * EXTRA_CHARS
+
+
+# -------------------------------------------------------------- issue 8 items 3 and 5: template example, dry runs
+
+
+def test_the_template_example_row_left_in_is_skipped_and_said_so(cast):
+    from ohsteward.core.spreadsheets import template_xlsx
+    from ohsteward.intake.formats import FORMATS, template_columns
+
+    content = template_xlsx(template_columns(SourceKind.EXAM, ["渝北区"]))
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    values = {"用人单位名称": "重庆真实体检单位有限公司", "所属区县": "渝北区", "体检日期": YESTERDAY.isoformat()}
+    ws.append([values.get(h) for h in headers])
+    buf = io.BytesIO()
+    wb.save(buf)
+    from ohsteward.intake.actions import batch_ingest
+
+    assert list(FORMATS[SourceKind.EXAM]) == headers
+    result = batch_ingest(user=cast["yubei"], kind=SourceKind.EXAM, filename="模板.xlsx", content=buf.getvalue())
+    assert not result.refused and result.warnings == ["第2行是模板示例，已跳过"]
+    assert [r.name for r in result.batch.rows.all()] == ["重庆真实体检单位有限公司"]
+    assert not Enterprise.objects.filter(name="重庆示例机械制造有限公司").exists()
+
+
+def test_an_all_or_nothing_dry_run_shows_what_would_happen_to_the_good_rows(ingest, cast, enterprises):
+    rows = [[enterprises["yubei"].name, "", "渝北区", YESTERDAY, "", "", "", 1],
+            ["重庆试运行新建有限公司", "", "渝北区", YESTERDAY, "", "", "", 1],
+            ["重庆试运行错误有限公司", "", "万州区", YESTERDAY, "", "", "", 1]]
+    before = Enterprise.objects.count()
+    result = ingest(SourceKind.EXAM, EXAM, rows, user=cast["yubei"], dry_run=True)
+    assert result.refused and result.dry_run and result.batch is None
+    assert result.counts["name_exact"] == 1 and result.counts["created"] == 1 and result.counts["rejected"] == 1
+    assert Enterprise.objects.count() == before and not SourceBatch.objects.exists()
