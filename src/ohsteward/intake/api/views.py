@@ -39,12 +39,17 @@ class SourceRowFilterSet(filters.FilterSet):
     batch = filters.NumberFilter(field_name="batch_id")
     status = filters.ChoiceFilter(choices=RowStatus.choices)
     district = filters.CharFilter(field_name="district_id")
-    enterprise = filters.NumberFilter(field_name="enterprise_id")
+    enterprise = filters.NumberFilter(method="filter_enterprise")
     kind = filters.ChoiceFilter(field_name="batch__kind", choices=SourceKind.choices)
 
     class Meta:
         model = SourceRow
         fields = ["batch", "status", "district", "enterprise", "kind"]
+
+    def filter_enterprise(self, queryset, name, value):
+        # only employers the caller may see: filtering by another district's id tells nothing
+        visible = Enterprise.objects.for_user(self.request.user).filter(pk=value)
+        return queryset.filter(enterprise_id=value, enterprise__in=visible)
 
 
 class SourceBatchViewSet(ScopedModelViewSet):

@@ -212,3 +212,11 @@ def test_a_district_sees_the_counts_of_its_own_rows_of_a_city_wide_batch(client,
     export = client.get("/intake/?format=xlsx").content
     cells = CalamineWorkbook.from_filelike(io.BytesIO(export)).get_sheet_by_index(0).to_python()
     assert cells[1][8] == 1  # 行数
+
+
+def test_filtering_rows_by_another_districts_employer_id_finds_nothing(cast, wanzhou):
+    _api, body = upload_guess(cast, wanzhou)
+    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
+    assert bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 0
+    assert bearer_client(cast["wanzhou"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 1
