@@ -220,3 +220,28 @@ def test_filtering_rows_by_another_districts_employer_id_finds_nothing(cast, wan
     row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
     assert bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 0
     assert bearer_client(cast["wanzhou"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 1
+
+
+def test_links_made_across_districts_before_the_fix_are_referred_by_the_migration(cast, enterprises):
+    import importlib
+
+    from django.apps import apps
+
+    from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory
+
+    migration = importlib.import_module("ohsteward.intake.migrations.0004_refer_out_of_scope_links")
+    batch = SourceBatchFactory(uploaded_by=cast["yubei"], kind=SourceKind.INSPECTION)
+    leaked = SourceRowFactory(batch=batch, status=RowStatus.LINKED, link_method="uscc", link_score=1.0,
+                              enterprise=enterprises["wanzhou"], data={"differences": {"address": ["甲", "乙"]}})
+    own = SourceRowFactory(batch=batch, status=RowStatus.LINKED, link_method="uscc", enterprise=enterprises["yubei"])
+    city = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["city"]), status=RowStatus.LINKED,
+                            link_method="uscc", enterprise=enterprises["wanzhou"])
+    assert SourceRow.objects.evidence().filter(pk=leaked.pk).exists()
+    migration.refer(apps, None)
+    leaked.refresh_from_db()
+    assert (leaked.status, leaked.enterprise_id, leaked.referred_to_id) == (RowStatus.REVIEW, None, "500101")
+    assert leaked.candidates == [[enterprises["wanzhou"].pk, 1.0]] and "differences" not in leaked.data
+    assert not SourceRow.objects.evidence().filter(pk=leaked.pk).exists()
+    own.refresh_from_db()
+    city.refresh_from_db()
+    assert own.status == city.status == RowStatus.LINKED
