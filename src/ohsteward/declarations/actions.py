@@ -281,8 +281,10 @@ def declaration_todo(*, enterprise, today: dt.date) -> list[dict[str, Any]]:
 def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
     """(kind, origin) pairs per employer from intake rows linked to a register employer."""
     evidence: dict[int, set[tuple[str, str]]] = {}
-    rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"],
-                                     status__in=["linked", "created"])
+    # The one definition of evidence (intake): linked rows, which are linked only within the
+    # jurisdiction that may see the employer (rows matching another district's employer are
+    # referred there, not linked: issue 6 item 1).
+    rows = (SourceRow.objects.evidence()
             .filter(_event_until(until))
             .values_list("enterprise_id", "batch__kind", "origin").distinct())
     for enterprise_id, kind, origin in rows.iterator(chunk_size=5000):

@@ -18,7 +18,7 @@ from ohsteward.accounts import access
 from ohsteward.intake.choices import LinkMethod, RowStatus, SourceKind
 from ohsteward.intake.effects import import_declaration_row, registry_updates
 from ohsteward.intake.ingest import IntakeResult, batch_ingest  # noqa: F401 - re-exported: the public write API
-from ohsteward.intake.models import SourceRow
+from ohsteward.intake.models import OUTSIDE_REFERRED, SourceRow
 from ohsteward.registry import actions as registry_actions
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.actions import enterprise_create
@@ -36,6 +36,16 @@ def _row_in_scope(user, row: SourceRow) -> SourceRow:
     return row
 
 
+def _reviewable(user, row: SourceRow) -> SourceRow:
+    """A review decision: the row must be in the user's review queue (a row referred to another
+    jurisdiction is decided there, not by the uploader)."""
+    _row_in_scope(user, row)
+    if user is not None and not SourceRow.objects.reviewable_by(user).filter(pk=row.pk).exists() \
+            and row.status == RowStatus.REVIEW:
+        raise ValidationError({"row": OUTSIDE_REFERRED})
+    return row
+
+
 def _history(row: SourceRow, user, action: str, **extra: Any) -> None:
     row.history = [*(row.history or []), {
         "at": timezone.now().isoformat(timespec="seconds"), "user": getattr(user, "username", "系统"),
@@ -46,7 +56,7 @@ def _history(row: SourceRow, user, action: str, **extra: Any) -> None:
 @transaction.atomic
 def row_link(*, user, row: SourceRow, enterprise: Enterprise) -> SourceRow:
     """A person says: this row is about ``enterprise`` (是此单位)."""
-    _row_in_scope(user, row)
+    _reviewable(user, row)
     if row.status not in {RowStatus.REVIEW}:
         raise ValidationError({"status": "只有待人工核对的行可以关联"})
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
@@ -71,7 +81,7 @@ def row_link(*, user, row: SourceRow, enterprise: Enterprise) -> SourceRow:
 @transaction.atomic
 def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = None) -> Enterprise:
     """A person says: this row is an employer not in the register yet (新建单位)."""
-    _row_in_scope(user, row)
+    _reviewable(user, row)
     if row.status != RowStatus.REVIEW:
         raise ValidationError({"status": "只有待人工核对的行可以新建单位"})
     district = district_code or row.district_id
@@ -81,10 +91,15 @@ def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = N
         raise ValidationError({"name": "来源数据没有单位名称，不能新建"})
     code = row.uscc if registry_rules.uscc_is_valid(row.uscc) else None
     if code and Enterprise.objects.filter(uscc=code).exists():
-        raise ValidationError({"uscc": f"统一社会信用代码 {code} 已属于登记中的其他单位，请关联该单位"})
+        # Whether the code is registered elsewhere is not told (issue 6 item 17): only that this
+        # user cannot register it; an employer the user may see is named so it can be linked.
+        if user is None or Enterprise.objects.for_user(user).filter(uscc=code).exists():
+            raise ValidationError({"uscc": f"统一社会信用代码 {code} 已属于本辖区登记的单位，请关联该单位"})
+        raise ValidationError({"uscc": f"统一社会信用代码 {code} 不能由您登记，请联系市卫生健康委核实"})
     data: dict[str, Any] = {
         "name": row.name, "uscc": code, "region_id": district,
         "town_id": row.town_id if row.town_id and row.town_id.startswith(district) else None,
+        "zone_id": row.zone_id,
         "industry_id": row.industry_id if row.industry_id and len(row.industry_id) == 4 else None,
         "employees": row.employees, "address": (row.data or {}).get("address", "")[:200],
         "registration": (RegistrationState.REGISTERED if row.batch.kind == SourceKind.REGISTRY
@@ -106,7 +121,7 @@ def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = N
 @transaction.atomic
 def row_reject(*, user, row: SourceRow, reason: str = "") -> SourceRow:
     """A person says: this row is not about any employer we keep (驳回)."""
-    _row_in_scope(user, row)
+    _reviewable(user, row)
     if row.status != RowStatus.REVIEW:
         raise ValidationError({"status": "只有待人工核对的行可以驳回"})
     row.status = RowStatus.REJECTED
@@ -128,6 +143,8 @@ def row_unlink(*, user, row: SourceRow) -> SourceRow:
     _row_in_scope(user, row)
     if row.status not in {RowStatus.LINKED, RowStatus.CREATED} or row.enterprise_id is None:
         raise ValidationError({"status": "该行没有关联用人单位"})
+    if user is not None and not Enterprise.objects.for_user(user).filter(pk=row.enterprise_id).exists():
+        raise ValidationError({"enterprise": OUT_OF_SCOPE})
     previous, method, score = row.enterprise_id, row.link_method, row.link_score
     candidates = [c for c in row.candidates or [] if int(c[0]) != previous]
     row.candidates = [[previous, score if score is not None else 0.0], *candidates]

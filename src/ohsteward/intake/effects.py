@@ -44,10 +44,18 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     for start in range(0, len(id_list), CHUNK):
         enterprises.update(Enterprise.objects.select_related("industry").in_bulk(id_list[start:start + CHUNK]))
     codes_in_use = set(Enterprise.objects.exclude(uscc=None).values_list("uscc", flat=True))
+    # Differences describe the employer's register record: they are computed (and stored on the
+    # row) only for employers the user may see (issue 6 item 1).
+    visible = None
+    if user is not None and not access.jurisdiction(user).everything:
+        visible = set()
+        for start in range(0, len(id_list), CHUNK):
+            visible.update(Enterprise.objects.for_user(user).filter(pk__in=id_list[start:start + CHUNK])
+                           .values_list("pk", flat=True))
     before: dict[int, dict[str, Any]] = {}
     for row in linked:
         e = enterprises.get(row.enterprise_id)
-        if e is None:
+        if e is None or (visible is not None and e.pk not in visible):
             continue
         # An employer outside the uploader's jurisdiction is not changed: differences are recorded.
         writable = user is None or access.can_write_enterprise(

@@ -29,7 +29,7 @@ UNIT = ColumnSpec("用人单位名称", "name", "name", required=True,
                   example="重庆示例机械制造有限公司", width=32)
 USCC = ColumnSpec("统一社会信用代码", "uscc", "uscc",
                   aliases=("社会信用代码", "信用代码", "统一信用代码", "统一代码", "USCC", "组织机构代码"),
-                  comment="18位；未知可不填", example="91500112MA5U000000", width=22)
+                  comment="18位；未知可不填", example="91500112MA5U00000E", width=22)
 DISTRICT = ColumnSpec("所属区县", "district", "district", aliases=("区县", "所在区县", "区县名称", "所属区域", "区域"),
                       comment="填写区县名称（如 渝北区 或 渝北）或6位区划代码", example="渝北区")
 HAZARDS = ColumnSpec("危害因素", "hazards", "hazards",
@@ -153,6 +153,20 @@ def map_headers(kind: str, headers: list[str], overrides: dict[str, str] | None 
         result.columns[index] = spec
     result.missing = [s.header for s in specs.values() if s.required and s.header not in taken]
     return result
+
+
+def is_template_example(columns: dict[int, ColumnSpec], cells: list) -> bool:
+    """Whether a data row is the template's grey example row left in (issue 8 item 3): every
+    mapped column holds its example (or nothing, where the template has none), the rest is empty."""
+    from ohsteward.core.cells import cell_text
+
+    if not any(spec.example for spec in columns.values()):
+        return False
+    for index, value in enumerate(cells):
+        spec = columns.get(index)
+        if cell_text(value) != (spec.example if spec is not None else ""):
+            return False
+    return all(not spec.example or index < len(cells) for index, spec in columns.items())
 
 
 def template_columns(kind: str, district_names: list[str]):

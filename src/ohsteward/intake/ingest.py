@@ -28,10 +28,11 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.core import audit
 from ohsteward.core.spreadsheets import SpreadsheetError, read_table
+from ohsteward.intake import rules
 from ohsteward.intake.bulkwrite import CHUNK, PendingRow, bulk_rows, insert
 from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, RowStatus, SourceKind
 from ohsteward.intake.effects import audit_created, record_declarations, registry_updates
-from ohsteward.intake.formats import FORMATS, HeaderMap, map_headers
+from ohsteward.intake.formats import FORMATS, HeaderMap, is_template_example, map_headers
 from ohsteward.intake.matching import (
     METHOD_FUZZY,
     METHOD_NEW,
@@ -41,7 +42,7 @@ from ohsteward.intake.matching import (
     RegisterEntry,
     SourceRecord,
 )
-from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.models import OUTSIDE_REFERRED, SourceBatch, SourceRow
 from ohsteward.intake.parsing import Lookups, ParsedRow, RowParser
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import EnterpriseStatus, RegistrationState
@@ -73,6 +74,7 @@ class IntakeResult:
     batch: SourceBatch | None
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # rows taken with a note (e.g. a wrong check digit)
     duplicate: bool = False
     dry_run: bool = False
     refused: bool = False
@@ -98,7 +100,8 @@ def match_settings() -> MatchSettings:
 
 def build_matcher() -> Matcher:
     """One matcher over the whole register (city-wide: a row must find its employer even when a
-    department filed it under another district)."""
+    department filed it under another district). What it finds outside the uploader's scope is
+    referred for review, never linked or shown (``_Writer._outside``)."""
     entries = (
         RegisterEntry(id=pk, uscc=uscc, name=name, former_names=tuple(former or ()), district=region_id)
         for pk, uscc, name, former, region_id in Enterprise.objects.values_list(
@@ -197,11 +200,23 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
 def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: HeaderMap, today: dt.date,
             valid_rows_only: bool, dry_run: bool, report: _Progress) -> IntakeResult:
     lookups = Lookups.load()
-    allowed = access.allowed_district_codes(user) if user is not None else None
-    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, allowed_districts=allowed)
-    total = len(table.rows)
+    home, may_write = None, None
+    if user is not None and not access.jurisdiction(user).everything:
+        home = access.home_location(user)
+
+        def may_write(district, town, zone):
+            return access.can_write_enterprise(user, region_code=district, town_code=town, zone_code=zone)
+    extra = {i: str(h) for i, h in enumerate(table.headers) if i not in header_map.columns and str(h or "").strip()}
+    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, home=home, may_write=may_write,
+                       extra_columns=extra)
+    notes: list[str] = []
+    rows = table.rows
+    if rows and is_template_example(header_map.columns, rows[0][1]):
+        notes.append(f"第{rows[0][0]}行是模板示例，已跳过")
+        rows = rows[1:]
+    total = len(rows)
     parsed: list[ParsedRow] = []
-    for i, (row_number, cells) in enumerate(table.rows):
+    for i, (row_number, cells) in enumerate(rows):
         parsed.append(parser.parse(row_number, cells))
         if i % CHUNK == 0:
             report("检查", i, total, 10, 40)
@@ -209,9 +224,18 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
     bad = [p for p in parsed if not p.ok]
     errors = [e for p in bad for e in p.errors]
     counts = {"rows": total, "rejected": len(bad)}
-    result = IntakeResult(batch=batch, counts=counts, errors=errors, dry_run=dry_run)
+    warned = [p for p in parsed if p.ok and p.values.get("uscc_warning")]
+    if warned:
+        counts["invalid_uscc"] = len(warned)
+    if notes:
+        counts["example_skipped"] = 1
+    warnings = notes + [
+        rules.row_message(p.row_number, "统一社会信用代码", p.values["uscc_warning"].removeprefix("统一社会信用代码"))
+        for p in warned]
+    result = IntakeResult(batch=batch, counts=counts, errors=errors, warnings=warnings, dry_run=dry_run)
     if bad and not valid_rows_only:
         result.refused = True
+    if bad and not valid_rows_only and not dry_run:
         if batch is not None:
             with transaction.atomic():
                 bulk_rows(batch, [_rejected_row(batch, p) for p in bad])
@@ -249,7 +273,7 @@ def _rejected_row(batch: SourceBatch | None, p: ParsedRow) -> PendingRow:
 ROW_FIELDS = ("uscc", "name", "event_date", "reference_no", "category", "institution", "hazards",
               "employees", "exposed_total", "headcount", "points", "over_limit_points", "origin", "remark")
 DATA_FIELDS = ("revenue", "total_assets", "business_status", "address", "former_names", "principal",
-               "hygiene_manager", "town_text", "industry_name")
+               "hygiene_manager", "town_text", "industry_name", "uscc_warning")
 
 
 class _Writer:
@@ -268,6 +292,13 @@ class _Writer:
         self.row_placeholder: dict[int, int] = {}  # index in self.rows → placeholder
         self.codes_in_use: set[str] = set()
         self.industries: dict[str, Industry] = {}
+        # The employers the uploader may see (None: all). The matcher looks city-wide, so that a
+        # row filed under the wrong district finds its employer instead of creating it again;
+        # what it finds outside this set is referred, never linked (issue 6 item 1).
+        self.visible: set[int] | None = None
+        if user is not None and not access.jurisdiction(user).everything:
+            self.visible = set(Enterprise.objects.for_user(user).values_list("pk", flat=True))
+        self.referred: list[PendingRow] = []
 
     # -------------------------------------------------------------- matching (no writes)
 
@@ -280,13 +311,24 @@ class _Writer:
         for i, p in enumerate(parsed):
             v = p.values
             row = PendingRow(batch_id=batch_id, row_number=p.row_number, raw=p.raw, district_id=v.get("district"),
-                       town_id=v.get("town"), industry_id=v.get("industry"),
+                       town_id=v.get("town"), zone_id=v.get("zone"), industry_id=v.get("industry"),
                        **{k: v[k] for k in ROW_FIELDS if v.get(k) is not None},
                        data={k: _json(v[k]) for k in DATA_FIELDS if v.get(k) not in (None, "", [])})
             result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id))
             if result.method in (METHOD_REVIEW, METHOD_FUZZY):  # exact links need no alternatives on file
                 row.candidates = [[cid, score] for cid, score in result.candidates]
-            if result.method == METHOD_NEW and not row.district_id:
+            if self._outside(result):
+                # The match is an employer the uploader may not see: refer the row to the city and
+                # the employer's district; nothing of that employer is linked, compared or shown.
+                if result.entry_id is not None:
+                    row.candidates = [[result.entry_id, result.score],
+                                      *[c for c in row.candidates if c[0] != result.entry_id]]
+                row.status, row.link_score = RowStatus.REVIEW, None
+                row.data["review_reason"] = OUTSIDE_REFERRED
+                self.referred.append(row)
+                self.counts["review"] += 1
+                self.counts["referred"] = self.counts.get("referred", 0) + 1
+            elif result.method == METHOD_NEW and not row.district_id:
                 row.status, row.link_score = RowStatus.REVIEW, result.score
                 row.data["review_reason"] = "来源数据没有所属区县，无法新建用人单位"
                 self.counts["review"] += 1
@@ -313,7 +355,26 @@ class _Writer:
             if i % CHUNK == 0:
                 report("匹配", i, total, 40, 80)
         self.counts["by_name"] = sum(self.counts.get(k, 0) for k in ("name_exact", "former_name", "fuzzy"))
+        self._refer()
         report("匹配", total, total, 40, 80)
+
+    def _outside(self, result) -> bool:
+        """Whether the employer a match points to (the link, or the best review candidate) lies
+        outside what the uploader may see. Employers created by this upload (ids < 0) are inside."""
+        if self.visible is None:
+            return False
+        if result.method in (METHOD_NEW,):
+            return False
+        target = result.entry_id if result.method != METHOD_REVIEW else (
+            result.candidates[0][0] if result.candidates else None)
+        return target is not None and target > 0 and target not in self.visible
+
+    def _refer(self) -> None:
+        """Referred rows go to the district of the employer they matched (and the city)."""
+        ids = {int(r.candidates[0][0]) for r in self.referred if r.candidates}
+        regions = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "region_id")) if ids else {}
+        for row in self.referred:
+            row.referred_to_id = regions.get(int(row.candidates[0][0])) if row.candidates else None
 
     def _new_enterprise(self, row: SourceRow, v: dict[str, Any]) -> int:
         code = row.uscc if registry_rules.uscc_is_valid(row.uscc) and row.uscc not in self.codes_in_use else None
@@ -325,7 +386,8 @@ class _Writer:
         if exposed is not None and employees is not None and exposed > employees:
             exposed = None
         e = Enterprise(
-            uscc=code, name=row.name, region_id=row.district_id, town_id=row.town_id, industry=industry,
+            uscc=code, name=row.name, region_id=row.district_id, town_id=row.town_id, zone_id=row.zone_id,
+            industry=industry,
             employees=employees, exposed_workers=exposed, revenue=v.get("revenue"),
             total_assets=v.get("total_assets"), address=(v.get("address") or "")[:200],
             former_names=list(v.get("former_names") or []),

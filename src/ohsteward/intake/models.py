@@ -81,9 +81,13 @@ class SourceBatch(models.Model):
     def count(self, key: str) -> int:
         return int((self.counts or {}).get(key, 0))
 
+    def counts_for(self, user) -> dict:
+        """The batch's counts as ``user`` may see them (``batch_counts_seen_by``)."""
+        return batch_counts_seen_by(user, [self])[self.pk]
+
     @property
     def linked_count(self) -> int:
-        return sum(self.count(k) for k in ("uscc", "name_exact", "former_name", "fuzzy", "manual"))
+        return linked_total(self.counts or {})
 
     @property
     def linked_by_name_count(self) -> int:
@@ -97,8 +101,23 @@ class SourceRowQuerySet(ScopedQuerySet):
     def in_review(self):
         return self.filter(status=RowStatus.REVIEW)
 
+    def reviewable_by(self, user):
+        """The review queue of ``user``: rows in review it may see, except rows referred to
+        another jurisdiction (the uploader cannot judge an employer it may not see)."""
+        from ohsteward.accounts import access
+
+        rows = self.for_user(user).in_review()
+        if access.jurisdiction(user).everything:  # (Q() | q is q, not "everything")
+            return rows
+        return rows.filter(Q(referred_to__isnull=True) | access.location_q(user, district="referred_to_id"))
+
     def evidence(self):
-        """Linked rows that say an employer may have hazards: exams, detections, inspections."""
+        """Linked rows that say an employer may have hazards: exams, detections, inspections.
+
+        A row is linked only by someone who may see the employer (the uploader's jurisdiction
+        at intake, the reviewer's at a decision; rows matching other districts' employers are
+        referred, not linked), so every linked row is evidence of the jurisdiction that owns it.
+        """
         return self.linked().filter(batch__kind__in=[SourceKind.EXAM, SourceKind.DETECTION, SourceKind.INSPECTION])
 
 
@@ -129,6 +148,10 @@ class SourceRow(ScopedModelMixin, models.Model):
         "registry.Region", verbose_name="乡镇街道", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", db_index=False,
     )
+    zone = models.ForeignKey(
+        "registry.Region", verbose_name="功能区", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", db_index=False, help_text="功能区人员上传的行归属其功能区",
+    )
     industry = models.ForeignKey(
         "registry.Industry", verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_index=False,
@@ -158,6 +181,11 @@ class SourceRow(ScopedModelMixin, models.Model):
     link_method = models.CharField("关联方式", max_length=12, choices=LinkMethod.choices, blank=True)
     link_score = models.FloatField("匹配得分", null=True, blank=True)
     candidates = models.JSONField("候选单位", default=list, blank=True, help_text="[[用人单位ID, 得分], …]")
+    referred_to = models.ForeignKey(
+        "registry.Region", verbose_name="转交核实", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", db_index=False,
+        help_text="该行匹配到上传人辖区以外的单位时，转交该单位所在区县（及市级）核实",
+    )
     status = models.CharField("状态", max_length=10, choices=RowStatus.choices)
     error = models.TextField("错误", blank=True)
     reviewer = models.ForeignKey(
@@ -184,6 +212,11 @@ class SourceRow(ScopedModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.batch_id}#{self.row_number} {self.name}"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_redacted", False):
+            raise RuntimeError("a source row as shown to a viewer (seen_through) cannot be saved")
+        super().save(*args, **kwargs)
+
     @classmethod
     def scope_q(cls, user) -> Q:
         from ohsteward.accounts import access
@@ -193,16 +226,19 @@ class SourceRow(ScopedModelMixin, models.Model):
             return Q()
         if j.empty or j.enterprise_id:
             return access.NOTHING
-        return (access.region_q(user, "district_id") | access.enterprise_q(user, "enterprise")
-                | Q(batch__uploaded_by=user))
+        return (access.location_q(user, district="district_id", town="town_id", zone="zone_id")
+                | access.enterprise_q(user, "enterprise") | Q(batch__uploaded_by=user)
+                | access.location_q(user, district="referred_to_id"))
 
     def audit_scope(self) -> dict:
         return {"district_code": self.district_id or "", "zone_code": "", "enterprise_id": self.enterprise_id}
 
     @property
     def note(self) -> str:
-        """The error, or why the row waits for review."""
-        return self.error or (self.data or {}).get("review_reason", "")
+        """The error, or why the row waits for review, and a note on a code that fails its check."""
+        data = self.data or {}
+        parts = [self.error or data.get("review_reason", ""), data.get("uscc_warning", "")]
+        return "；".join(p for p in parts if p)
 
     @property
     def hazard_names(self) -> list[str]:
@@ -215,3 +251,126 @@ class SourceRow(ScopedModelMixin, models.Model):
     @property
     def candidate_ids(self) -> list[int]:
         return [int(c[0]) for c in self.candidates or []]
+
+    def referenced_enterprise_ids(self) -> set[int]:
+        """Every employer this row names: its link and its candidates."""
+        ids = {int(c[0]) for c in self.candidates or [] if int(c[0]) > 0}
+        if self.enterprise_id:
+            ids.add(self.enterprise_id)
+        return ids
+
+    def seen_through(self, visible: set[int] | None) -> SourceRow:
+        """The row as a viewer who may see the employers ``visible`` (None = all) is shown it.
+
+        Nothing of an employer outside the viewer's scope is shown: not its id, name or code
+        (the link), not its id and score among the candidates, not the differences against its
+        register record, not the history of decisions naming it. The row itself is returned
+        when nothing is hidden; otherwise an unsaved copy that refuses to be saved.
+        """
+        if visible is None or self.referenced_enterprise_ids() <= visible:
+            return self
+        copy = SourceRow(**{f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields})
+        copy._state.adding = False
+        copy._state.db = self._state.db
+        copy._state.fields_cache = {k: v for k, v in self._state.fields_cache.items() if k != "enterprise"}
+        copy._redacted = True
+        copy.candidates = [c for c in self.candidates or [] if int(c[0]) in visible]
+        copy.history = []
+        data = {k: v for k, v in (self.data or {}).items() if k not in HIDDEN_DATA_KEYS}
+        if self.enterprise_id and self.enterprise_id not in visible:
+            copy.enterprise = None
+            copy.link_method, copy.link_score = "", None
+            data["review_reason"] = OUTSIDE_DECIDED
+        elif self.status == RowStatus.REVIEW and (self.referred_to_id or not copy.candidates):
+            data["review_reason"] = OUTSIDE_REFERRED
+        copy.data = data
+        return copy
+
+
+# What a viewer is told about a row that concerns an employer outside its scope (issue 6 item 1).
+OUTSIDE_REFERRED = "该记录涉及其他辖区的单位，已转市级核实"
+OUTSIDE_DECIDED = "该记录涉及其他辖区的单位，已由市级或所在区县核实"
+# Row data that describes the linked employer's register record (not the row's own values).
+HIDDEN_DATA_KEYS = frozenset({"differences", "declaration_skipped"})
+
+
+def visible_enterprise_ids(user, rows) -> set[int] | None:
+    """Of the employers ``rows`` name (links and candidates), those ``user`` may see; None when
+    the user sees every employer. One query per 5,000 employers named."""
+    from ohsteward.accounts import access
+    from ohsteward.registry.models import Enterprise
+
+    if access.jurisdiction(user).everything:
+        return None
+    ids = sorted({pk for r in rows for pk in r.referenced_enterprise_ids()})
+    visible: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        visible.update(Enterprise.objects.for_user(user).filter(pk__in=ids[start:start + 5000])
+                       .values_list("pk", flat=True))
+    return visible
+
+
+def rows_seen_by(user, rows) -> list[SourceRow]:
+    """``rows`` as ``user`` is shown them (``SourceRow.seen_through``): every page, export and
+    API answer that shows source rows passes them through here."""
+    rows = list(rows)
+    visible = visible_enterprise_ids(user, rows)
+    return [r.seen_through(visible) for r in rows]
+
+
+def iter_rows_seen_by(user, queryset, chunk: int = 2000):
+    """``rows_seen_by`` for an export of any size, in chunks."""
+    buffer: list[SourceRow] = []
+    for row in queryset.iterator(chunk_size=chunk):
+        buffer.append(row)
+        if len(buffer) >= chunk:
+            yield from rows_seen_by(user, buffer)
+            buffer = []
+    if buffer:
+        yield from rows_seen_by(user, buffer)
+
+
+LINK_COUNT_KEYS = ("uscc", "name_exact", "former_name", "fuzzy", "manual")
+
+
+def batch_counts_seen_by(user, batches) -> dict[int, dict]:
+    """The counts of each batch over the rows ``user`` may see (issue 6 item 12).
+
+    A viewer who sees every stored row of a batch gets the counts written at intake (which also
+    tell what the batch did to the register); a viewer who sees part of it (a district of a
+    city-wide list) gets counts of its own rows, counted now. Two queries for any number of batches.
+    """
+    from django.db.models import Count
+
+    from ohsteward.accounts import access
+
+    batches = list(batches)
+    if access.jurisdiction(user).everything:
+        return {b.pk: dict(b.counts or {}) for b in batches}
+    ids = [b.pk for b in batches]
+    stored = dict(SourceRow.objects.filter(batch_id__in=ids).values("batch_id").annotate(n=Count("id"))
+                  .values_list("batch_id", "n"))
+    seen: dict[int, dict] = {pk: {k: 0 for k in COUNT_KEYS if k != "updated"} for pk in ids}
+    invalid = Count("id", filter=Q(data__has_key="uscc_warning"))
+    for row in (SourceRow.objects.for_user(user).filter(batch_id__in=ids)
+                .values("batch_id", "status", "link_method").annotate(n=Count("id"), invalid=invalid)):
+        c = seen[row["batch_id"]]
+        c["rows"] += row["n"]
+        c["invalid_uscc"] = c.get("invalid_uscc", 0) + row["invalid"]
+        if row["status"] in (RowStatus.CREATED, RowStatus.REVIEW, RowStatus.REJECTED):
+            c[row["status"]] += row["n"]
+        elif row["status"] == RowStatus.LINKED and row["link_method"] in LINK_COUNT_KEYS:
+            c[row["link_method"]] += row["n"]
+    result = {}
+    for b in batches:
+        if seen[b.pk]["rows"] == stored.get(b.pk, 0):
+            result[b.pk] = dict(b.counts or {})
+        else:
+            c = seen[b.pk]
+            c["by_name"] = sum(c[k] for k in ("name_exact", "former_name", "fuzzy"))
+            result[b.pk] = c
+    return result
+
+
+def linked_total(counts: dict) -> int:
+    return sum(int(counts.get(k, 0)) for k in LINK_COUNT_KEYS)

@@ -8,12 +8,13 @@ the list of errors, each naming the row, the column and the reason in Chinese.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ohsteward.intake import rules
 from ohsteward.intake.formats import DECLARATION_KINDS, ORIGIN_BY_LABEL, ColumnSpec
-from ohsteward.registry.rules import normalize_name, uscc_clean
+from ohsteward.registry.rules import normalize_name, uscc_clean, uscc_error
 
 STATUS_WORDS = {
     "active": ("在业", "存续", "开业", "在营", "正常", "营业", "在业(存续)", "存续(在营、开业、在册)"),
@@ -31,6 +32,7 @@ class Lookups:
     district_names: dict[str, str] = field(default_factory=dict)  # code → name
     towns: dict[tuple[str, str], str] = field(default_factory=dict)  # (district code, key) → town code
     towns_citywide: dict[str, str | None] = field(default_factory=dict)  # key → code, None when ambiguous
+    town_names: dict[str, str] = field(default_factory=dict)  # code → name
     industries: dict[str, str] = field(default_factory=dict)  # digits → code
     industry_by_name: dict[str, str] = field(default_factory=dict)
     industry_class_codes: set[str] = field(default_factory=set)
@@ -51,6 +53,7 @@ class Lookups:
             for key in rules.region_keys(name):
                 result.districts.setdefault(key, code)
         for code, name in Region.objects.filter(level="town").values_list("code", "name"):
+            result.town_names[code] = name
             district = code[:6]  # 9-digit NBS town codes begin with their district's code
             for key in rules.town_keys(name):
                 result.towns.setdefault((district, key), code)
@@ -106,22 +109,47 @@ class ParsedRow:
         return not self.errors
 
 
+# What a source row keeps of its file (issue 6 item 8; docs/configuration.md "Intake storage limits"):
+# the columns the kind uses, each cell at most CELL_CHARS characters (a longer value is a row error
+# for text columns and is cut in ``raw``), plus at most EXTRA_COLUMNS other columns of at most
+# EXTRA_CHARS characters each. A file cannot grow the database by more than this per row.
+CELL_CHARS = 2000
+EXTRA_COLUMNS = 10
+EXTRA_CHARS = 200
+# Longest text per row field (the model's max_length, or CELL_CHARS for text fields).
+TEXT_LIMITS = {"reference_no": 60, "category": 60, "institution": 200, "address": 200, "principal": 100,
+               "hygiene_manager": 100, "remark": CELL_CHARS}
+
+
+def bounded(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with …"""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# "May the uploader write a row located here?" (district, town, zone) → bool: the access module's
+# answer (accounts.access.can_write_enterprise), or None when the uploader may write anywhere.
+MayWrite = Callable[[str | None, str | None, str | None], bool]
+
+
 class RowParser:
     """Parse the rows of one file of one kind.
 
-    ``allowed_districts`` is the uploader's jurisdiction (None = anywhere); a row whose district
-    lies outside it is refused. When the uploader has exactly one district, rows without a
-    district are taken to be in it.
+    ``home`` is where the uploader's rows belong when they do not say (a district officer's
+    district; a town officer's town and its district; a zone officer's zone), ``may_write`` the
+    uploader's jurisdiction (None = anywhere): a row located outside it is refused. A town
+    officer's rows of its district are attributed to its town, a zone officer's to its zone.
     """
 
     def __init__(self, *, columns: dict[int, ColumnSpec], lookups: Lookups, today: dt.date,
-                 allowed_districts: set[str] | None):
+                 home: Any = None, may_write: MayWrite | None = None, extra_columns: dict[int, str] | None = None):
         self.columns = columns
+        # Columns the kind does not use, kept on the row (bounded) for the record.
+        self.extra = dict(sorted((extra_columns or {}).items())[:EXTRA_COLUMNS])
         self.lookups = lookups
         self.today = today
-        self.allowed = allowed_districts
-        self.default_district = next(iter(allowed_districts)) if allowed_districts and len(
-            allowed_districts) == 1 else None
+        self.home = home
+        self.may_write = may_write
+        self.default_district = home.district if home is not None else None
         self._plan_items = self._plan()
         self._declaration = any(spec.parser == "decl_kind" for spec in columns.values())
         self._cache: dict[tuple[str, str, str], tuple[bool, Any]] = {}
@@ -146,10 +174,13 @@ class RowParser:
         for index, spec in self._plan_items:
             value = cells[index] if index < n else None
             text = rules.cell_text(value)
-            raw[spec.header] = text
+            raw[spec.header] = bounded(text, CELL_CHARS)
             if not text:
                 if spec.required:
                     row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
+                continue
+            if len(text) > CELL_CHARS:
+                row.errors.append(rules.row_message(row_number, spec.header, f"不能超过{CELL_CHARS}个字"))
                 continue
             key = (spec.parser, spec.field, text) if spec.parser in self.CACHED and (
                 spec.parser != "town" and (spec.parser != "date" or isinstance(value, str))) else None
@@ -174,16 +205,13 @@ class RowParser:
                 cache[key] = (True, result)
             if spec.required and values.get(spec.field) in (None, "", []):
                 row.errors.append(rules.row_message(row_number, spec.header, "不能为空"))
+        for index, header in self.extra.items():
+            text = rules.cell_text(cells[index]) if index < n else ""
+            if text and header not in raw:
+                raw[header] = bounded(text, EXTRA_CHARS)
         if self._declaration:
             values.setdefault("category", "initial")
-        if values.get("district") is None and self.default_district:
-            values["district"] = self.default_district
-        district = values.get("district")
-        if district and self.allowed is not None and district not in self.allowed:
-            name = self.lookups.district_names.get(district, district)
-            row.errors.append(rules.row_message(row_number, "所属区县", f"“{name}”不在您的管辖范围内"))
-        if self.allowed is not None and not self.allowed:
-            row.errors.append(rules.row_message(row_number, "所属区县", "您的账号没有可上传数据的区县"))
+        self._locate(row)
         if values.get("points") is not None and values.get("over_limit_points") is not None and \
                 values["over_limit_points"] > values["points"]:
             row.errors.append(rules.row_message(row_number, "超标点数", "不能大于检测点数"))
@@ -194,10 +222,37 @@ class RowParser:
             row.errors.append(rules.row_message(row_number, "状态日期", "经营状态为停产停业或注销时须填写状态日期"))
         return row
 
+    def _locate(self, row: ParsedRow) -> None:
+        """Complete the row's location from the uploader's home and refuse it outside the
+        uploader's jurisdiction (the access module decides; nothing about roles here)."""
+        values, home = row.values, self.home
+        if values.get("district") is None and self.default_district:
+            values["district"] = self.default_district
+        district, town = values.get("district"), values.get("town")
+        if home is not None and home.town and town is None and district == home.district:
+            values["town"] = town = home.town
+        if home is not None and home.zone:
+            values["zone"] = home.zone
+        if town and district and not town.startswith(district):  # NBS town codes begin with the district's
+            row.errors.append(rules.row_message(row.row_number, "所属乡镇街道", "不属于所填的区县"))
+            return
+        if self.may_write is None:
+            return
+        if home is None:
+            row.errors.append(rules.row_message(row.row_number, "所属区县", "您的账号没有可上传数据的区县"))
+        elif not self.may_write(district, town, values.get("zone")):
+            place = self.lookups.district_names.get(district, district) if district else "未填写区县的单位"
+            if town:
+                place += self.lookups.town_names.get(town, "")
+            row.errors.append(rules.row_message(row.row_number, "所属区县", f"“{place}”不在您的管辖范围内"))
+
     def _parse_cell(self, spec: ColumnSpec, value: Any, values: dict[str, Any]) -> None:
         parser = spec.parser
         text = rules.cell_text(value)
         if parser == "text":
+            limit = TEXT_LIMITS.get(spec.field, CELL_CHARS)
+            if len(text) > limit:
+                raise rules.CellError(f"不能超过{limit}个字")
             values[spec.field] = text
         elif parser == "name":
             if not normalize_name(text):
@@ -206,7 +261,13 @@ class RowParser:
                 raise rules.CellError("不能超过200个字")
             values[spec.field] = text
         elif parser == "uscc":
-            values[spec.field] = uscc_clean(text)[:30]
+            code = uscc_clean(text)[:30]
+            values[spec.field] = code
+            problem = uscc_error(code)
+            if problem:
+                # The code stays on the row (as given); the employer is matched by name and a new
+                # one gets no code. The uploader is told (issue 8 item 2).
+                values["uscc_warning"] = f"统一社会信用代码{problem}，已按名称匹配"
         elif parser == "names":
             values[spec.field] = [name for name, _count in rules.split_hazards(text)]
         elif parser == "district":

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ohsteward.intake.formats import FORMATS
-from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.models import SourceBatch, SourceRow, batch_counts_seen_by
 
 
 class SourceBatchTable:
@@ -16,11 +16,19 @@ class SourceBatchTable:
                ("review", "待核对"), ("rejected", "拒绝")]
 
     @staticmethod
-    def rows(queryset: Iterable[SourceBatch]) -> Iterator[list[Any]]:
-        for b in queryset:
-            yield [b.pk, b.get_kind_display(), b.department, b.received_on, b.file_name,
-                   getattr(b.uploaded_by, "username", "系统"), b.uploaded_at, b.get_status_display(), b.count("rows"),
-                   b.count("uscc"), b.linked_by_name_count, b.count("created"), b.count("review"), b.count("rejected")]
+    def rows(queryset: Iterable[SourceBatch], user) -> Iterator[list[Any]]:
+        """One line per batch, its counts over the rows ``user`` may see."""
+        batches = list(queryset)
+        for start in range(0, len(batches), 500):
+            chunk = batches[start:start + 500]
+            counts = batch_counts_seen_by(user, chunk)
+            for b in chunk:
+                c = counts[b.pk]
+                yield [b.pk, b.get_kind_display(), b.department, b.received_on, b.file_name,
+                       getattr(b.uploaded_by, "username", "系统"), b.uploaded_at, b.get_status_display(),
+                       c.get("rows", 0), c.get("uscc", 0),
+                       sum(c.get(k, 0) for k in ("name_exact", "former_name", "fuzzy")), c.get("created", 0),
+                       c.get("review", 0), c.get("rejected", 0)]
 
 
 class SourceRowTable:
@@ -30,6 +38,7 @@ class SourceRowTable:
 
     @staticmethod
     def rows(queryset: Iterable[SourceRow]) -> Iterator[list[Any]]:
+        """One line per row; pass rows as the viewer is shown them (``iter_rows_seen_by``)."""
         for r in queryset:
             e = r.enterprise
             yield [r.row_number, r.name, r.uscc, r.district.name if r.district_id else "", r.event_date,

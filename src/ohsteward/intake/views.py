@@ -33,7 +33,14 @@ from ohsteward.intake import actions
 from ohsteward.intake.choices import BatchStatus, RowStatus, SourceKind
 from ohsteward.intake.formats import FORMATS, TEMPLATE_NOTES, map_headers, template_columns
 from ohsteward.intake.forms import MergeForm, RejectForm, UploadForm
-from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.models import (
+    SourceBatch,
+    SourceRow,
+    batch_counts_seen_by,
+    iter_rows_seen_by,
+    linked_total,
+    rows_seen_by,
+)
 from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
 from ohsteward.registry import actions as registry_actions
 from ohsteward.registry.models import Enterprise, Region
@@ -58,9 +65,14 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         batches = batches.filter(kind=kind)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"来源批次-{timezone.localdate():%Y%m%d}", SourceBatchTable.columns,
-                             SourceBatchTable.rows(batches))
-    review = SourceRow.objects.for_user(request.user).in_review().count()
-    context = {"page": _page(request, batches), "kinds": SourceKind.choices, "kind": kind, "review_count": review,
+                             SourceBatchTable.rows(batches, request.user))
+    review = SourceRow.objects.reviewable_by(request.user).count()
+    page = _page(request, batches)
+    counts = batch_counts_seen_by(request.user, page.object_list)
+    for b in page.object_list:
+        b.seen_counts = counts[b.pk]
+        b.seen_linked = linked_total(counts[b.pk])
+    context = {"page": page, "kinds": SourceKind.choices, "kind": kind, "review_count": review,
                "running": batches.filter(status=BatchStatus.RUNNING).exists(),
                "query": f"kind={kind}" if kind else ""}
     template = "intake/_batch_table.html" if _htmx(request) else "intake/batch_list.html"
@@ -162,12 +174,16 @@ def _run(request, form, filename: str, content: bytes, column_map, token: str = 
         return redirect("intake:batch_detail", pk=result.batch.pk)
     if result.dry_run:
         return render(request, "intake/dry_run.html", {"result": result, "counts": result.counts,
-                                                       "errors": result.errors[:500]})
+                                                       "errors": result.errors[:500],
+                                                       "warnings": result.warnings[:500]})
     if result.refused:
         messages.error(request, f"有 {result.rejected} 行错误，整个文件未导入。请下载错误行修改后重新上传，"
                                 "或勾选“仍导入正确的行”。")
     else:
         messages.success(request, "导入完成。")
+    if result.warnings:
+        shown = "；".join(result.warnings[:5]) + (f"……共 {len(result.warnings)} 行" if len(result.warnings) > 5 else "")
+        messages.warning(request, f"信用代码有误的行已按名称匹配：{shown}")
     return redirect("intake:batch_detail", pk=result.batch.pk)
 
 
@@ -181,12 +197,15 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if status in RowStatus.values:
         rows = rows.filter(status=status)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"批次{batch.pk}-数据行", SourceRowTable.columns, SourceRowTable.rows(rows))
-    c = batch.counts or {}
+        return xlsx_response(f"批次{batch.pk}-数据行", SourceRowTable.columns,
+                             SourceRowTable.rows(iter_rows_seen_by(request.user, rows)))
+    c = batch.counts_for(request.user)
     chart = [{"name": label, "value": c.get(key, 0)} for key, label in (
         ("uscc", "按信用代码关联"), ("name_exact", "名称一致"), ("former_name", "曾用名"), ("fuzzy", "名称相似"),
         ("created", "新建单位"), ("review", "待人工核对"), ("rejected", "拒绝")) if c.get(key)]
-    context = {"batch": batch, "page": _page(request, rows), "status": status, "statuses": RowStatus.choices,
+    page = _page(request, rows)
+    page.object_list = rows_seen_by(request.user, page.object_list)
+    context = {"batch": batch, "counts": c, "page": page, "status": status, "statuses": RowStatus.choices,
                "chart": chart, "query": f"status={status}" if status else ""}
     if _htmx(request) and request.GET.get("part") == "progress":
         return render(request, "intake/_batch_progress.html", context)
@@ -220,6 +239,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 def review_context(user, rows) -> list[dict[str, Any]]:
     """Each review row with its candidate employers (only those the user may see), best first."""
+    rows = rows_seen_by(user, rows)
     ids = {int(c[0]) for r in rows for c in r.candidates or []}
     found = {e.pk: e for e in Enterprise.objects.for_user(user).filter(pk__in=ids).select_related("region", "industry")}
     items = []
@@ -232,7 +252,7 @@ def review_context(user, rows) -> list[dict[str, Any]]:
 @login_required
 @permission_required("intake.change_sourcerow", raise_exception=True)
 def review_list(request: HttpRequest) -> HttpResponse:
-    rows = (SourceRow.objects.for_user(request.user).in_review()
+    rows = (SourceRow.objects.reviewable_by(request.user)
             .select_related("batch", "district", "industry").order_by("-batch_id", "row_number"))
     district = request.GET.get("district", "")
     if district:
@@ -242,7 +262,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"待人工核对-{timezone.localdate():%Y%m%d}", SourceRowTable.columns,
-                             SourceRowTable.rows(rows.select_related("enterprise")))
+                             SourceRowTable.rows(iter_rows_seen_by(request.user, rows.select_related("enterprise"))))
     page = _page(request, rows, 20)
     context = {"page": page, "items": review_context(request.user, page.object_list), "q": q, "district": district,
                "districts": Region.objects.filter(level="district").order_by("code"),

@@ -109,10 +109,16 @@ class ImportReport:
     dry_run: bool = True
     headers: list[str] = field(default_factory=list)
     raw_rows: dict[int, list[Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rows skipped, said so in the preview
 
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({e.row for e in self.errors})
+
+    @property
+    def valid_changes(self) -> int:
+        """Employers the rows without errors would add or update (what "仅导入无误的行" writes)."""
+        return len(self.created) + len(self.updated)
 
     def summary(self) -> str:
         verb = "将" if not self.applied else "已"
@@ -129,6 +135,18 @@ class ImportReport:
         return write_xlsx(columns, rows, sheet="错误行")
 
 
+# The grey example row of the template (row 2). A row identical to it is skipped by the import and
+# said so in the preview (issue 8 item 3): left in, it would register 重庆示例机械制造有限公司.
+TEMPLATE_EXAMPLE: dict[str, Any] = {"uscc": "91500112MA5U7K3L0K", "name": "重庆示例机械制造有限公司", "region": "渝北区",
+                                    "town": "双龙湖街道", "industry": "3311 金属结构制造", "employees": 120,
+                                    "exposed_workers": 35, "revenue": 5600, "total_assets": 4200, "status": "在业"}
+
+
+def is_template_example(row: dict[str, Any]) -> bool:
+    """Whether a row (column key → cell) is the template's example row, unchanged."""
+    return all(_text(row.get(c.key)) == _text(TEMPLATE_EXAMPLE.get(c.key)) for c in COLUMNS)
+
+
 def enterprise_import_template() -> bytes:
     """The .xlsx template with drop-downs for district, zone, industry, economic type and status."""
     districts = list(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True))
@@ -139,9 +157,7 @@ def enterprise_import_template() -> bytes:
         "economic_type": [label for _, label in EconomicType.choices],
         "status": ["在业", "停产停业", "注销"],
     }
-    examples: dict[str, Any] = {"uscc": "91500112MA5U7K3L0K", "name": "重庆示例机械制造有限公司", "region": "渝北区",
-                                "town": "双龙湖街道", "industry": "3311 金属结构制造", "employees": 120,
-                                "exposed_workers": 35, "revenue": 5600, "total_assets": 4200, "status": "在业"}
+    examples = TEMPLATE_EXAMPLE
     cols = [TemplateColumn(header=c.header + ("*" if c.required else ""), choices=choices.get(c.key, ()),
                            comment=c.comment, width=30 if c.key in {"name", "address", "industry"} else 16,
                            example=examples.get(c.key)) for c in COLUMNS]
@@ -359,9 +375,12 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for row_no, cells_list in table.rows:
-        cells = {key: cells_list[i] if i < len(cells_list) else None for i, key in index}
+        row_cells = {key: cells_list[i] if i < len(cells_list) else None for i, key in index}
+        if is_template_example(row_cells):
+            report.notes.append(f"第{row_no}行是模板示例，已跳过")
+            continue
         row_errors: list[tuple[str, str]] = []
-        values = _parse_row(cells, lk, today, row_errors)
+        values = _parse_row(row_cells, lk, today, row_errors)
         uscc = values.get("uscc")
         if uscc and uscc in seen and not rules.uscc_error(uscc):
             row_errors.append((HEADER_OF["uscc"], f"与第{seen[uscc]}行重复"))

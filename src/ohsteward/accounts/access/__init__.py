@@ -18,6 +18,8 @@ Jurisdiction per role (``jurisdiction.py``; kinds are interpreted in ``scopes.py
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -41,12 +43,53 @@ def enterprise_q(user, path: str = "") -> Q:
 
 def region_q(user, field: str = "region_id") -> Q:
     """Filter for models that carry a district code directly (source rows, report rows …)."""
+    return location_q(user, district=field)
+
+
+def location_q(user, *, district: str | None = None, town: str | None = None, zone: str | None = None) -> Q:
+    """Filter for models that carry a location directly (district, town and zone codes under the
+    given field names, any of them left out): a district officer matches ``district``, a town
+    officer ``town``, a zone officer ``zone``; city-wide users everything, others nothing."""
     j = jurisdiction(user)
     if j.everything:
         return Q()
-    if j.district:
-        return Q(**{field: j.district})
+    if j.district and district:
+        return Q(**{district: j.district})
+    if j.town and town:
+        return Q(**{town: j.town})
+    if j.zone and zone:
+        return Q(**{zone: j.zone})
     return NOTHING
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record is: district, town and zone codes (any may be None)."""
+
+    district: str | None = None
+    town: str | None = None
+    zone: str | None = None
+
+
+def home_location(user) -> Location | None:
+    """Where records that a user enters without a location belong (None: the user must say).
+
+    A district officer's records are in the district; a town officer's in the town (and its
+    district); a zone officer's in the zone. City-wide users and others have no default.
+    """
+    j = jurisdiction(user)
+    if j.everything or j.enterprise_id:
+        return None
+    if j.district:
+        return Location(district=j.district)
+    if j.town:
+        from ohsteward.registry.models import Region
+
+        parent = Region.objects.filter(code=j.town).values_list("parent_id", flat=True).first()
+        return Location(district=parent, town=j.town)
+    if j.zone:
+        return Location(zone=j.zone)
+    return None
 
 
 def audit_q(user) -> Q:

@@ -6,13 +6,27 @@ from django.conf import settings
 from rest_framework import serializers
 
 from ohsteward.intake.choices import SourceKind
-from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.models import SourceBatch, SourceRow, visible_enterprise_ids
+
+
+def _viewer(serializer):
+    request = serializer.context.get("request")
+    if request is None:  # default-deny: a row or batch is only ever shown to somebody
+        raise RuntimeError("intake serializers need the request in their context")
+    return request.user
 
 
 class SourceBatchSerializer(serializers.ModelSerializer):
+    """A batch; ``counts`` over the rows the caller may see (issue 6 item 12)."""
+
     uploaded_by = serializers.CharField(source="uploaded_by.username", default=None, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    counts = serializers.SerializerMethodField()
+
+    def get_counts(self, obj) -> dict:
+        known = self.context.get("batch_counts") or {}
+        return known[obj.pk] if obj.pk in known else obj.counts_for(_viewer(self))
 
     class Meta:
         model = SourceBatch
@@ -39,6 +53,7 @@ class UploadResultSerializer(serializers.Serializer):
     refused = serializers.BooleanField()
     counts = serializers.DictField(child=serializers.IntegerField())
     errors = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="已导入但需注意的行（如信用代码校验位错误）")
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -50,6 +65,9 @@ class CandidateSerializer(serializers.Serializer):
 
 
 class SourceRowSerializer(serializers.ModelSerializer):
+    """A source row as the caller is shown it: nothing of an employer outside the caller's scope
+    (link, candidates, differences), see ``SourceRow.seen_through``."""
+
     kind = serializers.CharField(source="batch.kind", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", default=None, read_only=True)
     review_reason = serializers.SerializerMethodField()
@@ -64,6 +82,12 @@ class SourceRowSerializer(serializers.ModelSerializer):
 
     def get_review_reason(self, obj) -> str:
         return (obj.data or {}).get("review_reason", "")
+
+    def to_representation(self, instance):
+        visible = self.context.get("visible_enterprises", ())
+        if visible == ():  # not prepared for a page by the view: look up this row's employers
+            visible = visible_enterprise_ids(_viewer(self), [instance])
+        return super().to_representation(instance.seen_through(visible))
 
 
 class ReviewRowSerializer(SourceRowSerializer):

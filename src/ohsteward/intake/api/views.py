@@ -21,7 +21,7 @@ from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
 from ohsteward.intake.choices import RowStatus, SourceKind
-from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.models import SourceBatch, SourceRow, batch_counts_seen_by, visible_enterprise_ids
 from ohsteward.intake.tables import rejected_rows_table
 from ohsteward.registry.models import Enterprise
 
@@ -39,16 +39,29 @@ class SourceRowFilterSet(filters.FilterSet):
     batch = filters.NumberFilter(field_name="batch_id")
     status = filters.ChoiceFilter(choices=RowStatus.choices)
     district = filters.CharFilter(field_name="district_id")
-    enterprise = filters.NumberFilter(field_name="enterprise_id")
+    enterprise = filters.NumberFilter(method="filter_enterprise")
     kind = filters.ChoiceFilter(field_name="batch__kind", choices=SourceKind.choices)
 
     class Meta:
         model = SourceRow
         fields = ["batch", "status", "district", "enterprise", "kind"]
 
+    def filter_enterprise(self, queryset, name, value):
+        # only employers the caller may see: filtering by another district's id tells nothing
+        visible = Enterprise.objects.for_user(self.request.user).filter(pk=value)
+        return queryset.filter(enterprise_id=value, enterprise__in=visible)
+
 
 class SourceBatchViewSet(ScopedModelViewSet):
-    """来源批次：上传（multipart）、列表、详情（统计）、错误行下载。"""
+    """来源批次：上传（multipart）、列表、详情（统计：仅按您可见的数据行计算）、错误行下载。"""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._batch_counts = batch_counts_seen_by(self.request.user, page if page is not None else queryset)
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "batch_counts": getattr(self, "_batch_counts", {})}
 
     queryset = SourceBatch.objects.select_related("uploaded_by")
     serializer_class = s.SourceBatchSerializer
@@ -80,9 +93,10 @@ class SourceBatchViewSet(ScopedModelViewSet):
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
-        body = {"batch": s.SourceBatchSerializer(result.batch).data if result.batch else None,
+        body = {"batch": s.SourceBatchSerializer(result.batch, context=self.get_serializer_context()).data
+                if result.batch else None,
                 "duplicate": result.duplicate, "dry_run": result.dry_run, "refused": result.refused,
-                "counts": result.counts, "errors": result.errors}
+                "counts": result.counts, "errors": result.errors, "warnings": result.warnings}
         code = status.HTTP_200_OK if result.duplicate or result.dry_run else status.HTTP_201_CREATED
         return Response(body, status=code)
 
@@ -95,6 +109,23 @@ class SourceBatchViewSet(ScopedModelViewSet):
         rows = SourceRow.objects.for_user(request.user).filter(batch=batch, status=RowStatus.REJECTED)
         columns, data = rejected_rows_table(batch, rows)
         return xlsx_response(f"批次{batch.pk}-错误行", columns, data)
+
+
+class RowVisibilityMixin:
+    """Rows are shown as the caller may see them: the employers a page names are checked
+    against the caller's scope once per page (``SourceRow.seen_through`` in the serializer)."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._page_rows = page if page is not None else list(queryset)
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        rows = getattr(self, "_page_rows", None)
+        if rows is not None:
+            context["visible_enterprises"] = visible_enterprise_ids(self.request.user, rows)
+        return context
 
 
 class RowDecisionMixin:
@@ -112,10 +143,10 @@ class RowDecisionMixin:
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
         row.refresh_from_db()
-        return Response(s.SourceRowSerializer(row).data)
+        return Response(s.SourceRowSerializer(row, context={"request": self.request}).data)
 
 
-class SourceRowViewSet(RowDecisionMixin, ScopedModelViewSet):
+class SourceRowViewSet(RowVisibilityMixin, RowDecisionMixin, ScopedModelViewSet):
     """来源数据行（按批次、状态、区县、用人单位筛选），可取消关联。"""
 
     queryset = SourceRow.objects.select_related("batch", "enterprise")
@@ -139,7 +170,7 @@ class SourceRowViewSet(RowDecisionMixin, ScopedModelViewSet):
         return self._decide(actions.row_unlink)
 
 
-class ReviewViewSet(RowDecisionMixin, ScopedModelViewSet):
+class ReviewViewSet(RowVisibilityMixin, RowDecisionMixin, ScopedModelViewSet):
     """待人工核对队列：每行附候选单位；操作：关联到候选单位、新建单位、驳回。"""
 
     queryset = SourceRow.objects.select_related("batch", "enterprise")
@@ -148,7 +179,8 @@ class ReviewViewSet(RowDecisionMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return super().get_queryset().in_review()  # the base class has already applied for_user
+        # the base class has already applied for_user; rows referred elsewhere are decided there
+        return super().get_queryset().reviewable_by(self.request.user)
 
     def create(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed("POST")
@@ -164,11 +196,6 @@ class ReviewViewSet(RowDecisionMixin, ScopedModelViewSet):
         context["candidates"] = {e.pk: e for e in Enterprise.objects.for_user(self.request.user)
                                  .filter(pk__in=ids).select_related("region")}
         return context
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self._page_rows = page if page is not None else list(queryset)
-        return page
 
     def retrieve(self, request, *args, **kwargs):
         self._page_rows = [self.get_object()]

@@ -156,3 +156,30 @@ def test_merge_does_not_hand_a_manager_account_to_the_kept_employer(cast, enterp
     assert wp.enterprise == keep
     assert AuditLog.objects.filter(object_id=str(wp.pk), action="update", changes__merged_into__1=keep.name).exists()
     assert AuditLog.objects.filter(content_type__model="roleassignment", action="delete").exists()
+
+
+def test_creating_an_employer_with_another_districts_code_does_not_say_it_is_registered(cast, enterprises):
+    """Issue 6 item 17: the message tells only that this user cannot register the code."""
+    wanzhou = enterprises["wanzhou"]
+    row = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["yubei"]), uscc=wanzhou.uscc)
+    with pytest.raises(ValidationError) as caught:
+        actions.row_create_enterprise(user=cast["yubei"], row=row)
+    text = " ".join(caught.value.messages)
+    assert "不能由您登记" in text and "已登记" not in text and "已属于" not in text and wanzhou.name not in text
+    yubei = enterprises["yubei"]
+    own = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["yubei"]), uscc=yubei.uscc)
+    with pytest.raises(ValidationError, match="本辖区"):
+        actions.row_create_enterprise(user=cast["yubei"], row=own)
+
+
+def test_a_referred_row_is_decided_by_the_employers_district_not_by_the_uploader(cast, enterprises):
+    wanzhou = enterprises["wanzhou"]
+    row = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["yubei"]), referred_to_id="500101",
+                           candidates=[[wanzhou.pk, 1.0]])
+    for decide in (lambda: actions.row_reject(user=cast["yubei"], row=row),
+                   lambda: actions.row_create_enterprise(user=cast["yubei"], row=row)):
+        with pytest.raises(ValidationError, match="已转市级核实"):
+            decide()
+    actions.row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        actions.row_unlink(user=cast["yubei"], row=row)

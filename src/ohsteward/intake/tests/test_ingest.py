@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -236,10 +237,12 @@ def test_registry_list_does_not_fill_employers_outside_the_uploaders_jurisdictio
     rows = [[e.uscc, e.name, "渝北区", "", "", "", "", "", "", "", "渝北区某路9号", ""]]
     result = ingest(SourceKind.REGISTRY, REGISTRY, rows, user=cast["yubei"])
     row = result.batch.rows.get()
-    assert row.enterprise_id == e.pk and result.counts["updated"] == 0
+    # issue 6 item 1: the row is referred to 万州 and the city, not linked, and not compared
+    assert row.enterprise_id is None and row.status == RowStatus.REVIEW and result.counts["updated"] == 0
+    assert row.referred_to_id == "500101" and result.counts["referred"] == 1
     e.refresh_from_db()
     assert e.address == ""
-    assert row.data["differences"]["address"] == ["", "渝北区某路9号"]
+    assert "differences" not in row.data
 
 
 def test_review_reasons_are_told_in_chinese(ingest, enterprises):
@@ -262,7 +265,12 @@ def test_declaration_rows_of_other_districts_do_not_fail_the_list(ingest, cast, 
     assert result.batch.status == BatchStatus.DONE
     assert list(Declaration.objects.values_list("receipt_no", flat=True)) == ["SB-Y-1"]
     other = SourceRow.objects.get(batch=result.batch, reference_no="SB-W-1")
-    assert "不在您的管辖范围内" in other.data["declaration_skipped"]
+    # issue 6 item 1: referred to 万州 (and the city), who record it by linking it in their queue
+    assert other.status == RowStatus.REVIEW and other.enterprise_id is None and other.referred_to_id == "500101"
+    from ohsteward.intake.actions import row_link
+
+    row_link(user=cast["wanzhou"], row=other, enterprise=wanzhou)
+    assert set(Declaration.objects.values_list("receipt_no", flat=True)) == {"SB-Y-1", "SB-W-1"}
 
 
 def test_receipt_number_of_another_employer_is_refused(enterprises):
@@ -275,3 +283,136 @@ def test_receipt_number_of_another_employer_is_refused(enterprises):
     declaration_import(enterprise=enterprises["yubei"], receipt_no="R-9", **args)
     with pytest.raises(ValidationError, match="已属于其他用人单位"):
         declaration_import(enterprise=enterprises["wanzhou"], receipt_no="R-9", **args)
+
+
+# -------------------------------------------------------------- issue 6 item 13: town and zone officers
+
+AREA_REGISTRY = ["用人单位名称", "所属区县", "所属乡镇街道"]
+AREA_INSPECTION = ["用人单位名称", "所属区县", "来源", "发现日期"]
+
+def officer(username: str, region: Region):
+    from ohsteward.accounts.actions import user_create
+    from ohsteward.conftest import PASSWORD
+
+    return user_create(username=username, password=PASSWORD, role="district_admin", region_code=region.code,
+                       check_password=False)
+
+
+@pytest.fixture
+def towns(db):
+    first, second = Region.objects.filter(parent_id="500112", level="town").order_by("code")[:2]
+    return first, second
+
+
+def test_a_town_officer_uploads_rows_of_its_town_attributed_to_the_town(ingest, towns):
+    town, other_town = towns
+    user = officer("town", town)
+    result = ingest(SourceKind.INSPECTION, AREA_INSPECTION, [["重庆镇街巡查甲有限公司", "", "协管巡查", YESTERDAY],
+                                                        ["两路空港物流仓储中心", "渝北区", "协管巡查", YESTERDAY]],
+                    user=user)
+    assert not result.errors and result.counts["created"] == 2
+    rows = list(result.batch.rows.order_by("row_number"))
+    assert {(r.district_id, r.town_id, r.status) for r in rows} == {("500112", town.code, RowStatus.CREATED)}
+    assert set(Enterprise.objects.filter(pk__in=[r.enterprise_id for r in rows]).values_list(
+        "region_id", "town_id")) == {("500112", town.code)}
+
+
+def test_a_town_officers_rows_outside_its_town_are_row_errors_in_chinese(ingest, towns):
+    town, other_town = towns
+    user = officer("town", town)
+    result = ingest(SourceKind.REGISTRY, AREA_REGISTRY, [["重庆镇街登记甲有限公司", "万州区", ""],
+                                                    ["两路空港物流仓储中心", "渝北区", other_town.name]],
+                    user=user)
+    assert result.refused
+    assert result.errors == ["第2行 所属区县: “万州区”不在您的管辖范围内",
+                             f"第3行 所属区县: “渝北区{other_town.name}”不在您的管辖范围内"]
+
+
+def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
+    zone = Region.objects.filter(level="zone").order_by("code").first()
+    user = officer("zone", zone)
+    result = ingest(SourceKind.INSPECTION, AREA_INSPECTION, [["重庆功能区巡查甲有限公司", "渝北区", "协管巡查", YESTERDAY]],
+                    user=user)
+    assert not result.errors and result.counts["created"] == 1
+    row = result.batch.rows.get()
+    assert row.zone_id == zone.code and Enterprise.objects.get(pk=row.enterprise_id).zone_id == zone.code
+    from ohsteward.intake.models import SourceRow
+
+    assert SourceRow.objects.for_user(user).filter(pk=row.pk).exists()
+
+
+# -------------------------------------------------------------- issue 8 item 2: codes that fail the check digit
+
+
+def test_a_code_with_a_wrong_check_digit_is_kept_told_and_counted(ingest, cast):
+    from ohsteward.registry import rules as registry_rules
+
+    expected = registry_rules.uscc_check_char("91500112MA61EEEE0")
+    result = ingest(SourceKind.EXAM, ["用人单位名称", "统一社会信用代码", "所属区县", "体检日期"],
+                    [["重庆校验位错误示例有限公司", "91500112MA61EEEE00", "渝北区", YESTERDAY]], user=cast["yubei"])
+    row = result.batch.rows.get()
+    assert row.uscc == "91500112MA61EEEE00" and row.status == RowStatus.CREATED
+    assert row.data["uscc_warning"] == f"统一社会信用代码校验位错误，应为 {expected}，已按名称匹配"
+    assert row.data["uscc_warning"] in row.note
+    assert result.counts["invalid_uscc"] == 1 and result.batch.counts["invalid_uscc"] == 1
+    assert result.warnings == [f"第2行 统一社会信用代码: 校验位错误，应为 {expected}，已按名称匹配"]
+    assert Enterprise.objects.get(pk=row.enterprise_id).uscc is None
+
+
+# -------------------------------------------------------------- issue 6 item 8: what a row keeps of its file
+
+
+def test_a_source_row_stores_the_used_columns_and_a_bounded_remainder(ingest, cast):
+    from ohsteward.intake.parsing import CELL_CHARS, EXTRA_CHARS, EXTRA_COLUMNS
+
+    huge = "长" * 100_000
+    headers = ["用人单位名称", "所属区县", "来源", "发现日期", "备注"] + [f"附加列{i}" for i in range(EXTRA_COLUMNS + 5)]
+    good = ["重庆存储上限示例有限公司", "渝北区", "协管巡查", YESTERDAY, "短备注"] + [huge] * (EXTRA_COLUMNS + 5)
+    bad = ["重庆存储上限另一有限公司", "渝北区", "协管巡查", YESTERDAY, huge]
+    result = ingest(SourceKind.INSPECTION, headers, [good, bad], user=cast["yubei"], valid_rows_only=True)
+    assert result.errors == [f"第3行 备注: 不能超过{CELL_CHARS}个字"]
+    kept = result.batch.rows.get(row_number=2)
+    extra = [k for k in kept.raw if k.startswith("附加列")]
+    assert len(extra) == EXTRA_COLUMNS and all(len(kept.raw[k]) == EXTRA_CHARS for k in extra)
+    rejected = result.batch.rows.get(row_number=3)
+    assert len(rejected.raw["备注"]) == CELL_CHARS and rejected.remark == ""
+    for row in (kept, rejected):
+        stored = sum(len(str(v)) for v in row.raw.values()) + len(row.remark) + len(str(row.data))
+        assert stored <= 5 * CELL_CHARS + EXTRA_COLUMNS * EXTRA_CHARS
+
+
+# -------------------------------------------------------------- issue 8 items 3 and 5: template example, dry runs
+
+
+def test_the_template_example_row_left_in_is_skipped_and_said_so(cast):
+    from ohsteward.core.spreadsheets import template_xlsx
+    from ohsteward.intake.formats import FORMATS, template_columns
+
+    content = template_xlsx(template_columns(SourceKind.EXAM, ["渝北区"]))
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    values = {"用人单位名称": "重庆真实体检单位有限公司", "所属区县": "渝北区", "体检日期": YESTERDAY.isoformat()}
+    ws.append([values.get(h) for h in headers])
+    buf = io.BytesIO()
+    wb.save(buf)
+    from ohsteward.intake.actions import batch_ingest
+
+    assert list(FORMATS[SourceKind.EXAM]) == headers
+    result = batch_ingest(user=cast["yubei"], kind=SourceKind.EXAM, filename="模板.xlsx", content=buf.getvalue())
+    assert not result.refused and result.warnings == ["第2行是模板示例，已跳过"]
+    assert [r.name for r in result.batch.rows.all()] == ["重庆真实体检单位有限公司"]
+    assert not Enterprise.objects.filter(name="重庆示例机械制造有限公司").exists()
+
+
+def test_an_all_or_nothing_dry_run_shows_what_would_happen_to_the_good_rows(ingest, cast, enterprises):
+    rows = [[enterprises["yubei"].name, "", "渝北区", YESTERDAY, "", "", "", 1],
+            ["重庆试运行新建有限公司", "", "渝北区", YESTERDAY, "", "", "", 1],
+            ["重庆试运行错误有限公司", "", "万州区", YESTERDAY, "", "", "", 1]]
+    before = Enterprise.objects.count()
+    result = ingest(SourceKind.EXAM, EXAM, rows, user=cast["yubei"], dry_run=True)
+    assert result.refused and result.dry_run and result.batch is None
+    assert result.counts["name_exact"] == 1 and result.counts["created"] == 1 and result.counts["rejected"] == 1
+    assert Enterprise.objects.count() == before and not SourceBatch.objects.exists()

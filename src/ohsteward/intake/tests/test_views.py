@@ -154,3 +154,21 @@ def test_review_link_with_a_malformed_choice_says_so(client, cast, enterprises):
     response = client.post(f"/intake/review/{row.pk}/", {"decision": "link", "enterprise": "abc"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "请选择一个候选单位" in response.content.decode()
+
+
+def test_every_example_code_in_every_template_passes_the_check_digit(client, cast):
+    """Issue 8 item 2: the templates' example credit codes are valid (GB 32100-2015)."""
+    from ohsteward.registry import rules as registry_rules
+    from ohsteward.registry.importers import enterprise_import_template
+
+    login(client, cast["city"])
+    files = [client.get(f"/intake/templates/{kind}/").content for kind in SourceKind.values]
+    files.append(enterprise_import_template())
+    checked = 0
+    for content in files:
+        headers, example = sheet(content)[:2]
+        for header, value in zip(headers, example, strict=False):
+            if "信用代码" in str(header) and value:
+                assert registry_rules.uscc_is_valid(str(value)), (header, value)
+                checked += 1
+    assert checked == len(files)

@@ -186,3 +186,22 @@ def test_template_has_headers_and_dropdowns():
     # the template (headers with *) is accepted back by the importer
     report = run(content, dry_run=True)
     assert report.total_rows == 1  # the grey sample row is read and validated
+
+
+@pytest.mark.django_db
+def test_the_templates_example_row_left_in_is_skipped_and_said_so(cast):
+    """Issue 8 item 3: the grey example row is not imported as 重庆示例机械制造有限公司."""
+    wb = openpyxl.load_workbook(io.BytesIO(enterprise_import_template()))
+    ws = wb.worksheets[0]
+    headers = [c.value.rstrip("*") for c in ws[1]]
+    real = {"统一社会信用代码": make_uscc("500112"), "用人单位名称": "重庆真实填写机械有限公司", "所属区县": "渝北区"}
+    ws.append([real.get(h) for h in headers])
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = enterprise_import(user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=True,
+                               today=TODAY)
+    assert report.notes == ["第2行是模板示例，已跳过"] and not report.errors
+    assert [r.name for r in report.created] == ["重庆真实填写机械有限公司"]
+    report = enterprise_import(user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=False,
+                               today=TODAY)
+    assert report.applied and not Enterprise.objects.filter(name="重庆示例机械制造有限公司").exists()

@@ -421,3 +421,19 @@ def test_industry_hint_explains_a_code_or_finds_codes_by_name(client, cast):
     assert "没有找到" in client.get(url, {"industry": "9999"}).content.decode()
     body = client.get(reverse("registry:enterprise_create")).content.decode()
     assert f'hx-get="{url}"' in body and 'id="industry-hint"' in body
+
+
+def test_an_all_or_nothing_import_offers_the_good_rows_by_their_number(client, cast, settings, tmp_path):
+    """Issue 8 item 5: 1 good + 1 bad row → "也可以先导入没有错误的 1 家", as the card says 将新增 1."""
+    settings.DATA_DIR = tmp_path
+    bad = make_uscc(YUBEI)
+    bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    content = xlsx([[make_uscc(YUBEI), "好公司", "渝北区", "3311", 20, "在业"], [bad, "坏公司", "渝北区", "3311", 20, "在业"]])
+    login(client, "yubei")
+    preview = upload(client, content)
+    assert 'id="n-created">1<' in preview.content.decode()
+    body = client.post(reverse("registry:import_confirm", args=[token_of(preview)])).content.decode()
+    assert "没有导入" in body and "也可以先导入没有错误的 1 家" in body
+    template = client.get(reverse("registry:import_template")).content
+    example = upload(client, template, name="模板.xlsx").content.decode()
+    assert "第2行是模板示例，已跳过" in example

@@ -100,6 +100,12 @@ def summary_text(result) -> str:
         lines.append(f"补充登记信息的单位：{c['updated']}")
     if "declarations" in c:
         lines.append(f"记录申报：{c['declarations']}")
+    if c.get("invalid_uscc"):
+        lines.append(f"信用代码有误（已按名称匹配）：{c['invalid_uscc']}")
+    if c.get("referred"):
+        lines.append(f"涉及其他辖区的单位、已转市级核实：{c['referred']}")
+    for warning in result.warnings[:200]:
+        lines.append(f"  {warning}")
     if result.refused:
         lines.append("存在错误行，整个文件未导入（可使用 --valid-rows-only 仅导入正确的行）。")
     for error in result.errors[:200]:

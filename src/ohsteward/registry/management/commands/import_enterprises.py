@@ -35,6 +35,8 @@ class Command(BaseCommand):
                                            dry_run=dry_run, all_or_nothing=all_or_nothing)
         except SpreadsheetError as exc:
             raise CommandError(str(exc)) from None
+        for note in report.notes:
+            self.stdout.write(note)
         for err in report.errors[:200]:
             self.stderr.write(str(err))
         if len(report.errors) > 200:
