@@ -23,16 +23,26 @@ class Scope:
 
     - ``enterprise``: ORM path to the employer ("" = the row *is* an Enterprise;
       "workplace__enterprise" …); None = the row is not reached through an employer.
-    - ``district``: a district-code column, for rows that have no employer yet (source rows).
+    - ``district`` / ``town`` / ``zone``: region-code columns of the row itself, for rows that have
+      no employer yet (source rows); ``district`` may name several columns (a row is also seen
+      by the district it was referred to).
     - ``institution`` / ``team``: FK path to the institution / steward team the row belongs to.
     - ``uploader``: FK path to the user who brought the row in ("batch__uploaded_by").
+    - ``through``: (model label, FK field on it): the row is seen when one of those rows is
+      (a batch is seen by whoever sees one of its rows).
+    - ``regulators_only``: employers, institutions and teams never see these rows, whatever
+      they reach (other departments' lists about an employer).
     """
 
     enterprise: str | None = "enterprise"
-    district: str | None = None
+    district: str | tuple[str, ...] | None = None
+    town: str | None = None
+    zone: str | None = None
     institution: str | None = None
     team: str | None = None
     uploader: str | None = None
+    through: tuple[str, str] | None = None
+    regulators_only: bool = False
 
 
 def access_rules():

@@ -19,6 +19,7 @@ from ohsteward.intake.choices import LinkMethod, RowStatus, SourceKind
 from ohsteward.intake.effects import import_declaration_row, registry_updates
 from ohsteward.intake.ingest import IntakeResult, batch_ingest  # noqa: F401 - re-exported: the public write API
 from ohsteward.intake.models import OUTSIDE_REFERRED, SourceRow
+from ohsteward.intake.queries import review_queue
 from ohsteward.registry import actions as registry_actions
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.actions import enterprise_create
@@ -40,7 +41,7 @@ def _reviewable(user, row: SourceRow) -> SourceRow:
     """A review decision: the row must be in the user's review queue (a row referred to another
     jurisdiction is decided there, not by the uploader)."""
     _row_in_scope(user, row)
-    if user is not None and not SourceRow.objects.reviewable_by(user).filter(pk=row.pk).exists() \
+    if user is not None and not review_queue(user).filter(pk=row.pk).exists() \
             and row.status == RowStatus.REVIEW:
         raise ValidationError({"row": OUTSIDE_REFERRED})
     return row

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
-from ohsteward.core.querysets import ScopedModelMixin, ScopedQuerySet
+from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, Origin, RowStatus, SourceKind
 
 COUNT_KEYS = ("rows", "uscc", "name_exact", "former_name", "fuzzy", "manual", "created", "review", "rejected",
@@ -23,14 +22,18 @@ class SourceBatchQuerySet(ScopedQuerySet):
     pass
 
 
-class SourceBatch(models.Model):
+class SourceBatch(ScopedModelMixin, models.Model):
     """One uploaded source file: a list from a department or system, as received.
 
     The SHA-256 of the file is unique per kind, so uploading the same file twice is detected
     and changes nothing (a batch that was refused as a whole may be run again).
+
+    Scope: the uploader, and whoever sees one of its rows.
     """
 
     audited = True
+    scope = Scope(enterprise=None, uploader="uploaded_by", through=("intake.SourceRow", "batch_id"),
+                  regulators_only=True)
 
     kind = models.CharField("来源类型", max_length=12, choices=SourceKind.choices, db_index=True)
     department = models.CharField("提供部门", max_length=100, blank=True)
@@ -63,27 +66,11 @@ class SourceBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}（{self.received_on:%Y-%m-%d}）"
 
-    @classmethod
-    def scope_q(cls, user) -> Q:
-        """City and CDC see all batches; others the batches they uploaded or with rows they may see."""
-        from ohsteward.accounts import access
-
-        j = access.jurisdiction(user)
-        if j.everything:
-            return Q()
-        if j.empty or j.enterprise_id:
-            return access.NOTHING
-        return Q(uploaded_by=user) | Q(pk__in=SourceRow.objects.for_user(user).values("batch_id"))
-
     def audit_scope(self) -> dict:
         return {"district_code": "", "zone_code": "", "enterprise_id": None}
 
     def count(self, key: str) -> int:
         return int((self.counts or {}).get(key, 0))
-
-    def counts_for(self, user) -> dict:
-        """The batch's counts as ``user`` may see them (``batch_counts_seen_by``)."""
-        return batch_counts_seen_by(user, [self])[self.pk]
 
     @property
     def linked_count(self) -> int:
@@ -101,16 +88,6 @@ class SourceRowQuerySet(ScopedQuerySet):
     def in_review(self):
         return self.filter(status=RowStatus.REVIEW)
 
-    def reviewable_by(self, user):
-        """The review queue of ``user``: rows in review it may see, except rows referred to
-        another jurisdiction (the uploader cannot judge an employer it may not see)."""
-        from ohsteward.accounts import access
-
-        rows = self.for_user(user).in_review()
-        if access.jurisdiction(user).everything:  # (Q() | q is q, not "everything")
-            return rows
-        return rows.filter(Q(referred_to__isnull=True) | access.location_q(user, district="referred_to_id"))
-
     def evidence(self):
         """Linked rows that say an employer may have hazards: exams, detections, inspections.
 
@@ -127,10 +104,13 @@ class SourceRow(ScopedModelMixin, models.Model):
     Scope: a row is visible where its district is (``district``), once linked where its employer
     is, and to the person who uploaded it; city and CDC see all. Enterprise managers never see
     source rows (tip-offs). Rejected rows keep no district (only the raw text), so a row refused
-    for lying outside the uploader's jurisdiction is not shown to the other district.
+    for lying outside the uploader's jurisdiction is not shown to the other district. A row
+    referred to another district (issue 6 item 1) is seen there too.
     """
 
     audited = True
+    scope = Scope(enterprise="enterprise", district=("district_id", "referred_to_id"), town="town_id",
+                  zone="zone_id", uploader="batch__uploaded_by", regulators_only=True)
 
     # FK indexes that a composite index or constraint already covers are left out: every index
     # costs time on each of the hundreds of thousands of rows an intake writes.
@@ -217,19 +197,6 @@ class SourceRow(ScopedModelMixin, models.Model):
             raise RuntimeError("a source row as shown to a viewer (seen_through) cannot be saved")
         super().save(*args, **kwargs)
 
-    @classmethod
-    def scope_q(cls, user) -> Q:
-        from ohsteward.accounts import access
-
-        j = access.jurisdiction(user)
-        if j.everything:
-            return Q()
-        if j.empty or j.enterprise_id:
-            return access.NOTHING
-        return (access.location_q(user, district="district_id", town="town_id", zone="zone_id")
-                | access.enterprise_q(user, "enterprise") | Q(batch__uploaded_by=user)
-                | access.location_q(user, district="referred_to_id"))
-
     def audit_scope(self) -> dict:
         return {"district_code": self.district_id or "", "zone_code": "", "enterprise_id": self.enterprise_id}
 
@@ -294,82 +261,7 @@ OUTSIDE_DECIDED = "该记录涉及其他辖区的单位，已由市级或所在�
 HIDDEN_DATA_KEYS = frozenset({"differences", "declaration_skipped"})
 
 
-def visible_enterprise_ids(user, rows) -> set[int] | None:
-    """Of the employers ``rows`` name (links and candidates), those ``user`` may see; None when
-    the user sees every employer. One query per 5,000 employers named."""
-    from ohsteward.accounts import access
-    from ohsteward.registry.models import Enterprise
-
-    if access.jurisdiction(user).everything:
-        return None
-    ids = sorted({pk for r in rows for pk in r.referenced_enterprise_ids()})
-    visible: set[int] = set()
-    for start in range(0, len(ids), 5000):
-        visible.update(Enterprise.objects.for_user(user).filter(pk__in=ids[start:start + 5000])
-                       .values_list("pk", flat=True))
-    return visible
-
-
-def rows_seen_by(user, rows) -> list[SourceRow]:
-    """``rows`` as ``user`` is shown them (``SourceRow.seen_through``): every page, export and
-    API answer that shows source rows passes them through here."""
-    rows = list(rows)
-    visible = visible_enterprise_ids(user, rows)
-    return [r.seen_through(visible) for r in rows]
-
-
-def iter_rows_seen_by(user, queryset, chunk: int = 2000):
-    """``rows_seen_by`` for an export of any size, in chunks."""
-    buffer: list[SourceRow] = []
-    for row in queryset.iterator(chunk_size=chunk):
-        buffer.append(row)
-        if len(buffer) >= chunk:
-            yield from rows_seen_by(user, buffer)
-            buffer = []
-    if buffer:
-        yield from rows_seen_by(user, buffer)
-
-
 LINK_COUNT_KEYS = ("uscc", "name_exact", "former_name", "fuzzy", "manual")
-
-
-def batch_counts_seen_by(user, batches) -> dict[int, dict]:
-    """The counts of each batch over the rows ``user`` may see (issue 6 item 12).
-
-    A viewer who sees every stored row of a batch gets the counts written at intake (which also
-    tell what the batch did to the register); a viewer who sees part of it (a district of a
-    city-wide list) gets counts of its own rows, counted now. Two queries for any number of batches.
-    """
-    from django.db.models import Count
-
-    from ohsteward.accounts import access
-
-    batches = list(batches)
-    if access.jurisdiction(user).everything:
-        return {b.pk: dict(b.counts or {}) for b in batches}
-    ids = [b.pk for b in batches]
-    stored = dict(SourceRow.objects.filter(batch_id__in=ids).values("batch_id").annotate(n=Count("id"))
-                  .values_list("batch_id", "n"))
-    seen: dict[int, dict] = {pk: {k: 0 for k in COUNT_KEYS if k != "updated"} for pk in ids}
-    invalid = Count("id", filter=Q(data__has_key="uscc_warning"))
-    for row in (SourceRow.objects.for_user(user).filter(batch_id__in=ids)
-                .values("batch_id", "status", "link_method").annotate(n=Count("id"), invalid=invalid)):
-        c = seen[row["batch_id"]]
-        c["rows"] += row["n"]
-        c["invalid_uscc"] = c.get("invalid_uscc", 0) + row["invalid"]
-        if row["status"] in (RowStatus.CREATED, RowStatus.REVIEW, RowStatus.REJECTED):
-            c[row["status"]] += row["n"]
-        elif row["status"] == RowStatus.LINKED and row["link_method"] in LINK_COUNT_KEYS:
-            c[row["link_method"]] += row["n"]
-    result = {}
-    for b in batches:
-        if seen[b.pk]["rows"] == stored.get(b.pk, 0):
-            result[b.pk] = dict(b.counts or {})
-        else:
-            c = seen[b.pk]
-            c["by_name"] = sum(c[k] for k in ("name_exact", "former_name", "fuzzy"))
-            result[b.pk] = c
-    return result
 
 
 def linked_total(counts: dict) -> int:

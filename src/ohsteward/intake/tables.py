@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ohsteward.intake.formats import FORMATS
-from ohsteward.intake.models import SourceBatch, SourceRow, batch_counts_seen_by
+from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.queries import batch_counts_seen_by
 
 
 class SourceBatchTable:

@@ -33,12 +33,12 @@ from ohsteward.intake import actions
 from ohsteward.intake.choices import BatchStatus, RowStatus, SourceKind
 from ohsteward.intake.formats import FORMATS, TEMPLATE_NOTES, map_headers, template_columns
 from ohsteward.intake.forms import MergeForm, RejectForm, UploadForm
-from ohsteward.intake.models import (
-    SourceBatch,
-    SourceRow,
+from ohsteward.intake.models import SourceBatch, SourceRow, linked_total
+from ohsteward.intake.queries import (
+    batch_counts_for,
     batch_counts_seen_by,
     iter_rows_seen_by,
-    linked_total,
+    review_queue,
     rows_seen_by,
 )
 from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
@@ -66,7 +66,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"来源批次-{timezone.localdate():%Y%m%d}", SourceBatchTable.columns,
                              SourceBatchTable.rows(batches, request.user))
-    review = SourceRow.objects.reviewable_by(request.user).count()
+    review = review_queue(request.user).count()
     page = _page(request, batches)
     counts = batch_counts_seen_by(request.user, page.object_list)
     for b in page.object_list:
@@ -199,7 +199,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"批次{batch.pk}-数据行", SourceRowTable.columns,
                              SourceRowTable.rows(iter_rows_seen_by(request.user, rows)))
-    c = batch.counts_for(request.user)
+    c = batch_counts_for(request.user, batch)
     chart = [{"name": label, "value": c.get(key, 0)} for key, label in (
         ("uscc", "按信用代码关联"), ("name_exact", "名称一致"), ("former_name", "曾用名"), ("fuzzy", "名称相似"),
         ("created", "新建单位"), ("review", "待人工核对"), ("rejected", "拒绝")) if c.get(key)]
@@ -252,7 +252,7 @@ def review_context(user, rows) -> list[dict[str, Any]]:
 @login_required
 @permission_required("intake.change_sourcerow", raise_exception=True)
 def review_list(request: HttpRequest) -> HttpResponse:
-    rows = (SourceRow.objects.reviewable_by(request.user)
+    rows = (review_queue(request.user)
             .select_related("batch", "district", "industry").order_by("-batch_id", "row_number"))
     district = request.GET.get("district", "")
     if district:

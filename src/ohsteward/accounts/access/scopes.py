@@ -3,6 +3,7 @@ branches on jurisdiction kinds when reading."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import Q
 
 from ohsteward.accounts.access.clients import client_enterprise_ids
@@ -38,15 +39,26 @@ def scope_q(scope: Scope, user) -> Q:
         return Q()
     if j.kind is Kind.NONE:
         return NOTHING
+    if scope.regulators_only and j.kind in {Kind.ENTERPRISE, Kind.INSTITUTION, Kind.TEAM}:
+        return NOTHING
     q = NOTHING
     if scope.enterprise is not None:
         q |= via_enterprise(j, scope.enterprise)
     if scope.district and j.kind is Kind.DISTRICT:
-        q |= Q(**{scope.district: j.code})
+        for column in (scope.district,) if isinstance(scope.district, str) else scope.district:
+            q |= Q(**{column: j.code})
+    if scope.town and j.kind is Kind.TOWN:
+        q |= Q(**{scope.town: j.code})
+    if scope.zone and j.kind is Kind.ZONE:
+        q |= Q(**{scope.zone: j.code})
     if scope.institution and j.kind is Kind.INSTITUTION:
         q |= Q(**{f"{scope.institution}_id": j.id})
     if scope.team and j.kind is Kind.TEAM:
         q |= Q(**{f"{scope.team}_id": j.id})
     if scope.uploader and j.kind is not Kind.ENTERPRISE:
         q |= Q(**{scope.uploader: user})
+    if scope.through:
+        label, fk = scope.through
+        related = apps.get_model(label)
+        q |= Q(pk__in=related._default_manager.filter(related.scope_q(user)).values(fk))
     return q

@@ -6,7 +6,8 @@ from django.conf import settings
 from rest_framework import serializers
 
 from ohsteward.intake.choices import SourceKind
-from ohsteward.intake.models import SourceBatch, SourceRow, visible_enterprise_ids
+from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.queries import batch_counts_for, visible_enterprise_ids
 
 
 def _viewer(serializer):
@@ -26,7 +27,7 @@ class SourceBatchSerializer(serializers.ModelSerializer):
 
     def get_counts(self, obj) -> dict:
         known = self.context.get("batch_counts") or {}
-        return known[obj.pk] if obj.pk in known else obj.counts_for(_viewer(self))
+        return known[obj.pk] if obj.pk in known else batch_counts_for(_viewer(self), obj)
 
     class Meta:
         model = SourceBatch

@@ -21,7 +21,8 @@ from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
 from ohsteward.intake.choices import RowStatus, SourceKind
-from ohsteward.intake.models import SourceBatch, SourceRow, batch_counts_seen_by, visible_enterprise_ids
+from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.queries import batch_counts_seen_by, review_queue, visible_enterprise_ids
 from ohsteward.intake.tables import rejected_rows_table
 from ohsteward.registry.models import Enterprise
 
@@ -180,7 +181,7 @@ class ReviewViewSet(RowVisibilityMixin, RowDecisionMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         # the base class has already applied for_user; rows referred elsewhere are decided there
-        return super().get_queryset().reviewable_by(self.request.user)
+        return super().get_queryset() & review_queue(self.request.user)
 
     def create(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed("POST")

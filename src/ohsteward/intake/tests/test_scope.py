@@ -183,7 +183,7 @@ def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, e
     shown = bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/{mixed.pk}/").json()
     assert shown["candidates"] == [[enterprises["yubei"].pk, 0.8]]
     with pytest.raises(RuntimeError):
-        from ohsteward.intake.models import rows_seen_by
+        from ohsteward.intake.queries import rows_seen_by
 
         rows_seen_by(cast["yubei"], [SourceRow.objects.get(pk=mixed.pk)])[0].save()
 
