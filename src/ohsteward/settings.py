@@ -150,10 +150,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["ohsteward.accounts.backends.ThrottledModelBackend"]
-# Login lockout: after this many failures for one username (or one client address) within the
-# window, further attempts are refused until the window has passed.
+# Login lockout (accounts/lockout.py, kept in the database so every process and a restart see it):
+# after MAX_FAILURES failures for one user name within LOCKOUT_SECONDS, that user name is locked for
+# LOCKOUT_SECONDS. After ADDRESS_MAX_FAILURES failures from one client address, the address is slowed
+# down: a user name that failed within ADDRESS_COOLDOWN_SECONDS may not be tried again from it until
+# then; correct passwords of other accounts still get in.
 OHSTEWARD_LOGIN_MAX_FAILURES = int(os.environ.get("OHSTEWARD_LOGIN_MAX_FAILURES", "5"))
 OHSTEWARD_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("OHSTEWARD_LOGIN_LOCKOUT_SECONDS", "900"))
+OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS = int(os.environ.get("OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS", "60"))
+
+
+def _meta_header(name: str) -> str:
+    """``X-Forwarded-For`` or ``HTTP_X_FORWARDED_FOR`` → the request.META key ``HTTP_X_FORWARDED_FOR``."""
+    name = name.strip()
+    if not name:
+        return ""
+    key = name.upper().replace("-", "_")
+    return key if key.startswith("HTTP_") or key == "REMOTE_ADDR" else "HTTP_" + key
+
+
+# The client address for the lockout: REMOTE_ADDR unless a trusted reverse proxy sets this header;
+# COUNT = how many trusted proxies append to it (the client is the COUNT-th entry from the right).
+OHSTEWARD_TRUSTED_PROXY_HEADER = _meta_header(os.environ.get("OHSTEWARD_TRUSTED_PROXY_HEADER", ""))
+OHSTEWARD_TRUSTED_PROXY_COUNT = int(os.environ.get("OHSTEWARD_TRUSTED_PROXY_COUNT", "1"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

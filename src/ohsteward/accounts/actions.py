@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from ohsteward.accounts import lockout
 from ohsteward.accounts.access import ROLE_GROUP_PREFIX, sync_role_groups
 from ohsteward.accounts.choices import Role
 from ohsteward.accounts.models import ApiToken, RoleAssignment, User
@@ -72,3 +74,16 @@ def token_revoke(*, user: User, token_id: int) -> bool:
     """Delete one of ``user``'s own API tokens; False when it is not theirs or already gone."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def user_unlock(*, actor: User | None, user: User) -> bool:
+    """Lift the login lock of ``user`` (audited); False when it was not locked."""
+    from ohsteward.core.audit import record
+
+    until = lockout.locked_until(user.username)
+    lockout.clear(user.username)
+    if until is None:
+        return False
+    record(user, "update", {"登录锁定": [f"锁定至 {timezone.localtime(until):%Y-%m-%d %H:%M}", "已解锁"]}, user=actor)
+    return True

@@ -7,12 +7,16 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 
-from ohsteward.accounts.backends import is_locked
+from ohsteward.accounts import lockout
 
 
 def locked_message() -> str:
     minutes = max(1, settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS // 60)
     return f"登录失败次数过多，请{minutes}分钟后再试"
+
+
+def slowed_message(seconds: int) -> str:
+    return f"该网络地址近期登录失败次数过多，此账号请{max(1, seconds)}秒后再试；其他账号不受影响"
 
 
 class LoginForm(AuthenticationForm):
@@ -32,13 +36,14 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and is_locked(username, self.request):
-            raise forms.ValidationError(locked_message(), code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
-            # this failure may have been the one that locks the account: say so at once
-            if username and is_locked(username, self.request):
+            refusal = getattr(self.request, "ohs_login_refusal", None)
+            if refusal is not None and refusal.verdict == lockout.SLOWED:
+                raise forms.ValidationError(slowed_message(refusal.wait_seconds), code="slowed") from None
+            # refused while locked, or this failure was the one that locks the account: say so at once
+            if username and lockout.is_locked(username):
                 raise forms.ValidationError(locked_message(), code="locked") from None
             raise
 
