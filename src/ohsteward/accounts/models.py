@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from ohsteward.accounts.choices import Role
+from ohsteward.core.querysets import ScopedQuerySet
 from ohsteward.registry.choices import RegionLevel
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
 
 
 class User(AbstractUser):
@@ -23,6 +28,8 @@ class User(AbstractUser):
     # set when an administrator gives the user a temporary password; the web face sends the user
     # to the password-change page until they choose their own (web.middleware)
     must_change_password = models.BooleanField("须修改密码", default=False)
+
+    objects = UserManager.from_queryset(UserQuerySet)()
 
     class Meta:
         verbose_name = "用户"
@@ -42,6 +49,12 @@ class User(AbstractUser):
     def role(self) -> str | None:
         a = self.assignment
         return a.role if a else None
+
+    @classmethod
+    def scope_q(cls, viewer):
+        from ohsteward.accounts import access
+
+        return access.user_q(viewer)
 
     def audit_scope(self) -> dict:
         a = RoleAssignment.objects.select_related("region").filter(user_id=self.pk).first() if self.pk else None

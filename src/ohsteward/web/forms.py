@@ -50,7 +50,7 @@ class LoginForm(AuthenticationForm):
 
 AUDITED_TYPES = [
     ("registry", "enterprise"), ("registry", "workplace"), ("registry", "post"), ("registry", "postexposure"),
-    ("accounts", "roleassignment"), ("registry", "region"), ("registry", "industry"),
+    ("accounts", "roleassignment"), ("accounts", "user"), ("registry", "region"), ("registry", "industry"),
 ]
 
 
