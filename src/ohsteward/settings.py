@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ohsteward.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -253,6 +254,13 @@ if not DEBUG and not DEMO and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("OHSTEWARD_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = int(os.environ.get("OHSTEWARD_HSTS_SECONDS", "0"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (web.middleware): scripts only from this site or nonce-marked inline blocks;
+# inline style attributes stay allowed (they cannot run code). Empty = no header.
+OHSTEWARD_CSP = os.environ.get("OHSTEWARD_CSP", (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+OHSTEWARD_CSP_REPORT_ONLY = env_bool("OHSTEWARD_CSP_REPORT_ONLY")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag instead
 

@@ -8,6 +8,7 @@ targets raise ``Http404`` (the same as absent).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib.auth.models import Group
@@ -159,9 +160,17 @@ def password_change(*, user: User, new_password: str) -> User:
     return user
 
 
-def token_create(*, user: User, name: str = "") -> str:
-    """Issue an API token; the raw token is returned once and never stored."""
-    _, raw = ApiToken.issue(user, name)
+def token_create(*, user: User, name: str = "", expires_in_days: int | None = None) -> str:
+    """Issue an API token, valid for ``expires_in_days`` days (None = until revoked).
+
+    The raw token is returned once and never stored.
+    """
+    expires_at = None
+    if expires_in_days is not None:
+        if not 1 <= expires_in_days <= 3650:
+            raise ValidationError({"expires_in_days": "有效天数应在 1 到 3650 之间"})
+        expires_at = timezone.now() + dt.timedelta(days=expires_in_days)
+    _, raw = ApiToken.issue(user, name, expires_at=expires_at)
     return raw
 
 

@@ -29,3 +29,30 @@ class ForcePasswordChangeMiddleware:
                 target = request.get_full_path() if request.method == "GET" else ""
                 return redirect(f"{change}?{urlencode({'next': target})}" if target and target != "/" else change)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``Content-Security-Policy`` (settings.OHSTEWARD_CSP) with a fresh nonce per response.
+
+    Pages load only this site's scripts (vendored htmx, ECharts, app.js); the few inline blocks carry
+    ``nonce="{{ request.csp_nonce }}"``. Inline event handlers (``onclick=``) are refused by the
+    browser, so behaviours are declared with data attributes (static/app.js). Inline *styles* are
+    still allowed: style attributes cannot carry a nonce and cannot run code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import secrets
+
+        from django.conf import settings
+
+        nonce = secrets.token_urlsafe(16)
+        request.csp_nonce = nonce
+        response = self.get_response(request)
+        policy = settings.OHSTEWARD_CSP
+        if policy and "Content-Security-Policy" not in response:
+            header = "Content-Security-Policy-Report-Only" if settings.OHSTEWARD_CSP_REPORT_ONLY else "Content-Security-Policy"
+            response[header] = policy.replace("{nonce}", nonce)
+        return response
