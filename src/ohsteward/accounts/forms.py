@@ -29,7 +29,8 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["old_password"].label = "临时密码" if forced else "原密码"
         self.fields["new_password1"].label = "新密码"
         self.fields["new_password2"].label = "再次输入新密码"
-        self.fields["new_password1"].help_text = "；".join(password_validators_help_texts())
+        self.fields["new_password1"].help_text = "".join(password_validators_help_texts())
+        self.fields["new_password2"].help_text = "再输入一次新密码，以免输错。"
         for name in self.fields:
             self.fields[name].error_messages["required"] = "请填写此项"
 

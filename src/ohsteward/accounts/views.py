@@ -6,6 +6,9 @@ in ``accounts/actions.py``. Out-of-scope users answer 404.
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -25,10 +28,19 @@ from ohsteward.accounts.models import LoginAttempt, LoginThrottle, ThrottleKind,
 PAGE_SIZE = 50
 
 
+def in_chinese(view):
+    """Django's own messages (field required, invalid choice, validators) in the UI's language."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return view(request, *args, **kwargs)
+    return wrapped
+
+
 def requires(perm: str):
     """Log in first (anonymous users go to the login page), then the permission or 403."""
     def decorate(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
+        return login_required(permission_required(perm, raise_exception=True)(in_chinese(view)))
     return decorate
 
 
@@ -41,8 +53,13 @@ def _errors_into(form, exc: ValidationError, default_field: str | None = None) -
 
 
 @login_required
+@in_chinese
 def password_change(request: HttpRequest) -> HttpResponse:
-    """Change one's own password; the forced change after a temporary password lands here too."""
+    """Change one's own password; the forced change after a temporary password lands here too.
+
+    The validators' messages come from Django's catalogue: always in the UI's language (Chinese),
+    whatever language the browser asks for.
+    """
     user = User.objects.get(pk=request.user.pk)  # the model instance, not the request's lazy wrapper
     forced = user.must_change_password
     form = PasswordChangeForm(user, request.POST or None, forced=forced)

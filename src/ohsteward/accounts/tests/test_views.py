@@ -222,3 +222,13 @@ def test_unlock_button_lifts_the_lock(client, cast):
     client.post(reverse("accounts:user_unlock", args=[cast["institution"].pk]))
     assert not lockout.is_locked("institution")
     assert AuditLog.objects.filter(object_id=str(cast["institution"].pk), changes__has_key="登录锁定").exists()
+
+
+def test_password_change_speaks_chinese_to_an_english_browser(client, cast):
+    login(client, "yubei")
+    body = client.get(reverse("accounts:password_change"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "密码至少需要 8 个字符" in body and "Your password" not in body
+    body = client.post(reverse("accounts:password_change"), {
+        "old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"},
+        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "这个密码太常见了" in body
