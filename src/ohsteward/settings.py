@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ohsteward.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ohsteward.web.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ohsteward.core.audit.AuditUserMiddleware",
 ]
@@ -149,14 +151,34 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "ohsteward.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["ohsteward.accounts.backends.ThrottledModelBackend"]
-# Login lockout: after this many failures for one username (or one client address) within the
-# window, further attempts are refused until the window has passed.
+# Login lockout (accounts/lockout.py, kept in the database so every process and a restart see it):
+# after MAX_FAILURES failures for one user name within LOCKOUT_SECONDS, that user name is locked for
+# LOCKOUT_SECONDS. After ADDRESS_MAX_FAILURES failures from one client address, the address is slowed
+# down: a user name that failed within ADDRESS_COOLDOWN_SECONDS may not be tried again from it until
+# then; correct passwords of other accounts still get in.
 OHSTEWARD_LOGIN_MAX_FAILURES = int(os.environ.get("OHSTEWARD_LOGIN_MAX_FAILURES", "5"))
 OHSTEWARD_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("OHSTEWARD_LOGIN_LOCKOUT_SECONDS", "900"))
+OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS = int(os.environ.get("OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS", "60"))
+
+
+def _meta_header(name: str) -> str:
+    """``X-Forwarded-For`` or ``HTTP_X_FORWARDED_FOR`` → the request.META key ``HTTP_X_FORWARDED_FOR``."""
+    name = name.strip()
+    if not name:
+        return ""
+    key = name.upper().replace("-", "_")
+    return key if key.startswith("HTTP_") or key == "REMOTE_ADDR" else "HTTP_" + key
+
+
+# The client address for the lockout: REMOTE_ADDR unless a trusted reverse proxy sets this header;
+# COUNT = how many trusted proxies append to it (the client is the COUNT-th entry from the right).
+OHSTEWARD_TRUSTED_PROXY_HEADER = _meta_header(os.environ.get("OHSTEWARD_TRUSTED_PROXY_HEADER", ""))
+OHSTEWARD_TRUSTED_PROXY_COUNT = int(os.environ.get("OHSTEWARD_TRUSTED_PROXY_COUNT", "1"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -235,6 +257,13 @@ if not DEBUG and not DEMO and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("OHSTEWARD_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = int(os.environ.get("OHSTEWARD_HSTS_SECONDS", "0"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (web.middleware): scripts only from this site or nonce-marked inline blocks;
+# inline style attributes stay allowed (they cannot run code). Empty = no header.
+OHSTEWARD_CSP = os.environ.get("OHSTEWARD_CSP", (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+OHSTEWARD_CSP_REPORT_ONLY = env_bool("OHSTEWARD_CSP_REPORT_ONLY")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag instead
 

@@ -36,7 +36,7 @@ def test_district_confirms_on_a_phone(browser, live_server, pushed, enterprises,
     login(page, base, "yubei")
 
     page.goto(f"{base}/declarations/confirm/")
-    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
     cards = page.locator("li.confirm-entry")
     assert cards.count() == 2  # the two 渝北 employers; 万州's entry is not listed
     assert enterprises["wanzhou"].name not in page.content()

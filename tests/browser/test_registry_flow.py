@@ -45,7 +45,7 @@ def test_district_officer_filters_opens_and_exports(browser, live_server, people
     # the status filter refreshes the table through HTMX, without leaving the page
     page.evaluate("window.__marker = 1")
     page.select_option("#id_status", "suspended")
-    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 2")
     assert page.evaluate("window.__marker") == 1  # same document: no full page load
     assert "status=suspended" in page.url
     names = table.locator("tbody td.name").all_inner_texts()
@@ -89,16 +89,16 @@ def test_city_officer_picks_district_then_town(browser, live_server, people, log
     page.goto(f"{base}/registry/enterprises/")
     assert page.locator("#id_town option").count() == 1  # no district chosen yet: only 全部
     page.select_option("#id_region", WANZHOU)
-    page.wait_for_function("document.querySelectorAll('#id_town option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('#id_town option').length > 1")
     town_codes = page.eval_on_selector_all("#id_town option", "els => els.map(e => e.value).filter(Boolean)")
     assert town_codes and all(code.startswith(WANZHOU) for code in town_codes)
-    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 1")
     assert people["wanzhou"].name in page.inner_text("#enterprise-table")
 
     page.select_option("#id_region", YUBEI)
-    page.wait_for_function(f"document.querySelector('#id_town option:nth-child(2)').value.startsWith('{YUBEI}')")
+    page.wait_for_function(f"() => document.querySelector('#id_town option:nth-child(2)').value.startsWith('{YUBEI}')")
     page.select_option("#id_town", people["yubei"].town_id)
-    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 1")
     assert people["yubei"].name in page.inner_text("#enterprise-table")
     context.close()
 

@@ -5,19 +5,36 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from ohsteward.accounts.choices import Role
+from ohsteward.core.querysets import ScopedQuerySet, access_rules
 from ohsteward.registry.choices import RegionLevel
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager (create_user …) with ``for_user``; a named class so that migrations
+    can refer to it."""
 
 
 class User(AbstractUser):
     """A person who logs in. What they may do and where comes from their ``RoleAssignment``."""
 
+    audited = True  # activation, names and the forced password change are in the trail (never the password)
+
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机", max_length=30, blank=True)
+    # set when an administrator gives the user a temporary password; the web face sends the user
+    # to the password-change page until they choose their own (web.middleware)
+    must_change_password = models.BooleanField("须修改密码", default=False)
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = "用户"
@@ -37,6 +54,14 @@ class User(AbstractUser):
     def role(self) -> str | None:
         a = self.assignment
         return a.role if a else None
+
+    @classmethod
+    def scope_q(cls, viewer):
+        return access_rules().user_q(viewer)
+
+    def audit_scope(self) -> dict:
+        a = RoleAssignment.objects.select_related("region").filter(user_id=self.pk).first() if self.pk else None
+        return a.audit_scope() if a is not None else {}
 
 
 class RoleAssignment(models.Model):
@@ -113,7 +138,10 @@ class RoleAssignment(models.Model):
         district = ""
         if region is not None:
             district = region.code if region.level == RegionLevel.DISTRICT else (region.parent_id or "")
-        return {"district_code": district, "zone_code": region.code if region and region.level == "zone" else ""}
+        if self.enterprise_id and not district:
+            district = self.enterprise.region_id or ""
+        return {"district_code": district, "zone_code": region.code if region and region.level == "zone" else "",
+                "enterprise_id": self.enterprise_id}
 
 
 def _hash_token(raw: str) -> str:
@@ -129,6 +157,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最后使用", null=True, blank=True)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True, help_text="留空表示长期有效")
 
     class Meta:
         verbose_name = "API 令牌"
@@ -138,11 +167,73 @@ class ApiToken(models.Model):
         return f"{self.user} {self.prefix}…"
 
     @classmethod
-    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str = "", expires_at=None) -> tuple[ApiToken, str]:
         raw = "ohs_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], digest=_hash_token(raw))
+        token = cls.objects.create(user=user, name=name, prefix=raw[:8], digest=_hash_token(raw),
+                                   expires_at=expires_at)
         return token, raw
+
+    def is_expired(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     @classmethod
     def lookup(cls, raw: str) -> ApiToken | None:
         return cls.objects.select_related("user").filter(digest=_hash_token(raw)).first()
+
+
+class ThrottleKind(models.TextChoices):
+    USERNAME = "username", "用户名"
+    ADDRESS = "address", "网络地址"
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter for one user name or one client address, kept in the database.
+
+    In the database (not a process's cache) so that every server process and a restart see the
+    same lock; rows are updated under ``select_for_update`` (accounts/lockout.py). ``failures``
+    counts attempts *reserved* before the password is checked, so concurrent guesses cannot all
+    pass the check at the same count.
+    """
+
+    kind = models.CharField("类型", max_length=10, choices=ThrottleKind.choices)
+    key = models.CharField("用户名或地址", max_length=150)
+    failures = models.PositiveIntegerField("失败次数", default=0)
+    first_failure_at = models.DateTimeField("首次失败", null=True, blank=True)
+    last_failure_at = models.DateTimeField("最近失败", null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="accounts_login_throttle_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}: {self.failures}"
+
+
+class LoginOutcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "密码错误"
+    LOCKED = "locked", "账号锁定中"
+    SLOWED = "slowed", "地址限速中"
+
+
+class LoginAttempt(models.Model):
+    """One login attempt (the audit of logins): who tried which user name from where, and the outcome."""
+
+    timestamp = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    user = models.ForeignKey(User, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    address = models.CharField("网络地址", max_length=64, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=LoginOutcome.choices)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-timestamp", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.username} {self.get_outcome_display()}"

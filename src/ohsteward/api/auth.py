@@ -7,6 +7,8 @@ from rest_framework import authentication, exceptions
 
 from ohsteward.accounts.models import ApiToken
 
+LAST_USED_EVERY_SECONDS = 60
+
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
@@ -21,7 +23,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("令牌无效或已停用")
         now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        if token.is_expired(now):
+            expired = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
+            raise exceptions.AuthenticationFailed(f"令牌已于 {expired} 过期，请在“API 令牌”页面生成新令牌")
+        if token.user.must_change_password:
+            raise exceptions.AuthenticationFailed("该账号须先在网页上修改临时密码，之后令牌才能使用")
+        # at most one write a minute per token: busy integrations should not write on every request
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_EVERY_SECONDS:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

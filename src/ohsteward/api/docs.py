@@ -11,11 +11,15 @@ import html
 import mimetypes
 from pathlib import Path
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+
+from ohsteward.api.permissions import SchemaAccess, schema_is_public
 
 SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png")
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -41,9 +45,13 @@ def docs_asset(request, filename: str):
     return response
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI with its init script served as a separate file (``?script``), so the CSP needs no inline script."""
+
     url_name = "api:schema"
     title = "ohsteward API 文档"
+    # checked in get(): a person opening the page in production is sent to the login page, not a 401
+    permission_classes = [AllowAny]
 
     @staticmethod
     def _swagger_ui_resource(filename):
@@ -55,9 +63,17 @@ class DocsView(SpectacularSwaggerView):
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
+        if not schema_is_public() and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())  # a person opening the page: log in first
         if swagger_dist() is None:
             return endpoint_list(request)
         return super().get(request, *args, **kwargs)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema; behind login in production (SchemaAccess)."""
+
+    permission_classes = [SchemaAccess]
 
 
 def endpoint_list(request) -> HttpResponse:

@@ -23,3 +23,22 @@ class RolePermission(permissions.BasePermission):
             return True
         action = getattr(view, "permission_action", None) or METHOD_ACTIONS.get(request.method, "view")
         return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+def schema_is_public() -> bool:
+    """The API schema and docs are open in debug and demo mode only; in production they need a login.
+
+    (The test suite runs like demo mode, settings.TESTING.)
+    """
+    from django.conf import settings
+
+    return bool(settings.DEBUG or getattr(settings, "DEMO", False) or getattr(settings, "TESTING", False))
+
+
+class SchemaAccess(permissions.BasePermission):
+    """``/api/v1/schema/`` and ``/api/v1/docs/``: anyone in debug/demo, any logged-in user in production."""
+
+    message = "API 文档需要登录后查看"
+
+    def has_permission(self, request, view) -> bool:
+        return schema_is_public() or bool(request.user and request.user.is_authenticated)

@@ -1,10 +1,9 @@
 """/api/v1/: one router for every app's viewsets, the OpenAPI schema and its docs page."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from ohsteward.api.docs import DocsView, docs_asset
+from ohsteward.api.docs import DocsView, SchemaView, docs_asset
 from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.intake.api import urls as intake_urls
@@ -23,7 +22,7 @@ intake_urls.register(router)
 declarations_urls.register(router)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
     *router.urls,

@@ -7,13 +7,17 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 
-from ohsteward.accounts.backends import is_locked
+from ohsteward.accounts import lockout
 from ohsteward.core.widgets import DateInput
 
 
 def locked_message() -> str:
     minutes = max(1, settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS // 60)
     return f"登录失败次数过多，请{minutes}分钟后再试"
+
+
+def slowed_message(seconds: int) -> str:
+    return f"该网络地址近期登录失败次数过多，此账号请{max(1, seconds)}秒后再试；其他账号不受影响"
 
 
 class LoginForm(AuthenticationForm):
@@ -33,20 +37,21 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and is_locked(username, self.request):
-            raise forms.ValidationError(locked_message(), code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
-            # this failure may have been the one that locks the account: say so at once
-            if username and is_locked(username, self.request):
+            refusal = getattr(self.request, "ohs_login_refusal", None)
+            if refusal is not None and refusal.verdict == lockout.SLOWED:
+                raise forms.ValidationError(slowed_message(refusal.wait_seconds), code="slowed") from None
+            # refused while locked, or this failure was the one that locks the account: say so at once
+            if username and lockout.is_locked(username):
                 raise forms.ValidationError(locked_message(), code="locked") from None
             raise
 
 
 AUDITED_TYPES = [
     ("registry", "enterprise"), ("registry", "workplace"), ("registry", "post"), ("registry", "postexposure"),
-    ("accounts", "roleassignment"), ("registry", "region"), ("registry", "industry"),
+    ("accounts", "roleassignment"), ("accounts", "user"), ("registry", "region"), ("registry", "industry"),
 ]
 
 
@@ -84,3 +89,7 @@ class AuditFilterForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label="令牌名称（用途）", max_length=60, required=False,
                            widget=forms.TextInput(attrs={"placeholder": "例如：区县数据对接"}))
+    expires_in_days = forms.IntegerField(
+        label="有效天数", required=False, min_value=1, max_value=3650, help_text="不填则长期有效，直到作废；建议按对接期限填写",
+        error_messages={"min_value": "有效天数至少为 1", "max_value": "有效天数最多为 3650", "invalid": "请输入天数（整数）"},
+        widget=forms.NumberInput(attrs={"placeholder": "例如：90", "inputmode": "numeric"}))

@@ -308,11 +308,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new_token = account_actions.token_create(user=request.user, name=form.cleaned_data["name"])
+        new_token = account_actions.token_create(user=request.user, name=form.cleaned_data["name"],
+                                                 expires_in_days=form.cleaned_data["expires_in_days"])
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     return render(request, "web/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token,
-                                               "api_docs": _url_or_none("api:docs")})
+                                               "api_docs": _url_or_none("api:docs"), "now": timezone.now()})
 
 
 @login_required

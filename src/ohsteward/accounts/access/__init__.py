@@ -111,6 +111,57 @@ def audit_q(user) -> Q:
     return NOTHING
 
 
+def user_q(viewer) -> Q:
+    """Users a viewer may see and manage: city admins all; district admins the users whose role
+    assignment lies inside their district (or town/zone); nobody else.
+
+    "Inside" means the assigned region is the district itself or one of its towns, or the assigned
+    employer is registered in the district (town / zone for officials assigned there). A user
+    without an assignment is visible to city admins only.
+    """
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return NOTHING
+    if getattr(viewer, "is_superuser", False) and viewer.role is None:
+        return Q()
+    role = viewer.role
+    if role == Role.CITY_ADMIN:
+        return Q()
+    if role != Role.DISTRICT_ADMIN:
+        return NOTHING
+    j = jurisdiction(viewer)
+    a = "role_assignment__"
+    if j.district:
+        return (Q(**{f"{a}region_id": j.district}) | Q(**{f"{a}region__parent_id": j.district})
+                | Q(**{f"{a}enterprise__region_id": j.district}))
+    if j.town:
+        return Q(**{f"{a}region_id": j.town}) | Q(**{f"{a}enterprise__town_id": j.town})
+    if j.zone:
+        return Q(**{f"{a}region_id": j.zone}) | Q(**{f"{a}enterprise__zone_id": j.zone})
+    return NOTHING
+
+
+def grantable_roles(viewer) -> list[str]:
+    """Roles a viewer may give: city admins any; district admins the roles within a district (never city_admin)."""
+    if viewer.role == Role.CITY_ADMIN or (viewer.is_superuser and viewer.role is None):
+        return list(Role.values)
+    if viewer.role == Role.DISTRICT_ADMIN:
+        return [r for r in Role.values if r != Role.CITY_ADMIN]
+    return []
+
+
+def grantable_region_q(viewer) -> Q:
+    """Regions a viewer may assign to a new user: city admins any; district admins their own area."""
+    if not grantable_roles(viewer):
+        return NOTHING
+    j = jurisdiction(viewer)
+    if j.everything:
+        return Q()
+    if j.district:
+        return Q(code=j.district) | Q(parent_id=j.district, level="town")
+    code = j.town or j.zone
+    return Q(code=code) if code else NOTHING
+
+
 def allowed_district_codes(user) -> set[str] | None:
     """District codes the user may write into (None = any). Used by imports and forms."""
     j = jurisdiction(user)

@@ -41,7 +41,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "stewardship.stewardteam":          ("v",    "v",      "v",     "",    "v",     ""),
     # the trail and the users
     "core.auditlog":                    ("v",    "v",      "",      "",    "",      ""),
-    "accounts.user":                    ("v",    "",       "",      "",    "",      ""),
+    # the user-management page: city admins manage everybody, district admins their district's
+    # users (access.user_q)
+    "accounts.user":                    ("vac",  "vac",    "",      "",    "",      ""),
 }
 
 # Permissions that are not one of a model's four (custom Meta.permissions), per role.

@@ -14,6 +14,7 @@ from ohsteward.accounts.models import ApiToken
 from ohsteward.api.docs import SWAGGER_FILES, swagger_dist
 from ohsteward.api.exceptions import exception_handler
 from ohsteward.api.testing import bearer_client, use_fast_password_hashing
+from ohsteward.accounts.testing import PASSWORD
 from ohsteward.registry.api.views import EnterpriseViewSet
 
 
@@ -124,14 +125,17 @@ def test_docs_page_uses_no_cdn(db):
     assert response.status_code == 200
     html = response.content.decode()
     assert not re.search(r"""(src|href)=["']https?://""", html)
-    assert "/api/v1/schema/" in html
     if swagger_dist() is not None:
+        # the init script is a file of its own (no inline script under the CSP); it names the schema
+        assert "<script>" not in html
+        script = APIClient().get("/api/v1/docs/?script=")
+        assert "javascript" in script["Content-Type"] and "/api/v1/schema/" in script.content.decode()
         for name in SWAGGER_FILES:
             assert f"/api/v1/docs/assets/{name}" in html
         asset = APIClient().get("/api/v1/docs/assets/swagger-ui-bundle.js")
         assert asset.status_code == 200 and "javascript" in asset["Content-Type"]
     else:
-        assert "/api/v1/enterprises/{uscc}/" in html
+        assert "/api/v1/schema/" in html and "/api/v1/enterprises/{uscc}/" in html
 
 
 def test_docs_assets_are_whitelisted(db):
@@ -150,3 +154,84 @@ def test_docs_fallback_lists_endpoints(db, monkeypatch):
 def test_api_root_lists_endpoints(cast):
     body = bearer_client(cast["city"]).get("/api/v1/").json()
     assert {"enterprises", "regions", "industries", "hazard-factors", "exposure-limits"} <= set(body)
+
+
+# ---- token expiry, last use, schema behind login -------------------------------------------------
+
+def test_expired_token_is_refused_with_a_clear_message(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = bearer_client(cast["city"])
+    ApiToken.objects.filter(user=cast["city"]).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    response = client.get("/api/v1/regions/")
+    assert response.status_code == 401
+    assert "令牌已于" in response.json()["detail"] and "过期" in response.json()["detail"]
+
+
+def test_token_with_an_expiry_in_the_future_works(cast):
+    from ohsteward.accounts.actions import token_create
+
+    raw = token_create(user=cast["city"], expires_in_days=30)
+    token = ApiToken.objects.get(user=cast["city"])
+    assert 29 <= (token.expires_at - token.created_at).days <= 30
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/regions/").status_code == 200
+
+
+def test_token_expiry_days_are_bounded(cast):
+    from ohsteward.accounts.actions import token_create
+
+    with pytest.raises(ValidationError):
+        token_create(user=cast["city"], expires_in_days=0)
+
+
+def test_last_use_is_written_at_most_once_a_minute(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = bearer_client(cast["city"])
+    client.get("/api/v1/regions/")
+    first = ApiToken.objects.get(user=cast["city"]).last_used_at
+    client.get("/api/v1/regions/")
+    assert ApiToken.objects.get(user=cast["city"]).last_used_at == first
+    ApiToken.objects.filter(user=cast["city"]).update(last_used_at=timezone.now() - dt.timedelta(seconds=61))
+    client.get("/api/v1/regions/")
+    assert ApiToken.objects.get(user=cast["city"]).last_used_at > first
+
+
+def test_token_of_a_user_who_must_change_the_password_is_refused(cast):
+    client = bearer_client(cast["yubei"])
+    cast["yubei"].must_change_password = True
+    cast["yubei"].save()
+    response = client.get("/api/v1/enterprises/")
+    assert response.status_code == 401 and "临时密码" in response.json()["detail"]
+
+
+def test_token_create_command_takes_an_expiry(cast, capsys):
+    from django.core.management import call_command
+
+    call_command("token_create", "city", "--expires-in-days", "7")
+    raw = capsys.readouterr().out.strip()
+    token = ApiToken.lookup(raw)
+    assert token is not None and token.expires_at is not None
+
+
+def test_schema_and_docs_need_login_in_production(cast, settings, client):
+    settings.DEBUG = settings.DEMO = settings.TESTING = False
+    assert APIClient().get("/api/v1/schema/").status_code == 401
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert client.get("/api/v1/docs/?script=").status_code == 302
+    assert bearer_client(cast["cdc"]).get("/api/v1/schema/?format=json").status_code == 200
+    client.login(username="cdc", password=PASSWORD)
+    assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_schema_is_open_in_demo_mode(db, settings):
+    settings.TESTING = False
+    settings.DEMO = True
+    assert APIClient().get("/api/v1/schema/?format=json").status_code == 200

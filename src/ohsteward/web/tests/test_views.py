@@ -286,3 +286,69 @@ def test_user_without_role_is_told_what_to_do(client, db):
     assert "还没有分配角色和辖区" in body
     assert "用人单位总数" not in body
     assert client.get(reverse("registry:enterprise_list")).status_code == 403
+
+
+# ---- Content-Security-Policy -------------------------------------------------------------------
+
+def test_pages_send_a_content_security_policy_with_a_fresh_nonce(client, cast):
+    login(client, "city")
+    first = client.get(reverse("web:home"))
+    policy = first["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src")).split()
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    nonce = next(s for s in script_src if s.startswith("'nonce-"))[7:-1]
+    assert nonce not in client.get(reverse("web:home"))["Content-Security-Policy"]
+
+
+def test_every_inline_script_carries_the_nonce(client, cast, enterprises):
+    import re
+
+    login(client, "city")
+    for name in ["web:home", "web:audit_list", "registry:enterprise_list", "registry:enterprise_import",
+                 "web:token_list", "accounts:user_list"]:
+        response = client.get(reverse(name))
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        body = response.content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            assert "src=" in tag or 'type="application/json"' in tag or f'nonce="{nonce}"' in tag, (name, tag)
+        assert not re.search(r"\son(submit|click|change|load)=", body), name
+
+
+def test_no_template_has_inline_event_handlers():
+    import re
+    from pathlib import Path
+
+    import ohsteward
+
+    root = Path(ohsteward.__file__).parent / "templates"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
+                 if re.search(r"\son(submit|click|change|input|load)=", p.read_text())]
+    assert offenders == []
+
+
+# ---- API tokens page -----------------------------------------------------------------------------
+
+def test_tokens_page_creates_a_token_with_an_expiry_and_shows_it(client, cast):
+    login(client, "yubei")
+    body = client.post(reverse("web:token_list"), {"name": "对接", "expires_in_days": "30"}).content.decode()
+    token = ApiToken.objects.get(user=cast["yubei"])
+    assert token.expires_at is not None and "有效期至" in body
+    from django.utils import timezone
+
+    assert timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M") in body
+    body = client.post(reverse("web:token_list"), {"name": "x", "expires_in_days": "0"}).content.decode()
+    assert "有效天数至少为 1" in body and ApiToken.objects.filter(user=cast["yubei"]).count() == 1
+
+
+def test_tokens_page_marks_expired_tokens(client, cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ohsteward.accounts.actions import token_create
+
+    token_create(user=cast["yubei"], name="旧")
+    ApiToken.objects.filter(user=cast["yubei"]).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    body = login(client, "yubei").get(reverse("web:token_list")).content.decode()
+    assert "已过期" in body
