@@ -17,8 +17,9 @@ Evidence, strongest first:
    unique city-wide in practice, so a name that is unique in the register links even when the
    row's district differs; when several register employers share it the row's district decides.
 3. **Fuzzy name similarity** (rapidfuzz OSA, i.e. edit distance counting a swap of two neighbours
-   as one edit) between the *stems* of the names (字号 and industry, without the city prefix and
-   the legal form), within a block of candidates that share rare characters with the row's name
+   as one edit) between the *stems* of the names (字号 and industry, without the 行政区划 and the
+   legal form), provided the 字号 agree and the names do not name different districts (names are
+   compared by their parts, 企业名称登记管理规定 第六条), within a block of candidates that share rare characters with the row's name
    in the row's district. A fuzzy link needs a score of at least ``MatchSettings.fuzzy_accept``,
    at most ``fuzzy_max_edits`` edits, a clear margin over the runner-up and a compatible district.
 
@@ -33,32 +34,37 @@ Rules that hold whatever the score:
   itself. It still carries information: a mistyped code equal to a register code (both sides
   copied the same typo) or within two characters of one supports a name match to that employer
   and lowers the fuzzy threshold to ``code_supported_accept``; it never links without a name.
-* A valid USCC that is not in the register while the name matches an employer that has a
-  *different* valid code is never linked automatically: either the row is about a different
-  legal entity with a similar name, or one of the two codes is wrong. A person decides.
+* Two different valid USCCs are two legal persons (a branch has its own code). A valid code that
+  is not in the register is never linked to an employer holding another valid code: with a merely
+  similar name the row creates a new employer; with exactly the employer's name it goes to
+  review (one of the two codes may be wrong), except when the row comes from an authoritative
+  source (``SourceRecord.authoritative``: the market-supervision register, whose codes are the
+  legal identity) — then it creates the employer too.
 
 Every result records the method (``uscc``, ``name_exact``, ``former_name``, ``fuzzy``, ``new``,
 ``review``) and a score in [0, 1]: 1.0 for code and exact-name links, the fuzzy score otherwise.
 
-The same rules as :mod:`ohsteward.registry.rules` are implemented privately here (``_name_key``,
-``_uscc_valid``) so that this module stays importable without the register app; the tests check
-that both agree.
+Codes are cleaned and checked by :mod:`ohsteward.registry.rules` (``uscc_clean``,
+``uscc_is_valid``) and names normalised by ``registry.rules.normalize_name`` and cut into their
+parts by ``intake.rules.name_parts``: the register, its importers, the API and the matcher accept
+and reject exactly the same codes (docs/domain/matching.md). All three modules are pure Python.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import mul
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
+
+from ohsteward.intake.rules import name_parts
+from ohsteward.registry.rules import normalize_name, uscc_clean, uscc_is_valid
 
 __all__ = [
     "AUTO_METHODS",
@@ -150,11 +156,17 @@ class RegisterEntry:
 
 @dataclass
 class SourceRecord:
-    """One row of an uploaded list, reduced to what identifies the employer."""
+    """One row of an uploaded list, reduced to what identifies the employer.
+
+    ``authoritative`` marks a row of a list whose codes are the legal identity (the source kind
+    ``registry``: market-supervision, tax, social-insurance registers): its valid code, when not
+    in the register, is a new legal person even if the name equals a register employer's.
+    """
 
     uscc: str | None
     name: str
     district: str | None = None
+    authoritative: bool = False
 
 
 @dataclass
@@ -179,37 +191,8 @@ class MatchResult:
 
 
 # --------------------------------------------------------------------------------------------
-# USCC (GB 32100-2015)
+# USCC (GB 32100-2015): the check is ``registry.rules`` (one check for the whole platform)
 # --------------------------------------------------------------------------------------------
-
-_USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUES = {c: i for i, c in enumerate(_USCC_CHARSET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_CODE_JUNK = re.compile(r"[\s\-_/.]+")
-
-
-def _uscc_clean(code: str | None) -> str:
-    """Upper case, NFKC (full-width → half-width), without spaces and separators."""
-    if not code:
-        return ""
-    if type(code) is str and code.isascii() and code.isalnum() and code.isupper():
-        return code  # the usual case, already clean
-    return _CODE_JUNK.sub("", unicodedata.normalize("NFKC", str(code))).upper()
-
-
-def _uscc_valid(code: str) -> bool:
-    """True for a cleaned 18-character code whose check character is right.
-
-    C18 = 31 − (Σ Ci·Wi mod 31), where 31 maps to 0, and the value maps back through the
-    charset (which has no I, O, S, V, Z).
-    """
-    if len(code) != 18:
-        return False
-    try:
-        total = sum(map(mul, map(_USCC_VALUES.__getitem__, code[:17]), _USCC_WEIGHTS))
-        return _USCC_VALUES[code[17]] == (31 - total % 31) % 31
-    except KeyError:  # a character outside the charset
-        return False
 
 
 def _code_block_keys(code: str) -> tuple[str, ...]:
@@ -243,61 +226,16 @@ def _near_code(a: str, b: str) -> bool:
     return True
 
 
+
 # --------------------------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------------------------
 
-_BRACKETS = str.maketrans(
-    {
-        "（": "(",
-        "）": ")",
-        "【": "(",
-        "】": ")",
-        "[": "(",
-        "]": ")",
-        "〔": "(",
-        "〕": ")",
-        "﹙": "(",
-        "﹚": ")",
-    }
-)
-#: Words that make a name a branch (a unit of another legal person). 经营部 and 门市部 are left
-#: out on purpose: they usually name a sole trader, not a branch.
-_BRANCH_MARKERS = (
-    "分公司",
-    "分厂",
-    "分店",
-    "营业部",
-    "办事处",
-    "分部",
-    "分行",
-    "支行",
-    "分所",
-    "分中心",
-    "项目部",
-    "分场",
-)
-_BRANCH = re.compile("(?:" + "|".join(_BRANCH_MARKERS) + r")(?:\([^()]*\))?$")
-#: Where the parent's name ends inside a branch name.
-_PARENT_END = re.compile(r".*(?:公司|厂|\))")
-#: Legal forms after ``_name_key`` (股份有限公司 is already 股份公司), longest first.
-_LEGAL_FORMS = ("股份公司", "有限公司", "公司", "厂")
 #: Taken off a fuzzy score when both names carry a legal form and the forms differ.
 _FORM_PENALTY = 0.2
-
-
-def _name_key(name: str | None) -> str:
-    """Normalised full name, by the rules of ``ohsteward.registry.rules.normalize_name``.
-
-    NFKC folds full-width characters; every bracket kind becomes ``(``/``)``; white space goes;
-    有限责任公司 and 有限公司 (and 股份有限公司/股份公司) compare equal because people write
-    them interchangeably for the same legal form.
-    """
-    if not name:
-        return ""
-    text = "".join(unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS).split())
-    text = text.replace("有限责任公司", "有限公司").replace("股份有限公司", "股份公司")
-    return text.lower()
+#: The 字号 of two names must agree at least this much (OSA similarity) for the names to score at
+#: all: the 字号 carries the identity, and district, industry and form are shared by thousands.
+_ZIHAO_FLOOR = 0.5
 
 
 class _Name(NamedTuple):
@@ -305,11 +243,12 @@ class _Name(NamedTuple):
 
     ``full`` is the normalised name and ``core`` the same without the city prefix (lists often
     drop it); exact matching uses ``core``. ``base``/``label`` split a branch name into its
-    parent's name and the part naming the branch (``渝北分公司``). ``form`` is the legal form at
-    the end of ``base`` (有限公司, 股份公司, 公司, 厂 or empty) and ``stem`` what precedes it:
-    the 字号 and industry words, where the information is. Fuzzy scores compare stems, because
-    the shared boilerplate would make strangers look alike: ``合明科技有限公司`` and
-    ``凯如科技有限公司`` agree in 6 of 8 characters, their stems in 2 of 4.
+    parent's name and the part naming the branch (``渝北分公司``). ``district`` is the code of the
+    district named in the name (``重庆市沙坪坝区…`` → 500106), ``zihao`` the 字号, ``stem`` the 字号
+    and industry words (without city, district and form), ``form`` the organisational form
+    (``intake.rules.name_parts``). Fuzzy scores compare stems, because the shared boilerplate
+    would make strangers look alike: ``重庆市沙坪坝区华鑫瑞纸制品厂`` and ``重庆市沙坪坝区宏恒祥纸制品厂``
+    agree in 11 of 14 characters, their 字号 in none.
     """
 
     full: str
@@ -318,45 +257,93 @@ class _Name(NamedTuple):
     label: str
     form: str
     stem: str
+    zihao: str
+    district: str
 
     @property
     def body(self) -> str:
         return self.stem + self.label
 
+    @property
+    def industry(self) -> str:
+        return self.stem[len(self.zihao) :]
+
 
 @lru_cache(maxsize=1 << 17)
 def _parse_name(name: str) -> _Name:
-    full = _name_key(name)
-    core = full[3:] if full.startswith("重庆市") else full[2:] if full.startswith("重庆") else full
-    base, label = core, ""
-    # (the regular expression only runs for names that can be branches: it is the slow part)
-    marker = _BRANCH.search(core) if core.endswith(_BRANCH_MARKERS) or core.endswith(")") else None
-    if marker and marker.start() > 0:
-        parent = _PARENT_END.match(core, 0, marker.start())
-        cut = parent.end() if parent and parent.end() > 0 else marker.start()
-        base, label = core[:cut], core[cut:]
-    form, stem = "", base
-    for legal_form in _LEGAL_FORMS:
-        if base.endswith(legal_form) and len(base) > len(legal_form):
-            form, stem = legal_form, base[: -len(legal_form)]
-            break
-    return _Name(full, core, base, label, form, stem)
+    full = normalize_name(name)
+    parts = name_parts(full)
+    core = full[len(parts.city) :]
+    base = core[: len(core) - len(parts.branch)]
+    return _Name(full, core, base, parts.branch, parts.form, parts.stem, parts.zihao, parts.district)
+
+
+def _zihao_similarity(q: _Name, n: _Name) -> float:
+    """How well the 字号 of two names agree, in [0, 1].
+
+    The cut into 字号 and industry is a best effort (a typo in an industry word leaves that word
+    in the 字号: ``长江机戒制造`` → 长江机戒), so each 字号 is also compared with the start of the
+    other name's stem, and the best agreement counts.
+    """
+    a, b = q.zihao, n.zihao
+    if a == b:
+        return 1.0
+    return max(
+        OSA.normalized_similarity(a, b),
+        OSA.normalized_similarity(a, n.stem[: len(a)]),
+        OSA.normalized_similarity(b, q.stem[: len(b)]),
+    )
+
+
+def _kept_zihao(q: _Name, n: _Name) -> int:
+    """The length of a 字号 that both names carry unchanged at the start of their stems (0 when
+    the 字号 differ). When one name's industry words were not recognised (a typo in them, or a
+    word the list lacks) its whole stem was taken as the 字号, so the other's 字号 at its start
+    counts as kept; when both were recognised, the 字号 must be equal (长江 is not 长江源)."""
+    if q.stem == n.stem:
+        return 0
+    if q.zihao == n.zihao:
+        return len(q.zihao)
+    if not q.industry and n.industry and q.stem.startswith(n.zihao):
+        return len(n.zihao)
+    if not n.industry and q.industry and n.stem.startswith(q.zihao):
+        return len(q.zihao)
+    return 0
 
 
 def _similarity(q: _Name, n: _Name, cutoff: float = 0.0) -> float | None:
     """Fuzzy score in [0, 1] of two names of the same kind; None when one is a branch and the
     other is not (a branch is never its parent).
 
-    Stems are compared. For two branches the branch parts are compared too and the worse of the
-    two counts: ``渝北分公司`` and ``江北分公司`` of one company are different employers however
-    long the common parent name. A different legal form (厂 vs 有限公司) costs ``_FORM_PENALTY``:
-    usually another legal person, or a restructuring that a person should confirm; a missing
-    form (lists often write just ``长江机械``) costs nothing. Scores below ``cutoff`` may come
-    back as 0 (rapidfuzz then stops early).
+    The names are compared by their parts (企业名称登记管理规定 第六条, ``intake.rules.name_parts``):
+
+    * two names that name different districts (``重庆市渝北区华鑫机械厂``, ``重庆市江北区华鑫机械厂``)
+      are two employers: 0; a name without a district is compared with either;
+    * the 字号 must agree (``_ZIHAO_FLOOR``), or the score is 0: two employers of one district,
+      industry and form with different 字号 are strangers however long the shared words;
+    * then the stems (字号 + industry) are compared by edit distance. For two branches the branch
+      parts are compared too and the worse of the two counts: ``渝北分公司`` and ``江北分公司`` of one
+      company are different employers however long the common parent name. A different legal
+      form (厂 vs 有限公司) costs ``_FORM_PENALTY``: usually another legal person, or a
+      restructuring that a person should confirm; a missing form (lists often write just
+      ``长江机械``) costs nothing.
+
+    Scores below ``cutoff`` may come back as 0 (rapidfuzz then stops early).
     """
     if bool(q.label) != bool(n.label):
         return None
+    if q.district and n.district and q.district != n.district:
+        return 0.0
+    if _zihao_similarity(q, n) < _ZIHAO_FLOOR:
+        return 0.0
     score = OSA.normalized_similarity(q.stem, n.stem, score_cutoff=cutoff)
+    kept = _kept_zihao(q, n)
+    if kept and OSA.distance(q.stem, n.stem, score_cutoff=1) == 1:
+        # The 字号 is intact and one character of the industry words differs (a typo: 包装 →
+        # 包海): industry characters say less about identity than 字号 characters, so the edit
+        # counts half. (More than one difference there is another industry: a sibling company.)
+        industry = max(len(q.stem), len(n.stem)) - kept
+        score = max(score, 1 - 0.5 / (kept + 0.5 * industry))
     if q.label and score:
         score = min(score, OSA.normalized_similarity(q.label, n.label))
     if q.form and n.form and q.form != n.form:
@@ -391,7 +378,7 @@ class _Entry(NamedTuple):
 
 
 def _make_entry(entry: RegisterEntry) -> _Entry:
-    code = _uscc_clean(entry.uscc)
+    code = uscc_clean(entry.uscc)
     current = _parse_name(entry.name or "")
     formers = {
         f.core: f for f in map(_parse_name, entry.former_names or ()) if f.core and f.core != current.core
@@ -399,7 +386,7 @@ def _make_entry(entry: RegisterEntry) -> _Entry:
     return _Entry(
         entry.id,
         code,
-        bool(code) and _uscc_valid(code),
+        uscc_is_valid(code),
         (current, *formers.values()),
         _clean_district(entry.district),
     )
@@ -523,8 +510,8 @@ class Matcher:
     def match(self, rec: SourceRecord) -> MatchResult:
         """Decide one row: a link (with method and score), review (with candidates), or new."""
         q = _parse_name(rec.name or "")
-        code = _uscc_clean(rec.uscc)
-        valid = bool(code) and _uscc_valid(code)
+        code = uscc_clean(rec.uscc)
+        valid = uscc_is_valid(code)
         district = _clean_district(rec.district)
         if valid:
             owners = self._by_code.get(code)
@@ -535,17 +522,23 @@ class Matcher:
             if support:
                 return self._review([(i, 0.0) for i in support], "no name; code resembles a register code")
             return MatchResult(None, METHOD_REVIEW, 0.0, [], "no name and no usable code")
-        return self._match_name(q, code, valid, district, support)
+        return self._match_name(q, code, valid, district, support, rec.authoritative)
 
     def _match_name(
-        self, q: _Name, code: str, valid: bool, district: str | None, support: frozenset[int]
+        self,
+        q: _Name,
+        code: str,
+        valid: bool,
+        district: str | None,
+        support: frozenset[int],
+        authoritative: bool = False,
     ) -> MatchResult:
         ids = self._by_core.get(q.core)
         if ids:
-            return self._exact(q, ids, METHOD_NAME_EXACT, code, valid, district, support)
+            return self._exact(q, ids, METHOD_NAME_EXACT, code, valid, district, support, authoritative)
         ids = self._by_former.get(q.core)
         if ids:
-            return self._exact(q, ids, METHOD_FORMER_NAME, code, valid, district, support)
+            return self._exact(q, ids, METHOD_FORMER_NAME, code, valid, district, support, authoritative)
         return self._fuzzy(q, code, valid, district, support)
 
     def _code_hit(self, q: _Name, district: str | None, owners: tuple[int, ...]) -> MatchResult:
@@ -604,9 +597,16 @@ class Matcher:
         valid: bool,
         district: str | None,
         support: frozenset[int],
+        authoritative: bool,
     ) -> MatchResult:
         """Rows whose normalised name equals a current (or former) register name."""
         cands = [self._entries[i] for i in ids]
+        if valid and authoritative:
+            # The row's valid code is the legal identity and not in the register: an employer
+            # holding another valid code is another legal person, whatever its name.
+            cands = [e for e in cands if not (e.code_valid and e.code != code)]
+            if not cands:
+                return MatchResult(None, METHOD_NEW, 0.0, [], "valid new code from an authoritative source")
         if len(cands) > 1:
             # Several employers carry the name: narrow by district, by the exact prefix form
             # (重庆X and X may be two employers) and by the code, keeping a step only if it
@@ -668,6 +668,8 @@ class Matcher:
         scored: list[_Scored] = []
         for i in self._block(q, district) | support:
             e = self._entries[i]
+            if valid and e.code_valid and e.code != code:
+                continue  # two different valid codes: two legal persons, however alike the names
             supported = i in support
             found = self._kind_score(q, e, 0.0 if supported else floor)
             if found is None or (found[0] < floor and not supported):

@@ -275,3 +275,23 @@ def test_receipt_number_of_another_employer_is_refused(enterprises):
     declaration_import(enterprise=enterprises["yubei"], receipt_no="R-9", **args)
     with pytest.raises(ValidationError, match="已属于其他用人单位"):
         declaration_import(enterprise=enterprises["wanzhou"], receipt_no="R-9", **args)
+
+
+def test_registry_row_with_a_new_valid_code_and_a_similar_name_creates_the_employer(ingest, enterprises):
+    """Two different valid codes are two legal persons: a market-supervision row whose valid code
+    is not in the register creates the employer, however alike the names (issue 7 item 8: 15 of
+    610 such rows went to review). The same row from an exam list, where the code is typed by
+    hand and the name is exactly a register employer's, is still reviewed."""
+    known = EnterpriseFactory(name="重庆市沙坪坝区华鑫瑞纸制品厂", uscc=make_uscc("500106"),
+                              region=Region.objects.get(code="500106"))
+    similar, same_name = make_uscc("500106"), make_uscc("500106")
+    rows = [
+        [similar, "重庆市沙坪坝区华鑫瑞纸制品有限公司", "沙坪坝区", "", "", "", "", "", "", "", "", ""],
+        [same_name, known.name, "沙坪坝区", "", "", "", "", "", "", "", "", ""],
+    ]
+    result = ingest(SourceKind.REGISTRY, REGISTRY, rows)
+    assert result.counts["created"] == 2 and result.counts["review"] == 0
+    assert Enterprise.objects.filter(uscc__in=[similar, same_name]).count() == 2
+
+    exam = ingest(SourceKind.EXAM, EXAM, [[known.name, make_uscc("500106"), "沙坪坝区", YESTERDAY, "", "", "", 1]])
+    assert exam.batch.rows.get().status == RowStatus.REVIEW
