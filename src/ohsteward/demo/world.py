@@ -389,7 +389,7 @@ def _noisy_name(e: _Employer, r: random.Random) -> str:
         y = r.random()
         if y < 0.25:
             name = name[name.index(full) + len(full) :]
-        elif y < 0.35:
+        elif y < 0.35 and len(full) > 2:  # 沙坪坝区 → 沙坪坝 (忠县 stays 忠县)
             name = name.replace(full, full[:-1], 1)
     x = r.random()
     if name.startswith("重庆市"):

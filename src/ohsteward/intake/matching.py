@@ -268,6 +268,11 @@ class _Name(NamedTuple):
     def industry(self) -> str:
         return self.stem[len(self.zihao) :]
 
+    @property
+    def bare(self) -> str:
+        """The name without its 行政区划: 字号, industry, form and branch part."""
+        return self.stem + self.form + self.label
+
 
 @lru_cache(maxsize=1 << 17)
 def _parse_name(name: str) -> _Name:
@@ -453,6 +458,7 @@ class Matcher:
         self._by_code_block: _Index = {}
         self._by_core: _Index = {}
         self._by_former: _Index = {}
+        self._by_bare: _Index = {}  # current names without their 行政区划
         # character of a stem → ids, per district (None: entries without one) and city-wide
         self._chars_by_district: defaultdict[str | None, defaultdict[str, set[int]]] = defaultdict(
             lambda: defaultdict(set)
@@ -484,6 +490,7 @@ class Matcher:
         current, *formers = e.names
         if current.core:
             _push(self._by_core, current.core, e.id)
+            _push(self._by_bare, current.bare, e.id)
         for former in formers:
             _push(self._by_former, former.core, e.id)
         district_chars, city_chars = self._chars_by_district[e.district], self._chars
@@ -499,6 +506,7 @@ class Matcher:
                 _pull(self._by_code_block, key, entry_id)
         current, *formers = e.names
         _pull(self._by_core, current.core, entry_id)
+        _pull(self._by_bare, current.bare, entry_id)
         for former in formers:
             _pull(self._by_former, former.core, entry_id)
         for char in {c for n in e.names for c in n.stem}:
@@ -539,6 +547,19 @@ class Matcher:
         ids = self._by_former.get(q.core)
         if ids:
             return self._exact(q, ids, METHOD_FORMER_NAME, code, valid, district, support, authoritative)
+        ids = self._by_bare.get(q.bare)
+        if ids:
+            # Equal but for the 行政区划 (``华鑫瑞纸制品厂`` for ``重庆市沙坪坝区华鑫瑞纸制品厂``): lists
+            # drop it, or write the district short. A district the name itself names must be the
+            # employer's; unlike a whole name, a name without its 行政区划 is not unique
+            # city-wide (the same 字号 exists in other districts), so a row of another district
+            # is reviewed rather than linked, or made a new employer that duplicates this one.
+            cands = [i for i in ids if not q.district or self._entries[i].district in (None, q.district)]
+            here = [i for i in cands if district is None or self._entries[i].district in (None, district, q.district)]
+            if here:
+                return self._exact(q, tuple(here), METHOD_NAME_EXACT, code, valid, district, support, authoritative)
+            if cands and not (valid and authoritative):
+                return self._review([(i, 1.0) for i in cands], "same name in another district")
         return self._fuzzy(q, code, valid, district, support)
 
     def _code_hit(self, q: _Name, district: str | None, owners: tuple[int, ...]) -> MatchResult:
@@ -681,7 +702,8 @@ class Matcher:
                     [(i, 0.0) for i in support], "code resembles a register code, name differs"
                 )
             return MatchResult(None, METHOD_NEW, 0.0, [])
-        scored.sort(key=lambda s: s.score, reverse=True)
+        # best first; among equal scores the employer the row's mistyped code resembles first
+        scored.sort(key=lambda s: (s.score, s.entry.id in support), reverse=True)
         listed = [
             (s.entry.id, round(s.score, 4))
             for s in scored
@@ -692,7 +714,10 @@ class Matcher:
             return MatchResult(None, METHOD_NEW, round(best.score, 4), [])
 
         supported = best.entry.id in support
-        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        # Code and name are independent witnesses: when the row's mistyped code resembles the
+        # best candidate's and not the others', the others do not compete for the margin.
+        rivals = [s.score for s in scored[1:] if not supported or s.entry.id in support]
+        runner_up = rivals[0] if rivals else 0.0
         checks = (
             (
                 best.score >= (settings.code_supported_accept if supported else settings.fuzzy_accept),

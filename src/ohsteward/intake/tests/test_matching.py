@@ -212,11 +212,14 @@ def test_fuzzy_thresholds_are_settings() -> None:
 
 C_HUAXINRUI = code("91500106MA5U00101")
 C_HUAXIN_YUBEI = code("91500112MA5U00112")
+C_ANWAN_NANAN = code("91500108MA5U00134")
 PARTS_REGISTER = [
     *REGISTER,
     RegisterEntry(20, C_HUAXINRUI, "重庆市沙坪坝区华鑫瑞纸制品厂", (), "500106"),
     RegisterEntry(21, C_HUAXIN_YUBEI, "重庆市渝北区华鑫机械厂", (), "500112"),
     RegisterEntry(22, None, "重庆市沙坪坝区联丰祥纸制品厂", (), "500106"),
+    RegisterEntry(23, C_ANWAN_NANAN, "重庆市南岸区安万塑料制品有限公司", (), "500108"),
+    RegisterEntry(24, code("91500107MA5U00145"), "重庆市九龙坡区安万塑料制品有限公司", (), "500107"),
 ]
 
 PARTS_CASES = [
@@ -227,13 +230,25 @@ PARTS_CASES = [
     ("the same 字号 in another district is another employer",
      SourceRecord(None, "重庆市江北区华鑫机械厂", None), METHOD_NEW, None),
     ("a row that drops the 行政区划 links by 字号, industry and form",
-     SourceRecord(None, "华鑫瑞纸制品厂", "500106"), METHOD_FUZZY, 20),
-    ("a row that writes the district short links",
-     SourceRecord(None, "重庆市沙坪坝华鑫瑞纸制品厂", "500106"), METHOD_FUZZY, 20),
+     SourceRecord(None, "华鑫瑞纸制品厂", "500106"), METHOD_NAME_EXACT, 20),
+    ("a row that writes the district short links, whatever district the row says",
+     SourceRecord(None, "重庆市沙坪坝华鑫瑞纸制品厂", "500112"), METHOD_NAME_EXACT, 20),
+    ("a row of another district that drops the 行政区划 is reviewed (the 字号 may exist there too)",
+     SourceRecord(None, "华鑫瑞纸制品厂", "500112"), METHOD_REVIEW, None),
+    ("a typo and a dropped 行政区划 link by the parts",
+     SourceRecord(None, "华鑫瑞纸制吕厂", "500106"), METHOD_FUZZY, 20),
     ("a typo in the industry word with the 字号 intact links",
      SourceRecord(None, "重庆华宇建才有限公司", "500113"), METHOD_FUZZY, 5),
     ("a typo in a 2-character 字号 is still reviewed",
      SourceRecord(None, "重庆华雨建材有限公司", "500113"), METHOD_REVIEW, None),
+    ("the same name in two districts, no district in the row: review",
+     SourceRecord(None, "安万塑料制品有限公司", None), METHOD_REVIEW, None),
+    ("the same name in two districts, the row's district decides",
+     SourceRecord(None, "安万塑料制品有限公司", "500107"), METHOD_NAME_EXACT, 24),
+    ("two equally similar names, the mistyped code resembles one of them: link",
+     SourceRecord(bad_check(C_ANWAN_NANAN), "安万塑料制吕有限公司", None), METHOD_FUZZY, 23),
+    ("two equally similar names and no code: review",
+     SourceRecord(None, "安万塑料制吕有限公司", None), METHOD_REVIEW, None),
 ]  # fmt: skip
 
 
