@@ -687,7 +687,11 @@ class Matcher:
         settings = self.settings
         floor = self._floor
         scored: list[_Scored] = []
-        for i in self._block(q, district) | support:
+        block = self._block(q, district)
+        if q.district and district and q.district != district:
+            # the name names a district the row's district column does not: search both
+            block |= self._block(q, q.district)
+        for i in block | support:
             e = self._entries[i]
             if valid and e.code_valid and e.code != code:
                 continue  # two different valid codes: two legal persons, however alike the names
@@ -731,8 +735,9 @@ class Matcher:
             ),
             (best.score - runner_up >= settings.margin, "several similar names"),
             (
-                # Only a candidate found through the code can be in another district.
-                district is None or best.entry.district is None or best.entry.district == district,
+                # Only a candidate found through the code, or in the district the name names,
+                # can be in another district than the row's.
+                district is None or best.entry.district in (None, district, q.district or None),
                 "similar name in another district",
             ),
             (q.label == best.name.label, "different branch of a similar name"),

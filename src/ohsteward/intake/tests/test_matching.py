@@ -237,6 +237,8 @@ PARTS_CASES = [
      SourceRecord(None, "华鑫瑞纸制品厂", "500112"), METHOD_REVIEW, None),
     ("a typo and a dropped 行政区划 link by the parts",
      SourceRecord(None, "华鑫瑞纸制吕厂", "500106"), METHOD_FUZZY, 20),
+    ("a typo in a name of another district than the row's: the name's district is searched",
+     SourceRecord(None, "重庆市沙坪坝区华鑫瑞纸制吕厂", "500112"), METHOD_FUZZY, 20),
     ("a typo in the industry word with the 字号 intact links",
      SourceRecord(None, "重庆华宇建才有限公司", "500113"), METHOD_FUZZY, 5),
     ("a typo in a 2-character 字号 is still reviewed",
