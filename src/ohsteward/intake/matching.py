@@ -63,7 +63,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from ohsteward.intake.rules import name_parts
+from ohsteward.intake.rules import parts_of_normalised_name
 from ohsteward.registry.rules import normalize_name, uscc_clean, uscc_is_valid
 
 __all__ = [
@@ -277,7 +277,7 @@ class _Name(NamedTuple):
 @lru_cache(maxsize=1 << 17)
 def _parse_name(name: str) -> _Name:
     full = normalize_name(name)
-    parts = name_parts(full)
+    parts = parts_of_normalised_name(full)
     core = full[len(parts.city) :]
     base = core[: len(core) - len(parts.branch)]
     return _Name(full, core, base, parts.branch, parts.form, parts.stem, parts.zihao, parts.district)

@@ -223,7 +223,9 @@ def _district_names() -> dict[str, str]:
 
 
 DISTRICT_NAMES: dict[str, str] = _district_names()
-_DISTRICTS_LONGEST_FIRST = tuple(sorted(DISTRICT_NAMES, key=len, reverse=True))
+_DISTRICT_MAX = max(map(len, DISTRICT_NAMES))
+_INDUSTRY_WORD_SET = frozenset(INDUSTRY_WORDS)
+_INDUSTRY_LENGTHS = tuple(sorted({len(w) for w in INDUSTRY_WORDS}, reverse=True))
 
 
 def name_parts(name: str | None, districts: dict[str, str] | None = None) -> NameParts:
@@ -239,9 +241,13 @@ def name_parts(name: str | None, districts: dict[str, str] | None = None) -> Nam
     字号 华鑫瑞, industry 纸制品, form 厂. The cut is a best effort: an industry word the list
     does not know stays in the 字号 (``长江机戒制造`` → 字号 长江机戒, industry 制造).
     """
+    return parts_of_normalised_name(normalize_name(name), districts)
+
+
+def parts_of_normalised_name(text: str, districts: dict[str, str] | None = None) -> NameParts:
+    """``name_parts`` of a name already in the form of ``registry.rules.normalize_name`` (the
+    matcher normalises once and parses the result)."""
     districts = DISTRICT_NAMES if districts is None else districts
-    ordered = _DISTRICTS_LONGEST_FIRST if districts is DISTRICT_NAMES else sorted(districts, key=len, reverse=True)
-    text = normalize_name(name)
     city = next((p for p in _CITY_PREFIXES if text.startswith(p)), "")
     rest = text[len(city) :]
     # branch: <parent name><place>分公司
@@ -269,18 +275,21 @@ def name_parts(name: str | None, districts: dict[str, str] | None = None) -> Nam
         rest = rest[: bracketed.start()]
     # a district after the city: 重庆市沙坪坝区华鑫瑞…, or at the start when the city is left out
     if not district:
-        for key in ordered:
-            if rest.startswith(key) and len(rest) - len(key) >= 2:
-                district, region, rest = districts[key], region + key, rest[len(key) :]
+        # (longest spelling first: 石柱土家族自治县 before 石柱县 before 石柱)
+        longest = _DISTRICT_MAX if districts is DISTRICT_NAMES else max(map(len, districts), default=0)
+        for length in range(min(longest, len(rest) - 2), 1, -1):
+            key = rest[:length]
+            if key in districts:
+                district, region, rest = districts[key], region + key, rest[length:]
                 break
-    # industry words from the end, keeping a 字号 of at least two characters
+    # industry words from the end (longest first), keeping a 字号 of at least two characters
     industry = ""
     stripped = True
     while stripped:
         stripped = False
-        for word in INDUSTRY_WORDS:
-            if rest.endswith(word) and len(rest) - len(word) >= 2:
-                rest, industry = rest[: -len(word)], word + industry
+        for length in _INDUSTRY_LENGTHS:
+            if len(rest) - length >= 2 and rest[-length:] in _INDUSTRY_WORD_SET:
+                rest, industry = rest[:-length], rest[-length:] + industry
                 stripped = True
                 break
     return NameParts(city, district, region, rest, industry, form, branch)

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import mul
 
 # --------------------------------------------------------------------------------------------
 # 统一社会信用代码 (GB 32100-2015)
@@ -79,7 +80,7 @@ def uscc_is_valid(code: str | None) -> bool:
         return False
     values = _USCC_VALUES
     try:
-        total = sum(values[c] * w for c, w in zip(code[:17], USCC_WEIGHTS))  # noqa: B905 (len checked)
+        total = sum(map(mul, map(values.__getitem__, code[:17]), USCC_WEIGHTS))
         return values[code[17]] == (31 - total % 31) % 31
     except KeyError:  # a character outside the charset (I, O, S, V, Z, punctuation …)
         return False
@@ -121,8 +122,8 @@ def normalize_name(name: str | None) -> str:
     """
     if not name:
         return ""
-    text = unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS)
-    text = re.sub(r"\s+", "", text)
+    # (str.split() and the regular expression \s agree on what white space is; split is faster)
+    text = "".join(unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS).split())
     for long, short in _LEGAL_FORM_VARIANTS:
         text = text.replace(long, short)
     return text.lower()

@@ -357,11 +357,37 @@ def test_world_is_deterministic_and_realistic() -> None:
     assert sum(r.uscc is None for r in a.rows) / len(a.rows) > 0.4
 
 
-def test_quality_contract_on_a_small_world() -> None:
-    """The aims of the issue, on a small fixed world (not a timing test)."""
-    world = make_world(2000, 6000, seed=11)
+def test_messy_world_has_the_multi_source_noise() -> None:
+    """Issue 7 item 8: clusters sharing district, industry and form; one 字号 in several
+    districts; market-supervision rows with true codes. The old world has none of it."""
+    from ohsteward.intake.rules import name_parts
+
+    world = make_world(3000, 9000, seed=5)
+    parts = [name_parts(e.name) for e in world.register]
+    clusters: dict[tuple[str, str, str], set[str]] = {}
+    districts_of: dict[tuple[str, str, str], set[str]] = {}
+    for p in parts:
+        if p.district:
+            clusters.setdefault((p.district, p.industry, p.form), set()).add(p.zihao)
+            districts_of.setdefault((p.zihao, p.industry, p.form), set()).add(p.district)
+    assert max(len(z) for z in clusters.values()) >= 10
+    assert sum(len(d) > 1 for d in districts_of.values()) >= 10
+    authoritative = [r for r in world.rows if r.authoritative]
+    assert 0.15 < len(authoritative) / len(world.rows) < 0.25
+    assert all(uscc_is_valid(r.uscc) for r in authoritative)
+    old = make_world(3000, 9000, seed=5, messy=False)
+    assert not any(r.authoritative for r in old.rows)
+    assert not any(name_parts(e.name).district for e in old.register)
+
+
+@pytest.mark.parametrize("messy", [False, True], ids=["old world", "messy world"])
+def test_quality_contract_on_a_small_world(messy: bool) -> None:
+    """The aims of issue 7 item 8 for precision and review share, on a small fixed world (not a
+    timing test). Recall is held at 0.98: the aim of 0.99 is not met (docs/domain/matching.md,
+    "Measured on the messy world")."""
+    world = make_world(2000, 6000, seed=11, messy=messy)
     results = ingest(Matcher(world.register), world.rows, first_new_id=10_000)
     figures = evaluate(world, results)
-    assert figures["precision"] >= 0.99, figures
-    assert figures["recall"] >= 0.97, figures
-    assert figures["review_share"] <= 0.05, figures
+    assert figures["precision"] >= 0.995, figures
+    assert figures["recall"] >= 0.98, figures
+    assert figures["review_share"] <= 0.02, figures
