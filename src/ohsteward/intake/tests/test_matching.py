@@ -155,8 +155,10 @@ CASES = [
     ("known branch by name", SourceRecord(None, "长江机械制造有限公司江北分公司", None), METHOD_NAME_EXACT, 2),
     ("one homophone in a long name is a fuzzy link",
      SourceRecord(None, "重庆鸿图伟业环保科技有限公司", "500103"), METHOD_FUZZY, 7),
-    ("one homophone in a 2-character 字号 with a 2-character industry goes to review",
-     SourceRecord(None, "重庆华雨建材有限公司", "500113"), METHOD_REVIEW, None),
+    ("one homophone in a 2-character 字号 with a 2-character industry, no district: review",
+     SourceRecord(None, "重庆华雨建材有限公司", None), METHOD_REVIEW, None),
+    ("one homophone in a 2-character 字号 with a 2-character industry, in its district: link",
+     SourceRecord(None, "重庆华雨建材有限公司", "500113"), METHOD_FUZZY, 5),
     ("a mistyped code close to the register's supports the borderline name",
      SourceRecord(bad_check(C_CHANGJIANG), "重庆长疆机械制造有限公司", None), METHOD_FUZZY, 1),
     ("two look-alikes equally like the row go to review",
@@ -200,12 +202,16 @@ def test_pasted_code_review_offers_both(matcher: Matcher) -> None:
 
 
 def test_fuzzy_thresholds_are_settings() -> None:
-    row = SourceRecord(None, "重庆华雨建材有限公司", "500113")  # one edit in a 4-character stem
+    row = SourceRecord(None, "重庆华雨建材有限公司", None)  # one edit in a 4-character stem
+    in_district = SourceRecord(None, "重庆华雨建材有限公司", "500113")
     assert Matcher(REGISTER).match(row).method == METHOD_REVIEW
+    assert Matcher(REGISTER).match(in_district).method == METHOD_FUZZY  # district_witness
+    no_witness = Matcher(REGISTER, MatchSettings(district_witness=0))
+    assert no_witness.match(in_district).method == METHOD_REVIEW
     lenient = Matcher(REGISTER, MatchSettings(fuzzy_accept=0.75))
     assert (lenient.match(row).method, lenient.match(row).entry_id) == (METHOD_FUZZY, 5)
-    strict = Matcher(REGISTER, MatchSettings(fuzzy_review=0.9))
-    assert strict.match(row).method == METHOD_NEW
+    strict = Matcher(REGISTER, MatchSettings(fuzzy_review=0.9, district_witness=0))
+    assert strict.match(in_district).method == METHOD_NEW
 
 
 # ------------------------------------------------------------ names compared by their parts
@@ -241,8 +247,8 @@ PARTS_CASES = [
      SourceRecord(None, "重庆市沙坪坝区华鑫瑞纸制吕厂", "500112"), METHOD_FUZZY, 20),
     ("a typo in the industry word with the 字号 intact links",
      SourceRecord(None, "重庆华宇建才有限公司", "500113"), METHOD_FUZZY, 5),
-    ("a typo in a 2-character 字号 is still reviewed",
-     SourceRecord(None, "重庆华雨建材有限公司", "500113"), METHOD_REVIEW, None),
+    ("a typo in a 2-character 字号 without a district is still reviewed",
+     SourceRecord(None, "重庆华雨建材有限公司", None), METHOD_REVIEW, None),
     ("the same name in two districts, no district in the row: review",
      SourceRecord(None, "安万塑料制品有限公司", None), METHOD_REVIEW, None),
     ("the same name in two districts, the row's district decides",
