@@ -13,7 +13,9 @@ Evidence, strongest first:
    names *another* register employer exactly or confidently, the row contradicts itself (a code
    pasted from the neighbouring spreadsheet row is the usual cause) and goes to review.
 2. **The normalised name** (NFKC, brackets unified, white space removed, 有限责任公司 = 有限公司,
-   leading 重庆/重庆市 dropped), first against current names, then against former names. Names are
+   leading 重庆/重庆市 dropped), first against current names, then against former names, then
+   without its 行政区划 (``华鑫瑞纸制品厂`` for ``重庆市沙坪坝区华鑫瑞纸制品厂``; only within the row's
+   district, since such a shortened name is not unique city-wide). Names are
    unique city-wide in practice, so a name that is unique in the register links even when the
    row's district differs; when several register employers share it the row's district decides.
 3. **Fuzzy name similarity** (rapidfuzz OSA, i.e. edit distance counting a swap of two neighbours
@@ -100,8 +102,8 @@ AUTO_METHODS = frozenset({METHOD_USCC, METHOD_NAME_EXACT, METHOD_FORMER_NAME, ME
 class MatchSettings:
     """Thresholds of the matcher; the defaults are tuned with ``benchmarks/bench_matching.py``.
 
-    Fuzzy scores are ``1 - edits / length`` of the longer stem (字号 + industry, without the city
-    prefix and the legal form), where an edit is a wrong, missing or extra character or two
+    Fuzzy scores are ``1 - edits / length`` of the longer stem (字号 + industry, without the
+    行政区划 and the legal form; names whose 字号 disagree score 0), where an edit is a wrong, missing or extra character or two
     swapped neighbours. One edit scores 0.75 in a 4-character stem (长江建材), 0.80 in five,
     0.83 in six, 0.875 in eight. Two companies with different 字号 in the same industry score
     0.5 or less; siblings with the same 字号 and another industry likewise.
