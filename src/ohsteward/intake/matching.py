@@ -537,7 +537,7 @@ class Matcher:
         if valid:
             owners = self._by_code.get(code)
             if owners:
-                return self._code_hit(q, district, owners)
+                return self._code_hit(q, district, owners, rec.authoritative)
         support = self._code_support(code, valid) if code else frozenset()
         if not q.core:
             if support:
@@ -575,9 +575,12 @@ class Matcher:
                 return self._review([(i, 1.0) for i in cands], "same name in another district")
         return self._fuzzy(q, code, valid, district, support)
 
-    def _code_hit(self, q: _Name, district: str | None, owners: tuple[int, ...]) -> MatchResult:
+    def _code_hit(
+        self, q: _Name, district: str | None, owners: tuple[int, ...], authoritative: bool = False
+    ) -> MatchResult:
         """A valid code held by a register entry: the code is the identity, unless the name
-        clearly names somebody else."""
+        clearly names somebody else in a list whose codes are typed by hand (in an authoritative
+        list code and name are the registration itself: a different name is a renaming)."""
         if len(owners) == 1:  # the usual case
             scored = [(self._plain_score(q, self._entries[owners[0]]), owners[0])]
         else:
@@ -587,7 +590,7 @@ class Matcher:
             # The code is on several register entries (a duplicate in the register) and the
             # name does not tell them apart.
             return self._review([(i, s) for s, i in scored], "code shared by several register entries")
-        if best_score < self.settings.code_name_floor and q.core:
+        if best_score < self.settings.code_name_floor and q.core and not authoritative:
             # The owner's name is nothing like the row's. Renamed, or a code pasted from the
             # wrong line? If the name links to, or is offered for review with, another employer,
             # a person decides.

@@ -293,6 +293,8 @@ CODE_CASES = [
      SourceRecord(C_HUAYU_TRUE, "重庆华宇建材有限公司", "500113", authoritative=True), METHOD_NAME_EXACT, 5),
     ("registry row: a new valid code links an employer whose register code is mistyped",
      SourceRecord(C_NEW_PAPER, "重庆蓝鲸建材有限公司", "500113", authoritative=True), METHOD_NAME_EXACT, 8),
+    ("registry row: a register code with another employer's exact name links by the code (renamed)",
+     SourceRecord(C_JINDING, "重庆长江机械制造有限公司", "500108", authoritative=True), METHOD_USCC, 6),
     ("registry row: the register's code links as always",
      SourceRecord(C_HUAXINRUI, "重庆市沙坪坝区华鑫瑞纸制品厂", "500106", authoritative=True), METHOD_USCC, 20),
 ]  # fmt: skip
