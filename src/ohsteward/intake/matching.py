@@ -11,7 +11,8 @@ Evidence, strongest first:
    is the legal identity of the employer, so it wins even when the name differs (the employer may
    have been renamed). The one exception: when the name is nothing like the code owner's name but
    names *another* register employer exactly or confidently, the row contradicts itself (a code
-   pasted from the neighbouring spreadsheet row is the usual cause) and goes to review.
+   pasted from the neighbouring spreadsheet row is the usual cause) and goes to review — except in
+   an authoritative list (the registration itself), where the register's name is out of date.
 2. **The normalised name** (NFKC, brackets unified, white space removed, 有限责任公司 = 有限公司,
    leading 重庆/重庆市 dropped), first against current names, then against former names, then
    without its 行政区划 (``华鑫瑞纸制品厂`` for ``重庆市沙坪坝区华鑫瑞纸制品厂``; only within the row's
@@ -21,8 +22,8 @@ Evidence, strongest first:
 3. **Fuzzy name similarity** (rapidfuzz OSA, i.e. edit distance counting a swap of two neighbours
    as one edit) between the *stems* of the names (字号 and industry, without the 行政区划 and the
    legal form), provided the 字号 agree and the names do not name different districts (names are
-   compared by their parts, 企业名称登记管理规定 第六条), within a block of candidates that share rare characters with the row's name
-   in the row's district. A fuzzy link needs a score of at least ``MatchSettings.fuzzy_accept``,
+   compared by their parts, 企业名称登记管理规定 第六条), within a block of candidates that share
+   rare characters with the row's name in the row's district (and in the district the name names). A fuzzy link needs a score of at least ``MatchSettings.fuzzy_accept``,
    at most ``fuzzy_max_edits`` edits, a clear margin over the runner-up and a compatible district.
 
 Rules that hold whatever the score:
@@ -103,8 +104,8 @@ class MatchSettings:
     """Thresholds of the matcher; the defaults are tuned with ``benchmarks/bench_matching.py``.
 
     Fuzzy scores are ``1 - edits / length`` of the longer stem (字号 + industry, without the
-    行政区划 and the legal form; names whose 字号 disagree score 0), where an edit is a wrong, missing or extra character or two
-    swapped neighbours. One edit scores 0.75 in a 4-character stem (长江建材), 0.80 in five,
+    行政区划 and the legal form; names whose 字号 disagree score 0), where an edit is a wrong,
+    missing or extra character or two swapped neighbours. One edit scores 0.75 in a 4-character stem (长江建材), 0.80 in five,
     0.83 in six, 0.875 in eight. Two companies with different 字号 in the same industry score
     0.5 or less; siblings with the same 字号 and another industry likewise.
     """
