@@ -46,20 +46,11 @@ SECTION_WEIGHTS = [("C", 55), ("E", 12), ("B", 4), ("D", 2), ("F", 8), ("G", 6),
                    ("N", 1), ("A", 2), ("H", 1)]
 SURNAMES = "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 罗 高 林 谭 唐 冉 向 邓 蒲 谢 曾 彭 廖".split()
 GIVEN = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀 霞 平 刚 桂 华 建 国 红 兵 春 燕 鑫".split()
-ORG_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-def org_code_check(body8: str) -> str:
-    """GB 11714-1997 check character of the 8-character organisation code body."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, weights, strict=True))
-    value = 11 - total % 11
-    return "X" if value == 10 else "0" if value == 11 else str(value)
 
 
 def make_uscc(rng: random.Random, region_code: str) -> str:
-    body = "".join(rng.choice(ORG_CHARSET) for _ in range(8))
-    return rules.uscc_with_check(f"91{region_code}{body}{org_code_check(body)}")
+    body = "".join(rng.choice(rules.USCC_CHARSET) for _ in range(8))
+    return rules.uscc_with_check(f"91{region_code}{body}{rules.org_code_check_char(body)}")
 
 
 def trade_word(industry_name: str) -> str:

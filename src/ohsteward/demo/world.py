@@ -17,9 +17,23 @@ and source rows whose true employer is known, with the noise that real uploads c
   register employers or unregistered branches of registered parents: they must create
   candidates, never link.
 
-The generator computes USCC check characters itself (not through the matcher) so that a bug in
-the matcher's check cannot hide in the test data. Everything is driven by ``random.Random(seed)``
-so a seed always gives the same world.
+With ``messy=True`` (the default) the world also carries the noise found by trying the matcher
+with real multi-source lists (issue 7 item 8):
+
+* many distinct employers that share district, industry word and legal form and differ only in
+  their 字号 (``重庆市沙坪坝区华鑫瑞纸制品厂`` next to ``重庆市沙坪坝区宏恒祥纸制品厂``), some with industry
+  words the matcher's list does not know; rows about them often drop the 行政区划 or write the
+  district short (沙坪坝 for 沙坪坝区);
+* the same 字号, industry and form in different districts (``重庆市渝北区…`` and ``重庆市江北区…``),
+  which are different employers;
+* rows of the market-supervision register (``SourceRecord.authoritative``, about a fifth of the
+  rows): the true valid code and the current name; among them rows about new employers whose
+  valid code differs from that of a register employer with a similar name (a cluster neighbour,
+  a look-alike 字号, the same 字号 in another district).
+
+Codes are made with ``registry.rules`` (GB 32100-2015 and GB 11714-1997 check characters: the
+one implementation, table-tested against the standards' worked examples). Everything is driven
+by ``random.Random(seed)`` so a seed always gives the same world.
 """
 
 from __future__ import annotations
@@ -38,8 +52,9 @@ from ohsteward.intake.matching import (
     RegisterEntry,
     SourceRecord,
 )
+from ohsteward.registry.rules import USCC_CHARSET, org_code_check_char, uscc_with_check
 
-__all__ = ["DISTRICTS", "World", "evaluate", "ingest", "make_world", "uscc_check_char"]
+__all__ = ["DISTRICTS", "World", "evaluate", "ingest", "make_world"]
 
 #: The 38 districts and counties of Chongqing (administrative division code, short name).
 DISTRICTS: tuple[tuple[str, str], ...] = (
@@ -54,6 +69,8 @@ DISTRICTS: tuple[tuple[str, str], ...] = (
     ("500237", "巫山"), ("500238", "巫溪"), ("500240", "石柱"), ("500241", "秀山"),
     ("500242", "酉阳"), ("500243", "彭水"),
 )  # fmt: skip
+_DISTRICT_SHORT_NAMES = tuple(name for _, name in DISTRICTS)
+_DISTRICT_NAMES = dict(DISTRICTS)
 _URBAN = {"500103", "500104", "500105", "500106", "500107", "500108", "500109", "500112", "500113"}
 _DISTRICT_WEIGHTS = [3.0 if code in _URBAN else 1.0 for code, _ in DISTRICTS]
 
@@ -94,30 +111,25 @@ _INDUSTRIES = (
     "钢结构", "橡胶制品", "电镀", "铝业", "冶金", "汽车零部件", "齿轮", "阀门", "建筑劳务",
     "装饰工程", "实业", "科技", "工贸", "机电", "耐火材料", "砂石", "粉末冶金", "皮革", "电池",
 )  # fmt: skip
+#: Industry words of the clusters of district-named employers; 砖瓦 and 铝型材 are words the
+#: matcher's industry list does not know (a real list always has some).
+_CLUSTER_INDUSTRIES = (
+    "纸制品", "机械", "建材", "五金", "塑料制品", "家具", "汽车配件", "砖瓦", "铝型材", "食品", "印刷", "模具",
+)  # fmt: skip
+_CLUSTER_FORMS = ("厂", "有限公司", "有限责任公司")
 _LEGAL_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "厂")
 _LEGAL_FORM_WEIGHTS = (0.62, 0.20, 0.08, 0.10)
 
-_USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
-
-
-def uscc_check_char(first17: str) -> str:
-    """GB 32100-2015 check character, computed independently of the matcher."""
-    total = sum(_USCC_CHARSET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARSET[(31 - total % 31) % 31]
 
 
 def _org_code(r: random.Random) -> str:
     """A 9-character organisation code (GB 11714, with its own mod-11 check character)."""
     if r.random() < 0.6:  # codes issued since 2015 start with MA
-        body = "MA" + "".join(r.choice(_USCC_CHARSET) for _ in range(6))
+        body = "MA" + "".join(r.choice(USCC_CHARSET) for _ in range(6))
     else:
         body = "".join(r.choice("0123456789") for _ in range(8))
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
+    return body + org_code_check_char(body)
 
 
 @dataclass
@@ -135,6 +147,7 @@ class _Employer:
     register_name: str | None = None  # an out-of-date name the register still holds
     branch_of: int | None = None
     branch_districts: set[str] = field(default_factory=set)
+    district_named: bool = False  # the name carries the district: 重庆市沙坪坝区华鑫瑞纸制品厂
 
 
 @dataclass
@@ -154,23 +167,40 @@ class _Names:
     """Makes names that are unique after the matcher's normalisation, with deliberate
     look-alikes on request."""
 
-    def __init__(self, r: random.Random) -> None:
+    def __init__(self, r: random.Random, messy: bool = False) -> None:
         self.r = r
+        self.messy = messy
         self.used: set[str] = set()  # cores: name without prefix, 有限责任公司 → 有限公司
+        # cores of district-named employers, per district, and the bare cores among them (a
+        # city-level employer must not take one: rows that drop the district would be ambiguous)
+        self.used_in_district: set[tuple[str, str]] = set()
+        self.bare_in_districts: set[str] = set()
 
     @staticmethod
     def core(zihao: str, industry: str, form: str) -> str:
         return zihao + industry + form.replace("有限责任公司", "有限公司")
 
     def zihao(self) -> str:
-        length = self.r.choices((2, 3, 4), (0.6, 0.28, 0.12))[0]
-        return "".join(self.r.choice(_ZIHAO_CHARS) for _ in range(length))
+        while True:
+            length = self.r.choices((2, 3, 4), (0.6, 0.28, 0.12))[0]
+            zihao = "".join(self.r.choice(_ZIHAO_CHARS) for _ in range(length))
+            # a 行政区划 name cannot be a 字号 (企业名称登记管理规定 第八条)
+            if not self.messy or not zihao.startswith(_DISTRICT_SHORT_NAMES):
+                return zihao
 
     def claim(self, zihao: str, industry: str, form: str) -> bool:
         core = self.core(zihao, industry, form)
-        if core in self.used:
+        if core in self.used or core in self.bare_in_districts:
             return False
         self.used.add(core)
+        return True
+
+    def claim_in_district(self, district: str, zihao: str, industry: str, form: str) -> bool:
+        core = self.core(zihao, industry, form)
+        if core in self.used or (district, core) in self.used_in_district:
+            return False
+        self.used_in_district.add((district, core))
+        self.bare_in_districts.add(core)
         return True
 
     def fresh(self) -> tuple[str, str, str]:
@@ -206,6 +236,12 @@ def _prefix(r: random.Random) -> str:
     return r.choices(("重庆", "重庆市", "(重庆)", ""), (0.5, 0.42, 0.05, 0.03))[0]
 
 
+def _district_full_name(code: str) -> str:
+    """沙坪坝 → 沙坪坝区 (500101–500156 are 区), 石柱 → 石柱县 (the 5002xx counties)."""
+    short = _DISTRICT_NAMES[code]
+    return short if short.endswith("县") else short + ("区" if code.startswith("5001") else "县")
+
+
 def _full_name(prefix: str, zihao: str, industry: str, form: str, group: bool = False) -> str:
     tail = "（集团）" if group and form != "厂" else ""
     if prefix == "(重庆)":  # 长江机械（重庆）有限公司
@@ -214,9 +250,9 @@ def _full_name(prefix: str, zihao: str, industry: str, form: str, group: bool = 
 
 
 class _Factory:
-    def __init__(self, r: random.Random) -> None:
+    def __init__(self, r: random.Random, messy: bool = False) -> None:
         self.r = r
-        self.names = _Names(r)
+        self.names = _Names(r, messy)
         self.codes: set[str] = set()
 
     def district(self) -> str:
@@ -224,8 +260,7 @@ class _Factory:
 
     def code(self, district: str) -> str:
         while True:
-            body = "91" + district + _org_code(self.r)
-            code = body + uscc_check_char(body)
+            code = uscc_with_check("91" + district + _org_code(self.r))
             if code not in self.codes:
                 self.codes.add(code)
                 return code
@@ -245,6 +280,37 @@ class _Factory:
             form=form,
             prefix=prefix,
         )
+
+    def district_named(self, key: int, clusters: list[tuple[str, str, str]],
+                       named: list[_Employer]) -> _Employer | None:
+        """An employer whose name carries its district, in a cluster of employers sharing
+        district, industry word and form (``重庆市沙坪坝区华鑫瑞纸制品厂``); a quarter of them take the
+        字号, industry and form of such an employer in another district."""
+        r = self.r
+        district, parts = None, None
+        if named and r.random() < 0.25:
+            other = r.choice(named)
+            district = self.district()
+            if district != other.district and self.names.claim_in_district(
+                district, other.zihao, other.industry, other.form
+            ):
+                parts = (other.zihao, other.industry, other.form)
+        if parts is None:
+            if not clusters or r.random() < 0.08:
+                clusters.append((self.district(), r.choice(_CLUSTER_INDUSTRIES), r.choice(_CLUSTER_FORMS)))
+            district, industry, form = r.choice(clusters)
+            for _ in range(10):
+                zihao = self.names.zihao()
+                if self.names.claim_in_district(district, zihao, industry, form):
+                    parts = (zihao, industry, form)
+                    break
+        if parts is None or district is None:
+            return None
+        zihao, industry, form = parts
+        prefix = r.choices(("重庆市", "重庆"), (0.8, 0.2))[0]
+        name = prefix + _district_full_name(district) + zihao + industry + form
+        return _Employer(key=key, name=name, code=self.code(district), district=district, zihao=zihao,
+                         industry=industry, form=form, prefix=prefix, district_named=True)
 
     def branch(self, key: int, parent: _Employer) -> _Employer | None:
         """A branch of ``parent`` in another district: <parent name><district>分公司."""
@@ -317,6 +383,14 @@ def _noisy_name(e: _Employer, r: random.Random) -> str:
         name = r.choice(e.former_names)
     elif e.register_name and r.random() < 0.3:
         name = e.register_name
+    full = _district_full_name(e.district)
+    if e.district_named and full in name:
+        # lists drop the 行政区划 (华鑫瑞纸制品厂) or write the district short (重庆市沙坪坝华鑫瑞…)
+        y = r.random()
+        if y < 0.25:
+            name = name[name.index(full) + len(full) :]
+        elif y < 0.35 and len(full) > 2:  # 沙坪坝区 → 沙坪坝 (忠县 stays 忠县)
+            name = name.replace(full, full[:-1], 1)
     x = r.random()
     if name.startswith("重庆市"):
         name = name[3:] if x < 0.3 else "重庆" + name[3:] if x < 0.4 else name
@@ -356,7 +430,7 @@ def _noisy_code(e: _Employer, r: random.Random, others: list[_Employer]) -> str 
                     break
         elif y < 0.95:  # one wrong character
             i = r.randrange(2, 17)
-            code = code[:i] + r.choice([c for c in _USCC_CHARSET if c != code[i]]) + code[i + 1 :]
+            code = code[:i] + r.choice([c for c in USCC_CHARSET if c != code[i]]) + code[i + 1 :]
         else:  # pasted from another row
             code = r.choice(others).code
     z = r.random()
@@ -383,12 +457,16 @@ def _noisy_district(e: _Employer, r: random.Random) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def make_world(n_employers: int, n_rows: int, seed: int) -> World:
+def make_world(n_employers: int, n_rows: int, seed: int, *, messy: bool = True) -> World:
     """A register of ``n_employers`` entries and ``n_rows`` noisy rows about them (about 10 %
-    about employers missing from the register)."""
+    about employers missing from the register). ``messy=False`` gives the world of the first
+    measurements (docs/performance.md), seed for seed; ``messy=True`` adds the noise of the
+    module docstring."""
     r = random.Random(seed)
-    f = _Factory(r)
+    f = _Factory(r, messy)
     registered: list[_Employer] = []
+    clusters: list[tuple[str, str, str]] = []
+    named: list[_Employer] = []  # district-named employers
 
     def next_key() -> int:
         return len(registered) + 1
@@ -405,6 +483,12 @@ def make_world(n_employers: int, n_rows: int, seed: int) -> World:
             parts = f.names.sibling(r.choice(registered))
         elif registered and x < 0.145:
             parts = f.names.lookalike(r.choice(registered))
+        elif messy and x < 0.295:
+            e = f.district_named(next_key(), clusters, named)
+            if e:
+                registered.append(e)
+                named.append(e)
+                continue
         registered.append(f.employer(next_key(), parts or f.names.fresh()))
 
     for e in registered:
@@ -438,6 +522,9 @@ def make_world(n_employers: int, n_rows: int, seed: int) -> World:
             e = f.employer(key, parts) if parts else None
         elif x < 0.30:
             e = f.branch(key, r.choice(parents))
+        elif messy and x < 0.50:
+            # a cluster neighbour, or the same 字号 in another district, of register employers
+            e = f.district_named(key, clusters, named)
         unregistered.append(e or f.employer(key, f.names.fresh()))
 
     register = [
@@ -463,18 +550,22 @@ def make_world(n_employers: int, n_rows: int, seed: int) -> World:
 
     rows, truth, keys = [], [], []
     for e in picks:
-        rows.append(
-            SourceRecord(
-                uscc=_noisy_code(e, r, registered), name=_noisy_name(e, r), district=_noisy_district(e, r)
+        if messy and r.random() < 0.2:
+            # a row of the market-supervision register: the true code, the current name
+            rows.append(SourceRecord(uscc=e.code, name=e.name, district=e.district, authoritative=True))
+        else:
+            rows.append(
+                SourceRecord(
+                    uscc=_noisy_code(e, r, registered), name=_noisy_name(e, r), district=_noisy_district(e, r)
+                )
             )
-        )
         truth.append(e.key if e.key > 0 else None)
         keys.append(e.key)
     return World(register=register, rows=rows, truth=truth, keys=keys, seed=seed)
 
 
 def _wrong_check(code: str, r: random.Random) -> str:
-    return r.choice([c for c in _USCC_CHARSET if c != code[17]])
+    return r.choice([c for c in USCC_CHARSET if c != code[17]])
 
 
 # --------------------------------------------------------------------------------------------

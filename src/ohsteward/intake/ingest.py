@@ -314,7 +314,8 @@ class _Writer:
                        town_id=v.get("town"), zone_id=v.get("zone"), industry_id=v.get("industry"),
                        **{k: v[k] for k in ROW_FIELDS if v.get(k) is not None},
                        data={k: _json(v[k]) for k in DATA_FIELDS if v.get(k) not in (None, "", [])})
-            result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id))
+            result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id,
+                                                authoritative=self.kind == SourceKind.REGISTRY))
             if result.method in (METHOD_REVIEW, METHOD_FUZZY):  # exact links need no alternatives on file
                 row.candidates = [[cid, score] for cid, score in result.candidates]
             if self._outside(result):

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from ohsteward.accounts import lockout
 from ohsteward.accounts.models import LoginAttempt, LoginOutcome, LoginThrottle
-from ohsteward.core.models import AuditLog
 from ohsteward.accounts.testing import PASSWORD
+from ohsteward.core.models import AuditLog
 
 ON_POSTGRES = connection.vendor == "postgresql"
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from ohsteward.accounts import lockout
 from ohsteward.accounts.models import User
-from ohsteward.core.models import AuditLog
 from ohsteward.accounts.testing import PASSWORD, WANZHOU, YUBEI
+from ohsteward.core.models import AuditLog
 
 NEW = "Gaoxin-Strong-77"
 

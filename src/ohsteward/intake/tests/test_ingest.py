@@ -416,3 +416,22 @@ def test_an_all_or_nothing_dry_run_shows_what_would_happen_to_the_good_rows(inge
     assert result.refused and result.dry_run and result.batch is None
     assert result.counts["name_exact"] == 1 and result.counts["created"] == 1 and result.counts["rejected"] == 1
     assert Enterprise.objects.count() == before and not SourceBatch.objects.exists()
+
+def test_registry_row_with_a_new_valid_code_and_a_similar_name_creates_the_employer(ingest, enterprises):
+    """Two different valid codes are two legal persons: a market-supervision row whose valid code
+    is not in the register creates the employer, however alike the names (issue 7 item 8: 15 of
+    610 such rows went to review). The same row from an exam list, where the code is typed by
+    hand and the name is exactly a register employer's, is still reviewed."""
+    known = EnterpriseFactory(name="重庆市沙坪坝区华鑫瑞纸制品厂", uscc=make_uscc("500106"),
+                              region=Region.objects.get(code="500106"))
+    similar, same_name = make_uscc("500106"), make_uscc("500106")
+    rows = [
+        [similar, "重庆市沙坪坝区华鑫瑞纸制品有限公司", "沙坪坝区", "", "", "", "", "", "", "", "", ""],
+        [same_name, known.name, "沙坪坝区", "", "", "", "", "", "", "", "", ""],
+    ]
+    result = ingest(SourceKind.REGISTRY, REGISTRY, rows)
+    assert result.counts["created"] == 2 and result.counts["review"] == 0
+    assert Enterprise.objects.filter(uscc__in=[similar, same_name]).count() == 2
+
+    exam = ingest(SourceKind.EXAM, EXAM, [[known.name, make_uscc("500106"), "沙坪坝区", YESTERDAY, "", "", "", 1]])
+    assert exam.batch.rows.get().status == RowStatus.REVIEW

@@ -97,3 +97,46 @@ def test_industry_digits_and_keys():
     assert rules.hazard_base_key("煤尘（游离 SiO2 含量＜10%）") == "煤尘"
     assert rules.town_keys("龙溪街道") == ["龙溪街道", "龙溪"]
     assert rules.row_message(12, "体检日期", "日期不能晚于今天") == "第12行 体检日期: 日期不能晚于今天"
+
+
+# (name as written, (district code, 字号, industry, form, branch)) — worked examples of
+# 企业名称登记管理规定 第六条 (行政区划 + 字号 + 行业或者经营特点 + 组织形式).
+NAME_PARTS = [
+    ("重庆市沙坪坝区华鑫瑞纸制品厂", ("500106", "华鑫瑞", "纸制品", "厂", "")),
+    ("重庆市沙坪坝区宏恒祥纸制品厂", ("500106", "宏恒祥", "纸制品", "厂", "")),
+    ("重庆沙坪坝华鑫瑞纸制品厂", ("500106", "华鑫瑞", "纸制品", "厂", "")),  # short district
+    ("华鑫瑞纸制品厂", ("", "华鑫瑞", "纸制品", "厂", "")),  # 行政区划 left out
+    ("重庆长江机械制造有限责任公司", ("", "长江", "机械制造", "有限公司", "")),
+    ("重庆宏图伟业环保科技股份有限公司", ("", "宏图伟业", "环保科技", "股份公司", "")),
+    ("重庆长江机械制造有限公司江北分公司", ("", "长江", "机械制造", "有限公司", "江北分公司")),
+    ("长江机械（重庆）有限公司", ("", "长江", "机械", "有限公司", "")),  # 行政区划 after the 字号
+    ("长江机械（渝北）有限公司", ("500112", "长江", "机械", "有限公司", "")),
+    ("重庆长江机械（集团）有限公司", ("", "长江", "机械", "(集团)有限公司", "")),
+    ("石柱土家族自治县华鑫建材厂", ("500240", "华鑫", "建材", "厂", "")),
+    ("石柱县华鑫建材厂", ("500240", "华鑫", "建材", "厂", "")),
+    ("秀山土家族苗族自治县华鑫建材厂", ("500241", "华鑫", "建材", "厂", "")),  # the longest district name
+    ("忠县鑫源农民专业合作社", ("500233", "鑫源", "", "农民专业合作社", "")),  # no industry word
+    ("重庆市渝北区鑫源五金店", ("500112", "鑫源", "五金", "店", "")),
+    ("重庆华宇铝型材厂", ("", "华宇铝型材", "", "厂", "")),  # unknown industry word stays in the 字号
+    ("重庆长江机戒制造有限公司", ("", "长江机戒", "制造", "有限公司", "")),  # a typo in the industry word
+    ("重庆华电科技有限公司", ("", "华电", "科技", "有限公司", "")),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), NAME_PARTS, ids=[n for n, _ in NAME_PARTS])
+def test_name_parts(name, expected):
+    parts = rules.name_parts(name)
+    assert (parts.district, parts.zihao, parts.industry, parts.form, parts.branch) == expected
+
+
+def test_name_parts_keeps_a_zihao_of_two_characters():
+    """第八条: a 字号 has at least two characters, so industry words are not taken from it."""
+    parts = rules.name_parts("重庆机械制造有限公司")
+    assert (parts.zihao, parts.industry) == ("机械", "制造")
+    assert rules.name_parts("重庆市江北区机电有限公司").zihao == "机电"
+
+
+def test_name_parts_reads_districts_from_the_region_reference_data():
+    assert len({code for code in rules.DISTRICT_NAMES.values()}) == 38
+    assert rules.DISTRICT_NAMES["沙坪坝区"] == rules.DISTRICT_NAMES["沙坪坝"] == "500106"
+    assert "忠" not in rules.DISTRICT_NAMES  # one character is no district name to look for

@@ -17,10 +17,44 @@ from ohsteward.registry import rules
         ("91350100M000100Y4", "应为18位，实际为17位"),
         ("", "不能为空"),
         ("91350100I000100Y43", "含有不允许的字符：I（不使用I、O、S、V、Z）"),
+        ("9135-0100-M000100Y43", None),  # separators are layout, stripped (docs/domain/matching.md)
+        ("9135 0100 M000100Y43", None),
+        ("913501_00M/000.100Y43", None),
+        ("9135-0100-M000100Y44", "校验位错误，应为 3"),
+        ("91350100M000100Y43,", "应为18位，实际为19位"),  # a comma is not a separator
     ],
 )
 def test_uscc_error(code, error):
     assert rules.uscc_error(code) == error
+    assert rules.uscc_is_valid(code) is (error is None)
+
+
+@pytest.mark.parametrize(
+    ("written", "clean"),
+    [
+        ("91350100M000100Y43", "91350100M000100Y43"),
+        ("9135-0100-M000100Y43", "91350100M000100Y43"),
+        (" ９１３５－０１００ｍ０００１００ｙ４３\u3000", "91350100M000100Y43"),
+        ("9135\u20140100M000100Y43", "91350100M000100Y43"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_uscc_clean_strips_separators_on_input(written, clean):
+    assert rules.uscc_clean(written) == clean
+
+
+@pytest.mark.parametrize(
+    ("body8", "check"),
+    [
+        ("M000100Y", "4"),  # RULES.md §11.1 worked example (GB 11714-1997)
+        ("12345678", "8"),  # 1·3+2·7+3·9+4·10+5·5+6·8+7·4+8·2 = 201, 201 mod 11 = 3, 11 − 3 = 8
+        ("00000000", "0"),  # Σ = 0 → 11 → written 0
+        ("00000006", "X"),  # Σ = 6·2 = 12, 12 mod 11 = 1, 11 − 1 = 10 → written X
+    ],
+)
+def test_org_code_check_char(body8, check):
+    assert rules.org_code_check_char(body8) == check
 
 
 def test_uscc_with_check_completes_valid_codes():
