@@ -11,6 +11,7 @@ import html
 import mimetypes
 from pathlib import Path
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
@@ -31,6 +32,7 @@ def swagger_dist() -> Path | None:
     return path if path.is_dir() else None
 
 
+@login_not_required  # the docs page itself is public (a DRF view); so are its assets
 def docs_asset(request, filename: str):
     dist = swagger_dist()
     if dist is None or filename not in SWAGGER_FILES:

@@ -99,3 +99,15 @@ def post_exposure_set(*, user, workplace: Workplace, post_name: str, hazard_fact
     exposure.full_clean()
     exposure.save()
     return exposure
+
+
+@transaction.atomic
+def workplace_update(*, user, workplace: Workplace, data: dict[str, Any]) -> Workplace:
+    """Rename a workplace (the only field of its own); its employer must be in the user's scope."""
+    if user is not None and not Enterprise.objects.for_user(user).filter(pk=workplace.enterprise_id).exists():
+        raise ValidationError({"name": OUT_OF_SCOPE})
+    if "name" in data:
+        workplace.name = (data["name"] or "").strip()
+    workplace.full_clean()
+    workplace.save()
+    return workplace

@@ -1,13 +1,12 @@
 """API of the intake app: upload and list batches, rejected rows, rows, the review queue, merge.
 
-Viewsets subclass ``ohsteward.api.views.ScopedModelViewSet`` (queryset always ``for_user``);
+Viewsets subclass ``ohsteward.core.api.viewsets.ScopedModelViewSet`` (queryset always ``for_user``);
 decisions are ``@action``s that call ``intake.actions``.
 """
 
 from __future__ import annotations
 
 import django_filters as filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
@@ -16,13 +15,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ohsteward.accounts import access
-from ohsteward.api.views import AuditedViewMixin, ScopedModelViewSet
+from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet
 from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
-from ohsteward.intake.tables import rejected_rows_table
+from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
 from ohsteward.registry.models import Enterprise
 
 
@@ -47,10 +46,12 @@ class SourceRowFilterSet(filters.FilterSet):
         fields = ["batch", "status", "district", "enterprise", "kind"]
 
 
-class SourceBatchViewSet(ScopedModelViewSet):
+class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
     """来源批次：上传（multipart）、列表、详情（统计）、错误行下载。"""
 
     queryset = SourceBatch.objects.select_related("uploaded_by")
+    table_class = SourceBatchTable
+    export_filename = "来源批次"
     serializer_class = s.SourceBatchSerializer
     filterset_class = SourceBatchFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -78,8 +79,6 @@ class SourceBatchViewSet(ScopedModelViewSet):
                 valid_rows_only=data["valid_rows_only"], dry_run=data["dry_run"], column_map=column_map)
         except SpreadsheetError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         body = {"batch": s.SourceBatchSerializer(result.batch).data if result.batch else None,
                 "duplicate": result.duplicate, "dry_run": result.dry_run, "refused": result.refused,
                 "counts": result.counts, "errors": result.errors}
@@ -109,16 +108,16 @@ class RowDecisionMixin:
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
                 from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         row.refresh_from_db()
         return Response(s.SourceRowSerializer(row).data)
 
 
-class SourceRowViewSet(RowDecisionMixin, ScopedModelViewSet):
+class SourceRowViewSet(RowDecisionMixin, ExportMixin, ScopedModelViewSet):
     """来源数据行（按批次、状态、区县、用人单位筛选），可取消关联。"""
 
-    queryset = SourceRow.objects.select_related("batch", "enterprise")
+    queryset = SourceRow.objects.select_related("batch", "enterprise", "district")
+    table_class = SourceRowTable
+    export_filename = "来源数据行"
     serializer_class = s.SourceRowSerializer
     filterset_class = SourceRowFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -139,10 +138,12 @@ class SourceRowViewSet(RowDecisionMixin, ScopedModelViewSet):
         return self._decide(actions.row_unlink)
 
 
-class ReviewViewSet(RowDecisionMixin, ScopedModelViewSet):
+class ReviewViewSet(RowDecisionMixin, ExportMixin, ScopedModelViewSet):
     """待人工核对队列：每行附候选单位；操作：关联到候选单位、新建单位、驳回。"""
 
-    queryset = SourceRow.objects.select_related("batch", "enterprise")
+    queryset = SourceRow.objects.select_related("batch", "enterprise", "district")
+    table_class = SourceRowTable
+    export_filename = "待人工核对"
     serializer_class = s.ReviewRowSerializer
     filterset_class = SourceRowFilterSet
     http_method_names = ["get", "post", "head", "options"]
