@@ -202,8 +202,8 @@ class ObjectDetailView(ScopedObjectMixin, ProtectedView):
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
-        return render(request, self.template_name,
-                      self.get_context_data(object=obj, **{self.context_object_name: obj}))
+        context = {"object": obj, self.context_object_name: obj, "view": self}
+        return render(request, self.template_name, self.get_context_data(**context))
 
 
 class ObjectFormView(ScopedObjectMixin, ProtectedView):
