@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import actions as account_actions
 from ohsteward.accounts.access import jurisdiction
 from ohsteward.accounts.models import ApiToken
+from ohsteward.core import htmx
 from ohsteward.core.audit_display import SOURCE_LABELS, ChangeDescriber  # noqa: F401 (SOURCE_LABELS re-exported)
 from ohsteward.core.models import AuditLog
 from ohsteward.core.views import filter_query, requires
@@ -175,10 +175,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = list(ChangeDescriber(page.object_list))
     context = {"form": form, "page": page, "entries": entries, "query": filter_query(request)}
-    template = "web/_audit_table.html" if request.headers.get("HX-Target") == "audit-results" else "web/audit_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    template = "web/_audit_table.html" if htmx.is_partial(request, "audit-results") else "web/audit_list.html"
+    return htmx.vary(render(request, template, context))
 
 
 AUDIT_COLUMNS = [("timestamp", "时间"), ("user", "操作人"), ("action", "操作"), ("type", "对象类型"),

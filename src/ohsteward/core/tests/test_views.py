@@ -140,6 +140,20 @@ def test_export_has_the_same_rows_filters_and_order_as_the_list(client, cast, en
     assert enterprises["wanzhou"].name not in str(rows)
 
 
+def test_filterset_is_bound_with_today(client, cast, enterprises):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    Enterprise.objects.filter(pk=enterprises["yubei2"].pk).update(
+        updated_at=timezone.now() - dt.timedelta(days=3))
+    login(client, "yubei")
+    body = client.get(reverse("core_tests:list"), {"changed_today": "true"}).content.decode()
+    assert enterprises["yubei"].name in body and enterprises["yubei2"].name not in body
+    body = client.get(reverse("core_tests:list"), {"changed_today": "false"}).content.decode()
+    assert enterprises["yubei2"].name in body and enterprises["yubei"].name not in body
+
+
 def test_filter_choices_say_all_instead_of_dashes(client, cast):
     body = login(client, "city").get(reverse("core_tests:list")).content.decode()
     assert "---------" not in body and ">全部</option>" in body

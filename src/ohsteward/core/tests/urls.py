@@ -4,9 +4,11 @@ The bases need a scoped model; the register's ``Enterprise`` is the simplest one
 any app; production code in ``core`` may not).
 """
 
+import django_filters as filters
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
+from ohsteward.core.filtersets import FilterSet
 from ohsteward.core.tables import Column, Table
 from ohsteward.core.views import ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 from ohsteward.registry import actions
@@ -27,9 +29,18 @@ class Employers(Table):
     ]
 
 
+class Filters(FilterSet, EnterpriseFilterSet):
+    """The register's filters plus one that needs today's date."""
+
+    changed_today = filters.BooleanFilter(label="今天修改过", method="filter_changed_today")
+
+    def filter_changed_today(self, queryset, name, value):
+        return queryset.filter(updated_at__date=self.today) if value else queryset.exclude(updated_at__date=self.today)
+
+
 class ListView(ObjectListView):
     queryset = Enterprise.objects.all()
-    filterset = EnterpriseFilterSet
+    filterset = Filters
     table = Employers
     permission = "registry.view_enterprise"
     title = "单位"
