@@ -1,3 +1,3 @@
-"""Root conftest: the project's shared fixtures live in ohsteward.core.testing."""
+"""Root conftest: the project's shared fixtures live in ohsteward.accounts.testing."""
 
-pytest_plugins = ["ohsteward.core.testing"]
+pytest_plugins = ["ohsteward.accounts.testing"]

@@ -1,3 +1,3 @@
-"""Constants of the test cast, for tests that import them (fixtures: ohsteward.core.testing)."""
+"""Constants of the test cast, for tests that import them (fixtures: ohsteward.accounts.testing)."""
 
-from ohsteward.core.testing import PASSWORD, WANZHOU, YUBEI  # noqa: F401
+from ohsteward.accounts.testing import PASSWORD, WANZHOU, YUBEI  # noqa: F401

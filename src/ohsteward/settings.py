@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "ohsteward.accounts",
     "ohsteward.registry",
     "ohsteward.hazards",
+    "ohsteward.institutions",
+    "ohsteward.stewardship",
     "ohsteward.intake",
     "ohsteward.declarations",
     "ohsteward.api",
@@ -245,6 +247,7 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta t
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_forbidden": {"()": "ohsteward.core.logging.QuietForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("OHSTEWARD_LOG_LEVEL", "WARNING")},
 }

@@ -38,7 +38,7 @@ def browser():
 @pytest.fixture
 def login():
     """Log a page in as ``username`` (password of the test cast) and wait for the home page."""
-    from ohsteward.core.testing import PASSWORD
+    from ohsteward.accounts.testing import PASSWORD
 
     def run(page, base, username):
         page.goto(f"{base}/login/")

@@ -63,3 +63,52 @@ def test_district_confirms_on_a_phone(browser, live_server, pushed, enterprises,
     response = page.goto(f"{base}/declarations/entries/{other.pk}/")
     assert response.status == 404
     context.close()
+
+
+def _contrast(page, selector):
+    """Text and effective background colours of the first element matching ``selector``."""
+    return page.evaluate("""(sel) => {
+        const el = document.querySelector(sel);
+        const fg = getComputedStyle(el).color;
+        let node = el, bg = 'rgba(0, 0, 0, 0)';
+        while (node && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) {
+            bg = getComputedStyle(node).backgroundColor; node = node.parentElement;
+        }
+        return [fg, bg];
+    }""", selector)
+
+
+def test_undo_button_after_a_decision_is_readable(browser, live_server, pushed, enterprises, login):
+    """issue 8 item 9: "撤销" was white on white (button.link kept the button text colour)."""
+    from ohsteward.declarations.models import HazardListEntry
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    base = live_server.url
+    login(page, base, "yubei")
+    page.goto(f"{base}/declarations/confirm/")
+    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei"])
+    page.locator(f"#entry-{entry.pk}").get_by_role("button", name="存在危害").click()
+    page.wait_for_selector(f"#entry-{entry.pk} button.link")
+    fg, bg = _contrast(page, f"#entry-{entry.pk} button.link")
+    assert fg != bg and fg != "rgb(255, 255, 255)", (fg, bg)
+    page.close()
+
+
+def test_entry_filters_apply_on_change(browser, live_server, pushed, enterprises, login):
+    """issue 8 item 10: the htmx trigger was a syntax error, so changing a select did nothing."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if "htmx:syntax" in m.text or m.type == "error" else None)
+    base = live_server.url
+    login(page, base, "city")
+    page.goto(f"{base}/declarations/entries/")
+    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    assert enterprises["wanzhou"].name in page.content()
+    page.click("#filters summary")
+    with page.expect_response(lambda r: "/declarations/entries/" in r.url and "region=" in r.url):
+        page.select_option("#id_region", "500112")
+    page.wait_for_function(f"!document.body.innerText.includes('{enterprises['wanzhou'].name}')")
+    assert enterprises["yubei"].name in page.content()
+    assert not [e for e in errors if "syntax" in e]
+    page.close()

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def people(transactional_db, cast, enterprises):
     """The test cast plus a few 渝北 employers in different states."""
-    from ohsteward.core.testing import YUBEI
+    from ohsteward.accounts.testing import YUBEI
     from ohsteward.registry.models import Region
     from ohsteward.registry.tests.factories import EnterpriseFactory
 
@@ -80,7 +80,7 @@ def test_district_officer_filters_opens_and_exports(browser, live_server, people
 
 
 def test_city_officer_picks_district_then_town(browser, live_server, people, login):
-    from ohsteward.core.testing import WANZHOU, YUBEI
+    from ohsteward.accounts.testing import WANZHOU, YUBEI
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ohsteward.accounts.access import ROLE_GROUP_PREFIX, sync_role_groups
+from ohsteward.accounts.access.permissions import ROLE_GROUP_PREFIX, sync_role_groups
 from ohsteward.accounts.choices import Role
 from ohsteward.accounts.models import ApiToken, RoleAssignment, User
 from ohsteward.registry.models import Enterprise, Region
@@ -15,8 +15,13 @@ from ohsteward.registry.rules import uscc_clean
 
 
 @transaction.atomic
-def role_assign(*, user: User, role: str, region_code: str | None = None, enterprise_uscc: str | None = None) -> RoleAssignment:
-    """Give ``user`` a role and its jurisdiction (replaces any previous assignment)."""
+def role_assign(*, user: User, role: str, region_code: str | None = None, enterprise_uscc: str | None = None,
+                institution=None, team=None) -> RoleAssignment:
+    """Give ``user`` a role and its jurisdiction (replaces any previous assignment).
+
+    ``institution`` (institution staff) and ``team`` (steward members) make the organisation's
+    clients the jurisdiction instead of a region.
+    """
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色：{role}（可选：{'、'.join(Role.values)}）"})
     region = None
@@ -33,7 +38,8 @@ def role_assign(*, user: User, role: str, region_code: str | None = None, enterp
         region = Region.objects.filter(level="city").first()
     assignment = RoleAssignment.objects.filter(user=user).first() or RoleAssignment(user=user)
     assignment.role, assignment.region, assignment.enterprise = role, region, enterprise
-    assignment.full_clean()
+    assignment.institution, assignment.team = institution, team
+    assignment.full_clean(validate_constraints=False)  # clean() states the constraints' rules
     assignment.save()
     if not Group.objects.filter(name=ROLE_GROUP_PREFIX + role).exists():
         sync_role_groups()

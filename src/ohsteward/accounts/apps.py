@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from ohsteward.accounts.access import sync_role_groups
+        from ohsteward.accounts.access.permissions import sync_role_groups
 
         # post_migrate is sent once per app, in INSTALLED_APPS order, and each app's permissions
         # are created by its own signal: sync the role groups after the last app, when they all exist.

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
-from ohsteward.core.querysets import ScopedQuerySet
+from ohsteward.core.querysets import ScopedQuerySet, access_rules
 
 
 class TimeStampedModel(models.Model):
@@ -63,6 +63,4 @@ class AuditLog(models.Model):
 
     @classmethod
     def scope_q(cls, user) -> Q:
-        from ohsteward.accounts import access
-
-        return access.audit_q(user)
+        return access_rules().audit_q(user)

@@ -99,8 +99,9 @@ class ScopedObjectMixin:
         return self.queryset.all().for_user(self.request.user)
 
     def get_lookup(self, **kwargs) -> dict:
-        if self.lookup is not None:
-            return type(self).lookup(**kwargs)  # a plain function, not a method
+        lookup = type(self).lookup  # a plain function of the URL kwargs, not a method
+        if lookup is not None:
+            return lookup(**kwargs)
         return {"pk": kwargs["pk"]}
 
     def get_object(self):
@@ -165,7 +166,7 @@ class ObjectListView(ProtectedView):
         return page
 
     def has_filters(self) -> bool:
-        return any(v.strip() for k, v in self.request.GET.items() if k not in ("page", "sort"))
+        return any(str(v).strip() for k, v in self.request.GET.items() if k not in ("page", "sort"))
 
     def get_export_url(self) -> str:
         return f"{self.request.path}export/"

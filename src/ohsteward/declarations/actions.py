@@ -39,6 +39,11 @@ from ohsteward.declarations.models import (
     SpotCheck,
     SpotCheckItem,
 )
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.intake.actions import enterprise_merge
+from ohsteward.intake.choices import RowStatus
+from ohsteward.intake.models import SourceRow
+from ohsteward.registry.models import Enterprise
 
 BULK_BATCH = 2000
 
@@ -86,7 +91,7 @@ def _fulfil_triggers(declaration: Declaration) -> None:
             notice.status = NoticeStatus.DECLARED
             notice.save(update_fields=["status"])
     if declaration.kind == DeclarationKind.CANCEL:
-        kinds = [TriggerKind.CLOSURE]
+        kinds: list[str] = [TriggerKind.CLOSURE]
     elif declaration.kind in (DeclarationKind.CHANGE, DeclarationKind.INITIAL):
         kinds = [k for k in TriggerKind.values if k != TriggerKind.CLOSURE]
     else:
@@ -119,7 +124,7 @@ def _add_hazards(declaration: Declaration, hazards: Iterable[tuple[Any, str, int
 
 
 @transaction.atomic
-def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared_on: dt.date,
+def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared_on: dt.date | None,
                        employees: int | None, exposed_total: int | None,
                        hazards: Sequence[tuple[Any, str, int | None]], principal: str, hygiene_manager: str,
                        source_row=None) -> Declaration:
@@ -276,12 +281,6 @@ def declaration_todo(*, enterprise, today: dt.date) -> list[dict[str, Any]]:
 def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
     """(kind, origin) pairs per employer from intake rows linked to a register employer."""
     evidence: dict[int, set[tuple[str, str]]] = {}
-    try:
-        from ohsteward.intake.models import SourceRow
-    except ImportError:  # the intake app is optional for this rule set
-        return evidence
-    if SourceRow._meta.db_table not in connection.introspection.table_names():
-        return evidence
     rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"],
                                      status__in=["linked", "created"])
             .filter(_event_until(until))
@@ -317,7 +316,7 @@ def _insert_entries(hazard_list_id: int, rows: list[tuple[int, str, list[str], s
                "note", "created_at", "updated_at"]
     values = ", ".join(_json_placeholder() if c == "reasons" else "%s" for c in columns)
     sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({values})"
-    now = timezone.now()
+    now: Any = timezone.now()
     if connection.vendor == "sqlite":
         now = now.replace(tzinfo=None).isoformat(sep=" ")  # how Django stores aware datetimes in SQLite (UTC)
     with connection.cursor() as cursor:
@@ -347,10 +346,10 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
 
     Re-runnable: existing entries keep their district, confirmation and hand-overs; their reasons
     are refreshed. New employers are added; pending generated entries that no longer qualify are
-    removed; confirmed entries and district additions are never removed.
+    removed; confirmed entries and district additions are never removed. The city CDC forms the
+    list (实施方案 任务2), so only city-wide users run it.
     """
-    from ohsteward.registry.models import Enterprise
-
+    access.require_citywide(user, "只有市级用户可以生成名单")
     as_of = as_of or _today()
     hazard_list, _ = HazardList.objects.get_or_create(year=year)
     serious_general = dict(Enterprise.objects.filter(industry_risk__in=["serious", "general"])
@@ -410,7 +409,8 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
 
 @transaction.atomic
 def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = None) -> int:
-    """下发: start the one-month confirmation clock on every entry not yet pushed."""
+    """下发: start the one-month confirmation clock on every entry not yet pushed (city only)."""
+    access.require_citywide(user, "只有市级用户可以下发名单")
     today = today or _today()
     due = rules.one_month_after(today)
     pending = HazardListEntry.objects.filter(hazard_list=hazard_list, pushed_on__isnull=True)
@@ -496,8 +496,8 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
 def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date | None = None) -> HazardListEntry:
     """"Duplicate": the entry's employer is the same as ``keep``.
 
-    When the intake app offers ``enterprise_merge`` the two register records are merged (all
-    records move to ``keep``); otherwise the duplicate link is recorded on the entry.
+    The two register records are merged (all records move to ``keep``, the review queue's
+    candidates too) and the duplicate link is recorded on the entry.
     """
     _check_entry(user, entry)
     if keep.pk == entry.enterprise_id:
@@ -508,23 +508,18 @@ def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date |
     entry.confirmed_on = today or _today()
     entry.confirmed_by = user if getattr(user, "pk", None) else None
     entry.save()
-    try:
-        from ohsteward.intake.actions import enterprise_merge
-    except ImportError:
-        enterprise_merge = None
-    if enterprise_merge is not None:
-        merged = entry.enterprise
-        # The kept employer's own entry for the year (if any) survives; this one is dropped by the merge.
-        other = HazardListEntry.objects.filter(hazard_list=entry.hazard_list, enterprise=keep).first()
-        if other is not None:
-            entry_pk = entry.pk
-            entry.delete()
-            enterprise_merge(user=user, keep=keep, merge=merged)
-            other.refresh_from_db()
-            audit.record(other, "update", {"merged_entry": [entry_pk, None]}, user=user)
-            return other
+    merged = entry.enterprise
+    # The kept employer's own entry for the year (if any) survives; this one is dropped by the merge.
+    other = HazardListEntry.objects.filter(hazard_list=entry.hazard_list, enterprise=keep).first()
+    if other is not None:
+        entry_pk = entry.pk
+        entry.delete()
         enterprise_merge(user=user, keep=keep, merge=merged)
-        entry.refresh_from_db()
+        other.refresh_from_db()
+        audit.record(other, "update", {"merged_entry": [entry_pk, None]}, user=user)
+        return other
+    enterprise_merge(user=user, keep=keep, merge=merged)
+    entry.refresh_from_db()
     return entry
 
 
@@ -565,8 +560,9 @@ def entry_report(*, user, entry: HazardListEntry, today: dt.date | None = None) 
 def guidance_visit_record(*, user, enterprise, visited_on: dt.date, visitors: str, findings: str,
                           next_step: str = "", entry: HazardListEntry | None = None,
                           today: dt.date | None = None) -> GuidanceVisit:
-    """Record an 入户指导 visit (任务11)."""
-    _check_enterprise(user, enterprise)
+    """Record an 入户指导 visit (任务11). Whoever may see the employer and has the permission may
+    record one: district officers, CDC, technical support institutions and stewards (001 附件2 item 11)."""
+    access.require_in_scope(user, enterprise)
     if visited_on > (today or _today()):
         raise ValidationError({"visited_on": "指导日期不能晚于今天"})
     visit = GuidanceVisit(enterprise=enterprise, entry=entry, visited_on=visited_on, visitors=visitors,
@@ -612,9 +608,13 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
 @transaction.atomic
 def spot_check_create(*, user, hazard_list: HazardList, seed: int, fraction: float, minimum: int,
                       name: str = "") -> SpotCheck:
-    """Draw the reproducible stratified sample (任务14) from the list's employers that may have hazards."""
+    """Draw the reproducible stratified sample (任务14) from the list's employers that may have hazards.
+
+    The city runs the spot check (任务14), so only city-wide users draw one.
+    """
     from decimal import Decimal
 
+    access.require_citywide(user, "只有市级用户可以发起抽查")
     population = list(HazardListEntry.objects.filter(hazard_list=hazard_list).may_have_hazards()
                       .values_list("pk", "region_id"))
     sample = rules.stratified_sample(population, fraction=fraction, minimum=minimum, seed=seed)
@@ -640,8 +640,7 @@ def spot_check_record(*, user, item: SpotCheckItem, data: dict[str, Any],
     市卫生健康委每年至少开展1次抽查 … 作为对区县职业病危害申报率考核依据), so results are recorded
     by city-level users only; districts see their own results.
     """
-    if user is not None and not access.jurisdiction(user).everything:
-        raise PermissionDenied("抽查结果由市级卫生健康委录入，区县可查看本区县的抽查结果")
+    access.require_citywide(user, "抽查结果由市级卫生健康委录入，区县可查看本区县的抽查结果")
     for name in ("declared", "industry_ok", "size_ok", "hazards_ok", "headcount_ok", "note", "inspector",
                  "checked_on"):
         if name in data:
@@ -651,3 +650,37 @@ def spot_check_record(*, user, item: SpotCheckItem, data: dict[str, Any],
     item.full_clean()
     item.save()
     return item
+
+
+def declarations_from_rows(rows: list[SourceRow], user) -> tuple[int, int]:
+    """Record each linked declaration-export row as a declaration; returns (recorded, skipped).
+
+    The intake link effect for ``SourceKind.DECLARATION`` (registered in apps.py).
+    """
+
+    factor_ids = {h["factor_id"] for r in rows for h in r.hazards or [] if h.get("factor_id")}
+    factors = HazardFactor.objects.in_bulk(list(factor_ids))
+    linked = [r for r in rows if r.enterprise_id and r.status in {RowStatus.LINKED, RowStatus.CREATED}]
+    enterprises = Enterprise.objects.in_bulk([r.enterprise_id for r in linked])
+    done = skipped = 0
+    for row in linked:
+        e = enterprises[row.enterprise_id]
+        if user is not None and not access.can_write_enterprise(
+                user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk):
+            # The code or name matched an employer of another district: one such row must not fail
+            # the whole list. The row stays linked for the city to see; no declaration is recorded.
+            note = "该用人单位不在您的管辖范围内，未记录为申报（请由所在区县或市级导入）"
+            row.data = {**(row.data or {}), "declaration_skipped": note}
+            SourceRow.objects.filter(pk=row.pk).update(data=row.data)
+            skipped += 1
+            continue
+        declaration_import(
+            user=user, enterprise=enterprises[row.enterprise_id], receipt_no=row.reference_no,
+            kind=row.category or "initial", declared_on=row.event_date, employees=row.employees,
+            exposed_total=row.exposed_total,
+            hazards=[(factors.get(h.get("factor_id")), h.get("name", ""), h.get("count")) for h in row.hazards],
+            principal=row.data.get("principal", ""), hygiene_manager=row.data.get("hygiene_manager", ""),
+            source_row=row,
+        )
+        done += 1
+    return done, skipped

@@ -36,6 +36,11 @@ INDUSTRY_WORDS = {
     "other": ["物流", "商贸", "汽车维修", "环保科技", "医院", "酒店管理", "餐饮管理", "物业管理", "软件", "农业开发"],
 }
 LEGAL_FORMS = [("有限公司", 60), ("有限责任公司", 25), ("股份有限公司", 5), ("厂", 6), ("经营部", 4)]
+# Industries an inland city does not have (sea fishing, coastal shipping, offshore oil).
+NOT_IN_CHONGQING = ("海", "远洋", "沿海")
+# Words that end an industry name but do not belong in a company's name.
+_TRADE_SUFFIXES = ("制造", "加工", "生产", "服务", "活动", "开采", "采选", "经营")
+ROADS = ("工业园路", "创业大道", "兴业路", "科技大道", "发展大道", "新华路", "人民路", "长江路", "建设路", "和平路")
 # (section, industry code prefix pool) with weights: hazard-heavy sections dominate the register
 SECTION_WEIGHTS = [("C", 55), ("E", 12), ("B", 4), ("D", 2), ("F", 8), ("G", 6), ("O", 4), ("Q", 2), ("M", 3),
                    ("N", 1), ("A", 2), ("H", 1)]
@@ -57,6 +62,19 @@ def make_uscc(rng: random.Random, region_code: str) -> str:
     return rules.uscc_with_check(f"91{region_code}{body}{org_code_check(body)}")
 
 
+def trade_word(industry_name: str) -> str:
+    """The 行业/经营特点 part of a company name for an industry (企业名称登记管理规定 第六条):
+    "客运索道制造" → "客运索道", "汽车零部件及配件制造" → "汽车零部件", "其他建筑安装" → "建筑安装"."""
+    word = industry_name.split("及")[0].split("、")[0].split("（")[0]
+    word = word.removeprefix("其他")
+    for suffix in _TRADE_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            word = word[: -len(suffix)]
+            break
+    word = word.removesuffix("业") if len(word) > 3 else word
+    return word[:8] or "实业"
+
+
 @dataclass
 class World:
     districts: list[str]
@@ -65,27 +83,35 @@ class World:
     industries: dict[str, list[str]]  # section -> 4-digit codes
     industry_meta: dict[str, tuple[str, str]]  # code -> (section, risk)
     zones: dict[str, str]
+    industry_names: dict[str, str] | None = None  # code -> name
+    region_names: dict[str, str] | None = None  # district/town code -> name
 
 
 def load_world() -> World:
     from ohsteward.registry.models import Industry, Region
 
     districts = list(Region.objects.filter(level="district").order_by("code").values_list("code", flat=True))
+    region_names = dict(Region.objects.filter(level__in=["district", "town"]).values_list("code", "name"))
     towns: dict[str, list[str]] = {}
     for code, parent in Region.objects.filter(level="town").order_by("code").values_list("code", "parent_id"):
         towns.setdefault(parent, []).append(code)
     industries: dict[str, list[str]] = {}
     meta: dict[str, tuple[str, str]] = {}
-    for code, section, risk in Industry.objects.filter(level="class").order_by("code").values_list(
-            "code", "section", "risk_class"):
+    names: dict[str, str] = {}
+    for code, section, risk, name in Industry.objects.filter(level="class").order_by("code").values_list(
+            "code", "section", "risk_class", "name"):
+        if any(word in name for word in NOT_IN_CHONGQING):
+            continue
         industries.setdefault(section, []).append(code)
         meta[code] = (section, risk)
+        names[code] = name
     zones = dict(Region.objects.filter(level="zone").values_list("name", "code"))
-    return World(districts, [DISTRICT_WEIGHTS.get(d, 1) for d in districts], towns, industries, meta, zones)
+    return World(districts, [DISTRICT_WEIGHTS.get(d, 1) for d in districts], towns, industries, meta, zones,
+                 names, region_names)
 
 
-def _name(rng: random.Random, section: str, used: set[str]) -> str:
-    words = INDUSTRY_WORDS.get(section, INDUSTRY_WORDS["other"])
+def _name(rng: random.Random, section: str, used: set[str], industry_name: str | None = None) -> str:
+    words = [trade_word(industry_name)] if industry_name else INDUSTRY_WORDS.get(section, INDUSTRY_WORDS["other"])
     forms, weights = zip(*LEGAL_FORMS, strict=True)
     for _ in range(50):
         firm = "".join(rng.choice(FIRM_CHARS) for _ in range(rng.choice((2, 2, 2, 3, 4))))
@@ -134,12 +160,16 @@ def enterprise_rows(n: int, seed: int = 1, *, world: World | None = None,
         elif district == "500110" and rng.random() < 0.3:
             zone = world.zones.get("万盛经开区")
         town = rng.choice(world.towns[district]) if world.towns.get(district) else None
-        name = _name(rng, section, used_names)
+        industry_name = (world.industry_names or {}).get(industry)
+        name = _name(rng, section, used_names, industry_name)
+        names = world.region_names or {}
+        address = (f"重庆市{names.get(district, '')}{names.get(town, '') if town else ''}"
+                   f"{rng.choice(ROADS)}{rng.randint(1, 399)}号")
         size = rules.size_class(section, industry, employees=employees, revenue=revenue, total_assets=assets) or ""
         yield {
             "uscc": code, "name": name, "name_normalized": rules.normalize_name(name),
             "former_names": [], "region_id": district, "town_id": town, "zone_id": zone,
-            "address": f"重庆市{rng.randint(1, 999)}号", "industry_id": industry,
+            "address": address, "industry_id": industry,
             "industry_risk": world.industry_meta[industry][1],
             "economic_type": rng.choices(["private", "limited_liability", "joint_stock", "state_owned", "individual"],
                                          [45, 35, 8, 4, 8])[0],

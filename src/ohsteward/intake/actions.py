@@ -9,17 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, TextField
+from django.db import transaction
+from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ohsteward.accounts import access
-from ohsteward.core import audit
 from ohsteward.intake.choices import LinkMethod, RowStatus, SourceKind
 from ohsteward.intake.effects import import_declaration_row, registry_updates
 from ohsteward.intake.ingest import IntakeResult, batch_ingest  # noqa: F401 - re-exported: the public write API
 from ohsteward.intake.models import SourceRow
+from ohsteward.registry import actions as registry_actions
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.actions import enterprise_create
 from ohsteward.registry.choices import RegistrationState
@@ -150,103 +150,12 @@ def candidates_without_evidence():
     return Enterprise.objects.filter(registration=RegistrationState.CANDIDATE).exclude(pk__in=supported)
 
 
-def _reverse_relations():
-    """Every foreign key (in any app) that points to Enterprise, hidden ones (related_name="+") too."""
-    for rel in Enterprise._meta.get_fields(include_hidden=True):
-        if rel.is_relation and rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
-            yield rel
-
-
 @transaction.atomic
 def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
-    """Merge ``merge`` into ``keep``: move every record that points to it, keep its names as
-    former names, fill ``keep``'s empty fields, audit, and delete ``merge``.
-
-    Returns how many records of each model were moved. A record that cannot move because
-    ``keep`` already has an equal one (a unique constraint, e.g. a workplace of the same name)
-    is deleted with ``merge``; those are counted under ``"<model> (重复，已删除)"``.
-    """
-    if keep.pk == merge.pk:
-        raise ValidationError({"merge": "不能与自身合并"})
-    from ohsteward.accounts.models import RoleAssignment
-
-    # A manager's account of the merged employer is not handed to the kept one: merges are judged
-    # by officials and can be wrong, and that would show one company's data to another's staff.
-    # The assignment is deleted with the merged employer (audited); the district re-assigns it.
-    not_moved = {RoleAssignment}
-    if user is not None:
-        if not user.has_perm("registry.change_enterprise"):
-            raise PermissionDenied("您的角色无权合并用人单位")
-        visible = Enterprise.objects.for_user(user).filter(pk__in=[keep.pk, merge.pk]).count()
-        if visible != 2:
-            raise ValidationError({"merge": OUT_OF_SCOPE})
-    keep = Enterprise.objects.select_for_update().get(pk=keep.pk)
-    merge = Enterprise.objects.select_for_update().get(pk=merge.pk)
-    moved: dict[str, int] = {}
-    moved_audit = []
-    for rel in _reverse_relations():
-        model, fk = rel.related_model, rel.field.name
-        if model in not_moved:
-            continue
-        qs = model._base_manager.filter(**{fk: merge.pk})
-        label = f"{model._meta.app_label}.{model._meta.model_name}"
-        ids = list(qs.values_list("pk", flat=True))
-        if not ids:
-            continue
-        try:
-            with transaction.atomic():
-                n = qs.update(**{fk: keep.pk})
-        except IntegrityError:
-            n = 0
-            for pk in ids:
-                try:
-                    with transaction.atomic():
-                        model._base_manager.filter(pk=pk).update(**{fk: keep.pk})
-                    n += 1
-                except IntegrityError:
-                    moved[f"{label} (重复，已删除)"] = moved.get(f"{label} (重复，已删除)", 0) + 1
-        if n:
-            moved[label] = n
-            if getattr(model, "audited", False):
-                # a queryset update sends no signals: one audit row per moved record, written in bulk
-                change = {fk: [merge.pk, keep.pk], "merged_into": [None, keep.name]}
-                moved_audit += [audit.record(obj, "update", change, user=user, save=False)
-                                for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})]
-    names = [*keep.former_names]
-    for name in [merge.name, *merge.former_names]:
-        if registry_rules.normalize_name(name) != keep.name_normalized and name not in names:
-            names.append(name)
-    before = audit.snapshot(keep)
-    keep.former_names = names
-    code = merge.uscc
-    if code and not keep.uscc:
-        Enterprise.objects.filter(pk=merge.pk).update(uscc=None)
-        keep.uscc = code
-    for fname in ("town_id", "industry_id", "employees", "exposed_workers", "revenue", "total_assets", "address",
-                  "legal_representative", "contact_name", "contact_phone"):
-        if getattr(keep, fname) in (None, "") and getattr(merge, fname) not in (None, ""):
-            setattr(keep, fname, getattr(merge, fname))
-    if keep.registration == RegistrationState.CANDIDATE and merge.registration == RegistrationState.REGISTERED:
-        keep.registration = RegistrationState.REGISTERED
-    keep.derive()
-    keep.full_clean()
-    keep.save()
-    changes = audit.diff(before, audit.snapshot(keep))
-    changes["merged_from"] = [f"{merge.name}（{merge.uscc or '无信用代码'}，ID {merge.pk}）", keep.name]
-    changes["moved_records"] = [None, moved]
-    audit.record(keep, "update", changes, user=user)
-    if moved_audit:
-        from ohsteward.core.models import AuditLog
-
-        AuditLog.objects.bulk_create(moved_audit, batch_size=1000)
+    """Merge two employers in the register (``registry.actions.enterprise_merge``) and let the
+    review rows that offered the merged employer as a candidate offer the kept one."""
     merged_pk = merge.pk
-    for assignment in RoleAssignment.objects.filter(enterprise=merge):
-        assignment.delete()  # audited by the signal, while the employer still exists
-    try:
-        merge.delete()
-    except ProtectedError as exc:
-        raise ValidationError({"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}) from None
-    # Review rows that offered the merged employer as a candidate now offer the kept one.
+    moved = registry_actions.enterprise_merge(user=user, keep=keep, merge=merge)
     text = SourceRow.objects.filter(status=RowStatus.REVIEW).annotate(text=Cast("candidates", TextField()))
     for row in text.filter(text__contains=f"[{merged_pk},"):
         row.candidates = [[keep.pk if int(c[0]) == merged_pk else c[0], c[1]] for c in row.candidates]

@@ -3,6 +3,7 @@ exports become declarations, new employers are audited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ohsteward.accounts import access
@@ -114,40 +115,34 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     return len(changed)
 
 
-def record_declarations(rows: list[SourceRow], user) -> tuple[int, int]:
-    """Record each linked declaration-export row as a declaration (declarations app)."""
-    try:
-        from ohsteward.declarations.actions import declaration_import
-    except ImportError:  # the declarations app does not offer imports: keep the rows for later
-        return 0, sum(1 for r in rows if r.enterprise_id)
-    from ohsteward.hazards.models import HazardFactor
+# --------------------------------------------------------------------------------------------
+# Link effects of the apps intake feeds (docs/decisions/0002-intake-link-effects.md).
+#
+# intake is upstream of the apps that consume its rows, so it never imports them: each consuming
+# app names, in its AppConfig.ready(), the function that turns linked rows of a source kind into
+# its own records, with one greppable line: ``effects.on_link(SourceKind.X, handler)``.
+# --------------------------------------------------------------------------------------------
 
-    factor_ids = {h["factor_id"] for r in rows for h in r.hazards or [] if h.get("factor_id")}
-    factors = HazardFactor.objects.in_bulk(list(factor_ids))
-    linked = [r for r in rows if r.enterprise_id and r.status in {RowStatus.LINKED, RowStatus.CREATED}]
-    enterprises = Enterprise.objects.in_bulk([r.enterprise_id for r in linked])
-    done = skipped = 0
-    for row in linked:
-        e = enterprises[row.enterprise_id]
-        if user is not None and not access.can_write_enterprise(
-                user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk):
-            # The code or name matched an employer of another district: one such row must not fail
-            # the whole list. The row stays linked for the city to see; no declaration is recorded.
-            note = "该用人单位不在您的管辖范围内，未记录为申报（请由所在区县或市级导入）"
-            row.data = {**(row.data or {}), "declaration_skipped": note}
-            SourceRow.objects.filter(pk=row.pk).update(data=row.data)
-            skipped += 1
-            continue
-        declaration_import(
-            user=user, enterprise=enterprises[row.enterprise_id], receipt_no=row.reference_no,
-            kind=row.category or "initial", declared_on=row.event_date, employees=row.employees,
-            exposed_total=row.exposed_total,
-            hazards=[(factors.get(h.get("factor_id")), h.get("name", ""), h.get("count")) for h in row.hazards],
-            principal=row.data.get("principal", ""), hygiene_manager=row.data.get("hygiene_manager", ""),
-            source_row=row,
-        )
-        done += 1
-    return done, skipped
+LinkEffect = Callable[[list[SourceRow], Any], tuple[int, int]]
+ON_LINK: dict[str, LinkEffect] = {}
+
+
+def on_link(kind: str, handler: LinkEffect) -> None:
+    """Register what linked rows of ``kind`` do (``handler(rows, user) -> (recorded, skipped)``)."""
+    ON_LINK[kind] = handler
+
+
+def apply_link_effect(kind: str, rows: list[SourceRow], user) -> tuple[int, int]:
+    """Run the registered effect for ``kind``; without one, the linked rows wait (all pending)."""
+    handler = ON_LINK.get(kind)
+    if handler is None:
+        return 0, sum(1 for r in rows if r.enterprise_id)
+    return handler(rows, user)
+
+
+def record_declarations(rows: list[SourceRow], user) -> tuple[int, int]:
+    """Record each linked declaration-export row as a declaration (the declarations app's effect)."""
+    return apply_link_effect(SourceKind.DECLARATION, rows, user)
 
 
 def import_declaration_row(row: SourceRow, user) -> None:

@@ -35,6 +35,7 @@ from ohsteward.intake.formats import FORMATS, TEMPLATE_NOTES, map_headers, templ
 from ohsteward.intake.forms import MergeForm, RejectForm, UploadForm
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
+from ohsteward.registry import actions as registry_actions
 from ohsteward.registry.models import Enterprise, Region
 
 PAGE_SIZE = 50
@@ -342,7 +343,7 @@ def merge(request: HttpRequest) -> HttpResponse:
 
 def _record_counts(enterprise: Enterprise) -> list[tuple[str, int]]:
     counts = []
-    for rel in actions._reverse_relations():
+    for rel in registry_actions.enterprise_references():
         n = rel.related_model._base_manager.filter(**{rel.field.name: enterprise.pk}).count()
         if n:
             counts.append((str(rel.related_model._meta.verbose_name), n))

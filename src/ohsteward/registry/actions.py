@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from ohsteward.accounts import access
+from ohsteward.core import audit
+from ohsteward.registry import rules as registry_rules
+from ohsteward.registry.choices import RegistrationState
 from ohsteward.registry.models import Enterprise, Post, PostExposure, Workplace
 
 OUT_OF_SCOPE = "该用人单位不在您的管辖范围内"
@@ -99,6 +103,109 @@ def post_exposure_set(*, user, workplace: Workplace, post_name: str, hazard_fact
     exposure.full_clean()
     exposure.save()
     return exposure
+
+
+# --------------------------------------------------------------------------------------------
+# Merging two records of one employer
+# --------------------------------------------------------------------------------------------
+
+
+def enterprise_references():
+    """Every foreign key (in any app) that points to Enterprise, hidden ones (related_name="+") too."""
+    for rel in Enterprise._meta.get_fields(include_hidden=True):
+        if rel.is_relation and rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
+            yield rel
+
+
+@transaction.atomic
+def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
+    """Merge ``merge`` into ``keep``: move every record that points to it, keep its names as
+    former names, fill ``keep``'s empty fields, audit, and delete ``merge``.
+
+    A model that must not follow the merge says ``moves_on_merge = False`` (a manager's role
+    assignment: merges are judged by officials and can be wrong, and moving it would show one
+    company's data to another's staff); its rows are deleted with the merged employer, audited.
+
+    Returns how many records of each model were moved. A record that cannot move because
+    ``keep`` already has an equal one (a unique constraint, e.g. a workplace of the same name)
+    is deleted with ``merge``; those are counted under ``"<model> (重复，已删除)"``.
+    """
+    if keep.pk == merge.pk:
+        raise ValidationError({"merge": "不能与自身合并"})
+    if user is not None:
+        if not user.has_perm("registry.change_enterprise"):
+            raise PermissionDenied("您的角色无权合并用人单位")
+        visible = Enterprise.objects.for_user(user).filter(pk__in=[keep.pk, merge.pk]).count()
+        if visible != 2:
+            raise ValidationError({"merge": OUT_OF_SCOPE})
+    keep = Enterprise.objects.select_for_update().get(pk=keep.pk)
+    merge = Enterprise.objects.select_for_update().get(pk=merge.pk)
+    moved: dict[str, int] = {}
+    moved_audit = []
+    for rel in enterprise_references():
+        model, fk = rel.related_model, rel.field.name
+        if not getattr(model, "moves_on_merge", True):
+            continue
+        qs = model._base_manager.filter(**{fk: merge.pk})
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        ids = list(qs.values_list("pk", flat=True))
+        if not ids:
+            continue
+        try:
+            with transaction.atomic():
+                n = qs.update(**{fk: keep.pk})
+        except IntegrityError:
+            n = 0
+            for pk in ids:
+                try:
+                    with transaction.atomic():
+                        model._base_manager.filter(pk=pk).update(**{fk: keep.pk})
+                    n += 1
+                except IntegrityError:
+                    moved[f"{label} (重复，已删除)"] = moved.get(f"{label} (重复，已删除)", 0) + 1
+        if n:
+            moved[label] = n
+            if getattr(model, "audited", False):
+                # a queryset update sends no signals: one audit row per moved record, written in bulk
+                change: dict[str, list[Any]] = {fk: [merge.pk, keep.pk], "merged_into": [None, keep.name]}
+                moved_audit += [audit.record(obj, "update", change, user=user, save=False)
+                                for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})]
+    names = [*keep.former_names]
+    for name in [merge.name, *merge.former_names]:
+        if registry_rules.normalize_name(name) != keep.name_normalized and name not in names:
+            names.append(name)
+    before = audit.snapshot(keep)
+    keep.former_names = names
+    code = merge.uscc
+    if code and not keep.uscc:
+        Enterprise.objects.filter(pk=merge.pk).update(uscc=None)
+        keep.uscc = code
+    for fname in ("town_id", "industry_id", "employees", "exposed_workers", "revenue", "total_assets", "address",
+                  "legal_representative", "contact_name", "contact_phone"):
+        if getattr(keep, fname) in (None, "") and getattr(merge, fname) not in (None, ""):
+            setattr(keep, fname, getattr(merge, fname))
+    if keep.registration == RegistrationState.CANDIDATE and merge.registration == RegistrationState.REGISTERED:
+        keep.registration = RegistrationState.REGISTERED
+    keep.derive()
+    keep.full_clean()
+    keep.save()
+    changes = audit.diff(before, audit.snapshot(keep))
+    changes["merged_from"] = [f"{merge.name}（{merge.uscc or '无信用代码'}，ID {merge.pk}）", keep.name]
+    changes["moved_records"] = [None, moved]
+    audit.record(keep, "update", changes, user=user)
+    if moved_audit:
+        from ohsteward.core.models import AuditLog
+
+        AuditLog.objects.bulk_create(moved_audit, batch_size=1000)
+    for rel in enterprise_references():
+        if not getattr(rel.related_model, "moves_on_merge", True):
+            for obj in rel.related_model._base_manager.filter(**{rel.field.name: merge.pk}):
+                obj.delete()  # audited by the signal, while the employer still exists
+    try:
+        merge.delete()
+    except ProtectedError as exc:
+        raise ValidationError({"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}) from None
+    return moved
 
 
 @transaction.atomic

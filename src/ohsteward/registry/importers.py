@@ -330,7 +330,7 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     columns = ["id", "uscc", *COMPARED]
     for rec in bulk.by_values(Enterprise, "uscc", codes, columns):
         existing[rec[1]] = dict(zip(columns, rec, strict=True))
-    scope = access.jurisdiction(user) if user is not None else access.Jurisdiction(everything=True)
+    scope = access.jurisdiction(user) if user is not None else access.CITY_WIDE
     if scope.enterprise_id:
         allowed_ids = {scope.enterprise_id}
     else:

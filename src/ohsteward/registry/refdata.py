@@ -1,4 +1,4 @@
-"""Load the reference data shipped in ``ohsteward/refdata/data`` (sources in its SOURCES.md).
+"""Load the register's reference data (regions, industries, the risk catalogue) shipped in ``ohsteward/refdata/data`` (sources in its SOURCES.md).
 
 Idempotent: rows are created when missing and left alone when present, so corrections made by
 admins in the admin site survive a reload (``--refresh`` overwrites them from the files). Runs
@@ -7,16 +7,12 @@ after every ``migrate`` (and after a test flush) and as ``ohsteward refdata``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
-from importlib import resources
 from typing import Any
 
 from django.db import transaction
 
+from ohsteward.core import refdata as files
 from ohsteward.registry import rules
 
 CITY_CODE = "500000"
@@ -29,38 +25,6 @@ ZONES = [
 SRC_REGIONS = "国家统计局 2023年统计用区划代码 (modood/Administrative-divisions-of-China @57a0aa9c)"
 SRC_INDUSTRY = "GB/T 4754-2017 (zmshe/capital src/utils/category.js @0b8f1ae4)"
 SRC_RISK = "国卫办职健发〔2021〕5号 附件 (CovD831/ohs-report risk_catalog.txt @afd54b50)"
-SRC_HAZARD = "中国疾控中心 职业病及健康危害因素监测信息系统数据交换文档规范(试行1.0, 2020) 附录2-3"
-HAZARD_CATEGORY = {"1": "dust", "2": "chemical", "3": "physical", "4": "biological", "5": "radiation",
-                   "6": "special", "9": "other"}
-
-
-def _rows(name: str) -> Iterator[dict[str, str]]:
-    with resources.files("ohsteward.refdata").joinpath("data", name).open(encoding="utf-8-sig") as fh:
-        yield from csv.DictReader(fh)
-
-
-def _json(name: str) -> Any:
-    with resources.files("ohsteward.refdata").joinpath("data", name).open(encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def _upsert(model, key: str, rows: list[dict[str, Any]], refresh: bool) -> int:
-    existing = set(model.objects.values_list(key, flat=True))
-    new = [model(**r) for r in rows if r[key] not in existing]
-    model.objects.bulk_create(new, batch_size=1000)
-    if refresh:
-        fields = [f for f in rows[0] if f != key] if rows else []
-        old = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": existing})}
-        changed = []
-        for r in rows:
-            obj = old.get(r[key])
-            if obj is not None:
-                for f in fields:
-                    setattr(obj, f, r[f])
-                changed.append(obj)
-        if changed and fields:
-            model.objects.bulk_update(changed, fields, batch_size=500)
-    return len(new)
 
 
 def load_regions(refresh: bool = False) -> int:
@@ -68,20 +32,20 @@ def load_regions(refresh: bool = False) -> int:
 
     rows = [{"code": CITY_CODE, "name": "重庆市", "level": "city", "parent_id": None, "source": SRC_REGIONS}]
     rows += [{"code": r["code"], "name": r["name"].strip(), "level": "district", "parent_id": CITY_CODE,
-              "source": SRC_REGIONS} for r in _rows("cq_admin_districts_gbt2260_nbs2023.csv")]
+              "source": SRC_REGIONS} for r in files.rows("cq_admin_districts_gbt2260_nbs2023.csv")]
     rows += [{"code": code, "name": name, "level": "zone", "parent_id": CITY_CODE, "source": "ohsteward 功能区"}
              for code, name in ZONES]
-    n = _upsert(Region, "code", rows, refresh)
+    n = files.upsert(Region, "code", rows, refresh)
     towns = [{"code": r["code"], "name": r["name"].strip(), "level": "town", "parent_id": r["areaCode"],
-              "source": SRC_REGIONS} for r in _rows("cq_admin_townships_nbs2023.csv")]
-    return n + _upsert(Region, "code", towns, refresh)
+              "source": SRC_REGIONS} for r in files.rows("cq_admin_townships_nbs2023.csv")]
+    return n + files.upsert(Region, "code", towns, refresh)
 
 
 def risk_entries() -> list[rules.RiskEntry]:
     return [
         rules.RiskEntry(code=r["code_digits"], risk_class="serious" if r["risk_class"] == "严重" else "general",
                         condition=r["condition"].strip(), footnote=r["footnote_star"] == "1")
-        for r in _rows("risk_catalog_2021.csv")
+        for r in files.rows("risk_catalog_2021.csv")
     ]
 
 
@@ -91,7 +55,7 @@ def load_industries(refresh: bool = False) -> int:
     entries = risk_entries()
     section_of: dict[str, str] = {}
     rows: dict[str, dict[str, Any]] = {}
-    for r in _rows("gbt4754_2017_industry.csv"):
+    for r in files.rows("gbt4754_2017_industry.csv"):
         level, c1, c2, c3, c4 = r["level"], r["class1"], r["class2"], r["class3"], r["class4"]
         name, remark = r["name"].strip(), r["remark"].strip()
         if level == "3" and c3 == "374" and name == "飞机制造":  # known source defect (SOURCES.md)
@@ -111,17 +75,18 @@ def load_industries(refresh: bool = False) -> int:
     # 3741 may have been seen before its group 374 existed
     rows.setdefault("374", {"code": "374", "name": "航空、航天器及设备制造", "level": "group", "section": "C",
                             "parent_id": "37", "remark": ""})
+    class_names = {r["code"]: r["name"] for r in rows.values() if r["level"] == "class"}
     for row in rows.values():
         if row["level"] in {"group", "class"}:
-            row["risk_class"], row["risk_note"] = rules.industry_risk(row["code"], entries)
+            row["risk_class"], row["risk_note"] = rules.industry_risk(row["code"], entries, class_names)
         else:
             row["risk_class"], row["risk_note"] = "unlisted", ""
     ordered = sorted(rows.values(), key=lambda r: ({"section": 0, "division": 1, "group": 2, "class": 3}[r["level"]]))
-    n = _upsert(Industry, "code", ordered, refresh)
+    n = files.upsert(Industry, "code", ordered, refresh)
 
     have = set(RiskCatalogueEntry.objects.filter(edition="2021").values_list("code", "condition"))
     new = []
-    for r in _rows("risk_catalog_2021.csv"):
+    for r in files.rows("risk_catalog_2021.csv"):
         key = (r["gbt4754_code"], r["condition"].strip())
         if key in have:
             continue
@@ -136,125 +101,19 @@ def load_industries(refresh: bool = False) -> int:
     return n + len(new)
 
 
-def load_hazards(refresh: bool = False) -> int:
-    from ohsteward.hazards.models import HazardFactor
-
-    rows = []
-    for r in _rows("cn_cdc_hazard_factor_codes_2020.csv"):
-        code = r["值"].strip()
-        if len(code) <= 1:
-            continue  # category rows
-        rows.append({"code": code, "name": r["值含义"].strip(), "category": HAZARD_CATEGORY[code[0]],
-                     "remark": r["备注"].strip(), "catalogue": "CDC职业病危害因素代码(2020)"})
-    return _upsert(HazardFactor, "code", rows, refresh)
-
-
-def _decimal(value: str) -> Decimal | None:
-    try:
-        return Decimal(value) if value not in {"", None} else None
-    except (InvalidOperation, TypeError):
-        return None
-
-
-def load_limits() -> int:
-    from ohsteward.hazards.models import ExposureLimit, HazardFactor
-
-    if ExposureLimit.objects.exists():
-        return 0
-    factors = {f.name: f for f in HazardFactor.objects.all()}
-
-    def factor_for(name: str):
-        if name in factors:
-            return factors[name]
-        for fname, f in factors.items():
-            if fname.startswith(name) or name.startswith(fname):
-                return f
-        return None
-
-    effective = {"GBZ 2.1-2019": dt.date(2020, 4, 1), "GBZ 2.1-2019 第1号修改单": dt.date(2022, 11, 1),
-                 "GBZ 2.1-2019 第2号修改单": dt.date(2025, 5, 1)}
-    new = []
-    for r in _rows("gbz2_1_2019_core_oels.csv"):
-        for column, limit_type in (("mac", "MAC"), ("pc_twa", "PC-TWA"), ("pc_stel", "PC-STEL")):
-            if not r[column]:
-                continue
-            new.append(ExposureLimit(
-                hazard_factor=factor_for(r["name_cn"]), agent_name=r["name_cn"], category=r["category"],
-                cas=r["cas"], limit_type=limit_type, value=_decimal(r[column]), unit=r["unit"],
-                condition=r["condition"], notes=r["notes"], critical_effect=r["critical_effect"],
-                standard="GBZ 2.1", standard_version=r["standard_version"],
-                effective_from=effective.get(r["standard_version"], dt.date(2020, 4, 1)),
-                source=r["source"][:400], verified=False,
-            ))
-    data = _json("gbz2_2_2007_physical_limits.json")
-    source = "GBZ 2.2-2007, third-party transcription (CovD831/ohs-report knowledge/data/gbz22_physical.json @f2c8ec9d), verified=0"
-    for r in data["rules"]:
-        value = _decimal(str(r.get("value", "")))
-        new.append(ExposureLimit(
-            hazard_factor=factor_for(r["factor_name"]), agent_name=r["factor_name"], category="physical",
-            limit_type=r.get("oel_type", "")[:40], value=value,
-            value_text="" if value is not None else str(r.get("value", ""))[:100], unit=r.get("unit", "")[:30],
-            condition=(r.get("conditions") or "")[:200], notes=(r.get("note") or "")[:200],
-            standard="GBZ 2.2", standard_version="GBZ 2.2-2007", effective_from=dt.date(2007, 11, 1),
-            source=source, verified=False,
-        ))
-    ExposureLimit.objects.bulk_create(new)
-    return len(new)
-
-
-def load_diseases() -> int:
-    from ohsteward.hazards.models import OccupationalDisease
-
-    if OccupationalDisease.objects.exists():
-        return 0
-    new = []
-    class_names: dict[int, str] = {}
-    sub_names: dict[str, str] = {}
-    seq: dict[tuple[int, str], int] = {}
-    for r in _rows("cn_cdc_occupational_disease_codes_2020.csv"):
-        code, name = r["值"].strip(), r["值含义"].strip()
-        if len(code) <= 2:
-            if code in {"11", "12"}:
-                sub_names[code] = name
-            else:
-                class_names[int(code)] = name
-            continue
-        class_no = int(code[:2]) if len(code) == 5 else int(code[0])
-        sub = sub_names.get(code[:2], "") if class_no == 1 else ""
-        seq[(class_no, sub)] = seq.get((class_no, sub), 0) + 1
-        new.append(OccupationalDisease(
-            edition="2013", effective_from=dt.date(2013, 12, 23), effective_to=dt.date(2025, 8, 1),
-            class_no=class_no, class_name=class_names.get(class_no, ""), subclass_name=sub,
-            seq=seq[(class_no, sub)], code=code, name=name,
-        ))
-    for r in _rows("occupational_disease_catalog_2024.csv"):
-        new.append(OccupationalDisease(
-            edition="2024", effective_from=dt.date(2025, 8, 1), class_no=int(r["class_no"]),
-            class_name=r["class_name"], subclass_name=r["subclass_name"], seq=int(r["seq"]),
-            name=r["name"], restriction=r["restriction"],
-        ))
-    OccupationalDisease.objects.bulk_create(new)
-    return len(new)
-
-
 @transaction.atomic
 def load_all(refresh: bool = False) -> dict[str, int]:
-    """Load every reference table; returns the number of rows created per table."""
+    """Load the register's reference tables; returns the number of rows created per table."""
     return {
         "regions": load_regions(refresh),
         "industries": load_industries(refresh),
-        "hazard_factors": load_hazards(refresh),
-        "exposure_limits": load_limits(),
-        "diseases": load_diseases(),
     }
 
 
 def is_loaded() -> bool:
-    from ohsteward.hazards.models import HazardFactor, OccupationalDisease
     from ohsteward.registry.models import Industry, Region
 
-    return (Region.objects.count() >= 1073 and Industry.objects.count() >= 1800
-            and HazardFactor.objects.exists() and OccupationalDisease.objects.exists())
+    return Region.objects.count() >= 1073 and Industry.objects.count() >= 1800
 
 
 def load_on_migrate(using: str = "default", **kwargs) -> None:

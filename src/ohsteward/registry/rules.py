@@ -227,8 +227,14 @@ class RiskEntry:
     footnote: bool = False
 
 
-def industry_risk(industry_code: str, entries: Iterable[RiskEntry]) -> tuple[str, str]:
+def industry_risk(industry_code: str, entries: Iterable[RiskEntry],
+                  class_names: Mapping[str, str] | None = None) -> tuple[str, str]:
     """Catalogue class of a 4-digit 小类 and a note, from the catalogue rows.
+
+    A group row whose condition names one 小类 of that group (G541 城市公共交通运输 with the
+    condition "城市轨道交通", which is 小类 5412) lists only that 小类: the other classes of the group
+    (5411 公共电汽车客运) are not listed by it. ``class_names`` (code → name of the 4-digit classes)
+    lets the rule see that; without it every condition is kept as a note.
 
     The most specific listed code wins (a 4-digit row such as F5265 over its 3-digit group).
     Where the catalogue splits an entry by condition (A031 牛、羊 严重 / 其他 一般), the higher class
@@ -244,6 +250,14 @@ def industry_risk(industry_code: str, entries: Iterable[RiskEntry]) -> tuple[str
         prefix = industry_code[:length]
         if len(prefix) == length and prefix in by_code:
             rows = by_code[prefix]
+            if length == 3 and class_names:
+                siblings = {name: code for code, name in class_names.items() if code[:3] == prefix}
+                own = class_names.get(industry_code, "")
+                # a condition that is the name of a 小类 selects that 小类
+                if any(r.condition == own for r in rows):
+                    return max((r for r in rows if r.condition == own),
+                               key=lambda r: RISK_ORDER[r.risk_class]).risk_class, ""
+                rows = [r for r in rows if r.condition not in siblings]
             break
     if not rows:
         return "unlisted", ""

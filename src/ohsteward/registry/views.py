@@ -84,7 +84,7 @@ class EnterpriseListView(ObjectListView):
     def has_filters(self) -> bool:
         # a district officer's own district is always "selected": that is not a filter they set
         single = len(self.districts()) == 1
-        return any(v.strip() for k, v in self.request.GET.items()
+        return any(str(v).strip() for k, v in self.request.GET.items()
                    if k not in ("page", "sort") and not (k == "region" and single))
 
     def get_export_url(self) -> str:

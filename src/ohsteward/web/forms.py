@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 
 from ohsteward.accounts.backends import is_locked
+from ohsteward.core.widgets import DateInput
 
 
 def locked_message() -> str:
@@ -52,8 +53,8 @@ AUDITED_TYPES = [
 class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label="对象类型", required=False)
     user = forms.CharField(label="操作人", required=False, max_length=150)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
+    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

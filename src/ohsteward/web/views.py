@@ -24,6 +24,9 @@ from ohsteward.core import htmx
 from ohsteward.core.audit_display import SOURCE_LABELS, ChangeDescriber  # noqa: F401 (SOURCE_LABELS re-exported)
 from ohsteward.core.models import AuditLog
 from ohsteward.core.views import filter_query, requires
+from ohsteward.core.work import sort_work
+from ohsteward.declarations import queries as declaration_queries
+from ohsteward.intake import queries as intake_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
@@ -111,6 +114,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     j = jurisdiction(user)
     context: dict[str, Any] = {"links": []}
+    today = timezone.localdate()
+    context["work"] = sort_work([*declaration_queries.open_work(user, today), *intake_queries.open_work(user, today)])
     can_view = user.has_perm("registry.view_enterprise")
     if can_view:
         since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
@@ -150,6 +155,8 @@ def home(request: HttpRequest) -> HttpResponse:
         links.append((reverse("registry:enterprise_import"), "导入名单", "上传 Excel 名单，先预览再确认"))
         links.append((reverse("registry:import_template"), "下载模板", "带下拉选项的导入模板 .xlsx"))
         links.append((reverse("registry:enterprise_create"), "新增用人单位", "逐个登记一家用人单位"))
+    if j.enterprise_id and user.has_perm("declarations.add_declaration"):
+        links.append((reverse("declarations:declare"), "网上申报", "职业病危害项目申报和变更申报"))
     for name, label, hint, perm in [
         ("declarations:home", "申报扩面", "危害申报和名单核实", "declarations.view_hazardlistentry"),
         ("intake:batch_list", "数据汇聚", "各来源名单的汇聚与比对", "intake.view_sourcebatch"),

@@ -4,93 +4,39 @@ Every read of protected data goes through ``Model.objects.for_user(user)``, whic
 module for a ``Q``. The database stores role assignments (who has which role where), never
 filter expressions. See docs/development/access-control.md.
 
-Jurisdiction per role:
+Jurisdiction per role (``jurisdiction.py``; kinds are interpreted in ``scopes.py`` only):
 - city_admin: the whole city.
 - district_admin, cdc_staff: the assigned region: a district (its employers), a town/street
   (employers in it), a functional zone (employers registered to the zone), or the city.
-- institution_staff, steward_member: the assigned region for now. When the institutions and
-  stewardship apps land, this becomes "the institution's / team's client employers" here, in
-  this one place, and nowhere else.
+- institution_staff: the institution's client employers (``clients.py`` asks the institutions
+  app which engagements are in force) when the assignment names an institution; otherwise the
+  assigned region.
+- steward_member: the team's client employers (agreements in force, stewardship app) when the
+  assignment names a team; otherwise the assigned region.
 - enterprise_manager: one enterprise.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from ohsteward.accounts.access.clients import client_enterprise_ids
+from ohsteward.accounts.access.jurisdiction import CITY as CITY_WIDE
+from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdiction
+from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
 
-NOTHING = Q(pk__in=[])
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    everything: bool = False
-    district: str | None = None
-    town: str | None = None
-    zone: str | None = None
-    enterprise_id: int | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.everything or self.district or self.town or self.zone or self.enterprise_id)
-
-
-def jurisdiction(user) -> Jurisdiction:
-    """The region or enterprise ``user`` may see, computed from the role assignment (cached)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Jurisdiction()
-    cached = getattr(user, "_ohs_jurisdiction", None)
-    if cached is not None:
-        return cached
-    result = _compute(user)
-    user._ohs_jurisdiction = result
-    return result
-
-
-def _compute(user) -> Jurisdiction:
-    from ohsteward.accounts.models import RoleAssignment
-
-    a = RoleAssignment.objects.select_related("region").filter(user=user).first()
-    if a is None:
-        return Jurisdiction(everything=bool(user.is_superuser))
-    if a.role == Role.ENTERPRISE_MANAGER:
-        return Jurisdiction(enterprise_id=a.enterprise_id)
-    if a.role == Role.CITY_ADMIN:
-        return Jurisdiction(everything=True)
-    region = a.region
-    if region is None:
-        return Jurisdiction()
-    level = region.level
-    if level == "city":
-        return Jurisdiction(everything=True)
-    if level == "district":
-        return Jurisdiction(district=region.code)
-    if level == "town":
-        return Jurisdiction(town=region.code)
-    if level == "zone":
-        return Jurisdiction(zone=region.code)
-    return Jurisdiction()
+__all__ = [
+    "CITY_WIDE", "NOTHING", "Jurisdiction", "Kind", "OutOfScope", "client_enterprise_ids", "enterprise_q",
+    "get_for_user_or_404", "jurisdiction", "require_citywide", "require_in_scope", "scope_q",
+]
 
 
 def enterprise_q(user, path: str = "") -> Q:
     """Filter for any model that reaches Enterprise through ``path`` ("" = Enterprise itself)."""
-    j = jurisdiction(user)
-    if j.everything:
-        return Q()
-    prefix = f"{path}__" if path else ""
-    if j.enterprise_id:
-        return Q(**{f"{prefix}pk" if not path else f"{path}_id": j.enterprise_id})
-    if j.district:
-        return Q(**{f"{prefix}region_id": j.district})
-    if j.town:
-        return Q(**{f"{prefix}town_id": j.town})
-    if j.zone:
-        return Q(**{f"{prefix}zone_id": j.zone})
-    return NOTHING
+    return via_enterprise(jurisdiction(user), path)
 
 
 def region_q(user, field: str = "region_id") -> Q:
@@ -157,51 +103,43 @@ def get_for_user_or_404(queryset, user, **lookup):
     return obj
 
 
+class OutOfScope(PermissionDenied):
+    """A write touches something outside the user's jurisdiction (one exception, one message)."""
+
+    default_message = "该对象不在您的管辖范围内"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.default_message)
+
+
+def in_scope(user, obj) -> bool:
+    """Whether ``obj`` (a saved instance of a scoped model) lies inside the user's jurisdiction."""
+    model = type(obj)
+    return model._default_manager.filter(model.scope_q(user), pk=obj.pk).exists()
+
+
+def require_in_scope(user, obj, message: str | None = None) -> None:
+    """Raise ``OutOfScope`` unless ``obj`` is inside the user's jurisdiction.
+
+    ``user=None`` is the system itself (CLI, jobs, demo): always allowed. Actions call this before
+    writing and the base views call it again after the action, inside the transaction.
+    """
+    if user is None:
+        return
+    if not in_scope(user, obj):
+        raise OutOfScope(message)
+
+
+def require_citywide(user, message: str) -> None:
+    """Raise ``PermissionDenied(message)`` unless ``user`` works city-wide (None = the system)."""
+    if user is not None and not jurisdiction(user).everything:
+        raise PermissionDenied(message)
+
+
 # --------------------------------------------------------------------------------------------
 # What each role may do: Django permissions through one Group per role.
 # --------------------------------------------------------------------------------------------
 
-_VIEW_REF = ["registry.view_region", "registry.view_industry", "hazards.view_hazardfactor",
-             "hazards.view_exposurelimit", "hazards.view_occupationaldisease"]
-_REGISTRY_WRITE = ["registry.view_enterprise", "registry.add_enterprise", "registry.change_enterprise",
-                   "registry.view_workplace", "registry.add_workplace", "registry.change_workplace",
-                   "registry.delete_workplace", "registry.view_post", "registry.add_post", "registry.change_post",
-                   "registry.delete_post", "registry.view_postexposure", "registry.add_postexposure",
-                   "registry.change_postexposure", "registry.delete_postexposure"]
-_REGISTRY_READ = ["registry.view_enterprise", "registry.view_workplace", "registry.view_post",
-                  "registry.view_postexposure"]
-_DECL_ALL = ["declarations.view_declaration", "declarations.add_declaration", "declarations.change_declaration",
-             "declarations.view_hazardlistentry", "declarations.change_hazardlistentry",
-             "intake.view_sourcebatch", "intake.add_sourcebatch",
-             "intake.view_sourcerow", "intake.change_sourcerow",
-             "declarations.view_guidancevisit", "declarations.add_guidancevisit",
-             "declarations.view_spotcheck", "declarations.add_spotcheck", "declarations.change_spotcheck",
-             "declarations.view_notice", "declarations.add_notice"]
-_DECL_READ = ["declarations.view_declaration", "declarations.view_hazardlistentry"]
-
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog", "accounts.view_user"],
-    Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog"],
-    Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL,
-    Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ,
-    Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + ["declarations.view_guidancevisit"],
-    # an employer keeps its own record and posts up to date, but cannot register other employers
-    Role.ENTERPRISE_MANAGER: _VIEW_REF + [p for p in _REGISTRY_WRITE if p != "registry.add_enterprise"]
-    + ["declarations.view_declaration", "declarations.add_declaration"],
-}
-
-ROLE_GROUP_PREFIX = "role:"
-
-
-def sync_role_groups(**kwargs) -> None:
-    """Create/refresh one Group per role with its permissions (runs after every migrate)."""
-    from django.contrib.auth.models import Group, Permission
-
-    perms = {f"{p.content_type.app_label}.{p.codename}": p
-             for p in Permission.objects.select_related("content_type")}
-    for role, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_PREFIX + role)
-        group.permissions.set([perms[c] for c in codes if c in perms])
 
 
 def has_perm(user, perm: str) -> bool:

@@ -1,6 +1,6 @@
 import pytest
 
-from ohsteward.accounts.access import ROLE_PERMISSIONS
+from ohsteward.accounts.access.permissions import ROLE_PERMISSIONS
 from ohsteward.accounts.choices import Role
 
 

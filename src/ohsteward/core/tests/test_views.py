@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from ohsteward.core.testing import PASSWORD, YUBEI
+from ohsteward.accounts.testing import PASSWORD, YUBEI
 from ohsteward.registry.models import Enterprise, Workplace
 from ohsteward.registry.tests.factories import EnterpriseFactory
 

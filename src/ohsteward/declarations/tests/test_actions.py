@@ -306,3 +306,20 @@ def test_dispatch_figures(world, cast):
 
 def test_hazard_list_exists():
     assert HazardList.objects.count() == 0 and Declaration.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_only_city_wide_users_generate_push_or_draw_a_spot_check_whatever_the_entry_point(cast, enterprises):
+    """The city-only rules live in the actions, so the API and the CLI obey them too (issue 7 item 4)."""
+    from django.core.exceptions import PermissionDenied
+
+    from ohsteward.declarations import actions as a
+
+    with pytest.raises(PermissionDenied, match="只有市级用户可以生成名单"):
+        a.hazard_list_generate(user=cast["yubei"], year=2026)
+    hazard_list = a.hazard_list_generate(user=cast["city"], year=2026)
+    with pytest.raises(PermissionDenied, match="只有市级用户可以下发名单"):
+        a.hazard_list_push(user=cast["yubei"], hazard_list=hazard_list)
+    with pytest.raises(PermissionDenied, match="只有市级用户可以发起抽查"):
+        a.spot_check_create(user=cast["yubei"], hazard_list=hazard_list, seed=1, fraction=0.5, minimum=1)
+    assert a.hazard_list_push(user=cast["city"], hazard_list=hazard_list) >= 0

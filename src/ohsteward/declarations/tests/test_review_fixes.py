@@ -19,7 +19,13 @@ def entry(enterprises):
 
 
 @pytest.mark.django_db
-def test_read_only_roles_do_not_see_guidance_findings(cast, entry, client):
+def test_roles_without_the_visit_permission_do_not_see_guidance_findings(cast, entry, client):
+    from django.contrib.auth.models import Group, Permission
+
+    # institution staff record guidance visits (001 附件2 item 11); a role without that permission
+    # must not see the findings
+    group = Group.objects.get(name="role:institution_staff")
+    group.permissions.remove(*Permission.objects.filter(codename__in=["view_guidancevisit", "add_guidancevisit"]))
     client.force_login(cast["institution"])
     page = client.get(f"/declarations/entries/{entry.pk}/")
     assert page.status_code == 200 and "打磨岗位未配备防尘口罩" not in page.content.decode()

@@ -20,6 +20,12 @@ def test_demo_prepares_data_and_logins():
     assert {u.role for u in User.objects.all()} == {"city_admin", "district_admin", "cdc_staff", "institution_staff",
                                                     "steward_member", "enterprise_manager"}
     assert "ohsteward-demo" in out.getvalue() and "用户名 yubei" in out.getvalue()
+    # people have names, and the manager's login names its employer (issue 8 item 19)
+    assert User.objects.get(username="yubei").display_name == "渝北区卫生健康委 王某某"
+    manager = User.objects.get(username="manager")
+    assert f"用户名 manager（{manager.assignment.enterprise.name}）" in out.getvalue()
+    # it says what it is doing while it builds data (issue 8 item 18)
+    assert "准备数据库和参考数据" in out.getvalue() and "准备演示数据" in out.getvalue()
     # source lists were ingested: links, candidates for unknown employers
     assert SourceBatch.objects.filter(status="done").count() == 3
     assert SourceRow.objects.filter(status="linked").exists()
@@ -31,3 +37,16 @@ def test_demo_prepares_data_and_logins():
     call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=io.StringIO())
     assert Enterprise.objects.filter(registration="registered").count() == 400
     assert User.objects.count() == 7
+
+
+def test_demo_help_explains_every_option():
+    import re
+
+    from django.core.management import load_command_class
+
+    parser = load_command_class("ohsteward.demo", "demo").create_parser("ohsteward", "demo")
+    text = parser.format_help()
+    # each option's block: its line and the indented continuation lines after it
+    blocks = dict(re.findall(r"^  (--[\w-]+)(.*(?:\n {6,}.*)*)", text, flags=re.M))
+    for option in ("--host", "--port", "--enterprises", "--seed", "--no-serve"):
+        assert re.search(r"[\u4e00-\u9fff]", blocks[option]), (option, blocks.get(option))

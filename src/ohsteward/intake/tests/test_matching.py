@@ -69,7 +69,7 @@ REGISTER = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Overrides the project-wide autouse fixture (``ohsteward.core.testing``), which clears
+    """Overrides the project-wide autouse fixture (``ohsteward.accounts.testing``), which clears
     Django's cache: these tests must also run with ``-p no:django``, where Django is not set up."""
 
 

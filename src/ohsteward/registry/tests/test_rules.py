@@ -125,3 +125,23 @@ def test_loaded_catalogue_spot_checks():
     assert Region.objects.filter(level="town").count() == 1031
     assert set(Region.objects.filter(level="zone").values_list("name", flat=True)) == {
         "两江新区", "西部科学城重庆高新区", "万盛经开区"}
+
+
+BUS_GROUP = [rules.RiskEntry("541", "general", "城市轨道交通")]
+BUS_CLASSES = {"5411": "公共电汽车客运", "5412": "城市轨道交通", "5413": "出租车客运"}
+
+
+@pytest.mark.parametrize(
+    ("code", "risk", "note"),
+    [
+        ("5412", "general", ""),  # the 小类 the condition names is listed, with no condition left
+        ("5411", "unlisted", ""),  # a bus company is not "城市轨道交通：一般" (issue 8 item 18)
+        ("5413", "unlisted", ""),
+    ],
+)
+def test_a_group_condition_naming_one_class_lists_only_that_class(code, risk, note):
+    assert rules.industry_risk(code, BUS_GROUP, BUS_CLASSES) == (risk, note)
+
+
+def test_without_class_names_a_group_condition_stays_a_note():
+    assert rules.industry_risk("5411", BUS_GROUP) == ("general", "城市轨道交通：一般")

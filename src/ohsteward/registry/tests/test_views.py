@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from ohsteward.accounts.testing import PASSWORD, WANZHOU, YUBEI
 from ohsteward.core.models import AuditLog
-from ohsteward.core.testing import PASSWORD, WANZHOU, YUBEI
 from ohsteward.core.testing.queries import assert_constant_queries
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, WorkplaceFactory, make_uscc

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from ohsteward.accounts.models import ApiToken
-from ohsteward.core.testing import PASSWORD
+from ohsteward.accounts.testing import PASSWORD
 from ohsteward.registry import actions
 
 

@@ -17,9 +17,9 @@ class _CityWide:
     pk = None
 
     def __init__(self):
-        from ohsteward.accounts.access import Jurisdiction
+        from ohsteward.accounts.access import Jurisdiction, Kind
 
-        self._ohs_jurisdiction = Jurisdiction(everything=True)  # read by access.jurisdiction()
+        self._ohs_jurisdiction = Jurisdiction(Kind.CITY)  # read by access.jurisdiction()
 
 
 class Command(BaseCommand):

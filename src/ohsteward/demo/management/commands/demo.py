@@ -12,14 +12,15 @@ from tqdm import tqdm
 from ohsteward.core.audit import audit_context
 
 DEMO_PASSWORD = "ohsteward-demo"
+# (user name, role, region, what the login is for, the person's display name)
 DEMO_USERS = [
-    ("city", "city_admin", None, "市卫生健康委"),
-    ("yubei", "district_admin", "500112", "渝北区卫生健康委"),
-    ("wanzhou", "district_admin", "500101", "万州区卫生健康委"),
-    ("cdc", "cdc_staff", "500000", "市疾控中心"),
-    ("institution", "institution_staff", "500112", "技术服务机构（渝北）"),
-    ("steward", "steward_member", "500112", "管家服务团队成员（渝北）"),
-    ("manager", "enterprise_manager", None, "用人单位管理人员"),
+    ("city", "city_admin", None, "市卫生健康委", "市卫生健康委 刘某某"),
+    ("yubei", "district_admin", "500112", "渝北区卫生健康委", "渝北区卫生健康委 王某某"),
+    ("wanzhou", "district_admin", "500101", "万州区卫生健康委", "万州区卫生健康委 陈某某"),
+    ("cdc", "cdc_staff", "500000", "市疾控中心", "市疾控中心 张某某"),
+    ("institution", "institution_staff", "500112", "技术服务机构（渝北）", "技术服务机构 赵某某"),
+    ("steward", "steward_member", "500112", "管家服务团队成员（渝北）", "管家服务团队 李某某"),
+    ("manager", "enterprise_manager", None, "用人单位管理人员", "用人单位 周某某"),
 ]
 
 
@@ -27,14 +28,17 @@ class Command(BaseCommand):
     help = "演示模式：在 SQLite 上运行整个系统，自动生成重庆模拟数据和各角色演示账号。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--enterprises", type=int, default=2000)
-        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+        parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+        parser.add_argument("--enterprises", type=int, default=2000,
+                            help="数据库为空时生成的模拟用人单位数（默认 2000）")
+        parser.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据（默认 1）")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
 
     def handle(self, *args, host, port, enterprises, seed, no_serve, **options):
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
+        self.stdout.write("准备数据库和参考数据（行政区划、行业、危害因素）……")
+        self.stdout.flush()
         call_command("migrate", verbosity=0)
         from ohsteward.demo.synth import synth_enterprises, synth_workplaces
         from ohsteward.registry.models import Enterprise
@@ -43,12 +47,13 @@ class Command(BaseCommand):
             if not Enterprise.objects.exists():
                 with tqdm(total=enterprises, desc="生成模拟用人单位", unit="家") as bar:
                     synth_enterprises(enterprises, seed, progress=bar.update)
+                self.stdout.write("生成车间、岗位和接触的危害因素……")
                 synth_workplaces(seed, limit=min(300, enterprises))
                 self._populate_other_apps(seed)
             users = self._users()
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
-        for username, label in users:
-            self.stdout.write(f"  {label:<16} 用户名 {username}")
+        for username, label, note in users:
+            self.stdout.write(f"  {label:<16} 用户名 {username}{note}")
         if no_serve:
             return
         from ohsteward.web.management.commands.serve import serve
@@ -56,15 +61,15 @@ class Command(BaseCommand):
         serve(host=host, port=port, stdout=self.stdout)
 
     def _populate_other_apps(self, seed: int) -> None:
-        """Let later apps add demo state (source batches, the hazard-employer list …) when present."""
+        """Source lists (intake) and the declaration-expansion state on top of the register."""
+        from ohsteward.demo import declarations, sources
+
         today = timezone.localdate()
-        for module, kwargs in (("ohsteward.demo.sources", {}), ("ohsteward.demo.declarations", {})):
-            try:
-                mod = __import__(module, fromlist=["populate"])
-            except ImportError:
-                continue
-            self.stdout.write(f"准备演示数据：{module.split('.')[1]}")
-            mod.populate(year=today.year, today=today, seed=seed, **kwargs)
+        for module, label in ((sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
+                              (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查")):
+            self.stdout.write(f"准备演示数据：{label}……")
+            self.stdout.flush()
+            module.populate(year=today.year, today=today, seed=seed)
 
     @transaction.atomic
     def _users(self) -> list[tuple[str, str]]:
@@ -73,8 +78,9 @@ class Command(BaseCommand):
         from ohsteward.registry.models import Enterprise
 
         out = []
-        for username, role, region, label in DEMO_USERS:
-            if not User.objects.filter(username=username).exists():
+        for username, role, region, label, display_name in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
                 uscc = None
                 if role == "enterprise_manager":
                     e = (Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
@@ -82,9 +88,13 @@ class Command(BaseCommand):
                     uscc = e.uscc if e else None
                     if uscc is None:
                         continue
-                user_create(username=username, password=DEMO_PASSWORD, role=role, region_code=region,
-                            enterprise_uscc=uscc, display_name=label, check_password=False)
-            out.append((username, label))
+                user = user_create(username=username, password=DEMO_PASSWORD, role=role, region_code=region,
+                                   enterprise_uscc=uscc, display_name=display_name, check_password=False)
+            note = ""
+            assignment = user.assignment
+            if assignment is not None and assignment.enterprise_id:
+                note = f"（{assignment.enterprise.name}）"
+            out.append((username, label, note))
         return out
 
 

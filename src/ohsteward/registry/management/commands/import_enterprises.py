@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
 from ohsteward.core.spreadsheets import SpreadsheetError
 from ohsteward.registry.importers import enterprise_import
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{file}")
         actor = None
         if user:
-            actor = User.objects.filter(username=user).first()
+            actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"用户不存在：{user}")
         try:

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from ohsteward.core.audit import audit_context
-from ohsteward.registry.refdata import load_all
+from ohsteward.hazards import refdata as hazard_refdata
+from ohsteward.registry import refdata as registry_refdata
 
 
 class Command(BaseCommand):
@@ -12,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, refresh=False, **options):
         with audit_context(None, "refdata"):
-            counts = load_all(refresh=refresh)
+            counts = {**registry_refdata.load_all(refresh=refresh), **hazard_refdata.load_all(refresh=refresh)}
         for table, n in counts.items():
             self.stdout.write(f"{table}: 新增 {n}")

@@ -1,0 +1,75 @@
+"""What each role may do: one readable matrix, turned into one Django Group per role.
+
+Letters per model: v = view, a = add, c = change, d = delete. Columns are the roles in ``ROLES``.
+Where a role works (its jurisdiction) is decided elsewhere (``jurisdiction.py``, ``scopes.py``);
+this file only says what kind of thing it may do there.
+"""
+
+from __future__ import annotations
+
+from ohsteward.accounts.choices import Role
+
+ROLES = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.CDC_STAFF, Role.INSTITUTION_STAFF, Role.STEWARD_MEMBER,
+         Role.ENTERPRISE_MANAGER)
+_ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
+
+# model                                 city     district  cdc      inst   steward  manager
+MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
+    # reference data
+    "registry.region":                  ("v",    "v",      "v",     "v",   "v",     "v"),
+    "registry.industry":                ("v",    "v",      "v",     "v",   "v",     "v"),
+    "hazards.hazardfactor":             ("v",    "v",      "v",     "v",   "v",     "v"),
+    "hazards.exposurelimit":            ("v",    "v",      "v",     "v",   "v",     "v"),
+    "hazards.occupationaldisease":      ("v",    "v",      "v",     "v",   "v",     "v"),
+    # the register: an employer keeps its own record and posts up to date but registers no other
+    "registry.enterprise":              ("vac",  "vac",    "vac",   "v",   "v",     "vc"),
+    "registry.workplace":               ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
+    "registry.post":                    ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
+    "registry.postexposure":            ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
+    # intake of other departments' lists
+    "intake.sourcebatch":               ("va",   "va",     "va",    "",    "",      ""),
+    "intake.sourcerow":                 ("vc",   "vc",     "vc",    "",    "",      ""),
+    # declarations and the expansion campaign; 001 附件2 item 11: technical support institutions
+    # and the stewards do 入户指导 visits too
+    "declarations.declaration":         ("vac",  "vac",    "vac",   "v",   "v",     "va"),
+    "declarations.hazardlistentry":     ("vc",   "vc",     "vc",    "v",   "v",     ""),
+    "declarations.guidancevisit":       ("va",   "va",     "va",    "va",  "va",    ""),
+    "declarations.notice":              ("va",   "va",     "va",    "",    "",      ""),
+    "declarations.spotcheck":           ("vac",  "vac",    "vac",   "",    "",      ""),
+    # organisations whose clients are a jurisdiction
+    "institutions.institution":         ("v",    "v",      "v",     "v",   "",      ""),
+    "stewardship.stewardteam":          ("v",    "v",      "v",     "",    "v",     ""),
+    # the trail and the users
+    "core.auditlog":                    ("v",    "v",      "",      "",    "",      ""),
+    "accounts.user":                    ("v",    "",       "",      "",    "",      ""),
+}
+
+# Permissions that are not one of a model's four (custom Meta.permissions), per role.
+EXTRA: dict[str, list[str]] = {}
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """``{role: ["app.codename", …]}`` from the matrix and ``EXTRA``."""
+    out: dict[str, list[str]] = {str(role): [] for role in ROLES}
+    for label, letters in MATRIX.items():
+        app, model = label.split(".")
+        for role, granted in zip(ROLES, letters, strict=True):
+            out[str(role)] += [f"{app}.{_ACTIONS[letter]}_{model}" for letter in granted]
+    for name, extra in EXTRA.items():
+        out[name] += extra
+    return out
+
+
+ROLE_PERMISSIONS = role_permissions()
+ROLE_GROUP_PREFIX = "role:"
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create/refresh one Group per role with its permissions (runs after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    perms = {f"{p.content_type.app_label}.{p.codename}": p
+             for p in Permission.objects.select_related("content_type")}
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_PREFIX + role)
+        group.permissions.set([perms[c] for c in codes if c in perms])

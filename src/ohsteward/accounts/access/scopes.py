@@ -1,0 +1,52 @@
+"""``scope_q``: the filter for a model's declared ``Scope`` and a user — the only code that
+branches on jurisdiction kinds when reading."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from ohsteward.accounts.access.clients import client_enterprise_ids
+from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdiction
+from ohsteward.core.querysets import Scope
+
+NOTHING = Q(pk__in=[])
+
+
+def via_enterprise(j: Jurisdiction, path: str) -> Q:
+    """Rows reaching an Enterprise through ``path`` ("" = Enterprise itself) inside ``j``."""
+    prefix = f"{path}__" if path else ""
+    own = "pk" if not path else f"{path}_id"
+    if j.kind is Kind.CITY:
+        return Q()
+    if j.kind is Kind.ENTERPRISE:
+        return Q(**{own: j.id})
+    if j.kind is Kind.DISTRICT:
+        return Q(**{f"{prefix}region_id": j.code})
+    if j.kind is Kind.TOWN:
+        return Q(**{f"{prefix}town_id": j.code})
+    if j.kind is Kind.ZONE:
+        return Q(**{f"{prefix}zone_id": j.code})
+    if j.kind in {Kind.INSTITUTION, Kind.TEAM}:
+        return Q(**{f"{own}__in": client_enterprise_ids(j)})
+    return NOTHING
+
+
+def scope_q(scope: Scope, user) -> Q:
+    """The rows of a model declaring ``scope`` that ``user`` may see."""
+    j = jurisdiction(user)
+    if j.kind is Kind.CITY:
+        return Q()
+    if j.kind is Kind.NONE:
+        return NOTHING
+    q = NOTHING
+    if scope.enterprise is not None:
+        q |= via_enterprise(j, scope.enterprise)
+    if scope.district and j.kind is Kind.DISTRICT:
+        q |= Q(**{scope.district: j.code})
+    if scope.institution and j.kind is Kind.INSTITUTION:
+        q |= Q(**{f"{scope.institution}_id": j.id})
+    if scope.team and j.kind is Kind.TEAM:
+        q |= Q(**{f"{scope.team}_id": j.id})
+    if scope.uploader and j.kind is not Kind.ENTERPRISE:
+        q |= Q(**{scope.uploader: user})
+    return q

@@ -1,0 +1,110 @@
+"""Jurisdiction kinds: each role assignment maps to one kind, and the institution and team kinds
+see exactly their organisation's client employers while the engagement or agreement is in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ohsteward.accounts import access
+from ohsteward.accounts.access import Kind, OutOfScope, require_in_scope
+from ohsteward.accounts.actions import role_assign
+from ohsteward.accounts.models import RoleAssignment
+from ohsteward.institutions.models import Engagement, Institution
+from ohsteward.registry.models import Enterprise, Region, Workplace
+from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+YEAR = dt.timedelta(days=365)
+
+
+def _fresh(user):
+    user.__dict__.pop("_ohs_jurisdiction", None)
+    return user
+
+
+@pytest.fixture
+def institution(cast, enterprises):
+    inst = Institution.objects.create(uscc="91500000MA5U00001X", name="重庆示例职业卫生检测有限公司",
+                                      kinds=["hygiene_service"])
+    Engagement.objects.create(institution=inst, enterprise=enterprises["wanzhou"], start_date=TODAY - YEAR)
+    # ended last month: no longer a client
+    Engagement.objects.create(institution=inst, enterprise=enterprises["yubei"], start_date=TODAY - YEAR,
+                              end_date=TODAY - dt.timedelta(days=30))
+    role_assign(user=cast["institution"], role="institution_staff", institution=inst)
+    _fresh(cast["institution"])
+    return inst
+
+
+@pytest.fixture
+def team(cast, enterprises):
+    t = StewardTeam.objects.create(name="渝北区第一管家团队", district=Region.objects.get(code="500112"))
+    ServiceAgreement.objects.create(team=t, enterprise=enterprises["yubei2"], start_date=TODAY - YEAR)
+    # starts next month: not yet a client
+    ServiceAgreement.objects.create(team=t, enterprise=enterprises["wanzhou"],
+                                    start_date=TODAY + dt.timedelta(days=30))
+    role_assign(user=cast["steward"], role="steward_member", team=t)
+    _fresh(cast["steward"])
+    return t
+
+
+def _names(qs):
+    return set(qs.values_list("name", flat=True))
+
+
+def test_each_role_assignment_maps_to_one_jurisdiction_kind(cast):
+    kinds = {name: access.jurisdiction(_fresh(u)).kind for name, u in cast.items()}
+    assert kinds["city"] is Kind.CITY
+    assert kinds["yubei"] is Kind.DISTRICT
+    assert kinds["cdc"] is Kind.CITY  # assigned the city region
+    assert kinds["manager"] is Kind.ENTERPRISE
+
+
+def test_institution_staff_see_only_employers_with_an_engagement_in_force(cast, enterprises, institution):
+    user = cast["institution"]
+    assert access.jurisdiction(user).kind is Kind.INSTITUTION
+    assert _names(Enterprise.objects.for_user(user)) == {enterprises["wanzhou"].name}
+
+
+def test_institution_staff_see_their_own_engagements_but_not_another_institutions(cast, enterprises, institution):
+    other = Institution.objects.create(uscc="91500000MA5U00002Y", name="另一检测机构")
+    Engagement.objects.create(institution=other, enterprise=enterprises["yubei2"], start_date=TODAY - YEAR)
+    visible = Engagement.objects.for_user(cast["institution"])
+    assert set(visible.values_list("institution_id", flat=True)) == {institution.pk}
+    assert visible.count() == 2  # the ended engagement is its own record
+
+
+def test_steward_members_see_only_employers_of_agreements_in_force(cast, enterprises, team):
+    user = cast["steward"]
+    assert access.jurisdiction(user).kind is Kind.TEAM
+    assert _names(Enterprise.objects.for_user(user)) == {enterprises["yubei2"].name}
+
+
+def test_client_scope_reaches_rows_below_the_employer(cast, enterprises, team):
+    Workplace.objects.create(enterprise=enterprises["yubei2"], name="一车间")
+    Workplace.objects.create(enterprise=enterprises["yubei"], name="二车间")
+    assert _names(Workplace.objects.for_user(cast["steward"])) == {"一车间"}
+
+
+def test_regulators_see_client_relations_through_the_employer(cast, enterprises, institution):
+    assert Engagement.objects.for_user(cast["wanzhou"]).count() == 1
+    assert Engagement.objects.for_user(cast["yubei"]).count() == 1  # the ended one, a 渝北 employer
+    assert Engagement.objects.for_user(cast["city"]).count() == 2
+
+
+def test_an_institution_cannot_be_named_on_a_district_role(cast):
+    inst = Institution.objects.create(uscc="91500000MA5U00003Z", name="机构")
+    a = RoleAssignment(user=cast["yubei"], role="district_admin", region_id="500112", institution=inst)
+    with pytest.raises(ValidationError):
+        a.full_clean()
+
+
+def test_require_in_scope_refuses_an_object_outside_the_jurisdiction(cast, enterprises):
+    require_in_scope(cast["yubei"], enterprises["yubei"])
+    require_in_scope(None, enterprises["wanzhou"])  # the system itself
+    with pytest.raises(OutOfScope, match="不在您的管辖范围内"):
+        require_in_scope(cast["yubei"], enterprises["wanzhou"])
