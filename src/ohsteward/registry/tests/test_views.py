@@ -469,3 +469,7 @@ def test_workplace_filter_shows_all_instead_of_dashes(client, cast, enterprises)
     body = login(client, "city").get(reverse("registry:workplace_list")).content.decode()
     select = body.split('name="region"')[1].split("</select>")[0]
     assert '<option value="" selected>全部</option>' in select and "---------" not in body
+    client.logout()
+    body = login(client, "yubei").get(reverse("registry:workplace_list")).content.decode()
+    select = body.split('name="region"')[1].split("</select>")[0]
+    assert re.findall(r'value="(\d+)"', select) == [YUBEI]  # only districts the officer can see
