@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # every page needs a login unless its view says login_not_required (login, API, docs assets)
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ohsteward.web.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,6 +210,10 @@ OHSTEWARD_MAX_UPLOAD_MB = int(os.environ.get("OHSTEWARD_MAX_UPLOAD_MB", "20"))
 OHSTEWARD_MAX_IMPORT_ROWS = int(os.environ.get("OHSTEWARD_MAX_IMPORT_ROWS", "200000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OHSTEWARD_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# How long an uploaded import file waits on the server for its confirmation (core.imports.UploadStash).
+OHSTEWARD_UPLOAD_TTL_SECONDS = int(os.environ.get("OHSTEWARD_UPLOAD_TTL_SECONDS", str(24 * 3600)))
+# Filter drop-downs say 全部 (not django-filter's "---------") for "no filter".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 # Matching thresholds for source intake (declarations app); see docs/domain/matching.md.
 OHSTEWARD_MATCH_FUZZY_ACCEPT = float(os.environ.get("OHSTEWARD_MATCH_FUZZY_ACCEPT", "0") or 0) or None
@@ -222,12 +228,12 @@ REST_FRAMEWORK = {
         "ohsteward.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["ohsteward.api.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["ohsteward.core.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "ohsteward.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "ohsteward.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "ohsteward.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "ohsteward.core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ohsteward API",

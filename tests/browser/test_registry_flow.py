@@ -107,9 +107,13 @@ def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path, login):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
     base = live_server.url
+    from ohsteward.registry.tests.factories import WorkplaceFactory
+
+    workplace = WorkplaceFactory(enterprise=people["yubei"], name="一号联合厂房（焊接、打磨、喷涂）")
     login(page, base, "yubei")
     paths = ["/", "/registry/enterprises/", f"/registry/enterprises/{people['yubei'].uscc}/",
-             f"/registry/enterprises/{people['yubei'].uscc}/edit/", "/registry/import/", "/audit/", "/tokens/"]
+             f"/registry/enterprises/{people['yubei'].uscc}/edit/", "/registry/import/", "/audit/", "/tokens/",
+             "/registry/workplaces/", f"/registry/workplaces/{workplace.pk}/", f"/registry/workplaces/{workplace.pk}/edit/"]
     for number, path in enumerate(paths):
         page.goto(base + path)
         # the stylesheet is served and applied (an unstyled page would "fit" for the wrong reason)

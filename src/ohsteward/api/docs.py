@@ -11,6 +11,7 @@ import html
 import mimetypes
 from pathlib import Path
 
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
@@ -19,7 +20,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from ohsteward.api.permissions import SchemaAccess, schema_is_public
+from ohsteward.core.api.permissions import SchemaAccess, schema_is_public
 
 SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png")
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -35,6 +36,7 @@ def swagger_dist() -> Path | None:
     return path if path.is_dir() else None
 
 
+@login_not_required  # the docs page itself is public (a DRF view); so are its assets
 def docs_asset(request, filename: str):
     dist = swagger_dist()
     if dist is None or filename not in SWAGGER_FILES:

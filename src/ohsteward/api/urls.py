@@ -7,12 +7,13 @@ from ohsteward.api.docs import DocsView, SchemaView, docs_asset
 from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.intake.api import urls as intake_urls
-from ohsteward.registry.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet
+from ohsteward.registry.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet, WorkplaceViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("workplaces", WorkplaceViewSet, basename="workplace")
 router.register("regions", RegionViewSet, basename="region")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")

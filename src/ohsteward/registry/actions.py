@@ -206,3 +206,15 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     except ProtectedError as exc:
         raise ValidationError({"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}) from None
     return moved
+
+
+@transaction.atomic
+def workplace_update(*, user, workplace: Workplace, data: dict[str, Any]) -> Workplace:
+    """Rename a workplace (the only field of its own); its employer must be in the user's scope."""
+    if user is not None and not Enterprise.objects.for_user(user).filter(pk=workplace.enterprise_id).exists():
+        raise ValidationError({"name": OUT_OF_SCOPE})
+    if "name" in data:
+        workplace.name = (data["name"] or "").strip()
+    workplace.full_clean()
+    workplace.save()
+    return workplace

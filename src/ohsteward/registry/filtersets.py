@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 
 from ohsteward.registry.choices import EnterpriseStatus, RegionLevel, RiskClass, SizeClass
-from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 
 
 class EnterpriseFilterSet(filters.FilterSet):
@@ -60,3 +60,28 @@ class IndustryFilterSet(filters.FilterSet):
         from django.db.models import Q
 
         return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
+
+
+def _districts_with_employers(request):
+    """The districts of the employers the user can see (all districts without a request: the schema)."""
+    districts = Region.objects.filter(level=RegionLevel.DISTRICT)
+    if request is None:
+        return districts
+    return districts.filter(code__in=Enterprise.objects.for_user(request.user).values("region_id"))
+
+
+class WorkplaceFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="名称（车间/工作场所或用人单位）", method="filter_q")
+    region = filters.ModelChoiceFilter(label="所属区县", field_name="enterprise__region",
+                                       queryset=lambda request: _districts_with_employers(request))
+    enterprise = filters.CharFilter(label="用人单位信用代码", field_name="enterprise__uscc")
+
+    class Meta:
+        model = Workplace
+        fields = ["q", "region", "enterprise"]
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        return queryset.filter(Q(name__contains=value) | Q(enterprise__name__contains=value)) if value else queryset

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from ohsteward.accounts.access import jurisdiction
 from ohsteward.registry.choices import IndustryLevel, RegionLevel
-from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 
 IMPORT_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
@@ -133,3 +133,14 @@ class ImportForm(forms.Form):
         if f.size > limit * 1024 * 1024:
             raise forms.ValidationError(f"文件太大（{f.size / 1024 / 1024:.1f} MB），上限为 {limit} MB，请拆分后分批导入")
         return f
+
+
+class WorkplaceForm(forms.ModelForm):
+    """A workplace's own fields; which employer it belongs to is not changed here."""
+
+    class Meta:
+        model = Workplace
+        fields = ["name"]
+
+    def action_data(self) -> dict:
+        return {"name": self.cleaned_data["name"]}

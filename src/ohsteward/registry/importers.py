@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core import audit, bulk, cells
+from ohsteward.core.imports import Column, ImportReport, RowError
 from ohsteward.core.models import AuditLog
-from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx, write_xlsx
+from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
 from ohsteward.registry import rules
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region
@@ -39,15 +40,6 @@ STATUS_WORDS = {
     "注销": "cancelled", "已注销": "cancelled", "吊销": "cancelled", "吊销未注销": "cancelled",
 }
 ECON_WORDS = {label: value for value, label in EconomicType.choices}
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    comment: str = ""
 
 
 COLUMNS = [
@@ -79,16 +71,6 @@ COMPARED = ["name", "region_id", "town_id", "zone_id", "address", "industry_id",
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}: {self.message}" if self.column else f"第{self.row}行: {self.message}"
-
-
-@dataclass
 class PlannedRow:
     row: int
     uscc: str
@@ -96,43 +78,6 @@ class PlannedRow:
     values: dict[str, Any]
     changes: dict[str, list[Any]] = field(default_factory=dict)
     pk: int | None = None
-
-
-@dataclass
-class ImportReport:
-    total_rows: int = 0
-    created: list[PlannedRow] = field(default_factory=list)
-    updated: list[PlannedRow] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    applied: bool = False
-    dry_run: bool = True
-    headers: list[str] = field(default_factory=list)
-    raw_rows: dict[int, list[Any]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # rows skipped, said so in the preview
-
-    @property
-    def rejected_rows(self) -> list[int]:
-        return sorted({e.row for e in self.errors})
-
-    @property
-    def valid_changes(self) -> int:
-        """Employers the rows without errors would add or update (what "仅导入无误的行" writes)."""
-        return len(self.created) + len(self.updated)
-
-    def summary(self) -> str:
-        verb = "将" if not self.applied else "已"
-        return (f"共{self.total_rows}行：{verb}新增{len(self.created)}家，{verb}更新{len(self.updated)}家，"
-                f"无变化{self.unchanged}家，有错误{len(self.rejected_rows)}行")
-
-    def errors_xlsx(self) -> bytes:
-        """The rejected rows as they were, with a column saying why (for correcting and re-uploading)."""
-        by_row: dict[int, list[str]] = {}
-        for e in self.errors:
-            by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}" if e.column else e.message)
-        columns = [("row", "原行号"), ("reason", "错误原因")] + [(h, h) for h in self.headers]
-        rows = ([r, "；".join(msgs), *self.raw_rows.get(r, [])] for r, msgs in sorted(by_row.items()))
-        return write_xlsx(columns, rows, sheet="错误行")
 
 
 # The grey example row of the template (row 2). A row identical to it is skipped by the import and

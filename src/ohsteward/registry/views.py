@@ -1,44 +1,38 @@
-"""Employer register pages: list with filters and export, detail, edit/create, import.
+"""Employer register pages, declared on the core base views (``core.views``).
 
-Every read starts from ``Enterprise.objects.for_user(request.user)``; single employers come from
-``access.get_for_user_or_404`` so that an employer outside the user's jurisdiction answers 404.
-HTMX requests get the partial that changed (the result table, the town options), not a second
-set of endpoints.
+The bases do the login, permission, ``for_user`` scoping (404 out of scope), filtering, paging,
+sorting, htmx partials, export, form-through-an-action and the import steps; this module says
+which queryset, FilterSet, Table, form and action each page uses, plus what is the register's own:
+the district/town filter panel, the employer key (credit code or id) and the import preview.
 """
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from ohsteward.accounts import access
+from ohsteward.core.audit_display import ChangeDescriber
+from ohsteward.core.imports import ImportReport
 from ohsteward.core.models import AuditLog
-from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response, xlsx_response
+from ohsteward.core.views import ImportView, ObjectDetailView, ObjectFormView, ObjectListView
 from ohsteward.registry import actions
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RiskClass, SizeClass
-from ohsteward.registry.filtersets import EnterpriseFilterSet
-from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
-from ohsteward.registry.importers import enterprise_import as run_import
-from ohsteward.registry.importers import enterprise_import_template
+from ohsteward.registry.filtersets import EnterpriseFilterSet, WorkplaceFilterSet
+from ohsteward.registry.forms import (
+    EnterpriseForm,
+    ImportForm,
+    WorkplaceForm,
+    districts_for,
+    towns_for,
+    zones_for,
+)
+from ohsteward.registry.importers import enterprise_import, enterprise_import_template
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
-from ohsteward.registry.tables import EnterpriseTable
-from ohsteward.web.views import ChangeDescriber, filter_query, requires
-
-PAGE_SIZE = 50
-LIST_COLUMNS = ["name", "uscc", "region", "industry", "industry_risk", "size_class", "status", "employees",
-                "exposed_workers"]
+from ohsteward.registry.tables import EnterpriseTable, WorkplaceTable, enterprise_key
 
 
 class EnterpriseListFilterSet(EnterpriseFilterSet):
@@ -52,73 +46,116 @@ class EnterpriseListFilterSet(EnterpriseFilterSet):
         return super().filter_industry(queryset, name, value)
 
 
-def _filtered(request: HttpRequest):
-    """The FilterSet bound to the query string over the user's scope (list page and export)."""
-    scoped = Enterprise.objects.for_user(request.user)
-    data = request.GET.copy()
-    region, town = data.get("region", ""), data.get("town", "")
-    if region and town and not town.startswith(region):
-        data["town"] = ""  # the district changed and the town select has not caught up yet
-    filterset = EnterpriseListFilterSet(data or None, queryset=scoped, request=request)
-    return filterset, filterset.qs
-
-
-def _enterprise_or_404(request: HttpRequest, key: str) -> Enterprise:
-    queryset = Enterprise.objects.select_related("region", "town", "zone", "industry")
+def enterprise_lookup(key: str) -> dict:
+    """An employer in a URL is its credit code (any case) or, while it has none, its id."""
     if len(key) == 18:
-        return access.get_for_user_or_404(queryset, request.user, uscc=key.upper())
+        return {"uscc": key.upper()}
     if key.isdigit():
-        return access.get_for_user_or_404(queryset, request.user, pk=int(key))
-    raise Http404("对象不存在或不在您的管辖范围内")
+        return {"pk": int(key)}
+    return {"pk": None}  # matches nothing: 404
 
 
-def _key(enterprise: Enterprise) -> str:
-    return enterprise.uscc or str(enterprise.pk)
+# --------------------------------------------------------------------------------------------
+# Employers
+# --------------------------------------------------------------------------------------------
 
+class EnterpriseListView(ObjectListView):
+    queryset = Enterprise.objects.all()
+    filterset = EnterpriseListFilterSet
+    table = EnterpriseTable
+    permission = "registry.view_enterprise"
+    template_name = "registry/enterprise_list.html"
+    title = "用人单位"
+    unit = "家"
+    export_filename = "用人单位"
 
-@requires("registry.view_enterprise")
-def enterprise_list(request: HttpRequest) -> HttpResponse:
-    filterset, queryset = _filtered(request)
-    # Page over primary keys (no joins while skipping rows), then load that page with its joins:
-    # page 2,000 of a city-wide list stays fast.
-    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    by_pk = EnterpriseTable.queryset(Enterprise.objects.filter(pk__in=list(page.object_list))).in_bulk()
-    page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
-    headers = dict(EnterpriseTable.columns)
-    headers["industry"] = "行业"
-    data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
-    districts = list(districts_for(request.user))
-    district = data.get("region") or (districts[0].code if len(districts) == 1 else "")
-    context = {
-        "filterset": filterset,
-        "page": page,
-        "query": filter_query(request),
-        "headers": [headers[c] for c in LIST_COLUMNS],
-        "districts": districts,
-        "towns": towns_for(request.user, district),
-        "zones": zones_for(request.user),
-        "risk_choices": RiskClass.choices,
-        "size_choices": SizeClass.choices,
-        "status_choices": EnterpriseStatus.choices,
+    def filter_data(self):
+        data = self.request.GET.copy()
+        region, town = data.get("region", ""), data.get("town", "")
+        if region and town and not town.startswith(region):
+            data["town"] = ""  # the district changed and the town select has not caught up yet
+        return data
+
+    def districts(self):
+        if not hasattr(self, "_districts"):
+            self._districts = list(districts_for(self.request.user))
+        return self._districts
+
+    def has_filters(self) -> bool:
         # a district officer's own district is always "selected": that is not a filter they set
-        "has_filters": any(v.strip() for k, v in request.GET.items()
-                           if k != "page" and not (k == "region" and len(districts) == 1)),
-    }
-    partial = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results"
-    response = render(request, "registry/_enterprise_table.html" if partial else "registry/enterprise_list.html",
-                      context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])  # one URL, two bodies: keep caches apart
-    return response
+        single = len(self.districts()) == 1
+        return any(str(v).strip() for k, v in self.request.GET.items()
+                   if k not in ("page", "sort") and not (k == "region" and single))
+
+    def get_export_url(self) -> str:
+        return reverse("registry:enterprise_export")
+
+    def get_context_data(self, **context):
+        filterset = context["filterset"]
+        data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
+        districts = self.districts()
+        district = data.get("region") or (districts[0].code if len(districts) == 1 else "")
+        return {**context, "districts": districts, "towns": towns_for(self.request.user, district),
+                "zones": zones_for(self.request.user), "risk_choices": RiskClass.choices,
+                "size_choices": SizeClass.choices, "status_choices": EnterpriseStatus.choices}
 
 
-@requires("registry.view_enterprise")
-def enterprise_export(request: HttpRequest) -> HttpResponse:
-    _, queryset = _filtered(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(f"用人单位-{stamp}.xlsx", EnterpriseTable.columns, EnterpriseTable.rows(queryset))
+class EnterpriseDetailView(ObjectDetailView):
+    queryset = Enterprise.objects.select_related("region", "town", "zone", "industry")
+    permission = "registry.view_enterprise"
+    lookup = enterprise_lookup
+    template_name = "registry/enterprise_detail.html"
+    context_object_name = "e"
+
+    def get_context_data(self, **context):
+        enterprise, user = context["object"], self.request.user
+        workplaces = (Workplace.objects.for_user(user).filter(enterprise=enterprise)
+                      .prefetch_related("posts__exposures__hazard_factor").order_by("name"))
+        audit_entries = None
+        if user.has_perm("core.view_auditlog"):
+            audit_entries = list(ChangeDescriber(
+                AuditLog.objects.for_user(user).filter(enterprise_id=enterprise.pk).select_related("content_type")[:20]
+            ))
+        exposed = sum(x.exposed_count for w in workplaces for p in w.posts.all() for x in p.exposures.all())
+        return {**context, "key": enterprise_key(enterprise), "workplaces": workplaces,
+                "audit_entries": audit_entries, "exposed_total": exposed}
 
 
-@login_required
+class EnterpriseFormView(ObjectFormView):
+    queryset = Enterprise.objects.select_related("region", "town", "zone", "industry")
+    form = EnterpriseForm
+    form_takes_user = True
+    object_keyword = "enterprise"
+    lookup = enterprise_lookup
+    template_name = "registry/enterprise_form.html"
+
+    def success_url(self, obj) -> str:
+        return reverse("registry:enterprise_detail", args=[enterprise_key(obj)])
+
+    def get_context_data(self, **context):
+        obj = context["object"]
+        return {**context, "e": obj, "key": enterprise_key(obj) if obj else ""}
+
+
+class EnterpriseEditView(EnterpriseFormView):
+    permission = "registry.change_enterprise"
+    action = actions.enterprise_update
+
+
+class EnterpriseCreateView(EnterpriseFormView):
+    permission = "registry.add_enterprise"
+    action = actions.enterprise_create
+    create = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and access.jurisdiction(request.user).enterprise_id:
+            raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_message(self, obj) -> str:
+        return f"已新增用人单位：{obj.name}"
+
+
 @require_GET
 def town_options(request: HttpRequest) -> HttpResponse:
     """<option>s of the towns under ?region= inside the user's jurisdiction (HTMX)."""
@@ -127,7 +164,6 @@ def town_options(request: HttpRequest) -> HttpResponse:
                   {"towns": towns, "empty": request.GET.get("empty") or "全部乡镇街道"})
 
 
-@login_required
 @require_GET
 def industry_hint(request: HttpRequest) -> HttpResponse:
     """What an industry code means, or the codes whose name contains the text (HTMX, edit form)."""
@@ -140,108 +176,54 @@ def industry_hint(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/_industry_hint.html", context)
 
 
-@requires("registry.view_enterprise")
-def enterprise_detail(request: HttpRequest, key: str) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, key)
-    workplaces = (
-        Workplace.objects.for_user(request.user).filter(enterprise=enterprise)
-        .prefetch_related("posts__exposures__hazard_factor").order_by("name")
-    )
-    audit_entries = None
-    if request.user.has_perm("core.view_auditlog"):
-        audit_entries = list(ChangeDescriber(
-            AuditLog.objects.for_user(request.user).filter(enterprise_id=enterprise.pk)
-            .select_related("content_type")[:20]
-        ))
-    return render(request, "registry/enterprise_detail.html", {
-        "e": enterprise, "key": _key(enterprise), "workplaces": workplaces, "audit_entries": audit_entries,
-        "exposed_total": sum(x.exposed_count for w in workplaces for p in w.posts.all() for x in p.exposures.all()),
-    })
+# --------------------------------------------------------------------------------------------
+# Workplaces: the worked example of docs/development/adding-an-entity.md
+# --------------------------------------------------------------------------------------------
+
+class WorkplaceListView(ObjectListView):
+    queryset = Workplace.objects.all()
+    filterset = WorkplaceFilterSet
+    table = WorkplaceTable
+    permission = "registry.view_workplace"
+    title = "工作场所"
+    unit = "个"
+    export_filename = "工作场所"
 
 
-def _apply_errors(form: EnterpriseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+class WorkplaceDetailView(ObjectDetailView):
+    queryset = Workplace.objects.select_related("enterprise__region")
+    permission = "registry.view_workplace"
+    template_name = "registry/workplace_detail.html"
+
+    def get_context_data(self, **context):
+        posts = context["object"].posts.prefetch_related("exposures__hazard_factor").order_by("name")
+        return {**context, "posts": posts, "key": enterprise_key(context["object"].enterprise)}
 
 
-@requires("registry.change_enterprise")
-def enterprise_edit(request: HttpRequest, key: str) -> HttpResponse:
-    enterprise = _enterprise_or_404(request, key)
-    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        target = _enterprise_or_404(request, key)  # a fresh copy: the form has touched ``enterprise``
-        try:
-            target = actions.enterprise_update(user=request.user, enterprise=target, data=form.action_data())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, "已保存。修改已记入审计日志。")
-            return redirect("registry:enterprise_detail", key=_key(target))
-    return render(request, "registry/enterprise_form.html", {"form": form, "e": enterprise, "key": key})
+class WorkplaceEditView(ObjectFormView):
+    queryset = Workplace.objects.select_related("enterprise")
+    permission = "registry.change_workplace"
+    form = WorkplaceForm
+    action = actions.workplace_update
+    object_keyword = "workplace"
+    template_name = "registry/workplace_form.html"
 
-
-@requires("registry.add_enterprise")
-def enterprise_create(request: HttpRequest) -> HttpResponse:
-    if access.jurisdiction(request.user).enterprise_id:
-        raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
-    form = EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = actions.enterprise_create(user=request.user, data=form.action_data())
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"已新增用人单位：{created.name}")
-            return redirect("registry:enterprise_detail", key=_key(created))
-    return render(request, "registry/enterprise_form.html", {"form": form, "e": None})
+    def success_url(self, obj) -> str:
+        return reverse("registry:workplace_detail", args=[obj.pk])
 
 
 # --------------------------------------------------------------------------------------------
-# Import: upload → dry run (preview) → confirm. The file's bytes stay on the server, under a random
-# id remembered in the session; the confirm step never trusts anything the browser sends back.
+# Import: the core ImportView around the register's importer, with the register's preview
 # --------------------------------------------------------------------------------------------
 
-SESSION_KEY = "registry_imports"
-UPLOAD_TTL_SECONDS = 24 * 3600
-PREVIEW_ROWS = 20
+class EnterpriseImporter:
+    template_filename = "用人单位导入模板.xlsx"
 
+    def template(self) -> bytes:
+        return enterprise_import_template()
 
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stash(request: HttpRequest, filename: str, content: bytes) -> str:
-    directory = _upload_dir()
-    stale = time.time() - UPLOAD_TTL_SECONDS
-    for old in directory.glob("*.bin"):  # dry runs that were never confirmed
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(16)
-    (directory / f"{token}.bin").write_bytes(content)
-    stash = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if (directory / f"{k}.bin").exists()}
-    stash[token] = {"filename": filename, "user": request.user.pk}
-    request.session[SESSION_KEY] = stash
-    return token
-
-
-def _unstash(request: HttpRequest, token: str) -> tuple[str, bytes]:
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    path = _upload_dir() / f"{token}.bin"
-    if not entry or entry.get("user") != request.user.pk or not path.exists():
-        raise Http404("导入文件已过期，请重新上传")
-    return entry["filename"], path.read_bytes()
-
-
-def _forget(request: HttpRequest, token: str) -> None:
-    stash = request.session.get(SESSION_KEY, {})
-    stash.pop(token, None)
-    request.session[SESSION_KEY] = stash
-    (_upload_dir() / f"{token}.bin").unlink(missing_ok=True)
+    def run(self, **kwargs) -> ImportReport:
+        return enterprise_import(**kwargs)
 
 
 def _field_label(name: str) -> str:
@@ -253,89 +235,46 @@ def _field_label(name: str) -> str:
 
 CHOICES_OF = {"status": EnterpriseStatus, "size_class": SizeClass, "industry_risk": RiskClass,
               "economic_type": EconomicType}
+PLACE_FIELDS = {"region_id", "town_id", "zone_id"}
 
 
-def _preview(report) -> dict:
-    """The first rows to create and update, with changed fields as Chinese label, old → new."""
-    updated = report.updated[:PREVIEW_ROWS]
-    codes = {v for row in updated for k, pair in row.changes.items() if k in {"region_id", "town_id", "zone_id"}
-             for v in pair if v}
-    region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    industry_codes = {v for row in updated for v in row.changes.get("industry_id", []) if v}
-    industry_names = {code: f"{code} {name}" for code, name in
-                      Industry.objects.filter(code__in=industry_codes).values_list("code", "name")}
+class EnterpriseImportView(ImportView):
+    importer = EnterpriseImporter()
+    kind = "registry.enterprise"
+    permission = "registry.add_enterprise"
+    form_class = ImportForm
+    template_name = "registry/import.html"
+    title = "导入用人单位名单"
+    done_label = "查看用人单位"
+    rows_template = "registry/_import_rows.html"
+    url_names = {"upload": "registry:enterprise_import", "template": "registry:import_template",
+                 "confirm": "registry:import_confirm", "errors": "registry:import_errors",
+                 "done": "registry:enterprise_list"}
 
-    def shown(key: str, value) -> str:
-        if value in (None, "", []):
-            return "（空）"
-        if key in {"region_id", "town_id", "zone_id"}:
-            return region_names.get(value, str(value))
-        if key == "industry_id":
-            return industry_names.get(value, str(value))
-        if key in CHOICES_OF:
-            return str(dict(CHOICES_OF[key].choices).get(value, value))
-        if isinstance(value, list):
-            return "、".join(str(v) for v in value)
-        return str(value)
+    def preview_context(self, report: ImportReport) -> dict:
+        """The first rows to create and update, with changed fields as Chinese label, old → new."""
+        context = super().preview_context(report)
+        updated = context["updated"]
+        codes = {v for row in updated for k, pair in row.changes.items() if k in PLACE_FIELDS for v in pair if v}
+        region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        industry_codes = {v for row in updated for v in row.changes.get("industry_id", []) if v}
+        industry_names = {code: f"{code} {name}" for code, name in
+                          Industry.objects.filter(code__in=industry_codes).values_list("code", "name")}
 
-    return {
-        "report": report,
-        "created": report.created[:PREVIEW_ROWS],
-        "updated": [(row, [(_field_label(k), shown(k, old), shown(k, new)) for k, (old, new) in row.changes.items()])
-                    for row in updated],
-        "error_rows": len(report.rejected_rows),
-        "preview_rows": PREVIEW_ROWS,
-    }
+        def shown(key: str, value) -> str:
+            if value in (None, "", []):
+                return "（空）"
+            if key in PLACE_FIELDS:
+                return region_names.get(value, str(value))
+            if key == "industry_id":
+                return industry_names.get(value, str(value))
+            if key in CHOICES_OF:
+                return str(dict(CHOICES_OF[key].choices).get(value, value))
+            if isinstance(value, list):
+                return "、".join(str(v) for v in value)
+            return str(value)
 
-
-def _import_context(**extra) -> dict:
-    return {"max_mb": settings.OHSTEWARD_MAX_UPLOAD_MB, "max_rows": settings.OHSTEWARD_MAX_IMPORT_ROWS, **extra}
-
-
-@requires("registry.add_enterprise")
-def enterprise_import(request: HttpRequest) -> HttpResponse:
-    """Step 1 (upload) and step 2 (dry-run preview)."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        try:
-            report = run_import(user=request.user, filename=upload.name, content=content, dry_run=True)
-        except SpreadsheetError as error:
-            form.add_error("file", str(error))
-        else:
-            token = _stash(request, upload.name, content)
-            return render(request, "registry/import_preview.html", _import_context(
-                token=token, filename=upload.name, partial=form.cleaned_data["partial"], **_preview(report)))
-    return render(request, "registry/import.html", _import_context(form=form))
-
-
-@requires("registry.add_enterprise")
-@require_POST
-def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Step 3: apply the stored file; with 仅导入无误的行 the rejected rows are skipped."""
-    filename, content = _unstash(request, token)
-    partial = request.POST.get("partial") == "on"
-    try:
-        report = run_import(user=request.user, filename=filename, content=content, dry_run=False,
-                            all_or_nothing=not partial)
-    except SpreadsheetError as error:
-        messages.error(request, str(error))
-        return redirect("registry:enterprise_import")
-    if report.applied and not report.errors:
-        _forget(request, token)
-    return render(request, "registry/import_result.html", _import_context(
-        token=token, filename=filename, partial=partial, **_preview(report)))
-
-
-@requires("registry.add_enterprise")
-def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
-    """The rejected rows of the stored file, with the reason per row, to correct and re-upload."""
-    filename, content = _unstash(request, token)
-    report = run_import(user=request.user, filename=filename, content=content, dry_run=True)
-    return bytes_response(f"导入错误行-{Path(filename).stem}.xlsx", report.errors_xlsx())
-
-
-@requires("registry.add_enterprise")
-def import_template(request: HttpRequest) -> HttpResponse:
-    return bytes_response("用人单位导入模板.xlsx", enterprise_import_template())
+        context["updated"] = [
+            (row, [(_field_label(k), shown(k, old), shown(k, new)) for k, (old, new) in row.changes.items()])
+            for row in updated]
+        return context

@@ -8,20 +8,22 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import actions as account_actions
 from ohsteward.accounts.access import jurisdiction
 from ohsteward.accounts.models import ApiToken
+from ohsteward.core import htmx
+from ohsteward.core.audit_display import SOURCE_LABELS, ChangeDescriber  # noqa: F401 (SOURCE_LABELS re-exported)
 from ohsteward.core.models import AuditLog
+from ohsteward.core.views import filter_query, requires
 from ohsteward.core.work import sort_work
 from ohsteward.declarations import queries as declaration_queries
 from ohsteward.intake import queries as intake_queries
@@ -46,13 +48,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django 5): the top bar has a small form with the CSRF token."""
-
-
-def requires(perm: str):
-    """Log in first (anonymous users go to the login page), then the permission or 403."""
-    def decorate(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-    return decorate
 
 
 def risk_chart(user) -> dict | None:
@@ -104,16 +99,6 @@ def employer_duties(industry_risk: str, exposed_workers: int | None) -> list[str
         duties.append("每三年至少委托有资质的技术服务机构做一次职业病危害因素检测。")
     duties.append("组织接触职业病危害因素的劳动者做上岗前、在岗期间和离岗时的职业健康检查，并告知检查结果。")
     return duties
-
-
-def filter_query(request: HttpRequest) -> str:
-    """The request's filters without the page number and empty fields (for export and pager links)."""
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        kept = [v for v in values if v.strip()]
-        if key != "page" and kept:
-            query.setlist(key, kept)
-    return query.urlencode()
 
 
 def _url_or_none(name: str) -> str | None:
@@ -185,74 +170,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-SOURCE_LABELS = {"web": "网页", "api": "API", "import": "导入", "cli": "命令行", "admin": "管理后台",
-                 "system": "系统", "synth": "模拟数据"}
-# Foreign keys whose target is shown by name in the trail (their __str__ needs no further query).
-NAMED_TARGETS = {"registry.region", "registry.industry", "registry.enterprise", "registry.workplace",
-                 "hazards.hazardfactor", "accounts.user"}
-
-
-class ChangeDescriber:
-    """Turns audit entries into rows of (field label, old, new) with Chinese labels and names.
-
-    Foreign-key values are stored as keys; the targets named in ``NAMED_TARGETS`` are fetched in
-    one query per model for a whole page of entries, so the trail reads "渝北区 → 万州区".
-    """
-
-    def __init__(self, entries):
-        self.entries = list(entries)
-        self.fields: dict[int, dict] = {}
-        wanted: dict[type, set] = {}
-        for e in self.entries:
-            for name, pair in (e.changes or {}).items():
-                field = self._fields(e).get(name)
-                if field is not None and field.is_relation and field.related_model is not None:
-                    label = field.related_model._meta.label_lower
-                    if label in NAMED_TARGETS and isinstance(pair, list):
-                        wanted.setdefault(field.related_model, set()).update(v for v in pair if v not in (None, ""))
-        self.names = {model: {str(k): str(v) for k, v in model._default_manager.in_bulk(list(ids)).items()}
-                      for model, ids in wanted.items()}
-
-    def _fields(self, entry) -> dict:
-        ct_id = entry.content_type_id
-        if ct_id not in self.fields:
-            model = entry.content_type.model_class()
-            self.fields[ct_id] = {f.name: f for f in model._meta.concrete_fields} if model else {}
-        return self.fields[ct_id]
-
-    def _shown(self, field, value) -> str:
-        if value is None or value == "":
-            return "（空）"
-        if field is not None:
-            if field.choices:
-                return str(dict(field.flatchoices).get(value, value))
-            if field.is_relation and field.related_model in self.names:
-                return self.names[field.related_model].get(str(value), str(value))
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, list):
-            return "、".join(str(v) for v in value) or "（空）"
-        return str(value)
-
-    def type_label(self, entry) -> str:
-        model = entry.content_type.model_class()
-        return str(model._meta.verbose_name) if model else entry.content_type.model
-
-    def rows(self, entry) -> list[tuple[str, str, str]]:
-        fields = self._fields(entry)
-        out = []
-        for name, pair in (entry.changes or {}).items():
-            old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            field = fields.get(name)
-            label = str(field.verbose_name) if field is not None else name
-            out.append((label, self._shown(field, old), self._shown(field, new)))
-        return out
-
-    def __iter__(self):
-        for e in self.entries:
-            yield e, self.type_label(e), self.rows(e), SOURCE_LABELS.get(e.source, e.source)
-
-
 def _audit_queryset(request: HttpRequest):
     form = AuditFilterForm(request.GET or None)
     queryset = AuditLog.objects.for_user(request.user).select_related("content_type")
@@ -265,10 +182,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = list(ChangeDescriber(page.object_list))
     context = {"form": form, "page": page, "entries": entries, "query": filter_query(request)}
-    template = "web/_audit_table.html" if request.headers.get("HX-Target") == "audit-results" else "web/audit_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    template = "web/_audit_table.html" if htmx.is_partial(request, "audit-results") else "web/audit_list.html"
+    return htmx.vary(render(request, template, context))
 
 
 AUDIT_COLUMNS = [("timestamp", "时间"), ("user", "操作人"), ("action", "操作"), ("type", "对象类型"),

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient, APIRequestFactory
 from ohsteward.accounts.models import ApiToken
 from ohsteward.accounts.testing import PASSWORD
 from ohsteward.api.docs import SWAGGER_FILES, swagger_dist
-from ohsteward.api.exceptions import exception_handler
 from ohsteward.api.testing import bearer_client, use_fast_password_hashing
+from ohsteward.core.api.exceptions import exception_handler
 from ohsteward.registry.api.views import EnterpriseViewSet
 
 

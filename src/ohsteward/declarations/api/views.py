@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -10,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ohsteward.api.views import ExportMixin, ScopedModelViewSet
+from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet
 from ohsteward.declarations import actions
 from ohsteward.declarations.api.serializers import (
     ConfirmSerializer,
@@ -54,10 +53,7 @@ class HazardEmployerViewSet(ExportMixin, ScopedModelViewSet):
         entry = self.get_object()
         serializer = ConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            actions.entry_confirm(user=request.user, entry=entry, **serializer.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        actions.entry_confirm(user=request.user, entry=entry, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data)
 
 
@@ -86,21 +82,15 @@ class DeclarationViewSet(ExportMixin, ScopedModelViewSet):
         enterprise = data.pop("enterprise")
         kind = data.pop("kind")
         hazards = data.pop("hazards", [])
-        try:
-            serializer.instance = actions.declaration_submit(user=self.request.user, enterprise=enterprise, kind=kind,
-                                                             data=data, hazards=hazards)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        serializer.instance = actions.declaration_submit(user=self.request.user, enterprise=enterprise, kind=kind,
+                                                         data=data, hazards=hazards)
 
     @transaction.atomic
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         hazards = data.pop("hazards", None)
-        try:
-            serializer.instance = actions.declaration_update(user=self.request.user, declaration=serializer.instance,
-                                                             data=data, hazards=hazards)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        serializer.instance = actions.declaration_update(user=self.request.user, declaration=serializer.instance,
+                                                         data=data, hazards=hazards)
 
     def perform_destroy(self, instance):
         actions.declaration_void(user=self.request.user, declaration=instance,

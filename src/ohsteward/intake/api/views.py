@@ -1,13 +1,13 @@
 """API of the intake app: upload and list batches, rejected rows, rows, the review queue, merge.
 
-Viewsets subclass ``ohsteward.api.views.ScopedModelViewSet`` (queryset always ``for_user``);
+Viewsets subclass ``ohsteward.core.api.viewsets.ScopedModelViewSet`` (queryset always ``for_user``);
 decisions are ``@action``s that call ``intake.actions``.
 """
 
 from __future__ import annotations
 
 import django_filters as filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
@@ -16,14 +16,19 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ohsteward.accounts import access
-from ohsteward.api.views import AuditedViewMixin, ScopedModelViewSet
+from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet
 from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
-from ohsteward.intake.queries import batch_counts_seen_by, review_queue, visible_enterprise_ids
-from ohsteward.intake.tables import rejected_rows_table
+from ohsteward.intake.queries import (
+    batch_counts_seen_by,
+    iter_rows_seen_by,
+    review_queue,
+    visible_enterprise_ids,
+)
+from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
 from ohsteward.registry.models import Enterprise
 
 
@@ -53,7 +58,7 @@ class SourceRowFilterSet(filters.FilterSet):
         return queryset.filter(enterprise_id=value, enterprise__in=visible)
 
 
-class SourceBatchViewSet(ScopedModelViewSet):
+class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
     """来源批次：上传（multipart）、列表、详情（统计：仅按您可见的数据行计算）、错误行下载。"""
 
     def paginate_queryset(self, queryset):
@@ -64,7 +69,16 @@ class SourceBatchViewSet(ScopedModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "batch_counts": getattr(self, "_batch_counts", {})}
 
+    @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
+    def export(self, request, *args, **kwargs):
+        # counts over the rows the caller may see (issue 6 item 12), like the list
+        queryset = self.filter_queryset(self.get_queryset())
+        filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
+        return xlsx_response(filename, SourceBatchTable.columns, SourceBatchTable.rows(queryset, request.user))
+
     queryset = SourceBatch.objects.select_related("uploaded_by")
+    table_class = SourceBatchTable
+    export_filename = "来源批次"
     serializer_class = s.SourceBatchSerializer
     filterset_class = SourceBatchFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -92,8 +106,6 @@ class SourceBatchViewSet(ScopedModelViewSet):
                 valid_rows_only=data["valid_rows_only"], dry_run=data["dry_run"], column_map=column_map)
         except SpreadsheetError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         body = {"batch": s.SourceBatchSerializer(result.batch, context=self.get_serializer_context()).data
                 if result.batch else None,
                 "duplicate": result.duplicate, "dry_run": result.dry_run, "refused": result.refused,
@@ -114,7 +126,15 @@ class SourceBatchViewSet(ScopedModelViewSet):
 
 class RowVisibilityMixin:
     """Rows are shown as the caller may see them: the employers a page names are checked
-    against the caller's scope once per page (``SourceRow.seen_through`` in the serializer)."""
+    against the caller's scope once per page (``SourceRow.seen_through`` in the serializer), and
+    the export passes every row through the same filter (issue 6 item 1)."""
+
+    @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
+    def export(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
+        return xlsx_response(filename, SourceRowTable.columns,
+                             SourceRowTable.rows(iter_rows_seen_by(request.user, queryset)))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -141,16 +161,16 @@ class RowDecisionMixin:
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
                 from None
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
         row.refresh_from_db()
         return Response(s.SourceRowSerializer(row, context={"request": self.request}).data)
 
 
-class SourceRowViewSet(RowVisibilityMixin, RowDecisionMixin, ScopedModelViewSet):
+class SourceRowViewSet(RowVisibilityMixin, RowDecisionMixin, ExportMixin, ScopedModelViewSet):
     """来源数据行（按批次、状态、区县、用人单位筛选），可取消关联。"""
 
-    queryset = SourceRow.objects.select_related("batch", "enterprise")
+    queryset = SourceRow.objects.select_related("batch", "enterprise", "district")
+    table_class = SourceRowTable
+    export_filename = "来源数据行"
     serializer_class = s.SourceRowSerializer
     filterset_class = SourceRowFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -171,10 +191,12 @@ class SourceRowViewSet(RowVisibilityMixin, RowDecisionMixin, ScopedModelViewSet)
         return self._decide(actions.row_unlink)
 
 
-class ReviewViewSet(RowVisibilityMixin, RowDecisionMixin, ScopedModelViewSet):
+class ReviewViewSet(RowVisibilityMixin, RowDecisionMixin, ExportMixin, ScopedModelViewSet):
     """待人工核对队列：每行附候选单位；操作：关联到候选单位、新建单位、驳回。"""
 
-    queryset = SourceRow.objects.select_related("batch", "enterprise")
+    queryset = SourceRow.objects.select_related("batch", "enterprise", "district")
+    table_class = SourceRowTable
+    export_filename = "待人工核对"
     serializer_class = s.ReviewRowSerializer
     filterset_class = SourceRowFilterSet
     http_method_names = ["get", "post", "head", "options"]

@@ -245,3 +245,21 @@ def test_links_made_across_districts_before_the_fix_are_referred_by_the_migratio
     own.refresh_from_db()
     city.refresh_from_db()
     assert own.status == city.status == RowStatus.LINKED
+
+
+def test_the_api_exports_of_rows_and_batches_show_the_uploader_nothing_of_that_employer(cast, wanzhou):
+    """Every list API gained ``export/`` (issue 7 item 3): the intake exports pass rows through the
+    same filter as the pages, so a row the city linked to the 万州 employer shows 渝北 nothing of it."""
+    api, body = upload_guess(cast, wanzhou)
+    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row_link(user=cast["city"], row=row, enterprise=wanzhou)
+    for url in (f"/api/v1/intake/rows/export/?batch={row.batch_id}", "/api/v1/intake/batches/export/"):
+        response = api.get(url)
+        assert response.status_code == 200, url
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        text = json.dumps(book.get_sheet_by_index(0).to_python(), ensure_ascii=False, default=str)
+        assert "重庆渝北猜测有限公司" in text or "名录.xlsx" in text
+        assert_nothing_of(wanzhou, text)
+    city = bearer_client(cast["city"]).get(f"/api/v1/intake/rows/export/?batch={row.batch_id}")
+    assert wanzhou.name in json.dumps(CalamineWorkbook.from_filelike(io.BytesIO(city.content))
+                                      .get_sheet_by_index(0).to_python(), ensure_ascii=False, default=str)

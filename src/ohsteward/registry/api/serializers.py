@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from ohsteward.registry import rules
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, IndustryLevel, RegionLevel
-from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 
 MAX_COUNT = 2_147_483_647
 
@@ -179,3 +179,28 @@ class IndustrySerializer(serializers.ModelSerializer):
         model = Industry
         fields = ["code", "name", "level", "section", "parent", "risk_class", "risk_class_display", "risk_note",
                   "remark"]
+
+
+class WorkplaceSerializer(serializers.ModelSerializer):
+    """工作场所. ``enterprise`` is the employer's credit code, chosen among those in the caller's
+    scope on create and fixed afterwards."""
+
+    enterprise = serializers.SlugRelatedField(
+        slug_field="uscc", queryset=Enterprise.objects.none(),
+        error_messages={"does_not_exist": "没有统一社会信用代码为 {value} 的用人单位，或不在您的管辖范围内"})
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    name = text_field("车间/工作场所", 100, required=True, allow_blank=False)
+
+    class Meta:
+        model = Workplace
+        fields = ["id", "enterprise", "enterprise_name", "name", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["enterprise"].read_only = True
+        elif request is not None:
+            fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+        return fields

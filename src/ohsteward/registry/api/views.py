@@ -5,12 +5,22 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from ohsteward.api.views import ExportMixin, ReferenceViewSet, ScopedModelViewSet
+from ohsteward.core.api.viewsets import ExportMixin, ReferenceViewSet, ScopedModelViewSet
 from ohsteward.registry import actions, rules
-from ohsteward.registry.api.serializers import EnterpriseSerializer, IndustrySerializer, RegionSerializer
-from ohsteward.registry.filtersets import EnterpriseFilterSet, IndustryFilterSet, RegionFilterSet
-from ohsteward.registry.models import Enterprise, Industry, Region
-from ohsteward.registry.tables import EnterpriseTable
+from ohsteward.registry.api.serializers import (
+    EnterpriseSerializer,
+    IndustrySerializer,
+    RegionSerializer,
+    WorkplaceSerializer,
+)
+from ohsteward.registry.filtersets import (
+    EnterpriseFilterSet,
+    IndustryFilterSet,
+    RegionFilterSet,
+    WorkplaceFilterSet,
+)
+from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
+from ohsteward.registry.tables import EnterpriseTable, IndustryTable, RegionTable, WorkplaceTable
 
 USCC_PARAM = OpenApiParameter("uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（18位）")
 
@@ -46,9 +56,34 @@ class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(summary="工作场所列表（仅限管辖范围）"),
+    retrieve=extend_schema(summary="查看工作场所"),
+    create=extend_schema(summary="新增工作场所"),
+    partial_update=extend_schema(summary="修改工作场所名称"),
+)
+class WorkplaceViewSet(ExportMixin, ScopedModelViewSet):
+    queryset = Workplace.objects.select_related("enterprise")
+    serializer_class = WorkplaceSerializer
+    filterset_class = WorkplaceFilterSet
+    table_class = WorkplaceTable
+    export_filename = "工作场所"
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = actions.workplace_create(user=self.request.user, enterprise=data["enterprise"],
+                                                       name=data["name"])
+
+    def perform_update(self, serializer):
+        serializer.instance = actions.workplace_update(user=self.request.user, workplace=serializer.instance,
+                                                       data=dict(serializer.validated_data))
+
+
 class RegionViewSet(ReferenceViewSet):
     """行政区划 and functional zones; detail by code."""
 
+    table_class = RegionTable
+    export_filename = "行政区划"
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
     lookup_field = "code"
@@ -58,6 +93,8 @@ class RegionViewSet(ReferenceViewSet):
 class IndustryViewSet(ReferenceViewSet):
     """GB/T 4754-2017 industries with their risk class; detail by code."""
 
+    table_class = IndustryTable
+    export_filename = "国民经济行业"
     queryset = Industry.objects.all()
     serializer_class = IndustrySerializer
     lookup_field = "code"

@@ -441,3 +441,28 @@ def test_reference_endpoints_are_read_only(city):
 
 def test_reference_endpoints_need_authentication(db):
     assert APIClient().get("/api/v1/regions/").status_code == 401
+
+
+# ---- workplaces -------------------------------------------------------------------------------
+
+def test_workplaces_are_listed_created_renamed_and_exported_in_scope(yubei, enterprises):
+    from ohsteward.registry.models import Workplace
+    from ohsteward.registry.tests.factories import WorkplaceFactory
+
+    WorkplaceFactory(enterprise=enterprises["wanzhou"], name="万州车间")
+    response = yubei.post("/api/v1/workplaces/", {"enterprise": enterprises["yubei"].uscc, "name": "一车间"},
+                          format="json")
+    assert response.status_code == 201, response.data
+    pk = response.data["id"]
+    response = yubei.post("/api/v1/workplaces/", {"enterprise": enterprises["wanzhou"].uscc, "name": "越权车间"},
+                          format="json")
+    assert response.status_code == 400 and "不在您的管辖范围内" in str(response.data["enterprise"])
+    assert [w["name"] for w in yubei.get("/api/v1/workplaces/").data["results"]] == ["一车间"]
+    response = yubei.patch(f"/api/v1/workplaces/{pk}/", {"name": "二车间", "enterprise": "x"}, format="json")
+    assert response.status_code == 200 and response.data["name"] == "二车间"
+    assert Workplace.objects.get(pk=pk).enterprise_id == enterprises["yubei"].pk  # the employer stays
+    wanzhou_pk = Workplace.objects.get(name="万州车间").pk
+    assert yubei.get(f"/api/v1/workplaces/{wanzhou_pk}/").status_code == 404
+    response = yubei.get("/api/v1/workplaces/export/", {"q": "二"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["二车间"]

@@ -1,9 +1,10 @@
 """Base viewsets of the API. Every protected endpoint subclasses ``ScopedModelViewSet``.
 
 Scoping is never written per view: ``ScopedModelViewSet.get_queryset`` always narrows the
-queryset with ``.for_user(request.user)`` (the one mechanism, accounts/access.py), so list,
+queryset with ``.for_user(request.user)`` (the one mechanism, accounts/access), so list,
 detail, update and export all see the same rows, and an object outside the user's jurisdiction
-answers 404 like an object that does not exist.
+answers 404 like an object that does not exist. Django's ``ValidationError`` and
+``PermissionDenied`` raised by actions become 400/403 in ``core.api.exceptions``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 
 from ohsteward.core import audit
-from ohsteward.core.spreadsheets import xlsx_response
+from ohsteward.core.tables import export_response
 
 
 class AuditedViewMixin:
@@ -65,7 +66,8 @@ class ScopedReadOnlyModelViewSet(AuditedViewMixin, ScopedQuerysetMixin, viewsets
 class ExportMixin:
     """``GET <list>/export/``: the filtered, scoped list as .xlsx, columns from the model's Table.
 
-    Set ``table_class`` (``columns`` and ``rows(queryset)``) and ``export_filename``.
+    Set ``table_class`` (a ``core.tables.Table``, the same one the list page renders) and
+    ``export_filename``.
     """
 
     table_class = None
@@ -79,11 +81,11 @@ class ExportMixin:
     @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
     def export(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        table = self.table_class
         filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}.xlsx"
-        return xlsx_response(filename, table.columns, table.rows(queryset))
+        return export_response(self.table_class, queryset, filename)
 
 
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only reference data (regions, industries, hazard factors, limits): not scoped."""
+class ReferenceViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only reference data (regions, industries, hazard factors, limits): not scoped; ``export/``
+    like every list (set ``table_class``)."""
 
