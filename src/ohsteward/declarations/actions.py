@@ -20,6 +20,7 @@ from ohsteward.declarations.choices import (
     DeclarationChannel,
     DeclarationKind,
     DeclarationStatus,
+    EntryChangeKind,
     EntrySource,
     EntryStatus,
     NoticeStatus,
@@ -28,6 +29,9 @@ from ohsteward.declarations.choices import (
 from ohsteward.declarations.models import (
     ChangeTrigger,
     Declaration,
+    DispatchSnapshot,
+    DispatchSnapshotRow,
+    EntryChange,
     DeclarationHazard,
     GuidanceVisit,
     Handover,
@@ -61,6 +65,13 @@ def _check_entry(user, entry: HazardListEntry) -> None:
         return
     if not HazardListEntry.objects.for_user(user).filter(pk=entry.pk).exists():
         raise PermissionDenied("该名单条目不在您的管辖范围内")
+
+
+def _record_change(entry: HazardListEntry, kind: str, on: dt.date, user) -> EntryChange:
+    """Date one step of the entry's history with its state after the step (read by ``as_of``)."""
+    return EntryChange.objects.create(entry=entry, kind=kind, changed_on=on, status=entry.status,
+                                      region_id=entry.region_id, due_on=entry.due_on,
+                                      by=user if getattr(user, "pk", None) else None)
 
 
 def next_serial(key: str) -> int:
@@ -408,6 +419,23 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
     return hazard_list
 
 
+def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user) -> None:
+    """One ``pushed`` history row per entry not yet pushed, in one INSERT … SELECT (a push may be
+    100,000 entries; signals are not needed: the push itself is audited below)."""
+    qn = connection.ops.quote_name
+    changes, entries = qn(EntryChange._meta.db_table), qn(HazardListEntry._meta.db_table)
+    now = timezone.now()
+    if connection.vendor == "sqlite":
+        now = now.replace(tzinfo=None).isoformat(sep=" ")
+    by = user.pk if getattr(user, "pk", None) else None
+    sql = (f"INSERT INTO {changes} (entry_id, kind, changed_on, status, region_id, due_on, by_id, created_at) "
+           f"SELECT id, %s, %s, status, region_id, %s, %s, %s FROM {entries} "
+           f"WHERE hazard_list_id = %s AND pushed_on IS NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [EntryChangeKind.PUSHED.value, today, due, by, now,
+                             hazard_list_id])
+
+
 @transaction.atomic
 def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = None) -> int:
     """下发: start the one-month confirmation clock on every entry not yet pushed."""
@@ -415,6 +443,7 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
     due = rules.one_month_after(today)
     pending = HazardListEntry.objects.filter(hazard_list=hazard_list, pushed_on__isnull=True)
     per_district = dict(pending.values_list("enterprise__region_id").order_by().annotate(n=Count("pk")))
+    _insert_push_changes(hazard_list.pk, today, due, user)
     count = pending.update(pushed_on=today, due_on=due)
     audit.record(hazard_list, "update", {"pushed": [None, {"on": today.isoformat(), "entries": count}]}, user=user)
     # One audit row per district (a push may be 100,000 entries): each district sees in its own
@@ -445,18 +474,21 @@ def entry_confirm(*, user, entry: HazardListEntry, status: str, note: str = "",
     entry.confirmed_by = user if getattr(user, "pk", None) else None
     entry.full_clean()
     entry.save()
+    _record_change(entry, EntryChangeKind.CONFIRMED, entry.confirmed_on, user)
     return entry
 
 
 @transaction.atomic
-def entry_reopen(*, user, entry: HazardListEntry) -> HazardListEntry:
-    """Undo a confirmation (the clock is not restarted)."""
+def entry_reopen(*, user, entry: HazardListEntry, today: dt.date | None = None) -> HazardListEntry:
+    """Undo a confirmation (the clock is not restarted). Dated today: the confirmation still counts
+    for the days before (a past quarter keeps it)."""
     _check_entry(user, entry)
     entry.status = EntryStatus.PENDING
     entry.confirmed_on = None
     entry.confirmed_by = None
     entry.duplicate_of = None
     entry.save()
+    _record_change(entry, EntryChangeKind.REOPENED, today or _today(), user)
     return entry
 
 
@@ -483,6 +515,7 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
     entry.due_on = rules.one_month_after(today)
     entry.confirmed_on = None
     entry.save()
+    _record_change(entry, EntryChangeKind.HANDED_OVER, today, user)
     enterprise = entry.enterprise
     if enterprise.region_id != to_region.pk:
         enterprise.region = to_region
@@ -508,6 +541,7 @@ def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date |
     entry.confirmed_on = today or _today()
     entry.confirmed_by = user if getattr(user, "pk", None) else None
     entry.save()
+    _record_change(entry, EntryChangeKind.DUPLICATE, entry.confirmed_on, user)
     try:
         from ohsteward.intake.actions import enterprise_merge
     except ImportError:
@@ -549,6 +583,7 @@ def entry_add_found(*, user, hazard_list: HazardList, enterprise, discovered_on:
                             confirmed_by=user if getattr(user, "pk", None) else None)
     entry.full_clean()
     entry.save()
+    _record_change(entry, EntryChangeKind.ADDED, today, user)
     return entry
 
 
@@ -602,6 +637,40 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
     NoticeFile.objects.create(notice=notice, content=notice_docx(number=number, enterprise=enterprise, issuer=issuer,
                                                                  issued_on=today, deadline_on=deadline))
     return notice
+
+
+# --------------------------------------------------------------------------------------------
+# Quarterly dispatch
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = None) -> DispatchSnapshot:
+    """发布 a finished quarter's dispatch: compute it city-wide as of the quarter's last day and
+    freeze the per-district figures (扩面方案 任务13: quarterly bulletins must compare).
+
+    Only city-level users; only after the quarter has ended; once per quarter.
+    """
+    from ohsteward.declarations import reports
+
+    if not access.jurisdiction(user).everything:
+        raise PermissionDenied("季度调度由市级卫生健康委发布")
+    today = today or _today()
+    _, end = rules.quarter_range(year, quarter)
+    if not rules.quarter_closed(year, quarter, today):
+        raise ValidationError({"quarter": f"{year}年第{quarter}季度尚未结束（{end:%Y-%m-%d}），不能发布"})
+    if DispatchSnapshot.objects.filter(year=year, quarter=quarter).exists():
+        raise ValidationError({"quarter": f"{year}年第{quarter}季度已发布，发布后不再改变"})
+    figures = reports.dispatch_figures(user=user, year=year, quarter=quarter, today=today)
+    snapshot = DispatchSnapshot(year=year, quarter=quarter, as_of=end, published_at=timezone.now(),
+                                published_by=user if getattr(user, "pk", None) else None)
+    snapshot.full_clean()
+    snapshot.save()
+    keys = [k for k, _ in reports.DISPATCH_COLUMNS if k != "region_name"]
+    DispatchSnapshotRow.objects.bulk_create([
+        DispatchSnapshotRow(snapshot=snapshot, region_id=row["region_id"], figures={k: row.get(k) for k in keys})
+        for row in figures["districts"]])
+    return snapshot  # audited by the signal on DispatchSnapshot (the rows are its content)
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,6 +50,17 @@ class EntryStatus(models.TextChoices):
     DUPLICATE = "duplicate", "重复单位（已合并）"
 
 
+class EntryChangeKind(models.TextChoices):
+    """Steps in a list entry's history (``EntryChange``)."""
+
+    PUSHED = "pushed", "下发"
+    CONFIRMED = "confirmed", "核实"
+    REOPENED = "reopened", "撤销核实"
+    HANDED_OVER = "handed_over", "移交"
+    DUPLICATE = "duplicate", "重复合并"
+    ADDED = "added", "区县自行发现"
+
+
 class TriggerKind(models.TextChoices):
     """Events that make a 变更申报 or 注销 due (48号令 第8、9条)."""
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
+from ohsteward.accounts import access
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, EntryStatus
 
@@ -80,62 +81,104 @@ DISPATCH_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
-    """Per-district figures and a city summary for the quarter (set-based, scoped by ``for_user``).
+COUNTERS = ("list_size", "confirmed", "with_hazards", "declared", "serious", "serious_declared", "serious10",
+            "serious10_declared", "overdue", "new_declared", "visits")
 
-    Rates are over the employers that may have hazards (pending or confirmed with hazards);
-    "newly declared" counts first declarations dated inside the quarter; overdue confirmations are
-    judged on ``min(today, quarter end)``.
+
+def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
+    """Per-district figures and a city summary for the quarter, **as of its last day** (or today
+    while the quarter runs): set-based, scoped by ``for_user``.
+
+    Every count uses only what is dated on or before ``as_of = min(today, quarter end)``: the
+    entries on the list then, their status, district and deadline from their dated history
+    (``HazardListEntry.objects.as_of``), declarations dated by then. A confirmation made in
+    December does not change Q1. Rates are over the employers that may have hazards (pending or
+    confirmed with hazards); "newly declared" counts first declarations dated inside the quarter;
+    overdue = pending on ``as_of`` with the deadline then running already passed.
+
+    The employer's industry risk and size are today's (the register keeps no history of them).
     """
     from ohsteward.declarations.models import Declaration, GuidanceVisit, HazardListEntry
-    from ohsteward.registry.models import Region
 
     start, end = rules.quarter_range(year, quarter)
-    judge_on = min(today, end)
-    hazardous = Q(status__in=[EntryStatus.PENDING, EntryStatus.HAZARDS])
+    as_of = min(today, end)
+    hazardous = Q(as_of_status__in=[EntryStatus.PENDING, EntryStatus.HAZARDS])
     serious = hazardous & Q(enterprise__industry_risk="serious")
     serious10 = serious & Q(enterprise__employees__gte=rules.SEVERE_MIN_EMPLOYEES)
     scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year)
+    district = access.jurisdiction(user).district
+    if district:
+        # a district's rows are its own entries as of then (not those handed to it later)
+        scoped = scoped.as_of(as_of).filter(as_of_region=district)
+    else:
+        scoped = scoped.as_of(as_of)
     # An uncorrelated IN (subquery): aggregating over the annotation itself is not portable.
-    is_declared = Q(pk__in=scoped.with_declaration().filter(declared=True).values("pk"))
-    # grouped by the employer's district in the register (the same district that scopes the entry)
-    entries = (scoped.values(code=F("enterprise__region_id")).order_by("code")
+    is_declared = Q(pk__in=HazardListEntry.objects.filter(hazard_list__year=year).with_declaration(until=as_of)
+                    .filter(declared=True).values("pk"))
+    entries = (scoped.values(code=F("as_of_region")).order_by("code")
                .annotate(list_size=Count("pk"),
-                         confirmed=Count("pk", filter=~Q(status=EntryStatus.PENDING)),
+                         confirmed=Count("pk", filter=~Q(as_of_status=EntryStatus.PENDING)),
                          with_hazards=Count("pk", filter=hazardous),
                          declared=Count("pk", filter=hazardous & is_declared),
                          serious=Count("pk", filter=serious),
                          serious_declared=Count("pk", filter=serious & is_declared),
                          serious10=Count("pk", filter=serious10),
                          serious10_declared=Count("pk", filter=serious10 & is_declared),
-                         overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=judge_on))))
+                         overdue=Count("pk", filter=Q(as_of_status=EntryStatus.PENDING, as_of_due__lt=as_of))))
     rows: dict[str, dict[str, Any]] = {}
     for r in entries:
         row = dict(r)
         rows[row.pop("code")] = row
     new = (Declaration.objects.for_user(user).valid().filter(kind=DeclarationKind.INITIAL)
-           .declared_between(start, end).values("enterprise__region_id").order_by()
+           .declared_between(start, as_of).values("enterprise__region_id").order_by()
            .annotate(n=Count("enterprise_id", distinct=True)))
-    visits = (GuidanceVisit.objects.for_user(user).filter(visited_on__gte=start, visited_on__lte=end)
+    visits = (GuidanceVisit.objects.for_user(user).filter(visited_on__gte=start, visited_on__lte=as_of)
               .values("enterprise__region_id").order_by().annotate(n=Count("pk")))
     extra = {"new_declared": {r["enterprise__region_id"]: r["n"] for r in new},
              "visits": {r["enterprise__region_id"]: r["n"] for r in visits}}
     codes = set(rows) | set(extra["new_declared"]) | set(extra["visits"])
-    names = dict(Region.objects.filter(pk__in=codes).values_list("pk", "name"))
-    counters = ("list_size", "confirmed", "with_hazards", "declared", "serious", "serious_declared", "serious10",
-                "serious10_declared", "overdue", "new_declared", "visits")
     districts = []
     for code in sorted(codes):
-        row = {k: 0 for k in counters} | rows.get(code, {})
+        row = {k: 0 for k in COUNTERS} | rows.get(code, {})
         row["new_declared"] = extra["new_declared"].get(code, 0)
         row["visits"] = extra["visits"].get(code, 0)
         row["region_id"] = code
-        row["region_name"] = names.get(code, code)
-        districts.append(_with_rates(row))
-    total = {k: sum(r[k] for r in districts) for k in counters}
+        districts.append(row)
+    return _assemble(year, quarter, start, end, as_of, districts, snapshot=None)
+
+
+def _assemble(year, quarter, start, end, as_of, districts, *, snapshot) -> dict[str, Any]:
+    from ohsteward.registry.models import Region
+
+    names = dict(Region.objects.filter(pk__in=[r["region_id"] for r in districts]).values_list("pk", "name"))
+    for row in districts:
+        row["region_name"] = names.get(row["region_id"], row["region_id"])
+        _with_rates(row)
+    total = {k: sum(r.get(k) or 0 for r in districts) for k in COUNTERS}
     total.update(region_id="500000", region_name="合计")
-    return {"year": year, "quarter": quarter, "start": start, "end": end, "today": judge_on,
-            "districts": districts, "total": _with_rates(total)}
+    return {"year": year, "quarter": quarter, "start": start, "end": end, "today": as_of, "as_of": as_of,
+            "districts": districts, "total": _with_rates(total), "snapshot": snapshot}
+
+
+def dispatch_for(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
+    """What the dispatch page, its export and ``ohsteward dispatch`` show for a quarter.
+
+    A published quarter: its frozen snapshot (the user's districts only). Otherwise computed as of
+    the quarter's last day — "实时" while the quarter runs.
+    """
+    from ohsteward.declarations.models import DispatchSnapshot, DispatchSnapshotRow
+
+    snapshot = DispatchSnapshot.objects.filter(year=year, quarter=quarter).select_related("published_by").first()
+    if snapshot is None:
+        figures = dispatch_figures(user=user, year=year, quarter=quarter, today=today)
+    else:
+        start, end = rules.quarter_range(year, quarter)
+        rows = DispatchSnapshotRow.objects.for_user(user).filter(snapshot=snapshot).order_by("region_id")
+        districts = [{**{k: 0 for k in COUNTERS}, **r.figures, "region_id": r.region_id} for r in rows]
+        figures = _assemble(year, quarter, start, end, snapshot.as_of, districts, snapshot=snapshot)
+    figures["live"] = snapshot is None and not rules.quarter_closed(year, quarter, today)
+    figures["closed"] = rules.quarter_closed(year, quarter, today)
+    return figures
 
 
 def _with_rates(row: dict[str, Any]) -> dict[str, Any]:

@@ -56,6 +56,16 @@ def quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    """(year, quarter) of a day."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_closed(year: int, quarter: int, today: dt.date) -> bool:
+    """A quarter is over (and may be published) once its last day has passed."""
+    return quarter_range(year, quarter)[1] < today
+
+
 def list_due_date(year: int) -> dt.date:
     """The city list is formed by the end of January of its year (扩面方案 任务2、8)."""
     return dt.date(year, 1, 31)

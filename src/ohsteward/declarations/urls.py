@@ -32,6 +32,7 @@ urlpatterns = [
     path("spot-checks/<int:pk>/", views.spotcheck_detail, name="spotcheck_detail"),
     path("spot-check-items/<int:pk>/", views.spotcheck_item_record, name="spotcheck_item_record"),
     path("dispatch/", views.dispatch, name="dispatch"),
+    path("dispatch/publish/", views.dispatch_publish, name="dispatch_publish"),
     path("dispatch/export/", views.dispatch_export, name="dispatch_export"),
     path("map/districts.geojson", views.district_geojson, name="district_geojson"),
 ]

@@ -313,7 +313,7 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
-    actions.entry_reopen(user=request.user, entry=entry)
+    actions.entry_reopen(user=request.user, entry=entry, today=_today())
     if _is_htmx(request):
         return render(request, "declarations/_confirm_row.html", {"e": entry, "today": _today()})
     return redirect("declarations:entry_detail", entry.pk)
@@ -643,8 +643,10 @@ def _dispatch_params(request: HttpRequest) -> tuple[int, int]:
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
 def dispatch(request: HttpRequest) -> HttpResponse:
+    """Published quarters show their frozen snapshot; others are computed as of the quarter's end."""
     year, quarter = _dispatch_params(request)
-    figures = reports.dispatch_figures(user=request.user, year=year, quarter=quarter, today=_today())
+    today = _today()
+    figures = reports.dispatch_for(user=request.user, year=year, quarter=quarter, today=today)
     chart = {
         "names": [r["region_name"] for r in figures["districts"]],
         "list_size": [r["list_size"] for r in figures["districts"]],
@@ -655,16 +657,36 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "declarations/dispatch.html", {
         "f": figures, "columns": reports.DISPATCH_COLUMNS, "chart": chart,
-        "years": range(_today().year - 2, _today().year + 1), "quarters": (1, 2, 3, 4),
+        "years": range(today.year - 2, today.year + 1), "quarters": (1, 2, 3, 4),
         "rows": [[r.get(k) for k, _ in reports.DISPATCH_COLUMNS] for r in figures["districts"]],
         "total_row": [figures["total"].get(k) for k, _ in reports.DISPATCH_COLUMNS],
+        "can_publish": (figures["snapshot"] is None and figures["closed"] and _citywide(request.user)
+                        and request.user.has_perm("declarations.change_hazardlistentry")),
     })
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def dispatch_publish(request: HttpRequest) -> HttpResponse:
+    if not _citywide(request.user):
+        raise PermissionDenied("季度调度由市级卫生健康委发布")
+    try:
+        year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        actions.dispatch_publish(user=request.user, year=year, quarter=quarter, today=_today())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"{year}年第{quarter}季度调度已发布，数字已固定。")
+    return redirect(f"{_url('declarations:dispatch')}?year={year}&quarter={quarter}")
 
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
 def dispatch_export(request: HttpRequest) -> HttpResponse:
     year, quarter = _dispatch_params(request)
-    figures = reports.dispatch_figures(user=request.user, year=year, quarter=quarter, today=_today())
+    figures = reports.dispatch_for(user=request.user, year=year, quarter=quarter, today=_today())
     return bytes_response(f"申报扩面季度调度-{year}年第{quarter}季度.xlsx", reports.dispatch_xlsx(figures), XLSX_MIME)
 
 

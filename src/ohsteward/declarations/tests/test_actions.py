@@ -306,3 +306,106 @@ def test_dispatch_figures(world, cast):
 
 def test_hazard_list_exists():
     assert HazardList.objects.count() == 0 and Declaration.objects.count() == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Quarterly dispatch as of the quarter's last day (issue 8 item 1)
+# --------------------------------------------------------------------------------------------
+
+
+def _yubei(figures):
+    return next(r for r in figures["districts"] if r["region_id"] == YUBEI)
+
+
+def test_a_confirmation_in_december_does_not_change_q1(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    q1_before = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 11, 30))
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 12, 1))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 2))
+    q4 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=4, today=D(2026, 12, 2))
+    assert _yubei(q1)["confirmed"] == _yubei(q1_before)["confirmed"] == 0
+    assert _yubei(q1)["overdue"] == _yubei(q1)["list_size"]  # all pending past the 2026-03-01 deadline on 03-31
+    assert _yubei(q4)["confirmed"] == 1 and _yubei(q4)["overdue"] == _yubei(q4)["list_size"] - 1
+
+
+def test_past_quarter_counts_only_declarations_dated_by_its_end(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="AUG", kind="initial",
+                               declared_on=D(2026, 8, 1), employees=50, exposed_total=10,
+                               hazards=[(None, "噪声", 10)], principal="", hygiene_manager="")
+    q2 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=2, today=D(2026, 12, 1))
+    q3 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=3, today=D(2026, 12, 1))
+    assert _yubei(q2)["declared"] == 0 and _yubei(q3)["declared"] == 1
+
+
+def test_a_reopened_confirmation_still_counts_for_the_quarter_it_was_made_in(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.NO_HAZARDS, today=D(2026, 2, 10))
+    actions.entry_reopen(user=cast["yubei"], entry=entry, today=D(2026, 7, 1))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    q3 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=3, today=D(2026, 12, 1))
+    assert _yubei(q1)["confirmed"] == 1 and _yubei(q1)["with_hazards"] == _yubei(q1)["list_size"] - 1
+    assert _yubei(q3)["confirmed"] == 0
+
+
+def test_a_later_hand_over_leaves_the_entry_in_its_old_district_for_past_quarters(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    before = _yubei(reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1)))
+    actions.entry_hand_over(user=cast["yubei"], entry=entry, to_region=Region.objects.get(code=WANZHOU),
+                            today=D(2026, 11, 20))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    q4 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=4, today=D(2026, 12, 1))
+    assert _yubei(q1)["list_size"] == before["list_size"]
+    assert _yubei(q4)["list_size"] == before["list_size"] - 1
+    # the district's own view of Q1 still has it (as of then it was the district's)
+    own = reports.dispatch_figures(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert [r["region_id"] for r in own["districts"]] == [YUBEI]
+
+
+def test_entries_pushed_after_a_quarter_are_not_in_it(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 4, 2))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert q1["districts"] == [] and q1["total"]["confirmed_pct"] is None
+
+
+def test_a_published_quarter_is_frozen(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 2, 10))
+    with pytest.raises(ValidationError):  # the quarter is not over
+        actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 3, 31))
+    with pytest.raises(PermissionDenied):
+        actions.dispatch_publish(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 4, 1))
+    snapshot = actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 4, 1))
+    assert snapshot.published_by == cast["city"] and snapshot.as_of == D(2026, 3, 31)
+    published = reports.dispatch_for(user=cast["city"], year=2026, quarter=1, today=D(2026, 4, 1))
+    # later facts dated inside the quarter (an import of a February declaration) do not change it
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="FEB", kind="initial",
+                               declared_on=D(2026, 2, 15), employees=50, exposed_total=10,
+                               hazards=[(None, "噪声", 10)], principal="", hygiene_manager="")
+    later = reports.dispatch_for(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert later["snapshot"] == snapshot
+    assert _yubei(later) == _yubei(published) and _yubei(later)["declared"] == 0
+    assert reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))["total"][
+        "declared"] == 1  # what a recomputation would say
+    with pytest.raises(ValidationError):
+        actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    from ohsteward.declarations.models import DispatchSnapshotRow, FrozenError
+
+    row = DispatchSnapshotRow.objects.filter(snapshot=snapshot).first()
+    row.figures = {"list_size": 0}
+    with pytest.raises(FrozenError):
+        row.save()
+    # a district sees only its own frozen row
+    own = reports.dispatch_for(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert [r["region_id"] for r in own["districts"]] == [YUBEI]
+    assert own["total"]["list_size"] == _yubei(published)["list_size"]

@@ -187,3 +187,25 @@ def test_list_pages_query_count_does_not_grow(client, cast, listed, django_asser
     for name in ["entry_list", "undeclared", "confirm", "dispatch"]:
         with django_assert_max_num_queries(14):
             assert c.get(reverse(f"declarations:{name}") + "?show=all").status_code == 200
+
+
+def test_dispatch_page_shows_a_dash_not_dash_percent_for_an_empty_quarter(client, cast, listed):
+    year = timezone.localdate().year - 1  # no list that year
+    r = _client(client, cast["city"]).get(reverse("declarations:dispatch"), {"year": year, "quarter": 1})
+    text = r.content.decode()
+    assert "—%" not in text and "<strong>—</strong><span>核实率</span>" in text
+    assert "未发布" in text and "发布本季度调度" in text
+
+
+def test_dispatch_page_publishes_a_past_quarter_for_the_city_only(client, cast, listed):
+    year = timezone.localdate().year - 1
+    url = reverse("declarations:dispatch_publish")
+    r = _client(client, cast["yubei"]).post(url, {"year": year, "quarter": 4})
+    assert r.status_code == 403
+    client.logout()
+    c = _client(client, cast["city"])
+    r = c.post(url, {"year": year, "quarter": 4}, follow=True)
+    text = r.content.decode()
+    assert "已发布" in text and "发布后不再改变" in text and "发布本季度调度" not in text
+    current = c.get(reverse("declarations:dispatch")).content.decode()
+    assert "实时" in current and "发布本季度调度" not in current
