@@ -29,10 +29,10 @@ from ohsteward.declarations.choices import (
 from ohsteward.declarations.models import (
     ChangeTrigger,
     Declaration,
+    DeclarationHazard,
     DispatchSnapshot,
     DispatchSnapshotRow,
     EntryChange,
-    DeclarationHazard,
     GuidanceVisit,
     Handover,
     HazardList,

@@ -637,13 +637,13 @@ class DispatchSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年第{self.quarter}季度调度"
 
-    def audit_scope(self) -> dict:
-        return {"district_code": "", "zone_code": "", "enterprise_id": None}
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise FrozenError("已发布的季度调度不能修改")
         super().save(*args, **kwargs)
+
+    def audit_scope(self) -> dict:
+        return {"district_code": "", "zone_code": "", "enterprise_id": None}
 
 
 class DispatchSnapshotRowQuerySet(ScopedQuerySet):
@@ -669,13 +669,13 @@ class DispatchSnapshotRow(models.Model):
     def __str__(self) -> str:
         return f"{self.snapshot} {self.region_id}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError("已发布的季度调度不能修改")
+        super().save(*args, **kwargs)
+
     @classmethod
     def scope_q(cls, user):
         from ohsteward.accounts import access
 
         return access.region_q(user, "region_id")
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise FrozenError("已发布的季度调度不能修改")
-        super().save(*args, **kwargs)
