@@ -92,7 +92,8 @@ def _fulfil_triggers(declaration: Declaration) -> None:
     declaration other than a cancellation answers the notices issued before it."""
     # A handful of rows per declaration: saved one by one so that the audit signal records them.
     if declaration.kind != DeclarationKind.CANCEL:
-        for notice in Notice.objects.filter(enterprise=declaration.enterprise, status=NoticeStatus.ISSUED,
+        for notice in Notice.objects.filter(enterprise=declaration.enterprise,
+                                            status__in=[NoticeStatus.ISSUED, NoticeStatus.DELIVERED],
                                             issued_on__lte=declaration.declared_on):
             notice.status = NoticeStatus.DECLARED
             notice.save(update_fields=["status"])
@@ -620,7 +621,11 @@ def guidance_visit_record(*, user, enterprise, visited_on: dt.date, visitors: st
 @transaction.atomic
 def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry | None = None,
                  today: dt.date | None = None, deadline_days: int = rules.NOTICE_DEADLINE_DAYS) -> Notice:
-    """Make a numbered 申报告知单 (.docx) for an undeclared employer and store it."""
+    """Make a numbered 申报告知单 (.docx) for an undeclared employer and store it.
+
+    Made is not delivered: no deadline runs until ``notice_deliver`` records the delivery; the
+    document says "自送达之日起N日内".
+    """
     from ohsteward.declarations.reports import notice_docx
 
     _check_enterprise(user, enterprise)
@@ -629,13 +634,67 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
     serial = next_serial(f"notice:{region.pk}:{today.year}")
     number = rules.notice_number(region.pk, today.year, serial)
     issuer = issuer or f"{region.name}卫生健康委员会"
-    deadline = today + dt.timedelta(days=deadline_days)
     notice = Notice(enterprise=enterprise, entry=entry, number=number, region=region, issued_on=today,
-                    deadline_on=deadline, issuer=issuer, created_by=user if getattr(user, "pk", None) else None)
+                    deadline_days=deadline_days, issuer=issuer,
+                    created_by=user if getattr(user, "pk", None) else None)
     notice.full_clean()
     notice.save()
-    NoticeFile.objects.create(notice=notice, content=notice_docx(number=number, enterprise=enterprise, issuer=issuer,
-                                                                 issued_on=today, deadline_on=deadline))
+    NoticeFile.objects.create(notice=notice, content=notice_docx(notice=notice))
+    return notice
+
+
+SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def notice_deliver(*, user, notice: Notice, delivered_on: dt.date, method: str, signed_by: str = "",
+                   note: str = "", scan: bytes | None = None, scan_name: str = "", scan_type: str = "",
+                   today: dt.date | None = None) -> Notice:
+    """Record the delivery (送达) of a notice: date, way, who signed, optionally the signed receipt's
+    scan. The declaration deadline starts from the delivery date (``rules.notice_deadline``).
+
+    Recording again corrects the delivery (the deadline is recomputed); the change is audited.
+    """
+    from ohsteward.declarations.choices import DeliveryMethod
+
+    _check_enterprise(user, notice.enterprise)
+    today = today or _today()
+    errors = {}
+    if method not in DeliveryMethod.values:
+        errors["delivery_method"] = "送达方式无效（直接送达、邮寄送达或电子送达）"
+    if delivered_on is None:
+        errors["delivered_on"] = "请填写送达日期"
+    elif delivered_on > today:
+        errors["delivered_on"] = "送达日期不能晚于今天"
+    elif delivered_on < notice.issued_on:
+        errors["delivered_on"] = f"送达日期不能早于告知单制作日期（{notice.issued_on:%Y-%m-%d}）"
+    if method == DeliveryMethod.DIRECT and not (signed_by or "").strip():
+        errors["signed_by"] = "直接送达请填写签收人"
+    if scan is not None:
+        if scan_type not in SCAN_TYPES:
+            errors["receipt_scan"] = "签收回执扫描件应为 PDF、JPG 或 PNG"
+        elif len(scan) > SCAN_MAX_BYTES:
+            errors["receipt_scan"] = "签收回执扫描件不能超过 10 MB"
+    if errors:
+        raise ValidationError(errors)
+    notice.delivered_on = delivered_on
+    notice.delivery_method = method
+    notice.signed_by = (signed_by or "").strip()[:50]
+    notice.delivery_note = (note or "").strip()[:200]
+    notice.delivered_by = user if getattr(user, "pk", None) else None
+    notice.deadline_on = rules.notice_deadline(delivered_on, notice.deadline_days)
+    if notice.status == NoticeStatus.ISSUED:
+        notice.status = NoticeStatus.DELIVERED
+    notice.full_clean()
+    notice.save()
+    if scan is not None:
+        file = notice.file
+        file.receipt_scan = scan
+        file.receipt_scan_name = (scan_name or f"{notice.number}-签收回执{SCAN_TYPES[scan_type]}")[:120]
+        file.receipt_scan_type = scan_type
+        file.save(update_fields=["receipt_scan", "receipt_scan_name", "receipt_scan_type"])
+        audit.record(notice, "update", {"receipt_scan": [None, file.receipt_scan_name]}, user=user)
     return notice
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from ohsteward.declarations.choices import DeclarationKind, EntryStatus, TriggerKind
+from ohsteward.declarations.choices import DeclarationKind, DeliveryMethod, EntryStatus, TriggerKind
 from ohsteward.declarations.models import Declaration
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.choices import RegionLevel
@@ -48,9 +48,21 @@ class FoundForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    deadline_days = forms.IntegerField(label="申报期限（天）", min_value=1, max_value=90, initial=15)
+    deadline_days = forms.IntegerField(label="申报期限（送达后天数）", min_value=1, max_value=90, initial=15)
     issuer = forms.CharField(label="发出单位", max_length=100, required=False,
                              help_text="留空则为“<区县>卫生健康委员会”")
+
+
+class NoticeDeliveryForm(forms.Form):
+    """送达登记: the deadline starts from ``delivered_on``."""
+
+    delivered_on = forms.DateField(label="送达日期", widget=DATE, initial=timezone.localdate)
+    delivery_method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
+    signed_by = forms.CharField(label="签收人", max_length=50, required=False, help_text="直接送达必填")
+    note = forms.CharField(label="送达说明", max_length=200, required=False,
+                           help_text="如邮件单号、电子送达的平台或邮箱")
+    receipt_scan = forms.FileField(label="签收回执扫描件（可选）", required=False,
+                                   widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
 
 
 class DeclarationForm(forms.ModelForm):

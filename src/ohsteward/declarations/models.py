@@ -23,6 +23,7 @@ from ohsteward.declarations.choices import (
     DeclarationChannel,
     DeclarationKind,
     DeclarationStatus,
+    DeliveryMethod,
     EntryChangeKind,
     EntrySource,
     EntryStatus,
@@ -490,6 +491,12 @@ class GuidanceVisit(ScopedModelMixin, TimeStampedModel):
         return _enterprise_scope(self.enterprise)
 
 
+class NoticeQuerySet(ScopedQuerySet):
+    def undelivered(self):
+        """Made but not yet delivered (no deadline runs yet)."""
+        return self.filter(delivered_on__isnull=True)
+
+
 class Notice(ScopedModelMixin, TimeStampedModel):
     """职业病危害项目申报告知单: numbered, stored and downloadable again (扩面方案 任务9)."""
 
@@ -501,14 +508,23 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     number = models.CharField("告知单编号", max_length=40, unique=True)
     region = models.ForeignKey("registry.Region", verbose_name="发出区县", on_delete=models.PROTECT,
                                related_name="+")
-    issued_on = models.DateField("告知日期")
-    deadline_on = models.DateField("申报期限")
+    issued_on = models.DateField("制作日期")
+    deadline_days = models.PositiveSmallIntegerField("申报期限天数", default=rules.NOTICE_DEADLINE_DAYS,
+                                                     help_text="自送达之日起计算")
+    deadline_on = models.DateField("申报期限", null=True, blank=True, help_text="送达后按送达日期计算")
     issuer = models.CharField("发出单位", max_length=100)
-    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED)
+    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
+                              db_index=True)
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    delivery_method = models.CharField("送达方式", max_length=12, choices=DeliveryMethod.choices, blank=True)
+    signed_by = models.CharField("签收人", max_length=50, blank=True)
+    delivery_note = models.CharField("送达说明", max_length=200, blank=True)
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="送达登记人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "申报告知单"
@@ -521,12 +537,20 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     def audit_scope(self) -> dict:
         return _enterprise_scope(self.enterprise)
 
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_on is not None
+
 
 class NoticeFile(models.Model):
-    """The .docx of a notice, kept apart so that the audit trail does not copy the file."""
+    """The .docx of a notice and the scan of its signed receipt (送达回证), kept apart so that the
+    audit trail does not copy the files."""
 
     notice = models.OneToOneField(Notice, verbose_name="告知单", on_delete=models.CASCADE, related_name="file")
     content = models.BinaryField("告知单文件")
+    receipt_scan = models.BinaryField("签收回执扫描件", null=True, blank=True)
+    receipt_scan_name = models.CharField("扫描件文件名", max_length=120, blank=True)
+    receipt_scan_type = models.CharField("扫描件类型", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "告知单文件"

@@ -26,8 +26,9 @@ LEGAL_BASIS = (
 )
 
 
-def notice_docx(*, number: str, enterprise, issuer: str, issued_on: dt.date, deadline_on: dt.date) -> bytes:
+def notice_docx(*, notice) -> bytes:
     """职业病危害项目申报告知单 as a .docx (python-docx)."""
+    number, enterprise, issuer, issued_on = notice.number, notice.enterprise, notice.issuer, notice.issued_on
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -42,8 +43,8 @@ def notice_docx(*, number: str, enterprise, issuer: str, issued_on: dt.date, dea
     doc.add_paragraph(f"{enterprise.name}（统一社会信用代码：{enterprise.uscc or '未提供'}）：")
     doc.add_paragraph(
         "经核查，贵单位可能存在职业病危害因素，但尚未在国家职业病危害项目申报系统进行职业病危害项目申报。"
-        "根据下列规定，请贵单位于"
-        f"{deadline_on:%Y年%m月%d日}前登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。"
+        "根据下列规定，请贵单位自收到本告知单之日起"
+        f"{notice.deadline_days}日内登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。"
     )
     doc.add_paragraph("法律依据：")
     for text in LEGAL_BASIS:
@@ -55,7 +56,7 @@ def notice_docx(*, number: str, enterprise, issuer: str, issued_on: dt.date, dea
     table = doc.add_table(rows=3, cols=2)
     table.style = "Table Grid"
     cells = [("用人单位地址", enterprise.address or ""), ("告知日期", f"{issued_on:%Y年%m月%d日}"),
-             ("申报期限", f"{deadline_on:%Y年%m月%d日}")]
+             ("申报期限", f"自收到本告知单之日起{notice.deadline_days}日内")]
     for row, (k, v) in zip(table.rows, cells, strict=True):
         row.cells[0].text = k
         row.cells[1].text = v

@@ -334,6 +334,15 @@ def check_accuracy(items: Sequence[Mapping[str, bool | None]]) -> dict[str, floa
 NOTICE_DEADLINE_DAYS = 15
 
 
+def notice_deadline(delivered_on: dt.date | None, days: int = NOTICE_DEADLINE_DAYS) -> dt.date | None:
+    """The last day to declare after a 告知单: ``days`` calendar days counted from the day after
+    delivery (期间开始之日不计算在期间内, 《民法典》第二百零一条); none before delivery — a notice the
+    employer has not received sets no deadline."""
+    if delivered_on is None:
+        return None
+    return delivered_on + dt.timedelta(days=days)
+
+
 def receipt_number(district_code: str, year: int, serial: int) -> str:
     """申报回执编号: 渝职申-<district>-<year>-<serial, 6 digits>."""
     return f"渝职申-{district_code}-{year}-{serial:06d}"

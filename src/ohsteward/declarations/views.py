@@ -34,6 +34,7 @@ from ohsteward.declarations.forms import (
     FoundForm,
     HandoverForm,
     HazardFormSet,
+    NoticeDeliveryForm,
     NoticeForm,
     SpotCheckForm,
     SpotCheckItemForm,
@@ -446,27 +447,76 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("declarations:entry_detail", entry.pk)
     notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
                                   issuer=form.cleaned_data["issuer"], deadline_days=form.cleaned_data["deadline_days"])
-    messages.success(request, f"告知单 {notice.number} 已生成，请下载打印后送达。")
+    messages.success(request, f"告知单 {notice.number} 已生成。请下载打印后送达，并在“告知单”中登记送达——"
+                              f"申报期限自送达之日起计算。")
     return redirect("declarations:entry_detail", entry.pk)
 
 
 @permission_required("declarations.view_notice", raise_exception=True)
 def notice_list(request: HttpRequest) -> HttpResponse:
-    qs = Notice.objects.for_user(request.user).select_related("enterprise", "region")
+    """Notices with their delivery; ``?show=undelivered`` lists those not yet delivered (no deadline runs)."""
+    scoped = Notice.objects.for_user(request.user)
+    show = request.GET.get("show", "")
+    qs = scoped.select_related("enterprise", "region")
+    if show == "undelivered":
+        qs = qs.undelivered()
     if request.GET.get("export"):
         columns = [("number", "告知单编号"), ("uscc", "统一社会信用代码"), ("name", "用人单位名称"), ("region", "发出区县"),
-                   ("issued_on", "告知日期"), ("deadline_on", "申报期限"), ("issuer", "发出单位"), ("status", "状态")]
-        rows = ([n.number, n.enterprise.uscc, n.enterprise.name, n.region.name, n.issued_on, n.deadline_on, n.issuer,
-                 n.get_status_display()] for n in qs.iterator(chunk_size=2000))
+                   ("issued_on", "制作日期"), ("delivered_on", "送达日期"), ("delivery_method", "送达方式"),
+                   ("signed_by", "签收人"), ("deadline_on", "申报期限"), ("issuer", "发出单位"), ("status", "状态")]
+        rows = ([n.number, n.enterprise.uscc, n.enterprise.name, n.region.name, n.issued_on, n.delivered_on,
+                 n.get_delivery_method_display(), n.signed_by, n.deadline_on, n.issuer, n.get_status_display()]
+                for n in qs.iterator(chunk_size=2000))
         return xlsx_response("申报告知单.xlsx", columns, rows)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/notice_list.html", {"page": page, "query": _query(request)})
+    return render(request, "declarations/notice_list.html", {
+        "page": page, "query": _query(request), "show": show, "today": _today(),
+        "undelivered_count": scoped.undelivered().count(),
+        "can_deliver": request.user.has_perm("declarations.add_notice")})
 
 
 @permission_required("declarations.view_notice", raise_exception=True)
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = access.get_for_user_or_404(Notice.objects.select_related("file"), request.user, pk=pk)
     return bytes_response(f"{notice.number}.docx", bytes(notice.file.content), DOCX_MIME)
+
+
+@permission_required("declarations.view_notice", raise_exception=True)
+def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = access.get_for_user_or_404(Notice.objects.select_related("file"), request.user, pk=pk)
+    if not notice.file.receipt_scan:
+        raise Http404
+    return bytes_response(notice.file.receipt_scan_name, bytes(notice.file.receipt_scan),
+                          notice.file.receipt_scan_type)
+
+
+@permission_required("declarations.add_notice", raise_exception=True)
+def notice_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    """送达登记: date, way, who signed, the signed receipt's scan; the deadline starts from delivery."""
+    notice = access.get_for_user_or_404(Notice.objects.select_related("enterprise", "region", "file"),
+                                        request.user, pk=pk)
+    initial = {}
+    if notice.delivered:
+        initial = {"delivered_on": notice.delivered_on, "delivery_method": notice.delivery_method,
+                   "signed_by": notice.signed_by, "note": notice.delivery_note}
+    form = NoticeDeliveryForm(request.POST or None, request.FILES or None, initial=initial or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("receipt_scan")
+        scan = upload.read() if upload else None
+        try:
+            actions.notice_deliver(
+                user=request.user, notice=notice, delivered_on=form.cleaned_data["delivered_on"],
+                method=form.cleaned_data["delivery_method"], signed_by=form.cleaned_data["signed_by"],
+                note=form.cleaned_data["note"], scan=scan, scan_name=getattr(upload, "name", "") or "",
+                scan_type=getattr(upload, "content_type", "") or "", today=_today())
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else ("receipt_scan" if field == "receipt_scan"
+                                                                   else None), errs)
+        else:
+            messages.success(request, f"告知单 {notice.number} 已登记送达，申报期限 {notice.deadline_on:%Y-%m-%d}。")
+            return redirect(f"{_url('declarations:notice_list')}?show=undelivered")
+    return render(request, "declarations/notice_deliver.html", {"notice": notice, "form": form})
 
 
 # --------------------------------------------------------------------------------------------

@@ -202,10 +202,9 @@ def test_notice_docx_has_legal_basis_and_number(world, cast):
     n1 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
     n2 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 3))
     assert n1.number == "渝职申告-500112-2026-0001" and n2.number.endswith("-0002")
-    assert n1.deadline_on == D(2026, 3, 17)
     text = "\n".join(p.text for p in Document(io.BytesIO(bytes(Notice.objects.get(pk=n1.pk).file.content))).paragraphs)
     assert "第十六条" in text and "第七十一条" in text and "《职业病危害项目申报办法》第二条" in text
-    assert "第八条" in text and world["serious"].name in text and "2026年03月17日" in text and n1.number in text
+    assert "第八条" in text and world["serious"].name in text and "自收到本告知单之日起15日内" in text
     with pytest.raises(PermissionDenied):
         actions.notice_issue(user=cast["wanzhou"], enterprise=world["serious"], today=D(2026, 3, 2))
     # The employer declares after the notice: the notice is answered.
@@ -409,3 +408,54 @@ def test_a_published_quarter_is_frozen(world, cast):
     own = reports.dispatch_for(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 12, 1))
     assert [r["region_id"] for r in own["districts"]] == [YUBEI]
     assert own["total"]["list_size"] == _yubei(published)["list_size"]
+
+
+# --------------------------------------------------------------------------------------------
+# Notice delivery (issue 8 item 4)
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_generated_notice_is_not_delivered_and_sets_no_deadline(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    assert notice.status == "issued" and notice.get_status_display() == "已制作，未送达"
+    assert notice.deadline_on is None and not notice.delivered
+    assert list(Notice.objects.for_user(cast["yubei"]).undelivered()) == [notice]
+
+
+def test_the_notice_deadline_counts_from_delivery(world, cast):
+    from ohsteward.core.models import AuditLog
+
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    actions.notice_deliver(user=cast["yubei"], notice=notice, delivered_on=D(2026, 3, 20), method="post",
+                           note="EMS 1234", today=D(2026, 3, 25))
+    notice.refresh_from_db()
+    assert notice.status == "delivered" and notice.deadline_on == D(2026, 4, 4)  # 20 March + 15 days
+    assert notice.delivered_by == cast["yubei"] and Notice.objects.undelivered().count() == 0
+    assert AuditLog.objects.filter(content_type__model="notice", object_id=str(notice.pk), action="update",
+                                   changes__has_key="delivered_on").exists()
+
+
+def test_notice_delivery_is_validated_and_scoped(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    with pytest.raises(PermissionDenied):
+        actions.notice_deliver(user=cast["wanzhou"], notice=notice, delivered_on=D(2026, 3, 3), method="post",
+                               today=D(2026, 3, 5))
+    for kwargs, field in [({"delivered_on": D(2026, 3, 1), "method": "post"}, "delivered_on"),
+                          ({"delivered_on": D(2026, 3, 9), "method": "post"}, "delivered_on"),
+                          ({"delivered_on": D(2026, 3, 3), "method": "fax"}, "delivery_method"),
+                          ({"delivered_on": D(2026, 3, 3), "method": "direct"}, "signed_by"),
+                          ({"delivered_on": D(2026, 3, 3), "method": "post", "scan": b"x", "scan_type": "text/html"},
+                           "receipt_scan")]:
+        with pytest.raises(ValidationError) as exc:
+            actions.notice_deliver(user=cast["yubei"], notice=notice, today=D(2026, 3, 5), **kwargs)
+        assert field in exc.value.message_dict, kwargs
+
+
+def test_a_signed_receipt_scan_is_stored_with_the_delivery(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    actions.notice_deliver(user=cast["yubei"], notice=notice, delivered_on=D(2026, 3, 3), method="direct",
+                           signed_by="王某", scan=b"%PDF-1.4 scan", scan_name="回执.pdf", scan_type="application/pdf",
+                           today=D(2026, 3, 5))
+    stored = Notice.objects.get(pk=notice.pk)
+    assert stored.signed_by == "王某" and bytes(stored.file.receipt_scan) == b"%PDF-1.4 scan"
+    assert stored.file.receipt_scan_name == "回执.pdf"

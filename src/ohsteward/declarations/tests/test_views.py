@@ -209,3 +209,32 @@ def test_dispatch_page_publishes_a_past_quarter_for_the_city_only(client, cast, 
     assert "已发布" in text and "发布后不再改变" in text and "发布本季度调度" not in text
     current = c.get(reverse("declarations:dispatch")).content.decode()
     assert "实时" in current and "发布本季度调度" not in current
+
+
+def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast, listed, enterprises):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=entry.enterprise, entry=entry,
+                                  today=timezone.localdate() - dt.timedelta(days=2))
+    c = _client(client, cast["yubei"])
+    text = c.get(reverse("declarations:notice_list"), {"show": "undelivered"}).content.decode()
+    assert notice.number in text and '<span id="undelivered-count">1</span>' in text and "登记送达" in text
+    url = reverse("declarations:notice_deliver", args=[notice.pk])
+    assert c.get(url).status_code == 200
+    r = c.post(url, {"delivered_on": timezone.localdate().isoformat(), "delivery_method": "direct", "signed_by": "",
+                     "note": ""})
+    assert r.status_code == 200 and "直接送达请填写签收人" in r.content.decode()
+    scan = SimpleUploadedFile("回执.png", b"\x89PNG scan", content_type="image/png")
+    r = c.post(url, {"delivered_on": timezone.localdate().isoformat(), "delivery_method": "direct",
+                     "signed_by": "王某", "note": "", "receipt_scan": scan})
+    assert r.status_code == 302
+    notice.refresh_from_db()
+    assert notice.delivered_on == timezone.localdate() and notice.deadline_on == timezone.localdate() + dt.timedelta(15)
+    text = c.get(reverse("declarations:notice_list"), {"show": "undelivered"}).content.decode()
+    assert f'<td class="mono nowrap">{notice.number}</td>' not in text and '<span id="undelivered-count">0</span>' in text
+    assert c.get(reverse("declarations:notice_scan", args=[notice.pk])).content == b"\x89PNG scan"
+    client.logout()
+    other = _client(client, cast["wanzhou"])
+    assert other.get(url).status_code == 404
+    assert other.get(reverse("declarations:notice_scan", args=[notice.pk])).status_code == 404
