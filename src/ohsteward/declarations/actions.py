@@ -39,6 +39,7 @@ from ohsteward.declarations.models import (
     HazardListEntry,
     Notice,
     NoticeFile,
+    NoticeTemplate,
     Serial,
     SpotCheck,
     SpotCheckItem,
@@ -635,12 +636,64 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
     number = rules.notice_number(region.pk, today.year, serial)
     issuer = issuer or f"{region.name}卫生健康委员会"
     notice = Notice(enterprise=enterprise, entry=entry, number=number, region=region, issued_on=today,
+                    doc_number=rules.notice_doc_number(region.name, today.year, serial),
                     deadline_days=deadline_days, issuer=issuer,
                     created_by=user if getattr(user, "pk", None) else None)
     notice.full_clean()
     notice.save()
     NoticeFile.objects.create(notice=notice, content=notice_docx(notice=notice))
     return notice
+
+
+@transaction.atomic
+def notice_template_upload(*, user, region, content: bytes, name: str) -> NoticeTemplate:
+    """A district replaces the 告知单 template with its own .docx (docxtpl placeholders).
+
+    Refused when it is not a .docx, uses a placeholder the platform does not fill, or does not
+    render with a sample notice — a broken template would stop every notice of the district.
+    """
+    from ohsteward.core.documents import render_docx_template, template_variables
+    from ohsteward.declarations.reports import notice_context
+    from ohsteward.declarations.templates_docx.build_notice_template import PLACEHOLDERS
+
+    j = access.jurisdiction(user)
+    if not (j.everything or j.district == region.pk):
+        raise PermissionDenied("只能上传本区县的告知单模板")
+    try:
+        unknown = template_variables(content) - set(PLACEHOLDERS)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means "not a usable .docx template"
+        raise ValidationError({"content": f"无法读取模板：请上传 Word .docx 文件（{type(exc).__name__}）"}) from exc
+    if unknown:
+        raise ValidationError({"content": "模板中有无法填写的占位符：" + "、".join(sorted(unknown))
+                               + "（可用：" + "、".join(PLACEHOLDERS) + "）"})
+    from ohsteward.registry.models import Enterprise
+
+    sample = Notice(enterprise=Enterprise(name="示例单位", uscc="", address=""), number="示例", doc_number="示例",
+                    region=region, issued_on=_today(), issuer=f"{region.name}卫生健康委员会")
+    try:
+        render_docx_template(content, notice_context(sample))
+    except Exception as exc:  # noqa: BLE001
+        raise ValidationError({"content": f"模板无法填写：{exc}"}) from exc
+    template, created = NoticeTemplate.objects.get_or_create(region=region, defaults={"name": name[:120],
+                                                                                      "content": content})
+    old_name = None if created else template.name
+    template.name, template.content = name[:120], content
+    template.uploaded_by = user if getattr(user, "pk", None) else None
+    template.save()
+    audit.record(template, "create" if created else "update", {"name": [old_name, template.name]}, user=user)
+    return template
+
+
+@transaction.atomic
+def notice_template_reset(*, user, region) -> None:
+    """Go back to the default template."""
+    j = access.jurisdiction(user)
+    if not (j.everything or j.district == region.pk):
+        raise PermissionDenied("只能管理本区县的告知单模板")
+    template = NoticeTemplate.objects.filter(region=region).first()
+    if template is not None:
+        audit.record(template, "delete", {"name": [template.name, None]}, user=user)
+        template.delete()
 
 
 SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}

@@ -506,6 +506,7 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="notices")
     number = models.CharField("告知单编号", max_length=40, unique=True)
+    doc_number = models.CharField("文号", max_length=40, blank=True)
     region = models.ForeignKey("registry.Region", verbose_name="发出区县", on_delete=models.PROTECT,
                                related_name="+")
     issued_on = models.DateField("制作日期")
@@ -558,6 +559,30 @@ class NoticeFile(models.Model):
 
     def __str__(self) -> str:
         return self.notice.number
+
+
+class NoticeTemplate(models.Model):
+    """A district's own .docx template of the 告知单 (docxtpl placeholders), replacing the default
+    ``declarations/templates_docx/notice.docx`` for the notices the district makes. Not audited by
+    the signal (the file would be copied into the trail); the actions record the change by name."""
+
+    region = models.OneToOneField("registry.Region", verbose_name="区县", on_delete=models.CASCADE,
+                                  related_name="+")
+    name = models.CharField("文件名", max_length=120)
+    content = models.BinaryField("模板文件")
+    uploaded_at = models.DateTimeField("上传时间", auto_now=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "告知单模板"
+        verbose_name_plural = "告知单模板"
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.name}"
+
+    def audit_scope(self) -> dict:
+        return {"district_code": self.region_id, "zone_code": "", "enterprise_id": None}
 
 
 # --------------------------------------------------------------------------------------------

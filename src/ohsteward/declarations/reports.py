@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, F, Q
@@ -13,60 +13,48 @@ from ohsteward.accounts import access
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, EntryStatus
 
+# Quoted verbatim only where the wording was checked against the source; otherwise reported in
+# indirect speech without quotation marks (RULES.md §8.1; the 48号令 text at guoqi.org id=8676).
 LEGAL_BASIS = (
-    "《中华人民共和国职业病防治法》第十六条：国家建立职业病危害项目申报制度。用人单位工作场所存在职业病目录所列"
-    "职业病的危害因素的，应当及时、如实向所在地卫生行政部门申报危害项目，接受监督。",
-    "《中华人民共和国职业病防治法》第七十一条：用人单位未按照规定及时、如实向卫生行政部门申报产生职业病危害的项目的，"
+    "《中华人民共和国职业病防治法》第十六条第二款：“用人单位工作场所存在职业病目录所列职业病的危害因素的，"
+    "应当及时、如实向所在地卫生行政部门申报危害项目，接受监督。”",
+    "《职业病危害项目申报办法》（原国家安全生产监督管理总局令第48号）第二条第一款：“用人单位（煤矿除外）"
+    "工作场所存在职业病目录所列职业病的危害因素的，应当及时、如实向所在地安全生产监督管理部门申报危害项目，"
+    "并接受安全生产监督管理部门的监督管理。”2018年机构改革后，该项职责由卫生健康主管部门承担。",
+    "依照《职业病危害项目申报办法》第八条，用人单位有新建、改建、扩建、技术改造或者技术引进建设项目，"
+    "或者工作场所、名称、法定代表人或者主要负责人，技术、工艺、设备或者材料，检测、评价结果发生变化的，"
+    "应当在规定期限内进行变更申报。",
+    "依照《中华人民共和国职业病防治法》第七十一条，未按照规定及时、如实申报产生职业病危害的项目的，"
     "由卫生行政部门责令限期改正，给予警告，可以并处五万元以上十万元以下的罚款。",
-    "《职业病危害项目申报办法》第二条：用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，"
-    "应当及时、如实向所在地卫生健康主管部门申报危害项目，并接受监督管理。",
-    "《职业病危害项目申报办法》第八条：用人单位有新建、改建、扩建、技术改造或者技术引进建设项目，"
-    "工作场所、名称、法定代表人或者主要负责人，技术、工艺、设备或者材料，或者检测、评价结果发生变化的，"
-    "应当按照规定的期限进行变更申报。",
 )
+
+DEFAULT_NOTICE_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "notice.docx"
+
+
+def notice_context(notice) -> dict[str, Any]:
+    """The placeholders of a 告知单 template (``templates_docx.build_notice_template.PLACEHOLDERS``)."""
+    from ohsteward.core.documents import chinese_date
+
+    enterprise = notice.enterprise
+    return {"doc_number": notice.doc_number, "number": notice.number, "enterprise_name": enterprise.name,
+            "uscc": enterprise.uscc or "未提供", "address": enterprise.address or "未登记",
+            "deadline_days": notice.deadline_days, "legal_basis": list(LEGAL_BASIS), "issuer": notice.issuer,
+            "date_cn": chinese_date(notice.issued_on)}
+
+
+def notice_template_for(region_id: str) -> bytes:
+    """The district's own template if it uploaded one, else the default shipped in the package."""
+    from ohsteward.declarations.models import NoticeTemplate
+
+    own = NoticeTemplate.objects.filter(region_id=region_id).first()
+    return bytes(own.content) if own is not None else DEFAULT_NOTICE_TEMPLATE.read_bytes()
 
 
 def notice_docx(*, notice) -> bytes:
-    """职业病危害项目申报告知单 as a .docx (python-docx)."""
-    number, enterprise, issuer, issued_on = notice.number, notice.enterprise, notice.issuer, notice.issued_on
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    """职业病危害项目申报告知单 (.docx) from the district's template, laid out per GB/T 9704."""
+    from ohsteward.core.documents import render_docx_template
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(12)
-    title = doc.add_heading("职业病危害项目申报告知单", level=1)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph(f"编号：{number}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(f"{enterprise.name}（统一社会信用代码：{enterprise.uscc or '未提供'}）：")
-    doc.add_paragraph(
-        "经核查，贵单位可能存在职业病危害因素，但尚未在国家职业病危害项目申报系统进行职业病危害项目申报。"
-        "根据下列规定，请贵单位自收到本告知单之日起"
-        f"{notice.deadline_days}日内登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。"
-    )
-    doc.add_paragraph("法律依据：")
-    for text in LEGAL_BASIS:
-        doc.add_paragraph(text, style="List Bullet")
-    doc.add_paragraph(
-        "逾期未申报的，卫生健康行政部门将依据《中华人民共和国职业病防治法》第七十一条依法处理。"
-        "如对申报有疑问，可联系所在区县卫生健康委员会或疾病预防控制中心获得免费指导。"
-    )
-    table = doc.add_table(rows=3, cols=2)
-    table.style = "Table Grid"
-    cells = [("用人单位地址", enterprise.address or ""), ("告知日期", f"{issued_on:%Y年%m月%d日}"),
-             ("申报期限", f"自收到本告知单之日起{notice.deadline_days}日内")]
-    for row, (k, v) in zip(table.rows, cells, strict=True):
-        row.cells[0].text = k
-        row.cells[1].text = v
-    doc.add_paragraph("")
-    sign = doc.add_paragraph(f"{issuer}\n{issued_on:%Y年%m月%d日}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph("用人单位签收：＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return render_docx_template(notice_template_for(notice.region_id), notice_context(notice))
 
 
 # --------------------------------------------------------------------------------------------

@@ -351,3 +351,20 @@ def receipt_number(district_code: str, year: int, serial: int) -> str:
 def notice_number(district_code: str, year: int, serial: int) -> str:
     """告知单编号: 渝职申告-<district>-<year>-<serial, 4 digits>."""
     return f"渝职申告-{district_code}-{year}-{serial:04d}"
+
+
+AUTONOMOUS_SUFFIXES = ("土家族苗族自治县", "苗族土家族自治县", "土家族自治县", "自治县")
+
+
+def district_short_name(name: str) -> str:
+    """The district's short form used in 文号: 渝北区 → 渝北, 石柱土家族自治县 → 石柱, 梁平区 → 梁平."""
+    for suffix in (*AUTONOMOUS_SUFFIXES, "新区", "区", "县"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def notice_doc_number(district_name: str, year: int, serial: int) -> str:
+    """文号 of a 告知单 in the form of GB/T 9704 7.2.4 (机关代字〔年份〕序号号, 年份 in 六角括号, no
+    leading zeros): 渝北卫健告〔2026〕12号."""
+    return f"{district_short_name(district_name)}卫健告〔{year}〕{serial}号"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("undeclared/", views.undeclared, name="undeclared"),
     path("undeclared/export/", views.undeclared_export, name="undeclared_export"),
     path("notices/", views.notice_list, name="notice_list"),
+    path("notices/template/", views.notice_template, name="notice_template"),
     path("notices/<int:pk>/download/", views.notice_download, name="notice_download"),
     path("notices/<int:pk>/deliver/", views.notice_deliver, name="notice_deliver"),
     path("notices/<int:pk>/receipt-scan/", views.notice_scan, name="notice_scan"),

@@ -490,6 +490,51 @@ def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
                           notice.file.receipt_scan_type)
 
 
+def _template_region(request: HttpRequest):
+    """The district whose template is managed: the user's own, or (city) the one chosen."""
+    from ohsteward.registry.models import Region
+
+    j = access.jurisdiction(request.user)
+    code = j.district or (request.POST.get("region") or request.GET.get("region") if j.everything else None)
+    return Region.objects.filter(pk=code, level="district").first() if code else None
+
+
+@permission_required("declarations.add_notice", raise_exception=True)
+def notice_template(request: HttpRequest) -> HttpResponse:
+    """Download the default 告知单 template, upload the district's own, or go back to the default."""
+    from ohsteward.declarations.models import NoticeTemplate
+    from ohsteward.declarations.templates_docx.build_notice_template import PLACEHOLDERS
+    from ohsteward.registry.forms import districts_for
+
+    if request.GET.get("default"):
+        return bytes_response("申报告知单模板（默认）.docx", reports.DEFAULT_NOTICE_TEMPLATE.read_bytes(), DOCX_MIME)
+    region = _template_region(request)
+    j = access.jurisdiction(request.user)
+    if not (j.everything or j.district):
+        raise PermissionDenied("告知单模板由区县管理")
+    own = NoticeTemplate.objects.filter(region=region).first() if region else None
+    if request.GET.get("download") and own is not None:
+        return bytes_response(own.name, bytes(own.content), DOCX_MIME)
+    if request.method == "POST" and region is not None:
+        try:
+            if request.POST.get("reset"):
+                actions.notice_template_reset(user=request.user, region=region)
+                messages.success(request, f"{region.name}已恢复使用默认模板。")
+            else:
+                upload = request.FILES.get("template")
+                if upload is None or not upload.name.lower().endswith(".docx"):
+                    raise ValidationError({"content": "请选择 Word .docx 模板文件"})
+                actions.notice_template_upload(user=request.user, region=region, content=upload.read(),
+                                               name=upload.name)
+                messages.success(request, f"{region.name}的告知单模板已更新，之后生成的告知单使用该模板。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect(f"{_url('declarations:notice_template')}?region={region.pk}")
+    return render(request, "declarations/notice_template.html", {
+        "region": region, "own": own, "placeholders": PLACEHOLDERS, "citywide": j.everything,
+        "districts": districts_for(request.user) if j.everything else []})
+
+
 @permission_required("declarations.add_notice", raise_exception=True)
 def notice_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     """送达登记: date, way, who signed, the signed receipt's scan; the deadline starts from delivery."""

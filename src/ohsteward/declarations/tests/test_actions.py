@@ -203,7 +203,7 @@ def test_notice_docx_has_legal_basis_and_number(world, cast):
     n2 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 3))
     assert n1.number == "渝职申告-500112-2026-0001" and n2.number.endswith("-0002")
     text = "\n".join(p.text for p in Document(io.BytesIO(bytes(Notice.objects.get(pk=n1.pk).file.content))).paragraphs)
-    assert "第十六条" in text and "第七十一条" in text and "《职业病危害项目申报办法》第二条" in text
+    assert "第十六条" in text and "第七十一条" in text and "第48号）第二条" in text
     assert "第八条" in text and world["serious"].name in text and "自收到本告知单之日起15日内" in text
     with pytest.raises(PermissionDenied):
         actions.notice_issue(user=cast["wanzhou"], enterprise=world["serious"], today=D(2026, 3, 2))
@@ -459,3 +459,100 @@ def test_a_signed_receipt_scan_is_stored_with_the_delivery(world, cast):
     stored = Notice.objects.get(pk=notice.pk)
     assert stored.signed_by == "王某" and bytes(stored.file.receipt_scan) == b"%PDF-1.4 scan"
     assert stored.file.receipt_scan_name == "回执.pdf"
+
+
+# --------------------------------------------------------------------------------------------
+# The notice as an official document (issue 8 item 13)
+# --------------------------------------------------------------------------------------------
+
+
+def _notice_document(notice):
+    from docx import Document
+
+    return Document(io.BytesIO(bytes(Notice.objects.get(pk=notice.pk).file.content)))
+
+
+def test_the_notice_is_an_a4_gbt9704_document_with_named_chinese_fonts(world, cast):
+    from docx.oxml.ns import qn
+
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    doc = _notice_document(notice)
+    section = doc.sections[0]
+    mm = [round(x.mm) for x in (section.page_width, section.page_height, section.top_margin, section.left_margin,
+                                section.right_margin, section.bottom_margin)]
+    assert mm == [210, 297, 37, 28, 26, 35]  # A4; 天头 37, 订口 28, 版心 156 × 225
+    assert not any(p.style.name.startswith("Heading") or p.style.name == "Title" for p in doc.paragraphs)
+    assert "Heading 1" not in [s.name for s in doc.styles]
+    title = doc.paragraphs[0]
+    assert title.text == "职业病危害项目申报告知单"
+    rfonts = title.runs[0]._r.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == "方正小标宋简体" and title.runs[0].font.size.pt == 22
+    body = next(p for p in doc.paragraphs if p.text.startswith("经核查"))
+    assert body.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert body.runs[0].font.size.pt == 16
+    assert body._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    font_table = doc.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable").blob.decode()
+    assert 'w:name="方正小标宋简体"' in font_table and '<w:altName w:val="宋体"/>' in font_table
+    assert '<w:altName w:val="仿宋"/>' in font_table
+
+
+def test_the_notice_carries_doc_number_seal_and_chinese_date_with_placeholders_filled(world, cast):
+    for _ in range(11):
+        actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 11, 30))
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    assert notice.doc_number == "渝北卫健告〔2026〕12号"
+    doc = _notice_document(notice)
+    texts = [p.text for p in doc.paragraphs]
+    full = "\n".join(texts) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "渝北卫健告〔2026〕12号" in texts and "渝北区卫生健康委员会（盖章）" in texts
+    assert "二〇二六年十二月一日" in texts
+    assert "{{" not in full and "{%" not in full and "自收到本告知单之日起15日内" in full
+    assert world["serious"].name + "：" in texts
+
+
+def test_the_notice_quotes_the_declaration_rules_verbatim_or_not_at_all(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    full = "\n".join(p.text for p in _notice_document(notice).paragraphs)
+    # 48号令 第二条 as published (it names the then 安全生产监督管理部门), the reform noted outside the quotes
+    assert "“用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，应当及时、如实向所在地安全生产监督管理部门" \
+           "申报危害项目，并接受安全生产监督管理部门的监督管理。”" in full
+    assert "“用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，应当及时、如实向所在地卫生健康主管部门" not in full
+
+
+def test_a_district_template_replaces_the_default_and_unknown_placeholders_are_refused(world, cast):
+    from ohsteward.core import documents
+    from ohsteward.declarations.models import NoticeTemplate
+
+    yubei = Region.objects.get(code=YUBEI)
+    doc = documents.gbt9704_document()
+    doc.add_paragraph("渝北区专用告知单 {{ doc_number }} {{ enterprise_name }} {{ date_cn }}")
+    actions.notice_template_upload(user=cast["yubei"], region=yubei, content=documents.to_bytes(doc), name="渝北.docx")
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    texts = [p.text for p in _notice_document(notice).paragraphs]
+    assert f"渝北区专用告知单 渝北卫健告〔2026〕1号 {world['serious'].name} 二〇二六年十二月一日" in texts
+    bad = documents.gbt9704_document()
+    bad.add_paragraph("{{ unknown_field }}")
+    with pytest.raises(ValidationError, match="unknown_field"):
+        actions.notice_template_upload(user=cast["yubei"], region=yubei, content=documents.to_bytes(bad), name="x.docx")
+    with pytest.raises(ValidationError):
+        actions.notice_template_upload(user=cast["yubei"], region=yubei, content=b"not a docx", name="x.docx")
+    with pytest.raises(PermissionDenied):
+        actions.notice_template_upload(user=cast["wanzhou"], region=yubei, content=documents.to_bytes(doc),
+                                       name="x.docx")
+    actions.notice_template_reset(user=cast["yubei"], region=yubei)
+    assert not NoticeTemplate.objects.exists()
+
+
+def test_the_default_template_is_reproducible_from_its_build_script():
+    from docx import Document
+    from docxtpl import DocxTemplate
+
+    from ohsteward.declarations.reports import DEFAULT_NOTICE_TEMPLATE
+    from ohsteward.declarations.templates_docx import build_notice_template
+
+    committed = Document(str(DEFAULT_NOTICE_TEMPLATE))
+    rebuilt = Document(io.BytesIO(build_notice_template.build()))
+    assert [p.text for p in committed.paragraphs] == [p.text for p in rebuilt.paragraphs]
+    assert DocxTemplate(str(DEFAULT_NOTICE_TEMPLATE)).get_undeclared_template_variables() == set(
+        build_notice_template.PLACEHOLDERS)

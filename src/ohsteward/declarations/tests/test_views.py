@@ -238,3 +238,26 @@ def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast
     other = _client(client, cast["wanzhou"])
     assert other.get(url).status_code == 404
     assert other.get(reverse("declarations:notice_scan", args=[notice.pk])).status_code == 404
+
+
+def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(client, cast, listed, enterprises):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    from ohsteward.core import documents
+
+    c = _client(client, cast["yubei"])
+    url = reverse("declarations:notice_template")
+    r = c.get(url)
+    assert r.status_code == 200 and "正在使用默认模板" in r.content.decode()
+    assert c.get(url, {"default": 1}).content[:2] == b"PK"
+    doc = documents.gbt9704_document()
+    doc.add_paragraph("渝北专用 {{ doc_number }}")
+    upload = SimpleUploadedFile("渝北告知单.docx", documents.to_bytes(doc))
+    r = c.post(url, {"template": upload}, follow=True)
+    assert "告知单模板已更新" in r.content.decode() and "渝北告知单.docx" in r.content.decode()
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15})
+    notice = Notice.objects.get()
+    body = c.get(reverse("declarations:notice_download", args=[notice.pk])).content
+    assert f"渝北专用 {notice.doc_number}" in [p.text for p in Document(io.BytesIO(body)).paragraphs]
