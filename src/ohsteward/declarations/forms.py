@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, DeliveryMethod, EntryStatus, TriggerKind
 from ohsteward.declarations.models import Declaration
 from ohsteward.hazards.models import HazardFactor
@@ -65,6 +66,14 @@ class NoticeDeliveryForm(forms.Form):
                                    widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
 
 
+class YesNoUnknown(forms.NullBooleanSelect):
+    """是/否/未填写 (Django's own labels are not translated in this deployment)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "未填写"), ("true", "是"), ("false", "否")]
+
+
 class DeclarationForm(forms.ModelForm):
     """Sections 基本情况, 培训情况, 检测情况, 体检情况 of the 申报表."""
 
@@ -76,7 +85,7 @@ class DeclarationForm(forms.ModelForm):
                   "contact_phone", "principal_trained", "manager_trained", "workers_trained", "detection_year",
                   "detection_org", "detection_points", "detection_exceeding", "exam_year", "exam_org", "exam_count",
                   "exam_abnormal", "remark"]
-        widgets = {f: forms.NullBooleanSelect() for f in ("principal_trained", "manager_trained")}
+        widgets = {f: YesNoUnknown() for f in ("principal_trained", "manager_trained")}
 
     SECTIONS = [
         ("基本情况", ["kind", "employees", "exposed_total", "legal_representative", "principal", "hygiene_manager",
@@ -88,6 +97,13 @@ class DeclarationForm(forms.ModelForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean(self):
+        data = super().clean()
+        error = rules.headcount_error(data.get("employees"), data.get("exposed_total"), employees_required=True)
+        if error:
+            self.add_error("exposed_total", error)
+        return data
 
     def clean_detection_year(self):
         year = self.cleaned_data.get("detection_year")
@@ -117,7 +133,7 @@ class HazardRowForm(forms.Form):
         return data
 
 
-HazardFormSet = forms.formset_factory(HazardRowForm, extra=3, max_num=200)
+HazardFormSet = forms.formset_factory(HazardRowForm, extra=1, max_num=200)
 
 
 class TriggerForm(forms.Form):

@@ -177,8 +177,10 @@ class Declaration(ScopedModelMixin, TimeStampedModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.employees is not None and self.exposed_total is not None and self.exposed_total > self.employees:
-            errors["exposed_total"] = "接害总人数不能大于从业人员数"
+        headcount = rules.headcount_error(self.employees, self.exposed_total,
+                                          employees_required=self.channel == DeclarationChannel.ONLINE)
+        if headcount:
+            errors["exposed_total"] = headcount
         if (self.detection_points is not None and self.detection_exceeding is not None
                 and self.detection_exceeding > self.detection_points):
             errors["detection_exceeding"] = "超标点数不能大于检测点数"

@@ -57,6 +57,58 @@ def notice_docx(*, notice) -> bytes:
     return render_docx_template(notice_template_for(notice.region_id), notice_context(notice))
 
 
+def receipt_docx(declaration) -> bytes:
+    """职业病危害项目申报回执 (.docx, GB/T 9704 layout via ``core.documents``)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from ohsteward.core import documents as docs
+
+    d = declaration
+    doc = docs.gbt9704_document()
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None and not first.text:
+        first._p.getparent().remove(first._p)
+
+    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
+        p = doc.add_paragraph()
+        if text:
+            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
+        if align is not None:
+            p.alignment = align
+        docs.exact_line_spacing(p)
+        if indent:
+            docs.first_line_indent_chars(p, 2, size)
+        return p
+
+    name = d.unit_name or d.enterprise.name
+    para("职业病危害项目申报回执", font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(f"回执编号：{d.receipt_no}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para()
+    para(f"{name}：")
+    para(f"你单位于{docs.chinese_date(d.declared_on)}通过{d.get_channel_display()}提交的职业病危害项目"
+         f"{d.get_kind_display()}已收到，申报内容如下。", indent=True)
+    hazards = "；".join(str(h) for h in d.hazards.all()) or "无"
+    rows = [("用人单位", name), ("统一社会信用代码", d.enterprise.uscc or "未提供"),
+            ("申报类型", d.get_kind_display()),
+            ("从业人员 / 接害总人数", f"{_dash(d.employees)} 人 / {_dash(d.exposed_total)} 人"),
+            ("主要负责人 / 职业卫生管理人员", f"{d.principal or '—'} / {d.hygiene_manager or '—'}"),
+            ("职业病危害因素", hazards)]
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, (label, value), strict=True):
+            docs.set_fonts(cell.paragraphs[0].add_run(text), east_asia=docs.BODY_FONT, size="四号")
+    para()
+    authority = f"{d.enterprise.region.name}卫生健康委员会" if d.enterprise.region_id else "卫生健康行政部门"
+    para(authority, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(docs.chinese_date(d.declared_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return docs.to_bytes(doc)
+
+
+def _dash(value) -> str:
+    return "—" if value is None else str(value)
+
+
 # --------------------------------------------------------------------------------------------
 # Quarterly dispatch
 # --------------------------------------------------------------------------------------------

@@ -227,6 +227,21 @@ def declaration_kind(text: str | None) -> str | None:
     return None
 
 
+def headcount_error(employees: int | None, exposed_total: int | None, *, employees_required: bool) -> str | None:
+    """Check 接害总人数 against 从业人员数 (申报表 基本情况, 48号令 第5条(一)(二)): the workers exposed
+    are among the employer's workers, so the total cannot exceed the workforce; an online
+    declaration that states exposed workers must also state the workforce (it cannot be checked
+    otherwise). Imports from the national system may lack the workforce (``employees_required=False``).
+    """
+    if exposed_total is None or exposed_total == 0:
+        return None
+    if employees is None:
+        return "填写了接害总人数时，请同时填写从业人员数" if employees_required else None
+    if exposed_total > employees:
+        return "接害总人数不能超过从业人员数"
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Priorities of the 2024–2025 action
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ urlpatterns = [
     path("declare/", views.declare, name="declare"),
     path("declarations/", views.declaration_list, name="declaration_list"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
+    path("declarations/<int:pk>/receipt/", views.declaration_receipt, name="declaration_receipt"),
     path("triggers/", views.trigger_create, name="trigger_create"),
     path("spot-checks/", views.spotcheck_list, name="spotcheck_list"),
     path("spot-checks/<int:pk>/", views.spotcheck_detail, name="spotcheck_detail"),

@@ -569,29 +569,85 @@ def notice_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
+def _registered_hazard_rows(user, enterprise) -> list[dict]:
+    """The employer's registered exposures (工作场所 → 岗位 → 危害因素), one row per workplace and
+    factor with the exposed workers summed over its posts."""
+    from django.db.models import Sum
+
+    from ohsteward.registry.models import PostExposure
+
+    rows = (PostExposure.objects.for_user(user).filter(post__workplace__enterprise=enterprise)
+            .values("post__workplace__name", "hazard_factor__name").order_by("post__workplace__name",
+                                                                              "hazard_factor__name")
+            .annotate(n=Sum("exposed_count")))
+    return [{"workplace": r["post__workplace__name"], "hazard_name": r["hazard_factor__name"], "exposed_count": r["n"]}
+            for r in rows]
+
+
+def _declare_initial(user, enterprise, last) -> tuple[dict, list[dict], str]:
+    """Pre-fill from the register (posts and factors), falling back to the last declaration."""
+    initial = {"employees": enterprise.employees, "exposed_total": enterprise.exposed_workers,
+               "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone}
+    if last is not None:
+        for name in ("principal", "hygiene_manager"):
+            initial[name] = getattr(last, name)
+    rows = _registered_hazard_rows(user, enterprise)
+    if rows:
+        return initial, rows, "register"
+    if last is not None:
+        rows = [{"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
+                for h in last.hazards.all()]
+        return initial, rows, "last" if rows else ""
+    return initial, [], ""
+
+
+def _preview_sections(form) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The cleaned form as (section, [(label, shown value)]) for the confirmation step."""
+    from ohsteward.declarations.choices import DeclarationKind
+
+    out = []
+    for title, names in form.SECTIONS:
+        items = []
+        for name in names:
+            value = form.cleaned_data.get(name)
+            if name == "kind":
+                shown = DeclarationKind(value).label
+            elif isinstance(value, bool):
+                shown = "是" if value else "否"
+            elif value is None or value == "":
+                shown = "—"
+            else:
+                shown = str(value)
+            items.append((form.fields[name].label, shown))
+        out.append((title, items))
+    return out
+
+
 @permission_required("declarations.add_declaration", raise_exception=True)
 def declare(request: HttpRequest) -> HttpResponse:
+    """网上申报 in two steps: fill in (pre-filled from the register) → 预览 → 确认提交."""
     j = access.jurisdiction(request.user)
     key = request.GET.get("enterprise") or request.POST.get("enterprise") or (str(j.enterprise_id or ""))
     enterprise = _enterprise_by_key(request.user, key) if key else None
     if enterprise is None:
         raise Http404("请选择用人单位")
     last = Declaration.objects.for_user(request.user).valid().filter(enterprise=enterprise).first()
-    initial = {"kind": request.GET.get("kind") or ("change" if last else "initial"),
-               "employees": enterprise.employees, "exposed_total": enterprise.exposed_workers,
-               "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone}
-    if last is not None:
-        for name in ("principal", "hygiene_manager"):
-            initial[name] = getattr(last, name)
-    hazard_initial = [{"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
-                      for h in (last.hazards.all() if last else [])]
-    form = DeclarationForm(request.POST or None, initial=initial)
-    formset = HazardFormSet(request.POST or None, prefix="hz", initial=hazard_initial or None)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    initial, hazard_initial, prefill = _declare_initial(request.user, enterprise, last)
+    initial["kind"] = request.GET.get("kind") or ("change" if last else "initial")
+    posted = request.method == "POST"
+    form = DeclarationForm(request.POST if posted else None, initial=initial)
+    formset = HazardFormSet(request.POST if posted else None, prefix="hz", initial=hazard_initial or None)
+    context = {"form": form, "formset": formset, "enterprise": enterprise, "last": last, "prefill": prefill,
+               "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True)}
+    if posted and not request.POST.get("edit") and form.is_valid() and formset.is_valid():
         hazards = [{"workplace": f.cleaned_data.get("workplace", ""), "hazard_name": f.cleaned_data["hazard_name"],
                     "hazard_factor": f.cleaned_data.get("hazard_factor"),
                     "exposed_count": f.cleaned_data.get("exposed_count")}
                    for f in formset if f.cleaned_data.get("hazard_name")]
+        if not request.POST.get("confirm"):
+            # step 2: show what will be declared; nothing is saved until 确认提交
+            return render(request, "declarations/declare_preview.html",
+                          {**context, "hazards": hazards, "sections": _preview_sections(form)})
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
         try:
             declaration = actions.declaration_submit(user=request.user, enterprise=enterprise,
@@ -603,10 +659,7 @@ def declare(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"申报成功，回执编号：{declaration.receipt_no}")
             return redirect("declarations:declaration_detail", declaration.pk)
-    return render(request, "declarations/declare.html", {
-        "form": form, "formset": formset, "enterprise": enterprise, "last": last,
-        "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True),
-    })
+    return render(request, "declarations/declare.html", context)
 
 
 @permission_required("declarations.view_declaration", raise_exception=True)
@@ -625,6 +678,20 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
                                    request.user, pk=pk)
     return render(request, "declarations/declaration_detail.html", {"d": d, "hazards": d.hazards.all()})
+
+
+@permission_required("declarations.view_declaration", raise_exception=True)
+def declaration_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 申报回执 as a page to print (A4, print stylesheet) or, with ``?format=docx``, a .docx."""
+    d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
+                                   request.user, pk=pk)
+    if request.GET.get("format") == "docx":
+        return bytes_response(f"申报回执-{d.receipt_no}.docx", reports.receipt_docx(d), DOCX_MIME)
+    from ohsteward.core.documents import chinese_date
+
+    return render(request, "declarations/declaration_receipt.html", {
+        "d": d, "hazards": d.hazards.all(), "date_cn": chinese_date(d.declared_on),
+        "authority": f"{d.enterprise.region.name}卫生健康委员会" if d.enterprise.region_id else "卫生健康行政部门"})
 
 
 @permission_required("declarations.add_declaration", raise_exception=True)

@@ -556,3 +556,14 @@ def test_the_default_template_is_reproducible_from_its_build_script():
     assert [p.text for p in committed.paragraphs] == [p.text for p in rebuilt.paragraphs]
     assert DocxTemplate(str(DEFAULT_NOTICE_TEMPLATE)).get_undeclared_template_variables() == set(
         build_notice_template.PLACEHOLDERS)
+
+
+def test_an_online_declaration_with_exposed_workers_but_no_workforce_is_refused(world, cast):
+    with pytest.raises(ValidationError, match="请同时填写从业人员数"):
+        actions.declaration_submit(user=None, enterprise=world["serious"], kind="initial",
+                                   data={"employees": None, "exposed_total": 50},
+                                   hazards=[{"hazard_name": "噪声", "exposed_count": 50}], declared_on=D(2026, 3, 1))
+    with pytest.raises(ValidationError, match="不能超过从业人员数"):
+        actions.declaration_submit(user=None, enterprise=world["serious"], kind="initial",
+                                   data={"employees": 10, "exposed_total": 50},
+                                   hazards=[{"hazard_name": "噪声", "exposed_count": 50}], declared_on=D(2026, 3, 1))

@@ -119,6 +119,8 @@ def test_manager_declares_online(client, cast, enterprises):
     assert r.status_code == 200 and "不在目录中" in r.content.decode()
     data.update({"hz-1-hazard_name": ""})
     r = c.post(reverse("declarations:declare"), data)
+    assert r.status_code == 200 and "确认提交" in r.content.decode() and not Declaration.objects.exists()
+    r = c.post(reverse("declarations:declare"), {**data, "confirm": "1"})
     assert r.status_code == 302, r.content.decode()[:2000]
     d = Declaration.objects.get()
     assert d.receipt_no.startswith("渝职申-500112-") and d.hazards.get().hazard_factor is not None
@@ -261,3 +263,95 @@ def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(cli
     notice = Notice.objects.get()
     body = c.get(reverse("declarations:notice_download", args=[notice.pk])).content
     assert f"渝北专用 {notice.doc_number}" in [p.text for p in Document(io.BytesIO(body)).paragraphs]
+
+
+# --------------------------------------------------------------------------------------------
+# The online declaration form (issue 8 item 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _register_exposures(enterprise):
+    from ohsteward.hazards.models import HazardFactor
+    from ohsteward.registry.models import Post, PostExposure, Workplace
+
+    noise, dust = HazardFactor.objects.get(name="噪声"), HazardFactor.objects.get(name="矽尘")
+    welding = Workplace.objects.create(enterprise=enterprise, name="焊接车间")
+    grinding = Workplace.objects.create(enterprise=enterprise, name="打磨车间")
+    for post, factor, n in [(Post.objects.create(workplace=welding, name="电焊工"), noise, 6),
+                            (Post.objects.create(workplace=welding, name="装配工"), noise, 4),
+                            (Post.objects.create(workplace=grinding, name="打磨工"), dust, 3)]:
+        PostExposure.objects.create(post=post, hazard_factor=factor, exposed_count=n)
+
+
+def _hazard_rows(html):
+    import re
+
+    names = re.findall(r'name="hz-(\d+)-hazard_name"[^>]*value="([^"]*)"', html)
+    return [n for _, n in names]
+
+
+def test_the_declaration_form_is_prefilled_from_registered_posts_and_factors(client, cast, enterprises):
+    ent = enterprises["yubei"]
+    _register_exposures(ent)
+    actions.declaration_import(user=None, enterprise=ent, receipt_no="OLD", kind="initial",
+                               declared_on=dt.date(2025, 6, 1), employees=50, exposed_total=5,
+                               hazards=[(None, "苯", 5)], principal="", hygiene_manager="")
+    html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
+    assert sorted(_hazard_rows(html)) == ["噪声", "矽尘"]  # from the register, not the last declaration's 苯
+    import re
+
+    counts = sorted(int(n) for n in re.findall(r'name="hz-\d+-exposed_count" value="(\d+)"', html))
+    assert counts == [3, 10]  # 噪声 in 焊接车间: 6 + 4 over its two posts
+    assert "已按本单位登记的工作场所、岗位和危害因素预填" in html
+
+
+def test_the_declaration_form_falls_back_to_the_last_declaration(client, cast, enterprises):
+    ent = enterprises["yubei"]
+    actions.declaration_import(user=None, enterprise=ent, receipt_no="OLD", kind="initial",
+                               declared_on=dt.date(2025, 6, 1), employees=50, exposed_total=5,
+                               hazards=[(None, "苯", 5)], principal="", hygiene_manager="")
+    html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
+    assert _hazard_rows(html) == ["苯"] and "已按上次申报预填" in html
+    assert 'id="add-hazard-row"' in html and 'id="hazard-row-template"' in html
+    assert "declarations/declare.js" in html and "<script>" not in html
+
+
+def _declare_data(ent, **extra):
+    return {"enterprise": ent.pk, "kind": "initial", "employees": 50, "exposed_total": 12, "principal": "张三",
+            "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
+            "hz-TOTAL_FORMS": 1, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
+            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12, **extra}
+
+
+@pytest.mark.parametrize(("employees", "exposed", "message"), [
+    (10, 50, "接害总人数不能超过从业人员数"),
+    ("", 50, "填写了接害总人数时，请同时填写从业人员数"),
+])
+def test_the_declaration_form_refuses_more_exposed_workers_than_employees(client, cast, enterprises, employees,
+                                                                          exposed, message):
+    c = _client(client, cast["manager"])
+    r = c.post(reverse("declarations:declare"),
+               _declare_data(enterprises["yubei"], employees=employees, exposed_total=exposed, confirm="1"))
+    assert r.status_code == 200 and message in r.content.decode() and not Declaration.objects.exists()
+
+
+def test_returning_from_the_preview_keeps_what_was_typed(client, cast, enterprises):
+    c = _client(client, cast["manager"])
+    r = c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], principal="王五", edit="1"))
+    html = r.content.decode()
+    assert 'value="王五"' in html and "预览申报内容" in html and not Declaration.objects.exists()
+
+
+def test_the_receipt_prints_and_downloads(client, cast, enterprises):
+    from docx import Document
+
+    c = _client(client, cast["manager"])
+    c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], confirm="1"))
+    d = Declaration.objects.get()
+    html = c.get(reverse("declarations:declaration_receipt", args=[d.pk])).content.decode()
+    assert d.receipt_no in html and "declarations/receipt.css" in html and "data-print" in html
+    body = c.get(reverse("declarations:declaration_receipt", args=[d.pk]), {"format": "docx"}).content
+    texts = [p.text for p in Document(io.BytesIO(body)).paragraphs]
+    assert "职业病危害项目申报回执" in texts and f"回执编号：{d.receipt_no}" in texts
+    client.logout()
+    assert _client(client, cast["wanzhou"]).get(reverse("declarations:declaration_receipt", args=[d.pk])).status_code == 404
