@@ -616,6 +616,10 @@ class SpotCheck(TimeStampedModel):
     def audit_scope(self) -> dict:
         return {"district_code": "", "zone_code": "", "enterprise_id": None}
 
+    @property
+    def fraction_label(self) -> str:
+        return rules.share_label(self.fraction)
+
 
 class SpotCheckItemQuerySet(ScopedQuerySet):
     # Scoped through the employer, as list entries are; ``region`` is the sampling stratum.

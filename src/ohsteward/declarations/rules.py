@@ -319,6 +319,12 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 1)
 
 
+def share_label(fraction) -> str:
+    """A sampling fraction as people write it: 0.05 → "5%", 0.125 → "12.5%", 1 → "100%"."""
+    percent = round(float(fraction) * 100, 2)
+    return f"{percent:g}%"
+
+
 ACCURACY_FIELDS = ("industry_ok", "size_ok", "hazards_ok", "headcount_ok")
 
 

@@ -355,3 +355,19 @@ def test_the_receipt_prints_and_downloads(client, cast, enterprises):
     assert "职业病危害项目申报回执" in texts and f"回执编号：{d.receipt_no}" in texts
     client.logout()
     assert _client(client, cast["wanzhou"]).get(reverse("declarations:declaration_receipt", args=[d.pk])).status_code == 404
+
+
+def test_spot_check_detail_labels_every_result_column_and_shows_the_fraction_in_percent(client, cast, listed):
+    c = _client(client, cast["city"])
+    r = c.post(reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.05", "minimum": 1, "name": ""})
+    detail_url = r["Location"]
+    city = c.get(detail_url).content.decode()
+    assert "抽样比例 5%" in city and "0.0500" not in city and "随机种子 1" in city
+    assert "<summary>抽样详情</summary>" in city
+    assert "5%" in c.get(reverse("declarations:spotcheck_list")).content.decode()
+    client.logout()
+    district = _client(client, cast["yubei"]).get(detail_url).content.decode()
+    header = district.split('id="spotcheck-items"')[1].split("</thead>")[0]
+    for label in ["已申报", "行业类别准确", "规模准确", "危害因素准确", "接害人数准确", "备注"]:
+        assert f"<th>{label}</th>" in header
+    assert "colspan" not in header
