@@ -53,7 +53,7 @@ from ohsteward.declarations.models import (
 from ohsteward.declarations.tables import DeclarationTable, HazardListEntryTable
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.choices import RiskClass, SizeClass
-from ohsteward.registry.models import Enterprise
+from ohsteward.registry.models import Enterprise, Region
 
 PAGE_SIZE = 50
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -816,6 +816,8 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "confirmed": [r["confirmed"] for r in figures["districts"]],
         "rate": [r["declaration_rate"] for r in figures["districts"]],
         "map": [{"name": r["region_name"], "value": r["declaration_rate"]} for r in figures["districts"]],
+        "short_names": {name: rules.district_short_name(name) for name in
+                        Region.objects.filter(level="district").values_list("name", flat=True)},
     }
     return render(request, "declarations/dispatch.html", {
         "f": figures, "columns": reports.DISPATCH_COLUMNS, "chart": chart,
