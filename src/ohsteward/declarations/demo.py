@@ -112,9 +112,15 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
             visitors=rng.choice(VISITORS), findings="现场存在" + rng.choice(FACTORS) + "，尚未申报；已讲解申报流程",
             next_step="两周内完成网上申报", today=today)
         visits += 1
-    for entry in undeclared[30:45]:
-        actions.notice_issue(user=None, enterprise=entry.enterprise, entry=entry,
-                             today=_day(rng, dt.date(year, 4, 1), today))
+    methods = ["direct", "post", "electronic"]
+    for k, entry in enumerate(undeclared[30:45]):
+        issued_on = _day(rng, dt.date(year, 4, 1), today)
+        notice = actions.notice_issue(user=None, enterprise=entry.enterprise, entry=entry, today=issued_on)
+        if k % 3:  # two in three delivered a few days later; the rest wait for delivery (未送达)
+            method = methods[(k // 3) % 3]
+            actions.notice_deliver(user=None, notice=notice, delivered_on=min(today, issued_on + dt.timedelta(days=3)),
+                                   method=method, signed_by="单位负责人（演示）" if method == "direct" else "",
+                                   note="挂号信（演示）" if method == "post" else "", today=today)
         notices += 1
 
     # Employers a district found itself: one reported in time, one not yet (overdue).
