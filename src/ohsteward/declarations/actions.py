@@ -20,6 +20,7 @@ from ohsteward.declarations.choices import (
     DeclarationChannel,
     DeclarationKind,
     DeclarationStatus,
+    EntryChangeKind,
     EntrySource,
     EntryStatus,
     NoticeStatus,
@@ -29,12 +30,16 @@ from ohsteward.declarations.models import (
     ChangeTrigger,
     Declaration,
     DeclarationHazard,
+    DispatchSnapshot,
+    DispatchSnapshotRow,
+    EntryChange,
     GuidanceVisit,
     Handover,
     HazardList,
     HazardListEntry,
     Notice,
     NoticeFile,
+    NoticeTemplate,
     Serial,
     SpotCheck,
     SpotCheckItem,
@@ -68,6 +73,13 @@ def _check_entry(user, entry: HazardListEntry) -> None:
         raise PermissionDenied("该名单条目不在您的管辖范围内")
 
 
+def _record_change(entry: HazardListEntry, kind: str, on: dt.date, user) -> EntryChange:
+    """Date one step of the entry's history with its state after the step (read by ``as_of``)."""
+    return EntryChange.objects.create(entry=entry, kind=kind, changed_on=on, status=entry.status,
+                                      region_id=entry.region_id, due_on=entry.due_on,
+                                      by=user if getattr(user, "pk", None) else None)
+
+
 def next_serial(key: str) -> int:
     """The next number of a counter, safe under concurrent writers (row lock)."""
     serial, _ = Serial.objects.select_for_update().get_or_create(key=key)
@@ -86,7 +98,8 @@ def _fulfil_triggers(declaration: Declaration) -> None:
     declaration other than a cancellation answers the notices issued before it."""
     # A handful of rows per declaration: saved one by one so that the audit signal records them.
     if declaration.kind != DeclarationKind.CANCEL:
-        for notice in Notice.objects.filter(enterprise=declaration.enterprise, status=NoticeStatus.ISSUED,
+        for notice in Notice.objects.filter(enterprise=declaration.enterprise,
+                                            status__in=[NoticeStatus.ISSUED, NoticeStatus.DELIVERED],
                                             issued_on__lte=declaration.declared_on):
             notice.status = NoticeStatus.DECLARED
             notice.save(update_fields=["status"])
@@ -409,6 +422,23 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
     return hazard_list
 
 
+def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user) -> None:
+    """One ``pushed`` history row per entry not yet pushed, in one INSERT … SELECT (a push may be
+    100,000 entries; signals are not needed: the push itself is audited below)."""
+    qn = connection.ops.quote_name
+    changes, entries = qn(EntryChange._meta.db_table), qn(HazardListEntry._meta.db_table)
+    now: Any = timezone.now()
+    if connection.vendor == "sqlite":
+        now = now.replace(tzinfo=None).isoformat(sep=" ")
+    by = user.pk if getattr(user, "pk", None) else None
+    sql = (f"INSERT INTO {changes} (entry_id, kind, changed_on, status, region_id, due_on, by_id, created_at) "
+           f"SELECT id, %s, %s, status, region_id, %s, %s, %s FROM {entries} "
+           f"WHERE hazard_list_id = %s AND pushed_on IS NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [EntryChangeKind.PUSHED.value, today, due, by, now,
+                             hazard_list_id])
+
+
 @transaction.atomic
 def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = None) -> int:
     """下发: start the one-month confirmation clock on every entry not yet pushed (city only)."""
@@ -417,6 +447,7 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
     due = rules.one_month_after(today)
     pending = HazardListEntry.objects.filter(hazard_list=hazard_list, pushed_on__isnull=True)
     per_district = dict(pending.values_list("enterprise__region_id").order_by().annotate(n=Count("pk")))
+    _insert_push_changes(hazard_list.pk, today, due, user)
     count = pending.update(pushed_on=today, due_on=due)
     audit.record(hazard_list, "update", {"pushed": [None, {"on": today.isoformat(), "entries": count}]}, user=user)
     # One audit row per district (a push may be 100,000 entries): each district sees in its own
@@ -447,18 +478,21 @@ def entry_confirm(*, user, entry: HazardListEntry, status: str, note: str = "",
     entry.confirmed_by = user if getattr(user, "pk", None) else None
     entry.full_clean()
     entry.save()
+    _record_change(entry, EntryChangeKind.CONFIRMED, entry.confirmed_on, user)
     return entry
 
 
 @transaction.atomic
-def entry_reopen(*, user, entry: HazardListEntry) -> HazardListEntry:
-    """Undo a confirmation (the clock is not restarted)."""
+def entry_reopen(*, user, entry: HazardListEntry, today: dt.date | None = None) -> HazardListEntry:
+    """Undo a confirmation (the clock is not restarted). Dated today: the confirmation still counts
+    for the days before (a past quarter keeps it)."""
     _check_entry(user, entry)
     entry.status = EntryStatus.PENDING
     entry.confirmed_on = None
     entry.confirmed_by = None
     entry.duplicate_of = None
     entry.save()
+    _record_change(entry, EntryChangeKind.REOPENED, today or _today(), user)
     return entry
 
 
@@ -485,6 +519,7 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
     entry.due_on = rules.one_month_after(today)
     entry.confirmed_on = None
     entry.save()
+    _record_change(entry, EntryChangeKind.HANDED_OVER, today, user)
     enterprise = entry.enterprise
     if enterprise.region_id != to_region.pk:
         enterprise.region = to_region
@@ -510,6 +545,7 @@ def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date |
     entry.confirmed_on = today or _today()
     entry.confirmed_by = user if getattr(user, "pk", None) else None
     entry.save()
+    _record_change(entry, EntryChangeKind.DUPLICATE, entry.confirmed_on, user)
     merged = entry.enterprise
     # The kept employer's own entry for the year (if any) survives; this one is dropped by the merge.
     other = HazardListEntry.objects.filter(hazard_list=entry.hazard_list, enterprise=keep).first()
@@ -546,6 +582,7 @@ def entry_add_found(*, user, hazard_list: HazardList, enterprise, discovered_on:
                             confirmed_by=user if getattr(user, "pk", None) else None)
     entry.full_clean()
     entry.save()
+    _record_change(entry, EntryChangeKind.ADDED, today, user)
     return entry
 
 
@@ -583,7 +620,11 @@ def guidance_visit_record(*, user, enterprise, visited_on: dt.date, visitors: st
 @transaction.atomic
 def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry | None = None,
                  today: dt.date | None = None, deadline_days: int = rules.NOTICE_DEADLINE_DAYS) -> Notice:
-    """Make a numbered 申报告知单 (.docx) for an undeclared employer and store it."""
+    """Make a numbered 申报告知单 (.docx) for an undeclared employer and store it.
+
+    Made is not delivered: no deadline runs until ``notice_deliver`` records the delivery; the
+    document says "自送达之日起N日内".
+    """
     from ohsteward.declarations.reports import notice_docx
 
     _check_enterprise(user, enterprise)
@@ -592,14 +633,154 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
     serial = next_serial(f"notice:{region.pk}:{today.year}")
     number = rules.notice_number(region.pk, today.year, serial)
     issuer = issuer or f"{region.name}卫生健康委员会"
-    deadline = today + dt.timedelta(days=deadline_days)
     notice = Notice(enterprise=enterprise, entry=entry, number=number, region=region, issued_on=today,
-                    deadline_on=deadline, issuer=issuer, created_by=user if getattr(user, "pk", None) else None)
+                    doc_number=rules.notice_doc_number(region.name, today.year, serial),
+                    deadline_days=deadline_days, issuer=issuer,
+                    created_by=user if getattr(user, "pk", None) else None)
     notice.full_clean()
     notice.save()
-    NoticeFile.objects.create(notice=notice, content=notice_docx(number=number, enterprise=enterprise, issuer=issuer,
-                                                                 issued_on=today, deadline_on=deadline))
+    NoticeFile.objects.create(notice=notice, content=notice_docx(notice=notice))
     return notice
+
+
+@transaction.atomic
+def notice_template_upload(*, user, region, content: bytes, name: str) -> NoticeTemplate:
+    """A district replaces the 告知单 template with its own .docx (docxtpl placeholders).
+
+    Refused when it is not a .docx, uses a placeholder the platform does not fill, or does not
+    render with a sample notice — a broken template would stop every notice of the district.
+    """
+    from ohsteward.core.documents import render_docx_template, template_variables
+    from ohsteward.declarations.reports import notice_context
+    from ohsteward.declarations.templates_docx.build_notice_template import PLACEHOLDERS
+
+    j = access.jurisdiction(user)
+    if not (j.everything or j.district == region.pk):
+        raise PermissionDenied("只能上传本区县的告知单模板")
+    try:
+        unknown = template_variables(content) - set(PLACEHOLDERS)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means "not a usable .docx template"
+        raise ValidationError({"content": f"无法读取模板：请上传 Word .docx 文件（{type(exc).__name__}）"}) from exc
+    if unknown:
+        raise ValidationError({"content": "模板中有无法填写的占位符：" + "、".join(sorted(unknown))
+                               + "（可用：" + "、".join(PLACEHOLDERS) + "）"})
+    from ohsteward.registry.models import Enterprise
+
+    sample = Notice(enterprise=Enterprise(name="示例单位", uscc="", address=""), number="示例", doc_number="示例",
+                    region=region, issued_on=_today(), issuer=f"{region.name}卫生健康委员会")
+    try:
+        render_docx_template(content, notice_context(sample))
+    except Exception as exc:  # noqa: BLE001
+        raise ValidationError({"content": f"模板无法填写：{exc}"}) from exc
+    template, created = NoticeTemplate.objects.get_or_create(region=region, defaults={"name": name[:120],
+                                                                                      "content": content})
+    old_name = None if created else template.name
+    template.name, template.content = name[:120], content
+    template.uploaded_by = user if getattr(user, "pk", None) else None
+    template.save()
+    audit.record(template, "create" if created else "update", {"name": [old_name, template.name]}, user=user)
+    return template
+
+
+@transaction.atomic
+def notice_template_reset(*, user, region) -> None:
+    """Go back to the default template."""
+    j = access.jurisdiction(user)
+    if not (j.everything or j.district == region.pk):
+        raise PermissionDenied("只能管理本区县的告知单模板")
+    template = NoticeTemplate.objects.filter(region=region).first()
+    if template is not None:
+        audit.record(template, "delete", {"name": [template.name, None]}, user=user)
+        template.delete()
+
+
+SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def notice_deliver(*, user, notice: Notice, delivered_on: dt.date, method: str, signed_by: str = "",
+                   note: str = "", scan: bytes | None = None, scan_name: str = "", scan_type: str = "",
+                   today: dt.date | None = None) -> Notice:
+    """Record the delivery (送达) of a notice: date, way, who signed, optionally the signed receipt's
+    scan. The declaration deadline starts from the delivery date (``rules.notice_deadline``).
+
+    Recording again corrects the delivery (the deadline is recomputed); the change is audited.
+    """
+    from ohsteward.declarations.choices import DeliveryMethod
+
+    _check_enterprise(user, notice.enterprise)
+    today = today or _today()
+    errors = {}
+    if method not in DeliveryMethod.values:
+        errors["delivery_method"] = "送达方式无效（直接送达、邮寄送达或电子送达）"
+    if delivered_on is None:
+        errors["delivered_on"] = "请填写送达日期"
+    elif delivered_on > today:
+        errors["delivered_on"] = "送达日期不能晚于今天"
+    elif delivered_on < notice.issued_on:
+        errors["delivered_on"] = f"送达日期不能早于告知单制作日期（{notice.issued_on:%Y-%m-%d}）"
+    if method == DeliveryMethod.DIRECT and not (signed_by or "").strip():
+        errors["signed_by"] = "直接送达请填写签收人"
+    if scan is not None:
+        if scan_type not in SCAN_TYPES:
+            errors["receipt_scan"] = "签收回执扫描件应为 PDF、JPG 或 PNG"
+        elif len(scan) > SCAN_MAX_BYTES:
+            errors["receipt_scan"] = "签收回执扫描件不能超过 10 MB"
+    if errors:
+        raise ValidationError(errors)
+    notice.delivered_on = delivered_on
+    notice.delivery_method = method
+    notice.signed_by = (signed_by or "").strip()[:50]
+    notice.delivery_note = (note or "").strip()[:200]
+    notice.delivered_by = user if getattr(user, "pk", None) else None
+    notice.deadline_on = rules.notice_deadline(delivered_on, notice.deadline_days)
+    if notice.status == NoticeStatus.ISSUED:
+        notice.status = NoticeStatus.DELIVERED
+    notice.full_clean()
+    notice.save()
+    if scan is not None:
+        file = notice.file
+        file.receipt_scan = scan
+        file.receipt_scan_name = (scan_name or f"{notice.number}-签收回执{SCAN_TYPES[scan_type]}")[:120]
+        file.receipt_scan_type = scan_type
+        file.save(update_fields=["receipt_scan", "receipt_scan_name", "receipt_scan_type"])
+        audit.record(notice, "update", {"receipt_scan": [None, file.receipt_scan_name]}, user=user)
+    return notice
+
+
+# --------------------------------------------------------------------------------------------
+# Quarterly dispatch
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = None) -> DispatchSnapshot:
+    """发布 a finished quarter's dispatch: compute it city-wide as of the quarter's last day and
+    freeze the per-district figures (扩面方案 任务13: quarterly bulletins must compare).
+
+    Only city-level users; only after the quarter has ended; once per quarter.
+    """
+    from ohsteward.declarations import reports
+
+    if not access.jurisdiction(user).everything:
+        raise PermissionDenied("季度调度由市级卫生健康委发布")
+    today = today or _today()
+    _, end = rules.quarter_range(year, quarter)
+    if not rules.quarter_closed(year, quarter, today):
+        raise ValidationError({"quarter": f"{year}年第{quarter}季度尚未结束（{end:%Y-%m-%d}），不能发布"})
+    if DispatchSnapshot.objects.filter(year=year, quarter=quarter).exists():
+        raise ValidationError({"quarter": f"{year}年第{quarter}季度已发布，发布后不再改变"})
+    figures = reports.dispatch_figures(user=user, year=year, quarter=quarter, today=today)
+    snapshot = DispatchSnapshot(year=year, quarter=quarter, as_of=end, published_at=timezone.now(),
+                                published_by=user if getattr(user, "pk", None) else None)
+    snapshot.full_clean()
+    snapshot.save()
+    keys = [k for k, _ in reports.DISPATCH_COLUMNS if k != "region_name"]
+    DispatchSnapshotRow.objects.bulk_create([
+        DispatchSnapshotRow(snapshot=snapshot, region_id=row["region_id"], figures={k: row.get(k) for k in keys})
+        for row in figures["districts"]])
+    return snapshot  # audited by the signal on DispatchSnapshot (the rows are its content)
 
 
 # --------------------------------------------------------------------------------------------

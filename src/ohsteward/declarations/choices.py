@@ -50,6 +50,17 @@ class EntryStatus(models.TextChoices):
     DUPLICATE = "duplicate", "重复单位（已合并）"
 
 
+class EntryChangeKind(models.TextChoices):
+    """Steps in a list entry's history (``EntryChange``)."""
+
+    PUSHED = "pushed", "下发"
+    CONFIRMED = "confirmed", "核实"
+    REOPENED = "reopened", "撤销核实"
+    HANDED_OVER = "handed_over", "移交"
+    DUPLICATE = "duplicate", "重复合并"
+    ADDED = "added", "区县自行发现"
+
+
 class TriggerKind(models.TextChoices):
     """Events that make a 变更申报 or 注销 due (48号令 第8、9条)."""
 
@@ -64,5 +75,16 @@ class TriggerKind(models.TextChoices):
 
 
 class NoticeStatus(models.TextChoices):
-    ISSUED = "issued", "已送达"
+    """Generated is not delivered: the deadline runs from delivery (送达)."""
+
+    ISSUED = "issued", "已制作，未送达"
+    DELIVERED = "delivered", "已送达"
     DECLARED = "declared", "已申报"
+
+
+class DeliveryMethod(models.TextChoices):
+    """送达方式 of a 告知单 (cf. 《行政处罚法》第六十一条: 直接送达、邮寄送达、电子送达 …)."""
+
+    DIRECT = "direct", "直接送达"
+    POST = "post", "邮寄送达"
+    ELECTRONIC = "electronic", "电子送达"

@@ -7,7 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from ohsteward.declarations.choices import DeclarationKind, EntryStatus, TriggerKind
+from ohsteward.declarations import rules
+from ohsteward.declarations.choices import DeclarationKind, DeliveryMethod, EntryStatus, TriggerKind
 from ohsteward.declarations.models import Declaration
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.choices import RegionLevel
@@ -48,9 +49,29 @@ class FoundForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    deadline_days = forms.IntegerField(label="申报期限（天）", min_value=1, max_value=90, initial=15)
+    deadline_days = forms.IntegerField(label="申报期限（送达后天数）", min_value=1, max_value=90, initial=15)
     issuer = forms.CharField(label="发出单位", max_length=100, required=False,
                              help_text="留空则为“<区县>卫生健康委员会”")
+
+
+class NoticeDeliveryForm(forms.Form):
+    """送达登记: the deadline starts from ``delivered_on``."""
+
+    delivered_on = forms.DateField(label="送达日期", widget=DATE, initial=timezone.localdate)
+    delivery_method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
+    signed_by = forms.CharField(label="签收人", max_length=50, required=False, help_text="直接送达必填")
+    note = forms.CharField(label="送达说明", max_length=200, required=False,
+                           help_text="如邮件单号、电子送达的平台或邮箱")
+    receipt_scan = forms.FileField(label="签收回执扫描件（可选）", required=False,
+                                   widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+
+class YesNoUnknown(forms.NullBooleanSelect):
+    """是/否/未填写 (Django's own labels are not translated in this deployment)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "未填写"), ("true", "是"), ("false", "否")]
 
 
 class DeclarationForm(forms.ModelForm):
@@ -64,7 +85,7 @@ class DeclarationForm(forms.ModelForm):
                   "contact_phone", "principal_trained", "manager_trained", "workers_trained", "detection_year",
                   "detection_org", "detection_points", "detection_exceeding", "exam_year", "exam_org", "exam_count",
                   "exam_abnormal", "remark"]
-        widgets = {f: forms.NullBooleanSelect() for f in ("principal_trained", "manager_trained")}
+        widgets = {f: YesNoUnknown() for f in ("principal_trained", "manager_trained")}
 
     SECTIONS = [
         ("基本情况", ["kind", "employees", "exposed_total", "legal_representative", "principal", "hygiene_manager",
@@ -76,6 +97,13 @@ class DeclarationForm(forms.ModelForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean(self):
+        data = super().clean()
+        error = rules.headcount_error(data.get("employees"), data.get("exposed_total"), employees_required=True)
+        if error:
+            self.add_error("exposed_total", error)
+        return data
 
     def clean_detection_year(self):
         year = self.cleaned_data.get("detection_year")
@@ -105,7 +133,7 @@ class HazardRowForm(forms.Form):
         return data
 
 
-HazardFormSet = forms.formset_factory(HazardRowForm, extra=3, max_num=200)
+HazardFormSet = forms.formset_factory(HazardRowForm, extra=1, max_num=200)
 
 
 class TriggerForm(forms.Form):

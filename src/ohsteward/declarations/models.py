@@ -13,15 +13,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from ohsteward.core.models import TimeStampedModel
-from ohsteward.core.querysets import ScopedModelMixin, ScopedQuerySet
+from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import (
     DeclarationChannel,
     DeclarationKind,
     DeclarationStatus,
+    DeliveryMethod,
+    EntryChangeKind,
     EntrySource,
     EntryStatus,
     NoticeStatus,
@@ -57,17 +60,23 @@ def valid_declarations():
     return Declaration.objects.filter(status=DeclarationStatus.VALID)
 
 
-def last_declared_subquery(path: str = "pk"):
-    """Latest declared_on of a valid non-cancel declaration of the employer at ``OuterRef(path)``."""
+def _valid_until(until=None):
+    qs = valid_declarations()
+    return qs.filter(declared_on__lte=until) if until is not None else qs
+
+
+def last_declared_subquery(path: str = "pk", until=None):
+    """Latest declared_on of a valid non-cancel declaration of the employer at ``OuterRef(path)``
+    (only those dated on or before ``until`` when given)."""
     return Subquery(
-        valid_declarations().filter(enterprise_id=OuterRef(path)).exclude(kind=DeclarationKind.CANCEL)
+        _valid_until(until).filter(enterprise_id=OuterRef(path)).exclude(kind=DeclarationKind.CANCEL)
         .order_by("-declared_on").values("declared_on")[:1]
     )
 
 
-def last_cancel_subquery(path: str = "pk"):
+def last_cancel_subquery(path: str = "pk", until=None):
     return Subquery(
-        valid_declarations().filter(enterprise_id=OuterRef(path), kind=DeclarationKind.CANCEL)
+        _valid_until(until).filter(enterprise_id=OuterRef(path), kind=DeclarationKind.CANCEL)
         .order_by("-declared_on").values("declared_on")[:1]
     )
 
@@ -168,8 +177,10 @@ class Declaration(ScopedModelMixin, TimeStampedModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.employees is not None and self.exposed_total is not None and self.exposed_total > self.employees:
-            errors["exposed_total"] = "接害总人数不能大于从业人员数"
+        headcount = rules.headcount_error(self.employees, self.exposed_total,
+                                          employees_required=self.channel == DeclarationChannel.ONLINE)
+        if headcount:
+            errors["exposed_total"] = headcount
         if (self.detection_points is not None and self.detection_exceeding is not None
                 and self.detection_exceeding > self.detection_points):
             errors["detection_exceeding"] = "超标点数不能大于检测点数"
@@ -297,11 +308,36 @@ class HazardListEntryQuerySet(ScopedQuerySet):
         """District-found employers not reported to the city CDC within one month (任务8)."""
         return self.filter(source=EntrySource.DISTRICT, reported_on__isnull=True, report_due_on__lt=today)
 
-    def with_declaration(self):
+    def with_declaration(self, until=None):
+        """Annotate ``declared``; with ``until``, only declarations dated on or before that day count."""
         return self.annotate(
-            last_declared_on=last_declared_subquery("enterprise_id"),
-            last_cancel_on=last_cancel_subquery("enterprise_id"),
+            last_declared_on=last_declared_subquery("enterprise_id", until),
+            last_cancel_on=last_cancel_subquery("enterprise_id", until),
         ).annotate(declared=declared_expression())
+
+    def as_of(self, day):
+        """The entries on the list on ``day``, annotated with their state on that day.
+
+        The state comes from the entry's dated history (``EntryChange``): ``as_of_status``,
+        ``as_of_due`` (the confirmation deadline then running) and ``as_of_region`` (the district
+        responsible on that day, from the hand-overs). An entry is on the list on ``day`` when a step of its history is
+        dated on or before it, or — never pushed — when it was created by then. Later confirmations,
+        re-openings and hand-overs do not change an earlier day (quarterly bulletins compare).
+        """
+        changes = EntryChange.objects.filter(entry=OuterRef("pk"))
+        last = changes.filter(changed_on__lte=day).order_by("-changed_on", "-id")
+        later_handover = Handover.objects.filter(entry=OuterRef("pk"), handed_on__gt=day).order_by("handed_on", "id")
+        return self.filter(
+            Exists(changes.filter(changed_on__lte=day)) | (~Exists(changes) & Q(created_at__date__lte=day))
+        ).annotate(
+            as_of_status=Coalesce(Subquery(last.values("status")[:1]), Value(EntryStatus.PENDING.value),
+                                  output_field=models.CharField()),
+            # the register's district (scoping follows it), except that an entry handed over after
+            # ``day`` counts where it was then; register moves without a hand-over are not dated
+            as_of_region=Coalesce(Subquery(later_handover.values("from_region_id")[:1]), F("enterprise__region_id"),
+                                  output_field=models.CharField()),
+            as_of_due=Subquery(last.values("due_on")[:1], output_field=models.DateField()),
+        )
 
     def with_priority(self):
         return self.annotate(priority=priority_expression("enterprise__"))
@@ -398,6 +434,36 @@ class Handover(models.Model):
         return {"district_code": self.from_region_id, "zone_code": "", "enterprise_id": self.entry.enterprise_id}
 
 
+class EntryChange(models.Model):
+    """One dated step in an entry's history: pushed, confirmed, re-opened, handed over, merged, added.
+
+    Each row records the entry's status, responsible district and running deadline *after* the
+    step, so the state on any past day is the last step dated on or before it (``as_of``). Written
+    by the actions next to the entry's own update; never edited.
+    """
+
+    entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE,
+                              related_name="changes")
+    kind = models.CharField("事项", max_length=12, choices=EntryChangeKind.choices)
+    changed_on = models.DateField("日期", db_index=True)
+    status = models.CharField("核实结果", max_length=12, choices=EntryStatus.choices)
+    region = models.ForeignKey("registry.Region", verbose_name="负责区县", on_delete=models.PROTECT,
+                               related_name="+")
+    due_on = models.DateField("核实期限", null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "名单条目变更"
+        verbose_name_plural = "名单条目变更"
+        ordering = ["entry_id", "changed_on", "id"]
+        indexes = [models.Index(fields=["entry", "changed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.changed_on:%Y-%m-%d} {self.get_kind_display()} {self.get_status_display()}"
+
+
 class GuidanceVisit(ScopedModelMixin, TimeStampedModel):
     """入户指导: a door-to-door visit to help an employer declare (扩面方案 任务11)."""
 
@@ -427,6 +493,12 @@ class GuidanceVisit(ScopedModelMixin, TimeStampedModel):
         return _enterprise_scope(self.enterprise)
 
 
+class NoticeQuerySet(ScopedQuerySet):
+    def undelivered(self):
+        """Made but not yet delivered (no deadline runs yet)."""
+        return self.filter(delivered_on__isnull=True)
+
+
 class Notice(ScopedModelMixin, TimeStampedModel):
     """职业病危害项目申报告知单: numbered, stored and downloadable again (扩面方案 任务9)."""
 
@@ -436,16 +508,26 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="notices")
     number = models.CharField("告知单编号", max_length=40, unique=True)
+    doc_number = models.CharField("文号", max_length=40, blank=True)
     region = models.ForeignKey("registry.Region", verbose_name="发出区县", on_delete=models.PROTECT,
                                related_name="+")
-    issued_on = models.DateField("告知日期")
-    deadline_on = models.DateField("申报期限")
+    issued_on = models.DateField("制作日期")
+    deadline_days = models.PositiveSmallIntegerField("申报期限天数", default=rules.NOTICE_DEADLINE_DAYS,
+                                                     help_text="自送达之日起计算")
+    deadline_on = models.DateField("申报期限", null=True, blank=True, help_text="送达后按送达日期计算")
     issuer = models.CharField("发出单位", max_length=100)
-    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED)
+    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
+                              db_index=True)
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    delivery_method = models.CharField("送达方式", max_length=12, choices=DeliveryMethod.choices, blank=True)
+    signed_by = models.CharField("签收人", max_length=50, blank=True)
+    delivery_note = models.CharField("送达说明", max_length=200, blank=True)
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="送达登记人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "申报告知单"
@@ -458,12 +540,20 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     def audit_scope(self) -> dict:
         return _enterprise_scope(self.enterprise)
 
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_on is not None
+
 
 class NoticeFile(models.Model):
-    """The .docx of a notice, kept apart so that the audit trail does not copy the file."""
+    """The .docx of a notice and the scan of its signed receipt (送达回证), kept apart so that the
+    audit trail does not copy the files."""
 
     notice = models.OneToOneField(Notice, verbose_name="告知单", on_delete=models.CASCADE, related_name="file")
     content = models.BinaryField("告知单文件")
+    receipt_scan = models.BinaryField("签收回执扫描件", null=True, blank=True)
+    receipt_scan_name = models.CharField("扫描件文件名", max_length=120, blank=True)
+    receipt_scan_type = models.CharField("扫描件类型", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "告知单文件"
@@ -471,6 +561,30 @@ class NoticeFile(models.Model):
 
     def __str__(self) -> str:
         return self.notice.number
+
+
+class NoticeTemplate(models.Model):
+    """A district's own .docx template of the 告知单 (docxtpl placeholders), replacing the default
+    ``declarations/templates_docx/notice.docx`` for the notices the district makes. Not audited by
+    the signal (the file would be copied into the trail); the actions record the change by name."""
+
+    region = models.OneToOneField("registry.Region", verbose_name="区县", on_delete=models.CASCADE,
+                                  related_name="+")
+    name = models.CharField("文件名", max_length=120)
+    content = models.BinaryField("模板文件")
+    uploaded_at = models.DateTimeField("上传时间", auto_now=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "告知单模板"
+        verbose_name_plural = "告知单模板"
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.name}"
+
+    def audit_scope(self) -> dict:
+        return {"district_code": self.region_id, "zone_code": "", "enterprise_id": None}
 
 
 # --------------------------------------------------------------------------------------------
@@ -501,6 +615,10 @@ class SpotCheck(TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return {"district_code": "", "zone_code": "", "enterprise_id": None}
+
+    @property
+    def fraction_label(self) -> str:
+        return rules.share_label(self.fraction)
 
 
 class SpotCheckItemQuerySet(ScopedQuerySet):
@@ -539,5 +657,78 @@ class SpotCheckItem(ScopedModelMixin, TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return {"district_code": self.region_id, "zone_code": "", "enterprise_id": self.enterprise_id}
+
+
+
+
+# --------------------------------------------------------------------------------------------
+# Published quarterly dispatch
+# --------------------------------------------------------------------------------------------
+
+
+class FrozenError(Exception):
+    pass
+
+
+class DispatchSnapshot(models.Model):
+    """A published quarterly dispatch (季度调度, 扩面方案 任务13): the figures as of the quarter's last
+    day, frozen when the city publishes them. Never changed afterwards (``save`` refuses)."""
+
+    audited = True
+    year = models.PositiveIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    as_of = models.DateField("统计截止日")
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "季度调度发布"
+        verbose_name_plural = "季度调度发布"
+        ordering = ["-year", "-quarter"]
+        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="dispatch_snapshot_unique",
+                                               violation_error_message="该季度已发布")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度调度"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError("已发布的季度调度不能修改")
+        super().save(*args, **kwargs)
+
+    def audit_scope(self) -> dict:
+        return {"district_code": "", "zone_code": "", "enterprise_id": None}
+
+
+class DispatchSnapshotRowQuerySet(ScopedQuerySet):
+    pass
+
+
+class DispatchSnapshotRow(ScopedModelMixin, models.Model):
+    """One district's frozen figures in a published dispatch (the keys of ``reports.DISPATCH_COLUMNS``)."""
+
+    scope = Scope(enterprise=None, district="region_id")
+
+    snapshot = models.ForeignKey(DispatchSnapshot, verbose_name="季度调度", on_delete=models.CASCADE,
+                                 related_name="rows")
+    region = models.ForeignKey("registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField("数字")
+
+    objects = DispatchSnapshotRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "季度调度区县数字"
+        verbose_name_plural = "季度调度区县数字"
+        ordering = ["snapshot_id", "region_id"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "region"], name="dispatch_snapshot_row_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.region_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError("已发布的季度调度不能修改")
+        super().save(*args, **kwargs)
 
 

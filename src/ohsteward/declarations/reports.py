@@ -3,68 +3,110 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 
+from ohsteward.accounts import access
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, EntryStatus
 
+# Quoted verbatim only where the wording was checked against the source; otherwise reported in
+# indirect speech without quotation marks (RULES.md §8.1; the 48号令 text at guoqi.org id=8676).
 LEGAL_BASIS = (
-    "《中华人民共和国职业病防治法》第十六条：国家建立职业病危害项目申报制度。用人单位工作场所存在职业病目录所列"
-    "职业病的危害因素的，应当及时、如实向所在地卫生行政部门申报危害项目，接受监督。",
-    "《中华人民共和国职业病防治法》第七十一条：用人单位未按照规定及时、如实向卫生行政部门申报产生职业病危害的项目的，"
+    "《中华人民共和国职业病防治法》第十六条第二款：“用人单位工作场所存在职业病目录所列职业病的危害因素的，"
+    "应当及时、如实向所在地卫生行政部门申报危害项目，接受监督。”",
+    "《职业病危害项目申报办法》（原国家安全生产监督管理总局令第48号）第二条第一款：“用人单位（煤矿除外）"
+    "工作场所存在职业病目录所列职业病的危害因素的，应当及时、如实向所在地安全生产监督管理部门申报危害项目，"
+    "并接受安全生产监督管理部门的监督管理。”2018年机构改革后，该项职责由卫生健康主管部门承担。",
+    "依照《职业病危害项目申报办法》第八条，用人单位有新建、改建、扩建、技术改造或者技术引进建设项目，"
+    "或者工作场所、名称、法定代表人或者主要负责人，技术、工艺、设备或者材料，检测、评价结果发生变化的，"
+    "应当在规定期限内进行变更申报。",
+    "依照《中华人民共和国职业病防治法》第七十一条，未按照规定及时、如实申报产生职业病危害的项目的，"
     "由卫生行政部门责令限期改正，给予警告，可以并处五万元以上十万元以下的罚款。",
-    "《职业病危害项目申报办法》第二条：用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，"
-    "应当及时、如实向所在地卫生健康主管部门申报危害项目，并接受监督管理。",
-    "《职业病危害项目申报办法》第八条：用人单位有新建、改建、扩建、技术改造或者技术引进建设项目，"
-    "工作场所、名称、法定代表人或者主要负责人，技术、工艺、设备或者材料，或者检测、评价结果发生变化的，"
-    "应当按照规定的期限进行变更申报。",
 )
 
+DEFAULT_NOTICE_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "notice.docx"
 
-def notice_docx(*, number: str, enterprise, issuer: str, issued_on: dt.date, deadline_on: dt.date) -> bytes:
-    """职业病危害项目申报告知单 as a .docx (python-docx)."""
-    from docx import Document
+
+def notice_context(notice) -> dict[str, Any]:
+    """The placeholders of a 告知单 template (``templates_docx.build_notice_template.PLACEHOLDERS``)."""
+    from ohsteward.core.documents import chinese_date
+
+    enterprise = notice.enterprise
+    return {"doc_number": notice.doc_number, "number": notice.number, "enterprise_name": enterprise.name,
+            "uscc": enterprise.uscc or "未提供", "address": enterprise.address or "未登记",
+            "deadline_days": notice.deadline_days, "legal_basis": list(LEGAL_BASIS), "issuer": notice.issuer,
+            "date_cn": chinese_date(notice.issued_on)}
+
+
+def notice_template_for(region_id: str) -> bytes:
+    """The district's own template if it uploaded one, else the default shipped in the package."""
+    from ohsteward.declarations.models import NoticeTemplate
+
+    own = NoticeTemplate.objects.filter(region_id=region_id).first()
+    return bytes(own.content) if own is not None else DEFAULT_NOTICE_TEMPLATE.read_bytes()
+
+
+def notice_docx(*, notice) -> bytes:
+    """职业病危害项目申报告知单 (.docx) from the district's template, laid out per GB/T 9704."""
+    from ohsteward.core.documents import render_docx_template
+
+    return render_docx_template(notice_template_for(notice.region_id), notice_context(notice))
+
+
+def receipt_docx(declaration) -> bytes:
+    """职业病危害项目申报回执 (.docx, GB/T 9704 layout via ``core.documents``)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(12)
-    title = doc.add_heading("职业病危害项目申报告知单", level=1)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph(f"编号：{number}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(f"{enterprise.name}（统一社会信用代码：{enterprise.uscc or '未提供'}）：")
-    doc.add_paragraph(
-        "经核查，贵单位可能存在职业病危害因素，但尚未在国家职业病危害项目申报系统进行职业病危害项目申报。"
-        "根据下列规定，请贵单位于"
-        f"{deadline_on:%Y年%m月%d日}前登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。"
-    )
-    doc.add_paragraph("法律依据：")
-    for text in LEGAL_BASIS:
-        doc.add_paragraph(text, style="List Bullet")
-    doc.add_paragraph(
-        "逾期未申报的，卫生健康行政部门将依据《中华人民共和国职业病防治法》第七十一条依法处理。"
-        "如对申报有疑问，可联系所在区县卫生健康委员会或疾病预防控制中心获得免费指导。"
-    )
-    table = doc.add_table(rows=3, cols=2)
+    from ohsteward.core import documents as docs
+
+    d = declaration
+    doc = docs.gbt9704_document()
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None and not first.text:
+        first._p.getparent().remove(first._p)
+
+    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
+        p = doc.add_paragraph()
+        if text:
+            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
+        if align is not None:
+            p.alignment = align
+        docs.exact_line_spacing(p)
+        if indent:
+            docs.first_line_indent_chars(p, 2, size)
+        return p
+
+    name = d.unit_name or d.enterprise.name
+    para("职业病危害项目申报回执", font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(f"回执编号：{d.receipt_no}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para()
+    para(f"{name}：")
+    para(f"你单位于{docs.chinese_date(d.declared_on)}通过{d.get_channel_display()}提交的职业病危害项目"
+         f"{d.get_kind_display()}已收到，申报内容如下。", indent=True)
+    hazards = "；".join(str(h) for h in d.hazards.all()) or "无"
+    rows = [("用人单位", name), ("统一社会信用代码", d.enterprise.uscc or "未提供"),
+            ("申报类型", d.get_kind_display()),
+            ("从业人员 / 接害总人数", f"{_dash(d.employees)} 人 / {_dash(d.exposed_total)} 人"),
+            ("主要负责人 / 职业卫生管理人员", f"{d.principal or '—'} / {d.hygiene_manager or '—'}"),
+            ("职业病危害因素", hazards)]
+    table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
-    cells = [("用人单位地址", enterprise.address or ""), ("告知日期", f"{issued_on:%Y年%m月%d日}"),
-             ("申报期限", f"{deadline_on:%Y年%m月%d日}")]
-    for row, (k, v) in zip(table.rows, cells, strict=True):
-        row.cells[0].text = k
-        row.cells[1].text = v
-    doc.add_paragraph("")
-    sign = doc.add_paragraph(f"{issuer}\n{issued_on:%Y年%m月%d日}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph("用人单位签收：＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, (label, value), strict=True):
+            docs.set_fonts(cell.paragraphs[0].add_run(text), east_asia=docs.BODY_FONT, size="四号")
+    para()
+    authority = f"{d.enterprise.region.name}卫生健康委员会" if d.enterprise.region_id else "卫生健康行政部门"
+    para(authority, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(docs.chinese_date(d.declared_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return docs.to_bytes(doc)
+
+
+def _dash(value) -> str:
+    return "—" if value is None else str(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,62 +122,109 @@ DISPATCH_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
-    """Per-district figures and a city summary for the quarter (set-based, scoped by ``for_user``).
+COUNTERS = ("list_size", "confirmed", "with_hazards", "declared", "serious", "serious_declared", "serious10",
+            "serious10_declared", "overdue", "new_declared", "visits")
 
-    Rates are over the employers that may have hazards (pending or confirmed with hazards);
-    "newly declared" counts first declarations dated inside the quarter; overdue confirmations are
-    judged on ``min(today, quarter end)``.
+
+def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
+    """Per-district figures and a city summary for the quarter, **as of its last day** (or today
+    while the quarter runs), scoped by ``for_user``: one query for the entries' state, two aggregates.
+
+    Every count uses only what is dated on or before ``as_of = min(today, quarter end)``: the
+    entries on the list then, their status, district and deadline from their dated history
+    (``HazardListEntry.objects.as_of``), declarations dated by then. A confirmation made in
+    December does not change Q1. Rates are over the employers that may have hazards (pending or
+    confirmed with hazards); "newly declared" counts first declarations dated inside the quarter;
+    overdue = pending on ``as_of`` with the deadline then running already passed.
+
+    The employer's industry risk and size are today's (the register keeps no history of them).
     """
     from ohsteward.declarations.models import Declaration, GuidanceVisit, HazardListEntry
-    from ohsteward.registry.models import Region
 
     start, end = rules.quarter_range(year, quarter)
-    judge_on = min(today, end)
-    hazardous = Q(status__in=[EntryStatus.PENDING, EntryStatus.HAZARDS])
-    serious = hazardous & Q(enterprise__industry_risk="serious")
-    serious10 = serious & Q(enterprise__employees__gte=rules.SEVERE_MIN_EMPLOYEES)
-    scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year)
-    # An uncorrelated IN (subquery): aggregating over the annotation itself is not portable.
-    is_declared = Q(pk__in=scoped.with_declaration().filter(declared=True).values("pk"))
-    # grouped by the employer's district in the register (the same district that scopes the entry)
-    entries = (scoped.values(code=F("enterprise__region_id")).order_by("code")
-               .annotate(list_size=Count("pk"),
-                         confirmed=Count("pk", filter=~Q(status=EntryStatus.PENDING)),
-                         with_hazards=Count("pk", filter=hazardous),
-                         declared=Count("pk", filter=hazardous & is_declared),
-                         serious=Count("pk", filter=serious),
-                         serious_declared=Count("pk", filter=serious & is_declared),
-                         serious10=Count("pk", filter=serious10),
-                         serious10_declared=Count("pk", filter=serious10 & is_declared),
-                         overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=judge_on))))
+    as_of = min(today, end)
+    scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year).as_of(as_of)
+    district = access.jurisdiction(user).district
+    if district:
+        # a district's rows are its own entries as of then (not those handed to it later)
+        scoped = scoped.filter(as_of_region=district)
+    # One pass over the entries: each row's state on ``as_of`` is computed once by the database
+    # (a handful of indexed correlated lookups) and counted here; aggregating with
+    # ``Count(filter=…)`` would repeat those lookups in every counter.
+    state = scoped.with_declaration(until=as_of).values_list(
+        "as_of_region", "as_of_status", "as_of_due", "enterprise__industry_risk", "enterprise__employees", "declared")
+    may_have_hazards = {EntryStatus.PENDING.value, EntryStatus.HAZARDS.value}
     rows: dict[str, dict[str, Any]] = {}
-    for r in entries:
-        row = dict(r)
-        rows[row.pop("code")] = row
+    for code, status, due, risk, employees, declared in state.iterator(chunk_size=5000):
+        row = rows.get(code)
+        if row is None:
+            row = rows[code] = {k: 0 for k in COUNTERS}
+        row["list_size"] += 1
+        if status == EntryStatus.PENDING:
+            if due is not None and due < as_of:
+                row["overdue"] += 1
+        else:
+            row["confirmed"] += 1
+        if status not in may_have_hazards:
+            continue
+        row["with_hazards"] += 1
+        row["declared"] += bool(declared)
+        if risk == "serious":
+            row["serious"] += 1
+            row["serious_declared"] += bool(declared)
+            if (employees or 0) >= rules.SEVERE_MIN_EMPLOYEES:
+                row["serious10"] += 1
+                row["serious10_declared"] += bool(declared)
     new = (Declaration.objects.for_user(user).valid().filter(kind=DeclarationKind.INITIAL)
-           .declared_between(start, end).values("enterprise__region_id").order_by()
+           .declared_between(start, as_of).values("enterprise__region_id").order_by()
            .annotate(n=Count("enterprise_id", distinct=True)))
-    visits = (GuidanceVisit.objects.for_user(user).filter(visited_on__gte=start, visited_on__lte=end)
+    visits = (GuidanceVisit.objects.for_user(user).filter(visited_on__gte=start, visited_on__lte=as_of)
               .values("enterprise__region_id").order_by().annotate(n=Count("pk")))
     extra = {"new_declared": {r["enterprise__region_id"]: r["n"] for r in new},
              "visits": {r["enterprise__region_id"]: r["n"] for r in visits}}
     codes = set(rows) | set(extra["new_declared"]) | set(extra["visits"])
-    names = dict(Region.objects.filter(pk__in=codes).values_list("pk", "name"))
-    counters = ("list_size", "confirmed", "with_hazards", "declared", "serious", "serious_declared", "serious10",
-                "serious10_declared", "overdue", "new_declared", "visits")
     districts = []
     for code in sorted(codes):
-        row = {k: 0 for k in counters} | rows.get(code, {})
+        row = rows.get(code) or {k: 0 for k in COUNTERS}
         row["new_declared"] = extra["new_declared"].get(code, 0)
         row["visits"] = extra["visits"].get(code, 0)
         row["region_id"] = code
-        row["region_name"] = names.get(code, code)
-        districts.append(_with_rates(row))
-    total = {k: sum(r[k] for r in districts) for k in counters}
+        districts.append(row)
+    return _assemble(year, quarter, start, end, as_of, districts, snapshot=None)
+
+
+def _assemble(year, quarter, start, end, as_of, districts, *, snapshot) -> dict[str, Any]:
+    from ohsteward.registry.models import Region
+
+    names = dict(Region.objects.filter(pk__in=[r["region_id"] for r in districts]).values_list("pk", "name"))
+    for row in districts:
+        row["region_name"] = names.get(row["region_id"], row["region_id"])
+        _with_rates(row)
+    total = {k: sum(r.get(k) or 0 for r in districts) for k in COUNTERS}
     total.update(region_id="500000", region_name="合计")
-    return {"year": year, "quarter": quarter, "start": start, "end": end, "today": judge_on,
-            "districts": districts, "total": _with_rates(total)}
+    return {"year": year, "quarter": quarter, "start": start, "end": end, "today": as_of, "as_of": as_of,
+            "districts": districts, "total": _with_rates(total), "snapshot": snapshot}
+
+
+def dispatch_for(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
+    """What the dispatch page, its export and ``ohsteward dispatch`` show for a quarter.
+
+    A published quarter: its frozen snapshot (the user's districts only). Otherwise computed as of
+    the quarter's last day — "实时" while the quarter runs.
+    """
+    from ohsteward.declarations.models import DispatchSnapshot, DispatchSnapshotRow
+
+    snapshot = DispatchSnapshot.objects.filter(year=year, quarter=quarter).select_related("published_by").first()
+    if snapshot is None:
+        figures = dispatch_figures(user=user, year=year, quarter=quarter, today=today)
+    else:
+        start, end = rules.quarter_range(year, quarter)
+        rows = DispatchSnapshotRow.objects.for_user(user).filter(snapshot=snapshot).order_by("region_id")
+        districts = [{**{k: 0 for k in COUNTERS}, **r.figures, "region_id": r.region_id} for r in rows]
+        figures = _assemble(year, quarter, start, end, snapshot.as_of, districts, snapshot=snapshot)
+    figures["live"] = snapshot is None and not rules.quarter_closed(year, quarter, today)
+    figures["closed"] = rules.quarter_closed(year, quarter, today)
+    return figures
 
 
 def _with_rates(row: dict[str, Any]) -> dict[str, Any]:

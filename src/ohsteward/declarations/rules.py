@@ -56,6 +56,16 @@ def quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    """(year, quarter) of a day."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_closed(year: int, quarter: int, today: dt.date) -> bool:
+    """A quarter is over (and may be published) once its last day has passed."""
+    return quarter_range(year, quarter)[1] < today
+
+
 def list_due_date(year: int) -> dt.date:
     """The city list is formed by the end of January of its year (扩面方案 任务2、8)."""
     return dt.date(year, 1, 31)
@@ -217,6 +227,21 @@ def declaration_kind(text: str | None) -> str | None:
     return None
 
 
+def headcount_error(employees: int | None, exposed_total: int | None, *, employees_required: bool) -> str | None:
+    """Check 接害总人数 against 从业人员数 (申报表 基本情况, 48号令 第5条(一)(二)): the workers exposed
+    are among the employer's workers, so the total cannot exceed the workforce; an online
+    declaration that states exposed workers must also state the workforce (it cannot be checked
+    otherwise). Imports from the national system may lack the workforce (``employees_required=False``).
+    """
+    if exposed_total is None or exposed_total == 0:
+        return None
+    if employees is None:
+        return "填写了接害总人数时，请同时填写从业人员数" if employees_required else None
+    if exposed_total > employees:
+        return "接害总人数不能超过从业人员数"
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Priorities of the 2024–2025 action
 # --------------------------------------------------------------------------------------------
@@ -294,6 +319,12 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 1)
 
 
+def share_label(fraction) -> str:
+    """A sampling fraction as people write it: 0.05 → "5%", 0.125 → "12.5%", 1 → "100%"."""
+    percent = round(float(fraction) * 100, 2)
+    return f"{percent:g}%"
+
+
 ACCURACY_FIELDS = ("industry_ok", "size_ok", "hazards_ok", "headcount_ok")
 
 
@@ -324,6 +355,15 @@ def check_accuracy(items: Sequence[Mapping[str, bool | None]]) -> dict[str, floa
 NOTICE_DEADLINE_DAYS = 15
 
 
+def notice_deadline(delivered_on: dt.date | None, days: int = NOTICE_DEADLINE_DAYS) -> dt.date | None:
+    """The last day to declare after a 告知单: ``days`` calendar days counted from the day after
+    delivery (期间开始之日不计算在期间内, 《民法典》第二百零一条); none before delivery — a notice the
+    employer has not received sets no deadline."""
+    if delivered_on is None:
+        return None
+    return delivered_on + dt.timedelta(days=days)
+
+
 def receipt_number(district_code: str, year: int, serial: int) -> str:
     """申报回执编号: 渝职申-<district>-<year>-<serial, 6 digits>."""
     return f"渝职申-{district_code}-{year}-{serial:06d}"
@@ -332,3 +372,20 @@ def receipt_number(district_code: str, year: int, serial: int) -> str:
 def notice_number(district_code: str, year: int, serial: int) -> str:
     """告知单编号: 渝职申告-<district>-<year>-<serial, 4 digits>."""
     return f"渝职申告-{district_code}-{year}-{serial:04d}"
+
+
+AUTONOMOUS_SUFFIXES = ("土家族苗族自治县", "苗族土家族自治县", "土家族自治县", "自治县")
+
+
+def district_short_name(name: str) -> str:
+    """The district's short form used in 文号: 渝北区 → 渝北, 石柱土家族自治县 → 石柱, 梁平区 → 梁平."""
+    for suffix in (*AUTONOMOUS_SUFFIXES, "新区", "区", "县"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def notice_doc_number(district_name: str, year: int, serial: int) -> str:
+    """文号 of a 告知单 in the form of GB/T 9704 7.2.4 (机关代字〔年份〕序号号, 年份 in 六角括号, no
+    leading zeros): 渝北卫健告〔2026〕12号."""
+    return f"{district_short_name(district_name)}卫健告〔{year}〕{serial}号"

@@ -34,6 +34,7 @@ from ohsteward.declarations.forms import (
     FoundForm,
     HandoverForm,
     HazardFormSet,
+    NoticeDeliveryForm,
     NoticeForm,
     SpotCheckForm,
     SpotCheckItemForm,
@@ -52,7 +53,7 @@ from ohsteward.declarations.models import (
 from ohsteward.declarations.tables import DeclarationTable, HazardListEntryTable
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.choices import RiskClass, SizeClass
-from ohsteward.registry.models import Enterprise
+from ohsteward.registry.models import Enterprise, Region
 
 PAGE_SIZE = 50
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -309,7 +310,7 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
-    actions.entry_reopen(user=request.user, entry=entry)
+    actions.entry_reopen(user=request.user, entry=entry, today=_today())
     if _is_htmx(request):
         return render(request, "declarations/_confirm_row.html", {"e": entry, "today": _today()})
     return redirect("declarations:entry_detail", entry.pk)
@@ -442,21 +443,32 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("declarations:entry_detail", entry.pk)
     notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
                                   issuer=form.cleaned_data["issuer"], deadline_days=form.cleaned_data["deadline_days"])
-    messages.success(request, f"告知单 {notice.number} 已生成，请下载打印后送达。")
+    messages.success(request, f"告知单 {notice.number} 已生成。请下载打印后送达，并在“告知单”中登记送达——"
+                              f"申报期限自送达之日起计算。")
     return redirect("declarations:entry_detail", entry.pk)
 
 
 @permission_required("declarations.view_notice", raise_exception=True)
 def notice_list(request: HttpRequest) -> HttpResponse:
-    qs = Notice.objects.for_user(request.user).select_related("enterprise", "region")
+    """Notices with their delivery; ``?show=undelivered`` lists those not yet delivered (no deadline runs)."""
+    scoped = Notice.objects.for_user(request.user)
+    show = request.GET.get("show", "")
+    qs = scoped.select_related("enterprise", "region")
+    if show == "undelivered":
+        qs = qs.undelivered()
     if request.GET.get("export"):
         columns = [("number", "告知单编号"), ("uscc", "统一社会信用代码"), ("name", "用人单位名称"), ("region", "发出区县"),
-                   ("issued_on", "告知日期"), ("deadline_on", "申报期限"), ("issuer", "发出单位"), ("status", "状态")]
-        rows = ([n.number, n.enterprise.uscc, n.enterprise.name, n.region.name, n.issued_on, n.deadline_on, n.issuer,
-                 n.get_status_display()] for n in qs.iterator(chunk_size=2000))
+                   ("issued_on", "制作日期"), ("delivered_on", "送达日期"), ("delivery_method", "送达方式"),
+                   ("signed_by", "签收人"), ("deadline_on", "申报期限"), ("issuer", "发出单位"), ("status", "状态")]
+        rows = ([n.number, n.enterprise.uscc, n.enterprise.name, n.region.name, n.issued_on, n.delivered_on,
+                 n.get_delivery_method_display(), n.signed_by, n.deadline_on, n.issuer, n.get_status_display()]
+                for n in qs.iterator(chunk_size=2000))
         return xlsx_response("申报告知单.xlsx", columns, rows)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/notice_list.html", {"page": page, "query": _query(request)})
+    return render(request, "declarations/notice_list.html", {
+        "page": page, "query": _query(request), "show": show, "today": _today(),
+        "undelivered_count": scoped.undelivered().count(),
+        "can_deliver": request.user.has_perm("declarations.add_notice")})
 
 
 @permission_required("declarations.view_notice", raise_exception=True)
@@ -465,34 +477,173 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     return bytes_response(f"{notice.number}.docx", bytes(notice.file.content), DOCX_MIME)
 
 
+@permission_required("declarations.view_notice", raise_exception=True)
+def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = access.get_for_user_or_404(Notice.objects.select_related("file"), request.user, pk=pk)
+    if not notice.file.receipt_scan:
+        raise Http404
+    return bytes_response(notice.file.receipt_scan_name, bytes(notice.file.receipt_scan),
+                          notice.file.receipt_scan_type)
+
+
+def _template_region(request: HttpRequest):
+    """The district whose template is managed: the user's own, or (city) the one chosen."""
+    from ohsteward.registry.models import Region
+
+    j = access.jurisdiction(request.user)
+    code = j.district or (request.POST.get("region") or request.GET.get("region") if j.everything else None)
+    return Region.objects.filter(pk=code, level="district").first() if code else None
+
+
+@permission_required("declarations.add_notice", raise_exception=True)
+def notice_template(request: HttpRequest) -> HttpResponse:
+    """Download the default 告知单 template, upload the district's own, or go back to the default."""
+    from ohsteward.declarations.models import NoticeTemplate
+    from ohsteward.declarations.templates_docx.build_notice_template import PLACEHOLDERS
+    from ohsteward.registry.forms import districts_for
+
+    if request.GET.get("default"):
+        return bytes_response("申报告知单模板（默认）.docx", reports.DEFAULT_NOTICE_TEMPLATE.read_bytes(), DOCX_MIME)
+    region = _template_region(request)
+    j = access.jurisdiction(request.user)
+    if not (j.everything or j.district):
+        raise PermissionDenied("告知单模板由区县管理")
+    own = NoticeTemplate.objects.filter(region=region).first() if region else None
+    if request.GET.get("download") and own is not None:
+        return bytes_response(own.name, bytes(own.content), DOCX_MIME)
+    if request.method == "POST" and region is not None:
+        try:
+            if request.POST.get("reset"):
+                actions.notice_template_reset(user=request.user, region=region)
+                messages.success(request, f"{region.name}已恢复使用默认模板。")
+            else:
+                upload = request.FILES.get("template")
+                if upload is None or not upload.name.lower().endswith(".docx"):
+                    raise ValidationError({"content": "请选择 Word .docx 模板文件"})
+                actions.notice_template_upload(user=request.user, region=region, content=upload.read(),
+                                               name=upload.name)
+                messages.success(request, f"{region.name}的告知单模板已更新，之后生成的告知单使用该模板。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect(f"{_url('declarations:notice_template')}?region={region.pk}")
+    return render(request, "declarations/notice_template.html", {
+        "region": region, "own": own, "placeholders": PLACEHOLDERS, "citywide": j.everything,
+        "districts": districts_for(request.user) if j.everything else []})
+
+
+@permission_required("declarations.add_notice", raise_exception=True)
+def notice_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    """送达登记: date, way, who signed, the signed receipt's scan; the deadline starts from delivery."""
+    notice = access.get_for_user_or_404(Notice.objects.select_related("enterprise", "region", "file"),
+                                        request.user, pk=pk)
+    initial = {}
+    if notice.delivered:
+        initial = {"delivered_on": notice.delivered_on, "delivery_method": notice.delivery_method,
+                   "signed_by": notice.signed_by, "note": notice.delivery_note}
+    form = NoticeDeliveryForm(request.POST or None, request.FILES or None, initial=initial or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("receipt_scan")
+        scan = upload.read() if upload else None
+        try:
+            actions.notice_deliver(
+                user=request.user, notice=notice, delivered_on=form.cleaned_data["delivered_on"],
+                method=form.cleaned_data["delivery_method"], signed_by=form.cleaned_data["signed_by"],
+                note=form.cleaned_data["note"], scan=scan, scan_name=getattr(upload, "name", "") or "",
+                scan_type=getattr(upload, "content_type", "") or "", today=_today())
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else ("receipt_scan" if field == "receipt_scan"
+                                                                   else None), errs)
+        else:
+            messages.success(request, f"告知单 {notice.number} 已登记送达，申报期限 {notice.deadline_on:%Y-%m-%d}。")
+            return redirect(f"{_url('declarations:notice_list')}?show=undelivered")
+    return render(request, "declarations/notice_deliver.html", {"notice": notice, "form": form})
+
+
 # --------------------------------------------------------------------------------------------
 # Declarations (enterprise managers declare online; officials see them)
 # --------------------------------------------------------------------------------------------
 
 
+def _registered_hazard_rows(user, enterprise) -> list[dict]:
+    """The employer's registered exposures (工作场所 → 岗位 → 危害因素), one row per workplace and
+    factor with the exposed workers summed over its posts."""
+    from django.db.models import Sum
+
+    from ohsteward.registry.models import PostExposure
+
+    rows = (PostExposure.objects.for_user(user).filter(post__workplace__enterprise=enterprise)
+            .values("post__workplace__name", "hazard_factor__name").order_by("post__workplace__name",
+                                                                              "hazard_factor__name")
+            .annotate(n=Sum("exposed_count")))
+    return [{"workplace": r["post__workplace__name"], "hazard_name": r["hazard_factor__name"], "exposed_count": r["n"]}
+            for r in rows]
+
+
+def _declare_initial(user, enterprise, last) -> tuple[dict, list[dict], str]:
+    """Pre-fill from the register (posts and factors), falling back to the last declaration."""
+    initial = {"employees": enterprise.employees, "exposed_total": enterprise.exposed_workers,
+               "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone}
+    if last is not None:
+        for name in ("principal", "hygiene_manager"):
+            initial[name] = getattr(last, name)
+    rows = _registered_hazard_rows(user, enterprise)
+    if rows:
+        return initial, rows, "register"
+    if last is not None:
+        rows = [{"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
+                for h in last.hazards.all()]
+        return initial, rows, "last" if rows else ""
+    return initial, [], ""
+
+
+def _preview_sections(form) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The cleaned form as (section, [(label, shown value)]) for the confirmation step."""
+    from ohsteward.declarations.choices import DeclarationKind
+
+    out = []
+    for title, names in form.SECTIONS:
+        items = []
+        for name in names:
+            value = form.cleaned_data.get(name)
+            if name == "kind":
+                shown = DeclarationKind(value).label
+            elif isinstance(value, bool):
+                shown = "是" if value else "否"
+            elif value is None or value == "":
+                shown = "—"
+            else:
+                shown = str(value)
+            items.append((form.fields[name].label, shown))
+        out.append((title, items))
+    return out
+
+
 @permission_required("declarations.add_declaration", raise_exception=True)
 def declare(request: HttpRequest) -> HttpResponse:
+    """网上申报 in two steps: fill in (pre-filled from the register) → 预览 → 确认提交."""
     j = access.jurisdiction(request.user)
     key = request.GET.get("enterprise") or request.POST.get("enterprise") or (str(j.enterprise_id or ""))
     enterprise = _enterprise_by_key(request.user, key) if key else None
     if enterprise is None:
         raise Http404("请选择用人单位")
     last = Declaration.objects.for_user(request.user).valid().filter(enterprise=enterprise).first()
-    initial = {"kind": request.GET.get("kind") or ("change" if last else "initial"),
-               "employees": enterprise.employees, "exposed_total": enterprise.exposed_workers,
-               "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone}
-    if last is not None:
-        for name in ("principal", "hygiene_manager"):
-            initial[name] = getattr(last, name)
-    hazard_initial = [{"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
-                      for h in (last.hazards.all() if last else [])]
-    form = DeclarationForm(request.POST or None, initial=initial)
-    formset = HazardFormSet(request.POST or None, prefix="hz", initial=hazard_initial or None)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    initial, hazard_initial, prefill = _declare_initial(request.user, enterprise, last)
+    initial["kind"] = request.GET.get("kind") or ("change" if last else "initial")
+    posted = request.method == "POST"
+    form = DeclarationForm(request.POST if posted else None, initial=initial)
+    formset = HazardFormSet(request.POST if posted else None, prefix="hz", initial=hazard_initial or None)
+    context = {"form": form, "formset": formset, "enterprise": enterprise, "last": last, "prefill": prefill,
+               "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True)}
+    if posted and not request.POST.get("edit") and form.is_valid() and formset.is_valid():
         hazards = [{"workplace": f.cleaned_data.get("workplace", ""), "hazard_name": f.cleaned_data["hazard_name"],
                     "hazard_factor": f.cleaned_data.get("hazard_factor"),
                     "exposed_count": f.cleaned_data.get("exposed_count")}
                    for f in formset if f.cleaned_data.get("hazard_name")]
+        if not request.POST.get("confirm"):
+            # step 2: show what will be declared; nothing is saved until 确认提交
+            return render(request, "declarations/declare_preview.html",
+                          {**context, "hazards": hazards, "sections": _preview_sections(form)})
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
         try:
             declaration = actions.declaration_submit(user=request.user, enterprise=enterprise,
@@ -504,10 +655,7 @@ def declare(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"申报成功，回执编号：{declaration.receipt_no}")
             return redirect("declarations:declaration_detail", declaration.pk)
-    return render(request, "declarations/declare.html", {
-        "form": form, "formset": formset, "enterprise": enterprise, "last": last,
-        "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True),
-    })
+    return render(request, "declarations/declare.html", context)
 
 
 @permission_required("declarations.view_declaration", raise_exception=True)
@@ -526,6 +674,20 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
                                    request.user, pk=pk)
     return render(request, "declarations/declaration_detail.html", {"d": d, "hazards": d.hazards.all()})
+
+
+@permission_required("declarations.view_declaration", raise_exception=True)
+def declaration_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 申报回执 as a page to print (A4, print stylesheet) or, with ``?format=docx``, a .docx."""
+    d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
+                                   request.user, pk=pk)
+    if request.GET.get("format") == "docx":
+        return bytes_response(f"申报回执-{d.receipt_no}.docx", reports.receipt_docx(d), DOCX_MIME)
+    from ohsteward.core.documents import chinese_date
+
+    return render(request, "declarations/declaration_receipt.html", {
+        "d": d, "hazards": d.hazards.all(), "date_cn": chinese_date(d.declared_on),
+        "authority": f"{d.enterprise.region.name}卫生健康委员会" if d.enterprise.region_id else "卫生健康行政部门"})
 
 
 @permission_required("declarations.add_declaration", raise_exception=True)
@@ -639,8 +801,10 @@ def _dispatch_params(request: HttpRequest) -> tuple[int, int]:
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
 def dispatch(request: HttpRequest) -> HttpResponse:
+    """Published quarters show their frozen snapshot; others are computed as of the quarter's end."""
     year, quarter = _dispatch_params(request)
-    figures = reports.dispatch_figures(user=request.user, year=year, quarter=quarter, today=_today())
+    today = _today()
+    figures = reports.dispatch_for(user=request.user, year=year, quarter=quarter, today=today)
     chart = {
         "names": [r["region_name"] for r in figures["districts"]],
         "list_size": [r["list_size"] for r in figures["districts"]],
@@ -648,19 +812,41 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "confirmed": [r["confirmed"] for r in figures["districts"]],
         "rate": [r["declaration_rate"] for r in figures["districts"]],
         "map": [{"name": r["region_name"], "value": r["declaration_rate"]} for r in figures["districts"]],
+        "short_names": {name: rules.district_short_name(name) for name in
+                        Region.objects.filter(level="district").values_list("name", flat=True)},
     }
     return render(request, "declarations/dispatch.html", {
         "f": figures, "columns": reports.DISPATCH_COLUMNS, "chart": chart,
-        "years": range(_today().year - 2, _today().year + 1), "quarters": (1, 2, 3, 4),
+        "years": range(today.year - 2, today.year + 1), "quarters": (1, 2, 3, 4),
         "rows": [[r.get(k) for k, _ in reports.DISPATCH_COLUMNS] for r in figures["districts"]],
         "total_row": [figures["total"].get(k) for k, _ in reports.DISPATCH_COLUMNS],
+        "can_publish": (figures["snapshot"] is None and figures["closed"] and _citywide(request.user)
+                        and request.user.has_perm("declarations.change_hazardlistentry")),
     })
+
+
+@permission_required("declarations.change_hazardlistentry", raise_exception=True)
+@require_POST
+def dispatch_publish(request: HttpRequest) -> HttpResponse:
+    if not _citywide(request.user):
+        raise PermissionDenied("季度调度由市级卫生健康委发布")
+    try:
+        year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        actions.dispatch_publish(user=request.user, year=year, quarter=quarter, today=_today())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"{year}年第{quarter}季度调度已发布，数字已固定。")
+    return redirect(f"{_url('declarations:dispatch')}?year={year}&quarter={quarter}")
 
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
 def dispatch_export(request: HttpRequest) -> HttpResponse:
     year, quarter = _dispatch_params(request)
-    figures = reports.dispatch_figures(user=request.user, year=year, quarter=quarter, today=_today())
+    figures = reports.dispatch_for(user=request.user, year=year, quarter=quarter, today=_today())
     return bytes_response(f"申报扩面季度调度-{year}年第{quarter}季度.xlsx", reports.dispatch_xlsx(figures), XLSX_MIME)
 
 

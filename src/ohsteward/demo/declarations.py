@@ -14,8 +14,8 @@ import random
 from django.db import transaction
 
 from ohsteward.declarations import actions, rules
-from ohsteward.declarations.choices import EntryStatus
-from ohsteward.declarations.models import HazardListEntry
+from ohsteward.declarations.choices import EntryChangeKind, EntryStatus
+from ohsteward.declarations.models import EntryChange, HazardListEntry
 
 FACTORS = ["噪声", "矽尘", "电焊烟尘", "其他粉尘", "苯", "甲苯", "二甲苯", "高温", "锰及其无机化合物", "一氧化碳"]
 VISITORS = ["区卫生监督所 张伟、李娜", "区疾控中心 王磊、赵敏", "街道协管员 刘洋", "职业卫生技术服务机构 陈静"]
@@ -52,6 +52,12 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     for status, pks in outcomes.items():
         HazardListEntry.objects.filter(pk__in=pks).update(status=status, confirmed_on=confirmed_on,
                                                           note="区县核实（演示数据）")
+        # the dated history the quarterly dispatch reads (what entry_confirm writes one by one)
+        EntryChange.objects.bulk_create(
+            [EntryChange(entry_id=pk, kind=EntryChangeKind.CONFIRMED, changed_on=confirmed_on, status=status,
+                         region_id=region, due_on=due)
+             for pk, region, due in HazardListEntry.objects.filter(pk__in=pks).values_list("pk", "region_id", "due_on")],
+            batch_size=2000)
 
     # A few hand-overs with a new clock (recent, so not yet overdue).
     pending = ids[int(len(ids) * 0.7):]
@@ -106,9 +112,15 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
             visitors=rng.choice(VISITORS), findings="现场存在" + rng.choice(FACTORS) + "，尚未申报；已讲解申报流程",
             next_step="两周内完成网上申报", today=today)
         visits += 1
-    for entry in undeclared[30:45]:
-        actions.notice_issue(user=None, enterprise=entry.enterprise, entry=entry,
-                             today=_day(rng, dt.date(year, 4, 1), today))
+    methods = ["direct", "post", "electronic"]
+    for k, entry in enumerate(undeclared[30:45]):
+        issued_on = _day(rng, dt.date(year, 4, 1), today)
+        notice = actions.notice_issue(user=None, enterprise=entry.enterprise, entry=entry, today=issued_on)
+        if k % 3:  # two in three delivered a few days later; the rest wait for delivery (未送达)
+            method = methods[(k // 3) % 3]
+            actions.notice_deliver(user=None, notice=notice, delivered_on=min(today, issued_on + dt.timedelta(days=3)),
+                                   method=method, signed_by="单位负责人（演示）" if method == "direct" else "",
+                                   note="挂号信（演示）" if method == "post" else "", today=today)
         notices += 1
 
     # Employers a district found itself: one reported in time, one not yet (overdue).

@@ -202,10 +202,9 @@ def test_notice_docx_has_legal_basis_and_number(world, cast):
     n1 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
     n2 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 3))
     assert n1.number == "渝职申告-500112-2026-0001" and n2.number.endswith("-0002")
-    assert n1.deadline_on == D(2026, 3, 17)
     text = "\n".join(p.text for p in Document(io.BytesIO(bytes(Notice.objects.get(pk=n1.pk).file.content))).paragraphs)
-    assert "第十六条" in text and "第七十一条" in text and "《职业病危害项目申报办法》第二条" in text
-    assert "第八条" in text and world["serious"].name in text and "2026年03月17日" in text and n1.number in text
+    assert "第十六条" in text and "第七十一条" in text and "第48号）第二条" in text
+    assert "第八条" in text and world["serious"].name in text and "自收到本告知单之日起15日内" in text
     with pytest.raises(PermissionDenied):
         actions.notice_issue(user=cast["wanzhou"], enterprise=world["serious"], today=D(2026, 3, 2))
     # The employer declares after the notice: the notice is answered.
@@ -323,3 +322,264 @@ def test_only_city_wide_users_generate_push_or_draw_a_spot_check_whatever_the_en
     with pytest.raises(PermissionDenied, match="只有市级用户可以发起抽查"):
         a.spot_check_create(user=cast["yubei"], hazard_list=hazard_list, seed=1, fraction=0.5, minimum=1)
     assert a.hazard_list_push(user=cast["city"], hazard_list=hazard_list) >= 0
+
+# --------------------------------------------------------------------------------------------
+# Quarterly dispatch as of the quarter's last day (issue 8 item 1)
+# --------------------------------------------------------------------------------------------
+
+
+def _yubei(figures):
+    return next(r for r in figures["districts"] if r["region_id"] == YUBEI)
+
+
+def test_a_confirmation_in_december_does_not_change_q1(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    q1_before = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 11, 30))
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 12, 1))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 2))
+    q4 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=4, today=D(2026, 12, 2))
+    assert _yubei(q1)["confirmed"] == _yubei(q1_before)["confirmed"] == 0
+    assert _yubei(q1)["overdue"] == _yubei(q1)["list_size"]  # all pending past the 2026-03-01 deadline on 03-31
+    assert _yubei(q4)["confirmed"] == 1 and _yubei(q4)["overdue"] == _yubei(q4)["list_size"] - 1
+
+
+def test_past_quarter_counts_only_declarations_dated_by_its_end(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="AUG", kind="initial",
+                               declared_on=D(2026, 8, 1), employees=50, exposed_total=10,
+                               hazards=[(None, "噪声", 10)], principal="", hygiene_manager="")
+    q2 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=2, today=D(2026, 12, 1))
+    q3 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=3, today=D(2026, 12, 1))
+    assert _yubei(q2)["declared"] == 0 and _yubei(q3)["declared"] == 1
+
+
+def test_a_reopened_confirmation_still_counts_for_the_quarter_it_was_made_in(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.NO_HAZARDS, today=D(2026, 2, 10))
+    actions.entry_reopen(user=cast["yubei"], entry=entry, today=D(2026, 7, 1))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    q3 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=3, today=D(2026, 12, 1))
+    assert _yubei(q1)["confirmed"] == 1 and _yubei(q1)["with_hazards"] == _yubei(q1)["list_size"] - 1
+    assert _yubei(q3)["confirmed"] == 0
+
+
+def test_a_later_hand_over_leaves_the_entry_in_its_old_district_for_past_quarters(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    before = _yubei(reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1)))
+    actions.entry_hand_over(user=cast["yubei"], entry=entry, to_region=Region.objects.get(code=WANZHOU),
+                            today=D(2026, 11, 20))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    q4 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=4, today=D(2026, 12, 1))
+    assert _yubei(q1)["list_size"] == before["list_size"]
+    assert _yubei(q4)["list_size"] == before["list_size"] - 1
+    # the district's own view of Q1 still has it (as of then it was the district's)
+    own = reports.dispatch_figures(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert [r["region_id"] for r in own["districts"]] == [YUBEI]
+
+
+def test_entries_pushed_after_a_quarter_are_not_in_it(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 4, 2))
+    q1 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert q1["districts"] == [] and q1["total"]["confirmed_pct"] is None
+
+
+def test_a_published_quarter_is_frozen(world, cast):
+    hl = _generate()
+    actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
+    entry = hl.entries.get(enterprise=world["serious"])
+    actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 2, 10))
+    with pytest.raises(ValidationError):  # the quarter is not over
+        actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 3, 31))
+    with pytest.raises(PermissionDenied):
+        actions.dispatch_publish(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 4, 1))
+    snapshot = actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 4, 1))
+    assert snapshot.published_by == cast["city"] and snapshot.as_of == D(2026, 3, 31)
+    published = reports.dispatch_for(user=cast["city"], year=2026, quarter=1, today=D(2026, 4, 1))
+    # later facts dated inside the quarter (an import of a February declaration) do not change it
+    actions.declaration_import(user=None, enterprise=world["serious"], receipt_no="FEB", kind="initial",
+                               declared_on=D(2026, 2, 15), employees=50, exposed_total=10,
+                               hazards=[(None, "噪声", 10)], principal="", hygiene_manager="")
+    later = reports.dispatch_for(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert later["snapshot"] == snapshot
+    assert _yubei(later) == _yubei(published) and _yubei(later)["declared"] == 0
+    assert reports.dispatch_figures(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))["total"][
+        "declared"] == 1  # what a recomputation would say
+    with pytest.raises(ValidationError):
+        actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
+    from ohsteward.declarations.models import DispatchSnapshotRow, FrozenError
+
+    row = DispatchSnapshotRow.objects.filter(snapshot=snapshot).first()
+    row.figures = {"list_size": 0}
+    with pytest.raises(FrozenError):
+        row.save()
+    # a district sees only its own frozen row
+    own = reports.dispatch_for(user=cast["yubei"], year=2026, quarter=1, today=D(2026, 12, 1))
+    assert [r["region_id"] for r in own["districts"]] == [YUBEI]
+    assert own["total"]["list_size"] == _yubei(published)["list_size"]
+
+
+# --------------------------------------------------------------------------------------------
+# Notice delivery (issue 8 item 4)
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_generated_notice_is_not_delivered_and_sets_no_deadline(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    assert notice.status == "issued" and notice.get_status_display() == "已制作，未送达"
+    assert notice.deadline_on is None and not notice.delivered
+    assert list(Notice.objects.for_user(cast["yubei"]).undelivered()) == [notice]
+
+
+def test_the_notice_deadline_counts_from_delivery(world, cast):
+    from ohsteward.core.models import AuditLog
+
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    actions.notice_deliver(user=cast["yubei"], notice=notice, delivered_on=D(2026, 3, 20), method="post",
+                           note="EMS 1234", today=D(2026, 3, 25))
+    notice.refresh_from_db()
+    assert notice.status == "delivered" and notice.deadline_on == D(2026, 4, 4)  # 20 March + 15 days
+    assert notice.delivered_by == cast["yubei"] and Notice.objects.undelivered().count() == 0
+    assert AuditLog.objects.filter(content_type__model="notice", object_id=str(notice.pk), action="update",
+                                   changes__has_key="delivered_on").exists()
+
+
+def test_notice_delivery_is_validated_and_scoped(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    with pytest.raises(PermissionDenied):
+        actions.notice_deliver(user=cast["wanzhou"], notice=notice, delivered_on=D(2026, 3, 3), method="post",
+                               today=D(2026, 3, 5))
+    for kwargs, field in [({"delivered_on": D(2026, 3, 1), "method": "post"}, "delivered_on"),
+                          ({"delivered_on": D(2026, 3, 9), "method": "post"}, "delivered_on"),
+                          ({"delivered_on": D(2026, 3, 3), "method": "fax"}, "delivery_method"),
+                          ({"delivered_on": D(2026, 3, 3), "method": "direct"}, "signed_by"),
+                          ({"delivered_on": D(2026, 3, 3), "method": "post", "scan": b"x", "scan_type": "text/html"},
+                           "receipt_scan")]:
+        with pytest.raises(ValidationError) as exc:
+            actions.notice_deliver(user=cast["yubei"], notice=notice, today=D(2026, 3, 5), **kwargs)
+        assert field in exc.value.message_dict, kwargs
+
+
+def test_a_signed_receipt_scan_is_stored_with_the_delivery(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
+    actions.notice_deliver(user=cast["yubei"], notice=notice, delivered_on=D(2026, 3, 3), method="direct",
+                           signed_by="王某", scan=b"%PDF-1.4 scan", scan_name="回执.pdf", scan_type="application/pdf",
+                           today=D(2026, 3, 5))
+    stored = Notice.objects.get(pk=notice.pk)
+    assert stored.signed_by == "王某" and bytes(stored.file.receipt_scan) == b"%PDF-1.4 scan"
+    assert stored.file.receipt_scan_name == "回执.pdf"
+
+
+# --------------------------------------------------------------------------------------------
+# The notice as an official document (issue 8 item 13)
+# --------------------------------------------------------------------------------------------
+
+
+def _notice_document(notice):
+    from docx import Document
+
+    return Document(io.BytesIO(bytes(Notice.objects.get(pk=notice.pk).file.content)))
+
+
+def test_the_notice_is_an_a4_gbt9704_document_with_named_chinese_fonts(world, cast):
+    from docx.oxml.ns import qn
+
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    doc = _notice_document(notice)
+    section = doc.sections[0]
+    mm = [round(x.mm) for x in (section.page_width, section.page_height, section.top_margin, section.left_margin,
+                                section.right_margin, section.bottom_margin)]
+    assert mm == [210, 297, 37, 28, 26, 35]  # A4; 天头 37, 订口 28, 版心 156 × 225
+    assert not any(p.style.name.startswith("Heading") or p.style.name == "Title" for p in doc.paragraphs)
+    assert "Heading 1" not in [s.name for s in doc.styles]
+    title = doc.paragraphs[0]
+    assert title.text == "职业病危害项目申报告知单"
+    rfonts = title.runs[0]._r.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == "方正小标宋简体" and title.runs[0].font.size.pt == 22
+    body = next(p for p in doc.paragraphs if p.text.startswith("经核查"))
+    assert body.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert body.runs[0].font.size.pt == 16
+    assert body._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    font_table = doc.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable").blob.decode()
+    assert 'w:name="方正小标宋简体"' in font_table and '<w:altName w:val="宋体"/>' in font_table
+    assert '<w:altName w:val="仿宋"/>' in font_table
+
+
+def test_the_notice_carries_doc_number_seal_and_chinese_date_with_placeholders_filled(world, cast):
+    for _ in range(11):
+        actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 11, 30))
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    assert notice.doc_number == "渝北卫健告〔2026〕12号"
+    doc = _notice_document(notice)
+    texts = [p.text for p in doc.paragraphs]
+    full = "\n".join(texts) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "渝北卫健告〔2026〕12号" in texts and "渝北区卫生健康委员会（盖章）" in texts
+    assert "二〇二六年十二月一日" in texts
+    assert "{{" not in full and "{%" not in full and "自收到本告知单之日起15日内" in full
+    assert world["serious"].name + "：" in texts
+
+
+def test_the_notice_quotes_the_declaration_rules_verbatim_or_not_at_all(world, cast):
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    full = "\n".join(p.text for p in _notice_document(notice).paragraphs)
+    # 48号令 第二条 as published (it names the then 安全生产监督管理部门), the reform noted outside the quotes
+    assert "“用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，应当及时、如实向所在地安全生产监督管理部门" \
+           "申报危害项目，并接受安全生产监督管理部门的监督管理。”" in full
+    assert "“用人单位（煤矿除外）工作场所存在职业病目录所列职业病的危害因素的，应当及时、如实向所在地卫生健康主管部门" not in full
+
+
+def test_a_district_template_replaces_the_default_and_unknown_placeholders_are_refused(world, cast):
+    from ohsteward.core import documents
+    from ohsteward.declarations.models import NoticeTemplate
+
+    yubei = Region.objects.get(code=YUBEI)
+    doc = documents.gbt9704_document()
+    doc.add_paragraph("渝北区专用告知单 {{ doc_number }} {{ enterprise_name }} {{ date_cn }}")
+    actions.notice_template_upload(user=cast["yubei"], region=yubei, content=documents.to_bytes(doc), name="渝北.docx")
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
+    texts = [p.text for p in _notice_document(notice).paragraphs]
+    assert f"渝北区专用告知单 渝北卫健告〔2026〕1号 {world['serious'].name} 二〇二六年十二月一日" in texts
+    bad = documents.gbt9704_document()
+    bad.add_paragraph("{{ unknown_field }}")
+    with pytest.raises(ValidationError, match="unknown_field"):
+        actions.notice_template_upload(user=cast["yubei"], region=yubei, content=documents.to_bytes(bad), name="x.docx")
+    with pytest.raises(ValidationError):
+        actions.notice_template_upload(user=cast["yubei"], region=yubei, content=b"not a docx", name="x.docx")
+    with pytest.raises(PermissionDenied):
+        actions.notice_template_upload(user=cast["wanzhou"], region=yubei, content=documents.to_bytes(doc),
+                                       name="x.docx")
+    actions.notice_template_reset(user=cast["yubei"], region=yubei)
+    assert not NoticeTemplate.objects.exists()
+
+
+def test_the_default_template_is_reproducible_from_its_build_script():
+    from docx import Document
+    from docxtpl import DocxTemplate
+
+    from ohsteward.declarations.reports import DEFAULT_NOTICE_TEMPLATE
+    from ohsteward.declarations.templates_docx import build_notice_template
+
+    committed = Document(str(DEFAULT_NOTICE_TEMPLATE))
+    rebuilt = Document(io.BytesIO(build_notice_template.build()))
+    assert [p.text for p in committed.paragraphs] == [p.text for p in rebuilt.paragraphs]
+    assert DocxTemplate(str(DEFAULT_NOTICE_TEMPLATE)).get_undeclared_template_variables() == set(
+        build_notice_template.PLACEHOLDERS)
+
+
+def test_an_online_declaration_with_exposed_workers_but_no_workforce_is_refused(world, cast):
+    with pytest.raises(ValidationError, match="请同时填写从业人员数"):
+        actions.declaration_submit(user=None, enterprise=world["serious"], kind="initial",
+                                   data={"employees": None, "exposed_total": 50},
+                                   hazards=[{"hazard_name": "噪声", "exposed_count": 50}], declared_on=D(2026, 3, 1))
+    with pytest.raises(ValidationError, match="不能超过从业人员数"):
+        actions.declaration_submit(user=None, enterprise=world["serious"], kind="initial",
+                                   data={"employees": 10, "exposed_total": 50},
+                                   hazards=[{"hazard_name": "噪声", "exposed_count": 50}], declared_on=D(2026, 3, 1))

@@ -179,3 +179,39 @@ def test_numbers():
 ])
 def test_declaration_kind(text, code):
     assert rules.declaration_kind(text) == code
+
+
+
+@pytest.mark.parametrize(("employees", "exposed", "required", "expected"), [
+    (50, 12, True, None),
+    (50, 50, True, None),
+    (10, 50, True, "接害总人数不能超过从业人员数"),
+    (None, 50, True, "填写了接害总人数时，请同时填写从业人员数"),
+    (None, 50, False, None),  # an import from the national system without the workforce
+    (None, None, True, None),
+    (None, 0, True, None),
+])
+def test_headcount_error_checks_exposed_workers_against_the_workforce(employees, exposed, required, expected):
+    assert rules.headcount_error(employees, exposed, employees_required=required) == expected
+
+
+@pytest.mark.parametrize(("name", "short"), [("渝北区", "渝北"), ("石柱土家族自治县", "石柱"),
+                                             ("彭水苗族土家族自治县", "彭水"), ("酉阳土家族苗族自治县", "酉阳"),
+                                             ("两江新区", "两江"), ("城口县", "城口")])
+def test_district_short_name_for_doc_numbers(name, short):
+    assert rules.district_short_name(name) == short
+    assert rules.notice_doc_number(name, 2026, 12) == f"{short}卫健告〔2026〕12号"
+
+
+def test_notice_deadline_counts_from_the_day_after_delivery():
+    import datetime as dt
+
+    assert rules.notice_deadline(None) is None
+    assert rules.notice_deadline(dt.date(2026, 3, 20), 15) == dt.date(2026, 4, 4)
+
+
+@pytest.mark.parametrize(("fraction", "label"), [("0.0500", "5%"), ("0.1250", "12.5%"), ("1", "100%"), ("0", "0%")])
+def test_share_label_writes_a_fraction_as_a_percentage(fraction, label):
+    from decimal import Decimal
+
+    assert rules.share_label(Decimal(fraction)) == label

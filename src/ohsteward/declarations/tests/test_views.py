@@ -119,6 +119,8 @@ def test_manager_declares_online(client, cast, enterprises):
     assert r.status_code == 200 and "不在目录中" in r.content.decode()
     data.update({"hz-1-hazard_name": ""})
     r = c.post(reverse("declarations:declare"), data)
+    assert r.status_code == 200 and "确认提交" in r.content.decode() and not Declaration.objects.exists()
+    r = c.post(reverse("declarations:declare"), {**data, "confirm": "1"})
     assert r.status_code == 302, r.content.decode()[:2000]
     d = Declaration.objects.get()
     assert d.receipt_no.startswith("渝职申-500112-") and d.hazards.get().hazard_factor is not None
@@ -187,3 +189,185 @@ def test_list_pages_query_count_does_not_grow(client, cast, listed, django_asser
     for name in ["entry_list", "undeclared", "confirm", "dispatch"]:
         with django_assert_max_num_queries(14):
             assert c.get(reverse(f"declarations:{name}") + "?show=all").status_code == 200
+
+
+def test_dispatch_page_shows_a_dash_not_dash_percent_for_an_empty_quarter(client, cast, listed):
+    year = timezone.localdate().year - 1  # no list that year
+    r = _client(client, cast["city"]).get(reverse("declarations:dispatch"), {"year": year, "quarter": 1})
+    text = r.content.decode()
+    assert "—%" not in text and "<strong>—</strong><span>核实率</span>" in text
+    assert "未发布" in text and "发布本季度调度" in text
+
+
+def test_dispatch_page_publishes_a_past_quarter_for_the_city_only(client, cast, listed):
+    year = timezone.localdate().year - 1
+    url = reverse("declarations:dispatch_publish")
+    r = _client(client, cast["yubei"]).post(url, {"year": year, "quarter": 4})
+    assert r.status_code == 403
+    client.logout()
+    c = _client(client, cast["city"])
+    r = c.post(url, {"year": year, "quarter": 4}, follow=True)
+    text = r.content.decode()
+    assert "已发布" in text and "发布后不再改变" in text and "发布本季度调度" not in text
+    current = c.get(reverse("declarations:dispatch")).content.decode()
+    assert "实时" in current and "发布本季度调度" not in current
+
+
+def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast, listed, enterprises):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    notice = actions.notice_issue(user=cast["yubei"], enterprise=entry.enterprise, entry=entry,
+                                  today=timezone.localdate() - dt.timedelta(days=2))
+    c = _client(client, cast["yubei"])
+    text = c.get(reverse("declarations:notice_list"), {"show": "undelivered"}).content.decode()
+    assert notice.number in text and '<span id="undelivered-count">1</span>' in text and "登记送达" in text
+    url = reverse("declarations:notice_deliver", args=[notice.pk])
+    assert c.get(url).status_code == 200
+    r = c.post(url, {"delivered_on": timezone.localdate().isoformat(), "delivery_method": "direct", "signed_by": "",
+                     "note": ""})
+    assert r.status_code == 200 and "直接送达请填写签收人" in r.content.decode()
+    scan = SimpleUploadedFile("回执.png", b"\x89PNG scan", content_type="image/png")
+    r = c.post(url, {"delivered_on": timezone.localdate().isoformat(), "delivery_method": "direct",
+                     "signed_by": "王某", "note": "", "receipt_scan": scan})
+    assert r.status_code == 302
+    notice.refresh_from_db()
+    assert notice.delivered_on == timezone.localdate() and notice.deadline_on == timezone.localdate() + dt.timedelta(15)
+    text = c.get(reverse("declarations:notice_list"), {"show": "undelivered"}).content.decode()
+    assert f'<td class="mono nowrap">{notice.number}</td>' not in text and '<span id="undelivered-count">0</span>' in text
+    assert c.get(reverse("declarations:notice_scan", args=[notice.pk])).content == b"\x89PNG scan"
+    client.logout()
+    other = _client(client, cast["wanzhou"])
+    assert other.get(url).status_code == 404
+    assert other.get(reverse("declarations:notice_scan", args=[notice.pk])).status_code == 404
+
+
+def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(client, cast, listed, enterprises):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    from ohsteward.core import documents
+
+    c = _client(client, cast["yubei"])
+    url = reverse("declarations:notice_template")
+    r = c.get(url)
+    assert r.status_code == 200 and "正在使用默认模板" in r.content.decode()
+    assert c.get(url, {"default": 1}).content[:2] == b"PK"
+    doc = documents.gbt9704_document()
+    doc.add_paragraph("渝北专用 {{ doc_number }}")
+    upload = SimpleUploadedFile("渝北告知单.docx", documents.to_bytes(doc))
+    r = c.post(url, {"template": upload}, follow=True)
+    assert "告知单模板已更新" in r.content.decode() and "渝北告知单.docx" in r.content.decode()
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15})
+    notice = Notice.objects.get()
+    body = c.get(reverse("declarations:notice_download", args=[notice.pk])).content
+    assert f"渝北专用 {notice.doc_number}" in [p.text for p in Document(io.BytesIO(body)).paragraphs]
+
+
+# --------------------------------------------------------------------------------------------
+# The online declaration form (issue 8 item 17)
+# --------------------------------------------------------------------------------------------
+
+
+def _register_exposures(enterprise):
+    from ohsteward.hazards.models import HazardFactor
+    from ohsteward.registry.models import Post, PostExposure, Workplace
+
+    noise, dust = HazardFactor.objects.get(name="噪声"), HazardFactor.objects.get(name="矽尘")
+    welding = Workplace.objects.create(enterprise=enterprise, name="焊接车间")
+    grinding = Workplace.objects.create(enterprise=enterprise, name="打磨车间")
+    for post, factor, n in [(Post.objects.create(workplace=welding, name="电焊工"), noise, 6),
+                            (Post.objects.create(workplace=welding, name="装配工"), noise, 4),
+                            (Post.objects.create(workplace=grinding, name="打磨工"), dust, 3)]:
+        PostExposure.objects.create(post=post, hazard_factor=factor, exposed_count=n)
+
+
+def _hazard_rows(html):
+    import re
+
+    names = re.findall(r'name="hz-(\d+)-hazard_name"[^>]*value="([^"]*)"', html)
+    return [n for _, n in names]
+
+
+def test_the_declaration_form_is_prefilled_from_registered_posts_and_factors(client, cast, enterprises):
+    ent = enterprises["yubei"]
+    _register_exposures(ent)
+    actions.declaration_import(user=None, enterprise=ent, receipt_no="OLD", kind="initial",
+                               declared_on=dt.date(2025, 6, 1), employees=50, exposed_total=5,
+                               hazards=[(None, "苯", 5)], principal="", hygiene_manager="")
+    html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
+    assert sorted(_hazard_rows(html)) == ["噪声", "矽尘"]  # from the register, not the last declaration's 苯
+    import re
+
+    counts = sorted(int(n) for n in re.findall(r'name="hz-\d+-exposed_count" value="(\d+)"', html))
+    assert counts == [3, 10]  # 噪声 in 焊接车间: 6 + 4 over its two posts
+    assert "已按本单位登记的工作场所、岗位和危害因素预填" in html
+
+
+def test_the_declaration_form_falls_back_to_the_last_declaration(client, cast, enterprises):
+    ent = enterprises["yubei"]
+    actions.declaration_import(user=None, enterprise=ent, receipt_no="OLD", kind="initial",
+                               declared_on=dt.date(2025, 6, 1), employees=50, exposed_total=5,
+                               hazards=[(None, "苯", 5)], principal="", hygiene_manager="")
+    html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
+    assert _hazard_rows(html) == ["苯"] and "已按上次申报预填" in html
+    assert 'id="add-hazard-row"' in html and 'id="hazard-row-template"' in html
+    assert "declarations/declare.js" in html and "<script>" not in html
+
+
+def _declare_data(ent, **extra):
+    return {"enterprise": ent.pk, "kind": "initial", "employees": 50, "exposed_total": 12, "principal": "张三",
+            "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
+            "hz-TOTAL_FORMS": 1, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
+            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12, **extra}
+
+
+@pytest.mark.parametrize(("employees", "exposed", "message"), [
+    (10, 50, "接害总人数不能超过从业人员数"),
+    ("", 50, "填写了接害总人数时，请同时填写从业人员数"),
+])
+def test_the_declaration_form_refuses_more_exposed_workers_than_employees(client, cast, enterprises, employees,
+                                                                          exposed, message):
+    c = _client(client, cast["manager"])
+    r = c.post(reverse("declarations:declare"),
+               _declare_data(enterprises["yubei"], employees=employees, exposed_total=exposed, confirm="1"))
+    assert r.status_code == 200 and message in r.content.decode() and not Declaration.objects.exists()
+
+
+def test_returning_from_the_preview_keeps_what_was_typed(client, cast, enterprises):
+    c = _client(client, cast["manager"])
+    r = c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], principal="王五", edit="1"))
+    html = r.content.decode()
+    assert 'value="王五"' in html and "预览申报内容" in html and not Declaration.objects.exists()
+
+
+def test_the_receipt_prints_and_downloads(client, cast, enterprises):
+    from docx import Document
+
+    c = _client(client, cast["manager"])
+    c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], confirm="1"))
+    d = Declaration.objects.get()
+    html = c.get(reverse("declarations:declaration_receipt", args=[d.pk])).content.decode()
+    assert d.receipt_no in html and "declarations/receipt.css" in html and "data-print" in html
+    body = c.get(reverse("declarations:declaration_receipt", args=[d.pk]), {"format": "docx"}).content
+    texts = [p.text for p in Document(io.BytesIO(body)).paragraphs]
+    assert "职业病危害项目申报回执" in texts and f"回执编号：{d.receipt_no}" in texts
+    client.logout()
+    assert _client(client, cast["wanzhou"]).get(reverse("declarations:declaration_receipt", args=[d.pk])).status_code == 404
+
+
+def test_spot_check_detail_labels_every_result_column_and_shows_the_fraction_in_percent(client, cast, listed):
+    c = _client(client, cast["city"])
+    r = c.post(reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.05", "minimum": 1, "name": ""})
+    detail_url = r["Location"]
+    city = c.get(detail_url).content.decode()
+    assert "抽样比例 5%" in city and "0.0500" not in city and "随机种子 1" in city
+    assert "<summary>抽样详情</summary>" in city
+    assert "5%" in c.get(reverse("declarations:spotcheck_list")).content.decode()
+    client.logout()
+    district = _client(client, cast["yubei"]).get(detail_url).content.decode()
+    header = district.split('id="spotcheck-items"')[1].split("</thead>")[0]
+    for label in ["已申报", "行业类别准确", "规模准确", "危害因素准确", "接害人数准确", "备注"]:
+        assert f"<th>{label}</th>" in header
+    assert "colspan" not in header

@@ -1,4 +1,5 @@
-"""``ohsteward dispatch --year 2026 --quarter 3 [--out file.xlsx]``: the quarterly dispatch figures."""
+"""``ohsteward dispatch --year 2026 --quarter 3 [--out file.xlsx] [--publish]``: the quarterly dispatch
+figures as of the quarter's last day (a published quarter: its frozen snapshot)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,24 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
         parser.add_argument("--out", type=Path, default=None, help="写入 .xlsx 文件")
+        parser.add_argument("--publish", action="store_true",
+                            help="发布该季度（季度结束后）：按季度末计算并固定数字，之后不再改变")
 
-    def handle(self, *args, year, quarter, out, **options):
-        from ohsteward.declarations import reports
+    def handle(self, *args, year, quarter, out, publish=False, **options):
+        from django.core.exceptions import ValidationError
 
-        figures = reports.dispatch_figures(user=_CityWide(), year=year, quarter=quarter, today=timezone.localdate())
+        from ohsteward.declarations import actions, reports
+
+        user, today = _CityWide(), timezone.localdate()
+        if publish:
+            try:
+                actions.dispatch_publish(user=user, year=year, quarter=quarter, today=today)
+            except ValidationError as exc:
+                raise CommandError("；".join(exc.messages)) from exc
+            self.stdout.write(f"已发布 {year}年第{quarter}季度调度")
+        figures = reports.dispatch_for(user=user, year=year, quarter=quarter, today=today)
+        state = ("已发布" if figures["snapshot"] else "实时" if figures["live"] else "未发布")
+        self.stdout.write(f"{year}年第{quarter}季度（{state}，截至 {figures['as_of']:%Y-%m-%d}）")
         columns = reports.DISPATCH_COLUMNS
         if out is not None:
             if out.suffix.lower() != ".xlsx":
