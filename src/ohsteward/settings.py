@@ -181,6 +181,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Uploads: spreadsheets are read in memory; the limit is stated to users on the import page.
 OHSTEWARD_MAX_UPLOAD_MB = int(os.environ.get("OHSTEWARD_MAX_UPLOAD_MB", "20"))
 OHSTEWARD_MAX_IMPORT_ROWS = int(os.environ.get("OHSTEWARD_MAX_IMPORT_ROWS", "200000"))
+# Spreadsheet reader limits (issue 6 items 2 and 8; docs/configuration.md): checked before a file is read.
+OHSTEWARD_MAX_SHEET_ROWS = int(os.environ.get("OHSTEWARD_MAX_SHEET_ROWS", "500000"))
+OHSTEWARD_MAX_SHEET_COLUMNS = int(os.environ.get("OHSTEWARD_MAX_SHEET_COLUMNS", "200"))
+OHSTEWARD_MAX_SHEET_CELLS = int(os.environ.get("OHSTEWARD_MAX_SHEET_CELLS", "20000000"))
+OHSTEWARD_MAX_UNCOMPRESSED_MB = int(os.environ.get("OHSTEWARD_MAX_UNCOMPRESSED_MB", "400"))
+OHSTEWARD_MAX_COMPRESSION_RATIO = int(os.environ.get("OHSTEWARD_MAX_COMPRESSION_RATIO", "200"))
+OHSTEWARD_MAX_CELL_CHARS = int(os.environ.get("OHSTEWARD_MAX_CELL_CHARS", "32767"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OHSTEWARD_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
