@@ -154,3 +154,15 @@ def test_review_link_with_a_malformed_choice_says_so(client, cast, enterprises):
     response = client.post(f"/intake/review/{row.pk}/", {"decision": "link", "enterprise": "abc"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "请选择一个候选单位" in response.content.decode()
+
+
+def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ohsteward.core.tests import hostile
+
+    client.force_login(cast["cdc"])
+    response = client.post("/intake/upload/", {
+        "kind": "exam", "department": "市职防院", "received_on": YESTERDAY.isoformat(),
+        "file": SimpleUploadedFile("体检.xlsx", hostile.far_cell_xlsx(EXAM, []))})
+    assert response.status_code == 200 and "范围过大" in response.content.decode()

@@ -421,3 +421,13 @@ def test_industry_hint_explains_a_code_or_finds_codes_by_name(client, cast):
     assert "没有找到" in client.get(url, {"industry": "9999"}).content.decode()
     body = client.get(reverse("registry:enterprise_create")).content.decode()
     assert f'hx-get="{url}"' in body and 'id="industry-hint"' in body
+
+
+def test_import_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
+    from ohsteward.core.tests import hostile
+
+    login(client, "yubei")
+    body = upload(client, hostile.far_cell_xlsx(HEADERS, [])).content.decode()
+    assert "范围过大" in body and "XFD1048576" in body
+    body = upload(client, hostile.zip_bomb_xlsx(HEADERS, megabytes=5)).content.decode()
+    assert "疑似压缩炸弹" in body
