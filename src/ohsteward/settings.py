@@ -205,6 +205,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ohsteward.api.permissions.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ohsteward.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "ohsteward.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -150,3 +150,12 @@ def test_docs_fallback_lists_endpoints(db, monkeypatch):
 def test_api_root_lists_endpoints(cast):
     body = bearer_client(cast["city"]).get("/api/v1/").json()
     assert {"enterprises", "regions", "industries", "hazard-factors", "exposure-limits"} <= set(body)
+
+
+@pytest.mark.django_db
+def test_a_json_body_nested_thousands_of_levels_is_a_400_not_a_500(cast, enterprises):
+    client = bearer_client(cast["city"])
+    client.raise_request_exception = False
+    body = "[" * 5000 + "]" * 5000
+    response = client.patch(f"/api/v1/enterprises/{enterprises['yubei'].uscc}/", body, content_type="application/json")
+    assert response.status_code == 400 and "嵌套层数过深" in response.content.decode()
