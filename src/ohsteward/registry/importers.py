@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -348,7 +348,24 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     ``all_or_nothing``: any rejected row means nothing is written; otherwise the valid rows are
     written and the rejected ones reported. Rows about employers outside the user's jurisdiction
     are rejected with a reason. Raises ``SpreadsheetError`` for a file that cannot be used at all.
+
+    Two imports that create the same codes at once (the same confirm sent twice, two officials
+    with one list): the later write fails on the unique credit code and is rolled back; the file
+    is then planned again against the register as it now is, so the codes the other import created
+    become updates (or unchanged rows) instead of a 500 (issue 6 item 9).
     """
+    try:
+        return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
+                                  all_or_nothing=all_or_nothing, today=today)
+    except IntegrityError:
+        if dry_run:
+            raise
+        return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
+                                  all_or_nothing=all_or_nothing, today=today)
+
+
+def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, all_or_nothing: bool,
+                       today: dt.date | None) -> ImportReport:
     today = today or timezone.localdate()
     table = read_table(filename, content, required=REQUIRED, header_aliases=ALIASES)
     report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers)

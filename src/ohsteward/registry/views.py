@@ -205,6 +205,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 SESSION_KEY = "registry_imports"
+DONE_KEY = "registry_imports_done"  # the last confirmed tokens: a confirm sent again is recognised
 UPLOAD_TTL_SECONDS = 24 * 3600
 PREVIEW_ROWS = 20
 
@@ -237,10 +238,26 @@ def _unstash(request: HttpRequest, token: str) -> tuple[str, bytes]:
     return entry["filename"], path.read_bytes()
 
 
+def _claim(token: str) -> Path | None:
+    """Take the stored file for one confirm; ``None`` when another request has it (or had it)."""
+    path = _upload_dir() / f"{token}.bin"
+    claimed = path.with_suffix(f".{secrets.token_hex(4)}.claimed")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
+
+
+def _release(token: str, claimed: Path) -> None:
+    claimed.rename(_upload_dir() / f"{token}.bin")
+
+
 def _forget(request: HttpRequest, token: str) -> None:
     stash = request.session.get(SESSION_KEY, {})
     stash.pop(token, None)
     request.session[SESSION_KEY] = stash
+    request.session[DONE_KEY] = [*request.session.get(DONE_KEY, [])[-19:], token]
     (_upload_dir() / f"{token}.bin").unlink(missing_ok=True)
 
 
@@ -313,17 +330,39 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 @requires("registry.add_enterprise")
 @require_POST
 def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Step 3: apply the stored file; with 仅导入无误的行 the rejected rows are skipped."""
+    """Step 3: apply the stored file; with 仅导入无误的行 the rejected rows are skipped.
+
+    The stored file is claimed first (an atomic rename): the same confirm sent twice, or from two
+    tabs, is applied once; the other request is told so instead of importing again (issue 6 item 9).
+    """
+    if token in request.session.get(DONE_KEY, []):
+        messages.warning(request, "该导入已确认，请勿重复提交。")
+        return redirect("registry:enterprise_list")
+    in_progress = "该导入已确认（或正在处理），请勿重复提交。"
+    if token in request.session.get(SESSION_KEY, {}) and any(_upload_dir().glob(f"{token}.*.claimed")):
+        messages.warning(request, in_progress)
+        return redirect("registry:enterprise_list")
     filename, content = _unstash(request, token)
     partial = request.POST.get("partial") == "on"
+    claimed = _claim(token)
+    if claimed is None:
+        messages.warning(request, in_progress)
+        return redirect("registry:enterprise_list")
     try:
         report = run_import(user=request.user, filename=filename, content=content, dry_run=False,
                             all_or_nothing=not partial)
     except SpreadsheetError as error:
+        _release(token, claimed)
         messages.error(request, str(error))
         return redirect("registry:enterprise_import")
+    except BaseException:
+        _release(token, claimed)
+        raise
     if report.applied and not report.errors:
+        claimed.unlink(missing_ok=True)
         _forget(request, token)
+    else:  # nothing or not everything written: the file stays for another try and the error rows
+        _release(token, claimed)
     return render(request, "registry/import_result.html", _import_context(
         token=token, filename=filename, partial=partial, **_preview(report)))
 

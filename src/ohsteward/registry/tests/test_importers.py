@@ -186,3 +186,24 @@ def test_template_has_headers_and_dropdowns():
     # the template (headers with *) is accepted back by the importer
     report = run(content, dry_run=True)
     assert report.total_rows == 1  # the grey sample row is read and validated
+
+
+@pytest.mark.django_db
+def test_two_simultaneous_imports_of_one_file_write_each_employer_once(monkeypatch):
+    """The other confirm commits the same new codes between this one's plan and its write."""
+    from ohsteward.registry import importers
+
+    content = xlsx(good_rows())
+    real_apply = importers._apply
+    raced = []
+
+    def apply_after_the_other_request(report, user):
+        if not raced:
+            raced.append(True)
+            run(content)  # the other request, planned and committed first
+        real_apply(report, user)
+
+    monkeypatch.setattr(importers, "_apply", apply_after_the_other_request)
+    report = run(content)
+    assert report.applied and not report.errors and report.unchanged == 3 and not report.created
+    assert Enterprise.objects.count() == 3

@@ -431,3 +431,26 @@ def test_import_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
     assert "范围过大" in body and "XFD1048576" in body
     body = upload(client, hostile.zip_bomb_xlsx(HEADERS, megabytes=5)).content.decode()
     assert "疑似压缩炸弹" in body
+
+
+def test_a_confirm_sent_twice_imports_once_and_tells_the_second_request(client, cast, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    new = make_uscc(YUBEI)
+    login(client, "yubei")
+    token = token_of(upload(client, xlsx([[new, "重复确认的公司", "渝北区", "3311", 20, "在业"]])))
+    assert "导入完成" in client.post(reverse("registry:import_confirm", args=[token])).content.decode()
+    again = client.post(reverse("registry:import_confirm", args=[token]), follow=True)
+    assert again.status_code == 200 and "该导入已确认，请勿重复提交" in again.content.decode()
+    assert Enterprise.objects.filter(uscc=new).count() == 1
+
+
+def test_a_confirm_while_another_holds_the_file_is_told_so(client, cast, settings, tmp_path):
+    from ohsteward.registry import views
+
+    settings.DATA_DIR = tmp_path
+    login(client, "yubei")
+    token = token_of(upload(client, xlsx([[make_uscc(YUBEI), "并发确认的公司", "渝北区", "3311", 20, "在业"]])))
+    assert views._claim(token) is not None  # the first request is still importing
+    response = client.post(reverse("registry:import_confirm", args=[token]), follow=True)
+    assert "该导入已确认（或正在处理），请勿重复提交" in response.content.decode()
+    assert not Enterprise.objects.filter(name="并发确认的公司").exists()
