@@ -40,9 +40,38 @@ DATA_DIR = Path(
 ).expanduser()
 
 
+# Keys that must never sign a production session: the placeholders of .env.example and the docs,
+# and Django's own generated-for-development prefix (issue 6 item 15).
+PLACEHOLDER_SECRET_KEYS = frozenset({
+    "change-me-to-a-long-random-string", "change-me", "changeme", "secret", "secret-key", "your-secret-key",
+    "please-change-me", "replace-me", "xxx", "…", "...",
+})
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_DISTINCT = 10
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is not fit for production, or ``None``. The thresholds follow Django's own
+    deployment check (security.W009: at least 50 characters, more than 5 distinct), stricter on
+    distinct characters; a key copied from .env.example or the docs is refused by name."""
+    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS or "change-me" in key.lower() or key.startswith("django-insecure-"):
+        return "it is the placeholder from .env.example or the docs"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters, at least {MIN_SECRET_KEY_LENGTH} are needed"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return f"it has only {len(set(key))} distinct characters, at least {MIN_SECRET_KEY_DISTINCT} are needed"
+    return None
+
+
 def _secret_key() -> str:
     key = os.environ.get("OHSTEWARD_SECRET_KEY", "")
     if key:
+        problem = None if (DEBUG or DEMO or TESTING) else secret_key_problem(key)
+        if problem:
+            raise ImproperlyConfigured(
+                f"OHSTEWARD_SECRET_KEY is not fit for production: {problem}. Generate one with "
+                "`python -c \"import secrets; print(secrets.token_urlsafe(50))\"` (see docs/configuration.md)."
+            )
         return key
     if not (DEBUG or DEMO or TESTING):
         raise ImproperlyConfigured(
