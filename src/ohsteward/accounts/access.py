@@ -178,11 +178,15 @@ _DECL_ALL = ["declarations.view_declaration", "declarations.add_declaration", "d
              "declarations.view_spotcheck", "declarations.add_spotcheck", "declarations.change_spotcheck",
              "declarations.view_notice", "declarations.add_notice"]
 _DECL_READ = ["declarations.view_declaration", "declarations.view_hazardlistentry"]
+# 有奖举报 reasons are the informant's lead: regulators only (issue 6 item 3). Every page, filter,
+# API field and export that shows list reasons asks ``can_see_tipoffs``; nothing else decides it.
+TIPOFF_PERMISSION = "declarations.view_tipoff"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog", "accounts.view_user"],
-    Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + ["core.view_auditlog"],
-    Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL,
+    Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + [TIPOFF_PERMISSION, "core.view_auditlog",
+                                                                 "accounts.view_user"],
+    Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + [TIPOFF_PERMISSION, "core.view_auditlog"],
+    Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + [TIPOFF_PERMISSION],
     Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ,
     Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + ["declarations.view_guidancevisit"],
     # an employer keeps its own record and posts up to date, but cannot register other employers
@@ -206,3 +210,8 @@ def sync_role_groups(**kwargs) -> None:
 
 def has_perm(user, perm: str) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(perm))
+
+
+def can_see_tipoffs(user) -> bool:
+    """Whether ``user`` may see that an employer is on the list because of a 有奖举报 (tip-off)."""
+    return has_perm(user, TIPOFF_PERMISSION)

@@ -81,7 +81,8 @@ class ExportMixin:
         queryset = self.filter_queryset(self.get_queryset())
         table = self.table_class
         filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}.xlsx"
-        return xlsx_response(filename, table.columns, table.rows(queryset))
+        rows = table.rows(queryset, user=request.user) if getattr(table, "needs_user", False) else table.rows(queryset)
+        return xlsx_response(filename, table.columns, rows)
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):

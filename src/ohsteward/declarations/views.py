@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, xlsx_response
 from ohsteward.declarations import actions, reports, rules
-from ohsteward.declarations.choices import EntryStatus, ListReason
+from ohsteward.declarations.choices import EntryStatus
 from ohsteward.declarations.filtersets import DeclarationFilterSet, HazardListEntryFilterSet
 from ohsteward.declarations.forms import (
     ConfirmForm,
@@ -48,6 +48,7 @@ from ohsteward.declarations.models import (
     Notice,
     SpotCheck,
     SpotCheckItem,
+    reason_choices_for,
 )
 from ohsteward.declarations.tables import DeclarationTable, HazardListEntryTable
 from ohsteward.hazards.models import HazardFactor
@@ -207,7 +208,7 @@ def _list_context(request, hazard_list, filterset, qs) -> dict:
     from ohsteward.registry.forms import districts_for
 
     return {"hazard_list": hazard_list, "filterset": filterset, "page": page, "query": _query(request),
-            "today": _today(), "reason_choices": ListReason.choices, "risk_choices": RiskClass.choices,
+            "today": _today(), "reason_choices": reason_choices_for(request.user), "risk_choices": RiskClass.choices,
             "size_choices": SizeClass.choices, "status_choices": EntryStatus.choices,
             "districts": districts_for(request.user), "lists": HazardList.objects.all(),
             "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "year")),
@@ -227,7 +228,7 @@ def entry_export(request: HttpRequest) -> HttpResponse:
     hazard_list, _, qs = _entries(request)
     year = hazard_list.year if hazard_list else ""
     return xlsx_response(f"职业病危害用人单位名单-{year}.xlsx", HazardListEntryTable.columns,
-                         HazardListEntryTable.rows(qs))
+                         HazardListEntryTable.rows(qs, user=request.user))
 
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
@@ -243,7 +244,7 @@ def undeclared(request: HttpRequest) -> HttpResponse:
 def undeclared_export(request: HttpRequest) -> HttpResponse:
     hazard_list, _, qs = _entries(request, undeclared=True)
     year = hazard_list.year if hazard_list else ""
-    return xlsx_response(f"应报未报-{year}.xlsx", HazardListEntryTable.columns, HazardListEntryTable.rows(qs))
+    return xlsx_response(f"应报未报-{year}.xlsx", HazardListEntryTable.columns, HazardListEntryTable.rows(qs, user=request.user))
 
 
 # --------------------------------------------------------------------------------------------

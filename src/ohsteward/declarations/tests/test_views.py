@@ -187,3 +187,43 @@ def test_list_pages_query_count_does_not_grow(client, cast, listed, django_asser
     for name in ["entry_list", "undeclared", "confirm", "dispatch"]:
         with django_assert_max_num_queries(14):
             assert c.get(reverse(f"declarations:{name}") + "?show=all").status_code == 200
+
+
+@pytest.fixture
+def tipped(listed, enterprises):
+    """The 渝北 employer is listed (also) because of a 有奖举报; its neighbour after an inspection."""
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(reasons=["industry_serious", "tip_off"])
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei2"]).update(reasons=["inspection"])
+    return listed
+
+
+def _page_and_exports(c) -> str:
+    from openpyxl import load_workbook
+
+    texts = [c.get(reverse(f"declarations:{name}")).content.decode() for name in ("entry_list", "undeclared")]
+    entry = HazardListEntry.objects.filter(reasons__icontains="tip_off").get()
+    texts.append(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
+    for name in ("entry_export", "undeclared_export"):
+        ws = load_workbook(io.BytesIO(c.get(reverse(f"declarations:{name}")).content)).active
+        texts.append(" ".join(str(cell.value) for row in ws.iter_rows() for cell in row))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("who", ["institution", "steward"])
+def test_tip_off_reasons_are_hidden_from_page_filter_and_export_for_non_regulators(client, cast, tipped, who):
+    c = _client(client, cast[who])
+    text = _page_and_exports(c)
+    assert "重庆渝北示例机械制造有限公司" in text and "有奖举报" not in text and 'value="tip_off"' not in text
+    # the tip-off reads as the inspection find it also is, and the filter treats both alike
+    body = c.get(reverse("declarations:entry_list"), {"reason": "inspection"}).content.decode()
+    assert "重庆渝北示例机械制造有限公司" in body and "重庆渝北第二建材有限公司" in body
+    body = c.get(reverse("declarations:entry_list"), {"reason": "tip_off"}).content.decode()
+    assert "重庆渝北第二建材有限公司" in body  # not a choice for this role: ignored, names nothing
+
+
+@pytest.mark.parametrize("who", ["yubei", "cdc", "city"])
+def test_regulators_see_and_filter_tip_off_reasons(client, cast, tipped, who):
+    c = _client(client, cast[who])
+    assert "有奖举报" in _page_and_exports(c)
+    body = c.get(reverse("declarations:entry_list"), {"reason": "tip_off"}).content.decode()
+    assert "重庆渝北示例机械制造有限公司" in body and "重庆渝北第二建材有限公司" not in body
