@@ -129,6 +129,10 @@ def allowed_district_codes(user) -> set[str] | None:
         return None
     if j.district:
         return {j.district}
+    if j.zone:
+        from ohsteward.registry.refdata import zone_towns
+
+        return {town[:6] for town in zone_towns().get(j.zone, frozenset())}
     return set()
 
 
@@ -145,7 +149,10 @@ def can_write_enterprise(user, *, region_code: str | None, town_code: str | None
     if j.town:
         return town_code == j.town
     if j.zone:
-        return zone_code == j.zone
+        # a zone officer writes only employers located in the zone's towns (issue 6 item 4)
+        from ohsteward.registry.refdata import zone_towns
+
+        return zone_code == j.zone and town_code in zone_towns().get(j.zone, frozenset())
     return False
 
 

@@ -30,6 +30,7 @@ from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xls
 from ohsteward.registry import rules
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.refdata import zone_towns
 
 MAX_TEXT = {"name": 200, "address": 200, "legal_representative": 50, "contact_name": 50, "contact_phone": 30}
 
@@ -419,6 +420,10 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
             values.setdefault("status", "active")
             values.setdefault("former_names", [])
             _derive(values, lk)
+            zone_error = rules.zone_town_error(values.get("zone_id"), values.get("town_id"), zone_towns())
+            if zone_error:
+                report.errors.append(RowError(row_no, HEADER_OF["zone"], zone_error))
+                continue
             if not in_scope(values, None):
                 report.errors.append(RowError(row_no, HEADER_OF["region"], "该用人单位不在您的管辖范围内"))
                 continue
@@ -431,6 +436,10 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
         if old["name"] != merged["name"] and old["name"] not in merged["former_names"]:
             merged["former_names"] = [*merged["former_names"], old["name"]]
         _derive(merged, lk)
+        zone_error = rules.zone_town_error(merged.get("zone_id"), merged.get("town_id"), zone_towns())
+        if zone_error:
+            report.errors.append(RowError(row_no, HEADER_OF["zone"], zone_error))
+            continue
         if not in_scope(old, old["id"]) or not in_scope(merged, old["id"]):
             report.errors.append(RowError(row_no, HEADER_OF["region"], "该用人单位不在您的管辖范围内"))
             continue

@@ -213,6 +213,12 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
                 errors["cancelled_on"] = "注销日期不能晚于今天"
         if self.town_id and self.region_id and not self.town_id.startswith(self.region_id):
             errors["town"] = "乡镇街道不属于所选区县"
+        if self.zone_id:
+            from ohsteward.registry.refdata import zone_towns
+
+            message = rules.zone_town_error(self.zone_id, self.town_id, zone_towns())
+            if message:
+                errors["zone"] = message
         if self.employees is not None and self.exposed_workers is not None and self.exposed_workers > self.employees:
             errors["exposed_workers"] = "接害人数不能大于从业人员数"
         if errors:

@@ -34,6 +34,37 @@ HAZARD_CATEGORY = {"1": "dust", "2": "chemical", "3": "physical", "4": "biologic
                    "6": "special", "9": "other"}
 
 
+# Which towns/streets each functional zone administers (issue 6 item 4). Versioned data, not code:
+# a later version (v2 …) replaces the file name here. v1 is ohsteward's best mapping from the
+# NBS 2023 township list and is marked 未核对 (unverified) row by row until the zones' official
+# lists are checked; see SOURCES.md and docs/configuration.md.
+ZONE_TOWNS_FILE = "cq_functional_zone_towns_v1.csv"
+
+
+def zone_towns() -> dict[str, frozenset[str]]:
+    """Zone code → the town codes it contains (cached; the file ships with the package)."""
+    global _ZONE_TOWNS
+    if _ZONE_TOWNS is None:
+        mapping: dict[str, set[str]] = {}
+        for row in _rows(ZONE_TOWNS_FILE):
+            mapping.setdefault(row["zone_code"], set()).add(row["town_code"])
+        _ZONE_TOWNS = {zone: frozenset(towns) for zone, towns in mapping.items()}
+    return _ZONE_TOWNS
+
+
+_ZONE_TOWNS: dict[str, frozenset[str]] | None = None
+
+
+def zone_towns_unverified() -> bool:
+    """Whether any row of the zone → towns file is still marked 未核对 (shown on the forms)."""
+    return any(row["status"] != "已核对" for row in _rows(ZONE_TOWNS_FILE))
+
+
+def zone_of_town(town_code: str | None) -> str | None:
+    """The functional zone whose towns include ``town_code`` (None outside every zone)."""
+    return next((zone for zone, towns in zone_towns().items() if town_code in towns), None) if town_code else None
+
+
 def _rows(name: str) -> Iterator[dict[str, str]]:
     with resources.files("ohsteward.refdata").joinpath("data", name).open(encoding="utf-8-sig") as fh:
         yield from csv.DictReader(fh)

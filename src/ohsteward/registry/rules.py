@@ -23,6 +23,22 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARSET)}
 
 
+def zone_town_error(zone_code: str | None, town_code: str | None, zone_towns: dict[str, frozenset[str]]) -> str | None:
+    """Why an employer located in ``town_code`` cannot belong to functional zone ``zone_code``.
+
+    A functional zone (两江新区, 重庆高新区, 万盛经开区) administers given towns/streets of given
+    districts (reference data ``registry.refdata.zone_towns``); an employer belongs to a zone only
+    when its town is one of them. None when the pair is consistent or no zone is given.
+    """
+    if not zone_code:
+        return None
+    if not town_code:
+        return "填写功能区时须同时填写乡镇街道（功能区按乡镇街道划定）"
+    if town_code not in zone_towns.get(zone_code, frozenset()):
+        return "所选乡镇街道不在该功能区范围内"
+    return None
+
+
 def uscc_clean(code: str | None) -> str:
     """Upper-case, NFKC (full-width → half-width) and without spaces."""
     if not code:

@@ -207,3 +207,14 @@ def test_two_simultaneous_imports_of_one_file_write_each_employer_once(monkeypat
     report = run(content)
     assert report.applied and not report.errors and report.unchanged == 3 and not report.created
     assert Enterprise.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_zone_that_does_not_contain_the_town():
+    headers = ["统一社会信用代码", "用人单位名称", "所属区县", "乡镇街道", "功能区", "行业代码", "从业人员数"]
+    inside, outside = make_uscc("500112"), make_uscc("500112")
+    report = run(xlsx([[inside, "重庆两江内公司", "渝北区", "人和街道", "两江新区", "3311", 20],
+                       [outside, "重庆两江外公司", "渝北区", "双龙湖街道", "两江新区", "3311", 20]], headers=headers),
+                 all_or_nothing=False)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "功能区", "所选乡镇街道不在该功能区范围内")]
+    assert Enterprise.objects.get(uscc=inside).zone_id == "Z5001" and not Enterprise.objects.filter(uscc=outside).exists()

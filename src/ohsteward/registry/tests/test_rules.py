@@ -125,3 +125,31 @@ def test_loaded_catalogue_spot_checks():
     assert Region.objects.filter(level="town").count() == 1031
     assert set(Region.objects.filter(level="zone").values_list("name", flat=True)) == {
         "两江新区", "西部科学城重庆高新区", "万盛经开区"}
+
+
+ZONE_TOWNS = {"Z5001": frozenset({"500112009"}), "Z5003": frozenset({"500110004"})}
+
+
+@pytest.mark.parametrize(("zone", "town", "error"), [
+    (None, "500101001", None),
+    ("Z5001", "500112009", None),
+    ("Z5001", None, "填写功能区时须同时填写乡镇街道（功能区按乡镇街道划定）"),
+    ("Z5001", "500101001", "所选乡镇街道不在该功能区范围内"),
+    ("Z5003", "500112009", "所选乡镇街道不在该功能区范围内"),
+])
+def test_zone_contains_the_town_of_its_employers(zone, town, error):
+    assert rules.zone_town_error(zone, town, ZONE_TOWNS) == error
+
+
+@pytest.mark.django_db
+def test_zone_town_reference_data_names_existing_towns_of_the_right_districts():
+    from ohsteward.registry.models import Region
+    from ohsteward.registry.refdata import zone_of_town, zone_towns, zone_towns_unverified
+
+    towns = zone_towns()
+    assert set(towns) == {"Z5001", "Z5002", "Z5003"}
+    codes = set().union(*towns.values())
+    assert Region.objects.filter(code__in=codes, level="town").count() == len(codes)
+    assert {c[:6] for c in towns["Z5003"]} == {"500110"}  # 万盛经开区 lies in 綦江区
+    assert zone_of_town("500112009") == "Z5001" and zone_of_town("500101001") is None
+    assert zone_towns_unverified()  # v1 is marked 未核对 until checked against the official lists
