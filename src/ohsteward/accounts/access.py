@@ -175,6 +175,8 @@ _REGISTRY_WRITE = ["registry.view_enterprise", "registry.add_enterprise", "regis
                    "registry.delete_workplace", "registry.view_post", "registry.add_post", "registry.change_post",
                    "registry.delete_post", "registry.view_postexposure", "registry.add_postexposure",
                    "registry.change_postexposure", "registry.delete_postexposure"]
+# employers' status/industry change requests: regulators decide (issue 6 item 5)
+_CHANGE_REQUESTS = ["registry.view_enterprisechangerequest", "registry.change_enterprisechangerequest"]
 _REGISTRY_READ = ["registry.view_enterprise", "registry.view_workplace", "registry.view_post",
                   "registry.view_postexposure"]
 _DECL_ALL = ["declarations.view_declaration", "declarations.add_declaration", "declarations.change_declaration",
@@ -190,14 +192,16 @@ _DECL_READ = ["declarations.view_declaration", "declarations.view_hazardlistentr
 TIPOFF_PERMISSION = "declarations.view_tipoff"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + [TIPOFF_PERMISSION, "core.view_auditlog",
-                                                                 "accounts.view_user"],
-    Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + [TIPOFF_PERMISSION, "core.view_auditlog"],
-    Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _DECL_ALL + [TIPOFF_PERMISSION],
+    Role.CITY_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _CHANGE_REQUESTS + _DECL_ALL
+    + [TIPOFF_PERMISSION, "core.view_auditlog", "accounts.view_user"],
+    Role.DISTRICT_ADMIN: _VIEW_REF + _REGISTRY_WRITE + _CHANGE_REQUESTS + _DECL_ALL
+    + [TIPOFF_PERMISSION, "core.view_auditlog"],
+    Role.CDC_STAFF: _VIEW_REF + _REGISTRY_WRITE + _CHANGE_REQUESTS + _DECL_ALL + [TIPOFF_PERMISSION],
     Role.INSTITUTION_STAFF: _VIEW_REF + _REGISTRY_READ + _DECL_READ,
     Role.STEWARD_MEMBER: _VIEW_REF + _REGISTRY_READ + _DECL_READ + ["declarations.view_guidancevisit"],
     # an employer keeps its own record and posts up to date, but cannot register other employers
     Role.ENTERPRISE_MANAGER: _VIEW_REF + [p for p in _REGISTRY_WRITE if p != "registry.add_enterprise"]
+    + ["registry.view_enterprisechangerequest"]
     + ["declarations.view_declaration", "declarations.add_declaration"],
 }
 

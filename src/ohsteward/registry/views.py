@@ -32,7 +32,7 @@ from ohsteward.registry.filtersets import EnterpriseFilterSet
 from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
 from ohsteward.registry.importers import enterprise_import as run_import
 from ohsteward.registry.importers import enterprise_import_template
-from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
+from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable
 from ohsteward.web.views import ChangeDescriber, filter_query, requires
 
@@ -174,11 +174,16 @@ def enterprise_edit(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = _enterprise_or_404(request, key)  # a fresh copy: the form has touched ``enterprise``
         try:
-            target = actions.enterprise_update(user=request.user, enterprise=target, data=form.action_data())
+            target, requested = actions.enterprise_submit(user=request.user, enterprise=target,
+                                                          data=form.action_data())
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "已保存。修改已记入审计日志。")
+            if requested:
+                messages.info(request, "已保存。" + "、".join(r.get_field_display() for r in requested)
+                              + "的变更已提交所在区县确认，确认前名录中仍为原值。")
+            else:
+                messages.success(request, "已保存。修改已记入审计日志。")
             return redirect("registry:enterprise_detail", key=_key(target))
     return render(request, "registry/enterprise_form.html", {"form": form, "e": enterprise, "key": key})
 
@@ -378,3 +383,48 @@ def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
 @requires("registry.add_enterprise")
 def import_template(request: HttpRequest) -> HttpResponse:
     return bytes_response("用人单位导入模板.xlsx", enterprise_import_template())
+
+
+# --------------------------------------------------------------------------------------------
+# Change requests of employers (issue 6 item 5): the district confirms or rejects.
+# --------------------------------------------------------------------------------------------
+
+
+def _may_decide(user) -> bool:
+    return user.has_perm("registry.change_enterprisechangerequest") and not access.jurisdiction(user).enterprise_id
+
+
+@requires("registry.view_enterprisechangerequest")
+def change_request_list(request: HttpRequest) -> HttpResponse:
+    """Pending requests of the employers in the user's jurisdiction, and the last decided ones."""
+    scoped = EnterpriseChangeRequest.objects.for_user(request.user).select_related("enterprise", "requested_by",
+                                                                                     "decided_by")
+    return render(request, "registry/change_requests.html", {
+        "pending": scoped.filter(status="pending").order_by("created_at"),
+        "decided": scoped.exclude(status="pending").order_by("-decided_at")[:50],
+        "may_decide": _may_decide(request.user),
+    })
+
+
+@requires("registry.change_enterprisechangerequest")
+@require_POST
+def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject one request (HTMX: answers the updated row)."""
+    if not _may_decide(request.user):
+        raise PermissionDenied("变更申请由所在区县确认")
+    change = access.get_for_user_or_404(EnterpriseChangeRequest.objects.select_related("enterprise"),
+                                        request.user, pk=pk)
+    error = ""
+    try:
+        change = actions.change_request_decide(user=request.user, change_request=change,
+                                               approve=request.POST.get("decision") == "approve",
+                                               note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+        change.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_change_request_row.html", {"r": change, "error": error,
+                                                                      "may_decide": True})
+    if error:
+        messages.error(request, error)
+    return redirect("registry:change_request_list")

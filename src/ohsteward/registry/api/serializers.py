@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from ohsteward.registry import rules
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, IndustryLevel, RegionLevel
-from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Industry, Region
 
 MAX_COUNT = 2_147_483_647
 
@@ -124,6 +124,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     legal_representative = text_field("法定代表人", 50)
     contact_name = text_field("联系人", 50)
     contact_phone = text_field("联系电话", 30)
+    # why an employer asks for a status/industry change (becomes a change request, issue 6 item 5)
+    change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300,
+                                          help_text="用人单位申请变更经营状态或行业时的理由（可不填）")
 
     region_name = serializers.CharField(source="region.name", read_only=True, allow_null=True)
     town_name = serializers.CharField(source="town.name", read_only=True, allow_null=True)
@@ -137,6 +140,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "address", "industry", "industry_name", "industry_risk", "economic_type", "employees",
             "exposed_workers", "revenue", "total_assets", "size_class", "status", "suspended_on", "cancelled_on",
             "legal_representative", "contact_name", "contact_phone", "registration", "created_at", "updated_at",
+            "change_reason",
         ]
         read_only_fields = ["id", "former_names", "industry_risk", "size_class", "registration", "created_at",
                             "updated_at"]
@@ -179,3 +183,23 @@ class IndustrySerializer(serializers.ModelSerializer):
         model = Industry
         fields = ["code", "name", "level", "section", "parent", "risk_class", "risk_class_display", "risk_note",
                   "remark"]
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    """An employer's request to change its status or industry, waiting for the district."""
+
+    uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    field_label = serializers.CharField(source="get_field_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = EnterpriseChangeRequest
+        fields = ["id", "uscc", "field", "field_label", "old_value", "new_value", "reason", "status", "status_label",
+                  "created_at", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class ChangeRequestResultSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    enterprise = EnterpriseSerializer()
+    change_requests = ChangeRequestSerializer(many=True)

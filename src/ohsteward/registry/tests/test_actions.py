@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ohsteward.registry.actions import enterprise_create, enterprise_update
@@ -136,3 +136,29 @@ def test_form_choices_offer_only_zones_and_towns_that_fit(cast, liangjiang):
     assert set(districts_for(officer).values_list("code", flat=True)) == {"500105", "500109", "500112"}
     towns = set(towns_for(officer, "500112").values_list("code", flat=True))
     assert inside.code in towns and outside.code not in towns
+
+
+@pytest.mark.django_db
+def test_change_requests_wait_for_the_district_and_are_audited(cast, enterprises):
+    from ohsteward.core.models import AuditLog
+    from ohsteward.registry.actions import change_request_decide, enterprise_submit
+
+    e = enterprises["yubei"]
+    with pytest.raises(ValidationError) as exc:  # the plain update refuses, whoever calls it
+        enterprise_update(user=cast["manager"], enterprise=e, data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 5)})
+    assert "须由所在区县确认" in exc.value.message_dict["status"][0]
+    with pytest.raises(ValidationError):  # checked when asked: a 注销 needs its date
+        enterprise_submit(user=cast["manager"], enterprise=e, data={"status": "cancelled"})
+    _, [first] = enterprise_submit(user=cast["manager"], enterprise=e,
+                                   data={"status": "suspended", "suspended_on": dt.date(2026, 1, 5)})
+    _, [again] = enterprise_submit(user=cast["manager"], enterprise=e,
+                                   data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 6)}, reason="关闭")
+    assert again.pk == first.pk and again.new_value == {"status": "cancelled", "cancelled_on": "2026-01-06"}
+    with pytest.raises(PermissionDenied):
+        change_request_decide(user=cast["manager"], change_request=again, approve=True)
+    change_request_decide(user=cast["yubei"], change_request=again, approve=True, note="已核实")
+    e.refresh_from_db()
+    assert e.status == "cancelled" and e.cancelled_on == dt.date(2026, 1, 6)
+    with pytest.raises(ValidationError, match="已处理"):
+        change_request_decide(user=cast["yubei"], change_request=again, approve=False)
+    assert AuditLog.objects.filter(content_type__model="enterprisechangerequest", object_id=str(again.pk)).exists()

@@ -441,3 +441,28 @@ def test_reference_endpoints_are_read_only(city):
 
 def test_reference_endpoints_need_authentication(db):
     assert APIClient().get("/api/v1/regions/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_manager_cannot_cancel_its_employer_or_change_its_industry_only_request_it(cast, enterprises):
+    """An employer that set itself to 注销 would drop off next year's list (issue 6 item 5)."""
+    from ohsteward.registry.models import EnterpriseChangeRequest
+
+    e = enterprises["yubei"]
+    old_industry = e.industry_id
+    api = bearer_client(cast["manager"])
+    response = api.patch(f"{URL}{e.uscc}/", {"status": "cancelled", "cancelled_on": "2026-01-05", "employees": 77,
+                                             "change_reason": "已停止经营"}, format="json")
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert body["enterprise"]["status"] == "active" and body["enterprise"]["employees"] == 77
+    assert [(r["field"], r["new_value"], r["status"]) for r in body["change_requests"]] == [
+        ("status", {"status": "cancelled", "cancelled_on": "2026-01-05"}, "pending")]
+    response = api.patch(f"{URL}{e.uscc}/", {"industry": "2614"}, format="json")
+    assert response.status_code == 202 and response.json()["change_requests"][0]["field"] == "industry"
+    e.refresh_from_db()
+    assert e.status == "active" and e.industry_id == old_industry and e.employees == 77
+    assert EnterpriseChangeRequest.objects.filter(enterprise=e, status="pending").count() == 2
+    # a district officer's PATCH of the same fields is written at once
+    response = bearer_client(cast["yubei"]).patch(f"{URL}{e.uscc}/", {"industry": "2614"}, format="json")
+    assert response.status_code == 200 and response.json()["industry"] == "2614"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ohsteward.core.models import AuditLog
 from ohsteward.core.testing import PASSWORD, WANZHOU, YUBEI
-from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
 LIST = reverse("registry:enterprise_list")
@@ -454,3 +454,34 @@ def test_a_confirm_while_another_holds_the_file_is_told_so(client, cast, setting
     response = client.post(reverse("registry:import_confirm", args=[token]), follow=True)
     assert "该导入已确认（或正在处理），请勿重复提交" in response.content.decode()
     assert not Enterprise.objects.filter(name="并发确认的公司").exists()
+
+
+def test_district_confirms_or_rejects_change_requests_on_a_page_with_htmx(client, cast, enterprises):
+    import datetime as dt
+
+    from ohsteward.registry.actions import enterprise_submit
+    from ohsteward.registry.models import EnterpriseChangeRequest
+
+    e = enterprises["yubei"]
+    enterprise_submit(user=cast["manager"], enterprise=e, data={"status": "suspended", "suspended_on": dt.date(2026, 2, 1)})
+    enterprise_submit(user=cast["manager"], enterprise=e, data={"industry": Industry.objects.get(code="2614")})
+    status, industry = (EnterpriseChangeRequest.objects.get(field=f) for f in ("status", "industry"))
+    login(client, "wanzhou")
+    assert e.name not in client.get(reverse("registry:change_request_list")).content.decode()
+    assert client.post(reverse("registry:change_request_decide", args=[status.pk]),
+                       {"decision": "approve"}).status_code == 404
+    client.logout()
+    login(client, "yubei")
+    body = client.get(reverse("registry:change_request_list")).content.decode()
+    assert e.name in body and "停产停业（2026-02-01）" in body and "2614 有机化学原料制造" in body
+    row = client.post(reverse("registry:change_request_decide", args=[status.pk]), {"decision": "approve"},
+                      HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="approved"' in row and "<html" not in row
+    client.post(reverse("registry:change_request_decide", args=[industry.pk]), {"decision": "reject", "note": "行业未变"},
+                HTTP_HX_REQUEST="true")
+    e.refresh_from_db()
+    assert e.status == "suspended" and e.industry_id != "2614"
+    client.logout()
+    login(client, "manager")
+    assert client.post(reverse("registry:change_request_decide", args=[industry.pk]),
+                       {"decision": "approve"}).status_code == 403
