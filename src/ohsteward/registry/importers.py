@@ -230,9 +230,10 @@ def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list
     if message:
         errors.append((HEADER_OF["uscc"], message))
     out["uscc"] = uscc
-    name = _text(cells.get("name"))
-    if not name:
-        errors.append((HEADER_OF["name"], "不能为空"))
+    raw_name = _text(cells.get("name"))
+    name = rules.clean_name(raw_name)
+    if rules.name_error(raw_name):
+        errors.append((HEADER_OF["name"], rules.name_error(raw_name)))
     elif len(name) > MAX_TEXT["name"]:
         errors.append((HEADER_OF["name"], f"过长（{len(name)}字），最多{MAX_TEXT['name']}字"))
     out["name"] = name

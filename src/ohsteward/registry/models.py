@@ -197,6 +197,10 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        message = rules.name_error(self.name)
+        if message:
+            errors["name"] = f"用人单位名称{message}"
+        self.name = rules.clean_name(self.name)
         if self.uscc:
             self.uscc = rules.uscc_clean(self.uscc)
             message = rules.uscc_error(self.uscc)

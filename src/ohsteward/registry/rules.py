@@ -91,6 +91,36 @@ _LEGAL_FORM_VARIANTS = (("有限责任公司", "有限公司"), ("股份有限�
 _REGION_PREFIX = re.compile(r"^(重庆市|重庆)")
 
 
+# Characters that print as nothing: Unicode format characters (Cf: zero-width space/joiners, BOM,
+# word joiner, bidi marks …), controls (Cc), and the blank "letters" that are not white space.
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
+
+
+def _invisible(ch: str) -> bool:
+    return (unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cs", "Cn"} and not ch.isspace()) or ch in _BLANK_LETTERS
+
+
+def clean_name(name: str | None) -> str:
+    """A name as stored: invisible characters removed, white space runs collapsed and trimmed.
+
+    The one rule for names typed into the form, sent to the API or read from a file (issue 6
+    item 10): ``"\u200b\u200b"`` becomes ``""``, so "required" refuses it like an empty field.
+    """
+    if not name:
+        return ""
+    text = "".join(ch for ch in str(name) if not _invisible(ch))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def name_error(name: str | None) -> str | None:
+    """Why a name cannot be used (Chinese), or None: empty once invisible characters are gone."""
+    if not clean_name(name):
+        if name and str(name).strip():
+            return "不能只由空白或不可见字符组成"
+        return "不能为空"
+    return None
+
+
 def normalize_name(name: str | None) -> str:
     """The form of an employer name used for search and exact matching.
 
@@ -100,7 +130,7 @@ def normalize_name(name: str | None) -> str:
     """
     if not name:
         return ""
-    text = unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS)
+    text = unicodedata.normalize("NFKC", clean_name(name)).translate(_BRACKETS)
     text = re.sub(r"\s+", "", text)
     for long, short in _LEGAL_FORM_VARIANTS:
         text = text.replace(long, short)

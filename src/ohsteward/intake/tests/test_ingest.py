@@ -275,3 +275,10 @@ def test_receipt_number_of_another_employer_is_refused(enterprises):
     declaration_import(enterprise=enterprises["yubei"], receipt_no="R-9", **args)
     with pytest.raises(ValidationError, match="已属于其他用人单位"):
         declaration_import(enterprise=enterprises["wanzhou"], receipt_no="R-9", **args)
+
+
+def test_a_row_whose_name_is_only_invisible_characters_is_rejected(ingest, enterprises):
+    rows = [["\u200b\u200b", "", "渝北区", YESTERDAY, "在岗期间", "苯", "市职防院", 3]]
+    result = ingest(SourceKind.EXAM, EXAM, rows, valid_rows_only=True)
+    assert result.errors == ["第2行 用人单位名称: 不能只由空白或不可见字符组成"]
+    assert result.counts["created"] == 0

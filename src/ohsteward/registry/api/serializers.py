@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ohsteward.api.fields import PlausibleDateField
 from ohsteward.registry import rules
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, IndustryLevel, RegionLevel
 from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Industry, Region
@@ -52,7 +53,7 @@ def amount_field(label: str) -> serializers.DecimalField:
 
 
 def date_field(label: str) -> serializers.DateField:
-    return serializers.DateField(
+    return PlausibleDateField(
         required=False, allow_null=True,
         error_messages={"invalid": f"{label}格式应为 YYYY-MM-DD", "datetime": f"{label}应为日期，不含时间"},
     )

@@ -466,3 +466,31 @@ def test_a_manager_cannot_cancel_its_employer_or_change_its_industry_only_reques
     # a district officer's PATCH of the same fields is written at once
     response = bearer_client(cast["yubei"]).patch(f"{URL}{e.uscc}/", {"industry": "2614"}, format="json")
     assert response.status_code == 200 and response.json()["industry"] == "2614"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "\u200b\u200b\u200b", "不能只由空白或不可见字符组成"),
+    ("name", "\u200c\ufeff", "不能只由空白或不可见字符组成"),
+])
+def test_api_refuses_names_of_invisible_characters(cast, field, value, message):
+    from ohsteward.registry.tests.factories import make_uscc
+
+    api = bearer_client(cast["yubei"])
+    response = api.post(URL, {"uscc": make_uscc("500112"), "name": value, "region": "500112"}, format="json")
+    assert response.status_code == 400 and message in str(response.json())
+    assert not Enterprise.objects.filter(name__in=[value, ""]).exists()
+
+
+@pytest.mark.django_db
+def test_api_refuses_implausible_dates_like_the_importer(cast, enterprises):
+    from ohsteward.core.cells import CellError, parse_date
+
+    api = bearer_client(cast["yubei"])
+    e = enterprises["yubei"]
+    response = api.patch(f"{URL}{e.uscc}/", {"status": "suspended", "suspended_on": "0001-01-01"}, format="json")
+    assert response.status_code == 400 and "日期过早“0001-01-01”" in str(response.json())
+    with pytest.raises(CellError, match="日期过早“0001-01-01”"):  # the importer's message, from the same rule
+        parse_date("0001-01-01")
+    response = api.patch(f"{URL}{e.uscc}/", {"status": "suspended", "suspended_on": "2025-03-01"}, format="json")
+    assert response.status_code == 200

@@ -218,3 +218,10 @@ def test_import_refuses_a_zone_that_does_not_contain_the_town():
                  all_or_nothing=False)
     assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "功能区", "所选乡镇街道不在该功能区范围内")]
     assert Enterprise.objects.get(uscc=inside).zone_id == "Z5001" and not Enterprise.objects.filter(uscc=outside).exists()
+
+
+@pytest.mark.django_db
+def test_import_refuses_names_of_invisible_characters():
+    report = run(xlsx([[make_uscc("500112"), "\u200b\u200b", "渝北区", "双龙湖街道", "3311", 5, 1, 1, 1, "在业", None, ""]]),
+                 all_or_nothing=False)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "用人单位名称", "不能只由空白或不可见字符组成")]

@@ -153,3 +153,21 @@ def test_zone_town_reference_data_names_existing_towns_of_the_right_districts():
     assert {c[:6] for c in towns["Z5003"]} == {"500110"}  # 万盛经开区 lies in 綦江区
     assert zone_of_town("500112009") == "Z5001" and zone_of_town("500101001") is None
     assert zone_towns_unverified()  # v1 is marked 未核对 until checked against the official lists
+
+
+@pytest.mark.parametrize(("name", "cleaned", "error"), [
+    ("\u200b\u200b\u200b", "", "不能只由空白或不可见字符组成"),
+    ("\u200c\u200d\ufeff\u2060", "", "不能只由空白或不可见字符组成"),
+    ("\u3164\u2800", "", "不能只由空白或不可见字符组成"),
+    ("  ", "", "不能为空"),
+    ("", "", "不能为空"),
+    ("重庆\u200b甲公司", "重庆甲公司", None),
+    (" 重庆  甲公司 ", "重庆 甲公司", None),
+])
+def test_names_made_only_of_invisible_characters_are_refused(name, cleaned, error):
+    assert rules.clean_name(name) == cleaned
+    assert rules.name_error(name) == error
+
+
+def test_invisible_characters_do_not_make_two_names_differ():
+    assert rules.normalize_name("重庆\u200b甲\u200d公司") == rules.normalize_name("重庆甲公司")

@@ -485,3 +485,11 @@ def test_district_confirms_or_rejects_change_requests_on_a_page_with_htmx(client
     login(client, "manager")
     assert client.post(reverse("registry:change_request_decide", args=[industry.pk]),
                        {"decision": "approve"}).status_code == 403
+
+
+def test_the_form_refuses_a_name_of_invisible_characters(client, cast):
+    login(client, "yubei")
+    response = client.post(reverse("registry:enterprise_create"), {
+        "uscc": make_uscc(YUBEI), "name": "\u200b\u200b\u200b", "region": YUBEI, "status": "active"})
+    assert response.status_code == 200 and "不能只由空白或不可见字符组成" in response.content.decode()
+    assert not Enterprise.objects.filter(region_id=YUBEI, name__in=["", "\u200b\u200b\u200b"]).exists()
