@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
+from ohsteward.core import submissions
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, xlsx_response
 from ohsteward.declarations import actions, reports, rules
 from ohsteward.declarations.choices import EntryStatus
@@ -445,8 +446,18 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("declarations:entry_detail", entry.pk)
-    notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
-                                  issuer=form.cleaned_data["issuer"], deadline_days=form.cleaned_data["deadline_days"])
+    try:  # the form sent twice issues one notice (issue 6 item 11)
+        submission = submissions.claim(request)
+    except submissions.Repeated as repeated:
+        return submissions.repeated_response(request, repeated, fallback=_url("declarations:entry_detail", entry.pk))
+    try:
+        notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
+                                      issuer=form.cleaned_data["issuer"],
+                                      deadline_days=form.cleaned_data["deadline_days"])
+    except BaseException:
+        submissions.release(submission)
+        raise
+    submissions.done(submission, _url("declarations:entry_detail", entry.pk))
     messages.success(request, f"告知单 {notice.number} 已生成，请下载打印后送达。")
     return redirect("declarations:entry_detail", entry.pk)
 
@@ -499,14 +510,20 @@ def declare(request: HttpRequest) -> HttpResponse:
                     "exposed_count": f.cleaned_data.get("exposed_count")}
                    for f in formset if f.cleaned_data.get("hazard_name")]
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+        try:  # the form sent twice files one declaration (issue 6 item 11)
+            submission = submissions.claim(request)
+        except submissions.Repeated as repeated:
+            return submissions.repeated_response(request, repeated, fallback=_url("declarations:declaration_list"))
         try:
             declaration = actions.declaration_submit(user=request.user, enterprise=enterprise,
                                                      kind=form.cleaned_data["kind"], data=data, hazards=hazards,
                                                      declared_on=_today())
         except ValidationError as exc:
+            submissions.release(submission)
             for field, errs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
+            submissions.done(submission, _url("declarations:declaration_detail", declaration.pk))
             messages.success(request, f"申报成功，回执编号：{declaration.receipt_no}")
             return redirect("declarations:declaration_detail", declaration.pk)
     return render(request, "declarations/declare.html", {

@@ -19,11 +19,13 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from ohsteward.accounts import access
+from ohsteward.core import submissions
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response, xlsx_response
 from ohsteward.registry import actions
@@ -194,11 +196,18 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        # a form sent twice creates one employer (those without a credit code have no unique key)
+        try:
+            submission = submissions.claim(request)
+        except submissions.Repeated as repeated:
+            return submissions.repeated_response(request, repeated, fallback=reverse("registry:enterprise_list"))
         try:
             created = actions.enterprise_create(user=request.user, data=form.action_data())
         except ValidationError as error:
+            submissions.release(submission)
             _apply_errors(form, error)
         else:
+            submissions.done(submission, reverse("registry:enterprise_detail", kwargs={"key": _key(created)}))
             messages.success(request, f"已新增用人单位：{created.name}")
             return redirect("registry:enterprise_detail", key=_key(created))
     return render(request, "registry/enterprise_form.html", {"form": form, "e": None})

@@ -227,3 +227,41 @@ def test_regulators_see_and_filter_tip_off_reasons(client, cast, tipped, who):
     assert "有奖举报" in _page_and_exports(c)
     body = c.get(reverse("declarations:entry_list"), {"reason": "tip_off"}).content.decode()
     assert "重庆渝北示例机械制造有限公司" in body and "重庆渝北第二建材有限公司" not in body
+
+
+def _token(body: str) -> str:
+    import re
+
+    return re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
+
+
+def test_a_declaration_form_sent_twice_files_one_declaration(client, cast, enterprises):
+    c = _client(client, cast["manager"])
+    token = _token(c.get(reverse("declarations:declare")).content.decode())
+    data = {"enterprise": enterprises["yubei"].pk, "kind": "initial", "employees": 50, "exposed_total": 12,
+            "principal": "张三", "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
+            "hz-TOTAL_FORMS": 1, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
+            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12,
+            "submission_token": token}
+    first = c.post(reverse("declarations:declare"), data)
+    second = c.post(reverse("declarations:declare"), data, follow=True)
+    declaration = Declaration.objects.get()
+    assert first.status_code == 302 and first["Location"] == reverse("declarations:declaration_detail",
+                                                                       args=[declaration.pk])
+    assert second.redirect_chain[0][0] == first["Location"] and "未重复创建" in second.content.decode()
+    assert declaration.receipt_no in second.content.decode()
+
+
+def test_a_notice_form_sent_twice_issues_one_notice(client, cast, listed, enterprises):
+    c = _client(client, cast["yubei"])
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
+    for _ in range(2):
+        r = c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15,
+                                                                            "submission_token": token})
+        assert r.status_code == 302
+    assert Notice.objects.count() == 1
+    # a new page has a new token: a second notice on purpose is still possible
+    token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
+    c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15, "submission_token": token})
+    assert Notice.objects.count() == 2

@@ -493,3 +493,22 @@ def test_the_form_refuses_a_name_of_invisible_characters(client, cast):
         "uscc": make_uscc(YUBEI), "name": "\u200b\u200b\u200b", "region": YUBEI, "status": "active"})
     assert response.status_code == 200 and "不能只由空白或不可见字符组成" in response.content.decode()
     assert not Enterprise.objects.filter(region_id=YUBEI, name__in=["", "\u200b\u200b\u200b"]).exists()
+
+
+def test_an_employer_form_without_credit_code_sent_twice_creates_one_employer(client, cast):
+    login(client, "yubei")
+    body = client.get(reverse("registry:enterprise_create")).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
+    data = {"name": "重庆无代码双击有限公司", "region": YUBEI, "status": "active", "submission_token": token}
+    first = client.post(reverse("registry:enterprise_create"), data)
+    second = client.post(reverse("registry:enterprise_create"), data, follow=True)
+    assert first.status_code == 302 and second.redirect_chain[0][0] == first["Location"]
+    assert "未重复创建" in second.content.decode()
+    assert Enterprise.objects.filter(name="重庆无代码双击有限公司").count() == 1
+    # a failed submit gives the token back: the corrected form goes through once
+    body = client.get(reverse("registry:enterprise_create")).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
+    bad = client.post(reverse("registry:enterprise_create"), {**data, "name": "\u200b", "submission_token": token})
+    assert bad.status_code == 200 and f'value="{token}"' in bad.content.decode()
+    client.post(reverse("registry:enterprise_create"), {**data, "name": "重庆更正后有限公司", "submission_token": token})
+    assert Enterprise.objects.filter(name="重庆更正后有限公司").count() == 1
