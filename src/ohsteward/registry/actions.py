@@ -21,6 +21,25 @@ from ohsteward.registry.models import (
 )
 
 OUT_OF_SCOPE = "该用人单位不在您的管辖范围内"
+# Said alike of a code registered outside the user's jurisdiction and of a new employer filed
+# outside it: nothing tells whether the code exists elsewhere; the city resolves it (issue 6 item 17).
+CANNOT_REGISTER = "该统一社会信用代码无法由您登记，请联系市级管理员处理"
+TAKEN_IN_SCOPE = "该统一社会信用代码已登记"
+
+
+def check_code_free(user, code: str | None, *, exclude_pk: int | None = None) -> None:
+    """Refuse a credit code that is already registered. Only an employer the user can see is
+    named as registered; one outside the jurisdiction gets ``CANNOT_REGISTER``."""
+    if not code:
+        return
+    taken = Enterprise.objects.filter(uscc=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    pk = taken.values_list("pk", flat=True).first()
+    if pk is None:
+        return
+    visible = user is None or Enterprise.objects.for_user(user).filter(pk=pk).exists()
+    raise ValidationError({"uscc": TAKEN_IN_SCOPE if visible else CANNOT_REGISTER})
 
 
 def _check_scope(user, enterprise: Enterprise) -> None:
@@ -59,8 +78,14 @@ def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
         raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
     enterprise = Enterprise(**data)
     enterprise.derive()
+    if enterprise.uscc:
+        from ohsteward.registry import rules
+
+        check_code_free(user, rules.uscc_clean(enterprise.uscc))
     enterprise.full_clean()
-    _check_scope(user, enterprise)
+    if user is not None and not access.can_write_enterprise(
+            user, region_code=enterprise.region_id, town_code=enterprise.town_id, zone_code=enterprise.zone_id):
+        raise ValidationError({"uscc": CANNOT_REGISTER})
     enterprise.save()
     return enterprise
 
@@ -75,6 +100,10 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict[str, Any]) -> 
         requested = _requested_changes(enterprise, data)
         if requested:  # the district confirms these: enterprise_submit turns them into requests
             raise ValidationError({field: REQUEST_ONLY for field in requested})
+    if data.get("uscc"):
+        from ohsteward.registry import rules
+
+        check_code_free(user, rules.uscc_clean(data["uscc"]), exclude_pk=enterprise.pk)
     for field, value in data.items():
         setattr(enterprise, field, value)
     if enterprise.status == "active":

@@ -75,6 +75,18 @@ class EnterpriseForm(forms.ModelForm):
         error_messages={"invalid_choice": "没有这个行业小类代码，请填写4位数字的小类代码，如 3311"},
     )
 
+    def validate_unique(self):
+        """Everything but the credit code: a taken code is refused by the action, which names it
+        registered only when the user can see that employer (issue 6 item 17)."""
+        from django.core.exceptions import ValidationError
+
+        exclude = self._get_validation_exclusions()
+        exclude.add("uscc")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
     class Meta:
         model = Enterprise
         fields = ["uscc", "name", "region", "town", "zone", "address", "industry", "economic_type", "employees",

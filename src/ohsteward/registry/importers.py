@@ -28,6 +28,7 @@ from ohsteward.core import audit, bulk, cells
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx, write_xlsx
 from ohsteward.registry import rules
+from ohsteward.registry.actions import CANNOT_REGISTER
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.refdata import zone_towns
@@ -416,7 +417,7 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
         old = existing.get(values["uscc"])
         if old is None:
             if allowed_ids is not None:
-                report.errors.append(RowError(row_no, "", "用人单位管理人员不能新增其他用人单位"))
+                report.errors.append(RowError(row_no, HEADER_OF["uscc"], CANNOT_REGISTER))
                 continue
             values.setdefault("status", "active")
             values.setdefault("former_names", [])
@@ -426,7 +427,7 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
                 report.errors.append(RowError(row_no, HEADER_OF["zone"], zone_error))
                 continue
             if not in_scope(values, None):
-                report.errors.append(RowError(row_no, HEADER_OF["region"], "该用人单位不在您的管辖范围内"))
+                report.errors.append(RowError(row_no, HEADER_OF["uscc"], CANNOT_REGISTER))
                 continue
             report.created.append(PlannedRow(row_no, values["uscc"], values["name"], values))
             continue
@@ -441,8 +442,13 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
         if zone_error:
             report.errors.append(RowError(row_no, HEADER_OF["zone"], zone_error))
             continue
-        if not in_scope(old, old["id"]) or not in_scope(merged, old["id"]):
-            report.errors.append(RowError(row_no, HEADER_OF["region"], "该用人单位不在您的管辖范围内"))
+        if not in_scope(old, old["id"]):
+            # registered outside the user's jurisdiction: said exactly as for a new employer filed
+            # outside it, so a list of guessed codes tells nothing (issue 6 item 17)
+            report.errors.append(RowError(row_no, HEADER_OF["uscc"], CANNOT_REGISTER))
+            continue
+        if not in_scope(merged, old["id"]):
+            report.errors.append(RowError(row_no, HEADER_OF["region"], "不能把用人单位移出您的管辖范围"))
             continue
         changes = {k: [_jsonable(old[k]), _jsonable(merged[k])] for k in COMPARED if old[k] != merged[k]
                    and not (isinstance(old[k], Decimal) and merged[k] is not None and Decimal(old[k]) == Decimal(merged[k]))}

@@ -154,13 +154,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return super().to_internal_value(data)
 
     def validate_uscc(self, value: str) -> str:
-        code = rules.uscc_clean(value)
-        taken = Enterprise.objects.filter(uscc=code)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(f"统一社会信用代码 {code} 已登记")
-        return code
+        # whether the code is taken is checked by the action, which names it "registered" only
+        # when the caller can see that employer (issue 6 item 17)
+        return rules.uscc_clean(value)
 
     def validate_name(self, value: str) -> str:
         value = value.strip()

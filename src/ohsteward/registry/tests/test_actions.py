@@ -36,7 +36,7 @@ def test_create_rejects_bad_code_with_expected_digit(cast):
 
 @pytest.mark.django_db
 def test_create_outside_jurisdiction_is_refused(cast):
-    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+    with pytest.raises(ValidationError, match="该统一社会信用代码无法由您登记，请联系市级管理员处理"):
         enterprise_create(user=cast["yubei"], data=data(region=Region.objects.get(code="500101")))
 
 

@@ -267,7 +267,7 @@ def test_create_rules_from_the_action(yubei):
     """Cross-field rules live in the model/action and still answer 400 by field."""
     response = yubei.post(URL, valid_payload(status="suspended", suspended_on="2999-01-01"), format="json")
     assert response.status_code == 400
-    assert response.json()["suspended_on"] == ["停产停业日期不能晚于今天"]
+    assert response.json()["suspended_on"] == ["日期不能晚于今天"]  # the shared date rule (core.cells)
     response = yubei.post(URL, valid_payload(town="500101001"), format="json")
     assert response.json()["town"] == ["乡镇街道不属于所选区县"]
     response = yubei.post(URL, valid_payload(employees=10, exposed_workers=11), format="json")
@@ -284,7 +284,7 @@ def test_read_only_fields_are_ignored_on_create(yubei):
 def test_create_outside_jurisdiction_is_400_with_reason(yubei, enterprises):
     response = yubei.post(URL, valid_payload(uscc=make_uscc(WANZHOU), region=WANZHOU, town=None), format="json")
     assert response.status_code == 400
-    assert response.json()["region"] == ["该用人单位不在您的管辖范围内"]
+    assert response.json()["uscc"] == ["该统一社会信用代码无法由您登记，请联系市级管理员处理"]
     assert Enterprise.objects.count() == len(enterprises)
 
 
@@ -494,3 +494,17 @@ def test_api_refuses_implausible_dates_like_the_importer(cast, enterprises):
         parse_date("0001-01-01")
     response = api.patch(f"{URL}{e.uscc}/", {"status": "suspended", "suspended_on": "2025-03-01"}, format="json")
     assert response.status_code == 200
+
+
+def test_a_code_registered_in_another_district_reads_like_any_code_the_user_cannot_register(yubei, enterprises):
+    """Issue 6 item 17: the message must not tell that the code exists in another district."""
+    elsewhere = yubei.post(URL, valid_payload(uscc=enterprises["wanzhou"].uscc), format="json")
+    free_but_elsewhere = yubei.post(URL, valid_payload(uscc=make_uscc(WANZHOU), region=WANZHOU, town=None),
+                                    format="json")
+    assert elsewhere.status_code == free_but_elsewhere.status_code == 400
+    assert elsewhere.json() == free_but_elsewhere.json() == {
+        "uscc": ["该统一社会信用代码无法由您登记，请联系市级管理员处理"]}
+    assert "已登记" not in str(elsewhere.json())
+    # an employer the user can see may be named as registered
+    assert yubei.post(URL, valid_payload(uscc=enterprises["yubei2"].uscc), format="json").json() == {
+        "uscc": ["该统一社会信用代码已登记"]}

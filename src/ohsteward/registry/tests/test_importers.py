@@ -134,7 +134,7 @@ def test_duplicate_codes_in_one_file_are_rejected():
 @pytest.mark.django_db
 def test_rows_outside_jurisdiction_are_rejected(cast):
     report = run(xlsx(good_rows()), user=cast["yubei"], all_or_nothing=False)
-    assert [str(e) for e in report.errors] == ["第4行 所属区县: 该用人单位不在您的管辖范围内"]
+    assert [str(e) for e in report.errors] == ["第4行 统一社会信用代码: 该统一社会信用代码无法由您登记，请联系市级管理员处理"]
     assert len(report.created) == 2
 
 
@@ -142,7 +142,7 @@ def test_rows_outside_jurisdiction_are_rejected(cast):
 def test_enterprise_manager_cannot_create_or_touch_others(cast, enterprises):
     rows = good_rows()
     report = run(xlsx(rows[:1]), user=cast["manager"], dry_run=True)
-    assert report.errors and "不能新增" in report.errors[0].message
+    assert report.errors and "无法由您登记" in report.errors[0].message
 
 
 @pytest.mark.django_db
@@ -225,3 +225,13 @@ def test_import_refuses_names_of_invisible_characters():
     report = run(xlsx([[make_uscc("500112"), "\u200b\u200b", "渝北区", "双龙湖街道", "3311", 5, 1, 1, 1, "在业", None, ""]]),
                  all_or_nothing=False)
     assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "用人单位名称", "不能只由空白或不可见字符组成")]
+
+
+@pytest.mark.django_db
+def test_import_says_the_same_of_a_code_registered_elsewhere_and_of_a_new_employer_elsewhere(cast, enterprises):
+    wanzhou = enterprises["wanzhou"]
+    rows = [[wanzhou.uscc, "重庆渝北冒名有限公司", "渝北区", None, "3311", 5, 1, 1, 1, "在业", None, ""],
+            [make_uscc("500101"), "重庆万州新公司", "万州区", None, "3311", 5, 1, 1, 1, "在业", None, ""]]
+    report = run(xlsx(rows), user=cast["yubei"], all_or_nothing=False)
+    assert [(e.column, e.message) for e in report.errors] == [
+        ("统一社会信用代码", "该统一社会信用代码无法由您登记，请联系市级管理员处理")] * 2

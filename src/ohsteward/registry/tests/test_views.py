@@ -350,7 +350,7 @@ def test_import_errors_all_or_nothing_and_partial(client, cast, enterprises, set
     response = upload(client, content)
     body = response.content.decode()
     assert "第3行 统一社会信用代码: 校验位错误" in body
-    assert "第4行 所属区县: 该用人单位不在您的管辖范围内" in body
+    assert "第4行 统一社会信用代码: 该统一社会信用代码无法由您登记，请联系市级管理员处理" in body
     token = token_of(response)
 
     errors = client.get(reverse("registry:import_errors", args=[token]))
