@@ -33,8 +33,12 @@ class HazardListEntryFilterSet(filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        self.filters["reason"].extra["choices"] = reason_choices_for(user)
-        self.may_see_tipoffs = len(self.filters["reason"].extra["choices"]) == len(ListReason.choices)
+        reason = self.filters["reason"]
+        reason.extra["choices"] = reason_choices_for(user)
+        # a form field built earlier (the API schema builds one on the class's filter) is copied
+        # along with the filter: drop it so the field is made with this user's choices
+        reason.__dict__.pop("_field", None)
+        self.may_see_tipoffs = len(reason.extra["choices"]) == len(ListReason.choices)
 
     def filter_q(self, queryset, name, value):
         from ohsteward.registry.models import Enterprise

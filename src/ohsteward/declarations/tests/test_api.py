@@ -106,6 +106,9 @@ def test_tip_off_reasons_are_hidden_from_the_api_for_non_regulators(cast, listed
 
     from openpyxl import load_workbook
 
+    from ohsteward.declarations.filtersets import HazardListEntryFilterSet
+
+    assert HazardListEntryFilterSet.base_filters["reason"].field  # as the API schema does: a cached form field
     HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(reasons=["industry_serious", "tip_off"])
     for who in ("institution", "steward"):
         api = bearer_client(cast[who])
