@@ -182,15 +182,17 @@ def read_table(filename: str, content: bytes, *, max_rows: int | None = None, sh
         raw_rows = _read_csv(content)
         sheet_name = "csv"
         long_text_possible = len(content) > max_chars
-    elif name.endswith((".xlsx", ".xlsm")):
-        longest = check_xlsx(content, sheet)
-        raw_rows, sheet_name = _read_workbook(content, sheet)
-        long_text_possible = longest > max_chars
-    elif name.endswith(".xls"):
-        if not content.startswith(OLE_MAGIC):
-            raise SpreadsheetError("文件内容不是 .xls 格式（可能只是改了扩展名），请另存为 .xlsx 后上传")
-        raw_rows, sheet_name = _read_workbook(content, sheet)
-        long_text_possible = True
+    elif name.endswith((".xlsx", ".xlsm", ".xls")):
+        # by content, not by name: an .xlsx saved as .xls (or the reverse) is common
+        if content.startswith(OLE_MAGIC):  # BIFF .xls: bounded by its format (65,536 × 256)
+            raw_rows, sheet_name = _read_workbook(content, sheet)
+            long_text_possible = True
+        elif content.startswith(ZIP_MAGIC):
+            longest = check_xlsx(content, sheet)
+            raw_rows, sheet_name = _read_workbook(content, sheet)
+            long_text_possible = longest > max_chars
+        else:
+            raise SpreadsheetError("文件内容不是 Excel 格式（可能只是改了扩展名），请用 Excel 另存为 .xlsx 后上传")
     else:
         raise SpreadsheetError("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件")
     header_row_no = 0
@@ -474,7 +476,9 @@ def check_xlsx(content: bytes, sheet: str | None = None) -> int:
     max_total = settings.OHSTEWARD_MAX_UNCOMPRESSED_MB * 1024 * 1024
     max_ratio = settings.OHSTEWARD_MAX_COMPRESSION_RATIO
     total = sum(i.file_size for i in infos)
-    if len(infos) > 10_000 or total > max_total:
+    if len(infos) > 10_000:
+        raise SpreadsheetError("文件结构异常：压缩包中的文件过多")
+    if total > max_total:
         raise SpreadsheetError(
             f"文件解压后过大（{total / 1048576:.0f} MB），上限为 {settings.OHSTEWARD_MAX_UNCOMPRESSED_MB} MB")
     for info in infos:

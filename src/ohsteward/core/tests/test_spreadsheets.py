@@ -104,6 +104,12 @@ def test_other_content_under_a_spreadsheet_name_is_refused(name):
         read_table(name, hostile.renamed_text_as_xlsx())
 
 
+def test_an_xlsx_saved_under_an_xls_name_is_still_checked_and_read():
+    with pytest.raises(SpreadsheetError, match="范围过大"):
+        read_table("x.xls", hostile.far_cell_xlsx(["名称"], [["甲"]]))
+    assert read_table("x.xls", write_xlsx([("a", "名称")], [["甲"]])).rows[0][1] == ["甲"]
+
+
 def test_a_cell_longer_than_the_cell_limit_names_its_row_and_column():
     content = hostile.long_shared_string_xlsx(["统一社会信用代码", "单位名称"], ["x", "LONG"], 32_768)
     with pytest.raises(SpreadsheetError, match=r"第2行 B列（单位名称）: 内容过长（32768 个字符），单元格最多 32767 个字符"):

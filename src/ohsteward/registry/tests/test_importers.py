@@ -159,7 +159,7 @@ def test_unusable_files_raise_clear_messages(settings):
         run(xlsx([["x", "y"]], headers=["统一社会信用代码", "用人单位名称"]))
     with pytest.raises(SpreadsheetError, match="不支持的文件类型"):
         run(b"hello", name="list.pdf")
-    with pytest.raises(SpreadsheetError, match="文件内容不是 .xlsx 格式"):
+    with pytest.raises(SpreadsheetError, match="文件内容不是 Excel 格式"):
         run(b"not a zip file at all", name="list.xlsx")
     settings.OHSTEWARD_MAX_UPLOAD_MB = 0
     with pytest.raises(SpreadsheetError, match="文件过大"):
