@@ -40,9 +40,38 @@ DATA_DIR = Path(
 ).expanduser()
 
 
+# Keys that must never sign a production session: the placeholders of .env.example and the docs,
+# and Django's own generated-for-development prefix (issue 6 item 15).
+PLACEHOLDER_SECRET_KEYS = frozenset({
+    "change-me-to-a-long-random-string", "change-me", "changeme", "secret", "secret-key", "your-secret-key",
+    "please-change-me", "replace-me", "xxx", "…", "...",
+})
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_DISTINCT = 10
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is not fit for production, or ``None``. The thresholds follow Django's own
+    deployment check (security.W009: at least 50 characters, more than 5 distinct), stricter on
+    distinct characters; a key copied from .env.example or the docs is refused by name."""
+    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS or "change-me" in key.lower() or key.startswith("django-insecure-"):
+        return "it is the placeholder from .env.example or the docs"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters, at least {MIN_SECRET_KEY_LENGTH} are needed"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return f"it has only {len(set(key))} distinct characters, at least {MIN_SECRET_KEY_DISTINCT} are needed"
+    return None
+
+
 def _secret_key() -> str:
     key = os.environ.get("OHSTEWARD_SECRET_KEY", "")
     if key:
+        problem = None if (DEBUG or DEMO or TESTING) else secret_key_problem(key)
+        if problem:
+            raise ImproperlyConfigured(
+                f"OHSTEWARD_SECRET_KEY is not fit for production: {problem}. Generate one with "
+                "`python -c \"import secrets; print(secrets.token_urlsafe(50))\"` (see docs/configuration.md)."
+            )
         return key
     if not (DEBUG or DEMO or TESTING):
         raise ImproperlyConfigured(
@@ -208,6 +237,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Uploads: spreadsheets are read in memory; the limit is stated to users on the import page.
 OHSTEWARD_MAX_UPLOAD_MB = int(os.environ.get("OHSTEWARD_MAX_UPLOAD_MB", "20"))
 OHSTEWARD_MAX_IMPORT_ROWS = int(os.environ.get("OHSTEWARD_MAX_IMPORT_ROWS", "200000"))
+# Spreadsheet reader limits (issue 6 items 2 and 8; docs/configuration.md): checked before a file is read.
+OHSTEWARD_MAX_SHEET_ROWS = int(os.environ.get("OHSTEWARD_MAX_SHEET_ROWS", "500000"))
+OHSTEWARD_MAX_SHEET_COLUMNS = int(os.environ.get("OHSTEWARD_MAX_SHEET_COLUMNS", "200"))
+OHSTEWARD_MAX_SHEET_CELLS = int(os.environ.get("OHSTEWARD_MAX_SHEET_CELLS", "20000000"))
+OHSTEWARD_MAX_UNCOMPRESSED_MB = int(os.environ.get("OHSTEWARD_MAX_UNCOMPRESSED_MB", "400"))
+OHSTEWARD_MAX_COMPRESSION_RATIO = int(os.environ.get("OHSTEWARD_MAX_COMPRESSION_RATIO", "200"))
+OHSTEWARD_MAX_CELL_CHARS = int(os.environ.get("OHSTEWARD_MAX_CELL_CHARS", "32767"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OHSTEWARD_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # How long an uploaded import file waits on the server for its confirmation (core.imports.UploadStash).
@@ -229,6 +265,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ohsteward.core.api.permissions.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ohsteward.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "ohsteward.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -66,7 +66,9 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         columns = ", ".join(connection.ops.quote_name(_column(f)) for f in field_objs)
         sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
         json_idx = [i for i, f in enumerate(field_objs) if isinstance(f, models.JSONField)]
-        with connection.cursor() as cursor:
+        # the raw psycopg cursor raises psycopg's own errors: wrapped, a duplicate key is Django's
+        # IntegrityError on both databases (callers such as the register import rely on it)
+        with connection.wrap_database_errors, connection.cursor() as cursor:
             with cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     if json_idx:

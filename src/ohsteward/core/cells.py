@@ -26,6 +26,21 @@ class CellError(ValueError):
     """The reason (Chinese) why a cell cannot be used."""
 
 
+# No record this platform keeps predates the People's Republic (the oldest registrations are of
+# the 1950s); an earlier date is a typo or a placeholder such as 0001-01-01 or 1900-01-00.
+EARLIEST_YEAR = 1949
+
+
+def date_error(value: dt.date, *, today: dt.date | None = None) -> str | None:
+    """Why ``value`` is not a plausible date (Chinese), or None: the one rule for the importers,
+    source-list intake and the API (issue 6 item 10). With ``today``, later dates are refused."""
+    if today is not None and value > today:
+        return "日期不能晚于今天"
+    if value.year < EARLIEST_YEAR:
+        return f"日期过早“{value.isoformat()}”"
+    return None
+
+
 def cell_text(value: Any) -> str:
     """A cell as stripped text; whole floats lose their ``.0`` (Excel stores codes as numbers)."""
     if type(value) is str:
@@ -75,10 +90,9 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> dt.date | None:
                 break
         else:
             raise CellError(f"无法识别的日期“{text}”，请写成 2024-03-05")
-    if today is not None and result > today:
-        raise CellError("日期不能晚于今天")
-    if result.year < 1949:
-        raise CellError(f"日期过早“{result.isoformat()}”")
+    message = date_error(result, today=today)
+    if message:
+        raise CellError(message)
     return result
 
 

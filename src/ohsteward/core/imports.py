@@ -140,8 +140,35 @@ class UploadStash:
             raise Http404("导入文件已过期，请重新上传")
         return entry["filename"], path.read_bytes()
 
-    def forget(self, token: str) -> None:
+    def forget(self, token: str, confirmed: bool = False) -> None:
         entries = self.request.session.get(self.SESSION_KEY, {})
         if entries.pop(token, None) is not None:
             self._path(token).unlink(missing_ok=True)
         self.request.session[self.SESSION_KEY] = entries
+        if confirmed:  # remembered, so that the same confirm sent again is recognised
+            done = self.request.session.get(self.DONE_KEY, [])
+            self.request.session[self.DONE_KEY] = [*done[-19:], token]
+
+    DONE_KEY = "ohsteward_uploads_done"
+
+    def was_confirmed(self, token: str) -> bool:
+        return token in self.request.session.get(self.DONE_KEY, [])
+
+    def is_claimed(self, token: str) -> bool:
+        """Another request holds the file of ``token`` (a confirm in progress)."""
+        return (token in self.request.session.get(self.SESSION_KEY, {})
+                and token.replace("-", "").replace("_", "").isalnum()
+                and any(self.directory().glob(f"{token}.*.claimed")))
+
+    def claim(self, token: str) -> Path | None:
+        """Take the stored file for one confirm (an atomic rename); None when another request has it."""
+        claimed = self._path(token).with_suffix(f".{secrets.token_hex(4)}.claimed")
+        try:
+            self._path(token).rename(claimed)
+        except FileNotFoundError:
+            return None
+        return claimed
+
+    def release(self, token: str, claimed: Path) -> None:
+        """Give the file back (the confirm failed or wrote only part): it may be confirmed again."""
+        claimed.rename(self._path(token))

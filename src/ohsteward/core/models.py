@@ -64,3 +64,26 @@ class AuditLog(models.Model):
     @classmethod
     def scope_q(cls, user) -> Q:
         return access_rules().audit_q(user)
+
+
+class FormSubmission(models.Model):
+    """One submit of a form that creates something, by its one-time token (issue 6 item 11).
+
+    The page puts a random token in the form (``{% submission_token %}``); the first POST with it
+    inserts this row (unique per user) and records the page of what it created; a second POST of
+    the same form (double click, browser resend) finds the row and is shown that result instead of
+    creating a duplicate. A database row, so it holds across server processes.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "表单提交记录"
+        verbose_name_plural = "表单提交记录"
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_unique_token")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token}"

@@ -46,7 +46,11 @@ class Scope:
 
 
 def access_rules():
-    """``ohsteward.accounts.access``, imported when a query is built: the one seam from core up."""
+    """``ohsteward.accounts.access``, imported when a query is built: the one seam from core up.
+
+    Data modules that must ask a question of the access rules at run time (which rows a user
+    sees; whether a user may see tip-off reasons) ask through here, so that no data module
+    imports them (import-linter contract in pyproject.toml)."""
     from ohsteward.accounts import access
 
     return access

@@ -167,9 +167,11 @@ def field_columns(model, names: Sequence[str]) -> list[Column]:
     return columns
 
 
-def export_response(table: Any, queryset, filename: str) -> HttpResponse:
+def export_response(table: Any, queryset, filename: str, user: Any = None) -> HttpResponse:
     """The .xlsx of ``queryset`` through ``table``: a ``Table``, or a legacy class with ``columns``
-    ((key, header) pairs) and ``rows(queryset)`` until the intake and declarations tables are ported."""
+    ((key, header) pairs) and ``rows(queryset)`` until the intake and declarations tables are ported.
+    A legacy table whose lines depend on the viewer says ``needs_user = True`` (``rows(qs, user=)``)."""
     if isinstance(table, type) and issubclass(table, Table):
         return table.xlsx_response(queryset, filename)
-    return xlsx_response(filename, table.columns, table.rows(queryset))
+    rows = table.rows(queryset, user=user) if getattr(table, "needs_user", False) else table.rows(queryset)
+    return xlsx_response(filename, table.columns, rows)

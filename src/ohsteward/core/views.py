@@ -31,7 +31,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from ohsteward.core import htmx
+from ohsteward.core import htmx, submissions
 from ohsteward.core.imports import Importer, ImportReport, UploadStash
 from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response
 from ohsteward.core.tables import Table
@@ -219,6 +219,9 @@ class ObjectFormView(ScopedObjectMixin, ProtectedView):
     object_keyword = "instance"
     form_takes_user = False  # the form narrows its choices to the user's jurisdiction
     create = False
+    # a create form sent twice (double click, browser resend) creates once: the page carries a
+    # one-time token ({% submission_token %}) and the second submit is shown the first result
+    one_time_submission = False
     template_name = "generic/object_form.html"
     success_message = "已保存。修改已记入审计日志。"
 
@@ -256,6 +259,12 @@ class ObjectFormView(ScopedObjectMixin, ProtectedView):
         form = self.get_form(obj)
         if not form.is_valid():
             return self.render_form(form, obj)
+        submission = None
+        if self.create and self.one_time_submission:
+            try:
+                submission = submissions.claim(request)
+            except submissions.Repeated as repeated:
+                return submissions.repeated_response(request, repeated, fallback=request.path)
         try:
             with transaction.atomic():
                 target = None if self.create else self.get_object()  # fresh: the form has touched ``obj``
@@ -263,12 +272,18 @@ class ObjectFormView(ScopedObjectMixin, ProtectedView):
                 if not self.scoped().filter(pk=result.pk).exists():
                     raise _OutOfScope
         except ValidationError as error:
+            submissions.release(submission)
             apply_errors(form, error)
         except (PermissionDenied, _OutOfScope) as error:
+            submissions.release(submission)
             message = OUT_OF_SCOPE_AFTER if isinstance(error, _OutOfScope) else messages_of(error)
             messages.error(request, message)
             form.add_error(None, message)
+        except BaseException:
+            submissions.release(submission)
+            raise
         else:
+            submissions.done(submission, self.success_url(result))
             messages.success(request, self.get_success_message(result))
             return redirect(self.success_url(result))
         return self.render_form(form, obj)
@@ -385,16 +400,38 @@ class ImportView(ProtectedView):
         return render(request, self.template_name, self.get_context_data(form=form))
 
     def confirm(self, request, token: str):
-        """Apply the stored file; with 仅导入无误的行 (``partial``) the rejected rows are skipped."""
+        """Apply the stored file; with 仅导入无误的行 (``partial``) the rejected rows are skipped.
+
+        The stored file is claimed first (an atomic rename): the same confirm sent twice, or from
+        two tabs, is applied once; the other request is told so instead of importing again
+        (issue 6 item 9).
+        """
         stash = self.stash()
+        if stash.was_confirmed(token):
+            messages.warning(request, "该导入已确认，请勿重复提交。")
+            return redirect(self.url_names["done"])
+        if stash.is_claimed(token):
+            messages.warning(request, "该导入已确认（或正在处理），请勿重复提交。")
+            return redirect(self.url_names["done"])
         filename, content = stash.get(token)
         partial = request.POST.get("partial") == "on"
+        claimed = stash.claim(token)
+        if claimed is None:
+            messages.warning(request, "该导入已确认（或正在处理），请勿重复提交。")
+            return redirect(self.url_names["done"])
         try:
             report = self.run_import(filename=filename, content=content, dry_run=False, all_or_nothing=not partial)
         except SpreadsheetError as error:
+            stash.release(token, claimed)
             messages.error(request, str(error))
             return redirect(self.url_names["upload"])
+        except BaseException:
+            stash.release(token, claimed)
+            raise
         if report.applied and not report.errors:
-            stash.forget(token)
+            claimed.unlink(missing_ok=True)
+            stash.forget(token, confirmed=True)
+        else:  # nothing or not everything written: the file stays for another try and the error rows
+            stash.release(token, claimed)
         return render(request, self.result_template, self.get_context_data(
             token=token, filename=filename, partial=partial, **self.preview_context(report)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 
 from ohsteward.declarations.choices import DeclarationChannel, DeclarationKind, EntryStatus, ListReason
-from ohsteward.declarations.models import Declaration, HazardListEntry
+from ohsteward.declarations.models import Declaration, HazardListEntry, reason_choices_for
 from ohsteward.registry.choices import RiskClass, SizeClass
 
 
@@ -30,6 +30,16 @@ class HazardListEntryFilterSet(filters.FilterSet):
         model = HazardListEntry
         fields = ["year", "q", "region", "reason", "industry_risk", "size_class", "status", "declared"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        reason = self.filters["reason"]
+        reason.extra["choices"] = reason_choices_for(user)
+        # a form field built earlier (the API schema builds one on the class's filter) is copied
+        # along with the filter: drop it so the field is made with this user's choices
+        reason.__dict__.pop("_field", None)
+        self.may_see_tipoffs = len(reason.extra["choices"]) == len(ListReason.choices)
+
     def filter_q(self, queryset, name, value):
         from ohsteward.registry.models import Enterprise
 
@@ -41,7 +51,15 @@ class HazardListEntryFilterSet(filters.FilterSet):
     def filter_reason(self, queryset, name, value):
         # Reasons are a JSON list of codes; the quoted code is matched inside its JSON text
         # (portable across SQLite and PostgreSQL, unlike JSON containment).
-        return queryset.filter(reasons__icontains=f'"{value}"') if value else queryset
+        if not value:
+            return queryset
+        if value == ListReason.INSPECTION and not self.may_see_tipoffs:
+            # a tip-off is shown as an inspection find: the filter must find it too, or the difference
+            # between the two would name the tip-offs
+            from django.db.models import Q
+
+            return queryset.filter(Q(reasons__icontains=f'"{value}"') | Q(reasons__icontains=f'"{ListReason.TIP_OFF}"'))
+        return queryset.filter(reasons__icontains=f'"{value}"')
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone

@@ -17,7 +17,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 
 from ohsteward.core.models import TimeStampedModel
-from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
+from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet, access_rules
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import (
     DeclarationChannel,
@@ -351,6 +351,25 @@ class HazardListEntryQuerySet(ScopedQuerySet):
         return self.may_have_hazards().filter(declared=False)
 
 
+def reasons_for(user, reasons: list[str]) -> list[str]:
+    """The list reasons ``user`` may see (issue 6 item 3). A 有奖举报 is an inspection record whose
+    origin is a tip-off (``rules.list_reasons``): whoever may not see tip-offs sees it as the
+    inspection finding it also is, so an entry reads the same as any other inspection find."""
+    from ohsteward.declarations.choices import ListReason
+
+    if ListReason.TIP_OFF not in reasons or access_rules().can_see_tipoffs(user):
+        return list(reasons)
+    return list(dict.fromkeys(ListReason.INSPECTION if r == ListReason.TIP_OFF else r for r in reasons))
+
+
+def reason_choices_for(user) -> list[tuple[str, str]]:
+    """The list-reason filter choices ``user`` may use (no 有奖举报 without the permission)."""
+    from ohsteward.declarations.choices import ListReason
+
+    return [(v, label) for v, label in ListReason.choices if v != ListReason.TIP_OFF or access_rules().can_see_tipoffs(user)]
+
+
+
 class HazardListEntry(ScopedModelMixin, TimeStampedModel):
     """One employer on a year's list, with its reasons and the district's confirmation."""
 
@@ -388,6 +407,7 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
             models.UniqueConstraint(fields=["hazard_list", "enterprise"], name="hazard_list_entry_unique"),
         ]
         indexes = [models.Index(fields=["hazard_list", "region", "status"])]
+        permissions = [("view_tipoff", "查看有奖举报线索")]
 
     def __str__(self) -> str:
         return f"{self.hazard_list.year} {self.enterprise}"
@@ -396,12 +416,14 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
         return {"district_code": self.region_id, "zone_code": self.enterprise.zone_id or "",
                 "enterprise_id": self.enterprise_id}
 
-    @property
-    def reason_labels(self) -> list[str]:
+    def reasons_for(self, user) -> list[str]:
+        return reasons_for(user, self.reasons)
+
+    def reason_labels_for(self, user) -> list[str]:
         from ohsteward.declarations.choices import ListReason
 
         labels = dict(ListReason.choices)
-        return [labels.get(code, code) for code in self.reasons]
+        return [labels.get(code, code) for code in self.reasons_for(user)]
 
     def is_overdue(self, today) -> bool:
         return self.status == EntryStatus.PENDING and rules.is_overdue(self.due_on, None, today)

@@ -30,15 +30,20 @@ class HazardListEntryTable:
     def queryset(qs):
         return qs.select_related("hazard_list", "enterprise__industry", "region")
 
+    needs_user = True  # the reasons column depends on who exports (有奖举报, issue 6 item 3)
+
     @classmethod
-    def rows(cls, qs) -> Iterator[tuple]:
+    def rows(cls, qs, *, user) -> Iterator[tuple]:
+        from ohsteward.declarations.models import reasons_for
+
         for e in cls.queryset(qs).iterator(chunk_size=2000):
             ent = e.enterprise
             priority = getattr(e, "priority", None)
             yield (
                 e.hazard_list.year, ent.uscc or "", ent.name, e.region.name,
                 f"{ent.industry_id} {ent.industry.name}" if ent.industry_id else "", _RISK.get(ent.industry_risk, ""),
-                ent.employees, _SIZE.get(ent.size_class, ""), "、".join(_REASON.get(r, r) for r in e.reasons),
+                ent.employees, _SIZE.get(ent.size_class, ""),
+                "、".join(_REASON.get(r, r) for r in reasons_for(user, e.reasons)),
                 rules.PRIORITY_LABELS.get(priority, "") if priority else "", _STATUS.get(e.status, ""), e.pushed_on,
                 e.due_on, e.confirmed_on, getattr(e, "declared", None), getattr(e, "last_declared_on", None),
             )

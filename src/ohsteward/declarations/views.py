@@ -23,9 +23,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
+from ohsteward.core import submissions
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, xlsx_response
 from ohsteward.declarations import actions, reports, rules
-from ohsteward.declarations.choices import EntryStatus, ListReason
+from ohsteward.declarations.choices import EntryStatus
 from ohsteward.declarations.filtersets import DeclarationFilterSet, HazardListEntryFilterSet
 from ohsteward.declarations.forms import (
     ConfirmForm,
@@ -49,6 +50,7 @@ from ohsteward.declarations.models import (
     Notice,
     SpotCheck,
     SpotCheckItem,
+    reason_choices_for,
 )
 from ohsteward.declarations.tables import DeclarationTable, HazardListEntryTable
 from ohsteward.hazards.models import HazardFactor
@@ -204,7 +206,7 @@ def _list_context(request, hazard_list, filterset, qs) -> dict:
     from ohsteward.registry.forms import districts_for
 
     return {"hazard_list": hazard_list, "filterset": filterset, "page": page, "query": _query(request),
-            "today": _today(), "reason_choices": ListReason.choices, "risk_choices": RiskClass.choices,
+            "today": _today(), "reason_choices": reason_choices_for(request.user), "risk_choices": RiskClass.choices,
             "size_choices": SizeClass.choices, "status_choices": EntryStatus.choices,
             "districts": districts_for(request.user), "lists": HazardList.objects.all(),
             "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "year")),
@@ -224,7 +226,7 @@ def entry_export(request: HttpRequest) -> HttpResponse:
     hazard_list, _, qs = _entries(request)
     year = hazard_list.year if hazard_list else ""
     return xlsx_response(f"职业病危害用人单位名单-{year}.xlsx", HazardListEntryTable.columns,
-                         HazardListEntryTable.rows(qs))
+                         HazardListEntryTable.rows(qs, user=request.user))
 
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
@@ -240,7 +242,7 @@ def undeclared(request: HttpRequest) -> HttpResponse:
 def undeclared_export(request: HttpRequest) -> HttpResponse:
     hazard_list, _, qs = _entries(request, undeclared=True)
     year = hazard_list.year if hazard_list else ""
-    return xlsx_response(f"应报未报-{year}.xlsx", HazardListEntryTable.columns, HazardListEntryTable.rows(qs))
+    return xlsx_response(f"应报未报-{year}.xlsx", HazardListEntryTable.columns, HazardListEntryTable.rows(qs, user=request.user))
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,8 +443,18 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("declarations:entry_detail", entry.pk)
-    notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
-                                  issuer=form.cleaned_data["issuer"], deadline_days=form.cleaned_data["deadline_days"])
+    try:  # the form sent twice issues one notice (issue 6 item 11)
+        submission = submissions.claim(request)
+    except submissions.Repeated as repeated:
+        return submissions.repeated_response(request, repeated, fallback=_url("declarations:entry_detail", entry.pk))
+    try:
+        notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
+                                      issuer=form.cleaned_data["issuer"],
+                                      deadline_days=form.cleaned_data["deadline_days"])
+    except BaseException:
+        submissions.release(submission)
+        raise
+    submissions.done(submission, _url("declarations:entry_detail", entry.pk))
     messages.success(request, f"告知单 {notice.number} 已生成。请下载打印后送达，并在“告知单”中登记送达——"
                               f"申报期限自送达之日起计算。")
     return redirect("declarations:entry_detail", entry.pk)
@@ -645,14 +657,20 @@ def declare(request: HttpRequest) -> HttpResponse:
             return render(request, "declarations/declare_preview.html",
                           {**context, "hazards": hazards, "sections": _preview_sections(form)})
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+        try:  # the form sent twice files one declaration (issue 6 item 11)
+            submission = submissions.claim(request)
+        except submissions.Repeated as repeated:
+            return submissions.repeated_response(request, repeated, fallback=_url("declarations:declaration_list"))
         try:
             declaration = actions.declaration_submit(user=request.user, enterprise=enterprise,
                                                      kind=form.cleaned_data["kind"], data=data, hazards=hazards,
                                                      declared_on=_today())
         except ValidationError as exc:
+            submissions.release(submission)
             for field, errs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
+            submissions.done(submission, _url("declarations:declaration_detail", declaration.pk))
             messages.success(request, f"申报成功，回执编号：{declaration.receipt_no}")
             return redirect("declarations:declaration_detail", declaration.pk)
     return render(request, "declarations/declare.html", context)

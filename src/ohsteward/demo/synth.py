@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ohsteward.registry import rules
+from ohsteward.registry.refdata import zone_of_town
 
 # Heavier weights for the main urban and industrial districts.
 DISTRICT_WEIGHTS = {
@@ -151,6 +152,8 @@ def enterprise_rows(n: int, seed: int = 1, *, world: World | None = None,
         elif district == "500110" and rng.random() < 0.3:
             zone = world.zones.get("万盛经开区")
         town = rng.choice(world.towns[district]) if world.towns.get(district) else None
+        # a zone is where its towns are (issue 6 item 4): the draws above keep the random stream
+        zone = zone_of_town(town)
         industry_name = (world.industry_names or {}).get(industry)
         name = _name(rng, section, used_names, industry_name)
         names = world.region_names or {}

@@ -14,7 +14,7 @@ from typing import Any
 
 from ohsteward.intake import rules
 from ohsteward.intake.formats import DECLARATION_KINDS, ORIGIN_BY_LABEL, ColumnSpec
-from ohsteward.registry.rules import normalize_name, uscc_clean, uscc_error
+from ohsteward.registry.rules import clean_name, name_error, uscc_clean, uscc_error
 
 STATUS_WORDS = {
     "active": ("在业", "存续", "开业", "在营", "正常", "营业", "在业(存续)", "存续(在营、开业、在册)"),
@@ -255,8 +255,10 @@ class RowParser:
                 raise rules.CellError(f"不能超过{limit}个字")
             values[spec.field] = text
         elif parser == "name":
-            if not normalize_name(text):
-                raise rules.CellError("不能为空")
+            message = name_error(text)
+            if message:
+                raise rules.CellError(message)
+            text = clean_name(text)
             if len(text) > 200:
                 raise rules.CellError("不能超过200个字")
             values[spec.field] = text

@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core import audit
 from ohsteward.registry import rules as registry_rules
-from ohsteward.registry.choices import RegistrationState
-from ohsteward.registry.models import Enterprise, Post, PostExposure, Workplace
+from ohsteward.registry.choices import ChangeRequestStatus, EnterpriseStatus, RegistrationState
+from ohsteward.registry.models import (
+    Enterprise,
+    EnterpriseChangeRequest,
+    Industry,
+    Post,
+    PostExposure,
+    Workplace,
+)
 
 OUT_OF_SCOPE = "该用人单位不在您的管辖范围内"
+# Said alike of a code registered outside the user's jurisdiction and of a new employer filed
+# outside it: nothing tells whether the code exists elsewhere; the city resolves it (issue 6 item 17).
+CANNOT_REGISTER = "该统一社会信用代码无法由您登记，请联系市级管理员处理"
+TAKEN_IN_SCOPE = "该统一社会信用代码已登记"
+
+
+def check_code_free(user, code: str | None, *, exclude_pk: int | None = None) -> None:
+    """Refuse a credit code that is already registered. Only an employer the user can see is
+    named as registered; one outside the jurisdiction gets ``CANNOT_REGISTER``."""
+    if not code:
+        return
+    taken = Enterprise.objects.filter(uscc=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    pk = taken.values_list("pk", flat=True).first()
+    if pk is None:
+        return
+    visible = user is None or Enterprise.objects.for_user(user).filter(pk=pk).exists()
+    raise ValidationError({"uscc": TAKEN_IN_SCOPE if visible else CANNOT_REGISTER})
 
 
 def _check_scope(user, enterprise: Enterprise) -> None:
@@ -53,8 +81,14 @@ def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
         raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
     enterprise = Enterprise(**data)
     enterprise.derive()
+    if enterprise.uscc:
+        from ohsteward.registry import rules
+
+        check_code_free(user, rules.uscc_clean(enterprise.uscc))
     enterprise.full_clean()
-    _check_scope(user, enterprise)
+    if user is not None and not access.can_write_enterprise(
+            user, region_code=enterprise.region_id, town_code=enterprise.town_id, zone_code=enterprise.zone_id):
+        raise ValidationError({"uscc": CANNOT_REGISTER})
     enterprise.save()
     return enterprise
 
@@ -66,6 +100,13 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict[str, Any]) -> 
         raise ValidationError({"region": OUT_OF_SCOPE})
     if user is not None and access.jurisdiction(user).enterprise_id:
         _check_manager_fields(enterprise, data)
+        requested = _requested_changes(enterprise, data)
+        if requested:  # the district confirms these: enterprise_submit turns them into requests
+            raise ValidationError({field: REQUEST_ONLY for field in requested})
+    if data.get("uscc"):
+        from ohsteward.registry import rules
+
+        check_code_free(user, rules.uscc_clean(data["uscc"]), exclude_pk=enterprise.pk)
     for field, value in data.items():
         setattr(enterprise, field, value)
     if enterprise.status == "active":
@@ -218,3 +259,111 @@ def workplace_update(*, user, workplace: Workplace, data: dict[str, Any]) -> Wor
     workplace.full_clean()
     workplace.save()
     return workplace
+
+
+# --------------------------------------------------------------------------------------------
+# Changes an employer asks for and its district confirms (issue 6 item 5): 经营状态 (停产停业,
+# 注销, with the date) and 行业. Until a regulator confirms, the register keeps the regulator's
+# value, so an employer cannot take itself off next year's hazard-employer list.
+# --------------------------------------------------------------------------------------------
+
+REQUESTED_FIELDS = {"status", "suspended_on", "cancelled_on", "industry"}
+REQUEST_ONLY = "经营状态、注销和行业的变更须由所在区县确认，请提交变更申请"
+
+
+def _status_value(status: str, suspended_on, cancelled_on) -> dict[str, Any]:
+    value: dict[str, Any] = {"status": status}
+    if status == EnterpriseStatus.SUSPENDED:
+        value["suspended_on"] = suspended_on.isoformat() if suspended_on else None
+    if status == EnterpriseStatus.CANCELLED:
+        value["cancelled_on"] = cancelled_on.isoformat() if cancelled_on else None
+    return value
+
+
+def _requested_changes(enterprise: Enterprise, data: dict[str, Any]) -> dict[str, tuple[dict, dict]]:
+    """field → (old value, new value) of the request-only fields that ``data`` would change."""
+    out: dict[str, tuple[dict, dict]] = {}
+    if any(k in data for k in ("status", "suspended_on", "cancelled_on")):
+        old = _status_value(enterprise.status, enterprise.suspended_on, enterprise.cancelled_on)
+        new = _status_value(data.get("status", enterprise.status), data.get("suspended_on", enterprise.suspended_on),
+                            data.get("cancelled_on", enterprise.cancelled_on))
+        if new != old:
+            out["status"] = (old, new)
+    if "industry" in data:
+        code = getattr(data["industry"], "pk", data["industry"]) or None
+        if code != (enterprise.industry_id or None):
+            out["industry"] = ({"industry": enterprise.industry_id}, {"industry": code})
+    return out
+
+
+def _request_data(field: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A stored request value as ``enterprise_update`` data."""
+    if field == "industry":
+        return {"industry": Industry.objects.filter(pk=value["industry"]).first() if value["industry"] else None}
+    data: dict[str, Any] = {"status": value["status"]}
+    for key in ("suspended_on", "cancelled_on"):
+        if value.get(key):
+            data[key] = dt.date.fromisoformat(value[key])
+    return data
+
+
+@transaction.atomic
+def enterprise_submit(*, user, enterprise: Enterprise, data: dict[str, Any],
+                      reason: str = "") -> tuple[Enterprise, list[EnterpriseChangeRequest]]:
+    """What the edit page and ``PATCH /api/v1/enterprises/{uscc}/`` call. For an employer's own
+    manager, status/cancellation/industry changes become change requests for the district and the
+    other fields are written; for everybody else this is ``enterprise_update``."""
+    if user is None or not access.jurisdiction(user).enterprise_id:
+        return enterprise_update(user=user, enterprise=enterprise, data=data), []
+    requested = _requested_changes(enterprise, data)
+    direct = {k: v for k, v in data.items() if k not in REQUESTED_FIELDS}
+    if direct:
+        enterprise = enterprise_update(user=user, enterprise=enterprise, data=direct)
+    requests = [change_request_create(user=user, enterprise=enterprise, field=field, old=old, new=new, reason=reason)
+                for field, (old, new) in requested.items()]
+    return enterprise, requests
+
+
+@transaction.atomic
+def change_request_create(*, user, enterprise: Enterprise, field: str, old: dict, new: dict,
+                          reason: str = "") -> EnterpriseChangeRequest:
+    """Record an employer's request; the value is checked now (a 注销 needs its date). A second
+    request for the same field while one is pending replaces the pending value."""
+    if not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"region": OUT_OF_SCOPE})
+    probe = Enterprise.objects.get(pk=enterprise.pk)
+    for key, value in _request_data(field, new).items():
+        setattr(probe, key, value)
+    if probe.status == EnterpriseStatus.ACTIVE:
+        probe.suspended_on = probe.cancelled_on = None
+    probe.derive()
+    probe.full_clean()
+    pending = (EnterpriseChangeRequest.objects.select_for_update()
+               .filter(enterprise=enterprise, field=field, status=ChangeRequestStatus.PENDING).first())
+    request = pending or EnterpriseChangeRequest(enterprise=enterprise, field=field)
+    request.old_value, request.new_value = old, new
+    request.reason = (reason or "").strip()[:300]
+    request.requested_by = user if getattr(user, "pk", None) else None
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def change_request_decide(*, user, change_request: EnterpriseChangeRequest, approve: bool,
+                          note: str = "") -> EnterpriseChangeRequest:
+    """A regulator confirms (the register takes the requested value) or rejects a request."""
+    if user is not None and access.jurisdiction(user).enterprise_id:
+        raise PermissionDenied("变更申请由所在区县确认")
+    request = EnterpriseChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if request.status != ChangeRequestStatus.PENDING:
+        raise ValidationError("该变更申请已处理")
+    enterprise = request.enterprise
+    if approve:
+        enterprise_update(user=user, enterprise=enterprise, data=_request_data(request.field, request.new_value))
+    request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    request.decided_by = user if getattr(user, "pk", None) else None
+    request.decided_at = timezone.now()
+    request.decision_note = (note or "").strip()[:300]
+    request.save()
+    return request

@@ -50,3 +50,9 @@ class EconomicType(models.TextChoices):
 class RegistrationState(models.TextChoices):
     REGISTERED = "registered", "已登记"
     CANDIDATE = "candidate", "待核实（来源名单发现）"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", "待区县确认"
+    APPROVED = "approved", "已确认"
+    REJECTED = "rejected", "已驳回"

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from ohsteward.accounts.access import jurisdiction
 from ohsteward.registry.choices import IndustryLevel, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
+from ohsteward.registry.refdata import zone_towns, zone_towns_unverified
 
 IMPORT_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
@@ -20,8 +21,10 @@ def districts_for(user):
     """Districts a user may pick: all for city-wide and zone users, otherwise the own district."""
     j = jurisdiction(user)
     districts = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
-    if j.everything or j.zone:
+    if j.everything:
         return districts
+    if j.zone:  # the districts the zone's towns lie in (issue 6 item 4)
+        return districts.filter(code__in={t[:6] for t in zone_towns().get(j.zone, frozenset())})
     if j.district:
         return districts.filter(code=j.district)
     if j.town:
@@ -39,20 +42,27 @@ def towns_for(user, district: str | None):
     j = jurisdiction(user)
     if j.town:
         return towns.filter(code=j.town)
-    if j.everything or j.zone:
+    if j.zone:
+        return towns.filter(code__in=zone_towns().get(j.zone, frozenset()))
+    if j.everything:
         return towns
     return towns.filter(parent__in=districts_for(user))
 
 
 def zones_for(user):
-    """Functional zones a user may pick: their own zone for zone officers, none for an employer."""
+    """Functional zones a user may pick: their own zone for zone officers, the zones that contain
+    a town of their district (or their town) for district and town officers, none for an employer.
+    Which zone an employer may have also depends on its town (``Enterprise.clean``)."""
     j = jurisdiction(user)
     zones = Region.objects.filter(level=RegionLevel.ZONE).order_by("code")
     if j.zone:
         return zones.filter(code=j.zone)
     if j.enterprise_id or j.empty:
         return zones.none()
-    return zones
+    if j.everything:
+        return zones
+    area = j.district or j.town or ""
+    return zones.filter(code__in=[z for z, towns in zone_towns().items() if any(t.startswith(area) for t in towns)])
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -64,6 +74,18 @@ class EnterpriseForm(forms.ModelForm):
         help_text="GB/T 4754-2017 国民经济行业分类小类的4位代码；系统据此判断职业病危害风险分类。",
         error_messages={"invalid_choice": "没有这个行业小类代码，请填写4位数字的小类代码，如 3311"},
     )
+
+    def validate_unique(self):
+        """Everything but the credit code: a taken code is refused by the action, which names it
+        registered only when the user can see that employer (issue 6 item 17)."""
+        from django.core.exceptions import ValidationError
+
+        exclude = self._get_validation_exclusions()
+        exclude.add("uscc")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
 
     class Meta:
         model = Enterprise
@@ -97,6 +119,8 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["zone"].queryset = zones_for(user) if not jurisdiction(user).enterprise_id else (
             Region.objects.filter(code=self.instance.zone_id) if self.instance.zone_id else Region.objects.none())
         self.fields["zone"].empty_label = "（不属于功能区）"
+        self.fields["zone"].help_text = "功能区按乡镇街道划定，须同时填写乡镇街道" + (
+            "（功能区—乡镇街道对照表未核对）" if zone_towns_unverified() else "")
         self.fields["economic_type"].choices = [("", "（不填）")] + [
             c for c in self.fields["economic_type"].choices if c[0]]
         self.fields["industry"].widget.attrs.update({

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -29,8 +29,10 @@ from ohsteward.core.imports import Column, ImportReport, RowError
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
 from ohsteward.registry import rules
+from ohsteward.registry.actions import CANNOT_REGISTER
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.refdata import zone_towns
 
 MAX_TEXT = {"name": 200, "address": 200, "legal_representative": 50, "contact_name": 50, "contact_phone": 30}
 
@@ -190,9 +192,10 @@ def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list
     if message:
         errors.append((HEADER_OF["uscc"], message))
     out["uscc"] = uscc
-    name = _text(cells.get("name"))
-    if not name:
-        errors.append((HEADER_OF["name"], "不能为空"))
+    raw_name = _text(cells.get("name"))
+    name = rules.clean_name(raw_name)
+    if rules.name_error(raw_name):
+        errors.append((HEADER_OF["name"], rules.name_error(raw_name)))
     elif len(name) > MAX_TEXT["name"]:
         errors.append((HEADER_OF["name"], f"过长（{len(name)}字），最多{MAX_TEXT['name']}字"))
     out["name"] = name
@@ -309,7 +312,24 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     ``all_or_nothing``: any rejected row means nothing is written; otherwise the valid rows are
     written and the rejected ones reported. Rows about employers outside the user's jurisdiction
     are rejected with a reason. Raises ``SpreadsheetError`` for a file that cannot be used at all.
+
+    Two imports that create the same codes at once (the same confirm sent twice, two officials
+    with one list): the later write fails on the unique credit code and is rolled back; the file
+    is then planned again against the register as it now is, so the codes the other import created
+    become updates (or unchanged rows) instead of a 500 (issue 6 item 9).
     """
+    try:
+        return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
+                                  all_or_nothing=all_or_nothing, today=today)
+    except IntegrityError:
+        if dry_run:
+            raise
+        return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
+                                  all_or_nothing=all_or_nothing, today=today)
+
+
+def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, all_or_nothing: bool,
+                       today: dt.date | None) -> ImportReport:
     today = today or timezone.localdate()
     table = read_table(filename, content, required=REQUIRED, header_aliases=ALIASES)
     report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers)
@@ -361,13 +381,17 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
         old = existing.get(values["uscc"])
         if old is None:
             if allowed_ids is not None:
-                report.errors.append(RowError(row_no, "", "用人单位管理人员不能新增其他用人单位"))
+                report.errors.append(RowError(row_no, HEADER_OF["uscc"], CANNOT_REGISTER))
                 continue
             values.setdefault("status", "active")
             values.setdefault("former_names", [])
             _derive(values, lk)
+            zone_error = rules.zone_town_error(values.get("zone_id"), values.get("town_id"), zone_towns())
+            if zone_error:
+                report.errors.append(RowError(row_no, HEADER_OF["zone"], zone_error))
+                continue
             if not in_scope(values, None):
-                report.errors.append(RowError(row_no, HEADER_OF["region"], "该用人单位不在您的管辖范围内"))
+                report.errors.append(RowError(row_no, HEADER_OF["uscc"], CANNOT_REGISTER))
                 continue
             report.created.append(PlannedRow(row_no, values["uscc"], values["name"], values))
             continue
@@ -378,8 +402,17 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
         if old["name"] != merged["name"] and old["name"] not in merged["former_names"]:
             merged["former_names"] = [*merged["former_names"], old["name"]]
         _derive(merged, lk)
-        if not in_scope(old, old["id"]) or not in_scope(merged, old["id"]):
-            report.errors.append(RowError(row_no, HEADER_OF["region"], "该用人单位不在您的管辖范围内"))
+        zone_error = rules.zone_town_error(merged.get("zone_id"), merged.get("town_id"), zone_towns())
+        if zone_error:
+            report.errors.append(RowError(row_no, HEADER_OF["zone"], zone_error))
+            continue
+        if not in_scope(old, old["id"]):
+            # registered outside the user's jurisdiction: said exactly as for a new employer filed
+            # outside it, so a list of guessed codes tells nothing (issue 6 item 17)
+            report.errors.append(RowError(row_no, HEADER_OF["uscc"], CANNOT_REGISTER))
+            continue
+        if not in_scope(merged, old["id"]):
+            report.errors.append(RowError(row_no, HEADER_OF["region"], "不能把用人单位移出您的管辖范围"))
             continue
         changes = {k: [_jsonable(old[k]), _jsonable(merged[k])] for k in COMPARED if old[k] != merged[k]
                    and not (isinstance(old[k], Decimal) and merged[k] is not None and Decimal(old[k]) == Decimal(merged[k]))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +13,7 @@ from ohsteward.core.models import TimeStampedModel
 from ohsteward.core.querysets import ScopedModelMixin, ScopedQuerySet
 from ohsteward.registry import rules
 from ohsteward.registry.choices import (
+    ChangeRequestStatus,
     EconomicType,
     EnterpriseStatus,
     IndustryLevel,
@@ -195,6 +197,10 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        message = rules.name_error(self.name)
+        if message:
+            errors["name"] = f"用人单位名称{message}"
+        self.name = rules.clean_name(self.name)
         if self.uscc:
             self.uscc = rules.uscc_clean(self.uscc)
             message = rules.uscc_error(self.uscc)
@@ -213,6 +219,12 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
                 errors["cancelled_on"] = "注销日期不能晚于今天"
         if self.town_id and self.region_id and not self.town_id.startswith(self.region_id):
             errors["town"] = "乡镇街道不属于所选区县"
+        if self.zone_id:
+            from ohsteward.registry.refdata import zone_towns
+
+            message = rules.zone_town_error(self.zone_id, self.town_id, zone_towns())
+            if message:
+                errors["zone"] = message
         if self.employees is not None and self.exposed_workers is not None and self.exposed_workers > self.employees:
             errors["exposed_workers"] = "接害人数不能大于从业人员数"
         if errors:
@@ -310,3 +322,67 @@ class PostExposure(ScopedModelMixin, models.Model):
 
     def audit_scope(self) -> dict:
         return self.post.audit_scope()
+
+
+class EnterpriseChangeRequest(ScopedModelMixin, TimeStampedModel):
+    """A change an employer asked for that the register keeps the regulator's value of until the
+    district confirms it: 经营状态 (停产停业/注销, with its date) and 行业 (issue 6 item 5). An
+    employer that set itself to 注销 or to another industry would drop off next year's list."""
+
+    audited = True
+    FIELDS = {"status": "经营状态", "industry": "行业"}
+    enterprise = models.ForeignKey(Enterprise, verbose_name="用人单位", on_delete=models.CASCADE,
+                                   related_name="change_requests")
+    field = models.CharField("变更事项", max_length=20, choices=list(FIELDS.items()))
+    old_value = models.JSONField("原值", default=dict, blank=True)
+    new_value = models.JSONField("申请值", default=dict, blank=True)
+    reason = models.CharField("变更理由", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ChangeRequestStatus.choices,
+                              default=ChangeRequestStatus.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理说明", max_length=300, blank=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "用人单位变更申请"
+        verbose_name_plural = "用人单位变更申请"
+        ordering = ["-created_at"]
+        constraints = [
+            # one open request per employer and field: a second submit updates nothing twice
+            models.UniqueConstraint(fields=["enterprise", "field"], condition=Q(status="pending"),
+                                    name="enterprise_change_request_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_field_display()}"
+
+    def audit_scope(self) -> dict:
+        e = self.enterprise
+        return {"district_code": e.region_id, "zone_code": e.zone_id or "", "enterprise_id": e.pk}
+
+    @staticmethod
+    def describe(value: dict) -> str:
+        """A stored value as Chinese text: 注销（2026-05-01） / 3311 金属结构制造."""
+        if "status" in value:
+            label = dict(EnterpriseStatus.choices).get(value["status"], value["status"])
+            day = value.get("suspended_on") or value.get("cancelled_on")
+            return f"{label}（{day}）" if day else label
+        if "industry" in value:
+            code = value["industry"]
+            if not code:
+                return "（空）"
+            name = Industry.objects.filter(code=code).values_list("name", flat=True).first() or ""
+            return f"{code} {name}".strip()
+        return ""
+
+    @property
+    def old_text(self) -> str:
+        return self.describe(self.old_value)
+
+    @property
+    def new_text(self) -> str:
+        return self.describe(self.new_value)

@@ -25,6 +25,37 @@ ZONES = [
 SRC_REGIONS = "国家统计局 2023年统计用区划代码 (modood/Administrative-divisions-of-China @57a0aa9c)"
 SRC_INDUSTRY = "GB/T 4754-2017 (zmshe/capital src/utils/category.js @0b8f1ae4)"
 SRC_RISK = "国卫办职健发〔2021〕5号 附件 (CovD831/ohs-report risk_catalog.txt @afd54b50)"
+# Which towns/streets each functional zone administers (issue 6 item 4). Versioned data, not code:
+# a later version (v2 …) replaces the file name here. v1 is ohsteward's best mapping from the
+# NBS 2023 township list and is marked 未核对 (unverified) row by row until the zones' official
+# lists are checked; see SOURCES.md and docs/configuration.md.
+ZONE_TOWNS_FILE = "cq_functional_zone_towns_v1.csv"
+
+
+def zone_towns() -> dict[str, frozenset[str]]:
+    """Zone code → the town codes it contains (cached; the file ships with the package)."""
+    global _ZONE_TOWNS
+    if _ZONE_TOWNS is None:
+        mapping: dict[str, set[str]] = {}
+        for row in files.rows(ZONE_TOWNS_FILE):
+            mapping.setdefault(row["zone_code"], set()).add(row["town_code"])
+        _ZONE_TOWNS = {zone: frozenset(towns) for zone, towns in mapping.items()}
+    return _ZONE_TOWNS
+
+
+_ZONE_TOWNS: dict[str, frozenset[str]] | None = None
+
+
+def zone_towns_unverified() -> bool:
+    """Whether any row of the zone → towns file is still marked 未核对 (shown on the forms)."""
+    return any(row["status"] != "已核对" for row in files.rows(ZONE_TOWNS_FILE))
+
+
+def zone_of_town(town_code: str | None) -> str | None:
+    """The functional zone whose towns include ``town_code`` (None outside every zone)."""
+    return next((zone for zone, towns in zone_towns().items() if town_code in towns), None) if town_code else None
+
+
 
 
 def load_regions(refresh: bool = False) -> int:

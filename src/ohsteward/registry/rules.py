@@ -29,6 +29,22 @@ _USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARSET)}
 _CODE_SEPARATORS = re.compile(r"[\s\-_/.\u2010-\u2015\u2212\u30fc\uff0d]+")
 
 
+def zone_town_error(zone_code: str | None, town_code: str | None, zone_towns: dict[str, frozenset[str]]) -> str | None:
+    """Why an employer located in ``town_code`` cannot belong to functional zone ``zone_code``.
+
+    A functional zone (两江新区, 重庆高新区, 万盛经开区) administers given towns/streets of given
+    districts (reference data ``registry.refdata.zone_towns``); an employer belongs to a zone only
+    when its town is one of them. None when the pair is consistent or no zone is given.
+    """
+    if not zone_code:
+        return None
+    if not town_code:
+        return "填写功能区时须同时填写乡镇街道（功能区按乡镇街道划定）"
+    if town_code not in zone_towns.get(zone_code, frozenset()):
+        return "所选乡镇街道不在该功能区范围内"
+    return None
+
+
 def uscc_clean(code: str | None) -> str:
     """The one input normalisation of a credit code, used by the register, importers, the API
     and the matcher alike: NFKC (full-width → half-width), upper case, separators removed.
@@ -113,6 +129,36 @@ _LEGAL_FORM_VARIANTS = (("有限责任公司", "有限公司"), ("股份有限�
 _REGION_PREFIX = re.compile(r"^(重庆市|重庆)")
 
 
+# Characters that print as nothing: Unicode format characters (Cf: zero-width space/joiners, BOM,
+# word joiner, bidi marks …), controls (Cc), and the blank "letters" that are not white space.
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
+
+
+def _invisible(ch: str) -> bool:
+    return (unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cs", "Cn"} and not ch.isspace()) or ch in _BLANK_LETTERS
+
+
+def clean_name(name: str | None) -> str:
+    """A name as stored: invisible characters removed, white space runs collapsed and trimmed.
+
+    The one rule for names typed into the form, sent to the API or read from a file (issue 6
+    item 10): ``"\u200b\u200b"`` becomes ``""``, so "required" refuses it like an empty field.
+    """
+    if not name:
+        return ""
+    text = "".join(ch for ch in str(name) if not _invisible(ch))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def name_error(name: str | None) -> str | None:
+    """Why a name cannot be used (Chinese), or None: empty once invisible characters are gone."""
+    if not clean_name(name):
+        if name and str(name).strip():
+            return "不能只由空白或不可见字符组成"
+        return "不能为空"
+    return None
+
+
 def normalize_name(name: str | None) -> str:
     """The form of an employer name used for search and exact matching.
 
@@ -123,7 +169,7 @@ def normalize_name(name: str | None) -> str:
     if not name:
         return ""
     # (str.split() and the regular expression \s agree on what white space is; split is faster)
-    text = "".join(unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS).split())
+    text = "".join(unicodedata.normalize("NFKC", clean_name(name)).translate(_BRACKETS).split())
     for long, short in _LEGAL_FORM_VARIANTS:
         text = text.replace(long, short)
     return text.lower()

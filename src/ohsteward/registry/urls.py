@@ -13,6 +13,8 @@ urlpatterns = [
     path("workplaces/export/", views.WorkplaceListView.as_view(export=True), name="workplace_export"),
     path("workplaces/<int:pk>/", views.WorkplaceDetailView.as_view(), name="workplace_detail"),
     path("workplaces/<int:pk>/edit/", views.WorkplaceEditView.as_view(), name="workplace_edit"),
+    path("change-requests/", views.change_request_list, name="change_request_list"),
+    path("change-requests/<int:pk>/decide/", views.change_request_decide, name="change_request_decide"),
     path("towns/", views.town_options, name="town_options"),
     path("industry-hint/", views.industry_hint, name="industry_hint"),
     path("import/", views.EnterpriseImportView.as_view(), name="enterprise_import"),

@@ -8,17 +8,18 @@ the district/town filter panel, the employer key (credit code or id) and the imp
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ohsteward.accounts import access
 from ohsteward.core.audit_display import ChangeDescriber
 from ohsteward.core.imports import ImportReport
 from ohsteward.core.models import AuditLog
-from ohsteward.core.views import ImportView, ObjectDetailView, ObjectFormView, ObjectListView
+from ohsteward.core.views import ImportView, ObjectDetailView, ObjectFormView, ObjectListView, requires
 from ohsteward.registry import actions
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RiskClass, SizeClass
 from ohsteward.registry.filtersets import EnterpriseFilterSet, WorkplaceFilterSet
@@ -31,7 +32,7 @@ from ohsteward.registry.forms import (
     zones_for,
 )
 from ohsteward.registry.importers import enterprise_import, enterprise_import_template
-from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
+from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable, WorkplaceTable, enterprise_key
 
 
@@ -138,14 +139,30 @@ class EnterpriseFormView(ObjectFormView):
 
 
 class EnterpriseEditView(EnterpriseFormView):
+    """An employer's own manager asks for status/注销/industry changes; the district confirms them
+    (issue 6 item 5, ``actions.enterprise_submit``)."""
+
     permission = "registry.change_enterprise"
-    action = actions.enterprise_update
+
+    @staticmethod
+    def action(*, user, enterprise, data):
+        enterprise, requested = actions.enterprise_submit(user=user, enterprise=enterprise, data=data)
+        enterprise.requested_changes = requested
+        return enterprise
+
+    def get_success_message(self, obj) -> str:
+        requested = getattr(obj, "requested_changes", [])
+        if requested:
+            return ("已保存。" + "、".join(r.get_field_display() for r in requested)
+                    + "的变更已提交所在区县确认，确认前名录中仍为原值。")
+        return self.success_message
 
 
 class EnterpriseCreateView(EnterpriseFormView):
     permission = "registry.add_enterprise"
     action = actions.enterprise_create
     create = True
+    one_time_submission = True  # employers without a credit code have no unique key (issue 6 item 11)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and access.jurisdiction(request.user).enterprise_id:
@@ -278,3 +295,48 @@ class EnterpriseImportView(ImportView):
             (row, [(_field_label(k), shown(k, old), shown(k, new)) for k, (old, new) in row.changes.items()])
             for row in updated]
         return context
+
+
+# --------------------------------------------------------------------------------------------
+# Change requests of employers (issue 6 item 5): the district confirms or rejects.
+# --------------------------------------------------------------------------------------------
+
+
+def _may_decide(user) -> bool:
+    return user.has_perm("registry.change_enterprisechangerequest") and not access.jurisdiction(user).enterprise_id
+
+
+@requires("registry.view_enterprisechangerequest")
+def change_request_list(request: HttpRequest) -> HttpResponse:
+    """Pending requests of the employers in the user's jurisdiction, and the last decided ones."""
+    scoped = EnterpriseChangeRequest.objects.for_user(request.user).select_related("enterprise", "requested_by",
+                                                                                     "decided_by")
+    return render(request, "registry/change_requests.html", {
+        "pending": scoped.filter(status="pending").order_by("created_at"),
+        "decided": scoped.exclude(status="pending").order_by("-decided_at")[:50],
+        "may_decide": _may_decide(request.user),
+    })
+
+
+@requires("registry.change_enterprisechangerequest")
+@require_POST
+def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject one request (HTMX: answers the updated row)."""
+    if not _may_decide(request.user):
+        raise PermissionDenied("变更申请由所在区县确认")
+    change = access.get_for_user_or_404(EnterpriseChangeRequest.objects.select_related("enterprise"),
+                                        request.user, pk=pk)
+    error = ""
+    try:
+        change = actions.change_request_decide(user=request.user, change_request=change,
+                                               approve=request.POST.get("decision") == "approve",
+                                               note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+        change.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_change_request_row.html", {"r": change, "error": error,
+                                                                      "may_decide": True})
+    if error:
+        messages.error(request, error)
+    return redirect("registry:change_request_list")

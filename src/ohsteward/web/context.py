@@ -11,6 +11,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("web:home", "首页", None),
     ("registry:enterprise_list", "用人单位", "registry.view_enterprise"),
     ("registry:enterprise_import", "导入名单", "registry.add_enterprise"),
+    ("registry:change_request_list", "变更申请", "registry.change_enterprisechangerequest"),
     ("declarations:home", "申报扩面", "declarations.view_hazardlistentry"),
     # enterprise managers reach the same page, which shows them their own declarations
     ("declarations:home", "职业病危害申报", "declarations.add_declaration"),

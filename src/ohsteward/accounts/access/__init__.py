@@ -27,6 +27,7 @@ from django.http import Http404
 from ohsteward.accounts.access.clients import client_enterprise_ids
 from ohsteward.accounts.access.jurisdiction import CITY as CITY_WIDE
 from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdiction
+from ohsteward.accounts.access.permissions import TIPOFF_PERMISSION
 from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
 
@@ -169,6 +170,10 @@ def allowed_district_codes(user) -> set[str] | None:
         return None
     if j.district:
         return {j.district}
+    if j.zone:
+        from ohsteward.registry.refdata import zone_towns
+
+        return {town[:6] for town in zone_towns().get(j.zone, frozenset())}
     return set()
 
 
@@ -185,7 +190,10 @@ def can_write_enterprise(user, *, region_code: str | None, town_code: str | None
     if j.town:
         return town_code == j.town
     if j.zone:
-        return zone_code == j.zone
+        # a zone officer writes only employers located in the zone's towns (issue 6 item 4)
+        from ohsteward.registry.refdata import zone_towns
+
+        return zone_code == j.zone and town_code in zone_towns().get(j.zone, frozenset())
     return False
 
 
@@ -238,3 +246,12 @@ def require_citywide(user, message: str) -> None:
 
 def has_perm(user, perm: str) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(perm))
+
+
+def can_see_tipoffs(user) -> bool:
+    """Whether ``user`` may see that an employer is on the list because of a 有奖举报 (tip-off).
+
+    有奖举报 reasons are the informant's lead: regulators only (issue 6 item 3). Every page, filter,
+    API field and export that shows list reasons asks this; nothing else decides it.
+    """
+    return has_perm(user, TIPOFF_PERMISSION)

@@ -26,6 +26,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "registry.workplace":               ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
     "registry.post":                    ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
     "registry.postexposure":            ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
+    # an employer's status/industry change requests: regulators decide (issue 6 item 5)
+    "registry.enterprisechangerequest": ("vc",   "vc",     "vc",    "",    "",      "v"),
     # intake of other departments' lists
     "intake.sourcebatch":               ("va",   "va",     "va",    "",    "",      ""),
     "intake.sourcerow":                 ("vc",   "vc",     "vc",    "",    "",      ""),
@@ -46,8 +48,15 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "accounts.user":                    ("vac",  "vac",    "",      "",    "",      ""),
 }
 
+# 有奖举报 (tip-off) reasons are the informant's lead: regulators only (issue 6 item 3).
+TIPOFF_PERMISSION = "declarations.view_tipoff"
+
 # Permissions that are not one of a model's four (custom Meta.permissions), per role.
-EXTRA: dict[str, list[str]] = {}
+EXTRA: dict[str, list[str]] = {
+    Role.CITY_ADMIN: [TIPOFF_PERMISSION],
+    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION],
+    Role.CDC_STAFF: [TIPOFF_PERMISSION],
+}
 
 
 def role_permissions() -> dict[str, list[str]]:

@@ -235,3 +235,11 @@ def test_schema_is_open_in_demo_mode(db, settings):
     settings.TESTING = False
     settings.DEMO = True
     assert APIClient().get("/api/v1/schema/?format=json").status_code == 200
+
+@pytest.mark.django_db
+def test_a_json_body_nested_thousands_of_levels_is_a_400_not_a_500(cast, enterprises):
+    client = bearer_client(cast["city"])
+    client.raise_request_exception = False
+    body = "[" * 5000 + "]" * 5000
+    response = client.patch(f"/api/v1/enterprises/{enterprises['yubei'].uscc}/", body, content_type="application/json")
+    assert response.status_code == 400 and "嵌套层数过深" in response.content.decode()

@@ -82,7 +82,7 @@ class ExportMixin:
     def export(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}.xlsx"
-        return export_response(self.table_class, queryset, filename)
+        return export_response(self.table_class, queryset, filename, user=request.user)
 
 
 class ReferenceViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):

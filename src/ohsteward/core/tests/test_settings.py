@@ -24,5 +24,27 @@ def test_demo_generates_and_keeps_a_key_and_defaults_to_sqlite(tmp_path):
 
 
 def test_database_url_selects_postgresql(tmp_path):
-    result = _run({"OHSTEWARD_SECRET_KEY": "x" * 50, "OHSTEWARD_DATABASE_URL": "postgresql://u@127.0.0.1:5432/db"})
+    result = _run({"OHSTEWARD_SECRET_KEY": STRONG_KEY, "OHSTEWARD_DATABASE_URL": "postgresql://u@127.0.0.1:5432/db"})
     assert result.returncode == 0 and "postgresql" in result.stdout
+
+
+STRONG_KEY = "q8Vf3-Zr0pL_x2mT9sKw7YbN4cHd6JgE1uAo5RiUeWnXyMvQlPtB"
+
+
+def test_production_refuses_the_placeholder_and_weak_secret_keys(tmp_path):
+    for key, reason in [("change-me-to-a-long-random-string", "placeholder"), ("Ab3-" * 10, "40 characters"),
+                        ("ab" * 30, "2 distinct characters"), ("django-insecure-" + STRONG_KEY, "placeholder")]:
+        result = _run({"OHSTEWARD_DATA_DIR": str(tmp_path), "OHSTEWARD_SECRET_KEY": key})
+        assert result.returncode != 0, key
+        assert "ImproperlyConfigured" in result.stderr and "not fit for production" in result.stderr
+        assert reason in result.stderr, result.stderr[-300:]
+    result = _run({"OHSTEWARD_DATA_DIR": str(tmp_path), "OHSTEWARD_SECRET_KEY": STRONG_KEY})
+    assert result.returncode == 0, result.stderr
+
+
+def test_secret_key_rule_as_a_function():
+    from ohsteward.settings import secret_key_problem
+
+    assert secret_key_problem(STRONG_KEY) is None
+    assert "placeholder" in secret_key_problem("change-me-to-a-long-random-string")
+    assert "49 characters" in secret_key_problem(STRONG_KEY[:49])

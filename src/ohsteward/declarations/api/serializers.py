@@ -24,6 +24,7 @@ class HazardEmployerSerializer(serializers.ModelSerializer):
     employees = serializers.IntegerField(source="enterprise.employees", read_only=True, allow_null=True)
     declared = serializers.BooleanField(read_only=True)
     last_declared_on = serializers.DateField(read_only=True, allow_null=True)
+    reasons = serializers.SerializerMethodField()
 
     class Meta:
         model = HazardListEntry
@@ -31,6 +32,10 @@ class HazardEmployerSerializer(serializers.ModelSerializer):
                   "employees", "reasons", "source", "status", "pushed_on", "due_on", "confirmed_on", "declared",
                   "last_declared_on"]
         read_only_fields = fields
+
+    def get_reasons(self, entry) -> list[str]:
+        request = self.context.get("request")
+        return entry.reasons_for(getattr(request, "user", None))
 
 
 class ConfirmSerializer(serializers.Serializer):

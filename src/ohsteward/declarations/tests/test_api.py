@@ -99,3 +99,25 @@ def test_declarations_crud(cast, enterprises):
     assert bearer_client(cast["wanzhou"]).get(f"/api/v1/declarations/{pk}/").status_code == 404
     assert bearer_client(cast["yubei"]).delete(f"/api/v1/declarations/{pk}/").status_code == 204
     assert Declaration.objects.get(pk=pk).status == "void"
+
+
+def test_tip_off_reasons_are_hidden_from_the_api_for_non_regulators(cast, listed, enterprises):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ohsteward.declarations.filtersets import HazardListEntryFilterSet
+
+    assert HazardListEntryFilterSet.base_filters["reason"].field  # as the API schema does: a cached form field
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(reasons=["industry_serious", "tip_off"])
+    for who in ("institution", "steward"):
+        api = bearer_client(cast[who])
+        rows = {r["uscc"]: r["reasons"] for r in api.get(URL).json()["results"]}
+        assert rows[enterprises["yubei"].uscc] == ["industry_serious", "inspection"], who
+        assert api.get(URL, {"reason": "tip_off"}).status_code == 400
+        ws = load_workbook(io.BytesIO(api.get(URL + "export/").content)).active
+        text = " ".join(str(cell.value) for row in ws.iter_rows() for cell in row)
+        assert enterprises["yubei"].name in text and "有奖举报" not in text
+    api = bearer_client(cast["cdc"])
+    rows = {r["uscc"]: r["reasons"] for r in api.get(URL, {"reason": "tip_off"}).json()["results"]}
+    assert rows == {enterprises["yubei"].uscc: ["industry_serious", "tip_off"]}

@@ -371,3 +371,83 @@ def test_spot_check_detail_labels_every_result_column_and_shows_the_fraction_in_
     for label in ["已申报", "行业类别准确", "规模准确", "危害因素准确", "接害人数准确", "备注"]:
         assert f"<th>{label}</th>" in header
     assert "colspan" not in header
+
+@pytest.fixture
+def tipped(listed, enterprises):
+    """The 渝北 employer is listed (also) because of a 有奖举报; its neighbour after an inspection."""
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(reasons=["industry_serious", "tip_off"])
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei2"]).update(reasons=["inspection"])
+    return listed
+
+
+def _page_and_exports(c) -> str:
+    from openpyxl import load_workbook
+
+    texts = [c.get(reverse(f"declarations:{name}")).content.decode() for name in ("entry_list", "undeclared")]
+    entry = HazardListEntry.objects.filter(reasons__icontains="tip_off").get()
+    texts.append(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
+    for name in ("entry_export", "undeclared_export"):
+        ws = load_workbook(io.BytesIO(c.get(reverse(f"declarations:{name}")).content)).active
+        texts.append(" ".join(str(cell.value) for row in ws.iter_rows() for cell in row))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("who", ["institution", "steward"])
+def test_tip_off_reasons_are_hidden_from_page_filter_and_export_for_non_regulators(client, cast, tipped, who):
+    c = _client(client, cast[who])
+    text = _page_and_exports(c)
+    assert "重庆渝北示例机械制造有限公司" in text and "有奖举报" not in text and 'value="tip_off"' not in text
+    # the tip-off reads as the inspection find it also is, and the filter treats both alike
+    body = c.get(reverse("declarations:entry_list"), {"reason": "inspection"}).content.decode()
+    assert "重庆渝北示例机械制造有限公司" in body and "重庆渝北第二建材有限公司" in body
+    body = c.get(reverse("declarations:entry_list"), {"reason": "tip_off"}).content.decode()
+    assert "重庆渝北第二建材有限公司" in body  # not a choice for this role: ignored, names nothing
+
+
+@pytest.mark.parametrize("who", ["yubei", "cdc", "city"])
+def test_regulators_see_and_filter_tip_off_reasons(client, cast, tipped, who):
+    c = _client(client, cast[who])
+    assert "有奖举报" in _page_and_exports(c)
+    body = c.get(reverse("declarations:entry_list"), {"reason": "tip_off"}).content.decode()
+    assert "重庆渝北示例机械制造有限公司" in body and "重庆渝北第二建材有限公司" not in body
+
+
+def _token(body: str) -> str:
+    import re
+
+    return re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
+
+
+def test_a_declaration_form_sent_twice_files_one_declaration(client, cast, enterprises):
+    c = _client(client, cast["manager"])
+    token = _token(c.get(reverse("declarations:declare")).content.decode())
+    data = {"enterprise": enterprises["yubei"].pk, "kind": "initial", "employees": 50, "exposed_total": 12,
+            "principal": "张三", "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
+            "hz-TOTAL_FORMS": 1, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
+            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12,
+            "submission_token": token}
+    preview = c.post(reverse("declarations:declare"), data).content.decode()
+    assert f'name="submission_token" value="{token}"' in preview  # the preview carries the token on
+    data["confirm"] = "1"
+    first = c.post(reverse("declarations:declare"), data)
+    second = c.post(reverse("declarations:declare"), data, follow=True)
+    declaration = Declaration.objects.get()
+    assert first.status_code == 302 and first["Location"] == reverse("declarations:declaration_detail",
+                                                                       args=[declaration.pk])
+    assert second.redirect_chain[0][0] == first["Location"] and "未重复创建" in second.content.decode()
+    assert declaration.receipt_no in second.content.decode()
+
+
+def test_a_notice_form_sent_twice_issues_one_notice(client, cast, listed, enterprises):
+    c = _client(client, cast["yubei"])
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
+    for _ in range(2):
+        r = c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15,
+                                                                            "submission_token": token})
+        assert r.status_code == 302
+    assert Notice.objects.count() == 1
+    # a new page has a new token: a second notice on purpose is still possible
+    token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
+    c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15, "submission_token": token})
+    assert Notice.objects.count() == 2

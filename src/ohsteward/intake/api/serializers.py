@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from ohsteward.core.api.fields import PlausibleDateField
 from ohsteward.intake.choices import SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.queries import batch_counts_for, visible_enterprise_ids
@@ -40,7 +41,7 @@ class UploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SourceKind.choices, help_text="来源类型")
     file = serializers.FileField(help_text=f".xlsx/.xls/.csv，≤ {settings.OHSTEWARD_MAX_UPLOAD_MB} MB")
     department = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    received_on = serializers.DateField(required=False)
+    received_on = PlausibleDateField(required=False)
     valid_rows_only = serializers.BooleanField(required=False, default=False)
     dry_run = serializers.BooleanField(required=False, default=False)
     column_map = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False,

@@ -12,10 +12,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ohsteward.accounts import access
+from ohsteward.core.api.parsers import JSONParser
 from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet
 from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
@@ -97,7 +98,7 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
 
             try:
                 column_map = json.loads(request.data["column_map"])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 raise exceptions.ValidationError({"column_map": "应为 JSON 对象"}) from None
         try:
             result = actions.batch_ingest(

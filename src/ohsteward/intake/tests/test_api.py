@@ -98,3 +98,13 @@ def test_merge(cast, enterprises):
     yubei = bearer_client(cast["yubei"])
     assert yubei.post("/api/v1/intake/merge/", {"keep": keep.pk, "merge": enterprises["wanzhou"].pk},
                       format="json").status_code == 404
+
+
+def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(cast):
+    from ohsteward.core.tests import hostile
+
+    api = bearer_client(cast["cdc"])
+    content = hostile.far_cell_xlsx(["用人单位名称", "所属区县", "体检日期", "危害因素"], [])
+    response = api.post("/api/v1/intake/batches/", {"kind": "exam", "file": SimpleUploadedFile("x.xlsx", content)},
+                        format="multipart")
+    assert response.status_code == 400 and "范围过大" in response.json()["file"][0]

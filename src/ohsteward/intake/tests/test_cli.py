@@ -71,3 +71,12 @@ def test_user_scope_and_bad_arguments(tmp_path, cast):
     with pytest.raises(CommandError, match="找不到文件"):
         run(tmp_path / "none.xlsx", "--source", "exam")
     assert "行数：1" in run(path, "--source", "exam", "--user", "wanzhou")
+
+
+def test_a_sheet_whose_range_would_exhaust_memory_is_refused(tmp_path):
+    from ohsteward.core.tests import hostile
+
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(hostile.far_cell_xlsx(HEADERS, []))
+    with pytest.raises(CommandError, match="范围过大"):
+        run(path, "--source", "exam")

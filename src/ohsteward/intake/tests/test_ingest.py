@@ -329,10 +329,13 @@ def test_a_town_officers_rows_outside_its_town_are_row_errors_in_chinese(ingest,
 
 
 def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
+    from ohsteward.registry.refdata import zone_towns
+
     zone = Region.objects.filter(level="zone").order_by("code").first()
+    # a zone officer writes employers in the zone's towns only (issue 6 item 4)
+    town = Region.objects.filter(code__in=zone_towns()[zone.code], parent_id="500112").order_by("code").first()
     user = officer("zone", zone)
-    result = ingest(SourceKind.INSPECTION, AREA_INSPECTION, [["重庆功能区巡查甲有限公司", "渝北区", "协管巡查", YESTERDAY]],
-                    user=user)
+    result = ingest(SourceKind.REGISTRY, AREA_REGISTRY, [["重庆功能区登记甲有限公司", "渝北区", town.name]], user=user)
     assert not result.errors and result.counts["created"] == 1
     row = result.batch.rows.get()
     assert row.zone_id == zone.code and Enterprise.objects.get(pk=row.enterprise_id).zone_id == zone.code
@@ -435,3 +438,9 @@ def test_registry_row_with_a_new_valid_code_and_a_similar_name_creates_the_emplo
 
     exam = ingest(SourceKind.EXAM, EXAM, [[known.name, make_uscc("500106"), "沙坪坝区", YESTERDAY, "", "", "", 1]])
     assert exam.batch.rows.get().status == RowStatus.REVIEW
+
+def test_a_row_whose_name_is_only_invisible_characters_is_rejected(ingest, enterprises):
+    rows = [["\u200b\u200b", "", "渝北区", YESTERDAY, "在岗期间", "苯", "市职防院", 3]]
+    result = ingest(SourceKind.EXAM, EXAM, rows, valid_rows_only=True)
+    assert result.errors == ["第2行 用人单位名称: 不能只由空白或不可见字符组成"]
+    assert result.counts["created"] == 0

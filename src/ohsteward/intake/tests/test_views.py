@@ -172,3 +172,14 @@ def test_every_example_code_in_every_template_passes_the_check_digit(client, cas
                 assert registry_rules.uscc_is_valid(str(value)), (header, value)
                 checked += 1
     assert checked == len(files)
+
+def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ohsteward.core.tests import hostile
+
+    client.force_login(cast["cdc"])
+    response = client.post("/intake/upload/", {
+        "kind": "exam", "department": "市职防院", "received_on": YESTERDAY.isoformat(),
+        "file": SimpleUploadedFile("体检.xlsx", hostile.far_cell_xlsx(EXAM, []))})
+    assert response.status_code == 200 and "范围过大" in response.content.decode()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ohsteward.core.api.fields import PlausibleDateField
 from ohsteward.registry import rules
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, IndustryLevel, RegionLevel
-from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
+from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Industry, Region, Workplace
 
 MAX_COUNT = 2_147_483_647
 
@@ -52,7 +53,7 @@ def amount_field(label: str) -> serializers.DecimalField:
 
 
 def date_field(label: str) -> serializers.DateField:
-    return serializers.DateField(
+    return PlausibleDateField(
         required=False, allow_null=True,
         error_messages={"invalid": f"{label}格式应为 YYYY-MM-DD", "datetime": f"{label}应为日期，不含时间"},
     )
@@ -124,6 +125,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     legal_representative = text_field("法定代表人", 50)
     contact_name = text_field("联系人", 50)
     contact_phone = text_field("联系电话", 30)
+    # why an employer asks for a status/industry change (becomes a change request, issue 6 item 5)
+    change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300,
+                                          help_text="用人单位申请变更经营状态或行业时的理由（可不填）")
 
     region_name = serializers.CharField(source="region.name", read_only=True, allow_null=True)
     town_name = serializers.CharField(source="town.name", read_only=True, allow_null=True)
@@ -137,6 +141,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "address", "industry", "industry_name", "industry_risk", "economic_type", "employees",
             "exposed_workers", "revenue", "total_assets", "size_class", "status", "suspended_on", "cancelled_on",
             "legal_representative", "contact_name", "contact_phone", "registration", "created_at", "updated_at",
+            "change_reason",
         ]
         read_only_fields = ["id", "former_names", "industry_risk", "size_class", "registration", "created_at",
                             "updated_at"]
@@ -149,13 +154,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return super().to_internal_value(data)
 
     def validate_uscc(self, value: str) -> str:
-        code = rules.uscc_clean(value)
-        taken = Enterprise.objects.filter(uscc=code)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(f"统一社会信用代码 {code} 已登记")
-        return code
+        # whether the code is taken is checked by the action, which names it "registered" only
+        # when the caller can see that employer (issue 6 item 17)
+        return rules.uscc_clean(value)
 
     def validate_name(self, value: str) -> str:
         value = value.strip()
@@ -204,3 +205,23 @@ class WorkplaceSerializer(serializers.ModelSerializer):
         elif request is not None:
             fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
         return fields
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    """An employer's request to change its status or industry, waiting for the district."""
+
+    uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    field_label = serializers.CharField(source="get_field_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = EnterpriseChangeRequest
+        fields = ["id", "uscc", "field", "field_label", "old_value", "new_value", "reason", "status", "status_label",
+                  "created_at", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class ChangeRequestResultSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    enterprise = EnterpriseSerializer()
+    change_requests = ChangeRequestSerializer(many=True)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.response import Response
 
 from ohsteward.core.api.viewsets import ExportMixin, ReferenceViewSet, ScopedModelViewSet
 from ohsteward.registry import actions, rules
 from ohsteward.registry.api.serializers import (
+    ChangeRequestResultSerializer,
+    ChangeRequestSerializer,
     EnterpriseSerializer,
     IndustrySerializer,
     RegionSerializer,
@@ -29,7 +33,6 @@ USCC_PARAM = OpenApiParameter("uscc", OpenApiTypes.STR, OpenApiParameter.PATH, d
     list=extend_schema(summary="用人单位列表（仅限管辖范围）"),
     retrieve=extend_schema(summary="按统一社会信用代码查看用人单位", parameters=[USCC_PARAM]),
     create=extend_schema(summary="新增用人单位"),
-    partial_update=extend_schema(summary="修改用人单位（部分字段）", parameters=[USCC_PARAM]),
     export=extend_schema(parameters=[
         OpenApiParameter(name, OpenApiTypes.STR, description=str(f.label))
         for name, f in EnterpriseFilterSet.base_filters.items()
@@ -48,12 +51,31 @@ class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
         return super().get_object()
 
     def perform_create(self, serializer):
-        serializer.instance = actions.enterprise_create(user=self.request.user, data=dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        data.pop("change_reason", None)
+        serializer.instance = actions.enterprise_create(user=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        serializer.instance = actions.enterprise_update(
-            user=self.request.user, enterprise=serializer.instance, data=dict(serializer.validated_data)
-        )
+        data = dict(serializer.validated_data)
+        reason = data.pop("change_reason", "")
+        serializer.instance, self.change_requests = actions.enterprise_submit(
+            user=self.request.user, enterprise=serializer.instance, data=data, reason=reason)
+
+    @extend_schema(summary="修改用人单位（部分字段）", parameters=[USCC_PARAM], responses={
+        200: EnterpriseSerializer, 202: ChangeRequestResultSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        """An employer's own manager: status (停产停业/注销) and industry changes become change
+        requests for the district (202, the register keeps its value until confirmed); the other
+        fields are written. ``change_reason`` (optional) explains the request."""
+        self.change_requests = []
+        response = super().partial_update(request, *args, **kwargs)
+        if not self.change_requests:
+            return response
+        return Response({
+            "detail": "经营状态、注销和行业的变更已提交所在区县确认，确认前名录中仍为原值",
+            "enterprise": response.data,
+            "change_requests": ChangeRequestSerializer(self.change_requests, many=True).data,
+        }, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(

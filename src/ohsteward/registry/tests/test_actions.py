@@ -1,11 +1,11 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ohsteward.registry.actions import enterprise_create, enterprise_update
-from ohsteward.registry.models import Industry, Region
+from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.factories import make_uscc
 
 
@@ -36,7 +36,7 @@ def test_create_rejects_bad_code_with_expected_digit(cast):
 
 @pytest.mark.django_db
 def test_create_outside_jurisdiction_is_refused(cast):
-    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+    with pytest.raises(ValidationError, match="该统一社会信用代码无法由您登记，请联系市级管理员处理"):
         enterprise_create(user=cast["yubei"], data=data(region=Region.objects.get(code="500101")))
 
 
@@ -79,3 +79,86 @@ def test_enterprise_manager_cannot_move_or_rename_identity(cast, enterprises, fi
     enterprise_update(user=cast["manager"], enterprise=e, data={"region": e.region, "employees": 60})
     e.refresh_from_db()
     assert e.employees == 60 and e.region_id == "500112"
+
+
+@pytest.fixture
+def liangjiang(db):
+    """A 两江新区 officer, and one town inside the zone (渝北 人和街道) and one outside (渝北 双龙湖)."""
+    from ohsteward.accounts.actions import user_create
+    from ohsteward.conftest import PASSWORD
+
+    officer = user_create(username="liangjiang", password=PASSWORD, role="district_admin", region_code="Z5001",
+                          check_password=False)
+    return officer, Region.objects.get(code="500112009"), Region.objects.get(name="双龙湖街道", parent_id="500112")
+
+
+def _data(region, town, zone, name="重庆两江测试有限公司"):
+    return {"uscc": make_uscc(region.code), "name": name, "region": region, "town": town, "zone": zone}
+
+
+@pytest.mark.django_db
+def test_a_zone_officer_writes_only_employers_in_the_zones_towns(cast, enterprises, liangjiang):
+    officer, inside, outside = liangjiang
+    zone = Region.objects.get(code="Z5001")
+    yubei, wanzhou = Region.objects.get(code="500112"), Region.objects.get(code="500101")
+    e = enterprise_create(user=officer, data=_data(yubei, inside, zone))
+    assert e.zone_id == "Z5001"
+    wanzhou_town = Region.objects.filter(parent_id="500101").first()
+    for region, town, z in [(wanzhou, wanzhou_town, None), (wanzhou, wanzhou_town, zone), (yubei, outside, None)]:
+        with pytest.raises(ValidationError):
+            enterprise_create(user=officer, data=_data(region, town, z, name="越界公司"))
+    with pytest.raises(ValidationError):  # moving its employer into 万州
+        enterprise_update(user=officer, enterprise=e, data={"region": wanzhou, "town": wanzhou_town, "zone": None})
+    assert not Enterprise.objects.filter(name="越界公司").exists()
+
+
+@pytest.mark.django_db
+def test_an_employers_zone_must_contain_its_town(cast, enterprises, liangjiang):
+    _, inside, outside = liangjiang
+    e = enterprises["yubei2"]
+    with pytest.raises(ValidationError) as exc:  # 渝北 cannot attach 万盛经开区 to a 渝北 employer
+        enterprise_update(user=cast["yubei"], enterprise=e, data={"town": inside, "zone": Region.objects.get(code="Z5003")})
+    assert "不在该功能区范围内" in exc.value.message_dict["zone"][0]
+    with pytest.raises(ValidationError):
+        enterprise_update(user=cast["yubei"], enterprise=e, data={"town": outside, "zone": Region.objects.get(code="Z5001")})
+    enterprise_update(user=cast["yubei"], enterprise=e, data={"town": inside, "zone": Region.objects.get(code="Z5001")})
+    e.refresh_from_db()
+    assert e.zone_id == "Z5001"
+
+
+@pytest.mark.django_db
+def test_form_choices_offer_only_zones_and_towns_that_fit(cast, liangjiang):
+    from ohsteward.registry.forms import districts_for, towns_for, zones_for
+
+    officer, inside, outside = liangjiang
+    assert set(zones_for(cast["yubei"]).values_list("code", flat=True)) == {"Z5001"}
+    assert not zones_for(cast["wanzhou"]).exists()
+    assert set(districts_for(officer).values_list("code", flat=True)) == {"500105", "500109", "500112"}
+    towns = set(towns_for(officer, "500112").values_list("code", flat=True))
+    assert inside.code in towns and outside.code not in towns
+
+
+@pytest.mark.django_db
+def test_change_requests_wait_for_the_district_and_are_audited(cast, enterprises):
+    from ohsteward.core.models import AuditLog
+    from ohsteward.registry.actions import change_request_decide, enterprise_submit
+
+    e = enterprises["yubei"]
+    with pytest.raises(ValidationError) as exc:  # the plain update refuses, whoever calls it
+        enterprise_update(user=cast["manager"], enterprise=e, data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 5)})
+    assert "须由所在区县确认" in exc.value.message_dict["status"][0]
+    with pytest.raises(ValidationError):  # checked when asked: a 注销 needs its date
+        enterprise_submit(user=cast["manager"], enterprise=e, data={"status": "cancelled"})
+    _, [first] = enterprise_submit(user=cast["manager"], enterprise=e,
+                                   data={"status": "suspended", "suspended_on": dt.date(2026, 1, 5)})
+    _, [again] = enterprise_submit(user=cast["manager"], enterprise=e,
+                                   data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 6)}, reason="关闭")
+    assert again.pk == first.pk and again.new_value == {"status": "cancelled", "cancelled_on": "2026-01-06"}
+    with pytest.raises(PermissionDenied):
+        change_request_decide(user=cast["manager"], change_request=again, approve=True)
+    change_request_decide(user=cast["yubei"], change_request=again, approve=True, note="已核实")
+    e.refresh_from_db()
+    assert e.status == "cancelled" and e.cancelled_on == dt.date(2026, 1, 6)
+    with pytest.raises(ValidationError, match="已处理"):
+        change_request_decide(user=cast["yubei"], change_request=again, approve=False)
+    assert AuditLog.objects.filter(content_type__model="enterprisechangerequest", object_id=str(again.pk)).exists()

@@ -267,7 +267,7 @@ def test_create_rules_from_the_action(yubei):
     """Cross-field rules live in the model/action and still answer 400 by field."""
     response = yubei.post(URL, valid_payload(status="suspended", suspended_on="2999-01-01"), format="json")
     assert response.status_code == 400
-    assert response.json()["suspended_on"] == ["停产停业日期不能晚于今天"]
+    assert response.json()["suspended_on"] == ["日期不能晚于今天"]  # the shared date rule (core.cells)
     response = yubei.post(URL, valid_payload(town="500101001"), format="json")
     assert response.json()["town"] == ["乡镇街道不属于所选区县"]
     response = yubei.post(URL, valid_payload(employees=10, exposed_workers=11), format="json")
@@ -284,7 +284,7 @@ def test_read_only_fields_are_ignored_on_create(yubei):
 def test_create_outside_jurisdiction_is_400_with_reason(yubei, enterprises):
     response = yubei.post(URL, valid_payload(uscc=make_uscc(WANZHOU), region=WANZHOU, town=None), format="json")
     assert response.status_code == 400
-    assert response.json()["region"] == ["该用人单位不在您的管辖范围内"]
+    assert response.json()["uscc"] == ["该统一社会信用代码无法由您登记，请联系市级管理员处理"]
     assert Enterprise.objects.count() == len(enterprises)
 
 
@@ -466,3 +466,69 @@ def test_workplaces_are_listed_created_renamed_and_exported_in_scope(yubei, ente
     response = yubei.get("/api/v1/workplaces/export/", {"q": "二"})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["二车间"]
+
+@pytest.mark.django_db
+def test_a_manager_cannot_cancel_its_employer_or_change_its_industry_only_request_it(cast, enterprises):
+    """An employer that set itself to 注销 would drop off next year's list (issue 6 item 5)."""
+    from ohsteward.registry.models import EnterpriseChangeRequest
+
+    e = enterprises["yubei"]
+    old_industry = e.industry_id
+    api = bearer_client(cast["manager"])
+    response = api.patch(f"{URL}{e.uscc}/", {"status": "cancelled", "cancelled_on": "2026-01-05", "employees": 77,
+                                             "change_reason": "已停止经营"}, format="json")
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert body["enterprise"]["status"] == "active" and body["enterprise"]["employees"] == 77
+    assert [(r["field"], r["new_value"], r["status"]) for r in body["change_requests"]] == [
+        ("status", {"status": "cancelled", "cancelled_on": "2026-01-05"}, "pending")]
+    response = api.patch(f"{URL}{e.uscc}/", {"industry": "2614"}, format="json")
+    assert response.status_code == 202 and response.json()["change_requests"][0]["field"] == "industry"
+    e.refresh_from_db()
+    assert e.status == "active" and e.industry_id == old_industry and e.employees == 77
+    assert EnterpriseChangeRequest.objects.filter(enterprise=e, status="pending").count() == 2
+    # a district officer's PATCH of the same fields is written at once
+    response = bearer_client(cast["yubei"]).patch(f"{URL}{e.uscc}/", {"industry": "2614"}, format="json")
+    assert response.status_code == 200 and response.json()["industry"] == "2614"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "\u200b\u200b\u200b", "不能只由空白或不可见字符组成"),
+    ("name", "\u200c\ufeff", "不能只由空白或不可见字符组成"),
+])
+def test_api_refuses_names_of_invisible_characters(cast, field, value, message):
+    from ohsteward.registry.tests.factories import make_uscc
+
+    api = bearer_client(cast["yubei"])
+    response = api.post(URL, {"uscc": make_uscc("500112"), "name": value, "region": "500112"}, format="json")
+    assert response.status_code == 400 and message in str(response.json())
+    assert not Enterprise.objects.filter(name__in=[value, ""]).exists()
+
+
+@pytest.mark.django_db
+def test_api_refuses_implausible_dates_like_the_importer(cast, enterprises):
+    from ohsteward.core.cells import CellError, parse_date
+
+    api = bearer_client(cast["yubei"])
+    e = enterprises["yubei"]
+    response = api.patch(f"{URL}{e.uscc}/", {"status": "suspended", "suspended_on": "0001-01-01"}, format="json")
+    assert response.status_code == 400 and "日期过早“0001-01-01”" in str(response.json())
+    with pytest.raises(CellError, match="日期过早“0001-01-01”"):  # the importer's message, from the same rule
+        parse_date("0001-01-01")
+    response = api.patch(f"{URL}{e.uscc}/", {"status": "suspended", "suspended_on": "2025-03-01"}, format="json")
+    assert response.status_code == 200
+
+
+def test_a_code_registered_in_another_district_reads_like_any_code_the_user_cannot_register(yubei, enterprises):
+    """Issue 6 item 17: the message must not tell that the code exists in another district."""
+    elsewhere = yubei.post(URL, valid_payload(uscc=enterprises["wanzhou"].uscc), format="json")
+    free_but_elsewhere = yubei.post(URL, valid_payload(uscc=make_uscc(WANZHOU), region=WANZHOU, town=None),
+                                    format="json")
+    assert elsewhere.status_code == free_but_elsewhere.status_code == 400
+    assert elsewhere.json() == free_but_elsewhere.json() == {
+        "uscc": ["该统一社会信用代码无法由您登记，请联系市级管理员处理"]}
+    assert "已登记" not in str(elsewhere.json())
+    # an employer the user can see may be named as registered
+    assert yubei.post(URL, valid_payload(uscc=enterprises["yubei2"].uscc), format="json").json() == {
+        "uscc": ["该统一社会信用代码已登记"]}

@@ -60,3 +60,16 @@ def test_refdata_command_is_idempotent_and_keeps_admin_corrections():
     assert "regions: 新增 0" in out.getvalue()
     assert Industry.objects.get(code="3311").name == "金属结构制造（管理员修正）"
     assert Region.objects.count() == 1073
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_a_sheet_whose_range_would_exhaust_memory(tmp_path):
+    from django.core.management.base import CommandError
+
+    from ohsteward.core.tests import hostile
+    from ohsteward.registry.importers import REQUIRED
+
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(hostile.far_cell_xlsx(list(REQUIRED), []))
+    with pytest.raises(CommandError, match="范围过大"):
+        call_command("import_enterprises", str(path), stdout=io.StringIO())

@@ -134,7 +134,7 @@ def test_duplicate_codes_in_one_file_are_rejected():
 @pytest.mark.django_db
 def test_rows_outside_jurisdiction_are_rejected(cast):
     report = run(xlsx(good_rows()), user=cast["yubei"], all_or_nothing=False)
-    assert [str(e) for e in report.errors] == ["第4行 所属区县: 该用人单位不在您的管辖范围内"]
+    assert [str(e) for e in report.errors] == ["第4行 统一社会信用代码: 该统一社会信用代码无法由您登记，请联系市级管理员处理"]
     assert len(report.created) == 2
 
 
@@ -142,7 +142,7 @@ def test_rows_outside_jurisdiction_are_rejected(cast):
 def test_enterprise_manager_cannot_create_or_touch_others(cast, enterprises):
     rows = good_rows()
     report = run(xlsx(rows[:1]), user=cast["manager"], dry_run=True)
-    assert report.errors and "不能新增" in report.errors[0].message
+    assert report.errors and "无法由您登记" in report.errors[0].message
 
 
 @pytest.mark.django_db
@@ -159,7 +159,7 @@ def test_unusable_files_raise_clear_messages(settings):
         run(xlsx([["x", "y"]], headers=["统一社会信用代码", "用人单位名称"]))
     with pytest.raises(SpreadsheetError, match="不支持的文件类型"):
         run(b"hello", name="list.pdf")
-    with pytest.raises(SpreadsheetError, match="无法读取表格文件"):
+    with pytest.raises(SpreadsheetError, match="文件内容不是 Excel 格式"):
         run(b"not a zip file at all", name="list.xlsx")
     settings.OHSTEWARD_MAX_UPLOAD_MB = 0
     with pytest.raises(SpreadsheetError, match="文件过大"):
@@ -205,3 +205,52 @@ def test_the_templates_example_row_left_in_is_skipped_and_said_so(cast):
     report = enterprise_import(user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=False,
                                today=TODAY)
     assert report.applied and not Enterprise.objects.filter(name="重庆示例机械制造有限公司").exists()
+
+
+@pytest.mark.django_db
+def test_two_simultaneous_imports_of_one_file_write_each_employer_once(monkeypatch):
+    """The other confirm commits the same new codes between this one's plan and its write."""
+    from ohsteward.registry import importers
+
+    content = xlsx(good_rows())
+    real_apply = importers._apply
+    raced = []
+
+    def apply_after_the_other_request(report, user):
+        if not raced:
+            raced.append(True)
+            run(content)  # the other request, planned and committed first
+        real_apply(report, user)
+
+    monkeypatch.setattr(importers, "_apply", apply_after_the_other_request)
+    report = run(content)
+    assert report.applied and not report.errors and report.unchanged == 3 and not report.created
+    assert Enterprise.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_zone_that_does_not_contain_the_town():
+    headers = ["统一社会信用代码", "用人单位名称", "所属区县", "乡镇街道", "功能区", "行业代码", "从业人员数"]
+    inside, outside = make_uscc("500112"), make_uscc("500112")
+    report = run(xlsx([[inside, "重庆两江内公司", "渝北区", "人和街道", "两江新区", "3311", 20],
+                       [outside, "重庆两江外公司", "渝北区", "双龙湖街道", "两江新区", "3311", 20]], headers=headers),
+                 all_or_nothing=False)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "功能区", "所选乡镇街道不在该功能区范围内")]
+    assert Enterprise.objects.get(uscc=inside).zone_id == "Z5001" and not Enterprise.objects.filter(uscc=outside).exists()
+
+
+@pytest.mark.django_db
+def test_import_refuses_names_of_invisible_characters():
+    report = run(xlsx([[make_uscc("500112"), "\u200b\u200b", "渝北区", "双龙湖街道", "3311", 5, 1, 1, 1, "在业", None, ""]]),
+                 all_or_nothing=False)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "用人单位名称", "不能只由空白或不可见字符组成")]
+
+
+@pytest.mark.django_db
+def test_import_says_the_same_of_a_code_registered_elsewhere_and_of_a_new_employer_elsewhere(cast, enterprises):
+    wanzhou = enterprises["wanzhou"]
+    rows = [[wanzhou.uscc, "重庆渝北冒名有限公司", "渝北区", None, "3311", 5, 1, 1, 1, "在业", None, ""],
+            [make_uscc("500101"), "重庆万州新公司", "万州区", None, "3311", 5, 1, 1, 1, "在业", None, ""]]
+    report = run(xlsx(rows), user=cast["yubei"], all_or_nothing=False)
+    assert [(e.column, e.message) for e in report.errors] == [
+        ("统一社会信用代码", "该统一社会信用代码无法由您登记，请联系市级管理员处理")] * 2

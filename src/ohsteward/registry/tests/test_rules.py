@@ -179,3 +179,48 @@ def test_a_group_condition_naming_one_class_lists_only_that_class(code, risk, no
 
 def test_without_class_names_a_group_condition_stays_a_note():
     assert rules.industry_risk("5411", BUS_GROUP) == ("general", "城市轨道交通：一般")
+
+ZONE_TOWNS = {"Z5001": frozenset({"500112009"}), "Z5003": frozenset({"500110004"})}
+
+
+@pytest.mark.parametrize(("zone", "town", "error"), [
+    (None, "500101001", None),
+    ("Z5001", "500112009", None),
+    ("Z5001", None, "填写功能区时须同时填写乡镇街道（功能区按乡镇街道划定）"),
+    ("Z5001", "500101001", "所选乡镇街道不在该功能区范围内"),
+    ("Z5003", "500112009", "所选乡镇街道不在该功能区范围内"),
+])
+def test_zone_contains_the_town_of_its_employers(zone, town, error):
+    assert rules.zone_town_error(zone, town, ZONE_TOWNS) == error
+
+
+@pytest.mark.django_db
+def test_zone_town_reference_data_names_existing_towns_of_the_right_districts():
+    from ohsteward.registry.models import Region
+    from ohsteward.registry.refdata import zone_of_town, zone_towns, zone_towns_unverified
+
+    towns = zone_towns()
+    assert set(towns) == {"Z5001", "Z5002", "Z5003"}
+    codes = set().union(*towns.values())
+    assert Region.objects.filter(code__in=codes, level="town").count() == len(codes)
+    assert {c[:6] for c in towns["Z5003"]} == {"500110"}  # 万盛经开区 lies in 綦江区
+    assert zone_of_town("500112009") == "Z5001" and zone_of_town("500101001") is None
+    assert zone_towns_unverified()  # v1 is marked 未核对 until checked against the official lists
+
+
+@pytest.mark.parametrize(("name", "cleaned", "error"), [
+    ("\u200b\u200b\u200b", "", "不能只由空白或不可见字符组成"),
+    ("\u200c\u200d\ufeff\u2060", "", "不能只由空白或不可见字符组成"),
+    ("\u3164\u2800", "", "不能只由空白或不可见字符组成"),
+    ("  ", "", "不能为空"),
+    ("", "", "不能为空"),
+    ("重庆\u200b甲公司", "重庆甲公司", None),
+    (" 重庆  甲公司 ", "重庆 甲公司", None),
+])
+def test_names_made_only_of_invisible_characters_are_refused(name, cleaned, error):
+    assert rules.clean_name(name) == cleaned
+    assert rules.name_error(name) == error
+
+
+def test_invisible_characters_do_not_make_two_names_differ():
+    assert rules.normalize_name("重庆\u200b甲\u200d公司") == rules.normalize_name("重庆甲公司")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ohsteward.accounts.testing import PASSWORD, WANZHOU, YUBEI
 from ohsteward.core.models import AuditLog
 from ohsteward.core.testing.queries import assert_constant_queries
-from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, WorkplaceFactory, make_uscc
 
 LIST = reverse("registry:enterprise_list")
@@ -351,7 +351,7 @@ def test_import_errors_all_or_nothing_and_partial(client, cast, enterprises, set
     response = upload(client, content)
     body = response.content.decode()
     assert "第3行 统一社会信用代码: 校验位错误" in body
-    assert "第4行 所属区县: 该用人单位不在您的管辖范围内" in body
+    assert "第4行 统一社会信用代码: 该统一社会信用代码无法由您登记，请联系市级管理员处理" in body
     token = token_of(response)
 
     errors = client.get(reverse("registry:import_errors", args=[token]))
@@ -488,3 +488,92 @@ def test_workplace_filter_shows_all_instead_of_dashes(client, cast, enterprises)
     body = login(client, "yubei").get(reverse("registry:workplace_list")).content.decode()
     select = body.split('name="region"')[1].split("</select>")[0]
     assert re.findall(r'value="(\d+)"', select) == [YUBEI]  # only districts the officer can see
+
+def test_import_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
+    from ohsteward.core.tests import hostile
+
+    login(client, "yubei")
+    body = upload(client, hostile.far_cell_xlsx(HEADERS, [])).content.decode()
+    assert "范围过大" in body and "XFD1048576" in body
+    body = upload(client, hostile.zip_bomb_xlsx(HEADERS, megabytes=5)).content.decode()
+    assert "疑似压缩炸弹" in body
+
+
+def test_a_confirm_sent_twice_imports_once_and_tells_the_second_request(client, cast, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    new = make_uscc(YUBEI)
+    login(client, "yubei")
+    token = token_of(upload(client, xlsx([[new, "重复确认的公司", "渝北区", "3311", 20, "在业"]])))
+    assert "导入完成" in client.post(reverse("registry:import_confirm", args=[token])).content.decode()
+    again = client.post(reverse("registry:import_confirm", args=[token]), follow=True)
+    assert again.status_code == 200 and "该导入已确认，请勿重复提交" in again.content.decode()
+    assert Enterprise.objects.filter(uscc=new).count() == 1
+
+
+def test_a_confirm_while_another_holds_the_file_is_told_so(client, cast, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    login(client, "yubei")
+    token = token_of(upload(client, xlsx([[make_uscc(YUBEI), "并发确认的公司", "渝北区", "3311", 20, "在业"]])))
+    stored = tmp_path / "uploads" / f"{token}.bin"
+    stored.rename(stored.with_suffix(".first.claimed"))  # the first request is still importing (UploadStash.claim)
+    response = client.post(reverse("registry:import_confirm", args=[token]), follow=True)
+    assert "该导入已确认（或正在处理），请勿重复提交" in response.content.decode()
+    assert not Enterprise.objects.filter(name="并发确认的公司").exists()
+
+
+def test_district_confirms_or_rejects_change_requests_on_a_page_with_htmx(client, cast, enterprises):
+    import datetime as dt
+
+    from ohsteward.registry.actions import enterprise_submit
+    from ohsteward.registry.models import EnterpriseChangeRequest
+
+    e = enterprises["yubei"]
+    enterprise_submit(user=cast["manager"], enterprise=e, data={"status": "suspended", "suspended_on": dt.date(2026, 2, 1)})
+    enterprise_submit(user=cast["manager"], enterprise=e, data={"industry": Industry.objects.get(code="2614")})
+    status, industry = (EnterpriseChangeRequest.objects.get(field=f) for f in ("status", "industry"))
+    login(client, "wanzhou")
+    assert e.name not in client.get(reverse("registry:change_request_list")).content.decode()
+    assert client.post(reverse("registry:change_request_decide", args=[status.pk]),
+                       {"decision": "approve"}).status_code == 404
+    client.logout()
+    login(client, "yubei")
+    body = client.get(reverse("registry:change_request_list")).content.decode()
+    assert e.name in body and "停产停业（2026-02-01）" in body and "2614 有机化学原料制造" in body
+    row = client.post(reverse("registry:change_request_decide", args=[status.pk]), {"decision": "approve"},
+                      HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="approved"' in row and "<html" not in row
+    client.post(reverse("registry:change_request_decide", args=[industry.pk]), {"decision": "reject", "note": "行业未变"},
+                HTTP_HX_REQUEST="true")
+    e.refresh_from_db()
+    assert e.status == "suspended" and e.industry_id != "2614"
+    client.logout()
+    login(client, "manager")
+    assert client.post(reverse("registry:change_request_decide", args=[industry.pk]),
+                       {"decision": "approve"}).status_code == 403
+
+
+def test_the_form_refuses_a_name_of_invisible_characters(client, cast):
+    login(client, "yubei")
+    response = client.post(reverse("registry:enterprise_create"), {
+        "uscc": make_uscc(YUBEI), "name": "\u200b\u200b\u200b", "region": YUBEI, "status": "active"})
+    assert response.status_code == 200 and "不能只由空白或不可见字符组成" in response.content.decode()
+    assert not Enterprise.objects.filter(region_id=YUBEI, name__in=["", "\u200b\u200b\u200b"]).exists()
+
+
+def test_an_employer_form_without_credit_code_sent_twice_creates_one_employer(client, cast):
+    login(client, "yubei")
+    body = client.get(reverse("registry:enterprise_create")).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
+    data = {"name": "重庆无代码双击有限公司", "region": YUBEI, "status": "active", "submission_token": token}
+    first = client.post(reverse("registry:enterprise_create"), data)
+    second = client.post(reverse("registry:enterprise_create"), data, follow=True)
+    assert first.status_code == 302 and second.redirect_chain[0][0] == first["Location"]
+    assert "未重复创建" in second.content.decode()
+    assert Enterprise.objects.filter(name="重庆无代码双击有限公司").count() == 1
+    # a failed submit gives the token back: the corrected form goes through once
+    body = client.get(reverse("registry:enterprise_create")).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
+    bad = client.post(reverse("registry:enterprise_create"), {**data, "name": "\u200b", "submission_token": token})
+    assert bad.status_code == 200 and f'value="{token}"' in bad.content.decode()
+    client.post(reverse("registry:enterprise_create"), {**data, "name": "重庆更正后有限公司", "submission_token": token})
+    assert Enterprise.objects.filter(name="重庆更正后有限公司").count() == 1
