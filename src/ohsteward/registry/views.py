@@ -338,4 +338,4 @@ def enterprise_import_errors(request: HttpRequest, token: str) -> HttpResponse:
 
 @requires("registry.add_enterprise")
 def import_template(request: HttpRequest) -> HttpResponse:
-    return bytes_response("用人单位导入模板.xlsx", enterprise_import_template())
+    return bytes_response("用人单位导入模板.xlsx", enterprise_import_template(user=request.user))

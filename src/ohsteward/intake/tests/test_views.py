@@ -172,3 +172,19 @@ def test_every_example_code_in_every_template_passes_the_check_digit(client, cas
                 assert registry_rules.uscc_is_valid(str(value)), (header, value)
                 checked += 1
     assert checked == len(files)
+
+
+def test_review_filter_and_templates_offer_a_district_officer_only_their_own_district(client, cast):
+    """Issue 8 item 18: the review queue's 区县 filter and the intake template list only the own district."""
+    from openpyxl import load_workbook
+
+    login(client, cast["yubei"])
+    page = client.get("/intake/review/").content.decode()
+    district_filter = page[page.index('id="id_district"'):page.index("</select>", page.index('id="id_district"'))]
+    assert "渝北区" in district_filter and "万州区" not in district_filter
+    content = client.get(f"/intake/templates/{SourceKind.EXAM}/").content
+    cells = {c.value for ws in load_workbook(io.BytesIO(content)).worksheets for row in ws.iter_rows() for c in row}
+    assert "渝北区" in cells and "万州区" not in cells
+    login(client, cast["city"])
+    page = client.get("/intake/review/").content.decode()
+    assert "万州区" in page[page.index('id="id_district"'):]

@@ -437,3 +437,14 @@ def test_an_all_or_nothing_import_offers_the_good_rows_by_their_number(client, c
     template = client.get(reverse("registry:import_template")).content
     example = upload(client, template, name="模板.xlsx").content.decode()
     assert "第2行是模板示例，已跳过" in example
+
+
+def test_import_template_offers_a_district_officer_only_their_own_district(client, cast):
+    """Issue 8 item 18: the 所属区县 drop-down lists the districts the user may write, not all 38."""
+    def options(user):
+        content = login(client, user).get(reverse("registry:import_template")).content
+        return {c.value for row in openpyxl.load_workbook(io.BytesIO(content))["选项"].iter_rows() for c in row}
+
+    yubei = options("yubei")
+    assert "渝北区" in yubei and "万州区" not in yubei
+    assert {"渝北区", "万州区"} <= options("city")
