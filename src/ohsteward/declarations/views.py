@@ -44,6 +44,7 @@ from ohsteward.declarations.forms import (
 from ohsteward.declarations.models import (
     Declaration,
     GuidanceVisit,
+    Handover,
     HazardList,
     HazardListEntry,
     Notice,
@@ -56,7 +57,7 @@ from ohsteward.registry.choices import RiskClass, SizeClass
 from ohsteward.registry.models import Enterprise
 
 PAGE_SIZE = 50
-CONFIRM_TABS = ("pending", "overdue", "done", "all")
+CONFIRM_TABS = ("pending", "overdue", "done", "all", "handed")
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -249,6 +250,13 @@ def undeclared_export(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
+def _handovers_sent(request: HttpRequest, hazard_list: HazardList | None):
+    if hazard_list is None:
+        return Handover.objects.none()
+    return (Handover.objects.sent_by(request.user).filter(entry__hazard_list=hazard_list)
+            .select_related("entry__enterprise", "entry__region", "from_region", "to_region", "by"))
+
+
 def _confirm_counts(request: HttpRequest, hazard_list: HazardList | None, show: str) -> dict:
     """Context of the confirmation page's chips (待核实 / 逾期 / 已核实), templates/declarations/_confirm_counts.html."""
     counts = {}
@@ -257,6 +265,7 @@ def _confirm_counts(request: HttpRequest, hazard_list: HazardList | None, show: 
             pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
             overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=_today())),
             done=Count("pk", filter=~Q(status=EntryStatus.PENDING)))
+        counts["handed"] = _handovers_sent(request, hazard_list).count()
     return {"counts": counts, "show": show}
 
 
@@ -289,6 +298,10 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(enterprise__in=Enterprise.objects.search(q).values("pk"))
     qs = qs.order_by("due_on", "enterprise__name")
+    if show == "handed":  # the sender's trace: what it handed over, to whom, when, and what came of it
+        qs = _handovers_sent(request, hazard_list)
+        if q:
+            qs = qs.filter(entry__enterprise__in=Enterprise.objects.search(q).values("pk"))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     context = {"hazard_list": hazard_list, "page": page, "today": today, "show": show, "query": _query(request),
                "q": q, **_confirm_counts(request, hazard_list, show)}
@@ -346,7 +359,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": (Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
                     if request.user.has_perm("declarations.view_notice") else []),
         "handovers": entry.handovers.select_related("from_region", "to_region"),
-        "confirm_form": ConfirmForm(), "handover_form": HandoverForm(), "duplicate_form": DuplicateForm(),
+        "confirm_form": ConfirmForm(), "handover_form": HandoverForm(entry=entry), "duplicate_form": DuplicateForm(),
         "visit_form": VisitForm(), "notice_form": NoticeForm(),
         "declared": declarations_qs.valid().exclude(kind="cancel").exists(),
     })
@@ -361,7 +374,7 @@ def _form_errors(form) -> str:
 @require_POST
 def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
-    form = HandoverForm(request.POST)
+    form = HandoverForm(request.POST, entry=entry)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("declarations:entry_detail", entry.pk)
@@ -371,8 +384,9 @@ def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("declarations:entry_detail", entry.pk)
-    messages.success(request, f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。")
-    return redirect("declarations:confirm")
+    messages.success(request, f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。"
+                              "移交记录和对方的核实结果见“已移交”。")
+    return redirect(_url("declarations:confirm") + "?show=handed")
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
