@@ -213,3 +213,11 @@ def test_hand_over_offers_other_districts_only_and_the_sender_keeps_a_trace(clie
     # the receiver does not see the hand-over in its own 已移交 tab
     received = _client(client, cast["wanzhou"]).get(reverse("declarations:confirm") + "?show=handed").content.decode()
     assert enterprises["yubei2"].name not in received and "已移交 0" in received
+
+
+def test_declaration_filters_offer_all_not_dashes(client, cast, listed):
+    """Issue 8 item 18: the 申报类型 and 渠道 filters' empty choice reads "全部"."""
+    body = _client(client, cast["city"]).get(reverse("declarations:declaration_list")).content.decode()
+    assert "---------" not in body
+    kind = body[body.index('name="kind"'):body.index("</select>", body.index('name="kind"'))]
+    assert '<option value="" selected>全部</option>' in kind
