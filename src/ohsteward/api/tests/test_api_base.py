@@ -150,3 +150,23 @@ def test_docs_fallback_lists_endpoints(db, monkeypatch):
 def test_api_root_lists_endpoints(cast):
     body = bearer_client(cast["city"]).get("/api/v1/").json()
     assert {"enterprises", "regions", "industries", "hazard-factors", "exposure-limits"} <= set(body)
+
+
+def test_schema_groups_every_endpoint_under_a_chinese_tag_with_a_description(db):
+    """Issue 8 item 20: tags are the apps' Chinese names with descriptions, not URL segments."""
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    declared = {t["name"]: t.get("description", "") for t in schema["tags"]}
+    assert {"用人单位名录", "危害因素与职业病目录", "多源数据汇聚", "名单与申报"} <= set(declared)
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in declared.values())
+    used = {tag for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)
+            for tag in op.get("tags", [])}
+    assert used <= set(declared)  # no operation falls back to "enterprises", "intake" …
+    assert schema["paths"]["/api/v1/enterprises/"]["get"]["tags"] == ["用人单位名录"]
+    assert schema["paths"]["/api/v1/declarations/"]["get"]["tags"] == ["名单与申报"]
+
+
+def test_docs_page_links_back_to_the_app_and_loads_the_projects_font(db):
+    html = APIClient().get("/api/v1/docs/").content.decode()
+    assert re.search(r"""<a [^>]*href="/"[^>]*>返回 ohsteward</a>""", html)
+    if swagger_dist() is not None:  # the override comes after Swagger UI's own stylesheet
+        assert html.index("swagger-ui.css") < html.index("/static/api-docs.css")
