@@ -8,6 +8,7 @@ import django_filters
 import pytest
 from django import forms
 from django.apps import apps
+from django.conf import settings
 
 from ohsteward.core.forms import FilterForm, FilterFormMixin
 
@@ -38,6 +39,7 @@ def test_plain_filter_form_offers_all_as_its_empty_choice():
 
 @pytest.mark.django_db
 def test_every_filterset_renders_all_instead_of_dashes():
+    importlib.import_module(settings.ROOT_URLCONF)  # every view module, with the FilterSets defined there
     for config in apps.get_app_configs():
         if config.name.startswith("ohsteward."):
             try:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from ohsteward.accounts import access
 from ohsteward.api.views import AuditedViewMixin, ScopedModelViewSet
+from ohsteward.core.forms import FilterForm
 from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
@@ -32,6 +33,7 @@ class SourceBatchFilterSet(filters.FilterSet):
 
     class Meta:
         model = SourceBatch
+        form = FilterForm
         fields = ["kind", "status"]
 
 
@@ -44,6 +46,7 @@ class SourceRowFilterSet(filters.FilterSet):
 
     class Meta:
         model = SourceRow
+        form = FilterForm
         fields = ["batch", "status", "district", "enterprise", "kind"]
 
     def filter_enterprise(self, queryset, name, value):
