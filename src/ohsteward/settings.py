@@ -273,12 +273,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "ohsteward.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ohsteward.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ohsteward.core.api.exceptions.exception_handler",
+}
+# The API docs' groups: the app of an endpoint's view → (tag, description), in the order shown
+# (api/schema.py tags each operation by its view's app).
+OHSTEWARD_API_TAGS = {
+    "registry": ("用人单位名录", "用人单位（按统一社会信用代码）、行政区划（区县、乡镇街道、功能区）和国民经济行业分类。"
+                 "区县用户只能读写本辖区的单位。"),
+    "hazards": ("危害因素与职业病目录", "职业病危害因素分类目录、职业接触限值和职业病分类目录（参考数据，只读）。"),
+    "intake": ("多源数据汇聚", "来源批次（体检、检测、执法、举报等名单）的导入与数据行、待人工核对队列和单位合并。"),
+    "declarations": ("名单与申报", "职业病危害用人单位名单（区县核实结果）和职业病危害项目申报记录。"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ohsteward API",
-    "DESCRIPTION": "职业健康管家服务平台 REST API. Authenticate with `Authorization: Bearer <token>`.",
+    "TAGS": [{"name": name, "description": text} for name, text in OHSTEWARD_API_TAGS.values()],
+    "DESCRIPTION": "职业健康管家服务平台 REST API。认证：请求头 `Authorization: Bearer <令牌>`（在“API 令牌”页面生成）。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {

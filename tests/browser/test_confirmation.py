@@ -86,7 +86,7 @@ def test_undo_button_after_a_decision_is_readable(browser, live_server, pushed, 
     base = live_server.url
     login(page, base, "yubei")
     page.goto(f"{base}/declarations/confirm/")
-    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei"])
     page.locator(f"#entry-{entry.pk}").get_by_role("button", name="存在危害").click()
     page.wait_for_selector(f"#entry-{entry.pk} button.link")
@@ -103,12 +103,12 @@ def test_entry_filters_apply_on_change(browser, live_server, pushed, enterprises
     base = live_server.url
     login(page, base, "city")
     page.goto(f"{base}/declarations/entries/")
-    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
     assert enterprises["wanzhou"].name in page.content()
     page.click("#filters summary")
     with page.expect_response(lambda r: "/declarations/entries/" in r.url and "region=" in r.url):
         page.select_option("#id_region", "500112")
-    page.wait_for_function(f"!document.body.innerText.includes('{enterprises['wanzhou'].name}')")
+    page.wait_for_function(f"() => !document.body.innerText.includes('{enterprises['wanzhou'].name}')")
     assert enterprises["yubei"].name in page.content()
     assert not [e for e in errors if "syntax" in e]
     page.close()

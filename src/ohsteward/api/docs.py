@@ -54,6 +54,8 @@ class DocsView(SpectacularSwaggerSplitView):
     title = "ohsteward API 文档"
     # checked in get(): a person opening the page in production is sent to the login page, not a 401
     permission_classes = [AllowAny]
+    # Swagger UI with the project's font and a bar linking back to the app (templates/api/, static/api-docs.css)
+    template_name = "api/swagger_ui.html"
 
     @staticmethod
     def _swagger_ui_resource(filename):
@@ -95,6 +97,7 @@ def endpoint_list(request) -> HttpResponse:
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>ohsteward API 文档</title>"
         "<style>body{font-family:sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}"
         "td{border-bottom:1px solid #ddd;padding:.3rem;vertical-align:top;word-break:break-all}</style></head><body>"
+        f"<p><a href='{reverse('web:home')}'>返回 ohsteward</a></p>"
         "<h1>ohsteward API</h1><p>认证：请求头 <code>Authorization: Bearer &lt;令牌&gt;</code>。"
         f"完整的 OpenAPI 描述：<a href='{reverse('api:schema')}'>{reverse('api:schema')}</a></p>"
         f"<table>{''.join(rows)}</table></body></html>"

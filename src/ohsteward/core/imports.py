@@ -86,8 +86,8 @@ class Importer(Protocol):
 
     template_filename: str
 
-    def template(self) -> bytes:
-        """The .xlsx template (with drop-downs) users fill in."""
+    def template(self, user: Any = None) -> bytes:
+        """The .xlsx template (with drop-downs) users fill in; choices narrowed to what ``user`` may write."""
 
     def run(self, *, user: Any, filename: str, content: bytes, dry_run: bool = True,
             all_or_nothing: bool = True) -> ImportReport:

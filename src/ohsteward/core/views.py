@@ -372,7 +372,8 @@ class ImportView(ProtectedView):
 
     def get(self, request, token: str = ""):
         if self.step == "template":
-            return bytes_response(type(self).importer.template_filename, type(self).importer.template())
+            return bytes_response(type(self).importer.template_filename,
+                                  type(self).importer.template(user=request.user))
         if self.step == "errors":
             filename, content = self.stash().get(token)
             report = self.run_import(filename=filename, content=content, dry_run=True)

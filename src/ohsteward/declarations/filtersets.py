@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from ohsteward.core.forms import FilterForm
 from ohsteward.declarations.choices import DeclarationChannel, DeclarationKind, EntryStatus, ListReason
 from ohsteward.declarations.models import Declaration, HazardListEntry, reason_choices_for
 from ohsteward.registry.choices import RiskClass, SizeClass
@@ -28,6 +29,7 @@ class HazardListEntryFilterSet(filters.FilterSet):
 
     class Meta:
         model = HazardListEntry
+        form = FilterForm
         fields = ["year", "q", "region", "reason", "industry_risk", "size_class", "status", "declared"]
 
     def __init__(self, *args, **kwargs):
@@ -82,6 +84,7 @@ class DeclarationFilterSet(filters.FilterSet):
 
     class Meta:
         model = Declaration
+        form = FilterForm
         fields = ["q", "region", "kind", "channel", "status", "enterprise"]
 
     def filter_q(self, queryset, name, value):

@@ -30,6 +30,11 @@ class HandoverForm(forms.Form):
     reason = forms.CharField(label="说明", max_length=300, required=False,
                              widget=forms.TextInput(attrs={"placeholder": "如：实际经营地址在该区"}))
 
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entry is not None:  # an entry is handed over to another district, never to its own
+            self.fields["to_region"].queryset = self.fields["to_region"].queryset.exclude(pk=entry.region_id)
+
 
 class DuplicateForm(forms.Form):
     keep = forms.CharField(label="保留的单位（统一社会信用代码或系统编号）", max_length=30)

@@ -429,6 +429,13 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
         return self.status == EntryStatus.PENDING and rules.is_overdue(self.due_on, None, today)
 
 
+class HandoverQuerySet(models.QuerySet):
+    def sent_by(self, user) -> HandoverQuerySet:
+        """Hand-overs out of the user's district (all for city-wide users): the sender's trace of
+        what it handed over, to whom and when, once the entry itself is out of its scope."""
+        return self.filter(access_rules().region_q(user, "from_region_id"))
+
+
 class Handover(models.Model):
     """An entry moved to another district ("not in this district"), with a new one-month clock."""
 
@@ -443,6 +450,8 @@ class Handover(models.Model):
     reason = models.CharField("移交说明", max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="移交人", null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
+
+    objects = HandoverQuerySet.as_manager()
 
     class Meta:
         verbose_name = "名单移交"

@@ -87,7 +87,9 @@ class InclusionInput:
 
 
 def inclusion(item: InclusionInput, as_of: dt.date) -> tuple[bool, str]:
-    """Whether an employer goes on the year's list, and why (Chinese, for the generation report).
+    """Whether an employer goes on the year's list, and a note when there is something to say beyond
+    the list reasons (Chinese; exclusions in the generation report, special inclusions on the entry).
+    An ordinary inclusion has no note: its reasons say it all (issue 8 item 18: a stray "纳入").
 
     扩面方案 任务4: "日常工作中发现的未申报用人单位，停产停业6个月以内但未注销的必须纳入".
     - No hazard reason at all → not on the list (the list is of employers that *may* have hazards).
@@ -104,9 +106,11 @@ def inclusion(item: InclusionInput, as_of: dt.date) -> tuple[bool, str]:
         if add_months(item.suspended_on, SUSPENSION_MONTHS) <= as_of:
             return False, "停产停业满6个月"
         return True, "停产停业不满6个月，必须纳入"
+    if item.status == "suspended":
+        return True, "停产停业日期不详，留待区县核实"
     if item.registration == "candidate":
         return True, "未登记单位（来源名单发现），必须纳入"
-    return True, "纳入"
+    return True, ""
 
 
 def reasons_from_sources(*, industry_risk: str, source_kinds: Iterable[tuple[str, str]],

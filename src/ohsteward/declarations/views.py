@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
 from ohsteward.core import submissions
+from ohsteward.core.htmx import current_query, render_with_oob
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, xlsx_response
 from ohsteward.declarations import actions, reports, rules
 from ohsteward.declarations.choices import EntryStatus
@@ -45,6 +46,7 @@ from ohsteward.declarations.forms import (
 from ohsteward.declarations.models import (
     Declaration,
     GuidanceVisit,
+    Handover,
     HazardList,
     HazardListEntry,
     Notice,
@@ -58,6 +60,7 @@ from ohsteward.registry.choices import RiskClass, SizeClass
 from ohsteward.registry.models import Enterprise, Region
 
 PAGE_SIZE = 50
+CONFIRM_TABS = ("pending", "overdue", "done", "all", "handed")
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -250,6 +253,34 @@ def undeclared_export(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
+def _handovers_sent(request: HttpRequest, hazard_list: HazardList | None):
+    if hazard_list is None:
+        return Handover.objects.none()
+    return (Handover.objects.sent_by(request.user).filter(entry__hazard_list=hazard_list)
+            .select_related("entry__enterprise", "entry__region", "from_region", "to_region", "by"))
+
+
+def _confirm_counts(request: HttpRequest, hazard_list: HazardList | None, show: str) -> dict:
+    """Context of the confirmation page's chips (待核实 / 逾期 / 已核实), templates/declarations/_confirm_counts.html."""
+    counts = {}
+    if hazard_list is not None:
+        counts = HazardListEntry.objects.for_user(request.user).filter(hazard_list=hazard_list).pushed().aggregate(
+            pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
+            overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=_today())),
+            done=Count("pk", filter=~Q(status=EntryStatus.PENDING)))
+        counts["handed"] = _handovers_sent(request, hazard_list).count()
+    return {"counts": counts, "show": show}
+
+
+def _confirm_row_response(request: HttpRequest, entry: HazardListEntry, error: str | None = None) -> HttpResponse:
+    """The entry's new card, with the page's chips refreshed out of band (core/htmx.py)."""
+    show = current_query(request).get("show", "pending")
+    show = show if show in CONFIRM_TABS else "pending"
+    return render_with_oob(request, "declarations/_confirm_row.html",
+                           {"e": entry, "today": _today(), "error": error, "show": show},
+                           [("declarations/_confirm_counts.html", _confirm_counts(request, entry.hazard_list, show))])
+
+
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
 def confirm_page(request: HttpRequest) -> HttpResponse:
     """The district's worklist: entries pushed to it, overdue first; one tap per outcome (HTMX)."""
@@ -258,6 +289,8 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
     qs = HazardListEntry.objects.for_user(request.user).select_related("enterprise__industry", "region")
     qs = qs.filter(hazard_list=hazard_list).pushed() if hazard_list else qs.none()
     show = request.GET.get("show", "pending")
+    if show not in CONFIRM_TABS:
+        show = "pending"
     if show == "pending":
         qs = qs.filter(status=EntryStatus.PENDING)
     elif show == "overdue":
@@ -268,14 +301,13 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(enterprise__in=Enterprise.objects.search(q).values("pk"))
     qs = qs.order_by("due_on", "enterprise__name")
+    if show == "handed":  # the sender's trace: what it handed over, to whom, when, and what came of it
+        qs = _handovers_sent(request, hazard_list)
+        if q:
+            qs = qs.filter(entry__enterprise__in=Enterprise.objects.search(q).values("pk"))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    base = HazardListEntry.objects.for_user(request.user).filter(hazard_list=hazard_list) if hazard_list else None
-    counts = base.pushed().aggregate(
-        pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
-        overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=today)),
-        done=Count("pk", filter=~Q(status=EntryStatus.PENDING))) if base is not None else {}
-    context = {"hazard_list": hazard_list, "page": page, "today": today, "show": show, "counts": counts,
-               "query": _query(request), "q": q}
+    context = {"hazard_list": hazard_list, "page": page, "today": today, "show": show, "query": _query(request),
+               "q": q, **_confirm_counts(request, hazard_list, show)}
     template = "declarations/_confirm_rows.html" if _is_htmx(request) and request.GET.get("partial") else \
         "declarations/confirm.html"
     return render(request, template, context)
@@ -296,7 +328,7 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         error = "核实结果无效"
     if _is_htmx(request):
-        return render(request, "declarations/_confirm_row.html", {"e": entry, "today": _today(), "error": error})
+        return _confirm_row_response(request, entry, error)
     if error:
         messages.error(request, error)
     else:
@@ -314,7 +346,7 @@ def entry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     actions.entry_reopen(user=request.user, entry=entry, today=_today())
     if _is_htmx(request):
-        return render(request, "declarations/_confirm_row.html", {"e": entry, "today": _today()})
+        return _confirm_row_response(request, entry)
     return redirect("declarations:entry_detail", entry.pk)
 
 
@@ -330,7 +362,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": (Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
                     if request.user.has_perm("declarations.view_notice") else []),
         "handovers": entry.handovers.select_related("from_region", "to_region"),
-        "confirm_form": ConfirmForm(), "handover_form": HandoverForm(), "duplicate_form": DuplicateForm(),
+        "confirm_form": ConfirmForm(), "handover_form": HandoverForm(entry=entry), "duplicate_form": DuplicateForm(),
         "visit_form": VisitForm(), "notice_form": NoticeForm(),
         "declared": declarations_qs.valid().exclude(kind="cancel").exists(),
     })
@@ -345,7 +377,7 @@ def _form_errors(form) -> str:
 @require_POST
 def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
-    form = HandoverForm(request.POST)
+    form = HandoverForm(request.POST, entry=entry)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("declarations:entry_detail", entry.pk)
@@ -355,8 +387,9 @@ def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("declarations:entry_detail", entry.pk)
-    messages.success(request, f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。")
-    return redirect("declarations:confirm")
+    messages.success(request, f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。"
+                              "移交记录和对方的核实结果见“已移交”。")
+    return redirect(_url("declarations:confirm") + "?show=handed")
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
@@ -793,8 +826,11 @@ def spotcheck_item_record(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         error = _form_errors(form)
     if _is_htmx(request):
-        return render(request, "declarations/_spotcheck_row.html",
-                      {"i": item, "choices": SpotCheckItemForm.CHOICES, "error": error, "saved": not error})
+        # the row, with the page's rates refreshed out of band (core/htmx.py)
+        rates = reports.spot_check_rates(item.spot_check, user=request.user)
+        return render_with_oob(request, "declarations/_spotcheck_row.html",
+                               {"i": item, "choices": SpotCheckItemForm.CHOICES, "error": error, "saved": not error},
+                               [("declarations/_spotcheck_rates.html", {"rates": rates})])
     if error:
         messages.error(request, error)
     return redirect("declarations:spotcheck_detail", item.spot_check_id)

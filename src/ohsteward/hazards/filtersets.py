@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import Q
 
+from ohsteward.core.forms import FilterForm
 from ohsteward.hazards.choices import HazardCategory
 from ohsteward.hazards.models import ExposureLimit, HazardFactor, OccupationalDisease
 
@@ -15,6 +16,7 @@ class HazardFactorFilterSet(filters.FilterSet):
 
     class Meta:
         model = HazardFactor
+        form = FilterForm
         fields = ["q", "category"]
 
     def filter_q(self, queryset, name, value):
@@ -30,6 +32,7 @@ class ExposureLimitFilterSet(filters.FilterSet):
 
     class Meta:
         model = ExposureLimit
+        form = FilterForm
         fields = ["hazard_factor", "standard", "limit_type", "category", "q"]
 
     def filter_q(self, queryset, name, value):
@@ -49,6 +52,7 @@ class OccupationalDiseaseFilterSet(filters.FilterSet):
 
     class Meta:
         model = OccupationalDisease
+        form = FilterForm
         fields = ["edition", "in_force_on", "q"]
 
     def filter_in_force(self, queryset, name, value):

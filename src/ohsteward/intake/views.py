@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
+from ohsteward.core.htmx import current_query, render_with_oob
 from ohsteward.core.spreadsheets import (
     SpreadsheetError,
     bytes_response,
@@ -43,7 +44,7 @@ from ohsteward.intake.queries import (
 )
 from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
 from ohsteward.registry import actions as registry_actions
-from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.models import Enterprise
 
 PAGE_SIZE = 50
 PENDING_DIR = "intake/pending"
@@ -229,7 +230,7 @@ def batch_rejected(request: HttpRequest, pk: int) -> HttpResponse:
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in FORMATS:
         raise Http404("未知的来源类型")
-    districts = list(Region.objects.filter(level="district").order_by("code").values_list("name", flat=True))
+    districts = list(access.writable_districts(request.user).values_list("name", flat=True))
     content = template_xlsx(template_columns(kind, districts), notes=TEMPLATE_NOTES)
     return bytes_response(f"{SourceKind(kind).label}-导入模板.xlsx", content)
 
@@ -249,23 +250,29 @@ def review_context(user, rows) -> list[dict[str, Any]]:
     return items
 
 
+def _review_rows(user, params) -> tuple[Any, str, str]:
+    """The review queue's rows under the page's filters (``q``, ``district``), with those filters."""
+    rows = review_queue(user)
+    district = params.get("district", "")
+    if district:
+        rows = rows.filter(district_id=district)
+    q = params.get("q", "").strip()
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    return rows, q, district
+
+
 @login_required
 @permission_required("intake.change_sourcerow", raise_exception=True)
 def review_list(request: HttpRequest) -> HttpResponse:
-    rows = (review_queue(request.user)
-            .select_related("batch", "district", "industry").order_by("-batch_id", "row_number"))
-    district = request.GET.get("district", "")
-    if district:
-        rows = rows.filter(district_id=district)
-    q = request.GET.get("q", "").strip()
-    if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    rows, q, district = _review_rows(request.user, request.GET)
+    rows = rows.select_related("batch", "district", "industry").order_by("-batch_id", "row_number")
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"待人工核对-{timezone.localdate():%Y%m%d}", SourceRowTable.columns,
                              SourceRowTable.rows(iter_rows_seen_by(request.user, rows.select_related("enterprise"))))
     page = _page(request, rows, 20)
     context = {"page": page, "items": review_context(request.user, page.object_list), "q": q, "district": district,
-               "districts": Region.objects.filter(level="district").order_by("code"),
+               "districts": access.writable_districts(request.user), "review_count": page.paginator.count,
                "query": "&".join(f"{k}={v}" for k, v in (("q", q), ("district", district)) if v)}
     return render(request, "intake/review_list.html", context)
 
@@ -299,8 +306,11 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     row.refresh_from_db()
     if _htmx(request):
         item = review_context(request.user, [row])[0]
-        return render(request, "intake/_review_item.html", {
-            "item": item, "error": error, "districts": Region.objects.filter(level="district").order_by("code")})
+        # the heading's count, under the filters of the page the decision was made on (core/htmx.py)
+        remaining = _review_rows(request.user, current_query(request))[0].count()
+        return render_with_oob(request, "intake/_review_item.html", {
+            "item": item, "error": error, "districts": access.writable_districts(request.user)},
+            [("intake/_review_count.html", {"review_count": remaining})])
     if error:
         messages.error(request, error)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from ohsteward.core.forms import FilterForm
 from ohsteward.registry.choices import EnterpriseStatus, RegionLevel, RiskClass, SizeClass
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 
@@ -20,6 +21,7 @@ class EnterpriseFilterSet(filters.FilterSet):
 
     class Meta:
         model = Enterprise
+        form = FilterForm
         fields = ["q", "region", "town", "zone", "industry", "industry_risk", "size_class", "status"]
 
     def filter_q(self, queryset, name, value):
@@ -43,6 +45,7 @@ class RegionFilterSet(filters.FilterSet):
 
     class Meta:
         model = Region
+        form = FilterForm
         fields = ["level", "parent", "q"]
 
 
@@ -54,6 +57,7 @@ class IndustryFilterSet(filters.FilterSet):
 
     class Meta:
         model = Industry
+        form = FilterForm
         fields = ["level", "parent", "risk_class", "q"]
 
     def filter_q(self, queryset, name, value):
@@ -79,6 +83,7 @@ class WorkplaceFilterSet(filters.FilterSet):
     class Meta:
         model = Workplace
         fields = ["q", "region", "enterprise"]
+        form = FilterForm
 
     def filter_q(self, queryset, name, value):
         from django.db.models import Q

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ohsteward.accounts.access import jurisdiction
+from ohsteward.accounts.access import jurisdiction, writable_districts
 from ohsteward.registry.choices import IndustryLevel, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 from ohsteward.registry.refdata import zone_towns, zone_towns_unverified
@@ -18,20 +18,8 @@ IMPORT_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
 def districts_for(user):
-    """Districts a user may pick: all for city-wide and zone users, otherwise the own district."""
-    j = jurisdiction(user)
-    districts = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
-    if j.everything:
-        return districts
-    if j.zone:  # the districts the zone's towns lie in (issue 6 item 4)
-        return districts.filter(code__in={t[:6] for t in zone_towns().get(j.zone, frozenset())})
-    if j.district:
-        return districts.filter(code=j.district)
-    if j.town:
-        return districts.filter(code=j.town[:6])
-    if j.enterprise_id:
-        return districts.filter(code__in=Enterprise.objects.filter(pk=j.enterprise_id).values("region_id"))
-    return districts.none()
+    """Districts a user may pick (``access.writable_districts``)."""
+    return writable_districts(user)
 
 
 def towns_for(user, district: str | None):

@@ -94,9 +94,12 @@ def is_template_example(row: dict[str, Any]) -> bool:
     return all(_text(row.get(c.key)) == _text(TEMPLATE_EXAMPLE.get(c.key)) for c in COLUMNS)
 
 
-def enterprise_import_template() -> bytes:
-    """The .xlsx template with drop-downs for district, zone, industry, economic type and status."""
-    districts = list(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True))
+def enterprise_import_template(*, user=None) -> bytes:
+    """The .xlsx template with drop-downs for district, zone, industry, economic type and status.
+
+    The district drop-down offers only the districts ``user`` may write (``None``: the system, all).
+    """
+    districts = list(access.writable_districts(user).values_list("name", flat=True))
     zones = list(Region.objects.filter(level=RegionLevel.ZONE).order_by("code").values_list("name", flat=True))
     industries = [f"{c} {n}" for c, n in Industry.objects.filter(level="class").order_by("code").values_list("code", "name")]
     choices: dict[str, list[str]] = {

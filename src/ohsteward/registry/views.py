@@ -236,8 +236,9 @@ class WorkplaceEditView(ObjectFormView):
 class EnterpriseImporter:
     template_filename = "用人单位导入模板.xlsx"
 
-    def template(self) -> bytes:
-        return enterprise_import_template()
+    def template(self, user=None) -> bytes:
+        """The district drop-down offers the districts ``user`` may write (issue 8 item 18)."""
+        return enterprise_import_template(user=user)
 
     def run(self, **kwargs) -> ImportReport:
         return enterprise_import(**kwargs)

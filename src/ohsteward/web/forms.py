@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 
 from ohsteward.accounts import lockout
+from ohsteward.core.forms import FilterFormMixin
 from ohsteward.core.widgets import DateInput
 
 
@@ -55,7 +56,7 @@ AUDITED_TYPES = [
 ]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterFormMixin, forms.Form):
     object_type = forms.ChoiceField(label="对象类型", required=False)
     user = forms.CharField(label="操作人", required=False, max_length=150)
     date_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
@@ -66,10 +67,11 @@ class AuditFilterForm(forms.Form):
         types = ContentType.objects.filter(
             app_label__in={a for a, _ in AUDITED_TYPES}, model__in={m for _, m in AUDITED_TYPES}
         )
-        self.fields["object_type"].choices = [("", "全部")] + sorted(
+        self.fields["object_type"].choices = sorted(
             ((str(ct.pk), str(ct.model_class()._meta.verbose_name)) for ct in types if ct.model_class()),
             key=lambda c: c[1],
         )
+        self.label_empty_choices()
 
     def filter(self, queryset):
         if not self.is_valid():

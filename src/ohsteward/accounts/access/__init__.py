@@ -33,7 +33,7 @@ from ohsteward.accounts.choices import Role
 
 __all__ = [
     "CITY_WIDE", "NOTHING", "Jurisdiction", "Kind", "OutOfScope", "client_enterprise_ids", "enterprise_q",
-    "get_for_user_or_404", "jurisdiction", "require_citywide", "require_in_scope", "scope_q",
+    "get_for_user_or_404", "jurisdiction", "require_citywide", "require_in_scope", "scope_q", "writable_districts",
 ]
 
 
@@ -175,6 +175,33 @@ def allowed_district_codes(user) -> set[str] | None:
 
         return {town[:6] for town in zone_towns().get(j.zone, frozenset())}
     return set()
+
+
+def writable_districts(user):
+    """The districts (``Region`` rows, by code) a user may write into and pick in forms, import
+    templates and district filters: all for city-wide users and the system (``None``); for a zone
+    officer the districts its towns lie in (issue 6 item 4); the own district for district and
+    town officers; the employer's for a manager; none otherwise."""
+    from ohsteward.registry.choices import RegionLevel
+    from ohsteward.registry.models import Enterprise, Region
+
+    districts = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
+    if user is None:
+        return districts
+    j = jurisdiction(user)
+    if j.everything:
+        return districts
+    if j.zone:
+        from ohsteward.registry.refdata import zone_towns
+
+        return districts.filter(code__in={t[:6] for t in zone_towns().get(j.zone, frozenset())})
+    if j.district:
+        return districts.filter(code=j.district)
+    if j.town:
+        return districts.filter(code__in=Region.objects.filter(code=j.town).values("parent_id"))
+    if j.enterprise_id:
+        return districts.filter(code__in=Enterprise.objects.filter(pk=j.enterprise_id).values("region_id"))
+    return districts.none()
 
 
 def can_write_enterprise(user, *, region_code: str | None, town_code: str | None = None,

@@ -243,3 +243,22 @@ def test_a_json_body_nested_thousands_of_levels_is_a_400_not_a_500(cast, enterpr
     body = "[" * 5000 + "]" * 5000
     response = client.patch(f"/api/v1/enterprises/{enterprises['yubei'].uscc}/", body, content_type="application/json")
     assert response.status_code == 400 and "嵌套层数过深" in response.content.decode()
+
+def test_schema_groups_every_endpoint_under_a_chinese_tag_with_a_description(db):
+    """Issue 8 item 20: tags are the apps' Chinese names with descriptions, not URL segments."""
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    declared = {t["name"]: t.get("description", "") for t in schema["tags"]}
+    assert {"用人单位名录", "危害因素与职业病目录", "多源数据汇聚", "名单与申报"} <= set(declared)
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in declared.values())
+    used = {tag for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)
+            for tag in op.get("tags", [])}
+    assert used <= set(declared)  # no operation falls back to "enterprises", "intake" …
+    assert schema["paths"]["/api/v1/enterprises/"]["get"]["tags"] == ["用人单位名录"]
+    assert schema["paths"]["/api/v1/declarations/"]["get"]["tags"] == ["名单与申报"]
+
+
+def test_docs_page_links_back_to_the_app_and_loads_the_projects_font(db):
+    html = APIClient().get("/api/v1/docs/").content.decode()
+    assert re.search(r"""<a [^>]*href="/"[^>]*>返回 ohsteward</a>""", html)
+    if swagger_dist() is not None:  # the override comes after Swagger UI's own stylesheet
+        assert html.index("swagger-ui.css") < html.index("/static/api-docs.css")

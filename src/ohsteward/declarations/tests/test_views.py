@@ -451,3 +451,36 @@ def test_a_notice_form_sent_twice_issues_one_notice(client, cast, listed, enterp
     token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
     c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15, "submission_token": token})
     assert Notice.objects.count() == 2
+
+def test_hand_over_offers_other_districts_only_and_the_sender_keeps_a_trace(client, cast, listed, enterprises):
+    """Issue 8 item 18: the 移交给 list leaves out the own district; after the hand-over the sender sees
+    on its 已移交 tab what it handed over, to whom, when, and the receiver's decision."""
+    c = _client(client, cast["yubei"])
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    page = c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode()
+    to_region = page[page.index('name="to_region"'):page.index("</select>", page.index('name="to_region"'))]
+    assert 'value="500101"' in to_region and 'value="500112"' not in to_region
+    assert c.post(reverse("declarations:entry_hand_over", args=[entry.pk]),
+                  {"to_region": "500112", "reason": ""}).status_code == 302  # refused with a message
+    entry.refresh_from_db()
+    assert entry.region_id == "500112"
+    r = c.post(reverse("declarations:entry_hand_over", args=[entry.pk]), {"to_region": "500101", "reason": "地址在万州"})
+    assert r["Location"].endswith("?show=handed")
+    handed = c.get(reverse("declarations:confirm") + "?show=handed").content.decode()
+    assert enterprises["yubei2"].name in handed and "移交万州区" in handed and "地址在万州" in handed
+    assert "已移交 1" in handed and "万州区待核实" in handed
+    entry.refresh_from_db()
+    actions.entry_confirm(user=cast["wanzhou"], entry=entry, status=EntryStatus.HAZARDS, today=timezone.localdate())
+    handed = _client(client, cast["yubei"]).get(reverse("declarations:confirm") + "?show=handed").content.decode()
+    assert "万州区已核实：存在职业病危害" in handed
+    # the receiver does not see the hand-over in its own 已移交 tab
+    received = _client(client, cast["wanzhou"]).get(reverse("declarations:confirm") + "?show=handed").content.decode()
+    assert enterprises["yubei2"].name not in received and "已移交 0" in received
+
+
+def test_declaration_filters_offer_all_not_dashes(client, cast, listed):
+    """Issue 8 item 18: the 申报类型 and 渠道 filters' empty choice reads "全部"."""
+    body = _client(client, cast["city"]).get(reverse("declarations:declaration_list")).content.decode()
+    assert "---------" not in body
+    kind = body[body.index('name="kind"'):body.index("</select>", body.index('name="kind"'))]
+    assert '<option value="" selected>全部</option>' in kind

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from ohsteward.accounts import access
 from ohsteward.core.api.parsers import JSONParser
 from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet
+from ohsteward.core.forms import FilterForm
 from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
@@ -39,6 +40,7 @@ class SourceBatchFilterSet(filters.FilterSet):
 
     class Meta:
         model = SourceBatch
+        form = FilterForm
         fields = ["kind", "status"]
 
 
@@ -51,6 +53,7 @@ class SourceRowFilterSet(filters.FilterSet):
 
     class Meta:
         model = SourceRow
+        form = FilterForm
         fields = ["batch", "status", "district", "enterprise", "kind"]
 
     def filter_enterprise(self, queryset, name, value):

@@ -183,3 +183,19 @@ def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
         "kind": "exam", "department": "市职防院", "received_on": YESTERDAY.isoformat(),
         "file": SimpleUploadedFile("体检.xlsx", hostile.far_cell_xlsx(EXAM, []))})
     assert response.status_code == 200 and "范围过大" in response.content.decode()
+
+
+def test_review_filter_and_templates_offer_a_district_officer_only_their_own_district(client, cast):
+    """Issue 8 item 18: the review queue's 区县 filter and the intake template list only the own district."""
+    from openpyxl import load_workbook
+
+    login(client, cast["yubei"])
+    page = client.get("/intake/review/").content.decode()
+    district_filter = page[page.index('id="id_district"'):page.index("</select>", page.index('id="id_district"'))]
+    assert "渝北区" in district_filter and "万州区" not in district_filter
+    content = client.get(f"/intake/templates/{SourceKind.EXAM}/").content
+    cells = {c.value for ws in load_workbook(io.BytesIO(content)).worksheets for row in ws.iter_rows() for c in row}
+    assert "渝北区" in cells and "万州区" not in cells
+    login(client, cast["city"])
+    page = client.get("/intake/review/").content.decode()
+    assert "万州区" in page[page.index('id="id_district"'):]

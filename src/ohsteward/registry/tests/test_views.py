@@ -577,3 +577,14 @@ def test_an_employer_form_without_credit_code_sent_twice_creates_one_employer(cl
     assert bad.status_code == 200 and f'value="{token}"' in bad.content.decode()
     client.post(reverse("registry:enterprise_create"), {**data, "name": "重庆更正后有限公司", "submission_token": token})
     assert Enterprise.objects.filter(name="重庆更正后有限公司").count() == 1
+
+
+def test_import_template_offers_a_district_officer_only_their_own_district(client, cast):
+    """Issue 8 item 18: the 所属区县 drop-down lists the districts the user may write, not all 38."""
+    def options(user):
+        content = login(client, user).get(reverse("registry:import_template")).content
+        return {c.value for row in openpyxl.load_workbook(io.BytesIO(content))["选项"].iter_rows() for c in row}
+
+    yubei = options("yubei")
+    assert "渝北区" in yubei and "万州区" not in yubei
+    assert {"渝北区", "万州区"} <= options("city")
