@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "ohsteward.core",
     "ohsteward.accounts",
     "ohsteward.registry",
@@ -191,6 +193,27 @@ OHSTEWARD_MATCH_FUZZY_REVIEW = float(os.environ.get("OHSTEWARD_MATCH_FUZZY_REVIE
 # 年度更新 of declarations is a local rule (RULES.md §8.1 [?]): "MM-DD" = due every year on that day,
 # empty = no annual update required.
 OHSTEWARD_DECLARATION_ANNUAL_UPDATE = os.environ.get("OHSTEWARD_DECLARATION_ANNUAL_UPDATE", "")
+
+# Background jobs (docs/decisions/0002-background-jobs.md): django-tasks with the database backend
+# by default (SQLite and PostgreSQL alike, worker: `ohsteward worker`, embedded in `serve`/`demo`).
+# OHSTEWARD_TASKS_BACKEND: "database" (default), "immediate" (run inside the request; the test
+# suite's default), "rq" (django-tasks-rq, needs Redis), "celery" (django-tasks-fennel, works on Django 5.2) or the
+# dotted path of any django-tasks backend class.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "celery": "django_tasks_fennel.CeleryBackend",
+}
+OHSTEWARD_TASKS_BACKEND = os.environ.get("OHSTEWARD_TASKS_BACKEND", "") or ("immediate" if TESTING else "database")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(OHSTEWARD_TASKS_BACKEND, OHSTEWARD_TASKS_BACKEND),
+                     "QUEUES": ["default"]}}
+# Inputs larger than this many rows run as a background job with a progress page; smaller ones inline.
+OHSTEWARD_JOB_THRESHOLD_ROWS = int(os.environ.get("OHSTEWARD_JOB_THRESHOLD_ROWS", "5000"))
+# A running job whose heartbeat is older than this (or whose worker process is gone) was interrupted.
+OHSTEWARD_JOB_STALE_SECONDS = int(os.environ.get("OHSTEWARD_JOB_STALE_SECONDS", "120"))
+# Uploads waiting for a decision (column mapping, import confirmation, job inputs) are deleted after this.
+OHSTEWARD_UPLOAD_TTL_HOURS = float(os.environ.get("OHSTEWARD_UPLOAD_TTL_HOURS", "24"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -282,8 +282,10 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
         return evidence
     if SourceRow._meta.db_table not in connection.introspection.table_names():
         return evidence
-    rows = (SourceRow.objects.filter(enterprise__isnull=False, batch__kind__in=["exam", "detection", "inspection"],
-                                     status__in=["linked", "created"])
+    # rows of a batch still being written (or interrupted) do not count: SourceRowQuerySet.finished
+    rows = (SourceRow.objects.finished().filter(enterprise__isnull=False,
+                                                batch__kind__in=["exam", "detection", "inspection"],
+                                                status__in=["linked", "created"])
             .filter(_event_until(until))
             .values_list("enterprise_id", "batch__kind", "origin").distinct())
     for enterprise_id, kind, origin in rows.iterator(chunk_size=5000):

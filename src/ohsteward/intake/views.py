@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
+from ohsteward.core import jobs
 from ohsteward.core.spreadsheets import (
     SpreadsheetError,
     bytes_response,
@@ -33,12 +34,13 @@ from ohsteward.intake import actions
 from ohsteward.intake.choices import BatchStatus, RowStatus, SourceKind
 from ohsteward.intake.formats import FORMATS, TEMPLATE_NOTES, map_headers, template_columns
 from ohsteward.intake.forms import MergeForm, RejectForm, UploadForm
+from ohsteward.intake.ingest import PENDING_DIR
+from ohsteward.intake.jobs import start_ingest_job
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
 from ohsteward.registry.models import Enterprise, Region
 
 PAGE_SIZE = 50
-PENDING_DIR = "intake/pending"
 PENDING_TOKEN = re.compile(r"^[0-9a-f]{64}\.(xlsx|xls|xlsm|csv)$")
 # Columns our own rejected-rows file adds; they need no mapping when the file comes back.
 IGNORED_HEADERS = {"原行号", "错误原因", "序号", "行号"}
@@ -142,6 +144,14 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
 
 def _run(request, form, filename: str, content: bytes, column_map, token: str = "") -> HttpResponse:
     data = form.cleaned_data
+    if jobs.is_large(jobs.estimate_rows(filename, content)):  # a background job with a progress page
+        job = start_ingest_job(user=request.user, kind=data["kind"], filename=filename, content=content,
+                               department=data.get("department", ""), received_on=data.get("received_on"),
+                               valid_rows_only=data.get("valid_rows_only", False),
+                               dry_run=data.get("dry_run", False), column_map=column_map)
+        if token:
+            _drop_pending(token)
+        return redirect("web:job_detail", pk=job.pk)
     try:
         result = actions.batch_ingest(
             user=request.user, kind=data["kind"], filename=filename, content=content,

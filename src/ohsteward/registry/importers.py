@@ -17,14 +17,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
-from ohsteward.core import audit, bulk, cells
+from ohsteward.core import audit, bulk, cells, jobs
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx, write_xlsx
 from ohsteward.registry import rules
@@ -341,16 +343,24 @@ def _jsonable(v: Any) -> Any:
     return audit._jsonable(v)
 
 
+def _no_progress(percent: float, stage: str = "", **counts: Any) -> None:
+    return None
+
+
 def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = True,
-                      all_or_nothing: bool = True, today: dt.date | None = None) -> ImportReport:
+                      all_or_nothing: bool = True, today: dt.date | None = None,
+                      progress: Callable[..., None] = _no_progress) -> ImportReport:
     """Validate an employer list and (unless ``dry_run``) upsert it by credit code.
 
     ``all_or_nothing``: any rejected row means nothing is written; otherwise the valid rows are
     written and the rejected ones reported. Rows about employers outside the user's jurisdiction
     are rejected with a reason. Raises ``SpreadsheetError`` for a file that cannot be used at all.
+    ``progress(percent, stage, **counts)`` is told how far it got (a background job's page).
     """
     today = today or timezone.localdate()
+    progress(5, "读取文件")
     table = read_table(filename, content, required=REQUIRED, header_aliases=ALIASES)
+    total = len(table.rows)
     report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers)
     key_of = {c.header: c.key for c in COLUMNS}
     index = [(i, key_of[h]) for i, h in enumerate(table.headers) if h in key_of]
@@ -358,7 +368,9 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
 
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for row_no, cells_list in table.rows:
+    for done, (row_no, cells_list) in enumerate(table.rows):
+        if done % 5000 == 0:
+            progress(10 + 50 * done // max(total, 1), "检查", 已检查行数=done, 总行数=total)
         cells = {key: cells_list[i] if i < len(cells_list) else None for i, key in index}
         row_errors: list[tuple[str, str]] = []
         values = _parse_row(cells, lk, today, row_errors)
@@ -374,6 +386,7 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
             parsed.append((row_no, values))
 
     # existing employers for the codes in the file, with the values an update compares
+    progress(60, "比对名录", 已检查行数=total, 总行数=total)
     codes = [v["uscc"] for _, v in parsed]
     existing: dict[str, dict[str, Any]] = {}
     columns = ["id", "uscc", *COMPARED]
@@ -428,7 +441,8 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
 
     if dry_run or (all_or_nothing and report.errors):
         return report
-    _apply(report, user)
+    progress(80, "写入", 新增=len(report.created), 更新=len(report.updated))
+    _apply(report, user, progress)
     report.applied = True
     return report
 
@@ -441,7 +455,8 @@ TEXT_DEFAULTS = {"address", "economic_type", "legal_representative", "contact_na
 
 
 @transaction.atomic
-def _apply(report: ImportReport, user) -> None:
+def _apply(report: ImportReport, user, progress: Callable[..., None] = _no_progress) -> None:
+    """All of an import in one transaction: a worker killed here leaves the register as before."""
     now = timezone.now()
     rows = []
     for p in report.created:
@@ -463,8 +478,20 @@ def _apply(report: ImportReport, user) -> None:
                     setattr(obj, f, "")
             obj.updated_at = now
             objs.append(obj)
+        progress(90, "写入")
         Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=1000)
+    progress(95, "写入审计日志")
     _audit(report, user, now)
+
+
+def import_stash_dir() -> Path:
+    """Where the import page keeps an uploaded file between the preview and the confirmation."""
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+def expire_import_stashes() -> int:
+    """Delete import uploads never confirmed within ``OHSTEWARD_UPLOAD_TTL_HOURS`` (they may hold ID numbers)."""
+    return jobs.expire_files(import_stash_dir(), "*.bin")
 
 
 def _audit(report: ImportReport, user, now) -> None:

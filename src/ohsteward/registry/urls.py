@@ -13,6 +13,7 @@ urlpatterns = [
     path("industry-hint/", views.industry_hint, name="industry_hint"),
     path("import/", views.enterprise_import, name="enterprise_import"),
     path("import/template/", views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/confirm/", views.enterprise_import_job_confirm, name="enterprise_import_job_confirm"),
     path("import/<str:token>/confirm/", views.enterprise_import_confirm, name="import_confirm"),
     path("import/<str:token>/errors/", views.enterprise_import_errors, name="import_errors"),
 ]

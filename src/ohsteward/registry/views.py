@@ -9,7 +9,6 @@ set of endpoints.
 from __future__ import annotations
 
 import secrets
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -24,14 +23,16 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from ohsteward.accounts import access
-from ohsteward.core.models import AuditLog
+from ohsteward.core import jobs
+from ohsteward.core.models import AuditLog, Job, JobStatus
 from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response, xlsx_response
 from ohsteward.registry import actions
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RiskClass, SizeClass
 from ohsteward.registry.filtersets import EnterpriseFilterSet
 from ohsteward.registry.forms import EnterpriseForm, ImportForm, districts_for, towns_for, zones_for
 from ohsteward.registry.importers import enterprise_import as run_import
-from ohsteward.registry.importers import enterprise_import_template
+from ohsteward.registry.importers import enterprise_import_template, expire_import_stashes, import_stash_dir
+from ohsteward.registry.jobs import start_export_job, start_import_job
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable
 from ohsteward.web.views import ChangeDescriber, filter_query, requires
@@ -54,8 +55,13 @@ class EnterpriseListFilterSet(EnterpriseFilterSet):
 
 def _filtered(request: HttpRequest):
     """The FilterSet bound to the query string over the user's scope (list page and export)."""
-    scoped = Enterprise.objects.for_user(request.user)
-    data = request.GET.copy()
+    return filtered_enterprises(request.user, request.GET, request=request)
+
+
+def filtered_enterprises(user, query, request: HttpRequest | None = None):
+    """``_filtered`` for a user and a query string (also the export job's, which has no request)."""
+    scoped = Enterprise.objects.for_user(user)
+    data = query.copy()
     region, town = data.get("region", ""), data.get("town", "")
     if region and town and not town.startswith(region):
         data["town"] = ""  # the district changed and the town select has not caught up yet
@@ -114,6 +120,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @requires("registry.view_enterprise")
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     _, queryset = _filtered(request)
+    rows = queryset.count()
+    if jobs.is_large(rows):  # a background job: the page shows its progress and the download
+        return redirect("web:job_detail", pk=start_export_job(user=request.user, query=request.GET.urlencode(),
+                                                              rows=rows).pk)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(f"用人单位-{stamp}.xlsx", EnterpriseTable.columns, EnterpriseTable.rows(queryset))
 
@@ -205,22 +215,18 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 SESSION_KEY = "registry_imports"
-UPLOAD_TTL_SECONDS = 24 * 3600
 PREVIEW_ROWS = 20
 
 
 def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "uploads"
+    path = import_stash_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def _stash(request: HttpRequest, filename: str, content: bytes) -> str:
     directory = _upload_dir()
-    stale = time.time() - UPLOAD_TTL_SECONDS
-    for old in directory.glob("*.bin"):  # dry runs that were never confirmed
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
+    expire_import_stashes()  # dry runs that were never confirmed (the worker does it too)
     token = secrets.token_urlsafe(16)
     (directory / f"{token}.bin").write_bytes(content)
     stash = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if (directory / f"{k}.bin").exists()}
@@ -299,6 +305,10 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
+        if jobs.is_large(jobs.estimate_rows(upload.name, content)):  # preview as a job, then confirm
+            job = start_import_job(user=request.user, filename=upload.name, content=content, dry_run=True,
+                                   partial=form.cleaned_data["partial"])
+            return redirect("web:job_detail", pk=job.pk)
         try:
             report = run_import(user=request.user, filename=upload.name, content=content, dry_run=True)
         except SpreadsheetError as error:
@@ -326,6 +336,22 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         _forget(request, token)
     return render(request, "registry/import_result.html", _import_context(
         token=token, filename=filename, partial=partial, **_preview(report)))
+
+
+@requires("registry.add_enterprise")
+@require_POST
+def enterprise_import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a previewed large import: a second job over the preview job's stored file."""
+    preview = access.get_for_user_or_404(Job.objects, request.user, pk=pk, kind="registry.import",
+                                         user=request.user, status=JobStatus.SUCCEEDED)
+    try:
+        content = jobs.read_input(preview)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("registry:enterprise_import")
+    job = start_import_job(user=request.user, filename=preview.input_name, content=content, dry_run=False,
+                           partial=bool(preview.params.get("partial")))
+    return redirect("web:job_detail", pk=job.pk)
 
 
 @requires("registry.add_enterprise")

@@ -16,6 +16,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("declarations:home", "职业病危害申报", "declarations.add_declaration"),
     ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
+    ("web:job_list", "我的任务", None),
     ("web:token_list", "API 令牌", None),
 ]
 
