@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ohsteward.core.audit.AuditUserMiddleware",
+    "ohsteward.core.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "ohsteward.urls"

@@ -207,14 +207,15 @@ class _Reporter:
 
     def __call__(self, percent: float, stage: str = "", **counts: Any) -> None:
         with self.lock:
+            new_stage = bool(stage) and stage[:100] != self.state["stage"]
             self.state["progress"] = max(0, min(100, int(percent)))
             if stage:
                 self.state["stage"] = stage[:100]
             self.state["counts"] = {**self.state["counts"], **counts}
             self.dirty = True
         now = time.monotonic()
-        if now - self.last_write < 0.5 and percent < 100:
-            return  # at most two writes a second
+        if now - self.last_write < 0.5 and not new_stage:
+            return  # at most two writes a second, except when the stage changes
         if not _in_own_transaction():
             self.flush()
         elif self.beat is not None:

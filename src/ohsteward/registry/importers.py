@@ -468,6 +468,7 @@ def _apply(report: ImportReport, user, progress: Callable[..., None] = _no_progr
         ids = dict(bulk.by_values(Enterprise, "uscc", [p.uscc for p in report.created], ["uscc", "id"]))
         for p in report.created:
             p.pk = ids[p.uscc]
+    progress(90, "写入")
     if report.updated:
         fields = [f for f in COMPARED] + ["name_normalized"]
         objs = []
@@ -478,7 +479,6 @@ def _apply(report: ImportReport, user, progress: Callable[..., None] = _no_progr
                     setattr(obj, f, "")
             obj.updated_at = now
             objs.append(obj)
-        progress(90, "写入")
         Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=1000)
     progress(95, "写入审计日志")
     _audit(report, user, now)
