@@ -200,13 +200,14 @@ class _Reporter:
     def __init__(self, job: Job):
         self.job = job
         self.state: dict[str, Any] = {"progress": 0, "stage": "", "counts": {}}
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one flush at a time
+        self.state_lock = threading.Lock()  # the state between report and flush
         self.dirty = False
         self.beat: _Heartbeat | None = None
         self.last_write = 0.0
 
     def __call__(self, percent: float, stage: str = "", **counts: Any) -> None:
-        with self.lock:
+        with self.state_lock:
             new_stage = bool(stage) and stage[:100] != self.state["stage"]
             self.state["progress"] = max(0, min(100, int(percent)))
             if stage:
@@ -223,15 +224,23 @@ class _Reporter:
         self.last_write = now
 
     def flush(self, *, heartbeat: bool = False) -> None:
+        """Write the state; one writer at a time, so that when ``progress()`` returns in the job's
+        thread, what it reported is committed (by this thread or by the heartbeat thread)."""
         with self.lock:
-            fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
-            if self.dirty:
-                fields.update(progress=self.state["progress"], stage=self.state["stage"],
-                              counts=dict(self.state["counts"]))
-                self.dirty = False
-            elif not heartbeat:
-                return
-        Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(**fields)
+            with self.state_lock:
+                fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
+                if self.dirty:
+                    fields.update(progress=self.state["progress"], stage=self.state["stage"],
+                                  counts=dict(self.state["counts"]))
+                    self.dirty = False
+                elif not heartbeat:
+                    return
+            try:
+                Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(**fields)
+            except Exception:
+                if "stage" in fields:
+                    self.dirty = True  # not written: the next flush tries again
+                raise
 
 
 class _Heartbeat(threading.Thread):

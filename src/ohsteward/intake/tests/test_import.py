@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import time
 
 import pytest
 from django.test import override_settings
@@ -24,6 +25,16 @@ pytestmark = pytest.mark.django_db
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 HEADERS = ["用人单位名称", "所属区县", "体检日期", "危害因素"]
 LONG_AGO = timezone.now() - dt.timedelta(hours=2)
+
+
+def poll(read, until, tries: int = 100):
+    """``read()`` until ``until(value)`` holds (at most ``tries`` reads, 0.1 s apart); the last value."""
+    for _ in range(tries):
+        value = read()
+        if until(value):
+            break
+        time.sleep(0.1)
+    return value
 
 
 def _file(n: int = 2) -> bytes:
@@ -133,7 +144,9 @@ def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports
     try:
         wait_for(marker, worker, world)  # the first chunk has committed
         rows_written = world.query("SELECT count(*) FROM intake_sourcerow")[0][0]
-        status, stage, progress = world.query("SELECT status, stage, progress FROM core_job WHERE id = ?", job.pk)[0]
+        # the progress write may come from the job's heartbeat thread a moment after the marker
+        status, stage, progress = poll(lambda: world.query(
+            "SELECT status, stage, progress FROM core_job WHERE id = ?", job.pk)[0], until=lambda r: r[1] == "写入")
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
