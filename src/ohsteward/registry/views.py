@@ -342,8 +342,8 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def enterprise_import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a previewed large import: a second job over the preview job's stored file."""
-    preview = access.get_for_user_or_404(Job.objects, request.user, pk=pk, kind="registry.import",
-                                         user=request.user, status=JobStatus.SUCCEEDED)
+    preview = access.get_for_user_or_404(Job.objects.filter(user=request.user), request.user, pk=pk,
+                                         kind="registry.import", status=JobStatus.SUCCEEDED)
     try:
         content = jobs.read_input(preview)
     except ValidationError as error:

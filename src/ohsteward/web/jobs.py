@@ -55,7 +55,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access.get_for_user_or_404(Job.objects, request.user, pk=pk, user=request.user)
+    job = access.get_for_user_or_404(Job.objects.filter(user=request.user), request.user, pk=pk)
     try:
         job = jobs.job_retry(user=request.user, job=job)
     except ValidationError as error:
