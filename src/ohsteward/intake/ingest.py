@@ -1,7 +1,7 @@
 """Ingesting one source file: read, parse, check, match every row, write in bulk.
 
 Phases (progress in brackets): read the file (0–10 %), parse and check every row (10–40 %),
-match against the register (40–80 %), write rows and new employers in chunks that commit
+match against the register (40–80 %), write rows and new employers in chunks of ``WRITE_CHUNK`` that commit
 (80–98 %, so that other writers get the SQLite lock between chunks), then register updates,
 declarations and the batch's "done" in one last transaction. Until that last commit the batch is
 "running" and its rows do not count (``SourceRowQuerySet.finished``); a batch whose process died
@@ -77,6 +77,9 @@ Progress = Callable[[str, int, int], None]
 PercentProgress = Callable[[int, str, int, int], None]
 # Uploads waiting for their column mapping (the upload page keeps them here, in MEDIA_ROOT)
 PENDING_DIR = "intake/pending"
+# Rows per committed write transaction: other writers (web edits) get the SQLite lock between two
+# chunks, so they wait about one chunk's time (docs/performance.md), not the whole intake.
+WRITE_CHUNK = 2000
 logger = logging.getLogger(__name__)
 
 @dataclass
@@ -418,7 +421,7 @@ class _Writer:
     # -------------------------------------------------------------- writing
 
     def write(self, bad: list[ParsedRow], report: _Progress) -> list[PendingRow]:
-        """Write rows and the employers they create, ``CHUNK`` rows per committed transaction.
+        """Write rows and the employers they create, ``WRITE_CHUNK`` rows per committed transaction.
 
         A new employer is written in the chunk of the first row that creates it (rows are in
         file order, and the matcher only links a later row to it), so at every commit each new
@@ -429,7 +432,7 @@ class _Writer:
         all_rows.sort(key=lambda r: r.row_number)
         real: dict[int, int] = {}
         saved: list[PendingRow] = []
-        chunks = [all_rows[start:start + CHUNK] for start in range(0, len(all_rows), CHUNK)] or [[]]
+        chunks = [all_rows[start:start + WRITE_CHUNK] for start in range(0, len(all_rows), WRITE_CHUNK)] or [[]]
         for n, chunk in enumerate(chunks):
             with transaction.atomic():
                 needed = sorted({placeholder_of[id(r)] for r in chunk if id(r) in placeholder_of} - set(real),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ohsteward.core.tests.jobhooks import DB_BACKEND, WorkerWorld, skip_unless_sqlite, wait_for
 from ohsteward.intake import ingest as ingest_module
 from ohsteward.intake.choices import BatchStatus, RowStatus, SourceKind
-from ohsteward.intake.ingest import batch_ingest, batch_recover_stale
+from ohsteward.intake.ingest import WRITE_CHUNK, batch_ingest, batch_recover_stale
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.tests.factories import csv_bytes, xlsx_bytes
 from ohsteward.registry.models import Enterprise
@@ -126,7 +126,7 @@ def test_a_large_upload_runs_as_a_job_and_the_page_follows_it(cast, client, sett
 @skip_unless_sqlite
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports_once(cast, tmp_path):
-    n = 11000  # more than two committed chunks of 5,000 rows
+    n = 5000  # more than two committed chunks
     content = csv_bytes(HEADERS, [[f"重庆中断测试{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(n)])
     marker = tmp_path / "paused"
     world = WorkerWorld(tmp_path)
@@ -150,7 +150,7 @@ def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
-    assert rows_written == 5000  # committed, visible to others, but the batch is still running
+    assert rows_written == WRITE_CHUNK  # committed, visible to others, but the batch is still running
     assert (status, stage) == ("running", "写入") and progress >= 80  # progress seen from another connection
     assert world.query("SELECT status FROM intake_sourcebatch") == [("running",)]
     world.run("cleanup")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -41,12 +42,14 @@ class Command(BaseCommand):
         stop = threading.Event()
         parent = os.getppid()
 
-        def work() -> None:
-            housekeeping.run()
-            if embedded and os.getppid() != parent:  # the server died: do not outlive it
-                os._exit(0)
+        def watch_parent() -> None:  # the server stopped (even by SIGTERM, no atexit): do not outlive it
+            while os.getppid() == parent:
+                time.sleep(2)
+            os._exit(0)
 
-        threading.Thread(target=jobs.maintenance_loop, args=(stop, work, housekeeping_seconds),
+        if embedded:
+            threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+        threading.Thread(target=jobs.maintenance_loop, args=(stop, housekeeping.run, housekeeping_seconds),
                          name="job-housekeeping", daemon=True).start()
         worker = Worker(queue_names=["default"], interval=interval, batch=batch, backend_name="default",
                         startup_delay=False, max_tasks=max_tasks, worker_id=get_random_string(32),
