@@ -22,6 +22,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -80,6 +81,7 @@ PENDING_DIR = "intake/pending"
 # Rows per committed write transaction: other writers (web edits) get the SQLite lock between two
 # chunks, so they wait about one chunk's time (docs/performance.md), not the whole intake.
 WRITE_CHUNK = 2000
+SQLITE_PAUSE_SECONDS = 0.15
 logger = logging.getLogger(__name__)
 
 @dataclass
@@ -450,6 +452,10 @@ class _Writer:
                 if self.batch is not None:
                     SourceBatch.objects.filter(pk=self.batch.pk).update(heartbeat_at=timezone.now())
             report("写入", n + 1, len(chunks), 80, 98)
+            if connection.vendor == "sqlite":
+                # Let a waiting writer in: SQLite's busy handler retries every ~100 ms, and without a
+                # pause this loop would take the lock again at once (measured: web writes waited 13 s).
+                time.sleep(SQLITE_PAUSE_SECONDS)
         return saved
 
     def finish(self, saved: list[PendingRow]) -> None:
