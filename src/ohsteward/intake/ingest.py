@@ -154,14 +154,16 @@ class _Progress:
         self.callback = callback or _noop
         self.percent_callback = percent_callback
         self.last = -10
+        self.beat = 0.0
 
     def __call__(self, stage: str, done: int, total: int, lo: int, hi: int) -> None:
         self.callback(stage, done, total)
         percent = lo + (hi - lo) * done // max(total, 1)
         if self.percent_callback is not None:
             self.percent_callback(percent, stage, done, total)
-        if self.batch is not None and self.batch.pk and percent - self.last >= 5:
-            self.last = percent
+        now = time.monotonic()
+        if self.batch is not None and self.batch.pk and (percent - self.last >= 5 or now - self.beat >= 10):
+            self.last, self.beat = percent, now  # the heartbeat at least every 10 s while reporting
             SourceBatch.objects.filter(pk=self.batch.pk).update(progress=percent, heartbeat_at=timezone.now())
 
 
