@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "ohsteward.core",
     "ohsteward.accounts",
     "ohsteward.registry",
@@ -129,6 +131,7 @@ MIDDLEWARE = [
     "ohsteward.web.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ohsteward.core.audit.AuditUserMiddleware",
+    "ohsteward.core.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "ohsteward.urls"
@@ -259,6 +262,27 @@ OHSTEWARD_MATCH_FUZZY_REVIEW = float(os.environ.get("OHSTEWARD_MATCH_FUZZY_REVIE
 # empty = no annual update required.
 OHSTEWARD_DECLARATION_ANNUAL_UPDATE = os.environ.get("OHSTEWARD_DECLARATION_ANNUAL_UPDATE", "")
 
+# Background jobs (docs/decisions/0002-background-jobs.md): django-tasks with the database backend
+# by default (SQLite and PostgreSQL alike, worker: `ohsteward worker`, embedded in `serve`/`demo`).
+# OHSTEWARD_TASKS_BACKEND: "database" (default), "immediate" (run inside the request; the test
+# suite's default), "rq" (django-tasks-rq, needs Redis), "celery" (django-tasks-fennel, works on Django 5.2) or the
+# dotted path of any django-tasks backend class.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "celery": "django_tasks_fennel.CeleryBackend",
+}
+OHSTEWARD_TASKS_BACKEND = os.environ.get("OHSTEWARD_TASKS_BACKEND", "") or ("immediate" if TESTING else "database")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(OHSTEWARD_TASKS_BACKEND, OHSTEWARD_TASKS_BACKEND),
+                     "QUEUES": ["default"]}}
+# Inputs larger than this many rows run as a background job with a progress page; smaller ones inline.
+OHSTEWARD_JOB_THRESHOLD_ROWS = int(os.environ.get("OHSTEWARD_JOB_THRESHOLD_ROWS", "5000"))
+# A running job whose heartbeat is older than this (or whose worker process is gone) was interrupted.
+OHSTEWARD_JOB_STALE_SECONDS = int(os.environ.get("OHSTEWARD_JOB_STALE_SECONDS", "120"))
+# Uploads waiting for a decision (column mapping, import confirmation, job inputs) are deleted after this.
+OHSTEWARD_UPLOAD_TTL_HOURS = float(os.environ.get("OHSTEWARD_UPLOAD_TTL_HOURS", "24"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ohsteward.api.auth.BearerTokenAuthentication",
@@ -284,6 +308,7 @@ OHSTEWARD_API_TAGS = {
     "hazards": ("危害因素与职业病目录", "职业病危害因素分类目录、职业接触限值和职业病分类目录（参考数据，只读）。"),
     "intake": ("多源数据汇聚", "来源批次（体检、检测、执法、举报等名单）的导入与数据行、待人工核对队列和单位合并。"),
     "declarations": ("名单与申报", "职业病危害用人单位名单（区县核实结果）和职业病危害项目申报记录。"),
+    "core": ("后台任务", "大文件导入、数据汇聚、名单生成和大量导出在后台运行：查看进度和结果、下载文件、失败后重试。"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ohsteward API",

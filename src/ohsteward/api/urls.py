@@ -4,10 +4,17 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from ohsteward.api.docs import DocsView, SchemaView, docs_asset
+from ohsteward.core.api.jobs import JobViewSet
 from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.intake.api import urls as intake_urls
-from ohsteward.registry.api.views import EnterpriseViewSet, IndustryViewSet, RegionViewSet, WorkplaceViewSet
+from ohsteward.registry.api.views import (
+    EnterpriseImportView,
+    EnterpriseViewSet,
+    IndustryViewSet,
+    RegionViewSet,
+    WorkplaceViewSet,
+)
 
 app_name = "api"
 
@@ -19,6 +26,7 @@ router.register("industries", IndustryViewSet, basename="industry")
 router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
 router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
 router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
+router.register("jobs", JobViewSet, basename="job")
 intake_urls.register(router)
 declarations_urls.register(router)
 
@@ -26,5 +34,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
+    path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
     *router.urls,
 ]

@@ -31,7 +31,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from ohsteward.core import htmx, submissions
+from ohsteward.core import htmx, jobs, submissions
 from ohsteward.core.imports import Importer, ImportReport, UploadStash
 from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response
 from ohsteward.core.tables import Table
@@ -128,6 +128,9 @@ class ObjectListView(ProtectedView):
     page_size = 50
     export = False  # as_view(export=True) answers the .xlsx of the same rows
     export_filename = "导出"
+    # an export longer than OHSTEWARD_JOB_THRESHOLD_ROWS runs as a background job when the app
+    # names its starter: ``export_job(user=, query=, rows=) -> Job`` (the page shows its progress)
+    export_job: ClassVar[Callable[..., Any] | None] = None
     title = ""
     unit = "条"  # 共 N 条
 
@@ -177,6 +180,12 @@ class ObjectListView(ProtectedView):
     def get(self, request, *args, **kwargs):
         filterset, queryset = self.filtered()
         if self.export:
+            starter = type(self).export_job
+            if starter is not None:
+                rows = queryset.count()
+                if jobs.is_large(rows):
+                    job = starter(user=request.user, query=request.GET.urlencode(), rows=rows)
+                    return redirect("web:job_detail", pk=job.pk)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
             return self.table.xlsx_response(queryset, f"{self.export_filename}-{stamp}.xlsx")
         page = self.page(queryset)
@@ -337,6 +346,9 @@ class ImportView(ProtectedView):
 
     importer: ClassVar[Importer]
     kind = ""  # the stash namespace: a token of one importer is useless at another's URLs
+    # a file longer than OHSTEWARD_JOB_THRESHOLD_ROWS is previewed in a background job when the app
+    # names its starter: ``import_job(user=, filename=, content=, dry_run=, partial=) -> Job``
+    import_job: ClassVar[Callable[..., Any] | None] = None
     step = "upload"
     form_class: Any = None
     template_name = "generic/import.html"
@@ -389,6 +401,16 @@ class ImportView(ProtectedView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
+            starter = type(self).import_job
+            if starter is not None and jobs.is_large(jobs.estimate_rows(upload.name, content)):
+                # preview as a background job (the page shows its progress), then confirm there
+                try:
+                    job = starter(user=request.user, filename=upload.name, content=content, dry_run=True,
+                                  partial=bool(form.cleaned_data.get("partial")))
+                except SpreadsheetError as error:
+                    form.add_error("file", str(error))
+                    return render(request, self.template_name, self.get_context_data(form=form))
+                return redirect("web:job_detail", pk=job.pk)
             try:
                 report = self.run_import(filename=upload.name, content=content, dry_run=True)
             except SpreadsheetError as error:

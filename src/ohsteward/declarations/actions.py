@@ -297,7 +297,8 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
     # The one definition of evidence (intake): linked rows, which are linked only within the
     # jurisdiction that may see the employer (rows matching another district's employer are
     # referred there, not linked: issue 6 item 1).
-    rows = (SourceRow.objects.evidence()
+    # rows of a batch still being written (or interrupted) do not count (SourceRowQuerySet.finished)
+    rows = (SourceRow.objects.evidence().finished()
             .filter(_event_until(until))
             .values_list("enterprise_id", "batch__kind", "origin").distinct())
     for enterprise_id, kind, origin in rows.iterator(chunk_size=5000):

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ohsteward.accounts import access
-from ohsteward.core import submissions
+from ohsteward.core import jobs, submissions
 from ohsteward.core.htmx import current_query, render_with_oob
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, xlsx_response
 from ohsteward.declarations import actions, reports, rules
@@ -43,6 +43,7 @@ from ohsteward.declarations.forms import (
     TriggerForm,
     VisitForm,
 )
+from ohsteward.declarations.jobs import start_list_generate_job
 from ohsteward.declarations.models import (
     Declaration,
     GuidanceVisit,
@@ -155,6 +156,9 @@ def list_generate(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, "年度：请填写4位年份")
         return redirect("declarations:home")
+    if jobs.is_large(Enterprise.objects.count()):  # city scale: a background job with a progress page
+        job = start_list_generate_job(user=request.user, year=year, push=bool(request.POST.get("push")))
+        return redirect("web:job_detail", pk=job.pk)
     hazard_list = actions.hazard_list_generate(user=request.user, year=year, as_of=_today())
     s = hazard_list.summary
     messages.success(request, f"{year}年名单已生成：共{s['total']}家，新增{s['created']}家，更新{s['updated']}家，"

@@ -24,6 +24,7 @@ class BatchStatus(models.TextChoices):
     DONE = "done", "已完成"
     REJECTED = "rejected", "未导入（存在错误行）"
     FAILED = "failed", "处理失败"
+    INTERRUPTED = "interrupted", "已中断（未导入，可重新上传）"
 
 
 class BatchMode(models.TextChoices):

@@ -1,10 +1,15 @@
 """Ingesting one source file: read, parse, check, match every row, write in bulk.
 
 Phases (progress in brackets): read the file (0–10 %), parse and check every row (10–40 %),
-match against the register (40–80 %), write rows, new employers, register updates and
-declarations in one transaction (80–100 %). Nothing is written for a refused file; a file
-with bad rows is refused as a whole unless the uploader chose "import valid rows". Writing
-is in ``bulkwrite``; what linked rows do to the register and declarations is in ``effects``.
+match against the register (40–80 %), write rows and new employers in chunks of ``WRITE_CHUNK`` that commit
+(80–98 %, so that other writers get the SQLite lock between chunks), then register updates,
+declarations and the batch's "done" in one last transaction. Until that last commit the batch is
+"running" and its rows do not count (``SourceRowQuerySet.finished``); a batch whose process died
+is found by its stale heartbeat and discarded (its rows and the employers they created deleted,
+status "interrupted"), so the same file can be uploaded again (docs/decisions/0002-background-jobs.md).
+Nothing is written for a refused file; a file with bad rows is refused as a whole unless the
+uploader chose "import valid rows". Writing is in ``bulkwrite``; what linked rows do to the
+register and declarations is in ``effects``.
 
 Built for city scale: reference data and the register are read once into dicts and one
 ``Matcher``; rows and employers are written with ``bulk_create`` in chunks; the audit trail
@@ -16,17 +21,21 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from ohsteward.accounts import access
-from ohsteward.core import audit
+from ohsteward.core import audit, jobs
 from ohsteward.core.spreadsheets import SpreadsheetError, read_table
 from ohsteward.intake import rules
 from ohsteward.intake.bulkwrite import CHUNK, PendingRow, bulk_rows, insert
@@ -66,6 +75,15 @@ REVIEW_REASONS = {
     "same name with another legal form": "名称相同，但组织形式不同（如有限公司与厂）",
 }
 Progress = Callable[[str, int, int], None]
+# ``percent_progress(percent, stage, done, total)``: what a background job shows on its page
+PercentProgress = Callable[[int, str, int, int], None]
+# Uploads waiting for their column mapping (the upload page keeps them here, in MEDIA_ROOT)
+PENDING_DIR = "intake/pending"
+# Rows per committed write transaction: other writers (web edits) get the SQLite lock between two
+# chunks, so they wait about one chunk's time (docs/performance.md), not the whole intake.
+WRITE_CHUNK = 2000
+SQLITE_PAUSE_SECONDS = 0.15
+logger = logging.getLogger(__name__)
 
 @dataclass
 class IntakeResult:
@@ -130,24 +148,80 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 class _Progress:
-    """Reports progress to a callback and, at most every few percent, to the batch row."""
+    """Reports progress to a callback and, at most every few percent, to the batch row (with its
+    heartbeat, which tells a slow batch from one whose process died)."""
 
-    def __init__(self, batch: SourceBatch | None, callback: Progress | None):
+    def __init__(self, batch: SourceBatch | None, callback: Progress | None,
+                 percent_callback: PercentProgress | None = None):
         self.batch = batch
         self.callback = callback or _noop
+        self.percent_callback = percent_callback
         self.last = -10
+        self.beat = 0.0
 
     def __call__(self, stage: str, done: int, total: int, lo: int, hi: int) -> None:
         self.callback(stage, done, total)
         percent = lo + (hi - lo) * done // max(total, 1)
-        if self.batch is not None and self.batch.pk and percent - self.last >= 5:
-            self.last = percent
-            SourceBatch.objects.filter(pk=self.batch.pk).update(progress=percent)
+        if self.percent_callback is not None:
+            self.percent_callback(percent, stage, done, total)
+        now = time.monotonic()
+        if self.batch is not None and self.batch.pk and (percent - self.last >= 5 or now - self.beat >= 10):
+            self.last, self.beat = percent, now  # the heartbeat at least every 10 s while reporting
+            SourceBatch.objects.filter(pk=self.batch.pk).update(progress=percent, heartbeat_at=timezone.now())
+
+
+def _stale_before() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.OHSTEWARD_JOB_STALE_SECONDS)
+
+
+def _is_stale(batch: SourceBatch) -> bool:
+    return batch.status == BatchStatus.RUNNING and (batch.heartbeat_at or batch.uploaded_at) < _stale_before()
+
+
+def batch_discard_partial(*, batch_id: int, status: str, message: str) -> None:
+    """Undo what an unfinished batch wrote in its committed chunks: its rows, and the employers
+    those rows created (unless something else refers to them by now); then set ``status``.
+    The register updates and declarations of a batch are written only in its last transaction,
+    so they need no undoing."""
+    with transaction.atomic():
+        rows = SourceRow.objects.filter(batch_id=batch_id)
+        created = list(rows.filter(link_method=LinkMethod.NEW, enterprise__isnull=False)
+                       .values_list("enterprise_id", flat=True))
+        rows._raw_delete(rows.db)  # never-finished rows: no audit entry per row
+        for start in range(0, len(created), CHUNK):
+            chunk = created[start:start + CHUNK]
+            try:
+                with transaction.atomic():
+                    Enterprise.objects.filter(pk__in=chunk).delete()
+            except ProtectedError:
+                logger.warning("batch %s: employers created by the interrupted batch are in use; kept", batch_id)
+        SourceBatch.objects.filter(pk=batch_id).update(status=status, message=message[:2000], counts={}, progress=0)
+
+
+INTERRUPTED_MESSAGE = "处理过程中断（进程停止或服务器重启），本批次未导入任何数据。可以重新上传同一文件。"
+
+
+def batch_recover_stale() -> list[int]:
+    """Mark batches left "running" by a process that died (no heartbeat for
+    ``OHSTEWARD_JOB_STALE_SECONDS``) as interrupted, discarding their partial rows."""
+    found = list(SourceBatch.objects.filter(status=BatchStatus.RUNNING, heartbeat_at__lt=_stale_before())
+                 .values_list("pk", flat=True))
+    found += list(SourceBatch.objects.filter(status=BatchStatus.RUNNING, heartbeat_at=None,
+                                             uploaded_at__lt=_stale_before()).values_list("pk", flat=True))
+    for pk in found:
+        batch_discard_partial(batch_id=pk, status=BatchStatus.INTERRUPTED, message=INTERRUPTED_MESSAGE)
+    return found
+
+
+def expire_pending_uploads() -> int:
+    """Delete uploads that waited for a column mapping longer than ``OHSTEWARD_UPLOAD_TTL_HOURS``."""
+    return jobs.expire_files(Path(settings.MEDIA_ROOT) / PENDING_DIR)
 
 
 def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: str = "",
                  received_on: dt.date | None = None, valid_rows_only: bool = False, dry_run: bool = False,
-                 column_map: dict[str, str] | None = None, progress: Progress | None = None) -> IntakeResult:
+                 column_map: dict[str, str] | None = None, progress: Progress | None = None,
+                 percent_progress: PercentProgress | None = None) -> IntakeResult:
     """Ingest one source file of ``kind`` uploaded by ``user`` (None = system).
 
     Re-uploading a file already ingested (same SHA-256 for the kind) changes nothing and returns
@@ -158,6 +232,9 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
         raise PermissionDenied("您的角色无权上传来源名单")
     checksum = file_checksum(content)
     existing = SourceBatch.objects.filter(kind=kind, checksum=checksum).first()
+    if existing is not None and _is_stale(existing):  # its process died: it never counted
+        batch_discard_partial(batch_id=existing.pk, status=BatchStatus.INTERRUPTED, message=INTERRUPTED_MESSAGE)
+        existing.refresh_from_db()
     if existing is not None and existing.status in {BatchStatus.DONE, BatchStatus.RUNNING}:
         return IntakeResult(batch=existing, counts=dict(existing.counts), duplicate=True, dry_run=dry_run)
     table, header_map = read_source(kind, filename, content, column_map)
@@ -171,7 +248,7 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
             file_name=(filename or "")[:255], checksum=checksum, uploaded_by=user if getattr(user, "pk", None) else None,
             mode=BatchMode.VALID_ROWS if valid_rows_only else BatchMode.ALL_OR_NOTHING,
             column_map={spec.header: table.headers[i] for i, spec in header_map.columns.items()},
-            status=BatchStatus.RUNNING,
+            status=BatchStatus.RUNNING, heartbeat_at=timezone.now(),
         )
         try:
             with transaction.atomic():
@@ -179,7 +256,7 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
         except IntegrityError:  # the same file is being ingested right now by somebody else
             other = SourceBatch.objects.filter(kind=kind, checksum=checksum).first()
             return IntakeResult(batch=other, counts=dict(other.counts) if other else {}, duplicate=True)
-    report = _Progress(batch, progress)
+    report = _Progress(batch, progress, percent_progress)
     # Hundreds of thousands of small objects and no reference cycles worth collecting: the cyclic
     # garbage collector would run hundreds of times for nothing (measured: about a third of the time).
     gc_was_enabled = gc.isenabled()
@@ -188,8 +265,8 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
         result = _ingest(user=user, kind=kind, batch=batch, table=table, header_map=header_map, today=today,
                          valid_rows_only=valid_rows_only, dry_run=dry_run, report=report)
     except Exception as exc:
-        if batch is not None:
-            SourceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, message=str(exc)[:2000])
+        if batch is not None:  # chunks may have committed: take them back
+            batch_discard_partial(batch_id=batch.pk, status=BatchStatus.FAILED, message=str(exc))
         raise
     finally:
         if gc_was_enabled:
@@ -245,12 +322,16 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
     good = [p for p in parsed if p.ok]
     writer = _Writer(user=user, kind=kind, batch=batch, lookups=lookups, counts=counts)
     writer.match(good, report)
+    if dry_run:  # the same writes, all in one transaction that is rolled back
+        with transaction.atomic():
+            writer.write(bad, report)
+            transaction.set_rollback(True)
+        return result
+    saved = writer.write(bad, report)
     with transaction.atomic():
-        writer.write(bad, report)
+        writer.finish(saved)
         if batch is not None:
             _finish(batch, BatchStatus.DONE, counts, "")
-        if dry_run:
-            transaction.set_rollback(True)
     return result
 
 
@@ -406,26 +487,51 @@ class _Writer:
 
     # -------------------------------------------------------------- writing
 
-    def write(self, bad: list[ParsedRow], report: _Progress) -> None:
-        report("写入", 0, 1, 80, 100)
-        created = insert(Enterprise, self.new_enterprises, with_ids=True)
-        real = {-(i + 1): e.pk for i, e in enumerate(created)}
-        for index, placeholder in self.row_placeholder.items():
-            self.rows[index].enterprise_id = real[placeholder]
-        for row in self.rows:
-            if row.candidates and any(c[0] < 0 for c in row.candidates):
-                row.candidates = [[real.get(c[0], c[0]), c[1]] for c in row.candidates]
-        audit_created(created, self.user)
-        report("写入", 1, 4, 80, 100)
-        if self.kind == SourceKind.REGISTRY:
-            self.counts["updated"] = registry_updates(self.rows, self.user)
+    def write(self, bad: list[ParsedRow], report: _Progress) -> list[PendingRow]:
+        """Write rows and the employers they create, ``WRITE_CHUNK`` rows per committed transaction.
+
+        A new employer is written in the chunk of the first row that creates it (rows are in
+        file order, and the matcher only links a later row to it), so at every commit each new
+        employer has its creating row on file, tagged with the batch: that is what
+        ``batch_discard_partial`` deletes if the batch never finishes."""
+        placeholder_of = {id(self.rows[index]): ph for index, ph in self.row_placeholder.items()}
         all_rows = self.rows + [_rejected_row(self.batch, p) for p in bad]
         all_rows.sort(key=lambda r: r.row_number)
-        saved = bulk_rows(self.batch, all_rows, with_ids=self.kind == SourceKind.DECLARATION)
-        report("写入", 3, 4, 80, 100)
+        real: dict[int, int] = {}
+        saved: list[PendingRow] = []
+        chunks = [all_rows[start:start + WRITE_CHUNK] for start in range(0, len(all_rows), WRITE_CHUNK)] or [[]]
+        for n, chunk in enumerate(chunks):
+            with transaction.atomic():
+                needed = sorted({placeholder_of[id(r)] for r in chunk if id(r) in placeholder_of} - set(real),
+                                reverse=True)  # -1 was made first
+                created = insert(Enterprise, [self.new_enterprises[-ph - 1] for ph in needed], with_ids=True)
+                real.update({ph: e.pk for ph, e in zip(needed, created, strict=True)})
+                audit_created(created, self.user)
+                for row in chunk:
+                    if id(row) in placeholder_of:
+                        row.enterprise_id = real[placeholder_of[id(row)]]
+                    if row.candidates and any(c[0] < 0 for c in row.candidates):
+                        row.candidates = [[real.get(c[0], c[0]), c[1]] for c in row.candidates]
+                saved.extend(bulk_rows(self.batch, chunk,
+                                       with_ids=self.kind in {SourceKind.DECLARATION, SourceKind.REGISTRY}))
+                if self.batch is not None:
+                    SourceBatch.objects.filter(pk=self.batch.pk).update(heartbeat_at=timezone.now())
+            report("写入", n + 1, len(chunks), 80, 98)
+            if connection.vendor == "sqlite":
+                # Let a waiting writer in: SQLite's busy handler retries every ~100 ms, and without a
+                # pause this loop would take the lock again at once (measured: web writes waited 13 s).
+                time.sleep(SQLITE_PAUSE_SECONDS)
+        return saved
+
+    def finish(self, saved: list[PendingRow]) -> None:
+        """The batch's effects, in its last transaction: register updates, declarations."""
+        if self.kind == SourceKind.REGISTRY:
+            self.counts["updated"] = registry_updates(self.rows, self.user)
+            # the rows are on file already: store the differences registry_updates noted on them
+            noted = [SourceRow(pk=r.pk, data=r.data) for r in self.rows if r.pk and "differences" in r.data]
+            SourceRow.objects.bulk_update(noted, ["data"], batch_size=1000)
         if self.kind == SourceKind.DECLARATION and self.batch is not None:
             self.counts["declarations"], self.counts["declarations_pending"] = record_declarations(saved, self.user)
-        report("写入", 4, 4, 80, 100)
 
 
 def _json(value: Any) -> Any:

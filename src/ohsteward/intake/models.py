@@ -45,8 +45,10 @@ class SourceBatch(ScopedModelMixin, models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    status = models.CharField("状态", max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    status = models.CharField("状态", max_length=12, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True,
+                                        help_text="处理中的批次定期更新；长时间未更新说明处理进程已中断")
     mode = models.CharField("导入方式", max_length=16, choices=BatchMode.choices, default=BatchMode.ALL_OR_NOTHING)
     column_map = models.JSONField("列对应", default=dict, blank=True)
     counts = models.JSONField("统计", default=dict, blank=True)
@@ -82,11 +84,16 @@ class SourceBatch(ScopedModelMixin, models.Model):
 
 
 class SourceRowQuerySet(ScopedQuerySet):
+    def finished(self):
+        """Rows of batches that finished: a batch still being written (in committed chunks) or
+        interrupted does not count (docs/decisions/0002-background-jobs.md)."""
+        return self.exclude(batch__status__in=[BatchStatus.RUNNING, BatchStatus.INTERRUPTED])
+
     def linked(self):
-        return self.filter(status__in=[RowStatus.LINKED, RowStatus.CREATED], enterprise__isnull=False)
+        return self.finished().filter(status__in=[RowStatus.LINKED, RowStatus.CREATED], enterprise__isnull=False)
 
     def in_review(self):
-        return self.filter(status=RowStatus.REVIEW)
+        return self.finished().filter(status=RowStatus.REVIEW)
 
     def evidence(self):
         """Linked rows that say an employer may have hazards: exams, detections, inspections.

@@ -17,14 +17,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
-from ohsteward.core import audit, bulk, cells
+from ohsteward.core import audit, bulk, cells, jobs
 from ohsteward.core.imports import Column, ImportReport, RowError
 from ohsteward.core.models import AuditLog
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
@@ -308,8 +310,13 @@ def _jsonable(v: Any) -> Any:
     return audit._jsonable(v)
 
 
+def _no_progress(percent: float, stage: str = "", **counts: Any) -> None:
+    return None
+
+
 def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = True,
-                      all_or_nothing: bool = True, today: dt.date | None = None) -> ImportReport:
+                      all_or_nothing: bool = True, today: dt.date | None = None,
+                      progress: Callable[..., None] = _no_progress) -> ImportReport:
     """Validate an employer list and (unless ``dry_run``) upsert it by credit code.
 
     ``all_or_nothing``: any rejected row means nothing is written; otherwise the valid rows are
@@ -320,21 +327,25 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     with one list): the later write fails on the unique credit code and is rolled back; the file
     is then planned again against the register as it now is, so the codes the other import created
     become updates (or unchanged rows) instead of a 500 (issue 6 item 9).
+
+    ``progress(percent, stage, **counts)`` is told how far it got (a background job's page).
     """
     try:
         return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
-                                  all_or_nothing=all_or_nothing, today=today)
+                                  all_or_nothing=all_or_nothing, today=today, progress=progress)
     except IntegrityError:
         if dry_run:
             raise
         return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
-                                  all_or_nothing=all_or_nothing, today=today)
+                                  all_or_nothing=all_or_nothing, today=today, progress=progress)
 
 
 def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, all_or_nothing: bool,
-                       today: dt.date | None) -> ImportReport:
+                       today: dt.date | None, progress: Callable[..., None] = _no_progress) -> ImportReport:
     today = today or timezone.localdate()
+    progress(5, "读取文件")
     table = read_table(filename, content, required=REQUIRED, header_aliases=ALIASES)
+    total = len(table.rows)
     report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers)
     key_of = {c.header: c.key for c in COLUMNS}
     index = [(i, key_of[h]) for i, h in enumerate(table.headers) if h in key_of]
@@ -342,7 +353,9 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
 
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for row_no, cells_list in table.rows:
+    for done, (row_no, cells_list) in enumerate(table.rows):
+        if done % 5000 == 0:
+            progress(10 + 50 * done // max(total, 1), "检查", 已检查行数=done, 总行数=total)
         row_cells = {key: cells_list[i] if i < len(cells_list) else None for i, key in index}
         if is_template_example(row_cells):
             report.notes.append(f"第{row_no}行是模板示例，已跳过")
@@ -361,6 +374,7 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
             parsed.append((row_no, values))
 
     # existing employers for the codes in the file, with the values an update compares
+    progress(60, "比对名录", 已检查行数=total, 总行数=total)
     codes = [v["uscc"] for _, v in parsed]
     existing: dict[str, dict[str, Any]] = {}
     columns = ["id", "uscc", *COMPARED]
@@ -428,7 +442,8 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
 
     if dry_run or (all_or_nothing and report.errors):
         return report
-    _apply(report, user)
+    progress(80, "写入", 新增=len(report.created), 更新=len(report.updated))
+    _apply(report, user, progress)
     report.applied = True
     return report
 
@@ -441,7 +456,8 @@ TEXT_DEFAULTS = {"address", "economic_type", "legal_representative", "contact_na
 
 
 @transaction.atomic
-def _apply(report: ImportReport, user) -> None:
+def _apply(report: ImportReport, user, progress: Callable[..., None] = _no_progress) -> None:
+    """All of an import in one transaction: a worker killed here leaves the register as before."""
     now = timezone.now()
     rows = []
     for p in report.created:
@@ -453,6 +469,7 @@ def _apply(report: ImportReport, user) -> None:
         ids = dict(bulk.by_values(Enterprise, "uscc", [p.uscc for p in report.created], ["uscc", "id"]))
         for p in report.created:
             p.pk = ids[p.uscc]
+    progress(90, "写入")
     if report.updated:
         fields = [f for f in COMPARED] + ["name_normalized"]
         objs = []
@@ -464,7 +481,18 @@ def _apply(report: ImportReport, user) -> None:
             obj.updated_at = now
             objs.append(obj)
         Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=1000)
+    progress(95, "写入审计日志")
     _audit(report, user, now)
+
+
+def import_stash_dir() -> Path:
+    """Where the import page keeps an uploaded file between the preview and the confirmation."""
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+def expire_import_stashes() -> int:
+    """Delete import uploads never confirmed within ``OHSTEWARD_UPLOAD_TTL_HOURS`` (they may hold ID numbers)."""
+    return jobs.expire_files(import_stash_dir(), "*.bin")
 
 
 def _audit(report: ImportReport, user, now) -> None:

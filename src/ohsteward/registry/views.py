@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ohsteward.accounts import access
+from ohsteward.core import jobs
 from ohsteward.core.audit_display import ChangeDescriber
 from ohsteward.core.imports import ImportReport
-from ohsteward.core.models import AuditLog
+from ohsteward.core.models import AuditLog, Job, JobStatus
 from ohsteward.core.views import ImportView, ObjectDetailView, ObjectFormView, ObjectListView, requires
 from ohsteward.registry import actions
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RiskClass, SizeClass
@@ -32,6 +33,7 @@ from ohsteward.registry.forms import (
     zones_for,
 )
 from ohsteward.registry.importers import enterprise_import, enterprise_import_template
+from ohsteward.registry.jobs import start_export_job, start_import_job
 from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable, WorkplaceTable, enterprise_key
 
@@ -60,6 +62,35 @@ def enterprise_lookup(key: str) -> dict:
 # Employers
 # --------------------------------------------------------------------------------------------
 
+def filtered_enterprises(user, query):
+    """The register as the list page filters and sorts it for ``user`` and a query string (the
+    export job has no request)."""
+    data = query.copy()
+    region, town = data.get("region", ""), data.get("town", "")
+    if region and town and not town.startswith(region):
+        data["town"] = ""
+    filterset = EnterpriseListFilterSet(data or None, queryset=Enterprise.objects.for_user(user))
+    order = EnterpriseTable.sort_fields(data.get("sort", "")) or EnterpriseTable.sort_fields(
+        EnterpriseTable.default_sort)
+    return filterset, (filterset.qs.order_by(*order) if order else filterset.qs)
+
+
+@requires("registry.add_enterprise")
+@require_POST
+def enterprise_import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a previewed large import: a second job over the preview job's stored file."""
+    preview = access.get_for_user_or_404(Job.objects.filter(user=request.user), request.user, pk=pk,
+                                         kind="registry.import", status=JobStatus.SUCCEEDED)
+    try:
+        content = jobs.read_input(preview)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("registry:enterprise_import")
+    job = start_import_job(user=request.user, filename=preview.input_name, content=content, dry_run=False,
+                           partial=bool(preview.params.get("partial")))
+    return redirect("web:job_detail", pk=job.pk)
+
+
 class EnterpriseListView(ObjectListView):
     queryset = Enterprise.objects.all()
     filterset = EnterpriseListFilterSet
@@ -69,6 +100,7 @@ class EnterpriseListView(ObjectListView):
     title = "用人单位"
     unit = "家"
     export_filename = "用人单位"
+    export_job = start_export_job
 
     def filter_data(self):
         data = self.request.GET.copy()
@@ -258,6 +290,7 @@ PLACE_FIELDS = {"region_id", "town_id", "zone_id"}
 
 class EnterpriseImportView(ImportView):
     importer = EnterpriseImporter()
+    import_job = start_import_job
     kind = "registry.enterprise"
     permission = "registry.add_enterprise"
     form_class = ImportForm

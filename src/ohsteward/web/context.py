@@ -18,6 +18,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
+    ("web:job_list", "我的任务", None),
     ("web:token_list", "API 令牌", None),
 ]
 

@@ -484,3 +484,12 @@ def test_declaration_filters_offer_all_not_dashes(client, cast, listed):
     assert "---------" not in body
     kind = body[body.index('name="kind"'):body.index("</select>", body.index('name="kind"'))]
     assert '<option value="" selected>全部</option>' in kind
+
+def test_generating_the_list_over_a_large_register_runs_as_a_job_with_its_summary(client, cast, settings):
+    settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 2  # the cast's register has three employers
+    c = _client(client, cast["city"])
+    r = c.post(reverse("declarations:list_generate"), {"year": 2026, "push": "1"})
+    assert r.status_code == 302 and r["Location"].startswith("/jobs/")
+    page = c.get(r["Location"]).content.decode()
+    assert "2026年名单生成并下发" in page and "2026年名单已生成：共3家" in page and "已下发3家" in page
+    assert HazardListEntry.objects.filter(hazard_list__year=2026, pushed_on__isnull=False).count() == 3

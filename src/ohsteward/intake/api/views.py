@@ -10,12 +10,13 @@ import django_filters as filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ohsteward.accounts import access
+from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
 from ohsteward.core.api.parsers import JSONParser
 from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet
 from ohsteward.core.forms import FilterForm
@@ -23,6 +24,7 @@ from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
 from ohsteward.intake.choices import RowStatus, SourceKind
+from ohsteward.intake.jobs import start_ingest_job
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.queries import (
     batch_counts_seen_by,
@@ -88,8 +90,8 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(summary="上传来源名单", request={"multipart/form-data": s.UploadSerializer},
-                   responses={201: s.UploadResultSerializer, 200: s.UploadResultSerializer})
+    @extend_schema(summary="上传来源名单（后台任务：202，进度见 status_url，结果见任务的 result）",
+                   request={"multipart/form-data": s.UploadSerializer}, responses={202: JobAcceptedSerializer})
     def create(self, request, *args, **kwargs):
         form = s.UploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -103,19 +105,16 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
                 column_map = json.loads(request.data["column_map"])
             except (TypeError, ValueError, RecursionError):
                 raise exceptions.ValidationError({"column_map": "应为 JSON 对象"}) from None
+        if not request.user.has_perm("intake.add_sourcebatch"):
+            raise exceptions.PermissionDenied("您的角色无权上传来源名单")
         try:
-            result = actions.batch_ingest(
+            job = start_ingest_job(
                 user=request.user, kind=data["kind"], filename=upload.name, content=upload.read(),
                 department=data.get("department", ""), received_on=data.get("received_on"),
                 valid_rows_only=data["valid_rows_only"], dry_run=data["dry_run"], column_map=column_map)
         except SpreadsheetError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
-        body = {"batch": s.SourceBatchSerializer(result.batch, context=self.get_serializer_context()).data
-                if result.batch else None,
-                "duplicate": result.duplicate, "dry_run": result.dry_run, "refused": result.refused,
-                "counts": result.counts, "errors": result.errors, "warnings": result.warnings}
-        code = status.HTTP_200_OK if result.duplicate or result.dry_run else status.HTTP_201_CREATED
-        return Response(body, status=code)
+        return job_accepted(job)
 
     @extend_schema(summary="错误行（.xlsx，每行附错误原因）", responses={
         (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(

@@ -17,6 +17,14 @@ pytestmark = pytest.mark.django_db
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 
 
+def _job_result(api, response) -> dict:
+    """Uploads answer 202 with the job; the intake's outcome is the job's result."""
+    assert response.status_code == 202, response.json()
+    job = api.get(response.json()["status_url"]).json()
+    assert job["status"] == "succeeded", job
+    return job["result"]
+
+
 def test_upload_list_detail_and_duplicate(cast, enterprises):
     api = bearer_client(cast["cdc"])
     content = xlsx_bytes(["用人单位名称", "所属区县", "体检日期", "危害因素"],
@@ -25,10 +33,9 @@ def test_upload_list_detail_and_duplicate(cast, enterprises):
     response = api.post("/api/v1/intake/batches/", {
         "kind": SourceKind.EXAM, "department": "市职防院", "file": SimpleUploadedFile("exam.xlsx", content)},
         format="multipart")
-    assert response.status_code == 201, response.json()
-    body = response.json()
+    body = _job_result(api, response)
     assert body["counts"]["name_exact"] == 1 and body["counts"]["created"] == 1 and not body["duplicate"]
-    batch_id = body["batch"]["id"]
+    batch_id = body["batch"]
     listing = api.get("/api/v1/intake/batches/").json()
     assert listing["count"] == 1 and listing["results"][0]["id"] == batch_id
     assert api.get(f"/api/v1/intake/batches/{batch_id}/").json()["counts"]["rows"] == 2
@@ -36,7 +43,7 @@ def test_upload_list_detail_and_duplicate(cast, enterprises):
     assert [r["status"] for r in rows] == ["linked", "created"]
     again = api.post("/api/v1/intake/batches/", {"kind": SourceKind.EXAM, "file": SimpleUploadedFile("e.xlsx", content)},
                      format="multipart")
-    assert again.status_code == 200 and again.json()["duplicate"]
+    assert _job_result(api, again)["duplicate"]
     # the 渝北 officer sees the batch (a row in 渝北) but only the 渝北 row
     yubei = bearer_client(cast["yubei"])
     assert [r["name"] for r in yubei.get(f"/api/v1/intake/rows/?batch={batch_id}").json()["results"]] == [
@@ -48,9 +55,9 @@ def test_upload_errors_and_rejected_rows(cast, enterprises):
     content = xlsx_bytes(["用人单位名称", "所属区县", "体检日期"], [["重庆甲公司", "万州区", YESTERDAY]])
     response = api.post("/api/v1/intake/batches/", {"kind": "exam", "file": SimpleUploadedFile("x.xlsx", content)},
                         format="multipart")
-    body = response.json()
+    body = _job_result(api, response)
     assert body["refused"] and body["errors"] == ["第2行 所属区县: “万州区”不在您的管辖范围内"]
-    rejected = api.get(f"/api/v1/intake/batches/{body['batch']['id']}/rejected/")
+    rejected = api.get(f"/api/v1/intake/batches/{body['batch']}/rejected/")
     assert rejected.status_code == 200 and rejected["Content-Type"].startswith("application/vnd.openxmlformats")
     bad = api.post("/api/v1/intake/batches/", {"kind": "exam", "file": SimpleUploadedFile("x.txt", b"abc")},
                    format="multipart")

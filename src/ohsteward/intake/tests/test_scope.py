@@ -44,13 +44,24 @@ def secrets_of(e: Enterprise) -> list[str]:
     return [e.name, e.address, "4321", "98765", "55555", e.industry.name]
 
 
+def outcome(api, response) -> dict:
+    """Uploads answer 202 with a job; the intake's outcome is the job's result."""
+    assert response.status_code == 202, response.json()
+    job = api.get(response.json()["status_url"]).json()
+    assert job["status"] == "succeeded", job
+    return job["result"]
+
+
 def upload_guess(cast, wanzhou, name="重庆渝北猜测有限公司"):
     """The 渝北 officer uploads a registry list whose 渝北 row carries the 万州 employer's code."""
     api = bearer_client(cast["yubei"])
     content = xlsx_bytes(REGISTRY, [[wanzhou.uscc, name, "渝北区", 12, "渝北区某路1号"]])
-    body = api.post("/api/v1/intake/batches/", {"kind": SourceKind.REGISTRY, "file": SimpleUploadedFile(
-        "名录.xlsx", content)}, format="multipart").json()
-    return api, body
+    response = api.post("/api/v1/intake/batches/", {"kind": SourceKind.REGISTRY, "file": SimpleUploadedFile(
+        "名录.xlsx", content)}, format="multipart")
+    assert response.status_code == 202, response.json()  # the upload is a job; its result is the outcome
+    job = api.get(response.json()["status_url"]).json()
+    assert job["status"] == "succeeded", job
+    return api, job["result"]
 
 
 def assert_nothing_of(e: Enterprise, text: str) -> None:
@@ -67,7 +78,7 @@ def test_a_row_with_another_districts_code_shows_the_uploader_nothing_of_that_em
     api, body = upload_guess(cast, wanzhou)
     assert_nothing_of(wanzhou, json.dumps(body, ensure_ascii=False))
     assert body["counts"]["referred"] == 1 and body["counts"]["uscc"] == 0
-    rows = api.get(f"/api/v1/intake/rows/?batch={body['batch']['id']}").json()["results"]
+    rows = api.get(f"/api/v1/intake/rows/?batch={body['batch']}").json()["results"]
     text = json.dumps(rows, ensure_ascii=False)
     assert_nothing_of(wanzhou, text)
     (row,) = rows
@@ -84,7 +95,7 @@ def test_a_row_with_another_districts_code_shows_the_uploader_nothing_of_that_em
 
 def test_the_batch_page_export_and_review_queue_show_the_uploader_nothing_of_that_employer(client, cast, wanzhou):
     _api, body = upload_guess(cast, wanzhou)
-    batch_id = body["batch"]["id"]
+    batch_id = body["batch"]
     login(client, cast["yubei"])
     page = client.get(f"/intake/batches/{batch_id}/").content.decode()
     assert_nothing_of(wanzhou, page)
@@ -101,7 +112,7 @@ def test_the_batch_page_export_and_review_queue_show_the_uploader_nothing_of_tha
 
 def test_the_city_and_the_employers_district_see_the_referred_row_in_their_review_queue(client, cast, wanzhou):
     _api, body = upload_guess(cast, wanzhou)
-    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row = SourceRow.objects.get(batch_id=body["batch"])
     assert row.status == RowStatus.REVIEW and row.referred_to_id == "500101"
     for who in ("city", "wanzhou"):
         queue = bearer_client(cast[who]).get("/api/v1/intake/review/").json()
@@ -125,7 +136,7 @@ def test_differences_are_not_computed_against_an_employer_the_linking_city_sees_
         cast, wanzhou):
     """The city links the referred registry row: differences are stored for the city, hidden from 渝北."""
     _api, body = upload_guess(cast, wanzhou)
-    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row = SourceRow.objects.get(batch_id=body["batch"])
     row_link(user=cast["city"], row=row, enterprise=wanzhou)
     row.refresh_from_db()
     assert row.data["differences"]["address"] == [wanzhou.address, "渝北区某路1号"]
@@ -142,10 +153,10 @@ def test_a_list_of_guessed_codes_harvests_nothing(cast, wanzhou):
     codes = [wanzhou.uscc, *[e.uscc for e in others], make_uscc()]
     api = bearer_client(cast["yubei"])
     content = xlsx_bytes(REGISTRY, [[code, f"重庆猜测{i}有限公司", "渝北区", "", ""] for i, code in enumerate(codes)])
-    body = api.post("/api/v1/intake/batches/", {"kind": SourceKind.REGISTRY, "valid_rows_only": True,
+    body = outcome(api, api.post("/api/v1/intake/batches/", {"kind": SourceKind.REGISTRY, "valid_rows_only": True,
                                                 "file": SimpleUploadedFile("猜.xlsx", content)},
-                    format="multipart").json()
-    rows = api.get(f"/api/v1/intake/rows/?batch={body['batch']['id']}").json()["results"]
+                    format="multipart"))
+    rows = api.get(f"/api/v1/intake/rows/?batch={body['batch']}").json()["results"]
     text = json.dumps([body, rows], ensure_ascii=False)
     for e in [wanzhou, *others]:
         assert e.name not in text and e.address not in text and f'"enterprise": {e.pk}' not in text
@@ -159,11 +170,11 @@ def test_a_row_referred_elsewhere_is_no_evidence_for_the_hazard_list_until_its_d
     api = bearer_client(cast["yubei"])
     content = xlsx_bytes(["用人单位名称", "统一社会信用代码", "所属区县", "来源", "发现日期"],
                          [["重庆渝北举报甲公司", wanzhou.uscc, "渝北区", "有奖举报", YESTERDAY]])
-    body = api.post("/api/v1/intake/batches/", {"kind": SourceKind.INSPECTION, "file": SimpleUploadedFile(
-        "线索.xlsx", content)}, format="multipart").json()
+    body = outcome(api, api.post("/api/v1/intake/batches/", {"kind": SourceKind.INSPECTION, "file": SimpleUploadedFile(
+        "线索.xlsx", content)}, format="multipart"))
     assert wanzhou.pk not in _source_evidence(dt.date.today())
     assert not SourceRow.objects.evidence().filter(enterprise=wanzhou).exists()
-    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row = SourceRow.objects.get(batch_id=body["batch"])
     row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
     assert wanzhou.pk in _source_evidence(dt.date.today())
 
@@ -195,9 +206,9 @@ def test_a_district_sees_the_counts_of_its_own_rows_of_a_city_wide_batch(client,
                          [[enterprises["yubei"].name, "渝北区", YESTERDAY],
                           ["重庆三峡船舶修造有限公司", "万州区", YESTERDAY],
                           ["万州平湖纺织服装厂", "万州区", YESTERDAY]])
-    body = city.post("/api/v1/intake/batches/", {"kind": SourceKind.EXAM, "file": SimpleUploadedFile(
-        "体检.xlsx", content)}, format="multipart").json()
-    batch_id = body["batch"]["id"]
+    body = outcome(city, city.post("/api/v1/intake/batches/", {"kind": SourceKind.EXAM, "file": SimpleUploadedFile(
+        "体检.xlsx", content)}, format="multipart"))
+    batch_id = body["batch"]
     assert body["counts"]["rows"] == 3 and body["counts"]["created"] == 2
     yubei = bearer_client(cast["yubei"])
     counts = yubei.get(f"/api/v1/intake/batches/{batch_id}/").json()["counts"]
@@ -216,7 +227,7 @@ def test_a_district_sees_the_counts_of_its_own_rows_of_a_city_wide_batch(client,
 
 def test_filtering_rows_by_another_districts_employer_id_finds_nothing(cast, wanzhou):
     _api, body = upload_guess(cast, wanzhou)
-    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row = SourceRow.objects.get(batch_id=body["batch"])
     row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
     assert bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 0
     assert bearer_client(cast["wanzhou"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 1
@@ -251,7 +262,7 @@ def test_the_api_exports_of_rows_and_batches_show_the_uploader_nothing_of_that_e
     """Every list API gained ``export/`` (issue 7 item 3): the intake exports pass rows through the
     same filter as the pages, so a row the city linked to the 万州 employer shows 渝北 nothing of it."""
     api, body = upload_guess(cast, wanzhou)
-    row = SourceRow.objects.get(batch_id=body["batch"]["id"])
+    row = SourceRow.objects.get(batch_id=body["batch"])
     row_link(user=cast["city"], row=row, enterprise=wanzhou)
     for url in (f"/api/v1/intake/rows/export/?batch={row.batch_id}", "/api/v1/intake/batches/export/"):
         response = api.get(url)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
 from ohsteward.core.api.viewsets import ExportMixin, ReferenceViewSet, ScopedModelViewSet
+from ohsteward.core.spreadsheets import SpreadsheetError
 from ohsteward.registry import actions, rules
 from ohsteward.registry.api.serializers import (
     ChangeRequestResultSerializer,
@@ -23,6 +27,7 @@ from ohsteward.registry.filtersets import (
     RegionFilterSet,
     WorkplaceFilterSet,
 )
+from ohsteward.registry.jobs import start_import_job
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable, IndustryTable, RegionTable, WorkplaceTable
 
@@ -121,3 +126,30 @@ class IndustryViewSet(ReferenceViewSet):
     serializer_class = IndustrySerializer
     lookup_field = "code"
     filterset_class = IndustryFilterSet
+
+
+class EnterpriseImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="用人单位名单（.xlsx/.xls/.csv，模板见网页“导入”）")
+    dry_run = serializers.BooleanField(required=False, default=False, help_text="只预检，不写入")
+    partial = serializers.BooleanField(required=False, default=False, help_text="仅导入无误的行（默认：有错误行则全部不导入）")
+
+
+class EnterpriseImportView(APIView):
+    """POST /api/v1/enterprises/import/: queue an import of an employer list (202, a job)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    permission_model = Enterprise
+    permission_action = "add"
+
+    @extend_schema(summary="导入用人单位名单（后台任务：202，进度与结果见 status_url）",
+                   request={"multipart/form-data": EnterpriseImportSerializer}, responses={202: JobAcceptedSerializer})
+    def post(self, request):
+        form = EnterpriseImportSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        try:
+            job = start_import_job(user=request.user, filename=upload.name, content=upload.read(),
+                                   dry_run=form.validated_data["dry_run"], partial=form.validated_data["partial"])
+        except SpreadsheetError as exc:
+            raise exceptions.ValidationError({"file": [str(exc)]}) from None
+        return job_accepted(job)

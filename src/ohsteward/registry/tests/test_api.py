@@ -532,3 +532,25 @@ def test_a_code_registered_in_another_district_reads_like_any_code_the_user_cann
     # an employer the user can see may be named as registered
     assert yubei.post(URL, valid_payload(uscc=enterprises["yubei2"].uscc), format="json").json() == {
         "uscc": ["该统一社会信用代码已登记"]}
+
+def test_import_endpoint_answers_202_with_the_job_whose_result_is_the_import(cast, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_DIR = tmp_path
+    api = bearer_client(cast["yubei"])
+    code = make_uscc(YUBEI)
+    content = f"统一社会信用代码,用人单位名称,所属区县\n{code},重庆接口导入有限公司,渝北区\n".encode()
+    for dry_run, expected in ((True, False), (False, True)):
+        response = api.post("/api/v1/enterprises/import/", {"file": SimpleUploadedFile("a.csv", content),
+                                                             "dry_run": dry_run}, format="multipart")
+        assert response.status_code == 202
+        body = response.json()
+        assert set(body) == {"job", "status_url"} and body["status_url"] == f"/api/v1/jobs/{body['job']}/"
+        job = api.get(body["status_url"]).json()
+        assert job["kind"] == "registry.import" and job["status"] == "succeeded"
+        assert job["result"]["created"] == 1 and Enterprise.objects.filter(uscc=code).exists() is expected
+    bad = api.post("/api/v1/enterprises/import/", {"file": SimpleUploadedFile("a.txt", b"x")}, format="multipart")
+    assert bad.status_code == 400 and "不支持的文件类型" in bad.json()["file"][0]
+    refused = bearer_client(cast["institution"]).post(
+        "/api/v1/enterprises/import/", {"file": SimpleUploadedFile("a.csv", content)}, format="multipart")
+    assert refused.status_code == 403

@@ -588,3 +588,40 @@ def test_import_template_offers_a_district_officer_only_their_own_district(clien
     yubei = options("yubei")
     assert "渝北区" in yubei and "万州区" not in yubei
     assert {"渝北区", "万州区"} <= options("city")
+
+def test_a_large_import_previews_as_a_job_and_the_confirmation_applies_it_as_a_second_job(
+        client, cast, enterprises, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 2
+    new = [make_uscc(YUBEI) for _ in range(3)]
+    content = xlsx([[code, f"重庆大批导入{i}号有限公司", "渝北区", "3311", 20, "在业"] for i, code in enumerate(new)])
+    login(client, "yubei")
+    response = upload(client, content)
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    preview = client.get(response["Location"]).content.decode()
+    assert "将新增3家" in preview and "确认导入" in preview
+    assert not Enterprise.objects.filter(uscc__in=new).exists()
+    confirm = re.search(r'action="(/registry/import/jobs/\d+/confirm/)"', preview).group(1)
+    applied = client.post(confirm)
+    assert applied.status_code == 302 and applied["Location"].startswith("/jobs/")
+    assert "已新增3家" in client.get(applied["Location"]).content.decode()
+    assert Enterprise.objects.filter(uscc__in=new).count() == 3
+    # another user cannot confirm (404), and confirming the preview again changes nothing
+    login(client, "wanzhou")
+    assert client.post(confirm).status_code == 404
+    login(client, "yubei")
+    again = client.get(client.post(confirm)["Location"]).content.decode()
+    assert "无变化3家" in again and Enterprise.objects.filter(uscc__in=new).count() == 3
+
+
+def test_a_large_export_runs_as_a_job_with_the_file_to_download(client, cast, enterprises, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 1
+    login(client, "yubei")
+    response = client.get(reverse("registry:enterprise_export"))
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    page = client.get(response["Location"]).content.decode()
+    assert "已导出2家用人单位" in page
+    download = client.get(re.search(r'href="(/jobs/\d+/download/)"', page).group(1))
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)
+    assert {r[1] for r in rows[1:]} == {enterprises["yubei"].name, enterprises["yubei2"].name}  # 渝北 only

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from ohsteward.core.audit import audit_context
+from ohsteward.web.management.commands.serve import add_worker_argument, start_worker_unless
 
 DEMO_PASSWORD = "ohsteward-demo"
 # (user name, role, region, what the login is for, the person's display name)
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                             help="数据库为空时生成的模拟用人单位数（默认 2000）")
         parser.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据（默认 1）")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+        add_worker_argument(parser)
 
     def handle(self, *args, host, port, enterprises, seed, no_serve, **options):
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
@@ -58,6 +60,7 @@ class Command(BaseCommand):
             return
         from ohsteward.web.management.commands.serve import serve
 
+        start_worker_unless(options, stdout=self.stdout)
         serve(host=host, port=port, stdout=self.stdout)
 
     def _populate_other_apps(self, seed: int) -> None:
