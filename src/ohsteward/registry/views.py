@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ohsteward.accounts import access
 from ohsteward.core.models import AuditLog
+from ohsteward.core.pagination import CachedCountPaginator
 from ohsteward.core.spreadsheets import SpreadsheetError, bytes_response, xlsx_response
 from ohsteward.registry import actions
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RiskClass, SizeClass
@@ -81,7 +81,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filterset, queryset = _filtered(request)
     # Page over primary keys (no joins while skipping rows), then load that page with its joins:
     # page 2,000 of a city-wide list stays fast.
-    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     by_pk = EnterpriseTable.queryset(Enterprise.objects.filter(pk__in=list(page.object_list))).in_bulk()
     page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     headers = dict(EnterpriseTable.columns)

@@ -179,6 +179,41 @@ def test_page_size_is_capped_at_1000(city):
     assert len(city.get("/api/v1/regions/?page_size=1000&page=2").json()["results"]) == response["count"] - 1000
 
 
+def test_list_count_is_counted_once_per_scope_and_filter_while_cached(settings, city, yubei, enterprises):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OHSTEWARD_LIST_COUNT_CACHE_SECONDS = 60
+
+    def count_queries(client, url) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.content.decode()
+        return response.json()["count"], sum("COUNT(" in q["sql"].upper() for q in captured)
+
+    city_count, counted = count_queries(city, f"{URL}?page_size=1")
+    assert city_count == Enterprise.objects.count() and counted == 1
+    # the next page of the same list: the same count, not counted again
+    assert count_queries(city, f"{URL}?page_size=1&page=2") == (city_count, 0)
+    # another scope is another count (the 渝北 officer never gets the city's total)
+    yubei_count, counted = count_queries(yubei, f"{URL}?page_size=1")
+    assert yubei_count == Enterprise.objects.filter(region_id=YUBEI).count() < city_count and counted == 1
+    # other filters too
+    assert count_queries(city, f"{URL}?page_size=1&region={WANZHOU}") == (
+        Enterprise.objects.filter(region_id=WANZHOU).count(), 1)
+    # the page's rows are always fresh; the count follows once the cached one has expired
+    EnterpriseFactory(name="计数缓存后新增有限公司")
+    cache.clear()
+    assert count_queries(city, f"{URL}?page_size=1")[0] == city_count + 1
+
+
+def test_list_counts_every_time_when_the_count_cache_is_off(settings, city, enterprises):
+    settings.OHSTEWARD_LIST_COUNT_CACHE_SECONDS = 0
+    before = city.get(URL).json()["count"]
+    EnterpriseFactory(name="不缓存计数有限公司")
+    assert city.get(URL).json()["count"] == before + 1
+
+
 def test_list_has_no_n_plus_one(city, enterprises):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
