@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
+import time
 
 import pytest
 from django.core.management import call_command
@@ -75,3 +77,20 @@ def test_serve_command_collects_static_files_then_runs_the_planned_server(monkey
     assert len(ran) == 1 and ran[0].port == 8109
     if sys.platform != "win32":
         assert ran[0].kind == "gunicorn" and ran[0].options["workers"] == 3
+
+
+@pytest.mark.django_db
+def test_serve_collects_static_files_again_only_when_a_source_file_changed(monkeypatch, settings, tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "extra.css").write_text("body { color: red }")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, source]
+    settings.STATIC_ROOT = tmp_path / "static"
+    assert serve_module.collect_static() is True
+    assert serve_module.collect_static() is False
+    (source / "extra.css").write_text("body { color: blue; }")
+    later = time.time() + 5  # collectstatic copies files newer than the collected copy (by the second)
+    os.utime(source / "extra.css", (later, later))
+    assert serve_module.collect_static() is True
+    assert (settings.STATIC_ROOT / "extra.css").read_text() == "body { color: blue; }"
+
