@@ -1,6 +1,6 @@
 from rest_framework import pagination
 
-from ohsteward.core.pagination import CachedCountPaginator
+from ohsteward.core.pagination import CachedCountPaginator, PkFirstPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -12,3 +12,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class PkFirstPageNumberPagination(PageNumberPagination):
+    """The same pages, found by primary key first (core/pagination.py): for long lists ordered by an
+    indexed column (the register)."""
+
+    django_paginator_class = PkFirstPaginator
+

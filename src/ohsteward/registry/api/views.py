@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from ohsteward.api.pagination import PkFirstPageNumberPagination
 from ohsteward.api.views import ExportMixin, ReferenceViewSet, ScopedModelViewSet
 from ohsteward.registry import actions, rules
 from ohsteward.registry.api.serializers import EnterpriseSerializer, IndustrySerializer, RegionSerializer
@@ -29,6 +30,7 @@ class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
     queryset = Enterprise.objects.select_related("region", "town", "zone", "industry")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
+    pagination_class = PkFirstPageNumberPagination
     lookup_field = "uscc"
     table_class = EnterpriseTable
     export_filename = "用人单位"

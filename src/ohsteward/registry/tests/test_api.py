@@ -207,6 +207,32 @@ def test_list_count_is_counted_once_per_scope_and_filter_while_cached(settings, 
     assert count_queries(city, f"{URL}?page_size=1")[0] == city_count + 1
 
 
+def test_pages_found_by_primary_key_are_the_pages_of_the_ordered_list(yubei, enterprises):
+    for i in (5, 1, 4, 2, 3, 0):
+        EnterpriseFactory(name=f"按名称排序{i}有限公司")
+    expected = list(Enterprise.objects.filter(region_id=YUBEI).order_by("region_id", "name")
+                    .values_list("uscc", flat=True))
+    pages = [yubei.get(f"{URL}?page_size=2&page={n}").json() for n in range(1, (len(expected) + 1) // 2 + 1)]
+    assert [r["uscc"] for page in pages for r in page["results"]] == expected
+    assert all(page["count"] == len(expected) for page in pages)
+    # full rows with their joins, as before
+    assert pages[0]["results"][0]["region_name"] == "渝北区"
+
+
+def test_count_cache_keys_differ_by_scope_filter_and_subquery_values(cast):
+    from ohsteward.core.pagination import count_cache_key
+
+    def key(qs):
+        return count_cache_key(qs)
+
+    base = Enterprise.objects.select_related("region")
+    assert key(base.for_user(cast["yubei"])) == key(base.for_user(cast["yubei"]))
+    assert key(base.for_user(cast["yubei"])) != key(base.for_user(cast["wanzhou"]))
+    assert key(base.filter(industry_risk="serious")) != key(base.filter(industry_risk="general"))
+    assert key(base.filter(pk__in=Enterprise.objects.filter(region_id=YUBEI).values("pk"))) != key(
+        base.filter(pk__in=Enterprise.objects.filter(region_id=WANZHOU).values("pk")))
+
+
 def test_list_counts_every_time_when_the_count_cache_is_off(settings, city, enterprises):
     settings.OHSTEWARD_LIST_COUNT_CACHE_SECONDS = 0
     before = city.get(URL).json()["count"]
