@@ -99,7 +99,7 @@ def ensure_data(n: int, env: dict) -> int:
     return have
 
 
-def inputs(district: str, out: Path) -> dict:
+def inputs(district: str, out: Path, max_users: int) -> dict:
     """Token, page counts and employer keys for the locust users."""
     from ohsteward.accounts.actions import token_create
     from ohsteward.accounts.models import User
@@ -112,7 +112,23 @@ def inputs(district: str, out: Path) -> dict:
     keys = [k for k in scoped.exclude(uscc=None).values_list("uscc", flat=True).order_by("?")[:2000]]
     keys_file = out / "keys.txt"
     keys_file.write_text("\n".join(keys))
+    # Logged-in sessions made here (the server shares the secret key), one per locust user: the
+    # runs measure pages, not Argon2 password hashing at log-in.
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    sessions = []
+    for _ in range(max_users):
+        session = SessionStore()
+        session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+                        HASH_SESSION_KEY: user.get_session_auth_hash()})
+        session.create()
+        sessions.append(session.session_key)
+    sessions_file = out / "sessions.txt"
+    sessions_file.write_text("\n".join(sessions))
     return {
+        "OHS_SESSIONS_FILE": str(sessions_file),
         "OHS_TOKEN": token_create(user=user, name="bench_load"),
         "OHS_USERNAME": USERNAME, "OHS_PASSWORD": PASSWORD, "OHS_DISTRICT": district,
         "OHS_PAGES": str(max(1, (serious + 49) // 50)), "OHS_LIST_PAGES": str(max(1, (total + 49) // 50)),
@@ -128,8 +144,8 @@ def start_server(args, env: dict, log: Path) -> subprocess.Popen:
     if args.threads:
         command += ["--threads", str(args.threads)]
     server_env = {k: v for k, v in env.items() if k != "OHSTEWARD_DEMO"}
-    server_env.update(OHSTEWARD_SECRET_KEY=secrets.token_urlsafe(50), OHSTEWARD_SECURE_COOKIES="0",
-                      OHSTEWARD_DEBUG="0")
+    server_env.setdefault("OHSTEWARD_SECRET_KEY", secrets.token_urlsafe(50))
+    server_env.update(OHSTEWARD_SECURE_COOKIES="0", OHSTEWARD_DEBUG="0")
     process = subprocess.Popen(command, env=server_env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                                start_new_session=True)
     deadline = time.time() + 90
@@ -280,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.database_url.startswith("postgres"):
         raise SystemExit("this benchmark runs against PostgreSQL; set --database-url")
 
+    # one secret key for this process and the server: sessions made here are valid there
+    os.environ.setdefault("OHSTEWARD_SECRET_KEY", secrets.token_urlsafe(50))
     setup_django(args.database_url, args.data_dir)
     env = {**os.environ, "OHSTEWARD_DATABASE_URL": args.database_url, "OHSTEWARD_DATA_DIR": args.data_dir}
     employers = ensure_data(args.enterprises, env)
@@ -287,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         profile(args.profile, args.district)
         return 0
     out = Path(tempfile.mkdtemp(prefix="ohsteward-load-"))
-    given = inputs(args.district, out)
+    given = inputs(args.district, out, max(int(u) for u in args.users.split(",")))
     locust_env = {**env, **{k: v for k, v in given.items() if not k.startswith("_")}}
     from django.db import connection
 
