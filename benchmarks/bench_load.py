@@ -251,7 +251,11 @@ def profile(requests: int, district: str) -> None:
         py, pg = (time.process_time() - py0) * 1000 / n, (backend_cpu_ms(connection) - pg0) / n
         print(f"  {label:58} Python {py:6.1f} ms  PostgreSQL {pg:5.1f} ms  → {2000 / (py + pg):5.0f} req/s on 2 cores")
 
-    print(f"\nCPU per request, mean of {requests} (load average {os.getloadavg()[0]:.1f}):")
+    start = time.process_time()
+    sum(i * i for i in range(1_000_000))
+    reference = (time.process_time() - start) * 1000
+    print(f"\nCPU per request, mean of {requests} (load average {os.getloadavg()[0]:.1f}; a reference loop, "
+          f"sum(i * i for i in range(10**6)), took {reference:.0f} ms of CPU: CPU time stretches on a busy machine too):")
     cpu("list API, random page, count cached", lambda: client.get(url()))
     with override_settings(OHSTEWARD_LIST_COUNT_CACHE_SECONDS=0):
         cpu("list API, random page, count every request", lambda: client.get(url()))
@@ -266,6 +270,15 @@ def profile(requests: int, district: str) -> None:
     cpu("loading 50 employers with their joins (ORM, no serialiser)", lambda: list(
         Enterprise.objects.for_user(user).filter(industry_risk="serious")
         .select_related("region", "town", "zone", "industry")[1000:1050]))
+
+    web = Client(HTTP_HOST="localhost")
+    web.force_login(user)
+    keys = list(Enterprise.objects.for_user(user).exclude(uscc=None).values_list("uscc", flat=True)[:500])
+    total_pages = max(1, (Enterprise.objects.for_user(user).count() + 49) // 50)
+    cpu("list page /registry/enterprises/, random page (session)",
+        lambda: web.get(f"/registry/enterprises/?region={district}&page={rng.randint(1, total_pages)}"))
+    cpu("detail page /registry/enterprises/<code>/ (session)",
+        lambda: web.get(f"/registry/enterprises/{rng.choice(keys)}/"))
 
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
