@@ -369,9 +369,9 @@ def write_docs(table: str, args, employers: int, given: dict, server_line: str) 
     section = f"""{SECTION}
 
 `python benchmarks/bench_load.py --seconds {args.seconds} --users {args.users} --scenarios {args.scenarios}`
-(measured {time.strftime('%Y-%m-%d %H:%M')} UTC; PostgreSQL {pg_version}, Python {platform.python_version()},
+(measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; PostgreSQL {pg_version}, Python {platform.python_version()},
 {os.cpu_count()} cores; {employers:,} employers, the 渝北 district officer sees {given['_scoped']:,} of them,
-{given['_serious']:,} in serious-risk industries). Server: {server_line.split('/ ', 1)[-1].split('（Ctrl')[0]}.
+{given['_serious']:,} in serious-risk industries). Server: {server_text(server_line)}.
 locust {locust_version()} (FastHttpUser, headless, no wait between requests, loopback) runs on the
 same 2 cores; the load average and locust's own CPU are next to every figure.
 
@@ -389,10 +389,21 @@ same 2 cores; the load average and locust's own CPU are next to every figure.
     print(f"\nwrote {path.relative_to(ROOT)}")
 
 
-def locust_version() -> str:
-    import locust
+def server_text(banner: str) -> str:
+    """"gunicorn, 4 worker processes × 1 thread" from the server's (Chinese) start-up line."""
+    import re
 
-    return locust.__version__
+    found = re.search(r"(gunicorn|waitress)，(\d+) 个进程 × (\d+) 个线程", banner)
+    if not found:
+        return banner
+    kind, workers, threads = found.groups()
+    return f"{kind}, {workers} worker process{'es' if workers != '1' else ''} × {threads} thread{'s' if threads != '1' else ''}"
+
+
+def locust_version() -> str:
+    from importlib.metadata import version  # importing locust here would monkey-patch this process
+
+    return version("locust")
 
 
 if __name__ == "__main__":
