@@ -228,14 +228,37 @@ try:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 except OSError:  # pragma: no cover - read-only data dir: collectstatic will say so
     pass
+# Production (not debug, not the test suite): `ohsteward serve` runs collectstatic at start, which
+# writes hashed, gzip- and brotli-compressed copies; WhiteNoise serves them with a far-future,
+# immutable Cache-Control (the name changes when the content does). Debug and tests serve the
+# source files through the finders.
+STATIC_MANIFEST = env_bool("OHSTEWARD_STATIC_MANIFEST", not (DEBUG or TESTING))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = DATA_DIR / "media"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# `ohsteward serve` runs several worker processes: what one process counts (login failures) or
+# keeps (list counts) must be seen by the others, so outside the test suite the cache is a
+# directory in the data dir, shared by the processes of one machine.
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 10000}}}
+# Lists keep the total count of a query (same jurisdiction, filters, search) this many seconds
+# instead of counting again for every page (core/pagination.py); 0 = count every time.
+OHSTEWARD_LIST_COUNT_CACHE_SECONDS = int(os.environ.get("OHSTEWARD_LIST_COUNT_CACHE_SECONDS", "0" if TESTING else "30"))
+
+# `ohsteward serve` (docs/configuration.md): gunicorn worker processes (0 = 2 × CPU cores), threads
+# per worker (empty = 1 for gunicorn, 8 for waitress) and the seconds a request may take before
+# gunicorn replaces the worker (large imports through the web run inside a request).
+OHSTEWARD_WORKERS = int(os.environ.get("OHSTEWARD_WORKERS", "0") or 0)
+OHSTEWARD_THREADS = int(os.environ.get("OHSTEWARD_THREADS", "0") or 0) or None
+OHSTEWARD_WORKER_TIMEOUT = int(os.environ.get("OHSTEWARD_WORKER_TIMEOUT", "300") or 300)
 
 # Uploads: spreadsheets are read in memory; the limit is stated to users on the import page.
 OHSTEWARD_MAX_UPLOAD_MB = int(os.environ.get("OHSTEWARD_MAX_UPLOAD_MB", "20"))

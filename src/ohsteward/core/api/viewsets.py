@@ -10,6 +10,7 @@ answers 404 like an object that does not exist. Django's ``ValidationError`` and
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -70,7 +71,7 @@ class ExportMixin:
     ``export_filename``.
     """
 
-    table_class = None
+    table_class: Any = None
     export_filename = "export"
 
     @extend_schema(

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
+from ohsteward.core.api.pagination import PkFirstPageNumberPagination
 from ohsteward.core.api.viewsets import ExportMixin, ReferenceViewSet, ScopedModelViewSet
 from ohsteward.core.spreadsheets import SpreadsheetError
 from ohsteward.registry import actions, rules
@@ -47,6 +48,7 @@ class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
     queryset = Enterprise.objects.select_related("region", "town", "zone", "industry")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
+    pagination_class = PkFirstPageNumberPagination
     lookup_field = "uscc"
     table_class = EnterpriseTable
     export_filename = "用人单位"

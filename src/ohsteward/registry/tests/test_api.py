@@ -179,6 +179,67 @@ def test_page_size_is_capped_at_1000(city):
     assert len(city.get("/api/v1/regions/?page_size=1000&page=2").json()["results"]) == response["count"] - 1000
 
 
+def test_list_count_is_counted_once_per_scope_and_filter_while_cached(settings, city, yubei, enterprises):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.OHSTEWARD_LIST_COUNT_CACHE_SECONDS = 60
+
+    def count_queries(client, url) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.content.decode()
+        return response.json()["count"], sum("COUNT(" in q["sql"].upper() for q in captured)
+
+    city_count, counted = count_queries(city, f"{URL}?page_size=1")
+    assert city_count == Enterprise.objects.count() and counted == 1
+    # the next page of the same list: the same count, not counted again
+    assert count_queries(city, f"{URL}?page_size=1&page=2") == (city_count, 0)
+    # another scope is another count (the 渝北 officer never gets the city's total)
+    yubei_count, counted = count_queries(yubei, f"{URL}?page_size=1")
+    assert yubei_count == Enterprise.objects.filter(region_id=YUBEI).count() < city_count and counted == 1
+    # other filters too
+    assert count_queries(city, f"{URL}?page_size=1&region={WANZHOU}") == (
+        Enterprise.objects.filter(region_id=WANZHOU).count(), 1)
+    # the page's rows are always fresh; the count follows once the cached one has expired
+    EnterpriseFactory(name="计数缓存后新增有限公司")
+    cache.clear()
+    assert count_queries(city, f"{URL}?page_size=1")[0] == city_count + 1
+
+
+def test_pages_found_by_primary_key_are_the_pages_of_the_ordered_list(yubei, enterprises):
+    for i in (5, 1, 4, 2, 3, 0):
+        EnterpriseFactory(name=f"按名称排序{i}有限公司")
+    expected = list(Enterprise.objects.filter(region_id=YUBEI).order_by("region_id", "name")
+                    .values_list("uscc", flat=True))
+    pages = [yubei.get(f"{URL}?page_size=2&page={n}").json() for n in range(1, (len(expected) + 1) // 2 + 1)]
+    assert [r["uscc"] for page in pages for r in page["results"]] == expected
+    assert all(page["count"] == len(expected) for page in pages)
+    # full rows with their joins, as before
+    assert pages[0]["results"][0]["region_name"] == "渝北区"
+
+
+def test_count_cache_keys_differ_by_scope_filter_and_subquery_values(cast):
+    from ohsteward.core.pagination import count_cache_key
+
+    def key(qs):
+        return count_cache_key(qs)
+
+    base = Enterprise.objects.select_related("region")
+    assert key(base.for_user(cast["yubei"])) == key(base.for_user(cast["yubei"]))
+    assert key(base.for_user(cast["yubei"])) != key(base.for_user(cast["wanzhou"]))
+    assert key(base.filter(industry_risk="serious")) != key(base.filter(industry_risk="general"))
+    assert key(base.filter(pk__in=Enterprise.objects.filter(region_id=YUBEI).values("pk"))) != key(
+        base.filter(pk__in=Enterprise.objects.filter(region_id=WANZHOU).values("pk")))
+
+
+def test_list_counts_every_time_when_the_count_cache_is_off(settings, city, enterprises):
+    settings.OHSTEWARD_LIST_COUNT_CACHE_SECONDS = 0
+    before = city.get(URL).json()["count"]
+    EnterpriseFactory(name="不缓存计数有限公司")
+    assert city.get(URL).json()["count"] == before + 1
+
+
 def test_list_has_no_n_plus_one(city, enterprises):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
