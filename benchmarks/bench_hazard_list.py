@@ -52,19 +52,31 @@ def main() -> None:
         figures.append((label, time.perf_counter() - start, ""))
         return result
 
-    hazard_list = timed("generate", lambda: actions.hazard_list_generate(user=None, year=args.year, as_of=as_of))
+    hazard_list = timed(
+        "generate", lambda: actions.hazard_list_generate(user=None, year=args.year, as_of=as_of)
+    )
     entries = HazardListEntry.objects.filter(hazard_list=hazard_list).count()
     timed("re-generate", lambda: actions.hazard_list_generate(user=None, year=args.year, as_of=as_of))
-    timed("push", lambda: actions.hazard_list_push(user=None, hazard_list=hazard_list, today=dt.date(args.year, 1, 31)))
+    timed(
+        "push",
+        lambda: actions.hazard_list_push(user=None, hazard_list=hazard_list, today=dt.date(args.year, 1, 31)),
+    )
     city = User.objects.filter(username="bench-city").first()
     if city is None:
         from ohsteward.accounts.actions import user_create
 
-        city = user_create(username="bench-city", password="bench-city-password-1", role="city_admin",
-                           check_password=False)
-    timed("dispatch (city, Q3)", lambda: reports.dispatch_figures(user=city, year=args.year, quarter=3,
-                                                                   today=dt.date(args.year, 10, 10)))
-    print(f"database: {connection.vendor}; employers {employers:,}; source rows {rows:,}; list entries {entries:,}")
+        city = user_create(
+            username="bench-city", password="bench-city-password-1", role="city_admin", check_password=False
+        )
+    timed(
+        "dispatch (city, Q3)",
+        lambda: reports.dispatch_figures(
+            user=city, year=args.year, quarter=3, today=dt.date(args.year, 10, 10)
+        ),
+    )
+    print(
+        f"database: {connection.vendor}; employers {employers:,}; source rows {rows:,}; list entries {entries:,}"
+    )
     for label, seconds, _ in figures:
         print(f"{label:<22} {seconds:8.2f} s")
     print(f"load average: {os.getloadavg()[0]:.2f}")

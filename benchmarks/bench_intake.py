@@ -33,12 +33,39 @@ os.environ.setdefault("OHSTEWARD_DEMO", "1")
 
 KINDS = ("exam", "detection", "inspection")
 HEADERS = {
-    "exam": ["用人单位名称", "统一社会信用代码", "所属区县", "体检日期", "检查类别", "危害因素", "体检机构", "人数"],
-    "detection": ["报告编号", "用人单位名称", "统一社会信用代码", "所属区县", "检测机构", "检测日期", "检测类型",
-                  "危害因素", "检测点数", "超标点数"],
+    "exam": [
+        "用人单位名称",
+        "统一社会信用代码",
+        "所属区县",
+        "体检日期",
+        "检查类别",
+        "危害因素",
+        "体检机构",
+        "人数",
+    ],
+    "detection": [
+        "报告编号",
+        "用人单位名称",
+        "统一社会信用代码",
+        "所属区县",
+        "检测机构",
+        "检测日期",
+        "检测类型",
+        "危害因素",
+        "检测点数",
+        "超标点数",
+    ],
     "inspection": ["用人单位名称", "统一社会信用代码", "所属区县", "来源", "发现日期", "危害因素", "备注"],
 }
-HAZARDS = ["噪声", "矽尘(12)、噪声(30)", "电焊烟尘", "苯(3)；甲苯(3)", "其他粉尘", "高温", "煤尘（游离SiO2含量＜10%）(8)"]
+HAZARDS = [
+    "噪声",
+    "矽尘(12)、噪声(30)",
+    "电焊烟尘",
+    "苯(3)；甲苯(3)",
+    "其他粉尘",
+    "高温",
+    "煤尘（游离SiO2含量＜10%）(8)",
+]
 ORIGINS = ["监督执法", "协管巡查", "有奖举报", "乡镇街道", "工业园区"]
 
 
@@ -51,12 +78,24 @@ def source_cells(kind: str, i: int, rec, r: random.Random, today: dt.date) -> li
         return [rec.name, code, district, day, "在岗期间", hazard, "重庆市职业病防治院", r.randint(1, 200)]
     if kind == "detection":
         points = r.randint(1, 40)
-        return [f"JC{i:07d}", rec.name, code, district, "某检测公司", day, "定期检测", hazard, points,
-                r.randint(0, points // 4)]
+        return [
+            f"JC{i:07d}",
+            rec.name,
+            code,
+            district,
+            "某检测公司",
+            day,
+            "定期检测",
+            hazard,
+            points,
+            r.randint(0, points // 4),
+        ]
     return [rec.name, code, district, r.choice(ORIGINS), day, hazard, ""]
 
 
-def write_file(path: Path, kind: str, records, start: int, r: random.Random, today: dt.date, fmt: str) -> None:
+def write_file(
+    path: Path, kind: str, records, start: int, r: random.Random, today: dt.date, fmt: str
+) -> None:
     rows = [source_cells(kind, start + k, rec, r, today) for k, rec in enumerate(records)]
     if fmt == "csv":
         buf = io.StringIO()
@@ -89,19 +128,31 @@ def load_register(world) -> float:
         code = e.uscc if e.uscc and e.uscc not in seen else None
         if code:
             seen.add(code)
-        obj = Enterprise(pk=e.id, uscc=code, name=e.name, former_names=list(e.former_names), region_id=e.district,
-                         industry=r.choice(industries), employees=r.randint(1, 500))
+        obj = Enterprise(
+            pk=e.id,
+            uscc=code,
+            name=e.name,
+            former_names=list(e.former_names),
+            region_id=e.district,
+            industry=r.choice(industries),
+            employees=r.randint(1, 500),
+        )
         obj.derive()
         objs.append(obj)
     from ohsteward.core import bulk
 
     fields = [f for f in Enterprise._meta.concrete_fields]
     now = dt.datetime.now(dt.UTC)
-    rows = [[now if f.name in {"created_at", "updated_at"} else getattr(o, f.attname) for f in fields] for o in objs]
+    rows = [
+        [now if f.name in {"created_at", "updated_at"} else getattr(o, f.attname) for f in fields]
+        for o in objs
+    ]
     bulk.insert_rows(Enterprise, [f.attname for f in fields], rows)
     with connection.cursor() as cur:
-        cur.execute("SELECT setval(pg_get_serial_sequence('registry_enterprise', 'id'), "
-                    "(SELECT MAX(id) FROM registry_enterprise))")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('registry_enterprise', 'id'), "
+            "(SELECT MAX(id) FROM registry_enterprise))"
+        )
     return time.perf_counter() - t
 
 
@@ -151,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, start in enumerate(range(0, len(world.rows), per_file)):
         kind = KINDS[n % len(KINDS)]
         path = workdir / f"{n:02d}-{kind}.{args.format}"
-        write_file(path, kind, world.rows[start:start + per_file], start, r, today, args.format)
+        write_file(path, kind, world.rows[start : start + per_file], start, r, today, args.format)
         files.append((kind, path, start))
     figures["files_write_s"] = round(time.perf_counter() - t, 1)
 
@@ -160,14 +211,28 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     for kind, path, _start in files:
         t, cpu = time.perf_counter(), time.process_time()
-        result = batch_ingest(user=None, kind=kind, filename=path.name, content=path.read_bytes(),
-                              department="bench", valid_rows_only=True)
+        result = batch_ingest(
+            user=None,
+            kind=kind,
+            filename=path.name,
+            content=path.read_bytes(),
+            department="bench",
+            valid_rows_only=True,
+        )
         seconds, cpu_seconds = time.perf_counter() - t, time.process_time() - cpu
         total += seconds
         cpu_total += cpu_seconds
-        batches.append({"file": path.name, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
-                        "counts": result.counts})
-        print(f"{path.name}: {seconds:.1f} s (Python CPU {cpu_seconds:.1f} s) {result.counts}", file=sys.stderr)
+        batches.append(
+            {
+                "file": path.name,
+                "seconds": round(seconds, 1),
+                "cpu_seconds": round(cpu_seconds, 1),
+                "counts": result.counts,
+            }
+        )
+        print(
+            f"{path.name}: {seconds:.1f} s (Python CPU {cpu_seconds:.1f} s) {result.counts}", file=sys.stderr
+        )
     figures["ingest_s"] = round(total, 1)
     figures["ingest_python_cpu_s"] = round(cpu_total, 1)
     figures["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
@@ -177,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     outcome = {}
     order = {pk: i for i, pk in enumerate(SourceBatch.objects.order_by("pk").values_list("pk", flat=True))}
     for batch_id, row_number, status, method, enterprise_id, score in SourceRow.objects.values_list(
-            "batch_id", "row_number", "status", "link_method", "enterprise_id", "link_score").iterator(chunk_size=20000):
+        "batch_id", "row_number", "status", "link_method", "enterprise_id", "link_score"
+    ).iterator(chunk_size=20000):
         index = files[order[batch_id]][2] + row_number - 2  # header on line 1
         outcome[index] = (status, method, enterprise_id, score)
     results = []
@@ -195,11 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         q = figures["quality"]
         print(f"register: {args.employers} employers loaded in {figures['register_load_s']} s")
-        print(f"ingest:   {args.rows} rows in {len(files)} {args.format} files: {figures['ingest_s']} s wall, "
-              f"{figures['ingest_python_cpu_s']} s Python CPU ({args.rows / total:,.0f} rows/s); "
-              f"load average {figures['load_average']} on {os.cpu_count()} CPUs")
-        print(f"quality:  precision {q['precision']:.4f}  recall {q['recall']:.4f}  review {q['review_share']:.2%}  "
-              f"wrong links {q['wrong_links']}  duplicates {q['duplicates']}  rejected {figures['rejected_rows']}")
+        print(
+            f"ingest:   {args.rows} rows in {len(files)} {args.format} files: {figures['ingest_s']} s wall, "
+            f"{figures['ingest_python_cpu_s']} s Python CPU ({args.rows / total:,.0f} rows/s); "
+            f"load average {figures['load_average']} on {os.cpu_count()} CPUs"
+        )
+        print(
+            f"quality:  precision {q['precision']:.4f}  recall {q['recall']:.4f}  review {q['review_share']:.2%}  "
+            f"wrong links {q['wrong_links']}  duplicates {q['duplicates']}  rejected {figures['rejected_rows']}"
+        )
         print(f"methods:  {q['methods']}")
     return 0
 

@@ -85,13 +85,20 @@ def ensure_data(n: int, env: dict) -> int:
     if have == 0:
         print(f"building the data: ohsteward demo --enterprises {n} --no-serve (a few minutes) …", flush=True)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "ohsteward", "demo", "--enterprises", str(n), "--no-serve"],
-                       env={**env, "OHSTEWARD_DEMO": "1"}, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "ohsteward", "demo", "--enterprises", str(n), "--no-serve"],
+            env={**env, "OHSTEWARD_DEMO": "1"},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print(f"built in {time.perf_counter() - start:.0f} s", flush=True)
         have = Enterprise.objects.filter(registration="registered").count()
     elif have != n:
-        print(f"note: reusing the database with {have:,} registered employers (asked for {n:,}); "
-              "use a fresh --database-url to build another size", flush=True)
+        print(
+            f"note: reusing the database with {have:,} registered employers (asked for {n:,}); "
+            "use a fresh --database-url to build another size",
+            flush=True,
+        )
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -121,8 +128,13 @@ def inputs(district: str, out: Path, max_users: int) -> dict:
     sessions = []
     for _ in range(max_users):
         session = SessionStore()
-        session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-                        HASH_SESSION_KEY: user.get_session_auth_hash()})
+        session.update(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+        )
         session.create()
         sessions.append(session.session_key)
     sessions_file = out / "sessions.txt"
@@ -130,15 +142,30 @@ def inputs(district: str, out: Path, max_users: int) -> dict:
     return {
         "OHS_SESSIONS_FILE": str(sessions_file),
         "OHS_TOKEN": token_create(user=user, name="bench_load"),
-        "OHS_USERNAME": USERNAME, "OHS_PASSWORD": PASSWORD, "OHS_DISTRICT": district,
-        "OHS_PAGES": str(max(1, (serious + 49) // 50)), "OHS_LIST_PAGES": str(max(1, (total + 49) // 50)),
-        "OHS_KEYS_FILE": str(keys_file), "_scoped": total, "_serious": serious,
+        "OHS_USERNAME": USERNAME,
+        "OHS_PASSWORD": PASSWORD,
+        "OHS_DISTRICT": district,
+        "OHS_PAGES": str(max(1, (serious + 49) // 50)),
+        "OHS_LIST_PAGES": str(max(1, (total + 49) // 50)),
+        "OHS_KEYS_FILE": str(keys_file),
+        "_scoped": total,
+        "_serious": serious,
     }
 
 
 def start_server(args, env: dict, log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "ohsteward", "serve", "--host", "127.0.0.1", "--port", str(args.port),
-               "--server", args.server]
+    command = [
+        sys.executable,
+        "-m",
+        "ohsteward",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(args.port),
+        "--server",
+        args.server,
+    ]
     if args.workers:
         command += ["--workers", str(args.workers)]
     if args.threads:
@@ -146,8 +173,9 @@ def start_server(args, env: dict, log: Path) -> subprocess.Popen:
     server_env = {k: v for k, v in env.items() if k != "OHSTEWARD_DEMO"}
     server_env.setdefault("OHSTEWARD_SECRET_KEY", secrets.token_urlsafe(50))
     server_env.update(OHSTEWARD_SECURE_COOKIES="0", OHSTEWARD_DEBUG="0")
-    process = subprocess.Popen(command, env=server_env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, env=server_env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     deadline = time.time() + 90
     while time.time() < deadline:
         if process.poll() is not None:
@@ -173,16 +201,40 @@ def stop_server(process: subprocess.Popen) -> None:
 
 def run_locust(scenario: str, users: int, seconds: int, port: int, env: dict, out: Path) -> dict:
     prefix = out / f"{scenario}-{users}"
-    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locust_scoped.py"), "--headless",
-               "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
-               "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "benchmarks" / "locust_scoped.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "5",
+        "--loglevel",
+        "WARNING",
+    ]
     load_before = os.getloadavg()[0]
     cpu_before = os.times()
     result = subprocess.run(command, env={**env, "OHS_SCENARIO": scenario}, capture_output=True, text=True)
     cpu_after = os.times()
     load_after = os.getloadavg()[0]
-    locust_cpu = (cpu_after.children_user + cpu_after.children_system
-                  - cpu_before.children_user - cpu_before.children_system)
+    locust_cpu = (
+        cpu_after.children_user
+        + cpu_after.children_system
+        - cpu_before.children_user
+        - cpu_before.children_system
+    )
     rows = {}
     stats = Path(f"{prefix}_stats.csv")
     if stats.exists():
@@ -190,12 +242,20 @@ def run_locust(scenario: str, users: int, seconds: int, port: int, env: dict, ou
             rows = {row["Name"]: row for row in csv.DictReader(f)}
     row = rows.get(scenario)
     if row is None:
-        raise SystemExit(f"locust gave no figures for {scenario} (exit {result.returncode}):\n{result.stderr[-2000:]}")
+        raise SystemExit(
+            f"locust gave no figures for {scenario} (exit {result.returncode}):\n{result.stderr[-2000:]}"
+        )
     return {
-        "scenario": scenario, "users": users, "requests": int(row["Request Count"]),
-        "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"]),
-        "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"]),
-        "load": (load_before, load_after), "locust_cpu": locust_cpu / seconds,
+        "scenario": scenario,
+        "users": users,
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+        "p99": float(row["99%"]),
+        "load": (load_before, load_after),
+        "locust_cpu": locust_cpu / seconds,
     }
 
 
@@ -226,8 +286,9 @@ def profile(requests: int, district: str) -> None:
     from ohsteward.registry.models import Enterprise
 
     user = User.objects.get(username=USERNAME)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='bench_profile')}",
-                    HTTP_HOST="localhost")
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='bench_profile')}", HTTP_HOST="localhost"
+    )
     pages = max(1, (Enterprise.objects.for_user(user).filter(industry_risk="serious").count() + 49) // 50)
     rng = random.Random(1)
     base = f"/api/v1/enterprises/?region={district}&industry_risk=serious"
@@ -249,36 +310,63 @@ def profile(requests: int, district: str) -> None:
         for _ in range(n):
             fn()
         py, pg = (time.process_time() - py0) * 1000 / n, (backend_cpu_ms(connection) - pg0) / n
-        print(f"  {label:58} Python {py:6.1f} ms  PostgreSQL {pg:5.1f} ms  → {2000 / (py + pg):5.0f} req/s on 2 cores")
+        print(
+            f"  {label:58} Python {py:6.1f} ms  PostgreSQL {pg:5.1f} ms  → {2000 / (py + pg):5.0f} req/s on 2 cores"
+        )
 
     start = time.process_time()
     sum(i * i for i in range(1_000_000))
     reference = (time.process_time() - start) * 1000
-    print(f"\nCPU per request, mean of {requests} (load average {os.getloadavg()[0]:.1f}; a reference loop, "
-          f"sum(i * i for i in range(10**6)), took {reference:.0f} ms of CPU: CPU time stretches on a busy machine too):")
+    print(
+        f"\nCPU per request, mean of {requests} (load average {os.getloadavg()[0]:.1f}; a reference loop, "
+        f"sum(i * i for i in range(10**6)), took {reference:.0f} ms of CPU: CPU time stretches on a busy machine too):"
+    )
     cpu("list API, random page, count cached", lambda: client.get(url()))
     with override_settings(OHSTEWARD_LIST_COUNT_CACHE_SECONDS=0):
         cpu("list API, random page, count every request", lambda: client.get(url()))
     cpu("list API, page 1", lambda: client.get(f"{base}&page=1"))
-    cpu("list API, page_size=1 (auth, scope, paging; no rows to speak of)", lambda: client.get(f"{base}&page_size=1"))
-    rows = list(Enterprise.objects.for_user(user).filter(industry_risk="serious")
-                .select_related("region", "town", "zone", "industry")[:50])
-    cpu("serialising 50 employers (EnterpriseSerializer, no database)",
-        lambda: EnterpriseSerializer(rows, many=True).data)
-    cpu("  … and rendering them as JSON", lambda: __import__("rest_framework.renderers", fromlist=["x"])
-        .JSONRenderer().render(EnterpriseSerializer(rows, many=True).data))
-    cpu("loading 50 employers with their joins (ORM, no serialiser)", lambda: list(
-        Enterprise.objects.for_user(user).filter(industry_risk="serious")
-        .select_related("region", "town", "zone", "industry")[1000:1050]))
+    cpu(
+        "list API, page_size=1 (auth, scope, paging; no rows to speak of)",
+        lambda: client.get(f"{base}&page_size=1"),
+    )
+    rows = list(
+        Enterprise.objects.for_user(user)
+        .filter(industry_risk="serious")
+        .select_related("region", "town", "zone", "industry")[:50]
+    )
+    cpu(
+        "serialising 50 employers (EnterpriseSerializer, no database)",
+        lambda: EnterpriseSerializer(rows, many=True).data,
+    )
+    cpu(
+        "  … and rendering them as JSON",
+        lambda: (
+            __import__("rest_framework.renderers", fromlist=["x"])
+            .JSONRenderer()
+            .render(EnterpriseSerializer(rows, many=True).data)
+        ),
+    )
+    cpu(
+        "loading 50 employers with their joins (ORM, no serialiser)",
+        lambda: list(
+            Enterprise.objects.for_user(user)
+            .filter(industry_risk="serious")
+            .select_related("region", "town", "zone", "industry")[1000:1050]
+        ),
+    )
 
     web = Client(HTTP_HOST="localhost")
     web.force_login(user)
     keys = list(Enterprise.objects.for_user(user).exclude(uscc=None).values_list("uscc", flat=True)[:500])
     total_pages = max(1, (Enterprise.objects.for_user(user).count() + 49) // 50)
-    cpu("list page /registry/enterprises/, random page (session)",
-        lambda: web.get(f"/registry/enterprises/?region={district}&page={rng.randint(1, total_pages)}"))
-    cpu("detail page /registry/enterprises/<code>/ (session)",
-        lambda: web.get(f"/registry/enterprises/{rng.choice(keys)}/"))
+    cpu(
+        "list page /registry/enterprises/, random page (session)",
+        lambda: web.get(f"/registry/enterprises/?region={district}&page={rng.randint(1, total_pages)}"),
+    )
+    cpu(
+        "detail page /registry/enterprises/<code>/ (session)",
+        lambda: web.get(f"/registry/enterprises/{rng.choice(keys)}/"),
+    )
 
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
@@ -292,19 +380,29 @@ def profile(requests: int, district: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("OHSTEWARD_DATABASE_URL") or DEFAULT_URL)
-    parser.add_argument("--data-dir", default=os.environ.get("OHSTEWARD_DATA_DIR")
-                        or str(Path(tempfile.gettempdir()) / "ohsteward-load"))
-    parser.add_argument("--enterprises", type=int, default=100_000, help="employers to build when the database is empty")
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("OHSTEWARD_DATA_DIR") or str(Path(tempfile.gettempdir()) / "ohsteward-load"),
+    )
+    parser.add_argument(
+        "--enterprises", type=int, default=100_000, help="employers to build when the database is empty"
+    )
     parser.add_argument("--district", default="500112")
     parser.add_argument("--port", type=int, default=8108)
     parser.add_argument("--server", default="auto", choices=["auto", "gunicorn", "waitress"])
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0 = the server's default)")
-    parser.add_argument("--threads", type=int, default=0, help="threads per worker (0 = the server's default)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (0 = the server's default)"
+    )
     parser.add_argument("--users", default="8,32", help="concurrent users, comma-separated")
     parser.add_argument("--scenarios", default="api,list,detail")
     parser.add_argument("--seconds", type=int, default=40, help="length of each locust run")
-    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N list-API requests in process instead")
-    parser.add_argument("--write-docs", action="store_true", help="append/replace the section in docs/performance.md")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="profile N list-API requests in process instead"
+    )
+    parser.add_argument(
+        "--write-docs", action="store_true", help="append/replace the section in docs/performance.md"
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         raise SystemExit("this benchmark runs against PostgreSQL; set --database-url")
@@ -333,9 +431,12 @@ def main(argv: list[str] | None = None) -> int:
             for users in (int(u) for u in args.users.split(",")):
                 r = run_locust(scenario, users, args.seconds, args.port, locust_env, out)
                 results.append(r)
-                print(f"{scenario:7} {users:3} users  {r['rps']:7.1f} req/s  p50 {r['p50']:5.0f} ms  "
-                      f"p95 {r['p95']:5.0f} ms  failures {r['failures']}  load {r['load'][0]:.1f}→{r['load'][1]:.1f}"
-                      f"  locust CPU {r['locust_cpu']:.2f} cores", flush=True)
+                print(
+                    f"{scenario:7} {users:3} users  {r['rps']:7.1f} req/s  p50 {r['p50']:5.0f} ms  "
+                    f"p95 {r['p95']:5.0f} ms  failures {r['failures']}  load {r['load'][0]:.1f}→{r['load'][1]:.1f}"
+                    f"  locust CPU {r['locust_cpu']:.2f} cores",
+                    flush=True,
+                )
     finally:
         stop_server(server)
     server_line = banner[0] if banner else ""
@@ -348,12 +449,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def format_table(results: list[dict]) -> str:
-    lines = ["| scenario | users | req/s | p50 ms | p95 ms | p99 ms | failures | load avg (1 min) before → after | locust CPU |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| scenario | users | req/s | p50 ms | p95 ms | p99 ms | failures | load avg (1 min) before → after | locust CPU |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
-        lines.append(f"| {r['scenario']} | {r['users']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | "
-                     f"{r['p99']:.0f} | {r['failures']} of {r['requests']} | {r['load'][0]:.1f} → {r['load'][1]:.1f} | "
-                     f"{r['locust_cpu']:.2f} cores |")
+        lines.append(
+            f"| {r['scenario']} | {r['users']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | "
+            f"{r['p99']:.0f} | {r['failures']} of {r['requests']} | {r['load'][0]:.1f} → {r['load'][1]:.1f} | "
+            f"{r['locust_cpu']:.2f} cores |"
+        )
     return "\n".join(lines)
 
 
@@ -369,9 +474,9 @@ def write_docs(table: str, args, employers: int, given: dict, server_line: str) 
     section = f"""{SECTION}
 
 `python benchmarks/bench_load.py --seconds {args.seconds} --users {args.users} --scenarios {args.scenarios}`
-(measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; PostgreSQL {pg_version}, Python {platform.python_version()},
-{os.cpu_count()} cores; {employers:,} employers, the 渝北 district officer sees {given['_scoped']:,} of them,
-{given['_serious']:,} in serious-risk industries). Server: {server_text(server_line)}.
+(measured {time.strftime("%Y-%m-%d %H:%M", time.gmtime())} UTC; PostgreSQL {pg_version}, Python {platform.python_version()},
+{os.cpu_count()} cores; {employers:,} employers, the 渝北 district officer sees {given["_scoped"]:,} of them,
+{given["_serious"]:,} in serious-risk industries). Server: {server_text(server_line)}.
 locust {locust_version()} (FastHttpUser, headless, no wait between requests, loopback) runs on the
 same 2 cores; the load average and locust's own CPU are next to every figure.
 
@@ -382,7 +487,7 @@ same 2 cores; the load average and locust's own CPU are next to every figure.
     if SECTION in text:
         start = text.index(SECTION)
         end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
@@ -390,7 +495,7 @@ same 2 cores; the load average and locust's own CPU are next to every figure.
 
 
 def server_text(banner: str) -> str:
-    """"gunicorn, 4 worker processes × 1 thread" from the server's (Chinese) start-up line."""
+    """ "gunicorn, 4 worker processes × 1 thread" from the server's (Chinese) start-up line."""
     import re
 
     found = re.search(r"(gunicorn|waitress)，(\d+) 个进程 × (\d+) 个线程", banner)

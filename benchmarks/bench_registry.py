@@ -85,13 +85,24 @@ def file_rows(rows: list[dict]) -> tuple[list[str], list[list]]:
     for r in rows:
         date = r["suspended_on"] or r["cancelled_on"]
         cells = {
-            "uscc": r["uscc"], "name": r["name"], "region": r["region_id"], "town": r["town_id"] or "",
-            "zone": zone_name.get(r["zone_id"], ""), "address": r["address"], "industry": r["industry_id"],
-            "economic_type": econ.get(r["economic_type"], ""), "employees": r["employees"],
-            "exposed_workers": r["exposed_workers"], "revenue": r["revenue"], "total_assets": r["total_assets"],
-            "status": STATUS_WORD[r["status"]], "status_date": date.isoformat() if date else "",
-            "legal_representative": r["legal_representative"], "contact_name": r["contact_name"],
-            "contact_phone": r["contact_phone"], "former_names": "",
+            "uscc": r["uscc"],
+            "name": r["name"],
+            "region": r["region_id"],
+            "town": r["town_id"] or "",
+            "zone": zone_name.get(r["zone_id"], ""),
+            "address": r["address"],
+            "industry": r["industry_id"],
+            "economic_type": econ.get(r["economic_type"], ""),
+            "employees": r["employees"],
+            "exposed_workers": r["exposed_workers"],
+            "revenue": r["revenue"],
+            "total_assets": r["total_assets"],
+            "status": STATUS_WORD[r["status"]],
+            "status_date": date.isoformat() if date else "",
+            "legal_representative": r["legal_representative"],
+            "contact_name": r["contact_name"],
+            "contact_phone": r["contact_phone"],
+            "former_names": "",
         }
         out.append([cells[c.key] for c in COLUMNS])
     return headers, out
@@ -113,6 +124,7 @@ def write_xlsx(headers: list[str], rows: list[list]) -> bytes:
 
 # ---- measurements --------------------------------------------------------------------------
 
+
 def empty_register() -> None:
     from django.db import connection
 
@@ -133,7 +145,9 @@ def time_import(filename: str, content: bytes, expected: int) -> float:
         report = enterprise_import(user=None, filename=filename, content=content, dry_run=False)
     elapsed = time.perf_counter() - start
     if report.errors or not report.applied:
-        raise SystemExit(f"import of {filename} failed: {report.summary()} {[str(e) for e in report.errors[:5]]}")
+        raise SystemExit(
+            f"import of {filename} failed: {report.summary()} {[str(e) for e in report.errors[:5]]}"
+        )
     count = Enterprise.objects.count()
     if count != expected:
         raise SystemExit(f"import of {filename} stored {count} employers, expected {expected}")
@@ -159,10 +173,22 @@ def time_copy(rows: list[dict]) -> float:
     with transaction.atomic(), connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY bench_copy_enterprise ({columns}) FROM STDIN") as copy:
             for r in rows:
-                values = {**r, "created_at": now, "updated_at": now, "former_names": json.dumps(r["former_names"]),
-                          "town_id": r["town_id"], "zone_id": r["zone_id"]}
-                copy.write_row([values[f] if values.get(f) is not None else (
-                    "" if f in {"address", "economic_type", "size_class"} else None) for f in CREATE_FIELDS])
+                values = {
+                    **r,
+                    "created_at": now,
+                    "updated_at": now,
+                    "former_names": json.dumps(r["former_names"]),
+                    "town_id": r["town_id"],
+                    "zone_id": r["zone_id"],
+                }
+                copy.write_row(
+                    [
+                        values[f]
+                        if values.get(f) is not None
+                        else ("" if f in {"address", "economic_type", "size_class"} else None)
+                        for f in CREATE_FIELDS
+                    ]
+                )
     elapsed = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_copy_enterprise")
@@ -187,7 +213,9 @@ def time_list_api(requests: int, seed: int, district: str) -> dict:
     if user is None:
         user = User.objects.create_user("bench_district", password=None)
     role_assign(user=user, role="district_admin", region_code=district)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='bench')}", HTTP_HOST="localhost")
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='bench')}", HTTP_HOST="localhost"
+    )
 
     rng = random.Random(seed)
     scoped = Enterprise.objects.for_user(user)
@@ -198,7 +226,9 @@ def time_list_api(requests: int, seed: int, district: str) -> dict:
     base = f"/api/v1/enterprises/?region={district}"
 
     def url() -> tuple[str, str]:
-        kind = rng.choices(["headline", "status", "size", "town", "q", "section"], [50, 10, 10, 10, 10, 10])[0]
+        kind = rng.choices(["headline", "status", "size", "town", "q", "section"], [50, 10, 10, 10, 10, 10])[
+            0
+        ]
         if kind == "headline":
             return kind, f"{base}&industry_risk=serious&page={rng.randint(1, max(1, (serious + 49) // 50))}"
         if kind == "status":
@@ -223,8 +253,14 @@ def time_list_api(requests: int, seed: int, district: str) -> dict:
             raise SystemExit(f"{address} answered {response.status_code}: {response.content[:300]!r}")
         timings.setdefault(kind, []).append(elapsed)
     everything = [t for ts in timings.values() for t in ts]
-    return {"all": everything, "headline": timings.get("headline", []), "by_kind": timings, "scoped": scoped.count(),
-            "serious": serious, "kinds": {k: len(v) for k, v in timings.items()}}
+    return {
+        "all": everything,
+        "headline": timings.get("headline", []),
+        "by_kind": timings,
+        "scoped": scoped.count(),
+        "serious": serious,
+        "kinds": {k: len(v) for k, v in timings.items()},
+    }
 
 
 KIND_TEXT = {
@@ -238,7 +274,7 @@ KIND_TEXT = {
 
 
 def spread(times: list[float], ratios: list[float] | None = None) -> str:
-    """" (runs: min–max)" when measured more than once."""
+    """ " (runs: min–max)" when measured more than once."""
     if len(times) < 2:
         return ""
     text = f" (median of {len(times)}: {min(times):.1f}–{max(times):.1f} s"
@@ -259,9 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1, help="measure COPY and the imports this many times")
-    parser.add_argument("--district", default="500112", help="the district officer's district (渝北 by default)")
+    parser.add_argument(
+        "--district", default="500112", help="the district officer's district (渝北 by default)"
+    )
     parser.add_argument("--database-url", default=os.environ.get("OHSTEWARD_DATABASE_URL") or DEFAULT_URL)
-    parser.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "ohsteward-bench"), help="where the .csv/.xlsx files go")
+    parser.add_argument(
+        "--out",
+        default=str(Path(tempfile.gettempdir()) / "ohsteward-bench"),
+        help="where the .csv/.xlsx files go",
+    )
     parser.add_argument("--write-docs", action="store_true", help="update docs/performance.md")
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
@@ -289,16 +331,22 @@ def main(argv: list[str] | None = None) -> int:
     (out / f"employers-{n}.csv").write_bytes(csv_bytes)
     (out / f"employers-{n}.xlsx").write_bytes(xlsx_bytes)
     del cells
-    print(f"generated {n} employers in {t_gen:.1f} s; .csv {len(csv_bytes) / 1e6:.1f} MB ({t_csv_write:.1f} s), "
-          f".xlsx {len(xlsx_bytes) / 1e6:.1f} MB ({t_xlsx_write:.1f} s)", flush=True)
+    print(
+        f"generated {n} employers in {t_gen:.1f} s; .csv {len(csv_bytes) / 1e6:.1f} MB ({t_csv_write:.1f} s), "
+        f".xlsx {len(xlsx_bytes) / 1e6:.1f} MB ({t_xlsx_write:.1f} s)",
+        flush=True,
+    )
 
     copies, csvs, xlsxs = [], [], []
     for run in range(args.repeat):  # interleaved, so that each kind sees the same machine load
         copies.append(time_copy(rows))
         csvs.append(time_import(f"employers-{n}.csv", csv_bytes, n))
         xlsxs.append(time_import(f"employers-{n}.xlsx", xlsx_bytes, n))
-        print(f"run {run + 1}: COPY {copies[-1]:.2f} s, import .csv {csvs[-1]:.2f} s, "
-              f"import .xlsx {xlsxs[-1]:.2f} s", flush=True)
+        print(
+            f"run {run + 1}: COPY {copies[-1]:.2f} s, import .csv {csvs[-1]:.2f} s, "
+            f"import .xlsx {xlsxs[-1]:.2f} s",
+            flush=True,
+        )
     t_copy, t_csv, t_xlsx = (statistics.median(v) for v in (copies, csvs, xlsxs))
     ratios_csv = [c / k for c, k in zip(csvs, copies, strict=True)]
     ratios_xlsx = [x / k for x, k in zip(xlsxs, copies, strict=True)]
@@ -311,17 +359,28 @@ def main(argv: list[str] | None = None) -> int:
     figures = [
         ("employers", f"{n:,}"),
         ("COPY (scratch table, same shape)", f"{t_copy:.2f} s · {n / t_copy:,.0f} rows/s" + spread(copies)),
-        ("import .csv (full validation)",
-         f"{t_csv:.2f} s · {n / t_csv:,.0f} rows/s · {statistics.median(ratios_csv):.1f}× COPY" + spread(csvs, ratios_csv)),
-        ("import .xlsx (full validation)",
-         f"{t_xlsx:.2f} s · {n / t_xlsx:,.0f} rows/s · {statistics.median(ratios_xlsx):.1f}× COPY"
-         + spread(xlsxs, ratios_xlsx)),
-        (f"list API, district officer ({api['scoped']:,} employers in scope, {api['serious']:,} serious)",
-         f"{len(api['all'])} requests: p50 {pct(api['all'], 50):.1f} ms · p95 {pct(api['all'], 95):.1f} ms"),
+        (
+            "import .csv (full validation)",
+            f"{t_csv:.2f} s · {n / t_csv:,.0f} rows/s · {statistics.median(ratios_csv):.1f}× COPY"
+            + spread(csvs, ratios_csv),
+        ),
+        (
+            "import .xlsx (full validation)",
+            f"{t_xlsx:.2f} s · {n / t_xlsx:,.0f} rows/s · {statistics.median(ratios_xlsx):.1f}× COPY"
+            + spread(xlsxs, ratios_xlsx),
+        ),
+        (
+            f"list API, district officer ({api['scoped']:,} employers in scope, {api['serious']:,} serious)",
+            f"{len(api['all'])} requests: p50 {pct(api['all'], 50):.1f} ms · p95 {pct(api['all'], 95):.1f} ms",
+        ),
     ]
     for kind, values in sorted(api["by_kind"].items()):
-        figures.append((f"list API, {KIND_TEXT[kind]}",
-                        f"{len(values)} requests: p50 {pct(values, 50):.1f} ms · p95 {pct(values, 95):.1f} ms"))
+        figures.append(
+            (
+                f"list API, {KIND_TEXT[kind]}",
+                f"{len(values)} requests: p50 {pct(values, 50):.1f} ms · p95 {pct(values, 95):.1f} ms",
+            )
+        )
     width = max(len(k) for k, _ in figures)
     print()
     for key, value in figures:
@@ -339,7 +398,7 @@ def write_docs(figures, args, pg_version: str, kinds: dict[str, int], load: tupl
 
 `python benchmarks/bench_registry.py --employers {args.employers} --requests {args.requests} --repeat {args.repeat} --write-docs`
 on PostgreSQL {pg_version}, Python {platform.python_version()}, {os.cpu_count()} cores
-(measured {time.strftime('%Y-%m-%d')}, seed {args.seed}; 1-minute load average {load[0]:.1f} at the
+(measured {time.strftime("%Y-%m-%d")}, seed {args.seed}; 1-minute load average {load[0]:.1f} at the
 start and {load[1]:.1f} at the end — other work on the machine slows every figure).
 
 | measure | result |
@@ -380,7 +439,7 @@ Where the time goes (profiles taken on 2026-11-24 at 20k and 100k employers):
     if SECTION in text:
         start = text.index(SECTION)
         end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)

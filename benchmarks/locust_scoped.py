@@ -26,8 +26,9 @@ DISTRICT = os.environ.get("OHS_DISTRICT", "500112")
 TOKEN = os.environ.get("OHS_TOKEN", "")
 PAGES = int(os.environ.get("OHS_PAGES", "1"))
 LIST_PAGES = int(os.environ.get("OHS_LIST_PAGES", "1"))
-SESSIONS = itertools.cycle(Path(os.environ["OHS_SESSIONS_FILE"]).read_text().split()
-                           if os.environ.get("OHS_SESSIONS_FILE") else [""])
+SESSIONS = itertools.cycle(
+    Path(os.environ["OHS_SESSIONS_FILE"]).read_text().split() if os.environ.get("OHS_SESSIONS_FILE") else [""]
+)
 KEYS = []
 if os.environ.get("OHS_KEYS_FILE"):
     with open(os.environ["OHS_KEYS_FILE"]) as f:
@@ -51,13 +52,20 @@ class DistrictOfficer(FastHttpUser):
     @task
     def one(self):
         if SCENARIO == "api":
-            path, name = f"/api/v1/enterprises/?region={DISTRICT}&industry_risk=serious&page={random.randint(1, PAGES)}", "api"
+            path, name = (
+                f"/api/v1/enterprises/?region={DISTRICT}&industry_risk=serious&page={random.randint(1, PAGES)}",
+                "api",
+            )
         elif SCENARIO == "list":
-            path, name = f"/registry/enterprises/?region={DISTRICT}&page={random.randint(1, LIST_PAGES)}", "list"
+            path, name = (
+                f"/registry/enterprises/?region={DISTRICT}&page={random.randint(1, LIST_PAGES)}",
+                "list",
+            )
         else:
             path, name = f"/registry/enterprises/{random.choice(KEYS)}/", "detail"
         # anything but a 200 (a redirect to the login page, say) is a failure
-        with self.client.get(path, name=name, headers=self.headers, allow_redirects=False,
-                             catch_response=True) as response:
+        with self.client.get(
+            path, name=name, headers=self.headers, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")

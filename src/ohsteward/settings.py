@@ -42,10 +42,21 @@ DATA_DIR = Path(
 
 # Keys that must never sign a production session: the placeholders of .env.example and the docs,
 # and Django's own generated-for-development prefix (issue 6 item 15).
-PLACEHOLDER_SECRET_KEYS = frozenset({
-    "change-me-to-a-long-random-string", "change-me", "changeme", "secret", "secret-key", "your-secret-key",
-    "please-change-me", "replace-me", "xxx", "…", "...",
-})
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        "change-me-to-a-long-random-string",
+        "change-me",
+        "changeme",
+        "secret",
+        "secret-key",
+        "your-secret-key",
+        "please-change-me",
+        "replace-me",
+        "xxx",
+        "…",
+        "...",
+    }
+)
 MIN_SECRET_KEY_LENGTH = 50
 MIN_SECRET_KEY_DISTINCT = 10
 
@@ -54,12 +65,18 @@ def secret_key_problem(key: str) -> str | None:
     """Why ``key`` is not fit for production, or ``None``. The thresholds follow Django's own
     deployment check (security.W009: at least 50 characters, more than 5 distinct), stricter on
     distinct characters; a key copied from .env.example or the docs is refused by name."""
-    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS or "change-me" in key.lower() or key.startswith("django-insecure-"):
+    if (
+        key.strip().lower() in PLACEHOLDER_SECRET_KEYS
+        or "change-me" in key.lower()
+        or key.startswith("django-insecure-")
+    ):
         return "it is the placeholder from .env.example or the docs"
     if len(key) < MIN_SECRET_KEY_LENGTH:
         return f"it has {len(key)} characters, at least {MIN_SECRET_KEY_LENGTH} are needed"
     if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
-        return f"it has only {len(set(key))} distinct characters, at least {MIN_SECRET_KEY_DISTINCT} are needed"
+        return (
+            f"it has only {len(set(key))} distinct characters, at least {MIN_SECRET_KEY_DISTINCT} are needed"
+        )
     return None
 
 
@@ -70,7 +87,7 @@ def _secret_key() -> str:
         if problem:
             raise ImproperlyConfigured(
                 f"OHSTEWARD_SECRET_KEY is not fit for production: {problem}. Generate one with "
-                "`python -c \"import secrets; print(secrets.token_urlsafe(50))\"` (see docs/configuration.md)."
+                '`python -c "import secrets; print(secrets.token_urlsafe(50))"` (see docs/configuration.md).'
             )
         return key
     if not (DEBUG or DEMO or TESTING):
@@ -197,7 +214,9 @@ AUTHENTICATION_BACKENDS = ["ohsteward.accounts.backends.ThrottledModelBackend"]
 OHSTEWARD_LOGIN_MAX_FAILURES = int(os.environ.get("OHSTEWARD_LOGIN_MAX_FAILURES", "5"))
 OHSTEWARD_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("OHSTEWARD_LOGIN_LOCKOUT_SECONDS", "900"))
 OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES", "20"))
-OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS = int(os.environ.get("OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS", "60"))
+OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS = int(
+    os.environ.get("OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS", "60")
+)
 
 
 def _meta_header(name: str) -> str:
@@ -235,8 +254,11 @@ except OSError:  # pragma: no cover - read-only data dir: collectstatic will say
 STATIC_MANIFEST = env_bool("OHSTEWARD_STATIC_MANIFEST", not (DEBUG or TESTING))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = DATA_DIR / "media"
@@ -247,11 +269,18 @@ MEDIA_ROOT = DATA_DIR / "media"
 if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 10000}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
 # Lists keep the total count of a query (same jurisdiction, filters, search) this many seconds
 # instead of counting again for every page (core/pagination.py); 0 = count every time.
-OHSTEWARD_LIST_COUNT_CACHE_SECONDS = int(os.environ.get("OHSTEWARD_LIST_COUNT_CACHE_SECONDS", "0" if TESTING else "30"))
+OHSTEWARD_LIST_COUNT_CACHE_SECONDS = int(
+    os.environ.get("OHSTEWARD_LIST_COUNT_CACHE_SECONDS", "0" if TESTING else "30")
+)
 
 # `ohsteward serve` (docs/configuration.md): gunicorn worker processes (0 = 2 × CPU cores), threads
 # per worker (empty = 1 for gunicorn, 8 for waitress) and the seconds a request may take before
@@ -296,9 +325,15 @@ _TASK_BACKENDS = {
     "rq": "django_tasks_rq.RQBackend",
     "celery": "django_tasks_fennel.CeleryBackend",
 }
-OHSTEWARD_TASKS_BACKEND = os.environ.get("OHSTEWARD_TASKS_BACKEND", "") or ("immediate" if TESTING else "database")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(OHSTEWARD_TASKS_BACKEND, OHSTEWARD_TASKS_BACKEND),
-                     "QUEUES": ["default"]}}
+OHSTEWARD_TASKS_BACKEND = os.environ.get("OHSTEWARD_TASKS_BACKEND", "") or (
+    "immediate" if TESTING else "database"
+)
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(OHSTEWARD_TASKS_BACKEND, OHSTEWARD_TASKS_BACKEND),
+        "QUEUES": ["default"],
+    }
+}
 # Inputs larger than this many rows run as a background job with a progress page; smaller ones inline.
 OHSTEWARD_JOB_THRESHOLD_ROWS = int(os.environ.get("OHSTEWARD_JOB_THRESHOLD_ROWS", "5000"))
 # A running job whose heartbeat is older than this (or whose worker process is gone) was interrupted.
@@ -326,12 +361,24 @@ REST_FRAMEWORK = {
 # The API docs' groups: the app of an endpoint's view → (tag, description), in the order shown
 # (api/schema.py tags each operation by its view's app).
 OHSTEWARD_API_TAGS = {
-    "registry": ("用人单位名录", "用人单位（按统一社会信用代码）、行政区划（区县、乡镇街道、功能区）和国民经济行业分类。"
-                 "区县用户只能读写本辖区的单位。"),
-    "hazards": ("危害因素与职业病目录", "职业病危害因素分类目录、职业接触限值和职业病分类目录（参考数据，只读）。"),
-    "intake": ("多源数据汇聚", "来源批次（体检、检测、执法、举报等名单）的导入与数据行、待人工核对队列和单位合并。"),
+    "registry": (
+        "用人单位名录",
+        "用人单位（按统一社会信用代码）、行政区划（区县、乡镇街道、功能区）和国民经济行业分类。"
+        "区县用户只能读写本辖区的单位。",
+    ),
+    "hazards": (
+        "危害因素与职业病目录",
+        "职业病危害因素分类目录、职业接触限值和职业病分类目录（参考数据，只读）。",
+    ),
+    "intake": (
+        "多源数据汇聚",
+        "来源批次（体检、检测、执法、举报等名单）的导入与数据行、待人工核对队列和单位合并。",
+    ),
     "declarations": ("名单与申报", "职业病危害用人单位名单（区县核实结果）和职业病危害项目申报记录。"),
-    "core": ("后台任务", "大文件导入、数据汇聚、名单生成和大量导出在后台运行：查看进度和结果、下载文件、失败后重试。"),
+    "core": (
+        "后台任务",
+        "大文件导入、数据汇聚、名单生成和大量导出在后台运行：查看进度和结果、下载文件、失败后重试。",
+    ),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ohsteward API",
@@ -364,10 +411,14 @@ if not DEBUG and not DEMO and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Content-Security-Policy (web.middleware): scripts only from this site or nonce-marked inline blocks;
 # inline style attributes stay allowed (they cannot run code). Empty = no header.
-OHSTEWARD_CSP = os.environ.get("OHSTEWARD_CSP", (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+OHSTEWARD_CSP = os.environ.get(
+    "OHSTEWARD_CSP",
+    (
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 OHSTEWARD_CSP_REPORT_ONLY = env_bool("OHSTEWARD_CSP_REPORT_ONLY")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag instead

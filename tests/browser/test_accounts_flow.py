@@ -112,8 +112,12 @@ def test_user_pages_fit_a_phone(browser, live_server, cast, login):
     page = context.new_page()
     problems = csp_watch(page)
     login(page, base, "yubei")
-    for path, name in [("/users/", "user-list-375"), (f"/users/{cast['manager'].pk}/", "user-detail-375"),
-                       ("/users/new/", "user-new-375"), ("/tokens/", "tokens-375")]:
+    for path, name in [
+        ("/users/", "user-list-375"),
+        (f"/users/{cast['manager'].pk}/", "user-detail-375"),
+        ("/users/new/", "user-new-375"),
+        ("/tokens/", "tokens-375"),
+    ]:
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
         shot(page, name)

@@ -67,7 +67,8 @@ def test_district_confirms_on_a_phone(browser, live_server, pushed, enterprises,
 
 def _contrast(page, selector):
     """Text and effective background colours of the first element matching ``selector``."""
-    return page.evaluate("""(sel) => {
+    return page.evaluate(
+        """(sel) => {
         const el = document.querySelector(sel);
         const fg = getComputedStyle(el).color;
         let node = el, bg = 'rgba(0, 0, 0, 0)';
@@ -75,7 +76,9 @@ def _contrast(page, selector):
             bg = getComputedStyle(node).backgroundColor; node = node.parentElement;
         }
         return [fg, bg];
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def test_undo_button_after_a_decision_is_readable(browser, live_server, pushed, enterprises, login):
@@ -99,7 +102,9 @@ def test_entry_filters_apply_on_change(browser, live_server, pushed, enterprises
     """issue 8 item 10: the htmx trigger was a syntax error, so changing a select did nothing."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
-    page.on("console", lambda m: errors.append(m.text) if "htmx:syntax" in m.text or m.type == "error" else None)
+    page.on(
+        "console", lambda m: errors.append(m.text) if "htmx:syntax" in m.text or m.type == "error" else None
+    )
     base = live_server.url
     login(page, base, "city")
     page.goto(f"{base}/declarations/entries/")

@@ -77,7 +77,9 @@ def test_spot_check_rates_follow_a_recorded_result(browser, live_server, pushed,
     from ohsteward.declarations import actions
     from ohsteward.declarations.models import SpotCheckItem
 
-    check = actions.spot_check_create(user=None, hazard_list=pushed, seed=1, fraction=1.0, minimum=1, name="抽查")
+    check = actions.spot_check_create(
+        user=None, hazard_list=pushed, seed=1, fraction=1.0, minimum=1, name="抽查"
+    )
     item = SpotCheckItem.objects.filter(spot_check=check, region_id="500112").first()
     context, page = _page(browser)
     base = live_server.url

@@ -21,12 +21,14 @@ def _shot(page, name):
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_manager_adds_a_row_previews_and_confirms_the_declaration(browser, live_server, cast, enterprises, login,
-                                                                   width):
+def test_manager_adds_a_row_previews_and_confirms_the_declaration(
+    browser, live_server, cast, enterprises, login, width
+):
     from ohsteward.declarations.models import Declaration
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
-                                  has_touch=width < 600)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=width < 600, has_touch=width < 600
+    )
     page = context.new_page()
     base = live_server.url
     login(page, base, "manager")

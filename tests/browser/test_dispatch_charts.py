@@ -39,13 +39,21 @@ MEASURE = """(id) => {
 
 
 def _overlap(a, b, tolerance=1.0):
-    return (a["x"] + tolerance < b["x"] + b["w"] and b["x"] + tolerance < a["x"] + a["w"]
-            and a["y"] + tolerance < b["y"] + b["h"] and b["y"] + tolerance < a["y"] + a["h"])
+    return (
+        a["x"] + tolerance < b["x"] + b["w"]
+        and b["x"] + tolerance < a["x"] + a["w"]
+        and a["y"] + tolerance < b["y"] + b["h"]
+        and b["y"] + tolerance < a["y"] + a["h"]
+    )
 
 
 def _inside(r, layout, tolerance=2.0):
-    return (r["x"] >= -tolerance and r["y"] >= -tolerance and r["x"] + r["w"] <= layout["width"] + tolerance
-            and r["y"] + r["h"] <= layout["height"] + tolerance)
+    return (
+        r["x"] >= -tolerance
+        and r["y"] >= -tolerance
+        and r["x"] + r["w"] <= layout["width"] + tolerance
+        and r["y"] + r["h"] <= layout["height"] + tolerance
+    )
 
 
 @pytest.fixture
@@ -62,8 +70,9 @@ def listed(transactional_db, cast, enterprises):
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_dispatch_charts_do_not_overlap(browser, live_server, listed, login, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600,
-                                  has_touch=width < 600)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=width < 600, has_touch=width < 600
+    )
     page = context.new_page()
     base = live_server.url
     login(page, base, "city")
@@ -82,9 +91,13 @@ def test_dispatch_charts_do_not_overlap(browser, live_server, listed, login, wid
     assert not _overlap(geo["title"][0], area)
     option = page.evaluate("echarts.getInstanceByDom(document.getElementById('chart-map')).getOption()")
     visual = option["visualMap"][0]
-    assert not visual.get("text") and visual["formatter"] == "{value}%"  # "0%"…"100%" once, not "100%" and "100"
+    assert (
+        not visual.get("text") and visual["formatter"] == "{value}%"
+    )  # "0%"…"100%" once, not "100%" and "100"
     assert option["tooltip"][0]["trigger"] == "item"
-    assert option["series"][0]["label"]["show"] is (width >= 600)  # district names on the map (tap on a phone)
+    assert option["series"][0]["label"]["show"] is (
+        width >= 600
+    )  # district names on the map (tap on a phone)
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     target = os.environ.get("OHSTEWARD_SCREENSHOTS")
     if target:

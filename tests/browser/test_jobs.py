@@ -21,7 +21,9 @@ def _csv(n: int, bad: int) -> bytes:
     from ohsteward.registry.tests.factories import make_uscc
 
     lines = ["统一社会信用代码,用人单位名称,所属区县"]
-    lines += [f"{make_uscc('500112', 800000 + i)},重庆浏览器导入{i}号机械制造有限公司,渝北区" for i in range(n)]
+    lines += [
+        f"{make_uscc('500112', 800000 + i)},重庆浏览器导入{i}号机械制造有限公司,渝北区" for i in range(n)
+    ]
     lines += [f"91500112BAD{i:07d},重庆错误{i}号公司,渝北区" for i in range(bad)]
     return ("\n".join(lines) + "\n").encode()
 
@@ -37,7 +39,8 @@ def _run_queued() -> int:
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_a_large_import_shows_live_progress_to_done_then_the_errors_file_and_the_confirmation(
-        browser, live_server, cast, tmp_path, login, settings, width):
+    browser, live_server, cast, tmp_path, login, settings, width
+):
     from pathlib import Path
 
     from ohsteward.core.models import Job
@@ -62,8 +65,9 @@ def test_a_large_import_shows_live_progress_to_done_then_the_errors_file_and_the
 
         # the worker reports progress: the open page shows it on its own
         job = Job.objects.latest("pk")
-        Job.objects.filter(pk=job.pk).update(status="running", progress=45, stage="检查",
-                                             counts={"已检查行数": 135, "总行数": 302})
+        Job.objects.filter(pk=job.pk).update(
+            status="running", progress=45, stage="检查", counts={"已检查行数": 135, "总行数": 302}
+        )
         page.wait_for_function("() => document.querySelector('.job-bar').value === 45")
         assert "检查" in page.inner_text("#job-progress") and "135" in page.inner_text("#job-progress")
         page.screenshot(path=f"{SHOTS}/job-running-{width}.png", full_page=True)

@@ -23,10 +23,12 @@ def people(transactional_db, cast, enterprises):
 
     yubei = Region.objects.get(code=YUBEI)
     extra = {
-        "suspended": EnterpriseFactory(name="渝北停产示例塑料制品厂", region=yubei, status="suspended",
-                                       suspended_on="2024-03-01"),
-        "suspended2": EnterpriseFactory(name="渝北停业示例五金厂", region=yubei, status="suspended",
-                                        suspended_on="2024-04-01"),
+        "suspended": EnterpriseFactory(
+            name="渝北停产示例塑料制品厂", region=yubei, status="suspended", suspended_on="2024-03-01"
+        ),
+        "suspended2": EnterpriseFactory(
+            name="渝北停业示例五金厂", region=yubei, status="suspended", suspended_on="2024-04-01"
+        ),
     }
     return {**enterprises, **extra}
 
@@ -96,7 +98,9 @@ def test_city_officer_picks_district_then_town(browser, live_server, people, log
     assert people["wanzhou"].name in page.inner_text("#enterprise-table")
 
     page.select_option("#id_region", YUBEI)
-    page.wait_for_function(f"() => document.querySelector('#id_town option:nth-child(2)').value.startsWith('{YUBEI}')")
+    page.wait_for_function(
+        f"() => document.querySelector('#id_town option:nth-child(2)').value.startsWith('{YUBEI}')"
+    )
     page.select_option("#id_town", people["yubei"].town_id)
     page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 1")
     assert people["yubei"].name in page.inner_text("#enterprise-table")
@@ -111,16 +115,27 @@ def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path, login):
 
     workplace = WorkplaceFactory(enterprise=people["yubei"], name="一号联合厂房（焊接、打磨、喷涂）")
     login(page, base, "yubei")
-    paths = ["/", "/registry/enterprises/", f"/registry/enterprises/{people['yubei'].uscc}/",
-             f"/registry/enterprises/{people['yubei'].uscc}/edit/", "/registry/import/", "/audit/", "/tokens/",
-             "/registry/workplaces/", f"/registry/workplaces/{workplace.pk}/", f"/registry/workplaces/{workplace.pk}/edit/"]
+    paths = [
+        "/",
+        "/registry/enterprises/",
+        f"/registry/enterprises/{people['yubei'].uscc}/",
+        f"/registry/enterprises/{people['yubei'].uscc}/edit/",
+        "/registry/import/",
+        "/audit/",
+        "/tokens/",
+        "/registry/workplaces/",
+        f"/registry/workplaces/{workplace.pk}/",
+        f"/registry/workplaces/{workplace.pk}/edit/",
+    ]
     for number, path in enumerate(paths):
         page.goto(base + path)
         # the stylesheet is served and applied (an unstyled page would "fit" for the wrong reason)
         assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex", path
         page.screenshot(path=str(tmp_path / f"phone-{number}.png"), full_page=True)
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert scroll_width <= inner_width, f"{path}: page is {scroll_width}px wide on a {inner_width}px screen"
+        assert scroll_width <= inner_width, (
+            f"{path}: page is {scroll_width}px wide on a {inner_width}px screen"
+        )
     # the menu folds behind a toggle and opens on tap
     assert not page.locator("nav.nav").is_visible()
     page.click("label.nav-toggle-label")

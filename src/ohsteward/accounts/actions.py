@@ -27,8 +27,15 @@ from ohsteward.registry.rules import uscc_clean
 
 
 @transaction.atomic
-def role_assign(*, user: User, role: str, region_code: str | None = None, enterprise_uscc: str | None = None,
-                institution=None, team=None) -> RoleAssignment:
+def role_assign(
+    *,
+    user: User,
+    role: str,
+    region_code: str | None = None,
+    enterprise_uscc: str | None = None,
+    institution=None,
+    team=None,
+) -> RoleAssignment:
     """Give ``user`` a role and its jurisdiction (replaces any previous assignment).
 
     ``institution`` (institution staff) and ``team`` (steward members) make the organisation's
@@ -65,9 +72,18 @@ def role_assign(*, user: User, role: str, region_code: str | None = None, enterp
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, role: str, region_code: str | None = None,
-                enterprise_uscc: str | None = None, display_name: str = "", check_password: bool = True,
-                actor: User | None = None, temporary: bool = False) -> User:
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str | None = None,
+    enterprise_uscc: str | None = None,
+    display_name: str = "",
+    check_password: bool = True,
+    actor: User | None = None,
+    temporary: bool = False,
+) -> User:
     """Create a user with a role and jurisdiction. Passwords are hashed with Argon2.
 
     With an ``actor`` (the user-management page) the role and jurisdiction must be grantable by the
@@ -107,7 +123,10 @@ def _check_grant(actor: User, role: str, region_code: str | None, enterprise_usc
 
 def require_manageable(actor: User, user: User) -> None:
     """404 unless ``actor`` may manage ``user`` (user-management permission and scope)."""
-    if not actor.has_perm("accounts.change_user") or not User.objects.for_user(actor).filter(pk=user.pk).exists():
+    if (
+        not actor.has_perm("accounts.change_user")
+        or not User.objects.for_user(actor).filter(pk=user.pk).exists()
+    ):
         raise Http404("对象不存在或不在您的管辖范围内")
 
 
@@ -200,5 +219,10 @@ def user_unlock(*, actor: User | None, user: User) -> bool:
     lockout.clear(user.username)
     if until is None:
         return False
-    record(user, "update", {"登录锁定": [f"锁定至 {timezone.localtime(until):%Y-%m-%d %H:%M}", "已解锁"]}, user=actor)
+    record(
+        user,
+        "update",
+        {"登录锁定": [f"锁定至 {timezone.localtime(until):%Y-%m-%d %H:%M}", "已解锁"]},
+        user=actor,
+    )
     return True

@@ -61,8 +61,11 @@ class UserFilterForm(forms.Form):
         if data["region"]:
             code = data["region"]
             queryset = queryset.filter(
-                Q(role_assignment__region_id=code) | Q(role_assignment__region__parent_id=code)
-                | Q(role_assignment__enterprise__region_id=code) | Q(role_assignment__enterprise__zone_id=code))
+                Q(role_assignment__region_id=code)
+                | Q(role_assignment__region__parent_id=code)
+                | Q(role_assignment__enterprise__region_id=code)
+                | Q(role_assignment__enterprise__zone_id=code)
+            )
         if data["status"] == "active":
             queryset = queryset.filter(is_active=True)
         elif data["status"] == "inactive":
@@ -76,20 +79,36 @@ class UserCreateForm(forms.Form):
     """A new user with a role and a jurisdiction; the choices are what the viewer may grant."""
 
     username = forms.RegexField(
-        label="用户名", max_length=150, regex=r"^[\w.@+-]+$",
+        label="用户名",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": "用户名只能包含字母、数字和 @ . + - _"},
-        help_text="登录时使用，建议用拼音或工号，例如 yubei_wang")
-    display_name = forms.CharField(label="姓名", max_length=50, required=False,
-                                   widget=forms.TextInput(attrs={"placeholder": "例如：渝北区卫生健康委 王某某"}))
+        help_text="登录时使用，建议用拼音或工号，例如 yubei_wang",
+    )
+    display_name = forms.CharField(
+        label="姓名",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例如：渝北区卫生健康委 王某某"}),
+    )
     role = forms.ChoiceField(label="角色")
-    region = forms.ChoiceField(label="辖区", required=False, help_text="除用人单位管理人员和市卫生健康委外必填")
-    enterprise_uscc = forms.CharField(label="所属用人单位（统一社会信用代码）", max_length=30, required=False,
-                                      help_text="仅用人单位管理人员填写")
+    region = forms.ChoiceField(
+        label="辖区", required=False, help_text="除用人单位管理人员和市卫生健康委外必填"
+    )
+    enterprise_uscc = forms.CharField(
+        label="所属用人单位（统一社会信用代码）",
+        max_length=30,
+        required=False,
+        help_text="仅用人单位管理人员填写",
+    )
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         roles = access.grantable_roles(viewer)
-        self.fields["role"].choices = [("", "请选择"), *[(v, label) for v, label in Role.choices if v in roles]]
+        self.fields["role"].choices = [
+            ("", "请选择"),
+            *[(v, label) for v, label in Role.choices if v in roles],
+        ]
         regions = Region.objects.filter(access.grantable_region_q(viewer)).exclude(level="town")
         towns = Region.objects.filter(access.grantable_region_q(viewer), level="town")
         choices = [("", "请选择"), *regions.values_list("code", "name")]
@@ -98,7 +117,9 @@ class UserCreateForm(forms.Form):
             choices += [(code, f"└ {name}") for code, name in towns.values_list("code", "name")]
         self.fields["region"].choices = choices
         for name in ("username", "role"):
-            self.fields[name].error_messages["required"] = "请填写此项" if name == "username" else "请选择角色"
+            self.fields[name].error_messages["required"] = (
+                "请填写此项" if name == "username" else "请选择角色"
+            )
 
     def clean(self):
         data = super().clean()

@@ -56,8 +56,9 @@ def client_address(meta: dict, header: str = "", proxy_count: int = 1) -> str:
 def request_address(request) -> str:
     if request is None:
         return ""
-    return client_address(request.META, settings.OHSTEWARD_TRUSTED_PROXY_HEADER,
-                          settings.OHSTEWARD_TRUSTED_PROXY_COUNT)
+    return client_address(
+        request.META, settings.OHSTEWARD_TRUSTED_PROXY_HEADER, settings.OHSTEWARD_TRUSTED_PROXY_COUNT
+    )
 
 
 def normalise(username: str | None) -> str:
@@ -123,7 +124,12 @@ def attempt_begin(username: str | None, address: str = "") -> Decision:
         row.save()
         return Decision(LOCKED, int((row.locked_until - now).total_seconds()) + 1)
     cooldown = dt.timedelta(seconds=settings.OHSTEWARD_LOGIN_ADDRESS_COOLDOWN_SECONDS)
-    if row.failures and row.last_failure_at and row.last_failure_at > now - cooldown and _address_is_hot(address, now):
+    if (
+        row.failures
+        and row.last_failure_at
+        and row.last_failure_at > now - cooldown
+        and _address_is_hot(address, now)
+    ):
         row.save()
         return Decision(SLOWED, int((row.last_failure_at + cooldown - now).total_seconds()) + 1)
     row.failures += 1
@@ -140,7 +146,8 @@ def attempt_begin(username: str | None, address: str = "") -> Decision:
 def attempt_succeeded(username: str | None, address: str = "", user=None) -> None:
     """The password was right: the user name's count starts again (the address's does not)."""
     LoginThrottle.objects.filter(kind=ThrottleKind.USERNAME, key=normalise(username)).update(
-        failures=0, first_failure_at=None, last_failure_at=None, locked_until=None)
+        failures=0, first_failure_at=None, last_failure_at=None, locked_until=None
+    )
     _log(username, address, LoginOutcome.SUCCESS, user)
 
 
@@ -167,7 +174,9 @@ def _log(username: str | None, address: str, outcome: str, user=None) -> None:
         from ohsteward.accounts.models import User
 
         user = User.objects.filter(username__iexact=normalise(username)).first() if username else None
-    LoginAttempt.objects.create(username=(username or "")[:150], user=user, address=address[:64], outcome=outcome)
+    LoginAttempt.objects.create(
+        username=(username or "")[:150], user=user, address=address[:64], outcome=outcome
+    )
 
 
 def locked_until(username: str | None) -> dt.datetime | None:

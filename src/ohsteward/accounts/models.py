@@ -60,7 +60,11 @@ class User(AbstractUser):
         return access_rules().user_q(viewer)
 
     def audit_scope(self) -> dict:
-        a = RoleAssignment.objects.select_related("region").filter(user_id=self.pk).first() if self.pk else None
+        a = (
+            RoleAssignment.objects.select_related("region").filter(user_id=self.pk).first()
+            if self.pk
+            else None
+        )
         return a.audit_scope() if a is not None else {}
 
 
@@ -70,21 +74,41 @@ class RoleAssignment(models.Model):
     audited = True
     # merging two employers never hands one's manager account to the other (registry.actions)
     moves_on_merge = False
-    user = models.OneToOneField(User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_assignment")
+    user = models.OneToOneField(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_assignment"
+    )
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     region = models.ForeignKey(
-        "registry.Region", verbose_name="辖区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Region",
+        verbose_name="辖区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="用人单位", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     # String references: accounts sits below the institutions and stewardship apps.
     institution = models.ForeignKey(
-        "institutions.Institution", verbose_name="所属机构", null=True, blank=True, on_delete=models.CASCADE,
+        "institutions.Institution",
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="staff_assignments",
     )
     team = models.ForeignKey(
-        "stewardship.StewardTeam", verbose_name="所属团队", null=True, blank=True, on_delete=models.CASCADE,
+        "stewardship.StewardTeam",
+        verbose_name="所属团队",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="member_assignments",
     )
 
@@ -140,8 +164,11 @@ class RoleAssignment(models.Model):
             district = region.code if region.level == RegionLevel.DISTRICT else (region.parent_id or "")
         if self.enterprise_id and not district:
             district = self.enterprise.region_id or ""
-        return {"district_code": district, "zone_code": region.code if region and region.level == "zone" else "",
-                "enterprise_id": self.enterprise_id}
+        return {
+            "district_code": district,
+            "zone_code": region.code if region and region.level == "zone" else "",
+            "enterprise_id": self.enterprise_id,
+        }
 
 
 def _hash_token(raw: str) -> str:
@@ -169,8 +196,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str = "", expires_at=None) -> tuple[ApiToken, str]:
         raw = "ohs_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], digest=_hash_token(raw),
-                                   expires_at=expires_at)
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[:8], digest=_hash_token(raw), expires_at=expires_at
+        )
         return token, raw
 
     def is_expired(self, now=None) -> bool:
@@ -225,8 +253,9 @@ class LoginAttempt(models.Model):
 
     timestamp = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     username = models.CharField("用户名", max_length=150, db_index=True)
-    user = models.ForeignKey(User, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        User, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     address = models.CharField("网络地址", max_length=64, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=LoginOutcome.choices)
 

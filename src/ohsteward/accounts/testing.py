@@ -56,10 +56,15 @@ def enterprises(db):
     from ohsteward.registry.tests.factories import EnterpriseFactory
 
     return {
-        "yubei": EnterpriseFactory(name="重庆渝北示例机械制造有限公司", region=Region.objects.get(code=YUBEI),
-                                   town=Region.objects.filter(parent_id=YUBEI).order_by("code").first()),
+        "yubei": EnterpriseFactory(
+            name="重庆渝北示例机械制造有限公司",
+            region=Region.objects.get(code=YUBEI),
+            town=Region.objects.filter(parent_id=YUBEI).order_by("code").first(),
+        ),
         "yubei2": EnterpriseFactory(name="重庆渝北第二建材有限公司", region=Region.objects.get(code=YUBEI)),
-        "wanzhou": EnterpriseFactory(name="重庆万州示例化工有限责任公司", region=Region.objects.get(code=WANZHOU)),
+        "wanzhou": EnterpriseFactory(
+            name="重庆万州示例化工有限责任公司", region=Region.objects.get(code=WANZHOU)
+        ),
     }
 
 
@@ -69,8 +74,14 @@ def cast(db, enterprises):
     from ohsteward.accounts.actions import user_create
 
     def make(username, role, region=None, uscc=None):
-        return user_create(username=username, password=PASSWORD, role=role, region_code=region,
-                           enterprise_uscc=uscc, check_password=False)
+        return user_create(
+            username=username,
+            password=PASSWORD,
+            role=role,
+            region_code=region,
+            enterprise_uscc=uscc,
+            check_password=False,
+        )
 
     return {
         "city": make("city", "city_admin"),

@@ -30,17 +30,21 @@ PAGE_SIZE = 50
 
 def in_chinese(view):
     """Django's own messages (field required, invalid choice, validators) in the UI's language."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
             return view(request, *args, **kwargs)
+
     return wrapped
 
 
 def requires(perm: str):
     """Log in first (anonymous users go to the login page), then the permission or 403."""
+
     def decorate(view):
         return login_required(permission_required(perm, raise_exception=True)(in_chinese(view)))
+
     return decorate
 
 
@@ -72,26 +76,33 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)  # stay logged in with the new password
             messages.success(request, "密码已修改，下次登录请使用新密码。")
             target = request.POST.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 target = ""
             return redirect(target or "web:home")
-    return render(request, "accounts/password_change.html",
-                  {"form": form, "forced": forced, "next": request.GET.get("next") or request.POST.get("next", "")})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": forced, "next": request.GET.get("next") or request.POST.get("next", "")},
+    )
 
 
 def _users(request: HttpRequest):
     form = UserFilterForm(request.GET or None, viewer=request.user)
-    queryset = (User.objects.for_user(request.user)
-                .select_related("role_assignment__region", "role_assignment__enterprise")
-                .order_by("username"))
+    queryset = (
+        User.objects.for_user(request.user)
+        .select_related("role_assignment__region", "role_assignment__enterprise")
+        .order_by("username")
+    )
     return form, form.filter(queryset)
 
 
 def _locks(usernames) -> dict[str, object]:
     now = timezone.now()
-    rows = LoginThrottle.objects.filter(kind=ThrottleKind.USERNAME, key__in=[u.lower() for u in usernames],
-                                        locked_until__gt=now)
+    rows = LoginThrottle.objects.filter(
+        kind=ThrottleKind.USERNAME, key__in=[u.lower() for u in usernames], locked_until__gt=now
+    )
     return {r.key: r.locked_until for r in rows}
 
 
@@ -110,14 +121,29 @@ def user_list(request: HttpRequest) -> HttpResponse:
     rows = [(u, _where(u), locks.get(u.username.lower())) for u in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/user_list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "can_add": request.user.has_perm("accounts.add_user")})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_add": request.user.has_perm("accounts.add_user"),
+        },
+    )
 
 
-USER_COLUMNS = [("username", "用户名"), ("display_name", "姓名"), ("role", "角色"), ("where", "辖区/单位"),
-                ("status", "状态"), ("must_change", "须修改临时密码"), ("last_login", "最近登录"),
-                ("date_joined", "创建时间")]
+USER_COLUMNS = [
+    ("username", "用户名"),
+    ("display_name", "姓名"),
+    ("role", "角色"),
+    ("where", "辖区/单位"),
+    ("status", "状态"),
+    ("must_change", "须修改临时密码"),
+    ("last_login", "最近登录"),
+    ("date_joined", "创建时间"),
+]
 
 
 @requires("accounts.view_user")
@@ -129,10 +155,16 @@ def user_export(request: HttpRequest) -> HttpResponse:
     def rows():
         for u in queryset.iterator(chunk_size=2000):
             a = u.assignment
-            yield [u.username, u.display_name, a.get_role_display() if a else "未分配角色", _where(u),
-                   "启用" if u.is_active else "已停用", "是" if u.must_change_password else "否",
-                   timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else "",
-                   timezone.localtime(u.date_joined).strftime("%Y-%m-%d %H:%M")]
+            yield [
+                u.username,
+                u.display_name,
+                a.get_role_display() if a else "未分配角色",
+                _where(u),
+                "启用" if u.is_active else "已停用",
+                "是" if u.must_change_password else "否",
+                timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else "",
+                timezone.localtime(u.date_joined).strftime("%Y-%m-%d %H:%M"),
+            ]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(f"用户-{stamp}.xlsx", USER_COLUMNS, rows())
@@ -146,9 +178,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
         raw = actions.temporary_password()
         try:
             user = actions.user_create(
-                actor=request.user, username=data["username"], password=raw, role=data["role"],
-                region_code=data["region"] or None, enterprise_uscc=data["enterprise_uscc"] or None,
-                display_name=data["display_name"], temporary=True)
+                actor=request.user,
+                username=data["username"],
+                password=raw,
+                role=data["role"],
+                region_code=data["region"] or None,
+                enterprise_uscc=data["enterprise_uscc"] or None,
+                display_name=data["display_name"],
+                temporary=True,
+            )
         except ValidationError as exc:
             _errors_into(form, exc)
         else:
@@ -159,9 +197,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, user: User, **extra) -> HttpResponse:
     attempts = LoginAttempt.objects.filter(username__iexact=user.username)[:10]
     locked = _locks([user.username]).get(user.username.lower())
-    return render(request, "accounts/user_detail.html", {
-        "target": user, "where": _where(user), "locked_until": locked, "attempts": attempts,
-        "can_change": request.user.has_perm("accounts.change_user"), **extra})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": user,
+            "where": _where(user),
+            "locked_until": locked,
+            "attempts": attempts,
+            "can_change": request.user.has_perm("accounts.change_user"),
+            **extra,
+        },
+    )
 
 
 @requires("accounts.view_user")

@@ -29,7 +29,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token.user.must_change_password:
             raise exceptions.AuthenticationFailed("该账号须先在网页上修改临时密码，之后令牌才能使用")
         # at most one write a minute per token: busy integrations should not write on every request
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_EVERY_SECONDS:
+        if (
+            token.last_used_at is None
+            or (now - token.last_used_at).total_seconds() >= LAST_USED_EVERY_SECONDS
+        ):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

@@ -22,7 +22,12 @@ from rest_framework.permissions import AllowAny
 
 from ohsteward.core.api.permissions import SchemaAccess, schema_is_public
 
-SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png")
+SWAGGER_FILES = (
+    "swagger-ui.css",
+    "swagger-ui-bundle.js",
+    "swagger-ui-standalone-preset.js",
+    "favicon-32x32.png",
+)
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -32,7 +37,12 @@ def swagger_dist() -> Path | None:
         import drf_spectacular_sidecar
     except ImportError:
         return None
-    path = Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist"
+    path = (
+        Path(drf_spectacular_sidecar.__file__).parent
+        / "static"
+        / "drf_spectacular_sidecar"
+        / "swagger-ui-dist"
+    )
     return path if path.is_dir() else None
 
 
@@ -90,8 +100,10 @@ def endpoint_list(request) -> HttpResponse:
             if op is None:
                 continue
             summary = op.get("summary") or op.get("description", "").split("\n")[0]
-            rows.append(f"<tr><td><code>{method.upper()}</code></td><td><code>{html.escape(path)}</code></td>"
-                        f"<td>{html.escape(summary)}</td></tr>")
+            rows.append(
+                f"<tr><td><code>{method.upper()}</code></td><td><code>{html.escape(path)}</code></td>"
+                f"<td>{html.escape(summary)}</td></tr>"
+            )
     body = (
         "<!DOCTYPE html><html lang='zh-hans'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>ohsteward API 文档</title>"

@@ -43,7 +43,13 @@ class AuditUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        source = "api" if request.path.startswith("/api/") else "admin" if request.path.startswith("/admin/") else "web"
+        source = (
+            "api"
+            if request.path.startswith("/api/")
+            else "admin"
+            if request.path.startswith("/admin/")
+            else "web"
+        )
         user = getattr(request, "user", None)
         token = _actor.set((user if user is not None and user.is_authenticated else None, source))
         try:
@@ -84,8 +90,15 @@ def _is_audited(sender: type) -> bool:
     return bool(getattr(sender, "audited", False))
 
 
-def record(instance: models.Model, action: str, changes: dict[str, list[Any]], *, user: Any = None,
-           source: str | None = None, save: bool = True):
+def record(
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    *,
+    user: Any = None,
+    source: str | None = None,
+    save: bool = True,
+):
     """Build (and by default save) one AuditLog row for ``instance``."""
     from django.contrib.contenttypes.models import ContentType
 

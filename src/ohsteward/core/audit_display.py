@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-SOURCE_LABELS = {"web": "网页", "api": "API", "import": "导入", "cli": "命令行", "admin": "管理后台",
-                 "system": "系统", "synth": "模拟数据"}
+SOURCE_LABELS = {
+    "web": "网页",
+    "api": "API",
+    "import": "导入",
+    "cli": "命令行",
+    "admin": "管理后台",
+    "system": "系统",
+    "synth": "模拟数据",
+}
 # Foreign keys whose target is shown by name in the trail (their __str__ needs no further query).
-NAMED_TARGETS = {"registry.region", "registry.industry", "registry.enterprise", "registry.workplace",
-                 "hazards.hazardfactor", "accounts.user"}
+NAMED_TARGETS = {
+    "registry.region",
+    "registry.industry",
+    "registry.enterprise",
+    "registry.workplace",
+    "hazards.hazardfactor",
+    "accounts.user",
+}
 
 
 class ChangeDescriber:
@@ -26,9 +39,13 @@ class ChangeDescriber:
                 if field is not None and field.is_relation and field.related_model is not None:
                     label = field.related_model._meta.label_lower
                     if label in NAMED_TARGETS and isinstance(pair, list):
-                        wanted.setdefault(field.related_model, set()).update(v for v in pair if v not in (None, ""))
-        self.names = {model: {str(k): str(v) for k, v in model._default_manager.in_bulk(list(ids)).items()}
-                      for model, ids in wanted.items()}
+                        wanted.setdefault(field.related_model, set()).update(
+                            v for v in pair if v not in (None, "")
+                        )
+        self.names = {
+            model: {str(k): str(v) for k, v in model._default_manager.in_bulk(list(ids)).items()}
+            for model, ids in wanted.items()
+        }
 
     def _fields(self, entry) -> dict:
         ct_id = entry.content_type_id

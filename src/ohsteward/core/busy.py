@@ -32,8 +32,9 @@ class DatabaseBusyMiddleware:
         if not is_database_locked(exc):
             return None
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse({"detail": BUSY_MESSAGE}, status=503,
-                                                json_dumps_params={"ensure_ascii": False})
+            response: HttpResponse = JsonResponse(
+                {"detail": BUSY_MESSAGE}, status=503, json_dumps_params={"ensure_ascii": False}
+            )
         else:
             response = HttpResponse(render_to_string("503.html", {"message": BUSY_MESSAGE}), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

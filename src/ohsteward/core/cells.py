@@ -130,5 +130,3 @@ def parse_amount(value: Any) -> Decimal | None:
     if number >= MAX_AMOUNT:
         raise CellError("数值过大")
     return number.quantize(Decimal("0.01"))
-
-

@@ -30,8 +30,13 @@ BODY_FONT = "仿宋_GB2312"
 HEITI_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 # The font each named font falls back to where it is not installed (Word reads ``w:altName``).
-FALLBACKS: Mapping[str, str] = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEITI_FONT: "SimHei", "宋体": "SimSun",
-                                "仿宋": "FangSong"}
+FALLBACKS: Mapping[str, str] = {
+    TITLE_FONT: "宋体",
+    BODY_FONT: "仿宋",
+    HEITI_FONT: "SimHei",
+    "宋体": "SimSun",
+    "仿宋": "FangSong",
+}
 
 # GB/T 9704-2012 5.2: A4; 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -70,8 +75,14 @@ def gbt9704_page(section) -> None:
     section.header_distance, section.footer_distance = Mm(15), Mm(20)
 
 
-def set_fonts(target, *, east_asia: str, size: str | float | None = None, latin: str = LATIN_FONT,
-              bold: bool | None = None) -> None:
+def set_fonts(
+    target,
+    *,
+    east_asia: str,
+    size: str | float | None = None,
+    latin: str = LATIN_FONT,
+    bold: bool | None = None,
+) -> None:
     """Name the fonts of a run or a style: ``w:eastAsia`` for Chinese, ``w:ascii``/``w:hAnsi`` for Latin."""
     font = target.font
     font.name = latin

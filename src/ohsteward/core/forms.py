@@ -31,8 +31,9 @@ class FilterFormMixin:
     def label_empty_choices(self) -> None:
         for field in self.fields.values():
             if isinstance(field.widget, forms.NullBooleanSelect):
-                field.widget.choices = [(v, self.empty_label if v == "unknown" else label)
-                                        for v, label in field.widget.choices]
+                field.widget.choices = [
+                    (v, self.empty_label if v == "unknown" else label) for v, label in field.widget.choices
+                ]
             elif getattr(field, "empty_label", None) is not None:
                 # ModelChoiceField and django-filter's ChoiceField read empty_label as they render
                 field.empty_label = self.empty_label

@@ -47,8 +47,12 @@ def current_query(request: HttpRequest) -> QueryDict:
     return QueryDict(urlsplit(request.headers.get("HX-Current-URL", "")).query)
 
 
-def render_with_oob(request: HttpRequest, template: str, context: Mapping[str, Any],
-                    oob: Iterable[tuple[str, Mapping[str, Any]]]) -> HttpResponse:
+def render_with_oob(
+    request: HttpRequest,
+    template: str,
+    context: Mapping[str, Any],
+    oob: Iterable[tuple[str, Mapping[str, Any]]],
+) -> HttpResponse:
     """``template`` rendered as the response, followed by each ``(partial, context)`` out of band."""
     response = render(request, template, context)
     for partial, partial_context in oob:

@@ -39,7 +39,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}: {self.message}" if self.column else f"第{self.row}行: {self.message}"
+        return (
+            f"第{self.row}行 {self.column}: {self.message}"
+            if self.column
+            else f"第{self.row}行: {self.message}"
+        )
 
 
 @dataclass
@@ -68,8 +72,10 @@ class ImportReport:
     def summary(self) -> str:
         verb = "将" if not self.applied else "已"
         u = self.unit
-        return (f"共{self.total_rows}行：{verb}新增{len(self.created)}{u}，{verb}更新{len(self.updated)}{u}，"
-                f"无变化{self.unchanged}{u}，有错误{len(self.rejected_rows)}行")
+        return (
+            f"共{self.total_rows}行：{verb}新增{len(self.created)}{u}，{verb}更新{len(self.updated)}{u}，"
+            f"无变化{self.unchanged}{u}，有错误{len(self.rejected_rows)}行"
+        )
 
     def errors_xlsx(self) -> bytes:
         """The rejected rows as they were, with a column saying why (for correcting and re-uploading)."""
@@ -89,8 +95,9 @@ class Importer(Protocol):
     def template(self, user: Any = None) -> bytes:
         """The .xlsx template (with drop-downs) users fill in; choices narrowed to what ``user`` may write."""
 
-    def run(self, *, user: Any, filename: str, content: bytes, dry_run: bool = True,
-            all_or_nothing: bool = True) -> ImportReport:
+    def run(
+        self, *, user: Any, filename: str, content: bytes, dry_run: bool = True, all_or_nothing: bool = True
+    ) -> ImportReport:
         """Check (``dry_run``) or apply the file; raises ``SpreadsheetError`` for an unreadable file."""
 
 
@@ -135,8 +142,13 @@ class UploadStash:
     def get(self, token: str) -> tuple[str, bytes]:
         entry = self.request.session.get(self.SESSION_KEY, {}).get(token)
         path = self._path(token) if token.replace("-", "").replace("_", "").isalnum() else None
-        if (not entry or entry.get("user") != self.request.user.pk or entry.get("kind") != self.kind
-                or path is None or not path.exists()):
+        if (
+            not entry
+            or entry.get("user") != self.request.user.pk
+            or entry.get("kind") != self.kind
+            or path is None
+            or not path.exists()
+        ):
             raise Http404("导入文件已过期，请重新上传")
         return entry["filename"], path.read_bytes()
 
@@ -156,9 +168,11 @@ class UploadStash:
 
     def is_claimed(self, token: str) -> bool:
         """Another request holds the file of ``token`` (a confirm in progress)."""
-        return (token in self.request.session.get(self.SESSION_KEY, {})
-                and token.replace("-", "").replace("_", "").isalnum()
-                and any(self.directory().glob(f"{token}.*.claimed")))
+        return (
+            token in self.request.session.get(self.SESSION_KEY, {})
+            and token.replace("-", "").replace("_", "").isalnum()
+            and any(self.directory().glob(f"{token}.*.claimed"))
+        )
 
     def claim(self, token: str) -> Path | None:
         """Take the stored file for one confirm (an atomic rename); None when another request has it."""

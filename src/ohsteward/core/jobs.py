@@ -46,8 +46,12 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[..., None]
 HEARTBEAT_SECONDS = 5
-INTERRUPTED_ERROR = "任务在运行中被中断（工作进程已停止或服务器重启）。未完成的更改没有保留，可以点击“重试”重新运行。"
-INTERNAL_ERROR = "任务执行出错（内部错误，已记录日志）。请稍后重试；如仍失败，请联系系统管理员并提供任务编号 #{pk}。"
+INTERRUPTED_ERROR = (
+    "任务在运行中被中断（工作进程已停止或服务器重启）。未完成的更改没有保留，可以点击“重试”重新运行。"
+)
+INTERNAL_ERROR = (
+    "任务执行出错（内部错误，已记录日志）。请稍后重试；如仍失败，请联系系统管理员并提供任务编号 #{pk}。"
+)
 EXPIRED_INPUT = "上传的文件已过期（超过保存期限），无法重试，请重新上传。"
 
 
@@ -56,6 +60,7 @@ def worker_id() -> str:
 
 
 # ------------------------------------------------------------------------------------------- files
+
 
 def job_dir(job: Job) -> Path:
     return Path(settings.DATA_DIR) / "jobs" / str(job.pk)
@@ -131,7 +136,9 @@ def refuse_unusable_upload(filename: str, content: bytes) -> None:
     if not (filename or "").lower().endswith(SPREADSHEET_TYPES):
         raise SpreadsheetError("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件")
     if len(content) > settings.OHSTEWARD_MAX_UPLOAD_MB * 1024 * 1024:
-        raise SpreadsheetError(f"文件过大：{len(content) / 1048576:.1f} MB，上限为 {settings.OHSTEWARD_MAX_UPLOAD_MB} MB")
+        raise SpreadsheetError(
+            f"文件过大：{len(content) / 1048576:.1f} MB，上限为 {settings.OHSTEWARD_MAX_UPLOAD_MB} MB"
+        )
     if content.startswith(ZIP_MAGIC):
         # a workbook whose declared range or unpacked size would exhaust memory is refused now,
         # not by a worker that dies reading it (issue 6 item 2; the check reads no cell values)
@@ -140,16 +147,32 @@ def refuse_unusable_upload(filename: str, content: bytes) -> None:
 
 # ------------------------------------------------------------------------------------------- start
 
-def job_start(*, user, kind: str, title: str, function: str, params: dict | None = None,
-              content: bytes | None = None, filename: str = "", on_interrupt: str = "") -> Job:
+
+def job_start(
+    *,
+    user,
+    kind: str,
+    title: str,
+    function: str,
+    params: dict | None = None,
+    content: bytes | None = None,
+    filename: str = "",
+    on_interrupt: str = "",
+) -> Job:
     """Record a job and put it on the queue; an uploaded file is kept in the job's directory.
 
     ``function`` and ``on_interrupt`` are dotted paths (``on_interrupt(job)`` cleans up after a
     worker died mid-job, before the job is marked interrupted)."""
     import_string(function)  # fail here, in the request, not later in the worker
-    job = Job.objects.create(kind=kind, title=title[:200], function=function, params=params or {},
-                             on_interrupt=on_interrupt, user=user if getattr(user, "pk", None) else None,
-                             input_name=(filename or "")[:255])
+    job = Job.objects.create(
+        kind=kind,
+        title=title[:200],
+        function=function,
+        params=params or {},
+        on_interrupt=on_interrupt,
+        user=user if getattr(user, "pk", None) else None,
+        input_name=(filename or "")[:255],
+    )
     if content is not None:
         job_dir(job).mkdir(parents=True, exist_ok=True)
         input_path(job).write_bytes(content)
@@ -184,8 +207,18 @@ def job_retry(*, user, job: Job) -> Job:
     if job.input_name and not input_path(job).exists():
         raise ValidationError(EXPIRED_INPUT)
     updated = Job.objects.filter(pk=job.pk, status__in=[JobStatus.FAILED, JobStatus.INTERRUPTED]).update(
-        status=JobStatus.QUEUED, progress=0, stage="", counts={}, result={}, error="", result_name="",
-        started_at=None, finished_at=None, heartbeat_at=None, worker="")
+        status=JobStatus.QUEUED,
+        progress=0,
+        stage="",
+        counts={},
+        result={},
+        error="",
+        result_name="",
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=None,
+        worker="",
+    )
     if updated:
         _enqueue(job)
     job.refresh_from_db()
@@ -193,6 +226,7 @@ def job_retry(*, user, job: Job) -> Job:
 
 
 # ------------------------------------------------------------------------------------------- run
+
 
 def _in_own_transaction() -> bool:
     """Whether the job function holds a transaction (the test suite's wrapping one does not count)."""
@@ -235,8 +269,11 @@ class _Reporter:
             with self.state_lock:
                 fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
                 if self.dirty:
-                    fields.update(progress=self.state["progress"], stage=self.state["stage"],
-                                  counts=dict(self.state["counts"]))
+                    fields.update(
+                        progress=self.state["progress"],
+                        stage=self.state["stage"],
+                        counts=dict(self.state["counts"]),
+                    )
                     self.dirty = False
                 elif not heartbeat:
                     return
@@ -291,8 +328,14 @@ def execute(job_id: int) -> None:
     (already run, or delivered twice) is left alone."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker_id()[:100],
-        attempts=F("attempts") + 1, progress=0, stage="开始")
+        status=JobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker=worker_id()[:100],
+        attempts=F("attempts") + 1,
+        progress=0,
+        stage="开始",
+    )
     if not claimed:
         return
     job = Job.objects.select_related("user").get(pk=job_id)
@@ -319,10 +362,17 @@ def execute(job_id: int) -> None:
             beat.stop()
 
 
-def _finish(job: Job, status: str, *, reporter: _Reporter, result: dict | None = None, error: str = "") -> None:
+def _finish(
+    job: Job, status: str, *, reporter: _Reporter, result: dict | None = None, error: str = ""
+) -> None:
     counts = dict(reporter.state["counts"])
-    fields: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error[:5000],
-                              "counts": counts, "heartbeat_at": timezone.now()}
+    fields: dict[str, Any] = {
+        "status": status,
+        "finished_at": timezone.now(),
+        "error": error[:5000],
+        "counts": counts,
+        "heartbeat_at": timezone.now(),
+    }
     if status == JobStatus.SUCCEEDED:
         fields.update(progress=100, stage="完成", result=result or {})
     else:
@@ -338,6 +388,7 @@ def _finish(job: Job, status: str, *, reporter: _Reporter, result: dict | None =
 
 
 # ------------------------------------------------------------------------------------------- recover
+
 
 def _pid_alive(worker: str) -> bool | None:
     """Whether the worker process named ``host:pid`` runs (None: another host, cannot tell)."""
@@ -361,7 +412,8 @@ def interrupt(job: Job) -> None:
         except Exception:  # noqa: BLE001 - the job must still leave "running"
             logger.exception("cleanup of interrupted job #%s failed", job.pk)
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-        status=JobStatus.INTERRUPTED, error=INTERRUPTED_ERROR, stage="已中断", finished_at=timezone.now())
+        status=JobStatus.INTERRUPTED, error=INTERRUPTED_ERROR, stage="已中断", finished_at=timezone.now()
+    )
 
 
 def recover_stale(*, now=None) -> list[int]:

@@ -59,7 +59,9 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.user_repr} {self.get_action_display()} {self.object_repr}"
+        return (
+            f"{self.timestamp:%Y-%m-%d %H:%M} {self.user_repr} {self.get_action_display()} {self.object_repr}"
+        )
 
     @classmethod
     def scope_q(cls, user) -> Q:
@@ -119,8 +121,14 @@ class Job(models.Model):
     function = models.CharField("函数", max_length=200)
     params = models.JSONField("参数", default=dict, blank=True)
     on_interrupt = models.CharField("中断处理函数", max_length=200, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     status = models.CharField("状态", max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     stage = models.CharField("阶段", max_length=100, blank=True)

@@ -32,9 +32,19 @@ def count_cache_key(queryset) -> str | None:
     query = getattr(queryset, "query", None)
     if query is None:
         return None
-    material = repr((query.model._meta.label, str(query.where), [(a, type(j).__name__, getattr(j, "join_type", None))
-                     for a, j in query.alias_map.items()], query.distinct, query.distinct_fields,
-                     query.values_select, str(query.group_by), query.combinator, sorted(query.annotation_select)))
+    material = repr(
+        (
+            query.model._meta.label,
+            str(query.where),
+            [(a, type(j).__name__, getattr(j, "join_type", None)) for a, j in query.alias_map.items()],
+            query.distinct,
+            query.distinct_fields,
+            query.values_select,
+            str(query.group_by),
+            query.combinator,
+            sorted(query.annotation_select),
+        )
+    )
     if " object at 0x" in material or query.combinator:
         try:
             sql, params = query.get_compiler(using=getattr(queryset, "db", DEFAULT_DB_ALIAS)).as_sql()

@@ -39,5 +39,3 @@ def upsert(model, key: str, rows: list[dict[str, Any]], refresh: bool) -> int:
         if changed and fields:
             model.objects.bulk_update(changed, fields, batch_size=500)
     return len(new)
-
-

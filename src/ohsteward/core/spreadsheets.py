@@ -49,14 +49,27 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
-def write_xlsx(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1",
-               widths: dict[str, int] | None = None) -> bytes:
+def write_xlsx(
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "Sheet1",
+    widths: dict[str, int] | None = None,
+) -> bytes:
     """An .xlsx with a bold, frozen Chinese header row and the rows below it."""
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False,
-                                   "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "constant_memory": True,
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     ws = wb.add_worksheet(sheet[:31])
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -83,7 +96,9 @@ def write_xlsx(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]
     return buf.getvalue()
 
 
-def xlsx_response(filename: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """An HTTP download of ``write_xlsx``; ``filename`` may be Chinese."""
     if not filename.endswith(".xlsx"):
         filename += ".xlsx"
@@ -107,8 +122,13 @@ class TemplateColumn:
     example: Any = None
 
 
-def template_xlsx(columns: Sequence[TemplateColumn], *, sheet: str = "导入数据", max_rows: int = 5000,
-                  notes: Sequence[str] = ()) -> bytes:
+def template_xlsx(
+    columns: Sequence[TemplateColumn],
+    *,
+    sheet: str = "导入数据",
+    max_rows: int = 5000,
+    notes: Sequence[str] = (),
+) -> bytes:
     """An import template: headers, a sample row, drop-downs fed from a hidden list sheet, notes."""
     import xlsxwriter
 
@@ -130,10 +150,18 @@ def template_xlsx(columns: Sequence[TemplateColumn], *, sheet: str = "导入数�
             for r, choice in enumerate(col.choices):
                 lists.write_string(r, c, str(choice))
             letter = xlsxwriter.utility.xl_col_to_name(c)
-            ws.data_validation(1, c, max_rows, c, {
-                "validate": "list", "source": f"=选项!${letter}$1:${letter}${len(col.choices)}",
-                "error_title": "无效的值", "error_message": f"请从下拉列表中选择{col.header}",
-            })
+            ws.data_validation(
+                1,
+                c,
+                max_rows,
+                c,
+                {
+                    "validate": "list",
+                    "source": f"=选项!${letter}$1:${letter}${len(col.choices)}",
+                    "error_title": "无效的值",
+                    "error_message": f"请从下拉列表中选择{col.header}",
+                },
+            )
     ws.freeze_panes(1, 0)
     lists.hide()
     if notes:
@@ -158,8 +186,15 @@ def _clean_header(value: Any) -> str:
     return "".join(str(value or "").split()).replace("（", "(").replace("）", ")").rstrip("*＊")
 
 
-def read_table(filename: str, content: bytes, *, max_rows: int | None = None, sheet: str | None = None,
-               required: Sequence[str] = (), header_aliases: dict[str, str] | None = None) -> Table:
+def read_table(
+    filename: str,
+    content: bytes,
+    *,
+    max_rows: int | None = None,
+    sheet: str | None = None,
+    required: Sequence[str] = (),
+    header_aliases: dict[str, str] | None = None,
+) -> Table:
     """Read the first sheet (or ``sheet``) of an .xlsx/.xls/.csv upload into a ``Table``.
 
     Raises ``SpreadsheetError`` (Chinese message) for a file that is too large, of an unknown
@@ -173,7 +208,9 @@ def read_table(filename: str, content: bytes, *, max_rows: int | None = None, sh
     max_bytes = settings.OHSTEWARD_MAX_UPLOAD_MB * 1024 * 1024
     max_rows = max_rows or settings.OHSTEWARD_MAX_IMPORT_ROWS
     if len(content) > max_bytes:
-        raise SpreadsheetError(f"文件过大：{len(content) / 1048576:.1f} MB，上限为 {settings.OHSTEWARD_MAX_UPLOAD_MB} MB")
+        raise SpreadsheetError(
+            f"文件过大：{len(content) / 1048576:.1f} MB，上限为 {settings.OHSTEWARD_MAX_UPLOAD_MB} MB"
+        )
     if not content:
         raise SpreadsheetError("文件为空")
     name = (filename or "").lower()
@@ -192,7 +229,9 @@ def read_table(filename: str, content: bytes, *, max_rows: int | None = None, sh
             raw_rows, sheet_name = _read_workbook(content, sheet)
             long_text_possible = longest > max_chars
         else:
-            raise SpreadsheetError("文件内容不是 Excel 格式（可能只是改了扩展名），请用 Excel 另存为 .xlsx 后上传")
+            raise SpreadsheetError(
+                "文件内容不是 Excel 格式（可能只是改了扩展名），请用 Excel 另存为 .xlsx 后上传"
+            )
     else:
         raise SpreadsheetError("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件")
     header_row_no = 0
@@ -209,7 +248,9 @@ def read_table(filename: str, content: bytes, *, max_rows: int | None = None, sh
     headers = [aliases.get(h, h) for h in headers]
     missing = [h for h in required if h not in headers]
     if missing:
-        raise SpreadsheetError(f"缺少必需的列：{'、'.join(missing)}（工作表“{sheet_name}”）。请使用导入模板。")
+        raise SpreadsheetError(
+            f"缺少必需的列：{'、'.join(missing)}（工作表“{sheet_name}”）。请使用导入模板。"
+        )
     table = Table(headers=headers, sheet=sheet_name)
     for row_no, row in raw_rows:
         if row_no <= header_row_no:
@@ -265,7 +306,8 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[Any]]]:
             # Python's csv module refuses a field over csv.field_size_limit() (131,072 characters)
             if "field larger than field limit" in str(exc):
                 raise SpreadsheetError(
-                    f"第{row_no + 1}行: 内容过长，单元格最多 {settings.OHSTEWARD_MAX_CELL_CHARS} 个字符") from None
+                    f"第{row_no + 1}行: 内容过长，单元格最多 {settings.OHSTEWARD_MAX_CELL_CHARS} 个字符"
+                ) from None
             raise SpreadsheetError(f"第{row_no + 1}行: 无法读取 CSV（{exc}）") from None
         row_no += 1
         yield row_no, row
@@ -335,7 +377,8 @@ def _check_range(rows: int, columns: int, sheet_name: str | None, ref: str = "")
         where = ref or f"{column_letter(max(columns, 1) - 1)}{rows}"
         raise SpreadsheetError(
             f"文件的工作表“{sheet_name}”范围过大（{where}，{rows} 行 {columns} 列），最多支持 {max_rows} 行 "
-            f"{max_columns} 列（共 {max_cells} 个单元格）。请删除多余的行列（含空白但设置了格式的单元格）后另存再上传。")
+            f"{max_columns} 列（共 {max_cells} 个单元格）。请删除多余的行列（含空白但设置了格式的单元格）后另存再上传。"
+        )
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
@@ -372,7 +415,9 @@ def _sheet_member(zf: zipfile.ZipFile, sheet: str | None) -> tuple[str, str]:
         raise SpreadsheetError("表格中没有工作表")
     chosen = next((s for s in sheets if s.get("name") == sheet), None) if sheet is not None else sheets[0]
     if chosen is None:
-        raise SpreadsheetError(f"找不到工作表“{sheet}”，文件中的工作表：{'、'.join(s.get('name', '') for s in sheets)}")
+        raise SpreadsheetError(
+            f"找不到工作表“{sheet}”，文件中的工作表：{'、'.join(s.get('name', '') for s in sheets)}"
+        )
     member = targets.get(chosen.get("id", ""), "")
     if member not in names:
         raise SpreadsheetError(f"文件结构异常：找不到工作表“{chosen.get('name', '')}”的数据")
@@ -401,8 +446,10 @@ def _scan(zf: zipfile.ZipFile, member: str, sheet_name: str | None) -> int:
                 longest = max(longest, max(map(len, part.split(b"<"))))
             longest = max(longest, len(buf))
             if longest > limit:
-                raise SpreadsheetError(f"文件中有超长的文本（约 {longest // 1024} KB），"
-                                       f"单元格最多 {settings.OHSTEWARD_MAX_CELL_CHARS} 个字符")
+                raise SpreadsheetError(
+                    f"文件中有超长的文本（约 {longest // 1024} KB），"
+                    f"单元格最多 {settings.OHSTEWARD_MAX_CELL_CHARS} 个字符"
+                )
             if sheet_name is not None and part:
                 if not dimension_seen:
                     dim = _DIMENSION.search(part)
@@ -467,7 +514,9 @@ def check_xlsx(content: bytes, sheet: str | None = None) -> int:
     upper bound of its length in characters), so that the caller checks cells only when needed.
     """
     if not content.startswith(ZIP_MAGIC):
-        raise SpreadsheetError("文件内容不是 .xlsx 格式（可能只是改了扩展名），请用 Excel 另存为 .xlsx 后上传")
+        raise SpreadsheetError(
+            "文件内容不是 .xlsx 格式（可能只是改了扩展名），请用 Excel 另存为 .xlsx 后上传"
+        )
     try:
         zf = zipfile.ZipFile(io.BytesIO(content))
         infos = zf.infolist()
@@ -480,12 +529,14 @@ def check_xlsx(content: bytes, sheet: str | None = None) -> int:
         raise SpreadsheetError("文件结构异常：压缩包中的文件过多")
     if total > max_total:
         raise SpreadsheetError(
-            f"文件解压后过大（{total / 1048576:.0f} MB），上限为 {settings.OHSTEWARD_MAX_UNCOMPRESSED_MB} MB")
+            f"文件解压后过大（{total / 1048576:.0f} MB），上限为 {settings.OHSTEWARD_MAX_UNCOMPRESSED_MB} MB"
+        )
     for info in infos:
         if info.file_size > 1 << 20 and info.file_size > max_ratio * max(info.compress_size, 1):
             raise SpreadsheetError(
                 f"文件压缩比异常（{info.filename} 压缩比 {info.file_size // max(info.compress_size, 1)}:1，"
-                f"上限 {max_ratio}:1），疑似压缩炸弹，已拒绝")
+                f"上限 {max_ratio}:1），疑似压缩炸弹，已拒绝"
+            )
     try:
         member, sheet_name = _sheet_member(zf, sheet)
         longest = _scan(zf, member, sheet_name)

@@ -53,7 +53,9 @@ class Column:
     link: str = ""  # URL name of the cell's link (list only)
     link_arg: Accessor = "pk"
     format: Callable[[Any], Any] | None = None  # value → shown value (list and export)
-    html: Callable[[Any], str] | None = None  # object → safe HTML for the list cell (the export keeps the value)
+    html: Callable[[Any], str] | None = (
+        None  # object → safe HTML for the list cell (the export keeps the value)
+    )
     sortable: str = ""  # the model field (or lookup path) the list sorts by
     css: str = ""
     export: bool = True

@@ -42,8 +42,10 @@ OUT_OF_SCOPE_AFTER = "保存后该记录将不在您的管辖范围内，未保�
 
 def requires(perm: str):
     """Log in first (anonymous users go to the login page), then the permission or 403."""
+
     def decorate(view):
         return login_required(permission_required(perm, raise_exception=True)(view))
+
     return decorate
 
 
@@ -118,6 +120,7 @@ class ScopedObjectMixin:
 # List
 # --------------------------------------------------------------------------------------------
 
+
 class ObjectListView(ProtectedView):
     queryset: Any = None
     filterset: Any = None  # a django-filter FilterSet class
@@ -163,8 +166,12 @@ class ObjectListView(ProtectedView):
     def page(self, queryset):
         """Page over primary keys (no joins while counting and skipping), then load that page
         with the Table's joins: page 2,000 of a city-wide list stays fast."""
-        page = Paginator(queryset.values_list("pk", flat=True), self.page_size).get_page(self.request.GET.get("page"))
-        by_pk = self.table.queryset(queryset.model._default_manager.filter(pk__in=list(page.object_list))).in_bulk()
+        page = Paginator(queryset.values_list("pk", flat=True), self.page_size).get_page(
+            self.request.GET.get("page")
+        )
+        by_pk = self.table.queryset(
+            queryset.model._default_manager.filter(pk__in=list(page.object_list))
+        ).in_bulk()
         page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
         return page
 
@@ -190,10 +197,20 @@ class ObjectListView(ProtectedView):
             return self.table.xlsx_response(queryset, f"{self.export_filename}-{stamp}.xlsx")
         page = self.page(queryset)
         context = self.get_context_data(
-            view=self, title=self.title, unit=self.unit, filterset=filterset, page=page, table=self.table,
-            rows=self.table.html_rows(page.object_list), headers=self.table.headers(self.sort), sort=self.sort,
-            query=filter_query(request), sort_query=filter_query(request, drop=("page", "sort")),
-            export_url=self.get_export_url(), has_filters=self.has_filters(), results_id=self.partial_target,
+            view=self,
+            title=self.title,
+            unit=self.unit,
+            filterset=filterset,
+            page=page,
+            table=self.table,
+            rows=self.table.html_rows(page.object_list),
+            headers=self.table.headers(self.sort),
+            sort=self.sort,
+            query=filter_query(request),
+            sort_query=filter_query(request, drop=("page", "sort")),
+            export_url=self.get_export_url(),
+            has_filters=self.has_filters(),
+            results_id=self.partial_target,
         )
         partial = htmx.is_partial(request, self.partial_target)
         return htmx.vary(render(request, self.partial_template if partial else self.template_name, context))
@@ -202,6 +219,7 @@ class ObjectListView(ProtectedView):
 # --------------------------------------------------------------------------------------------
 # Detail, form, action
 # --------------------------------------------------------------------------------------------
+
 
 class ObjectDetailView(ScopedObjectMixin, ProtectedView):
     template_name = "generic/object_detail.html"
@@ -256,8 +274,9 @@ class ObjectFormView(ScopedObjectMixin, ProtectedView):
         return context
 
     def render_form(self, form, obj):
-        return render(self.request, self.template_name,
-                      self.get_context_data(form=form, object=obj, view=self))
+        return render(
+            self.request, self.template_name, self.get_context_data(form=form, object=obj, view=self)
+        )
 
     def get(self, request, *args, **kwargs):
         obj = None if self.create else self.get_object()
@@ -339,6 +358,7 @@ class ObjectActionView(ScopedObjectMixin, ProtectedView):
 # Import: upload → dry run (preview) → confirm → errors.xlsx, around any Importer
 # --------------------------------------------------------------------------------------------
 
+
 class ImportView(ProtectedView):
     """One class, four steps, declared in ``urls.py`` with ``as_view(step=…)``:
     ``upload`` (GET the form; POST → dry run → preview), ``template``, ``confirm`` and ``errors``
@@ -363,19 +383,36 @@ class ImportView(ProtectedView):
     def stash(self) -> UploadStash:
         return UploadStash(self.request, self.kind or type(self).__name__)
 
-    def run_import(self, *, filename: str, content: bytes, dry_run: bool, all_or_nothing: bool = True) -> ImportReport:
+    def run_import(
+        self, *, filename: str, content: bytes, dry_run: bool, all_or_nothing: bool = True
+    ) -> ImportReport:
         """The single place an import runs. Background jobs route large files through here."""
-        return type(self).importer.run(user=self.request.user, filename=filename, content=content, dry_run=dry_run,
-                                       all_or_nothing=all_or_nothing)
+        return type(self).importer.run(
+            user=self.request.user,
+            filename=filename,
+            content=content,
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+        )
 
     def preview_context(self, report: ImportReport) -> dict:
-        return {"report": report, "created": report.created[:self.preview_rows],
-                "updated": report.updated[:self.preview_rows], "error_rows": len(report.rejected_rows),
-                "preview_rows": self.preview_rows}
+        return {
+            "report": report,
+            "created": report.created[: self.preview_rows],
+            "updated": report.updated[: self.preview_rows],
+            "error_rows": len(report.rejected_rows),
+            "preview_rows": self.preview_rows,
+        }
 
     def get_context_data(self, **context) -> dict:
-        return {"view": self, "title": self.title, "urls": self.url_names, "max_mb": settings.OHSTEWARD_MAX_UPLOAD_MB,
-                "max_rows": settings.OHSTEWARD_MAX_IMPORT_ROWS, **context}
+        return {
+            "view": self,
+            "title": self.title,
+            "urls": self.url_names,
+            "max_mb": settings.OHSTEWARD_MAX_UPLOAD_MB,
+            "max_rows": settings.OHSTEWARD_MAX_IMPORT_ROWS,
+            **context,
+        }
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.step == "confirm" and request.method != "POST":
@@ -384,8 +421,9 @@ class ImportView(ProtectedView):
 
     def get(self, request, token: str = ""):
         if self.step == "template":
-            return bytes_response(type(self).importer.template_filename,
-                                  type(self).importer.template(user=request.user))
+            return bytes_response(
+                type(self).importer.template_filename, type(self).importer.template(user=request.user)
+            )
         if self.step == "errors":
             filename, content = self.stash().get(token)
             report = self.run_import(filename=filename, content=content, dry_run=True)
@@ -405,8 +443,13 @@ class ImportView(ProtectedView):
             if starter is not None and jobs.is_large(jobs.estimate_rows(upload.name, content)):
                 # preview as a background job (the page shows its progress), then confirm there
                 try:
-                    job = starter(user=request.user, filename=upload.name, content=content, dry_run=True,
-                                  partial=bool(form.cleaned_data.get("partial")))
+                    job = starter(
+                        user=request.user,
+                        filename=upload.name,
+                        content=content,
+                        dry_run=True,
+                        partial=bool(form.cleaned_data.get("partial")),
+                    )
                 except SpreadsheetError as error:
                     form.add_error("file", str(error))
                     return render(request, self.template_name, self.get_context_data(form=form))
@@ -417,9 +460,16 @@ class ImportView(ProtectedView):
                 form.add_error("file", str(error))
             else:
                 token = self.stash().put(upload.name, content)
-                return render(request, self.preview_template, self.get_context_data(
-                    token=token, filename=upload.name, partial=form.cleaned_data.get("partial", False),
-                    **self.preview_context(report)))
+                return render(
+                    request,
+                    self.preview_template,
+                    self.get_context_data(
+                        token=token,
+                        filename=upload.name,
+                        partial=form.cleaned_data.get("partial", False),
+                        **self.preview_context(report),
+                    ),
+                )
         return render(request, self.template_name, self.get_context_data(form=form))
 
     def confirm(self, request, token: str):
@@ -443,7 +493,9 @@ class ImportView(ProtectedView):
             messages.warning(request, "该导入已确认（或正在处理），请勿重复提交。")
             return redirect(self.url_names["done"])
         try:
-            report = self.run_import(filename=filename, content=content, dry_run=False, all_or_nothing=not partial)
+            report = self.run_import(
+                filename=filename, content=content, dry_run=False, all_or_nothing=not partial
+            )
         except SpreadsheetError as error:
             stash.release(token, claimed)
             messages.error(request, str(error))
@@ -456,5 +508,10 @@ class ImportView(ProtectedView):
             stash.forget(token, confirmed=True)
         else:  # nothing or not everything written: the file stays for another try and the error rows
             stash.release(token, claimed)
-        return render(request, self.result_template, self.get_context_data(
-            token=token, filename=filename, partial=partial, **self.preview_context(report)))
+        return render(
+            request,
+            self.result_template,
+            self.get_context_data(
+                token=token, filename=filename, partial=partial, **self.preview_context(report)
+            ),
+        )

@@ -19,12 +19,12 @@ INFO = 3
 
 @dataclass(frozen=True)
 class WorkItem:
-    label: str                    # "12 家已超过核实期限，请尽快核实"
-    url: str                      # where the work is done
-    count: int | None = None      # how many records wait
+    label: str  # "12 家已超过核实期限，请尽快核实"
+    url: str  # where the work is done
+    count: int | None = None  # how many records wait
     due_on: dt.date | None = None  # the nearest deadline, if any
     urgency: int = TODO
-    hint: str = ""                # one line in plain words: what to do there
+    hint: str = ""  # one line in plain words: what to do there
 
     @property
     def overdue(self) -> bool:

@@ -61,8 +61,13 @@ def _check_enterprise(user, enterprise) -> None:
     """Writers may only touch employers in their jurisdiction (None user = system/CLI)."""
     if user is None:
         return
-    if not access.can_write_enterprise(user, region_code=enterprise.region_id, town_code=enterprise.town_id,
-                                       zone_code=enterprise.zone_id, enterprise_id=enterprise.pk):
+    if not access.can_write_enterprise(
+        user,
+        region_code=enterprise.region_id,
+        town_code=enterprise.town_id,
+        zone_code=enterprise.zone_id,
+        enterprise_id=enterprise.pk,
+    ):
         raise PermissionDenied("该用人单位不在您的管辖范围内")
 
 
@@ -75,9 +80,15 @@ def _check_entry(user, entry: HazardListEntry) -> None:
 
 def _record_change(entry: HazardListEntry, kind: str, on: dt.date, user) -> EntryChange:
     """Date one step of the entry's history with its state after the step (read by ``as_of``)."""
-    return EntryChange.objects.create(entry=entry, kind=kind, changed_on=on, status=entry.status,
-                                      region_id=entry.region_id, due_on=entry.due_on,
-                                      by=user if getattr(user, "pk", None) else None)
+    return EntryChange.objects.create(
+        entry=entry,
+        kind=kind,
+        changed_on=on,
+        status=entry.status,
+        region_id=entry.region_id,
+        due_on=entry.due_on,
+        by=user if getattr(user, "pk", None) else None,
+    )
 
 
 def next_serial(key: str) -> int:
@@ -98,9 +109,11 @@ def _fulfil_triggers(declaration: Declaration) -> None:
     declaration other than a cancellation answers the notices issued before it."""
     # A handful of rows per declaration: saved one by one so that the audit signal records them.
     if declaration.kind != DeclarationKind.CANCEL:
-        for notice in Notice.objects.filter(enterprise=declaration.enterprise,
-                                            status__in=[NoticeStatus.ISSUED, NoticeStatus.DELIVERED],
-                                            issued_on__lte=declaration.declared_on):
+        for notice in Notice.objects.filter(
+            enterprise=declaration.enterprise,
+            status__in=[NoticeStatus.ISSUED, NoticeStatus.DELIVERED],
+            issued_on__lte=declaration.declared_on,
+        ):
             notice.status = NoticeStatus.DECLARED
             notice.save(update_fields=["status"])
     if declaration.kind == DeclarationKind.CANCEL:
@@ -109,8 +122,12 @@ def _fulfil_triggers(declaration: Declaration) -> None:
         kinds = [k for k in TriggerKind.values if k != TriggerKind.CLOSURE]
     else:
         return
-    for trigger in ChangeTrigger.objects.filter(enterprise=declaration.enterprise, fulfilled_by__isnull=True,
-                                                kind__in=kinds, occurred_on__lte=declaration.declared_on):
+    for trigger in ChangeTrigger.objects.filter(
+        enterprise=declaration.enterprise,
+        fulfilled_by__isnull=True,
+        kind__in=kinds,
+        occurred_on__lte=declaration.declared_on,
+    ):
         trigger.fulfilled_by = declaration
         trigger.save(update_fields=["fulfilled_by"])
 
@@ -119,16 +136,25 @@ def _add_hazards(declaration: Declaration, hazards: Iterable[tuple[Any, str, int
     rows = []
     for item in hazards:
         if isinstance(item, dict):
-            factor, name, count, workplace = (item.get("hazard_factor"), item.get("hazard_name") or "",
-                                              item.get("exposed_count"), item.get("workplace") or "")
+            factor, name, count, workplace = (
+                item.get("hazard_factor"),
+                item.get("hazard_name") or "",
+                item.get("exposed_count"),
+                item.get("workplace") or "",
+            )
         else:
             factor, name, count = item
             workplace = ""
         name = (name or (factor.name if factor is not None else "")).strip()
         if not name:
             continue
-        row = DeclarationHazard(declaration=declaration, workplace=workplace, hazard_factor=factor,
-                                hazard_name=name, exposed_count=count)
+        row = DeclarationHazard(
+            declaration=declaration,
+            workplace=workplace,
+            hazard_factor=factor,
+            hazard_name=name,
+            exposed_count=count,
+        )
         row.full_clean(exclude=["declaration"])
         rows.append(row)
     for row in rows:
@@ -137,10 +163,20 @@ def _add_hazards(declaration: Declaration, hazards: Iterable[tuple[Any, str, int
 
 
 @transaction.atomic
-def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared_on: dt.date | None,
-                       employees: int | None, exposed_total: int | None,
-                       hazards: Sequence[tuple[Any, str, int | None]], principal: str, hygiene_manager: str,
-                       source_row=None) -> Declaration:
+def declaration_import(
+    *,
+    user,
+    enterprise,
+    receipt_no: str,
+    kind: str,
+    declared_on: dt.date | None,
+    employees: int | None,
+    exposed_total: int | None,
+    hazards: Sequence[tuple[Any, str, int | None]],
+    principal: str,
+    hygiene_manager: str,
+    source_row=None,
+) -> Declaration:
     """Record a declaration exported from the national declaration system.
 
     Idempotent by ``receipt_no``: importing the same receipt again returns the stored declaration
@@ -159,14 +195,24 @@ def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared
         raise ValidationError({"declared_on": "申报日期不能为空"})
     code = rules.declaration_kind(kind)
     if code is None:
-        raise ValidationError({"kind": f"申报类型无法识别：{kind}（应为初次申报、变更申报、年度更新或注销申报）"})
+        raise ValidationError(
+            {"kind": f"申报类型无法识别：{kind}（应为初次申报、变更申报、年度更新或注销申报）"}
+        )
     kind = code
     _check_enterprise(user, enterprise)
     declaration = Declaration(
-        enterprise=enterprise, receipt_no=receipt_no, kind=kind, channel=DeclarationChannel.IMPORTED,
-        declared_on=declared_on, unit_name=enterprise.name, region_id=enterprise.region_id,
-        industry_id=enterprise.industry_id, employees=employees, exposed_total=exposed_total,
-        principal=principal or "", hygiene_manager=hygiene_manager or "",
+        enterprise=enterprise,
+        receipt_no=receipt_no,
+        kind=kind,
+        channel=DeclarationChannel.IMPORTED,
+        declared_on=declared_on,
+        unit_name=enterprise.name,
+        region_id=enterprise.region_id,
+        industry_id=enterprise.industry_id,
+        employees=employees,
+        exposed_total=exposed_total,
+        principal=principal or "",
+        hygiene_manager=hygiene_manager or "",
         source_row_id=getattr(source_row, "pk", source_row),
         created_by=user if getattr(user, "pk", None) else None,
     )
@@ -178,8 +224,15 @@ def declaration_import(*, user, enterprise, receipt_no: str, kind: str, declared
 
 
 @transaction.atomic
-def declaration_submit(*, user, enterprise, kind: str, data: dict[str, Any],
-                       hazards: Sequence[dict[str, Any]], declared_on: dt.date | None = None) -> Declaration:
+def declaration_submit(
+    *,
+    user,
+    enterprise,
+    kind: str,
+    data: dict[str, Any],
+    hazards: Sequence[dict[str, Any]],
+    declared_on: dt.date | None = None,
+) -> Declaration:
     """An online declaration by the enterprise manager (or an official for the employer).
 
     Issues the receipt number 渝职申-<district>-<year>-<serial>; a change or cancel declaration
@@ -193,16 +246,23 @@ def declaration_submit(*, user, enterprise, kind: str, data: dict[str, Any],
     has_valid = Declaration.objects.valid().filter(enterprise=enterprise).exists()
     if kind != DeclarationKind.INITIAL and not has_valid:
         raise ValidationError({"kind": "贵单位尚无有效申报，请先进行初次申报"})
-    if kind != DeclarationKind.CANCEL and not any((h.get("hazard_name") or h.get("hazard_factor")) for h in hazards):
+    if kind != DeclarationKind.CANCEL and not any(
+        (h.get("hazard_name") or h.get("hazard_factor")) for h in hazards
+    ):
         raise ValidationError({"__all__": "请至少填写一项职业病危害因素及接触人数"})
     serial = next_serial(f"receipt:{enterprise.region_id}:{declared_on.year}")
     fields = {name: data.get(name) for name in DECLARATION_FIELDS if name in data}
     declaration = Declaration(
-        enterprise=enterprise, kind=kind, channel=DeclarationChannel.ONLINE, declared_on=declared_on,
+        enterprise=enterprise,
+        kind=kind,
+        channel=DeclarationChannel.ONLINE,
+        declared_on=declared_on,
         receipt_no=rules.receipt_number(enterprise.region_id, declared_on.year, serial),
-        unit_name=data.get("unit_name") or enterprise.name, region_id=enterprise.region_id,
+        unit_name=data.get("unit_name") or enterprise.name,
+        region_id=enterprise.region_id,
         industry_id=data.get("industry_id") or enterprise.industry_id,
-        created_by=user if getattr(user, "pk", None) else None, **fields,
+        created_by=user if getattr(user, "pk", None) else None,
+        **fields,
     )
     declaration.full_clean()
     declaration.save()
@@ -212,15 +272,31 @@ def declaration_submit(*, user, enterprise, kind: str, data: dict[str, Any],
 
 
 DECLARATION_FIELDS = (
-    "employees", "exposed_total", "principal", "hygiene_manager", "legal_representative", "contact_phone",
-    "principal_trained", "manager_trained", "workers_trained", "detection_year", "detection_org",
-    "detection_points", "detection_exceeding", "exam_year", "exam_org", "exam_count", "exam_abnormal", "remark",
+    "employees",
+    "exposed_total",
+    "principal",
+    "hygiene_manager",
+    "legal_representative",
+    "contact_phone",
+    "principal_trained",
+    "manager_trained",
+    "workers_trained",
+    "detection_year",
+    "detection_org",
+    "detection_points",
+    "detection_exceeding",
+    "exam_year",
+    "exam_org",
+    "exam_count",
+    "exam_abnormal",
+    "remark",
 )
 
 
 @transaction.atomic
-def declaration_update(*, user, declaration: Declaration, data: dict[str, Any],
-                       hazards: Sequence[dict[str, Any]] | None = None) -> Declaration:
+def declaration_update(
+    *, user, declaration: Declaration, data: dict[str, Any], hazards: Sequence[dict[str, Any]] | None = None
+) -> Declaration:
     """Correct an online declaration's details (not its employer, kind, date or receipt)."""
     _check_enterprise(user, declaration.enterprise)
     for name in DECLARATION_FIELDS:
@@ -245,16 +321,22 @@ def declaration_void(*, user, declaration: Declaration, reason: str) -> Declarat
 
 
 @transaction.atomic
-def change_trigger_record(*, user, enterprise, kind: str, occurred_on: dt.date, description: str = "",
-                          today: dt.date | None = None) -> ChangeTrigger:
+def change_trigger_record(
+    *, user, enterprise, kind: str, occurred_on: dt.date, description: str = "", today: dt.date | None = None
+) -> ChangeTrigger:
     """Record an event that makes a change/cancel declaration due; the due date comes from the rule."""
     _check_enterprise(user, enterprise)
     today = today or _today()
     if occurred_on > today:
         raise ValidationError({"occurred_on": "发生日期不能晚于今天"})
-    trigger = ChangeTrigger(enterprise=enterprise, kind=kind, occurred_on=occurred_on,
-                            due_on=rules.declaration_due(kind, occurred_on), description=description,
-                            created_by=user if getattr(user, "pk", None) else None)
+    trigger = ChangeTrigger(
+        enterprise=enterprise,
+        kind=kind,
+        occurred_on=occurred_on,
+        due_on=rules.declaration_due(kind, occurred_on),
+        description=description,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
     trigger.full_clean()
     trigger.save()
     return trigger
@@ -273,16 +355,34 @@ def declaration_todo(*, enterprise, today: dt.date) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     valid = Declaration.objects.valid().filter(enterprise=enterprise)
     if not valid.exists():
-        items.append({"kind": DeclarationKind.INITIAL, "due_on": None, "overdue": False,
-                      "message": "您单位尚未进行职业病危害项目申报，请完成初次申报"})
+        items.append(
+            {
+                "kind": DeclarationKind.INITIAL,
+                "due_on": None,
+                "overdue": False,
+                "message": "您单位尚未进行职业病危害项目申报，请完成初次申报",
+            }
+        )
     for trigger in ChangeTrigger.objects.open().filter(enterprise=enterprise).order_by("due_on"):
-        items.append({"kind": trigger.due_kind, "due_on": trigger.due_on,
-                      "overdue": rules.is_overdue(trigger.due_on, None, today), "message": trigger.message,
-                      "trigger": trigger})
+        items.append(
+            {
+                "kind": trigger.due_kind,
+                "due_on": trigger.due_on,
+                "overdue": rules.is_overdue(trigger.due_on, None, today),
+                "message": trigger.message,
+                "trigger": trigger,
+            }
+        )
     due = rules.annual_update_due(today.year, annual_update_month_day())
     if due is not None and valid.exists() and not valid.filter(declared_on__year=today.year).exists():
-        items.append({"kind": DeclarationKind.ANNUAL, "due_on": due, "overdue": today > due,
-                      "message": f"按本地规定，请在{due:%Y-%m-%d}前完成{today.year}年度申报更新"})
+        items.append(
+            {
+                "kind": DeclarationKind.ANNUAL,
+                "due_on": due,
+                "overdue": today > due,
+                "message": f"按本地规定，请在{due:%Y-%m-%d}前完成{today.year}年度申报更新",
+            }
+        )
     return items
 
 
@@ -298,9 +398,13 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
     # jurisdiction that may see the employer (rows matching another district's employer are
     # referred there, not linked: issue 6 item 1).
     # rows of a batch still being written (or interrupted) do not count (SourceRowQuerySet.finished)
-    rows = (SourceRow.objects.evidence().finished()
-            .filter(_event_until(until))
-            .values_list("enterprise_id", "batch__kind", "origin").distinct())
+    rows = (
+        SourceRow.objects.evidence()
+        .finished()
+        .filter(_event_until(until))
+        .values_list("enterprise_id", "batch__kind", "origin")
+        .distinct()
+    )
     for enterprise_id, kind, origin in rows.iterator(chunk_size=5000):
         evidence.setdefault(enterprise_id, set()).add((kind, origin or ""))
     return evidence
@@ -328,8 +432,18 @@ def _insert_entries(hazard_list_id: int, rows: list[tuple[int, str, list[str], s
 
     qn = connection.ops.quote_name
     table = qn(HazardListEntry._meta.db_table)
-    columns = ["hazard_list_id", "enterprise_id", "region_id", "reasons", "inclusion_note", "source", "status",
-               "note", "created_at", "updated_at"]
+    columns = [
+        "hazard_list_id",
+        "enterprise_id",
+        "region_id",
+        "reasons",
+        "inclusion_note",
+        "source",
+        "status",
+        "note",
+        "created_at",
+        "updated_at",
+    ]
     values = ", ".join(_json_placeholder() if c == "reasons" else "%s" for c in columns)
     sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({values})"
     now: Any = timezone.now()
@@ -337,9 +451,24 @@ def _insert_entries(hazard_list_id: int, rows: list[tuple[int, str, list[str], s
         now = now.replace(tzinfo=None).isoformat(sep=" ")  # how Django stores aware datetimes in SQLite (UTC)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, [
-                (hazard_list_id, pk, region_id, json.dumps(reasons), note, EntrySource.GENERATED.value,
-                 EntryStatus.PENDING.value, "", now, now) for pk, region_id, reasons, note in rows[start:start + 5000]])
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        hazard_list_id,
+                        pk,
+                        region_id,
+                        json.dumps(reasons),
+                        note,
+                        EntrySource.GENERATED.value,
+                        EntryStatus.PENDING.value,
+                        "",
+                        now,
+                        now,
+                    )
+                    for pk, region_id, reasons, note in rows[start : start + 5000]
+                ],
+            )
 
 
 def _update_reasons(rows: list[tuple[int, list[str], str]]) -> None:
@@ -349,11 +478,13 @@ def _update_reasons(rows: list[tuple[int, list[str], str]]) -> None:
     import json
 
     qn = connection.ops.quote_name
-    sql = (f"UPDATE {qn(HazardListEntry._meta.db_table)} SET {qn('reasons')} = {_json_placeholder()}, "
-           f"{qn('inclusion_note')} = %s WHERE {qn('id')} = %s")
+    sql = (
+        f"UPDATE {qn(HazardListEntry._meta.db_table)} SET {qn('reasons')} = {_json_placeholder()}, "
+        f"{qn('inclusion_note')} = %s WHERE {qn('id')} = %s"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, [(json.dumps(r), note, pk) for pk, r, note in rows[start:start + 5000]])
+            cursor.executemany(sql, [(json.dumps(r), note, pk) for pk, r, note in rows[start : start + 5000]])
 
 
 @transaction.atomic
@@ -368,20 +499,29 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
     access.require_citywide(user, "只有市级用户可以生成名单")
     as_of = as_of or _today()
     hazard_list, _ = HazardList.objects.get_or_create(year=year)
-    serious_general = dict(Enterprise.objects.filter(industry_risk__in=["serious", "general"])
-                           .values_list("pk", "industry_risk"))
+    serious_general = dict(
+        Enterprise.objects.filter(industry_risk__in=["serious", "general"]).values_list("pk", "industry_risk")
+    )
     evidence = _source_evidence(as_of)
-    declared = set(DeclarationHazard.objects.filter(declaration__status=DeclarationStatus.VALID)
-                   .values_list("declaration__enterprise_id", flat=True).distinct())
-    existing = {e["enterprise_id"]: e for e in HazardListEntry.objects.filter(hazard_list=hazard_list)
-                .values("pk", "enterprise_id", "status", "source", "reasons", "inclusion_note")}
+    declared = set(
+        DeclarationHazard.objects.filter(declaration__status=DeclarationStatus.VALID)
+        .values_list("declaration__enterprise_id", flat=True)
+        .distinct()
+    )
+    existing = {
+        e["enterprise_id"]: e
+        for e in HazardListEntry.objects.filter(hazard_list=hazard_list).values(
+            "pk", "enterprise_id", "status", "source", "reasons", "inclusion_note"
+        )
+    }
     district_found = {pk for pk, e in existing.items() if e["source"] == EntrySource.DISTRICT}
     candidates = set(serious_general) | set(evidence) | declared | district_found
     enterprise_rows = {}
     ids = sorted(candidates)
     for start in range(0, len(ids), 20000):  # bounded IN lists, a handful of queries at 100k
-        for row in Enterprise.objects.filter(pk__in=ids[start:start + 20000]).values_list(
-                "pk", "region_id", "industry_risk", "status", "suspended_on", "registration"):
+        for row in Enterprise.objects.filter(pk__in=ids[start : start + 20000]).values_list(
+            "pk", "region_id", "industry_risk", "status", "suspended_on", "registration"
+        ):
             enterprise_rows[row[0]] = row
 
     to_create: list[tuple[int, str, list[str], str]] = []
@@ -389,12 +529,25 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
     excluded: dict[str, int] = {}
     kept_ids: set[int] = set()
     for pk, region_id, risk, status, suspended_on, registration in enterprise_rows.values():
-        reasons = rules.reasons_from_sources(industry_risk=risk, source_kinds=evidence.get(pk, ()),
-                                             declared_hazards=pk in declared, district_found=pk in district_found)
-        include, note = rules.inclusion(rules.InclusionInput(
-            reasons=frozenset(reasons), status=status, registration=registration, suspended_on=suspended_on), as_of)
+        reasons = rules.reasons_from_sources(
+            industry_risk=risk,
+            source_kinds=evidence.get(pk, ()),
+            declared_hazards=pk in declared,
+            district_found=pk in district_found,
+        )
+        include, note = rules.inclusion(
+            rules.InclusionInput(
+                reasons=frozenset(reasons),
+                status=status,
+                registration=registration,
+                suspended_on=suspended_on,
+            ),
+            as_of,
+        )
         old = existing.get(pk)
-        if not include and not (old and (old["status"] != EntryStatus.PENDING or old["source"] == EntrySource.DISTRICT)):
+        if not include and not (
+            old and (old["status"] != EntryStatus.PENDING or old["source"] == EntrySource.DISTRICT)
+        ):
             excluded[note] = excluded.get(note, 0) + 1
             continue
         kept_ids.add(pk)
@@ -402,23 +555,34 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
             to_create.append((pk, region_id, reasons, note))
         elif old["reasons"] != reasons or old["inclusion_note"] != note:
             to_update.append((old["pk"], reasons, note))
-    stale = [e["pk"] for pk, e in existing.items() if pk not in kept_ids and e["status"] == EntryStatus.PENDING
-             and e["source"] != EntrySource.DISTRICT]
+    stale = [
+        e["pk"]
+        for pk, e in existing.items()
+        if pk not in kept_ids and e["status"] == EntryStatus.PENDING and e["source"] != EntrySource.DISTRICT
+    ]
     _insert_entries(hazard_list.pk, to_create)
     _update_reasons(to_update)
     for start in range(0, len(stale), 20000):
-        HazardListEntry.objects.filter(pk__in=stale[start:start + 20000]).delete()
+        HazardListEntry.objects.filter(pk__in=stale[start : start + 20000]).delete()
     total = HazardListEntry.objects.filter(hazard_list=hazard_list).count()
     old_summary = dict(hazard_list.summary)
     hazard_list.generated_at = timezone.now()
     hazard_list.generated_by = user if getattr(user, "pk", None) else None
     hazard_list.as_of = as_of
-    hazard_list.summary = {"total": total, "created": len(to_create), "updated": len(to_update),
-                           "removed": len(stale), "excluded": excluded}
+    hazard_list.summary = {
+        "total": total,
+        "created": len(to_create),
+        "updated": len(to_update),
+        "removed": len(stale),
+        "excluded": excluded,
+    }
     # One audit row for the bulk write (bulk_create bypasses the signals).
     HazardList.objects.filter(pk=hazard_list.pk).update(
-        generated_at=hazard_list.generated_at, generated_by=hazard_list.generated_by, as_of=as_of,
-        summary=hazard_list.summary)
+        generated_at=hazard_list.generated_at,
+        generated_by=hazard_list.generated_by,
+        as_of=as_of,
+        summary=hazard_list.summary,
+    )
     audit.record(hazard_list, "update", {"summary": [old_summary, hazard_list.summary]}, user=user)
     return hazard_list
 
@@ -432,12 +596,13 @@ def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user
     if connection.vendor == "sqlite":
         now = now.replace(tzinfo=None).isoformat(sep=" ")
     by = user.pk if getattr(user, "pk", None) else None
-    sql = (f"INSERT INTO {changes} (entry_id, kind, changed_on, status, region_id, due_on, by_id, created_at) "
-           f"SELECT id, %s, %s, status, region_id, %s, %s, %s FROM {entries} "
-           f"WHERE hazard_list_id = %s AND pushed_on IS NULL")
+    sql = (
+        f"INSERT INTO {changes} (entry_id, kind, changed_on, status, region_id, due_on, by_id, created_at) "
+        f"SELECT id, %s, %s, status, region_id, %s, %s, %s FROM {entries} "
+        f"WHERE hazard_list_id = %s AND pushed_on IS NULL"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [EntryChangeKind.PUSHED.value, today, due, by, now,
-                             hazard_list_id])
+        cursor.execute(sql, [EntryChangeKind.PUSHED.value, today, due, by, now, hazard_list_id])
 
 
 @transaction.atomic
@@ -450,16 +615,27 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
     per_district = dict(pending.values_list("enterprise__region_id").order_by().annotate(n=Count("pk")))
     _insert_push_changes(hazard_list.pk, today, due, user)
     count = pending.update(pushed_on=today, due_on=due)
-    audit.record(hazard_list, "update", {"pushed": [None, {"on": today.isoformat(), "entries": count}]}, user=user)
+    audit.record(
+        hazard_list, "update", {"pushed": [None, {"on": today.isoformat(), "entries": count}]}, user=user
+    )
     # One audit row per district (a push may be 100,000 entries): each district sees in its own
     # trail what it received and by when it must confirm.
     from ohsteward.core.models import AuditLog
 
     rows = []
     for district, n in sorted(per_district.items()):
-        row = audit.record(hazard_list, "update", {"pushed_to_district": [None, {
-            "district": district, "entries": n, "on": today.isoformat(), "due_on": due.isoformat()}]},
-            user=user, save=False)
+        row = audit.record(
+            hazard_list,
+            "update",
+            {
+                "pushed_to_district": [
+                    None,
+                    {"district": district, "entries": n, "on": today.isoformat(), "due_on": due.isoformat()},
+                ]
+            },
+            user=user,
+            save=False,
+        )
         row.district_code = district
         rows.append(row)
     AuditLog.objects.bulk_create(rows)
@@ -467,8 +643,9 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
 
 
 @transaction.atomic
-def entry_confirm(*, user, entry: HazardListEntry, status: str, note: str = "",
-                  today: dt.date | None = None) -> HazardListEntry:
+def entry_confirm(
+    *, user, entry: HazardListEntry, status: str, note: str = "", today: dt.date | None = None
+) -> HazardListEntry:
     """Record the district's confirmation: exists with hazards / no hazards / cancelled."""
     _check_entry(user, entry)
     if status not in (EntryStatus.HAZARDS, EntryStatus.NO_HAZARDS, EntryStatus.CANCELLED):
@@ -498,9 +675,10 @@ def entry_reopen(*, user, entry: HazardListEntry, today: dt.date | None = None) 
 
 
 @transaction.atomic
-def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = "",
-                    today: dt.date | None = None) -> HazardListEntry:
-    """"Not in this district": move the entry to ``to_region`` with a new one-month clock.
+def entry_hand_over(
+    *, user, entry: HazardListEntry, to_region, reason: str = "", today: dt.date | None = None
+) -> HazardListEntry:
+    """ "Not in this district": move the entry to ``to_region`` with a new one-month clock.
 
     The register is corrected too (the employer's district), so the receiving district sees the
     employer in its register as well.
@@ -512,8 +690,14 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
         raise ValidationError({"to_region": "请选择区县"})
     if to_region.pk == entry.region_id:
         raise ValidationError({"to_region": "移入区县与当前区县相同"})
-    Handover.objects.create(entry=entry, from_region_id=entry.region_id, to_region=to_region, handed_on=today,
-                            reason=reason[:300], by=user if getattr(user, "pk", None) else None)
+    Handover.objects.create(
+        entry=entry,
+        from_region_id=entry.region_id,
+        to_region=to_region,
+        handed_on=today,
+        reason=reason[:300],
+        by=user if getattr(user, "pk", None) else None,
+    )
     entry.region = to_region
     entry.status = EntryStatus.PENDING
     entry.pushed_on = today
@@ -531,8 +715,10 @@ def entry_hand_over(*, user, entry: HazardListEntry, to_region, reason: str = ""
 
 
 @transaction.atomic
-def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date | None = None) -> HazardListEntry:
-    """"Duplicate": the entry's employer is the same as ``keep``.
+def entry_mark_duplicate(
+    *, user, entry: HazardListEntry, keep, today: dt.date | None = None
+) -> HazardListEntry:
+    """ "Duplicate": the entry's employer is the same as ``keep``.
 
     The two register records are merged (all records move to ``keep``, the review queue's
     candidates too) and the duplicate link is recorded on the entry.
@@ -563,8 +749,15 @@ def entry_mark_duplicate(*, user, entry: HazardListEntry, keep, today: dt.date |
 
 
 @transaction.atomic
-def entry_add_found(*, user, hazard_list: HazardList, enterprise, discovered_on: dt.date, note: str = "",
-                    today: dt.date | None = None) -> HazardListEntry:
+def entry_add_found(
+    *,
+    user,
+    hazard_list: HazardList,
+    enterprise,
+    discovered_on: dt.date,
+    note: str = "",
+    today: dt.date | None = None,
+) -> HazardListEntry:
     """A district adds an employer it found itself (任务4–7); it must report it within one month."""
     _check_enterprise(user, enterprise)
     today = today or _today()
@@ -576,11 +769,20 @@ def entry_add_found(*, user, hazard_list: HazardList, enterprise, discovered_on:
             entry.reasons = [*entry.reasons, "district_found"]
             entry.save()
         return entry
-    entry = HazardListEntry(hazard_list=hazard_list, enterprise=enterprise, region_id=enterprise.region_id,
-                            reasons=["district_found"], source=EntrySource.DISTRICT, inclusion_note="区县自行发现",
-                            discovered_on=discovered_on, report_due_on=rules.one_month_after(discovered_on),
-                            status=EntryStatus.HAZARDS, confirmed_on=today, note=note[:300],
-                            confirmed_by=user if getattr(user, "pk", None) else None)
+    entry = HazardListEntry(
+        hazard_list=hazard_list,
+        enterprise=enterprise,
+        region_id=enterprise.region_id,
+        reasons=["district_found"],
+        source=EntrySource.DISTRICT,
+        inclusion_note="区县自行发现",
+        discovered_on=discovered_on,
+        report_due_on=rules.one_month_after(discovered_on),
+        status=EntryStatus.HAZARDS,
+        confirmed_on=today,
+        note=note[:300],
+        confirmed_by=user if getattr(user, "pk", None) else None,
+    )
     entry.full_clean()
     entry.save()
     _record_change(entry, EntryChangeKind.ADDED, today, user)
@@ -597,17 +799,31 @@ def entry_report(*, user, entry: HazardListEntry, today: dt.date | None = None) 
 
 
 @transaction.atomic
-def guidance_visit_record(*, user, enterprise, visited_on: dt.date, visitors: str, findings: str,
-                          next_step: str = "", entry: HazardListEntry | None = None,
-                          today: dt.date | None = None) -> GuidanceVisit:
+def guidance_visit_record(
+    *,
+    user,
+    enterprise,
+    visited_on: dt.date,
+    visitors: str,
+    findings: str,
+    next_step: str = "",
+    entry: HazardListEntry | None = None,
+    today: dt.date | None = None,
+) -> GuidanceVisit:
     """Record an 入户指导 visit (任务11). Whoever may see the employer and has the permission may
     record one: district officers, CDC, technical support institutions and stewards (001 附件2 item 11)."""
     access.require_in_scope(user, enterprise)
     if visited_on > (today or _today()):
         raise ValidationError({"visited_on": "指导日期不能晚于今天"})
-    visit = GuidanceVisit(enterprise=enterprise, entry=entry, visited_on=visited_on, visitors=visitors,
-                          findings=findings, next_step=next_step,
-                          created_by=user if getattr(user, "pk", None) else None)
+    visit = GuidanceVisit(
+        enterprise=enterprise,
+        entry=entry,
+        visited_on=visited_on,
+        visitors=visitors,
+        findings=findings,
+        next_step=next_step,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
     visit.full_clean()
     visit.save()
     return visit
@@ -619,8 +835,15 @@ def guidance_visit_record(*, user, enterprise, visited_on: dt.date, visitors: st
 
 
 @transaction.atomic
-def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry | None = None,
-                 today: dt.date | None = None, deadline_days: int = rules.NOTICE_DEADLINE_DAYS) -> Notice:
+def notice_issue(
+    *,
+    user,
+    enterprise,
+    issuer: str = "",
+    entry: HazardListEntry | None = None,
+    today: dt.date | None = None,
+    deadline_days: int = rules.NOTICE_DEADLINE_DAYS,
+) -> Notice:
     """Make a numbered 申报告知单 (.docx) for an undeclared employer and store it.
 
     Made is not delivered: no deadline runs until ``notice_deliver`` records the delivery; the
@@ -634,10 +857,17 @@ def notice_issue(*, user, enterprise, issuer: str = "", entry: HazardListEntry |
     serial = next_serial(f"notice:{region.pk}:{today.year}")
     number = rules.notice_number(region.pk, today.year, serial)
     issuer = issuer or f"{region.name}卫生健康委员会"
-    notice = Notice(enterprise=enterprise, entry=entry, number=number, region=region, issued_on=today,
-                    doc_number=rules.notice_doc_number(region.name, today.year, serial),
-                    deadline_days=deadline_days, issuer=issuer,
-                    created_by=user if getattr(user, "pk", None) else None)
+    notice = Notice(
+        enterprise=enterprise,
+        entry=entry,
+        number=number,
+        region=region,
+        issued_on=today,
+        doc_number=rules.notice_doc_number(region.name, today.year, serial),
+        deadline_days=deadline_days,
+        issuer=issuer,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
     notice.full_clean()
     notice.save()
     NoticeFile.objects.create(notice=notice, content=notice_docx(notice=notice))
@@ -661,20 +891,36 @@ def notice_template_upload(*, user, region, content: bytes, name: str) -> Notice
     try:
         unknown = template_variables(content) - set(PLACEHOLDERS)
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a usable .docx template"
-        raise ValidationError({"content": f"无法读取模板：请上传 Word .docx 文件（{type(exc).__name__}）"}) from exc
+        raise ValidationError(
+            {"content": f"无法读取模板：请上传 Word .docx 文件（{type(exc).__name__}）"}
+        ) from exc
     if unknown:
-        raise ValidationError({"content": "模板中有无法填写的占位符：" + "、".join(sorted(unknown))
-                               + "（可用：" + "、".join(PLACEHOLDERS) + "）"})
+        raise ValidationError(
+            {
+                "content": "模板中有无法填写的占位符："
+                + "、".join(sorted(unknown))
+                + "（可用："
+                + "、".join(PLACEHOLDERS)
+                + "）"
+            }
+        )
     from ohsteward.registry.models import Enterprise
 
-    sample = Notice(enterprise=Enterprise(name="示例单位", uscc="", address=""), number="示例", doc_number="示例",
-                    region=region, issued_on=_today(), issuer=f"{region.name}卫生健康委员会")
+    sample = Notice(
+        enterprise=Enterprise(name="示例单位", uscc="", address=""),
+        number="示例",
+        doc_number="示例",
+        region=region,
+        issued_on=_today(),
+        issuer=f"{region.name}卫生健康委员会",
+    )
     try:
         render_docx_template(content, notice_context(sample))
     except Exception as exc:  # noqa: BLE001
         raise ValidationError({"content": f"模板无法填写：{exc}"}) from exc
-    template, created = NoticeTemplate.objects.get_or_create(region=region, defaults={"name": name[:120],
-                                                                                      "content": content})
+    template, created = NoticeTemplate.objects.get_or_create(
+        region=region, defaults={"name": name[:120], "content": content}
+    )
     old_name = None if created else template.name
     template.name, template.content = name[:120], content
     template.uploaded_by = user if getattr(user, "pk", None) else None
@@ -700,9 +946,19 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 @transaction.atomic
-def notice_deliver(*, user, notice: Notice, delivered_on: dt.date, method: str, signed_by: str = "",
-                   note: str = "", scan: bytes | None = None, scan_name: str = "", scan_type: str = "",
-                   today: dt.date | None = None) -> Notice:
+def notice_deliver(
+    *,
+    user,
+    notice: Notice,
+    delivered_on: dt.date,
+    method: str,
+    signed_by: str = "",
+    note: str = "",
+    scan: bytes | None = None,
+    scan_name: str = "",
+    scan_type: str = "",
+    today: dt.date | None = None,
+) -> Notice:
     """Record the delivery (送达) of a notice: date, way, who signed, optionally the signed receipt's
     scan. The declaration deadline starts from the delivery date (``rules.notice_deadline``).
 
@@ -773,14 +1029,24 @@ def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = N
     if DispatchSnapshot.objects.filter(year=year, quarter=quarter).exists():
         raise ValidationError({"quarter": f"{year}年第{quarter}季度已发布，发布后不再改变"})
     figures = reports.dispatch_figures(user=user, year=year, quarter=quarter, today=today)
-    snapshot = DispatchSnapshot(year=year, quarter=quarter, as_of=end, published_at=timezone.now(),
-                                published_by=user if getattr(user, "pk", None) else None)
+    snapshot = DispatchSnapshot(
+        year=year,
+        quarter=quarter,
+        as_of=end,
+        published_at=timezone.now(),
+        published_by=user if getattr(user, "pk", None) else None,
+    )
     snapshot.full_clean()
     snapshot.save()
     keys = [k for k, _ in reports.DISPATCH_COLUMNS if k != "region_name"]
-    DispatchSnapshotRow.objects.bulk_create([
-        DispatchSnapshotRow(snapshot=snapshot, region_id=row["region_id"], figures={k: row.get(k) for k in keys})
-        for row in figures["districts"]])
+    DispatchSnapshotRow.objects.bulk_create(
+        [
+            DispatchSnapshotRow(
+                snapshot=snapshot, region_id=row["region_id"], figures={k: row.get(k) for k in keys}
+            )
+            for row in figures["districts"]
+        ]
+    )
     return snapshot  # audited by the signal on DispatchSnapshot (the rows are its content)
 
 
@@ -790,8 +1056,9 @@ def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = N
 
 
 @transaction.atomic
-def spot_check_create(*, user, hazard_list: HazardList, seed: int, fraction: float, minimum: int,
-                      name: str = "") -> SpotCheck:
+def spot_check_create(
+    *, user, hazard_list: HazardList, seed: int, fraction: float, minimum: int, name: str = ""
+) -> SpotCheck:
     """Draw the reproducible stratified sample (任务14) from the list's employers that may have hazards.
 
     The city runs the spot check (任务14), so only city-wide users draw one.
@@ -799,25 +1066,39 @@ def spot_check_create(*, user, hazard_list: HazardList, seed: int, fraction: flo
     from decimal import Decimal
 
     access.require_citywide(user, "只有市级用户可以发起抽查")
-    population = list(HazardListEntry.objects.filter(hazard_list=hazard_list).may_have_hazards()
-                      .values_list("pk", "region_id"))
+    population = list(
+        HazardListEntry.objects.filter(hazard_list=hazard_list)
+        .may_have_hazards()
+        .values_list("pk", "region_id")
+    )
     sample = rules.stratified_sample(population, fraction=fraction, minimum=minimum, seed=seed)
-    check = SpotCheck(hazard_list=hazard_list, name=name or f"{hazard_list.year}年申报扩面抽查", seed=seed,
-                      fraction=Decimal(str(fraction)).quantize(Decimal("0.0001")), minimum=minimum,
-                      created_by=user if getattr(user, "pk", None) else None)
+    check = SpotCheck(
+        hazard_list=hazard_list,
+        name=name or f"{hazard_list.year}年申报扩面抽查",
+        seed=seed,
+        fraction=Decimal(str(fraction)).quantize(Decimal("0.0001")),
+        minimum=minimum,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
     check.full_clean()
     check.save()
     chosen = [pk for ids in sample.values() for pk in ids]
     entries = HazardListEntry.objects.filter(pk__in=chosen).values_list("pk", "enterprise_id", "region_id")
-    SpotCheckItem.objects.bulk_create([SpotCheckItem(spot_check=check, entry_id=pk, enterprise_id=ent, region_id=reg)
-                                       for pk, ent, reg in entries], batch_size=BULK_BATCH)
+    SpotCheckItem.objects.bulk_create(
+        [
+            SpotCheckItem(spot_check=check, entry_id=pk, enterprise_id=ent, region_id=reg)
+            for pk, ent, reg in entries
+        ],
+        batch_size=BULK_BATCH,
+    )
     audit.record(check, "create", {"sample": [None, {k: len(v) for k, v in sample.items()}]}, user=user)
     return check
 
 
 @transaction.atomic
-def spot_check_record(*, user, item: SpotCheckItem, data: dict[str, Any],
-                      today: dt.date | None = None) -> SpotCheckItem:
+def spot_check_record(
+    *, user, item: SpotCheckItem, data: dict[str, Any], today: dt.date | None = None
+) -> SpotCheckItem:
     """Record what the inspector found for one sampled employer.
 
     The city runs the annual spot check and uses it to assess the districts (申报扩面实施方案 任务14:
@@ -825,8 +1106,16 @@ def spot_check_record(*, user, item: SpotCheckItem, data: dict[str, Any],
     by city-level users only; districts see their own results.
     """
     access.require_citywide(user, "抽查结果由市级卫生健康委录入，区县可查看本区县的抽查结果")
-    for name in ("declared", "industry_ok", "size_ok", "hazards_ok", "headcount_ok", "note", "inspector",
-                 "checked_on"):
+    for name in (
+        "declared",
+        "industry_ok",
+        "size_ok",
+        "hazards_ok",
+        "headcount_ok",
+        "note",
+        "inspector",
+        "checked_on",
+    ):
         if name in data:
             setattr(item, name, data[name])
     if item.checked_on is None:
@@ -850,7 +1139,8 @@ def declarations_from_rows(rows: list[SourceRow], user) -> tuple[int, int]:
     for row in linked:
         e = enterprises[row.enterprise_id]
         if user is not None and not access.can_write_enterprise(
-                user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk):
+            user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk
+        ):
             # The code or name matched an employer of another district: one such row must not fail
             # the whole list. The row stays linked for the city to see; no declaration is recorded.
             note = "该用人单位不在您的管辖范围内，未记录为申报（请由所在区县或市级导入）"
@@ -859,11 +1149,18 @@ def declarations_from_rows(rows: list[SourceRow], user) -> tuple[int, int]:
             skipped += 1
             continue
         declaration_import(
-            user=user, enterprise=enterprises[row.enterprise_id], receipt_no=row.reference_no,
-            kind=row.category or "initial", declared_on=row.event_date, employees=row.employees,
+            user=user,
+            enterprise=enterprises[row.enterprise_id],
+            receipt_no=row.reference_no,
+            kind=row.category or "initial",
+            declared_on=row.event_date,
+            employees=row.employees,
             exposed_total=row.exposed_total,
-            hazards=[(factors.get(h.get("factor_id")), h.get("name", ""), h.get("count")) for h in row.hazards],
-            principal=row.data.get("principal", ""), hygiene_manager=row.data.get("hygiene_manager", ""),
+            hazards=[
+                (factors.get(h.get("factor_id")), h.get("name", ""), h.get("count")) for h in row.hazards
+            ],
+            principal=row.data.get("principal", ""),
+            hygiene_manager=row.data.get("hygiene_manager", ""),
             source_row=row,
         )
         done += 1

@@ -20,9 +20,12 @@ class HazardListEntryFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="名称或信用代码", method="filter_q")
     region = filters.CharFilter(label="区县代码", field_name="region_id")
     reason = filters.ChoiceFilter(label="列入原因", choices=ListReason.choices, method="filter_reason")
-    industry_risk = filters.ChoiceFilter(label="行业风险分类", choices=RiskClass.choices,
-                                         field_name="enterprise__industry_risk")
-    size_class = filters.ChoiceFilter(label="企业规模", choices=SizeClass.choices, field_name="enterprise__size_class")
+    industry_risk = filters.ChoiceFilter(
+        label="行业风险分类", choices=RiskClass.choices, field_name="enterprise__industry_risk"
+    )
+    size_class = filters.ChoiceFilter(
+        label="企业规模", choices=SizeClass.choices, field_name="enterprise__size_class"
+    )
     status = filters.ChoiceFilter(label="核实结果", choices=EntryStatus.choices)
     declared = filters.BooleanFilter(label="已申报", field_name="declared")
     overdue = filters.BooleanFilter(label="逾期未核实", method="filter_overdue")
@@ -60,7 +63,9 @@ class HazardListEntryFilterSet(filters.FilterSet):
             # between the two would name the tip-offs
             from django.db.models import Q
 
-            return queryset.filter(Q(reasons__icontains=f'"{value}"') | Q(reasons__icontains=f'"{ListReason.TIP_OFF}"'))
+            return queryset.filter(
+                Q(reasons__icontains=f'"{value}"') | Q(reasons__icontains=f'"{ListReason.TIP_OFF}"')
+            )
         return queryset.filter(reasons__icontains=f'"{value}"')
 
     def filter_overdue(self, queryset, name, value):
@@ -95,5 +100,6 @@ class DeclarationFilterSet(filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(Q(receipt_no__icontains=value)
-                               | Q(enterprise__in=Enterprise.objects.search(value).values("pk")))
+        return queryset.filter(
+            Q(receipt_no__icontains=value) | Q(enterprise__in=Enterprise.objects.search(value).values("pk"))
+        )

@@ -18,17 +18,27 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ConfirmForm(forms.Form):
-    status = forms.ChoiceField(label="核实结果", choices=[(EntryStatus.HAZARDS, EntryStatus.HAZARDS.label),
-                                                       (EntryStatus.NO_HAZARDS, EntryStatus.NO_HAZARDS.label),
-                                                       (EntryStatus.CANCELLED, EntryStatus.CANCELLED.label)])
+    status = forms.ChoiceField(
+        label="核实结果",
+        choices=[
+            (EntryStatus.HAZARDS, EntryStatus.HAZARDS.label),
+            (EntryStatus.NO_HAZARDS, EntryStatus.NO_HAZARDS.label),
+            (EntryStatus.CANCELLED, EntryStatus.CANCELLED.label),
+        ],
+    )
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
 class HandoverForm(forms.Form):
-    to_region = forms.ModelChoiceField(label="移交给", queryset=Region.objects.filter(level=RegionLevel.DISTRICT),
-                                       empty_label="请选择区县")
-    reason = forms.CharField(label="说明", max_length=300, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": "如：实际经营地址在该区"}))
+    to_region = forms.ModelChoiceField(
+        label="移交给", queryset=Region.objects.filter(level=RegionLevel.DISTRICT), empty_label="请选择区县"
+    )
+    reason = forms.CharField(
+        label="说明",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：实际经营地址在该区"}),
+    )
 
     def __init__(self, *args, entry=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +52,9 @@ class DuplicateForm(forms.Form):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label="指导日期", widget=DATE, initial=timezone.localdate)
-    visitors = forms.CharField(label="指导人员", max_length=200, widget=forms.TextInput(attrs={"placeholder": "姓名，以、分隔"}))
+    visitors = forms.CharField(
+        label="指导人员", max_length=200, widget=forms.TextInput(attrs={"placeholder": "姓名，以、分隔"})
+    )
     findings = forms.CharField(label="发现情况", widget=forms.Textarea(attrs={"rows": 3}))
     next_step = forms.CharField(label="下一步", max_length=300, required=False)
 
@@ -55,8 +67,9 @@ class FoundForm(forms.Form):
 
 class NoticeForm(forms.Form):
     deadline_days = forms.IntegerField(label="申报期限（送达后天数）", min_value=1, max_value=90, initial=15)
-    issuer = forms.CharField(label="发出单位", max_length=100, required=False,
-                             help_text="留空则为“<区县>卫生健康委员会”")
+    issuer = forms.CharField(
+        label="发出单位", max_length=100, required=False, help_text="留空则为“<区县>卫生健康委员会”"
+    )
 
 
 class NoticeDeliveryForm(forms.Form):
@@ -65,10 +78,14 @@ class NoticeDeliveryForm(forms.Form):
     delivered_on = forms.DateField(label="送达日期", widget=DATE, initial=timezone.localdate)
     delivery_method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
     signed_by = forms.CharField(label="签收人", max_length=50, required=False, help_text="直接送达必填")
-    note = forms.CharField(label="送达说明", max_length=200, required=False,
-                           help_text="如邮件单号、电子送达的平台或邮箱")
-    receipt_scan = forms.FileField(label="签收回执扫描件（可选）", required=False,
-                                   widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+    note = forms.CharField(
+        label="送达说明", max_length=200, required=False, help_text="如邮件单号、电子送达的平台或邮箱"
+    )
+    receipt_scan = forms.FileField(
+        label="签收回执扫描件（可选）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
 
 class YesNoUnknown(forms.NullBooleanSelect):
@@ -86,15 +103,42 @@ class DeclarationForm(forms.ModelForm):
 
     class Meta:
         model = Declaration
-        fields = ["kind", "employees", "exposed_total", "legal_representative", "principal", "hygiene_manager",
-                  "contact_phone", "principal_trained", "manager_trained", "workers_trained", "detection_year",
-                  "detection_org", "detection_points", "detection_exceeding", "exam_year", "exam_org", "exam_count",
-                  "exam_abnormal", "remark"]
+        fields = [
+            "kind",
+            "employees",
+            "exposed_total",
+            "legal_representative",
+            "principal",
+            "hygiene_manager",
+            "contact_phone",
+            "principal_trained",
+            "manager_trained",
+            "workers_trained",
+            "detection_year",
+            "detection_org",
+            "detection_points",
+            "detection_exceeding",
+            "exam_year",
+            "exam_org",
+            "exam_count",
+            "exam_abnormal",
+            "remark",
+        ]
         widgets = {f: YesNoUnknown() for f in ("principal_trained", "manager_trained")}
 
     SECTIONS = [
-        ("基本情况", ["kind", "employees", "exposed_total", "legal_representative", "principal", "hygiene_manager",
-                  "contact_phone"]),
+        (
+            "基本情况",
+            [
+                "kind",
+                "employees",
+                "exposed_total",
+                "legal_representative",
+                "principal",
+                "hygiene_manager",
+                "contact_phone",
+            ],
+        ),
         ("培训情况", ["principal_trained", "manager_trained", "workers_trained"]),
         ("检测情况", ["detection_year", "detection_org", "detection_points", "detection_exceeding"]),
         ("体检情况", ["exam_year", "exam_org", "exam_count", "exam_abnormal", "remark"]),
@@ -105,7 +149,9 @@ class DeclarationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        error = rules.headcount_error(data.get("employees"), data.get("exposed_total"), employees_required=True)
+        error = rules.headcount_error(
+            data.get("employees"), data.get("exposed_total"), employees_required=True
+        )
         if error:
             self.add_error("exposed_total", error)
         return data
@@ -121,8 +167,12 @@ class HazardRowForm(forms.Form):
     """One hazard factor at one workplace with its exposed headcount."""
 
     workplace = forms.CharField(label="工作场所/车间", max_length=100, required=False)
-    hazard_name = forms.CharField(label="危害因素", max_length=100, required=False,
-                                  widget=forms.TextInput(attrs={"list": "hazard-factors"}))
+    hazard_name = forms.CharField(
+        label="危害因素",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "hazard-factors"}),
+    )
     exposed_count = forms.IntegerField(label="接触人数", min_value=0, required=False)
 
     def clean(self):
@@ -143,14 +193,21 @@ HazardFormSet = forms.formset_factory(HazardRowForm, extra=1, max_num=200)
 
 class TriggerForm(forms.Form):
     kind = forms.ChoiceField(label="发生了什么变化", choices=TriggerKind.choices)
-    occurred_on = forms.DateField(label="发生日期", widget=DATE,
-                                  help_text="竣工验收日、变化发生日、收到检测评价结果之日或停止生产经营之日")
+    occurred_on = forms.DateField(
+        label="发生日期",
+        widget=DATE,
+        help_text="竣工验收日、变化发生日、收到检测评价结果之日或停止生产经营之日",
+    )
     description = forms.CharField(label="说明", max_length=300, required=False)
 
 
 class SpotCheckForm(forms.Form):
-    seed = forms.IntegerField(label="随机种子", min_value=0, initial=lambda: dt.date.today().year,
-                              help_text="同一种子、同一名单得到同样的样本，可复核")
+    seed = forms.IntegerField(
+        label="随机种子",
+        min_value=0,
+        initial=lambda: dt.date.today().year,
+        help_text="同一种子、同一名单得到同样的样本，可复核",
+    )
     fraction = forms.DecimalField(label="抽样比例", min_value=0, max_value=1, decimal_places=4, initial=0.05)
     minimum = forms.IntegerField(label="每区县最少抽取", min_value=0, initial=5)
     name = forms.CharField(label="名称", max_length=100, required=False)
@@ -158,15 +215,20 @@ class SpotCheckForm(forms.Form):
 
 class SpotCheckItemForm(forms.Form):
     CHOICES = [("", "未检查"), ("true", "是"), ("false", "否")]
-    declared = forms.TypedChoiceField(label="已申报", choices=CHOICES, required=False,
-                                      coerce=lambda v: v == "true", empty_value=None)
-    industry_ok = forms.TypedChoiceField(label="行业准确", choices=CHOICES, required=False,
-                                         coerce=lambda v: v == "true", empty_value=None)
-    size_ok = forms.TypedChoiceField(label="规模准确", choices=CHOICES, required=False,
-                                     coerce=lambda v: v == "true", empty_value=None)
-    hazards_ok = forms.TypedChoiceField(label="危害因素准确", choices=CHOICES, required=False,
-                                        coerce=lambda v: v == "true", empty_value=None)
-    headcount_ok = forms.TypedChoiceField(label="接害人数准确", choices=CHOICES, required=False,
-                                          coerce=lambda v: v == "true", empty_value=None)
+    declared = forms.TypedChoiceField(
+        label="已申报", choices=CHOICES, required=False, coerce=lambda v: v == "true", empty_value=None
+    )
+    industry_ok = forms.TypedChoiceField(
+        label="行业准确", choices=CHOICES, required=False, coerce=lambda v: v == "true", empty_value=None
+    )
+    size_ok = forms.TypedChoiceField(
+        label="规模准确", choices=CHOICES, required=False, coerce=lambda v: v == "true", empty_value=None
+    )
+    hazards_ok = forms.TypedChoiceField(
+        label="危害因素准确", choices=CHOICES, required=False, coerce=lambda v: v == "true", empty_value=None
+    )
+    headcount_ok = forms.TypedChoiceField(
+        label="接害人数准确", choices=CHOICES, required=False, coerce=lambda v: v == "true", empty_value=None
+    )
     inspector = forms.CharField(label="检查人员", max_length=100, required=False)
     note = forms.CharField(label="备注", max_length=300, required=False)

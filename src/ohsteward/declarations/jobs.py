@@ -19,8 +19,13 @@ from ohsteward.declarations import actions
 
 def start_list_generate_job(*, user, year: int, push: bool) -> Job:
     title = f"{year}年名单{'生成并下发' if push else '生成'}"
-    return jobs.job_start(user=user, kind="declarations.list_generate", title=title,
-                          function="ohsteward.declarations.jobs.list_generate_job", params={"year": year, "push": push})
+    return jobs.job_start(
+        user=user,
+        kind="declarations.list_generate",
+        title=title,
+        function="ohsteward.declarations.jobs.list_generate_job",
+        params={"year": year, "push": push},
+    )
 
 
 def list_generate_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]:
@@ -34,5 +39,8 @@ def list_generate_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]:
         progress(85, "下发到各区县")
         n = actions.hazard_list_push(user=job.user, hazard_list=hazard_list, today=today)
         summary += f" 已下发{n}家到各区县核实，核实期限一个月。"
-    return {"summary": summary, "year": year,
-            "links": [{"label": "查看名单", "url": f"{reverse('declarations:home')}?year={year}"}]}
+    return {
+        "summary": summary,
+        "year": year,
+        "links": [{"label": "查看名单", "url": f"{reverse('declarations:home')}?year={year}"}],
+    }

@@ -33,8 +33,11 @@ from ohsteward.declarations.choices import (
 
 
 def _enterprise_scope(enterprise) -> dict:
-    return {"district_code": enterprise.region_id, "zone_code": enterprise.zone_id or "",
-            "enterprise_id": enterprise.pk}
+    return {
+        "district_code": enterprise.region_id,
+        "zone_code": enterprise.zone_id or "",
+        "enterprise_id": enterprise.pk,
+    }
 
 
 class Serial(models.Model):
@@ -69,15 +72,20 @@ def last_declared_subquery(path: str = "pk", until=None):
     """Latest declared_on of a valid non-cancel declaration of the employer at ``OuterRef(path)``
     (only those dated on or before ``until`` when given)."""
     return Subquery(
-        _valid_until(until).filter(enterprise_id=OuterRef(path)).exclude(kind=DeclarationKind.CANCEL)
-        .order_by("-declared_on").values("declared_on")[:1]
+        _valid_until(until)
+        .filter(enterprise_id=OuterRef(path))
+        .exclude(kind=DeclarationKind.CANCEL)
+        .order_by("-declared_on")
+        .values("declared_on")[:1]
     )
 
 
 def last_cancel_subquery(path: str = "pk", until=None):
     return Subquery(
-        _valid_until(until).filter(enterprise_id=OuterRef(path), kind=DeclarationKind.CANCEL)
-        .order_by("-declared_on").values("declared_on")[:1]
+        _valid_until(until)
+        .filter(enterprise_id=OuterRef(path), kind=DeclarationKind.CANCEL)
+        .order_by("-declared_on")
+        .values("declared_on")[:1]
     )
 
 
@@ -85,9 +93,11 @@ def declared_expression():
     """``declared`` = a valid declaration exists and it is not followed by a 注销 (needs the two
     annotations ``last_declared_on`` and ``last_cancel_on``)."""
     return Case(
-        When(Q(last_declared_on__isnull=False) & (Q(last_cancel_on__isnull=True)
-                                                  | Q(last_declared_on__gte=F("last_cancel_on"))),
-             then=Value(True)),
+        When(
+            Q(last_declared_on__isnull=False)
+            & (Q(last_cancel_on__isnull=True) | Q(last_declared_on__gte=F("last_cancel_on"))),
+            then=Value(True),
+        ),
         default=Value(False),
         output_field=models.BooleanField(),
     )
@@ -120,21 +130,40 @@ class Declaration(ScopedModelMixin, TimeStampedModel):
     """职业病危害项目申报: one submission (48号令 第5条), online here or imported from the national system."""
 
     audited = True
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT,
-                                   related_name="declarations")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT, related_name="declarations"
+    )
     receipt_no = models.CharField("申报回执编号", max_length=40, unique=True)
     kind = models.CharField("申报类型", max_length=10, choices=DeclarationKind.choices)
-    channel = models.CharField("申报渠道", max_length=10, choices=DeclarationChannel.choices,
-                               default=DeclarationChannel.ONLINE)
-    status = models.CharField("状态", max_length=10, choices=DeclarationStatus.choices,
-                              default=DeclarationStatus.VALID, db_index=True)
+    channel = models.CharField(
+        "申报渠道", max_length=10, choices=DeclarationChannel.choices, default=DeclarationChannel.ONLINE
+    )
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=DeclarationStatus.choices,
+        default=DeclarationStatus.VALID,
+        db_index=True,
+    )
     declared_on = models.DateField("申报日期", db_index=True)
     # 基本情况 (snapshot at declaration time)
     unit_name = models.CharField("申报时单位名称", max_length=200, blank=True)
-    region = models.ForeignKey("registry.Region", verbose_name="所属区县", on_delete=models.PROTECT,
-                               related_name="+", null=True, blank=True)
-    industry = models.ForeignKey("registry.Industry", verbose_name="行业", on_delete=models.PROTECT,
-                                 related_name="+", null=True, blank=True)
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name="所属区县",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    industry = models.ForeignKey(
+        "registry.Industry",
+        verbose_name="行业",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     employees = models.PositiveIntegerField("从业人员数", null=True, blank=True)
     exposed_total = models.PositiveIntegerField("接害总人数", null=True, blank=True)
     principal = models.CharField("主要负责人", max_length=50, blank=True)
@@ -156,10 +185,17 @@ class Declaration(ScopedModelMixin, TimeStampedModel):
     exam_count = models.PositiveIntegerField("体检人数", null=True, blank=True)
     exam_abnormal = models.PositiveIntegerField("复查/异常人数", null=True, blank=True)
     remark = models.CharField("备注", max_length=300, blank=True)
-    source_row_id = models.PositiveBigIntegerField("来源行", null=True, blank=True,
-                                                   help_text="导入时的 intake.SourceRow 主键")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    source_row_id = models.PositiveBigIntegerField(
+        "来源行", null=True, blank=True, help_text="导入时的 intake.SourceRow 主键"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = DeclarationQuerySet.as_manager()
 
@@ -177,12 +213,16 @@ class Declaration(ScopedModelMixin, TimeStampedModel):
 
     def clean(self) -> None:
         errors = {}
-        headcount = rules.headcount_error(self.employees, self.exposed_total,
-                                          employees_required=self.channel == DeclarationChannel.ONLINE)
+        headcount = rules.headcount_error(
+            self.employees, self.exposed_total, employees_required=self.channel == DeclarationChannel.ONLINE
+        )
         if headcount:
             errors["exposed_total"] = headcount
-        if (self.detection_points is not None and self.detection_exceeding is not None
-                and self.detection_exceeding > self.detection_points):
+        if (
+            self.detection_points is not None
+            and self.detection_exceeding is not None
+            and self.detection_exceeding > self.detection_points
+        ):
             errors["detection_exceeding"] = "超标点数不能大于检测点数"
         if errors:
             raise ValidationError(errors)
@@ -193,11 +233,18 @@ class DeclarationHazard(ScopedModelMixin, models.Model):
 
     audited = True
     scope_enterprise_path = "declaration__enterprise"
-    declaration = models.ForeignKey(Declaration, verbose_name="申报", on_delete=models.CASCADE,
-                                    related_name="hazards")
+    declaration = models.ForeignKey(
+        Declaration, verbose_name="申报", on_delete=models.CASCADE, related_name="hazards"
+    )
     workplace = models.CharField("工作场所", max_length=100, blank=True)
-    hazard_factor = models.ForeignKey("hazards.HazardFactor", verbose_name="危害因素", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    hazard_factor = models.ForeignKey(
+        "hazards.HazardFactor",
+        verbose_name="危害因素",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     hazard_name = models.CharField("危害因素名称", max_length=100)
     exposed_count = models.PositiveIntegerField("接触人数", null=True, blank=True)
 
@@ -228,16 +275,32 @@ class ChangeTrigger(ScopedModelMixin, TimeStampedModel):
     """An event that makes a 变更申报 or 注销 due (48号令 第8、9条), with its due date."""
 
     audited = True
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="declaration_triggers")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="declaration_triggers",
+    )
     kind = models.CharField("变更事项", max_length=30, choices=TriggerKind.choices)
     occurred_on = models.DateField("发生日期", help_text="竣工验收日、变化发生日、收到检测评价结果日或终止日")
     due_on = models.DateField("申报期限")
     description = models.CharField("说明", max_length=300, blank=True)
-    fulfilled_by = models.ForeignKey(Declaration, verbose_name="完成的申报", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="fulfils")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    fulfilled_by = models.ForeignKey(
+        Declaration,
+        verbose_name="完成的申报",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fulfils",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ChangeTriggerQuerySet.as_manager()
 
@@ -272,8 +335,14 @@ class HazardList(TimeStampedModel):
     audited = True
     year = models.PositiveIntegerField("年度", unique=True)
     generated_at = models.DateTimeField("生成时间", null=True, blank=True)
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     as_of = models.DateField("基准日期", null=True, blank=True)
     summary = models.JSONField("生成摘要", default=dict, blank=True)
 
@@ -326,16 +395,24 @@ class HazardListEntryQuerySet(ScopedQuerySet):
         """
         changes = EntryChange.objects.filter(entry=OuterRef("pk"))
         last = changes.filter(changed_on__lte=day).order_by("-changed_on", "-id")
-        later_handover = Handover.objects.filter(entry=OuterRef("pk"), handed_on__gt=day).order_by("handed_on", "id")
+        later_handover = Handover.objects.filter(entry=OuterRef("pk"), handed_on__gt=day).order_by(
+            "handed_on", "id"
+        )
         return self.filter(
             Exists(changes.filter(changed_on__lte=day)) | (~Exists(changes) & Q(created_at__date__lte=day))
         ).annotate(
-            as_of_status=Coalesce(Subquery(last.values("status")[:1]), Value(EntryStatus.PENDING.value),
-                                  output_field=models.CharField()),
+            as_of_status=Coalesce(
+                Subquery(last.values("status")[:1]),
+                Value(EntryStatus.PENDING.value),
+                output_field=models.CharField(),
+            ),
             # the register's district (scoping follows it), except that an entry handed over after
             # ``day`` counts where it was then; register moves without a hand-over are not dated
-            as_of_region=Coalesce(Subquery(later_handover.values("from_region_id")[:1]), F("enterprise__region_id"),
-                                  output_field=models.CharField()),
+            as_of_region=Coalesce(
+                Subquery(later_handover.values("from_region_id")[:1]),
+                F("enterprise__region_id"),
+                output_field=models.CharField(),
+            ),
             as_of_due=Subquery(last.values("due_on")[:1], output_field=models.DateField()),
         )
 
@@ -366,33 +443,57 @@ def reason_choices_for(user) -> list[tuple[str, str]]:
     """The list-reason filter choices ``user`` may use (no 有奖举报 without the permission)."""
     from ohsteward.declarations.choices import ListReason
 
-    return [(v, label) for v, label in ListReason.choices if v != ListReason.TIP_OFF or access_rules().can_see_tipoffs(user)]
-
+    return [
+        (v, label)
+        for v, label in ListReason.choices
+        if v != ListReason.TIP_OFF or access_rules().can_see_tipoffs(user)
+    ]
 
 
 class HazardListEntry(ScopedModelMixin, TimeStampedModel):
     """One employer on a year's list, with its reasons and the district's confirmation."""
 
     audited = True
-    hazard_list = models.ForeignKey(HazardList, verbose_name="名单", on_delete=models.CASCADE,
-                                    related_name="entries")
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="hazard_list_entries")
-    region = models.ForeignKey("registry.Region", verbose_name="负责区县", on_delete=models.PROTECT,
-                               related_name="+")
+    hazard_list = models.ForeignKey(
+        HazardList, verbose_name="名单", on_delete=models.CASCADE, related_name="entries"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="hazard_list_entries",
+    )
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="负责区县", on_delete=models.PROTECT, related_name="+"
+    )
     reasons = models.JSONField("列入原因", default=list)
     inclusion_note = models.CharField("纳入说明", max_length=100, blank=True)
-    source = models.CharField("来源", max_length=10, choices=EntrySource.choices, default=EntrySource.GENERATED)
+    source = models.CharField(
+        "来源", max_length=10, choices=EntrySource.choices, default=EntrySource.GENERATED
+    )
     pushed_on = models.DateField("下发日期", null=True, blank=True)
     due_on = models.DateField("核实期限", null=True, blank=True, db_index=True)
-    status = models.CharField("核实结果", max_length=12, choices=EntryStatus.choices, default=EntryStatus.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        "核实结果", max_length=12, choices=EntryStatus.choices, default=EntryStatus.PENDING, db_index=True
+    )
     confirmed_on = models.DateField("核实日期", null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核实人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核实人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     note = models.CharField("核实说明", max_length=300, blank=True)
-    duplicate_of = models.ForeignKey("registry.Enterprise", verbose_name="重复于", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    duplicate_of = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="重复于",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     discovered_on = models.DateField("发现日期", null=True, blank=True)
     report_due_on = models.DateField("报告期限", null=True, blank=True)
     reported_on = models.DateField("报告市疾控日期", null=True, blank=True)
@@ -413,8 +514,11 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
         return f"{self.hazard_list.year} {self.enterprise}"
 
     def audit_scope(self) -> dict:
-        return {"district_code": self.region_id, "zone_code": self.enterprise.zone_id or "",
-                "enterprise_id": self.enterprise_id}
+        return {
+            "district_code": self.region_id,
+            "zone_code": self.enterprise.zone_id or "",
+            "enterprise_id": self.enterprise_id,
+        }
 
     def reasons_for(self, user) -> list[str]:
         return reasons_for(user, self.reasons)
@@ -440,16 +544,25 @@ class Handover(models.Model):
     """An entry moved to another district ("not in this district"), with a new one-month clock."""
 
     audited = True
-    entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE,
-                              related_name="handovers")
-    from_region = models.ForeignKey("registry.Region", verbose_name="移出区县", on_delete=models.PROTECT,
-                                    related_name="+")
-    to_region = models.ForeignKey("registry.Region", verbose_name="移入区县", on_delete=models.PROTECT,
-                                  related_name="+")
+    entry = models.ForeignKey(
+        HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE, related_name="handovers"
+    )
+    from_region = models.ForeignKey(
+        "registry.Region", verbose_name="移出区县", on_delete=models.PROTECT, related_name="+"
+    )
+    to_region = models.ForeignKey(
+        "registry.Region", verbose_name="移入区县", on_delete=models.PROTECT, related_name="+"
+    )
     handed_on = models.DateField("移交日期")
     reason = models.CharField("移交说明", max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="移交人", null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="移交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = HandoverQuerySet.as_manager()
 
@@ -462,7 +575,11 @@ class Handover(models.Model):
         return f"{self.from_region_id}→{self.to_region_id}"
 
     def audit_scope(self) -> dict:
-        return {"district_code": self.from_region_id, "zone_code": "", "enterprise_id": self.entry.enterprise_id}
+        return {
+            "district_code": self.from_region_id,
+            "zone_code": "",
+            "enterprise_id": self.entry.enterprise_id,
+        }
 
 
 class EntryChange(models.Model):
@@ -473,16 +590,24 @@ class EntryChange(models.Model):
     by the actions next to the entry's own update; never edited.
     """
 
-    entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE,
-                              related_name="changes")
+    entry = models.ForeignKey(
+        HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE, related_name="changes"
+    )
     kind = models.CharField("事项", max_length=12, choices=EntryChangeKind.choices)
     changed_on = models.DateField("日期", db_index=True)
     status = models.CharField("核实结果", max_length=12, choices=EntryStatus.choices)
-    region = models.ForeignKey("registry.Region", verbose_name="负责区县", on_delete=models.PROTECT,
-                               related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="负责区县", on_delete=models.PROTECT, related_name="+"
+    )
     due_on = models.DateField("核实期限", null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -499,16 +624,32 @@ class GuidanceVisit(ScopedModelMixin, TimeStampedModel):
     """入户指导: a door-to-door visit to help an employer declare (扩面方案 任务11)."""
 
     audited = True
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="guidance_visits")
-    entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="visits")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="guidance_visits",
+    )
+    entry = models.ForeignKey(
+        HazardListEntry,
+        verbose_name="名单条目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+    )
     visited_on = models.DateField("指导日期")
     visitors = models.CharField("指导人员", max_length=200)
     findings = models.TextField("发现情况")
     next_step = models.CharField("下一步", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -534,29 +675,54 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     """职业病危害项目申报告知单: numbered, stored and downloadable again (扩面方案 任务9)."""
 
     audited = True
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="declaration_notices")
-    entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="notices")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="declaration_notices",
+    )
+    entry = models.ForeignKey(
+        HazardListEntry,
+        verbose_name="名单条目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notices",
+    )
     number = models.CharField("告知单编号", max_length=40, unique=True)
     doc_number = models.CharField("文号", max_length=40, blank=True)
-    region = models.ForeignKey("registry.Region", verbose_name="发出区县", on_delete=models.PROTECT,
-                               related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="发出区县", on_delete=models.PROTECT, related_name="+"
+    )
     issued_on = models.DateField("制作日期")
-    deadline_days = models.PositiveSmallIntegerField("申报期限天数", default=rules.NOTICE_DEADLINE_DAYS,
-                                                     help_text="自送达之日起计算")
+    deadline_days = models.PositiveSmallIntegerField(
+        "申报期限天数", default=rules.NOTICE_DEADLINE_DAYS, help_text="自送达之日起计算"
+    )
     deadline_on = models.DateField("申报期限", null=True, blank=True, help_text="送达后按送达日期计算")
     issuer = models.CharField("发出单位", max_length=100)
-    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED, db_index=True
+    )
     delivered_on = models.DateField("送达日期", null=True, blank=True)
     delivery_method = models.CharField("送达方式", max_length=12, choices=DeliveryMethod.choices, blank=True)
     signed_by = models.CharField("签收人", max_length=50, blank=True)
     delivery_note = models.CharField("送达说明", max_length=200, blank=True)
-    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="送达登记人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="送达登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="制作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = NoticeQuerySet.as_manager()
 
@@ -580,7 +746,9 @@ class NoticeFile(models.Model):
     """The .docx of a notice and the scan of its signed receipt (送达回证), kept apart so that the
     audit trail does not copy the files."""
 
-    notice = models.OneToOneField(Notice, verbose_name="告知单", on_delete=models.CASCADE, related_name="file")
+    notice = models.OneToOneField(
+        Notice, verbose_name="告知单", on_delete=models.CASCADE, related_name="file"
+    )
     content = models.BinaryField("告知单文件")
     receipt_scan = models.BinaryField("签收回执扫描件", null=True, blank=True)
     receipt_scan_name = models.CharField("扫描件文件名", max_length=120, blank=True)
@@ -599,13 +767,20 @@ class NoticeTemplate(models.Model):
     ``declarations/templates_docx/notice.docx`` for the notices the district makes. Not audited by
     the signal (the file would be copied into the trail); the actions record the change by name."""
 
-    region = models.OneToOneField("registry.Region", verbose_name="区县", on_delete=models.CASCADE,
-                                  related_name="+")
+    region = models.OneToOneField(
+        "registry.Region", verbose_name="区县", on_delete=models.CASCADE, related_name="+"
+    )
     name = models.CharField("文件名", max_length=120)
     content = models.BinaryField("模板文件")
     uploaded_at = models.DateTimeField("上传时间", auto_now=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "告知单模板"
@@ -627,14 +802,21 @@ class SpotCheck(TimeStampedModel):
     """The city's annual spot check of the list (扩面方案 任务14): a seeded stratified sample."""
 
     audited = True
-    hazard_list = models.ForeignKey(HazardList, verbose_name="名单", on_delete=models.PROTECT,
-                                    related_name="spot_checks")
+    hazard_list = models.ForeignKey(
+        HazardList, verbose_name="名单", on_delete=models.PROTECT, related_name="spot_checks"
+    )
     name = models.CharField("名称", max_length=100)
     seed = models.PositiveIntegerField("随机种子")
     fraction = models.DecimalField("抽样比例", max_digits=5, decimal_places=4)
     minimum = models.PositiveIntegerField("每区县最少抽取数")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "申报抽查"
@@ -661,11 +843,18 @@ class SpotCheckItem(ScopedModelMixin, TimeStampedModel):
     """One sampled employer and what the inspector found on site."""
 
     audited = True
-    spot_check = models.ForeignKey(SpotCheck, verbose_name="抽查", on_delete=models.CASCADE, related_name="items")
-    entry = models.ForeignKey(HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE, related_name="+")
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="+")
-    region = models.ForeignKey("registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    spot_check = models.ForeignKey(
+        SpotCheck, verbose_name="抽查", on_delete=models.CASCADE, related_name="items"
+    )
+    entry = models.ForeignKey(
+        HazardListEntry, verbose_name="名单条目", on_delete=models.CASCADE, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
     checked_on = models.DateField("检查日期", null=True, blank=True)
     inspector = models.CharField("检查人员", max_length=100, blank=True)
     declared = models.BooleanField("已申报", null=True, blank=True)
@@ -681,15 +870,15 @@ class SpotCheckItem(ScopedModelMixin, TimeStampedModel):
         verbose_name = "抽查单位"
         verbose_name_plural = "抽查单位"
         ordering = ["region_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["spot_check", "enterprise"], name="spot_check_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["spot_check", "enterprise"], name="spot_check_item_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.spot_check} {self.enterprise}"
 
     def audit_scope(self) -> dict:
         return {"district_code": self.region_id, "zone_code": "", "enterprise_id": self.enterprise_id}
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -710,15 +899,26 @@ class DispatchSnapshot(models.Model):
     quarter = models.PositiveSmallIntegerField("季度")
     as_of = models.DateField("统计截止日")
     published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "季度调度发布"
         verbose_name_plural = "季度调度发布"
         ordering = ["-year", "-quarter"]
-        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="dispatch_snapshot_unique",
-                                               violation_error_message="该季度已发布")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter"],
+                name="dispatch_snapshot_unique",
+                violation_error_message="该季度已发布",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年第{self.quarter}季度调度"
@@ -741,9 +941,12 @@ class DispatchSnapshotRow(ScopedModelMixin, models.Model):
 
     scope = Scope(enterprise=None, district="region_id")
 
-    snapshot = models.ForeignKey(DispatchSnapshot, verbose_name="季度调度", on_delete=models.CASCADE,
-                                 related_name="rows")
-    region = models.ForeignKey("registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    snapshot = models.ForeignKey(
+        DispatchSnapshot, verbose_name="季度调度", on_delete=models.CASCADE, related_name="rows"
+    )
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
     figures = models.JSONField("数字")
 
     objects = DispatchSnapshotRowQuerySet.as_manager()
@@ -752,7 +955,9 @@ class DispatchSnapshotRow(ScopedModelMixin, models.Model):
         verbose_name = "季度调度区县数字"
         verbose_name_plural = "季度调度区县数字"
         ordering = ["snapshot_id", "region_id"]
-        constraints = [models.UniqueConstraint(fields=["snapshot", "region"], name="dispatch_snapshot_row_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "region"], name="dispatch_snapshot_row_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.snapshot} {self.region_id}"
@@ -761,5 +966,3 @@ class DispatchSnapshotRow(ScopedModelMixin, models.Model):
         if self.pk is not None:
             raise FrozenError("已发布的季度调度不能修改")
         super().save(*args, **kwargs)
-
-

@@ -35,27 +35,57 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
         overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=today)),
         next_due=Min("due_on", filter=Q(status=EntryStatus.PENDING, due_on__gte=today)),
         oldest_due=Min("due_on", filter=Q(status=EntryStatus.PENDING, due_on__lt=today)),
-        report_overdue=Count("pk", filter=Q(source="district", reported_on__isnull=True, report_due_on__lt=today)),
+        report_overdue=Count(
+            "pk", filter=Q(source="district", reported_on__isnull=True, report_due_on__lt=today)
+        ),
     )
     confirm = reverse("declarations:confirm")
     if user.has_perm("declarations.change_hazardlistentry"):
         if c["overdue"]:
-            items.append(WorkItem(f"{c['overdue']} 家已超过一个月核实期限", f"{confirm}?show=overdue", c["overdue"],
-                                  c["oldest_due"], OVERDUE, "逐家确认是否存在职业病危害"))
+            items.append(
+                WorkItem(
+                    f"{c['overdue']} 家已超过一个月核实期限",
+                    f"{confirm}?show=overdue",
+                    c["overdue"],
+                    c["oldest_due"],
+                    OVERDUE,
+                    "逐家确认是否存在职业病危害",
+                )
+            )
         if c["pending"] - c["overdue"] > 0:
             n = c["pending"] - c["overdue"]
-            items.append(WorkItem(f"{n} 家等待核实", confirm, n, c["next_due"], DUE,
-                                  "逐家确认是否存在职业病危害"))
+            items.append(
+                WorkItem(f"{n} 家等待核实", confirm, n, c["next_due"], DUE, "逐家确认是否存在职业病危害")
+            )
         if c["report_overdue"]:
-            items.append(WorkItem(f"{c['report_overdue']} 家自行发现的单位逾期未报告市疾控",
-                                  reverse("declarations:entry_add"), c["report_overdue"],
-                                  None, OVERDUE, "在名单条目中点“已报告”"))
+            items.append(
+                WorkItem(
+                    f"{c['report_overdue']} 家自行发现的单位逾期未报告市疾控",
+                    reverse("declarations:entry_add"),
+                    c["report_overdue"],
+                    None,
+                    OVERDUE,
+                    "在名单条目中点“已报告”",
+                )
+            )
     undeclared = entries.with_declaration().undeclared().count()
     if undeclared:
         if user.has_perm("declarations.add_guidancevisit") or user.has_perm("declarations.add_notice"):
-            hint = "入户指导、发放告知单" if user.has_perm("declarations.add_notice") else "入户指导并记录指导情况"
-            items.append(WorkItem(f"{undeclared} 家应报未报", reverse("declarations:undeclared"), undeclared, None,
-                                  TODO, hint))
+            hint = (
+                "入户指导、发放告知单"
+                if user.has_perm("declarations.add_notice")
+                else "入户指导并记录指导情况"
+            )
+            items.append(
+                WorkItem(
+                    f"{undeclared} 家应报未报",
+                    reverse("declarations:undeclared"),
+                    undeclared,
+                    None,
+                    TODO,
+                    hint,
+                )
+            )
     return items
 
 
@@ -64,5 +94,7 @@ def _manager_work(user, enterprise_id: int, today: dt.date) -> list[WorkItem]:
     if enterprise is None or not user.has_perm("declarations.add_declaration"):
         return []
     declare = reverse("declarations:declare")
-    return [WorkItem(t["message"], declare, None, t["due_on"], OVERDUE if t["overdue"] else DUE, "网上申报")
-            for t in declaration_todo(enterprise=enterprise, today=today)]
+    return [
+        WorkItem(t["message"], declare, None, t["due_on"], OVERDUE if t["overdue"] else DUE, "网上申报")
+        for t in declaration_todo(enterprise=enterprise, today=today)
+    ]

@@ -36,10 +36,17 @@ def notice_context(notice) -> dict[str, Any]:
     from ohsteward.core.documents import chinese_date
 
     enterprise = notice.enterprise
-    return {"doc_number": notice.doc_number, "number": notice.number, "enterprise_name": enterprise.name,
-            "uscc": enterprise.uscc or "未提供", "address": enterprise.address or "未登记",
-            "deadline_days": notice.deadline_days, "legal_basis": list(LEGAL_BASIS), "issuer": notice.issuer,
-            "date_cn": chinese_date(notice.issued_on)}
+    return {
+        "doc_number": notice.doc_number,
+        "number": notice.number,
+        "enterprise_name": enterprise.name,
+        "uscc": enterprise.uscc or "未提供",
+        "address": enterprise.address or "未登记",
+        "deadline_days": notice.deadline_days,
+        "legal_basis": list(LEGAL_BASIS),
+        "issuer": notice.issuer,
+        "date_cn": chinese_date(notice.issued_on),
+    }
 
 
 def notice_template_for(region_id: str) -> bytes:
@@ -85,14 +92,20 @@ def receipt_docx(declaration) -> bytes:
     para(f"回执编号：{d.receipt_no}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para()
     para(f"{name}：")
-    para(f"你单位于{docs.chinese_date(d.declared_on)}通过{d.get_channel_display()}提交的职业病危害项目"
-         f"{d.get_kind_display()}已收到，申报内容如下。", indent=True)
+    para(
+        f"你单位于{docs.chinese_date(d.declared_on)}通过{d.get_channel_display()}提交的职业病危害项目"
+        f"{d.get_kind_display()}已收到，申报内容如下。",
+        indent=True,
+    )
     hazards = "；".join(str(h) for h in d.hazards.all()) or "无"
-    rows = [("用人单位", name), ("统一社会信用代码", d.enterprise.uscc or "未提供"),
-            ("申报类型", d.get_kind_display()),
-            ("从业人员 / 接害总人数", f"{_dash(d.employees)} 人 / {_dash(d.exposed_total)} 人"),
-            ("主要负责人 / 职业卫生管理人员", f"{d.principal or '—'} / {d.hygiene_manager or '—'}"),
-            ("职业病危害因素", hazards)]
+    rows = [
+        ("用人单位", name),
+        ("统一社会信用代码", d.enterprise.uscc or "未提供"),
+        ("申报类型", d.get_kind_display()),
+        ("从业人员 / 接害总人数", f"{_dash(d.employees)} 人 / {_dash(d.exposed_total)} 人"),
+        ("主要负责人 / 职业卫生管理人员", f"{d.principal or '—'} / {d.hygiene_manager or '—'}"),
+        ("职业病危害因素", hazards),
+    ]
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     for row, (label, value) in zip(table.rows, rows, strict=True):
@@ -114,16 +127,38 @@ def _dash(value) -> str:
 # --------------------------------------------------------------------------------------------
 
 DISPATCH_COLUMNS: list[tuple[str, str]] = [
-    ("region_name", "区县"), ("list_size", "名单单位数"), ("confirmed", "已核实"), ("confirmed_pct", "核实率%"),
-    ("with_hazards", "存在危害（含待核实）"), ("declared", "已申报"), ("declaration_rate", "申报率%"),
-    ("serious", "严重行业单位"), ("serious_declared", "严重行业已申报"), ("serious_rate", "严重行业申报率%"),
-    ("serious10", "严重行业10人及以上"), ("serious10_declared", "其中已申报"), ("serious10_rate", "10人及以上申报率%"),
-    ("new_declared", "本季度新申报"), ("overdue", "逾期未核实"), ("visits", "本季度入户指导"),
+    ("region_name", "区县"),
+    ("list_size", "名单单位数"),
+    ("confirmed", "已核实"),
+    ("confirmed_pct", "核实率%"),
+    ("with_hazards", "存在危害（含待核实）"),
+    ("declared", "已申报"),
+    ("declaration_rate", "申报率%"),
+    ("serious", "严重行业单位"),
+    ("serious_declared", "严重行业已申报"),
+    ("serious_rate", "严重行业申报率%"),
+    ("serious10", "严重行业10人及以上"),
+    ("serious10_declared", "其中已申报"),
+    ("serious10_rate", "10人及以上申报率%"),
+    ("new_declared", "本季度新申报"),
+    ("overdue", "逾期未核实"),
+    ("visits", "本季度入户指导"),
 ]
 
 
-COUNTERS = ("list_size", "confirmed", "with_hazards", "declared", "serious", "serious_declared", "serious10",
-            "serious10_declared", "overdue", "new_declared", "visits")
+COUNTERS = (
+    "list_size",
+    "confirmed",
+    "with_hazards",
+    "declared",
+    "serious",
+    "serious_declared",
+    "serious10",
+    "serious10_declared",
+    "overdue",
+    "new_declared",
+    "visits",
+)
 
 
 def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
@@ -152,7 +187,13 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
     # (a handful of indexed correlated lookups) and counted here; aggregating with
     # ``Count(filter=…)`` would repeat those lookups in every counter.
     state = scoped.with_declaration(until=as_of).values_list(
-        "as_of_region", "as_of_status", "as_of_due", "enterprise__industry_risk", "enterprise__employees", "declared")
+        "as_of_region",
+        "as_of_status",
+        "as_of_due",
+        "enterprise__industry_risk",
+        "enterprise__employees",
+        "declared",
+    )
     may_have_hazards = {EntryStatus.PENDING.value, EntryStatus.HAZARDS.value}
     rows: dict[str, dict[str, Any]] = {}
     for code, status, due, risk, employees, declared in state.iterator(chunk_size=5000):
@@ -175,13 +216,26 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
             if (employees or 0) >= rules.SEVERE_MIN_EMPLOYEES:
                 row["serious10"] += 1
                 row["serious10_declared"] += bool(declared)
-    new = (Declaration.objects.for_user(user).valid().filter(kind=DeclarationKind.INITIAL)
-           .declared_between(start, as_of).values("enterprise__region_id").order_by()
-           .annotate(n=Count("enterprise_id", distinct=True)))
-    visits = (GuidanceVisit.objects.for_user(user).filter(visited_on__gte=start, visited_on__lte=as_of)
-              .values("enterprise__region_id").order_by().annotate(n=Count("pk")))
-    extra = {"new_declared": {r["enterprise__region_id"]: r["n"] for r in new},
-             "visits": {r["enterprise__region_id"]: r["n"] for r in visits}}
+    new = (
+        Declaration.objects.for_user(user)
+        .valid()
+        .filter(kind=DeclarationKind.INITIAL)
+        .declared_between(start, as_of)
+        .values("enterprise__region_id")
+        .order_by()
+        .annotate(n=Count("enterprise_id", distinct=True))
+    )
+    visits = (
+        GuidanceVisit.objects.for_user(user)
+        .filter(visited_on__gte=start, visited_on__lte=as_of)
+        .values("enterprise__region_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    extra = {
+        "new_declared": {r["enterprise__region_id"]: r["n"] for r in new},
+        "visits": {r["enterprise__region_id"]: r["n"] for r in visits},
+    }
     codes = set(rows) | set(extra["new_declared"]) | set(extra["visits"])
     districts = []
     for code in sorted(codes):
@@ -202,8 +256,17 @@ def _assemble(year, quarter, start, end, as_of, districts, *, snapshot) -> dict[
         _with_rates(row)
     total = {k: sum(r.get(k) or 0 for r in districts) for k in COUNTERS}
     total.update(region_id="500000", region_name="合计")
-    return {"year": year, "quarter": quarter, "start": start, "end": end, "today": as_of, "as_of": as_of,
-            "districts": districts, "total": _with_rates(total), "snapshot": snapshot}
+    return {
+        "year": year,
+        "quarter": quarter,
+        "start": start,
+        "end": end,
+        "today": as_of,
+        "as_of": as_of,
+        "districts": districts,
+        "total": _with_rates(total),
+        "snapshot": snapshot,
+    }
 
 
 def dispatch_for(*, user, year: int, quarter: int, today: dt.date) -> dict[str, Any]:
@@ -214,7 +277,9 @@ def dispatch_for(*, user, year: int, quarter: int, today: dt.date) -> dict[str, 
     """
     from ohsteward.declarations.models import DispatchSnapshot, DispatchSnapshotRow
 
-    snapshot = DispatchSnapshot.objects.filter(year=year, quarter=quarter).select_related("published_by").first()
+    snapshot = (
+        DispatchSnapshot.objects.filter(year=year, quarter=quarter).select_related("published_by").first()
+    )
     if snapshot is None:
         figures = dispatch_figures(user=user, year=year, quarter=quarter, today=today)
     else:
@@ -238,8 +303,9 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 def dispatch_xlsx(figures: dict[str, Any]) -> bytes:
     from ohsteward.core.spreadsheets import write_xlsx
 
-    rows: Iterable[list[Any]] = ([r.get(k) for k, _ in DISPATCH_COLUMNS]
-                                 for r in [*figures["districts"], figures["total"]])
+    rows: Iterable[list[Any]] = (
+        [r.get(k) for k, _ in DISPATCH_COLUMNS] for r in [*figures["districts"], figures["total"]]
+    )
     return write_xlsx(DISPATCH_COLUMNS, rows, sheet=f"{figures['year']}年第{figures['quarter']}季度调度")
 
 
@@ -249,13 +315,23 @@ def spot_check_rates(spot_check, *, user) -> list[dict[str, Any]]:
     from ohsteward.registry.models import Region
 
     by_region: dict[str, list[dict[str, Any]]] = {}
-    for item in SpotCheckItem.objects.for_user(user).filter(spot_check=spot_check).values(
-            "region_id", "declared", *rules.ACCURACY_FIELDS):
+    for item in (
+        SpotCheckItem.objects.for_user(user)
+        .filter(spot_check=spot_check)
+        .values("region_id", "declared", *rules.ACCURACY_FIELDS)
+    ):
         by_region.setdefault(item["region_id"], []).append(item)
     names = dict(Region.objects.filter(pk__in=by_region).values_list("pk", "name"))
     out = []
     for code in sorted(by_region):
         items = by_region[code]
-        out.append({"region_id": code, "region_name": names.get(code, code), "sampled": len(items),
-                    "checked": sum(1 for i in items if i["declared"] is not None), **rules.check_accuracy(items)})
+        out.append(
+            {
+                "region_id": code,
+                "region_name": names.get(code, code),
+                "sampled": len(items),
+                "checked": sum(1 for i in items if i["declared"] is not None),
+                **rules.check_accuracy(items),
+            }
+        )
     return out

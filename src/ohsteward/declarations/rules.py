@@ -34,7 +34,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def one_month_after(day: dt.date) -> dt.date:
-    """"1个月内" of 扩面方案 任务8: the same day next month, clamped to month end."""
+    """ "1个月内" of 扩面方案 任务8: the same day next month, clamped to month end."""
     return add_months(day, 1)
 
 
@@ -113,8 +113,13 @@ def inclusion(item: InclusionInput, as_of: dt.date) -> tuple[bool, str]:
     return True, ""
 
 
-def reasons_from_sources(*, industry_risk: str, source_kinds: Iterable[tuple[str, str]],
-                         declared_hazards: bool, district_found: bool = False) -> list[str]:
+def reasons_from_sources(
+    *,
+    industry_risk: str,
+    source_kinds: Iterable[tuple[str, str]],
+    declared_hazards: bool,
+    district_found: bool = False,
+) -> list[str]:
     """List-reason codes from the evidence about one employer, in a stable order.
 
     ``source_kinds`` are ``(batch kind, origin)`` pairs of the intake rows linked to the employer:
@@ -141,8 +146,16 @@ def reasons_from_sources(*, industry_risk: str, source_kinds: Iterable[tuple[str
 
 
 TIP_OFF_ORIGINS = frozenset({"tipoff", "有奖举报"})  # intake Origin code and its label
-REASON_ORDER = ("industry_serious", "industry_general", "exam_record", "detection_record", "inspection",
-                "tip_off", "declared_hazards", "district_found")
+REASON_ORDER = (
+    "industry_serious",
+    "industry_general",
+    "exam_record",
+    "detection_record",
+    "inspection",
+    "tip_off",
+    "declared_hazards",
+    "district_found",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,7 +218,7 @@ def annual_update_due(year: int, month_day: tuple[int, int] | None) -> dt.date |
 
 
 def parse_month_day(text: str | None) -> tuple[int, int] | None:
-    """"MM-DD" → (month, day); empty → None. Raises ValueError on nonsense."""
+    """ "MM-DD" → (month, day); empty → None. Raises ValueError on nonsense."""
     text = (text or "").strip()
     if not text:
         return None
@@ -216,8 +229,15 @@ def parse_month_day(text: str | None) -> tuple[int, int] | None:
     return month, day
 
 
-DECLARATION_KIND_WORDS = (("注销", "cancel"), ("变更", "change"), ("年度", "annual"), ("更新", "annual"),
-                          ("初次", "initial"), ("首次", "initial"), ("新申报", "initial"))
+DECLARATION_KIND_WORDS = (
+    ("注销", "cancel"),
+    ("变更", "change"),
+    ("年度", "annual"),
+    ("更新", "annual"),
+    ("初次", "initial"),
+    ("首次", "initial"),
+    ("新申报", "initial"),
+)
 
 
 def declaration_kind(text: str | None) -> str | None:
@@ -231,7 +251,9 @@ def declaration_kind(text: str | None) -> str | None:
     return None
 
 
-def headcount_error(employees: int | None, exposed_total: int | None, *, employees_required: bool) -> str | None:
+def headcount_error(
+    employees: int | None, exposed_total: int | None, *, employees_required: bool
+) -> str | None:
     """Check 接害总人数 against 从业人员数 (申报表 基本情况, 48号令 第5条(一)(二)): the workers exposed
     are among the employer's workers, so the total cannot exceed the workforce; an online
     declaration that states exposed workers must also state the workforce (it cannot be checked
@@ -273,7 +295,11 @@ def priority(*, industry_risk: str, section: str | None, employees: int | None) 
 
 
 PRIORITY_LABELS: Mapping[int, str] = {
-    1: "工业领域严重行业", 2: "严重行业10人及以上", 3: "严重行业（其他）", 4: "一般行业", 5: "目录未列入",
+    1: "工业领域严重行业",
+    2: "严重行业10人及以上",
+    3: "严重行业（其他）",
+    4: "一般行业",
+    5: "目录未列入",
 }
 
 
@@ -296,8 +322,9 @@ def sample_size(population: int, *, fraction: float, minimum: int) -> int:
     return min(population, max(minimum, math.ceil(fraction * population)))
 
 
-def stratified_sample(population: Iterable[tuple[int, str]], *, fraction: float, minimum: int,
-                      seed: int | str) -> dict[str, list[int]]:
+def stratified_sample(
+    population: Iterable[tuple[int, str]], *, fraction: float, minimum: int, seed: int | str
+) -> dict[str, list[int]]:
     """A reproducible sample stratified by district: ``{district: sorted ids}``.
 
     Each stratum is sampled with its own generator seeded by ``f"{seed}:{district}"`` from the

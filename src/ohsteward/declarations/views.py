@@ -91,7 +91,9 @@ def _query(request: HttpRequest) -> str:
 
 
 def _entry_or_404(request: HttpRequest, pk: int) -> HazardListEntry:
-    qs = HazardListEntry.objects.select_related("enterprise__industry", "enterprise__region", "region", "hazard_list")
+    qs = HazardListEntry.objects.select_related(
+        "enterprise__industry", "enterprise__region", "region", "hazard_list"
+    )
     return access.get_for_user_or_404(qs, request.user, pk=pk)
 
 
@@ -123,7 +125,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if enterprise is None:
             raise Http404
         context.update(
-            enterprise=enterprise, todo=actions.declaration_todo(enterprise=enterprise, today=today),
+            enterprise=enterprise,
+            todo=actions.declaration_todo(enterprise=enterprise, today=today),
             declarations=Declaration.objects.for_user(user).filter(enterprise=enterprise)[:10],
             trigger_form=TriggerForm(),
         )
@@ -136,11 +139,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if hazard_list is not None:
         entries = HazardListEntry.objects.for_user(user).filter(hazard_list=hazard_list)
         context["counts"] = entries.aggregate(
-            total=Count("pk"), pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
+            total=Count("pk"),
+            pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
             unpushed=Count("pk", filter=Q(pushed_on__isnull=True)),
             overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=today)),
             hazards=Count("pk", filter=Q(status=EntryStatus.HAZARDS)),
-            report_overdue=Count("pk", filter=Q(source="district", reported_on__isnull=True, report_due_on__lt=today)),
+            report_overdue=Count(
+                "pk", filter=Q(source="district", reported_on__isnull=True, report_due_on__lt=today)
+            ),
         )
         context["undeclared"] = entries.with_declaration().undeclared().count()
     context["can_generate"] = j.everything and user.has_perm("declarations.change_hazardlistentry")
@@ -161,8 +167,11 @@ def list_generate(request: HttpRequest) -> HttpResponse:
         return redirect("web:job_detail", pk=job.pk)
     hazard_list = actions.hazard_list_generate(user=request.user, year=year, as_of=_today())
     s = hazard_list.summary
-    messages.success(request, f"{year}年名单已生成：共{s['total']}家，新增{s['created']}家，更新{s['updated']}家，"
-                              f"移出{s['removed']}家。")
+    messages.success(
+        request,
+        f"{year}年名单已生成：共{s['total']}家，新增{s['created']}家，更新{s['updated']}家，"
+        f"移出{s['removed']}家。",
+    )
     if request.POST.get("push"):
         n = actions.hazard_list_push(user=request.user, hazard_list=hazard_list, today=_today())
         messages.success(request, f"已下发{n}家到各区县核实，核实期限一个月。")
@@ -198,13 +207,19 @@ def _entries(request: HttpRequest, *, undeclared: bool = False):
     if undeclared:
         scoped = scoped.undeclared()
         if request.GET.get("cross"):
-            scoped = scoped.filter(Q(reasons__icontains='"exam_record"') | Q(reasons__icontains='"detection_record"'))
+            scoped = scoped.filter(
+                Q(reasons__icontains='"exam_record"') | Q(reasons__icontains='"detection_record"')
+            )
     data = request.GET.copy()
     data.pop("year", None)
     request.today = _today()
     filterset = HazardListEntryFilterSet(data or None, queryset=scoped, request=request)
     qs = filterset.qs
-    qs = qs.order_by("priority", "-enterprise__employees", "pk") if undeclared else qs.order_by("region_id", "pk")
+    qs = (
+        qs.order_by("priority", "-enterprise__employees", "pk")
+        if undeclared
+        else qs.order_by("region_id", "pk")
+    )
     return hazard_list, filterset, qs
 
 
@@ -212,12 +227,21 @@ def _list_context(request, hazard_list, filterset, qs) -> dict:
     page = Paginator(HazardListEntryTable.queryset(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     from ohsteward.registry.forms import districts_for
 
-    return {"hazard_list": hazard_list, "filterset": filterset, "page": page, "query": _query(request),
-            "today": _today(), "reason_choices": reason_choices_for(request.user), "risk_choices": RiskClass.choices,
-            "size_choices": SizeClass.choices, "status_choices": EntryStatus.choices,
-            "districts": districts_for(request.user), "lists": HazardList.objects.all(),
-            "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "year")),
-            "priority_labels": rules.PRIORITY_LABELS}
+    return {
+        "hazard_list": hazard_list,
+        "filterset": filterset,
+        "page": page,
+        "query": _query(request),
+        "today": _today(),
+        "reason_choices": reason_choices_for(request.user),
+        "risk_choices": RiskClass.choices,
+        "size_choices": SizeClass.choices,
+        "status_choices": EntryStatus.choices,
+        "districts": districts_for(request.user),
+        "lists": HazardList.objects.all(),
+        "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "year")),
+        "priority_labels": rules.PRIORITY_LABELS,
+    }
 
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
@@ -232,8 +256,11 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 def entry_export(request: HttpRequest) -> HttpResponse:
     hazard_list, _, qs = _entries(request)
     year = hazard_list.year if hazard_list else ""
-    return xlsx_response(f"职业病危害用人单位名单-{year}.xlsx", HazardListEntryTable.columns,
-                         HazardListEntryTable.rows(qs, user=request.user))
+    return xlsx_response(
+        f"职业病危害用人单位名单-{year}.xlsx",
+        HazardListEntryTable.columns,
+        HazardListEntryTable.rows(qs, user=request.user),
+    )
 
 
 @permission_required("declarations.view_hazardlistentry", raise_exception=True)
@@ -249,7 +276,11 @@ def undeclared(request: HttpRequest) -> HttpResponse:
 def undeclared_export(request: HttpRequest) -> HttpResponse:
     hazard_list, _, qs = _entries(request, undeclared=True)
     year = hazard_list.year if hazard_list else ""
-    return xlsx_response(f"应报未报-{year}.xlsx", HazardListEntryTable.columns, HazardListEntryTable.rows(qs, user=request.user))
+    return xlsx_response(
+        f"应报未报-{year}.xlsx",
+        HazardListEntryTable.columns,
+        HazardListEntryTable.rows(qs, user=request.user),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,29 +291,43 @@ def undeclared_export(request: HttpRequest) -> HttpResponse:
 def _handovers_sent(request: HttpRequest, hazard_list: HazardList | None):
     if hazard_list is None:
         return Handover.objects.none()
-    return (Handover.objects.sent_by(request.user).filter(entry__hazard_list=hazard_list)
-            .select_related("entry__enterprise", "entry__region", "from_region", "to_region", "by"))
+    return (
+        Handover.objects.sent_by(request.user)
+        .filter(entry__hazard_list=hazard_list)
+        .select_related("entry__enterprise", "entry__region", "from_region", "to_region", "by")
+    )
 
 
 def _confirm_counts(request: HttpRequest, hazard_list: HazardList | None, show: str) -> dict:
     """Context of the confirmation page's chips (待核实 / 逾期 / 已核实), templates/declarations/_confirm_counts.html."""
     counts = {}
     if hazard_list is not None:
-        counts = HazardListEntry.objects.for_user(request.user).filter(hazard_list=hazard_list).pushed().aggregate(
-            pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
-            overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=_today())),
-            done=Count("pk", filter=~Q(status=EntryStatus.PENDING)))
+        counts = (
+            HazardListEntry.objects.for_user(request.user)
+            .filter(hazard_list=hazard_list)
+            .pushed()
+            .aggregate(
+                pending=Count("pk", filter=Q(status=EntryStatus.PENDING)),
+                overdue=Count("pk", filter=Q(status=EntryStatus.PENDING, due_on__lt=_today())),
+                done=Count("pk", filter=~Q(status=EntryStatus.PENDING)),
+            )
+        )
         counts["handed"] = _handovers_sent(request, hazard_list).count()
     return {"counts": counts, "show": show}
 
 
-def _confirm_row_response(request: HttpRequest, entry: HazardListEntry, error: str | None = None) -> HttpResponse:
+def _confirm_row_response(
+    request: HttpRequest, entry: HazardListEntry, error: str | None = None
+) -> HttpResponse:
     """The entry's new card, with the page's chips refreshed out of band (core/htmx.py)."""
     show = current_query(request).get("show", "pending")
     show = show if show in CONFIRM_TABS else "pending"
-    return render_with_oob(request, "declarations/_confirm_row.html",
-                           {"e": entry, "today": _today(), "error": error, "show": show},
-                           [("declarations/_confirm_counts.html", _confirm_counts(request, entry.hazard_list, show))])
+    return render_with_oob(
+        request,
+        "declarations/_confirm_row.html",
+        {"e": entry, "today": _today(), "error": error, "show": show},
+        [("declarations/_confirm_counts.html", _confirm_counts(request, entry.hazard_list, show))],
+    )
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
@@ -310,10 +355,20 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
         if q:
             qs = qs.filter(entry__enterprise__in=Enterprise.objects.search(q).values("pk"))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    context = {"hazard_list": hazard_list, "page": page, "today": today, "show": show, "query": _query(request),
-               "q": q, **_confirm_counts(request, hazard_list, show)}
-    template = "declarations/_confirm_rows.html" if _is_htmx(request) and request.GET.get("partial") else \
-        "declarations/confirm.html"
+    context = {
+        "hazard_list": hazard_list,
+        "page": page,
+        "today": today,
+        "show": show,
+        "query": _query(request),
+        "q": q,
+        **_confirm_counts(request, hazard_list, show),
+    }
+    template = (
+        "declarations/_confirm_rows.html"
+        if _is_htmx(request) and request.GET.get("partial")
+        else "declarations/confirm.html"
+    )
     return render(request, template, context)
 
 
@@ -325,8 +380,13 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if form.is_valid():
         try:
-            actions.entry_confirm(user=request.user, entry=entry, status=form.cleaned_data["status"],
-                                  note=form.cleaned_data["note"], today=_today())
+            actions.entry_confirm(
+                user=request.user,
+                entry=entry,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                today=_today(),
+            )
         except ValidationError as exc:
             error = "；".join(exc.messages)
     else:
@@ -338,8 +398,9 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已记录：{entry.enterprise.name} — {entry.get_status_display()}")
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = _url("declarations:entry_detail", entry.pk)
     return redirect(target)
 
@@ -358,23 +419,40 @@ def entry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     declarations_qs = Declaration.objects.for_user(request.user).filter(enterprise=entry.enterprise)
-    return render(request, "declarations/entry_detail.html", {
-        "e": entry, "today": _today(), "declarations": declarations_qs.prefetch_related("hazards")[:10],
-        # guidance findings and notices only for roles that may see them (read-only roles may not)
-        "visits": (GuidanceVisit.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
-                   if request.user.has_perm("declarations.view_guidancevisit") else []),
-        "notices": (Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
-                    if request.user.has_perm("declarations.view_notice") else []),
-        "handovers": entry.handovers.select_related("from_region", "to_region"),
-        "confirm_form": ConfirmForm(), "handover_form": HandoverForm(entry=entry), "duplicate_form": DuplicateForm(),
-        "visit_form": VisitForm(), "notice_form": NoticeForm(),
-        "declared": declarations_qs.valid().exclude(kind="cancel").exists(),
-    })
+    return render(
+        request,
+        "declarations/entry_detail.html",
+        {
+            "e": entry,
+            "today": _today(),
+            "declarations": declarations_qs.prefetch_related("hazards")[:10],
+            # guidance findings and notices only for roles that may see them (read-only roles may not)
+            "visits": (
+                GuidanceVisit.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
+                if request.user.has_perm("declarations.view_guidancevisit")
+                else []
+            ),
+            "notices": (
+                Notice.objects.for_user(request.user).filter(enterprise=entry.enterprise)[:20]
+                if request.user.has_perm("declarations.view_notice")
+                else []
+            ),
+            "handovers": entry.handovers.select_related("from_region", "to_region"),
+            "confirm_form": ConfirmForm(),
+            "handover_form": HandoverForm(entry=entry),
+            "duplicate_form": DuplicateForm(),
+            "visit_form": VisitForm(),
+            "notice_form": NoticeForm(),
+            "declared": declarations_qs.valid().exclude(kind="cancel").exists(),
+        },
+    )
 
 
 def _form_errors(form) -> str:
-    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}".lstrip("：")
-                    for k, v in form.errors.items())
+    return "；".join(
+        f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}".lstrip("：")
+        for k, v in form.errors.items()
+    )
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
@@ -386,13 +464,21 @@ def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect("declarations:entry_detail", entry.pk)
     try:
-        actions.entry_hand_over(user=request.user, entry=entry, to_region=form.cleaned_data["to_region"],
-                                reason=form.cleaned_data["reason"], today=_today())
+        actions.entry_hand_over(
+            user=request.user,
+            entry=entry,
+            to_region=form.cleaned_data["to_region"],
+            reason=form.cleaned_data["reason"],
+            today=_today(),
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("declarations:entry_detail", entry.pk)
-    messages.success(request, f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。"
-                              "移交记录和对方的核实结果见“已移交”。")
+    messages.success(
+        request,
+        f"已移交{form.cleaned_data['to_region'].name}，对方重新计算一个月核实期限。"
+        "移交记录和对方的核实结果见“已移交”。",
+    )
     return redirect(_url("declarations:confirm") + "?show=handed")
 
 
@@ -421,8 +507,13 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
-            actions.guidance_visit_record(user=request.user, enterprise=entry.enterprise, entry=entry,
-                                          today=_today(), **form.cleaned_data)
+            actions.guidance_visit_record(
+                user=request.user,
+                enterprise=entry.enterprise,
+                entry=entry,
+                today=_today(),
+                **form.cleaned_data,
+            )
             messages.success(request, "入户指导已记录。")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -441,21 +532,37 @@ def entry_add(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         enterprise = _enterprise_by_key(request.user, form.cleaned_data["key"])
         if enterprise is None:
-            form.add_error("key", "在您的辖区登记中没有找到唯一匹配的用人单位，请先在“用人单位”中新增后再添加")
+            form.add_error(
+                "key", "在您的辖区登记中没有找到唯一匹配的用人单位，请先在“用人单位”中新增后再添加"
+            )
         else:
             try:
-                entry = actions.entry_add_found(user=request.user, hazard_list=hazard_list, enterprise=enterprise,
-                                                discovered_on=form.cleaned_data["discovered_on"],
-                                                note=form.cleaned_data["note"], today=_today())
+                entry = actions.entry_add_found(
+                    user=request.user,
+                    hazard_list=hazard_list,
+                    enterprise=enterprise,
+                    discovered_on=form.cleaned_data["discovered_on"],
+                    note=form.cleaned_data["note"],
+                    today=_today(),
+                )
             except ValidationError as exc:
                 form.add_error(None, "；".join(exc.messages))
             else:
                 messages.success(request, f"已加入名单。请在{entry.report_due_on:%Y-%m-%d}前报告市疾控中心。")
                 return redirect("declarations:entry_detail", entry.pk)
-    found = (HazardListEntry.objects.for_user(request.user).filter(hazard_list=hazard_list, source="district")
-             .select_related("enterprise").order_by("reported_on", "report_due_on") if hazard_list else [])
-    return render(request, "declarations/entry_add.html", {"form": form, "hazard_list": hazard_list,
-                                                           "found": found, "today": _today()})
+    found = (
+        HazardListEntry.objects.for_user(request.user)
+        .filter(hazard_list=hazard_list, source="district")
+        .select_related("enterprise")
+        .order_by("reported_on", "report_due_on")
+        if hazard_list
+        else []
+    )
+    return render(
+        request,
+        "declarations/entry_add.html",
+        {"form": form, "hazard_list": hazard_list, "found": found, "today": _today()},
+    )
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
@@ -483,17 +590,27 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:  # the form sent twice issues one notice (issue 6 item 11)
         submission = submissions.claim(request)
     except submissions.Repeated as repeated:
-        return submissions.repeated_response(request, repeated, fallback=_url("declarations:entry_detail", entry.pk))
+        return submissions.repeated_response(
+            request, repeated, fallback=_url("declarations:entry_detail", entry.pk)
+        )
     try:
-        notice = actions.notice_issue(user=request.user, enterprise=entry.enterprise, entry=entry, today=_today(),
-                                      issuer=form.cleaned_data["issuer"],
-                                      deadline_days=form.cleaned_data["deadline_days"])
+        notice = actions.notice_issue(
+            user=request.user,
+            enterprise=entry.enterprise,
+            entry=entry,
+            today=_today(),
+            issuer=form.cleaned_data["issuer"],
+            deadline_days=form.cleaned_data["deadline_days"],
+        )
     except BaseException:
         submissions.release(submission)
         raise
     submissions.done(submission, _url("declarations:entry_detail", entry.pk))
-    messages.success(request, f"告知单 {notice.number} 已生成。请下载打印后送达，并在“告知单”中登记送达——"
-                              f"申报期限自送达之日起计算。")
+    messages.success(
+        request,
+        f"告知单 {notice.number} 已生成。请下载打印后送达，并在“告知单”中登记送达——"
+        f"申报期限自送达之日起计算。",
+    )
     return redirect("declarations:entry_detail", entry.pk)
 
 
@@ -506,18 +623,49 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     if show == "undelivered":
         qs = qs.undelivered()
     if request.GET.get("export"):
-        columns = [("number", "告知单编号"), ("uscc", "统一社会信用代码"), ("name", "用人单位名称"), ("region", "发出区县"),
-                   ("issued_on", "制作日期"), ("delivered_on", "送达日期"), ("delivery_method", "送达方式"),
-                   ("signed_by", "签收人"), ("deadline_on", "申报期限"), ("issuer", "发出单位"), ("status", "状态")]
-        rows = ([n.number, n.enterprise.uscc, n.enterprise.name, n.region.name, n.issued_on, n.delivered_on,
-                 n.get_delivery_method_display(), n.signed_by, n.deadline_on, n.issuer, n.get_status_display()]
-                for n in qs.iterator(chunk_size=2000))
+        columns = [
+            ("number", "告知单编号"),
+            ("uscc", "统一社会信用代码"),
+            ("name", "用人单位名称"),
+            ("region", "发出区县"),
+            ("issued_on", "制作日期"),
+            ("delivered_on", "送达日期"),
+            ("delivery_method", "送达方式"),
+            ("signed_by", "签收人"),
+            ("deadline_on", "申报期限"),
+            ("issuer", "发出单位"),
+            ("status", "状态"),
+        ]
+        rows = (
+            [
+                n.number,
+                n.enterprise.uscc,
+                n.enterprise.name,
+                n.region.name,
+                n.issued_on,
+                n.delivered_on,
+                n.get_delivery_method_display(),
+                n.signed_by,
+                n.deadline_on,
+                n.issuer,
+                n.get_status_display(),
+            ]
+            for n in qs.iterator(chunk_size=2000)
+        )
         return xlsx_response("申报告知单.xlsx", columns, rows)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/notice_list.html", {
-        "page": page, "query": _query(request), "show": show, "today": _today(),
-        "undelivered_count": scoped.undelivered().count(),
-        "can_deliver": request.user.has_perm("declarations.add_notice")})
+    return render(
+        request,
+        "declarations/notice_list.html",
+        {
+            "page": page,
+            "query": _query(request),
+            "show": show,
+            "today": _today(),
+            "undelivered_count": scoped.undelivered().count(),
+            "can_deliver": request.user.has_perm("declarations.add_notice"),
+        },
+    )
 
 
 @permission_required("declarations.view_notice", raise_exception=True)
@@ -531,8 +679,9 @@ def notice_scan(request: HttpRequest, pk: int) -> HttpResponse:
     notice = access.get_for_user_or_404(Notice.objects.select_related("file"), request.user, pk=pk)
     if not notice.file.receipt_scan:
         raise Http404
-    return bytes_response(notice.file.receipt_scan_name, bytes(notice.file.receipt_scan),
-                          notice.file.receipt_scan_type)
+    return bytes_response(
+        notice.file.receipt_scan_name, bytes(notice.file.receipt_scan), notice.file.receipt_scan_type
+    )
 
 
 def _template_region(request: HttpRequest):
@@ -552,7 +701,9 @@ def notice_template(request: HttpRequest) -> HttpResponse:
     from ohsteward.registry.forms import districts_for
 
     if request.GET.get("default"):
-        return bytes_response("申报告知单模板（默认）.docx", reports.DEFAULT_NOTICE_TEMPLATE.read_bytes(), DOCX_MIME)
+        return bytes_response(
+            "申报告知单模板（默认）.docx", reports.DEFAULT_NOTICE_TEMPLATE.read_bytes(), DOCX_MIME
+        )
     region = _template_region(request)
     j = access.jurisdiction(request.user)
     if not (j.everything or j.district):
@@ -569,42 +720,67 @@ def notice_template(request: HttpRequest) -> HttpResponse:
                 upload = request.FILES.get("template")
                 if upload is None or not upload.name.lower().endswith(".docx"):
                     raise ValidationError({"content": "请选择 Word .docx 模板文件"})
-                actions.notice_template_upload(user=request.user, region=region, content=upload.read(),
-                                               name=upload.name)
+                actions.notice_template_upload(
+                    user=request.user, region=region, content=upload.read(), name=upload.name
+                )
                 messages.success(request, f"{region.name}的告知单模板已更新，之后生成的告知单使用该模板。")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect(f"{_url('declarations:notice_template')}?region={region.pk}")
-    return render(request, "declarations/notice_template.html", {
-        "region": region, "own": own, "placeholders": PLACEHOLDERS, "citywide": j.everything,
-        "districts": districts_for(request.user) if j.everything else []})
+    return render(
+        request,
+        "declarations/notice_template.html",
+        {
+            "region": region,
+            "own": own,
+            "placeholders": PLACEHOLDERS,
+            "citywide": j.everything,
+            "districts": districts_for(request.user) if j.everything else [],
+        },
+    )
 
 
 @permission_required("declarations.add_notice", raise_exception=True)
 def notice_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     """送达登记: date, way, who signed, the signed receipt's scan; the deadline starts from delivery."""
-    notice = access.get_for_user_or_404(Notice.objects.select_related("enterprise", "region", "file"),
-                                        request.user, pk=pk)
+    notice = access.get_for_user_or_404(
+        Notice.objects.select_related("enterprise", "region", "file"), request.user, pk=pk
+    )
     initial = {}
     if notice.delivered:
-        initial = {"delivered_on": notice.delivered_on, "delivery_method": notice.delivery_method,
-                   "signed_by": notice.signed_by, "note": notice.delivery_note}
+        initial = {
+            "delivered_on": notice.delivered_on,
+            "delivery_method": notice.delivery_method,
+            "signed_by": notice.signed_by,
+            "note": notice.delivery_note,
+        }
     form = NoticeDeliveryForm(request.POST or None, request.FILES or None, initial=initial or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("receipt_scan")
         scan = upload.read() if upload else None
         try:
             actions.notice_deliver(
-                user=request.user, notice=notice, delivered_on=form.cleaned_data["delivered_on"],
-                method=form.cleaned_data["delivery_method"], signed_by=form.cleaned_data["signed_by"],
-                note=form.cleaned_data["note"], scan=scan, scan_name=getattr(upload, "name", "") or "",
-                scan_type=getattr(upload, "content_type", "") or "", today=_today())
+                user=request.user,
+                notice=notice,
+                delivered_on=form.cleaned_data["delivered_on"],
+                method=form.cleaned_data["delivery_method"],
+                signed_by=form.cleaned_data["signed_by"],
+                note=form.cleaned_data["note"],
+                scan=scan,
+                scan_name=getattr(upload, "name", "") or "",
+                scan_type=getattr(upload, "content_type", "") or "",
+                today=_today(),
+            )
         except ValidationError as exc:
             for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else ("receipt_scan" if field == "receipt_scan"
-                                                                   else None), errs)
+                form.add_error(
+                    field if field in form.fields else ("receipt_scan" if field == "receipt_scan" else None),
+                    errs,
+                )
         else:
-            messages.success(request, f"告知单 {notice.number} 已登记送达，申报期限 {notice.deadline_on:%Y-%m-%d}。")
+            messages.success(
+                request, f"告知单 {notice.number} 已登记送达，申报期限 {notice.deadline_on:%Y-%m-%d}。"
+            )
             return redirect(f"{_url('declarations:notice_list')}?show=undelivered")
     return render(request, "declarations/notice_deliver.html", {"notice": notice, "form": form})
 
@@ -621,18 +797,31 @@ def _registered_hazard_rows(user, enterprise) -> list[dict]:
 
     from ohsteward.registry.models import PostExposure
 
-    rows = (PostExposure.objects.for_user(user).filter(post__workplace__enterprise=enterprise)
-            .values("post__workplace__name", "hazard_factor__name").order_by("post__workplace__name",
-                                                                              "hazard_factor__name")
-            .annotate(n=Sum("exposed_count")))
-    return [{"workplace": r["post__workplace__name"], "hazard_name": r["hazard_factor__name"], "exposed_count": r["n"]}
-            for r in rows]
+    rows = (
+        PostExposure.objects.for_user(user)
+        .filter(post__workplace__enterprise=enterprise)
+        .values("post__workplace__name", "hazard_factor__name")
+        .order_by("post__workplace__name", "hazard_factor__name")
+        .annotate(n=Sum("exposed_count"))
+    )
+    return [
+        {
+            "workplace": r["post__workplace__name"],
+            "hazard_name": r["hazard_factor__name"],
+            "exposed_count": r["n"],
+        }
+        for r in rows
+    ]
 
 
 def _declare_initial(user, enterprise, last) -> tuple[dict, list[dict], str]:
     """Pre-fill from the register (posts and factors), falling back to the last declaration."""
-    initial = {"employees": enterprise.employees, "exposed_total": enterprise.exposed_workers,
-               "legal_representative": enterprise.legal_representative, "contact_phone": enterprise.contact_phone}
+    initial = {
+        "employees": enterprise.employees,
+        "exposed_total": enterprise.exposed_workers,
+        "legal_representative": enterprise.legal_representative,
+        "contact_phone": enterprise.contact_phone,
+    }
     if last is not None:
         for name in ("principal", "hygiene_manager"):
             initial[name] = getattr(last, name)
@@ -640,8 +829,10 @@ def _declare_initial(user, enterprise, last) -> tuple[dict, list[dict], str]:
     if rows:
         return initial, rows, "register"
     if last is not None:
-        rows = [{"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
-                for h in last.hazards.all()]
+        rows = [
+            {"workplace": h.workplace, "hazard_name": h.hazard_name, "exposed_count": h.exposed_count}
+            for h in last.hazards.all()
+        ]
         return initial, rows, "last" if rows else ""
     return initial, [], ""
 
@@ -682,26 +873,48 @@ def declare(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = DeclarationForm(request.POST if posted else None, initial=initial)
     formset = HazardFormSet(request.POST if posted else None, prefix="hz", initial=hazard_initial or None)
-    context = {"form": form, "formset": formset, "enterprise": enterprise, "last": last, "prefill": prefill,
-               "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True)}
+    context = {
+        "form": form,
+        "formset": formset,
+        "enterprise": enterprise,
+        "last": last,
+        "prefill": prefill,
+        "factor_names": HazardFactor.objects.order_by("name").values_list("name", flat=True),
+    }
     if posted and not request.POST.get("edit") and form.is_valid() and formset.is_valid():
-        hazards = [{"workplace": f.cleaned_data.get("workplace", ""), "hazard_name": f.cleaned_data["hazard_name"],
-                    "hazard_factor": f.cleaned_data.get("hazard_factor"),
-                    "exposed_count": f.cleaned_data.get("exposed_count")}
-                   for f in formset if f.cleaned_data.get("hazard_name")]
+        hazards = [
+            {
+                "workplace": f.cleaned_data.get("workplace", ""),
+                "hazard_name": f.cleaned_data["hazard_name"],
+                "hazard_factor": f.cleaned_data.get("hazard_factor"),
+                "exposed_count": f.cleaned_data.get("exposed_count"),
+            }
+            for f in formset
+            if f.cleaned_data.get("hazard_name")
+        ]
         if not request.POST.get("confirm"):
             # step 2: show what will be declared; nothing is saved until 确认提交
-            return render(request, "declarations/declare_preview.html",
-                          {**context, "hazards": hazards, "sections": _preview_sections(form)})
+            return render(
+                request,
+                "declarations/declare_preview.html",
+                {**context, "hazards": hazards, "sections": _preview_sections(form)},
+            )
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
         try:  # the form sent twice files one declaration (issue 6 item 11)
             submission = submissions.claim(request)
         except submissions.Repeated as repeated:
-            return submissions.repeated_response(request, repeated, fallback=_url("declarations:declaration_list"))
+            return submissions.repeated_response(
+                request, repeated, fallback=_url("declarations:declaration_list")
+            )
         try:
-            declaration = actions.declaration_submit(user=request.user, enterprise=enterprise,
-                                                     kind=form.cleaned_data["kind"], data=data, hazards=hazards,
-                                                     declared_on=_today())
+            declaration = actions.declaration_submit(
+                user=request.user,
+                enterprise=enterprise,
+                kind=form.cleaned_data["kind"],
+                data=data,
+                hazards=hazards,
+                declared_on=_today(),
+            )
         except ValidationError as exc:
             submissions.release(submission)
             for field, errs in exc.message_dict.items():
@@ -720,29 +933,43 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export"):
         return xlsx_response("职业病危害项目申报.xlsx", DeclarationTable.columns, DeclarationTable.rows(qs))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/declaration_list.html",
-                  {"page": page, "filterset": filterset, "query": _query(request)})
+    return render(
+        request,
+        "declarations/declaration_list.html",
+        {"page": page, "filterset": filterset, "query": _query(request)},
+    )
 
 
 @permission_required("declarations.view_declaration", raise_exception=True)
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
-                                   request.user, pk=pk)
+    d = access.get_for_user_or_404(
+        Declaration.objects.select_related("enterprise__region", "industry"), request.user, pk=pk
+    )
     return render(request, "declarations/declaration_detail.html", {"d": d, "hazards": d.hazards.all()})
 
 
 @permission_required("declarations.view_declaration", raise_exception=True)
 def declaration_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The 申报回执 as a page to print (A4, print stylesheet) or, with ``?format=docx``, a .docx."""
-    d = access.get_for_user_or_404(Declaration.objects.select_related("enterprise__region", "industry"),
-                                   request.user, pk=pk)
+    d = access.get_for_user_or_404(
+        Declaration.objects.select_related("enterprise__region", "industry"), request.user, pk=pk
+    )
     if request.GET.get("format") == "docx":
         return bytes_response(f"申报回执-{d.receipt_no}.docx", reports.receipt_docx(d), DOCX_MIME)
     from ohsteward.core.documents import chinese_date
 
-    return render(request, "declarations/declaration_receipt.html", {
-        "d": d, "hazards": d.hazards.all(), "date_cn": chinese_date(d.declared_on),
-        "authority": f"{d.enterprise.region.name}卫生健康委员会" if d.enterprise.region_id else "卫生健康行政部门"})
+    return render(
+        request,
+        "declarations/declaration_receipt.html",
+        {
+            "d": d,
+            "hazards": d.hazards.all(),
+            "date_cn": chinese_date(d.declared_on),
+            "authority": f"{d.enterprise.region.name}卫生健康委员会"
+            if d.enterprise.region_id
+            else "卫生健康行政部门",
+        },
+    )
 
 
 @permission_required("declarations.add_declaration", raise_exception=True)
@@ -756,8 +983,9 @@ def trigger_create(request: HttpRequest) -> HttpResponse:
     form = TriggerForm(request.POST)
     if form.is_valid():
         try:
-            trigger = actions.change_trigger_record(user=request.user, enterprise=enterprise, today=_today(),
-                                                    **form.cleaned_data)
+            trigger = actions.change_trigger_record(
+                user=request.user, enterprise=enterprise, today=_today(), **form.cleaned_data
+            )
             messages.success(request, trigger.message)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -781,17 +1009,28 @@ def spotcheck_list(request: HttpRequest) -> HttpResponse:
         if hazard_list is None:
             messages.error(request, "尚无名单，无法抽样。")
         elif form.is_valid():
-            check = actions.spot_check_create(user=request.user, hazard_list=hazard_list,
-                                              seed=form.cleaned_data["seed"],
-                                              fraction=float(form.cleaned_data["fraction"]),
-                                              minimum=form.cleaned_data["minimum"], name=form.cleaned_data["name"])
+            check = actions.spot_check_create(
+                user=request.user,
+                hazard_list=hazard_list,
+                seed=form.cleaned_data["seed"],
+                fraction=float(form.cleaned_data["fraction"]),
+                minimum=form.cleaned_data["minimum"],
+                name=form.cleaned_data["name"],
+            )
             messages.success(request, f"已抽取{check.items.count()}家。")
             return redirect("declarations:spotcheck_detail", check.pk)
     checks = SpotCheck.objects.select_related("hazard_list").annotate(
-        n=Count("items", filter=Q(items__in=SpotCheckItem.objects.for_user(request.user))))
-    return render(request, "declarations/spotcheck_list.html", {
-        "checks": checks, "form": form,
-        "can_create": _citywide(request.user) and request.user.has_perm("declarations.add_spotcheck")})
+        n=Count("items", filter=Q(items__in=SpotCheckItem.objects.for_user(request.user)))
+    )
+    return render(
+        request,
+        "declarations/spotcheck_list.html",
+        {
+            "checks": checks,
+            "form": form,
+            "can_create": _citywide(request.user) and request.user.has_perm("declarations.add_spotcheck"),
+        },
+    )
 
 
 @permission_required("declarations.view_spotcheck", raise_exception=True)
@@ -799,25 +1038,60 @@ def spotcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = SpotCheck.objects.filter(pk=pk).first()
     if check is None:
         raise Http404
-    items = SpotCheckItem.objects.for_user(request.user).filter(spot_check=check).select_related(
-        "enterprise__industry", "region")
+    items = (
+        SpotCheckItem.objects.for_user(request.user)
+        .filter(spot_check=check)
+        .select_related("enterprise__industry", "region")
+    )
     if request.GET.get("export"):
-        columns = [("region", "区县"), ("uscc", "统一社会信用代码"), ("name", "用人单位名称"), ("checked_on", "检查日期"),
-                   ("declared", "已申报"), ("industry_ok", "行业准确"), ("size_ok", "规模准确"),
-                   ("hazards_ok", "危害因素准确"), ("headcount_ok", "接害人数准确"), ("inspector", "检查人员"), ("note", "备注")]
-        rows = ([i.region.name, i.enterprise.uscc, i.enterprise.name, i.checked_on, i.declared, i.industry_ok,
-                 i.size_ok, i.hazards_ok, i.headcount_ok, i.inspector, i.note] for i in items)
+        columns = [
+            ("region", "区县"),
+            ("uscc", "统一社会信用代码"),
+            ("name", "用人单位名称"),
+            ("checked_on", "检查日期"),
+            ("declared", "已申报"),
+            ("industry_ok", "行业准确"),
+            ("size_ok", "规模准确"),
+            ("hazards_ok", "危害因素准确"),
+            ("headcount_ok", "接害人数准确"),
+            ("inspector", "检查人员"),
+            ("note", "备注"),
+        ]
+        rows = (
+            [
+                i.region.name,
+                i.enterprise.uscc,
+                i.enterprise.name,
+                i.checked_on,
+                i.declared,
+                i.industry_ok,
+                i.size_ok,
+                i.hazards_ok,
+                i.headcount_ok,
+                i.inspector,
+                i.note,
+            ]
+            for i in items
+        )
         return xlsx_response(f"{check.name}.xlsx", columns, rows)
-    return render(request, "declarations/spotcheck_detail.html", {
-        "check": check, "items": items, "rates": reports.spot_check_rates(check, user=request.user),
-        "choices": SpotCheckItemForm.CHOICES})
+    return render(
+        request,
+        "declarations/spotcheck_detail.html",
+        {
+            "check": check,
+            "items": items,
+            "rates": reports.spot_check_rates(check, user=request.user),
+            "choices": SpotCheckItemForm.CHOICES,
+        },
+    )
 
 
 @permission_required("declarations.change_spotcheck", raise_exception=True)
 @require_POST
 def spotcheck_item_record(request: HttpRequest, pk: int) -> HttpResponse:
-    item = access.get_for_user_or_404(SpotCheckItem.objects.select_related("enterprise", "region"), request.user,
-                                      pk=pk)
+    item = access.get_for_user_or_404(
+        SpotCheckItem.objects.select_related("enterprise", "region"), request.user, pk=pk
+    )
     form = SpotCheckItemForm(request.POST)
     error = None
     if form.is_valid():
@@ -832,9 +1106,12 @@ def spotcheck_item_record(request: HttpRequest, pk: int) -> HttpResponse:
     if _is_htmx(request):
         # the row, with the page's rates refreshed out of band (core/htmx.py)
         rates = reports.spot_check_rates(item.spot_check, user=request.user)
-        return render_with_oob(request, "declarations/_spotcheck_row.html",
-                               {"i": item, "choices": SpotCheckItemForm.CHOICES, "error": error, "saved": not error},
-                               [("declarations/_spotcheck_rates.html", {"rates": rates})])
+        return render_with_oob(
+            request,
+            "declarations/_spotcheck_row.html",
+            {"i": item, "choices": SpotCheckItemForm.CHOICES, "error": error, "saved": not error},
+            [("declarations/_spotcheck_rates.html", {"rates": rates})],
+        )
     if error:
         messages.error(request, error)
     return redirect("declarations:spotcheck_detail", item.spot_check_id)
@@ -870,17 +1147,30 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "confirmed": [r["confirmed"] for r in figures["districts"]],
         "rate": [r["declaration_rate"] for r in figures["districts"]],
         "map": [{"name": r["region_name"], "value": r["declaration_rate"]} for r in figures["districts"]],
-        "short_names": {name: rules.district_short_name(name) for name in
-                        Region.objects.filter(level="district").values_list("name", flat=True)},
+        "short_names": {
+            name: rules.district_short_name(name)
+            for name in Region.objects.filter(level="district").values_list("name", flat=True)
+        },
     }
-    return render(request, "declarations/dispatch.html", {
-        "f": figures, "columns": reports.DISPATCH_COLUMNS, "chart": chart,
-        "years": range(today.year - 2, today.year + 1), "quarters": (1, 2, 3, 4),
-        "rows": [[r.get(k) for k, _ in reports.DISPATCH_COLUMNS] for r in figures["districts"]],
-        "total_row": [figures["total"].get(k) for k, _ in reports.DISPATCH_COLUMNS],
-        "can_publish": (figures["snapshot"] is None and figures["closed"] and _citywide(request.user)
-                        and request.user.has_perm("declarations.change_hazardlistentry")),
-    })
+    return render(
+        request,
+        "declarations/dispatch.html",
+        {
+            "f": figures,
+            "columns": reports.DISPATCH_COLUMNS,
+            "chart": chart,
+            "years": range(today.year - 2, today.year + 1),
+            "quarters": (1, 2, 3, 4),
+            "rows": [[r.get(k) for k, _ in reports.DISPATCH_COLUMNS] for r in figures["districts"]],
+            "total_row": [figures["total"].get(k) for k, _ in reports.DISPATCH_COLUMNS],
+            "can_publish": (
+                figures["snapshot"] is None
+                and figures["closed"]
+                and _citywide(request.user)
+                and request.user.has_perm("declarations.change_hazardlistentry")
+            ),
+        },
+    )
 
 
 @permission_required("declarations.change_hazardlistentry", raise_exception=True)
@@ -905,7 +1195,9 @@ def dispatch_publish(request: HttpRequest) -> HttpResponse:
 def dispatch_export(request: HttpRequest) -> HttpResponse:
     year, quarter = _dispatch_params(request)
     figures = reports.dispatch_for(user=request.user, year=year, quarter=quarter, today=_today())
-    return bytes_response(f"申报扩面季度调度-{year}年第{quarter}季度.xlsx", reports.dispatch_xlsx(figures), XLSX_MIME)
+    return bytes_response(
+        f"申报扩面季度调度-{year}年第{quarter}季度.xlsx", reports.dispatch_xlsx(figures), XLSX_MIME
+    )
 
 
 GEOJSON_RENAMES = {"梁平县": "梁平区", "武隆县": "武隆区"}  # 500228→500155, 500232→500156 (2016)

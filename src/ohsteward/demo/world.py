@@ -281,8 +281,9 @@ class _Factory:
             prefix=prefix,
         )
 
-    def district_named(self, key: int, clusters: list[tuple[str, str, str]],
-                       named: list[_Employer]) -> _Employer | None:
+    def district_named(
+        self, key: int, clusters: list[tuple[str, str, str]], named: list[_Employer]
+    ) -> _Employer | None:
         """An employer whose name carries its district, in a cluster of employers sharing
         district, industry word and form (``重庆市沙坪坝区华鑫瑞纸制品厂``); a quarter of them take the
         字号, industry and form of such an employer in another district."""
@@ -309,8 +310,17 @@ class _Factory:
         zihao, industry, form = parts
         prefix = r.choices(("重庆市", "重庆"), (0.8, 0.2))[0]
         name = prefix + _district_full_name(district) + zihao + industry + form
-        return _Employer(key=key, name=name, code=self.code(district), district=district, zihao=zihao,
-                         industry=industry, form=form, prefix=prefix, district_named=True)
+        return _Employer(
+            key=key,
+            name=name,
+            code=self.code(district),
+            district=district,
+            zihao=zihao,
+            industry=industry,
+            form=form,
+            prefix=prefix,
+            district_named=True,
+        )
 
     def branch(self, key: int, parent: _Employer) -> _Employer | None:
         """A branch of ``parent`` in another district: <parent name><district>分公司."""

@@ -40,7 +40,9 @@ class ExposureLimitFilterSet(filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(agent_name__icontains=value) | Q(cas__icontains=value) | Q(hazard_factor__name__icontains=value)
+            Q(agent_name__icontains=value)
+            | Q(cas__icontains=value)
+            | Q(hazard_factor__name__icontains=value)
             | Q(hazard_factor__aliases__icontains=value)
         )
 

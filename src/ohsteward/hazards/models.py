@@ -55,7 +55,12 @@ class ExposureLimit(models.Model):
 
     audited = True
     hazard_factor = models.ForeignKey(
-        HazardFactor, verbose_name="危害因素", null=True, blank=True, on_delete=models.SET_NULL, related_name="limits"
+        HazardFactor,
+        verbose_name="危害因素",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="limits",
     )
     agent_name = models.CharField("标准中的名称", max_length=100, db_index=True)
     category = models.CharField("类别", max_length=12, choices=HazardCategory.choices)
@@ -83,10 +88,11 @@ class ExposureLimit(models.Model):
         return f"{self.agent_name} {self.limit_type} {self.value if self.value is not None else self.value_text} {self.unit}"
 
 
-
 class DiseaseCatalogueQuerySet(models.QuerySet):
     def in_force(self, on: dt.date):
-        return self.filter(Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gt=on)))
+        return self.filter(
+            Q(effective_from__lte=on) & (Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+        )
 
 
 class OccupationalDisease(models.Model):
@@ -110,7 +116,9 @@ class OccupationalDisease(models.Model):
         verbose_name_plural = "职业病分类和目录"
         ordering = ["edition", "class_no", "subclass_name", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "class_no", "subclass_name", "seq"], name="disease_unique"),
+            models.UniqueConstraint(
+                fields=["edition", "class_no", "subclass_name", "seq"], name="disease_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,8 +12,15 @@ from django.db import transaction
 from ohsteward.core import refdata as files
 
 SRC_HAZARD = "中国疾控中心 职业病及健康危害因素监测信息系统数据交换文档规范(试行1.0, 2020) 附录2-3"
-HAZARD_CATEGORY = {"1": "dust", "2": "chemical", "3": "physical", "4": "biological", "5": "radiation",
-                   "6": "special", "9": "other"}
+HAZARD_CATEGORY = {
+    "1": "dust",
+    "2": "chemical",
+    "3": "physical",
+    "4": "biological",
+    "5": "radiation",
+    "6": "special",
+    "9": "other",
+}
 
 
 def load_hazards(refresh: bool = False) -> int:
@@ -24,8 +31,15 @@ def load_hazards(refresh: bool = False) -> int:
         code = r["值"].strip()
         if len(code) <= 1:
             continue  # category rows
-        rows.append({"code": code, "name": r["值含义"].strip(), "category": HAZARD_CATEGORY[code[0]],
-                     "remark": r["备注"].strip(), "catalogue": "CDC职业病危害因素代码(2020)"})
+        rows.append(
+            {
+                "code": code,
+                "name": r["值含义"].strip(),
+                "category": HAZARD_CATEGORY[code[0]],
+                "remark": r["备注"].strip(),
+                "catalogue": "CDC职业病危害因素代码(2020)",
+            }
+        )
     return files.upsert(HazardFactor, "code", rows, refresh)
 
 
@@ -51,33 +65,57 @@ def load_limits() -> int:
                 return f
         return None
 
-    effective = {"GBZ 2.1-2019": dt.date(2020, 4, 1), "GBZ 2.1-2019 第1号修改单": dt.date(2022, 11, 1),
-                 "GBZ 2.1-2019 第2号修改单": dt.date(2025, 5, 1)}
+    effective = {
+        "GBZ 2.1-2019": dt.date(2020, 4, 1),
+        "GBZ 2.1-2019 第1号修改单": dt.date(2022, 11, 1),
+        "GBZ 2.1-2019 第2号修改单": dt.date(2025, 5, 1),
+    }
     new = []
     for r in files.rows("gbz2_1_2019_core_oels.csv"):
         for column, limit_type in (("mac", "MAC"), ("pc_twa", "PC-TWA"), ("pc_stel", "PC-STEL")):
             if not r[column]:
                 continue
-            new.append(ExposureLimit(
-                hazard_factor=factor_for(r["name_cn"]), agent_name=r["name_cn"], category=r["category"],
-                cas=r["cas"], limit_type=limit_type, value=_decimal(r[column]), unit=r["unit"],
-                condition=r["condition"], notes=r["notes"], critical_effect=r["critical_effect"],
-                standard="GBZ 2.1", standard_version=r["standard_version"],
-                effective_from=effective.get(r["standard_version"], dt.date(2020, 4, 1)),
-                source=r["source"][:400], verified=False,
-            ))
+            new.append(
+                ExposureLimit(
+                    hazard_factor=factor_for(r["name_cn"]),
+                    agent_name=r["name_cn"],
+                    category=r["category"],
+                    cas=r["cas"],
+                    limit_type=limit_type,
+                    value=_decimal(r[column]),
+                    unit=r["unit"],
+                    condition=r["condition"],
+                    notes=r["notes"],
+                    critical_effect=r["critical_effect"],
+                    standard="GBZ 2.1",
+                    standard_version=r["standard_version"],
+                    effective_from=effective.get(r["standard_version"], dt.date(2020, 4, 1)),
+                    source=r["source"][:400],
+                    verified=False,
+                )
+            )
     data = files.json_file("gbz2_2_2007_physical_limits.json")
     source = "GBZ 2.2-2007, third-party transcription (CovD831/ohs-report knowledge/data/gbz22_physical.json @f2c8ec9d), verified=0"
     for r in data["rules"]:
         value = _decimal(str(r.get("value", "")))
-        new.append(ExposureLimit(
-            hazard_factor=factor_for(r["factor_name"]), agent_name=r["factor_name"], category="physical",
-            limit_type=r.get("oel_type", "")[:40], value=value,
-            value_text="" if value is not None else str(r.get("value", ""))[:100], unit=r.get("unit", "")[:30],
-            condition=(r.get("conditions") or "")[:200], notes=(r.get("note") or "")[:200],
-            standard="GBZ 2.2", standard_version="GBZ 2.2-2007", effective_from=dt.date(2007, 11, 1),
-            source=source, verified=False,
-        ))
+        new.append(
+            ExposureLimit(
+                hazard_factor=factor_for(r["factor_name"]),
+                agent_name=r["factor_name"],
+                category="physical",
+                limit_type=r.get("oel_type", "")[:40],
+                value=value,
+                value_text="" if value is not None else str(r.get("value", ""))[:100],
+                unit=r.get("unit", "")[:30],
+                condition=(r.get("conditions") or "")[:200],
+                notes=(r.get("note") or "")[:200],
+                standard="GBZ 2.2",
+                standard_version="GBZ 2.2-2007",
+                effective_from=dt.date(2007, 11, 1),
+                source=source,
+                verified=False,
+            )
+        )
     ExposureLimit.objects.bulk_create(new)
     return len(new)
 
@@ -102,17 +140,32 @@ def load_diseases() -> int:
         class_no = int(code[:2]) if len(code) == 5 else int(code[0])
         sub = sub_names.get(code[:2], "") if class_no == 1 else ""
         seq[(class_no, sub)] = seq.get((class_no, sub), 0) + 1
-        new.append(OccupationalDisease(
-            edition="2013", effective_from=dt.date(2013, 12, 23), effective_to=dt.date(2025, 8, 1),
-            class_no=class_no, class_name=class_names.get(class_no, ""), subclass_name=sub,
-            seq=seq[(class_no, sub)], code=code, name=name,
-        ))
+        new.append(
+            OccupationalDisease(
+                edition="2013",
+                effective_from=dt.date(2013, 12, 23),
+                effective_to=dt.date(2025, 8, 1),
+                class_no=class_no,
+                class_name=class_names.get(class_no, ""),
+                subclass_name=sub,
+                seq=seq[(class_no, sub)],
+                code=code,
+                name=name,
+            )
+        )
     for r in files.rows("occupational_disease_catalog_2024.csv"):
-        new.append(OccupationalDisease(
-            edition="2024", effective_from=dt.date(2025, 8, 1), class_no=int(r["class_no"]),
-            class_name=r["class_name"], subclass_name=r["subclass_name"], seq=int(r["seq"]),
-            name=r["name"], restriction=r["restriction"],
-        ))
+        new.append(
+            OccupationalDisease(
+                edition="2024",
+                effective_from=dt.date(2025, 8, 1),
+                class_no=int(r["class_no"]),
+                class_name=r["class_name"],
+                subclass_name=r["subclass_name"],
+                seq=int(r["seq"]),
+                name=r["name"],
+                restriction=r["restriction"],
+            )
+        )
     OccupationalDisease.objects.bulk_create(new)
     return len(new)
 
@@ -120,7 +173,11 @@ def load_diseases() -> int:
 @transaction.atomic
 def load_all(refresh: bool = False) -> dict[str, int]:
     """Load every hazard reference table; returns the number of rows created per table."""
-    return {"hazard_factors": load_hazards(refresh), "exposure_limits": load_limits(), "diseases": load_diseases()}
+    return {
+        "hazard_factors": load_hazards(refresh),
+        "exposure_limits": load_limits(),
+        "diseases": load_diseases(),
+    }
 
 
 def is_loaded() -> bool:

@@ -7,17 +7,49 @@ from ohsteward.hazards.models import ExposureLimit, HazardFactor, OccupationalDi
 
 
 class HazardFactorTable(Table):
-    columns = field_columns(HazardFactor, ["code", "name", "category", "cas", "aliases", "remark", "catalogue"])
+    columns = field_columns(
+        HazardFactor, ["code", "name", "category", "cas", "aliases", "remark", "catalogue"]
+    )
 
 
 class ExposureLimitTable(Table):
-    columns = field_columns(ExposureLimit, [
-        "hazard_factor", "agent_name", "category", "cas", "limit_type", "value", "value_text", "unit", "condition",
-        "notes", "critical_effect", "standard", "standard_version", "effective_from", "effective_to", "source",
-        "verified"])
+    columns = field_columns(
+        ExposureLimit,
+        [
+            "hazard_factor",
+            "agent_name",
+            "category",
+            "cas",
+            "limit_type",
+            "value",
+            "value_text",
+            "unit",
+            "condition",
+            "notes",
+            "critical_effect",
+            "standard",
+            "standard_version",
+            "effective_from",
+            "effective_to",
+            "source",
+            "verified",
+        ],
+    )
 
 
 class OccupationalDiseaseTable(Table):
-    columns = field_columns(OccupationalDisease, [
-        "edition", "effective_from", "effective_to", "class_no", "class_name", "subclass_name", "seq", "code", "name",
-        "restriction"])
+    columns = field_columns(
+        OccupationalDisease,
+        [
+            "edition",
+            "effective_from",
+            "effective_to",
+            "class_no",
+            "class_name",
+            "subclass_name",
+            "seq",
+            "code",
+            "name",
+            "restriction",
+        ],
+    )

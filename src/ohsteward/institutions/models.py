@@ -28,7 +28,9 @@ class Institution(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["qc_number"], condition=~Q(qc_number=""), name="institution_qc_number_unique",
+                fields=["qc_number"],
+                condition=~Q(qc_number=""),
+                name="institution_qc_number_unique",
                 violation_error_message="该质量控制号已被其他机构使用",
             )
         ]
@@ -52,12 +54,18 @@ class Engagement(ScopedModelMixin, TimeStampedModel):
     audited = True
     scope = Scope(enterprise="enterprise", institution="institution")
 
-    institution = models.ForeignKey(Institution, verbose_name="机构", on_delete=models.CASCADE,
-                                    related_name="engagements")
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="institution_engagements")
-    kind = models.CharField("服务类别", max_length=20, choices=EngagementKind.choices,
-                            default=EngagementKind.CONTRACT)
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.CASCADE, related_name="engagements"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="institution_engagements",
+    )
+    kind = models.CharField(
+        "服务类别", max_length=20, choices=EngagementKind.choices, default=EngagementKind.CONTRACT
+    )
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
 
@@ -69,7 +77,8 @@ class Engagement(ScopedModelMixin, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="engagement_ends_after_start", violation_error_message="结束日期不能早于开始日期",
+                name="engagement_ends_after_start",
+                violation_error_message="结束日期不能早于开始日期",
             )
         ]
 

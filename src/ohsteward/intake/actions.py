@@ -41,17 +41,25 @@ def _reviewable(user, row: SourceRow) -> SourceRow:
     """A review decision: the row must be in the user's review queue (a row referred to another
     jurisdiction is decided there, not by the uploader)."""
     _row_in_scope(user, row)
-    if user is not None and not review_queue(user).filter(pk=row.pk).exists() \
-            and row.status == RowStatus.REVIEW:
+    if (
+        user is not None
+        and not review_queue(user).filter(pk=row.pk).exists()
+        and row.status == RowStatus.REVIEW
+    ):
         raise ValidationError({"row": OUTSIDE_REFERRED})
     return row
 
 
 def _history(row: SourceRow, user, action: str, **extra: Any) -> None:
-    row.history = [*(row.history or []), {
-        "at": timezone.now().isoformat(timespec="seconds"), "user": getattr(user, "username", "系统"),
-        "action": action, **extra,
-    }]
+    row.history = [
+        *(row.history or []),
+        {
+            "at": timezone.now().isoformat(timespec="seconds"),
+            "user": getattr(user, "username", "系统"),
+            "action": action,
+            **extra,
+        },
+    ]
 
 
 @transaction.atomic
@@ -98,13 +106,19 @@ def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = N
             raise ValidationError({"uscc": f"统一社会信用代码 {code} 已属于本辖区登记的单位，请关联该单位"})
         raise ValidationError({"uscc": f"统一社会信用代码 {code} 不能由您登记，请联系市卫生健康委核实"})
     data: dict[str, Any] = {
-        "name": row.name, "uscc": code, "region_id": district,
+        "name": row.name,
+        "uscc": code,
+        "region_id": district,
         "town_id": row.town_id if row.town_id and row.town_id.startswith(district) else None,
         "zone_id": row.zone_id,
         "industry_id": row.industry_id if row.industry_id and len(row.industry_id) == 4 else None,
-        "employees": row.employees, "address": (row.data or {}).get("address", "")[:200],
-        "registration": (RegistrationState.REGISTERED if row.batch.kind == SourceKind.REGISTRY
-                         else RegistrationState.CANDIDATE),
+        "employees": row.employees,
+        "address": (row.data or {}).get("address", "")[:200],
+        "registration": (
+            RegistrationState.REGISTERED
+            if row.batch.kind == SourceKind.REGISTRY
+            else RegistrationState.CANDIDATE
+        ),
     }
     enterprise = enterprise_create(user=user, data=data)
     row.enterprise = enterprise
@@ -163,8 +177,9 @@ def row_unlink(*, user, row: SourceRow) -> SourceRow:
 
 def candidates_without_evidence():
     """Candidate employers (created from source lists) that no linked source row supports any more."""
-    supported = SourceRow.objects.filter(enterprise__isnull=False,
-                                         status__in=[RowStatus.LINKED, RowStatus.CREATED]).values("enterprise_id")
+    supported = SourceRow.objects.filter(
+        enterprise__isnull=False, status__in=[RowStatus.LINKED, RowStatus.CREATED]
+    ).values("enterprise_id")
     return Enterprise.objects.filter(registration=RegistrationState.CANDIDATE).exclude(pk__in=supported)
 
 

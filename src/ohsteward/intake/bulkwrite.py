@@ -22,8 +22,11 @@ from ohsteward.intake.models import SourceBatch, SourceRow
 CHUNK = 5000
 
 ROW_ATTNAMES = tuple(f.attname for f in SourceRow._meta.concrete_fields if not f.primary_key)
-_ROW_DEFAULTS = {f.attname: (None if f.null else f.get_default()) for f in SourceRow._meta.concrete_fields
-                 if not f.primary_key}
+_ROW_DEFAULTS = {
+    f.attname: (None if f.null else f.get_default())
+    for f in SourceRow._meta.concrete_fields
+    if not f.primary_key
+}
 
 
 class PendingRow:
@@ -57,13 +60,15 @@ def insert(model, objs: list, *, with_ids: bool = False) -> list:
     if connection.vendor != "postgresql":
         done = []
         for start in range(0, len(objs), CHUNK):
-            done.extend(model.objects.bulk_create(objs[start:start + CHUNK]))
+            done.extend(model.objects.bulk_create(objs[start : start + CHUNK]))
         return done
     meta = model._meta
     if with_ids:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(objs)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
             for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
                 obj.pk = pk
     fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
@@ -74,15 +79,18 @@ def insert(model, objs: list, *, with_ids: bool = False) -> list:
     return objs
 
 
-def bulk_rows(batch: SourceBatch | None, rows: list[PendingRow], *, with_ids: bool = False) -> list[PendingRow]:
+def bulk_rows(
+    batch: SourceBatch | None, rows: list[PendingRow], *, with_ids: bool = False
+) -> list[PendingRow]:
     """Write the rows: PostgreSQL ``COPY`` of plain values, ``bulk_create`` elsewhere."""
     if batch is None or not rows:
         return rows
     if connection.vendor != "postgresql":
         for start in range(0, len(rows), CHUNK):
-            chunk = rows[start:start + CHUNK]
-            made = SourceRow.objects.bulk_create([SourceRow(**{a: getattr(r, a) for a in ROW_ATTNAMES})
-                                                  for r in chunk])
+            chunk = rows[start : start + CHUNK]
+            made = SourceRow.objects.bulk_create(
+                [SourceRow(**{a: getattr(r, a) for a in ROW_ATTNAMES}) for r in chunk]
+            )
             for r, m in zip(chunk, made, strict=True):
                 r.pk = m.pk
         return rows
@@ -90,8 +98,10 @@ def bulk_rows(batch: SourceBatch | None, rows: list[PendingRow], *, with_ids: bo
     get = operator.attrgetter(*ROW_ATTNAMES)
     if with_ids:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           [SourceRow._meta.db_table, len(rows)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [SourceRow._meta.db_table, len(rows)],
+            )
             for r, (pk,) in zip(rows, cursor.fetchall(), strict=True):
                 r.pk = pk
         names.append("id")
@@ -127,6 +137,8 @@ def _copy_text(model, names: list[str], rows: list[tuple]) -> None:
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for start in range(0, len(rows), CHUNK):
-            lines = ["\t".join([_copy_value(v, j) for v, j in zip(row, json_flags, strict=True)])
-                     for row in rows[start:start + CHUNK]]
+            lines = [
+                "\t".join([_copy_value(v, j) for v, j in zip(row, json_flags, strict=True)])
+                for row in rows[start : start + CHUNK]
+            ]
             copy.write("\n".join(lines) + "\n")

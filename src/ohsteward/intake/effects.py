@@ -22,8 +22,10 @@ REGISTRY_FIELDS = ("uscc", "town_id", "industry_id", "employees", "revenue", "to
 def audit_created(created: list[Enterprise], user) -> None:
     from ohsteward.core.models import AuditLog
 
-    entries = [audit.record(e, "create", audit.diff(None, audit.snapshot(e)), user=user, source="import",
-                            save=False) for e in created]
+    entries = [
+        audit.record(e, "create", audit.diff(None, audit.snapshot(e)), user=user, source="import", save=False)
+        for e in created
+    ]
     insert(AuditLog, entries)
 
 
@@ -42,7 +44,9 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     enterprises: dict[int, Enterprise] = {}
     id_list = list(ids)
     for start in range(0, len(id_list), CHUNK):
-        enterprises.update(Enterprise.objects.select_related("industry").in_bulk(id_list[start:start + CHUNK]))
+        enterprises.update(
+            Enterprise.objects.select_related("industry").in_bulk(id_list[start : start + CHUNK])
+        )
     codes_in_use = set(Enterprise.objects.exclude(uscc=None).values_list("uscc", flat=True))
     # Differences describe the employer's register record: they are computed (and stored on the
     # row) only for employers the user may see (issue 6 item 1).
@@ -50,8 +54,11 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     if user is not None and not access.jurisdiction(user).everything:
         visible = set()
         for start in range(0, len(id_list), CHUNK):
-            visible.update(Enterprise.objects.for_user(user).filter(pk__in=id_list[start:start + CHUNK])
-                           .values_list("pk", flat=True))
+            visible.update(
+                Enterprise.objects.for_user(user)
+                .filter(pk__in=id_list[start : start + CHUNK])
+                .values_list("pk", flat=True)
+            )
     before: dict[int, dict[str, Any]] = {}
     for row in linked:
         e = enterprises.get(row.enterprise_id)
@@ -59,7 +66,8 @@ def registry_updates(rows: list[SourceRow], user) -> int:
             continue
         # An employer outside the uploader's jurisdiction is not changed: differences are recorded.
         writable = user is None or access.can_write_enterprise(
-            user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk)
+            user, region_code=e.region_id, town_code=e.town_id, zone_code=e.zone_id, enterprise_id=e.pk
+        )
         source = {
             "uscc": row.uscc if registry_rules.uscc_is_valid(row.uscc) else None,
             "town_id": row.town_id,
@@ -103,7 +111,9 @@ def registry_updates(rows: list[SourceRow], user) -> int:
                 before.setdefault(e.pk, audit.snapshot(e))
                 e.former_names = [*e.former_names, former]
         if differences:
-            row.data["differences"] = {k: [audit._jsonable(a), audit._jsonable(b)] for k, (a, b) in differences.items()}
+            row.data["differences"] = {
+                k: [audit._jsonable(a), audit._jsonable(b)] for k, (a, b) in differences.items()
+            }
     changed = [enterprises[pk] for pk in before]
     if not changed:
         return 0
@@ -111,8 +121,19 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     for e in changed:
         e.industry = industries.get(e.industry_id) if e.industry_id else None
         e.derive()
-    fields = ["uscc", "town", "industry", "employees", "revenue", "total_assets", "address", "former_names",
-              "name_normalized", "size_class", "industry_risk"]
+    fields = [
+        "uscc",
+        "town",
+        "industry",
+        "employees",
+        "revenue",
+        "total_assets",
+        "address",
+        "former_names",
+        "name_normalized",
+        "size_class",
+        "industry_risk",
+    ]
     Enterprise.objects.bulk_update(changed, fields, batch_size=1000)
     entries = []
     for e in changed:

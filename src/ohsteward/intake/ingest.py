@@ -85,6 +85,7 @@ WRITE_CHUNK = 2000
 SQLITE_PAUSE_SECONDS = 0.15
 logger = logging.getLogger(__name__)
 
+
 @dataclass
 class IntakeResult:
     """What an intake did (or would do, for a dry run)."""
@@ -123,13 +124,15 @@ def build_matcher() -> Matcher:
     entries = (
         RegisterEntry(id=pk, uscc=uscc, name=name, former_names=tuple(former or ()), district=region_id)
         for pk, uscc, name, former, region_id in Enterprise.objects.values_list(
-            "pk", "uscc", "name", "former_names", "region_id").iterator(chunk_size=10000)
+            "pk", "uscc", "name", "former_names", "region_id"
+        ).iterator(chunk_size=10000)
     )
     return Matcher(entries, match_settings())
 
 
-def read_source(kind: str, filename: str, content: bytes,
-                column_map: dict[str, str] | None = None) -> tuple[Any, HeaderMap]:
+def read_source(
+    kind: str, filename: str, content: bytes, column_map: dict[str, str] | None = None
+) -> tuple[Any, HeaderMap]:
     """Read a source file and map its headers; ``SpreadsheetError`` when required columns are missing."""
     if kind not in FORMATS:
         raise SpreadsheetError(f"未知的来源类型：{kind}")
@@ -151,8 +154,12 @@ class _Progress:
     """Reports progress to a callback and, at most every few percent, to the batch row (with its
     heartbeat, which tells a slow batch from one whose process died)."""
 
-    def __init__(self, batch: SourceBatch | None, callback: Progress | None,
-                 percent_callback: PercentProgress | None = None):
+    def __init__(
+        self,
+        batch: SourceBatch | None,
+        callback: Progress | None,
+        percent_callback: PercentProgress | None = None,
+    ):
         self.batch = batch
         self.callback = callback or _noop
         self.percent_callback = percent_callback
@@ -185,17 +192,24 @@ def batch_discard_partial(*, batch_id: int, status: str, message: str) -> None:
     so they need no undoing."""
     with transaction.atomic():
         rows = SourceRow.objects.filter(batch_id=batch_id)
-        created = list(rows.filter(link_method=LinkMethod.NEW, enterprise__isnull=False)
-                       .values_list("enterprise_id", flat=True))
+        created = list(
+            rows.filter(link_method=LinkMethod.NEW, enterprise__isnull=False).values_list(
+                "enterprise_id", flat=True
+            )
+        )
         rows._raw_delete(rows.db)  # never-finished rows: no audit entry per row
         for start in range(0, len(created), CHUNK):
-            chunk = created[start:start + CHUNK]
+            chunk = created[start : start + CHUNK]
             try:
                 with transaction.atomic():
                     Enterprise.objects.filter(pk__in=chunk).delete()
             except ProtectedError:
-                logger.warning("batch %s: employers created by the interrupted batch are in use; kept", batch_id)
-        SourceBatch.objects.filter(pk=batch_id).update(status=status, message=message[:2000], counts={}, progress=0)
+                logger.warning(
+                    "batch %s: employers created by the interrupted batch are in use; kept", batch_id
+                )
+        SourceBatch.objects.filter(pk=batch_id).update(
+            status=status, message=message[:2000], counts={}, progress=0
+        )
 
 
 INTERRUPTED_MESSAGE = "处理过程中断（进程停止或服务器重启），本批次未导入任何数据。可以重新上传同一文件。"
@@ -204,10 +218,16 @@ INTERRUPTED_MESSAGE = "处理过程中断（进程停止或服务器重启），
 def batch_recover_stale() -> list[int]:
     """Mark batches left "running" by a process that died (no heartbeat for
     ``OHSTEWARD_JOB_STALE_SECONDS``) as interrupted, discarding their partial rows."""
-    found = list(SourceBatch.objects.filter(status=BatchStatus.RUNNING, heartbeat_at__lt=_stale_before())
-                 .values_list("pk", flat=True))
-    found += list(SourceBatch.objects.filter(status=BatchStatus.RUNNING, heartbeat_at=None,
-                                             uploaded_at__lt=_stale_before()).values_list("pk", flat=True))
+    found = list(
+        SourceBatch.objects.filter(status=BatchStatus.RUNNING, heartbeat_at__lt=_stale_before()).values_list(
+            "pk", flat=True
+        )
+    )
+    found += list(
+        SourceBatch.objects.filter(
+            status=BatchStatus.RUNNING, heartbeat_at=None, uploaded_at__lt=_stale_before()
+        ).values_list("pk", flat=True)
+    )
     for pk in found:
         batch_discard_partial(batch_id=pk, status=BatchStatus.INTERRUPTED, message=INTERRUPTED_MESSAGE)
     return found
@@ -218,10 +238,20 @@ def expire_pending_uploads() -> int:
     return jobs.expire_files(Path(settings.MEDIA_ROOT) / PENDING_DIR)
 
 
-def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: str = "",
-                 received_on: dt.date | None = None, valid_rows_only: bool = False, dry_run: bool = False,
-                 column_map: dict[str, str] | None = None, progress: Progress | None = None,
-                 percent_progress: PercentProgress | None = None) -> IntakeResult:
+def batch_ingest(
+    *,
+    user,
+    kind: str,
+    filename: str,
+    content: bytes,
+    department: str = "",
+    received_on: dt.date | None = None,
+    valid_rows_only: bool = False,
+    dry_run: bool = False,
+    column_map: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    percent_progress: PercentProgress | None = None,
+) -> IntakeResult:
     """Ingest one source file of ``kind`` uploaded by ``user`` (None = system).
 
     Re-uploading a file already ingested (same SHA-256 for the kind) changes nothing and returns
@@ -233,7 +263,9 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
     checksum = file_checksum(content)
     existing = SourceBatch.objects.filter(kind=kind, checksum=checksum).first()
     if existing is not None and _is_stale(existing):  # its process died: it never counted
-        batch_discard_partial(batch_id=existing.pk, status=BatchStatus.INTERRUPTED, message=INTERRUPTED_MESSAGE)
+        batch_discard_partial(
+            batch_id=existing.pk, status=BatchStatus.INTERRUPTED, message=INTERRUPTED_MESSAGE
+        )
         existing.refresh_from_db()
     if existing is not None and existing.status in {BatchStatus.DONE, BatchStatus.RUNNING}:
         return IntakeResult(batch=existing, counts=dict(existing.counts), duplicate=True, dry_run=dry_run)
@@ -244,11 +276,16 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
         if existing is not None:
             existing.delete()  # a refused or failed batch: this upload replaces it
         batch = SourceBatch(
-            kind=kind, department=(department or "").strip()[:100], received_on=received_on or today,
-            file_name=(filename or "")[:255], checksum=checksum, uploaded_by=user if getattr(user, "pk", None) else None,
+            kind=kind,
+            department=(department or "").strip()[:100],
+            received_on=received_on or today,
+            file_name=(filename or "")[:255],
+            checksum=checksum,
+            uploaded_by=user if getattr(user, "pk", None) else None,
             mode=BatchMode.VALID_ROWS if valid_rows_only else BatchMode.ALL_OR_NOTHING,
             column_map={spec.header: table.headers[i] for i, spec in header_map.columns.items()},
-            status=BatchStatus.RUNNING, heartbeat_at=timezone.now(),
+            status=BatchStatus.RUNNING,
+            heartbeat_at=timezone.now(),
         )
         try:
             with transaction.atomic():
@@ -262,8 +299,17 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        result = _ingest(user=user, kind=kind, batch=batch, table=table, header_map=header_map, today=today,
-                         valid_rows_only=valid_rows_only, dry_run=dry_run, report=report)
+        result = _ingest(
+            user=user,
+            kind=kind,
+            batch=batch,
+            table=table,
+            header_map=header_map,
+            today=today,
+            valid_rows_only=valid_rows_only,
+            dry_run=dry_run,
+            report=report,
+        )
     except Exception as exc:
         if batch is not None:  # chunks may have committed: take them back
             batch_discard_partial(batch_id=batch.pk, status=BatchStatus.FAILED, message=str(exc))
@@ -274,8 +320,18 @@ def batch_ingest(*, user, kind: str, filename: str, content: bytes, department: 
     return result
 
 
-def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: HeaderMap, today: dt.date,
-            valid_rows_only: bool, dry_run: bool, report: _Progress) -> IntakeResult:
+def _ingest(
+    *,
+    user,
+    kind: str,
+    batch: SourceBatch | None,
+    table,
+    header_map: HeaderMap,
+    today: dt.date,
+    valid_rows_only: bool,
+    dry_run: bool,
+    report: _Progress,
+) -> IntakeResult:
     lookups = Lookups.load()
     home, may_write = None, None
     if user is not None and not access.jurisdiction(user).everything:
@@ -283,9 +339,18 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
 
         def may_write(district, town, zone):
             return access.can_write_enterprise(user, region_code=district, town_code=town, zone_code=zone)
-    extra = {i: str(h) for i, h in enumerate(table.headers) if i not in header_map.columns and str(h or "").strip()}
-    parser = RowParser(columns=header_map.columns, lookups=lookups, today=today, home=home, may_write=may_write,
-                       extra_columns=extra)
+
+    extra = {
+        i: str(h) for i, h in enumerate(table.headers) if i not in header_map.columns and str(h or "").strip()
+    }
+    parser = RowParser(
+        columns=header_map.columns,
+        lookups=lookups,
+        today=today,
+        home=home,
+        may_write=may_write,
+        extra_columns=extra,
+    )
     notes: list[str] = []
     rows = table.rows
     if rows and is_template_example(header_map.columns, rows[0][1]):
@@ -307,8 +372,11 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
     if notes:
         counts["example_skipped"] = 1
     warnings = notes + [
-        rules.row_message(p.row_number, "统一社会信用代码", p.values["uscc_warning"].removeprefix("统一社会信用代码"))
-        for p in warned]
+        rules.row_message(
+            p.row_number, "统一社会信用代码", p.values["uscc_warning"].removeprefix("统一社会信用代码")
+        )
+        for p in warned
+    ]
     result = IntakeResult(batch=batch, counts=counts, errors=errors, warnings=warnings, dry_run=dry_run)
     if bad and not valid_rows_only:
         result.refused = True
@@ -316,8 +384,12 @@ def _ingest(*, user, kind: str, batch: SourceBatch | None, table, header_map: He
         if batch is not None:
             with transaction.atomic():
                 bulk_rows(batch, [_rejected_row(batch, p) for p in bad])
-                _finish(batch, BatchStatus.REJECTED, counts,
-                        f"{len(bad)} 行有错误，整个文件未导入。请修改后重新上传，或选择“仅导入正确的行”。")
+                _finish(
+                    batch,
+                    BatchStatus.REJECTED,
+                    counts,
+                    f"{len(bad)} 行有错误，整个文件未导入。请修改后重新上传，或选择“仅导入正确的行”。",
+                )
         return result
     good = [p for p in parsed if p.ok]
     writer = _Writer(user=user, kind=kind, batch=batch, lookups=lookups, counts=counts)
@@ -345,22 +417,53 @@ def _finish(batch: SourceBatch, status: str, counts: dict[str, int], message: st
 
 def _rejected_row(batch: SourceBatch | None, p: ParsedRow) -> PendingRow:
     values = p.values
-    return PendingRow(batch_id=batch.pk if batch else None, row_number=p.row_number, raw=p.raw,
-                status=RowStatus.REJECTED, error="；".join(p.errors),
-                name=str(values.get("name") or p.raw.get("用人单位名称", ""))[:200],
-                uscc=str(values.get("uscc") or "")[:30])
+    return PendingRow(
+        batch_id=batch.pk if batch else None,
+        row_number=p.row_number,
+        raw=p.raw,
+        status=RowStatus.REJECTED,
+        error="；".join(p.errors),
+        name=str(values.get("name") or p.raw.get("用人单位名称", ""))[:200],
+        uscc=str(values.get("uscc") or "")[:30],
+    )
 
 
-ROW_FIELDS = ("uscc", "name", "event_date", "reference_no", "category", "institution", "hazards",
-              "employees", "exposed_total", "headcount", "points", "over_limit_points", "origin", "remark")
-DATA_FIELDS = ("revenue", "total_assets", "business_status", "address", "former_names", "principal",
-               "hygiene_manager", "town_text", "industry_name", "uscc_warning")
+ROW_FIELDS = (
+    "uscc",
+    "name",
+    "event_date",
+    "reference_no",
+    "category",
+    "institution",
+    "hazards",
+    "employees",
+    "exposed_total",
+    "headcount",
+    "points",
+    "over_limit_points",
+    "origin",
+    "remark",
+)
+DATA_FIELDS = (
+    "revenue",
+    "total_assets",
+    "business_status",
+    "address",
+    "former_names",
+    "principal",
+    "hygiene_manager",
+    "town_text",
+    "industry_name",
+    "uscc_warning",
+)
 
 
 class _Writer:
     """Matches parsed rows and writes the outcome (rows, new employers, register updates)."""
 
-    def __init__(self, *, user, kind: str, batch: SourceBatch | None, lookups: Lookups, counts: dict[str, int]):
+    def __init__(
+        self, *, user, kind: str, batch: SourceBatch | None, lookups: Lookups, counts: dict[str, int]
+    ):
         self.user = user
         self.kind = kind
         self.batch = batch
@@ -391,20 +494,35 @@ class _Writer:
         batch_id = self.batch.pk if self.batch is not None else None
         for i, p in enumerate(parsed):
             v = p.values
-            row = PendingRow(batch_id=batch_id, row_number=p.row_number, raw=p.raw, district_id=v.get("district"),
-                       town_id=v.get("town"), zone_id=v.get("zone"), industry_id=v.get("industry"),
-                       **{k: v[k] for k in ROW_FIELDS if v.get(k) is not None},
-                       data={k: _json(v[k]) for k in DATA_FIELDS if v.get(k) not in (None, "", [])})
-            result = matcher.match(SourceRecord(uscc=row.uscc or None, name=row.name, district=row.district_id,
-                                                authoritative=self.kind == SourceKind.REGISTRY))
+            row = PendingRow(
+                batch_id=batch_id,
+                row_number=p.row_number,
+                raw=p.raw,
+                district_id=v.get("district"),
+                town_id=v.get("town"),
+                zone_id=v.get("zone"),
+                industry_id=v.get("industry"),
+                **{k: v[k] for k in ROW_FIELDS if v.get(k) is not None},
+                data={k: _json(v[k]) for k in DATA_FIELDS if v.get(k) not in (None, "", [])},
+            )
+            result = matcher.match(
+                SourceRecord(
+                    uscc=row.uscc or None,
+                    name=row.name,
+                    district=row.district_id,
+                    authoritative=self.kind == SourceKind.REGISTRY,
+                )
+            )
             if result.method in (METHOD_REVIEW, METHOD_FUZZY):  # exact links need no alternatives on file
                 row.candidates = [[cid, score] for cid, score in result.candidates]
             if self._outside(result):
                 # The match is an employer the uploader may not see: refer the row to the city and
                 # the employer's district; nothing of that employer is linked, compared or shown.
                 if result.entry_id is not None:
-                    row.candidates = [[result.entry_id, result.score],
-                                      *[c for c in row.candidates if c[0] != result.entry_id]]
+                    row.candidates = [
+                        [result.entry_id, result.score],
+                        *[c for c in row.candidates if c[0] != result.entry_id],
+                    ]
                 row.status, row.link_score = RowStatus.REVIEW, None
                 row.data["review_reason"] = OUTSIDE_REFERRED
                 self.referred.append(row)
@@ -416,8 +534,15 @@ class _Writer:
                 self.counts["review"] += 1
             elif result.method == METHOD_NEW:
                 placeholder = self._new_enterprise(row, v)
-                matcher.add(RegisterEntry(id=placeholder, uscc=self.new_enterprises[-1].uscc, name=row.name,
-                                          former_names=tuple(v.get("former_names") or ()), district=row.district_id))
+                matcher.add(
+                    RegisterEntry(
+                        id=placeholder,
+                        uscc=self.new_enterprises[-1].uscc,
+                        name=row.name,
+                        former_names=tuple(v.get("former_names") or ()),
+                        district=row.district_id,
+                    )
+                )
                 row.status, row.link_method, row.link_score = RowStatus.CREATED, LinkMethod.NEW, result.score
                 self.row_placeholder[len(self.rows)] = placeholder
                 self.counts["created"] += 1
@@ -447,8 +572,11 @@ class _Writer:
             return False
         if result.method in (METHOD_NEW,):
             return False
-        target = result.entry_id if result.method != METHOD_REVIEW else (
-            result.candidates[0][0] if result.candidates else None)
+        target = (
+            result.entry_id
+            if result.method != METHOD_REVIEW
+            else (result.candidates[0][0] if result.candidates else None)
+        )
         return target is not None and target > 0 and target not in self.visible
 
     def _refer(self) -> None:
@@ -459,7 +587,9 @@ class _Writer:
             row.referred_to_id = regions.get(int(row.candidates[0][0])) if row.candidates else None
 
     def _new_enterprise(self, row: SourceRow, v: dict[str, Any]) -> int:
-        code = row.uscc if registry_rules.uscc_is_valid(row.uscc) and row.uscc not in self.codes_in_use else None
+        code = (
+            row.uscc if registry_rules.uscc_is_valid(row.uscc) and row.uscc not in self.codes_in_use else None
+        )
         if code:
             self.codes_in_use.add(code)
         industry = self.industries.get(v.get("industry") or "")
@@ -468,13 +598,23 @@ class _Writer:
         if exposed is not None and employees is not None and exposed > employees:
             exposed = None
         e = Enterprise(
-            uscc=code, name=row.name, region_id=row.district_id, town_id=row.town_id, zone_id=row.zone_id,
+            uscc=code,
+            name=row.name,
+            region_id=row.district_id,
+            town_id=row.town_id,
+            zone_id=row.zone_id,
             industry=industry,
-            employees=employees, exposed_workers=exposed, revenue=v.get("revenue"),
-            total_assets=v.get("total_assets"), address=(v.get("address") or "")[:200],
+            employees=employees,
+            exposed_workers=exposed,
+            revenue=v.get("revenue"),
+            total_assets=v.get("total_assets"),
+            address=(v.get("address") or "")[:200],
             former_names=list(v.get("former_names") or []),
-            registration=(RegistrationState.REGISTERED if self.kind == SourceKind.REGISTRY
-                          else RegistrationState.CANDIDATE),
+            registration=(
+                RegistrationState.REGISTERED
+                if self.kind == SourceKind.REGISTRY
+                else RegistrationState.CANDIDATE
+            ),
         )
         status = v.get("business_status")
         if status == EnterpriseStatus.SUSPENDED and v.get("event_date"):
@@ -499,11 +639,15 @@ class _Writer:
         all_rows.sort(key=lambda r: r.row_number)
         real: dict[int, int] = {}
         saved: list[PendingRow] = []
-        chunks = [all_rows[start:start + WRITE_CHUNK] for start in range(0, len(all_rows), WRITE_CHUNK)] or [[]]
+        chunks = [
+            all_rows[start : start + WRITE_CHUNK] for start in range(0, len(all_rows), WRITE_CHUNK)
+        ] or [[]]
         for n, chunk in enumerate(chunks):
             with transaction.atomic():
-                needed = sorted({placeholder_of[id(r)] for r in chunk if id(r) in placeholder_of} - set(real),
-                                reverse=True)  # -1 was made first
+                needed = sorted(
+                    {placeholder_of[id(r)] for r in chunk if id(r) in placeholder_of} - set(real),
+                    reverse=True,
+                )  # -1 was made first
                 created = insert(Enterprise, [self.new_enterprises[-ph - 1] for ph in needed], with_ids=True)
                 real.update({ph: e.pk for ph, e in zip(needed, created, strict=True)})
                 audit_created(created, self.user)
@@ -512,8 +656,11 @@ class _Writer:
                         row.enterprise_id = real[placeholder_of[id(row)]]
                     if row.candidates and any(c[0] < 0 for c in row.candidates):
                         row.candidates = [[real.get(c[0], c[0]), c[1]] for c in row.candidates]
-                saved.extend(bulk_rows(self.batch, chunk,
-                                       with_ids=self.kind in {SourceKind.DECLARATION, SourceKind.REGISTRY}))
+                saved.extend(
+                    bulk_rows(
+                        self.batch, chunk, with_ids=self.kind in {SourceKind.DECLARATION, SourceKind.REGISTRY}
+                    )
+                )
                 if self.batch is not None:
                     SourceBatch.objects.filter(pk=self.batch.pk).update(heartbeat_at=timezone.now())
             report("写入", n + 1, len(chunks), 80, 98)
@@ -531,7 +678,9 @@ class _Writer:
             noted = [SourceRow(pk=r.pk, data=r.data) for r in self.rows if r.pk and "differences" in r.data]
             SourceRow.objects.bulk_update(noted, ["data"], batch_size=1000)
         if self.kind == SourceKind.DECLARATION and self.batch is not None:
-            self.counts["declarations"], self.counts["declarations_pending"] = record_declarations(saved, self.user)
+            self.counts["declarations"], self.counts["declarations_pending"] = record_declarations(
+                saved, self.user
+            )
 
 
 def _json(value: Any) -> Any:

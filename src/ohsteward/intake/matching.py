@@ -236,7 +236,6 @@ def _near_code(a: str, b: str) -> bool:
     return True
 
 
-
 # --------------------------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------------------------
@@ -569,9 +568,15 @@ class Matcher:
             # city-wide (the same 字号 exists in other districts), so a row of another district
             # is reviewed rather than linked, or made a new employer that duplicates this one.
             cands = [i for i in ids if not q.district or self._entries[i].district in (None, q.district)]
-            here = [i for i in cands if district is None or self._entries[i].district in (None, district, q.district)]
+            here = [
+                i
+                for i in cands
+                if district is None or self._entries[i].district in (None, district, q.district)
+            ]
             if here:
-                return self._exact(q, tuple(here), METHOD_NAME_EXACT, code, valid, district, support, authoritative)
+                return self._exact(
+                    q, tuple(here), METHOD_NAME_EXACT, code, valid, district, support, authoritative
+                )
             if cands and not (valid and authoritative):
                 return self._review([(i, 1.0) for i in cands], "same name in another district")
         return self._fuzzy(q, code, valid, district, support)

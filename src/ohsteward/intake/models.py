@@ -14,8 +14,18 @@ from django.db import models
 from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.intake.choices import BatchMode, BatchStatus, LinkMethod, Origin, RowStatus, SourceKind
 
-COUNT_KEYS = ("rows", "uscc", "name_exact", "former_name", "fuzzy", "manual", "created", "review", "rejected",
-              "updated")
+COUNT_KEYS = (
+    "rows",
+    "uscc",
+    "name_exact",
+    "former_name",
+    "fuzzy",
+    "manual",
+    "created",
+    "review",
+    "rejected",
+    "updated",
+)
 
 
 class SourceBatchQuerySet(ScopedQuerySet):
@@ -32,8 +42,12 @@ class SourceBatch(ScopedModelMixin, models.Model):
     """
 
     audited = True
-    scope = Scope(enterprise=None, uploader="uploaded_by", through=("intake.SourceRow", "batch_id"),
-                  regulators_only=True)
+    scope = Scope(
+        enterprise=None,
+        uploader="uploaded_by",
+        through=("intake.SourceRow", "batch_id"),
+        regulators_only=True,
+    )
 
     kind = models.CharField("来源类型", max_length=12, choices=SourceKind.choices, db_index=True)
     department = models.CharField("提供部门", max_length=100, blank=True)
@@ -41,15 +55,22 @@ class SourceBatch(ScopedModelMixin, models.Model):
     file_name = models.CharField("文件名", max_length=255)
     checksum = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     status = models.CharField("状态", max_length=12, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
-    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True,
-                                        help_text="处理中的批次定期更新；长时间未更新说明处理进程已中断")
-    mode = models.CharField("导入方式", max_length=16, choices=BatchMode.choices, default=BatchMode.ALL_OR_NOTHING)
+    heartbeat_at = models.DateTimeField(
+        "最近进展", null=True, blank=True, help_text="处理中的批次定期更新；长时间未更新说明处理进程已中断"
+    )
+    mode = models.CharField(
+        "导入方式", max_length=16, choices=BatchMode.choices, default=BatchMode.ALL_OR_NOTHING
+    )
     column_map = models.JSONField("列对应", default=dict, blank=True)
     counts = models.JSONField("统计", default=dict, blank=True)
     message = models.TextField("说明", blank=True)
@@ -61,8 +82,11 @@ class SourceBatch(ScopedModelMixin, models.Model):
         verbose_name_plural = "来源批次"
         ordering = ["-uploaded_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "checksum"], name="intake_batch_unique_file",
-                                    violation_error_message="同一文件已经导入过"),
+            models.UniqueConstraint(
+                fields=["kind", "checksum"],
+                name="intake_batch_unique_file",
+                violation_error_message="同一文件已经导入过",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +114,9 @@ class SourceRowQuerySet(ScopedQuerySet):
         return self.exclude(batch__status__in=[BatchStatus.RUNNING, BatchStatus.INTERRUPTED])
 
     def linked(self):
-        return self.finished().filter(status__in=[RowStatus.LINKED, RowStatus.CREATED], enterprise__isnull=False)
+        return self.finished().filter(
+            status__in=[RowStatus.LINKED, RowStatus.CREATED], enterprise__isnull=False
+        )
 
     def in_review(self):
         return self.finished().filter(status=RowStatus.REVIEW)
@@ -102,7 +128,9 @@ class SourceRowQuerySet(ScopedQuerySet):
         at intake, the reviewer's at a decision; rows matching other districts' employers are
         referred, not linked), so every linked row is evidence of the jurisdiction that owns it.
         """
-        return self.linked().filter(batch__kind__in=[SourceKind.EXAM, SourceKind.DETECTION, SourceKind.INSPECTION])
+        return self.linked().filter(
+            batch__kind__in=[SourceKind.EXAM, SourceKind.DETECTION, SourceKind.INSPECTION]
+        )
 
 
 class SourceRow(ScopedModelMixin, models.Model):
@@ -116,31 +144,58 @@ class SourceRow(ScopedModelMixin, models.Model):
     """
 
     audited = True
-    scope = Scope(enterprise="enterprise", district=("district_id", "referred_to_id"), town="town_id",
-                  zone="zone_id", uploader="batch__uploaded_by", regulators_only=True)
+    scope = Scope(
+        enterprise="enterprise",
+        district=("district_id", "referred_to_id"),
+        town="town_id",
+        zone="zone_id",
+        uploader="batch__uploaded_by",
+        regulators_only=True,
+    )
 
     # FK indexes that a composite index or constraint already covers are left out: every index
     # costs time on each of the hundreds of thousands of rows an intake writes.
-    batch = models.ForeignKey(SourceBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="rows",
-                              db_index=False)
+    batch = models.ForeignKey(
+        SourceBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField("行号")
     raw = models.JSONField("原始数据", default=dict, blank=True)
     uscc = models.CharField("统一社会信用代码", max_length=30, blank=True)
     name = models.CharField("用人单位名称", max_length=200, blank=True)
     district = models.ForeignKey(
-        "registry.Region", verbose_name="所属区县", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Region",
+        verbose_name="所属区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     town = models.ForeignKey(
-        "registry.Region", verbose_name="乡镇街道", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", db_index=False,
+        "registry.Region",
+        verbose_name="乡镇街道",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     zone = models.ForeignKey(
-        "registry.Region", verbose_name="功能区", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", db_index=False, help_text="功能区人员上传的行归属其功能区",
+        "registry.Region",
+        verbose_name="功能区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text="功能区人员上传的行归属其功能区",
     )
     industry = models.ForeignKey(
-        "registry.Industry", verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "registry.Industry",
+        verbose_name="行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
     )
     event_date = models.DateField("日期", null=True, blank=True, help_text="体检/检测/发现/申报/状态日期")
@@ -148,7 +203,9 @@ class SourceRow(ScopedModelMixin, models.Model):
     category = models.CharField("类别", max_length=60, blank=True, help_text="检查类别、检测类型或申报类型")
     institution = models.CharField("机构", max_length=200, blank=True)
     hazards = models.JSONField(
-        "危害因素", default=list, blank=True,
+        "危害因素",
+        default=list,
+        blank=True,
         help_text='[{"name": 原文名称, "factor_id": 危害因素ID或null, "count": 人数或null}]',
     )
     employees = models.PositiveIntegerField("从业人员数", null=True, blank=True)
@@ -158,26 +215,45 @@ class SourceRow(ScopedModelMixin, models.Model):
     over_limit_points = models.PositiveIntegerField("超标点数", null=True, blank=True)
     origin = models.CharField("线索来源", max_length=12, choices=Origin.choices, blank=True)
     remark = models.TextField("备注", blank=True)
-    data = models.JSONField("其他字段", default=dict, blank=True,
-                            help_text="按来源类型的其他字段，以及与登记信息不一致之处（differences）")
+    data = models.JSONField(
+        "其他字段",
+        default=dict,
+        blank=True,
+        help_text="按来源类型的其他字段，以及与登记信息不一致之处（differences）",
+    )
 
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="用人单位", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="source_rows", db_index=False,
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_rows",
+        db_index=False,
     )
     link_method = models.CharField("关联方式", max_length=12, choices=LinkMethod.choices, blank=True)
     link_score = models.FloatField("匹配得分", null=True, blank=True)
     candidates = models.JSONField("候选单位", default=list, blank=True, help_text="[[用人单位ID, 得分], …]")
     referred_to = models.ForeignKey(
-        "registry.Region", verbose_name="转交核实", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", db_index=False,
+        "registry.Region",
+        verbose_name="转交核实",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
         help_text="该行匹配到上传人辖区以外的单位时，转交该单位所在区县（及市级）核实",
     )
     status = models.CharField("状态", max_length=10, choices=RowStatus.choices)
     error = models.TextField("错误", blank=True)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="核对人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_index=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="核对人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField("核对时间", null=True, blank=True)
     history = models.JSONField("关联记录", default=list, blank=True)

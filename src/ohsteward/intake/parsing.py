@@ -117,8 +117,15 @@ CELL_CHARS = 2000
 EXTRA_COLUMNS = 10
 EXTRA_CHARS = 200
 # Longest text per row field (the model's max_length, or CELL_CHARS for text fields).
-TEXT_LIMITS = {"reference_no": 60, "category": 60, "institution": 200, "address": 200, "principal": 100,
-               "hygiene_manager": 100, "remark": CELL_CHARS}
+TEXT_LIMITS = {
+    "reference_no": 60,
+    "category": 60,
+    "institution": 200,
+    "address": 200,
+    "principal": 100,
+    "hygiene_manager": 100,
+    "remark": CELL_CHARS,
+}
 
 
 def bounded(text: str, limit: int) -> str:
@@ -140,8 +147,16 @@ class RowParser:
     officer's rows of its district are attributed to its town, a zone officer's to its zone.
     """
 
-    def __init__(self, *, columns: dict[int, ColumnSpec], lookups: Lookups, today: dt.date,
-                 home: Any = None, may_write: MayWrite | None = None, extra_columns: dict[int, str] | None = None):
+    def __init__(
+        self,
+        *,
+        columns: dict[int, ColumnSpec],
+        lookups: Lookups,
+        today: dt.date,
+        home: Any = None,
+        may_write: MayWrite | None = None,
+        extra_columns: dict[int, str] | None = None,
+    ):
         self.columns = columns
         # Columns the kind does not use, kept on the row (bounded) for the record.
         self.extra = dict(sorted((extra_columns or {}).items())[:EXTRA_COLUMNS])
@@ -162,7 +177,9 @@ class RowParser:
     def _plan(self) -> list[tuple[int, ColumnSpec]]:
         items = sorted(self.columns.items())
         first = [(i, s) for i, s in items if s.field not in self.LATER]
-        later = sorted(((i, s) for i, s in items if s.field in self.LATER), key=lambda t: self.LATER.index(t[1].field))
+        later = sorted(
+            ((i, s) for i, s in items if s.field in self.LATER), key=lambda t: self.LATER.index(t[1].field)
+        )
         return first + later
 
     def parse(self, row_number: int, cells: list[Any]) -> ParsedRow:
@@ -182,8 +199,12 @@ class RowParser:
             if len(text) > CELL_CHARS:
                 row.errors.append(rules.row_message(row_number, spec.header, f"不能超过{CELL_CHARS}个字"))
                 continue
-            key = (spec.parser, spec.field, text) if spec.parser in self.CACHED and (
-                spec.parser != "town" and (spec.parser != "date" or isinstance(value, str))) else None
+            key = (
+                (spec.parser, spec.field, text)
+                if spec.parser in self.CACHED
+                and (spec.parser != "town" and (spec.parser != "date" or isinstance(value, str)))
+                else None
+            )
             if key is not None and key in cache:
                 ok, result = cache[key]
                 if ok and spec.field == "industry_name":
@@ -212,14 +233,22 @@ class RowParser:
         if self._declaration:
             values.setdefault("category", "initial")
         self._locate(row)
-        if values.get("points") is not None and values.get("over_limit_points") is not None and \
-                values["over_limit_points"] > values["points"]:
+        if (
+            values.get("points") is not None
+            and values.get("over_limit_points") is not None
+            and values["over_limit_points"] > values["points"]
+        ):
             row.errors.append(rules.row_message(row_number, "超标点数", "不能大于检测点数"))
-        if values.get("employees") is not None and values.get("exposed_total") is not None and \
-                values["exposed_total"] > values["employees"]:
+        if (
+            values.get("employees") is not None
+            and values.get("exposed_total") is not None
+            and values["exposed_total"] > values["employees"]
+        ):
             row.errors.append(rules.row_message(row_number, "接害总人数", "不能大于从业人员数"))
         if values.get("business_status") in {"suspended", "cancelled"} and not values.get("event_date"):
-            row.errors.append(rules.row_message(row_number, "状态日期", "经营状态为停产停业或注销时须填写状态日期"))
+            row.errors.append(
+                rules.row_message(row_number, "状态日期", "经营状态为停产停业或注销时须填写状态日期")
+            )
         return row
 
     def _locate(self, row: ParsedRow) -> None:
@@ -286,8 +315,11 @@ class RowParser:
             district = values.get("district") or self.default_district
             code = None
             for key in rules.town_keys(text):
-                code = (self.lookups.towns.get((district, key)) if district
-                        else self.lookups.towns_citywide.get(key))
+                code = (
+                    self.lookups.towns.get((district, key))
+                    if district
+                    else self.lookups.towns_citywide.get(key)
+                )
                 if code:
                     break
             if code is None:
@@ -328,7 +360,9 @@ class RowParser:
                 return
             kind = DECLARATION_KINDS.get(text) or (text if text in DECLARATION_KINDS.values() else None)
             if kind is None:
-                raise rules.CellError(f"未知的申报类型“{text}”（可选：初次申报、变更申报、年度更新、注销申报）")
+                raise rules.CellError(
+                    f"未知的申报类型“{text}”（可选：初次申报、变更申报、年度更新、注销申报）"
+                )
             values[spec.field] = kind
         elif parser == "status":
             if not text:

@@ -22,8 +22,16 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
     n = review_queue(user).count()
     if not n:
         return []
-    return [WorkItem(f"{n} 条来源记录等待人工核对", reverse("intake:review_list"), n, None, TODO,
-                     "确认是哪家用人单位，或新建、驳回")]
+    return [
+        WorkItem(
+            f"{n} 条来源记录等待人工核对",
+            reverse("intake:review_list"),
+            n,
+            None,
+            TODO,
+            "确认是哪家用人单位，或新建、驳回",
+        )
+    ]
 
 
 def review_queue(user):
@@ -43,8 +51,11 @@ def visible_enterprise_ids(user, rows) -> set[int] | None:
     ids = sorted({pk for r in rows for pk in r.referenced_enterprise_ids()})
     visible: set[int] = set()
     for start in range(0, len(ids), 5000):
-        visible.update(Enterprise.objects.for_user(user).filter(pk__in=ids[start:start + 5000])
-                       .values_list("pk", flat=True))
+        visible.update(
+            Enterprise.objects.for_user(user)
+            .filter(pk__in=ids[start : start + 5000])
+            .values_list("pk", flat=True)
+        )
     return visible
 
 
@@ -79,12 +90,20 @@ def batch_counts_seen_by(user, batches) -> dict[int, dict]:
     if access.jurisdiction(user).everything:
         return {b.pk: dict(b.counts or {}) for b in batches}
     ids = [b.pk for b in batches]
-    stored = dict(SourceRow.objects.filter(batch_id__in=ids).values("batch_id").annotate(n=Count("id"))
-                  .values_list("batch_id", "n"))
+    stored = dict(
+        SourceRow.objects.filter(batch_id__in=ids)
+        .values("batch_id")
+        .annotate(n=Count("id"))
+        .values_list("batch_id", "n")
+    )
     seen: dict[int, dict] = {pk: {k: 0 for k in COUNT_KEYS if k != "updated"} for pk in ids}
     invalid = Count("id", filter=Q(data__has_key="uscc_warning"))
-    for row in (SourceRow.objects.for_user(user).filter(batch_id__in=ids)
-                .values("batch_id", "status", "link_method").annotate(n=Count("id"), invalid=invalid)):
+    for row in (
+        SourceRow.objects.for_user(user)
+        .filter(batch_id__in=ids)
+        .values("batch_id", "status", "link_method")
+        .annotate(n=Count("id"), invalid=invalid)
+    ):
         c = seen[row["batch_id"]]
         c["rows"] += row["n"]
         c["invalid_uscc"] = c.get("invalid_uscc", 0) + row["invalid"]

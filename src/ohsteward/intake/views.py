@@ -67,17 +67,25 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if kind in SourceKind.values:
         batches = batches.filter(kind=kind)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"来源批次-{timezone.localdate():%Y%m%d}", SourceBatchTable.columns,
-                             SourceBatchTable.rows(batches, request.user))
+        return xlsx_response(
+            f"来源批次-{timezone.localdate():%Y%m%d}",
+            SourceBatchTable.columns,
+            SourceBatchTable.rows(batches, request.user),
+        )
     review = review_queue(request.user).count()
     page = _page(request, batches)
     counts = batch_counts_seen_by(request.user, page.object_list)
     for b in page.object_list:
         b.seen_counts = counts[b.pk]
         b.seen_linked = linked_total(counts[b.pk])
-    context = {"page": page, "kinds": SourceKind.choices, "kind": kind, "review_count": review,
-               "running": batches.filter(status=BatchStatus.RUNNING).exists(),
-               "query": f"kind={kind}" if kind else ""}
+    context = {
+        "page": page,
+        "kinds": SourceKind.choices,
+        "kind": kind,
+        "review_count": review,
+        "running": batches.filter(status=BatchStatus.RUNNING).exists(),
+        "query": f"kind={kind}" if kind else "",
+    }
     template = "intake/_batch_table.html" if _htmx(request) else "intake/batch_list.html"
     return render(request, template, context)
 
@@ -86,13 +94,11 @@ def _htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-
-
 def _head(filename: str, content: bytes) -> bytes:
     """The part of a large .csv the column mapping needs (header and sample rows): reading all of a
     100,000-row file here took seconds; the job reads it whole."""
     if filename.lower().endswith(".csv") and jobs.is_large(jobs.estimate_rows(filename, content)):
-        return content[:content.rfind(b"\n", 0, 65536) + 1] or content
+        return content[: content.rfind(b"\n", 0, 65536) + 1] or content
     return content
 
 
@@ -153,12 +159,22 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
         unknown = [h for h in header_map.unknown if h not in IGNORED_HEADERS]
         if header_map.missing or unknown:
             token = _save_pending(content, upload.name)
-            return render(request, "intake/upload_map.html", {
-                **context, "form": form, "token": token, "filename": upload.name, "unknown": unknown,
-                "missing": header_map.missing, "mapped": [(s.header, table.headers[i])
-                                                          for i, s in header_map.columns.items()],
-                "targets": list(FORMATS[kind]), "sample": table.rows[:3], "headers": table.headers,
-            })
+            return render(
+                request,
+                "intake/upload_map.html",
+                {
+                    **context,
+                    "form": form,
+                    "token": token,
+                    "filename": upload.name,
+                    "unknown": unknown,
+                    "missing": header_map.missing,
+                    "mapped": [(s.header, table.headers[i]) for i, s in header_map.columns.items()],
+                    "targets": list(FORMATS[kind]),
+                    "sample": table.rows[:3],
+                    "headers": table.headers,
+                },
+            )
         return _run(request, form, upload.name, content, None)
     form = UploadForm(initial={"kind": request.GET.get("kind", SourceKind.EXAM)})
     return render(request, "intake/upload.html", {**context, "form": form})
@@ -167,41 +183,70 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
 def _run(request, form, filename: str, content: bytes, column_map, token: str = "") -> HttpResponse:
     data = form.cleaned_data
     if jobs.is_large(jobs.estimate_rows(filename, content)):  # a background job with a progress page
-        job = start_ingest_job(user=request.user, kind=data["kind"], filename=filename, content=content,
-                               department=data.get("department", ""), received_on=data.get("received_on"),
-                               valid_rows_only=data.get("valid_rows_only", False),
-                               dry_run=data.get("dry_run", False), column_map=column_map)
+        job = start_ingest_job(
+            user=request.user,
+            kind=data["kind"],
+            filename=filename,
+            content=content,
+            department=data.get("department", ""),
+            received_on=data.get("received_on"),
+            valid_rows_only=data.get("valid_rows_only", False),
+            dry_run=data.get("dry_run", False),
+            column_map=column_map,
+        )
         if token:
             _drop_pending(token)
         return redirect("web:job_detail", pk=job.pk)
     try:
         result = actions.batch_ingest(
-            user=request.user, kind=data["kind"], filename=filename, content=content,
-            department=data.get("department", ""), received_on=data.get("received_on"),
-            valid_rows_only=data.get("valid_rows_only", False), dry_run=data.get("dry_run", False),
+            user=request.user,
+            kind=data["kind"],
+            filename=filename,
+            content=content,
+            department=data.get("department", ""),
+            received_on=data.get("received_on"),
+            valid_rows_only=data.get("valid_rows_only", False),
+            dry_run=data.get("dry_run", False),
             column_map=column_map,
         )
     except SpreadsheetError as exc:
         form.add_error(None, str(exc))
-        return render(request, "intake/upload.html", {"form": form, "kinds": SourceKind.choices, "formats": FORMATS})
+        return render(
+            request, "intake/upload.html", {"form": form, "kinds": SourceKind.choices, "formats": FORMATS}
+        )
     finally:
         if token:
             _drop_pending(token)
     if result.duplicate:
-        messages.warning(request, f"该文件已于 {timezone.localtime(result.batch.uploaded_at):%Y-%m-%d %H:%M} 导入过，"
-                                  "本次未做任何更改。")
+        messages.warning(
+            request,
+            f"该文件已于 {timezone.localtime(result.batch.uploaded_at):%Y-%m-%d %H:%M} 导入过，"
+            "本次未做任何更改。",
+        )
         return redirect("intake:batch_detail", pk=result.batch.pk)
     if result.dry_run:
-        return render(request, "intake/dry_run.html", {"result": result, "counts": result.counts,
-                                                       "errors": result.errors[:500],
-                                                       "warnings": result.warnings[:500]})
+        return render(
+            request,
+            "intake/dry_run.html",
+            {
+                "result": result,
+                "counts": result.counts,
+                "errors": result.errors[:500],
+                "warnings": result.warnings[:500],
+            },
+        )
     if result.refused:
-        messages.error(request, f"有 {result.rejected} 行错误，整个文件未导入。请下载错误行修改后重新上传，"
-                                "或勾选“仍导入正确的行”。")
+        messages.error(
+            request,
+            f"有 {result.rejected} 行错误，整个文件未导入。请下载错误行修改后重新上传，"
+            "或勾选“仍导入正确的行”。",
+        )
     else:
         messages.success(request, "导入完成。")
     if result.warnings:
-        shown = "；".join(result.warnings[:5]) + (f"……共 {len(result.warnings)} 行" if len(result.warnings) > 5 else "")
+        shown = "；".join(result.warnings[:5]) + (
+            f"……共 {len(result.warnings)} 行" if len(result.warnings) > 5 else ""
+        )
         messages.warning(request, f"信用代码有误的行已按名称匹配：{shown}")
     return redirect("intake:batch_detail", pk=result.batch.pk)
 
@@ -210,22 +255,43 @@ def _run(request, form, filename: str, content: bytes, column_map, token: str = 
 @permission_required("intake.view_sourcebatch", raise_exception=True)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access.get_for_user_or_404(SourceBatch.objects.select_related("uploaded_by"), request.user, pk=pk)
-    rows = (SourceRow.objects.for_user(request.user).filter(batch=batch)
-            .select_related("district", "enterprise"))
+    rows = (
+        SourceRow.objects.for_user(request.user).filter(batch=batch).select_related("district", "enterprise")
+    )
     status = request.GET.get("status", "")
     if status in RowStatus.values:
         rows = rows.filter(status=status)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"批次{batch.pk}-数据行", SourceRowTable.columns,
-                             SourceRowTable.rows(iter_rows_seen_by(request.user, rows)))
+        return xlsx_response(
+            f"批次{batch.pk}-数据行",
+            SourceRowTable.columns,
+            SourceRowTable.rows(iter_rows_seen_by(request.user, rows)),
+        )
     c = batch_counts_for(request.user, batch)
-    chart = [{"name": label, "value": c.get(key, 0)} for key, label in (
-        ("uscc", "按信用代码关联"), ("name_exact", "名称一致"), ("former_name", "曾用名"), ("fuzzy", "名称相似"),
-        ("created", "新建单位"), ("review", "待人工核对"), ("rejected", "拒绝")) if c.get(key)]
+    chart = [
+        {"name": label, "value": c.get(key, 0)}
+        for key, label in (
+            ("uscc", "按信用代码关联"),
+            ("name_exact", "名称一致"),
+            ("former_name", "曾用名"),
+            ("fuzzy", "名称相似"),
+            ("created", "新建单位"),
+            ("review", "待人工核对"),
+            ("rejected", "拒绝"),
+        )
+        if c.get(key)
+    ]
     page = _page(request, rows)
     page.object_list = rows_seen_by(request.user, page.object_list)
-    context = {"batch": batch, "counts": c, "page": page, "status": status, "statuses": RowStatus.choices,
-               "chart": chart, "query": f"status={status}" if status else ""}
+    context = {
+        "batch": batch,
+        "counts": c,
+        "page": page,
+        "status": status,
+        "statuses": RowStatus.choices,
+        "chart": chart,
+        "query": f"status={status}" if status else "",
+    }
     if _htmx(request) and request.GET.get("part") == "progress":
         return render(request, "intake/_batch_progress.html", context)
     if _htmx(request) and request.GET.get("part") == "rows":
@@ -260,7 +326,10 @@ def review_context(user, rows) -> list[dict[str, Any]]:
     """Each review row with its candidate employers (only those the user may see), best first."""
     rows = rows_seen_by(user, rows)
     ids = {int(c[0]) for r in rows for c in r.candidates or []}
-    found = {e.pk: e for e in Enterprise.objects.for_user(user).filter(pk__in=ids).select_related("region", "industry")}
+    found = {
+        e.pk: e
+        for e in Enterprise.objects.for_user(user).filter(pk__in=ids).select_related("region", "industry")
+    }
     items = []
     for r in rows:
         candidates = [(found[int(c[0])], c[1]) for c in r.candidates or [] if int(c[0]) in found]
@@ -286,12 +355,21 @@ def review_list(request: HttpRequest) -> HttpResponse:
     rows, q, district = _review_rows(request.user, request.GET)
     rows = rows.select_related("batch", "district", "industry").order_by("-batch_id", "row_number")
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"待人工核对-{timezone.localdate():%Y%m%d}", SourceRowTable.columns,
-                             SourceRowTable.rows(iter_rows_seen_by(request.user, rows.select_related("enterprise"))))
+        return xlsx_response(
+            f"待人工核对-{timezone.localdate():%Y%m%d}",
+            SourceRowTable.columns,
+            SourceRowTable.rows(iter_rows_seen_by(request.user, rows.select_related("enterprise"))),
+        )
     page = _page(request, rows, 20)
-    context = {"page": page, "items": review_context(request.user, page.object_list), "q": q, "district": district,
-               "districts": access.writable_districts(request.user), "review_count": page.paginator.count,
-               "query": "&".join(f"{k}={v}" for k, v in (("q", q), ("district", district)) if v)}
+    context = {
+        "page": page,
+        "items": review_context(request.user, page.object_list),
+        "q": q,
+        "district": district,
+        "districts": access.writable_districts(request.user),
+        "review_count": page.paginator.count,
+        "query": "&".join(f"{k}={v}" for k, v in (("q", q), ("district", district)) if v),
+    }
     return render(request, "intake/review_list.html", context)
 
 
@@ -311,8 +389,9 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             enterprise = access.get_for_user_or_404(Enterprise.objects, request.user, pk=int(enterprise_id))
             actions.row_link(user=request.user, row=row, enterprise=enterprise)
         elif decision == "create":
-            actions.row_create_enterprise(user=request.user, row=row,
-                                          district_code=request.POST.get("district") or None)
+            actions.row_create_enterprise(
+                user=request.user, row=row, district_code=request.POST.get("district") or None
+            )
         elif decision == "reject":
             form = RejectForm(request.POST)
             form.is_valid()
@@ -326,9 +405,12 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         item = review_context(request.user, [row])[0]
         # the heading's count, under the filters of the page the decision was made on (core/htmx.py)
         remaining = _review_rows(request.user, current_query(request))[0].count()
-        return render_with_oob(request, "intake/_review_item.html", {
-            "item": item, "error": error, "districts": access.writable_districts(request.user)},
-            [("intake/_review_count.html", {"review_count": remaining})])
+        return render_with_oob(
+            request,
+            "intake/_review_item.html",
+            {"item": item, "error": error, "districts": access.writable_districts(request.user)},
+            [("intake/_review_count.html", {"review_count": remaining})],
+        )
     if error:
         messages.error(request, error)
     else:
@@ -384,8 +466,11 @@ def merge(request: HttpRequest) -> HttpResponse:
                     total = sum(moved.values())
                     messages.success(request, f"已将“{other.name}”并入“{keep.name}”，转移记录 {total} 条。")
                     return redirect("intake:merge")
-    context["without_evidence"] = actions.candidates_without_evidence().filter(
-        pk__in=Enterprise.objects.for_user(request.user).values("pk")).select_related("region")[:50]
+    context["without_evidence"] = (
+        actions.candidates_without_evidence()
+        .filter(pk__in=Enterprise.objects.for_user(request.user).values("pk"))
+        .select_related("region")[:50]
+    )
     return render(request, "intake/merge.html", context)
 
 

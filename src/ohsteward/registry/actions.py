@@ -49,8 +49,11 @@ def _check_scope(user, enterprise: Enterprise) -> None:
     if user is None:  # system jobs (generator, refdata) have no user
         return
     if not access.can_write_enterprise(
-        user, region_code=enterprise.region_id, town_code=enterprise.town_id,
-        zone_code=enterprise.zone_id, enterprise_id=enterprise.pk,
+        user,
+        region_code=enterprise.region_id,
+        town_code=enterprise.town_id,
+        zone_code=enterprise.zone_id,
+        enterprise_id=enterprise.pk,
     ):
         raise ValidationError({"region": OUT_OF_SCOPE})
 
@@ -87,7 +90,8 @@ def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
         check_code_free(user, rules.uscc_clean(enterprise.uscc))
     enterprise.full_clean()
     if user is not None and not access.can_write_enterprise(
-            user, region_code=enterprise.region_id, town_code=enterprise.town_id, zone_code=enterprise.zone_id):
+        user, region_code=enterprise.region_id, town_code=enterprise.town_id, zone_code=enterprise.zone_id
+    ):
         raise ValidationError({"uscc": CANNOT_REGISTER})
     enterprise.save()
     return enterprise
@@ -130,7 +134,9 @@ def workplace_create(*, user, enterprise: Enterprise, name: str) -> Workplace:
 
 
 @transaction.atomic
-def post_exposure_set(*, user, workplace: Workplace, post_name: str, hazard_factor, exposed_count: int) -> PostExposure:
+def post_exposure_set(
+    *, user, workplace: Workplace, post_name: str, hazard_factor, exposed_count: int
+) -> PostExposure:
     """Record that ``exposed_count`` workers at a post are exposed to ``hazard_factor``."""
     if user is not None and not Workplace.objects.for_user(user).filter(pk=workplace.pk).exists():
         raise ValidationError({"workplace": OUT_OF_SCOPE})
@@ -209,8 +215,10 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
             if getattr(model, "audited", False):
                 # a queryset update sends no signals: one audit row per moved record, written in bulk
                 change: dict[str, list[Any]] = {fk: [merge.pk, keep.pk], "merged_into": [None, keep.name]}
-                moved_audit += [audit.record(obj, "update", change, user=user, save=False)
-                                for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})]
+                moved_audit += [
+                    audit.record(obj, "update", change, user=user, save=False)
+                    for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})
+                ]
     names = [*keep.former_names]
     for name in [merge.name, *merge.former_names]:
         if registry_rules.normalize_name(name) != keep.name_normalized and name not in names:
@@ -221,11 +229,24 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     if code and not keep.uscc:
         Enterprise.objects.filter(pk=merge.pk).update(uscc=None)
         keep.uscc = code
-    for fname in ("town_id", "industry_id", "employees", "exposed_workers", "revenue", "total_assets", "address",
-                  "legal_representative", "contact_name", "contact_phone"):
+    for fname in (
+        "town_id",
+        "industry_id",
+        "employees",
+        "exposed_workers",
+        "revenue",
+        "total_assets",
+        "address",
+        "legal_representative",
+        "contact_name",
+        "contact_phone",
+    ):
         if getattr(keep, fname) in (None, "") and getattr(merge, fname) not in (None, ""):
             setattr(keep, fname, getattr(merge, fname))
-    if keep.registration == RegistrationState.CANDIDATE and merge.registration == RegistrationState.REGISTERED:
+    if (
+        keep.registration == RegistrationState.CANDIDATE
+        and merge.registration == RegistrationState.REGISTERED
+    ):
         keep.registration = RegistrationState.REGISTERED
     keep.derive()
     keep.full_clean()
@@ -245,7 +266,9 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     try:
         merge.delete()
     except ProtectedError as exc:
-        raise ValidationError({"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}) from None
+        raise ValidationError(
+            {"merge": f"仍有记录引用被合并的单位，无法删除：{exc.protected_objects}"}
+        ) from None
     return moved
 
 
@@ -285,8 +308,11 @@ def _requested_changes(enterprise: Enterprise, data: dict[str, Any]) -> dict[str
     out: dict[str, tuple[dict, dict]] = {}
     if any(k in data for k in ("status", "suspended_on", "cancelled_on")):
         old = _status_value(enterprise.status, enterprise.suspended_on, enterprise.cancelled_on)
-        new = _status_value(data.get("status", enterprise.status), data.get("suspended_on", enterprise.suspended_on),
-                            data.get("cancelled_on", enterprise.cancelled_on))
+        new = _status_value(
+            data.get("status", enterprise.status),
+            data.get("suspended_on", enterprise.suspended_on),
+            data.get("cancelled_on", enterprise.cancelled_on),
+        )
         if new != old:
             out["status"] = (old, new)
     if "industry" in data:
@@ -299,7 +325,9 @@ def _requested_changes(enterprise: Enterprise, data: dict[str, Any]) -> dict[str
 def _request_data(field: str, value: dict[str, Any]) -> dict[str, Any]:
     """A stored request value as ``enterprise_update`` data."""
     if field == "industry":
-        return {"industry": Industry.objects.filter(pk=value["industry"]).first() if value["industry"] else None}
+        return {
+            "industry": Industry.objects.filter(pk=value["industry"]).first() if value["industry"] else None
+        }
     data: dict[str, Any] = {"status": value["status"]}
     for key in ("suspended_on", "cancelled_on"):
         if value.get(key):
@@ -308,8 +336,9 @@ def _request_data(field: str, value: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def enterprise_submit(*, user, enterprise: Enterprise, data: dict[str, Any],
-                      reason: str = "") -> tuple[Enterprise, list[EnterpriseChangeRequest]]:
+def enterprise_submit(
+    *, user, enterprise: Enterprise, data: dict[str, Any], reason: str = ""
+) -> tuple[Enterprise, list[EnterpriseChangeRequest]]:
     """What the edit page and ``PATCH /api/v1/enterprises/{uscc}/`` call. For an employer's own
     manager, status/cancellation/industry changes become change requests for the district and the
     other fields are written; for everybody else this is ``enterprise_update``."""
@@ -319,14 +348,17 @@ def enterprise_submit(*, user, enterprise: Enterprise, data: dict[str, Any],
     direct = {k: v for k, v in data.items() if k not in REQUESTED_FIELDS}
     if direct:
         enterprise = enterprise_update(user=user, enterprise=enterprise, data=direct)
-    requests = [change_request_create(user=user, enterprise=enterprise, field=field, old=old, new=new, reason=reason)
-                for field, (old, new) in requested.items()]
+    requests = [
+        change_request_create(user=user, enterprise=enterprise, field=field, old=old, new=new, reason=reason)
+        for field, (old, new) in requested.items()
+    ]
     return enterprise, requests
 
 
 @transaction.atomic
-def change_request_create(*, user, enterprise: Enterprise, field: str, old: dict, new: dict,
-                          reason: str = "") -> EnterpriseChangeRequest:
+def change_request_create(
+    *, user, enterprise: Enterprise, field: str, old: dict, new: dict, reason: str = ""
+) -> EnterpriseChangeRequest:
     """Record an employer's request; the value is checked now (a 注销 needs its date). A second
     request for the same field while one is pending replaces the pending value."""
     if not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
@@ -338,8 +370,11 @@ def change_request_create(*, user, enterprise: Enterprise, field: str, old: dict
         probe.suspended_on = probe.cancelled_on = None
     probe.derive()
     probe.full_clean()
-    pending = (EnterpriseChangeRequest.objects.select_for_update()
-               .filter(enterprise=enterprise, field=field, status=ChangeRequestStatus.PENDING).first())
+    pending = (
+        EnterpriseChangeRequest.objects.select_for_update()
+        .filter(enterprise=enterprise, field=field, status=ChangeRequestStatus.PENDING)
+        .first()
+    )
     request = pending or EnterpriseChangeRequest(enterprise=enterprise, field=field)
     request.old_value, request.new_value = old, new
     request.reason = (reason or "").strip()[:300]
@@ -350,8 +385,9 @@ def change_request_create(*, user, enterprise: Enterprise, field: str, old: dict
 
 
 @transaction.atomic
-def change_request_decide(*, user, change_request: EnterpriseChangeRequest, approve: bool,
-                          note: str = "") -> EnterpriseChangeRequest:
+def change_request_decide(
+    *, user, change_request: EnterpriseChangeRequest, approve: bool, note: str = ""
+) -> EnterpriseChangeRequest:
     """A regulator confirms (the register takes the requested value) or rejects a request."""
     if user is not None and access.jurisdiction(user).enterprise_id:
         raise PermissionDenied("变更申请由所在区县确认")
@@ -360,7 +396,9 @@ def change_request_decide(*, user, change_request: EnterpriseChangeRequest, appr
         raise ValidationError("该变更申请已处理")
     enterprise = request.enterprise
     if approve:
-        enterprise_update(user=user, enterprise=enterprise, data=_request_data(request.field, request.new_value))
+        enterprise_update(
+            user=user, enterprise=enterprise, data=_request_data(request.field, request.new_value)
+        )
     request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
     request.decided_by = user if getattr(user, "pk", None) else None
     request.decided_at = timezone.now()

@@ -76,8 +76,11 @@ def _districts_with_employers(request):
 
 class WorkplaceFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="名称（车间/工作场所或用人单位）", method="filter_q")
-    region = filters.ModelChoiceFilter(label="所属区县", field_name="enterprise__region",
-                                       queryset=lambda request: _districts_with_employers(request))
+    region = filters.ModelChoiceFilter(
+        label="所属区县",
+        field_name="enterprise__region",
+        queryset=lambda request: _districts_with_employers(request),
+    )
     enterprise = filters.CharFilter(label="用人单位信用代码", field_name="enterprise__uscc")
 
     class Meta:
@@ -89,4 +92,8 @@ class WorkplaceFilterSet(filters.FilterSet):
         from django.db.models import Q
 
         value = value.strip()
-        return queryset.filter(Q(name__contains=value) | Q(enterprise__name__contains=value)) if value else queryset
+        return (
+            queryset.filter(Q(name__contains=value) | Q(enterprise__name__contains=value))
+            if value
+            else queryset
+        )

@@ -50,15 +50,20 @@ def zones_for(user):
     if j.everything:
         return zones
     area = j.district or j.town or ""
-    return zones.filter(code__in=[z for z, towns in zone_towns().items() if any(t.startswith(area) for t in towns)])
+    return zones.filter(
+        code__in=[z for z, towns in zone_towns().items() if any(t.startswith(area) for t in towns)]
+    )
 
 
 class EnterpriseForm(forms.ModelForm):
     """Fields a person enters; size class and industry risk are derived by the rules, not typed."""
 
     industry = forms.ModelChoiceField(
-        label="行业代码", required=False, queryset=Industry.objects.filter(level=IndustryLevel.CLASS),
-        to_field_name="code", widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "如 3311"}),
+        label="行业代码",
+        required=False,
+        queryset=Industry.objects.filter(level=IndustryLevel.CLASS),
+        to_field_name="code",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "如 3311"}),
         help_text="GB/T 4754-2017 国民经济行业分类小类的4位代码；系统据此判断职业病危害风险分类。",
         error_messages={"invalid_choice": "没有这个行业小类代码，请填写4位数字的小类代码，如 3311"},
     )
@@ -77,9 +82,26 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "region", "town", "zone", "address", "industry", "economic_type", "employees",
-                  "exposed_workers", "revenue", "total_assets", "status", "suspended_on", "cancelled_on",
-                  "legal_representative", "contact_name", "contact_phone"]
+        fields = [
+            "uscc",
+            "name",
+            "region",
+            "town",
+            "zone",
+            "address",
+            "industry",
+            "economic_type",
+            "employees",
+            "exposed_workers",
+            "revenue",
+            "total_assets",
+            "status",
+            "suspended_on",
+            "cancelled_on",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+        ]
         widgets = {
             "suspended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "cancelled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -98,29 +120,49 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["region"].queryset = districts_for(user)
         self.fields["region"].empty_label = "请选择区县"
         locked = bool(jurisdiction(user).enterprise_id and self.instance.pk)
-        district = self.data.get("region") if self.is_bound and not locked else (self.instance.region_id or None)
+        district = (
+            self.data.get("region") if self.is_bound and not locked else (self.instance.region_id or None)
+        )
         if not district and self.fields["region"].queryset.count() == 1:
             district = self.fields["region"].queryset.first().code
             self.initial.setdefault("region", district)
         self.fields["town"].queryset = towns_for(user, district)
         self.fields["town"].empty_label = "（不填）"
-        self.fields["zone"].queryset = zones_for(user) if not jurisdiction(user).enterprise_id else (
-            Region.objects.filter(code=self.instance.zone_id) if self.instance.zone_id else Region.objects.none())
+        self.fields["zone"].queryset = (
+            zones_for(user)
+            if not jurisdiction(user).enterprise_id
+            else (
+                Region.objects.filter(code=self.instance.zone_id)
+                if self.instance.zone_id
+                else Region.objects.none()
+            )
+        )
         self.fields["zone"].empty_label = "（不属于功能区）"
         self.fields["zone"].help_text = "功能区按乡镇街道划定，须同时填写乡镇街道" + (
-            "（功能区—乡镇街道对照表未核对）" if zone_towns_unverified() else "")
+            "（功能区—乡镇街道对照表未核对）" if zone_towns_unverified() else ""
+        )
         self.fields["economic_type"].choices = [("", "（不填）")] + [
-            c for c in self.fields["economic_type"].choices if c[0]]
-        self.fields["industry"].widget.attrs.update({
-            "hx-get": reverse("registry:industry_hint"), "hx-target": "#industry-hint",
-            "hx-trigger": "load, input changed delay:300ms", "autocomplete": "off",
-        })
+            c for c in self.fields["economic_type"].choices if c[0]
+        ]
+        self.fields["industry"].widget.attrs.update(
+            {
+                "hx-get": reverse("registry:industry_hint"),
+                "hx-target": "#industry-hint",
+                "hx-trigger": "load, input changed delay:300ms",
+                "autocomplete": "off",
+            }
+        )
         self.fields["industry"].help_text = format_html(
-            '<span id="industry-hint" aria-live="polite"></span>{}', self.fields["industry"].help_text)
-        self.fields["region"].widget.attrs.update({
-            "hx-get": reverse("registry:town_options"), "hx-target": "#id_town", "hx-trigger": "change",
-            "hx-vals": '{"empty": "（不填）"}',
-        })
+            '<span id="industry-hint" aria-live="polite"></span>{}', self.fields["industry"].help_text
+        )
+        self.fields["region"].widget.attrs.update(
+            {
+                "hx-get": reverse("registry:town_options"),
+                "hx-target": "#id_town",
+                "hx-trigger": "change",
+                "hx-vals": '{"empty": "（不填）"}',
+            }
+        )
         if locked:
             # an employer's own manager keeps its identity and location; the district changes those
             for name in ("uscc", "region", "town", "zone"):
@@ -132,18 +174,24 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="名单文件（.xlsx / .xls / .csv）",
-                           error_messages={"required": "请选择要上传的文件", "empty": "上传的文件是空的"})
+    file = forms.FileField(
+        label="名单文件（.xlsx / .xls / .csv）",
+        error_messages={"required": "请选择要上传的文件", "empty": "上传的文件是空的"},
+    )
     partial = forms.BooleanField(label="仅导入无误的行（有错误的行跳过，可下载后修改再导入）", required=False)
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         suffix = Path(f.name).suffix.lower()
         if suffix not in IMPORT_SUFFIXES:
-            raise forms.ValidationError(f"不支持 {suffix or '无扩展名'} 文件，请上传 .xlsx、.xls 或 .csv 文件")
+            raise forms.ValidationError(
+                f"不支持 {suffix or '无扩展名'} 文件，请上传 .xlsx、.xls 或 .csv 文件"
+            )
         limit = settings.OHSTEWARD_MAX_UPLOAD_MB
         if f.size > limit * 1024 * 1024:
-            raise forms.ValidationError(f"文件太大（{f.size / 1024 / 1024:.1f} MB），上限为 {limit} MB，请拆分后分批导入")
+            raise forms.ValidationError(
+                f"文件太大（{f.size / 1024 / 1024:.1f} MB），上限为 {limit} MB，请拆分后分批导入"
+            )
         return f
 
 

@@ -39,28 +39,55 @@ from ohsteward.registry.refdata import zone_towns
 MAX_TEXT = {"name": 200, "address": 200, "legal_representative": 50, "contact_name": 50, "contact_phone": 30}
 
 STATUS_WORDS = {
-    "在业": "active", "存续": "active", "开业": "active", "正常": "active", "在营": "active",
-    "停产停业": "suspended", "停产": "suspended", "停业": "suspended", "歇业": "suspended", "停产停业中": "suspended",
-    "注销": "cancelled", "已注销": "cancelled", "吊销": "cancelled", "吊销未注销": "cancelled",
+    "在业": "active",
+    "存续": "active",
+    "开业": "active",
+    "正常": "active",
+    "在营": "active",
+    "停产停业": "suspended",
+    "停产": "suspended",
+    "停业": "suspended",
+    "歇业": "suspended",
+    "停产停业中": "suspended",
+    "注销": "cancelled",
+    "已注销": "cancelled",
+    "吊销": "cancelled",
+    "吊销未注销": "cancelled",
 }
 ECON_WORDS = {label: value for value, label in EconomicType.choices}
 
 
 COLUMNS = [
-    Column("统一社会信用代码", "uscc", True, ("社会信用代码", "信用代码", "统一代码", "USCC"), "18位，GB 32100 校验"),
+    Column(
+        "统一社会信用代码",
+        "uscc",
+        True,
+        ("社会信用代码", "信用代码", "统一代码", "USCC"),
+        "18位，GB 32100 校验",
+    ),
     Column("用人单位名称", "name", True, ("单位名称", "企业名称", "名称")),
-    Column("所属区县", "region", True, ("区县", "所在区县", "区县名称"), "区县名称或6位代码，如 渝北区 / 500112"),
+    Column(
+        "所属区县", "region", True, ("区县", "所在区县", "区县名称"), "区县名称或6位代码，如 渝北区 / 500112"
+    ),
     Column("所属乡镇街道", "town", False, ("乡镇街道", "街道", "乡镇", "所在乡镇街道")),
     Column("功能区", "zone", False, ("所属功能区",)),
     Column("地址", "address", False, ("注册地址", "经营地址", "单位地址")),
-    Column("行业代码", "industry", False, ("行业", "国民经济行业代码", "行业分类代码"), "GB/T 4754-2017 小类4位代码，如 3311"),
+    Column(
+        "行业代码",
+        "industry",
+        False,
+        ("行业", "国民经济行业代码", "行业分类代码"),
+        "GB/T 4754-2017 小类4位代码，如 3311",
+    ),
     Column("经济类型", "economic_type", False, ("企业类型", "登记注册类型")),
     Column("从业人员数", "employees", False, ("职工人数", "从业人数", "职工总数")),
     Column("接害人数", "exposed_workers", False, ("接害总人数", "接触职业病危害人数")),
     Column("营业收入(万元)", "revenue", False, ("营业收入", "主营业务收入(万元)")),
     Column("资产总额(万元)", "total_assets", False, ("资产总额",)),
     Column("经营状态", "status", False, ("状态", "登记状态"), "在业 / 停产停业 / 注销"),
-    Column("状态日期", "status_date", False, ("停产停业日期", "注销日期"), "停产停业或注销的日期，不能晚于今天"),
+    Column(
+        "状态日期", "status_date", False, ("停产停业日期", "注销日期"), "停产停业或注销的日期，不能晚于今天"
+    ),
     Column("法定代表人", "legal_representative", False, ("法人代表", "法人")),
     Column("联系人", "contact_name", False, ()),
     Column("联系电话", "contact_phone", False, ("电话", "手机")),
@@ -69,9 +96,28 @@ COLUMNS = [
 HEADER_OF = {c.key: c.header for c in COLUMNS}
 ALIASES = {alias: c.header for c in COLUMNS for alias in c.aliases}
 REQUIRED = [c.header for c in COLUMNS if c.required]
-COMPARED = ["name", "region_id", "town_id", "zone_id", "address", "industry_id", "economic_type", "employees",
-            "exposed_workers", "revenue", "total_assets", "status", "suspended_on", "cancelled_on",
-            "legal_representative", "contact_name", "contact_phone", "former_names", "size_class", "industry_risk"]
+COMPARED = [
+    "name",
+    "region_id",
+    "town_id",
+    "zone_id",
+    "address",
+    "industry_id",
+    "economic_type",
+    "employees",
+    "exposed_workers",
+    "revenue",
+    "total_assets",
+    "status",
+    "suspended_on",
+    "cancelled_on",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "former_names",
+    "size_class",
+    "industry_risk",
+]
 
 
 @dataclass
@@ -86,9 +132,18 @@ class PlannedRow:
 
 # The grey example row of the template (row 2). A row identical to it is skipped by the import and
 # said so in the preview (issue 8 item 3): left in, it would register 重庆示例机械制造有限公司.
-TEMPLATE_EXAMPLE: dict[str, Any] = {"uscc": "91500112MA5U7K3L0K", "name": "重庆示例机械制造有限公司", "region": "渝北区",
-                                    "town": "双龙湖街道", "industry": "3311 金属结构制造", "employees": 120,
-                                    "exposed_workers": 35, "revenue": 5600, "total_assets": 4200, "status": "在业"}
+TEMPLATE_EXAMPLE: dict[str, Any] = {
+    "uscc": "91500112MA5U7K3L0K",
+    "name": "重庆示例机械制造有限公司",
+    "region": "渝北区",
+    "town": "双龙湖街道",
+    "industry": "3311 金属结构制造",
+    "employees": 120,
+    "exposed_workers": 35,
+    "revenue": 5600,
+    "total_assets": 4200,
+    "status": "在业",
+}
 
 
 def is_template_example(row: dict[str, Any]) -> bool:
@@ -102,17 +157,31 @@ def enterprise_import_template(*, user=None) -> bytes:
     The district drop-down offers only the districts ``user`` may write (``None``: the system, all).
     """
     districts = list(access.writable_districts(user).values_list("name", flat=True))
-    zones = list(Region.objects.filter(level=RegionLevel.ZONE).order_by("code").values_list("name", flat=True))
-    industries = [f"{c} {n}" for c, n in Industry.objects.filter(level="class").order_by("code").values_list("code", "name")]
+    zones = list(
+        Region.objects.filter(level=RegionLevel.ZONE).order_by("code").values_list("name", flat=True)
+    )
+    industries = [
+        f"{c} {n}"
+        for c, n in Industry.objects.filter(level="class").order_by("code").values_list("code", "name")
+    ]
     choices: dict[str, list[str]] = {
-        "region": districts, "zone": zones, "industry": industries,
+        "region": districts,
+        "zone": zones,
+        "industry": industries,
         "economic_type": [label for _, label in EconomicType.choices],
         "status": ["在业", "停产停业", "注销"],
     }
     examples = TEMPLATE_EXAMPLE
-    cols = [TemplateColumn(header=c.header + ("*" if c.required else ""), choices=choices.get(c.key, ()),
-                           comment=c.comment, width=30 if c.key in {"name", "address", "industry"} else 16,
-                           example=examples.get(c.key)) for c in COLUMNS]
+    cols = [
+        TemplateColumn(
+            header=c.header + ("*" if c.required else ""),
+            choices=choices.get(c.key, ()),
+            comment=c.comment,
+            width=30 if c.key in {"name", "address", "industry"} else 16,
+            example=examples.get(c.key),
+        )
+        for c in COLUMNS
+    ]
     notes = [
         "带 * 的列必须填写；第2行为示例（灰色），导入前请删除或覆盖。",
         "统一社会信用代码为18位，系统会校验第18位校验码（GB 32100-2015）。",
@@ -127,6 +196,7 @@ def enterprise_import_template(*, user=None) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # cell parsers: return a value, None for "not given", or raise ValueError(Chinese message)
 # ---------------------------------------------------------------------------------------------
+
 
 def _text(value: Any) -> str:
     return cells.cell_text(value)
@@ -161,7 +231,8 @@ class _Lookups:
         self.industries: dict[str, tuple[str, str, str]] = {}
         self.industry_names: dict[str, str] = {}
         for code, name, section, risk in Industry.objects.filter(level="class").values_list(
-                "code", "name", "section", "risk_class"):
+            "code", "name", "section", "risk_class"
+        ):
             self.industries[code] = (section, risk, name)
             self.industry_names[name] = code
 
@@ -177,7 +248,9 @@ def _resolve_industry(text: str, lk: _Lookups) -> str:
     raise ValueError(f"未知的行业“{text}”（请填写 GB/T 4754-2017 小类4位代码）")
 
 
-def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list[tuple[str, str]]) -> dict[str, Any]:
+def _parse_row(
+    cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list[tuple[str, str]]
+) -> dict[str, Any]:
     """Turn one row's cells into model values; problems go to ``errors`` as (column, message)."""
     out: dict[str, Any] = {}
 
@@ -226,7 +299,12 @@ def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list
     zone_text = _text(cells.get("zone"))
     if zone_text:
         if zone_text not in lk.zones:
-            errors.append((HEADER_OF["zone"], f"未知的功能区“{zone_text}”（可选：两江新区、西部科学城重庆高新区、万盛经开区）"))
+            errors.append(
+                (
+                    HEADER_OF["zone"],
+                    f"未知的功能区“{zone_text}”（可选：两江新区、西部科学城重庆高新区、万盛经开区）",
+                )
+            )
         else:
             out["zone_id"] = lk.zones[zone_text]
     industry_text = _text(cells.get("industry"))
@@ -258,9 +336,13 @@ def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list
         out["former_names"] = [n.strip() for n in re.split(r"[；;、,，]", former) if n.strip()]
     status_text = _text(cells.get("status"))
     if status_text:
-        status = STATUS_WORDS.get(status_text) or (status_text if status_text in EnterpriseStatus.values else None)
+        status = STATUS_WORDS.get(status_text) or (
+            status_text if status_text in EnterpriseStatus.values else None
+        )
         if status is None:
-            errors.append((HEADER_OF["status"], f"未知的经营状态“{status_text}”（可选：在业、停产停业、注销）"))
+            errors.append(
+                (HEADER_OF["status"], f"未知的经营状态“{status_text}”（可选：在业、停产停业、注销）")
+            )
         else:
             out["status"] = status
             try:
@@ -276,8 +358,11 @@ def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list
                     errors.append((HEADER_OF["status_date"], f"{word}日期不能晚于今天（{today:%Y-%m-%d}）"))
                 elif status_date is not None:
                     out["suspended_on" if status == "suspended" else "cancelled_on"] = status_date
-    if out.get("employees") is not None and out.get("exposed_workers") is not None \
-            and out["exposed_workers"] > out["employees"]:
+    if (
+        out.get("employees") is not None
+        and out.get("exposed_workers") is not None
+        and out["exposed_workers"] > out["employees"]
+    ):
         errors.append((HEADER_OF["exposed_workers"], "接害人数不能大于从业人员数"))
     return out
 
@@ -285,8 +370,13 @@ def _parse_row(cells: dict[str, Any], lk: _Lookups, today: dt.date, errors: list
 def _derive(values: dict[str, Any], lk: _Lookups) -> None:
     industry = lk.industries.get(values.get("industry_id") or "")
     section, code = (industry[0], values["industry_id"]) if industry else ("", "")
-    size = rules.size_class(section, code, employees=values.get("employees"), revenue=values.get("revenue"),
-                            total_assets=values.get("total_assets"))
+    size = rules.size_class(
+        section,
+        code,
+        employees=values.get("employees"),
+        revenue=values.get("revenue"),
+        total_assets=values.get("total_assets"),
+    )
     values["size_class"] = size or ""
     values["industry_risk"] = industry[1] if industry else "unlisted"
     values["name_normalized"] = rules.normalize_name(values["name"])
@@ -314,9 +404,16 @@ def _no_progress(percent: float, stage: str = "", **counts: Any) -> None:
     return None
 
 
-def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = True,
-                      all_or_nothing: bool = True, today: dt.date | None = None,
-                      progress: Callable[..., None] = _no_progress) -> ImportReport:
+def enterprise_import(
+    *,
+    user,
+    filename: str,
+    content: bytes,
+    dry_run: bool = True,
+    all_or_nothing: bool = True,
+    today: dt.date | None = None,
+    progress: Callable[..., None] = _no_progress,
+) -> ImportReport:
     """Validate an employer list and (unless ``dry_run``) upsert it by credit code.
 
     ``all_or_nothing``: any rejected row means nothing is written; otherwise the valid rows are
@@ -331,17 +428,39 @@ def enterprise_import(*, user, filename: str, content: bytes, dry_run: bool = Tr
     ``progress(percent, stage, **counts)`` is told how far it got (a background job's page).
     """
     try:
-        return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
-                                  all_or_nothing=all_or_nothing, today=today, progress=progress)
+        return _enterprise_import(
+            user=user,
+            filename=filename,
+            content=content,
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+            today=today,
+            progress=progress,
+        )
     except IntegrityError:
         if dry_run:
             raise
-        return _enterprise_import(user=user, filename=filename, content=content, dry_run=dry_run,
-                                  all_or_nothing=all_or_nothing, today=today, progress=progress)
+        return _enterprise_import(
+            user=user,
+            filename=filename,
+            content=content,
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+            today=today,
+            progress=progress,
+        )
 
 
-def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, all_or_nothing: bool,
-                       today: dt.date | None, progress: Callable[..., None] = _no_progress) -> ImportReport:
+def _enterprise_import(
+    *,
+    user,
+    filename: str,
+    content: bytes,
+    dry_run: bool,
+    all_or_nothing: bool,
+    today: dt.date | None,
+    progress: Callable[..., None] = _no_progress,
+) -> ImportReport:
     today = today or timezone.localdate()
     progress(5, "读取文件")
     table = read_table(filename, content, required=REQUIRED, header_aliases=ALIASES)
@@ -391,8 +510,13 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
             return True
         if allowed_ids is not None:
             return pk in allowed_ids
-        return access.can_write_enterprise(user, region_code=values.get("region_id"), town_code=values.get("town_id"),
-                                           zone_code=values.get("zone_id"), enterprise_id=pk)
+        return access.can_write_enterprise(
+            user,
+            region_code=values.get("region_id"),
+            town_code=values.get("town_id"),
+            zone_code=values.get("zone_id"),
+            enterprise_id=pk,
+        )
 
     for row_no, values in parsed:
         old = existing.get(values["uscc"])
@@ -415,7 +539,9 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
         merged = {k: old[k] for k in COMPARED}
         merged.update({k: v for k, v in values.items() if k != "uscc"})
         if "former_names" in values:  # former names accumulate
-            merged["former_names"] = list(dict.fromkeys([*(old["former_names"] or []), *values["former_names"]]))
+            merged["former_names"] = list(
+                dict.fromkeys([*(old["former_names"] or []), *values["former_names"]])
+            )
         if old["name"] != merged["name"] and old["name"] not in merged["former_names"]:
             merged["former_names"] = [*merged["former_names"], old["name"]]
         _derive(merged, lk)
@@ -431,8 +557,16 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
         if not in_scope(merged, old["id"]):
             report.errors.append(RowError(row_no, HEADER_OF["region"], "不能把用人单位移出您的管辖范围"))
             continue
-        changes = {k: [_jsonable(old[k]), _jsonable(merged[k])] for k in COMPARED if old[k] != merged[k]
-                   and not (isinstance(old[k], Decimal) and merged[k] is not None and Decimal(old[k]) == Decimal(merged[k]))}
+        changes = {
+            k: [_jsonable(old[k]), _jsonable(merged[k])]
+            for k in COMPARED
+            if old[k] != merged[k]
+            and not (
+                isinstance(old[k], Decimal)
+                and merged[k] is not None
+                and Decimal(old[k]) == Decimal(merged[k])
+            )
+        }
         if not changes:
             report.unchanged += 1
             continue
@@ -448,11 +582,41 @@ def _enterprise_import(*, user, filename: str, content: bytes, dry_run: bool, al
     return report
 
 
-CREATE_FIELDS = ["uscc", "name", "name_normalized", "former_names", "region_id", "town_id", "zone_id", "address",
-                 "industry_id", "industry_risk", "economic_type", "employees", "exposed_workers", "revenue",
-                 "total_assets", "size_class", "status", "suspended_on", "cancelled_on", "legal_representative",
-                 "contact_name", "contact_phone", "registration", "created_at", "updated_at"]
-TEXT_DEFAULTS = {"address", "economic_type", "legal_representative", "contact_name", "contact_phone", "size_class"}
+CREATE_FIELDS = [
+    "uscc",
+    "name",
+    "name_normalized",
+    "former_names",
+    "region_id",
+    "town_id",
+    "zone_id",
+    "address",
+    "industry_id",
+    "industry_risk",
+    "economic_type",
+    "employees",
+    "exposed_workers",
+    "revenue",
+    "total_assets",
+    "size_class",
+    "status",
+    "suspended_on",
+    "cancelled_on",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "registration",
+    "created_at",
+    "updated_at",
+]
+TEXT_DEFAULTS = {
+    "address",
+    "economic_type",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "size_class",
+}
 
 
 @transaction.atomic
@@ -463,7 +627,9 @@ def _apply(report: ImportReport, user, progress: Callable[..., None] = _no_progr
     for p in report.created:
         v = p.values
         v.update(registration="registered", created_at=now, updated_at=now)
-        rows.append([v.get(f) if v.get(f) is not None or f not in TEXT_DEFAULTS else "" for f in CREATE_FIELDS])
+        rows.append(
+            [v.get(f) if v.get(f) is not None or f not in TEXT_DEFAULTS else "" for f in CREATE_FIELDS]
+        )
     bulk.insert_rows(Enterprise, CREATE_FIELDS, rows)
     if report.created:
         ids = dict(bulk.by_values(Enterprise, "uscc", [p.uscc for p in report.created], ["uscc", "id"]))
@@ -499,8 +665,20 @@ def _audit(report: ImportReport, user, now) -> None:
     ct = ContentType.objects.get_for_model(Enterprise)
     actor = user if getattr(user, "pk", None) else None
     user_repr = actor.get_username() if actor else "系统"
-    fields = ["timestamp", "user_id", "user_repr", "action", "content_type_id", "object_id", "object_repr", "changes",
-              "district_code", "zone_code", "enterprise_id", "source"]
+    fields = [
+        "timestamp",
+        "user_id",
+        "user_repr",
+        "action",
+        "content_type_id",
+        "object_id",
+        "object_repr",
+        "changes",
+        "district_code",
+        "zone_code",
+        "enterprise_id",
+        "source",
+    ]
     rows = []
     for p, action in [*((p, "create") for p in report.created), *((p, "update") for p in report.updated)]:
         v = p.values
@@ -512,6 +690,20 @@ def _audit(report: ImportReport, user, now) -> None:
                 value = v.get(k)
                 if value is not None and value != "" and value != []:
                     changes[k] = [None, _jsonable(value)]
-        rows.append([now, actor.pk if actor else None, user_repr, action, ct.pk, str(p.pk), p.name[:200], changes,
-                     v.get("region_id") or "", v.get("zone_id") or "", p.pk, "import"])
+        rows.append(
+            [
+                now,
+                actor.pk if actor else None,
+                user_repr,
+                action,
+                ct.pk,
+                str(p.pk),
+                p.name[:200],
+                changes,
+                v.get("region_id") or "",
+                v.get("zone_id") or "",
+                p.pk,
+                "import",
+            ]
+        )
     bulk.insert_rows(AuditLog, fields, rows)

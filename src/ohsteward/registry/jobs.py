@@ -27,35 +27,62 @@ EXPORT_FUNCTION = "ohsteward.registry.jobs.enterprise_export_job"
 def start_import_job(*, user, filename: str, content: bytes, dry_run: bool, partial: bool) -> Job:
     jobs.refuse_unusable_upload(filename, content)  # SpreadsheetError at once, not in the job
     step = "预检" if dry_run else "导入"
-    return jobs.job_start(user=user, kind="registry.import", title=f"用人单位{step}：{filename}",
-                          function=IMPORT_FUNCTION, content=content, filename=filename,
-                          params={"dry_run": dry_run, "partial": partial, "keep_input": dry_run})
+    return jobs.job_start(
+        user=user,
+        kind="registry.import",
+        title=f"用人单位{step}：{filename}",
+        function=IMPORT_FUNCTION,
+        content=content,
+        filename=filename,
+        params={"dry_run": dry_run, "partial": partial, "keep_input": dry_run},
+    )
 
 
 def enterprise_import_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]:
     p = job.params
-    report = enterprise_import(user=job.user, filename=job.input_name, content=jobs.read_input(job),
-                               dry_run=p.get("dry_run", True), all_or_nothing=not p.get("partial"),
-                               progress=progress)
+    report = enterprise_import(
+        user=job.user,
+        filename=job.input_name,
+        content=jobs.read_input(job),
+        dry_run=p.get("dry_run", True),
+        all_or_nothing=not p.get("partial"),
+        progress=progress,
+    )
     if report.errors:
         jobs.attach_file(job, f"导入错误行-{Path(job.input_name).stem}.xlsx", report.errors_xlsx())
     result: dict[str, Any] = {
-        "summary": report.summary(), "applied": report.applied, "dry_run": report.dry_run,
-        "total_rows": report.total_rows, "created": len(report.created), "updated": len(report.updated),
-        "unchanged": report.unchanged, "error_rows": len(report.rejected_rows),
-        "errors": [str(e) for e in report.errors[:100]], "actions": [], "links": [],
+        "summary": report.summary(),
+        "applied": report.applied,
+        "dry_run": report.dry_run,
+        "total_rows": report.total_rows,
+        "created": len(report.created),
+        "updated": len(report.updated),
+        "unchanged": report.unchanged,
+        "error_rows": len(report.rejected_rows),
+        "errors": [str(e) for e in report.errors[:100]],
+        "actions": [],
+        "links": [],
     }
     if report.dry_run and (not report.errors or p.get("partial")) and (report.created or report.updated):
-        result["actions"].append({"label": "确认导入" if not report.errors else "仅导入无误的行",
-                                  "url": reverse("registry:enterprise_import_job_confirm", args=[job.pk])})
+        result["actions"].append(
+            {
+                "label": "确认导入" if not report.errors else "仅导入无误的行",
+                "url": reverse("registry:enterprise_import_job_confirm", args=[job.pk]),
+            }
+        )
     if report.applied:
         result["links"].append({"label": "查看用人单位名录", "url": reverse("registry:enterprise_list")})
     return result
 
 
 def start_export_job(*, user, query: str, rows: int) -> Job:
-    return jobs.job_start(user=user, kind="registry.export", title=f"导出用人单位（约{rows}家）",
-                          function=EXPORT_FUNCTION, params={"query": query})
+    return jobs.job_start(
+        user=user,
+        kind="registry.export",
+        title=f"导出用人单位（约{rows}家）",
+        function=EXPORT_FUNCTION,
+        params={"query": query},
+    )
 
 
 def enterprise_export_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]:

@@ -125,35 +125,69 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
     name_normalized = models.CharField(max_length=200, editable=False)
     former_names = models.JSONField("曾用名", default=list, blank=True)
     region = models.ForeignKey(
-        Region, verbose_name="所属区县", on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": RegionLevel.DISTRICT}, db_index=False,
+        Region,
+        verbose_name="所属区县",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": RegionLevel.DISTRICT},
+        db_index=False,
     )
     town = models.ForeignKey(
-        Region, verbose_name="乡镇街道", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": RegionLevel.TOWN}, db_index=False,
+        Region,
+        verbose_name="乡镇街道",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": RegionLevel.TOWN},
+        db_index=False,
     )
     zone = models.ForeignKey(
-        Region, verbose_name="功能区", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": RegionLevel.ZONE}, db_index=False,
+        Region,
+        verbose_name="功能区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": RegionLevel.ZONE},
+        db_index=False,
     )
     address = models.CharField("地址", max_length=200, blank=True)
     industry = models.ForeignKey(
-        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"level": IndustryLevel.CLASS}, db_index=False,
+        Industry,
+        verbose_name="行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": IndustryLevel.CLASS},
+        db_index=False,
     )
     industry_risk = models.CharField(
         "行业风险分类", max_length=10, choices=RiskClass.choices, default=RiskClass.UNLISTED
     )
     economic_type = models.CharField("经济类型", max_length=20, choices=EconomicType.choices, blank=True)
-    employees = models.PositiveIntegerField("从业人员数", null=True, blank=True, validators=[MinValueValidator(0)])
+    employees = models.PositiveIntegerField(
+        "从业人员数", null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     exposed_workers = models.PositiveIntegerField(
         "接害人数", null=True, blank=True, validators=[MinValueValidator(0)]
     )
     revenue = models.DecimalField(
-        "营业收入(万元)", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "营业收入(万元)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     total_assets = models.DecimalField(
-        "资产总额(万元)", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "资产总额(万元)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     size_class = models.CharField("企业规模", max_length=10, choices=SizeClass.choices, blank=True)
     status = models.CharField(
@@ -183,8 +217,9 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
             # included id lets PostgreSQL find a deep page's ids (and the count) from the index alone
             # (index-only scan), without visiting every skipped row (docs/performance.md)
             models.Index(fields=["region", "name"], name="enterprise_region_name_cov", include=["id"]),
-            models.Index(fields=["region", "industry_risk", "name"], name="enterprise_region_risk_cov",
-                         include=["id"]),
+            models.Index(
+                fields=["region", "industry_risk", "name"], name="enterprise_region_risk_cov", include=["id"]
+            ),
             models.Index(fields=["region", "size_class"], name="enterprise_region_size"),
             models.Index(fields=["town"], name="enterprise_town"),
             models.Index(fields=["zone"], name="enterprise_zone"),
@@ -228,7 +263,11 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
             message = rules.zone_town_error(self.zone_id, self.town_id, zone_towns())
             if message:
                 errors["zone"] = message
-        if self.employees is not None and self.exposed_workers is not None and self.exposed_workers > self.employees:
+        if (
+            self.employees is not None
+            and self.exposed_workers is not None
+            and self.exposed_workers > self.employees
+        ):
             errors["exposed_workers"] = "接害人数不能大于从业人员数"
         if errors:
             raise ValidationError(errors)
@@ -239,8 +278,11 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
         industry = self.industry
         if industry is not None:
             size = rules.size_class(
-                industry.section, industry.code,
-                employees=self.employees, revenue=self.revenue, total_assets=self.total_assets,
+                industry.section,
+                industry.code,
+                employees=self.employees,
+                revenue=self.revenue,
+                total_assets=self.total_assets,
             )
             self.industry_risk = industry.risk_class
         else:
@@ -263,7 +305,9 @@ class Workplace(ScopedModelMixin, TimeStampedModel):
     """工作场所 / 车间 of an employer."""
 
     audited = True
-    enterprise = models.ForeignKey(Enterprise, verbose_name="用人单位", on_delete=models.CASCADE, related_name="workplaces")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="用人单位", on_delete=models.CASCADE, related_name="workplaces"
+    )
     name = models.CharField("车间/工作场所", max_length=100)
     objects = ScopedQuerySet.as_manager()
 
@@ -286,7 +330,9 @@ class Post(ScopedModelMixin, TimeStampedModel):
 
     audited = True
     scope_enterprise_path = "workplace__enterprise"
-    workplace = models.ForeignKey(Workplace, verbose_name="工作场所", on_delete=models.CASCADE, related_name="posts")
+    workplace = models.ForeignKey(
+        Workplace, verbose_name="工作场所", on_delete=models.CASCADE, related_name="posts"
+    )
     name = models.CharField("岗位/工种", max_length=100)
     objects = ScopedQuerySet.as_manager()
 
@@ -334,18 +380,36 @@ class EnterpriseChangeRequest(ScopedModelMixin, TimeStampedModel):
 
     audited = True
     FIELDS = {"status": "经营状态", "industry": "行业"}
-    enterprise = models.ForeignKey(Enterprise, verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="change_requests")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="用人单位", on_delete=models.CASCADE, related_name="change_requests"
+    )
     field = models.CharField("变更事项", max_length=20, choices=list(FIELDS.items()))
     old_value = models.JSONField("原值", default=dict, blank=True)
     new_value = models.JSONField("申请值", default=dict, blank=True)
     reason = models.CharField("变更理由", max_length=300, blank=True)
-    status = models.CharField("状态", max_length=10, choices=ChangeRequestStatus.choices,
-                              default=ChangeRequestStatus.PENDING, db_index=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decision_note = models.CharField("处理说明", max_length=300, blank=True)
     objects = ScopedQuerySet.as_manager()
@@ -356,8 +420,11 @@ class EnterpriseChangeRequest(ScopedModelMixin, TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             # one open request per employer and field: a second submit updates nothing twice
-            models.UniqueConstraint(fields=["enterprise", "field"], condition=Q(status="pending"),
-                                    name="enterprise_change_request_one_pending"),
+            models.UniqueConstraint(
+                fields=["enterprise", "field"],
+                condition=Q(status="pending"),
+                name="enterprise_change_request_one_pending",
+            ),
         ]
 
     def __str__(self) -> str:

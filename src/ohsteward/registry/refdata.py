@@ -53,29 +53,53 @@ def zone_towns_unverified() -> bool:
 
 def zone_of_town(town_code: str | None) -> str | None:
     """The functional zone whose towns include ``town_code`` (None outside every zone)."""
-    return next((zone for zone, towns in zone_towns().items() if town_code in towns), None) if town_code else None
-
-
+    return (
+        next((zone for zone, towns in zone_towns().items() if town_code in towns), None)
+        if town_code
+        else None
+    )
 
 
 def load_regions(refresh: bool = False) -> int:
     from ohsteward.registry.models import Region
 
     rows = [{"code": CITY_CODE, "name": "重庆市", "level": "city", "parent_id": None, "source": SRC_REGIONS}]
-    rows += [{"code": r["code"], "name": r["name"].strip(), "level": "district", "parent_id": CITY_CODE,
-              "source": SRC_REGIONS} for r in files.rows("cq_admin_districts_gbt2260_nbs2023.csv")]
-    rows += [{"code": code, "name": name, "level": "zone", "parent_id": CITY_CODE, "source": "ohsteward 功能区"}
-             for code, name in ZONES]
+    rows += [
+        {
+            "code": r["code"],
+            "name": r["name"].strip(),
+            "level": "district",
+            "parent_id": CITY_CODE,
+            "source": SRC_REGIONS,
+        }
+        for r in files.rows("cq_admin_districts_gbt2260_nbs2023.csv")
+    ]
+    rows += [
+        {"code": code, "name": name, "level": "zone", "parent_id": CITY_CODE, "source": "ohsteward 功能区"}
+        for code, name in ZONES
+    ]
     n = files.upsert(Region, "code", rows, refresh)
-    towns = [{"code": r["code"], "name": r["name"].strip(), "level": "town", "parent_id": r["areaCode"],
-              "source": SRC_REGIONS} for r in files.rows("cq_admin_townships_nbs2023.csv")]
+    towns = [
+        {
+            "code": r["code"],
+            "name": r["name"].strip(),
+            "level": "town",
+            "parent_id": r["areaCode"],
+            "source": SRC_REGIONS,
+        }
+        for r in files.rows("cq_admin_townships_nbs2023.csv")
+    ]
     return n + files.upsert(Region, "code", towns, refresh)
 
 
 def risk_entries() -> list[rules.RiskEntry]:
     return [
-        rules.RiskEntry(code=r["code_digits"], risk_class="serious" if r["risk_class"] == "严重" else "general",
-                        condition=r["condition"].strip(), footnote=r["footnote_star"] == "1")
+        rules.RiskEntry(
+            code=r["code_digits"],
+            risk_class="serious" if r["risk_class"] == "严重" else "general",
+            condition=r["condition"].strip(),
+            footnote=r["footnote_star"] == "1",
+        )
         for r in files.rows("risk_catalog_2021.csv")
     ]
 
@@ -92,27 +116,73 @@ def load_industries(refresh: bool = False) -> int:
         if level == "3" and c3 == "374" and name == "飞机制造":  # known source defect (SOURCES.md)
             level, c4 = "4", "3741"
         if level == "1":
-            rows[c1] = {"code": c1, "name": name, "level": "section", "section": c1, "parent_id": None, "remark": remark}
+            rows[c1] = {
+                "code": c1,
+                "name": name,
+                "level": "section",
+                "section": c1,
+                "parent_id": None,
+                "remark": remark,
+            }
             continue
         section_of[c2] = c1
         if level == "2":
-            rows[c2] = {"code": c2, "name": name, "level": "division", "section": c1, "parent_id": c1, "remark": remark}
+            rows[c2] = {
+                "code": c2,
+                "name": name,
+                "level": "division",
+                "section": c1,
+                "parent_id": c1,
+                "remark": remark,
+            }
         elif level == "3":
-            rows[c3] = {"code": c3, "name": name, "level": "group", "section": c1, "parent_id": c2, "remark": remark}
+            rows[c3] = {
+                "code": c3,
+                "name": name,
+                "level": "group",
+                "section": c1,
+                "parent_id": c2,
+                "remark": remark,
+            }
         else:
             if c3 not in rows:  # a 中类 that is not subdivided has no row of its own
-                rows[c3] = {"code": c3, "name": name, "level": "group", "section": c1, "parent_id": c2, "remark": ""}
-            rows[c4] = {"code": c4, "name": name, "level": "class", "section": c1, "parent_id": c3, "remark": remark}
+                rows[c3] = {
+                    "code": c3,
+                    "name": name,
+                    "level": "group",
+                    "section": c1,
+                    "parent_id": c2,
+                    "remark": "",
+                }
+            rows[c4] = {
+                "code": c4,
+                "name": name,
+                "level": "class",
+                "section": c1,
+                "parent_id": c3,
+                "remark": remark,
+            }
     # 3741 may have been seen before its group 374 existed
-    rows.setdefault("374", {"code": "374", "name": "航空、航天器及设备制造", "level": "group", "section": "C",
-                            "parent_id": "37", "remark": ""})
+    rows.setdefault(
+        "374",
+        {
+            "code": "374",
+            "name": "航空、航天器及设备制造",
+            "level": "group",
+            "section": "C",
+            "parent_id": "37",
+            "remark": "",
+        },
+    )
     class_names = {r["code"]: r["name"] for r in rows.values() if r["level"] == "class"}
     for row in rows.values():
         if row["level"] in {"group", "class"}:
             row["risk_class"], row["risk_note"] = rules.industry_risk(row["code"], entries, class_names)
         else:
             row["risk_class"], row["risk_note"] = "unlisted", ""
-    ordered = sorted(rows.values(), key=lambda r: ({"section": 0, "division": 1, "group": 2, "class": 3}[r["level"]]))
+    ordered = sorted(
+        rows.values(), key=lambda r: {"section": 0, "division": 1, "group": 2, "class": 3}[r["level"]]
+    )
     n = files.upsert(Industry, "code", ordered, refresh)
 
     have = set(RiskCatalogueEntry.objects.filter(edition="2021").values_list("code", "condition"))
@@ -121,13 +191,19 @@ def load_industries(refresh: bool = False) -> int:
         key = (r["gbt4754_code"], r["condition"].strip())
         if key in have:
             continue
-        new.append(RiskCatalogueEntry(
-            edition="2021", effective_from=dt.date(2021, 3, 12), code=r["gbt4754_code"],
-            code_digits=r["code_digits"], industry_name=r["industry_name"],
-            risk_class="serious" if r["risk_class"] == "严重" else "general",
-            condition=r["condition"].strip(), footnote=r["footnote_star"] == "1",
-            source=f"{SRC_RISK} line {r['source_line']}",
-        ))
+        new.append(
+            RiskCatalogueEntry(
+                edition="2021",
+                effective_from=dt.date(2021, 3, 12),
+                code=r["gbt4754_code"],
+                code_digits=r["code_digits"],
+                industry_name=r["industry_name"],
+                risk_class="serious" if r["risk_class"] == "严重" else "general",
+                condition=r["condition"].strip(),
+                footnote=r["footnote_star"] == "1",
+                source=f"{SRC_RISK} line {r['source_line']}",
+            )
+        )
     RiskCatalogueEntry.objects.bulk_create(new)
     return n + len(new)
 

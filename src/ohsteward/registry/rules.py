@@ -29,7 +29,9 @@ _USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARSET)}
 _CODE_SEPARATORS = re.compile(r"[\s\-_/.\u2010-\u2015\u2212\u30fc\uff0d]+")
 
 
-def zone_town_error(zone_code: str | None, town_code: str | None, zone_towns: dict[str, frozenset[str]]) -> str | None:
+def zone_town_error(
+    zone_code: str | None, town_code: str | None, zone_towns: dict[str, frozenset[str]]
+) -> str | None:
     """Why an employer located in ``town_code`` cannot belong to functional zone ``zone_code``.
 
     A functional zone (两江新区, 重庆高新区, 万盛经开区) administers given towns/streets of given
@@ -115,7 +117,9 @@ def org_code_check_char(body8: str) -> str:
     """The 9th character of an organisation code for its first 8 (GB 11714-1997, RULES.md §11.1):
     digits count 0–9 and letters A–Z 10–35, weights 3, 7, 9, 10, 5, 8, 4, 2; C9 = 11 − Σ mod 11,
     where 10 is written ``X`` and 11 ``0``. ``M000100Y`` → ``4``."""
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True)
+    )
     value = 11 - total % 11
     return "X" if value == 10 else "0" if value == 11 else str(value)
 
@@ -124,7 +128,9 @@ def org_code_check_char(body8: str) -> str:
 # Name normalisation
 # --------------------------------------------------------------------------------------------
 
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+_BRACKETS = str.maketrans(
+    {"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"}
+)
 _LEGAL_FORM_VARIANTS = (("有限责任公司", "有限公司"), ("股份有限公司", "股份公司"))
 _REGION_PREFIX = re.compile(r"^(重庆市|重庆)")
 
@@ -135,7 +141,9 @@ _BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
 
 
 def _invisible(ch: str) -> bool:
-    return (unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cs", "Cn"} and not ch.isspace()) or ch in _BLANK_LETTERS
+    return (
+        unicodedata.category(ch) in {"Cf", "Cc", "Co", "Cs", "Cn"} and not ch.isspace()
+    ) or ch in _BLANK_LETTERS
 
 
 def clean_name(name: str | None) -> str:
@@ -311,8 +319,9 @@ class RiskEntry:
     footnote: bool = False
 
 
-def industry_risk(industry_code: str, entries: Iterable[RiskEntry],
-                  class_names: Mapping[str, str] | None = None) -> tuple[str, str]:
+def industry_risk(
+    industry_code: str, entries: Iterable[RiskEntry], class_names: Mapping[str, str] | None = None
+) -> tuple[str, str]:
     """Catalogue class of a 4-digit 小类 and a note, from the catalogue rows.
 
     A group row whose condition names one 小类 of that group (G541 城市公共交通运输 with the
@@ -339,8 +348,9 @@ def industry_risk(industry_code: str, entries: Iterable[RiskEntry],
                 own = class_names.get(industry_code, "")
                 # a condition that is the name of a 小类 selects that 小类
                 if any(r.condition == own for r in rows):
-                    return max((r for r in rows if r.condition == own),
-                               key=lambda r: RISK_ORDER[r.risk_class]).risk_class, ""
+                    return max(
+                        (r for r in rows if r.condition == own), key=lambda r: RISK_ORDER[r.risk_class]
+                    ).risk_class, ""
                 rows = [r for r in rows if r.condition not in siblings]
             break
     if not rows:
@@ -351,5 +361,7 @@ def industry_risk(industry_code: str, entries: Iterable[RiskEntry],
         label = {"serious": "严重", "general": "一般"}
         notes.append("；".join(f"{r.condition or '其他'}：{label[r.risk_class]}" for r in rows))
     if any(r.footnote for r in rows):
-        notes.append("*不使用含苯、正己烷、1,2-二氯乙烷、三氯甲烷等物质的胶黏剂、清洗剂、油墨、油漆时，按一般管理")
+        notes.append(
+            "*不使用含苯、正己烷、1,2-二氯乙烷、三氯甲烷等物质的胶黏剂、清洗剂、油墨、油漆时，按一般管理"
+        )
     return best.risk_class, "；".join(notes)

@@ -19,7 +19,17 @@ urlpatterns = [
     path("industry-hint/", views.industry_hint, name="industry_hint"),
     path("import/", views.EnterpriseImportView.as_view(), name="enterprise_import"),
     path("import/template/", views.EnterpriseImportView.as_view(step="template"), name="import_template"),
-    path("import/<str:token>/confirm/", views.EnterpriseImportView.as_view(step="confirm"), name="import_confirm"),
-    path("import/<str:token>/errors/", views.EnterpriseImportView.as_view(step="errors"), name="import_errors"),
-    path("import/jobs/<int:pk>/confirm/", views.enterprise_import_job_confirm, name="enterprise_import_job_confirm"),
+    path(
+        "import/<str:token>/confirm/",
+        views.EnterpriseImportView.as_view(step="confirm"),
+        name="import_confirm",
+    ),
+    path(
+        "import/<str:token>/errors/", views.EnterpriseImportView.as_view(step="errors"), name="import_errors"
+    ),
+    path(
+        "import/jobs/<int:pk>/confirm/",
+        views.enterprise_import_job_confirm,
+        name="enterprise_import_job_confirm",
+    ),
 ]

@@ -62,6 +62,7 @@ def enterprise_lookup(key: str) -> dict:
 # Employers
 # --------------------------------------------------------------------------------------------
 
+
 def filtered_enterprises(user, query):
     """The register as the list page filters and sorts it for ``user`` and a query string (the
     export job has no request)."""
@@ -71,7 +72,8 @@ def filtered_enterprises(user, query):
         data["town"] = ""
     filterset = EnterpriseListFilterSet(data or None, queryset=Enterprise.objects.for_user(user))
     order = EnterpriseTable.sort_fields(data.get("sort", "")) or EnterpriseTable.sort_fields(
-        EnterpriseTable.default_sort)
+        EnterpriseTable.default_sort
+    )
     return filterset, (filterset.qs.order_by(*order) if order else filterset.qs)
 
 
@@ -79,15 +81,25 @@ def filtered_enterprises(user, query):
 @require_POST
 def enterprise_import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a previewed large import: a second job over the preview job's stored file."""
-    preview = access.get_for_user_or_404(Job.objects.filter(user=request.user), request.user, pk=pk,
-                                         kind="registry.import", status=JobStatus.SUCCEEDED)
+    preview = access.get_for_user_or_404(
+        Job.objects.filter(user=request.user),
+        request.user,
+        pk=pk,
+        kind="registry.import",
+        status=JobStatus.SUCCEEDED,
+    )
     try:
         content = jobs.read_input(preview)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect("registry:enterprise_import")
-    job = start_import_job(user=request.user, filename=preview.input_name, content=content, dry_run=False,
-                           partial=bool(preview.params.get("partial")))
+    job = start_import_job(
+        user=request.user,
+        filename=preview.input_name,
+        content=content,
+        dry_run=False,
+        partial=bool(preview.params.get("partial")),
+    )
     return redirect("web:job_detail", pk=job.pk)
 
 
@@ -117,8 +129,11 @@ class EnterpriseListView(ObjectListView):
     def has_filters(self) -> bool:
         # a district officer's own district is always "selected": that is not a filter they set
         single = len(self.districts()) == 1
-        return any(str(v).strip() for k, v in self.request.GET.items()
-                   if k not in ("page", "sort") and not (k == "region" and single))
+        return any(
+            str(v).strip()
+            for k, v in self.request.GET.items()
+            if k not in ("page", "sort") and not (k == "region" and single)
+        )
 
     def get_export_url(self) -> str:
         return reverse("registry:enterprise_export")
@@ -128,9 +143,15 @@ class EnterpriseListView(ObjectListView):
         data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
         districts = self.districts()
         district = data.get("region") or (districts[0].code if len(districts) == 1 else "")
-        return {**context, "districts": districts, "towns": towns_for(self.request.user, district),
-                "zones": zones_for(self.request.user), "risk_choices": RiskClass.choices,
-                "size_choices": SizeClass.choices, "status_choices": EnterpriseStatus.choices}
+        return {
+            **context,
+            "districts": districts,
+            "towns": towns_for(self.request.user, district),
+            "zones": zones_for(self.request.user),
+            "risk_choices": RiskClass.choices,
+            "size_choices": SizeClass.choices,
+            "status_choices": EnterpriseStatus.choices,
+        }
 
 
 class EnterpriseDetailView(ObjectDetailView):
@@ -142,16 +163,29 @@ class EnterpriseDetailView(ObjectDetailView):
 
     def get_context_data(self, **context):
         enterprise, user = context["object"], self.request.user
-        workplaces = (Workplace.objects.for_user(user).filter(enterprise=enterprise)
-                      .prefetch_related("posts__exposures__hazard_factor").order_by("name"))
+        workplaces = (
+            Workplace.objects.for_user(user)
+            .filter(enterprise=enterprise)
+            .prefetch_related("posts__exposures__hazard_factor")
+            .order_by("name")
+        )
         audit_entries = None
         if user.has_perm("core.view_auditlog"):
-            audit_entries = list(ChangeDescriber(
-                AuditLog.objects.for_user(user).filter(enterprise_id=enterprise.pk).select_related("content_type")[:20]
-            ))
+            audit_entries = list(
+                ChangeDescriber(
+                    AuditLog.objects.for_user(user)
+                    .filter(enterprise_id=enterprise.pk)
+                    .select_related("content_type")[:20]
+                )
+            )
         exposed = sum(x.exposed_count for w in workplaces for p in w.posts.all() for x in p.exposures.all())
-        return {**context, "key": enterprise_key(enterprise), "workplaces": workplaces,
-                "audit_entries": audit_entries, "exposed_total": exposed}
+        return {
+            **context,
+            "key": enterprise_key(enterprise),
+            "workplaces": workplaces,
+            "audit_entries": audit_entries,
+            "exposed_total": exposed,
+        }
 
 
 class EnterpriseFormView(ObjectFormView):
@@ -185,8 +219,11 @@ class EnterpriseEditView(EnterpriseFormView):
     def get_success_message(self, obj) -> str:
         requested = getattr(obj, "requested_changes", [])
         if requested:
-            return ("已保存。" + "、".join(r.get_field_display() for r in requested)
-                    + "的变更已提交所在区县确认，确认前名录中仍为原值。")
+            return (
+                "已保存。"
+                + "、".join(r.get_field_display() for r in requested)
+                + "的变更已提交所在区县确认，确认前名录中仍为原值。"
+            )
         return self.success_message
 
 
@@ -209,8 +246,11 @@ class EnterpriseCreateView(EnterpriseFormView):
 def town_options(request: HttpRequest) -> HttpResponse:
     """<option>s of the towns under ?region= inside the user's jurisdiction (HTMX)."""
     towns = towns_for(request.user, request.GET.get("region", "").strip())
-    return render(request, "registry/_town_options.html",
-                  {"towns": towns, "empty": request.GET.get("empty") or "全部乡镇街道"})
+    return render(
+        request,
+        "registry/_town_options.html",
+        {"towns": towns, "empty": request.GET.get("empty") or "全部乡镇街道"},
+    )
 
 
 @require_GET
@@ -221,13 +261,16 @@ def industry_hint(request: HttpRequest) -> HttpResponse:
     if text.isdigit():
         context["industry"] = Industry.objects.filter(level="class", code=text).first()
     elif text:
-        context["matches"] = list(Industry.objects.filter(level="class", name__contains=text).order_by("code")[:8])
+        context["matches"] = list(
+            Industry.objects.filter(level="class", name__contains=text).order_by("code")[:8]
+        )
     return render(request, "registry/_industry_hint.html", context)
 
 
 # --------------------------------------------------------------------------------------------
 # Workplaces: the worked example of docs/development/adding-an-entity.md
 # --------------------------------------------------------------------------------------------
+
 
 class WorkplaceListView(ObjectListView):
     queryset = Workplace.objects.all()
@@ -265,6 +308,7 @@ class WorkplaceEditView(ObjectFormView):
 # Import: the core ImportView around the register's importer, with the register's preview
 # --------------------------------------------------------------------------------------------
 
+
 class EnterpriseImporter:
     template_filename = "用人单位导入模板.xlsx"
 
@@ -283,8 +327,12 @@ def _field_label(name: str) -> str:
         return name
 
 
-CHOICES_OF = {"status": EnterpriseStatus, "size_class": SizeClass, "industry_risk": RiskClass,
-              "economic_type": EconomicType}
+CHOICES_OF = {
+    "status": EnterpriseStatus,
+    "size_class": SizeClass,
+    "industry_risk": RiskClass,
+    "economic_type": EconomicType,
+}
 PLACE_FIELDS = {"region_id", "town_id", "zone_id"}
 
 
@@ -298,19 +346,27 @@ class EnterpriseImportView(ImportView):
     title = "导入用人单位名单"
     done_label = "查看用人单位"
     rows_template = "registry/_import_rows.html"
-    url_names = {"upload": "registry:enterprise_import", "template": "registry:import_template",
-                 "confirm": "registry:import_confirm", "errors": "registry:import_errors",
-                 "done": "registry:enterprise_list"}
+    url_names = {
+        "upload": "registry:enterprise_import",
+        "template": "registry:import_template",
+        "confirm": "registry:import_confirm",
+        "errors": "registry:import_errors",
+        "done": "registry:enterprise_list",
+    }
 
     def preview_context(self, report: ImportReport) -> dict:
         """The first rows to create and update, with changed fields as Chinese label, old → new."""
         context = super().preview_context(report)
         updated = context["updated"]
-        codes = {v for row in updated for k, pair in row.changes.items() if k in PLACE_FIELDS for v in pair if v}
+        codes = {
+            v for row in updated for k, pair in row.changes.items() if k in PLACE_FIELDS for v in pair if v
+        }
         region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
         industry_codes = {v for row in updated for v in row.changes.get("industry_id", []) if v}
-        industry_names = {code: f"{code} {name}" for code, name in
-                          Industry.objects.filter(code__in=industry_codes).values_list("code", "name")}
+        industry_names = {
+            code: f"{code} {name}"
+            for code, name in Industry.objects.filter(code__in=industry_codes).values_list("code", "name")
+        }
 
         def shown(key: str, value) -> str:
             if value in (None, "", []):
@@ -327,7 +383,8 @@ class EnterpriseImportView(ImportView):
 
         context["updated"] = [
             (row, [(_field_label(k), shown(k, old), shown(k, new)) for k, (old, new) in row.changes.items()])
-            for row in updated]
+            for row in updated
+        ]
         return context
 
 
@@ -337,19 +394,27 @@ class EnterpriseImportView(ImportView):
 
 
 def _may_decide(user) -> bool:
-    return user.has_perm("registry.change_enterprisechangerequest") and not access.jurisdiction(user).enterprise_id
+    return (
+        user.has_perm("registry.change_enterprisechangerequest")
+        and not access.jurisdiction(user).enterprise_id
+    )
 
 
 @requires("registry.view_enterprisechangerequest")
 def change_request_list(request: HttpRequest) -> HttpResponse:
     """Pending requests of the employers in the user's jurisdiction, and the last decided ones."""
-    scoped = EnterpriseChangeRequest.objects.for_user(request.user).select_related("enterprise", "requested_by",
-                                                                                     "decided_by")
-    return render(request, "registry/change_requests.html", {
-        "pending": scoped.filter(status="pending").order_by("created_at"),
-        "decided": scoped.exclude(status="pending").order_by("-decided_at")[:50],
-        "may_decide": _may_decide(request.user),
-    })
+    scoped = EnterpriseChangeRequest.objects.for_user(request.user).select_related(
+        "enterprise", "requested_by", "decided_by"
+    )
+    return render(
+        request,
+        "registry/change_requests.html",
+        {
+            "pending": scoped.filter(status="pending").order_by("created_at"),
+            "decided": scoped.exclude(status="pending").order_by("-decided_at")[:50],
+            "may_decide": _may_decide(request.user),
+        },
+    )
 
 
 @requires("registry.change_enterprisechangerequest")
@@ -358,19 +423,24 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject one request (HTMX: answers the updated row)."""
     if not _may_decide(request.user):
         raise PermissionDenied("变更申请由所在区县确认")
-    change = access.get_for_user_or_404(EnterpriseChangeRequest.objects.select_related("enterprise"),
-                                        request.user, pk=pk)
+    change = access.get_for_user_or_404(
+        EnterpriseChangeRequest.objects.select_related("enterprise"), request.user, pk=pk
+    )
     error = ""
     try:
-        change = actions.change_request_decide(user=request.user, change_request=change,
-                                               approve=request.POST.get("decision") == "approve",
-                                               note=request.POST.get("note", ""))
+        change = actions.change_request_decide(
+            user=request.user,
+            change_request=change,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
     except ValidationError as exc:
         error = "；".join(exc.messages)
         change.refresh_from_db()
     if request.headers.get("HX-Request"):
-        return render(request, "registry/_change_request_row.html", {"r": change, "error": error,
-                                                                      "may_decide": True})
+        return render(
+            request, "registry/_change_request_row.html", {"r": change, "error": error, "may_decide": True}
+        )
     if error:
         messages.error(request, error)
     return redirect("registry:change_request_list")

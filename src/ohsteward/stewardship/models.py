@@ -16,8 +16,9 @@ class StewardTeam(TimeStampedModel):
 
     audited = True
     name = models.CharField("团队名称", max_length=100)
-    district = models.ForeignKey("registry.Region", verbose_name="服务区县", on_delete=models.PROTECT,
-                                 related_name="+")
+    district = models.ForeignKey(
+        "registry.Region", verbose_name="服务区县", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "管家服务团队"
@@ -43,10 +44,15 @@ class ServiceAgreement(ScopedModelMixin, TimeStampedModel):
     audited = True
     scope = Scope(enterprise="enterprise", team="team")
 
-    team = models.ForeignKey(StewardTeam, verbose_name="服务团队", on_delete=models.CASCADE,
-                             related_name="agreements")
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE,
-                                   related_name="steward_agreements")
+    team = models.ForeignKey(
+        StewardTeam, verbose_name="服务团队", on_delete=models.CASCADE, related_name="agreements"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="steward_agreements",
+    )
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
 
@@ -58,7 +64,8 @@ class ServiceAgreement(ScopedModelMixin, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="agreement_ends_after_start", violation_error_message="结束日期不能早于开始日期",
+                name="agreement_ends_after_start",
+                violation_error_message="结束日期不能早于开始日期",
             )
         ]
 

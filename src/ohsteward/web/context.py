@@ -84,6 +84,8 @@ def navigation(request) -> dict:
     return {
         "nav": items,
         "jurisdiction": j,
-        "user_role_label": assignment.get_role_display() if assignment else ("系统管理员" if user.is_superuser else "未分配角色"),
+        "user_role_label": assignment.get_role_display()
+        if assignment
+        else ("系统管理员" if user.is_superuser else "未分配角色"),
         "user_scope_label": jurisdiction_label(j, own),
     }

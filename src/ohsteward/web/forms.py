@@ -51,8 +51,14 @@ class LoginForm(AuthenticationForm):
 
 
 AUDITED_TYPES = [
-    ("registry", "enterprise"), ("registry", "workplace"), ("registry", "post"), ("registry", "postexposure"),
-    ("accounts", "roleassignment"), ("accounts", "user"), ("registry", "region"), ("registry", "industry"),
+    ("registry", "enterprise"),
+    ("registry", "workplace"),
+    ("registry", "post"),
+    ("registry", "postexposure"),
+    ("accounts", "roleassignment"),
+    ("accounts", "user"),
+    ("registry", "region"),
+    ("registry", "industry"),
 ]
 
 
@@ -89,9 +95,22 @@ class AuditFilterForm(FilterFormMixin, forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="令牌名称（用途）", max_length=60, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "例如：区县数据对接"}))
+    name = forms.CharField(
+        label="令牌名称（用途）",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "例如：区县数据对接"}),
+    )
     expires_in_days = forms.IntegerField(
-        label="有效天数", required=False, min_value=1, max_value=3650, help_text="不填则长期有效，直到作废；建议按对接期限填写",
-        error_messages={"min_value": "有效天数至少为 1", "max_value": "有效天数最多为 3650", "invalid": "请输入天数（整数）"},
-        widget=forms.NumberInput(attrs={"placeholder": "例如：90", "inputmode": "numeric"}))
+        label="有效天数",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text="不填则长期有效，直到作废；建议按对接期限填写",
+        error_messages={
+            "min_value": "有效天数至少为 1",
+            "max_value": "有效天数最多为 3650",
+            "invalid": "请输入天数（整数）",
+        },
+        widget=forms.NumberInput(attrs={"placeholder": "例如：90", "inputmode": "numeric"}),
+    )

@@ -18,8 +18,11 @@ def recover() -> dict[str, int]:
 
 
 def cleanup() -> dict[str, int]:
-    return {"intake_uploads": expire_pending_uploads(), "import_stashes": expire_import_stashes(),
-            "job_files": jobs.cleanup_files()}
+    return {
+        "intake_uploads": expire_pending_uploads(),
+        "import_stashes": expire_import_stashes(),
+        "job_files": jobs.cleanup_files(),
+    }
 
 
 def run() -> dict[str, int]:

@@ -26,8 +26,9 @@ from ohsteward.core.models import Job
 def job_list(request: HttpRequest) -> HttpResponse:
     own = Job.objects.for_user(request.user).filter(user=request.user)
     page = Paginator(own, 30).get_page(request.GET.get("page"))
-    return render(request, "web/job_list.html",
-                  {"page": page, "ttl_hours": f"{settings.OHSTEWARD_UPLOAD_TTL_HOURS:g}"})
+    return render(
+        request, "web/job_list.html", {"page": page, "ttl_hours": f"{settings.OHSTEWARD_UPLOAD_TTL_HOURS:g}"}
+    )
 
 
 def _context(job: Job) -> dict:

@@ -27,7 +27,9 @@ class ForcePasswordChangeMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "请先在网页上修改临时密码"}, status=403)
                 target = request.get_full_path() if request.method == "GET" else ""
-                return redirect(f"{change}?{urlencode({'next': target})}" if target and target != "/" else change)
+                return redirect(
+                    f"{change}?{urlencode({'next': target})}" if target and target != "/" else change
+                )
         return self.get_response(request)
 
 
@@ -53,6 +55,10 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = settings.OHSTEWARD_CSP
         if policy and "Content-Security-Policy" not in response:
-            header = "Content-Security-Policy-Report-Only" if settings.OHSTEWARD_CSP_REPORT_ONLY else "Content-Security-Policy"
+            header = (
+                "Content-Security-Policy-Report-Only"
+                if settings.OHSTEWARD_CSP_REPORT_ONLY
+                else "Content-Security-Policy"
+            )
             response[header] = policy.replace("{nonce}", nonce)
         return response

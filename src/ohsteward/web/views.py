@@ -43,7 +43,9 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             max_failures=settings.OHSTEWARD_LOGIN_MAX_FAILURES,
-            lockout_minutes=max(1, settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS // 60), **kwargs)
+            lockout_minutes=max(1, settings.OHSTEWARD_LOGIN_LOCKOUT_SECONDS // 60),
+            **kwargs,
+        )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -59,10 +61,14 @@ def risk_chart(user) -> dict | None:
         return None
     key = "region_id" if (j.everything or j.zone) else "town_id"
     rows = (
-        Enterprise.objects.for_user(user).exclude(status=EnterpriseStatus.CANCELLED).values(key)
-        .annotate(serious=Count("pk", filter=Q(industry_risk=RiskClass.SERIOUS)),
-                  general=Count("pk", filter=Q(industry_risk=RiskClass.GENERAL)),
-                  unlisted=Count("pk", filter=Q(industry_risk=RiskClass.UNLISTED)))
+        Enterprise.objects.for_user(user)
+        .exclude(status=EnterpriseStatus.CANCELLED)
+        .values(key)
+        .annotate(
+            serious=Count("pk", filter=Q(industry_risk=RiskClass.SERIOUS)),
+            general=Count("pk", filter=Q(industry_risk=RiskClass.GENERAL)),
+            unlisted=Count("pk", filter=Q(industry_risk=RiskClass.UNLISTED)),
+        )
         .order_by(key)
     )
     rows = [r for r in rows if r[key]]
@@ -71,12 +77,16 @@ def risk_chart(user) -> dict | None:
     names = dict(Region.objects.filter(code__in=[r[key] for r in rows]).values_list("code", "name"))
     rows.sort(key=lambda r: r["serious"] + r["general"] + r["unlisted"])
     return {
-        "title": "各区县在业和停产停业的用人单位" if key == "region_id" else "各乡镇街道在业和停产停业的用人单位",
+        "title": "各区县在业和停产停业的用人单位"
+        if key == "region_id"
+        else "各乡镇街道在业和停产停业的用人单位",
         "areas": [names.get(r[key], r[key]) for r in rows],
         "codes": [r[key] for r in rows],
         "param": "region" if key == "region_id" else "town",
-        "series": [{"name": str(label), "key": value, "data": [r[value] for r in rows]}
-                   for value, label in RiskClass.choices],
+        "series": [
+            {"name": str(label), "key": value, "data": [r[value] for r in rows]}
+            for value, label in RiskClass.choices
+        ],
     }
 
 
@@ -90,11 +100,17 @@ def employer_duties(industry_risk: str, exposed_workers: int | None) -> list[str
     """
     duties = []
     if exposed_workers == 0:
-        return ["本单位目前登记的接害人数为 0。如果有岗位接触粉尘、化学毒物、噪声等职业病危害因素，请如实更新接害人数。"]
-    duties.append("在“职业病危害项目申报”中如实申报本单位的职业病危害因素；危害因素、接害人数等发生变化时及时变更申报。")
+        return [
+            "本单位目前登记的接害人数为 0。如果有岗位接触粉尘、化学毒物、噪声等职业病危害因素，请如实更新接害人数。"
+        ]
+    duties.append(
+        "在“职业病危害项目申报”中如实申报本单位的职业病危害因素；危害因素、接害人数等发生变化时及时变更申报。"
+    )
     if industry_risk == RiskClass.SERIOUS:
-        duties.append("本单位所在行业属于职业病危害严重的行业：每年至少委托有资质的技术服务机构做一次职业病危害因素检测，"
-                      "每三年至少做一次职业病危害现状评价。")
+        duties.append(
+            "本单位所在行业属于职业病危害严重的行业：每年至少委托有资质的技术服务机构做一次职业病危害因素检测，"
+            "每三年至少做一次职业病危害现状评价。"
+        )
     else:
         duties.append("每三年至少委托有资质的技术服务机构做一次职业病危害因素检测。")
     duties.append("组织接触职业病危害因素的劳动者做上岗前、在岗期间和离岗时的职业健康检查，并告知检查结果。")
@@ -115,7 +131,9 @@ def home(request: HttpRequest) -> HttpResponse:
     j = jurisdiction(user)
     context: dict[str, Any] = {"links": []}
     today = timezone.localdate()
-    context["work"] = sort_work([*declaration_queries.open_work(user, today), *intake_queries.open_work(user, today)])
+    context["work"] = sort_work(
+        [*declaration_queries.open_work(user, today), *intake_queries.open_work(user, today)]
+    )
     can_view = user.has_perm("registry.view_enterprise")
     if can_view:
         since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
@@ -124,16 +142,22 @@ def home(request: HttpRequest) -> HttpResponse:
             active=Count("pk", filter=Q(status=EnterpriseStatus.ACTIVE)),
             suspended=Count("pk", filter=Q(status=EnterpriseStatus.SUSPENDED)),
             cancelled=Count("pk", filter=Q(status=EnterpriseStatus.CANCELLED)),
-            serious=Count("pk", filter=Q(industry_risk=RiskClass.SERIOUS) & ~Q(status=EnterpriseStatus.CANCELLED)),
-            general=Count("pk", filter=Q(industry_risk=RiskClass.GENERAL) & ~Q(status=EnterpriseStatus.CANCELLED)),
+            serious=Count(
+                "pk", filter=Q(industry_risk=RiskClass.SERIOUS) & ~Q(status=EnterpriseStatus.CANCELLED)
+            ),
+            general=Count(
+                "pk", filter=Q(industry_risk=RiskClass.GENERAL) & ~Q(status=EnterpriseStatus.CANCELLED)
+            ),
             recent=Count("pk", filter=Q(updated_at__gte=since)),
         )
         context["recent_days"] = RECENT_DAYS
         context["chart"] = risk_chart(user)
     if j.enterprise_id:
         context["own"] = (
-            Enterprise.objects.for_user(user).select_related("region", "town", "zone", "industry")
-            .filter(pk=j.enterprise_id).first()
+            Enterprise.objects.for_user(user)
+            .select_related("region", "town", "zone", "industry")
+            .filter(pk=j.enterprise_id)
+            .first()
         )
         if context["own"] is not None:
             own = context["own"]
@@ -150,7 +174,9 @@ def home(request: HttpRequest) -> HttpResponse:
             context["duties"] = employer_duties(own.industry_risk, own.exposed_workers)
     links = context["links"]
     if can_view and not j.enterprise_id:
-        links.append((reverse("registry:enterprise_list"), "查看用人单位", "按区县、行业、风险分类查找和导出"))
+        links.append(
+            (reverse("registry:enterprise_list"), "查看用人单位", "按区县、行业、风险分类查找和导出")
+        )
     if user.has_perm("registry.add_enterprise") and not j.enterprise_id:
         links.append((reverse("registry:enterprise_import"), "导入名单", "上传 Excel 名单，先预览再确认"))
         links.append((reverse("registry:import_template"), "下载模板", "带下拉选项的导入模板 .xlsx"))
@@ -186,8 +212,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return htmx.vary(render(request, template, context))
 
 
-AUDIT_COLUMNS = [("timestamp", "时间"), ("user", "操作人"), ("action", "操作"), ("type", "对象类型"),
-                 ("object", "对象"), ("field", "字段"), ("old", "原值"), ("new", "新值"), ("source", "来源")]
+AUDIT_COLUMNS = [
+    ("timestamp", "时间"),
+    ("user", "操作人"),
+    ("action", "操作"),
+    ("type", "对象类型"),
+    ("object", "对象"),
+    ("field", "字段"),
+    ("old", "原值"),
+    ("new", "新值"),
+    ("source", "来源"),
+]
 
 
 @requires("core.view_auditlog")
@@ -223,12 +258,24 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new_token = account_actions.token_create(user=request.user, name=form.cleaned_data["name"],
-                                                 expires_in_days=form.cleaned_data["expires_in_days"])
+        new_token = account_actions.token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_in_days=form.cleaned_data["expires_in_days"],
+        )
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "web/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token,
-                                               "api_docs": _url_or_none("api:docs"), "now": timezone.now()})
+    return render(
+        request,
+        "web/tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "api_docs": _url_or_none("api:docs"),
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required

@@ -32,8 +32,19 @@ from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
 
 __all__ = [
-    "CITY_WIDE", "NOTHING", "Jurisdiction", "Kind", "OutOfScope", "client_enterprise_ids", "enterprise_q",
-    "get_for_user_or_404", "jurisdiction", "require_citywide", "require_in_scope", "scope_q", "writable_districts",
+    "CITY_WIDE",
+    "NOTHING",
+    "Jurisdiction",
+    "Kind",
+    "OutOfScope",
+    "client_enterprise_ids",
+    "enterprise_q",
+    "get_for_user_or_404",
+    "jurisdiction",
+    "require_citywide",
+    "require_in_scope",
+    "scope_q",
+    "writable_districts",
 ]
 
 
@@ -132,8 +143,11 @@ def user_q(viewer) -> Q:
     j = jurisdiction(viewer)
     a = "role_assignment__"
     if j.district:
-        return (Q(**{f"{a}region_id": j.district}) | Q(**{f"{a}region__parent_id": j.district})
-                | Q(**{f"{a}enterprise__region_id": j.district}))
+        return (
+            Q(**{f"{a}region_id": j.district})
+            | Q(**{f"{a}region__parent_id": j.district})
+            | Q(**{f"{a}enterprise__region_id": j.district})
+        )
     if j.town:
         return Q(**{f"{a}region_id": j.town}) | Q(**{f"{a}enterprise__town_id": j.town})
     if j.zone:
@@ -204,8 +218,14 @@ def writable_districts(user):
     return districts.none()
 
 
-def can_write_enterprise(user, *, region_code: str | None, town_code: str | None = None,
-                         zone_code: str | None = None, enterprise_id: int | None = None) -> bool:
+def can_write_enterprise(
+    user,
+    *,
+    region_code: str | None,
+    town_code: str | None = None,
+    zone_code: str | None = None,
+    enterprise_id: int | None = None,
+) -> bool:
     """Whether an employer located as given lies inside the user's jurisdiction."""
     j = jurisdiction(user)
     if j.everything:
@@ -268,7 +288,6 @@ def require_citywide(user, message: str) -> None:
 # --------------------------------------------------------------------------------------------
 # What each role may do: Django permissions through one Group per role.
 # --------------------------------------------------------------------------------------------
-
 
 
 def has_perm(user, perm: str) -> bool:

@@ -9,43 +9,49 @@ from __future__ import annotations
 
 from ohsteward.accounts.choices import Role
 
-ROLES = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.CDC_STAFF, Role.INSTITUTION_STAFF, Role.STEWARD_MEMBER,
-         Role.ENTERPRISE_MANAGER)
+ROLES = (
+    Role.CITY_ADMIN,
+    Role.DISTRICT_ADMIN,
+    Role.CDC_STAFF,
+    Role.INSTITUTION_STAFF,
+    Role.STEWARD_MEMBER,
+    Role.ENTERPRISE_MANAGER,
+)
 _ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
 
 # model                                 city     district  cdc      inst   steward  manager
 MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     # reference data
-    "registry.region":                  ("v",    "v",      "v",     "v",   "v",     "v"),
-    "registry.industry":                ("v",    "v",      "v",     "v",   "v",     "v"),
-    "hazards.hazardfactor":             ("v",    "v",      "v",     "v",   "v",     "v"),
-    "hazards.exposurelimit":            ("v",    "v",      "v",     "v",   "v",     "v"),
-    "hazards.occupationaldisease":      ("v",    "v",      "v",     "v",   "v",     "v"),
+    "registry.region": ("v", "v", "v", "v", "v", "v"),
+    "registry.industry": ("v", "v", "v", "v", "v", "v"),
+    "hazards.hazardfactor": ("v", "v", "v", "v", "v", "v"),
+    "hazards.exposurelimit": ("v", "v", "v", "v", "v", "v"),
+    "hazards.occupationaldisease": ("v", "v", "v", "v", "v", "v"),
     # the register: an employer keeps its own record and posts up to date but registers no other
-    "registry.enterprise":              ("vac",  "vac",    "vac",   "v",   "v",     "vc"),
-    "registry.workplace":               ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
-    "registry.post":                    ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
-    "registry.postexposure":            ("vacd", "vacd",   "vacd",  "v",   "v",     "vacd"),
+    "registry.enterprise": ("vac", "vac", "vac", "v", "v", "vc"),
+    "registry.workplace": ("vacd", "vacd", "vacd", "v", "v", "vacd"),
+    "registry.post": ("vacd", "vacd", "vacd", "v", "v", "vacd"),
+    "registry.postexposure": ("vacd", "vacd", "vacd", "v", "v", "vacd"),
     # an employer's status/industry change requests: regulators decide (issue 6 item 5)
-    "registry.enterprisechangerequest": ("vc",   "vc",     "vc",    "",    "",      "v"),
+    "registry.enterprisechangerequest": ("vc", "vc", "vc", "", "", "v"),
     # intake of other departments' lists
-    "intake.sourcebatch":               ("va",   "va",     "va",    "",    "",      ""),
-    "intake.sourcerow":                 ("vc",   "vc",     "vc",    "",    "",      ""),
+    "intake.sourcebatch": ("va", "va", "va", "", "", ""),
+    "intake.sourcerow": ("vc", "vc", "vc", "", "", ""),
     # declarations and the expansion campaign; 001 附件2 item 11: technical support institutions
     # and the stewards do 入户指导 visits too
-    "declarations.declaration":         ("vac",  "vac",    "vac",   "v",   "v",     "va"),
-    "declarations.hazardlistentry":     ("vc",   "vc",     "vc",    "v",   "v",     ""),
-    "declarations.guidancevisit":       ("va",   "va",     "va",    "va",  "va",    ""),
-    "declarations.notice":              ("va",   "va",     "va",    "",    "",      ""),
-    "declarations.spotcheck":           ("vac",  "vac",    "vac",   "",    "",      ""),
+    "declarations.declaration": ("vac", "vac", "vac", "v", "v", "va"),
+    "declarations.hazardlistentry": ("vc", "vc", "vc", "v", "v", ""),
+    "declarations.guidancevisit": ("va", "va", "va", "va", "va", ""),
+    "declarations.notice": ("va", "va", "va", "", "", ""),
+    "declarations.spotcheck": ("vac", "vac", "vac", "", "", ""),
     # organisations whose clients are a jurisdiction
-    "institutions.institution":         ("v",    "v",      "v",     "v",   "",      ""),
-    "stewardship.stewardteam":          ("v",    "v",      "v",     "",    "v",     ""),
+    "institutions.institution": ("v", "v", "v", "v", "", ""),
+    "stewardship.stewardteam": ("v", "v", "v", "", "v", ""),
     # the trail and the users
-    "core.auditlog":                    ("v",    "v",      "",      "",    "",      ""),
+    "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's
     # users (access.user_q)
-    "accounts.user":                    ("vac",  "vac",    "",      "",    "",      ""),
+    "accounts.user": ("vac", "vac", "", "", "", ""),
 }
 
 # 有奖举报 (tip-off) reasons are the informant's lead: regulators only (issue 6 item 3).
@@ -79,8 +85,10 @@ def sync_role_groups(**kwargs) -> None:
     """Create/refresh one Group per role with its permissions (runs after every migrate)."""
     from django.contrib.auth.models import Group, Permission
 
-    perms = {f"{p.content_type.app_label}.{p.codename}": p
-             for p in Permission.objects.select_related("content_type")}
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=ROLE_GROUP_PREFIX + role)
         group.permissions.set([perms[c] for c in codes if c in perms])

@@ -74,18 +74,26 @@ def world(cast, enterprises):
     with audit_context(None, "test"):
         for key, e in enterprises.items():
             workplace = actions.workplace_create(user=None, enterprise=e, name="一车间")
-            exposure = actions.post_exposure_set(user=None, workplace=workplace, post_name="焊工",
-                                                 hazard_factor=factor, exposed_count=3)
+            exposure = actions.post_exposure_set(
+                user=None, workplace=workplace, post_name="焊工", hazard_factor=factor, exposed_count=3
+            )
             for obj in (e, workplace, exposure.post, exposure):
                 objects[type(obj)][obj.pk] = key
     users = dict(cast)
-    users["town"] = user_create(username="town", password=PASSWORD, role="district_admin",
-                                region_code="500112002", check_password=False)
+    users["town"] = user_create(
+        username="town",
+        password=PASSWORD,
+        role="district_admin",
+        region_code="500112002",
+        check_password=False,
+    )
     users["norole"] = User.objects.create_user("norole", password=PASSWORD)
     # Audit entries about these objects, keyed by the employer they concern.
     for model in (Enterprise, Workplace, Post, PostExposure):
         ct = ContentType.objects.get_for_model(model)
-        for entry in AuditLog.objects.filter(content_type=ct, object_id__in=[str(pk) for pk in objects[model]]):
+        for entry in AuditLog.objects.filter(
+            content_type=ct, object_id__in=[str(pk) for pk in objects[model]]
+        ):
             objects[AuditLog][entry.pk] = objects[model][int(entry.object_id)]
     return {"users": users, "objects": objects, "enterprises": enterprises}
 
@@ -99,7 +107,9 @@ def expected_keys(model, who: str) -> set[str]:
 def test_queryset_scope(world, model, who):
     owned = world["objects"][model]
     assert {owner for owner in owned.values()} == ALL  # every employer has rows of this model
-    visible_pks = set(model.objects.for_user(world["users"][who]).filter(pk__in=owned).values_list("pk", flat=True))
+    visible_pks = set(
+        model.objects.for_user(world["users"][who]).filter(pk__in=owned).values_list("pk", flat=True)
+    )
     assert {owned[pk] for pk in visible_pks} == expected_keys(model, who)
     hidden = set(owned) - visible_pks
     assert {owned[pk] for pk in hidden} == ALL - expected_keys(model, who)
@@ -118,8 +128,10 @@ def test_api_scope(world, model, url, key, who):
         assert response.status_code == 403  # no role, no permission
         return
     assert response.status_code == 200
-    by_key = {getattr(obj, key): world["objects"][model][obj.pk]
-              for obj in model.objects.filter(pk__in=world["objects"][model])}
+    by_key = {
+        getattr(obj, key): world["objects"][model][obj.pk]
+        for obj in model.objects.filter(pk__in=world["objects"][model])
+    }
     listed = {row[key] for row in response.json()["results"] if row[key] in by_key}
     assert {by_key[k] for k in listed} == expected_keys(model, who)
     for ident, owner in by_key.items():
@@ -134,21 +146,25 @@ def test_export_scope(world, model, url, key, who):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     exported = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    by_key = {getattr(obj, key): world["objects"][model][obj.pk]
-              for obj in model.objects.filter(pk__in=world["objects"][model])}
+    by_key = {
+        getattr(obj, key): world["objects"][model][obj.pk]
+        for obj in model.objects.filter(pk__in=world["objects"][model])
+    }
     assert {by_key[k] for k in exported if k in by_key} == expected_keys(model, who)
 
 
 def test_yubei_officer_cannot_patch_wanzhou_employer(world):
     wanzhou = world["enterprises"]["wanzhou"]
     response = bearer_client(world["users"]["yubei"]).patch(
-        f"/api/v1/enterprises/{wanzhou.uscc}/", {"name": "越权修改"}, format="json")
+        f"/api/v1/enterprises/{wanzhou.uscc}/", {"name": "越权修改"}, format="json"
+    )
     assert response.status_code == 404
     wanzhou.refresh_from_db()
     assert wanzhou.name != "越权修改"
 
 
 # ---- commands ------------------------------------------------------------------------------
+
 
 def test_token_create_prints_only_the_token_and_it_authenticates(cast):
     out = io.StringIO()
@@ -188,8 +204,16 @@ def test_cli_maps_token_create(cast, capsys, monkeypatch):
 def test_user_add_with_password_stdin(enterprises, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("Qx-very-long-pass-7781\n"))
     out = io.StringIO()
-    call_command("user_add", "wz_officer", "--role", "district_admin", "--region", "500101", "--password-stdin",
-                 stdout=out)
+    call_command(
+        "user_add",
+        "wz_officer",
+        "--role",
+        "district_admin",
+        "--region",
+        "500101",
+        "--password-stdin",
+        stdout=out,
+    )
     user = User.objects.get(username="wz_officer")
     assert user.check_password("Qx-very-long-pass-7781")
     assert user.role == "district_admin" and user.assignment.region_id == "500101"
@@ -199,17 +223,27 @@ def test_user_add_with_password_stdin(enterprises, monkeypatch):
 
 def test_user_add_enterprise_manager_from_env(enterprises, monkeypatch):
     monkeypatch.setenv("OHSTEWARD_PASSWORD", "Qx-very-long-pass-7781")
-    call_command("user_add", "boss", "--role", "enterprise_manager", "--enterprise", enterprises["yubei2"].uscc,
-                 stdout=io.StringIO())
+    call_command(
+        "user_add",
+        "boss",
+        "--role",
+        "enterprise_manager",
+        "--enterprise",
+        enterprises["yubei2"].uscc,
+        stdout=io.StringIO(),
+    )
     assert set(Enterprise.objects.for_user(User.objects.get(username="boss"))) == {enterprises["yubei2"]}
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--role", "king"], "未知角色：king"),
-    (["--role", "district_admin", "--region", "999999"], "未知的区划代码：999999"),
-    (["--role", "district_admin"], "该角色须指定辖区"),
-    (["--role", "enterprise_manager", "--enterprise", "91500112000000000N"], "未找到统一社会信用代码"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "king"], "未知角色：king"),
+        (["--role", "district_admin", "--region", "999999"], "未知的区划代码：999999"),
+        (["--role", "district_admin"], "该角色须指定辖区"),
+        (["--role", "enterprise_manager", "--enterprise", "91500112000000000N"], "未找到统一社会信用代码"),
+    ],
+)
 def test_user_add_errors_in_chinese(db, monkeypatch, args, message):
     monkeypatch.setenv("OHSTEWARD_PASSWORD", "Qx-very-long-pass-7781")
     with pytest.raises(CommandError, match=message):

@@ -29,12 +29,17 @@ def _fresh(user):
 
 @pytest.fixture
 def institution(cast, enterprises):
-    inst = Institution.objects.create(uscc="91500000MA5U00001X", name="重庆示例职业卫生检测有限公司",
-                                      kinds=["hygiene_service"])
+    inst = Institution.objects.create(
+        uscc="91500000MA5U00001X", name="重庆示例职业卫生检测有限公司", kinds=["hygiene_service"]
+    )
     Engagement.objects.create(institution=inst, enterprise=enterprises["wanzhou"], start_date=TODAY - YEAR)
     # ended last month: no longer a client
-    Engagement.objects.create(institution=inst, enterprise=enterprises["yubei"], start_date=TODAY - YEAR,
-                              end_date=TODAY - dt.timedelta(days=30))
+    Engagement.objects.create(
+        institution=inst,
+        enterprise=enterprises["yubei"],
+        start_date=TODAY - YEAR,
+        end_date=TODAY - dt.timedelta(days=30),
+    )
     role_assign(user=cast["institution"], role="institution_staff", institution=inst)
     _fresh(cast["institution"])
     return inst
@@ -45,8 +50,9 @@ def team(cast, enterprises):
     t = StewardTeam.objects.create(name="渝北区第一管家团队", district=Region.objects.get(code="500112"))
     ServiceAgreement.objects.create(team=t, enterprise=enterprises["yubei2"], start_date=TODAY - YEAR)
     # starts next month: not yet a client
-    ServiceAgreement.objects.create(team=t, enterprise=enterprises["wanzhou"],
-                                    start_date=TODAY + dt.timedelta(days=30))
+    ServiceAgreement.objects.create(
+        team=t, enterprise=enterprises["wanzhou"], start_date=TODAY + dt.timedelta(days=30)
+    )
     role_assign(user=cast["steward"], role="steward_member", team=t)
     _fresh(cast["steward"])
     return t
@@ -70,7 +76,9 @@ def test_institution_staff_see_only_employers_with_an_engagement_in_force(cast, 
     assert _names(Enterprise.objects.for_user(user)) == {enterprises["wanzhou"].name}
 
 
-def test_institution_staff_see_their_own_engagements_but_not_another_institutions(cast, enterprises, institution):
+def test_institution_staff_see_their_own_engagements_but_not_another_institutions(
+    cast, enterprises, institution
+):
     other = Institution.objects.create(uscc="91500000MA5U00002Y", name="另一检测机构")
     Engagement.objects.create(institution=other, enterprise=enterprises["yubei2"], start_date=TODAY - YEAR)
     visible = Engagement.objects.for_user(cast["institution"])

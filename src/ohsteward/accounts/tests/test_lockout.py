@@ -23,27 +23,50 @@ ON_POSTGRES = connection.vendor == "postgresql"
 
 
 def post_login(client, username, password, addr="10.0.0.1", **extra):
-    return client.post(reverse("web:login"), {"username": username, "password": password},
-                       REMOTE_ADDR=addr, **extra)
+    return client.post(
+        reverse("web:login"), {"username": username, "password": password}, REMOTE_ADDR=addr, **extra
+    )
 
 
 # ---- the client address ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("meta", "header", "count", "expected"),
     [
         ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "", 1, "10.0.0.9"),
-        ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "HTTP_X_FORWARDED_FOR", 1, "1.2.3.4"),
+        (
+            {"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "1.2.3.4"},
+            "HTTP_X_FORWARDED_FOR",
+            1,
+            "1.2.3.4",
+        ),
         # a client-sent (spoofed) entry on the left is ignored: the trusted proxy appended the real one
-        ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"}, "HTTP_X_FORWARDED_FOR", 1, "1.2.3.4"),
-        ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4, 10.0.0.8"}, "HTTP_X_FORWARDED_FOR", 2,
-         "1.2.3.4"),
+        (
+            {"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"},
+            "HTTP_X_FORWARDED_FOR",
+            1,
+            "1.2.3.4",
+        ),
+        (
+            {"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4, 10.0.0.8"},
+            "HTTP_X_FORWARDED_FOR",
+            2,
+            "1.2.3.4",
+        ),
         ({"REMOTE_ADDR": "10.0.0.9"}, "HTTP_X_FORWARDED_FOR", 1, "10.0.0.9"),
-        ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "HTTP_X_FORWARDED_FOR", 2, "10.0.0.9"),
+        (
+            {"REMOTE_ADDR": "10.0.0.9", "HTTP_X_FORWARDED_FOR": "1.2.3.4"},
+            "HTTP_X_FORWARDED_FOR",
+            2,
+            "10.0.0.9",
+        ),
         ({"REMOTE_ADDR": "10.0.0.9", "HTTP_X_REAL_IP": "1.2.3.4"}, "HTTP_X_REAL_IP", 1, "1.2.3.4"),
     ],
 )
-def test_client_address_comes_from_the_trusted_proxy_header_only_when_configured(meta, header, count, expected):
+def test_client_address_comes_from_the_trusted_proxy_header_only_when_configured(
+    meta, header, count, expected
+):
     assert lockout.client_address(meta, header, count) == expected
 
 
@@ -56,6 +79,7 @@ def test_proxy_header_setting_accepts_the_http_header_name():
 
 
 # ---- per user name -----------------------------------------------------------------------------
+
 
 def test_lock_is_in_the_database_not_the_cache(client, cast, settings):
     for _ in range(5):
@@ -100,11 +124,14 @@ def test_attempts_are_recorded_with_address_and_outcome(client, cast):
     post_login(client, "city", PASSWORD, addr="10.1.1.2")
     outcomes = list(LoginAttempt.objects.order_by("id").values_list("username", "address", "outcome"))
     assert outcomes == [("yubei", "10.1.1.1", LoginOutcome.FAILURE)] * 5 + [
-        ("yubei", "10.1.1.1", LoginOutcome.LOCKED), ("city", "10.1.1.2", LoginOutcome.SUCCESS)]
+        ("yubei", "10.1.1.1", LoginOutcome.LOCKED),
+        ("city", "10.1.1.2", LoginOutcome.SUCCESS),
+    ]
     assert LoginAttempt.objects.filter(user=cast["yubei"]).count() == 6
 
 
 # ---- per address: slow down, never lock everybody ----------------------------------------------
+
 
 def test_a_noisy_address_does_not_lock_out_correct_passwords(client, cast, settings):
     settings.OHSTEWARD_LOGIN_ADDRESS_MAX_FAILURES = 20
@@ -143,6 +170,7 @@ def test_address_comes_from_the_configured_proxy_header(client, cast, settings):
 
 
 # ---- atomic counting ---------------------------------------------------------------------------
+
 
 def test_an_attempt_is_counted_before_its_password_is_checked(db):
     """Deterministic form of the race: attempts in flight (begun, not yet finished) hold their count.
@@ -188,7 +216,9 @@ def test_eight_concurrent_guesses_after_four_failures_check_one_password(cast, m
         try:
             barrier.wait()
             # the last thread holds the right password: it must not get in unless it was the 5th guess
-            results.append(authenticate(None, username="yubei", password=PASSWORD if i == right else f"wrong{i}"))
+            results.append(
+                authenticate(None, username="yubei", password=PASSWORD if i == right else f"wrong{i}")
+            )
         finally:
             connections.close_all()
 
@@ -217,14 +247,24 @@ def test_a_second_process_sees_the_lock(cast):
         authenticate(RequestFactory().post("/login/"), username="yubei", password="wrong")
     db = connection.settings_dict
     url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "OHSTEWARD_DATABASE_URL": url, "OHSTEWARD_DEMO": "1", "DJANGO_SETTINGS_MODULE": "ohsteward.settings"}
-    code = ("import django; django.setup(); from ohsteward.accounts import lockout; "
-            "print(lockout.is_locked('yubei'))")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "OHSTEWARD_DATABASE_URL": url,
+        "OHSTEWARD_DEMO": "1",
+        "DJANGO_SETTINGS_MODULE": "ohsteward.settings",
+    }
+    code = (
+        "import django; django.setup(); from ohsteward.accounts import lockout; "
+        "print(lockout.is_locked('yubei'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip() == "True", result.stderr
 
 
 # ---- unlock ------------------------------------------------------------------------------------
+
 
 def test_unlock_command_lifts_the_lock_and_is_audited(client, cast, capsys):
     for _ in range(5):

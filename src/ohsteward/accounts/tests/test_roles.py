@@ -11,7 +11,9 @@ def test_every_role_permission_exists_after_migrate(role, cast):
     from django.contrib.auth.models import Group
 
     group = Group.objects.get(name=f"role:{role}")
-    have = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+    have = {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
     assert set(ROLE_PERMISSIONS[role]) <= have
 
 
@@ -27,7 +29,9 @@ def test_district_officer_can_use_declarations(cast):
 def test_passwords_are_hashed_with_argon2(enterprises):
     from ohsteward.accounts.actions import user_create
 
-    user = user_create(username="hash_check", password="Qx-long-enough-7781", role="city_admin", check_password=False)
+    user = user_create(
+        username="hash_check", password="Qx-long-enough-7781", role="city_admin", check_password=False
+    )
     assert user.password.startswith("argon2$")
     assert user.check_password("Qx-long-enough-7781")
 

@@ -28,8 +28,14 @@ def test_token_header_forms(cast):
 
     raw = token_create(user=cast["city"])
     client = APIClient()
-    for header, status in [(f"Bearer {raw}", 200), (f"bearer {raw}", 200), ("Bearer", 401),
-                           (f"Bearer {raw} extra", 401), (f"Bearer {raw}x", 401), (f"Basic {raw}", 401)]:
+    for header, status in [
+        (f"Bearer {raw}", 200),
+        (f"bearer {raw}", 200),
+        ("Bearer", 401),
+        (f"Bearer {raw} extra", 401),
+        (f"Bearer {raw}x", 401),
+        (f"Basic {raw}", 401),
+    ]:
         client.credentials(HTTP_AUTHORIZATION=header)
         assert client.get("/api/v1/regions/").status_code == status, header
 
@@ -52,15 +58,20 @@ def scoped_viewsets():
     from ohsteward.api.urls import router
     from ohsteward.core.querysets import ScopedQuerySet
 
-    return [(prefix, viewset) for prefix, viewset, _ in router.registry
-            if isinstance(getattr(viewset, "queryset", None), ScopedQuerySet)]
+    return [
+        (prefix, viewset)
+        for prefix, viewset, _ in router.registry
+        if isinstance(getattr(viewset, "queryset", None), ScopedQuerySet)
+    ]
 
 
 def test_there_are_scoped_endpoints():
     assert "enterprises" in {prefix for prefix, _ in scoped_viewsets()}
 
 
-@pytest.mark.parametrize("who", ["city", "yubei", "wanzhou", "cdc", "institution", "steward", "manager", None])
+@pytest.mark.parametrize(
+    "who", ["city", "yubei", "wanzhou", "cdc", "institution", "steward", "manager", None]
+)
 def test_every_scoped_endpoint_filters_by_for_user(cast, enterprises, who):
     """Whatever a viewset adds to its queryset, it never returns a row that for_user would hide."""
     from ohsteward.accounts.models import User
@@ -100,21 +111,42 @@ def test_schema_is_valid_openapi(db):
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    for path in ("/api/v1/enterprises/", "/api/v1/enterprises/{uscc}/", "/api/v1/enterprises/export/",
-                 "/api/v1/regions/", "/api/v1/regions/{code}/", "/api/v1/industries/{code}/",
-                 "/api/v1/hazard-factors/", "/api/v1/hazard-factors/{code}/", "/api/v1/exposure-limits/"):
+    for path in (
+        "/api/v1/enterprises/",
+        "/api/v1/enterprises/{uscc}/",
+        "/api/v1/enterprises/export/",
+        "/api/v1/regions/",
+        "/api/v1/regions/{code}/",
+        "/api/v1/industries/{code}/",
+        "/api/v1/hazard-factors/",
+        "/api/v1/hazard-factors/{code}/",
+        "/api/v1/exposure-limits/",
+    ):
         assert path in paths, path
     assert set(paths["/api/v1/enterprises/{uscc}/"]) >= {"get", "patch"}
     assert "put" not in paths["/api/v1/enterprises/{uscc}/"]
     export = paths["/api/v1/enterprises/export/"]["get"]
     assert list(export["responses"]["200"]["content"]) == [
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ]
     assert {p["name"] for p in export["parameters"]} >= {"region", "industry_risk", "q"}
     listing = {p["name"] for p in paths["/api/v1/enterprises/"]["get"]["parameters"]}
-    assert listing >= {"page", "page_size", "region", "town", "industry", "industry_risk", "size_class", "status", "q"}
+    assert listing >= {
+        "page",
+        "page_size",
+        "region",
+        "town",
+        "industry",
+        "industry_risk",
+        "size_class",
+        "status",
+        "q",
+    }
     assert schema["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer",
-        "description": schema["components"]["securitySchemes"]["bearerAuth"]["description"]}
+        "type": "http",
+        "scheme": "bearer",
+        "description": schema["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
     enterprise = schema["components"]["schemas"]["Enterprise"]
     assert {"industry_risk", "size_class"} <= set(enterprise["required"]) | set(enterprise["properties"])
     assert enterprise["properties"]["size_class"]["readOnly"] is True
@@ -157,6 +189,7 @@ def test_api_root_lists_endpoints(cast):
 
 
 # ---- token expiry, last use, schema behind login -------------------------------------------------
+
 
 def test_expired_token_is_refused_with_a_clear_message(cast):
     import datetime as dt
@@ -236,13 +269,17 @@ def test_schema_is_open_in_demo_mode(db, settings):
     settings.DEMO = True
     assert APIClient().get("/api/v1/schema/?format=json").status_code == 200
 
+
 @pytest.mark.django_db
 def test_a_json_body_nested_thousands_of_levels_is_a_400_not_a_500(cast, enterprises):
     client = bearer_client(cast["city"])
     client.raise_request_exception = False
     body = "[" * 5000 + "]" * 5000
-    response = client.patch(f"/api/v1/enterprises/{enterprises['yubei'].uscc}/", body, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/enterprises/{enterprises['yubei'].uscc}/", body, content_type="application/json"
+    )
     assert response.status_code == 400 and "嵌套层数过深" in response.content.decode()
+
 
 def test_schema_groups_every_endpoint_under_a_chinese_tag_with_a_description(db):
     """Issue 8 item 20: tags are the apps' Chinese names with descriptions, not URL segments."""
@@ -250,8 +287,13 @@ def test_schema_groups_every_endpoint_under_a_chinese_tag_with_a_description(db)
     declared = {t["name"]: t.get("description", "") for t in schema["tags"]}
     assert {"用人单位名录", "危害因素与职业病目录", "多源数据汇聚", "名单与申报"} <= set(declared)
     assert all(re.search(r"[\u4e00-\u9fff]", text) for text in declared.values())
-    used = {tag for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)
-            for tag in op.get("tags", [])}
+    used = {
+        tag
+        for item in schema["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for tag in op.get("tags", [])
+    }
     assert used <= set(declared)  # no operation falls back to "enterprises", "intake" …
     assert schema["paths"]["/api/v1/enterprises/"]["get"]["tags"] == ["用人单位名录"]
     assert schema["paths"]["/api/v1/declarations/"]["get"]["tags"] == ["名单与申报"]

@@ -15,7 +15,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
     if isinstance(exc, DjangoPermissionDenied):
         # actions raise Django's PermissionDenied with a Chinese reason: keep it (DRF's default
         # handler would answer its generic 403 text instead)

@@ -25,13 +25,25 @@ from ohsteward.core.models import Job, JobStatus
 class JobSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED],
-        source="api_status", read_only=True)
+        source="api_status",
+        read_only=True,
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "status", "progress", "stage", "result", "error", "created_at", "finished_at",
-                  "download_url"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "stage",
+            "result",
+            "error",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, job: Job) -> str | None:
@@ -47,21 +59,41 @@ class JobAcceptedSerializer(serializers.Serializer):
 
 def job_accepted(job: Job) -> Response:
     """202 Accepted for an endpoint that queued ``job``."""
-    return Response({"job": job.pk, "status_url": reverse("api:job-detail", args=[job.pk])},
-                    status=status.HTTP_202_ACCEPTED)
+    return Response(
+        {"job": job.pk, "status_url": reverse("api:job-detail", args=[job.pk])},
+        status=status.HTTP_202_ACCEPTED,
+    )
 
 
 class JobTable:
     """The user's jobs as an .xlsx (``export/``, like every list)."""
 
-    columns = [("id", "编号"), ("kind", "类型"), ("title", "任务"), ("status", "状态"), ("progress", "进度(%)"),
-               ("stage", "阶段"), ("error", "错误"), ("created_at", "创建时间"), ("finished_at", "结束时间")]
+    columns = [
+        ("id", "编号"),
+        ("kind", "类型"),
+        ("title", "任务"),
+        ("status", "状态"),
+        ("progress", "进度(%)"),
+        ("stage", "阶段"),
+        ("error", "错误"),
+        ("created_at", "创建时间"),
+        ("finished_at", "结束时间"),
+    ]
 
     @staticmethod
     def rows(queryset):
         for j in queryset:
-            yield [j.pk, j.kind, j.title, j.get_status_display(), j.progress, j.stage, j.error,
-                   j.created_at, j.finished_at]
+            yield [
+                j.pk,
+                j.kind,
+                j.title,
+                j.get_status_display(),
+                j.progress,
+                j.stage,
+                j.error,
+                j.created_at,
+                j.finished_at,
+            ]
 
 
 class JobViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -91,8 +123,10 @@ class JobViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
             raise exceptions.ValidationError({"job": exc.messages}) from None
         return job_accepted(job)
 
-    @extend_schema(summary="下载任务的结果文件", responses={
-        (200, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY)})
+    @extend_schema(
+        summary="下载任务的结果文件",
+        responses={(200, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY)},
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()

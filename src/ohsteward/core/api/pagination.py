@@ -19,4 +19,3 @@ class PkFirstPageNumberPagination(PageNumberPagination):
     indexed column (the register)."""
 
     django_paginator_class = PkFirstPaginator
-

@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from rest_framework import permissions
 
-METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
-                  "PATCH": "change", "DELETE": "delete"}
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
 
 class RolePermission(permissions.BasePermission):
@@ -18,7 +25,9 @@ class RolePermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        model = getattr(getattr(view, "queryset", None), "model", None) or getattr(view, "permission_model", None)
+        model = getattr(getattr(view, "queryset", None), "model", None) or getattr(
+            view, "permission_model", None
+        )
         if model is None:
             return True
         action = getattr(view, "permission_action", None) or METHOD_ACTIONS.get(request.method, "view")

@@ -76,8 +76,11 @@ class ExportMixin:
 
     @extend_schema(
         summary="导出为 .xlsx（与列表相同的筛选条件）",
-        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
-            response=OpenApiTypes.BINARY, description=".xlsx 文件")},
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description=".xlsx 文件"
+            )
+        },
     )
     @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
     def export(self, request, *args, **kwargs):
@@ -89,4 +92,3 @@ class ExportMixin:
 class ReferenceViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only reference data (regions, industries, hazard factors, limits): not scoped; ``export/``
     like every list (set ``table_class``)."""
-

@@ -14,6 +14,9 @@ register = template.Library()
 def submission_token(context) -> str:
     """A new token on a fresh page; the submitted one when the form is shown again with errors."""
     request = context.get("request")
-    token = (request.POST.get(submissions.FIELD) if request is not None and request.method == "POST" else "") or ""
-    return format_html('<input type="hidden" name="{}" value="{}">', submissions.FIELD,
-                       token[:64] or submissions.new_token())
+    token = (
+        request.POST.get(submissions.FIELD) if request is not None and request.method == "POST" else ""
+    ) or ""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', submissions.FIELD, token[:64] or submissions.new_token()
+    )

@@ -16,7 +16,9 @@ def count_queries(func: Callable[[], Any]) -> tuple[int, Any]:
     return len(captured), result
 
 
-def assert_constant_queries(fetch: Callable[[], Any], add_rows: Callable[[], Any], *, at_most: int | None = None) -> int:
+def assert_constant_queries(
+    fetch: Callable[[], Any], add_rows: Callable[[], Any], *, at_most: int | None = None
+) -> int:
     """``fetch`` (e.g. ``lambda: client.get(url)``) sends as many queries after ``add_rows()`` as
     before it: no query per row (an N+1 in a table cell or a template). ``fetch`` is called once
     first to warm caches (content types, the session); start with at least one row, as an empty
@@ -26,7 +28,9 @@ def assert_constant_queries(fetch: Callable[[], Any], add_rows: Callable[[], Any
     before, _ = count_queries(fetch)
     add_rows()
     after, _ = count_queries(fetch)
-    assert after == before, f"the page sent {before} queries, and {after} after rows were added (a query per row?)"
+    assert after == before, (
+        f"the page sent {before} queries, and {after} after rows were added (a query per row?)"
+    )
     if at_most is not None:
         assert after <= at_most, f"the page sent {after} queries, more than the {at_most} expected"
     return after

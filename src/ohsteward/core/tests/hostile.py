@@ -36,8 +36,9 @@ def _rewrite(content: bytes, member: str, change) -> bytes:
     return out.getvalue()
 
 
-def far_cell_xlsx(headers: list[str], rows: list[list], *, ref: str = "XFD1048576",
-                  keep_dimension: bool = True) -> bytes:
+def far_cell_xlsx(
+    headers: list[str], rows: list[list], *, ref: str = "XFD1048576", keep_dimension: bool = True
+) -> bytes:
     """A normal sheet plus one cell at ``ref``: the reader would allocate the whole range."""
     content = _workbook(headers, rows)
     row_no = re.match(r"[A-Z]+(\d+)", ref).group(1)
@@ -68,8 +69,11 @@ def zip_bomb_xlsx(headers: list[str], megabytes: int = 50) -> bytes:
     """A workbook whose sheet XML carries ``megabytes`` of padding that compresses ~1000:1."""
     content = _workbook(headers, [])
     padding = b" " * (megabytes << 20)
-    return _rewrite(content, "xl/worksheets/sheet1.xml",
-                    lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + padding))
+    return _rewrite(
+        content,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + padding),
+    )
 
 
 def long_shared_string_xlsx(headers: list[str], row: list, length: int) -> bytes:
@@ -87,8 +91,11 @@ def long_shared_string_xlsx(headers: list[str], row: list, length: int) -> bytes
     for c, value in enumerate(row):
         ws.write_string(1, c, value)
     wb.close()
-    return _rewrite(buf.getvalue(), "xl/sharedStrings.xml",
-                    lambda xml: xml.replace(b">LONG<", (">" + "长" * length + "<").encode()))
+    return _rewrite(
+        buf.getvalue(),
+        "xl/sharedStrings.xml",
+        lambda xml: xml.replace(b">LONG<", (">" + "长" * length + "<").encode()),
+    )
 
 
 def renamed_text_as_xlsx() -> bytes:

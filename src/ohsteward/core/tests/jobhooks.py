@@ -18,8 +18,10 @@ from ohsteward.core.models import Job
 
 # What a worker process reads: tasks in the database (the suite itself runs them in-process).
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-skip_unless_sqlite = pytest.mark.skipif(os.environ.get("OHSTEWARD_DATABASE_URL", "").startswith("postgres"),
-                                        reason="copies the SQLite test database to a file for the worker process")
+skip_unless_sqlite = pytest.mark.skipif(
+    os.environ.get("OHSTEWARD_DATABASE_URL", "").startswith("postgres"),
+    reason="copies the SQLite test database to a file for the worker process",
+)
 
 
 def pause_once(*, job, progress):
@@ -67,8 +69,13 @@ class WorkerWorld:
 
     def __init__(self, tmp_path: Path):
         self.path = tmp_path / "world.sqlite3"
-        self.env = {**os.environ, "OHSTEWARD_SQLITE_PATH": str(self.path), "OHSTEWARD_TASKS_BACKEND": "database",
-                    "OHSTEWARD_DEMO": "1", "OHSTEWARD_DATA_DIR": str(tmp_path / "data")}
+        self.env = {
+            **os.environ,
+            "OHSTEWARD_SQLITE_PATH": str(self.path),
+            "OHSTEWARD_TASKS_BACKEND": "database",
+            "OHSTEWARD_DEMO": "1",
+            "OHSTEWARD_DATA_DIR": str(tmp_path / "data"),
+        }
         self.env.pop("OHSTEWARD_DATABASE_URL", None)
 
     def copy_test_database(self) -> None:
@@ -78,13 +85,23 @@ class WorkerWorld:
         target.close()
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "ohsteward.cli", *args], env=self.env, capture_output=True,
-                              text=True, timeout=300, check=True)
+        return subprocess.run(
+            [sys.executable, "-m", "ohsteward.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
 
     def worker(self) -> subprocess.Popen:
         log = (self.path.parent / "worker.log").open("ab")
-        return subprocess.Popen([sys.executable, "-m", "ohsteward.cli", "worker", "--interval", "0.2"], env=self.env,
-                                stdout=log, stderr=log)
+        return subprocess.Popen(
+            [sys.executable, "-m", "ohsteward.cli", "worker", "--interval", "0.2"],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+        )
 
     def query(self, sql: str, *params):
         with sqlite3.connect(self.path) as db:
@@ -95,7 +112,9 @@ def wait_for(path: Path, process: subprocess.Popen, world: WorkerWorld, limit: f
     deadline = time.monotonic() + limit
     while not path.exists():
         assert process.poll() is None, "the worker exited before reaching the pause point"
-        assert time.monotonic() < deadline, ("the job did not reach the pause point",
-                                             world.query("SELECT status, stage, error FROM core_job"),
-                                             world.query("SELECT status, task_path FROM django_tasks_database_dbtaskresult"))
+        assert time.monotonic() < deadline, (
+            "the job did not reach the pause point",
+            world.query("SELECT status, stage, error FROM core_job"),
+            world.query("SELECT status, task_path FROM django_tasks_database_dbtaskresult"),
+        )
         time.sleep(0.2)

@@ -7,8 +7,14 @@ from ohsteward import cli
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["ohsteward", "import", "enterprises", "a.xlsx", "--dry-run"], ["ohsteward", "import_enterprises", "a.xlsx", "--dry-run"]),
-        (["ohsteward", "user", "add", "li", "--role", "city_admin"], ["ohsteward", "user_add", "li", "--role", "city_admin"]),
+        (
+            ["ohsteward", "import", "enterprises", "a.xlsx", "--dry-run"],
+            ["ohsteward", "import_enterprises", "a.xlsx", "--dry-run"],
+        ),
+        (
+            ["ohsteward", "user", "add", "li", "--role", "city_admin"],
+            ["ohsteward", "user_add", "li", "--role", "city_admin"],
+        ),
         (["ohsteward", "token", "create", "li"], ["ohsteward", "token_create", "li"]),
         (["ohsteward", "hazard-list", "generate"], ["ohsteward", "hazard_list", "generate"]),
         (["ohsteward", "migrate"], ["ohsteward", "migrate"]),
@@ -26,9 +32,17 @@ def test_two_word_commands_map_onto_management_commands(argv, expected, monkeypa
 @pytest.mark.parametrize(
     ("args", "is_help"),
     [
-        ([], True), (["--help"], True), (["-h"], True), (["help"], True), (["help", "serve"], True),
-        (["serve", "--help"], True), (["user", "add", "-h"], True), (["--version"], True),
-        (["serve"], False), (["migrate", "--noinput"], False), (["check", "--", "--help"], False),
+        ([], True),
+        (["--help"], True),
+        (["-h"], True),
+        (["help"], True),
+        (["help", "serve"], True),
+        (["serve", "--help"], True),
+        (["user", "add", "-h"], True),
+        (["--version"], True),
+        (["serve"], False),
+        (["migrate", "--noinput"], False),
+        (["check", "--", "--help"], False),
     ],
 )
 def test_help_requests_are_told_apart_from_real_commands(args, is_help):
@@ -52,12 +66,27 @@ def _clean_run(args, tmp_path):
     import sys
 
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    return subprocess.run([sys.executable, "-m", "ohsteward", *args], env=env, capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, "-m", "ohsteward", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
 
 
-@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["user", "add", "--help"],
-                                  ["import", "enterprises", "--help"], ["help", "demo"], ["demo", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["serve", "--help"],
+        ["user", "add", "--help"],
+        ["import", "enterprises", "--help"],
+        ["help", "demo"],
+        ["demo", "--help"],
+    ],
+)
 def test_help_works_on_a_fresh_machine_without_configuration(args, tmp_path):
     result = _clean_run(args, tmp_path)
     assert result.returncode == 0, result.stderr

@@ -46,8 +46,11 @@ def test_every_filterset_renders_all_instead_of_dashes():
                 importlib.import_module(f"{config.name}.filtersets")
             except ModuleNotFoundError:
                 pass
-    filtersets = [f for f in _subclasses(django_filters.FilterSet)
-                  if f.__module__.startswith("ohsteward.") and f._meta.model is not None]  # not abstract bases
+    filtersets = [
+        f
+        for f in _subclasses(django_filters.FilterSet)
+        if f.__module__.startswith("ohsteward.") and f._meta.model is not None
+    ]  # not abstract bases
     assert len(filtersets) >= 5
     for filterset in filtersets:
         assert issubclass(filterset._meta.form, FilterForm), filterset.__name__

@@ -33,7 +33,9 @@ def test_a_token_opens_only_its_own_users_file_for_its_own_importer(stash_dir, c
     with pytest.raises(Http404):
         UploadStash(request, "intake.batch").get(token)  # another importer's confirm URL
     with pytest.raises(Http404):
-        UploadStash(request_of(cast["city"], request.session), "registry.enterprise").get(token)  # another user
+        UploadStash(request_of(cast["city"], request.session), "registry.enterprise").get(
+            token
+        )  # another user
     for forged in ("forged", "../../etc/passwd", ""):
         with pytest.raises(Http404):
             UploadStash(request, "registry.enterprise").get(forged)
@@ -53,8 +55,14 @@ def test_uploads_older_than_the_ttl_setting_are_removed_at_the_next_upload(stash
 
 
 def test_report_summary_and_errors_name_row_and_column():
-    report = ImportReport(total_rows=3, created=[object()], unchanged=1, headers=["名称"],
-                          errors=[RowError(3, "名称", "不能为空"), RowError(3, "", "重复")], raw_rows={3: [""]})
+    report = ImportReport(
+        total_rows=3,
+        created=[object()],
+        unchanged=1,
+        headers=["名称"],
+        errors=[RowError(3, "名称", "不能为空"), RowError(3, "", "重复")],
+        raw_rows={3: [""]},
+    )
     assert str(report.errors[0]) == "第3行 名称: 不能为空" and str(report.errors[1]) == "第3行: 重复"
     assert report.summary() == "共3行：将新增1家，将更新0家，无变化1家，有错误1行"
     assert report.rejected_rows == [3]

@@ -69,8 +69,18 @@ def test_job_api_answers_exactly_the_contract_fields(cast):
     job = _start(cast["yubei"], "report_progress")
     jobs.attach_file(job, "结果.xlsx", b"PK")
     body = bearer_client(cast["yubei"]).get(f"/api/v1/jobs/{job.pk}/").json()
-    assert set(body) == {"id", "kind", "status", "progress", "stage", "result", "error", "created_at",
-                         "finished_at", "download_url"}
+    assert set(body) == {
+        "id",
+        "kind",
+        "status",
+        "progress",
+        "stage",
+        "result",
+        "error",
+        "created_at",
+        "finished_at",
+        "download_url",
+    }
     assert (body["id"], body["kind"], body["status"], body["progress"]) == (job.pk, "test", "succeeded", 100)
     assert body["download_url"] == f"/api/v1/jobs/{job.pk}/download/"
     download = bearer_client(cast["yubei"]).get(body["download_url"])
@@ -79,20 +89,29 @@ def test_job_api_answers_exactly_the_contract_fields(cast):
 
 def test_an_interrupted_job_is_failed_in_the_api_with_an_interrupted_error_and_can_be_retried(cast):
     job = _start(cast["yubei"], "fail_first_time")
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, worker="elsewhere:1", error="",
-                                         heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        worker="elsewhere:1",
+        error="",
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+    )
     assert jobs.recover_stale() == [job.pk]
     api = bearer_client(cast["yubei"])
     body = api.get(f"/api/v1/jobs/{job.pk}/").json()
     assert body["status"] == "failed" and "中断" in body["error"]
     retried = api.post(f"/api/v1/jobs/{job.pk}/retry/")
-    assert retried.status_code == 202 and retried.json() == {"job": job.pk, "status_url": f"/api/v1/jobs/{job.pk}/"}
+    assert retried.status_code == 202 and retried.json() == {
+        "job": job.pk,
+        "status_url": f"/api/v1/jobs/{job.pk}/",
+    }
     assert api.get(f"/api/v1/jobs/{job.pk}/").json()["status"] == "succeeded"
 
 
 def test_a_running_job_with_a_fresh_heartbeat_or_a_live_worker_is_not_stale(cast):
     job = _start(cast["yubei"], "report_progress")
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, worker="elsewhere:1", heartbeat_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, worker="elsewhere:1", heartbeat_at=timezone.now()
+    )
     assert jobs.recover_stale() == []
     # a dead process on this host is stale at once, whatever its heartbeat
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -105,13 +124,16 @@ def test_the_progress_partial_polls_while_running_and_stops_with_the_download_wh
     client.force_login(cast["yubei"])
     job = _start(cast["yubei"], "report_progress")
     jobs.attach_file(job, "错误行.xlsx", b"PK")
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=42, stage="匹配", counts={"已处理行数": 420})
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress=42, stage="匹配", counts={"已处理行数": 420}
+    )
     running = client.get(f"/jobs/{job.pk}/?part=progress", HTTP_HX_REQUEST="true")
     html = running.content.decode()
     assert running.status_code == 200 and "<html" not in html
     assert 'hx-trigger="every 1s"' in html and 'value="42"' in html and "匹配" in html and "420" in html
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, progress=100, stage="完成",
-                                         result={"summary": "共10行"})
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.SUCCEEDED, progress=100, stage="完成", result={"summary": "共10行"}
+    )
     done = client.get(f"/jobs/{job.pk}/?part=progress", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done and "共10行" in done and f"/jobs/{job.pk}/download/" in done
     failed_job = _start(cast["yubei"], "crash")
@@ -160,6 +182,7 @@ def test_a_write_that_times_out_on_the_sqlite_lock_answers_503_in_chinese():
 # database; SQLite only, the suite's in-memory database is copied to a file the worker can open).
 # --------------------------------------------------------------------------------------------------
 
+
 def register_csv(n: int) -> bytes:
     from ohsteward.registry.tests.factories import make_uscc
 
@@ -168,23 +191,30 @@ def register_csv(n: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-
-
-
-
-
 @skip_unless_sqlite
 @pytest.mark.django_db(transaction=True)
 def test_a_register_import_killed_inside_its_transaction_leaves_the_register_as_before_and_retries_once(
-        cast, tmp_path):
+    cast, tmp_path
+):
     world = WorkerWorld(tmp_path)
     content = register_csv(300)
     marker = tmp_path / "paused"
     with override_settings(TASKS=DB_BACKEND, DATA_DIR=tmp_path / "data"):
-        job = jobs.job_start(user=cast["city"], kind="registry.import", title="导入", function=f"{HOOKS}.pause_once",
-                             content=content, filename="list.csv",
-                             params={"inner": "ohsteward.registry.jobs.enterprise_import_job", "dry_run": False,
-                                     "pause_stage": "写入", "pause_after": 2, "marker": str(marker)})
+        job = jobs.job_start(
+            user=cast["city"],
+            kind="registry.import",
+            title="导入",
+            function=f"{HOOKS}.pause_once",
+            content=content,
+            filename="list.csv",
+            params={
+                "inner": "ohsteward.registry.jobs.enterprise_import_job",
+                "dry_run": False,
+                "pause_stage": "写入",
+                "pause_after": 2,
+                "marker": str(marker),
+            },
+        )
     world.copy_test_database()
     before = world.query("SELECT count(*) FROM registry_enterprise")[0][0]
     worker = world.worker()
@@ -199,8 +229,12 @@ def test_a_register_import_killed_inside_its_transaction_leaves_the_register_as_
     world.run("cleanup")  # what the worker does at start and every minute
     status, error = world.query("SELECT status, error FROM core_job WHERE id = ?", job.pk)[0]
     assert status == "interrupted" and "中断" in error
-    world.run("shell", "-c", f"from ohsteward.core import jobs; from ohsteward.core.models import Job; "
-                             f"j = Job.objects.get(pk={job.pk}); jobs.job_retry(user=j.user, job=j)")
+    world.run(
+        "shell",
+        "-c",
+        f"from ohsteward.core import jobs; from ohsteward.core.models import Job; "
+        f"j = Job.objects.get(pk={job.pk}); jobs.job_retry(user=j.user, job=j)",
+    )
     world.run("worker", "--batch")
     assert world.query("SELECT status, attempts FROM core_job WHERE id = ?", job.pk) == [("succeeded", 2)]
     assert world.query("SELECT count(*) FROM registry_enterprise")[0][0] == before + 300

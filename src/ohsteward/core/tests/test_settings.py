@@ -6,8 +6,13 @@ import sys
 def _run(env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OHSTEWARD_")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-c", "import ohsteward.settings as s; print(s.DATABASES['default']['ENGINE'])"],
-                          env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import ohsteward.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
@@ -24,7 +29,9 @@ def test_demo_generates_and_keeps_a_key_and_defaults_to_sqlite(tmp_path):
 
 
 def test_database_url_selects_postgresql(tmp_path):
-    result = _run({"OHSTEWARD_SECRET_KEY": STRONG_KEY, "OHSTEWARD_DATABASE_URL": "postgresql://u@127.0.0.1:5432/db"})
+    result = _run(
+        {"OHSTEWARD_SECRET_KEY": STRONG_KEY, "OHSTEWARD_DATABASE_URL": "postgresql://u@127.0.0.1:5432/db"}
+    )
     assert result.returncode == 0 and "postgresql" in result.stdout
 
 
@@ -32,8 +39,12 @@ STRONG_KEY = "q8Vf3-Zr0pL_x2mT9sKw7YbN4cHd6JgE1uAo5RiUeWnXyMvQlPtB"
 
 
 def test_production_refuses_the_placeholder_and_weak_secret_keys(tmp_path):
-    for key, reason in [("change-me-to-a-long-random-string", "placeholder"), ("Ab3-" * 10, "40 characters"),
-                        ("ab" * 30, "2 distinct characters"), ("django-insecure-" + STRONG_KEY, "placeholder")]:
+    for key, reason in [
+        ("change-me-to-a-long-random-string", "placeholder"),
+        ("Ab3-" * 10, "40 characters"),
+        ("ab" * 30, "2 distinct characters"),
+        ("django-insecure-" + STRONG_KEY, "placeholder"),
+    ]:
         result = _run({"OHSTEWARD_DATA_DIR": str(tmp_path), "OHSTEWARD_SECRET_KEY": key})
         assert result.returncode != 0, key
         assert "ImproperlyConfigured" in result.stderr and "not fit for production" in result.stderr

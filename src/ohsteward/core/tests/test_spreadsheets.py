@@ -11,7 +11,7 @@ from ohsteward.core.spreadsheets import SpreadsheetError, read_table, safe_cell,
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1+1", "'+1+1"),
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -27,8 +27,10 @@ def test_safe_cell_neutralises_formulas(value, expected):
 
 
 def test_written_workbook_has_no_formulas_and_keeps_types():
-    content = write_xlsx([("a", "名称"), ("b", "日期"), ("c", "人数")],
-                         [["=1+1", dt.date(2026, 1, 2), 5], ["正常", None, None]])
+    content = write_xlsx(
+        [("a", "名称"), ("b", "日期"), ("c", "人数")],
+        [["=1+1", dt.date(2026, 1, 2), 5], ["正常", None, None]],
+    )
     ws = openpyxl.load_workbook(io.BytesIO(content)).active
     assert [c.value for c in ws[1]] == ["名称", "日期", "人数"]
     assert ws["A2"].value == "'=1+1" and ws["A2"].data_type == "s"
@@ -112,7 +114,9 @@ def test_an_xlsx_saved_under_an_xls_name_is_still_checked_and_read():
 
 def test_a_cell_longer_than_the_cell_limit_names_its_row_and_column():
     content = hostile.long_shared_string_xlsx(["统一社会信用代码", "单位名称"], ["x", "LONG"], 32_768)
-    with pytest.raises(SpreadsheetError, match=r"第2行 B列（单位名称）: 内容过长（32768 个字符），单元格最多 32767 个字符"):
+    with pytest.raises(
+        SpreadsheetError, match=r"第2行 B列（单位名称）: 内容过长（32768 个字符），单元格最多 32767 个字符"
+    ):
         read_table("x.xlsx", content)
     content = hostile.long_shared_string_xlsx(["统一社会信用代码", "单位名称"], ["x", "LONG"], 32_767)
     assert len(read_table("x.xlsx", content).rows[0][1][1]) == 32_767

@@ -18,7 +18,9 @@ class People(Table):
 
 
 def person(**kw):
-    return SimpleNamespace(**{"name": "张三", "home": SimpleNamespace(city="重庆"), "age": 30, "secret": "x", **kw})
+    return SimpleNamespace(
+        **{"name": "张三", "home": SimpleNamespace(city="重庆"), "age": 30, "secret": "x", **kw}
+    )
 
 
 def test_dotted_accessors_stop_at_none():

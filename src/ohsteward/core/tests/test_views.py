@@ -30,6 +30,7 @@ def sheet(response) -> list[tuple]:
 
 # ---- login first, everywhere ------------------------------------------------------------------
 
+
 def _url_names(resolver=None, prefix=""):
     """(name, pattern) for every named URL of the project, namespaces included."""
     resolver = resolver or get_resolver("ohsteward.urls")
@@ -69,7 +70,9 @@ def test_anonymous_users_are_sent_to_the_login_page_from_every_page(client, db, 
 
 
 @pytest.mark.urls("ohsteward.urls")
-@pytest.mark.parametrize("url", ["/declarations/entries/", "/declarations/notices/", "/declarations/dispatch/"])
+@pytest.mark.parametrize(
+    "url", ["/declarations/entries/", "/declarations/notices/", "/declarations/dispatch/"]
+)
 def test_declarations_pages_redirect_anonymous_users_instead_of_403(client, db, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"] == f"/login/?next={url}"
@@ -86,6 +89,7 @@ def test_a_logged_in_user_without_the_permission_gets_403(client, cast, enterpri
 
 
 # ---- list -------------------------------------------------------------------------------------
+
 
 def test_list_shows_only_rows_in_scope_paged_by_key(client, cast, enterprises):
     body = login(client, "yubei").get(reverse("core_tests:list")).content.decode()
@@ -104,7 +108,9 @@ def test_list_pages_with_the_filters_and_sort_kept(client, cast, enterprises):
     assert "第 1 / 2 页" in body
     assert 'href="?q=%E5%88%86%E9%A1%B5&amp;sort=-employees&page=2"' in body.replace("&amp;page", "&page")
     assert body.index("渝北分页2") < body.index("渝北分页1")
-    body = client.get(reverse("core_tests:list"), {"q": "分页", "sort": "-employees", "page": 2}).content.decode()
+    body = client.get(
+        reverse("core_tests:list"), {"q": "分页", "sort": "-employees", "page": 2}
+    ).content.decode()
     assert "渝北分页0" in body and "渝北分页2" not in body
 
 
@@ -124,8 +130,9 @@ def test_htmx_gets_the_partial_and_every_answer_varies_on_hx_request(client, cas
     assert 'id="employers"' in partial.content.decode()
     for response in (full, partial):
         assert "HX-Request" in response["Vary"]
-    boosted = client.get(reverse("core_tests:list"), HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true",
-                         HTTP_HX_TARGET="results")
+    boosted = client.get(
+        reverse("core_tests:list"), HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true", HTTP_HX_TARGET="results"
+    )
     assert "<html" in boosted.content.decode()  # a boosted link wants the page
 
 
@@ -146,7 +153,8 @@ def test_filterset_is_bound_with_today(client, cast, enterprises):
     from django.utils import timezone
 
     Enterprise.objects.filter(pk=enterprises["yubei2"].pk).update(
-        updated_at=timezone.now() - dt.timedelta(days=3))
+        updated_at=timezone.now() - dt.timedelta(days=3)
+    )
     login(client, "yubei")
     body = client.get(reverse("core_tests:list"), {"changed_today": "true"}).content.decode()
     assert enterprises["yubei"].name in body and enterprises["yubei2"].name not in body
@@ -160,6 +168,7 @@ def test_filter_choices_say_all_instead_of_dashes(client, cast):
 
 
 # ---- detail, form, action ----------------------------------------------------------------------
+
 
 def test_detail_out_of_scope_is_404_and_in_scope_200(client, cast, enterprises):
     login(client, "yubei")
@@ -189,7 +198,9 @@ def test_action_permission_denied_becomes_a_message(client, cast, enterprises):
     response = client.post(reverse("core_tests:refuse", args=[enterprises["yubei"].pk]))
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["测试：不允许"]
-    response = client.post(reverse("core_tests:refuse", args=[enterprises["yubei"].pk]), HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("core_tests:refuse", args=[enterprises["yubei"].pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and "HX-Request" in response["Vary"]
 
 
@@ -201,6 +212,10 @@ def test_action_runs_with_the_form_data_and_refuses_get(client, cast, enterprise
     response = client.post(url, {"name": "新车间"})
     assert response.status_code == 302 and Workplace.objects.filter(enterprise=e, name="新车间").exists()
     assert "已添加工作场所" in [str(m) for m in get_messages(response.wsgi_request)]
-    assert client.post(reverse("core_tests:workplace_add", args=[enterprises["wanzhou"].pk]),
-                       {"name": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("core_tests:workplace_add", args=[enterprises["wanzhou"].pk]), {"name": "x"}
+        ).status_code
+        == 404
+    )
     assert not Enterprise.objects.filter(name="x").exists()

@@ -35,7 +35,11 @@ class Filters(FilterSet, EnterpriseFilterSet):
     changed_today = filters.BooleanFilter(label="今天修改过", method="filter_changed_today")
 
     def filter_changed_today(self, queryset, name, value):
-        return queryset.filter(updated_at__date=self.today) if value else queryset.exclude(updated_at__date=self.today)
+        return (
+            queryset.filter(updated_at__date=self.today)
+            if value
+            else queryset.exclude(updated_at__date=self.today)
+        )
 
 
 class ListView(ObjectListView):
@@ -106,14 +110,17 @@ class WorkplaceAddView(ObjectActionView):
         return "/done/"
 
 
-app_patterns = ([
-    path("list/", ListView.as_view(), name="list"),
-    path("list/export/", ListView.as_view(export=True), name="export"),
-    path("e/<int:pk>/", DetailView.as_view(), name="detail"),
-    path("e/<int:pk>/move/", MovingFormView.as_view(), name="move"),
-    path("e/<int:pk>/refuse/", RefuseView.as_view(), name="refuse"),
-    path("e/<int:pk>/workplace/", WorkplaceAddView.as_view(), name="workplace_add"),
-], "core_tests")
+app_patterns = (
+    [
+        path("list/", ListView.as_view(), name="list"),
+        path("list/export/", ListView.as_view(export=True), name="export"),
+        path("e/<int:pk>/", DetailView.as_view(), name="detail"),
+        path("e/<int:pk>/move/", MovingFormView.as_view(), name="move"),
+        path("e/<int:pk>/refuse/", RefuseView.as_view(), name="refuse"),
+        path("e/<int:pk>/workplace/", WorkplaceAddView.as_view(), name="workplace_add"),
+    ],
+    "core_tests",
+)
 
 urlpatterns = [
     path("t/", include(app_patterns)),

@@ -28,9 +28,26 @@ class HazardEmployerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HazardListEntry
-        fields = ["id", "year", "uscc", "name", "region", "region_name", "industry", "industry_risk", "size_class",
-                  "employees", "reasons", "source", "status", "pushed_on", "due_on", "confirmed_on", "declared",
-                  "last_declared_on"]
+        fields = [
+            "id",
+            "year",
+            "uscc",
+            "name",
+            "region",
+            "region_name",
+            "industry",
+            "industry_risk",
+            "size_class",
+            "employees",
+            "reasons",
+            "source",
+            "status",
+            "pushed_on",
+            "due_on",
+            "confirmed_on",
+            "declared",
+            "last_declared_on",
+        ]
         read_only_fields = fields
 
     def get_reasons(self, entry) -> list[str]:
@@ -39,14 +56,17 @@ class HazardEmployerSerializer(serializers.ModelSerializer):
 
 
 class ConfirmSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["hazards", "no_hazards", "cancelled"],
-                                     error_messages={"invalid_choice": "核实结果应为 hazards、no_hazards 或 cancelled"})
+    status = serializers.ChoiceField(
+        choices=["hazards", "no_hazards", "cancelled"],
+        error_messages={"invalid_choice": "核实结果应为 hazards、no_hazards 或 cancelled"},
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class DeclarationHazardSerializer(serializers.ModelSerializer):
-    hazard_factor = serializers.SlugRelatedField(slug_field="code", queryset=HazardFactor.objects.all(),
-                                                 required=False, allow_null=True)
+    hazard_factor = serializers.SlugRelatedField(
+        slug_field="code", queryset=HazardFactor.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = DeclarationHazard
@@ -68,19 +88,46 @@ class DeclarationHazardSerializer(serializers.ModelSerializer):
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
-    enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all(),
-                                              error_messages={"does_not_exist": "没有统一社会信用代码为 {value} 的用人单位"})
+    enterprise = serializers.SlugRelatedField(
+        slug_field="uscc",
+        queryset=Enterprise.objects.all(),
+        error_messages={"does_not_exist": "没有统一社会信用代码为 {value} 的用人单位"},
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     kind = serializers.ChoiceField(choices=DeclarationKind.choices)
     hazards = DeclarationHazardSerializer(many=True, required=False)
 
     class Meta:
         model = Declaration
-        fields = ["id", "receipt_no", "enterprise", "enterprise_name", "kind", "channel", "status", "declared_on",
-                  "employees", "exposed_total", "principal", "hygiene_manager", "legal_representative",
-                  "contact_phone", "principal_trained", "manager_trained", "workers_trained", "detection_year",
-                  "detection_org", "detection_points", "detection_exceeding", "exam_year", "exam_org", "exam_count",
-                  "exam_abnormal", "remark", "hazards"]
+        fields = [
+            "id",
+            "receipt_no",
+            "enterprise",
+            "enterprise_name",
+            "kind",
+            "channel",
+            "status",
+            "declared_on",
+            "employees",
+            "exposed_total",
+            "principal",
+            "hygiene_manager",
+            "legal_representative",
+            "contact_phone",
+            "principal_trained",
+            "manager_trained",
+            "workers_trained",
+            "detection_year",
+            "detection_org",
+            "detection_points",
+            "detection_exceeding",
+            "exam_year",
+            "exam_org",
+            "exam_count",
+            "exam_abnormal",
+            "remark",
+            "hazards",
+        ]
         read_only_fields = ["id", "receipt_no", "channel", "status", "declared_on"]
 
     def get_fields(self):

@@ -64,7 +64,9 @@ class HazardEmployerViewSet(ExportMixin, ScopedModelViewSet):
     destroy=extend_schema(summary="作废申报（不删除记录）"),
 )
 class DeclarationViewSet(ExportMixin, ScopedModelViewSet):
-    queryset = Declaration.objects.select_related("enterprise__region").prefetch_related("hazards__hazard_factor")
+    queryset = Declaration.objects.select_related("enterprise__region").prefetch_related(
+        "hazards__hazard_factor"
+    )
     serializer_class = DeclarationSerializer
     filterset_class = DeclarationFilterSet
     table_class = DeclarationTable
@@ -82,19 +84,22 @@ class DeclarationViewSet(ExportMixin, ScopedModelViewSet):
         enterprise = data.pop("enterprise")
         kind = data.pop("kind")
         hazards = data.pop("hazards", [])
-        serializer.instance = actions.declaration_submit(user=self.request.user, enterprise=enterprise, kind=kind,
-                                                         data=data, hazards=hazards)
+        serializer.instance = actions.declaration_submit(
+            user=self.request.user, enterprise=enterprise, kind=kind, data=data, hazards=hazards
+        )
 
     @transaction.atomic
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         hazards = data.pop("hazards", None)
-        serializer.instance = actions.declaration_update(user=self.request.user, declaration=serializer.instance,
-                                                         data=data, hazards=hazards)
+        serializer.instance = actions.declaration_update(
+            user=self.request.user, declaration=serializer.instance, data=data, hazards=hazards
+        )
 
     def perform_destroy(self, instance):
-        actions.declaration_void(user=self.request.user, declaration=instance,
-                                 reason=self.request.query_params.get("reason", ""))
+        actions.declaration_void(
+            user=self.request.user, declaration=instance, reason=self.request.query_params.get("reason", "")
+        )
 
     def destroy(self, request, *args, **kwargs):
         self.perform_destroy(self.get_object())

@@ -35,8 +35,16 @@ PLACEHOLDERS = {
 }
 
 
-def _para(doc, text: str = "", *, font: str = docs.BODY_FONT, size: str = "三号", align=None, indent: bool = False,
-          right_chars: int = 0):
+def _para(
+    doc,
+    text: str = "",
+    *,
+    font: str = docs.BODY_FONT,
+    size: str = "三号",
+    align=None,
+    indent: bool = False,
+    right_chars: int = 0,
+):
     p = doc.add_paragraph()
     if text:
         run = p.add_run(text)
@@ -62,15 +70,23 @@ def build() -> bytes:
     _para(doc)
     # 主送: flush left; 正文: first-line indent of two characters
     _para(doc, "{{ enterprise_name }}：")
-    _para(doc, "经核查，贵单位（统一社会信用代码：{{ uscc }}；地址：{{ address }}）工作场所可能存在职业病危害因素，"
-               "但尚未进行职业病危害项目申报。请贵单位自收到本告知单之日起{{ deadline_days }}日内，"
-               "登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。", indent=True)
+    _para(
+        doc,
+        "经核查，贵单位（统一社会信用代码：{{ uscc }}；地址：{{ address }}）工作场所可能存在职业病危害因素，"
+        "但尚未进行职业病危害项目申报。请贵单位自收到本告知单之日起{{ deadline_days }}日内，"
+        "登录职业病危害项目申报系统（或本平台“网上申报”）如实完成职业病危害项目申报。",
+        indent=True,
+    )
     _para(doc, "依据如下：", indent=True)
     _para(doc, "{%p for item in legal_basis %}")
     _para(doc, "{{ item }}", indent=True)
     _para(doc, "{%p endfor %}")
-    _para(doc, "逾期未申报的，将依照《中华人民共和国职业病防治法》第七十一条的规定依法处理。"
-               "如对申报有疑问，可联系所在区县卫生健康委员会或疾病预防控制中心获得免费指导。", indent=True)
+    _para(
+        doc,
+        "逾期未申报的，将依照《中华人民共和国职业病防治法》第七十一条的规定依法处理。"
+        "如对申报有疑问，可联系所在区县卫生健康委员会或疾病预防控制中心获得免费指导。",
+        indent=True,
+    )
     _para(doc)
     _para(doc)
     # 发文机关署名 with （盖章）, 成文日期 in Chinese, right-aligned leaving two/four characters
@@ -90,8 +106,12 @@ def build() -> bytes:
         column.width = width
         for cell in column.cells:
             cell.width = width
-    rows = [("受送达单位", "{{ enterprise_name }}"), ("送达方式", "□直接送达　□邮寄送达　□电子送达"),
-            ("签收人（签名）", ""), ("签收日期", "　　　　年　　月　　日")]
+    rows = [
+        ("受送达单位", "{{ enterprise_name }}"),
+        ("送达方式", "□直接送达　□邮寄送达　□电子送达"),
+        ("签收人（签名）", ""),
+        ("签收日期", "　　　　年　　月　　日"),
+    ]
     for row, (label, value) in zip(table.rows, rows, strict=True):
         for cell, text in zip(row.cells, (label, value), strict=True):
             p = cell.paragraphs[0]

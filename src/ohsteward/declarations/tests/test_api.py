@@ -18,11 +18,26 @@ URL = "/api/v1/hazard-employers/"
 
 @pytest.fixture
 def listed(cast, enterprises):
-    small = EnterpriseFactory(name="重庆渝北小微百货有限公司", region=Region.objects.get(code="500112"),
-                              industry=Industry.objects.get(code="5211"), employees=3, revenue=50, total_assets=20)
-    actions.declaration_import(user=None, enterprise=small, receipt_no="GJ-1", kind="initial",
-                               declared_on=dt.date(2025, 12, 1), employees=3, exposed_total=1,
-                               hazards=[(None, "噪声", 1)], principal="", hygiene_manager="")
+    small = EnterpriseFactory(
+        name="重庆渝北小微百货有限公司",
+        region=Region.objects.get(code="500112"),
+        industry=Industry.objects.get(code="5211"),
+        employees=3,
+        revenue=50,
+        total_assets=20,
+    )
+    actions.declaration_import(
+        user=None,
+        enterprise=small,
+        receipt_no="GJ-1",
+        kind="initial",
+        declared_on=dt.date(2025, 12, 1),
+        employees=3,
+        exposed_total=1,
+        hazards=[(None, "噪声", 1)],
+        principal="",
+        hygiene_manager="",
+    )
     actions.hazard_list_generate(user=None, year=2026, as_of=dt.date(2026, 1, 20))
     return small
 
@@ -41,21 +56,34 @@ def test_fields_and_pagination(cast, listed):
     assert row["reasons"] == ["declared_hazards"] and row["declared"] is True
     assert row["last_declared_on"] == "2025-12-01"
     other = next(x for x in body["results"] if x["name"] == "重庆万州示例化工有限责任公司")
-    assert other["reasons"] == ["industry_serious"] and other["declared"] is False and other["last_declared_on"] is None
+    assert (
+        other["reasons"] == ["industry_serious"]
+        and other["declared"] is False
+        and other["last_declared_on"] is None
+    )
     r = bearer_client(cast["city"]).get(URL, {"page_size": 1})
     assert len(r.json()["results"]) == 1 and r.json()["next"]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"region": "500101"}, ["重庆万州示例化工有限责任公司"]),
-    ({"reason": "declared_hazards"}, ["重庆渝北小微百货有限公司"]),
-    ({"reason": "industry_serious", "region": "500112"}, ["重庆渝北示例机械制造有限公司", "重庆渝北第二建材有限公司"]),
-    ({"industry_risk": "unlisted"}, ["重庆渝北小微百货有限公司"]),
-    ({"declared": "true"}, ["重庆渝北小微百货有限公司"]),
-    ({"declared": "false", "region": "500112"}, ["重庆渝北示例机械制造有限公司", "重庆渝北第二建材有限公司"]),
-    ({"size_class": "micro"}, ["重庆渝北小微百货有限公司"]),
-    ({"year": "2025"}, []),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"region": "500101"}, ["重庆万州示例化工有限责任公司"]),
+        ({"reason": "declared_hazards"}, ["重庆渝北小微百货有限公司"]),
+        (
+            {"reason": "industry_serious", "region": "500112"},
+            ["重庆渝北示例机械制造有限公司", "重庆渝北第二建材有限公司"],
+        ),
+        ({"industry_risk": "unlisted"}, ["重庆渝北小微百货有限公司"]),
+        ({"declared": "true"}, ["重庆渝北小微百货有限公司"]),
+        (
+            {"declared": "false", "region": "500112"},
+            ["重庆渝北示例机械制造有限公司", "重庆渝北第二建材有限公司"],
+        ),
+        ({"size_class": "micro"}, ["重庆渝北小微百货有限公司"]),
+        ({"year": "2025"}, []),
+    ],
+)
 def test_filters(cast, listed, params, expected):
     r = bearer_client(cast["city"]).get(URL, params)
     assert r.status_code == 200
@@ -80,20 +108,34 @@ def test_scope_and_confirm(cast, listed, enterprises):
 
 def test_declarations_crud(cast, enterprises):
     manager = bearer_client(cast["manager"])
-    payload = {"enterprise": enterprises["yubei"].uscc, "kind": "initial", "employees": 60, "exposed_total": 20,
-               "principal": "张三", "hazards": [{"workplace": "打磨车间", "hazard_name": "噪声", "exposed_count": 20}]}
+    payload = {
+        "enterprise": enterprises["yubei"].uscc,
+        "kind": "initial",
+        "employees": 60,
+        "exposed_total": 20,
+        "principal": "张三",
+        "hazards": [{"workplace": "打磨车间", "hazard_name": "噪声", "exposed_count": 20}],
+    }
     r = manager.post("/api/v1/declarations/", payload, format="json")
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["receipt_no"].startswith("渝职申-500112-") and body["hazards"][0]["hazard_name"] == "噪声"
     pk = body["id"]
-    bad = manager.post("/api/v1/declarations/", {**payload, "enterprise": enterprises["wanzhou"].uscc}, format="json")
+    bad = manager.post(
+        "/api/v1/declarations/", {**payload, "enterprise": enterprises["wanzhou"].uscc}, format="json"
+    )
     assert bad.status_code == 400  # outside the manager's scope: not a valid choice
-    bad = manager.post("/api/v1/declarations/", {**payload, "hazards": [{"hazard_name": "月尘"}]}, format="json")
+    bad = manager.post(
+        "/api/v1/declarations/", {**payload, "hazards": [{"hazard_name": "月尘"}]}, format="json"
+    )
     assert bad.status_code == 400 and "不在目录中" in str(bad.json())
     # Managers correct a declaration by a change declaration; officials may fix details.
-    assert manager.patch(f"/api/v1/declarations/{pk}/", {"principal": "王五"}, format="json").status_code == 403
-    r = bearer_client(cast["yubei"]).patch(f"/api/v1/declarations/{pk}/", {"principal": "王五"}, format="json")
+    assert (
+        manager.patch(f"/api/v1/declarations/{pk}/", {"principal": "王五"}, format="json").status_code == 403
+    )
+    r = bearer_client(cast["yubei"]).patch(
+        f"/api/v1/declarations/{pk}/", {"principal": "王五"}, format="json"
+    )
     assert r.status_code == 200 and r.json()["principal"] == "王五"
     assert manager.delete(f"/api/v1/declarations/{pk}/").status_code == 403  # managers cannot void
     assert bearer_client(cast["wanzhou"]).get(f"/api/v1/declarations/{pk}/").status_code == 404
@@ -108,8 +150,12 @@ def test_tip_off_reasons_are_hidden_from_the_api_for_non_regulators(cast, listed
 
     from ohsteward.declarations.filtersets import HazardListEntryFilterSet
 
-    assert HazardListEntryFilterSet.base_filters["reason"].field  # as the API schema does: a cached form field
-    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(reasons=["industry_serious", "tip_off"])
+    assert HazardListEntryFilterSet.base_filters[
+        "reason"
+    ].field  # as the API schema does: a cached form field
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(
+        reasons=["industry_serious", "tip_off"]
+    )
     for who in ("institution", "steward"):
         api = bearer_client(cast[who])
         rows = {r["uscc"]: r["reasons"] for r in api.get(URL).json()["results"]}

@@ -36,7 +36,9 @@ def test_hazard_list_generate_and_dispatch(enterprises, tmp_path, monkeypatch):
     assert lines[-1].startswith("合计\t3\t") and header < len(lines) - 1
 
 
-def test_dispatch_command_publishes_a_past_quarter_and_then_shows_the_frozen_figures(enterprises, monkeypatch):
+def test_dispatch_command_publishes_a_past_quarter_and_then_shows_the_frozen_figures(
+    enterprises, monkeypatch
+):
     import datetime as dt
 
     from django.utils import timezone

@@ -17,9 +17,18 @@ pytestmark = pytest.mark.django_db
 
 def _import(enterprise, user=None, receipt="GJ-2026-0001", **kw):
     noise = HazardFactor.objects.filter(name="噪声").first()
-    args = dict(user=user, enterprise=enterprise, receipt_no=receipt, kind="初次申报", declared_on=dt.date(2026, 3, 2),
-                employees=80, exposed_total=30, hazards=[(noise, "噪声", 30), (None, "某未知粉尘", None)],
-                principal="张三", hygiene_manager="李四")
+    args = dict(
+        user=user,
+        enterprise=enterprise,
+        receipt_no=receipt,
+        kind="初次申报",
+        declared_on=dt.date(2026, 3, 2),
+        employees=80,
+        exposed_total=30,
+        hazards=[(noise, "噪声", 30), (None, "某未知粉尘", None)],
+        principal="张三",
+        hygiene_manager="李四",
+    )
     args.update(kw)
     return actions.declaration_import(**args)
 

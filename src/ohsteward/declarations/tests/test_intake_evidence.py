@@ -16,14 +16,16 @@ intake_factories = pytest.importorskip("ohsteward.intake.tests.factories")
 
 
 def _unlisted(name, **kw):
-    return EnterpriseFactory(name=name, region=Region.objects.get(code="500112"),
-                             industry=Industry.objects.get(code="5211"), **kw)
+    return EnterpriseFactory(
+        name=name, region=Region.objects.get(code="500112"), industry=Industry.objects.get(code="5211"), **kw
+    )
 
 
 def _row(enterprise, kind, origin="", status="linked", event_date=dt.date(2025, 10, 1)):
     batch = intake_factories.SourceBatchFactory(kind=kind)
-    return intake_factories.SourceRowFactory(batch=batch, enterprise=enterprise, status=status, origin=origin,
-                                             event_date=event_date)
+    return intake_factories.SourceRowFactory(
+        batch=batch, enterprise=enterprise, status=status, origin=origin, event_date=event_date
+    )
 
 
 def test_reasons_come_from_linked_intake_rows():
@@ -46,6 +48,10 @@ def test_reasons_come_from_linked_intake_rows():
     assert reasons[both.name] == ["detection_record", "inspection"]
     assert review.name not in reasons and late.name not in reasons
     # The cross-system comparison: exam/detection records but no declaration.
-    cross = (HazardListEntry.objects.filter(hazard_list=hl).with_declaration().undeclared()
-             .filter(reasons__icontains='"exam_record"'))
+    cross = (
+        HazardListEntry.objects.filter(hazard_list=hl)
+        .with_declaration()
+        .undeclared()
+        .filter(reasons__icontains='"exam_record"')
+    )
     assert list(cross.values_list("enterprise__name", flat=True)) == [exam.name]

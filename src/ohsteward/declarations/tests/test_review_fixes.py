@@ -13,8 +13,14 @@ def entry(enterprises):
     hazard_list = actions.hazard_list_generate(user=None, year=2026, as_of=dt.date(2026, 1, 25))
     actions.hazard_list_push(user=None, hazard_list=hazard_list, today=dt.date(2026, 1, 31))
     e = HazardListEntry.objects.get(hazard_list=hazard_list, enterprise=enterprises["yubei"])
-    actions.guidance_visit_record(user=None, enterprise=e.enterprise, visited_on=dt.date(2026, 2, 3),
-                                  visitors="区疾控 王磊", findings="打磨岗位未配备防尘口罩", next_step="限期整改")
+    actions.guidance_visit_record(
+        user=None,
+        enterprise=e.enterprise,
+        visited_on=dt.date(2026, 2, 3),
+        visitors="区疾控 王磊",
+        findings="打磨岗位未配备防尘口罩",
+        next_step="限期整改",
+    )
     return e
 
 
@@ -25,7 +31,9 @@ def test_roles_without_the_visit_permission_do_not_see_guidance_findings(cast, e
     # institution staff record guidance visits (001 附件2 item 11); a role without that permission
     # must not see the findings
     group = Group.objects.get(name="role:institution_staff")
-    group.permissions.remove(*Permission.objects.filter(codename__in=["view_guidancevisit", "add_guidancevisit"]))
+    group.permissions.remove(
+        *Permission.objects.filter(codename__in=["view_guidancevisit", "add_guidancevisit"])
+    )
     client.force_login(cast["institution"])
     page = client.get(f"/declarations/entries/{entry.pk}/")
     assert page.status_code == 200 and "打磨岗位未配备防尘口罩" not in page.content.decode()
@@ -36,8 +44,10 @@ def test_roles_without_the_visit_permission_do_not_see_guidance_findings(cast, e
 @pytest.mark.django_db
 def test_confirm_does_not_redirect_off_site(cast, entry, client):
     client.force_login(cast["yubei"])
-    response = client.post(f"/declarations/entries/{entry.pk}/confirm/",
-                           {"status": "hazards", "next": "https://evil.example.com/"})
+    response = client.post(
+        f"/declarations/entries/{entry.pk}/confirm/",
+        {"status": "hazards", "next": "https://evil.example.com/"},
+    )
     assert response.status_code == 302 and "evil.example.com" not in response["Location"]
 
 
@@ -55,9 +65,20 @@ def test_answered_notice_change_is_audited(cast, entry):
     from ohsteward.core.models import AuditLog
 
     notice = actions.notice_issue(user=None, enterprise=entry.enterprise, today=dt.date(2026, 3, 1))
-    actions.declaration_import(user=None, enterprise=entry.enterprise, receipt_no="R-77", kind="initial",
-                               declared_on=dt.date(2026, 3, 10), employees=10, exposed_total=3, hazards=[],
-                               principal="", hygiene_manager="")
+    actions.declaration_import(
+        user=None,
+        enterprise=entry.enterprise,
+        receipt_no="R-77",
+        kind="initial",
+        declared_on=dt.date(2026, 3, 10),
+        employees=10,
+        exposed_total=3,
+        hazards=[],
+        principal="",
+        hygiene_manager="",
+    )
     notice.refresh_from_db()
     assert notice.status == "declared"
-    assert AuditLog.objects.filter(object_id=str(notice.pk), content_type__model="notice", action="update").exists()
+    assert AuditLog.objects.filter(
+        object_id=str(notice.pk), content_type__model="notice", action="update"
+    ).exists()

@@ -32,12 +32,24 @@ def listed(cast, enterprises):
 
 def test_pages_render_for_city(client, cast, listed):
     c = _client(client, cast["city"])
-    for name in ["home", "entry_list", "confirm", "undeclared", "notice_list", "declaration_list", "spotcheck_list",
-                 "dispatch", "entry_add"]:
+    for name in [
+        "home",
+        "entry_list",
+        "confirm",
+        "undeclared",
+        "notice_list",
+        "declaration_list",
+        "spotcheck_list",
+        "dispatch",
+        "entry_add",
+    ]:
         r = c.get(reverse(f"declarations:{name}"))
         assert r.status_code == 200, name
     r = c.get(reverse("declarations:entry_list"))
-    assert "重庆渝北示例机械制造有限公司" in r.content.decode() and "重庆万州示例化工有限责任公司" in r.content.decode()
+    assert (
+        "重庆渝北示例机械制造有限公司" in r.content.decode()
+        and "重庆万州示例化工有限责任公司" in r.content.decode()
+    )
     assert "行业风险严重" in r.content.decode()
 
 
@@ -73,7 +85,11 @@ def test_confirm_page_htmx_and_overdue(client, cast, listed, enterprises):
     body = c.get(reverse("declarations:confirm")).content.decode()
     assert "overdue-badge" in body  # pushed 40 days ago
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei"])
-    r = c.post(reverse("declarations:entry_confirm", args=[entry.pk]), {"status": "no_hazards"}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        reverse("declarations:entry_confirm", args=[entry.pk]),
+        {"status": "no_hazards"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200 and "已核实：不存在职业病危害" in r.content.decode()
     entry.refresh_from_db()
     assert entry.status == EntryStatus.NO_HAZARDS and entry.confirmed_by == cast["yubei"]
@@ -85,9 +101,15 @@ def test_confirm_page_htmx_and_overdue(client, cast, listed, enterprises):
 def test_hand_over_visit_notice_flow(client, cast, listed, enterprises):
     c = _client(client, cast["yubei"])
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
-    r = c.post(reverse("declarations:visit_create", args=[entry.pk]),
-               {"visited_on": timezone.localdate().isoformat(), "visitors": "张三、李四", "findings": "未申报，存在粉尘",
-                "next_step": "两周内申报"})
+    r = c.post(
+        reverse("declarations:visit_create", args=[entry.pk]),
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "visitors": "张三、李四",
+            "findings": "未申报，存在粉尘",
+            "next_step": "两周内申报",
+        },
+    )
     assert r.status_code == 302
     r = c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15})
     assert r.status_code == 302
@@ -96,9 +118,17 @@ def test_hand_over_visit_notice_flow(client, cast, listed, enterprises):
     assert r.status_code == 200 and r.content[:2] == b"PK"
     r = c.get(reverse("declarations:notice_list") + "?export=1")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
-    assert _client(client, cast["wanzhou"]).get(reverse("declarations:notice_download", args=[notice.pk])).status_code == 404
+    assert (
+        _client(client, cast["wanzhou"])
+        .get(reverse("declarations:notice_download", args=[notice.pk]))
+        .status_code
+        == 404
+    )
     c = _client(client, cast["yubei"])
-    r = c.post(reverse("declarations:entry_hand_over", args=[entry.pk]), {"to_region": "500101", "reason": "地址在万州"})
+    r = c.post(
+        reverse("declarations:entry_hand_over", args=[entry.pk]),
+        {"to_region": "500101", "reason": "地址在万州"},
+    )
     assert r.status_code == 302
     entry.refresh_from_db()
     assert entry.region_id == "500101"
@@ -110,11 +140,26 @@ def test_manager_declares_online(client, cast, enterprises):
     body = c.get(reverse("declarations:home")).content.decode()
     assert "尚未进行职业病危害项目申报" in body
     assert c.get(reverse("declarations:declare")).status_code == 200
-    data = {"enterprise": enterprises["yubei"].pk, "kind": "initial", "employees": 50, "exposed_total": 12,
-            "principal": "张三", "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
-            "hz-TOTAL_FORMS": 3, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
-            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12,
-            "hz-1-workplace": "", "hz-1-hazard_name": "不存在的因素", "hz-1-exposed_count": 1}
+    data = {
+        "enterprise": enterprises["yubei"].pk,
+        "kind": "initial",
+        "employees": 50,
+        "exposed_total": 12,
+        "principal": "张三",
+        "hygiene_manager": "李四",
+        "principal_trained": "true",
+        "manager_trained": "unknown",
+        "hz-TOTAL_FORMS": 3,
+        "hz-INITIAL_FORMS": 0,
+        "hz-MIN_NUM_FORMS": 0,
+        "hz-MAX_NUM_FORMS": 200,
+        "hz-0-workplace": "焊接车间",
+        "hz-0-hazard_name": "噪声",
+        "hz-0-exposed_count": 12,
+        "hz-1-workplace": "",
+        "hz-1-hazard_name": "不存在的因素",
+        "hz-1-exposed_count": 1,
+    }
     r = c.post(reverse("declarations:declare"), data)
     assert r.status_code == 200 and "不在目录中" in r.content.decode()
     data.update({"hz-1-hazard_name": ""})
@@ -124,41 +169,63 @@ def test_manager_declares_online(client, cast, enterprises):
     assert r.status_code == 302, r.content.decode()[:2000]
     d = Declaration.objects.get()
     assert d.receipt_no.startswith("渝职申-500112-") and d.hazards.get().hazard_factor is not None
-    r = c.post(reverse("declarations:trigger_create"), {"kind": "name_change",
-                                                         "occurred_on": timezone.localdate().isoformat()})
+    r = c.post(
+        reverse("declarations:trigger_create"),
+        {"kind": "name_change", "occurred_on": timezone.localdate().isoformat()},
+    )
     body = c.get(reverse("declarations:home")).content.decode()
     assert "变更了名称，请在" in body
     # The manager cannot see the list nor another employer's declaration form.
     assert c.get(reverse("declarations:entry_list")).status_code == 403
-    assert c.get(reverse("declarations:declare") + f"?enterprise={enterprises['wanzhou'].pk}").status_code == 404
+    assert (
+        c.get(reverse("declarations:declare") + f"?enterprise={enterprises['wanzhou'].pk}").status_code == 404
+    )
 
 
 def test_spot_check_pages(client, cast, listed):
     c = _client(client, cast["city"])
-    r = c.post(reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.5", "minimum": 1, "name": ""})
+    r = c.post(
+        reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.5", "minimum": 1, "name": ""}
+    )
     assert r.status_code == 302
     detail = c.get(r["Location"])
     assert detail.status_code == 200 and "申报率%" in detail.content.decode()
     c = _client(client, cast["yubei"])
-    assert c.post(reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.5", "minimum": 1}).status_code == 403
+    assert (
+        c.post(
+            reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.5", "minimum": 1}
+        ).status_code
+        == 403
+    )
     from ohsteward.declarations.models import SpotCheckItem
 
     item = SpotCheckItem.objects.filter(region_id="500112").first()
-    r = c.post(reverse("declarations:spotcheck_item_record", args=[item.pk]), {"declared": "true"},
-               HTTP_HX_REQUEST="true")
+    r = c.post(
+        reverse("declarations:spotcheck_item_record", args=[item.pk]),
+        {"declared": "true"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200 and "由市级卫生健康委录入" in r.content.decode()
     item.refresh_from_db()
     assert item.declared is None
     c = _client(client, cast["city"])
-    r = c.post(reverse("declarations:spotcheck_item_record", args=[item.pk]),
-               {"declared": "true", "industry_ok": "false"}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        reverse("declarations:spotcheck_item_record", args=[item.pk]),
+        {"declared": "true", "industry_ok": "false"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200 and "已保存" in r.content.decode()
     c = _client(client, cast["yubei"])
     item.refresh_from_db()
     assert item.declared is True and item.industry_ok is False and item.size_ok is None
     other = SpotCheckItem.objects.filter(region_id="500101").first()
     if other is not None:
-        assert c.post(reverse("declarations:spotcheck_item_record", args=[other.pk]), {"declared": "true"}).status_code == 404
+        assert (
+            c.post(
+                reverse("declarations:spotcheck_item_record", args=[other.pk]), {"declared": "true"}
+            ).status_code
+            == 404
+        )
 
 
 def test_dispatch_page_has_chart_data(client, cast, listed):
@@ -217,24 +284,49 @@ def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
-    notice = actions.notice_issue(user=cast["yubei"], enterprise=entry.enterprise, entry=entry,
-                                  today=timezone.localdate() - dt.timedelta(days=2))
+    notice = actions.notice_issue(
+        user=cast["yubei"],
+        enterprise=entry.enterprise,
+        entry=entry,
+        today=timezone.localdate() - dt.timedelta(days=2),
+    )
     c = _client(client, cast["yubei"])
     text = c.get(reverse("declarations:notice_list"), {"show": "undelivered"}).content.decode()
     assert notice.number in text and '<span id="undelivered-count">1</span>' in text and "登记送达" in text
     url = reverse("declarations:notice_deliver", args=[notice.pk])
     assert c.get(url).status_code == 200
-    r = c.post(url, {"delivered_on": timezone.localdate().isoformat(), "delivery_method": "direct", "signed_by": "",
-                     "note": ""})
+    r = c.post(
+        url,
+        {
+            "delivered_on": timezone.localdate().isoformat(),
+            "delivery_method": "direct",
+            "signed_by": "",
+            "note": "",
+        },
+    )
     assert r.status_code == 200 and "直接送达请填写签收人" in r.content.decode()
     scan = SimpleUploadedFile("回执.png", b"\x89PNG scan", content_type="image/png")
-    r = c.post(url, {"delivered_on": timezone.localdate().isoformat(), "delivery_method": "direct",
-                     "signed_by": "王某", "note": "", "receipt_scan": scan})
+    r = c.post(
+        url,
+        {
+            "delivered_on": timezone.localdate().isoformat(),
+            "delivery_method": "direct",
+            "signed_by": "王某",
+            "note": "",
+            "receipt_scan": scan,
+        },
+    )
     assert r.status_code == 302
     notice.refresh_from_db()
-    assert notice.delivered_on == timezone.localdate() and notice.deadline_on == timezone.localdate() + dt.timedelta(15)
+    assert (
+        notice.delivered_on == timezone.localdate()
+        and notice.deadline_on == timezone.localdate() + dt.timedelta(15)
+    )
     text = c.get(reverse("declarations:notice_list"), {"show": "undelivered"}).content.decode()
-    assert f'<td class="mono nowrap">{notice.number}</td>' not in text and '<span id="undelivered-count">0</span>' in text
+    assert (
+        f'<td class="mono nowrap">{notice.number}</td>' not in text
+        and '<span id="undelivered-count">0</span>' in text
+    )
     assert c.get(reverse("declarations:notice_scan", args=[notice.pk])).content == b"\x89PNG scan"
     client.logout()
     other = _client(client, cast["wanzhou"])
@@ -242,7 +334,9 @@ def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast
     assert other.get(reverse("declarations:notice_scan", args=[notice.pk])).status_code == 404
 
 
-def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(client, cast, listed, enterprises):
+def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(
+    client, cast, listed, enterprises
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from docx import Document
 
@@ -277,9 +371,11 @@ def _register_exposures(enterprise):
     noise, dust = HazardFactor.objects.get(name="噪声"), HazardFactor.objects.get(name="矽尘")
     welding = Workplace.objects.create(enterprise=enterprise, name="焊接车间")
     grinding = Workplace.objects.create(enterprise=enterprise, name="打磨车间")
-    for post, factor, n in [(Post.objects.create(workplace=welding, name="电焊工"), noise, 6),
-                            (Post.objects.create(workplace=welding, name="装配工"), noise, 4),
-                            (Post.objects.create(workplace=grinding, name="打磨工"), dust, 3)]:
+    for post, factor, n in [
+        (Post.objects.create(workplace=welding, name="电焊工"), noise, 6),
+        (Post.objects.create(workplace=welding, name="装配工"), noise, 4),
+        (Post.objects.create(workplace=grinding, name="打磨工"), dust, 3),
+    ]:
         PostExposure.objects.create(post=post, hazard_factor=factor, exposed_count=n)
 
 
@@ -293,9 +389,18 @@ def _hazard_rows(html):
 def test_the_declaration_form_is_prefilled_from_registered_posts_and_factors(client, cast, enterprises):
     ent = enterprises["yubei"]
     _register_exposures(ent)
-    actions.declaration_import(user=None, enterprise=ent, receipt_no="OLD", kind="initial",
-                               declared_on=dt.date(2025, 6, 1), employees=50, exposed_total=5,
-                               hazards=[(None, "苯", 5)], principal="", hygiene_manager="")
+    actions.declaration_import(
+        user=None,
+        enterprise=ent,
+        receipt_no="OLD",
+        kind="initial",
+        declared_on=dt.date(2025, 6, 1),
+        employees=50,
+        exposed_total=5,
+        hazards=[(None, "苯", 5)],
+        principal="",
+        hygiene_manager="",
+    )
     html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
     assert sorted(_hazard_rows(html)) == ["噪声", "矽尘"]  # from the register, not the last declaration's 苯
     import re
@@ -307,9 +412,18 @@ def test_the_declaration_form_is_prefilled_from_registered_posts_and_factors(cli
 
 def test_the_declaration_form_falls_back_to_the_last_declaration(client, cast, enterprises):
     ent = enterprises["yubei"]
-    actions.declaration_import(user=None, enterprise=ent, receipt_no="OLD", kind="initial",
-                               declared_on=dt.date(2025, 6, 1), employees=50, exposed_total=5,
-                               hazards=[(None, "苯", 5)], principal="", hygiene_manager="")
+    actions.declaration_import(
+        user=None,
+        enterprise=ent,
+        receipt_no="OLD",
+        kind="initial",
+        declared_on=dt.date(2025, 6, 1),
+        employees=50,
+        exposed_total=5,
+        hazards=[(None, "苯", 5)],
+        principal="",
+        hygiene_manager="",
+    )
     html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
     assert _hazard_rows(html) == ["苯"] and "已按上次申报预填" in html
     assert 'id="add-hazard-row"' in html and 'id="hazard-row-template"' in html
@@ -317,27 +431,49 @@ def test_the_declaration_form_falls_back_to_the_last_declaration(client, cast, e
 
 
 def _declare_data(ent, **extra):
-    return {"enterprise": ent.pk, "kind": "initial", "employees": 50, "exposed_total": 12, "principal": "张三",
-            "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
-            "hz-TOTAL_FORMS": 1, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
-            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12, **extra}
+    return {
+        "enterprise": ent.pk,
+        "kind": "initial",
+        "employees": 50,
+        "exposed_total": 12,
+        "principal": "张三",
+        "hygiene_manager": "李四",
+        "principal_trained": "true",
+        "manager_trained": "unknown",
+        "hz-TOTAL_FORMS": 1,
+        "hz-INITIAL_FORMS": 0,
+        "hz-MIN_NUM_FORMS": 0,
+        "hz-MAX_NUM_FORMS": 200,
+        "hz-0-workplace": "焊接车间",
+        "hz-0-hazard_name": "噪声",
+        "hz-0-exposed_count": 12,
+        **extra,
+    }
 
 
-@pytest.mark.parametrize(("employees", "exposed", "message"), [
-    (10, 50, "接害总人数不能超过从业人员数"),
-    ("", 50, "填写了接害总人数时，请同时填写从业人员数"),
-])
-def test_the_declaration_form_refuses_more_exposed_workers_than_employees(client, cast, enterprises, employees,
-                                                                          exposed, message):
+@pytest.mark.parametrize(
+    ("employees", "exposed", "message"),
+    [
+        (10, 50, "接害总人数不能超过从业人员数"),
+        ("", 50, "填写了接害总人数时，请同时填写从业人员数"),
+    ],
+)
+def test_the_declaration_form_refuses_more_exposed_workers_than_employees(
+    client, cast, enterprises, employees, exposed, message
+):
     c = _client(client, cast["manager"])
-    r = c.post(reverse("declarations:declare"),
-               _declare_data(enterprises["yubei"], employees=employees, exposed_total=exposed, confirm="1"))
+    r = c.post(
+        reverse("declarations:declare"),
+        _declare_data(enterprises["yubei"], employees=employees, exposed_total=exposed, confirm="1"),
+    )
     assert r.status_code == 200 and message in r.content.decode() and not Declaration.objects.exists()
 
 
 def test_returning_from_the_preview_keeps_what_was_typed(client, cast, enterprises):
     c = _client(client, cast["manager"])
-    r = c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], principal="王五", edit="1"))
+    r = c.post(
+        reverse("declarations:declare"), _declare_data(enterprises["yubei"], principal="王五", edit="1")
+    )
     html = r.content.decode()
     assert 'value="王五"' in html and "预览申报内容" in html and not Declaration.objects.exists()
 
@@ -354,12 +490,19 @@ def test_the_receipt_prints_and_downloads(client, cast, enterprises):
     texts = [p.text for p in Document(io.BytesIO(body)).paragraphs]
     assert "职业病危害项目申报回执" in texts and f"回执编号：{d.receipt_no}" in texts
     client.logout()
-    assert _client(client, cast["wanzhou"]).get(reverse("declarations:declaration_receipt", args=[d.pk])).status_code == 404
+    assert (
+        _client(client, cast["wanzhou"])
+        .get(reverse("declarations:declaration_receipt", args=[d.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_spot_check_detail_labels_every_result_column_and_shows_the_fraction_in_percent(client, cast, listed):
     c = _client(client, cast["city"])
-    r = c.post(reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.05", "minimum": 1, "name": ""})
+    r = c.post(
+        reverse("declarations:spotcheck_list"), {"seed": 1, "fraction": "0.05", "minimum": 1, "name": ""}
+    )
     detail_url = r["Location"]
     city = c.get(detail_url).content.decode()
     assert "抽样比例 5%" in city and "0.0500" not in city and "随机种子 1" in city
@@ -372,10 +515,13 @@ def test_spot_check_detail_labels_every_result_column_and_shows_the_fraction_in_
         assert f"<th>{label}</th>" in header
     assert "colspan" not in header
 
+
 @pytest.fixture
 def tipped(listed, enterprises):
     """The 渝北 employer is listed (also) because of a 有奖举报; its neighbour after an inspection."""
-    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(reasons=["industry_serious", "tip_off"])
+    HazardListEntry.objects.filter(enterprise=enterprises["yubei"]).update(
+        reasons=["industry_serious", "tip_off"]
+    )
     HazardListEntry.objects.filter(enterprise=enterprises["yubei2"]).update(reasons=["inspection"])
     return listed
 
@@ -421,19 +567,33 @@ def _token(body: str) -> str:
 def test_a_declaration_form_sent_twice_files_one_declaration(client, cast, enterprises):
     c = _client(client, cast["manager"])
     token = _token(c.get(reverse("declarations:declare")).content.decode())
-    data = {"enterprise": enterprises["yubei"].pk, "kind": "initial", "employees": 50, "exposed_total": 12,
-            "principal": "张三", "hygiene_manager": "李四", "principal_trained": "true", "manager_trained": "unknown",
-            "hz-TOTAL_FORMS": 1, "hz-INITIAL_FORMS": 0, "hz-MIN_NUM_FORMS": 0, "hz-MAX_NUM_FORMS": 200,
-            "hz-0-workplace": "焊接车间", "hz-0-hazard_name": "噪声", "hz-0-exposed_count": 12,
-            "submission_token": token}
+    data = {
+        "enterprise": enterprises["yubei"].pk,
+        "kind": "initial",
+        "employees": 50,
+        "exposed_total": 12,
+        "principal": "张三",
+        "hygiene_manager": "李四",
+        "principal_trained": "true",
+        "manager_trained": "unknown",
+        "hz-TOTAL_FORMS": 1,
+        "hz-INITIAL_FORMS": 0,
+        "hz-MIN_NUM_FORMS": 0,
+        "hz-MAX_NUM_FORMS": 200,
+        "hz-0-workplace": "焊接车间",
+        "hz-0-hazard_name": "噪声",
+        "hz-0-exposed_count": 12,
+        "submission_token": token,
+    }
     preview = c.post(reverse("declarations:declare"), data).content.decode()
     assert f'name="submission_token" value="{token}"' in preview  # the preview carries the token on
     data["confirm"] = "1"
     first = c.post(reverse("declarations:declare"), data)
     second = c.post(reverse("declarations:declare"), data, follow=True)
     declaration = Declaration.objects.get()
-    assert first.status_code == 302 and first["Location"] == reverse("declarations:declaration_detail",
-                                                                       args=[declaration.pk])
+    assert first.status_code == 302 and first["Location"] == reverse(
+        "declarations:declaration_detail", args=[declaration.pk]
+    )
     assert second.redirect_chain[0][0] == first["Location"] and "未重复创建" in second.content.decode()
     assert declaration.receipt_no in second.content.decode()
 
@@ -443,38 +603,61 @@ def test_a_notice_form_sent_twice_issues_one_notice(client, cast, listed, enterp
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
     token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
     for _ in range(2):
-        r = c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15,
-                                                                            "submission_token": token})
+        r = c.post(
+            reverse("declarations:notice_create", args=[entry.pk]),
+            {"deadline_days": 15, "submission_token": token},
+        )
         assert r.status_code == 302
     assert Notice.objects.count() == 1
     # a new page has a new token: a second notice on purpose is still possible
     token = _token(c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode())
-    c.post(reverse("declarations:notice_create", args=[entry.pk]), {"deadline_days": 15, "submission_token": token})
+    c.post(
+        reverse("declarations:notice_create", args=[entry.pk]),
+        {"deadline_days": 15, "submission_token": token},
+    )
     assert Notice.objects.count() == 2
 
-def test_hand_over_offers_other_districts_only_and_the_sender_keeps_a_trace(client, cast, listed, enterprises):
+
+def test_hand_over_offers_other_districts_only_and_the_sender_keeps_a_trace(
+    client, cast, listed, enterprises
+):
     """Issue 8 item 18: the 移交给 list leaves out the own district; after the hand-over the sender sees
     on its 已移交 tab what it handed over, to whom, when, and the receiver's decision."""
     c = _client(client, cast["yubei"])
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
     page = c.get(reverse("declarations:entry_detail", args=[entry.pk])).content.decode()
-    to_region = page[page.index('name="to_region"'):page.index("</select>", page.index('name="to_region"'))]
+    to_region = page[page.index('name="to_region"') : page.index("</select>", page.index('name="to_region"'))]
     assert 'value="500101"' in to_region and 'value="500112"' not in to_region
-    assert c.post(reverse("declarations:entry_hand_over", args=[entry.pk]),
-                  {"to_region": "500112", "reason": ""}).status_code == 302  # refused with a message
+    assert (
+        c.post(
+            reverse("declarations:entry_hand_over", args=[entry.pk]), {"to_region": "500112", "reason": ""}
+        ).status_code
+        == 302
+    )  # refused with a message
     entry.refresh_from_db()
     assert entry.region_id == "500112"
-    r = c.post(reverse("declarations:entry_hand_over", args=[entry.pk]), {"to_region": "500101", "reason": "地址在万州"})
+    r = c.post(
+        reverse("declarations:entry_hand_over", args=[entry.pk]),
+        {"to_region": "500101", "reason": "地址在万州"},
+    )
     assert r["Location"].endswith("?show=handed")
     handed = c.get(reverse("declarations:confirm") + "?show=handed").content.decode()
     assert enterprises["yubei2"].name in handed and "移交万州区" in handed and "地址在万州" in handed
     assert "已移交 1" in handed and "万州区待核实" in handed
     entry.refresh_from_db()
-    actions.entry_confirm(user=cast["wanzhou"], entry=entry, status=EntryStatus.HAZARDS, today=timezone.localdate())
-    handed = _client(client, cast["yubei"]).get(reverse("declarations:confirm") + "?show=handed").content.decode()
+    actions.entry_confirm(
+        user=cast["wanzhou"], entry=entry, status=EntryStatus.HAZARDS, today=timezone.localdate()
+    )
+    handed = (
+        _client(client, cast["yubei"]).get(reverse("declarations:confirm") + "?show=handed").content.decode()
+    )
     assert "万州区已核实：存在职业病危害" in handed
     # the receiver does not see the hand-over in its own 已移交 tab
-    received = _client(client, cast["wanzhou"]).get(reverse("declarations:confirm") + "?show=handed").content.decode()
+    received = (
+        _client(client, cast["wanzhou"])
+        .get(reverse("declarations:confirm") + "?show=handed")
+        .content.decode()
+    )
     assert enterprises["yubei2"].name not in received and "已移交 0" in received
 
 
@@ -482,8 +665,9 @@ def test_declaration_filters_offer_all_not_dashes(client, cast, listed):
     """Issue 8 item 18: the 申报类型 and 渠道 filters' empty choice reads "全部"."""
     body = _client(client, cast["city"]).get(reverse("declarations:declaration_list")).content.decode()
     assert "---------" not in body
-    kind = body[body.index('name="kind"'):body.index("</select>", body.index('name="kind"'))]
+    kind = body[body.index('name="kind"') : body.index("</select>", body.index('name="kind"'))]
     assert '<option value="" selected>全部</option>' in kind
+
 
 def test_generating_the_list_over_a_large_register_runs_as_a_job_with_its_summary(client, cast, settings):
     settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 2  # the cast's register has three employers

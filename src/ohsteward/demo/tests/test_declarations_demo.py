@@ -21,6 +21,9 @@ def test_populate(db):
     assert counts["entries"] > 20
     assert HazardListEntry.objects.confirmation_overdue(today).exists()
     assert HazardListEntry.objects.exclude(status="pending").exists()
-    assert Declaration.objects.filter(channel="online").exists() and Declaration.objects.filter(channel="imported").exists()
+    assert (
+        Declaration.objects.filter(channel="online").exists()
+        and Declaration.objects.filter(channel="imported").exists()
+    )
     assert GuidanceVisit.objects.exists() and Notice.objects.exists() and SpotCheckItem.objects.exists()
     assert HazardListEntry.objects.report_overdue(today).count() == 1

@@ -17,8 +17,14 @@ def test_demo_prepares_data_and_logins():
     call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=out)
     assert Enterprise.objects.filter(registration="registered").count() == 400
     assert Enterprise.objects.values("region").distinct().count() >= 30
-    assert {u.role for u in User.objects.all()} == {"city_admin", "district_admin", "cdc_staff", "institution_staff",
-                                                    "steward_member", "enterprise_manager"}
+    assert {u.role for u in User.objects.all()} == {
+        "city_admin",
+        "district_admin",
+        "cdc_staff",
+        "institution_staff",
+        "steward_member",
+        "enterprise_manager",
+    }
     assert "ohsteward-demo" in out.getvalue() and "用户名 yubei" in out.getvalue()
     # people have names, and the manager's login names its employer (issue 8 item 19)
     assert User.objects.get(username="yubei").display_name == "渝北区卫生健康委 王某某"

@@ -8,13 +8,16 @@ import pytest
 from ohsteward.demo.synth import enterprise_rows, load_world, trade_word
 
 
-@pytest.mark.parametrize(("industry", "word"), [
-    ("客运索道制造", "客运索道"),
-    ("汽车零部件及配件制造", "汽车零部件"),
-    ("其他建筑安装业", "建筑安装"),
-    ("公共电汽车客运", "公共电汽车客运"),
-    ("水泥制造", "水泥"),
-])
+@pytest.mark.parametrize(
+    ("industry", "word"),
+    [
+        ("客运索道制造", "客运索道"),
+        ("汽车零部件及配件制造", "汽车零部件"),
+        ("其他建筑安装业", "建筑安装"),
+        ("公共电汽车客运", "公共电汽车客运"),
+        ("水泥制造", "水泥"),
+    ],
+)
 def test_trade_word_is_the_industry_part_of_a_company_name(industry, word):
     assert trade_word(industry) == word
 

@@ -23,13 +23,42 @@ class ExposureLimitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExposureLimit
-        fields = ["id", "hazard_factor", "hazard_factor_name", "agent_name", "category", "cas", "limit_type",
-                  "value", "value_text", "unit", "condition", "notes", "critical_effect", "standard",
-                  "standard_version", "effective_from", "effective_to", "source", "verified"]
+        fields = [
+            "id",
+            "hazard_factor",
+            "hazard_factor_name",
+            "agent_name",
+            "category",
+            "cas",
+            "limit_type",
+            "value",
+            "value_text",
+            "unit",
+            "condition",
+            "notes",
+            "critical_effect",
+            "standard",
+            "standard_version",
+            "effective_from",
+            "effective_to",
+            "source",
+            "verified",
+        ]
 
 
 class OccupationalDiseaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = OccupationalDisease
-        fields = ["id", "edition", "effective_from", "effective_to", "class_no", "class_name", "subclass_name",
-                  "seq", "code", "name", "restriction"]
+        fields = [
+            "id",
+            "edition",
+            "effective_from",
+            "effective_to",
+            "class_no",
+            "class_name",
+            "subclass_name",
+            "seq",
+            "code",
+            "name",
+            "restriction",
+        ]

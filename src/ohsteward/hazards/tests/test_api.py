@@ -66,14 +66,18 @@ def test_exposure_limits_filter_by_hazard_factor_code(client):
     rows = results(client.get(f"/api/v1/exposure-limits/?hazard_factor={factor.code}"))
     assert rows and {r["hazard_factor"] for r in rows} == {factor.code}
     assert {r["limit_type"] for r in rows} == set(
-        ExposureLimit.objects.filter(hazard_factor=factor).values_list("limit_type", flat=True))
+        ExposureLimit.objects.filter(hazard_factor=factor).values_list("limit_type", flat=True)
+    )
 
 
-@pytest.mark.parametrize(("query", "field", "value"), [
-    ("standard=GBZ+2.2", "standard", "GBZ 2.2"),
-    ("limit_type=PC-STEL", "limit_type", "PC-STEL"),
-    ("limit_type=MAC", "limit_type", "MAC"),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "value"),
+    [
+        ("standard=GBZ+2.2", "standard", "GBZ 2.2"),
+        ("limit_type=PC-STEL", "limit_type", "PC-STEL"),
+        ("limit_type=MAC", "limit_type", "MAC"),
+    ],
+)
 def test_exposure_limits_filters(client, query, field, value):
     rows = results(client.get(f"/api/v1/exposure-limits/?{query}&page_size=1000"))
     assert len(rows) == ExposureLimit.objects.filter(**{field: value}).count() > 0
@@ -103,6 +107,12 @@ def test_occupational_diseases(client):
 
 
 def test_read_only(client):
-    assert client.post("/api/v1/hazard-factors/", {"code": "X", "name": "x"}, format="json").status_code in {403, 405}
-    assert client.delete(f"/api/v1/exposure-limits/{ExposureLimit.objects.first().pk}/").status_code in {403, 405}
+    assert client.post("/api/v1/hazard-factors/", {"code": "X", "name": "x"}, format="json").status_code in {
+        403,
+        405,
+    }
+    assert client.delete(f"/api/v1/exposure-limits/{ExposureLimit.objects.first().pk}/").status_code in {
+        403,
+        405,
+    }
     assert not HazardFactor.objects.filter(code="X").exists()

@@ -32,8 +32,24 @@ class SourceBatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SourceBatch
-        fields = ["id", "kind", "kind_label", "department", "received_on", "file_name", "checksum", "uploaded_by",
-                  "uploaded_at", "status", "status_label", "progress", "mode", "counts", "message", "column_map"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "department",
+            "received_on",
+            "file_name",
+            "checksum",
+            "uploaded_by",
+            "uploaded_at",
+            "status",
+            "status_label",
+            "progress",
+            "mode",
+            "counts",
+            "message",
+            "column_map",
+        ]
         read_only_fields = fields
 
 
@@ -44,8 +60,11 @@ class UploadSerializer(serializers.Serializer):
     received_on = PlausibleDateField(required=False)
     valid_rows_only = serializers.BooleanField(required=False, default=False)
     dry_run = serializers.BooleanField(required=False, default=False)
-    column_map = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False,
-                                       help_text="文件列名 → 模板列名（空字符串表示忽略）")
+    column_map = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="文件列名 → 模板列名（空字符串表示忽略）",
+    )
 
 
 class UploadResultSerializer(serializers.Serializer):
@@ -55,7 +74,9 @@ class UploadResultSerializer(serializers.Serializer):
     refused = serializers.BooleanField()
     counts = serializers.DictField(child=serializers.IntegerField())
     errors = serializers.ListField(child=serializers.CharField())
-    warnings = serializers.ListField(child=serializers.CharField(), help_text="已导入但需注意的行（如信用代码校验位错误）")
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text="已导入但需注意的行（如信用代码校验位错误）"
+    )
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -76,10 +97,40 @@ class SourceRowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SourceRow
-        fields = ["id", "batch", "kind", "row_number", "uscc", "name", "district", "town", "industry", "event_date",
-                  "reference_no", "category", "institution", "hazards", "employees", "exposed_total", "headcount",
-                  "points", "over_limit_points", "origin", "remark", "data", "enterprise", "enterprise_name",
-                  "link_method", "link_score", "candidates", "status", "error", "review_reason", "decided_at", "raw"]
+        fields = [
+            "id",
+            "batch",
+            "kind",
+            "row_number",
+            "uscc",
+            "name",
+            "district",
+            "town",
+            "industry",
+            "event_date",
+            "reference_no",
+            "category",
+            "institution",
+            "hazards",
+            "employees",
+            "exposed_total",
+            "headcount",
+            "points",
+            "over_limit_points",
+            "origin",
+            "remark",
+            "data",
+            "enterprise",
+            "enterprise_name",
+            "link_method",
+            "link_score",
+            "candidates",
+            "status",
+            "error",
+            "review_reason",
+            "decided_at",
+            "raw",
+        ]
         read_only_fields = fields
 
     def get_review_reason(self, obj) -> str:
@@ -101,8 +152,11 @@ class ReviewRowSerializer(SourceRowSerializer):
 
     def get_candidate_details(self, obj) -> list[dict]:
         found = self.context.get("candidates", {})
-        return [{"id": e.pk, "name": e.name, "uscc": e.uscc, "region": e.region.name, "score": score}
-                for cid, score in obj.candidates or [] if (e := found.get(int(cid))) is not None]
+        return [
+            {"id": e.pk, "name": e.name, "uscc": e.uscc, "region": e.region.name, "score": score}
+            for cid, score in obj.candidates or []
+            if (e := found.get(int(cid))) is not None
+        ]
 
 
 class LinkSerializer(serializers.Serializer):

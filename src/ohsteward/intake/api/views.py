@@ -80,7 +80,9 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
         # counts over the rows the caller may see (issue 6 item 12), like the list
         queryset = self.filter_queryset(self.get_queryset())
         filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
-        return xlsx_response(filename, SourceBatchTable.columns, SourceBatchTable.rows(queryset, request.user))
+        return xlsx_response(
+            filename, SourceBatchTable.columns, SourceBatchTable.rows(queryset, request.user)
+        )
 
     queryset = SourceBatch.objects.select_related("uploaded_by")
     table_class = SourceBatchTable
@@ -90,8 +92,11 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(summary="上传来源名单（后台任务：202，进度见 status_url，结果见任务的 result）",
-                   request={"multipart/form-data": s.UploadSerializer}, responses={202: JobAcceptedSerializer})
+    @extend_schema(
+        summary="上传来源名单（后台任务：202，进度见 status_url，结果见任务的 result）",
+        request={"multipart/form-data": s.UploadSerializer},
+        responses={202: JobAcceptedSerializer},
+    )
     def create(self, request, *args, **kwargs):
         form = s.UploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -109,16 +114,28 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
             raise exceptions.PermissionDenied("您的角色无权上传来源名单")
         try:
             job = start_ingest_job(
-                user=request.user, kind=data["kind"], filename=upload.name, content=upload.read(),
-                department=data.get("department", ""), received_on=data.get("received_on"),
-                valid_rows_only=data["valid_rows_only"], dry_run=data["dry_run"], column_map=column_map)
+                user=request.user,
+                kind=data["kind"],
+                filename=upload.name,
+                content=upload.read(),
+                department=data.get("department", ""),
+                received_on=data.get("received_on"),
+                valid_rows_only=data["valid_rows_only"],
+                dry_run=data["dry_run"],
+                column_map=column_map,
+            )
         except SpreadsheetError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
         return job_accepted(job)
 
-    @extend_schema(summary="错误行（.xlsx，每行附错误原因）", responses={
-        (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
-            response=OpenApiTypes.BINARY)})
+    @extend_schema(
+        summary="错误行（.xlsx，每行附错误原因）",
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+                response=OpenApiTypes.BINARY
+            )
+        },
+    )
     @action(detail=True, methods=["get"])
     def rejected(self, request, pk=None):
         batch = self.get_object()
@@ -136,8 +153,9 @@ class RowVisibilityMixin:
     def export(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
-        return xlsx_response(filename, SourceRowTable.columns,
-                             SourceRowTable.rows(iter_rows_seen_by(request.user, queryset)))
+        return xlsx_response(
+            filename, SourceRowTable.columns, SourceRowTable.rows(iter_rows_seen_by(request.user, queryset))
+        )
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -162,8 +180,9 @@ class RowDecisionMixin:
         try:
             func(user=self.request.user, row=row, **kwargs)
         except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
-                from None
+            raise exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from None
         row.refresh_from_db()
         return Response(s.SourceRowSerializer(row, context={"request": self.request}).data)
 
@@ -219,20 +238,28 @@ class ReviewViewSet(RowVisibilityMixin, RowDecisionMixin, ExportMixin, ScopedMod
         context = super().get_serializer_context()
         rows = getattr(self, "_page_rows", None) or []
         ids = {int(c[0]) for r in rows for c in r.candidates or []}
-        context["candidates"] = {e.pk: e for e in Enterprise.objects.for_user(self.request.user)
-                                 .filter(pk__in=ids).select_related("region")}
+        context["candidates"] = {
+            e.pk: e
+            for e in Enterprise.objects.for_user(self.request.user)
+            .filter(pk__in=ids)
+            .select_related("region")
+        }
         return context
 
     def retrieve(self, request, *args, **kwargs):
         self._page_rows = [self.get_object()]
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(summary="是此单位：关联到用人单位", request=s.LinkSerializer, responses=s.SourceRowSerializer)
+    @extend_schema(
+        summary="是此单位：关联到用人单位", request=s.LinkSerializer, responses=s.SourceRowSerializer
+    )
     @action(detail=True, methods=["post"])
     def link(self, request, pk=None):
         form = s.LinkSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        enterprise = access.get_for_user_or_404(Enterprise.objects, request.user, pk=form.validated_data["enterprise"])
+        enterprise = access.get_for_user_or_404(
+            Enterprise.objects, request.user, pk=form.validated_data["enterprise"]
+        )
         return self._decide(actions.row_link, enterprise=enterprise)
 
     @extend_schema(summary="新建单位", request=s.CreateSerializer, responses=s.SourceRowSerializer)
@@ -240,7 +267,9 @@ class ReviewViewSet(RowVisibilityMixin, RowDecisionMixin, ExportMixin, ScopedMod
     def create_enterprise(self, request, pk=None):
         form = s.CreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return self._decide(actions.row_create_enterprise, district_code=form.validated_data.get("district") or None)
+        return self._decide(
+            actions.row_create_enterprise, district_code=form.validated_data.get("district") or None
+        )
 
     @extend_schema(summary="驳回", request=s.RejectSerializer, responses=s.SourceRowSerializer)
     @action(detail=True, methods=["post"])
@@ -256,8 +285,11 @@ class MergeViewSet(AuditedViewMixin, viewsets.ViewSet):
     permission_model = Enterprise
     permission_action = "change"
 
-    @extend_schema(summary="合并两个用人单位", request=s.MergeSerializer,
-                   responses={200: OpenApiResponse(description="每类记录转移的条数")})
+    @extend_schema(
+        summary="合并两个用人单位",
+        request=s.MergeSerializer,
+        responses={200: OpenApiResponse(description="每类记录转移的条数")},
+    )
     def create(self, request):
         from django.core.exceptions import ValidationError
 
@@ -268,6 +300,7 @@ class MergeViewSet(AuditedViewMixin, viewsets.ViewSet):
         try:
             moved = actions.enterprise_merge(user=request.user, keep=keep, merge=merge)
         except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
-                from None
+            raise exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from None
         return Response({"keep": keep.pk, "moved": moved})

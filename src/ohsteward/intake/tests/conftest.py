@@ -10,6 +10,8 @@ def ingest(db):
     from ohsteward.intake.tests.factories import xlsx_bytes
 
     def run(kind, headers, rows, *, user=None, filename="名单.xlsx", **kwargs):
-        return batch_ingest(user=user, kind=kind, filename=filename, content=xlsx_bytes(headers, rows), **kwargs)
+        return batch_ingest(
+            user=user, kind=kind, filename=filename, content=xlsx_bytes(headers, rows), **kwargs
+        )
 
     return run

@@ -25,7 +25,9 @@ def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     wb.set_properties({"created": dt.datetime(2024, 1, 1)})
     ws = wb.add_worksheet("Sheet1")
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})

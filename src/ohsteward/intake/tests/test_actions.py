@@ -22,8 +22,12 @@ def test_link_a_review_row_to_a_candidate(cast, enterprises):
     row = SourceRowFactory(candidates=[[e.pk, 0.78]])
     actions.row_link(user=cast["yubei"], row=row, enterprise=e)
     row.refresh_from_db()
-    assert (row.status, row.enterprise, row.link_method, row.link_score) == (RowStatus.LINKED, e, LinkMethod.MANUAL,
-                                                                             0.78)
+    assert (row.status, row.enterprise, row.link_method, row.link_score) == (
+        RowStatus.LINKED,
+        e,
+        LinkMethod.MANUAL,
+        0.78,
+    )
     assert row.reviewer == cast["yubei"] and row.decided_at is not None
     assert row.history[-1]["action"] == "link"
     assert AuditLog.objects.filter(object_id=str(row.pk), content_type__model="sourcerow").exists()
@@ -91,7 +95,10 @@ def test_merge_moves_every_record_records_former_names_and_audits(cast, enterpri
     assert all(SourceRow.objects.get(pk=r.pk).enterprise_id == keep.pk for r in rows)
     assert moved["intake.sourcerow"] == 2 and moved["registry.workplace"] == 1
     assert moved["registry.workplace (重复，已删除)"] == 1
-    assert sorted(Workplace.objects.filter(enterprise=keep).values_list("name", flat=True)) == ["一车间", "二车间"]
+    assert sorted(Workplace.objects.filter(enterprise=keep).values_list("name", flat=True)) == [
+        "一车间",
+        "二车间",
+    ]
     keep.refresh_from_db()
     assert "渝北示例机械厂" in keep.former_names
     review.refresh_from_db()
@@ -107,9 +114,18 @@ def test_merge_moves_declarations_too(cast, enterprises):
     from ohsteward.declarations.actions import declaration_import
 
     keep, dup = enterprises["yubei"], enterprises["yubei2"]
-    declaration = declaration_import(user=None, enterprise=dup, receipt_no="R-1", kind="initial",
-                                     declared_on=dt.date(2024, 5, 1), employees=10, exposed_total=2, hazards=[],
-                                     principal="", hygiene_manager="")
+    declaration = declaration_import(
+        user=None,
+        enterprise=dup,
+        receipt_no="R-1",
+        kind="initial",
+        declared_on=dt.date(2024, 5, 1),
+        employees=10,
+        exposed_total=2,
+        hazards=[],
+        principal="",
+        hygiene_manager="",
+    )
     actions.enterprise_merge(user=cast["city"], keep=keep, merge=dup)
     declaration.refresh_from_db()
     assert declaration.enterprise_id == keep.pk
@@ -125,8 +141,9 @@ def test_merge_is_refused_outside_scope_and_with_itself(cast, enterprises):
 def test_row_scope(cast, enterprises):
     batch = SourceBatchFactory(uploaded_by=cast["city"])
     in_yubei = SourceRowFactory(batch=batch, district_id="500112")
-    linked_to_yubei = SourceRowFactory(batch=batch, district_id=None, enterprise=enterprises["yubei"],
-                                       status=RowStatus.LINKED)
+    linked_to_yubei = SourceRowFactory(
+        batch=batch, district_id=None, enterprise=enterprises["yubei"], status=RowStatus.LINKED
+    )
     in_wanzhou = SourceRowFactory(batch=batch, district_id="500101")
     assert set(SourceRow.objects.for_user(cast["yubei"])) == {in_yubei, linked_to_yubei}
     assert set(SourceRow.objects.for_user(cast["cdc"])) == {in_yubei, linked_to_yubei, in_wanzhou}
@@ -154,7 +171,9 @@ def test_merge_does_not_hand_a_manager_account_to_the_kept_employer(cast, enterp
     # the moved workplace has an audit row of its own, and the deleted assignment is audited
     wp = Workplace.objects.get(name="喷涂车间")
     assert wp.enterprise == keep
-    assert AuditLog.objects.filter(object_id=str(wp.pk), action="update", changes__merged_into__1=keep.name).exists()
+    assert AuditLog.objects.filter(
+        object_id=str(wp.pk), action="update", changes__merged_into__1=keep.name
+    ).exists()
     assert AuditLog.objects.filter(content_type__model="roleassignment", action="delete").exists()
 
 
@@ -165,7 +184,9 @@ def test_creating_an_employer_with_another_districts_code_does_not_say_it_is_reg
     with pytest.raises(ValidationError) as caught:
         actions.row_create_enterprise(user=cast["yubei"], row=row)
     text = " ".join(caught.value.messages)
-    assert "不能由您登记" in text and "已登记" not in text and "已属于" not in text and wanzhou.name not in text
+    assert (
+        "不能由您登记" in text and "已登记" not in text and "已属于" not in text and wanzhou.name not in text
+    )
     yubei = enterprises["yubei"]
     own = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["yubei"]), uscc=yubei.uscc)
     with pytest.raises(ValidationError, match="本辖区"):
@@ -174,10 +195,15 @@ def test_creating_an_employer_with_another_districts_code_does_not_say_it_is_reg
 
 def test_a_referred_row_is_decided_by_the_employers_district_not_by_the_uploader(cast, enterprises):
     wanzhou = enterprises["wanzhou"]
-    row = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["yubei"]), referred_to_id="500101",
-                           candidates=[[wanzhou.pk, 1.0]])
-    for decide in (lambda: actions.row_reject(user=cast["yubei"], row=row),
-                   lambda: actions.row_create_enterprise(user=cast["yubei"], row=row)):
+    row = SourceRowFactory(
+        batch=SourceBatchFactory(uploaded_by=cast["yubei"]),
+        referred_to_id="500101",
+        candidates=[[wanzhou.pk, 1.0]],
+    )
+    for decide in (
+        lambda: actions.row_reject(user=cast["yubei"], row=row),
+        lambda: actions.row_create_enterprise(user=cast["yubei"], row=row),
+    ):
         with pytest.raises(ValidationError, match="已转市级核实"):
             decide()
     actions.row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)

@@ -27,12 +27,18 @@ def _job_result(api, response) -> dict:
 
 def test_upload_list_detail_and_duplicate(cast, enterprises):
     api = bearer_client(cast["cdc"])
-    content = xlsx_bytes(["用人单位名称", "所属区县", "体检日期", "危害因素"],
-                         [[enterprises["yubei"].name, "渝北区", YESTERDAY, "噪声(3)"],
-                          ["重庆接口新建有限公司", "万州区", YESTERDAY, "苯"]])
-    response = api.post("/api/v1/intake/batches/", {
-        "kind": SourceKind.EXAM, "department": "市职防院", "file": SimpleUploadedFile("exam.xlsx", content)},
-        format="multipart")
+    content = xlsx_bytes(
+        ["用人单位名称", "所属区县", "体检日期", "危害因素"],
+        [
+            [enterprises["yubei"].name, "渝北区", YESTERDAY, "噪声(3)"],
+            ["重庆接口新建有限公司", "万州区", YESTERDAY, "苯"],
+        ],
+    )
+    response = api.post(
+        "/api/v1/intake/batches/",
+        {"kind": SourceKind.EXAM, "department": "市职防院", "file": SimpleUploadedFile("exam.xlsx", content)},
+        format="multipart",
+    )
     body = _job_result(api, response)
     assert body["counts"]["name_exact"] == 1 and body["counts"]["created"] == 1 and not body["duplicate"]
     batch_id = body["batch"]
@@ -41,26 +47,38 @@ def test_upload_list_detail_and_duplicate(cast, enterprises):
     assert api.get(f"/api/v1/intake/batches/{batch_id}/").json()["counts"]["rows"] == 2
     rows = api.get(f"/api/v1/intake/rows/?batch={batch_id}").json()["results"]
     assert [r["status"] for r in rows] == ["linked", "created"]
-    again = api.post("/api/v1/intake/batches/", {"kind": SourceKind.EXAM, "file": SimpleUploadedFile("e.xlsx", content)},
-                     format="multipart")
+    again = api.post(
+        "/api/v1/intake/batches/",
+        {"kind": SourceKind.EXAM, "file": SimpleUploadedFile("e.xlsx", content)},
+        format="multipart",
+    )
     assert _job_result(api, again)["duplicate"]
     # the 渝北 officer sees the batch (a row in 渝北) but only the 渝北 row
     yubei = bearer_client(cast["yubei"])
     assert [r["name"] for r in yubei.get(f"/api/v1/intake/rows/?batch={batch_id}").json()["results"]] == [
-        enterprises["yubei"].name]
+        enterprises["yubei"].name
+    ]
 
 
 def test_upload_errors_and_rejected_rows(cast, enterprises):
     api = bearer_client(cast["yubei"])
     content = xlsx_bytes(["用人单位名称", "所属区县", "体检日期"], [["重庆甲公司", "万州区", YESTERDAY]])
-    response = api.post("/api/v1/intake/batches/", {"kind": "exam", "file": SimpleUploadedFile("x.xlsx", content)},
-                        format="multipart")
+    response = api.post(
+        "/api/v1/intake/batches/",
+        {"kind": "exam", "file": SimpleUploadedFile("x.xlsx", content)},
+        format="multipart",
+    )
     body = _job_result(api, response)
     assert body["refused"] and body["errors"] == ["第2行 所属区县: “万州区”不在您的管辖范围内"]
     rejected = api.get(f"/api/v1/intake/batches/{body['batch']}/rejected/")
-    assert rejected.status_code == 200 and rejected["Content-Type"].startswith("application/vnd.openxmlformats")
-    bad = api.post("/api/v1/intake/batches/", {"kind": "exam", "file": SimpleUploadedFile("x.txt", b"abc")},
-                   format="multipart")
+    assert rejected.status_code == 200 and rejected["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    bad = api.post(
+        "/api/v1/intake/batches/",
+        {"kind": "exam", "file": SimpleUploadedFile("x.txt", b"abc")},
+        format="multipart",
+    )
     assert bad.status_code == 400 and "不支持的文件类型" in bad.json()["file"][0]
 
 
@@ -74,18 +92,23 @@ def test_review_queue_and_decisions(cast, enterprises):
     queue = api.get("/api/v1/intake/review/").json()
     assert queue["count"] == 3
     first = next(r for r in queue["results"] if r["id"] == a.pk)
-    assert first["candidate_details"] == [{"id": e.pk, "name": e.name, "uscc": e.uscc, "region": "渝北区",
-                                           "score": 0.85}]
+    assert first["candidate_details"] == [
+        {"id": e.pk, "name": e.name, "uscc": e.uscc, "region": "渝北区", "score": 0.85}
+    ]
     linked = api.post(f"/api/v1/intake/review/{a.pk}/link/", {"enterprise": e.pk}, format="json")
     assert linked.status_code == 200 and linked.json()["status"] == "linked"
     created = api.post(f"/api/v1/intake/review/{b.pk}/create-enterprise/", {}, format="json")
     assert created.json()["status"] == "created"
     rejected = api.post(f"/api/v1/intake/review/{c.pk}/reject/", {"reason": "重复"}, format="json")
     assert rejected.json()["error"] == "人工驳回：重复"
-    assert api.post(f"/api/v1/intake/review/{c.pk}/reject/", {}, format="json").status_code == 404  # left the queue
+    assert (
+        api.post(f"/api/v1/intake/review/{c.pk}/reject/", {}, format="json").status_code == 404
+    )  # left the queue
     unlinked = api.post(f"/api/v1/intake/rows/{a.pk}/unlink/", format="json")
     assert unlinked.json()["status"] == RowStatus.REVIEW
-    other = api.post(f"/api/v1/intake/review/{a.pk}/link/", {"enterprise": enterprises["wanzhou"].pk}, format="json")
+    other = api.post(
+        f"/api/v1/intake/review/{a.pk}/link/", {"enterprise": enterprises["wanzhou"].pk}, format="json"
+    )
     assert other.status_code == 404
 
 
@@ -103,8 +126,12 @@ def test_merge(cast, enterprises):
     assert not Enterprise.objects.filter(pk=dup.pk).exists()
     assert SourceRow.objects.get().enterprise == keep
     yubei = bearer_client(cast["yubei"])
-    assert yubei.post("/api/v1/intake/merge/", {"keep": keep.pk, "merge": enterprises["wanzhou"].pk},
-                      format="json").status_code == 404
+    assert (
+        yubei.post(
+            "/api/v1/intake/merge/", {"keep": keep.pk, "merge": enterprises["wanzhou"].pk}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(cast):
@@ -112,6 +139,9 @@ def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(cast):
 
     api = bearer_client(cast["cdc"])
     content = hostile.far_cell_xlsx(["用人单位名称", "所属区县", "体检日期", "危害因素"], [])
-    response = api.post("/api/v1/intake/batches/", {"kind": "exam", "file": SimpleUploadedFile("x.xlsx", content)},
-                        format="multipart")
+    response = api.post(
+        "/api/v1/intake/batches/",
+        {"kind": "exam", "file": SimpleUploadedFile("x.xlsx", content)},
+        format="multipart",
+    )
     assert response.status_code == 400 and "范围过大" in response.json()["file"][0]

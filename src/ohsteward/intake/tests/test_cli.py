@@ -31,9 +31,14 @@ def run(*args):
 
 
 def test_summary_and_success(tmp_path, enterprises):
-    path = write(tmp_path, [[enterprises["yubei"].name, enterprises["yubei"].uscc, "渝北区", YESTERDAY],
-                            ["重庆渝北第二建材有限公司", "", "渝北区", YESTERDAY],
-                            ["重庆命令行新建有限公司", "", "渝北区", YESTERDAY]])
+    path = write(
+        tmp_path,
+        [
+            [enterprises["yubei"].name, enterprises["yubei"].uscc, "渝北区", YESTERDAY],
+            ["重庆渝北第二建材有限公司", "", "渝北区", YESTERDAY],
+            ["重庆命令行新建有限公司", "", "渝北区", YESTERDAY],
+        ],
+    )
     out = run(path, "--source", "exam", "--department", "市职防院")
     assert "行数：3" in out and "按信用代码关联：1" in out and "按名称关联：1" in out and "新建单位：1" in out
     assert "拒绝：0" in out

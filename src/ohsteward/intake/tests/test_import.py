@@ -38,7 +38,9 @@ def poll(read, until, tries: int = 100):
 
 
 def _file(n: int = 2) -> bytes:
-    return xlsx_bytes(HEADERS, [[f"重庆未完成{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(n)])
+    return xlsx_bytes(
+        HEADERS, [[f"重庆未完成{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(n)]
+    )
 
 
 def _ingest(content: bytes, **kwargs):
@@ -47,7 +49,9 @@ def _ingest(content: bytes, **kwargs):
 
 def _as_if_the_process_died(batch: SourceBatch) -> None:
     """What a kill after the first chunk leaves: the batch running, its rows on file, no heartbeat."""
-    SourceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, heartbeat_at=LONG_AGO, counts={})
+    SourceBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, heartbeat_at=LONG_AGO, counts={}
+    )
 
 
 def test_a_batch_left_running_by_a_dead_process_does_not_block_the_same_file(enterprises):
@@ -112,11 +116,19 @@ def test_a_failure_in_the_last_step_takes_back_the_chunks_already_committed(ente
 def test_a_large_upload_runs_as_a_job_and_the_page_follows_it(cast, client, settings):
     settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 2
     client.force_login(cast["city"])
-    content = csv_bytes(HEADERS, [[f"重庆大文件{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(5)])
+    content = csv_bytes(
+        HEADERS, [[f"重庆大文件{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(5)]
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post("/intake/upload/", {"kind": SourceKind.EXAM, "received_on": YESTERDAY.isoformat(),
-                                               "file": SimpleUploadedFile("big.csv", content)})
+    response = client.post(
+        "/intake/upload/",
+        {
+            "kind": SourceKind.EXAM,
+            "received_on": YESTERDAY.isoformat(),
+            "file": SimpleUploadedFile("big.csv", content),
+        },
+    )
     assert response.status_code == 302 and response["Location"].startswith("/jobs/")
     page = client.get(response["Location"]).content.decode()
     assert "导入完成" in page and "查看批次" in page
@@ -127,17 +139,29 @@ def test_a_large_upload_runs_as_a_job_and_the_page_follows_it(cast, client, sett
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports_once(cast, tmp_path):
     n = 5000  # more than two committed chunks
-    content = csv_bytes(HEADERS, [[f"重庆中断测试{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(n)])
+    content = csv_bytes(
+        HEADERS, [[f"重庆中断测试{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(n)]
+    )
     marker = tmp_path / "paused"
     world = WorkerWorld(tmp_path)
     with override_settings(TASKS=DB_BACKEND, DATA_DIR=tmp_path / "data"):
         from ohsteward.core import jobs
 
         job = jobs.job_start(
-            user=cast["city"], kind="intake.ingest", title="来源名单导入", function="ohsteward.core.tests.jobhooks.pause_once",
-            content=content, filename="exam.csv", on_interrupt="ohsteward.intake.jobs.ingest_interrupted",
-            params={"inner": "ohsteward.intake.jobs.ingest_job", "kind": SourceKind.EXAM, "pause_stage": "写入",
-                    "marker": str(marker)})
+            user=cast["city"],
+            kind="intake.ingest",
+            title="来源名单导入",
+            function="ohsteward.core.tests.jobhooks.pause_once",
+            content=content,
+            filename="exam.csv",
+            on_interrupt="ohsteward.intake.jobs.ingest_interrupted",
+            params={
+                "inner": "ohsteward.intake.jobs.ingest_job",
+                "kind": SourceKind.EXAM,
+                "pause_stage": "写入",
+                "marker": str(marker),
+            },
+        )
     world.copy_test_database()
     enterprises_before = world.query("SELECT count(*) FROM registry_enterprise")[0][0]
     worker = world.worker()
@@ -145,8 +169,10 @@ def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports
         wait_for(marker, worker, world)  # the first chunk has committed
         rows_written = world.query("SELECT count(*) FROM intake_sourcerow")[0][0]
         # the progress write may come from the job's heartbeat thread a moment after the marker
-        status, stage, progress = poll(lambda: world.query(
-            "SELECT status, stage, progress FROM core_job WHERE id = ?", job.pk)[0], until=lambda r: r[1] == "写入")
+        status, stage, progress = poll(
+            lambda: world.query("SELECT status, stage, progress FROM core_job WHERE id = ?", job.pk)[0],
+            until=lambda r: r[1] == "写入",
+        )
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
@@ -159,8 +185,12 @@ def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports
     assert world.query("SELECT count(*) FROM registry_enterprise")[0][0] == enterprises_before
     job_status, error = world.query("SELECT status, error FROM core_job WHERE id = ?", job.pk)[0]
     assert job_status == "interrupted" and "中断" in error
-    world.run("shell", "-c", f"from ohsteward.core import jobs; from ohsteward.core.models import Job; "
-                             f"j = Job.objects.get(pk={job.pk}); jobs.job_retry(user=j.user, job=j)")
+    world.run(
+        "shell",
+        "-c",
+        f"from ohsteward.core import jobs; from ohsteward.core.models import Job; "
+        f"j = Job.objects.get(pk={job.pk}); jobs.job_retry(user=j.user, job=j)",
+    )
     world.run("worker", "--batch")
     assert world.query("SELECT status, attempts FROM core_job WHERE id = ?", job.pk) == [("succeeded", 2)]
     assert world.query("SELECT status FROM intake_sourcebatch WHERE status = 'done'") == [("done",)]

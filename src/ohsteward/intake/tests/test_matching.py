@@ -261,7 +261,9 @@ PARTS_CASES = [
 
 
 @pytest.mark.parametrize(("why", "row", "method", "entry_id"), PARTS_CASES, ids=[c[0] for c in PARTS_CASES])
-def test_names_are_compared_by_their_parts(why: str, row: SourceRecord, method: str, entry_id: int | None) -> None:
+def test_names_are_compared_by_their_parts(
+    why: str, row: SourceRecord, method: str, entry_id: int | None
+) -> None:
     result = Matcher(PARTS_REGISTER).match(row)
     assert (result.method, result.entry_id) == (method, entry_id), result
 

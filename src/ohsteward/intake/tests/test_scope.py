@@ -32,8 +32,12 @@ def wanzhou(enterprises):
     """The 万州 employer with register details that must not leak."""
     e = enterprises["wanzhou"]
     Enterprise.objects.filter(pk=e.pk).update(
-        address="万州区高笋塘街道秘密路88号", employees=4321, revenue=Decimal("98765.43"),
-        total_assets=Decimal("55555.55"), industry=Industry.objects.get(code="2614"))
+        address="万州区高笋塘街道秘密路88号",
+        employees=4321,
+        revenue=Decimal("98765.43"),
+        total_assets=Decimal("55555.55"),
+        industry=Industry.objects.get(code="2614"),
+    )
     e.refresh_from_db()
     return e
 
@@ -56,8 +60,11 @@ def upload_guess(cast, wanzhou, name="重庆渝北猜测有限公司"):
     """The 渝北 officer uploads a registry list whose 渝北 row carries the 万州 employer's code."""
     api = bearer_client(cast["yubei"])
     content = xlsx_bytes(REGISTRY, [[wanzhou.uscc, name, "渝北区", 12, "渝北区某路1号"]])
-    response = api.post("/api/v1/intake/batches/", {"kind": SourceKind.REGISTRY, "file": SimpleUploadedFile(
-        "名录.xlsx", content)}, format="multipart")
+    response = api.post(
+        "/api/v1/intake/batches/",
+        {"kind": SourceKind.REGISTRY, "file": SimpleUploadedFile("名录.xlsx", content)},
+        format="multipart",
+    )
     assert response.status_code == 202, response.json()  # the upload is a job; its result is the outcome
     job = api.get(response.json()["status_url"]).json()
     assert job["status"] == "succeeded", job
@@ -74,7 +81,9 @@ def login(client, user):
     return client
 
 
-def test_a_row_with_another_districts_code_shows_the_uploader_nothing_of_that_employer_in_the_api(cast, wanzhou):
+def test_a_row_with_another_districts_code_shows_the_uploader_nothing_of_that_employer_in_the_api(
+    cast, wanzhou
+):
     api, body = upload_guess(cast, wanzhou)
     assert_nothing_of(wanzhou, json.dumps(body, ensure_ascii=False))
     assert body["counts"]["referred"] == 1 and body["counts"]["uscc"] == 0
@@ -93,7 +102,9 @@ def test_a_row_with_another_districts_code_shows_the_uploader_nothing_of_that_em
     assert api.post(f"/api/v1/intake/review/{row['id']}/link/", {"enterprise": wanzhou.pk}).status_code == 404
 
 
-def test_the_batch_page_export_and_review_queue_show_the_uploader_nothing_of_that_employer(client, cast, wanzhou):
+def test_the_batch_page_export_and_review_queue_show_the_uploader_nothing_of_that_employer(
+    client, cast, wanzhou
+):
     _api, body = upload_guess(cast, wanzhou)
     batch_id = body["batch"]
     login(client, cast["yubei"])
@@ -110,7 +121,9 @@ def test_the_batch_page_export_and_review_queue_show_the_uploader_nothing_of_tha
     assert_nothing_of(wanzhou, json.dumps(cells, ensure_ascii=False, default=str))
 
 
-def test_the_city_and_the_employers_district_see_the_referred_row_in_their_review_queue(client, cast, wanzhou):
+def test_the_city_and_the_employers_district_see_the_referred_row_in_their_review_queue(
+    client, cast, wanzhou
+):
     _api, body = upload_guess(cast, wanzhou)
     row = SourceRow.objects.get(batch_id=body["batch"])
     assert row.status == RowStatus.REVIEW and row.referred_to_id == "500101"
@@ -133,7 +146,8 @@ def test_the_city_and_the_employers_district_see_the_referred_row_in_their_revie
 
 
 def test_differences_are_not_computed_against_an_employer_the_linking_city_sees_and_the_uploader_does_not(
-        cast, wanzhou):
+    cast, wanzhou
+):
     """The city links the referred registry row: differences are stored for the city, hidden from 渝北."""
     _api, body = upload_guess(cast, wanzhou)
     row = SourceRow.objects.get(batch_id=body["batch"])
@@ -148,14 +162,27 @@ def test_differences_are_not_computed_against_an_employer_the_linking_city_sees_
 
 
 def test_a_list_of_guessed_codes_harvests_nothing(cast, wanzhou):
-    others = [EnterpriseFactory(region=Region.objects.get(code="500101"), address=f"万州区某街{i}号")
-              for i in range(5)]
+    others = [
+        EnterpriseFactory(region=Region.objects.get(code="500101"), address=f"万州区某街{i}号")
+        for i in range(5)
+    ]
     codes = [wanzhou.uscc, *[e.uscc for e in others], make_uscc()]
     api = bearer_client(cast["yubei"])
-    content = xlsx_bytes(REGISTRY, [[code, f"重庆猜测{i}有限公司", "渝北区", "", ""] for i, code in enumerate(codes)])
-    body = outcome(api, api.post("/api/v1/intake/batches/", {"kind": SourceKind.REGISTRY, "valid_rows_only": True,
-                                                "file": SimpleUploadedFile("猜.xlsx", content)},
-                    format="multipart"))
+    content = xlsx_bytes(
+        REGISTRY, [[code, f"重庆猜测{i}有限公司", "渝北区", "", ""] for i, code in enumerate(codes)]
+    )
+    body = outcome(
+        api,
+        api.post(
+            "/api/v1/intake/batches/",
+            {
+                "kind": SourceKind.REGISTRY,
+                "valid_rows_only": True,
+                "file": SimpleUploadedFile("猜.xlsx", content),
+            },
+            format="multipart",
+        ),
+    )
     rows = api.get(f"/api/v1/intake/rows/?batch={body['batch']}").json()["results"]
     text = json.dumps([body, rows], ensure_ascii=False)
     for e in [wanzhou, *others]:
@@ -164,14 +191,24 @@ def test_a_list_of_guessed_codes_harvests_nothing(cast, wanzhou):
     assert all(r["enterprise"] is None and r["candidates"] == [] for r in rows[:6])
 
 
-def test_a_row_referred_elsewhere_is_no_evidence_for_the_hazard_list_until_its_district_links_it(cast, wanzhou):
+def test_a_row_referred_elsewhere_is_no_evidence_for_the_hazard_list_until_its_district_links_it(
+    cast, wanzhou
+):
     from ohsteward.declarations.actions import _source_evidence
 
     api = bearer_client(cast["yubei"])
-    content = xlsx_bytes(["用人单位名称", "统一社会信用代码", "所属区县", "来源", "发现日期"],
-                         [["重庆渝北举报甲公司", wanzhou.uscc, "渝北区", "有奖举报", YESTERDAY]])
-    body = outcome(api, api.post("/api/v1/intake/batches/", {"kind": SourceKind.INSPECTION, "file": SimpleUploadedFile(
-        "线索.xlsx", content)}, format="multipart"))
+    content = xlsx_bytes(
+        ["用人单位名称", "统一社会信用代码", "所属区县", "来源", "发现日期"],
+        [["重庆渝北举报甲公司", wanzhou.uscc, "渝北区", "有奖举报", YESTERDAY]],
+    )
+    body = outcome(
+        api,
+        api.post(
+            "/api/v1/intake/batches/",
+            {"kind": SourceKind.INSPECTION, "file": SimpleUploadedFile("线索.xlsx", content)},
+            format="multipart",
+        ),
+    )
     assert wanzhou.pk not in _source_evidence(dt.date.today())
     assert not SourceRow.objects.evidence().filter(enterprise=wanzhou).exists()
     row = SourceRow.objects.get(batch_id=body["batch"])
@@ -184,8 +221,11 @@ def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, e
     from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory
 
     batch = SourceBatchFactory(uploaded_by=cast["city"])
-    mixed = SourceRowFactory(batch=batch, district_id="500112",
-                             candidates=[[enterprises["wanzhou"].pk, 0.9], [enterprises["yubei"].pk, 0.8]])
+    mixed = SourceRowFactory(
+        batch=batch,
+        district_id="500112",
+        candidates=[[enterprises["wanzhou"].pk, 0.9], [enterprises["yubei"].pk, 0.8]],
+    )
     referred = SourceRowFactory(batch=batch, district_id="500112", referred_to_id="500101")
     elsewhere = SourceRowFactory(batch=batch, district_id="500104")
     assert set(SourceRow.objects.for_user(cast["wanzhou"])) == {referred}
@@ -202,12 +242,22 @@ def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, e
 def test_a_district_sees_the_counts_of_its_own_rows_of_a_city_wide_batch(client, cast, enterprises):
     """Issue 6 item 12: counts over the rows the viewer may see (page, list, API)."""
     city = bearer_client(cast["city"])
-    content = xlsx_bytes(["用人单位名称", "所属区县", "体检日期"],
-                         [[enterprises["yubei"].name, "渝北区", YESTERDAY],
-                          ["重庆三峡船舶修造有限公司", "万州区", YESTERDAY],
-                          ["万州平湖纺织服装厂", "万州区", YESTERDAY]])
-    body = outcome(city, city.post("/api/v1/intake/batches/", {"kind": SourceKind.EXAM, "file": SimpleUploadedFile(
-        "体检.xlsx", content)}, format="multipart"))
+    content = xlsx_bytes(
+        ["用人单位名称", "所属区县", "体检日期"],
+        [
+            [enterprises["yubei"].name, "渝北区", YESTERDAY],
+            ["重庆三峡船舶修造有限公司", "万州区", YESTERDAY],
+            ["万州平湖纺织服装厂", "万州区", YESTERDAY],
+        ],
+    )
+    body = outcome(
+        city,
+        city.post(
+            "/api/v1/intake/batches/",
+            {"kind": SourceKind.EXAM, "file": SimpleUploadedFile("体检.xlsx", content)},
+            format="multipart",
+        ),
+    )
     batch_id = body["batch"]
     assert body["counts"]["rows"] == 3 and body["counts"]["created"] == 2
     yubei = bearer_client(cast["yubei"])
@@ -229,8 +279,13 @@ def test_filtering_rows_by_another_districts_employer_id_finds_nothing(cast, wan
     _api, body = upload_guess(cast, wanzhou)
     row = SourceRow.objects.get(batch_id=body["batch"])
     row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
-    assert bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 0
-    assert bearer_client(cast["wanzhou"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 1
+    assert (
+        bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"] == 0
+    )
+    assert (
+        bearer_client(cast["wanzhou"]).get(f"/api/v1/intake/rows/?enterprise={wanzhou.pk}").json()["count"]
+        == 1
+    )
 
 
 def test_links_made_across_districts_before_the_fix_are_referred_by_the_migration(cast, enterprises):
@@ -242,11 +297,23 @@ def test_links_made_across_districts_before_the_fix_are_referred_by_the_migratio
 
     migration = importlib.import_module("ohsteward.intake.migrations.0004_refer_out_of_scope_links")
     batch = SourceBatchFactory(uploaded_by=cast["yubei"], kind=SourceKind.INSPECTION)
-    leaked = SourceRowFactory(batch=batch, status=RowStatus.LINKED, link_method="uscc", link_score=1.0,
-                              enterprise=enterprises["wanzhou"], data={"differences": {"address": ["甲", "乙"]}})
-    own = SourceRowFactory(batch=batch, status=RowStatus.LINKED, link_method="uscc", enterprise=enterprises["yubei"])
-    city = SourceRowFactory(batch=SourceBatchFactory(uploaded_by=cast["city"]), status=RowStatus.LINKED,
-                            link_method="uscc", enterprise=enterprises["wanzhou"])
+    leaked = SourceRowFactory(
+        batch=batch,
+        status=RowStatus.LINKED,
+        link_method="uscc",
+        link_score=1.0,
+        enterprise=enterprises["wanzhou"],
+        data={"differences": {"address": ["甲", "乙"]}},
+    )
+    own = SourceRowFactory(
+        batch=batch, status=RowStatus.LINKED, link_method="uscc", enterprise=enterprises["yubei"]
+    )
+    city = SourceRowFactory(
+        batch=SourceBatchFactory(uploaded_by=cast["city"]),
+        status=RowStatus.LINKED,
+        link_method="uscc",
+        enterprise=enterprises["wanzhou"],
+    )
     assert SourceRow.objects.evidence().filter(pk=leaked.pk).exists()
     migration.refer(apps, None)
     leaked.refresh_from_db()
@@ -272,5 +339,8 @@ def test_the_api_exports_of_rows_and_batches_show_the_uploader_nothing_of_that_e
         assert "重庆渝北猜测有限公司" in text or "名录.xlsx" in text
         assert_nothing_of(wanzhou, text)
     city = bearer_client(cast["city"]).get(f"/api/v1/intake/rows/export/?batch={row.batch_id}")
-    assert wanzhou.name in json.dumps(CalamineWorkbook.from_filelike(io.BytesIO(city.content))
-                                      .get_sheet_by_index(0).to_python(), ensure_ascii=False, default=str)
+    assert wanzhou.name in json.dumps(
+        CalamineWorkbook.from_filelike(io.BytesIO(city.content)).get_sheet_by_index(0).to_python(),
+        ensure_ascii=False,
+        default=str,
+    )

@@ -27,8 +27,13 @@ def login(client, user):
 def upload(client, headers, rows, **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = {"kind": SourceKind.EXAM, "department": "市职防院", "received_on": YESTERDAY.isoformat(),
-            "file": SimpleUploadedFile("体检.xlsx", xlsx_bytes(headers, rows)), **extra}
+    data = {
+        "kind": SourceKind.EXAM,
+        "department": "市职防院",
+        "received_on": YESTERDAY.isoformat(),
+        "file": SimpleUploadedFile("体检.xlsx", xlsx_bytes(headers, rows)),
+        **extra,
+    }
     return client.post("/intake/upload/", data)
 
 
@@ -38,8 +43,14 @@ def sheet(content: bytes) -> list[list]:
 
 def test_upload_then_detail_and_list(client, cast, enterprises):
     login(client, cast["yubei"])
-    response = upload(client, EXAM, [[enterprises["yubei"].name, "渝北区", YESTERDAY, "噪声"],
-                                     ["重庆页面新建有限公司", "渝北", YESTERDAY, "矽尘(3)"]])
+    response = upload(
+        client,
+        EXAM,
+        [
+            [enterprises["yubei"].name, "渝北区", YESTERDAY, "噪声"],
+            ["重庆页面新建有限公司", "渝北", YESTERDAY, "矽尘(3)"],
+        ],
+    )
     batch = SourceBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/intake/batches/{batch.pk}/"
     page = client.get(response["Location"])
@@ -56,13 +67,21 @@ def test_upload_then_detail_and_list(client, cast, enterprises):
 def test_refused_upload_offers_the_rejected_rows(client, cast, enterprises):
     login(client, cast["yubei"])
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    response = upload(client, EXAM, [["重庆甲公司", "渝北区", YESTERDAY, "噪声"], ["重庆乙公司", "万州区", tomorrow, "矽沉"]])
+    response = upload(
+        client,
+        EXAM,
+        [["重庆甲公司", "渝北区", YESTERDAY, "噪声"], ["重庆乙公司", "万州区", tomorrow, "矽沉"]],
+    )
     batch = SourceBatch.objects.get()
     page = client.get(response["Location"]).content.decode()
     assert "整个文件未导入" in page and "下载错误行" in page
     content = client.get(f"/intake/batches/{batch.pk}/rejected/").content
     rows = sheet(content)
-    assert rows[0][-2:] == ["原行号", "错误原因"] and rows[0][:3] == ["用人单位名称", "统一社会信用代码", "所属区县"]
+    assert rows[0][-2:] == ["原行号", "错误原因"] and rows[0][:3] == [
+        "用人单位名称",
+        "统一社会信用代码",
+        "所属区县",
+    ]
     assert rows[1][0] == "重庆乙公司" and rows[1][-2] == 3
     assert "第3行 体检日期: 日期不能晚于今天" in rows[1][-1]
     assert "第3行 所属区县: “万州区”不在您的管辖范围内" in rows[1][-1]
@@ -72,14 +91,25 @@ def test_refused_upload_offers_the_rejected_rows(client, cast, enterprises):
 
 def test_unknown_columns_are_mapped_on_the_upload_page(client, cast, enterprises):
     login(client, cast["city"])
-    response = upload(client, ["单位全称", "所属区县", "检查时间点"], [[enterprises["yubei"].name, "渝北区", YESTERDAY]])
+    response = upload(
+        client, ["单位全称", "所属区县", "检查时间点"], [[enterprises["yubei"].name, "渝北区", YESTERDAY]]
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert "缺少必需的列" in text and "单位全称" in text
     token = response.context["token"]
-    response = client.post("/intake/upload/", {
-        "step": "map", "token": token, "filename": "体检.xlsx", "kind": SourceKind.EXAM,
-        "received_on": YESTERDAY.isoformat(), "map:单位全称": "用人单位名称", "map:检查时间点": "体检日期"})
+    response = client.post(
+        "/intake/upload/",
+        {
+            "step": "map",
+            "token": token,
+            "filename": "体检.xlsx",
+            "kind": SourceKind.EXAM,
+            "received_on": YESTERDAY.isoformat(),
+            "map:单位全称": "用人单位名称",
+            "map:检查时间点": "体检日期",
+        },
+    )
     assert response.status_code == 302
     assert SourceRow.objects.get().enterprise == enterprises["yubei"]
 
@@ -89,16 +119,29 @@ def test_template_download_has_district_and_origin_dropdowns(client, cast):
     response = client.get("/intake/templates/inspection/")
     assert response.status_code == 200
     wb = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    assert wb.get_sheet_by_index(0).to_python()[0][:4] == ["用人单位名称", "统一社会信用代码", "所属区县", "来源"]
+    assert wb.get_sheet_by_index(0).to_python()[0][:4] == [
+        "用人单位名称",
+        "统一社会信用代码",
+        "所属区县",
+        "来源",
+    ]
     lists = wb.get_sheet_by_name("选项").to_python(skip_empty_area=False)
     column = [r[2] for r in lists if r[2]]
-    assert "渝北区" in column and [r[3] for r in lists if r[3]] == ["监督执法", "协管巡查", "有奖举报", "乡镇街道", "工业园区"]
+    assert "渝北区" in column and [r[3] for r in lists if r[3]] == [
+        "监督执法",
+        "协管巡查",
+        "有奖举报",
+        "乡镇街道",
+        "工业园区",
+    ]
 
 
 def test_review_queue_htmx_decisions(client, cast, enterprises):
     login(client, cast["yubei"])
     e = enterprises["yubei"]
-    a = SourceRowFactory(name="重庆渝北示例机械制造公司", candidates=[[e.pk, 0.9], [enterprises["wanzhou"].pk, 0.7]])
+    a = SourceRowFactory(
+        name="重庆渝北示例机械制造公司", candidates=[[e.pk, 0.9], [enterprises["wanzhou"].pk, 0.7]]
+    )
     b = SourceRowFactory(name="重庆评审新建厂")
     c = SourceRowFactory(name="张三个体户")
     page = client.get("/intake/review/").content.decode()
@@ -112,7 +155,11 @@ def test_review_queue_htmx_decisions(client, cast, enterprises):
     client.post(f"/intake/review/{b.pk}/", {"decision": "create"}, **hx)
     client.post(f"/intake/review/{c.pk}/", {"decision": "reject", "reason": "个体户"}, **hx)
     statuses = dict(SourceRow.objects.values_list("pk", "status"))
-    assert (statuses[a.pk], statuses[b.pk], statuses[c.pk]) == (RowStatus.LINKED, RowStatus.CREATED, RowStatus.REJECTED)
+    assert (statuses[a.pk], statuses[b.pk], statuses[c.pk]) == (
+        RowStatus.LINKED,
+        RowStatus.CREATED,
+        RowStatus.REJECTED,
+    )
 
 
 def test_review_rows_of_other_districts_answer_404(client, cast):
@@ -151,8 +198,9 @@ def test_roles_without_intake_permission_are_refused(client, cast):
 def test_review_link_with_a_malformed_choice_says_so(client, cast, enterprises):
     login(client, cast["yubei"])
     row = SourceRowFactory(name="重庆某公司")
-    response = client.post(f"/intake/review/{row.pk}/", {"decision": "link", "enterprise": "abc"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/intake/review/{row.pk}/", {"decision": "link", "enterprise": "abc"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and "请选择一个候选单位" in response.content.decode()
 
 
@@ -173,15 +221,22 @@ def test_every_example_code_in_every_template_passes_the_check_digit(client, cas
                 checked += 1
     assert checked == len(files)
 
+
 def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ohsteward.core.tests import hostile
 
     client.force_login(cast["cdc"])
-    response = client.post("/intake/upload/", {
-        "kind": "exam", "department": "市职防院", "received_on": YESTERDAY.isoformat(),
-        "file": SimpleUploadedFile("体检.xlsx", hostile.far_cell_xlsx(EXAM, []))})
+    response = client.post(
+        "/intake/upload/",
+        {
+            "kind": "exam",
+            "department": "市职防院",
+            "received_on": YESTERDAY.isoformat(),
+            "file": SimpleUploadedFile("体检.xlsx", hostile.far_cell_xlsx(EXAM, [])),
+        },
+    )
     assert response.status_code == 200 and "范围过大" in response.content.decode()
 
 
@@ -191,11 +246,15 @@ def test_review_filter_and_templates_offer_a_district_officer_only_their_own_dis
 
     login(client, cast["yubei"])
     page = client.get("/intake/review/").content.decode()
-    district_filter = page[page.index('id="id_district"'):page.index("</select>", page.index('id="id_district"'))]
+    district_filter = page[
+        page.index('id="id_district"') : page.index("</select>", page.index('id="id_district"'))
+    ]
     assert "渝北区" in district_filter and "万州区" not in district_filter
     content = client.get(f"/intake/templates/{SourceKind.EXAM}/").content
-    cells = {c.value for ws in load_workbook(io.BytesIO(content)).worksheets for row in ws.iter_rows() for c in row}
+    cells = {
+        c.value for ws in load_workbook(io.BytesIO(content)).worksheets for row in ws.iter_rows() for c in row
+    }
     assert "渝北区" in cells and "万州区" not in cells
     login(client, cast["city"])
     page = client.get("/intake/review/").content.decode()
-    assert "万州区" in page[page.index('id="id_district"'):]
+    assert "万州区" in page[page.index('id="id_district"') :]

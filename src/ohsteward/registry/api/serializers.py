@@ -13,9 +13,13 @@ from ohsteward.registry.models import Enterprise, EnterpriseChangeRequest, Indus
 MAX_COUNT = 2_147_483_647
 
 
-def text_field(label: str, max_length: int, *, required: bool = False, allow_blank: bool = True) -> serializers.CharField:
+def text_field(
+    label: str, max_length: int, *, required: bool = False, allow_blank: bool = True
+) -> serializers.CharField:
     return serializers.CharField(
-        max_length=max_length, required=required, allow_blank=allow_blank,
+        max_length=max_length,
+        required=required,
+        allow_blank=allow_blank,
         error_messages={
             "max_length": f"{label}不能超过{max_length}个字符",
             "blank": f"{label}不能为空",
@@ -28,7 +32,10 @@ def text_field(label: str, max_length: int, *, required: bool = False, allow_bla
 
 def count_field(label: str) -> serializers.IntegerField:
     return serializers.IntegerField(
-        min_value=0, max_value=MAX_COUNT, required=False, allow_null=True,
+        min_value=0,
+        max_value=MAX_COUNT,
+        required=False,
+        allow_null=True,
         error_messages={
             "invalid": f"{label}应为整数",
             "min_value": f"{label}不能为负数",
@@ -40,7 +47,12 @@ def count_field(label: str) -> serializers.IntegerField:
 
 def amount_field(label: str) -> serializers.DecimalField:
     return serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, coerce_to_string=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
         error_messages={
             "invalid": f"{label}应为数字（单位：万元）",
             "min_value": f"{label}不能为负数",
@@ -54,7 +66,8 @@ def amount_field(label: str) -> serializers.DecimalField:
 
 def date_field(label: str) -> serializers.DateField:
     return PlausibleDateField(
-        required=False, allow_null=True,
+        required=False,
+        allow_null=True,
         error_messages={"invalid": f"{label}格式应为 YYYY-MM-DD", "datetime": f"{label}应为日期，不含时间"},
     )
 
@@ -63,8 +76,11 @@ def choice_field(label: str, choices, **kwargs) -> serializers.ChoiceField:
     values = "、".join(value for value, _ in choices)
     return serializers.ChoiceField(
         choices=choices,
-        error_messages={"invalid_choice": f"{label}应为以下之一：{values}（收到 {{input}}）",
-                        "required": f"请填写{label}", "null": f"{label}不能为空"},
+        error_messages={
+            "invalid_choice": f"{label}应为以下之一：{values}（收到 {{input}}）",
+            "required": f"请填写{label}",
+            "null": f"{label}不能为空",
+        },
         **kwargs,
     )
 
@@ -74,12 +90,15 @@ class CodeField(serializers.SlugRelatedField):
 
     def __init__(self, label: str, hint: str, **kwargs):
         kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("error_messages", {
-            "does_not_exist": f"未知的{label}代码：{{value}}（{hint}）",
-            "invalid": f"{label}代码应为文本",
-            "required": f"请填写{label}",
-            "null": f"{label}不能为空",
-        })
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "does_not_exist": f"未知的{label}代码：{{value}}（{hint}）",
+                "invalid": f"{label}代码应为文本",
+                "required": f"请填写{label}",
+                "null": f"{label}不能为空",
+            },
+        )
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -105,14 +124,32 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     uscc = text_field("统一社会信用代码", 30, required=True, allow_blank=False)
     name = text_field("用人单位名称", 200, required=True, allow_blank=False)
-    region = CodeField("区县", "应为重庆市区县的6位代码，如 500112",
-                       queryset=Region.objects.filter(level=RegionLevel.DISTRICT))
-    town = CodeField("乡镇街道", "应为9位乡镇街道代码", required=False, allow_null=True,
-                     queryset=Region.objects.filter(level=RegionLevel.TOWN))
-    zone = CodeField("功能区", "如 Z5001 两江新区", required=False, allow_null=True,
-                     queryset=Region.objects.filter(level=RegionLevel.ZONE))
-    industry = IndustryCodeField("行业", "应为国民经济行业分类 GB/T 4754-2017 小类4位代码", required=False,
-                                 allow_null=True, queryset=Industry.objects.filter(level=IndustryLevel.CLASS))
+    region = CodeField(
+        "区县",
+        "应为重庆市区县的6位代码，如 500112",
+        queryset=Region.objects.filter(level=RegionLevel.DISTRICT),
+    )
+    town = CodeField(
+        "乡镇街道",
+        "应为9位乡镇街道代码",
+        required=False,
+        allow_null=True,
+        queryset=Region.objects.filter(level=RegionLevel.TOWN),
+    )
+    zone = CodeField(
+        "功能区",
+        "如 Z5001 两江新区",
+        required=False,
+        allow_null=True,
+        queryset=Region.objects.filter(level=RegionLevel.ZONE),
+    )
+    industry = IndustryCodeField(
+        "行业",
+        "应为国民经济行业分类 GB/T 4754-2017 小类4位代码",
+        required=False,
+        allow_null=True,
+        queryset=Industry.objects.filter(level=IndustryLevel.CLASS),
+    )
     economic_type = choice_field("经济类型", EconomicType.choices, required=False, allow_blank=True)
     employees = count_field("从业人员数")
     exposed_workers = count_field("接害人数")
@@ -126,8 +163,13 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     contact_name = text_field("联系人", 50)
     contact_phone = text_field("联系电话", 30)
     # why an employer asks for a status/industry change (becomes a change request, issue 6 item 5)
-    change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300,
-                                          help_text="用人单位申请变更经营状态或行业时的理由（可不填）")
+    change_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="用人单位申请变更经营状态或行业时的理由（可不填）",
+    )
 
     region_name = serializers.CharField(source="region.name", read_only=True, allow_null=True)
     town_name = serializers.CharField(source="town.name", read_only=True, allow_null=True)
@@ -137,14 +179,46 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "uscc", "name", "former_names", "region", "region_name", "town", "town_name", "zone", "zone_name",
-            "address", "industry", "industry_name", "industry_risk", "economic_type", "employees",
-            "exposed_workers", "revenue", "total_assets", "size_class", "status", "suspended_on", "cancelled_on",
-            "legal_representative", "contact_name", "contact_phone", "registration", "created_at", "updated_at",
+            "id",
+            "uscc",
+            "name",
+            "former_names",
+            "region",
+            "region_name",
+            "town",
+            "town_name",
+            "zone",
+            "zone_name",
+            "address",
+            "industry",
+            "industry_name",
+            "industry_risk",
+            "economic_type",
+            "employees",
+            "exposed_workers",
+            "revenue",
+            "total_assets",
+            "size_class",
+            "status",
+            "suspended_on",
+            "cancelled_on",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "registration",
+            "created_at",
+            "updated_at",
             "change_reason",
         ]
-        read_only_fields = ["id", "former_names", "industry_risk", "size_class", "registration", "created_at",
-                            "updated_at"]
+        read_only_fields = [
+            "id",
+            "former_names",
+            "industry_risk",
+            "size_class",
+            "registration",
+            "created_at",
+            "updated_at",
+        ]
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -178,8 +252,17 @@ class IndustrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Industry
-        fields = ["code", "name", "level", "section", "parent", "risk_class", "risk_class_display", "risk_note",
-                  "remark"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "section",
+            "parent",
+            "risk_class",
+            "risk_class_display",
+            "risk_note",
+            "remark",
+        ]
 
 
 class WorkplaceSerializer(serializers.ModelSerializer):
@@ -187,8 +270,10 @@ class WorkplaceSerializer(serializers.ModelSerializer):
     scope on create and fixed afterwards."""
 
     enterprise = serializers.SlugRelatedField(
-        slug_field="uscc", queryset=Enterprise.objects.none(),
-        error_messages={"does_not_exist": "没有统一社会信用代码为 {value} 的用人单位，或不在您的管辖范围内"})
+        slug_field="uscc",
+        queryset=Enterprise.objects.none(),
+        error_messages={"does_not_exist": "没有统一社会信用代码为 {value} 的用人单位，或不在您的管辖范围内"},
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     name = text_field("车间/工作场所", 100, required=True, allow_blank=False)
 
@@ -216,8 +301,20 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EnterpriseChangeRequest
-        fields = ["id", "uscc", "field", "field_label", "old_value", "new_value", "reason", "status", "status_label",
-                  "created_at", "decided_at", "decision_note"]
+        fields = [
+            "id",
+            "uscc",
+            "field",
+            "field_label",
+            "old_value",
+            "new_value",
+            "reason",
+            "status",
+            "status_label",
+            "created_at",
+            "decided_at",
+            "decision_note",
+        ]
         read_only_fields = fields
 
 

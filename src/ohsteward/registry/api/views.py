@@ -32,17 +32,21 @@ from ohsteward.registry.jobs import start_import_job
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 from ohsteward.registry.tables import EnterpriseTable, IndustryTable, RegionTable, WorkplaceTable
 
-USCC_PARAM = OpenApiParameter("uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（18位）")
+USCC_PARAM = OpenApiParameter(
+    "uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（18位）"
+)
 
 
 @extend_schema_view(
     list=extend_schema(summary="用人单位列表（仅限管辖范围）"),
     retrieve=extend_schema(summary="按统一社会信用代码查看用人单位", parameters=[USCC_PARAM]),
     create=extend_schema(summary="新增用人单位"),
-    export=extend_schema(parameters=[
-        OpenApiParameter(name, OpenApiTypes.STR, description=str(f.label))
-        for name, f in EnterpriseFilterSet.base_filters.items()
-    ]),
+    export=extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, description=str(f.label))
+            for name, f in EnterpriseFilterSet.base_filters.items()
+        ]
+    ),
 )
 class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
     queryset = Enterprise.objects.select_related("region", "town", "zone", "industry")
@@ -66,10 +70,14 @@ class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
         data = dict(serializer.validated_data)
         reason = data.pop("change_reason", "")
         serializer.instance, self.change_requests = actions.enterprise_submit(
-            user=self.request.user, enterprise=serializer.instance, data=data, reason=reason)
+            user=self.request.user, enterprise=serializer.instance, data=data, reason=reason
+        )
 
-    @extend_schema(summary="修改用人单位（部分字段）", parameters=[USCC_PARAM], responses={
-        200: EnterpriseSerializer, 202: ChangeRequestResultSerializer})
+    @extend_schema(
+        summary="修改用人单位（部分字段）",
+        parameters=[USCC_PARAM],
+        responses={200: EnterpriseSerializer, 202: ChangeRequestResultSerializer},
+    )
     def partial_update(self, request, *args, **kwargs):
         """An employer's own manager: status (停产停业/注销) and industry changes become change
         requests for the district (202, the register keeps its value until confirmed); the other
@@ -78,11 +86,14 @@ class EnterpriseViewSet(ExportMixin, ScopedModelViewSet):
         response = super().partial_update(request, *args, **kwargs)
         if not self.change_requests:
             return response
-        return Response({
-            "detail": "经营状态、注销和行业的变更已提交所在区县确认，确认前名录中仍为原值",
-            "enterprise": response.data,
-            "change_requests": ChangeRequestSerializer(self.change_requests, many=True).data,
-        }, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {
+                "detail": "经营状态、注销和行业的变更已提交所在区县确认，确认前名录中仍为原值",
+                "enterprise": response.data,
+                "change_requests": ChangeRequestSerializer(self.change_requests, many=True).data,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 @extend_schema_view(
@@ -100,12 +111,14 @@ class WorkplaceViewSet(ExportMixin, ScopedModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = actions.workplace_create(user=self.request.user, enterprise=data["enterprise"],
-                                                       name=data["name"])
+        serializer.instance = actions.workplace_create(
+            user=self.request.user, enterprise=data["enterprise"], name=data["name"]
+        )
 
     def perform_update(self, serializer):
-        serializer.instance = actions.workplace_update(user=self.request.user, workplace=serializer.instance,
-                                                       data=dict(serializer.validated_data))
+        serializer.instance = actions.workplace_update(
+            user=self.request.user, workplace=serializer.instance, data=dict(serializer.validated_data)
+        )
 
 
 class RegionViewSet(ReferenceViewSet):
@@ -133,7 +146,9 @@ class IndustryViewSet(ReferenceViewSet):
 class EnterpriseImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="用人单位名单（.xlsx/.xls/.csv，模板见网页“导入”）")
     dry_run = serializers.BooleanField(required=False, default=False, help_text="只预检，不写入")
-    partial = serializers.BooleanField(required=False, default=False, help_text="仅导入无误的行（默认：有错误行则全部不导入）")
+    partial = serializers.BooleanField(
+        required=False, default=False, help_text="仅导入无误的行（默认：有错误行则全部不导入）"
+    )
 
 
 class EnterpriseImportView(APIView):
@@ -143,15 +158,23 @@ class EnterpriseImportView(APIView):
     permission_model = Enterprise
     permission_action = "add"
 
-    @extend_schema(summary="导入用人单位名单（后台任务：202，进度与结果见 status_url）",
-                   request={"multipart/form-data": EnterpriseImportSerializer}, responses={202: JobAcceptedSerializer})
+    @extend_schema(
+        summary="导入用人单位名单（后台任务：202，进度与结果见 status_url）",
+        request={"multipart/form-data": EnterpriseImportSerializer},
+        responses={202: JobAcceptedSerializer},
+    )
     def post(self, request):
         form = EnterpriseImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         try:
-            job = start_import_job(user=request.user, filename=upload.name, content=upload.read(),
-                                   dry_run=form.validated_data["dry_run"], partial=form.validated_data["partial"])
+            job = start_import_job(
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                dry_run=form.validated_data["dry_run"],
+                partial=form.validated_data["partial"],
+            )
         except SpreadsheetError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
         return job_accepted(job)

@@ -10,8 +10,14 @@ from ohsteward.registry.tests.factories import make_uscc
 
 
 def data(**kw):
-    base = {"uscc": make_uscc("500112"), "name": "重庆新建机械有限公司", "region": Region.objects.get(code="500112"),
-            "industry": Industry.objects.get(code="3311"), "employees": 350, "revenue": 1500}
+    base = {
+        "uscc": make_uscc("500112"),
+        "name": "重庆新建机械有限公司",
+        "region": Region.objects.get(code="500112"),
+        "industry": Industry.objects.get(code="3311"),
+        "employees": 350,
+        "revenue": 1500,
+    }
     base.update(kw)
     return base
 
@@ -44,8 +50,11 @@ def test_create_outside_jurisdiction_is_refused(cast):
 def test_future_suspension_date_is_refused(cast, enterprises):
     future = timezone.localdate() + dt.timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        enterprise_update(user=cast["yubei"], enterprise=enterprises["yubei"],
-                          data={"status": "suspended", "suspended_on": future})
+        enterprise_update(
+            user=cast["yubei"],
+            enterprise=enterprises["yubei"],
+            data={"status": "suspended", "suspended_on": future},
+        )
     assert exc.value.message_dict["suspended_on"] == ["停产停业日期不能晚于今天"]
 
 
@@ -54,8 +63,11 @@ def test_update_out_of_scope_and_move_out_of_scope_refused(cast, enterprises):
     with pytest.raises(ValidationError):
         enterprise_update(user=cast["yubei"], enterprise=enterprises["wanzhou"], data={"employees": 1})
     with pytest.raises(ValidationError):
-        enterprise_update(user=cast["yubei"], enterprise=enterprises["yubei"],
-                          data={"region": Region.objects.get(code="500101"), "town": None})
+        enterprise_update(
+            user=cast["yubei"],
+            enterprise=enterprises["yubei"],
+            data={"region": Region.objects.get(code="500101"), "town": None},
+        )
 
 
 @pytest.mark.django_db
@@ -87,9 +99,18 @@ def liangjiang(db):
     from ohsteward.accounts.actions import user_create
     from ohsteward.conftest import PASSWORD
 
-    officer = user_create(username="liangjiang", password=PASSWORD, role="district_admin", region_code="Z5001",
-                          check_password=False)
-    return officer, Region.objects.get(code="500112009"), Region.objects.get(name="双龙湖街道", parent_id="500112")
+    officer = user_create(
+        username="liangjiang",
+        password=PASSWORD,
+        role="district_admin",
+        region_code="Z5001",
+        check_password=False,
+    )
+    return (
+        officer,
+        Region.objects.get(code="500112009"),
+        Region.objects.get(name="双龙湖街道", parent_id="500112"),
+    )
 
 
 def _data(region, town, zone, name="重庆两江测试有限公司"):
@@ -104,11 +125,17 @@ def test_a_zone_officer_writes_only_employers_in_the_zones_towns(cast, enterpris
     e = enterprise_create(user=officer, data=_data(yubei, inside, zone))
     assert e.zone_id == "Z5001"
     wanzhou_town = Region.objects.filter(parent_id="500101").first()
-    for region, town, z in [(wanzhou, wanzhou_town, None), (wanzhou, wanzhou_town, zone), (yubei, outside, None)]:
+    for region, town, z in [
+        (wanzhou, wanzhou_town, None),
+        (wanzhou, wanzhou_town, zone),
+        (yubei, outside, None),
+    ]:
         with pytest.raises(ValidationError):
             enterprise_create(user=officer, data=_data(region, town, z, name="越界公司"))
     with pytest.raises(ValidationError):  # moving its employer into 万州
-        enterprise_update(user=officer, enterprise=e, data={"region": wanzhou, "town": wanzhou_town, "zone": None})
+        enterprise_update(
+            user=officer, enterprise=e, data={"region": wanzhou, "town": wanzhou_town, "zone": None}
+        )
     assert not Enterprise.objects.filter(name="越界公司").exists()
 
 
@@ -117,11 +144,17 @@ def test_an_employers_zone_must_contain_its_town(cast, enterprises, liangjiang):
     _, inside, outside = liangjiang
     e = enterprises["yubei2"]
     with pytest.raises(ValidationError) as exc:  # 渝北 cannot attach 万盛经开区 to a 渝北 employer
-        enterprise_update(user=cast["yubei"], enterprise=e, data={"town": inside, "zone": Region.objects.get(code="Z5003")})
+        enterprise_update(
+            user=cast["yubei"], enterprise=e, data={"town": inside, "zone": Region.objects.get(code="Z5003")}
+        )
     assert "不在该功能区范围内" in exc.value.message_dict["zone"][0]
     with pytest.raises(ValidationError):
-        enterprise_update(user=cast["yubei"], enterprise=e, data={"town": outside, "zone": Region.objects.get(code="Z5001")})
-    enterprise_update(user=cast["yubei"], enterprise=e, data={"town": inside, "zone": Region.objects.get(code="Z5001")})
+        enterprise_update(
+            user=cast["yubei"], enterprise=e, data={"town": outside, "zone": Region.objects.get(code="Z5001")}
+        )
+    enterprise_update(
+        user=cast["yubei"], enterprise=e, data={"town": inside, "zone": Region.objects.get(code="Z5001")}
+    )
     e.refresh_from_db()
     assert e.zone_id == "Z5001"
 
@@ -145,14 +178,23 @@ def test_change_requests_wait_for_the_district_and_are_audited(cast, enterprises
 
     e = enterprises["yubei"]
     with pytest.raises(ValidationError) as exc:  # the plain update refuses, whoever calls it
-        enterprise_update(user=cast["manager"], enterprise=e, data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 5)})
+        enterprise_update(
+            user=cast["manager"],
+            enterprise=e,
+            data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 5)},
+        )
     assert "须由所在区县确认" in exc.value.message_dict["status"][0]
     with pytest.raises(ValidationError):  # checked when asked: a 注销 needs its date
         enterprise_submit(user=cast["manager"], enterprise=e, data={"status": "cancelled"})
-    _, [first] = enterprise_submit(user=cast["manager"], enterprise=e,
-                                   data={"status": "suspended", "suspended_on": dt.date(2026, 1, 5)})
-    _, [again] = enterprise_submit(user=cast["manager"], enterprise=e,
-                                   data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 6)}, reason="关闭")
+    _, [first] = enterprise_submit(
+        user=cast["manager"], enterprise=e, data={"status": "suspended", "suspended_on": dt.date(2026, 1, 5)}
+    )
+    _, [again] = enterprise_submit(
+        user=cast["manager"],
+        enterprise=e,
+        data={"status": "cancelled", "cancelled_on": dt.date(2026, 1, 6)},
+        reason="关闭",
+    )
     assert again.pk == first.pk and again.new_value == {"status": "cancelled", "cancelled_on": "2026-01-06"}
     with pytest.raises(PermissionDenied):
         change_request_decide(user=cast["manager"], change_request=again, approve=True)
@@ -161,4 +203,6 @@ def test_change_requests_wait_for_the_district_and_are_audited(cast, enterprises
     assert e.status == "cancelled" and e.cancelled_on == dt.date(2026, 1, 6)
     with pytest.raises(ValidationError, match="已处理"):
         change_request_decide(user=cast["yubei"], change_request=again, approve=False)
-    assert AuditLog.objects.filter(content_type__model="enterprisechangerequest", object_id=str(again.pk)).exists()
+    assert AuditLog.objects.filter(
+        content_type__model="enterprisechangerequest", object_id=str(again.pk)
+    ).exists()

@@ -30,7 +30,9 @@ def test_import_command_exits_non_zero_and_writes_errors(tmp_path):
     errors = tmp_path / "errors.xlsx"
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
-        call_command("import_enterprises", str(path), "--errors-out", str(errors), stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import_enterprises", str(path), "--errors-out", str(errors), stdout=io.StringIO(), stderr=err
+        )
     assert exc.value.code == 1
     assert "第3行 所属区县: 未知的区县“火星区”" in err.getvalue()
     assert errors.exists()

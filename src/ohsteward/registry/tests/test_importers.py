@@ -15,8 +15,20 @@ from ohsteward.registry.importers import enterprise_import, enterprise_import_te
 from ohsteward.registry.models import Enterprise
 from ohsteward.registry.tests.factories import make_uscc
 
-HEADERS = ["统一社会信用代码", "用人单位名称", "所属区县", "所属乡镇街道", "行业代码", "从业人员数", "接害人数",
-           "营业收入(万元)", "资产总额(万元)", "经营状态", "状态日期", "地址"]
+HEADERS = [
+    "统一社会信用代码",
+    "用人单位名称",
+    "所属区县",
+    "所属乡镇街道",
+    "行业代码",
+    "从业人员数",
+    "接害人数",
+    "营业收入(万元)",
+    "资产总额(万元)",
+    "经营状态",
+    "状态日期",
+    "地址",
+]
 TODAY = dt.date(2026, 11, 20)
 
 
@@ -34,9 +46,48 @@ def xlsx(rows, headers=HEADERS, sheet="导入数据") -> bytes:
 
 def good_rows():
     return [
-        [make_uscc("500112"), "重庆甲机械制造有限公司", "渝北区", "双龙湖街道", "3311", 120, 30, 5600, 4200, "在业", None, "渝北区某路1号"],
-        [make_uscc("500112"), "重庆乙建材有限责任公司", "500112", None, "C3021", 15, 5, 800, 300, "停产停业", "2026-06-01", ""],
-        [make_uscc("500101"), "重庆丙化工有限公司", "万州", None, "2614", 400, 100, 3000, 9000, "在业", None, ""],
+        [
+            make_uscc("500112"),
+            "重庆甲机械制造有限公司",
+            "渝北区",
+            "双龙湖街道",
+            "3311",
+            120,
+            30,
+            5600,
+            4200,
+            "在业",
+            None,
+            "渝北区某路1号",
+        ],
+        [
+            make_uscc("500112"),
+            "重庆乙建材有限责任公司",
+            "500112",
+            None,
+            "C3021",
+            15,
+            5,
+            800,
+            300,
+            "停产停业",
+            "2026-06-01",
+            "",
+        ],
+        [
+            make_uscc("500101"),
+            "重庆丙化工有限公司",
+            "万州",
+            None,
+            "2614",
+            400,
+            100,
+            3000,
+            9000,
+            "在业",
+            None,
+            "",
+        ],
     ]
 
 
@@ -101,7 +152,22 @@ def test_bad_rows_are_reported_per_row_and_column_in_chinese():
     rows = good_rows()
     rows.append([bad_code, "重庆丁公司", "渝北区", None, "3311", 10, 1, 1, 1, "在业", None, ""])
     rows.append([make_uscc("500112"), "", "火星区", None, "9999", -5, 1, "abc", 1, "在业", None, ""])
-    rows.append([make_uscc("500112"), "重庆戊公司", "渝北区", "万州街道", "3311", 10, 20, 1, 1, "停产停业", "2030-01-01", ""])
+    rows.append(
+        [
+            make_uscc("500112"),
+            "重庆戊公司",
+            "渝北区",
+            "万州街道",
+            "3311",
+            10,
+            20,
+            1,
+            1,
+            "停产停业",
+            "2030-01-01",
+            "",
+        ]
+    )
     report = run(xlsx(rows))
     messages = [str(e) for e in report.errors]
     assert f"第5行 统一社会信用代码: 校验位错误，应为 {expected}" in messages
@@ -134,7 +200,9 @@ def test_duplicate_codes_in_one_file_are_rejected():
 @pytest.mark.django_db
 def test_rows_outside_jurisdiction_are_rejected(cast):
     report = run(xlsx(good_rows()), user=cast["yubei"], all_or_nothing=False)
-    assert [str(e) for e in report.errors] == ["第4行 统一社会信用代码: 该统一社会信用代码无法由您登记，请联系市级管理员处理"]
+    assert [str(e) for e in report.errors] == [
+        "第4行 统一社会信用代码: 该统一社会信用代码无法由您登记，请联系市级管理员处理"
+    ]
     assert len(report.created) == 2
 
 
@@ -194,16 +262,22 @@ def test_the_templates_example_row_left_in_is_skipped_and_said_so(cast):
     wb = openpyxl.load_workbook(io.BytesIO(enterprise_import_template()))
     ws = wb.worksheets[0]
     headers = [c.value.rstrip("*") for c in ws[1]]
-    real = {"统一社会信用代码": make_uscc("500112"), "用人单位名称": "重庆真实填写机械有限公司", "所属区县": "渝北区"}
+    real = {
+        "统一社会信用代码": make_uscc("500112"),
+        "用人单位名称": "重庆真实填写机械有限公司",
+        "所属区县": "渝北区",
+    }
     ws.append([real.get(h) for h in headers])
     buf = io.BytesIO()
     wb.save(buf)
-    report = enterprise_import(user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=True,
-                               today=TODAY)
+    report = enterprise_import(
+        user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=True, today=TODAY
+    )
     assert report.notes == ["第2行是模板示例，已跳过"] and not report.errors
     assert [r.name for r in report.created] == ["重庆真实填写机械有限公司"]
-    report = enterprise_import(user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=False,
-                               today=TODAY)
+    report = enterprise_import(
+        user=cast["yubei"], filename="模板.xlsx", content=buf.getvalue(), dry_run=False, today=TODAY
+    )
     assert report.applied and not Enterprise.objects.filter(name="重庆示例机械制造有限公司").exists()
 
 
@@ -232,25 +306,63 @@ def test_two_simultaneous_imports_of_one_file_write_each_employer_once(monkeypat
 def test_import_refuses_a_zone_that_does_not_contain_the_town():
     headers = ["统一社会信用代码", "用人单位名称", "所属区县", "乡镇街道", "功能区", "行业代码", "从业人员数"]
     inside, outside = make_uscc("500112"), make_uscc("500112")
-    report = run(xlsx([[inside, "重庆两江内公司", "渝北区", "人和街道", "两江新区", "3311", 20],
-                       [outside, "重庆两江外公司", "渝北区", "双龙湖街道", "两江新区", "3311", 20]], headers=headers),
-                 all_or_nothing=False)
-    assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "功能区", "所选乡镇街道不在该功能区范围内")]
-    assert Enterprise.objects.get(uscc=inside).zone_id == "Z5001" and not Enterprise.objects.filter(uscc=outside).exists()
+    report = run(
+        xlsx(
+            [
+                [inside, "重庆两江内公司", "渝北区", "人和街道", "两江新区", "3311", 20],
+                [outside, "重庆两江外公司", "渝北区", "双龙湖街道", "两江新区", "3311", 20],
+            ],
+            headers=headers,
+        ),
+        all_or_nothing=False,
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (3, "功能区", "所选乡镇街道不在该功能区范围内")
+    ]
+    assert (
+        Enterprise.objects.get(uscc=inside).zone_id == "Z5001"
+        and not Enterprise.objects.filter(uscc=outside).exists()
+    )
 
 
 @pytest.mark.django_db
 def test_import_refuses_names_of_invisible_characters():
-    report = run(xlsx([[make_uscc("500112"), "\u200b\u200b", "渝北区", "双龙湖街道", "3311", 5, 1, 1, 1, "在业", None, ""]]),
-                 all_or_nothing=False)
-    assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "用人单位名称", "不能只由空白或不可见字符组成")]
+    report = run(
+        xlsx(
+            [
+                [
+                    make_uscc("500112"),
+                    "\u200b\u200b",
+                    "渝北区",
+                    "双龙湖街道",
+                    "3311",
+                    5,
+                    1,
+                    1,
+                    1,
+                    "在业",
+                    None,
+                    "",
+                ]
+            ]
+        ),
+        all_or_nothing=False,
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "用人单位名称", "不能只由空白或不可见字符组成")
+    ]
 
 
 @pytest.mark.django_db
-def test_import_says_the_same_of_a_code_registered_elsewhere_and_of_a_new_employer_elsewhere(cast, enterprises):
+def test_import_says_the_same_of_a_code_registered_elsewhere_and_of_a_new_employer_elsewhere(
+    cast, enterprises
+):
     wanzhou = enterprises["wanzhou"]
-    rows = [[wanzhou.uscc, "重庆渝北冒名有限公司", "渝北区", None, "3311", 5, 1, 1, 1, "在业", None, ""],
-            [make_uscc("500101"), "重庆万州新公司", "万州区", None, "3311", 5, 1, 1, 1, "在业", None, ""]]
+    rows = [
+        [wanzhou.uscc, "重庆渝北冒名有限公司", "渝北区", None, "3311", 5, 1, 1, 1, "在业", None, ""],
+        [make_uscc("500101"), "重庆万州新公司", "万州区", None, "3311", 5, 1, 1, 1, "在业", None, ""],
+    ]
     report = run(xlsx(rows), user=cast["yubei"], all_or_nothing=False)
     assert [(e.column, e.message) for e in report.errors] == [
-        ("统一社会信用代码", "该统一社会信用代码无法由您登记，请联系市级管理员处理")] * 2
+        ("统一社会信用代码", "该统一社会信用代码无法由您登记，请联系市级管理员处理")
+    ] * 2

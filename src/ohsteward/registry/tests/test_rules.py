@@ -158,7 +158,10 @@ def test_loaded_catalogue_spot_checks():
     assert Region.objects.filter(level="district").count() == 38
     assert Region.objects.filter(level="town").count() == 1031
     assert set(Region.objects.filter(level="zone").values_list("name", flat=True)) == {
-        "两江新区", "西部科学城重庆高新区", "万盛经开区"}
+        "两江新区",
+        "西部科学城重庆高新区",
+        "万盛经开区",
+    }
 
 
 BUS_GROUP = [rules.RiskEntry("541", "general", "城市轨道交通")]
@@ -180,16 +183,20 @@ def test_a_group_condition_naming_one_class_lists_only_that_class(code, risk, no
 def test_without_class_names_a_group_condition_stays_a_note():
     assert rules.industry_risk("5411", BUS_GROUP) == ("general", "城市轨道交通：一般")
 
+
 ZONE_TOWNS = {"Z5001": frozenset({"500112009"}), "Z5003": frozenset({"500110004"})}
 
 
-@pytest.mark.parametrize(("zone", "town", "error"), [
-    (None, "500101001", None),
-    ("Z5001", "500112009", None),
-    ("Z5001", None, "填写功能区时须同时填写乡镇街道（功能区按乡镇街道划定）"),
-    ("Z5001", "500101001", "所选乡镇街道不在该功能区范围内"),
-    ("Z5003", "500112009", "所选乡镇街道不在该功能区范围内"),
-])
+@pytest.mark.parametrize(
+    ("zone", "town", "error"),
+    [
+        (None, "500101001", None),
+        ("Z5001", "500112009", None),
+        ("Z5001", None, "填写功能区时须同时填写乡镇街道（功能区按乡镇街道划定）"),
+        ("Z5001", "500101001", "所选乡镇街道不在该功能区范围内"),
+        ("Z5003", "500112009", "所选乡镇街道不在该功能区范围内"),
+    ],
+)
 def test_zone_contains_the_town_of_its_employers(zone, town, error):
     assert rules.zone_town_error(zone, town, ZONE_TOWNS) == error
 
@@ -208,15 +215,18 @@ def test_zone_town_reference_data_names_existing_towns_of_the_right_districts():
     assert zone_towns_unverified()  # v1 is marked 未核对 until checked against the official lists
 
 
-@pytest.mark.parametrize(("name", "cleaned", "error"), [
-    ("\u200b\u200b\u200b", "", "不能只由空白或不可见字符组成"),
-    ("\u200c\u200d\ufeff\u2060", "", "不能只由空白或不可见字符组成"),
-    ("\u3164\u2800", "", "不能只由空白或不可见字符组成"),
-    ("  ", "", "不能为空"),
-    ("", "", "不能为空"),
-    ("重庆\u200b甲公司", "重庆甲公司", None),
-    (" 重庆  甲公司 ", "重庆 甲公司", None),
-])
+@pytest.mark.parametrize(
+    ("name", "cleaned", "error"),
+    [
+        ("\u200b\u200b\u200b", "", "不能只由空白或不可见字符组成"),
+        ("\u200c\u200d\ufeff\u2060", "", "不能只由空白或不可见字符组成"),
+        ("\u3164\u2800", "", "不能只由空白或不可见字符组成"),
+        ("  ", "", "不能为空"),
+        ("", "", "不能为空"),
+        ("重庆\u200b甲公司", "重庆甲公司", None),
+        (" 重庆  甲公司 ", "重庆 甲公司", None),
+    ],
+)
 def test_names_made_only_of_invisible_characters_are_refused(name, cleaned, error):
     assert rules.clean_name(name) == cleaned
     assert rules.name_error(name) == error

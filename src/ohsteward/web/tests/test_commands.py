@@ -42,7 +42,11 @@ def test_serve_takes_workers_and_threads_from_settings_and_options(settings):
     settings.OHSTEWARD_WORKERS = 5
     settings.OHSTEWARD_THREADS = 4
     plan = build_server(host="0.0.0.0", port=9000)
-    assert (plan.options["workers"], plan.options["threads"], plan.options["worker_class"]) == (5, 4, "gthread")
+    assert (plan.options["workers"], plan.options["threads"], plan.options["worker_class"]) == (
+        5,
+        4,
+        "gthread",
+    )
     plan = build_server(host="0.0.0.0", port=9000, workers=2, threads=1)
     assert (plan.options["workers"], plan.options["threads"], plan.options["worker_class"]) == (2, 1, "sync")
     # the gunicorn application really takes these settings
@@ -93,4 +97,3 @@ def test_serve_collects_static_files_again_only_when_a_source_file_changed(monke
     os.utime(source / "extra.css", (later, later))
     assert serve_module.collect_static() is True
     assert (settings.STATIC_ROOT / "extra.css").read_text() == "body { color: blue; }"
-

@@ -26,6 +26,7 @@ def login(client, username):
 
 # ---- login, lockout, logout -------------------------------------------------------------------
 
+
 def test_login_page_is_chinese(client, db):
     response = client.get(reverse("web:login"))
     assert response.status_code == 200
@@ -74,6 +75,7 @@ def test_pages_require_login(client, db):
 
 # ---- home per role ------------------------------------------------------------------------------
 
+
 def test_city_home_counts_the_whole_city(client, cast, enterprises):
     body = login(client, "city").get(reverse("web:home")).content.decode()
     assert "全市" in body
@@ -82,8 +84,11 @@ def test_city_home_counts_the_whole_city(client, cast, enterprises):
 
 
 def test_district_home_counts_only_its_district(client, cast, enterprises):
-    actions.enterprise_update(user=None, enterprise=enterprises["yubei2"], data={"status": "cancelled",
-                                                                                  "cancelled_on": "2024-01-02"})
+    actions.enterprise_update(
+        user=None,
+        enterprise=enterprises["yubei2"],
+        data={"status": "cancelled", "cancelled_on": "2024-01-02"},
+    )
     body = login(client, "yubei").get(reverse("web:home")).content.decode()
     assert "区县卫生健康委 · 渝北区" in body
     assert '<div class="value">2</div><div class="label">用人单位总数' in body
@@ -124,13 +129,16 @@ def test_csrf_token_is_given_to_htmx(client, cast):
 
 # ---- audit trail ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def changes(cast, enterprises):
     from ohsteward.core.audit import audit_context
 
     with audit_context(cast["city"], "web"):
         actions.enterprise_update(user=cast["city"], enterprise=enterprises["yubei"], data={"employees": 77})
-        actions.enterprise_update(user=cast["city"], enterprise=enterprises["wanzhou"], data={"employees": 88})
+        actions.enterprise_update(
+            user=cast["city"], enterprise=enterprises["wanzhou"], data={"employees": 88}
+        )
 
 
 def test_audit_list_is_scoped(client, changes, enterprises):
@@ -157,8 +165,9 @@ def test_audit_list_forbidden_without_permission(client, cast):
 def test_audit_export_is_scoped_xlsx(client, changes, enterprises):
     response = login(client, "yubei").get(reverse("web:audit_export"))
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
-                                              if response.streaming else response.content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("时间", "操作人", "操作")
     objects = {r[4] for r in rows[1:]}
@@ -168,6 +177,7 @@ def test_audit_export_is_scoped_xlsx(client, changes, enterprises):
 
 
 # ---- API tokens -------------------------------------------------------------------------------
+
 
 def test_token_is_shown_once_then_only_its_prefix(client, cast):
     login(client, "yubei")
@@ -193,6 +203,7 @@ def test_token_revoke_only_own(client, cast):
 
 # ---- error pages ------------------------------------------------------------------------------
 
+
 def test_404_page_is_friendly_chinese(client, cast):
     response = login(client, "yubei").get("/no-such-page/")
     assert response.status_code == 404
@@ -212,8 +223,11 @@ def test_audit_shows_names_and_choice_labels(client, cast, enterprises):
 
     town = Region.objects.filter(parent_id="500112", level="town").order_by("code").last()
     with audit_context(cast["city"], "web"):
-        actions.enterprise_update(user=cast["city"], enterprise=enterprises["yubei2"],
-                                  data={"town": town, "status": "suspended", "suspended_on": "2024-02-03"})
+        actions.enterprise_update(
+            user=cast["city"],
+            enterprise=enterprises["yubei2"],
+            data={"town": town, "status": "suspended", "suspended_on": "2024-02-03"},
+        )
     body = login(client, "yubei").get(reverse("web:audit_list")).content.decode()
     assert f'<span class="diff-new">{town.name}</span>' in body
     assert '<span class="diff-old">在业</span> → <span class="diff-new">停产停业</span>' in body
@@ -221,12 +235,15 @@ def test_audit_shows_names_and_choice_labels(client, cast, enterprises):
     assert ">网页<" in body
 
 
-@pytest.mark.parametrize("risk, exposed, expected, absent", [
-    ("serious", 10, "每年至少委托", "每三年至少委托"),
-    ("general", 10, "每三年至少委托", "每年至少委托"),
-    ("unlisted", 10, "每三年至少委托", "每年至少委托"),
-    ("serious", 0, "接害人数为 0", "每年至少委托"),
-])
+@pytest.mark.parametrize(
+    "risk, exposed, expected, absent",
+    [
+        ("serious", 10, "每年至少委托", "每三年至少委托"),
+        ("general", 10, "每三年至少委托", "每年至少委托"),
+        ("unlisted", 10, "每三年至少委托", "每年至少委托"),
+        ("serious", 0, "接害人数为 0", "每年至少委托"),
+    ],
+)
 def test_employer_duties_by_risk_class(risk, exposed, expected, absent):
     from ohsteward.web.views import employer_duties
 
@@ -261,8 +278,9 @@ def test_enterprise_manager_menu_goes_to_own_employer(client, cast, enterprises)
 
 def test_audit_htmx_partial(client, changes, enterprises):
     login(client, "city")
-    response = client.get(reverse("web:audit_list"), {"user": "city"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_TARGET="audit-results")
+    response = client.get(
+        reverse("web:audit_list"), {"user": "city"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="audit-results"
+    )
     body = response.content.decode()
     assert "<html" not in body and enterprises["wanzhou"].name in body
     assert "HX-Target" in response["Vary"]
@@ -290,11 +308,16 @@ def test_user_without_role_is_told_what_to_do(client, db):
 
 # ---- Content-Security-Policy -------------------------------------------------------------------
 
+
 def test_pages_send_a_content_security_policy_with_a_fresh_nonce(client, cast):
     login(client, "city")
     first = client.get(reverse("web:home"))
     policy = first["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert (
+        "default-src 'self'" in policy
+        and "object-src 'none'" in policy
+        and "frame-ancestors 'none'" in policy
+    )
     script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src")).split()
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     nonce = next(s for s in script_src if s.startswith("'nonce-"))[7:-1]
@@ -305,8 +328,14 @@ def test_every_inline_script_carries_the_nonce(client, cast, enterprises):
     import re
 
     login(client, "city")
-    for name in ["web:home", "web:audit_list", "registry:enterprise_list", "registry:enterprise_import",
-                 "web:token_list", "accounts:user_list"]:
+    for name in [
+        "web:home",
+        "web:audit_list",
+        "registry:enterprise_list",
+        "registry:enterprise_import",
+        "web:token_list",
+        "accounts:user_list",
+    ]:
         response = client.get(reverse(name))
         nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
         body = response.content.decode()
@@ -322,12 +351,16 @@ def test_no_template_has_inline_event_handlers():
     import ohsteward
 
     root = Path(ohsteward.__file__).parent / "templates"
-    offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
-                 if re.search(r"\son(submit|click|change|input|load)=", p.read_text())]
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.html")
+        if re.search(r"\son(submit|click|change|input|load)=", p.read_text())
+    ]
     assert offenders == []
 
 
 # ---- API tokens page -----------------------------------------------------------------------------
+
 
 def test_tokens_page_creates_a_token_with_an_expiry_and_shows_it(client, cast):
     login(client, "yubei")

@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username", help="用户名")
         parser.add_argument("--name", default="", help="令牌名称（便于以后识别）")
-        parser.add_argument("--expires-in-days", type=int, default=None, metavar="N",
-                            help="有效天数（1–3650）；不填则长期有效，直到作废")
+        parser.add_argument(
+            "--expires-in-days",
+            type=int,
+            default=None,
+            metavar="N",
+            help="有效天数（1–3650）；不填则长期有效，直到作废",
+        )
 
     def handle(self, *args, username, name, expires_in_days=None, **options):
         user = User.objects.filter(username=username).first()

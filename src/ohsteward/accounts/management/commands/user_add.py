@@ -19,8 +19,10 @@ from ohsteward.core.audit import audit_context
 
 def validation_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
-        return "；".join(f"{field}: {'，'.join(messages)}" if field != "__all__" else "，".join(messages)
-                        for field, messages in exc.message_dict.items())
+        return "；".join(
+            f"{field}: {'，'.join(messages)}" if field != "__all__" else "，".join(messages)
+            for field, messages in exc.message_dict.items()
+        )
     return "；".join(exc.messages)
 
 
@@ -43,11 +45,19 @@ class Command(BaseCommand):
         else:
             password = os.environ.get("OHSTEWARD_PASSWORD", "")
         if not password:
-            raise CommandError("未提供密码：请设置环境变量 OHSTEWARD_PASSWORD，或使用 --password-stdin 从标准输入读取")
+            raise CommandError(
+                "未提供密码：请设置环境变量 OHSTEWARD_PASSWORD，或使用 --password-stdin 从标准输入读取"
+            )
         try:
             with audit_context(None, "cli"):
-                user = user_create(username=username, password=password, role=role, region_code=region,
-                                   enterprise_uscc=enterprise, display_name=display_name)
+                user = user_create(
+                    username=username,
+                    password=password,
+                    role=role,
+                    region_code=region,
+                    enterprise_uscc=enterprise,
+                    display_name=display_name,
+                )
         except ValidationError as exc:
             raise CommandError(validation_text(exc)) from exc
         where = user.assignment.enterprise or user.assignment.region or "—"

@@ -30,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
         parser.add_argument("--out", type=Path, default=None, help="写入 .xlsx 文件")
-        parser.add_argument("--publish", action="store_true",
-                            help="发布该季度（季度结束后）：按季度末计算并固定数字，之后不再改变")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="发布该季度（季度结束后）：按季度末计算并固定数字，之后不再改变",
+        )
 
     def handle(self, *args, year, quarter, out, publish=False, **options):
         from django.core.exceptions import ValidationError
@@ -46,7 +49,7 @@ class Command(BaseCommand):
                 raise CommandError("；".join(exc.messages)) from exc
             self.stdout.write(f"已发布 {year}年第{quarter}季度调度")
         figures = reports.dispatch_for(user=user, year=year, quarter=quarter, today=today)
-        state = ("已发布" if figures["snapshot"] else "实时" if figures["live"] else "未发布")
+        state = "已发布" if figures["snapshot"] else "实时" if figures["live"] else "未发布"
         self.stdout.write(f"{year}年第{quarter}季度（{state}，截至 {figures['as_of']:%Y-%m-%d}）")
         columns = reports.DISPATCH_COLUMNS
         if out is not None:
@@ -54,8 +57,18 @@ class Command(BaseCommand):
                 raise CommandError("--out 文件名应以 .xlsx 结尾")
             out.write_bytes(reports.dispatch_xlsx(figures))
             self.stdout.write(f"已写入 {out}")
-        shown = ["region_name", "list_size", "confirmed_pct", "declared", "declaration_rate", "serious_rate",
-                 "serious10_rate", "new_declared", "overdue", "visits"]
+        shown = [
+            "region_name",
+            "list_size",
+            "confirmed_pct",
+            "declared",
+            "declaration_rate",
+            "serious_rate",
+            "serious10_rate",
+            "new_declared",
+            "overdue",
+            "visits",
+        ]
         labels = dict(columns)
         self.stdout.write("\t".join(labels[k] for k in shown))
         for row in [*figures["districts"], figures["total"]]:

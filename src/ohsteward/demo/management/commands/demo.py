@@ -31,8 +31,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
         parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-        parser.add_argument("--enterprises", type=int, default=2000,
-                            help="数据库为空时生成的模拟用人单位数（默认 2000）")
+        parser.add_argument(
+            "--enterprises", type=int, default=2000, help="数据库为空时生成的模拟用人单位数（默认 2000）"
+        )
         parser.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据（默认 1）")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         add_worker_argument(parser)
@@ -68,8 +69,10 @@ class Command(BaseCommand):
         from ohsteward.demo import declarations, sources
 
         today = timezone.localdate()
-        for module, label in ((sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
-                              (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查")):
+        for module, label in (
+            (sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
+            (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查"),
+        ):
             self.stdout.write(f"准备演示数据：{label}……")
             self.stdout.flush()
             module.populate(year=today.year, today=today, seed=seed)
@@ -86,18 +89,29 @@ class Command(BaseCommand):
             if user is None:
                 uscc = None
                 if role == "enterprise_manager":
-                    e = (Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
-                         .order_by("pk").first() or Enterprise.objects.filter(region_id="500112").first())
+                    e = (
+                        Enterprise.objects.filter(
+                            region_id="500112", status="active", workplaces__isnull=False
+                        )
+                        .order_by("pk")
+                        .first()
+                        or Enterprise.objects.filter(region_id="500112").first()
+                    )
                     uscc = e.uscc if e else None
                     if uscc is None:
                         continue
-                user = user_create(username=username, password=DEMO_PASSWORD, role=role, region_code=region,
-                                   enterprise_uscc=uscc, display_name=display_name, check_password=False)
+                user = user_create(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    region_code=region,
+                    enterprise_uscc=uscc,
+                    display_name=display_name,
+                    check_password=False,
+                )
             note = ""
             assignment = user.assignment
             if assignment is not None and assignment.enterprise_id:
                 note = f"（{assignment.enterprise.name}）"
             out.append((username, label, note))
         return out
-
-

@@ -58,12 +58,19 @@ class Command(BaseCommand):
                 target = pct + span * done // max(total, 1)
                 if target > bar.n:
                     bar.update(target - bar.n)
+
         try:
             with audit_context(user, "cli"):
                 result = batch_ingest(
-                    user=user, kind=options["source"], filename=path.name, content=path.read_bytes(),
-                    department=options["department"], received_on=received_on,
-                    valid_rows_only=options["valid_rows_only"], dry_run=options["dry_run"], progress=progress,
+                    user=user,
+                    kind=options["source"],
+                    filename=path.name,
+                    content=path.read_bytes(),
+                    department=options["department"],
+                    received_on=received_on,
+                    valid_rows_only=options["valid_rows_only"],
+                    dry_run=options["dry_run"],
+                    progress=progress,
                 )
         except SpreadsheetError as exc:
             raise CommandError(str(exc)) from None
@@ -81,7 +88,9 @@ def summary_text(result) -> str:
     c = result.counts
     lines = []
     if result.duplicate:
-        lines.append(f"该文件已于 {result.batch.uploaded_at:%Y-%m-%d %H:%M} 导入（批次 {result.batch.pk}），本次未做任何更改。")
+        lines.append(
+            f"该文件已于 {result.batch.uploaded_at:%Y-%m-%d %H:%M} 导入（批次 {result.batch.pk}），本次未做任何更改。"
+        )
     elif result.dry_run:
         lines.append("试运行：以下为将要发生的变化，未写入数据库。")
     elif result.batch is not None:

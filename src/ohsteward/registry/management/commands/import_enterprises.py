@@ -31,8 +31,13 @@ class Command(BaseCommand):
                 raise CommandError(f"用户不存在：{user}")
         try:
             with audit_context(actor, "import"):
-                report = enterprise_import(user=actor, filename=path.name, content=path.read_bytes(),
-                                           dry_run=dry_run, all_or_nothing=all_or_nothing)
+                report = enterprise_import(
+                    user=actor,
+                    filename=path.name,
+                    content=path.read_bytes(),
+                    dry_run=dry_run,
+                    all_or_nothing=all_or_nothing,
+                )
         except SpreadsheetError as exc:
             raise CommandError(str(exc)) from None
         for note in report.notes:
@@ -44,6 +49,9 @@ class Command(BaseCommand):
         if errors_out and report.errors:
             Path(errors_out).write_bytes(report.errors_xlsx())
             self.stderr.write(f"错误行已写入 {errors_out}")
-        self.stdout.write(report.summary() + ("（试运行，未写入）" if dry_run else "" if report.applied else "（有错误，未写入）"))
+        self.stdout.write(
+            report.summary()
+            + ("（试运行，未写入）" if dry_run else "" if report.applied else "（有错误，未写入）")
+        )
         if report.errors:
             raise SystemExit(1)

@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         done = housekeeping.run()
-        labels = {"interrupted_jobs": "中断的任务", "interrupted_batches": "中断的来源批次",
-                  "intake_uploads": "过期的待对应列上传文件", "import_stashes": "过期的待确认导入文件",
-                  "job_files": "过期的任务文件"}
+        labels = {
+            "interrupted_jobs": "中断的任务",
+            "interrupted_batches": "中断的来源批次",
+            "intake_uploads": "过期的待对应列上传文件",
+            "import_stashes": "过期的待确认导入文件",
+            "job_files": "过期的任务文件",
+        }
         for key, n in done.items():
             self.stdout.write(f"{labels[key]}：{n}")

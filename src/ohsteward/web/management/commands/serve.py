@@ -31,21 +31,43 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("OHSTEWARD_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("OHSTEWARD_PORT", "8000")))
-        parser.add_argument("--server", choices=SERVERS, default=os.environ.get("OHSTEWARD_SERVER", "auto"),
-                            help="auto = gunicorn where it can run, otherwise waitress")
-        parser.add_argument("--workers", type=int, default=None,
-                            help="gunicorn worker processes (default OHSTEWARD_WORKERS or 2 × CPU cores)")
-        parser.add_argument("--threads", type=int, default=None,
-                            help="threads per worker (default OHSTEWARD_THREADS; waitress: 8)")
-        parser.add_argument("--no-collectstatic", action="store_true",
-                            help="do not run collectstatic before starting (when STATIC_ROOT is read-only "
-                                 "and was collected at deploy time)")
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default=os.environ.get("OHSTEWARD_SERVER", "auto"),
+            help="auto = gunicorn where it can run, otherwise waitress",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="gunicorn worker processes (default OHSTEWARD_WORKERS or 2 × CPU cores)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="threads per worker (default OHSTEWARD_THREADS; waitress: 8)",
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="do not run collectstatic before starting (when STATIC_ROOT is read-only "
+            "and was collected at deploy time)",
+        )
         add_worker_argument(parser)
 
     def handle(self, *args, host, port, server, workers, threads, no_collectstatic, **options):
         start_worker_unless(options, stdout=self.stdout)
-        serve(host=host, port=port, server=server, workers=workers, threads=threads,
-              collectstatic=not no_collectstatic, stdout=self.stdout)
+        serve(
+            host=host,
+            port=port,
+            server=server,
+            workers=workers,
+            threads=threads,
+            collectstatic=not no_collectstatic,
+            stdout=self.stdout,
+        )
 
 
 @dataclass
@@ -80,8 +102,9 @@ def gunicorn_unavailable_reason() -> str | None:
     return None
 
 
-def build_server(*, host: str, port: int, server: str = "auto", workers: int | None = None,
-                 threads: int | None = None) -> ServerPlan:
+def build_server(
+    *, host: str, port: int, server: str = "auto", workers: int | None = None, threads: int | None = None
+) -> ServerPlan:
     """The server to run: gunicorn with ``workers`` processes (settings.OHSTEWARD_WORKERS or 2 × cores)
     × ``threads`` threads, or waitress when gunicorn cannot run or ``server="waitress"``."""
     if server not in SERVERS:
@@ -129,7 +152,9 @@ def run_server(plan: ServerPlan, *, stdout=None) -> None:
     """Run the planned server in the foreground until it is stopped (Ctrl+C / SIGTERM)."""
     if stdout is not None:
         note = f"（{plan.note}，改用 waitress）" if plan.note else ""
-        stdout.write(f"ohsteward 正在运行：http://{plan.host}:{plan.port}/ {plan.description}{note}（Ctrl+C 停止）")
+        stdout.write(
+            f"ohsteward 正在运行：http://{plan.host}:{plan.port}/ {plan.description}{note}（Ctrl+C 停止）"
+        )
         stdout.flush()
     if plan.kind == "gunicorn":
         _gunicorn_application(plan.options).run()
@@ -138,7 +163,9 @@ def run_server(plan: ServerPlan, *, stdout=None) -> None:
 
     from ohsteward.wsgi import application
 
-    waitress_serve(application, host=plan.host, port=plan.port, threads=plan.options["threads"], ident="ohsteward")
+    waitress_serve(
+        application, host=plan.host, port=plan.port, threads=plan.options["threads"], ident="ohsteward"
+    )
 
 
 def _gunicorn_application(options: dict):
@@ -181,8 +208,16 @@ def collect_static() -> bool:
     return True
 
 
-def serve(*, host: str, port: int, server: str = "auto", workers: int | None = None, threads: int | None = None,
-          collectstatic: bool = True, stdout=None) -> None:
+def serve(
+    *,
+    host: str,
+    port: int,
+    server: str = "auto",
+    workers: int | None = None,
+    threads: int | None = None,
+    collectstatic: bool = True,
+    stdout=None,
+) -> None:
     """Collect static files (when changed), build the server and run it."""
     plan = build_server(host=host, port=port, server=server, workers=workers, threads=threads)
     if collectstatic:
@@ -191,7 +226,9 @@ def serve(*, host: str, port: int, server: str = "auto", workers: int | None = N
 
 
 def add_worker_argument(parser) -> None:
-    parser.add_argument("--no-worker", action="store_true", help="不启动内置的后台任务工作进程（另行运行 ohsteward worker）")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="不启动内置的后台任务工作进程（另行运行 ohsteward worker）"
+    )
 
 
 def start_worker_unless(options: dict, stdout=None) -> None:
