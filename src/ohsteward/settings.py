@@ -314,7 +314,7 @@ OHSTEWARD_MATCH_FUZZY_REVIEW = float(os.environ.get("OHSTEWARD_MATCH_FUZZY_REVIE
 # empty = no annual update required.
 OHSTEWARD_DECLARATION_ANNUAL_UPDATE = os.environ.get("OHSTEWARD_DECLARATION_ANNUAL_UPDATE", "")
 
-# Background jobs (docs/decisions/0002-background-jobs.md): django-tasks with the database backend
+# Background jobs (docs/decisions/0003-background-jobs.md): django-tasks with the database backend
 # by default (SQLite and PostgreSQL alike, worker: `ohsteward worker`, embedded in `serve`/`demo`).
 # OHSTEWARD_TASKS_BACKEND: "database" (default), "immediate" (run inside the request; the test
 # suite's default), "rq" (django-tasks-rq, needs Redis), "celery" (django-tasks-fennel, works on Django 5.2) or the

@@ -1,4 +1,4 @@
-"""Background jobs with progress: start, run, report, recover, retry (docs/decisions/0002-background-jobs.md).
+"""Background jobs with progress: start, run, report, recover, retry (docs/decisions/0003-background-jobs.md).
 
 A ``Job`` row is what the UI and the API read; the queue underneath is django-tasks (database
 backend by default, so SQLite and PostgreSQL alike; RQ or Celery by setting). One task,

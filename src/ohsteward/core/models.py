@@ -113,7 +113,7 @@ class Job(models.Model):
     (JSON) or the error (Chinese), and an optional result file. ``function`` is the dotted path of
     the job function (``core.jobs`` imports it at run time: core never imports the domain apps);
     ``params`` are its JSON arguments; an uploaded input is kept in the job's directory until the
-    job succeeds (or the upload lifetime ends). See docs/decisions/0002-background-jobs.md.
+    job succeeds (or the upload lifetime ends). See docs/decisions/0003-background-jobs.md.
     """
 
     kind = models.CharField("类型", max_length=40, db_index=True)

@@ -6,7 +6,7 @@ match against the register (40–80 %), write rows and new employers in chunks o
 declarations and the batch's "done" in one last transaction. Until that last commit the batch is
 "running" and its rows do not count (``SourceRowQuerySet.finished``); a batch whose process died
 is found by its stale heartbeat and discarded (its rows and the employers they created deleted,
-status "interrupted"), so the same file can be uploaded again (docs/decisions/0002-background-jobs.md).
+status "interrupted"), so the same file can be uploaded again (docs/decisions/0003-background-jobs.md).
 Nothing is written for a refused file; a file with bad rows is refused as a whole unless the
 uploader chose "import valid rows". Writing is in ``bulkwrite``; what linked rows do to the
 register and declarations is in ``effects``.

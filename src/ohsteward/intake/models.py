@@ -110,7 +110,7 @@ class SourceBatch(ScopedModelMixin, models.Model):
 class SourceRowQuerySet(ScopedQuerySet):
     def finished(self):
         """Rows of batches that finished: a batch still being written (in committed chunks) or
-        interrupted does not count (docs/decisions/0002-background-jobs.md)."""
+        interrupted does not count (docs/decisions/0003-background-jobs.md)."""
         return self.exclude(batch__status__in=[BatchStatus.RUNNING, BatchStatus.INTERRUPTED])
 
     def linked(self):
