@@ -10,6 +10,33 @@ SOURCE_LABELS = {
     "admin": "管理后台",
     "system": "系统",
     "synth": "模拟数据",
+    "demo": "演示数据",
+    "refdata": "参考数据",
+    "job": "后台任务",
+}
+# Entries that are not model fields (written by actions): what a district official reads.
+CHANGE_LABELS = {
+    "summary": "生成结果",
+    "pushed_to_district": "下发到区县",
+    "merged_into": "合并到",
+    "merged_from": "由以下单位合并而来",
+    "moved_records": "随合并移动的记录",
+    "merged_entry": "合并的名单条目",
+    "declaration_skipped": "未记录为申报",
+    "unlocked": "解除登录锁定",
+}
+# Keys inside a structured value (a dict), in words.
+VALUE_KEYS = {
+    "district": "区县",
+    "due_on": "核实期限",
+    "total": "共计",
+    "created": "新增",
+    "updated": "更新",
+    "removed": "移出",
+    "excluded": "排除",
+    "count": "数量",
+    "year": "年度",
+    "reason": "原因",
 }
 # Foreign keys whose target is shown by name in the trail (their __str__ needs no further query).
 NAMED_TARGETS = {
@@ -54,9 +81,39 @@ class ChangeDescriber:
             self.fields[ct_id] = {f.name: f for f in model._meta.concrete_fields} if model else {}
         return self.fields[ct_id]
 
+    def _region_name(self, code: str) -> str:
+        if not hasattr(self, "_regions"):
+            from django.apps import apps
+
+            region = apps.get_model("registry", "Region")  # by label: core imports no domain app
+            self._regions = dict(region.objects.values_list("code", "name"))
+        return self._regions.get(code, code)
+
+    def _plain(self, key: str, value) -> str:
+        """A value inside a structured change, in words (区县 codes by name, labels for keys)."""
+        if isinstance(value, dict):
+            return (
+                "；".join(
+                    f"{VALUE_KEYS.get(k, CHANGE_LABELS.get(k, k))}：{self._plain(k, v)}"
+                    for k, v in value.items()
+                )
+                or "（空）"
+            )
+        if isinstance(value, list):
+            return "、".join(self._plain(key, v) for v in value) or "（空）"
+        if value is None or value == "":
+            return "（空）"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if key in ("district", "region") and isinstance(value, str):
+            return self._region_name(value)
+        return str(value)
+
     def _shown(self, field, value) -> str:
         if value is None or value == "":
             return "（空）"
+        if isinstance(value, dict):
+            return self._plain("", value)
         if field is not None:
             if field.choices:
                 return str(dict(field.flatchoices).get(value, value))
@@ -78,10 +135,21 @@ class ChangeDescriber:
         for name, pair in (entry.changes or {}).items():
             old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
             field = fields.get(name)
-            label = str(field.verbose_name) if field is not None else name
+            label = str(field.verbose_name) if field is not None else CHANGE_LABELS.get(name, name)
             out.append((label, self._shown(field, old), self._shown(field, new)))
         return out
 
+    @staticmethod
+    def who(entry) -> str:
+        """The person by display name (the login name only when there is none)."""
+        user = entry.user if entry.user_id else None
+        return (
+            (getattr(user, "display_name", "") or entry.user_repr or "系统")
+            if user
+            else (entry.user_repr or "系统")
+        )
+
     def __iter__(self):
         for e in self.entries:
+            e.who = self.who(e)
             yield e, self.type_label(e), self.rows(e), SOURCE_LABELS.get(e.source, e.source)

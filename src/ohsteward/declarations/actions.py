@@ -583,7 +583,10 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
         as_of=as_of,
         summary=hazard_list.summary,
     )
-    audit.record(hazard_list, "update", {"summary": [old_summary, hazard_list.summary]}, user=user)
+    s = hazard_list.summary
+    if s.get("created") or s.get("updated") or s.get("removed") or not old_summary:
+        # a re-generation that changed no entry is not a change (issue 8 item 15)
+        audit.record(hazard_list, "update", {"summary": [old_summary, s]}, user=user)
     return hazard_list
 
 

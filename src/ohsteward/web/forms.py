@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from ohsteward.accounts import lockout
 from ohsteward.core.forms import FilterFormMixin
@@ -50,18 +52,6 @@ class LoginForm(AuthenticationForm):
             raise
 
 
-AUDITED_TYPES = [
-    ("registry", "enterprise"),
-    ("registry", "workplace"),
-    ("registry", "post"),
-    ("registry", "postexposure"),
-    ("accounts", "roleassignment"),
-    ("accounts", "user"),
-    ("registry", "region"),
-    ("registry", "industry"),
-]
-
-
 class AuditFilterForm(FilterFormMixin, forms.Form):
     object_type = forms.ChoiceField(label="对象类型", required=False)
     user = forms.CharField(label="操作人", required=False, max_length=150)
@@ -70,9 +60,9 @@ class AuditFilterForm(FilterFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        types = ContentType.objects.filter(
-            app_label__in={a for a, _ in AUDITED_TYPES}, model__in={m for _, m in AUDITED_TYPES}
-        )
+        # every audited model (declarations, lists, spot checks, notices … included: issue 8 item 15)
+        audited = [m for m in apps.get_models() if getattr(m, "audited", False)]
+        types = ContentType.objects.get_for_models(*audited).values() if audited else []
         self.fields["object_type"].choices = sorted(
             ((str(ct.pk), str(ct.model_class()._meta.verbose_name)) for ct in types if ct.model_class()),
             key=lambda c: c[1],
@@ -86,7 +76,8 @@ class AuditFilterForm(FilterFormMixin, forms.Form):
         if data["object_type"]:
             queryset = queryset.filter(content_type_id=data["object_type"])
         if data["user"]:
-            queryset = queryset.filter(user_repr__icontains=data["user"].strip())
+            who = data["user"].strip()
+            queryset = queryset.filter(Q(user_repr__icontains=who) | Q(user__display_name__icontains=who))
         if data["date_from"]:
             queryset = queryset.filter(timestamp__date__gte=data["date_from"])
         if data["date_to"]:

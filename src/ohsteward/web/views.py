@@ -198,7 +198,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _audit_queryset(request: HttpRequest):
     form = AuditFilterForm(request.GET or None)
-    queryset = AuditLog.objects.for_user(request.user).select_related("content_type")
+    queryset = AuditLog.objects.for_user(request.user).select_related("content_type", "user")
     return form, form.filter(queryset)
 
 
@@ -247,7 +247,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 def _audit_rows(entries):
     for e, type_label, changes, source in ChangeDescriber(entries):
         when = timezone.localtime(e.timestamp).strftime("%Y-%m-%d %H:%M:%S")
-        base = [when, e.user_repr, e.get_action_display(), type_label, e.object_repr]
+        base = [when, e.who, e.get_action_display(), type_label, e.object_repr]
         for label, old, new in changes or [("", "", "")]:
             yield [*base, label, old, new, source]
 

@@ -385,3 +385,50 @@ def test_tokens_page_marks_expired_tokens(client, cast):
     ApiToken.objects.filter(user=cast["yubei"]).update(expires_at=timezone.now() - dt.timedelta(days=1))
     body = login(client, "yubei").get(reverse("web:token_list")).content.decode()
     assert "已过期" in body
+
+
+# ---- the audit trail in words (issue 8 item 15) ------------------------------------------------
+
+
+def test_audit_trail_reads_in_words_not_keys_dicts_or_login_names(client, cast, enterprises):
+    from ohsteward.core import audit
+    from ohsteward.core.audit_display import ChangeDescriber
+    from ohsteward.core.models import AuditLog
+
+    cast["city"].display_name = "市卫生健康委 刘某某"
+    cast["city"].save()
+    entry = audit.record(
+        enterprises["yubei"],
+        "update",
+        {"pushed_to_district": [None, {"district": "500112", "due_on": "2026-02-28"}]},
+        user=cast["city"],
+        source="demo",
+    )
+    ((e, _type, rows, source),) = list(ChangeDescriber(AuditLog.objects.filter(pk=entry.pk)))
+    assert rows == [("下发到区县", "（空）", "区县：渝北区；核实期限：2026-02-28")]
+    assert source == "演示数据" and e.who == "市卫生健康委 刘某某"
+    login(client, "city")
+    body = client.get(reverse("web:audit_list")).content.decode()
+    assert (
+        "pushed_to_district" not in body and "{&#x27;district" not in body and "市卫生健康委 刘某某" in body
+    )
+
+
+def test_audit_type_filter_offers_every_audited_model(client, cast):
+    from ohsteward.web.forms import AuditFilterForm
+
+    labels = {label for _, label in AuditFilterForm().fields["object_type"].choices}
+    assert {"职业病危害项目申报", "用人单位"} <= labels
+    assert any("名单" in label for label in labels) and any("抽查" in label for label in labels)
+
+
+def test_regenerating_an_unchanged_list_writes_no_audit_entry(cast, enterprises):
+    from ohsteward.core.models import AuditLog
+    from ohsteward.declarations import actions as declaration_actions
+
+    first = declaration_actions.hazard_list_generate(user=None, year=2026)
+    before = AuditLog.objects.filter(object_id=str(first.pk), content_type__model="hazardlist").count()
+    declaration_actions.hazard_list_generate(user=None, year=2026)
+    assert (
+        AuditLog.objects.filter(object_id=str(first.pk), content_type__model="hazardlist").count() == before
+    )
