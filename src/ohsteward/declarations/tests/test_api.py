@@ -12,7 +12,7 @@ from ohsteward.declarations.models import Declaration, HazardListEntry
 from ohsteward.registry.models import Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("ohsteward.declarations.tests.urls_api")]
+pytestmark = pytest.mark.django_db
 URL = "/api/v1/hazard-employers/"
 
 

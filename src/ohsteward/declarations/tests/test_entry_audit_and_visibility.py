@@ -1,4 +1,4 @@
-"""Regression tests for findings of the access-control review."""
+"""Entry pages: who sees guidance findings, no off-site redirects, and the audit of pushes and answered notices."""
 
 import datetime as dt
 
