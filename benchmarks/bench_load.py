@@ -439,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
     finally:
         stop_server(server)
-    server_line = banner[0] if banner else ""
+    # the server's own line ("ohsteward 正在运行 … gunicorn，N 个进程"), not the job worker's
+    server_line = next((line for line in banner if "正在运行" in line), banner[0] if banner else "")
     table = format_table(results)
     print()
     print(table)
