@@ -49,6 +49,11 @@ NAMED_TARGETS = {
 }
 
 
+def _key_order(item) -> tuple[int, str]:
+    order = list(VALUE_KEYS)
+    return (order.index(item[0]) if item[0] in order else len(order), str(item[0]))
+
+
 class ChangeDescriber:
     """Turns audit entries into rows of (field label, old, new) with Chinese labels and names.
 
@@ -95,7 +100,8 @@ class ChangeDescriber:
             return (
                 "；".join(
                     f"{VALUE_KEYS.get(k, CHANGE_LABELS.get(k, k))}：{self._plain(k, v)}"
-                    for k, v in value.items()
+                    # a stable order (PostgreSQL's jsonb does not keep the written one): known keys first
+                    for k, v in sorted(value.items(), key=_key_order)
                 )
                 or "（空）"
             )
