@@ -78,3 +78,14 @@ class ScopedModelMixin:
     @classmethod
     def scope_q(cls, user):
         return access_rules().scope_q(cls.get_scope(), user)
+
+
+class InForceQuerySet(ScopedQuerySet):
+    """Rows that run from ``start_date`` to ``end_date`` (open-ended when empty): engagements,
+    agreements — the relations whose clients an institution or a team has."""
+
+    def in_force(self, on):
+        """Rows covering ``on``: started on or before it and not yet ended."""
+        return self.filter(
+            models.Q(start_date__lte=on), models.Q(end_date__isnull=True) | models.Q(end_date__gte=on)
+        )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # Urgency bands, most urgent first.
 OVERDUE = 0
 DUE = 1
-TODO = 2
+OPEN = 2
 INFO = 3
 
 
@@ -23,7 +23,7 @@ class WorkItem:
     url: str  # where the work is done
     count: int | None = None  # how many records wait
     due_on: dt.date | None = None  # the nearest deadline, if any
-    urgency: int = TODO
+    urgency: int = OPEN
     hint: str = ""  # one line in plain words: what to do there
 
     @property

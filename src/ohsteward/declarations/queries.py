@@ -8,7 +8,7 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 
 from ohsteward.accounts import access
-from ohsteward.core.work import DUE, OVERDUE, TODO, WorkItem
+from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
 from ohsteward.declarations.actions import declaration_todo
 from ohsteward.declarations.choices import EntryStatus
 from ohsteward.declarations.models import HazardList, HazardListEntry
@@ -82,7 +82,7 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                     reverse("declarations:undeclared"),
                     undeclared,
                     None,
-                    TODO,
+                    OPEN,
                     hint,
                 )
             )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Q
 
 from ohsteward.core.models import TimeStampedModel
-from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
+from ohsteward.core.querysets import InForceQuerySet, Scope, ScopedModelMixin
 from ohsteward.institutions.choices import EngagementKind
 
 
@@ -42,10 +40,8 @@ class Institution(TimeStampedModel):
         return {"district_code": "", "zone_code": "", "enterprise_id": None}
 
 
-class EngagementQuerySet(ScopedQuerySet):
-    def in_force(self, on: dt.date):
-        """Engagements covering ``on``: started on or before it and not yet ended."""
-        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+class EngagementQuerySet(InForceQuerySet):
+    pass
 
 
 class Engagement(ScopedModelMixin, TimeStampedModel):

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from ohsteward.accounts import access
-from ohsteward.core.work import TODO, WorkItem
+from ohsteward.core.work import OPEN, WorkItem
 from ohsteward.intake.choices import RowStatus
 from ohsteward.intake.models import COUNT_KEYS, LINK_COUNT_KEYS, SourceBatch, SourceRow
 from ohsteward.registry.models import Enterprise
@@ -28,7 +28,7 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
             reverse("intake:review_list"),
             n,
             None,
-            TODO,
+            OPEN,
             "确认是哪家用人单位，或新建、驳回",
         )
     ]

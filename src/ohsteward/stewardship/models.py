@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Q
 
 from ohsteward.core.models import TimeStampedModel
-from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
+from ohsteward.core.querysets import InForceQuerySet, Scope, ScopedModelMixin
 
 
 class StewardTeam(TimeStampedModel):
@@ -32,10 +30,8 @@ class StewardTeam(TimeStampedModel):
         return {"district_code": self.district_id, "zone_code": "", "enterprise_id": None}
 
 
-class ServiceAgreementQuerySet(ScopedQuerySet):
-    def in_force(self, on: dt.date):
-        """Agreements covering ``on``: started on or before it and not yet ended."""
-        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+class ServiceAgreementQuerySet(InForceQuerySet):
+    pass
 
 
 class ServiceAgreement(ScopedModelMixin, TimeStampedModel):
