@@ -90,11 +90,7 @@ class SourceBatchTable(Table):
     @classmethod
     def seen_by(cls, user: Any, objects: list[Any]) -> list[Any]:
         """Each batch with its counts over the rows ``user`` may see (two queries per chunk)."""
-        counts = (
-            {b.pk: dict(b.counts or {}) for b in objects}
-            if user is None  # the system sees every row
-            else batch_counts_seen_by(user, objects)
-        )
+        counts = batch_counts_seen_by(user, objects)
         for b in objects:
             b.seen_counts = counts[b.pk]
             b.seen_linked = linked_total(counts[b.pk])
@@ -132,8 +128,8 @@ class SourceRowTable(Table):
 
     @classmethod
     def seen_by(cls, user: Any, objects: list[Any]) -> list[Any]:
-        """The rows as ``user`` is shown them (``queries.rows_seen_by``); the system sees all."""
-        return objects if user is None else rows_seen_by(user, objects)
+        """The rows as ``user`` is shown them (``queries.rows_seen_by``; the system sees all)."""
+        return rows_seen_by(user, objects)
 
 
 def rejected_rows_table(

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ohsteward.api.testing import bearer_client
+from ohsteward.core.tests import hostile
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceRow
 from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
@@ -135,8 +136,6 @@ def test_merge(cast, enterprises):
 
 
 def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(cast):
-    from ohsteward.core.tests import hostile
-
     api = bearer_client(cast["cdc"])
     content = hostile.far_cell_xlsx(["用人单位名称", "所属区县", "体检日期", "危害因素"], [])
     response = api.post(

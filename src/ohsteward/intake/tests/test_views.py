@@ -6,12 +6,17 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from ohsteward.conftest import PASSWORD
+from ohsteward.core.tests import hostile
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
+from ohsteward.registry import rules as registry_rules
+from ohsteward.registry.importers import enterprise_import_template
 from ohsteward.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +30,6 @@ def login(client, user):
 
 
 def upload(client, headers, rows, **extra):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     data = {
         "kind": SourceKind.EXAM,
         "department": "市职防院",
@@ -206,8 +209,6 @@ def test_review_link_with_a_malformed_choice_says_so(client, cast, enterprises):
 
 def test_every_example_code_in_every_template_passes_the_check_digit(client, cast):
     """Issue 8 item 2: the templates' example credit codes are valid (GB 32100-2015)."""
-    from ohsteward.registry import rules as registry_rules
-    from ohsteward.registry.importers import enterprise_import_template
 
     login(client, cast["city"])
     files = [client.get(f"/intake/templates/{kind}/").content for kind in SourceKind.values]
@@ -223,10 +224,6 @@ def test_every_example_code_in_every_template_passes_the_check_digit(client, cas
 
 
 def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from ohsteward.core.tests import hostile
-
     client.force_login(cast["cdc"])
     response = client.post(
         "/intake/upload/",
@@ -242,7 +239,6 @@ def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
 
 def test_review_filter_and_templates_offer_a_district_officer_only_their_own_district(client, cast):
     """Issue 8 item 18: the review queue's 区县 filter and the intake template list only the own district."""
-    from openpyxl import load_workbook
 
     login(client, cast["yubei"])
     page = client.get("/intake/review/").content.decode()
