@@ -8,6 +8,7 @@ that an export job writes exactly the rows the page showed.
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 
@@ -69,7 +70,10 @@ def _writable_districts(request):
 class ReviewFilterSet(filters.FilterSet):
     """The review queue's panel: a name or the start of a credit code, and a district."""
 
-    q = filters.CharFilter(label="名称或信用代码", method="filter_q")
+    # a search box: the filter panel applies it while typing (generic/_filters.html)
+    q = filters.CharFilter(
+        label="名称或信用代码", method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+    )
     district = filters.ModelChoiceFilter(
         label="区县", field_name="district", queryset=_writable_districts, to_field_name="code"
     )

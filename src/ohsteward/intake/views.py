@@ -355,7 +355,7 @@ class ReviewListView(LegacyXlsxMixin, ObjectListView):
     partial_template = "intake/_review_results.html"
     page_size = 20
     title = "待人工核对"
-    unit = "行"
+    unit = "条"
     export_filename = "待人工核对"
     export_job = functools.partial(start_export_job, list_name="review")
 
