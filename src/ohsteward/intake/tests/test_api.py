@@ -168,3 +168,4 @@ def test_every_intake_list_api_exports_with_the_same_filters(cast, enterprises):
     assert names(f"/api/v1/intake/rows/export/?batch={exam.pk}&status=linked") == ["接口导出乙"]
     assert names("/api/v1/intake/review/export/?kind=exam") == ["接口导出甲"]
     assert names("/api/v1/intake/review/export/") == ["接口导出甲", "接口登记丙"]  # not 万州's row
+    assert api.get("/api/v1/intake/batches/export/?status=nonsense").status_code == 400

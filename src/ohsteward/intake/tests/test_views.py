@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from ohsteward.conftest import PASSWORD
+from ohsteward.core.testing.queries import assert_constant_queries
 from ohsteward.core.tests import hostile
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
@@ -395,3 +396,19 @@ def test_a_stashed_file_waiting_for_its_mapping_is_useless_to_another_user(clien
     login(client, cast["yubei"])
     assert client.post("/intake/upload/", mapping).status_code == 404
     assert not SourceBatch.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["city", "yubei"])  # stored counts, and counts over the rows seen
+def test_the_batch_list_and_review_queue_send_no_query_per_row(client, cast, enterprises, who):
+    e = enterprises["yubei"]
+    SourceRowFactory(candidates=[[e.pk, 0.9]])
+    login(client, cast[who])
+
+    def more():
+        for _ in range(4):
+            batch = SourceBatchFactory()
+            SourceRowFactory(batch=batch, candidates=[[e.pk, 0.8], [enterprises["yubei2"].pk, 0.7]])
+            SourceRowFactory(batch=batch, status=RowStatus.LINKED, enterprise=e)
+
+    assert_constant_queries(lambda: client.get("/intake/"), more)
+    assert_constant_queries(lambda: client.get("/intake/review/"), more)
