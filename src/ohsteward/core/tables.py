@@ -133,6 +133,16 @@ class Table:
         return links
 
     @classmethod
+    def seen_by(cls, user: Any, objects: list[Any]) -> list[Any]:
+        """The objects of one page, or of one export chunk, as ``user`` is shown them.
+
+        A hook for tables whose cells depend on the viewer (rows redacted for someone who may not
+        see the employer they name, counts over the rows the viewer may see). Called once per list
+        page and once per ``chunk_size`` objects of an export, so it can batch its queries.
+        The default shows every object as it is."""
+        return objects
+
+    @classmethod
     def html_rows(cls, objects: Iterable[Any]) -> list[tuple[Any, list[tuple[Column, SafeString]]]]:
         columns = cls.shown_columns()
         return [(obj, [(c, c.cell(obj)) for c in columns]) for obj in objects]
@@ -143,14 +153,21 @@ class Table:
         return [(c.name, c.header) for c in cls.columns if c.export]
 
     @classmethod
-    def export_rows(cls, queryset) -> Iterator[tuple]:
+    def export_rows(cls, queryset, user: Any = None) -> Iterator[tuple]:
+        """The export's lines, each chunk passed through ``seen_by(user, …)`` first."""
         columns = [c for c in cls.columns if c.export]
+        chunk: list[Any] = []
         for obj in cls.queryset(queryset).iterator(chunk_size=cls.chunk_size):
-            yield tuple(c.value(obj) for c in columns)
+            chunk.append(obj)
+            if len(chunk) >= cls.chunk_size:
+                yield from (tuple(c.value(o) for c in columns) for o in cls.seen_by(user, chunk))
+                chunk = []
+        if chunk:
+            yield from (tuple(c.value(o) for c in columns) for o in cls.seen_by(user, chunk))
 
     @classmethod
-    def xlsx_response(cls, queryset, filename: str) -> HttpResponse:
-        return xlsx_response(filename, cls.export_header(), cls.export_rows(queryset))
+    def xlsx_response(cls, queryset, filename: str, user: Any = None) -> HttpResponse:
+        return xlsx_response(filename, cls.export_header(), cls.export_rows(queryset, user=user))
 
 
 def field_columns(model, names: Sequence[str]) -> list[Column]:
@@ -174,6 +191,6 @@ def export_response(table: Any, queryset, filename: str, user: Any = None) -> Ht
     ((key, header) pairs) and ``rows(queryset)`` until the intake and declarations tables are ported.
     A legacy table whose lines depend on the viewer says ``needs_user = True`` (``rows(qs, user=)``)."""
     if isinstance(table, type) and issubclass(table, Table):
-        return table.xlsx_response(queryset, filename)
+        return table.xlsx_response(queryset, filename, user=user)
     rows = table.rows(queryset, user=user) if getattr(table, "needs_user", False) else table.rows(queryset)
     return xlsx_response(filename, table.columns, rows)

@@ -172,7 +172,9 @@ class ObjectListView(ProtectedView):
         by_pk = self.table.queryset(
             queryset.model._default_manager.filter(pk__in=list(page.object_list))
         ).in_bulk()
-        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+        page.object_list = self.table.seen_by(
+            self.request.user, [by_pk[pk] for pk in page.object_list if pk in by_pk]
+        )
         return page
 
     def has_filters(self) -> bool:
@@ -194,7 +196,9 @@ class ObjectListView(ProtectedView):
                     job = starter(user=request.user, query=request.GET.urlencode(), rows=rows)
                     return redirect("web:job_detail", pk=job.pk)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            return self.table.xlsx_response(queryset, f"{self.export_filename}-{stamp}.xlsx")
+            return self.table.xlsx_response(
+                queryset, f"{self.export_filename}-{stamp}.xlsx", user=request.user
+            )
         page = self.page(queryset)
         context = self.get_context_data(
             view=self,
@@ -224,14 +228,21 @@ class ObjectListView(ProtectedView):
 class ObjectDetailView(ScopedObjectMixin, ProtectedView):
     template_name = "generic/object_detail.html"
     context_object_name = "object"
+    # fragments of the page htmx refreshes on its own (a progress bar, a filtered table inside the
+    # page): the id of the element htmx swaps (``HX-Target``) → the template that answers it
+    partial_templates: ClassVar[dict[str, str]] = {}
 
     def get_context_data(self, **context) -> dict:
         return context
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
-        context = {"object": obj, self.context_object_name: obj, "view": self}
-        return render(request, self.template_name, self.get_context_data(**context))
+        context = self.get_context_data(**{"object": obj, self.context_object_name: obj, "view": self})
+        if not self.partial_templates:
+            return render(request, self.template_name, context)
+        target = request.headers.get("HX-Target", "")
+        partial = self.partial_templates.get(target) if htmx.is_partial(request, target) else None
+        return htmx.vary(render(request, partial or self.template_name, context))
 
 
 class ObjectFormView(ScopedObjectMixin, ProtectedView):

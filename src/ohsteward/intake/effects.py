@@ -8,6 +8,7 @@ from typing import Any
 
 from ohsteward.accounts import access
 from ohsteward.core import audit
+from ohsteward.core.models import AuditLog
 from ohsteward.intake.bulkwrite import insert
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceRow
@@ -20,8 +21,6 @@ REGISTRY_FIELDS = ("uscc", "town_id", "industry_id", "employees", "revenue", "to
 
 
 def audit_created(created: list[Enterprise], user) -> None:
-    from ohsteward.core.models import AuditLog
-
     entries = [
         audit.record(e, "create", audit.diff(None, audit.snapshot(e)), user=user, source="import", save=False)
         for e in created
@@ -35,8 +34,6 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     Never overwrites: a value that differs from the register is kept on the row
     (``data["differences"]``: field → [register, list]) for a person to judge.
     """
-    from ohsteward.core.models import AuditLog
-
     linked = [r for r in rows if r.status == RowStatus.LINKED and r.enterprise_id]
     if not linked:
         return 0
@@ -51,7 +48,7 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     # Differences describe the employer's register record: they are computed (and stored on the
     # row) only for employers the user may see (issue 6 item 1).
     visible = None
-    if user is not None and not access.jurisdiction(user).everything:
+    if not access.is_citywide(user):
         visible = set()
         for start in range(0, len(id_list), CHUNK):
             visible.update(

@@ -1,8 +1,11 @@
-"""Intake as a background job: the upload page and the API queue ``ingest_job`` with the file.
+"""Intake as background jobs: the upload page and the API queue ``ingest_job`` with the file; the
+batch list and the review queue queue ``export_job`` when their export is longer than
+``OHSTEWARD_JOB_THRESHOLD_ROWS``.
 
 ``ingest_job`` is ``batch_ingest`` with the job's progress; ``ingest_interrupted`` is its cleanup
 when the worker died mid-way (the batch keyed by the file's checksum is discarded and marked
-interrupted, so that the retry — or a new upload of the same file — runs it again).
+interrupted, so that the retry — or a new upload of the same file — runs it again). An export
+job only reads: a killed worker leaves nothing behind, and a retry writes the file again.
 """
 
 from __future__ import annotations
@@ -10,16 +13,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from ohsteward.core import jobs
 from ohsteward.core.models import Job
+from ohsteward.core.spreadsheets import write_xlsx
 from ohsteward.intake.choices import BatchStatus, SourceKind
+from ohsteward.intake.filtersets import batches_for, review_rows_for
 from ohsteward.intake.ingest import INTERRUPTED_MESSAGE, batch_discard_partial, batch_ingest, file_checksum
 from ohsteward.intake.models import SourceBatch
+from ohsteward.intake.tables import SourceBatchTable, SourceRowTable
 
 FUNCTION = "ohsteward.intake.jobs.ingest_job"
+EXPORT_FUNCTION = "ohsteward.intake.jobs.export_job"
+# list name → (the list for a user and a query string, its Table, file name, counting word, noun)
+EXPORTS: dict[str, tuple[Any, Any, str, str, str]] = {
+    "batches": (batches_for, SourceBatchTable, "来源批次", "个", "来源批次"),
+    "review": (review_rows_for, SourceRowTable, "待人工核对", "条", "待人工核对记录"),
+}
 
 
 def start_ingest_job(
@@ -126,3 +139,36 @@ def ingest_interrupted(job: Job) -> None:
         kind=job.params.get("kind"), checksum=checksum, status=BatchStatus.RUNNING
     ).values_list("pk", flat=True):
         batch_discard_partial(batch_id=pk, status=BatchStatus.INTERRUPTED, message=INTERRUPTED_MESSAGE)
+
+
+def start_export_job(*, list_name: str, user, query: str, rows: int) -> Job:
+    """Queue the export of a long intake list (the batch list or the review queue) under the
+    page's filters (``query``); the job page shows its progress and offers the file."""
+    _, _, _, unit, noun = EXPORTS[list_name]
+    return jobs.job_start(
+        user=user,
+        kind="intake.export",
+        title=f"导出{noun}（约{rows}{unit}）",
+        function=EXPORT_FUNCTION,
+        params={"list": list_name, "query": query},
+    )
+
+
+def export_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The .xlsx of the list as its page filtered it, through the page's Table (rows as the
+    job's user is shown them, batch counts over the rows the user may see)."""
+    lister, table, name, unit, noun = EXPORTS[job.params["list"]]
+    progress(5, "查询")
+    queryset = lister(job.user, QueryDict(job.params.get("query", "")))
+    total = queryset.count()
+
+    def lines():
+        for i, line in enumerate(table.export_rows(queryset, user=job.user)):
+            if i % 5000 == 0:
+                progress(10 + 85 * i // max(total, 1), "生成文件", 已导出=i, 总数=total)
+            yield line
+
+    content = write_xlsx(table.export_header(), lines(), sheet=name)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    jobs.attach_file(job, f"{name}-{stamp}.xlsx", content)
+    return {"summary": f"已导出{total}{unit}{noun}。", "rows": total}

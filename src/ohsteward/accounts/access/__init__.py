@@ -40,6 +40,7 @@ __all__ = [
     "client_enterprise_ids",
     "enterprise_q",
     "get_for_user_or_404",
+    "is_citywide",
     "jurisdiction",
     "require_citywide",
     "require_in_scope",
@@ -279,9 +280,15 @@ def require_in_scope(user, obj, message: str | None = None) -> None:
         raise OutOfScope(message)
 
 
+def is_citywide(user) -> bool:
+    """Whether ``user`` works city-wide: the system (None) and users whose jurisdiction is the
+    whole city (a city admin, the city CDC). The question intake and others ask before narrowing."""
+    return user is None or jurisdiction(user).everything
+
+
 def require_citywide(user, message: str) -> None:
     """Raise ``PermissionDenied(message)`` unless ``user`` works city-wide (None = the system)."""
-    if user is not None and not jurisdiction(user).everything:
+    if not is_citywide(user):
         raise PermissionDenied(message)
 
 

@@ -116,3 +116,10 @@ def test_require_in_scope_refuses_an_object_outside_the_jurisdiction(cast, enter
     require_in_scope(None, enterprises["wanzhou"])  # the system itself
     with pytest.raises(OutOfScope, match="不在您的管辖范围内"):
         require_in_scope(cast["yubei"], enterprises["wanzhou"])
+
+
+def test_is_citywide_holds_for_the_system_and_city_level_users_only(cast):
+    assert access.is_citywide(None)
+    assert access.is_citywide(cast["city"]) and access.is_citywide(cast["cdc"])  # the city CDC
+    for who in ("yubei", "wanzhou", "institution", "steward", "manager"):
+        assert not access.is_citywide(_fresh(cast[who])), who

@@ -162,6 +162,31 @@ def test_filterset_is_bound_with_today(client, cast, enterprises):
     assert enterprises["yubei2"].name in body and enterprises["yubei"].name not in body
 
 
+def test_cells_that_depend_on_the_viewer_are_prepared_per_page_and_per_export_chunk(
+    client, cast, enterprises
+):
+    login(client, "yubei")
+    body = client.get(reverse("core_tests:seen_list")).content.decode()
+    assert body.count("yubei/2") == 2  # one call for the page of two
+    rows = sheet(client.get(reverse("core_tests:seen_export")))
+    assert rows[0] == ("名称", "查看者")
+    assert [r[1] for r in rows[1:]] == ["yubei/1", "yubei/1"]  # chunk_size 1: one call per object
+    assert enterprises["wanzhou"].name not in str(rows)
+
+
+def test_a_detail_page_answers_its_declared_fragments_to_htmx(client, cast, enterprises):
+    login(client, "yubei")
+    url = reverse("core_tests:detail_parts", args=[enterprises["yubei"].pk])
+    full = client.get(url)
+    part = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="pager")
+    other = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="elsewhere")
+    assert "<html" in full.content.decode() and "<html" in other.content.decode()
+    assert "<html" not in part.content.decode() and part.status_code == 200
+    assert all("HX-Request" in r["Vary"] for r in (full, part, other))
+    wanzhou = reverse("core_tests:detail_parts", args=[enterprises["wanzhou"].pk])
+    assert client.get(wanzhou, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="pager").status_code == 404
+
+
 def test_filter_choices_say_all_instead_of_dashes(client, cast):
     body = login(client, "city").get(reverse("core_tests:list")).content.decode()
     assert "---------" not in body and ">全部</option>" in body

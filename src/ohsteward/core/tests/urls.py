@@ -58,6 +58,28 @@ class DetailView(ObjectDetailView):
     template_name = "generic/object_detail.html"
 
 
+class SeenEmployers(Employers):
+    """A column that depends on the viewer (``Table.seen_by``): who looked, and how many objects
+    were handed over at once (one page, or one export chunk)."""
+
+    chunk_size = 1
+    columns = [Employers.columns[0], Column("查看者", "seen_as", key="seen_as")]
+
+    @classmethod
+    def seen_by(cls, user, objects):
+        for e in objects:
+            e.seen_as = f"{getattr(user, 'username', '系统')}/{len(objects)}"
+        return objects
+
+
+class SeenListView(ListView):
+    table = SeenEmployers
+
+
+class PartsDetailView(DetailView):
+    partial_templates = {"pager": "generic/_pager.html"}
+
+
 def move_to_wanzhou(*, user, enterprise, data):
     """An action that (wrongly) moves the employer out of a 渝北 officer's scope and saves it."""
     enterprise.name = data["name"]
@@ -115,6 +137,9 @@ app_patterns = (
         path("list/", ListView.as_view(), name="list"),
         path("list/export/", ListView.as_view(export=True), name="export"),
         path("e/<int:pk>/", DetailView.as_view(), name="detail"),
+        path("seen/", SeenListView.as_view(), name="seen_list"),
+        path("seen/export/", SeenListView.as_view(export=True), name="seen_export"),
+        path("e/<int:pk>/parts/", PartsDetailView.as_view(), name="detail_parts"),
         path("e/<int:pk>/move/", MovingFormView.as_view(), name="move"),
         path("e/<int:pk>/refuse/", RefuseView.as_view(), name="refuse"),
         path("e/<int:pk>/workplace/", WorkplaceAddView.as_view(), name="workplace_add"),

@@ -6,8 +6,9 @@ decisions are ``@action``s that call ``intake.actions``.
 
 from __future__ import annotations
 
-import django_filters as filters
-from django.utils import timezone
+import json
+
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, viewsets
@@ -19,49 +20,16 @@ from ohsteward.accounts import access
 from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
 from ohsteward.core.api.parsers import JSONParser
 from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet
-from ohsteward.core.forms import FilterForm
 from ohsteward.core.spreadsheets import SpreadsheetError, xlsx_response
 from ohsteward.intake import actions
 from ohsteward.intake.api import serializers as s
-from ohsteward.intake.choices import RowStatus, SourceKind
+from ohsteward.intake.choices import RowStatus
+from ohsteward.intake.filtersets import SourceBatchFilterSet, SourceRowFilterSet
 from ohsteward.intake.jobs import start_ingest_job
 from ohsteward.intake.models import SourceBatch, SourceRow
-from ohsteward.intake.queries import (
-    batch_counts_seen_by,
-    iter_rows_seen_by,
-    review_queue,
-    visible_enterprise_ids,
-)
+from ohsteward.intake.queries import batch_counts_seen_by, review_queue, visible_enterprise_ids
 from ohsteward.intake.tables import SourceBatchTable, SourceRowTable, rejected_rows_table
 from ohsteward.registry.models import Enterprise
-
-
-class SourceBatchFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=SourceKind.choices)
-    status = filters.CharFilter()
-
-    class Meta:
-        model = SourceBatch
-        form = FilterForm
-        fields = ["kind", "status"]
-
-
-class SourceRowFilterSet(filters.FilterSet):
-    batch = filters.NumberFilter(field_name="batch_id")
-    status = filters.ChoiceFilter(choices=RowStatus.choices)
-    district = filters.CharFilter(field_name="district_id")
-    enterprise = filters.NumberFilter(method="filter_enterprise")
-    kind = filters.ChoiceFilter(field_name="batch__kind", choices=SourceKind.choices)
-
-    class Meta:
-        model = SourceRow
-        form = FilterForm
-        fields = ["batch", "status", "district", "enterprise", "kind"]
-
-    def filter_enterprise(self, queryset, name, value):
-        # only employers the caller may see: filtering by another district's id tells nothing
-        visible = Enterprise.objects.for_user(self.request.user).filter(pk=value)
-        return queryset.filter(enterprise_id=value, enterprise__in=visible)
 
 
 class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
@@ -74,15 +42,6 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "batch_counts": getattr(self, "_batch_counts", {})}
-
-    @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
-    def export(self, request, *args, **kwargs):
-        # counts over the rows the caller may see (issue 6 item 12), like the list
-        queryset = self.filter_queryset(self.get_queryset())
-        filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
-        return xlsx_response(
-            filename, SourceBatchTable.columns, SourceBatchTable.rows(queryset, request.user)
-        )
 
     queryset = SourceBatch.objects.select_related("uploaded_by")
     table_class = SourceBatchTable
@@ -104,8 +63,6 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
         upload = data["file"]
         column_map = data.get("column_map")
         if column_map is None and "column_map" in request.data:
-            import json
-
             try:
                 column_map = json.loads(request.data["column_map"])
             except (TypeError, ValueError, RecursionError):
@@ -146,16 +103,9 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
 
 class RowVisibilityMixin:
     """Rows are shown as the caller may see them: the employers a page names are checked
-    against the caller's scope once per page (``SourceRow.seen_through`` in the serializer), and
-    the export passes every row through the same filter (issue 6 item 1)."""
-
-    @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
-    def export(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        filename = f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
-        return xlsx_response(
-            filename, SourceRowTable.columns, SourceRowTable.rows(iter_rows_seen_by(request.user, queryset))
-        )
+    against the caller's scope once per page (``SourceRow.seen_through`` in the serializer); the
+    export (``ExportMixin``) passes every chunk through the same filter (``SourceRowTable.seen_by``,
+    issue 6 item 1)."""
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -174,8 +124,6 @@ class RowDecisionMixin:
     """Run a review action on the scoped row and answer with the row as it is now."""
 
     def _decide(self, func, **kwargs):
-        from django.core.exceptions import ValidationError
-
         row = self.get_object()
         try:
             func(user=self.request.user, row=row, **kwargs)
@@ -291,8 +239,6 @@ class MergeViewSet(AuditedViewMixin, viewsets.ViewSet):
         responses={200: OpenApiResponse(description="每类记录转移的条数")},
     )
     def create(self, request):
-        from django.core.exceptions import ValidationError
-
         form = s.MergeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         keep = access.get_for_user_or_404(Enterprise.objects, request.user, pk=form.validated_data["keep"])

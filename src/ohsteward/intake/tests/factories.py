@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import factory
+import xlsxwriter
 
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
@@ -22,7 +23,6 @@ def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     Byte-for-byte the same for the same input (a fixed creation time), so that uploading "the
     same file" twice in a test really is the same file.
     """
-    import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from ohsteward.core.models import AuditLog
+from ohsteward.declarations.actions import declaration_import
 from ohsteward.intake import actions
+from ohsteward.intake.actions import enterprise_merge
 from ohsteward.intake.choices import LinkMethod, RowStatus, SourceKind
-from ohsteward.intake.models import SourceRow
+from ohsteward.intake.models import SourceBatch, SourceRow
 from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory
 from ohsteward.registry.choices import RegistrationState
 from ohsteward.registry.models import Enterprise, Workplace
@@ -109,10 +113,6 @@ def test_merge_moves_every_record_records_former_names_and_audits(cast, enterpri
 
 
 def test_merge_moves_declarations_too(cast, enterprises):
-    import datetime as dt
-
-    from ohsteward.declarations.actions import declaration_import
-
     keep, dup = enterprises["yubei"], enterprises["yubei2"]
     declaration = declaration_import(
         user=None,
@@ -148,7 +148,6 @@ def test_row_scope(cast, enterprises):
     assert set(SourceRow.objects.for_user(cast["yubei"])) == {in_yubei, linked_to_yubei}
     assert set(SourceRow.objects.for_user(cast["cdc"])) == {in_yubei, linked_to_yubei, in_wanzhou}
     assert not SourceRow.objects.for_user(cast["manager"]).exists()  # tip-offs are never shown to employers
-    from ohsteward.intake.models import SourceBatch
 
     assert SourceBatch.objects.for_user(cast["yubei"]).get() == batch
     other = SourceBatchFactory(uploaded_by=cast["city"])
@@ -158,9 +157,6 @@ def test_row_scope(cast, enterprises):
 
 def test_merge_does_not_hand_a_manager_account_to_the_kept_employer(cast, enterprises):
     """Review M2: the merged employer's manager must not gain the kept employer's data."""
-    from ohsteward.core.models import AuditLog
-    from ohsteward.intake.actions import enterprise_merge
-    from ohsteward.registry.models import Enterprise, Workplace
 
     keep, merge = enterprises["yubei2"], enterprises["yubei"]  # the manager belongs to "yubei"
     Workplace.objects.create(enterprise=merge, name="喷涂车间")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from python_calamine import CalamineWorkbook
 
 from ohsteward.api.testing import bearer_client
+from ohsteward.core.tests import hostile
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceRow
 from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
@@ -135,8 +138,6 @@ def test_merge(cast, enterprises):
 
 
 def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(cast):
-    from ohsteward.core.tests import hostile
-
     api = bearer_client(cast["cdc"])
     content = hostile.far_cell_xlsx(["用人单位名称", "所属区县", "体检日期", "危害因素"], [])
     response = api.post(
@@ -145,3 +146,26 @@ def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(cast):
         format="multipart",
     )
     assert response.status_code == 400 and "范围过大" in response.json()["file"][0]
+
+
+def test_every_intake_list_api_exports_with_the_same_filters(cast, enterprises):
+    """``export/`` beside each list (batches, rows, review queue), filtered like the list and
+    written by the same Table as the pages."""
+    exam = SourceRowFactory(name="接口导出甲", batch__kind=SourceKind.EXAM).batch
+    SourceRowFactory(name="接口导出乙", batch=exam, status=RowStatus.LINKED, enterprise=enterprises["yubei"])
+    SourceRowFactory(name="接口登记丙", batch__kind=SourceKind.REGISTRY)
+    SourceRowFactory(name="接口万州丁", district_id="500101")
+    api = bearer_client(cast["yubei"])
+
+    def names(url, column=1):
+        response = api.get(url)
+        assert response.status_code == 200, url
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+        return sorted(r[column] for r in rows[1:])
+
+    listed = api.get("/api/v1/intake/batches/?kind=exam").json()["results"]
+    assert names("/api/v1/intake/batches/export/?kind=exam", column=0) == [b["id"] for b in listed]
+    assert names(f"/api/v1/intake/rows/export/?batch={exam.pk}&status=linked") == ["接口导出乙"]
+    assert names("/api/v1/intake/review/export/?kind=exam") == ["接口导出甲"]
+    assert names("/api/v1/intake/review/export/") == ["接口导出甲", "接口登记丙"]  # not 万州's row
+    assert api.get("/api/v1/intake/batches/export/?status=nonsense").status_code == 400

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ohsteward.core.tests import hostile
 from ohsteward.intake.models import SourceRow
 from ohsteward.intake.tests.factories import xlsx_bytes
 
@@ -23,8 +25,6 @@ def write(tmp_path, rows, name="exam.xlsx"):
 
 
 def run(*args):
-    from io import StringIO
-
     out = StringIO()
     call_command("intake", *map(str, args), "--no-progress", stdout=out)
     return out.getvalue()
@@ -79,8 +79,6 @@ def test_user_scope_and_bad_arguments(tmp_path, cast):
 
 
 def test_a_sheet_whose_range_would_exhaust_memory_is_refused(tmp_path):
-    from ohsteward.core.tests import hostile
-
     path = tmp_path / "bad.xlsx"
     path.write_bytes(hostile.far_cell_xlsx(HEADERS, []))
     with pytest.raises(CommandError, match="范围过大"):

@@ -10,9 +10,11 @@ import signal
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
+from ohsteward.core import jobs
 from ohsteward.core.tests.jobhooks import DB_BACKEND, WorkerWorld, skip_unless_sqlite, wait_for
 from ohsteward.intake import ingest as ingest_module
 from ohsteward.intake.choices import BatchStatus, RowStatus, SourceKind
@@ -119,7 +121,6 @@ def test_a_large_upload_runs_as_a_job_and_the_page_follows_it(cast, client, sett
     content = csv_bytes(
         HEADERS, [[f"重庆大文件{i}号制品有限公司", "渝北区", YESTERDAY, "噪声"] for i in range(5)]
     )
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
         "/intake/upload/",
@@ -145,8 +146,6 @@ def test_a_worker_killed_mid_intake_leaves_no_rows_counted_and_the_retry_imports
     marker = tmp_path / "paused"
     world = WorkerWorld(tmp_path)
     with override_settings(TASKS=DB_BACKEND, DATA_DIR=tmp_path / "data"):
-        from ohsteward.core import jobs
-
         job = jobs.job_start(
             user=cast["city"],
             kind="intake.ingest",

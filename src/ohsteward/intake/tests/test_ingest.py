@@ -5,15 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 
+from ohsteward.accounts.actions import user_create
+from ohsteward.conftest import PASSWORD
 from ohsteward.core.models import AuditLog
-from ohsteward.core.spreadsheets import SpreadsheetError
+from ohsteward.core.spreadsheets import SpreadsheetError, template_xlsx
+from ohsteward.declarations.actions import declaration_import
+from ohsteward.declarations.models import Declaration
 from ohsteward.hazards.models import HazardFactor
+from ohsteward.intake.actions import batch_ingest, row_link
 from ohsteward.intake.choices import BatchStatus, LinkMethod, Origin, RowStatus, SourceKind
+from ohsteward.intake.formats import FORMATS, template_columns
 from ohsteward.intake.models import SourceBatch, SourceRow
+from ohsteward.intake.parsing import CELL_CHARS, EXTRA_CHARS, EXTRA_COLUMNS
+from ohsteward.intake.tests.factories import csv_bytes
+from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import RegistrationState
 from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.refdata import zone_towns
 from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +120,6 @@ def test_declaration_export_parses_every_column(ingest, enterprises):
     )
     assert row.data["principal"] == "张三" and row.data["hygiene_manager"] == "李四"
     assert [h["count"] for h in row.hazards] == [12, 30]
-    from ohsteward.declarations.models import Declaration
 
     declaration = Declaration.objects.get(receipt_no="SB2024001")
     assert declaration.enterprise == e and declaration.source_row_id == row.pk
@@ -165,9 +176,6 @@ def test_detection_and_inspection_formats(ingest, enterprises):
 
 
 def test_aliases_and_csv_gb18030(db, enterprises):
-    from ohsteward.intake.actions import batch_ingest
-    from ohsteward.intake.tests.factories import csv_bytes
-
     headers = [
         "企业名称",
         "信用代码",
@@ -405,7 +413,6 @@ def test_review_reasons_are_told_in_chinese(ingest, enterprises):
 
 def test_declaration_rows_of_other_districts_do_not_fail_the_list(ingest, cast, enterprises):
     """A 渝北 officer's export naming a 万州 employer records the 渝北 one and notes the other (review M1)."""
-    from ohsteward.declarations.models import Declaration
 
     headers = ["申报回执编号", "统一社会信用代码", "用人单位名称", "所属区县", "申报类型", "申报日期"]
     yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
@@ -421,17 +428,12 @@ def test_declaration_rows_of_other_districts_do_not_fail_the_list(ingest, cast, 
     assert (
         other.status == RowStatus.REVIEW and other.enterprise_id is None and other.referred_to_id == "500101"
     )
-    from ohsteward.intake.actions import row_link
 
     row_link(user=cast["wanzhou"], row=other, enterprise=wanzhou)
     assert set(Declaration.objects.values_list("receipt_no", flat=True)) == {"SB-Y-1", "SB-W-1"}
 
 
 def test_receipt_number_of_another_employer_is_refused(enterprises):
-    from django.core.exceptions import ValidationError
-
-    from ohsteward.declarations.actions import declaration_import
-
     args = {
         "user": None,
         "kind": "initial",
@@ -454,9 +456,6 @@ AREA_INSPECTION = ["用人单位名称", "所属区县", "来源", "发现日期
 
 
 def officer(username: str, region: Region):
-    from ohsteward.accounts.actions import user_create
-    from ohsteward.conftest import PASSWORD
-
     return user_create(
         username=username,
         password=PASSWORD,
@@ -509,8 +508,6 @@ def test_a_town_officers_rows_outside_its_town_are_row_errors_in_chinese(ingest,
 
 
 def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
-    from ohsteward.registry.refdata import zone_towns
-
     zone = Region.objects.filter(level="zone").order_by("code").first()
     # a zone officer writes employers in the zone's towns only (issue 6 item 4)
     town = (
@@ -523,7 +520,6 @@ def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
     assert not result.errors and result.counts["created"] == 1
     row = result.batch.rows.get()
     assert row.zone_id == zone.code and Enterprise.objects.get(pk=row.enterprise_id).zone_id == zone.code
-    from ohsteward.intake.models import SourceRow
 
     assert SourceRow.objects.for_user(user).filter(pk=row.pk).exists()
 
@@ -532,8 +528,6 @@ def test_a_zone_officers_rows_are_attributed_to_its_zone(ingest):
 
 
 def test_a_code_with_a_wrong_check_digit_is_kept_told_and_counted(ingest, cast):
-    from ohsteward.registry import rules as registry_rules
-
     expected = registry_rules.uscc_check_char("91500112MA61EEEE0")
     result = ingest(
         SourceKind.EXAM,
@@ -554,8 +548,6 @@ def test_a_code_with_a_wrong_check_digit_is_kept_told_and_counted(ingest, cast):
 
 
 def test_a_source_row_stores_the_used_columns_and_a_bounded_remainder(ingest, cast):
-    from ohsteward.intake.parsing import CELL_CHARS, EXTRA_CHARS, EXTRA_COLUMNS
-
     huge = "长" * 100_000
     headers = ["用人单位名称", "所属区县", "来源", "发现日期", "备注"] + [
         f"附加列{i}" for i in range(EXTRA_COLUMNS + 5)
@@ -580,11 +572,7 @@ def test_a_source_row_stores_the_used_columns_and_a_bounded_remainder(ingest, ca
 
 
 def test_the_template_example_row_left_in_is_skipped_and_said_so(cast):
-    from ohsteward.core.spreadsheets import template_xlsx
-    from ohsteward.intake.formats import FORMATS, template_columns
-
     content = template_xlsx(template_columns(SourceKind.EXAM, ["渝北区"]))
-    import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb.worksheets[0]
@@ -597,7 +585,6 @@ def test_the_template_example_row_left_in_is_skipped_and_said_so(cast):
     ws.append([values.get(h) for h in headers])
     buf = io.BytesIO()
     wb.save(buf)
-    from ohsteward.intake.actions import batch_ingest
 
     assert list(FORMATS[SourceKind.EXAM]) == headers
     result = batch_ingest(

@@ -19,7 +19,11 @@ from ohsteward.intake.matching import (
     MatchSettings,
     RegisterEntry,
     SourceRecord,
+    _parse_name,
+    _similarity,
 )
+from ohsteward.intake.rules import name_parts
+from ohsteward.registry import rules
 from ohsteward.registry.rules import uscc_is_valid, uscc_with_check
 
 
@@ -111,7 +115,6 @@ def test_register_and_matcher_accept_the_same_codes(written: str, valid: bool) -
     """One USCC check for the platform: what the register accepts links by code in the matcher,
     and what it rejects never does (issue 7 item 2: ``9135-0100-M000100Y43`` was accepted by the
     matcher's private copy only)."""
-    from ohsteward.registry import rules
 
     assert (rules.uscc_error(written) is None) is valid
     assert rules.uscc_is_valid(written) is valid
@@ -271,7 +274,6 @@ def test_names_are_compared_by_their_parts(
 def test_shared_district_industry_and_form_do_not_make_names_similar() -> None:
     """Issue 7 item 8: ``华鑫瑞`` and ``宏恒祥`` in one district and industry scored 0.70 and went
     to review; only the 字号 tells such employers apart, and here it differs entirely."""
-    from ohsteward.intake.matching import _parse_name, _similarity
 
     a, b = _parse_name("重庆市沙坪坝区华鑫瑞纸制品厂"), _parse_name("重庆市沙坪坝区宏恒祥纸制品厂")
     assert _similarity(a, b) == 0.0
@@ -370,7 +372,6 @@ def test_world_is_deterministic_and_realistic() -> None:
 def test_messy_world_has_the_multi_source_noise() -> None:
     """Issue 7 item 8: clusters sharing district, industry and form; one 字号 in several
     districts; market-supervision rows with true codes. The old world has none of it."""
-    from ohsteward.intake.rules import name_parts
 
     world = make_world(3000, 9000, seed=5)
     parts = [name_parts(e.name) for e in world.register]

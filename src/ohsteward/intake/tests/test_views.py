@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from ohsteward.conftest import PASSWORD
+from ohsteward.core.testing.queries import assert_constant_queries
+from ohsteward.core.tests import hostile
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
-from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
+from ohsteward.intake.tables import SourceBatchTable
+from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory, xlsx_bytes
+from ohsteward.registry import rules as registry_rules
+from ohsteward.registry.importers import enterprise_import_template
 from ohsteward.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +34,6 @@ def login(client, user):
 
 
 def upload(client, headers, rows, **extra):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     data = {
         "kind": SourceKind.EXAM,
         "department": "市职防院",
@@ -206,8 +213,6 @@ def test_review_link_with_a_malformed_choice_says_so(client, cast, enterprises):
 
 def test_every_example_code_in_every_template_passes_the_check_digit(client, cast):
     """Issue 8 item 2: the templates' example credit codes are valid (GB 32100-2015)."""
-    from ohsteward.registry import rules as registry_rules
-    from ohsteward.registry.importers import enterprise_import_template
 
     login(client, cast["city"])
     files = [client.get(f"/intake/templates/{kind}/").content for kind in SourceKind.values]
@@ -223,10 +228,6 @@ def test_every_example_code_in_every_template_passes_the_check_digit(client, cas
 
 
 def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from ohsteward.core.tests import hostile
-
     client.force_login(cast["cdc"])
     response = client.post(
         "/intake/upload/",
@@ -242,7 +243,6 @@ def test_upload_refuses_a_sheet_whose_range_would_exhaust_memory(client, cast):
 
 def test_review_filter_and_templates_offer_a_district_officer_only_their_own_district(client, cast):
     """Issue 8 item 18: the review queue's 区县 filter and the intake template list only the own district."""
-    from openpyxl import load_workbook
 
     login(client, cast["yubei"])
     page = client.get("/intake/review/").content.decode()
@@ -258,3 +258,157 @@ def test_review_filter_and_templates_offer_a_district_officer_only_their_own_dis
     login(client, cast["city"])
     page = client.get("/intake/review/").content.decode()
     assert "万州区" in page[page.index('id="id_district"') :]
+
+
+# ---- the pages on the core bases: exports, jobs, login, permission then scope (issue 7 item 3)
+
+
+def test_the_batch_list_exports_its_filtered_rows_from_the_pages_table(client, cast):
+    exam = SourceRowFactory(
+        batch=SourceBatchFactory(kind=SourceKind.EXAM, file_name="体检甲.xlsx", counts={"rows": 2})
+    ).batch
+    SourceRowFactory(batch=exam)
+    registry = SourceRowFactory(batch=SourceBatchFactory(kind=SourceKind.REGISTRY)).batch
+    SourceRowFactory(batch=SourceBatchFactory(kind=SourceKind.EXAM), district_id="500101")  # 万州
+    login(client, cast["yubei"])
+    page = client.get("/intake/", {"kind": SourceKind.EXAM})
+    assert [b.pk for b in page.context["page"].object_list] == [exam.pk]
+    assert 'href="/intake/export/?kind=exam"' in page.content.decode()
+    rows = sheet(client.get("/intake/export/", {"kind": SourceKind.EXAM}).content)
+    header = [h for _, h in SourceBatchTable.export_header()]
+    assert rows[0] == header and [r[0] for r in rows[1:]] == [exam.pk]
+    assert rows[1][header.index("文件名")] == "体检甲.xlsx" and rows[1][header.index("行数")] == 2
+    assert sheet(client.get("/intake/", {"kind": SourceKind.EXAM, "format": "xlsx"}).content) == rows
+    both = sheet(client.get("/intake/export/").content)
+    assert sorted(r[0] for r in both[1:]) == sorted([exam.pk, registry.pk])  # not 万州's batch
+
+
+def test_the_review_queue_exports_the_rows_under_the_pages_filters(client, cast, enterprises):
+    a = SourceRowFactory(name="张三个体户")
+    SourceRowFactory(name="重庆评审新建厂")
+    SourceRowFactory(name="李四个体户", district_id="500101")  # 万州: not in 渝北's queue
+    login(client, cast["yubei"])
+    page = client.get("/intake/review/", {"q": "个体户"})
+    assert [item["row"].pk for item in page.context["items"]] == [a.pk]
+    assert 'href="/intake/review/export/?q=' in page.content.decode()
+    rows = sheet(client.get("/intake/review/export/", {"q": "个体户"}).content)
+    assert rows[0][:3] == ["行号", "用人单位名称", "统一社会信用代码"]
+    assert [r[1] for r in rows[1:]] == ["张三个体户"]
+    by_district = sheet(client.get("/intake/review/export/", {"district": "500112"}).content)
+    assert sorted(r[1] for r in by_district[1:]) == ["张三个体户", "重庆评审新建厂"]
+
+
+def test_a_batchs_rows_export_keeps_the_status_filter_and_is_404_out_of_scope(client, cast, enterprises):
+    batch = SourceBatchFactory()
+    SourceRowFactory(batch=batch, name="关联甲", status=RowStatus.LINKED, enterprise=enterprises["yubei"])
+    SourceRowFactory(batch=batch, name="待核乙")
+    other = SourceRowFactory(district_id="500101").batch
+    login(client, cast["yubei"])
+    page = client.get(f"/intake/batches/{batch.pk}/", {"status": RowStatus.LINKED})
+    assert f'href="/intake/batches/{batch.pk}/export/?status=linked"' in page.content.decode()
+    rows = sheet(client.get(f"/intake/batches/{batch.pk}/export/", {"status": RowStatus.LINKED}).content)
+    assert [r[1] for r in rows[1:]] == ["关联甲"] and rows[1][8] == enterprises["yubei"].name
+    assert client.get(f"/intake/batches/{other.pk}/export/").status_code == 404
+
+
+def test_the_batch_page_answers_its_row_table_and_progress_to_htmx(client, cast):
+    batch = SourceRowFactory(name="片段甲").batch
+    SourceBatch.objects.filter(pk=batch.pk).update(status="running", progress=40)
+    login(client, cast["yubei"])
+    hx = {"HTTP_HX_REQUEST": "true"}
+    rows = client.get(f"/intake/batches/{batch.pk}/", HTTP_HX_TARGET="rows", **hx)
+    assert "<html" not in rows.content.decode() and 'id="row-table"' in rows.content.decode()
+    progress = client.get(f"/intake/batches/{batch.pk}/", HTTP_HX_TARGET="batch-progress", **hx)
+    assert "<html" not in progress.content.decode() and "正在处理……40%" in progress.content.decode()
+    assert all("HX-Request" in r["Vary"] for r in (rows, progress))
+    listing = client.get("/intake/", HTTP_HX_TARGET="results", **hx).content.decode()
+    assert "<html" not in listing and 'hx-trigger="every 3s"' in listing  # a running batch: it polls
+
+
+@pytest.mark.parametrize(
+    ("url", "list_name"), [("/intake/export/", "批次"), ("/intake/review/export/", "待")]
+)
+def test_a_long_export_runs_as_a_job_with_the_pages_filters(client, cast, settings, tmp_path, url, list_name):
+    settings.DATA_DIR = tmp_path
+    settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 1
+    kept = [SourceRowFactory(name=f"重庆导出{i}个体户", batch=SourceBatchFactory()) for i in range(2)]
+    SourceRowFactory(name="重庆其他厂", batch=SourceBatchFactory(kind=SourceKind.REGISTRY))
+    SourceRowFactory(name="万州导出个体户", district_id="500101")
+    login(client, cast["yubei"])
+    query = {"kind": SourceKind.EXAM} if "review" not in url else {"q": "个体户"}
+    response = client.get(url, query)
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    page = client.get(response["Location"]).content.decode()
+    assert "已导出2" in page and list_name in page
+    download = client.get(re.search(r'href="(/jobs/\d+/download/)"', page).group(1))
+    rows = sheet(b"".join(download.streaming_content))
+    if "review" in url:
+        assert sorted(r[1] for r in rows[1:]) == sorted(r.name for r in kept)
+    else:
+        assert sorted(r[0] for r in rows[1:]) == sorted(r.batch_id for r in kept)
+
+
+INTAKE_PAGES = [
+    "/intake/",
+    "/intake/export/",
+    "/intake/upload/",
+    "/intake/templates/exam/",
+    "/intake/batches/{batch}/",
+    "/intake/batches/{batch}/export/",
+    "/intake/batches/{batch}/rejected/",
+    "/intake/review/",
+    "/intake/review/export/",
+    "/intake/merge/",
+]
+
+
+@pytest.mark.parametrize("url", INTAKE_PAGES)
+def test_anonymous_users_are_sent_to_the_login_page_from_every_intake_page(client, db, url):
+    batch = SourceRowFactory().batch
+    response = client.get(url.format(batch=batch.pk))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("web:login") + "?next=")
+
+
+def test_the_permission_is_checked_before_the_scope_and_out_of_scope_is_404(client, cast):
+    wanzhou_batch = SourceRowFactory(district_id="500101").batch
+    urls = [u.format(batch=wanzhou_batch.pk) for u in INTAKE_PAGES if "{batch}" in u]
+    login(client, cast["institution"])  # no intake permission: 403, whether the batch is in scope or not
+    assert {client.get(u).status_code for u in urls} == {403}
+    login(client, cast["yubei"])
+    assert {client.get(u).status_code for u in urls} == {404}
+    login(client, cast["wanzhou"])
+    assert {client.get(u).status_code for u in urls} == {200}
+
+
+def test_a_stashed_file_waiting_for_its_mapping_is_useless_to_another_user(client, cast, enterprises):
+    login(client, cast["city"])
+    response = upload(
+        client, ["单位全称", "所属区县", "体检日期"], [[enterprises["yubei"].name, "渝北区", YESTERDAY]]
+    )
+    token = response.context["token"]
+    mapping = {
+        "step": "map",
+        "token": token,
+        "kind": SourceKind.EXAM,
+        "received_on": YESTERDAY.isoformat(),
+        "map:单位全称": "用人单位名称",
+    }
+    login(client, cast["yubei"])
+    assert client.post("/intake/upload/", mapping).status_code == 404
+    assert not SourceBatch.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["city", "yubei"])  # stored counts, and counts over the rows seen
+def test_the_batch_list_and_review_queue_send_no_query_per_row(client, cast, enterprises, who):
+    e = enterprises["yubei"]
+    SourceRowFactory(candidates=[[e.pk, 0.9]])
+    login(client, cast[who])
+
+    def more():
+        for _ in range(4):
+            batch = SourceBatchFactory()
+            SourceRowFactory(batch=batch, candidates=[[e.pk, 0.8], [enterprises["yubei2"].pk, 0.7]])
+            SourceRowFactory(batch=batch, status=RowStatus.LINKED, enterprise=e)
+
+    assert_constant_queries(lambda: client.get("/intake/"), more)
+    assert_constant_queries(lambda: client.get("/intake/review/"), more)
