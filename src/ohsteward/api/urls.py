@@ -8,7 +8,6 @@ from ohsteward.core.api.jobs import JobViewSet
 from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.intake.api import urls as intake_urls
-from ohsteward.stewardship.api import urls as stewardship_urls
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
     EnterpriseViewSet,
@@ -16,6 +15,7 @@ from ohsteward.registry.api.views import (
     RegionViewSet,
     WorkplaceViewSet,
 )
+from ohsteward.stewardship.api import urls as stewardship_urls
 
 app_name = "api"
 

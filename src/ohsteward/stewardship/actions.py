@@ -139,7 +139,9 @@ def _check_overlap(agreement: ServiceAgreement) -> None:
     )
     for other in others:
         if rules.periods_overlap(agreement.start_date, agreement.end_date, other.start_date, other.end_date):
-            raise ValidationError({"start_date": rules.overlap_message(other.team.name, other.start_date, other.end_date)})
+            raise ValidationError(
+                {"start_date": rules.overlap_message(other.team.name, other.start_date, other.end_date)}
+            )
 
 
 def _check_term(start: dt.date | None, end: dt.date | None) -> None:
@@ -155,7 +157,9 @@ def _set_contents(
         raise ValidationError({"contents": "请至少选择一项服务内容（000 三(一)–(八)）"})
     rows = []
     for content, quantity in contents.items():
-        row = AgreementContent(agreement=agreement, content=content, quantity=quantity or 1, supplement=supplement)
+        row = AgreementContent(
+            agreement=agreement, content=content, quantity=quantity or 1, supplement=supplement
+        )
         row.full_clean()
         row.save()
         rows.append(row)
@@ -261,7 +265,9 @@ def agreement_update(
 
 
 @transaction.atomic
-def agreement_sign(*, user, agreement: ServiceAgreement, signed_on: dt.date | None = None) -> ServiceAgreement:
+def agreement_sign(
+    *, user, agreement: ServiceAgreement, signed_on: dt.date | None = None
+) -> ServiceAgreement:
     """Sign a draft: it binds (one per employer, 000 二(三)) and its service calendar is generated."""
     access.require_in_scope(user, agreement)
     if agreement.status != AgreementStatus.DRAFT:

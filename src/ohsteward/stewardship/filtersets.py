@@ -53,7 +53,9 @@ class StewardTeamFilterSet(FilterSet):
 class ServiceAgreementFilterSet(FilterSet):
     q = filters.CharFilter(label="用人单位名称或信用代码", method="filter_q")
     team = filters.NumberFilter(label="团队编号", field_name="team_id")
-    district = filters.ModelChoiceFilter(label="所属区县", field_name="enterprise__region", queryset=_districts)
+    district = filters.ModelChoiceFilter(
+        label="所属区县", field_name="enterprise__region", queryset=_districts
+    )
     status = filters.ChoiceFilter(label="状态", choices=AgreementStatus.choices, method="filter_status")
     ending_within = filters.NumberFilter(label="N天内到期", method="filter_ending")
 
@@ -74,20 +76,22 @@ class ServiceAgreementFilterSet(FilterSet):
         if value == AgreementStatus.ACTIVE:
             return queryset.filter(status=AgreementStatus.ACTIVE).exclude(past)
         if value == AgreementStatus.ENDED:
-            return queryset.filter(Q(status=AgreementStatus.ENDED) | (Q(status=AgreementStatus.ACTIVE) & past))
+            return queryset.filter(
+                Q(status=AgreementStatus.ENDED) | (Q(status=AgreementStatus.ACTIVE) & past)
+            )
         return queryset.filter(status=value) if value else queryset
 
     def filter_ending(self, queryset, name, value):
         if value is None:
             return queryset
         horizon = self.today + dt.timedelta(days=int(value))
-        return queryset.filter(
-            status=AgreementStatus.ACTIVE, end_date__gte=self.today, end_date__lte=horizon
-        )
+        return queryset.filter(status=AgreementStatus.ACTIVE, end_date__gte=self.today, end_date__lte=horizon)
 
 
 class ServiceVisitFilterSet(FilterSet):
-    q = filters.CharFilter(label="用人单位名称", field_name="agreement__enterprise__name", lookup_expr="contains")
+    q = filters.CharFilter(
+        label="用人单位名称", field_name="agreement__enterprise__name", lookup_expr="contains"
+    )
     agreement = filters.NumberFilter(label="协议编号", field_name="agreement_id")
     team = filters.NumberFilter(label="团队编号", field_name="agreement__team_id")
     content = filters.ChoiceFilter(label="服务内容", choices=ServiceContent.choices)

@@ -86,8 +86,12 @@ class AgreementForm(forms.Form):
     team = forms.ModelChoiceField(label="服务团队", queryset=StewardTeam.objects.none())
     enterprise = forms.CharField(label="用人单位统一社会信用代码", max_length=18)
     start_date = forms.DateField(label="开始日期", widget=DATE)
-    end_date = forms.DateField(label="结束日期", widget=DATE, required=False, help_text="不填为一年（000 二(三)）")
-    fee = forms.DecimalField(label="服务费用（元）", min_value=Decimal(0), max_digits=12, decimal_places=2, required=False)
+    end_date = forms.DateField(
+        label="结束日期", widget=DATE, required=False, help_text="不填为一年（000 二(三)）"
+    )
+    fee = forms.DecimalField(
+        label="服务费用（元）", min_value=Decimal(0), max_digits=12, decimal_places=2, required=False
+    )
     note = forms.CharField(label="备注", max_length=300, required=False)
     sign = forms.BooleanField(label="立即签订（生成服务日程）", required=False)
 
@@ -98,7 +102,11 @@ class AgreementForm(forms.Form):
         _content_fields(self)
         for code, label in FundingChannel.choices:
             self.fields["funding_" + code] = forms.DecimalField(
-                label=f"筹资：{label}（元）", min_value=Decimal(0), max_digits=12, decimal_places=2, required=False
+                label=f"筹资：{label}（元）",
+                min_value=Decimal(0),
+                max_digits=12,
+                decimal_places=2,
+                required=False,
             )
 
     def clean_enterprise(self):
@@ -168,7 +176,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one input (photos from the phone's camera, the signed sheet)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -155,7 +155,10 @@ class TeamImporter:
             "资质类别": [str(label) for _c, label in Qualification.choices],
         }
         return template_xlsx(
-            [TemplateColumn(h + ("*" if req else ""), choices.get(h, ()), comment=c) for h, req, c in TEAM_COLUMNS],
+            [
+                TemplateColumn(h + ("*" if req else ""), choices.get(h, ()), comment=c)
+                for h, req, c in TEAM_COLUMNS
+            ],
             notes=[
                 "每行一名成员；同一团队的多名成员写在多行，团队名称和服务区县相同。",
                 "已有的团队（名称和区县相同）将更新；成员按姓名和资质类别匹配，已有的更新，没有的新增。",
@@ -357,7 +360,10 @@ def _agreement_row(user, record: dict[str, Any], report: ImportReport) -> None:
     if not contents:
         raise RowProblem("服务内容", "请至少填写一项服务内容")
     funding = _items(
-        cell_text(record.get("筹资渠道")), CHANNELS, "筹资渠道", lambda n: Decimal(n).quantize(Decimal("0.01"))
+        cell_text(record.get("筹资渠道")),
+        CHANNELS,
+        "筹资渠道",
+        lambda n: Decimal(n).quantize(Decimal("0.01")),
     )
     missing_amount = [FundingChannel(c).label for c, v in funding.items() if v is None]
     if missing_amount:

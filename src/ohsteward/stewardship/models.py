@@ -106,7 +106,9 @@ class TeamMember(TimeStampedModel):
     (which is scoped); never listed on its own."""
 
     audited = True
-    team = models.ForeignKey(StewardTeam, verbose_name="团队", on_delete=models.CASCADE, related_name="members")
+    team = models.ForeignKey(
+        StewardTeam, verbose_name="团队", on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField("姓名", max_length=50)
     qualification = models.CharField("资质类别", max_length=30, choices=Qualification.choices)
     certificate_no = models.CharField("证书编号", max_length=60, blank=True)
@@ -401,7 +403,9 @@ class VisitEvidence(TimeStampedModel):
     ``EvidenceFile`` so that the audit trail does not copy them."""
 
     audited = True
-    visit = models.ForeignKey(ServiceVisit, verbose_name="服务记录", on_delete=models.CASCADE, related_name="evidence")
+    visit = models.ForeignKey(
+        ServiceVisit, verbose_name="服务记录", on_delete=models.CASCADE, related_name="evidence"
+    )
     name = models.CharField("文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=100)
     size = models.PositiveIntegerField("大小（字节）")
@@ -429,3 +433,6 @@ class EvidenceFile(models.Model):
     class Meta:
         verbose_name = "佐证文件内容"
         verbose_name_plural = "佐证文件内容"
+
+    def __str__(self) -> str:
+        return self.evidence.name

@@ -52,7 +52,7 @@ def missing_qualifications(members: Iterable[MemberFact], on: dt.date) -> list[s
 
 
 def missing_text(missing: Sequence[str]) -> str:
-    """"缺：营养师、法律专业人员" or "" for a complete team."""
+    """ "缺：营养师、法律专业人员" or "" for a complete team."""
     if not missing:
         return ""
     return "缺：" + "、".join(QUALIFICATION_LABELS.get(c, c) for c in missing)
@@ -95,9 +95,7 @@ def term_error(start: dt.date | None, end: dt.date | None) -> str | None:
     return None
 
 
-def periods_overlap(
-    a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None
-) -> bool:
+def periods_overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
     """Two closed periods (an open end runs forever) share at least one day."""
     return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
 
@@ -139,9 +137,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_visits(
-    contents: Mapping[str, int], start: dt.date, end: dt.date
-) -> list[tuple[str, dt.date]]:
+def plan_visits(contents: Mapping[str, int], start: dt.date, end: dt.date) -> list[tuple[str, dt.date]]:
     """The service calendar of an agreement: ``(content, date)`` pairs across the term.
 
     Each year of the term (from ``start``; a last part-year included) gets ``visits_per_year``

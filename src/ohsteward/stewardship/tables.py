@@ -59,7 +59,9 @@ def _funding(a) -> str:
 
 def _status_badge(a) -> str:
     status = a.status_on(_today())
-    css = {"active": "active", "draft": "unlisted", "ended": "unlisted", "terminated": "suspended"}.get(status, "")
+    css = {"active": "active", "draft": "unlisted", "ended": "unlisted", "terminated": "suspended"}.get(
+        status, ""
+    )
     return format_html('<span class="badge {}">{}</span>', css, a.status_label_on(_today()))
 
 
@@ -83,7 +85,17 @@ class ServiceAgreementTable(Table):
         Column("续签自", "renewed_from_id", key="renewed_from"),
         Column("解除原因", "termination_reason", export=True),
     ]
-    list_columns = ["id", "enterprise", "region", "team", "start_date", "end_date", "status", "fee", "contents"]
+    list_columns = [
+        "id",
+        "enterprise",
+        "region",
+        "team",
+        "start_date",
+        "end_date",
+        "status",
+        "fee",
+        "contents",
+    ]
 
 
 def _state(v) -> str:
@@ -103,7 +115,9 @@ class ServiceVisitTable(Table):
     columns = [
         Column("计划日期", "planned_on", link="stewardship:visit_detail", sortable="planned_on"),
         Column("服务日期", "visited_on", sortable="visited_on"),
-        Column("用人单位", "agreement.enterprise.name", key="enterprise", sortable="agreement__enterprise__name"),
+        Column(
+            "用人单位", "agreement.enterprise.name", key="enterprise", sortable="agreement__enterprise__name"
+        ),
         Column("服务团队", "agreement.team.name", key="team"),
         Column("服务内容", "get_content_display", key="content", sortable="content"),
         Column("状态", _state, key="state", html=_state_badge),
@@ -113,4 +127,13 @@ class ServiceVisitTable(Table):
         Column("发现的问题", "findings"),
         Column("意见建议", "advice"),
     ]
-    list_columns = ["planned_on", "visited_on", "enterprise", "team", "content", "state", "confirmed", "rating"]
+    list_columns = [
+        "planned_on",
+        "visited_on",
+        "enterprise",
+        "team",
+        "content",
+        "state",
+        "confirmed",
+        "rating",
+    ]

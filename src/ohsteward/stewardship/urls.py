@@ -9,14 +9,18 @@ urlpatterns = [
     path("teams/export/", views.TeamListView.as_view(export=True), name="team_export"),
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/import/", views.TeamImportView.as_view(), name="team_import"),
-    path("teams/import/template/", views.TeamImportView.as_view(step="template"), name="team_import_template"),
+    path(
+        "teams/import/template/", views.TeamImportView.as_view(step="template"), name="team_import_template"
+    ),
     path(
         "teams/import/<str:token>/confirm/",
         views.TeamImportView.as_view(step="confirm"),
         name="team_import_confirm",
     ),
     path(
-        "teams/import/<str:token>/errors/", views.TeamImportView.as_view(step="errors"), name="team_import_errors"
+        "teams/import/<str:token>/errors/",
+        views.TeamImportView.as_view(step="errors"),
+        name="team_import_errors",
     ),
     path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
     path("teams/<int:pk>/edit/", views.TeamEditView.as_view(), name="team_edit"),
@@ -44,9 +48,15 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements/<int:pk>/sign/", views.AgreementSignView.as_view(), name="agreement_sign"),
-    path("agreements/<int:pk>/terminate/", views.AgreementTerminateView.as_view(), name="agreement_terminate"),
+    path(
+        "agreements/<int:pk>/terminate/", views.AgreementTerminateView.as_view(), name="agreement_terminate"
+    ),
     path("agreements/<int:pk>/renew/", views.AgreementRenewView.as_view(), name="agreement_renew"),
-    path("agreements/<int:pk>/supplement/", views.AgreementSupplementView.as_view(), name="agreement_supplement"),
+    path(
+        "agreements/<int:pk>/supplement/",
+        views.AgreementSupplementView.as_view(),
+        name="agreement_supplement",
+    ),
     path("agreements/<int:pk>/visits/new/", views.VisitNewView.as_view(), name="visit_new"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     path("visits/export/", views.VisitListView.as_view(export=True), name="visit_export"),

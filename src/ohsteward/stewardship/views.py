@@ -8,14 +8,14 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
     ObjectActionView,
     ObjectDetailView,
@@ -26,7 +26,6 @@ from ohsteward.core.views import (
     apply_errors,
     messages_of,
 )
-from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.registry.forms import ImportForm
 from ohsteward.stewardship import actions, queries, rules
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
@@ -336,12 +335,15 @@ class VisitDetailView(ObjectDetailView):
         return {
             **context,
             "state": visit.state_on(timezone.localdate()),
-            "may_record": user.has_perm("stewardship.add_servicevisit") and visit.status == VisitStatus.PLANNED,
-            "may_move": user.has_perm("stewardship.change_servicevisit") and visit.status == VisitStatus.PLANNED,
+            "may_record": user.has_perm("stewardship.add_servicevisit")
+            and visit.status == VisitStatus.PLANNED,
+            "may_move": user.has_perm("stewardship.change_servicevisit")
+            and visit.status == VisitStatus.PLANNED,
             "may_confirm": j.enterprise_id == visit.agreement.enterprise_id
             and visit.status == VisitStatus.DONE
             and visit.confirmed_at is None,
-            "may_add_evidence": user.has_perm("stewardship.add_servicevisit") and visit.status == VisitStatus.DONE,
+            "may_add_evidence": user.has_perm("stewardship.add_servicevisit")
+            and visit.status == VisitStatus.DONE,
             "move_form": MoveForm(initial={"planned_on": visit.planned_on}),
             "confirm_form": ConfirmForm(),
             "evidence_form": EvidenceForm(),
@@ -383,7 +385,9 @@ class VisitNewView(ScopedObjectMixin, ProtectedView):
     template_name = "stewardship/visit_form.html"
 
     def render_form(self, form, agreement):
-        return render(self.request, self.template_name, {"form": form, "agreement": agreement, "object": None})
+        return render(
+            self.request, self.template_name, {"form": form, "agreement": agreement, "object": None}
+        )
 
     def get(self, request, pk):
         agreement = self.get_object()
@@ -478,7 +482,11 @@ class WorkView(ProtectedView):
         overdue = list(visits.overdue(today).order_by("planned_on", "pk")[:200])
         ending = (
             ServiceAgreement.objects.for_user(request.user)
-            .filter(status=AgreementStatus.ACTIVE, end_date__gte=today, end_date__lte=today + dt.timedelta(days=60))
+            .filter(
+                status=AgreementStatus.ACTIVE,
+                end_date__gte=today,
+                end_date__lte=today + dt.timedelta(days=60),
+            )
             .select_related("enterprise", "team")
             .order_by("end_date")[:50]
         )

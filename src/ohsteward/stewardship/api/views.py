@@ -58,7 +58,11 @@ class TeamViewSet(ExportMixin, ScopedModelViewSet):
     def perform_update(self, serializer):
         data, members, service_area = self._split(serializer)
         serializer.instance = actions.team_update(
-            user=self.request.user, team=serializer.instance, data=data, members=members, service_area=service_area
+            user=self.request.user,
+            team=serializer.instance,
+            data=data,
+            members=members,
+            service_area=service_area,
         )
 
 
@@ -99,7 +103,9 @@ class AgreementViewSet(ExportMixin, ScopedModelViewSet):
         fresh = self.get_queryset().get(pk=agreement.pk)
         return Response(AgreementSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=RenewSerializer, responses={201: AgreementSerializer}, summary="续签（新协议，链接到原协议）")
+    @extend_schema(
+        request=RenewSerializer, responses={201: AgreementSerializer}, summary="续签（新协议，链接到原协议）"
+    )
     @action(detail=True, methods=["post"], permission_action="add")
     def renew(self, request, pk=None):
         agreement = self.get_object()
@@ -196,7 +202,9 @@ class VisitViewSet(ExportMixin, ScopedModelViewSet):
         actions.visit_move(user=request.user, visit=visit, planned_on=s.validated_data["planned_on"])
         return self._answer(visit)
 
-    @extend_schema(request=ConfirmSerializer, responses={200: VisitSerializer}, summary="企业确认并评价（1–5 分）")
+    @extend_schema(
+        request=ConfirmSerializer, responses={200: VisitSerializer}, summary="企业确认并评价（1–5 分）"
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def confirm(self, request, pk=None):
         visit = self.get_object()

@@ -21,7 +21,12 @@ def make_team(
 ) -> StewardTeam:
     """A team with one member per 五师两员 kind except ``skip`` (by code)."""
     members = [
-        {"name": f"{label}甲", "qualification": code, "certificate_no": f"C-{code}", "valid_until": valid_until}
+        {
+            "name": f"{label}甲",
+            "qualification": code,
+            "certificate_no": f"C-{code}",
+            "valid_until": valid_until,
+        }
         for code, label in rules.REQUIRED_QUALIFICATIONS
         if code not in skip
     ]

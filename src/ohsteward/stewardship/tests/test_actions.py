@@ -31,7 +31,11 @@ def test_team_page_facts_an_expired_nutritionist_leaves_the_team_incomplete(cast
     actions.member_create(
         user=None,
         team=team,
-        data={"name": "李营养", "qualification": "nutritionist", "valid_until": TODAY + dt.timedelta(days=30)},
+        data={
+            "name": "李营养",
+            "qualification": "nutritionist",
+            "valid_until": TODAY + dt.timedelta(days=30),
+        },
     )
     team = StewardTeam.objects.get(pk=team.pk)
     assert team.missing_qualifications(TODAY) == []
@@ -42,14 +46,18 @@ def test_a_district_officer_cannot_form_a_team_in_another_district(cast):
     from ohsteward.registry.models import Region
 
     with pytest.raises(ValidationError) as error:
-        actions.team_create(user=cast["yubei"], data={"name": "越界团队", "district": Region.objects.get(code="500101")})
+        actions.team_create(
+            user=cast["yubei"], data={"name": "越界团队", "district": Region.objects.get(code="500101")}
+        )
     assert "只能在您管辖的区县" in str(error.value)
     assert not StewardTeam.objects.filter(name="越界团队").exists()
 
 
 def test_signing_generates_the_calendar_across_a_multi_year_term(cast, enterprises):
     team = make_team()
-    a = sign_agreement(team, enterprises["yubei"], D(2026, 1, 1), D(2027, 12, 31), {"detection": 2, "surveillance": 40})
+    a = sign_agreement(
+        team, enterprises["yubei"], D(2026, 1, 1), D(2027, 12, 31), {"detection": 2, "surveillance": 40}
+    )
     assert a.status == AgreementStatus.ACTIVE and a.signed_on == D(2026, 1, 1)
     visits = list(a.visits.order_by("planned_on"))
     assert [v.content for v in visits].count("detection") == 4
@@ -152,10 +160,17 @@ def test_recording_a_visit_outside_the_agreement_is_refused_and_nothing_saved(ca
 def test_evidence_of_a_wrong_type_refuses_the_whole_record(cast, enterprises):
     a = sign_agreement(make_team(), enterprises["yubei"], D(2026, 1, 1))
     visit = a.visits.first()
-    files = [SimpleUploadedFile("现场.jpg", b"x" * 10, "image/jpeg"), SimpleUploadedFile("a.exe", b"MZ", "application/x")]
+    files = [
+        SimpleUploadedFile("现场.jpg", b"x" * 10, "image/jpeg"),
+        SimpleUploadedFile("a.exe", b"MZ", "application/x"),
+    ]
     with pytest.raises(ValidationError) as error:
         actions.visit_record(
-            user=None, agreement=a, visit=visit, data={"visited_on": D(2026, 2, 1), "work_done": "培训"}, files=files
+            user=None,
+            agreement=a,
+            visit=visit,
+            data={"visited_on": D(2026, 2, 1), "work_done": "培训"},
+            files=files,
         )
     assert "类型不支持" in str(error.value)
     visit.refresh_from_db()
@@ -170,7 +185,12 @@ def test_the_manager_confirms_and_rates_a_recorded_visit_once(cast, enterprises,
         user=cast["steward"],
         agreement=agreement,
         visit=visit,
-        data={"visited_on": TODAY, "work_done": "现场检测 12 个点", "findings": "打磨岗位粉尘超标", "trained_count": 15},
+        data={
+            "visited_on": TODAY,
+            "work_done": "现场检测 12 个点",
+            "findings": "打磨岗位粉尘超标",
+            "trained_count": 15,
+        },
         files=[SimpleUploadedFile("点位.png", b"\x89PNG....", "image/png")],
     )
     visit.refresh_from_db()
@@ -191,7 +211,9 @@ def test_the_team_moves_a_visit_inside_the_term_only(cast, enterprises, agreemen
     visit = agreement.visits.filter(status="planned").order_by("planned_on").last()
     original = visit.planned_on
     with pytest.raises(ValidationError):
-        actions.visit_move(user=cast["steward"], visit=visit, planned_on=agreement.end_date + dt.timedelta(days=1))
+        actions.visit_move(
+            user=cast["steward"], visit=visit, planned_on=agreement.end_date + dt.timedelta(days=1)
+        )
     actions.visit_move(user=cast["steward"], visit=visit, planned_on=agreement.end_date)
     visit.refresh_from_db()
     assert visit.planned_on == agreement.end_date and visit.originally_planned_on == original
@@ -211,5 +233,8 @@ def test_a_steward_member_of_another_team_cannot_record_for_this_team(cast, ente
     visit = agreement.visits.first()
     with pytest.raises(PermissionDenied):
         actions.visit_record(
-            user=cast["steward"], agreement=agreement, visit=visit, data={"visited_on": TODAY, "work_done": "x"}
+            user=cast["steward"],
+            agreement=agreement,
+            visit=visit,
+            data={"visited_on": TODAY, "work_done": "x"},
         )

@@ -26,8 +26,18 @@ def test_team_create_with_nested_members_reports_missing_and_complete(cast):
         "district": "500112",
         "level": "district",
         "members": [
-            {"name": "甲", "qualification": "occupational_physician", "certificate_no": "A1", "valid_until": "2030-01-01"},
-            {"name": "乙", "qualification": "nutritionist", "certificate_no": "B1", "valid_until": "2020-01-01"},
+            {
+                "name": "甲",
+                "qualification": "occupational_physician",
+                "certificate_no": "A1",
+                "valid_until": "2030-01-01",
+            },
+            {
+                "name": "乙",
+                "qualification": "nutritionist",
+                "certificate_no": "B1",
+                "valid_until": "2020-01-01",
+            },
         ],
     }
     response = api(cast["yubei"]).post("/api/v1/teams/", body, format="json")
@@ -50,7 +60,9 @@ def test_a_complete_team_says_so(cast):
 
 
 def test_team_in_another_district_is_refused(cast):
-    response = api(cast["yubei"]).post("/api/v1/teams/", {"name": "越界", "district": "500101"}, format="json")
+    response = api(cast["yubei"]).post(
+        "/api/v1/teams/", {"name": "越界", "district": "500101"}, format="json"
+    )
     assert response.status_code == 400
     assert not StewardTeam.objects.filter(name="越界").exists()
 
@@ -62,7 +74,10 @@ def _agreement_body(team, enterprise, **over):
         "contents": [{"content": "detection", "quantity": 2}, {"content": "surveillance", "quantity": 30}],
         "starts_on": "2026-01-01",
         "fee": "20000.00",
-        "funding": [{"channel": "enterprise", "amount": "15000"}, {"channel": "injury_prevention", "amount": "5000"}],
+        "funding": [
+            {"channel": "enterprise", "amount": "15000"},
+            {"channel": "injury_prevention", "amount": "5000"},
+        ],
         "status": "active",
     }
     body.update(over)
@@ -71,7 +86,9 @@ def _agreement_body(team, enterprise, **over):
 
 def test_agreement_create_signed_returns_the_fixed_fields(cast, enterprises):
     team = make_team()
-    response = api(cast["yubei"]).post("/api/v1/agreements/", _agreement_body(team, enterprises["yubei"]), format="json")
+    response = api(cast["yubei"]).post(
+        "/api/v1/agreements/", _agreement_body(team, enterprises["yubei"]), format="json"
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["enterprise"] == enterprises["yubei"].uscc
@@ -115,7 +132,9 @@ def test_renew_and_terminate_actions(cast, enterprises):
 
 
 def test_manager_may_not_terminate(cast, agreement):
-    response = api(cast["manager"]).post(f"/api/v1/agreements/{agreement.pk}/terminate/", {"reason": "x"}, format="json")
+    response = api(cast["manager"]).post(
+        f"/api/v1/agreements/{agreement.pk}/terminate/", {"reason": "x"}, format="json"
+    )
     assert response.status_code == 403
 
 

@@ -17,8 +17,27 @@ from ohsteward.stewardship.tests.factories import make_team
 
 pytestmark = pytest.mark.django_db
 
-TEAM_HEADERS = ["团队名称", "服务区县", "团队层级", "牵头机构信用代码", "联系电话", "成员姓名", "资质类别", "证书编号", "证书有效期至"]
-AGREEMENT_HEADERS = ["服务团队", "用人单位统一社会信用代码", "开始日期", "结束日期", "服务内容", "服务费用（元）", "筹资渠道", "是否签订"]
+TEAM_HEADERS = [
+    "团队名称",
+    "服务区县",
+    "团队层级",
+    "牵头机构信用代码",
+    "联系电话",
+    "成员姓名",
+    "资质类别",
+    "证书编号",
+    "证书有效期至",
+]
+AGREEMENT_HEADERS = [
+    "服务团队",
+    "用人单位统一社会信用代码",
+    "开始日期",
+    "结束日期",
+    "服务内容",
+    "服务费用（元）",
+    "筹资渠道",
+    "是否签订",
+]
 
 
 def xlsx(headers, rows) -> bytes:
@@ -47,7 +66,10 @@ def test_team_import_dry_run_changes_nothing_and_apply_creates_team_and_members(
     report = TeamImporter().run(user=cast["yubei"], filename="t.xlsx", content=content, dry_run=False)
     assert report.applied
     team = StewardTeam.objects.get(name="渝北导入团队")
-    assert set(team.members.values_list("qualification", flat=True)) == {"occupational_physician", "nutritionist"}
+    assert set(team.members.values_list("qualification", flat=True)) == {
+        "occupational_physician",
+        "nutritionist",
+    }
     again = TeamImporter().run(user=cast["yubei"], filename="t.xlsx", content=content, dry_run=False)
     assert again.unchanged == 2 and TeamMember.objects.filter(team=team).count() == 2
 
@@ -106,7 +128,10 @@ def test_import_pages_template_preview_and_confirm(cast, enterprises):
     assert c.login(username="yubei", password=PASSWORD)
     template = c.get(reverse("stewardship:agreement_import_template"))
     assert template.status_code == 200
-    content = xlsx(AGREEMENT_HEADERS, [["渝北区第一管家团队", enterprises["yubei"].uscc, "2026-01-01", "", "培训2", "", "", ""]])
+    content = xlsx(
+        AGREEMENT_HEADERS,
+        [["渝北区第一管家团队", enterprises["yubei"].uscc, "2026-01-01", "", "培训2", "", "", ""]],
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     preview = c.post(reverse("stewardship:agreement_import"), {"file": SimpleUploadedFile("a.xlsx", content)})

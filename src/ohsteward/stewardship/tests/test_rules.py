@@ -43,7 +43,11 @@ def test_missing_qualifications_counts_only_valid_certificates(members, expected
 
 @pytest.mark.parametrize(
     "missing, text",
-    [([], ""), (["nutritionist"], "缺：营养师"), (["nutritionist", "legal_professional"], "缺：营养师、法律专业人员")],
+    [
+        ([], ""),
+        (["nutritionist"], "缺：营养师"),
+        (["nutritionist", "legal_professional"], "缺：营养师、法律专业人员"),
+    ],
 )
 def test_missing_text_names_the_kinds_in_chinese(missing, text):
     assert rules.missing_text(missing) == text

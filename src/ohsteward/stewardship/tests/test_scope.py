@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wanzhou_agreement(cast, enterprises):
-    return sign_agreement(make_team("万州区管家团队", "500101"), enterprises["wanzhou"], TODAY - dt.timedelta(days=30))
+    return sign_agreement(
+        make_team("万州区管家团队", "500101"), enterprises["wanzhou"], TODAY - dt.timedelta(days=30)
+    )
 
 
 def _web(username):
@@ -39,17 +41,23 @@ def _api(user):
     return c
 
 
-def test_steward_member_sees_only_its_teams_enterprises_agreements_and_visits(cast, agreement, wanzhou_agreement):
+def test_steward_member_sees_only_its_teams_enterprises_agreements_and_visits(
+    cast, agreement, wanzhou_agreement
+):
     steward = cast["steward"]
     assert list(ServiceAgreement.objects.for_user(steward)) == [agreement]
-    assert set(ServiceVisit.objects.for_user(steward).values_list("agreement_id", flat=True)) == {agreement.pk}
+    assert set(ServiceVisit.objects.for_user(steward).values_list("agreement_id", flat=True)) == {
+        agreement.pk
+    }
     assert list(StewardTeam.objects.for_user(steward)) == [agreement.team]
     from ohsteward.registry.models import Enterprise
 
     assert list(Enterprise.objects.for_user(steward)) == [agreement.enterprise]
 
 
-def test_steward_member_gets_404_for_another_teams_agreement_visit_and_team(cast, agreement, wanzhou_agreement):
+def test_steward_member_gets_404_for_another_teams_agreement_visit_and_team(
+    cast, agreement, wanzhou_agreement
+):
     web = _web("steward")
     visit = wanzhou_agreement.visits.first()
     for url in (
@@ -81,14 +89,21 @@ def test_steward_member_lists_and_exports_only_its_own(cast, agreement, wanzhou_
 def test_an_ended_agreement_takes_the_employer_out_of_the_team_scope(cast, team, enterprises):
     from ohsteward.registry.models import Enterprise
 
-    old = sign_agreement(team, enterprises["yubei"], TODAY - dt.timedelta(days=800), TODAY - dt.timedelta(days=400))
+    old = sign_agreement(
+        team, enterprises["yubei"], TODAY - dt.timedelta(days=800), TODAY - dt.timedelta(days=400)
+    )
     steward = cast["steward"]
     assert not Enterprise.objects.for_user(steward).exists()
     # the team keeps its own record of the agreement (Scope team=), and sees itself
     assert ServiceAgreement.objects.for_user(steward).filter(pk=old.pk).exists()
     assert StewardTeam.objects.for_user(steward).filter(pk=team.pk).exists()
     # another team's ended agreement with the same employer is not seen
-    other = sign_agreement(make_team("第二团队"), enterprises["yubei"], TODAY - dt.timedelta(days=399), TODAY - dt.timedelta(days=1))
+    other = sign_agreement(
+        make_team("第二团队"),
+        enterprises["yubei"],
+        TODAY - dt.timedelta(days=399),
+        TODAY - dt.timedelta(days=1),
+    )
     assert not ServiceAgreement.objects.for_user(steward).filter(pk=other.pk).exists()
 
 

@@ -108,7 +108,12 @@ def test_the_form_cannot_name_an_employer_of_another_district(cast, enterprises)
     team = make_team()
     response = login("yubei").post(
         reverse("stewardship:agreement_create"),
-        {"team": team.pk, "enterprise": enterprises["wanzhou"].uscc, "start_date": "2026-01-01", "content_training": "1"},
+        {
+            "team": team.pk,
+            "enterprise": enterprises["wanzhou"].uscc,
+            "start_date": "2026-01-01",
+            "content_training": "1",
+        },
     )
     assert "不在您的管辖范围内" in response.content.decode()
 
@@ -161,7 +166,11 @@ def test_a_visit_dated_outside_the_agreement_is_refused_on_the_form(cast, agreem
     visit = agreement.visits.order_by("planned_on").first()
     response = login("steward").post(
         reverse("stewardship:visit_record", args=[visit.pk]),
-        {"content": visit.content, "visited_on": (agreement.end_date + dt.timedelta(days=3)).isoformat(), "work_done": "x"},
+        {
+            "content": visit.content,
+            "visited_on": (agreement.end_date + dt.timedelta(days=3)).isoformat(),
+            "work_done": "x",
+        },
     )
     assert "不在协议期限内" in response.content.decode()
     visit.refresh_from_db()
