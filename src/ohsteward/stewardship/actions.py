@@ -175,12 +175,11 @@ def _set_funding(agreement: ServiceAgreement, funding: Mapping[str, Decimal]) ->
 
 
 def _plan(agreement: ServiceAgreement, contents: Mapping[str, int], start: dt.date) -> None:
-    """Put the calendar of ``contents`` from ``start`` to the agreement's end."""
+    """Put the calendar of ``contents`` from ``start`` to the agreement's end. Saved one by one
+    (a year is a dozen rows) so that each planned visit is in the audit trail."""
     end = agreement.end_date or rules.default_end(start)
-    ServiceVisit.objects.bulk_create(
-        ServiceVisit(agreement=agreement, content=c, planned_on=day, originally_planned_on=day)
-        for c, day in rules.plan_visits(contents, start, end)
-    )
+    for content, day in rules.plan_visits(contents, start, end):
+        ServiceVisit(agreement=agreement, content=content, planned_on=day, originally_planned_on=day).save()
 
 
 @transaction.atomic
