@@ -22,7 +22,9 @@ def _shot(page, name):
         page.screenshot(path=str(Path(target) / name), full_page=True)
 
 
-def test_steward_records_an_overdue_visit_with_a_photo_at_375px(browser, live_server, cast, enterprises, login, tmp_path):
+def test_steward_records_an_overdue_visit_with_a_photo_at_375px(
+    browser, live_server, cast, enterprises, login, tmp_path
+):
     from ohsteward.accounts.actions import role_assign
     from ohsteward.stewardship.models import ServiceVisit
     from ohsteward.stewardship.tests.factories import make_team, sign_agreement

@@ -39,7 +39,7 @@ def _lead() -> Institution:
 
 def _members(rng: random.Random, skip, expired, today: dt.date) -> list[dict]:
     out = []
-    for i, (code, label) in enumerate(rules.REQUIRED_QUALIFICATIONS):
+    for i, (code, _label) in enumerate(rules.REQUIRED_QUALIFICATIONS):
         if code in skip:
             continue
         until = today + dt.timedelta(days=rng.randint(200, 1200))
@@ -55,7 +55,14 @@ def _members(rng: random.Random, skip, expired, today: dt.date) -> list[dict]:
                 "valid_until": until,
             }
         )
-    out.append({"name": rng.choice(SURNAMES) + "工", "qualification": "engineering", "certificate_no": "", "valid_until": None})
+    out.append(
+        {
+            "name": rng.choice(SURNAMES) + "工",
+            "qualification": "engineering",
+            "certificate_no": "",
+            "valid_until": None,
+        }
+    )
     return out
 
 

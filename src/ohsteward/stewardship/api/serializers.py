@@ -213,7 +213,7 @@ class VisitSerializer(serializers.ModelSerializer):
         return [{"id": e.pk, "name": e.name, "size": e.size} for e in visit.evidence.all()]
 
 
-class RecordSerializer(serializers.Serializer):
+class VisitRecordSerializer(serializers.Serializer):
     visited_on = serializers.DateField()
     work_done = serializers.CharField()
     findings = serializers.CharField(required=False, allow_blank=True, default="")
@@ -221,10 +221,10 @@ class RecordSerializer(serializers.Serializer):
     trained_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
-class MoveSerializer(serializers.Serializer):
+class VisitMoveSerializer(serializers.Serializer):
     planned_on = serializers.DateField()
 
 
-class ConfirmSerializer(serializers.Serializer):
+class VisitConfirmSerializer(serializers.Serializer):
     rating = serializers.IntegerField()
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -12,13 +12,13 @@ from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet
 from ohsteward.stewardship import actions
 from ohsteward.stewardship.api.serializers import (
     AgreementSerializer,
-    ConfirmSerializer,
-    MoveSerializer,
-    RecordSerializer,
     RenewSerializer,
     SupplementSerializer,
     TeamSerializer,
     TerminateSerializer,
+    VisitConfirmSerializer,
+    VisitMoveSerializer,
+    VisitRecordSerializer,
     VisitSerializer,
     _contents,
 )
@@ -177,11 +177,13 @@ class VisitViewSet(ExportMixin, ScopedModelViewSet):
         fresh = self.get_queryset().get(pk=visit.pk)
         return Response(VisitSerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=RecordSerializer, responses={200: VisitSerializer}, summary="记录计划中的服务")
+    @extend_schema(
+        request=VisitRecordSerializer, responses={200: VisitSerializer}, summary="记录计划中的服务"
+    )
     @action(detail=True, methods=["post"], permission_action="add")
     def record(self, request, pk=None):
         visit = self.get_object()
-        s = RecordSerializer(data=request.data)
+        s = VisitRecordSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = {"content": visit.content, **s.validated_data}
         actions.visit_record(
@@ -193,22 +195,22 @@ class VisitViewSet(ExportMixin, ScopedModelViewSet):
         )
         return self._answer(visit)
 
-    @extend_schema(request=MoveSerializer, responses={200: VisitSerializer}, summary="改期")
+    @extend_schema(request=VisitMoveSerializer, responses={200: VisitSerializer}, summary="改期")
     @action(detail=True, methods=["post"], permission_action="change")
     def move(self, request, pk=None):
         visit = self.get_object()
-        s = MoveSerializer(data=request.data)
+        s = VisitMoveSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         actions.visit_move(user=request.user, visit=visit, planned_on=s.validated_data["planned_on"])
         return self._answer(visit)
 
     @extend_schema(
-        request=ConfirmSerializer, responses={200: VisitSerializer}, summary="企业确认并评价（1–5 分）"
+        request=VisitConfirmSerializer, responses={200: VisitSerializer}, summary="企业确认并评价（1–5 分）"
     )
     @action(detail=True, methods=["post"], permission_action="change")
     def confirm(self, request, pk=None):
         visit = self.get_object()
-        s = ConfirmSerializer(data=request.data)
+        s = VisitConfirmSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         actions.visit_confirm(user=request.user, visit=visit, **s.validated_data)
         return self._answer(visit)
