@@ -83,12 +83,13 @@ class TeamDetailView(ObjectDetailView):
         missing = team.missing_qualifications(today)
         expired = [m for m in team.members.all() if not rules.certificate_valid(
             rules.MemberFact(m.name, m.qualification, m.valid_until), today)]  # fmt: skip
-        agreements = (
-            ServiceAgreement.objects.for_user(self.request.user)
+        agreements = [
+            (a, a.status_label_on(today))
+            for a in ServiceAgreement.objects.for_user(self.request.user)
             .filter(team=team)
             .select_related("enterprise")
             .order_by("-start_date")[:50]
-        )
+        ]
         return {
             **context,
             "today": today,
@@ -490,11 +491,18 @@ class WorkView(ProtectedView):
             .select_related("enterprise", "team")
             .order_by("end_date")[:50]
         )
+        # an employer's manager: the recorded visits waiting for its confirmation and rating
+        to_confirm = []
+        if access.jurisdiction(request.user).enterprise_id:
+            to_confirm = list(
+                visits.filter(status=VisitStatus.DONE, confirmed_at__isnull=True).order_by("-visited_on")[:50]
+            )
         return render(
             request,
             "stewardship/work.html",
             {
                 "today": today,
+                "to_confirm": to_confirm,
                 "due": due,
                 "overdue": overdue,
                 "ending": ending,

@@ -209,3 +209,39 @@ def test_every_list_exports_xlsx(cast, agreement):
 def test_the_nav_has_the_steward_service_for_the_team_member(cast, agreement):
     page = login("steward").get("/").content.decode()
     assert reverse("stewardship:work") in page
+
+
+def test_a_district_officer_forms_a_team_and_adds_a_member_on_the_web(cast):
+    from ohsteward.stewardship.models import StewardTeam, TeamMember
+
+    c = login("yubei")
+    response = c.post(
+        reverse("stewardship:team_create"),
+        {"name": "网页组建团队", "district": "500112", "level": "district", "contact_phone": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    team = StewardTeam.objects.get(name="网页组建团队")
+    assert list(team.service_area.values_list("code", flat=True)) == ["500112"]
+    c.post(
+        reverse("stewardship:member_create", args=[team.pk]),
+        {
+            "name": "周营养",
+            "qualification": "nutritionist",
+            "certificate_no": "N-1",
+            "valid_until": "2030-01-01",
+        },
+    )
+    assert TeamMember.objects.filter(team=team, name="周营养").exists()
+    refused = c.post(
+        reverse("stewardship:team_create"), {"name": "越界", "district": "500101", "level": "district"}
+    )
+    assert refused.status_code == 200 and not StewardTeam.objects.filter(name="越界").exists()
+
+
+def test_the_manager_desk_lists_visits_waiting_for_its_confirmation(cast, agreement):
+    visit = agreement.visits.order_by("planned_on").first()
+    actions.visit_record(
+        user=None, agreement=agreement, visit=visit, data={"visited_on": TODAY, "work_done": "现场指导"}
+    )
+    page = login("manager").get(reverse("stewardship:work")).content.decode()
+    assert "待本单位确认的服务" in page and reverse("stewardship:visit_detail", args=[visit.pk]) in page
