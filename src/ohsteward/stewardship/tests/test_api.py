@@ -196,3 +196,22 @@ def test_exports_of_the_api_lists(cast, agreement):
     c = api(cast["yubei"])
     for url in ("/api/v1/teams/export/", "/api/v1/agreements/export/", "/api/v1/service-visits/export/"):
         assert c.get(url).status_code == 200, url
+
+
+def test_team_and_agreement_api_lists_do_not_query_per_row(cast, enterprises):
+    from ohsteward.core.testing.queries import assert_constant_queries
+    from ohsteward.registry.models import Region
+    from ohsteward.registry.tests.factories import EnterpriseFactory
+
+    team = make_team()
+    sign_agreement(team, enterprises["yubei"], TODAY)
+    c = api(cast["yubei"])
+
+    def more():
+        for i in range(3):
+            t = make_team(f"团队{i}")
+            sign_agreement(t, EnterpriseFactory(region=Region.objects.get(code="500112")), TODAY)
+
+    assert_constant_queries(lambda: c.get("/api/v1/teams/"), more)
+    assert_constant_queries(lambda: c.get("/api/v1/agreements/"), more)
+    assert_constant_queries(lambda: c.get("/api/v1/service-visits/"), more)

@@ -245,3 +245,19 @@ def test_the_manager_desk_lists_visits_waiting_for_its_confirmation(cast, agreem
     )
     page = login("manager").get(reverse("stewardship:work")).content.decode()
     assert "待本单位确认的服务" in page and reverse("stewardship:visit_detail", args=[visit.pk]) in page
+
+
+def test_agreement_and_visit_lists_do_not_query_per_row(cast, enterprises):
+    from ohsteward.registry.models import Region
+    from ohsteward.registry.tests.factories import EnterpriseFactory
+
+    team = make_team()
+    sign_agreement(team, enterprises["yubei"], TODAY - dt.timedelta(days=10))
+    c = login("yubei")
+
+    def more():
+        for _ in range(3):
+            sign_agreement(team, EnterpriseFactory(region=Region.objects.get(code="500112")), TODAY)
+
+    assert_constant_queries(lambda: c.get(reverse("stewardship:agreement_list")), more)
+    assert_constant_queries(lambda: c.get(reverse("stewardship:visit_list")), more)
