@@ -15,6 +15,7 @@ from ohsteward.registry.api.views import (
     RegionViewSet,
     WorkplaceViewSet,
 )
+from ohsteward.stewardship.api import urls as stewardship_urls
 
 app_name = "api"
 
@@ -29,6 +30,7 @@ router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="o
 router.register("jobs", JobViewSet, basename="job")
 intake_urls.register(router)
 declarations_urls.register(router)
+stewardship_urls.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -46,7 +46,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "declarations.spotcheck": ("vac", "vac", "vac", "", "", ""),
     # organisations whose clients are a jurisdiction
     "institutions.institution": ("v", "v", "v", "v", "", ""),
-    "stewardship.stewardteam": ("v", "v", "v", "", "v", ""),
+    # the steward service (issue 10): districts form teams and register agreements; a team
+    # renews, records its visits and moves them; the employer confirms and rates each visit
+    "stewardship.stewardteam": ("vac", "vac", "v", "", "v", "v"),
+    "stewardship.serviceagreement": ("vac", "vac", "v", "", "vac", "v"),
+    "stewardship.servicevisit": ("vac", "vac", "v", "", "vac", "vc"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

@@ -54,7 +54,8 @@ def scope_q(scope: Scope, user) -> Q:
     if scope.institution and j.kind is Kind.INSTITUTION:
         q |= Q(**{f"{scope.institution}_id": j.id})
     if scope.team and j.kind is Kind.TEAM:
-        q |= Q(**{f"{scope.team}_id": j.id})
+        # team="pk": the row is the team itself (stewardship.StewardTeam)
+        q |= Q(**{"pk" if scope.team == "pk" else f"{scope.team}_id": j.id})
     if scope.uploader and j.kind is not Kind.ENTERPRISE:
         q |= Q(**{scope.uploader: user})
     if scope.through:

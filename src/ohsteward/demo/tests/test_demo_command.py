@@ -42,7 +42,7 @@ def test_demo_prepares_data_and_logins():
     # running it again adds nothing
     call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=io.StringIO())
     assert Enterprise.objects.filter(registration="registered").count() == 400
-    assert User.objects.count() == 7
+    assert User.objects.count() == 9  # the seven roles and two more steward team logins
 
 
 def test_demo_help_explains_every_option():

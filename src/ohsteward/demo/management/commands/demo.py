@@ -54,6 +54,10 @@ class Command(BaseCommand):
                 synth_workplaces(seed, limit=min(300, enterprises))
                 self._populate_other_apps(seed)
             users = self._users()
+            # local: like the other demo modules, loaded only when the command runs
+            from ohsteward.demo import stewardship as steward_demo
+
+            users = [u for u in users if u[0] != "steward"] + steward_demo.logins(DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, label, note in users:
             self.stdout.write(f"  {label:<16} 用户名 {username}{note}")
@@ -66,12 +70,13 @@ class Command(BaseCommand):
 
     def _populate_other_apps(self, seed: int) -> None:
         """Source lists (intake) and the declaration-expansion state on top of the register."""
-        from ohsteward.demo import declarations, sources
+        from ohsteward.demo import declarations, sources, stewardship
 
         today = timezone.localdate()
         for module, label in (
             (sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
             (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查"),
+            (stewardship, "管家服务团队、服务协议和服务日程"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
             self.stdout.flush()

@@ -1,0 +1,171 @@
+"""Demo steward service: complete and incomplete teams, active and ending agreements, and a
+calendar with done, confirmed and late visits — all written through the stewardship actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from ohsteward.accounts.actions import role_assign, user_create
+from ohsteward.accounts.models import User
+from ohsteward.institutions.models import Institution
+from ohsteward.registry.models import Enterprise, Region
+from ohsteward.stewardship import actions, rules
+from ohsteward.stewardship.models import StewardTeam
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+LEAD_USCC = "12500112MB1D00001X"
+
+# (team, district, level, qualifications left out, an expired one, agreements, demo login)
+TEAMS = [
+    ("渝北区人民医院管家服务团队", "500112", "district", (), None, 6, "steward"),
+    ("渝北区龙溪街道社区卫生服务中心管家团队", "500112", "basic", ("nutritionist",), "legal_professional", 3, "steward_b"),
+    ("万州区人民医院管家服务团队", "500101", "district", (), None, 4, "steward_wz"),
+]  # fmt: skip
+LOGIN_LABELS = {
+    "steward": "管家服务团队成员（渝北，团队齐全）",
+    "steward_b": "管家服务团队成员（渝北，缺营养师）",
+    "steward_wz": "管家服务团队成员（万州）",
+}
+
+
+def _lead() -> Institution:
+    existing = Institution.objects.order_by("pk").first()
+    if existing is not None:
+        return existing
+    return Institution.objects.create(uscc=LEAD_USCC, name="重庆市渝北区人民医院", kinds=["exam"])
+
+
+def _members(rng: random.Random, skip, expired, today: dt.date) -> list[dict]:
+    out = []
+    for i, (code, _label) in enumerate(rules.REQUIRED_QUALIFICATIONS):
+        if code in skip:
+            continue
+        until = today + dt.timedelta(days=rng.randint(200, 1200))
+        if i == 1:
+            until = today + dt.timedelta(days=30)  # one certificate expires soon
+        if code == expired:
+            until = today - dt.timedelta(days=40)  # does not count: the team is incomplete
+        out.append(
+            {
+                "name": rng.choice(SURNAMES) + rng.choice("明华丽军敏静强磊洋艳"),
+                "qualification": code,
+                "certificate_no": f"{code[:3].upper()}{rng.randint(100000, 999999)}",
+                "valid_until": until,
+            }
+        )
+    out.append(
+        {
+            "name": rng.choice(SURNAMES) + "工",
+            "qualification": "engineering",
+            "certificate_no": "",
+            "valid_until": None,
+        }
+    )
+    return out
+
+
+def _employers(district: str, count: int, taken: set[int]) -> list[Enterprise]:
+    # the demo manager's employer first (demo command: first active 渝北 employer with workplaces)
+    first = list(
+        Enterprise.objects.filter(region_id=district, status="active", workplaces__isnull=False)
+        .exclude(pk__in=taken)
+        .order_by("pk")
+        .distinct()[:count]
+    )
+    rest = list(
+        Enterprise.objects.filter(region_id=district, status="active")
+        .exclude(pk__in=taken | {e.pk for e in first})
+        .order_by("pk")[: count - len(first)]
+    )
+    return (first + rest)[:count]
+
+
+def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
+    """Teams, agreements and their calendars; returns counts of what was made."""
+    if StewardTeam.objects.exists():
+        return {}
+    rng = random.Random(seed + 10)
+    lead = _lead()
+    taken: set[int] = set()
+    counts = {"teams": 0, "agreements": 0, "done": 0}
+    for name, district, level, skip, expired, n_agreements, _login in TEAMS:
+        team = actions.team_create(
+            user=None,
+            data={
+                "name": name,
+                "district": Region.objects.get(code=district),
+                "level": level,
+                "lead_institution": lead,
+                "contact_phone": f"023-{rng.randint(60000000, 69999999)}",
+            },
+            members=_members(rng, skip, expired, today),
+        )
+        counts["teams"] += 1
+        for i, employer in enumerate(_employers(district, n_agreements, taken)):
+            taken.add(employer.pk)
+            # the second agreement of each team ends within two months ("即将到期")
+            start = today - dt.timedelta(days=310 if i == 1 else rng.randint(90, 200))
+            agreement = actions.agreement_create(
+                user=None,
+                team=team,
+                enterprise=employer,
+                start_date=start,
+                contents={"detection": 2, "training": 2, "surveillance": employer.exposed_workers or 10, "management": 4},
+                fee=Decimal(rng.choice([8000, 12000, 20000])),
+                funding={"enterprise": Decimal(6000), "government_purchase": Decimal(2000)},
+                sign=True,
+                signed_on=start,
+            )  # fmt: skip
+            counts["agreements"] += 1
+            for visit in agreement.visits.filter(planned_on__lt=today).order_by("planned_on"):
+                if rng.random() < 0.3:
+                    continue  # left undone: 已逾期
+                day = min(today, visit.planned_on + dt.timedelta(days=rng.randint(0, 6)))
+                actions.visit_record(
+                    user=None,
+                    agreement=agreement,
+                    visit=visit,
+                    data={
+                        "visited_on": day,
+                        "work_done": f"{visit.get_content_display()}：按协议完成现场服务",
+                        "findings": rng.choice(["", "打磨岗位警示标识缺失", "部分劳动者未正确佩戴防尘口罩"]),
+                        "advice": rng.choice(["", "补设警示标识和告知卡", "开展防护用品佩戴培训"]),
+                        "trained_count": rng.randint(8, 40) if visit.content == "training" else None,
+                    },
+                )
+                counts["done"] += 1
+                if rng.random() < 0.6:  # the employer confirmed and rated it online
+                    visit.refresh_from_db()
+                    actions.visit_confirm(
+                        user=None,
+                        visit=visit,
+                        rating=rng.choice([4, 5, 5, 3]),
+                        comment=rng.choice(["", "服务及时", "讲解清楚"]),
+                    )
+    return counts
+
+
+def logins(password: str) -> list[tuple[str, str, str]]:
+    """One login per demo team (``steward`` is the existing demo login, now in the 渝北 team)."""
+    out = []
+    for name, district, _level, _skip, _expired, _n, username in TEAMS:
+        team = StewardTeam.objects.filter(name=name).first()
+        if team is None:
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                username=username,
+                password=password,
+                role="steward_member",
+                region_code=district,
+                display_name=f"{name} 成员",
+                check_password=False,
+            )
+        assignment = user.assignment
+        if assignment is None or assignment.team_id != team.pk:
+            role_assign(user=user, role="steward_member", team=team)
+        out.append((username, LOGIN_LABELS[username], f"（{name}）"))
+    return out

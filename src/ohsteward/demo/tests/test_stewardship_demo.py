@@ -1,0 +1,39 @@
+"""The demo steward service has what issue 10 asks to see: complete and incomplete teams,
+active and ending agreements, done and late visits, and one login per team."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ohsteward.demo import stewardship
+from ohsteward.registry.models import Region
+from ohsteward.registry.tests.factories import EnterpriseFactory
+from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam
+
+
+@pytest.mark.django_db
+def test_populate_makes_complete_and_incomplete_teams_ending_agreements_and_late_visits():
+    for code in ("500112", "500101"):
+        for _ in range(10):
+            EnterpriseFactory(region=Region.objects.get(code=code))
+    today = dt.date(2026, 12, 2)
+    counts = stewardship.populate(year=2026, today=today, seed=1)
+    assert counts["teams"] == 3 and counts["agreements"] == 13
+    complete = {t.name: not t.missing_qualifications(today) for t in StewardTeam.objects.all()}
+    assert sorted(complete.values()) == [False, True, True]
+    incomplete = StewardTeam.objects.get(level="basic")
+    # the legal professional's certificate has expired: missing too
+    assert incomplete.missing_qualifications(today) == ["nutritionist", "legal_professional"]
+    ending = ServiceAgreement.objects.filter(end_date__gte=today, end_date__lte=today + dt.timedelta(days=60))
+    assert ending.count() == 3
+    assert ServiceVisit.objects.filter(status="done").exists()
+    assert ServiceVisit.objects.overdue(today).exists()
+    assert ServiceVisit.objects.filter(rating__isnull=False).exists()
+    assert stewardship.populate(year=2026, today=today, seed=1) == {}  # once only
+    names = [u for u, _label, _note in stewardship.logins("Demo-pass-2026")]
+    assert names == ["steward", "steward_b", "steward_wz"]
+    from ohsteward.accounts.models import User
+
+    assert User.objects.get(username="steward_b").assignment.team == incomplete

@@ -1,0 +1,16 @@
+"""Router entries of the steward service API; the project router (api/urls.py) registers them."""
+
+from __future__ import annotations
+
+from ohsteward.stewardship.api.views import AgreementViewSet, TeamViewSet, VisitViewSet
+
+STEWARDSHIP_ROUTES = [
+    ("teams", TeamViewSet, "team"),
+    ("agreements", AgreementViewSet, "agreement"),
+    ("service-visits", VisitViewSet, "service-visit"),
+]
+
+
+def register(router) -> None:
+    for prefix, viewset, basename in STEWARDSHIP_ROUTES:
+        router.register(prefix, viewset, basename=basename)

@@ -1,0 +1,133 @@
+"""Who sees which teams, agreements and visits (issue 10 item 4), with the shared cast.
+
+The 渝北 team (fixture ``team``) serves the 渝北 employer ``yubei`` under an agreement in force;
+a 万州 team serves the 万州 employer. The steward member belongs to the 渝北 team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from ohsteward.accounts.testing import PASSWORD
+from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam
+from ohsteward.stewardship.tests.conftest import TODAY
+from ohsteward.stewardship.tests.factories import make_team, sign_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wanzhou_agreement(cast, enterprises):
+    return sign_agreement(
+        make_team("万州区管家团队", "500101"), enterprises["wanzhou"], TODAY - dt.timedelta(days=30)
+    )
+
+
+def _web(username):
+    from django.test import Client
+
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def _api(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_steward_member_sees_only_its_teams_enterprises_agreements_and_visits(
+    cast, agreement, wanzhou_agreement
+):
+    steward = cast["steward"]
+    assert list(ServiceAgreement.objects.for_user(steward)) == [agreement]
+    assert set(ServiceVisit.objects.for_user(steward).values_list("agreement_id", flat=True)) == {
+        agreement.pk
+    }
+    assert list(StewardTeam.objects.for_user(steward)) == [agreement.team]
+    from ohsteward.registry.models import Enterprise
+
+    assert list(Enterprise.objects.for_user(steward)) == [agreement.enterprise]
+
+
+def test_steward_member_gets_404_for_another_teams_agreement_visit_and_team(
+    cast, agreement, wanzhou_agreement
+):
+    web = _web("steward")
+    visit = wanzhou_agreement.visits.first()
+    for url in (
+        reverse("stewardship:agreement_detail", args=[wanzhou_agreement.pk]),
+        reverse("stewardship:visit_detail", args=[visit.pk]),
+        reverse("stewardship:visit_record", args=[visit.pk]),
+        reverse("stewardship:team_detail", args=[wanzhou_agreement.team_id]),
+    ):
+        assert web.get(url).status_code == 404, url
+    api = _api(cast["steward"])
+    assert api.get(f"/api/v1/agreements/{wanzhou_agreement.pk}/").status_code == 404
+    assert api.get(f"/api/v1/service-visits/{visit.pk}/").status_code == 404
+    assert api.post(f"/api/v1/agreements/{wanzhou_agreement.pk}/renew/", {}, format="json").status_code == 404
+    own = web.get(reverse("stewardship:agreement_detail", args=[agreement.pk]))
+    assert own.status_code == 200
+
+
+def test_steward_member_lists_and_exports_only_its_own(cast, agreement, wanzhou_agreement):
+    web = _web("steward")
+    page = web.get(reverse("stewardship:agreement_list")).content.decode()
+    assert agreement.enterprise.name in page and wanzhou_agreement.enterprise.name not in page
+    api = _api(cast["steward"])
+    ids = {row["id"] for row in api.get("/api/v1/agreements/").json()["results"]}
+    assert ids == {agreement.pk}
+    visits = api.get("/api/v1/service-visits/?page_size=500").json()["results"]
+    assert visits and {v["agreement"] for v in visits} == {agreement.pk}
+
+
+def test_an_ended_agreement_takes_the_employer_out_of_the_team_scope(cast, team, enterprises):
+    from ohsteward.registry.models import Enterprise
+
+    old = sign_agreement(
+        team, enterprises["yubei"], TODAY - dt.timedelta(days=800), TODAY - dt.timedelta(days=400)
+    )
+    steward = cast["steward"]
+    assert not Enterprise.objects.for_user(steward).exists()
+    # the team keeps its own record of the agreement (Scope team=), and sees itself
+    assert ServiceAgreement.objects.for_user(steward).filter(pk=old.pk).exists()
+    assert StewardTeam.objects.for_user(steward).filter(pk=team.pk).exists()
+    # another team's ended agreement with the same employer is not seen
+    other = sign_agreement(
+        make_team("第二团队"),
+        enterprises["yubei"],
+        TODAY - dt.timedelta(days=399),
+        TODAY - dt.timedelta(days=1),
+    )
+    assert not ServiceAgreement.objects.for_user(steward).filter(pk=other.pk).exists()
+
+
+def test_district_officers_see_their_district_only(cast, agreement, wanzhou_agreement):
+    assert list(ServiceAgreement.objects.for_user(cast["yubei"])) == [agreement]
+    assert list(ServiceAgreement.objects.for_user(cast["wanzhou"])) == [wanzhou_agreement]
+    assert set(StewardTeam.objects.for_user(cast["yubei"])) == {agreement.team}
+    web = _web("yubei")
+    assert web.get(reverse("stewardship:team_detail", args=[wanzhou_agreement.team_id])).status_code == 404
+    assert _api(cast["wanzhou"]).get(f"/api/v1/teams/{agreement.team_id}/").status_code == 404
+
+
+def test_the_city_sees_everything(cast, agreement, wanzhou_agreement):
+    assert ServiceAgreement.objects.for_user(cast["city"]).count() == 2
+    assert StewardTeam.objects.for_user(cast["city"]).count() == 2
+
+
+def test_the_manager_sees_its_own_agreement_and_team_only(cast, agreement, wanzhou_agreement):
+    manager = cast["manager"]  # manager of enterprises["yubei"]
+    assert list(ServiceAgreement.objects.for_user(manager)) == [agreement]
+    assert list(StewardTeam.objects.for_user(manager)) == [agreement.team]
+    assert _api(manager).get(f"/api/v1/agreements/{wanzhou_agreement.pk}/").status_code == 404
+
+
+def test_institution_staff_have_no_access_to_stewardship_pages(cast, agreement):
+    web = _web("institution")
+    assert web.get(reverse("stewardship:agreement_list")).status_code == 403
