@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry/", include("ohsteward.registry.urls")),
     path("intake/", include("ohsteward.intake.urls")),
     path("declarations/", include("ohsteward.declarations.urls")),
+    path("institutions/", include("ohsteward.institutions.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

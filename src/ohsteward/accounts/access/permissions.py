@@ -45,7 +45,18 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "declarations.notice": ("va", "va", "va", "", "", ""),
     "declarations.spotcheck": ("vac", "vac", "vac", "", "", ""),
     # organisations whose clients are a jurisdiction
-    "institutions.institution": ("v", "v", "v", "v", "", ""),
+    "institutions.institution": ("vac", "v", "vac", "v", "", ""),
+    # institution quality compliance (issue 9): the city and the city CDC keep the register and run
+    # QC, proficiency tests and grading; districts read what concerns their area; an institution
+    # reads its own records
+    "institutions.qualification": ("vacd", "v", "vacd", "v", "", ""),
+    "institutions.staffmember": ("vacd", "v", "vacd", "v", "", ""),
+    "institutions.qcplan": ("vac", "v", "vac", "", "", ""),
+    "institutions.qcinspection": ("vac", "v", "vac", "v", "", ""),
+    "institutions.rectification": ("vac", "v", "vac", "v", "", ""),
+    "institutions.proficiencyround": ("vac", "v", "vac", "v", "", ""),
+    "institutions.proficiencyresult": ("vac", "v", "vac", "v", "", ""),
+    "institutions.institutiongrade": ("vac", "v", "vac", "v", "", ""),
     "stewardship.stewardteam": ("v", "v", "v", "", "v", ""),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
