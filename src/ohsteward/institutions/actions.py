@@ -43,7 +43,9 @@ from ohsteward.institutions.models import (
 CITY_ONLY = "机构名录、质控、能力验证和三色评定由市卫生健康委、市疾控中心办理"
 NOT_IN_ROUND = "该机构未列入本轮能力验证名单，不能录入结果"
 QC_NUMBER_TAKEN = "该质量控制号已被其他机构使用"
-NO_REPORT_DATA = "信息报告卡（检测评价报告、职业健康检查、诊断的报送卡）尚未接入：监测、职业健康监护模块未建立"
+NO_REPORT_DATA = (
+    "信息报告卡（检测评价报告、职业健康检查、诊断的报送卡）尚未接入：监测、职业健康监护模块未建立"
+)
 NO_PERFORMANCE_DATA = "绩效评估质量指标评分表尚未建立（issue 9 第5项），暂无评分"
 
 INSTITUTION_FIELDS = (
@@ -159,7 +161,9 @@ def staff_add(*, user, institution: Institution, data: dict[str, Any]) -> StaffM
 
 def qc_stratum(institution: Institution) -> str:
     """The stratum an institution is drawn in: out-of-province, else its main kind."""
-    return rules.OUT_OF_PROVINCE_STRATUM if institution.out_of_province else (institution.main_kind or "other")
+    return (
+        rules.OUT_OF_PROVINCE_STRATUM if institution.out_of_province else (institution.main_kind or "other")
+    )
 
 
 @transaction.atomic

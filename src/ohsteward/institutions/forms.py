@@ -98,7 +98,9 @@ class QcPlanForm(ActionDataMixin, forms.ModelForm):
 
 class QcRecordForm(forms.Form):
     inspected_on = forms.DateField(label="检查日期", widget=DATE)
-    items = forms.CharField(label="检查项目（每行一项）", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    items = forms.CharField(
+        label="检查项目（每行一项）", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     findings = forms.CharField(label="发现的问题", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     score = forms.DecimalField(label="评分（百分制）", min_value=0, max_value=100, decimal_places=1)
     result = forms.ChoiceField(label="结论", choices=InspectionResult.choices)
@@ -155,7 +157,9 @@ class ProficiencyEnrolForm(forms.Form):
 
 class ProficiencyResultForm(forms.Form):
     institution = forms.CharField(label="机构（统一社会信用代码）", max_length=18)
-    outcome = forms.ChoiceField(label="结果", choices=[("", "按 z 比分数判定"), *ProficiencyOutcome.choices], required=False)
+    outcome = forms.ChoiceField(
+        label="结果", choices=[("", "按 z 比分数判定"), *ProficiencyOutcome.choices], required=False
+    )
     z_score = forms.DecimalField(label="z 比分数", max_digits=6, decimal_places=2, required=False)
     recorded_on = forms.DateField(label="录入日期", widget=DATE, required=False)
 

@@ -30,7 +30,13 @@ from ohsteward.registry.models import Region
 COLUMNS = [
     Column("统一社会信用代码", "uscc", True, ("信用代码", "USCC"), "18位，GB 32100 校验"),
     Column("机构名称", "name", True, ("名称", "单位名称")),
-    Column("机构类别", "kinds", True, ("类别", "机构类型"), "多个类别用、分隔，如 职业健康检查机构、职业病诊断机构"),
+    Column(
+        "机构类别",
+        "kinds",
+        True,
+        ("类别", "机构类型"),
+        "多个类别用、分隔，如 职业健康检查机构、职业病诊断机构",
+    ),
     Column("所在省份", "province", False, ("省份",), "留空为重庆市"),
     Column("所在区县", "region", False, ("区县",), "本市机构的区县名称或6位代码"),
     Column("地址", "address", False, ()),
@@ -88,7 +94,9 @@ def institution_import_template() -> bytes:
         "kinds": [str(label) for _, label in InstitutionKind.choices],
         "capability_mode": list(MODE_WORDS),
         "q_kind": list(QUAL_WORDS),
-        "region": list(Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True)),
+        "region": list(
+            Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True)
+        ),
     }
     cols = [
         TemplateColumn(
@@ -134,13 +142,19 @@ def _parse(row_no: int, raw: dict[str, Any], regions: dict[str, str], report: Im
     if not text["name"]:
         error("name", "请填写机构名称")
     parsed.institution["name"] = text["name"][:200]
-    kinds = [k.strip() for k in text["kinds"].replace("；", "、").replace(";", "、").replace(",", "、").split("、") if k.strip()]
+    kinds = [
+        k.strip()
+        for k in text["kinds"].replace("；", "、").replace(";", "、").replace(",", "、").split("、")
+        if k.strip()
+    ]
     unknown = [k for k in kinds if k not in KIND_WORDS and k not in KIND_WORDS.values()]
     if not kinds:
         error("kinds", "请填写机构类别")
     elif unknown:
         error("kinds", f"无法识别的机构类别“{'、'.join(unknown)}”，应为：" + "、".join(KIND_WORDS))
-    parsed.institution["kinds"] = [KIND_WORDS.get(k, k) for k in kinds]
+    order = [value for value, _ in InstitutionKind.choices]
+    codes = list(dict.fromkeys(KIND_WORDS.get(k, k) for k in kinds))
+    parsed.institution["kinds"] = sorted(codes, key=lambda k: order.index(k) if k in order else len(order))
     parsed.institution["province"] = text["province"] or rules.HOME_PROVINCE
     if text["region"]:
         code_ = regions.get(text["region"])
@@ -182,16 +196,16 @@ def _today():
     return timezone.localdate()
 
 
-def _changes(institution: Institution, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    """The cells that were filled in: an empty optional cell keeps the stored value."""
+    return {k: v for k, v in values.items() if v not in (None, "", [])}
+
+
+def _changes(institution: Institution, values: dict[str, Any]) -> dict[str, list[Any]]:
     changes = {}
-    for key, value in data.items():
-        if key == "region":
-            old: Any = institution.region_id
-        else:
-            old = getattr(institution, key)
-        if key not in ("qc_number", "capability_mode", "address", "capability_basis") and value in (None, "") and key != "region":
-            continue
-        if old != value and not (old in (None, "") and value in (None, "")):
+    for key, value in _given(values).items():
+        old = institution.region_id if key == "region" else getattr(institution, key)
+        if old != value:
             changes[key] = [old, value]
     return changes
 
@@ -234,38 +248,46 @@ def institution_import(
 
 
 def _apply_row(parsed: _Row, user, report: ImportReport, seen: set[str]) -> None:
-    data = {k: v for k, v in parsed.institution.items()}
-    if data.get("region"):
-        data["region"] = Region.objects.get(code=data["region"])
-    elif "region" in data:
-        data["region"] = None
+    code = parsed.institution["uscc"]
     try:
         with transaction.atomic():
-            existing = Institution.objects.filter(uscc=data["uscc"]).first()
+            existing = Institution.objects.filter(uscc=code).first()
             if existing is None:
+                data = dict(parsed.institution)
+                data["region"] = Region.objects.get(code=data["region"]) if data.get("region") else None
                 institution = actions.institution_create(user=user, data=data)
                 report.created.append(institution)
+                changed = True
             else:
-                plain = {**parsed.institution}
-                changes = _changes(existing, plain)
+                changes = _changes(existing, parsed.institution)
+                institution = existing
                 if changes:
+                    data = _given(parsed.institution)
+                    if "region" in data:
+                        data["region"] = Region.objects.get(code=data["region"])
                     institution = actions.institution_update(user=user, institution=existing, data=data)
-                    if data["uscc"] not in seen:
-                        report.updated.append(institution)
-                else:
-                    institution = existing
-                    if not parsed.qualification and data["uscc"] not in seen:
-                        report.unchanged += 1
+                changed = bool(changes)
             q = parsed.qualification
-            if q and not Qualification.objects.filter(institution=institution, kind=q["kind"], number=q["number"]).exists():
+            if (
+                q
+                and not Qualification.objects.filter(
+                    institution=institution, kind=q["kind"], number=q["number"]
+                ).exists()
+            ):
                 actions.qualification_add(user=user, institution=institution, data=q)
-                if existing is not None and institution not in report.updated:
+                changed = True
+            if existing is not None and code not in seen:
+                if changed:
                     report.updated.append(institution)
-            elif q and existing is not None and not _changes(existing, parsed.institution):
-                report.unchanged += 1
-            seen.add(data["uscc"])
+                else:
+                    report.unchanged += 1
+            elif existing is not None and changed and institution not in report.updated:
+                report.updated.append(institution)
+            seen.add(code)
     except ValidationError as exc:
-        for name, messages in (exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]):
+        for name, messages in (
+            exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+        ):
             column = HEADER_OF.get(FIELD_COLUMN.get(name, ""), "")
             for message in messages:
                 report.errors.append(RowError(parsed.row, column, message))

@@ -56,7 +56,10 @@ class Institution(ScopedModelMixin, TimeStampedModel):
     # seen by its own staff (institution=""), by the district it is located in, and by whoever
     # sees one of its engagements (a district sees who serves its employers)
     scope = Scope(
-        enterprise=None, district="region_id", institution="", through=("institutions.Engagement", "institution_id")
+        enterprise=None,
+        district="region_id",
+        institution="",
+        through=("institutions.Engagement", "institution_id"),
     )
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -125,7 +128,9 @@ class Institution(ScopedModelMixin, TimeStampedModel):
         elif any(k not in valid for k in self.kinds):
             errors["kinds"] = "机构类别应为：" + "、".join(valid)
         errors.update(
-            rules.qc_number_errors(province=self.province, qc_number=self.qc_number, issued_on=self.qc_issued_on)
+            rules.qc_number_errors(
+                province=self.province, qc_number=self.qc_number, issued_on=self.qc_issued_on
+            )
         )
         if self.capability_mode and self.capability_confirmed_on is None:
             errors["capability_confirmed_on"] = "请填写能力确认日期"
@@ -275,7 +280,12 @@ class QcPlan(TimeStampedModel):
     seed = models.CharField("随机种子", max_length=40)
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name="制定人", on_delete=models.SET_NULL, null=True, related_name="+"
+        "accounts.User",
+        verbose_name="制定人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -316,7 +326,12 @@ class QcInspection(ScopedModelMixin, TimeStampedModel):
     scope = _about_institution("institution")
 
     plan = models.ForeignKey(
-        QcPlan, verbose_name="质控计划", on_delete=models.PROTECT, null=True, blank=True, related_name="inspections"
+        QcPlan,
+        verbose_name="质控计划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
     )
     institution = models.ForeignKey(
         Institution, verbose_name="机构", on_delete=models.PROTECT, related_name="qc_inspections"
@@ -331,7 +346,12 @@ class QcInspection(ScopedModelMixin, TimeStampedModel):
     score = models.DecimalField("评分", max_digits=5, decimal_places=1, null=True, blank=True)
     result = models.CharField("结论", max_length=10, choices=InspectionResult.choices, blank=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", verbose_name="录入人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        verbose_name="录入人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = QcInspectionQuerySet.as_manager()
@@ -548,7 +568,9 @@ class InstitutionGrade(ScopedModelMixin, TimeStampedModel):
         ordering = ["-year", "institution__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "year"], name="grade_once_per_year", violation_error_message="该机构本年度已评定"
+                fields=["institution", "year"],
+                name="grade_once_per_year",
+                violation_error_message="该机构本年度已评定",
             )
         ]
 

@@ -97,7 +97,9 @@ def qc_sample(
     result: dict[str, list[int]] = {}
     for stratum in sorted(strata):
         ids = sorted(strata[stratum])
-        share = max(fraction, OUT_OF_PROVINCE_MIN_FRACTION) if stratum == OUT_OF_PROVINCE_STRATUM else fraction
+        share = (
+            max(fraction, OUT_OF_PROVINCE_MIN_FRACTION) if stratum == OUT_OF_PROVINCE_STRATUM else fraction
+        )
         n = sample_size(len(ids), fraction=share, minimum=minimum)
         chosen = [i for i in ids if i in forced]
         rest = [i for i in ids if i not in forced]
@@ -254,7 +256,9 @@ def grade(
     colour at ``unsatisfactory_caps_at``; a QC 不合格 whose rectification is still open makes it
     ``failed_unrectified_is`` (001 附件1 第9、10条; the strength of both is unverified data).
     """
-    available = sum(r.weight for r in rules.factors if inputs.get(r.name, FactorInput(None)).value is not None)
+    available = sum(
+        r.weight for r in rules.factors if inputs.get(r.name, FactorInput(None)).value is not None
+    )
     results: list[FactorResult] = []
     for r in rules.factors:
         given = inputs.get(r.name, FactorInput(None, reason="未计算"))
@@ -265,10 +269,17 @@ def grade(
             FactorResult(r.name, r.label, given.value, r.weight, points, given.detail, given.reason)
         )
     if available < rules.min_weight_with_data:
-        return Grade(None, None, results, [f"有数据的因素权重合计 {available:g}，低于 {rules.min_weight_with_data:g}，不评定颜色"])
+        return Grade(
+            None,
+            None,
+            results,
+            [f"有数据的因素权重合计 {available:g}，低于 {rules.min_weight_with_data:g}，不评定颜色"],
+        )
     score = round(sum(f.points or 0 for f in results), 1)
     colour = colour_for(score, rules)
-    notes = [f"得分 {score:g}：≥{rules.green:g} 绿色，≥{rules.yellow:g} 黄色，其余红色 → {COLOUR_LABEL[colour]}"]
+    notes = [
+        f"得分 {score:g}：≥{rules.green:g} 绿色，≥{rules.yellow:g} 黄色，其余红色 → {COLOUR_LABEL[colour]}"
+    ]
     if has_unsatisfactory and ORDER[colour] < ORDER[rules.unsatisfactory_caps_at]:
         colour = rules.unsatisfactory_caps_at
         notes.append(f"能力验证有“不满意”结果：最高为{COLOUR_LABEL[colour]}")
@@ -284,7 +295,9 @@ def proficiency_factor(outcomes: list[str], rules: GradingRules) -> FactorInput:
         return FactorInput(None, reason="本年度未参加能力验证或结果未录入")
     points = [rules.outcome_points[o] for o in outcomes]
     counts = {o: outcomes.count(o) for o in ("satisfactory", "questionable", "unsatisfactory")}
-    detail = f"满意 {counts['satisfactory']}，可疑 {counts['questionable']}，不满意 {counts['unsatisfactory']}"
+    detail = (
+        f"满意 {counts['satisfactory']}，可疑 {counts['questionable']}，不满意 {counts['unsatisfactory']}"
+    )
     return FactorInput(round(sum(points) / len(points), 1), detail)
 
 

@@ -18,12 +18,14 @@ BADGE = {"red": "serious", "yellow": "general", "green": "active"}  # the app's 
 
 
 def _colour_badge(grade) -> str:
-    return format_html('<span class="badge {}">{}</span>', BADGE.get(grade.colour, ""), grade.get_colour_display())
+    return format_html(
+        '<span class="badge {}">{}</span>', BADGE.get(grade.colour, ""), grade.get_colour_display()
+    )
 
 
 @functools.cache
 def version_label(version: str) -> str:
-    """"v1（未核对）" while the grading rules of that version are not verified."""
+    """ "v1（未核对）" while the grading rules of that version are not verified."""
     verified = rules.load_grading_rules(version).verified
     return version if verified else f"{version}（未核对）"
 
@@ -46,7 +48,8 @@ class InstitutionTable(Table):
         Column(
             "资质（备案）",
             lambda i: "；".join(
-                f"{q.get_kind_display()} {q.number}" + (f"（至{q.valid_until:%Y-%m-%d}）" if q.valid_until else "")
+                f"{q.get_kind_display()} {q.number}"
+                + (f"（至{q.valid_until:%Y-%m-%d}）" if q.valid_until else "")
                 for q in i.qualifications.all()
             ),
             key="qualifications",
@@ -108,7 +111,11 @@ class ProficiencyResultTable(Table):
     columns = [
         Column("年度", "round.year", key="year", sortable="round__year"),
         Column(
-            "轮次", "round.name", key="round", link="institutions:proficiencyround_detail", link_arg="round_id"
+            "轮次",
+            "round.name",
+            key="round",
+            link="institutions:proficiencyround_detail",
+            link_arg="round_id",
         ),
         Column("类别", "round.get_kind_display", key="kind"),
         Column(
@@ -145,4 +152,3 @@ class InstitutionGradeTable(Table):
         Column("得分", "score", css="num", sortable="score"),
         Column("规则版本", lambda g: version_label(g.rules_version), key="rules_version"),
     ]
-

@@ -9,8 +9,14 @@ urlpatterns = [
     path("new/", views.InstitutionCreateView.as_view(), name="institution_create"),
     path("import/", views.InstitutionImportView.as_view(), name="institution_import"),
     path("import/template/", views.InstitutionImportView.as_view(step="template"), name="import_template"),
-    path("import/<str:token>/confirm/", views.InstitutionImportView.as_view(step="confirm"), name="import_confirm"),
-    path("import/<str:token>/errors/", views.InstitutionImportView.as_view(step="errors"), name="import_errors"),
+    path(
+        "import/<str:token>/confirm/",
+        views.InstitutionImportView.as_view(step="confirm"),
+        name="import_confirm",
+    ),
+    path(
+        "import/<str:token>/errors/", views.InstitutionImportView.as_view(step="errors"), name="import_errors"
+    ),
     path("qc/", views.QcInspectionListView.as_view(), name="qcinspection_list"),
     path("qc/export/", views.QcInspectionListView.as_view(export=True), name="qcinspection_export"),
     path("qc/<int:pk>/", views.QcInspectionDetailView.as_view(), name="qcinspection_detail"),
@@ -20,16 +26,28 @@ urlpatterns = [
     path("qc/plans/<int:pk>/", views.QcPlanDetailView.as_view(), name="qcplan_detail"),
     path("qc/plans/<int:pk>/draw/", views.QcPlanDrawView.as_view(), name="qcplan_draw"),
     path("rectifications/", views.RectificationListView.as_view(), name="rectification_list"),
-    path("rectifications/export/", views.RectificationListView.as_view(export=True), name="rectification_export"),
-    path("rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification_close"),
+    path(
+        "rectifications/export/",
+        views.RectificationListView.as_view(export=True),
+        name="rectification_export",
+    ),
+    path(
+        "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification_close"
+    ),
     path("proficiency/", views.ProficiencyResultListView.as_view(), name="proficiencyresult_list"),
     path(
         "proficiency/export/",
         views.ProficiencyResultListView.as_view(export=True),
         name="proficiencyresult_export",
     ),
-    path("proficiency/rounds/new/", views.ProficiencyRoundCreateView.as_view(), name="proficiencyround_create"),
-    path("proficiency/rounds/<int:pk>/", views.ProficiencyRoundDetailView.as_view(), name="proficiencyround_detail"),
+    path(
+        "proficiency/rounds/new/", views.ProficiencyRoundCreateView.as_view(), name="proficiencyround_create"
+    ),
+    path(
+        "proficiency/rounds/<int:pk>/",
+        views.ProficiencyRoundDetailView.as_view(),
+        name="proficiencyround_detail",
+    ),
     path("grades/", views.InstitutionGradeListView.as_view(), name="grade_list"),
     path("grades/export/", views.InstitutionGradeListView.as_view(export=True), name="grade_export"),
     path("grades/compute/", views.grade_compute, name="grade_compute"),

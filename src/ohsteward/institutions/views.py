@@ -242,7 +242,9 @@ class QcInspectionDetailView(ObjectDetailView):
     def get_context_data(self, **context):
         return {
             **context,
-            "rectifications": Rectification.objects.for_user(self.request.user).filter(inspection=context["object"]),
+            "rectifications": Rectification.objects.for_user(self.request.user).filter(
+                inspection=context["object"]
+            ),
             "today": timezone.localdate(),
             "close_form": RectificationCloseForm(initial={"closed_on": timezone.localdate()}),
         }
@@ -439,7 +441,11 @@ class InstitutionGradeListView(ObjectListView):
 
     def get_context_data(self, **context):
         grading = rules.load_grading_rules()
-        return {**context, "grading": grading, "compute_form": GradeComputeForm(initial={"year": _year(self.request)})}
+        return {
+            **context,
+            "grading": grading,
+            "compute_form": GradeComputeForm(initial={"year": _year(self.request)}),
+        }
 
 
 class InstitutionGradeDetailView(ObjectDetailView):
@@ -471,6 +477,3 @@ def grade_compute(request):
         request, f"{year}年：已评定 {len(result['graded'])} 家，数据不足未评定 {len(result['ungraded'])} 家。"
     )
     return redirect(f"{reverse('institutions:grade_list')}?year={year}")
-
-
-

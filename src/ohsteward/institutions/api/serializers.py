@@ -41,7 +41,9 @@ class InstitutionSerializer(serializers.ModelSerializer):
         allow_null=True,
         error_messages={"does_not_exist": "区县代码 {value} 不存在"},
     )
-    capability_mode = serializers.ChoiceField(choices=CapabilityMode.choices, required=False, allow_blank=True)
+    capability_mode = serializers.ChoiceField(
+        choices=CapabilityMode.choices, required=False, allow_blank=True
+    )
     qualifications = QualificationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -98,7 +100,8 @@ class ProficiencyResultSerializer(serializers.ModelSerializer):
     ``round`` (id), ``institution`` (credit code), ``outcome`` and/or ``z_score``."""
 
     round = serializers.PrimaryKeyRelatedField(
-        queryset=ProficiencyRound.objects.all(), error_messages={"does_not_exist": "能力验证轮次 {pk_value} 不存在"}
+        queryset=ProficiencyRound.objects.all(),
+        error_messages={"does_not_exist": "能力验证轮次 {pk_value} 不存在"},
     )
     round_name = serializers.CharField(source="round.name", read_only=True)
     kind = serializers.CharField(source="round.kind", read_only=True)
@@ -112,7 +115,17 @@ class ProficiencyResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProficiencyResult
-        fields = ["id", "round", "round_name", "kind", "year", "institution", "outcome", "z_score", "recorded_on"]
+        fields = [
+            "id",
+            "round",
+            "round_name",
+            "kind",
+            "year",
+            "institution",
+            "outcome",
+            "z_score",
+            "recorded_on",
+        ]
         read_only_fields = ["recorded_on"]
         validators: list = []
 
@@ -135,4 +148,14 @@ class InstitutionGradeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InstitutionGrade
-        fields = ["id", "year", "institution", "institution_name", "colour", "score", "factors", "notes", "rules_version"]
+        fields = [
+            "id",
+            "year",
+            "institution",
+            "institution_name",
+            "colour",
+            "score",
+            "factors",
+            "notes",
+            "rules_version",
+        ]

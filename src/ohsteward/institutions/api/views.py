@@ -61,14 +61,20 @@ class InstitutionViewSet(ExportMixin, ScopedModelViewSet):
         return super().get_object()
 
     def perform_create(self, serializer):
-        serializer.instance = actions.institution_create(user=self.request.user, data=dict(serializer.validated_data))
+        serializer.instance = actions.institution_create(
+            user=self.request.user, data=dict(serializer.validated_data)
+        )
 
     def perform_update(self, serializer):
         serializer.instance = actions.institution_update(
             user=self.request.user, institution=serializer.instance, data=dict(serializer.validated_data)
         )
 
-    @extend_schema(summary="机构的服务对象（服务关系在有效期内的用人单位）", tags=TAG, responses=ClientSerializer(many=True))
+    @extend_schema(
+        summary="机构的服务对象（服务关系在有效期内的用人单位）",
+        tags=TAG,
+        responses=ClientSerializer(many=True),
+    )
     @action(detail=True, methods=["get"], url_path="clients")
     def clients(self, request, uscc=None):
         """The employers this institution serves today, as the caller may see them. Another

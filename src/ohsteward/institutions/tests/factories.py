@@ -36,9 +36,13 @@ def two_institutions(cast, enterprises):
     from ohsteward.accounts.actions import role_assign
 
     a = InstitutionFactory(name="重庆甲职业卫生技术服务有限公司", region=Region.objects.get(code="500112"))
-    b = InstitutionFactory(name="重庆乙职业健康检查中心", kinds=["exam"], region=Region.objects.get(code="500101"))
+    b = InstitutionFactory(
+        name="重庆乙职业健康检查中心", kinds=["exam"], region=Region.objects.get(code="500101")
+    )
     Engagement.objects.create(institution=a, enterprise=enterprises["yubei"], start_date=dt.date(2020, 1, 1))
-    Engagement.objects.create(institution=b, enterprise=enterprises["wanzhou"], start_date=dt.date(2020, 1, 1))
+    Engagement.objects.create(
+        institution=b, enterprise=enterprises["wanzhou"], start_date=dt.date(2020, 1, 1)
+    )
     role_assign(user=cast["institution"], role="institution_staff", institution=a)
     user = cast["institution"]
     if hasattr(user, "_ohs_jurisdiction"):

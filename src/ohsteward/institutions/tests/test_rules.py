@@ -36,7 +36,9 @@ def test_a_qualification_cannot_end_before_it_starts(issued, until, error):
         ("四川省", "", D(2025, 3, 1), {"qc_number"}),
     ],
 )
-def test_qc_numbers_are_for_out_of_province_institutions_and_carry_their_date(province, number, issued, fields):
+def test_qc_numbers_are_for_out_of_province_institutions_and_carry_their_date(
+    province, number, issued, fields
+):
     assert set(rules.qc_number_errors(province=province, qc_number=number, issued_on=issued)) == fields
 
 
@@ -51,7 +53,9 @@ def test_the_qc_sample_is_reproducible_and_independent_of_input_order():
 
 
 def test_out_of_province_institutions_are_sampled_at_half_or_more_and_red_yellow_always():
-    population = [(i, rules.OUT_OF_PROVINCE_STRATUM) for i in range(1, 11)] + [(i, "exam") for i in range(11, 31)]
+    population = [(i, rules.OUT_OF_PROVINCE_STRATUM) for i in range(1, 11)] + [
+        (i, "exam") for i in range(11, 31)
+    ]
     sample = rules.qc_sample(population, fraction=0.1, minimum=1, seed=7, always=[29, 30, 12])
     assert len(sample[rules.OUT_OF_PROVINCE_STRATUM]) == 5  # 50 % of 10, not 10 %
     assert {29, 30, 12} <= set(sample["exam"])
@@ -60,7 +64,14 @@ def test_out_of_province_institutions_are_sampled_at_half_or_more_and_red_yellow
 
 @pytest.mark.parametrize(
     ("z", "outcome"),
-    [(0, "satisfactory"), (2.0, "satisfactory"), (-2.01, "questionable"), (2.99, "questionable"), (3, "unsatisfactory"), (-4.5, "unsatisfactory")],
+    [
+        (0, "satisfactory"),
+        (2.0, "satisfactory"),
+        (-2.01, "questionable"),
+        (2.99, "questionable"),
+        (3, "unsatisfactory"),
+        (-4.5, "unsatisfactory"),
+    ],
 )
 def test_z_scores_band_into_outcomes(z, outcome):
     assert rules.z_score_outcome(z) == outcome

@@ -46,7 +46,9 @@ def test_qc_records_of_another_institution_are_invisible_and_404(client, cast, t
     assert not QcInspection.objects.for_user(cast["institution"]).exists()
 
 
-def test_districts_read_the_institutions_of_their_area_and_those_serving_their_employers(cast, two_institutions):
+def test_districts_read_the_institutions_of_their_area_and_those_serving_their_employers(
+    cast, two_institutions
+):
     assert set(Institution.objects.for_user(cast["yubei"])) == {two_institutions["a"]}
     assert set(Institution.objects.for_user(cast["wanzhou"])) == {two_institutions["b"]}
     assert set(Institution.objects.for_user(cast["city"])) == {two_institutions["a"], two_institutions["b"]}
@@ -58,15 +60,23 @@ def test_district_qc_and_grade_reads_follow_the_institutions_district(cast, two_
     actions.qcinspection_add(user=cast["cdc"], institution=b, year=2026)
     for inst in (a, b):
         InstitutionGrade.objects.create(
-            institution=inst, year=2026, colour="green", score=90, rules_version="v1",
+            institution=inst,
+            year=2026,
+            colour="green",
+            score=90,
+            rules_version="v1",
             computed_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
         )
     assert set(QcInspection.objects.for_user(cast["yubei"]).values_list("institution", flat=True)) == {a.pk}
-    assert set(InstitutionGrade.objects.for_user(cast["institution"]).values_list("institution", flat=True)) == {a.pk}
+    assert set(
+        InstitutionGrade.objects.for_user(cast["institution"]).values_list("institution", flat=True)
+    ) == {a.pk}
 
 
 def test_an_out_of_province_institution_without_clients_is_the_citys_only(cast, two_institutions):
-    far = Institution.objects.create(uscc="91510100MA00000000", name="四川某机构", kinds=["exam"], province="四川省")
+    far = Institution.objects.create(
+        uscc="91510100MA00000000", name="四川某机构", kinds=["exam"], province="四川省"
+    )
     assert far not in set(Institution.objects.for_user(cast["yubei"]))
     assert far in set(Institution.objects.for_user(cast["cdc"]))
 

@@ -1,0 +1,110 @@
+"""The register's .xlsx import: template, dry run, row/column errors in Chinese, upsert."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ohsteward.core.spreadsheets import write_xlsx
+from ohsteward.institutions.importers import COLUMNS, institution_import, institution_import_template
+from ohsteward.institutions.models import Institution, Qualification
+from ohsteward.institutions.tests.factories import InstitutionFactory, uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(rows: list[dict]) -> bytes:
+    columns = [(c.key, c.header) for c in COLUMNS]
+    return write_xlsx(columns, ([r.get(c.key, "") for c in COLUMNS] for r in rows))
+
+
+GOOD = {
+    "uscc": uscc(601),
+    "name": "重庆丁职业卫生技术服务有限公司",
+    "kinds": "职业卫生技术服务机构",
+    "region": "渝北区",
+    "q_kind": "资质证书",
+    "q_number": "渝卫职技字(2024)01",
+    "q_scope": "粉尘、噪声",
+    "q_issued_on": "2024-01-01",
+    "q_valid_until": "2029-01-01",
+}
+
+
+def test_the_template_has_every_column_and_the_kinds_in_its_notes():
+    wb = openpyxl.load_workbook(io.BytesIO(institution_import_template()))
+    headers = [c.value for c in wb.worksheets[0][1]]
+    assert headers[0] == "统一社会信用代码*" and "有效期至" in headers
+    notes = " ".join(str(r[0].value) for r in wb["填写说明"].iter_rows())
+    assert "尘肺病康复站" in notes
+
+
+def test_a_dry_run_reports_but_saves_nothing(cast):
+    report = institution_import(user=cast["cdc"], filename="a.xlsx", content=_file([GOOD]), dry_run=True)
+    assert len(report.created) == 1 and not report.errors
+    assert not Institution.objects.exists()
+
+
+def test_errors_name_the_row_and_the_column_in_chinese(cast):
+    bad_dates = {**GOOD, "uscc": uscc(602), "q_issued_on": "2025-01-01", "q_valid_until": "2024-01-01"}
+    bad_kind = {**GOOD, "uscc": uscc(603), "kinds": "检测所"}
+    local_qc = {**GOOD, "uscc": uscc(604), "qc_number": "CQ1", "qc_issued_on": "2025-01-01"}
+    report = institution_import(
+        user=cast["cdc"],
+        filename="a.xlsx",
+        content=_file([GOOD, bad_dates, bad_kind, local_qc]),
+        dry_run=False,
+    )
+    messages = [str(e) for e in report.errors]
+    assert "第3行 有效期至: 有效期至不能早于发证（备案）日期" in messages
+    assert any(m.startswith("第4行 机构类别: 无法识别的机构类别“检测所”") for m in messages)
+    assert "第5行 质量控制号: 本市机构无需领取质量控制号，仅外省来渝机构填写" in messages
+    assert not report.applied and not Institution.objects.exists()  # all or nothing
+
+
+def test_apply_upserts_and_a_second_qualification_row_adds_one(cast):
+    second = {**GOOD, "q_kind": "备案", "q_number": "渝检备2"}
+    report = institution_import(
+        user=cast["cdc"], filename="a.xlsx", content=_file([GOOD, second]), dry_run=False
+    )
+    assert report.applied and not report.errors
+    inst = Institution.objects.get()
+    assert Qualification.objects.filter(institution=inst).count() == 2
+    again = institution_import(
+        user=cast["cdc"], filename="a.xlsx", content=_file([GOOD, second]), dry_run=False
+    )
+    assert not again.created and not again.updated and Qualification.objects.count() == 2
+
+
+def test_a_reused_qc_number_is_a_row_error(cast):
+    InstitutionFactory(province="四川省", region=None, qc_number="CQZK-5", qc_issued_on="2026-01-01")
+    row = {**GOOD, "province": "湖南省", "region": "", "qc_number": "CQZK-5", "qc_issued_on": "2026-02-01"}
+    report = institution_import(user=cast["cdc"], filename="a.xlsx", content=_file([row]), dry_run=True)
+    assert [str(e) for e in report.errors] == ["第2行 质量控制号: 该质量控制号已被其他机构使用"]
+
+
+def test_districts_cannot_import(cast):
+    report = institution_import(user=cast["yubei"], filename="a.xlsx", content=_file([GOOD]), dry_run=False)
+    assert report.errors and not Institution.objects.exists()
+
+
+def test_the_import_pages_run_the_dry_run(client, cast):
+    client.force_login(cast["cdc"])
+    assert client.get(reverse("institutions:import_template")).status_code == 200
+    upload = io.BytesIO(_file([GOOD]))
+    upload.name = "机构.xlsx"
+    response = client.post(reverse("institutions:institution_import"), {"file": upload})
+    assert response.status_code == 200 and "试导入" in response.content.decode()
+    assert not Institution.objects.exists()
+
+
+def test_an_update_row_changes_the_given_cells_and_keeps_the_empty_ones(cast):
+    inst = InstitutionFactory(uscc=GOOD["uscc"], name="旧名称", address="旧地址")
+    row = {"uscc": GOOD["uscc"], "name": "新名称", "kinds": "职业卫生技术服务机构"}
+    report = institution_import(user=cast["cdc"], filename="a.xlsx", content=_file([row]), dry_run=False)
+    assert report.applied and len(report.updated) == 1
+    inst.refresh_from_db()
+    assert (inst.name, inst.address) == ("新名称", "旧地址")
