@@ -53,14 +53,10 @@ class Institution(ScopedModelMixin, TimeStampedModel):
     including out-of-province institutions with their Chongqing 质量控制号 (001 附件1 第12条)."""
 
     audited = True
-    # seen by its own staff (institution=""), by the district it is located in, and by whoever
-    # sees one of its engagements (a district sees who serves its employers)
-    scope = Scope(
-        enterprise=None,
-        district="region_id",
-        institution="",
-        through=("institutions.Engagement", "institution_id"),
-    )
+    # seen by its own staff (institution="": the row itself) and by the district it is located in
+    # (out-of-province institutions: the city). Not "through" its engagements: an institution
+    # would then see the other institutions serving its clients.
+    scope = Scope(enterprise=None, district="region_id", institution="")
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("机构名称", max_length=200)
