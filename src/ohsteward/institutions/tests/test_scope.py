@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from ohsteward.institutions import actions
-from ohsteward.institutions.models import Engagement, Institution, InstitutionGrade, QcInspection
+from ohsteward.institutions.models import Institution, InstitutionGrade, QcInspection
 from ohsteward.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
