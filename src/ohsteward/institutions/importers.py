@@ -21,8 +21,14 @@ from ohsteward.core import cells
 from ohsteward.core.imports import Column, ImportReport, RowError
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
 from ohsteward.institutions import actions, rules
-from ohsteward.institutions.choices import CapabilityMode, InstitutionKind, QualificationKind
-from ohsteward.institutions.models import Institution, Qualification
+from ohsteward.institutions.choices import (
+    CapabilityMode,
+    InstitutionKind,
+    ProficiencyKind,
+    ProficiencyOutcome,
+    QualificationKind,
+)
+from ohsteward.institutions.models import Institution, ProficiencyRound, Qualification
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
@@ -247,6 +253,129 @@ def institution_import(
     return report
 
 
+def _error_rows(report: ImportReport, row_no: int, exc: ValidationError, column_of: dict[str, str]) -> None:
+    for name, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]:
+        for message in messages:
+            report.errors.append(RowError(row_no, column_of.get(name, ""), message))
+
+
+# --------------------------------------------------------------------------------------------
+# Proficiency results: one row per institution and round (year + scheme)
+# --------------------------------------------------------------------------------------------
+
+RESULT_COLUMNS = [
+    Column("年度", "year", True, ()),
+    Column(
+        "类别",
+        "kind",
+        True,
+        ("能力验证类别",),
+        "噪声检测与评价能力验证 / 实验室检测能力比对 / 采样人员能力考核",
+    ),
+    Column("统一社会信用代码", "uscc", True, ("信用代码",)),
+    Column("机构名称", "name", False, (), "仅供核对，不导入"),
+    Column("结果", "outcome", False, (), "满意 / 可疑 / 不满意；留空时按 z 比分数判定"),
+    Column("z比分数", "z_score", False, ("z 比分数", "Z比分数", "z值")),
+]
+RESULT_HEADER = {c.key: c.header for c in RESULT_COLUMNS}
+PROFICIENCY_WORDS = {str(label): value for value, label in ProficiencyKind.choices}
+OUTCOME_WORDS = {str(label): value for value, label in ProficiencyOutcome.choices}
+
+
+def proficiency_result_template() -> bytes:
+    choices = {"kind": list(PROFICIENCY_WORDS), "outcome": list(OUTCOME_WORDS)}
+    cols = [
+        TemplateColumn(
+            header=c.header + ("*" if c.required else ""),
+            choices=choices.get(c.key, ()),
+            comment=c.comment,
+            width=30 if c.key in {"kind", "name"} else 16,
+        )
+        for c in RESULT_COLUMNS
+    ]
+    notes = [
+        "带 * 的列必须填写。每行为一家机构在一个轮次（年度 + 类别）中的结果。",
+        "机构须已列入该轮名单，否则该行不导入。",
+        "结果留空时按 z 比分数判定：|z|≤2 满意，2<|z|<3 可疑，|z|≥3 不满意；两者都填时须一致。",
+    ]
+    return template_xlsx(cols, notes=notes)
+
+
+def proficiency_result_import(
+    *, user, filename: str, content: bytes, dry_run: bool = True, all_or_nothing: bool = True
+) -> ImportReport:
+    """Record proficiency results from a file through ``actions.proficiency_result_record``."""
+    table = read_table(
+        filename,
+        content,
+        required=[c.header for c in RESULT_COLUMNS if c.required],
+        header_aliases={a: c.header for c in RESULT_COLUMNS for a in c.aliases},
+    )
+    report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers, unit="条")
+    key_of = {c.header: c.key for c in RESULT_COLUMNS}
+    column_of = {"institution": RESULT_HEADER["uscc"], "outcome": RESULT_HEADER["outcome"]}
+    with transaction.atomic():
+        for row_no, values in table.rows:
+            report.raw_rows[row_no] = list(values)
+            raw = {
+                key_of[h]: cells.cell_text(v)
+                for h, v in zip(table.headers, values, strict=False)
+                if h in key_of
+            }
+            before = len(report.errors)
+
+            def error(key: str, message: str, row_no: int = row_no) -> None:
+                report.errors.append(RowError(row_no, RESULT_HEADER[key], message))
+
+            year = raw.get("year", "")
+            kind = PROFICIENCY_WORDS.get(raw.get("kind", ""), raw.get("kind", ""))
+            if not year.isdigit():
+                error("year", "年度应为4位数字")
+            if kind not in PROFICIENCY_WORDS.values():
+                error("kind", "应为：" + " / ".join(PROFICIENCY_WORDS))
+            outcome = OUTCOME_WORDS.get(raw.get("outcome", ""), "")
+            if raw.get("outcome") and not outcome:
+                error("outcome", "应为：满意 / 可疑 / 不满意")
+            z = None
+            if raw.get("z_score"):
+                try:
+                    z = float(raw["z_score"])
+                except ValueError:
+                    error("z_score", f"无法识别的数值“{raw['z_score']}”")
+            institution = Institution.objects.filter(
+                uscc=registry_rules.uscc_clean(raw.get("uscc", ""))
+            ).first()
+            if institution is None:
+                error("uscc", "该统一社会信用代码不在机构名录中")
+            rounds = (
+                list(ProficiencyRound.objects.filter(year=int(year), kind=kind)) if year.isdigit() else []
+            )
+            if len(report.errors) == before and len(rounds) != 1:
+                error(
+                    "kind",
+                    "该年度没有此类别的轮次"
+                    if not rounds
+                    else "该年度此类别有多个轮次，请在轮次页面逐条录入",
+                )
+            if len(report.errors) > before:
+                continue
+            try:
+                with transaction.atomic():
+                    entry = actions.proficiency_result_record(
+                        user=user, round=rounds[0], institution=institution, outcome=outcome, z_score=z
+                    )
+                report.updated.append(entry)
+            except ValidationError as exc:
+                _error_rows(report, row_no, exc, column_of)
+            except PermissionDenied as exc:
+                report.errors.append(RowError(row_no, "", str(exc) or "您无权录入能力验证结果"))
+        if dry_run or (all_or_nothing and report.errors):
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report
+
+
 def _apply_row(parsed: _Row, user, report: ImportReport, seen: set[str]) -> None:
     code = parsed.institution["uscc"]
     try:
@@ -285,11 +414,6 @@ def _apply_row(parsed: _Row, user, report: ImportReport, seen: set[str]) -> None
                 report.updated.append(institution)
             seen.add(code)
     except ValidationError as exc:
-        for name, messages in (
-            exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-        ):
-            column = HEADER_OF.get(FIELD_COLUMN.get(name, ""), "")
-            for message in messages:
-                report.errors.append(RowError(parsed.row, column, message))
+        _error_rows(report, parsed.row, exc, {name: HEADER_OF[key] for name, key in FIELD_COLUMN.items()})
     except PermissionDenied as exc:
         report.errors.append(RowError(parsed.row, "", str(exc) or "您无权导入机构名录"))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 
+from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
 
 from ohsteward.core.tables import Column, Table
 from ohsteward.institutions import rules
+from ohsteward.institutions.choices import Colour
+from ohsteward.institutions.models import InstitutionGrade
 
 
 def _date(value) -> str:
@@ -17,10 +20,19 @@ def _date(value) -> str:
 BADGE = {"red": "serious", "yellow": "general", "green": "active"}  # the app's existing badge colours
 
 
-def _colour_badge(grade) -> str:
+COLOUR_LABEL = dict(Colour.choices)
+
+
+def _badge(colour: str | None) -> str:
+    if not colour:
+        return "未评定"
     return format_html(
-        '<span class="badge {}">{}</span>', BADGE.get(grade.colour, ""), grade.get_colour_display()
+        '<span class="badge {}">{}</span>', BADGE.get(colour, ""), COLOUR_LABEL.get(colour, colour)
     )
+
+
+def _colour_badge(grade) -> str:
+    return _badge(grade.colour)
 
 
 @functools.cache
@@ -54,8 +66,28 @@ class InstitutionTable(Table):
             ),
             key="qualifications",
         ),
+        Column(
+            "最近三色等级",
+            lambda i: COLOUR_LABEL.get(i.latest_colour, "未评定"),
+            key="colour",
+            html=lambda i: _badge(i.latest_colour),
+        ),
+        Column("评定年度", "latest_grade_year", key="grade_year"),
     ]
-    list_columns = ["name", "uscc", "kinds", "province", "region", "qc_number", "capability_mode"]
+    list_columns = ["name", "uscc", "kinds", "province", "region", "qc_number", "capability_mode", "colour"]
+
+    @classmethod
+    def queryset(cls, queryset):
+        """The latest grade's colour and year, as two subqueries (no query per row)."""
+        latest = InstitutionGrade.objects.filter(institution=OuterRef("pk")).order_by("-year")
+        return (
+            super()
+            .queryset(queryset)
+            .annotate(
+                latest_colour=Subquery(latest.values("colour")[:1]),
+                latest_grade_year=Subquery(latest.values("year")[:1]),
+            )
+        )
 
 
 class QcInspectionTable(Table):

@@ -40,6 +40,22 @@ urlpatterns = [
         views.ProficiencyResultListView.as_view(export=True),
         name="proficiencyresult_export",
     ),
+    path("proficiency/import/", views.ProficiencyResultImportView.as_view(), name="proficiency_import"),
+    path(
+        "proficiency/import/template/",
+        views.ProficiencyResultImportView.as_view(step="template"),
+        name="proficiency_import_template",
+    ),
+    path(
+        "proficiency/import/<str:token>/confirm/",
+        views.ProficiencyResultImportView.as_view(step="confirm"),
+        name="proficiency_import_confirm",
+    ),
+    path(
+        "proficiency/import/<str:token>/errors/",
+        views.ProficiencyResultImportView.as_view(step="errors"),
+        name="proficiency_import_errors",
+    ),
     path(
         "proficiency/rounds/new/", views.ProficiencyRoundCreateView.as_view(), name="proficiencyround_create"
     ),

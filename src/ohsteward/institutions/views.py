@@ -44,7 +44,12 @@ from ohsteward.institutions.forms import (
     RectificationForm,
     StaffMemberForm,
 )
-from ohsteward.institutions.importers import institution_import, institution_import_template
+from ohsteward.institutions.importers import (
+    institution_import,
+    institution_import_template,
+    proficiency_result_import,
+    proficiency_result_template,
+)
 from ohsteward.institutions.models import (
     Engagement,
     Institution,
@@ -355,6 +360,31 @@ class ProficiencyResultListView(ObjectListView):
 
     def get_context_data(self, **context):
         return {**context, "rounds": ProficiencyRound.objects.for_user(self.request.user)[:20]}
+
+
+class ProficiencyResultImporter:
+    template_filename = "能力验证结果导入模板.xlsx"
+
+    def template(self, user=None) -> bytes:
+        return proficiency_result_template()
+
+    def run(self, **kwargs) -> ImportReport:
+        return proficiency_result_import(**kwargs)
+
+
+class ProficiencyResultImportView(ImportView):
+    importer = ProficiencyResultImporter()
+    kind = "institutions.proficiencyresult"
+    permission = "institutions.change_proficiencyresult"
+    form_class = ImportForm
+    title = "导入能力验证结果"
+    url_names = {
+        "upload": "institutions:proficiency_import",
+        "template": "institutions:proficiency_import_template",
+        "confirm": "institutions:proficiency_import_confirm",
+        "errors": "institutions:proficiency_import_errors",
+        "done": "institutions:proficiencyresult_list",
+    }
 
 
 class ProficiencyRoundCreateView(ObjectFormView):

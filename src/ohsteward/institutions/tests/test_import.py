@@ -9,8 +9,15 @@ import pytest
 from django.urls import reverse
 
 from ohsteward.core.spreadsheets import write_xlsx
-from ohsteward.institutions.importers import COLUMNS, institution_import, institution_import_template
-from ohsteward.institutions.models import Institution, Qualification
+from ohsteward.institutions import actions
+from ohsteward.institutions.importers import (
+    COLUMNS,
+    RESULT_COLUMNS,
+    institution_import,
+    institution_import_template,
+    proficiency_result_import,
+)
+from ohsteward.institutions.models import Institution, ProficiencyResult, Qualification
 from ohsteward.institutions.tests.factories import InstitutionFactory, uscc
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +115,44 @@ def test_an_update_row_changes_the_given_cells_and_keeps_the_empty_ones(cast):
     assert report.applied and len(report.updated) == 1
     inst.refresh_from_db()
     assert (inst.name, inst.address) == ("新名称", "旧地址")
+
+
+def _results_file(rows: list[dict]) -> bytes:
+    columns = [(c.key, c.header) for c in RESULT_COLUMNS]
+    return write_xlsx(columns, ([r.get(c.key, "") for c in RESULT_COLUMNS] for r in rows))
+
+
+def test_proficiency_results_import_refuses_institutions_not_in_the_round(cast):
+    a, b = InstitutionFactory(), InstitutionFactory()
+    rnd = actions.proficiencyround_create(
+        user=cast["cdc"], data={"year": 2026, "kind": "noise", "name": "噪声"}
+    )
+    actions.proficiency_enrol(user=cast["cdc"], round=rnd, institutions=[a])
+    kind = "噪声检测与评价能力验证"
+    rows = [
+        {"year": 2026, "kind": kind, "uscc": a.uscc, "z_score": "2.4"},
+        {"year": 2026, "kind": kind, "uscc": b.uscc, "outcome": "满意"},
+        {"year": 2025, "kind": kind, "uscc": a.uscc, "outcome": "满意"},
+        {"year": 2026, "kind": kind, "uscc": a.uscc, "outcome": "优秀"},
+    ]
+    report = proficiency_result_import(
+        user=cast["cdc"], filename="r.xlsx", content=_results_file(rows), dry_run=False
+    )
+    assert [str(e) for e in report.errors] == [
+        f"第3行 统一社会信用代码: {actions.NOT_IN_ROUND}",
+        "第4行 类别: 该年度没有此类别的轮次",
+        "第5行 结果: 应为：满意 / 可疑 / 不满意",
+    ]
+    assert not report.applied and not ProficiencyResult.objects.exclude(outcome="").exists()
+    report = proficiency_result_import(
+        user=cast["cdc"], filename="r.xlsx", content=_results_file(rows), dry_run=False, all_or_nothing=False
+    )
+    assert report.applied and ProficiencyResult.objects.get(institution=a).outcome == "questionable"
+
+
+def test_the_results_import_page_offers_its_template(client, cast):
+    client.force_login(cast["cdc"])
+    assert client.get(reverse("institutions:proficiency_import_template")).status_code == 200
+    assert "导入结果" in client.get(reverse("institutions:proficiencyresult_list")).content.decode()
+    client.force_login(cast["institution"])
+    assert client.get(reverse("institutions:proficiency_import")).status_code == 403

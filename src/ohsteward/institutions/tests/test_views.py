@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ohsteward.core.testing.queries import assert_constant_queries
 from ohsteward.institutions import actions
-from ohsteward.institutions.models import Institution, ProficiencyResult, Qualification
+from ohsteward.institutions.models import Institution, InstitutionGrade, ProficiencyResult, Qualification
 from ohsteward.institutions.tests.factories import InstitutionFactory, uscc
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,25 @@ def test_the_grade_page_shows_no_data_factors_with_their_reason_and_unverified_r
 def test_district_officers_cannot_compute_grades(client, cast):
     client.force_login(cast["yubei"])
     assert client.post(reverse("institutions:grade_compute"), {"year": 2026}).status_code == 403
+
+
+def test_the_list_shows_the_latest_colour_and_exports_it(client, cast):
+    inst = InstitutionFactory(name="重庆有色机构")
+    InstitutionFactory(name="重庆未评机构")
+    for year, colour in ((2025, "green"), (2026, "red")):
+        InstitutionGrade.objects.create(
+            institution=inst,
+            year=year,
+            colour=colour,
+            score=50,
+            rules_version="v1",
+            computed_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+        )
+    client.force_login(cast["city"])
+    body = client.get(reverse("institutions:institution_list")).content.decode()
+    assert '<span class="badge serious">红色</span>' in body and "未评定" in body
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("institutions:institution_export")).content)
+    ).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["重庆有色机构"][-2:] == ("红色", 2026)
