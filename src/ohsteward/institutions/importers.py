@@ -11,6 +11,7 @@ errors) rolls everything back. Upsert by credit code; a row equal to what is sto
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,12 +24,13 @@ from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xls
 from ohsteward.institutions import actions, rules
 from ohsteward.institutions.choices import (
     CapabilityMode,
+    InspectionResult,
     InstitutionKind,
     ProficiencyKind,
     ProficiencyOutcome,
     QualificationKind,
 )
-from ohsteward.institutions.models import Institution, ProficiencyRound, Qualification
+from ohsteward.institutions.models import Institution, ProficiencyRound, QcInspection, Qualification
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
@@ -369,6 +371,126 @@ def proficiency_result_import(
                 _error_rows(report, row_no, exc, column_of)
             except PermissionDenied as exc:
                 report.errors.append(RowError(row_no, "", str(exc) or "您无权录入能力验证结果"))
+        if dry_run or (all_or_nothing and report.errors):
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# QC results: one row per institution and year, recorded on its inspection of that year
+# --------------------------------------------------------------------------------------------
+
+QC_COLUMNS = [
+    Column("年度", "year", True, ()),
+    Column("统一社会信用代码", "uscc", True, ("信用代码",)),
+    Column("机构名称", "name", False, (), "仅供核对，不导入"),
+    Column("检查日期", "inspected_on", True, ()),
+    Column("评分", "score", True, ("得分",), "百分制"),
+    Column("结论", "result", True, (), "合格 / 不合格"),
+    Column("发现的问题", "findings", False, ("问题",), "结论为不合格时必须填写"),
+    Column("检查项目", "items", False, (), "多项用；分隔"),
+]
+QC_HEADER = {c.key: c.header for c in QC_COLUMNS}
+RESULT_WORDS = {str(label): value for value, label in InspectionResult.choices}
+
+
+def _score(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return value.quantize(Decimal("0.1")) if 0 <= value <= 100 else None
+
+
+def qc_result_template() -> bytes:
+    cols = [
+        TemplateColumn(
+            header=c.header + ("*" if c.required else ""),
+            choices=list(RESULT_WORDS) if c.key == "result" else (),
+            comment=c.comment,
+            width=30 if c.key in {"name", "findings", "items"} else 16,
+        )
+        for c in QC_COLUMNS
+    ]
+    notes = [
+        "带 * 的列必须填写。每行为一家机构本年度一次质控检查的结果，录入到该机构本年度待检查（或已检查）的记录上。",
+        "机构须已列入本年度质控计划（或已添加质控检查），否则该行不导入。",
+    ]
+    return template_xlsx(cols, notes=notes)
+
+
+def qc_result_import(
+    *, user, filename: str, content: bytes, dry_run: bool = True, all_or_nothing: bool = True
+) -> ImportReport:
+    """Record QC results from a file through ``actions.qcinspection_record``."""
+    table = read_table(
+        filename,
+        content,
+        required=[c.header for c in QC_COLUMNS if c.required],
+        header_aliases={a: c.header for c in QC_COLUMNS for a in c.aliases},
+    )
+    report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers, unit="次")
+    key_of = {c.header: c.key for c in QC_COLUMNS}
+    column_of = {k: QC_HEADER[k] for k in ("inspected_on", "score", "result", "findings", "items")}
+    with transaction.atomic():
+        for row_no, values in table.rows:
+            report.raw_rows[row_no] = list(values)
+            raw = {key_of[h]: v for h, v in zip(table.headers, values, strict=False) if h in key_of}
+            text = {k: cells.cell_text(v) for k, v in raw.items()}
+            before = len(report.errors)
+
+            def error(key: str, message: str, row_no: int = row_no) -> None:
+                report.errors.append(RowError(row_no, QC_HEADER[key], message))
+
+            year = text.get("year", "")
+            if not year.isdigit():
+                error("year", "年度应为4位数字")
+            try:
+                inspected_on = cells.parse_date(raw.get("inspected_on"), today=_today())
+            except cells.CellError as exc:
+                error("inspected_on", str(exc))
+                inspected_on = None
+            score = _score(text.get("score", ""))
+            if text.get("score") and score is None:
+                error("score", f"评分应为 0 到 100 之间的数字，实际为“{text['score']}”")
+            result = RESULT_WORDS.get(text.get("result", ""))
+            if result is None:
+                error("result", "应为：合格 / 不合格")
+            inspections = (
+                list(
+                    QcInspection.objects.filter(
+                        year=int(year), institution__uscc=registry_rules.uscc_clean(text.get("uscc", ""))
+                    ).order_by("pk")[:2]
+                )
+                if year.isdigit()
+                else []
+            )
+            if year.isdigit() and not inspections:
+                error("uscc", "该机构本年度没有质控检查记录，请先列入质控计划")
+            elif len(inspections) > 1:
+                error("uscc", "该机构本年度有多次质控检查，请在检查页面逐条录入")
+            if len(report.errors) > before:
+                continue
+            data = {
+                "inspected_on": inspected_on,
+                "score": score,
+                "result": result,
+                "findings": text.get("findings", ""),
+                "items": "\n".join(
+                    i.strip() for i in text.get("items", "").replace(";", "；").split("；") if i.strip()
+                ),
+            }
+            try:
+                with transaction.atomic():
+                    report.updated.append(
+                        actions.qcinspection_record(user=user, inspection=inspections[0], data=data)
+                    )
+            except ValidationError as exc:
+                _error_rows(report, row_no, exc, column_of)
+            except PermissionDenied as exc:
+                report.errors.append(RowError(row_no, "", str(exc) or "您无权录入质控结果"))
         if dry_run or (all_or_nothing and report.errors):
             transaction.set_rollback(True)
         else:

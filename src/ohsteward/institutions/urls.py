@@ -19,6 +19,18 @@ urlpatterns = [
     ),
     path("qc/", views.QcInspectionListView.as_view(), name="qcinspection_list"),
     path("qc/export/", views.QcInspectionListView.as_view(export=True), name="qcinspection_export"),
+    path("qc/import/", views.QcResultImportView.as_view(), name="qc_import"),
+    path("qc/import/template/", views.QcResultImportView.as_view(step="template"), name="qc_import_template"),
+    path(
+        "qc/import/<str:token>/confirm/",
+        views.QcResultImportView.as_view(step="confirm"),
+        name="qc_import_confirm",
+    ),
+    path(
+        "qc/import/<str:token>/errors/",
+        views.QcResultImportView.as_view(step="errors"),
+        name="qc_import_errors",
+    ),
     path("qc/<int:pk>/", views.QcInspectionDetailView.as_view(), name="qcinspection_detail"),
     path("qc/<int:pk>/record/", views.QcRecordView.as_view(), name="qcinspection_record"),
     path("qc/<int:pk>/rectify/", views.RectificationIssueView.as_view(), name="rectification_issue"),

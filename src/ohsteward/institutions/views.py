@@ -49,6 +49,8 @@ from ohsteward.institutions.importers import (
     institution_import_template,
     proficiency_result_import,
     proficiency_result_template,
+    qc_result_import,
+    qc_result_template,
 )
 from ohsteward.institutions.models import (
     Engagement,
@@ -306,6 +308,31 @@ class RectificationListView(ObjectListView):
     title = "质控整改"
     unit = "项"
     export_filename = "质控整改"
+
+
+class QcResultImporter:
+    template_filename = "质控检查结果导入模板.xlsx"
+
+    def template(self, user=None) -> bytes:
+        return qc_result_template()
+
+    def run(self, **kwargs) -> ImportReport:
+        return qc_result_import(**kwargs)
+
+
+class QcResultImportView(ImportView):
+    importer = QcResultImporter()
+    kind = "institutions.qcinspection"
+    permission = "institutions.change_qcinspection"
+    form_class = ImportForm
+    title = "导入质控检查结果"
+    url_names = {
+        "upload": "institutions:qc_import",
+        "template": "institutions:qc_import_template",
+        "confirm": "institutions:qc_import_confirm",
+        "errors": "institutions:qc_import_errors",
+        "done": "institutions:qcinspection_list",
+    }
 
 
 class QcPlanCreateView(ObjectFormView):

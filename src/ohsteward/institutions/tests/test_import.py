@@ -12,12 +12,14 @@ from ohsteward.core.spreadsheets import write_xlsx
 from ohsteward.institutions import actions
 from ohsteward.institutions.importers import (
     COLUMNS,
+    QC_COLUMNS,
     RESULT_COLUMNS,
     institution_import,
     institution_import_template,
     proficiency_result_import,
+    qc_result_import,
 )
-from ohsteward.institutions.models import Institution, ProficiencyResult, Qualification
+from ohsteward.institutions.models import Institution, ProficiencyResult, QcInspection, Qualification
 from ohsteward.institutions.tests.factories import InstitutionFactory, uscc
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,42 @@ def test_the_results_import_page_offers_its_template(client, cast):
     assert "导入结果" in client.get(reverse("institutions:proficiencyresult_list")).content.decode()
     client.force_login(cast["institution"])
     assert client.get(reverse("institutions:proficiency_import")).status_code == 403
+
+
+def _qc_file(rows: list[dict]) -> bytes:
+    columns = [(c.key, c.header) for c in QC_COLUMNS]
+    return write_xlsx(columns, ([r.get(c.key, "") for c in QC_COLUMNS] for r in rows))
+
+
+def test_qc_results_import_records_planned_inspections_and_names_bad_cells(cast):
+    a, b = InstitutionFactory(), InstitutionFactory()
+    actions.qcinspection_add(user=cast["cdc"], institution=a, year=2025)
+    rows = [
+        {
+            "year": 2025,
+            "uscc": a.uscc,
+            "inspected_on": "2025-04-01",
+            "score": "78.5",
+            "result": "不合格",
+            "findings": "记录不全",
+            "items": "体系文件；原始记录",
+        },
+        {"year": 2025, "uscc": b.uscc, "inspected_on": "2025-04-01", "score": "90", "result": "合格"},
+        {"year": 2025, "uscc": a.uscc, "inspected_on": "2025-04-01", "score": "120", "result": "良好"},
+    ]
+    report = qc_result_import(user=cast["cdc"], filename="q.xlsx", content=_qc_file(rows), dry_run=True)
+    assert [str(e) for e in report.errors] == [
+        "第3行 统一社会信用代码: 该机构本年度没有质控检查记录，请先列入质控计划",
+        "第4行 评分: 评分应为 0 到 100 之间的数字，实际为“120”",
+        "第4行 结论: 应为：合格 / 不合格",
+    ]
+    report = qc_result_import(user=cast["cdc"], filename="q.xlsx", content=_qc_file(rows[:1]), dry_run=False)
+    assert report.applied
+    inspection = QcInspection.objects.get(institution=a)
+    assert (inspection.status, inspection.result, str(inspection.score)) == ("recorded", "fail", "78.5")
+    assert inspection.items == "体系文件\n原始记录"
+    missing_findings = {**rows[0], "findings": ""}
+    report = qc_result_import(
+        user=cast["cdc"], filename="q.xlsx", content=_qc_file([missing_findings]), dry_run=True
+    )
+    assert [str(e) for e in report.errors] == ["第2行 发现的问题: 结论为不合格时请填写发现的问题"]
