@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import Q
 
+from ohsteward.core.filtersets import FilterSet
 from ohsteward.core.forms import FilterForm
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
@@ -67,15 +68,24 @@ class QcInspectionFilterSet(filters.FilterSet):
         fields = ["year", "institution", "status", "result", "plan"]
 
 
-class RectificationFilterSet(filters.FilterSet):
+class RectificationFilterSet(FilterSet):
+    """``overdue``: open past the deadline (as of the page's today)."""
+
     year = filters.NumberFilter(label="年度", field_name="inspection__year")
     institution = filters.CharFilter(label="机构（信用代码）", field_name="inspection__institution__uscc")
     status = filters.ChoiceFilter(label="状态", choices=RectificationStatus.choices)
+    overdue = filters.BooleanFilter(label="已逾期未验收", method="filter_overdue")
 
     class Meta:
         model = Rectification
         form = FilterForm
-        fields = ["year", "institution", "status"]
+        fields = ["year", "institution", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Q(status=RectificationStatus.OPEN, deadline__lt=self.today)
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class ProficiencyResultFilterSet(filters.FilterSet):

@@ -146,9 +146,13 @@ class ProficiencyEnrolForm(forms.Form):
         label="参加机构（统一社会信用代码，每行一个）", widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_institutions(self):
         codes = [c.strip().upper() for c in self.cleaned_data["institutions"].split() if c.strip()]
-        found = {i.uscc: i for i in Institution.objects.filter(uscc__in=codes)}
+        found = {i.uscc: i for i in Institution.objects.for_user(self.user).filter(uscc__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
             raise forms.ValidationError("以下统一社会信用代码不在机构名录中：" + "、".join(missing))
@@ -163,9 +167,13 @@ class ProficiencyResultForm(forms.Form):
     z_score = forms.DecimalField(label="z 比分数", max_digits=6, decimal_places=2, required=False)
     recorded_on = forms.DateField(label="录入日期", widget=DATE, required=False)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_institution(self):
         code = self.cleaned_data["institution"].strip().upper()
-        institution = Institution.objects.filter(uscc=code).first()
+        institution = Institution.objects.for_user(self.user).filter(uscc=code).first()
         if institution is None:
             raise forms.ValidationError("该统一社会信用代码不在机构名录中")
         return institution

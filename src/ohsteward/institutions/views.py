@@ -451,7 +451,8 @@ class ProficiencyRoundDetailView(ObjectDetailView):
         perm = "institutions.add_proficiencyresult" if is_enrol else "institutions.change_proficiencyresult"
         if not request.user.has_perm(perm):
             raise PermissionDenied
-        form = ProficiencyEnrolForm(request.POST) if is_enrol else ProficiencyResultForm(request.POST)
+        form_class = ProficiencyEnrolForm if is_enrol else ProficiencyResultForm
+        form = form_class(request.POST, user=request.user)
         if form.is_valid():
             try:
                 with transaction.atomic():

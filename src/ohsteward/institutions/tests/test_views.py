@@ -152,3 +152,22 @@ def test_the_list_shows_the_latest_colour_and_exports_it(client, cast):
     ).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["重庆有色机构"][-2:] == ("红色", 2026)
+
+
+def test_the_rectification_ledger_filters_overdue_demands(client, cast):
+    inst = InstitutionFactory()
+    i = actions.qcinspection_add(user=cast["cdc"], institution=inst, year=2026)
+    actions.qcinspection_record(
+        user=cast["cdc"],
+        inspection=i,
+        data={"inspected_on": D(2026, 1, 5), "score": 60, "result": "fail", "findings": "x"},
+    )
+    for demand, deadline in (("逾期的整改", D(2026, 1, 20)), ("未到期的整改", D(2099, 1, 1))):
+        actions.rectification_issue(
+            user=cast["cdc"],
+            inspection=i,
+            data={"demand": demand, "issued_on": D(2026, 1, 10), "deadline": deadline},
+        )
+    client.force_login(cast["cdc"])
+    body = client.get(reverse("institutions:rectification_list"), {"overdue": "true"}).content.decode()
+    assert "逾期的整改" in body and "未到期的整改" not in body
