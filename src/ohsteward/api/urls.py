@@ -7,6 +7,7 @@ from ohsteward.api.docs import DocsView, SchemaView, docs_asset
 from ohsteward.core.api.jobs import JobViewSet
 from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
+from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
@@ -31,6 +32,7 @@ router.register("jobs", JobViewSet, basename="job")
 intake_urls.register(router)
 declarations_urls.register(router)
 stewardship_urls.register(router)
+institutions_urls.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

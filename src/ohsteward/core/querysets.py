@@ -26,7 +26,8 @@ class Scope:
     - ``district`` / ``town`` / ``zone``: region-code columns of the row itself, for rows that have
       no employer yet (source rows); ``district`` may name several columns (a row is also seen
       by the district it was referred to).
-    - ``institution`` / ``team``: FK path to the institution / steward team the row belongs to.
+    - ``institution`` / ``team``: FK path to the institution / steward team the row belongs to
+      (``institution=""``: the row is the institution).
     - ``uploader``: FK path to the user who brought the row in ("batch__uploaded_by").
     - ``through``: (model label, FK field on it): the row is seen when one of those rows is
       (a batch is seen by whoever sees one of its rows).

@@ -15,3 +15,58 @@ class EngagementKind(models.TextChoices):
     DETECTION = "detection", "检测评价"
     EXAM = "exam", "职业健康检查"
     DIAGNOSIS = "diagnosis", "职业病诊断"
+
+
+class QualificationKind(models.TextChoices):
+    CERTIFICATE = "certificate", "资质证书"
+    FILING = "filing", "备案"
+
+
+class StaffRole(models.TextChoices):
+    ASSESSOR = "assessor", "检测评价人员"
+    CHIEF_EXAMINER = "chief_examiner", "主检医师"
+    DIAGNOSTICIAN = "diagnostician", "职业病诊断医师"
+    OTHER = "other", "其他专业技术人员"
+
+
+class CapabilityMode(models.TextChoices):
+    """001 附件1 items 3–5: how an institution's capability was confirmed."""
+
+    DIRECT = "direct", "直接确认"
+    STANDARD = "standard", "达标确认"
+    ASSESSMENT = "assessment", "评估确认"
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", "待检查"
+    RECORDED = "recorded", "已检查"
+
+
+class InspectionResult(models.TextChoices):
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", "整改中"
+    CLOSED = "closed", "已验收"
+
+
+class ProficiencyKind(models.TextChoices):
+    """001 附件1 item 4: the three yearly proficiency schemes run by the city CDC."""
+
+    NOISE = "noise", "噪声检测与评价能力验证"
+    LAB = "lab", "实验室检测能力比对"
+    SAMPLING = "sampling", "采样人员能力考核"
+
+
+class ProficiencyOutcome(models.TextChoices):
+    SATISFACTORY = "satisfactory", "满意"
+    QUESTIONABLE = "questionable", "可疑"
+    UNSATISFACTORY = "unsatisfactory", "不满意"
+
+
+class Colour(models.TextChoices):
+    RED = "red", "红色"
+    YELLOW = "yellow", "黄色"
+    GREEN = "green", "绿色"

@@ -1,24 +1,86 @@
-"""Institutions and their engagements with employers (the institution's clients)."""
+"""Institutions, their qualifications and staff, their engagements with employers (the
+institution's clients), QC plans and inspections with rectification demands, proficiency-test
+rounds and the yearly red/yellow/green grade (issue 9)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from ohsteward.core.models import TimeStampedModel
-from ohsteward.core.querysets import InForceQuerySet, Scope, ScopedModelMixin
-from ohsteward.institutions.choices import EngagementKind
+from ohsteward.core.querysets import InForceQuerySet, Scope, ScopedModelMixin, ScopedQuerySet
+from ohsteward.institutions import rules
+from ohsteward.institutions.choices import (
+    CapabilityMode,
+    Colour,
+    EngagementKind,
+    InspectionResult,
+    InspectionStatus,
+    InstitutionKind,
+    ProficiencyKind,
+    ProficiencyOutcome,
+    QualificationKind,
+    RectificationStatus,
+    StaffRole,
+)
 
 
-class Institution(TimeStampedModel):
-    """A technical service, examination or diagnosis institution working in the city."""
+def _institution_scope(institution) -> dict:
+    return {"district_code": institution.region_id or "", "zone_code": "", "enterprise_id": None}
+
+
+# How rows about an institution are reached: by the institution's own staff, and by the district
+# the institution is located in (the city sees everything). Who may see is decided in
+# accounts/access only.
+def _about_institution(path: str) -> Scope:
+    return Scope(enterprise=None, district=f"{path}__region_id", institution=path)
+
+
+class InstitutionQuerySet(ScopedQuerySet):
+    def out_of_province(self):
+        return self.exclude(province=rules.HOME_PROVINCE)
+
+    def of_kind(self, kind: str):
+        """Institutions whose ``kinds`` list contains ``kind`` (portable: JSON text match)."""
+        return self.filter(kinds__icontains=f'"{kind}"')
+
+
+class Institution(ScopedModelMixin, TimeStampedModel):
+    """A technical service, examination, diagnosis or rehabilitation institution working in the
+    city (职业卫生/放射卫生技术服务机构, 职业健康检查机构, 职业病诊断机构, 尘肺病康复站, 工程防护指导中心),
+    including out-of-province institutions with their Chongqing 质量控制号 (001 附件1 第12条)."""
 
     audited = True
+    # seen by its own staff (institution="": the row itself) and by the district it is located in
+    # (out-of-province institutions: the city). Not "through" its engagements: an institution
+    # would then see the other institutions serving its clients.
+    scope = Scope(enterprise=None, district="region_id", institution="")
+
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("机构名称", max_length=200)
     kinds = models.JSONField("机构类别", default=list, blank=True)
     province = models.CharField("所在省份", max_length=20, default="重庆市")
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name="所在区县",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="本市机构的所在区县；外省机构可留空",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
     qc_number = models.CharField("质量控制号", max_length=40, blank=True)
+    qc_issued_on = models.DateField("质量控制号发放日期", null=True, blank=True)
+    capability_mode = models.CharField(
+        "能力确认方式", max_length=20, choices=CapabilityMode.choices, blank=True
+    )
+    capability_confirmed_on = models.DateField("能力确认日期", null=True, blank=True)
+    capability_basis = models.CharField("能力确认依据", max_length=300, blank=True)
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "技术服务机构"
@@ -36,8 +98,118 @@ class Institution(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:institution_detail", args=[self.uscc])
+
     def audit_scope(self) -> dict:
-        return {"district_code": "", "zone_code": "", "enterprise_id": None}
+        return _institution_scope(self)
+
+    @property
+    def out_of_province(self) -> bool:
+        return rules.is_out_of_province(self.province)
+
+    @property
+    def main_kind(self) -> str:
+        return self.kinds[0] if self.kinds else ""
+
+    def kind_labels(self) -> str:
+        labels = dict(InstitutionKind.choices)
+        return "、".join(str(labels.get(k, k)) for k in self.kinds)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        valid = {k for k, _ in InstitutionKind.choices}
+        if not isinstance(self.kinds, list) or not self.kinds:
+            errors["kinds"] = "请至少选择一个机构类别"
+        elif any(k not in valid for k in self.kinds):
+            errors["kinds"] = "机构类别应为：" + "、".join(valid)
+        errors.update(
+            rules.qc_number_errors(
+                province=self.province, qc_number=self.qc_number, issued_on=self.qc_issued_on
+            )
+        )
+        if self.capability_mode and self.capability_confirmed_on is None:
+            errors["capability_confirmed_on"] = "请填写能力确认日期"
+        if self.capability_confirmed_on and not self.capability_mode:
+            errors["capability_mode"] = "请选择能力确认方式"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Qualification(ScopedModelMixin, TimeStampedModel):
+    """A qualification certificate (资质证书) or filing (备案) of an institution, with its scope
+    (hazard categories, exam categories) and validity."""
+
+    audited = True
+    scope = _about_institution("institution")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField("资质类型", max_length=20, choices=QualificationKind.choices)
+    number = models.CharField("证书（备案）编号", max_length=60)
+    scope_text = models.CharField("业务范围", max_length=500, blank=True)
+    issued_on = models.DateField("发证（备案）日期", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "机构资质"
+        verbose_name_plural = "机构资质"
+        ordering = ["institution_id", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "kind", "number"],
+                name="qualification_unique_number",
+                violation_error_message="该机构已登记此编号的资质",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.institution)
+
+    def clean(self) -> None:
+        error = rules.qualification_period_error(self.issued_on, self.valid_until)
+        if error:
+            raise ValidationError({"valid_until": error})
+
+
+class StaffMember(ScopedModelMixin, TimeStampedModel):
+    """A professional of an institution (检测评价人员, 主检医师, 职业病诊断医师) and their certificate."""
+
+    audited = True
+    scope = _about_institution("institution")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.CASCADE, related_name="staff"
+    )
+    name = models.CharField("姓名", max_length=50)
+    role = models.CharField("岗位", max_length=20, choices=StaffRole.choices)
+    certificate_number = models.CharField("资格证书编号", max_length=60, blank=True)
+    certificate_issued_on = models.DateField("发证日期", null=True, blank=True)
+    certificate_valid_until = models.DateField("证书有效期至", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "机构专业人员"
+        verbose_name_plural = "机构专业人员"
+        ordering = ["institution_id", "role", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.institution)
+
+    def clean(self) -> None:
+        error = rules.qualification_period_error(self.certificate_issued_on, self.certificate_valid_until)
+        if error:
+            raise ValidationError({"certificate_valid_until": error})
 
 
 class EngagementQuerySet(InForceQuerySet):
@@ -84,3 +256,325 @@ class Engagement(ScopedModelMixin, TimeStampedModel):
     def audit_scope(self) -> dict:
         e = self.enterprise
         return {"district_code": e.region_id, "zone_code": e.zone_id or "", "enterprise_id": e.pk}
+
+
+# --------------------------------------------------------------------------------------------
+# Quality control (质控): plans, inspections, rectification demands (001 附件1 第9、10、12条)
+# --------------------------------------------------------------------------------------------
+
+
+class QcPlan(TimeStampedModel):
+    """A year's QC plan of the city CDC: the sample drawn (seeded, stratified by kind, out-of-province
+    ≥ 50 %) becomes one planned inspection per institution. Not protected: a plan names no
+    institution; its inspections are scoped."""
+
+    audited = True
+    year = models.PositiveIntegerField("年度")
+    name = models.CharField("计划名称", max_length=100)
+    fraction = models.DecimalField("抽样比例", max_digits=4, decimal_places=3, default=1)
+    minimum = models.PositiveIntegerField("每层最少抽取", default=1)
+    seed = models.CharField("随机种子", max_length=40)
+    drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="制定人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "质控计划"
+        verbose_name_plural = "质控计划"
+        ordering = ["-year", "name"]
+
+    @classmethod
+    def scope_q(cls, user):
+        """Everyone who may see inspections sees the plans (a plan itself names no institution)."""
+        return Q()
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:qcplan_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return {"district_code": "", "zone_code": "", "enterprise_id": None}
+
+
+class QcInspectionQuerySet(ScopedQuerySet):
+    def in_year(self, year: int):
+        return self.filter(year=year)
+
+    def recorded(self):
+        return self.filter(status=InspectionStatus.RECORDED)
+
+
+class QcInspection(ScopedModelMixin, TimeStampedModel):
+    """One QC inspection of an institution: planned from a plan's sample (or added by hand),
+    then recorded with the items checked, the findings, the score and 合格/不合格."""
+
+    audited = True
+    scope = _about_institution("institution")
+
+    plan = models.ForeignKey(
+        QcPlan,
+        verbose_name="质控计划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.PROTECT, related_name="qc_inspections"
+    )
+    year = models.PositiveIntegerField("年度")
+    status = models.CharField(
+        "状态", max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
+    )
+    inspected_on = models.DateField("检查日期", null=True, blank=True)
+    items = models.TextField("检查项目", blank=True, help_text="每行一项")
+    findings = models.TextField("发现的问题", blank=True)
+    score = models.DecimalField("评分", max_digits=5, decimal_places=1, null=True, blank=True)
+    result = models.CharField("结论", max_length=10, choices=InspectionResult.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="录入人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = QcInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "质控检查"
+        verbose_name_plural = "质控检查"
+        ordering = ["-year", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "institution"],
+                name="qc_inspection_once_per_plan",
+                violation_error_message="该机构已在本计划中",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="qc_inspection_score_0_100",
+                violation_error_message="评分应在 0 到 100 之间",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年质控 · {self.institution}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:qcinspection_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.institution)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.status == InspectionStatus.RECORDED:
+            if self.inspected_on is None:
+                errors["inspected_on"] = "请填写检查日期"
+            if not self.result:
+                errors["result"] = "请选择结论（合格/不合格）"
+            if self.score is None:
+                errors["score"] = "请填写评分"
+            if self.result == InspectionResult.FAIL and not self.findings.strip():
+                errors["findings"] = "结论为不合格时请填写发现的问题"
+        if self.inspected_on and self.inspected_on.year != self.year:
+            errors["inspected_on"] = f"检查日期应在{self.year}年内"
+        if errors:
+            raise ValidationError(errors)
+
+
+class RectificationQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status=RectificationStatus.OPEN)
+
+
+class Rectification(ScopedModelMixin, TimeStampedModel):
+    """A rectification demand (限期整改) issued on a QC finding, closed when the institution's
+    rectification is accepted (质控问题整改率 100 %, 001 目标(三))."""
+
+    audited = True
+    scope = _about_institution("inspection__institution")
+
+    inspection = models.ForeignKey(
+        QcInspection, verbose_name="质控检查", on_delete=models.CASCADE, related_name="rectifications"
+    )
+    demand = models.TextField("整改要求")
+    issued_on = models.DateField("下达日期")
+    deadline = models.DateField("整改期限")
+    status = models.CharField(
+        "状态", max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
+    )
+    closed_on = models.DateField("验收日期", null=True, blank=True)
+    closing_note = models.CharField("验收意见", max_length=300, blank=True)
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "质控整改"
+        verbose_name_plural = "质控整改"
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("issued_on")),
+                name="rectification_deadline_after_issue",
+                violation_error_message="整改期限不能早于下达日期",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"整改：{self.inspection.institution}（期限 {self.deadline:%Y-%m-%d}）"
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.inspection.institution)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.issued_on and self.deadline:
+            error = rules.rectification_deadline_error(self.issued_on, self.deadline)
+            if error:
+                errors["deadline"] = error
+        if self.status == RectificationStatus.CLOSED:
+            if self.closed_on is None:
+                errors["closed_on"] = "请填写验收日期"
+            elif self.issued_on and self.closed_on < self.issued_on:
+                errors["closed_on"] = "验收日期不能早于下达日期"
+        if errors:
+            raise ValidationError(errors)
+
+
+# --------------------------------------------------------------------------------------------
+# Proficiency tests (能力验证/比对/考核, 001 附件1 第4、8条)
+# --------------------------------------------------------------------------------------------
+
+
+class ProficiencyRound(TimeStampedModel):
+    """One round of a proficiency scheme: which institutions take part ("应参加尽参加")."""
+
+    audited = True
+    year = models.PositiveIntegerField("年度")
+    kind = models.CharField("类别", max_length=20, choices=ProficiencyKind.choices)
+    name = models.CharField("名称", max_length=100)
+    held_on = models.DateField("组织日期", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "能力验证轮次"
+        verbose_name_plural = "能力验证轮次"
+        ordering = ["-year", "kind"]
+
+    @classmethod
+    def scope_q(cls, user):
+        """A round names no institution: whoever may see results sees the rounds."""
+        return Q()
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:proficiencyround_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return {"district_code": "", "zone_code": "", "enterprise_id": None}
+
+
+class ProficiencyResultQuerySet(ScopedQuerySet):
+    def in_year(self, year: int):
+        return self.filter(round__year=year)
+
+
+class ProficiencyResult(ScopedModelMixin, TimeStampedModel):
+    """An institution's place in a round and, once recorded, its result (满意/可疑/不满意, with the
+    z-score when the scheme gives one)."""
+
+    audited = True
+    scope = _about_institution("institution")
+
+    round = models.ForeignKey(
+        ProficiencyRound, verbose_name="轮次", on_delete=models.CASCADE, related_name="results"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.PROTECT, related_name="proficiency_results"
+    )
+    outcome = models.CharField("结果", max_length=20, choices=ProficiencyOutcome.choices, blank=True)
+    z_score = models.DecimalField("z 比分数", max_digits=6, decimal_places=2, null=True, blank=True)
+    recorded_on = models.DateField("录入日期", null=True, blank=True)
+
+    objects = ProficiencyResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "能力验证结果"
+        verbose_name_plural = "能力验证结果"
+        ordering = ["round_id", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "institution"],
+                name="proficiency_once_per_round",
+                violation_error_message="该机构已在本轮名单中",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.institution}"
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.institution)
+
+
+# --------------------------------------------------------------------------------------------
+# Red / yellow / green (三色管理, 001 附件1 第10条)
+# --------------------------------------------------------------------------------------------
+
+
+class InstitutionGrade(ScopedModelMixin, TimeStampedModel):
+    """The computed colour of one institution for one year, with every factor that made it and the
+    version of the (unverified) rules used."""
+
+    audited = True
+    scope = _about_institution("institution")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.CASCADE, related_name="grades"
+    )
+    year = models.PositiveIntegerField("年度")
+    colour = models.CharField("颜色", max_length=10, choices=Colour.choices)
+    score = models.DecimalField("得分", max_digits=5, decimal_places=1)
+    factors = models.JSONField("评分因素", default=list)
+    notes = models.JSONField("判定说明", default=list)
+    rules_version = models.CharField("规则版本", max_length=20)
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "机构三色等级"
+        verbose_name_plural = "机构三色等级"
+        ordering = ["-year", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year"],
+                name="grade_once_per_year",
+                violation_error_message="该机构本年度已评定",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.institution}：{self.get_colour_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:grade_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.institution)

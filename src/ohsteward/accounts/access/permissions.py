@@ -45,7 +45,18 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "declarations.notice": ("va", "va", "va", "", "", ""),
     "declarations.spotcheck": ("vac", "vac", "vac", "", "", ""),
     # organisations whose clients are a jurisdiction
-    "institutions.institution": ("v", "v", "v", "v", "", ""),
+    "institutions.institution": ("vac", "v", "vac", "v", "", ""),
+    # institution quality compliance (issue 9): the city and the city CDC keep the register and run
+    # QC, proficiency tests and grading; districts read what concerns their area; an institution
+    # reads its own records
+    "institutions.qualification": ("vacd", "v", "vacd", "v", "", ""),
+    "institutions.staffmember": ("vacd", "v", "vacd", "v", "", ""),
+    "institutions.qcplan": ("vac", "v", "vac", "", "", ""),
+    "institutions.qcinspection": ("vac", "v", "vac", "v", "", ""),
+    "institutions.rectification": ("vac", "v", "vac", "v", "", ""),
+    "institutions.proficiencyround": ("vac", "v", "vac", "v", "", ""),
+    "institutions.proficiencyresult": ("vac", "v", "vac", "v", "", ""),
+    "institutions.institutiongrade": ("vac", "v", "vac", "v", "", ""),
     # the steward service (issue 10): districts form teams and register agreements; a team
     # renews, records its visits and moves them; the employer confirms and rates each visit
     "stewardship.stewardteam": ("vac", "vac", "v", "", "v", "v"),

@@ -51,8 +51,9 @@ def scope_q(scope: Scope, user) -> Q:
         q |= Q(**{scope.town: j.code})
     if scope.zone and j.kind is Kind.ZONE:
         q |= Q(**{scope.zone: j.code})
-    if scope.institution and j.kind is Kind.INSTITUTION:
-        q |= Q(**{f"{scope.institution}_id": j.id})
+    if scope.institution is not None and j.kind is Kind.INSTITUTION:
+        # institution="" : the row is the institution itself
+        q |= Q(**{f"{scope.institution}_id" if scope.institution else "pk": j.id})
     if scope.team and j.kind is Kind.TEAM:
         # team="pk": the row is the team itself (stewardship.StewardTeam)
         q |= Q(**{"pk" if scope.team == "pk" else f"{scope.team}_id": j.id})

@@ -54,6 +54,9 @@ class Command(BaseCommand):
                 synth_workplaces(seed, limit=min(300, enterprises))
                 self._populate_other_apps(seed)
             users = self._users()
+            from ohsteward.demo.institutions import link_demo_user  # local: like the loaders above
+
+            link_demo_user()
             # local: like the other demo modules, loaded only when the command runs
             from ohsteward.demo import stewardship as steward_demo
 
@@ -70,12 +73,13 @@ class Command(BaseCommand):
 
     def _populate_other_apps(self, seed: int) -> None:
         """Source lists (intake) and the declaration-expansion state on top of the register."""
-        from ohsteward.demo import declarations, sources, stewardship
+        from ohsteward.demo import declarations, institutions, sources, stewardship
 
         today = timezone.localdate()
         for module, label in (
             (sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
             (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查"),
+            (institutions, "技术服务机构名录、质控、能力验证和三色等级"),
             (stewardship, "管家服务团队、服务协议和服务日程"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")

@@ -1,0 +1,44 @@
+"""The institutions demo: every kind, out-of-province ones, a QC round with findings and
+rectifications, proficiency rounds, and all three colours — deterministically."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ohsteward.demo import institutions as demo
+from ohsteward.demo.synth import synth_enterprises
+from ohsteward.institutions.choices import InstitutionKind
+from ohsteward.institutions.models import (
+    Engagement,
+    Institution,
+    InstitutionGrade,
+    ProficiencyResult,
+    QcInspection,
+    Rectification,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_populate_gives_every_kind_and_all_three_colours():
+    synth_enterprises(200, 3)
+    today = dt.date(2026, 11, 24)
+    counts = demo.populate(year=2026, today=today, seed=3)
+    assert counts["institutions"] == len(demo.INSTITUTIONS)
+    kinds = {k for i in Institution.objects.all() for k in i.kinds}
+    assert kinds == {k for k, _ in InstitutionKind.choices}
+    assert Institution.objects.out_of_province().exclude(qc_number="").count() == 2
+    assert (
+        QcInspection.objects.filter(result="fail").exists()
+        and QcInspection.objects.filter(status="planned").exists()
+    )
+    assert (
+        Rectification.objects.filter(status="open").exists()
+        and Rectification.objects.filter(status="closed").exists()
+    )
+    assert ProficiencyResult.objects.filter(outcome="").exists()
+    assert set(InstitutionGrade.objects.values_list("colour", flat=True)) == {"red", "yellow", "green"}
+    assert Engagement.objects.exists()
+    assert demo.populate(year=2026, today=today, seed=3) == {}  # once

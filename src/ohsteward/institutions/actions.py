@@ -1,0 +1,399 @@
+"""Writes of the institutions app: the register, QC, proficiency tests, grading.
+
+Keyword-only, atomic, ``full_clean()`` before saving. The register, QC, proficiency tests and
+grading are the city's work (市卫生健康委, 市疾控中心: 001 附件1 第3、4、10、12条), so every write asks
+for a city-wide jurisdiction (``access.require_citywide``) as well as the model permission; the
+web pages, the API, the importer and the demo loader all come through here. Audit rows come from
+the audit signals (``audited = True``): every write below saves instances one by one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ohsteward.accounts import access
+from ohsteward.institutions import rules
+from ohsteward.institutions.choices import (
+    InspectionResult,
+    InspectionStatus,
+    InstitutionKind,
+    ProficiencyOutcome,
+    RectificationStatus,
+)
+from ohsteward.institutions.models import (
+    Institution,
+    InstitutionGrade,
+    ProficiencyResult,
+    ProficiencyRound,
+    QcInspection,
+    QcPlan,
+    Qualification,
+    Rectification,
+    StaffMember,
+)
+
+CITY_ONLY = "机构名录、质控、能力验证和三色评定由市卫生健康委、市疾控中心办理"
+NOT_IN_ROUND = "该机构未列入本轮能力验证名单，不能录入结果"
+QC_NUMBER_TAKEN = "该质量控制号已被其他机构使用"
+NO_REPORT_DATA = (
+    "信息报告卡（检测评价报告、职业健康检查、诊断的报送卡）尚未接入：监测、职业健康监护模块未建立"
+)
+NO_PERFORMANCE_DATA = "绩效评估质量指标评分表尚未建立（issue 9 第5项），暂无评分"
+
+INSTITUTION_FIELDS = (
+    "uscc",
+    "name",
+    "kinds",
+    "province",
+    "region",
+    "address",
+    "qc_number",
+    "qc_issued_on",
+    "capability_mode",
+    "capability_confirmed_on",
+    "capability_basis",
+)
+
+
+def _require(user, perm: str) -> None:
+    """The model permission and a city-wide jurisdiction (None = the system: demo, CLI)."""
+    if user is None:
+        return
+    if not access.has_perm(user, perm):
+        raise PermissionDenied("您无权执行此操作")
+    access.require_citywide(user, CITY_ONLY)
+
+
+def _set(obj, data: dict[str, Any], fields: Iterable[str]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+# --------------------------------------------------------------------------------------------
+# The register
+# --------------------------------------------------------------------------------------------
+
+
+def _check_qc_number(institution: Institution) -> None:
+    """A QC number is one institution's: refused with a field error before the database says so."""
+    if institution.qc_number:
+        taken = Institution.objects.filter(qc_number=institution.qc_number).exclude(pk=institution.pk)
+        if taken.exists():
+            raise ValidationError({"qc_number": QC_NUMBER_TAKEN})
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "uscc" in data:
+        data["uscc"] = (data["uscc"] or "").strip().upper()
+    if "qc_number" in data:
+        data["qc_number"] = (data["qc_number"] or "").strip()
+    if "province" in data:
+        data["province"] = (data["province"] or "").strip() or rules.HOME_PROVINCE
+    if "kinds" in data:
+        order = [k for k, _ in InstitutionKind.choices]
+        kinds = list(dict.fromkeys(data["kinds"] or []))
+        data["kinds"] = sorted(kinds, key=lambda k: order.index(k) if k in order else len(order))
+    return data
+
+
+@transaction.atomic
+def institution_create(*, user, data: dict[str, Any]) -> Institution:
+    """Register an institution (name, credit code, kinds, location or home province, QC number,
+    capability confirmation)."""
+    _require(user, "institutions.add_institution")
+    institution = Institution()
+    _set(institution, _normalise(data), INSTITUTION_FIELDS)
+    _check_qc_number(institution)
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, user, institution: Institution, data: dict[str, Any]) -> Institution:
+    """Change an institution's record (the QC number and its date too: issued by the city CDC)."""
+    _require(user, "institutions.change_institution")
+    access.require_in_scope(user, institution)
+    _set(institution, _normalise(data), INSTITUTION_FIELDS)
+    _check_qc_number(institution)
+    institution.full_clean()
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def qualification_add(*, user, institution: Institution, data: dict[str, Any]) -> Qualification:
+    """Record a 资质证书 or 备案 (number, scope, issued, valid until) of an institution."""
+    _require(user, "institutions.add_qualification")
+    q = Qualification(institution=institution)
+    _set(q, data, ("kind", "number", "scope_text", "issued_on", "valid_until"))
+    q.number = (q.number or "").strip()
+    q.full_clean()
+    q.save()
+    return q
+
+
+@transaction.atomic
+def staff_add(*, user, institution: Institution, data: dict[str, Any]) -> StaffMember:
+    """Record a professional of an institution and their certificate's validity."""
+    _require(user, "institutions.add_staffmember")
+    s = StaffMember(institution=institution)
+    _set(s, data, ("name", "role", "certificate_number", "certificate_issued_on", "certificate_valid_until"))
+    s.full_clean()
+    s.save()
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# QC
+# --------------------------------------------------------------------------------------------
+
+
+def qc_stratum(institution: Institution) -> str:
+    """The stratum an institution is drawn in: out-of-province, else its main kind."""
+    return (
+        rules.OUT_OF_PROVINCE_STRATUM if institution.out_of_province else (institution.main_kind or "other")
+    )
+
+
+@transaction.atomic
+def qcplan_create(*, user, data: dict[str, Any]) -> QcPlan:
+    """A QC plan for a year (fraction, minimum per stratum, seed: a random one when not given)."""
+    _require(user, "institutions.add_qcplan")
+    plan = QcPlan(created_by=user)
+    _set(plan, data, ("year", "name", "fraction", "minimum", "seed"))
+    plan.seed = str(plan.seed or "").strip() or secrets.token_hex(4)
+    if plan.fraction is not None and not 0 < Decimal(plan.fraction) <= 1:
+        raise ValidationError({"fraction": "抽样比例应大于 0 且不超过 1"})
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def qcplan_draw(*, user, plan: QcPlan) -> list[QcInspection]:
+    """Draw the plan's sample (``rules.qc_sample``: stratified, seeded, out-of-province ≥ 50 %,
+    last year's red and yellow institutions always in) and plan one inspection per institution.
+    A plan is drawn once: the sample is what the seed says, so drawing again would change nothing
+    anyone could check."""
+    _require(user, "institutions.change_qcplan")
+    plan = QcPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.drawn_at is not None:
+        raise ValidationError("本计划已抽取，不能重复抽取")
+    institutions = list(Institution.objects.all())
+    always = InstitutionGrade.objects.filter(year=plan.year - 1, colour__in=["red", "yellow"]).values_list(
+        "institution_id", flat=True
+    )
+    sample = rules.qc_sample(
+        [(i.pk, qc_stratum(i)) for i in institutions],
+        fraction=float(plan.fraction),
+        minimum=plan.minimum,
+        seed=plan.seed,
+        always=list(always),
+    )
+    chosen = sorted(pk for ids in sample.values() for pk in ids)
+    planned = []
+    for pk in chosen:
+        inspection = QcInspection(plan=plan, institution_id=pk, year=plan.year)
+        inspection.full_clean()
+        inspection.save()
+        planned.append(inspection)
+    plan.drawn_at = timezone.now()
+    plan.save(update_fields=["drawn_at", "updated_at"])
+    return planned
+
+
+@transaction.atomic
+def qcinspection_add(*, user, institution: Institution, year: int) -> QcInspection:
+    """An inspection outside a plan (an unannounced or follow-up QC visit)."""
+    _require(user, "institutions.add_qcinspection")
+    inspection = QcInspection(institution=institution, year=year)
+    inspection.full_clean()
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def qcinspection_record(*, user, inspection: QcInspection, data: dict[str, Any]) -> QcInspection:
+    """Record what the inspection found: date, items, findings, score, 合格/不合格."""
+    _require(user, "institutions.change_qcinspection")
+    access.require_in_scope(user, inspection)
+    _set(inspection, data, ("inspected_on", "items", "findings", "score", "result"))
+    inspection.status = InspectionStatus.RECORDED
+    inspection.recorded_by = user
+    inspection.full_clean()
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def rectification_issue(*, user, inspection: QcInspection, data: dict[str, Any]) -> Rectification:
+    """Demand rectification of a finding by a deadline (001 附件1 第9条: 限期整改)."""
+    _require(user, "institutions.add_rectification")
+    if inspection.status != InspectionStatus.RECORDED:
+        raise ValidationError("请先录入检查结果，再下达整改要求")
+    r = Rectification(inspection=inspection)
+    _set(r, data, ("demand", "issued_on", "deadline"))
+    r.full_clean()
+    r.save()
+    return r
+
+
+@transaction.atomic
+def rectification_close(
+    *, user, rectification: Rectification, closed_on: dt.date, closing_note: str = ""
+) -> Rectification:
+    """Accept the institution's rectification and close the demand."""
+    _require(user, "institutions.change_rectification")
+    if rectification.status == RectificationStatus.CLOSED:
+        raise ValidationError("该整改已验收")
+    rectification.status = RectificationStatus.CLOSED
+    rectification.closed_on = closed_on
+    rectification.closing_note = closing_note
+    rectification.full_clean()
+    rectification.save()
+    return rectification
+
+
+# --------------------------------------------------------------------------------------------
+# Proficiency tests
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proficiencyround_create(*, user, data: dict[str, Any]) -> ProficiencyRound:
+    """A round of 噪声检测与评价能力验证, 实验室检测能力比对 or 采样人员能力考核."""
+    _require(user, "institutions.add_proficiencyround")
+    r = ProficiencyRound()
+    _set(r, data, ("year", "kind", "name", "held_on"))
+    r.full_clean()
+    r.save()
+    return r
+
+
+@transaction.atomic
+def proficiency_enrol(
+    *, user, round: ProficiencyRound, institutions: Iterable[Institution]
+) -> list[ProficiencyResult]:
+    """Put institutions on a round's list ("应参加尽参加"); ones already there are kept as they are."""
+    _require(user, "institutions.add_proficiencyresult")
+    present = set(round.results.values_list("institution_id", flat=True))
+    added = []
+    for institution in institutions:
+        if institution.pk in present:
+            continue
+        entry = ProficiencyResult(round=round, institution=institution)
+        entry.full_clean()
+        entry.save()
+        added.append(entry)
+        present.add(institution.pk)
+    return added
+
+
+@transaction.atomic
+def proficiency_result_record(
+    *,
+    user,
+    round: ProficiencyRound,
+    institution: Institution,
+    outcome: str = "",
+    z_score: Decimal | float | None = None,
+    recorded_on: dt.date | None = None,
+) -> ProficiencyResult:
+    """Record an institution's result in a round: the outcome, or the z-score it follows from
+    (``rules.z_score_outcome``). Refused for an institution not on the round's list."""
+    _require(user, "institutions.change_proficiencyresult")
+    entry = ProficiencyResult.objects.select_for_update().filter(round=round, institution=institution).first()
+    if entry is None:
+        raise ValidationError({"institution": NOT_IN_ROUND})
+    if z_score is not None:
+        derived = rules.z_score_outcome(float(z_score))
+        if outcome and outcome != derived:
+            label = ProficiencyOutcome(derived).label
+            raise ValidationError({"outcome": f"z 比分数 {z_score} 对应的结果为“{label}”，与所填结果不一致"})
+        outcome = derived
+    if not outcome:
+        raise ValidationError({"outcome": "请填写结果（满意/可疑/不满意）或 z 比分数"})
+    entry.outcome = outcome
+    entry.z_score = Decimal(str(z_score)) if z_score is not None else None
+    entry.recorded_on = recorded_on or timezone.localdate()
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+# --------------------------------------------------------------------------------------------
+# Red / yellow / green
+# --------------------------------------------------------------------------------------------
+
+
+def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
+    """What the data say about each factor of ``institution`` in ``year`` (three queries), with the
+    two flags of the colour rules (a 不满意 result; a failed QC whose rectification is open)."""
+    inspections = list(
+        QcInspection.objects.filter(institution=institution, year=year, status=InspectionStatus.RECORDED)
+    )
+    outcomes = list(
+        ProficiencyResult.objects.filter(institution=institution, round__year=year)
+        .exclude(outcome="")
+        .values_list("outcome", flat=True)
+    )
+    demands = list(
+        Rectification.objects.filter(inspection__institution=institution, inspection__year=year).values_list(
+            "status", "inspection__result"
+        )
+    )
+    closed = sum(1 for status, _ in demands if status == RectificationStatus.CLOSED)
+    inputs = {
+        "performance_score": rules.FactorInput(None, reason=NO_PERFORMANCE_DATA),
+        "qc_score": rules.qc_factor([float(i.score) for i in inspections if i.score is not None]),
+        "proficiency": rules.proficiency_factor(outcomes, rules_),
+        "rectification": rules.rectification_factor(closed, len(demands)),
+        "reporting_rate": rules.FactorInput(None, reason=NO_REPORT_DATA),
+        "timeliness": rules.FactorInput(None, reason=NO_REPORT_DATA),
+    }
+    has_unsatisfactory = ProficiencyOutcome.UNSATISFACTORY in outcomes
+    failed_unrectified = any(
+        status == RectificationStatus.OPEN and result == InspectionResult.FAIL for status, result in demands
+    )
+    return inputs, has_unsatisfactory, failed_unrectified
+
+
+@transaction.atomic
+def grades_compute(*, user, year: int, version: str = rules.CURRENT_GRADING_VERSION) -> dict[str, Any]:
+    """Compute (or recompute) every institution's colour for ``year``. Institutions without enough
+    data get no grade (and lose a stale one); they are counted in ``ungraded``."""
+    _require(user, "institutions.add_institutiongrade")
+    rules_ = rules.load_grading_rules(version)
+    now = timezone.now()
+    graded, ungraded = [], []
+    for institution in Institution.objects.order_by("pk"):
+        inputs, unsatisfactory, failed = grade_inputs(institution, year, rules_)
+        result = rules.grade(inputs, rules_, has_unsatisfactory=unsatisfactory, failed_unrectified=failed)
+        existing = InstitutionGrade.objects.filter(institution=institution, year=year).first()
+        if result.colour is None or result.score is None:
+            if existing is not None:
+                existing.delete()
+            ungraded.append(institution)
+            continue
+        grade = existing or InstitutionGrade(institution=institution, year=year)
+        grade.colour = result.colour
+        grade.score = Decimal(str(result.score))
+        grade.factors = [f.as_dict() for f in result.factors]
+        grade.notes = result.notes
+        grade.rules_version = rules_.version
+        grade.computed_at = now
+        grade.full_clean()
+        grade.save()
+        graded.append(grade)
+    return {"graded": graded, "ungraded": ungraded, "rules": rules_}

@@ -1,0 +1,22 @@
+"""Router entries of the institutions API; the project router (api/urls.py) registers them."""
+
+from __future__ import annotations
+
+from ohsteward.institutions.api.views import (
+    InstitutionGradeViewSet,
+    InstitutionViewSet,
+    ProficiencyResultViewSet,
+    QcInspectionViewSet,
+)
+
+INSTITUTION_ROUTES = [
+    ("institutions", InstitutionViewSet, "institution"),
+    ("qc-inspections", QcInspectionViewSet, "qc-inspection"),
+    ("proficiency-results", ProficiencyResultViewSet, "proficiency-result"),
+    ("institution-grades", InstitutionGradeViewSet, "institution-grade"),
+]
+
+
+def register(router) -> None:
+    for prefix, viewset, basename in INSTITUTION_ROUTES:
+        router.register(prefix, viewset, basename=basename)

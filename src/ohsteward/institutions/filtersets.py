@@ -1,0 +1,112 @@
+"""One FilterSet per model: the UI filter panel, the API query parameters and the exports."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+
+from ohsteward.core.filtersets import FilterSet
+from ohsteward.core.forms import FilterForm
+from ohsteward.institutions import rules
+from ohsteward.institutions.choices import (
+    Colour,
+    InspectionResult,
+    InspectionStatus,
+    InstitutionKind,
+    ProficiencyKind,
+    ProficiencyOutcome,
+    RectificationStatus,
+)
+from ohsteward.institutions.models import (
+    Institution,
+    InstitutionGrade,
+    ProficiencyResult,
+    QcInspection,
+    Rectification,
+)
+
+ORIGIN_CHOICES = [("local", "本市机构"), ("out_of_province", "外省来渝机构")]
+
+
+class InstitutionFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="名称或信用代码", method="filter_q")
+    kind = filters.ChoiceFilter(label="机构类别", choices=InstitutionKind.choices, method="filter_kind")
+    origin = filters.ChoiceFilter(label="来源", choices=ORIGIN_CHOICES, method="filter_origin")
+    region = filters.CharFilter(label="所在区县代码", field_name="region_id")
+    qc_number = filters.CharFilter(label="质量控制号", field_name="qc_number")
+
+    class Meta:
+        model = Institution
+        form = FilterForm
+        fields = ["q", "kind", "origin", "region", "qc_number"]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        return queryset.filter(Q(name__icontains=value) | Q(uscc__iexact=value)) if value else queryset
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.of_kind(value) if value else queryset
+
+    def filter_origin(self, queryset, name, value):
+        if value == "out_of_province":
+            return queryset.out_of_province()
+        if value == "local":
+            return queryset.filter(province=rules.HOME_PROVINCE)
+        return queryset
+
+
+class QcInspectionFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label="年度", field_name="year")
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="institution__uscc")
+    status = filters.ChoiceFilter(label="状态", choices=InspectionStatus.choices)
+    result = filters.ChoiceFilter(label="结论", choices=InspectionResult.choices)
+    plan = filters.NumberFilter(label="质控计划", field_name="plan_id")
+
+    class Meta:
+        model = QcInspection
+        form = FilterForm
+        fields = ["year", "institution", "status", "result", "plan"]
+
+
+class RectificationFilterSet(FilterSet):
+    """``overdue``: open past the deadline (as of the page's today)."""
+
+    year = filters.NumberFilter(label="年度", field_name="inspection__year")
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="inspection__institution__uscc")
+    status = filters.ChoiceFilter(label="状态", choices=RectificationStatus.choices)
+    overdue = filters.BooleanFilter(label="已逾期未验收", method="filter_overdue")
+
+    class Meta:
+        model = Rectification
+        form = FilterForm
+        fields = ["year", "institution", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Q(status=RectificationStatus.OPEN, deadline__lt=self.today)
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class ProficiencyResultFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label="年度", field_name="round__year")
+    kind = filters.ChoiceFilter(label="类别", choices=ProficiencyKind.choices, field_name="round__kind")
+    round = filters.NumberFilter(label="轮次", field_name="round_id")
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="institution__uscc")
+    outcome = filters.ChoiceFilter(label="结果", choices=ProficiencyOutcome.choices)
+
+    class Meta:
+        model = ProficiencyResult
+        form = FilterForm
+        fields = ["year", "kind", "round", "institution", "outcome"]
+
+
+class InstitutionGradeFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label="年度", field_name="year")
+    colour = filters.ChoiceFilter(label="颜色", choices=Colour.choices)
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="institution__uscc")
+
+    class Meta:
+        model = InstitutionGrade
+        form = FilterForm
+        fields = ["year", "colour", "institution"]

@@ -1,0 +1,315 @@
+"""Pure rules of the institutions register, QC, proficiency tests and the red/yellow/green grade.
+
+Sources are cited per function. "001 附件1" is the Chongqing 职业病防治机构提质合规行动 plan in
+``shared/seeds/001_6c1b4254273b89f7.txt``; "003" the national plan (seed 003). Where a source gives
+no number, the number is versioned data (``data/grading_rules_v1.json``) marked unverified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HOME_PROVINCE = "重庆市"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CURRENT_GRADING_VERSION = "v1"
+
+# --------------------------------------------------------------------------------------------
+# The register
+# --------------------------------------------------------------------------------------------
+
+
+def qualification_period_error(issued_on: dt.date | None, valid_until: dt.date | None) -> str | None:
+    """A qualification (资质证书/备案) or a staff certificate cannot end before it starts."""
+    if issued_on and valid_until and valid_until < issued_on:
+        return "有效期至不能早于发证（备案）日期"
+    return None
+
+
+def is_valid_on(valid_until: dt.date | None, on: dt.date) -> bool:
+    """Whether a certificate with ``valid_until`` (None: no end, e.g. a filing) is valid on ``on``."""
+    return valid_until is None or valid_until >= on
+
+
+def is_out_of_province(province: str) -> bool:
+    """An institution registered outside Chongqing (跨省来渝, 001 附件1 第12条)."""
+    return (province or HOME_PROVINCE).strip() != HOME_PROVINCE
+
+
+def qc_number_errors(*, province: str, qc_number: str, issued_on: dt.date | None) -> dict[str, str]:
+    """001 附件1 第12条: institutions from other provinces working in Chongqing take a Chongqing
+    质量控制号 (issued by the city CDC through the provincial platform). An in-province
+    institution has none; a number comes with the date it was issued, and a date with a number."""
+    errors: dict[str, str] = {}
+    if qc_number and not is_out_of_province(province):
+        errors["qc_number"] = "本市机构无需领取质量控制号，仅外省来渝机构填写"
+    elif qc_number and issued_on is None:
+        errors["qc_issued_on"] = "请填写质量控制号的发放日期"
+    elif issued_on is not None and not qc_number:
+        errors["qc_number"] = "填写了发放日期，请同时填写质量控制号"
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# QC sample (001 附件1 第10、12条; 质控覆盖率每年100%, 跨省机构抽取不少于50%)
+# --------------------------------------------------------------------------------------------
+
+OUT_OF_PROVINCE_STRATUM = "out_of_province"
+OUT_OF_PROVINCE_MIN_FRACTION = 0.5  # 001 附件1 第12条 "抽取不少于50%的比例进行抽查"
+
+
+def sample_size(population: int, *, fraction: float, minimum: int) -> int:
+    """``ceil(fraction × N)``, at least ``minimum``, at most ``N``."""
+    if population <= 0:
+        return 0
+    if not 0 <= fraction <= 1:
+        raise ValueError("抽样比例应在 0 到 1 之间")
+    return min(population, max(minimum, math.ceil(fraction * population)))
+
+
+def qc_sample(
+    population: Iterable[tuple[int, str]],
+    *,
+    fraction: float,
+    minimum: int,
+    seed: int | str,
+    always: Iterable[int] = (),
+) -> dict[str, list[int]]:
+    """A reproducible QC sample stratified by ``stratum`` (an institution's main kind, or
+    ``out_of_province``): ``{stratum: sorted ids}``.
+
+    The same draw as the declarations spot check (one generator per stratum seeded with
+    ``f"{seed}:{stratum}"`` over sorted ids), with two rules of 001 附件1: the out-of-province
+    stratum is sampled at no less than 50 % (第12条), and ``always`` (last year's red and yellow
+    institutions, 第10条 "加大…质量控制的频次与力度") are in the plan whatever the draw; they count
+    towards their stratum's size.
+    """
+    forced = set(always)
+    strata: dict[str, list[int]] = {}
+    for pk, stratum in population:
+        strata.setdefault(stratum, []).append(pk)
+    result: dict[str, list[int]] = {}
+    for stratum in sorted(strata):
+        ids = sorted(strata[stratum])
+        share = (
+            max(fraction, OUT_OF_PROVINCE_MIN_FRACTION) if stratum == OUT_OF_PROVINCE_STRATUM else fraction
+        )
+        n = sample_size(len(ids), fraction=share, minimum=minimum)
+        chosen = [i for i in ids if i in forced]
+        rest = [i for i in ids if i not in forced]
+        rng = random.Random(f"{seed}:{stratum}")
+        extra = max(0, n - len(chosen))
+        result[stratum] = sorted(chosen + rng.sample(rest, min(extra, len(rest))))
+    return result
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A share in percent with one decimal; None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+def rectification_deadline_error(issued_on: dt.date, deadline: dt.date) -> str | None:
+    """A rectification demand (限期整改, 001 附件1 第9条) ends after it is issued."""
+    if deadline < issued_on:
+        return "整改期限不能早于下达日期"
+    return None
+
+
+def is_overdue(*, deadline: dt.date, closed_on: dt.date | None, today: dt.date) -> bool:
+    """An open demand past its deadline is overdue; a closed one is overdue if closed late."""
+    return (closed_on or today) > deadline
+
+
+# --------------------------------------------------------------------------------------------
+# Proficiency tests
+# --------------------------------------------------------------------------------------------
+
+
+def z_score_outcome(z: float) -> str:
+    """The outcome of a z-score: |z| ≤ 2 满意, 2 < |z| < 3 可疑, |z| ≥ 3 不满意
+    (GB/T 28043-2019 / ISO 13528 §9.4; CNAS-GL002 能力验证结果的统计处理和能力评价指南)."""
+    a = abs(z)
+    if a <= 2:
+        return "satisfactory"
+    if a < 3:
+        return "questionable"
+    return "unsatisfactory"
+
+
+# --------------------------------------------------------------------------------------------
+# Red / yellow / green (三色管理, 001 附件1 第10条) — weights and cut-offs are versioned data
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactorRule:
+    name: str
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class GradingRules:
+    version: str
+    verified: bool
+    source: str
+    factors: tuple[FactorRule, ...]
+    green: float
+    yellow: float
+    min_weight_with_data: float
+    outcome_points: Mapping[str, float]
+    unsatisfactory_caps_at: str
+    failed_unrectified_is: str
+
+
+def load_grading_rules(version: str = CURRENT_GRADING_VERSION) -> GradingRules:
+    """The grading rules of ``version`` from ``data/grading_rules_<version>.json``."""
+    raw = json.loads((DATA_DIR / f"grading_rules_{version}.json").read_text(encoding="utf-8"))
+    return GradingRules(
+        version=raw["version"],
+        verified=bool(raw["verified"]),
+        source=raw["source"],
+        factors=tuple(FactorRule(f["name"], f["label"], float(f["weight"])) for f in raw["factors"]),
+        green=float(raw["cutoffs"]["green"]),
+        yellow=float(raw["cutoffs"]["yellow"]),
+        min_weight_with_data=float(raw["min_weight_with_data"]),
+        outcome_points={k: float(v) for k, v in raw["outcome_points"].items()},
+        unsatisfactory_caps_at=raw["unsatisfactory_caps_at"],
+        failed_unrectified_is=raw["failed_unrectified_is"],
+    )
+
+
+@dataclass(frozen=True)
+class FactorInput:
+    """What the data say about one factor: a 0–100 ``value`` and how it was reached (``detail``),
+    or ``value=None`` with the ``reason`` there is no data."""
+
+    value: float | None
+    detail: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    name: str
+    label: str
+    value: float | None
+    weight: float
+    points: float | None
+    detail: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "value": self.value,
+            "weight": self.weight,
+            "points": self.points,
+            "detail": self.detail,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Grade:
+    colour: str | None  # None: not enough data to grade
+    score: float | None
+    factors: list[FactorResult]
+    notes: list[str] = field(default_factory=list)
+
+
+ORDER = {"green": 0, "yellow": 1, "red": 2}
+COLOUR_LABEL = {"green": "绿色", "yellow": "黄色", "red": "红色"}
+
+
+def colour_for(score: float, rules: GradingRules) -> str:
+    """Score → colour by the cut-offs: ≥ green → 绿, ≥ yellow → 黄, else 红."""
+    if score >= rules.green:
+        return "green"
+    if score >= rules.yellow:
+        return "yellow"
+    return "red"
+
+
+def grade(
+    inputs: Mapping[str, FactorInput],
+    rules: GradingRules,
+    *,
+    has_unsatisfactory: bool = False,
+    failed_unrectified: bool = False,
+) -> Grade:
+    """The year's grade of one institution, factor by factor.
+
+    Each factor with data contributes ``value × weight / (sum of the weights with data)`` points
+    (so the points add up to the score); a factor without data shows "无数据" and its reason and
+    contributes nothing — it is never given a made-up value. Below ``min_weight_with_data`` of the
+    weight with data there is no grade. Then two rules: any 不满意 proficiency result caps the
+    colour at ``unsatisfactory_caps_at``; a QC 不合格 whose rectification is still open makes it
+    ``failed_unrectified_is`` (001 附件1 第9、10条; the strength of both is unverified data).
+    """
+    available = sum(
+        r.weight for r in rules.factors if inputs.get(r.name, FactorInput(None)).value is not None
+    )
+    results: list[FactorResult] = []
+    for r in rules.factors:
+        given = inputs.get(r.name, FactorInput(None, reason="未计算"))
+        points = None
+        if given.value is not None and available > 0:
+            points = round(given.value * r.weight / available, 2)
+        results.append(
+            FactorResult(r.name, r.label, given.value, r.weight, points, given.detail, given.reason)
+        )
+    if available < rules.min_weight_with_data:
+        return Grade(
+            None,
+            None,
+            results,
+            [f"有数据的因素权重合计 {available:g}，低于 {rules.min_weight_with_data:g}，不评定颜色"],
+        )
+    score = round(sum(f.points or 0 for f in results), 1)
+    colour = colour_for(score, rules)
+    notes = [
+        f"得分 {score:g}：≥{rules.green:g} 绿色，≥{rules.yellow:g} 黄色，其余红色 → {COLOUR_LABEL[colour]}"
+    ]
+    if has_unsatisfactory and ORDER[colour] < ORDER[rules.unsatisfactory_caps_at]:
+        colour = rules.unsatisfactory_caps_at
+        notes.append(f"能力验证有“不满意”结果：最高为{COLOUR_LABEL[colour]}")
+    if failed_unrectified and ORDER[colour] < ORDER[rules.failed_unrectified_is]:
+        colour = rules.failed_unrectified_is
+        notes.append(f"质控不合格且整改未验收：{COLOUR_LABEL[colour]}")
+    return Grade(colour, score, results, notes)
+
+
+def proficiency_factor(outcomes: list[str], rules: GradingRules) -> FactorInput:
+    """The mean of the points of the year's outcomes (满意/可疑/不满意 → outcome_points)."""
+    if not outcomes:
+        return FactorInput(None, reason="本年度未参加能力验证或结果未录入")
+    points = [rules.outcome_points[o] for o in outcomes]
+    counts = {o: outcomes.count(o) for o in ("satisfactory", "questionable", "unsatisfactory")}
+    detail = (
+        f"满意 {counts['satisfactory']}，可疑 {counts['questionable']}，不满意 {counts['unsatisfactory']}"
+    )
+    return FactorInput(round(sum(points) / len(points), 1), detail)
+
+
+def qc_factor(scores: list[float]) -> FactorInput:
+    """The mean score of the year's recorded QC inspections (百分制)."""
+    if not scores:
+        return FactorInput(None, reason="本年度未开展质控检查或结果未录入")
+    return FactorInput(round(sum(scores) / len(scores), 1), f"{len(scores)} 次质控检查的平均分")
+
+
+def rectification_factor(closed: int, total: int) -> FactorInput:
+    """质控问题整改率 (001 目标(三): 100 %) as points: closed / demanded × 100."""
+    if not total:
+        return FactorInput(None, reason="本年度无整改要求")
+    return FactorInput(round(100.0 * closed / total, 1), f"已验收 {closed} / 共 {total} 项")

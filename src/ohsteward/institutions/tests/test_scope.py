@@ -1,0 +1,87 @@
+"""Jurisdiction (issue 9 item 2): institution staff see their own institution and its clients only;
+another institution's clients answer 404. Plain tests on the test cast (an integrator may fold
+them into the shared generated scope suite)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from ohsteward.institutions import actions
+from ohsteward.institutions.models import Institution, InstitutionGrade, QcInspection
+from ohsteward.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_institution_staff_see_only_their_own_institution(cast, two_institutions):
+    seen = set(Institution.objects.for_user(cast["institution"]))
+    assert seen == {two_institutions["a"]}
+
+
+def test_institution_staff_see_only_their_clients(cast, enterprises, two_institutions):
+    seen = set(Enterprise.objects.for_user(cast["institution"]))
+    assert seen == {enterprises["yubei"]}
+
+
+def test_an_institution_user_reading_another_institutions_clients_gets_404(client, cast, two_institutions):
+    client.force_login(cast["institution"])
+    own = client.get(f"/api/v1/institutions/{two_institutions['a'].uscc}/clients/")
+    other = client.get(f"/api/v1/institutions/{two_institutions['b'].uscc}/clients/")
+    assert own.status_code == 200
+    assert [c["name"] for c in own.json()["results"]] == ["重庆渝北示例机械制造有限公司"]
+    assert other.status_code == 404
+    page = client.get(reverse("institutions:institution_detail", args=[two_institutions["b"].uscc]))
+    assert page.status_code == 404
+
+
+def test_qc_records_of_another_institution_are_invisible_and_404(client, cast, two_institutions):
+    b = two_institutions["b"]
+    inspection = actions.qcinspection_add(user=cast["cdc"], institution=b, year=2026)
+    client.force_login(cast["institution"])
+    assert client.get(reverse("institutions:qcinspection_detail", args=[inspection.pk])).status_code == 404
+    assert client.get(f"/api/v1/qc-inspections/{inspection.pk}/").status_code == 404
+    assert not QcInspection.objects.for_user(cast["institution"]).exists()
+
+
+def test_districts_read_the_institutions_of_their_area_and_those_serving_their_employers(
+    cast, two_institutions
+):
+    assert set(Institution.objects.for_user(cast["yubei"])) == {two_institutions["a"]}
+    assert set(Institution.objects.for_user(cast["wanzhou"])) == {two_institutions["b"]}
+    assert set(Institution.objects.for_user(cast["city"])) == {two_institutions["a"], two_institutions["b"]}
+
+
+def test_district_qc_and_grade_reads_follow_the_institutions_district(cast, two_institutions):
+    a, b = two_institutions["a"], two_institutions["b"]
+    actions.qcinspection_add(user=cast["cdc"], institution=a, year=2026)
+    actions.qcinspection_add(user=cast["cdc"], institution=b, year=2026)
+    for inst in (a, b):
+        InstitutionGrade.objects.create(
+            institution=inst,
+            year=2026,
+            colour="green",
+            score=90,
+            rules_version="v1",
+            computed_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+        )
+    assert set(QcInspection.objects.for_user(cast["yubei"]).values_list("institution", flat=True)) == {a.pk}
+    assert set(
+        InstitutionGrade.objects.for_user(cast["institution"]).values_list("institution", flat=True)
+    ) == {a.pk}
+
+
+def test_an_out_of_province_institution_without_clients_is_the_citys_only(cast, two_institutions):
+    far = Institution.objects.create(
+        uscc="91510100MA00000000", name="四川某机构", kinds=["exam"], province="四川省"
+    )
+    assert far not in set(Institution.objects.for_user(cast["yubei"]))
+    assert far in set(Institution.objects.for_user(cast["cdc"]))
+
+
+def test_stewards_and_managers_have_no_institution_pages(client, cast, two_institutions):
+    for name in ("steward", "manager"):
+        client.force_login(cast[name])
+        assert client.get(reverse("institutions:institution_list")).status_code == 403

@@ -1,0 +1,87 @@
+from django.urls import path
+
+from ohsteward.institutions import views
+
+app_name = "institutions"
+urlpatterns = [
+    path("", views.InstitutionListView.as_view(), name="institution_list"),
+    path("export/", views.InstitutionListView.as_view(export=True), name="institution_export"),
+    path("new/", views.InstitutionCreateView.as_view(), name="institution_create"),
+    path("import/", views.InstitutionImportView.as_view(), name="institution_import"),
+    path("import/template/", views.InstitutionImportView.as_view(step="template"), name="import_template"),
+    path(
+        "import/<str:token>/confirm/",
+        views.InstitutionImportView.as_view(step="confirm"),
+        name="import_confirm",
+    ),
+    path(
+        "import/<str:token>/errors/", views.InstitutionImportView.as_view(step="errors"), name="import_errors"
+    ),
+    path("qc/", views.QcInspectionListView.as_view(), name="qcinspection_list"),
+    path("qc/export/", views.QcInspectionListView.as_view(export=True), name="qcinspection_export"),
+    path("qc/import/", views.QcResultImportView.as_view(), name="qc_import"),
+    path("qc/import/template/", views.QcResultImportView.as_view(step="template"), name="qc_import_template"),
+    path(
+        "qc/import/<str:token>/confirm/",
+        views.QcResultImportView.as_view(step="confirm"),
+        name="qc_import_confirm",
+    ),
+    path(
+        "qc/import/<str:token>/errors/",
+        views.QcResultImportView.as_view(step="errors"),
+        name="qc_import_errors",
+    ),
+    path("qc/<int:pk>/", views.QcInspectionDetailView.as_view(), name="qcinspection_detail"),
+    path("qc/<int:pk>/record/", views.QcRecordView.as_view(), name="qcinspection_record"),
+    path("qc/<int:pk>/rectify/", views.RectificationIssueView.as_view(), name="rectification_issue"),
+    path("qc/plans/new/", views.QcPlanCreateView.as_view(), name="qcplan_create"),
+    path("qc/plans/<int:pk>/", views.QcPlanDetailView.as_view(), name="qcplan_detail"),
+    path("qc/plans/<int:pk>/draw/", views.QcPlanDrawView.as_view(), name="qcplan_draw"),
+    path("rectifications/", views.RectificationListView.as_view(), name="rectification_list"),
+    path(
+        "rectifications/export/",
+        views.RectificationListView.as_view(export=True),
+        name="rectification_export",
+    ),
+    path(
+        "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification_close"
+    ),
+    path("proficiency/", views.ProficiencyResultListView.as_view(), name="proficiencyresult_list"),
+    path(
+        "proficiency/export/",
+        views.ProficiencyResultListView.as_view(export=True),
+        name="proficiencyresult_export",
+    ),
+    path("proficiency/import/", views.ProficiencyResultImportView.as_view(), name="proficiency_import"),
+    path(
+        "proficiency/import/template/",
+        views.ProficiencyResultImportView.as_view(step="template"),
+        name="proficiency_import_template",
+    ),
+    path(
+        "proficiency/import/<str:token>/confirm/",
+        views.ProficiencyResultImportView.as_view(step="confirm"),
+        name="proficiency_import_confirm",
+    ),
+    path(
+        "proficiency/import/<str:token>/errors/",
+        views.ProficiencyResultImportView.as_view(step="errors"),
+        name="proficiency_import_errors",
+    ),
+    path(
+        "proficiency/rounds/new/", views.ProficiencyRoundCreateView.as_view(), name="proficiencyround_create"
+    ),
+    path(
+        "proficiency/rounds/<int:pk>/",
+        views.ProficiencyRoundDetailView.as_view(),
+        name="proficiencyround_detail",
+    ),
+    path("grades/", views.InstitutionGradeListView.as_view(), name="grade_list"),
+    path("grades/export/", views.InstitutionGradeListView.as_view(export=True), name="grade_export"),
+    path("grades/compute/", views.grade_compute, name="grade_compute"),
+    path("grades/<int:pk>/", views.InstitutionGradeDetailView.as_view(), name="grade_detail"),
+    path("<str:uscc>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
+    path("<str:uscc>/edit/", views.InstitutionEditView.as_view(), name="institution_edit"),
+    path("<str:uscc>/qualifications/new/", views.QualificationAddView.as_view(), name="qualification_add"),
+    path("<str:uscc>/staff/new/", views.StaffAddView.as_view(), name="staff_add"),
+]
