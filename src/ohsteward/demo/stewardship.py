@@ -32,9 +32,10 @@ LOGIN_LABELS = {
 
 def _lead() -> Institution:
     # 000 二(一): the lead institution is a medical institution able to do occupational exams
-    existing = Institution.objects.filter(kinds__contains=["exam"], province="重庆市").order_by("pk").first()
-    if existing is not None:
-        return existing
+    # (JSONField ``contains`` does not exist on SQLite: pick in Python, there are a dozen)
+    for existing in Institution.objects.filter(province="重庆市").order_by("pk"):
+        if "exam" in existing.kinds:
+            return existing
     return Institution.objects.create(uscc=LEAD_USCC, name="重庆市渝北区人民医院", kinds=["exam"])
 
 
