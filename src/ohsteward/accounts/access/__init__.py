@@ -40,7 +40,10 @@ __all__ = [
     "client_enterprise_ids",
     "enterprise_q",
     "get_for_user_or_404",
+    "is_citywide",
     "jurisdiction",
+    "own_district",
+    "own_enterprise_id",
     "require_citywide",
     "require_in_scope",
     "scope_q",
@@ -277,6 +280,21 @@ def require_in_scope(user, obj, message: str | None = None) -> None:
         return
     if not in_scope(user, obj):
         raise OutOfScope(message)
+
+
+def is_citywide(user) -> bool:
+    """Whether ``user`` works city-wide (pages ask it to offer the city's own steps)."""
+    return jurisdiction(user).everything
+
+
+def own_district(user) -> str | None:
+    """The district code of a district-level user; None for everyone else (city, town, zone, …)."""
+    return jurisdiction(user).district
+
+
+def own_enterprise_id(user) -> int | None:
+    """The employer an enterprise manager acts for; None for everyone else."""
+    return jurisdiction(user).enterprise_id
 
 
 def require_citywide(user, message: str) -> None:
