@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
 
 from ohsteward.conftest import PASSWORD
+from ohsteward.core import documents
 from ohsteward.declarations import actions
 from ohsteward.declarations.choices import EntryStatus
-from ohsteward.declarations.models import Declaration, HazardListEntry, Notice
+from ohsteward.declarations.models import Declaration, HazardListEntry, Notice, SpotCheckItem
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.registry.models import Post, PostExposure, Region, Workplace
+from ohsteward.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +62,6 @@ def test_pages_render_for_city(client, cast, listed):
 
 
 def test_exports_are_xlsx(client, cast, listed):
-    from openpyxl import load_workbook
 
     c = _client(client, cast["yubei"])
     for name in ["entry_export", "undeclared_export", "dispatch_export"]:
@@ -197,7 +204,6 @@ def test_spot_check_pages(client, cast, listed):
         ).status_code
         == 403
     )
-    from ohsteward.declarations.models import SpotCheckItem
 
     item = SpotCheckItem.objects.filter(region_id="500112").first()
     r = c.post(
@@ -246,8 +252,6 @@ def test_generate_only_citywide(client, cast):
 
 
 def test_list_pages_query_count_does_not_grow(client, cast, listed, django_assert_max_num_queries):
-    from ohsteward.registry.models import Region
-    from ohsteward.registry.tests.factories import EnterpriseFactory
 
     c = _client(client, cast["city"])
     for i in range(15):
@@ -281,7 +285,6 @@ def test_dispatch_page_publishes_a_past_quarter_for_the_city_only(client, cast, 
 
 
 def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast, listed, enterprises):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
     notice = actions.notice_issue(
@@ -337,10 +340,6 @@ def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast
 def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(
     client, cast, listed, enterprises
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from docx import Document
-
-    from ohsteward.core import documents
 
     c = _client(client, cast["yubei"])
     url = reverse("declarations:notice_template")
@@ -365,8 +364,6 @@ def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(
 
 
 def _register_exposures(enterprise):
-    from ohsteward.hazards.models import HazardFactor
-    from ohsteward.registry.models import Post, PostExposure, Workplace
 
     noise, dust = HazardFactor.objects.get(name="噪声"), HazardFactor.objects.get(name="矽尘")
     welding = Workplace.objects.create(enterprise=enterprise, name="焊接车间")
@@ -380,7 +377,6 @@ def _register_exposures(enterprise):
 
 
 def _hazard_rows(html):
-    import re
 
     names = re.findall(r'name="hz-(\d+)-hazard_name"[^>]*value="([^"]*)"', html)
     return [n for _, n in names]
@@ -403,7 +399,6 @@ def test_the_declaration_form_is_prefilled_from_registered_posts_and_factors(cli
     )
     html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
     assert sorted(_hazard_rows(html)) == ["噪声", "矽尘"]  # from the register, not the last declaration's 苯
-    import re
 
     counts = sorted(int(n) for n in re.findall(r'name="hz-\d+-exposed_count" value="(\d+)"', html))
     assert counts == [3, 10]  # 噪声 in 焊接车间: 6 + 4 over its two posts
@@ -479,7 +474,6 @@ def test_returning_from_the_preview_keeps_what_was_typed(client, cast, enterpris
 
 
 def test_the_receipt_prints_and_downloads(client, cast, enterprises):
-    from docx import Document
 
     c = _client(client, cast["manager"])
     c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], confirm="1"))
@@ -527,7 +521,6 @@ def tipped(listed, enterprises):
 
 
 def _page_and_exports(c) -> str:
-    from openpyxl import load_workbook
 
     texts = [c.get(reverse(f"declarations:{name}")).content.decode() for name in ("entry_list", "undeclared")]
     entry = HazardListEntry.objects.filter(reasons__icontains="tip_off").get()
@@ -559,7 +552,6 @@ def test_regulators_see_and_filter_tip_off_reasons(client, cast, tipped, who):
 
 
 def _token(body: str) -> str:
-    import re
 
     return re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
 
