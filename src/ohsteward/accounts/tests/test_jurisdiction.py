@@ -116,3 +116,24 @@ def test_require_in_scope_refuses_an_object_outside_the_jurisdiction(cast, enter
     require_in_scope(None, enterprises["wanzhou"])  # the system itself
     with pytest.raises(OutOfScope, match="不在您的管辖范围内"):
         require_in_scope(cast["yubei"], enterprises["wanzhou"])
+
+
+@pytest.mark.parametrize(
+    ("who", "citywide", "district", "own_enterprise"),
+    [
+        ("city", True, None, False),
+        ("cdc", True, None, False),  # assigned the city (500000)
+        ("yubei", False, "500112", False),
+        ("wanzhou", False, "500101", False),
+        ("institution", False, "500112", False),  # no institution named: the assigned region
+        ("manager", False, None, True),
+    ],
+)
+def test_jurisdiction_questions_pages_ask(cast, enterprises, who, citywide, district, own_enterprise):
+    """``is_citywide``, ``own_district`` and ``own_enterprise_id``: the three questions pages ask
+    (what to offer) instead of reading the role or the region themselves."""
+    user = _fresh(cast[who])
+    assert access.is_citywide(user) is citywide
+    assert access.own_district(user) == district
+    expected = enterprises["yubei"].pk if own_enterprise else None
+    assert access.own_enterprise_id(user) == expected

@@ -165,3 +165,6 @@ def test_tip_off_reasons_are_hidden_from_the_api_for_non_regulators(cast, listed
     api = bearer_client(cast["cdc"])
     rows = {r["uscc"]: r["reasons"] for r in api.get(URL, {"reason": "tip_off"}).json()["results"]}
     assert rows == {enterprises["yubei"].uscc: ["industry_serious", "tip_off"]}
+    # the export's Table is the viewer's: a regulator's file names the tip-off
+    ws = load_workbook(io.BytesIO(api.get(URL + "export/").content)).active
+    assert "有奖举报" in " ".join(str(cell.value) for row in ws.iter_rows() for cell in row)
