@@ -16,7 +16,7 @@ from ohsteward.accounts import access
 from ohsteward.core import submissions
 from ohsteward.core.documents import chinese_date
 from ohsteward.core.spreadsheets import bytes_response
-from ohsteward.core.views import ObjectDetailView, ObjectListView, requires
+from ohsteward.core.views import ObjectDetailView, ObjectListView, messages_of, requires
 from ohsteward.declarations import actions, reports
 from ohsteward.declarations.choices import DeclarationKind
 from ohsteward.declarations.filtersets import DeclarationFilterSet
@@ -239,7 +239,7 @@ def trigger_create(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, trigger.message)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            messages.error(request, messages_of(exc))
     else:
         messages.error(request, form_errors(form))
     return redirect("declarations:home")

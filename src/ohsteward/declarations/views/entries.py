@@ -25,6 +25,7 @@ from ohsteward.core.views import (
     ObjectDetailView,
     ObjectListView,
     filter_query,
+    messages_of,
     requires,
 )
 from ohsteward.declarations import actions
@@ -338,7 +339,7 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 today=today(),
             )
         except (ValidationError, PermissionDenied) as exc:
-            error = "；".join(getattr(exc, "messages", [str(exc)]))
+            error = messages_of(exc)
     else:
         error = "核实结果无效"
     if htmx.is_htmx(request):
@@ -469,7 +470,7 @@ def entry_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             today=today(),
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, messages_of(exc))
         return redirect("declarations:entry_detail", entry.pk)
     messages.success(
         request,
@@ -492,7 +493,7 @@ def entry_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = actions.entry_mark_duplicate(user=request.user, entry=entry, keep=keep, today=today())
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, messages_of(exc))
         return redirect("declarations:entry_detail", entry.pk)
     messages.success(request, f"已标记为与“{keep.name}”重复。")
     return redirect("declarations:entry_detail", result.pk)
@@ -523,7 +524,7 @@ def entry_add(request: HttpRequest) -> HttpResponse:
                     today=today(),
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
+                form.add_error(None, messages_of(exc))
             else:
                 messages.success(request, f"已加入名单。请在{entry.report_due_on:%Y-%m-%d}前报告市疾控中心。")
                 return redirect("declarations:entry_detail", entry.pk)
