@@ -170,12 +170,17 @@ class ObjectListView(ProtectedView):
             self.request.GET.get("page")
         )
         by_pk = self.table.queryset(
-            queryset.model._default_manager.filter(pk__in=list(page.object_list))
+            self.page_source(queryset).filter(pk__in=list(page.object_list))
         ).in_bulk()
         page.object_list = self.table.seen_by(
             self.request.user, [by_pk[pk] for pk in page.object_list if pk in by_pk]
         )
         return page
+
+    def page_source(self, queryset):
+        """Where a page's rows are loaded from by primary key: the model's manager. A list whose
+        cells read annotations (``declared``, a count) returns a queryset that adds them."""
+        return queryset.model._default_manager
 
     def has_filters(self) -> bool:
         return any(str(v).strip() for k, v in self.request.GET.items() if k not in ("page", "sort"))

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core import audit
-from ohsteward.declarations import rules
+from ohsteward.core.documents import render_docx_template, template_variables
+from ohsteward.core.models import AuditLog
+from ohsteward.declarations import reports, rules
 from ohsteward.declarations.choices import (
     DeclarationChannel,
     DeclarationKind,
     DeclarationStatus,
+    DeliveryMethod,
     EntryChangeKind,
     EntrySource,
     EntryStatus,
@@ -44,6 +49,8 @@ from ohsteward.declarations.models import (
     SpotCheck,
     SpotCheckItem,
 )
+from ohsteward.declarations.reports import notice_context, notice_docx
+from ohsteward.declarations.templates_docx.build_notice_template import PLACEHOLDERS
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.intake.actions import enterprise_merge
 from ohsteward.intake.choices import RowStatus
@@ -411,7 +418,6 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
 
 
 def _event_until(until: dt.date):
-    from django.db.models import Q
 
     return Q(event_date__isnull=True) | Q(event_date__lte=until)
 
@@ -428,7 +434,6 @@ def _insert_entries(hazard_list_id: int, rows: list[tuple[int, str, list[str], s
     """
     if not rows:
         return
-    import json
 
     qn = connection.ops.quote_name
     table = qn(HazardListEntry._meta.db_table)
@@ -475,7 +480,6 @@ def _update_reasons(rows: list[tuple[int, list[str], str]]) -> None:
     """Refresh reasons of existing entries with one prepared statement."""
     if not rows:
         return
-    import json
 
     qn = connection.ops.quote_name
     sql = (
@@ -623,7 +627,6 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
     )
     # One audit row per district (a push may be 100,000 entries): each district sees in its own
     # trail what it received and by when it must confirm.
-    from ohsteward.core.models import AuditLog
 
     rows = []
     for district, n in sorted(per_district.items()):
@@ -852,7 +855,6 @@ def notice_issue(
     Made is not delivered: no deadline runs until ``notice_deliver`` records the delivery; the
     document says "自送达之日起N日内".
     """
-    from ohsteward.declarations.reports import notice_docx
 
     _check_enterprise(user, enterprise)
     today = today or _today()
@@ -884,9 +886,6 @@ def notice_template_upload(*, user, region, content: bytes, name: str) -> Notice
     Refused when it is not a .docx, uses a placeholder the platform does not fill, or does not
     render with a sample notice — a broken template would stop every notice of the district.
     """
-    from ohsteward.core.documents import render_docx_template, template_variables
-    from ohsteward.declarations.reports import notice_context
-    from ohsteward.declarations.templates_docx.build_notice_template import PLACEHOLDERS
 
     j = access.jurisdiction(user)
     if not (j.everything or j.district == region.pk):
@@ -907,7 +906,6 @@ def notice_template_upload(*, user, region, content: bytes, name: str) -> Notice
                 + "）"
             }
         )
-    from ohsteward.registry.models import Enterprise
 
     sample = Notice(
         enterprise=Enterprise(name="示例单位", uscc="", address=""),
@@ -967,7 +965,6 @@ def notice_deliver(
 
     Recording again corrects the delivery (the deadline is recomputed); the change is audited.
     """
-    from ohsteward.declarations.choices import DeliveryMethod
 
     _check_enterprise(user, notice.enterprise)
     today = today or _today()
@@ -1021,7 +1018,6 @@ def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = N
 
     Only city-level users; only after the quarter has ended; once per quarter.
     """
-    from ohsteward.declarations import reports
 
     if not access.jurisdiction(user).everything:
         raise PermissionDenied("季度调度由市级卫生健康委发布")
@@ -1066,7 +1062,6 @@ def spot_check_create(
 
     The city runs the spot check (任务14), so only city-wide users draw one.
     """
-    from decimal import Decimal
 
     access.require_citywide(user, "只有市级用户可以发起抽查")
     population = list(

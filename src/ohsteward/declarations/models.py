@@ -27,9 +27,23 @@ from ohsteward.declarations.choices import (
     EntryChangeKind,
     EntrySource,
     EntryStatus,
+    ListReason,
     NoticeStatus,
     TriggerKind,
 )
+
+
+def user_field(verbose_name: str):
+    """Who did something: a user, kept as empty when the account is deleted (the audit log keeps
+    the name); no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 def _enterprise_scope(enterprise) -> dict:
@@ -188,14 +202,7 @@ class Declaration(ScopedModelMixin, TimeStampedModel):
     source_row_id = models.PositiveBigIntegerField(
         "来源行", null=True, blank=True, help_text="导入时的 intake.SourceRow 主键"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("填报人")
 
     objects = DeclarationQuerySet.as_manager()
 
@@ -293,14 +300,7 @@ class ChangeTrigger(ScopedModelMixin, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="fulfils",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("登记人")
 
     objects = ChangeTriggerQuerySet.as_manager()
 
@@ -335,14 +335,7 @@ class HazardList(TimeStampedModel):
     audited = True
     year = models.PositiveIntegerField("年度", unique=True)
     generated_at = models.DateTimeField("生成时间", null=True, blank=True)
-    generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="生成人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    generated_by = user_field("生成人")
     as_of = models.DateField("基准日期", null=True, blank=True)
     summary = models.JSONField("生成摘要", default=dict, blank=True)
 
@@ -432,8 +425,6 @@ def reasons_for(user, reasons: list[str]) -> list[str]:
     """The list reasons ``user`` may see (issue 6 item 3). A 有奖举报 is an inspection record whose
     origin is a tip-off (``rules.list_reasons``): whoever may not see tip-offs sees it as the
     inspection finding it also is, so an entry reads the same as any other inspection find."""
-    from ohsteward.declarations.choices import ListReason
-
     if ListReason.TIP_OFF not in reasons or access_rules().can_see_tipoffs(user):
         return list(reasons)
     return list(dict.fromkeys(ListReason.INSPECTION if r == ListReason.TIP_OFF else r for r in reasons))
@@ -441,8 +432,6 @@ def reasons_for(user, reasons: list[str]) -> list[str]:
 
 def reason_choices_for(user) -> list[tuple[str, str]]:
     """The list-reason filter choices ``user`` may use (no 有奖举报 without the permission)."""
-    from ohsteward.declarations.choices import ListReason
-
     return [
         (v, label)
         for v, label in ListReason.choices
@@ -477,14 +466,7 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
         "核实结果", max_length=12, choices=EntryStatus.choices, default=EntryStatus.PENDING, db_index=True
     )
     confirmed_on = models.DateField("核实日期", null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="核实人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = user_field("核实人")
     note = models.CharField("核实说明", max_length=300, blank=True)
     duplicate_of = models.ForeignKey(
         "registry.Enterprise",
@@ -524,8 +506,6 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
         return reasons_for(user, self.reasons)
 
     def reason_labels_for(self, user) -> list[str]:
-        from ohsteward.declarations.choices import ListReason
-
         labels = dict(ListReason.choices)
         return [labels.get(code, code) for code in self.reasons_for(user)]
 
@@ -555,14 +535,7 @@ class Handover(models.Model):
     )
     handed_on = models.DateField("移交日期")
     reason = models.CharField("移交说明", max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="移交人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = user_field("移交人")
 
     objects = HandoverQuerySet.as_manager()
 
@@ -600,14 +573,7 @@ class EntryChange(models.Model):
         "registry.Region", verbose_name="负责区县", on_delete=models.PROTECT, related_name="+"
     )
     due_on = models.DateField("核实期限", null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = user_field("操作人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -642,14 +608,7 @@ class GuidanceVisit(ScopedModelMixin, TimeStampedModel):
     visitors = models.CharField("指导人员", max_length=200)
     findings = models.TextField("发现情况")
     next_step = models.CharField("下一步", max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("记录人")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -707,22 +666,8 @@ class Notice(ScopedModelMixin, TimeStampedModel):
     delivery_method = models.CharField("送达方式", max_length=12, choices=DeliveryMethod.choices, blank=True)
     signed_by = models.CharField("签收人", max_length=50, blank=True)
     delivery_note = models.CharField("送达说明", max_length=200, blank=True)
-    delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="送达登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="制作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    delivered_by = user_field("送达登记人")
+    created_by = user_field("制作人")
 
     objects = NoticeQuerySet.as_manager()
 
@@ -773,14 +718,7 @@ class NoticeTemplate(models.Model):
     name = models.CharField("文件名", max_length=120)
     content = models.BinaryField("模板文件")
     uploaded_at = models.DateTimeField("上传时间", auto_now=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_field("上传人")
 
     class Meta:
         verbose_name = "告知单模板"
@@ -809,14 +747,7 @@ class SpotCheck(TimeStampedModel):
     seed = models.PositiveIntegerField("随机种子")
     fraction = models.DecimalField("抽样比例", max_digits=5, decimal_places=4)
     minimum = models.PositiveIntegerField("每区县最少抽取数")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("创建人")
 
     class Meta:
         verbose_name = "申报抽查"
@@ -899,14 +830,7 @@ class DispatchSnapshot(models.Model):
     quarter = models.PositiveSmallIntegerField("季度")
     as_of = models.DateField("统计截止日")
     published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_field("发布人")
 
     class Meta:
         verbose_name = "季度调度发布"

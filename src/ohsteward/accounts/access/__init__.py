@@ -42,6 +42,8 @@ __all__ = [
     "get_for_user_or_404",
     "is_citywide",
     "jurisdiction",
+    "own_district",
+    "own_enterprise_id",
     "require_citywide",
     "require_in_scope",
     "scope_q",
@@ -284,6 +286,16 @@ def is_citywide(user) -> bool:
     """Whether ``user`` works city-wide: the system (None) and users whose jurisdiction is the
     whole city (a city admin, the city CDC). The question intake and others ask before narrowing."""
     return user is None or jurisdiction(user).everything
+
+
+def own_district(user) -> str | None:
+    """The district code of a district-level user; None for everyone else (city, town, zone, …)."""
+    return jurisdiction(user).district
+
+
+def own_enterprise_id(user) -> int | None:
+    """The employer an enterprise manager acts for; None for everyone else."""
+    return jurisdiction(user).enterprise_id
 
 
 def require_citywide(user, message: str) -> None:

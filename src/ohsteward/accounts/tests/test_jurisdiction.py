@@ -123,3 +123,24 @@ def test_is_citywide_holds_for_the_system_and_city_level_users_only(cast):
     assert access.is_citywide(cast["city"]) and access.is_citywide(cast["cdc"])  # the city CDC
     for who in ("yubei", "wanzhou", "institution", "steward", "manager"):
         assert not access.is_citywide(_fresh(cast[who])), who
+
+
+@pytest.mark.parametrize(
+    ("who", "citywide", "district", "own_enterprise"),
+    [
+        ("city", True, None, False),
+        ("cdc", True, None, False),  # assigned the city (500000)
+        ("yubei", False, "500112", False),
+        ("wanzhou", False, "500101", False),
+        ("institution", False, "500112", False),  # no institution named: the assigned region
+        ("manager", False, None, True),
+    ],
+)
+def test_jurisdiction_questions_pages_ask(cast, enterprises, who, citywide, district, own_enterprise):
+    """``is_citywide``, ``own_district`` and ``own_enterprise_id``: the three questions pages ask
+    (what to offer) instead of reading the role or the region themselves."""
+    user = _fresh(cast[who])
+    assert access.is_citywide(user) is citywide
+    assert access.own_district(user) == district
+    expected = enterprises["yubei"].pk if own_enterprise else None
+    assert access.own_enterprise_id(user) == expected

@@ -32,10 +32,14 @@ class HazardEmployerViewSet(ExportMixin, ScopedModelViewSet):
     queryset = HazardListEntry.objects.select_related("hazard_list", "enterprise", "region")
     serializer_class = HazardEmployerSerializer
     filterset_class = HazardListEntryFilterSet
-    table_class = HazardListEntryTable
     export_filename = "职业病危害用人单位名单"
     http_method_names = ["get", "post", "head", "options"]
     permission_action = None
+
+    @property
+    def table_class(self):
+        """The list page's Table, with the reasons this user may see (有奖举报, issue 6 item 3)."""
+        return HazardListEntryTable.for_user(self.request.user)
 
     def get_queryset(self):
         queryset = super().get_queryset().with_declaration().with_priority().order_by("region_id", "pk")

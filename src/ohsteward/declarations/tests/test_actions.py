@@ -7,10 +7,27 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from docx import Document
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from openpyxl import load_workbook
 
-from ohsteward.declarations import actions, reports
+from ohsteward.core import documents
+from ohsteward.core.models import AuditLog
+from ohsteward.declarations import actions, reports, rules
+from ohsteward.declarations import actions as a
 from ohsteward.declarations.choices import EntryStatus
-from ohsteward.declarations.models import Declaration, HazardList, HazardListEntry, Notice
+from ohsteward.declarations.models import (
+    Declaration,
+    DispatchSnapshotRow,
+    FrozenError,
+    HazardList,
+    HazardListEntry,
+    Notice,
+    NoticeTemplate,
+)
+from ohsteward.declarations.reports import DEFAULT_NOTICE_TEMPLATE
+from ohsteward.declarations.templates_docx import build_notice_template
 from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory
 
@@ -143,10 +160,6 @@ def test_duplicate_without_own_entry_moves_the_entry(world, cast):
     dup = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["serious"])
     result = actions.entry_mark_duplicate(user=cast["yubei"], entry=dup, keep=keep, today=D(2026, 2, 10))
     assert result.status == EntryStatus.DUPLICATE and result.duplicate_of == keep
-    try:
-        import ohsteward.intake.actions  # noqa: F401
-    except ImportError:
-        return
     # With the intake merge present the employer is merged away and the entry now points to ``keep``.
     assert not Enterprise.objects.filter(pk=world["serious"].pk).exists()
     assert result.enterprise_id == keep.pk
@@ -246,7 +259,6 @@ def test_undeclared_ordered_by_priority(db):
 
 
 def test_priority_expression_agrees_with_rule(world):
-    from ohsteward.declarations import rules
 
     _ent("重庆批发零售壬有限公司", industry="5211", employees=300)
     hl = _generate()
@@ -262,7 +274,6 @@ def test_priority_expression_agrees_with_rule(world):
 
 
 def test_notice_docx_has_legal_basis_and_number(world, cast):
-    from docx import Document
 
     n1 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
     n2 = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 3))
@@ -416,7 +427,6 @@ def test_dispatch_figures(world, cast):
     assert f["total"]["list_size"] == hl.entries.count()
     only = reports.dispatch_figures(user=cast["yubei"], year=2026, quarter=3, today=D(2026, 10, 8))
     assert [r["region_id"] for r in only["districts"]] == [YUBEI]
-    from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(reports.dispatch_xlsx(f)))
     ws = wb.active
@@ -430,9 +440,6 @@ def test_hazard_list_exists():
 @pytest.mark.django_db
 def test_only_city_wide_users_generate_push_or_draw_a_spot_check_whatever_the_entry_point(cast, enterprises):
     """The city-only rules live in the actions, so the API and the CLI obey them too (issue 7 item 4)."""
-    from django.core.exceptions import PermissionDenied
-
-    from ohsteward.declarations import actions as a
 
     with pytest.raises(PermissionDenied, match="只有市级用户可以生成名单"):
         a.hazard_list_generate(user=cast["yubei"], year=2026)
@@ -562,7 +569,6 @@ def test_a_published_quarter_is_frozen(world, cast):
     )  # what a recomputation would say
     with pytest.raises(ValidationError):
         actions.dispatch_publish(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
-    from ohsteward.declarations.models import DispatchSnapshotRow, FrozenError
 
     row = DispatchSnapshotRow.objects.filter(snapshot=snapshot).first()
     row.figures = {"list_size": 0}
@@ -587,7 +593,6 @@ def test_a_generated_notice_is_not_delivered_and_sets_no_deadline(world, cast):
 
 
 def test_the_notice_deadline_counts_from_delivery(world, cast):
-    from ohsteward.core.models import AuditLog
 
     notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 3, 2))
     actions.notice_deliver(
@@ -658,13 +663,11 @@ def test_a_signed_receipt_scan_is_stored_with_the_delivery(world, cast):
 
 
 def _notice_document(notice):
-    from docx import Document
 
     return Document(io.BytesIO(bytes(Notice.objects.get(pk=notice.pk).file.content)))
 
 
 def test_the_notice_is_an_a4_gbt9704_document_with_named_chinese_fonts(world, cast):
-    from docx.oxml.ns import qn
 
     notice = actions.notice_issue(user=cast["yubei"], enterprise=world["serious"], today=D(2026, 12, 1))
     doc = _notice_document(notice)
@@ -727,8 +730,6 @@ def test_the_notice_quotes_the_declaration_rules_verbatim_or_not_at_all(world, c
 
 
 def test_a_district_template_replaces_the_default_and_unknown_placeholders_are_refused(world, cast):
-    from ohsteward.core import documents
-    from ohsteward.declarations.models import NoticeTemplate
 
     yubei = Region.objects.get(code=YUBEI)
     doc = documents.gbt9704_document()
@@ -756,11 +757,6 @@ def test_a_district_template_replaces_the_default_and_unknown_placeholders_are_r
 
 
 def test_the_default_template_is_reproducible_from_its_build_script():
-    from docx import Document
-    from docxtpl import DocxTemplate
-
-    from ohsteward.declarations.reports import DEFAULT_NOTICE_TEMPLATE
-    from ohsteward.declarations.templates_docx import build_notice_template
 
     committed = Document(str(DEFAULT_NOTICE_TEMPLATE))
     rebuilt = Document(io.BytesIO(build_notice_template.build()))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from openpyxl import load_workbook
 
 from ohsteward.api.testing import bearer_client
 from ohsteward.declarations import actions
+from ohsteward.declarations.filtersets import HazardListEntryFilterSet
 from ohsteward.declarations.models import Declaration, HazardListEntry
 from ohsteward.registry.models import Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory
@@ -144,11 +147,6 @@ def test_declarations_crud(cast, enterprises):
 
 
 def test_tip_off_reasons_are_hidden_from_the_api_for_non_regulators(cast, listed, enterprises):
-    import io
-
-    from openpyxl import load_workbook
-
-    from ohsteward.declarations.filtersets import HazardListEntryFilterSet
 
     assert HazardListEntryFilterSet.base_filters[
         "reason"
@@ -167,3 +165,6 @@ def test_tip_off_reasons_are_hidden_from_the_api_for_non_regulators(cast, listed
     api = bearer_client(cast["cdc"])
     rows = {r["uscc"]: r["reasons"] for r in api.get(URL, {"reason": "tip_off"}).json()["results"]}
     assert rows == {enterprises["yubei"].uscc: ["industry_serious", "tip_off"]}
+    # the export's Table is the viewer's: a regulator's file names the tip-off
+    ws = load_workbook(io.BytesIO(api.get(URL + "export/").content)).active
+    assert "有奖举报" in " ".join(str(cell.value) for row in ws.iter_rows() for cell in row)

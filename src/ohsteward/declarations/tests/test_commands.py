@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
 
-from ohsteward.declarations.models import HazardListEntry
+from ohsteward.declarations.models import DispatchSnapshot, HazardListEntry
 
 pytestmark = pytest.mark.django_db
 
 
 def test_hazard_list_generate_and_dispatch(enterprises, tmp_path, monkeypatch):
-    import datetime as dt
-
-    from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 1, 25))  # pushed in January
     out = io.StringIO()
@@ -39,11 +39,6 @@ def test_hazard_list_generate_and_dispatch(enterprises, tmp_path, monkeypatch):
 def test_dispatch_command_publishes_a_past_quarter_and_then_shows_the_frozen_figures(
     enterprises, monkeypatch
 ):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from ohsteward.declarations.models import DispatchSnapshot
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 4, 2))
     call_command("hazard_list", "generate", "--year", "2026", "--as-of", "2026-01-20", stdout=io.StringIO())
@@ -52,7 +47,6 @@ def test_dispatch_command_publishes_a_past_quarter_and_then_shows_the_frozen_fig
     call_command("dispatch", "--year", "2026", "--quarter", "1", "--publish", stdout=out)
     assert "已发布 2026年第1季度调度" in out.getvalue() and "（已发布，截至 2026-03-31）" in out.getvalue()
     assert DispatchSnapshot.objects.filter(year=2026, quarter=1).count() == 1
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="已发布"):
         call_command("dispatch", "--year", "2026", "--quarter", "1", "--publish", stdout=io.StringIO())

@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
+from ohsteward.core.models import AuditLog
 from ohsteward.declarations import actions
 from ohsteward.declarations.models import HazardListEntry
 
@@ -26,7 +28,6 @@ def entry(enterprises):
 
 @pytest.mark.django_db
 def test_roles_without_the_visit_permission_do_not_see_guidance_findings(cast, entry, client):
-    from django.contrib.auth.models import Group, Permission
 
     # institution staff record guidance visits (001 附件2 item 11); a role without that permission
     # must not see the findings
@@ -53,7 +54,6 @@ def test_confirm_does_not_redirect_off_site(cast, entry, client):
 
 @pytest.mark.django_db
 def test_push_is_in_each_districts_audit_trail(cast, entry):
-    from ohsteward.core.models import AuditLog
 
     logs = AuditLog.objects.for_user(cast["yubei"]).filter(changes__has_key="pushed_to_district")
     assert [log.changes["pushed_to_district"][1]["district"] for log in logs] == ["500112"]
@@ -62,7 +62,6 @@ def test_push_is_in_each_districts_audit_trail(cast, entry):
 
 @pytest.mark.django_db
 def test_answered_notice_change_is_audited(cast, entry):
-    from ohsteward.core.models import AuditLog
 
     notice = actions.notice_issue(user=None, enterprise=entry.enterprise, today=dt.date(2026, 3, 1))
     actions.declaration_import(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ohsteward.declarations import actions
 from ohsteward.declarations.choices import DeclarationChannel
@@ -59,7 +59,6 @@ def test_import_rejects_unknown_kind_and_bad_counts(enterprises):
 
 
 def test_import_checks_scope(cast, enterprises):
-    from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         _import(enterprises["wanzhou"], user=cast["yubei"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -294,7 +295,6 @@ def test_district_short_name_for_doc_numbers(name, short):
 
 
 def test_notice_deadline_counts_from_the_day_after_delivery():
-    import datetime as dt
 
     assert rules.notice_deadline(None) is None
     assert rules.notice_deadline(dt.date(2026, 3, 20), 15) == dt.date(2026, 4, 4)
@@ -304,6 +304,5 @@ def test_notice_deadline_counts_from_the_day_after_delivery():
     ("fraction", "label"), [("0.0500", "5%"), ("0.1250", "12.5%"), ("1", "100%"), ("0", "0%")]
 )
 def test_share_label_writes_a_fraction_as_a_percentage(fraction, label):
-    from decimal import Decimal
 
     assert rules.share_label(Decimal(fraction)) == label

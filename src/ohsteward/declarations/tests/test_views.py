@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
 
 from ohsteward.conftest import PASSWORD
+from ohsteward.core import documents
 from ohsteward.declarations import actions
+from ohsteward.declarations import urls as declarations_urls
 from ohsteward.declarations.choices import EntryStatus
-from ohsteward.declarations.models import Declaration, HazardListEntry, Notice
+from ohsteward.declarations.models import Declaration, HazardListEntry, Notice, SpotCheckItem
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.registry.models import Post, PostExposure, Region, Workplace
+from ohsteward.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +64,6 @@ def test_pages_render_for_city(client, cast, listed):
 
 
 def test_exports_are_xlsx(client, cast, listed):
-    from openpyxl import load_workbook
 
     c = _client(client, cast["yubei"])
     for name in ["entry_export", "undeclared_export", "dispatch_export"]:
@@ -197,7 +206,6 @@ def test_spot_check_pages(client, cast, listed):
         ).status_code
         == 403
     )
-    from ohsteward.declarations.models import SpotCheckItem
 
     item = SpotCheckItem.objects.filter(region_id="500112").first()
     r = c.post(
@@ -246,8 +254,6 @@ def test_generate_only_citywide(client, cast):
 
 
 def test_list_pages_query_count_does_not_grow(client, cast, listed, django_assert_max_num_queries):
-    from ohsteward.registry.models import Region
-    from ohsteward.registry.tests.factories import EnterpriseFactory
 
     c = _client(client, cast["city"])
     for i in range(15):
@@ -281,7 +287,6 @@ def test_dispatch_page_publishes_a_past_quarter_for_the_city_only(client, cast, 
 
 
 def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast, listed, enterprises):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
     notice = actions.notice_issue(
@@ -337,10 +342,6 @@ def test_notice_list_shows_undelivered_notices_and_records_delivery(client, cast
 def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(
     client, cast, listed, enterprises
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from docx import Document
-
-    from ohsteward.core import documents
 
     c = _client(client, cast["yubei"])
     url = reverse("declarations:notice_template")
@@ -365,8 +366,6 @@ def test_a_district_uploads_its_own_notice_template_and_later_notices_use_it(
 
 
 def _register_exposures(enterprise):
-    from ohsteward.hazards.models import HazardFactor
-    from ohsteward.registry.models import Post, PostExposure, Workplace
 
     noise, dust = HazardFactor.objects.get(name="噪声"), HazardFactor.objects.get(name="矽尘")
     welding = Workplace.objects.create(enterprise=enterprise, name="焊接车间")
@@ -380,7 +379,6 @@ def _register_exposures(enterprise):
 
 
 def _hazard_rows(html):
-    import re
 
     names = re.findall(r'name="hz-(\d+)-hazard_name"[^>]*value="([^"]*)"', html)
     return [n for _, n in names]
@@ -403,7 +401,6 @@ def test_the_declaration_form_is_prefilled_from_registered_posts_and_factors(cli
     )
     html = _client(client, cast["manager"]).get(reverse("declarations:declare")).content.decode()
     assert sorted(_hazard_rows(html)) == ["噪声", "矽尘"]  # from the register, not the last declaration's 苯
-    import re
 
     counts = sorted(int(n) for n in re.findall(r'name="hz-\d+-exposed_count" value="(\d+)"', html))
     assert counts == [3, 10]  # 噪声 in 焊接车间: 6 + 4 over its two posts
@@ -479,7 +476,6 @@ def test_returning_from_the_preview_keeps_what_was_typed(client, cast, enterpris
 
 
 def test_the_receipt_prints_and_downloads(client, cast, enterprises):
-    from docx import Document
 
     c = _client(client, cast["manager"])
     c.post(reverse("declarations:declare"), _declare_data(enterprises["yubei"], confirm="1"))
@@ -527,7 +523,6 @@ def tipped(listed, enterprises):
 
 
 def _page_and_exports(c) -> str:
-    from openpyxl import load_workbook
 
     texts = [c.get(reverse(f"declarations:{name}")).content.decode() for name in ("entry_list", "undeclared")]
     entry = HazardListEntry.objects.filter(reasons__icontains="tip_off").get()
@@ -559,7 +554,6 @@ def test_regulators_see_and_filter_tip_off_reasons(client, cast, tipped, who):
 
 
 def _token(body: str) -> str:
-    import re
 
     return re.search(r'name="submission_token" value="([^"]+)"', body).group(1)
 
@@ -677,3 +671,139 @@ def test_generating_the_list_over_a_large_register_runs_as_a_job_with_its_summar
     page = c.get(r["Location"]).content.decode()
     assert "2026年名单生成并下发" in page and "2026年名单已生成：共3家" in page and "已下发3家" in page
     assert HazardListEntry.objects.filter(hazard_list__year=2026, pushed_on__isnull=False).count() == 3
+
+
+# --------------------------------------------------------------------------------------------
+# Every page on the shared bases: login first, one Table for page and export, htmx partials
+# --------------------------------------------------------------------------------------------
+
+
+def _declarations_urls() -> list[str]:
+    """Every declarations URL, with sample arguments: a page added later is covered too."""
+    samples = {"pk": 1, "year": 2026}
+    return [
+        reverse(f"declarations:{p.name}", kwargs={k: samples[k] for k in p.pattern.converters})
+        for p in declarations_urls.urlpatterns
+    ]
+
+
+@pytest.mark.parametrize("url", _declarations_urls())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_users_are_sent_to_login_from_every_page(client, url, method):
+    r = getattr(client, method)(url)
+    assert r.status_code == 302, url
+    assert r["Location"].startswith(reverse("web:login") + "?next="), url
+
+
+def _sheet(response) -> list[list]:
+    assert response["Content-Type"].startswith("application/vnd.openxml")
+    return [
+        list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "export"),
+    [
+        ("entry_list", "entry_export"),
+        ("undeclared", "undeclared_export"),
+        ("notice_list", "notice_export"),
+        ("declaration_list", "declaration_export"),
+        ("spotcheck_list", "spotcheck_export"),
+    ],
+)
+def test_each_list_page_and_its_export_come_from_one_table(client, cast, listed, enterprises, page, export):
+    """The page's columns are export columns (same headers) and both hold the same rows."""
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    actions.notice_issue(user=None, enterprise=entry.enterprise, entry=entry, issuer="渝北区卫健委")
+    actions.spot_check_create(user=None, hazard_list=listed, seed=1, fraction=1.0, minimum=1, name="全查")
+    actions.declaration_submit(
+        user=None,
+        enterprise=enterprises["yubei"],
+        kind="initial",
+        data={"employees": 10, "exposed_total": 2},
+        hazards=[{"hazard_name": "噪声", "exposed_count": 2}],
+    )
+    c = _client(client, cast["yubei"])
+    body = c.get(reverse(f"declarations:{page}")).content.decode()
+    rows = _sheet(c.get(reverse(f"declarations:{export}")))
+    header, data = rows[0], rows[1:]
+    shown = re.findall(r"<th[^>]*>(?:<a [^>]*>)?([^<▲▼]+)", body)
+    assert shown and set(h.strip() for h in shown) <= set(header) | {"文件"}
+    count = int(re.search(r'id="result-count">共 <strong>([\d,]+)</strong>', body).group(1).replace(",", ""))
+    assert count == len(data) > 0
+
+
+def test_list_export_keeps_the_page_filters_and_the_scope(client, cast, listed, enterprises):
+    c = _client(client, cast["city"])
+    everything = _sheet(c.get(reverse("declarations:entry_export")))[1:]
+    yubei = _sheet(c.get(reverse("declarations:entry_export"), {"region": "500112"}))[1:]
+    assert len(everything) == 3 and len(yubei) == 2
+    assert {r[2] for r in yubei} == {enterprises["yubei"].name, enterprises["yubei2"].name}
+    district = _sheet(_client(client, cast["wanzhou"]).get(reverse("declarations:entry_export")))[1:]
+    assert [r[2] for r in district] == [enterprises["wanzhou"].name]
+
+
+def test_old_export_links_answer_the_same_file(client, cast, listed):
+    c = _client(client, cast["city"])
+    old = _sheet(c.get(reverse("declarations:declaration_list"), {"export": "1"}))
+    assert old == _sheet(c.get(reverse("declarations:declaration_export")))
+
+
+def test_entry_list_sorts_by_a_sortable_column_and_ignores_others(client, cast, listed, enterprises):
+    enterprises["wanzhou"].employees, enterprises["yubei"].employees = 900, 5
+    enterprises["wanzhou"].save(update_fields=["employees"])
+    enterprises["yubei"].save(update_fields=["employees"])
+    c = _client(client, cast["city"])
+    body = c.get(reverse("declarations:entry_list"), {"sort": "-employees"}).content.decode()
+    assert body.index(enterprises["wanzhou"].name) < body.index(enterprises["yubei"].name)
+    body = c.get(reverse("declarations:entry_list"), {"sort": "employees"}).content.decode()
+    assert body.index(enterprises["yubei"].name) < body.index(enterprises["wanzhou"].name)
+    assert c.get(reverse("declarations:entry_list"), {"sort": "reasons"}).status_code == 200  # not sortable
+
+
+def test_htmx_list_request_gets_the_results_partial_with_vary(client, cast, listed, enterprises):
+    c = _client(client, cast["city"])
+    r = c.get(reverse("declarations:undeclared"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    body = r.content.decode()
+    assert "<html" not in body and 'id="entry-table"' in body and "优先级" in body
+    assert "HX-Request" in r["Vary"]
+    assert "<html" in c.get(reverse("declarations:undeclared")).content.decode()
+
+
+def test_declared_column_reads_the_annotation_on_the_page(client, cast, listed, enterprises):
+    """Rows are loaded page by page by primary key: the page still has ``with_declaration()``."""
+    actions.declaration_submit(
+        user=None,
+        enterprise=enterprises["yubei"],
+        kind="initial",
+        data={"employees": 10, "exposed_total": 2},
+        hazards=[{"hazard_name": "噪声", "exposed_count": 2}],
+    )
+    body = _client(client, cast["yubei"]).get(reverse("declarations:entry_list")).content.decode()
+    row = next(r for r in body.split("<tr>") if enterprises["yubei"].name in r)
+    assert "已申报" in row and "未申报" not in row
+
+
+def test_notice_list_offers_delivery_only_to_those_who_may_deliver(client, cast, listed, enterprises):
+    entry = HazardListEntry.objects.get(enterprise=enterprises["yubei2"])
+    actions.notice_issue(user=None, enterprise=entry.enterprise, entry=entry, issuer="渝北区卫健委")
+    notice = Notice.objects.get()
+    deliver = reverse("declarations:notice_deliver", args=[notice.pk])
+    assert deliver in _client(client, cast["yubei"]).get(reverse("declarations:notice_list")).content.decode()
+    client.logout()
+    # a role that may read notices but not deliver them (none has that today: give one the view)
+    group = Group.objects.get(name="role:institution_staff")
+    group.permissions.add(Permission.objects.get(codename="view_notice"))
+    viewer = _client(client, cast["institution"])
+    body = viewer.get(reverse("declarations:notice_list")).content.decode()
+    assert notice.number in body and deliver not in body
+    assert viewer.get(deliver).status_code == 403
+
+
+def test_spot_check_list_offers_the_draw_to_city_users_only(client, cast, listed):
+    city = _client(client, cast["city"]).get(reverse("declarations:spotcheck_list")).content.decode()
+    assert "组织抽查" in city
+    client.logout()
+    district = _client(client, cast["yubei"]).get(reverse("declarations:spotcheck_list")).content.decode()
+    assert "组织抽查" not in district

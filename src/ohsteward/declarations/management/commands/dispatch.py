@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ class _CityWide:
     pk = None
 
     def __init__(self):
+        # local: command modules are imported to list and print --help, before the app registry is ready
         from ohsteward.accounts.access import Jurisdiction, Kind
 
         self._ohs_jurisdiction = Jurisdiction(Kind.CITY)  # read by access.jurisdiction()
@@ -37,8 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, quarter, out, publish=False, **options):
-        from django.core.exceptions import ValidationError
-
+        # local: command modules are imported to list and print --help, before the app registry is ready
         from ohsteward.declarations import actions, reports
 
         user, today = _CityWide(), timezone.localdate()

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--push", action="store_true", help="生成后立即下发（开始一个月核实期限）")
 
     def handle(self, *args, verb, year, as_of, push, **options):
+        # local: command modules are imported to list and print --help, before the app registry is ready
         from ohsteward.declarations import actions
         from ohsteward.declarations.models import HazardList
 
