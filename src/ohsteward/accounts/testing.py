@@ -99,11 +99,14 @@ def build_cast() -> None:
             )
 
 
-def _rebuild_after_flush(sender, using, **kwargs):
-    """post_migrate receiver: a flush (transactional tests) emptied the tables; rebuild the cast."""
+def _rebuild_after_flush(sender, using, plan=None, **kwargs):
+    """post_migrate receiver: a flush (transactional tests) emptied the tables; rebuild the cast.
+
+    ``flush`` sends the signal without a migration plan; ``migrate`` (a test running ``ohsteward
+    demo``) sends one, and then the cast is left alone."""
     from django.db import DEFAULT_DB_ALIAS  # local: Django is set up after this plugin loads
 
-    if using == DEFAULT_DB_ALIAS:
+    if using == DEFAULT_DB_ALIAS and plan is None:
         build_cast()
 
 
@@ -162,6 +165,19 @@ def enterprises(db):
 
     by_code = Enterprise.objects.in_bulk([employer_uscc(k) for k in EMPLOYERS], field_name="uscc")
     return {key: by_code[employer_uscc(key)] for key in EMPLOYERS}
+
+
+@pytest.fixture
+def no_cast(db):
+    """No users, employers or audit entries, for tests about a fresh installation that count every
+    row: the cast is deleted inside the test's transaction (and so comes back after it)."""
+    from ohsteward.accounts.models import User  # local: pure tests run without Django
+    from ohsteward.core.models import AuditLog  # local: pure tests run without Django
+    from ohsteward.registry.models import Enterprise  # local: pure tests run without Django
+
+    User.objects.filter(username__in=USERS).delete()
+    Enterprise.objects.filter(uscc__in=[employer_uscc(k) for k in EMPLOYERS]).delete()
+    AuditLog.objects.all().delete()  # the cast's creation and deletion
 
 
 @pytest.fixture
