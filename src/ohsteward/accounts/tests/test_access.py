@@ -1,8 +1,7 @@
-"""Scope tests generated per model and per member of the test cast (STYLE.md, access control).
+"""Writes across districts are refused, and the account commands (token_create, user_add).
 
-The expected visibility below is written out by hand from the jurisdiction rules (an oracle that
-does not call accounts/access.py); each model is then checked through ``for_user`` and, where the
-model has an endpoint, through the API list, the API detail and the .xlsx export.
+The generated scope tests (for_user, pages, API, exports per model and member of the cast) moved
+to each app's ``tests/test_scope.py`` on the shared suite ``ohsteward.accounts.tests.scope``.
 """
 
 from __future__ import annotations
@@ -10,152 +9,18 @@ from __future__ import annotations
 import io
 import sys
 
-import openpyxl
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import ApiToken, User
-from ohsteward.api.testing import bearer_client, use_fast_password_hashing
-from ohsteward.conftest import PASSWORD
-from ohsteward.core.audit import audit_context
-from ohsteward.core.models import AuditLog
-from ohsteward.hazards.models import HazardFactor
-from ohsteward.registry import actions
-from ohsteward.registry.models import Enterprise, Post, PostExposure, Workplace
-
-ALL = {"yubei", "yubei2", "wanzhou"}
-YUBEI_BOTH = {"yubei", "yubei2"}
-
-# Which of the cast's employers each user may see. "town" is a 渝北 officer assigned to 双龙湖街道
-# (500112002), where only "yubei" lies.
-VISIBLE = {
-    "city": ALL,
-    "yubei": YUBEI_BOTH,
-    "wanzhou": {"wanzhou"},
-    "cdc": ALL,  # assigned the city (500000)
-    "institution": YUBEI_BOTH,
-    "steward": YUBEI_BOTH,
-    "manager": {"yubei"},
-    "town": {"yubei"},
-    "norole": set(),
-}
-# The audit trail: city admins see all; district admins their district (a town officer the
-# employers of the town); nobody else sees it.
-AUDIT_VISIBLE = {"city": ALL, "yubei": YUBEI_BOTH, "wanzhou": {"wanzhou"}, "town": {"yubei"}}
-USERS = list(VISIBLE)
+from ohsteward.api.testing import bearer_client
+from ohsteward.registry.models import Enterprise
 
 
-def _owner(obj) -> Enterprise:
-    if isinstance(obj, Enterprise):
-        return obj
-    if isinstance(obj, Workplace):
-        return obj.enterprise
-    if isinstance(obj, Post):
-        return obj.workplace.enterprise
-    return obj.post.workplace.enterprise
-
-
-MODELS = [Enterprise, Workplace, Post, PostExposure, AuditLog]
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    use_fast_password_hashing(settings)
-
-
-@pytest.fixture
-def world(cast, enterprises):
-    """Each employer of the cast with a workplace, a post and an exposure; users and their names."""
-    factor = HazardFactor.objects.order_by("code").first()
-    objects: dict[type, dict[int, str]] = {m: {} for m in MODELS}
-    with audit_context(None, "test"):
-        for key, e in enterprises.items():
-            workplace = actions.workplace_create(user=None, enterprise=e, name="一车间")
-            exposure = actions.post_exposure_set(
-                user=None, workplace=workplace, post_name="焊工", hazard_factor=factor, exposed_count=3
-            )
-            for obj in (e, workplace, exposure.post, exposure):
-                objects[type(obj)][obj.pk] = key
-    users = dict(cast)
-    users["town"] = user_create(
-        username="town",
-        password=PASSWORD,
-        role="district_admin",
-        region_code="500112002",
-        check_password=False,
-    )
-    users["norole"] = User.objects.create_user("norole", password=PASSWORD)
-    # Audit entries about these objects, keyed by the employer they concern.
-    for model in (Enterprise, Workplace, Post, PostExposure):
-        ct = ContentType.objects.get_for_model(model)
-        for entry in AuditLog.objects.filter(
-            content_type=ct, object_id__in=[str(pk) for pk in objects[model]]
-        ):
-            objects[AuditLog][entry.pk] = objects[model][int(entry.object_id)]
-    return {"users": users, "objects": objects, "enterprises": enterprises}
-
-
-def expected_keys(model, who: str) -> set[str]:
-    return AUDIT_VISIBLE.get(who, set()) if model is AuditLog else VISIBLE[who]
-
-
-@pytest.mark.parametrize("who", USERS)
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_queryset_scope(world, model, who):
-    owned = world["objects"][model]
-    assert {owner for owner in owned.values()} == ALL  # every employer has rows of this model
-    visible_pks = set(
-        model.objects.for_user(world["users"][who]).filter(pk__in=owned).values_list("pk", flat=True)
-    )
-    assert {owned[pk] for pk in visible_pks} == expected_keys(model, who)
-    hidden = set(owned) - visible_pks
-    assert {owned[pk] for pk in hidden} == ALL - expected_keys(model, who)
-
-
-# Endpoints of the models above: (model, list URL, how a row is identified in the JSON and the URL).
-ENDPOINTS = [(Enterprise, "/api/v1/enterprises/", "uscc")]
-
-
-@pytest.mark.parametrize("who", USERS)
-@pytest.mark.parametrize(("model", "url", "key"), ENDPOINTS, ids=[m.__name__ for m, _, _ in ENDPOINTS])
-def test_api_scope(world, model, url, key, who):
-    client = bearer_client(world["users"][who])
-    response = client.get(f"{url}?page_size=1000")
-    if who == "norole":
-        assert response.status_code == 403  # no role, no permission
-        return
-    assert response.status_code == 200
-    by_key = {
-        getattr(obj, key): world["objects"][model][obj.pk]
-        for obj in model.objects.filter(pk__in=world["objects"][model])
-    }
-    listed = {row[key] for row in response.json()["results"] if row[key] in by_key}
-    assert {by_key[k] for k in listed} == expected_keys(model, who)
-    for ident, owner in by_key.items():
-        status = client.get(f"{url}{ident}/").status_code
-        assert status == (200 if owner in expected_keys(model, who) else 404), (ident, owner)
-
-
-@pytest.mark.parametrize("who", [u for u in USERS if u != "norole"])
-@pytest.mark.parametrize(("model", "url", "key"), ENDPOINTS, ids=[m.__name__ for m, _, _ in ENDPOINTS])
-def test_export_scope(world, model, url, key, who):
-    response = bearer_client(world["users"][who]).get(f"{url}export/")
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    exported = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    by_key = {
-        getattr(obj, key): world["objects"][model][obj.pk]
-        for obj in model.objects.filter(pk__in=world["objects"][model])
-    }
-    assert {by_key[k] for k in exported if k in by_key} == expected_keys(model, who)
-
-
-def test_yubei_officer_cannot_patch_wanzhou_employer(world):
-    wanzhou = world["enterprises"]["wanzhou"]
-    response = bearer_client(world["users"]["yubei"]).patch(
+def test_yubei_officer_cannot_patch_wanzhou_employer(cast, enterprises):
+    wanzhou = enterprises["wanzhou"]
+    response = bearer_client(cast["yubei"]).patch(
         f"/api/v1/enterprises/{wanzhou.uscc}/", {"name": "越权修改"}, format="json"
     )
     assert response.status_code == 404

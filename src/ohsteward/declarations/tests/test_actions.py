@@ -212,8 +212,9 @@ def test_undeclared_ordered_by_priority(db):
     construction_big = _ent("重庆建筑施工丁有限公司", industry="4710", employees=30)
     big_industrial = _ent("重庆大型制造戊有限公司", employees=400)
     hl = _generate()
+    mine = [small_industrial, big_general, construction_small, construction_big, big_industrial]
     qs = (
-        HazardListEntry.objects.filter(hazard_list=hl)
+        HazardListEntry.objects.filter(hazard_list=hl, enterprise__in=mine)  # not the test cast's employers
         .with_declaration()
         .with_priority()
         .undeclared()

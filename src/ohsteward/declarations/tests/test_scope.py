@@ -1,15 +1,121 @@
-"""A list entry is seen by the district that has the employer in its register (review H2)."""
+"""Scope of the declarations app: every record about an employer is seen where the register has
+the employer (generated cases: ohsteward.accounts.tests.scope), and a list entry follows its
+employer when the employer moves (review H2)."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
+from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, ScopeCase, ScopeSuite
 from ohsteward.declarations import actions
-from ohsteward.declarations.models import HazardListEntry
+from ohsteward.declarations.choices import TriggerKind
+from ohsteward.declarations.models import (
+    ChangeTrigger,
+    Declaration,
+    DeclarationHazard,
+    DispatchSnapshot,
+    DispatchSnapshotRow,
+    GuidanceVisit,
+    HazardListEntry,
+    Notice,
+    SpotCheck,
+    SpotCheckItem,
+)
 from ohsteward.declarations.reports import dispatch_figures
+from ohsteward.declarations.tests.factories import (
+    DeclarationFactory,
+    DeclarationHazardFactory,
+    HazardListEntryFactory,
+    HazardListFactory,
+)
 from ohsteward.registry.actions import enterprise_update
 from ohsteward.registry.models import Region
+
+_serial = itertools.count(1)
+
+
+def _spot_check_item(world, employer) -> SpotCheckItem:
+    entry = HazardListEntryFactory(enterprise=employer, hazard_list=HazardListFactory(year=2025))
+    check = SpotCheck.objects.create(
+        hazard_list=entry.hazard_list, name=f"抽查{next(_serial)}", seed=1, fraction=1, minimum=1
+    )
+    return SpotCheckItem.objects.create(
+        spot_check=check, entry=entry, enterprise=employer, region=employer.region
+    )
+
+
+def _snapshot_row(world, employer) -> DispatchSnapshotRow:
+    """Figures of the employer's district in a snapshot of its own (one row per district and snapshot)."""
+    snapshot = DispatchSnapshot.objects.create(
+        year=2000 + next(_serial), quarter=1, as_of=dt.date(2026, 3, 31), published_at=timezone.now()
+    )
+    return DispatchSnapshotRow.objects.create(snapshot=snapshot, region=employer.region, figures={})
+
+
+# Snapshot rows are reached through their district column only: district officers (and the city)
+# see them; a town, zone, employer, institution or team has no district.
+BY_DISTRICT = {
+    "city": ALL,
+    "cdc": ALL,
+    "yubei": IN_YUBEI,
+    "wanzhou": {"wanzhou"},
+    "institution": IN_YUBEI,
+    "steward": IN_YUBEI,
+}
+
+
+class TestDeclarationsScope(ScopeSuite):
+    cases = [
+        ScopeCase(
+            HazardListEntry,
+            make=lambda world, employer: HazardListEntryFactory(
+                enterprise=employer, hazard_list=HazardListFactory(year=2026)
+            ),
+            page="/declarations/entries/{obj.pk}/",
+            api="/api/v1/hazard-employers/",
+        ),
+        ScopeCase(
+            Declaration,
+            make=lambda world, employer: DeclarationFactory(enterprise=employer),
+            page="/declarations/declarations/{obj.pk}/",
+            api="/api/v1/declarations/",
+        ),
+        ScopeCase(
+            DeclarationHazard,
+            make=lambda world, employer: DeclarationHazardFactory(
+                declaration=DeclarationFactory(enterprise=employer)
+            ),
+        ),
+        ScopeCase(
+            ChangeTrigger,
+            make=lambda world, employer: ChangeTrigger.objects.create(
+                enterprise=employer,
+                kind=TriggerKind.PROCESS_CHANGE,
+                occurred_on=dt.date(2026, 3, 1),
+                due_on=dt.date(2026, 3, 31),
+            ),
+        ),
+        ScopeCase(
+            GuidanceVisit,
+            make=lambda world, employer: GuidanceVisit.objects.create(
+                enterprise=employer, visited_on=dt.date(2026, 3, 1), visitors="张三", findings="未申报"
+            ),
+        ),
+        ScopeCase(
+            Notice,
+            make=lambda world, employer: Notice.objects.create(
+                enterprise=employer,
+                number=f"范围-{next(_serial)}",
+                region=employer.region,
+                issued_on=dt.date(2026, 3, 1),
+            ),
+        ),
+        ScopeCase(SpotCheckItem, make=_spot_check_item),
+        ScopeCase(DispatchSnapshotRow, make=_snapshot_row, visible=BY_DISTRICT),
+    ]
 
 
 @pytest.mark.django_db
@@ -43,8 +149,6 @@ def test_entry_follows_employer_moved_in_register(cast, enterprises, client):
 
 @pytest.mark.django_db
 def test_spot_check_item_follows_employer_moved_in_register(cast, enterprises):
-    from ohsteward.declarations.models import SpotCheckItem
-
     hazard_list = actions.hazard_list_generate(user=None, year=2026, as_of=dt.date(2026, 1, 25))
     check = actions.spot_check_create(
         user=cast["city"], hazard_list=hazard_list, seed=1, fraction=1.0, minimum=1

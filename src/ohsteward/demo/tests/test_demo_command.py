@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("no_cast")  # counts every employer
 def test_demo_prepares_data_and_logins():
     from ohsteward.accounts.models import User
     from ohsteward.declarations.models import HazardListEntry

@@ -5,20 +5,25 @@ and a row matching another district's employer is referred to that district and 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
+from ohsteward.accounts.tests.scope import REGULATORS_ONLY, ScopeCase, ScopeSuite
 from ohsteward.api.testing import bearer_client
 from ohsteward.conftest import PASSWORD
+from ohsteward.declarations.actions import _source_evidence
 from ohsteward.intake.actions import row_link
 from ohsteward.intake.choices import RowStatus, SourceKind
-from ohsteward.intake.models import OUTSIDE_DECIDED, OUTSIDE_REFERRED, SourceRow
-from ohsteward.intake.tests.factories import xlsx_bytes
+from ohsteward.intake.models import OUTSIDE_DECIDED, OUTSIDE_REFERRED, SourceBatch, SourceRow
+from ohsteward.intake.queries import rows_seen_by
+from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory, xlsx_bytes
 from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
@@ -40,6 +45,34 @@ def wanzhou(enterprises):
     )
     e.refresh_from_db()
     return e
+
+
+def _linked_row(world, employer) -> SourceRow:
+    """A row of its own batch, located where the employer is and linked to it."""
+    return SourceRowFactory(
+        batch=SourceBatchFactory(),
+        enterprise=employer,
+        district_id=employer.region_id,
+        town_id=employer.town_id,
+        zone_id=employer.zone_id,
+        status=RowStatus.LINKED,
+    )
+
+
+class TestIntakeScope(ScopeSuite):
+    """Source rows and batches are seen by the regulators of the place (never by employers,
+    institutions or teams); a batch is seen wherever one of its rows is."""
+
+    cases = [
+        ScopeCase(SourceRow, make=_linked_row, visible=REGULATORS_ONLY, api="/api/v1/intake/rows/"),
+        ScopeCase(
+            SourceBatch,
+            make=lambda world, employer: _linked_row(world, employer).batch,
+            visible=REGULATORS_ONLY,
+            page="/intake/batches/{obj.pk}/",
+            api="/api/v1/intake/batches/",
+        ),
+    ]
 
 
 def secrets_of(e: Enterprise) -> list[str]:
@@ -194,8 +227,6 @@ def test_a_list_of_guessed_codes_harvests_nothing(cast, wanzhou):
 def test_a_row_referred_elsewhere_is_no_evidence_for_the_hazard_list_until_its_district_links_it(
     cast, wanzhou
 ):
-    from ohsteward.declarations.actions import _source_evidence
-
     api = bearer_client(cast["yubei"])
     content = xlsx_bytes(
         ["用人单位名称", "统一社会信用代码", "所属区县", "来源", "发现日期"],
@@ -218,8 +249,6 @@ def test_a_row_referred_elsewhere_is_no_evidence_for_the_hazard_list_until_its_d
 
 def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, enterprises):
     """Row scope: district, referral, uploader; a 万州 candidate id on a 渝北 row is hidden."""
-    from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory
-
     batch = SourceBatchFactory(uploaded_by=cast["city"])
     mixed = SourceRowFactory(
         batch=batch,
@@ -234,8 +263,6 @@ def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, e
     shown = bearer_client(cast["yubei"]).get(f"/api/v1/intake/rows/{mixed.pk}/").json()
     assert shown["candidates"] == [[enterprises["yubei"].pk, 0.8]]
     with pytest.raises(RuntimeError):
-        from ohsteward.intake.queries import rows_seen_by
-
         rows_seen_by(cast["yubei"], [SourceRow.objects.get(pk=mixed.pk)])[0].save()
 
 
@@ -289,12 +316,6 @@ def test_filtering_rows_by_another_districts_employer_id_finds_nothing(cast, wan
 
 
 def test_links_made_across_districts_before_the_fix_are_referred_by_the_migration(cast, enterprises):
-    import importlib
-
-    from django.apps import apps
-
-    from ohsteward.intake.tests.factories import SourceBatchFactory, SourceRowFactory
-
     migration = importlib.import_module("ohsteward.intake.migrations.0004_refer_out_of_scope_links")
     batch = SourceBatchFactory(uploaded_by=cast["yubei"], kind=SourceKind.INSPECTION)
     leaked = SourceRowFactory(

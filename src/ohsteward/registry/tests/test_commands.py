@@ -11,6 +11,7 @@ from ohsteward.registry.tests.test_importers import good_rows, xlsx
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("no_cast")  # counts every employer
 def test_import_command_dry_run_then_apply(tmp_path):
     path = tmp_path / "list.xlsx"
     path.write_bytes(xlsx(good_rows()))
@@ -22,6 +23,7 @@ def test_import_command_dry_run_then_apply(tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("no_cast")  # counts every employer
 def test_import_command_exits_non_zero_and_writes_errors(tmp_path):
     rows = good_rows()
     rows[1][2] = "火星区"
@@ -41,6 +43,7 @@ def test_import_command_exits_non_zero_and_writes_errors(tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("no_cast")  # counts every employer
 def test_synth_is_deterministic_and_spreads_over_all_districts():
     world = load_world()
     a = [r["uscc"] for r in enterprise_rows(300, seed=7, world=world)]

@@ -13,6 +13,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from ohsteward.accounts.testing import PASSWORD
+from ohsteward.accounts.tests.scope import ALL, VISIBLE, ScopeCase, ScopeSuite
+from ohsteward.registry.models import Region
 from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam
 from ohsteward.stewardship.tests.conftest import TODAY
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
@@ -131,3 +133,34 @@ def test_the_manager_sees_its_own_agreement_and_team_only(cast, agreement, wanzh
 def test_institution_staff_have_no_access_to_stewardship_pages(cast, agreement):
     web = _web("institution")
     assert web.get(reverse("stewardship:agreement_list")).status_code == 403
+
+
+# The generated suite (ohsteward.accounts.tests.scope): every role and jurisdiction kind.
+LAST_YEAR = dt.date.today() - dt.timedelta(days=365)
+
+
+def _other_teams_agreement(world, employer) -> ServiceAgreement:
+    other, _ = StewardTeam.objects.get_or_create(
+        name="另一管家团队", district=Region.objects.get(code="500101")
+    )
+    return ServiceAgreement.objects.create(team=other, enterprise=employer, start_date=world.today)
+
+
+def _own_ended_agreement(world, employer) -> ServiceAgreement:
+    """An agreement of team's own team that has ended: no longer a client, still its own record."""
+    return ServiceAgreement.objects.create(
+        team=world.team, enterprise=employer, start_date=LAST_YEAR, end_date=LAST_YEAR + dt.timedelta(days=30)
+    )
+
+
+class TestStewardshipScope(ScopeSuite):
+    cases = [
+        # another team's agreement: team sees it only for its own client (yubei2)
+        ScopeCase(ServiceAgreement, make=_other_teams_agreement),
+        ScopeCase(
+            ServiceAgreement,
+            name="ServiceAgreement-own",
+            make=_own_ended_agreement,
+            visible={**VISIBLE, "team": ALL},
+        ),
+    ]
