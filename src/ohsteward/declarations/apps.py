@@ -6,6 +6,7 @@ class DeclarationsConfig(AppConfig):
     label = "declarations"
 
     def ready(self) -> None:
+        # local: ready(): actions import models, which cannot load before the app registry
         from ohsteward.declarations.actions import declarations_from_rows
         from ohsteward.intake import effects
         from ohsteward.intake.choices import SourceKind

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
 
 from ohsteward.core.forms import FilterForm
 from ohsteward.declarations.choices import DeclarationChannel, DeclarationKind, EntryStatus, ListReason
 from ohsteward.declarations.models import Declaration, HazardListEntry, reason_choices_for
 from ohsteward.registry.choices import RiskClass, SizeClass
+from ohsteward.registry.models import Enterprise
 
 
 class HazardListEntryFilterSet(filters.FilterSet):
@@ -46,8 +49,6 @@ class HazardListEntryFilterSet(filters.FilterSet):
         self.may_see_tipoffs = len(reason.extra["choices"]) == len(ListReason.choices)
 
     def filter_q(self, queryset, name, value):
-        from ohsteward.registry.models import Enterprise
-
         value = (value or "").strip()
         if not value:
             return queryset
@@ -61,7 +62,6 @@ class HazardListEntryFilterSet(filters.FilterSet):
         if value == ListReason.INSPECTION and not self.may_see_tipoffs:
             # a tip-off is shown as an inspection find: the filter must find it too, or the difference
             # between the two would name the tip-offs
-            from django.db.models import Q
 
             return queryset.filter(
                 Q(reasons__icontains=f'"{value}"') | Q(reasons__icontains=f'"{ListReason.TIP_OFF}"')
@@ -69,8 +69,6 @@ class HazardListEntryFilterSet(filters.FilterSet):
         return queryset.filter(reasons__icontains=f'"{value}"')
 
     def filter_overdue(self, queryset, name, value):
-        from django.utils import timezone
-
         if value is None:
             return queryset
         today = getattr(self.request, "today", None) or timezone.localdate()
@@ -93,10 +91,6 @@ class DeclarationFilterSet(filters.FilterSet):
         fields = ["q", "region", "kind", "channel", "status", "enterprise"]
 
     def filter_q(self, queryset, name, value):
-        from django.db.models import Q
-
-        from ohsteward.registry.models import Enterprise
-
         value = (value or "").strip()
         if not value:
             return queryset

@@ -27,6 +27,7 @@ from ohsteward.declarations.choices import (
     EntryChangeKind,
     EntrySource,
     EntryStatus,
+    ListReason,
     NoticeStatus,
     TriggerKind,
 )
@@ -432,8 +433,6 @@ def reasons_for(user, reasons: list[str]) -> list[str]:
     """The list reasons ``user`` may see (issue 6 item 3). A 有奖举报 is an inspection record whose
     origin is a tip-off (``rules.list_reasons``): whoever may not see tip-offs sees it as the
     inspection finding it also is, so an entry reads the same as any other inspection find."""
-    from ohsteward.declarations.choices import ListReason
-
     if ListReason.TIP_OFF not in reasons or access_rules().can_see_tipoffs(user):
         return list(reasons)
     return list(dict.fromkeys(ListReason.INSPECTION if r == ListReason.TIP_OFF else r for r in reasons))
@@ -441,8 +440,6 @@ def reasons_for(user, reasons: list[str]) -> list[str]:
 
 def reason_choices_for(user) -> list[tuple[str, str]]:
     """The list-reason filter choices ``user`` may use (no 有奖举报 without the permission)."""
-    from ohsteward.declarations.choices import ListReason
-
     return [
         (v, label)
         for v, label in ListReason.choices
@@ -524,8 +521,6 @@ class HazardListEntry(ScopedModelMixin, TimeStampedModel):
         return reasons_for(user, self.reasons)
 
     def reason_labels_for(self, user) -> list[str]:
-        from ohsteward.declarations.choices import ListReason
-
         labels = dict(ListReason.choices)
         return [labels.get(code, code) for code in self.reasons_for(user)]
 

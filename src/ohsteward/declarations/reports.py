@@ -10,8 +10,21 @@ from typing import Any
 from django.db.models import Count
 
 from ohsteward.accounts import access
+from ohsteward.core import documents as docs
+from ohsteward.core.documents import chinese_date, render_docx_template
+from ohsteward.core.spreadsheets import write_xlsx
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, EntryStatus
+from ohsteward.declarations.models import (
+    Declaration,
+    DispatchSnapshot,
+    DispatchSnapshotRow,
+    GuidanceVisit,
+    HazardListEntry,
+    NoticeTemplate,
+    SpotCheckItem,
+)
+from ohsteward.registry.models import Region
 
 # Quoted verbatim only where the wording was checked against the source; otherwise reported in
 # indirect speech without quotation marks (RULES.md §8.1; the 48号令 text at guoqi.org id=8676).
@@ -33,8 +46,6 @@ DEFAULT_NOTICE_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "
 
 def notice_context(notice) -> dict[str, Any]:
     """The placeholders of a 告知单 template (``templates_docx.build_notice_template.PLACEHOLDERS``)."""
-    from ohsteward.core.documents import chinese_date
-
     enterprise = notice.enterprise
     return {
         "doc_number": notice.doc_number,
@@ -51,24 +62,19 @@ def notice_context(notice) -> dict[str, Any]:
 
 def notice_template_for(region_id: str) -> bytes:
     """The district's own template if it uploaded one, else the default shipped in the package."""
-    from ohsteward.declarations.models import NoticeTemplate
-
     own = NoticeTemplate.objects.filter(region_id=region_id).first()
     return bytes(own.content) if own is not None else DEFAULT_NOTICE_TEMPLATE.read_bytes()
 
 
 def notice_docx(*, notice) -> bytes:
     """职业病危害项目申报告知单 (.docx) from the district's template, laid out per GB/T 9704."""
-    from ohsteward.core.documents import render_docx_template
-
     return render_docx_template(notice_template_for(notice.region_id), notice_context(notice))
 
 
 def receipt_docx(declaration) -> bytes:
     """职业病危害项目申报回执 (.docx, GB/T 9704 layout via ``core.documents``)."""
+    # local: python-docx is loaded on first use: only document rendering needs it
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    from ohsteward.core import documents as docs
 
     d = declaration
     doc = docs.gbt9704_document()
@@ -174,8 +180,6 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
 
     The employer's industry risk and size are today's (the register keeps no history of them).
     """
-    from ohsteward.declarations.models import Declaration, GuidanceVisit, HazardListEntry
-
     start, end = rules.quarter_range(year, quarter)
     as_of = min(today, end)
     scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year).as_of(as_of)
@@ -248,8 +252,6 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
 
 
 def _assemble(year, quarter, start, end, as_of, districts, *, snapshot) -> dict[str, Any]:
-    from ohsteward.registry.models import Region
-
     names = dict(Region.objects.filter(pk__in=[r["region_id"] for r in districts]).values_list("pk", "name"))
     for row in districts:
         row["region_name"] = names.get(row["region_id"], row["region_id"])
@@ -275,8 +277,6 @@ def dispatch_for(*, user, year: int, quarter: int, today: dt.date) -> dict[str, 
     A published quarter: its frozen snapshot (the user's districts only). Otherwise computed as of
     the quarter's last day — "实时" while the quarter runs.
     """
-    from ohsteward.declarations.models import DispatchSnapshot, DispatchSnapshotRow
-
     snapshot = (
         DispatchSnapshot.objects.filter(year=year, quarter=quarter).select_related("published_by").first()
     )
@@ -301,8 +301,6 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def dispatch_xlsx(figures: dict[str, Any]) -> bytes:
-    from ohsteward.core.spreadsheets import write_xlsx
-
     rows: Iterable[list[Any]] = (
         [r.get(k) for k, _ in DISPATCH_COLUMNS] for r in [*figures["districts"], figures["total"]]
     )
@@ -311,9 +309,6 @@ def dispatch_xlsx(figures: dict[str, Any]) -> bytes:
 
 def spot_check_rates(spot_check, *, user) -> list[dict[str, Any]]:
     """Per-district declaration and accuracy rates of a spot check (feeds the district assessment)."""
-    from ohsteward.declarations.models import SpotCheckItem
-    from ohsteward.registry.models import Region
-
     by_region: dict[str, list[dict[str, Any]]] = {}
     for item in (
         SpotCheckItem.objects.for_user(user)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ohsteward.accounts import access
 from ohsteward.core import audit
+from ohsteward.core.models import AuditLog
 from ohsteward.intake.bulkwrite import insert
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceRow
@@ -20,8 +21,6 @@ REGISTRY_FIELDS = ("uscc", "town_id", "industry_id", "employees", "revenue", "to
 
 
 def audit_created(created: list[Enterprise], user) -> None:
-    from ohsteward.core.models import AuditLog
-
     entries = [
         audit.record(e, "create", audit.diff(None, audit.snapshot(e)), user=user, source="import", save=False)
         for e in created
@@ -35,8 +34,6 @@ def registry_updates(rows: list[SourceRow], user) -> int:
     Never overwrites: a value that differs from the register is kept on the row
     (``data["differences"]``: field → [register, list]) for a person to judge.
     """
-    from ohsteward.core.models import AuditLog
-
     linked = [r for r in rows if r.status == RowStatus.LINKED and r.enterprise_id]
     if not linked:
         return 0

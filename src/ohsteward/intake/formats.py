@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ohsteward.core.cells import cell_text
+from ohsteward.core.spreadsheets import TemplateColumn
 from ohsteward.intake.choices import Origin, SourceKind
 
 
@@ -248,8 +250,6 @@ def map_headers(kind: str, headers: list[str], overrides: dict[str, str] | None 
 def is_template_example(columns: dict[int, ColumnSpec], cells: list) -> bool:
     """Whether a data row is the template's grey example row left in (issue 8 item 3): every
     mapped column holds its example (or nothing, where the template has none), the rest is empty."""
-    from ohsteward.core.cells import cell_text
-
     if not any(spec.example for spec in columns.values()):
         return False
     for index, value in enumerate(cells):
@@ -261,8 +261,6 @@ def is_template_example(columns: dict[int, ColumnSpec], cells: list) -> bool:
 
 def template_columns(kind: str, district_names: list[str]):
     """The import template columns for ``kind``: drop-downs for 所属区县 and 来源."""
-    from ohsteward.core.spreadsheets import TemplateColumn
-
     columns = []
     for spec in FORMATS[kind].values():
         choices: list[str] = []

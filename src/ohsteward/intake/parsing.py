@@ -12,8 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
+from ohsteward.hazards.models import HazardFactor
 from ohsteward.intake import rules
 from ohsteward.intake.formats import DECLARATION_KINDS, ORIGIN_BY_LABEL, ColumnSpec
+from ohsteward.registry.models import Industry, Region
 from ohsteward.registry.rules import clean_name, name_error, uscc_clean, uscc_error
 
 STATUS_WORDS = {
@@ -43,9 +47,6 @@ class Lookups:
 
     @classmethod
     def load(cls) -> Lookups:
-        from ohsteward.hazards.models import HazardFactor
-        from ohsteward.registry.models import Industry, Region
-
         result = cls()
         for code, name in Region.objects.filter(level="district").values_list("code", "name"):
             result.district_names[code] = name
@@ -91,8 +92,6 @@ class Lookups:
         return self.hazard_base.get(key) or self.hazard_base.get(rules.hazard_base_key(name))
 
     def suggest_hazards(self, name: str, limit: int = 3) -> list[str]:
-        from rapidfuzz import fuzz, process
-
         found = process.extract(name, self.hazard_names, scorer=fuzz.ratio, limit=limit, score_cutoff=40)
         return [match for match, _score, _index in found]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -71,8 +72,6 @@ class EnterpriseForm(forms.ModelForm):
     def validate_unique(self):
         """Everything but the credit code: a taken code is refused by the action, which names it
         registered only when the user can see that employer (issue 6 item 17)."""
-        from django.core.exceptions import ValidationError
-
         exclude = self._get_validation_exclusions()
         exclude.add("uscc")
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from ohsteward.accounts.access import Jurisdiction, jurisdiction
+from ohsteward.registry.models import Enterprise, Region
 
 # (url name, label, permission or None). Pages of apps that are not there yet are skipped.
 NAV_ITEMS: list[tuple[str, str, str | None]] = [
@@ -32,8 +33,6 @@ def _url(name: str) -> str | None:
 
 def jurisdiction_label(j: Jurisdiction, own: dict | None = None) -> str:
     """Plain words for where a user works: 全市, 渝北区, 两江新区, or the employer's name."""
-    from ohsteward.registry.models import Region
-
     if j.everything:
         return "全市"
     if j.enterprise_id:
@@ -57,8 +56,6 @@ def navigation(request) -> dict:
     j = jurisdiction(user)
     own = None
     if j.enterprise_id:
-        from ohsteward.registry.models import Enterprise
-
         own = Enterprise.objects.filter(pk=j.enterprise_id).values("pk", "uscc", "name").first()
     items = []
     for name, label, perm in NAV_ITEMS:

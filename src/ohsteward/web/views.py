@@ -23,12 +23,13 @@ from ohsteward.accounts.models import ApiToken
 from ohsteward.core import htmx
 from ohsteward.core.audit_display import SOURCE_LABELS, ChangeDescriber  # noqa: F401 (SOURCE_LABELS re-exported)
 from ohsteward.core.models import AuditLog
+from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.core.views import filter_query, requires
 from ohsteward.core.work import sort_work
 from ohsteward.declarations import queries as declaration_queries
 from ohsteward.intake import queries as intake_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
-from ohsteward.registry.models import Enterprise
+from ohsteward.registry.models import Enterprise, Region
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -54,8 +55,6 @@ class LogoutView(auth_views.LogoutView):
 
 def risk_chart(user) -> dict | None:
     """Operating employers per area and industry risk class: by district city-wide, else by town."""
-    from ohsteward.registry.models import Region
-
     j = jurisdiction(user)
     if j.enterprise_id or j.empty or j.town:
         return None
@@ -227,8 +226,6 @@ AUDIT_COLUMNS = [
 
 @requires("core.view_auditlog")
 def audit_export(request: HttpRequest) -> HttpResponse:
-    from ohsteward.core.spreadsheets import xlsx_response
-
     _, queryset = _audit_queryset(request)
 
     def rows():

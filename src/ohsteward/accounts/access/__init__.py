@@ -30,6 +30,9 @@ from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdict
 from ohsteward.accounts.access.permissions import TIPOFF_PERMISSION
 from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
+from ohsteward.registry.choices import RegionLevel
+from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.refdata import zone_towns
 
 __all__ = [
     "CITY_WIDE",
@@ -95,8 +98,6 @@ def home_location(user) -> Location | None:
     if j.district:
         return Location(district=j.district)
     if j.town:
-        from ohsteward.registry.models import Region
-
         parent = Region.objects.filter(code=j.town).values_list("parent_id", flat=True).first()
         return Location(district=parent, town=j.town)
     if j.zone:
@@ -117,8 +118,6 @@ def audit_q(user) -> Q:
     if j.zone:
         return Q(zone_code=j.zone)
     if j.town:
-        from ohsteward.registry.models import Enterprise
-
         return Q(enterprise_id__in=Enterprise.objects.filter(town_id=j.town).values("pk"))
     return NOTHING
 
@@ -185,8 +184,6 @@ def allowed_district_codes(user) -> set[str] | None:
     if j.district:
         return {j.district}
     if j.zone:
-        from ohsteward.registry.refdata import zone_towns
-
         return {town[:6] for town in zone_towns().get(j.zone, frozenset())}
     return set()
 
@@ -196,9 +193,6 @@ def writable_districts(user):
     templates and district filters: all for city-wide users and the system (``None``); for a zone
     officer the districts its towns lie in (issue 6 item 4); the own district for district and
     town officers; the employer's for a manager; none otherwise."""
-    from ohsteward.registry.choices import RegionLevel
-    from ohsteward.registry.models import Enterprise, Region
-
     districts = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
     if user is None:
         return districts
@@ -206,8 +200,6 @@ def writable_districts(user):
     if j.everything:
         return districts
     if j.zone:
-        from ohsteward.registry.refdata import zone_towns
-
         return districts.filter(code__in={t[:6] for t in zone_towns().get(j.zone, frozenset())})
     if j.district:
         return districts.filter(code=j.district)
@@ -238,7 +230,6 @@ def can_write_enterprise(
         return town_code == j.town
     if j.zone:
         # a zone officer writes only employers located in the zone's towns (issue 6 item 4)
-        from ohsteward.registry.refdata import zone_towns
 
         return zone_code == j.zone and town_code in zone_towns().get(j.zone, frozenset())
     return False

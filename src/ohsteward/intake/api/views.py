@@ -6,7 +6,10 @@ decisions are ``@action``s that call ``intake.actions``.
 
 from __future__ import annotations
 
+import json
+
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -104,8 +107,6 @@ class SourceBatchViewSet(ExportMixin, ScopedModelViewSet):
         upload = data["file"]
         column_map = data.get("column_map")
         if column_map is None and "column_map" in request.data:
-            import json
-
             try:
                 column_map = json.loads(request.data["column_map"])
             except (TypeError, ValueError, RecursionError):
@@ -174,8 +175,6 @@ class RowDecisionMixin:
     """Run a review action on the scoped row and answer with the row as it is now."""
 
     def _decide(self, func, **kwargs):
-        from django.core.exceptions import ValidationError
-
         row = self.get_object()
         try:
             func(user=self.request.user, row=row, **kwargs)
@@ -291,8 +290,6 @@ class MergeViewSet(AuditedViewMixin, viewsets.ViewSet):
         responses={200: OpenApiResponse(description="每类记录转移的条数")},
     )
     def create(self, request):
-        from django.core.exceptions import ValidationError
-
         form = s.MergeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         keep = access.get_for_user_or_404(Enterprise.objects, request.user, pk=form.validated_data["keep"])

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+
+from ohsteward.accounts.access import Jurisdiction, Kind
+from ohsteward.declarations import actions, reports
 
 
 class _CityWide:
@@ -18,8 +22,6 @@ class _CityWide:
     pk = None
 
     def __init__(self):
-        from ohsteward.accounts.access import Jurisdiction, Kind
-
         self._ohs_jurisdiction = Jurisdiction(Kind.CITY)  # read by access.jurisdiction()
 
 
@@ -37,10 +39,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, quarter, out, publish=False, **options):
-        from django.core.exceptions import ValidationError
-
-        from ohsteward.declarations import actions, reports
-
         user, today = _CityWide(), timezone.localdate()
         if publish:
             try:

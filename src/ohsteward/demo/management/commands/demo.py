@@ -9,8 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from ohsteward.accounts.actions import user_create
+from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
-from ohsteward.web.management.commands.serve import add_worker_argument, start_worker_unless
+from ohsteward.demo import declarations, sources
+from ohsteward.demo.synth import synth_enterprises, synth_workplaces
+from ohsteward.registry.models import Enterprise
+from ohsteward.web.management.commands.serve import add_worker_argument, serve, start_worker_unless
 
 DEMO_PASSWORD = "ohsteward-demo"
 # (user name, role, region, what the login is for, the person's display name)
@@ -43,8 +48,6 @@ class Command(BaseCommand):
         self.stdout.write("准备数据库和参考数据（行政区划、行业、危害因素）……")
         self.stdout.flush()
         call_command("migrate", verbosity=0)
-        from ohsteward.demo.synth import synth_enterprises, synth_workplaces
-        from ohsteward.registry.models import Enterprise
 
         with audit_context(None, "demo"):
             if not Enterprise.objects.exists():
@@ -59,15 +62,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<16} 用户名 {username}{note}")
         if no_serve:
             return
-        from ohsteward.web.management.commands.serve import serve
 
         start_worker_unless(options, stdout=self.stdout)
         serve(host=host, port=port, stdout=self.stdout)
 
     def _populate_other_apps(self, seed: int) -> None:
         """Source lists (intake) and the declaration-expansion state on top of the register."""
-        from ohsteward.demo import declarations, sources
-
         today = timezone.localdate()
         for module, label in (
             (sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
@@ -79,10 +79,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _users(self) -> list[tuple[str, str]]:
-        from ohsteward.accounts.actions import user_create
-        from ohsteward.accounts.models import User
-        from ohsteward.registry.models import Enterprise
-
         out = []
         for username, role, region, label, display_name in DEMO_USERS:
             user = User.objects.filter(username=username).first()

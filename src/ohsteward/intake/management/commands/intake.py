@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from ohsteward.core.audit import audit_context
 from ohsteward.core.spreadsheets import SpreadsheetError
@@ -28,8 +30,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **options):
-        from django.contrib.auth import get_user_model
-
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
@@ -47,8 +47,6 @@ class Command(BaseCommand):
         progress = None
         bar = None
         if not options["no_progress"]:
-            from tqdm import tqdm
-
             bar = tqdm(total=100, unit="%", desc="导入", file=self.stderr._out, leave=False)
 
             def progress(stage: str, done: int, total: int) -> None:
