@@ -900,8 +900,7 @@ def notice_template_upload(*, user: User | None, region, content: bytes, name: s
     Refused when it is not a .docx, uses a placeholder the platform does not fill, or does not
     render with a sample notice — a broken template would stop every notice of the district.
     """
-    j = access.jurisdiction(user)
-    if not (j.everything or j.district == region.pk):
+    if not access.governs_district(user, region.pk):
         raise PermissionDenied("只能上传本区县的告知单模板")
     try:
         unknown = template_variables(content) - set(PLACEHOLDERS)
@@ -946,8 +945,7 @@ def notice_template_upload(*, user: User | None, region, content: bytes, name: s
 @transaction.atomic
 def notice_template_reset(*, user: User | None, region) -> None:
     """Go back to the default template."""
-    j = access.jurisdiction(user)
-    if not (j.everything or j.district == region.pk):
+    if not access.governs_district(user, region.pk):
         raise PermissionDenied("只能管理本区县的告知单模板")
     template = NoticeTemplate.objects.filter(region=region).first()
     if template is not None:
@@ -1032,7 +1030,7 @@ def dispatch_publish(
 
     Only city-level users; only after the quarter has ended; once per quarter.
     """
-    if not access.jurisdiction(user).everything:
+    if not access.sees_everything(user):
         raise PermissionDenied("季度调度由市级卫生健康委发布")
     today = today or _today()
     _, end = rules.quarter_range(year, quarter)

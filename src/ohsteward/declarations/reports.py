@@ -183,7 +183,7 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
     start, end = rules.quarter_range(year, quarter)
     as_of = min(today, end)
     scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year).as_of(as_of)
-    district = access.jurisdiction(user).district
+    district = access.own_district_code(user)
     if district:
         # a district's rows are its own entries as of then (not those handed to it later)
         scoped = scoped.filter(as_of_region=district)

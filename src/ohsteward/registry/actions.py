@@ -85,7 +85,7 @@ def _check_manager_fields(enterprise: Enterprise, data: dict[str, Any]) -> None:
 @transaction.atomic
 def enterprise_create(*, user: User | None, data: dict[str, Any]) -> Enterprise:
     """Register an employer. Derived fields (size class, industry risk) are computed by rules."""
-    if user is not None and access.jurisdiction(user).enterprise_id:
+    if access.own_enterprise_id(user):
         raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
     enterprise = Enterprise(**data)
     enterprise.derive()
@@ -105,7 +105,7 @@ def enterprise_update(*, user: User | None, enterprise: Enterprise, data: dict[s
     """Change an employer's fields. The employer must be in scope before and after the change."""
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
         raise ValidationError({"region": OUT_OF_SCOPE})
-    if user is not None and access.jurisdiction(user).enterprise_id:
+    if access.own_enterprise_id(user):
         _check_manager_fields(enterprise, data)
         requested = _requested_changes(enterprise, data)
         if requested:  # the district confirms these: enterprise_submit turns them into requests
@@ -341,7 +341,7 @@ def enterprise_submit(
     """What the edit page and ``PATCH /api/v1/enterprises/{uscc}/`` call. For an employer's own
     manager, status/cancellation/industry changes become change requests for the district and the
     other fields are written; for everybody else this is ``enterprise_update``."""
-    if user is None or not access.jurisdiction(user).enterprise_id:
+    if not access.own_enterprise_id(user):
         return enterprise_update(user=user, enterprise=enterprise, data=data), []
     requested = _requested_changes(enterprise, data)
     direct = {k: v for k, v in data.items() if k not in REQUESTED_FIELDS}
@@ -388,7 +388,7 @@ def change_request_decide(
     *, user: User | None, change_request: EnterpriseChangeRequest, approve: bool, note: str = ""
 ) -> EnterpriseChangeRequest:
     """A regulator confirms (the register takes the requested value) or rejects a request."""
-    if user is not None and access.jurisdiction(user).enterprise_id:
+    if access.own_enterprise_id(user):
         raise PermissionDenied("变更申请由所在区县确认")
     request = EnterpriseChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if request.status != ChangeRequestStatus.PENDING:

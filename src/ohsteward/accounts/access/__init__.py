@@ -42,11 +42,19 @@ __all__ = [
     "OutOfScope",
     "client_enterprise_ids",
     "enterprise_q",
+    "area_breakdown_field",
     "get_for_user_or_404",
+    "governs_district",
     "jurisdiction",
+    "jurisdiction_label",
+    "own_district_code",
+    "own_enterprise_id",
     "require_citywide",
     "require_in_scope",
     "scope_q",
+    "sees_everything",
+    "selectable_towns",
+    "selectable_zones",
     "writable_districts",
 ]
 
@@ -292,3 +300,91 @@ def can_see_tipoffs(user) -> bool:
     API field and export that shows list reasons asks this; nothing else decides it.
     """
     return has_perm(user, TIPOFF_PERMISSION)
+
+
+# --- small questions about where a user works, so that no caller reads the jurisdiction itself ---
+
+
+def own_enterprise_id(user) -> int | None:
+    """The employer an enterprise manager acts for; None for everyone else and for the system."""
+    return jurisdiction(user).enterprise_id
+
+
+def sees_everything(user) -> bool:
+    """Whether the user's jurisdiction is the whole city (``None``, anonymous: no; callers that
+    treat ``user=None`` as the system say so themselves)."""
+    return jurisdiction(user).everything
+
+
+def own_district_code(user) -> str | None:
+    """The district of a district-level officer (not a town or zone officer); None otherwise."""
+    return jurisdiction(user).district
+
+
+def governs_district(user, district_code: str) -> bool:
+    """Whether the user administers ``district_code`` as a whole: city-wide users, and the
+    officers of that district (a town or zone officer governs only a part of it)."""
+    j = jurisdiction(user)
+    return j.everything or j.district == district_code
+
+
+def selectable_towns(user, towns):
+    """Of ``towns`` (a ``Region`` queryset of towns/streets), those the user may pick: the own
+    town, the zone's towns, all for city-wide users, else those in the districts it may write."""
+    j = jurisdiction(user)
+    if j.town:
+        return towns.filter(code=j.town)
+    if j.zone:
+        return towns.filter(code__in=zone_towns().get(j.zone, frozenset()))
+    if j.everything:
+        return towns
+    return towns.filter(parent__in=writable_districts(user))
+
+
+def selectable_zones(user):
+    """Functional zones a user may pick: their own zone for zone officers, the zones that contain
+    a town of their district (or their town) for district and town officers, none for an employer.
+    Which zone an employer may have also depends on its town (``Enterprise.clean``)."""
+    j = jurisdiction(user)
+    zones = Region.objects.filter(level=RegionLevel.ZONE).order_by("code")
+    if j.zone:
+        return zones.filter(code=j.zone)
+    if j.enterprise_id or j.empty:
+        return zones.none()
+    if j.everything:
+        return zones
+    area = j.district or j.town or ""
+    return zones.filter(
+        code__in=[z for z, towns in zone_towns().items() if any(t.startswith(area) for t in towns)]
+    )
+
+
+def area_breakdown_field(user) -> str | None:
+    """The Enterprise field that splits the user's area into parts for a chart: districts
+    (``region_id``) city-wide and for a zone, towns (``town_id``) within a district; None when the
+    area has no parts to show (a town, one employer, nothing)."""
+    j = jurisdiction(user)
+    if j.enterprise_id or j.empty or j.town:
+        return None
+    return "region_id" if (j.everything or j.zone) else "town_id"
+
+
+def jurisdiction_label(user, own_name: str | None = None) -> str:
+    """Plain words for where a user works: 全市, 渝北区, 渝北区龙溪街道, 两江新区, or the
+    employer's name (``own_name`` when the caller already has it, else looked up)."""
+    j = jurisdiction(user)
+    if j.everything:
+        return "全市"
+    if j.enterprise_id:
+        if own_name is None:
+            own_name = Enterprise.objects.filter(pk=j.enterprise_id).values_list("name", flat=True).first()
+        return own_name or "—"
+    code = j.district or j.town or j.zone
+    if code:
+        region = Region.objects.select_related("parent").filter(code=code).first()
+        if region is None:
+            return code
+        if j.town and region.parent is not None:
+            return f"{region.parent.name}{region.name}"
+        return region.name
+    return "未分配辖区"
