@@ -64,7 +64,7 @@ def role_assign(
     if not Group.objects.filter(name=ROLE_GROUP_PREFIX + role).exists():
         sync_role_groups()
     user.groups.set(Group.objects.filter(name=ROLE_GROUP_PREFIX + role))
-    user.__dict__.pop("_ohs_jurisdiction", None)
+    access.forget_jurisdiction(user)
     if hasattr(user, "_perm_cache"):
         del user._perm_cache
     if hasattr(user, "_group_perm_cache"):

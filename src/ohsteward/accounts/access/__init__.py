@@ -36,12 +36,14 @@ from ohsteward.registry.refdata import zone_towns
 
 __all__ = [
     "CITY_WIDE",
+    "CityWideActor",
     "NOTHING",
     "Jurisdiction",
     "Kind",
     "OutOfScope",
     "client_enterprise_ids",
     "enterprise_q",
+    "forget_jurisdiction",
     "area_breakdown_field",
     "get_for_user_or_404",
     "governs_district",
@@ -388,3 +390,22 @@ def jurisdiction_label(user, own_name: str | None = None) -> str:
             return f"{region.parent.name}{region.name}"
         return region.name
     return "未分配辖区"
+
+
+class CityWideActor:
+    """Acts for the whole city where a command needs a user (reports read ``for_user``): the CLI
+    runs on the server, like the city CDC. Not a database user (``pk`` None: nothing is attributed
+    to it)."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def __init__(self) -> None:
+        self._ohs_jurisdiction = CITY_WIDE  # the cache jurisdiction() reads
+
+
+def forget_jurisdiction(user) -> None:
+    """Drop the jurisdiction cached on ``user`` (after its role assignment changed)."""
+    user.__dict__.pop("_ohs_jurisdiction", None)

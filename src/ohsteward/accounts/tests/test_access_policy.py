@@ -12,7 +12,8 @@ stores the assignment) and the files other engineers are rewriting, and reports:
   on a *user* — an expression named ``user``, ``viewer``, ``actor`` or ending in ``.user`` (so
   ``request.user.role`` is caught while ``enterprise.district_code`` or ``entry.region`` is not);
 - any attribute of a user's role assignment (``user.assignment.role``, ``.region``, …) except
-  ``get_role_display`` (a label, not a decision).
+  ``get_role_display`` (a label, not a decision);
+- the jurisdiction cache ``_ohs_jurisdiction`` (``access.CityWideActor``, ``forget_jurisdiction``).
 
 A receiver named otherwise (``u.role``) is not seen: the check is a guard against the habit, not a
 proof; review still applies.
@@ -34,6 +35,7 @@ PACKAGE = Path(access.__file__).resolve().parents[2]  # src/ohsteward
 USER_NAMES = {"user", "viewer", "actor"}
 USER_FIELDS = {"role", "district_code", "town_code", "zone_code", "region", "jurisdiction"}
 LABELS = {"get_role_display"}
+CACHE = "_ohs_jurisdiction"
 
 EXCLUDED = {"accounts/models.py", "accounts/testing.py"}
 # TEMPORARY (integrator: remove after merging the rewrites of these files by other engineers).
@@ -73,6 +75,10 @@ def findings(source: str, rel: str) -> list[str]:
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
             if name == "jurisdiction" and (rel, functions.get(node)) not in TEMPORARY_CALLS:
                 found.append(f"{rel}:{node.lineno} calls jurisdiction()")
+        if (isinstance(node, ast.Attribute) and node.attr == CACHE) or (
+            isinstance(node, ast.Constant) and node.value == CACHE
+        ):
+            found.append(f"{rel}:{node.lineno} touches the jurisdiction cache")
         if isinstance(node, ast.Attribute):
             if node.attr in USER_FIELDS and _is_user(node.value):
                 found.append(f"{rel}:{node.lineno} reads a user's .{node.attr}")
@@ -115,12 +121,14 @@ def test_the_check_sees_user_reads_and_not_enterprise_reads():
         "    e = user.assignment.region_id\n"
         "    f = user.assignment.get_role_display()\n"
         "    g = user.district_code\n"
+        "    user.__dict__.pop('_ohs_jurisdiction', None)\n"
     )
     assert findings(source, "x.py") == [
         "x.py:2 reads a user's .role",
         "x.py:3 calls jurisdiction()",
         "x.py:6 reads a user's assignment.region_id",
         "x.py:8 reads a user's .district_code",
+        "x.py:9 touches the jurisdiction cache",
     ]
 
 
@@ -175,3 +183,15 @@ def test_jurisdiction_label_names_the_area_in_plain_words(cast, enterprises):
     assert access.jurisdiction_label(cast["yubei"]) == Region.objects.get(code=YUBEI).name
     assert access.jurisdiction_label(cast["manager"], "某某厂") == "某某厂"
     assert access.jurisdiction_label(cast["manager"]) == enterprises["yubei"].name
+
+
+@pytest.mark.django_db
+def test_the_city_wide_actor_sees_the_city_and_a_changed_role_is_recomputed(cast):
+    assert access.sees_everything(access.CityWideActor())
+    officer = cast["yubei"]
+    assert not access.sees_everything(officer)  # now cached on the user
+    officer.assignment.role, officer.assignment.region_id = "city_admin", "500000"
+    officer.assignment.save()
+    assert not access.sees_everything(officer)  # the cache still answers
+    access.forget_jurisdiction(officer)
+    assert access.sees_everything(officer)
