@@ -14,11 +14,8 @@ import decimal
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
-
-from ohsteward.core.models import AuditLog
 
 _actor: contextvars.ContextVar[tuple[Any, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -103,6 +100,12 @@ def record(
     save: bool = True,
 ):
     """Build (and by default save) one AuditLog row for ``instance``."""
+    # local: this module loads before Django is set up (registry.refdata -> demo.synth, used by the
+    # benchmarks); the models need the app registry
+    from django.contrib.contenttypes.models import ContentType
+
+    from ohsteward.core.models import AuditLog
+
     actor, actor_source = current_actor()
     user = user if user is not None else actor
     scope = instance.audit_scope() if hasattr(instance, "audit_scope") else {}
