@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     # `ohsteward hazard-list …` is the `hazard_list` command
     if len(argv) > 1 and not argv[1].startswith("-") and "-" in argv[1]:
         argv[1] = argv[1].replace("-", "_")
+    # local: Django is loaded only after --help is answered, so help works unconfigured (issue 7 item 7)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

@@ -22,6 +22,7 @@ from ohsteward.accounts import access, lockout
 from ohsteward.accounts.access.permissions import ROLE_GROUP_PREFIX, sync_role_groups
 from ohsteward.accounts.choices import Role
 from ohsteward.accounts.models import ApiToken, RoleAssignment, User
+from ohsteward.core.audit import record
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.registry.rules import uscc_clean
 
@@ -63,7 +64,7 @@ def role_assign(
     if not Group.objects.filter(name=ROLE_GROUP_PREFIX + role).exists():
         sync_role_groups()
     user.groups.set(Group.objects.filter(name=ROLE_GROUP_PREFIX + role))
-    user.__dict__.pop("_ohs_jurisdiction", None)
+    access.forget_jurisdiction(user)
     if hasattr(user, "_perm_cache"):
         del user._perm_cache
     if hasattr(user, "_group_perm_cache"):
@@ -162,7 +163,6 @@ def user_password_reset(*, actor: User, user: User) -> str:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     record_change = {"密码": ["（原密码）", "已重置为临时密码"]}
-    from ohsteward.core.audit import record
 
     record(user, "update", record_change, user=actor)
     lockout.clear(user.username)
@@ -179,7 +179,6 @@ def password_change(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    from ohsteward.core.audit import record
 
     record(user, "update", {"密码": ["（原密码）", "本人已修改"]}, user=user)
     return user
@@ -211,8 +210,6 @@ def user_unlock(*, actor: User | None, user: User) -> bool:
 
     ``actor`` None is the command line (the operator of the server).
     """
-    from ohsteward.core.audit import record
-
     if actor is not None:
         require_manageable(actor, user)
     until = lockout.locked_until(user.username)

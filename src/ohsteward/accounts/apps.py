@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -7,9 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.db.models.signals import post_migrate
-
+        # local: ready(): the permissions module imports models, which cannot load before the app registry
         from ohsteward.accounts.access.permissions import sync_role_groups
 
         # post_migrate is sent once per app, in INSTALLED_APPS order, and each app's permissions

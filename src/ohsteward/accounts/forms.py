@@ -112,7 +112,7 @@ class UserCreateForm(forms.Form):
         regions = Region.objects.filter(access.grantable_region_q(viewer)).exclude(level="town")
         towns = Region.objects.filter(access.grantable_region_q(viewer), level="town")
         choices = [("", "请选择"), *regions.values_list("code", "name")]
-        if not access.jurisdiction(viewer).everything:
+        if not access.sees_everything(viewer):
             # a district admin may also assign one of its towns (the whole city's towns are too many to list)
             choices += [(code, f"└ {name}") for code, name in towns.values_list("code", "name")]
         self.fields["region"].choices = choices

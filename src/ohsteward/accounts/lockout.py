@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ohsteward.accounts.models import LoginAttempt, LoginOutcome, LoginThrottle, ThrottleKind
+from ohsteward.accounts.models import LoginAttempt, LoginOutcome, LoginThrottle, ThrottleKind, User
 
 ALLOWED = "allowed"
 LOCKED = "locked"
@@ -171,8 +171,6 @@ def attempt_refused(username: str | None, address: str, decision: Decision) -> N
 
 def _log(username: str | None, address: str, outcome: str, user=None) -> None:
     if user is None:
-        from ohsteward.accounts.models import User
-
         user = User.objects.filter(username__iexact=normalise(username)).first() if username else None
     LoginAttempt.objects.create(
         username=(username or "")[:150], user=user, address=address[:64], outcome=outcome

@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from ohsteward.accounts.choices import Role
 from ohsteward.core.querysets import ScopedQuerySet, access_rules
@@ -202,8 +203,6 @@ class ApiToken(models.Model):
         return token, raw
 
     def is_expired(self, now=None) -> bool:
-        from django.utils import timezone
-
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     @classmethod

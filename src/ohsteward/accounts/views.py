@@ -24,6 +24,7 @@ from ohsteward.accounts import actions
 from ohsteward.accounts.access import get_for_user_or_404
 from ohsteward.accounts.forms import PasswordChangeForm, UserCreateForm, UserFilterForm
 from ohsteward.accounts.models import LoginAttempt, LoginThrottle, ThrottleKind, User
+from ohsteward.core.spreadsheets import xlsx_response
 
 PAGE_SIZE = 50
 
@@ -148,8 +149,6 @@ USER_COLUMNS = [
 
 @requires("accounts.view_user")
 def user_export(request: HttpRequest) -> HttpResponse:
-    from ohsteward.core.spreadsheets import xlsx_response
-
     _, queryset = _users(request)
 
     def rows():

@@ -34,6 +34,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 def swagger_dist() -> Path | None:
     """The directory of the vendored Swagger UI files, or None when the sidecar is not installed."""
     try:
+        # local: the sidecar is optional: without it the docs page falls back to no Swagger UI
         import drf_spectacular_sidecar
     except ImportError:
         return None

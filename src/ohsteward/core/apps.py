@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "系统"
 
     def ready(self) -> None:
+        # local: ready(): audit connects signals to models, which cannot load before the app registry
         from ohsteward.core import audit
 
         audit.connect_signals()

@@ -100,6 +100,8 @@ def record(
     save: bool = True,
 ):
     """Build (and by default save) one AuditLog row for ``instance``."""
+    # local: this module loads before Django is set up (registry.refdata -> demo.synth, used by the
+    # benchmarks); the models need the app registry
     from django.contrib.contenttypes.models import ContentType
 
     from ohsteward.core.models import AuditLog

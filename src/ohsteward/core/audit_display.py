@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+
 SOURCE_LABELS = {
     "web": "网页",
     "api": "API",
@@ -88,8 +90,6 @@ class ChangeDescriber:
 
     def _region_name(self, code: str) -> str:
         if not hasattr(self, "_regions"):
-            from django.apps import apps
-
             region = apps.get_model("registry", "Region")  # by label: core imports no domain app
             self._regions = dict(region.objects.values_list("code", "name"))
         return self._regions.get(code, code)

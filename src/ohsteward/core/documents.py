@@ -104,9 +104,11 @@ def set_fonts(
 def register_fallbacks(document, fallbacks: Mapping[str, str] = FALLBACKS) -> None:
     """Declare each named font in the font table with its fallback (``w:altName``) and the GB2312
     character set, so Word substitutes 宋体/仿宋 where 方正小标宋简体/仿宋_GB2312 are missing."""
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     part = document.part.part_related_by(RT.FONT_TABLE)
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docx.oxml import parse_xml
 
     root = parse_xml(part.blob)
@@ -127,6 +129,7 @@ def register_fallbacks(document, fallbacks: Mapping[str, str] = FALLBACKS) -> No
         for child in (alt_el, charset, family, pitch):
             font.append(child)
         root.append(font)
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from lxml import etree
 
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -141,6 +144,7 @@ def first_line_indent_chars(paragraph, chars: int = 2, size: str = "三号") -> 
 
 
 def exact_line_spacing(paragraph, pt: float = LINE_PITCH_PT) -> None:
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docx.enum.text import WD_LINE_SPACING
 
     fmt = paragraph.paragraph_format
@@ -164,6 +168,7 @@ def remove_heading_styles(document) -> None:
 def gbt9704_document():
     """An empty A4 document: GB/T 9704 page, body style 仿宋_GB2312 三号 with exact line pitch,
     no heading styles, fonts with fallbacks registered."""
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docx import Document
 
     document = Document()
@@ -171,6 +176,7 @@ def gbt9704_document():
     normal = document.styles["Normal"]
     set_fonts(normal, east_asia=BODY_FONT, size="三号")
     fmt = normal.paragraph_format
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docx.enum.text import WD_LINE_SPACING
 
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -195,6 +201,7 @@ def to_bytes(document) -> bytes:
 
 def template_variables(template: bytes) -> set[str]:
     """The Jinja variables a docxtpl template uses (to check an uploaded template)."""
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docxtpl import DocxTemplate
 
     return set(DocxTemplate(io.BytesIO(template)).get_undeclared_template_variables())
@@ -202,6 +209,7 @@ def template_variables(template: bytes) -> set[str]:
 
 def render_docx_template(template: bytes, context: Mapping[str, Any]) -> bytes:
     """Fill a docxtpl template (``{{ name }}``, ``{%p for … %}``) and return the .docx bytes."""
+    # local: python-docx/docxtpl are loaded on first use: only document rendering needs them
     from docxtpl import DocxTemplate
 
     doc = DocxTemplate(io.BytesIO(template))

@@ -52,6 +52,7 @@ def access_rules():
     Data modules that must ask a question of the access rules at run time (which rows a user
     sees; whether a user may see tip-off reasons) ask through here, so that no data module
     imports them (import-linter contract in pyproject.toml)."""
+    # local: the ADR 0005 seam: core may not import the access rules at load; for_user asks at query time
     from ohsteward.accounts import access
 
     return access

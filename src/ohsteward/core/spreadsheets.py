@@ -19,7 +19,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.encoding import escape_uri_path
+from python_calamine import CalamineWorkbook
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -39,8 +41,6 @@ def safe_cell(value: Any) -> Any:
         return float(value)
     if isinstance(value, int | float | dt.date | dt.datetime):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            from django.utils import timezone
-
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     text = str(value)
@@ -57,6 +57,7 @@ def write_xlsx(
     widths: dict[str, int] | None = None,
 ) -> bytes:
     """An .xlsx with a bold, frozen Chinese header row and the rows below it."""
+    # local: xlsxwriter (about 0.1 s to import) is loaded on first use: only exports and templates need it
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -130,6 +131,7 @@ def template_xlsx(
     notes: Sequence[str] = (),
 ) -> bytes:
     """An import template: headers, a sample row, drop-downs fed from a hidden list sheet, notes."""
+    # local: xlsxwriter (about 0.1 s to import) is loaded on first use: only exports and templates need it
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -314,8 +316,6 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _read_workbook(content: bytes, sheet: str | None) -> tuple[Iterator[tuple[int, list[Any]]], str]:
-    from python_calamine import CalamineWorkbook
-
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as exc:  # calamine raises several error types for broken files

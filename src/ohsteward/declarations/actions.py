@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,6 +57,9 @@ from ohsteward.intake.choices import RowStatus
 from ohsteward.intake.models import SourceRow
 from ohsteward.registry.models import Enterprise
 
+if TYPE_CHECKING:
+    from ohsteward.accounts.models import User
+
 BULK_BATCH = 2000
 
 
@@ -64,7 +67,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _check_enterprise(user, enterprise) -> None:
+def _check_enterprise(user: User | None, enterprise) -> None:
     """Writers may only touch employers in their jurisdiction (None user = system/CLI)."""
     if user is None:
         return
@@ -78,14 +81,14 @@ def _check_enterprise(user, enterprise) -> None:
         raise PermissionDenied("该用人单位不在您的管辖范围内")
 
 
-def _check_entry(user, entry: HazardListEntry) -> None:
+def _check_entry(user: User | None, entry: HazardListEntry) -> None:
     if user is None:
         return
     if not HazardListEntry.objects.for_user(user).filter(pk=entry.pk).exists():
         raise PermissionDenied("该名单条目不在您的管辖范围内")
 
 
-def _record_change(entry: HazardListEntry, kind: str, on: dt.date, user) -> EntryChange:
+def _record_change(entry: HazardListEntry, kind: str, on: dt.date, user: User | None) -> EntryChange:
     """Date one step of the entry's history with its state after the step (read by ``as_of``)."""
     return EntryChange.objects.create(
         entry=entry,
@@ -172,7 +175,7 @@ def _add_hazards(declaration: Declaration, hazards: Iterable[tuple[Any, str, int
 @transaction.atomic
 def declaration_import(
     *,
-    user,
+    user: User | None,
     enterprise,
     receipt_no: str,
     kind: str,
@@ -233,7 +236,7 @@ def declaration_import(
 @transaction.atomic
 def declaration_submit(
     *,
-    user,
+    user: User | None,
     enterprise,
     kind: str,
     data: dict[str, Any],
@@ -302,7 +305,11 @@ DECLARATION_FIELDS = (
 
 @transaction.atomic
 def declaration_update(
-    *, user, declaration: Declaration, data: dict[str, Any], hazards: Sequence[dict[str, Any]] | None = None
+    *,
+    user: User | None,
+    declaration: Declaration,
+    data: dict[str, Any],
+    hazards: Sequence[dict[str, Any]] | None = None,
 ) -> Declaration:
     """Correct an online declaration's details (not its employer, kind, date or receipt)."""
     _check_enterprise(user, declaration.enterprise)
@@ -318,7 +325,7 @@ def declaration_update(
 
 
 @transaction.atomic
-def declaration_void(*, user, declaration: Declaration, reason: str) -> Declaration:
+def declaration_void(*, user: User | None, declaration: Declaration, reason: str) -> Declaration:
     """Mark a declaration void (entered in error); it stops counting."""
     _check_enterprise(user, declaration.enterprise)
     declaration.status = DeclarationStatus.VOID
@@ -329,7 +336,13 @@ def declaration_void(*, user, declaration: Declaration, reason: str) -> Declarat
 
 @transaction.atomic
 def change_trigger_record(
-    *, user, enterprise, kind: str, occurred_on: dt.date, description: str = "", today: dt.date | None = None
+    *,
+    user: User | None,
+    enterprise,
+    kind: str,
+    occurred_on: dt.date,
+    description: str = "",
+    today: dt.date | None = None,
 ) -> ChangeTrigger:
     """Record an event that makes a change/cancel declaration due; the due date comes from the rule."""
     _check_enterprise(user, enterprise)
@@ -418,7 +431,6 @@ def _source_evidence(until: dt.date) -> dict[int, set[tuple[str, str]]]:
 
 
 def _event_until(until: dt.date):
-
     return Q(event_date__isnull=True) | Q(event_date__lte=until)
 
 
@@ -492,7 +504,7 @@ def _update_reasons(rows: list[tuple[int, list[str], str]]) -> None:
 
 
 @transaction.atomic
-def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> HazardList:
+def hazard_list_generate(*, user: User | None, year: int, as_of: dt.date | None = None) -> HazardList:
     """Form (or re-form) the year's list from every source, set-based.
 
     Re-runnable: existing entries keep their district, confirmation and hand-overs; their reasons
@@ -594,7 +606,7 @@ def hazard_list_generate(*, user, year: int, as_of: dt.date | None = None) -> Ha
     return hazard_list
 
 
-def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user) -> None:
+def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user: User | None) -> None:
     """One ``pushed`` history row per entry not yet pushed, in one INSERT … SELECT (a push may be
     100,000 entries; signals are not needed: the push itself is audited below)."""
     qn = connection.ops.quote_name
@@ -602,7 +614,7 @@ def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user
     now: Any = timezone.now()
     if connection.vendor == "sqlite":
         now = now.replace(tzinfo=None).isoformat(sep=" ")
-    by = user.pk if getattr(user, "pk", None) else None
+    by = user.pk if user is not None and user.pk else None
     sql = (
         f"INSERT INTO {changes} (entry_id, kind, changed_on, status, region_id, due_on, by_id, created_at) "
         f"SELECT id, %s, %s, status, region_id, %s, %s, %s FROM {entries} "
@@ -613,7 +625,7 @@ def _insert_push_changes(hazard_list_id: int, today: dt.date, due: dt.date, user
 
 
 @transaction.atomic
-def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = None) -> int:
+def hazard_list_push(*, user: User | None, hazard_list: HazardList, today: dt.date | None = None) -> int:
     """下发: start the one-month confirmation clock on every entry not yet pushed (city only)."""
     access.require_citywide(user, "只有市级用户可以下发名单")
     today = today or _today()
@@ -627,7 +639,6 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
     )
     # One audit row per district (a push may be 100,000 entries): each district sees in its own
     # trail what it received and by when it must confirm.
-
     rows = []
     for district, n in sorted(per_district.items()):
         row = audit.record(
@@ -650,7 +661,7 @@ def hazard_list_push(*, user, hazard_list: HazardList, today: dt.date | None = N
 
 @transaction.atomic
 def entry_confirm(
-    *, user, entry: HazardListEntry, status: str, note: str = "", today: dt.date | None = None
+    *, user: User | None, entry: HazardListEntry, status: str, note: str = "", today: dt.date | None = None
 ) -> HazardListEntry:
     """Record the district's confirmation: exists with hazards / no hazards / cancelled."""
     _check_entry(user, entry)
@@ -667,7 +678,9 @@ def entry_confirm(
 
 
 @transaction.atomic
-def entry_reopen(*, user, entry: HazardListEntry, today: dt.date | None = None) -> HazardListEntry:
+def entry_reopen(
+    *, user: User | None, entry: HazardListEntry, today: dt.date | None = None
+) -> HazardListEntry:
     """Undo a confirmation (the clock is not restarted). Dated today: the confirmation still counts
     for the days before (a past quarter keeps it)."""
     _check_entry(user, entry)
@@ -682,7 +695,7 @@ def entry_reopen(*, user, entry: HazardListEntry, today: dt.date | None = None) 
 
 @transaction.atomic
 def entry_hand_over(
-    *, user, entry: HazardListEntry, to_region, reason: str = "", today: dt.date | None = None
+    *, user: User | None, entry: HazardListEntry, to_region, reason: str = "", today: dt.date | None = None
 ) -> HazardListEntry:
     """ "Not in this district": move the entry to ``to_region`` with a new one-month clock.
 
@@ -722,7 +735,7 @@ def entry_hand_over(
 
 @transaction.atomic
 def entry_mark_duplicate(
-    *, user, entry: HazardListEntry, keep, today: dt.date | None = None
+    *, user: User | None, entry: HazardListEntry, keep, today: dt.date | None = None
 ) -> HazardListEntry:
     """ "Duplicate": the entry's employer is the same as ``keep``.
 
@@ -757,7 +770,7 @@ def entry_mark_duplicate(
 @transaction.atomic
 def entry_add_found(
     *,
-    user,
+    user: User | None,
     hazard_list: HazardList,
     enterprise,
     discovered_on: dt.date,
@@ -796,7 +809,9 @@ def entry_add_found(
 
 
 @transaction.atomic
-def entry_report(*, user, entry: HazardListEntry, today: dt.date | None = None) -> HazardListEntry:
+def entry_report(
+    *, user: User | None, entry: HazardListEntry, today: dt.date | None = None
+) -> HazardListEntry:
     """The district reports a self-found employer to the city CDC (任务8: within one month)."""
     _check_entry(user, entry)
     entry.reported_on = today or _today()
@@ -807,7 +822,7 @@ def entry_report(*, user, entry: HazardListEntry, today: dt.date | None = None) 
 @transaction.atomic
 def guidance_visit_record(
     *,
-    user,
+    user: User | None,
     enterprise,
     visited_on: dt.date,
     visitors: str,
@@ -843,7 +858,7 @@ def guidance_visit_record(
 @transaction.atomic
 def notice_issue(
     *,
-    user,
+    user: User | None,
     enterprise,
     issuer: str = "",
     entry: HazardListEntry | None = None,
@@ -855,7 +870,6 @@ def notice_issue(
     Made is not delivered: no deadline runs until ``notice_deliver`` records the delivery; the
     document says "自送达之日起N日内".
     """
-
     _check_enterprise(user, enterprise)
     today = today or _today()
     region = entry.region if entry is not None else enterprise.region
@@ -880,15 +894,13 @@ def notice_issue(
 
 
 @transaction.atomic
-def notice_template_upload(*, user, region, content: bytes, name: str) -> NoticeTemplate:
+def notice_template_upload(*, user: User | None, region, content: bytes, name: str) -> NoticeTemplate:
     """A district replaces the 告知单 template with its own .docx (docxtpl placeholders).
 
     Refused when it is not a .docx, uses a placeholder the platform does not fill, or does not
     render with a sample notice — a broken template would stop every notice of the district.
     """
-
-    j = access.jurisdiction(user)
-    if not (j.everything or j.district == region.pk):
+    if not access.governs_district(user, region.pk):
         raise PermissionDenied("只能上传本区县的告知单模板")
     try:
         unknown = template_variables(content) - set(PLACEHOLDERS)
@@ -931,10 +943,9 @@ def notice_template_upload(*, user, region, content: bytes, name: str) -> Notice
 
 
 @transaction.atomic
-def notice_template_reset(*, user, region) -> None:
+def notice_template_reset(*, user: User | None, region) -> None:
     """Go back to the default template."""
-    j = access.jurisdiction(user)
-    if not (j.everything or j.district == region.pk):
+    if not access.governs_district(user, region.pk):
         raise PermissionDenied("只能管理本区县的告知单模板")
     template = NoticeTemplate.objects.filter(region=region).first()
     if template is not None:
@@ -949,7 +960,7 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 @transaction.atomic
 def notice_deliver(
     *,
-    user,
+    user: User | None,
     notice: Notice,
     delivered_on: dt.date,
     method: str,
@@ -965,7 +976,6 @@ def notice_deliver(
 
     Recording again corrects the delivery (the deadline is recomputed); the change is audited.
     """
-
     _check_enterprise(user, notice.enterprise)
     today = today or _today()
     errors = {}
@@ -1012,14 +1022,15 @@ def notice_deliver(
 
 
 @transaction.atomic
-def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = None) -> DispatchSnapshot:
+def dispatch_publish(
+    *, user: User | None, year: int, quarter: int, today: dt.date | None = None
+) -> DispatchSnapshot:
     """发布 a finished quarter's dispatch: compute it city-wide as of the quarter's last day and
     freeze the per-district figures (扩面方案 任务13: quarterly bulletins must compare).
 
     Only city-level users; only after the quarter has ended; once per quarter.
     """
-
-    if not access.jurisdiction(user).everything:
+    if not access.sees_everything(user):
         raise PermissionDenied("季度调度由市级卫生健康委发布")
     today = today or _today()
     _, end = rules.quarter_range(year, quarter)
@@ -1056,13 +1067,12 @@ def dispatch_publish(*, user, year: int, quarter: int, today: dt.date | None = N
 
 @transaction.atomic
 def spot_check_create(
-    *, user, hazard_list: HazardList, seed: int, fraction: float, minimum: int, name: str = ""
+    *, user: User | None, hazard_list: HazardList, seed: int, fraction: float, minimum: int, name: str = ""
 ) -> SpotCheck:
     """Draw the reproducible stratified sample (任务14) from the list's employers that may have hazards.
 
     The city runs the spot check (任务14), so only city-wide users draw one.
     """
-
     access.require_citywide(user, "只有市级用户可以发起抽查")
     population = list(
         HazardListEntry.objects.filter(hazard_list=hazard_list)
@@ -1095,7 +1105,7 @@ def spot_check_create(
 
 @transaction.atomic
 def spot_check_record(
-    *, user, item: SpotCheckItem, data: dict[str, Any], today: dt.date | None = None
+    *, user: User | None, item: SpotCheckItem, data: dict[str, Any], today: dt.date | None = None
 ) -> SpotCheckItem:
     """Record what the inspector found for one sampled employer.
 
@@ -1123,7 +1133,7 @@ def spot_check_record(
     return item
 
 
-def declarations_from_rows(rows: list[SourceRow], user) -> tuple[int, int]:
+def declarations_from_rows(rows: list[SourceRow], user: User | None) -> tuple[int, int]:
     """Record each linked declaration-export row as a declaration; returns (recorded, skipped).
 
     The intake link effect for ``SourceKind.DECLARATION`` (registered in apps.py).

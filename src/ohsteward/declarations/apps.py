@@ -6,7 +6,7 @@ class DeclarationsConfig(AppConfig):
     label = "declarations"
 
     def ready(self) -> None:
-        # local: actions and intake import models, which exist only once the app registry is ready
+        # local: ready(): actions import models, which cannot load before the app registry
         from ohsteward.declarations.actions import declarations_from_rows
         from ohsteward.intake import effects
         from ohsteward.intake.choices import SourceKind

@@ -49,7 +49,6 @@ class HazardListEntryFilterSet(filters.FilterSet):
         self.may_see_tipoffs = len(reason.extra["choices"]) == len(ListReason.choices)
 
     def filter_q(self, queryset, name, value):
-
         value = (value or "").strip()
         if not value:
             return queryset
@@ -70,7 +69,6 @@ class HazardListEntryFilterSet(filters.FilterSet):
         return queryset.filter(reasons__icontains=f'"{value}"')
 
     def filter_overdue(self, queryset, name, value):
-
         if value is None:
             return queryset
         today = getattr(self.request, "today", None) or timezone.localdate()
@@ -93,7 +91,6 @@ class DeclarationFilterSet(filters.FilterSet):
         fields = ["q", "region", "kind", "channel", "status", "enterprise"]
 
     def filter_q(self, queryset, name, value):
-
         value = (value or "").strip()
         if not value:
             return queryset

@@ -21,9 +21,9 @@ def _current_list(today: dt.date) -> HazardList | None:
 
 def open_work(user, today: dt.date) -> list[WorkItem]:
     """The user's open declaration work, each item linking to a page the user may open."""
-    j = access.jurisdiction(user)
-    if j.enterprise_id:
-        return _manager_work(user, j.enterprise_id, today)
+    own = access.own_enterprise_id(user)
+    if own:
+        return _manager_work(user, own, today)
     items: list[WorkItem] = []
     hazard_list = _current_list(today)
     if hazard_list is None or not user.has_perm("declarations.view_hazardlistentry"):

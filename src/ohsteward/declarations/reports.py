@@ -47,7 +47,6 @@ DEFAULT_NOTICE_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "
 
 def notice_context(notice) -> dict[str, Any]:
     """The placeholders of a 告知单 template (``templates_docx.build_notice_template.PLACEHOLDERS``)."""
-
     enterprise = notice.enterprise
     return {
         "doc_number": notice.doc_number,
@@ -64,20 +63,17 @@ def notice_context(notice) -> dict[str, Any]:
 
 def notice_template_for(region_id: str) -> bytes:
     """The district's own template if it uploaded one, else the default shipped in the package."""
-
     own = NoticeTemplate.objects.filter(region_id=region_id).first()
     return bytes(own.content) if own is not None else DEFAULT_NOTICE_TEMPLATE.read_bytes()
 
 
 def notice_docx(*, notice) -> bytes:
     """职业病危害项目申报告知单 (.docx) from the district's template, laid out per GB/T 9704."""
-
     return render_docx_template(notice_template_for(notice.region_id), notice_context(notice))
 
 
 def receipt_docx(declaration) -> bytes:
     """职业病危害项目申报回执 (.docx, GB/T 9704 layout via ``core.documents``)."""
-
     d = declaration
     doc = docs.gbt9704_document()
     first = doc.paragraphs[0] if doc.paragraphs else None
@@ -182,11 +178,10 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
 
     The employer's industry risk and size are today's (the register keeps no history of them).
     """
-
     start, end = rules.quarter_range(year, quarter)
     as_of = min(today, end)
     scoped = HazardListEntry.objects.for_user(user).filter(hazard_list__year=year).as_of(as_of)
-    district = access.jurisdiction(user).district
+    district = access.own_district_code(user)
     if district:
         # a district's rows are its own entries as of then (not those handed to it later)
         scoped = scoped.filter(as_of_region=district)
@@ -255,7 +250,6 @@ def dispatch_figures(*, user, year: int, quarter: int, today: dt.date) -> dict[s
 
 
 def _assemble(year, quarter, start, end, as_of, districts, *, snapshot) -> dict[str, Any]:
-
     names = dict(Region.objects.filter(pk__in=[r["region_id"] for r in districts]).values_list("pk", "name"))
     for row in districts:
         row["region_name"] = names.get(row["region_id"], row["region_id"])
@@ -281,7 +275,6 @@ def dispatch_for(*, user, year: int, quarter: int, today: dt.date) -> dict[str, 
     A published quarter: its frozen snapshot (the user's districts only). Otherwise computed as of
     the quarter's last day — "实时" while the quarter runs.
     """
-
     snapshot = (
         DispatchSnapshot.objects.filter(year=year, quarter=quarter).select_related("published_by").first()
     )
@@ -306,7 +299,6 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def dispatch_xlsx(figures: dict[str, Any]) -> bytes:
-
     rows: Iterable[list[Any]] = (
         [r.get(k) for k, _ in DISPATCH_COLUMNS] for r in [*figures["districts"], figures["total"]]
     )
@@ -315,7 +307,6 @@ def dispatch_xlsx(figures: dict[str, Any]) -> bytes:
 
 def spot_check_rates(spot_check, *, user) -> list[dict[str, Any]]:
     """Per-district declaration and accuracy rates of a spot check (feeds the district assessment)."""
-
     by_region: dict[str, list[dict[str, Any]]] = {}
     for item in (
         SpotCheckItem.objects.for_user(user)

@@ -15,7 +15,9 @@ from django.db import transaction
 
 from ohsteward.declarations import actions, rules
 from ohsteward.declarations.choices import EntryChangeKind, EntryStatus
-from ohsteward.declarations.models import EntryChange, HazardListEntry
+from ohsteward.declarations.models import Declaration, EntryChange, HazardListEntry
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.registry.models import Enterprise, Region
 
 FACTORS = [
     "噪声",
@@ -46,9 +48,6 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 @transaction.atomic
 def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     """Create the demo state; returns counts of what was made."""
-    from ohsteward.hazards.models import HazardFactor
-    from ohsteward.registry.models import Enterprise, Region
-
     rng = random.Random(seed)
     as_of = min(today, dt.date(year, 1, 25))
     hazard_list = actions.hazard_list_generate(user=None, year=year, as_of=as_of)
@@ -236,8 +235,6 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
         .first()
     )
     if own is not None:
-        from ohsteward.declarations.models import Declaration
-
         if not Declaration.objects.filter(enterprise=own).exists():
             actions.declaration_import(
                 user=None,

@@ -14,6 +14,8 @@ import datetime as dt
 import random
 
 from ohsteward.core.spreadsheets import write_xlsx
+from ohsteward.intake.ingest import batch_ingest
+from ohsteward.registry.models import Enterprise, Region
 
 FACTORS = [
     "噪声",
@@ -80,9 +82,6 @@ def _rows(rng: random.Random, enterprises, unknown_share: float, n: int, distric
 
 def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     """Ingest generated exam, detection and inspection lists; returns rows per status."""
-    from ohsteward.intake.ingest import batch_ingest
-    from ohsteward.registry.models import Enterprise, Region
-
     rng = random.Random(seed)
     district_names = dict(Region.objects.filter(level="district").values_list("code", "name"))
     enterprises = list(

@@ -160,6 +160,7 @@ class World:
 
 
 def load_world() -> World:
+    # local: benchmarks import this module's pure generators (enterprise_rows, make_uscc) before Django is set up
     from ohsteward.registry.models import Industry, Region
 
     districts = list(Region.objects.filter(level="district").order_by("code").values_list("code", flat=True))
@@ -301,6 +302,7 @@ def synth_enterprises(
 
     Codes that already exist are skipped, so running twice with the same seed adds nothing.
     """
+    # local: benchmarks import this module's pure generators (enterprise_rows, make_uscc) before Django is set up
     from django.db import transaction
     from django.utils import timezone
 
@@ -340,6 +342,7 @@ def synth_enterprises(
 
 def synth_workplaces(seed: int = 1, limit: int | None = None) -> int:
     """Give employers with exposed workers a few workshops, posts and hazard factors."""
+    # local: benchmarks import this module's pure generators (enterprise_rows, make_uscc) before Django is set up
     from ohsteward.hazards.models import HazardFactor
     from ohsteward.registry.models import Enterprise, Post, PostExposure, Workplace
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class HazardsConfig(AppConfig):
@@ -6,8 +7,7 @@ class HazardsConfig(AppConfig):
     label = "hazards"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
+        # local: ready(): refdata imports models, which cannot load before the app registry
         from ohsteward.hazards.refdata import load_on_migrate
 
         post_migrate.connect(load_on_migrate, sender=self)

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from ohsteward.core import refdata as files
+from ohsteward.core.audit import audit_context
+from ohsteward.hazards.models import ExposureLimit, HazardFactor, OccupationalDisease
 
 SRC_HAZARD = "中国疾控中心 职业病及健康危害因素监测信息系统数据交换文档规范(试行1.0, 2020) 附录2-3"
 HAZARD_CATEGORY = {
@@ -24,8 +26,6 @@ HAZARD_CATEGORY = {
 
 
 def load_hazards(refresh: bool = False) -> int:
-    from ohsteward.hazards.models import HazardFactor
-
     rows = []
     for r in files.rows("cn_cdc_hazard_factor_codes_2020.csv"):
         code = r["值"].strip()
@@ -51,8 +51,6 @@ def _decimal(value: str) -> Decimal | None:
 
 
 def load_limits() -> int:
-    from ohsteward.hazards.models import ExposureLimit, HazardFactor
-
     if ExposureLimit.objects.exists():
         return 0
     factors = {f.name: f for f in HazardFactor.objects.all()}
@@ -121,8 +119,6 @@ def load_limits() -> int:
 
 
 def load_diseases() -> int:
-    from ohsteward.hazards.models import OccupationalDisease
-
     if OccupationalDisease.objects.exists():
         return 0
     new = []
@@ -181,14 +177,10 @@ def load_all(refresh: bool = False) -> dict[str, int]:
 
 
 def is_loaded() -> bool:
-    from ohsteward.hazards.models import HazardFactor, OccupationalDisease
-
     return HazardFactor.objects.exists() and OccupationalDisease.objects.exists()
 
 
 def load_on_migrate(using: str = "default", **kwargs) -> None:
-    from ohsteward.core.audit import audit_context
-
     if is_loaded():
         return
     with audit_context(None, "refdata"):

@@ -5,51 +5,49 @@ from __future__ import annotations
 from ohsteward.core.tables import Table, field_columns
 from ohsteward.hazards.models import ExposureLimit, HazardFactor, OccupationalDisease
 
+# The fields each list shows, in order; the API serializers show the same (hazards/api/serializers.py),
+# so the page, the .xlsx export and the JSON agree.
+HAZARD_FACTOR_FIELDS = ["code", "name", "category", "cas", "aliases", "remark", "catalogue"]
+EXPOSURE_LIMIT_FIELDS = [
+    "hazard_factor",
+    "agent_name",
+    "category",
+    "cas",
+    "limit_type",
+    "value",
+    "value_text",
+    "unit",
+    "condition",
+    "notes",
+    "critical_effect",
+    "standard",
+    "standard_version",
+    "effective_from",
+    "effective_to",
+    "source",
+    "verified",
+]
+OCCUPATIONAL_DISEASE_FIELDS = [
+    "edition",
+    "effective_from",
+    "effective_to",
+    "class_no",
+    "class_name",
+    "subclass_name",
+    "seq",
+    "code",
+    "name",
+    "restriction",
+]
+
 
 class HazardFactorTable(Table):
-    columns = field_columns(
-        HazardFactor, ["code", "name", "category", "cas", "aliases", "remark", "catalogue"]
-    )
+    columns = field_columns(HazardFactor, HAZARD_FACTOR_FIELDS)
 
 
 class ExposureLimitTable(Table):
-    columns = field_columns(
-        ExposureLimit,
-        [
-            "hazard_factor",
-            "agent_name",
-            "category",
-            "cas",
-            "limit_type",
-            "value",
-            "value_text",
-            "unit",
-            "condition",
-            "notes",
-            "critical_effect",
-            "standard",
-            "standard_version",
-            "effective_from",
-            "effective_to",
-            "source",
-            "verified",
-        ],
-    )
+    columns = field_columns(ExposureLimit, EXPOSURE_LIMIT_FIELDS)
 
 
 class OccupationalDiseaseTable(Table):
-    columns = field_columns(
-        OccupationalDisease,
-        [
-            "edition",
-            "effective_from",
-            "effective_to",
-            "class_no",
-            "class_name",
-            "subclass_name",
-            "seq",
-            "code",
-            "name",
-            "restriction",
-        ],
-    )
+    columns = field_columns(OccupationalDisease, OCCUPATIONAL_DISEASE_FIELDS)

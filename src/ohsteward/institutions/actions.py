@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.accounts.models import User
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     InspectionResult,
@@ -63,7 +64,7 @@ INSTITUTION_FIELDS = (
 )
 
 
-def _require(user, perm: str) -> None:
+def _require(user: User | None, perm: str) -> None:
     """The model permission and a city-wide jurisdiction (None = the system: demo, CLI)."""
     if user is None:
         return
@@ -107,7 +108,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def institution_create(*, user, data: dict[str, Any]) -> Institution:
+def institution_create(*, user: User | None, data: dict[str, Any]) -> Institution:
     """Register an institution (name, credit code, kinds, location or home province, QC number,
     capability confirmation)."""
     _require(user, "institutions.add_institution")
@@ -120,7 +121,7 @@ def institution_create(*, user, data: dict[str, Any]) -> Institution:
 
 
 @transaction.atomic
-def institution_update(*, user, institution: Institution, data: dict[str, Any]) -> Institution:
+def institution_update(*, user: User | None, institution: Institution, data: dict[str, Any]) -> Institution:
     """Change an institution's record (the QC number and its date too: issued by the city CDC)."""
     _require(user, "institutions.change_institution")
     access.require_in_scope(user, institution)
@@ -132,7 +133,7 @@ def institution_update(*, user, institution: Institution, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def qualification_add(*, user, institution: Institution, data: dict[str, Any]) -> Qualification:
+def qualification_add(*, user: User | None, institution: Institution, data: dict[str, Any]) -> Qualification:
     """Record a 资质证书 or 备案 (number, scope, issued, valid until) of an institution."""
     _require(user, "institutions.add_qualification")
     q = Qualification(institution=institution)
@@ -144,7 +145,7 @@ def qualification_add(*, user, institution: Institution, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def staff_add(*, user, institution: Institution, data: dict[str, Any]) -> StaffMember:
+def staff_add(*, user: User | None, institution: Institution, data: dict[str, Any]) -> StaffMember:
     """Record a professional of an institution and their certificate's validity."""
     _require(user, "institutions.add_staffmember")
     s = StaffMember(institution=institution)
@@ -167,7 +168,7 @@ def qc_stratum(institution: Institution) -> str:
 
 
 @transaction.atomic
-def qcplan_create(*, user, data: dict[str, Any]) -> QcPlan:
+def qcplan_create(*, user: User | None, data: dict[str, Any]) -> QcPlan:
     """A QC plan for a year (fraction, minimum per stratum, seed: a random one when not given)."""
     _require(user, "institutions.add_qcplan")
     plan = QcPlan(created_by=user)
@@ -181,7 +182,7 @@ def qcplan_create(*, user, data: dict[str, Any]) -> QcPlan:
 
 
 @transaction.atomic
-def qcplan_draw(*, user, plan: QcPlan) -> list[QcInspection]:
+def qcplan_draw(*, user: User | None, plan: QcPlan) -> list[QcInspection]:
     """Draw the plan's sample (``rules.qc_sample``: stratified, seeded, out-of-province ≥ 50 %,
     last year's red and yellow institutions always in) and plan one inspection per institution.
     A plan is drawn once: the sample is what the seed says, so drawing again would change nothing
@@ -214,7 +215,7 @@ def qcplan_draw(*, user, plan: QcPlan) -> list[QcInspection]:
 
 
 @transaction.atomic
-def qcinspection_add(*, user, institution: Institution, year: int) -> QcInspection:
+def qcinspection_add(*, user: User | None, institution: Institution, year: int) -> QcInspection:
     """An inspection outside a plan (an unannounced or follow-up QC visit)."""
     _require(user, "institutions.add_qcinspection")
     inspection = QcInspection(institution=institution, year=year)
@@ -224,7 +225,7 @@ def qcinspection_add(*, user, institution: Institution, year: int) -> QcInspecti
 
 
 @transaction.atomic
-def qcinspection_record(*, user, inspection: QcInspection, data: dict[str, Any]) -> QcInspection:
+def qcinspection_record(*, user: User | None, inspection: QcInspection, data: dict[str, Any]) -> QcInspection:
     """Record what the inspection found: date, items, findings, score, 合格/不合格."""
     _require(user, "institutions.change_qcinspection")
     access.require_in_scope(user, inspection)
@@ -237,7 +238,9 @@ def qcinspection_record(*, user, inspection: QcInspection, data: dict[str, Any])
 
 
 @transaction.atomic
-def rectification_issue(*, user, inspection: QcInspection, data: dict[str, Any]) -> Rectification:
+def rectification_issue(
+    *, user: User | None, inspection: QcInspection, data: dict[str, Any]
+) -> Rectification:
     """Demand rectification of a finding by a deadline (001 附件1 第9条: 限期整改)."""
     _require(user, "institutions.add_rectification")
     if inspection.status != InspectionStatus.RECORDED:
@@ -271,7 +274,7 @@ def rectification_close(
 
 
 @transaction.atomic
-def proficiencyround_create(*, user, data: dict[str, Any]) -> ProficiencyRound:
+def proficiencyround_create(*, user: User | None, data: dict[str, Any]) -> ProficiencyRound:
     """A round of 噪声检测与评价能力验证, 实验室检测能力比对 or 采样人员能力考核."""
     _require(user, "institutions.add_proficiencyround")
     r = ProficiencyRound()
@@ -370,7 +373,9 @@ def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules
 
 
 @transaction.atomic
-def grades_compute(*, user, year: int, version: str = rules.CURRENT_GRADING_VERSION) -> dict[str, Any]:
+def grades_compute(
+    *, user: User | None, year: int, version: str = rules.CURRENT_GRADING_VERSION
+) -> dict[str, Any]:
     """Compute (or recompute) every institution's colour for ``year``. Institutions without enough
     data get no grade (and lose a stale one); they are counted in ``ungraded``."""
     _require(user, "institutions.add_institutiongrade")

@@ -6,7 +6,7 @@ decisions people make afterwards, one row or one employer at a time, each audite
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,10 +26,13 @@ from ohsteward.registry.actions import enterprise_create
 from ohsteward.registry.choices import RegistrationState
 from ohsteward.registry.models import Enterprise, Region
 
+if TYPE_CHECKING:
+    from ohsteward.accounts.models import User
+
 OUT_OF_SCOPE = "该用人单位不在您的管辖范围内"
 
 
-def _row_in_scope(user, row: SourceRow) -> SourceRow:
+def _row_in_scope(user: User | None, row: SourceRow) -> SourceRow:
     if user is not None and not SourceRow.objects.for_user(user).filter(pk=row.pk).exists():
         raise ValidationError({"row": "该来源数据行不在您的管辖范围内"})
     if user is not None and not user.has_perm("intake.change_sourcerow"):
@@ -37,7 +40,7 @@ def _row_in_scope(user, row: SourceRow) -> SourceRow:
     return row
 
 
-def _reviewable(user, row: SourceRow) -> SourceRow:
+def _reviewable(user: User | None, row: SourceRow) -> SourceRow:
     """A review decision: the row must be in the user's review queue (a row referred to another
     jurisdiction is decided there, not by the uploader)."""
     _row_in_scope(user, row)
@@ -50,7 +53,7 @@ def _reviewable(user, row: SourceRow) -> SourceRow:
     return row
 
 
-def _history(row: SourceRow, user, action: str, **extra: Any) -> None:
+def _history(row: SourceRow, user: User | None, action: str, **extra: Any) -> None:
     row.history = [
         *(row.history or []),
         {
@@ -63,7 +66,7 @@ def _history(row: SourceRow, user, action: str, **extra: Any) -> None:
 
 
 @transaction.atomic
-def row_link(*, user, row: SourceRow, enterprise: Enterprise) -> SourceRow:
+def row_link(*, user: User | None, row: SourceRow, enterprise: Enterprise) -> SourceRow:
     """A person says: this row is about ``enterprise`` (是此单位)."""
     _reviewable(user, row)
     if row.status not in {RowStatus.REVIEW}:
@@ -88,7 +91,9 @@ def row_link(*, user, row: SourceRow, enterprise: Enterprise) -> SourceRow:
 
 
 @transaction.atomic
-def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = None) -> Enterprise:
+def row_create_enterprise(
+    *, user: User | None, row: SourceRow, district_code: str | None = None
+) -> Enterprise:
     """A person says: this row is an employer not in the register yet (新建单位)."""
     _reviewable(user, row)
     if row.status != RowStatus.REVIEW:
@@ -134,7 +139,7 @@ def row_create_enterprise(*, user, row: SourceRow, district_code: str | None = N
 
 
 @transaction.atomic
-def row_reject(*, user, row: SourceRow, reason: str = "") -> SourceRow:
+def row_reject(*, user: User | None, row: SourceRow, reason: str = "") -> SourceRow:
     """A person says: this row is not about any employer we keep (驳回)."""
     _reviewable(user, row)
     if row.status != RowStatus.REVIEW:
@@ -149,7 +154,7 @@ def row_reject(*, user, row: SourceRow, reason: str = "") -> SourceRow:
 
 
 @transaction.atomic
-def row_unlink(*, user, row: SourceRow) -> SourceRow:
+def row_unlink(*, user: User | None, row: SourceRow) -> SourceRow:
     """Undo a link (automatic or manual): the row goes back to the review queue.
 
     An employer that this row created stays in the register; when no other row supports it
@@ -184,7 +189,7 @@ def candidates_without_evidence():
 
 
 @transaction.atomic
-def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
+def enterprise_merge(*, user: User | None, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
     """Merge two employers in the register (``registry.actions.enterprise_merge``) and let the
     review rows that offered the merged employer as a candidate offer the kept one."""
     merged_pk = merge.pk
@@ -196,5 +201,5 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     return moved
 
 
-def row_for_user_or_404(user, pk: int) -> SourceRow:
+def row_for_user_or_404(user: User | None, pk: int) -> SourceRow:
     return access.get_for_user_or_404(SourceRow.objects.select_related("batch"), user, pk=pk)

@@ -334,7 +334,7 @@ def _ingest(
 ) -> IntakeResult:
     lookups = Lookups.load()
     home, may_write = None, None
-    if not access.is_citywide(user):
+    if user is not None and not access.sees_everything(user):
         home = access.home_location(user)
 
         def may_write(district, town, zone):
@@ -480,7 +480,7 @@ class _Writer:
         # row filed under the wrong district finds its employer instead of creating it again;
         # what it finds outside this set is referred, never linked (issue 6 item 1).
         self.visible: set[int] | None = None
-        if not access.is_citywide(user):
+        if user is not None and not access.sees_everything(user):
             self.visible = set(Enterprise.objects.for_user(user).values_list("pk", flat=True))
         self.referred: list[PendingRow] = []
 

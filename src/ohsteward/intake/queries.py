@@ -38,7 +38,7 @@ def review_queue(user):
     """The review queue of ``user``: rows in review it may see, except rows referred to another
     jurisdiction (the uploader cannot judge an employer it may not see)."""
     rows = SourceRow.objects.for_user(user).in_review()
-    if access.is_citywide(user):  # (Q() | q is q, not "everything")
+    if access.sees_everything(user):  # (Q() | q is q, not "everything")
         return rows
     return rows.filter(Q(referred_to__isnull=True) | access.location_q(user, district="referred_to_id"))
 
@@ -46,7 +46,7 @@ def review_queue(user):
 def visible_enterprise_ids(user, rows) -> set[int] | None:
     """Of the employers ``rows`` name (links and candidates), those ``user`` may see; None when
     the user sees every employer. One query per 5,000 employers named."""
-    if access.is_citywide(user):
+    if access.sees_everything(user):
         return None
     ids = sorted({pk for r in rows for pk in r.referenced_enterprise_ids()})
     visible: set[int] = set()
@@ -87,7 +87,7 @@ def batch_counts_seen_by(user, batches) -> dict[int, dict]:
     city-wide list) gets counts of its own rows, counted now. Two queries for any number of batches.
     """
     batches = list(batches)
-    if access.is_citywide(user):
+    if access.sees_everything(user):
         return {b.pk: dict(b.counts or {}) for b in batches}
     ids = [b.pk for b in batches]
     stored = dict(

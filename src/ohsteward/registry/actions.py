@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core import audit
+from ohsteward.core.models import AuditLog
+from ohsteward.registry import rules
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import ChangeRequestStatus, EnterpriseStatus, RegistrationState
 from ohsteward.registry.models import (
@@ -23,6 +25,9 @@ from ohsteward.registry.models import (
     Workplace,
 )
 
+if TYPE_CHECKING:
+    from ohsteward.accounts.models import User
+
 OUT_OF_SCOPE = "该用人单位不在您的管辖范围内"
 # Said alike of a code registered outside the user's jurisdiction and of a new employer filed
 # outside it: nothing tells whether the code exists elsewhere; the city resolves it (issue 6 item 17).
@@ -30,7 +35,7 @@ CANNOT_REGISTER = "该统一社会信用代码无法由您登记，请联系市�
 TAKEN_IN_SCOPE = "该统一社会信用代码已登记"
 
 
-def check_code_free(user, code: str | None, *, exclude_pk: int | None = None) -> None:
+def check_code_free(user: User | None, code: str | None, *, exclude_pk: int | None = None) -> None:
     """Refuse a credit code that is already registered. Only an employer the user can see is
     named as registered; one outside the jurisdiction gets ``CANNOT_REGISTER``."""
     if not code:
@@ -45,7 +50,7 @@ def check_code_free(user, code: str | None, *, exclude_pk: int | None = None) ->
     raise ValidationError({"uscc": TAKEN_IN_SCOPE if visible else CANNOT_REGISTER})
 
 
-def _check_scope(user, enterprise: Enterprise) -> None:
+def _check_scope(user: User | None, enterprise: Enterprise) -> None:
     if user is None:  # system jobs (generator, refdata) have no user
         return
     if not access.can_write_enterprise(
@@ -78,15 +83,13 @@ def _check_manager_fields(enterprise: Enterprise, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
+def enterprise_create(*, user: User | None, data: dict[str, Any]) -> Enterprise:
     """Register an employer. Derived fields (size class, industry risk) are computed by rules."""
-    if user is not None and access.jurisdiction(user).enterprise_id:
+    if access.own_enterprise_id(user):
         raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
     enterprise = Enterprise(**data)
     enterprise.derive()
     if enterprise.uscc:
-        from ohsteward.registry import rules
-
         check_code_free(user, rules.uscc_clean(enterprise.uscc))
     enterprise.full_clean()
     if user is not None and not access.can_write_enterprise(
@@ -98,18 +101,16 @@ def enterprise_create(*, user, data: dict[str, Any]) -> Enterprise:
 
 
 @transaction.atomic
-def enterprise_update(*, user, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
+def enterprise_update(*, user: User | None, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
     """Change an employer's fields. The employer must be in scope before and after the change."""
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
         raise ValidationError({"region": OUT_OF_SCOPE})
-    if user is not None and access.jurisdiction(user).enterprise_id:
+    if access.own_enterprise_id(user):
         _check_manager_fields(enterprise, data)
         requested = _requested_changes(enterprise, data)
         if requested:  # the district confirms these: enterprise_submit turns them into requests
             raise ValidationError({field: REQUEST_ONLY for field in requested})
     if data.get("uscc"):
-        from ohsteward.registry import rules
-
         check_code_free(user, rules.uscc_clean(data["uscc"]), exclude_pk=enterprise.pk)
     for field, value in data.items():
         setattr(enterprise, field, value)
@@ -124,7 +125,7 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def workplace_create(*, user, enterprise: Enterprise, name: str) -> Workplace:
+def workplace_create(*, user: User | None, enterprise: Enterprise, name: str) -> Workplace:
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
         raise ValidationError({"enterprise": OUT_OF_SCOPE})
     workplace = Workplace(enterprise=enterprise, name=name.strip())
@@ -135,7 +136,7 @@ def workplace_create(*, user, enterprise: Enterprise, name: str) -> Workplace:
 
 @transaction.atomic
 def post_exposure_set(
-    *, user, workplace: Workplace, post_name: str, hazard_factor, exposed_count: int
+    *, user: User | None, workplace: Workplace, post_name: str, hazard_factor, exposed_count: int
 ) -> PostExposure:
     """Record that ``exposed_count`` workers at a post are exposed to ``hazard_factor``."""
     if user is not None and not Workplace.objects.for_user(user).filter(pk=workplace.pk).exists():
@@ -165,7 +166,7 @@ def enterprise_references():
 
 
 @transaction.atomic
-def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
+def enterprise_merge(*, user: User | None, keep: Enterprise, merge: Enterprise) -> dict[str, int]:
     """Merge ``merge`` into ``keep``: move every record that points to it, keep its names as
     former names, fill ``keep``'s empty fields, audit, and delete ``merge``.
 
@@ -256,8 +257,6 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
     changes["moved_records"] = [None, moved]
     audit.record(keep, "update", changes, user=user)
     if moved_audit:
-        from ohsteward.core.models import AuditLog
-
         AuditLog.objects.bulk_create(moved_audit, batch_size=1000)
     for rel in enterprise_references():
         if not getattr(rel.related_model, "moves_on_merge", True):
@@ -273,7 +272,7 @@ def enterprise_merge(*, user, keep: Enterprise, merge: Enterprise) -> dict[str, 
 
 
 @transaction.atomic
-def workplace_update(*, user, workplace: Workplace, data: dict[str, Any]) -> Workplace:
+def workplace_update(*, user: User | None, workplace: Workplace, data: dict[str, Any]) -> Workplace:
     """Rename a workplace (the only field of its own); its employer must be in the user's scope."""
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=workplace.enterprise_id).exists():
         raise ValidationError({"name": OUT_OF_SCOPE})
@@ -337,12 +336,12 @@ def _request_data(field: str, value: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def enterprise_submit(
-    *, user, enterprise: Enterprise, data: dict[str, Any], reason: str = ""
+    *, user: User | None, enterprise: Enterprise, data: dict[str, Any], reason: str = ""
 ) -> tuple[Enterprise, list[EnterpriseChangeRequest]]:
     """What the edit page and ``PATCH /api/v1/enterprises/{uscc}/`` call. For an employer's own
     manager, status/cancellation/industry changes become change requests for the district and the
     other fields are written; for everybody else this is ``enterprise_update``."""
-    if user is None or not access.jurisdiction(user).enterprise_id:
+    if not access.own_enterprise_id(user):
         return enterprise_update(user=user, enterprise=enterprise, data=data), []
     requested = _requested_changes(enterprise, data)
     direct = {k: v for k, v in data.items() if k not in REQUESTED_FIELDS}
@@ -357,7 +356,7 @@ def enterprise_submit(
 
 @transaction.atomic
 def change_request_create(
-    *, user, enterprise: Enterprise, field: str, old: dict, new: dict, reason: str = ""
+    *, user: User | None, enterprise: Enterprise, field: str, old: dict, new: dict, reason: str = ""
 ) -> EnterpriseChangeRequest:
     """Record an employer's request; the value is checked now (a 注销 needs its date). A second
     request for the same field while one is pending replaces the pending value."""
@@ -386,10 +385,10 @@ def change_request_create(
 
 @transaction.atomic
 def change_request_decide(
-    *, user, change_request: EnterpriseChangeRequest, approve: bool, note: str = ""
+    *, user: User | None, change_request: EnterpriseChangeRequest, approve: bool, note: str = ""
 ) -> EnterpriseChangeRequest:
     """A regulator confirms (the register takes the requested value) or rejects a request."""
-    if user is not None and access.jurisdiction(user).enterprise_id:
+    if access.own_enterprise_id(user):
         raise PermissionDenied("变更申请由所在区县确认")
     request = EnterpriseChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if request.status != ChangeRequestStatus.PENDING:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.db.models import Q
 
 from ohsteward.core.forms import FilterForm
 from ohsteward.registry.choices import EnterpriseStatus, RegionLevel, RiskClass, SizeClass
@@ -61,8 +62,6 @@ class IndustryFilterSet(filters.FilterSet):
         fields = ["level", "parent", "risk_class", "q"]
 
     def filter_q(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
 
 
@@ -89,8 +88,6 @@ class WorkplaceFilterSet(filters.FilterSet):
         form = FilterForm
 
     def filter_q(self, queryset, name, value):
-        from django.db.models import Q
-
         value = value.strip()
         return (
             queryset.filter(Q(name__contains=value) | Q(enterprise__name__contains=value))

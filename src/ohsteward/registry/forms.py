@@ -6,13 +6,15 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ohsteward.accounts.access import jurisdiction, writable_districts
+from ohsteward.accounts import access
+from ohsteward.accounts.access import writable_districts
 from ohsteward.registry.choices import IndustryLevel, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
-from ohsteward.registry.refdata import zone_towns, zone_towns_unverified
+from ohsteward.registry.refdata import zone_towns_unverified
 
 IMPORT_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
@@ -27,32 +29,12 @@ def towns_for(user, district: str | None):
     if not district:
         return Region.objects.none()
     towns = Region.objects.filter(level=RegionLevel.TOWN, parent_id=district).order_by("code")
-    j = jurisdiction(user)
-    if j.town:
-        return towns.filter(code=j.town)
-    if j.zone:
-        return towns.filter(code__in=zone_towns().get(j.zone, frozenset()))
-    if j.everything:
-        return towns
-    return towns.filter(parent__in=districts_for(user))
+    return access.selectable_towns(user, towns)
 
 
 def zones_for(user):
-    """Functional zones a user may pick: their own zone for zone officers, the zones that contain
-    a town of their district (or their town) for district and town officers, none for an employer.
-    Which zone an employer may have also depends on its town (``Enterprise.clean``)."""
-    j = jurisdiction(user)
-    zones = Region.objects.filter(level=RegionLevel.ZONE).order_by("code")
-    if j.zone:
-        return zones.filter(code=j.zone)
-    if j.enterprise_id or j.empty:
-        return zones.none()
-    if j.everything:
-        return zones
-    area = j.district or j.town or ""
-    return zones.filter(
-        code__in=[z for z, towns in zone_towns().items() if any(t.startswith(area) for t in towns)]
-    )
+    """Functional zones a user may pick (``access.selectable_zones``)."""
+    return access.selectable_zones(user)
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -71,8 +53,6 @@ class EnterpriseForm(forms.ModelForm):
     def validate_unique(self):
         """Everything but the credit code: a taken code is refused by the action, which names it
         registered only when the user can see that employer (issue 6 item 17)."""
-        from django.core.exceptions import ValidationError
-
         exclude = self._get_validation_exclusions()
         exclude.add("uscc")
         try:
@@ -119,7 +99,7 @@ class EnterpriseForm(forms.ModelForm):
         self.user = user
         self.fields["region"].queryset = districts_for(user)
         self.fields["region"].empty_label = "请选择区县"
-        locked = bool(jurisdiction(user).enterprise_id and self.instance.pk)
+        locked = bool(access.own_enterprise_id(user) and self.instance.pk)
         district = (
             self.data.get("region") if self.is_bound and not locked else (self.instance.region_id or None)
         )
@@ -130,7 +110,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["town"].empty_label = "（不填）"
         self.fields["zone"].queryset = (
             zones_for(user)
-            if not jurisdiction(user).enterprise_id
+            if not access.own_enterprise_id(user)
             else (
                 Region.objects.filter(code=self.instance.zone_id)
                 if self.instance.zone_id

@@ -499,14 +499,12 @@ def _enterprise_import(
     columns = ["id", "uscc", *COMPARED]
     for rec in bulk.by_values(Enterprise, "uscc", codes, columns):
         existing[rec[1]] = dict(zip(columns, rec, strict=True))
-    scope = access.jurisdiction(user) if user is not None else access.CITY_WIDE
-    if scope.enterprise_id:
-        allowed_ids = {scope.enterprise_id}
-    else:
-        allowed_ids = None
+    everything = user is None or access.sees_everything(user)  # None: the system (CLI, jobs)
+    own = access.own_enterprise_id(user)
+    allowed_ids = {own} if own else None
 
     def in_scope(values: dict[str, Any], pk: int | None) -> bool:
-        if scope.everything:
+        if everything:
             return True
         if allowed_ids is not None:
             return pk in allowed_ids

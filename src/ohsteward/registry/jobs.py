@@ -86,8 +86,9 @@ def start_export_job(*, user, query: str, rows: int) -> Job:
 
 
 def enterprise_export_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    # local: registry.views imports this module at load (views -> jobs), so the table and the query are imported at run time
     from ohsteward.registry.tables import EnterpriseTable
-    from ohsteward.registry.views import filtered_enterprises  # views import this module: no cycle at load
+    from ohsteward.registry.views import filtered_enterprises
 
     progress(5, "查询")
     _, queryset = filtered_enterprises(job.user, QueryDict(job.params.get("query", "")))

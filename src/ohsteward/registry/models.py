@@ -22,6 +22,7 @@ from ohsteward.registry.choices import (
     RiskClass,
     SizeClass,
 )
+from ohsteward.registry.refdata import zone_towns
 
 
 class Region(models.Model):
@@ -258,8 +259,6 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
         if self.town_id and self.region_id and not self.town_id.startswith(self.region_id):
             errors["town"] = "乡镇街道不属于所选区县"
         if self.zone_id:
-            from ohsteward.registry.refdata import zone_towns
-
             message = rules.zone_town_error(self.zone_id, self.town_id, zone_towns())
             if message:
                 errors["zone"] = message

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from ohsteward.core import refdata as files
+from ohsteward.core.audit import audit_context
 from ohsteward.registry import rules
 
 CITY_CODE = "500000"
@@ -61,6 +62,7 @@ def zone_of_town(town_code: str | None) -> str | None:
 
 
 def load_regions(refresh: bool = False) -> int:
+    # local: registry.models imports this module at load (models <-> refdata); demo.synth and benchmarks import its pure zone helpers before Django is set up
     from ohsteward.registry.models import Region
 
     rows = [{"code": CITY_CODE, "name": "重庆市", "level": "city", "parent_id": None, "source": SRC_REGIONS}]
@@ -105,6 +107,7 @@ def risk_entries() -> list[rules.RiskEntry]:
 
 
 def load_industries(refresh: bool = False) -> int:
+    # local: registry.models imports this module at load (models <-> refdata); demo.synth and benchmarks import its pure zone helpers before Django is set up
     from ohsteward.registry.models import Industry, RiskCatalogueEntry
 
     entries = risk_entries()
@@ -218,14 +221,13 @@ def load_all(refresh: bool = False) -> dict[str, int]:
 
 
 def is_loaded() -> bool:
+    # local: registry.models imports this module at load (models <-> refdata); demo.synth and benchmarks import its pure zone helpers before Django is set up
     from ohsteward.registry.models import Industry, Region
 
     return Region.objects.count() >= 1073 and Industry.objects.count() >= 1800
 
 
 def load_on_migrate(using: str = "default", **kwargs) -> None:
-    from ohsteward.core.audit import audit_context
-
     if is_loaded():
         return
     with audit_context(None, "refdata"):

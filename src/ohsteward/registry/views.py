@@ -234,7 +234,7 @@ class EnterpriseCreateView(EnterpriseFormView):
     one_time_submission = True  # employers without a credit code have no unique key (issue 6 item 11)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and access.jurisdiction(request.user).enterprise_id:
+        if request.user.is_authenticated and access.own_enterprise_id(request.user):
             raise PermissionDenied("用人单位管理人员不能新增其他用人单位")
         return super().dispatch(request, *args, **kwargs)
 
@@ -394,10 +394,7 @@ class EnterpriseImportView(ImportView):
 
 
 def _may_decide(user) -> bool:
-    return (
-        user.has_perm("registry.change_enterprisechangerequest")
-        and not access.jurisdiction(user).enterprise_id
-    )
+    return user.has_perm("registry.change_enterprisechangerequest") and not access.own_enterprise_id(user)
 
 
 @requires("registry.view_enterprisechangerequest")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.accounts.models import User
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
@@ -32,7 +33,7 @@ TEAM_FIELDS = ("name", "district", "level", "lead_institution", "contact_phone")
 MEMBER_FIELDS = ("name", "qualification", "certificate_no", "valid_until", "institution", "phone")
 
 
-def _require_team_district(user, team: StewardTeam) -> None:
+def _require_team_district(user: User | None, team: StewardTeam) -> None:
     """A team is created in, and kept in, a district the user may write (city: any)."""
     if user is None:
         return
@@ -93,7 +94,7 @@ def team_update(
 
 
 @transaction.atomic
-def member_create(*, user, team: StewardTeam, data: Mapping[str, Any]) -> TeamMember:
+def member_create(*, user: User | None, team: StewardTeam, data: Mapping[str, Any]) -> TeamMember:
     """Add a member with a qualification and its certificate to ``team``."""
     access.require_in_scope(user, team)
     member = TeamMember(team=team, **{k: v for k, v in data.items() if k in MEMBER_FIELDS})
@@ -103,7 +104,7 @@ def member_create(*, user, team: StewardTeam, data: Mapping[str, Any]) -> TeamMe
 
 
 @transaction.atomic
-def member_update(*, user, member: TeamMember, data: Mapping[str, Any]) -> TeamMember:
+def member_update(*, user: User | None, member: TeamMember, data: Mapping[str, Any]) -> TeamMember:
     access.require_in_scope(user, member.team)
     for key, value in data.items():
         if key in MEMBER_FIELDS:
@@ -114,7 +115,7 @@ def member_update(*, user, member: TeamMember, data: Mapping[str, Any]) -> TeamM
 
 
 @transaction.atomic
-def member_delete(*, user, member: TeamMember) -> None:
+def member_delete(*, user: User | None, member: TeamMember) -> None:
     access.require_in_scope(user, member.team)
     member.delete()
 
@@ -124,7 +125,7 @@ def member_delete(*, user, member: TeamMember) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _check_enterprise(user, enterprise: Enterprise) -> None:
+def _check_enterprise(user: User | None, enterprise: Enterprise) -> None:
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
         raise ValidationError({"enterprise": "该用人单位不在您的管辖范围内"})
 
@@ -371,7 +372,7 @@ def agreement_renew(
 
 
 @transaction.atomic
-def visit_move(*, user, visit: ServiceVisit, planned_on: dt.date) -> ServiceVisit:
+def visit_move(*, user: User | None, visit: ServiceVisit, planned_on: dt.date) -> ServiceVisit:
     """The team moves a planned visit to another day inside the agreement's term."""
     access.require_in_scope(user, visit)
     if visit.status != VisitStatus.PLANNED:
@@ -394,7 +395,7 @@ def _check_evidence(files: Sequence[Any]) -> None:
         raise ValidationError({"evidence": errors})
 
 
-def _store_evidence(user, visit: ServiceVisit, files: Sequence[Any]) -> None:
+def _store_evidence(user: User | None, visit: ServiceVisit, files: Sequence[Any]) -> None:
     for f in files:
         content = f.read()
         evidence = VisitEvidence(
@@ -451,7 +452,7 @@ def visit_record(
 
 
 @transaction.atomic
-def visit_add_evidence(*, user, visit: ServiceVisit, files: Sequence[Any]) -> ServiceVisit:
+def visit_add_evidence(*, user: User | None, visit: ServiceVisit, files: Sequence[Any]) -> ServiceVisit:
     """Add evidence (photos, the signed sheet) to a recorded visit."""
     access.require_in_scope(user, visit)
     if not files:
@@ -462,10 +463,10 @@ def visit_add_evidence(*, user, visit: ServiceVisit, files: Sequence[Any]) -> Se
 
 
 @transaction.atomic
-def visit_confirm(*, user, visit: ServiceVisit, rating: int, comment: str = "") -> ServiceVisit:
+def visit_confirm(*, user: User | None, visit: ServiceVisit, rating: int, comment: str = "") -> ServiceVisit:
     """The employer's manager confirms a recorded visit online (签字确认) and rates it 1–5."""
     access.require_in_scope(user, visit)
-    if user is not None and access.jurisdiction(user).enterprise_id != visit.agreement.enterprise_id:
+    if user is not None and access.own_enterprise_id(user) != visit.agreement.enterprise_id:
         raise PermissionDenied("只有服务对象单位的管理人员可以确认服务记录")
     if visit.status != VisitStatus.DONE:
         raise ValidationError("服务尚未完成，不能确认")

@@ -332,7 +332,6 @@ class VisitDetailView(ObjectDetailView):
 
     def get_context_data(self, **context):
         visit, user = context["object"], self.request.user
-        j = access.jurisdiction(user)
         return {
             **context,
             "state": visit.state_on(timezone.localdate()),
@@ -340,7 +339,7 @@ class VisitDetailView(ObjectDetailView):
             and visit.status == VisitStatus.PLANNED,
             "may_move": user.has_perm("stewardship.change_servicevisit")
             and visit.status == VisitStatus.PLANNED,
-            "may_confirm": j.enterprise_id == visit.agreement.enterprise_id
+            "may_confirm": access.own_enterprise_id(user) == visit.agreement.enterprise_id
             and visit.status == VisitStatus.DONE
             and visit.confirmed_at is None,
             "may_add_evidence": user.has_perm("stewardship.add_servicevisit")
@@ -493,7 +492,7 @@ class WorkView(ProtectedView):
         )
         # an employer's manager: the recorded visits waiting for its confirmation and rating
         to_confirm = []
-        if access.jurisdiction(request.user).enterprise_id:
+        if access.own_enterprise_id(request.user):
             to_confirm = list(
                 visits.filter(status=VisitStatus.DONE, confirmed_at__isnull=True).order_by("-visited_on")[:50]
             )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from ohsteward.accounts.access import Jurisdiction, jurisdiction
+from ohsteward.accounts import access
+from ohsteward.accounts.access import jurisdiction
+from ohsteward.registry.models import Enterprise
 
 # (url name, label, permission or None). Pages of apps that are not there yet are skipped.
 NAV_ITEMS: list[tuple[str, str, str | None]] = [
@@ -32,36 +34,15 @@ def _url(name: str) -> str | None:
         return None
 
 
-def jurisdiction_label(j: Jurisdiction, own: dict | None = None) -> str:
-    """Plain words for where a user works: 全市, 渝北区, 两江新区, or the employer's name."""
-    from ohsteward.registry.models import Region
-
-    if j.everything:
-        return "全市"
-    if j.enterprise_id:
-        return own["name"] if own else "—"
-    code = j.district or j.town or j.zone
-    if code:
-        region = Region.objects.select_related("parent").filter(code=code).first()
-        if region is None:
-            return code
-        if j.town and region.parent is not None:
-            return f"{region.parent.name}{region.name}"
-        return region.name
-    return "未分配辖区"
-
-
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
     current = request.path
-    j = jurisdiction(user)
+    own_id = access.own_enterprise_id(user)
     own = None
-    if j.enterprise_id:
-        from ohsteward.registry.models import Enterprise
-
-        own = Enterprise.objects.filter(pk=j.enterprise_id).values("pk", "uscc", "name").first()
+    if own_id:
+        own = Enterprise.objects.filter(pk=own_id).values("pk", "uscc", "name").first()
     items = []
     for name, label, perm in NAV_ITEMS:
         if perm and not user.has_perm(perm):
@@ -69,7 +50,7 @@ def navigation(request) -> dict:
         url = _url(name)
         if url is None or any(i["url"] == url for i in items):
             continue
-        if j.enterprise_id and name == "registry:enterprise_import":
+        if own_id and name == "registry:enterprise_import":
             continue  # an employer keeps its own record up to date on its page, not by list import
         if own and name == "registry:enterprise_list":
             # an employer's manager has one employer: the menu goes straight to it
@@ -85,9 +66,13 @@ def navigation(request) -> dict:
     assignment = user.assignment
     return {
         "nav": items,
-        "jurisdiction": j,
+        # named answers for templates; "jurisdiction" stays for the declarations templates until
+        # their rewrite reads sees_everything (integrator: drop it then)
+        "jurisdiction": jurisdiction(user),
+        "sees_everything": access.sees_everything(user),
+        "own_enterprise_id": own_id,
         "user_role_label": assignment.get_role_display()
         if assignment
         else ("系统管理员" if user.is_superuser else "未分配角色"),
-        "user_scope_label": jurisdiction_label(j, own),
+        "user_scope_label": access.jurisdiction_label(user, own["name"] if own else None),
     }

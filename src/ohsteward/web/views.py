@@ -17,18 +17,19 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ohsteward.accounts import access
 from ohsteward.accounts import actions as account_actions
-from ohsteward.accounts.access import jurisdiction
 from ohsteward.accounts.models import ApiToken
 from ohsteward.core import htmx
 from ohsteward.core.audit_display import SOURCE_LABELS, ChangeDescriber  # noqa: F401 (SOURCE_LABELS re-exported)
 from ohsteward.core.models import AuditLog
+from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.core.views import filter_query, requires
 from ohsteward.core.work import sort_work
 from ohsteward.declarations import queries as declaration_queries
 from ohsteward.intake import queries as intake_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
-from ohsteward.registry.models import Enterprise
+from ohsteward.registry.models import Enterprise, Region
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -54,12 +55,9 @@ class LogoutView(auth_views.LogoutView):
 
 def risk_chart(user) -> dict | None:
     """Operating employers per area and industry risk class: by district city-wide, else by town."""
-    from ohsteward.registry.models import Region
-
-    j = jurisdiction(user)
-    if j.enterprise_id or j.empty or j.town:
+    key = access.area_breakdown_field(user)
+    if key is None:
         return None
-    key = "region_id" if (j.everything or j.zone) else "town_id"
     rows = (
         Enterprise.objects.for_user(user)
         .exclude(status=EnterpriseStatus.CANCELLED)
@@ -128,7 +126,7 @@ def _url_or_none(name: str) -> str | None:
 def home(request: HttpRequest) -> HttpResponse:
     """What to do next, in plain words, with the figures of the user's scope."""
     user = request.user
-    j = jurisdiction(user)
+    own_id = access.own_enterprise_id(user)
     context: dict[str, Any] = {"links": []}
     today = timezone.localdate()
     context["work"] = sort_work(
@@ -152,11 +150,11 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["recent_days"] = RECENT_DAYS
         context["chart"] = risk_chart(user)
-    if j.enterprise_id:
+    if own_id:
         context["own"] = (
             Enterprise.objects.for_user(user)
             .select_related("region", "town", "zone", "industry")
-            .filter(pk=j.enterprise_id)
+            .filter(pk=own_id)
             .first()
         )
         if context["own"] is not None:
@@ -173,15 +171,15 @@ def home(request: HttpRequest) -> HttpResponse:
             context["steps"] = steps
             context["duties"] = employer_duties(own.industry_risk, own.exposed_workers)
     links = context["links"]
-    if can_view and not j.enterprise_id:
+    if can_view and not own_id:
         links.append(
             (reverse("registry:enterprise_list"), "查看用人单位", "按区县、行业、风险分类查找和导出")
         )
-    if user.has_perm("registry.add_enterprise") and not j.enterprise_id:
+    if user.has_perm("registry.add_enterprise") and not own_id:
         links.append((reverse("registry:enterprise_import"), "导入名单", "上传 Excel 名单，先预览再确认"))
         links.append((reverse("registry:import_template"), "下载模板", "带下拉选项的导入模板 .xlsx"))
         links.append((reverse("registry:enterprise_create"), "新增用人单位", "逐个登记一家用人单位"))
-    if j.enterprise_id and user.has_perm("declarations.add_declaration"):
+    if own_id and user.has_perm("declarations.add_declaration"):
         links.append((reverse("declarations:declare"), "网上申报", "职业病危害项目申报和变更申报"))
     for name, label, hint, perm in [
         ("declarations:home", "申报扩面", "危害申报和名单核实", "declarations.view_hazardlistentry"),
@@ -227,8 +225,6 @@ AUDIT_COLUMNS = [
 
 @requires("core.view_auditlog")
 def audit_export(request: HttpRequest) -> HttpResponse:
-    from ohsteward.core.spreadsheets import xlsx_response
-
     _, queryset = _audit_queryset(request)
 
     def rows():

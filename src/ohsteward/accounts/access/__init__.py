@@ -30,23 +30,34 @@ from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdict
 from ohsteward.accounts.access.permissions import TIPOFF_PERMISSION
 from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
+from ohsteward.registry.choices import RegionLevel
+from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.refdata import zone_towns
 
 __all__ = [
     "CITY_WIDE",
+    "CityWideActor",
     "NOTHING",
     "Jurisdiction",
     "Kind",
     "OutOfScope",
     "client_enterprise_ids",
     "enterprise_q",
+    "forget_jurisdiction",
+    "area_breakdown_field",
     "get_for_user_or_404",
+    "governs_district",
     "is_citywide",
     "jurisdiction",
-    "own_district",
+    "jurisdiction_label",
+    "own_district_code",
     "own_enterprise_id",
     "require_citywide",
     "require_in_scope",
     "scope_q",
+    "sees_everything",
+    "selectable_towns",
+    "selectable_zones",
     "writable_districts",
 ]
 
@@ -98,8 +109,6 @@ def home_location(user) -> Location | None:
     if j.district:
         return Location(district=j.district)
     if j.town:
-        from ohsteward.registry.models import Region
-
         parent = Region.objects.filter(code=j.town).values_list("parent_id", flat=True).first()
         return Location(district=parent, town=j.town)
     if j.zone:
@@ -120,8 +129,6 @@ def audit_q(user) -> Q:
     if j.zone:
         return Q(zone_code=j.zone)
     if j.town:
-        from ohsteward.registry.models import Enterprise
-
         return Q(enterprise_id__in=Enterprise.objects.filter(town_id=j.town).values("pk"))
     return NOTHING
 
@@ -188,8 +195,6 @@ def allowed_district_codes(user) -> set[str] | None:
     if j.district:
         return {j.district}
     if j.zone:
-        from ohsteward.registry.refdata import zone_towns
-
         return {town[:6] for town in zone_towns().get(j.zone, frozenset())}
     return set()
 
@@ -199,9 +204,6 @@ def writable_districts(user):
     templates and district filters: all for city-wide users and the system (``None``); for a zone
     officer the districts its towns lie in (issue 6 item 4); the own district for district and
     town officers; the employer's for a manager; none otherwise."""
-    from ohsteward.registry.choices import RegionLevel
-    from ohsteward.registry.models import Enterprise, Region
-
     districts = Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
     if user is None:
         return districts
@@ -209,8 +211,6 @@ def writable_districts(user):
     if j.everything:
         return districts
     if j.zone:
-        from ohsteward.registry.refdata import zone_towns
-
         return districts.filter(code__in={t[:6] for t in zone_towns().get(j.zone, frozenset())})
     if j.district:
         return districts.filter(code=j.district)
@@ -241,7 +241,6 @@ def can_write_enterprise(
         return town_code == j.town
     if j.zone:
         # a zone officer writes only employers located in the zone's towns (issue 6 item 4)
-        from ohsteward.registry.refdata import zone_towns
 
         return zone_code == j.zone and town_code in zone_towns().get(j.zone, frozenset())
     return False
@@ -283,19 +282,9 @@ def require_in_scope(user, obj, message: str | None = None) -> None:
 
 
 def is_citywide(user) -> bool:
-    """Whether ``user`` works city-wide: the system (None) and users whose jurisdiction is the
-    whole city (a city admin, the city CDC). The question intake and others ask before narrowing."""
+    """Whether ``user`` works city-wide, where ``None`` is the system: ``sees_everything`` for a
+    user, True for None. Actions and queries that accept ``user=None`` (commands, jobs) ask this."""
     return user is None or jurisdiction(user).everything
-
-
-def own_district(user) -> str | None:
-    """The district code of a district-level user; None for everyone else (city, town, zone, …)."""
-    return jurisdiction(user).district
-
-
-def own_enterprise_id(user) -> int | None:
-    """The employer an enterprise manager acts for; None for everyone else."""
-    return jurisdiction(user).enterprise_id
 
 
 def require_citywide(user, message: str) -> None:
@@ -320,3 +309,110 @@ def can_see_tipoffs(user) -> bool:
     API field and export that shows list reasons asks this; nothing else decides it.
     """
     return has_perm(user, TIPOFF_PERMISSION)
+
+
+# --- small questions about where a user works, so that no caller reads the jurisdiction itself ---
+
+
+def own_enterprise_id(user) -> int | None:
+    """The employer an enterprise manager acts for; None for everyone else and for the system."""
+    return jurisdiction(user).enterprise_id
+
+
+def sees_everything(user) -> bool:
+    """Whether the user's jurisdiction is the whole city (``None``, anonymous: no; callers that
+    treat ``user=None`` as the system say so themselves)."""
+    return jurisdiction(user).everything
+
+
+def own_district_code(user) -> str | None:
+    """The district of a district-level officer (not a town or zone officer); None otherwise."""
+    return jurisdiction(user).district
+
+
+def governs_district(user, district_code: str) -> bool:
+    """Whether the user administers ``district_code`` as a whole: city-wide users, and the
+    officers of that district (a town or zone officer governs only a part of it)."""
+    j = jurisdiction(user)
+    return j.everything or j.district == district_code
+
+
+def selectable_towns(user, towns):
+    """Of ``towns`` (a ``Region`` queryset of towns/streets), those the user may pick: the own
+    town, the zone's towns, all for city-wide users, else those in the districts it may write."""
+    j = jurisdiction(user)
+    if j.town:
+        return towns.filter(code=j.town)
+    if j.zone:
+        return towns.filter(code__in=zone_towns().get(j.zone, frozenset()))
+    if j.everything:
+        return towns
+    return towns.filter(parent__in=writable_districts(user))
+
+
+def selectable_zones(user):
+    """Functional zones a user may pick: their own zone for zone officers, the zones that contain
+    a town of their district (or their town) for district and town officers, none for an employer.
+    Which zone an employer may have also depends on its town (``Enterprise.clean``)."""
+    j = jurisdiction(user)
+    zones = Region.objects.filter(level=RegionLevel.ZONE).order_by("code")
+    if j.zone:
+        return zones.filter(code=j.zone)
+    if j.enterprise_id or j.empty:
+        return zones.none()
+    if j.everything:
+        return zones
+    area = j.district or j.town or ""
+    return zones.filter(
+        code__in=[z for z, towns in zone_towns().items() if any(t.startswith(area) for t in towns)]
+    )
+
+
+def area_breakdown_field(user) -> str | None:
+    """The Enterprise field that splits the user's area into parts for a chart: districts
+    (``region_id``) city-wide and for a zone, towns (``town_id``) within a district; None when the
+    area has no parts to show (a town, one employer, nothing)."""
+    j = jurisdiction(user)
+    if j.enterprise_id or j.empty or j.town:
+        return None
+    return "region_id" if (j.everything or j.zone) else "town_id"
+
+
+def jurisdiction_label(user, own_name: str | None = None) -> str:
+    """Plain words for where a user works: 全市, 渝北区, 渝北区龙溪街道, 两江新区, or the
+    employer's name (``own_name`` when the caller already has it, else looked up)."""
+    j = jurisdiction(user)
+    if j.everything:
+        return "全市"
+    if j.enterprise_id:
+        if own_name is None:
+            own_name = Enterprise.objects.filter(pk=j.enterprise_id).values_list("name", flat=True).first()
+        return own_name or "—"
+    code = j.district or j.town or j.zone
+    if code:
+        region = Region.objects.select_related("parent").filter(code=code).first()
+        if region is None:
+            return code
+        if j.town and region.parent is not None:
+            return f"{region.parent.name}{region.name}"
+        return region.name
+    return "未分配辖区"
+
+
+class CityWideActor:
+    """Acts for the whole city where a command needs a user (reports read ``for_user``): the CLI
+    runs on the server, like the city CDC. Not a database user (``pk`` None: nothing is attributed
+    to it)."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def __init__(self) -> None:
+        self._ohs_jurisdiction = CITY_WIDE  # the cache jurisdiction() reads
+
+
+def forget_jurisdiction(user) -> None:
+    """Drop the jurisdiction cached on ``user`` (after its role assignment changed)."""
+    user.__dict__.pop("_ohs_jurisdiction", None)

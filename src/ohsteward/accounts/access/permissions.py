@@ -7,6 +7,8 @@ this file only says what kind of thing it may do there.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
+
 from ohsteward.accounts.choices import Role
 
 ROLES = (
@@ -98,8 +100,6 @@ ROLE_GROUP_PREFIX = "role:"
 
 def sync_role_groups(**kwargs) -> None:
     """Create/refresh one Group per role with its permissions (runs after every migrate)."""
-    from django.contrib.auth.models import Group, Permission
-
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")

@@ -141,6 +141,6 @@ def test_jurisdiction_questions_pages_ask(cast, enterprises, who, citywide, dist
     (what to offer) instead of reading the role or the region themselves."""
     user = _fresh(cast[who])
     assert access.is_citywide(user) is citywide
-    assert access.own_district(user) == district
+    assert access.own_district_code(user) == district
     expected = enterprises["yubei"].pk if own_enterprise else None
     assert access.own_enterprise_id(user) == expected

@@ -5,6 +5,7 @@ Where (jurisdiction) is enforced by the scoped queryset, not here.
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import permissions
 
 METHOD_ACTIONS = {
@@ -39,8 +40,6 @@ def schema_is_public() -> bool:
 
     (The test suite runs like demo mode, settings.TESTING.)
     """
-    from django.conf import settings
-
     return bool(settings.DEBUG or getattr(settings, "DEMO", False) or getattr(settings, "TESTING", False))
 
 

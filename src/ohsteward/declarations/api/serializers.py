@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ohsteward.declarations.actions import DECLARATION_FIELDS
 from ohsteward.declarations.choices import DeclarationKind
 from ohsteward.declarations.models import Declaration, DeclarationHazard, HazardListEntry
 from ohsteward.hazards.models import HazardFactor
@@ -108,24 +109,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "channel",
             "status",
             "declared_on",
-            "employees",
-            "exposed_total",
-            "principal",
-            "hygiene_manager",
-            "legal_representative",
-            "contact_phone",
-            "principal_trained",
-            "manager_trained",
-            "workers_trained",
-            "detection_year",
-            "detection_org",
-            "detection_points",
-            "detection_exceeding",
-            "exam_year",
-            "exam_org",
-            "exam_count",
-            "exam_abnormal",
-            "remark",
+            *DECLARATION_FIELDS,  # what a declaration records (declarations/actions.py)
             "hazards",
         ]
         read_only_fields = ["id", "receipt_no", "channel", "status", "declared_on"]

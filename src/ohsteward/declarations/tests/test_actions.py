@@ -65,6 +65,33 @@ def _generate(year=2026, as_of=AS_OF):
     return actions.hazard_list_generate(user=None, year=year, as_of=as_of)
 
 
+def _declare(
+    enterprise,
+    receipt_no,
+    declared_on,
+    *,
+    kind="initial",
+    employees=50,
+    exposed=10,
+    hazard="噪声",
+    principal="",
+    hygiene_manager="",
+):
+    """An imported declaration by the system, with one hazard that all its exposed workers share."""
+    return actions.declaration_import(
+        user=None,
+        enterprise=enterprise,
+        receipt_no=receipt_no,
+        kind=kind,
+        declared_on=declared_on,
+        employees=employees,
+        exposed_total=exposed,
+        hazards=[(None, hazard, exposed)],
+        principal=principal,
+        hygiene_manager=hygiene_manager,
+    )
+
+
 def test_generation_applies_inclusion_rules(world):
     assert Industry.objects.get(code="3311").risk_class == "serious"
     hl = _generate()
@@ -81,17 +108,8 @@ def test_generation_applies_inclusion_rules(world):
 
 
 def test_declared_hazards_put_an_unlisted_employer_on_the_list(world):
-    actions.declaration_import(
-        user=None,
-        enterprise=world["unlisted"],
-        receipt_no="R1",
-        kind="initial",
-        declared_on=D(2025, 6, 1),
-        employees=20,
-        exposed_total=3,
-        hazards=[(None, "噪声", 3)],
-        principal="王",
-        hygiene_manager="李",
+    _declare(
+        world["unlisted"], "R1", D(2025, 6, 1), employees=20, exposed=3, principal="王", hygiene_manager="李"
     )
     hl = _generate()
     entry = HazardListEntry.objects.get(hazard_list=hl, enterprise=world["unlisted"])
@@ -228,18 +246,7 @@ def test_undeclared_ordered_by_priority(db):
         big_general.pk,
     ]
     world = {"serious": big_industrial}
-    actions.declaration_import(
-        user=None,
-        enterprise=world["serious"],
-        receipt_no="R9",
-        kind="initial",
-        declared_on=D(2026, 2, 1),
-        employees=50,
-        exposed_total=10,
-        hazards=[(None, "电焊烟尘", 10)],
-        principal="a",
-        hygiene_manager="b",
-    )
+    _declare(world["serious"], "R9", D(2026, 2, 1), hazard="电焊烟尘", principal="a", hygiene_manager="b")
     undeclared = HazardListEntry.objects.filter(hazard_list=hl).with_declaration().undeclared()
     assert not undeclared.filter(enterprise=world["serious"]).exists()
     # A later 注销 makes the employer count as not declared again.
@@ -287,18 +294,7 @@ def test_notice_docx_has_legal_basis_and_number(world, cast):
     with pytest.raises(PermissionDenied):
         actions.notice_issue(user=cast["wanzhou"], enterprise=world["serious"], today=D(2026, 3, 2))
     # The employer declares after the notice: the notice is answered.
-    actions.declaration_import(
-        user=None,
-        enterprise=world["serious"],
-        receipt_no="N1",
-        kind="初次申报",
-        declared_on=D(2026, 3, 10),
-        employees=50,
-        exposed_total=5,
-        hazards=[(None, "噪声", 5)],
-        principal="",
-        hygiene_manager="",
-    )
+    _declare(world["serious"], "N1", D(2026, 3, 10), kind="初次申报", exposed=5)
     assert set(Notice.objects.values_list("status", flat=True)) == {"declared"}
 
 
@@ -350,18 +346,7 @@ def test_online_declaration_receipt_and_change_triggers(world, cast, enterprises
 
 def test_annual_update_is_configuration(enterprises, settings):
     ent = enterprises["yubei"]
-    actions.declaration_import(
-        user=None,
-        enterprise=ent,
-        receipt_no="A1",
-        kind="initial",
-        declared_on=D(2025, 3, 1),
-        employees=50,
-        exposed_total=5,
-        hazards=[(None, "噪声", 5)],
-        principal="",
-        hygiene_manager="",
-    )
+    _declare(ent, "A1", D(2025, 3, 1), exposed=5)
     settings.OHSTEWARD_DECLARATION_ANNUAL_UPDATE = ""
     assert actions.declaration_todo(enterprise=ent, today=D(2026, 7, 1)) == []
     settings.OHSTEWARD_DECLARATION_ANNUAL_UPDATE = "06-30"
@@ -398,18 +383,7 @@ def test_dispatch_figures(world, cast):
     actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
     entry = hl.entries.get(enterprise=world["serious"])
     actions.entry_confirm(user=cast["yubei"], entry=entry, status=EntryStatus.HAZARDS, today=D(2026, 2, 10))
-    actions.declaration_import(
-        user=None,
-        enterprise=world["serious"],
-        receipt_no="Q1",
-        kind="initial",
-        declared_on=D(2026, 8, 1),
-        employees=50,
-        exposed_total=10,
-        hazards=[(None, "噪声", 10)],
-        principal="",
-        hygiene_manager="",
-    )
+    _declare(world["serious"], "Q1", D(2026, 8, 1))
     actions.guidance_visit_record(
         user=cast["yubei"],
         enterprise=world["serious"],
@@ -479,18 +453,7 @@ def test_a_confirmation_in_december_does_not_change_q1(world, cast):
 def test_past_quarter_counts_only_declarations_dated_by_its_end(world, cast):
     hl = _generate()
     actions.hazard_list_push(user=None, hazard_list=hl, today=D(2026, 2, 1))
-    actions.declaration_import(
-        user=None,
-        enterprise=world["serious"],
-        receipt_no="AUG",
-        kind="initial",
-        declared_on=D(2026, 8, 1),
-        employees=50,
-        exposed_total=10,
-        hazards=[(None, "噪声", 10)],
-        principal="",
-        hygiene_manager="",
-    )
+    _declare(world["serious"], "AUG", D(2026, 8, 1))
     q2 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=2, today=D(2026, 12, 1))
     q3 = reports.dispatch_figures(user=cast["city"], year=2026, quarter=3, today=D(2026, 12, 1))
     assert _yubei(q2)["declared"] == 0 and _yubei(q3)["declared"] == 1
@@ -547,18 +510,7 @@ def test_a_published_quarter_is_frozen(world, cast):
     assert snapshot.published_by == cast["city"] and snapshot.as_of == D(2026, 3, 31)
     published = reports.dispatch_for(user=cast["city"], year=2026, quarter=1, today=D(2026, 4, 1))
     # later facts dated inside the quarter (an import of a February declaration) do not change it
-    actions.declaration_import(
-        user=None,
-        enterprise=world["serious"],
-        receipt_no="FEB",
-        kind="initial",
-        declared_on=D(2026, 2, 15),
-        employees=50,
-        exposed_total=10,
-        hazards=[(None, "噪声", 10)],
-        principal="",
-        hygiene_manager="",
-    )
+    _declare(world["serious"], "FEB", D(2026, 2, 15))
     later = reports.dispatch_for(user=cast["city"], year=2026, quarter=1, today=D(2026, 12, 1))
     assert later["snapshot"] == snapshot
     assert _yubei(later) == _yubei(published) and _yubei(later)["declared"] == 0

@@ -165,7 +165,7 @@ class NoticeDeliverView(ObjectFormView):
 
 def _template_region(request: HttpRequest) -> Region | None:
     """The district whose template is managed: the user's own, or (city) the one chosen."""
-    code = access.own_district(request.user)
+    code = access.own_district_code(request.user)
     if code is None and access.is_citywide(request.user):
         code = request.POST.get("region") or request.GET.get("region")
     return Region.objects.filter(pk=code, level="district").first() if code else None
@@ -180,7 +180,7 @@ def notice_template(request: HttpRequest) -> HttpResponse:
             "申报告知单模板（默认）.docx", reports.DEFAULT_NOTICE_TEMPLATE.read_bytes(), DOCX_MIME
         )
     citywide = access.is_citywide(request.user)
-    if not (citywide or access.own_district(request.user)):
+    if not (citywide or access.own_district_code(request.user)):
         raise PermissionDenied("告知单模板由区县管理")
     region = _template_region(request)
     own = NoticeTemplate.objects.filter(region=region).first() if region else None

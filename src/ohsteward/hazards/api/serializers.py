@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ohsteward.hazards.models import ExposureLimit, HazardFactor, OccupationalDisease
+from ohsteward.hazards.tables import EXPOSURE_LIMIT_FIELDS, OCCUPATIONAL_DISEASE_FIELDS
 
 
 class HazardFactorSerializer(serializers.ModelSerializer):
@@ -23,42 +24,11 @@ class ExposureLimitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExposureLimit
-        fields = [
-            "id",
-            "hazard_factor",
-            "hazard_factor_name",
-            "agent_name",
-            "category",
-            "cas",
-            "limit_type",
-            "value",
-            "value_text",
-            "unit",
-            "condition",
-            "notes",
-            "critical_effect",
-            "standard",
-            "standard_version",
-            "effective_from",
-            "effective_to",
-            "source",
-            "verified",
-        ]
+        # the table's fields with the id and the factor's name beside its code
+        fields = ["id", "hazard_factor", "hazard_factor_name", *EXPOSURE_LIMIT_FIELDS[1:]]
 
 
 class OccupationalDiseaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = OccupationalDisease
-        fields = [
-            "id",
-            "edition",
-            "effective_from",
-            "effective_to",
-            "class_no",
-            "class_name",
-            "subclass_name",
-            "seq",
-            "code",
-            "name",
-            "restriction",
-        ]
+        fields = ["id", *OCCUPATIONAL_DISEASE_FIELDS]

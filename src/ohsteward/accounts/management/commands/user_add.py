@@ -12,6 +12,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from ohsteward.accounts import access
 from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.choices import Role
 from ohsteward.core.audit import audit_context
@@ -60,5 +61,5 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:
             raise CommandError(validation_text(exc)) from exc
-        where = user.assignment.enterprise or user.assignment.region or "—"
+        where = access.jurisdiction_label(user)
         self.stdout.write(f"已新增用户 {user.username}（{user.assignment.get_role_display()}，{where}）")

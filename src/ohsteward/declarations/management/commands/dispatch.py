@@ -9,20 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-
-class _CityWide:
-    """The CLI acts for the whole city (it runs on the server, like the city CDC)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def __init__(self):
-        # local: command modules are imported to list and print --help, before the app registry is ready
-        from ohsteward.accounts.access import Jurisdiction, Kind
-
-        self._ohs_jurisdiction = Jurisdiction(Kind.CITY)  # read by access.jurisdiction()
+from ohsteward.accounts import access
+from ohsteward.declarations import actions, reports
 
 
 class Command(BaseCommand):
@@ -39,10 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, quarter, out, publish=False, **options):
-        # local: command modules are imported to list and print --help, before the app registry is ready
-        from ohsteward.declarations import actions, reports
-
-        user, today = _CityWide(), timezone.localdate()
+        user, today = access.CityWideActor(), timezone.localdate()
         if publish:
             try:
                 actions.dispatch_publish(user=user, year=year, quarter=quarter, today=today)

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ohsteward.core.audit import audit_context
+from ohsteward.declarations import actions
+from ohsteward.declarations.models import HazardList
 
 
 class Command(BaseCommand):
@@ -26,10 +28,6 @@ class Command(BaseCommand):
         parser.add_argument("--push", action="store_true", help="生成后立即下发（开始一个月核实期限）")
 
     def handle(self, *args, verb, year, as_of, push, **options):
-        # local: command modules are imported to list and print --help, before the app registry is ready
-        from ohsteward.declarations import actions
-        from ohsteward.declarations.models import HazardList
-
         today = timezone.localdate()
         with audit_context(None, "cli"):
             if verb == "generate":

@@ -9,8 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from ohsteward.accounts.actions import user_create
+from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
-from ohsteward.web.management.commands.serve import add_worker_argument, start_worker_unless
+from ohsteward.demo import declarations, institutions, sources, stewardship
+from ohsteward.demo.institutions import link_demo_user
+from ohsteward.demo.synth import synth_enterprises, synth_workplaces
+from ohsteward.registry.models import Enterprise
+from ohsteward.web.management.commands.serve import add_worker_argument, serve, start_worker_unless
 
 DEMO_PASSWORD = "ohsteward-demo"
 # (user name, role, region, what the login is for, the person's display name)
@@ -43,8 +49,6 @@ class Command(BaseCommand):
         self.stdout.write("准备数据库和参考数据（行政区划、行业、危害因素）……")
         self.stdout.flush()
         call_command("migrate", verbosity=0)
-        from ohsteward.demo.synth import synth_enterprises, synth_workplaces
-        from ohsteward.registry.models import Enterprise
 
         with audit_context(None, "demo"):
             if not Enterprise.objects.exists():
@@ -54,27 +58,19 @@ class Command(BaseCommand):
                 synth_workplaces(seed, limit=min(300, enterprises))
                 self._populate_other_apps(seed)
             users = self._users()
-            from ohsteward.demo.institutions import link_demo_user  # local: like the loaders above
-
             link_demo_user()
-            # local: like the other demo modules, loaded only when the command runs
-            from ohsteward.demo import stewardship as steward_demo
-
-            users = [u for u in users if u[0] != "steward"] + steward_demo.logins(DEMO_PASSWORD)
+            users = [u for u in users if u[0] != "steward"] + stewardship.logins(DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, label, note in users:
             self.stdout.write(f"  {label:<16} 用户名 {username}{note}")
         if no_serve:
             return
-        from ohsteward.web.management.commands.serve import serve
 
         start_worker_unless(options, stdout=self.stdout)
         serve(host=host, port=port, stdout=self.stdout)
 
     def _populate_other_apps(self, seed: int) -> None:
         """Source lists (intake) and the declaration-expansion state on top of the register."""
-        from ohsteward.demo import declarations, institutions, sources, stewardship
-
         today = timezone.localdate()
         for module, label in (
             (sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
@@ -88,10 +84,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _users(self) -> list[tuple[str, str]]:
-        from ohsteward.accounts.actions import user_create
-        from ohsteward.accounts.models import User
-        from ohsteward.registry.models import Enterprise
-
         out = []
         for username, role, region, label, display_name in DEMO_USERS:
             user = User.objects.filter(username=username).first()

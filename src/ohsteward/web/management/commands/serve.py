@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from ohsteward.web.embedded_worker import start_worker_process
 
 SERVERS = ("auto", "gunicorn", "waitress")
 
@@ -96,7 +99,7 @@ def gunicorn_unavailable_reason() -> str | None:
     if os.name == "nt":
         return "gunicorn 不支持 Windows"
     try:
-        import gunicorn.app.base  # noqa: F401
+        import gunicorn.app.base  # noqa: F401 (local: probing whether gunicorn is installed)
     except ImportError:
         return "未安装 gunicorn"
     return None
@@ -159,8 +162,10 @@ def run_server(plan: ServerPlan, *, stdout=None) -> None:
     if plan.kind == "gunicorn":
         _gunicorn_application(plan.options).run()
         return
+    # local: the server is chosen at run time (waitress on Windows, gunicorn elsewhere)
     from waitress import serve as waitress_serve
 
+    # local: importing ohsteward.wsgi builds the WSGI application; only the server that runs it may do that
     from ohsteward.wsgi import application
 
     waitress_serve(
@@ -169,6 +174,7 @@ def run_server(plan: ServerPlan, *, stdout=None) -> None:
 
 
 def _gunicorn_application(options: dict):
+    # local: gunicorn is not installed on Windows (pyproject.toml marker); waitress serves there
     from gunicorn.app.base import BaseApplication
 
     class OhstewardApplication(BaseApplication):
@@ -177,6 +183,7 @@ def _gunicorn_application(options: dict):
                 self.cfg.set(key, value)
 
         def load(self):
+            # local: importing ohsteward.wsgi builds the WSGI application; only the server that runs it may do that
             from ohsteward.wsgi import application
 
             return application
@@ -186,8 +193,6 @@ def _gunicorn_application(options: dict):
 
 def static_fingerprint() -> str:
     """A digest of every static source file (path, size, modification time) and the storage used."""
-    from django.contrib.staticfiles.finders import get_finders
-
     digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
     for finder in get_finders():
         for path, storage in finder.list([]):
@@ -234,6 +239,4 @@ def add_worker_argument(parser) -> None:
 def start_worker_unless(options: dict, stdout=None) -> None:
     """Start the embedded background-job worker unless ``--no-worker`` (web/embedded_worker.py)."""
     if not options.get("no_worker"):
-        from ohsteward.web.embedded_worker import start_worker_process
-
         start_worker_process(stdout=stdout)

@@ -10,8 +10,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
 
 from ohsteward.core import jobs
+from ohsteward.web import housekeeping
 
 
 class Command(BaseCommand):
@@ -38,9 +40,6 @@ class Command(BaseCommand):
                 "RQ 请运行 `ohsteward rqworker --job-class django_tasks_rq.Job`，Celery 请运行 celery worker"
                 "（见 docs/configuration.md）。"
             )
-        from django_tasks_db.management.commands.db_worker import Worker
-
-        from ohsteward.web import housekeeping
 
         found = housekeeping.recover()
         if any(found.values()):
