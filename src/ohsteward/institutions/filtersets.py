@@ -24,6 +24,8 @@ from ohsteward.institutions.models import (
     QcInspection,
     Rectification,
 )
+from ohsteward.registry.choices import RegionLevel
+from ohsteward.registry.models import Region
 
 ORIGIN_CHOICES = [("local", "本市机构"), ("out_of_province", "外省来渝机构")]
 
@@ -32,7 +34,11 @@ class InstitutionFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="名称或信用代码", method="filter_q")
     kind = filters.ChoiceFilter(label="机构类别", choices=InstitutionKind.choices, method="filter_kind")
     origin = filters.ChoiceFilter(label="来源", choices=ORIGIN_CHOICES, method="filter_origin")
-    region = filters.CharFilter(label="所在区县代码", field_name="region_id")
+    region = filters.ModelChoiceFilter(
+        label="所在区县",
+        field_name="region",
+        queryset=Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"),
+    )
     qc_number = filters.CharFilter(label="质量控制号", field_name="qc_number")
 
     class Meta:

@@ -6,8 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.urls import reverse
 
+from ohsteward.accounts import access
+from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
 from ohsteward.stewardship.choices import ServiceContent, VisitStatus
+from ohsteward.stewardship.models import ServiceVisit
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,55 @@ def delivery(visits: QuerySet, on: dt.date) -> list[DeliveryRow]:
         )
         for r in rows
     ]
+
+
+def open_work(user, today: dt.date) -> list[WorkItem]:
+    """The steward service's next steps for the home page: a team's overdue and this month's
+    visits (the district sees its teams' too), and the visits an employer should confirm."""
+    if not user.has_perm("stewardship.view_servicevisit"):
+        return []
+    visits = ServiceVisit.objects.for_user(user)
+    items = []
+    if user.has_perm("stewardship.add_servicevisit"):
+        late = visits.overdue(today)
+        n = late.count()
+        if n:
+            oldest = late.order_by("planned_on").values_list("planned_on", flat=True).first()
+            items.append(
+                WorkItem(
+                    f"{n} 次管家服务已超过计划日期",
+                    reverse("stewardship:visit_list") + "?due=overdue",
+                    n,
+                    oldest,
+                    OVERDUE,
+                    "上门服务后在手机上填写服务记录，或与单位商定新的日期",
+                )
+            )
+        month = visits.due_in_month(today)
+        n = month.count()
+        if n:
+            nearest = month.order_by("planned_on").values_list("planned_on", flat=True).first()
+            items.append(
+                WorkItem(
+                    f"本月还有 {n} 次管家服务要上门",
+                    reverse("stewardship:visit_list") + "?due=month",
+                    n,
+                    nearest,
+                    DUE,
+                    "按服务日程上门，完成后填写服务记录",
+                )
+            )
+    if access.own_enterprise_id(user) and user.has_perm("stewardship.change_servicevisit"):
+        n = visits.filter(status=VisitStatus.DONE, confirmed_at__isnull=True).count()
+        if n:
+            items.append(
+                WorkItem(
+                    f"{n} 次管家服务等待您确认",
+                    reverse("stewardship:work"),
+                    n,
+                    None,
+                    OPEN,
+                    "核对服务团队填写的服务记录，确认并打分（1–5 分）",
+                )
+            )
+    return items

@@ -30,6 +30,7 @@ from ohsteward.declarations import queries as declaration_queries
 from ohsteward.intake import queries as intake_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise, Region
+from ohsteward.stewardship import queries as stewardship_queries
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -130,7 +131,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"links": []}
     today = timezone.localdate()
     context["work"] = sort_work(
-        [*declaration_queries.open_work(user, today), *intake_queries.open_work(user, today)]
+        [
+            *declaration_queries.open_work(user, today),
+            *intake_queries.open_work(user, today),
+            *stewardship_queries.open_work(user, today),
+        ]
     )
     can_view = user.has_perm("registry.view_enterprise")
     if can_view:
@@ -184,6 +189,18 @@ def home(request: HttpRequest) -> HttpResponse:
     for name, label, hint, perm in [
         ("declarations:home", "申报扩面", "危害申报和名单核实", "declarations.view_hazardlistentry"),
         ("intake:batch_list", "数据汇聚", "各来源名单的汇聚与比对", "intake.view_sourcebatch"),
+        (
+            "stewardship:work",
+            "管家服务",
+            "服务团队、协议、服务日程和服务记录",
+            "stewardship.view_servicevisit",
+        ),
+        (
+            "institutions:institution_list",
+            "技术服务机构",
+            "机构名录、质控检查、能力验证和三色等级",
+            "institutions.view_institution",
+        ),
     ]:
         url = _url_or_none(name)
         if url and user.has_perm(perm):

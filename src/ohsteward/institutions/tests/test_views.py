@@ -34,6 +34,18 @@ def test_the_list_filters_by_kind_and_origin_and_exports(client, cast):
     assert names == ["四川乙体检"]
 
 
+def test_the_district_filter_is_a_list_of_district_names_and_filters_by_code(client, cast):
+    InstitutionFactory(name="渝北丙检测", region_id="500112")
+    InstitutionFactory(name="万州丁检测", region_id="500101")
+    client.force_login(cast["city"])
+    page = client.get(reverse("institutions:institution_list")).content.decode()
+    assert '<select name="region"' in page and "渝北区" in page  # a drop-down, not a code box
+    body = client.get(reverse("institutions:institution_list"), {"region": "500112"}).content.decode()
+    assert "渝北丙检测" in body and "万州丁检测" not in body
+    api = client.get("/api/v1/institutions/", {"region": "500101"}).json()
+    assert [i["name"] for i in api["results"]] == ["万州丁检测"]
+
+
 def test_the_list_page_costs_a_constant_number_of_queries(client, cast):
     client.force_login(cast["city"])
 
