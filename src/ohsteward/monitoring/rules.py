@@ -561,7 +561,11 @@ def judge_chemical(
     if stel is not None and c_ste_values:
         worst = max(c_ste_values)
         checks.append(_check("C_STE", worst, LimitUsed.of(stel)))
-    elif stel is None and twa_row is not None and short_samples:
+    elif stel is None and twa_row is not None and (short_samples or c_ste_values):
+        # no PC-STEL: short-time values are judged by the peak rule (GBZ 2.1-2019; RULES.md §3.1)
+        if not short_samples:
+            short_samples = [(v, SHORT_TERM_MINUTES) for v in c_ste_values]
+            explanation.append("无 PC-STEL，短时间接触浓度按峰接触浓度规则判定")
         pc_twa = float(twa_row.value or 0)
         peak = peak_check(short_samples, pc_twa)
         extra["peak_ratio"] = peak.peak_ratio

@@ -323,6 +323,14 @@ def test_dust_without_stel_is_judged_by_the_peak_rule():
     assert j.extra["peak_ratio"] == pytest.approx(5.5)
 
 
+def test_short_values_of_an_agent_without_stel_go_to_the_peak_rule():
+    # 矽尘 10–50 % 总尘 PC-TWA 1: C_STE values 3.5 and 4 → two excursions above 3×, none above 5× → 符合
+    rows = r.dust_rows(SILICA, fraction="total", free_silica_percent=25)
+    j = r.judge_chemical(rows, D(2024, 6, 1), twa=0.6, c_ste_values=[3.5, 4.0])
+    assert j.checks[-1].measure == "峰接触浓度" and j.compliant
+    assert "按峰接触浓度规则判定" in " ".join(j.explanation)
+
+
 def test_two_rows_of_the_same_type_must_be_chosen_by_condition():
     with pytest.raises(r.MonitoringRuleError, match="请先按条件选定一条"):
         r.judge_chemical(LEAD, D(2024, 6, 1), twa=0.02)
