@@ -5,12 +5,11 @@ What a detection result is compared with and how (RULES.md §3, §4, §1.2):
 - chemical agents and dusts: C_TWA, C_STE, C_ME, the peak-exposure rule, the long-shift reduction
   factor, 接触水平 0–Ⅳ (GBZ 2.1-2019 and its 附录A; GBZ 159-2004);
 - dusts: the limit row chosen by free-SiO₂ content and 总尘/呼尘 (GBZ 2.1-2019 表2 conditions);
-- noise: L_EX,8h and L_EX,W (GBZ/T 189.8-2007) judged against 85 dB(A) (GBZ 2.2-2007 11.2);
-- heat: WBGT limits by 接触时间率 × 体力劳动强度 (GBZ 2.2-2007 表8, read from the limit rows);
-- hand-arm vibration a_hw(4) and the 50 Hz electric field (GBZ 2.2-2007 表11, 表3);
-- 符合/不符合 against the limit rows **in force on the measurement date**;
-- hazard grading: GBZ/T 229.1/.2/.3 (2010 and 2025 editions by date), GBZ/T 229.4-2012, and the
-  分类监督执法 附件1 risk level.
+- 符合/不符合 against the limit rows **in force on the measurement date**.
+
+Physical agents (noise L_EX,8h/L_EX,W, heat WBGT, hand-arm vibration a_hw(4), the 50 Hz electric
+field; GBZ 2.2-2007) are in ``monitoring.physical``, on the same judgement; hazard grading (GBZ/T 229
+series, 附件1 risk level) is in ``monitoring.grading``.
 
 Limit rows are passed in (any object with the attributes of ``hazards.models.ExposureLimit``, see
 ``LimitRow``): the caller queries the database, these functions only decide. Every number RULES.md
@@ -35,7 +34,6 @@ UNVERIFIED = "未核对"
 NO_LIMIT_TEXT = "无接触限值，未判定"
 STANDARD_DAY_HOURS = 8.0  # GBZ 159-2004 / GBZ 2.1-2019 附录A: the C_TWA divisor
 SHORT_TERM_MINUTES = 15.0  # GBZ 2.1-2019: PC-STEL and peak excursions refer to 15 min
-NOISE_LIMIT_DBA = 85.0  # GBZ 2.2-2007 11.2.1 (RULES.md §3.2)
 
 
 class MonitoringRuleError(ValueError):
@@ -143,7 +141,8 @@ def require_rows_in_force(rows: Iterable[LimitRow], on: dt.date, *, factor: str 
     raise NoLimitError(f"{name}: 检测日期 {on.isoformat()} 无现行限值，{NO_LIMIT_TEXT}")
 
 
-def _pick(rows: Sequence[LimitRow], limit_type: str) -> LimitRow | None:
+def pick_limit(rows: Sequence[LimitRow], limit_type: str) -> LimitRow | None:
+    """The one row of ``limit_type`` among rows in force; two with different conditions is an error."""
     matches = [r for r in rows if r.limit_type == limit_type and r.value is not None]
     if len(matches) > 1:
         raise MonitoringRuleError(
@@ -195,7 +194,8 @@ _LOD_TEXT = re.compile(
 )
 
 
-def _number(value: Number, what: str) -> float:
+def to_number(value: Number, what: str) -> float:
+    """A non-negative finite number from a form/API value; a Chinese error naming ``what`` otherwise."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -217,15 +217,15 @@ def parse_reading(value: Number | Reading, *, lod: Number | None = None, what: s
         if match:
             text = match.group(1)
             if text:
-                limit = _number(text, what)
+                limit = to_number(text, what)
             elif lod is not None:
-                limit = _number(lod, f"{what}的检出限")
+                limit = to_number(lod, f"{what}的检出限")
             else:
                 raise MonitoringRuleError(f"{what}: 填写了“<检出限”但未给出检出限数值")
             if limit <= 0:
                 raise MonitoringRuleError(f"{what}: 检出限须大于0")
             return Reading(value=None, below_lod=True, lod=limit)
-    return Reading(value=_number(value, what))
+    return Reading(value=to_number(value, what))
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ class Sample:
 
     @classmethod
     def of(cls, value: Number | Reading, minutes: Number, *, lod: Number | None = None) -> Sample:
-        return cls(parse_reading(value, lod=lod), _number(minutes, "采样时间(min)"))
+        return cls(parse_reading(value, lod=lod), to_number(minutes, "采样时间(min)"))
 
 
 def _samples(items: Iterable[Sample | tuple[Number | Reading, Number]]) -> list[Sample]:
@@ -284,7 +284,7 @@ def c_twa(
     notes say. ``<LOD`` values enter by ``lod_convention`` (default half the LOD, unverified).
     """
     items = _samples(samples)
-    shift = _number(shift_hours, "班次时长(h)")
+    shift = to_number(shift_hours, "班次时长(h)")
     if not items:
         raise MonitoringRuleError("C_TWA: 至少需要一个采样时段")
     if shift <= 0 or shift > 24:
@@ -325,7 +325,7 @@ def c_ste(
     sample and is refused.
     """
     reading = parse_reading(value)
-    t = _number(minutes, "短时间采样时间(min)")
+    t = to_number(minutes, "短时间采样时间(min)")
     if t <= 0:
         raise MonitoringRuleError("短时间采样时间(min): 须大于0")
     if t > SHORT_TERM_MINUTES + 1e-9:
@@ -397,13 +397,13 @@ def reduction_factor(*, hours_per_day: Number | None = None, hours_per_week: Num
     """
     factors = [1.0]
     if hours_per_day is not None:
-        h = _number(hours_per_day, "每日工作时间(h)")
+        h = to_number(hours_per_day, "每日工作时间(h)")
         if h > 24:
             raise MonitoringRuleError("每日工作时间(h): 不能超过24")
         if h > 8:
             factors.append((8 / h) * (24 - h) / 16)
     if hours_per_week is not None:
-        w = _number(hours_per_week, "每周工作时间(h)")
+        w = to_number(hours_per_week, "每周工作时间(h)")
         if w > 168:
             raise MonitoringRuleError("每周工作时间(h): 不能超过168")
         if w > 40:
@@ -497,11 +497,13 @@ class Judgement:
         return tuple(c.limit for c in self.checks)
 
 
-def _check(measure: str, exposure: float, limit: LimitUsed) -> Check:
+def check_against(measure: str, exposure: float, limit: LimitUsed) -> Check:
+    """One comparison: compliant when the exposure does not exceed the limit value (≤)."""
     return Check(measure, exposure, limit, exposure <= limit.value + 1e-12)
 
 
-def _sentence(check: Check) -> str:
+def explain_check(check: Check) -> str:
+    """The Chinese sentence a page shows for one check, with the limit's version and 未核对 flag."""
     verdict = "符合" if check.compliant else "不符合（超标）"
     flag = "" if check.limit.verified else f"（限值{UNVERIFIED}）"
     unit = check.limit.unit
@@ -532,7 +534,11 @@ def judge_chemical(
     """
     current = require_rows_in_force(rows, on, factor=factor)
     name = factor or current[0].agent_name
-    mac, twa_row, stel = _pick(current, "MAC"), _pick(current, "PC-TWA"), _pick(current, "PC-STEL")
+    mac, twa_row, stel = (
+        pick_limit(current, "MAC"),
+        pick_limit(current, "PC-TWA"),
+        pick_limit(current, "PC-STEL"),
+    )
     checks: list[Check] = []
     explanation: list[str] = []
     unverified: list[str] = []
@@ -546,7 +552,7 @@ def judge_chemical(
     else:
         twa_value = twa
     if mac is not None and c_me_value is not None:
-        checks.append(_check("C_ME", c_me_value, LimitUsed.of(mac)))
+        checks.append(check_against("C_ME", c_me_value, LimitUsed.of(mac)))
     if twa_row is not None and twa_value is not None:
         limit = LimitUsed.of(twa_row)
         if rf < 1:
@@ -557,10 +563,10 @@ def judge_chemical(
             )
             unverified.append("长时间工作折减因子")
             explanation.append(f"班次超过8 h，PC-TWA × RF = {fmt_sig(limit.value)}（折减因子{UNVERIFIED}）")
-        checks.append(_check("C_TWA", twa_value, limit))
+        checks.append(check_against("C_TWA", twa_value, limit))
     if stel is not None and c_ste_values:
         worst = max(c_ste_values)
-        checks.append(_check("C_STE", worst, LimitUsed.of(stel)))
+        checks.append(check_against("C_STE", worst, LimitUsed.of(stel)))
     elif stel is None and twa_row is not None and (short_samples or c_ste_values):
         # no PC-STEL: short-time values are judged by the peak rule (GBZ 2.1-2019; RULES.md §3.1)
         if not short_samples:
@@ -579,7 +585,7 @@ def judge_chemical(
     if not checks:
         types = "、".join(sorted({r.limit_type for r in current}))
         raise NoLimitError(f"{name}: 现行限值类型为 {types}，所给检测结果无可比对的限值，{NO_LIMIT_TEXT}")
-    explanation[:0] = [_sentence(c) for c in checks]
+    explanation[:0] = [explain_check(c) for c in checks]
     return Judgement(name, on, tuple(checks), tuple(explanation), tuple(unverified), extra)
 
 
@@ -667,7 +673,7 @@ def dust_rows(
         return fitting
     if free_silica_percent is None:
         raise MonitoringRuleError(f"{fitting[0].agent_name}: 限值按游离SiO2含量分档，须填写游离SiO2含量(%)")
-    percent = _number(free_silica_percent, "游离SiO2含量(%)")
+    percent = to_number(free_silica_percent, "游离SiO2含量(%)")
     if percent > 100:
         raise MonitoringRuleError("游离SiO2含量(%): 不能超过100")
     chosen = [r for r, b in banded if b is None or b.contains(percent)]
@@ -681,513 +687,8 @@ def dust_rows(
 
 
 # --------------------------------------------------------------------------------------------
-# Noise (GBZ/T 189.8-2007 formulas [M, high]; limit GBZ 2.2-2007 11.2 [3P]; RULES.md §3.2–3.3)
-# --------------------------------------------------------------------------------------------
-
-
-def l_ex_8h(segments: Iterable[tuple[Number, Number]]) -> float:
-    """L_EX,8h = 10·lg[(1/8) Σ Tᵢ·10^(0.1·L_Aeq,i)], Tᵢ in h (GBZ/T 189.8-2007; RULES.md §3.3).
-
-    One segment is L_Aeq,Te + 10·lg(Te/8). Durations must be positive and sum to ≤ 24 h.
-    """
-    items = [(_number(level, "L_Aeq(dB(A))"), _number(hours, "接触时间(h)")) for level, hours in segments]
-    if not items:
-        raise MonitoringRuleError("L_EX,8h: 至少需要一个噪声时段")
-    if any(h <= 0 for _, h in items):
-        raise MonitoringRuleError("接触时间(h): 须大于0")
-    if sum(h for _, h in items) > 24 + 1e-9:
-        raise MonitoringRuleError("噪声接触时间合计超过24 h")
-    return 10 * math.log10(sum(h * 10 ** (0.1 * level) for level, h in items) / STANDARD_DAY_HOURS)
-
-
-def l_ex_w(daily_levels: Sequence[Number]) -> float:
-    """L_EX,W = 10·lg[(1/5) Σᵢ 10^(0.1·(L_EX,8h)ᵢ)] over the days worked (GBZ/T 189.8-2007;
-    RULES.md §3.3); GBZ 2.2-2007 uses it when the week is not 5 days (1–7 days)."""
-    levels = [_number(v, "每日 L_EX,8h(dB(A))") for v in daily_levels]
-    if not 1 <= len(levels) <= 7:
-        raise MonitoringRuleError(f"L_EX,W: 一周工作天数应为1–7天（{len(levels)}）")
-    return 10 * math.log10(sum(10 ** (0.1 * v) for v in levels) / 5)
-
-
-def judge_noise(
-    rows: Iterable[LimitRow],
-    on: dt.date,
-    *,
-    l_ex_8h_value: float | None = None,
-    daily_levels: Sequence[Number] = (),
-    days_per_week: int = 5,
-) -> Judgement:
-    """Noise against 85 dB(A) (GBZ 2.2-2007 11.2.1, RULES.md §3.2): L_EX,8h for a 5-day week;
-    L_EX,W (the ``LEX,40h`` row) when ``daily_levels`` are given or the week is not 5 days (each
-    day then taken at ``l_ex_8h_value``)."""
-    current = require_rows_in_force(rows, on, factor="噪声")
-    if not daily_levels and days_per_week != 5:
-        if l_ex_8h_value is None:
-            raise MonitoringRuleError("每周工作不是5天: 须给出 L_EX,8h 或各工作日的 L_EX,8h")
-        daily_levels = [l_ex_8h_value] * days_per_week
-    if daily_levels:
-        value, measure = l_ex_w(daily_levels), "L_EX,W"
-        row = _pick(current, "LEX,40h")
-    else:
-        if l_ex_8h_value is None:
-            raise MonitoringRuleError("噪声: 须给出 L_EX,8h 或噪声时段")
-        value, measure = _number(l_ex_8h_value, "L_EX,8h"), "L_EX,8h"
-        row = _pick(current, "LEX,8h")
-    if row is None:
-        raise NoLimitError(f"噪声: 无 {measure} 现行限值，{NO_LIMIT_TEXT}")
-    check = _check(measure, round(value, 1), LimitUsed.of(row))  # dB reported to 0.1
-    return Judgement("噪声", on, (check,), (_sentence(check),), (), {measure: value})
-
-
-# --------------------------------------------------------------------------------------------
-# Heat: WBGT (GBZ 2.2-2007 表8 [3P], 10.2.2 +1 ℃ [S]; RULES.md §3.2)
-# --------------------------------------------------------------------------------------------
-
-LABOUR_CLASSES = ("I", "II", "III", "IV")
-_ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV"}
-_HEAT_CONDITION = re.compile(r"接触时间率\s*([0-9.]+)\s*%.*?体力劳动强度\s*([ⅠⅡⅢⅣIV]+)\s*级")
-HOT_REGION_ADJUSTMENT = 1.0  # 本地区室外通风设计温度 ≥ 30 ℃: every WBGT limit +1 ℃ (10.2.2 [S])
-TIME_RATIO_ROUNDING_VERIFIED = False  # rounding up to the next listed 接触时间率 is our reading [M]
-
-
-def labour_class(value: str) -> str:
-    """``I``–``IV`` from ``Ⅰ``–``Ⅳ`` or ``I``–``IV`` (体力劳动强度, GBZ 2.2-2007 表13)."""
-    v = _ROMAN.get(value.strip(), value.strip().upper())
-    if v not in LABOUR_CLASSES:
-        raise MonitoringRuleError(f"体力劳动强度: 应为Ⅰ–Ⅳ级（{value}）")
-    return v
-
-
-def labour_class_from_index(n: Number) -> str:
-    """体力劳动强度 from the index n: Ⅰ ≤ 15, Ⅱ 15–20, Ⅲ 20–25, Ⅳ > 25 (GBZ 2.2-2007 表13 [3P])."""
-    x = _number(n, "劳动强度指数")
-    return "I" if x <= 15 else "II" if x <= 20 else "III" if x <= 25 else "IV"
-
-
-def wbgt_row(rows: Iterable[LimitRow], *, time_ratio: Number, labour: str) -> tuple[LimitRow, float]:
-    """The WBGT row for a 接触时间率 (0–1) and 体力劳动强度: the table lists 25/50/75/100 %; a ratio
-    between them takes the next higher listed one (the stricter limit; our reading, [M])."""
-    ratio = _number(time_ratio, "接触时间率")
-    if ratio <= 0 or ratio > 1:
-        raise MonitoringRuleError("接触时间率: 应大于0且不超过1（100%）")
-    cls = labour_class(labour)
-    table: dict[tuple[float, str], LimitRow] = {}
-    for row in rows:
-        m = _HEAT_CONDITION.search(row.condition)
-        if m and row.value is not None:
-            table[(float(m.group(1)) / 100, labour_class(m.group(2)))] = row
-    listed = sorted({r for r, c in table if c == cls})
-    if not listed:
-        raise NoLimitError(f"高温: 无体力劳动强度{cls}级的 WBGT 限值，{NO_LIMIT_TEXT}")
-    band = next((r for r in listed if r >= ratio - 1e-9), listed[-1])
-    return table[(band, cls)], band
-
-
-def judge_heat(
-    rows: Iterable[LimitRow],
-    on: dt.date,
-    *,
-    wbgt: Number,
-    time_ratio: Number,
-    labour: str,
-    hot_region: bool = False,
-) -> Judgement:
-    """WBGT ≤ the GBZ 2.2-2007 表8 limit for the 接触时间率 band and 体力劳动强度, +1 ℃ where the
-    local outdoor ventilation design temperature is ≥ 30 ℃ (``hot_region``; 10.2.2 [S]; whether
-    Chongqing qualifies is [M], a per-region setting of the caller)."""
-    current = require_rows_in_force(rows, on, factor="高温")
-    row, band = wbgt_row(current, time_ratio=time_ratio, labour=labour)
-    value = float(row.value or 0) + (HOT_REGION_ADJUSTMENT if hot_region else 0)
-    note = f"接触时间率按 {band:.0%} 档" + ("；本地区室外通风设计温度≥30℃，限值+1℃" if hot_region else "")
-    limit = LimitUsed.of(row, value=value, note=note)
-    check = _check("WBGT", _number(wbgt, "WBGT(℃)"), limit)
-    unverified = []
-    if abs(band - _number(time_ratio, "接触时间率")) > 1e-9:
-        unverified.append("接触时间率档位取法")
-    if hot_region:
-        unverified.append("地区+1℃修正的适用")
-    return Judgement(
-        "高温", on, (check,), (_sentence(check), note), tuple(unverified), {"time_ratio_band": band}
-    )
-
-
-def is_heat_work(wbgt: Number) -> bool:
-    """高温作业: workplace average WBGT ≥ 25 ℃ (GBZ 2.2-2007; RULES.md §3.2)."""
-    return _number(wbgt, "WBGT(℃)") >= 25
-
-
-# --------------------------------------------------------------------------------------------
-# Hand-arm vibration and the 50 Hz electric field (GBZ 2.2-2007 表11, 表3 [3P])
-# --------------------------------------------------------------------------------------------
-
-
-def a_hw4(a_hw_t: Number, hours: Number) -> float:
-    """a_hw(4) = a_hw(T)·√(T/4): the 4-h energy-equivalent frequency-weighted acceleration
-    (GBZ 2.2-2007 表11 "换算为相当于接振4h的值"; the square-root form is [M], unverified)."""
-    a = _number(a_hw_t, "振动加速度(m/s²)")
-    t = _number(hours, "日接振时间(h)")
-    if t <= 0 or t > 24:
-        raise MonitoringRuleError("日接振时间(h): 应大于0且不超过24")
-    return a * math.sqrt(t / 4)
-
-
-def judge_single_limit(
-    rows: Iterable[LimitRow],
-    on: dt.date,
-    *,
-    factor: str,
-    measure: str,
-    value: Number,
-    limit_type: str | None = None,
-) -> Judgement:
-    """A measurement against the one limit row of a factor in force on ``on`` (手传振动 a_hw(4) ≤ 5
-    m/s², 工频电场 ≤ 5 kV/m, GBZ 2.2-2007; RULES.md §3.2). ``limit_type`` narrows the rows."""
-    current = require_rows_in_force(rows, on, factor=factor)
-    if limit_type is not None:
-        current = [r for r in current if r.limit_type == limit_type]
-    numeric = [r for r in current if r.value is not None]
-    if len(numeric) != 1:
-        raise NoLimitError(f"{factor}: 现行限值{len(numeric)}条，无法确定唯一限值，{NO_LIMIT_TEXT}")
-    check = _check(measure, _number(value, measure), LimitUsed.of(numeric[0]))
-    return Judgement(factor, on, (check,), (_sentence(check),))
-
-
-# --------------------------------------------------------------------------------------------
-# Hazard grading (GBZ/T 229 series by date; RULES.md §4) — weight tables as versioned data
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One edition of a grading standard, chosen by the measurement date."""
-
-    standard: str
-    version: str
-    effective_from: dt.date
-    effective_to: dt.date | None
-    verified: bool
-    provenance: str  # RULES.md tag and section
-
-
-@dataclass(frozen=True)
-class Grade:
-    level: str  # "0", "I", "II", "III", "IV", or "" when not graded
-    label: str
-    standard: str
-    version: str
-    verified: bool
-    score: float | None = None
-    notes: tuple[str, ...] = ()
-
-
-def edition_on(editions: Sequence[Edition], on: dt.date, *, what: str) -> Edition:
-    """The edition in force on ``on``; ``MonitoringRuleError`` when none is."""
-    for e in editions:
-        if e.effective_from <= on and (e.effective_to is None or on < e.effective_to):
-            return e
-    raise MonitoringRuleError(f"{what}: {on.isoformat()} 无适用的分级标准版本")
-
-
-CHEMICAL_GRADING = (
-    Edition(
-        "GBZ/T 229.2",
-        "GBZ/T 229.2-2010",
-        dt.date(2010, 1, 1),
-        dt.date(2026, 2, 1),
-        False,
-        "RULES.md §4.1 [M]; WB threshold [?]",
-    ),
-    Edition("GBZ/T 229.2", "GBZ/T 229.2—2025", dt.date(2026, 2, 1), None, False, "RULES.md §4.1 [3P ×2]"),
-)
-DUST_GRADING = (
-    Edition(
-        "GBZ/T 229.1",
-        "GBZ/T 229.1-2010",
-        dt.date(2010, 1, 1),
-        dt.date(2026, 2, 1),
-        False,
-        "RULES.md §4.2 [M, low]; WM/WB [?]",
-    ),
-    Edition(
-        "GBZ/T 229.1",
-        "GBZ/T 229.1—2025",
-        dt.date(2026, 2, 1),
-        None,
-        False,
-        "RULES.md §4.2 [3P, one repo, inconsistent]",
-    ),
-)
-HEAT_GRADING = (
-    Edition(
-        "GBZ/T 229.3",
-        "GBZ/T 229.3-2010",
-        dt.date(2010, 1, 1),
-        dt.date(2026, 2, 1),
-        False,
-        "RULES.md §4.3 [?] table not obtained",
-    ),
-    Edition("GBZ/T 229.3", "GBZ/T 229.3—2025", dt.date(2026, 2, 1), None, False, "RULES.md §4.3 [3P]"),
-)
-NOISE_GRADING = (
-    Edition(
-        "GBZ/T 229.4", "GBZ/T 229.4-2012", dt.date(2012, 1, 1), None, False, "RULES.md §4.4 [M, medium-high]"
-    ),
-)
-
-#: WD by 毒物危害程度 (GBZ/T 230); a 高毒物品目录 substance counts as 极度 (RULES.md §4.1 [3P]).
-TOXICITY_WEIGHTS = {"轻度": 1.0, "中度": 2.0, "高度": 4.0, "极度": 8.0}
-#: WL by 体力劳动强度 (RULES.md §4.1 [3P]).
-LABOUR_WEIGHTS = {"I": 1.0, "II": 1.5, "III": 2.0, "IV": 2.5}
-#: WB = 0 when B ≤ this (2025 [3P]); the 2010 value is [?] and the same number is used, flagged.
-WB_ZERO_AT_OR_BELOW = 0.5
-CHEMICAL_GRADES = (
-    (0.0, "0", "相对无害作业"),
-    (6.0, "I", "轻度危害作业"),
-    (24.0, "II", "中度危害作业"),
-    (math.inf, "III", "重度危害作业"),
-)
-
-
-def exposure_ratio_b(
-    *,
-    c_twa: float | None = None,
-    pc_twa: float | None = None,
-    c_ste: float | None = None,
-    pc_stel: float | None = None,
-    c_peak: float | None = None,
-    c_me: float | None = None,
-    mac: float | None = None,
-) -> float:
-    """B = max(C_TWA/PC-TWA, C_STE/PC-STEL, C_peak/(3·PC-TWA) when no PC-STEL, C_ME/MAC)
-    (GBZ/T 229.2—2025 as read by two third-party implementations; RULES.md §4.1 [3P])."""
-    ratios = []
-    if c_twa is not None and pc_twa:
-        ratios.append(c_twa / pc_twa)
-    if c_ste is not None and pc_stel:
-        ratios.append(c_ste / pc_stel)
-    if c_peak is not None and pc_twa and not pc_stel:
-        ratios.append(c_peak / (PEAK_EXCURSION_FACTOR * pc_twa))
-    if c_me is not None and mac:
-        ratios.append(c_me / mac)
-    if not ratios:
-        raise MonitoringRuleError("接触比值B: 缺少检测值或限值")
-    return max(ratios)
-
-
-def grade_chemical(
-    on: dt.date, *, b: float, toxicity: str, labour: str, high_toxicity_list: bool = False
-) -> Grade:
-    """化学物作业分级 G = WD × WB × WL (GBZ/T 229.2; RULES.md §4.1): WB = 0 if B ≤ 0.5 else B;
-    0 (G = 0) / Ⅰ (≤ 6) / Ⅱ (≤ 24) / Ⅲ (> 24); B > 1 is at least Ⅱ. Unverified in both editions."""
-    edition = edition_on(CHEMICAL_GRADING, on, what="化学物作业分级")
-    wd = TOXICITY_WEIGHTS[_known(toxicity, TOXICITY_WEIGHTS, "毒物危害程度")]
-    if high_toxicity_list:
-        wd = TOXICITY_WEIGHTS["极度"]
-    wl = LABOUR_WEIGHTS[labour_class(labour)]
-    wb = 0.0 if b <= WB_ZERO_AT_OR_BELOW + 1e-12 else b
-    g = wd * wb * wl
-    level, label = _band(g, CHEMICAL_GRADES)
-    notes = [f"G = WD({wd:g}) × WB({wb:.3g}) × WL({wl:g}) = {g:.3g}"]
-    if b > 1 and level in ("0", "I"):
-        level, label = "II", "中度危害作业"
-        notes.append("接触比值B>1，至少为Ⅱ级")
-    if edition.version.endswith("2010"):
-        notes.append("2010版WB阈值未查到，沿用0.5")
-    return Grade(level, label, edition.standard, edition.version, edition.verified, g, tuple(notes))
-
-
-#: WM by free-SiO₂ content (GBZ/T 229.1—2025 [3P, one repo]); used for 2010 too, flagged.
-SILICA_WEIGHTS = ((10.0, 1.0), (50.0, 2.0), (80.0, 3.0), (math.inf, 4.0))
-
-
-def silica_weight(free_silica_percent: Number) -> float:
-    """WM: < 10 % → 1, 10–50 % → 2, 50–80 % → 3, > 80 % → 4 (RULES.md §4.2 [3P])."""
-    p = _number(free_silica_percent, "游离SiO2含量(%)")
-    if p < 10:
-        return 1.0
-    return next(w for upper, w in SILICA_WEIGHTS[1:] if p <= upper)
-
-
-def grade_dust(on: dt.date, *, b: float, free_silica_percent: Number, labour: str) -> Grade:
-    """粉尘作业分级 (GBZ/T 229.1; RULES.md §4.2), G = WM × WB × WL.
-
-    2025 [3P, internally inconsistent, our reading]: B ≤ 0.5 → 0 相对无害; 0.5 < B ≤ 1 → Ⅰ 行动水平;
-    B > 1 → Ⅱ 轻度 (G ≤ 6) / Ⅲ 中度 (G ≤ 16) / Ⅳ 高度 (G > 16).
-    2010 [M, low]: 0 相对无害 (G = 0) / Ⅰ 轻度 (≤ 6) / Ⅱ 中度 (≤ 16) / Ⅲ 重度 (> 16).
-    """
-    edition = edition_on(DUST_GRADING, on, what="粉尘作业分级")
-    wm = silica_weight(free_silica_percent)
-    wl = LABOUR_WEIGHTS[labour_class(labour)]
-    wb = 0.0 if b <= WB_ZERO_AT_OR_BELOW + 1e-12 else b
-    g = wm * wb * wl
-    notes = [f"G = WM({wm:g}) × WB({wb:.3g}) × WL({wl:g}) = {g:.3g}"]
-    if edition.version.endswith("2025"):
-        if b <= WB_ZERO_AT_OR_BELOW + 1e-12:
-            level, label = "0", "相对无害作业"
-        elif b <= 1 + 1e-12:
-            level, label = "I", "行动水平作业"
-        else:
-            level, label = _band(
-                g,
-                (
-                    (6.0, "II", "轻度危害作业"),
-                    (16.0, "III", "中度危害作业"),
-                    (math.inf, "IV", "高度危害作业"),
-                ),
-            )
-    else:
-        level, label = _band(
-            g,
-            (
-                (0.0, "0", "相对无害作业"),
-                (6.0, "I", "轻度危害作业"),
-                (16.0, "II", "中度危害作业"),
-                (math.inf, "III", "重度危害作业"),
-            ),
-        )
-    return Grade(level, label, edition.standard, edition.version, edition.verified, g, tuple(notes))
-
-
-#: GBZ/T 229.3—2025 表1 [3P]: per (强度, 时间率 band upper bound), the level from WBGT 28 … 36 ℃;
-#: "-" below Ⅰ, "*" beyond Ⅳ (special heat-stress assessment). RULES.md §4.3, transcribed.
-HEAT_WBGT_COLUMNS = (28, 29, 30, 31, 32, 33, 34, 35, 36)
-HEAT_TABLE_2025: dict[tuple[str, float], str] = {
-    ("I", 0.25): "-----1234",
-    ("I", 0.50): "----1234*",
-    ("I", 0.75): "---1234**",
-    ("I", 1.00): "--1234***",
-    ("II", 0.25): "----1234*",
-    ("II", 0.50): "--1234***",
-    ("II", 0.75): "-1234****",
-    ("II", 1.00): "1234*****",
-    ("III", 0.25): "---1234**",
-    ("III", 0.50): "-1234****",
-    ("III", 0.75): "1234*****",
-    ("III", 1.00): "*********",
-    ("IV", 0.25): "--1234***",
-    ("IV", 0.50): "1234*****",
-    ("IV", 0.75): "*********",
-    ("IV", 1.00): "*********",
-}
-_HEAT_LEVEL = {
-    "1": ("I", "轻度危害作业"),
-    "2": ("II", "中度危害作业"),
-    "3": ("III", "重度危害作业"),
-    "4": ("IV", "极重度危害作业"),
-}
-
-
-def grade_heat(on: dt.date, *, wbgt: Number, time_ratio: Number, labour: str) -> Grade:
-    """高温作业分级 (GBZ/T 229.3—2025 表1 [3P]; RULES.md §4.3): the column is the largest WBGT ≤ the
-    value; the time-ratio band is 0–25 / 25–50 / 50–75 / 75–100 % (upper bound inclusive, our
-    reading). Before 2026-02-01 (2010 edition) the table was not obtained: not graded, flagged."""
-    edition = edition_on(HEAT_GRADING, on, what="高温作业分级")
-    if edition.version.endswith("2010"):
-        return Grade("", "未分级（2010版分级表未取得）", edition.standard, edition.version, False)
-    w = _number(wbgt, "WBGT(℃)")
-    ratio = _number(time_ratio, "接触时间率")
-    if ratio <= 0 or ratio > 1:
-        raise MonitoringRuleError("接触时间率: 应大于0且不超过1（100%）")
-    band = next(b for b in (0.25, 0.50, 0.75, 1.00) if ratio <= b + 1e-9)
-    row = HEAT_TABLE_2025[(labour_class(labour), band)]
-    columns = [i for i, c in enumerate(HEAT_WBGT_COLUMNS) if c <= w]
-    if not columns:
-        return Grade("0", "低于Ⅰ级", edition.standard, edition.version, edition.verified)
-    cell = row[columns[-1]]
-    if cell == "-":
-        return Grade("0", "低于Ⅰ级", edition.standard, edition.version, edition.verified)
-    if cell == "*":
-        return Grade("", "超出Ⅳ级，需专项热应激评估", edition.standard, edition.version, edition.verified)
-    level, label = _HEAT_LEVEL[cell]
-    return Grade(level, label, edition.standard, edition.version, edition.verified)
-
-
-NOISE_GRADES = (
-    (90.0, "I", "轻度危害"),
-    (94.0, "II", "中度危害"),
-    (100.0, "III", "重度危害"),
-    (math.inf, "IV", "极重危害"),
-)
-
-
-def grade_noise(on: dt.date, *, level_dba: Number) -> Grade:
-    """噪声作业分级 on L_EX,8h or L_EX,W (GBZ/T 229.4-2012; RULES.md §4.4 [M]): Ⅰ 85–<90, Ⅱ 90–<94,
-    Ⅲ 94–<100, Ⅳ ≥ 100; below 85 dB(A) not graded. Levels are rounded to 0.1 dB first."""
-    edition = edition_on(NOISE_GRADING, on, what="噪声作业分级")
-    level = round(_number(level_dba, "噪声级(dB(A))"), 1)
-    if level < NOISE_LIMIT_DBA:
-        return Grade("", "未达分级下限（<85 dB(A)）", edition.standard, edition.version, edition.verified)
-    grade, label = next((g, lbl) for upper, g, lbl in NOISE_GRADES if level < upper)
-    return Grade(grade, label, edition.standard, edition.version, edition.verified)
-
-
-# --------------------------------------------------------------------------------------------
-# 分类监督执法 附件1: serious factors and the risk level (RULES.md §1.2 [S])
-# --------------------------------------------------------------------------------------------
-
-
-def is_serious_factor(
-    *,
-    notes: str = "",
-    free_silica_percent: Number | None = None,
-    asbestos: bool = False,
-    high_toxicity_list: bool = False,
-) -> bool:
-    """严重职业病危害因素 (附件1 (a), RULES.md §1.2): a 高毒物品目录 substance, asbestos dust, dust
-    with free SiO₂ ≥ 10 %, or a GBZ 2.1 "G1" carcinogen (``notes`` of the limit row). Ionising
-    radiation and authority designations are decided by the caller (``high_toxicity_list``)."""
-    if high_toxicity_list or asbestos:
-        return True
-    if free_silica_percent is not None and _number(free_silica_percent, "游离SiO2含量(%)") >= 10:
-        return True
-    return re.search(r"G1(?![0-9])", notes) is not None
-
-
-NO_DETECTION_AS_NONCOMPLIANT = True  # 附件1 open point (iii): conservative default, [M] unverified
-RISK_MATRIX_ANNEX1 = {
-    # (serious, compliant) → level per headcount band (≤9, 10–49, ≥50); 附表1-1 [S + inference]
-    (False, True): ("I", "I", "I"),
-    (False, False): ("II", "II", "III"),
-    (True, True): ("II", "II", "III"),
-    (True, False): ("III", "III", "III"),
-}
-
-
-def headcount_band(exposed: int) -> int:
-    """接触人数 band index: 0 for ≤ 9, 1 for 10–49, 2 for ≥ 50 (附件1 (c))."""
-    if exposed < 0:
-        raise MonitoringRuleError("接触人数不能为负数")
-    return 0 if exposed <= 9 else 1 if exposed <= 49 else 2
-
-
-def risk_level_annex1(*, serious: bool, compliant: bool | None, exposed: int) -> tuple[str, bool]:
-    """Hazard risk level Ⅰ/Ⅱ/Ⅲ (国疾控综监督二函〔2022〕50号 附件1 附表1-1; RULES.md §1.2 [S]).
-
-    ``compliant=None`` (no detection) counts as 不符合 (open point (iii), [M]). Returns (level,
-    verified): verified is False when that default was used."""
-    if compliant is None:
-        compliant, verified = not NO_DETECTION_AS_NONCOMPLIANT, False
-    else:
-        verified = True
-    return RISK_MATRIX_ANNEX1[(serious, compliant)][headcount_band(exposed)], verified
-
-
-# --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _known(value: str, table: dict[str, float], what: str) -> str:
-    if value not in table:
-        raise MonitoringRuleError(f"{what}: 应为{'、'.join(table)}之一（{value}）")
-    return value
-
-
-def _band(x: float, bands: Sequence[tuple[float, str, str]]) -> tuple[str, str]:
-    for upper, level, label in bands:
-        if x <= upper + 1e-12:
-            return level, label
-    raise AssertionError("unreachable")
 
 
 def round_sig(x: float, digits: int = 2) -> float:

@@ -1,4 +1,4 @@
-"""Table tests of the monitoring rules. Every expected value names its source: a worked example in
+"""Table tests of the monitoring rules (rules.py, physical.py) and grading (grading.py). Every expected value names its source: a worked example in
 RULES.md (§ given), a row of the shipped limit tables (src/ohsteward/refdata/data), or "computed"
 with the arithmetic written out next to it."""
 
@@ -12,6 +12,8 @@ from decimal import Decimal
 import pytest
 
 from ohsteward.hazards.models import ExposureLimit
+from ohsteward.monitoring import grading as gr
+from ohsteward.monitoring import physical as ph
 from ohsteward.monitoring import rules as r
 
 D = dt.date
@@ -415,12 +417,12 @@ def test_dust_row_errors(percent, fraction, error, message):
     ],
 )
 def test_l_ex_8h_worked_examples(segments, expected):
-    assert round(r.l_ex_8h(segments), 1) == expected
+    assert round(ph.l_ex_8h(segments), 1) == expected
 
 
 def test_l_ex_w_worked_example_is_noncompliant():
     # RULES.md §3.3: week 86/84/88/85/83 → L_EX,W 85.6 dB(A) (> 85, non-compliant)
-    j = r.judge_noise(NOISE, D(2024, 6, 1), daily_levels=[86, 84, 88, 85, 83])
+    j = ph.judge_noise(NOISE, D(2024, 6, 1), daily_levels=[86, 84, 88, 85, 83])
     (check,) = j.checks
     assert (check.measure, check.exposure, check.compliant) == ("L_EX,W", 85.6, False)
     assert check.limit.type == "LEX,40h" and "85.6 dB(A)" in j.explanation[0]
@@ -428,15 +430,15 @@ def test_l_ex_w_worked_example_is_noncompliant():
 
 def test_a_four_day_week_uses_l_ex_w():
     # computed: 4 days at 87 → 87 + 10·lg(4/5) = 86.03 → 86.0 > 85 → 不符合
-    j = r.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=87, days_per_week=4)
+    j = ph.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=87, days_per_week=4)
     assert (j.checks[0].measure, j.checks[0].exposure, j.compliant) == ("L_EX,W", 86.0, False)
     # a six-day week at 84: 84 + 10·lg(6/5) = 84.79 → 84.8 → 符合
-    assert r.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=84, days_per_week=6).compliant
+    assert ph.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=84, days_per_week=6).compliant
 
 
 def test_five_day_week_judges_l_ex_8h_rounded_to_a_tenth():
-    assert r.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=85.04).compliant  # reported 85.0
-    assert not r.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=85.06).compliant  # reported 85.1
+    assert ph.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=85.04).compliant  # reported 85.0
+    assert not ph.judge_noise(NOISE, D(2024, 6, 1), l_ex_8h_value=85.06).compliant  # reported 85.1
 
 
 @pytest.mark.parametrize(
@@ -445,12 +447,12 @@ def test_five_day_week_judges_l_ex_8h_rounded_to_a_tenth():
 )
 def test_noise_segment_errors(segments, message):
     with pytest.raises(r.MonitoringRuleError, match=message):
-        r.l_ex_8h(segments)
+        ph.l_ex_8h(segments)
 
 
 def test_l_ex_w_needs_one_to_seven_days():
     with pytest.raises(r.MonitoringRuleError, match="1–7天"):
-        r.l_ex_w([85] * 8)
+        ph.l_ex_w([85] * 8)
 
 
 # --- heat --------------------------------------------------------------------------------------
@@ -467,14 +469,14 @@ def test_l_ex_w_needs_one_to_seven_days():
     ],
 )
 def test_wbgt_limit_from_the_table_rows(ratio, labour, limit, band):
-    row, used = r.wbgt_row(HEAT, time_ratio=ratio, labour=labour)
+    row, used = ph.wbgt_row(HEAT, time_ratio=ratio, labour=labour)
     assert (row.value, used) == (limit, band)
 
 
 def test_heat_judgement_with_the_regional_adjustment():
     # 100 % Ⅱ limit 28 (表8); WBGT 28.5 → 不符合; where outdoor design temp ≥ 30 ℃ the limit is 29 → 符合
-    assert not r.judge_heat(HEAT, D(2024, 7, 1), wbgt=28.5, time_ratio=1, labour="II").compliant
-    j = r.judge_heat(HEAT, D(2024, 7, 1), wbgt=28.5, time_ratio=1, labour="II", hot_region=True)
+    assert not ph.judge_heat(HEAT, D(2024, 7, 1), wbgt=28.5, time_ratio=1, labour="II").compliant
+    j = ph.judge_heat(HEAT, D(2024, 7, 1), wbgt=28.5, time_ratio=1, labour="II", hot_region=True)
     assert j.compliant and j.checks[0].limit.value == 29
     assert "地区+1℃修正的适用" in j.unverified_inputs
 
@@ -482,18 +484,18 @@ def test_heat_judgement_with_the_regional_adjustment():
 @pytest.mark.parametrize(("n", "cls"), [(15, "I"), (15.1, "II"), (20, "II"), (25, "III"), (25.5, "IV")])
 def test_labour_class_from_index(n, cls):
     # GBZ 2.2-2007 表13 (RULES.md §3.2): Ⅰ ≤ 15, Ⅱ 15–20, Ⅲ 20–25, Ⅳ > 25
-    assert r.labour_class_from_index(n) == cls
+    assert ph.labour_class_from_index(n) == cls
 
 
 def test_heat_input_errors():
     with pytest.raises(r.MonitoringRuleError, match="接触时间率"):
-        r.wbgt_row(HEAT, time_ratio=1.2, labour="I")
+        ph.wbgt_row(HEAT, time_ratio=1.2, labour="I")
     with pytest.raises(r.MonitoringRuleError, match="体力劳动强度"):
-        r.wbgt_row(HEAT, time_ratio=0.5, labour="V")
+        ph.wbgt_row(HEAT, time_ratio=0.5, labour="V")
 
 
 def test_heat_work_starts_at_wbgt_25():
-    assert r.is_heat_work(25) and not r.is_heat_work(24.9)  # RULES.md §3.2
+    assert ph.is_heat_work(25) and not ph.is_heat_work(24.9)  # RULES.md §3.2
 
 
 # --- vibration and power-frequency field ---------------------------------------------------------
@@ -504,27 +506,27 @@ E_FIELD = [Row("工频电场", "电场强度", Decimal(5), unit="kV/m", **GBZ22)
 
 def test_hand_arm_vibration_converted_to_four_hours():
     # computed: a_hw(T)=6 m/s² for 2 h → 6·√(2/4) = 4.24 ≤ 5 → 符合; for 8 h → 6·√2 = 8.49 → 不符合
-    assert r.a_hw4(6, 2) == pytest.approx(4.2426, abs=1e-4)
-    assert r.judge_single_limit(
-        VIBRATION, D(2024, 6, 1), factor="手传振动", measure="a_hw(4)", value=r.a_hw4(6, 2)
+    assert ph.a_hw4(6, 2) == pytest.approx(4.2426, abs=1e-4)
+    assert ph.judge_single_limit(
+        VIBRATION, D(2024, 6, 1), factor="手传振动", measure="a_hw(4)", value=ph.a_hw4(6, 2)
     ).compliant
-    j = r.judge_single_limit(
-        VIBRATION, D(2024, 6, 1), factor="手传振动", measure="a_hw(4)", value=r.a_hw4(6, 8)
+    j = ph.judge_single_limit(
+        VIBRATION, D(2024, 6, 1), factor="手传振动", measure="a_hw(4)", value=ph.a_hw4(6, 8)
     )
     assert not j.compliant and j.ratio == pytest.approx(8.4853 / 5, abs=1e-4)
 
 
 def test_power_frequency_field_against_5_kv_per_m():
     # GBZ 2.2-2007 表3 (RULES.md §3.2): 8 h ≤ 5 kV/m
-    assert r.judge_single_limit(E_FIELD, D(2024, 6, 1), factor="工频电场", measure="E", value=5).compliant
-    assert not r.judge_single_limit(
+    assert ph.judge_single_limit(E_FIELD, D(2024, 6, 1), factor="工频电场", measure="E", value=5).compliant
+    assert not ph.judge_single_limit(
         E_FIELD, D(2024, 6, 1), factor="工频电场", measure="E", value="5.2"
     ).compliant
 
 
 def test_single_limit_before_the_standard_is_refused():
     with pytest.raises(r.NoLimitError, match="早于限值施行日期 2007-11-01"):
-        r.judge_single_limit(E_FIELD, D(2007, 1, 1), factor="工频电场", measure="E", value=1)
+        ph.judge_single_limit(E_FIELD, D(2007, 1, 1), factor="工频电场", measure="E", value=1)
 
 
 # --- grading (GBZ/T 229) -------------------------------------------------------------------------
@@ -532,8 +534,8 @@ def test_single_limit_before_the_standard_is_refused():
 
 def test_chemical_grade_worked_example_from_rules():
     # RULES.md §4.1: benzene 高毒 → WD 8; C_TWA 4.5 vs 6 → B 0.75; labour Ⅱ 1.5 → G = 9 → Ⅱ级 中度危害
-    b = r.exposure_ratio_b(c_twa=4.5, pc_twa=6)
-    g = r.grade_chemical(AFTER_2025, b=b, toxicity="中度", labour="II", high_toxicity_list=True)
+    b = gr.exposure_ratio_b(c_twa=4.5, pc_twa=6)
+    g = gr.grade_chemical(AFTER_2025, b=b, toxicity="中度", labour="II", high_toxicity_list=True)
     assert b == pytest.approx(0.75)
     assert (g.level, g.label, g.score, g.version, g.verified) == (
         "II",
@@ -557,23 +559,23 @@ def test_chemical_grade_worked_example_from_rules():
     ],
 )
 def test_chemical_grade_bands(b, toxicity, labour, level):
-    assert r.grade_chemical(AFTER_2025, b=b, toxicity=toxicity, labour=labour).level == level
+    assert gr.grade_chemical(AFTER_2025, b=b, toxicity=toxicity, labour=labour).level == level
 
 
 def test_chemical_grade_before_2026_uses_the_2010_edition_and_says_what_is_missing():
-    g = r.grade_chemical(BEFORE_2025, b=0.75, toxicity="极度", labour="II")
+    g = gr.grade_chemical(BEFORE_2025, b=0.75, toxicity="极度", labour="II")
     assert g.version == "GBZ/T 229.2-2010" and not g.verified and "2010版WB阈值未查到" in g.notes[-1]
 
 
 def test_exposure_ratio_b_takes_the_largest_ratio():
     # RULES.md §4.1: B = max(C_TWA/PC-TWA, C_STE/PC-STEL, C_peak/(3·PC-TWA) without PC-STEL, C_ME/MAC)
-    assert r.exposure_ratio_b(c_twa=40, pc_twa=50, c_ste=90, pc_stel=100) == pytest.approx(0.9)
-    assert r.exposure_ratio_b(c_twa=0.5, pc_twa=1, c_peak=2.4) == pytest.approx(0.8)
-    assert r.exposure_ratio_b(c_twa=0.5, pc_twa=1, c_peak=2.4, pc_stel=3) == pytest.approx(
+    assert gr.exposure_ratio_b(c_twa=40, pc_twa=50, c_ste=90, pc_stel=100) == pytest.approx(0.9)
+    assert gr.exposure_ratio_b(c_twa=0.5, pc_twa=1, c_peak=2.4) == pytest.approx(0.8)
+    assert gr.exposure_ratio_b(c_twa=0.5, pc_twa=1, c_peak=2.4, pc_stel=3) == pytest.approx(
         0.5
     )  # peak ignored
     with pytest.raises(r.MonitoringRuleError, match="缺少检测值或限值"):
-        r.exposure_ratio_b(c_twa=1)
+        gr.exposure_ratio_b(c_twa=1)
 
 
 @pytest.mark.parametrize(
@@ -581,7 +583,7 @@ def test_exposure_ratio_b_takes_the_largest_ratio():
     [(5, 1), (10, 2), (50, 2), (50.5, 3), (80, 3), (85, 4)],  # RULES.md §4.2 WM
 )
 def test_silica_weight(percent, weight):
-    assert r.silica_weight(percent) == weight
+    assert gr.silica_weight(percent) == weight
 
 
 @pytest.mark.parametrize(
@@ -598,7 +600,7 @@ def test_silica_weight(percent, weight):
     ],
 )
 def test_dust_grade_by_edition(on, b, percent, labour, level):
-    g = r.grade_dust(on, b=b, free_silica_percent=percent, labour=labour)
+    g = gr.grade_dust(on, b=b, free_silica_percent=percent, labour=labour)
     assert g.level == level and g.verified is False
 
 
@@ -617,11 +619,11 @@ def test_dust_grade_by_edition(on, b, percent, labour, level):
     ],
 )
 def test_heat_grade_2025_table(wbgt, ratio, labour, level):
-    assert r.grade_heat(AFTER_2025, wbgt=wbgt, time_ratio=ratio, labour=labour).level == level
+    assert gr.grade_heat(AFTER_2025, wbgt=wbgt, time_ratio=ratio, labour=labour).level == level
 
 
 def test_heat_grade_2010_is_not_graded():
-    g = r.grade_heat(BEFORE_2025, wbgt=33, time_ratio=0.5, labour="I")
+    g = gr.grade_heat(BEFORE_2025, wbgt=33, time_ratio=0.5, labour="I")
     assert g.level == "" and "未取得" in g.label and not g.verified
 
 
@@ -641,12 +643,12 @@ def test_heat_grade_2010_is_not_graded():
     ],
 )
 def test_noise_grade_bands(level_dba, grade):
-    assert r.grade_noise(AFTER_2025, level_dba=level_dba).level == grade
+    assert gr.grade_noise(AFTER_2025, level_dba=level_dba).level == grade
 
 
 def test_a_date_before_any_grading_edition_is_an_error():
     with pytest.raises(r.MonitoringRuleError, match="无适用的分级标准版本"):
-        r.grade_noise(D(2011, 1, 1), level_dba=90)
+        gr.grade_noise(D(2011, 1, 1), level_dba=90)
 
 
 # --- 附件1 risk level (RULES.md §1.2) -------------------------------------------------------------
@@ -665,7 +667,7 @@ def test_a_date_before_any_grading_edition_is_an_error():
     ],
 )
 def test_serious_factor(kwargs, serious):
-    assert r.is_serious_factor(**kwargs) is serious
+    assert gr.is_serious_factor(**kwargs) is serious
 
 
 @pytest.mark.parametrize(
@@ -680,11 +682,11 @@ def test_serious_factor(kwargs, serious):
     ],
 )
 def test_annex1_risk_matrix(serious, compliant, exposed, level):
-    assert r.risk_level_annex1(serious=serious, compliant=compliant, exposed=exposed) == (level, True)
+    assert gr.risk_level_annex1(serious=serious, compliant=compliant, exposed=exposed) == (level, True)
 
 
 def test_annex1_no_detection_counts_as_noncompliant_and_is_flagged():
-    assert r.risk_level_annex1(serious=False, compliant=None, exposed=5) == ("II", False)
+    assert gr.risk_level_annex1(serious=False, compliant=None, exposed=5) == ("II", False)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -729,13 +731,13 @@ def test_shipped_silica_rows_choose_by_band():
 @pytest.mark.django_db
 def test_shipped_physical_rows_judge_noise_heat_vibration_and_field():
     on = D(2024, 6, 1)
-    assert not r.judge_noise(limits("噪声"), on, l_ex_8h_value=r.l_ex_8h([(92, 4)]) + 1).compliant  # 90.0
-    assert r.judge_noise(limits("噪声"), on, daily_levels=[84, 84, 84, 84]).compliant
-    heat = r.judge_heat(limits("高温"), on, wbgt=29.5, time_ratio=0.75, labour="II")
+    assert not ph.judge_noise(limits("噪声"), on, l_ex_8h_value=ph.l_ex_8h([(92, 4)]) + 1).compliant  # 90.0
+    assert ph.judge_noise(limits("噪声"), on, daily_levels=[84, 84, 84, 84]).compliant
+    heat = ph.judge_heat(limits("高温"), on, wbgt=29.5, time_ratio=0.75, labour="II")
     assert heat.checks[0].limit.value == 29 and not heat.compliant  # 表8 75 % Ⅱ 29
-    assert r.judge_single_limit(
+    assert ph.judge_single_limit(
         limits("手传振动"), on, factor="手传振动", measure="a_hw(4)", value=4.9
     ).compliant
-    assert not r.judge_single_limit(
+    assert not ph.judge_single_limit(
         limits("工频电场"), on, factor="工频电场", measure="E", value=5.5
     ).compliant
