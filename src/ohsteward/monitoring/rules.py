@@ -23,7 +23,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -181,9 +181,11 @@ class Reading:
 
     def as_number(self, convention: LodConvention = LOD_CONVENTION_DEFAULT) -> float:
         if not self.below_lod:
-            assert self.value is not None
+            if self.value is None:
+                raise MonitoringRuleError("检测值: 缺少数值")
             return self.value
-        assert self.lod is not None
+        if self.lod is None:
+            raise MonitoringRuleError("检测值: 低于检出限但未给出检出限数值")
         return {LodConvention.HALF_LOD: self.lod / 2, LodConvention.LOD: self.lod, LodConvention.ZERO: 0.0}[
             convention
         ]
@@ -575,10 +577,15 @@ def judge_chemical(
         pc_twa = float(twa_row.value or 0)
         peak = peak_check(short_samples, pc_twa)
         extra["peak_ratio"] = peak.peak_ratio
-        limit = LimitUsed.of(
-            twa_row,
-            value=PEAK_EXCURSION_FACTOR * pc_twa,
-            note="峰接触浓度：3 倍 PC-TWA，15 min，≤4 次；不超过 5 倍",
+        # the check compares the peak with the 5 × ceiling; the 3 × excursions (count, duration)
+        # decide too, so a peak under the ceiling can still fail (the reasons say why)
+        limit = replace(
+            LimitUsed.of(
+                twa_row,
+                value=PEAK_CEILING_FACTOR * pc_twa,
+                note="峰接触浓度：超过 3 倍 PC-TWA 每次≤15 min、≤4 次、间隔≥1 h；任何时候不超过 5 倍",
+            ),
+            type="5×PC-TWA",
         )
         checks.append(Check("峰接触浓度", peak.peak_ratio * pc_twa, limit, peak.compliant))
         explanation.extend(peak.reasons)

@@ -86,6 +86,11 @@ def test_parse_reading_accepts_numbers_and_below_lod(text, lod, expected):
     assert r.parse_reading(text, lod=lod) == expected
 
 
+def test_reading_without_its_number_is_refused():
+    with pytest.raises(r.MonitoringRuleError, match="未给出检出限数值"):
+        r.Reading(None, below_lod=True).as_number()
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -323,6 +328,14 @@ def test_dust_without_stel_is_judged_by_the_peak_rule():
     j = r.judge_chemical(rows, D(2024, 6, 1), twa=0.6, short_samples=[(5.5, 15)])
     assert [(c.measure, c.compliant) for c in j.checks] == [("C_TWA", True), ("峰接触浓度", False)]
     assert j.extra["peak_ratio"] == pytest.approx(5.5)
+    assert j.checks[1].limit.type == "5×PC-TWA" and j.checks[1].limit.value == 5  # the ceiling
+
+
+def test_a_peak_under_the_ceiling_is_not_an_exceedance_of_the_oel():
+    # PC-TWA 1: one 15-min value 4.0 (> 3×, ≤ 5×) is allowed → 符合, ratio 4/5 → 接触水平 Ⅲ, not Ⅳ
+    rows = r.dust_rows(SILICA, fraction="total", free_silica_percent=25)
+    j = r.judge_chemical(rows, D(2024, 6, 1), twa=0.3, short_samples=[(4.0, 15)])
+    assert j.compliant and j.ratio == pytest.approx(0.8) and j.exposure_level == "III"
 
 
 def test_short_values_of_an_agent_without_stel_go_to_the_peak_rule():
