@@ -30,7 +30,9 @@ from ohsteward.monitoring.rules import (
 
 @dataclass(frozen=True)
 class Edition:
-    """One edition of a grading standard, chosen by the measurement date."""
+    """One edition of a grading standard, chosen by the measurement date. The start dates of the
+    2010/2012 editions are placeholders (the year of the standard; the exact dates are not in
+    RULES.md); what matters is the 2026-02-01 change-over to the 2025 editions (RULES.md §0)."""
 
     standard: str
     version: str
@@ -42,6 +44,8 @@ class Edition:
 
 @dataclass(frozen=True)
 class Grade:
+    """A hazard grade as pages and the API show it (``grade``: level, label, standard, verified)."""
+
     level: str  # "0", "I", "II", "III", "IV", or "" when not graded
     label: str
     standard: str

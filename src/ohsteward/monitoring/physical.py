@@ -150,7 +150,7 @@ def judge_heat(
     limit = LimitUsed.of(row, value=value, note=note)
     check = check_against("WBGT", to_number(wbgt, "WBGT(℃)"), limit)
     unverified = []
-    if abs(band - to_number(time_ratio, "接触时间率")) > 1e-9:
+    if abs(band - to_number(time_ratio, "接触时间率")) > 1e-9 and not TIME_RATIO_ROUNDING_VERIFIED:
         unverified.append("接触时间率档位取法")
     if hot_region:
         unverified.append("地区+1℃修正的适用")
