@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "ohsteward.stewardship",
     "ohsteward.intake",
     "ohsteward.declarations",
+    "ohsteward.monitoring",
     "ohsteward.api",
     "ohsteward.web",
     "ohsteward.demo",
