@@ -395,8 +395,9 @@ Other runs and where the time goes (2026-12-02, same data, same command without 
   8 ms; list p95: web 96 ms (city) / 80 ms (district), API 63 ms / 33 ms. The machine's load
   (other sessions' test suites) moves every figure by a factor of up to 3.
 - Grading, after the fix: five queries of reading for the whole city; the rest is one
-  `full_clean()` + `save()` + audit entry per institution (about 6 queries each), which is what a
-  recomputation must write.
+  `full_clean()` + `save()` + audit entry per graded institution: 5 queries each (3 of them
+  `full_clean`'s checks — the institution exists, the (institution, year) pair is unique, as field
+  and as constraint — then the UPDATE or INSERT and the audit INSERT): 876 queries for 173 grades.
 - Web list as the city (one request profiled at load ~6: 126 ms): 10 queries, ~31 ms in
   PostgreSQL (session, role assignment, permissions, count, the page's ids, the page with the two
   latest-grade subqueries, the qualifications prefetch); the rest is Python, mostly rendering the
