@@ -93,7 +93,7 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
     rectifications, qualifications ending within 90 days, QC inspections planned but not recorded.
     Districts and others get nothing here. Each count starts from ``for_user``: an institution sees
     only its own records. Three queries."""
-    own = access.jurisdiction(user).institution_id
+    own = access.own_institution_id(user)
     citywide = access.sees_everything(user)
     if not (own or citywide):
         return []

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ohsteward.accounts import access
 from ohsteward.accounts.testing import PASSWORD
 from ohsteward.core.work import DUE, INFO, OPEN, OVERDUE
 from ohsteward.institutions import actions, queries
@@ -92,6 +93,13 @@ def test_closing_and_recording_clears_the_work(cast, work):
 
 def test_a_district_gets_no_institution_work(cast, work):
     assert queries.open_work(cast["yubei"], TODAY) == []
+
+
+def test_own_institution_id_is_the_staff_member_s_institution_only(cast, work):
+    assert access.own_institution_id(cast["institution"]) == work["a"].pk
+    assert access.own_institution_id(cast["cdc"]) is None
+    assert access.own_institution_id(cast["manager"]) is None
+    assert access.own_institution_id(None) is None
 
 
 @pytest.mark.parametrize("username", ["cdc", "institution"])
