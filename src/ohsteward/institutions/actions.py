@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -340,36 +342,62 @@ def proficiency_result_record(
 # --------------------------------------------------------------------------------------------
 
 
-def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
-    """What the data say about each factor of ``institution`` in ``year`` (three queries), with the
-    two flags of the colour rules (a 不满意 result; a failed QC whose rectification is open)."""
-    inspections = list(
-        QcInspection.objects.filter(institution=institution, year=year, status=InspectionStatus.RECORDED)
-    )
-    outcomes = list(
-        ProficiencyResult.objects.filter(institution=institution, round__year=year)
-        .exclude(outcome="")
-        .values_list("outcome", flat=True)
-    )
-    demands = list(
-        Rectification.objects.filter(inspection__institution=institution, inspection__year=year).values_list(
-            "status", "inspection__result"
-        )
-    )
-    closed = sum(1 for status, _ in demands if status == RectificationStatus.CLOSED)
+@dataclass
+class YearData:
+    """One institution's year as the grading reads it."""
+
+    qc_scores: list[float] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+    demands: list[tuple[str, str]] = field(default_factory=list)  # (status, the inspection's result)
+
+
+def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[int, YearData]:
+    """The year's recorded QC scores, proficiency outcomes and rectification demands of every
+    institution (or of ``institution_ids``), in three queries whatever their number."""
+    data: dict[int, YearData] = defaultdict(YearData)
+    inspections = QcInspection.objects.filter(year=year, status=InspectionStatus.RECORDED)
+    results = ProficiencyResult.objects.filter(round__year=year).exclude(outcome="")
+    demands = Rectification.objects.filter(inspection__year=year)
+    if institution_ids is not None:
+        ids = list(institution_ids)
+        inspections = inspections.filter(institution_id__in=ids)
+        results = results.filter(institution_id__in=ids)
+        demands = demands.filter(inspection__institution_id__in=ids)
+    for pk, score in inspections.values_list("institution_id", "score"):
+        if score is not None:
+            data[pk].qc_scores.append(float(score))
+    for pk, outcome in results.values_list("institution_id", "outcome"):
+        data[pk].outcomes.append(outcome)
+    for pk, status, result in demands.values_list(
+        "inspection__institution_id", "status", "inspection__result"
+    ):
+        data[pk].demands.append((status, result))
+    return data
+
+
+def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
+    """What the data say about each factor, with the two flags of the colour rules (a 不满意
+    result; a failed QC whose rectification is open)."""
+    closed = sum(1 for status, _ in data.demands if status == RectificationStatus.CLOSED)
     inputs = {
         "performance_score": rules.FactorInput(None, reason=NO_PERFORMANCE_DATA),
-        "qc_score": rules.qc_factor([float(i.score) for i in inspections if i.score is not None]),
-        "proficiency": rules.proficiency_factor(outcomes, rules_),
-        "rectification": rules.rectification_factor(closed, len(demands)),
+        "qc_score": rules.qc_factor(data.qc_scores),
+        "proficiency": rules.proficiency_factor(data.outcomes, rules_),
+        "rectification": rules.rectification_factor(closed, len(data.demands)),
         "reporting_rate": rules.FactorInput(None, reason=NO_REPORT_DATA),
         "timeliness": rules.FactorInput(None, reason=NO_REPORT_DATA),
     }
-    has_unsatisfactory = ProficiencyOutcome.UNSATISFACTORY in outcomes
+    has_unsatisfactory = ProficiencyOutcome.UNSATISFACTORY in data.outcomes
     failed_unrectified = any(
-        status == RectificationStatus.OPEN and result == InspectionResult.FAIL for status, result in demands
+        status == RectificationStatus.OPEN and result == InspectionResult.FAIL
+        for status, result in data.demands
     )
     return inputs, has_unsatisfactory, failed_unrectified
+
+
+def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
+    """``grade_inputs_of`` for one institution (three queries)."""
+    return grade_inputs_of(year_data(year, [institution.pk])[institution.pk], rules_)
 
 
 @transaction.atomic
@@ -382,16 +410,19 @@ def grades_compute(
     rules_ = rules.load_grading_rules(version)
     now = timezone.now()
     graded, ungraded = [], []
+    data = year_data(year)  # three queries for every institution, not three per institution
+    stored = {g.institution_id: g for g in InstitutionGrade.objects.filter(year=year)}
     for institution in Institution.objects.order_by("pk"):
-        inputs, unsatisfactory, failed = grade_inputs(institution, year, rules_)
+        inputs, unsatisfactory, failed = grade_inputs_of(data[institution.pk], rules_)
         result = rules.grade(inputs, rules_, has_unsatisfactory=unsatisfactory, failed_unrectified=failed)
-        existing = InstitutionGrade.objects.filter(institution=institution, year=year).first()
+        existing = stored.get(institution.pk)
         if result.colour is None or result.score is None:
             if existing is not None:
                 existing.delete()
             ungraded.append(institution)
             continue
         grade = existing or InstitutionGrade(institution=institution, year=year)
+        grade.institution = institution  # audit_scope reads it: no query per stored grade
         grade.colour = result.colour
         grade.score = Decimal(str(result.score))
         grade.factors = [f.as_dict() for f in result.factors]

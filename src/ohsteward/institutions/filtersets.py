@@ -22,6 +22,7 @@ from ohsteward.institutions.models import (
     InstitutionGrade,
     ProficiencyResult,
     QcInspection,
+    Qualification,
     Rectification,
 )
 from ohsteward.registry.choices import RegionLevel
@@ -30,7 +31,9 @@ from ohsteward.registry.models import Region
 ORIGIN_CHOICES = [("local", "本市机构"), ("out_of_province", "外省来渝机构")]
 
 
-class InstitutionFilterSet(filters.FilterSet):
+class InstitutionFilterSet(FilterSet):
+    """``expiring``: a qualification ends within ``rules.QUALIFICATION_WARNING_DAYS`` of the page's today."""
+
     q = filters.CharFilter(label="名称或信用代码", method="filter_q")
     kind = filters.ChoiceFilter(label="机构类别", choices=InstitutionKind.choices, method="filter_kind")
     origin = filters.ChoiceFilter(label="来源", choices=ORIGIN_CHOICES, method="filter_origin")
@@ -40,11 +43,21 @@ class InstitutionFilterSet(filters.FilterSet):
         queryset=Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"),
     )
     qc_number = filters.CharFilter(label="质量控制号", field_name="qc_number")
+    expiring = filters.BooleanFilter(label="资质90天内到期", method="filter_expiring")
 
     class Meta:
         model = Institution
         form = FilterForm
-        fields = ["q", "kind", "origin", "region", "qc_number"]
+        fields = ["q", "kind", "origin", "region", "qc_number", "expiring"]
+
+    def filter_expiring(self, queryset, name, value):
+        if value is None:
+            return queryset
+        start, end = rules.expiry_window(self.today)
+        ids = Qualification.objects.filter(valid_until__gte=start, valid_until__lte=end).values(
+            "institution_id"
+        )
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()

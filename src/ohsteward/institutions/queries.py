@@ -1,14 +1,27 @@
-"""Yearly figures of institution quality compliance, as a viewer sees them (every count starts
-from ``for_user``): QC coverage, rectification rate, proficiency participation (001 目标(三),
-附件1 第8、12条). A constant number of queries whatever the number of institutions."""
+"""Reads of the institutions app as a viewer sees them (every count starts from ``for_user``): the
+yearly figures of quality compliance — QC coverage, rectification rate, proficiency participation
+(001 目标(三), 附件1 第8、12条), a constant number of queries whatever the number of institutions —
+and the open work of a user (home page)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+
+from ohsteward.accounts import access
+from ohsteward.core.work import DUE, INFO, OPEN, OVERDUE, WorkItem
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
-from ohsteward.institutions.models import Institution, ProficiencyResult, QcInspection, Rectification
+from ohsteward.institutions.models import (
+    Institution,
+    ProficiencyResult,
+    QcInspection,
+    Qualification,
+    Rectification,
+)
 
 
 @dataclass(frozen=True)
@@ -68,3 +81,77 @@ def year_figures(user, year: int) -> list[Figure]:
         rectification_rate(user, year),
         proficiency_participation(user, year),
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Open work (home page, core/work.py)
+# --------------------------------------------------------------------------------------------
+
+
+def open_work(user, today: dt.date) -> list[WorkItem]:
+    """The city's (city admin, city CDC) and an institution's own open QC work: overdue
+    rectifications, qualifications ending within 90 days, QC inspections planned but not recorded.
+    Districts and others get nothing here. Each count starts from ``for_user``: an institution sees
+    only its own records. Three queries."""
+    own = access.own_institution_id(user)
+    citywide = access.sees_everything(user)
+    if not (own or citywide):
+        return []
+    items: list[WorkItem] = []
+    if user.has_perm("institutions.view_rectification"):
+        late = (
+            Rectification.objects.for_user(user)
+            .open()
+            .filter(deadline__lt=today)
+            .aggregate(n=Count("pk"), oldest=Min("deadline"))
+        )
+        if late["n"]:
+            url = f"{reverse('institutions:rectification_list')}?overdue=true"
+            if own:
+                label, hint = f"{late['n']} 项质控整改已超过期限", "尽快完成整改，报市疾控中心验收"
+            else:
+                label, hint = f"{late['n']} 项质控整改逾期未验收", "督促机构整改，完成验收或重新下达期限"
+            items.append(WorkItem(label, url, late["n"], late["oldest"], OVERDUE, hint))
+    if user.has_perm("institutions.view_qualification"):
+        start, end = rules.expiry_window(today)
+        soon = (
+            Qualification.objects.for_user(user)
+            .filter(valid_until__gte=start, valid_until__lte=end)
+            .aggregate(
+                n=Count("pk"), first=Min("valid_until"), institutions=Count("institution", distinct=True)
+            )
+        )
+        if soon["n"]:
+            url = f"{reverse('institutions:institution_list')}?expiring=true"
+            days = rules.QUALIFICATION_WARNING_DAYS
+            if own:
+                label, hint = f"{soon['n']} 项资质（备案）{days}天内到期", "及时办理延续或重新备案"
+            else:
+                label = f"{soon['institutions']} 家机构的 {soon['n']} 项资质（备案）{days}天内到期"
+                hint = "提醒机构办理延续，到期未延续的不得继续执业"
+            items.append(WorkItem(label, url, soon["n"], soon["first"], DUE, hint))
+    if user.has_perm("institutions.view_qcinspection"):
+        planned = (
+            QcInspection.objects.for_user(user)
+            .filter(status=InspectionStatus.PLANNED, year__lte=today.year)
+            .aggregate(
+                late=Count("pk", filter=Q(year__lt=today.year)),
+                this_year=Count("pk", filter=Q(year=today.year)),
+            )
+        )
+        url = f"{reverse('institutions:qcinspection_list')}?status={InspectionStatus.PLANNED}"
+        records = user.has_perm("institutions.change_qcinspection") and citywide
+        if planned["late"]:
+            label = f"{planned['late']} 项往年质控检查计划未录入结果"
+            hint = "录入检查结果，或说明未开展的原因" if records else "联系市疾控中心确认质控检查安排"
+            items.append(WorkItem(label, url, planned["late"], None, OVERDUE, hint))
+        if planned["this_year"]:
+            n = planned["this_year"]
+            if records:
+                label, hint, urgency = f"本年度 {n} 项质控检查已计划、未录入结果", "开展检查并录入结果", OPEN
+            else:
+                label, hint, urgency = "本年度质控检查已列入计划、尚未开展", "准备质控检查所需的资料", INFO
+            items.append(
+                WorkItem(label, f"{url}&year={today.year}", n, dt.date(today.year, 12, 31), urgency, hint)
+            )
+    return items

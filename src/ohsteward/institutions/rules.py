@@ -109,6 +109,16 @@ def qc_sample(
     return result
 
 
+# How far ahead the home page warns of a qualification's end: a platform choice (time to renew a
+# 资质证书/备案), not a figure from 001 or 003.
+QUALIFICATION_WARNING_DAYS = 90
+
+
+def expiry_window(today: dt.date, days: int = QUALIFICATION_WARNING_DAYS) -> tuple[dt.date, dt.date]:
+    """The dates (inclusive) within which a validity end counts as "expiring soon"."""
+    return today, today + dt.timedelta(days=days)
+
+
 def rate(numerator: int, denominator: int) -> float | None:
     """A share in percent with one decimal; None when there is nothing to divide by."""
     if not denominator:

@@ -79,6 +79,7 @@ urlpatterns = [
     path("grades/", views.InstitutionGradeListView.as_view(), name="grade_list"),
     path("grades/export/", views.InstitutionGradeListView.as_view(export=True), name="grade_export"),
     path("grades/compute/", views.grade_compute, name="grade_compute"),
+    path("grades/publication/", views.grade_publication, name="grade_publication"),
     path("grades/<int:pk>/", views.InstitutionGradeDetailView.as_view(), name="grade_detail"),
     path("<str:uscc>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
     path("<str:uscc>/edit/", views.InstitutionEditView.as_view(), name="institution_edit"),

@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ohsteward.accounts import access
 from ohsteward.core.imports import ImportReport
+from ohsteward.core.spreadsheets import bytes_response
 from ohsteward.core.views import (
     ImportView,
     ObjectActionView,
@@ -22,7 +24,7 @@ from ohsteward.core.views import (
     messages_of,
     requires,
 )
-from ohsteward.institutions import actions, queries, rules
+from ohsteward.institutions import actions, queries, reports, rules
 from ohsteward.institutions.filtersets import (
     InstitutionFilterSet,
     InstitutionGradeFilterSet,
@@ -499,10 +501,13 @@ class InstitutionGradeListView(ObjectListView):
 
     def get_context_data(self, **context):
         grading = rules.load_grading_rules()
+        year = _year(self.request)
         return {
             **context,
             "grading": grading,
-            "compute_form": GradeComputeForm(initial={"year": _year(self.request)}),
+            "compute_form": GradeComputeForm(initial={"year": year}),
+            "publication_year": year,
+            "can_publish": access.is_citywide(self.request.user),
         }
 
 
@@ -514,6 +519,20 @@ class InstitutionGradeDetailView(ObjectDetailView):
     def get_context_data(self, **context):
         grade = context["object"]
         return {**context, "version": version_label(grade.rules_version)}
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@requires("institutions.view_institutiongrade")
+def grade_publication(request):
+    """GET ?year=: the year's 三色管理 publication list (.docx), for city-wide users (the city
+    publishes, 001 附件1 第10条); a district's partial list would not be the publication."""
+    if not access.is_citywide(request.user):
+        raise PermissionDenied("三色管理评定结果由市卫生健康委公示")
+    year = _year(request)
+    content = reports.publication_docx(request.user, year, today=timezone.localdate())
+    return bytes_response(f"{year}年度三色管理评定结果公示.docx", content, DOCX_MIME)
 
 
 @requires("institutions.add_institutiongrade")

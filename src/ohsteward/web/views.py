@@ -27,6 +27,7 @@ from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.core.views import filter_query, requires
 from ohsteward.core.work import sort_work
 from ohsteward.declarations import queries as declaration_queries
+from ohsteward.institutions import queries as institution_queries
 from ohsteward.intake import queries as intake_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise, Region
@@ -135,6 +136,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *declaration_queries.open_work(user, today),
             *intake_queries.open_work(user, today),
             *stewardship_queries.open_work(user, today),
+            *institution_queries.open_work(user, today),
         ]
     )
     can_view = user.has_perm("registry.view_enterprise")

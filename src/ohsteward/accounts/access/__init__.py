@@ -52,6 +52,7 @@ __all__ = [
     "jurisdiction_label",
     "own_district_code",
     "own_enterprise_id",
+    "own_institution_id",
     "require_citywide",
     "require_in_scope",
     "scope_q",
@@ -317,6 +318,11 @@ def can_see_tipoffs(user) -> bool:
 def own_enterprise_id(user) -> int | None:
     """The employer an enterprise manager acts for; None for everyone else and for the system."""
     return jurisdiction(user).enterprise_id
+
+
+def own_institution_id(user) -> int | None:
+    """The institution an institution-staff user works for; None for everyone else and the system."""
+    return jurisdiction(user).institution_id
 
 
 def sees_everything(user) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ohsteward.core.models import AuditLog
+from ohsteward.core.testing.queries import count_queries
 from ohsteward.institutions import actions
 from ohsteward.institutions.models import Institution, InstitutionGrade, QcInspection, Qualification
 from ohsteward.institutions.tests.factories import InstitutionFactory, uscc
@@ -194,3 +195,17 @@ def test_grades_come_in_three_colours_from_the_data_and_explain_every_factor(cas
     # recomputing replaces, not duplicates
     actions.grades_compute(user=cast["cdc"], year=2026)
     assert InstitutionGrade.objects.count() == 3
+
+
+def test_grading_reads_every_institution_s_year_in_three_queries(cast):
+    a = InstitutionFactory()
+    _inspect(cast, a, 90, "fail", open_rectification=True)
+    first, data = count_queries(lambda: actions.year_data(2026))
+    assert first == 3 and data[a.pk].qc_scores == [90.0] and data[a.pk].demands == [("open", "fail")]
+    for score in (80, 70, 60):
+        _inspect(cast, InstitutionFactory(), score, "pass")
+    again, data = count_queries(lambda: actions.year_data(2026))
+    assert again == 3 and len(data) == 4
+    # the grades match what one institution's own reading gives
+    inputs, _unsat, failed = actions.grade_inputs(a, 2026, actions.rules.load_grading_rules())
+    assert failed and inputs["qc_score"].value == 90.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import docx
 import openpyxl
 import pytest
 from django.urls import reverse
@@ -183,3 +184,73 @@ def test_the_rectification_ledger_filters_overdue_demands(client, cast):
     client.force_login(cast["cdc"])
     body = client.get(reverse("institutions:rectification_list"), {"overdue": "true"}).content.decode()
     assert "逾期的整改" in body and "未到期的整改" not in body
+
+
+def _three_colours(cast):
+    """Three graded institutions (green, yellow, red) and one the rules could not grade."""
+    made = {}
+    for colour, score, name in (
+        ("green", 91, "重庆绿机构"),
+        ("yellow", 78, "重庆黄机构"),
+        ("red", 55, "重庆红机构"),
+    ):
+        inst = InstitutionFactory(name=name)
+        InstitutionGrade.objects.create(
+            institution=inst,
+            year=2026,
+            colour=colour,
+            score=score,
+            rules_version="v1",
+            computed_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        )
+        made[colour] = inst
+    InstitutionFactory(name="重庆未评机构")
+    return made
+
+
+def test_the_publication_docx_lists_institutions_under_their_colour_with_their_score(client, cast):
+    made = _three_colours(cast)
+    client.force_login(cast["cdc"])
+    page = client.get(reverse("institutions:grade_list"), {"year": 2026}).content.decode()
+    assert 'id="publication-docx"' in page and 'id="publication-xlsx"' in page
+    response = client.get(reverse("institutions:grade_publication"), {"year": 2026})
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "2026年度职业病防治技术服务机构“三色管理”评定结果公示" in text
+    assert "绿色1家，黄色1家，红色1家" in text and "另有" in text and "v1（未核对）" in text
+    headings = [p.text for p in document.paragraphs if p.text.startswith(("一、", "二、", "三、"))]
+    assert headings == ["一、绿色（低风险，1家）", "二、黄色（中风险，1家）", "三、红色（高风险，1家）"]
+    # one table per colour, in that order, each with its institution and score
+    rows = [[c.text for c in t.rows[1].cells] for t in document.tables]
+    assert [(r[1], r[2], r[4]) for r in rows] == [
+        (made["green"].name, made["green"].uscc, "91.0"),
+        (made["yellow"].name, made["yellow"].uscc, "78.0"),
+        (made["red"].name, made["red"].uscc, "55.0"),
+    ]
+    assert "重庆未评机构" not in text + "".join(r[1] for r in rows)
+    section = document.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28  # GB/T 9704
+
+
+def test_the_publication_xlsx_is_the_year_s_grade_export_by_score(client, cast):
+    made = _three_colours(cast)
+    client.force_login(cast["city"])
+    response = client.get(reverse("institutions:grade_export"), {"year": 2026, "sort": "-score"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    at = {h: k for k, h in enumerate(header)}
+    assert [(r[at["机构"]], r[at["颜色"]], float(r[at["得分"]])) for r in rows] == [
+        (made["green"].name, "绿色", 91.0),
+        (made["yellow"].name, "黄色", 78.0),
+        (made["red"].name, "红色", 55.0),
+    ]
+    assert {r[at["规则版本"]] for r in rows} == {"v1（未核对）"}
+
+
+def test_a_district_gets_no_publication_button_and_no_publication(client, cast):
+    _three_colours(cast)
+    client.force_login(cast["yubei"])
+    page = client.get(reverse("institutions:grade_list"), {"year": 2026}).content.decode()
+    assert "publication-docx" not in page
+    assert client.get(reverse("institutions:grade_publication"), {"year": 2026}).status_code == 403

@@ -1,0 +1,427 @@
+"""Measure institution grading and the institutions list at city scale on PostgreSQL.
+
+    python benchmarks/bench_institutions.py --institutions 300 --employers 100000 --requests 200
+
+Against ``OHSTEWARD_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/ohs_instbench``;
+created when missing and migrated):
+
+1. employers: ``ohsteward.demo.synth.synth_enterprises`` (COPY) up to ``--employers``;
+2. institutions (every kind, 10 % out of province with a QC number), two qualifications (one
+   expiring within 90 days for every tenth institution) and ten staff each, engagements so that
+   every employer is a client of one to two institutions, the year's QC plan with an inspection
+   for every institution (90 % recorded, 15 % of those 不合格 with rectification demands, some
+   closed), three proficiency rounds with every institution of the relevant kind on the list and a
+   result for 95 % of places. Bulk inserts (the setup is not what is measured);
+3. times ``grades_compute`` (every institution's colour for the year, stored with audit entries)
+   and ``queries.year_figures`` (QC coverage, out-of-province coverage, rectification rate,
+   proficiency participation) as the city;
+4. times the institutions list with colours: the web page ``/institutions/`` and the API
+   ``/api/v1/institutions/`` as a city user and as a district officer (Django test client in
+   process, as bench_registry), p50/p95.
+
+``--write-docs`` replaces the section "Institutions: grading and list" of docs/performance.md.
+The benchmark wipes the institutions tables of its database at each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_registry import create_database, pct  # noqa: E402  (after the path is set)
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/ohs_instbench"
+SECTION = "## Institutions: grading and list"
+KINDS = ["hygiene_service", "radiation_service", "exam", "diagnosis", "rehab_station", "engineering_centre"]
+KIND_WEIGHTS = [45, 10, 25, 10, 8, 2]
+
+
+def setup_django(url: str) -> None:
+    os.environ["OHSTEWARD_DATABASE_URL"] = url
+    os.environ.setdefault("OHSTEWARD_DEMO", "1")
+    os.environ.setdefault("OHSTEWARD_STATIC_MANIFEST", "0")  # pages render without collectstatic
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohsteward.settings")
+    create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def ensure_employers(n: int, seed: int) -> int:
+    from ohsteward.demo.synth import synth_enterprises
+    from ohsteward.registry.models import Enterprise
+
+    have = Enterprise.objects.count()
+    if have < n:
+        synth_enterprises(n, seed)
+    return Enterprise.objects.count()
+
+
+def wipe() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE institutions_institutiongrade, institutions_rectification, "
+            "institutions_qcinspection, institutions_qcplan, institutions_proficiencyresult, "
+            "institutions_proficiencyround, institutions_engagement, institutions_staffmember, "
+            "institutions_qualification, institutions_institution RESTART IDENTITY CASCADE"
+        )
+        cursor.execute("DELETE FROM core_auditlog")
+
+
+def populate(n: int, year: int, seed: int) -> dict[str, int]:
+    from django.db import connection, transaction
+
+    from ohsteward.institutions.models import (
+        Engagement,
+        Institution,
+        ProficiencyResult,
+        ProficiencyRound,
+        QcInspection,
+        QcPlan,
+        Qualification,
+        Rectification,
+        StaffMember,
+    )
+    from ohsteward.registry import rules as registry_rules
+    from ohsteward.registry.models import Enterprise, Region
+
+    rng = random.Random(f"instbench:{seed}")
+    districts = list(Region.objects.filter(level="district").values_list("code", flat=True))
+    today = dt.date(year, 12, 1)
+    with transaction.atomic():
+        institutions = []
+        for k in range(n):
+            out = k % 10 == 9
+            kinds = [rng.choices(KINDS, KIND_WEIGHTS)[0]]
+            if kinds[0] == "exam" and rng.random() < 0.3:
+                kinds.append("diagnosis")
+            body = f"12{'510100' if out else rng.choice(districts)}{k:08d}X"
+            body = body[:16] + registry_rules.USCC_CHARSET[k % 31]
+            institutions.append(
+                Institution(
+                    uscc=registry_rules.uscc_with_check(body),
+                    name=f"基准测试机构{k:04d}",
+                    kinds=kinds,
+                    province="四川省" if out else "重庆市",
+                    region_id=None if out else body[2:8],
+                    qc_number=f"CQZK-{year}-{k:04d}" if out else "",
+                    qc_issued_on=dt.date(year, 1, 10) if out else None,
+                )
+            )
+        institutions = Institution.objects.bulk_create(institutions)
+        quals, staff = [], []
+        for i, inst in enumerate(institutions):
+            soon = today + dt.timedelta(days=30 + i % 50) if i % 10 == 0 else dt.date(year + 3, 6, 30)
+            quals.append(
+                Qualification(institution=inst, kind="certificate", number=f"资{i}", valid_until=soon)
+            )
+            quals.append(Qualification(institution=inst, kind="filing", number=f"备{i}"))
+            for s in range(10):
+                staff.append(
+                    StaffMember(
+                        institution=inst,
+                        name=f"人员{i}-{s}",
+                        role="assessor",
+                        certificate_number=f"证{i}-{s}",
+                        certificate_valid_until=dt.date(year + 2, 1, 1),
+                    )
+                )
+        Qualification.objects.bulk_create(quals)
+        StaffMember.objects.bulk_create(staff, batch_size=2000)
+        employer_ids = list(Enterprise.objects.values_list("pk", flat=True))
+        engagements = []
+        for pk in employer_ids:
+            for inst in rng.sample(institutions, rng.choice([1, 1, 2])):
+                engagements.append(
+                    Engagement(
+                        institution=inst,
+                        enterprise_id=pk,
+                        kind="contract",
+                        start_date=dt.date(year - 1, rng.randint(1, 12), 1),
+                    )
+                )
+        Engagement.objects.bulk_create(engagements, batch_size=5000)
+        plan = QcPlan.objects.create(year=year, name="基准质控计划", seed="bench", fraction=1)
+        inspections = []
+        for inst in institutions:
+            recorded = rng.random() < 0.9
+            fail = recorded and rng.random() < 0.15
+            inspections.append(
+                QcInspection(
+                    plan=plan,
+                    institution=inst,
+                    year=year,
+                    status="recorded" if recorded else "planned",
+                    inspected_on=dt.date(year, rng.randint(3, 10), 15) if recorded else None,
+                    score=(rng.randint(45, 69) if fail else rng.randint(70, 99)) if recorded else None,
+                    result=("fail" if fail else "pass") if recorded else "",
+                    findings="原始记录与报告不一致" if fail else "",
+                )
+            )
+        inspections = QcInspection.objects.bulk_create(inspections)
+        demands = []
+        for ins in inspections:
+            if ins.result == "fail":
+                closed = rng.random() < 0.5
+                demands.append(
+                    Rectification(
+                        inspection=ins,
+                        demand="限期整改原始记录",
+                        issued_on=dt.date(year, 10, 20),
+                        deadline=dt.date(year, 11, rng.randint(1, 28)),
+                        status="closed" if closed else "open",
+                        closed_on=dt.date(year, 11, 29) if closed else None,
+                    )
+                )
+        Rectification.objects.bulk_create(demands)
+        results = []
+        for kind, serves in (
+            ("noise", {"hygiene_service"}),
+            ("lab", {"hygiene_service", "radiation_service"}),
+            ("sampling", {"hygiene_service"}),
+        ):
+            round_ = ProficiencyRound.objects.create(year=year, kind=kind, name=f"{year}年{kind}")
+            for inst in institutions:
+                if serves & set(inst.kinds):
+                    done = rng.random() < 0.95
+                    results.append(
+                        ProficiencyResult(
+                            round=round_,
+                            institution=inst,
+                            outcome=rng.choices(
+                                ["satisfactory", "questionable", "unsatisfactory"], [80, 15, 5]
+                            )[0]
+                            if done
+                            else "",
+                            recorded_on=dt.date(year, 9, 1) if done else None,
+                        )
+                    )
+        ProficiencyResult.objects.bulk_create(results)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "institutions": len(institutions),
+        "qualifications": len(quals),
+        "staff": len(staff),
+        "engagements": len(engagements),
+        "inspections": len(inspections),
+        "rectifications": len(demands),
+        "proficiency places": len(results),
+    }
+
+
+def bench_user(username: str, role: str, region: str | None):
+    from ohsteward.accounts.actions import role_assign
+    from ohsteward.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username, password=None)
+    role_assign(user=user, role=role, region_code=region)
+    return User.objects.get(pk=user.pk)
+
+
+def time_grading(year: int, repeat: int) -> tuple[list[float], list[float], dict]:
+    from ohsteward.core.audit import audit_context
+    from ohsteward.institutions import actions, queries
+
+    city = bench_user("bench_city", "city_admin", None)
+    grading, figures = [], []
+    result: dict = {}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with audit_context(city, "web"):
+            result = actions.grades_compute(user=city, year=year)
+        grading.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        result["figures"] = queries.year_figures(city, year)
+        figures.append(time.perf_counter() - start)
+    return grading, figures, result
+
+
+def time_lists(requests: int, seed: int, district: str, year: int) -> dict[str, list[float]]:
+    from django.test import Client
+
+    from ohsteward.institutions.models import Institution
+
+    rng = random.Random(seed)
+    users = {
+        "city": bench_user("bench_city", "city_admin", None),
+        "district": bench_user("bench_district_inst", "district_admin", district),
+    }
+    timings: dict[str, list[float]] = {}
+    for who, user in users.items():
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        pages = max(1, Institution.objects.for_user(user).count() // 50)  # pages of 50 that exist
+        for what, base in (("web", "/institutions/"), ("api", "/api/v1/institutions/")):
+
+            def url(base=base, pages=pages) -> str:
+                choice = rng.random()
+                if choice < 0.5:
+                    return base
+                if choice < 0.7:
+                    return f"{base}?page={rng.randint(1, pages)}"
+                if choice < 0.85:
+                    return f"{base}?kind=hygiene_service"
+                return f"{base}?q=基准测试机构00"
+
+            for _ in range(5):
+                client.get(url())
+            key = f"{what} · {who}"
+            for _ in range(requests):
+                address = url()
+                start = time.perf_counter()
+                response = client.get(address)
+                elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code != 200:
+                    raise SystemExit(f"{address} as {who} answered {response.status_code}")
+                timings.setdefault(key, []).append(elapsed)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--institutions", type=int, default=300)
+    parser.add_argument("--employers", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3, help="grading runs (median reported)")
+    parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--district", default="500112")
+    parser.add_argument("--database-url", default=os.environ.get("OHSTEWARD_DATABASE_URL") or DEFAULT_URL)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("this benchmark needs PostgreSQL; set --database-url")
+    setup_django(args.database_url)
+    from django.db import connection
+
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    employers = ensure_employers(args.employers, args.seed)
+    print(f"employers: {employers:,} ({time.perf_counter() - t0:.1f} s)", flush=True)
+    wipe()
+    t0 = time.perf_counter()
+    counts = populate(args.institutions, args.year, args.seed)
+    print(f"populated {counts} in {time.perf_counter() - t0:.1f} s", flush=True)
+    grading, figures, result = time_grading(args.year, args.repeat)
+    colours: dict[str, int] = {}
+    for g in result["graded"]:
+        colours[g.colour] = colours.get(g.colour, 0) + 1
+    print(f"grading runs {[f'{t:.2f}' for t in grading]} s; figures {[f'{t:.3f}' for t in figures]} s")
+    lists = time_lists(args.requests, args.seed, args.district, args.year)
+    load_after = os.getloadavg()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    rows = [
+        ("data", ", ".join(f"{v:,} {k}" for k, v in counts.items()) + f"; {employers:,} employers"),
+        (
+            f"grades_compute, {args.year}, every institution (median of {len(grading)})",
+            f"{statistics.median(grading):.2f} s ({min(grading):.2f}–{max(grading):.2f}); "
+            f"graded {len(result['graded'])}, ungraded {len(result['ungraded'])}; "
+            + ", ".join(f"{k} {v}" for k, v in sorted(colours.items())),
+        ),
+        (
+            "year_figures (QC coverage ×2, rectification rate, participation), city",
+            f"{statistics.median(figures) * 1000:.0f} ms; "
+            + "; ".join(f"{f.label} {f.rate}%" for f in result["figures"]),
+        ),
+    ]
+    for key, values in sorted(lists.items()):
+        rows.append(
+            (
+                f"institutions list, {key}",
+                f"{len(values)} requests: p50 {pct(values, 50):.1f} ms · p95 {pct(values, 95):.1f} ms",
+            )
+        )
+    width = max(len(k) for k, _ in rows)
+    print()
+    for key, value in rows:
+        print(f"{key.ljust(width)}  {value}")
+    if args.write_docs:
+        write_docs(rows, args, pg_version, (load_before, load_after))
+    return 0
+
+
+def write_docs(rows, args, pg_version: str, load: tuple[float, float]) -> None:
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text()
+    table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+    section = f"""{SECTION}
+
+`python benchmarks/bench_institutions.py --institutions {args.institutions} --employers {args.employers} --requests {args.requests} --repeat {args.repeat} --write-docs`
+on PostgreSQL {pg_version}, Python {platform.python_version()}, {os.cpu_count()} cores shared with
+other sessions (measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, seed {args.seed}; 1-minute
+load average {load[0]:.1f} at the start and {load[1]:.1f} at the end).
+
+| measure | result |
+| --- | --- |
+{table}
+
+- **Grading** is `institutions.actions.grades_compute(user=city, year=…)`: the year's recorded QC
+  inspections, proficiency outcomes and rectification demands of every institution read in three
+  queries (grouped in Python), `rules.grade` per institution, and one stored `InstitutionGrade` per
+  institution with its audit entry (the first run creates, later runs update). Before this branch
+  it read three queries per institution plus one for the existing grade (an N+1 of ~1,200
+  queries at 300 institutions).
+- **Figures** are `institutions.queries.year_figures` as the city: four counts from `for_user`.
+- **Lists** are `GET /institutions/` (HTML, 50 a page, latest colour as a subquery) and
+  `GET /api/v1/institutions/` through Django's test client in process, logged in (session) as a city
+  admin and as the district officer of {args.district}; 5 warm-up requests per list not counted;
+  mix: plain 50 %, `page=<random existing page of 50>` 20 %, `kind=hygiene_service` 15 %, `q=` name fragment 15 %.
+
+Other runs and where the time goes (2026-12-02, same data, same command without `--write-docs`):
+
+- Before the grading fix (one run, creating the grades): `grades_compute` 2.51 s; after it, in a
+  run at a lower load than the table's: 0.62 s creating, 0.69 s median of three; year figures
+  8 ms; list p95: web 96 ms (city) / 80 ms (district), API 63 ms / 33 ms. The machine's load
+  (other sessions' test suites) moves every figure by a factor of up to 3.
+- Grading, after the fix: five queries of reading for the whole city; the rest is one
+  `full_clean()` + `save()` + audit entry per graded institution: 5 queries each (3 of them
+  `full_clean`'s checks — the institution exists, the (institution, year) pair is unique, as field
+  and as constraint — then the UPDATE or INSERT and the audit INSERT): 876 queries for 173 grades.
+- Web list as the city (one request profiled at load ~6: 126 ms): 10 queries, ~31 ms in
+  PostgreSQL (session, role assignment, permissions, count, the page's ids, the page with the two
+  latest-grade subqueries, the qualifications prefetch); the rest is Python, mostly rendering the
+  generic table template (50 rows × 8 columns, ~13,000 template lookups a page). No query per
+  row (the list test asserts a constant count). The city's p95 crosses 100 ms only under load.
+- 127 institutions are not graded: exam, diagnosis, rehabilitation and engineering institutions
+  have no proficiency round in this data, so only the QC factor (weight 0.25) has data, below the
+  rules' 0.3 minimum — as the v1 rules (未核对) decide, not a failure of the benchmark.
+
+Not yet measured: the reporting-rate and timeliness factors (信息报告卡上报率/及时率) have no data
+— report cards need the monitoring and surveillance apps — and the performance-evaluation score has
+no checklist yet, so grading here runs on QC, proficiency and rectification only. The issue's
+200,000 detection reports and exam batches and 5,000,000 exam results do not exist yet; when they
+do, the reporting-rate computation has to be measured on them.
+"""
+    if SECTION in text:
+        start = text.index(SECTION)
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+    print(f"\nwrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
