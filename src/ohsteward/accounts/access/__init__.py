@@ -30,6 +30,7 @@ from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdict
 from ohsteward.accounts.access.permissions import TIPOFF_PERMISSION
 from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
+from ohsteward.accounts.models import RoleAssignment
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.registry.refdata import zone_towns
@@ -385,8 +386,8 @@ def area_breakdown_field(user) -> str | None:
 
 
 def jurisdiction_label(user, own_name: str | None = None) -> str:
-    """Plain words for where a user works: 全市, 渝北区, 渝北区龙溪街道, 两江新区, or the
-    employer's name (``own_name`` when the caller already has it, else looked up)."""
+    """Plain words for where a user works: 全市, 渝北区, 渝北区龙溪街道, 两江新区, the institution's
+    or the steward team's name, or the employer's name (``own_name`` when the caller already has it, else looked up)."""
     j = jurisdiction(user)
     if j.everything:
         return "全市"
@@ -394,6 +395,11 @@ def jurisdiction_label(user, own_name: str | None = None) -> str:
         if own_name is None:
             own_name = Enterprise.objects.filter(pk=j.enterprise_id).values_list("name", flat=True).first()
         return own_name or "—"
+    if j.kind in (Kind.INSTITUTION, Kind.TEAM):
+        # the organisation named on the user's role assignment (its clients are the jurisdiction)
+        field = "institution__name" if j.kind is Kind.INSTITUTION else "team__name"
+        name = RoleAssignment.objects.filter(user_id=user.pk).values_list(field, flat=True).first()
+        return name or "—"
     code = j.district or j.town or j.zone
     if code:
         region = Region.objects.select_related("parent").filter(code=code).first()

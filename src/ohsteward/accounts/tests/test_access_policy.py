@@ -27,8 +27,11 @@ from pathlib import Path
 import pytest
 
 from ohsteward.accounts import access
+from ohsteward.accounts.actions import role_assign
 from ohsteward.accounts.testing import WANZHOU, YUBEI
+from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Region
+from ohsteward.stewardship.tests.factories import make_team
 
 PACKAGE = Path(access.__file__).resolve().parents[2]  # src/ohsteward
 
@@ -171,6 +174,19 @@ def test_jurisdiction_label_names_the_area_in_plain_words(cast, enterprises):
     assert access.jurisdiction_label(cast["yubei"]) == Region.objects.get(code=YUBEI).name
     assert access.jurisdiction_label(cast["manager"], "某某厂") == "某某厂"
     assert access.jurisdiction_label(cast["manager"]) == enterprises["yubei"].name
+
+
+@pytest.mark.django_db
+def test_jurisdiction_label_names_the_institution_or_team_of_an_organisation_user(cast):
+    lab = Institution.objects.create(uscc="91500000MA5U0LB01X", name="重庆某检测机构")
+    role_assign(user=cast["institution"], role="institution_staff", institution=lab)
+    access.forget_jurisdiction(cast["institution"])
+    assert access.jurisdiction_label(cast["institution"]) == "重庆某检测机构"
+
+    team = make_team("渝北区某管家团队", "500112")
+    role_assign(user=cast["steward"], role="steward_member", team=team)
+    access.forget_jurisdiction(cast["steward"])
+    assert access.jurisdiction_label(cast["steward"]) == "渝北区某管家团队"
 
 
 @pytest.mark.django_db
