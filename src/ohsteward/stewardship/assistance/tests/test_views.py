@@ -1,0 +1,153 @@
+"""Pages, API and import of SME assistance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
+
+from ohsteward.accounts.testing import PASSWORD
+from ohsteward.stewardship.assistance import actions
+from ohsteward.stewardship.assistance.models import AssistanceEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _web(username):
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def _api(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+@pytest.fixture
+def entry(small, plan, team):
+    e = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"], team=team)
+    item = e.items.get(item="identification")
+    actions.item_record(user=None, item=item, state="done", done_on=dt.date.today(), evidence_note="辨识表")
+    return e
+
+
+def test_plan_page_shows_target_enrolled_items_and_no_data_rates(cast, entry):
+    page = _web("yubei").get(reverse("stewardship:assistance_plan_detail", args=[entry.plan_id]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="target">20<' in body and 'id="enrolled">1<' in body and 'id="items-done">1<' in body
+    assert "还差 19 家" in body and "无数据" in body and "尚未接入" in body
+    assert entry.enterprise.name in body  # no valid declaration: listed as short of the declared rate
+
+
+def test_plan_list_and_export(cast, entry):
+    web = _web("yubei")
+    assert "渝北区" in web.get(reverse("stewardship:assistance_plan_list")).content.decode()
+    response = web.get(reverse("stewardship:assistance_plan_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "目标家数" in rows[0] and any(20 in r for r in rows[1:])
+    export = web.get(reverse("stewardship:assistance_entry_export"))
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert "辨识" in rows[0] and any(entry.enterprise.uscc in r for r in rows[1:])
+
+
+def test_the_steward_records_an_item_on_the_entry_page_and_the_manager_only_reads(cast, entry):
+    web = _web("steward")
+    url = reverse("stewardship:assistance_item_record", args=[entry.pk, "remediation"])
+    assert web.get(url).status_code == 200
+    bad = web.post(url, {"state": "na", "na_reason": ""})
+    assert "不适用须说明理由" in bad.content.decode()
+    ok = web.post(url, {"state": "na", "na_reason": "无超标岗位"})
+    assert ok.status_code == 302
+    assert entry.items.get(item="remediation").state == "na"
+    manager = _web("manager")
+    detail = manager.get(reverse("stewardship:assistance_entry_detail", args=[entry.pk]))
+    assert detail.status_code == 200 and "无超标岗位" in detail.content.decode()
+    assert manager.post(url, {"state": "open"}).status_code == 403
+    assert manager.get(reverse("stewardship:assistance_plan_detail", args=[entry.plan_id])).status_code == 403
+
+
+def test_api_plans_and_enterprises_with_the_fixed_fields(cast, entry):
+    api = _api(cast["yubei"])
+    plans = api.get("/api/v1/assistance-plans/").json()["results"]
+    assert [(p["district"], p["target"], p["enrolled"], p["items_done"]) for p in plans] == [
+        ("500112", 20, 1, 1)
+    ]
+    rows = api.get("/api/v1/assistance-enterprises/").json()["results"]
+    assert len(rows) == 1 and rows[0]["enterprise"] == entry.enterprise.uscc
+    assert [i["item"] for i in rows[0]["items"]][:1] == ["identification"]
+    assert rows[0]["rates"]["declared"]["value"] == 0.0
+    assert rows[0]["rates"]["exams"]["value"] is None and "无数据" in rows[0]["rates"]["exams"]["reason"]
+    assert api.get("/api/v1/assistance-enterprises/export/").status_code == 200
+    assert api.get("/api/v1/assistance-plans/export/").status_code == 200
+
+
+def test_api_record_and_refusals(cast, entry, small, plan):
+    steward = _api(cast["steward"])
+    done = steward.post(
+        f"/api/v1/assistance-enterprises/{entry.pk}/record/",
+        {"item": "training", "state": "done", "done_on": str(dt.date.today())},
+        format="json",
+    )
+    assert done.status_code == 200, done.content
+    assert {i["item"]: i["state"] for i in done.json()["items"]}["training"] == "done"
+    missing = steward.post(
+        f"/api/v1/assistance-enterprises/{entry.pk}/record/",
+        {"item": "training", "state": "done"},
+        format="json",
+    )
+    assert missing.status_code == 400 and "完成日期" in missing.content.decode()
+    manager = _api(cast["manager"]).post(
+        f"/api/v1/assistance-enterprises/{entry.pk}/record/",
+        {"item": "training", "state": "open"},
+        format="json",
+    )
+    assert manager.status_code == 403
+    twice = _api(cast["yubei"]).post(
+        "/api/v1/assistance-plans/", {"district": "500112", "year": 2025}, format="json"
+    )
+    assert twice.status_code == 400 and "已有帮扶计划" in twice.content.decode()
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["区县", "年度", "统一社会信用代码", "帮扶团队", "专家组", "完成时限", "一企一策"])
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_import_dry_run_errors_in_chinese_and_apply(cast, small, plan, team):
+    from ohsteward.stewardship.assistance.importers import EntryImporter
+
+    importer = EntryImporter()
+    assert importer.template(user=cast["yubei"])[:2] == b"PK"
+    content = _xlsx([
+        ["渝北区", 2025, small["yubei"].uscc, team.name, "", "2025-11-30", "先做辨识"],
+        ["渝北区", 2025, small["wanzhou"].uscc, "", "专家组A", "", ""],
+        ["渝北区", "明年", small["yubei2"].uscc, "", "", "", ""],
+    ])  # fmt: skip
+    report = importer.run(user=cast["yubei"], filename="名单.xlsx", content=content, dry_run=True)
+    messages = [(e.row, e.column, e.message) for e in report.errors]
+    assert (3, "统一社会信用代码") in [(r, c) for r, c, _m in messages]
+    assert any(r == 4 and c == "年度" for r, c, _m in messages)
+    assert not AssistanceEntry.objects.filter(plan=plan).exists()  # dry run
+    report = importer.run(
+        user=cast["yubei"], filename="名单.xlsx", content=content, dry_run=False, all_or_nothing=False
+    )
+    assert list(AssistanceEntry.objects.filter(plan=plan).values_list("enterprise_id", flat=True)) == [
+        small["yubei"].pk
+    ]
+    web = _web("yubei")
+    assert web.get(reverse("stewardship:assistance_import_template")).status_code == 200
