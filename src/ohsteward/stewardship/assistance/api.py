@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from ohsteward.registry.models import Region
 from ohsteward.stewardship.assistance import actions, queries, rules
+from ohsteward.stewardship.assistance.filtersets import AssistanceEntryFilterSet, AssistancePlanFilterSet
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistanceItem, AssistancePlan
 from ohsteward.stewardship.assistance.tables import AssistanceEntryTable, AssistancePlanTable
 
@@ -39,7 +40,7 @@ class PlanViewSet(ExportMixin, ScopedModelViewSet):
     serializer_class = PlanSerializer
     table_class = AssistancePlanTable
     export_filename = "中小微企业帮扶计划"
-    filterset_fields = ["year", "district"]
+    filterset_class = AssistancePlanFilterSet
 
     def perform_create(self, serializer):
         serializer.instance = actions.plan_create(user=self.request.user, **serializer.validated_data)
@@ -108,7 +109,7 @@ class EntryViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     serializer_class = EntrySerializer
     table_class = AssistanceEntryTable
     export_filename = "帮扶企业"
-    filterset_fields = ["plan"]
+    filterset_class = AssistanceEntryFilterSet
     permission_action = None
 
     @action(detail=True, methods=["post"], permission_action="change", serializer_class=ItemRecordSerializer)

@@ -69,3 +69,30 @@ class ItemForm(forms.Form):
         label="佐证说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = forms.FileField(label="佐证文件（图片/PDF/Office，≤10 MB）", required=False)
+
+
+class PlanEditForm(forms.Form):
+    target = forms.IntegerField(label="目标家数", min_value=0)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if instance is not None and not self.is_bound:
+            self.initial.update(target=instance.target, deadline=instance.deadline, note=instance.note)
+
+
+class EntryEditForm(forms.Form):
+    team = forms.ModelChoiceField(label="帮扶团队", queryset=None, required=False)
+    expert_group = forms.CharField(label="专家组（无团队时）", max_length=200, required=False)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
+    strategy = forms.CharField(label="一企一策", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = StewardTeam.objects.for_user(user).order_by("name")
+        if instance is not None and not self.is_bound:
+            self.initial.update(
+                team=instance.team_id, expert_group=instance.expert_group,
+                deadline=instance.deadline, strategy=instance.strategy,
+            )  # fmt: skip

@@ -9,7 +9,11 @@ urlpatterns = [
     path("assistance/export/", views.PlanListView.as_view(export=True), name="assistance_plan_export"),
     path("assistance/new/", views.PlanCreateView.as_view(), name="assistance_plan_create"),
     path("assistance/<int:pk>/", views.PlanDetailView.as_view(), name="assistance_plan_detail"),
+    path("assistance/<int:pk>/edit/", views.PlanEditView.as_view(), name="assistance_plan_edit"),
     path("assistance/<int:pk>/add/", views.EntryCreateView.as_view(), name="assistance_entry_create"),
+    path(
+        "assistance/enterprises/<int:pk>/edit/", views.EntryEditView.as_view(), name="assistance_entry_edit"
+    ),
     path("assistance/enterprises/", views.EntryListView.as_view(), name="assistance_entry_list"),
     path(
         "assistance/enterprises/export/",

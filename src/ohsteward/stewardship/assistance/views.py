@@ -22,7 +22,15 @@ from ohsteward.core.views import (
 )
 from ohsteward.registry.forms import ImportForm
 from ohsteward.stewardship.assistance import actions, queries, rules
-from ohsteward.stewardship.assistance.forms import EntryForm, EntryNotesForm, ItemForm, PlanForm
+from ohsteward.stewardship.assistance.filtersets import AssistanceEntryFilterSet, AssistancePlanFilterSet
+from ohsteward.stewardship.assistance.forms import (
+    EntryEditForm,
+    EntryForm,
+    EntryNotesForm,
+    ItemForm,
+    PlanEditForm,
+    PlanForm,
+)
 from ohsteward.stewardship.assistance.importers import EntryImporter
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistanceItem, AssistancePlan
 from ohsteward.stewardship.assistance.tables import AssistanceEntryTable, AssistancePlanTable
@@ -30,6 +38,7 @@ from ohsteward.stewardship.assistance.tables import AssistanceEntryTable, Assist
 
 class PlanListView(ObjectListView):
     queryset = AssistancePlan.objects.with_progress()
+    filterset = AssistancePlanFilterSet
     table = AssistancePlanTable
     permission = "stewardship.view_assistanceplan"
     title, unit, export_filename = "中小微企业帮扶计划", "个", "中小微企业帮扶计划"
@@ -50,7 +59,7 @@ class PlanDetailView(ObjectDetailView):
         entries = (
             AssistanceEntry.objects.for_user(self.request.user)
             .filter(plan=plan)
-            .select_related("enterprise", "team")
+            .select_related("enterprise", "team", "plan__district")
             .prefetch_related("items")
             .order_by("enterprise__name")
         )
@@ -80,8 +89,31 @@ class PlanCreateView(ObjectFormView):
         return {**context, "title": "新建帮扶计划"}
 
 
+class PlanEditView(ObjectFormView):
+    queryset = AssistancePlan.objects.select_related("district")
+    permission = "stewardship.change_assistanceplan"
+    form = PlanEditForm
+    form_takes_user = True
+    action = actions.plan_update
+    object_keyword = "plan"
+    template_name = "stewardship/form.html"
+
+
+class EntryEditView(ObjectFormView):
+    """The district changes an entry's team, expert group, deadline and notes."""
+
+    queryset = AssistanceEntry.objects.select_related("enterprise", "plan")
+    permission = "stewardship.add_assistanceentry"
+    form = EntryEditForm
+    form_takes_user = True
+    action = actions.entry_update
+    object_keyword = "entry"
+    template_name = "stewardship/form.html"
+
+
 class EntryListView(ObjectListView):
     queryset = AssistanceEntry.objects.all()
+    filterset = AssistanceEntryFilterSet
     table = AssistanceEntryTable
     permission = "stewardship.view_assistanceentry"
     title, unit, export_filename = "帮扶企业", "家", "帮扶企业"

@@ -12,6 +12,8 @@ from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
 from ohsteward.accounts.testing import PASSWORD
+from ohsteward.registry.models import Enterprise, Region
+from ohsteward.registry.tests.factories import EnterpriseFactory
 from ohsteward.stewardship.assistance import actions
 from ohsteward.stewardship.assistance.models import AssistanceEntry
 
@@ -151,3 +153,56 @@ def test_import_dry_run_errors_in_chinese_and_apply(cast, small, plan, team):
     ]
     web = _web("yubei")
     assert web.get(reverse("stewardship:assistance_import_template")).status_code == 200
+
+
+def test_the_declared_shortfall_exports_with_the_plan_filter(cast, entry, small, plan):
+    from ohsteward.declarations.tests.test_actions import _declare
+
+    declared = actions.entry_add(user=None, plan=plan, enterprise=small["yubei2"])
+    _declare(small["yubei2"], "SB-ASSIST-2", dt.date.today())
+    response = _web("yubei").get(
+        reverse("stewardship:assistance_entry_export") + f"?plan={plan.pk}&declared=no"
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+    usccs = {c for r in rows for c in r}
+    assert entry.enterprise.uscc in usccs and declared.enterprise.uscc not in usccs
+    api = _api(cast["yubei"]).get("/api/v1/assistance-enterprises/?declared=yes").json()["results"]
+    assert [r["id"] for r in api] == [declared.pk]
+
+
+def test_the_district_edits_plan_target_and_entry_team_a_lower_target_is_refused(cast, entry, team):
+    web = _web("yubei")
+    low = web.post(reverse("stewardship:assistance_plan_edit", args=[entry.plan_id]), {"target": 12})
+    assert "不能少于 20" in low.content.decode()
+    ok = web.post(reverse("stewardship:assistance_plan_edit", args=[entry.plan_id]), {"target": 25})
+    assert ok.status_code == 302
+    entry.plan.refresh_from_db()
+    assert entry.plan.target == 25
+    edit = web.post(
+        reverse("stewardship:assistance_entry_edit", args=[entry.pk]),
+        {"team": "", "expert_group": "区疾控专家组", "deadline": "2025-10-31", "strategy": "先治理粉尘"},
+    )
+    assert edit.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.team_id, entry.expert_group, entry.strategy) == (None, "区疾控专家组", "先治理粉尘")
+    assert (
+        _web("steward").get(reverse("stewardship:assistance_entry_edit", args=[entry.pk])).status_code == 403
+    )
+
+
+def test_lists_take_a_fixed_number_of_queries(cast, small, plan, django_assert_max_num_queries):
+    for key in ("yubei", "yubei2"):
+        actions.entry_add(user=None, plan=plan, enterprise=small[key])
+    web = _web("yubei")
+    web.get(reverse("stewardship:assistance_entry_list"))  # warm the session and jurisdiction
+    with django_assert_max_num_queries(20) as few:
+        web.get(reverse("stewardship:assistance_entry_list"))
+    with django_assert_max_num_queries(20) as detail:
+        web.get(reverse("stewardship:assistance_plan_detail", args=[plan.pk]))
+    more = EnterpriseFactory(region=Region.objects.get(code="500112"))
+    Enterprise.objects.filter(pk=more.pk).update(size_class="micro")
+    actions.entry_add(user=None, plan=plan, enterprise=Enterprise.objects.get(pk=more.pk))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        web.get(reverse("stewardship:assistance_entry_list"))
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        web.get(reverse("stewardship:assistance_plan_detail", args=[plan.pk]))
