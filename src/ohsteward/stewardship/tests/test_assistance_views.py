@@ -206,3 +206,20 @@ def test_lists_take_a_fixed_number_of_queries(cast, small, plan, django_assert_m
         web.get(reverse("stewardship:assistance_entry_list"))
     with django_assert_max_num_queries(len(detail.captured_queries)):
         web.get(reverse("stewardship:assistance_plan_detail", args=[plan.pk]))
+
+
+def test_an_item_file_is_checked_like_visit_evidence_and_served_only_in_scope(cast, entry):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    web = _web("steward")
+    url = reverse("stewardship:assistance_item_record", args=[entry.pk, "system"])
+    today = str(dt.date.today())
+    bad = web.post(url, {"state": "done", "done_on": today, "evidence": SimpleUploadedFile("a.exe", b"MZ")})
+    assert "类型不支持" in bad.content.decode()
+    assert entry.items.get(item="system").state == "open"
+    photo = SimpleUploadedFile("制度.png", b"\x89PNG....", content_type="image/png")
+    assert web.post(url, {"state": "done", "done_on": today, "evidence": photo}).status_code == 302
+    file_url = reverse("stewardship:assistance_item_evidence", args=[entry.pk, "system"])
+    got = _web("manager").get(file_url)
+    assert got.status_code == 200 and got.content == b"\x89PNG...."
+    assert _web("wanzhou").get(file_url).status_code == 404

@@ -160,7 +160,7 @@ def _own_ended_agreement(world, employer) -> ServiceAgreement:
 
 
 def _assistance_entry(world, employer, *, team=None, year=2025) -> AssistanceEntry:
-    """An assisted employer on its district's plan (issue 10 item 5); the six items come along."""
+    """An assisted employer on its district's plan (issue 10 item 5)."""
     plan, _ = AssistancePlan.objects.get_or_create(
         district_id=employer.region_id, year=year, defaults={"target": 20}
     )
