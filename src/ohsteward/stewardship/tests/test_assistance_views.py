@@ -47,6 +47,7 @@ def test_plan_page_shows_target_enrolled_items_and_no_data_rates(cast, entry):
     assert 'id="target">20<' in body and 'id="enrolled">1<' in body and 'id="items-done">1<' in body
     assert "还差 19 家" in body and "无数据" in body and "尚未接入" in body
     assert entry.enterprise.name in body  # no valid declaration: listed as short of the declared rate
+    assert "<th>慢病筛查与随访</th>" in body and "SortLink" not in body
 
 
 def test_plan_list_and_export(cast, entry):
