@@ -67,10 +67,28 @@ class AssistancePlan(ScopedModelMixin, TimeStampedModel):
         return {"district_code": self.district_id, "zone_code": "", "enterprise_id": None}
 
 
+def _declarations():
+    """The declarations app's rows, reached through the register's relation: stewardship sits
+    below declarations in the layers and may not import it (like ``forms.institutions``)."""
+    return Enterprise._meta.get_field("declarations").related_model.objects
+
+
 def declared_exists():
-    """An employer with a valid declaration (the declarations app's rows, reached by relation
-    name: stewardship sits below declarations in the layers and does not import it)."""
-    return Exists(Enterprise.objects.filter(pk=OuterRef("enterprise_id"), declarations__status="valid"))
+    """An employer with a current declaration, as the declarations app counts it
+    (``declarations.models.declared_expression``): a valid, non-注销 declaration not followed by a
+    valid 注销 declaration."""
+    later_cancel = _declarations().filter(
+        enterprise_id=OuterRef("enterprise_id"),
+        status="valid",
+        kind="cancel",
+        declared_on__gt=OuterRef("declared_on"),
+    )
+    return Exists(
+        _declarations()
+        .filter(enterprise_id=OuterRef("enterprise_id"), status="valid")
+        .exclude(kind="cancel")
+        .filter(~Exists(later_cancel))
+    )
 
 
 class AssistanceEntryQuerySet(ScopedQuerySet):

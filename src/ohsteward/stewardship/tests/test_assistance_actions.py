@@ -90,3 +90,14 @@ def test_declared_rate_counts_valid_declarations_and_lists_the_shortfall(cast, s
     assert rates["exams"].value is None and "无数据" in rates["exams"].reason
     assert [e.pk for e in progress.short_of_declared] == [b.pk]
     assert a.pk not in [e.pk for e in progress.short_of_declared]
+
+
+def test_a_cancelled_declaration_no_longer_counts_as_declared(cast, small, plan):
+    entry = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"])
+    today = dt.date.today()
+    _declare(small["yubei"], "SB-ASSIST-3", today - dt.timedelta(days=30))
+    assert AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
+    _declare(small["yubei"], "SB-ASSIST-4", today - dt.timedelta(days=5), kind="cancel")
+    assert not AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
+    _declare(small["yubei"], "SB-ASSIST-5", today, kind="initial")
+    assert AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
