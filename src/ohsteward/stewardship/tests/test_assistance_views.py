@@ -224,3 +224,28 @@ def test_an_item_file_is_checked_like_visit_evidence_and_served_only_in_scope(ca
     got = _web("manager").get(file_url)
     assert got.status_code == 200 and got.content == b"\x89PNG...."
     assert _web("wanzhou").get(file_url).status_code == 404
+
+
+def test_import_pages_preview_errors_and_confirm(cast, small, plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    web = _web("yubei")
+    content = _xlsx([
+        ["渝北区", 2025, small["yubei"].uscc, "", "区疾控专家组", "", ""],
+        ["万州区", 2025, small["yubei2"].uscc, "", "", "", ""],
+    ])  # fmt: skip
+    preview = web.post(
+        reverse("stewardship:assistance_import"), {"file": SimpleUploadedFile("名单.xlsx", content)}
+    )
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "试导入" in body
+    assert "第3行" in body and "没有“万州区”2025年的帮扶计划" in body
+    assert not AssistanceEntry.objects.filter(plan=plan).exists()
+    token = preview.context["token"]
+    errors = web.get(reverse("stewardship:assistance_import_errors", args=[token]))
+    assert errors.status_code == 200 and errors.content[:2] == b"PK"
+    done = web.post(reverse("stewardship:assistance_import_confirm", args=[token]), {"partial": "on"})
+    assert done.status_code == 200
+    assert list(AssistanceEntry.objects.filter(plan=plan).values_list("expert_group", flat=True)) == [
+        "区疾控专家组"
+    ]
