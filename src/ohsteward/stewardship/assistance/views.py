@@ -120,24 +120,34 @@ class EntryListView(ObjectListView):
     template_name = "stewardship/assistance_entry_list.html"
 
 
-class EntryCreateView(ObjectFormView):
-    """Put an employer on a plan (the plan is the URL's pk)."""
+class EntryCreateView(ScopedObjectMixin, ProtectedView):
+    """Put an employer on a plan (the plan is the URL's pk; 404 outside the user's scope)."""
 
-    queryset = AssistancePlan.objects.all()
+    queryset = AssistancePlan.objects.select_related("district")
     permission = "stewardship.add_assistanceentry"
-    form = EntryForm
-    form_takes_user = True
-    action = actions.entry_add
     template_name = "stewardship/form.html"
 
-    def get_form(self, obj):
-        return EntryForm(data=self.request.POST or None, user=self.request.user)
+    def _render(self, form, plan):
+        heading = f"添加帮扶企业：{plan}"
+        return render(self.request, self.template_name, {"form": form, "object": plan, "heading": heading})
 
-    def action_kwargs(self, form, obj) -> dict:
-        return {"plan": obj, **form.action_data()}
+    def get(self, request, pk):
+        return self._render(EntryForm(user=request.user), self.get_object())
 
-    def get_context_data(self, **context) -> dict:
-        return {**context, "heading": f"添加帮扶企业：{context['object']}"}
+    def post(self, request, pk):
+        plan = self.get_object()
+        form = EntryForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                entry = actions.entry_add(user=request.user, plan=plan, **form.action_data())
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, f"已列入帮扶计划：{entry.enterprise.name}")
+                return redirect(entry.get_absolute_url())
+        return self._render(form, plan)
 
 
 class EntryDetailView(ObjectDetailView):

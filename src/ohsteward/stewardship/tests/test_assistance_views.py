@@ -15,7 +15,7 @@ from ohsteward.accounts.testing import PASSWORD
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory
 from ohsteward.stewardship.assistance import actions
-from ohsteward.stewardship.assistance.models import AssistanceEntry
+from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,30 @@ def test_import_pages_preview_errors_and_confirm(cast, small, plan):
     assert list(AssistanceEntry.objects.filter(plan=plan).values_list("expert_group", flat=True)) == [
         "区疾控专家组"
     ]
+
+
+def test_the_district_adds_an_employer_on_the_plan_page_and_a_large_one_is_refused(cast, small, plan, team):
+    web = _web("yubei")
+    url = reverse("stewardship:assistance_entry_create", args=[plan.pk])
+    assert web.get(url).status_code == 200
+    Enterprise.objects.filter(pk=small["yubei2"].pk).update(size_class="large")
+    refused = web.post(url, {"uscc": small["yubei2"].uscc})
+    assert refused.status_code == 200 and "大型企业不属于中小微企业帮扶对象" in refused.content.decode()
+    added = web.post(url, {"uscc": small["yubei"].uscc, "team": team.pk, "deadline": "2025-11-30"})
+    entry = AssistanceEntry.objects.get(plan=plan)
+    assert added.status_code == 302 and added["Location"] == entry.get_absolute_url()
+    assert (entry.enterprise_id, entry.team_id, entry.items.count()) == (small["yubei"].pk, team.pk, 6)
+    other = _web("wanzhou").get(url)
+    assert other.status_code == 404
+
+
+def test_the_district_creates_its_plan_on_the_web_with_the_default_target(cast):
+    web = _web("yubei")
+    assert web.get(reverse("stewardship:assistance_plan_create")).status_code == 200
+    data = {"district": "500112", "year": 2026, "target": "", "deadline": "2026-11-30"}
+    created = web.post(reverse("stewardship:assistance_plan_create"), data)
+    assert created.status_code == 302
+    plan = AssistancePlan.objects.get(district_id="500112", year=2026)
+    assert plan.target == 20 and created["Location"] == plan.get_absolute_url()
+    foreign = web.post(reverse("stewardship:assistance_plan_create"), {**data, "district": "500101"})
+    assert foreign.status_code == 200 and not AssistancePlan.objects.filter(district_id="500101").exists()
