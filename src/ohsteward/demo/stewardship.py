@@ -12,6 +12,7 @@ from ohsteward.accounts.models import User
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import actions, rules
+from ohsteward.stewardship.assistance import actions as assistance_actions
 from ohsteward.stewardship.models import StewardTeam
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -146,7 +147,47 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                         rating=rng.choice([4, 5, 5, 3]),
                         comment=rng.choice(["", "服务及时", "讲解清楚"]),
                     )
+    counts["assisted"] = _assistance(year=year, today=today, rng=rng)
     return counts
+
+
+# SME assistance (issue 10 item 5): 渝北 above the 20 of 001 附件3, 万州 below; each of the six
+# items done, 不适用 and open somewhere.
+ASSISTANCE_PLANS = [("500112", 22), ("500101", 8)]
+NA_REASONS = {"remediation": "无超标岗位", "screening": "企业不同意开展（自愿原则）"}
+
+
+def _assistance(*, year: int, today: dt.date, rng: random.Random) -> int:
+    made = 0
+    for district, count in ASSISTANCE_PLANS:
+        region = Region.objects.get(code=district)
+        plan = assistance_actions.plan_create(
+            user=None, district=region, year=year, deadline=dt.date(year, 11, 30)
+        )
+        team = StewardTeam.objects.filter(district=region).order_by("pk").first()
+        employers = Enterprise.objects.filter(
+            region_id=district, status="active", size_class__in=("small", "micro", "medium")
+        ).order_by("pk")[:count]
+        for n, employer in enumerate(employers):
+            entry = assistance_actions.entry_add(
+                user=None, plan=plan, enterprise=employer, team=team if n % 3 else None,
+                expert_group="" if n % 3 else "区疾控中心专家组",
+                strategy="粉尘岗位优先：先辨识、再治理，年底前完成告知与培训" if n % 4 == 0 else "",
+            )  # fmt: skip
+            made += 1
+            for k, item in enumerate(entry.items.order_by("pk")):
+                roll = 0 if n < 3 else (n + k) % 5  # the first three: all six done
+                if roll in (0, 1, 2):
+                    assistance_actions.item_record(
+                        user=None, item=item, state="done",
+                        done_on=today - dt.timedelta(days=rng.randint(1, 120)),
+                        evidence_note="现场记录表已存档",
+                    )  # fmt: skip
+                elif roll == 3 and item.item in NA_REASONS:
+                    assistance_actions.item_record(
+                        user=None, item=item, state="na", na_reason=NA_REASONS[item.item]
+                    )
+    return made
 
 
 def logins(password: str) -> list[tuple[str, str, str]]:

@@ -436,3 +436,12 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.evidence.name
+
+
+# SME assistance (issue 10 item 5) lives in its own module; imported here so Django registers it.
+from ohsteward.stewardship.assistance.models import (  # noqa: E402, F401
+    AssistanceEntry,
+    AssistanceItem,
+    AssistanceItemFile,
+    AssistancePlan,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ohsteward.stewardship import views
+from ohsteward.stewardship.assistance.urls import urlpatterns as assistance_urls
 
 app_name = "stewardship"
 urlpatterns = [
@@ -70,4 +71,5 @@ urlpatterns = [
         views.EvidenceDownloadView.as_view(),
         name="evidence_download",
     ),
+    *assistance_urls,
 ]

@@ -64,6 +64,10 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "stewardship.stewardteam": ("vac", "vac", "v", "", "v", "v"),
     "stewardship.serviceagreement": ("vac", "vac", "v", "", "vac", "v"),
     "stewardship.servicevisit": ("vac", "vac", "v", "", "vac", "vc"),
+    # SME assistance (issue 10 item 5, 001 附件3): districts set plans and enrol employers; the
+    # assigned team records the six items; the employer reads its own entry
+    "stewardship.assistanceplan": ("vac", "vac", "v", "", "", ""),
+    "stewardship.assistanceentry": ("vac", "vac", "v", "", "vc", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

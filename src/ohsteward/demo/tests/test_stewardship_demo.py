@@ -37,3 +37,22 @@ def test_populate_makes_complete_and_incomplete_teams_ending_agreements_and_late
     from ohsteward.accounts.models import User
 
     assert User.objects.get(username="steward_b").assignment.team == incomplete
+
+
+@pytest.mark.django_db
+def test_populate_makes_assistance_plans_above_and_below_20_with_each_item_state():
+    from ohsteward.registry.models import Enterprise
+    from ohsteward.stewardship.assistance.models import AssistanceItem, AssistancePlan
+
+    for code, n in (("500112", 25), ("500101", 10)):
+        for _ in range(n):
+            EnterpriseFactory(region=Region.objects.get(code=code))
+    Enterprise.objects.update(size_class="small")
+    stewardship.populate(year=2026, today=dt.date(2026, 12, 2), seed=1)
+    plans = AssistancePlan.objects.with_progress().filter(year=2026)
+    enrolled = {p.district_id: (p.enrolled_count, p.target) for p in plans}
+    assert enrolled["500112"][0] > 20 and enrolled["500101"][0] < 20 == enrolled["500101"][1]
+    for code in ("identification", "system", "notification", "training", "remediation", "screening"):
+        states = set(AssistanceItem.objects.filter(item=code).values_list("state", flat=True))
+        assert {"done", "open"} <= states, code
+    assert AssistanceItem.objects.filter(state="na").exists()

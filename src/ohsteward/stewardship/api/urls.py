@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from ohsteward.stewardship.api.views import AgreementViewSet, TeamViewSet, VisitViewSet
+from ohsteward.stewardship.assistance.api import EntryViewSet, PlanViewSet
 
 STEWARDSHIP_ROUTES = [
     ("teams", TeamViewSet, "team"),
     ("agreements", AgreementViewSet, "agreement"),
     ("service-visits", VisitViewSet, "service-visit"),
+    ("assistance-plans", PlanViewSet, "assistance-plan"),
+    ("assistance-enterprises", EntryViewSet, "assistance-enterprise"),
 ]
 
 

@@ -15,7 +15,13 @@ from rest_framework.test import APIClient
 from ohsteward.accounts.testing import PASSWORD
 from ohsteward.accounts.tests.scope import ALL, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.registry.models import Region
-from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam
+from ohsteward.stewardship.models import (
+    AssistanceEntry,
+    AssistancePlan,
+    ServiceAgreement,
+    ServiceVisit,
+    StewardTeam,
+)
 from ohsteward.stewardship.tests.conftest import TODAY
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
 
@@ -153,6 +159,14 @@ def _own_ended_agreement(world, employer) -> ServiceAgreement:
     )
 
 
+def _assistance_entry(world, employer, *, team=None, year=2025) -> AssistanceEntry:
+    """An assisted employer on its district's plan (issue 10 item 5)."""
+    plan, _ = AssistancePlan.objects.get_or_create(
+        district_id=employer.region_id, year=year, defaults={"target": 20}
+    )
+    return AssistanceEntry.objects.create(plan=plan, enterprise=employer, team=team)
+
+
 class TestStewardshipScope(ScopeSuite):
     cases = [
         # another team's agreement: team sees it only for its own client (yubei2)
@@ -163,4 +177,29 @@ class TestStewardshipScope(ScopeSuite):
             make=_own_ended_agreement,
             visible={**VISIBLE, "team": ALL},
         ),
+        # SME assistance: entries through their employer; the assigned team sees its entries
+        ScopeCase(
+            AssistanceEntry,
+            make=_assistance_entry,
+            page="/stewardship/assistance/enterprises/{obj.pk}/",
+            api="/api/v1/assistance-enterprises/",
+        ),
+        ScopeCase(
+            AssistanceEntry,
+            name="AssistanceEntry-team",
+            make=lambda world, employer: _assistance_entry(world, employer, team=world.team, year=2024),
+            visible={**VISIBLE, "team": ALL},
+        ),
     ]
+
+
+def test_assistance_plans_are_seen_by_their_district_and_the_city_only(cast, enterprises):
+    """A plan is per district (not per employer), so it is checked here, not in the suite."""
+    yubei = AssistancePlan.objects.create(district_id="500112", year=2025, target=20)
+    wanzhou = AssistancePlan.objects.create(district_id="500101", year=2025, target=20)
+    assert set(AssistancePlan.objects.for_user(cast["city"])) >= {yubei, wanzhou}
+    assert list(AssistancePlan.objects.for_user(cast["yubei"])) == [yubei]
+    assert not AssistancePlan.objects.for_user(cast["manager"]).exists()
+    web = _web("yubei")
+    assert web.get(f"/stewardship/assistance/{wanzhou.pk}/").status_code == 404
+    assert _api(cast["wanzhou"]).get(f"/api/v1/assistance-plans/{yubei.pk}/").status_code == 404
