@@ -36,7 +36,12 @@ class PlanViewSet(ExportMixin, ScopedModelViewSet):
     """中小微企业帮扶计划: per district and year, ``target``, ``enrolled``, ``items_done`` (done or
     不适用); ``rates`` on the detail's ``progress`` action."""
 
-    queryset = AssistancePlan.objects.with_progress().select_related("district")
+    # explicit order: Meta.ordering does not apply to the grouped (annotated) query, and pages must not shift
+    queryset = (
+        AssistancePlan.objects.with_progress()
+        .select_related("district")
+        .order_by("-year", "district_id", "pk")
+    )
     serializer_class = PlanSerializer
     table_class = AssistancePlanTable
     export_filename = "中小微企业帮扶计划"
@@ -105,6 +110,7 @@ class EntryViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
         AssistanceEntry.objects.with_facts()
         .select_related("enterprise", "plan", "team")
         .prefetch_related(Prefetch("items", queryset=AssistanceItem.objects.order_by("pk")))
+        .order_by("plan", "enterprise__name", "pk")  # as Meta.ordering, which the grouped query drops
     )
     serializer_class = EntrySerializer
     table_class = AssistanceEntryTable
