@@ -401,7 +401,7 @@ def _store_evidence(user: User | None, visit: ServiceVisit, files: Sequence[Any]
         evidence = VisitEvidence(
             visit=visit,
             name=f.name[:200],
-            content_type=(getattr(f, "content_type", "") or "application/octet-stream")[:100],
+            content_type=rules.evidence_media_type(f.name)[0],  # not the declared type
             size=len(content),
             uploaded_by=user,
         )

@@ -176,7 +176,7 @@ def item_record(
     if evidence is not None:
         content = evidence.read()
         item.evidence_name = evidence.name[:200]
-        item.evidence_type = (getattr(evidence, "content_type", "") or "application/octet-stream")[:100]
+        item.evidence_type = steward_rules.evidence_media_type(evidence.name)[0]  # not the declared type
         item.evidence_size = len(content)
     item.full_clean()
     item.save()
