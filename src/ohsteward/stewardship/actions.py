@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
+from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
@@ -42,6 +43,27 @@ def _require_team_district(user: User | None, team: StewardTeam) -> None:
         raise ValidationError({"district": "只能在您管辖的区县组建管家服务团队"})
 
 
+def _require_service_area(user: User | None, service_area: Iterable[Any]) -> None:
+    """A team serves the districts the user may write, their towns and the functional zones —
+    what ``TeamForm`` offers; the API and importers are held to the same (city: any)."""
+    if user is None:
+        return
+    allowed = access.allowed_district_codes(user)
+    if allowed is None:
+        return
+    outside = [
+        r.name
+        for r in service_area
+        if not (
+            r.code in allowed
+            or (r.level == RegionLevel.TOWN and r.parent_id in allowed)
+            or r.level == RegionLevel.ZONE
+        )
+    ]
+    if outside:
+        raise ValidationError({"service_area": f"服务范围只能在您管辖的区县内：{'、'.join(outside)}"})
+
+
 # --------------------------------------------------------------------------------------------
 # Teams and members
 # --------------------------------------------------------------------------------------------
@@ -58,9 +80,11 @@ def team_create(
     """Form a team in a district the user administers, with its service area and members."""
     team = StewardTeam(**{k: v for k, v in data.items() if k in TEAM_FIELDS})
     _require_team_district(user, team)
+    service_area = list(service_area)
+    _require_service_area(user, service_area)
     team.full_clean()
     team.save()
-    team.service_area.set(list(service_area) or [team.district])
+    team.service_area.set(service_area or [team.district])
     for member in members:
         member_create(user=None, team=team, data=member)
     access.require_in_scope(user, team)
@@ -85,7 +109,9 @@ def team_update(
     team.full_clean()
     team.save()
     if service_area is not None:
-        team.service_area.set(list(service_area) or [team.district])
+        service_area = list(service_area)
+        _require_service_area(user, service_area)
+        team.service_area.set(service_area or [team.district])
     if members is not None:
         team.members.all().delete()
         for member in members:
