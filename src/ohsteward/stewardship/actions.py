@@ -151,6 +151,14 @@ def member_delete(*, user: User | None, member: TeamMember) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def _require_own_team(user: User | None, team_id: int) -> None:
+    """A team member sees every agreement of its clients (other teams' too) but writes only its
+    own team's agreements and visits (out of scope: the same answer as elsewhere)."""
+    own = access.own_team_id(user)
+    if own is not None and own != team_id:
+        raise access.OutOfScope()
+
+
 def _check_enterprise(user: User | None, enterprise: Enterprise) -> None:
     if user is not None and not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
         raise ValidationError({"enterprise": "该用人单位不在您的管辖范围内"})
@@ -231,6 +239,7 @@ def agreement_create(
     """
     if user is not None and not StewardTeam.objects.for_user(user).filter(pk=team.pk).exists():
         raise ValidationError({"team": "该团队不在您的管辖范围内"})
+    _require_own_team(user, team.pk)
     _check_enterprise(user, enterprise)
     if start_date is not None and end_date is None:
         end_date = rules.default_end(start_date)
@@ -267,6 +276,7 @@ def agreement_update(
 ) -> ServiceAgreement:
     """Change a draft (term, fee, contents); of a signed agreement only the fee, funding and note."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     draft = agreement.status == AgreementStatus.DRAFT
     editable = {"start_date", "end_date", "fee", "note"} if draft else {"fee", "note"}
     refused = sorted(k for k in data if k not in editable and k in {"start_date", "end_date"})
@@ -296,6 +306,7 @@ def agreement_sign(
 ) -> ServiceAgreement:
     """Sign a draft: it binds (one per employer, 000 二(三)) and its service calendar is generated."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("只有草拟状态的协议可以签订")
     agreement.status = AgreementStatus.ACTIVE
@@ -314,6 +325,7 @@ def agreement_supplement(
     """A 补充协议 (000 二(三) "服务期间…如有新的相关服务需求，可签订补充协议"): adds contents and
     their visits from its date to the agreement's end."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status_on(signed_on) != AgreementStatus.ACTIVE:
         raise ValidationError("只能为生效中的协议签订补充协议")
     error = rules.visit_date_error(signed_on, agreement.start_date, agreement.end_date)
@@ -335,6 +347,7 @@ def agreement_terminate(
 ) -> ServiceAgreement:
     """解除: ends the agreement early with a reason; visits planned after that date are dropped."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写解除原因"})
@@ -368,6 +381,7 @@ def agreement_renew(
     """续签 (000 二(三) "服务期满，续签协议应当重新办理相关手续"): a new, signed agreement linked to
     the old one, from the day after it ends, with the same contents and funding."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDED) or agreement.end_date is None:
         raise ValidationError("只有已签订且有结束日期的协议可以续签")
     if ServiceAgreement.objects.filter(renewed_from=agreement).exists():
@@ -401,6 +415,7 @@ def agreement_renew(
 def visit_move(*, user: User | None, visit: ServiceVisit, planned_on: dt.date) -> ServiceVisit:
     """The team moves a planned visit to another day inside the agreement's term."""
     access.require_in_scope(user, visit)
+    _require_own_team(user, visit.agreement.team_id)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError("已完成的服务不能改期")
     a = visit.agreement
@@ -452,6 +467,7 @@ def visit_record(
     extra one. The date must lie inside the agreement (issue 10); evidence files are checked
     (type and size) before anything is saved."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDED, AgreementStatus.TERMINATED):
         raise ValidationError("协议尚未签订，不能记录服务")
     if visit is not None and visit.agreement_id != agreement.pk:
@@ -481,6 +497,7 @@ def visit_record(
 def visit_add_evidence(*, user: User | None, visit: ServiceVisit, files: Sequence[Any]) -> ServiceVisit:
     """Add evidence (photos, the signed sheet) to a recorded visit."""
     access.require_in_scope(user, visit)
+    _require_own_team(user, visit.agreement.team_id)
     if not files:
         raise ValidationError({"evidence": "请选择文件"})
     _check_evidence(files)
