@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
+from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
@@ -42,6 +43,27 @@ def _require_team_district(user: User | None, team: StewardTeam) -> None:
         raise ValidationError({"district": "只能在您管辖的区县组建管家服务团队"})
 
 
+def _require_service_area(user: User | None, service_area: Iterable[Any]) -> None:
+    """A team serves the districts the user may write, their towns and the functional zones —
+    what ``TeamForm`` offers; the API and importers are held to the same (city: any)."""
+    if user is None:
+        return
+    allowed = access.allowed_district_codes(user)
+    if allowed is None:
+        return
+    outside = [
+        r.name
+        for r in service_area
+        if not (
+            r.code in allowed
+            or (r.level == RegionLevel.TOWN and r.parent_id in allowed)
+            or r.level == RegionLevel.ZONE
+        )
+    ]
+    if outside:
+        raise ValidationError({"service_area": f"服务范围只能在您管辖的区县内：{'、'.join(outside)}"})
+
+
 # --------------------------------------------------------------------------------------------
 # Teams and members
 # --------------------------------------------------------------------------------------------
@@ -58,9 +80,11 @@ def team_create(
     """Form a team in a district the user administers, with its service area and members."""
     team = StewardTeam(**{k: v for k, v in data.items() if k in TEAM_FIELDS})
     _require_team_district(user, team)
+    service_area = list(service_area)
+    _require_service_area(user, service_area)
     team.full_clean()
     team.save()
-    team.service_area.set(list(service_area) or [team.district])
+    team.service_area.set(service_area or [team.district])
     for member in members:
         member_create(user=None, team=team, data=member)
     access.require_in_scope(user, team)
@@ -85,7 +109,9 @@ def team_update(
     team.full_clean()
     team.save()
     if service_area is not None:
-        team.service_area.set(list(service_area) or [team.district])
+        service_area = list(service_area)
+        _require_service_area(user, service_area)
+        team.service_area.set(service_area or [team.district])
     if members is not None:
         team.members.all().delete()
         for member in members:
@@ -123,6 +149,14 @@ def member_delete(*, user: User | None, member: TeamMember) -> None:
 # --------------------------------------------------------------------------------------------
 # Agreements
 # --------------------------------------------------------------------------------------------
+
+
+def _require_own_team(user: User | None, team_id: int) -> None:
+    """A team member sees every agreement of its clients (other teams' too) but writes only its
+    own team's agreements and visits (out of scope: the same answer as elsewhere)."""
+    own = access.own_team_id(user)
+    if own is not None and own != team_id:
+        raise access.OutOfScope()
 
 
 def _check_enterprise(user: User | None, enterprise: Enterprise) -> None:
@@ -205,6 +239,7 @@ def agreement_create(
     """
     if user is not None and not StewardTeam.objects.for_user(user).filter(pk=team.pk).exists():
         raise ValidationError({"team": "该团队不在您的管辖范围内"})
+    _require_own_team(user, team.pk)
     _check_enterprise(user, enterprise)
     if start_date is not None and end_date is None:
         end_date = rules.default_end(start_date)
@@ -241,6 +276,7 @@ def agreement_update(
 ) -> ServiceAgreement:
     """Change a draft (term, fee, contents); of a signed agreement only the fee, funding and note."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     draft = agreement.status == AgreementStatus.DRAFT
     editable = {"start_date", "end_date", "fee", "note"} if draft else {"fee", "note"}
     refused = sorted(k for k in data if k not in editable and k in {"start_date", "end_date"})
@@ -270,6 +306,7 @@ def agreement_sign(
 ) -> ServiceAgreement:
     """Sign a draft: it binds (one per employer, 000 二(三)) and its service calendar is generated."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("只有草拟状态的协议可以签订")
     agreement.status = AgreementStatus.ACTIVE
@@ -288,6 +325,7 @@ def agreement_supplement(
     """A 补充协议 (000 二(三) "服务期间…如有新的相关服务需求，可签订补充协议"): adds contents and
     their visits from its date to the agreement's end."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status_on(signed_on) != AgreementStatus.ACTIVE:
         raise ValidationError("只能为生效中的协议签订补充协议")
     error = rules.visit_date_error(signed_on, agreement.start_date, agreement.end_date)
@@ -309,6 +347,7 @@ def agreement_terminate(
 ) -> ServiceAgreement:
     """解除: ends the agreement early with a reason; visits planned after that date are dropped."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写解除原因"})
@@ -342,6 +381,7 @@ def agreement_renew(
     """续签 (000 二(三) "服务期满，续签协议应当重新办理相关手续"): a new, signed agreement linked to
     the old one, from the day after it ends, with the same contents and funding."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDED) or agreement.end_date is None:
         raise ValidationError("只有已签订且有结束日期的协议可以续签")
     if ServiceAgreement.objects.filter(renewed_from=agreement).exists():
@@ -375,6 +415,7 @@ def agreement_renew(
 def visit_move(*, user: User | None, visit: ServiceVisit, planned_on: dt.date) -> ServiceVisit:
     """The team moves a planned visit to another day inside the agreement's term."""
     access.require_in_scope(user, visit)
+    _require_own_team(user, visit.agreement.team_id)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError("已完成的服务不能改期")
     a = visit.agreement
@@ -401,7 +442,7 @@ def _store_evidence(user: User | None, visit: ServiceVisit, files: Sequence[Any]
         evidence = VisitEvidence(
             visit=visit,
             name=f.name[:200],
-            content_type=(getattr(f, "content_type", "") or "application/octet-stream")[:100],
+            content_type=rules.evidence_media_type(f.name)[0],  # not the declared type
             size=len(content),
             uploaded_by=user,
         )
@@ -426,6 +467,7 @@ def visit_record(
     extra one. The date must lie inside the agreement (issue 10); evidence files are checked
     (type and size) before anything is saved."""
     access.require_in_scope(user, agreement)
+    _require_own_team(user, agreement.team_id)
     if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDED, AgreementStatus.TERMINATED):
         raise ValidationError("协议尚未签订，不能记录服务")
     if visit is not None and visit.agreement_id != agreement.pk:
@@ -455,6 +497,7 @@ def visit_record(
 def visit_add_evidence(*, user: User | None, visit: ServiceVisit, files: Sequence[Any]) -> ServiceVisit:
     """Add evidence (photos, the signed sheet) to a recorded visit."""
     access.require_in_scope(user, visit)
+    _require_own_team(user, visit.agreement.team_id)
     if not files:
         raise ValidationError({"evidence": "请选择文件"})
     _check_evidence(files)

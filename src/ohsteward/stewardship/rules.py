@@ -211,6 +211,30 @@ def evidence_error(filename: str, size: int, max_mb: int = EVIDENCE_MAX_MB) -> s
     return None
 
 
+# The type an evidence file is served with follows its (checked) suffix, never the type the
+# uploader's browser declared: a ".pdf" declared text/html would otherwise run as a page on our
+# origin. Pictures and PDFs are shown in the browser; Office documents are downloaded.
+EVIDENCE_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".webp": "image/webp", ".heic": "image/heic",
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}  # fmt: skip
+EVIDENCE_SHOWN = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf"})
+
+
+def evidence_media_type(filename: str) -> tuple[str, bool]:
+    """The content type an evidence file is served with, and whether it is shown (inline) rather
+    than downloaded (attachment); anything unexpected is an opaque download."""
+    suffix = PurePosixPath((filename or "").lower()).suffix
+    return EVIDENCE_TYPES.get(suffix, "application/octet-stream"), suffix in EVIDENCE_SHOWN
+
+
 RATING_RANGE = range(1, 6)
 
 

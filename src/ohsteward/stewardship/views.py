@@ -461,8 +461,10 @@ class EvidenceDownloadView(ScopedObjectMixin, ProtectedView):
         evidence = VisitEvidence.objects.select_related("file").filter(visit=visit, pk=evidence_pk).first()
         if evidence is None:
             raise Http404("文件不存在")
-        response = HttpResponse(bytes(evidence.file.data), content_type=evidence.content_type)
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(evidence.name)}"
+        media_type, shown = rules.evidence_media_type(evidence.name)  # stored type: as declared
+        response = HttpResponse(bytes(evidence.file.data), content_type=media_type)
+        disposition = "inline" if shown else "attachment"
+        response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(evidence.name)}"
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -326,6 +326,12 @@ def own_institution_id(user) -> int | None:
     return jurisdiction(user).institution_id
 
 
+def own_team_id(user) -> int | None:
+    """The steward team a team member works for; None for everyone else and the system. A team
+    sees its clients' rows, other teams' agreements with them included, but acts for itself."""
+    return jurisdiction(user).team_id
+
+
 def sees_everything(user) -> bool:
     """Whether the user's jurisdiction is the whole city (``None``, anonymous: no; callers that
     treat ``user=None`` as the system say so themselves)."""

@@ -32,6 +32,13 @@ def _require_governs(user: User | None, district_code: str) -> None:
         raise PermissionDenied(NOT_DISTRICT)
 
 
+def _require_assisting_team(user: User | None, entry: AssistanceEntry) -> None:
+    """A team member sees every entry of its clients but writes only those its team assists."""
+    own = access.own_team_id(user)
+    if own is not None and own != entry.team_id:
+        raise access.OutOfScope()
+
+
 @transaction.atomic
 def plan_create(
     *, user: User | None, district: Region, year: int, target: int | None = None,
@@ -127,6 +134,7 @@ def entry_add(
 def entry_update(*, user: User | None, entry: AssistanceEntry, data: Mapping[str, Any]) -> AssistanceEntry:
     """Team, expert group, deadline and the "一企一策" notes. The team may edit the notes only."""
     access.require_in_scope(user, entry)
+    _require_assisting_team(user, entry)
     governs = user is None or access.governs_district(user, entry.plan.district_id)
     for field in ("team", "expert_group", "deadline"):
         if field in data and not governs:
@@ -158,6 +166,7 @@ def item_record(
     """Mark one of the six items done (date, evidence note and/or one file) or 不适用 (reason),
     or reopen it. The file follows the visits' evidence rules (type and size, stated)."""
     access.require_in_scope(user, item.entry)
+    _require_assisting_team(user, item.entry)
     errors = rules.item_error(
         state=state, done_on=done_on, na_reason=na_reason or "", today=timezone.localdate()
     )
@@ -176,7 +185,7 @@ def item_record(
     if evidence is not None:
         content = evidence.read()
         item.evidence_name = evidence.name[:200]
-        item.evidence_type = (getattr(evidence, "content_type", "") or "application/octet-stream")[:100]
+        item.evidence_type = steward_rules.evidence_media_type(evidence.name)[0]  # not the declared type
         item.evidence_size = len(content)
     item.full_clean()
     item.save()

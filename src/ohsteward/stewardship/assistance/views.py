@@ -21,6 +21,7 @@ from ohsteward.core.views import (
     messages_of,
 )
 from ohsteward.registry.forms import ImportForm
+from ohsteward.stewardship import rules as steward_rules
 from ohsteward.stewardship.assistance import actions, queries, rules
 from ohsteward.stewardship.assistance.filtersets import AssistanceEntryFilterSet, AssistancePlanFilterSet
 from ohsteward.stewardship.assistance.forms import (
@@ -235,8 +236,10 @@ class ItemEvidenceView(ScopedObjectMixin, ProtectedView):
         item = entry.items.select_related("file").filter(item=code).first()
         if item is None or not hasattr(item, "file"):
             raise Http404("文件不存在")
-        response = HttpResponse(bytes(item.file.data), content_type=item.evidence_type)
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(item.evidence_name)}"
+        media_type, shown = steward_rules.evidence_media_type(item.evidence_name)  # not as declared
+        response = HttpResponse(bytes(item.file.data), content_type=media_type)
+        disposition = "inline" if shown else "attachment"
+        response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(item.evidence_name)}"
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

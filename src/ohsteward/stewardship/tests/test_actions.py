@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ohsteward.accounts import access
 from ohsteward.accounts.actions import role_assign
 from ohsteward.stewardship import actions
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
@@ -238,3 +239,44 @@ def test_a_steward_member_of_another_team_cannot_record_for_this_team(cast, ente
             visit=visit,
             data={"visited_on": TODAY, "work_done": "x"},
         )
+
+
+def test_a_team_member_cannot_write_another_teams_agreement_or_visits_with_a_shared_client(
+    cast, enterprises, team, agreement
+):
+    # the steward's team T serves yubei; team U has its own (draft and signed) agreements with
+    # yubei after T's ends. T's member sees them through the client but may not act for U.
+    other = make_team("第二团队")
+    start = agreement.end_date + dt.timedelta(days=1)
+    draft = actions.agreement_create(
+        user=None, team=other, enterprise=enterprises["yubei"], start_date=start,
+        contents={"training": 1}, sign=False,
+    )  # fmt: skip
+    steward = cast["steward"]
+    with pytest.raises(PermissionDenied):
+        actions.agreement_sign(user=steward, agreement=draft)
+    with pytest.raises(PermissionDenied):
+        actions.agreement_update(user=steward, agreement=draft, data={"note": "改"})
+    actions.agreement_sign(user=None, agreement=draft)
+    with pytest.raises(PermissionDenied):
+        actions.agreement_terminate(user=steward, agreement=draft, reason="抢单")
+    with pytest.raises(PermissionDenied):
+        actions.agreement_renew(user=steward, agreement=draft)
+    visit = draft.visits.first()
+    with pytest.raises(PermissionDenied):
+        actions.visit_move(user=steward, visit=visit, planned_on=visit.planned_on + dt.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        actions.visit_record(
+            user=steward, agreement=draft, visit=visit, data={"visited_on": start, "work_done": "x"}
+        )
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.ACTIVE and draft.terminated_on is None
+    # its own agreement it still writes
+    actions.agreement_update(user=steward, agreement=agreement, data={"note": "本团队"})
+
+
+def test_own_team_id_is_the_team_members_team_only(cast, team):
+    assert access.own_team_id(cast["steward"]) == team.pk
+    assert access.own_team_id(cast["yubei"]) is None
+    assert access.own_team_id(cast["manager"]) is None
+    assert access.own_team_id(None) is None

@@ -67,6 +67,25 @@ def test_team_in_another_district_is_refused(cast):
     assert not StewardTeam.objects.filter(name="越界").exists()
 
 
+def test_a_district_cannot_give_its_team_a_service_area_in_another_district(cast):
+    # the form offers only the officer's own district, its towns and the zones; the API must not
+    # accept more (万州区 500101 and its 高笋塘街道 500101001 for a 渝北 officer)
+    c = api(cast["yubei"])
+    for area in (["500101"], ["500101001"]):
+        response = c.post(
+            "/api/v1/teams/", {"name": "越界服务", "district": "500112", "service_area": area}, format="json"
+        )
+        assert response.status_code == 400, area
+        assert "service_area" in response.json()
+    assert not StewardTeam.objects.filter(name="越界服务").exists()
+    team = make_team()
+    response = c.patch(f"/api/v1/teams/{team.pk}/", {"service_area": ["500101"]}, format="json")
+    assert response.status_code == 400
+    assert not team.service_area.filter(code="500101").exists()
+    ok = c.patch(f"/api/v1/teams/{team.pk}/", {"service_area": ["500112", "500112002"]}, format="json")
+    assert ok.status_code == 200, ok.content
+
+
 def _agreement_body(team, enterprise, **over):
     body = {
         "team": team.pk,

@@ -13,6 +13,7 @@ from ohsteward.declarations.tests.test_actions import _declare
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship.assistance import actions, queries
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
+from ohsteward.stewardship.tests.factories import make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,24 @@ def test_a_cancelled_declaration_no_longer_counts_as_declared(cast, small, plan)
     assert not AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
     _declare(small["yubei"], "SB-ASSIST-5", today, kind="initial")
     assert AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
+
+
+def test_a_team_member_records_only_the_entries_its_team_assists(cast, small, plan, team, agreement):
+    # yubei is the steward's team's client, so its member sees yubei's entry; the entry is
+    # assisted by another team (or an expert group), so the member may not write it
+    other = make_team("第二团队")
+    for assigned in (other, None):
+        AssistanceEntry.objects.filter(plan=plan).delete()
+        entry = actions.entry_add(
+            user=None, plan=plan, enterprise=small["yubei"], team=assigned, expert_group="区专家组"
+        )
+        item = entry.items.get(item="identification")
+        with pytest.raises(PermissionDenied):
+            actions.item_record(user=cast["steward"], item=item, state="done", done_on=dt.date.today())
+        with pytest.raises(PermissionDenied):
+            actions.entry_update(user=cast["steward"], entry=entry, data={"strategy": "改"})
+        item.refresh_from_db()
+        assert item.state == "open"
+    entry.team = team
+    entry.save()
+    actions.item_record(user=cast["steward"], item=item, state="done", done_on=dt.date.today())

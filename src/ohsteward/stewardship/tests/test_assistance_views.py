@@ -226,6 +226,19 @@ def test_an_item_file_is_checked_like_visit_evidence_and_served_only_in_scope(ca
     assert _web("wanzhou").get(file_url).status_code == 404
 
 
+def test_an_item_file_is_served_with_the_type_of_its_name_not_the_one_the_uploader_declared(cast, entry):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # local: as the test above
+
+    web = _web("steward")
+    url = reverse("stewardship:assistance_item_record", args=[entry.pk, "system"])
+    page = SimpleUploadedFile("制度.png", b"<script>alert(1)</script>", content_type="text/html")
+    assert (
+        web.post(url, {"state": "done", "done_on": str(dt.date.today()), "evidence": page}).status_code == 302
+    )
+    got = web.get(reverse("stewardship:assistance_item_evidence", args=[entry.pk, "system"]))
+    assert got["Content-Type"] == "image/png"
+
+
 def test_import_pages_preview_errors_and_confirm(cast, small, plan):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -162,6 +162,42 @@ def test_the_steward_records_a_planned_visit_with_a_photo_and_the_manager_confir
     assert visit.rating == 5 and visit.confirmed_at is not None
 
 
+def test_visit_evidence_is_served_with_the_type_of_its_name_not_the_one_the_uploader_declared(
+    cast, agreement
+):
+    # a ".pdf" sent as text/html must not come back as an HTML page on our origin (stored XSS)
+    visit = agreement.visits.order_by("planned_on").first()
+    steward = login("steward")
+    steward.post(
+        reverse("stewardship:visit_record", args=[visit.pk]),
+        {
+            "content": visit.content,
+            "visited_on": TODAY.isoformat(),
+            "work_done": "培训",
+            "evidence": [SimpleUploadedFile("报告.pdf", b"<script>alert(1)</script>", "text/html")],
+        },
+    )
+    evidence = visit.evidence.get()
+    file = steward.get(reverse("stewardship:evidence_download", args=[visit.pk, evidence.pk]))
+    assert file["Content-Type"] == "application/pdf"
+    assert file["X-Content-Type-Options"] == "nosniff"
+
+
+def test_visit_evidence_a_browser_would_not_show_safely_is_downloaded_not_shown(cast, agreement):
+    visit = agreement.visits.order_by("planned_on").first()
+    actions.visit_record(
+        user=None,
+        agreement=agreement,
+        visit=visit,
+        data={"content": visit.content, "visited_on": TODAY, "work_done": "培训"},
+        files=[SimpleUploadedFile("记录.docx", b"PK\x03\x04", "text/html")],
+    )
+    evidence = visit.evidence.get()
+    file = login("steward").get(reverse("stewardship:evidence_download", args=[visit.pk, evidence.pk]))
+    assert file["Content-Disposition"].startswith("attachment;")
+    assert "text/html" not in file["Content-Type"]
+
+
 def test_a_visit_dated_outside_the_agreement_is_refused_on_the_form(cast, agreement):
     visit = agreement.visits.order_by("planned_on").first()
     response = login("steward").post(
