@@ -154,9 +154,7 @@ def member_delete(*, user: User | None, member: TeamMember) -> None:
 def _require_own_team(user: User | None, team_id: int) -> None:
     """A team member sees every agreement of its clients (other teams' too) but writes only its
     own team's agreements and visits (out of scope: the same answer as elsewhere)."""
-    own = access.own_team_id(user)
-    if own is not None and own != team_id:
-        raise access.OutOfScope()
+    access.require_own_team(user, team_id)
 
 
 def _check_enterprise(user: User | None, enterprise: Enterprise) -> None:

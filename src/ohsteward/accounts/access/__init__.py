@@ -56,6 +56,7 @@ __all__ = [
     "own_institution_id",
     "require_citywide",
     "require_in_scope",
+    "require_own_team",
     "scope_q",
     "sees_everything",
     "selectable_towns",
@@ -330,6 +331,14 @@ def own_team_id(user) -> int | None:
     """The steward team a team member works for; None for everyone else and the system. A team
     sees its clients' rows, other teams' agreements with them included, but acts for itself."""
     return jurisdiction(user).team_id
+
+
+def require_own_team(user, team_id: int | None) -> None:
+    """Raise ``OutOfScope`` when a team member writes a row of another team (``team_id``); every
+    other user (and the system) passes: their writes are checked by scope alone."""
+    own = own_team_id(user)
+    if own is not None and own != team_id:
+        raise OutOfScope()
 
 
 def sees_everything(user) -> bool:

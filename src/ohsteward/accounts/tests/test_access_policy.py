@@ -199,3 +199,15 @@ def test_the_city_wide_actor_sees_the_city_and_a_changed_role_is_recomputed(cast
     assert not access.sees_everything(officer)  # the cache still answers
     access.forget_jurisdiction(officer)
     assert access.sees_everything(officer)
+
+
+@pytest.mark.django_db
+def test_require_own_team_refuses_a_member_writing_for_another_team_only(cast):
+    own, other = make_team("渝北区甲管家团队", "500112"), make_team("渝北区乙管家团队", "500112")
+    role_assign(user=cast["steward"], role="steward_member", team=own)
+    access.forget_jurisdiction(cast["steward"])
+    access.require_own_team(cast["steward"], own.pk)
+    with pytest.raises(access.OutOfScope):
+        access.require_own_team(cast["steward"], other.pk)
+    access.require_own_team(cast["yubei"], other.pk)  # not a team member: scope decides
+    access.require_own_team(None, other.pk)  # the system

@@ -34,9 +34,7 @@ def _require_governs(user: User | None, district_code: str) -> None:
 
 def _require_assisting_team(user: User | None, entry: AssistanceEntry) -> None:
     """A team member sees every entry of its clients but writes only those its team assists."""
-    own = access.own_team_id(user)
-    if own is not None and own != entry.team_id:
-        raise access.OutOfScope()
+    access.require_own_team(user, entry.team_id)
 
 
 @transaction.atomic
