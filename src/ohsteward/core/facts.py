@@ -1,0 +1,70 @@
+"""Facts about enterprises that a higher app knows and a lower app asks for.
+
+The layers run one way (docs/development/architecture.md): stewardship's SME assistance sits below
+monitoring and surveillance, yet its four rates need "定期检测已按时完成" and "职业健康检查已开展",
+which only those apps know. The app that knows a fact provides it in its ``AppConfig.ready()``::
+
+    facts.provide(facts.PERIODIC_DETECTION_DONE, periodic_detection_done)
+
+and the app that needs it asks::
+
+    done = facts.ask(facts.PERIODIC_DETECTION_DONE, enterprise_ids, year)
+    if done is None:  # no installed app knows this fact: show "无数据", never 0
+        ...
+
+A provider takes a collection of enterprise primary keys and a calendar year and returns the subset
+of those keys for which the fact holds. It must answer in a bounded number of queries (one or two
+``IN`` queries over the given keys), whatever the number of keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+Provider = Callable[[Collection[int], int], set[int]]
+
+# The facts with a known meaning. A provider for a name not listed here is refused, so that a typo
+# cannot silently leave a rate at "无数据".
+PERIODIC_DETECTION_DONE = "periodic_detection_done"
+EXAMS_DONE = "exams_done"
+HAS_OVER_LIMIT_POST = "has_over_limit_post"
+OVER_LIMIT_FIXED = "over_limit_fixed"
+CHRONIC_SCREENING_DONE = "chronic_screening_done"
+
+MEANINGS: dict[str, str] = {
+    # 001 附件3 一: 被帮扶企业…工作场所职业病危害因素定期检测率…达到100%
+    PERIODIC_DETECTION_DONE: "该年度内完成定期检测，或上次定期检测尚未到期",
+    # 001 附件3 一: 职业健康检查开展率
+    EXAMS_DONE: "该年度内为接害劳动者开展了职业健康检查",
+    # 001 附件3 二(二)7: 开展一次超标岗位职业病危害治理 (applies only where a post is over the limit)
+    HAS_OVER_LIMIT_POST: "该年度内有超标岗位（检测结果不符合接触限值）",
+    OVER_LIMIT_FIXED: "该年度内的超标岗位均已整改并复测合格",
+    # 001 附件3 二(二)8: 开展一次慢病筛查与随访服务
+    CHRONIC_SCREENING_DONE: "该年度内开展了慢性病筛查",
+}
+
+_providers: dict[str, Provider] = {}
+
+
+def provide(name: str, provider: Provider) -> None:
+    """Register the function that answers ``name``; called from an app's ``ready()``."""
+    if name not in MEANINGS:
+        raise ValueError(f"unknown fact {name!r}; add it to core.facts.MEANINGS first")
+    _providers[name] = provider
+
+
+def ask(name: str, enterprise_ids: Collection[int], year: int) -> set[int] | None:
+    """The keys among ``enterprise_ids`` for which ``name`` holds in ``year``; None when no
+    installed app provides the fact (the caller shows "无数据")."""
+    if name not in MEANINGS:
+        raise ValueError(f"unknown fact {name!r}")
+    provider = _providers.get(name)
+    if provider is None:
+        return None
+    if not enterprise_ids:
+        return set()
+    return set(provider(enterprise_ids, year))
+
+
+def provided(name: str) -> bool:
+    return name in _providers
