@@ -14,13 +14,15 @@ from django.urls import reverse
 from ohsteward.accounts import access
 from ohsteward.core.work import DUE, INFO, OPEN, OVERDUE, WorkItem
 from ohsteward.institutions import rules
-from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
+from ohsteward.institutions.choices import InspectionStatus, RectificationStatus, ReferralDirection
 from ohsteward.institutions.models import (
+    Engagement,
     Institution,
     ProficiencyResult,
     QcInspection,
     Qualification,
     Rectification,
+    Referral,
 )
 
 
@@ -155,3 +157,91 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                 WorkItem(label, f"{url}&year={today.year}", n, dt.date(today.year, 12, 31), urgency, hint)
             )
     return items
+
+
+# --------------------------------------------------------------------------------------------
+# Out-of-province institutions: the yearly ≥ 50 % QC sample and its results (001 附件1 第12条)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutOfProvinceRow:
+    institution: Institution
+    clients: int  # Chongqing employers with an engagement overlapping the year
+    inspection: QcInspection | None
+    open_rectifications: int
+
+
+def out_of_province_report(user, year: int) -> tuple[list[OutOfProvinceRow], list[Figure]]:
+    """Every out-of-province institution the user sees, whether it is in the year's QC sample, the
+    inspection's result, open rectification demands and how many Chongqing employers it served;
+    the figures (sampled share ≥ 50 %, inspected share, pass rate). Four queries."""
+    institutions = list(Institution.objects.for_user(user).out_of_province().order_by("name"))
+    ids = [i.pk for i in institutions]
+    inspections: dict[int, QcInspection] = {}
+    for inspection in (
+        QcInspection.objects.for_user(user)
+        .filter(year=year, institution_id__in=ids)
+        .order_by("-status", "pk")
+    ):
+        # a recorded inspection wins over a planned one ("recorded" > "planned")
+        inspections.setdefault(inspection.institution_id, inspection)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    clients = dict(
+        Engagement.objects.for_user(user)
+        .filter(institution_id__in=ids, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values("institution_id")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .values_list("institution_id", "n")
+    )
+    open_demands = dict(
+        Rectification.objects.for_user(user)
+        .open()
+        .filter(inspection__year=year, inspection__institution_id__in=ids)
+        .values("inspection__institution_id")
+        .annotate(n=Count("pk"))
+        .values_list("inspection__institution_id", "n")
+    )
+    rows = [
+        OutOfProvinceRow(i, clients.get(i.pk, 0), inspections.get(i.pk), open_demands.get(i.pk, 0))
+        for i in institutions
+    ]
+    recorded = [r for r in rows if r.inspection and r.inspection.status == InspectionStatus.RECORDED]
+    passed = sum(1 for r in recorded if r.inspection and r.inspection.result == "pass")
+    figures = [
+        Figure("纳入抽查比例", len(inspections), len(rows), 100 * rules.OUT_OF_PROVINCE_MIN_FRACTION),
+        Figure("已完成抽查比例", len(recorded), len(rows), 100 * rules.OUT_OF_PROVINCE_MIN_FRACTION),
+        Figure("抽查合格率", passed, len(recorded)),
+    ]
+    return rows, figures
+
+
+# --------------------------------------------------------------------------------------------
+# The QC ↔ enforcement ledger at the monthly dispatch (001 附件1 第13条)
+# --------------------------------------------------------------------------------------------
+
+
+def ledger_month(user, year: int, month: int) -> list[tuple[str, str, rules.MonthSummary]]:
+    """The month's ledger summary per district (the city's own as "市级") and direction, plus a
+    total row: ``[(district name, direction label, summary)]``. One query."""
+    _first, last = rules.month_bounds(year, month)
+    rows = (
+        Referral.objects.for_user(user)
+        .filter(handed_on__lte=last)
+        .values_list("district__name", "direction", "status", "handed_on", "closed_on")
+        .order_by("district_id", "direction", "pk")
+    )
+    groups: dict[tuple[str, str], list[rules.ReferralRow]] = {}
+    every: list[rules.ReferralRow] = []
+    for district, direction, status, handed_on, closed_on in rows:
+        row = rules.ReferralRow(direction, status, handed_on, closed_on)
+        groups.setdefault((district or "市级", direction), []).append(row)
+        every.append(row)
+    labels = dict(ReferralDirection.choices)
+    result = [
+        (district, str(labels.get(direction, direction)), rules.month_summary(group, year, month))
+        for (district, direction), group in groups.items()
+    ]
+    result.append(("合计", "", rules.month_summary(every, year, month)))
+    return result

@@ -129,6 +129,16 @@ class ProficiencyResultSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_on"]
         validators: list = []
 
+    def get_fields(self):
+        """The round and the institution are looked up among what the caller may see: another
+        district's institution is "not in the register" for it (no existence leak), as in the form."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["round"].queryset = ProficiencyRound.objects.for_user(request.user)
+            fields["institution"].queryset = Institution.objects.for_user(request.user)
+        return fields
+
 
 class FactorSerializer(serializers.Serializer):
     name = serializers.CharField()
