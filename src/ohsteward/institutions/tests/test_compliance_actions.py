@@ -18,7 +18,6 @@ from ohsteward.institutions import actions, queries, rules
 from ohsteward.institutions.models import (
     Institution,
     PerformanceEvaluation,
-    ProficiencyRound,
     Referral,
     TechnicalGuidance,
 )

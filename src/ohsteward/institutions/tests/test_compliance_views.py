@@ -291,3 +291,24 @@ def test_a_proficiency_result_naming_an_unseen_institution_or_round_is_a_validat
         content_type="application/json",
     )
     assert own.status_code == 403
+
+
+def test_guidance_is_posted_through_the_api_with_scoped_lookups(client, cast, enterprises):
+    centre = InstitutionFactory(guidance_duty=True)
+    client.force_login(cast["yubei"])
+    url = "/api/v1/technical-guidance/"
+    body = {
+        "institution": centre.uscc,
+        "enterprise": enterprises["wanzhou"].uscc,
+        "visited_on": timezone.localdate().isoformat(),
+        "kind": "survey",
+        "content": "职业病危害调查",
+    }
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "不在您管辖的用人单位中" in refused.content.decode()
+    body["enterprise"] = enterprises["yubei"].uscc
+    created = client.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content.decode()
+    assert created.json()["enterprise_name"] == enterprises["yubei"].name
+    assert TechnicalGuidance.objects.get().kind == "survey"

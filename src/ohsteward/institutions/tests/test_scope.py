@@ -179,14 +179,27 @@ BY_DISTRICT = {
 
 class TestInstitutionsScope(ScopeSuite):
     cases = [
-        ScopeCase(Referral, make=_referral, visible=BY_DISTRICT, page="/institutions/referrals/{obj.pk}/"),
+        ScopeCase(
+            Referral,
+            make=_referral,
+            visible=BY_DISTRICT,
+            page="/institutions/referrals/{obj.pk}/",
+            api="/api/v1/referrals/",
+            export_column="编号",
+        ),
         ScopeCase(
             PerformanceEvaluation,
             make=_evaluation,
             visible=BY_DISTRICT,
             page="/institutions/evaluations/{obj.pk}/",
+            api="/api/v1/performance-evaluations/",
         ),
-        ScopeCase(TechnicalGuidance, make=_guidance, page="/institutions/guidance/{obj.pk}/"),
+        ScopeCase(
+            TechnicalGuidance,
+            make=_guidance,
+            page="/institutions/guidance/{obj.pk}/",
+            api="/api/v1/technical-guidance/",
+        ),
         ScopeCase(
             TechnicalGuidance,
             name="TechnicalGuidance-own",
