@@ -93,13 +93,13 @@ def year_figures(user, year: int) -> list[Figure]:
 def open_work(user, today: dt.date) -> list[WorkItem]:
     """The city's (city admin, city CDC) and an institution's own open QC work: overdue
     rectifications, qualifications ending within 90 days, QC inspections planned but not recorded.
-    Districts and others get nothing here. Each count starts from ``for_user``: an institution sees
-    only its own records. Three queries."""
+    Districts and others get only the ledger's items (``ledger_work``). Each count starts from
+    ``for_user``: an institution sees only its own records. Four queries."""
+    items: list[WorkItem] = ledger_work(user, today)
     own = access.own_institution_id(user)
     citywide = access.sees_everything(user)
     if not (own or citywide):
-        return []
-    items: list[WorkItem] = []
+        return items
     if user.has_perm("institutions.view_rectification"):
         late = (
             Rectification.objects.for_user(user)
@@ -245,3 +245,47 @@ def ledger_month(user, year: int, month: int) -> list[tuple[str, str, rules.Mont
     ]
     result.append(("合计", "", rules.month_summary(every, year, month)))
     return result
+
+
+def ledger_work(user, today: dt.date) -> list[WorkItem]:
+    """The ledger's open work for whoever handles referrals (the city, a district's supervision):
+    referrals waiting to be received, and referrals open more than ``rules.OPEN_LONG_DAYS`` days
+    (the dispatch meeting asks about them). One query."""
+    if not user.has_perm("institutions.change_referral"):
+        return []
+    long_ago = today - dt.timedelta(days=rules.OPEN_LONG_DAYS)
+    counts = (
+        Referral.objects.for_user(user)
+        .open()
+        .aggregate(
+            waiting=Count("pk", filter=Q(status="handed_over")),
+            first_waiting=Min("handed_on", filter=Q(status="handed_over")),
+            long=Count("pk", filter=Q(handed_on__lt=long_ago)),
+            oldest=Min("handed_on", filter=Q(handed_on__lt=long_ago)),
+        )
+    )
+    url = reverse("institutions:referral_list")
+    items = []
+    if counts["long"]:
+        items.append(
+            WorkItem(
+                f"{counts['long']} 条质控监督移交超过{rules.OPEN_LONG_DAYS}天未办结",
+                f"{url}?open=true",
+                counts["long"],
+                counts["oldest"] + dt.timedelta(days=rules.OPEN_LONG_DAYS),
+                OVERDUE,
+                "督办查处进度，月调度会将通报",
+            )
+        )
+    if counts["waiting"]:
+        items.append(
+            WorkItem(
+                f"{counts['waiting']} 条质控监督移交待接收",
+                f"{url}?status=handed_over",
+                counts["waiting"],
+                counts["first_waiting"],
+                OPEN,
+                "确认接收并登记承办人，或说明理由退回",
+            )
+        )
+    return items

@@ -393,3 +393,18 @@ def test_city_only_writes_ask_require_in_scope_about_their_object(cast, monkeypa
     with pytest.raises(access.OutOfScope):
         calls[write]()
 
+
+def test_the_ledger_puts_waiting_and_long_open_referrals_on_the_districts_home(cast, today):
+    inst = InstitutionFactory()
+    today["date"] = D(2026, 5, 1)
+    old = _clue(cast["cdc"], inst)
+    actions.referral_advance(user=cast["cdc"], referral=old, status="received", on=D(2026, 5, 1), by="监督所")
+    today["date"] = D(2026, 6, 10)
+    _clue(cast["cdc"], inst)
+    items = queries.open_work(cast["yubei"], D(2026, 6, 15))
+    assert [(i.label, i.count, i.overdue) for i in items] == [
+        ("1 条质控监督移交超过30天未办结", 1, True),
+        ("1 条质控监督移交待接收", 1, False),
+    ]
+    assert queries.open_work(cast["wanzhou"], D(2026, 6, 15)) == []
+    assert not [i for i in queries.open_work(cast["institution"], D(2026, 6, 15)) if "移交" in i.label]
