@@ -141,6 +141,10 @@ class InstitutionDetailView(ObjectDetailView):
             .filter(institution=institution)
             .select_related("round")[:20],
             "grades": InstitutionGrade.objects.for_user(user).filter(institution=institution)[:5],
+            "evaluations": PerformanceEvaluation.objects.for_user(user).filter(institution=institution)[:5],
+            "referrals": Referral.objects.for_user(user).filter(institution=institution)[:10]
+            if user.has_perm("institutions.view_referral")
+            else [],
         }
 
 
