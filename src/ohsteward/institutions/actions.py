@@ -499,7 +499,8 @@ def performance_evaluation_record(
         }
         for item in checklist.items
     ]
-    evaluation.total = Decimal(str(rules.evaluation_total(points, checklist)))
+    scored = {code: value for code, value in points.items() if value is not None}  # all, once checked
+    evaluation.total = Decimal(str(rules.evaluation_total(scored, checklist)))
     evaluation.evaluated_on = evaluated_on
     evaluation.note = note
     evaluation.evaluated_by = user

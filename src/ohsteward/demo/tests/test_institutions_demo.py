@@ -9,6 +9,7 @@ import pytest
 
 from ohsteward.demo import institutions as demo
 from ohsteward.demo.synth import synth_enterprises
+from ohsteward.institutions.actions import guidance_counts
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import (
     Engagement,
@@ -20,7 +21,6 @@ from ohsteward.institutions.models import (
     Rectification,
     Referral,
 )
-from ohsteward.institutions.actions import guidance_counts
 
 pytestmark = pytest.mark.django_db
 
