@@ -53,6 +53,13 @@ COLUMNS = [
     Column("能力确认方式", "capability_mode", False, (), "直接确认 / 达标确认 / 评估确认"),
     Column("能力确认日期", "capability_confirmed_on", False, ()),
     Column("能力确认依据", "capability_basis", False, ()),
+    Column(
+        "承担技术指导任务",
+        "guidance_duty",
+        False,
+        (),
+        "是 / 否：区县疾控中心、公立机构（每年指导50家以上用人单位）",
+    ),
     Column("资质类型", "q_kind", False, (), "资质证书 / 备案"),
     Column("资质编号", "q_number", False, ("证书编号", "备案编号")),
     Column("业务范围", "q_scope", False, ("资质范围",)),
@@ -64,6 +71,7 @@ ALIASES = {alias: c.header for c in COLUMNS for alias in c.aliases}
 KIND_WORDS = {str(label): value for value, label in InstitutionKind.choices}
 MODE_WORDS = {str(label): value for value, label in CapabilityMode.choices}
 QUAL_WORDS = {str(label): value for value, label in QualificationKind.choices}
+YES_NO = {"是": True, "否": False}
 # which import column an action's field error belongs to
 FIELD_COLUMN = {
     "uscc": "uscc",
@@ -77,6 +85,7 @@ FIELD_COLUMN = {
     "capability_mode": "capability_mode",
     "capability_confirmed_on": "capability_confirmed_on",
     "capability_basis": "capability_basis",
+    "guidance_duty": "guidance_duty",
     "kind": "q_kind",
     "number": "q_number",
     "scope_text": "q_scope",
@@ -102,6 +111,7 @@ def institution_import_template() -> bytes:
         "kinds": [str(label) for _, label in InstitutionKind.choices],
         "capability_mode": list(MODE_WORDS),
         "q_kind": list(QUAL_WORDS),
+        "guidance_duty": list(YES_NO),
         "region": list(
             Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True)
         ),
@@ -171,6 +181,10 @@ def _parse(row_no: int, raw: dict[str, Any], regions: dict[str, str], report: Im
         parsed.institution["region"] = code_
     for key in ("address", "qc_number", "capability_basis"):
         parsed.institution[key] = text[key]
+    if text["guidance_duty"]:
+        if text["guidance_duty"] not in YES_NO:
+            error("guidance_duty", "应为：是 / 否")
+        parsed.institution["guidance_duty"] = YES_NO.get(text["guidance_duty"], False)
     if text["capability_mode"]:
         mode = MODE_WORDS.get(text["capability_mode"])
         if mode is None:
