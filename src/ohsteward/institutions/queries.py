@@ -6,7 +6,9 @@ and the open work of a user (home page)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
@@ -23,6 +25,7 @@ from ohsteward.institutions.models import (
     Qualification,
     Rectification,
     Referral,
+    TechnicalGuidance,
 )
 
 
@@ -289,3 +292,39 @@ def ledger_work(user, today: dt.date) -> list[WorkItem]:
             )
         )
     return items
+
+
+# --------------------------------------------------------------------------------------------
+# Technical guidance against the yearly target (001 附件1 目标(四))
+# --------------------------------------------------------------------------------------------
+
+
+def guidance_counts(user, year: int) -> list[dict[str, Any]]:
+    """Per guiding institution the user sees, the year's visits and distinct employers against
+    the target (``rules.guidance_status``): every institution with the guidance duty, and any
+    other that recorded guidance. Counts are of the visits the user sees."""
+    target = rules.load_guidance_target()
+    visits = TechnicalGuidance.objects.all() if user is None else TechnicalGuidance.objects.for_user(user)
+    rows = visits.in_year(year).values_list("institution_id", "enterprise_id")
+    per: dict[int, set[int]] = defaultdict(set)
+    count: dict[int, int] = defaultdict(int)
+    for institution_id, enterprise_id in rows:
+        per[institution_id].add(enterprise_id)
+        count[institution_id] += 1
+    institutions = Institution.objects.all() if user is None else Institution.objects.for_user(user)
+    wanted = institutions.filter(guidance_duty=True) | institutions.filter(pk__in=list(per))
+    result = []
+    for institution in wanted.select_related("region").order_by("region_id", "name"):
+        employers = len(per.get(institution.pk, ()))
+        result.append(
+            {
+                "institution": institution,
+                "visits": count.get(institution.pk, 0),
+                "employers": employers,
+                "target": target.min_employers,
+                "status": rules.guidance_status(employers, target, year)
+                if institution.guidance_duty
+                else "no_duty",
+            }
+        )
+    return result

@@ -837,7 +837,7 @@ STATUS_LABEL = {"met": "已达标", "short": "未达标", "no_target": "无目�
 def guidance_counts(request, export: bool = False):
     """The year's count per guiding institution against the ≥ 50 employers target."""
     year = _year(request)
-    counts = actions.guidance_counts(request.user, year)
+    counts = queries.guidance_counts(request.user, year)
     target = rules.load_guidance_target()
     if export:
         rows = [

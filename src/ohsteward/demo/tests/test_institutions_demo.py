@@ -9,7 +9,6 @@ import pytest
 
 from ohsteward.demo import institutions as demo
 from ohsteward.demo.synth import synth_enterprises
-from ohsteward.institutions.actions import guidance_counts
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import (
     Engagement,
@@ -21,6 +20,7 @@ from ohsteward.institutions.models import (
     Rectification,
     Referral,
 )
+from ohsteward.institutions.queries import guidance_counts
 
 pytestmark = pytest.mark.django_db
 

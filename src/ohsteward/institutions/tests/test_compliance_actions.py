@@ -235,7 +235,7 @@ def test_a_district_cdc_records_guidance_and_it_counts_distinct_employers(
                 "content": "申报指导",
             },
         )
-    counts = actions.guidance_counts(user, 2026)
+    counts = queries.guidance_counts(user, 2026)
     row = next(c for c in counts if c["institution"] == centre)
     assert (row["visits"], row["employers"], row["target"], row["status"]) == (3, 2, 50, "short")
 
