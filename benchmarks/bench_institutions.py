@@ -416,7 +416,9 @@ load average {load[0]:.1f} at the start and {load[1]:.1f} at the end).
 Notes:
 
 - Grading: four queries of reading for the whole city (plus the stored grades); the rest is one
-  `full_clean()` + `save()` + audit entry per graded institution (5 queries each). The machine's
+  `full_clean()` (no queries: the institution and the pair were just read) + `save()` + audit entry
+  per graded institution (3 queries each: the audit's previous state, the UPDATE or INSERT, the
+  audit INSERT; 5 before this branch). The machine's
   load (other sessions' test suites) moves every figure by a factor of up to 3.
 - Web list: 10 queries a page, no query per row (the list test asserts a constant count); most of
   the time is rendering the generic table template.
