@@ -276,6 +276,9 @@ class QcInspectionDetailView(ObjectDetailView):
             ),
             "today": timezone.localdate(),
             "close_form": RectificationCloseForm(initial={"closed_on": timezone.localdate()}),
+            # QC hands its clues to supervision: the city CDC (the action says the same)
+            "can_refer": self.request.user.has_perm("institutions.add_referral")
+            and access.is_citywide(self.request.user),
         }
 
 

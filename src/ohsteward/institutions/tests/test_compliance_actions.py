@@ -408,3 +408,24 @@ def test_the_ledger_puts_waiting_and_long_open_referrals_on_the_districts_home(c
     ]
     assert queries.open_work(cast["wanzhou"], D(2026, 6, 15)) == []
     assert not [i for i in queries.open_work(cast["institution"], D(2026, 6, 15)) if "移交" in i.label]
+
+
+def test_grading_writes_a_grade_in_three_queries_whatever_the_number_of_institutions(cast, today):
+    from ohsteward.core.testing.queries import count_queries  # local: only this test counts
+
+    def graded(n: int) -> int:
+        for _ in range(n):
+            actions.performance_evaluation_record(
+                user=None,
+                institution=InstitutionFactory(),
+                year=2026,
+                evaluated_on=D(2026, 6, 1),
+                scores=FULL,
+            )
+        actions.grades_compute(user=None, year=2026)  # create
+        queries_, _result = count_queries(lambda: actions.grades_compute(user=None, year=2026))  # update
+        return queries_
+
+    two = graded(2)
+    four = graded(2)  # two more: four institutions graded
+    assert four - two == 2 * 3  # the audit's previous state, the UPDATE, the audit INSERT

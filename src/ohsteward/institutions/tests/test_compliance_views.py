@@ -312,3 +312,31 @@ def test_guidance_is_posted_through_the_api_with_scoped_lookups(client, cast, en
     assert created.status_code == 201, created.content.decode()
     assert created.json()["enterprise_name"] == enterprises["yubei"].name
     assert TechnicalGuidance.objects.get().kind == "survey"
+
+
+def test_a_recorded_inspection_offers_the_hand_over_prefilled(client, cast):
+    inst = InstitutionFactory()
+    inspection = actions.qcinspection_add(user=cast["cdc"], institution=inst, year=timezone.localdate().year)
+    actions.qcinspection_record(
+        user=cast["cdc"],
+        inspection=inspection,
+        data={
+            "inspected_on": timezone.localdate(),
+            "score": Decimal("55"),
+            "result": "fail",
+            "findings": "记录造假",
+        },
+    )
+    client.force_login(cast["cdc"])
+    page = client.get(reverse("institutions:qcinspection_detail", args=[inspection.pk])).content.decode()
+    assert 'id="refer-link"' in page
+    form = client.get(
+        reverse("institutions:referral_create"),
+        {"direction": "qc_to_supervision", "institution": inst.uscc, "inspection": inspection.pk},
+    ).context["form"]
+    assert (form.initial["institution"], str(form.initial["inspection"])) == (inst.uscc, str(inspection.pk))
+    client.force_login(cast["yubei"])  # districts see the inspection but do not hand QC clues over
+    assert (
+        'id="refer-link"'
+        in client.get(reverse("institutions:qcinspection_detail", args=[inspection.pk])).content.decode()
+    )
