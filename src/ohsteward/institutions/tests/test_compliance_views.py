@@ -338,3 +338,28 @@ def test_a_recorded_inspection_offers_the_hand_over_prefilled(client, cast):
     client.force_login(cast["yubei"])  # districts see the inspection but do not hand QC clues over
     district_page = client.get(reverse("institutions:qcinspection_detail", args=[inspection.pk]))
     assert 'id="refer-link"' not in district_page.content.decode()
+
+
+def test_the_new_lists_send_no_query_per_row(client, cast, enterprises):
+    from ohsteward.core.testing.queries import assert_constant_queries  # local: only this test counts
+
+    centre = InstitutionFactory(guidance_duty=True)
+
+    def add():
+        inst = InstitutionFactory()
+        actions.performance_evaluation_record(
+            user=None, institution=inst, year=2026, evaluated_on=D(2026, 5, 1), scores=FULL
+        )
+        actions.referral_create(
+            user=None,
+            data={"direction": "qc_to_supervision", "institution": inst, "finding": "x",
+                  "handed_on": timezone.localdate(), "handed_by": "市疾控中心"},
+        )  # fmt: skip
+        TechnicalGuidance.objects.create(
+            institution=centre, enterprise=enterprises["yubei"], visited_on=timezone.localdate(), content="x"
+        )
+
+    add()
+    client.force_login(cast["city"])
+    for name in ("evaluation_list", "referral_list", "guidance_list", "guidance_counts", "referral_month"):
+        assert_constant_queries(lambda name=name: client.get(reverse(f"institutions:{name}")), add)
