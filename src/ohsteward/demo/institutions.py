@@ -3,8 +3,10 @@
 Institutions of every kind (including three from other provinces, two of them with a Chongqing QC
 number), qualifications and staff (one certificate expired), engagements with employers of the
 register, this year's QC plan drawn with a seed and mostly recorded (findings, rectification demands
-open, closed and overdue), a noise proficiency round and a laboratory comparison with results, and
-the year's grades in all three colours. Everything goes through ``institutions.actions`` (as the
+open, closed and overdue), a noise proficiency round and a laboratory comparison with results, the
+year's performance evaluations, QC ↔ enforcement referrals in every state, technical guidance by
+two public institutions (one above, one below the 50-employer target), and the year's grades in all
+three colours. Everything goes through ``institutions.actions`` (as the
 system user), so the demo obeys the same rules as users. Deterministic for a given ``seed``.
 """
 
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 
 from ohsteward.accounts.actions import role_assign
 from ohsteward.accounts.models import User
-from ohsteward.institutions import actions
+from ohsteward.institutions import actions, rules
 from ohsteward.institutions.models import Engagement, Institution, QcInspection
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.models import Enterprise, Region
@@ -43,6 +46,8 @@ PROFILE = {  # QC score, result, proficiency outcome
     "fair": (82, "pass", "questionable"),
     "poor": (64, "fail", "unsatisfactory"),
 }
+GUIDANCE_BODIES = {"重庆市职业病防治院": 55, "重庆市九龙坡区疾病预防控制中心": 18}  # employers guided
+EVALUATION_LOSS = {"good": 4, "fair": 20, "poor": 38}  # points lost, spread over the items
 QC_ITEMS = "质量管理体系文件\n原始记录与报告一致性\n仪器设备检定校准\n人员资质与培训\n现场采样过程"
 
 
@@ -72,6 +77,8 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                 "capability_mode": "assessment" if "rehab_station" in kinds else "direct",
                 "capability_confirmed_on": dt.date(year - 1, 9, 30),
                 "capability_basis": "《职业病防治机构提质合规行动实施方案》附件1 第3—5条",
+                # public bodies with the 目标(四) guidance duty
+                "guidance_duty": name in GUIDANCE_BODIES,
             },
         )
         kind = "filing" if set(kinds) & {"exam", "diagnosis"} else "certificate"
@@ -111,8 +118,133 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     _engagements(made, rng, today)
     inspections = _qc(made, year, today)
     _proficiency(made, year)
+    evaluations = _evaluations(made, year, today)
+    referrals = _referrals(made, year, today)
+    guidance = _guidance(made, rng, year, today)
     result = actions.grades_compute(user=None, year=year)
-    return {"institutions": len(made), "inspections": inspections, "grades": len(result["graded"])}
+    return {
+        "institutions": len(made),
+        "inspections": inspections,
+        "evaluations": evaluations,
+        "referrals": referrals,
+        "guidance": guidance,
+        "grades": len(result["graded"]),
+    }
+
+
+def _evaluations(made, year: int, today: dt.date) -> int:
+    """The city CDC's performance evaluation of every profiled institution (checklist v1)."""
+    checklist = rules.load_checklist()
+    count = 0
+    for inst, profile in made:
+        if not profile:
+            continue
+        loss = EVALUATION_LOSS[profile]
+        scores = {}
+        for item in checklist.items:
+            lost = min(item.max_points, round(loss * item.max_points / 100))
+            evidence = "" if not lost else "现场核查发现不足，详见评估报告"
+            scores[item.code] = (Decimal(str(item.max_points - lost)), evidence)
+        actions.performance_evaluation_record(
+            user=None,
+            institution=inst,
+            year=year,
+            evaluated_on=min(today, dt.date(year, 10, 15)),
+            scores=scores,
+            note=f"{year}年度绩效评估",
+        )
+        count += 1
+    return count
+
+
+def _referrals(made, year: int, today: dt.date) -> int:
+    """QC clues about the poor institutions handed to supervision, and one quality problem a
+    district's supervision reported, in different states (the ledger and its monthly summary)."""
+    poor = [inst for inst, profile in made if profile == "poor"]
+    fair = [inst for inst, profile in made if profile == "fair" and inst.region_id]
+    count = 0
+    for n, inst in enumerate(poor):
+        handed = today - dt.timedelta(days=40 - 25 * n)
+        referral = actions.referral_create(
+            user=None,
+            data={
+                "direction": "qc_to_supervision",
+                "institution": inst,
+                "inspection": QcInspection.objects.filter(institution=inst, year=year).first(),
+                "finding": "质控检查发现原始记录与检测报告数据不一致，涉嫌出具虚假检测报告",
+                "handed_on": handed,
+                "handed_by": "市疾控中心质量控制科",
+            },
+        )
+        count += 1
+        if n == 0:
+            actions.referral_advance(
+                user=None,
+                referral=referral,
+                status="received",
+                on=handed + dt.timedelta(days=2),
+                by="卫生监督所 执法二科",
+            )
+            actions.referral_advance(
+                user=None, referral=referral, status="investigating", on=handed + dt.timedelta(days=5)
+            )
+    if fair:
+        inst = fair[0]
+        handed = today - dt.timedelta(days=20)
+        referral = actions.referral_create(
+            user=None,
+            data={
+                "direction": "supervision_to_qc",
+                "institution": inst,
+                "finding": "监督检查发现体检报告未按规定告知复查，报市疾控局",
+                "handed_on": handed,
+                "handed_by": f"{inst.region.name}卫生监督所" if inst.region else "区县卫生监督所",
+            },
+        )
+        actions.referral_advance(
+            user=None,
+            referral=referral,
+            status="received",
+            on=handed + dt.timedelta(days=1),
+            by="市疾控中心质量控制科",
+        )
+        actions.referral_advance(
+            user=None,
+            referral=referral,
+            status="closed",
+            on=handed + dt.timedelta(days=10),
+            outcome="纳入年度绩效评估，已约谈整改",
+        )
+        count += 1
+    return count
+
+
+def _guidance(made, rng: random.Random, year: int, today: dt.date) -> int:
+    """Guidance visits of the two public bodies: the city's one reaches the 50-employer target,
+    the district CDC does not yet."""
+    by_name = {inst.name: inst for inst, _ in made}
+    pool = list(Enterprise.objects.filter(status="active").order_by("pk").values_list("pk", flat=True)[:600])
+    start = dt.date(year, 1, 10)
+    span = max(1, (min(today, dt.date(year, 12, 31)) - start).days)
+    count = 0
+    for name, employers in GUIDANCE_BODIES.items():
+        inst = by_name.get(name)
+        if inst is None or not pool:
+            continue
+        for k, pk in enumerate(rng.sample(pool, min(employers, len(pool)))):
+            actions.guidance_record(
+                user=None,
+                data={
+                    "institution": inst,
+                    "enterprise": Enterprise.objects.get(pk=pk),
+                    "visited_on": start + dt.timedelta(days=rng.randint(0, span)),
+                    "kind": ("guidance", "assistance", "survey")[k % 3],
+                    "content": "职业病危害项目申报、检测与职业健康检查指导",
+                    "findings": "" if k % 4 else "告知卡缺失，已现场指导设置",
+                },
+            )
+            count += 1
+    return count
 
 
 def _engagements(made, rng: random.Random, today: dt.date) -> None:

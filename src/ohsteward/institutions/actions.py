@@ -30,17 +30,22 @@ from ohsteward.institutions.choices import (
     InstitutionKind,
     ProficiencyOutcome,
     RectificationStatus,
+    ReferralDirection,
+    ReferralStatus,
 )
 from ohsteward.institutions.models import (
     Institution,
     InstitutionGrade,
+    PerformanceEvaluation,
     ProficiencyResult,
     ProficiencyRound,
     QcInspection,
     QcPlan,
     Qualification,
     Rectification,
+    Referral,
     StaffMember,
+    TechnicalGuidance,
 )
 
 CITY_ONLY = "机构名录、质控、能力验证和三色评定由市卫生健康委、市疾控中心办理"
@@ -49,7 +54,6 @@ QC_NUMBER_TAKEN = "该质量控制号已被其他机构使用"
 NO_REPORT_DATA = (
     "信息报告卡（检测评价报告、职业健康检查、诊断的报送卡）尚未接入：监测、职业健康监护模块未建立"
 )
-NO_PERFORMANCE_DATA = "绩效评估质量指标评分表尚未建立（issue 9 第5项），暂无评分"
 
 INSTITUTION_FIELDS = (
     "uscc",
@@ -63,6 +67,7 @@ INSTITUTION_FIELDS = (
     "capability_mode",
     "capability_confirmed_on",
     "capability_basis",
+    "guidance_duty",
 )
 
 
@@ -138,6 +143,7 @@ def institution_update(*, user: User | None, institution: Institution, data: dic
 def qualification_add(*, user: User | None, institution: Institution, data: dict[str, Any]) -> Qualification:
     """Record a 资质证书 or 备案 (number, scope, issued, valid until) of an institution."""
     _require(user, "institutions.add_qualification")
+    access.require_in_scope(user, institution)
     q = Qualification(institution=institution)
     _set(q, data, ("kind", "number", "scope_text", "issued_on", "valid_until"))
     q.number = (q.number or "").strip()
@@ -150,6 +156,7 @@ def qualification_add(*, user: User | None, institution: Institution, data: dict
 def staff_add(*, user: User | None, institution: Institution, data: dict[str, Any]) -> StaffMember:
     """Record a professional of an institution and their certificate's validity."""
     _require(user, "institutions.add_staffmember")
+    access.require_in_scope(user, institution)
     s = StaffMember(institution=institution)
     _set(s, data, ("name", "role", "certificate_number", "certificate_issued_on", "certificate_valid_until"))
     s.full_clean()
@@ -220,6 +227,7 @@ def qcplan_draw(*, user: User | None, plan: QcPlan) -> list[QcInspection]:
 def qcinspection_add(*, user: User | None, institution: Institution, year: int) -> QcInspection:
     """An inspection outside a plan (an unannounced or follow-up QC visit)."""
     _require(user, "institutions.add_qcinspection")
+    access.require_in_scope(user, institution)
     inspection = QcInspection(institution=institution, year=year)
     inspection.full_clean()
     inspection.save()
@@ -245,6 +253,7 @@ def rectification_issue(
 ) -> Rectification:
     """Demand rectification of a finding by a deadline (001 附件1 第9条: 限期整改)."""
     _require(user, "institutions.add_rectification")
+    access.require_in_scope(user, inspection)
     if inspection.status != InspectionStatus.RECORDED:
         raise ValidationError("请先录入检查结果，再下达整改要求")
     r = Rectification(inspection=inspection)
@@ -260,6 +269,7 @@ def rectification_close(
 ) -> Rectification:
     """Accept the institution's rectification and close the demand."""
     _require(user, "institutions.change_rectification")
+    access.require_in_scope(user, rectification)
     if rectification.status == RectificationStatus.CLOSED:
         raise ValidationError("该整改已验收")
     rectification.status = RectificationStatus.CLOSED
@@ -297,6 +307,7 @@ def proficiency_enrol(
     for institution in institutions:
         if institution.pk in present:
             continue
+        access.require_in_scope(user, institution)
         entry = ProficiencyResult(round=round, institution=institution)
         entry.full_clean()
         entry.save()
@@ -318,6 +329,7 @@ def proficiency_result_record(
     """Record an institution's result in a round: the outcome, or the z-score it follows from
     (``rules.z_score_outcome``). Refused for an institution not on the round's list."""
     _require(user, "institutions.change_proficiencyresult")
+    access.require_in_scope(user, institution)
     entry = ProficiencyResult.objects.select_for_update().filter(round=round, institution=institution).first()
     if entry is None:
         raise ValidationError({"institution": NOT_IN_ROUND})
@@ -349,17 +361,21 @@ class YearData:
     qc_scores: list[float] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
     demands: list[tuple[str, str]] = field(default_factory=list)  # (status, the inspection's result)
+    performance: tuple[float, str] | None = None  # (total, checklist version) of the evaluation
 
 
 def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[int, YearData]:
-    """The year's recorded QC scores, proficiency outcomes and rectification demands of every
-    institution (or of ``institution_ids``), in three queries whatever their number."""
+    """The year's recorded QC scores, proficiency outcomes, rectification demands and performance
+    evaluation totals of every institution (or of ``institution_ids``), in four queries whatever
+    their number."""
     data: dict[int, YearData] = defaultdict(YearData)
     inspections = QcInspection.objects.filter(year=year, status=InspectionStatus.RECORDED)
     results = ProficiencyResult.objects.filter(round__year=year).exclude(outcome="")
     demands = Rectification.objects.filter(inspection__year=year)
+    evaluations = PerformanceEvaluation.objects.filter(year=year)
     if institution_ids is not None:
         ids = list(institution_ids)
+        evaluations = evaluations.filter(institution_id__in=ids)
         inspections = inspections.filter(institution_id__in=ids)
         results = results.filter(institution_id__in=ids)
         demands = demands.filter(inspection__institution_id__in=ids)
@@ -372,7 +388,16 @@ def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[i
         "inspection__institution_id", "status", "inspection__result"
     ):
         data[pk].demands.append((status, result))
+    for pk, total, version in evaluations.values_list("institution_id", "total", "checklist_version"):
+        data[pk].performance = (float(total), version)
     return data
+
+
+def _performance_input(performance: tuple[float, str] | None) -> rules.FactorInput:
+    if performance is None:
+        return rules.performance_factor(None, "", False)
+    total, version = performance
+    return rules.performance_factor(total, version, rules.load_checklist(version).verified)
 
 
 def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
@@ -380,7 +405,7 @@ def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, b
     result; a failed QC whose rectification is open)."""
     closed = sum(1 for status, _ in data.demands if status == RectificationStatus.CLOSED)
     inputs = {
-        "performance_score": rules.FactorInput(None, reason=NO_PERFORMANCE_DATA),
+        "performance_score": _performance_input(data.performance),
         "qc_score": rules.qc_factor(data.qc_scores),
         "proficiency": rules.proficiency_factor(data.outcomes, rules_),
         "rectification": rules.rectification_factor(closed, len(data.demands)),
@@ -396,7 +421,7 @@ def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, b
 
 
 def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
-    """``grade_inputs_of`` for one institution (three queries)."""
+    """``grade_inputs_of`` for one institution (four queries)."""
     return grade_inputs_of(year_data(year, [institution.pk])[institution.pk], rules_)
 
 
@@ -410,7 +435,7 @@ def grades_compute(
     rules_ = rules.load_grading_rules(version)
     now = timezone.now()
     graded, ungraded = [], []
-    data = year_data(year)  # three queries for every institution, not three per institution
+    data = year_data(year)  # four queries for every institution, not four per institution
     stored = {g.institution_id: g for g in InstitutionGrade.objects.filter(year=year)}
     for institution in Institution.objects.order_by("pk"):
         inputs, unsatisfactory, failed = grade_inputs_of(data[institution.pk], rules_)
@@ -429,7 +454,179 @@ def grades_compute(
         grade.notes = result.notes
         grade.rules_version = rules_.version
         grade.computed_at = now
-        grade.full_clean()
+        # The institution is the row just read (no existence query) and the (institution, year)
+        # pair is the stored grade or a new one after reading every stored grade of the year; the
+        # database constraint still guards it. Saves three queries per institution.
+        grade.full_clean(exclude=["institution"], validate_unique=False, validate_constraints=False)
         grade.save()
         graded.append(grade)
     return {"graded": graded, "ungraded": ungraded, "rules": rules_}
+
+
+# --------------------------------------------------------------------------------------------
+# Performance evaluation (绩效评估质量指标评分)
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def performance_evaluation_record(
+    *,
+    user: User | None,
+    institution: Institution,
+    year: int,
+    evaluated_on: dt.date,
+    scores: dict[str, tuple[Decimal | float | None, str]],
+    note: str = "",
+    version: str = rules.CURRENT_CHECKLIST_VERSION,
+) -> PerformanceEvaluation:
+    """Record (or replace) an institution's evaluation for ``year`` on the checklist of
+    ``version``: ``scores`` maps each item code to (points, evidence note). Every item is scored
+    within its maximum (``rules.evaluation_errors``); the total is ``rules.evaluation_total``.
+    The city CDC evaluates (001 附件1 第4条)."""
+    _require(user, "institutions.add_performanceevaluation")
+    access.require_in_scope(user, institution)
+    checklist = rules.load_checklist(version)
+    points = {code: (None if value is None else float(value)) for code, (value, _e) in scores.items()}
+    errors = rules.evaluation_errors(points, checklist)
+    if errors:
+        raise ValidationError({f"score_{code}": message for code, message in errors.items()})
+    evaluation = PerformanceEvaluation.objects.select_for_update().filter(
+        institution=institution, year=year
+    ).first() or PerformanceEvaluation(institution=institution, year=year)
+    evaluation.checklist_version = checklist.version
+    evaluation.scores = [
+        {
+            "code": item.code,
+            "score": points[item.code],
+            "evidence": (scores[item.code][1] or "").strip(),
+        }
+        for item in checklist.items
+    ]
+    scored = {code: value for code, value in points.items() if value is not None}  # all, once checked
+    evaluation.total = Decimal(str(rules.evaluation_total(scored, checklist)))
+    evaluation.evaluated_on = evaluated_on
+    evaluation.note = note
+    evaluation.evaluated_by = user
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+# --------------------------------------------------------------------------------------------
+# QC ↔ enforcement ledger (001 附件1 第13条)
+# --------------------------------------------------------------------------------------------
+
+QC_REFERRALS_ARE_CITYS = "质控发现的违法违规线索由市疾控中心移交卫生监督执法机构"
+REFERRAL_FIELDS = ("direction", "institution", "inspection", "district", "finding", "handed_on", "handed_by")
+
+
+@transaction.atomic
+def referral_create(*, user: User | None, data: dict[str, Any]) -> Referral:
+    """Enter a finding in the ledger: QC hands a violation clue to health supervision (the city
+    CDC: city-wide users), or a district's supervision reports a quality problem it found (a
+    district for its own district, or the city). ``district`` defaults to the institution's."""
+    if user is not None and not access.has_perm(user, "institutions.add_referral"):
+        raise PermissionDenied("您无权登记移交")
+    if data.get("direction") == ReferralDirection.QC_TO_SUPERVISION:
+        access.require_citywide(user, QC_REFERRALS_ARE_CITYS)
+    referral = Referral(recorded_by=user)
+    _set(referral, data, REFERRAL_FIELDS)
+    if referral.district_id is None and referral.institution_id is not None:
+        referral.district_id = referral.institution.region_id
+    referral.status = ReferralStatus.HANDED_OVER
+    referral.full_clean()
+    referral.save()
+    access.require_in_scope(user, referral, "该移交不在您的辖区：请选择本辖区")
+    return referral
+
+
+@transaction.atomic
+def referral_advance(
+    *,
+    user: User | None,
+    referral: Referral,
+    status: str,
+    on: dt.date,
+    by: str = "",
+    outcome: str = "",
+) -> Referral:
+    """Move a referral on: 已接收 (with who received it), 查处中, 已办结 or 退回 (with the outcome or
+    the reason). Its district (or the city) does this; the order is ``rules.REFERRAL_NEXT``."""
+    if user is not None and not access.has_perm(user, "institutions.change_referral"):
+        raise PermissionDenied("您无权办理移交")
+    access.require_in_scope(user, referral)
+    referral = Referral.objects.select_for_update().select_related("institution").get(pk=referral.pk)
+    error = rules.referral_transition_error(referral.status, status)
+    if error:
+        raise ValidationError({"status": error})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天"})
+    referral.status = status
+    if status == ReferralStatus.RECEIVED:
+        referral.received_on = on
+        referral.received_by = by.strip()
+        if not referral.received_by:
+            raise ValidationError({"by": "请填写接收单位（人）"})
+    elif status in (ReferralStatus.CLOSED, ReferralStatus.RETURNED):
+        referral.closed_on = on
+        referral.outcome = outcome.strip()
+    elif outcome.strip():
+        referral.outcome = outcome.strip()
+    try:
+        referral.full_clean()
+    except ValidationError as exc:
+        # the model names its own date fields; the form has one date ("on")
+        errors = exc.message_dict
+        for name in ("received_on", "closed_on"):
+            if name in errors:
+                errors["on"] = errors.pop(name)
+        raise ValidationError(errors) from exc
+    referral.save()
+    return referral
+
+
+# --------------------------------------------------------------------------------------------
+# Technical guidance at employers (001 附件1 目标(四))
+# --------------------------------------------------------------------------------------------
+
+GUIDANCE_FIELDS = (
+    "institution",
+    "enterprise",
+    "visited_on",
+    "kind",
+    "content",
+    "findings",
+    "steward_visit",
+    "assistance_entry",
+)
+
+
+def _visible(user: User | None, obj) -> bool:
+    return user is None or access.in_scope(user, obj)
+
+
+@transaction.atomic
+def guidance_record(*, user: User | None, data: dict[str, Any]) -> TechnicalGuidance:
+    """Record a guidance visit. The user sees both the guiding institution (a district CDC: its
+    district's institutions; institution staff: their own) and the employer; a linked steward
+    visit or assistance entry is one the user sees, of the same employer (the model checks)."""
+    if user is not None and not access.has_perm(user, "institutions.add_technicalguidance"):
+        raise PermissionDenied("您无权登记技术指导")
+    guidance = TechnicalGuidance(recorded_by=user)
+    _set(guidance, data, GUIDANCE_FIELDS)
+    errors: dict[str, str] = {}
+    if guidance.institution_id and not _visible(user, guidance.institution):
+        errors["institution"] = "该机构不在您的管辖范围内"
+    if guidance.enterprise_id and not _visible(user, guidance.enterprise):
+        errors["enterprise"] = "该用人单位不在您的管辖范围内"
+    for name in ("steward_visit", "assistance_entry"):
+        linked = getattr(guidance, name)
+        if linked is not None and not _visible(user, linked):
+            errors[name] = "该记录不在您的管辖范围内"
+    if guidance.visited_on and guidance.visited_on > timezone.localdate():
+        errors["visited_on"] = "指导日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    guidance.full_clean()
+    guidance.save()
+    return guidance

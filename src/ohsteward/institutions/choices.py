@@ -70,3 +70,26 @@ class Colour(models.TextChoices):
     RED = "red", "红色"
     YELLOW = "yellow", "黄色"
     GREEN = "green", "绿色"
+
+
+class ReferralDirection(models.TextChoices):
+    """001 附件1 第13条: the two directions of the QC ↔ enforcement hand-over."""
+
+    QC_TO_SUPERVISION = "qc_to_supervision", "质控发现线索移交卫生监督"
+    SUPERVISION_TO_QC = "supervision_to_qc", "监督执法发现质量问题上报"
+
+
+class ReferralStatus(models.TextChoices):
+    HANDED_OVER = "handed_over", "移交"
+    RECEIVED = "received", "已接收"
+    INVESTIGATING = "investigating", "查处中"
+    CLOSED = "closed", "已办结"
+    RETURNED = "returned", "退回"
+
+
+class GuidanceKind(models.TextChoices):
+    """001 附件1 目标(四): 技术指导、帮扶、调查."""
+
+    GUIDANCE = "guidance", "技术指导"
+    ASSISTANCE = "assistance", "帮扶"
+    SURVEY = "survey", "调查"

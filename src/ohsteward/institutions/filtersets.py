@@ -10,20 +10,26 @@ from ohsteward.core.forms import FilterForm
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     Colour,
+    GuidanceKind,
     InspectionResult,
     InspectionStatus,
     InstitutionKind,
     ProficiencyKind,
     ProficiencyOutcome,
     RectificationStatus,
+    ReferralDirection,
+    ReferralStatus,
 )
 from ohsteward.institutions.models import (
     Institution,
     InstitutionGrade,
+    PerformanceEvaluation,
     ProficiencyResult,
     QcInspection,
     Qualification,
     Rectification,
+    Referral,
+    TechnicalGuidance,
 )
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
@@ -129,3 +135,63 @@ class InstitutionGradeFilterSet(filters.FilterSet):
         model = InstitutionGrade
         form = FilterForm
         fields = ["year", "colour", "institution"]
+
+
+class PerformanceEvaluationFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label="年度", field_name="year")
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="institution__uscc")
+
+    class Meta:
+        model = PerformanceEvaluation
+        form = FilterForm
+        fields = ["year", "institution"]
+
+
+class ReferralFilterSet(FilterSet):
+    """``month`` (YYYY-MM): handed over in that month; ``open``: neither closed nor returned."""
+
+    direction = filters.ChoiceFilter(label="移交方向", choices=ReferralDirection.choices)
+    status = filters.ChoiceFilter(label="状态", choices=ReferralStatus.choices)
+    open = filters.BooleanFilter(label="未办结", method="filter_open")
+    district = filters.ModelChoiceFilter(
+        label="承办区县",
+        field_name="district",
+        queryset=Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"),
+    )
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="institution__uscc")
+    month = filters.CharFilter(label="移交月份（YYYY-MM）", method="filter_month")
+
+    class Meta:
+        model = Referral
+        form = FilterForm
+        fields = ["direction", "status", "open", "district", "institution", "month"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        done = Q(status__in=[ReferralStatus.CLOSED, ReferralStatus.RETURNED])
+        return queryset.exclude(done) if value else queryset.filter(done)
+
+    def filter_month(self, queryset, name, value):
+        parsed = rules.parse_month(value or "")
+        if parsed is None:
+            return queryset
+        first, last = rules.month_bounds(*parsed)
+        return queryset.filter(handed_on__gte=first, handed_on__lte=last)
+
+
+class TechnicalGuidanceFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label="年度", field_name="visited_on__year")
+    institution = filters.CharFilter(label="指导机构（信用代码）", field_name="institution__uscc")
+    enterprise = filters.CharFilter(label="用人单位（信用代码）", field_name="enterprise__uscc")
+    kind = filters.ChoiceFilter(label="工作类别", choices=GuidanceKind.choices)
+    region = filters.ModelChoiceFilter(
+        label="用人单位所在区县",
+        field_name="enterprise__region",
+        queryset=Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"),
+    )
+
+    class Meta:
+        model = TechnicalGuidance
+        form = FilterForm
+        fields = ["year", "institution", "enterprise", "kind", "region"]

@@ -53,6 +53,13 @@ COLUMNS = [
     Column("能力确认方式", "capability_mode", False, (), "直接确认 / 达标确认 / 评估确认"),
     Column("能力确认日期", "capability_confirmed_on", False, ()),
     Column("能力确认依据", "capability_basis", False, ()),
+    Column(
+        "承担技术指导任务",
+        "guidance_duty",
+        False,
+        (),
+        "是 / 否：区县疾控中心、公立机构（每年指导50家以上用人单位）",
+    ),
     Column("资质类型", "q_kind", False, (), "资质证书 / 备案"),
     Column("资质编号", "q_number", False, ("证书编号", "备案编号")),
     Column("业务范围", "q_scope", False, ("资质范围",)),
@@ -64,6 +71,7 @@ ALIASES = {alias: c.header for c in COLUMNS for alias in c.aliases}
 KIND_WORDS = {str(label): value for value, label in InstitutionKind.choices}
 MODE_WORDS = {str(label): value for value, label in CapabilityMode.choices}
 QUAL_WORDS = {str(label): value for value, label in QualificationKind.choices}
+YES_NO = {"是": True, "否": False}
 # which import column an action's field error belongs to
 FIELD_COLUMN = {
     "uscc": "uscc",
@@ -77,6 +85,7 @@ FIELD_COLUMN = {
     "capability_mode": "capability_mode",
     "capability_confirmed_on": "capability_confirmed_on",
     "capability_basis": "capability_basis",
+    "guidance_duty": "guidance_duty",
     "kind": "q_kind",
     "number": "q_number",
     "scope_text": "q_scope",
@@ -102,6 +111,7 @@ def institution_import_template() -> bytes:
         "kinds": [str(label) for _, label in InstitutionKind.choices],
         "capability_mode": list(MODE_WORDS),
         "q_kind": list(QUAL_WORDS),
+        "guidance_duty": list(YES_NO),
         "region": list(
             Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True)
         ),
@@ -171,6 +181,10 @@ def _parse(row_no: int, raw: dict[str, Any], regions: dict[str, str], report: Im
         parsed.institution["region"] = code_
     for key in ("address", "qc_number", "capability_basis"):
         parsed.institution[key] = text[key]
+    if text["guidance_duty"]:
+        if text["guidance_duty"] not in YES_NO:
+            error("guidance_duty", "应为：是 / 否")
+        parsed.institution["guidance_duty"] = YES_NO.get(text["guidance_duty"], False)
     if text["capability_mode"]:
         mode = MODE_WORDS.get(text["capability_mode"])
         if mode is None:
@@ -253,6 +267,12 @@ def institution_import(
         else:
             report.applied = True
     return report
+
+
+def _visible(model, user):
+    """The rows of ``model`` a row of the file may name: what the importing user sees (None: the
+    system, everything). Another district's institution is "not in the register" for the user."""
+    return model.objects.all() if user is None else model.objects.for_user(user)
 
 
 def _error_rows(report: ImportReport, row_no: int, exc: ValidationError, column_of: dict[str, str]) -> None:
@@ -344,13 +364,17 @@ def proficiency_result_import(
                     z = float(raw["z_score"])
                 except ValueError:
                     error("z_score", f"无法识别的数值“{raw['z_score']}”")
-            institution = Institution.objects.filter(
-                uscc=registry_rules.uscc_clean(raw.get("uscc", ""))
-            ).first()
+            institution = (
+                _visible(Institution, user)
+                .filter(uscc=registry_rules.uscc_clean(raw.get("uscc", "")))
+                .first()
+            )
             if institution is None:
                 error("uscc", "该统一社会信用代码不在机构名录中")
             rounds = (
-                list(ProficiencyRound.objects.filter(year=int(year), kind=kind)) if year.isdigit() else []
+                list(_visible(ProficiencyRound, user).filter(year=int(year), kind=kind))
+                if year.isdigit()
+                else []
             )
             if len(report.errors) == before and len(rounds) != 1:
                 error(
@@ -460,9 +484,9 @@ def qc_result_import(
                 error("result", "应为：合格 / 不合格")
             inspections = (
                 list(
-                    QcInspection.objects.filter(
-                        year=int(year), institution__uscc=registry_rules.uscc_clean(text.get("uscc", ""))
-                    ).order_by("pk")[:2]
+                    _visible(QcInspection, user)
+                    .filter(year=int(year), institution__uscc=registry_rules.uscc_clean(text.get("uscc", "")))
+                    .order_by("pk")[:2]
                 )
                 if year.isdigit()
                 else []
@@ -539,3 +563,118 @@ def _apply_row(parsed: _Row, user, report: ImportReport, seen: set[str]) -> None
         _error_rows(report, parsed.row, exc, {name: HEADER_OF[key] for name, key in FIELD_COLUMN.items()})
     except PermissionDenied as exc:
         report.errors.append(RowError(parsed.row, "", str(exc) or "您无权导入机构名录"))
+
+
+# --------------------------------------------------------------------------------------------
+# Performance evaluation scores: one row per institution and year, one column per checklist item
+# --------------------------------------------------------------------------------------------
+
+
+def _evaluation_columns() -> list[Column]:
+    checklist = rules.load_checklist()
+    return [
+        Column("年度", "year", True, ()),
+        Column("统一社会信用代码", "uscc", True, ("信用代码",)),
+        Column("机构名称", "name", False, (), "仅供核对，不导入"),
+        Column("评估日期", "evaluated_on", True, ()),
+        *[
+            Column(f"{i.code}得分", f"score_{i.code}", True, (i.code,), f"{i.label}，满分 {i.max_points:g}")
+            for i in checklist.items
+        ],
+        *[Column(f"{i.code}评分依据", f"evidence_{i.code}", False, ()) for i in checklist.items],
+        Column("评估说明", "note", False, ("备注",)),
+    ]
+
+
+def evaluation_template() -> bytes:
+    checklist = rules.load_checklist()
+    cols = [
+        TemplateColumn(
+            header=c.header + ("*" if c.required else ""),
+            comment=c.comment,
+            width=30 if c.key in {"name", "note"} or c.key.startswith("evidence_") else 14,
+        )
+        for c in _evaluation_columns()
+    ]
+    label = checklist.version if checklist.verified else f"{checklist.version}（未核对）"
+    notes = [
+        f"绩效评估评分表 {label}：每行为一家机构一个年度的评估，每个条目一列得分（0 至满分）。",
+        "同一机构同一年度再次导入时替换原评估。总分按评分表的权重计算。",
+    ]
+    return template_xlsx(cols, notes=notes)
+
+
+def evaluation_import(
+    *, user, filename: str, content: bytes, dry_run: bool = True, all_or_nothing: bool = True
+) -> ImportReport:
+    """Record evaluations from a file through ``actions.performance_evaluation_record``."""
+    columns = _evaluation_columns()
+    header = {c.key: c.header for c in columns}
+    table = read_table(
+        filename,
+        content,
+        required=[c.header for c in columns if c.required],
+        header_aliases={a: c.header for c in columns for a in c.aliases},
+    )
+    report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers, unit="家")
+    key_of = {c.header: c.key for c in columns}
+    checklist = rules.load_checklist()
+    column_of = {f"score_{i.code}": header[f"score_{i.code}"] for i in checklist.items}
+    column_of.update(evaluated_on="评估日期", institution="统一社会信用代码", total="评估说明")
+    with transaction.atomic():
+        for row_no, values in table.rows:
+            report.raw_rows[row_no] = list(values)
+            raw = {key_of[h]: v for h, v in zip(table.headers, values, strict=False) if h in key_of}
+            text = {k: cells.cell_text(v) for k, v in raw.items()}
+            before = len(report.errors)
+
+            def error(key: str, message: str, row_no: int = row_no) -> None:
+                report.errors.append(RowError(row_no, header[key], message))
+
+            year = text.get("year", "")
+            if not (year.isdigit() and len(year) == 4):
+                error("year", "年度应为4位数字")
+            try:
+                evaluated_on = cells.parse_date(raw.get("evaluated_on"), today=_today())
+            except cells.CellError as exc:
+                error("evaluated_on", str(exc))
+                evaluated_on = None
+            institution = (
+                (Institution.objects.for_user(user) if user is not None else Institution.objects.all())
+                .filter(uscc=registry_rules.uscc_clean(text.get("uscc", "")))
+                .first()
+            )
+            if institution is None:
+                error("uscc", "该统一社会信用代码不在机构名录中")
+            scores: dict[str, tuple[Decimal | None, str]] = {}
+            for item in checklist.items:
+                cell = text.get(f"score_{item.code}", "")
+                try:
+                    value = Decimal(cell) if cell else None
+                except InvalidOperation:
+                    error(f"score_{item.code}", f"无法识别的分数“{cell}”")
+                    continue
+                scores[item.code] = (value, text.get(f"evidence_{item.code}", ""))
+            if len(report.errors) > before or institution is None or evaluated_on is None:
+                continue
+            try:
+                with transaction.atomic():
+                    report.updated.append(
+                        actions.performance_evaluation_record(
+                            user=user,
+                            institution=institution,
+                            year=int(year),
+                            evaluated_on=evaluated_on,
+                            scores=scores,
+                            note=text.get("note", ""),
+                        )
+                    )
+            except ValidationError as exc:
+                _error_rows(report, row_no, exc, column_of)
+            except PermissionDenied as exc:
+                report.errors.append(RowError(row_no, "", str(exc) or "您无权录入绩效评估"))
+        if dry_run or (all_or_nothing and report.errors):
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report

@@ -16,6 +16,7 @@ from ohsteward.institutions.choices import (
     CapabilityMode,
     Colour,
     EngagementKind,
+    GuidanceKind,
     InspectionResult,
     InspectionStatus,
     InstitutionKind,
@@ -23,6 +24,8 @@ from ohsteward.institutions.choices import (
     ProficiencyOutcome,
     QualificationKind,
     RectificationStatus,
+    ReferralDirection,
+    ReferralStatus,
     StaffRole,
 )
 
@@ -79,6 +82,11 @@ class Institution(ScopedModelMixin, TimeStampedModel):
     )
     capability_confirmed_on = models.DateField("能力确认日期", null=True, blank=True)
     capability_basis = models.CharField("能力确认依据", max_length=300, blank=True)
+    guidance_duty = models.BooleanField(
+        "承担技术指导任务",
+        default=False,
+        help_text="区县疾控中心、承担职业病防治的公立医疗机构：每年到50家以上用人单位开展技术指导（001 目标(四)）",
+    )
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -578,3 +586,248 @@ class InstitutionGrade(ScopedModelMixin, TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return _institution_scope(self.institution)
+
+
+# --------------------------------------------------------------------------------------------
+# Performance evaluation (绩效评估质量指标评分, 001 附件1 第4、10条)
+# --------------------------------------------------------------------------------------------
+
+
+class PerformanceEvaluation(ScopedModelMixin, TimeStampedModel):
+    """The city CDC's yearly performance evaluation of an institution on the scored checklist of
+    ``checklist_version`` (``data/performance_checklist_<version>.json``): one score and evidence
+    note per item (``scores``: ``[{code, score, evidence}]``) and the weighted total (百分制,
+    ``rules.evaluation_total``), which is the grade's 绩效评估质量指标评分 factor."""
+
+    audited = True
+    scope = _about_institution("institution")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.PROTECT, related_name="performance_evaluations"
+    )
+    year = models.PositiveIntegerField("年度")
+    checklist_version = models.CharField("评分表版本", max_length=20)
+    scores = models.JSONField("逐项评分", default=list)
+    total = models.DecimalField("总分", max_digits=5, decimal_places=1)
+    evaluated_on = models.DateField("评估日期")
+    note = models.CharField("评估说明", max_length=500, blank=True)
+    evaluated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="评估录入人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "绩效评估"
+        verbose_name_plural = "绩效评估"
+        ordering = ["-year", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year"],
+                name="performance_evaluation_once_per_year",
+                violation_error_message="该机构本年度已有绩效评估",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(total__lte=100),
+                name="performance_total_0_100",
+                violation_error_message="总分应在 0 到 100 之间",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年绩效评估 · {self.institution}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:evaluation_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return _institution_scope(self.institution)
+
+    def clean(self) -> None:
+        if self.evaluated_on and self.year and self.evaluated_on.year < self.year:
+            raise ValidationError({"evaluated_on": f"评估日期不能早于{self.year}年"})
+
+
+# --------------------------------------------------------------------------------------------
+# QC ↔ enforcement ledger (质控与监督联动台账, 001 附件1 第13条)
+# --------------------------------------------------------------------------------------------
+
+
+class ReferralQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.exclude(status__in=[ReferralStatus.CLOSED, ReferralStatus.RETURNED])
+
+
+class Referral(ScopedModelMixin, TimeStampedModel):
+    """A finding handed between QC and health supervision (卫生监督): a violation clue QC found,
+    handed to enforcement (移交 → 已接收 → 查处中 → 已办结, or 退回), or a quality problem
+    enforcement found, reported to the city (same statuses). Seen by the city and by the district
+    whose supervision handles it (``district``: by default the institution's district); never by
+    the institution itself (an enforcement clue)."""
+
+    audited = True
+    scope = Scope(enterprise=None, district="district_id", regulators_only=True)
+
+    direction = models.CharField("移交方向", max_length=20, choices=ReferralDirection.choices)
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.PROTECT, related_name="referrals"
+    )
+    inspection = models.ForeignKey(
+        QcInspection,
+        verbose_name="质控检查",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text="质控发现线索时：发现该问题的质控检查",
+    )
+    district = models.ForeignKey(
+        "registry.Region",
+        verbose_name="承办区县",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="负责查处（或上报）的区县；留空为机构所在区县，外省机构为市级",
+    )
+    finding = models.TextField("问题（线索）")
+    status = models.CharField(
+        "状态", max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.HANDED_OVER
+    )
+    handed_on = models.DateField("移交日期")
+    handed_by = models.CharField("移交单位（人）", max_length=100)
+    received_on = models.DateField("接收日期", null=True, blank=True)
+    received_by = models.CharField("接收单位（人）", max_length=100, blank=True)
+    closed_on = models.DateField("办结（退回）日期", null=True, blank=True)
+    outcome = models.TextField("处理结果", blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="登记人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "质控监督移交"
+        verbose_name_plural = "质控监督移交台账"
+        ordering = ["-handed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} · {self.institution}（{self.handed_on:%Y-%m-%d}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:referral_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return {"district_code": self.district_id or "", "zone_code": "", "enterprise_id": None}
+
+    def clean(self) -> None:
+        errors = rules.referral_date_errors(
+            handed_on=self.handed_on, received_on=self.received_on, closed_on=self.closed_on
+        )
+        if self.status in (ReferralStatus.CLOSED, ReferralStatus.RETURNED):
+            if self.closed_on is None:
+                errors.setdefault("closed_on", "请填写办结（退回）日期")
+            if not self.outcome.strip():
+                errors.setdefault("outcome", "请填写处理结果（或退回原因）")
+        if self.inspection_id and self.inspection and self.inspection.institution_id != self.institution_id:
+            errors["inspection"] = "该质控检查不是此机构的检查"
+        if errors:
+            raise ValidationError(errors)
+
+
+# --------------------------------------------------------------------------------------------
+# Technical guidance at employers (技术指导, 001 附件1 目标(四): ≥ 50 employers a year)
+# --------------------------------------------------------------------------------------------
+
+
+class TechnicalGuidanceQuerySet(ScopedQuerySet):
+    def in_year(self, year: int):
+        return self.filter(visited_on__year=year)
+
+
+class TechnicalGuidance(ScopedModelMixin, TimeStampedModel):
+    """A technical guidance, assistance or survey visit of a district CDC or public institution to
+    an employer. When it is the same visit as a steward service visit or an SME assistance entry,
+    ``steward_visit`` / ``assistance_entry`` say so (string foreign keys into stewardship: the two
+    apps are siblings and import nothing of each other; the database link is not an import)."""
+
+    audited = True
+    scope = Scope(enterprise="enterprise", institution="institution")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="指导机构", on_delete=models.PROTECT, related_name="guidance_visits"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.PROTECT,
+        related_name="technical_guidance",
+    )
+    visited_on = models.DateField("指导日期")
+    kind = models.CharField(
+        "工作类别", max_length=20, choices=GuidanceKind.choices, default=GuidanceKind.GUIDANCE
+    )
+    content = models.TextField("指导内容")
+    findings = models.TextField("发现的问题", blank=True)
+    steward_visit = models.ForeignKey(
+        "stewardship.ServiceVisit",
+        verbose_name="对应的管家服务记录",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assistance_entry = models.ForeignKey(
+        "stewardship.AssistanceEntry",
+        verbose_name="对应的帮扶企业",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="登记人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = TechnicalGuidanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "技术指导"
+        verbose_name_plural = "技术指导"
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.enterprise}（{self.visited_on:%Y-%m-%d}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:guidance_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        e = self.enterprise
+        return {"district_code": e.region_id, "zone_code": e.zone_id or "", "enterprise_id": e.pk}
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        visit = self.steward_visit
+        if visit is not None and visit.agreement.enterprise_id != self.enterprise_id:
+            errors["steward_visit"] = "该管家服务记录不是此用人单位的"
+        entry = self.assistance_entry
+        if entry is not None and entry.enterprise_id != self.enterprise_id:
+            errors["assistance_entry"] = "该帮扶记录不是此用人单位的"
+        if errors:
+            raise ValidationError(errors)

@@ -6,7 +6,9 @@ and the open work of a user (home page)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
@@ -14,13 +16,16 @@ from django.urls import reverse
 from ohsteward.accounts import access
 from ohsteward.core.work import DUE, INFO, OPEN, OVERDUE, WorkItem
 from ohsteward.institutions import rules
-from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
+from ohsteward.institutions.choices import InspectionStatus, RectificationStatus, ReferralDirection
 from ohsteward.institutions.models import (
+    Engagement,
     Institution,
     ProficiencyResult,
     QcInspection,
     Qualification,
     Rectification,
+    Referral,
+    TechnicalGuidance,
 )
 
 
@@ -91,13 +96,13 @@ def year_figures(user, year: int) -> list[Figure]:
 def open_work(user, today: dt.date) -> list[WorkItem]:
     """The city's (city admin, city CDC) and an institution's own open QC work: overdue
     rectifications, qualifications ending within 90 days, QC inspections planned but not recorded.
-    Districts and others get nothing here. Each count starts from ``for_user``: an institution sees
-    only its own records. Three queries."""
+    Districts and others get only the ledger's items (``ledger_work``). Each count starts from
+    ``for_user``: an institution sees only its own records. Four queries."""
+    items: list[WorkItem] = ledger_work(user, today)
     own = access.own_institution_id(user)
     citywide = access.sees_everything(user)
     if not (own or citywide):
-        return []
-    items: list[WorkItem] = []
+        return items
     if user.has_perm("institutions.view_rectification"):
         late = (
             Rectification.objects.for_user(user)
@@ -155,3 +160,171 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                 WorkItem(label, f"{url}&year={today.year}", n, dt.date(today.year, 12, 31), urgency, hint)
             )
     return items
+
+
+# --------------------------------------------------------------------------------------------
+# Out-of-province institutions: the yearly ≥ 50 % QC sample and its results (001 附件1 第12条)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutOfProvinceRow:
+    institution: Institution
+    clients: int  # Chongqing employers with an engagement overlapping the year
+    inspection: QcInspection | None
+    open_rectifications: int
+
+
+def out_of_province_report(user, year: int) -> tuple[list[OutOfProvinceRow], list[Figure]]:
+    """Every out-of-province institution the user sees, whether it is in the year's QC sample, the
+    inspection's result, open rectification demands and how many Chongqing employers it served;
+    the figures (sampled share ≥ 50 %, inspected share, pass rate). Four queries."""
+    institutions = list(Institution.objects.for_user(user).out_of_province().order_by("name"))
+    ids = [i.pk for i in institutions]
+    inspections: dict[int, QcInspection] = {}
+    for inspection in (
+        QcInspection.objects.for_user(user)
+        .filter(year=year, institution_id__in=ids)
+        .order_by("-status", "pk")
+    ):
+        # a recorded inspection wins over a planned one ("recorded" > "planned")
+        inspections.setdefault(inspection.institution_id, inspection)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    clients = dict(
+        Engagement.objects.for_user(user)
+        .filter(institution_id__in=ids, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values("institution_id")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .values_list("institution_id", "n")
+    )
+    open_demands = dict(
+        Rectification.objects.for_user(user)
+        .open()
+        .filter(inspection__year=year, inspection__institution_id__in=ids)
+        .values("inspection__institution_id")
+        .annotate(n=Count("pk"))
+        .values_list("inspection__institution_id", "n")
+    )
+    rows = [
+        OutOfProvinceRow(i, clients.get(i.pk, 0), inspections.get(i.pk), open_demands.get(i.pk, 0))
+        for i in institutions
+    ]
+    recorded = [r for r in rows if r.inspection and r.inspection.status == InspectionStatus.RECORDED]
+    passed = sum(1 for r in recorded if r.inspection and r.inspection.result == "pass")
+    figures = [
+        Figure("纳入抽查比例", len(inspections), len(rows), 100 * rules.OUT_OF_PROVINCE_MIN_FRACTION),
+        Figure("已完成抽查比例", len(recorded), len(rows), 100 * rules.OUT_OF_PROVINCE_MIN_FRACTION),
+        Figure("抽查合格率", passed, len(recorded)),
+    ]
+    return rows, figures
+
+
+# --------------------------------------------------------------------------------------------
+# The QC ↔ enforcement ledger at the monthly dispatch (001 附件1 第13条)
+# --------------------------------------------------------------------------------------------
+
+
+def ledger_month(user, year: int, month: int) -> list[tuple[str, str, rules.MonthSummary]]:
+    """The month's ledger summary per district (the city's own as "市级") and direction, plus a
+    total row: ``[(district name, direction label, summary)]``. One query."""
+    _first, last = rules.month_bounds(year, month)
+    rows = (
+        Referral.objects.for_user(user)
+        .filter(handed_on__lte=last)
+        .values_list("district__name", "direction", "status", "handed_on", "closed_on")
+        .order_by("district_id", "direction", "pk")
+    )
+    groups: dict[tuple[str, str], list[rules.ReferralRow]] = {}
+    every: list[rules.ReferralRow] = []
+    for district, direction, status, handed_on, closed_on in rows:
+        row = rules.ReferralRow(direction, status, handed_on, closed_on)
+        groups.setdefault((district or "市级", direction), []).append(row)
+        every.append(row)
+    labels = dict(ReferralDirection.choices)
+    result = [
+        (district, str(labels.get(direction, direction)), rules.month_summary(group, year, month))
+        for (district, direction), group in groups.items()
+    ]
+    result.append(("合计", "", rules.month_summary(every, year, month)))
+    return result
+
+
+def ledger_work(user, today: dt.date) -> list[WorkItem]:
+    """The ledger's open work for whoever handles referrals (the city, a district's supervision):
+    referrals waiting to be received, and referrals open more than ``rules.OPEN_LONG_DAYS`` days
+    (the dispatch meeting asks about them). One query."""
+    if not user.has_perm("institutions.change_referral"):
+        return []
+    long_ago = today - dt.timedelta(days=rules.OPEN_LONG_DAYS)
+    counts = (
+        Referral.objects.for_user(user)
+        .open()
+        .aggregate(
+            waiting=Count("pk", filter=Q(status="handed_over")),
+            first_waiting=Min("handed_on", filter=Q(status="handed_over")),
+            long=Count("pk", filter=Q(handed_on__lt=long_ago)),
+            oldest=Min("handed_on", filter=Q(handed_on__lt=long_ago)),
+        )
+    )
+    url = reverse("institutions:referral_list")
+    items = []
+    if counts["long"]:
+        items.append(
+            WorkItem(
+                f"{counts['long']} 条质控监督移交超过{rules.OPEN_LONG_DAYS}天未办结",
+                f"{url}?open=true",
+                counts["long"],
+                counts["oldest"] + dt.timedelta(days=rules.OPEN_LONG_DAYS),
+                OVERDUE,
+                "督办查处进度，月调度会将通报",
+            )
+        )
+    if counts["waiting"]:
+        items.append(
+            WorkItem(
+                f"{counts['waiting']} 条质控监督移交待接收",
+                f"{url}?status=handed_over",
+                counts["waiting"],
+                counts["first_waiting"],
+                OPEN,
+                "确认接收并登记承办人，或说明理由退回",
+            )
+        )
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# Technical guidance against the yearly target (001 附件1 目标(四))
+# --------------------------------------------------------------------------------------------
+
+
+def guidance_counts(user, year: int) -> list[dict[str, Any]]:
+    """Per guiding institution the user sees, the year's visits and distinct employers against
+    the target (``rules.guidance_status``): every institution with the guidance duty, and any
+    other that recorded guidance. Counts are of the visits the user sees."""
+    target = rules.load_guidance_target()
+    visits = TechnicalGuidance.objects.all() if user is None else TechnicalGuidance.objects.for_user(user)
+    rows = visits.in_year(year).values_list("institution_id", "enterprise_id")
+    per: dict[int, set[int]] = defaultdict(set)
+    count: dict[int, int] = defaultdict(int)
+    for institution_id, enterprise_id in rows:
+        per[institution_id].add(enterprise_id)
+        count[institution_id] += 1
+    institutions = Institution.objects.all() if user is None else Institution.objects.for_user(user)
+    wanted = institutions.filter(guidance_duty=True) | institutions.filter(pk__in=list(per))
+    result = []
+    for institution in wanted.select_related("region").order_by("region_id", "name"):
+        employers = len(per.get(institution.pk, ()))
+        result.append(
+            {
+                "institution": institution,
+                "visits": count.get(institution.pk, 0),
+                "employers": employers,
+                "target": target.min_employers,
+                "status": rules.guidance_status(employers, target, year)
+                if institution.guidance_duty
+                else "no_duty",
+            }
+        )
+    return result

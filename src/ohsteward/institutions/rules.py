@@ -323,3 +323,217 @@ def rectification_factor(closed: int, total: int) -> FactorInput:
     if not total:
         return FactorInput(None, reason="本年度无整改要求")
     return FactorInput(round(100.0 * closed / total, 1), f"已验收 {closed} / 共 {total} 项")
+
+
+# --------------------------------------------------------------------------------------------
+# Performance evaluation: the scored checklist (绩效评估质量指标, 001 附件1 第4、10条) — versioned data
+# --------------------------------------------------------------------------------------------
+
+CURRENT_CHECKLIST_VERSION = "v1"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    max_points: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class Checklist:
+    version: str
+    verified: bool
+    source: str
+    items: tuple[ChecklistItem, ...]
+
+    def item(self, code: str) -> ChecklistItem | None:
+        return next((i for i in self.items if i.code == code), None)
+
+
+def load_checklist(version: str = CURRENT_CHECKLIST_VERSION) -> Checklist:
+    """The scored checklist of ``version`` from ``data/performance_checklist_<version>.json``."""
+    raw = json.loads((DATA_DIR / f"performance_checklist_{version}.json").read_text(encoding="utf-8"))
+    return Checklist(
+        version=raw["version"],
+        verified=bool(raw["verified"]),
+        source=raw["source"],
+        items=tuple(
+            ChecklistItem(i["code"], i["label"], float(i["max_points"]), float(i["weight"]))
+            for i in raw["items"]
+        ),
+    )
+
+
+def evaluation_errors(scores: Mapping[str, float | None], checklist: Checklist) -> dict[str, str]:
+    """Per item code, what is wrong with its score: every item of the checklist is scored, from 0
+    to its maximum; codes not on the checklist are refused."""
+    errors: dict[str, str] = {}
+    for item in checklist.items:
+        value = scores.get(item.code)
+        if value is None:
+            errors[item.code] = "请填写该项得分"
+        elif not 0 <= float(value) <= item.max_points:
+            errors[item.code] = f"得分应在 0 到 {item.max_points:g} 之间"
+    for code in scores:
+        if checklist.item(code) is None:
+            errors[code] = f"评分表 {checklist.version} 中没有条目 {code}"
+    return errors
+
+
+def evaluation_total(scores: Mapping[str, float], checklist: Checklist) -> float:
+    """The evaluation's total in 百分制: Σ weight × (score / max) / Σ weight × 100, one decimal.
+    With weights equal to the maxima (v1) this is the plain sum of the points out of 100."""
+    total_weight = sum(i.weight for i in checklist.items)
+    if not total_weight:
+        return 0.0
+    value = sum(i.weight * float(scores[i.code]) / i.max_points for i in checklist.items if i.max_points)
+    return round(100.0 * value / total_weight, 1)
+
+
+def performance_factor(total: float | None, version: str, verified: bool) -> FactorInput:
+    """The grade's 绩效评估质量指标评分 factor: the year's evaluation total (百分制)."""
+    if total is None:
+        return FactorInput(None, reason="本年度未开展绩效评估或评分未录入")
+    label = version if verified else f"{version}（未核对）"
+    return FactorInput(round(float(total), 1), f"绩效评估总分 {float(total):g}（评分表 {label}）")
+
+
+# --------------------------------------------------------------------------------------------
+# QC ↔ enforcement ledger (001 附件1 第13条)
+# --------------------------------------------------------------------------------------------
+
+# Which statuses a referral may move to: 移交 → 已接收 or 退回; 已接收 → 查处中, 已办结 or 退回;
+# 查处中 → 已办结 or 退回. 已办结 and 退回 are final (a returned finding is handed over anew).
+REFERRAL_NEXT: dict[str, tuple[str, ...]] = {
+    "handed_over": ("received", "returned"),
+    "received": ("investigating", "closed", "returned"),
+    "investigating": ("closed", "returned"),
+    "closed": (),
+    "returned": (),
+}
+REFERRAL_LABEL = {
+    "handed_over": "移交",
+    "received": "已接收",
+    "investigating": "查处中",
+    "closed": "已办结",
+    "returned": "退回",
+}
+
+
+def referral_transition_error(current: str, target: str) -> str | None:
+    """Why a referral in ``current`` may not move to ``target`` (None: it may)."""
+    if target in REFERRAL_NEXT.get(current, ()):
+        return None
+    if not REFERRAL_NEXT.get(current):
+        return f"该移交状态为“{REFERRAL_LABEL.get(current, current)}”，不能再变更状态"
+    allowed = "、".join(REFERRAL_LABEL[s] for s in REFERRAL_NEXT[current])
+    return f"状态“{REFERRAL_LABEL.get(current, current)}”只能变更为：{allowed}"
+
+
+def referral_date_errors(
+    *, handed_on: dt.date | None, received_on: dt.date | None, closed_on: dt.date | None
+) -> dict[str, str]:
+    """Dates of a referral follow each other: received and closed not before handed over, closed
+    not before received."""
+    errors: dict[str, str] = {}
+    if handed_on and received_on and received_on < handed_on:
+        errors["received_on"] = "接收日期不能早于移交日期"
+    if handed_on and closed_on and closed_on < handed_on:
+        errors["closed_on"] = "办结（退回）日期不能早于移交日期"
+    elif received_on and closed_on and closed_on < received_on:
+        errors["closed_on"] = "办结（退回）日期不能早于接收日期"
+    return errors
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of a month."""
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    direction: str
+    status: str
+    handed_on: dt.date
+    closed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    """The ledger as the monthly dispatch meeting hears it (001 附件1 第13条 "每月…通报")."""
+
+    handed_over: int  # handed over during the month
+    closed: int  # closed (已办结) during the month
+    returned: int  # returned during the month
+    open_at_end: int  # handed over by the month's end and neither closed nor returned by then
+    open_over_30_days: int  # of those, handed over more than 30 days before the month's end
+
+
+OPEN_LONG_DAYS = 30  # a platform choice for the dispatch list ("超过30天未办结"), not from 001
+
+
+def month_summary(rows: Iterable[ReferralRow], year: int, month: int) -> MonthSummary:
+    """Count a month of the ledger. A referral counts as open at the month's end when it was handed
+    over by then and not closed or returned by then (its current status may be later)."""
+    first, last = month_bounds(year, month)
+    handed = closed = returned = open_end = open_long = 0
+    for r in rows:
+        if first <= r.handed_on <= last:
+            handed += 1
+        done = r.closed_on is not None and r.status in ("closed", "returned")
+        if done and r.closed_on is not None and first <= r.closed_on <= last:
+            if r.status == "closed":
+                closed += 1
+            else:
+                returned += 1
+        if r.handed_on <= last and not (done and r.closed_on is not None and r.closed_on <= last):
+            open_end += 1
+            if (last - r.handed_on).days > OPEN_LONG_DAYS:
+                open_long += 1
+    return MonthSummary(handed, closed, returned, open_end, open_long)
+
+
+# --------------------------------------------------------------------------------------------
+# Technical guidance (001 附件1 目标(四)) — the target is versioned data
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuidanceTarget:
+    version: str
+    verified: bool
+    source: str
+    years: tuple[int, ...]
+    min_employers: int
+
+
+def load_guidance_target(version: str = "v1") -> GuidanceTarget:
+    raw = json.loads((DATA_DIR / f"guidance_target_{version}.json").read_text(encoding="utf-8"))
+    return GuidanceTarget(
+        version=raw["version"],
+        verified=bool(raw["verified"]),
+        source=raw["source"],
+        years=tuple(int(y) for y in raw["years"]),
+        min_employers=int(raw["min_employers"]),
+    )
+
+
+def guidance_status(employers: int, target: GuidanceTarget, year: int) -> str:
+    """``met`` / ``short`` against the yearly target (distinct employers guided); ``no_target``
+    before the plan's first year. 001 covers 2024–2025; later years keep the last target until a
+    new plan gives one (as the SME assistance target does)."""
+    if year < min(target.years):
+        return "no_target"
+    return "met" if employers >= target.min_employers else "short"
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """ "2026-03" → (2026, 3); None for anything else."""
+    parts = text.strip().split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None

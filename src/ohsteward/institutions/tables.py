@@ -184,3 +184,99 @@ class InstitutionGradeTable(Table):
         Column("得分", "score", css="num", sortable="score"),
         Column("规则版本", lambda g: version_label(g.rules_version), key="rules_version"),
     ]
+
+
+@functools.cache
+def checklist_label(version: str) -> str:
+    """ "v1（未核对）" while the performance checklist of that version is not verified."""
+    return version if rules.load_checklist(version).verified else f"{version}（未核对）"
+
+
+def _item_score(code: str):
+    def cell(evaluation) -> str:
+        for row in evaluation.scores or []:
+            if row.get("code") == code:
+                return "" if row.get("score") is None else f"{row['score']:g}"
+        return ""
+
+    return cell
+
+
+class PerformanceEvaluationTable(Table):
+    html_id = "evaluation-table"
+    select_related = ("institution",)
+    default_sort = "-year"
+    columns = [
+        Column("年度", "year", sortable="year", link="institutions:evaluation_detail"),
+        Column(
+            "机构",
+            "institution.name",
+            key="institution",
+            link="institutions:institution_detail",
+            link_arg="institution.uscc",
+            sortable="institution__name",
+        ),
+        Column("统一社会信用代码", "institution.uscc", key="uscc", css="mono"),
+        Column("评估日期", "evaluated_on", format=_date, sortable="evaluated_on"),
+        Column("总分", "total", css="num", sortable="total"),
+        *[
+            Column(f"{i.code} 得分", _item_score(i.code), key=f"score_{i.code}", export=True)
+            for i in rules.load_checklist().items
+        ],
+        Column("评分表版本", lambda e: checklist_label(e.checklist_version), key="checklist_version"),
+        Column("评估说明", "note", export=True),
+    ]
+    list_columns = ["year", "institution", "uscc", "evaluated_on", "total", "checklist_version"]
+
+
+class ReferralTable(Table):
+    html_id = "referral-table"
+    select_related = ("institution", "district", "inspection")
+    default_sort = "-handed_on"
+    columns = [
+        Column("编号", "pk", key="id", link="institutions:referral_detail", sortable="pk"),
+        Column("移交方向", "get_direction_display", key="direction", sortable="direction"),
+        Column(
+            "机构",
+            "institution.name",
+            key="institution",
+            link="institutions:institution_detail",
+            link_arg="institution.uscc",
+            sortable="institution__name",
+        ),
+        Column("统一社会信用代码", "institution.uscc", key="uscc", css="mono", export=True),
+        Column("承办区县", lambda r: r.district.name if r.district else "市级", key="district"),
+        Column("问题（线索）", "finding"),
+        Column("状态", "get_status_display", key="status", sortable="status"),
+        Column("移交日期", "handed_on", format=_date, sortable="handed_on"),
+        Column("移交单位（人）", "handed_by", export=True),
+        Column("接收日期", "received_on", format=_date),
+        Column("接收单位（人）", "received_by", export=True),
+        Column("办结（退回）日期", "closed_on", format=_date, sortable="closed_on"),
+        Column("处理结果", "outcome", export=True),
+        Column("质控检查编号", lambda r: r.inspection_id or "", key="inspection", export=True),
+    ]
+    list_columns = [
+        "id", "direction", "institution", "district", "finding", "status", "handed_on", "closed_on",
+    ]  # fmt: skip
+
+
+class TechnicalGuidanceTable(Table):
+    html_id = "guidance-table"
+    select_related = ("institution", "enterprise__region")
+    default_sort = "-visited_on"
+    columns = [
+        Column(
+            "指导日期", "visited_on", format=_date, sortable="visited_on", link="institutions:guidance_detail"
+        ),
+        Column("指导机构", "institution.name", key="institution", sortable="institution__name"),
+        Column("用人单位", "enterprise.name", key="enterprise", sortable="enterprise__name"),
+        Column("用人单位信用代码", "enterprise.uscc", key="enterprise_uscc", css="mono", export=True),
+        Column("所在区县", "enterprise.region.name", key="region"),
+        Column("工作类别", "get_kind_display", key="kind", sortable="kind"),
+        Column("指导内容", "content"),
+        Column("发现的问题", "findings", export=True),
+        Column("管家服务记录", lambda g: g.steward_visit_id or "", key="steward_visit"),
+        Column("帮扶记录", lambda g: g.assistance_entry_id or "", key="assistance_entry"),
+    ]
+    list_columns = ["visited_on", "institution", "enterprise", "region", "kind", "content", "steward_visit"]

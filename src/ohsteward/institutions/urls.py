@@ -81,6 +81,51 @@ urlpatterns = [
     path("grades/compute/", views.grade_compute, name="grade_compute"),
     path("grades/publication/", views.grade_publication, name="grade_publication"),
     path("grades/<int:pk>/", views.InstitutionGradeDetailView.as_view(), name="grade_detail"),
+    # performance evaluation (issue 9 item 5)
+    path("evaluations/", views.PerformanceEvaluationListView.as_view(), name="evaluation_list"),
+    path(
+        "evaluations/export/",
+        views.PerformanceEvaluationListView.as_view(export=True),
+        name="evaluation_export",
+    ),
+    path("evaluations/new/", views.PerformanceEvaluationCreateView.as_view(), name="evaluation_create"),
+    path("evaluations/import/", views.EvaluationImportView.as_view(), name="evaluation_import"),
+    path(
+        "evaluations/import/template/",
+        views.EvaluationImportView.as_view(step="template"),
+        name="evaluation_import_template",
+    ),
+    path(
+        "evaluations/import/<str:token>/confirm/",
+        views.EvaluationImportView.as_view(step="confirm"),
+        name="evaluation_import_confirm",
+    ),
+    path(
+        "evaluations/import/<str:token>/errors/",
+        views.EvaluationImportView.as_view(step="errors"),
+        name="evaluation_import_errors",
+    ),
+    path("evaluations/<int:pk>/", views.PerformanceEvaluationDetailView.as_view(), name="evaluation_detail"),
+    # the QC ↔ enforcement ledger (item 8)
+    path("referrals/", views.ReferralListView.as_view(), name="referral_list"),
+    path("referrals/export/", views.ReferralListView.as_view(export=True), name="referral_export"),
+    path("referrals/new/", views.ReferralCreateView.as_view(), name="referral_create"),
+    path("referrals/month/", views.referral_month, name="referral_month"),
+    path("referrals/month/export/", views.referral_month, {"export": True}, name="referral_month_export"),
+    path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral_detail"),
+    path("referrals/<int:pk>/advance/", views.ReferralAdvanceView.as_view(), name="referral_advance"),
+    # technical guidance (item 9)
+    path("guidance/", views.TechnicalGuidanceListView.as_view(), name="guidance_list"),
+    path("guidance/export/", views.TechnicalGuidanceListView.as_view(export=True), name="guidance_export"),
+    path("guidance/new/", views.TechnicalGuidanceCreateView.as_view(), name="guidance_create"),
+    path("guidance/counts/", views.guidance_counts, name="guidance_counts"),
+    path("guidance/counts/export/", views.guidance_counts, {"export": True}, name="guidance_counts_export"),
+    path("guidance/<int:pk>/", views.TechnicalGuidanceDetailView.as_view(), name="guidance_detail"),
+    # out-of-province institutions: the yearly QC sample and its results (item 7)
+    path("qc/out-of-province/", views.out_of_province, name="out_of_province"),
+    path(
+        "qc/out-of-province/export/", views.out_of_province, {"export": True}, name="out_of_province_export"
+    ),
     path("<str:uscc>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
     path("<str:uscc>/edit/", views.InstitutionEditView.as_view(), name="institution_edit"),
     path("<str:uscc>/qualifications/new/", views.QualificationAddView.as_view(), name="qualification_add"),

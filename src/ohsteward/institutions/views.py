@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core.imports import ImportReport
-from ohsteward.core.spreadsheets import bytes_response
+from ohsteward.core.spreadsheets import bytes_response, xlsx_response
 from ohsteward.core.views import (
     ImportView,
     ObjectActionView,
@@ -28,12 +28,17 @@ from ohsteward.institutions import actions, queries, reports, rules
 from ohsteward.institutions.filtersets import (
     InstitutionFilterSet,
     InstitutionGradeFilterSet,
+    PerformanceEvaluationFilterSet,
     ProficiencyResultFilterSet,
     QcInspectionFilterSet,
     RectificationFilterSet,
+    ReferralFilterSet,
+    TechnicalGuidanceFilterSet,
 )
 from ohsteward.institutions.forms import (
+    EvaluationForm,
     GradeComputeForm,
+    GuidanceForm,
     ImportForm,
     InstitutionForm,
     ProficiencyEnrolForm,
@@ -44,9 +49,13 @@ from ohsteward.institutions.forms import (
     QualificationForm,
     RectificationCloseForm,
     RectificationForm,
+    ReferralAdvanceForm,
+    ReferralForm,
     StaffMemberForm,
 )
 from ohsteward.institutions.importers import (
+    evaluation_import,
+    evaluation_template,
     institution_import,
     institution_import_template,
     proficiency_result_import,
@@ -58,18 +67,25 @@ from ohsteward.institutions.models import (
     Engagement,
     Institution,
     InstitutionGrade,
+    PerformanceEvaluation,
     ProficiencyResult,
     ProficiencyRound,
     QcInspection,
     QcPlan,
     Rectification,
+    Referral,
+    TechnicalGuidance,
 )
 from ohsteward.institutions.tables import (
     InstitutionGradeTable,
     InstitutionTable,
+    PerformanceEvaluationTable,
     ProficiencyResultTable,
     QcInspectionTable,
     RectificationTable,
+    ReferralTable,
+    TechnicalGuidanceTable,
+    checklist_label,
     version_label,
 )
 
@@ -125,6 +141,10 @@ class InstitutionDetailView(ObjectDetailView):
             .filter(institution=institution)
             .select_related("round")[:20],
             "grades": InstitutionGrade.objects.for_user(user).filter(institution=institution)[:5],
+            "evaluations": PerformanceEvaluation.objects.for_user(user).filter(institution=institution)[:5],
+            "referrals": Referral.objects.for_user(user).filter(institution=institution)[:10]
+            if user.has_perm("institutions.view_referral")
+            else [],
         }
 
 
@@ -256,6 +276,9 @@ class QcInspectionDetailView(ObjectDetailView):
             ),
             "today": timezone.localdate(),
             "close_form": RectificationCloseForm(initial={"closed_on": timezone.localdate()}),
+            # QC hands its clues to supervision: the city CDC (the action says the same)
+            "can_refer": self.request.user.has_perm("institutions.add_referral")
+            and access.is_citywide(self.request.user),
         }
 
 
@@ -518,7 +541,19 @@ class InstitutionGradeDetailView(ObjectDetailView):
 
     def get_context_data(self, **context):
         grade = context["object"]
-        return {**context, "version": version_label(grade.rules_version)}
+        evaluation = (
+            PerformanceEvaluation.objects.for_user(self.request.user)
+            .filter(institution=grade.institution, year=grade.year)
+            .first()
+        )
+        return {
+            **context,
+            "version": version_label(grade.rules_version),
+            "evaluation": evaluation,
+            "checklist_version": checklist_label(
+                evaluation.checklist_version if evaluation else rules.CURRENT_CHECKLIST_VERSION
+            ),
+        }
 
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -554,3 +589,322 @@ def grade_compute(request):
         request, f"{year}年：已评定 {len(result['graded'])} 家，数据不足未评定 {len(result['ungraded'])} 家。"
     )
     return redirect(f"{reverse('institutions:grade_list')}?year={year}")
+
+
+# --------------------------------------------------------------------------------------------
+# Performance evaluation (绩效评估质量指标评分)
+# --------------------------------------------------------------------------------------------
+
+
+class PerformanceEvaluationListView(ObjectListView):
+    queryset = PerformanceEvaluation.objects.all()
+    filterset = PerformanceEvaluationFilterSet
+    table = PerformanceEvaluationTable
+    permission = "institutions.view_performanceevaluation"
+    template_name = "institutions/evaluation_list.html"
+    title = "绩效评估"
+    unit = "家"
+    export_filename = "绩效评估"
+
+    def get_context_data(self, **context):
+        return {**context, "checklist": rules.load_checklist()}
+
+
+class PerformanceEvaluationDetailView(ObjectDetailView):
+    queryset = PerformanceEvaluation.objects.select_related("institution", "evaluated_by")
+    permission = "institutions.view_performanceevaluation"
+    template_name = "institutions/evaluation_detail.html"
+
+    def get_context_data(self, **context):
+        evaluation = context["object"]
+        checklist = rules.load_checklist(evaluation.checklist_version)
+        by_code = {row["code"]: row for row in evaluation.scores}
+        items = [(item, by_code.get(item.code, {})) for item in checklist.items]
+        return {
+            **context,
+            "items": items,
+            "version": checklist_label(evaluation.checklist_version),
+            "checklist": checklist,
+        }
+
+
+class PerformanceEvaluationCreateView(ObjectFormView):
+    """Record (or replace) an institution's evaluation of a year; ``?institution=`` prefills."""
+
+    queryset = PerformanceEvaluation.objects.all()
+    permission = "institutions.add_performanceevaluation"
+    form = EvaluationForm
+    form_takes_user = True
+    create = True
+    template_name = "institutions/evaluation_form.html"
+
+    def get_form(self, obj):
+        form = super().get_form(obj)
+        code = self.request.GET.get("institution", "").strip().upper()
+        if code:
+            form.initial.setdefault("institution", code)
+        return form
+
+    @staticmethod
+    def action(*, user, data):
+        return actions.performance_evaluation_record(user=user, **data)
+
+    def get_context_data(self, **context):
+        checklist = rules.load_checklist()
+        return {
+            **context,
+            "title": "录入绩效评估",
+            "checklist": checklist,
+            "version": checklist_label(checklist.version),
+        }
+
+
+class EvaluationImporter:
+    template_filename = "绩效评估评分导入模板.xlsx"
+
+    def template(self, user=None) -> bytes:
+        return evaluation_template()
+
+    def run(self, **kwargs) -> ImportReport:
+        return evaluation_import(**kwargs)
+
+
+class EvaluationImportView(ImportView):
+    importer = EvaluationImporter()
+    kind = "institutions.performanceevaluation"
+    permission = "institutions.add_performanceevaluation"
+    form_class = ImportForm
+    title = "导入绩效评估评分"
+    url_names = {
+        "upload": "institutions:evaluation_import",
+        "template": "institutions:evaluation_import_template",
+        "confirm": "institutions:evaluation_import_confirm",
+        "errors": "institutions:evaluation_import_errors",
+        "done": "institutions:evaluation_list",
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The QC ↔ enforcement ledger (001 附件1 第13条)
+# --------------------------------------------------------------------------------------------
+
+
+class ReferralListView(ObjectListView):
+    queryset = Referral.objects.all()
+    filterset = ReferralFilterSet
+    table = ReferralTable
+    permission = "institutions.view_referral"
+    template_name = "institutions/referral_list.html"
+    title = "质控与监督联动台账"
+    unit = "条"
+    export_filename = "质控监督移交台账"
+
+
+class ReferralCreateView(ObjectFormView):
+    queryset = Referral.objects.all()
+    permission = "institutions.add_referral"
+    form = ReferralForm
+    form_takes_user = True
+    action = actions.referral_create
+    create = True
+    one_time_submission = True
+
+    def get_form(self, obj):
+        form = super().get_form(obj)
+        for name in ("institution", "inspection", "direction"):
+            value = self.request.GET.get(name, "").strip()
+            if value:
+                form.initial.setdefault(name, value)
+        return form
+
+    def get_context_data(self, **context):
+        return {**context, "title": "登记移交（质控 ↔ 卫生监督）"}
+
+
+class ReferralDetailView(ObjectDetailView):
+    queryset = Referral.objects.select_related("institution", "district", "inspection")
+    permission = "institutions.view_referral"
+    template_name = "institutions/referral_detail.html"
+
+    def get_context_data(self, **context):
+        referral = context["object"]
+        nxt = rules.REFERRAL_NEXT.get(referral.status, ())
+        form = ReferralAdvanceForm(initial={"on": timezone.localdate()})
+        form.fields["status"].choices = [(s, rules.REFERRAL_LABEL[s]) for s in nxt]
+        return {**context, "advance_form": form if nxt else None}
+
+
+class ReferralAdvanceView(ObjectActionView):
+    queryset = Referral.objects.all()
+    permission = "institutions.change_referral"
+    form = ReferralAdvanceForm
+    action = actions.referral_advance
+    object_keyword = "referral"
+    success_message = "状态已更新。"
+
+
+def _month(request) -> tuple[int, int]:
+    parsed = rules.parse_month(request.GET.get("month", ""))
+    if parsed:
+        return parsed
+    today = timezone.localdate()
+    return today.year, today.month
+
+
+MONTH_COLUMNS = [
+    ("district", "承办区县"),
+    ("direction", "移交方向"),
+    ("handed_over", "本月移交"),
+    ("closed", "本月办结"),
+    ("returned", "本月退回"),
+    ("open_at_end", "月末未办结"),
+    ("open_long", f"其中超过{rules.OPEN_LONG_DAYS}天"),
+]
+
+
+@requires("institutions.view_referral")
+def referral_month(request, export: bool = False):
+    """The ledger's monthly summary for the city's monthly dispatch meeting (每月市职业健康工作调度会,
+    001 附件1 第13条): per district and direction, what was handed over, closed and returned in the
+    month and what is still open at its end. ``?month=YYYY-MM``; ``export`` gives the .xlsx."""
+    year, month = _month(request)
+    summary = queries.ledger_month(request.user, year, month)
+    if export:
+        rows = [
+            (d, label, s.handed_over, s.closed, s.returned, s.open_at_end, s.open_over_30_days)
+            for d, label, s in summary
+        ]
+        return xlsx_response(f"质控监督移交台账月报-{year}-{month:02d}.xlsx", MONTH_COLUMNS, rows)
+    return render(
+        request,
+        "institutions/referral_month.html",
+        {
+            "year": year,
+            "month": month,
+            "month_value": f"{year}-{month:02d}",
+            "summary": summary,
+            "columns": MONTH_COLUMNS,
+            "open_days": rules.OPEN_LONG_DAYS,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Technical guidance at employers (001 附件1 目标(四))
+# --------------------------------------------------------------------------------------------
+
+
+class TechnicalGuidanceListView(ObjectListView):
+    queryset = TechnicalGuidance.objects.all()
+    filterset = TechnicalGuidanceFilterSet
+    table = TechnicalGuidanceTable
+    permission = "institutions.view_technicalguidance"
+    template_name = "institutions/guidance_list.html"
+    title = "技术指导"
+    unit = "次"
+    export_filename = "技术指导"
+
+
+class TechnicalGuidanceCreateView(ObjectFormView):
+    queryset = TechnicalGuidance.objects.all()
+    permission = "institutions.add_technicalguidance"
+    form = GuidanceForm
+    form_takes_user = True
+    action = actions.guidance_record
+    create = True
+    one_time_submission = True
+
+    def get_context_data(self, **context):
+        return {**context, "title": "登记技术指导"}
+
+
+class TechnicalGuidanceDetailView(ObjectDetailView):
+    queryset = TechnicalGuidance.objects.select_related("institution", "enterprise")
+    permission = "institutions.view_technicalguidance"
+    template_name = "institutions/guidance_detail.html"
+
+
+COUNT_COLUMNS = [
+    ("institution", "指导机构"),
+    ("uscc", "统一社会信用代码"),
+    ("region", "所在区县"),
+    ("visits", "指导次数"),
+    ("employers", "指导用人单位数"),
+    ("target", "年度目标（家）"),
+    ("status", "完成情况"),
+]
+STATUS_LABEL = {"met": "已达标", "short": "未达标", "no_target": "无目标", "no_duty": "非考核机构"}
+
+
+@requires("institutions.view_technicalguidance")
+def guidance_counts(request, export: bool = False):
+    """The year's count per guiding institution against the ≥ 50 employers target."""
+    year = _year(request)
+    counts = queries.guidance_counts(request.user, year)
+    target = rules.load_guidance_target()
+    if export:
+        rows = [
+            (
+                c["institution"].name,
+                c["institution"].uscc,
+                c["institution"].region.name if c["institution"].region else c["institution"].province,
+                c["visits"],
+                c["employers"],
+                c["target"],
+                STATUS_LABEL[c["status"]],
+            )
+            for c in counts
+        ]
+        return xlsx_response(f"技术指导完成情况-{year}.xlsx", COUNT_COLUMNS, rows)
+    return render(
+        request,
+        "institutions/guidance_counts.html",
+        {"year": year, "counts": counts, "target": target, "status_label": STATUS_LABEL},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Out-of-province institutions: the yearly QC sample and its results (001 附件1 第12条)
+# --------------------------------------------------------------------------------------------
+
+OUT_COLUMNS = [
+    ("name", "机构名称"),
+    ("uscc", "统一社会信用代码"),
+    ("province", "所在省份"),
+    ("qc_number", "质量控制号"),
+    ("clients", "本年度服务本市用人单位数"),
+    ("sampled", "纳入本年度抽查"),
+    ("status", "检查状态"),
+    ("inspected_on", "检查日期"),
+    ("score", "评分"),
+    ("result", "结论"),
+    ("open", "未验收整改"),
+]
+
+
+@requires("institutions.view_qcinspection")
+def out_of_province(request, export: bool = False):
+    """The report of the year's out-of-province QC sample (≥ 50 %) and its results to the city."""
+    year = _year(request)
+    rows, figures = queries.out_of_province_report(request.user, year)
+    if export:
+        data = [
+            (
+                r.institution.name,
+                r.institution.uscc,
+                r.institution.province,
+                r.institution.qc_number,
+                r.clients,
+                "是" if r.inspection else "否",
+                r.inspection.get_status_display() if r.inspection else "",
+                r.inspection.inspected_on if r.inspection else None,
+                float(r.inspection.score) if r.inspection and r.inspection.score is not None else "",
+                r.inspection.get_result_display() if r.inspection else "",
+                r.open_rectifications,
+            )
+            for r in rows
+        ]
+        return xlsx_response(f"外省来渝机构质控抽查结果-{year}.xlsx", OUT_COLUMNS, data)
+    return render(
+        request, "institutions/out_of_province.html", {"year": year, "rows": rows, "figures": figures}
+    )

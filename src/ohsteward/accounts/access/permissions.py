@@ -59,6 +59,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "institutions.proficiencyround": ("vac", "v", "vac", "v", "", ""),
     "institutions.proficiencyresult": ("vac", "v", "vac", "v", "", ""),
     "institutions.institutiongrade": ("vac", "v", "vac", "v", "", ""),
+    # issue 9 items 5, 8, 9: performance evaluation (the city CDC), the QC ↔ enforcement ledger
+    # (city and district supervision; never the institution), technical guidance at employers
+    # (district CDCs and public institutions)
+    "institutions.performanceevaluation": ("vac", "v", "vac", "v", "", ""),
+    "institutions.referral": ("vac", "vac", "vac", "", "", ""),
+    "institutions.technicalguidance": ("vac", "vac", "vac", "vac", "", ""),
     # the steward service (issue 10): districts form teams and register agreements; a team
     # renews, records its visits and moves them; the employer confirms and rates each visit
     "stewardship.stewardteam": ("vac", "vac", "v", "", "v", "v"),

@@ -14,10 +14,13 @@ from ohsteward.institutions.models import (
     Engagement,
     Institution,
     InstitutionGrade,
+    PerformanceEvaluation,
     ProficiencyResult,
     QcInspection,
     Rectification,
+    Referral,
 )
+from ohsteward.institutions.queries import guidance_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -41,4 +44,18 @@ def test_populate_gives_every_kind_and_all_three_colours():
     assert ProficiencyResult.objects.filter(outcome="").exists()
     assert set(InstitutionGrade.objects.values_list("colour", flat=True)) == {"red", "yellow", "green"}
     assert Engagement.objects.exists()
+    assert PerformanceEvaluation.objects.count() == counts["evaluations"] > 0
+    assert set(Referral.objects.values_list("status", flat=True)) == {
+        "handed_over",
+        "investigating",
+        "closed",
+    }
+    assert {c["status"] for c in guidance_counts(None, 2026) if c["status"] != "no_duty"} == {"met", "short"}
+    performance = [
+        f["value"]
+        for g in InstitutionGrade.objects.all()
+        for f in g.factors
+        if f["name"] == "performance_score"
+    ]
+    assert any(v is not None for v in performance)  # the evaluation feeds the grade
     assert demo.populate(year=2026, today=today, seed=3) == {}  # once

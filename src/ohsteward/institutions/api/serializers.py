@@ -11,10 +11,13 @@ from ohsteward.institutions.choices import CapabilityMode, InstitutionKind, Prof
 from ohsteward.institutions.models import (
     Institution,
     InstitutionGrade,
+    PerformanceEvaluation,
     ProficiencyResult,
     ProficiencyRound,
     QcInspection,
     Qualification,
+    Referral,
+    TechnicalGuidance,
 )
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise, Region
@@ -60,6 +63,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "capability_mode",
             "capability_confirmed_on",
             "capability_basis",
+            "guidance_duty",
             "qualifications",
         ]
         extra_kwargs = {"uscc": {"validators": []}, "qc_number": {"validators": []}}
@@ -129,6 +133,16 @@ class ProficiencyResultSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_on"]
         validators: list = []
 
+    def get_fields(self):
+        """The round and the institution are looked up among what the caller may see: another
+        district's institution is "not in the register" for it (no existence leak), as in the form."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["round"].queryset = ProficiencyRound.objects.for_user(request.user)
+            fields["institution"].queryset = Institution.objects.for_user(request.user)
+        return fields
+
 
 class FactorSerializer(serializers.Serializer):
     name = serializers.CharField()
@@ -159,3 +173,91 @@ class InstitutionGradeSerializer(serializers.ModelSerializer):
             "notes",
             "rules_version",
         ]
+
+
+class PerformanceEvaluationSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.uscc")
+    institution_name = serializers.CharField(source="institution.name")
+    total = serializers.FloatField()
+
+    class Meta:
+        model = PerformanceEvaluation
+        fields = [
+            "id",
+            "year",
+            "institution",
+            "institution_name",
+            "checklist_version",
+            "scores",
+            "total",
+            "evaluated_on",
+            "note",
+        ]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.uscc")
+    institution_name = serializers.CharField(source="institution.name")
+    district = serializers.CharField(source="district_id", allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "direction",
+            "institution",
+            "institution_name",
+            "inspection",
+            "district",
+            "finding",
+            "status",
+            "handed_on",
+            "handed_by",
+            "received_on",
+            "received_by",
+            "closed_on",
+            "outcome",
+        ]
+
+
+class TechnicalGuidanceSerializer(serializers.ModelSerializer):
+    """Read, and write (POST) through ``actions.guidance_record``: ``institution`` and
+    ``enterprise`` by credit code, looked up among what the caller may see."""
+
+    institution = serializers.SlugRelatedField(
+        slug_field="uscc",
+        queryset=Institution.objects.none(),
+        error_messages={"does_not_exist": "统一社会信用代码 {value} 不在您可见的机构名录中"},
+    )
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    enterprise = serializers.SlugRelatedField(
+        slug_field="uscc",
+        queryset=Enterprise.objects.none(),
+        error_messages={"does_not_exist": "统一社会信用代码 {value} 不在您管辖的用人单位中"},
+    )
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = TechnicalGuidance
+        fields = [
+            "id",
+            "institution",
+            "institution_name",
+            "enterprise",
+            "enterprise_name",
+            "visited_on",
+            "kind",
+            "content",
+            "findings",
+            "steward_visit",
+            "assistance_entry",
+        ]
+        read_only_fields = ["steward_visit", "assistance_entry"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["institution"].queryset = Institution.objects.for_user(request.user)
+            fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+        return fields

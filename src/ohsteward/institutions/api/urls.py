@@ -5,8 +5,11 @@ from __future__ import annotations
 from ohsteward.institutions.api.views import (
     InstitutionGradeViewSet,
     InstitutionViewSet,
+    PerformanceEvaluationViewSet,
     ProficiencyResultViewSet,
     QcInspectionViewSet,
+    ReferralViewSet,
+    TechnicalGuidanceViewSet,
 )
 
 INSTITUTION_ROUTES = [
@@ -14,6 +17,9 @@ INSTITUTION_ROUTES = [
     ("qc-inspections", QcInspectionViewSet, "qc-inspection"),
     ("proficiency-results", ProficiencyResultViewSet, "proficiency-result"),
     ("institution-grades", InstitutionGradeViewSet, "institution-grade"),
+    ("performance-evaluations", PerformanceEvaluationViewSet, "performance-evaluation"),
+    ("referrals", ReferralViewSet, "referral"),
+    ("technical-guidance", TechnicalGuidanceViewSet, "technical-guidance"),
 ]
 
 

@@ -14,27 +14,39 @@ from ohsteward.institutions.api.serializers import (
     ClientSerializer,
     InstitutionGradeSerializer,
     InstitutionSerializer,
+    PerformanceEvaluationSerializer,
     ProficiencyResultSerializer,
     QcInspectionSerializer,
+    ReferralSerializer,
+    TechnicalGuidanceSerializer,
 )
 from ohsteward.institutions.filtersets import (
     InstitutionFilterSet,
     InstitutionGradeFilterSet,
+    PerformanceEvaluationFilterSet,
     ProficiencyResultFilterSet,
     QcInspectionFilterSet,
+    ReferralFilterSet,
+    TechnicalGuidanceFilterSet,
 )
 from ohsteward.institutions.models import (
     Engagement,
     Institution,
     InstitutionGrade,
+    PerformanceEvaluation,
     ProficiencyResult,
     QcInspection,
+    Referral,
+    TechnicalGuidance,
 )
 from ohsteward.institutions.tables import (
     InstitutionGradeTable,
     InstitutionTable,
+    PerformanceEvaluationTable,
     ProficiencyResultTable,
     QcInspectionTable,
+    ReferralTable,
+    TechnicalGuidanceTable,
 )
 from ohsteward.registry.models import Enterprise
 
@@ -147,3 +159,49 @@ class InstitutionGradeViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     filterset_class = InstitutionGradeFilterSet
     table_class = InstitutionGradeTable
     export_filename = "机构三色等级"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="绩效评估（每年每机构，逐项评分与总分）", tags=TAG),
+    retrieve=extend_schema(summary="查看绩效评估", tags=TAG),
+    export=extend_schema(tags=TAG),
+)
+class PerformanceEvaluationViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
+    queryset = PerformanceEvaluation.objects.select_related("institution")
+    serializer_class = PerformanceEvaluationSerializer
+    filterset_class = PerformanceEvaluationFilterSet
+    table_class = PerformanceEvaluationTable
+    export_filename = "绩效评估"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="质控与监督联动台账（移交/已接收/查处中/已办结/退回）", tags=TAG),
+    retrieve=extend_schema(summary="查看移交", tags=TAG),
+    export=extend_schema(tags=TAG),
+)
+class ReferralViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
+    queryset = Referral.objects.select_related("institution", "district", "inspection")
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilterSet
+    table_class = ReferralTable
+    export_filename = "质控监督移交台账"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="技术指导（区县疾控中心、公立机构到用人单位）", tags=TAG),
+    retrieve=extend_schema(summary="查看技术指导", tags=TAG),
+    create=extend_schema(summary="登记技术指导（机构与用人单位须在本人可见范围内）", tags=TAG),
+    export=extend_schema(tags=TAG),
+)
+class TechnicalGuidanceViewSet(ExportMixin, ScopedModelViewSet):
+    queryset = TechnicalGuidance.objects.select_related("institution", "enterprise__region")
+    serializer_class = TechnicalGuidanceSerializer
+    filterset_class = TechnicalGuidanceFilterSet
+    table_class = TechnicalGuidanceTable
+    export_filename = "技术指导"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.guidance_record(
+            user=self.request.user, data=dict(serializer.validated_data)
+        )

@@ -197,3 +197,20 @@ def test_qc_results_import_records_planned_inspections_and_names_bad_cells(cast)
         user=cast["cdc"], filename="q.xlsx", content=_qc_file([missing_findings]), dry_run=True
     )
     assert [str(e) for e in report.errors] == ["第2行 发现的问题: 结论为不合格时请填写发现的问题"]
+
+
+def test_the_guidance_duty_column_takes_yes_or_no_and_an_empty_cell_keeps_it(cast):
+    duty = {**GOOD, "guidance_duty": "是"}
+    wrong = {**GOOD, "uscc": uscc(611), "guidance_duty": "可能"}
+    report = institution_import(
+        user=cast["cdc"], filename="a.xlsx", content=_file([duty, wrong]), dry_run=True
+    )
+    assert [str(e) for e in report.errors] == ["第3行 承担技术指导任务: 应为：是 / 否"]
+    institution_import(user=cast["cdc"], filename="a.xlsx", content=_file([duty]), dry_run=False)
+    assert Institution.objects.get(uscc=GOOD["uscc"]).guidance_duty is True
+    institution_import(user=cast["cdc"], filename="a.xlsx", content=_file([GOOD]), dry_run=False)
+    assert Institution.objects.get(uscc=GOOD["uscc"]).guidance_duty is True  # empty cell: kept
+    institution_import(
+        user=cast["cdc"], filename="a.xlsx", content=_file([{**GOOD, "guidance_duty": "否"}]), dry_run=False
+    )
+    assert Institution.objects.get(uscc=GOOD["uscc"]).guidance_duty is False

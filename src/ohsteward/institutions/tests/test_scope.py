@@ -9,10 +9,19 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from ohsteward.accounts.tests.scope import ALL, VISIBLE, ScopeCase, ScopeSuite
+from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.institutions import actions
-from ohsteward.institutions.models import Engagement, Institution, InstitutionGrade, QcInspection
+from ohsteward.institutions.models import (
+    Engagement,
+    Institution,
+    InstitutionGrade,
+    PerformanceEvaluation,
+    QcInspection,
+    Referral,
+    TechnicalGuidance,
+)
 from ohsteward.registry.models import Enterprise
+from ohsteward.registry.tests.factories import make_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +117,96 @@ def _own_ended_engagement(world, employer) -> Engagement:
     )
 
 
+def _institution_in(employer) -> Institution:
+    """An institution located in the employer's district (one per employer of the world)."""
+    serial = 99980000 + employer.pk % 10000
+    institution, _ = Institution.objects.get_or_create(
+        uscc=make_uscc(employer.region_id, serial=serial),
+        defaults={"name": f"范围测试机构{employer.pk}", "kinds": ["exam"], "region_id": employer.region_id},
+    )
+    return institution
+
+
+def _referral(world, employer) -> Referral:
+    """A referral handled by the employer's district (about an institution located there)."""
+    return Referral.objects.create(
+        direction="qc_to_supervision",
+        institution=_institution_in(employer),
+        district_id=employer.region_id,
+        finding="线索",
+        handed_on=world.today,
+        handed_by="市疾控中心",
+    )
+
+
+def _evaluation(world, employer) -> PerformanceEvaluation:
+    return PerformanceEvaluation.objects.create(
+        institution=_institution_in(employer),
+        year=world.today.year,
+        checklist_version="v1",
+        total=90,
+        evaluated_on=world.today,
+    )
+
+
+def _guidance(world, employer) -> TechnicalGuidance:
+    """Guidance by another institution than lab's: lab sees it only at its own client (wanzhou)."""
+    other, _ = Institution.objects.get_or_create(uscc="91500000MA5U0SC03X", defaults={"name": "区县疾控中心"})
+    return TechnicalGuidance.objects.create(
+        institution=other, enterprise=employer, visited_on=world.today, content="技术指导"
+    )
+
+
+def _own_guidance(world, employer) -> TechnicalGuidance:
+    """Guidance by lab's own institution: lab sees every one of them (its own records)."""
+    return TechnicalGuidance.objects.create(
+        institution=world.institution, enterprise=employer, visited_on=world.today, content="技术指导"
+    )
+
+
+# Rows reached through an institution's district (or a referral's district), not an employer:
+# districts see their district's rows (the 渝北 ones for yubei, yubei2 and liangjiang); town and
+# zone officers, employers and teams see none; lab sees only rows of its own institution.
+BY_DISTRICT = {
+    "city": ALL,
+    "cdc": ALL,
+    "yubei": IN_YUBEI,
+    "wanzhou": {"wanzhou"},
+    "institution": IN_YUBEI,
+    "steward": IN_YUBEI,
+}
+
+
 class TestInstitutionsScope(ScopeSuite):
     cases = [
+        ScopeCase(
+            Referral,
+            make=_referral,
+            visible=BY_DISTRICT,
+            page="/institutions/referrals/{obj.pk}/",
+            api="/api/v1/referrals/",
+            export_column="编号",
+        ),
+        ScopeCase(
+            PerformanceEvaluation,
+            make=_evaluation,
+            visible=BY_DISTRICT,
+            page="/institutions/evaluations/{obj.pk}/",
+            api="/api/v1/performance-evaluations/",
+        ),
+        ScopeCase(
+            TechnicalGuidance,
+            make=_guidance,
+            page="/institutions/guidance/{obj.pk}/",
+            api="/api/v1/technical-guidance/",
+        ),
+        ScopeCase(
+            TechnicalGuidance,
+            name="TechnicalGuidance-own",
+            make=_own_guidance,
+            visible={**VISIBLE, "lab": ALL},
+            page="/institutions/guidance/{obj.pk}/",
+        ),
         # another institution's engagement: lab sees it only for its own client (wanzhou)
         ScopeCase(Engagement, make=_other_institutions_engagement),
         ScopeCase(
