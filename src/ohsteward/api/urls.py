@@ -9,6 +9,7 @@ from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
+from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureStatisticsView
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
     EnterpriseViewSet,
@@ -39,5 +40,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
     path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
+    path("exposure/assess/", ExposureAssessView.as_view(), name="exposure-assess"),
+    path("exposure/statistics/", ExposureStatisticsView.as_view(), name="exposure-statistics"),
     *router.urls,
 ]
