@@ -16,6 +16,7 @@ urlpatterns = [
     path("stewardship/", include("ohsteward.stewardship.urls")),
     path("institutions/", include("ohsteward.institutions.urls")),
     path("exposure/", include("ohsteward.monitoring.calculator.urls")),
+    path("hazards/", include("ohsteward.hazards.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

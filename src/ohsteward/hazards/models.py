@@ -59,7 +59,9 @@ class ExposureLimitEdition(models.Model):
 
     audited = True
     standard = models.CharField("标准", max_length=40, help_text="如 GBZ 2.1")
-    version = models.CharField("版本", max_length=60, unique=True, help_text="如 GBZ 2.1-2019、GBZ 2.1-2019 第1号修改单")
+    version = models.CharField(
+        "版本", max_length=60, unique=True, help_text="如 GBZ 2.1-2019、GBZ 2.1-2019 第1号修改单"
+    )
     kind = models.CharField("类型", max_length=12, choices=EditionKind.choices, default=EditionKind.BASE)
     effective_from = models.DateField("施行日期")
     effective_to = models.DateField("废止日期", null=True, blank=True)
@@ -107,6 +109,7 @@ class ExposureLimit(models.Model):
         related_name="limits",
     )
     agent_name = models.CharField("标准中的名称", max_length=100, db_index=True)
+    agent_name_en = models.CharField("英文名", max_length=200, blank=True)
     category = models.CharField("类别", max_length=12, choices=HazardCategory.choices)
     cas = models.CharField("CAS号", max_length=60, blank=True)
     limit_type = models.CharField("限值类型", max_length=40)

@@ -77,6 +77,7 @@ def load_limits() -> int:
                 ExposureLimit(
                     hazard_factor=factor_for(r["name_cn"]),
                     agent_name=r["name_cn"],
+                    agent_name_en=r["name_en"][:200],
                     category=r["category"],
                     cas=r["cas"],
                     limit_type=limit_type,
