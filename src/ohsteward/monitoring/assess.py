@@ -404,7 +404,7 @@ def _result(
         unverified=tuple(unverified),
         judgement=judgement,
         unit=limits[0].unit if limits else "",
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 
@@ -453,7 +453,7 @@ def _assess_noise(inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str)
         return _no_limit(factor, on, exc, working, l_ex_8h=round_db(level))
     lex_w = judgement.extra.get("L_EX,W")
     if lex_w is not None:
-        shown = daily or [level] * int(days or 5)
+        shown: list[Number] = daily or [level or 0.0] * int(days or 5)
         working.append(
             Step(
                 "L_EX,W",
