@@ -3,6 +3,9 @@ with its 未核对 flag and the working; the statistics mode draws the chart."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +24,10 @@ def test_calculator_on_a_phone(browser, live_server, cast, login):
     result = page.locator("#calc-result")
     result.wait_for()
     text = result.inner_text()
-    assert "2.13" in text and "PC-TWA" in text and "未核对" in text and "C_TWA" in text
+    assert "2.1 mg/m3" in text and "PC-TWA" in text and "未核对" in text and "C_TWA" in text
+    shots = os.environ.get("OHSTEWARD_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=str(Path(shots) / "exposure-calculator-375.png"), full_page=True)
     # nothing wider than the phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
 
@@ -31,4 +37,6 @@ def test_calculator_on_a_phone(browser, live_server, cast, login):
     page.click("#calc button[type=submit]")
     page.locator("#stats-chart svg").wait_for()
     assert "几何均数" in page.locator("#stats-result").inner_text()
+    if shots:
+        page.screenshot(path=str(Path(shots) / "exposure-statistics-375.png"), full_page=True)
     context.close()

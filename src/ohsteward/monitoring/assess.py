@@ -107,7 +107,10 @@ class Assessment:
 # Rounding as reports do (GB/T 8170 修约: round half to even, on the decimal value)
 # --------------------------------------------------------------------------------------------
 
-CONCENTRATION_DIGITS = 3  # "concentrations to 2 significant digits at least" (issue 11): 3 kept
+#: "concentrations to 2 significant digits at least" (issue 11): 2, as the rules' sentences show them
+#: (``rules.fmt_sig``: 0.60, 2.1), so that the figures and the explanation agree
+CONCENTRATION_DIGITS = 2
+RATIO_DIGITS = 3
 
 
 def round_concentration(x: float | None, digits: int = CONCENTRATION_DIGITS) -> float | None:
@@ -324,8 +327,8 @@ def _assess_chemical(
         on,
         judgement,
         values,
-        peak_ratio=round_concentration(peak) if peak is not None else None,
-        ratio=round_concentration(b),
+        peak_ratio=round_concentration(peak, RATIO_DIGITS) if peak is not None else None,
+        ratio=round_concentration(b, RATIO_DIGITS),
         level=r.exposure_level(b)[0],
         grade=grade,
         explanation=explanation,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from ohsteward.monitoring.calculator.stats_service import run_statistics, statis
 from ohsteward.monitoring.stats import StatsInputError
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string", "example": "<0.05"}]})
 class LooseValueField(serializers.Field):
     """A number or a string such as ``"<0.05"`` / ``"<LOD"``; checked by the monitoring rules, which
     answer in Chinese naming the field."""

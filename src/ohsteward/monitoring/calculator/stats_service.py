@@ -16,7 +16,7 @@ def run_statistics(data: dict[str, Any]) -> GroupStatistics:
 
 
 def _r(x: float | None) -> float | None:
-    return round_concentration(x)
+    return round_concentration(x, 3)  # statistics: 3 significant digits (not a compliance figure)
 
 
 def statistics_json(s: GroupStatistics) -> dict[str, Any]:
