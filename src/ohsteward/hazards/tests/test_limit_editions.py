@@ -343,3 +343,16 @@ def test_api_import_dry_run_and_apply(cast):
         format="multipart",
     )
     assert denied.status_code == 403
+
+
+def test_cli_import_dry_run_then_apply(db, tmp_path, capsys):
+    from django.core.management import call_command  # local: only the CLI test needs it
+
+    path = tmp_path / "gbz.xlsx"
+    path.write_bytes(xlsx(ROWS))
+    call_command("import_limits", str(path), "--dry-run")
+    assert (
+        "将新增7条" in capsys.readouterr().out and not ExposureLimitEdition.objects.filter(version=V).exists()
+    )
+    call_command("import_limits", str(path))
+    assert ExposureLimit.objects.filter(edition__version=V).count() == 7
