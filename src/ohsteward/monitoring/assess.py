@@ -316,8 +316,8 @@ def _assess_chemical(
     unverified.extend(u for u in judgement.unverified_inputs if u not in unverified)
     peak = judgement.extra.get("peak_ratio")
     checks = {c.measure: c for c in judgement.checks}
-    if "C_ME" not in checks:
-        values["c_me"] = None
+    # C_ME is reported where it was judged (a MAC row), from the short samples or else the segments
+    values["c_me"] = round_concentration(checks["C_ME"].exposure) if "C_ME" in checks else None
     b = judgement.ratio
     grade = _grade_chemical(category, on, b, inputs, explanation)
     if grade is not None and not grade.verified:

@@ -7,11 +7,17 @@ from django.shortcuts import render
 
 from ohsteward.core.htmx import is_partial, vary
 from ohsteward.core.views import ProtectedView
+from ohsteward.hazards.models import ExposureLimit
 from ohsteward.monitoring.assess import InputError
 from ohsteward.monitoring.calculator.forms import AssessForm, StatisticsForm
 from ohsteward.monitoring.calculator.service import run_assessment
 from ohsteward.monitoring.calculator.stats_service import chart_option, run_statistics, statistics_json
 from ohsteward.monitoring.stats import StatsInputError
+
+
+def factor_names() -> list[str]:
+    """The names that have limit rows, for the factor field's suggestions."""
+    return sorted(set(ExposureLimit.objects.values_list("agent_name", flat=True)))
 
 
 class CalculatorView(ProtectedView):
@@ -21,11 +27,12 @@ class CalculatorView(ProtectedView):
     partial_name = "monitoring/_calculator_result.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": AssessForm(), "mode": "assess"})
+        context = {"form": AssessForm(), "mode": "assess", "factor_names": factor_names()}
+        return render(request, self.template_name, context)
 
     def post(self, request):
         form = AssessForm(request.POST)
-        context = {"form": form, "mode": "assess"}
+        context = {"form": form, "mode": "assess", "factor_names": factor_names()}
         if form.is_valid():
             try:
                 result, match = run_assessment(form.api_data())

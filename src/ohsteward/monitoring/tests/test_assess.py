@@ -52,6 +52,13 @@ def test_mac_with_c_me():
     assert res.c_me == 0.62 and res.compliant is False and res.exposure_level == "IV"
 
 
+def test_mac_from_full_shift_segments_reports_c_me():
+    # only MAC 0.5: C_ME = the highest value 0.45 ≤ 0.5; C_TWA (0.2·4 + 0.45·4)/8 = 0.325 → 0.32 (half to even)
+    res = run(FORMALDEHYDE, "甲醛", samples=[(0.2, 240), (0.45, 240)])
+    assert (res.c_me, res.c_twa, res.compliant) == (0.45, 0.32, True)
+    assert [lim.type for lim in res.limits] == ["MAC"]
+
+
 def test_peak_rule_without_stel():
     # PC-TWA 8, no PC-STEL: 30 is > 3× (24) but ≤ 5× (40): one excursion allowed; peak ratio 30/8 = 3.75
     res = run(DUST_NO_STEL, "其他粉尘", "dust", c_twa=4, short_samples=[(30, 15)], dust_fraction="total")
