@@ -193,8 +193,8 @@ def assess(inputs: ExposureInputs, rows: Sequence[LimitRow], *, factor: str, cat
     go by name (噪声 → noise, 高温 → heat). Raises ``InputError`` (field, Chinese message) for bad
     input; a factor without a limit in force gives ``compliant=None`` and "无接触限值，未判定".
     """
-    if category not in CATEGORIES:
-        raise InputError("factor", f"{factor}: 该类危害因素（{category}）无接触限值判定，{r.NO_LIMIT_TEXT}")
+    if category not in CATEGORIES:  # biological, radiation …: GBZ 2.1/2.2 give them no limit here
+        return Assessment(factor, inputs.on, explanation=(f"{factor}: {r.NO_LIMIT_TEXT}",))
     if category == "physical":
         if factor in NOISE_FACTORS:
             return _assess_noise(inputs, rows, factor)
@@ -203,7 +203,7 @@ def assess(inputs: ExposureInputs, rows: Sequence[LimitRow], *, factor: str, cat
         return Assessment(
             factor,
             inputs.on,
-            explanation=(f"{factor}: 计算器只计算噪声和高温两类物理因素，{r.NO_LIMIT_TEXT}",),
+            explanation=(f"{factor}: 计算器目前只计算噪声和高温两类物理因素，未判定",),
         )
     return _assess_chemical(inputs, rows, factor, category)
 

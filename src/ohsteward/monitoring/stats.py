@@ -306,3 +306,51 @@ def group_statistics(
         notes=tuple(notes),
         observations=tuple(observations),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The trend of a post across years (issue 11 item 3: "the trend of a post across years")
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """One year of a post × factor: counts, the highest result and, from 2 results on, the fit."""
+
+    year: int
+    n: int
+    n_censored: int
+    highest: float  # the highest detected value, or the highest LOD when all are censored
+    over_limit: int  # detected results above the limit
+    statistics: GroupStatistics | None  # None when the year's results cannot be fitted
+
+
+def yearly_trend(
+    results: Sequence[tuple[int, Number]], *, limit: Number | None = None, lod: Number | None = None
+) -> list[YearSummary]:
+    """Per year (oldest first) the results of one post × factor; ``results`` are (year, value)
+    with values as ``parse_results`` reads them. A year whose results cannot be fitted (one result,
+    all censored, all equal) keeps its counts and ``statistics=None``."""
+    oel = None if limit in (None, "") else _positive(limit, "limit", "接触限值")
+    by_year: dict[int, list[Number]] = {}
+    for year, value in results:
+        by_year.setdefault(int(year), []).append(value)
+    out = []
+    for year in sorted(by_year):
+        observations = parse_results(by_year[year], lod=lod)
+        detected = [o.value for o in observations if not o.censored]
+        try:
+            fitted: GroupStatistics | None = group_statistics(by_year[year], limit=limit, lod=lod)
+        except StatsInputError:
+            fitted = None
+        out.append(
+            YearSummary(
+                year=year,
+                n=len(observations),
+                n_censored=len(observations) - len(detected),
+                highest=max(detected) if detected else max(o.value for o in observations),
+                over_limit=sum(1 for v in detected if oel is not None and v > oel),
+                statistics=fitted,
+            )
+        )
+    return out

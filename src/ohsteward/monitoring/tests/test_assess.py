@@ -156,3 +156,10 @@ def test_round_concentration_half_to_even(x, digits, expected):
 
 def test_round_db():
     assert a.round_db(89.05) == 89.0 and a.round_db(89.15) == 89.2 and a.round_db(None) is None
+
+
+def test_factor_without_gbz_limits_is_not_judged():
+    res = run([], "布鲁氏菌", "biological", c_twa=1)
+    assert res.compliant is None and res.explanation == ("布鲁氏菌: 无接触限值，未判定",)
+    other = run([], "手传振动", "physical", c_twa=1)
+    assert other.compliant is None and "未判定" in other.explanation[0]

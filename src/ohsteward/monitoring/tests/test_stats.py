@@ -137,3 +137,23 @@ def test_bad_input(values, kwargs, text):
 def test_no_limit_gives_no_category():
     g = st.group_statistics([0.1, 0.2, 0.3])
     assert g.exceedance is None and g.category is None and "未给出接触限值" in g.category_label
+
+
+def test_yearly_trend_counts_and_fits_per_year():
+    results = [
+        (2024, 0.2),
+        (2024, 0.6),
+        (2024, "<0.05"),
+        (2025, 0.3),
+        (2023, "<0.05"),
+        (2025, 0.1),
+        (2025, 0.9),
+    ]
+    trend = st.yearly_trend(results, limit=0.5)
+    assert [t.year for t in trend] == [2023, 2024, 2025]
+    y2023, y2024, y2025 = trend
+    assert (y2023.n, y2023.n_censored, y2023.highest, y2023.statistics) == (1, 1, 0.05, None)
+    assert (y2024.n, y2024.n_censored, y2024.highest, y2024.over_limit) == (3, 1, 0.6, 1)
+    assert y2024.statistics is not None and y2024.statistics.method == "censored_mle"
+    # 2025: (0.3, 0.1, 0.9) uncensored → GM = (0.3·0.1·0.9)^(1/3) = 0.027^(1/3) = 0.3
+    assert y2025.statistics.gm == pytest.approx(0.3) and y2025.over_limit == 1
