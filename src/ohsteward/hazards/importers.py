@@ -80,6 +80,7 @@ class _Rollback(Exception):
 class Change:
     """One limit the import adds or changes, as the preview lists it."""
 
+    row: int
     edition: str
     agent_name: str
     limit_type: str
@@ -283,7 +284,7 @@ class ExposureLimitImporter:
             limit_type = TWA if col in (TOTAL, RESP) else col
             fraction = {TOTAL: "总尘", RESP: "呼尘"}.get(col)
             cond = ", ".join(p for p in (condition, fraction) if p)
-            self._apply(report, edition, name, limit_type, cond, value, text, base)
+            self._apply(report, edition, name, limit_type, cond, value, text, base, row_no)
 
     def _edition(
         self,
@@ -371,6 +372,7 @@ class ExposureLimitImporter:
         value: Decimal | None,
         text: str,
         base: dict[str, Any],
+        row_no: int,
     ) -> None:
         fields = {**base, "value": value, "value_text": text}
         row = ExposureLimit.objects.filter(
@@ -384,7 +386,7 @@ class ExposureLimitImporter:
             row.full_clean()
             row.save()
             report.created.append(
-                Change(edition.version, name, limit_type, condition, "", f"{shown} {base['unit']}")
+                Change(row_no, edition.version, name, limit_type, condition, "", f"{shown} {base['unit']}")
             )
             _seen(report, edition).add(row.pk)
             return
@@ -403,7 +405,9 @@ class ExposureLimitImporter:
             if ("value" in differs or "value_text" in differs or "unit" in differs)
             else ("、".join(_FIELD_LABELS.get(k, k) for k in differs) + " 更新")
         )
-        report.updated.append(Change(edition.version, name, limit_type, condition, f"{old} {row.unit}", what))
+        report.updated.append(
+            Change(row_no, edition.version, name, limit_type, condition, f"{old} {row.unit}", what)
+        )
 
 
 _EDITION_LABELS = {

@@ -35,6 +35,8 @@ class ExposureLimitImportView(ImportView):
     kind = "hazards.exposurelimit"
     permission = "hazards.add_exposurelimitedition"
     form_class = LimitImportForm
+    rows_template = "hazards/_import_rows.html"
+    preview_rows = 500  # GBZ 2.1 表1 and 表2 together are a few hundred limits: show them all
     title = "导入职业接触限值（GBZ 2.1 表1、表2）"
     url_names = {
         "upload": "hazards:limit_import",
@@ -43,3 +45,8 @@ class ExposureLimitImportView(ImportView):
         "errors": "hazards:limit_import_errors",
         "done": "hazards:edition_list",
     }
+
+    def preview_context(self, report):
+        context = super().preview_context(report)
+        context["changes"] = [("新增", context["created"]), ("更新", context["updated"])]
+        return context

@@ -313,7 +313,8 @@ def test_web_import_flow(client, cast):
 
     page = client.post("/hazards/limits/import/", {"file": SimpleUploadedFile("gbz.xlsx", xlsx(ROWS))})
     body = page.content.decode()
-    assert page.status_code == 200 and "试导入" in body and "将新增" in body
+    assert page.status_code == 200 and "试导入" in body and "将新增的限值" in body
+    assert 'id="limit-changes-1"' in body and "10%≤游离SiO2含量≤50%, 呼尘" in body
     assert client.get("/hazards/editions/").status_code == 200
     client.force_login(cast["manager"])
     assert client.get("/hazards/limits/import/").status_code == 403
