@@ -50,15 +50,26 @@ def chart_option(s: GroupStatistics) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "item"},
         "legend": {"data": ["检出", "低于检出限（按检出限标出）"]},
-        "grid": {"left": 48, "right": 16, "top": 40, "bottom": 32},
-        "xAxis": {"type": "value", "name": "序号", "minInterval": 1},
+        "grid": {"left": 48, "right": 16, "top": 48, "bottom": 32},
+        "xAxis": {
+            "type": "value",
+            "name": "序号",
+            "minInterval": 1,
+            "min": 0,
+            "max": len(s.observations) + 1,
+        },
         "yAxis": {"type": "log", "name": "浓度"},
         "series": [
             {
                 "name": "检出",
                 "type": "scatter",
                 "data": detected,
-                "markLine": {"symbol": "none", "label": {"formatter": "{b}: {c}"}, "data": lines},
+                "markLine": {
+                    "symbol": "none",
+                    # labels inside the plot, above the line's end: nothing is cut off on a phone
+                    "label": {"position": "insideEndTop", "formatter": "{b} {c}"},
+                    "data": lines,
+                },
             },
             {
                 "name": "低于检出限（按检出限标出）",
