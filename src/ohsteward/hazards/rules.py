@@ -35,12 +35,18 @@ def editions_in_force(editions: Iterable[E], on: dt.date) -> list[E]:
     """Per standard, the latest base edition open on ``on`` and the amendments to it that came into
     force since it and are open on ``on`` (GBZ 2.1-2019 with its 第1号/第2号修改单). A later base
     edition replaces an earlier one from its effective date even when the earlier one has no end
-    date entered; amendments older than the base in force belong to an earlier text and drop out."""
+    date entered; amendments older than the base in force belong to an earlier text and drop out.
+    Two base editions from the same date (the shipped partial table and a complete one imported
+    under another version name): the one listed last wins — callers list them by primary key, so
+    the later import replaces the earlier."""
     editions = list(editions)
     chosen: list[E] = []
     for standard in sorted({e.standard for e in editions}):
-        bases = [e for e in editions if e.standard == standard and e.kind == BASE and _open_on(e, on)]
-        base = max(bases, key=lambda e: e.effective_from) if bases else None
+        base = None
+        for e in editions:  # the latest date wins; on a tie the one listed last (callers: by pk)
+            if e.standard == standard and e.kind == BASE and _open_on(e, on):
+                if base is None or e.effective_from >= base.effective_from:
+                    base = e
         if base is not None:
             chosen.append(base)
         since = base.effective_from if base is not None else dt.date.min

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from ohsteward.core import audit
 from ohsteward.core.api.viewsets import ReferenceViewSet
 from ohsteward.core.spreadsheets import SpreadsheetError
 from ohsteward.hazards.api.serializers import (
@@ -71,13 +72,15 @@ class ExposureLimitViewSet(ReferenceViewSet):
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         try:
-            report = ExposureLimitImporter().run(
-                user=request.user,
-                filename=upload.name,
-                content=upload.read(),
-                dry_run=form.validated_data["dry_run"],
-                all_or_nothing=not form.validated_data["partial"],
-            )
+            # the audit middleware ran before DRF knew the Bearer token's user: name the actor here
+            with audit.audit_context(request.user, "api"):
+                report = ExposureLimitImporter().run(
+                    user=request.user,
+                    filename=upload.name,
+                    content=upload.read(),
+                    dry_run=form.validated_data["dry_run"],
+                    all_or_nothing=not form.validated_data["partial"],
+                )
         except SpreadsheetError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from None
         return Response(

@@ -154,6 +154,45 @@ def test_editions_in_force_by_date(on, expected):
     assert chosen == expected
 
 
+def test_same_date_base_editions_the_later_listed_wins():
+    shipped, imported = Ed("GBZ 2.1", "base", dt.date(2020, 4, 1)), Ed("GBZ 2.1", "base", dt.date(2020, 4, 1))
+    (chosen,) = editions_in_force([shipped, imported], dt.date(2021, 1, 1))
+    assert chosen is imported  # equal fields: identity tells them apart
+
+
+def test_verified_import_replaces_the_shipped_edition_in_judgements(cast):
+    from ohsteward.api.testing import bearer_client as client_of  # local: the API client of this test
+
+    rows = [
+        [
+            "表1",
+            "甲苯",
+            "Toluene",
+            "108-88-3",
+            "",
+            50,
+            100,
+            "",
+            "",
+            "",
+            "",
+            "皮",
+            "GBZ 2.1-2019 官方全表",
+            "2020-04-01",
+        ]
+    ]
+    headers = [*HEADERS, "已核对官方文本"]
+    run(cast["cdc"], [[*r, "是"] for r in rows], dry_run=False, headers=headers)
+    api = client_of(cast["manager"])
+    body = api.post(
+        "/api/v1/exposure/assess/", {"factor": "甲苯", "on": "2024-06-01", "c_twa": 10}, format="json"
+    ).json()
+    assert [(x["version"], x["verified"]) for x in body["limit"]] == [("GBZ 2.1-2019 官方全表", True)]
+    assert not any(u.startswith("限值") for u in body["unverified"])
+    shipped = ExposureLimitEdition.objects.get(version="GBZ 2.1-2019")
+    assert shipped.verified is False
+
+
 def test_shipped_rows_belong_to_first_editions(db):
     assert not ExposureLimit.objects.filter(edition__isnull=True).exists()
     versions = set(ExposureLimitEdition.objects.values_list("version", "kind", "verified"))
@@ -336,6 +375,10 @@ def test_api_import_dry_run_and_apply(cast):
         format="multipart",
     ).json()
     assert body["applied"] is True
+    from ohsteward.core.models import AuditLog  # local: only this test reads the audit trail
+
+    logged = AuditLog.objects.filter(content_type__model="exposurelimit", action="create").order_by("-pk")[:7]
+    assert {entry.user_id for entry in logged} == {cast["cdc"].pk}
     editions = api.get("/api/v1/exposure-limit-editions/").json()["results"]
     assert any(e["version"] == V and e["limits"] == 7 for e in editions)
     denied = bearer_client(cast["manager"]).post(
