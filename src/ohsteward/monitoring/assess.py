@@ -57,6 +57,7 @@ class ExposureInputs:
     time_ratio: Number | None = None
     labour_intensity: str | None = None
     hot_region: bool = False  # the region's +1 ℃ WBGT adjustment (a per-region setting, [M])
+    condition: str | None = None  # narrows rows by their condition (铅烟 / 铅尘, 可溶性 …); not for dusts
 
 
 @dataclass(frozen=True)
@@ -293,9 +294,11 @@ def _assess_chemical(
         "c_me": round_concentration(c_me_value) if (c_me_value is not None and shorts) else None,
     }
     try:
-        chosen: Sequence[LimitRow] = rows
+        chosen: Sequence[LimitRow] = _condition_rows(rows, inputs.condition)
         if category == "dust" or inputs.dust_fraction or inputs.free_silica_percent is not None:
-            chosen = _dust_rows(rows, inputs, on)
+            chosen = _dust_rows(chosen, inputs, on)
+        else:
+            _require_one_condition(chosen, on, factor)
         judgement = _call(
             "samples",
             r.judge_chemical,
@@ -335,6 +338,31 @@ def _assess_chemical(
         working=working,
         unverified=unverified,
     )
+
+
+def _condition_rows(rows: Sequence[LimitRow], condition: str | None) -> Sequence[LimitRow]:
+    """The rows whose condition contains ``condition`` (e.g. "铅烟"); all rows when none is given."""
+    if not condition:
+        return rows
+    chosen = [row for row in rows if condition.strip() in row.condition]
+    if not chosen:
+        known = "、".join(sorted({row.condition for row in rows if row.condition})) or "无"
+        raise InputError("condition", f"条件“{condition}”不符合该因素的任何限值条件（可选：{known}）")
+    return chosen
+
+
+def _require_one_condition(rows: Sequence[LimitRow], on: dt.date, factor: str) -> None:
+    """Chemicals whose limits differ by condition (铅尘/铅烟) need ``condition`` to choose one."""
+    current = r.rows_in_force(rows, on)
+    conditions = sorted({row.condition for row in current if row.value is not None})
+    by_type: dict[str, set[str]] = {}
+    for row in current:
+        by_type.setdefault(row.limit_type, set()).add(row.condition)
+    if any(len(c) > 1 for c in by_type.values()):
+        raise InputError(
+            "condition",
+            f"{factor}: 限值按条件区分（{'、'.join(c or '无' for c in conditions)}），请填写条件(condition)",
+        )
 
 
 def _dust_rows(rows: Sequence[LimitRow], inputs: ExposureInputs, on: dt.date) -> list[LimitRow]:

@@ -53,6 +53,10 @@ class AssessRequestSerializer(serializers.Serializer):
         many=True, required=False, help_text="短时间采样（C_STE / 峰接触浓度），每个≤15 min"
     )
     c_twa = LooseValueField(required=False, help_text="直接给出的 C_TWA")
+    condition = serializers.CharField(
+        required=False,
+        help_text="限值条件（限值按条件区分时必填，如 铅烟、铅尘；粉尘用 dust_fraction 和 free_silica_percent）",
+    )
     free_silica_percent = LooseValueField(required=False, help_text="游离SiO2含量(%)")
     dust_fraction = serializers.ChoiceField(
         choices=[("total", "总尘"), ("respirable", "呼尘")],

@@ -50,6 +50,9 @@ class AssessForm(forms.Form):
         help_text="每行一个：浓度 采样时间(min)，用于 C_STE 或峰接触浓度",
     )
     c_twa = forms.CharField(label="直接给出 C_TWA", required=False, max_length=20)
+    condition = forms.CharField(
+        label="限值条件", required=False, max_length=100, help_text="限值按条件区分时填写，如 铅烟、铅尘"
+    )
     dust_fraction = forms.ChoiceField(
         label="粉尘类别", required=False, choices=[("", "—"), ("total", "总尘"), ("respirable", "呼尘")]
     )

@@ -53,6 +53,7 @@ def inputs_from(data: dict[str, Any], *, on: dt.date, hot: bool) -> ExposureInpu
         time_ratio=data.get("time_ratio"),
         labour_intensity=data.get("labour_intensity") or None,
         hot_region=hot,
+        condition=data.get("condition") or None,
     )
 
 

@@ -109,9 +109,13 @@ def test_noise_examples():
 
 
 def test_lead_two_conditions_need_a_choice():
-    with pytest.raises(a.InputError, match="请先按条件选定一条") as err:
+    with pytest.raises(a.InputError, match="限值按条件区分（铅尘、铅烟），请填写条件") as err:
         run(LEAD, "铅", c_twa=0.01)
-    assert err.value.field == "samples"
+    assert err.value.field == "condition"
+    fume = run(LEAD, "铅", c_twa=0.04, condition="铅烟")
+    assert fume.compliant is False and fume.limits[0].value == 0.03 and fume.limits[0].condition == "铅烟"
+    with pytest.raises(a.InputError, match="可选：铅尘、铅烟") as err:
+        run(LEAD, "铅", c_twa=0.01, condition="铅蒸气")
 
 
 @pytest.mark.parametrize(
