@@ -15,6 +15,8 @@ urlpatterns = [
     path("declarations/", include("ohsteward.declarations.urls")),
     path("stewardship/", include("ohsteward.stewardship.urls")),
     path("institutions/", include("ohsteward.institutions.urls")),
+    path("exposure/", include("ohsteward.monitoring.calculator.urls")),
+    path("hazards/", include("ohsteward.hazards.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

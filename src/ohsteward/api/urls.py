@@ -6,9 +6,15 @@ from rest_framework.routers import DefaultRouter
 from ohsteward.api.docs import DocsView, SchemaView, docs_asset
 from ohsteward.core.api.jobs import JobViewSet
 from ohsteward.declarations.api import urls as declarations_urls
-from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
+from ohsteward.hazards.api.views import (
+    ExposureLimitEditionViewSet,
+    ExposureLimitViewSet,
+    HazardFactorViewSet,
+    OccupationalDiseaseViewSet,
+)
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
+from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureStatisticsView
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
     EnterpriseViewSet,
@@ -27,6 +33,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
 router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
+router.register("exposure-limit-editions", ExposureLimitEditionViewSet, basename="exposure-limit-edition")
 router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
 router.register("jobs", JobViewSet, basename="job")
 intake_urls.register(router)
@@ -39,5 +46,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
     path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
+    path("exposure/assess/", ExposureAssessView.as_view(), name="exposure-assess"),
+    path("exposure/statistics/", ExposureStatisticsView.as_view(), name="exposure-statistics"),
     *router.urls,
 ]

@@ -16,3 +16,8 @@ class LimitType(models.TextChoices):
     PC_TWA = "PC-TWA", "时间加权平均容许浓度 PC-TWA"
     PC_STEL = "PC-STEL", "短时间接触容许浓度 PC-STEL"
     PHYSICAL = "physical", "物理因素限值"
+
+
+class EditionKind(models.TextChoices):
+    BASE = "base", "标准文本"
+    AMENDMENT = "amendment", "修改单"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ohsteward.hazards.choices import HazardCategory
+from ohsteward.hazards.choices import EditionKind, HazardCategory
 
 
 class HazardFactorQuerySet(models.QuerySet):
@@ -50,10 +51,55 @@ class HazardFactor(models.Model):
         return [a for a in self.aliases.split("、") if a]
 
 
-class ExposureLimit(models.Model):
-    """One occupational exposure limit row, with its standard, source and verification flag."""
+class ExposureLimitEdition(models.Model):
+    """One dated edition of an exposure-limit standard: the base text (GBZ 2.1-2019, GBZ 2.2-2007)
+    or an amendment (第1号修改单). A measurement is judged against the editions in force on its
+    date (``hazards.rules.editions_in_force``); the rows of an edition not checked against the
+    official text are 未核对 (``verified=False`` on the edition and on each of its rows)."""
 
     audited = True
+    standard = models.CharField("标准", max_length=40, help_text="如 GBZ 2.1")
+    version = models.CharField(
+        "版本", max_length=60, unique=True, help_text="如 GBZ 2.1-2019、GBZ 2.1-2019 第1号修改单"
+    )
+    kind = models.CharField("类型", max_length=12, choices=EditionKind.choices, default=EditionKind.BASE)
+    effective_from = models.DateField("施行日期")
+    effective_to = models.DateField("废止日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=400, blank=True)
+    verified = models.BooleanField("已核对官方文本", default=False)
+    imported_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接触限值版本"
+        verbose_name_plural = "接触限值版本"
+        ordering = ["standard", "effective_from", "version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=models.F("effective_from")),
+                name="limit_edition_dates",
+                violation_error_message="废止日期须晚于施行日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}（{self.effective_from.isoformat()}起）"
+
+
+class ExposureLimit(models.Model):
+    """One occupational exposure limit row, with its standard, source and verification flag.
+
+    ``edition`` is the dated edition the row belongs to; ``standard_version`` and the dates are
+    kept on the row too (the monitoring rules read them from the row, ``rules.LimitRow``)."""
+
+    audited = True
+    edition = models.ForeignKey(
+        ExposureLimitEdition,
+        verbose_name="版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="limits",
+    )
     hazard_factor = models.ForeignKey(
         HazardFactor,
         verbose_name="危害因素",
@@ -63,6 +109,7 @@ class ExposureLimit(models.Model):
         related_name="limits",
     )
     agent_name = models.CharField("标准中的名称", max_length=100, db_index=True)
+    agent_name_en = models.CharField("英文名", max_length=200, blank=True)
     category = models.CharField("类别", max_length=12, choices=HazardCategory.choices)
     cas = models.CharField("CAS号", max_length=60, blank=True)
     limit_type = models.CharField("限值类型", max_length=40)
@@ -86,6 +133,10 @@ class ExposureLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_name} {self.limit_type} {self.value if self.value is not None else self.value_text} {self.unit}"
+
+    def clean(self) -> None:
+        if self.verified and self.edition_id is not None and not self.edition.verified:
+            raise ValidationError({"verified": "所属版本未核对官方文本，限值不能标为已核对"})
 
 
 class DiseaseCatalogueQuerySet(models.QuerySet):

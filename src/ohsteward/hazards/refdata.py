@@ -11,7 +11,7 @@ from django.db import transaction
 
 from ohsteward.core import refdata as files
 from ohsteward.core.audit import audit_context
-from ohsteward.hazards.models import ExposureLimit, HazardFactor, OccupationalDisease
+from ohsteward.hazards.models import ExposureLimit, ExposureLimitEdition, HazardFactor, OccupationalDisease
 
 SRC_HAZARD = "中国疾控中心 职业病及健康危害因素监测信息系统数据交换文档规范(试行1.0, 2020) 附录2-3"
 HAZARD_CATEGORY = {
@@ -77,6 +77,7 @@ def load_limits() -> int:
                 ExposureLimit(
                     hazard_factor=factor_for(r["name_cn"]),
                     agent_name=r["name_cn"],
+                    agent_name_en=r["name_en"][:200],
                     category=r["category"],
                     cas=r["cas"],
                     limit_type=limit_type,
@@ -114,8 +115,32 @@ def load_limits() -> int:
                 verified=False,
             )
         )
+    editions = first_editions(new)
+    for row in new:
+        row.edition = editions[row.standard_version]
     ExposureLimit.objects.bulk_create(new)
     return len(new)
+
+
+def first_editions(rows: list[ExposureLimit]) -> dict[str, ExposureLimitEdition]:
+    """The editions the shipped rows belong to (one per ``standard_version``): created when missing,
+    dated by their earliest row, 修改单 as amendments, unverified (the shipped rows are
+    third-party transcriptions). Also used by the data migration for existing installations."""
+    out: dict[str, ExposureLimitEdition] = {}
+    for row in sorted(rows, key=lambda r: r.effective_from):
+        if row.standard_version in out:
+            continue
+        out[row.standard_version], _ = ExposureLimitEdition.objects.get_or_create(
+            version=row.standard_version,
+            defaults={
+                "standard": row.standard,
+                "kind": "amendment" if "修改单" in row.standard_version else "base",
+                "effective_from": row.effective_from,
+                "source": "随系统提供的第三方转录（部分），未核对官方文本",
+                "verified": False,
+            },
+        )
+    return out
 
 
 def load_diseases() -> int:

@@ -21,6 +21,8 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("stewardship:work", "管家服务", "stewardship.view_servicevisit"),
     ("institutions:institution_list", "技术服务机构", "institutions.view_institution"),
     ("institutions:guidance_list", "技术指导", "institutions.view_technicalguidance"),
+    ("exposure:calculator", "接触评价计算器", None),
+    ("hazards:edition_list", "接触限值", "hazards.add_exposurelimitedition"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),

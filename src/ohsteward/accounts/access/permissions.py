@@ -27,7 +27,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "registry.region": ("v", "v", "v", "v", "v", "v"),
     "registry.industry": ("v", "v", "v", "v", "v", "v"),
     "hazards.hazardfactor": ("v", "v", "v", "v", "v", "v"),
-    "hazards.exposurelimit": ("v", "v", "v", "v", "v", "v"),
+    # the CDC and the city import limit editions (GBZ 2.1 表1/表2, amendments; issue 11 item 7)
+    "hazards.exposurelimit": ("vac", "v", "vac", "v", "v", "v"),
+    "hazards.exposurelimitedition": ("vac", "v", "vac", "v", "v", "v"),
     "hazards.occupationaldisease": ("v", "v", "v", "v", "v", "v"),
     # the register: an employer keeps its own record and posts up to date but registers no other
     "registry.enterprise": ("vac", "vac", "vac", "v", "v", "vc"),

@@ -1,0 +1,577 @@
+"""One exposure assessment from raw inputs (no Django imports): the single entry point that the
+stateless calculator (page and ``POST /api/v1/exposure/assess/``) and a stored measurement
+judgement call, so that both show the same numbers, limits and sentences.
+
+``assess(inputs, rows, factor=…, category=…)`` takes what a hygienist enters (``ExposureInputs``:
+the API's field names) and the factor's limit rows (``rules.LimitRow``; the caller fetches them,
+e.g. ``hazards.lookup.limit_rows``), and returns an ``Assessment``: C_TWA, C_STE, C_ME, the peak
+ratio, L_EX,8h / L_EX,W, the limits used, ratio, 接触水平, 符合/不符合 (``None`` when no limit
+applies: "无接触限值，未判定", never 合格), the hazard grade, the Chinese explanation, and the working
+(formula, inputs, result per step) for pages. Formulas and their sources are in ``monitoring.rules``,
+``monitoring.physical`` and ``monitoring.grading``; this module only routes inputs to them, checks
+the inputs with Chinese messages naming the field (``InputError``) and rounds as reports do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from ohsteward.monitoring import grading, physical
+from ohsteward.monitoring import rules as r
+from ohsteward.monitoring.rules import LimitRow, LimitUsed, MonitoringRuleError, NoLimitError, Number
+
+CATEGORIES = ("chemical", "dust", "physical")
+NOISE_FACTORS = ("噪声",)
+HEAT_FACTORS = ("高温",)
+MAX_SAMPLES = 200  # one post × factor on one day; more is a data error, not a shift
+
+
+class InputError(MonitoringRuleError):
+    """Bad input for one field of the assessment (the API answers 400 under ``field``)."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class ExposureInputs:
+    """What a hygienist enters, with the API's field names (issue 11 "API")."""
+
+    on: dt.date
+    samples: Sequence[tuple[Number, Number]] = ()  # (value, minutes); value may be "<0.05"
+    short_samples: Sequence[tuple[Number, Number]] = ()
+    c_twa: Number | None = None
+    free_silica_percent: Number | None = None
+    dust_fraction: str | None = None  # "total" / "respirable"
+    shift_hours: Number | None = None
+    days_per_week: Number | None = None
+    noise_segments: Sequence[tuple[Number, Number]] = ()  # (level dB(A), hours)
+    l_ex_8h: Number | None = None
+    daily_levels: Sequence[Number] = ()
+    wbgt: Number | None = None
+    time_ratio: Number | None = None
+    labour_intensity: str | None = None
+    hot_region: bool = False  # the region's +1 ℃ WBGT adjustment (a per-region setting, [M])
+    condition: str | None = None  # narrows rows by their condition (铅烟 / 铅尘, 可溶性 …); not for dusts
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of "the working": what was computed, how, from what, with what result."""
+
+    label: str
+    formula: str
+    inputs: str
+    result: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result the calculator shows and a stored judgement keeps (rounded as reported)."""
+
+    factor: str
+    on: dt.date
+    c_twa: float | None = None
+    c_ste: float | None = None
+    c_me: float | None = None
+    peak_ratio: float | None = None
+    l_ex_8h: float | None = None
+    l_ex_w: float | None = None
+    limits: tuple[LimitUsed, ...] = ()
+    ratio: float | None = None
+    exposure_level: str | None = None
+    compliant: bool | None = None
+    grade: grading.Grade | None = None
+    explanation: tuple[str, ...] = ()
+    working: tuple[Step, ...] = ()
+    unverified: tuple[str, ...] = ()  # what was used that is 未核对 (limits, conventions, grading)
+    judgement: r.Judgement | None = None
+    unit: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.compliant is None:
+            return r.NO_LIMIT_TEXT
+        return "符合" if self.compliant else "不符合"
+
+    @property
+    def verified(self) -> bool:
+        return not self.unverified
+
+
+# --------------------------------------------------------------------------------------------
+# Rounding as reports do (GB/T 8170 修约: round half to even, on the decimal value)
+# --------------------------------------------------------------------------------------------
+
+#: "concentrations to 2 significant digits at least" (issue 11): 2, as the rules' sentences show them
+#: (``rules.fmt_sig``: 0.60, 2.1), so that the figures and the explanation agree
+CONCENTRATION_DIGITS = 2
+RATIO_DIGITS = 3
+
+
+def round_concentration(x: float | None, digits: int = CONCENTRATION_DIGITS) -> float | None:
+    """``x`` to ``digits`` significant digits, half to even on its decimal form (GB/T 8170)."""
+    if x is None or x == 0 or not math.isfinite(x):
+        return x
+    exponent = math.floor(math.log10(abs(x))) - digits + 1
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN))
+
+
+def round_db(x: float | None) -> float | None:
+    """dB(A) and ℃ to 0.1 (half to even, GB/T 8170)."""
+    if x is None:
+        return None
+    return float(Decimal(repr(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN))
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks (Chinese messages naming the field)
+# --------------------------------------------------------------------------------------------
+
+
+def _number(value: Number | None, field_name: str, what: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return r.to_number(value, what)
+    except MonitoringRuleError as exc:
+        raise InputError(field_name, str(exc)) from None
+
+
+def _timed(
+    items: Sequence[tuple[Number, Number]], field_name: str, what: str, *, short: bool = False
+) -> list[r.Sample]:
+    if len(items) > MAX_SAMPLES:
+        raise InputError(field_name, f"{what}: 最多{MAX_SAMPLES}个")
+    out = []
+    for i, (value, minutes) in enumerate(items, 1):
+        try:
+            reading = r.parse_reading(value, what="浓度")
+        except MonitoringRuleError as exc:
+            raise InputError(field_name, f"第{i}个{what} {exc}") from None
+        t = _number(minutes, field_name, f"第{i}个{what} 采样时间(min)")
+        if t is None or t <= 0:
+            raise InputError(field_name, f"第{i}个{what} 采样时间(min): 须大于0")
+        if short and t > r.SHORT_TERM_MINUTES + 1e-9:
+            raise InputError(
+                field_name,
+                f"第{i}个{what} 采样时间 {t:g} min 超过15 min，不能作为短时间接触浓度(C_STE)；"
+                "请作为全班次采样时段(samples)填写",
+            )
+        out.append(r.Sample(reading, t))
+    total_hours = sum(s.minutes for s in out) / 60
+    if total_hours > 24 + 1e-9:
+        raise InputError(field_name, f"{what}采样时间合计 {total_hours:g} h，超过24 h")
+    return out
+
+
+def _call(field_name: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202 - a thin error adapter
+    try:
+        return fn(*args, **kwargs)
+    except NoLimitError:
+        raise
+    except InputError:
+        raise
+    except MonitoringRuleError as exc:
+        raise InputError(field_name, str(exc)) from None
+
+
+# --------------------------------------------------------------------------------------------
+# The entry point
+# --------------------------------------------------------------------------------------------
+
+
+def assess(inputs: ExposureInputs, rows: Sequence[LimitRow], *, factor: str, category: str) -> Assessment:
+    """Assess one post × factor from raw inputs against ``rows`` (the factor's limit rows of every
+    edition; the ones in force on ``inputs.on`` are chosen here, ``rules.rows_in_force``).
+
+    ``category`` is the factor's category (``chemical``, ``dust``, ``physical``); physical factors
+    go by name (噪声 → noise, 高温 → heat). Raises ``InputError`` (field, Chinese message) for bad
+    input; a factor without a limit in force gives ``compliant=None`` and "无接触限值，未判定".
+    """
+    if category not in CATEGORIES:  # biological, radiation …: GBZ 2.1/2.2 give them no limit here
+        return Assessment(factor, inputs.on, explanation=(f"{factor}: {r.NO_LIMIT_TEXT}",))
+    if category == "physical":
+        if factor in NOISE_FACTORS:
+            return _assess_noise(inputs, rows, factor)
+        if factor in HEAT_FACTORS:
+            return _assess_heat(inputs, rows, factor)
+        return Assessment(
+            factor,
+            inputs.on,
+            explanation=(f"{factor}: 计算器目前只计算噪声和高温两类物理因素，未判定",),
+        )
+    return _assess_chemical(inputs, rows, factor, category)
+
+
+def _no_limit(
+    factor: str, on: dt.date, exc: NoLimitError, working: list[Step], **values: float | None
+) -> Assessment:
+    return Assessment(
+        factor,
+        on,
+        explanation=(str(exc),),
+        working=tuple(working),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _assess_chemical(
+    inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str, category: str
+) -> Assessment:
+    on = inputs.on
+    samples = _timed(inputs.samples, "samples", "采样时段")
+    shorts = _timed(inputs.short_samples, "short_samples", "短时间采样", short=True)
+    given_twa = _number(inputs.c_twa, "c_twa", "C_TWA")
+    if samples and given_twa is not None:
+        raise InputError("c_twa", "C_TWA: 已填写采样时段(samples)时不能再直接给出 C_TWA")
+    if not samples and given_twa is None and not shorts:
+        raise InputError("samples", "须填写采样时段(samples)、C_TWA(c_twa)或短时间采样(short_samples)之一")
+    shift = _number(inputs.shift_hours, "shift_hours", "班次时长(h)")
+    if shift is not None and (shift <= 0 or shift > 24):
+        raise InputError("shift_hours", f"班次时长(h): 应大于0且不超过24（{shift:g}）")
+    days = _number(inputs.days_per_week, "days_per_week", "每周工作天数")
+    if days is not None and (days < 1 or days > 7):
+        raise InputError("days_per_week", f"每周工作天数: 应为1–7（{days:g}）")
+    working: list[Step] = []
+    unverified: list[str] = []
+    explanation: list[str] = []
+
+    twa: r.Twa | float | None = None
+    if samples:
+        twa = _call("samples", r.c_twa, samples, shift_hours=shift or r.STANDARD_DAY_HOURS)
+        assert isinstance(twa, r.Twa)
+        terms = " + ".join(
+            f"{s.reading.as_number():g}×{s.minutes / 60:g}" + ("(<LOD)" if s.reading.below_lod else "")
+            for s in samples
+        )
+        working.append(
+            Step("C_TWA", "C_TWA = (C₁T₁ + C₂T₂ + … + CₙTₙ) / 8", f"({terms}) / 8", r.fmt_sig(twa.value))
+        )
+    elif given_twa is not None:
+        twa = given_twa
+        working.append(Step("C_TWA", "直接给出", "", r.fmt_sig(given_twa)))
+    c_ste_values = [r.c_ste(s.reading, s.minutes) for s in shorts]
+    for i, (s, v) in enumerate(zip(shorts, c_ste_values, strict=True), 1):
+        formula = "C_STE = C" if s.minutes >= r.SHORT_TERM_MINUTES - 1e-9 else "C_STE = C·t/15"
+        working.append(
+            Step(
+                f"C_STE（第{i}个）",
+                formula,
+                f"C={s.reading.as_number():g}, t={s.minutes:g} min",
+                r.fmt_sig(v),
+            )
+        )
+    if any(s.minutes < r.SHORT_TERM_MINUTES - 1e-9 for s in shorts):
+        unverified.append("不足15 min短时间采样按 C·t/15 折算")
+    readings = [s.reading for s in shorts] or [s.reading for s in samples]
+    c_me_value = r.c_me(readings) if readings else None
+    if any(s.reading.below_lod for s in [*samples, *shorts]):
+        unverified.append("低于检出限结果按检出限的1/2计入")
+
+    rf = 1.0
+    if shift is not None:
+        week = shift * days if days is not None else None
+        rf = _call("shift_hours", r.reduction_factor, hours_per_day=shift, hours_per_week=week)
+        if rf < 1:
+            working.append(
+                Step(
+                    "长时间工作折减因子 RF",
+                    "RF = (8/h)×(24−h)/16；周 RF = (40/h)×(168−h)/128，取较小者",
+                    f"h={shift:g}" + (f"，每周 {week:g} h" if week is not None else ""),
+                    f"{rf:.3g}（{r.UNVERIFIED}）",
+                )
+            )
+
+    values = {
+        "c_twa": round_concentration(twa.value if isinstance(twa, r.Twa) else twa),
+        "c_ste": round_concentration(max(c_ste_values)) if c_ste_values else None,
+        "c_me": round_concentration(c_me_value) if (c_me_value is not None and shorts) else None,
+    }
+    try:
+        chosen: Sequence[LimitRow] = _condition_rows(rows, inputs.condition)
+        if category == "dust" or inputs.dust_fraction or inputs.free_silica_percent is not None:
+            chosen = _dust_rows(chosen, inputs, on)
+        else:
+            _require_one_condition(chosen, on, factor)
+        judgement = _call(
+            "samples",
+            r.judge_chemical,
+            chosen,
+            on,
+            factor=factor,
+            twa=twa,
+            c_ste_values=c_ste_values,
+            c_me_value=c_me_value,
+            short_samples=shorts,
+            rf=rf,
+        )
+    except NoLimitError as exc:
+        return _no_limit(factor, on, exc, working, **values)
+    if isinstance(twa, r.Twa):
+        explanation.extend(n for n in twa.notes)
+    explanation[:0] = [s for s in judgement.explanation if s not in explanation]
+    unverified.extend(u for u in judgement.unverified_inputs if u not in unverified)
+    peak = judgement.extra.get("peak_ratio")
+    checks = {c.measure: c for c in judgement.checks}
+    # C_ME is reported where it was judged (a MAC row), from the short samples or else the segments
+    values["c_me"] = round_concentration(checks["C_ME"].exposure) if "C_ME" in checks else None
+    b = judgement.ratio
+    grade = _grade_chemical(category, on, b, inputs, explanation)
+    if grade is not None and not grade.verified:
+        unverified.append(f"危害分级（{grade.version}）")
+    return _result(
+        factor,
+        on,
+        judgement,
+        values,
+        peak_ratio=round_concentration(peak, RATIO_DIGITS) if peak is not None else None,
+        ratio=round_concentration(b, RATIO_DIGITS),
+        level=r.exposure_level(b)[0],
+        grade=grade,
+        explanation=explanation,
+        working=working,
+        unverified=unverified,
+    )
+
+
+def _condition_rows(rows: Sequence[LimitRow], condition: str | None) -> Sequence[LimitRow]:
+    """The rows whose condition contains ``condition`` (e.g. "铅烟"); all rows when none is given."""
+    if not condition:
+        return rows
+    chosen = [row for row in rows if condition.strip() in row.condition]
+    if not chosen:
+        known = "、".join(sorted({row.condition for row in rows if row.condition})) or "无"
+        raise InputError("condition", f"条件“{condition}”不符合该因素的任何限值条件（可选：{known}）")
+    return chosen
+
+
+def _require_one_condition(rows: Sequence[LimitRow], on: dt.date, factor: str) -> None:
+    """Chemicals whose limits differ by condition (铅尘/铅烟) need ``condition`` to choose one."""
+    current = r.rows_in_force(rows, on)
+    conditions = sorted({row.condition for row in current if row.value is not None})
+    by_type: dict[str, set[str]] = {}
+    for row in current:
+        by_type.setdefault(row.limit_type, set()).add(row.condition)
+    if any(len(c) > 1 for c in by_type.values()):
+        raise InputError(
+            "condition",
+            f"{factor}: 限值按条件区分（{'、'.join(c or '无' for c in conditions)}），请填写条件(condition)",
+        )
+
+
+def _dust_rows(rows: Sequence[LimitRow], inputs: ExposureInputs, on: dt.date) -> list[LimitRow]:
+    current = r.require_rows_in_force(rows, on)
+    fraction = inputs.dust_fraction
+    if not fraction:
+        if any(label in row.condition for row in current for label in r.DUST_FRACTIONS.values()):
+            raise InputError("dust_fraction", "粉尘类别: 须选择总尘(total)或呼尘(respirable)")
+        return list(current)
+    if fraction not in r.DUST_FRACTIONS:
+        raise InputError("dust_fraction", f"粉尘类别: 应为 total（总尘）或 respirable（呼尘）（{fraction}）")
+    if inputs.free_silica_percent is not None:
+        _number(inputs.free_silica_percent, "free_silica_percent", "游离SiO2含量(%)")
+    try:
+        return r.dust_rows(current, fraction=fraction, free_silica_percent=inputs.free_silica_percent)
+    except NoLimitError:
+        raise
+    except MonitoringRuleError as exc:
+        raise InputError("free_silica_percent", str(exc)) from None
+
+
+def _grade_chemical(
+    category: str, on: dt.date, b: float, inputs: ExposureInputs, explanation: list[str]
+) -> grading.Grade | None:
+    if category == "dust":
+        if inputs.labour_intensity and inputs.free_silica_percent is not None:
+            return _call(
+                "labour_intensity",
+                grading.grade_dust,
+                on,
+                b=b,
+                free_silica_percent=inputs.free_silica_percent,
+                labour=inputs.labour_intensity,
+            )
+        explanation.append("粉尘作业分级需游离SiO2含量和体力劳动强度，未分级")
+        return None
+    explanation.append("化学物作业分级需毒物危害程度（GBZ 230），计算器未分级")
+    return None
+
+
+def _result(
+    factor: str,
+    on: dt.date,
+    judgement: r.Judgement,
+    values: dict[str, float | None],
+    *,
+    peak_ratio: float | None = None,
+    ratio: float | None,
+    level: str | None,
+    grade: grading.Grade | None,
+    explanation: list[str],
+    working: list[Step],
+    unverified: list[str],
+) -> Assessment:
+    limits = judgement.limits
+    for limit in limits:
+        if not limit.verified and f"限值（{limit.version}）" not in unverified:
+            unverified.insert(0, f"限值（{limit.version}）")
+    return Assessment(
+        factor,
+        on,
+        peak_ratio=peak_ratio,
+        limits=limits,
+        ratio=ratio,
+        exposure_level=level,
+        compliant=judgement.compliant,
+        grade=grade,
+        explanation=tuple(explanation),
+        working=tuple(working),
+        unverified=tuple(unverified),
+        judgement=judgement,
+        unit=limits[0].unit if limits else "",
+        **values,
+    )
+
+
+def _assess_noise(inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str) -> Assessment:
+    on = inputs.on
+    working: list[Step] = []
+    given = _number(inputs.l_ex_8h, "l_ex_8h", "L_EX,8h(dB(A))")
+    if inputs.noise_segments and given is not None:
+        raise InputError("l_ex_8h", "L_EX,8h: 已填写噪声时段(noise_segments)时不能再直接给出")
+    level: float | None = given
+    if inputs.noise_segments:
+        for i, (lvl, hours) in enumerate(inputs.noise_segments, 1):
+            _number(lvl, "noise_segments", f"第{i}个噪声时段 L_Aeq(dB(A))")
+            _number(hours, "noise_segments", f"第{i}个噪声时段 接触时间(h)")
+        level = _call("noise_segments", physical.l_ex_8h, inputs.noise_segments)
+        terms = " + ".join(f"{h}×10^(0.1×{lv})" for lv, h in inputs.noise_segments)
+        working.append(
+            Step(
+                "L_EX,8h",
+                "L_EX,8h = 10·lg[(1/8) Σ Tᵢ·10^(0.1·L_Aeq,i)]",
+                f"10·lg[({terms}) / 8]",
+                f"{round_db(level)} dB(A)",
+            )
+        )
+    daily = list(inputs.daily_levels)
+    for i, v in enumerate(daily, 1):
+        _number(v, "daily_levels", f"第{i}天 L_EX,8h(dB(A))")
+    days = _number(inputs.days_per_week, "days_per_week", "每周工作天数")
+    if days is not None and (days < 1 or days > 7 or days != int(days)):
+        raise InputError("days_per_week", f"每周工作天数: 应为1–7的整数（{days:g}）")
+    if level is None and not daily:
+        raise InputError(
+            "noise_segments", "噪声: 须填写噪声时段(noise_segments)、L_EX,8h 或每日 L_EX,8h(daily_levels)"
+        )
+    try:
+        judgement = _call(
+            "daily_levels",
+            physical.judge_noise,
+            rows,
+            on,
+            l_ex_8h_value=level,
+            daily_levels=daily,
+            days_per_week=int(days) if days is not None else 5,
+        )
+    except NoLimitError as exc:
+        return _no_limit(factor, on, exc, working, l_ex_8h=round_db(level))
+    lex_w = judgement.extra.get("L_EX,W")
+    if lex_w is not None:
+        shown: list[Number] = daily or [level or 0.0] * int(days or 5)
+        working.append(
+            Step(
+                "L_EX,W",
+                "L_EX,W = 10·lg[(1/5) Σ 10^(0.1·L_EX,8h,i)]",
+                "每日 L_EX,8h: " + "、".join(f"{v:g}" for v in shown),
+                f"{round_db(lex_w)} dB(A)",
+            )
+        )
+    graded_on = lex_w if lex_w is not None else level
+    grade = _call("l_ex_8h", grading.grade_noise, on, level_dba=graded_on) if graded_on is not None else None
+    unverified = [f"危害分级（{grade.version}）"] if grade is not None and not grade.verified else []
+    explanation = list(judgement.explanation)
+    if grade is not None:
+        explanation.append(f"噪声作业分级：{grade.label}（{grade.version}）")
+    return _result(
+        factor,
+        on,
+        judgement,
+        {"l_ex_8h": round_db(level), "l_ex_w": round_db(lex_w)},
+        ratio=None,
+        level=None,
+        grade=grade,
+        explanation=explanation,
+        working=working,
+        unverified=unverified,
+    )
+
+
+def _assess_heat(inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str) -> Assessment:
+    on = inputs.on
+    wbgt = _number(inputs.wbgt, "wbgt", "WBGT(℃)")
+    ratio = _number(inputs.time_ratio, "time_ratio", "接触时间率")
+    if wbgt is None:
+        raise InputError("wbgt", "高温: 须填写 WBGT(℃)")
+    if ratio is None or ratio <= 0 or ratio > 1:
+        raise InputError("time_ratio", "接触时间率: 须填写，应大于0且不超过1（100%）")
+    if not inputs.labour_intensity:
+        raise InputError("labour_intensity", "体力劳动强度: 须填写 I–IV")
+    labour = _call("labour_intensity", physical.labour_class, inputs.labour_intensity)
+    try:
+        judgement = _call(
+            "time_ratio",
+            physical.judge_heat,
+            rows,
+            on,
+            wbgt=wbgt,
+            time_ratio=ratio,
+            labour=labour,
+            hot_region=inputs.hot_region,
+        )
+    except NoLimitError as exc:
+        return _no_limit(factor, on, exc, [])
+    grade = grading.grade_heat(on, wbgt=wbgt, time_ratio=ratio, labour=labour)
+    unverified = list(judgement.unverified_inputs)
+    if not grade.verified:
+        unverified.append(f"危害分级（{grade.version}）")
+    explanation = [*judgement.explanation, f"高温作业分级：{grade.label}（{grade.version}）"]
+    working = [
+        Step(
+            "WBGT 限值",
+            "GBZ 2.2-2007 表8：按接触时间率档位 × 体力劳动强度"
+            + ("，地区 +1 ℃" if inputs.hot_region else ""),
+            f"接触时间率 {ratio:.0%}，体力劳动强度 {labour} 级",
+            f"{judgement.checks[0].limit.value:g} ℃",
+        )
+    ]
+    return _result(
+        factor,
+        on,
+        judgement,
+        {},
+        ratio=None,
+        level=None,
+        grade=grade,
+        explanation=explanation,
+        working=working,
+        unverified=unverified,
+    )
+
+
+@dataclass(frozen=True)
+class FactorSuggestion:
+    """An unknown factor with the nearest catalogue names (for the 400 message)."""
+
+    text: str
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+    def message(self) -> str:
+        near = "；是否为：" + "、".join(self.suggestions) if self.suggestions else ""
+        return f"未知的危害因素“{self.text}”（按名称、别名、CAS号或CDC代码查找）{near}"
