@@ -52,7 +52,16 @@ def _check_report_scope(user: User | None, enterprise: Enterprise, institution: 
         raise PermissionDenied(NOT_OWN_INSTITUTION)
 
 
-REPORT_FIELDS = ("kind", "number", "institution", "enterprise", "sampling_start", "sampling_end", "issued_on", "note")
+REPORT_FIELDS = (
+    "kind",
+    "number",
+    "institution",
+    "enterprise",
+    "sampling_start",
+    "sampling_end",
+    "issued_on",
+    "note",
+)
 
 
 @transaction.atomic
@@ -75,7 +84,11 @@ def report_save(
         raise ValidationError({"institution": "请选择检测机构"})
     _check_report_scope(user, report.enterprise, report.institution)
     today = timezone.localdate()
-    for key, label in (("sampling_start", "采样开始日期"), ("sampling_end", "采样结束日期"), ("issued_on", "报告日期")):
+    for key, label in (
+        ("sampling_start", "采样开始日期"),
+        ("sampling_end", "采样结束日期"),
+        ("issued_on", "报告日期"),
+    ):
         value = getattr(report, key)
         if value is not None and value > today:
             raise ValidationError({key: f"{label}不能晚于今天"})
@@ -172,7 +185,10 @@ def measurement_record(
         raise ValidationError({"measured_on": "检测日期应在报告的采样日期内"})
     post = post_for(report.enterprise, workplace_name, post_name)
     kind = judging.kind_for(factor.category, factor.name)
-    clean_inputs = {k: v for k, v in dict(inputs).items() if v not in (None, "", [])}
+    try:
+        clean_inputs = judging.normalize_inputs(inputs)
+    except MonitoringRuleError as e:
+        raise ValidationError({"inputs": str(e)}) from None
     existing = Measurement.objects.filter(report=report, post=post, factor=factor).first()
     if existing is not None and existing.inputs == clean_inputs and existing.measured_on == measured_on:
         return existing, False

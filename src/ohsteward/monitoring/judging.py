@@ -157,13 +157,17 @@ def _b_ratio(judgement: rules.Judgement) -> float:
     ratios = []
     for c in judgement.checks:
         if c.measure == "峰接触浓度":
-            ratios.append(c.exposure / (c.limit.value * rules.PEAK_EXCURSION_FACTOR / rules.PEAK_CEILING_FACTOR))
+            ratios.append(
+                c.exposure / (c.limit.value * rules.PEAK_EXCURSION_FACTOR / rules.PEAK_CEILING_FACTOR)
+            )
         else:
             ratios.append(c.ratio)
     return max(ratios)
 
 
-def _grade(kind: str, on: dt.date, judgement: rules.Judgement, inputs: Mapping[str, Any]) -> tuple[grading.Grade | None, str]:
+def _grade(
+    kind: str, on: dt.date, judgement: rules.Judgement, inputs: Mapping[str, Any]
+) -> tuple[grading.Grade | None, str]:
     labour = (inputs.get("labour_intensity") or "").strip()
     if kind == "noise":
         measure = judgement.checks[0]
@@ -207,12 +211,20 @@ def judge(
             if not 1 <= days <= 7:
                 raise MonitoringRuleError(f"每周工作天数: 应为1–7（{days}）")
             judgement = physical.judge_noise(
-                rows, on, l_ex_8h_value=level, daily_levels=inputs.get("daily_levels") or (), days_per_week=days
+                rows,
+                on,
+                l_ex_8h_value=level,
+                daily_levels=inputs.get("daily_levels") or (),
+                days_per_week=days,
             )
             figures["l_ex_8h"] = level
             figures["l_ex_w"] = judgement.extra.get("L_EX,W")
         elif kind == "heat":
-            for key, what in (("wbgt", "WBGT"), ("time_ratio", "接触时间率"), ("labour_intensity", "体力劳动强度")):
+            for key, what in (
+                ("wbgt", "WBGT"),
+                ("time_ratio", "接触时间率"),
+                ("labour_intensity", "体力劳动强度"),
+            ):
                 if inputs.get(key) in (None, ""):
                     raise MonitoringRuleError(f"{what}: 必填")
             hot = is_hot_region(region_code)
@@ -271,3 +283,44 @@ def judge(
     elif why:
         outcome.explanation.append(why)
     return outcome
+
+
+NUMERIC_INPUTS = {
+    "c_twa": "C_TWA", "c_me": "C_ME", "shift_hours": "班次时长(h)", "free_silica_percent": "游离SiO2含量(%)",
+    "l_ex_8h": "L_EX,8h", "days_per_week": "每周工作天数", "wbgt": "WBGT(℃)", "time_ratio": "接触时间率",
+    "a_hw": "振动加速度(m/s²)", "vibration_hours": "日接振时间(h)", "a_hw4": "a_hw(4)", "e_field": "电场强度(kV/m)",
+}  # fmt: skip
+
+
+def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as stored: numbers as numbers, every sample ``{value, minutes}`` with a result
+    below the detection limit kept as censored, ``{"value": "<LOD", "lod": 0.05, …}`` (never a
+    substituted number). Bad values raise ``MonitoringRuleError`` naming the field and item."""
+    out: dict[str, Any] = {}
+    for key, value in inputs.items():
+        if value in (None, "", []):
+            continue
+        if key in NUMERIC_INPUTS:
+            out[key] = rules.to_number(value, NUMERIC_INPUTS[key])
+        elif key in ("samples", "short_samples"):
+            what = "采样时段" if key == "samples" else "短时间采样"
+            rows = []
+            for i, s in enumerate(_samples(value, what), 1):
+                minutes = s.minutes
+                if minutes <= 0:
+                    raise MonitoringRuleError(f"{what}第{i}项 采样时间(min): 须大于0")
+                if s.reading.below_lod:
+                    rows.append({"value": "<LOD", "lod": s.reading.lod, "minutes": minutes})
+                else:
+                    rows.append({"value": s.reading.value, "minutes": minutes})
+            out[key] = rows
+        elif key == "noise_segments":
+            out[key] = [
+                {"level": rules.to_number(a, "L_Aeq(dB(A))"), "hours": rules.to_number(b, "接触时间(h)")}
+                for a, b in _pairs(value, "level", "hours", "噪声时段")
+            ]
+        elif key == "daily_levels":
+            out[key] = [rules.to_number(v, "每日 L_EX,8h") for v in value]
+        else:
+            out[key] = value.strip() if isinstance(value, str) else value
+    return out

@@ -54,7 +54,9 @@ INTERVALS = (INTERVALS_V1,)
 
 def interval_for(risk_class: str, on: dt.date) -> Interval:
     """The interval row for an employer's industry class in force on ``on``."""
-    table = max((t for t in INTERVALS if t.effective_from <= on), key=lambda t: t.effective_from, default=INTERVALS[0])
+    table = max(
+        (t for t in INTERVALS if t.effective_from <= on), key=lambda t: t.effective_from, default=INTERVALS[0]
+    )
     return table.for_class(risk_class or "unlisted")
 
 

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def test_a_benzene_twa_over_the_limit_is_stored_as_not_compliant_with_the_limit_row(lab):
     user, institution, employer = lab
     report = make_report(user, employer, institution)
-    m = record(user, report, "苯", {"samples": [{"value": 4.0, "minutes": 240}, {"value": 5.0, "minutes": 240}]})
+    m = record(
+        user, report, "苯", {"samples": [{"value": 4.0, "minutes": 240}, {"value": 5.0, "minutes": 240}]}
+    )
     m.refresh_from_db()
     assert m.c_twa == pytest.approx(4.5)  # (4×4 + 5×4)/8
     assert m.compliant is False
@@ -37,7 +39,9 @@ def test_a_post_is_created_on_the_fly_in_the_register(lab):
     user, institution, employer = lab
     report = make_report(user, employer, institution)
     record(user, report, "噪声", {"l_ex_8h": 82}, post="新岗位", workplace="新车间")
-    assert Post.objects.filter(workplace__enterprise=employer, name="新岗位", workplace__name="新车间").exists()
+    assert Post.objects.filter(
+        workplace__enterprise=employer, name="新岗位", workplace__name="新车间"
+    ).exists()
 
 
 def test_noise_from_segments_and_its_grade(lab):
@@ -132,7 +136,9 @@ def test_recording_is_audited(lab):
     user, institution, employer = lab
     report = make_report(user, employer, institution)
     m = record(user, report, "苯", {"c_twa": 2.0})
-    assert AuditLog.objects.filter(content_type__app_label="monitoring", content_type__model="measurement", object_id=str(m.pk)).exists()
+    assert AuditLog.objects.filter(
+        content_type__app_label="monitoring", content_type__model="measurement", object_id=str(m.pk)
+    ).exists()
 
 
 def test_an_over_limit_result_opens_a_task_only_by_the_explicit_action_and_a_retest_closes_it(lab):
