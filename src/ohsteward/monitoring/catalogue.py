@@ -11,7 +11,7 @@ from django.db.models import Q
 from ohsteward.hazards.models import HazardFactor
 
 
-def nearest_names(text: str, n: int = 3) -> list[str]:
+def nearest_names(text: str, n: int = 5) -> list[str]:
     names = list(HazardFactor.objects.values_list("name", flat=True))
     close = difflib.get_close_matches(text, names, n=n, cutoff=0.3)
     if len(close) < n:
