@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ohsteward.core import facts
 from ohsteward.stewardship.assistance import rules
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
 
@@ -49,7 +50,13 @@ def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
         items_done=sum(e.items_closed for e in entries),
         items_total=six * len(entries),
         enterprises_complete=sum(1 for e in entries if e.items_closed == six),
-        rates=rules.rates(enrolled=len(entries), declared=declared),
+        rates=rules.rates(
+            enrolled=len(entries),
+            declared=declared,
+            periodic_detection=_count(
+                facts.PERIODIC_DETECTION_DONE, [e.enterprise_id for e in entries], plan.year
+            ),
+        ),
         short_of_declared=[e for e in entries if not e.declared],
     )
 
@@ -59,4 +66,11 @@ def entry_rates(entry: AssistanceEntry) -> list[rules.Rate]:
     declared = getattr(entry, "declared", None)
     if declared is None:
         declared = AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
-    return rules.rates(enrolled=1, declared=1 if declared else 0)
+    done = _count(facts.PERIODIC_DETECTION_DONE, [entry.enterprise_id], entry.plan.year)
+    return rules.rates(enrolled=1, declared=1 if declared else 0, periodic_detection=done)
+
+
+def _count(fact: str, enterprise_ids: list[int], year: int) -> int | None:
+    """How many of the employers the fact holds for; None when no installed app provides it."""
+    held = facts.ask(fact, enterprise_ids, year)
+    return None if held is None else len(held)
