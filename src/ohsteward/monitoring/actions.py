@@ -76,8 +76,9 @@ def report_save(
     for key in REPORT_FIELDS:
         if key in data:
             setattr(report, key, data[key])
-    if user is not None and access.own_institution_id(user) is not None and not report.institution_id:
-        report.institution_id = access.own_institution_id(user)
+    own = access.own_institution_id(user) if user is not None else None
+    if own is not None and not report.institution_id:
+        report.institution_id = own
     if not report.enterprise_id:
         raise ValidationError({"enterprise": "请选择用人单位"})
     if not report.institution_id:
@@ -285,7 +286,9 @@ def rectification_add_measure(
     if errors:
         raise ValidationError({"evidence": errors})
     taken_on = data.get("taken_on")
-    if taken_on and taken_on > timezone.localdate():
+    if taken_on is None:
+        raise ValidationError({"taken_on": "请填写完成日期"})
+    if taken_on > timezone.localdate():
         raise ValidationError({"taken_on": "完成日期不能晚于今天"})
     measure = RectificationMeasure(
         task=task,

@@ -270,8 +270,8 @@ def judge(
     outcome.limit_row_id = max(judgement.checks, key=lambda c: c.ratio).limit.row_id
     outcome.verified = judgement.verified
     outcome.explanation = list(judgement.explanation)
-    level, label = rules.exposure_level(judgement.ratio)
-    outcome.explanation.append(f"接触比值 {judgement.ratio:.2f}，接触水平 {level}（{label}）")
+    band, band_label = rules.exposure_level(judgement.ratio)
+    outcome.explanation.append(f"接触比值 {judgement.ratio:.2f}，接触水平 {band}（{band_label}）")
     if judgement.unverified_inputs:
         outcome.explanation.append(f"{rules.UNVERIFIED}：{'、'.join(judgement.unverified_inputs)}")
     grade, why = _grade(kind, on, judgement, inputs)
