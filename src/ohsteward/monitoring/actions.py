@@ -111,8 +111,9 @@ def report_save(
 
 def limit_rows(factor: HazardFactor, kind: str) -> list[ExposureLimit]:
     """The factor's limit rows, every edition (the rules choose by date). Physical agents are found
-    by their GBZ 2.2 name too (the CDC list says 振动, the standard 手传振动)."""
-    q = Q(hazard_factor=factor)
+    by their GBZ 2.2 name too (the CDC list says 振动, the standard 手传振动), and rows the reference
+    loader did not link are found by the name without spaces (CDC "按Pb 计", GBZ 2.1 "按Pb计")."""
+    q = Q(hazard_factor=factor) | Q(hazard_factor__isnull=True, agent_name="".join(factor.name.split()))
     if kind in judging.PHYSICAL_AGENTS:
         q |= Q(agent_name=judging.PHYSICAL_AGENTS[kind])
     return list(ExposureLimit.objects.filter(q).order_by("effective_from", "pk"))
