@@ -9,6 +9,7 @@ from collections.abc import Collection
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
+from ohsteward.accounts import access
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
 from ohsteward.monitoring import periodic
 from ohsteward.monitoring.choices import ReportKind, TaskStatus
@@ -85,6 +86,23 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
             ))  # fmt: skip
     if user.has_perm("monitoring.view_detectionreport") and user.has_perm("registry.view_enterprise"):
         due = detection_due().for_user(user)
+        own = access.own_enterprise_id(user)
+        if own is not None:
+            employer = due.filter(pk=own).first()
+            if employer is not None:
+                d = due_of(employer, today)
+                if d.next_due is None or d.next_due <= today + dt.timedelta(days=60):
+                    label = (
+                        "本单位尚无定期检测记录"
+                        if d.next_due is None
+                        else f"本单位定期检测{'已于' if d.overdue(today) else '将于'} {d.next_due:%Y-%m-%d} 到期"
+                    )
+                    items.append(WorkItem(
+                        label, reverse("monitoring:due_list"), None, due_on=d.next_due,
+                        urgency=OVERDUE if d.overdue(today) else DUE,
+                        hint=f"委托有资质的技术服务机构开展定期检测（{d.label}）",
+                    ))  # fmt: skip
+            return items
         overdue = due.filter(overdue_q(today)).count()
         if overdue:
             items.append(WorkItem(

@@ -81,3 +81,19 @@ def test_the_task_deadline_default_is_a_setting(lab, settings):
     over = record(user, report, "苯", {"c_twa": 6.0})
     task = actions.rectification_open(user=user, measurement=over, required_measures=["ppe"])
     assert task.deadline == dt.date.today() + dt.timedelta(days=10)
+
+
+def test_the_assistance_remediation_item_hint_follows_the_results(lab):
+    from types import SimpleNamespace  # local: only this test fakes an entry
+
+    from ohsteward.stewardship.assistance.queries import remediation_hint  # local: stewardship's read
+
+    user, institution, employer = lab
+    entry = SimpleNamespace(enterprise_id=employer.pk, plan=SimpleNamespace(year=2026))
+    assert "无超标岗位" in remediation_hint(entry)
+    report = make_report(user, employer, institution)
+    record(user, report, "苯", {"c_twa": 6.0})
+    assert "尚未复测合格" in remediation_hint(entry)
+    later = make_report(user, employer, institution, number="R-3", on=dt.date(2026, 5, 1))
+    record(user, later, "苯", {"c_twa": 1.0})
+    assert "均已整改并复测合格" in remediation_hint(entry)

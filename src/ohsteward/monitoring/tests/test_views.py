@@ -132,3 +132,15 @@ def test_the_measurement_list_page_costs_a_constant_number_of_queries(client, la
             record(user, report, "苯", {"c_twa": 1.0 + i}, post=f"岗位{i}")
 
     assert_constant_queries(lambda: client.get(reverse("monitoring:measurement_list")), add)
+
+
+def test_the_enterprise_home_page_reminds_of_the_periodic_detection(client, lab, cast):
+    user, institution, employer = lab
+    make_report(user, employer, institution, kind="status_eval")
+    client.force_login(cast["manager"])
+    assert "本单位尚无定期检测记录" in client.get("/").content.decode()
+    employer.industry_risk = "serious"
+    employer.save()
+    make_report(user, employer, institution, number="P-9", on=dt.date.today() - dt.timedelta(days=340))
+    home = client.get("/").content.decode()
+    assert "本单位定期检测将于" in home
