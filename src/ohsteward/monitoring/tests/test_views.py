@@ -144,3 +144,27 @@ def test_the_enterprise_home_page_reminds_of_the_periodic_detection(client, lab,
     make_report(user, employer, institution, number="P-9", on=dt.date.today() - dt.timedelta(days=340))
     home = client.get("/").content.decode()
     assert "本单位定期检测将于" in home
+
+
+def test_a_report_header_is_edited_and_every_list_exports(client, lab, cast):
+    user, institution, employer = lab
+    report = make_report(user, employer, institution)
+    m = record(user, report, "苯", {"c_twa": 6.0}, post="喷漆工")
+    client.force_login(user)
+    response = client.post(reverse("monitoring:report_edit", args=[report.pk]), {
+        "kind": "periodic", "number": "JC-2026-001", "enterprise": employer.uscc, "institution": institution.pk,
+        "sampling_start": SAMPLED.isoformat(), "issued_on": (SAMPLED + dt.timedelta(days=9)).isoformat(),
+    })  # fmt: skip
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.issued_on == SAMPLED + dt.timedelta(days=9)
+    client.force_login(cast["yubei"])
+    client.post(reverse("monitoring:task_open", args=[m.pk]), {"required_measures": ["ppe"]})
+    for name, text in (
+        ("monitoring:report_export", "JC-2026-001"),
+        ("monitoring:measurement_export", "喷漆工"),
+        ("monitoring:task_export", "苯"),
+        ("monitoring:due_export", employer.name),
+    ):
+        sheet = load_workbook(io.BytesIO(client.get(reverse(name)).content)).active
+        assert text in [c for row in sheet.iter_rows(values_only=True) for c in row], name
