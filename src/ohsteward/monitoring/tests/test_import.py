@@ -171,3 +171,25 @@ def test_the_cli_imports_with_dry_run(lab, tmp_path, capsys):
     assert not Measurement.objects.exists()
     call_command("import_measurements", str(path))
     assert Measurement.objects.count() == 3
+
+
+def test_the_import_page_previews_then_confirms(client, lab):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # local: only this test uploads
+    from django.urls import reverse  # local: only this test opens pages
+
+    user, _institution, employer = lab
+    client.force_login(user)
+    assert client.get(reverse("monitoring:measurement_import_template")).status_code == 200
+    bad = ["R-1", "定期检测", employer.uscc, "2026-03-10", "一车间", "工", "苯", -3, 480, None, None]
+    preview = client.post(
+        reverse("monitoring:measurement_import"),
+        {"file": SimpleUploadedFile("结果.xlsx", xlsx([*rows(employer.uscc), bad]))},
+    )
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "第6行 检测值" in body
+    assert not Measurement.objects.exists()
+    done = client.post(
+        reverse("monitoring:measurement_import_confirm", args=[preview.context["token"]]), {"partial": "on"}
+    )
+    assert done.status_code == 200
+    assert Measurement.objects.count() == 3
