@@ -14,7 +14,7 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
 from ohsteward.institutions.models import Institution
-from ohsteward.monitoring import judging
+from ohsteward.monitoring import effects, judging
 from ohsteward.monitoring.choices import MeasureType, TaskStatus
 from ohsteward.monitoring.models import (
     DetectionReport,
@@ -207,6 +207,7 @@ def measurement_record(
     measurement.save()
     if measurement.compliant:
         close_by_retest(measurement)
+    effects.measurement_recorded(measurement)  # e.g. declarations: an undeclared factor (item 6)
     return measurement, True
 
 
