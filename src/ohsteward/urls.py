@@ -17,6 +17,7 @@ urlpatterns = [
     path("institutions/", include("ohsteward.institutions.urls")),
     path("exposure/", include("ohsteward.monitoring.calculator.urls")),
     path("hazards/", include("ohsteward.hazards.urls")),
+    path("monitoring/", include("ohsteward.monitoring.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

@@ -14,6 +14,7 @@ from ohsteward.hazards.api.views import (
 )
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
+from ohsteward.monitoring.api import urls as monitoring_urls
 from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureStatisticsView
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
@@ -40,6 +41,7 @@ intake_urls.register(router)
 declarations_urls.register(router)
 stewardship_urls.register(router)
 institutions_urls.register(router)
+monitoring_urls.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -2,8 +2,18 @@ from django.apps import AppConfig
 
 
 class MonitoringConfig(AppConfig):
-    """Workplace hazard monitoring (issue 11). No models yet: ``rules.py`` holds the judgement."""
+    """Workplace hazard monitoring (issue 11): detection reports, measurements judged by
+    ``rules.py``/``physical.py``/``grading.py``, rectification tasks and detection due dates."""
 
     name = "ohsteward.monitoring"
     label = "monitoring"
     verbose_name = "工作场所职业病危害因素监测"
+
+    def ready(self) -> None:
+        # local: the facts read models, which are loaded only once the app registry is ready
+        from ohsteward.core import facts
+        from ohsteward.monitoring import queries
+
+        facts.provide(facts.PERIODIC_DETECTION_DONE, queries.periodic_detection_done)
+        facts.provide(facts.HAS_OVER_LIMIT_POST, queries.has_over_limit_post)
+        facts.provide(facts.OVER_LIMIT_FIXED, queries.over_limit_fixed)

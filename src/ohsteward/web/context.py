@@ -23,6 +23,8 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("institutions:guidance_list", "技术指导", "institutions.view_technicalguidance"),
     ("exposure:calculator", "接触评价计算器", None),
     ("hazards:edition_list", "接触限值", "hazards.add_exposurelimitedition"),
+    ("monitoring:report_list", "检测监测", "monitoring.view_detectionreport"),
+    ("monitoring:task_list", "超标整改", "monitoring.view_rectificationtask"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),

@@ -29,6 +29,7 @@ from ohsteward.core.work import sort_work
 from ohsteward.declarations import queries as declaration_queries
 from ohsteward.institutions import queries as institution_queries
 from ohsteward.intake import queries as intake_queries
+from ohsteward.monitoring import queries as monitoring_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import queries as stewardship_queries
@@ -137,6 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *intake_queries.open_work(user, today),
             *stewardship_queries.open_work(user, today),
             *institution_queries.open_work(user, today),
+            *monitoring_queries.open_work(user, today),
         ]
     )
     can_view = user.has_perm("registry.view_enterprise")

@@ -76,6 +76,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     # assigned team records the six items; the employer reads its own entry
     "stewardship.assistanceplan": ("vac", "vac", "v", "", "", ""),
     "stewardship.assistanceentry": ("vac", "vac", "v", "", "vc", "v"),
+    # workplace hazard monitoring (issue 11): institutions record reports for their clients;
+    # regulators read them and open rectification tasks on over-limit posts; the employer reads
+    # its own results and records the measures it took (change = add a measure)
+    "monitoring.detectionreport": ("v", "v", "v", "vac", "v", "v"),
+    "monitoring.measurement": ("v", "v", "v", "vac", "v", "v"),
+    "monitoring.rectificationtask": ("vac", "vac", "v", "va", "v", "vc"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

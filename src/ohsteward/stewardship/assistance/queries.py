@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ohsteward.core import facts
 from ohsteward.stewardship.assistance import rules
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
 
@@ -49,7 +50,13 @@ def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
         items_done=sum(e.items_closed for e in entries),
         items_total=six * len(entries),
         enterprises_complete=sum(1 for e in entries if e.items_closed == six),
-        rates=rules.rates(enrolled=len(entries), declared=declared),
+        rates=rules.rates(
+            enrolled=len(entries),
+            declared=declared,
+            periodic_detection=_count(
+                facts.PERIODIC_DETECTION_DONE, [e.enterprise_id for e in entries], plan.year
+            ),
+        ),
         short_of_declared=[e for e in entries if not e.declared],
     )
 
@@ -59,4 +66,25 @@ def entry_rates(entry: AssistanceEntry) -> list[rules.Rate]:
     declared = getattr(entry, "declared", None)
     if declared is None:
         declared = AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
-    return rules.rates(enrolled=1, declared=1 if declared else 0)
+    done = _count(facts.PERIODIC_DETECTION_DONE, [entry.enterprise_id], entry.plan.year)
+    return rules.rates(enrolled=1, declared=1 if declared else 0, periodic_detection=done)
+
+
+def _count(fact: str, enterprise_ids: list[int], year: int) -> int | None:
+    """How many of the employers the fact holds for; None when no installed app provides it."""
+    held = facts.ask(fact, enterprise_ids, year)
+    return None if held is None else len(held)
+
+
+def remediation_hint(entry: AssistanceEntry) -> str:
+    """What the monitoring results say about item 7 (开展一次超标岗位职业病危害治理, which applies to an
+    employer with an over-limit post; 001 附件3 二(二)7), from ``core.facts``; "" without data."""
+    ids, year = [entry.enterprise_id], entry.plan.year
+    over = facts.ask(facts.HAS_OVER_LIMIT_POST, ids, year)
+    if over is None:
+        return ""
+    if not over:
+        return f"检测结果显示{year}年无超标岗位：本项可标为不适用（理由：无超标岗位）"
+    if facts.ask(facts.OVER_LIMIT_FIXED, ids, year):
+        return f"{year}年的超标岗位均已整改并复测合格"
+    return f"{year}年有超标岗位尚未复测合格：整改任务见“超标整改”"

@@ -38,7 +38,7 @@ RATE_TARGET = 100
 # Where a rate's data would come from; no such app exists yet, so the rate is "无数据" (issue 10:
 # never 0 or a made-up figure).
 NO_DATA_REASONS = {
-    "periodic_detection": "无数据：工作场所检测（监测）模块尚未接入",
+    "periodic_detection": "无数据：工作场所检测（监测）模块尚未接入",  # when monitoring is not installed
     "exams": "无数据：职业健康检查（监护）模块尚未接入",
     "training": "无数据：培训模块尚未接入",
 }
@@ -174,14 +174,18 @@ class Rate:
         return None if self.value is None else self.value >= RATE_TARGET
 
 
-def rates(*, enrolled: int, declared: int) -> list[Rate]:
-    """The four rates of 001 附件3 一. Only the declaration rate has data today."""
+def rates(*, enrolled: int, declared: int, periodic_detection: int | None = None) -> list[Rate]:
+    """The four rates of 001 附件3 一. ``periodic_detection`` is the number of enrolled employers
+    whose 定期检测 is done or not yet due (``core.facts.PERIODIC_DETECTION_DONE``, known to the
+    monitoring app); None when no installed app knows it ("无数据")."""
     out = []
+    counts = {"declared": declared, "periodic_detection": periodic_detection}
     for code, label in RATES:
-        if code == "declared":
-            value = round(100 * declared / enrolled, 1) if enrolled else None
+        count = counts.get(code)
+        if code in counts and count is not None:
+            value = round(100 * count / enrolled, 1) if enrolled else None
             reason = "" if enrolled else "无数据：计划中尚无帮扶企业"
-            out.append(Rate(code, label, value, declared, enrolled, reason))
+            out.append(Rate(code, label, value, count, enrolled, reason))
         else:
             out.append(Rate(code, label, None, None, enrolled, NO_DATA_REASONS[code]))
     return out

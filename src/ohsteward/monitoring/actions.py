@@ -1,0 +1,313 @@
+"""Writes of monitoring: reports, measurements (with their judgement), rectification tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ohsteward.accounts import access
+from ohsteward.hazards.models import ExposureLimit, HazardFactor
+from ohsteward.institutions.models import Institution
+from ohsteward.monitoring import effects, judging
+from ohsteward.monitoring.choices import MeasureType, TaskStatus
+from ohsteward.monitoring.models import (
+    DetectionReport,
+    Measurement,
+    RectificationEvidence,
+    RectificationMeasure,
+    RectificationTask,
+)
+from ohsteward.monitoring.rules import MonitoringRuleError
+from ohsteward.registry.models import Enterprise, Post, Workplace
+from ohsteward.stewardship import rules as evidence_rules
+
+if TYPE_CHECKING:
+    from ohsteward.accounts.models import User
+
+OUT_OF_SCOPE = "该用人单位不在您的服务或管辖范围内，不能为其录入检测报告"
+NOT_OWN_INSTITUTION = "只能以本机构名义录入检测报告"
+TASK_DEADLINE_DAYS = 30  # issue 11 item 4: "deadline (setting, default 30 days)"; settings override
+
+
+def task_deadline_days() -> int:
+    # local: settings are read when a task opens, so a test or deployment can change the default
+    from django.conf import settings
+
+    return int(getattr(settings, "OHSTEWARD_RECTIFICATION_DAYS", TASK_DEADLINE_DAYS))
+
+
+def _check_report_scope(user: User | None, enterprise: Enterprise, institution: Institution) -> None:
+    if user is None:
+        return
+    if not Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied(OUT_OF_SCOPE)
+    own = access.own_institution_id(user)
+    if own is not None and own != institution.pk:
+        raise PermissionDenied(NOT_OWN_INSTITUTION)
+
+
+REPORT_FIELDS = (
+    "kind",
+    "number",
+    "institution",
+    "enterprise",
+    "sampling_start",
+    "sampling_end",
+    "issued_on",
+    "note",
+)
+
+
+@transaction.atomic
+def report_save(
+    *, user: User | None, data: Mapping[str, Any], report: DetectionReport | None = None
+) -> DetectionReport:
+    """Create or update a report header. The employer must be one the user serves or governs; the
+    number is unique per institution and tied to one employer; dates may not lie in the future."""
+    if report is not None:
+        access.require_in_scope(user, report)
+    report = report or DetectionReport()
+    for key in REPORT_FIELDS:
+        if key in data:
+            setattr(report, key, data[key])
+    own = access.own_institution_id(user) if user is not None else None
+    if own is not None and not report.institution_id:
+        report.institution_id = own
+    if not report.enterprise_id:
+        raise ValidationError({"enterprise": "请选择用人单位"})
+    if not report.institution_id:
+        raise ValidationError({"institution": "请选择检测机构"})
+    _check_report_scope(user, report.enterprise, report.institution)
+    today = timezone.localdate()
+    for key, label in (
+        ("sampling_start", "采样开始日期"),
+        ("sampling_end", "采样结束日期"),
+        ("issued_on", "报告日期"),
+    ):
+        value = getattr(report, key)
+        if value is not None and value > today:
+            raise ValidationError({key: f"{label}不能晚于今天"})
+    clash = (
+        DetectionReport.objects.filter(institution_id=report.institution_id, number=report.number)
+        .exclude(pk=report.pk)
+        .first()
+    )
+    if clash is not None:
+        if clash.enterprise_id != report.enterprise_id:
+            raise ValidationError({"number": f"报告编号 {report.number} 已用于另一用人单位"})
+        raise ValidationError({"number": f"报告编号 {report.number} 已存在"})
+    if report.recorded_by_id is None and user is not None:
+        report.recorded_by = user
+    report.full_clean()
+    report.save()
+    return report
+
+
+def limit_rows(factor: HazardFactor, kind: str) -> list[ExposureLimit]:
+    """The factor's limit rows, every edition (the rules choose by date). Physical agents are found
+    by their GBZ 2.2 name too (the CDC list says 振动, the standard 手传振动), and rows the reference
+    loader did not link are found by the name without spaces (CDC "按Pb 计", GBZ 2.1 "按Pb计")."""
+    q = Q(hazard_factor=factor) | Q(hazard_factor__isnull=True, agent_name="".join(factor.name.split()))
+    if kind in judging.PHYSICAL_AGENTS:
+        q |= Q(agent_name=judging.PHYSICAL_AGENTS[kind])
+    return list(ExposureLimit.objects.filter(q).order_by("effective_from", "pk"))
+
+
+def measurement_judge(measurement: Measurement) -> Measurement:
+    """Compute and set the stored judgement from the inputs (not saved here)."""
+    region = measurement.enterprise.region_id
+    outcome = judging.judge(
+        measurement.kind,
+        limit_rows(measurement.factor, measurement.kind),
+        measurement.measured_on,
+        measurement.inputs,
+        factor=measurement.factor.name,
+        region_code=region,
+    )
+    for key in ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit", "ratio",
+                "exposure_level", "compliant", "limits", "verified", "explanation"):  # fmt: skip
+        setattr(measurement, key, getattr(outcome, key))
+    measurement.limit_id = outcome.limit_row_id
+    grade = outcome.grade
+    measurement.grade_level = grade.level if grade else ""
+    measurement.grade_label = grade.label if grade else ""
+    measurement.grade_standard = grade.version if grade else ""
+    measurement.grade_verified = grade.verified if grade else None
+    measurement.judged_at = timezone.now()
+    return measurement
+
+
+def post_for(enterprise: Enterprise, workplace_name: str, post_name: str) -> Post:
+    """The register's post by name, created on the fly when new (issue 11 item 1)."""
+    workplace_name, post_name = (workplace_name or "").strip(), (post_name or "").strip()
+    if not workplace_name:
+        raise ValidationError({"workplace_name": "请填写车间/工作场所"})
+    if not post_name:
+        raise ValidationError({"post_name": "请填写岗位/工种"})
+    workplace = Workplace.objects.filter(enterprise=enterprise, name=workplace_name).first()
+    if workplace is None:
+        workplace = Workplace(enterprise=enterprise, name=workplace_name[:100])
+        workplace.full_clean()
+        workplace.save()
+    post = Post.objects.filter(workplace=workplace, name=post_name).first()
+    if post is None:
+        post = Post(workplace=workplace, name=post_name[:100])
+        post.full_clean()
+        post.save()
+    return post
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    user: User | None,
+    report: DetectionReport,
+    factor: HazardFactor,
+    workplace_name: str,
+    post_name: str,
+    inputs: Mapping[str, Any],
+    measured_on: dt.date | None = None,
+) -> tuple[Measurement, bool]:
+    """Record (or update) one post × factor of a report, judge it, and close the open
+    rectification task of that post × factor when the new result complies and is later than the
+    task's finding (the re-test). Returns (measurement, changed); the same inputs again change
+    nothing."""
+    access.require_in_scope(user, report)
+    _check_report_scope(user, report.enterprise, report.institution)
+    measured_on = measured_on or report.sampling_start
+    if measured_on > timezone.localdate():
+        raise ValidationError({"measured_on": "检测日期不能晚于今天"})
+    if measured_on < report.sampling_start or (report.sampling_end and measured_on > report.sampling_end):
+        raise ValidationError({"measured_on": "检测日期应在报告的采样日期内"})
+    post = post_for(report.enterprise, workplace_name, post_name)
+    kind = judging.kind_for(factor.category, factor.name)
+    try:
+        clean_inputs = judging.normalize_inputs(inputs)
+    except MonitoringRuleError as e:
+        raise ValidationError({"inputs": str(e)}) from None
+    existing = Measurement.objects.filter(report=report, post=post, factor=factor).first()
+    if existing is not None and existing.inputs == clean_inputs and existing.measured_on == measured_on:
+        return existing, False
+    measurement = existing or Measurement(report=report, post=post, factor=factor)
+    measurement.enterprise = report.enterprise
+    measurement.kind = kind
+    measurement.measured_on = measured_on
+    measurement.inputs = clean_inputs
+    try:
+        measurement_judge(measurement)
+    except MonitoringRuleError as e:
+        raise ValidationError({"inputs": str(e)}) from None
+    measurement.full_clean()
+    measurement.save()
+    if measurement.compliant:
+        close_by_retest(measurement)
+    effects.measurement_recorded(measurement)  # e.g. declarations: an undeclared factor (item 6)
+    return measurement, True
+
+
+def close_by_retest(measurement: Measurement) -> int:
+    """Close the open task of the measurement's post × factor when this compliant result was
+    measured after the over-limit result that opened it (issue 11 item 4 "re-test")."""
+    tasks = RectificationTask.objects.filter(
+        post_id=measurement.post_id,
+        factor_id=measurement.factor_id,
+        status=TaskStatus.OPEN,
+        measurement__measured_on__lt=measurement.measured_on,
+    )
+    closed = 0
+    for task in tasks:
+        task.status = TaskStatus.CLOSED
+        task.closed_by = measurement
+        task.closed_on = measurement.measured_on
+        task.full_clean()
+        task.save()
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def rectification_open(
+    *,
+    user: User | None,
+    measurement: Measurement,
+    required_measures: Sequence[str],
+    finding: str = "",
+    deadline: dt.date | None = None,
+) -> RectificationTask:
+    """Open a 整改任务 on an over-limit measurement (explicit; issue 11 item 4). The employer is
+    responsible; the deadline defaults to the setting (30 days)."""
+    access.require_in_scope(user, measurement)
+    if measurement.compliant is not False:
+        raise ValidationError("只有不符合接触限值的检测结果才能下达整改任务")
+    if RectificationTask.objects.filter(
+        post_id=measurement.post_id, factor_id=measurement.factor_id, status=TaskStatus.OPEN
+    ).exists():
+        raise ValidationError("该岗位和危害因素已有未关闭的整改任务")
+    valid = set(MeasureType.values)
+    measures = [m for m in required_measures if m]
+    if not measures:
+        raise ValidationError({"required_measures": "请至少选择一项整改措施"})
+    if any(m not in valid for m in measures):
+        raise ValidationError({"required_measures": "整改措施应为工程控制、管理措施或个体防护"})
+    today = timezone.localdate()
+    deadline = deadline or today + dt.timedelta(days=task_deadline_days())
+    if deadline < today:
+        raise ValidationError({"deadline": "整改期限不能早于今天"})
+    sentences = [s for s in measurement.explanation if "不符合" in s]
+    task = RectificationTask(
+        enterprise=measurement.enterprise,
+        post=measurement.post,
+        factor=measurement.factor,
+        measurement=measurement,
+        finding=finding.strip() or "；".join(sentences) or f"{measurement.factor.name}检测结果不符合接触限值",
+        required_measures=measures,
+        deadline=deadline,
+        opened_by=user,
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def rectification_add_measure(
+    *, user: User | None, task: RectificationTask, data: Mapping[str, Any], files: Sequence[Any] = ()
+) -> RectificationMeasure:
+    """The employer records a measure taken, with evidence files (images, PDF, Office; each ≤
+    ``EVIDENCE_MAX_MB`` MB — the checks of stewardship's visit evidence)."""
+    access.require_in_scope(user, task)
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError("整改任务已关闭")
+    errors = [e for f in files if (e := evidence_rules.evidence_error(f.name, f.size))]
+    if errors:
+        raise ValidationError({"evidence": errors})
+    taken_on = data.get("taken_on")
+    if taken_on is None:
+        raise ValidationError({"taken_on": "请填写完成日期"})
+    if taken_on > timezone.localdate():
+        raise ValidationError({"taken_on": "完成日期不能晚于今天"})
+    measure = RectificationMeasure(
+        task=task,
+        measure_type=data.get("measure_type") or "",
+        taken_on=taken_on,
+        description=(data.get("description") or "").strip(),
+        recorded_by=user,
+    )
+    measure.full_clean()
+    measure.save()
+    for f in files:
+        content = f.read()
+        RectificationEvidence.objects.create(
+            measure=measure,
+            name=f.name[:200],
+            content_type=evidence_rules.evidence_media_type(f.name)[0],  # not the declared type
+            size=len(content),
+            data=content,
+        )
+    return measure

@@ -1,0 +1,372 @@
+"""Import of measurements from .xlsx/.xls/.csv: the template (Chinese headers), or a laboratory's
+export whose table starts after a few title rows (the header row is found), one row per post ×
+factor or one row per sample (rows of the same report, post and factor are taken together).
+
+Each post × factor goes through ``actions.measurement_record`` in a savepoint; errors name the row,
+the column and the reason in Chinese; a dry run rolls everything back; the same file imported again
+changes nothing (unchanged rows are counted as such).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ohsteward.accounts import access
+from ohsteward.core.cells import CellError, cell_text, parse_date
+from ohsteward.core.imports import ImportReport, RowError
+from ohsteward.core.spreadsheets import SpreadsheetError, TemplateColumn, read_table, template_xlsx
+from ohsteward.institutions.models import Institution
+from ohsteward.monitoring import actions
+from ohsteward.monitoring.catalogue import resolve_factor
+from ohsteward.monitoring.choices import ReportKind, SamplingMode
+from ohsteward.monitoring.models import DetectionReport, Measurement
+from ohsteward.monitoring.rules import MonitoringRuleError, to_number
+from ohsteward.registry.models import Enterprise
+
+# (header, key, required, note); the key is the inputs field or a header field
+COLUMNS: list[tuple[str, str, bool, str]] = [
+    ("报告编号", "number", True, "同一报告的各行编号相同"),
+    ("报告类型", "kind", True, "定期检测、现状评价、控制效果评价、监督检测、职业病危害因素监测项目"),
+    ("检测机构信用代码", "institution", False, "机构用户可不填（默认为本机构）"),
+    ("用人单位统一社会信用代码", "enterprise", True, "须为本机构服务的用人单位"),
+    ("采样日期", "sampling_start", True, "如 2026-03-10"),
+    ("报告日期", "issued_on", False, ""),
+    ("车间", "workplace_name", True, "不存在时自动在单位名下新建"),
+    ("岗位", "post_name", True, "不存在时自动新建"),
+    ("危害因素", "factor", True, "目录名称、CDC代码或CAS号"),
+    ("检测日期", "measured_on", False, "不填则为采样日期"),
+    ("采样方式", "sampling_mode", False, "定点或个体"),
+    ("检测值", "value", False, "浓度；低于检出限写 <LOD 或 <0.05"),
+    ("采样时长(min)", "minutes", False, "与检测值对应"),
+    ("检出限", "lod", False, "检测值为 <LOD 时必填"),
+    ("短时间检测值", "short_value", False, "C_STE 或峰接触浓度用"),
+    ("短时间采样时长(min)", "short_minutes", False, "不超过15 min"),
+    ("C_TWA", "c_twa", False, "已计算的时间加权平均浓度（无分段数据时）"),
+    ("C_ME", "c_me", False, "最高浓度（MAC 用）"),
+    ("班次时长(h)", "shift_hours", False, ""),
+    ("限值条件", "condition", False, "如 铅尘、铅烟"),
+    ("游离SiO2含量(%)", "free_silica_percent", False, "粉尘"),
+    ("粉尘类别", "dust_fraction", False, "总尘或呼尘"),
+    ("体力劳动强度", "labour_intensity", False, "Ⅰ–Ⅳ级"),
+    ("毒物危害程度", "toxicity", False, "轻度、中度、高度、极度（化学物分级用）"),
+    ("L_Aeq(dB(A))", "noise_level", False, "噪声分段声级"),
+    ("噪声接触时间(h)", "noise_hours", False, "与分段声级对应"),
+    ("L_EX,8h(dB(A))", "l_ex_8h", False, "直接给出的8 h等效声级"),
+    ("每周工作天数", "days_per_week", False, ""),
+    ("WBGT(℃)", "wbgt", False, ""),
+    ("接触时间率", "time_ratio", False, "0–1，或 75%"),
+    ("a_hw(4)(m/s²)", "a_hw4", False, "手传振动"),
+    ("工频电场(kV/m)", "e_field", False, ""),
+]
+HEADER_OF = {key: header for header, key, _r, _n in COLUMNS}
+KEY_OF = {header: key for header, key, _r, _n in COLUMNS}
+# what laboratory exports call the same columns
+ALIASES = {
+    "样品编号": "", "报告号": "报告编号", "检测报告编号": "报告编号", "单位信用代码": "用人单位统一社会信用代码",
+    "统一社会信用代码": "用人单位统一社会信用代码", "车间/工作场所": "车间", "工作场所": "车间", "岗位/工种": "岗位",
+    "工种": "岗位", "检测项目": "危害因素", "职业病危害因素": "危害因素", "浓度(mg/m3)": "检测值",
+    "浓度(mg/m³)": "检测值", "检测结果": "检测值", "采样时间(min)": "采样时长(min)", "时长(min)": "采样时长(min)",
+    "CTWA": "C_TWA", "C_TWA(mg/m3)": "C_TWA", "LEX,8h": "L_EX,8h(dB(A))", "L_EX,8h": "L_EX,8h(dB(A))",
+    "WBGT": "WBGT(℃)", "WBGT指数(℃)": "WBGT(℃)", "游离二氧化硅含量(%)": "游离SiO2含量(%)",
+}  # fmt: skip
+REQUIRED = [h for h, _k, r, _n in COLUMNS if r]
+KINDS = {label: value for value, label in ReportKind.choices} | {v: v for v in ReportKind.values}
+MODES = {label: value for value, label in SamplingMode.choices} | {v: v for v in SamplingMode.values}
+FRACTIONS = {"总尘": "total", "呼尘": "respirable", "total": "total", "respirable": "respirable"}
+NUMERIC = (
+    "c_twa",
+    "c_me",
+    "shift_hours",
+    "free_silica_percent",
+    "l_ex_8h",
+    "days_per_week",
+    "wbgt",
+    "a_hw4",
+    "e_field",
+)
+HEADER_SCAN_ROWS = 15  # a laboratory export's title block is at most this many rows
+
+
+def _clean(value: Any) -> str:
+    return "".join(str(value or "").split()).replace("（", "(").replace("）", ")").rstrip("*＊")
+
+
+def _canonical(header: str) -> str:
+    h = _clean(header)
+    return ALIASES.get(h, h)
+
+
+class RowProblem(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def find_header(
+    headers: list[str], rows: list[tuple[int, list[Any]]]
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """The header row: the first row holding every required column (the template's is the first
+    row; a lab export may have a title block above it)."""
+    candidates = [
+        (0, headers),
+        *[(i + 1, [cell_text(v) for v in row]) for i, (_n, row) in enumerate(rows[:HEADER_SCAN_ROWS])],
+    ]
+    for index, names in candidates:
+        canonical = [_canonical(n) for n in names]
+        if all(r in canonical for r in REQUIRED):
+            return canonical, rows[index:]
+    missing = [r for r in REQUIRED if r not in [_canonical(n) for n in headers]]
+    raise SpreadsheetError(
+        f"缺少必需的列：{'、'.join(missing)}。请使用导入模板（表头可在前{HEADER_SCAN_ROWS}行内）。"
+    )
+
+
+def _num(record: dict[str, Any], key: str) -> float | None:
+    text = cell_text(record.get(HEADER_OF[key]))
+    if not text:
+        return None
+    if key == "time_ratio" and text.endswith("%"):
+        try:
+            return to_number(text[:-1], HEADER_OF[key]) / 100
+        except MonitoringRuleError as e:
+            raise RowProblem(HEADER_OF[key], str(e).split(": ", 1)[-1]) from None
+    try:
+        return to_number(text, HEADER_OF[key])
+    except MonitoringRuleError as e:
+        raise RowProblem(HEADER_OF[key], str(e).split(": ", 1)[-1]) from None
+
+
+def _date(record: dict[str, Any], key: str):
+    try:
+        return parse_date(record.get(HEADER_OF[key]), today=timezone.localdate())
+    except CellError as e:
+        raise RowProblem(HEADER_OF[key], str(e)) from None
+
+
+def _sample(record: dict[str, Any], value_key: str, minutes_key: str) -> dict[str, Any] | None:
+    value = cell_text(record.get(HEADER_OF[value_key]))
+    if not value:
+        return None
+    minutes = _num(record, minutes_key)
+    if minutes is None:
+        raise RowProblem(HEADER_OF[minutes_key], "填写了检测值但缺少采样时长")
+    out: dict[str, Any] = {"value": value, "minutes": minutes}
+    if value.startswith(("<", "＜")):
+        lod = _num(record, "lod")
+        if value.lstrip("<＜").strip().upper() in ("", "LOD", "检出限"):
+            if lod is None:
+                raise RowProblem("检出限", "检测值低于检出限（<LOD），须填写检出限数值")
+            out["lod"] = lod
+        out["value"] = "<" + value.lstrip("<＜").strip()
+    else:
+        try:
+            to_number(value, HEADER_OF[value_key])
+        except MonitoringRuleError as e:
+            raise RowProblem(HEADER_OF[value_key], str(e).split(": ", 1)[-1]) from None
+    return out
+
+
+class MeasurementImporter:
+    template_filename = "检测结果导入模板.xlsx"
+
+    def template(self, user=None) -> bytes:
+        choices: dict[str, list[str]] = {
+            "报告类型": [label for _v, label in ReportKind.choices],
+            "采样方式": [label for _v, label in SamplingMode.choices],
+            "粉尘类别": ["总尘", "呼尘"],
+            "体力劳动强度": ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"],
+        }
+        return template_xlsx(
+            [
+                TemplateColumn(h + ("*" if req else ""), choices.get(h, ()), comment=note, width=18)
+                for h, _k, req, note in COLUMNS
+            ],
+            notes=[
+                "每行为一个岗位×危害因素的结果；也可每行一个样品，同一报告、车间、岗位和危害因素的各行合并计算。",
+                "低于检出限的结果写 <LOD 并填写检出限，系统按删失数据保存，不以检出限的一半代替。",
+                "重复导入同一文件不会产生变化。",
+            ],
+        )
+
+    def run(self, *, user, filename, content, dry_run=True, all_or_nothing=True) -> ImportReport:
+        table = read_table(filename, content)
+        headers, rows = find_header(table.headers, table.rows)
+        report = ImportReport(total_rows=len(rows), headers=headers, unit="条", dry_run=dry_run)
+        groups: dict[tuple, list[tuple[int, dict[str, Any]]]] = {}
+        for row_no, values in rows:
+            report.raw_rows[row_no] = values
+            record = dict(zip(headers, values, strict=False))
+            key = tuple(cell_text(record.get(HEADER_OF[k])) for k in
+                        ("number", "enterprise", "workplace_name", "post_name", "factor", "measured_on"))  # fmt: skip
+            groups.setdefault(key, []).append((row_no, record))
+        try:
+            with transaction.atomic():
+                for members in groups.values():
+                    first = members[0][0]
+                    try:
+                        with transaction.atomic():
+                            self._apply(user, members, report)
+                    except RowProblem as p:
+                        report.errors.append(RowError(first, p.column, p.message))
+                    except ValidationError as error:
+                        for column, message in _messages(error):
+                            report.errors.append(RowError(first, column, message))
+                    except PermissionDenied as error:
+                        report.errors.append(RowError(first, HEADER_OF["enterprise"], str(error)))
+                if dry_run or (all_or_nothing and report.errors):
+                    raise _Rollback
+                report.applied = True
+        except _Rollback:
+            pass
+        return report
+
+    def _report(self, user, record: dict[str, Any]) -> DetectionReport:
+        number = cell_text(record.get(HEADER_OF["number"]))
+        kind = KINDS.get(cell_text(record.get(HEADER_OF["kind"])))
+        if kind is None:
+            raise RowProblem(HEADER_OF["kind"], f"应为{'、'.join(ReportKind.labels)}之一")
+        uscc = cell_text(record.get(HEADER_OF["enterprise"])).upper()
+        employers = Enterprise.objects.for_user(user) if user is not None else Enterprise.objects.all()
+        enterprise = employers.filter(uscc=uscc).first()
+        if enterprise is None:
+            raise RowProblem(HEADER_OF["enterprise"], actions.OUT_OF_SCOPE if Enterprise.objects.filter(uscc=uscc).exists()
+                             else "没有该统一社会信用代码的用人单位")  # fmt: skip
+        code = cell_text(record.get(HEADER_OF["institution"])).upper()
+        own = access.own_institution_id(user) if user is not None else None
+        if code:
+            institutions = (
+                Institution.objects.for_user(user) if user is not None else Institution.objects.all()
+            )
+            institution = institutions.filter(uscc=code).first()
+            if institution is None:
+                raise RowProblem(HEADER_OF["institution"], "没有该信用代码的检测机构，或不在您的范围内")
+        elif own is not None:
+            institution = Institution.objects.get(pk=own)
+        else:
+            raise RowProblem(HEADER_OF["institution"], "请填写检测机构信用代码")
+        existing = DetectionReport.objects.filter(institution=institution, number=number).first()
+        if existing is not None:
+            if existing.enterprise_id != enterprise.pk:
+                raise RowProblem(HEADER_OF["number"], f"报告编号 {number} 已用于另一用人单位")
+            access.require_in_scope(user, existing)
+            return existing
+        return actions.report_save(user=user, data={
+            "kind": kind, "number": number, "institution": institution, "enterprise": enterprise,
+            "sampling_start": _date(record, "sampling_start"), "issued_on": _date(record, "issued_on"),
+        })  # fmt: skip
+
+    def _apply(self, user, members: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
+        record = members[0][1]
+        if not _date(record, "sampling_start"):
+            raise RowProblem(HEADER_OF["sampling_start"], "必填")
+        try:
+            factor = resolve_factor(cell_text(record.get(HEADER_OF["factor"])))
+        except ValidationError as e:
+            raise RowProblem(HEADER_OF["factor"], e.messages[0]) from None
+        detection = self._report(user, record)
+        inputs: dict[str, Any] = {}
+        for key in NUMERIC:
+            value = _num(record, key)
+            if value is not None:
+                inputs[key] = value
+        ratio = _num(record, "time_ratio")
+        if ratio is not None:
+            inputs["time_ratio"] = ratio
+        for key, table in (("sampling_mode", MODES), ("dust_fraction", FRACTIONS)):
+            text = cell_text(record.get(HEADER_OF[key]))
+            if text:
+                if text not in table:
+                    raise RowProblem(HEADER_OF[key], f"无法识别“{text}”")
+                inputs[key] = table[text]
+        for key in ("condition", "labour_intensity", "toxicity"):
+            text = cell_text(record.get(HEADER_OF[key]))
+            if text:
+                inputs[key] = text.removesuffix("级")
+        samples, short, noise = [], [], []
+        for row_no, member in members:
+            try:
+                s = _sample(member, "value", "minutes")
+                t = _sample(member, "short_value", "short_minutes")
+                level = _num(member, "noise_level")
+                hours = _num(member, "noise_hours")
+            except RowProblem as p:
+                raise RowProblem(
+                    p.column, p.message if row_no == members[0][0] else f"（第{row_no}行）{p.message}"
+                ) from None
+            if s:
+                samples.append(s)
+            if t:
+                if t["minutes"] > 15:
+                    raise RowProblem(HEADER_OF["short_minutes"], "短时间采样超过15 min，不能作为 C_STE")
+                short.append(t)
+            if level is not None:
+                if hours is None:
+                    raise RowProblem(HEADER_OF["noise_hours"], "填写了声级但缺少接触时间")
+                noise.append({"level": level, "hours": hours})
+        if samples:
+            inputs["samples"] = samples
+        if short:
+            inputs["short_samples"] = short
+        if noise:
+            inputs["noise_segments"] = noise
+        workplace_name = cell_text(record.get(HEADER_OF["workplace_name"]))
+        post_name = cell_text(record.get(HEADER_OF["post_name"]))
+        existed = Measurement.objects.filter(
+            report=detection, factor=factor, post__workplace__name=workplace_name, post__name=post_name
+        ).exists()
+        measurement, changed = actions.measurement_record(
+            user=user,
+            report=detection,
+            factor=factor,
+            workplace_name=workplace_name,
+            post_name=post_name,
+            inputs=inputs,
+            measured_on=_date(record, "measured_on"),
+        )
+        label = f"{measurement.post} × {factor.name}：{measurement.verdict}"
+        if not changed:
+            report.unchanged += 1
+        elif existed:
+            report.updated.append(label)
+        else:
+            report.created.append(label)
+
+
+class _Rollback(Exception):
+    pass
+
+
+INPUT_COLUMNS: list[tuple[str, str]] = [
+    ("短时间", "短时间检测值"), ("检出限", "检出限"), ("采样", "检测值"), ("检测值", "检测值"),
+    ("游离SiO2", "游离SiO2含量(%)"), ("粉尘", "粉尘类别"), ("WBGT", "WBGT(℃)"), ("接触时间率", "接触时间率"),
+    ("体力劳动强度", "体力劳动强度"), ("噪声", "L_Aeq(dB(A))"), ("L_EX", "L_EX,8h(dB(A))"), ("班次", "班次时长(h)"),
+    ("限值条件", "限值条件"), ("C_TWA", "C_TWA"), ("振动", "a_hw(4)(m/s²)"), ("电场", "工频电场(kV/m)"),
+    ("毒物", "毒物危害程度"),
+]  # fmt: skip
+FIELD_COLUMNS = {"measured_on": "检测日期", "number": "报告编号", "sampling_start": "采样日期",
+                 "issued_on": "报告日期", "enterprise": "用人单位统一社会信用代码",
+                 "workplace_name": "车间", "post_name": "岗位", "institution": "检测机构信用代码"}  # fmt: skip
+
+
+def _column_for(message: str) -> str:
+    return next((column for word, column in INPUT_COLUMNS if word in message), "")
+
+
+def _messages(error: ValidationError) -> list[tuple[str, str]]:
+    out = []
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                column = _column_for(message) if field == "inputs" else FIELD_COLUMNS.get(field, "")
+                out.append((column, message))
+    else:
+        out = [(_column_for(m), m) for m in error.messages]
+    return out
+
+
+def measurement_import(**kwargs: Any) -> ImportReport:
+    return MeasurementImporter().run(**kwargs)

@@ -1,0 +1,171 @@
+"""Reads of monitoring: detection due dates, open work for the home pages, and the facts other apps
+ask through ``core.facts`` (stewardship's SME-assistance rates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.urls import reverse
+
+from ohsteward.accounts import access
+from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
+from ohsteward.monitoring import periodic
+from ohsteward.monitoring.choices import ReportKind, TaskStatus
+from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
+from ohsteward.registry.choices import RiskClass
+from ohsteward.registry.models import Enterprise, PostExposure
+
+
+def last_periodic():
+    """The sampling date of an employer's last 定期检测 (a subquery on ``Enterprise``)."""
+    return Subquery(
+        DetectionReport.objects.filter(enterprise_id=OuterRef("pk"), kind=ReportKind.PERIODIC)
+        .order_by("-sampling_start")
+        .values("sampling_start")[:1]
+    )
+
+
+def with_hazards():
+    """Employers the due list covers: operating employers known to have hazards — a post exposure
+    in the register, exposed workers, or any detection report. (The 危害因素企业名单 of the
+    declarations app sits above monitoring in the layers and is not read here.)"""
+    return (
+        Enterprise.objects.operating()
+        .annotate(
+            _exposed=Exists(PostExposure.objects.filter(post__workplace__enterprise_id=OuterRef("pk"))),
+            _reported=Exists(DetectionReport.objects.filter(enterprise_id=OuterRef("pk"))),
+        )
+        .filter(Q(_exposed=True) | Q(_reported=True) | Q(exposed_workers__gt=0))
+    )
+
+
+def detection_due():
+    """``with_hazards()`` annotated with ``last_periodic_on`` (rows of the due list)."""
+    return with_hazards().annotate(last_periodic_on=last_periodic())
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Overdue on ``today``: never detected, or the last 定期检测 older than the interval of the
+    employer's industry class (``periodic.INTERVALS``, 严重 1 year, otherwise 3)."""
+    q = Q(last_periodic_on__isnull=True)
+    serious = periodic.interval_for(RiskClass.SERIOUS, today).years
+    other = periodic.interval_for(RiskClass.GENERAL, today).years
+    q |= Q(industry_risk=RiskClass.SERIOUS, last_periodic_on__lte=periodic.add_years(today, -serious))
+    q |= ~Q(industry_risk=RiskClass.SERIOUS) & Q(last_periodic_on__lte=periodic.add_years(today, -other))
+    return q
+
+
+def due_of(enterprise: Enterprise, today: dt.date) -> periodic.Due:
+    last = getattr(enterprise, "last_periodic_on", None)
+    return periodic.next_due(last, enterprise.industry_risk, today)
+
+
+# --- open work on the home pages ------------------------------------------------------------
+
+
+def open_work(user, today: dt.date) -> list[WorkItem]:
+    items: list[WorkItem] = []
+    if user.has_perm("monitoring.view_rectificationtask"):
+        tasks = RectificationTask.objects.for_user(user).open()
+        overdue = tasks.filter(deadline__lt=today).count()
+        pending = tasks.filter(deadline__gte=today)
+        url = reverse("monitoring:task_list")
+        if overdue:
+            items.append(WorkItem(
+                f"{overdue} 项超标整改任务已逾期", f"{url}?status=overdue", overdue, urgency=OVERDUE,
+                hint="督促用人单位落实整改措施并复测",
+            ))  # fmt: skip
+        n = pending.count()
+        if n:
+            nearest = pending.order_by("deadline").values_list("deadline", flat=True).first()
+            items.append(WorkItem(
+                f"{n} 项超标整改任务进行中", f"{url}?status=open", n, due_on=nearest, urgency=OPEN,
+                hint="记录已采取的工程控制、管理措施或个体防护，整改后复测",
+            ))  # fmt: skip
+    if user.has_perm("monitoring.view_detectionreport") and user.has_perm("registry.view_enterprise"):
+        due = detection_due().for_user(user)
+        own = access.own_enterprise_id(user)
+        if own is not None:
+            employer = due.filter(pk=own).first()
+            if employer is not None:
+                d = due_of(employer, today)
+                if d.next_due is None or d.next_due <= today + dt.timedelta(days=60):
+                    label = (
+                        "本单位尚无定期检测记录"
+                        if d.next_due is None
+                        else f"本单位定期检测{'已于' if d.overdue(today) else '将于'} {d.next_due:%Y-%m-%d} 到期"
+                    )
+                    items.append(WorkItem(
+                        label, reverse("monitoring:due_list"), None, due_on=d.next_due,
+                        urgency=OVERDUE if d.overdue(today) else DUE,
+                        hint=f"委托有资质的技术服务机构开展定期检测（{d.label}）",
+                    ))  # fmt: skip
+            return items
+        overdue = due.filter(overdue_q(today)).count()
+        if overdue:
+            items.append(WorkItem(
+                f"{overdue} 家用人单位定期检测已到期或从未检测", reverse("monitoring:due_list") + "?overdue=true",
+                overdue, urgency=DUE, hint="委托有资质的技术服务机构开展定期检测",
+            ))  # fmt: skip
+    return items
+
+
+# --- facts for core.facts (MonitoringConfig.ready) --------------------------------------------
+
+
+def periodic_detection_done(enterprise_ids: Collection[int], year: int) -> set[int]:
+    """定期检测率: detected in ``year``, or the last 定期检测 not yet due at the year's end."""
+    rows = Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("pk", "industry_risk")
+    risk = dict(rows)
+    last = dict(
+        DetectionReport.objects.filter(
+            enterprise_id__in=list(enterprise_ids),
+            kind=ReportKind.PERIODIC,
+            sampling_start__lte=dt.date(year, 12, 31),
+        )
+        .values("enterprise_id")
+        .annotate(last=Max("sampling_start"))
+        .values_list("enterprise_id", "last")
+    )
+    return {pk for pk in risk if periodic.done_in_year(last.get(pk), risk[pk], year)}
+
+
+def has_over_limit_post(enterprise_ids: Collection[int], year: int) -> set[int]:
+    return set(
+        Measurement.objects.filter(
+            enterprise_id__in=list(enterprise_ids), compliant=False, measured_on__year=year
+        )
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    )
+
+
+def over_limit_fixed(enterprise_ids: Collection[int], year: int) -> set[int]:
+    """Every over-limit post × factor of ``year`` has a later compliant result (the re-test)."""
+    over = list(
+        Measurement.objects.filter(
+            enterprise_id__in=list(enterprise_ids), compliant=False, measured_on__year=year
+        ).values_list("enterprise_id", "post_id", "factor_id", "measured_on")
+    )
+    if not over:
+        return set()
+    fixed_at: dict[tuple[int, int], dt.date] = dict(
+        ((p, f), last)
+        for p, f, last in Measurement.objects.filter(enterprise_id__in={e for e, *_ in over}, compliant=True)
+        .values("post_id", "factor_id")
+        .annotate(last=Max("measured_on"))
+        .values_list("post_id", "factor_id", "last")
+    )
+    open_ = {e for e, p, f, on in over if not (fixed_at.get((p, f)) and fixed_at[(p, f)] > on)}
+    return {e for e, *_ in over} - open_
+
+
+def task_counts(user, today: dt.date) -> dict[str, int]:
+    tasks = RectificationTask.objects.for_user(user)
+    return {
+        "open": tasks.filter(status=TaskStatus.OPEN, deadline__gte=today).count(),
+        "overdue": tasks.filter(status=TaskStatus.OPEN, deadline__lt=today).count(),
+        "closed": tasks.filter(status=TaskStatus.CLOSED).count(),
+    }
