@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from ohsteward.stewardship.assistance import rules
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
+from ohsteward.stewardship.training import queries as training
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class PlanProgress:
     enterprises_complete: int
     rates: list[rules.Rate]
     short_of_declared: list[AssistanceEntry]
+    short_of_training: list[tuple[AssistanceEntry, str]]
 
     @property
     def shortfall(self) -> int:
@@ -31,9 +36,10 @@ class PlanProgress:
         return rules.progress_percent(self.items_done, self.items_total)
 
 
-def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
-    """Target vs enrolled vs items done (done or 不适用), the four rates and the employers
-    without a valid declaration — in four queries, whatever the plan's size."""
+def plan_progress(plan: AssistancePlan, user, today: dt.date | None = None) -> PlanProgress:
+    """Target vs enrolled vs items done (done or 不适用), the four rates, the employers without a
+    valid declaration and those whose training in the plan year falls short of the rules — in
+    six queries, whatever the plan's size."""
     entries = list(
         AssistanceEntry.objects.for_user(user)
         .filter(plan=plan)
@@ -43,20 +49,33 @@ def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
     )
     six = len(rules.ITEMS)
     declared = sum(1 for e in entries if e.declared)
+    short = training.training_done([e.enterprise_id for e in entries], plan.year, today or timezone.localdate())
     return PlanProgress(
         target=plan.target,
         enrolled=len(entries),
         items_done=sum(e.items_closed for e in entries),
         items_total=six * len(entries),
         enterprises_complete=sum(1 for e in entries if e.items_closed == six),
-        rates=rules.rates(enrolled=len(entries), declared=declared),
+        rates=rules.rates(
+            enrolled=len(entries), declared=declared, trained=sum(1 for r in short.values() if r is None)
+        ),
         short_of_declared=[e for e in entries if not e.declared],
+        short_of_training=[(e, reason) for e in entries if (reason := short[e.enterprise_id]) is not None],
     )
 
 
-def entry_rates(entry: AssistanceEntry) -> list[rules.Rate]:
+def entry_rates(entry: AssistanceEntry, today: dt.date | None = None) -> list[rules.Rate]:
     """The four rates for one employer (1 of 1 or 0 of 1 where data exist)."""
     declared = getattr(entry, "declared", None)
     if declared is None:
         declared = AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
-    return rules.rates(enrolled=1, declared=1 if declared else 0)
+    short = training.training_done([entry.enterprise_id], entry.plan.year, today or timezone.localdate())
+    trained = 1 if short[entry.enterprise_id] is None else 0
+    return rules.rates(enrolled=1, declared=1 if declared else 0, trained=trained)
+
+
+def training_shortfall(entry: AssistanceEntry, today: dt.date | None = None) -> str | None:
+    """Why one assisted employer's training falls short in its plan year, or None."""
+    return training.training_done([entry.enterprise_id], entry.plan.year, today or timezone.localdate())[
+        entry.enterprise_id
+    ]

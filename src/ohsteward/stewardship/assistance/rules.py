@@ -40,7 +40,6 @@ RATE_TARGET = 100
 NO_DATA_REASONS = {
     "periodic_detection": "无数据：工作场所检测（监测）模块尚未接入",
     "exams": "无数据：职业健康检查（监护）模块尚未接入",
-    "training": "无数据：培训模块尚未接入",
 }
 
 
@@ -174,14 +173,17 @@ class Rate:
         return None if self.value is None else self.value >= RATE_TARGET
 
 
-def rates(*, enrolled: int, declared: int) -> list[Rate]:
-    """The four rates of 001 附件3 一. Only the declaration rate has data today."""
+def rates(*, enrolled: int, declared: int, trained: int) -> list[Rate]:
+    """The four rates of 001 附件3 一. The declaration and training rates have data today
+    (``trained``: assisted employers whose people all had the training the year requires,
+    ``training.rules.standing``)."""
     out = []
     for code, label in RATES:
-        if code == "declared":
-            value = round(100 * declared / enrolled, 1) if enrolled else None
+        if code in ("declared", "training"):
+            done = declared if code == "declared" else trained
+            value = round(100 * done / enrolled, 1) if enrolled else None
             reason = "" if enrolled else "无数据：计划中尚无帮扶企业"
-            out.append(Rate(code, label, value, declared, enrolled, reason))
+            out.append(Rate(code, label, value, done, enrolled, reason))
         else:
             out.append(Rate(code, label, None, None, enrolled, NO_DATA_REASONS[code]))
     return out
