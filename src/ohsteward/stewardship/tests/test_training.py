@@ -357,3 +357,19 @@ def test_the_assistance_training_rate_comes_from_the_records(cast, small, plan, 
     assert assistance_queries.training_shortfall(a, today=on) is None
     page = _web("yubei").get(reverse("stewardship:assistance_plan_detail", args=[plan.pk])).content.decode()
     assert 'id="short-training"' in page
+
+
+def test_anonymous_answers_are_rate_limited_per_address(cast, enterprises, questionnaire, monkeypatch):
+    from django.core.cache import cache
+
+    from ohsteward.stewardship.training import views
+
+    cache.clear()
+    monkeypatch.setattr(views, "ANSWERS_PER_HOUR", 1)
+    url = reverse("stewardship:awareness_answer", args=[actions.awareness_token(enterprises["yubei"])])
+    form = {"questionnaire": questionnaire.pk, "q0": "0", "q1": "0"}
+    assert Client().post(url, {**form, "phone": "13800000001"}).status_code == 200
+    blocked = Client().post(url, {**form, "phone": "13800000002"})
+    assert blocked.status_code == 429 and "提交过于频繁" in blocked.content.decode()
+    assert AwarenessResponse.objects.filter(enterprise=enterprises["yubei"]).count() == 1
+    cache.clear()
