@@ -373,3 +373,40 @@ def test_anonymous_answers_are_rate_limited_per_address(cast, enterprises, quest
     assert blocked.status_code == 429 and "提交过于频繁" in blocked.content.decode()
     assert AwarenessResponse.objects.filter(enterprise=enterprises["yubei"]).count() == 1
     cache.clear()
+
+
+def test_people_of_a_multi_employer_session_are_added_per_employer_on_its_page(cast, agreement, enterprises):
+    yubei = agreement.enterprise
+    other = enterprises["yubei2"]
+    session = actions.session_create(
+        user=cast["cdc"], held_on=TODAY, topic="联合培训", trainer="区疾控", hours=3, mode="onsite",
+        enterprises=[yubei, other],
+    )  # fmt: skip
+    web = _web("cdc")
+    url = reverse("stewardship:training_detail", args=[session.pk])
+    web.post(url, {"enterprise": other.pk, "people": "赵一，接害劳动者\n钱二，主要负责人"})
+    assert TrainingRecord.objects.filter(session=session, enterprise=other).count() == 2
+    again = web.post(
+        url, {"enterprise": other.pk, "people": "赵一，接害劳动者"}, follow=True
+    ).content.decode()
+    assert "已登记为本次培训的参训人员" in again
+    with pytest.raises(ValidationError, match="本次培训的单位之一"):
+        actions.session_add_people(
+            user=cast["cdc"], session=session, people=[{"name": "孙三", "role": "exposed"}]
+        )
+    # the steward sees the session (its client yubei is on it) but only its client's records
+    page = _web("steward").get(url).content.decode()
+    assert "联合培训" in page and "赵一" not in page
+
+
+def test_a_planned_session_takes_no_people_yet(cast, agreement):
+    with pytest.raises(ValidationError, match="培训尚未举行"):
+        actions.session_create(
+            user=cast["steward"], held_on=TODAY + dt.timedelta(days=7), topic="下周培训", trainer="王", hours=2,
+            mode="onsite", enterprises=[agreement.enterprise], people=[{"name": "张三", "role": "exposed"}],
+        )  # fmt: skip
+    planned = actions.session_create(
+        user=cast["steward"], held_on=TODAY + dt.timedelta(days=7), topic="下周培训", trainer="王", hours=2,
+        mode="onsite", enterprises=[agreement.enterprise],
+    )  # fmt: skip
+    assert "结束后在此登记参训人员" in _web("steward").get(planned.get_absolute_url()).content.decode()

@@ -173,17 +173,48 @@ def session_create(
     session.save()
     for enterprise in enterprises:
         TrainingSessionEmployer.objects.create(session=session, enterprise=enterprise)
-    by_pk = {e.pk: e for e in enterprises}
-    if held_on <= timezone.localdate():
-        for person in people:
-            enterprise = person.get("enterprise") or (enterprises[0] if len(enterprises) == 1 else None)
-            if enterprise is None or enterprise.pk not in by_pk:
-                raise ValidationError({"people": f"{person.get('name', '')}：请选择其所在的用人单位"})
-            record_add(
-                user=user, enterprise=enterprise, name=person["name"], role=person["role"],
-                hours=hours_value, trained_on=held_on, session=session, post=person.get("post", ""),
-            )  # fmt: skip
+    people = list(people)
+    if people and held_on > timezone.localdate():
+        raise ValidationError({"people": "培训尚未举行：参训人员请在培训结束后登记"})
+    if people:
+        session_add_people(user=user, session=session, people=people)
     return session
+
+
+@transaction.atomic
+def session_add_people(
+    *, user: User | None, session: TrainingSession, people: Iterable[Mapping[str, Any]]
+) -> list[TrainingRecord]:
+    """Record people who attended a held session (the session's hours each). ``enterprise`` of a
+    person may be left out when the session is for one employer only."""
+    access.require_in_scope(user, session)
+    if session.held_on > timezone.localdate():
+        raise ValidationError({"people": "培训尚未举行：参训人员请在培训结束后登记"})
+    employers = [link.enterprise for link in session.links.select_related("enterprise").order_by("pk")]
+    by_pk = {e.pk: e for e in employers}
+    records = []
+    for person in people:
+        enterprise = person.get("enterprise") or (employers[0] if len(employers) == 1 else None)
+        if enterprise is None or enterprise.pk not in by_pk:
+            raise ValidationError(
+                {"people": f"{person.get('name', '')}：请选择其所在的用人单位（本次培训的单位之一）"}
+            )
+        if TrainingRecord.objects.filter(session=session, trainee__name=person["name"], enterprise=enterprise,
+                                         trainee__role=person["role"]).exists():  # fmt: skip
+            raise ValidationError({"people": f"{person['name']}：已登记为本次培训的参训人员"})
+        records.append(
+            record_add(
+                user=user,
+                enterprise=enterprise,
+                name=person["name"],
+                role=person["role"],
+                hours=session.hours,
+                trained_on=session.held_on,
+                session=session,
+                post=person.get("post", ""),
+            )  # fmt: skip
+        )
+    return records
 
 
 PEOPLE_LINE = re.compile(r"^\s*([^,，\s]+)\s*[,，\s]\s*(\S+)\s*$")

@@ -3,6 +3,8 @@ each with ``export/``. Writes go through ``actions``."""
 
 from __future__ import annotations
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from rest_framework import serializers
 
 from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet
@@ -25,7 +27,9 @@ class TrainingSerializer(serializers.ModelSerializer):
     )
     team = serializers.CharField(source="team.name", read_only=True, default=None)
     people = PersonSerializer(many=True, write_only=True, required=False)
-    trained = serializers.SerializerMethodField(help_text="已登记学时的参训人数")
+    trained = serializers.IntegerField(
+        source="trained_count", read_only=True, help_text="已登记学时的参训人数"
+    )
 
     class Meta:
         model = TrainingSession
@@ -43,9 +47,6 @@ class TrainingSerializer(serializers.ModelSerializer):
             "trained",
         ]
 
-    def get_trained(self, session) -> int:
-        return session.records.count()
-
 
 class TrainingViewSet(ExportMixin, ScopedModelViewSet):
     """培训（现场/线上）：日期、主题、授课人、学时、方式、用人单位和参训人员（``people`` 仅写入，
@@ -62,6 +63,18 @@ class TrainingViewSet(ExportMixin, ScopedModelViewSet):
     filterset_class = TrainingSessionFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
+    def get_queryset(self):
+        """``trained``: the session's records the viewer sees (not another employer's people)."""
+        seen = (
+            TrainingRecord.objects.for_user(self.request.user)
+            .filter(session=OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset().annotate(trained_count=Coalesce(Subquery(seen), 0))
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         people = []
@@ -69,7 +82,8 @@ class TrainingViewSet(ExportMixin, ScopedModelViewSet):
             uscc = (p.get("enterprise") or "").upper()
             enterprise = next((e for e in data["enterprises"] if e.uscc == uscc), None) if uscc else None
             people.append({"name": p["name"], "role": p["role"], "enterprise": enterprise})
-        serializer.instance = actions.session_create(user=self.request.user, **data, people=people)
+        session = actions.session_create(user=self.request.user, **data, people=people)
+        serializer.instance = self.get_queryset().get(pk=session.pk)
 
 
 class TrainingRecordSerializer(serializers.ModelSerializer):

@@ -59,7 +59,7 @@ class SessionForm(_EmployersMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "张三，接害劳动者\n李四，职业卫生管理人员"}),
         help_text="类别：主要负责人 / 职业卫生管理人员 / 接害劳动者 / 其他人员；不写类别即为接害劳动者。"
-        "多家单位的培训，参训人员请在培训页面按单位补登或导入。",
+        "多家单位的培训，保存后在培训页面按单位登记参训人员。",
     )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -159,3 +159,25 @@ class QuestionnaireForm(forms.Form):
         if instance is not None and not self.is_bound:
             self.initial.update({f: getattr(instance, f) for f in ("title", "hazard", "questions", "threshold",
                                  "active")})  # fmt: skip
+
+
+class SessionPeopleForm(forms.Form):
+    """People of one of the session's employers, typed one per line on the session page."""
+
+    enterprise = forms.ModelChoiceField(label="用人单位", queryset=None)
+    people = forms.CharField(
+        label="参训人员（每行一人：姓名，类别）", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = session.links.values("enterprise_id") if session is not None else []
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=ids).order_by("name")
+        if session is not None and session.links.count() == 1 and not self.is_bound:
+            self.initial["enterprise"] = session.links.get().enterprise_id
+
+    def clean_people(self):
+        try:
+            return actions.parse_people(self.cleaned_data["people"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["people"]) from None

@@ -38,6 +38,7 @@ from ohsteward.stewardship.training.forms import (
     QuestionnaireForm,
     RecordForm,
     SessionForm,
+    SessionPeopleForm,
     TraineeForm,
 )
 from ohsteward.stewardship.training.importers import RecordImporter
@@ -131,7 +132,34 @@ class SessionDetailView(ObjectDetailView):
             .select_related("trainee", "enterprise")
             .order_by("enterprise__name", "trainee__name", "pk")
         )
-        return {**context, "records": records, "links": session.links.select_related("enterprise")}
+        can_add = self.request.user.has_perm("stewardship.add_trainingrecord")
+        return {
+            **context,
+            "records": records,
+            "links": session.links.select_related("enterprise"),
+            "people_form": SessionPeopleForm(session=session) if can_add else None,
+            "held": session.held_on <= timezone.localdate(),
+        }
+
+    def post(self, request, pk):
+        """Add people of one of the session's employers (the session's hours each)."""
+        session = self.get_object()
+        if not request.user.has_perm("stewardship.add_trainingrecord"):
+            raise PermissionDenied
+        form = SessionPeopleForm(request.POST, session=session)
+        if form.is_valid():
+            people = [
+                {**p, "enterprise": form.cleaned_data["enterprise"]} for p in form.cleaned_data["people"]
+            ]
+            try:
+                records = actions.session_add_people(user=request.user, session=session, people=people)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, messages_of(error))
+            else:
+                messages.success(request, f"已登记 {len(records)} 名参训人员，各计 {session.hours} 学时。")
+        else:
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(session.get_absolute_url())
 
 
 class RecordListView(ObjectListView):
