@@ -10,7 +10,7 @@ import random
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.assistance.models import AssistanceEntry
-from ohsteward.stewardship.models import ServiceAgreement
+from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
 from ohsteward.stewardship.training import actions
 from ohsteward.stewardship.training.models import Lecture, TrainingRecord
 
@@ -57,7 +57,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
         # a principal, a hygiene manager and 3–6 exposed workers; every third employer fully trained
         people = [("principal", _name(rng)), ("manager", _name(rng))]
         people += [("exposed", _name(rng)) for _ in range(rng.randint(3, 6))]
-        fully = n % 3 == 0
+        fully = n % 3 == 0 and employer != manager_employer  # the demo manager has people overdue
         for k, (role, name) in enumerate(people):
             started = (
                 today - dt.timedelta(days=rng.randint(400, 1500)) if k != 2 else today - dt.timedelta(days=20)
@@ -82,9 +82,14 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                         trained_on=day, course=f"{y}年度职业健康继续教育",
                     )  # fmt: skip
                     counts["training_records"] += 1
+    teams = dict(
+        ServiceAgreement.objects.filter(enterprise__in=clients[:4]).values_list("enterprise_id", "team_id")
+    )
     for employer in clients[:4]:
         actions.session_create(
-            user=None, held_on=today - dt.timedelta(days=rng.randint(0, 10)), topic="粉尘、噪声危害与个人防护",
+            team=StewardTeam.objects.filter(pk=teams.get(employer.pk)).first(),
+            user=None, held_on=max(today.replace(day=1), today - dt.timedelta(days=rng.randint(0, 10))),
+            topic="粉尘、噪声危害与个人防护",
             trainer="渝北区疾控中心 职业卫生科", hours=2, mode="onsite", enterprises=[employer],
             people=[{"name": _name(rng) + "（新）", "role": "other"} for _ in range(3)],
         )  # fmt: skip

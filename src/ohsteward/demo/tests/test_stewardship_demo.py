@@ -61,7 +61,7 @@ def test_populate_makes_assistance_plans_above_and_below_20_with_each_item_state
 @pytest.mark.django_db
 def test_populate_makes_training_due_overdue_a_lecture_with_a_quiz_and_awareness_answers():
     from ohsteward.stewardship.training import queries
-    from ohsteward.stewardship.training.models import AwarenessResponse, Lecture, Trainee
+    from ohsteward.stewardship.training.models import AwarenessResponse, Lecture, Trainee, TrainingSession
 
     for code in ("500112", "500101"):
         for _ in range(10):
@@ -76,3 +76,5 @@ def test_populate_makes_training_due_overdue_a_lecture_with_a_quiz_and_awareness
     assert len(lecture.questions) == 5 and lecture.pass_score == 60
     assert AwarenessResponse.objects.filter(aware=True).exists()
     assert AwarenessResponse.objects.filter(aware=False).exists()
+    sessions = TrainingSession.objects.all()
+    assert sessions.count() == 4 and not sessions.filter(team__isnull=True).exists()

@@ -142,10 +142,12 @@ def record_add(
 def session_create(
     *, user: User | None, held_on: dt.date, topic: str, trainer: str, hours: Any, mode: str,
     enterprises: Sequence[Enterprise], people: Iterable[Mapping[str, Any]] = (), note: str = "",
+    team: StewardTeam | None = None,
 ) -> TrainingSession:  # fmt: skip
     """A session for one or more employers; each person listed gets a record of its hours.
 
-    ``people``: {"enterprise": Enterprise (optional when one employer), "name", "role", "post"}."""
+    ``people``: {"enterprise": Enterprise (optional when one employer), "name", "role", "post"}.
+    ``team`` is taken only from the system (``user=None``); a team member's own team is used."""
     _require(user, "stewardship.add_trainingsession", "您没有登记培训的权限")
     errors: dict[str, str] = {}
     if not (topic or "").strip():
@@ -163,7 +165,8 @@ def session_create(
     hours_value = _hours(hours)
     for enterprise in enterprises:
         _require_employer(user, enterprise)
-    team_id = access.own_team_id(user) if user is not None else None
+    # a team member records for its own team; the system (demo, CLI) may name the team
+    team_id = access.own_team_id(user) if user is not None else (team.pk if team is not None else None)
     session = TrainingSession(
         held_on=held_on, topic=topic.strip()[:200], trainer=trainer.strip()[:100], hours=hours_value,
         mode=mode, team=StewardTeam.objects.filter(pk=team_id).first() if team_id else None,
