@@ -31,10 +31,6 @@ NOISE = [
 ]  # fmt: skip
 
 
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + rng.choice(NAMES)
-
-
 def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     """Once only: returns counts of what was made."""
     if Lecture.objects.exists() or TrainingRecord.objects.exists():
@@ -44,7 +40,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
         Enterprise.objects.filter(pk__in=ServiceAgreement.objects.values("enterprise_id")).order_by("pk")[:10]
     )
     assisted = list(
-        Enterprise.objects.filter(pk__in=AssistanceEntry.objects.values("enterprise_id")).order_by("pk")[:12]
+        Enterprise.objects.filter(pk__in=AssistanceEntry.objects.values("enterprise_id")).order_by("pk")
     )
     manager_employer = (
         Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
@@ -55,8 +51,9 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     counts = {"trainees": 0, "training_records": 0, "trainings": 0, "awareness_answers": 0}
     for n, employer in enumerate(employers):
         # a principal, a hygiene manager and 3–6 exposed workers; every third employer fully trained
-        people = [("principal", _name(rng)), ("manager", _name(rng))]
-        people += [("exposed", _name(rng)) for _ in range(rng.randint(3, 6))]
+        names = rng.sample([s + n for s in SURNAMES for n in NAMES], 8)  # distinct within the employer
+        roles = ["principal", "manager"] + ["exposed"] * rng.randint(3, 6)
+        people = list(zip(roles, names, strict=False))
         fully = n % 3 == 0 and employer != manager_employer  # the demo manager has people overdue
         for k, (role, name) in enumerate(people):
             started = (
@@ -91,7 +88,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
             user=None, held_on=max(today.replace(day=1), today - dt.timedelta(days=rng.randint(0, 10))),
             topic="粉尘、噪声危害与个人防护",
             trainer="渝北区疾控中心 职业卫生科", hours=2, mode="onsite", enterprises=[employer],
-            people=[{"name": _name(rng) + "（新）", "role": "other"} for _ in range(3)],
+            people=[{"name": n + "（新）", "role": "other"} for n in rng.sample(NAMES, 3)],
         )  # fmt: skip
         counts["trainings"] += 1
     lecture = actions.lecture_save(
