@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -19,7 +20,8 @@ from rest_framework.test import APIClient
 from ohsteward.accounts.testing import PASSWORD
 from ohsteward.stewardship.assistance import actions as assistance_actions
 from ohsteward.stewardship.assistance import queries as assistance_queries
-from ohsteward.stewardship.training import actions, queries
+from ohsteward.stewardship.training import actions, queries, views
+from ohsteward.stewardship.training.importers import RecordImporter
 from ohsteward.stewardship.training.models import (
     AwarenessResponse,
     LectureAttempt,
@@ -255,8 +257,6 @@ HEADER = ["统一社会信用代码", "姓名", "人员类别", "培训日期", 
 
 
 def test_records_import_dry_run_and_chinese_row_errors(cast, enterprises):
-    from ohsteward.stewardship.training.importers import RecordImporter
-
     yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
     day = TODAY.isoformat()
     content = _xlsx([
@@ -360,10 +360,6 @@ def test_the_assistance_training_rate_comes_from_the_records(cast, small, plan, 
 
 
 def test_anonymous_answers_are_rate_limited_per_address(cast, enterprises, questionnaire, monkeypatch):
-    from django.core.cache import cache
-
-    from ohsteward.stewardship.training import views
-
     cache.clear()
     monkeypatch.setattr(views, "ANSWERS_PER_HOUR", 1)
     url = reverse("stewardship:awareness_answer", args=[actions.awareness_token(enterprises["yubei"])])
@@ -410,3 +406,27 @@ def test_a_planned_session_takes_no_people_yet(cast, agreement):
         mode="onsite", enterprises=[agreement.enterprise],
     )  # fmt: skip
     assert "结束后在此登记参训人员" in _web("steward").get(planned.get_absolute_url()).content.decode()
+
+
+def test_a_person_who_left_is_no_longer_counted(cast, enterprises):
+    yubei = enterprises["yubei"]
+    person = actions.trainee_add(
+        user=cast["manager"],
+        enterprise=yubei,
+        name="甲",
+        role="exposed",
+        started_on=TODAY - dt.timedelta(days=30),
+    )
+    assert queries.employer_training(yubei.pk, TODAY).rate == 0.0
+    web = _web("manager")
+    web.post(reverse("stewardship:trainee_leave", args=[person.pk]), {"left_on": TODAY.isoformat()})
+    person.refresh_from_db()
+    assert person.left_on == TODAY and queries.employer_training(yubei.pk, TODAY).rate is None
+    with pytest.raises(ValidationError, match="不能早于上岗日期"):
+        actions.trainee_leave(
+            user=cast["manager"], trainee=person, left_on=person.started_on - dt.timedelta(days=1)
+        )
+    other = actions.trainee_add(
+        user=None, enterprise=enterprises["wanzhou"], name="乙", role="exposed", started_on=TODAY
+    )
+    assert web.post(reverse("stewardship:trainee_leave", args=[other.pk])).status_code == 404

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("training/people/", views.PeopleView.as_view(), name="training_people"),
     path("training/people/new/", views.TraineeCreateView.as_view(), name="trainee_create"),
+    path("training/people/<int:pk>/leave/", views.TraineeLeaveView.as_view(), name="trainee_leave"),
     path("training/lectures/", views.LectureListView.as_view(), name="lecture_list"),
     path("training/lectures/new/", views.LectureCreateView.as_view(), name="lecture_create"),
     path("training/lectures/<int:pk>/", views.LectureDetailView.as_view(), name="lecture_detail"),

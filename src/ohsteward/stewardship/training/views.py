@@ -4,6 +4,7 @@ per-employer QR code and the anonymous answer page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 import segno
@@ -240,6 +241,27 @@ class TraineeCreateView(_ActionFormView):
 
     def done_url(self, obj) -> str:
         return reverse("stewardship:training_people") + f"?enterprise={obj.enterprise_id}"
+
+
+class TraineeLeaveView(ScopedObjectMixin, ProtectedView):
+    """A person left the post (no longer counted from the date given, today by default)."""
+
+    http_method_names = ["post"]
+    queryset = Trainee.objects.all()
+    permission = "stewardship.change_trainee"
+
+    def post(self, request, pk):
+        trainee = self.get_object()
+        try:
+            left_on = dt.date.fromisoformat(request.POST.get("left_on") or timezone.localdate().isoformat())
+            actions.trainee_leave(user=request.user, trainee=trainee, left_on=left_on)
+        except ValueError:
+            messages.error(request, "离岗日期格式应为 2025-03-15")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, messages_of(error))
+        else:
+            messages.success(request, f"{trainee.name} 已离岗，自 {left_on:%Y-%m-%d} 起不再计入培训率。")
+        return redirect(reverse("stewardship:training_people") + f"?enterprise={trainee.enterprise_id}")
 
 
 # --- lectures (职业健康大讲堂) -------------------------------------------------------------------
