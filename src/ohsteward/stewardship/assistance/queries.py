@@ -49,7 +49,9 @@ def plan_progress(plan: AssistancePlan, user, today: dt.date | None = None) -> P
     )
     six = len(rules.ITEMS)
     declared = sum(1 for e in entries if e.declared)
-    short = training.training_done([e.enterprise_id for e in entries], plan.year, today or timezone.localdate())
+    short = training.training_done(
+        [e.enterprise_id for e in entries], plan.year, today or timezone.localdate()
+    )
     return PlanProgress(
         target=plan.target,
         enrolled=len(entries),
