@@ -50,20 +50,31 @@ class EmployerTraining:
         return rules.rate(self.trained, len(self.required))
 
 
+def _in_post(ids: list[int], on: dt.date):
+    return Trainee.objects.filter(enterprise_id__in=ids, started_on__lte=on + dt.timedelta(days=366)).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+
+
+def _hours(ids: list[int], on: dt.date) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """(date, hours) per person, read as tuples (no model instances, no sort)."""
+    hours: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    rows = (
+        TrainingRecord.objects.filter(enterprise_id__in=ids, trained_on__lte=on)
+        .order_by()
+        .values_list("trainee_id", "trained_on", "hours")
+    )
+    for trainee_id, day, h in rows:
+        hours[trainee_id].append((day, h))
+    return hours
+
+
 def standings(enterprise_ids: Iterable[int], on: dt.date) -> dict[int, EmployerTraining]:
     """Each employer's people in post on ``on`` with their standing; two queries for any number
     of employers (records are read as (person, date, hours) only)."""
     ids = list(enterprise_ids)
-    trainees = list(
-        Trainee.objects.filter(enterprise_id__in=ids, started_on__lte=on + dt.timedelta(days=366))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
-        .order_by("enterprise_id", "name", "pk")
-    )
-    hours: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for trainee_id, day, h in TrainingRecord.objects.filter(
-        enterprise_id__in=ids, trained_on__lte=on
-    ).values_list("trainee_id", "trained_on", "hours"):
-        hours[trainee_id].append((day, h))
+    trainees = list(_in_post(ids, on).order_by("enterprise_id", "name", "pk"))
+    hours = _hours(ids, on)
     people: dict[int, list[PersonStanding]] = {i: [] for i in ids}
     for t in trainees:
         s = rules.standing(role=t.role, started_on=t.started_on, records=hours[t.pk], today=on)
@@ -80,12 +91,23 @@ def training_done(enterprise_ids: Iterable[int], year: int, today: dt.date) -> d
     ``year`` is done as the rules require (everybody on its list stands ``ok`` at the end of the
     year, or today in the current year), else why not."""
     on = min(today, dt.date(year, 12, 31))
+    ids = list(enterprise_ids)
+    hours = _hours(ids, on)
+    required = dict.fromkeys(ids, 0)
+    trained = dict.fromkeys(ids, 0)
+    for pk, eid, role, started in (
+        _in_post(ids, on).order_by().values_list("pk", "enterprise_id", "role", "started_on")
+    ):
+        status = rules.standing(role=role, started_on=started, records=hours[pk], today=on).status
+        if status != "na":
+            required[eid] += 1
+            trained[eid] += status == "ok"
     out: dict[int, str | None] = {}
-    for eid, t in standings(enterprise_ids, on).items():
-        if not t.required:
+    for eid in ids:
+        if not required[eid]:
             out[eid] = "未登记培训对象（主要负责人、职业卫生管理人员、接害劳动者）"
-        elif t.trained < len(t.required):
-            out[eid] = f"{len(t.required) - t.trained} 人未达到学时要求（{t.trained}/{len(t.required)}）"
+        elif trained[eid] < required[eid]:
+            out[eid] = f"{required[eid] - trained[eid]} 人未达到学时要求（{trained[eid]}/{required[eid]}）"
         else:
             out[eid] = None
     return out
