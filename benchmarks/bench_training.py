@@ -100,9 +100,9 @@ def populate(employers: int, records: int, entries: int, seed: int) -> tuple[int
                     copy.write(batch.getvalue())
                     batch = io.StringIO()
             copy.write(batch.getvalue())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE stewardship_trainingrecord")
-        cursor.execute("ANALYZE stewardship_trainee")
+    with connection.cursor() as cursor:  # as autovacuum would after a load: the visibility map
+        cursor.execute("VACUUM ANALYZE stewardship_trainingrecord")
+        cursor.execute("VACUUM ANALYZE stewardship_trainee")
     plan = AssistancePlan.objects.create(district_id="500112", year=today.year, target=20)
     yubei = list(Enterprise.objects.filter(region_id="500112", pk__in=ids).order_by("pk")[:entries])
     AssistanceEntry.objects.bulk_create([AssistanceEntry(plan=plan, enterprise=e) for e in yubei])
