@@ -66,3 +66,36 @@ def test_a_worker_answers_the_questionnaire_on_a_phone_without_an_account(
     assert "已经回答过" in page.inner_text(".form-errors")
     assert AwarenessResponse.objects.filter(enterprise=employer).count() == 1
     context.close()
+
+
+def test_a_steward_records_a_session_with_its_people_at_375px(browser, live_server, cast, enterprises, login):
+    import datetime as dt
+
+    from ohsteward.accounts.actions import role_assign
+    from ohsteward.stewardship.tests.factories import make_team, sign_agreement
+    from ohsteward.stewardship.training.models import TrainingRecord
+
+    team = make_team()
+    role_assign(user=cast["steward"], role="steward_member", team=team)
+    sign_agreement(team, enterprises["yubei"], dt.date.today() - dt.timedelta(days=100))
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, "steward")
+    page.goto(f"{base}/stewardship/training/new/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376
+    page.fill("#id_topic", "粉尘危害与防护")
+    page.fill("#id_trainer", "王医师")
+    page.fill("#id_hours", "4")
+    page.check("input[name=mode][value=onsite]")
+    page.fill("#id_people", "张三，接害劳动者\n李四，职业卫生管理人员")
+    _shot(page, "training-form-375.png")
+    page.click("#training-form button[type=submit]")
+    page.wait_for_selector("#people")
+    assert "张三" in page.inner_text("#people") and "李四" in page.inner_text("#people")
+    assert TrainingRecord.objects.filter(session__topic="粉尘危害与防护").count() == 2
+    page.goto(f"{base}/stewardship/training/people/?enterprise={enterprises['yubei'].pk}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376
+    assert "培训率" in page.inner_text("#rate")
+    _shot(page, "training-people-375.png")
+    context.close()

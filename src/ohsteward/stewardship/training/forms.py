@@ -66,6 +66,7 @@ class SessionForm(_EmployersMixin, forms.Form):
     def __init__(self, *args, user=None, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._employers(user)
+        self.order_fields(["held_on", "topic", "trainer", "hours", "mode", "enterprises", "people", "note"])
         if not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())
             self.initial.setdefault("mode", "onsite")
