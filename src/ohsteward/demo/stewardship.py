@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ohsteward.accounts.actions import role_assign, user_create
 from ohsteward.accounts.models import User
+from ohsteward.demo import training
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import actions, rules
@@ -148,6 +149,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                         comment=rng.choice(["", "服务及时", "讲解清楚"]),
                     )
     counts["assisted"] = _assistance(year=year, today=today, rng=rng)
+    counts.update(training.populate(year=year, today=today, seed=seed))
     return counts
 
 

@@ -445,3 +445,16 @@ from ohsteward.stewardship.assistance.models import (  # noqa: E402, F401
     AssistanceItemFile,
     AssistancePlan,
 )
+
+# Training (issue 10 item 6) lives in its own module; imported here so Django registers it.
+from ohsteward.stewardship.training.models import (  # noqa: E402, F401
+    AwarenessResponse,
+    Lecture,
+    LectureAttempt,
+    LectureFile,
+    Questionnaire,
+    Trainee,
+    TrainingRecord,
+    TrainingSession,
+    TrainingSessionEmployer,
+)

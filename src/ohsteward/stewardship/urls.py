@@ -2,6 +2,7 @@ from django.urls import path
 
 from ohsteward.stewardship import views
 from ohsteward.stewardship.assistance.urls import urlpatterns as assistance_urls
+from ohsteward.stewardship.training.urls import urlpatterns as training_urls
 
 app_name = "stewardship"
 urlpatterns = [
@@ -72,4 +73,5 @@ urlpatterns = [
         name="evidence_download",
     ),
     *assistance_urls,
+    *training_urls,
 ]

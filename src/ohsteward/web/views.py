@@ -33,6 +33,7 @@ from ohsteward.monitoring import queries as monitoring_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import queries as stewardship_queries
+from ohsteward.stewardship.training import queries as training_queries
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -137,6 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *declaration_queries.open_work(user, today),
             *intake_queries.open_work(user, today),
             *stewardship_queries.open_work(user, today),
+            *training_queries.open_work(user, today),
             *institution_queries.open_work(user, today),
             *monitoring_queries.open_work(user, today),
         ]

@@ -82,6 +82,15 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "monitoring.detectionreport": ("v", "v", "v", "vac", "v", "v"),
     "monitoring.measurement": ("v", "v", "v", "vac", "v", "v"),
     "monitoring.rectificationtask": ("vac", "vac", "v", "va", "v", "vc"),
+    # training (issue 10 item 6): teams record for their clients, employers for themselves, the
+    # CDC as trainer; districts and the city read. Lectures and questionnaires: the CDC and city
+    "stewardship.trainingsession": ("v", "v", "vac", "", "vac", "vac"),
+    "stewardship.trainee": ("v", "v", "vac", "", "vac", "vac"),
+    "stewardship.trainingrecord": ("v", "v", "vac", "", "vac", "vac"),
+    "stewardship.lecture": ("vac", "v", "vac", "", "v", "v"),
+    "stewardship.lectureattempt": ("v", "v", "va", "", "va", "va"),
+    "stewardship.questionnaire": ("vac", "v", "vac", "", "v", "v"),
+    "stewardship.awarenessresponse": ("v", "v", "v", "", "v", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

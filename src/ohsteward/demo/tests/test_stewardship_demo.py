@@ -56,3 +56,25 @@ def test_populate_makes_assistance_plans_above_and_below_20_with_each_item_state
         states = set(AssistanceItem.objects.filter(item=code).values_list("state", flat=True))
         assert {"done", "open"} <= states, code
     assert AssistanceItem.objects.filter(state="na").exists()
+
+
+@pytest.mark.django_db
+def test_populate_makes_training_due_overdue_a_lecture_with_a_quiz_and_awareness_answers():
+    from ohsteward.stewardship.training import queries
+    from ohsteward.stewardship.training.models import AwarenessResponse, Lecture, Trainee, TrainingSession
+
+    for code in ("500112", "500101"):
+        for _ in range(10):
+            EnterpriseFactory(region=Region.objects.get(code=code))
+    today = dt.date(2026, 12, 2)
+    counts = stewardship.populate(year=2026, today=today, seed=1)
+    assert counts["trainees"] > 0 and counts["trainings"] == 4 and counts["lectures"] == 1
+    employers = set(Trainee.objects.values_list("enterprise_id", flat=True))
+    statuses = {p.standing.status for t in queries.standings(employers, today).values() for p in t.people}
+    assert {"ok", "due", "overdue"} <= statuses
+    lecture = Lecture.objects.get()
+    assert len(lecture.questions) == 5 and lecture.pass_score == 60
+    assert AwarenessResponse.objects.filter(aware=True).exists()
+    assert AwarenessResponse.objects.filter(aware=False).exists()
+    sessions = TrainingSession.objects.all()
+    assert sessions.count() == 4 and not sessions.filter(team__isnull=True).exists()

@@ -70,7 +70,7 @@ def test_intervals_follow_rules_section_6_and_the_unlisted_row_is_unverified():
 
 
 def test_the_assistance_rate_counts_periodic_detection():
-    out = {r.code: r for r in assistance_rules.rates(enrolled=4, declared=2, periodic_detection=3)}
+    out = {r.code: r for r in assistance_rules.rates(enrolled=4, declared=2, done={"periodic_detection": 3})}
     assert out["periodic_detection"].value == 75.0 and out["periodic_detection"].reason == ""
 
 

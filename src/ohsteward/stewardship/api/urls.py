@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ohsteward.stewardship.api.views import AgreementViewSet, TeamViewSet, VisitViewSet
 from ohsteward.stewardship.assistance.api import EntryViewSet, PlanViewSet
+from ohsteward.stewardship.training.api import TrainingRecordViewSet, TrainingViewSet
 
 STEWARDSHIP_ROUTES = [
     ("teams", TeamViewSet, "team"),
@@ -11,6 +12,8 @@ STEWARDSHIP_ROUTES = [
     ("service-visits", VisitViewSet, "service-visit"),
     ("assistance-plans", PlanViewSet, "assistance-plan"),
     ("assistance-enterprises", EntryViewSet, "assistance-enterprise"),
+    ("trainings", TrainingViewSet, "training"),
+    ("training-records", TrainingRecordViewSet, "training-record"),
 ]
 
 

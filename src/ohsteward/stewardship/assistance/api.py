@@ -64,6 +64,7 @@ class PlanViewSet(ExportMixin, ScopedModelViewSet):
             "target": p.target, "enrolled": p.enrolled, "items_done": p.items_done,
             "items_total": p.items_total, "rates": {r.code: _rate(r) for r in p.rates},
             "short_of_declared": [e.enterprise.uscc for e in p.short_of_declared],
+            "short_of_training": [e.enterprise.uscc for e, _reason in p.short_of_training],
         })  # fmt: skip
 
 

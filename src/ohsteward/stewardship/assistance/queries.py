@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from ohsteward.core import facts
 from ohsteward.stewardship.assistance import rules
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
+from ohsteward.stewardship.training import queries as training
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class PlanProgress:
     enterprises_complete: int
     rates: list[rules.Rate]
     short_of_declared: list[AssistanceEntry]
+    short_of_training: list[tuple[AssistanceEntry, str]]
 
     @property
     def shortfall(self) -> int:
@@ -32,9 +37,10 @@ class PlanProgress:
         return rules.progress_percent(self.items_done, self.items_total)
 
 
-def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
-    """Target vs enrolled vs items done (done or 不适用), the four rates and the employers
-    without a valid declaration — in four queries, whatever the plan's size."""
+def plan_progress(plan: AssistancePlan, user, today: dt.date | None = None) -> PlanProgress:
+    """Target vs enrolled vs items done (done or 不适用), the four rates, the employers without a
+    valid declaration and those whose training in the plan year falls short of the rules — in
+    six queries, whatever the plan's size."""
     entries = list(
         AssistanceEntry.objects.for_user(user)
         .filter(plan=plan)
@@ -44,6 +50,9 @@ def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
     )
     six = len(rules.ITEMS)
     declared = sum(1 for e in entries if e.declared)
+    short = training.training_done(
+        [e.enterprise_id for e in entries], plan.year, today or timezone.localdate()
+    )
     return PlanProgress(
         target=plan.target,
         enrolled=len(entries),
@@ -53,27 +62,42 @@ def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
         rates=rules.rates(
             enrolled=len(entries),
             declared=declared,
-            periodic_detection=_count(
-                facts.PERIODIC_DETECTION_DONE, [e.enterprise_id for e in entries], plan.year
-            ),
+            done={
+                **_facts_done([e.enterprise_id for e in entries], plan.year),
+                "training": sum(1 for r in short.values() if r is None),
+            },
         ),
         short_of_declared=[e for e in entries if not e.declared],
+        short_of_training=[(e, reason) for e in entries if (reason := short[e.enterprise_id]) is not None],
     )
 
 
-def entry_rates(entry: AssistanceEntry) -> list[rules.Rate]:
+def entry_rates(entry: AssistanceEntry, today: dt.date | None = None) -> list[rules.Rate]:
     """The four rates for one employer (1 of 1 or 0 of 1 where data exist)."""
     declared = getattr(entry, "declared", None)
     if declared is None:
         declared = AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
-    done = _count(facts.PERIODIC_DETECTION_DONE, [entry.enterprise_id], entry.plan.year)
-    return rules.rates(enrolled=1, declared=1 if declared else 0, periodic_detection=done)
+    short = training.training_done([entry.enterprise_id], entry.plan.year, today or timezone.localdate())
+    done = {
+        **_facts_done([entry.enterprise_id], entry.plan.year),
+        "training": 1 if short[entry.enterprise_id] is None else 0,
+    }
+    return rules.rates(enrolled=1, declared=1 if declared else 0, done=done)
 
 
-def _count(fact: str, enterprise_ids: list[int], year: int) -> int | None:
-    """How many of the employers the fact holds for; None when no installed app provides it."""
-    held = facts.ask(fact, enterprise_ids, year)
-    return None if held is None else len(held)
+# The rates that a higher app knows (core.facts): rate code → fact. Stewardship sits below
+# monitoring and surveillance in the layers and never imports them.
+RATE_FACTS = {"periodic_detection": facts.PERIODIC_DETECTION_DONE}
+
+
+def _facts_done(enterprise_ids: list[int], year: int) -> dict[str, int | None]:
+    """Per rate code, how many of the employers the fact holds for; None when no installed app
+    provides it (the rate is then "无数据")."""
+    out: dict[str, int | None] = {}
+    for code, fact in RATE_FACTS.items():
+        held = facts.ask(fact, enterprise_ids, year)
+        out[code] = None if held is None else len(held)
+    return out
 
 
 def remediation_hint(entry: AssistanceEntry) -> str:
@@ -88,3 +112,10 @@ def remediation_hint(entry: AssistanceEntry) -> str:
     if facts.ask(facts.OVER_LIMIT_FIXED, ids, year):
         return f"{year}年的超标岗位均已整改并复测合格"
     return f"{year}年有超标岗位尚未复测合格：整改任务见“超标整改”"
+
+
+def training_shortfall(entry: AssistanceEntry, today: dt.date | None = None) -> str | None:
+    """Why one assisted employer's training falls short in its plan year, or None."""
+    return training.training_done([entry.enterprise_id], entry.plan.year, today or timezone.localdate())[
+        entry.enterprise_id
+    ]

@@ -6,6 +6,7 @@ Seed 001 附件3 is 《重庆市中小微企业职业健康帮扶行动(2024—2
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # 001 附件3 二(二) items 3–8: the "六个一". Codes are the API values.
@@ -40,7 +41,6 @@ RATE_TARGET = 100
 NO_DATA_REASONS = {
     "periodic_detection": "无数据：工作场所检测（监测）模块尚未接入",  # when monitoring is not installed
     "exams": "无数据：职业健康检查（监护）模块尚未接入",
-    "training": "无数据：培训模块尚未接入",
 }
 
 
@@ -174,18 +174,19 @@ class Rate:
         return None if self.value is None else self.value >= RATE_TARGET
 
 
-def rates(*, enrolled: int, declared: int, periodic_detection: int | None = None) -> list[Rate]:
-    """The four rates of 001 附件3 一. ``periodic_detection`` is the number of enrolled employers
-    whose 定期检测 is done or not yet due (``core.facts.PERIODIC_DETECTION_DONE``, known to the
-    monitoring app); None when no installed app knows it ("无数据")."""
+def rates(*, enrolled: int, declared: int, done: Mapping[str, int | None] | None = None) -> list[Rate]:
+    """The four rates of 001 附件3 一. ``declared`` comes from the register; ``done`` gives, per
+    other rate code, how many of the enrolled employers meet it (None or absent: no installed app
+    knows, so the rate is "无数据", never 0). ``training`` comes from stewardship's own records
+    (``training.rules.standing``); the others from ``core.facts``."""
+    counts: dict[str, int | None] = {"declared": declared, **(done or {})}
     out = []
-    counts = {"declared": declared, "periodic_detection": periodic_detection}
     for code, label in RATES:
-        count = counts.get(code)
-        if code in counts and count is not None:
-            value = round(100 * count / enrolled, 1) if enrolled else None
-            reason = "" if enrolled else "无数据：计划中尚无帮扶企业"
-            out.append(Rate(code, label, value, count, enrolled, reason))
-        else:
+        numerator = counts.get(code)
+        if numerator is None:
             out.append(Rate(code, label, None, None, enrolled, NO_DATA_REASONS[code]))
+        else:
+            value = round(100 * numerator / enrolled, 1) if enrolled else None
+            reason = "" if enrolled else "无数据：计划中尚无帮扶企业"
+            out.append(Rate(code, label, value, numerator, enrolled, reason))
     return out

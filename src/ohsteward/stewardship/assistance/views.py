@@ -163,6 +163,7 @@ class EntryDetailView(ObjectDetailView):
             "items": list(entry.items.order_by("pk")),
             "rates": queries.entry_rates(entry),
             "remediation_hint": queries.remediation_hint(entry),
+            "training_shortfall": queries.training_shortfall(entry),
             "notes_form": EntryNotesForm(initial={"strategy": entry.strategy}),
             "item_form": ItemForm(),
             "can_change": self.request.user.has_perm("stewardship.change_assistanceentry"),

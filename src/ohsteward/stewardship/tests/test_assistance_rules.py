@@ -70,10 +70,12 @@ def test_the_minimum_is_20_per_district_for_2024_and_2025_citing_001():
 @pytest.mark.parametrize(
     ("enrolled", "declared", "value"), [(20, 20, 100.0), (20, 15, 75.0), (3, 1, 33.3), (0, 0, None)]
 )
-def test_rates_declared_computed_others_have_no_data(enrolled, declared, value):
-    out = {r.code: r for r in rules.rates(enrolled=enrolled, declared=declared)}
+def test_rates_declared_and_training_computed_others_have_no_data(enrolled, declared, value):
+    out = {r.code: r for r in rules.rates(enrolled=enrolled, declared=declared, done={"training": declared})}
     assert out["declared"].value == value
-    for code in ("periodic_detection", "exams", "training"):
+    assert out["training"].value == value and out["training"].numerator == declared
+    assert out["training"].meets_target is (None if value is None else value >= 100)
+    for code in ("periodic_detection", "exams"):
         assert out[code].value is None and out[code].reason.startswith("无数据")
         assert out[code].meets_target is None
 

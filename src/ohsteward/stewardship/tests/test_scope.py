@@ -24,6 +24,14 @@ from ohsteward.stewardship.models import (
 )
 from ohsteward.stewardship.tests.conftest import TODAY
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
+from ohsteward.stewardship.training.models import (
+    AwarenessResponse,
+    Questionnaire,
+    Trainee,
+    TrainingRecord,
+    TrainingSession,
+    TrainingSessionEmployer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +175,38 @@ def _assistance_entry(world, employer, *, team=None, year=2025) -> AssistanceEnt
     return AssistanceEntry.objects.create(plan=plan, enterprise=employer, team=team)
 
 
+def _trainee(world, employer, name="张三") -> Trainee:
+    return Trainee.objects.create(enterprise=employer, name=name, role="exposed", started_on=world.today)
+
+
+def _training_record(world, employer) -> TrainingRecord:
+    return TrainingRecord.objects.create(
+        trainee=_trainee(world, employer, name="记录人员"),
+        enterprise=employer,
+        trained_on=world.today,
+        hours=4,
+        course="岗前",
+    )
+
+
+def _training_session(world, employer) -> TrainingSession:
+    """A session of no team for one employer: seen through the employer only."""
+    session = TrainingSession.objects.create(
+        held_on=world.today, topic=f"培训 {employer.name}", trainer="王", hours=2, mode="onsite"
+    )
+    TrainingSessionEmployer.objects.create(session=session, enterprise=employer)
+    return session
+
+
+def _awareness_response(world, employer) -> AwarenessResponse:
+    q, _ = Questionnaire.objects.get_or_create(
+        title="粉尘知识", defaults={"questions": [{"text": "q", "options": ["a", "b"], "answer": 0}]}
+    )
+    return AwarenessResponse.objects.create(
+        questionnaire=q, enterprise=employer, phone_hash=str(employer.pk), score=100, aware=True
+    )
+
+
 class TestStewardshipScope(ScopeSuite):
     cases = [
         # another team's agreement: team sees it only for its own client (yubei2)
@@ -190,7 +230,47 @@ class TestStewardshipScope(ScopeSuite):
             make=lambda world, employer: _assistance_entry(world, employer, team=world.team, year=2024),
             visible={**VISIBLE, "team": ALL},
         ),
+        # training (issue 10 item 6): records, people, sessions and awareness answers through
+        # their employer; a steward member sees only its team's clients' rows
+        ScopeCase(
+            TrainingRecord, make=_training_record, api="/api/v1/training-records/", export_column="编号"
+        ),
+        ScopeCase(Trainee, make=_trainee),
+        ScopeCase(
+            TrainingSession,
+            make=_training_session,
+            page="/stewardship/training/{obj.pk}/",
+            api="/api/v1/trainings/",
+            export_column="编号",
+        ),
+        ScopeCase(AwarenessResponse, make=_awareness_response),
     ]
+
+
+def test_a_steward_member_sees_only_its_teams_enterprises_training_records(cast, agreement, enterprises):
+    """The team serves ``yubei``: records of ``yubei2`` (same district) are not its own."""
+    world = type("W", (), {"today": TODAY})()
+    own = _training_record(world, enterprises["yubei"])
+    other = _training_record(world, enterprises["yubei2"])
+    steward = cast["steward"]
+    assert list(TrainingRecord.objects.for_user(steward)) == [own]
+    assert set(TrainingRecord.objects.for_user(cast["yubei"])) == {own, other}
+    ids = {r["id"] for r in _api(steward).get("/api/v1/training-records/").json()["results"]}
+    assert ids == {own.pk}
+    assert _api(steward).get(f"/api/v1/training-records/{other.pk}/").status_code == 404
+    page = _web("steward").get(
+        reverse("stewardship:training_people") + f"?enterprise={enterprises['yubei2'].pk}"
+    )
+    assert page.status_code == 404
+
+
+def test_a_teams_own_session_stays_visible_to_it(cast, team, enterprises):
+    session = TrainingSession.objects.create(
+        held_on=TODAY, topic="团队自己的培训", trainer="王", hours=2, mode="onsite", team=team
+    )
+    TrainingSessionEmployer.objects.create(session=session, enterprise=enterprises["wanzhou"])
+    assert TrainingSession.objects.for_user(cast["steward"]).filter(pk=session.pk).exists()
+    assert not TrainingSession.objects.for_user(cast["yubei"]).filter(pk=session.pk).exists()
 
 
 def test_assistance_plans_are_seen_by_their_district_and_the_city_only(cast, enterprises):

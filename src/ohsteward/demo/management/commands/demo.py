@@ -76,7 +76,7 @@ class Command(BaseCommand):
             (sources, "各部门来源名单（体检、检测、执法）的汇聚与比对"),
             (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查"),
             (institutions, "技术服务机构名录、质控、能力验证和三色等级"),
-            (stewardship, "管家服务团队、服务协议和服务日程"),
+            (stewardship, "管家服务团队、服务协议和服务日程、帮扶与培训"),
             (monitoring, "工作场所检测报告、超标岗位、整改任务和定期检测到期"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
