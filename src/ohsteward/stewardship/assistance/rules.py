@@ -41,6 +41,7 @@ RATE_TARGET = 100
 NO_DATA_REASONS = {
     "periodic_detection": "无数据：工作场所检测（监测）模块尚未接入",  # when monitoring is not installed
     "exams": "无数据：职业健康检查（监护）模块尚未接入",
+    "training": "无数据：未计算培训记录",  # only when a caller gives no training count
 }
 
 
