@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "ohsteward.accounts",
     "ohsteward.registry",
     "ohsteward.hazards",
+    "ohsteward.library",
     "ohsteward.institutions",
     "ohsteward.stewardship",
     "ohsteward.intake",
@@ -441,3 +442,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("OHSTEWARD_LOG_LEVEL", "WARNING")},
 }
+
+# The online service zone: an expert question is due this many working days (Mon–Fri) after it is
+# asked (a service commitment of the platform, not a figure of the seeds; stewardship/zone/rules.py).
+OHSTEWARD_EXPERT_ANSWER_DAYS = int(os.environ.get("OHSTEWARD_EXPERT_ANSWER_DAYS", "5"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("declarations/", include("ohsteward.declarations.urls")),
     path("stewardship/", include("ohsteward.stewardship.urls")),
     path("institutions/", include("ohsteward.institutions.urls")),
+    path("library/", include("ohsteward.library.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

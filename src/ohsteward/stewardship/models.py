@@ -445,3 +445,6 @@ from ohsteward.stewardship.assistance.models import (  # noqa: E402, F401
     AssistanceItemFile,
     AssistancePlan,
 )
+
+# The online service zone and structured findings (issue 10 items 7 and 4), registered likewise.
+from ohsteward.stewardship.zone.models import ExpertQuestion, TeamRequest, VisitFinding  # noqa: E402, F401

@@ -12,6 +12,7 @@ from ohsteward.accounts import access
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
 from ohsteward.stewardship.choices import ServiceContent, VisitStatus
 from ohsteward.stewardship.models import ServiceVisit
+from ohsteward.stewardship.zone import queries as zone_queries
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
     """The steward service's next steps for the home page: a team's overdue and this month's
     visits (the district sees its teams' too), and the visits an employer should confirm."""
     if not user.has_perm("stewardship.view_servicevisit"):
-        return []
+        return zone_queries.open_work(user, today)
     visits = ServiceVisit.objects.for_user(user)
     items = []
     if user.has_perm("stewardship.add_servicevisit"):
@@ -111,4 +112,4 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                     "核对服务团队填写的服务记录，确认并打分（1–5 分）",
                 )
             )
-    return items
+    return items + zone_queries.open_work(user, today)

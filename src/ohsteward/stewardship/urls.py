@@ -2,6 +2,7 @@ from django.urls import path
 
 from ohsteward.stewardship import views
 from ohsteward.stewardship.assistance.urls import urlpatterns as assistance_urls
+from ohsteward.stewardship.zone.urls import urlpatterns as zone_urls
 
 app_name = "stewardship"
 urlpatterns = [
@@ -72,4 +73,5 @@ urlpatterns = [
         name="evidence_download",
     ),
     *assistance_urls,
+    *zone_urls,
 ]

@@ -34,6 +34,7 @@ from ohsteward.stewardship.filtersets import (
     ServiceVisitFilterSet,
     StewardTeamFilterSet,
 )
+from ohsteward.stewardship.zone.forms import FindingForm
 from ohsteward.stewardship.forms import (
     AgreementForm,
     ConfirmForm,
@@ -347,6 +348,8 @@ class VisitDetailView(ObjectDetailView):
             "move_form": MoveForm(initial={"planned_on": visit.planned_on}),
             "confirm_form": ConfirmForm(),
             "evidence_form": EvidenceForm(),
+            "structured": list(visit.structured_findings.order_by("pk")),
+            "finding_form": FindingForm(),
         }
 
 

@@ -20,6 +20,8 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
     ("stewardship:work", "管家服务", "stewardship.view_servicevisit"),
     ("institutions:institution_list", "技术服务机构", "institutions.view_institution"),
+    ("stewardship:zone_home", "服务专区", "stewardship.add_expertquestion"),
+    ("library:regulation_list", "法规标准库", "library.view_regulation"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),
