@@ -58,7 +58,9 @@ def regulation_create(*, user, data: Mapping[str, Any], file: Any = None) -> Reg
 
 
 @transaction.atomic
-def regulation_update(*, user, regulation: Regulation, data: Mapping[str, Any], file: Any = None) -> Regulation:
+def regulation_update(
+    *, user, regulation: Regulation, data: Mapping[str, Any], file: Any = None
+) -> Regulation:
     _require_editor(user)
     _apply(regulation, data)
     regulation.save()

@@ -5,52 +5,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Regulation',
+            name="Regulation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=80, unique=True, verbose_name='文号/标准号')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('law', '法律'), ('regulation', '行政法规'), ('rule', '部门规章'), ('normative', '规范性文件'), ('standard', '标准'), ('interpretation', '解读')], max_length=20, verbose_name='类别')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='发布机关')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('effective_on', models.DateField(blank=True, null=True, verbose_name='施行日期')),
-                ('status', models.CharField(choices=[('current', '现行'), ('repealed', '废止')], default='current', max_length=10, verbose_name='状态')),
-                ('repealed_on', models.DateField(blank=True, null=True, verbose_name='废止日期')),
-                ('unverified', models.BooleanField(default=False, help_text='日期、文号或状态来自第三方资料，尚未与官方文本核对', verbose_name='未核对')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='原文链接')),
-                ('interpretation', models.TextField(blank=True, help_text='用通俗的话说明与用人单位有关的要点', verbose_name='简要解读')),
-                ('aliases', models.TextField(blank=True, help_text='系统规则引用时使用的简称，每行一个', verbose_name='引用简称')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='原文文件名')),
-                ('file_type', models.CharField(blank=True, max_length=100, verbose_name='原文文件类型')),
-                ('file_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='原文文件大小（字节）')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supersedes', to='library.regulation', verbose_name='被替代为')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=80, unique=True, verbose_name="文号/标准号")),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("law", "法律"),
+                            ("regulation", "行政法规"),
+                            ("rule", "部门规章"),
+                            ("normative", "规范性文件"),
+                            ("standard", "标准"),
+                            ("interpretation", "解读"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("issuer", models.CharField(blank=True, max_length=200, verbose_name="发布机关")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                ("effective_on", models.DateField(blank=True, null=True, verbose_name="施行日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("current", "现行"), ("repealed", "废止")],
+                        default="current",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("repealed_on", models.DateField(blank=True, null=True, verbose_name="废止日期")),
+                (
+                    "unverified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="日期、文号或状态来自第三方资料，尚未与官方文本核对",
+                        verbose_name="未核对",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="原文链接")),
+                (
+                    "interpretation",
+                    models.TextField(
+                        blank=True, help_text="用通俗的话说明与用人单位有关的要点", verbose_name="简要解读"
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True, help_text="系统规则引用时使用的简称，每行一个", verbose_name="引用简称"
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="原文文件名")),
+                ("file_type", models.CharField(blank=True, max_length=100, verbose_name="原文文件类型")),
+                (
+                    "file_size",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="原文文件大小（字节）"),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supersedes",
+                        to="library.regulation",
+                        verbose_name="被替代为",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '法律法规标准',
-                'verbose_name_plural': '法律法规标准',
-                'ordering': ['kind', 'number'],
+                "verbose_name": "法律法规标准",
+                "verbose_name_plural": "法律法规标准",
+                "ordering": ["kind", "number"],
             },
         ),
         migrations.CreateModel(
-            name='RegulationFile',
+            name="RegulationFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.BinaryField(verbose_name='文件内容')),
-                ('regulation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='file', to='library.regulation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.BinaryField(verbose_name="文件内容")),
+                (
+                    "regulation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="file",
+                        to="library.regulation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '法规原文文件',
-                'verbose_name_plural': '法规原文文件',
+                "verbose_name": "法规原文文件",
+                "verbose_name_plural": "法规原文文件",
             },
         ),
     ]

@@ -59,7 +59,9 @@ def test_the_seed_covers_the_sources_the_rules_cite(cast):
 
 
 def test_seeded_entries_without_an_official_text_are_flagged_unverified(cast):
-    seed = json.loads(resources.files("ohsteward.refdata").joinpath("data", "regulations_library.json").read_text("utf-8"))
+    seed = json.loads(
+        resources.files("ohsteward.refdata").joinpath("data", "regulations_library.json").read_text("utf-8")
+    )
     assert Regulation.objects.count() >= len(seed)
     assert Regulation.objects.get(number="GBZ 188-2025").unverified
     assert Regulation.objects.get(number="GBZ 2.1-2007").status == "repealed"
@@ -132,5 +134,7 @@ def test_pages_that_show_a_rules_source_link_to_its_entry(cast, enterprises):
 def test_an_unknown_citation_stays_plain_text(cast):
     from django.template import Context, Template
 
-    out = Template('{% load library %}{% regulation_link "某未收录文件 第3条；GBZ 2.1-2019" %}').render(Context())
+    out = Template('{% load library %}{% regulation_link "某未收录文件 第3条；GBZ 2.1-2019" %}').render(
+        Context()
+    )
     assert out.startswith("某未收录文件 第3条；<a ") and "GBZ 2.1-2019</a>" in out

@@ -115,7 +115,9 @@ def test_withdraw(cast, team, enterprises):
 
 
 def _district_cdc(code="500112", name="yubei_cdc"):
-    user = user_create(username=name, password=PASSWORD, role="cdc_staff", region_code=code, check_password=False)
+    user = user_create(
+        username=name, password=PASSWORD, role="cdc_staff", region_code=code, check_password=False
+    )
     return user
 
 
@@ -133,7 +135,9 @@ def test_a_question_goes_to_the_team_of_the_agreement_in_force(cast, agreement, 
 
 
 def test_without_a_team_the_question_goes_to_the_district_cdc_pool(cast, team, enterprises):
-    q = actions.question_ask(user=cast["manager"], enterprise=enterprises["yubei"], question="要申报吗？", today=WED)
+    q = actions.question_ask(
+        user=cast["manager"], enterprise=enterprises["yubei"], question="要申报吗？", today=WED
+    )
     assert q.team is None and q.district_id == "500112" and q.answerer_label == "渝北区疾控中心"
     yubei_cdc, wanzhou_cdc = _district_cdc(), _district_cdc("500101", "wanzhou_cdc")
     assert actions.may_answer(yubei_cdc, q)
@@ -149,12 +153,16 @@ def test_without_a_team_the_question_goes_to_the_district_cdc_pool(cast, team, e
 
 @override_settings(OHSTEWARD_EXPERT_ANSWER_DAYS=2)
 def test_the_deadline_follows_the_setting(cast, enterprises):
-    q = actions.question_ask(user=cast["manager"], enterprise=enterprises["yubei"], question="问题", today=WED)
+    q = actions.question_ask(
+        user=cast["manager"], enterprise=enterprises["yubei"], question="问题", today=WED
+    )
     assert q.due_on == dt.date(2026, 12, 4)
 
 
 def test_an_overdue_question_is_flagged_on_the_answerers_home_page(cast, enterprises):
-    q = actions.question_ask(user=cast["manager"], enterprise=enterprises["yubei"], question="问题", today=WED)
+    q = actions.question_ask(
+        user=cast["manager"], enterprise=enterprises["yubei"], question="问题", today=WED
+    )
     cdc = _district_cdc()
     in_time = queries.open_work(cdc, dt.date(2026, 12, 9))
     assert [(i.label, i.overdue) for i in in_time] == [("1 个企业咨询等待答复", False)]
@@ -220,5 +228,7 @@ def test_finding_add_is_for_the_visits_own_team(cast, agreement):
     role_assign(user=outsider, role="steward_member", team=other)
     with pytest.raises(PermissionDenied):
         actions.finding_add(user=_fresh(outsider), visit=visit, category="ppe", severity="minor", text="x")
-    finding = actions.finding_add(user=_fresh(cast["steward"]), visit=visit, category="ppe", severity="minor", text="x")
+    finding = actions.finding_add(
+        user=_fresh(cast["steward"]), visit=visit, category="ppe", severity="minor", text="x"
+    )
     assert finding.visit == visit

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _other_team():
-    team, _ = StewardTeam.objects.get_or_create(name="另一管家团队", district=Region.objects.get(code="500101"))
+    team, _ = StewardTeam.objects.get_or_create(
+        name="另一管家团队", district=Region.objects.get(code="500101")
+    )
     return team
 
 

@@ -52,7 +52,8 @@ def test_the_directory_and_zone_are_for_employers_only(cast, team):
 def test_request_from_the_directory_then_accept_on_the_request_page(cast, team, enterprises):
     manager = _web("manager")
     r = manager.post(
-        reverse("stewardship:zone_request_create", args=[team.pk]), {"contents": ["detection"], "message": "请上门"}
+        reverse("stewardship:zone_request_create", args=[team.pk]),
+        {"contents": ["detection"], "message": "请上门"},
     )
     req = TeamRequest.objects.get()
     assert r.status_code == 302 and r["Location"] == req.get_absolute_url()
@@ -70,7 +71,9 @@ def test_asking_a_question_shows_who_answers_and_the_deadline(cast, enterprises)
     manager = _web("manager")
     page = manager.get(reverse("stewardship:zone_question_ask")).content.decode()
     assert "渝北区疾控中心" in page
-    r = manager.post(reverse("stewardship:zone_question_ask"), {"topic": "exam", "question": "噪声岗位多久体检？"})
+    r = manager.post(
+        reverse("stewardship:zone_question_ask"), {"topic": "exam", "question": "噪声岗位多久体检？"}
+    )
     q = ExpertQuestion.objects.get()
     assert r["Location"] == q.get_absolute_url()
     detail = manager.get(q.get_absolute_url()).content.decode()
@@ -151,7 +154,9 @@ def test_findings_export_is_an_xlsx_of_the_visible_rows(cast, agreement):
     rows = list(sheet.iter_rows(values_only=True))
     assert "问题类别" in rows[0] and ("个体防护" in rows[1]) and "未戴口罩" in rows[1]
     assert len(_web("wanzhou").get(reverse("stewardship:zone_finding_export")).content) > 0
-    w = openpyxl.load_workbook(io.BytesIO(_web("wanzhou").get(reverse("stewardship:zone_finding_export")).content))
+    w = openpyxl.load_workbook(
+        io.BytesIO(_web("wanzhou").get(reverse("stewardship:zone_finding_export")).content)
+    )
     assert len(list(w.active.iter_rows(values_only=True))) == 1  # header only
 
 

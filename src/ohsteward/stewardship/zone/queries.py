@@ -62,13 +62,16 @@ def team_cards(enterprise: Enterprise, today: dt.date) -> list[TeamCard]:
     ids = [t.pk for t in teams]
     contents: dict[int, set[str]] = defaultdict(set)
     clients: dict[int, int] = defaultdict(int)
-    for team_id, content in ServiceAgreement.objects.binding().filter(team_id__in=ids).values_list(
-        "team_id", "contents__content"
+    for team_id, content in (
+        ServiceAgreement.objects.binding().filter(team_id__in=ids).values_list("team_id", "contents__content")
     ):
         if content:
             contents[team_id].add(content)
     for row in (
-        ServiceAgreement.objects.in_force(today).filter(team_id__in=ids).values("team_id").annotate(n=Count("pk"))
+        ServiceAgreement.objects.in_force(today)
+        .filter(team_id__in=ids)
+        .values("team_id")
+        .annotate(n=Count("pk"))
     ):
         clients[row["team_id"]] = row["n"]
     labels = dict(Qualification.choices)
@@ -85,7 +88,8 @@ def team_cards(enterprise: Enterprise, today: dt.date) -> list[TeamCard]:
             TeamCard(
                 team=team,
                 qualifications=[
-                    (str(labels[q]), rules.PLAIN_QUALIFICATIONS.get(q, ""), n) for q, n in sorted(counts.items())
+                    (str(labels[q]), rules.PLAIN_QUALIFICATIONS.get(q, ""), n)
+                    for q, n in sorted(counts.items())
                 ],
                 missing=[str(labels[q]) for q in missing],
                 contents=[
@@ -115,7 +119,9 @@ def institutions_serving(enterprise: Enterprise):
     qualifications = model._meta.get_field("qualifications").related_model
     return (
         model.objects.filter(Q(region_id=enterprise.region_id) | Q(region__isnull=True))
-        .prefetch_related(Prefetch("qualifications", queryset=qualifications.objects.order_by("kind", "number")))
+        .prefetch_related(
+            Prefetch("qualifications", queryset=qualifications.objects.order_by("kind", "number"))
+        )
         .order_by("name")
     )
 
@@ -196,8 +202,12 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
         oldest = late.order_by("due_on").values_list("due_on", flat=True).first()
         items.append(
             WorkItem(
-                f"{n} 个企业咨询已超过答复期限", reverse("stewardship:zone_question_list") + "?state=overdue",
-                n, oldest, OVERDUE, "请尽快答复；答复后企业在服务专区可以看到",
+                f"{n} 个企业咨询已超过答复期限",
+                reverse("stewardship:zone_question_list") + "?state=overdue",
+                n,
+                oldest,
+                OVERDUE,
+                "请尽快答复；答复后企业在服务专区可以看到",
             )  # fmt: skip
         )
     waiting = questions.filter(due_on__gte=today)
@@ -206,8 +216,12 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
         nearest = waiting.order_by("due_on").values_list("due_on", flat=True).first()
         items.append(
             WorkItem(
-                f"{n} 个企业咨询等待答复", reverse("stewardship:zone_question_list") + "?state=open",
-                n, nearest, DUE, "在期限内答复企业的问题",
+                f"{n} 个企业咨询等待答复",
+                reverse("stewardship:zone_question_list") + "?state=open",
+                n,
+                nearest,
+                DUE,
+                "在期限内答复企业的问题",
             )  # fmt: skip
         )
     team_id = access.own_team_id(user)
@@ -216,18 +230,28 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
         if n:
             items.append(
                 WorkItem(
-                    f"{n} 家单位申请由本团队提供服务", reverse("stewardship:zone_request_list") + "?status=pending",
-                    n, None, OPEN, "查看申请，接受后生成协议草稿，婉拒请说明原因",
+                    f"{n} 家单位申请由本团队提供服务",
+                    reverse("stewardship:zone_request_list") + "?status=pending",
+                    n,
+                    None,
+                    OPEN,
+                    "查看申请，接受后生成协议草稿，婉拒请说明原因",
                 )  # fmt: skip
             )
     if access.own_enterprise_id(user) and access.has_perm(user, "stewardship.add_expertquestion"):
-        answered = ExpertQuestion.objects.for_user(user).filter(answered_at__date__gte=today - dt.timedelta(days=14))
+        answered = ExpertQuestion.objects.for_user(user).filter(
+            answered_at__date__gte=today - dt.timedelta(days=14)
+        )
         n = answered.count()
         if n:
             items.append(
                 WorkItem(
-                    f"{n} 个咨询近两周已答复", reverse("stewardship:zone_home") + "#questions",
-                    n, None, INFO, "到服务专区查看专家的答复",
+                    f"{n} 个咨询近两周已答复",
+                    reverse("stewardship:zone_home") + "#questions",
+                    n,
+                    None,
+                    INFO,
+                    "到服务专区查看专家的答复",
                 )  # fmt: skip
             )
     return items

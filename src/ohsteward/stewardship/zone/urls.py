@@ -12,7 +12,9 @@ urlpatterns = [
     path("zone/requests/export/", views.RequestListView.as_view(export=True), name="zone_request_export"),
     path("zone/requests/<int:pk>/", views.RequestDetailView.as_view(), name="zone_request_detail"),
     path("zone/requests/<int:pk>/decide/", views.RequestDecideView.as_view(), name="zone_request_decide"),
-    path("zone/requests/<int:pk>/withdraw/", views.RequestWithdrawView.as_view(), name="zone_request_withdraw"),
+    path(
+        "zone/requests/<int:pk>/withdraw/", views.RequestWithdrawView.as_view(), name="zone_request_withdraw"
+    ),
     path("zone/questions/", views.QuestionListView.as_view(), name="zone_question_list"),
     path("zone/questions/export/", views.QuestionListView.as_view(export=True), name="zone_question_export"),
     path("zone/questions/ask/", views.QuestionAskView.as_view(), name="zone_question_ask"),

@@ -118,10 +118,14 @@ class RequestCreateView(ProtectedView):
             raise Http404("该团队不在本单位所在区县提供服务")
         form = RequestForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "申请没有提交：" + "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(
+                request, "申请没有提交：" + "；".join(e for errs in form.errors.values() for e in errs)
+            )
             return redirect("stewardship:zone_directory")
         try:
-            made = actions.request_create(user=request.user, enterprise=enterprise, team=team, **form.cleaned_data)
+            made = actions.request_create(
+                user=request.user, enterprise=enterprise, team=team, **form.cleaned_data
+            )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, messages_of(error))
             return redirect("stewardship:zone_directory")
@@ -138,7 +142,9 @@ class RequestListView(ObjectListView):
 
 
 class RequestDetailView(ObjectDetailView):
-    queryset = TeamRequest.objects.select_related("enterprise", "team", "agreement", "requested_by", "decided_by")
+    queryset = TeamRequest.objects.select_related(
+        "enterprise", "team", "agreement", "requested_by", "decided_by"
+    )
     permission = "stewardship.view_teamrequest"
     template_name = "stewardship/zone_request_detail.html"
 
@@ -229,15 +235,15 @@ class QuestionAskView(ProtectedView):
             except PermissionDenied as error:
                 form.add_error(None, messages_of(error))
             else:
-                messages.success(
-                    request, f"已提交，{q.answerer_label} 将在 {q.due_on:%Y-%m-%d} 前答复。"
-                )
+                messages.success(request, f"已提交，{q.answerer_label} 将在 {q.due_on:%Y-%m-%d} 前答复。")
                 return redirect(q.get_absolute_url())
         return self._render(request, form, enterprise)
 
 
 class QuestionDetailView(ObjectDetailView):
-    queryset = ExpertQuestion.objects.select_related("enterprise", "team", "district", "asked_by", "answered_by")
+    queryset = ExpertQuestion.objects.select_related(
+        "enterprise", "team", "district", "asked_by", "answered_by"
+    )
     permission = "stewardship.view_expertquestion"
     template_name = "stewardship/zone_question_detail.html"
 
@@ -306,5 +312,3 @@ class FindingAddView(ScopedObjectMixin, ProtectedView):
         else:
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return redirect(visit.get_absolute_url())
-
-
