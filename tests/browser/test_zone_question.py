@@ -36,6 +36,7 @@ def test_manager_asks_a_question_at_375px(browser, live_server, cast, enterprise
     assert page.evaluate("document.documentElement.scrollWidth") <= 376
     page.click("#submit-question")  # empty: refused, nothing saved
     page.wait_for_selector(".form-errors")
+    assert "请写下您想咨询的问题" in page.content()
     assert not ExpertQuestion.objects.exists()
     page.select_option("#id_topic", "exam")
     page.fill("#id_question", "噪声岗位的职工多久做一次职业健康检查？")

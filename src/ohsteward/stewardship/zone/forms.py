@@ -7,6 +7,8 @@ from django import forms
 from ohsteward.stewardship.choices import ServiceContent
 from ohsteward.stewardship.zone import rules
 
+REQUIRED = {"required": "请填写此项"}  # whatever language the browser asks for
+
 
 class RequestForm(forms.Form):
     contents = forms.MultipleChoiceField(
@@ -29,14 +31,17 @@ class QuestionForm(forms.Form):
     question = forms.CharField(
         label="您的问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text="用自己的话写清楚情况，例如岗位、人数、遇到的困难",
+        error_messages={"required": "请写下您想咨询的问题"},
     )  # fmt: skip
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="答复", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    answer = forms.CharField(
+        label="答复", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), error_messages=REQUIRED
+    )
 
 
 class FindingForm(forms.Form):
     category = forms.ChoiceField(label="问题类别", choices=rules.FINDING_CATEGORIES)
     severity = forms.ChoiceField(label="严重程度", choices=rules.SEVERITIES)
-    text = forms.CharField(label="问题描述", max_length=rules.FINDING_TEXT_MAX)
+    text = forms.CharField(label="问题描述", max_length=rules.FINDING_TEXT_MAX, error_messages=REQUIRED)
