@@ -9,7 +9,7 @@ from ohsteward.core.tables import Column, Table
 
 def _status_badge(entry) -> str:
     css = "badge warn" if entry.repealed else "badge ok"
-    flag = format_html(' <span class="badge">未核对</span>') if entry.unverified else ""
+    flag = format_html(' <span class="badge">{}</span>', "未核对") if entry.unverified else ""
     return format_html('<span class="{}">{}</span>{}', css, entry.get_status_display(), flag)
 
 
