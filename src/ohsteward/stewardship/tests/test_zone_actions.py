@@ -76,6 +76,8 @@ def test_declining_needs_a_reason_and_the_employer_reads_it(cast, team, enterpri
     assert TeamRequest.objects.for_user(cast["manager"]).get(pk=req.pk).decline_reason == "本季度服务已排满"
     with pytest.raises(ValidationError, match="不能再答复"):
         actions.request_decide(user=steward, request=req, decision="accept")
+    labels = [i.label for i in queries.open_work(cast["manager"], TODAY)]
+    assert f"{team.name}已婉拒您的服务申请" in labels
 
 
 def test_only_the_team_asked_decides(cast, team, enterprises):

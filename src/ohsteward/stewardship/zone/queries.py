@@ -238,6 +238,22 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                     "查看申请，接受后生成协议草稿，婉拒请说明原因",
                 )  # fmt: skip
             )
+    if access.own_enterprise_id(user) and access.has_perm(user, "stewardship.add_teamrequest"):
+        since = today - dt.timedelta(days=14)
+        decided = TeamRequest.objects.for_user(user).filter(decided_at__date__gte=since)
+        for req in decided.select_related("team").order_by("-decided_at")[:3]:
+            items.append(
+                WorkItem(
+                    f"{req.team.name}{req.get_status_display()}您的服务申请",
+                    req.get_absolute_url(),
+                    None,
+                    None,
+                    INFO,
+                    "团队已生成协议草稿，等待团队和您商定后签订"
+                    if req.status == "accepted"
+                    else f"原因：{req.decline_reason}；可以在服务专区选择其他团队",
+                )  # fmt: skip
+            )
     if access.own_enterprise_id(user) and access.has_perm(user, "stewardship.add_expertquestion"):
         answered = ExpertQuestion.objects.for_user(user).filter(
             answered_at__date__gte=today - dt.timedelta(days=14)
