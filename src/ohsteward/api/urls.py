@@ -9,6 +9,7 @@ from ohsteward.declarations.api import urls as declarations_urls
 from ohsteward.hazards.api.views import ExposureLimitViewSet, HazardFactorViewSet, OccupationalDiseaseViewSet
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
+from ohsteward.library.api import RegulationViewSet
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
     EnterpriseViewSet,
@@ -28,6 +29,7 @@ router.register("industries", IndustryViewSet, basename="industry")
 router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
 router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
 router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
+router.register("regulations", RegulationViewSet, basename="regulation")
 router.register("jobs", JobViewSet, basename="job")
 intake_urls.register(router)
 declarations_urls.register(router)

@@ -138,3 +138,12 @@ def test_an_unknown_citation_stays_plain_text(cast):
         Context()
     )
     assert out.startswith("某未收录文件 第3条；<a ") and "GBZ 2.1-2019</a>" in out
+
+
+def test_the_api_lists_and_searches_the_library(cast):
+    from ohsteward.api.testing import bearer_client
+
+    r = bearer_client(cast["manager"]).get("/api/v1/regulations/?q=GBZ 2.2")
+    assert r.status_code == 200
+    rows = r.json()["results"]
+    assert [row["number"] for row in rows] == ["GBZ 2.2-2007"] and rows[0]["aliases"] == ["GBZ 2.2"]

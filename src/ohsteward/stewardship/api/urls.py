@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ohsteward.stewardship.api.views import AgreementViewSet, TeamViewSet, VisitViewSet
 from ohsteward.stewardship.assistance.api import EntryViewSet, PlanViewSet
+from ohsteward.stewardship.zone.api import ExpertQuestionViewSet, TeamRequestViewSet, VisitFindingViewSet
 
 STEWARDSHIP_ROUTES = [
     ("teams", TeamViewSet, "team"),
@@ -11,6 +12,9 @@ STEWARDSHIP_ROUTES = [
     ("service-visits", VisitViewSet, "service-visit"),
     ("assistance-plans", PlanViewSet, "assistance-plan"),
     ("assistance-enterprises", EntryViewSet, "assistance-enterprise"),
+    ("team-requests", TeamRequestViewSet, "team-request"),
+    ("expert-questions", ExpertQuestionViewSet, "expert-question"),
+    ("visit-findings", VisitFindingViewSet, "visit-finding"),
 ]
 
 

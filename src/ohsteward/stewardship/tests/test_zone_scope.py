@@ -43,7 +43,12 @@ def _finding(world, employer, *, team=None) -> VisitFinding:
 class TestZoneScope(ScopeSuite):
     cases = [
         # through the employer: its regulators, the employer, the team serving it (yubei2)
-        ScopeCase(TeamRequest, make=_request, page="/stewardship/zone/requests/{obj.pk}/"),
+        ScopeCase(
+            TeamRequest,
+            make=_request,
+            page="/stewardship/zone/requests/{obj.pk}/",
+            api="/api/v1/team-requests/",
+        ),
         # the team asked sees every request made to it, clients or not
         ScopeCase(
             TeamRequest,
@@ -51,14 +56,19 @@ class TestZoneScope(ScopeSuite):
             make=lambda world, employer: _request(world, employer, team=world.team),
             visible={**VISIBLE, "team": ALL},
         ),
-        ScopeCase(ExpertQuestion, make=_question, page="/stewardship/zone/questions/{obj.pk}/"),
+        ScopeCase(
+            ExpertQuestion,
+            make=_question,
+            page="/stewardship/zone/questions/{obj.pk}/",
+            api="/api/v1/expert-questions/",
+        ),
         ScopeCase(
             ExpertQuestion,
             name="ExpertQuestion-routed",
             make=lambda world, employer: _question(world, employer, team=world.team),
             visible={**VISIBLE, "team": ALL},
         ),
-        ScopeCase(VisitFinding, make=_finding),
+        ScopeCase(VisitFinding, make=_finding, api="/api/v1/visit-findings/"),
         ScopeCase(
             VisitFinding,
             name="VisitFinding-own-team",
