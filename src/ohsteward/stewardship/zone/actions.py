@@ -81,7 +81,8 @@ def request_decide(
         raise PermissionDenied(NOT_THE_TEAM)
     error = rules.decision_error(request.status, decision, reason)
     if error:
-        raise ValidationError({"reason" if "原因" in error else "decision": error})
+        field = "reason" if request.status == "pending" and decision == "decline" else "decision"
+        raise ValidationError({field: error})
     today = today or timezone.localdate()
     request.decided_by = user
     request.decided_at = timezone.now()
