@@ -17,7 +17,9 @@ created when missing and migrated):
    counted): the district's assistance progress page ``/stewardship/assistance/<pk>/`` (target,
    enrolled, items, the four rates, the shortfall list) as the district officer, and a team's
    "due this month" list ``/stewardship/visits/?due=month`` as a member of the team with the most
-   agreements; p50/p95 and the load average before and after.
+   agreements, and the steward desk ``/stewardship/`` as that team member and as the district
+   officer (delivery per team and content over the district's visits); p50/p95 and the load
+   average before and after.
 
 Training records (issue 10 item 6) are built in another branch and are not generated here.
 The benchmark wipes the stewardship tables of its database at each run.
@@ -280,6 +282,7 @@ def time_pages(requests: int, today: dt.date) -> tuple[dict[str, list[float]], d
         "assistance progress · district": ("district", f"/stewardship/assistance/{plan.pk}/"),
         "due this month · team": ("team", "/stewardship/visits/?due=month"),
         "team desk (本月应办/已逾期) · team": ("team", "/stewardship/"),
+        "desk with delivery per team · district": ("district", "/stewardship/"),
     }
     due = ServiceVisit.objects.for_user(users["team"]).due_in_month(today).count()
     notes = {"team": f"{team.name}: {team.agreements.count()} agreements, {due} visits due this month"}
