@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "ohsteward.accounts",
     "ohsteward.registry",
     "ohsteward.hazards",
+    "ohsteward.library",
     "ohsteward.institutions",
     "ohsteward.stewardship",
     "ohsteward.intake",
@@ -394,6 +395,10 @@ OHSTEWARD_API_TAGS = {
         "另有接触评价计算器（C_TWA、C_STE、峰接触、噪声、高温，按检测日期选用限值版本）和相似接触组统计"
         "（低于检出限按删失数据最大似然估计），不保存记录，任何已登录用户可用。",
     ),
+    "library": (
+        "法律法规标准库",
+        "法律、法规、规章、规范性文件和标准：文号、日期、现行/废止、简要解读（只读）。",
+    ),
     "core": (
         "后台任务",
         "大文件导入、数据汇聚、名单生成和大量导出在后台运行：查看进度和结果、下载文件、失败后重试。",
@@ -449,3 +454,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("OHSTEWARD_LOG_LEVEL", "WARNING")},
 }
+
+# The online service zone: an expert question is due this many working days (Mon–Fri) after it is
+# asked (a service commitment of the platform, not a figure of the seeds; stewardship/zone/rules.py).
+OHSTEWARD_EXPERT_ANSWER_DAYS = int(os.environ.get("OHSTEWARD_EXPERT_ANSWER_DAYS", "5"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("exposure/", include("ohsteward.monitoring.calculator.urls")),
     path("hazards/", include("ohsteward.hazards.urls")),
     path("monitoring/", include("ohsteward.monitoring.urls")),
+    path("library/", include("ohsteward.library.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

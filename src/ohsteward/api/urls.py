@@ -14,6 +14,7 @@ from ohsteward.hazards.api.views import (
 )
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
+from ohsteward.library.api import RegulationViewSet
 from ohsteward.monitoring.api import urls as monitoring_urls
 from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureStatisticsView
 from ohsteward.registry.api.views import (
@@ -36,6 +37,7 @@ router.register("hazard-factors", HazardFactorViewSet, basename="hazard-factor")
 router.register("exposure-limits", ExposureLimitViewSet, basename="exposure-limit")
 router.register("exposure-limit-editions", ExposureLimitEditionViewSet, basename="exposure-limit-edition")
 router.register("occupational-diseases", OccupationalDiseaseViewSet, basename="occupational-disease")
+router.register("regulations", RegulationViewSet, basename="regulation")
 router.register("jobs", JobViewSet, basename="job")
 intake_urls.register(router)
 declarations_urls.register(router)

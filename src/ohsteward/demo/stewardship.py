@@ -15,6 +15,7 @@ from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import actions, rules
 from ohsteward.stewardship.assistance import actions as assistance_actions
 from ohsteward.stewardship.models import StewardTeam
+from ohsteward.stewardship.zone import actions as zone_actions
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 LEAD_USCC = "12500112MB1D00001X"
@@ -138,6 +139,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                         "advice": rng.choice(["", "补设警示标识和告知卡", "开展防护用品佩戴培训"]),
                         "trained_count": rng.randint(8, 40) if visit.content == "training" else None,
                     },
+                    findings=_structured(rng),
                 )
                 counts["done"] += 1
                 if rng.random() < 0.6:  # the employer confirmed and rated it online
@@ -150,7 +152,60 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                     )
     counts["assisted"] = _assistance(year=year, today=today, rng=rng)
     counts.update(training.populate(year=year, today=today, seed=seed))
+    counts.update(_zone(today=today, taken=taken))
     return counts
+
+
+# Structured findings (issue 10 item 4) of some recorded visits.
+FINDINGS = [
+    {"category": "protective_facilities", "severity": "minor", "text": "打磨岗位警示标识缺失"},
+    {"category": "ppe", "severity": "major", "text": "部分劳动者未正确佩戴防尘口罩"},
+    {"category": "training", "severity": "minor", "text": "新入职劳动者未参加岗前职业健康培训"},
+]
+
+
+def _structured(rng: random.Random) -> list[dict]:
+    return [rng.choice(FINDINGS)] if rng.random() < 0.3 else []
+
+
+def _zone(*, today: dt.date, taken: set[int]) -> dict[str, int]:
+    """The online service zone (issue 10 item 7): a question answered and one waiting (past its
+    deadline, in the district CDC pool), a request waiting for a team and one declined."""
+    served = Enterprise.objects.filter(pk__in=taken, region_id="500112").order_by("pk").first()
+    free = list(
+        Enterprise.objects.filter(region_id="500112", status="active")
+        .exclude(pk__in=taken)
+        .order_by("pk")[:2]
+    )
+    teams = list(StewardTeam.objects.filter(district_id="500112").order_by("pk")[:2])
+    made = {"questions": 0, "requests": 0}
+    if served is not None:
+        q = zone_actions.question_ask(
+            user=None, enterprise=served, topic="exam", question="噪声岗位的职工多久做一次职业健康检查？",
+            today=today - dt.timedelta(days=3),
+        )  # fmt: skip
+        zone_actions.question_answer(
+            user=None, question=q,
+            answer="在岗期间每年一次，项目包括纯音听阈测试（GBZ 188-2014）。体检结果要书面告知本人。",
+        )  # fmt: skip
+        made["questions"] += 1
+    if free:
+        zone_actions.question_ask(
+            user=None, enterprise=free[0], topic="declaration", question="我们只有一个打磨岗位，也要申报吗？",
+            today=today - dt.timedelta(days=10),
+        )  # fmt: skip
+        made["questions"] += 1
+    if free and teams:
+        zone_actions.request_create(user=None, enterprise=free[0], team=teams[0], contents=["detection", "training"],
+                                    message="职工 30 人，希望下月上门")  # fmt: skip
+        made["requests"] += 1
+    if len(free) > 1 and len(teams) > 1:
+        declined = zone_actions.request_create(user=None, enterprise=free[1], team=teams[-1])
+        zone_actions.request_decide(
+            user=None, request=declined, decision="decline", reason="本季度服务已排满，请选择其他团队"
+        )
+        made["requests"] += 1
+    return made
 
 
 # SME assistance (issue 10 item 5): 渝北 above the 20 of 001 附件3, 万州 below; each of the six

@@ -28,7 +28,9 @@ from ohsteward.stewardship.models import (
     StewardTeam,
     TeamMember,
     VisitEvidence,
+    VisitFinding,
 )
+from ohsteward.stewardship.zone import rules as zone_rules
 
 TEAM_FIELDS = ("name", "district", "level", "lead_institution", "contact_phone")
 MEMBER_FIELDS = ("name", "qualification", "certificate_no", "valid_until", "institution", "phone")
@@ -460,10 +462,12 @@ def visit_record(
     data: Mapping[str, Any],
     visit: ServiceVisit | None = None,
     files: Sequence[Any] = (),
+    findings: Sequence[Mapping[str, str]] = (),
 ) -> ServiceVisit:
     """Record a service on site (服务记录): against a planned calendar entry (``visit``) or as an
     extra one. The date must lie inside the agreement (issue 10); evidence files are checked
-    (type and size) before anything is saved."""
+    (type and size) before anything is saved. ``findings`` are structured problems
+    (``{"category", "severity", "text"}``, issue 10 item 4), added to the visit's."""
     access.require_in_scope(user, agreement)
     _require_own_team(user, agreement.team_id)
     if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDED, AgreementStatus.TERMINATED):
@@ -476,6 +480,12 @@ def visit_record(
     if not (data.get("work_done") or "").strip():
         raise ValidationError({"work_done": "请填写本次服务做了什么"})
     _check_evidence(files)
+    for n, finding in enumerate(findings, start=1):
+        errors = zone_rules.finding_error(
+            finding.get("category", ""), finding.get("severity", ""), finding.get("text", "")
+        )
+        if errors:
+            raise ValidationError({f"finding_{n}_{k}": v for k, v in errors.items()})
     if visit is None:
         visit = ServiceVisit(agreement=agreement)
     for key in RECORD_FIELDS:
@@ -488,6 +498,11 @@ def visit_record(
     visit.full_clean()
     visit.save()
     _store_evidence(user, visit, files)
+    for finding in findings:
+        VisitFinding(
+            visit=visit, category=finding["category"], severity=finding["severity"],
+            text=finding["text"].strip(),
+        ).save()  # fmt: skip
     return visit
 
 

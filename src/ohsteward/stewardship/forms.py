@@ -15,6 +15,7 @@ from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules
 from ohsteward.stewardship.choices import FundingChannel, ServiceContent
 from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam, TeamMember
+from ohsteward.stewardship.zone import rules as zone_rules
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -208,11 +209,39 @@ class VisitRecordForm(forms.ModelForm):
             "trained_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
         }
 
+    FINDING_ROWS = 3  # structured findings on the phone form; more can be added on the record
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].required = True
         self.fields["work_done"].required = True
         self.fields["content"].required = True
+        self.fields["findings"].label = "发现的问题（文字说明）"
+        order = ["content", "visited_on", "work_done", "findings"]
+        for n in range(1, self.FINDING_ROWS + 1):
+            blank = [("", "—")]
+            self.fields[f"finding_{n}_category"] = forms.ChoiceField(
+                label=f"问题{n} 类别", required=False, choices=blank + zone_rules.FINDING_CATEGORIES
+            )
+            self.fields[f"finding_{n}_severity"] = forms.ChoiceField(
+                label=f"问题{n} 严重程度", required=False, choices=zone_rules.SEVERITIES
+            )
+            self.fields[f"finding_{n}_text"] = forms.CharField(
+                label=f"问题{n} 描述", required=False, max_length=zone_rules.FINDING_TEXT_MAX
+            )
+            order += [f"finding_{n}_category", f"finding_{n}_severity", f"finding_{n}_text"]
+        self.order_fields(order)
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in range(1, self.FINDING_ROWS + 1):
+            category = cleaned.get(f"finding_{n}_category") or ""
+            text = (cleaned.get(f"finding_{n}_text") or "").strip()
+            if category or text:
+                errors = zone_rules.finding_error(category, cleaned.get(f"finding_{n}_severity") or "", text)
+                for key, message in errors.items():
+                    self.add_error(f"finding_{n}_{key}", message)
+        return cleaned
 
     def clean_evidence(self):
         files = self.cleaned_data.get("evidence") or []
@@ -224,7 +253,12 @@ class VisitRecordForm(forms.ModelForm):
     def action_data(self) -> dict[str, Any]:
         c = dict(self.cleaned_data)
         files = c.pop("evidence", [])
-        return {"data": c, "files": files}
+        findings = []
+        for n in range(1, self.FINDING_ROWS + 1):
+            row = {k: (c.pop(f"finding_{n}_{k}", "") or "") for k in ("category", "severity", "text")}
+            if row["category"] or row["text"].strip():
+                findings.append(row)
+        return {"data": c, "files": files, "findings": findings}
 
 
 class EvidenceForm(forms.Form):

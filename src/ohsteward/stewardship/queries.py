@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from ohsteward.accounts import access
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
+from ohsteward.stewardship import rules
 from ohsteward.stewardship.choices import ServiceContent, VisitStatus
-from ohsteward.stewardship.models import ServiceVisit
+from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit
+from ohsteward.stewardship.zone import queries as zone_queries
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,34 @@ def delivery(visits: QuerySet, on: dt.date) -> list[DeliveryRow]:
     ]
 
 
+def visits_for(user) -> QuerySet:
+    """``ServiceVisit.objects.for_user(user)``; for a team member also narrowed to the ids of the
+    agreements it sees — the same rows (a visit is seen exactly when its agreement is: both scopes
+    go through the agreement's employer and team), written as a literal list so that PostgreSQL
+    estimates a team's few dozen agreements instead of half the city's and does not scan every
+    planned visit of the city for a team's desk (docs/performance.md, "Steward service")."""
+    visits = ServiceVisit.objects.for_user(user)
+    if access.own_team_id(user) is None:
+        return visits
+    ids = list(ServiceAgreement.objects.for_user(user).values_list("pk", flat=True))
+    return visits.filter(agreement_id__in=ids)
+
+
+def due_counts(visits: QuerySet, today: dt.date) -> dict[str, int]:
+    """``{"due": 本月应办, "overdue": 已逾期}`` of ``visits`` in one query."""
+    first_next = rules.add_months(today.replace(day=1), 1)
+    return visits.filter(status=VisitStatus.PLANNED, planned_on__lt=first_next).aggregate(
+        due=Count("pk", filter=Q(planned_on__gte=today)),
+        overdue=Count("pk", filter=Q(planned_on__lt=today)),
+    )
+
+
 def open_work(user, today: dt.date) -> list[WorkItem]:
     """The steward service's next steps for the home page: a team's overdue and this month's
     visits (the district sees its teams' too), and the visits an employer should confirm."""
     if not user.has_perm("stewardship.view_servicevisit"):
-        return []
-    visits = ServiceVisit.objects.for_user(user)
+        return zone_queries.open_work(user, today)
+    visits = visits_for(user)
     items = []
     if user.has_perm("stewardship.add_servicevisit"):
         late = visits.overdue(today)
@@ -111,4 +135,4 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                     "核对服务团队填写的服务记录，确认并打分（1–5 分）",
                 )
             )
-    return items
+    return items + zone_queries.open_work(user, today)

@@ -3,6 +3,7 @@ from django.urls import path
 from ohsteward.stewardship import views
 from ohsteward.stewardship.assistance.urls import urlpatterns as assistance_urls
 from ohsteward.stewardship.training.urls import urlpatterns as training_urls
+from ohsteward.stewardship.zone.urls import urlpatterns as zone_urls
 
 app_name = "stewardship"
 urlpatterns = [
@@ -74,4 +75,5 @@ urlpatterns = [
     ),
     *assistance_urls,
     *training_urls,
+    *zone_urls,
 ]

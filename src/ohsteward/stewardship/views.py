@@ -56,6 +56,7 @@ from ohsteward.stewardship.models import (
     VisitEvidence,
 )
 from ohsteward.stewardship.tables import ServiceAgreementTable, ServiceVisitTable, StewardTeamTable
+from ohsteward.stewardship.zone.forms import FindingForm
 
 # --------------------------------------------------------------------------------------------
 # Teams and members
@@ -313,14 +314,14 @@ class VisitListView(ObjectListView):
     title, unit, export_filename = "服务日程与记录", "条", "管家服务记录"
     template_name = "stewardship/visit_list.html"
 
+    def get_queryset(self):
+        if not hasattr(self, "_visits"):  # once per request: visits_for reads the agreement ids
+            self._visits = queries.visits_for(self.request.user)
+        return self._visits.all()
+
     def get_context_data(self, **context):
-        today = timezone.localdate()
-        scoped = self.get_queryset()
-        return {
-            **context,
-            "due_count": scoped.due_in_month(today).count(),
-            "overdue_count": scoped.overdue(today).count(),
-        }
+        counts = queries.due_counts(self.get_queryset(), timezone.localdate())
+        return {**context, "due_count": counts["due"], "overdue_count": counts["overdue"]}
 
 
 class VisitDetailView(ObjectDetailView):
@@ -347,6 +348,8 @@ class VisitDetailView(ObjectDetailView):
             "move_form": MoveForm(initial={"planned_on": visit.planned_on}),
             "confirm_form": ConfirmForm(),
             "evidence_form": EvidenceForm(),
+            "structured": list(visit.structured_findings.order_by("pk")),
+            "finding_form": FindingForm(),
         }
 
 
@@ -477,9 +480,7 @@ class WorkView(ProtectedView):
 
     def get(self, request):
         today = timezone.localdate()
-        visits = ServiceVisit.objects.for_user(request.user).select_related(
-            "agreement__enterprise", "agreement__team"
-        )
+        visits = queries.visits_for(request.user).select_related("agreement__enterprise", "agreement__team")
         due = list(visits.due_in_month(today).order_by("planned_on", "pk")[:200])
         overdue = list(visits.overdue(today).order_by("planned_on", "pk")[:200])
         ending = (
@@ -507,7 +508,7 @@ class WorkView(ProtectedView):
                 "due": due,
                 "overdue": overdue,
                 "ending": ending,
-                "delivery": queries.delivery(ServiceVisit.objects.for_user(request.user), today),
+                "delivery": queries.delivery(queries.visits_for(request.user), today),
             },
         )
 

@@ -34,6 +34,8 @@ from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import queries as stewardship_queries
 from ohsteward.stewardship.training import queries as training_queries
+from ohsteward.stewardship.zone import queries as zone_queries
+from ohsteward.stewardship.zone.rules import ADVICE_TOPICS
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -181,6 +183,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 steps.append("请留下联系人和联系电话，方便监管部门和服务机构联系您。")
             context["steps"] = steps
             context["duties"] = employer_duties(own.industry_risk, own.exposed_workers)
+            if user.has_perm("stewardship.add_expertquestion"):
+                context["advice"] = zone_queries.advice_for(own.pk)
+                context["topics"] = ADVICE_TOPICS
     links = context["links"]
     if can_view and not own_id:
         links.append(

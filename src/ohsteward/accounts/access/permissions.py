@@ -91,6 +91,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "stewardship.lectureattempt": ("v", "v", "va", "", "va", "va"),
     "stewardship.questionnaire": ("vac", "v", "vac", "", "v", "v"),
     "stewardship.awarenessresponse": ("v", "v", "v", "", "v", "v"),
+    # the regulations and standards library (issue 10 item 7): everyone reads, the city keeps it
+    "library.regulation": ("vac", "v", "v", "v", "v", "v"),
+    # the enterprise's online service zone (issue 10 item 7): the employer asks a team and asks
+    # questions; the team decides and answers; the CDC answers employers without a team
+    "stewardship.teamrequest": ("v", "v", "v", "", "vc", "va"),
+    "stewardship.expertquestion": ("v", "v", "vc", "", "vc", "va"),
+    # structured visit findings (issue 10 item 4) are written with the visit record
+    "stewardship.visitfinding": ("vac", "vac", "v", "", "vacd", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

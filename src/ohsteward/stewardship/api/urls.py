@@ -5,6 +5,7 @@ from __future__ import annotations
 from ohsteward.stewardship.api.views import AgreementViewSet, TeamViewSet, VisitViewSet
 from ohsteward.stewardship.assistance.api import EntryViewSet, PlanViewSet
 from ohsteward.stewardship.training.api import TrainingRecordViewSet, TrainingViewSet
+from ohsteward.stewardship.zone.api import ExpertQuestionViewSet, TeamRequestViewSet, VisitFindingViewSet
 
 STEWARDSHIP_ROUTES = [
     ("teams", TeamViewSet, "team"),
@@ -14,6 +15,9 @@ STEWARDSHIP_ROUTES = [
     ("assistance-enterprises", EntryViewSet, "assistance-enterprise"),
     ("trainings", TrainingViewSet, "training"),
     ("training-records", TrainingRecordViewSet, "training-record"),
+    ("team-requests", TeamRequestViewSet, "team-request"),
+    ("expert-questions", ExpertQuestionViewSet, "expert-question"),
+    ("visit-findings", VisitFindingViewSet, "visit-finding"),
 ]
 
 
