@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "ohsteward.intake",
     "ohsteward.declarations",
     "ohsteward.monitoring",
+    "ohsteward.supervision",
     "ohsteward.api",
     "ohsteward.web",
     "ohsteward.demo",
