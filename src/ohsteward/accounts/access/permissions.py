@@ -68,6 +68,15 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     # assigned team records the six items; the employer reads its own entry
     "stewardship.assistanceplan": ("vac", "vac", "v", "", "", ""),
     "stewardship.assistanceentry": ("vac", "vac", "v", "", "vc", "v"),
+    # classified supervision (issue 13): employers fill self-inspections, teams and districts
+    # review; assessments by regulators (and the employer for itself); plans, inspections, cases by regulators
+    "supervision.checklistversion": ("vac", "v", "vac", "", "v", "v"),
+    "supervision.selfinspection": ("vac", "vac", "vc", "", "vc", "vac"),
+    "supervision.riskassessment": ("va", "va", "va", "", "va", "va"),
+    "supervision.classfrequency": ("vac", "vac", "v", "", "", ""),
+    "supervision.inspectionplan": ("va", "va", "v", "", "", ""),
+    "supervision.inspection": ("vac", "vac", "v", "", "", "v"),
+    "supervision.enforcementcase": ("vac", "vac", "v", "", "", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's
