@@ -251,9 +251,9 @@ class RiskAssessment(ScopedModelMixin, TimeStampedModel):
         "管理状况等级", max_length=1, choices=ManagementStatus.choices, blank=True
     )
     comprehensive_class = models.CharField("综合风险类别", max_length=1, choices=RiskClass.choices, blank=True)
-    verified = models.JSONField("已核对（分项）", default=dict)
-    factors = models.JSONField("危害因素明细", default=list)
-    explanation = models.JSONField("判定说明", default=list)
+    verified = models.JSONField("已核对（分项）", default=dict, blank=True)
+    factors = models.JSONField("危害因素明细", default=list, blank=True)
+    explanation = models.JSONField("判定说明", default=list, blank=True)
     basis = models.CharField("因素与人数来源", max_length=12, choices=HeadcountBasis.choices)
     declaration = models.ForeignKey(
         "declarations.Declaration", verbose_name="依据申报", null=True, blank=True,
@@ -343,8 +343,8 @@ class InspectionPlan(ScopedModelMixin, TimeStampedModel):
     district = models.ForeignKey("registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField("年度")
     seed = models.BigIntegerField("随机种子")
-    ratios = models.JSONField("使用的抽查比例", default=dict)
-    drawn = models.JSONField("抽中家数（按类别）", default=dict)
+    ratios = models.JSONField("使用的抽查比例", default=dict, blank=True)
+    drawn = models.JSONField("抽中家数（按类别）", default=dict, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
     created_by = _user("制定人")
 
