@@ -89,7 +89,12 @@ def checklist_active() -> ChecklistVersion:
     if existing is not None:
         return existing
     return checklist_load(
-        user=None, code=header["version"], name=header["name"], items=items, verified=False, source=header["source"]
+        user=None,
+        code=header["version"],
+        name=header["name"],
+        items=items,
+        verified=False,
+        source=header["source"],
     )
 
 
@@ -139,7 +144,9 @@ def self_inspection_start(*, user: User | None, enterprise: Enterprise, on: dt.d
     answers = []
     for item in checklist.items.order_by("order"):
         label, url = _prefill(enterprise, item.evidence_hint)
-        answers.append(SelfInspectionAnswer(inspection=inspection, item=item, record_label=label, record_url=url))
+        answers.append(
+            SelfInspectionAnswer(inspection=inspection, item=item, record_label=label, record_url=url)
+        )
     SelfInspectionAnswer.objects.bulk_create(answers)
     return inspection
 
@@ -182,7 +189,9 @@ def self_inspection_answer(
     answer = inspection.answers.select_related("item").filter(item__code=code).first()
     if answer is None:
         raise ValidationError({"code": f"自查表中没有条目“{code}”"})
-    spec = rules.ChecklistItemSpec(answer.item.code, answer.item.section, answer.item.text, float(answer.item.points))
+    spec = rules.ChecklistItemSpec(
+        answer.item.code, answer.item.section, answer.item.text, float(answer.item.points)
+    )
     error = rules.award_error(spec, None if points is None else float(points))
     if error:
         raise ValidationError({"points": error})
@@ -196,7 +205,10 @@ def self_inspection_answer(
 
 
 def _score(inspection: SelfInspection) -> tuple[float, list[str], list[str]]:
-    awarded = {a.item.code: (None if a.points is None else float(a.points)) for a in inspection.answers.select_related("item")}
+    awarded = {
+        a.item.code: (None if a.points is None else float(a.points))
+        for a in inspection.answers.select_related("item")
+    }
     return rules.checklist_score(_specs(inspection.checklist), awarded)
 
 
@@ -291,7 +303,9 @@ def risk_assess(*, user: User | None, enterprise: Enterprise, on: dt.date) -> Ri
     )
     explanation = [*live.notes, *result.explanation]
     if inspection is not None:
-        explanation.append(f"管理状况依据 {inspection.filled_on} 的职业卫生管理自查（{inspection.checklist}）")
+        explanation.append(
+            f"管理状况依据 {inspection.filled_on} 的职业卫生管理自查（{inspection.checklist}）"
+        )
         if not inspection.checklist.verified:
             result.verified["management_status"] = False
             result.verified["comprehensive_class"] = False
@@ -408,7 +422,9 @@ def plan_generate(*, user: User | None, district: Region, year: int, seed: int) 
 
 
 @transaction.atomic
-def inspection_assign(*, user: User | None, inspection: Inspection, inspector: User, second: User | None = None) -> Inspection:
+def inspection_assign(
+    *, user: User | None, inspection: Inspection, inspector: User, second: User | None = None
+) -> Inspection:
     access.require_in_scope(user, inspection.enterprise)
     inspection.inspector = inspector
     inspection.second_inspector = second
@@ -457,7 +473,13 @@ def inspection_record(
 
 @transaction.atomic
 def inspection_reinspect(
-    *, user: User | None, inspection: Inspection, inspected_on: dt.date, today: dt.date, corrected: bool, findings: str = ""
+    *,
+    user: User | None,
+    inspection: Inspection,
+    inspected_on: dt.date,
+    today: dt.date,
+    corrected: bool,
+    findings: str = "",
 ) -> Inspection:
     """The re-inspection after an order to correct: corrected or not (then a case follows)."""
     access.require_in_scope(user, inspection.enterprise)
@@ -513,7 +535,12 @@ def case_open(
 
 @transaction.atomic
 def case_decide(
-    *, user: User | None, case: EnforcementCase, decision: str, decided_on: dt.date, penalty_amount: Decimal | None = None
+    *,
+    user: User | None,
+    case: EnforcementCase,
+    decision: str,
+    decided_on: dt.date,
+    penalty_amount: Decimal | None = None,
 ) -> EnforcementCase:
     access.require_in_scope(user, case.enterprise)
     if case.status == CaseStatus.CLOSED:
@@ -535,7 +562,9 @@ def case_decide(
 def case_close(*, user: User | None, case: EnforcementCase, closed_on: dt.date) -> EnforcementCase:
     """结案 — refused without a recorded decision."""
     access.require_in_scope(user, case.enterprise)
-    if error := rules.case_close_error(decision=case.decision, decided_on=case.decided_on, closed_on=closed_on):
+    if error := rules.case_close_error(
+        decision=case.decision, decided_on=case.decided_on, closed_on=closed_on
+    ):
         raise ValidationError(error)
     case.closed_on = closed_on
     case.status = CaseStatus.CLOSED

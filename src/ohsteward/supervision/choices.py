@@ -4,9 +4,9 @@ from django.db import models
 
 
 class HazardLevel(models.TextChoices):
-    I = "I", "Ⅰ级"
-    II = "II", "Ⅱ级"
-    III = "III", "Ⅲ级"
+    LEVEL_1 = "I", "Ⅰ级"
+    LEVEL_2 = "II", "Ⅱ级"
+    LEVEL_3 = "III", "Ⅲ级"
 
 
 class ManagementStatus(models.TextChoices):

@@ -17,7 +17,13 @@ from ohsteward.supervision.choices import (
     RiskClass,
     SiteInspectionStatus,
 )
-from ohsteward.supervision.models import EnforcementCase, Inspection, InspectionPlan, RiskAssessment, SelfInspection
+from ohsteward.supervision.models import (
+    EnforcementCase,
+    Inspection,
+    InspectionPlan,
+    RiskAssessment,
+    SelfInspection,
+)
 
 
 def _districts(request):
@@ -42,7 +48,15 @@ class RiskAssessmentFilterSet(_EnterpriseFilters):
 
     class Meta:
         model = RiskAssessment
-        fields = ["q", "enterprise", "region", "hazard_level", "management_status", "comprehensive_class", "latest"]
+        fields = [
+            "q",
+            "enterprise",
+            "region",
+            "hazard_level",
+            "management_status",
+            "comprehensive_class",
+            "latest",
+        ]
         form = FilterForm
 
     def filter_latest(self, queryset, name, value):

@@ -42,12 +42,16 @@ class StartForm(forms.Form):
 class AnswerForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput)
     points = forms.DecimalField(label="得分", max_digits=5, decimal_places=1, min_value=0, required=False)
-    note = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     files = MultipleFileField(label="佐证材料（照片、PDF、Office 文档）", required=False)
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssessForm(forms.Form):
@@ -57,7 +61,9 @@ class AssessForm(forms.Form):
 class PlanForm(forms.Form):
     district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none())
     year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
-    seed = forms.IntegerField(label="随机种子", required=False, help_text="留空则按当前时间生成；记录在计划中，可复现")
+    seed = forms.IntegerField(
+        label="随机种子", required=False, help_text="留空则按当前时间生成；记录在计划中，可复现"
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +73,9 @@ class PlanForm(forms.Form):
 class FrequencyForm(forms.Form):
     district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none())
     risk_class = forms.ChoiceField(label="综合风险类别", choices=RiskClass.choices)
-    ratio = forms.DecimalField(label="年度抽查比例（0–1）", min_value=0, max_value=1, decimal_places=3, required=False)
+    ratio = forms.DecimalField(
+        label="年度抽查比例（0–1）", min_value=0, max_value=1, decimal_places=3, required=False
+    )
     minimum = forms.IntegerField(label="每年至少抽查家数", min_value=0, initial=0)
     verified = forms.BooleanField(label="已核对本区县规定", required=False)
     note = forms.CharField(label="依据", max_length=300, required=False)
@@ -79,7 +87,9 @@ class FrequencyForm(forms.Form):
 
 class InspectionRecordForm(forms.Form):
     inspected_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
-    findings = forms.CharField(label="发现的问题（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(
+        label="发现的问题（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     opinion = forms.CharField(label="监督意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     order_deadline = forms.DateField(
         label="责令改正期限", required=False, widget=forms.DateInput(attrs={"type": "date"})

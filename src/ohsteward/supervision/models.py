@@ -91,7 +91,9 @@ class ChecklistItem(models.Model):
         ordering = ["version", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "code"], name="checklist_item_code_unique", violation_error_message="条目编号重复"
+                fields=["version", "code"],
+                name="checklist_item_code_unique",
+                violation_error_message="条目编号重复",
             )
         ]
 
@@ -119,11 +121,16 @@ class SelfInspection(ScopedModelMixin, TimeStampedModel):
     audited = True
     scope = Scope(enterprise="enterprise")
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE, related_name="self_inspections"
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="self_inspections",
     )
     checklist = models.ForeignKey(ChecklistVersion, verbose_name="自查表版本", on_delete=models.PROTECT)
     filled_on = models.DateField("自查日期")
-    state = models.CharField("状态", max_length=10, choices=InspectionState.choices, default=InspectionState.DRAFT)
+    state = models.CharField(
+        "状态", max_length=10, choices=InspectionState.choices, default=InspectionState.DRAFT
+    )
     score = models.DecimalField("得分", max_digits=5, decimal_places=1, null=True, blank=True)
     status = models.CharField("管理状况等级", max_length=1, choices=ManagementStatus.choices, blank=True)
     veto_failed = models.JSONField("不符合的否决项", default=list, blank=True)
@@ -162,7 +169,9 @@ class SelfInspectionAnswer(models.Model):
     )
     item = models.ForeignKey(ChecklistItem, verbose_name="条目", on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField("得分", max_digits=5, decimal_places=1, null=True, blank=True)
-    original_points = models.DecimalField("企业自评得分", max_digits=5, decimal_places=1, null=True, blank=True)
+    original_points = models.DecimalField(
+        "企业自评得分", max_digits=5, decimal_places=1, null=True, blank=True
+    )
     note = models.CharField("说明", max_length=500, blank=True)
     record_label = models.CharField("引用记录", max_length=200, blank=True)
     record_url = models.CharField("引用记录链接", max_length=300, blank=True)
@@ -172,7 +181,9 @@ class SelfInspectionAnswer(models.Model):
         verbose_name = "自查条目结果"
         verbose_name_plural = "自查条目结果"
         ordering = ["inspection", "item__order"]
-        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="self_inspection_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="self_inspection_item_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.points}"
@@ -240,17 +251,24 @@ class RiskAssessment(ScopedModelMixin, TimeStampedModel):
     audited = True
     scope = Scope(enterprise="enterprise")
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE, related_name="risk_assessments"
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="risk_assessments",
     )
     assessed_on = models.DateField("评估日期")
     scheme = models.CharField("方案", max_length=60)
     rules_version = models.CharField("规则版本", max_length=20)
     hazard_level = models.CharField("职业病危害风险等级", max_length=3, choices=HazardLevel.choices)
-    management_score = models.DecimalField("管理自查得分", max_digits=5, decimal_places=1, null=True, blank=True)
+    management_score = models.DecimalField(
+        "管理自查得分", max_digits=5, decimal_places=1, null=True, blank=True
+    )
     management_status = models.CharField(
         "管理状况等级", max_length=1, choices=ManagementStatus.choices, blank=True
     )
-    comprehensive_class = models.CharField("综合风险类别", max_length=1, choices=RiskClass.choices, blank=True)
+    comprehensive_class = models.CharField(
+        "综合风险类别", max_length=1, choices=RiskClass.choices, blank=True
+    )
     verified = models.JSONField("已核对（分项）", default=dict, blank=True)
     factors = models.JSONField("危害因素明细", default=list, blank=True)
     explanation = models.JSONField("判定说明", default=list, blank=True)
@@ -260,7 +278,12 @@ class RiskAssessment(ScopedModelMixin, TimeStampedModel):
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     self_inspection = models.ForeignKey(
-        SelfInspection, verbose_name="依据自查", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        SelfInspection,
+        verbose_name="依据自查",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reassess_due = models.DateField("应重新评估日期")
     created_by = _user("评估人")
@@ -303,7 +326,9 @@ class ClassFrequency(ScopedModelMixin, TimeStampedModel):
 
     audited = True
     scope = Scope(enterprise=None, district="district_id")
-    district = models.ForeignKey("registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
     risk_class = models.CharField("综合风险类别", max_length=1, choices=RiskClass.choices)
     ratio = models.DecimalField("年度抽查比例", max_digits=4, decimal_places=3, null=True, blank=True)
     minimum = models.PositiveIntegerField("每年至少抽查家数", default=0)
@@ -340,7 +365,9 @@ class InspectionPlan(ScopedModelMixin, TimeStampedModel):
 
     audited = True
     scope = Scope(enterprise=None, district="district_id")
-    district = models.ForeignKey("registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveIntegerField("年度")
     seed = models.BigIntegerField("随机种子")
     ratios = models.JSONField("使用的抽查比例", default=dict, blank=True)
@@ -401,7 +428,12 @@ class Inspection(ScopedModelMixin, TimeStampedModel):
     opinion = models.TextField("监督意见", blank=True)
     order_deadline = models.DateField("责令改正期限", null=True, blank=True)
     reinspection_of = models.ForeignKey(
-        "self", verbose_name="复查的检查", null=True, blank=True, on_delete=models.SET_NULL, related_name="reinspections"
+        "self",
+        verbose_name="复查的检查",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reinspections",
     )
     corrected = models.BooleanField("复查已改正", null=True, blank=True)
     created_by = _user("录入人")
@@ -425,7 +457,9 @@ class Inspection(ScopedModelMixin, TimeStampedModel):
 
 class InspectionPhoto(TimeStampedModel):
     audited = True
-    inspection = models.ForeignKey(Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="photos")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="photos"
+    )
     name = models.CharField("文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=100)
     size = models.PositiveIntegerField("大小（字节）")
@@ -456,10 +490,18 @@ class EnforcementCase(ScopedModelMixin, TimeStampedModel):
     audited = True
     scope = Scope(enterprise="enterprise")
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE, related_name="enforcement_cases"
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="enforcement_cases",
     )
     inspection = models.ForeignKey(
-        Inspection, verbose_name="来源检查", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        Inspection,
+        verbose_name="来源检查",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
     )
     case_no = models.CharField("案号", max_length=60, blank=True)
     opened_on = models.DateField("立案日期")
@@ -467,7 +509,9 @@ class EnforcementCase(ScopedModelMixin, TimeStampedModel):
     provisions = models.TextField("适用法律条款")
     status = models.CharField("状态", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     decision = models.TextField("处理决定", blank=True)
-    penalty_amount = models.DecimalField("罚款金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    penalty_amount = models.DecimalField(
+        "罚款金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     created_by = _user("立案人")

@@ -69,7 +69,9 @@ def live_factors(enterprise, on: dt.date, r: rules.RiskRules) -> LiveFactors:
             .order_by("hazard_name")
         )
         rows = [(s["hazard_factor_id"], s["hazard_name"], s["n"] or 0) for s in summed]
-        notes.append(f"危害因素和接触人数取自最近一次有效申报（{declaration.receipt_no}，{declaration.declared_on}）")
+        notes.append(
+            f"危害因素和接触人数取自最近一次有效申报（{declaration.receipt_no}，{declaration.declared_on}）"
+        )
     else:
         basis = HeadcountBasis.POSTS
         summed = (
@@ -90,7 +92,12 @@ def live_factors(enterprise, on: dt.date, r: rules.RiskRules) -> LiveFactors:
         compliance = sources.factor_compliance(enterprise.pk, hf.pk if hf else None, on)
         records: list[tuple[str, str]] = []
         if declaration is not None:
-            records.append((f"申报 {declaration.receipt_no}", reverse("declarations:declaration_detail", args=[declaration.pk])))
+            records.append(
+                (
+                    f"申报 {declaration.receipt_no}",
+                    reverse("declarations:declaration_detail", args=[declaration.pk]),
+                )
+            )
         if compliance is not None:
             records.append((compliance.record_label, compliance.record_url))
         factors.append(
@@ -119,7 +126,9 @@ def latest_reviewed_self_inspection(enterprise, on: dt.date) -> SelfInspection |
 def open_work(user, today: dt.date) -> list[WorkItem]:
     """Self-inspections waiting for review; orders past their deadline; open cases."""
     items: list[WorkItem] = []
-    if user.has_perm("supervision.change_selfinspection") and user.has_perm("supervision.view_selfinspection"):
+    if user.has_perm("supervision.change_selfinspection") and user.has_perm(
+        "supervision.view_selfinspection"
+    ):
         waiting = SelfInspection.objects.for_user(user).filter(state=InspectionState.SUBMITTED)
         if user.has_perm("supervision.add_inspection") or not user.has_perm("supervision.add_selfinspection"):
             n = waiting.count()

@@ -37,7 +37,9 @@ def opinion_docx(inspection: Inspection, *, issuer: str, today: dt.date) -> byte
     para(f"{e.name}（统一社会信用代码 {e.uscc}）：")
     on = docs.chinese_date(inspection.inspected_on) if inspection.inspected_on else "　　年　月　日"
     para(f"{on}，我单位对你单位开展职业卫生监督检查，发现以下问题：", indent=True)
-    for i, line in enumerate([x for x in inspection.findings.splitlines() if x.strip()] or ["未发现问题。"], start=1):
+    for i, line in enumerate(
+        [x for x in inspection.findings.splitlines() if x.strip()] or ["未发现问题。"], start=1
+    ):
         para(f"{docs.chinese_number(i)}、{line.strip()}", indent=True)
     if inspection.opinion.strip():
         para(f"监督意见：{inspection.opinion.strip()}", indent=True)

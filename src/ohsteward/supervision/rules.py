@@ -265,17 +265,17 @@ def hazard_level(rules: RiskRules, factors: Sequence[FactorInput]) -> HazardResu
         raise RuleError(f"不支持的汇总方式：{a1['aggregation']}")
     results = tuple(factor_level(rules, f) for f in factors)
     if not results:
-        return HazardResult(
-            "I", False, (), ("未登记职业病危害因素：按Ⅰ级计（无数据，未核对）",)
-        )
+        return HazardResult("I", False, (), ("未登记职业病危害因素：按Ⅰ级计（无数据，未核对）",))
     level = max((r.level for r in results), key=LEVELS.index)
     verified = all(r.verified for r in results)
     if len(results) > 1:
         verified = verified and bool(a1["aggregation_verified"])
     if a1["headcount_basis"] != "per_factor":
         verified = False
-    verified = verified and bool(a1["verified"]) and all(
-        r.serious_given or rules.serious["verified"] for r in results
+    verified = (
+        verified
+        and bool(a1["verified"])
+        and all(r.serious_given or rules.serious["verified"] for r in results)
     )
     summary = f"职业病危害风险等级取各因素最高者：{LEVEL_LABELS[level]}"
     if len(results) > 1 and not a1["aggregation_verified"]:

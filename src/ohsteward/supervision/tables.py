@@ -21,6 +21,7 @@ class RiskAssessmentTable(Table):
     select_related = ("enterprise__region",)
     default_sort = "-assessed_on"
     columns = [
+        Column("编号", "pk", key="id", link="supervision:riskassessment_detail", sortable="pk"),
         Column("用人单位", "enterprise.name", key="enterprise", link="supervision:riskassessment_detail", sortable="enterprise__name"),
         Column("统一社会信用代码", "enterprise.uscc", key="uscc"),
         Column("区县", "enterprise.region.name", key="district"),
@@ -41,6 +42,7 @@ class SelfInspectionTable(Table):
     select_related = ("enterprise__region", "checklist")
     default_sort = "-filled_on"
     columns = [
+        Column("编号", "pk", key="id", link="supervision:selfinspection_detail", sortable="pk"),
         Column("用人单位", "enterprise.name", key="enterprise", link="supervision:selfinspection_detail", sortable="enterprise__name"),
         Column("统一社会信用代码", "enterprise.uscc", key="uscc"),
         Column("自查日期", "filled_on", sortable="filled_on"),
@@ -70,6 +72,7 @@ class InspectionTable(Table):
     select_related = ("enterprise__region", "inspector", "plan")
     default_sort = "-inspected_on"
     columns = [
+        Column("编号", "pk", key="id", link="supervision:inspection_detail", sortable="pk"),
         Column("用人单位", "enterprise.name", key="enterprise", link="supervision:inspection_detail", sortable="enterprise__name"),
         Column("统一社会信用代码", "enterprise.uscc", key="uscc"),
         Column("区县", "enterprise.region.name", key="district"),
@@ -89,6 +92,7 @@ class EnforcementCaseTable(Table):
     select_related = ("enterprise__region",)
     default_sort = "-opened_on"
     columns = [
+        Column("编号", "pk", key="id", sortable="pk"),
         Column("案号", lambda c: c.case_no or f"#{c.pk}", key="case_no", link="supervision:case_detail"),
         Column("用人单位", "enterprise.name", key="enterprise", sortable="enterprise__name"),
         Column("区县", "enterprise.region.name", key="district"),

@@ -7,17 +7,37 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.RiskAssessmentListView.as_view(), name="riskassessment_list"),
     path("export/", views.RiskAssessmentListView.as_view(export=True), name="riskassessment_export"),
-    path("risk-assessments/<int:pk>/", views.RiskAssessmentDetailView.as_view(), name="riskassessment_detail"),
+    path(
+        "risk-assessments/<int:pk>/", views.RiskAssessmentDetailView.as_view(), name="riskassessment_detail"
+    ),
     path("risk-assessments/recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("enterprises/<str:uscc>/assess/", views.EnterpriseAssessView.as_view(), name="enterprise_assess"),
     path("enterprises/<str:uscc>/public/", views.PublicDisplayView.as_view(), name="public_display"),
     path("self-inspections/", views.SelfInspectionListView.as_view(), name="selfinspection_list"),
-    path("self-inspections/export/", views.SelfInspectionListView.as_view(export=True), name="selfinspection_export"),
+    path(
+        "self-inspections/export/",
+        views.SelfInspectionListView.as_view(export=True),
+        name="selfinspection_export",
+    ),
     path("self-inspections/start/", views.SelfInspectionStartView.as_view(), name="selfinspection_start"),
-    path("self-inspections/<int:pk>/", views.SelfInspectionDetailView.as_view(), name="selfinspection_detail"),
-    path("self-inspections/<int:pk>/answer/", views.SelfInspectionAnswerView.as_view(), name="selfinspection_answer"),
-    path("self-inspections/<int:pk>/submit/", views.SelfInspectionSubmitView.as_view(), name="selfinspection_submit"),
-    path("self-inspections/<int:pk>/review/", views.SelfInspectionReviewView.as_view(), name="selfinspection_review"),
+    path(
+        "self-inspections/<int:pk>/", views.SelfInspectionDetailView.as_view(), name="selfinspection_detail"
+    ),
+    path(
+        "self-inspections/<int:pk>/answer/",
+        views.SelfInspectionAnswerView.as_view(),
+        name="selfinspection_answer",
+    ),
+    path(
+        "self-inspections/<int:pk>/submit/",
+        views.SelfInspectionSubmitView.as_view(),
+        name="selfinspection_submit",
+    ),
+    path(
+        "self-inspections/<int:pk>/review/",
+        views.SelfInspectionReviewView.as_view(),
+        name="selfinspection_review",
+    ),
     path(
         "self-inspections/<int:pk>/evidence/<int:evidence_pk>/",
         views.AnswerEvidenceView.as_view(),
@@ -34,9 +54,19 @@ urlpatterns = [
     path("inspections/export/", views.InspectionListView.as_view(export=True), name="inspection_export"),
     path("inspections/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
     path("inspections/<int:pk>/record/", views.InspectionRecordView.as_view(), name="inspection_record"),
-    path("inspections/<int:pk>/reinspect/", views.InspectionReinspectView.as_view(), name="inspection_reinspect"),
-    path("inspections/<int:pk>/opinion.docx", views.InspectionOpinionView.as_view(), name="inspection_opinion"),
-    path("inspections/<int:pk>/photos/<int:photo_pk>/", views.InspectionPhotoView.as_view(), name="inspection_photo"),
+    path(
+        "inspections/<int:pk>/reinspect/",
+        views.InspectionReinspectView.as_view(),
+        name="inspection_reinspect",
+    ),
+    path(
+        "inspections/<int:pk>/opinion.docx", views.InspectionOpinionView.as_view(), name="inspection_opinion"
+    ),
+    path(
+        "inspections/<int:pk>/photos/<int:photo_pk>/",
+        views.InspectionPhotoView.as_view(),
+        name="inspection_photo",
+    ),
     path("inspections/<int:pk>/case/", views.CaseOpenView.as_view(), name="case_open"),
     path("cases/", views.CaseListView.as_view(), name="case_list"),
     path("cases/export/", views.CaseListView.as_view(export=True), name="case_export"),

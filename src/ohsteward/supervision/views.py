@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import bytes_response
-from ohsteward.core.views import ObjectDetailView, ObjectListView, ProtectedView, ScopedObjectMixin, messages_of
+from ohsteward.core.views import (
+    ObjectDetailView,
+    ObjectListView,
+    ProtectedView,
+    ScopedObjectMixin,
+    messages_of,
+)
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules as steward_rules
 from ohsteward.supervision import actions, jobs, reports, rules
@@ -111,10 +117,16 @@ class RiskAssessmentDetailView(ObjectDetailView):
 
     def get_context_data(self, **context) -> dict:
         a = context["object"]
-        history = RiskAssessment.objects.for_user(self.request.user).filter(enterprise=a.enterprise).order_by(
-            "-assessed_on", "-pk"
-        )[:20]
-        return {**context, "history": history, "scheme_note": rules.load_risk_rules(a.rules_version).annex3["note"]}
+        history = (
+            RiskAssessment.objects.for_user(self.request.user)
+            .filter(enterprise=a.enterprise)
+            .order_by("-assessed_on", "-pk")[:20]
+        )
+        return {
+            **context,
+            "history": history,
+            "scheme_note": rules.load_risk_rules(a.rules_version).annex3["note"],
+        }
 
 
 class EnterpriseAssessView(ScopedObjectMixin, ProtectedView):
@@ -209,7 +221,9 @@ class SelfInspectionStartView(ProtectedView):
         if _run(
             request,
             lambda: result.append(
-                actions.self_inspection_start(user=request.user, enterprise=enterprise, on=timezone.localdate())
+                actions.self_inspection_start(
+                    user=request.user, enterprise=enterprise, on=timezone.localdate()
+                )
             ),
             "请逐项填写得分并上传佐证材料。",
         ):
@@ -227,7 +241,9 @@ class SelfInspectionDetailView(ObjectDetailView):
     def get_context_data(self, **context) -> dict:
         inspection = context["object"]
         user = self.request.user
-        answers = list(inspection.answers.select_related("item").prefetch_related("evidence").order_by("item__order"))
+        answers = list(
+            inspection.answers.select_related("item").prefetch_related("evidence").order_by("item__order")
+        )
         sections: list[tuple[str, list]] = []
         for a in answers:
             if not sections or sections[-1][0] != a.item.section:
@@ -283,7 +299,9 @@ class SelfInspectionSubmitView(ScopedObjectMixin, ProtectedView):
         inspection = self.get_object()
         _run(
             request,
-            lambda: actions.self_inspection_submit(user=request.user, inspection=inspection, on=timezone.localdate()),
+            lambda: actions.self_inspection_submit(
+                user=request.user, inspection=inspection, on=timezone.localdate()
+            ),
             "已提交，等待管家团队或区县审核。",
         )
         return redirect(inspection.get_absolute_url())
@@ -324,7 +342,9 @@ class AnswerEvidenceView(ScopedObjectMixin, ProtectedView):
     def get(self, request, pk, evidence_pk):
         inspection = self.get_object()
         evidence = (
-            AnswerEvidence.objects.select_related("blob").filter(answer__inspection=inspection, pk=evidence_pk).first()
+            AnswerEvidence.objects.select_related("blob")
+            .filter(answer__inspection=inspection, pk=evidence_pk)
+            .first()
         )
         if evidence is None:
             raise Http404("文件不存在")
@@ -348,7 +368,9 @@ class ChecklistDetailView(ProtectedView):
         if version is None:
             raise Http404
         return render(
-            request, "supervision/checklist_detail.html", {"object": version, "items": version.items.order_by("order")}
+            request,
+            "supervision/checklist_detail.html",
+            {"object": version, "items": version.items.order_by("order")},
         )
 
 
@@ -363,7 +385,11 @@ class FrequencyView(ProtectedView):
     permission = "supervision.view_classfrequency"
 
     def get(self, request, form=None):
-        rows = ClassFrequency.objects.for_user(request.user).select_related("district").order_by("district_id", "risk_class")
+        rows = (
+            ClassFrequency.objects.for_user(request.user)
+            .select_related("district")
+            .order_by("district_id", "risk_class")
+        )
         can = request.user.has_perm("supervision.change_classfrequency")
         form = form or (FrequencyForm(user=request.user) if can else None)
         return render(request, "supervision/frequency.html", {"rows": rows, "form": form})
@@ -390,7 +416,9 @@ class PlanListView(ObjectListView):
     def get_context_data(self, **context) -> dict:
         context = super().get_context_data(**context)
         if self.request.user.has_perm("supervision.add_inspectionplan"):
-            context["plan_form"] = PlanForm(user=self.request.user, initial={"year": timezone.localdate().year})
+            context["plan_form"] = PlanForm(
+                user=self.request.user, initial={"year": timezone.localdate().year}
+            )
         return context
 
 
@@ -408,7 +436,9 @@ class PlanCreateView(ProtectedView):
         result: list[InspectionPlan] = []
         if _run(
             request,
-            lambda: result.append(actions.plan_generate(user=request.user, district=d["district"], year=d["year"], seed=seed)),
+            lambda: result.append(
+                actions.plan_generate(user=request.user, district=d["district"], year=d["year"], seed=seed)
+            ),
             "已生成年度监督检查计划。",
         ):
             return redirect(result[0].get_absolute_url())
@@ -428,7 +458,11 @@ class PlanDetailView(ObjectDetailView):
             .select_related(*InspectionTable.select_related)
             .order_by("drawn_class", "enterprise__name", "pk")
         )
-        return {**context, "rows": InspectionTable.html_rows(list(rows)), "headers": InspectionTable.headers("")}
+        return {
+            **context,
+            "rows": InspectionTable.html_rows(list(rows)),
+            "headers": InspectionTable.headers(""),
+        }
 
 
 class InspectionListView(ObjectListView):
@@ -465,7 +499,9 @@ class InspectionDetailView(ObjectDetailView):
             "cases": cases,
             "photos": i.photos.order_by("pk"),
             "record_form": InspectionRecordForm(initial={"inspected_on": today}) if can else None,
-            "reinspect_form": ReinspectForm(initial={"inspected_on": today}) if can and i.order_deadline else None,
+            "reinspect_form": ReinspectForm(initial={"inspected_on": today})
+            if can and i.order_deadline
+            else None,
             "case_form": CaseOpenForm(initial={"opened_on": today})
             if self.request.user.has_perm("supervision.add_enforcementcase") and i.findings
             else None,
@@ -538,7 +574,9 @@ class InspectionPhotoView(ScopedObjectMixin, ProtectedView):
 
     def get(self, request, pk, photo_pk):
         inspection = self.get_object()
-        photo = InspectionPhoto.objects.select_related("blob").filter(inspection=inspection, pk=photo_pk).first()
+        photo = (
+            InspectionPhoto.objects.select_related("blob").filter(inspection=inspection, pk=photo_pk).first()
+        )
         if photo is None:
             raise Http404("文件不存在")
         return _file_response(photo.name, photo.blob)
@@ -590,8 +628,12 @@ class CaseDetailView(ObjectDetailView):
         case = context["object"]
         return {
             **context,
-            "decide_form": CaseDecideForm(initial={"decided_on": today}) if can and case.status != "closed" else None,
-            "close_form": CaseCloseForm(initial={"closed_on": today}) if can and case.status != "closed" else None,
+            "decide_form": CaseDecideForm(initial={"decided_on": today})
+            if can and case.status != "closed"
+            else None,
+            "close_form": CaseCloseForm(initial={"closed_on": today})
+            if can and case.status != "closed"
+            else None,
         }
 
 
@@ -606,7 +648,11 @@ class CaseDecideView(ScopedObjectMixin, ProtectedView):
         if not form.is_valid():
             messages.error(request, _errors(form))
         else:
-            _run(request, lambda: actions.case_decide(user=request.user, case=case, **form.cleaned_data), "已录入处理决定。")
+            _run(
+                request,
+                lambda: actions.case_decide(user=request.user, case=case, **form.cleaned_data),
+                "已录入处理决定。",
+            )
         return redirect(case.get_absolute_url())
 
 
@@ -621,6 +667,9 @@ class CaseCloseView(ScopedObjectMixin, ProtectedView):
         if not form.is_valid():
             messages.error(request, _errors(form))
         else:
-            _run(request, lambda: actions.case_close(user=request.user, case=case, **form.cleaned_data), "已结案。")
+            _run(
+                request,
+                lambda: actions.case_close(user=request.user, case=case, **form.cleaned_data),
+                "已结案。",
+            )
         return redirect(case.get_absolute_url())
-

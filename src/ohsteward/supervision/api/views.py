@@ -14,7 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ohsteward.accounts import access
-from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin, ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from ohsteward.core.api.viewsets import (
+    AuditedViewMixin,
+    ExportMixin,
+    ScopedModelViewSet,
+    ScopedReadOnlyModelViewSet,
+)
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.supervision import actions, queries, rules
 from ohsteward.supervision.filtersets import (
@@ -51,7 +56,9 @@ class FactorSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, help_text="是否严重职业病危害因素；省略则按目录判定"
     )
     compliant = serializers.BooleanField(allow_null=True, help_text="接触水平是否符合；null = 无检测结果")
-    exposed = serializers.IntegerField(min_value=0, help_text="接触人数", error_messages={"min_value": "接触人数不能为负数"})
+    exposed = serializers.IntegerField(
+        min_value=0, help_text="接触人数", error_messages={"min_value": "接触人数不能为负数"}
+    )
 
 
 class AssessSerializer(serializers.Serializer):
@@ -165,12 +172,18 @@ class RiskAssessmentViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     table_class = RiskAssessmentTable
     export_filename = "综合风险评估"
 
-    @extend_schema(request=AssessRequestSerializer, responses={201: RiskAssessmentSerializer}, summary="按现有数据评估一个单位并保存")
+    @extend_schema(
+        request=AssessRequestSerializer,
+        responses={201: RiskAssessmentSerializer},
+        summary="按现有数据评估一个单位并保存",
+    )
     @action(detail=False, methods=["post"], permission_action="add")
     def assess(self, request):
         s = AssessRequestSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        enterprise = access.get_for_user_or_404(Enterprise.objects, request.user, uscc=s.validated_data["enterprise"])
+        enterprise = access.get_for_user_or_404(
+            Enterprise.objects, request.user, uscc=s.validated_data["enterprise"]
+        )
         on = s.validated_data.get("on") or timezone.localdate()
         assessment = actions.risk_assess(user=request.user, enterprise=enterprise, on=on)
         return Response(RiskAssessmentSerializer(assessment).data, status=201)
@@ -212,7 +225,16 @@ class SelfInspectionSerializer(serializers.ModelSerializer):
             "id", "enterprise", "checklist", "checklist_verified", "filled_on", "state", "score", "status",
             "veto_failed", "submitted_on", "reviewed_on", "review_note", "answers",
         ]  # fmt: skip
-        read_only_fields = ["filled_on", "state", "score", "status", "veto_failed", "submitted_on", "reviewed_on", "review_note"]
+        read_only_fields = [
+            "filled_on",
+            "state",
+            "score",
+            "status",
+            "veto_failed",
+            "submitted_on",
+            "reviewed_on",
+            "review_note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -255,10 +277,16 @@ class SelfInspectionViewSet(ExportMixin, ScopedModelViewSet):
 
     def perform_create(self, serializer):
         enterprise = serializer.validated_data["enterprise"]
-        inspection = actions.self_inspection_start(user=self.request.user, enterprise=enterprise, on=timezone.localdate())
+        inspection = actions.self_inspection_start(
+            user=self.request.user, enterprise=enterprise, on=timezone.localdate()
+        )
         serializer.instance = self.get_queryset().get(pk=inspection.pk)
 
-    @extend_schema(request=AnswerWriteSerializer, responses={200: SelfInspectionSerializer}, summary="填写一个条目（得分、说明、佐证文件）")
+    @extend_schema(
+        request=AnswerWriteSerializer,
+        responses={200: SelfInspectionSerializer},
+        summary="填写一个条目（得分、说明、佐证文件）",
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def answer(self, request, pk=None):
         inspection = self.get_object()
@@ -266,17 +294,26 @@ class SelfInspectionViewSet(ExportMixin, ScopedModelViewSet):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         actions.self_inspection_answer(
-            user=request.user, inspection=inspection, code=d["code"], points=d["points"], note=d["note"], files=d["evidence"]
+            user=request.user,
+            inspection=inspection,
+            code=d["code"],
+            points=d["points"],
+            note=d["note"],
+            files=d["evidence"],
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     @extend_schema(request=None, responses={200: SelfInspectionSerializer}, summary="提交审核")
     @action(detail=True, methods=["post"], permission_action="change")
     def submit(self, request, pk=None):
-        inspection = actions.self_inspection_submit(user=request.user, inspection=self.get_object(), on=timezone.localdate())
+        inspection = actions.self_inspection_submit(
+            user=request.user, inspection=self.get_object(), on=timezone.localdate()
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data)
 
-    @extend_schema(request=ReviewSerializer, responses={200: SelfInspectionSerializer}, summary="审核（可调整条目得分）")
+    @extend_schema(
+        request=ReviewSerializer, responses={200: SelfInspectionSerializer}, summary="审核（可调整条目得分）"
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def review(self, request, pk=None):
         s = ReviewSerializer(data=request.data)
@@ -318,7 +355,9 @@ class InspectionPlanViewSet(ExportMixin, ScopedModelViewSet):
         seed = d.get("seed")
         if seed is None:
             seed = int(timezone.now().timestamp())
-        plan = actions.plan_generate(user=self.request.user, district=d["district"], year=d["year"], seed=seed)
+        plan = actions.plan_generate(
+            user=self.request.user, district=d["district"], year=d["year"], seed=seed
+        )
         serializer.instance = plan
 
 
@@ -372,7 +411,9 @@ class InspectionViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     table_class = InspectionTable
     export_filename = "监督检查"
 
-    @extend_schema(request=InspectionRecordSerializer, responses={200: InspectionSerializer}, summary="录入检查结果")
+    @extend_schema(
+        request=InspectionRecordSerializer, responses={200: InspectionSerializer}, summary="录入检查结果"
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def record(self, request, pk=None):
         s = InspectionRecordSerializer(data=request.data)
@@ -416,7 +457,9 @@ class CaseSerializer(serializers.ModelSerializer):
 class DecideSerializer(serializers.Serializer):
     decision = serializers.CharField()
     decided_on = serializers.DateField()
-    penalty_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    penalty_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+    )
 
 
 class CloseSerializer(serializers.Serializer):

@@ -23,7 +23,9 @@ def factors(db):
         "nickel": ("2232", "镍及其无机化合物(按 Ni计)", "chemical", "7440-02-0"),
     }
     made = {
-        key: HazardFactor.objects.update_or_create(code=code, defaults={"name": name, "category": cat, "cas": cas})[0]
+        key: HazardFactor.objects.update_or_create(
+            code=code, defaults={"name": name, "category": cat, "cas": cas}
+        )[0]
         for key, (code, name, cat, cas) in rows.items()
     }
     ExposureLimit.objects.get_or_create(

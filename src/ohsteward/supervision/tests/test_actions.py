@@ -55,7 +55,9 @@ def test_manager_fills_submits_and_the_steward_or_district_reviews(cast, enterpr
     with pytest.raises(PermissionDenied):
         actions.self_inspection_review(user=manager, inspection=inspection, on=TODAY)
     # the district sets the three largest non-veto items to 0 (the employer's figures are kept)
-    lowered = list(inspection.answers.select_related("item").filter(item__veto=False).order_by("-item__points")[:3])
+    lowered = list(
+        inspection.answers.select_related("item").filter(item__veto=False).order_by("-item__points")[:3]
+    )
     expected = Decimal("100") - sum(a.item.points for a in lowered)
     actions.self_inspection_review(
         user=district, inspection=inspection, on=TODAY, adjustments={a.item.code: 0 for a in lowered}
@@ -69,7 +71,9 @@ def test_manager_fills_submits_and_the_steward_or_district_reviews(cast, enterpr
 
 
 def test_a_failed_veto_item_forces_C(cast, enterprises):
-    inspection = actions.self_inspection_start(user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY)
+    inspection = actions.self_inspection_start(
+        user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY
+    )
     _fill(inspection, cast["manager"], lambda item: item.points - 1 if item.veto else item.points)
     actions.self_inspection_submit(user=cast["manager"], inspection=inspection, on=TODAY)
     inspection.refresh_from_db()
@@ -85,7 +89,9 @@ def test_a_checklist_for_an_employer_outside_scope_is_refused_and_nothing_saved(
 
 
 def test_points_above_the_item_and_bad_files_are_refused(cast, enterprises):
-    inspection = actions.self_inspection_start(user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY)
+    inspection = actions.self_inspection_start(
+        user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY
+    )
     answer = inspection.answers.select_related("item").first()
     with pytest.raises(ValidationError, match="得分应在"):
         actions.self_inspection_answer(
@@ -93,27 +99,40 @@ def test_points_above_the_item_and_bad_files_are_refused(cast, enterprises):
         )
     bad = SimpleUploadedFile("x.exe", b"MZ")
     with pytest.raises(ValidationError, match="类型不支持"):
-        actions.self_inspection_answer(user=cast["manager"], inspection=inspection, code=answer.item.code, points=1, files=[bad])
+        actions.self_inspection_answer(
+            user=cast["manager"], inspection=inspection, code=answer.item.code, points=1, files=[bad]
+        )
     answer.refresh_from_db()
     assert answer.points is None and not answer.evidence.exists()
     photo = SimpleUploadedFile("制度.pdf", b"%PDF-1.4 test", content_type="text/html")
-    actions.self_inspection_answer(user=cast["manager"], inspection=inspection, code=answer.item.code, points=1, files=[photo])
+    actions.self_inspection_answer(
+        user=cast["manager"], inspection=inspection, code=answer.item.code, points=1, files=[photo]
+    )
     evidence = answer.evidence.get()
     assert evidence.content_type == "application/pdf"  # the checked type, not the declared one
 
 
 def test_the_declaration_is_prefilled_as_evidence(cast, enterprises):
     declaration = DeclarationFactory(enterprise=enterprises["yubei"])
-    inspection = actions.self_inspection_start(user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY)
+    inspection = actions.self_inspection_start(
+        user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY
+    )
     answer = inspection.answers.get(item__evidence_hint="declaration")
     assert declaration.receipt_no in answer.record_label and answer.record_url.endswith(f"/{declaration.pk}/")
 
 
 def test_city_loads_a_checklist_version_other_users_cannot(cast):
-    items = [ChecklistItemSpec("1", "责任制", "设置机构", 60, veto=True), ChecklistItemSpec("2", "申报", "申报", 40)]
+    items = [
+        ChecklistItemSpec("1", "责任制", "设置机构", 60, veto=True),
+        ChecklistItemSpec("2", "申报", "申报", 40),
+    ]
     with pytest.raises(PermissionDenied):
-        actions.checklist_load(user=cast["yubei"], code="official-2022", name="官方", items=items, verified=True)
-    version = actions.checklist_load(user=cast["city"], code="official-2022", name="官方", items=items, verified=True)
+        actions.checklist_load(
+            user=cast["yubei"], code="official-2022", name="官方", items=items, verified=True
+        )
+    version = actions.checklist_load(
+        user=cast["city"], code="official-2022", name="官方", items=items, verified=True
+    )
     assert actions.checklist_active() == version
     with pytest.raises(ValidationError, match="100"):
         actions.checklist_load(user=cast["city"], code="bad", name="x", items=items[:1], verified=True)
@@ -122,9 +141,23 @@ def test_city_loads_a_checklist_version_other_users_cannot(cast):
 def test_assessment_from_the_declaration_with_no_detection_flagged(cast, enterprises, factors):
     yubei = enterprises["yubei"]
     declaration = DeclarationFactory(enterprise=yubei, declared_on=TODAY - dt.timedelta(days=10))
-    DeclarationHazardFactory(declaration=declaration, hazard_factor=factors["silica"], hazard_name="矽尘", exposed_count=20, workplace="一车间")
-    DeclarationHazardFactory(declaration=declaration, hazard_factor=factors["silica"], hazard_name="矽尘", exposed_count=15, workplace="二车间")
-    DeclarationHazardFactory(declaration=declaration, hazard_factor=factors["noise"], hazard_name="噪声", exposed_count=12)
+    DeclarationHazardFactory(
+        declaration=declaration,
+        hazard_factor=factors["silica"],
+        hazard_name="矽尘",
+        exposed_count=20,
+        workplace="一车间",
+    )
+    DeclarationHazardFactory(
+        declaration=declaration,
+        hazard_factor=factors["silica"],
+        hazard_name="矽尘",
+        exposed_count=15,
+        workplace="二车间",
+    )
+    DeclarationHazardFactory(
+        declaration=declaration, hazard_factor=factors["noise"], hazard_name="噪声", exposed_count=12
+    )
     a = actions.risk_assess(user=cast["yubei"], enterprise=yubei, on=TODAY)
     assert a.basis == "declaration" and a.declaration == declaration
     assert a.hazard_level == "III"
@@ -158,7 +191,9 @@ def test_assessment_from_posts_and_the_reviewed_self_inspection(cast, enterprise
 
 def test_recompute_all_for_a_district(cast, enterprises):
     seen = []
-    n = actions.risk_assess_all(user=cast["wanzhou"], on=TODAY, progress=lambda done, total: seen.append((done, total)))
+    n = actions.risk_assess_all(
+        user=cast["wanzhou"], on=TODAY, progress=lambda done, total: seen.append((done, total))
+    )
     assert n == 1 and seen[-1] == (1, 1)
     assert RiskAssessment.objects.filter(enterprise=enterprises["wanzhou"]).count() == 1
 
@@ -188,18 +223,29 @@ def test_inspection_order_reinspection_case_path(cast, enterprises):
     officer, yubei = cast["yubei"], enterprises["yubei"]
     inspection = Inspection.objects.create(enterprise=yubei)
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        actions.inspection_record(user=officer, inspection=inspection, inspected_on=TODAY + dt.timedelta(days=1), today=TODAY)
+        actions.inspection_record(
+            user=officer, inspection=inspection, inspected_on=TODAY + dt.timedelta(days=1), today=TODAY
+        )
     inspection.refresh_from_db()
     assert inspection.inspected_on is None and inspection.status == "planned"
     with pytest.raises(ValidationError, match="改正期限"):
-        actions.inspection_record(user=officer, inspection=inspection, inspected_on=TODAY, today=TODAY, findings="无警示标识", order_deadline=TODAY)
+        actions.inspection_record(
+            user=officer,
+            inspection=inspection,
+            inspected_on=TODAY,
+            today=TODAY,
+            findings="无警示标识",
+            order_deadline=TODAY,
+        )
     photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff")
     actions.inspection_record(
         user=officer, inspection=inspection, inspected_on=TODAY - dt.timedelta(days=40), today=TODAY,
         findings="未设置警示标识", order_deadline=TODAY - dt.timedelta(days=10), photos=[photo],
     )  # fmt: skip
     assert inspection.photos.count() == 1
-    follow = actions.inspection_reinspect(user=officer, inspection=inspection, inspected_on=TODAY, today=TODAY, corrected=False)
+    follow = actions.inspection_reinspect(
+        user=officer, inspection=inspection, inspected_on=TODAY, today=TODAY, corrected=False
+    )
     assert follow.reinspection_of == inspection
     case = actions.case_open(
         user=officer, enterprise=yubei, inspection=inspection, opened_on=TODAY, today=TODAY,
@@ -209,7 +255,9 @@ def test_inspection_order_reinspection_case_path(cast, enterprises):
         actions.case_close(user=officer, case=case, closed_on=TODAY)
     case.refresh_from_db()
     assert case.status == "open" and case.closed_on is None
-    actions.case_decide(user=officer, case=case, decision="警告并罚款2万元", decided_on=TODAY, penalty_amount=Decimal("20000"))
+    actions.case_decide(
+        user=officer, case=case, decision="警告并罚款2万元", decided_on=TODAY, penalty_amount=Decimal("20000")
+    )
     actions.case_close(user=officer, case=case, closed_on=TODAY)
     assert EnforcementCase.objects.get(pk=case.pk).status == "closed"
 

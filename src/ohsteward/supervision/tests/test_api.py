@@ -17,12 +17,27 @@ def api(cast):
 
 
 def test_foundry_example_through_the_api(api, factors):
-    body = {"factors": [{"factor": "矽尘", "compliant": False, "exposed": 35}], "management_score": 95, "on": "2026-06-01"}
+    body = {
+        "factors": [{"factor": "矽尘", "compliant": False, "exposed": 35}],
+        "management_score": 95,
+        "on": "2026-06-01",
+    }
     r = api.post(URL, body, format="json")
     assert r.status_code == 200, r.content
     data = r.json()
-    assert set(data) == {"hazard_level", "management_status", "comprehensive_class", "scheme", "verified", "explanation"}
-    assert data["hazard_level"] == "III" and data["management_status"] == "A" and data["comprehensive_class"] == "乙"
+    assert set(data) == {
+        "hazard_level",
+        "management_status",
+        "comprehensive_class",
+        "scheme",
+        "verified",
+        "explanation",
+    }
+    assert (
+        data["hazard_level"] == "III"
+        and data["management_status"] == "A"
+        and data["comprehensive_class"] == "乙"
+    )
     assert data["scheme"] == "国疾控综监督二函〔2022〕50号"
     assert data["verified"]["comprehensive_class"] is False
     assert any("矽尘" in s and "严重" in s for s in data["explanation"])
@@ -43,12 +58,18 @@ def test_serious_omitted_is_decided_from_the_catalogue_including_g1(api, factors
 
 
 def test_a_given_serious_flag_is_used(api, factors):
-    body = {"factors": [{"factor": "X射线", "serious": False, "compliant": True, "exposed": 3}], "on": "2026-06-01"}
+    body = {
+        "factors": [{"factor": "X射线", "serious": False, "compliant": True, "exposed": 3}],
+        "on": "2026-06-01",
+    }
     assert api.post(URL, body, format="json").json()["hazard_level"] == "I"
 
 
 def test_no_detection_is_flagged(api, factors):
-    body = {"factors": [{"factor": "噪声", "serious": False, "compliant": None, "exposed": 60}], "on": "2026-06-01"}
+    body = {
+        "factors": [{"factor": "噪声", "serious": False, "compliant": None, "exposed": 60}],
+        "on": "2026-06-01",
+    }
     data = api.post(URL, body, format="json").json()
     assert data["hazard_level"] == "III" and data["verified"]["hazard_level"] is False
     assert any("未检测" in s for s in data["explanation"])

@@ -78,7 +78,10 @@ def test_no_detection_uses_the_configured_default_and_is_flagged():
 def test_employer_level_is_the_maximum_over_factors_and_says_so():
     result = rules.hazard_level(
         R,
-        [F("噪声", exposed=60, compliant=True, reasons=()), F("苯", exposed=3, compliant=True, reasons=("高毒",))],
+        [
+            F("噪声", exposed=60, compliant=True, reasons=()),
+            F("苯", exposed=3, compliant=True, reasons=("高毒",)),
+        ],
     )
     assert [f.level for f in result.factors] == ["I", "II"]
     assert result.level == "II"
@@ -87,7 +90,9 @@ def test_employer_level_is_the_maximum_over_factors_and_says_so():
 
 
 def test_a_given_serious_flag_wins_over_the_catalogue():
-    result = rules.factor_level(R, F("X射线", exposed=3, compliant=True, serious=False, reasons=("电离辐射",)))
+    result = rules.factor_level(
+        R, F("X射线", exposed=3, compliant=True, serious=False, reasons=("电离辐射",))
+    )
     assert result.level == "I" and result.serious_given
 
 
@@ -184,7 +189,9 @@ RATIOS = [rules.ClassRatio("甲", 0.1), rules.ClassRatio("乙", 0.3), rules.Clas
 
 
 def test_plan_draw_is_stratified_and_reproducible():
-    population = [(i, "甲") for i in range(1, 101)] + [(i, "乙") for i in range(101, 151)] + [(200, "丙"), (201, "")]
+    population = (
+        [(i, "甲") for i in range(1, 101)] + [(i, "乙") for i in range(101, 151)] + [(200, "丙"), (201, "")]
+    )
     a = rules.plan_draw(population, RATIOS, seed=2026)
     assert len(a["甲"]) == 10 and len(a["乙"]) == 15 and a["丙"] == [200]
     assert a["未评估"] == [201]  # unassessed drawn at the 丙 ratio
@@ -194,7 +201,11 @@ def test_plan_draw_is_stratified_and_reproducible():
 
 def test_plan_draw_refuses_unconfigured_ratios():
     with pytest.raises(rules.RuleError, match="丙"):
-        rules.plan_draw([(1, "甲")], [rules.ClassRatio("甲", 0.1), rules.ClassRatio("乙", 0.2), rules.ClassRatio("丙", None)], seed=1)
+        rules.plan_draw(
+            [(1, "甲")],
+            [rules.ClassRatio("甲", 0.1), rules.ClassRatio("乙", 0.2), rules.ClassRatio("丙", None)],
+            seed=1,
+        )
 
 
 def test_three_step_method_states():

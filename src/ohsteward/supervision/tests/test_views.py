@@ -44,14 +44,17 @@ def test_manager_starts_fills_and_submits_on_the_page(cast, enterprises):
     district = _web("yubei")
     first = inspection.answers.select_related("item").filter(item__veto=False).first()
     district.post(
-        reverse("supervision:selfinspection_review", args=[inspection.pk]), {f"adjust-{first.item.code}": "0", "note": "制度不全"}
+        reverse("supervision:selfinspection_review", args=[inspection.pk]),
+        {f"adjust-{first.item.code}": "0", "note": "制度不全"},
     )
     inspection.refresh_from_db()
     assert inspection.state == "reviewed" and inspection.review_note == "制度不全"
 
 
 def test_points_above_the_item_show_a_chinese_message_and_save_nothing(cast, enterprises):
-    inspection = actions.self_inspection_start(user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY)
+    inspection = actions.self_inspection_start(
+        user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY
+    )
     answer = inspection.answers.select_related("item").first()
     web = _web("manager")
     r = web.post(
@@ -74,7 +77,10 @@ def test_assess_an_employer_and_see_the_explanation_and_the_public_page(cast, en
     assert "判定说明" in page and "甲类风险最低" in page
     public = web.get(reverse("supervision:public_display", args=[uscc])).content.decode()
     assert "职业病危害综合风险评估结果公示" in public and enterprises["yubei"].name in public
-    assert web.post(reverse("supervision:enterprise_assess", args=[enterprises["wanzhou"].uscc])).status_code == 404
+    assert (
+        web.post(reverse("supervision:enterprise_assess", args=[enterprises["wanzhou"].uscc])).status_code
+        == 404
+    )
 
 
 def test_lists_render_and_export(cast, enterprises):
@@ -94,7 +100,9 @@ def test_inspection_to_case_on_the_pages_and_a_case_closed_without_decision_refu
     inspection = Inspection.objects.create(enterprise=enterprises["yubei"])
     web = _web("yubei")
     future = (TODAY + dt.timedelta(days=2)).isoformat()
-    r = web.post(reverse("supervision:inspection_record", args=[inspection.pk]), {"inspected_on": future}, follow=True)
+    r = web.post(
+        reverse("supervision:inspection_record", args=[inspection.pk]), {"inspected_on": future}, follow=True
+    )
     assert "不能晚于今天" in r.content.decode()
     web.post(
         reverse("supervision:inspection_record", args=[inspection.pk]),
@@ -105,13 +113,22 @@ def test_inspection_to_case_on_the_pages_and_a_case_closed_without_decision_refu
     assert inspection.status == "done"
     docx = web.get(reverse("supervision:inspection_opinion", args=[inspection.pk]))
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
-    web.post(reverse("supervision:inspection_reinspect", args=[inspection.pk]), {"inspected_on": TODAY.isoformat(), "corrected": "0"})
+    web.post(
+        reverse("supervision:inspection_reinspect", args=[inspection.pk]),
+        {"inspected_on": TODAY.isoformat(), "corrected": "0"},
+    )
     web.post(
         reverse("supervision:case_open", args=[inspection.pk]),
-        {"opened_on": TODAY.isoformat(), "violations": "逾期未改正", "provisions": "《职业病防治法》第七十条"},
+        {
+            "opened_on": TODAY.isoformat(),
+            "violations": "逾期未改正",
+            "provisions": "《职业病防治法》第七十条",
+        },
     )
     case = EnforcementCase.objects.get(inspection=inspection)
-    r = web.post(reverse("supervision:case_close", args=[case.pk]), {"closed_on": TODAY.isoformat()}, follow=True)
+    r = web.post(
+        reverse("supervision:case_close", args=[case.pk]), {"closed_on": TODAY.isoformat()}, follow=True
+    )
     assert "处理决定" in r.content.decode()
     case.refresh_from_db()
     assert case.status == "open"

@@ -21,5 +21,7 @@ class Command(BaseCommand):
         def report(done: int, total: int) -> None:
             self.stdout.write(f"{done}/{total}")
 
-        n = actions.risk_assess_all(user=None, on=on or timezone.localdate(), district=district, progress=report)
+        n = actions.risk_assess_all(
+            user=None, on=on or timezone.localdate(), district=district, progress=report
+        )
         self.stdout.write(self.style.SUCCESS(f"已评估 {n} 家用人单位"))
