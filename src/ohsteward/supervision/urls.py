@@ -44,6 +44,22 @@ urlpatterns = [
         name="selfinspection_evidence",
     ),
     path("checklists/", views.ChecklistListView.as_view(), name="checklist_list"),
+    path("checklists/import/", views.ChecklistImportView.as_view(), name="checklist_import"),
+    path(
+        "checklists/import/template/",
+        views.ChecklistImportView.as_view(step="template"),
+        name="checklist_import_template",
+    ),
+    path(
+        "checklists/import/<str:token>/confirm/",
+        views.ChecklistImportView.as_view(step="confirm"),
+        name="checklist_import_confirm",
+    ),
+    path(
+        "checklists/import/<str:token>/errors/",
+        views.ChecklistImportView.as_view(step="errors"),
+        name="checklist_import_errors",
+    ),
     path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist_detail"),
     path("frequencies/", views.FrequencyView.as_view(), name="frequency"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),

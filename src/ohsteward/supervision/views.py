@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import bytes_response
+from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
     ObjectDetailView,
     ObjectListView,
@@ -24,7 +25,9 @@ from ohsteward.core.views import (
 )
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules as steward_rules
+from ohsteward.registry.forms import ImportForm
 from ohsteward.supervision import actions, jobs, reports, rules
+from ohsteward.supervision.importers import ChecklistImporter
 from ohsteward.supervision.filtersets import (
     EnforcementCaseFilterSet,
     InspectionFilterSet,
@@ -358,6 +361,23 @@ class ChecklistListView(ProtectedView):
         actions.checklist_active()  # the provisional version exists from the first visit on
         versions = ChecklistVersion.objects.order_by("-active", "-created_at", "-pk")
         return render(request, "supervision/checklist_list.html", {"versions": versions})
+
+
+class ChecklistImportView(BaseImportView):
+    """The city loads a checklist version (the official 附件2 once obtained)."""
+
+    importer = ChecklistImporter()
+    kind = "supervision.checklist"
+    permission = "supervision.add_checklistversion"
+    form_class = ImportForm
+    title = "导入管理自查表版本"
+    url_names = {
+        "upload": "supervision:checklist_import",
+        "template": "supervision:checklist_import_template",
+        "confirm": "supervision:checklist_import_confirm",
+        "errors": "supervision:checklist_import_errors",
+        "done": "supervision:checklist_list",
+    }
 
 
 class ChecklistDetailView(ProtectedView):
