@@ -23,11 +23,10 @@ from ohsteward.core.views import (
     ScopedObjectMixin,
     messages_of,
 )
+from ohsteward.registry.forms import ImportForm
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules as steward_rules
-from ohsteward.registry.forms import ImportForm
 from ohsteward.supervision import actions, jobs, reports, rules
-from ohsteward.supervision.importers import ChecklistImporter
 from ohsteward.supervision.filtersets import (
     EnforcementCaseFilterSet,
     InspectionFilterSet,
@@ -48,6 +47,7 @@ from ohsteward.supervision.forms import (
     ReviewForm,
     StartForm,
 )
+from ohsteward.supervision.importers import ChecklistImporter
 from ohsteward.supervision.models import (
     AnswerEvidence,
     ChecklistVersion,
