@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
+from ohsteward.declarations import actions as declaration_actions
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules as steward_rules
 from ohsteward.supervision import queries, rules, sources
@@ -23,6 +24,7 @@ from ohsteward.supervision.models import (
     ChecklistItem,
     ChecklistVersion,
     ClassFrequency,
+    ConstructionProject,
     EnforcementCase,
     Inspection,
     InspectionPhoto,
@@ -571,3 +573,66 @@ def case_close(*, user: User | None, case: EnforcementCase, closed_on: dt.date) 
     case.full_clean()
     case.save()
     return case
+
+
+# --------------------------------------------------------------------------------------------
+# "三同时" construction projects
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *,
+    user: User | None,
+    enterprise: Enterprise,
+    name: str,
+    kind: str,
+    serious: bool | None = None,
+    started_on: dt.date | None = None,
+    planned_completion: dt.date | None = None,
+) -> ConstructionProject:
+    """Register a project; its class defaults to the 2021 catalogue class of the employer's
+    industry (``registry``: 严重/一般; not listed → 一般, noted)."""
+    access.require_in_scope(user, enterprise, "该单位不在您的管辖范围内")
+    note = "按填报"
+    if serious is None:
+        industry_class = enterprise.industry_risk or ""
+        serious = industry_class == "serious"
+        note = {"serious": "2021版分类管理目录：严重", "general": "2021版分类管理目录：一般"}.get(
+            industry_class, "行业未列入2021版分类管理目录：按一般计，须由技术服务机构评估（RULES.md §6）"
+        )
+    project = ConstructionProject(
+        enterprise=enterprise, name=name, kind=kind, serious=serious, risk_note=note,
+        started_on=started_on, planned_completion=planned_completion, created_by=user,
+    )  # fmt: skip
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_record_stage(
+    *,
+    user: User | None,
+    project: ConstructionProject,
+    stage: str,
+    on: dt.date,
+    today: dt.date,
+    report_no: str = "",
+    institution: str = "",
+) -> ConstructionProject:
+    """Record one stage in order; the 竣工验收 opens the 30-day change declaration (48号令 第8条)
+    in the declarations app."""
+    access.require_in_scope(user, project.enterprise)
+    if error := rules.stage_error(stage, on, project.stage_dates(), serious=project.serious, today=today):
+        raise ValidationError({"stage": error})
+    setattr(project, f"{stage}_on", on)
+    project.reports = {**project.reports, stage: {"report_no": report_no, "institution": institution}}
+    project.full_clean()
+    project.save()
+    if stage == "acceptance":
+        declaration_actions.change_trigger_record(
+            user=user, enterprise=project.enterprise, kind="construction_accepted", occurred_on=on,
+            description=f"建设项目竣工验收：{project.name}"[:300], today=today,
+        )  # fmt: skip
+    return project

@@ -18,6 +18,7 @@ from ohsteward.supervision.choices import (
     SiteInspectionStatus,
 )
 from ohsteward.supervision.models import (
+    ConstructionProject,
     EnforcementCase,
     Inspection,
     InspectionPlan,
@@ -108,3 +109,26 @@ class EnforcementCaseFilterSet(_EnterpriseFilters):
         model = EnforcementCase
         fields = ["q", "enterprise", "region", "status"]
         form = FilterForm
+
+
+class ConstructionProjectFilterSet(_EnterpriseFilters):
+    serious = filters.BooleanFilter(label="职业病危害严重")
+    late = filters.BooleanFilter(label="有阶段滞后", method="filter_late")
+
+    class Meta:
+        model = ConstructionProject
+        fields = ["q", "enterprise", "region", "serious", "late"]
+        form = FilterForm
+
+    def filter_late(self, queryset, name, value):
+        """The SQL twin of ``rules.late_stages``."""
+        if value is None:
+            return queryset
+        t = self.today
+        started = Q(started_on__lte=t) & (
+            Q(pre_assessment_on__isnull=True) | (Q(serious=True) & Q(design_on__isnull=True))
+        )
+        finished = Q(planned_completion__lt=t) & (
+            Q(control_effect_on__isnull=True) | Q(acceptance_on__isnull=True)
+        )
+        return queryset.filter(started | finished) if value else queryset.exclude(started | finished)

@@ -7,6 +7,7 @@ from django import forms
 from ohsteward.accounts import access
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.supervision.choices import RiskClass
+from ohsteward.supervision.rules import STAGES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -124,3 +125,43 @@ class CaseDecideForm(forms.Form):
 
 class CaseCloseForm(forms.Form):
     closed_on = forms.DateField(label="结案日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProjectForm(forms.Form):
+    enterprise = forms.CharField(label="用人单位统一社会信用代码", max_length=18)
+    name = forms.CharField(label="项目名称", max_length=200)
+    kind = forms.ChoiceField(
+        label="建设性质",
+        choices=[("new", "新建"), ("expand", "扩建"), ("rebuild", "改建"), ("tech", "技术改造")],
+    )
+    serious = forms.TypedChoiceField(
+        label="风险类别",
+        choices=[("", "按行业分类目录"), ("1", "严重"), ("0", "一般")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    started_on = forms.DateField(
+        label="开工日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    planned_completion = forms.DateField(
+        label="计划竣工日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_enterprise(self):
+        uscc = self.cleaned_data["enterprise"].strip().upper()
+        found = Enterprise.objects.for_user(self.user).filter(uscc=uscc).first()
+        if found is None:
+            raise forms.ValidationError("该单位不存在或不在您的管辖范围内")
+        return found
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label="阶段", choices=STAGES)
+    on = forms.DateField(label="完成日期", widget=forms.DateInput(attrs={"type": "date"}))
+    report_no = forms.CharField(label="报告编号", max_length=60, required=False)
+    institution = forms.CharField(label="技术服务机构", max_length=100, required=False)

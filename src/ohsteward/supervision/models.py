@@ -531,3 +531,67 @@ class EnforcementCase(ScopedModelMixin, TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return _enterprise_scope(self.enterprise)
+
+
+# --------------------------------------------------------------------------------------------
+# "三同时" construction projects
+# --------------------------------------------------------------------------------------------
+
+
+class ConstructionProjectQuerySet(ScopedQuerySet):
+    pass
+
+
+class ConstructionProject(ScopedModelMixin, TimeStampedModel):
+    """A new, expanded or rebuilt project of an employer and its "三同时" stages (dates, report
+    numbers, the institution that wrote the report). ``serious``: the 2021 catalogue class of its
+    industry, which the district may raise (RULES.md §6 [S])."""
+
+    audited = True
+    scope = Scope(enterprise="enterprise")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        on_delete=models.CASCADE,
+        related_name="construction_projects",
+    )
+    name = models.CharField("项目名称", max_length=200)
+    kind = models.CharField(
+        "建设性质",
+        max_length=10,
+        choices=[("new", "新建"), ("expand", "扩建"), ("rebuild", "改建"), ("tech", "技术改造")],
+    )
+    serious = models.BooleanField("职业病危害严重", default=False)
+    risk_note = models.CharField("风险类别依据", max_length=200, blank=True)
+    started_on = models.DateField("开工日期", null=True, blank=True)
+    planned_completion = models.DateField("计划竣工日期", null=True, blank=True)
+    pre_assessment_on = models.DateField("预评价日期", null=True, blank=True)
+    design_on = models.DateField("防护设施设计日期", null=True, blank=True)
+    control_effect_on = models.DateField("控制效果评价日期", null=True, blank=True)
+    acceptance_on = models.DateField("竣工验收日期", null=True, blank=True)
+    reports = models.JSONField("报告", default=dict, blank=True)
+    created_by = _user("登记人")
+
+    objects = ConstructionProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "建设项目“三同时”"
+        verbose_name_plural = "建设项目“三同时”"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:project_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return _enterprise_scope(self.enterprise)
+
+    def stage_dates(self) -> dict:
+        return {
+            "pre_assessment": self.pre_assessment_on,
+            "design": self.design_on,
+            "control_effect": self.control_effect_on,
+            "acceptance": self.acceptance_on,
+        }

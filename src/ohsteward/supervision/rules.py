@@ -574,3 +574,69 @@ def three_step_state(
     if today > deadline:
         return StepState("due", "逾期未复查", overdue=True)
     return StepState("order", f"限期改正（{deadline.isoformat()}前）")
+
+
+# --------------------------------------------------------------------------------------------
+# "三同时" construction projects (建设项目职业病防护设施"三同时", RULES.md §6)
+# --------------------------------------------------------------------------------------------
+
+#: The stages in their order. 防护设施设计 applies to projects of the 严重 class only
+#: (《建设项目职业病防护设施"三同时"监督管理办法》, 原安监总局令第90号 [M]); the risk class comes
+#: from the 2021 catalogue (国卫办职健发〔2021〕5号, RULES.md §6 [S]).
+STAGES = (
+    ("pre_assessment", "职业病危害预评价"),
+    ("design", "职业病防护设施设计"),
+    ("control_effect", "职业病危害控制效果评价"),
+    ("acceptance", "职业病防护设施竣工验收"),
+)
+STAGE_LABELS = dict(STAGES)
+
+
+def stages_for(serious: bool) -> tuple[str, ...]:
+    return tuple(code for code, _l in STAGES if serious or code != "design")
+
+
+def stage_error(
+    stage: str, on: dt.date, done: Mapping[str, dt.date | None], *, serious: bool, today: dt.date
+) -> str | None:
+    """Why recording ``stage`` on ``on`` is refused: unknown or not applicable, in the future, an
+    earlier stage not done yet or dated after it, or a later stage already dated before it."""
+    order = stages_for(serious)
+    if stage not in STAGE_LABELS:
+        return f"未知的阶段：{stage}"
+    if stage not in order:
+        return f"{STAGE_LABELS[stage]}仅适用于职业病危害严重的建设项目"
+    if on > today:
+        return f"{STAGE_LABELS[stage]}日期不能晚于今天"
+    i = order.index(stage)
+    for earlier in order[:i]:
+        when = done.get(earlier)
+        if when is None:
+            return f"须先完成{STAGE_LABELS[earlier]}，再登记{STAGE_LABELS[stage]}（阶段顺序）"
+        if when > on:
+            return f"{STAGE_LABELS[stage]}日期不能早于{STAGE_LABELS[earlier]}日期（{when.isoformat()}）"
+    for later in order[i + 1 :]:
+        when = done.get(later)
+        if when is not None and when < on:
+            return f"{STAGE_LABELS[stage]}日期不能晚于已登记的{STAGE_LABELS[later]}日期（{when.isoformat()}）"
+    return None
+
+
+def late_stages(
+    done: Mapping[str, dt.date | None],
+    *,
+    serious: bool,
+    started_on: dt.date | None,
+    planned_completion: dt.date | None,
+    today: dt.date,
+) -> list[str]:
+    """Stages that are late: 预评价 (and 设计 for serious projects) not done once construction has
+    started — both belong to the 可行性论证/设计 phases before construction [M]; 控制效果评价 and
+    竣工验收 not done once the planned completion date has passed."""
+    late = []
+    order = stages_for(serious)
+    if started_on is not None and started_on <= today:
+        late += [s for s in order if s in ("pre_assessment", "design") and done.get(s) is None]
+    if planned_completion is not None and planned_completion < today:
+        late += [s for s in order if s in ("control_effect", "acceptance") and done.get(s) is None]
+    return late

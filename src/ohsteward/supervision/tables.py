@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from ohsteward.core.tables import Column, Table
+from ohsteward.supervision import rules
 
 
 def _flag(verified) -> str:
@@ -103,3 +106,32 @@ class EnforcementCaseTable(Table):
         Column("罚款金额（元）", "penalty_amount", css="num"),
         Column("结案日期", "closed_on"),
     ]  # fmt: skip
+
+
+def _late(p) -> str:
+    late = rules.late_stages(
+        p.stage_dates(), serious=p.serious, started_on=p.started_on, planned_completion=p.planned_completion,
+        today=timezone.localdate(),
+    )  # fmt: skip
+    return "、".join(rules.STAGE_LABELS[s] for s in late)
+
+
+class ConstructionProjectTable(Table):
+    html_id = "construction-project-table"
+    select_related = ("enterprise__region",)
+    default_sort = "-pk"
+    columns = [
+        Column("编号", "pk", key="id", link="supervision:project_detail", sortable="pk"),
+        Column("项目名称", "name", sortable="name"),
+        Column("用人单位", "enterprise.name", key="enterprise", sortable="enterprise__name"),
+        Column("区县", "enterprise.region.name", key="district"),
+        Column("建设性质", "get_kind_display", key="kind"),
+        Column("风险类别", lambda p: "严重" if p.serious else "一般", key="serious"),
+        Column("开工日期", "started_on"),
+        Column("计划竣工日期", "planned_completion"),
+        Column("预评价", "pre_assessment_on"),
+        Column("防护设施设计", lambda p: p.design_on if p.serious else "不适用", key="design_on"),
+        Column("控制效果评价", "control_effect_on"),
+        Column("竣工验收", "acceptance_on"),
+        Column("滞后阶段", _late, key="late"),
+    ]

@@ -89,4 +89,9 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/decide/", views.CaseDecideView.as_view(), name="case_decide"),
     path("cases/<int:pk>/close/", views.CaseCloseView.as_view(), name="case_close"),
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
+    path("projects/export/", views.ProjectListView.as_view(export=True), name="project_export"),
+    path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/<int:pk>/stage/", views.ProjectStageView.as_view(), name="project_stage"),
 ]

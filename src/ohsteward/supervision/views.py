@@ -28,6 +28,7 @@ from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules as steward_rules
 from ohsteward.supervision import actions, jobs, reports, rules
 from ohsteward.supervision.filtersets import (
+    ConstructionProjectFilterSet,
     EnforcementCaseFilterSet,
     InspectionFilterSet,
     InspectionPlanFilterSet,
@@ -43,8 +44,10 @@ from ohsteward.supervision.forms import (
     FrequencyForm,
     InspectionRecordForm,
     PlanForm,
+    ProjectForm,
     ReinspectForm,
     ReviewForm,
+    StageForm,
     StartForm,
 )
 from ohsteward.supervision.importers import ChecklistImporter
@@ -52,6 +55,7 @@ from ohsteward.supervision.models import (
     AnswerEvidence,
     ChecklistVersion,
     ClassFrequency,
+    ConstructionProject,
     EnforcementCase,
     Inspection,
     InspectionPhoto,
@@ -61,6 +65,7 @@ from ohsteward.supervision.models import (
     StoredBlob,
 )
 from ohsteward.supervision.tables import (
+    ConstructionProjectTable,
     EnforcementCaseTable,
     InspectionPlanTable,
     InspectionTable,
@@ -693,3 +698,87 @@ class CaseCloseView(ScopedObjectMixin, ProtectedView):
                 "已结案。",
             )
         return redirect(case.get_absolute_url())
+
+
+# --------------------------------------------------------------------------------------------
+# "三同时" construction projects
+# --------------------------------------------------------------------------------------------
+
+
+class ProjectListView(ObjectListView):
+    queryset = ConstructionProject.objects.all()
+    filterset = ConstructionProjectFilterSet
+    table = ConstructionProjectTable
+    permission = "supervision.view_constructionproject"
+    title, unit, export_filename = "建设项目“三同时”", "个", "建设项目三同时"
+    template_name = "supervision/project_list.html"
+
+    def get_context_data(self, **context) -> dict:
+        context = super().get_context_data(**context)
+        if self.request.user.has_perm("supervision.add_constructionproject"):
+            context["project_form"] = ProjectForm(user=self.request.user)
+        return context
+
+
+class ProjectCreateView(ProtectedView):
+    http_method_names = ["post"]
+    permission = "supervision.add_constructionproject"
+
+    def post(self, request):
+        form = ProjectForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, _errors(form))
+            return redirect("supervision:project_list")
+        result: list[ConstructionProject] = []
+        if _run(
+            request,
+            lambda: result.append(actions.project_create(user=request.user, **form.cleaned_data)),
+            "已登记建设项目。",
+        ):
+            return redirect(result[0].get_absolute_url())
+        return redirect("supervision:project_list")
+
+
+class ProjectDetailView(ObjectDetailView):
+    queryset = ConstructionProject.objects.select_related("enterprise")
+    permission = "supervision.view_constructionproject"
+    template_name = "supervision/project_detail.html"
+
+    def get_context_data(self, **context) -> dict:
+        p = context["object"]
+        today = timezone.localdate()
+        late = rules.late_stages(
+            p.stage_dates(),
+            serious=p.serious,
+            started_on=p.started_on,
+            planned_completion=p.planned_completion,
+            today=today,
+        )
+        dates = p.stage_dates()
+        stages = [
+            (code, rules.STAGE_LABELS[code], dates[code], p.reports.get(code, {}), code in late)
+            for code in rules.stages_for(p.serious)
+        ]
+        can = self.request.user.has_perm("supervision.change_constructionproject")
+        return {**context, "stages": stages, "stage_form": StageForm(initial={"on": today}) if can else None}
+
+
+class ProjectStageView(ScopedObjectMixin, ProtectedView):
+    http_method_names = ["post"]
+    queryset = ConstructionProject.objects.select_related("enterprise")
+    permission = "supervision.change_constructionproject"
+
+    def post(self, request, pk):
+        project = self.get_object()
+        form = StageForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _errors(form))
+        else:
+            _run(
+                request,
+                lambda: actions.project_record_stage(
+                    user=request.user, project=project, today=timezone.localdate(), **form.cleaned_data
+                ),
+                "已登记。",
+            )
+        return redirect(project.get_absolute_url())

@@ -77,6 +77,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "supervision.inspectionplan": ("va", "va", "v", "", "", ""),
     "supervision.inspection": ("vac", "vac", "v", "", "", "v"),
     "supervision.enforcementcase": ("vac", "vac", "v", "", "", "v"),
+    "supervision.constructionproject": ("vac", "vac", "v", "v", "v", "vac"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from ohsteward.supervision.api.views import (
+    ConstructionProjectViewSet,
     EnforcementCaseViewSet,
     InspectionPlanViewSet,
     InspectionViewSet,
@@ -19,6 +20,7 @@ SUPERVISION_ROUTES = [
     ("inspection-plans", InspectionPlanViewSet, "inspection-plan"),
     ("inspections", InspectionViewSet, "inspection"),
     ("enforcement-cases", EnforcementCaseViewSet, "enforcement-case"),
+    ("construction-projects", ConstructionProjectViewSet, "construction-project"),
 ]
 
 urlpatterns = [path("risk/assess/", RiskAssessView.as_view(), name="risk-assess")]

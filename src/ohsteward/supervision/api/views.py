@@ -23,6 +23,7 @@ from ohsteward.core.api.viewsets import (
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.supervision import actions, queries, rules
 from ohsteward.supervision.filtersets import (
+    ConstructionProjectFilterSet,
     EnforcementCaseFilterSet,
     InspectionFilterSet,
     InspectionPlanFilterSet,
@@ -30,6 +31,7 @@ from ohsteward.supervision.filtersets import (
     SelfInspectionFilterSet,
 )
 from ohsteward.supervision.models import (
+    ConstructionProject,
     EnforcementCase,
     Inspection,
     InspectionPlan,
@@ -38,6 +40,7 @@ from ohsteward.supervision.models import (
     SelfInspectionAnswer,
 )
 from ohsteward.supervision.tables import (
+    ConstructionProjectTable,
     EnforcementCaseTable,
     InspectionPlanTable,
     InspectionTable,
@@ -498,3 +501,72 @@ class EnforcementCaseViewSet(ExportMixin, ScopedModelViewSet):
         s.is_valid(raise_exception=True)
         case = actions.case_close(user=request.user, case=self.get_object(), **s.validated_data)
         return Response(self.get_serializer(case).data)
+
+
+# --------------------------------------------------------------------------------------------
+# construction-projects/
+# --------------------------------------------------------------------------------------------
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all())
+    serious = serializers.BooleanField(required=False, allow_null=True, default=None)
+    late = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConstructionProject
+        fields = [
+            "id", "enterprise", "name", "kind", "serious", "risk_note", "started_on", "planned_completion",
+            "pre_assessment_on", "design_on", "control_effect_on", "acceptance_on", "reports", "late",
+        ]  # fmt: skip
+        read_only_fields = [
+            "risk_note", "pre_assessment_on", "design_on", "control_effect_on", "acceptance_on", "reports",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+            self.fields["enterprise"].error_messages["does_not_exist"] = "该单位不存在或不在您的管辖范围内"
+
+    def get_late(self, p) -> list[str]:
+        return rules.late_stages(
+            p.stage_dates(), serious=p.serious, started_on=p.started_on, planned_completion=p.planned_completion,
+            today=timezone.localdate(),
+        )  # fmt: skip
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=[c for c, _l in rules.STAGES])
+    on = serializers.DateField()
+    report_no = serializers.CharField(required=False, allow_blank=True, default="")
+    institution = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConstructionProjectViewSet(ExportMixin, ScopedModelViewSet):
+    """建设项目职业病防护设施“三同时”：预评价 → 防护设施设计（仅严重项目）→ 控制效果评价 → 竣工验收，按顺序登记；
+    `late` 列出滞后的阶段；竣工验收后自动登记30日内的变更申报事项。"""
+
+    permission_action = None  # set per action below (RolePermission)
+    queryset = ConstructionProject.objects.select_related("enterprise").order_by("-pk")
+    serializer_class = ProjectSerializer
+    filterset_class = ConstructionProjectFilterSet
+    table_class = ConstructionProjectTable
+    export_filename = "建设项目三同时"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = actions.project_create(user=self.request.user, **serializer.validated_data)
+
+    @extend_schema(
+        request=StageSerializer, responses={200: ProjectSerializer}, summary="登记一个阶段（须按顺序）"
+    )
+    @action(detail=True, methods=["post"], permission_action="change")
+    def stage(self, request, pk=None):
+        s = StageSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        project = actions.project_record_stage(
+            user=request.user, project=self.get_object(), today=timezone.localdate(), **s.validated_data
+        )
+        return Response(self.get_serializer(project).data)

@@ -269,3 +269,26 @@ def test_a_case_outside_scope_is_refused(cast, enterprises):
             violations="x", provisions="y",
         )  # fmt: skip
     assert not EnforcementCase.objects.exists()
+
+
+def test_construction_project_stages_in_order_and_acceptance_opens_the_change_declaration(cast, enterprises):
+    from ohsteward.declarations.models import ChangeTrigger
+
+    officer, yubei = cast["yubei"], enterprises["yubei"]
+    project = actions.project_create(
+        user=officer, enterprise=yubei, name="二期厂房扩建", kind="expand", serious=True,
+        started_on=TODAY - dt.timedelta(days=100), planned_completion=TODAY - dt.timedelta(days=1),
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="须先完成职业病危害预评价"):
+        actions.project_record_stage(user=officer, project=project, stage="design", on=TODAY, today=TODAY)
+    project.refresh_from_db()
+    assert project.design_on is None
+    for i, stage in enumerate(("pre_assessment", "design", "control_effect", "acceptance")):
+        actions.project_record_stage(
+            user=officer, project=project, stage=stage, on=TODAY - dt.timedelta(days=40 - i * 10), today=TODAY,
+            report_no=f"R{i}",
+        )  # fmt: skip
+    trigger = ChangeTrigger.objects.get(enterprise=yubei, kind="construction_accepted")
+    assert trigger.due_on == project.acceptance_on + dt.timedelta(days=30)
+    with pytest.raises(OutOfScope):
+        actions.project_create(user=officer, enterprise=enterprises["wanzhou"], name="x", kind="new")

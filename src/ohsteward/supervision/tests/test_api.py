@@ -97,3 +97,37 @@ def test_date_before_the_scheme_is_a_chinese_400(api, factors):
 
 def test_anonymous_is_refused():
     assert APIClient().post(URL, {}, format="json").status_code in (401, 403)
+
+
+def test_construction_project_api_stage_out_of_order_is_a_chinese_400(api, enterprises):
+    r = api.post(
+        "/api/v1/construction-projects/",
+        {
+            "enterprise": enterprises["yubei"].uscc,
+            "name": "新建车间",
+            "kind": "new",
+            "serious": False,
+            "started_on": "2026-01-05",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["late"]  # started, no 预评价
+    bad = api.post(
+        f"/api/v1/construction-projects/{pk}/stage/",
+        {"stage": "acceptance", "on": "2026-02-01"},
+        format="json",
+    )
+    assert bad.status_code == 400 and "须先完成" in bad.content.decode()
+    ok = api.post(
+        f"/api/v1/construction-projects/{pk}/stage/",
+        {"stage": "pre_assessment", "on": "2026-01-01"},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["pre_assessment_on"] == "2026-01-01"
+    assert r.json()["serious"] is False and r.json()["risk_note"] == "按填报"
+    assert ok.json()["late"] == []  # 一般 project: no design stage, no planned completion yet
+    late = api.get("/api/v1/construction-projects/?late=true").json()["results"]
+    on_time = api.get("/api/v1/construction-projects/?late=false").json()["results"]
+    assert pk not in [p["id"] for p in late] and pk in [p["id"] for p in on_time]

@@ -224,3 +224,42 @@ def test_case_close_needs_a_decision_and_inspection_dates_are_not_in_the_future(
     assert rules.inspection_date_error(ON + dt.timedelta(days=1), ON)
     assert rules.inspection_date_error(ON, ON) is None
     assert rules.order_deadline_error(ON, ON)
+
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("stage", "on", "done", "serious", "error"),
+    [
+        ("pre_assessment", D(2026, 1, 1), {}, True, None),
+        ("design", D(2026, 2, 1), {}, True, "须先完成职业病危害预评价"),
+        ("design", D(2026, 2, 1), {"pre_assessment": D(2026, 1, 1)}, False, "仅适用于职业病危害严重"),
+        ("control_effect", D(2026, 3, 1), {"pre_assessment": D(2026, 1, 1)}, False, None),
+        ("control_effect", D(2026, 3, 1), {"pre_assessment": D(2026, 1, 1)}, True, "须先完成职业病防护设施设计"),
+        ("acceptance", D(2025, 12, 1), {"pre_assessment": D(2026, 1, 1), "control_effect": D(2026, 3, 1)}, False, "不能早于"),
+        ("pre_assessment", D(2026, 4, 1), {"control_effect": D(2026, 3, 1)}, False, "不能晚于已登记"),
+        ("acceptance", D(2026, 7, 1), {"pre_assessment": D(2026, 1, 1), "control_effect": D(2026, 3, 1)}, False, "不能晚于今天"),
+    ],
+)  # fmt: skip
+def test_construction_stages_in_order(stage, on, done, serious, error):
+    got = rules.stage_error(stage, on, done, serious=serious, today=D(2026, 6, 1))
+    assert (got is None) if error is None else (error in got)
+
+
+def test_late_stages():
+    today = D(2026, 6, 1)
+    assert rules.late_stages(
+        {}, serious=True, started_on=D(2026, 5, 1), planned_completion=None, today=today
+    ) == [
+        "pre_assessment",
+        "design",
+    ]
+    assert rules.late_stages(
+        {"pre_assessment": D(2026, 1, 1)},
+        serious=False,
+        started_on=D(2026, 5, 1),
+        planned_completion=D(2026, 5, 31),
+        today=today,
+    ) == ["control_effect", "acceptance"]
+    assert rules.late_stages({}, serious=False, started_on=None, planned_completion=None, today=today) == []

@@ -13,6 +13,7 @@ from ohsteward.registry.models import Region
 from ohsteward.supervision import actions
 from ohsteward.supervision.models import (
     ClassFrequency,
+    ConstructionProject,
     EnforcementCase,
     Inspection,
     InspectionPlan,
@@ -37,6 +38,10 @@ def _case(world, employer):
     return EnforcementCase.objects.create(
         enterprise=employer, opened_on=world.today - dt.timedelta(days=1), violations="x", provisions="y"
     )
+
+
+def _project(world, employer):
+    return ConstructionProject.objects.create(enterprise=employer, name="扩建项目", kind="expand")
 
 
 class TestSupervisionScope(ScopeSuite):
@@ -67,6 +72,13 @@ class TestSupervisionScope(ScopeSuite):
             make=_case,
             page="/supervision/cases/{obj.pk}/",
             api="/api/v1/enforcement-cases/",
+            export_column="编号",
+        ),
+        ScopeCase(
+            ConstructionProject,
+            make=_project,
+            page="/supervision/projects/{obj.pk}/",
+            api="/api/v1/construction-projects/",
             export_column="编号",
         ),
     ]

@@ -136,3 +136,27 @@ def test_inspection_to_case_on_the_pages_and_a_case_closed_without_decision_refu
 
 def test_institution_staff_have_no_supervision_pages(cast):
     assert _web("institution").get(reverse("supervision:riskassessment_list")).status_code == 403
+
+
+def test_construction_project_pages(cast, enterprises):
+    web = _web("yubei")
+    r = web.post(
+        reverse("supervision:project_create"),
+        {"enterprise": enterprises["yubei"].uscc, "name": "技改项目", "kind": "tech", "serious": "1",
+         "started_on": (TODAY - dt.timedelta(days=3)).isoformat()},
+    )  # fmt: skip
+    from ohsteward.supervision.models import ConstructionProject
+
+    project = ConstructionProject.objects.get(name="技改项目")
+    assert r.url == project.get_absolute_url()
+    page = web.get(project.get_absolute_url()).content.decode()
+    assert "职业病防护设施设计" in page and "滞后" in page
+    late = web.get(reverse("supervision:project_list") + "?late=true").content.decode()
+    assert "技改项目" in late
+    r = web.post(
+        reverse("supervision:project_stage", args=[project.pk]),
+        {"stage": "acceptance", "on": TODAY.isoformat()},
+        follow=True,
+    )
+    assert "须先完成" in r.content.decode()
+    assert web.get(reverse("supervision:project_export")).status_code == 200
