@@ -113,9 +113,30 @@ def populate(*, year: int, today: dt.date, seed: int) -> None:
         )  # fmt: skip
         if district == "500101":
             actions.case_close(user=None, case=case, closed_on=today - dt.timedelta(days=2))
+        _projects(planned.first().enterprise, today)
         second = planned.exclude(pk=first.pk).first()
         if second is not None:  # an order still running (step 2)
             actions.inspection_record(
                 user=None, inspection=second, inspected_on=today - dt.timedelta(days=5), today=today,
                 findings="职业卫生档案不完整", order_deadline=today + dt.timedelta(days=25),
             )  # fmt: skip
+
+
+def _projects(employer: Enterprise, today: dt.date) -> None:
+    """One project through all its stages (accepted: a change declaration is due) and one late."""
+    done = actions.project_create(
+        user=None, enterprise=employer, name="二期厂房扩建项目", kind="expand", serious=True,
+        started_on=today - dt.timedelta(days=300), planned_completion=today - dt.timedelta(days=20),
+    )  # fmt: skip
+    for i, stage in enumerate(("pre_assessment", "design", "control_effect", "acceptance")):
+        actions.project_record_stage(
+            user=None, project=done, stage=stage, on=today - dt.timedelta(days=400 - i * 120), today=today,
+            report_no=f"ZYWS-{today.year}-{i + 1:03d}", institution="重庆某职业卫生技术服务有限公司",
+        )  # fmt: skip
+    late = actions.project_create(
+        user=None, enterprise=employer, name="喷涂线技术改造", kind="tech", serious=True,
+        started_on=today - dt.timedelta(days=60), planned_completion=today + dt.timedelta(days=120),
+    )  # fmt: skip
+    actions.project_record_stage(
+        user=None, project=late, stage="pre_assessment", on=today - dt.timedelta(days=90), today=today
+    )
