@@ -285,7 +285,13 @@ def self_inspection_review(
 
 
 @transaction.atomic
-def risk_assess(*, user: User | None, enterprise: Enterprise, on: dt.date) -> RiskAssessment:
+def risk_assess(
+    *,
+    user: User | None,
+    enterprise: Enterprise,
+    on: dt.date,
+    reasons_cache: dict[int, tuple[str, ...]] | None = None,
+) -> RiskAssessment:
     """Assess an employer from live data (queries.live_factors; the latest reviewed
     self-inspection) and store the result with its scheme, version and explanation."""
     access.require_in_scope(user, enterprise, "该单位不在您的管辖范围内")
@@ -293,7 +299,7 @@ def risk_assess(*, user: User | None, enterprise: Enterprise, on: dt.date) -> Ri
         r = rules.rules_on(on)
     except rules.RuleError as error:
         raise _rule_error(error, "on") from error
-    live = queries.live_factors(enterprise, on, r)
+    live = queries.live_factors(enterprise, on, r, reasons_cache)
     inspection = queries.latest_reviewed_self_inspection(enterprise, on)
     score = float(inspection.score) if inspection and inspection.score is not None else None
     result = rules.assess(
@@ -342,8 +348,9 @@ def risk_assess_all(
     if district:
         employers = employers.filter(region_id=district)
     ids = list(employers.order_by("pk").values_list("pk", flat=True))
+    cache: dict[int, tuple[str, ...]] = {}  # the catalogue's 严重 reasons, once per factor
     for n, pk in enumerate(ids, start=1):
-        risk_assess(user=user, enterprise=Enterprise.objects.get(pk=pk), on=on)
+        risk_assess(user=user, enterprise=Enterprise.objects.get(pk=pk), on=on, reasons_cache=cache)
         if progress is not None and (n % 50 == 0 or n == len(ids)):
             progress(n, len(ids))
     return len(ids)
@@ -427,7 +434,16 @@ def plan_generate(*, user: User | None, district: Region, year: int, seed: int) 
 def inspection_assign(
     *, user: User | None, inspection: Inspection, inspector: User, second: User | None = None
 ) -> Inspection:
+    """Assign the inspectors of a planned inspection: officers who may record inspections and
+    govern the employer's district ("双随机": the plan draws the employers, the district the people)."""
     access.require_in_scope(user, inspection.enterprise)
+    for person in filter(None, (inspector, second)):
+        if not person.has_perm("supervision.change_inspection") or not access.governs_district(
+            person, inspection.enterprise.region_id
+        ):
+            raise ValidationError({"inspector": f"{person.username} 不是该区县的监督检查人员"})
+    if second is not None and second.pk == inspector.pk:
+        raise ValidationError({"inspector": "两名检查人员不能是同一人"})
     inspection.inspector = inspector
     inspection.second_inspector = second
     inspection.full_clean()

@@ -47,11 +47,15 @@ class LiveFactors:
     notes: list[str]
 
 
-def live_factors(enterprise, on: dt.date, r: rules.RiskRules) -> LiveFactors:
+def live_factors(
+    enterprise, on: dt.date, r: rules.RiskRules, reasons_cache: dict[int, tuple[str, ...]] | None = None
+) -> LiveFactors:
     """The employer's factors and exposed headcounts: from its latest valid declaration dated on
     or before ``on`` (declarations app, 48号令 第5条: factor and 接触人数 per workplace, summed per
     factor); without one, from the register's PostExposure rows. Compliance per factor comes from
-    ``sources.factor_compliance`` (None today: the configured default, flagged 未检测)."""
+    ``sources.factor_compliance`` (None today: the configured default, flagged 未检测).
+    ``reasons_cache`` (factor pk → 严重 reasons) spares a recompute of every employer a query per
+    factor."""
     declaration = (
         Declaration.objects.valid()
         .filter(enterprise=enterprise, declared_on__lte=on)
@@ -88,7 +92,14 @@ def live_factors(enterprise, on: dt.date, r: rules.RiskRules) -> LiveFactors:
         hf = catalogue.get(pk) if pk else None
         if hf is None:
             hf = resolve_factor(name)
-        reasons = tuple(factor_reasons(hf, r)) if hf else ()
+        if hf is None:
+            reasons: tuple[str, ...] = ()
+        elif reasons_cache is not None and hf.pk in reasons_cache:
+            reasons = reasons_cache[hf.pk]
+        else:
+            reasons = tuple(factor_reasons(hf, r))
+            if reasons_cache is not None:
+                reasons_cache[hf.pk] = reasons
         compliance = sources.factor_compliance(enterprise.pk, hf.pk if hf else None, on)
         records: list[tuple[str, str]] = []
         if declaration is not None:

@@ -69,6 +69,7 @@ urlpatterns = [
     path("inspections/", views.InspectionListView.as_view(), name="inspection_list"),
     path("inspections/export/", views.InspectionListView.as_view(export=True), name="inspection_export"),
     path("inspections/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
+    path("inspections/<int:pk>/assign/", views.InspectionAssignView.as_view(), name="inspection_assign"),
     path("inspections/<int:pk>/record/", views.InspectionRecordView.as_view(), name="inspection_record"),
     path(
         "inspections/<int:pk>/reinspect/",

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.accounts.models import User
 from ohsteward.core.spreadsheets import bytes_response
 from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
@@ -531,6 +532,34 @@ class InspectionDetailView(ObjectDetailView):
             if self.request.user.has_perm("supervision.add_enforcementcase") and i.findings
             else None,
         }
+
+
+class InspectionAssignView(ScopedObjectMixin, ProtectedView):
+    """Assign inspectors by user name (the district's officers)."""
+
+    http_method_names = ["post"]
+    queryset = Inspection.objects.select_related("enterprise")
+    permission = "supervision.change_inspection"
+
+    def post(self, request, pk):
+        inspection = self.get_object()
+        names = [request.POST.get("inspector", "").strip(), request.POST.get("second_inspector", "").strip()]
+        users = {u.username: u for u in User.objects.filter(username__in=[n for n in names if n])}
+        missing = [n for n in names if n and n not in users]
+        if not names[0] or missing:
+            messages.error(request, f"没有该用户：{'、'.join(missing) or '请填写检查人员'}")
+        else:
+            _run(
+                request,
+                lambda: actions.inspection_assign(
+                    user=request.user,
+                    inspection=inspection,
+                    inspector=users[names[0]],
+                    second=users.get(names[1]),
+                ),
+                "已指派检查人员。",
+            )
+        return redirect(inspection.get_absolute_url())
 
 
 class InspectionRecordView(ScopedObjectMixin, ProtectedView):

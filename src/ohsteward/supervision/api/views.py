@@ -399,6 +399,13 @@ class ReinspectSerializer(serializers.Serializer):
     findings = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class AssignSerializer(serializers.Serializer):
+    inspector = serializers.CharField(help_text="检查人员用户名")
+    second_inspector = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="第二检查人员用户名"
+    )
+
+
 class InspectionViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     """监督检查：检查记录（发现的问题、监督意见、责令改正期限）与“三步法”状态（教育引导→限期改正→逾期处罚）。"""
 

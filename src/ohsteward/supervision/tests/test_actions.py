@@ -292,3 +292,16 @@ def test_construction_project_stages_in_order_and_acceptance_opens_the_change_de
     assert trigger.due_on == project.acceptance_on + dt.timedelta(days=30)
     with pytest.raises(OutOfScope):
         actions.project_create(user=officer, enterprise=enterprises["wanzhou"], name="x", kind="new")
+
+
+def test_inspectors_must_be_officers_of_the_district(cast, enterprises):
+    inspection = Inspection.objects.create(enterprise=enterprises["yubei"])
+    with pytest.raises(ValidationError, match="不是该区县的监督检查人员"):
+        actions.inspection_assign(user=cast["yubei"], inspection=inspection, inspector=cast["wanzhou"])
+    with pytest.raises(ValidationError, match="不是该区县的监督检查人员"):
+        actions.inspection_assign(user=cast["yubei"], inspection=inspection, inspector=cast["manager"])
+    actions.inspection_assign(
+        user=cast["yubei"], inspection=inspection, inspector=cast["yubei"], second=cast["city"]
+    )
+    inspection.refresh_from_db()
+    assert inspection.inspector == cast["yubei"] and inspection.second_inspector == cast["city"]

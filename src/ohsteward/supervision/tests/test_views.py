@@ -99,6 +99,13 @@ def test_lists_render_and_export(cast, enterprises):
 def test_inspection_to_case_on_the_pages_and_a_case_closed_without_decision_refused(cast, enterprises):
     inspection = Inspection.objects.create(enterprise=enterprises["yubei"])
     web = _web("yubei")
+    r = web.post(
+        reverse("supervision:inspection_assign", args=[inspection.pk]), {"inspector": "wanzhou"}, follow=True
+    )
+    assert "不是该区县的监督检查人员" in r.content.decode()
+    web.post(reverse("supervision:inspection_assign", args=[inspection.pk]), {"inspector": "yubei"})
+    inspection.refresh_from_db()
+    assert inspection.inspector == cast["yubei"]
     future = (TODAY + dt.timedelta(days=2)).isoformat()
     r = web.post(
         reverse("supervision:inspection_record", args=[inspection.pk]), {"inspected_on": future}, follow=True
