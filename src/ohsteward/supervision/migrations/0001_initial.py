@@ -7,327 +7,818 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('declarations', '0006_merge_20261202_0517'),
-        ('registry', '0005_merge_20261202_0557'),
+        ("declarations", "0006_merge_20261202_0517"),
+        ("registry", "0005_merge_20261202_0557"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredBlob',
+            name="StoredBlob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.BinaryField(verbose_name='文件内容')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.BinaryField(verbose_name="文件内容")),
             ],
             options={
-                'verbose_name': '文件内容',
-                'verbose_name_plural': '文件内容',
+                "verbose_name": "文件内容",
+                "verbose_name_plural": "文件内容",
             },
         ),
         migrations.CreateModel(
-            name='ChecklistVersion',
+            name="ChecklistVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='版本号')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('scheme', models.CharField(default='国疾控综监督二函〔2022〕50号', max_length=60, verbose_name='方案')),
-                ('verified', models.BooleanField(default=False, verbose_name='已核对官方文本')),
-                ('active', models.BooleanField(default=False, verbose_name='当前使用')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='来源说明')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="版本号")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "scheme",
+                    models.CharField(
+                        default="国疾控综监督二函〔2022〕50号", max_length=60, verbose_name="方案"
+                    ),
+                ),
+                ("verified", models.BooleanField(default=False, verbose_name="已核对官方文本")),
+                ("active", models.BooleanField(default=False, verbose_name="当前使用")),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="来源说明")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '管理自查表版本',
-                'verbose_name_plural': '管理自查表版本',
-                'ordering': ['-active', '-created_at', '-pk'],
+                "verbose_name": "管理自查表版本",
+                "verbose_name_plural": "管理自查表版本",
+                "ordering": ["-active", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(verbose_name='顺序')),
-                ('code', models.CharField(max_length=20, verbose_name='编号')),
-                ('section', models.CharField(max_length=100, verbose_name='章节')),
-                ('text', models.CharField(max_length=500, verbose_name='自查内容')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='分值')),
-                ('veto', models.BooleanField(default=False, verbose_name='否决项')),
-                ('evidence_hint', models.CharField(blank=True, help_text='declaration/detection/training/exam', max_length=20, verbose_name='可引用的系统记录')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='supervision.checklistversion', verbose_name='版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(verbose_name="顺序")),
+                ("code", models.CharField(max_length=20, verbose_name="编号")),
+                ("section", models.CharField(max_length=100, verbose_name="章节")),
+                ("text", models.CharField(max_length=500, verbose_name="自查内容")),
+                ("points", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="分值")),
+                ("veto", models.BooleanField(default=False, verbose_name="否决项")),
+                (
+                    "evidence_hint",
+                    models.CharField(
+                        blank=True,
+                        help_text="declaration/detection/training/exam",
+                        max_length=20,
+                        verbose_name="可引用的系统记录",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="supervision.checklistversion",
+                        verbose_name="版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自查条目',
-                'verbose_name_plural': '自查条目',
-                'ordering': ['version', 'order'],
+                "verbose_name": "自查条目",
+                "verbose_name_plural": "自查条目",
+                "ordering": ["version", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ClassFrequency',
+            name="ClassFrequency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('risk_class', models.CharField(choices=[('甲', '甲类（风险最低）'), ('乙', '乙类'), ('丙', '丙类（风险最高）')], max_length=1, verbose_name='综合风险类别')),
-                ('ratio', models.DecimalField(blank=True, decimal_places=3, max_digits=4, null=True, verbose_name='年度抽查比例')),
-                ('minimum', models.PositiveIntegerField(default=0, verbose_name='每年至少抽查家数')),
-                ('verified', models.BooleanField(default=False, verbose_name='已核对')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='区县')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "risk_class",
+                    models.CharField(
+                        choices=[("甲", "甲类（风险最低）"), ("乙", "乙类"), ("丙", "丙类（风险最高）")],
+                        max_length=1,
+                        verbose_name="综合风险类别",
+                    ),
+                ),
+                (
+                    "ratio",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=4, null=True, verbose_name="年度抽查比例"
+                    ),
+                ),
+                ("minimum", models.PositiveIntegerField(default=0, verbose_name="每年至少抽查家数")),
+                ("verified", models.BooleanField(default=False, verbose_name="已核对")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="区县",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分类抽查比例配置',
-                'verbose_name_plural': '分类抽查比例配置',
-                'ordering': ['district_id', 'risk_class'],
-            },
-            bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='ConstructionProject',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('kind', models.CharField(choices=[('new', '新建'), ('expand', '扩建'), ('rebuild', '改建'), ('tech', '技术改造')], max_length=10, verbose_name='建设性质')),
-                ('serious', models.BooleanField(default=False, verbose_name='职业病危害严重')),
-                ('risk_note', models.CharField(blank=True, max_length=200, verbose_name='风险类别依据')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='开工日期')),
-                ('planned_completion', models.DateField(blank=True, null=True, verbose_name='计划竣工日期')),
-                ('pre_assessment_on', models.DateField(blank=True, null=True, verbose_name='预评价日期')),
-                ('design_on', models.DateField(blank=True, null=True, verbose_name='防护设施设计日期')),
-                ('control_effect_on', models.DateField(blank=True, null=True, verbose_name='控制效果评价日期')),
-                ('acceptance_on', models.DateField(blank=True, null=True, verbose_name='竣工验收日期')),
-                ('reports', models.JSONField(blank=True, default=dict, verbose_name='报告')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='construction_projects', to='registry.enterprise', verbose_name='用人单位')),
-            ],
-            options={
-                'verbose_name': '建设项目“三同时”',
-                'verbose_name_plural': '建设项目“三同时”',
-                'ordering': ['-created_at', '-pk'],
-            },
-            bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Inspection',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('drawn_class', models.CharField(blank=True, max_length=4, verbose_name='抽取时类别')),
-                ('status', models.CharField(choices=[('planned', '计划中'), ('done', '已检查')], default='planned', max_length=10, verbose_name='状态')),
-                ('inspected_on', models.DateField(blank=True, null=True, verbose_name='检查日期')),
-                ('checklist', models.JSONField(blank=True, default=list, verbose_name='检查内容')),
-                ('findings', models.TextField(blank=True, verbose_name='发现的问题')),
-                ('opinion', models.TextField(blank=True, verbose_name='监督意见')),
-                ('order_deadline', models.DateField(blank=True, null=True, verbose_name='责令改正期限')),
-                ('corrected', models.BooleanField(blank=True, null=True, verbose_name='复查已改正')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='registry.enterprise', verbose_name='用人单位')),
-                ('inspector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='检查人员')),
-                ('reinspection_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reinspections', to='supervision.inspection', verbose_name='复查的检查')),
-                ('second_inspector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='第二检查人员')),
-            ],
-            options={
-                'verbose_name': '监督检查',
-                'verbose_name_plural': '监督检查',
-                'ordering': ['-inspected_on', '-pk'],
-            },
-            bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='EnforcementCase',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('case_no', models.CharField(blank=True, max_length=60, verbose_name='案号')),
-                ('opened_on', models.DateField(verbose_name='立案日期')),
-                ('violations', models.TextField(verbose_name='违法事实')),
-                ('provisions', models.TextField(verbose_name='适用法律条款')),
-                ('status', models.CharField(choices=[('open', '已立案'), ('decided', '已作出决定'), ('closed', '已结案')], default='open', max_length=10, verbose_name='状态')),
-                ('decision', models.TextField(blank=True, verbose_name='处理决定')),
-                ('penalty_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='罚款金额（元）')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='决定日期')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='结案日期')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='立案人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enforcement_cases', to='registry.enterprise', verbose_name='用人单位')),
-                ('inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='supervision.inspection', verbose_name='来源检查')),
-            ],
-            options={
-                'verbose_name': '执法案件',
-                'verbose_name_plural': '执法案件',
-                'ordering': ['-opened_on', '-pk'],
+                "verbose_name": "分类抽查比例配置",
+                "verbose_name_plural": "分类抽查比例配置",
+                "ordering": ["district_id", "risk_class"],
             },
             bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='InspectionPlan',
+            name="ConstructionProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('seed', models.BigIntegerField(verbose_name='随机种子')),
-                ('ratios', models.JSONField(blank=True, default=dict, verbose_name='使用的抽查比例')),
-                ('drawn', models.JSONField(blank=True, default=dict, verbose_name='抽中家数（按类别）')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='制定人')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='区县')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "新建"),
+                            ("expand", "扩建"),
+                            ("rebuild", "改建"),
+                            ("tech", "技术改造"),
+                        ],
+                        max_length=10,
+                        verbose_name="建设性质",
+                    ),
+                ),
+                ("serious", models.BooleanField(default=False, verbose_name="职业病危害严重")),
+                ("risk_note", models.CharField(blank=True, max_length=200, verbose_name="风险类别依据")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="开工日期")),
+                ("planned_completion", models.DateField(blank=True, null=True, verbose_name="计划竣工日期")),
+                ("pre_assessment_on", models.DateField(blank=True, null=True, verbose_name="预评价日期")),
+                ("design_on", models.DateField(blank=True, null=True, verbose_name="防护设施设计日期")),
+                (
+                    "control_effect_on",
+                    models.DateField(blank=True, null=True, verbose_name="控制效果评价日期"),
+                ),
+                ("acceptance_on", models.DateField(blank=True, null=True, verbose_name="竣工验收日期")),
+                ("reports", models.JSONField(blank=True, default=dict, verbose_name="报告")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="construction_projects",
+                        to="registry.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度监督检查计划',
-                'verbose_name_plural': '年度监督检查计划',
-                'ordering': ['-year', 'district_id'],
+                "verbose_name": "建设项目“三同时”",
+                "verbose_name_plural": "建设项目“三同时”",
+                "ordering": ["-created_at", "-pk"],
+            },
+            bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Inspection",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("drawn_class", models.CharField(blank=True, max_length=4, verbose_name="抽取时类别")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "计划中"), ("done", "已检查")],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("inspected_on", models.DateField(blank=True, null=True, verbose_name="检查日期")),
+                ("checklist", models.JSONField(blank=True, default=list, verbose_name="检查内容")),
+                ("findings", models.TextField(blank=True, verbose_name="发现的问题")),
+                ("opinion", models.TextField(blank=True, verbose_name="监督意见")),
+                ("order_deadline", models.DateField(blank=True, null=True, verbose_name="责令改正期限")),
+                ("corrected", models.BooleanField(blank=True, null=True, verbose_name="复查已改正")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspections",
+                        to="registry.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="检查人员",
+                    ),
+                ),
+                (
+                    "reinspection_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reinspections",
+                        to="supervision.inspection",
+                        verbose_name="复查的检查",
+                    ),
+                ),
+                (
+                    "second_inspector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="第二检查人员",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "监督检查",
+                "verbose_name_plural": "监督检查",
+                "ordering": ["-inspected_on", "-pk"],
+            },
+            bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="EnforcementCase",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("case_no", models.CharField(blank=True, max_length=60, verbose_name="案号")),
+                ("opened_on", models.DateField(verbose_name="立案日期")),
+                ("violations", models.TextField(verbose_name="违法事实")),
+                ("provisions", models.TextField(verbose_name="适用法律条款")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "已立案"), ("decided", "已作出决定"), ("closed", "已结案")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decision", models.TextField(blank=True, verbose_name="处理决定")),
+                (
+                    "penalty_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="罚款金额（元）"
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="决定日期")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="结案日期")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="立案人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enforcement_cases",
+                        to="registry.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to="supervision.inspection",
+                        verbose_name="来源检查",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "执法案件",
+                "verbose_name_plural": "执法案件",
+                "ordering": ["-opened_on", "-pk"],
+            },
+            bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="InspectionPlan",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                ("seed", models.BigIntegerField(verbose_name="随机种子")),
+                ("ratios", models.JSONField(blank=True, default=dict, verbose_name="使用的抽查比例")),
+                ("drawn", models.JSONField(blank=True, default=dict, verbose_name="抽中家数（按类别）")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="制定人",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="区县",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "年度监督检查计划",
+                "verbose_name_plural": "年度监督检查计划",
+                "ordering": ["-year", "district_id"],
             },
             bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='plan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inspections', to='supervision.inspectionplan', verbose_name='检查计划'),
+            model_name="inspection",
+            name="plan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="inspections",
+                to="supervision.inspectionplan",
+                verbose_name="检查计划",
+            ),
         ),
         migrations.CreateModel(
-            name='SelfInspection',
+            name="SelfInspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('filled_on', models.DateField(verbose_name='自查日期')),
-                ('state', models.CharField(choices=[('draft', '填写中'), ('submitted', '已提交待审核'), ('reviewed', '已审核')], default='draft', max_length=10, verbose_name='状态')),
-                ('score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='得分')),
-                ('status', models.CharField(blank=True, choices=[('A', 'A级'), ('B', 'B级'), ('C', 'C级')], max_length=1, verbose_name='管理状况等级')),
-                ('veto_failed', models.JSONField(blank=True, default=list, verbose_name='不符合的否决项')),
-                ('submitted_on', models.DateField(blank=True, null=True, verbose_name='提交日期')),
-                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='审核日期')),
-                ('review_note', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('checklist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='supervision.checklistversion', verbose_name='自查表版本')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='self_inspections', to='registry.enterprise', verbose_name='用人单位')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("filled_on", models.DateField(verbose_name="自查日期")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "填写中"), ("submitted", "已提交待审核"), ("reviewed", "已审核")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="得分"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "A级"), ("B", "B级"), ("C", "C级")],
+                        max_length=1,
+                        verbose_name="管理状况等级",
+                    ),
+                ),
+                ("veto_failed", models.JSONField(blank=True, default=list, verbose_name="不符合的否决项")),
+                ("submitted_on", models.DateField(blank=True, null=True, verbose_name="提交日期")),
+                ("reviewed_on", models.DateField(blank=True, null=True, verbose_name="审核日期")),
+                ("review_note", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                (
+                    "checklist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="supervision.checklistversion",
+                        verbose_name="自查表版本",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="self_inspections",
+                        to="registry.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职业卫生管理自查',
-                'verbose_name_plural': '职业卫生管理自查',
-                'ordering': ['-filled_on', '-pk'],
+                "verbose_name": "职业卫生管理自查",
+                "verbose_name_plural": "职业卫生管理自查",
+                "ordering": ["-filled_on", "-pk"],
             },
             bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='RiskAssessment',
+            name="RiskAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('assessed_on', models.DateField(verbose_name='评估日期')),
-                ('scheme', models.CharField(max_length=60, verbose_name='方案')),
-                ('rules_version', models.CharField(max_length=20, verbose_name='规则版本')),
-                ('hazard_level', models.CharField(choices=[('I', 'Ⅰ级'), ('II', 'Ⅱ级'), ('III', 'Ⅲ级')], max_length=3, verbose_name='职业病危害风险等级')),
-                ('management_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='管理自查得分')),
-                ('management_status', models.CharField(blank=True, choices=[('A', 'A级'), ('B', 'B级'), ('C', 'C级')], max_length=1, verbose_name='管理状况等级')),
-                ('comprehensive_class', models.CharField(blank=True, choices=[('甲', '甲类（风险最低）'), ('乙', '乙类'), ('丙', '丙类（风险最高）')], max_length=1, verbose_name='综合风险类别')),
-                ('verified', models.JSONField(blank=True, default=dict, verbose_name='已核对（分项）')),
-                ('factors', models.JSONField(blank=True, default=list, verbose_name='危害因素明细')),
-                ('explanation', models.JSONField(blank=True, default=list, verbose_name='判定说明')),
-                ('basis', models.CharField(choices=[('declaration', '最近一次有效申报'), ('posts', '名录岗位危害因素')], max_length=12, verbose_name='因素与人数来源')),
-                ('reassess_due', models.DateField(verbose_name='应重新评估日期')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='评估人')),
-                ('declaration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='declarations.declaration', verbose_name='依据申报')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_assessments', to='registry.enterprise', verbose_name='用人单位')),
-                ('self_inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='supervision.selfinspection', verbose_name='依据自查')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("assessed_on", models.DateField(verbose_name="评估日期")),
+                ("scheme", models.CharField(max_length=60, verbose_name="方案")),
+                ("rules_version", models.CharField(max_length=20, verbose_name="规则版本")),
+                (
+                    "hazard_level",
+                    models.CharField(
+                        choices=[("I", "Ⅰ级"), ("II", "Ⅱ级"), ("III", "Ⅲ级")],
+                        max_length=3,
+                        verbose_name="职业病危害风险等级",
+                    ),
+                ),
+                (
+                    "management_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="管理自查得分"
+                    ),
+                ),
+                (
+                    "management_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "A级"), ("B", "B级"), ("C", "C级")],
+                        max_length=1,
+                        verbose_name="管理状况等级",
+                    ),
+                ),
+                (
+                    "comprehensive_class",
+                    models.CharField(
+                        blank=True,
+                        choices=[("甲", "甲类（风险最低）"), ("乙", "乙类"), ("丙", "丙类（风险最高）")],
+                        max_length=1,
+                        verbose_name="综合风险类别",
+                    ),
+                ),
+                ("verified", models.JSONField(blank=True, default=dict, verbose_name="已核对（分项）")),
+                ("factors", models.JSONField(blank=True, default=list, verbose_name="危害因素明细")),
+                ("explanation", models.JSONField(blank=True, default=list, verbose_name="判定说明")),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("declaration", "最近一次有效申报"), ("posts", "名录岗位危害因素")],
+                        max_length=12,
+                        verbose_name="因素与人数来源",
+                    ),
+                ),
+                ("reassess_due", models.DateField(verbose_name="应重新评估日期")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评估人",
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="declarations.declaration",
+                        verbose_name="依据申报",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_assessments",
+                        to="registry.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "self_inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="supervision.selfinspection",
+                        verbose_name="依据自查",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职业病危害综合风险评估',
-                'verbose_name_plural': '职业病危害综合风险评估',
-                'ordering': ['-assessed_on', '-pk'],
+                "verbose_name": "职业病危害综合风险评估",
+                "verbose_name_plural": "职业病危害综合风险评估",
+                "ordering": ["-assessed_on", "-pk"],
             },
             bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='SelfInspectionAnswer',
+            name="SelfInspectionAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='得分')),
-                ('original_points', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='企业自评得分')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('record_label', models.CharField(blank=True, max_length=200, verbose_name='引用记录')),
-                ('record_url', models.CharField(blank=True, max_length=300, verbose_name='引用记录链接')),
-                ('review_note', models.CharField(blank=True, max_length=300, verbose_name='审核调整说明')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='supervision.selfinspection', verbose_name='自查')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.checklistitem', verbose_name='条目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="得分"
+                    ),
+                ),
+                (
+                    "original_points",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="企业自评得分"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("record_label", models.CharField(blank=True, max_length=200, verbose_name="引用记录")),
+                ("record_url", models.CharField(blank=True, max_length=300, verbose_name="引用记录链接")),
+                ("review_note", models.CharField(blank=True, max_length=300, verbose_name="审核调整说明")),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="supervision.selfinspection",
+                        verbose_name="自查",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.checklistitem",
+                        verbose_name="条目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自查条目结果',
-                'verbose_name_plural': '自查条目结果',
-                'ordering': ['inspection', 'item__order'],
+                "verbose_name": "自查条目结果",
+                "verbose_name_plural": "自查条目结果",
+                "ordering": ["inspection", "item__order"],
             },
         ),
         migrations.CreateModel(
-            name='InspectionPhoto',
+            name="InspectionPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='supervision.inspection', verbose_name='检查')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('blob', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='supervision.storedblob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="supervision.inspection",
+                        verbose_name="检查",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "blob",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="supervision.storedblob",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检查照片',
-                'verbose_name_plural': '检查照片',
-                'ordering': ['pk'],
+                "verbose_name": "检查照片",
+                "verbose_name_plural": "检查照片",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='AnswerEvidence',
+            name="AnswerEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='supervision.selfinspectionanswer', verbose_name='条目结果')),
-                ('blob', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='supervision.storedblob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="supervision.selfinspectionanswer",
+                        verbose_name="条目结果",
+                    ),
+                ),
+                (
+                    "blob",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="supervision.storedblob",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自查佐证材料',
-                'verbose_name_plural': '自查佐证材料',
-                'ordering': ['pk'],
+                "verbose_name": "自查佐证材料",
+                "verbose_name_plural": "自查佐证材料",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='checklistitem',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='checklist_item_code_unique', violation_error_message='条目编号重复'),
+            model_name="checklistitem",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"),
+                name="checklist_item_code_unique",
+                violation_error_message="条目编号重复",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='classfrequency',
-            constraint=models.UniqueConstraint(fields=('district', 'risk_class'), name='class_frequency_unique', violation_error_message='该区县该类别已有配置'),
+            model_name="classfrequency",
+            constraint=models.UniqueConstraint(
+                fields=("district", "risk_class"),
+                name="class_frequency_unique",
+                violation_error_message="该区县该类别已有配置",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspectionplan',
-            constraint=models.UniqueConstraint(fields=('district', 'year'), name='inspection_plan_unique', violation_error_message='该区县该年度已有监督检查计划'),
+            model_name="inspectionplan",
+            constraint=models.UniqueConstraint(
+                fields=("district", "year"),
+                name="inspection_plan_unique",
+                violation_error_message="该区县该年度已有监督检查计划",
+            ),
         ),
         migrations.AddIndex(
-            model_name='selfinspection',
-            index=models.Index(fields=['enterprise', 'state', 'filled_on'], name='supervision_enterpr_e452a9_idx'),
+            model_name="selfinspection",
+            index=models.Index(
+                fields=["enterprise", "state", "filled_on"], name="supervision_enterpr_e452a9_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskassessment',
-            index=models.Index(fields=['enterprise', '-assessed_on', '-id'], name='risk_enterprise_latest'),
+            model_name="riskassessment",
+            index=models.Index(fields=["enterprise", "-assessed_on", "-id"], name="risk_enterprise_latest"),
         ),
         migrations.AddConstraint(
-            model_name='selfinspectionanswer',
-            constraint=models.UniqueConstraint(fields=('inspection', 'item'), name='self_inspection_item_unique'),
+            model_name="selfinspectionanswer",
+            constraint=models.UniqueConstraint(
+                fields=("inspection", "item"), name="self_inspection_item_unique"
+            ),
         ),
     ]
