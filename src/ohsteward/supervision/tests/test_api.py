@@ -131,3 +131,40 @@ def test_construction_project_api_stage_out_of_order_is_a_chinese_400(api, enter
     late = api.get("/api/v1/construction-projects/?late=true").json()["results"]
     on_time = api.get("/api/v1/construction-projects/?late=false").json()["results"]
     assert pk not in [p["id"] for p in late] and pk in [p["id"] for p in on_time]
+
+
+def test_self_inspection_through_the_api_and_outside_scope_refused(cast, enterprises):
+    manager = APIClient()
+    manager.force_authenticate(cast["manager"])
+    refused = manager.post(
+        "/api/v1/self-inspections/", {"enterprise": enterprises["wanzhou"].uscc}, format="json"
+    )
+    assert refused.status_code == 400 and "不在您的管辖范围内" in refused.content.decode()
+    r = manager.post("/api/v1/self-inspections/", {"enterprise": enterprises["yubei"].uscc}, format="json")
+    assert r.status_code == 201, r.content
+    data = r.json()
+    assert data["checklist_verified"] is False and data["state"] == "draft"
+    pk, first = data["id"], data["answers"][0]
+    too_much = manager.post(
+        f"/api/v1/self-inspections/{pk}/answer/", {"code": first["code"], "points": "999"}, format="json"
+    )
+    assert too_much.status_code == 400 and "得分应在" in too_much.content.decode()
+    for a in data["answers"]:
+        ok = manager.post(
+            f"/api/v1/self-inspections/{pk}/answer/",
+            {"code": a["code"], "points": a["max_points"]},
+            format="json",
+        )
+        assert ok.status_code == 200, ok.content
+    submitted = manager.post(f"/api/v1/self-inspections/{pk}/submit/", {}, format="json").json()
+    assert submitted["state"] == "submitted" and submitted["status"] == "A"
+    assert manager.post(f"/api/v1/self-inspections/{pk}/review/", {}, format="json").status_code == 403
+    district = APIClient()
+    district.force_authenticate(cast["yubei"])
+    reviewed = district.post(
+        f"/api/v1/self-inspections/{pk}/review/", {"note": "已核对"}, format="json"
+    ).json()
+    assert reviewed["state"] == "reviewed"
+    other = APIClient()
+    other.force_authenticate(cast["wanzhou"])
+    assert other.get(f"/api/v1/self-inspections/{pk}/").status_code == 404
