@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "ohsteward.intake",
     "ohsteward.declarations",
     "ohsteward.monitoring",
+    "ohsteward.supervision",
     "ohsteward.api",
     "ohsteward.web",
     "ohsteward.demo",
@@ -398,6 +399,11 @@ OHSTEWARD_API_TAGS = {
     "library": (
         "法律法规标准库",
         "法律、法规、规章、规范性文件和标准：文号、日期、现行/废止、简要解读（只读）。",
+    ),
+    "supervision": (
+        "分类监督执法",
+        "职业病危害综合风险评估（国疾控综监督二函〔2022〕50号：风险等级Ⅰ/Ⅱ/Ⅲ、管理状况A/B/C、综合风险类别甲/乙/丙，"
+        "甲类风险最低）、职业卫生管理自查、年度监督检查计划（双随机）、监督检查与执法案件。未核对的规则逐项标注。",
     ),
     "core": (
         "后台任务",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/", include("ohsteward.intake.urls")),
     path("declarations/", include("ohsteward.declarations.urls")),
     path("stewardship/", include("ohsteward.stewardship.urls")),
+    path("supervision/", include("ohsteward.supervision.urls")),
     path("institutions/", include("ohsteward.institutions.urls")),
     path("exposure/", include("ohsteward.monitoring.calculator.urls")),
     path("hazards/", include("ohsteward.hazards.urls")),

@@ -25,6 +25,7 @@ from ohsteward.registry.api.views import (
     WorkplaceViewSet,
 )
 from ohsteward.stewardship.api import urls as stewardship_urls
+from ohsteward.supervision.api import urls as supervision_urls
 
 app_name = "api"
 
@@ -44,6 +45,7 @@ declarations_urls.register(router)
 stewardship_urls.register(router)
 institutions_urls.register(router)
 monitoring_urls.register(router)
+supervision_urls.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
@@ -52,5 +54,6 @@ urlpatterns = [
     path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
     path("exposure/assess/", ExposureAssessView.as_view(), name="exposure-assess"),
     path("exposure/statistics/", ExposureStatisticsView.as_view(), name="exposure-statistics"),
+    *supervision_urls.urlpatterns,
     *router.urls,
 ]

@@ -99,6 +99,16 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "stewardship.expertquestion": ("v", "v", "vc", "", "vc", "va"),
     # structured visit findings (issue 10 item 4) are written with the visit record
     "stewardship.visitfinding": ("vac", "vac", "v", "", "vacd", "v"),
+    # classified supervision (issue 13): employers fill self-inspections, teams and districts
+    # review; assessments by regulators (and the employer for itself); plans, inspections, cases by regulators
+    "supervision.checklistversion": ("vac", "v", "vac", "", "v", "v"),
+    "supervision.selfinspection": ("vac", "vac", "vc", "", "vc", "vac"),
+    "supervision.riskassessment": ("va", "va", "va", "", "va", "va"),
+    "supervision.classfrequency": ("vac", "vac", "v", "", "", ""),
+    "supervision.inspectionplan": ("va", "va", "v", "", "", ""),
+    "supervision.inspection": ("vac", "vac", "v", "", "", "v"),
+    "supervision.enforcementcase": ("vac", "vac", "v", "", "", "v"),
+    "supervision.constructionproject": ("vac", "vac", "v", "v", "v", "vac"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

@@ -1,0 +1,31 @@
+"""Router entries and paths of the classified-supervision API; api/urls.py registers them."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from ohsteward.supervision.api.views import (
+    ConstructionProjectViewSet,
+    EnforcementCaseViewSet,
+    InspectionPlanViewSet,
+    InspectionViewSet,
+    RiskAssessmentViewSet,
+    RiskAssessView,
+    SelfInspectionViewSet,
+)
+
+SUPERVISION_ROUTES = [
+    ("risk-assessments", RiskAssessmentViewSet, "risk-assessment"),
+    ("self-inspections", SelfInspectionViewSet, "self-inspection"),
+    ("inspection-plans", InspectionPlanViewSet, "inspection-plan"),
+    ("inspections", InspectionViewSet, "inspection"),
+    ("enforcement-cases", EnforcementCaseViewSet, "enforcement-case"),
+    ("construction-projects", ConstructionProjectViewSet, "construction-project"),
+]
+
+urlpatterns = [path("risk/assess/", RiskAssessView.as_view(), name="risk-assess")]
+
+
+def register(router) -> None:
+    for prefix, viewset, basename in SUPERVISION_ROUTES:
+        router.register(prefix, viewset, basename=basename)

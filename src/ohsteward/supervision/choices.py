@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class HazardLevel(models.TextChoices):
+    LEVEL_1 = "I", "Ⅰ级"
+    LEVEL_2 = "II", "Ⅱ级"
+    LEVEL_3 = "III", "Ⅲ级"
+
+
+class ManagementStatus(models.TextChoices):
+    A = "A", "A级"
+    B = "B", "B级"
+    C = "C", "C级"
+
+
+class RiskClass(models.TextChoices):
+    """2022 scheme (国疾控综监督二函〔2022〕50号): 甲 lowest risk, 丙 highest."""
+
+    JIA = "甲", "甲类（风险最低）"
+    YI = "乙", "乙类"
+    BING = "丙", "丙类（风险最高）"
+
+
+class InspectionState(models.TextChoices):
+    DRAFT = "draft", "填写中"
+    SUBMITTED = "submitted", "已提交待审核"
+    REVIEWED = "reviewed", "已审核"
+
+
+class HeadcountBasis(models.TextChoices):
+    DECLARATION = "declaration", "最近一次有效申报"
+    POSTS = "posts", "名录岗位危害因素"
+
+
+class SiteInspectionStatus(models.TextChoices):
+    PLANNED = "planned", "计划中"
+    DONE = "done", "已检查"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "已立案"
+    DECIDED = "decided", "已作出决定"
+    CLOSED = "closed", "已结案"

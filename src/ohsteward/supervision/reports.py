@@ -1,0 +1,55 @@
+"""Documents of classified supervision: the 监督意见书 of an inspection (.docx, GB/T 9704 layout
+through ``core.documents``). The wording is ours (no official template was supplied); a district
+can replace it once it provides its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from ohsteward.core import documents as docs
+from ohsteward.supervision.models import Inspection
+
+
+def opinion_docx(inspection: Inspection, *, issuer: str, today: dt.date) -> bytes:
+    """卫生监督意见书 for one inspection: findings, opinion, the deadline to correct."""
+    doc = docs.gbt9704_document()
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None and not first.text:
+        first._p.getparent().remove(first._p)
+
+    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
+        p = doc.add_paragraph()
+        if text:
+            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
+        if align is not None:
+            p.alignment = align
+        docs.exact_line_spacing(p)
+        if indent:
+            docs.first_line_indent_chars(p, 2, size)
+        return p
+
+    e = inspection.enterprise
+    para(issuer, font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para("卫生监督意见书", font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para()
+    para(f"{e.name}（统一社会信用代码 {e.uscc}）：")
+    on = docs.chinese_date(inspection.inspected_on) if inspection.inspected_on else "　　年　月　日"
+    para(f"{on}，我单位对你单位开展职业卫生监督检查，发现以下问题：", indent=True)
+    for i, line in enumerate(
+        [x for x in inspection.findings.splitlines() if x.strip()] or ["未发现问题。"], start=1
+    ):
+        para(f"{docs.chinese_number(i)}、{line.strip()}", indent=True)
+    if inspection.opinion.strip():
+        para(f"监督意见：{inspection.opinion.strip()}", indent=True)
+    if inspection.order_deadline:
+        para(
+            f"请你单位于{docs.chinese_date(inspection.order_deadline)}前改正上述问题，逾期未改正的，"
+            "将依法立案查处。",
+            indent=True,
+        )
+    para()
+    para(issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(docs.chinese_date(today), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return docs.to_bytes(doc)
