@@ -193,6 +193,9 @@ class MeasurementImporter:
         )
 
     def run(self, *, user, filename, content, dry_run=True, all_or_nothing=True) -> ImportReport:
+        # per-run caches: the rows of one report share its header and most share a few factors
+        self._reports: dict[tuple[str, ...], DetectionReport] = {}
+        self._factors: dict[str, Any] = {}
         table = read_table(filename, content)
         headers, rows = find_header(table.headers, table.rows)
         report = ImportReport(total_rows=len(rows), headers=headers, unit="条", dry_run=dry_run)
@@ -225,6 +228,16 @@ class MeasurementImporter:
         return report
 
     def _report(self, user, record: dict[str, Any]) -> DetectionReport:
+        key = tuple(
+            cell_text(record.get(HEADER_OF[k])) for k in ("number", "kind", "enterprise", "institution")
+        )
+        cached = self._reports.get(key)
+        if cached is not None and DetectionReport.objects.filter(pk=cached.pk).exists():
+            return cached
+        self._reports[key] = self._find_report(user, record)
+        return self._reports[key]
+
+    def _find_report(self, user, record: dict[str, Any]) -> DetectionReport:
         number = cell_text(record.get(HEADER_OF["number"]))
         kind = KINDS.get(cell_text(record.get(HEADER_OF["kind"])))
         if kind is None:
@@ -263,10 +276,12 @@ class MeasurementImporter:
         record = members[0][1]
         if not _date(record, "sampling_start"):
             raise RowProblem(HEADER_OF["sampling_start"], "必填")
+        factor_text = cell_text(record.get(HEADER_OF["factor"]))
         try:
-            factor = resolve_factor(cell_text(record.get(HEADER_OF["factor"])))
+            factor = self._factors.get(factor_text) or resolve_factor(factor_text)
         except ValidationError as e:
             raise RowProblem(HEADER_OF["factor"], e.messages[0]) from None
+        self._factors[factor_text] = factor
         detection = self._report(user, record)
         inputs: dict[str, Any] = {}
         for key in NUMERIC:
