@@ -17,6 +17,7 @@ from ohsteward.registry.api.views import (
     WorkplaceViewSet,
 )
 from ohsteward.stewardship.api import urls as stewardship_urls
+from ohsteward.surveillance.api import urls as surveillance_urls
 
 app_name = "api"
 
@@ -33,11 +34,13 @@ intake_urls.register(router)
 declarations_urls.register(router)
 stewardship_urls.register(router)
 institutions_urls.register(router)
+surveillance_urls.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
     path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
     path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
+    *surveillance_urls.urlpatterns,
     *router.urls,
 ]

@@ -20,6 +20,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
     ("stewardship:work", "管家服务", "stewardship.view_servicevisit"),
     ("institutions:institution_list", "技术服务机构", "institutions.view_institution"),
+    ("surveillance:due", "职业健康监护", "surveillance.view_worker"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),
