@@ -149,3 +149,24 @@ def test_the_list_filter_does_not_take_an_id_number(cast, enterprises):
     _exposed(enterprises["yubei"], number, name="查找工")
     page = login("yubei").get(f"/surveillance/workers/?q={number}").content.decode()
     assert "查找工" not in page  # names only: a number would end up in access logs
+
+
+def test_the_edit_form_keeps_the_number_when_left_empty(cast, enterprises):
+    number = make_id_number()
+    worker = _exposed(enterprises["yubei"], number, name="改号工")
+    client = login("manager")
+    page = client.get(f"/surveillance/workers/{worker.pk}/edit/").content.decode()
+    assert number not in page and "留空则不变" in page
+    response = client.post(
+        f"/surveillance/workers/{worker.pk}/edit/",
+        {
+            "name": "改号工",
+            "id_number": "",
+            "phone": "023-1234",
+            "employment_type": "contract",
+            "hire_date": "2019-01-01",
+        },
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.phone == "023-1234" and worker.person.id_number() == number
