@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ohsteward.core import facts
 from ohsteward.stewardship.assistance import rules
 from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
 
@@ -49,7 +50,11 @@ def plan_progress(plan: AssistancePlan, user) -> PlanProgress:
         items_done=sum(e.items_closed for e in entries),
         items_total=six * len(entries),
         enterprises_complete=sum(1 for e in entries if e.items_closed == six),
-        rates=rules.rates(enrolled=len(entries), declared=declared),
+        rates=rules.rates(
+            enrolled=len(entries),
+            declared=declared,
+            done=fact_counts([e.enterprise_id for e in entries], plan.year),
+        ),
         short_of_declared=[e for e in entries if not e.declared],
     )
 
@@ -59,4 +64,20 @@ def entry_rates(entry: AssistanceEntry) -> list[rules.Rate]:
     declared = getattr(entry, "declared", None)
     if declared is None:
         declared = AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
-    return rules.rates(enrolled=1, declared=1 if declared else 0)
+    done = fact_counts([entry.enterprise_id], entry.plan.year)
+    return rules.rates(enrolled=1, declared=1 if declared else 0, done=done)
+
+
+# The rates that a higher app knows (core.facts): rate code → fact. Stewardship sits below
+# monitoring and surveillance and may not import them; they provide the fact in their ready().
+RATE_FACTS = {"exams": facts.EXAMS_DONE}
+
+
+def fact_counts(enterprise_ids: list[int], year: int) -> dict[str, int | None]:
+    """Per rate code, how many of ``enterprise_ids`` meet it in ``year``; None where no installed
+    app provides the fact (one bounded query per provided fact)."""
+    out: dict[str, int | None] = {}
+    for code, fact in RATE_FACTS.items():
+        holding = facts.ask(fact, enterprise_ids, year)
+        out[code] = None if holding is None else len(holding)
+    return out

@@ -6,6 +6,7 @@ Seed 001 附件3 is 《重庆市中小微企业职业健康帮扶行动(2024—2
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # 001 附件3 二(二) items 3–8: the "六个一". Codes are the API values.
@@ -174,14 +175,18 @@ class Rate:
         return None if self.value is None else self.value >= RATE_TARGET
 
 
-def rates(*, enrolled: int, declared: int) -> list[Rate]:
-    """The four rates of 001 附件3 一. Only the declaration rate has data today."""
+def rates(*, enrolled: int, declared: int, done: Mapping[str, int | None] | None = None) -> list[Rate]:
+    """The four rates of 001 附件3 一. ``declared`` comes from the register; ``done`` gives, per
+    other rate code, how many of the enrolled employers meet it (None or absent: no installed app
+    knows, so the rate is "无数据", never 0)."""
+    counts: dict[str, int | None] = {"declared": declared, **(done or {})}
     out = []
     for code, label in RATES:
-        if code == "declared":
-            value = round(100 * declared / enrolled, 1) if enrolled else None
-            reason = "" if enrolled else "无数据：计划中尚无帮扶企业"
-            out.append(Rate(code, label, value, declared, enrolled, reason))
-        else:
+        numerator = counts.get(code)
+        if numerator is None:
             out.append(Rate(code, label, None, None, enrolled, NO_DATA_REASONS[code]))
+        else:
+            value = round(100 * numerator / enrolled, 1) if enrolled else None
+            reason = "" if enrolled else "无数据：计划中尚无帮扶企业"
+            out.append(Rate(code, label, value, numerator, enrolled, reason))
     return out
