@@ -1,0 +1,75 @@
+"""Reads of exam follow-up: open work for the home page (employer, district, exam institution)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
+from ohsteward.surveillance.exams.choices import TaskKind, TaskStatus
+from ohsteward.surveillance.exams.models import DiseaseCase, SurveillanceTask
+
+
+def open_work(user, today: dt.date) -> list[WorkItem]:
+    """Overdue tasks (rechecks, reassignments), workers still exposed after a reassignment
+    deadline, cases with a §13 time limit passed, and open cases awaiting diagnosis."""
+    items: list[WorkItem] = []
+    if user.has_perm("surveillance.view_surveillancetask"):
+        tasks = SurveillanceTask.objects.for_user(user)
+        url = reverse("surveillance:task_list")
+        exposed = tasks.still_exposed(today).filter(closed_on__isnull=True).count()
+        if exposed:
+            items.append(
+                WorkItem(
+                    f"{exposed} 名职业禁忌证劳动者超过调岗期限仍在接触禁忌因素",
+                    f"{url}?kind=reassignment&still_exposed=yes",
+                    exposed,
+                    None,
+                    OVERDUE,
+                    "请尽快调离原岗位并登记新岗位（职业病防治法 第35条）",
+                )
+            )
+        for kind, label, hint in (
+            (TaskKind.RECHECK, "复查", "安排劳动者按体检报告要求复查"),
+            (TaskKind.REASSIGNMENT, "调岗", "为职业禁忌证劳动者登记调换后的岗位"),
+        ):
+            late = tasks.filter(kind=kind).with_status(TaskStatus.OVERDUE, today)
+            n = late.count()
+            if n:
+                first = late.order_by("due_on").values_list("due_on", flat=True).first()
+                items.append(
+                    WorkItem(f"{n} 项{label}任务已逾期", f"{url}?kind={kind}&status=overdue", n, first, OVERDUE, hint)
+                )
+            soon = tasks.filter(kind=kind, closed_on__isnull=True, due_on__gte=today, due_on__lte=today + dt.timedelta(days=14))
+            m = soon.count()
+            if m:
+                items.append(WorkItem(f"{m} 项{label}任务两周内到期", f"{url}?kind={kind}&status=open", m, None, DUE, hint))
+    if user.has_perm("surveillance.view_diseasecase"):
+        cases = DiseaseCase.objects.for_user(user)
+        url = reverse("surveillance:case_list")
+        late = cases.overdue(today).count()
+        if late:
+            items.append(
+                WorkItem(
+                    f"{late} 个职业病诊断个案超过法定时限",
+                    f"{url}?overdue=yes",
+                    late,
+                    None,
+                    OVERDUE,
+                    "诊断证明书15日内送达、15日内网络直报（职业病诊断与鉴定管理办法）",
+                )
+            )
+        waiting = cases.filter(status="referred").count()
+        if waiting:
+            items.append(
+                WorkItem(
+                    f"{waiting} 名疑似职业病劳动者待诊断",
+                    f"{url}?status=referred",
+                    waiting,
+                    None,
+                    OPEN,
+                    "告知劳动者并转诊至职业病诊断机构",
+                )
+            )
+    return items

@@ -1,0 +1,306 @@
+"""Pages of exam results and their follow-up: exams (list, detail, phone form, import), batches
+with their 表5-1, tasks (reassignment on a phone), cases with the §13 time limits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from ohsteward.accounts import access
+from ohsteward.core.views import ImportView as BaseImportView
+from ohsteward.core.views import (
+    ObjectDetailView,
+    ObjectListView,
+    ProtectedView,
+    ScopedObjectMixin,
+    apply_errors,
+    messages_of,
+)
+from ohsteward.registry.forms import ImportForm
+from ohsteward.surveillance import conclusions, deadlines
+from ohsteward.surveillance.exams import actions
+from ohsteward.surveillance.exams.choices import BatchSource, TaskKind
+from ohsteward.surveillance.exams.filtersets import (
+    DiseaseCaseFilterSet,
+    ExamBatchFilterSet,
+    ExamFilterSet,
+    SurveillanceTaskFilterSet,
+)
+from ohsteward.surveillance.exams.forms import (
+    EXAM_FIELD_MAP,
+    CaseDatesForm,
+    DiagnoseForm,
+    ExamForm,
+    ReassignForm,
+    ReferForm,
+    own_institution,
+)
+from ohsteward.surveillance.exams.importers import ExamImporter
+from ohsteward.surveillance.exams.models import (
+    CLINICAL_PERMISSION,
+    DiseaseCase,
+    Exam,
+    ExamBatch,
+    ExamResult,
+    SurveillanceTask,
+)
+from ohsteward.surveillance.exams.tables import (
+    DiseaseCaseTable,
+    ExamBatchTable,
+    ExamTable,
+    SurveillanceTaskTable,
+)
+
+
+class ExamListView(ObjectListView):
+    queryset = Exam.objects.all()
+    filterset = ExamFilterSet
+    table = ExamTable
+    permission = "surveillance.view_exam"
+    title, unit, export_filename = "职业健康检查结果", "人次", "职业健康检查结果"
+    template_name = "surveillance/exam_list.html"
+
+
+class ExamDetailView(ObjectDetailView):
+    queryset = Exam.objects.select_related("worker__person", "worker__enterprise", "institution", "batch").prefetch_related(
+        Prefetch("results", queryset=ExamResult.objects.select_related("factor").order_by("pk"))
+    )
+    permission = "surveillance.view_exam"
+    template_name = "surveillance/exam_detail.html"
+
+    def get_context_data(self, **context) -> dict:
+        exam = context["object"]
+        results = list(exam.results.all())
+        for r in results:
+            r.effect_label = conclusions.CONCLUSIONS[r.conclusion].effect_label
+        return {
+            **context,
+            "results": results,
+            "clinical": access.has_perm(self.request.user, CLINICAL_PERMISSION),
+            "tasks": SurveillanceTask.objects.for_user(self.request.user)
+            .filter(result__exam=exam)
+            .select_related("factor")
+            .order_by("pk"),
+            "today": timezone.localdate(),
+            "standard": conclusions.conclusion_set(exam.date),
+        }
+
+
+class ExamCreateView(ProtectedView):
+    """One exam entered on a phone by the exam institution's staff."""
+
+    permission = "surveillance.add_exam"
+    template_name = "surveillance/exam_form.html"
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, "title": "录入体检结果"})
+
+    def get(self, request):
+        return self._render(ExamForm(user=request.user))
+
+    def post(self, request):
+        form = ExamForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            institution = own_institution(request.user)
+            if institution is None:
+                form.add_error(None, "只有体检机构人员可以录入体检结果")
+                return self._render(form)
+            try:
+                exam = actions.exam_record(
+                    user=request.user,
+                    worker=form.worker,
+                    date=form.cleaned_data["date"],
+                    kind=form.cleaned_data["kind"],
+                    institution=institution,
+                    report_number=form.cleaned_data["report_number"],
+                    results=form.results(),
+                    source=BatchSource.FORM,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, msgs in error.message_dict.items():
+                        target = EXAM_FIELD_MAP.get(field, field)
+                        for msg in msgs:
+                            form.add_error(target if target in form.fields else None, msg)
+                else:
+                    apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, f"已保存：{exam}")
+                return redirect(exam.get_absolute_url())
+        return self._render(form)
+
+
+class ExamImportView(BaseImportView):
+    importer = ExamImporter()
+    kind = "surveillance-exams"
+    permission = "surveillance.add_exam"
+    form_class = ImportForm
+    title = "导入体检结果"
+    url_names = {
+        "upload": "surveillance:exam_import",
+        "template": "surveillance:exam_import_template",
+        "confirm": "surveillance:exam_import_confirm",
+        "errors": "surveillance:exam_import_errors",
+        "done": "surveillance:exambatch_list",
+    }
+
+
+class ExamBatchListView(ObjectListView):
+    queryset = ExamBatch.objects.all()
+    filterset = ExamBatchFilterSet
+    table = ExamBatchTable
+    permission = "surveillance.view_exambatch"
+    title, unit, export_filename = "体检结果汇总（表5-1）", "批", "体检结果汇总"
+    template_name = "surveillance/exam_list.html"
+
+
+class ExamBatchDetailView(ObjectDetailView):
+    queryset = ExamBatch.objects.select_related("enterprise", "institution")
+    permission = "surveillance.view_exambatch"
+    template_name = "surveillance/exambatch_detail.html"
+
+    def get_context_data(self, **context) -> dict:
+        batch = context["object"]
+        counts = actions.batch_summary(batch)
+        return {
+            **context,
+            "summary": [(label, counts[key]) for key, label in conclusions.SUMMARY_COLUMNS],
+            "can_see_exams": self.request.user.has_perm("surveillance.view_exam"),
+        }
+
+
+class TaskListView(ObjectListView):
+    queryset = SurveillanceTask.objects.all()
+    filterset = SurveillanceTaskFilterSet
+    table = SurveillanceTaskTable
+    permission = "surveillance.view_surveillancetask"
+    title, unit, export_filename = "监护任务", "项", "监护任务"
+    template_name = "surveillance/exam_list.html"
+
+
+class TaskDetailView(ScopedObjectMixin, ProtectedView):
+    """A task; a reassignment task takes the new post here (on a phone)."""
+
+    queryset = SurveillanceTask.objects.select_related(
+        "worker__person", "worker__enterprise", "factor", "new_post", "result__exam"
+    )
+    permission = "surveillance.view_surveillancetask"
+    template_name = "surveillance/task_detail.html"
+
+    def _render(self, task, form=None):
+        can_reassign = (
+            task.kind == TaskKind.REASSIGNMENT
+            and task.closed_on is None
+            and self.request.user.has_perm("surveillance.change_surveillancetask")
+        )
+        if can_reassign and form is None:
+            form = ReassignForm(task=task, user=self.request.user)
+        today = timezone.localdate()
+        exposed = actions.exposed_posts(task.worker, task.factor_id).select_related("post") if task.kind == TaskKind.REASSIGNMENT else []
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "object": task,
+                "status": task.status_on(today),
+                "form": form if can_reassign else None,
+                "exposed": list(exposed),
+                "reassignment_limit": deadlines.LIMITS_V1.get(deadlines.REASSIGNMENT),
+            },
+        )
+
+    def get(self, request, pk):
+        return self._render(self.get_object())
+
+    def post(self, request, pk):
+        task = self.get_object()
+        if not request.user.has_perm("surveillance.change_surveillancetask"):
+            raise PermissionDenied
+        form = ReassignForm(data=request.POST, task=task, user=request.user)
+        if form.is_valid():
+            try:
+                actions.reassignment_record(user=request.user, task=task, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, "已登记调岗，任务已完成。")
+                return redirect(task.get_absolute_url())
+        return self._render(task, form)
+
+
+class CaseListView(ObjectListView):
+    queryset = DiseaseCase.objects.all()
+    filterset = DiseaseCaseFilterSet
+    table = DiseaseCaseTable
+    permission = "surveillance.view_diseasecase"
+    title, unit, export_filename = "职业病诊断个案", "例", "职业病诊断个案"
+    template_name = "surveillance/exam_list.html"
+
+
+CASE_STEPS = {"refer": ReferForm, "diagnose": DiagnoseForm, "dates": CaseDatesForm}
+
+
+class CaseDetailView(ScopedObjectMixin, ProtectedView):
+    """A case: its §13 deadlines (overdue highlighted) and the step forms (refer, diagnose, dates)."""
+
+    queryset = DiseaseCase.objects.select_related(
+        "worker__person", "worker__enterprise", "factor", "referred_to", "disease", "result__exam__institution"
+    )
+    permission = "surveillance.view_diseasecase"
+    template_name = "surveillance/case_detail.html"
+
+    def _render(self, case, forms=None):
+        can_change = self.request.user.has_perm("surveillance.change_diseasecase")
+        forms = forms or {}
+        if can_change:
+            initial_dates = {f: getattr(case, f) for f in actions.CASE_DATE_FIELDS}
+            forms.setdefault("refer", ReferForm())
+            forms.setdefault("diagnose", DiagnoseForm())
+            forms.setdefault("dates", CaseDatesForm(initial=initial_dates))
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "object": case,
+                "deadlines": case.deadlines_on(timezone.localdate()),
+                "forms": forms if can_change else {},
+            },
+        )
+
+    def get(self, request, pk):
+        return self._render(self.get_object())
+
+    def post(self, request, pk):
+        case = self.get_object()
+        if not request.user.has_perm("surveillance.change_diseasecase"):
+            raise PermissionDenied
+        step = request.POST.get("step", "")
+        form_class = CASE_STEPS.get(step)
+        if form_class is None:
+            messages.error(request, "未知的操作")
+            return redirect(case.get_absolute_url())
+        form = form_class(data=request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if step == "refer":
+                    actions.case_refer(user=request.user, case=case, **data)
+                elif step == "diagnose":
+                    actions.case_diagnose(user=request.user, case=case, **data)
+                else:
+                    actions.case_record_dates(user=request.user, case=case, data=data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, "已保存。")
+                return redirect(case.get_absolute_url())
+        return self._render(self.get_object(), {step: form})
