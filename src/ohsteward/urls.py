@@ -15,6 +15,7 @@ urlpatterns = [
     path("declarations/", include("ohsteward.declarations.urls")),
     path("stewardship/", include("ohsteward.stewardship.urls")),
     path("institutions/", include("ohsteward.institutions.urls")),
+    path("surveillance/", include("ohsteward.surveillance.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

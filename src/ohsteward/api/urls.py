@@ -17,6 +17,7 @@ from ohsteward.registry.api.views import (
     WorkplaceViewSet,
 )
 from ohsteward.stewardship.api import urls as stewardship_urls
+from ohsteward.surveillance.exams import api as surveillance_exams_api
 
 app_name = "api"
 
@@ -33,6 +34,7 @@ intake_urls.register(router)
 declarations_urls.register(router)
 stewardship_urls.register(router)
 institutions_urls.register(router)
+surveillance_exams_api.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

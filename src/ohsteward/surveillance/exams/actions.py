@@ -23,8 +23,8 @@ from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Post, PostExposure
-from ohsteward.surveillance import conclusions, deadlines
 from ohsteward.surveillance import actions as worker_actions
+from ohsteward.surveillance import conclusions, deadlines
 from ohsteward.surveillance.exams.choices import BatchSource, CaseStatus, DiagnosisOutcome, TaskKind
 from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamBatch, ExamResult, SurveillanceTask
 from ohsteward.surveillance.models import Worker, WorkerPost
@@ -61,7 +61,9 @@ def exam_date_error(*, date: dt.date, birth_date: dt.date, today: dt.date) -> st
     return None
 
 
-def _batch_for(*, user, enterprise_id: int, institution: Institution, source: str, filename: str = "") -> ExamBatch:
+def _batch_for(
+    *, user, enterprise_id: int, institution: Institution, source: str, filename: str = ""
+) -> ExamBatch:
     """Form and API uploads of one institution for one employer on one day share a batch (its
     表5-1); a file is its own batch per employer (the importer makes it)."""
     today = _today()
@@ -108,7 +110,9 @@ def batch_refresh_expected(batch: ExamBatch) -> ExamBatch:
 def batch_summary(batch: ExamBatch) -> dict[str, int]:
     """The 表5-1 counts of a batch (``conclusions.summary``), in one query."""
     by_worker: dict[int, list[str]] = {}
-    for worker_id, code in ExamResult.objects.filter(exam__batch=batch).values_list("exam__worker_id", "conclusion"):
+    for worker_id, code in ExamResult.objects.filter(exam__batch=batch).values_list(
+        "exam__worker_id", "conclusion"
+    ):
         by_worker.setdefault(worker_id, []).append(code)
     for worker_id in batch.exams.values_list("worker_id", flat=True):
         by_worker.setdefault(worker_id, [])
@@ -161,9 +165,16 @@ def exam_record(
         raise ValidationError({"date": "该劳动者同一日期同一类别的体检已由其他机构上传"})
     if exam is None:
         if batch is None:
-            batch = _batch_for(user=user, enterprise_id=worker.enterprise_id, institution=institution, source=source)
+            batch = _batch_for(
+                user=user, enterprise_id=worker.enterprise_id, institution=institution, source=source
+            )
         exam = Exam(
-            batch=batch, worker=worker, date=date, kind=kind, institution=institution, report_number=report_number
+            batch=batch,
+            worker=worker,
+            date=date,
+            kind=kind,
+            institution=institution,
+            report_number=report_number,
         )
         exam.full_clean()
         exam.save()
@@ -173,7 +184,9 @@ def exam_record(
         if not isinstance(factor, HazardFactor):
             raise ValidationError({"factor": "未知的危害因素"})
         if factor.pk in seen:
-            raise ValidationError({"factor": f"{factor.name}：该劳动者此次体检的该危害因素结论已上传，请勿重复上传"})
+            raise ValidationError(
+                {"factor": f"{factor.name}：该劳动者此次体检的该危害因素结论已上传，请勿重复上传"}
+            )
         seen.add(factor.pk)
         errors = _result_errors(data, date)
         if errors:
@@ -257,7 +270,9 @@ def exposed_posts(worker: Worker, factor_id: int):
 
 
 @transaction.atomic
-def reassignment_record(*, user, task: SurveillanceTask, on: dt.date, post: Post | None = None) -> SurveillanceTask:
+def reassignment_record(
+    *, user, task: SurveillanceTask, on: dt.date, post: Post | None = None
+) -> SurveillanceTask:
     """The employer moves a worker with a 职业禁忌证 off the exposure (职业病防治法 第35条 [M]):
     the new post must not carry the contraindicated factor; the worker's exposed posts end the
     day before. Without a new post, the worker must hold no exposed post any more (e.g. never
@@ -276,9 +291,13 @@ def reassignment_record(*, user, task: SurveillanceTask, on: dt.date, post: Post
         if PostExposure.objects.filter(post=post, hazard_factor_id=task.factor_id).exists():
             raise ValidationError({"post": f"新岗位仍接触{task.factor.name}，不能作为调离岗位"})
         # the worker's open posts end the day before (surveillance: one current post at a time)
-        worker_actions.worker_post_add(user=user, worker=worker, post=post, start_date=max(on, worker.hire_date))
+        worker_actions.worker_post_add(
+            user=user, worker=worker, post=post, start_date=max(on, worker.hire_date)
+        )
         if exposed_posts(worker, task.factor_id).exists():
-            raise ValidationError({"post": f"该劳动者在{on}之后仍有接触{task.factor.name}的岗位，请先结束该岗位"})
+            raise ValidationError(
+                {"post": f"该劳动者在{on}之后仍有接触{task.factor.name}的岗位，请先结束该岗位"}
+            )
     elif exposed_posts(worker, task.factor_id).exists():
         raise ValidationError({"post": f"该劳动者仍在接触{task.factor.name}的岗位上，请选择调换后的岗位"})
     task.new_post = post
@@ -378,9 +397,9 @@ def case_diagnose(
     case.certificate_number = certificate_number.strip()
     case.certificate_issued_on = certificate_issued_on
     _save_case(case)
-    SurveillanceTask.objects.filter(result_id=case.result_id, kind=TaskKind.DIAGNOSIS, closed_on__isnull=True).update(
-        closed_on=diagnosed_on, note=case.get_outcome_display()
-    )
+    SurveillanceTask.objects.filter(
+        result_id=case.result_id, kind=TaskKind.DIAGNOSIS, closed_on__isnull=True
+    ).update(closed_on=diagnosed_on, note=case.get_outcome_display())
     return case
 
 

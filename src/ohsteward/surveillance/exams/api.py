@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -22,8 +22,12 @@ from ohsteward.registry.models import Post
 from ohsteward.surveillance import conclusions
 from ohsteward.surveillance.choices import ExamKind
 from ohsteward.surveillance.exams import actions
-from ohsteward.surveillance.exams.choices import BatchSource, DiagnosisOutcome, TaskKind, TaskStatus
-from ohsteward.surveillance.exams.filtersets import DiseaseCaseFilterSet, ExamFilterSet, SurveillanceTaskFilterSet
+from ohsteward.surveillance.exams.choices import BatchSource, DiagnosisOutcome
+from ohsteward.surveillance.exams.filtersets import (
+    DiseaseCaseFilterSet,
+    ExamFilterSet,
+    SurveillanceTaskFilterSet,
+)
 from ohsteward.surveillance.exams.lookups import find_factor, find_institution
 from ohsteward.surveillance.exams.models import (
     CLINICAL_PERMISSION,
@@ -67,9 +71,13 @@ class ConclusionField(serializers.Field):
 
 class ResultSerializer(serializers.ModelSerializer):
     factor = FactorField(help_text="危害因素名称或代码，如 噪声、矽尘、苯")
-    conclusion = ConclusionField(help_text="a 目前未见异常 / b 复查 / c 疑似职业病 / d 职业禁忌证 / e 其他疾病或异常")
+    conclusion = ConclusionField(
+        help_text="a 目前未见异常 / b 复查 / c 疑似职业病 / d 职业禁忌证 / e 其他疾病或异常"
+    )
     conclusion_label = serializers.CharField(source="get_conclusion_display", read_only=True)
-    items = serializers.CharField(required=False, allow_blank=True, default="", help_text="异常项目或疾病名称")
+    items = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="异常项目或疾病名称"
+    )
     recheck_items = serializers.CharField(required=False, allow_blank=True, default="", help_text="复查项目")
     recheck_by = serializers.DateField(required=False, allow_null=True, default=None, help_text="复查期限")
 
@@ -96,12 +104,16 @@ class InstitutionField(serializers.Field):
 
 
 class ExamSerializer(serializers.ModelSerializer):
-    worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.none(), help_text="劳动者编号（workers/ 的 id）")
+    worker = serializers.PrimaryKeyRelatedField(
+        queryset=Worker.objects.none(), help_text="劳动者编号（workers/ 的 id）"
+    )
     worker_name = serializers.CharField(source="worker.name", read_only=True)
     id_number_masked = serializers.CharField(source="worker.person.id_number_masked", read_only=True)
     enterprise = serializers.CharField(source="worker.enterprise.uscc", read_only=True)
     date = PlausibleDateField(help_text="体检日期，不能晚于今天")
-    type = serializers.ChoiceField(source="kind", choices=ExamKind.choices, help_text="pre / periodic / exit / emergency")
+    type = serializers.ChoiceField(
+        source="kind", choices=ExamKind.choices, help_text="pre / periodic / exit / emergency"
+    )
     institution = InstitutionField(help_text="体检机构名称或统一社会信用代码")
     results = ResultSerializer(many=True)
     batch = serializers.IntegerField(source="batch_id", read_only=True)
@@ -125,7 +137,9 @@ class ExamViewSet(ExportMixin, ScopedModelViewSet):
     """职业健康检查结果：体检机构上传（``results`` 每个危害因素一条结论），用人单位查看结论。
     重复上传同一劳动者同一日期同一类别同一危害因素的结论会被拒绝。"""
 
-    queryset = Exam.objects.select_related("worker__person", "worker__enterprise", "institution").prefetch_related(
+    queryset = Exam.objects.select_related(
+        "worker__person", "worker__enterprise", "institution"
+    ).prefetch_related(
         Prefetch("results", queryset=ExamResult.objects.select_related("factor").order_by("pk"))
     )
     serializer_class = ExamSerializer
@@ -181,20 +195,29 @@ class TaskViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     """监护任务：复查（recheck）、调岗（reassignment）、职业病诊断（diagnosis）；
     ``status`` 为 open / overdue / closed。调岗任务由用人单位以 ``reassign`` 登记新岗位。"""
 
-    queryset = SurveillanceTask.objects.select_related("worker__person", "worker__enterprise", "factor", "new_post")
+    queryset = SurveillanceTask.objects.select_related(
+        "worker__person", "worker__enterprise", "factor", "new_post"
+    )
     serializer_class = TaskSerializer
     filterset_class = SurveillanceTaskFilterSet
     table_class = SurveillanceTaskTable
     export_filename = "监护任务"
+    permission_action = None  # set per action below (RolePermission)
 
-    @extend_schema(request=ReassignSerializer, responses={200: TaskSerializer}, summary="登记调换后的岗位（关闭调岗任务）")
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={200: TaskSerializer},
+        summary="登记调换后的岗位（关闭调岗任务）",
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def reassign(self, request, pk=None):
         task = self.get_object()
         s = ReassignSerializer(data=request.data, user=request.user)
         s.is_valid(raise_exception=True)
         actions.reassignment_record(user=request.user, task=task, **s.validated_data)
-        return Response(TaskSerializer(self.get_queryset().get(pk=task.pk), context={"request": request}).data)
+        return Response(
+            TaskSerializer(self.get_queryset().get(pk=task.pk), context={"request": request}).data
+        )
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -242,7 +265,10 @@ class DiagnoseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[DiagnosisOutcome.CONFIRMED, DiagnosisOutcome.EXCLUDED])
     diagnosed_on = PlausibleDateField()
     disease = serializers.PrimaryKeyRelatedField(
-        queryset=OccupationalDisease.objects.all(), required=False, allow_null=True, help_text="职业病目录条目编号"
+        queryset=OccupationalDisease.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="职业病目录条目编号",
     )
     stage = serializers.CharField(required=False, allow_blank=True, default="")
     certificate_number = serializers.CharField(required=False, allow_blank=True, default="")
@@ -267,9 +293,12 @@ class CaseViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     filterset_class = DiseaseCaseFilterSet
     table_class = DiseaseCaseTable
     export_filename = "职业病诊断个案"
+    permission_action = None  # set per action below (RolePermission)
 
     def _answer(self, request, case):
-        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data)
+        return Response(
+            CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data
+        )
 
     @extend_schema(request=ReferSerializer, responses={200: CaseSerializer}, summary="转诊至职业病诊断机构")
     @action(detail=True, methods=["post"], permission_action="change")
@@ -280,7 +309,9 @@ class CaseViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
         actions.case_refer(user=request.user, case=case, **s.validated_data)
         return self._answer(request, case)
 
-    @extend_schema(request=DiagnoseSerializer, responses={200: CaseSerializer}, summary="登记诊断结论与诊断证明书")
+    @extend_schema(
+        request=DiagnoseSerializer, responses={200: CaseSerializer}, summary="登记诊断结论与诊断证明书"
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def diagnose(self, request, pk=None):
         case = self.get_object()
@@ -289,7 +320,11 @@ class CaseViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
         actions.case_diagnose(user=request.user, case=case, **s.validated_data)
         return self._answer(request, case)
 
-    @extend_schema(request=CaseDatesSerializer, responses={200: CaseSerializer}, summary="登记送达、直报、收到、申请鉴定日期")
+    @extend_schema(
+        request=CaseDatesSerializer,
+        responses={200: CaseSerializer},
+        summary="登记送达、直报、收到、申请鉴定日期",
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def dates(self, request, pk=None):
         case = self.get_object()
@@ -309,6 +344,3 @@ EXAMS_ROUTES = [
 def register(router) -> None:
     for prefix, viewset, basename in EXAMS_ROUTES:
         router.register(prefix, viewset, basename=basename)
-
-
-__all__ = ["register", "status", "TaskKind", "TaskStatus"]

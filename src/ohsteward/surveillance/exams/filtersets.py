@@ -93,5 +93,3 @@ class DiseaseCaseFilterSet(_WorkerFilters):
     def filter_overdue(self, queryset, name, value):
         late = queryset.overdue(self.today)
         return late if value == "yes" else queryset.exclude(pk__in=late.values("pk"))
-
-

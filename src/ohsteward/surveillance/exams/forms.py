@@ -29,7 +29,9 @@ class ExamForm(forms.Form):
     """One exam on a phone. The worker is named by ID number (looked up through the keyed hash,
     among the workers the user may see); the form never shows the number back in full."""
 
-    id_number = forms.CharField(label="身份证号", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     date = forms.DateField(label="体检日期", widget=DATE)
     kind = forms.ChoiceField(label="体检类别", choices=ExamKind.choices)
     report_number = forms.CharField(label="体检编号", max_length=40, required=False)
@@ -39,11 +41,21 @@ class ExamForm(forms.Form):
         self.user = user
         for i in range(1, SLOTS + 1):
             required = i == 1
-            self.fields[f"factor_{i}"] = forms.CharField(label=f"危害因素{i}", required=required, max_length=100)
-            self.fields[f"conclusion_{i}"] = forms.ChoiceField(label=f"结论{i}", choices=CONCLUSION_CHOICES, required=required)
-            self.fields[f"items_{i}"] = forms.CharField(label=f"异常项目/疾病名称{i}", required=False, max_length=500)
-            self.fields[f"recheck_items_{i}"] = forms.CharField(label=f"复查项目{i}", required=False, max_length=300)
-            self.fields[f"recheck_by_{i}"] = forms.DateField(label=f"复查期限{i}", required=False, widget=DATE)
+            self.fields[f"factor_{i}"] = forms.CharField(
+                label=f"危害因素{i}", required=required, max_length=100
+            )
+            self.fields[f"conclusion_{i}"] = forms.ChoiceField(
+                label=f"结论{i}", choices=CONCLUSION_CHOICES, required=required
+            )
+            self.fields[f"items_{i}"] = forms.CharField(
+                label=f"异常项目/疾病名称{i}", required=False, max_length=500
+            )
+            self.fields[f"recheck_items_{i}"] = forms.CharField(
+                label=f"复查项目{i}", required=False, max_length=300
+            )
+            self.fields[f"recheck_by_{i}"] = forms.DateField(
+                label=f"复查期限{i}", required=False, widget=DATE
+            )
         if not self.is_bound:
             self.initial["date"] = timezone.localdate()
 
@@ -51,12 +63,20 @@ class ExamForm(forms.Form):
         parsed, error = id_rules.id_parse(self.cleaned_data["id_number"], on=timezone.localdate())
         if parsed is None:
             raise forms.ValidationError(error)
-        workers = Worker.objects.for_user(self.user).by_id_number(parsed.number).filter(leave_date__isnull=True)
-        worker = workers.order_by("-hire_date", "pk").first() or Worker.objects.for_user(self.user).by_id_number(
-            parsed.number
-        ).order_by("-hire_date", "pk").first()
+        workers = (
+            Worker.objects.for_user(self.user).by_id_number(parsed.number).filter(leave_date__isnull=True)
+        )
+        worker = (
+            workers.order_by("-hire_date", "pk").first()
+            or Worker.objects.for_user(self.user)
+            .by_id_number(parsed.number)
+            .order_by("-hire_date", "pk")
+            .first()
+        )
         if worker is None:
-            raise forms.ValidationError(f"未找到身份证号为 {id_rules.id_mask(parsed.number)} 的劳动者，或不在您的服务范围内")
+            raise forms.ValidationError(
+                f"未找到身份证号为 {id_rules.id_mask(parsed.number)} 的劳动者，或不在您的服务范围内"
+            )
         self.worker = worker
         return id_rules.id_mask(parsed.number)
 
@@ -120,18 +140,23 @@ class ReferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.of_kind(InstitutionKind.DIAGNOSIS).order_by("name")
+        self.fields["institution"].queryset = Institution.objects.of_kind(InstitutionKind.DIAGNOSIS).order_by(
+            "name"
+        )
         if not self.is_bound:
             self.initial["on"] = timezone.localdate()
 
 
 class DiagnoseForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="诊断结论", choices=[(DiagnosisOutcome.CONFIRMED, "诊断为职业病"), (DiagnosisOutcome.EXCLUDED, "排除职业病")]
+        label="诊断结论",
+        choices=[(DiagnosisOutcome.CONFIRMED, "诊断为职业病"), (DiagnosisOutcome.EXCLUDED, "排除职业病")],
     )
     diagnosed_on = forms.DateField(label="诊断日期", widget=DATE)
     disease = forms.ModelChoiceField(
-        label="职业病名称（诊断日期施行的目录）", queryset=OccupationalDisease.objects.order_by("-effective_from", "class_no", "seq"), required=False
+        label="职业病名称（诊断日期施行的目录）",
+        queryset=OccupationalDisease.objects.order_by("-effective_from", "class_no", "seq"),
+        required=False,
     )
     stage = forms.CharField(label="期别/分级", max_length=30, required=False, help_text="如 尘肺壹期")
     certificate_number = forms.CharField(label="诊断证明书编号", max_length=60, required=False)

@@ -82,7 +82,10 @@ def _date(value: Any, column: str):
         raise RowProblem(column, str(error)) from None
 
 
-KINDS = {**{_norm(label): code for code, label in ExamKind.choices}, **{code: code for code, _l in ExamKind.choices}}
+KINDS = {
+    **{_norm(label): code for code, label in ExamKind.choices},
+    **{code: code for code, _l in ExamKind.choices},
+}
 
 
 def masked(text: str) -> str:
@@ -218,7 +221,8 @@ def _worker(user, record: dict[str, Any]) -> Worker:
     found = list(candidates.order_by("leave_date", "-hire_date", "pk")[:5])
     if not found:
         raise RowProblem(
-            "身份证号", f"未找到身份证号为 {masked(parsed.number)} 的劳动者，或不在您的服务范围内（请先导入花名册）"
+            "身份证号",
+            f"未找到身份证号为 {masked(parsed.number)} 的劳动者，或不在您的服务范围内（请先导入花名册）",
         )
     current = [w for w in found if w.leave_date is None]
     if len(current) > 1:
@@ -280,4 +284,6 @@ def _exam_row(user, record: dict[str, Any], report: ImportReport, state: _State)
             }
         ],
     )
-    report.created.append(f"{worker.name}（{worker.id_number_masked}）· {exam.get_kind_display()} {date} · {factor.name}")
+    report.created.append(
+        f"{worker.name}（{worker.id_number_masked}）· {exam.get_kind_display()} {date} · {factor.name}"
+    )

@@ -12,7 +12,10 @@ def find_factor(text: str) -> HazardFactor | None:
     text = (text or "").strip()
     if not text:
         return None
-    found = HazardFactor.objects.filter(code=text).first() or HazardFactor.objects.filter(name=text).order_by("code").first()
+    found = (
+        HazardFactor.objects.filter(code=text).first()
+        or HazardFactor.objects.filter(name=text).order_by("code").first()
+    )
     if found is not None:
         return found
     for factor in HazardFactor.objects.filter(aliases__contains=text).order_by("code")[:20]:
@@ -25,4 +28,6 @@ def find_institution(text: str) -> Institution | None:
     text = (text or "").strip()
     if not text:
         return None
-    return Institution.objects.filter(uscc=text.upper()).first() or Institution.objects.filter(name=text).first()
+    return (
+        Institution.objects.filter(uscc=text.upper()).first() or Institution.objects.filter(name=text).first()
+    )

@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.core.models import TimeStampedModel
+from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.surveillance import deadlines
 from ohsteward.surveillance.choices import ExamKind
 from ohsteward.surveillance.exams.choices import (
@@ -55,7 +55,12 @@ class ExamBatch(ScopedModelMixin, TimeStampedModel):
     filename = models.CharField("文件名", max_length=200, blank=True)
     expected = models.PositiveIntegerField("应检人数", default=0)
     uploaded_by = models.ForeignKey(
-        "accounts.User", verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -76,11 +81,6 @@ class ExamBatch(ScopedModelMixin, TimeStampedModel):
         return reverse("surveillance:exambatch_detail", args=[self.pk])
 
 
-class ExamQuerySet(ScopedQuerySet):
-    def last_per_worker(self):
-        return self.order_by("worker_id", "-date", "-id").distinct("worker_id")
-
-
 class Exam(ScopedModelMixin, TimeStampedModel):
     """职业健康检查: one worker, one date, one kind (GBZ 188-2014 §4.3: 上岗前/在岗期间/离岗时/应急),
     by one exam institution. The same worker, kind and date twice is the same exam uploaded twice."""
@@ -99,7 +99,7 @@ class Exam(ScopedModelMixin, TimeStampedModel):
     )
     report_number = models.CharField("体检编号", max_length=40, blank=True)
 
-    objects = ExamQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "职业健康检查"
@@ -143,7 +143,12 @@ class ExamResult(ScopedModelMixin, models.Model):
     recheck_items = models.CharField("复查项目", max_length=300, blank=True)
     recheck_by = models.DateField("复查期限", null=True, blank=True)
     recheck_of = models.ForeignKey(
-        "self", verbose_name="复查的原结果", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        verbose_name="复查的原结果",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -203,19 +208,34 @@ class SurveillanceTask(ScopedModelMixin, TimeStampedModel):
 
     kind = models.CharField("任务类型", max_length=12, choices=TaskKind.choices)
     worker = models.ForeignKey(
-        "surveillance.Worker", verbose_name="劳动者", on_delete=models.PROTECT, related_name="surveillance_tasks"
+        "surveillance.Worker",
+        verbose_name="劳动者",
+        on_delete=models.PROTECT,
+        related_name="surveillance_tasks",
     )
-    result = models.ForeignKey(ExamResult, verbose_name="来源体检结论", on_delete=models.PROTECT, related_name="tasks")
+    result = models.ForeignKey(
+        ExamResult, verbose_name="来源体检结论", on_delete=models.PROTECT, related_name="tasks"
+    )
     factor = models.ForeignKey(
         "hazards.HazardFactor", verbose_name="危害因素", on_delete=models.PROTECT, related_name="+"
     )
     due_on = models.DateField("期限", null=True, blank=True)
     closed_on = models.DateField("完成日期", null=True, blank=True)
     closed_by = models.ForeignKey(
-        ExamResult, verbose_name="复查结论", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ExamResult,
+        verbose_name="复查结论",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     new_post = models.ForeignKey(
-        "registry.Post", verbose_name="调换后的岗位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Post",
+        verbose_name="调换后的岗位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField("说明", max_length=300, blank=True)
 
@@ -226,7 +246,11 @@ class SurveillanceTask(ScopedModelMixin, TimeStampedModel):
         verbose_name_plural = "监护任务"
         ordering = ["closed_on", "due_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["result", "kind"], name="task_once_per_result", violation_error_message="该结论的任务已存在")
+            models.UniqueConstraint(
+                fields=["result", "kind"],
+                name="task_once_per_result",
+                violation_error_message="该结论的任务已存在",
+            )
         ]
         indexes = [models.Index(fields=["closed_on", "due_on"], name="task_open_due")]
 

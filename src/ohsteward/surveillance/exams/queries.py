@@ -39,12 +39,28 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
             if n:
                 first = late.order_by("due_on").values_list("due_on", flat=True).first()
                 items.append(
-                    WorkItem(f"{n} 项{label}任务已逾期", f"{url}?kind={kind}&status=overdue", n, first, OVERDUE, hint)
+                    WorkItem(
+                        f"{n} 项{label}任务已逾期",
+                        f"{url}?kind={kind}&status=overdue",
+                        n,
+                        first,
+                        OVERDUE,
+                        hint,
+                    )
                 )
-            soon = tasks.filter(kind=kind, closed_on__isnull=True, due_on__gte=today, due_on__lte=today + dt.timedelta(days=14))
+            soon = tasks.filter(
+                kind=kind,
+                closed_on__isnull=True,
+                due_on__gte=today,
+                due_on__lte=today + dt.timedelta(days=14),
+            )
             m = soon.count()
             if m:
-                items.append(WorkItem(f"{m} 项{label}任务两周内到期", f"{url}?kind={kind}&status=open", m, None, DUE, hint))
+                items.append(
+                    WorkItem(
+                        f"{m} 项{label}任务两周内到期", f"{url}?kind={kind}&status=open", m, None, DUE, hint
+                    )
+                )
     if user.has_perm("surveillance.view_diseasecase"):
         cases = DiseaseCase.objects.for_user(user)
         url = reverse("surveillance:case_list")

@@ -49,7 +49,9 @@ class ExamTable(Table):
     prefetch_related = ("results__factor",)
     default_sort = "-date"
     columns = [
-        Column("劳动者", "worker.name", key="worker", link="surveillance:exam_detail", sortable="worker__name"),
+        Column(
+            "劳动者", "worker.name", key="worker", link="surveillance:exam_detail", sortable="worker__name"
+        ),
         Column("身份证号", "worker.person.id_number_masked", key="id_number_masked"),
         Column("用人单位", "worker.enterprise.name", key="enterprise"),
         Column("体检日期", "date", sortable="date"),
@@ -166,7 +168,9 @@ class DiseaseCaseTable(Table):
     select_related = ("worker__person", "worker__enterprise", "factor", "referred_to", "disease")
     default_sort = "-found_on"
     columns = [
-        Column("劳动者", "worker.name", key="worker", link="surveillance:case_detail", sortable="worker__name"),
+        Column(
+            "劳动者", "worker.name", key="worker", link="surveillance:case_detail", sortable="worker__name"
+        ),
         Column("身份证号", "worker.person.id_number_masked", key="id_number_masked"),
         Column("用人单位", "worker.enterprise.name", key="enterprise"),
         Column("危害因素", "factor.name", key="factor"),
@@ -179,4 +183,13 @@ class DiseaseCaseTable(Table):
         Column("时限", case_deadline_text, key="deadlines", html=_case_deadline_cell),
         Column("编号", "pk", key="id"),
     ]
-    list_columns = ("worker", "enterprise", "factor", "found_on", "status", "referred_to", "outcome", "deadlines")
+    list_columns = (
+        "worker",
+        "enterprise",
+        "factor",
+        "found_on",
+        "status",
+        "referred_to",
+        "outcome",
+        "deadlines",
+    )

@@ -11,11 +11,19 @@ urlpatterns = [
     path("exams/new/", views.ExamCreateView.as_view(), name="exam_create"),
     path("exams/<int:pk>/", views.ExamDetailView.as_view(), name="exam_detail"),
     path("exams/import/", views.ExamImportView.as_view(), name="exam_import"),
-    path("exams/import/template/", views.ExamImportView.as_view(step="template"), name="exam_import_template"),
     path(
-        "exams/import/<str:token>/confirm/", views.ExamImportView.as_view(step="confirm"), name="exam_import_confirm"
+        "exams/import/template/", views.ExamImportView.as_view(step="template"), name="exam_import_template"
     ),
-    path("exams/import/<str:token>/errors/", views.ExamImportView.as_view(step="errors"), name="exam_import_errors"),
+    path(
+        "exams/import/<str:token>/confirm/",
+        views.ExamImportView.as_view(step="confirm"),
+        name="exam_import_confirm",
+    ),
+    path(
+        "exams/import/<str:token>/errors/",
+        views.ExamImportView.as_view(step="errors"),
+        name="exam_import_errors",
+    ),
     path("exam-batches/", views.ExamBatchListView.as_view(), name="exambatch_list"),
     path("exam-batches/export/", views.ExamBatchListView.as_view(export=True), name="exambatch_export"),
     path("exam-batches/<int:pk>/", views.ExamBatchDetailView.as_view(), name="exambatch_detail"),

@@ -65,7 +65,9 @@ class ExamListView(ObjectListView):
 
 
 class ExamDetailView(ObjectDetailView):
-    queryset = Exam.objects.select_related("worker__person", "worker__enterprise", "institution", "batch").prefetch_related(
+    queryset = Exam.objects.select_related(
+        "worker__person", "worker__enterprise", "institution", "batch"
+    ).prefetch_related(
         Prefetch("results", queryset=ExamResult.objects.select_related("factor").order_by("pk"))
     )
     permission = "surveillance.view_exam"
@@ -201,7 +203,11 @@ class TaskDetailView(ScopedObjectMixin, ProtectedView):
         if can_reassign and form is None:
             form = ReassignForm(task=task, user=self.request.user)
         today = timezone.localdate()
-        exposed = actions.exposed_posts(task.worker, task.factor_id).select_related("post") if task.kind == TaskKind.REASSIGNMENT else []
+        exposed = (
+            actions.exposed_posts(task.worker, task.factor_id).select_related("post")
+            if task.kind == TaskKind.REASSIGNMENT
+            else []
+        )
         return render(
             self.request,
             self.template_name,
@@ -251,7 +257,12 @@ class CaseDetailView(ScopedObjectMixin, ProtectedView):
     """A case: its §13 deadlines (overdue highlighted) and the step forms (refer, diagnose, dates)."""
 
     queryset = DiseaseCase.objects.select_related(
-        "worker__person", "worker__enterprise", "factor", "referred_to", "disease", "result__exam__institution"
+        "worker__person",
+        "worker__enterprise",
+        "factor",
+        "referred_to",
+        "disease",
+        "result__exam__institution",
     )
     permission = "surveillance.view_diseasecase"
     template_name = "surveillance/case_detail.html"
