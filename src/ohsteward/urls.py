@@ -14,8 +14,8 @@ urlpatterns = [
     path("intake/", include("ohsteward.intake.urls")),
     path("declarations/", include("ohsteward.declarations.urls")),
     path("stewardship/", include("ohsteward.stewardship.urls")),
-    path("institutions/", include("ohsteward.institutions.urls")),
     path("surveillance/", include("ohsteward.surveillance.urls")),
+    path("institutions/", include("ohsteward.institutions.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

@@ -17,6 +17,7 @@ from ohsteward.registry.api.views import (
     WorkplaceViewSet,
 )
 from ohsteward.stewardship.api import urls as stewardship_urls
+from ohsteward.surveillance.api import urls as surveillance_urls
 from ohsteward.surveillance.exams import api as surveillance_exams_api
 
 app_name = "api"
@@ -34,6 +35,7 @@ intake_urls.register(router)
 declarations_urls.register(router)
 stewardship_urls.register(router)
 institutions_urls.register(router)
+surveillance_urls.register(router)
 surveillance_exams_api.register(router)
 
 urlpatterns = [
@@ -41,5 +43,6 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("docs/assets/<str:filename>", docs_asset, name="docs-asset"),
     path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
+    *surveillance_urls.urlpatterns,
     *router.urls,
 ]

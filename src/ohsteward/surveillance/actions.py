@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
-from ohsteward.registry.models import Enterprise, Post
-from ohsteward.surveillance import crypto, rules
+from ohsteward.registry.models import Enterprise, Post, PostExposure
+from ohsteward.surveillance import crypto, inputs, rules, schedule
 from ohsteward.surveillance.models import (
     REVEAL_PERMISSION,
     AcuteExposure,
@@ -28,6 +28,7 @@ from ohsteward.surveillance.models import (
     Worker,
     WorkerPost,
 )
+from ohsteward.surveillance.schedule import Due, ExamRecord, Exposure
 
 WORKER_FIELDS = (
     "name",
@@ -184,6 +185,113 @@ def _set(obj, data: dict[str, Any], fields: Iterable[str]) -> None:
             setattr(obj, name, "" if value is None and name not in {"leave_date", "hire_date"} else value)
 
 
-def worker_recompute_due(*, worker: Worker, on: dt.date | None = None, save: bool = True) -> Worker:
-    """Placeholder replaced below once the schedule lands (kept importable for the exams app)."""
-    return worker
+def _exposures_by_worker(
+    workers: list[Worker], on: dt.date
+) -> dict[int, tuple[list[Exposure], dt.date | None]]:
+    """The factors of the posts each worker holds on ``on`` (or held on the leaving day), and
+    since when the worker has held an exposed post (for the 上岗前 exam)."""
+    ids = [w.pk for w in workers]
+    day = {w.pk: min(on, w.leave_date) if w.leave_date else on for w in workers}
+    rows = (
+        PostExposure.objects.filter(post__in=WorkerPost.objects.filter(worker__in=ids).values("post"))
+        .select_related("hazard_factor")
+        .order_by("post_id", "hazard_factor__code")
+    )
+    by_post: dict[int, list[tuple[str, str]]] = {}
+    for pe in rows:
+        by_post.setdefault(pe.post_id, []).append((pe.hazard_factor.code, pe.hazard_factor.name))
+    held = (
+        WorkerPost.objects.filter(worker__in=ids)
+        .order_by("start_date", "id")
+        .values_list("worker_id", "post_id", "start_date", "end_date")
+    )
+    current: dict[int, list[tuple[int, dt.date]]] = {}
+    for worker_id, post_id, start, end in held:
+        d = day[worker_id]
+        if start <= d and (end is None or end >= d) and by_post.get(post_id):
+            current.setdefault(worker_id, []).append((post_id, start))
+    pairs = {
+        (post_id, code) for posts in current.values() for post_id, _ in posts for code, _n in by_post[post_id]
+    }
+    measured = inputs.measured_exposures_for(sorted(pairs))
+    out: dict[int, tuple[list[Exposure], dt.date | None]] = {}
+    for worker_id, posts in current.items():
+        seen: dict[str, Exposure] = {}
+        for post_id, _start in posts:
+            for code, name in by_post[post_id]:
+                m = measured.get((post_id, code))
+                seen.setdefault(code, Exposure(code, name, m.l_ex_8h if m else None, m.grade if m else None))
+        out[worker_id] = (list(seen.values()), min(start for _, start in posts))
+    return out
+
+
+def _apply_due(worker: Worker, due: Due | None, exams: list[ExamRecord]) -> None:
+    worker.last_exam_on = max((e.date for e in exams), default=None)
+    worker.next_exam_due = due.due_on if due else None
+    worker.next_exam_kind = due.kind if due else ""
+    flag = "" if due is None or due.verified else "（未核对）"
+    worker.schedule_note = (f"{due.note}{flag}" if due else "")[:300]
+
+
+DUE_FIELDS = ["last_exam_on", "next_exam_due", "next_exam_kind", "schedule_note"]
+
+
+def worker_recompute_due(
+    *, worker: Worker, exams: list[ExamRecord] | None = None, on: dt.date | None = None, save: bool = True
+) -> Due | None:
+    """Recompute ``worker.next_exam_due`` / ``next_exam_kind`` / ``last_exam_on`` from the posts
+    held, the exams on record and acute exposures (``schedule.worker_due``, GBZ 188, RULES.md §2).
+
+    ``exams``: the worker's exams as ``ExamRecord(date, kind)``; default: ``inputs.exam_history_for``
+    (the exams app). The exams app calls this after recording an exam. No audit row: the fields
+    are derived."""
+    on = on or timezone.localdate()
+    if exams is None:
+        exams = inputs.exam_history_for([worker.pk]).get(worker.pk, [])
+    exposures, since = _exposures_by_worker([worker], on).get(worker.pk, ([], None))
+    acute = list(worker.acute_exposures.values_list("occurred_on", flat=True))
+    due = schedule.worker_due(
+        exposures=exposures,
+        exposed_since=since,
+        exams=exams,
+        acute_exposures=acute,
+        leave_on=worker.leave_date,
+    )
+    _apply_due(worker, due, exams)
+    if save:
+        Worker.objects.filter(pk=worker.pk).update(**{f: getattr(worker, f) for f in DUE_FIELDS})
+    return due
+
+
+def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_size: int = 5000) -> int:
+    """Recompute the schedule of every worker in ``queryset`` (default: all), in batches with
+    bulk updates (the nightly job and ``ohsteward recompute_exam_due``). Returns the count."""
+    on = on or timezone.localdate()
+    qs = (queryset if queryset is not None else Worker.objects.all()).order_by("pk")
+    done, last = 0, 0
+    while True:
+        batch = list(qs.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            return done
+        ids = [w.pk for w in batch]
+        history = inputs.exam_history_for(ids)
+        exposures = _exposures_by_worker(batch, on)
+        acute: dict[int, list[dt.date]] = {}
+        for worker_id, day in AcuteExposure.objects.filter(worker__in=ids).values_list(
+            "worker_id", "occurred_on"
+        ):
+            acute.setdefault(worker_id, []).append(day)
+        for w in batch:
+            found, since = exposures.get(w.pk, ([], None))
+            exams = history.get(w.pk, [])
+            due = schedule.worker_due(
+                exposures=found,
+                exposed_since=since,
+                exams=exams,
+                acute_exposures=acute.get(w.pk, []),
+                leave_on=w.leave_date,
+            )
+            _apply_due(w, due, exams)
+        Worker.objects.bulk_update(batch, DUE_FIELDS)
+        done += len(batch)
+        last = ids[-1]

@@ -20,6 +20,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("intake:batch_list", "数据汇聚", "intake.view_sourcebatch"),
     ("stewardship:work", "管家服务", "stewardship.view_servicevisit"),
     ("institutions:institution_list", "技术服务机构", "institutions.view_institution"),
+    ("surveillance:due", "职业健康监护", "surveillance.view_worker"),
     ("surveillance:exam_list", "体检结果", "surveillance.view_exam"),
     ("surveillance:task_list", "监护任务", "surveillance.view_surveillancetask"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),

@@ -32,6 +32,7 @@ from ohsteward.intake import queries as intake_queries
 from ohsteward.registry.choices import EnterpriseStatus, RiskClass
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import queries as stewardship_queries
+from ohsteward.surveillance import queries as surveillance_queries
 from ohsteward.surveillance.exams import queries as surveillance_exam_queries
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
@@ -138,6 +139,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *intake_queries.open_work(user, today),
             *stewardship_queries.open_work(user, today),
             *institution_queries.open_work(user, today),
+            *surveillance_queries.open_work(user, today),
             *surveillance_exam_queries.open_work(user, today),
         ]
     )

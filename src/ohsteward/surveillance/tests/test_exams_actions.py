@@ -318,3 +318,17 @@ def test_exams_done_is_the_fact_the_assistance_rate_asks(cast, enterprises, clin
     assert exams_done(ids, 2025) == set()
     assert facts.provided(facts.EXAMS_DONE)
     assert facts.ask(facts.EXAMS_DONE, ids, 2026) == {enterprises["yubei"].pk}
+
+
+def test_a_periodic_exam_moves_the_workers_next_due_date(cast, enterprises, clinic):
+    e = enterprises["yubei"]
+    worker = make_worker(e)
+    place(worker, make_post(e, "冲压工", "噪声"))
+    worker_actions.worker_recompute_due(worker=worker)
+    worker.refresh_from_db()
+    assert worker.last_exam_on is None
+    _record(cast["institution"], worker, clinic, [{"factor": factor("噪声"), "conclusion": "a"}])
+    worker.refresh_from_db()
+    assert worker.last_exam_on == D(2026, 5, 4)
+    # noise without a measurement: the stricter band, yearly (RULES.md §2.3)
+    assert worker.next_exam_due == D(2027, 5, 4) and worker.next_exam_kind == "periodic"
