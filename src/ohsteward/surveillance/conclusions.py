@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 NORMAL = "a"
 RECHECK = "b"
@@ -186,7 +187,7 @@ _COLUMN_OF = {
 }
 
 
-def summary(expected: int, conclusions_by_worker: Mapping[object, Iterable[str]]) -> dict[str, int]:
+def summary(expected: int, conclusions_by_worker: Mapping[Any, Iterable[str]]) -> dict[str, int]:
     """The 表5-1 counts of a batch: persons, not results.
 
     ``expected`` is 应检 (the workers due in the batch: the caller counts them); 实检 is the number

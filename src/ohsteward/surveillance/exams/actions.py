@@ -194,7 +194,7 @@ def exam_record(
         result = ExamResult(
             exam=exam,
             factor=factor,
-            conclusion=conclusions.parse(data["conclusion"]),
+            conclusion=conclusions.parse(data["conclusion"]) or "",  # checked by _result_errors
             items=(data.get("items") or "").strip(),
             recheck_items=(data.get("recheck_items") or "").strip(),
             recheck_by=data.get("recheck_by"),

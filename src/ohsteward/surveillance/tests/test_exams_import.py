@@ -13,7 +13,7 @@ from django.core.management import call_command
 from ohsteward.core.spreadsheets import write_xlsx
 from ohsteward.surveillance.exams.importers import ExamImporter
 from ohsteward.surveillance.exams.models import Exam, ExamBatch, ExamResult, SurveillanceTask
-from ohsteward.surveillance.tests.exam_helpers import TODAY, clinic, make_worker, set_today  # noqa: F401
+from ohsteward.surveillance.tests.exam_helpers import TODAY, make_worker, set_today
 
 pytestmark = pytest.mark.django_db
 HEAD = [

@@ -13,7 +13,7 @@ from ohsteward.api.testing import bearer_client
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.tests.factories import make_uscc
 from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamBatch, ExamResult, SurveillanceTask
-from ohsteward.surveillance.tests.exam_helpers import TODAY, clinic, factor, make_worker, set_today  # noqa: F401
+from ohsteward.surveillance.tests.exam_helpers import TODAY, factor, make_worker, set_today
 
 _serial = itertools.count(77770001)
 EXAM_DAY = dt.date(2026, 1, 5)

@@ -16,10 +16,8 @@ from ohsteward.core.spreadsheets import write_xlsx
 from ohsteward.core.testing.queries import assert_constant_queries
 from ohsteward.surveillance.exams import actions
 from ohsteward.surveillance.exams.models import DiseaseCase, Exam, SurveillanceTask
-from ohsteward.surveillance.tests.exam_helpers import (  # noqa: F401 (fixtures)
+from ohsteward.surveillance.tests.exam_helpers import (
     TODAY,
-    clinic,
-    diagnosis_centre,
     factor,
     make_post,
     make_worker,
@@ -37,7 +35,10 @@ def clock(monkeypatch):
     return monkeypatch
 
 
-def _record(cast, worker, clinic, results, date=D(2026, 5, 4)):
+EXAM_DAY = D(2026, 5, 4)
+
+
+def _record(cast, worker, clinic, results, date=EXAM_DAY):
     return actions.exam_record(
         user=cast["institution"],
         worker=worker,
@@ -109,7 +110,6 @@ def test_lists_and_exports_for_the_employer(client, cast, enterprises, clinic):
     _record(
         cast,
         worker,
-        clinic,
         [{"factor": factor("噪声"), "conclusion": "b", "items": "听阈升高", "recheck_by": D(2026, 6, 1)}],
     )
     client.force_login(cast["manager"])
@@ -133,7 +133,6 @@ def test_the_task_list_page_has_a_constant_number_of_queries(client, cast, enter
         _record(
             cast,
             w,
-            clinic,
             [{"factor": factor("噪声"), "conclusion": "b", "items": "x", "recheck_by": D(2026, 6, 1)}],
         )
 
@@ -247,7 +246,6 @@ def test_api_the_employer_reassigns_and_the_case_moves_on(cast, enterprises, cli
     _record(
         cast,
         worker,
-        clinic,
         [
             {"factor": factor("苯"), "conclusion": "d", "items": "贫血"},
             {"factor": factor("噪声"), "conclusion": "c", "items": "听力下降"},

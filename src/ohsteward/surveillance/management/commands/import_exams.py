@@ -20,7 +20,10 @@ class Command(BaseCommand):
             "--partial", action="store_true", help="仅导入无误的行（缺省：任一行有错误则全部不导入）"
         )
         parser.add_argument("--errors-out", help="把被拒绝的行及原因写入此 .xlsx 文件")
-        parser.add_argument("--user", help="以该用户身份导入（体检机构人员：按其服务范围校验，体检机构缺省为本机构）；缺省为系统")
+        parser.add_argument(
+            "--user",
+            help="以该用户身份导入（体检机构人员：按其服务范围校验，体检机构缺省为本机构）；缺省为系统",
+        )
 
     def handle(self, *args, file, dry_run, partial, errors_out, user, **options):
         path = Path(file)
