@@ -48,6 +48,7 @@ def test_an_exam_with_three_conclusions_opens_a_recheck_and_a_reassignment(cast,
     exam = _record(
         cast["institution"],
         worker,
+        clinic,
         [
             {
                 "factor": factor("噪声"),
@@ -80,6 +81,7 @@ def test_the_recheck_result_closes_the_recheck_task_and_overdue_before(cast, ent
     _record(
         cast["institution"],
         worker,
+        clinic,
         [{"factor": noise, "conclusion": "b", "items": "高频听阈升高", "recheck_by": D(2026, 6, 4)}],
     )
     task = SurveillanceTask.objects.get(worker=worker, kind="recheck")
@@ -166,6 +168,7 @@ def test_a_suspected_disease_is_a_case_tracked_to_its_deadlines(
     exam = _record(
         cast["institution"],
         worker,
+        clinic,
         [{"factor": factor("矽尘"), "conclusion": "c", "items": "胸片可见小阴影"}],
     )
     case = DiseaseCase.objects.get(worker=worker)
@@ -206,6 +209,7 @@ def test_a_disease_outside_the_catalogue_in_force_is_refused(cast, enterprises, 
     _record(
         cast["institution"],
         worker,
+        clinic,
         [{"factor": factor("矽尘"), "conclusion": "c", "items": "小阴影"}],
     )
     case = DiseaseCase.objects.get()
@@ -229,6 +233,7 @@ def test_only_the_diagnosis_institution_referred_to_records_the_diagnosis(
     _record(
         cast["institution"],
         worker,
+        clinic,
         [{"factor": factor("矽尘"), "conclusion": "c", "items": "小阴影"}],
     )
     case = DiseaseCase.objects.get()
@@ -248,6 +253,7 @@ def test_a_reassignment_must_leave_the_factor_and_an_exposed_worker_after_the_de
     _record(
         cast["institution"],
         worker,
+        clinic,
         [{"factor": factor("苯"), "conclusion": "d", "items": "再生障碍性贫血"}],
     )
     task = SurveillanceTask.objects.get(worker=worker, kind="reassignment")
@@ -288,6 +294,7 @@ def test_other_disease_is_a_note_and_opens_no_task(cast, enterprises, clinic):
     _record(
         cast["institution"],
         worker,
+        clinic,
         [{"factor": factor("噪声"), "conclusion": "e", "items": "脂肪肝"}],
     )
     assert not SurveillanceTask.objects.exists() and not DiseaseCase.objects.exists()

@@ -110,6 +110,7 @@ def test_lists_and_exports_for_the_employer(client, cast, enterprises, clinic):
     _record(
         cast,
         worker,
+        clinic,
         [{"factor": factor("噪声"), "conclusion": "b", "items": "听阈升高", "recheck_by": D(2026, 6, 1)}],
     )
     client.force_login(cast["manager"])
@@ -133,6 +134,7 @@ def test_the_task_list_page_has_a_constant_number_of_queries(client, cast, enter
         _record(
             cast,
             w,
+            clinic,
             [{"factor": factor("噪声"), "conclusion": "b", "items": "x", "recheck_by": D(2026, 6, 1)}],
         )
 
@@ -246,6 +248,7 @@ def test_api_the_employer_reassigns_and_the_case_moves_on(cast, enterprises, cli
     _record(
         cast,
         worker,
+        clinic,
         [
             {"factor": factor("苯"), "conclusion": "d", "items": "贫血"},
             {"factor": factor("噪声"), "conclusion": "c", "items": "听力下降"},
