@@ -28,7 +28,7 @@ from ohsteward.surveillance.models import (
     Worker,
     WorkerPost,
 )
-from ohsteward.surveillance.schedule import Due, ExamRecord, Exposure
+from ohsteward.surveillance.schedule import Due, ExamRecord, Exposure  # noqa: F401  (ExamRecord: for callers)
 
 WORKER_FIELDS = (
     "name",

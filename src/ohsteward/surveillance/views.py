@@ -186,6 +186,7 @@ class WorkerImportView(BaseImportView):
     permission = "surveillance.add_worker"
     form_class = ImportForm
     title = "导入劳动者花名册"
+    rows_template = "surveillance/_import_rows.html"
     url_names = {
         "upload": "surveillance:worker_import",
         "template": "surveillance:worker_import_template",

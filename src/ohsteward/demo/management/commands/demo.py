@@ -12,7 +12,7 @@ from tqdm import tqdm
 from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
-from ohsteward.demo import declarations, institutions, sources, stewardship
+from ohsteward.demo import declarations, institutions, sources, stewardship, surveillance
 from ohsteward.demo.institutions import link_demo_user
 from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 from ohsteward.registry.models import Enterprise
@@ -77,6 +77,7 @@ class Command(BaseCommand):
             (declarations, "本年度职业病危害用人单位名单、核实、申报和抽查"),
             (institutions, "技术服务机构名录、质控、能力验证和三色等级"),
             (stewardship, "管家服务团队、服务协议和服务日程"),
+            (surveillance, "劳动者花名册、岗位经历和职业健康检查应检名单"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
             self.stdout.flush()
