@@ -86,6 +86,10 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "surveillance.examresult": ("", "", "v", "va", "", "v"),
     "surveillance.surveillancetask": ("v", "v", "v", "v", "v", "vc"),
     "surveillance.diseasecase": ("vc", "vc", "vc", "vc", "", "v"),
+    # chronic disease screening and follow-up (issue 12 item 7, 001 附件3 二(二)8): done by the
+    # steward team, an exam institution or the CDC; the employer and regulators read
+    "surveillance.chronicscreening": ("v", "v", "va", "va", "va", "v"),
+    "surveillance.chronicfollowup": ("v", "v", "va", "va", "va", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +25,17 @@ from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Post, PostExposure
 from ohsteward.surveillance import actions as worker_actions
-from ohsteward.surveillance import conclusions, deadlines
+from ohsteward.surveillance import chronic, conclusions, deadlines
 from ohsteward.surveillance.exams.choices import BatchSource, CaseStatus, DiagnosisOutcome, TaskKind
-from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamBatch, ExamResult, SurveillanceTask
+from ohsteward.surveillance.exams.models import (
+    ChronicFollowUp,
+    ChronicScreening,
+    DiseaseCase,
+    Exam,
+    ExamBatch,
+    ExamResult,
+    SurveillanceTask,
+)
 from ohsteward.surveillance.models import Worker, WorkerPost
 
 NOT_YOUR_INSTITUTION = "只能以本机构名义上传体检结果"
@@ -429,3 +438,124 @@ def _save_case(case: DiseaseCase) -> None:
         case.status = CaseStatus.DIAGNOSED
     case.full_clean()
     case.save()
+
+
+# --------------------------------------------------------------------------------------------
+# Chronic disease screening and follow-up (issue 12 item 7; RULES.md §12)
+# --------------------------------------------------------------------------------------------
+
+
+def _chronic_readings_errors(sbp, dbp, glucose) -> dict[str, str]:
+    if (sbp is None) != (dbp is None):
+        return {"dbp" if sbp is not None else "sbp": "收缩压与舒张压须同时填写"}
+    if sbp is not None and dbp is not None and (dbp >= sbp or not 40 <= dbp <= 200 or not 60 <= sbp <= 300):
+        return {"sbp": "血压读数不合理（收缩压 60–300、舒张压 40–200 mmHg，且收缩压大于舒张压）"}
+    if glucose is not None and not (Decimal("1.0") <= glucose <= Decimal("40.0")):
+        return {"fasting_glucose": "空腹血糖应在 1.0–40.0 mmol/L 之间"}
+    return {}
+
+
+@transaction.atomic
+def chronic_screening_record(
+    *,
+    user,
+    worker: Worker,
+    screened_on: dt.date,
+    source: str,
+    sbp: int | None = None,
+    dbp: int | None = None,
+    fasting_glucose: Decimal | None = None,
+    note: str = "",
+) -> ChronicScreening:
+    """Record a screening of a worker aged 35 or over (§12: screening is for residents ≥ 35) and
+    classify it: normal / high-risk / suspected (BP to be rechecked on 3 different days) /
+    emergency referral."""
+    access.require_in_scope(user, worker)
+    if screened_on > _today():
+        raise ValidationError({"screened_on": "筛查日期不能晚于今天"})
+    age = worker.person.age_on(screened_on)
+    if not chronic.eligible(age):
+        raise ValidationError({"screened_on": f"慢病筛查对象为35岁及以上劳动者，该劳动者筛查时{age}岁"})
+    errors = _chronic_readings_errors(sbp, dbp, fasting_glucose)
+    if not errors and sbp is None and fasting_glucose is None:
+        errors = {"sbp": "请至少填写血压或空腹血糖"}
+    if errors:
+        raise ValidationError(errors)
+    classification = chronic.classify(sbp=sbp, dbp=dbp, fasting_glucose=fasting_glucose)
+    screening = ChronicScreening(
+        worker=worker,
+        screened_on=screened_on,
+        source=source,
+        sbp=sbp,
+        dbp=dbp,
+        fasting_glucose=fasting_glucose,
+        classification=classification,
+        rescreen_on=chronic.rescreen_due(screened_on=screened_on, screening_class=classification),
+        note=note,
+    )
+    screening.full_clean()
+    screening.save()
+    return screening
+
+
+@transaction.atomic
+def chronic_follow_up_record(
+    *,
+    user,
+    worker: Worker,
+    disease: str,
+    visited_on: dt.date,
+    sbp: int | None = None,
+    dbp: int | None = None,
+    fasting_glucose: Decimal | None = None,
+    note: str = "",
+) -> ChronicFollowUp:
+    """A follow-up visit of a patient: the outcome from the readings and the next date from the
+    last result (satisfactory → next quarter; first unsatisfactory → 2 weeks; twice or emergency →
+    refer, 2 weeks). The previous visit of the same disease stops being the latest."""
+    access.require_in_scope(user, worker)
+    if visited_on > _today():
+        raise ValidationError({"visited_on": "随访日期不能晚于今天"})
+    errors = _chronic_readings_errors(sbp, dbp, fasting_glucose)
+    if errors:
+        raise ValidationError(errors)
+    previous = (
+        ChronicFollowUp.objects.filter(worker=worker, disease=disease, is_latest=True)
+        .order_by("-visited_on")
+        .first()
+    )
+    if previous is not None and visited_on < previous.visited_on:
+        raise ValidationError({"visited_on": "随访日期不能早于上次随访"})
+    try:
+        outcome = chronic.follow_up_outcome(
+            disease=disease,
+            age=worker.person.age_on(visited_on),
+            sbp=sbp,
+            dbp=dbp,
+            fasting_glucose=fasting_glucose,
+        )
+    except ValueError as error:
+        raise ValidationError(
+            {"sbp" if disease == "hypertension" else "fasting_glucose": str(error)}
+        ) from None
+    step = chronic.next_follow_up(
+        visited_on=visited_on, outcome=outcome, previous_outcome=previous.outcome if previous else None
+    )
+    if previous is not None:
+        previous.is_latest = False
+        previous.save(update_fields=["is_latest", "updated_at"])
+    visit = ChronicFollowUp(
+        worker=worker,
+        disease=disease,
+        visited_on=visited_on,
+        sbp=sbp,
+        dbp=dbp,
+        fasting_glucose=fasting_glucose,
+        outcome=outcome,
+        refer=step.refer,
+        next_due=step.due,
+        note=(note or step.reason)[:300],
+    )
+    visit.full_clean()
+    visit.save()
+    return visit

@@ -43,3 +43,28 @@ class CaseStatus(models.TextChoices):
     REFERRED = "referred", "已转诊待诊断"
     DIAGNOSED = "diagnosed", "已诊断"
     CLOSED = "closed", "已结案"
+
+
+class ChronicClass(models.TextChoices):
+    """Screening classes of RULES.md §12 (``surveillance.chronic``)."""
+
+    NORMAL = "normal", "正常"
+    HIGH_RISK = "high_risk", "高危人群"
+    SUSPECTED = "suspected", "疑似患者"
+    EMERGENCY = "emergency", "紧急转诊"
+
+
+class ChronicDisease(models.TextChoices):
+    HYPERTENSION = "hypertension", "高血压"
+    DIABETES = "diabetes", "2型糖尿病"
+
+
+class FollowUpOutcome(models.TextChoices):
+    SATISFACTORY = "satisfactory", "控制满意"
+    UNSATISFACTORY = "unsatisfactory", "控制不满意"
+    EMERGENCY = "emergency", "紧急转诊"
+
+
+class ScreeningSource(models.TextChoices):
+    EXAM = "exam", "职业健康检查"
+    VISIT = "visit", "管家服务/帮扶现场"

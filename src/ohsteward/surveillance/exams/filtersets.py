@@ -9,8 +9,22 @@ from ohsteward.core.forms import FilterForm
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
 from ohsteward.surveillance.choices import ExamKind
-from ohsteward.surveillance.exams.choices import CaseStatus, Conclusion, TaskKind, TaskStatus
-from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamBatch, SurveillanceTask
+from ohsteward.surveillance.exams.choices import (
+    CaseStatus,
+    ChronicClass,
+    ChronicDisease,
+    Conclusion,
+    TaskKind,
+    TaskStatus,
+)
+from ohsteward.surveillance.exams.models import (
+    ChronicFollowUp,
+    ChronicScreening,
+    DiseaseCase,
+    Exam,
+    ExamBatch,
+    SurveillanceTask,
+)
 
 YES_NO = [("yes", "是"), ("no", "否")]
 
@@ -88,6 +102,30 @@ class DiseaseCaseFilterSet(_WorkerFilters):
     class Meta:
         model = DiseaseCase
         fields = ["q", "enterprise", "region", "status", "overdue"]
+        form = FilterForm
+
+    def filter_overdue(self, queryset, name, value):
+        late = queryset.overdue(self.today)
+        return late if value == "yes" else queryset.exclude(pk__in=late.values("pk"))
+
+
+class ChronicScreeningFilterSet(_WorkerFilters):
+    classification = filters.ChoiceFilter(label="筛查结果", choices=ChronicClass.choices)
+    year = filters.NumberFilter(label="年度", field_name="screened_on__year")
+
+    class Meta:
+        model = ChronicScreening
+        fields = ["q", "enterprise", "region", "classification", "year"]
+        form = FilterForm
+
+
+class ChronicFollowUpFilterSet(_WorkerFilters):
+    disease = filters.ChoiceFilter(label="病种", choices=ChronicDisease.choices)
+    overdue = filters.ChoiceFilter(label="随访逾期", choices=YES_NO, method="filter_overdue")
+
+    class Meta:
+        model = ChronicFollowUp
+        fields = ["q", "enterprise", "region", "disease", "overdue"]
         form = FilterForm
 
     def filter_overdue(self, queryset, name, value):

@@ -16,7 +16,7 @@ from ohsteward.registry.models import Post
 from ohsteward.surveillance import conclusions
 from ohsteward.surveillance import rules as id_rules
 from ohsteward.surveillance.choices import ExamKind
-from ohsteward.surveillance.exams.choices import DiagnosisOutcome
+from ohsteward.surveillance.exams.choices import ChronicDisease, DiagnosisOutcome, ScreeningSource
 from ohsteward.surveillance.exams.lookups import find_factor
 from ohsteward.surveillance.models import Worker
 
@@ -173,3 +173,54 @@ class CaseDatesForm(forms.Form):
 def own_institution(user) -> Institution | None:
     own = access.own_institution_id(user)
     return Institution.objects.filter(pk=own).first() if own else None
+
+
+class WorkerByIdForm(forms.Form):
+    """The worker named by ID number among those the user may see (never echoed in full)."""
+
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id_number(self):
+        parsed, error = id_rules.id_parse(self.cleaned_data["id_number"], on=timezone.localdate())
+        if parsed is None:
+            raise forms.ValidationError(error)
+        worker = (
+            Worker.objects.for_user(self.user)
+            .by_id_number(parsed.number)
+            .order_by("leave_date", "-hire_date", "pk")
+            .first()
+        )
+        if worker is None:
+            raise forms.ValidationError(
+                f"未找到身份证号为 {id_rules.id_mask(parsed.number)} 的劳动者，或不在您的服务范围内"
+            )
+        self.worker = worker
+        return id_rules.id_mask(parsed.number)
+
+
+class ChronicScreeningForm(WorkerByIdForm):
+    screened_on = forms.DateField(label="筛查日期", widget=DATE)
+    source = forms.ChoiceField(label="来源", choices=ScreeningSource.choices, initial=ScreeningSource.VISIT)
+    sbp = forms.IntegerField(label="收缩压(mmHg)", required=False)
+    dbp = forms.IntegerField(label="舒张压(mmHg)", required=False)
+    fasting_glucose = forms.DecimalField(
+        label="空腹血糖(mmol/L)", required=False, max_digits=4, decimal_places=1
+    )
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class ChronicFollowUpForm(WorkerByIdForm):
+    disease = forms.ChoiceField(label="病种", choices=ChronicDisease.choices)
+    visited_on = forms.DateField(label="随访日期", widget=DATE)
+    sbp = forms.IntegerField(label="收缩压(mmHg)", required=False)
+    dbp = forms.IntegerField(label="舒张压(mmHg)", required=False)
+    fasting_glucose = forms.DecimalField(
+        label="空腹血糖(mmol/L)", required=False, max_digits=4, decimal_places=1
+    )
+    note = forms.CharField(label="说明", required=False, max_length=300)

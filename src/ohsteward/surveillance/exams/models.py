@@ -22,8 +22,12 @@ from ohsteward.surveillance.choices import ExamKind
 from ohsteward.surveillance.exams.choices import (
     BatchSource,
     CaseStatus,
+    ChronicClass,
+    ChronicDisease,
     Conclusion,
     DiagnosisOutcome,
+    FollowUpOutcome,
+    ScreeningSource,
     TaskKind,
     TaskStatus,
 )
@@ -365,3 +369,91 @@ class DiseaseCase(ScopedModelMixin, TimeStampedModel):
             appealed_on=self.appealed_on,
             today=today,
         )
+
+
+class ChronicScreening(ScopedModelMixin, TimeStampedModel):
+    """慢病筛查 of a worker aged 35 or over (RULES.md §12; seed 001 附件3 二(二)8 "一次慢病筛查与随访
+    服务"): blood pressure and/or fasting glucose, from an exam or a steward visit, classified by
+    ``surveillance.chronic.classify`` (stored: the list filters on it)."""
+
+    audited = True
+    scope_enterprise_path = "worker__enterprise"
+
+    worker = models.ForeignKey(
+        "surveillance.Worker",
+        verbose_name="劳动者",
+        on_delete=models.PROTECT,
+        related_name="chronic_screenings",
+    )
+    screened_on = models.DateField("筛查日期")
+    source = models.CharField("来源", max_length=8, choices=ScreeningSource.choices)
+    sbp = models.PositiveSmallIntegerField("收缩压(mmHg)", null=True, blank=True)
+    dbp = models.PositiveSmallIntegerField("舒张压(mmHg)", null=True, blank=True)
+    fasting_glucose = models.DecimalField(
+        "空腹血糖(mmol/L)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    classification = models.CharField("筛查结果", max_length=10, choices=ChronicClass.choices, editable=False)
+    rescreen_on = models.DateField("下次筛查", null=True, blank=True, editable=False)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "慢病筛查"
+        verbose_name_plural = "慢病筛查"
+        ordering = ["-screened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.screened_on} · {self.get_classification_display()}"
+
+    def audit_scope(self) -> dict:
+        return _worker_scope(self.worker)
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    def overdue(self, today: dt.date):
+        """The latest follow-up of each patient and disease whose next date has passed."""
+        return self.filter(is_latest=True, next_due__lt=today)
+
+
+class ChronicFollowUp(ScopedModelMixin, TimeStampedModel):
+    """A face-to-face follow-up of a hypertension or diabetes patient (≥ 4 a year, RULES.md §12):
+    the readings, the outcome (``chronic.follow_up_outcome``) and the next date from it
+    (``chronic.next_follow_up``). ``is_latest`` marks the patient's last visit per disease (the
+    overdue list reads it)."""
+
+    audited = True
+    scope_enterprise_path = "worker__enterprise"
+
+    worker = models.ForeignKey(
+        "surveillance.Worker",
+        verbose_name="劳动者",
+        on_delete=models.PROTECT,
+        related_name="chronic_follow_ups",
+    )
+    disease = models.CharField("病种", max_length=12, choices=ChronicDisease.choices)
+    visited_on = models.DateField("随访日期")
+    sbp = models.PositiveSmallIntegerField("收缩压(mmHg)", null=True, blank=True)
+    dbp = models.PositiveSmallIntegerField("舒张压(mmHg)", null=True, blank=True)
+    fasting_glucose = models.DecimalField(
+        "空腹血糖(mmol/L)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    outcome = models.CharField("随访结果", max_length=14, choices=FollowUpOutcome.choices, editable=False)
+    refer = models.BooleanField("需转诊", default=False, editable=False)
+    next_due = models.DateField("下次随访", editable=False)
+    is_latest = models.BooleanField("最近一次", default=True, editable=False)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "慢病随访"
+        verbose_name_plural = "慢病随访"
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["is_latest", "next_due"], name="followup_latest_due")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.get_disease_display()} · {self.visited_on}"
+
+    def audit_scope(self) -> dict:
+        return _worker_scope(self.worker)

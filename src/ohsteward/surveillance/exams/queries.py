@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
 from ohsteward.surveillance.exams.choices import TaskKind, TaskStatus
-from ohsteward.surveillance.exams.models import DiseaseCase, SurveillanceTask
+from ohsteward.surveillance.exams.models import ChronicFollowUp, DiseaseCase, SurveillanceTask
 
 
 def open_work(user, today: dt.date) -> list[WorkItem]:
@@ -86,6 +86,19 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                     None,
                     OPEN,
                     "告知劳动者并转诊至职业病诊断机构",
+                )
+            )
+    if user.has_perm("surveillance.add_chronicfollowup"):
+        late = ChronicFollowUp.objects.for_user(user).overdue(today).count()
+        if late:
+            items.append(
+                WorkItem(
+                    f"{late} 名慢病患者随访已逾期",
+                    f"{reverse('surveillance:chronicfollowup_list')}?overdue=yes",
+                    late,
+                    None,
+                    OVERDUE,
+                    "每年不少于4次面对面随访（国家基本公共卫生服务规范）",
                 )
             )
     return items

@@ -193,3 +193,47 @@ class DiseaseCaseTable(Table):
         "outcome",
         "deadlines",
     )
+
+
+class ChronicScreeningTable(Table):
+    html_id = "screening-table"
+    select_related = ("worker__person", "worker__enterprise")
+    default_sort = "-screened_on"
+    columns = [
+        Column("劳动者", "worker.name", key="worker", sortable="worker__name"),
+        Column("身份证号", "worker.person.id_number_masked", key="id_number_masked"),
+        Column("用人单位", "worker.enterprise.name", key="enterprise"),
+        Column("筛查日期", "screened_on", sortable="screened_on"),
+        Column("来源", "get_source_display", key="source"),
+        Column("血压", lambda s: f"{s.sbp}/{s.dbp}" if s.sbp else "", key="bp"),
+        Column("空腹血糖", "fasting_glucose"),
+        Column("筛查结果", "get_classification_display", key="classification",
+               html=lambda s: _badge("serious", s.get_classification_display()) if s.classification == "emergency" else s.get_classification_display()),
+        Column("下次筛查", "rescreen_on"),
+        Column("编号", "pk", key="id"),
+    ]  # fmt: skip
+
+
+def _follow_up_due_cell(visit) -> str:
+    if visit.is_latest and visit.next_due < timezone.localdate():
+        return _badge("serious", f"{visit.next_due:%Y-%m-%d} 已逾期")
+    return f"{visit.next_due:%Y-%m-%d}"
+
+
+class ChronicFollowUpTable(Table):
+    html_id = "follow-up-table"
+    select_related = ("worker__person", "worker__enterprise")
+    default_sort = "-visited_on"
+    columns = [
+        Column("劳动者", "worker.name", key="worker", sortable="worker__name"),
+        Column("身份证号", "worker.person.id_number_masked", key="id_number_masked"),
+        Column("用人单位", "worker.enterprise.name", key="enterprise"),
+        Column("病种", "get_disease_display", key="disease"),
+        Column("随访日期", "visited_on", sortable="visited_on"),
+        Column("血压", lambda v: f"{v.sbp}/{v.dbp}" if v.sbp else "", key="bp"),
+        Column("空腹血糖", "fasting_glucose"),
+        Column("随访结果", "get_outcome_display", key="outcome"),
+        Column("需转诊", lambda v: "是" if v.refer else "", key="refer"),
+        Column("下次随访", "next_due", sortable="next_due", html=_follow_up_due_cell),
+        Column("编号", "pk", key="id"),
+    ]

@@ -33,4 +33,20 @@ urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case_list"),
     path("cases/export/", views.CaseListView.as_view(export=True), name="case_export"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("chronic/screenings/", views.ChronicScreeningListView.as_view(), name="chronicscreening_list"),
+    path(
+        "chronic/screenings/export/",
+        views.ChronicScreeningListView.as_view(export=True),
+        name="chronicscreening_export",
+    ),
+    path(
+        "chronic/screenings/new/", views.ChronicScreeningCreateView.as_view(), name="chronicscreening_create"
+    ),
+    path("chronic/follow-ups/", views.ChronicFollowUpListView.as_view(), name="chronicfollowup_list"),
+    path(
+        "chronic/follow-ups/export/",
+        views.ChronicFollowUpListView.as_view(export=True),
+        name="chronicfollowup_export",
+    ),
+    path("chronic/follow-ups/new/", views.ChronicFollowUpCreateView.as_view(), name="chronicfollowup_create"),
 ]

@@ -3,6 +3,8 @@ with their 表5-1, tasks (reassignment on a phone), cases with the §13 time lim
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -24,6 +26,8 @@ from ohsteward.surveillance import conclusions, deadlines
 from ohsteward.surveillance.exams import actions
 from ohsteward.surveillance.exams.choices import BatchSource, TaskKind
 from ohsteward.surveillance.exams.filtersets import (
+    ChronicFollowUpFilterSet,
+    ChronicScreeningFilterSet,
     DiseaseCaseFilterSet,
     ExamBatchFilterSet,
     ExamFilterSet,
@@ -32,6 +36,8 @@ from ohsteward.surveillance.exams.filtersets import (
 from ohsteward.surveillance.exams.forms import (
     EXAM_FIELD_MAP,
     CaseDatesForm,
+    ChronicFollowUpForm,
+    ChronicScreeningForm,
     DiagnoseForm,
     ExamForm,
     ReassignForm,
@@ -41,6 +47,8 @@ from ohsteward.surveillance.exams.forms import (
 from ohsteward.surveillance.exams.importers import ExamImporter
 from ohsteward.surveillance.exams.models import (
     CLINICAL_PERMISSION,
+    ChronicFollowUp,
+    ChronicScreening,
     DiseaseCase,
     Exam,
     ExamBatch,
@@ -48,6 +56,8 @@ from ohsteward.surveillance.exams.models import (
     SurveillanceTask,
 )
 from ohsteward.surveillance.exams.tables import (
+    ChronicFollowUpTable,
+    ChronicScreeningTable,
     DiseaseCaseTable,
     ExamBatchTable,
     ExamTable,
@@ -315,3 +325,72 @@ class CaseDetailView(ScopedObjectMixin, ProtectedView):
                 messages.success(request, "已保存。")
                 return redirect(case.get_absolute_url())
         return self._render(self.get_object(), {step: form})
+
+
+class ChronicScreeningListView(ObjectListView):
+    queryset = ChronicScreening.objects.all()
+    filterset = ChronicScreeningFilterSet
+    table = ChronicScreeningTable
+    permission = "surveillance.view_chronicscreening"
+    title, unit, export_filename = "慢病筛查", "人次", "慢病筛查"
+    template_name = "surveillance/chronic_list.html"
+
+
+class ChronicFollowUpListView(ObjectListView):
+    queryset = ChronicFollowUp.objects.all()
+    filterset = ChronicFollowUpFilterSet
+    table = ChronicFollowUpTable
+    permission = "surveillance.view_chronicfollowup"
+    title, unit, export_filename = "慢病随访", "人次", "慢病随访"
+    template_name = "surveillance/chronic_list.html"
+
+
+class _ChronicCreateView(ProtectedView):
+    """A screening or a follow-up on a phone: the worker by ID number, then the readings."""
+
+    form_class: Any = None
+    action: Any = None
+    title = ""
+    list_url = ""
+    template_name = "surveillance/chronic_form.html"
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, "title": self.title})
+
+    def get(self, request):
+        return self._render(
+            self.form_class(user=request.user, initial={self.date_field: timezone.localdate()})
+        )
+
+    def post(self, request):
+        form = self.form_class(data=request.POST, user=request.user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}
+            try:
+                record = type(self).action(user=request.user, worker=form.worker, **data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, f"已保存：{record}")
+                return redirect(self.list_url)
+        return self._render(form)
+
+
+class ChronicScreeningCreateView(_ChronicCreateView):
+    permission = "surveillance.add_chronicscreening"
+    form_class = ChronicScreeningForm
+    action = actions.chronic_screening_record
+    date_field = "screened_on"
+    title = "录入慢病筛查"
+    list_url = "/surveillance/chronic/screenings/"
+
+
+class ChronicFollowUpCreateView(_ChronicCreateView):
+    permission = "surveillance.add_chronicfollowup"
+    form_class = ChronicFollowUpForm
+    action = actions.chronic_follow_up_record
+    date_field = "visited_on"
+    title = "录入慢病随访"
+    list_url = "/surveillance/chronic/follow-ups/"

@@ -12,7 +12,15 @@ from ohsteward.accounts.tests.scope import ALL, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.api.testing import bearer_client
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.tests.factories import make_uscc
-from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamBatch, ExamResult, SurveillanceTask
+from ohsteward.surveillance.exams.models import (
+    ChronicFollowUp,
+    ChronicScreening,
+    DiseaseCase,
+    Exam,
+    ExamBatch,
+    ExamResult,
+    SurveillanceTask,
+)
 from ohsteward.surveillance.tests.exam_helpers import TODAY, factor, make_worker, set_today
 
 _serial = itertools.count(77770001)
@@ -58,6 +66,24 @@ def _case(world, employer, referred_to=None) -> DiseaseCase:
 LAB_SEES_ALL = {**VISIBLE, "lab": ALL}
 
 
+def _screening(world, employer) -> ChronicScreening:
+    return ChronicScreening.objects.create(
+        worker=make_worker(employer),
+        screened_on=EXAM_DAY,
+        source="visit",
+        sbp=120,
+        dbp=80,
+        classification="normal",
+    )
+
+
+def _follow_up(world, employer) -> ChronicFollowUp:
+    return ChronicFollowUp.objects.create(
+        worker=make_worker(employer), disease="hypertension", visited_on=EXAM_DAY, sbp=130, dbp=80,
+        outcome="satisfactory", next_due=EXAM_DAY + dt.timedelta(days=90),
+    )  # fmt: skip
+
+
 class TestExamScope(ScopeSuite):
     cases = [
         ScopeCase(
@@ -95,6 +121,8 @@ class TestExamScope(ScopeSuite):
             api="/api/v1/cases/",
             export_column="编号",
         ),
+        ScopeCase(ChronicScreening, make=_screening),
+        ScopeCase(ChronicFollowUp, make=_follow_up),
         # a diagnosis institution sees the cases referred to it
         ScopeCase(
             DiseaseCase,
