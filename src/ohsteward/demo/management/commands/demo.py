@@ -12,7 +12,7 @@ from tqdm import tqdm
 from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
-from ohsteward.demo import declarations, institutions, sources, stewardship, surveillance
+from ohsteward.demo import declarations, exams, institutions, sources, stewardship, surveillance
 from ohsteward.demo.institutions import link_demo_user
 from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 from ohsteward.registry.models import Enterprise
@@ -78,6 +78,7 @@ class Command(BaseCommand):
             (institutions, "技术服务机构名录、质控、能力验证和三色等级"),
             (stewardship, "管家服务团队、服务协议和服务日程"),
             (surveillance, "劳动者花名册、岗位经历和职业健康检查应检名单"),
+            (exams, "体检结果、复查与调岗任务、职业病诊断个案、慢病筛查与随访"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
             self.stdout.flush()
