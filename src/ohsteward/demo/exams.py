@@ -15,7 +15,8 @@ from django.db.models import Q
 from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Engagement, Institution
-from ohsteward.registry.models import Post
+from ohsteward.registry.models import Post, Region
+from ohsteward.surveillance import rehab
 from ohsteward.surveillance.exams import actions
 from ohsteward.surveillance.exams.models import DiseaseCase, Exam, SurveillanceTask
 from ohsteward.surveillance.models import Worker, WorkerPost
@@ -135,6 +136,16 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
             data={"certificate_delivered_on": diagnosed + dt.timedelta(days=6), "reported_on": diagnosed + dt.timedelta(days=3),
                   "certificate_received_on": diagnosed + dt.timedelta(days=6)},
         )  # fmt: skip
+        if case.disease is not None and rehab.is_pneumoconiosis(case.disease.name):
+            district = employer.region
+            town = employer.town or Region.objects.filter(parent_id=district.code).order_by("code").first()
+            patient = actions.patient_register_from_case(user=None, case=case, district=district, town=town)
+            actions.patient_follow_up_record(
+                user=None, patient=patient, visited_on=today - dt.timedelta(days=3), condition="stable",
+                rehabilitation="呼吸康复训练（演示）",
+            )  # fmt: skip
+            if town is not None:
+                actions.station_create(user=None, name=f"{town.name}尘肺病康复站", kind="station", town=town)
     counts["tasks"] = SurveillanceTask.objects.count()
     counts["cases"] = DiseaseCase.objects.count()
     # chronic screening and follow-up of the employer's workers aged 35 and over

@@ -314,5 +314,8 @@ from ohsteward.surveillance.exams.models import (  # noqa: E402, F401
     Exam,
     ExamBatch,
     ExamResult,
+    PatientFollowUp,
+    PneumoconiosisPatient,
+    RehabStation,
     SurveillanceTask,
 )

@@ -90,6 +90,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     # steward team, an exam institution or the CDC; the employer and regulators read
     "surveillance.chronicscreening": ("v", "v", "va", "va", "va", "v"),
     "surveillance.chronicfollowup": ("v", "v", "va", "va", "va", "v"),
+    # pneumoconiosis patients and rehabilitation stations (issue 12 item 6): regulators and the
+    # CDC keep the register; the employer reads its former workers' entries
+    "surveillance.pneumoconiosispatient": ("vac", "vac", "vac", "", "", "v"),
+    "surveillance.patientfollowup": ("va", "va", "va", "", "", "v"),
+    "surveillance.rehabstation": ("vac", "vac", "vac", "", "", ""),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

@@ -10,7 +10,14 @@ from django.utils import timezone
 from ohsteward.demo import exams, surveillance
 from ohsteward.institutions.models import Institution
 from ohsteward.surveillance.actions import workers_recompute_due
-from ohsteward.surveillance.exams.models import ChronicScreening, DiseaseCase, ExamResult, SurveillanceTask
+from ohsteward.surveillance.exams.models import (
+    ChronicScreening,
+    DiseaseCase,
+    ExamResult,
+    PneumoconiosisPatient,
+    RehabStation,
+    SurveillanceTask,
+)
 from ohsteward.surveillance.models import Worker
 from ohsteward.surveillance.tests.factories import make_post
 
@@ -35,6 +42,10 @@ def test_populate_makes_every_conclusion_case_and_task(enterprises):
     assert tasks.still_exposed(today).filter(closed_on__isnull=True).exists()
     assert set(DiseaseCase.objects.values_list("status", flat=True)) == {"closed", "referred"}
     assert ChronicScreening.objects.exists()
+    assert (
+        PneumoconiosisPatient.objects.filter(follow_ups__isnull=False).exists()
+        and RehabStation.objects.exists()
+    )
     workers_recompute_due()
     after = dict(Worker.objects.values_list("pk", "next_exam_due"))
     changed = [pk for pk in before if before[pk] != after[pk]]

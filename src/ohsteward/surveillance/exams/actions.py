@@ -23,10 +23,18 @@ from ohsteward.accounts import access
 from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Institution
-from ohsteward.registry.models import Post, PostExposure
+from ohsteward.registry.models import Post, PostExposure, Region
 from ohsteward.surveillance import actions as worker_actions
-from ohsteward.surveillance import chronic, conclusions, deadlines
-from ohsteward.surveillance.exams.choices import BatchSource, CaseStatus, DiagnosisOutcome, TaskKind
+from ohsteward.surveillance import chronic, conclusions, deadlines, rehab
+from ohsteward.surveillance.exams.choices import (
+    BatchSource,
+    CaseStatus,
+    DiagnosisOutcome,
+    PatientCondition,
+    PatientSource,
+    PatientStatus,
+    TaskKind,
+)
 from ohsteward.surveillance.exams.models import (
     ChronicFollowUp,
     ChronicScreening,
@@ -34,6 +42,9 @@ from ohsteward.surveillance.exams.models import (
     Exam,
     ExamBatch,
     ExamResult,
+    PatientFollowUp,
+    PneumoconiosisPatient,
+    RehabStation,
     SurveillanceTask,
 )
 from ohsteward.surveillance.models import Worker, WorkerPost
@@ -559,3 +570,89 @@ def chronic_follow_up_record(
     visit.full_clean()
     visit.save()
     return visit
+
+
+# --------------------------------------------------------------------------------------------
+# Pneumoconiosis patients and rehabilitation stations (issue 12 item 6; surveillance.rehab)
+# --------------------------------------------------------------------------------------------
+
+
+def _check_residence(user, district: Region, town: Region | None) -> None:
+    if user is not None and not access.governs_district(user, district.code):
+        raise PermissionDenied("只能登记本辖区居住的患者")
+    if town is not None and town.parent_id != district.code:
+        raise ValidationError({"town": "乡镇/街道不属于所选区县"})
+
+
+@transaction.atomic
+def patient_register_from_case(
+    *, user, case: DiseaseCase, district: Region, town: Region | None = None
+) -> PneumoconiosisPatient:
+    """Register the patient of a case diagnosed as pneumoconiosis (职业性尘肺病)."""
+    access.require_in_scope(user, case)
+    if case.outcome != DiagnosisOutcome.CONFIRMED or case.disease is None:
+        raise ValidationError({"case": "只有诊断为职业病的个案可以登记为患者"})
+    if not rehab.is_pneumoconiosis(case.disease.name):
+        raise ValidationError({"case": f"“{case.disease.name}”不是尘肺病"})
+    _check_residence(user, district, town)
+    patient = PneumoconiosisPatient(
+        person=case.worker.person,
+        enterprise=case.worker.enterprise,
+        case=case,
+        disease=case.disease,
+        stage=case.stage,
+        diagnosed_on=case.diagnosed_on,
+        district=district,
+        town=town,
+        source=PatientSource.DIAGNOSIS,
+        next_follow_up=rehab.next_follow_up(case.diagnosed_on),
+    )
+    patient.full_clean()
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def patient_follow_up_record(
+    *,
+    user,
+    patient: PneumoconiosisPatient,
+    visited_on: dt.date,
+    condition: str,
+    complications: str = "",
+    rehabilitation: str = "",
+) -> PatientFollowUp:
+    """A yearly follow-up visit; a death closes the follow-up (no next date)."""
+    access.require_in_scope(user, patient)
+    if visited_on > _today() or visited_on < patient.diagnosed_on:
+        raise ValidationError({"visited_on": "随访日期应在诊断日期与今天之间"})
+    visit = PatientFollowUp(
+        patient=patient,
+        visited_on=visited_on,
+        condition=condition,
+        complications=complications,
+        rehabilitation=rehabilitation,
+    )
+    visit.full_clean()
+    visit.save()
+    if condition == PatientCondition.DECEASED:
+        patient.status = PatientStatus.DECEASED
+        patient.next_follow_up = None
+    else:
+        patient.next_follow_up = rehab.next_follow_up(visited_on)
+    patient.save(update_fields=["status", "next_follow_up", "updated_at"])
+    return visit
+
+
+@transaction.atomic
+def station_create(
+    *, user, name: str, kind: str, town: Region, institution: Institution | None = None
+) -> RehabStation:
+    district = Region.objects.get(code=town.parent_id)
+    _check_residence(user, district, town)
+    station = RehabStation(
+        name=name.strip(), kind=kind, district=district, town=town, institution=institution
+    )
+    station.full_clean()
+    station.save()
+    return station

@@ -68,3 +68,24 @@ class FollowUpOutcome(models.TextChoices):
 class ScreeningSource(models.TextChoices):
     EXAM = "exam", "职业健康检查"
     VISIT = "visit", "管家服务/帮扶现场"
+
+
+class PatientStatus(models.TextChoices):
+    ALIVE = "alive", "存活"
+    DECEASED = "deceased", "死亡"
+
+
+class PatientSource(models.TextChoices):
+    DIAGNOSIS = "diagnosis", "本系统诊断"
+    IMPORT = "import", "疾控系统导入"
+
+
+class PatientCondition(models.TextChoices):
+    STABLE = "stable", "病情稳定"
+    WORSE = "worse", "病情进展"
+    DECEASED = "deceased", "死亡"
+
+
+class StationKind(models.TextChoices):
+    STATION = "station", "康复站（乡镇/街道）"
+    POINT = "point", "康复点（村）"

@@ -23,6 +23,7 @@ from ohsteward.surveillance.exams.models import (
     DiseaseCase,
     Exam,
     ExamBatch,
+    PneumoconiosisPatient,
     SurveillanceTask,
 )
 
@@ -130,4 +131,19 @@ class ChronicFollowUpFilterSet(_WorkerFilters):
 
     def filter_overdue(self, queryset, name, value):
         late = queryset.overdue(self.today)
+        return late if value == "yes" else queryset.exclude(pk__in=late.values("pk"))
+
+
+class PneumoconiosisPatientFilterSet(FilterSet):
+    q = filters.CharFilter(label="患者姓名", field_name="person__name", lookup_expr="contains")
+    district = filters.ModelChoiceFilter(label="居住区县", field_name="district", queryset=_districts)
+    overdue = filters.ChoiceFilter(label="随访逾期", choices=YES_NO, method="filter_overdue")
+
+    class Meta:
+        model = PneumoconiosisPatient
+        fields = ["q", "district", "overdue"]
+        form = FilterForm
+
+    def filter_overdue(self, queryset, name, value):
+        late = queryset.filter(status="alive", next_follow_up__lt=self.today)
         return late if value == "yes" else queryset.exclude(pk__in=late.values("pk"))

@@ -27,7 +27,11 @@ from ohsteward.surveillance.exams.choices import (
     Conclusion,
     DiagnosisOutcome,
     FollowUpOutcome,
+    PatientCondition,
+    PatientSource,
+    PatientStatus,
     ScreeningSource,
+    StationKind,
     TaskKind,
     TaskStatus,
 )
@@ -457,3 +461,143 @@ class ChronicFollowUp(ScopedModelMixin, TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return _worker_scope(self.worker)
+
+
+class PneumoconiosisPatient(ScopedModelMixin, TimeStampedModel):
+    """A confirmed pneumoconiosis patient (尘肺病患者登记): from a diagnosis recorded here or imported
+    from the CDC system; where the patient lives (district, town) decides the rehabilitation
+    station that serves them (``surveillance.rehab``). Seen through the employer at diagnosis and
+    by the district and town of residence."""
+
+    audited = True
+    scope = Scope(enterprise="enterprise", district="district_id", town="town_id")
+
+    person = models.ForeignKey(
+        "surveillance.Person", verbose_name="患者", on_delete=models.PROTECT, related_name="pneumoconiosis"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="诊断时用人单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.OneToOneField(
+        DiseaseCase,
+        verbose_name="诊断个案",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patient",
+    )
+    disease = models.ForeignKey(
+        "hazards.OccupationalDisease", verbose_name="职业病名称", on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField("期别", max_length=30, blank=True)
+    diagnosed_on = models.DateField("诊断日期")
+    district = models.ForeignKey(
+        "registry.Region", verbose_name="居住区县", on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "registry.Region",
+        verbose_name="居住乡镇/街道",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=PatientStatus.choices, default=PatientStatus.ALIVE
+    )
+    source = models.CharField("来源", max_length=10, choices=PatientSource.choices)
+    next_follow_up = models.DateField("下次随访", null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "尘肺病患者"
+        verbose_name_plural = "尘肺病患者"
+        ordering = ["district_id", "town_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "disease"],
+                name="patient_once_per_disease",
+                violation_error_message="该患者该病种已登记",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.disease.name}"
+
+    def audit_scope(self) -> dict:
+        return {
+            "district_code": self.district_id,
+            "zone_code": "",
+            "enterprise_id": self.enterprise_id,
+        }
+
+
+class PatientFollowUp(ScopedModelMixin, TimeStampedModel):
+    """A yearly follow-up visit of a pneumoconiosis patient: condition, complications, rehabilitation."""
+
+    audited = True
+    scope = Scope(enterprise="patient__enterprise", district="patient__district_id", town="patient__town_id")
+
+    patient = models.ForeignKey(
+        PneumoconiosisPatient, verbose_name="患者", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    visited_on = models.DateField("随访日期")
+    condition = models.CharField("病情", max_length=10, choices=PatientCondition.choices)
+    complications = models.CharField("并发症", max_length=300, blank=True)
+    rehabilitation = models.CharField("康复情况", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "尘肺病患者随访"
+        verbose_name_plural = "尘肺病患者随访"
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · {self.visited_on}"
+
+    def audit_scope(self) -> dict:
+        return self.patient.audit_scope()
+
+
+class RehabStation(ScopedModelMixin, TimeStampedModel):
+    """A 尘肺病康复站 (town) or 康复点 (village) and the town it is in."""
+
+    audited = True
+    scope = Scope(enterprise=None, district="district_id", town="town_id")
+
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("类别", max_length=8, choices=StationKind.choices)
+    district = models.ForeignKey(
+        "registry.Region", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "registry.Region", verbose_name="乡镇/街道", on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name="依托机构",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "尘肺病康复站点"
+        verbose_name_plural = "尘肺病康复站点"
+        ordering = ["district_id", "town_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_scope(self) -> dict:
+        return {"district_code": self.district_id, "zone_code": "", "enterprise_id": None}

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
 from django.urls import reverse
 
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
+from ohsteward.surveillance import rehab
 from ohsteward.surveillance.exams.choices import TaskKind, TaskStatus
-from ohsteward.surveillance.exams.models import ChronicFollowUp, DiseaseCase, SurveillanceTask
+from ohsteward.surveillance.exams.models import (
+    ChronicFollowUp,
+    DiseaseCase,
+    PneumoconiosisPatient,
+    RehabStation,
+    SurveillanceTask,
+)
 
 
 def open_work(user, today: dt.date) -> list[WorkItem]:
@@ -102,3 +110,35 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                 )
             )
     return items
+
+
+def towns_with_patients(user) -> list[dict]:
+    """Per town of residence: living pneumoconiosis patients, 康复站 and 康复点 there, and whether the
+    town needs a station (``rehab.towns_needing_station``) — two grouped queries."""
+    patients = (
+        PneumoconiosisPatient.objects.for_user(user)
+        .filter(status="alive", town__isnull=False)
+        .values("town_id", "town__name", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "town_id")
+    )
+    stations = dict(
+        RehabStation.objects.for_user(user)
+        .filter(kind="station")
+        .values("town_id")
+        .annotate(n=Count("pk"))
+        .order_by("town_id")
+        .values_list("town_id", "n")
+    )
+    counts = {row["town_id"]: row["n"] for row in patients}
+    needing = {t.town for t in rehab.towns_needing_station(counts, stations)}
+    return [
+        {
+            "town": row["town__name"],
+            "district": row["district__name"],
+            "patients": row["n"],
+            "stations": stations.get(row["town_id"], 0),
+            "needs_station": row["town_id"] in needing,
+        }
+        for row in patients
+    ]

@@ -237,3 +237,28 @@ class ChronicFollowUpTable(Table):
         Column("下次随访", "next_due", sortable="next_due", html=_follow_up_due_cell),
         Column("编号", "pk", key="id"),
     ]
+
+
+def _patient_due_cell(p) -> str:
+    if p.next_follow_up and p.next_follow_up < timezone.localdate():
+        return _badge("serious", f"{p.next_follow_up:%Y-%m-%d} 已逾期")
+    return f"{p.next_follow_up:%Y-%m-%d}" if p.next_follow_up else "—"
+
+
+class PneumoconiosisPatientTable(Table):
+    html_id = "patient-table"
+    select_related = ("person", "enterprise", "disease", "district", "town")
+    default_sort = "-diagnosed_on"
+    columns = [
+        Column("患者", "person.name", key="name"),
+        Column("身份证号", "person.id_number_masked", key="id_number_masked"),
+        Column("职业病", "disease.name", key="disease"),
+        Column("期别", "stage"),
+        Column("诊断日期", "diagnosed_on", sortable="diagnosed_on"),
+        Column("诊断时用人单位", "enterprise.name", key="enterprise"),
+        Column("居住区县", "district.name", key="district"),
+        Column("居住乡镇/街道", "town.name", key="town"),
+        Column("状态", "get_status_display", key="status"),
+        Column("下次随访", "next_follow_up", sortable="next_follow_up", html=_patient_due_cell),
+        Column("编号", "pk", key="id"),
+    ]

@@ -49,4 +49,7 @@ urlpatterns = [
         name="chronicfollowup_export",
     ),
     path("chronic/follow-ups/new/", views.ChronicFollowUpCreateView.as_view(), name="chronicfollowup_create"),
+    path("pneumoconiosis/", views.PatientListView.as_view(), name="patient_list"),
+    path("pneumoconiosis/export/", views.PatientListView.as_view(export=True), name="patient_export"),
+    path("pneumoconiosis/towns/", views.TownsView.as_view(), name="patient_towns"),
 ]

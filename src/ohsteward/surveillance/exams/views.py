@@ -22,8 +22,8 @@ from ohsteward.core.views import (
     messages_of,
 )
 from ohsteward.registry.forms import ImportForm
-from ohsteward.surveillance import conclusions, deadlines
-from ohsteward.surveillance.exams import actions
+from ohsteward.surveillance import conclusions, deadlines, rehab
+from ohsteward.surveillance.exams import actions, queries
 from ohsteward.surveillance.exams.choices import BatchSource, TaskKind
 from ohsteward.surveillance.exams.filtersets import (
     ChronicFollowUpFilterSet,
@@ -31,6 +31,7 @@ from ohsteward.surveillance.exams.filtersets import (
     DiseaseCaseFilterSet,
     ExamBatchFilterSet,
     ExamFilterSet,
+    PneumoconiosisPatientFilterSet,
     SurveillanceTaskFilterSet,
 )
 from ohsteward.surveillance.exams.forms import (
@@ -53,6 +54,7 @@ from ohsteward.surveillance.exams.models import (
     Exam,
     ExamBatch,
     ExamResult,
+    PneumoconiosisPatient,
     SurveillanceTask,
 )
 from ohsteward.surveillance.exams.tables import (
@@ -61,6 +63,7 @@ from ohsteward.surveillance.exams.tables import (
     DiseaseCaseTable,
     ExamBatchTable,
     ExamTable,
+    PneumoconiosisPatientTable,
     SurveillanceTaskTable,
 )
 
@@ -394,3 +397,27 @@ class ChronicFollowUpCreateView(_ChronicCreateView):
     date_field = "visited_on"
     title = "录入慢病随访"
     list_url = "/surveillance/chronic/follow-ups/"
+
+
+class PatientListView(ObjectListView):
+    queryset = PneumoconiosisPatient.objects.all()
+    filterset = PneumoconiosisPatientFilterSet
+    table = PneumoconiosisPatientTable
+    permission = "surveillance.view_pneumoconiosispatient"
+    title, unit, export_filename = "尘肺病患者", "人", "尘肺病患者"
+    template_name = "surveillance/patient_list.html"
+
+
+class TownsView(ProtectedView):
+    """Patients per town of residence against rehabilitation stations; towns with ≥ 100 resident
+    patients and no 康复站 first (threshold 未核对, ``rehab.RULES_V1``)."""
+
+    permission = "surveillance.view_pneumoconiosispatient"
+
+    def get(self, request):
+        rows = queries.towns_with_patients(request.user)
+        return render(
+            request,
+            "surveillance/towns.html",
+            {"rows": rows, "rules": rehab.RULES_V1, "lacking": [r for r in rows if r["needs_station"]]},
+        )

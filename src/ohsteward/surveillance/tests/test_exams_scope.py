@@ -10,7 +10,9 @@ import pytest
 
 from ohsteward.accounts.tests.scope import ALL, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.api.testing import bearer_client
+from ohsteward.hazards.models import OccupationalDisease
 from ohsteward.institutions.models import Institution
+from ohsteward.registry.models import Region
 from ohsteward.registry.tests.factories import make_uscc
 from ohsteward.surveillance.exams.models import (
     ChronicFollowUp,
@@ -19,6 +21,8 @@ from ohsteward.surveillance.exams.models import (
     Exam,
     ExamBatch,
     ExamResult,
+    PneumoconiosisPatient,
+    RehabStation,
     SurveillanceTask,
 )
 from ohsteward.surveillance.tests.exam_helpers import TODAY, factor, make_worker, set_today
@@ -64,6 +68,32 @@ def _case(world, employer, referred_to=None) -> DiseaseCase:
 
 
 LAB_SEES_ALL = {**VISIBLE, "lab": ALL}
+# stations are reached through their district and town only (no employer, no zone)
+STATIONS = {**VISIBLE, "zone": set(), "manager": set(), "lab": set(), "team": set()}
+
+
+def _town(employer) -> Region:
+    if employer.town_id:
+        return employer.town
+    return (
+        Region.objects.filter(parent_id=employer.region_id)
+        .exclude(code__in=["500112002", "500112007"])
+        .order_by("code")
+        .first()
+    )
+
+
+def _patient(world, employer) -> PneumoconiosisPatient:
+    return PneumoconiosisPatient.objects.create(
+        person=make_worker(employer).person, enterprise=employer, disease=OccupationalDisease.objects.order_by("pk").first(),
+        diagnosed_on=EXAM_DAY, district=employer.region, town=_town(employer), source="import",
+    )  # fmt: skip
+
+
+def _station(world, employer) -> RehabStation:
+    return RehabStation.objects.create(
+        name="康复站", kind="station", district=employer.region, town=_town(employer)
+    )
 
 
 def _screening(world, employer) -> ChronicScreening:
@@ -123,6 +153,8 @@ class TestExamScope(ScopeSuite):
         ),
         ScopeCase(ChronicScreening, make=_screening),
         ScopeCase(ChronicFollowUp, make=_follow_up),
+        ScopeCase(PneumoconiosisPatient, make=_patient),
+        ScopeCase(RehabStation, make=_station, visible=STATIONS),
         # a diagnosis institution sees the cases referred to it
         ScopeCase(
             DiseaseCase,
