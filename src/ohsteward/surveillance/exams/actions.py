@@ -590,7 +590,7 @@ def patient_register_from_case(
 ) -> PneumoconiosisPatient:
     """Register the patient of a case diagnosed as pneumoconiosis (职业性尘肺病)."""
     access.require_in_scope(user, case)
-    if case.outcome != DiagnosisOutcome.CONFIRMED or case.disease is None:
+    if case.outcome != DiagnosisOutcome.CONFIRMED or case.disease is None or case.diagnosed_on is None:
         raise ValidationError({"case": "只有诊断为职业病的个案可以登记为患者"})
     if not rehab.is_pneumoconiosis(case.disease.name):
         raise ValidationError({"case": f"“{case.disease.name}”不是尘肺病"})
