@@ -9,7 +9,6 @@ from ohsteward.core.filtersets import FilterSet
 from ohsteward.core.forms import FilterForm
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
-from ohsteward.surveillance import rules
 from ohsteward.surveillance.choices import DueState, EmploymentType, ExamKind
 from ohsteward.surveillance.models import Worker
 
@@ -22,7 +21,7 @@ def _districts(request):
 
 
 class WorkerFilterSet(FilterSet):
-    q = filters.CharFilter(label="姓名或身份证号", method="filter_q")
+    q = filters.CharFilter(label="姓名", method="filter_q")
     enterprise = filters.CharFilter(label="用人单位信用代码", method="filter_enterprise")
     region = filters.ModelChoiceFilter(label="所属区县", field_name="enterprise__region", queryset=_districts)
     employment_type = filters.ChoiceFilter(label="用工形式", choices=EmploymentType.choices)
@@ -36,14 +35,10 @@ class WorkerFilterSet(FilterSet):
         form = FilterForm
 
     def filter_q(self, queryset, name, value):
-        """A full ID number is looked up by its keyed hash; otherwise the name."""
+        """The name. An ID number is never a query parameter (URLs end up in access logs): the
+        list page's 按身份证号查找 form posts it (``WorkerFindView``)."""
         value = (value or "").strip()
-        if not value:
-            return queryset
-        number = rules.id_clean(value)
-        if len(number) == 18:
-            return queryset.by_id_number(number)
-        return queryset.filter(name__contains=value)
+        return queryset.filter(name__contains=value) if value else queryset
 
     def filter_enterprise(self, queryset, name, value):
         value = (value or "").strip().upper()

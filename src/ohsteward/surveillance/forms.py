@@ -90,3 +90,17 @@ class WorkerPostForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看事由", max_length=200, required=False)
+
+
+class FindForm(forms.Form):
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_id_number(self):
+        _parsed, error = rules.id_parse(self.cleaned_data["id_number"], on=timezone.localdate())
+        if error:
+            raise forms.ValidationError(error)
+        return rules.id_clean(self.cleaned_data["id_number"])

@@ -9,6 +9,7 @@ urlpatterns = [
     path("workers/", views.WorkerListView.as_view(), name="worker_list"),
     path("workers/export/", views.WorkerListView.as_view(export=True), name="worker_export"),
     path("workers/new/", views.WorkerCreateView.as_view(), name="worker_create"),
+    path("workers/find/", views.WorkerFindView.as_view(), name="worker_find"),
     path("workers/import/", views.WorkerImportView.as_view(), name="worker_import"),
     path(
         "workers/import/template/",

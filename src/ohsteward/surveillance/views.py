@@ -20,7 +20,7 @@ from ohsteward.core.views import (
 from ohsteward.registry.forms import ImportForm
 from ohsteward.surveillance import actions, queries, rules
 from ohsteward.surveillance.filtersets import WorkerFilterSet
-from ohsteward.surveillance.forms import RevealForm, WorkerForm, WorkerPostForm
+from ohsteward.surveillance.forms import FindForm, RevealForm, WorkerForm, WorkerPostForm
 from ohsteward.surveillance.importers import WorkerImporter
 from ohsteward.surveillance.models import REVEAL_PERMISSION, Worker, WorkerPost
 from ohsteward.surveillance.tables import WorkerTable, due_state
@@ -157,6 +157,30 @@ class WorkerRevealView(ScopedObjectMixin, ProtectedView):
         response = render(request, "surveillance/reveal.html", {"object": worker, "number": number})
         response["Cache-Control"] = "no-store"
         return response
+
+
+class WorkerFindView(ProtectedView):
+    """按身份证号查找: the number is posted, never put in a URL (URLs end up in access logs);
+    one employment in scope opens it, several are listed."""
+
+    permission = "surveillance.view_worker"
+
+    def get(self, request):
+        return render(request, "surveillance/find.html", {"form": FindForm(), "found": None})
+
+    def post(self, request):
+        form = FindForm(request.POST)
+        found = None
+        if form.is_valid():
+            found = list(
+                Worker.objects.for_user(request.user)
+                .by_id_number(form.cleaned_data["id_number"])
+                .select_related("enterprise", "person")
+                .order_by("-hire_date", "pk")
+            )
+            if len(found) == 1:
+                return redirect("surveillance:worker_detail", pk=found[0].pk)
+        return render(request, "surveillance/find.html", {"form": FindForm(), "found": found})
 
 
 class DueView(ProtectedView):

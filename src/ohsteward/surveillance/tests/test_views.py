@@ -133,3 +133,40 @@ def test_recompute_command_updates_every_worker(cast, enterprises):
     call_command("recompute_exam_due")
     worker.refresh_from_db()
     assert (worker.next_exam_kind, worker.next_exam_due) == ("pre", dt.date(2019, 1, 1))
+
+
+def test_find_by_id_number_is_a_post_and_opens_the_worker_in_scope(cast, enterprises):
+    number = make_id_number()
+    worker = _exposed(enterprises["yubei"], number)
+    response = login("yubei").post("/surveillance/workers/find/", {"id_number": number})
+    assert response.status_code == 302 and response["Location"] == f"/surveillance/workers/{worker.pk}/"
+    page = login("wanzhou").post("/surveillance/workers/find/", {"id_number": number}).content.decode()
+    assert "您的管辖范围内没有该身份证号的劳动者" in page
+
+
+def test_the_list_filter_does_not_take_an_id_number(cast, enterprises):
+    number = make_id_number()
+    _exposed(enterprises["yubei"], number, name="查找工")
+    page = login("yubei").get(f"/surveillance/workers/?q={number}").content.decode()
+    assert "查找工" not in page  # names only: a number would end up in access logs
+
+
+def test_the_edit_form_keeps_the_number_when_left_empty(cast, enterprises):
+    number = make_id_number()
+    worker = _exposed(enterprises["yubei"], number, name="改号工")
+    client = login("manager")
+    page = client.get(f"/surveillance/workers/{worker.pk}/edit/").content.decode()
+    assert number not in page and "留空则不变" in page
+    response = client.post(
+        f"/surveillance/workers/{worker.pk}/edit/",
+        {
+            "name": "改号工",
+            "id_number": "",
+            "phone": "023-1234",
+            "employment_type": "contract",
+            "hire_date": "2019-01-01",
+        },
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.phone == "023-1234" and worker.person.id_number() == number
