@@ -164,6 +164,7 @@ def exam_record(
     report_number: str = "",
     source: str = BatchSource.FORM,
     batch: ExamBatch | None = None,
+    recompute: bool = True,
 ) -> Exam:
     """Record one exam with its per-factor results (or add factors to an exam of the same
     institution already on record: a file whose other rows were rejected can be completed).
@@ -171,7 +172,8 @@ def exam_record(
     Refused, with nothing saved: a date in the future or before birth, a conclusion outside a–e,
     an unknown factor, a 复查 without what and when, a worker outside the uploader's scope, an
     exam of another institution for the same worker, kind and date, a factor already recorded
-    (the same exam uploaded twice)."""
+    (the same exam uploaded twice). ``recompute=False``: the caller recomputes the schedule of
+    the workers it touched once at the end (the importer, in bulk)."""
     check_institution(user, institution)
     check_worker(user, worker)
     results = list(results)
@@ -223,7 +225,8 @@ def exam_record(
         result.save()
         _close_rechecks(result)
         _open_work(result)
-    worker_actions.worker_recompute_due(worker=worker)
+    if recompute:
+        worker_actions.worker_recompute_due(worker=worker)
     if exam.batch.source != BatchSource.FILE:
         batch_refresh_expected(exam.batch)
     return exam

@@ -25,6 +25,7 @@ from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xls
 from ohsteward.institutions.models import Institution
 from ohsteward.surveillance import conclusions
 from ohsteward.surveillance import rules as id_rules
+from ohsteward.surveillance.actions import workers_recompute_due
 from ohsteward.surveillance.choices import ExamKind
 from ohsteward.surveillance.exams import actions
 from ohsteward.surveillance.exams.choices import BatchSource
@@ -181,6 +182,7 @@ class _State:
         self.user = user
         self.filename = filename
         self.batches: dict[tuple[int, int], ExamBatch] = {}
+        self.workers: set[int] = set()
 
     def batch(self, worker: Worker, institution: Institution) -> ExamBatch:
         key = (worker.enterprise_id, institution.pk)
@@ -196,6 +198,8 @@ class _State:
         return self.batches[key]
 
     def finish(self, report: ImportReport) -> None:
+        # the schedule of every worker examined in the file, once, in bulk
+        workers_recompute_due(queryset=Worker.objects.filter(pk__in=self.workers))
         for batch in self.batches.values():
             if not ExamBatch.objects.filter(pk=batch.pk).exists():
                 continue
@@ -274,6 +278,7 @@ def _exam_row(user, record: dict[str, Any], report: ImportReport, state: _State)
         report_number=cell_text(record.get("体检编号")),
         source=BatchSource.FILE,
         batch=state.batch(worker, institution),
+        recompute=False,
         results=[
             {
                 "factor": factor,
@@ -284,6 +289,7 @@ def _exam_row(user, record: dict[str, Any], report: ImportReport, state: _State)
             }
         ],
     )
+    state.workers.add(worker.pk)
     report.created.append(
         f"{worker.name}（{worker.id_number_masked}）· {exam.get_kind_display()} {date} · {factor.name}"
     )

@@ -175,3 +175,14 @@ def test_the_cli_without_a_user_needs_the_institution_column(cast, enterprises, 
     with pytest.raises(SystemExit):
         call_command("import_exams", str(path), stdout=io.StringIO(), stderr=err)
     assert "第2行 体检机构" in err.getvalue()
+
+
+def test_an_imported_exam_moves_the_workers_next_due_date(cast, enterprises, clinic):
+    from ohsteward.surveillance.tests.exam_helpers import make_post, place
+
+    a = make_worker(enterprises["yubei"])
+    place(a, make_post(enterprises["yubei"], "冲压工", "噪声"))
+    report = _run(cast["institution"], [[a.id_number, "", "2026-05-04", "在岗期间", "噪声", "a", "", "", ""]])
+    assert report.applied
+    a.refresh_from_db()
+    assert (a.last_exam_on, a.next_exam_due) == (dt.date(2026, 5, 4), dt.date(2027, 5, 4))
