@@ -12,11 +12,17 @@ from ohsteward.accounts import access
 from ohsteward.hazards.models import OccupationalDisease
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Institution
-from ohsteward.registry.models import Post
+from ohsteward.registry.models import Post, Region
 from ohsteward.surveillance import conclusions
 from ohsteward.surveillance import rules as id_rules
 from ohsteward.surveillance.choices import ExamKind
-from ohsteward.surveillance.exams.choices import ChronicDisease, DiagnosisOutcome, ScreeningSource
+from ohsteward.surveillance.exams.choices import (
+    ChronicDisease,
+    DiagnosisOutcome,
+    PatientCondition,
+    ScreeningSource,
+    StationKind,
+)
 from ohsteward.surveillance.exams.lookups import find_factor
 from ohsteward.surveillance.models import Worker
 
@@ -224,3 +230,21 @@ class ChronicFollowUpForm(WorkerByIdForm):
         label="空腹血糖(mmol/L)", required=False, max_digits=4, decimal_places=1
     )
     note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class PatientFollowUpForm(forms.Form):
+    visited_on = forms.DateField(label="随访日期", widget=DATE)
+    condition = forms.ChoiceField(label="病情", choices=PatientCondition.choices)
+    complications = forms.CharField(label="并发症", required=False, max_length=300)
+    rehabilitation = forms.CharField(label="康复情况", required=False, max_length=300)
+
+
+class StationForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    kind = forms.ChoiceField(label="类别", choices=StationKind.choices)
+    town = forms.ModelChoiceField(label="乡镇/街道", queryset=Region.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = access.writable_districts(user) if user is not None else Region.objects.none()
+        self.fields["town"].queryset = Region.objects.filter(parent__in=districts).order_by("code")

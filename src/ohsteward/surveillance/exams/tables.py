@@ -250,7 +250,7 @@ class PneumoconiosisPatientTable(Table):
     select_related = ("person", "enterprise", "disease", "district", "town")
     default_sort = "-diagnosed_on"
     columns = [
-        Column("患者", "person.name", key="name"),
+        Column("患者", "person.name", key="name", link="surveillance:patient_detail"),
         Column("身份证号", "person.id_number_masked", key="id_number_masked"),
         Column("职业病", "disease.name", key="disease"),
         Column("期别", "stage"),

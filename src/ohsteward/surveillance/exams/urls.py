@@ -52,4 +52,5 @@ urlpatterns = [
     path("pneumoconiosis/", views.PatientListView.as_view(), name="patient_list"),
     path("pneumoconiosis/export/", views.PatientListView.as_view(export=True), name="patient_export"),
     path("pneumoconiosis/towns/", views.TownsView.as_view(), name="patient_towns"),
+    path("pneumoconiosis/<int:pk>/", views.PatientDetailView.as_view(), name="patient_detail"),
 ]

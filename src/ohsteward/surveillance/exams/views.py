@@ -41,8 +41,10 @@ from ohsteward.surveillance.exams.forms import (
     ChronicScreeningForm,
     DiagnoseForm,
     ExamForm,
+    PatientFollowUpForm,
     ReassignForm,
     ReferForm,
+    StationForm,
     own_institution,
 )
 from ohsteward.surveillance.exams.importers import ExamImporter
@@ -410,14 +412,76 @@ class PatientListView(ObjectListView):
 
 class TownsView(ProtectedView):
     """Patients per town of residence against rehabilitation stations; towns with ≥ 100 resident
-    patients and no 康复站 first (threshold 未核对, ``rehab.RULES_V1``)."""
+    patients and no 康复站 first (threshold 未核对, ``rehab.RULES_V1``). Regulators add a station here."""
 
     permission = "surveillance.view_pneumoconiosispatient"
 
-    def get(self, request):
+    def _render(self, request, form=None):
         rows = queries.towns_with_patients(request.user)
+        if form is None and request.user.has_perm("surveillance.add_rehabstation"):
+            form = StationForm(user=request.user)
         return render(
             request,
             "surveillance/towns.html",
-            {"rows": rows, "rules": rehab.RULES_V1, "lacking": [r for r in rows if r["needs_station"]]},
+            {
+                "rows": rows,
+                "rules": rehab.RULES_V1,
+                "lacking": [r for r in rows if r["needs_station"]],
+                "form": form,
+            },
         )
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        if not request.user.has_perm("surveillance.add_rehabstation"):
+            raise PermissionDenied
+        form = StationForm(data=request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                actions.station_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, "已登记康复站点。")
+                return redirect("surveillance:patient_towns")
+        return self._render(request, form)
+
+
+class PatientDetailView(ScopedObjectMixin, ProtectedView):
+    """A patient, their follow-ups, and the yearly follow-up form."""
+
+    queryset = PneumoconiosisPatient.objects.select_related(
+        "person", "enterprise", "disease", "district", "town"
+    )
+    permission = "surveillance.view_pneumoconiosispatient"
+    template_name = "surveillance/patient_detail.html"
+
+    def _render(self, patient, form=None):
+        if form is None and self.request.user.has_perm("surveillance.add_patientfollowup"):
+            form = PatientFollowUpForm(initial={"visited_on": timezone.localdate()})
+        visits = patient.follow_ups.order_by("-visited_on", "-pk")
+        return render(self.request, self.template_name, {"object": patient, "visits": visits, "form": form})
+
+    def get(self, request, pk):
+        return self._render(self.get_object())
+
+    def post(self, request, pk):
+        patient = self.get_object()
+        if not request.user.has_perm("surveillance.add_patientfollowup"):
+            raise PermissionDenied
+        form = PatientFollowUpForm(data=request.POST)
+        if form.is_valid():
+            try:
+                actions.patient_follow_up_record(user=request.user, patient=patient, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, messages_of(error))
+            else:
+                messages.success(request, "已登记随访。")
+                return redirect("surveillance:patient_detail", pk=patient.pk)
+        return self._render(patient, form)

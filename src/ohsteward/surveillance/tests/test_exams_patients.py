@@ -105,3 +105,24 @@ def test_towns_with_100_patients_and_no_station_are_listed(client, cast, enterpr
     actions.station_create(user=cast["yubei"], name="双龙湖街道尘肺病康复站", kind="station", town=town)
     assert queries.towns_with_patients(cast["yubei"])[0]["needs_station"] is False
     assert client.get("/surveillance/pneumoconiosis/?overdue=yes").status_code == 200
+
+
+def test_the_patient_page_takes_a_follow_up_and_the_towns_page_a_station(client, cast, enterprises, clinic):
+    case = _confirmed_case(cast, enterprises, clinic)
+    patient = actions.patient_register_from_case(
+        user=None, case=case, district=Region.objects.get(code="500112"), town=Region.objects.get(code=TOWN)
+    )
+    client.force_login(cast["yubei"])
+    assert "尚无随访" in client.get(f"/surveillance/pneumoconiosis/{patient.pk}/").content.decode()
+    page = client.post(
+        f"/surveillance/pneumoconiosis/{patient.pk}/",
+        {"visited_on": "2026-05-02", "condition": "worse", "complications": "肺部感染"},
+        follow=True,
+    ).content.decode()
+    assert "肺部感染" in page and "2027-05-02" in page
+    client.post(
+        "/surveillance/pneumoconiosis/towns/", {"name": "双龙湖康复站", "kind": "station", "town": TOWN}
+    )
+    assert "双龙湖康复站" in str(list(queries.RehabStation.objects.values_list("name", flat=True)))
+    client.force_login(cast["wanzhou"])
+    assert client.get(f"/surveillance/pneumoconiosis/{patient.pk}/").status_code == 404
