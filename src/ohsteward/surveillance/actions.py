@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -186,51 +186,67 @@ def _set(obj, data: dict[str, Any], fields: Iterable[str]) -> None:
 
 
 def _exposures_by_worker(
-    workers: list[Worker], on: dt.date
+    leave: dict[int, dt.date | None], on: dt.date
 ) -> dict[int, tuple[list[Exposure], dt.date | None]]:
-    """The factors of the posts each worker holds on ``on`` (or held on the leaving day), and
-    since when the worker has held an exposed post (for the 上岗前 exam)."""
-    ids = [w.pk for w in workers]
-    day = {w.pk: min(on, w.leave_date) if w.leave_date else on for w in workers}
-    rows = (
-        PostExposure.objects.filter(post__in=WorkerPost.objects.filter(worker__in=ids).values("post"))
-        .select_related("hazard_factor")
-        .order_by("post_id", "hazard_factor__code")
-    )
+    """The factors of the posts each worker (``{worker id: leave date}``) holds on ``on`` (or held
+    on the leaving day), and since when the worker has held an exposed post (for the 上岗前 exam).
+    Three queries for any number of workers, over the range of their ids."""
+    if not leave:
+        return {}
+    span = (min(leave), max(leave))
+    held_posts = WorkerPost.objects.filter(worker__gte=span[0], worker__lte=span[1])
     by_post: dict[int, list[tuple[str, str]]] = {}
-    for pe in rows:
-        by_post.setdefault(pe.post_id, []).append((pe.hazard_factor.code, pe.hazard_factor.name))
-    held = (
-        WorkerPost.objects.filter(worker__in=ids)
-        .order_by("start_date", "id")
-        .values_list("worker_id", "post_id", "start_date", "end_date")
-    )
+    for post_id, code, name in (
+        PostExposure.objects.filter(post__in=held_posts.values("post"))
+        .order_by("post_id", "hazard_factor__code")
+        .values_list("post_id", "hazard_factor__code", "hazard_factor__name")
+    ):
+        by_post.setdefault(post_id, []).append((code, name))
     current: dict[int, list[tuple[int, dt.date]]] = {}
-    for worker_id, post_id, start, end in held:
-        d = day[worker_id]
-        if start <= d and (end is None or end >= d) and by_post.get(post_id):
+    for worker_id, post_id, start, end in held_posts.order_by("start_date", "id").values_list(
+        "worker_id", "post_id", "start_date", "end_date"
+    ):
+        if worker_id not in leave:
+            continue
+        left = leave[worker_id]
+        d = min(on, left) if left else on
+        if start <= d and (end is None or end >= d) and post_id in by_post:
             current.setdefault(worker_id, []).append((post_id, start))
     pairs = {
         (post_id, code) for posts in current.values() for post_id, _ in posts for code, _n in by_post[post_id]
     }
     measured = inputs.measured_exposures_for(sorted(pairs))
+    made: dict[tuple[int, str], Exposure] = {}
     out: dict[int, tuple[list[Exposure], dt.date | None]] = {}
     for worker_id, posts in current.items():
         seen: dict[str, Exposure] = {}
         for post_id, _start in posts:
             for code, name in by_post[post_id]:
-                m = measured.get((post_id, code))
-                seen.setdefault(code, Exposure(code, name, m.l_ex_8h if m else None, m.grade if m else None))
+                if (post_id, code) not in made:
+                    m = measured.get((post_id, code))
+                    made[post_id, code] = Exposure(
+                        code, name, m.l_ex_8h if m else None, m.grade if m else None
+                    )
+                seen.setdefault(code, made[post_id, code])
         out[worker_id] = (list(seen.values()), min(start for _, start in posts))
     return out
 
 
-def _apply_due(worker: Worker, due: Due | None, exams: list[ExamRecord]) -> None:
-    worker.last_exam_on = max((e.date for e in exams), default=None)
-    worker.next_exam_due = due.due_on if due else None
-    worker.next_exam_kind = due.kind if due else ""
+def _due_fields(due: Due | None, exams: list[ExamRecord]) -> tuple[dt.date | None, dt.date | None, str, str]:
+    """(last_exam_on, next_exam_due, next_exam_kind, schedule_note) for a computed ``due``."""
     flag = "" if due is None or due.verified else "（未核对）"
-    worker.schedule_note = (f"{due.note}{flag}" if due else "")[:300]
+    return (
+        max((e.date for e in exams), default=None),
+        due.due_on if due else None,
+        due.kind if due else "",
+        (f"{due.note}{flag}" if due else "")[:300],
+    )
+
+
+def _apply_due(worker: Worker, due: Due | None, exams: list[ExamRecord]) -> None:
+    worker.last_exam_on, worker.next_exam_due, worker.next_exam_kind, worker.schedule_note = _due_fields(
+        due, exams
+    )
 
 
 DUE_FIELDS = ["last_exam_on", "next_exam_due", "next_exam_kind", "schedule_note"]
@@ -248,7 +264,7 @@ def worker_recompute_due(
     on = on or timezone.localdate()
     if exams is None:
         exams = inputs.exam_history_for([worker.pk]).get(worker.pk, [])
-    exposures, since = _exposures_by_worker([worker], on).get(worker.pk, ([], None))
+    exposures, since = _exposures_by_worker({worker.pk: worker.leave_date}, on).get(worker.pk, ([], None))
     acute = list(worker.acute_exposures.values_list("occurred_on", flat=True))
     due = schedule.worker_due(
         exposures=exposures,
@@ -263,6 +279,28 @@ def worker_recompute_due(
     return due
 
 
+def _save_due(rows: list[tuple[int, dt.date | None, dt.date | None, str, str]]) -> None:
+    """Write the derived schedule fields ``(pk, last_exam_on, next_exam_due, next_exam_kind,
+    schedule_note)`` of many workers: one ``UPDATE … FROM unnest(…)`` on PostgreSQL (Django's
+    ``bulk_update`` builds a CASE per field per row, ~15 s per 5,000 rows), ``bulk_update`` in
+    small batches elsewhere."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Worker._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS w SET last_exam_on = v.l, next_exam_due = v.d, next_exam_kind = v.k, "
+                "schedule_note = v.n FROM unnest(%s::bigint[], %s::date[], %s::date[], %s::text[], %s::text[]) "
+                "AS v(id, l, d, k, n) WHERE w.id = v.id",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        return
+    workers = [
+        Worker(pk=pk, last_exam_on=last, next_exam_due=due, next_exam_kind=kind, schedule_note=note)
+        for pk, last, due, kind, note in rows
+    ]
+    Worker.objects.bulk_update(workers, DUE_FIELDS, batch_size=500)
+
+
 def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_size: int = 5000) -> int:
     """Recompute the schedule of every worker in ``queryset`` (default: all), in batches with
     bulk updates (the nightly job and ``ohsteward recompute_exam_due``). Returns the count."""
@@ -270,28 +308,29 @@ def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_siz
     qs = (queryset if queryset is not None else Worker.objects.all()).order_by("pk")
     done, last = 0, 0
     while True:
-        batch = list(qs.filter(pk__gt=last)[:batch_size])
-        if not batch:
+        leave = dict(qs.filter(pk__gt=last).values_list("pk", "leave_date")[:batch_size])
+        if not leave:
             return done
-        ids = [w.pk for w in batch]
+        ids = sorted(leave)
         history = inputs.exam_history_for(ids)
-        exposures = _exposures_by_worker(batch, on)
+        exposures = _exposures_by_worker(leave, on)
         acute: dict[int, list[dt.date]] = {}
-        for worker_id, day in AcuteExposure.objects.filter(worker__in=ids).values_list(
-            "worker_id", "occurred_on"
-        ):
+        for worker_id, day in AcuteExposure.objects.filter(
+            worker__gte=ids[0], worker__lte=ids[-1]
+        ).values_list("worker_id", "occurred_on"):
             acute.setdefault(worker_id, []).append(day)
-        for w in batch:
-            found, since = exposures.get(w.pk, ([], None))
-            exams = history.get(w.pk, [])
+        rows = []
+        for pk in ids:
+            found, since = exposures.get(pk, ([], None))
+            exams = history.get(pk, [])
             due = schedule.worker_due(
                 exposures=found,
                 exposed_since=since,
                 exams=exams,
-                acute_exposures=acute.get(w.pk, []),
-                leave_on=w.leave_date,
+                acute_exposures=acute.get(pk, []),
+                leave_on=leave[pk],
             )
-            _apply_due(w, due, exams)
-        Worker.objects.bulk_update(batch, DUE_FIELDS)
-        done += len(batch)
+            rows.append((pk, *_due_fields(due, exams)))
+        _save_due(rows)
+        done += len(ids)
         last = ids[-1]

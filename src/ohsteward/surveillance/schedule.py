@@ -222,7 +222,13 @@ def _years(months: int) -> str:
 def periodic_interval(exposures: list[Exposure], *, on: dt.date) -> Interval:
     """The shortest interval across ``exposures`` under the standard in force on ``on``
     (RULES.md §2.3: the union of exam items, so the shortest interval)."""
-    standard = standard_on(on)
+    return _interval(tuple(exposures), standard_on(on))
+
+
+@lru_cache(maxsize=4096)
+def _interval(exposures: tuple[Exposure, ...], standard: str) -> Interval:
+    """``periodic_interval`` for one standard, cached: a city's workers share a few thousand
+    combinations of factors (the recompute of every worker asks once per combination)."""
     basis = [factor_interval(e, standard) for e in exposures]
     months = [b.interval_months for b in basis if b.interval_months is not None]
     return Interval(
