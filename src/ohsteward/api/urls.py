@@ -27,6 +27,7 @@ from ohsteward.registry.api.views import (
 from ohsteward.stewardship.api import urls as stewardship_urls
 from ohsteward.supervision.api import urls as supervision_urls
 from ohsteward.surveillance.api import urls as surveillance_urls
+from ohsteward.surveillance.exams import api as surveillance_exams_api
 
 app_name = "api"
 
@@ -48,6 +49,7 @@ institutions_urls.register(router)
 monitoring_urls.register(router)
 supervision_urls.register(router)
 surveillance_urls.register(router)
+surveillance_exams_api.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -1,8 +1,7 @@
 """What the schedule reads from elsewhere: the exams on record and what monitoring measured.
 
-INTEGRATOR: both functions are seams that return nothing today.
-- ``exam_history_for``: the exams helper's ``Exam`` model (branch ``exams``) answers it — replace
-  the body with a query of ``Exam`` (worker_id, date, type) for the given workers.
+- ``exam_history_for``: the exams on record (``surveillance.exams.models.Exam``, branch ``exams``).
+INTEGRATOR: ``measured_exposures_for`` is a seam that returns nothing today.
 - ``measured_exposures_for``: the monitoring app (being built) answers it — replace the body with
   the latest measured L_EX,8h (noise) and 作业分级 (dust, chemicals) per post and factor.
 Until then every noise exposure is "unmeasured" and every grade "unknown", so the schedule takes
@@ -26,9 +25,15 @@ class Measured:
 
 
 def exam_history_for(worker_ids: Iterable[int]) -> dict[int, list[ExamRecord]]:
-    """``{worker id: [ExamRecord(date, kind), …]}`` for the given workers. INTEGRATOR: no Exam
-    model yet on this branch — returns no exams (every worker "never examined")."""
-    return {}
+    """``{worker id: [ExamRecord(date, kind), …]}`` for the given workers, oldest first (one query)."""
+    # local: inputs.py is imported by surveillance.actions at load; the Exam model needs the app registry
+    from ohsteward.surveillance.exams.models import Exam
+
+    out: dict[int, list[ExamRecord]] = {}
+    rows = Exam.objects.filter(worker_id__in=list(worker_ids)).order_by("worker_id", "date", "pk")
+    for worker_id, date, kind in rows.values_list("worker_id", "date", "kind"):
+        out.setdefault(worker_id, []).append(ExamRecord(date=date, kind=kind))
+    return out
 
 
 def measured_exposures_for(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Measured]:

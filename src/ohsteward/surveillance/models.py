@@ -303,3 +303,19 @@ class IdNumberReveal(ScopedModelMixin, models.Model):
 
     def audit_scope(self) -> dict:
         return self.worker.audit_scope()
+
+
+# Exams, results and their follow-up (issue 12 items 4–5) live in their own module; imported here
+# so Django registers them.
+from ohsteward.surveillance.exams.models import (  # noqa: E402, F401
+    ChronicFollowUp,
+    ChronicScreening,
+    DiseaseCase,
+    Exam,
+    ExamBatch,
+    ExamResult,
+    PatientFollowUp,
+    PneumoconiosisPatient,
+    RehabStation,
+    SurveillanceTask,
+)

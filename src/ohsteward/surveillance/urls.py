@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ohsteward.surveillance import views
+from ohsteward.surveillance.exams.urls import urlpatterns as exams_urls
 
 app_name = "surveillance"
 urlpatterns = [
@@ -29,4 +30,6 @@ urlpatterns = [
     path("workers/<int:pk>/edit/", views.WorkerEditView.as_view(), name="worker_edit"),
     path("workers/<int:pk>/posts/new/", views.WorkerPostCreateView.as_view(), name="workerpost_create"),
     path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
+    # exams, results and their follow-up (the exams helper's module)
+    *exams_urls,
 ]

@@ -38,6 +38,7 @@ from ohsteward.stewardship.zone import queries as zone_queries
 from ohsteward.stewardship.zone.rules import ADVICE_TOPICS
 from ohsteward.supervision import queries as supervision_queries
 from ohsteward.surveillance import queries as surveillance_queries
+from ohsteward.surveillance.exams import queries as surveillance_exam_queries
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -147,6 +148,7 @@ def home(request: HttpRequest) -> HttpResponse:
             *monitoring_queries.open_work(user, today),
             *supervision_queries.open_work(user, today),
             *surveillance_queries.open_work(user, today),
+            *surveillance_exam_queries.open_work(user, today),
         ]
     )
     can_view = user.has_perm("registry.view_enterprise")

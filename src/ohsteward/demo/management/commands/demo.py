@@ -14,6 +14,7 @@ from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
 from ohsteward.demo import (
     declarations,
+    exams,
     institutions,
     monitoring,
     sources,
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             (stewardship, "管家服务团队、服务协议和服务日程、帮扶与培训"),
             (monitoring, "工作场所检测报告、超标岗位、整改任务和定期检测到期"),
             (surveillance, "劳动者花名册、岗位经历和职业健康检查应检名单"),
+            (exams, "体检结果、复查与调岗任务、职业病诊断个案、慢病筛查与随访"),
             (supervision, "职业卫生管理自查、综合风险评估、年度检查计划、监督检查和执法案件"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
