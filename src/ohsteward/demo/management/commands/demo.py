@@ -13,6 +13,7 @@ from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
 from ohsteward.demo import (
+    cast,
     declarations,
     exams,
     institutions,
@@ -103,14 +104,7 @@ class Command(BaseCommand):
             if user is None:
                 uscc = None
                 if role == "enterprise_manager":
-                    e = (
-                        Enterprise.objects.filter(
-                            region_id="500112", status="active", workplaces__isnull=False
-                        )
-                        .order_by("pk")
-                        .first()
-                        or Enterprise.objects.filter(region_id="500112").first()
-                    )
+                    e = cast.manager_employer()
                     uscc = e.uscc if e else None
                     if uscc is None:
                         continue
