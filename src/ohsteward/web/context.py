@@ -64,7 +64,10 @@ NAV_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("管家服务", ("stewardship:work", "stewardship:zone_home")),
     ("机构", ("institutions:institution_list", "institutions:guidance_list")),
     ("监督", ("supervision:riskassessment_list",)),
-    ("更多", ("library:regulation_list", "web:job_list", "web:token_list", "web:audit_list", "accounts:user_list")),
+    (
+        "更多",
+        ("library:regulation_list", "web:job_list", "web:token_list", "web:audit_list", "accounts:user_list"),
+    ),
 ]
 
 
