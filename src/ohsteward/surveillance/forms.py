@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from ohsteward.core.widgets import DateInput
 from ohsteward.registry.models import Enterprise, Post
 from ohsteward.surveillance import rules
 from ohsteward.surveillance.choices import EmploymentType
 from ohsteward.surveillance.models import Worker
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class WorkerForm(forms.Form):

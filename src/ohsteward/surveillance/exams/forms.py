@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.core.widgets import DateInput
 from ohsteward.hazards.models import OccupationalDisease
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Institution
@@ -26,7 +27,7 @@ from ohsteward.surveillance.exams.choices import (
 from ohsteward.surveillance.exams.lookups import find_factor
 from ohsteward.surveillance.models import Worker
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 SLOTS = 3
 CONCLUSION_CHOICES = [("", "—")] + [(c.code, f"{c.code} {c.label}") for c in conclusions.CONCLUSIONS.values()]
 
