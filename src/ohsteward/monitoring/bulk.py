@@ -93,7 +93,9 @@ class Lookup:
         self.workplaces: dict[tuple[int, str], int] = {}  # (enterprise id, name) -> id
         self.posts: dict[tuple[int, str, str], int] = {}  # (enterprise id, workplace, post) -> id
         # stored measurements by (institution id, number, enterprise id, workplace, post, factor id)
-        self.measurements: dict[tuple, Measurement] = {}
+        # stored measurements: (pk, inputs, measured_on, created_at) — compared, not instantiated
+        self.measurements: dict[tuple, tuple] = {}
+        self.today = timezone.localdate()
         self._load(keys)
 
     def _load(self, keys: FileKeys) -> None:
@@ -138,20 +140,15 @@ class Lookup:
                 self.posts[(ent, wp, name)] = pk
         report_ids = {r.pk: r for r in self.reports.values()}
         if report_ids:
-            stored = Measurement.objects.filter(report_id__in=list(report_ids)).select_related(
-                "post__workplace"
-            )
-            for m in stored.order_by("pk"):
-                r = report_ids[m.report_id]
-                key = (
-                    r.institution_id,
-                    r.number,
-                    r.enterprise_id,
-                    m.post.workplace.name,
-                    m.post.name,
-                    m.factor_id,
+            stored = Measurement.objects.filter(report_id__in=list(report_ids)).order_by("pk").values_list(
+                "report_id", "post__workplace__name", "post__name", "factor_id", "pk", "inputs", "measured_on",
+                "created_at",
+            )  # fmt: skip
+            for report_id, wp, post, factor_id, *rest in stored:
+                r = report_ids[report_id]
+                self.measurements[(r.institution_id, r.number, r.enterprise_id, wp, post, factor_id)] = tuple(
+                    rest
                 )
-                self.measurements[key] = m
 
     def _load_factors(self, texts: list[str]) -> None:
         wanted = [t.strip() for t in texts if t.strip()]
@@ -175,6 +172,16 @@ class Lookup:
 
 
 @dataclass
+class Stored:
+    """What the comparison needs of a stored measurement."""
+
+    pk: int
+    inputs: dict
+    measured_on: dt.date
+    created_at: dt.datetime
+
+
+@dataclass
 class Planned:
     """One post × factor the file creates or changes."""
 
@@ -190,8 +197,17 @@ class Plan:
     measurements: dict[tuple, Planned] = field(default_factory=dict)
 
 
-def _audit_rows(entries: Iterable[AuditLog]) -> None:
-    AuditLog.objects.bulk_create(list(entries), batch_size=1000)
+AUDIT_FIELDS = ["timestamp", "user_id", "user_repr", "action", "content_type_id", "object_id", "object_repr",
+                "changes", "district_code", "zone_code", "enterprise_id", "source"]  # fmt: skip
+
+
+def _audit_rows(entries: Iterable[AuditLog], now: dt.datetime) -> None:
+    """The entries in one COPY (``core.bulk``), as the register's import writes its own."""
+    rows = []
+    for e in entries:
+        e.timestamp = now
+        rows.append([getattr(e, f) for f in AUDIT_FIELDS])
+    bulk.insert_rows(AuditLog, AUDIT_FIELDS, rows)
 
 
 def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = None) -> dict[str, int]:
@@ -265,7 +281,7 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         changes = {f"measurements_{k}": [None, v] for k, v in counts.items() if v}
         entries.append(audit.record(reports_by_pk[pk], "update", changes, user=user, save=False))
     closed = _close_by_retest([p.measurement for p in plan.measurements.values()], entries, user)
-    _audit_rows(entries)
+    _audit_rows(entries, now)
     effects.measurements_recorded([p.measurement for p in plan.measurements.values()])
     return {"created": len(created), "updated": len(updated), "tasks_closed": closed}
 

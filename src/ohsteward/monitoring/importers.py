@@ -141,9 +141,9 @@ def _num(record: dict[str, Any], key: str) -> float | None:
         raise RowProblem(HEADER_OF[key], str(e).split(": ", 1)[-1]) from None
 
 
-def _date(record: dict[str, Any], key: str):
+def _date(record: dict[str, Any], key: str, today=None):
     try:
-        return parse_date(record.get(HEADER_OF[key]), today=timezone.localdate())
+        return parse_date(record.get(HEADER_OF[key]), today=today or timezone.localdate())
     except CellError as e:
         raise RowProblem(HEADER_OF[key], str(e)) from None
 
@@ -304,7 +304,8 @@ class MeasurementImporter:
     def _plan(self, user, members, lookup: bulk.Lookup, plan: bulk.Plan, report: ImportReport) -> None:
         """One post × factor: the checks of ``_apply`` + ``actions.measurement_record``, in order."""
         record = members[0][1]
-        if not _date(record, "sampling_start"):
+        today = lookup.today
+        if not _date(record, "sampling_start", today):
             raise RowProblem(HEADER_OF["sampling_start"], "必填")
         factor_text = cell_text(record.get(HEADER_OF["factor"]))
         factor = lookup.factors.get(factor_text)
@@ -319,8 +320,8 @@ class MeasurementImporter:
         own = lookup.own_institution
         if own is not None and own.pk != detection.institution_id:
             raise PermissionDenied(actions.NOT_OWN_INSTITUTION)
-        measured_on = _date(record, "measured_on") or detection.sampling_start
-        if measured_on > timezone.localdate():
+        measured_on = _date(record, "measured_on", today) or detection.sampling_start
+        if measured_on > today:
             raise ValidationError({"measured_on": "检测日期不能晚于今天"})
         if measured_on < detection.sampling_start or (
             detection.sampling_end and measured_on > detection.sampling_end
@@ -341,11 +342,22 @@ class MeasurementImporter:
         report_key = (detection.institution_id, detection.number)
         key = (*report_key, enterprise.pk, workplace_name, post_name, factor.pk)
         planned = plan.measurements.get(key)
-        existing = planned.measurement if planned else lookup.measurements.get(key)
+        stored = lookup.measurements.get(key)
+        if planned:
+            existing: Any = planned.measurement
+        elif stored is not None:
+            existing = bulk.Stored(*stored)
+        else:
+            existing = None
         if existing is not None and existing.inputs == clean_inputs and existing.measured_on == measured_on:
             report.unchanged += 1
             return
-        measurement = existing or Measurement(factor=factor)
+        if planned:
+            measurement = planned.measurement
+        elif stored is not None:
+            measurement = Measurement(pk=stored[0], created_at=stored[3])
+        else:
+            measurement = Measurement()
         measurement.factor = factor
         measurement.enterprise = enterprise
         measurement.kind = kind
@@ -401,7 +413,8 @@ class MeasurementImporter:
             raise PermissionDenied(actions.NOT_OWN_INSTITUTION)
         candidate = bulk.report_candidate(
             user=user, kind=kind, number=number, institution=institution, enterprise=enterprise,
-            sampling_start=_date(record, "sampling_start"), issued_on=_date(record, "issued_on"),
+            sampling_start=_date(record, "sampling_start", lookup.today),
+            issued_on=_date(record, "issued_on", lookup.today),
         )  # fmt: skip
         return candidate, True
 
