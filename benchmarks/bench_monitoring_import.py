@@ -145,10 +145,19 @@ def time_import(content: bytes) -> tuple[float, object]:
     from ohsteward.core.audit import audit_context
     from ohsteward.monitoring.importers import MeasurementImporter
 
+    stages: dict[str, float] = {}
+
+    def progress(_percent, stage, **_counts):
+        stages.setdefault(stage, time.perf_counter())
+
     start = time.perf_counter()
     with audit_context(None, "import"):
-        report = MeasurementImporter().run(user=None, filename="bench.csv", content=content, dry_run=False)
+        report = MeasurementImporter().run(
+            user=None, filename="bench.csv", content=content, dry_run=False, progress=progress
+        )
     elapsed = time.perf_counter() - start
+    marks = [*stages.items(), ("end", start + elapsed)]
+    print("  stages: " + ", ".join(f"{a} {marks[i + 1][1] - t:.1f} s" for i, (a, t) in enumerate(marks[:-1])))
     if report.errors or not report.applied:
         raise SystemExit(f"import failed: {report.summary()} {[str(e) for e in report.errors[:5]]}")
     return elapsed, report

@@ -227,7 +227,11 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         for r in new_reports:
             r.pk = ids[(r.institution_id, r.number)]
     for r in new_reports:
-        entries.append(audit.record(r, "create", audit.diff(None, audit.snapshot(r)), user=user, save=False))
+        entries.append(
+            audit.record(
+                r, "create", audit.diff(None, audit.snapshot(r)), user=user, save=False, source="import"
+            )
+        )
     # workplaces and posts created on the fly
     enterprises = {e.pk: e for e in lookup.in_scope.values()}
     wanted_posts = {p.post_key for p in plan.measurements.values() if p.post_key not in lookup.posts}
@@ -241,7 +245,9 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
     for key, w in new_workplaces.items():
         lookup.workplaces[key] = w.pk
         workplace_objs[w.pk] = w
-        entries.append(audit.record(w, "create", {"name": [None, w.name]}, user=user, save=False))
+        entries.append(
+            audit.record(w, "create", {"name": [None, w.name]}, user=user, save=False, source="import")
+        )
     new_posts = {}
     for ent, wp, name in sorted(wanted_posts):
         wp_id = lookup.workplaces[(ent, wp)]
@@ -252,7 +258,9 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
     Post.objects.bulk_create(list(new_posts.values()), batch_size=2000)
     for key, p in new_posts.items():
         lookup.posts[key] = p.pk
-        entries.append(audit.record(p, "create", {"name": [None, p.name]}, user=user, save=False))
+        entries.append(
+            audit.record(p, "create", {"name": [None, p.name]}, user=user, save=False, source="import")
+        )
     progress(70, "写入检测结果")
     # measurements
     created: list[Measurement] = []
@@ -279,7 +287,9 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
     reports_by_pk = {r.pk: r for r in lookup.reports.values()}
     for pk, counts in per_report.items():
         changes = {f"measurements_{k}": [None, v] for k, v in counts.items() if v}
-        entries.append(audit.record(reports_by_pk[pk], "update", changes, user=user, save=False))
+        entries.append(
+            audit.record(reports_by_pk[pk], "update", changes, user=user, save=False, source="import")
+        )
     closed = _close_by_retest([p.measurement for p in plan.measurements.values()], entries, user)
     _audit_rows(entries, now)
     effects.measurements_recorded([p.measurement for p in plan.measurements.values()])
@@ -326,7 +336,9 @@ def _close_by_retest(measurements: list[Measurement], entries: list[AuditLog], u
         task.updated_at = timezone.now()
         closing.append(task)
         entries.append(
-            audit.record(task, "update", audit.diff(old, audit.snapshot(task)), user=user, save=False)
+            audit.record(
+                task, "update", audit.diff(old, audit.snapshot(task)), user=user, save=False, source="import"
+            )
         )
     RectificationTask.objects.bulk_update(closing, ["status", "closed_by_id", "closed_on", "updated_at"])
     return len(closing)

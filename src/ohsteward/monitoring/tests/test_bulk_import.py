@@ -280,3 +280,32 @@ def test_a_compliant_retest_in_a_file_closes_the_open_task(lab):
         content_type__model="rectificationtask", object_id=str(task.pk), action="update"
     ).exists()
     assert not RectificationTask.objects.open().exists()
+
+
+def test_a_large_file_previews_as_a_job_and_its_confirmation_applies_it_as_a_second_job(
+    client, lab, settings, tmp_path
+):
+    import re  # local: only this test reads a page's form action
+
+    from django.core.files.uploadedfile import SimpleUploadedFile  # local: only this test uploads
+    from django.urls import reverse  # local: only this test opens pages
+
+    user, _institution, employer = lab
+    settings.DATA_DIR = tmp_path
+    settings.OHSTEWARD_JOB_THRESHOLD_ROWS = 2
+    client.force_login(user)
+    response = client.post(
+        reverse("monitoring:measurement_import"),
+        {"file": SimpleUploadedFile("结果.xlsx", book(rows(employer.uscc), HEAD))},
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    preview = client.get(response["Location"]).content.decode()
+    assert "将新增3条" in preview and "确认导入" in preview
+    assert not Measurement.objects.exists()
+    confirm = re.search(r'action="(/monitoring/measurements/import/jobs/\d+/confirm/)"', preview).group(1)
+    applied = client.post(confirm)
+    assert applied.status_code == 302
+    assert "已新增3条" in client.get(applied["Location"]).content.decode()
+    assert Measurement.objects.count() == 3
+    again = client.get(client.post(confirm)["Location"]).content.decode()
+    assert "无变化3条" in again and Measurement.objects.count() == 3
