@@ -269,7 +269,7 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
     for planned in plan.measurements.values():
         m = planned.measurement
         report = lookup.reports[planned.report_key]
-        m.report_id = report.pk
+        m.report = report  # the effects read the report's number and date
         m.post_id = lookup.posts[planned.post_key]
         m.updated_at = now
         counts = per_report.setdefault(report.pk, {"created": 0, "updated": 0})
