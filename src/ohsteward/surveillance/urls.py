@@ -29,6 +29,7 @@ urlpatterns = [
     path("workers/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
     path("workers/<int:pk>/edit/", views.WorkerEditView.as_view(), name="worker_edit"),
     path("workers/<int:pk>/posts/new/", views.WorkerPostCreateView.as_view(), name="workerpost_create"),
+    path("workers/<int:pk>/record.docx", views.WorkerRecordView.as_view(), name="worker_record"),
     path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
     # exams, results and their follow-up (the exams helper's module)
     *exams_urls,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from urllib.parse import quote
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -155,6 +158,40 @@ class WorkerRevealView(ScopedObjectMixin, ProtectedView):
             messages.error(request, str(error))
             return redirect("surveillance:worker_detail", pk=worker.pk)
         response = render(request, "surveillance/reveal.html", {"object": worker, "number": number})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class WorkerRecordView(ScopedObjectMixin, ProtectedView):
+    """The worker's monitoring file (.docx, 职业病防治法 第36条): GET with the ID number masked; POST
+    (reveal permission) with the full number, the reveal recorded and audited."""
+
+    http_method_names = ["get", "post"]
+    queryset = Worker.objects.select_related("person", "enterprise")
+    permission = "surveillance.view_worker"
+
+    def get(self, request, pk):
+        return self._file(request, self.get_object(), None)
+
+    def post(self, request, pk):
+        worker = self.get_object()
+        form = RevealForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        number = actions.person_reveal_id_number(
+            user=request.user, worker=worker, reason=reason or "监护档案"
+        )
+        return self._file(request, worker, number)
+
+    def _file(self, request, worker, number):
+        # local: python-docx is loaded on first use (only this download renders documents)
+        from ohsteward.surveillance.record import worker_record_docx
+
+        content = worker_record_docx(worker, user=request.user, today=timezone.localdate(), id_number=number)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        name = quote(f"职业健康监护档案-{worker.name}.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         response["Cache-Control"] = "no-store"
         return response
 
