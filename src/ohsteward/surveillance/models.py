@@ -319,3 +319,4 @@ from ohsteward.surveillance.exams.models import (  # noqa: E402, F401
     RehabStation,
     SurveillanceTask,
 )
+from ohsteward.surveillance.dose.models import DoseRecord  # noqa: E402, F401
