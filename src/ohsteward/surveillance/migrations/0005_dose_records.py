@@ -7,37 +7,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('institutions', '0003_evaluation_ledger_guidance'),
-        ('surveillance', '0004_pneumoconiosis'),
+        ("institutions", "0003_evaluation_ledger_guidance"),
+        ("surveillance", "0004_pneumoconiosis"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DoseRecord',
+            name="DoseRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('period_start', models.DateField(verbose_name='监测周期开始')),
-                ('period_end', models.DateField(verbose_name='监测周期结束')),
-                ('hp10', models.DecimalField(decimal_places=3, max_digits=7, verbose_name='Hp(10)（mSv）')),
-                ('hp007', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True, verbose_name='Hp(0.07)（mSv）')),
-                ('investigation_level', models.DecimalField(decimal_places=3, max_digits=7, verbose_name='调查水平（mSv）')),
-                ('above_investigation', models.BooleanField(db_index=True, default=False, verbose_name='超过调查水平')),
-                ('report_number', models.CharField(blank=True, max_length=60, verbose_name='报告编号')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.institution', verbose_name='监测机构')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dose_records', to='surveillance.worker', verbose_name='劳动者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("period_start", models.DateField(verbose_name="监测周期开始")),
+                ("period_end", models.DateField(verbose_name="监测周期结束")),
+                ("hp10", models.DecimalField(decimal_places=3, max_digits=7, verbose_name="Hp(10)（mSv）")),
+                (
+                    "hp007",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=7, null=True, verbose_name="Hp(0.07)（mSv）"
+                    ),
+                ),
+                (
+                    "investigation_level",
+                    models.DecimalField(decimal_places=3, max_digits=7, verbose_name="调查水平（mSv）"),
+                ),
+                (
+                    "above_investigation",
+                    models.BooleanField(db_index=True, default=False, verbose_name="超过调查水平"),
+                ),
+                ("report_number", models.CharField(blank=True, max_length=60, verbose_name="报告编号")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.institution",
+                        verbose_name="监测机构",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dose_records",
+                        to="surveillance.worker",
+                        verbose_name="劳动者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '个人剂量监测记录',
-                'verbose_name_plural': '个人剂量监测记录',
-                'ordering': ['-period_start', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('worker', 'period_start'), name='dose_one_per_worker_period', violation_error_message='该劳动者该监测周期已有剂量记录，请勿重复上传'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='dose_period_order', violation_error_message='监测周期结束不能早于开始'), models.CheckConstraint(condition=models.Q(('hp10__gte', 0)), name='dose_not_negative', violation_error_message='剂量不能为负数')],
+                "verbose_name": "个人剂量监测记录",
+                "verbose_name_plural": "个人剂量监测记录",
+                "ordering": ["-period_start", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("worker", "period_start"),
+                        name="dose_one_per_worker_period",
+                        violation_error_message="该劳动者该监测周期已有剂量记录，请勿重复上传",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("period_end__gte", models.F("period_start"))),
+                        name="dose_period_order",
+                        violation_error_message="监测周期结束不能早于开始",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hp10__gte", 0)),
+                        name="dose_not_negative",
+                        violation_error_message="剂量不能为负数",
+                    ),
+                ],
             },
             bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
         ),

@@ -41,7 +41,8 @@ def noisy(enterprises, clinic):
     return worker, post, clinic
 
 
-def _measure(enterprise, level, number="JC-1", on=D(2026, 3, 10)):
+def _measure(enterprise, level, number="JC-1", on=None):
+    on = on or D(2026, 3, 10)
     # monitoring's system write (user None): the report's institution is any institution
     from ohsteward.institutions.models import Institution  # local: only this helper needs it
 
