@@ -22,6 +22,10 @@ from ohsteward.core.views import (
 )
 from ohsteward.registry.forms import ImportForm
 from ohsteward.surveillance import actions, queries, rules
+from ohsteward.surveillance.dose.filtersets import DoseRecordFilterSet
+from ohsteward.surveillance.dose.importers import DoseImporter
+from ohsteward.surveillance.dose.models import DoseRecord
+from ohsteward.surveillance.dose.tables import DoseRecordTable
 from ohsteward.surveillance.filtersets import WorkerFilterSet
 from ohsteward.surveillance.forms import FindForm, RevealForm, WorkerForm, WorkerPostForm
 from ohsteward.surveillance.importers import WorkerImporter
@@ -254,4 +258,29 @@ class WorkerImportView(BaseImportView):
         "confirm": "surveillance:worker_import_confirm",
         "errors": "surveillance:worker_import_errors",
         "done": "surveillance:worker_list",
+    }
+
+
+class DoseRecordListView(ObjectListView):
+    """个人剂量监测记录 (issue 12 item 8): the list and its .xlsx export."""
+
+    queryset = DoseRecord.objects.all()
+    filterset = DoseRecordFilterSet
+    table = DoseRecordTable
+    permission = "surveillance.view_doserecord"
+    title, unit, export_filename = "个人剂量监测记录", "条", "个人剂量监测记录"
+
+
+class DoseImportView(BaseImportView):
+    importer = DoseImporter()
+    kind = "surveillance-doses"
+    permission = "surveillance.add_doserecord"
+    form_class = ImportForm
+    title = "导入个人剂量监测结果"
+    url_names = {
+        "upload": "surveillance:dose_import",
+        "template": "surveillance:dose_import_template",
+        "confirm": "surveillance:dose_import_confirm",
+        "errors": "surveillance:dose_import_errors",
+        "done": "surveillance:dose_list",
     }

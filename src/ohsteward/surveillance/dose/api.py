@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import django_filters as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -14,23 +13,12 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet
-from ohsteward.core.forms import FilterForm
 from ohsteward.surveillance.dose import actions, queries, rules
+from ohsteward.surveillance.dose.filtersets import DoseRecordFilterSet
 from ohsteward.surveillance.dose.models import DoseRecord
 from ohsteward.surveillance.dose.tables import DoseRecordTable
 from ohsteward.surveillance.exams.api import InstitutionField
-from ohsteward.surveillance.exams.filtersets import _WorkerFilters
 from ohsteward.surveillance.models import Worker
-
-
-class DoseRecordFilterSet(_WorkerFilters):
-    period_start = filters.DateFilter(label="监测周期开始", field_name="period_start")
-    above = filters.BooleanFilter(label="超过调查水平", field_name="above_investigation")
-
-    class Meta:
-        model = DoseRecord
-        fields = ["q", "enterprise", "region", "period_start", "above"]
-        form = FilterForm
 
 
 class DoseRecordSerializer(serializers.ModelSerializer):

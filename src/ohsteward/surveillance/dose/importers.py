@@ -16,7 +16,8 @@ from ohsteward.core.cells import cell_text
 from ohsteward.core.imports import ImportReport, RowError
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
 from ohsteward.institutions.models import Institution
-from ohsteward.surveillance.dose import actions
+from ohsteward.surveillance import rules as id_rules
+from ohsteward.surveillance.dose import actions, rules
 from ohsteward.surveillance.exams.importers import RowProblem, _date, _worker
 from ohsteward.surveillance.exams.lookups import find_institution
 
@@ -66,12 +67,21 @@ class DoseImporter:
         )
         try:
             with transaction.atomic():
+                id_col = list(table.headers).index("身份证号")
                 for row_no, values in table.rows:
-                    report.raw_rows[row_no] = values
+                    # the errors file keeps the rejected rows, the ID number masked
+                    kept = list(values)
+                    kept[id_col] = id_rules.id_mask(cell_text(kept[id_col])) if kept[id_col] else ""
+                    report.raw_rows[row_no] = kept
                     record = dict(zip(table.headers, values, strict=False))
                     try:
                         with transaction.atomic():
-                            report.created.append(_row(user, record))
+                            dose = _row(user, record)
+                        report.created.append(
+                            f"{dose.worker.name}（{dose.worker.id_number_masked}）· "
+                            f"{rules.period_label(dose.period_start)} · Hp(10) {dose.hp10} mSv"
+                            + ("（超过调查水平）" if dose.above_investigation else "")
+                        )
                     except RowProblem as problem:
                         report.errors.append(RowError(row_no, problem.column, problem.message))
                     except ValidationError as error:

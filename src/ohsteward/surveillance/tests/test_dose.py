@@ -146,6 +146,7 @@ def test_the_import_previews_then_applies_and_names_row_and_column(cast, radiati
     assert any(m.startswith("第2行") and "请勿重复上传" in m for m in messages)
     assert any(m.startswith("第3行 Hp(10)") for m in messages)
     assert all(worker.id_number not in m for m in messages)
+    assert worker.id_number.encode() not in report.errors_xlsx()
     assert load_workbook(io.BytesIO(DoseImporter().template())).active["A1"].value.startswith("身份证号")
 
 
@@ -174,3 +175,19 @@ def test_the_api_creates_lists_exports_and_reports_missing_and_rates(cast, radia
     rates = district.get("/api/v1/dose-records/rates/?period_start=2026-01-01&by=district").json()["rows"]
     assert [(r["workers"], r["monitored"], r["rate"]) for r in rates] == [(2, 1, 0.5)]
     assert queries.monitoring_rates(cast["wanzhou"], Q1) == []
+
+
+def test_the_pages_list_and_import_dose_records(cast, radiation):
+    from django.test import Client  # local: only the page test needs the test client
+
+    inst, worker = radiation
+    actions.dose_record(user=None, worker=worker, institution=inst, period_start=Q1, hp10="2")
+    client = Client()
+    client.force_login(cast["yubei"])
+    page = client.get("/surveillance/doses/").content.decode()
+    assert "放射工" in page and "超过调查水平（调查水平未核对）" in page and worker.id_number not in page
+    assert client.get("/surveillance/doses/export/").status_code == 200
+    staff = Client()
+    staff.force_login(cast["institution"])
+    assert staff.get("/surveillance/doses/import/template/").status_code == 200
+    assert client.get("/surveillance/doses/import/").status_code == 403
