@@ -505,3 +505,6 @@ LOGGING = {
 # The online service zone: an expert question is due this many working days (Mon–Fri) after it is
 # asked (a service commitment of the platform, not a figure of the seeds; stewardship/zone/rules.py).
 OHSTEWARD_EXPERT_ANSWER_DAYS = int(os.environ.get("OHSTEWARD_EXPERT_ANSWER_DAYS", "5"))
+# Personal dose monitoring (issue 12 item 8): the investigation level in mSv per quarter (未核对;
+# surveillance/dose/rules.py); unset: 1.25 mSv.
+OHSTEWARD_DOSE_INVESTIGATION_MSV = os.environ.get("OHSTEWARD_DOSE_INVESTIGATION_MSV", "")

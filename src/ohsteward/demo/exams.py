@@ -1,5 +1,5 @@
 """Demo exam results and their follow-up (issue 12 items 4, 5, 7): the rosters' past exams as
-Exam rows, then at the demo manager's employer a batch with each conclusion — a recheck (one
+Exam rows (``record_history``, called by ``demo.surveillance``), then at the demo manager's employer a batch with each conclusion — a recheck (one
 open, one closed by its recheck), a reassignment done and one overdue with the worker still
 exposed, a case diagnosed and closed and one waiting for diagnosis past nobody's limit, a note —
 and chronic screenings and follow-ups with one overdue. Written through the actions."""
@@ -18,8 +18,9 @@ from ohsteward.institutions.models import Engagement, Institution
 from ohsteward.registry.models import Post, Region
 from ohsteward.surveillance import rehab
 from ohsteward.surveillance.exams import actions
-from ohsteward.surveillance.exams.models import DiseaseCase, Exam, SurveillanceTask
+from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamResult, SurveillanceTask
 from ohsteward.surveillance.models import Worker, WorkerPost
+from ohsteward.surveillance.schedule import ExamRecord
 
 
 def _factors(worker: Worker) -> list[HazardFactor]:
@@ -47,25 +48,31 @@ def _institution(employer, today: dt.date) -> Institution | None:
     return inst
 
 
+def record_history(worker: Worker, history: list[ExamRecord], today: dt.date) -> int:
+    """Record a roster worker's made-up past exams as Exam rows (conclusion 目前未见异常 for each
+    factor of the worker's posts), by an exam institution serving the employer; the schedule is
+    recomputed from them by ``exam_record``. Returns how many were recorded (0 without an exam
+    institution in the register)."""
+    inst = _institution(worker.enterprise, today)
+    if inst is None:
+        return 0
+    done = 0
+    for record in sorted(history, key=lambda r: r.date):
+        if record.date > today:
+            continue
+        actions.exam_record(
+            user=None, worker=worker, date=record.date, kind=record.kind, institution=inst,
+            results=[{"factor": f, "conclusion": "a"} for f in _factors(worker)], source="api",
+        )  # fmt: skip
+        done += 1
+    return done
+
+
 def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
-    if Exam.objects.exists() or not Worker.objects.exists():
+    if not Worker.objects.exists() or ExamResult.objects.exclude(conclusion="a").exists():
         return {}
     rng = random.Random(seed + 13)
     counts = {"exams": 0, "tasks": 0, "cases": 0, "screenings": 0, "follow_ups": 0}
-    # the rosters' last exams (the demo passed them to the schedule directly) as Exam rows
-    for worker in (
-        Worker.objects.filter(last_exam_on__isnull=False, last_exam_on__lte=today)
-        .select_related("enterprise", "person")
-        .order_by("pk")
-    ):
-        inst = _institution(worker.enterprise, today)
-        if inst is None:
-            return counts
-        actions.exam_record(
-            user=None, worker=worker, date=worker.last_exam_on, kind="periodic", institution=inst,
-            results=[{"factor": f, "conclusion": "a"} for f in _factors(worker)], source="api",
-        )  # fmt: skip
-        counts["exams"] += 1
     employer = Worker.objects.order_by("pk").first().enterprise
     inst = _institution(employer, today)
     staff = list(

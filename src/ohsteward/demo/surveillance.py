@@ -3,9 +3,9 @@ overdue, due within 30 days and on time; a dispatched worker; a worker leaving (
 an acute exposure (emergency exam); one person employed by two employers in turn — all written
 through the surveillance actions, ID numbers made up but valid (GB 11643).
 
-Exams: until the exams app records them (branch ``exams``), the history of a few workers is
-passed to ``worker_recompute_due`` here, so the lists show every state. INTEGRATOR: once
-``inputs.exam_history_for`` reads the Exam model, record those exams as Exam rows instead."""
+Exams: each worker's made-up history (a 上岗前 and a 在岗期间 exam, conclusion 目前未见异常) is
+recorded as Exam rows through the exams actions (``demo.exams.record_history``), by an exam
+institution of the register, so ``ohsteward recompute_exam_due`` keeps every state."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import datetime as dt
 import random
 
 from ohsteward.demo import cast
+from ohsteward.demo.exams import record_history
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise, Post
 from ohsteward.surveillance import actions, rules
@@ -104,7 +105,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                 )
             exams = _history(state, hired, today, rng)
             if exams:
-                actions.worker_recompute_due(worker=worker, exams=exams)
+                counts["exams"] = counts.get("exams", 0) + record_history(worker, exams, today)
             if state == 3 and posts:
                 factor = posts[i % len(posts)].exposures.order_by("pk").first()
                 actions.acute_exposure_record(

@@ -8,6 +8,10 @@ class SurveillanceConfig(AppConfig):
 
     def ready(self) -> None:
         # the facts this app knows for lower apps (core.facts): exams done per employer and year
-        from ohsteward.surveillance.exams import facts  # local: needs the app registry ready
+        from ohsteward.monitoring import effects  # local: needs the app registry ready
+        from ohsteward.surveillance import inputs
+        from ohsteward.surveillance.exams import facts
 
         facts.provide_all()
+        # a recorded measurement changes the interval of the workers on that post (RULES.md §2.3)
+        effects.on_measurement_recorded(inputs.measurement_recorded)

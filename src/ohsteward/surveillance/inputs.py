@@ -1,17 +1,21 @@
 """What the schedule reads from elsewhere: the exams on record and what monitoring measured.
 
-- ``exam_history_for``: the exams on record (``surveillance.exams.models.Exam``, branch ``exams``).
-INTEGRATOR: ``measured_exposures_for`` is a seam that returns nothing today.
-- ``measured_exposures_for``: the monitoring app (being built) answers it — replace the body with
-  the latest measured L_EX,8h (noise) and 作业分级 (dust, chemicals) per post and factor.
-Until then every noise exposure is "unmeasured" and every grade "unknown", so the schedule takes
-the stricter band (RULES.md §2.3), which is what the issue asks for a post without a measurement.
+- ``exam_history_for``: the exams on record (``surveillance.exams.models.Exam``).
+- ``measured_exposures_for``: monitoring's stored measurements — the latest ``Measurement`` per
+  post × factor by ``measured_on``: its L_EX,8h (noise) and 作业分级 (dust, chemicals).
+A post × factor without a measurement (or a measurement without a level or grade) stays
+"unmeasured" / "unknown", so the schedule takes the stricter band (RULES.md §2.3).
+
+Surveillance sits above monitoring in the layers, so it may read monitoring's models here; the
+other direction (a new measurement → recompute the affected workers) goes through
+``monitoring.effects`` registered in ``SurveillanceConfig.ready()`` (``measurement_recorded`` below).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ohsteward.surveillance.schedule import ExamRecord
 
@@ -37,6 +41,35 @@ def exam_history_for(worker_ids: Iterable[int]) -> dict[int, list[ExamRecord]]:
 
 
 def measured_exposures_for(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Measured]:
-    """``{(post id, factor code): Measured}``. INTEGRATOR: monitoring has no measurements model
-    yet — returns nothing (the stricter band applies)."""
-    return {}
+    """``{(post id, factor code): Measured}`` from the latest measurement of each pair (by
+    ``measured_on``, then the newest row). Pairs without a measurement are absent (the stricter
+    band applies). One query per 1,000 posts: not scoped, the caller is the schedule of workers
+    already in scope (or the system)."""
+    # local: inputs.py is imported by surveillance.actions at load; the model needs the app registry
+    from ohsteward.monitoring.models import Measurement
+
+    wanted = set(pairs)
+    post_ids = sorted({post_id for post_id, _code in wanted})
+    out: dict[tuple[int, str], Measured] = {}
+    for start in range(0, len(post_ids), 1000):
+        rows = (
+            Measurement.objects.filter(post_id__in=post_ids[start : start + 1000])
+            .order_by("post_id", "factor__code", "-measured_on", "-pk")
+            .values_list("post_id", "factor__code", "l_ex_8h", "grade_level")
+        )
+        for post_id, code, l_ex_8h, grade in rows:
+            key = (post_id, code)
+            if key in wanted and key not in out:  # the first row is the latest
+                out[key] = Measured(l_ex_8h=l_ex_8h, grade=grade or None)
+    return out
+
+
+def measurement_recorded(measurement: Any) -> None:
+    """``monitoring.effects`` callback: a measurement of a post × factor was recorded, so the
+    workers holding that post now (or on their leaving day) get their due date recomputed."""
+    # local: actions imports this module at load (the recompute lives there)
+    from ohsteward.surveillance import actions
+    from ohsteward.surveillance.models import Worker, WorkerPost
+
+    holders = WorkerPost.objects.filter(post_id=measurement.post_id).values("worker_id")
+    actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=holders))

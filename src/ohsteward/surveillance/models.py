@@ -307,6 +307,7 @@ class IdNumberReveal(ScopedModelMixin, models.Model):
 
 # Exams, results and their follow-up (issue 12 items 4–5) live in their own module; imported here
 # so Django registers them.
+from ohsteward.surveillance.dose.models import DoseRecord  # noqa: E402, F401
 from ohsteward.surveillance.exams.models import (  # noqa: E402, F401
     ChronicFollowUp,
     ChronicScreening,

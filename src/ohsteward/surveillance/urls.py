@@ -29,7 +29,25 @@ urlpatterns = [
     path("workers/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
     path("workers/<int:pk>/edit/", views.WorkerEditView.as_view(), name="worker_edit"),
     path("workers/<int:pk>/posts/new/", views.WorkerPostCreateView.as_view(), name="workerpost_create"),
+    path("workers/<int:pk>/record.docx", views.WorkerRecordView.as_view(), name="worker_record"),
     path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
+    # personal dose monitoring (issue 12 item 8)
+    path("doses/", views.DoseRecordListView.as_view(), name="dose_list"),
+    path("doses/export/", views.DoseRecordListView.as_view(export=True), name="dose_export"),
+    path("doses/import/", views.DoseImportView.as_view(), name="dose_import"),
+    path(
+        "doses/import/template/", views.DoseImportView.as_view(step="template"), name="dose_import_template"
+    ),
+    path(
+        "doses/import/<str:token>/confirm/",
+        views.DoseImportView.as_view(step="confirm"),
+        name="dose_import_confirm",
+    ),
+    path(
+        "doses/import/<str:token>/errors/",
+        views.DoseImportView.as_view(step="errors"),
+        name="dose_import_errors",
+    ),
     # exams, results and their follow-up (the exams helper's module)
     *exams_urls,
 ]

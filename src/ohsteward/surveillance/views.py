@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +22,10 @@ from ohsteward.core.views import (
 )
 from ohsteward.registry.forms import ImportForm
 from ohsteward.surveillance import actions, queries, rules
+from ohsteward.surveillance.dose.filtersets import DoseRecordFilterSet
+from ohsteward.surveillance.dose.importers import DoseImporter
+from ohsteward.surveillance.dose.models import DoseRecord
+from ohsteward.surveillance.dose.tables import DoseRecordTable
 from ohsteward.surveillance.filtersets import WorkerFilterSet
 from ohsteward.surveillance.forms import FindForm, RevealForm, WorkerForm, WorkerPostForm
 from ohsteward.surveillance.importers import WorkerImporter
@@ -159,6 +166,40 @@ class WorkerRevealView(ScopedObjectMixin, ProtectedView):
         return response
 
 
+class WorkerRecordView(ScopedObjectMixin, ProtectedView):
+    """The worker's monitoring file (.docx, 职业病防治法 第36条): GET with the ID number masked; POST
+    (reveal permission) with the full number, the reveal recorded and audited."""
+
+    http_method_names = ["get", "post"]
+    queryset = Worker.objects.select_related("person", "enterprise")
+    permission = "surveillance.view_worker"
+
+    def get(self, request, pk):
+        return self._file(request, self.get_object(), None)
+
+    def post(self, request, pk):
+        worker = self.get_object()
+        form = RevealForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        number = actions.person_reveal_id_number(
+            user=request.user, worker=worker, reason=reason or "监护档案"
+        )
+        return self._file(request, worker, number)
+
+    def _file(self, request, worker, number):
+        # local: python-docx is loaded on first use (only this download renders documents)
+        from ohsteward.surveillance.record import worker_record_docx
+
+        content = worker_record_docx(worker, user=request.user, today=timezone.localdate(), id_number=number)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        name = quote(f"职业健康监护档案-{worker.name}.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class WorkerFindView(ProtectedView):
     """按身份证号查找: the number is posted, never put in a URL (URLs end up in access logs);
     one employment in scope opens it, several are listed."""
@@ -217,4 +258,29 @@ class WorkerImportView(BaseImportView):
         "confirm": "surveillance:worker_import_confirm",
         "errors": "surveillance:worker_import_errors",
         "done": "surveillance:worker_list",
+    }
+
+
+class DoseRecordListView(ObjectListView):
+    """个人剂量监测记录 (issue 12 item 8): the list and its .xlsx export."""
+
+    queryset = DoseRecord.objects.all()
+    filterset = DoseRecordFilterSet
+    table = DoseRecordTable
+    permission = "surveillance.view_doserecord"
+    title, unit, export_filename = "个人剂量监测记录", "条", "个人剂量监测记录"
+
+
+class DoseImportView(BaseImportView):
+    importer = DoseImporter()
+    kind = "surveillance-doses"
+    permission = "surveillance.add_doserecord"
+    form_class = ImportForm
+    title = "导入个人剂量监测结果"
+    url_names = {
+        "upload": "surveillance:dose_import",
+        "template": "surveillance:dose_import_template",
+        "confirm": "surveillance:dose_import_confirm",
+        "errors": "surveillance:dose_import_errors",
+        "done": "surveillance:dose_list",
     }

@@ -136,6 +136,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "surveillance.pneumoconiosispatient": ("vac", "vac", "vac", "", "", "v"),
     "surveillance.patientfollowup": ("va", "va", "va", "", "", "v"),
     "surveillance.rehabstation": ("vac", "vac", "vac", "", "", ""),
+    # personal dose monitoring (issue 12 item 8): the radiation technical service institution
+    # uploads; the employer and regulators read
+    "surveillance.doserecord": ("v", "v", "v", "va", "", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's

@@ -13,6 +13,7 @@ from ohsteward.surveillance.actions import workers_recompute_due
 from ohsteward.surveillance.exams.models import (
     ChronicScreening,
     DiseaseCase,
+    Exam,
     ExamResult,
     PneumoconiosisPatient,
     RehabStation,
@@ -33,7 +34,8 @@ def test_populate_makes_every_conclusion_case_and_task(enterprises):
     surveillance.populate(year=today.year, today=today, seed=1)
     before = dict(Worker.objects.values_list("pk", "next_exam_due"))
     counts = exams.populate(year=today.year, today=today, seed=1)
-    assert counts["exams"] > 7
+    assert counts["exams"] == 7  # the batch with each conclusion (the rosters' exams came before)
+    assert Exam.objects.filter(kind="pre").exists() and Exam.objects.count() > 7
     assert set(ExamResult.objects.values_list("conclusion", flat=True)) == {"a", "b", "c", "d", "e"}
     tasks = SurveillanceTask.objects.all()
     assert tasks.filter(kind="recheck", closed_on__isnull=True).exists()

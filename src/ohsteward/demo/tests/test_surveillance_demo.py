@@ -7,6 +7,9 @@ import pytest
 from django.utils import timezone
 
 from ohsteward.demo import surveillance
+from ohsteward.institutions.models import Institution
+from ohsteward.surveillance.actions import workers_recompute_due
+from ohsteward.surveillance.exams.models import Exam
 from ohsteward.surveillance.models import Person, Worker
 from ohsteward.surveillance.tests.factories import make_post
 
@@ -15,6 +18,7 @@ from ohsteward.surveillance.tests.factories import make_post
 def test_populate_makes_due_overdue_never_exit_and_emergency_workers(enterprises):
     for e in enterprises.values():
         make_post(e, "3008", "1038")
+    Institution.objects.create(uscc="12500000MB1234567X", name="演示体检中心", kinds=["exam"])
     today = timezone.localdate()
     counts = surveillance.populate(year=today.year, today=today, seed=1)
     assert counts["employers"] == 3 and counts["workers"] == Worker.objects.count()
@@ -28,3 +32,18 @@ def test_populate_makes_due_overdue_never_exit_and_emergency_workers(enterprises
     assert workers.filter(employment_type="dispatch").exists()
     assert Person.objects.count() == Worker.objects.count() - 1  # one person moved employer
     assert surveillance.populate(year=today.year, today=today, seed=1) == {}  # once only
+
+
+@pytest.mark.django_db
+def test_the_demo_history_is_exam_rows_so_a_recompute_keeps_every_date(enterprises):
+    for e in enterprises.values():
+        make_post(e, "3008", "1038")
+    Institution.objects.create(uscc="12500000MB1234567X", name="演示体检中心", kinds=["exam"])
+    today = timezone.localdate()
+    counts = surveillance.populate(year=today.year, today=today, seed=1)
+    assert counts["exams"] == Exam.objects.count() > 0
+    assert set(Exam.objects.values_list("kind", flat=True)) == {"pre", "periodic"}
+    fields = ("pk", "last_exam_on", "next_exam_due", "next_exam_kind")
+    before = list(Worker.objects.order_by("pk").values_list(*fields))
+    workers_recompute_due()  # what `ohsteward recompute_exam_due` runs
+    assert list(Worker.objects.order_by("pk").values_list(*fields)) == before

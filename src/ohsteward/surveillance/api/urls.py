@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.urls import path
 
 from ohsteward.surveillance.api.views import ScheduleView, WorkerViewSet
+from ohsteward.surveillance.dose.api import DoseRecordViewSet
 
-SURVEILLANCE_ROUTES = [("workers", WorkerViewSet, "worker")]
+SURVEILLANCE_ROUTES = [
+    ("workers", WorkerViewSet, "worker"),
+    ("dose-records", DoseRecordViewSet, "dose-record"),
+]
 urlpatterns = [path("surveillance/schedule/", ScheduleView.as_view(), name="surveillance-schedule")]
 
 

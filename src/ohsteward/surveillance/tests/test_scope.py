@@ -12,7 +12,14 @@ from ohsteward.accounts.tests.scope import ScopeCase, ScopeSuite
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Post, Workplace
 from ohsteward.surveillance import actions
-from ohsteward.surveillance.models import AcuteExposure, IdNumberReveal, Person, Worker, WorkerPost
+from ohsteward.surveillance.models import (
+    AcuteExposure,
+    DoseRecord,
+    IdNumberReveal,
+    Person,
+    Worker,
+    WorkerPost,
+)
 from ohsteward.surveillance.tests.factories import make_id_number
 
 HIRED = dt.date(2021, 1, 4)
@@ -41,6 +48,20 @@ def _acute(world, employer) -> AcuteExposure:
     )
 
 
+def _dose(world, employer) -> DoseRecord:
+    # local: the institutions register is needed by this maker only
+    from ohsteward.institutions.models import Institution
+
+    inst = Institution.objects.create(
+        uscc=f"12500000MB{Institution.objects.count():07d}X", name=f"范围放射机构{employer.pk}",
+        kinds=["radiation_service"],
+    )  # fmt: skip
+    return DoseRecord.objects.create(
+        worker=_worker(world, employer), institution=inst, period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 3, 31), hp10=0.1, investigation_level=1.25,
+    )  # fmt: skip
+
+
 def _reveal(world, employer) -> IdNumberReveal:
     return IdNumberReveal.objects.create(worker=_worker(world, employer), user=world.users["city"])
 
@@ -58,6 +79,7 @@ class TestSurveillanceScope(ScopeSuite):
         ScopeCase(WorkerPost, make=_worker_post),
         ScopeCase(AcuteExposure, make=_acute),
         ScopeCase(IdNumberReveal, make=_reveal),
+        ScopeCase(DoseRecord, make=_dose, api="/api/v1/dose-records/", export_column="编号"),
     ]
 
 
