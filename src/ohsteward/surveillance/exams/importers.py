@@ -145,10 +145,16 @@ def _run(
     表5-1) inside the same transaction, rolled back for a dry run."""
     table = read_table(filename, content, required=["身份证号", "体检日期", "体检类别", "危害因素", "结论"])
     report = ImportReport(total_rows=len(table.rows), headers=list(table.headers), unit="条", dry_run=dry_run)
+    id_index = table.headers.index("身份证号")
     try:
         with transaction.atomic():
             for row_no, values in table.rows:
-                report.raw_rows[row_no] = values
+                # the errors file keeps the rejected rows, the ID number masked (issue 12 "Bad input":
+                # an ID number never appears in full in an error message or an export)
+                kept = list(values)
+                if id_index < len(kept) and kept[id_index]:
+                    kept[id_index] = masked(cell_text(kept[id_index]))
+                report.raw_rows[row_no] = kept
                 record = dict(zip(table.headers, values, strict=False))
                 try:
                     with transaction.atomic():
