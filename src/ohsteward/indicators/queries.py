@@ -14,23 +14,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from ohsteward.declarations.choices import EntryStatus
 from ohsteward.declarations.models import HazardListEntry
 from ohsteward.indicators.rules import Period
 from ohsteward.institutions import rules as institution_rules
-from ohsteward.institutions.choices import InspectionStatus
+from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
 from ohsteward.institutions.models import Institution, QcInspection, TechnicalGuidance
+from ohsteward.institutions.models import Rectification as QcRectification
 from ohsteward.monitoring import queries as monitoring_queries
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
-from ohsteward.registry.models import Enterprise, PostExposure
+from ohsteward.registry.models import Enterprise, PostExposure, Region
 from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
 from ohsteward.supervision.choices import CaseStatus
 from ohsteward.supervision.models import ConstructionProject, EnforcementCase
+from ohsteward.surveillance import rehab
 from ohsteward.surveillance.choices import ExamKind
-from ohsteward.surveillance.exams.models import Exam
+from ohsteward.surveillance.exams.choices import PatientStatus, StationKind
+from ohsteward.surveillance.exams.models import Exam, PneumoconiosisPatient, RehabStation
 from ohsteward.surveillance.models import Worker, WorkerPost
 
 
@@ -249,3 +252,48 @@ def cases_handled(user, area, period, options):
     return cases_opened(user, area, period, options).filter(
         status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED]
     )
+
+
+# --- institutions: 质控问题整改率 -------------------------------------------------------------
+
+
+@query("qc_rectifications_issued", "质控整改")
+def qc_rectifications_issued(user, area, period, options):
+    """QC rectification demands (质控整改) issued in the period to institutions of the area."""
+    qs = QcRectification.objects.for_user(user).filter(issued_on__gte=period.start, issued_on__lte=period.end)
+    return _in_area(qs, area, district="inspection__institution__region_id", town=None)
+
+
+@query("qc_rectifications_closed", "质控整改")
+def qc_rectifications_closed(user, area, period, options):
+    """Of ``qc_rectifications_issued``: accepted (已验收) by the period's end."""
+    return qc_rectifications_issued(user, area, period, options).filter(
+        status=RectificationStatus.CLOSED, closed_on__lte=period.end
+    )
+
+
+# --- surveillance: 尘肺病康复站覆盖 ------------------------------------------------------------
+
+
+@query("rehab_towns", "乡镇街道")
+def rehab_towns(user, area, period, options):
+    """Towns with at least ``min_patients`` (default ``surveillance.rehab.RULES_V1``: 100, 未核对)
+    living pneumoconiosis patients resident there, diagnosed by the period's end."""
+    minimum = int(options.get("min_patients") or rehab.RULES_V1.station_min_patients)
+    patients = (
+        PneumoconiosisPatient.objects.for_user(user)
+        .filter(status=PatientStatus.ALIVE, diagnosed_on__lte=period.end, town__isnull=False)
+        .values("town_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .filter(n__gte=minimum)
+        .values("town_id")
+    )
+    return _in_area(Region.objects.filter(code__in=patients), area, district="parent_id", town="code")
+
+
+@query("rehab_towns_covered", "乡镇街道")
+def rehab_towns_covered(user, area, period, options):
+    """Of ``rehab_towns``: a 康复站 located in the town."""
+    station = RehabStation.objects.filter(town_id=OuterRef("code"), kind=StationKind.STATION)
+    return rehab_towns(user, area, period, options).filter(Exists(station))

@@ -13,16 +13,20 @@ from ohsteward.declarations.tests.factories import (
     HazardListEntryFactory,
     HazardListFactory,
 )
-from ohsteward.hazards.models import HazardFactor
+from ohsteward.hazards.models import HazardFactor, OccupationalDisease
+from ohsteward.indicators.models import Indicator
 from ohsteward.institutions.models import Institution, QcInspection, TechnicalGuidance
+from ohsteward.institutions.models import Rectification as QcRectification
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Enterprise, Post, Region, Workplace
 from ohsteward.registry.tests.factories import make_uscc
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
 from ohsteward.supervision.models import ConstructionProject, EnforcementCase
-from ohsteward.surveillance.exams.models import Exam, ExamBatch
+from ohsteward.surveillance.actions import person_for_id_number
+from ohsteward.surveillance.exams.models import Exam, ExamBatch, PneumoconiosisPatient, RehabStation
 from ohsteward.surveillance.tests.exam_helpers import make_post, make_worker, place
+from ohsteward.surveillance.tests.factories import make_id_number
 
 YUBEI = "500112"
 WANZHOU = "500101"
@@ -126,6 +130,38 @@ def world(cast, enterprises):
         enterprise=yubei, opened_on=D(2025, 3, 1), violations="x", provisions="y", status="closed"
     )
     EnforcementCase.objects.create(enterprise=yubei, opened_on=D(2025, 4, 1), violations="x", provisions="y")
+    # institutions: two QC rectifications of 2025, one accepted in time
+    qc = QcInspection.objects.get(institution=inst, year=2025)
+    QcRectification.objects.create(
+        inspection=qc,
+        demand="补充记录",
+        issued_on=D(2025, 6, 2),
+        deadline=D(2025, 7, 2),
+        status="closed",
+        closed_on=D(2025, 7, 1),
+    )
+    QcRectification.objects.create(
+        inspection=qc, demand="更新设备", issued_on=D(2025, 6, 2), deadline=D(2025, 9, 2)
+    )
+
+    # surveillance: pneumoconiosis patients in three 渝北 towns; threshold 2 for the test (the
+    # default 100 is the indicator's option); town 1 has a station, town 2 not, town 3 too few
+    Indicator.objects.filter(code="rehab-station-coverage").update(options={"min_patients": 2})
+    towns = list(Region.objects.filter(parent_id=YUBEI).order_by("code")[:3])
+    disease = OccupationalDisease.objects.filter(name__contains="尘肺").order_by("pk").first()
+    for town, n in zip(towns, (2, 3, 1), strict=True):
+        for i in range(n):
+            person = person_for_id_number(id_number=make_id_number(), name=f"患者{i}", on=D(2025, 1, 1))
+            PneumoconiosisPatient.objects.create(
+                person=person,
+                disease=disease,
+                diagnosed_on=D(2020, 1, 1),
+                district_id=YUBEI,
+                town=town,
+                source="import",
+            )
+    RehabStation.objects.create(name="康复站", kind="station", district_id=YUBEI, town=towns[0])
+    RehabStation.objects.create(name="康复点", kind="point", district_id=YUBEI, town=towns[1])
     return cast
 
 
@@ -136,6 +172,8 @@ EXPECTED_YUBEI = {
     "workplace-compliance-rate": (1, 2),
     "onjob-exam-rate": (1, 2),
     "qc-coverage": (1, 2),
+    "qc-rectification-rate": (1, 2),
+    "rehab-station-coverage": (1, 2),
     "cdc-guidance": (1, None),
     "steward-teams": (1, None),
     "signed-enterprises": (1, None),
