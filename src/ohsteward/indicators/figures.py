@@ -36,7 +36,9 @@ class Figure:
     @property
     def light(self) -> str:
         """Traffic light: green met, red missed, grey unknown."""
-        return {True: "green", False: "red"}.get(self.met, "grey")
+        if self.met is None:
+            return "grey"
+        return "green" if self.met else "red"
 
 
 def target_rows(indicator: Indicator) -> list[TargetRow]:
