@@ -28,6 +28,7 @@ from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Enterprise, PostExposure, Region
 from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
+from ohsteward.stewardship.training.models import AwarenessResponse
 from ohsteward.supervision.choices import CaseStatus
 from ohsteward.supervision.models import ConstructionProject, EnforcementCase
 from ohsteward.surveillance import rehab
@@ -297,3 +298,21 @@ def rehab_towns_covered(user, area, period, options):
     """Of ``rehab_towns``: a 康复站 located in the town."""
     station = RehabStation.objects.filter(town_id=OuterRef("code"), kind=StationKind.STATION)
     return rehab_towns(user, area, period, options).filter(Exists(station))
+
+
+# --- stewardship training: 知晓率 -----------------------------------------------------------
+
+
+@query("awareness_answered", "知晓率问卷")
+def awareness_answered(user, area, period, options):
+    """Workers' answers to a 知晓率 questionnaire (one answer per phone and questionnaire) in the period."""
+    qs = AwarenessResponse.objects.for_user(user).filter(
+        answered_at__date__gte=period.start, answered_at__date__lte=period.end
+    )
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("awareness_aware", "知晓率问卷")
+def awareness_aware(user, area, period, options):
+    """Of ``awareness_answered``: scored as 知晓 (the questionnaire's pass mark)."""
+    return awareness_answered(user, area, period, options).filter(aware=True)

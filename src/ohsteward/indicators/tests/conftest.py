@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ohsteward.declarations.choices import EntryStatus
 from ohsteward.declarations.tests.factories import (
@@ -22,6 +23,7 @@ from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Enterprise, Post, Region, Workplace
 from ohsteward.registry.tests.factories import make_uscc
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
+from ohsteward.stewardship.training.models import AwarenessResponse, Questionnaire
 from ohsteward.supervision.models import ConstructionProject, EnforcementCase
 from ohsteward.surveillance.actions import person_for_id_number
 from ohsteward.surveillance.exams.models import Exam, ExamBatch, PneumoconiosisPatient, RehabStation
@@ -160,6 +162,18 @@ def world(cast, enterprises):
                 town=town,
                 source="import",
             )
+    # stewardship training: two answers to a 知晓率 questionnaire at yubei, one aware
+    questionnaire = Questionnaire.objects.create(title="噪声知识", questions=[])
+    for phone, aware in (("a", True), ("b", False)):
+        AwarenessResponse.objects.create(
+            questionnaire=questionnaire,
+            enterprise=yubei,
+            phone_hash=phone,
+            score=90 if aware else 10,
+            aware=aware,
+        )
+    answered = timezone.make_aware(dt.datetime(2025, 5, 1, 10, 0))
+    AwarenessResponse.objects.filter(questionnaire=questionnaire).update(answered_at=answered)
     RehabStation.objects.create(name="康复站", kind="station", district_id=YUBEI, town=towns[0])
     RehabStation.objects.create(name="康复点", kind="point", district_id=YUBEI, town=towns[1])
     return cast
@@ -177,6 +191,7 @@ EXPECTED_YUBEI = {
     "cdc-guidance": (1, None),
     "steward-teams": (1, None),
     "signed-enterprises": (1, None),
+    "awareness-rate": (1, 2),
     "three-simultaneous-rate": (1, 2),
     "case-handling-rate": (1, 2),
 }
