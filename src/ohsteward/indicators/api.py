@@ -13,13 +13,24 @@ from rest_framework.response import Response
 from ohsteward.core.api.pagination import PageNumberPagination
 from ohsteward.core.api.permissions import RolePermission
 from ohsteward.core.api.viewsets import AuditedViewMixin
-from ohsteward.indicators import areas, figures
+from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
+from ohsteward.indicators import areas, exports, figures
 from ohsteward.indicators.figures import Figure
 from ohsteward.indicators.models import Indicator, Target
 from ohsteward.indicators.records import link_of, part_records, with_related
 from ohsteward.indicators.rules import parse_period
 
 LEVELS = ("city", "district", "town")
+LIBRARY_COLUMNS = [
+    ("code", "代码"),
+    ("name", "指标"),
+    ("definition", "定义"),
+    ("unit", "单位"),
+    ("direction", "方向"),
+    ("source_document", "依据文件"),
+    ("source_clause", "条款"),
+    ("no_data_reason", "无数据原因"),
+]
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -60,6 +71,17 @@ class IndicatorViewSet(AuditedViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = IndicatorSerializer
     permission_classes = [RolePermission]
     lookup_field = "code"
+
+    @extend_schema(summary="导出指标库为 .xlsx", responses={(200, XLSX_MIME): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
+    def export(self, request):
+        rows = (
+            [i.code, i.name, i.definition, i.get_unit_display(), i.get_direction_display(), i.source_document,
+             i.source_clause, i.no_data_reason]
+            for i in self.get_queryset()
+        )  # fmt: skip
+        content = write_xlsx(LIBRARY_COLUMNS, rows, sheet="指标库")
+        return bytes_response(f"指标库-{timezone.localdate():%Y%m%d}.xlsx", content, XLSX_MIME)
 
 
 class IndicatorValueSerializer(serializers.Serializer):
@@ -129,6 +151,23 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
         summary="指标值（分子、分母、值、目标、是否达标）",
     )
     def list(self, request):
+        return Response(
+            IndicatorValueSerializer([value_row(f) for f in self._figures(request)], many=True).data
+        )
+
+    @extend_schema(
+        parameters=PARAMS,
+        summary="导出指标值为 .xlsx（与列表相同的参数）",
+        responses={(200, XLSX_MIME): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path="export")
+    def export(self, request):
+        rows = self._figures(request)
+        names = areas.names([f.area for f in rows])
+        content = exports.figures_xlsx(rows, names, sheet="指标值")
+        return bytes_response(f"指标值-{timezone.localdate():%Y%m%d}.xlsx", content, XLSX_MIME)
+
+    def _figures(self, request) -> list[Figure]:
         area = areas.area_for(request.user, request.query_params.get("region"))
         period = self._period(request)
         level = request.query_params.get("level")
@@ -141,8 +180,7 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
             library = [i for i in library if i.code == code]
             if not library:
                 raise Http404
-        rows = [value_row(figures.compute(i, request.user, a, period)) for a in targets for i in library]
-        return Response(IndicatorValueSerializer(rows, many=True).data)
+        return [figures.compute(i, request.user, a, period) for a in targets for i in library]
 
     @extend_schema(
         parameters=[

@@ -70,3 +70,10 @@ def test_another_district_is_not_found_through_the_api(world):
 def test_roles_without_the_permission_are_refused_by_the_api(world):
     assert bearer_client(world["manager"]).get("/api/v1/indicator-values/").status_code == 403
     assert bearer_client(world["manager"]).get("/api/v1/indicators/").status_code == 403
+
+
+def test_the_values_and_the_library_export_to_xlsx(world):
+    client = bearer_client(world["yubei"])
+    r = client.get("/api/v1/indicator-values/export/", {"region": YUBEI, "period": "2025"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/api/v1/indicators/export/").status_code == 200
