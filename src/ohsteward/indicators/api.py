@@ -126,7 +126,8 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
     """指标值：请求时按记录实时计算。"""
 
     permission_classes = [RolePermission]
-    permission_model = Indicator
+    # the model whose view permission guards the figures (the rows are figures, not these objects)
+    queryset = Indicator.objects.none()
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
