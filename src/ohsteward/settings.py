@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "ohsteward.monitoring",
     "ohsteward.supervision",
     "ohsteward.surveillance",
+    "ohsteward.indicators",
     "ohsteward.api",
     "ohsteward.web",
     "ohsteward.demo",
@@ -445,6 +446,12 @@ OHSTEWARD_API_TAGS = {
         "用人单位只能看到本单位的劳动者，体检机构看到其服务单位的花名册。"
         "体检结果（体检机构上传，每个危害因素一条结论 a–e）、复查/调岗/诊断任务和职业病诊断个案（法定时限）；"
         "用人单位看结论，不看异常项目。",
+    ),
+    "indicators": (
+        "指标与目标",
+        "指标库（定义、分子分母查询、单位、依据、方向、按层级和期间的目标）、按区域和期间实时计算的指标值"
+        "（`indicator`、`region`、`period`、`numerator`、`denominator`、`value`、`target`、`met`）及其背后的记录。"
+        "尚无数据来源的指标 `value` 为 null 并给出 `no_data` 原因，不显示 0。",
     ),
     "core": (
         "后台任务",

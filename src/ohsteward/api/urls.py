@@ -12,6 +12,7 @@ from ohsteward.hazards.api.views import (
     HazardFactorViewSet,
     OccupationalDiseaseViewSet,
 )
+from ohsteward.indicators import api as indicators_api
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
 from ohsteward.library.api import RegulationViewSet
@@ -50,6 +51,7 @@ monitoring_urls.register(router)
 supervision_urls.register(router)
 surveillance_urls.register(router)
 surveillance_exams_api.register(router)
+indicators_api.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

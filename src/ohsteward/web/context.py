@@ -33,6 +33,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("surveillance:task_list", "监护任务", "surveillance.view_surveillancetask"),
     ("surveillance:chronicfollowup_list", "慢病随访", "surveillance.view_chronicfollowup"),
     ("surveillance:patient_list", "尘肺病患者", "surveillance.view_pneumoconiosispatient"),
+    ("indicators:table", "指标与目标", "indicators.view_indicator"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),

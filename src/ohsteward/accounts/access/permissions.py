@@ -144,6 +144,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     # the user-management page: city admins manage everybody, district admins their district's
     # users (access.user_q)
     "accounts.user": ("vac", "vac", "", "", "", ""),
+    # indicators (issue 14): the city edits the library and targets; districts and the CDC read them
+    "indicators.indicator": ("vc", "v", "v", "", "", ""),
+    "indicators.target": ("vacd", "v", "v", "", "", ""),
 }
 
 # 有奖举报 (tip-off) reasons are the informant's lead: regulators only (issue 6 item 3).

@@ -1,0 +1,101 @@
+"""An indicator's figure for an area and period, computed on request from ``queries``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ohsteward.indicators import rules
+from ohsteward.indicators.models import Indicator
+from ohsteward.indicators.queries import QUERIES, Area, records
+from ohsteward.indicators.rules import Period, TargetRow
+
+NO_DATA = "无数据"
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    area: Area
+    period: Period
+    numerator: int | None
+    denominator: int | None
+    value: Decimal | int | None
+    target: Decimal | None
+    met: bool | None
+    no_data: str = ""  # the reason when there is no data source (shown as 无数据, never 0)
+
+    @property
+    def display(self) -> str:
+        if self.no_data:
+            return NO_DATA
+        if self.value is None:
+            return "—"
+        return f"{self.value}%" if self.indicator.unit == "%" else str(self.value)
+
+    @property
+    def light(self) -> str:
+        """Traffic light: green met, red missed, grey unknown."""
+        if self.met is None:
+            return "grey"
+        return "green" if self.met else "red"
+
+
+def target_rows(indicator: Indicator) -> list[TargetRow]:
+    return [
+        TargetRow(t.level, t.region_id, t.period_kind or None, t.year, t.value)
+        for t in indicator.targets.all()
+    ]
+
+
+def target_for(indicator: Indicator, area: Area, period: Period) -> Decimal | None:
+    level = "city" if area.level == "city" else "district"
+    row = rules.pick_target(target_rows(indicator), level=level, region_code=area.code, period=period)
+    return row.value if row else None
+
+
+def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
+    """The figure: counts of the numerator and denominator querysets, the rate, target and met."""
+    target = target_for(indicator, area, period)
+    if not indicator.numerator or indicator.numerator not in QUERIES:
+        reason = indicator.no_data_reason or "尚无数据来源"
+        return Figure(indicator, area, period, None, None, None, target, None, reason)
+    options = indicator.options or {}
+    numerator = records(indicator.numerator, user, area, period, options).count()
+    if indicator.denominator:
+        denominator = records(indicator.denominator, user, area, period, options).count()
+        value: Decimal | int | None = rules.rate(numerator, denominator)
+    else:
+        denominator, value = None, numerator
+    return Figure(
+        indicator,
+        area,
+        period,
+        numerator,
+        denominator,
+        value,
+        target,
+        rules.is_met(value, target, indicator.direction),
+    )
+
+
+def library():
+    return Indicator.objects.filter(active=True).prefetch_related("targets")
+
+
+def table(user, area: Area, period: Period) -> list[Figure]:
+    """Every active indicator for one area and period."""
+    return [compute(ind, user, area, period) for ind in library()]
+
+
+def ranking(indicator: Indicator, user, areas: list[Area], period: Period) -> list[Figure]:
+    """One indicator over several areas, best first (no data and no value last)."""
+    figures = [compute(indicator, user, a, period) for a in areas]
+    reverse = indicator.direction == "higher"
+
+    def key(f: Figure):
+        if f.value is None:
+            return (1, 0)
+        return (0, -f.value if reverse else f.value)
+
+    return sorted(figures, key=key)

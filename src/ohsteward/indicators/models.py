@@ -1,0 +1,99 @@
+"""The indicator library (指标库) and its targets: data the city edits in the admin.
+
+An indicator names its numerator and denominator by the key of a query in ``indicators.queries``
+(never SQL typed by a user); its value is computed on request from the records.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ohsteward.core.models import TimeStampedModel
+from ohsteward.indicators.choices import Direction, Level, PeriodKind, Unit
+
+
+class Indicator(TimeStampedModel):
+    """One indicator of the seeds: definition, queries, unit, source and direction."""
+
+    audited = True
+    code = models.SlugField("代码", max_length=60, unique=True)
+    name = models.CharField("指标名称", max_length=100)
+    group = models.CharField("指标组", max_length=40, blank=True)
+    definition = models.TextField("指标定义")
+    numerator = models.CharField(
+        "分子（计数）查询",
+        max_length=60,
+        blank=True,
+        help_text="indicators.queries 中的查询名；为空表示无数据来源",
+    )
+    denominator = models.CharField("分母查询", max_length=60, blank=True, help_text="计数型指标为空")
+    options = models.JSONField("口径选项", default=dict, blank=True)
+    unit = models.CharField("单位", max_length=10, choices=Unit.choices, default=Unit.PERCENT)
+    direction = models.CharField("方向", max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    source_document = models.CharField("依据文件", max_length=200)
+    source_clause = models.CharField("条款", max_length=200, blank=True)
+    no_data_reason = models.CharField(
+        "无数据原因", max_length=200, blank=True, help_text="尚无数据来源时说明原因（显示“无数据”，不显示0）"
+    )
+    verified = models.BooleanField("已核对", default=False, help_text="口径与目标值已与原文核对")
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标库"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # why function-local: queries imports the models of every app, models stay importable alone
+        from ohsteward.indicators.queries import QUERIES
+
+        for field in ("numerator", "denominator"):
+            key = getattr(self, field)
+            if key and key not in QUERIES:
+                raise ValidationError({field: f"未知查询：{key}"})
+        if not self.numerator and not self.no_data_reason:
+            raise ValidationError({"no_data_reason": "没有分子查询时须说明无数据原因"})
+
+    def audit_scope(self) -> dict:
+        return {"district_code": "", "zone_code": "", "enterprise_id": None}
+
+
+class Target(TimeStampedModel):
+    """A target of an indicator for a level, optionally one region (a district's override) and a
+    period kind / year (empty = every period, every year). The most specific one applies
+    (``rules.pick_target``)."""
+
+    audited = True
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="targets"
+    )
+    level = models.CharField("层级", max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name="区县（单独设定）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period_kind = models.CharField("期间类型", max_length=10, choices=PeriodKind.choices, blank=True)
+    year = models.PositiveIntegerField("年度", null=True, blank=True)
+    value = models.DecimalField("目标值", max_digits=10, decimal_places=1)
+    source = models.CharField("目标依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "指标目标"
+        verbose_name_plural = "指标目标"
+        ordering = ["indicator__order", "level", "region_id", "year"]
+
+    def __str__(self) -> str:
+        where = self.region.name if self.region_id else self.get_level_display()
+        return f"{self.indicator.name} {where} {self.year or '各年'} {self.value}"
+
+    def audit_scope(self) -> dict:
+        return {"district_code": self.region_id or "", "zone_code": "", "enterprise_id": None}

@@ -1,0 +1,318 @@
+"""The named queries behind every indicator (the only place an indicator's records are chosen).
+
+Each query is ``fn(user, area, period, options) -> QuerySet``: the records of one kind, already
+scoped with ``for_user(user)``, inside ``area`` (the city, a district or a town) for ``period``.
+An indicator's numerator and denominator are two of these keys; its figure is ``.count()`` of
+the queryset and the drill-down lists the same queryset, so the two agree by construction.
+A numerator query is always its denominator query narrowed further (a subset).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from ohsteward.declarations.choices import EntryStatus
+from ohsteward.declarations.models import HazardListEntry
+from ohsteward.indicators.rules import Period
+from ohsteward.institutions import rules as institution_rules
+from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
+from ohsteward.institutions.models import Institution, QcInspection, TechnicalGuidance
+from ohsteward.institutions.models import Rectification as QcRectification
+from ohsteward.monitoring import queries as monitoring_queries
+from ohsteward.monitoring.choices import ReportKind
+from ohsteward.monitoring.models import DetectionReport, Measurement
+from ohsteward.registry.models import Enterprise, PostExposure, Region
+from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
+from ohsteward.stewardship.training.models import AwarenessResponse
+from ohsteward.supervision.choices import CaseStatus
+from ohsteward.supervision.models import ConstructionProject, EnforcementCase
+from ohsteward.surveillance import rehab
+from ohsteward.surveillance.choices import ExamKind
+from ohsteward.surveillance.exams.choices import PatientStatus, StationKind
+from ohsteward.surveillance.exams.models import Exam, PneumoconiosisPatient, RehabStation
+from ohsteward.surveillance.models import Worker, WorkerPost
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where an indicator is computed: the city (``code`` None), a district or a town."""
+
+    level: str  # "city" | "district" | "town"
+    code: str | None = None
+
+
+def _in_area(qs: QuerySet, area: Area, *, district: str, town: str | None) -> QuerySet:
+    if area.level == "district":
+        return qs.filter(**{district: area.code})
+    if area.level == "town":
+        # a record without a town field (e.g. a team) cannot be placed in a town: none
+        return qs.filter(**{town: area.code}) if town else qs.none()
+    return qs
+
+
+Query = Callable[[Any, Area, Period, dict], QuerySet]
+
+
+@dataclass(frozen=True)
+class QueryDef:
+    key: str
+    label: str  # what one record is, in Chinese ("用人单位", "检测结果")
+    fn: Query
+
+
+QUERIES: dict[str, QueryDef] = {}
+
+
+def query(key: str, label: str) -> Callable[[Query], Query]:
+    def register(fn: Query) -> Query:
+        QUERIES[key] = QueryDef(key, label, fn)
+        return fn
+
+    return register
+
+
+def records(key: str, user, area: Area, period: Period, options: dict | None = None) -> QuerySet:
+    """The records of query ``key``; ordered by primary key so pages are stable."""
+    return QUERIES[key].fn(user, area, period, options or {}).order_by("pk")
+
+
+# --- declarations: 职业病危害项目申报率 ------------------------------------------------------
+
+
+@query("declaration_due", "名单条目")
+def declaration_due(user, area, period, options):
+    """Entries of the year's 职业病危害用人单位名单 that must declare. Default: pending or confirmed
+    with hazards (``may_have_hazards``, what the quarterly dispatch counts); option
+    ``{"denominator": "confirmed"}``: only those the district confirmed as having hazards."""
+    qs = HazardListEntry.objects.for_user(user).filter(hazard_list__year=period.year)
+    qs = _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    qs = qs.with_declaration(until=period.end)
+    if options.get("denominator") == "confirmed":
+        return qs.filter(status=EntryStatus.HAZARDS)
+    return qs.may_have_hazards()
+
+
+@query("declaration_done", "名单条目")
+def declaration_done(user, area, period, options):
+    """Of ``declaration_due``: a valid declaration dated by the period's end, not cancelled."""
+    return declaration_due(user, area, period, options).filter(declared=True)
+
+
+# --- monitoring: 定期检测率, 监测合格率 ---------------------------------------------------------
+
+
+def _enterprises(user, area: Area) -> QuerySet:
+    return _in_area(Enterprise.objects.for_user(user), area, district="region_id", town="town_id")
+
+
+@query("detection_due", "用人单位")
+def detection_due(user, area, period, options):
+    """Operating employers with hazards (a post exposure, exposed workers or any detection report:
+    ``monitoring.queries.with_hazards``), with the last 定期检测 sampled by the period's end."""
+    last = Subquery(
+        DetectionReport.objects.filter(
+            enterprise_id=OuterRef("pk"), kind=ReportKind.PERIODIC, sampling_start__lte=period.end
+        )
+        .order_by("-sampling_start")
+        .values("sampling_start")[:1]
+    )
+    qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
+    return qs.annotate(last_periodic_on=last)
+
+
+@query("detection_done", "用人单位")
+def detection_done(user, area, period, options):
+    """Of ``detection_due``: not overdue on the period's last day (last 定期检测 within the interval
+    of its class: 严重 1 year, otherwise 3 — ``monitoring.periodic``)."""
+    return detection_due(user, area, period, options).exclude(monitoring_queries.overdue_q(period.end))
+
+
+@query("measurements_judged", "检测结果")
+def measurements_judged(user, area, period, options):
+    """Measurements (post × factor) dated in the period with a judgement against the limit."""
+    qs = Measurement.objects.for_user(user).filter(
+        measured_on__gte=period.start, measured_on__lte=period.end, compliant__isnull=False
+    )
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("measurements_compliant", "检测结果")
+def measurements_compliant(user, area, period, options):
+    """Of ``measurements_judged``: compliant with the limit (符合限值)."""
+    return measurements_judged(user, area, period, options).filter(compliant=True)
+
+
+# --- surveillance: 在岗期间职业健康检查率 -----------------------------------------------------
+
+
+@query("exam_due", "劳动者")
+def exam_due(user, area, period, options):
+    """Workers employed on the period's last day, on a post that has a hazard exposure in the
+    register then (在岗, 接触职业病危害)."""
+    on = period.end
+    exposed_post = (
+        WorkerPost.objects.filter(worker_id=OuterRef("pk"), start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .filter(Exists(PostExposure.objects.filter(post_id=OuterRef("post_id"))))
+    )
+    qs = Worker.objects.for_user(user).employed_on(on).filter(Exists(exposed_post))
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("exam_done", "劳动者")
+def exam_done(user, area, period, options):
+    """Of ``exam_due``: a 在岗期间 exam in the twelve months up to the period's end."""
+    since = dt.date(period.end.year - 1, period.end.month, period.end.day) + dt.timedelta(days=1)
+    exams = Exam.objects.filter(
+        worker_id=OuterRef("pk"), kind=ExamKind.PERIODIC, date__gte=since, date__lte=period.end
+    )
+    return exam_due(user, area, period, options).filter(Exists(exams))
+
+
+# --- institutions: 质控覆盖率, CDC 技术指导 ----------------------------------------------------
+
+
+@query("qc_institutions", "技术服务机构")
+def qc_institutions(user, area, period, options):
+    """In-province technical service institutions in the area (the city CDC's QC covers them)."""
+    qs = Institution.objects.for_user(user).filter(province=institution_rules.HOME_PROVINCE)
+    return _in_area(qs, area, district="region_id", town=None)
+
+
+@query("qc_inspected", "技术服务机构")
+def qc_inspected(user, area, period, options):
+    """Of ``qc_institutions``: a recorded QC inspection of the period's year."""
+    done = QcInspection.objects.filter(
+        institution_id=OuterRef("pk"), year=period.year, status=InspectionStatus.RECORDED
+    )
+    return qc_institutions(user, area, period, options).filter(Exists(done))
+
+
+@query("guided_enterprises", "用人单位")
+def guided_enterprises(user, area, period, options):
+    """Employers given CDC technical guidance (技术指导) dated in the period."""
+    guided = TechnicalGuidance.objects.filter(
+        enterprise_id=OuterRef("pk"), visited_on__gte=period.start, visited_on__lte=period.end
+    )
+    return _enterprises(user, area).filter(Exists(guided))
+
+
+# --- stewardship: teams, signed enterprises -------------------------------------------------
+
+
+@query("steward_teams", "管家服务团队")
+def steward_teams(user, area, period, options):
+    """Steward teams of the area (by the team's district; a town has no teams of its own)."""
+    return _in_area(StewardTeam.objects.for_user(user), area, district="district_id", town=None)
+
+
+@query("signed_enterprises", "用人单位")
+def signed_enterprises(user, area, period, options):
+    """Employers with a signed, not terminated steward agreement in force on the period's end."""
+    signed = ServiceAgreement.objects.filter(enterprise_id=OuterRef("pk")).in_force(period.end)
+    return _enterprises(user, area).filter(Exists(signed))
+
+
+# --- supervision: "三同时", 违法案件查处率 ----------------------------------------------------
+
+
+@query("projects_completed", "建设项目")
+def projects_completed(user, area, period, options):
+    """Construction projects whose planned completion or 竣工验收 falls in the period."""
+    in_period = Q(acceptance_on__gte=period.start, acceptance_on__lte=period.end) | Q(
+        acceptance_on__isnull=True, planned_completion__gte=period.start, planned_completion__lte=period.end
+    )
+    qs = ConstructionProject.objects.for_user(user).filter(in_period)
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("projects_three_simultaneous", "建设项目")
+def projects_three_simultaneous(user, area, period, options):
+    """Of ``projects_completed``: every stage that applies done (预评价, 设计 for 严重 only,
+    控制效果评价, 竣工验收 — ``supervision.rules.stages_for``)."""
+    done = Q(pre_assessment_on__isnull=False, control_effect_on__isnull=False, acceptance_on__isnull=False)
+    done &= Q(serious=False) | Q(design_on__isnull=False)
+    return projects_completed(user, area, period, options).filter(done)
+
+
+@query("cases_opened", "监督执法案件")
+def cases_opened(user, area, period, options):
+    """Enforcement cases opened (立案) in the period."""
+    qs = EnforcementCase.objects.for_user(user).filter(opened_on__gte=period.start, opened_on__lte=period.end)
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("cases_handled", "监督执法案件")
+def cases_handled(user, area, period, options):
+    """Of ``cases_opened``: a decision made (已作出决定) or closed (已结案)."""
+    return cases_opened(user, area, period, options).filter(
+        status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED]
+    )
+
+
+# --- institutions: 质控问题整改率 -------------------------------------------------------------
+
+
+@query("qc_rectifications_issued", "质控整改")
+def qc_rectifications_issued(user, area, period, options):
+    """QC rectification demands (质控整改) issued in the period to institutions of the area."""
+    qs = QcRectification.objects.for_user(user).filter(issued_on__gte=period.start, issued_on__lte=period.end)
+    return _in_area(qs, area, district="inspection__institution__region_id", town=None)
+
+
+@query("qc_rectifications_closed", "质控整改")
+def qc_rectifications_closed(user, area, period, options):
+    """Of ``qc_rectifications_issued``: accepted (已验收) by the period's end."""
+    return qc_rectifications_issued(user, area, period, options).filter(
+        status=RectificationStatus.CLOSED, closed_on__lte=period.end
+    )
+
+
+# --- surveillance: 尘肺病康复站覆盖 ------------------------------------------------------------
+
+
+@query("rehab_towns", "乡镇街道")
+def rehab_towns(user, area, period, options):
+    """Towns with at least ``min_patients`` (default ``surveillance.rehab.RULES_V1``: 100, 未核对)
+    living pneumoconiosis patients resident there, diagnosed by the period's end."""
+    minimum = int(options.get("min_patients") or rehab.RULES_V1.station_min_patients)
+    patients = (
+        PneumoconiosisPatient.objects.for_user(user)
+        .filter(status=PatientStatus.ALIVE, diagnosed_on__lte=period.end, town__isnull=False)
+        .values("town_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .filter(n__gte=minimum)
+        .values("town_id")
+    )
+    return _in_area(Region.objects.filter(code__in=patients), area, district="parent_id", town="code")
+
+
+@query("rehab_towns_covered", "乡镇街道")
+def rehab_towns_covered(user, area, period, options):
+    """Of ``rehab_towns``: a 康复站 located in the town."""
+    station = RehabStation.objects.filter(town_id=OuterRef("code"), kind=StationKind.STATION)
+    return rehab_towns(user, area, period, options).filter(Exists(station))
+
+
+# --- stewardship training: 知晓率 -----------------------------------------------------------
+
+
+@query("awareness_answered", "知晓率问卷")
+def awareness_answered(user, area, period, options):
+    """Workers' answers to a 知晓率 questionnaire (one answer per phone and questionnaire) in the period."""
+    qs = AwarenessResponse.objects.for_user(user).filter(
+        answered_at__date__gte=period.start, answered_at__date__lte=period.end
+    )
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("awareness_aware", "知晓率问卷")
+def awareness_aware(user, area, period, options):
+    """Of ``awareness_answered``: scored as 知晓 (the questionnaire's pass mark)."""
+    return awareness_answered(user, area, period, options).filter(aware=True)

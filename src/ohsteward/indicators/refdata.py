@@ -1,0 +1,53 @@
+"""Loading the indicator library (``data/indicators.json``): the seeds' indicators and targets.
+
+Loading is idempotent and never overwrites what the city has edited: an indicator already present
+keeps its fields and targets; only missing indicators (with their default targets) are added.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ohsteward.core.audit import audit_context
+from ohsteward.indicators.models import Indicator, Target
+from ohsteward.registry.models import Region
+
+DATA = Path(__file__).parent / "data" / "indicators.json"
+
+
+def library_rows() -> list[dict]:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def load_library() -> int:
+    """Add the indicators of the data file that are missing; returns how many were added."""
+    added = 0
+    regions = set(Region.objects.values_list("code", flat=True))
+    for row in library_rows():
+        if Indicator.objects.filter(code=row["code"]).exists():
+            continue
+        targets = row.get("targets", [])
+        fields = {k: v for k, v in row.items() if k != "targets"}
+        indicator = Indicator.objects.create(**fields)
+        for t in targets:
+            region = t.get("region")
+            if region and region not in regions:
+                continue  # a fresh database without the region list: the override is added later
+            Target.objects.create(
+                indicator=indicator,
+                level=t["level"],
+                region_id=region,
+                period_kind=t.get("period_kind", ""),
+                year=t.get("year"),
+                value=Decimal(t["value"]),
+                source=t.get("source", ""),
+            )
+        added += 1
+    return added
+
+
+def load_on_migrate(using: str = "default", **kwargs) -> None:
+    with audit_context(None, "refdata"):
+        load_library()

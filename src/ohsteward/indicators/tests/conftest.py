@@ -1,0 +1,197 @@
+"""A small hand-built world for the indicators: every indicator with a known numerator and
+denominator in 渝北 (and nothing or something else in 万州)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ohsteward.declarations.choices import EntryStatus
+from ohsteward.declarations.tests.factories import (
+    DeclarationFactory,
+    HazardListEntryFactory,
+    HazardListFactory,
+)
+from ohsteward.hazards.models import HazardFactor, OccupationalDisease
+from ohsteward.indicators.models import Indicator
+from ohsteward.institutions.models import Institution, QcInspection, TechnicalGuidance
+from ohsteward.institutions.models import Rectification as QcRectification
+from ohsteward.monitoring.choices import ReportKind
+from ohsteward.monitoring.models import DetectionReport, Measurement
+from ohsteward.registry.models import Enterprise, Post, Region, Workplace
+from ohsteward.registry.tests.factories import make_uscc
+from ohsteward.stewardship.tests.factories import make_team, sign_agreement
+from ohsteward.stewardship.training.models import AwarenessResponse, Questionnaire
+from ohsteward.supervision.models import ConstructionProject, EnforcementCase
+from ohsteward.surveillance.actions import person_for_id_number
+from ohsteward.surveillance.exams.models import Exam, ExamBatch, PneumoconiosisPatient, RehabStation
+from ohsteward.surveillance.tests.exam_helpers import make_post, make_worker, place
+from ohsteward.surveillance.tests.factories import make_id_number
+
+YUBEI = "500112"
+WANZHOU = "500101"
+D = dt.date
+
+
+@pytest.fixture
+def world(cast, enterprises):
+    yubei, yubei2, wanzhou = enterprises["yubei"], enterprises["yubei2"], enterprises["wanzhou"]
+    Enterprise.objects.filter(pk__in=[yubei.pk, yubei2.pk, wanzhou.pk]).update(exposed_workers=0)
+    Enterprise.objects.filter(pk=yubei2.pk).update(exposed_workers=5)
+
+    # declarations: 渝北 one declared (confirmed), one pending; 万州 ruled out
+    hl = HazardListFactory(year=2025)
+    HazardListEntryFactory(hazard_list=hl, enterprise=yubei, status=EntryStatus.HAZARDS)
+    HazardListEntryFactory(hazard_list=hl, enterprise=yubei2, status=EntryStatus.PENDING)
+    HazardListEntryFactory(hazard_list=hl, enterprise=wanzhou, status=EntryStatus.NO_HAZARDS)
+    DeclarationFactory(enterprise=yubei, declared_on=D(2025, 3, 1))
+    DeclarationFactory(enterprise=yubei2, declared_on=D(2026, 1, 5))  # after the period: not counted
+
+    # institutions: two in 渝北 (one inspected in 2025), one from outside the province
+    inst = Institution.objects.create(
+        uscc=make_uscc(YUBEI, serial=77770001),
+        name="甲检测公司",
+        kinds=["hygiene_service"],
+        region=Region.objects.get(code=YUBEI),
+    )
+    Institution.objects.create(
+        uscc=make_uscc(YUBEI, serial=77770002),
+        name="乙检测公司",
+        kinds=["hygiene_service"],
+        region=Region.objects.get(code=YUBEI),
+    )
+    Institution.objects.create(
+        uscc=make_uscc(YUBEI, serial=77770003),
+        name="川外检测公司",
+        kinds=["hygiene_service"],
+        province="四川省",
+        region=Region.objects.get(code=YUBEI),
+    )
+    QcInspection.objects.create(institution=inst, year=2025, status="recorded", inspected_on=D(2025, 6, 1))
+    for day in (D(2025, 4, 1), D(2025, 9, 1)):  # the same employer twice: one employer
+        TechnicalGuidance.objects.create(institution=inst, enterprise=yubei, visited_on=day, content="指导")
+
+    # monitoring: 渝北 yubei exposed and detected in 2025; yubei2 exposed workers, never detected
+    post = make_post(yubei, "操作工", "噪声")
+    DetectionReport.objects.create(
+        kind=ReportKind.PERIODIC,
+        number="JC-1",
+        institution=inst,
+        enterprise=yubei,
+        sampling_start=D(2025, 5, 1),
+    )
+    report = DetectionReport.objects.get(number="JC-1")
+    factor = HazardFactor.objects.filter(name="噪声").order_by("code").first()
+    wp = Workplace.objects.get(enterprise=yubei, name="一车间")
+    for name, compliant in (("冲压工", True), ("打磨工", False), ("装配工", None)):
+        Measurement.objects.create(
+            report=report,
+            enterprise=yubei,
+            post=Post.objects.create(workplace=wp, name=name),
+            factor=factor,
+            kind="noise",
+            measured_on=D(2025, 5, 2),
+            compliant=compliant,
+        )
+
+    # surveillance: two exposed workers at yubei (one examined in 2025), one not exposed
+    quiet = Post.objects.create(workplace=Workplace.objects.get(enterprise=yubei, name="一车间"), name="文员")
+    batch = ExamBatch.objects.create(enterprise=yubei, institution=inst, source="form")
+    w1 = make_worker(yubei, name="甲")
+    w2 = make_worker(yubei, name="乙")
+    w3 = make_worker(yubei, name="丙")
+    place(w1, post)
+    place(w2, post)
+    place(w3, quiet)
+    Exam.objects.create(batch=batch, worker=w1, date=D(2025, 6, 1), kind="periodic", institution=inst)
+    Exam.objects.create(batch=batch, worker=w2, date=D(2024, 6, 1), kind="periodic", institution=inst)
+
+    # stewardship: one 渝北 team with one signed employer
+    team = make_team()
+    sign_agreement(team, yubei, D(2025, 1, 1))
+
+    # supervision: two projects completing in 2025 (one with every stage), two cases (one closed)
+    ConstructionProject.objects.create(
+        enterprise=yubei,
+        name="一期",
+        kind="new",
+        pre_assessment_on=D(2024, 1, 1),
+        control_effect_on=D(2025, 2, 1),
+        acceptance_on=D(2025, 3, 1),
+    )
+    ConstructionProject.objects.create(
+        enterprise=yubei,
+        name="二期",
+        kind="new",
+        pre_assessment_on=D(2024, 1, 1),
+        planned_completion=D(2025, 8, 1),
+    )
+    EnforcementCase.objects.create(
+        enterprise=yubei, opened_on=D(2025, 3, 1), violations="x", provisions="y", status="closed"
+    )
+    EnforcementCase.objects.create(enterprise=yubei, opened_on=D(2025, 4, 1), violations="x", provisions="y")
+    # institutions: two QC rectifications of 2025, one accepted in time
+    qc = QcInspection.objects.get(institution=inst, year=2025)
+    QcRectification.objects.create(
+        inspection=qc,
+        demand="补充记录",
+        issued_on=D(2025, 6, 2),
+        deadline=D(2025, 7, 2),
+        status="closed",
+        closed_on=D(2025, 7, 1),
+    )
+    QcRectification.objects.create(
+        inspection=qc, demand="更新设备", issued_on=D(2025, 6, 2), deadline=D(2025, 9, 2)
+    )
+
+    # surveillance: pneumoconiosis patients in three 渝北 towns; threshold 2 for the test (the
+    # default 100 is the indicator's option); town 1 has a station, town 2 not, town 3 too few
+    Indicator.objects.filter(code="rehab-station-coverage").update(options={"min_patients": 2})
+    towns = list(Region.objects.filter(parent_id=YUBEI).order_by("code")[:3])
+    disease = OccupationalDisease.objects.filter(name__contains="尘肺").order_by("pk").first()
+    for town, n in zip(towns, (2, 3, 1), strict=True):
+        for i in range(n):
+            person = person_for_id_number(id_number=make_id_number(), name=f"患者{i}", on=D(2025, 1, 1))
+            PneumoconiosisPatient.objects.create(
+                person=person,
+                disease=disease,
+                diagnosed_on=D(2020, 1, 1),
+                district_id=YUBEI,
+                town=town,
+                source="import",
+            )
+    # stewardship training: two answers to a 知晓率 questionnaire at yubei, one aware
+    questionnaire = Questionnaire.objects.create(title="噪声知识", questions=[])
+    for phone, aware in (("a", True), ("b", False)):
+        AwarenessResponse.objects.create(
+            questionnaire=questionnaire,
+            enterprise=yubei,
+            phone_hash=phone,
+            score=90 if aware else 10,
+            aware=aware,
+        )
+    answered = timezone.make_aware(dt.datetime(2025, 5, 1, 10, 0))
+    AwarenessResponse.objects.filter(questionnaire=questionnaire).update(answered_at=answered)
+    RehabStation.objects.create(name="康复站", kind="station", district_id=YUBEI, town=towns[0])
+    RehabStation.objects.create(name="康复点", kind="point", district_id=YUBEI, town=towns[1])
+    return cast
+
+
+# indicator → (numerator, denominator) in 渝北 for 2025
+EXPECTED_YUBEI = {
+    "declaration-rate": (1, 2),
+    "periodic-detection-rate": (1, 2),
+    "workplace-compliance-rate": (1, 2),
+    "onjob-exam-rate": (1, 2),
+    "qc-coverage": (1, 2),
+    "qc-rectification-rate": (1, 2),
+    "rehab-station-coverage": (1, 2),
+    "cdc-guidance": (1, None),
+    "steward-teams": (1, None),
+    "signed-enterprises": (1, None),
+    "awareness-rate": (1, 2),
+    "three-simultaneous-rate": (1, 2),
+    "case-handling-rate": (1, 2),
+}

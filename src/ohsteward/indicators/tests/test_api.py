@@ -1,0 +1,79 @@
+"""The API: the library, the values with the contract's field names, the records behind one."""
+
+from __future__ import annotations
+
+import pytest
+
+from ohsteward.api.testing import bearer_client
+from ohsteward.indicators.tests.conftest import WANZHOU, YUBEI
+
+pytestmark = pytest.mark.django_db
+ROW_FIELDS = {"indicator", "region", "period", "numerator", "denominator", "value", "target", "met"}
+
+
+def test_the_library_lists_indicators_with_their_targets(world):
+    r = bearer_client(world["city"]).get("/api/v1/indicators/")
+    assert r.status_code == 200
+    rows = r.json()["results"] if isinstance(r.json(), dict) else r.json()
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["declaration-rate"]["numerator"] == "declaration_done"
+    assert any(t["region"] == YUBEI for t in by_code["workplace-compliance-rate"]["targets"])
+
+
+def test_values_of_a_district_carry_exactly_the_contract_fields(world):
+    r = bearer_client(world["yubei"]).get("/api/v1/indicator-values/", {"region": YUBEI, "period": "2025"})
+    assert r.status_code == 200
+    rows = {row["indicator"]: row for row in r.json()}
+    assert ROW_FIELDS <= set(rows["declaration-rate"])
+    row = rows["declaration-rate"]
+    assert (row["region"], row["period"], row["numerator"], row["denominator"]) == (YUBEI, "2025", 1, 2)
+    assert (row["value"], row["target"], row["met"]) == ("50.0", "100.0", False)
+    assert (
+        rows["work-injury-insurance-rate"]["value"] is None and rows["work-injury-insurance-rate"]["no_data"]
+    )
+
+
+def test_level_district_gives_the_city_one_row_per_district(world):
+    r = bearer_client(world["city"]).get(
+        "/api/v1/indicator-values/", {"period": "2025", "level": "district", "indicator": "declaration-rate"}
+    )
+    assert r.status_code == 200
+    regions = [row["region"] for row in r.json()]
+    assert len(regions) >= 38 and YUBEI in regions and WANZHOU in regions
+
+
+def test_level_district_gives_a_district_officer_only_the_own_district(world):
+    r = bearer_client(world["yubei"]).get(
+        "/api/v1/indicator-values/", {"period": "2025", "level": "district", "indicator": "qc-coverage"}
+    )
+    assert [row["region"] for row in r.json()] == [YUBEI]
+
+
+def test_the_records_behind_a_figure_are_as_many_as_the_figure(world):
+    client = bearer_client(world["city"])
+    r = client.get("/api/v1/indicator-values/declaration-rate/records/", {"region": YUBEI, "period": "2025"})
+    assert r.status_code == 200
+    assert r.json()["count"] == 1
+    missing = client.get(
+        "/api/v1/indicator-values/declaration-rate/records/",
+        {"region": YUBEI, "period": "2025", "part": "missing"},
+    ).json()
+    assert missing["count"] == 1 and missing["results"][0]["url"].startswith("/declarations/entries/")
+
+
+def test_another_district_is_not_found_through_the_api(world):
+    client = bearer_client(world["yubei"])
+    assert client.get("/api/v1/indicator-values/", {"region": WANZHOU}).status_code == 404
+    assert client.get("/api/v1/indicator-values/qc-coverage/records/", {"region": WANZHOU}).status_code == 404
+
+
+def test_roles_without_the_permission_are_refused_by_the_api(world):
+    assert bearer_client(world["manager"]).get("/api/v1/indicator-values/").status_code == 403
+    assert bearer_client(world["manager"]).get("/api/v1/indicators/").status_code == 403
+
+
+def test_the_values_and_the_library_export_to_xlsx(world):
+    client = bearer_client(world["yubei"])
+    r = client.get("/api/v1/indicator-values/export/", {"region": YUBEI, "period": "2025"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/api/v1/indicators/export/").status_code == 200

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ohsteward.indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.table, name="table"),
+    path("library/", views.library, name="library"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("<slug:code>/records/", views.drilldown, name="drilldown"),
+]

@@ -1,0 +1,160 @@
+"""Indicator pages: the library, a region's table, the city's ranking of districts (traffic
+lights, chart, map) and the drill-down; each table also as .xlsx. Figures, not rows of a model:
+function views on ``figures``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
+from ohsteward.core.views import filter_query, requires
+from ohsteward.indicators import areas, exports, figures
+from ohsteward.indicators.models import Indicator
+from ohsteward.indicators.records import PARTS, link_of, part_records, record_label, with_related
+from ohsteward.indicators.rules import Period, parse_period
+
+VIEW = "indicators.view_indicator"
+
+
+def _period(request: HttpRequest) -> Period:
+    text = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _periods(today: dt.date) -> list[str]:
+    years = [str(y) for y in range(today.year, today.year - 3, -1)]
+    quarters = [f"{today.year}Q{q}" for q in range(1, (today.month - 1) // 3 + 2)]
+    return years + quarters
+
+
+@requires(VIEW)
+def library(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/library.html", {"indicators": figures.library()})
+
+
+@requires(VIEW)
+def table(request: HttpRequest) -> HttpResponse:
+    """One region's indicators for a period (the city, a district or a town), with its towns."""
+    area = areas.area_for(request.user, request.GET.get("region"))
+    period = _period(request)
+    rows = figures.table(request.user, area, period)
+    names = areas.names([area])
+    if request.GET.get("format") == "xlsx":
+        content = exports.figures_xlsx(rows, names, sheet=f"{names.get(area.code, '')}{period.label}"[:31])
+        return bytes_response(f"指标表-{names.get(area.code, '')}-{period.code}.xlsx", content, XLSX_MIME)
+    children = areas.child_areas(request.user, area, "district" if area.level == "city" else "town")
+    children = [c for c in children if c != area]
+    child_names = areas.names(children)
+    return render(
+        request,
+        "indicators/table.html",
+        {
+            "area": area,
+            "area_name": names.get(area.code, ""),
+            "period": period,
+            "periods": _periods(timezone.localdate()),
+            "rows": rows,
+            "children": [(c.code, child_names.get(c.code, c.code)) for c in children],
+            "query": filter_query(request),
+        },
+    )
+
+
+@requires(VIEW)
+def ranking(request: HttpRequest) -> HttpResponse:
+    """The districts (or a district's towns) ranked on one indicator, lights against targets,
+    and the matrix of every indicator × area."""
+    parent = areas.area_for(request.user, request.GET.get("region"))
+    level = "district" if parent.level == "city" else "town"
+    children = areas.child_areas(request.user, parent, level)
+    period = _period(request)
+    library = list(figures.library())
+    if not library:
+        raise Http404
+    code = request.GET.get("indicator") or library[0].code
+    chosen = next((i for i in library if i.code == code), None)
+    if chosen is None:
+        raise Http404
+    names = areas.names(children)
+    ranked = figures.ranking(chosen, request.user, children, period)
+    if request.GET.get("format") == "xlsx":
+        content = exports.figures_xlsx(ranked, names, sheet=chosen.name[:31])
+        return bytes_response(f"指标排名-{chosen.code}-{period.code}.xlsx", content, XLSX_MIME)
+    chart = {
+        "indicator": chosen.name,
+        "unit": "%" if chosen.unit == "%" else "",
+        "names": [names.get(f.area.code, f.area.code) for f in ranked],
+        "values": [None if f.value is None else float(f.value) for f in ranked],
+        "targets": [None if f.target is None else float(f.target) for f in ranked],
+        "met": [f.met for f in ranked],
+        "map": [
+            {
+                "name": names.get(f.area.code, f.area.code),
+                "value": None if f.value is None else float(f.value),
+            }
+            for f in ranked
+        ],
+        "level": level,
+    }
+    return render(
+        request,
+        "indicators/ranking.html",
+        {
+            "parent": parent,
+            "parent_name": areas.names([parent]).get(parent.code, ""),
+            "period": period,
+            "periods": _periods(timezone.localdate()),
+            "library": library,
+            "chosen": chosen,
+            "ranked": [(f, names.get(f.area.code, f.area.code)) for f in ranked],
+            "no_data": ranked[0].no_data if ranked else "",
+            "chart": chart,
+            "query": filter_query(request),
+        },
+    )
+
+
+@requires(VIEW)
+def drilldown(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind one figure (numerator, denominator or the shortfall), paged, with links."""
+    indicator = get_object_or_404(Indicator, code=code, active=True)
+    area = areas.area_for(request.user, request.GET.get("region"))
+    period = _period(request)
+    part = request.GET.get("part") or ("missing" if indicator.denominator else "numerator")
+    if part not in PARTS:
+        raise Http404
+    qs = part_records(indicator, part, request.user, area, period)
+    label = record_label(indicator, part)
+    if request.GET.get("format") == "xlsx":
+        rows = ([str(obj), link_of(obj)] for obj in with_related(qs).iterator(chunk_size=2000))
+        content = write_xlsx([("record", label), ("link", "链接")], rows, sheet=PARTS[part][:31])
+        return bytes_response(f"{indicator.code}-{part}-{period.code}.xlsx", content, XLSX_MIME)
+    page = Paginator(qs.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    by_pk = with_related(qs.model._default_manager.filter(pk__in=list(page.object_list))).in_bulk()
+    items = [(by_pk[pk], link_of(by_pk[pk])) for pk in page.object_list if pk in by_pk]
+    figure = figures.compute(indicator, request.user, area, period)
+    return render(
+        request,
+        "indicators/drilldown.html",
+        {
+            "indicator": indicator,
+            "figure": figure,
+            "area_name": areas.names([area]).get(area.code, ""),
+            "area": area,
+            "period": period,
+            "part": part,
+            "parts": [(k, v) for k, v in PARTS.items() if indicator.denominator or k == "numerator"],
+            "label": label,
+            "page": page,
+            "items": items,
+            "query": filter_query(request),
+        },
+    )
