@@ -26,6 +26,7 @@ from ohsteward.registry.api.views import (
 )
 from ohsteward.stewardship.api import urls as stewardship_urls
 from ohsteward.supervision.api import urls as supervision_urls
+from ohsteward.surveillance.api import urls as surveillance_urls
 
 app_name = "api"
 
@@ -46,6 +47,7 @@ stewardship_urls.register(router)
 institutions_urls.register(router)
 monitoring_urls.register(router)
 supervision_urls.register(router)
+surveillance_urls.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
@@ -55,5 +57,6 @@ urlpatterns = [
     path("exposure/assess/", ExposureAssessView.as_view(), name="exposure-assess"),
     path("exposure/statistics/", ExposureStatisticsView.as_view(), name="exposure-statistics"),
     *supervision_urls.urlpatterns,
+    *surveillance_urls.urlpatterns,
     *router.urls,
 ]

@@ -28,6 +28,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("stewardship:zone_home", "服务专区", "stewardship.add_expertquestion"),
     ("library:regulation_list", "法规标准库", "library.view_regulation"),
     ("supervision:riskassessment_list", "分类监督", "supervision.view_riskassessment"),
+    ("surveillance:due", "职业健康监护", "surveillance.view_worker"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),

@@ -109,6 +109,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "supervision.inspection": ("vac", "vac", "v", "", "", "v"),
     "supervision.enforcementcase": ("vac", "vac", "v", "", "", "v"),
     "supervision.constructionproject": ("vac", "vac", "v", "v", "v", "vac"),
+    # health surveillance (issue 12): the employer keeps its roster and post history; its steward
+    # team helps; an exam institution reads its clients' rosters and records acute exposures it
+    # finds; regulators keep every roster in their area
+    "surveillance.person": ("v", "v", "v", "v", "v", "v"),
+    "surveillance.worker": ("vac", "vac", "vac", "v", "vac", "vac"),
+    "surveillance.workerpost": ("vacd", "vacd", "vacd", "v", "vac", "vacd"),
+    "surveillance.acuteexposure": ("vac", "vac", "vac", "va", "vac", "vac"),
+    "surveillance.idnumberreveal": ("v", "v", "v", "", "", "v"),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's
@@ -120,10 +128,17 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
 TIPOFF_PERMISSION = "declarations.view_tipoff"
 
 # Permissions that are not one of a model's four (custom Meta.permissions), per role.
+# The full ID number of one worker (issue 12 item 2), each reveal recorded: regulators, the exam
+# institution that must identify the person it examines, the employer for its own workers — not
+# the steward team.
+REVEAL_ID_PERMISSION = "surveillance.reveal_id_number"
+
 EXTRA: dict[str, list[str]] = {
-    Role.CITY_ADMIN: [TIPOFF_PERMISSION],
-    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION],
-    Role.CDC_STAFF: [TIPOFF_PERMISSION],
+    Role.CITY_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
+    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
+    Role.CDC_STAFF: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
+    Role.INSTITUTION_STAFF: [REVEAL_ID_PERMISSION],
+    Role.ENTERPRISE_MANAGER: [REVEAL_ID_PERMISSION],
 }
 
 
