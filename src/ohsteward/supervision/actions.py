@@ -17,7 +17,7 @@ from ohsteward.accounts.models import User
 from ohsteward.declarations import actions as declaration_actions
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules as steward_rules
-from ohsteward.supervision import queries, recompute, rules, sources
+from ohsteward.supervision import queries, recompute, rules, sources, warnings
 from ohsteward.supervision.choices import CaseStatus, InspectionState, SiteInspectionStatus
 from ohsteward.supervision.models import (
     AnswerEvidence,
@@ -352,7 +352,32 @@ def risk_assess_all(
     employers = Enterprise.objects.all() if user is None else Enterprise.objects.for_user(user)
     if district:
         employers = employers.filter(region_id=district)
-    return recompute.recompute(user=user, on=on, employers=employers, progress=progress).employers
+    stats = recompute.recompute(user=user, on=on, employers=employers, progress=progress)
+    warnings.refresh(
+        None if user is None and not district else list(employers.values_list("pk", flat=True)), on
+    )
+    return stats.employers
+
+
+def risk_refresh(*, enterprise_ids: Sequence[int], on: dt.date) -> recompute.Stats:
+    """Incremental: re-assess these employers (a row only if the result changed) and refresh
+    their warnings — what a new measurement or exam batch triggers."""
+    stats = recompute.recompute(on=on, enterprise_ids=enterprise_ids)
+    warnings.refresh(enterprise_ids, on)
+    return stats
+
+
+def on_measurement(measurement: Any) -> None:
+    """``monitoring.effects`` callback (registered in ``SupervisionConfig.ready``): after the
+    measurement's transaction commits, its employer is refreshed — only if it already has an
+    assessment (an employer never assessed waits for its first one)."""
+    enterprise_id = measurement.enterprise_id
+
+    def run() -> None:
+        if RiskAssessment.objects.filter(enterprise_id=enterprise_id).exists():
+            risk_refresh(enterprise_ids=[enterprise_id], on=dt.date.today())
+
+    transaction.on_commit(run)
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,6 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # local: the app registry must be ready before supervision's modules (models) import
         from ohsteward.monitoring import effects
-        from ohsteward.supervision import recompute
+        from ohsteward.supervision import actions
 
-        effects.on_measurement_recorded(recompute.on_measurement)
+        effects.on_measurement_recorded(actions.on_measurement)

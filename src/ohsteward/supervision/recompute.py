@@ -13,8 +13,8 @@ it has none; an unchanged employer keeps its latest row (the date of that row is
 was last established). An explicit "评估" by a user (``actions.risk_assess``) always adds a row.
 
 The same code serves one employer (``recompute(enterprise_ids=[pk])``): supervision registers
-``on_measurement`` with ``monitoring.effects`` in ``SupervisionConfig.ready()`` — monitoring
-never imports supervision.
+``actions.on_measurement`` with ``monitoring.effects`` in ``SupervisionConfig.ready()`` —
+monitoring never imports supervision.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class _Catalogue:
         return self.by_pk.get(pk) if pk else self.by_text.get((name or "").strip())
 
 
-def _latest_declarations(ids: Collection[int] | None, on: dt.date) -> dict[int, tuple[int, str, dt.date]]:
+def latest_declarations(ids: Collection[int] | None, on: dt.date) -> dict[int, tuple[int, str, dt.date]]:
     qs = Declaration.objects.valid().filter(declared_on__lte=on)
     if ids is not None:
         qs = qs.filter(enterprise_id__in=list(ids))
@@ -90,7 +90,7 @@ def _latest_declarations(ids: Collection[int] | None, on: dt.date) -> dict[int, 
     return found
 
 
-def _declared(declaration_ids: set[int], ids: Collection[int] | None, on: dt.date):
+def declared(declaration_ids: set[int], ids: Collection[int] | None, on: dt.date):
     qs = DeclarationHazard.objects.filter(declaration__status="valid", declaration__declared_on__lte=on)
     if ids is not None:
         qs = qs.filter(declaration__enterprise_id__in=list(ids))
@@ -186,8 +186,8 @@ def recompute(
     ents = {e.pk: e for e in employers.only("pk", "name", "region_id", "zone_id").order_by("pk")}
     ids: Collection[int] | None = ents.keys() if enterprise_ids is not None or len(ents) < 1000 else None
     catalogue = _Catalogue(r)
-    declarations = _latest_declarations(ids, on)
-    declared = _declared({d[0] for d in declarations.values()}, ids, on)
+    declarations = latest_declarations(ids, on)
+    by_declaration = declared({d[0] for d in declarations.values()}, ids, on)
     posts = _posts(ids)
     compliance = sources.compliance_map(ids, on)
     inspections = _inspections(ids, on)
@@ -200,7 +200,7 @@ def recompute(
         decl = declarations.get(eid)
         notes: list[str] = []
         if decl is not None:
-            rows, basis = declared.get(decl[0], []), HeadcountBasis.DECLARATION
+            rows, basis = by_declaration.get(decl[0], []), HeadcountBasis.DECLARATION
             notes.append(f"危害因素和接触人数取自最近一次有效申报（{decl[1]}，{decl[2]}）")
             decl_record = (f"申报 {decl[1]}", f"{declaration_url}{decl[0]}/")
         else:
@@ -234,7 +234,9 @@ def recompute(
         explanation = [*notes, *result.explanation]
         verified = dict(result.verified)
         if inspection is not None:
-            explanation.append(f"管理状况依据 {inspection.filled_on} 的职业卫生管理自查（{inspection.checklist}）")
+            explanation.append(
+                f"管理状况依据 {inspection.filled_on} 的职业卫生管理自查（{inspection.checklist}）"
+            )
             if not inspection.checklist.verified:
                 verified["management_status"] = False
                 verified["comprehensive_class"] = False
@@ -255,10 +257,16 @@ def recompute(
                 stats.raised.append(eid)  # type: ignore[union-attr]
             pending.append(
                 RiskAssessment(
-                    enterprise=enterprise, assessed_on=on, scheme=result.scheme, basis=basis,
-                    explanation=explanation, declaration_id=decl[0] if decl else None,
-                    self_inspection=inspection, reassess_due=result.reassess_due,
-                    created_by=user if getattr(user, "pk", None) else None, **new,
+                    enterprise=enterprise,
+                    assessed_on=on,
+                    scheme=result.scheme,
+                    basis=basis,
+                    explanation=explanation,
+                    declaration_id=decl[0] if decl else None,
+                    self_inspection=inspection,
+                    reassess_due=result.reassess_due,
+                    created_by=user if getattr(user, "pk", None) else None,
+                    **new,
                 )  # fmt: skip
             )
         if len(pending) >= BATCH:
@@ -283,19 +291,6 @@ def _write(rows: list[RiskAssessment], user: Any) -> int:
     return len(made)
 
 
-def on_measurement(measurement: Any) -> None:
-    """``monitoring.effects`` callback: a new or changed stored judgement re-assesses its employer
-    (only if it already has an assessment — employers never assessed wait for the first one),
-    after the measurement's transaction commits."""
-    enterprise_id = measurement.enterprise_id
-
-    def run() -> None:
-        if RiskAssessment.objects.filter(enterprise_id=enterprise_id).exists():
-            recompute(on=dt.date.today(), enterprise_ids=[enterprise_id])
-
-    transaction.on_commit(run)
-
-
 def latest_class_rise(enterprise_ids: Collection[int] | None) -> dict[int, tuple[str, str, int]]:
     """Employers whose latest assessment's class is higher risk than the previous one:
     employer → (previous class, latest class, latest assessment pk). Two rows per employer read."""
@@ -305,7 +300,9 @@ def latest_class_rise(enterprise_ids: Collection[int] | None) -> dict[int, tuple
     out: dict[int, tuple[str, str, int]] = {}
     seen: dict[int, tuple[str, int]] = {}
     done: set[int] = set()
-    rows = qs.order_by("enterprise_id", "-assessed_on", "-pk").values_list("enterprise_id", "pk", "comprehensive_class")
+    rows = qs.order_by("enterprise_id", "-assessed_on", "-pk").values_list(
+        "enterprise_id", "pk", "comprehensive_class"
+    )
     for eid, pk, klass in rows.iterator(chunk_size=20000):
         if eid in done:
             continue
@@ -317,4 +314,3 @@ def latest_class_rise(enterprise_ids: Collection[int] | None) -> dict[int, tuple
         if moved_higher(klass, new):
             out[eid] = (klass, new, new_pk)
     return out
-

@@ -1,6 +1,6 @@
 """Data supervision reads from the apps below it: monitoring's stored measurements, rectification
-tasks and detection reports (wired here), surveillance's workers and exams (``None`` = "无数据"
-until that app is on main). Supervision sits above both in the layers and imports them directly.
+tasks and detection reports, surveillance's workers, their posts and exam schedule. Facts no app
+records yet (audiometry items, suspected cases, contraindications) are not here: "无数据". Supervision sits above both in the layers and imports them directly.
 
 Each fact has a set-based form (``…_map`` over many employers, a few queries in all, used by the
 recompute of every employer and by the warnings) and a one-employer form built on it.
@@ -12,11 +12,13 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
+from ohsteward.registry.models import Enterprise
+from ohsteward.surveillance.models import Worker, WorkerPost
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,7 @@ def _limit(qs, enterprise_ids: Collection[int] | None, field: str = "enterprise_
     return qs if enterprise_ids is None else qs.filter(**{f"{field}__in": list(enterprise_ids)})
 
 
-def compliance_map(
-    enterprise_ids: Collection[int] | None, on: dt.date
-) -> dict[tuple[int, int], Compliance]:
+def compliance_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[tuple[int, int], Compliance]:
     """附件1 (b) 接触水平 per (employer, factor) as of ``on``, from monitoring's **stored**
     judgements (``Measurement.compliant``): for each post the latest measurement of the factor
     dated on or before ``on``; any post 不符合 → not compliant (the record is that measurement),
@@ -109,28 +109,86 @@ def latest_periodic_map(enterprise_ids: Collection[int] | None) -> dict[int, Det
     found: dict[int, Detection] = {}
     for pk, eid, number, on in rows.iterator(chunk_size=20000):
         if eid not in found:
-            found[eid] = Detection(on, f"定期检测 {number}（{on}）", reverse("monitoring:report_detail", args=[pk]))
+            found[eid] = Detection(
+                on, f"定期检测 {number}（{on}）", reverse("monitoring:report_detail", args=[pk])
+            )
     return found
 
 
 def latest_detection_record(enterprise_id: int) -> tuple[str, str] | None:
     """(label, url) of the latest detection report of any kind, pre-filled as self-inspection
     evidence for checklist items whose ``evidence_hint`` is "detection"."""
-    report = DetectionReport.objects.filter(enterprise_id=enterprise_id).order_by("-sampling_start", "-pk").first()
+    report = (
+        DetectionReport.objects.filter(enterprise_id=enterprise_id).order_by("-sampling_start", "-pk").first()
+    )
     if report is None:
         return None
     return f"检测报告 {report.number}（{report.sampling_start}）", report.get_absolute_url()
 
 
+def workers_url(uscc: str, due: str = "") -> str:
+    url = f"{reverse('surveillance:worker_list')}?enterprise={uscc}"
+    return f"{url}&due={due}" if due else url
+
+
+@dataclass(frozen=True)
+class Exams:
+    """Exams of an employer's current workers under surveillance (surveillance's stored schedule:
+    ``Worker.next_exam_due`` / ``last_exam_on``)."""
+
+    under_surveillance: int
+    overdue: int
+    never: int
+    last_exam_on: dt.date | None
+
+
+def exam_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[int, Exams]:
+    """Per employer: current workers with a scheduled exam, those overdue on ``on`` (no exam in
+    their interval), those never examined, and the latest exam date (one query)."""
+    rows = (
+        _limit(Worker.objects.employed_on(on).filter(next_exam_due__isnull=False), enterprise_ids)
+        .values("enterprise_id")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(next_exam_due__lt=on)),
+            never=Count("pk", filter=Q(last_exam_on__isnull=True)),
+            last=Max("last_exam_on"),
+        )
+        .order_by()
+    )
+    return {r["enterprise_id"]: Exams(r["n"], r["overdue"], r["never"], r["last"]) for r in rows}
+
+
 def latest_exam_record(enterprise_id: int) -> tuple[str, str] | None:
-    """(label, url) of the latest exam batch, pre-filled for items whose hint is "exam".
+    """(label, url) of the latest exam, pre-filled for items whose hint is "exam": the newest
+    ``last_exam_on`` among the employer's workers, linked to its worker list."""
+    last = Worker.objects.filter(enterprise_id=enterprise_id).aggregate(last=Max("last_exam_on"))["last"]
+    if last is None:
+        return None
+    uscc = Enterprise.objects.filter(pk=enterprise_id).values_list("uscc", flat=True).first() or ""
+    return f"职业健康检查 {last}", workers_url(uscc)
 
-    Surveillance is not on main yet: None ("无数据")."""
-    return None
+
+def exposed_workers_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[tuple[int, int], int]:
+    """Distinct current workers per (employer, factor): a worker on a post (``WorkerPost`` open on
+    ``on``) whose register ``PostExposure`` lists the factor."""
+    qs = WorkerPost.objects.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    qs = _limit(qs, enterprise_ids, "worker__enterprise_id")
+    rows = (
+        qs.filter(post__exposures__isnull=False)
+        .values("worker__enterprise_id", "post__exposures__hazard_factor_id")
+        .annotate(n=Count("worker_id", distinct=True))
+        .order_by()
+    )
+    return {(r["worker__enterprise_id"], r["post__exposures__hazard_factor_id"]): r["n"] for r in rows}
 
 
-def exposed_workers(enterprise_id: int, hazard_factor_id: int | None) -> int | None:
-    """Exposed headcount per factor from the worker register, an alternative headcount basis.
-
-    Surveillance is not on main yet: None ("无数据")."""
-    return None
+def exposed_workers(
+    enterprise_id: int, hazard_factor_id: int | None, on: dt.date | None = None
+) -> int | None:
+    """Exposed headcount per factor from the worker register (an alternative headcount basis);
+    None when the employer has no worker on record (无数据, not 0)."""
+    if hazard_factor_id is None or not Worker.objects.filter(enterprise_id=enterprise_id).exists():
+        return None
+    found = exposed_workers_map([enterprise_id], on or dt.date.today())
+    return found.get((enterprise_id, hazard_factor_id), 0)

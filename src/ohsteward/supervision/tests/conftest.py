@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
+from ohsteward.institutions.tests.factories import two_institutions  # noqa: F401  (a fixture for the tests)
 
 TODAY = dt.date.today()
 

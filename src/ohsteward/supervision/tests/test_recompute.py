@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from ohsteward.institutions.tests.factories import two_institutions  # noqa: F401  (a fixture)
 from ohsteward.monitoring import effects
 from ohsteward.monitoring.choices import ReportKind, TaskStatus
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
@@ -40,7 +39,7 @@ def measure(enterprise, post, factor, compliant, on, institution, number="JC-1")
     )  # fmt: skip
 
 
-def test_a_measured_over_limit_factor_moves_the_hazard_level(cast, toluene_shop, factors, two_institutions):  # noqa: F811
+def test_a_measured_over_limit_factor_moves_the_hazard_level(cast, toluene_shop, factors, two_institutions):
     yubei, post = toluene_shop
     lab = two_institutions["a"]
     # no detection: the configured default (不符合) → 一般 × 不符合 × ≤9 → Ⅱ, flagged
@@ -53,7 +52,9 @@ def test_a_measured_over_limit_factor_moves_the_hazard_level(cast, toluene_shop,
     assert actions.risk_assess(user=cast["yubei"], enterprise=yubei, on=TODAY).hazard_level == "II"
 
 
-def test_compliance_takes_each_posts_latest_result_and_any_failing_post(enterprises, factors, two_institutions):  # noqa: F811
+def test_compliance_takes_each_posts_latest_result_and_any_failing_post(
+    enterprises, factors, two_institutions
+):
     yubei = enterprises["yubei"]
     shop = Workplace.objects.create(enterprise=yubei, name="车间")
     a, b = Post.objects.create(workplace=shop, name="甲"), Post.objects.create(workplace=shop, name="乙")
@@ -62,7 +63,9 @@ def test_compliance_takes_each_posts_latest_result_and_any_failing_post(enterpri
     measure(yubei, a, benzene, True, TODAY - dt.timedelta(days=10), lab, number="JC-2")  # fixed
     measure(yubei, b, benzene, True, TODAY - dt.timedelta(days=20), lab, number="JC-3")
     found = sources.factor_compliance(yubei.pk, benzene.pk, TODAY)
-    assert found is not None and found.compliant is True and found.measured_on == TODAY - dt.timedelta(days=10)
+    assert (
+        found is not None and found.compliant is True and found.measured_on == TODAY - dt.timedelta(days=10)
+    )
     measure(yubei, b, benzene, False, TODAY - dt.timedelta(days=1), lab, number="JC-4")
     assert sources.factor_compliance(yubei.pk, benzene.pk, TODAY).compliant is False
     # as of a date before the last results, the earlier state
@@ -70,7 +73,7 @@ def test_compliance_takes_each_posts_latest_result_and_any_failing_post(enterpri
     assert sources.factor_compliance(yubei.pk, factors["toluene"].pk, TODAY) is None  # 无数据
 
 
-def test_open_rectifications_and_latest_periodic_detection(enterprises, factors, two_institutions):  # noqa: F811
+def test_open_rectifications_and_latest_periodic_detection(enterprises, factors, two_institutions):
     yubei = enterprises["yubei"]
     post = Post.objects.create(workplace=Workplace.objects.create(enterprise=yubei, name="车间"), name="甲")
     m = measure(yubei, post, factors["benzene"], False, TODAY - dt.timedelta(days=3), two_institutions["a"])
@@ -87,7 +90,7 @@ def test_open_rectifications_and_latest_periodic_detection(enterprises, factors,
     assert sources.latest_detection_record(enterprises["wanzhou"].pk) is None
 
 
-def test_recompute_writes_a_row_only_when_the_result_changes(cast, toluene_shop, factors, two_institutions):  # noqa: F811
+def test_recompute_writes_a_row_only_when_the_result_changes(cast, toluene_shop, factors, two_institutions):
     yubei, post = toluene_shop
     first = recompute.recompute(on=TODAY)
     assert first.written == first.employers >= 2  # every employer is new
@@ -100,7 +103,7 @@ def test_recompute_writes_a_row_only_when_the_result_changes(cast, toluene_shop,
     assert latest.hazard_level == "I" and RiskAssessment.objects.filter(enterprise=yubei).count() == 2
 
 
-def test_recompute_matches_the_one_employer_assessment(cast, toluene_shop, factors, two_institutions):  # noqa: F811
+def test_recompute_matches_the_one_employer_assessment(cast, toluene_shop, factors, two_institutions):
     yubei, post = toluene_shop
     measure(yubei, post, factors["toluene"], False, TODAY - dt.timedelta(days=2), two_institutions["a"])
     single = actions.risk_assess(user=None, enterprise=yubei, on=TODAY)
@@ -122,7 +125,11 @@ def test_recompute_reads_in_a_fixed_number_of_queries(enterprises, factors, djan
 
 
 def test_a_recorded_measurement_reassesses_its_employer(
-    cast, toluene_shop, factors, two_institutions, django_capture_on_commit_callbacks  # noqa: F811
+    cast,
+    toluene_shop,
+    factors,
+    two_institutions,
+    django_capture_on_commit_callbacks,
 ):
     yubei, post = toluene_shop
     actions.risk_assess(user=None, enterprise=yubei, on=TODAY)
@@ -134,7 +141,10 @@ def test_a_recorded_measurement_reassesses_its_employer(
 
 
 def test_a_measurement_of_an_employer_never_assessed_waits_for_its_first_assessment(
-    toluene_shop, factors, two_institutions, django_capture_on_commit_callbacks  # noqa: F811
+    toluene_shop,
+    factors,
+    two_institutions,
+    django_capture_on_commit_callbacks,
 ):
     yubei, post = toluene_shop
     m = measure(yubei, post, factors["toluene"], True, TODAY - dt.timedelta(days=1), two_institutions["a"])
