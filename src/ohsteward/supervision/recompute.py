@@ -21,17 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from ohsteward.core import audit
+from ohsteward.core.bulk import insert_rows
 from ohsteward.core.models import AuditLog
 from ohsteward.declarations.models import Declaration, DeclarationHazard
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
@@ -75,6 +78,20 @@ class _Catalogue:
 
     def find(self, pk: int | None, name: str) -> HazardFactor | None:
         return self.by_pk.get(pk) if pk else self.by_text.get((name or "").strip())
+
+
+_CATALOGUE: dict[str, tuple[float, _Catalogue]] = {}
+CATALOGUE_SECONDS = 300  # the factor catalogue changes on an import; an incremental run may reuse it
+
+
+def catalogue_for(r: rules.RiskRules, *, fresh: bool = False) -> _Catalogue:
+    """The catalogue for the rules version, reused for ``CATALOGUE_SECONDS`` by incremental runs
+    (a full recompute always reads it afresh)."""
+    held = _CATALOGUE.get(r.version)
+    if fresh or held is None or time.monotonic() - held[0] > CATALOGUE_SECONDS:
+        held = (time.monotonic(), _Catalogue(r))
+        _CATALOGUE[r.version] = held
+    return held[1]
 
 
 def latest_declarations(ids: Collection[int] | None, on: dt.date) -> dict[int, tuple[int, str, dt.date]]:
@@ -185,7 +202,7 @@ def recompute(
         employers = employers.filter(pk__in=list(enterprise_ids))
     ents = {e.pk: e for e in employers.only("pk", "name", "region_id", "zone_id").order_by("pk")}
     ids: Collection[int] | None = ents.keys() if enterprise_ids is not None or len(ents) < 1000 else None
-    catalogue = _Catalogue(r)
+    catalogue = catalogue_for(r, fresh=enterprise_ids is None)
     declarations = latest_declarations(ids, on)
     by_declaration = declared({d[0] for d in declarations.values()}, ids, on)
     posts = _posts(ids)
@@ -278,17 +295,44 @@ def recompute(
     return stats
 
 
+def _reserve_ids(model, n: int) -> list[int]:
+    """``n`` primary keys from the table's sequence (PostgreSQL), so rows can be COPYed with their
+    keys and their audit rows point at them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def _values(obj, fields) -> tuple:
+    return tuple(getattr(obj, f.attname) for f in fields)
+
+
 @transaction.atomic
 def _write(rows: list[RiskAssessment], user: Any) -> int:
+    """Insert the new assessments and their audit rows: COPY on PostgreSQL (``core.bulk``),
+    ``bulk_create`` elsewhere (SQLite returns the keys)."""
     if not rows:
         return 0
-    made = RiskAssessment.objects.bulk_create(rows, batch_size=2000)
-    if made and made[0].pk is not None:  # PostgreSQL and SQLite ≥ 3.35 return the keys
-        AuditLog.objects.bulk_create(
-            [audit.record(a, "create", {"summary": [None, "重新评估"]}, user=user, save=False) for a in made],
-            batch_size=2000,
-        )
-    return len(made)
+    now = timezone.now()
+    for a in rows:
+        a.created_at = a.updated_at = now
+    if connection.vendor == "postgresql":
+        for a, pk in zip(rows, _reserve_ids(RiskAssessment, len(rows)), strict=True):
+            a.pk = pk
+        fields = RiskAssessment._meta.concrete_fields
+        insert_rows(RiskAssessment, [f.attname for f in fields], [_values(a, fields) for a in rows])
+    else:
+        rows = RiskAssessment.objects.bulk_create(rows, batch_size=2000)
+    logs = [audit.record(a, "create", {"summary": [None, "重新评估"]}, user=user, save=False) for a in rows]
+    if logs and logs[0].object_id != "None":
+        for entry in logs:
+            entry.timestamp = now
+        log_fields = [f for f in AuditLog._meta.concrete_fields if f.attname != "id"]
+        insert_rows(AuditLog, [f.attname for f in log_fields], [_values(e, log_fields) for e in logs])
+    return len(rows)
 
 
 def latest_class_rise(enterprise_ids: Collection[int] | None) -> dict[int, tuple[str, str, int]]:

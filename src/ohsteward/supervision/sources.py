@@ -58,12 +58,13 @@ def compliance_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[
         # keep a failing post over a passing one; among equals the newest
         if held is None or (held[2] and not compliant) or (held[2] == compliant and on_day > held[1]):
             worst[key] = (pk, on_day, compliant)
+    prefix = reverse("monitoring:measurement_detail", args=[0])[:-2]  # ".../0/" → ".../"
     return {
         key: Compliance(
             compliant=compliant,
             measured_on=on_day,
             record_label=f"检测结果 {on_day}（{'符合' if compliant else '不符合'}）",
-            record_url=reverse("monitoring:measurement_detail", args=[pk]),
+            record_url=f"{prefix}{pk}/",
         )
         for key, (pk, on_day, compliant) in worst.items()
     }

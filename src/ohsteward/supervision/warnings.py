@@ -88,21 +88,19 @@ def over_limit(ids: Collection[int] | None, on: dt.date) -> list[Found]:
         .distinct()
         .order_by()
     )
-    names = dict(HazardFactor.objects.values_list("pk", "name"))
-    out = []
-    for (eid, fid), c in judged.items():
-        if not c.compliant and (eid, fid) not in tasks:
-            out.append(
-                Found(
-                    eid,
-                    WarningKind.OVER_LIMIT,
-                    str(fid),
-                    f"“{names.get(fid, fid)}”最近一次检测（{c.measured_on}）不符合接触限值，尚无未关闭的整改任务",
-                    ((c.record_label, c.record_url),),
-                    Actor.DISTRICT,
-                )  # fmt: skip
-            )
-    return out
+    bad = {k: c for k, c in judged.items() if not c.compliant and k not in tasks}
+    names = dict(HazardFactor.objects.filter(pk__in={fid for _e, fid in bad}).values_list("pk", "name"))
+    return [
+        Found(
+            eid,
+            WarningKind.OVER_LIMIT,
+            str(fid),
+            f"“{names.get(fid, fid)}”最近一次检测（{c.measured_on}）不符合接触限值，尚无未关闭的整改任务",
+            ((c.record_label, c.record_url),),
+            Actor.DISTRICT,
+        )  # fmt: skip
+        for (eid, fid), c in bad.items()
+    ]
 
 
 def exam_overdue(ids: Collection[int] | None, on: dt.date, uscc: dict[int, str]) -> list[Found]:
