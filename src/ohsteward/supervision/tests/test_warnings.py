@@ -165,3 +165,13 @@ def test_the_portrait_lights_the_indicators_and_says_what_to_fix_first(
     assert {i["key"]: i["light"] for i in data["indicators"]}["over_limit"] == "red"
     api.force_authenticate(cast["wanzhou"])
     assert api.get(f"/api/v1/portraits/{yubei.uscc}/").status_code == 404
+
+
+def test_the_district_warnings_page_and_its_export(cast, client, enterprises, factors):
+    _declare(enterprises["yubei"], factors["benzene"], "苯")
+    warnings.refresh(None, TODAY)
+    client.force_login(cast["yubei"])
+    page = client.get("/supervision/warnings/", {"open": "true", "kind": "undetected"})
+    assert page.status_code == 200 and "申报的危害因素“苯”" in page.content.decode()
+    export = client.get("/supervision/warnings/export/", {"open": "true"})
+    assert export.status_code == 200 and export.content[:2] == b"PK"
