@@ -17,7 +17,7 @@ from ohsteward.accounts.models import User
 from ohsteward.declarations import actions as declaration_actions
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules as steward_rules
-from ohsteward.supervision import queries, rules, sources
+from ohsteward.supervision import queries, recompute, rules, sources, warnings
 from ohsteward.supervision.choices import CaseStatus, InspectionState, SiteInspectionStatus
 from ohsteward.supervision.models import (
     AnswerEvidence,
@@ -343,17 +343,41 @@ def risk_assess(
 def risk_assess_all(
     *, user: User | None, on: dt.date, district: str = "", progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Recompute every employer the user may see (the system: all), one transaction each."""
+    """Recompute every employer the user may see (the system: all) with the set-based
+    ``recompute`` (a few queries, bulk writes; a new history row only where the result changed)."""
+    try:
+        rules.rules_on(on)
+    except rules.RuleError as error:
+        raise _rule_error(error, "on") from error
     employers = Enterprise.objects.all() if user is None else Enterprise.objects.for_user(user)
     if district:
         employers = employers.filter(region_id=district)
-    ids = list(employers.order_by("pk").values_list("pk", flat=True))
-    cache: dict[int, tuple[str, ...]] = {}  # the catalogue's 严重 reasons, once per factor
-    for n, pk in enumerate(ids, start=1):
-        risk_assess(user=user, enterprise=Enterprise.objects.get(pk=pk), on=on, reasons_cache=cache)
-        if progress is not None and (n % 50 == 0 or n == len(ids)):
-            progress(n, len(ids))
-    return len(ids)
+    stats = recompute.recompute(user=user, on=on, employers=employers, progress=progress)
+    warnings.refresh(
+        None if user is None and not district else list(employers.values_list("pk", flat=True)), on
+    )
+    return stats.employers
+
+
+def risk_refresh(*, enterprise_ids: Sequence[int], on: dt.date) -> recompute.Stats:
+    """Incremental: re-assess these employers (a row only if the result changed) and refresh
+    their warnings — what a new measurement or exam batch triggers."""
+    stats = recompute.recompute(on=on, enterprise_ids=enterprise_ids)
+    warnings.refresh(enterprise_ids, on)
+    return stats
+
+
+def on_measurement(measurement: Any) -> None:
+    """``monitoring.effects`` callback (registered in ``SupervisionConfig.ready``): after the
+    measurement's transaction commits, its employer is refreshed — only if it already has an
+    assessment (an employer never assessed waits for its first one)."""
+    enterprise_id = measurement.enterprise_id
+
+    def run() -> None:
+        if RiskAssessment.objects.filter(enterprise_id=enterprise_id).exists():
+            risk_refresh(enterprise_ids=[enterprise_id], on=dt.date.today())
+
+    transaction.on_commit(run)
 
 
 # --------------------------------------------------------------------------------------------

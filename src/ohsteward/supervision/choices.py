@@ -43,3 +43,21 @@ class CaseStatus(models.TextChoices):
     OPEN = "open", "已立案"
     DECIDED = "decided", "已作出决定"
     CLOSED = "closed", "已结案"
+
+
+class WarningKind(models.TextChoices):
+    """预警 (issue 13 item 7), computed by ``supervision/warnings.py`` from the other apps' data."""
+
+    UNDETECTED = "undetected", "申报危害因素未检测"
+    OVER_LIMIT = "over_limit", "超标未整改"
+    EXAM_OVERDUE = "exam_overdue", "接害劳动者未按期体检"
+    AGREEMENT_EXPIRED = "agreement_expired", "协议到期仍有计划服务"
+    CLASS_RAISED = "class_raised", "综合风险类别升高"
+
+
+class Actor(models.TextChoices):
+    """Who must act on a warning."""
+
+    ENTERPRISE = "enterprise", "用人单位"
+    DISTRICT = "district", "区县卫生健康监督"
+    STEWARD = "steward", "健康管家团队"

@@ -16,9 +16,11 @@ from ohsteward.supervision.choices import (
     ManagementStatus,
     RiskClass,
     SiteInspectionStatus,
+    WarningKind,
 )
 from ohsteward.supervision.models import (
     ConstructionProject,
+    EarlyWarning,
     EnforcementCase,
     Inspection,
     InspectionPlan,
@@ -132,3 +134,13 @@ class ConstructionProjectFilterSet(_EnterpriseFilters):
             Q(control_effect_on__isnull=True) | Q(acceptance_on__isnull=True)
         )
         return queryset.filter(started | finished) if value else queryset.exclude(started | finished)
+
+
+class EarlyWarningFilterSet(_EnterpriseFilters):
+    kind = filters.ChoiceFilter(label="预警类型", choices=WarningKind.choices)
+    open = filters.BooleanFilter(label="未解除", field_name="closed_on", lookup_expr="isnull")
+
+    class Meta:
+        model = EarlyWarning
+        fields = ["q", "enterprise", "region", "kind", "open"]
+        form = FilterForm

@@ -12,6 +12,7 @@ from django.urls import reverse
 from ohsteward.core.models import TimeStampedModel
 from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.supervision.choices import (
+    Actor,
     CaseStatus,
     HazardLevel,
     HeadcountBasis,
@@ -19,6 +20,7 @@ from ohsteward.supervision.choices import (
     ManagementStatus,
     RiskClass,
     SiteInspectionStatus,
+    WarningKind,
 )
 
 
@@ -595,3 +597,58 @@ class ConstructionProject(ScopedModelMixin, TimeStampedModel):
             "control_effect": self.control_effect_on,
             "acceptance": self.acceptance_on,
         }
+
+
+class EarlyWarningQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class EarlyWarning(ScopedModelMixin, TimeStampedModel):
+    """A 预警 of an employer (issue 13 item 7): what is wrong, explained in Chinese, the records
+    behind it (label, url), who must act, when it was first seen and when it stopped holding.
+    Rows are kept in step with the data by ``warnings.refresh`` (never written by hand): a warning
+    that holds again after it closed opens a new row."""
+
+    scope = Scope(enterprise="enterprise")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="用人单位", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("预警类型", max_length=20, choices=WarningKind.choices)
+    key = models.CharField(
+        "对象", max_length=60, blank=True, help_text="同一单位同类预警的区分（如危害因素）"
+    )
+    message = models.CharField("说明", max_length=500)
+    records = models.JSONField("相关记录", default=list, blank=True)
+    actor = models.CharField("应处置方", max_length=12, choices=Actor.choices)
+    opened_on = models.DateField("预警日期")
+    closed_on = models.DateField("解除日期", null=True, blank=True)
+
+    objects = EarlyWarningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "key"],
+                condition=models.Q(closed_on__isnull=True),
+                name="warning_one_open",
+                violation_error_message="同一单位同一事项只能有一条未解除的预警",
+            )
+        ]
+        indexes = [models.Index(fields=["closed_on", "-opened_on", "-id"], name="warning_open_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:warning_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        return _enterprise_scope(self.enterprise)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

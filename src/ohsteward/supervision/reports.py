@@ -11,6 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from ohsteward.core import documents as docs
 from ohsteward.supervision.models import Inspection
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 def opinion_docx(inspection: Inspection, *, issuer: str, today: dt.date) -> bytes:
     """卫生监督意见书 for one inspection: findings, opinion, the deadline to correct."""
@@ -52,4 +54,36 @@ def opinion_docx(inspection: Inspection, *, issuer: str, today: dt.date) -> byte
     para()
     para(issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(docs.chinese_date(today), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return docs.to_bytes(doc)
+
+
+def portrait_docx(p) -> bytes:
+    """职业健康画像 as a printable .docx: the class and level, every indicator with its light,
+    and what to fix first (a ``portrait.Portrait``)."""
+    doc = docs.gbt9704_document()
+
+    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None):
+        par = doc.add_paragraph()
+        if text:
+            docs.set_fonts(par.add_run(text), east_asia=font, size=size)
+        if align is not None:
+            par.alignment = align
+        docs.exact_line_spacing(par)
+        return par
+
+    e, a = p.enterprise, p.assessment
+    para("用人单位职业健康画像", font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(f"{e.name}（{e.uscc}）　{docs.chinese_date(p.on)}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    if a is None:
+        para("综合风险：尚未评估")
+    else:
+        klass = f"{a.comprehensive_class}类" if a.comprehensive_class else "无法评估（无管理自查）"
+        para(f"综合风险类别：{klass}（{a.scheme}，甲类风险最低）")
+        para(f"职业病危害风险等级：{a.get_hazard_level_display()}；管理状况：{a.management_status or '无'}")
+    for i in p.indicators:
+        para(f"【{i.light_label}】{i.label}：{i.value}", size="四号")
+    if p.advice:
+        para("优先整改：", font=docs.TITLE_FONT)
+        for n, text in enumerate(p.advice, start=1):
+            para(f"{n}. {text}", size="四号")
     return docs.to_bytes(doc)

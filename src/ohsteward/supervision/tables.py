@@ -135,3 +135,25 @@ class ConstructionProjectTable(Table):
         Column("竣工验收", "acceptance_on"),
         Column("滞后阶段", _late, key="late"),
     ]
+
+
+def _records(w) -> str:
+    return "；".join(label for label, _url in (w.records or []))
+
+
+class EarlyWarningTable(Table):
+    html_id = "warning-table"
+    select_related = ("enterprise__region",)
+    default_sort = "-opened_on"
+    columns = [
+        Column("编号", "pk", key="id", link="supervision:warning_detail", sortable="pk"),
+        Column("用人单位", "enterprise.name", key="enterprise", sortable="enterprise__name"),
+        Column("统一社会信用代码", "enterprise.uscc", key="uscc"),
+        Column("区县", "enterprise.region.name", key="district"),
+        Column("预警类型", "get_kind_display", key="kind", sortable="kind"),
+        Column("说明", "message"),
+        Column("应处置方", "get_actor_display", key="actor"),
+        Column("预警日期", "opened_on", sortable="opened_on"),
+        Column("解除日期", "closed_on"),
+        Column("相关记录", _records, key="records"),
+    ]

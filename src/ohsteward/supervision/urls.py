@@ -13,6 +13,8 @@ urlpatterns = [
     path("risk-assessments/recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("enterprises/<str:uscc>/assess/", views.EnterpriseAssessView.as_view(), name="enterprise_assess"),
     path("enterprises/<str:uscc>/public/", views.PublicDisplayView.as_view(), name="public_display"),
+    path("enterprises/<str:uscc>/portrait/", views.PortraitView.as_view(), name="portrait"),
+    path("enterprises/<str:uscc>/portrait.docx", views.PortraitDocxView.as_view(), name="portrait_docx"),
     path("self-inspections/", views.SelfInspectionListView.as_view(), name="selfinspection_list"),
     path(
         "self-inspections/export/",
@@ -90,6 +92,9 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/decide/", views.CaseDecideView.as_view(), name="case_decide"),
     path("cases/<int:pk>/close/", views.CaseCloseView.as_view(), name="case_close"),
+    path("warnings/", views.WarningListView.as_view(), name="warning_list"),
+    path("warnings/export/", views.WarningListView.as_view(export=True), name="warning_export"),
+    path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning_detail"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/export/", views.ProjectListView.as_view(export=True), name="project_export"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),

@@ -27,9 +27,10 @@ from ohsteward.core.views import (
 from ohsteward.registry.forms import ImportForm
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules as steward_rules
-from ohsteward.supervision import actions, jobs, reports, rules
+from ohsteward.supervision import actions, jobs, portrait, reports, rules
 from ohsteward.supervision.filtersets import (
     ConstructionProjectFilterSet,
+    EarlyWarningFilterSet,
     EnforcementCaseFilterSet,
     InspectionFilterSet,
     InspectionPlanFilterSet,
@@ -57,6 +58,7 @@ from ohsteward.supervision.models import (
     ChecklistVersion,
     ClassFrequency,
     ConstructionProject,
+    EarlyWarning,
     EnforcementCase,
     Inspection,
     InspectionPhoto,
@@ -67,6 +69,7 @@ from ohsteward.supervision.models import (
 )
 from ohsteward.supervision.tables import (
     ConstructionProjectTable,
+    EarlyWarningTable,
     EnforcementCaseTable,
     InspectionPlanTable,
     InspectionTable,
@@ -192,6 +195,28 @@ class PublicDisplayView(ScopedObjectMixin, ProtectedView):
             .first()
         )
         return render(request, self.template_name, {"enterprise": enterprise, "a": latest})
+
+
+class PortraitView(ScopedObjectMixin, ProtectedView):
+    """职业健康画像 (item 4): the latest assessment, the core indicators with traffic lights, a
+    radar and what to fix first; the employer sees its own (scope: out of scope → 404)."""
+
+    queryset = Enterprise.objects.all()
+    permission = "supervision.view_riskassessment"
+    lookup = _uscc_lookup
+    template_name = "supervision/portrait.html"
+
+    def get(self, request, uscc):
+        enterprise = self.get_object()
+        p = portrait.build(enterprise, timezone.localdate())
+        return render(request, self.template_name, {"enterprise": enterprise, "p": p, "radar": p.radar})
+
+
+class PortraitDocxView(PortraitView):
+    def get(self, request, uscc):
+        enterprise = self.get_object()
+        content = reports.portrait_docx(portrait.build(enterprise, timezone.localdate()))
+        return bytes_response(f"职业健康画像-{enterprise.uscc}.docx", content, reports.DOCX)
 
 
 # --------------------------------------------------------------------------------------------
@@ -811,3 +836,23 @@ class ProjectStageView(ScopedObjectMixin, ProtectedView):
                 "已登记。",
             )
         return redirect(project.get_absolute_url())
+
+
+# --------------------------------------------------------------------------------------------
+# Early warnings (预警, item 7)
+# --------------------------------------------------------------------------------------------
+
+
+class WarningListView(ObjectListView):
+    queryset = EarlyWarning.objects.all()
+    filterset = EarlyWarningFilterSet
+    table = EarlyWarningTable
+    permission = "supervision.view_earlywarning"
+    title, unit, export_filename = "预警", "条", "预警"
+    template_name = "supervision/warning_list.html"
+
+
+class WarningDetailView(ObjectDetailView):
+    queryset = EarlyWarning.objects.select_related("enterprise__region")
+    permission = "supervision.view_earlywarning"
+    template_name = "supervision/warning_detail.html"

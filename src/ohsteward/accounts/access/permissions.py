@@ -109,6 +109,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "supervision.inspection": ("vac", "vac", "v", "", "", "v"),
     "supervision.enforcementcase": ("vac", "vac", "v", "", "", "v"),
     "supervision.constructionproject": ("vac", "vac", "v", "v", "v", "vac"),
+    # early warnings (issue 13 item 7) are derived rows, kept by supervision.warnings.refresh
+    "supervision.earlywarning": ("v", "v", "v", "", "v", "v"),
     # health surveillance (issue 12): the employer keeps its roster and post history; its steward
     # team helps; an exam institution reads its clients' rosters and records acute exposures it
     # finds; regulators keep every roster in their area

@@ -6,9 +6,11 @@ from django.urls import path
 
 from ohsteward.supervision.api.views import (
     ConstructionProjectViewSet,
+    EarlyWarningViewSet,
     EnforcementCaseViewSet,
     InspectionPlanViewSet,
     InspectionViewSet,
+    PortraitView,
     RiskAssessmentViewSet,
     RiskAssessView,
     SelfInspectionViewSet,
@@ -21,9 +23,13 @@ SUPERVISION_ROUTES = [
     ("inspections", InspectionViewSet, "inspection"),
     ("enforcement-cases", EnforcementCaseViewSet, "enforcement-case"),
     ("construction-projects", ConstructionProjectViewSet, "construction-project"),
+    ("warnings", EarlyWarningViewSet, "warning"),
 ]
 
-urlpatterns = [path("risk/assess/", RiskAssessView.as_view(), name="risk-assess")]
+urlpatterns = [
+    path("risk/assess/", RiskAssessView.as_view(), name="risk-assess"),
+    path("portraits/<str:uscc>/", PortraitView.as_view(), name="portrait"),
+]
 
 
 def register(router) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,9 +22,10 @@ from ohsteward.core.api.viewsets import (
     ScopedReadOnlyModelViewSet,
 )
 from ohsteward.registry.models import Enterprise, Region
-from ohsteward.supervision import actions, queries, rules
+from ohsteward.supervision import actions, portrait, queries, rules
 from ohsteward.supervision.filtersets import (
     ConstructionProjectFilterSet,
+    EarlyWarningFilterSet,
     EnforcementCaseFilterSet,
     InspectionFilterSet,
     InspectionPlanFilterSet,
@@ -32,6 +34,7 @@ from ohsteward.supervision.filtersets import (
 )
 from ohsteward.supervision.models import (
     ConstructionProject,
+    EarlyWarning,
     EnforcementCase,
     Inspection,
     InspectionPlan,
@@ -41,6 +44,7 @@ from ohsteward.supervision.models import (
 )
 from ohsteward.supervision.tables import (
     ConstructionProjectTable,
+    EarlyWarningTable,
     EnforcementCaseTable,
     InspectionPlanTable,
     InspectionTable,
@@ -577,3 +581,55 @@ class ConstructionProjectViewSet(ExportMixin, ScopedModelViewSet):
             user=request.user, project=self.get_object(), today=timezone.localdate(), **s.validated_data
         )
         return Response(self.get_serializer(project).data)
+
+
+# --------------------------------------------------------------------------------------------
+# warnings/
+# --------------------------------------------------------------------------------------------
+
+
+class EarlyWarningSerializer(serializers.ModelSerializer):
+    enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    region = serializers.CharField(source="enterprise.region_id", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor_label = serializers.CharField(source="get_actor_display", read_only=True)
+    open = serializers.BooleanField(source="is_open", read_only=True)
+
+    class Meta:
+        model = EarlyWarning
+        fields = [
+            "id", "enterprise", "enterprise_name", "region", "kind", "kind_label", "message", "records",
+            "actor", "actor_label", "opened_on", "closed_on", "open",
+        ]  # fmt: skip
+
+
+class EarlyWarningViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
+    """预警（由系统根据各模块数据自动生成并解除）：申报危害因素未检测、超标未整改、接害劳动者未按期体检、
+    协议到期仍有计划服务、综合风险类别升高。每条含说明、相关记录链接和应处置方。
+    过滤：`region`（区县代码）、`enterprise`（统一社会信用代码）、`kind`、`open=true|false`。"""
+
+    queryset = EarlyWarning.objects.select_related("enterprise").order_by("-opened_on", "-pk")
+    serializer_class = EarlyWarningSerializer
+    filterset_class = EarlyWarningFilterSet
+    table_class = EarlyWarningTable
+    export_filename = "预警"
+
+
+# --------------------------------------------------------------------------------------------
+# portraits/{uscc}/
+# --------------------------------------------------------------------------------------------
+
+
+class PortraitView(APIView):
+    """职业健康画像：综合风险类别与等级、管理状况、核心指标（红绿灯，`light`: green/amber/red/none，
+    none 即“无数据”）、优先整改建议和未解除的预警。用人单位只能看到本单位。"""
+
+    @extend_schema(responses={200: dict}, summary="一个用人单位的职业健康画像")
+    def get(self, request, uscc: str):
+        if not request.user.has_perm("supervision.view_riskassessment"):
+            raise PermissionDenied("没有查看综合风险的权限")
+        enterprise = Enterprise.objects.for_user(request.user).filter(uscc=uscc.upper()).first()
+        if enterprise is None:
+            raise NotFound("该单位不存在或不在您的管辖范围内")
+        return Response(portrait.as_data(portrait.build(enterprise, timezone.localdate())))

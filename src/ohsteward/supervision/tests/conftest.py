@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
+from ohsteward.institutions.tests.factories import two_institutions  # noqa: F401  (a fixture for the tests)
 
 TODAY = dt.date.today()
 
@@ -34,3 +35,13 @@ def factors(db):
         effective_from=dt.date(2020, 4, 1), source="test",
     )  # fmt: skip
     return made
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue():
+    """Each test has its own factor rows: no catalogue cached by an earlier test's incremental run."""
+    from ohsteward.supervision import recompute  # local: a fixture of every test, models loaded by then
+
+    recompute._CATALOGUE.clear()
+    yield
+    recompute._CATALOGUE.clear()

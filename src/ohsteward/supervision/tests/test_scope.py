@@ -14,6 +14,7 @@ from ohsteward.supervision import actions
 from ohsteward.supervision.models import (
     ClassFrequency,
     ConstructionProject,
+    EarlyWarning,
     EnforcementCase,
     Inspection,
     InspectionPlan,
@@ -42,6 +43,16 @@ def _case(world, employer):
 
 def _project(world, employer):
     return ConstructionProject.objects.create(enterprise=employer, name="扩建项目", kind="expand")
+
+
+def _warning(world, employer):
+    return EarlyWarning.objects.create(
+        enterprise=employer,
+        kind="exam_overdue",
+        message="1 名接害劳动者超过体检周期",
+        actor="enterprise",
+        opened_on=world.today,
+    )
 
 
 class TestSupervisionScope(ScopeSuite):
@@ -79,6 +90,13 @@ class TestSupervisionScope(ScopeSuite):
             make=_project,
             page="/supervision/projects/{obj.pk}/",
             api="/api/v1/construction-projects/",
+            export_column="编号",
+        ),
+        ScopeCase(
+            EarlyWarning,
+            make=_warning,
+            page="/supervision/warnings/{obj.pk}/",
+            api="/api/v1/warnings/",
             export_column="编号",
         ),
     ]

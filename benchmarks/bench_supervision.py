@@ -1,0 +1,248 @@
+"""Time the set-based recompute of every employer's risk assessment and warnings on PostgreSQL.
+
+    python benchmarks/bench_supervision.py --employers 100000 --seed 1
+
+Against ``OHSTEWARD_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/ohs_sup_bench``;
+created when missing and migrated):
+
+1. employers: ``ohsteward.demo.synth.synth_enterprises`` (COPY) up to ``--employers``;
+2. per employer one workplace, 1–3 posts each with one factor of the catalogue (exposed 1–60), a
+   valid declaration for 60 % of them (its factors = the posts'), for half of them a 定期检测
+   report with one measurement per post (10 % not compliant) and a rectification task for half of
+   the over-limit ones — all written with COPY (``core.bulk.insert_rows``); "generation" printed;
+3. times: ``recompute.recompute`` of every employer (first run: every row new; second run:
+   nothing changed, no writes), ``warnings.refresh`` of every employer (first and second), the
+   incremental ``actions.risk_refresh`` of one employer (p50/p95 over 30), the district's warnings
+   list page (first page, open only) and the portrait page (p50/p95 over 30 requests through the
+   test client, 5 warm-ups); the load average before and after.
+
+The benchmark wipes the supervision, monitoring and declarations rows of its database at each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_registry import create_database, pct  # noqa: E402  (after the path is set)
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/ohs_sup_bench"
+
+
+def setup_django(url: str) -> None:
+    os.environ["OHSTEWARD_DATABASE_URL"] = url
+    os.environ.setdefault("OHSTEWARD_DEMO", "1")
+    os.environ.setdefault("OHSTEWARD_STATIC_MANIFEST", "0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohsteward.settings")
+    create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # loads the factor catalogue (hazards.refdata.load_on_migrate)
+
+
+def wipe() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE supervision_earlywarning, supervision_riskassessment, monitoring_rectificationtask, "
+            "monitoring_measurement, monitoring_detectionreport, declarations_declarationhazard, "
+            "declarations_declaration, registry_postexposure RESTART IDENTITY CASCADE"
+        )
+        cursor.execute(
+            "DELETE FROM core_auditlog WHERE content_type_id IN (SELECT id FROM django_content_type WHERE app_label = 'supervision')"
+        )
+
+
+def populate(args, today: dt.date) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from ohsteward.core.bulk import insert_rows
+    from ohsteward.declarations.models import Declaration, DeclarationHazard
+    from ohsteward.demo.synth import synth_enterprises
+    from ohsteward.hazards.models import HazardFactor
+    from ohsteward.institutions.models import Institution
+    from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
+    from ohsteward.registry.models import Enterprise, Post, PostExposure, Workplace
+
+    rng = random.Random(args.seed)
+    now = timezone.now()
+    if Enterprise.objects.count() < args.employers:
+        synth_enterprises(args.employers, args.seed)
+    factors = list(HazardFactor.objects.order_by("code").values_list("pk", "name")[:200])
+    if not factors:
+        sys.exit("no hazard factors: run `ohsteward refdata load` (or the demo) first")
+    lab, _ = Institution.objects.get_or_create(uscc="91500000BENCH0001X", defaults={"name": "基准检测机构"})
+    employers = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True)[: args.employers])
+    with transaction.atomic():
+        if Workplace.objects.filter(name="基准车间").count() < len(employers):
+            Workplace.objects.filter(name="基准车间").delete()
+            insert_rows(Workplace, ["enterprise_id", "name", "created_at", "updated_at"],
+                        [(e, "基准车间", now, now) for e in employers])  # fmt: skip
+            wps = list(
+                Workplace.objects.filter(name="基准车间").order_by("pk").values_list("pk", "enterprise_id")
+            )
+            insert_rows(Post, ["workplace_id", "name", "created_at", "updated_at"],
+                        [(w, f"岗位{k}", now, now) for w, _e in wps for k in range(rng.randint(1, 3))])  # fmt: skip
+        posts = list(
+            Post.objects.filter(workplace__name="基准车间")
+            .order_by("pk")
+            .values_list("pk", "workplace__enterprise_id")
+        )
+        by_employer: dict[int, list[tuple[int, int, str, int]]] = {}
+        exposures = []
+        for pk, eid in posts:
+            fid, name = rng.choice(factors)
+            n = rng.randint(1, 60)
+            exposures.append((pk, fid, n))
+            by_employer.setdefault(eid, []).append((pk, fid, name, n))
+        insert_rows(PostExposure, ["post_id", "hazard_factor_id", "exposed_count"], exposures)
+        declared = [e for e in employers if rng.random() < 0.6]
+        insert_rows(
+            Declaration,
+            ["enterprise_id", "receipt_no", "kind", "channel", "status", "declared_on", "unit_name", "principal",
+             "hygiene_manager", "legal_representative", "contact_phone", "detection_org", "exam_org", "remark",
+             "created_at", "updated_at"],
+            [(e, f"SB{e:08d}", "initial", "online", "valid", today - dt.timedelta(days=rng.randint(1, 700)),
+              "", "", "", "", "", "", "", "", now, now) for e in declared],
+        )  # fmt: skip
+        decl = dict(
+            Declaration.objects.filter(receipt_no__startswith="SB").values_list("enterprise_id", "pk")
+        )
+        insert_rows(
+            DeclarationHazard,
+            ["declaration_id", "workplace", "hazard_factor_id", "hazard_name", "exposed_count"],
+            [(decl[e], "基准车间", fid, name, n) for e in declared for _p, fid, name, n in by_employer.get(e, [])],
+        )  # fmt: skip
+        measured = [e for e in employers if rng.random() < 0.5]
+        insert_rows(
+            DetectionReport,
+            ["kind", "number", "institution_id", "enterprise_id", "sampling_start", "note", "created_at", "updated_at"],
+            [("periodic", f"BJ{e:08d}", lab.pk, e, today - dt.timedelta(days=rng.randint(10, 800)), "", now, now)
+             for e in measured],
+        )  # fmt: skip
+        reports = dict(
+            DetectionReport.objects.filter(number__startswith="BJ").values_list("enterprise_id", "pk")
+        )
+        dates = dict(
+            DetectionReport.objects.filter(number__startswith="BJ").values_list("pk", "sampling_start")
+        )
+        rows = []
+        for e in measured:
+            for post, fid, _name, _n in by_employer.get(e, []):
+                rows.append((reports[e], e, post, fid, "chemical", dates[reports[e]], "{}", "", "", rng.random() > 0.1,
+                             "", "", "", "[]", False, "[]", now, now))  # fmt: skip
+        insert_rows(
+            Measurement,
+            ["report_id", "enterprise_id", "post_id", "factor_id", "kind", "measured_on", "inputs", "unit",
+             "exposure_level", "compliant", "grade_level", "grade_label", "grade_standard", "limits", "verified",
+             "explanation", "created_at", "updated_at"],
+            rows,
+        )  # fmt: skip
+        bad = list(
+            Measurement.objects.filter(compliant=False)
+            .order_by("pk")
+            .values_list("pk", "enterprise_id", "post_id", "factor_id")
+        )
+        insert_rows(
+            RectificationTask,
+            ["enterprise_id", "post_id", "factor_id", "measurement_id", "finding", "required_measures", "deadline",
+             "status", "created_at", "updated_at"],
+            [(e, p, f, m, "超标", '["工程控制"]', today + dt.timedelta(days=30), "open", now, now)
+             for m, e, p, f in bad[::2]],
+        )  # fmt: skip
+
+
+def loadavg() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--employers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--url", default=os.environ.get("OHSTEWARD_DATABASE_URL", DEFAULT_URL))
+    args = parser.parse_args()
+    setup_django(args.url)
+    from django.test import Client
+    from django.urls import reverse
+
+    from ohsteward.accounts.actions import user_create
+    from ohsteward.accounts.models import User
+    from ohsteward.registry.models import Enterprise
+    from ohsteward.supervision import actions, recompute, warnings
+    from ohsteward.supervision.models import EarlyWarning, RiskAssessment
+
+    reverse("supervision:warning_list")  # load the URL configuration as a running server has it
+    today = dt.date.today()
+    print(f"load average before: {loadavg()}")
+    wipe()
+    t = time.perf_counter()
+    populate(args, today)
+    print(f"generation: {time.perf_counter() - t:.1f} s")
+    n = args.employers
+
+    def timed(label: str, fn):
+        t0 = time.perf_counter()
+        out = fn()
+        s = time.perf_counter() - t0
+        print(f"{label}: {s:.1f} s ({n / s:,.0f} employers/s) → {out}")
+
+    timed("recompute, first (all new)", lambda: recompute.recompute(on=today).written)
+    timed("recompute, second (unchanged)", lambda: recompute.recompute(on=today).written)
+    timed("warnings refresh, first", lambda: warnings.refresh(None, today))
+    timed("warnings refresh, second", lambda: warnings.refresh(None, today))
+    print(
+        f"assessments {RiskAssessment.objects.count():,}, open warnings {EarlyWarning.objects.open().count():,}"
+    )
+
+    ids = list(Enterprise.objects.order_by("?").values_list("pk", flat=True)[: args.requests])
+    one = []
+    for pk in ids:
+        t0 = time.perf_counter()
+        actions.risk_refresh(enterprise_ids=[pk], on=today)
+        one.append((time.perf_counter() - t0) * 1000)
+    print(f"incremental one employer: p50 {pct(one, 50):.0f} ms, p95 {pct(one, 95):.0f} ms")
+
+    district = Enterprise.objects.filter(pk__in=ids[:1]).values_list("region_id", flat=True).first()
+    officer = User.objects.filter(username=f"bench_sup_{district}").first() or user_create(
+        username=f"bench_sup_{district}", password="Bench-pass-2026", role="district_admin", region_code=district,
+        check_password=False,
+    )  # fmt: skip
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(officer)
+
+    def page(url: str) -> list[float]:
+        times = []
+        for k in range(args.requests + 5):
+            t0 = time.perf_counter()
+            r = client.get(url)
+            assert r.status_code == 200, (url, r.status_code)
+            if k >= 5:
+                times.append((time.perf_counter() - t0) * 1000)
+        return times
+
+    w = page(f"/supervision/warnings/?open=true&region={district}")
+    print(f"district warnings list (first page): p50 {pct(w, 50):.0f} ms, p95 {pct(w, 95):.0f} ms")
+    uscc = Enterprise.objects.get(pk=ids[0]).uscc
+    p = page(f"/supervision/enterprises/{uscc}/portrait/")
+    print(f"portrait page: p50 {pct(p, 50):.0f} ms, p95 {pct(p, 95):.0f} ms")
+    print(f"load average after: {loadavg()}")
+
+
+if __name__ == "__main__":
+    main()

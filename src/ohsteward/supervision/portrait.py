@@ -1,0 +1,221 @@
+"""The enterprise portrait (职业健康画像, issue 13 item 4): the latest risk assessment and the core
+indicators of one employer, each read from the app that records it, with a traffic light, a radar
+score, plain-words advice and links. An indicator no app records yet is "无数据" (grey, left off
+the radar), never a made-up value.
+
+Lights (our reading; no source gives cut-offs for the portrait): green = nothing to do, amber =
+attention (due soon, a rate below 100 % but ≥ 80 %, no steward agreement), red = a legal duty
+overdue or a hazard not controlled. Radar scores: green 100, amber 60, red 20.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from ohsteward.declarations.models import ChangeTrigger, Declaration
+from ohsteward.monitoring import periodic
+from ohsteward.monitoring.models import RectificationTask
+from ohsteward.registry.models import Enterprise
+from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit
+from ohsteward.stewardship.training import queries as training_queries
+from ohsteward.stewardship.training.models import AwarenessResponse
+from ohsteward.supervision import sources
+from ohsteward.supervision.models import EarlyWarning, RiskAssessment
+
+GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
+LIGHT_LABELS = {GREEN: "良好", AMBER: "关注", RED: "需整改", NONE: "无数据"}
+SCORES = {GREEN: 100, AMBER: 60, RED: 20}
+NO_DATA = "无数据"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    value: str
+    light: str
+    advice: str = ""
+    url: str = ""
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def score(self) -> int | None:
+        return SCORES.get(self.light)
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key, "label": self.label, "value": self.value, "light": self.light,
+            "light_label": self.light_label, "score": self.score, "advice": self.advice, "url": self.url,
+        }  # fmt: skip
+
+
+@dataclass
+class Portrait:
+    enterprise: Enterprise
+    on: dt.date
+    assessment: RiskAssessment | None
+    indicators: list[Indicator] = field(default_factory=list)
+    warnings: list[EarlyWarning] = field(default_factory=list)
+
+    @property
+    def advice(self) -> list[str]:
+        """What to fix first: red before amber, in the order of the indicators."""
+        ranked = [i for i in self.indicators if i.light == RED] + [
+            i for i in self.indicators if i.light == AMBER
+        ]
+        return [i.advice for i in ranked if i.advice]
+
+    @property
+    def radar(self) -> dict:
+        """ECharts option of the radar (indicators with data only)."""
+        shown = [i for i in self.indicators if i.score is not None]
+        return {
+            "radar": {"indicator": [{"name": i.label, "max": 100} for i in shown], "radius": "62%"},
+            "series": [{"type": "radar", "data": [{"value": [i.score for i in shown], "name": "得分"}],
+                        "areaStyle": {"opacity": 0.25}}],
+            "tooltip": {},
+        }  # fmt: skip
+
+
+def _declaration(e: Enterprise, on: dt.date) -> Indicator:
+    d = Declaration.objects.valid().filter(enterprise=e).order_by("-declared_on", "-pk").first()
+    overdue = ChangeTrigger.objects.filter(enterprise=e).overdue(on).count()
+    pending = ChangeTrigger.objects.filter(enterprise=e).open().count()
+    if d is None:
+        return Indicator("declaration", "危害项目申报", "未申报", RED, "尽快在线申报职业病危害项目（48号令）")
+    url = reverse("declarations:declaration_detail", args=[d.pk])
+    if overdue:
+        return Indicator("declaration", "危害项目申报", f"已申报（{d.declared_on}），{overdue} 项变更申报逾期", RED,
+                         "补报逾期的变更申报", url)  # fmt: skip
+    if pending:
+        return Indicator("declaration", "危害项目申报", f"已申报（{d.declared_on}），{pending} 项变更待申报", AMBER,
+                         "在期限内完成变更申报", url)  # fmt: skip
+    return Indicator("declaration", "危害项目申报", f"已申报且为最新（{d.declared_on}）", GREEN, url=url)
+
+
+def _detection(e: Enterprise, on: dt.date) -> Indicator:
+    last = sources.latest_periodic_map([e.pk]).get(e.pk)
+    due = periodic.next_due(last.on if last else None, e.industry_risk, on)
+    url = last.url if last else ""
+    if due.overdue(on):
+        what = f"上次 {last.on}，应于 {due.next_due} 前完成" if last else "从未开展定期检测"
+        return Indicator("detection", "定期检测", what, RED, "委托有资质的机构开展定期检测", url)
+    return Indicator(
+        "detection",
+        "定期检测",
+        f"按时（上次 {last.on if last else '—'}，下次 {due.next_due} 前，{due.label}）",
+        GREEN,
+        url=url,
+    )
+
+
+def _over_limit(e: Enterprise, on: dt.date) -> Indicator:
+    judged = sources.compliance_map([e.pk], on)
+    if not judged:
+        return Indicator("over_limit", "超标岗位", NO_DATA + "（无检测结果）", NONE)
+    bad = [c for c in judged.values() if not c.compliant]
+    if bad:
+        return Indicator("over_limit", "超标岗位", f"{len(bad)} 项危害因素超标", RED,
+                         "对超标岗位采取工程控制和个体防护并复测", bad[0].record_url)  # fmt: skip
+    return Indicator("over_limit", "超标岗位", "无超标", GREEN)
+
+
+def _exams(e: Enterprise, on: dt.date) -> Indicator:
+    exams = sources.exam_map([e.pk], on).get(e.pk)
+    if exams is None:
+        return Indicator("exams", "职业健康检查", NO_DATA + "（无在册接害劳动者）", NONE)
+    url = sources.workers_url(e.uscc, "overdue")
+    done = exams.under_surveillance - exams.overdue
+    value = f"应检 {exams.under_surveillance} 人，按期 {done} 人，逾期 {exams.overdue} 人"
+    if exams.overdue:
+        return Indicator("exams", "职业健康检查", value, RED, f"安排 {exams.overdue} 名逾期劳动者体检", url)
+    return Indicator("exams", "职业健康检查", value, GREEN, url=sources.workers_url(e.uscc))
+
+
+def _training(e: Enterprise, on: dt.date) -> Indicator:
+    t = training_queries.employer_training(e.pk, on)
+    if t.rate is None:
+        return Indicator("training", "培训率", NO_DATA, NONE)
+    light = GREEN if t.rate >= 100 else AMBER if t.rate >= 80 else RED
+    return Indicator("training", "培训率", f"{t.rate:g}%（{t.trained}/{len(t.required)}）", light,
+                     "" if light == GREEN else "组织未按要求培训的人员参加职业卫生培训")  # fmt: skip
+
+
+def _awareness(e: Enterprise) -> Indicator:
+    r = AwarenessResponse.objects.filter(enterprise=e).aggregate(
+        n=Count("pk"), aware=Count("pk", filter=Q(aware=True))
+    )
+    if not r["n"]:
+        return Indicator("awareness", "知晓率", NO_DATA, NONE)
+    rate = round(100 * r["aware"] / r["n"], 1)
+    light = GREEN if rate >= 90 else AMBER if rate >= 80 else RED
+    return Indicator("awareness", "知晓率", f"{rate:g}%（{r['aware']}/{r['n']}）", light,
+                     "" if light == GREEN else "加强职业病防治知识宣传，组织劳动者参加知晓率答卷")  # fmt: skip
+
+
+def _steward(e: Enterprise, on: dt.date) -> Indicator:
+    a = ServiceAgreement.objects.in_force(on).filter(enterprise=e).order_by("-start_date", "-pk").first()
+    if a is None:
+        return Indicator("steward", "健康管家协议与服务", "无生效协议", AMBER, "可与健康管家团队签订服务协议")
+    late = ServiceVisit.objects.filter(agreement=a).open().filter(planned_on__lt=on).count()
+    done = ServiceVisit.objects.filter(agreement=a, status="done").count()
+    value = f"协议至 {a.end_date or '长期'}，已服务 {done} 次" + (f"，{late} 次逾期未服务" if late else "")
+    return Indicator("steward", "健康管家协议与服务", value, AMBER if late else GREEN,
+                     "请健康管家团队完成逾期的服务" if late else "", a.get_absolute_url())  # fmt: skip
+
+
+def _rectifications(e: Enterprise, on: dt.date) -> Indicator:
+    tasks = RectificationTask.objects.filter(enterprise=e).open()
+    n, late = tasks.count(), tasks.filter(deadline__lt=on).count()
+    if late:
+        return Indicator(
+            "rectifications", "整改任务", f"{n} 项未完成，{late} 项逾期", RED, "完成逾期的整改任务并复测"
+        )
+    if n:
+        return Indicator("rectifications", "整改任务", f"{n} 项在整改期限内", AMBER, "在期限内完成整改")
+    return Indicator("rectifications", "整改任务", "无未完成整改", GREEN)
+
+
+def build(enterprise: Enterprise, on: dt.date) -> Portrait:
+    """The portrait of ``enterprise`` on ``on`` (the caller has checked scope)."""
+    assessment = RiskAssessment.objects.filter(enterprise=enterprise).order_by("-assessed_on", "-pk").first()
+    indicators = [
+        _declaration(enterprise, on),
+        _detection(enterprise, on),
+        _over_limit(enterprise, on),
+        _exams(enterprise, on),
+        Indicator("suspected", "疑似职业病未处置", NO_DATA + "（病例尚未接入）", NONE),
+        Indicator("contraindication", "职业禁忌证未调岗", NO_DATA + "（体检结论尚未接入）", NONE),
+        _training(enterprise, on),
+        _awareness(enterprise),
+        Indicator("insurance", "工伤保险", NO_DATA, NONE),
+        _steward(enterprise, on),
+        _rectifications(enterprise, on),
+    ]
+    warnings = list(EarlyWarning.objects.open().filter(enterprise=enterprise).order_by("-opened_on", "-pk"))
+    return Portrait(enterprise, on, assessment, indicators, warnings)
+
+
+def as_data(p: Portrait) -> dict:
+    """The portrait for the API (``portraits/{uscc}/``)."""
+    a = p.assessment
+    return {
+        "uscc": p.enterprise.uscc,
+        "name": p.enterprise.name,
+        "on": p.on.isoformat(),
+        "assessment": None if a is None else {
+            "id": a.pk, "assessed_on": a.assessed_on.isoformat(), "hazard_level": a.hazard_level,
+            "management_status": a.management_status or None, "comprehensive_class": a.comprehensive_class or None,
+            "scheme": a.scheme, "verified": a.verified,
+        },
+        "indicators": [i.as_dict() for i in p.indicators],
+        "advice": p.advice,
+        "warnings": [{"id": w.pk, "kind": w.kind, "message": w.message, "actor": w.actor} for w in p.warnings],
+    }  # fmt: skip

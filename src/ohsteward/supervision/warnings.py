@@ -1,0 +1,209 @@
+"""Early warnings (预警, issue 13 item 7): one rules module over the other apps' data, never copied
+into each app. ``compute`` reads each kind in one set query (per kind, over all employers or the
+given ones) and returns what holds on a date, each explained in Chinese with the records behind it
+and who must act; ``refresh`` keeps ``EarlyWarning`` rows in step (new ones opened, those that no
+longer hold closed, messages updated) so lists are one indexed query and ``open=false`` shows the
+history.
+
+Kinds computed (sources: monitoring, surveillance, stewardship, the assessments):
+
+| kind | holds when | who acts |
+|---|---|---|
+| 申报危害因素未检测 | a factor of the latest valid declaration has no measurement at all | 用人单位 (委托检测) |
+| 超标未整改 | the factor's latest stored judgement is 不符合 and no rectification task of that factor is open | 区县 (下达整改任务) |
+| 接害劳动者未按期体检 | current workers whose next exam was due before the date | 用人单位 |
+| 协议到期仍有计划服务 | a signed agreement whose end date has passed still has planned visits | 健康管家团队 |
+| 综合风险类别升高 | the latest assessment's class is higher risk than the previous one (甲→乙→丙) | 区县 (调整监督频次) |
+
+Not computed (no app records the facts yet): noise ≥ 85 dB(A) without audiometry in the exams,
+a suspected case not referred in time, a contraindication not reassigned — surveillance on main
+has workers and the exam schedule but no exam results or cases; these show "无数据" on the portrait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+
+from ohsteward.hazards.models import HazardFactor
+from ohsteward.monitoring.models import Measurement, RectificationTask
+from ohsteward.registry.models import Enterprise
+from ohsteward.stewardship.choices import VisitStatus
+from ohsteward.stewardship.models import BINDING, ServiceVisit
+from ohsteward.supervision import recompute, sources
+from ohsteward.supervision.choices import Actor, WarningKind
+from ohsteward.supervision.models import EarlyWarning
+
+
+@dataclass(frozen=True)
+class Found:
+    enterprise_id: int
+    kind: str
+    key: str
+    message: str
+    records: tuple[tuple[str, str], ...]
+    actor: str
+
+
+def _ids(qs, ids: Collection[int] | None, field: str = "enterprise_id"):
+    return qs if ids is None else qs.filter(**{f"{field}__in": list(ids)})
+
+
+def undetected(ids: Collection[int] | None, on: dt.date) -> list[Found]:
+    declarations = recompute.latest_declarations(ids, on)
+    declared = recompute.declared({d[0] for d in declarations.values()}, ids, on)
+    measured = set(
+        _ids(Measurement.objects.filter(measured_on__lte=on), ids)
+        .values_list("enterprise_id", "factor_id")
+        .distinct()
+        .order_by()
+    )
+    url = reverse("declarations:declaration_detail", args=[0])[:-2]
+    out = []
+    for eid, (pk, receipt, declared_on) in declarations.items():
+        for fid, name, _n in declared.get(pk, []):
+            if fid and (eid, fid) not in measured:
+                out.append(
+                    Found(
+                        eid,
+                        WarningKind.UNDETECTED,
+                        str(fid),
+                        f"申报的危害因素“{name}”（{receipt}，{declared_on}）没有任何检测结果，应委托检测机构检测",
+                        ((f"申报 {receipt}", f"{url}{pk}/"),),
+                        Actor.ENTERPRISE,
+                    )  # fmt: skip
+                )
+    return out
+
+
+def over_limit(ids: Collection[int] | None, on: dt.date) -> list[Found]:
+    judged = sources.compliance_map(ids, on)
+    tasks = set(
+        _ids(RectificationTask.objects.open(), ids)
+        .values_list("enterprise_id", "factor_id")
+        .distinct()
+        .order_by()
+    )
+    bad = {k: c for k, c in judged.items() if not c.compliant and k not in tasks}
+    names = dict(HazardFactor.objects.filter(pk__in={fid for _e, fid in bad}).values_list("pk", "name"))
+    return [
+        Found(
+            eid,
+            WarningKind.OVER_LIMIT,
+            str(fid),
+            f"“{names.get(fid, fid)}”最近一次检测（{c.measured_on}）不符合接触限值，尚无未关闭的整改任务",
+            ((c.record_label, c.record_url),),
+            Actor.DISTRICT,
+        )  # fmt: skip
+        for (eid, fid), c in bad.items()
+    ]
+
+
+def exam_overdue(ids: Collection[int] | None, on: dt.date, uscc: dict[int, str]) -> list[Found]:
+    out = []
+    for eid, e in sources.exam_map(ids, on).items():
+        if e.overdue:
+            out.append(
+                Found(
+                    eid,
+                    WarningKind.EXAM_OVERDUE,
+                    "",
+                    f"{e.overdue} 名接害劳动者超过体检周期未做职业健康检查（在册应检 {e.under_surveillance} 人）",
+                    (("逾期劳动者名单", sources.workers_url(uscc.get(eid, ""), "overdue")),),
+                    Actor.ENTERPRISE,
+                )  # fmt: skip
+            )
+    return out
+
+
+def agreement_expired(ids: Collection[int] | None, on: dt.date) -> list[Found]:
+    rows = (
+        _ids(
+            ServiceVisit.objects.filter(
+                status=VisitStatus.PLANNED, agreement__status__in=BINDING, agreement__end_date__lt=on
+            ),
+            ids,
+            "agreement__enterprise_id",
+        )
+        .values_list("agreement__enterprise_id", "agreement_id", "agreement__end_date")
+        .order_by("agreement_id")
+    )
+    counts: dict[tuple[int, int, dt.date], int] = {}
+    for eid, aid, end in rows:
+        counts[(eid, aid, end)] = counts.get((eid, aid, end), 0) + 1
+    url = reverse("stewardship:agreement_detail", args=[0])[:-2]
+    return [
+        Found(
+            eid,
+            WarningKind.AGREEMENT_EXPIRED,
+            str(aid),
+            f"健康管家服务协议已于 {end} 到期，仍有 {n} 次计划服务未完成：续签或取消计划",
+            ((f"服务协议 {aid}", f"{url}{aid}/"),),
+            Actor.STEWARD,
+        )  # fmt: skip
+        for (eid, aid, end), n in counts.items()
+    ]
+
+
+def class_raised(ids: Collection[int] | None) -> list[Found]:
+    return [
+        Found(
+            eid,
+            WarningKind.CLASS_RAISED,
+            "",
+            f"综合风险类别由{old}类升为{new}类（国疾控综监督二函〔2022〕50号：甲类风险最低），应调整监督检查频次",
+            (("最近一次评估", reverse("supervision:riskassessment_detail", args=[pk])),),
+            Actor.DISTRICT,
+        )  # fmt: skip
+        for eid, (old, new, pk) in recompute.latest_class_rise(ids).items()
+    ]
+
+
+def compute(ids: Collection[int] | None, on: dt.date) -> list[Found]:
+    """Every warning that holds on ``on`` for the employers ``ids`` (None: all)."""
+    uscc = dict(_ids(Enterprise.objects.all(), ids, "pk").values_list("pk", "uscc"))
+    return [
+        *undetected(ids, on),
+        *over_limit(ids, on),
+        *exam_overdue(ids, on, uscc),
+        *agreement_expired(ids, on),
+        *class_raised(ids),
+    ]
+
+
+@transaction.atomic
+def refresh(ids: Collection[int] | None, on: dt.date) -> dict[str, int]:
+    """Bring the stored warnings in line with ``compute``: open new ones, close those that no
+    longer hold (``closed_on = on``), update changed messages. Returns counts."""
+    found = {(f.enterprise_id, f.kind, f.key): f for f in compute(ids, on)}
+    held = {(w.enterprise_id, w.kind, w.key): w for w in _ids(EarlyWarning.objects.open(), ids)}
+    new = [
+        EarlyWarning(
+            enterprise_id=f.enterprise_id,
+            kind=f.kind,
+            key=f.key,
+            message=f.message[:500],
+            records=[list(r) for r in f.records],
+            actor=f.actor,
+            opened_on=on,
+        )  # fmt: skip
+        for k, f in found.items()
+        if k not in held
+    ]
+    closed, changed = [], []
+    for k, w in held.items():
+        f = found.get(k)
+        if f is None:
+            w.closed_on = on
+            closed.append(w)
+        elif w.message != f.message[:500] or w.records != [list(r) for r in f.records]:
+            w.message, w.records = f.message[:500], [list(r) for r in f.records]
+            changed.append(w)
+    EarlyWarning.objects.bulk_create(new, batch_size=2000)
+    EarlyWarning.objects.bulk_update(closed, ["closed_on"], batch_size=2000)
+    EarlyWarning.objects.bulk_update(changed, ["message", "records"], batch_size=2000)
+    return {"opened": len(new), "closed": len(closed), "updated": len(changed)}
