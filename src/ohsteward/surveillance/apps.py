@@ -8,6 +8,7 @@ class SurveillanceConfig(AppConfig):
 
     def ready(self) -> None:
         # the facts this app knows for lower apps (core.facts): exams done per employer and year
-        from ohsteward.surveillance.exams import facts  # local: needs the app registry ready
+        from ohsteward.surveillance.exams import cards, facts  # local: needs the app registry ready
 
         facts.provide_all()
+        cards.connect()  # the report cards each exam batch and diagnosis owes (institutions)
