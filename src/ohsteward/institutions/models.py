@@ -911,4 +911,3 @@ class ReportCard(ScopedModelMixin, TimeStampedModel):
     def audit_scope(self) -> dict:
         e = self.enterprise
         return {"district_code": e.region_id, "zone_code": e.zone_id or "", "enterprise_id": e.pk}
-

@@ -988,8 +988,14 @@ def reportcard_rates(request, export: bool = False):
     if export:
         data = [
             (
-                r.institution.name, r.institution.uscc, r.counts.performed, r.counts.reported, r.missing,
-                r.late, _percent(r.rate), _percent(r.timeliness),
+                r.institution.name,
+                r.institution.uscc,
+                r.counts.performed,
+                r.counts.reported,
+                r.missing,
+                r.late,
+                _percent(r.rate),
+                _percent(r.timeliness),
             )  # fmt: skip
             for r in rows
         ]

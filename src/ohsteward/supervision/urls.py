@@ -97,5 +97,7 @@ urlpatterns = [
     path("projects/<int:pk>/stage/", views.ProjectStageView.as_view(), name="project_stage"),
     # cross-checks of monitoring and surveillance for the QC team (issue 9 item 6)
     path("cross-checks/", crosscheck_views.crosscheck_list, name="crosscheck_list"),
-    path("cross-checks/export/", crosscheck_views.crosscheck_list, {"export": True}, name="crosscheck_export"),
+    path(
+        "cross-checks/export/", crosscheck_views.crosscheck_list, {"export": True}, name="crosscheck_export"
+    ),
 ]

@@ -7,38 +7,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('institutions', '0003_evaluation_ledger_guidance'),
-        ('registry', '0005_merge_20261202_0557'),
+        ("institutions", "0003_evaluation_ledger_guidance"),
+        ("registry", "0005_merge_20261202_0557"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportCard',
+            name="ReportCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('service_info', '技术服务信息报送卡'), ('exam_case', '职业健康检查个案卡'), ('diagnosis_case', '职业病诊断个案卡')], max_length=20, verbose_name='报告卡类别')),
-                ('activity_app', models.CharField(max_length=60, verbose_name='服务记录类型')),
-                ('activity_id', models.PositiveBigIntegerField(verbose_name='服务记录编号')),
-                ('activity_label', models.CharField(blank=True, max_length=200, verbose_name='服务记录')),
-                ('performed_on', models.DateField(verbose_name='服务（检查、诊断）日期')),
-                ('due_on', models.DateField(verbose_name='报送期限')),
-                ('rules_version', models.CharField(max_length=20, verbose_name='时限规则版本')),
-                ('reported_on', models.DateField(blank=True, null=True, verbose_name='报送日期')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='用人单位')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_cards', to='institutions.institution', verbose_name='机构')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("service_info", "技术服务信息报送卡"),
+                            ("exam_case", "职业健康检查个案卡"),
+                            ("diagnosis_case", "职业病诊断个案卡"),
+                        ],
+                        max_length=20,
+                        verbose_name="报告卡类别",
+                    ),
+                ),
+                ("activity_app", models.CharField(max_length=60, verbose_name="服务记录类型")),
+                ("activity_id", models.PositiveBigIntegerField(verbose_name="服务记录编号")),
+                ("activity_label", models.CharField(blank=True, max_length=200, verbose_name="服务记录")),
+                ("performed_on", models.DateField(verbose_name="服务（检查、诊断）日期")),
+                ("due_on", models.DateField(verbose_name="报送期限")),
+                ("rules_version", models.CharField(max_length=20, verbose_name="时限规则版本")),
+                ("reported_on", models.DateField(blank=True, null=True, verbose_name="报送日期")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="用人单位",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_cards",
+                        to="institutions.institution",
+                        verbose_name="机构",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信息报告卡',
-                'verbose_name_plural': '信息报告卡',
-                'ordering': ['-performed_on', '-pk'],
-                'indexes': [models.Index(fields=['institution', 'performed_on'], name='reportcard_inst_on')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'activity_app', 'activity_id'), name='reportcard_once_per_activity', violation_error_message='该服务记录已有此类信息报告卡')],
+                "verbose_name": "信息报告卡",
+                "verbose_name_plural": "信息报告卡",
+                "ordering": ["-performed_on", "-pk"],
+                "indexes": [models.Index(fields=["institution", "performed_on"], name="reportcard_inst_on")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "activity_app", "activity_id"),
+                        name="reportcard_once_per_activity",
+                        violation_error_message="该服务记录已有此类信息报告卡",
+                    )
+                ],
             },
             bases=(ohsteward.core.querysets.ScopedModelMixin, models.Model),
         ),

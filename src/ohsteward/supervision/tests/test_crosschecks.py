@@ -11,13 +11,14 @@ from django.urls import reverse
 
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Qualification
-from ohsteward.institutions.tests.factories import two_institutions  # noqa: F401  (a fixture)
+from ohsteward.institutions.tests import factories as institution_factories
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.supervision import crosschecks
 from ohsteward.surveillance.exams.models import Exam, ExamBatch, ExamResult
 from ohsteward.surveillance.tests.exam_helpers import make_post, make_worker
 
 pytestmark = pytest.mark.django_db
+two_institutions = institution_factories.two_institutions  # the fixture, used by name
 
 YEAR = 2026
 ON = dt.date(2026, 3, 10)
