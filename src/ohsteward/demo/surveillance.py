@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from ohsteward.demo import cast
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise, Post
 from ohsteward.surveillance import actions, rules
@@ -40,11 +41,7 @@ def _exposed_posts(enterprise: Enterprise) -> list[Post]:
 def _employers(limit: int) -> list[Enterprise]:
     """The demo manager's employer first (the first active 渝北 employer with workplaces, as the
     demo command picks it), then employers with exposed posts in 渝北 and 万州, then elsewhere."""
-    manager = (
-        Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
-        .order_by("pk")
-        .first()
-    )
+    manager = cast.manager_employer()
     out = [manager] if manager is not None else []
     with_posts = (
         Enterprise.objects.filter(workplaces__posts__exposures__isnull=False, status="active")

@@ -140,6 +140,6 @@ def test_the_exams_rate_asks_the_fact_a_higher_app_provides(cast, small, plan, m
     rates = {r.code: r for r in queries.plan_progress(plan, cast["city"]).rates}
     assert (rates["exams"].value, rates["exams"].numerator, rates["exams"].denominator) == (50.0, 1, 2)
     assert asked == [(sorted([small["yubei"].pk, small["yubei2"].pk]), plan.year)]
-    assert rates["training"].value is None  # nobody provides it
+    assert rates["periodic_detection"].value is None  # nobody provides it in this test
     one = {r.code: r for r in queries.entry_rates(a)}
     assert one["exams"].value == 100.0

@@ -14,6 +14,7 @@ from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
 from ohsteward.demo import (
     cards,
+    cast,
     declarations,
     exams,
     institutions,
@@ -105,14 +106,7 @@ class Command(BaseCommand):
             if user is None:
                 uscc = None
                 if role == "enterprise_manager":
-                    e = (
-                        Enterprise.objects.filter(
-                            region_id="500112", status="active", workplaces__isnull=False
-                        )
-                        .order_by("pk")
-                        .first()
-                        or Enterprise.objects.filter(region_id="500112").first()
-                    )
+                    e = cast.manager_employer()
                     uscc = e.uscc if e else None
                     if uscc is None:
                         continue
