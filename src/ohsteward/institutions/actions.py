@@ -424,7 +424,7 @@ def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, b
 
 
 def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
-    """``grade_inputs_of`` for one institution (four queries)."""
+    """``grade_inputs_of`` for one institution (five queries)."""
     return grade_inputs_of(year_data(year, [institution.pk])[institution.pk], rules_)
 
 
@@ -438,7 +438,7 @@ def grades_compute(
     rules_ = rules.load_grading_rules(version)
     now = timezone.now()
     graded, ungraded = [], []
-    data = year_data(year)  # four queries for every institution, not four per institution
+    data = year_data(year)  # five queries for every institution, not five per institution
     stored = {g.institution_id: g for g in InstitutionGrade.objects.filter(year=year)}
     for institution in Institution.objects.order_by("pk"):
         inputs, unsatisfactory, failed = grade_inputs_of(data[institution.pk], rules_)
