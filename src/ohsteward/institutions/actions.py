@@ -19,12 +19,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
+    CardKind,
     InspectionResult,
     InspectionStatus,
     InstitutionKind,
@@ -44,6 +46,7 @@ from ohsteward.institutions.models import (
     Qualification,
     Rectification,
     Referral,
+    ReportCard,
     StaffMember,
     TechnicalGuidance,
 )
@@ -51,9 +54,6 @@ from ohsteward.institutions.models import (
 CITY_ONLY = "机构名录、质控、能力验证和三色评定由市卫生健康委、市疾控中心办理"
 NOT_IN_ROUND = "该机构未列入本轮能力验证名单，不能录入结果"
 QC_NUMBER_TAKEN = "该质量控制号已被其他机构使用"
-NO_REPORT_DATA = (
-    "信息报告卡（检测评价报告、职业健康检查、诊断的报送卡）尚未接入：监测、职业健康监护模块未建立"
-)
 
 INSTITUTION_FIELDS = (
     "uscc",
@@ -362,12 +362,13 @@ class YearData:
     outcomes: list[str] = field(default_factory=list)
     demands: list[tuple[str, str]] = field(default_factory=list)  # (status, the inspection's result)
     performance: tuple[float, str] | None = None  # (total, checklist version) of the evaluation
+    cards: rules.CardCounts = field(default_factory=rules.CardCounts)
 
 
 def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[int, YearData]:
     """The year's recorded QC scores, proficiency outcomes, rectification demands and performance
     evaluation totals of every institution (or of ``institution_ids``), in four queries whatever
-    their number."""
+    their number, plus one for the report cards."""
     data: dict[int, YearData] = defaultdict(YearData)
     inspections = QcInspection.objects.filter(year=year, status=InspectionStatus.RECORDED)
     results = ProficiencyResult.objects.filter(round__year=year).exclude(outcome="")
@@ -390,6 +391,8 @@ def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[i
         data[pk].demands.append((status, result))
     for pk, total, version in evaluations.values_list("institution_id", "total", "checklist_version"):
         data[pk].performance = (float(total), version)
+    for pk, counts in card_counts(year, institution_ids=institution_ids).items():
+        data[pk].cards = counts
     return data
 
 
@@ -409,8 +412,8 @@ def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, b
         "qc_score": rules.qc_factor(data.qc_scores),
         "proficiency": rules.proficiency_factor(data.outcomes, rules_),
         "rectification": rules.rectification_factor(closed, len(data.demands)),
-        "reporting_rate": rules.FactorInput(None, reason=NO_REPORT_DATA),
-        "timeliness": rules.FactorInput(None, reason=NO_REPORT_DATA),
+        "reporting_rate": rules.reporting_factor(data.cards),
+        "timeliness": rules.timeliness_factor(data.cards),
     }
     has_unsatisfactory = ProficiencyOutcome.UNSATISFACTORY in data.outcomes
     failed_unrectified = any(
@@ -421,7 +424,7 @@ def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, b
 
 
 def grade_inputs(institution: Institution, year: int, rules_: rules.GradingRules) -> tuple[dict, bool, bool]:
-    """``grade_inputs_of`` for one institution (four queries)."""
+    """``grade_inputs_of`` for one institution (five queries)."""
     return grade_inputs_of(year_data(year, [institution.pk])[institution.pk], rules_)
 
 
@@ -435,7 +438,7 @@ def grades_compute(
     rules_ = rules.load_grading_rules(version)
     now = timezone.now()
     graded, ungraded = [], []
-    data = year_data(year)  # four queries for every institution, not four per institution
+    data = year_data(year)  # five queries for every institution, not five per institution
     stored = {g.institution_id: g for g in InstitutionGrade.objects.filter(year=year)}
     for institution in Institution.objects.order_by("pk"):
         inputs, unsatisfactory, failed = grade_inputs_of(data[institution.pk], rules_)
@@ -630,3 +633,112 @@ def guidance_record(*, user: User | None, data: dict[str, Any]) -> TechnicalGuid
     guidance.full_clean()
     guidance.save()
     return guidance
+
+
+# --------------------------------------------------------------------------------------------
+# Report cards (技术服务信息报送卡 / 个案卡, issue 9 item 3)
+# --------------------------------------------------------------------------------------------
+
+NOT_PERFORMED = "该机构未开展此项服务（检测评价、职业健康检查或诊断），不能报送其信息报告卡"
+CARD_FILED = "该信息报告卡已于 {date} 报送"
+
+
+def card_expect(
+    *,
+    kind: str,
+    activity_app: str,
+    activity_id: int,
+    institution_id: int,
+    enterprise_id: int,
+    performed_on: dt.date,
+    label: str = "",
+) -> ReportCard:
+    """The card an activity owes, created "missing" when the activity is recorded (called by the
+    apps that record activities: monitoring/cards.py, surveillance/exams/cards.py — they sit above
+    this app). Recording the activity again (an edit) moves the date and the deadline of a card not
+    yet filed; a filed card keeps its deadline."""
+    card_rules = rules.load_card_rules()
+    card = ReportCard.objects.filter(kind=kind, activity_app=activity_app, activity_id=activity_id).first()
+    if card is None:
+        card = ReportCard(kind=kind, activity_app=activity_app, activity_id=activity_id)
+    elif card.reported_on is not None:
+        return card
+    card.institution_id = institution_id
+    card.enterprise_id = enterprise_id
+    card.performed_on = performed_on
+    card.activity_label = label[:200]
+    card.due_on = rules.card_due(kind, performed_on, card_rules)
+    card.rules_version = card_rules.version
+    card.save()
+    return card
+
+
+@transaction.atomic
+def card_file(
+    *,
+    user: User | None,
+    institution: Institution,
+    activity_app: str,
+    activity_id: int,
+    kind: str,
+    reported_on: dt.date | None,
+) -> ReportCard:
+    """The institution files the card of an activity it performed. An activity it did not perform
+    (no card of this institution for it) is refused with ``NOT_PERFORMED``; so is a card filed twice
+    or a date before the activity or after today. Institution staff file their own institution's
+    cards only; the city may record a filing for any institution."""
+    if user is not None:
+        if not access.has_perm(user, "institutions.change_reportcard"):
+            raise PermissionDenied("您无权报送信息报告卡")
+        if not (access.sees_everything(user) or access.own_institution_id(user) == institution.pk):
+            raise PermissionDenied("只能报送本机构的信息报告卡")
+    if kind not in CardKind.values:
+        raise ValidationError({"kind": "报告卡类别不正确"})
+    card = (
+        ReportCard.objects.select_for_update()
+        .filter(institution=institution, kind=kind, activity_app=activity_app, activity_id=activity_id)
+        .first()
+    )
+    if card is None:
+        raise ValidationError({"activity": NOT_PERFORMED})
+    if card.reported_on is not None:
+        raise ValidationError({"activity": CARD_FILED.format(date=f"{card.reported_on:%Y-%m-%d}")})
+    errors = rules.card_filing_errors(card.performed_on, reported_on, timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    card.reported_on = reported_on
+    card.reported_by = user
+    card.save()
+    return card
+
+
+def card_counts(
+    year: int, *, institution_ids: Iterable[int] | None = None, today: dt.date | None = None
+) -> dict[int, rules.CardCounts]:
+    """Per institution, its cards for activities performed in ``year``: due (filed, or unfiled and
+    past the deadline), filed, filed on time. One query whatever the number of institutions."""
+    today = today or timezone.localdate()
+    cards = ReportCard.objects.filter(performed_on__year=year)
+    if institution_ids is not None:
+        cards = cards.filter(institution_id__in=list(institution_ids))
+    rows = cards.values("institution_id").annotate(
+        performed=Count("pk", filter=Q(reported_on__isnull=False) | Q(due_on__lt=today)),
+        reported=Count("pk", filter=Q(reported_on__isnull=False)),
+        on_time=Count("pk", filter=Q(reported_on__lte=F("due_on"))),
+    )
+    return {
+        r["institution_id"]: rules.CardCounts(r["performed"], r["reported"], r["on_time"])
+        for r in rows.order_by("institution_id")
+    }
+
+
+def card_file_of(*, user: User | None, instance: ReportCard, data: dict[str, Any]) -> ReportCard:
+    """``card_file`` for a card picked on its page (the web form)."""
+    return card_file(
+        user=user,
+        institution=instance.institution,
+        kind=instance.kind,
+        activity_app=instance.activity_app,
+        activity_id=instance.activity_id,
+        reported_on=data.get("reported_on"),
+    )

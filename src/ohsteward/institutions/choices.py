@@ -93,3 +93,17 @@ class GuidanceKind(models.TextChoices):
     GUIDANCE = "guidance", "技术指导"
     ASSISTANCE = "assistance", "帮扶"
     SURVEY = "survey", "调查"
+
+
+class CardKind(models.TextChoices):
+    """The report cards an institution files for what it performed (issue 9 item 3; 001 附件1 目标(二))."""
+
+    SERVICE_INFO = "service_info", "技术服务信息报送卡"
+    EXAM_CASE = "exam_case", "职业健康检查个案卡"
+    DIAGNOSIS_CASE = "diagnosis_case", "职业病诊断个案卡"
+
+
+class CardStatus(models.TextChoices):
+    ON_TIME = "on_time", "按时报送"
+    LATE = "late", "逾期报送"
+    MISSING = "missing", "未报送"

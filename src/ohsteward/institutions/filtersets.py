@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Q
+from django.utils import timezone
 
 from ohsteward.core.filtersets import FilterSet
 from ohsteward.core.forms import FilterForm
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
+    CardKind,
+    CardStatus,
     Colour,
     GuidanceKind,
     InspectionResult,
@@ -29,6 +32,7 @@ from ohsteward.institutions.models import (
     Qualification,
     Rectification,
     Referral,
+    ReportCard,
     TechnicalGuidance,
 )
 from ohsteward.registry.choices import RegionLevel
@@ -195,3 +199,28 @@ class TechnicalGuidanceFilterSet(filters.FilterSet):
         model = TechnicalGuidance
         form = FilterForm
         fields = ["year", "institution", "enterprise", "kind", "region"]
+
+
+class ReportCardFilterSet(filters.FilterSet):
+    """The API contract (issue 9): ``institution`` (credit code), ``status`` (on_time / late /
+    missing), ``year`` (of the activity)."""
+
+    institution = filters.CharFilter(label="机构（信用代码）", field_name="institution__uscc")
+    status = filters.ChoiceFilter(label="报送情况", choices=CardStatus.choices, method="filter_status")
+    year = filters.NumberFilter(label="年度", field_name="performed_on__year")
+    kind = filters.ChoiceFilter(label="报告卡类别", choices=CardKind.choices)
+    overdue = filters.BooleanFilter(label="已过期限未报送", method="filter_overdue")
+
+    class Meta:
+        model = ReportCard
+        form = FilterForm
+        fields = ["institution", "status", "year", "kind", "overdue"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

@@ -349,3 +349,12 @@ class GuidanceForm(forms.Form):
 
     def action_data(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class ReportCardFileForm(forms.Form):
+    """报送 one card: the date it was filed (today by default)."""
+
+    reported_on = forms.DateField(label="报送日期", widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)

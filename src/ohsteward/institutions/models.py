@@ -14,6 +14,8 @@ from ohsteward.core.querysets import InForceQuerySet, Scope, ScopedModelMixin, S
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     CapabilityMode,
+    CardKind,
+    CardStatus,
     Colour,
     EngagementKind,
     GuidanceKind,
@@ -831,3 +833,81 @@ class TechnicalGuidance(ScopedModelMixin, TimeStampedModel):
             errors["assistance_entry"] = "该帮扶记录不是此用人单位的"
         if errors:
             raise ValidationError(errors)
+
+
+class ReportCardQuerySet(ScopedQuerySet):
+    def with_status(self, status: str):
+        """``status`` as ``rules.card_status`` computes it, as a filter."""
+        if status == "missing":
+            return self.filter(reported_on__isnull=True)
+        if status == "late":
+            return self.filter(reported_on__gt=models.F("due_on"))
+        if status == "on_time":
+            return self.filter(reported_on__lte=models.F("due_on"))
+        return self.none()
+
+    def overdue(self, today):
+        return self.filter(reported_on__isnull=True, due_on__lt=today)
+
+
+class ReportCard(ScopedModelMixin, TimeStampedModel):
+    """信息报告卡 (技术服务信息报送卡 / 个案卡, issue 9 item 3): the card an institution owes for one
+    activity it performed. The activity is a generic reference (``activity_app`` + ``activity_id``,
+    e.g. ``monitoring.detectionreport`` 12) because the apps that record activities sit above this
+    one: they create the expected card through ``actions.card_expect`` when the activity is
+    recorded (monitoring/cards.py, surveillance/exams/cards.py). The card is "missing" until the
+    institution files it (``reported_on``); on time / late against ``due_on`` (``rules.card_due``)."""
+
+    audited = True
+    scope = Scope(enterprise="enterprise", institution="institution")
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="机构", on_delete=models.PROTECT, related_name="report_cards"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("报告卡类别", max_length=20, choices=CardKind.choices)
+    activity_app = models.CharField("服务记录类型", max_length=60)
+    activity_id = models.PositiveBigIntegerField("服务记录编号")
+    activity_label = models.CharField("服务记录", max_length=200, blank=True)
+    performed_on = models.DateField("服务（检查、诊断）日期")
+    due_on = models.DateField("报送期限")
+    rules_version = models.CharField("时限规则版本", max_length=20)
+    reported_on = models.DateField("报送日期", null=True, blank=True)
+    reported_by = models.ForeignKey(
+        "accounts.User", verbose_name="报送人", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = ReportCardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "信息报告卡"
+        verbose_name_plural = "信息报告卡"
+        ordering = ["-performed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "activity_app", "activity_id"],
+                name="reportcard_once_per_activity",
+                violation_error_message="该服务记录已有此类信息报告卡",
+            ),
+        ]
+        indexes = [models.Index(fields=["institution", "performed_on"], name="reportcard_inst_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.activity_label or self.activity_id}"
+
+    @property
+    def status(self) -> str:
+        return rules.card_status(self.due_on, self.reported_on)
+
+    def get_status_display(self) -> str:
+        return CardStatus(self.status).label
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:reportcard_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        e = self.enterprise
+        return {"district_code": e.region_id, "zone_code": e.zone_id or "", "enterprise_id": e.pk}

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 
 from ohsteward.accounts import access
@@ -25,6 +25,7 @@ from ohsteward.institutions.models import (
     Qualification,
     Rectification,
     Referral,
+    ReportCard,
     TechnicalGuidance,
 )
 
@@ -98,7 +99,7 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
     rectifications, qualifications ending within 90 days, QC inspections planned but not recorded.
     Districts and others get only the ledger's items (``ledger_work``). Each count starts from
     ``for_user``: an institution sees only its own records. Four queries."""
-    items: list[WorkItem] = ledger_work(user, today)
+    items: list[WorkItem] = ledger_work(user, today) + card_work(user, today)
     own = access.own_institution_id(user)
     citywide = access.sees_everything(user)
     if not (own or citywide):
@@ -328,3 +329,92 @@ def guidance_counts(user, year: int) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# Report cards: reporting rate and timeliness (issue 9 item 3)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardRateRow:
+    institution: Institution
+    counts: rules.CardCounts
+    missing: int  # unfiled, deadline passed
+    late: int
+
+    @property
+    def rate(self) -> float | None:
+        return rules.rate(self.counts.reported, self.counts.performed)
+
+    @property
+    def timeliness(self) -> float | None:
+        return rules.rate(self.counts.on_time, self.counts.reported)
+
+
+def card_rates(user, year: int, today: dt.date) -> list[CardRateRow]:
+    """Per institution the user sees, its cards for activities performed in ``year``: 上报率
+    (reported / performed, where performed counts cards filed or past their deadline) and 及时率
+    (on time / reported). Two queries."""
+    cards = ReportCard.objects.for_user(user).filter(performed_on__year=year)
+    rows = (
+        cards.values("institution_id")
+        .annotate(
+            performed=Count("pk", filter=Q(reported_on__isnull=False) | Q(due_on__lt=today)),
+            reported=Count("pk", filter=Q(reported_on__isnull=False)),
+            on_time=Count("pk", filter=Q(reported_on__lte=F("due_on"))),
+            missing=Count("pk", filter=Q(reported_on__isnull=True, due_on__lt=today)),
+            late=Count("pk", filter=Q(reported_on__gt=F("due_on"))),
+        )
+        .order_by("institution_id")
+    )
+    by_id = {r["institution_id"]: r for r in rows}
+    institutions = Institution.objects.filter(pk__in=by_id).order_by("name")
+    return [
+        CardRateRow(
+            i,
+            rules.CardCounts(by_id[i.pk]["performed"], by_id[i.pk]["reported"], by_id[i.pk]["on_time"]),
+            by_id[i.pk]["missing"],
+            by_id[i.pk]["late"],
+        )
+        for i in institutions
+    ]
+
+
+def card_work(user, today: dt.date) -> list[WorkItem]:
+    """What an institution still owes (its own cards not filed: past the deadline, and due within
+    the deadline) — and for the city, the cards overdue across all institutions. One query."""
+    own = access.own_institution_id(user)
+    if not (own or access.sees_everything(user)) or not user.has_perm("institutions.view_reportcard"):
+        return []
+    owed = ReportCard.objects.for_user(user).filter(reported_on__isnull=True)
+    if own:
+        owed = owed.filter(institution_id=own)
+    counts = owed.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        oldest=Min("due_on", filter=Q(due_on__lt=today)),
+        open=Count("pk", filter=Q(due_on__gte=today)),
+        next_due=Min("due_on", filter=Q(due_on__gte=today)),
+    )
+    url = reverse("institutions:reportcard_list")
+    items: list[WorkItem] = []
+    if counts["overdue"]:
+        n = counts["overdue"]
+        if own:
+            label, hint = f"{n} 张信息报告卡已过报送期限未报送", "尽快报送；逾期报送计入及时率"
+        else:
+            label, hint = f"各机构共 {n} 张信息报告卡逾期未报送", "督促机构报送，影响上报率和三色评定"
+        items.append(WorkItem(label, f"{url}?overdue=true", n, counts["oldest"], OVERDUE, hint))
+    if own and counts["open"]:
+        n = counts["open"]
+        items.append(
+            WorkItem(
+                f"{n} 张信息报告卡待报送",
+                f"{url}?status=missing&overdue=false",
+                n,
+                counts["next_due"],
+                DUE,
+                "在报送期限前报送",
+            )
+        )
+    return items

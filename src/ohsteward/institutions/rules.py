@@ -537,3 +537,93 @@ def parse_month(text: str) -> tuple[int, int] | None:
         return None
     year, month = int(parts[0]), int(parts[1])
     return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Report cards (技术服务信息报送卡 / 个案卡, issue 9 item 3) — deadlines are versioned data
+# --------------------------------------------------------------------------------------------
+
+CURRENT_CARD_VERSION = "v1"
+
+
+@dataclass(frozen=True)
+class CardDeadline:
+    days: int
+    counted_from: str
+    target_rate: float
+
+
+@dataclass(frozen=True)
+class CardRules:
+    version: str
+    verified: bool
+    source: str
+    kinds: Mapping[str, CardDeadline]
+
+
+def load_card_rules(version: str = CURRENT_CARD_VERSION) -> CardRules:
+    """The deadline table per card kind (``data/report_card_deadlines_<version>.json``). 001 附件1
+    and 003 附件3 set the reporting rates (100 %; case cards ≥ 95 %) but no time limit [?], so the
+    days are unverified data shown with "未核对"."""
+    raw = json.loads((DATA_DIR / f"report_card_deadlines_{version}.json").read_text(encoding="utf-8"))
+    kinds = {
+        k: CardDeadline(int(v["days"]), v["from"], float(v["target_rate"])) for k, v in raw["kinds"].items()
+    }
+    return CardRules(raw["version"], bool(raw["verified"]), raw["source"], kinds)
+
+
+def card_due(kind: str, performed_on: dt.date, rules: CardRules) -> dt.date:
+    """The date by which the card for an activity performed on ``performed_on`` must be filed."""
+    return performed_on + dt.timedelta(days=rules.kinds[kind].days)
+
+
+def card_status(due_on: dt.date, reported_on: dt.date | None) -> str:
+    """on_time / late / missing (the values of ``CardStatus``): a card not filed is missing until it
+    is filed, whether or not its deadline has passed (``card_overdue`` says which)."""
+    if reported_on is None:
+        return "missing"
+    return "on_time" if reported_on <= due_on else "late"
+
+
+def card_overdue(due_on: dt.date, reported_on: dt.date | None, today: dt.date) -> bool:
+    return reported_on is None and due_on < today
+
+
+def card_filing_errors(performed_on: dt.date, reported_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    if reported_on is None:
+        return {"reported_on": "请填写报送日期"}
+    if reported_on < performed_on:
+        return {"reported_on": f"报送日期不能早于服务（检查、诊断）日期 {performed_on:%Y-%m-%d}"}
+    if reported_on > today:
+        return {"reported_on": "报送日期不能晚于今天"}
+    return {}
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    """One institution's cards of a period: ``performed`` counts the activities whose card is due
+    (filed, or unfiled with the deadline passed); an unfiled card not yet due is not counted."""
+
+    performed: int = 0
+    reported: int = 0
+    on_time: int = 0
+
+
+def reporting_factor(counts: CardCounts) -> FactorInput:
+    """信息报告卡上报率 (001 附件1 目标(二): 100 %) as points: reported / performed × 100."""
+    if not counts.performed:
+        return FactorInput(None, reason="本年度无应报送的信息报告卡")
+    return FactorInput(
+        round(100.0 * counts.reported / counts.performed, 1),
+        f"已报送 {counts.reported} / 应报送 {counts.performed} 张",
+    )
+
+
+def timeliness_factor(counts: CardCounts) -> FactorInput:
+    """信息报告及时率 as points: filed on time / filed × 100."""
+    if not counts.reported:
+        return FactorInput(None, reason="本年度无已报送的信息报告卡")
+    return FactorInput(
+        round(100.0 * counts.on_time / counts.reported, 1),
+        f"按时 {counts.on_time} / 已报送 {counts.reported} 张",
+    )

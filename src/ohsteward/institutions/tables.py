@@ -280,3 +280,29 @@ class TechnicalGuidanceTable(Table):
         Column("帮扶记录", lambda g: g.assistance_entry_id or "", key="assistance_entry"),
     ]
     list_columns = ["visited_on", "institution", "enterprise", "region", "kind", "content", "steward_visit"]
+
+
+def _card_status(card) -> str:
+    return card.get_status_display()
+
+
+class ReportCardTable(Table):
+    html_id = "reportcard-table"
+    select_related = ("institution", "enterprise")
+    default_sort = "-performed_on"
+    columns = [
+        Column("编号", "id", link="institutions:reportcard_detail", sortable="id"),
+        Column("机构", "institution.name", key="institution", sortable="institution__name"),
+        Column("机构信用代码", "institution.uscc", key="institution_uscc", css="mono", export=True),
+        Column("报告卡类别", "get_kind_display", key="kind", sortable="kind"),
+        Column("服务记录", "activity_label", key="activity"),
+        Column("用人单位", "enterprise.name", key="enterprise", sortable="enterprise__name"),
+        Column("服务日期", "performed_on", format=_date, sortable="performed_on"),
+        Column("报送期限", "due_on", format=_date, sortable="due_on"),
+        Column("报送日期", "reported_on", format=_date, sortable="reported_on"),
+        Column("报送情况", _card_status, key="status"),
+        Column("时限规则版本", "rules_version", export=True),
+    ]
+    list_columns = [
+        "id", "institution", "kind", "activity", "enterprise", "performed_on", "due_on", "reported_on", "status",
+    ]  # fmt: skip

@@ -126,6 +126,15 @@ urlpatterns = [
     path(
         "qc/out-of-province/export/", views.out_of_province, {"export": True}, name="out_of_province_export"
     ),
+    # report cards and reporting rates (item 3)
+    path("report-cards/", views.ReportCardListView.as_view(), name="reportcard_list"),
+    path("report-cards/export/", views.ReportCardListView.as_view(export=True), name="reportcard_export"),
+    path("report-cards/rates/", views.reportcard_rates, name="reportcard_rates"),
+    path(
+        "report-cards/rates/export/", views.reportcard_rates, {"export": True}, name="reportcard_rates_export"
+    ),
+    path("report-cards/<int:pk>/", views.ReportCardDetailView.as_view(), name="reportcard_detail"),
+    path("report-cards/<int:pk>/file/", views.ReportCardFileView.as_view(), name="reportcard_file"),
     path("<str:uscc>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
     path("<str:uscc>/edit/", views.InstitutionEditView.as_view(), name="institution_edit"),
     path("<str:uscc>/qualifications/new/", views.QualificationAddView.as_view(), name="qualification_add"),

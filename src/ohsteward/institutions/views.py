@@ -33,6 +33,7 @@ from ohsteward.institutions.filtersets import (
     QcInspectionFilterSet,
     RectificationFilterSet,
     ReferralFilterSet,
+    ReportCardFilterSet,
     TechnicalGuidanceFilterSet,
 )
 from ohsteward.institutions.forms import (
@@ -51,6 +52,7 @@ from ohsteward.institutions.forms import (
     RectificationForm,
     ReferralAdvanceForm,
     ReferralForm,
+    ReportCardFileForm,
     StaffMemberForm,
 )
 from ohsteward.institutions.importers import (
@@ -74,6 +76,7 @@ from ohsteward.institutions.models import (
     QcPlan,
     Rectification,
     Referral,
+    ReportCard,
     TechnicalGuidance,
 )
 from ohsteward.institutions.tables import (
@@ -84,6 +87,7 @@ from ohsteward.institutions.tables import (
     QcInspectionTable,
     RectificationTable,
     ReferralTable,
+    ReportCardTable,
     TechnicalGuidanceTable,
     checklist_label,
     version_label,
@@ -907,4 +911,97 @@ def out_of_province(request, export: bool = False):
         return xlsx_response(f"外省来渝机构质控抽查结果-{year}.xlsx", OUT_COLUMNS, data)
     return render(
         request, "institutions/out_of_province.html", {"year": year, "rows": rows, "figures": figures}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Report cards: the list, filing, and the reporting rates (issue 9 item 3)
+# --------------------------------------------------------------------------------------------
+
+
+class ReportCardListView(ObjectListView):
+    queryset = ReportCard.objects.all()
+    filterset = ReportCardFilterSet
+    table = ReportCardTable
+    permission = "institutions.view_reportcard"
+    template_name = "institutions/reportcard_list.html"
+    title = "信息报告卡"
+    unit = "张"
+    export_filename = "信息报告卡"
+
+    def get_context_data(self, **context):
+        return {**context, "card_rules": rules.load_card_rules()}
+
+
+class ReportCardDetailView(ObjectDetailView):
+    queryset = ReportCard.objects.select_related("institution", "enterprise")
+    permission = "institutions.view_reportcard"
+    template_name = "institutions/reportcard_detail.html"
+
+    def get_context_data(self, **context):
+        card = context["object"]
+        can_file = (
+            card.reported_on is None
+            and self.request.user.has_perm("institutions.change_reportcard")
+            and (
+                access.sees_everything(self.request.user)
+                or access.own_institution_id(self.request.user) == card.institution_id
+            )
+        )
+        return {**context, "card_rules": rules.load_card_rules(card.rules_version), "can_file": can_file}
+
+
+class ReportCardFileView(ObjectFormView):
+    queryset = ReportCard.objects.select_related("institution")
+    permission = "institutions.change_reportcard"
+    form = ReportCardFileForm
+    action = actions.card_file_of
+    template_name = "institutions/child_form.html"
+    success_message = "信息报告卡已报送。已记入审计日志。"
+
+    def get_context_data(self, **context):
+        return {**context, "heading": f"报送：{context['object']}"}
+
+
+RATE_COLUMNS = [
+    ("institution", "机构"),
+    ("uscc", "统一社会信用代码"),
+    ("performed", "应报送（张）"),
+    ("reported", "已报送（张）"),
+    ("missing", "逾期未报送（张）"),
+    ("late", "逾期报送（张）"),
+    ("rate", "上报率"),
+    ("timeliness", "及时率"),
+]
+
+
+def _percent(value: float | None) -> str:
+    return "无数据" if value is None else f"{value:.1f}%"
+
+
+@requires("institutions.view_reportcard")
+def reportcard_rates(request, export: bool = False):
+    """Per institution and year: 上报率 (reported / performed) and 及时率, with links to the missing
+    and late cards behind them."""
+    year = _year(request)
+    rows = queries.card_rates(request.user, year, timezone.localdate())
+    if export:
+        data = [
+            (
+                r.institution.name,
+                r.institution.uscc,
+                r.counts.performed,
+                r.counts.reported,
+                r.missing,
+                r.late,
+                _percent(r.rate),
+                _percent(r.timeliness),
+            )  # fmt: skip
+            for r in rows
+        ]
+        return xlsx_response(f"信息报告卡上报率-{year}.xlsx", RATE_COLUMNS, data)
+    return render(
+        request,
+        "institutions/reportcard_rates.html",
+        {"year": year, "rows": rows, "card_rules": rules.load_card_rules(), "percent": _percent},
     )

@@ -12,8 +12,9 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # local: the facts read models, which are loaded only once the app registry is ready
         from ohsteward.core import facts
-        from ohsteward.monitoring import queries
+        from ohsteward.monitoring import cards, queries
 
         facts.provide(facts.PERIODIC_DETECTION_DONE, queries.periodic_detection_done)
         facts.provide(facts.HAS_OVER_LIMIT_POST, queries.has_over_limit_post)
         facts.provide(facts.OVER_LIMIT_FIXED, queries.over_limit_fixed)
+        cards.connect()  # the report cards each detection report owes (institutions)

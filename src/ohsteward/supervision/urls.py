@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ohsteward.supervision import views
+from ohsteward.supervision import crosscheck_views, views
 
 app_name = "supervision"
 
@@ -100,4 +100,9 @@ urlpatterns = [
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("projects/<int:pk>/stage/", views.ProjectStageView.as_view(), name="project_stage"),
+    # cross-checks of monitoring and surveillance for the QC team (issue 9 item 6)
+    path("cross-checks/", crosscheck_views.crosscheck_list, name="crosscheck_list"),
+    path(
+        "cross-checks/export/", crosscheck_views.crosscheck_list, {"export": True}, name="crosscheck_export"
+    ),
 ]

@@ -8,10 +8,12 @@ class SurveillanceConfig(AppConfig):
 
     def ready(self) -> None:
         # the facts this app knows for lower apps (core.facts): exams done per employer and year
-        from ohsteward.monitoring import effects  # local: needs the app registry ready
+        # local: ready(): these modules import models, which cannot load before the app registry
+        from ohsteward.monitoring import effects
         from ohsteward.surveillance import inputs
-        from ohsteward.surveillance.exams import facts
+        from ohsteward.surveillance.exams import cards, facts
 
         facts.provide_all()
+        cards.connect()  # the report cards each exam batch and diagnosis owes (institutions)
         # a recorded measurement changes the interval of the workers on that post (RULES.md §2.3)
         effects.on_measurement_recorded(inputs.measurement_recorded)

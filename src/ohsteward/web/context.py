@@ -21,6 +21,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("stewardship:work", "管家服务", "stewardship.view_servicevisit"),
     ("institutions:institution_list", "技术服务机构", "institutions.view_institution"),
     ("institutions:guidance_list", "技术指导", "institutions.view_technicalguidance"),
+    ("institutions:reportcard_list", "信息报告卡", "institutions.view_reportcard"),
     ("exposure:calculator", "接触评价计算器", None),
     ("hazards:edition_list", "接触限值", "hazards.add_exposurelimitedition"),
     ("monitoring:report_list", "检测监测", "monitoring.view_detectionreport"),
@@ -63,7 +64,7 @@ NAV_GROUPS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("管家服务", ("stewardship:work", "stewardship:zone_home")),
-    ("机构", ("institutions:institution_list", "institutions:guidance_list")),
+    ("机构", ("institutions:institution_list", "institutions:guidance_list", "institutions:reportcard_list")),
     ("监督", ("supervision:riskassessment_list",)),
     (
         "更多",

@@ -67,6 +67,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "institutions.performanceevaluation": ("vac", "v", "vac", "v", "", ""),
     "institutions.referral": ("vac", "vac", "vac", "", "", ""),
     "institutions.technicalguidance": ("vac", "vac", "vac", "vac", "", ""),
+    # report cards (issue 9 item 3): created by the apps that record activities; filed (change)
+    # by the institution, or recorded by the city
+    "institutions.reportcard": ("vc", "v", "vc", "vc", "", ""),
     # the steward service (issue 10): districts form teams and register agreements; a team
     # renews, records its visits and moves them; the employer confirms and rates each visit
     "stewardship.stewardteam": ("vac", "vac", "v", "", "v", "v"),

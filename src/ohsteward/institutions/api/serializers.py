@@ -17,6 +17,7 @@ from ohsteward.institutions.models import (
     QcInspection,
     Qualification,
     Referral,
+    ReportCard,
     TechnicalGuidance,
 )
 from ohsteward.registry.choices import RegionLevel
@@ -261,3 +262,31 @@ class TechnicalGuidanceSerializer(serializers.ModelSerializer):
             fields["institution"].queryset = Institution.objects.for_user(request.user)
             fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
         return fields
+
+
+class ReportCardSerializer(serializers.ModelSerializer):
+    """A report card: the activity it reports (``activity_app`` + ``activity_id``, performed on
+    ``performed_on``), its deadline, when it was filed and ``status`` (on_time / late / missing)."""
+
+    institution = serializers.CharField(source="institution.uscc", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    enterprise = serializers.CharField(source="enterprise.uscc", read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReportCard
+        fields = [
+            "id", "institution", "institution_name", "enterprise", "kind", "activity_app", "activity_id",
+            "activity_label", "performed_on", "due_on", "reported_on", "status", "rules_version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReportCardFilingSerializer(serializers.Serializer):
+    """报送: the institution (credit code), the card kind, the activity and the filing date."""
+
+    institution = serializers.CharField()
+    kind = serializers.CharField()
+    activity_app = serializers.CharField()
+    activity_id = serializers.IntegerField(min_value=1)
+    reported_on = serializers.DateField()

@@ -9,6 +9,7 @@ from ohsteward.institutions.api.views import (
     ProficiencyResultViewSet,
     QcInspectionViewSet,
     ReferralViewSet,
+    ReportCardViewSet,
     TechnicalGuidanceViewSet,
 )
 
@@ -20,6 +21,7 @@ INSTITUTION_ROUTES = [
     ("performance-evaluations", PerformanceEvaluationViewSet, "performance-evaluation"),
     ("referrals", ReferralViewSet, "referral"),
     ("technical-guidance", TechnicalGuidanceViewSet, "technical-guidance"),
+    ("report-cards", ReportCardViewSet, "report-card"),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet, ScopedReadOnlyModelViewSet
@@ -18,6 +19,8 @@ from ohsteward.institutions.api.serializers import (
     ProficiencyResultSerializer,
     QcInspectionSerializer,
     ReferralSerializer,
+    ReportCardFilingSerializer,
+    ReportCardSerializer,
     TechnicalGuidanceSerializer,
 )
 from ohsteward.institutions.filtersets import (
@@ -27,6 +30,7 @@ from ohsteward.institutions.filtersets import (
     ProficiencyResultFilterSet,
     QcInspectionFilterSet,
     ReferralFilterSet,
+    ReportCardFilterSet,
     TechnicalGuidanceFilterSet,
 )
 from ohsteward.institutions.models import (
@@ -37,6 +41,7 @@ from ohsteward.institutions.models import (
     ProficiencyResult,
     QcInspection,
     Referral,
+    ReportCard,
     TechnicalGuidance,
 )
 from ohsteward.institutions.tables import (
@@ -46,6 +51,7 @@ from ohsteward.institutions.tables import (
     ProficiencyResultTable,
     QcInspectionTable,
     ReferralTable,
+    ReportCardTable,
     TechnicalGuidanceTable,
 )
 from ohsteward.registry.models import Enterprise
@@ -205,3 +211,45 @@ class TechnicalGuidanceViewSet(ExportMixin, ScopedModelViewSet):
         serializer.instance = actions.guidance_record(
             user=self.request.user, data=dict(serializer.validated_data)
         )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="信息报告卡（技术服务信息报送卡、个案卡）及报送情况", tags=TAG),
+    retrieve=extend_schema(summary="查看信息报告卡", tags=TAG),
+    export=extend_schema(tags=TAG),
+)
+class ReportCardViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
+    queryset = ReportCard.objects.select_related("institution", "enterprise")
+    serializer_class = ReportCardSerializer
+    filterset_class = ReportCardFilterSet
+    table_class = ReportCardTable
+    export_filename = "信息报告卡"
+
+    def get_permissions(self):
+        # filing changes a card: the model's change permission
+        self.permission_action = "change" if self.request.method == "POST" else None
+        return super().get_permissions()
+
+    @extend_schema(
+        summary="报送信息报告卡（仅限本机构开展的服务；未开展的服务不能报送）",
+        request=ReportCardFilingSerializer,
+        responses=ReportCardSerializer,
+        tags=TAG,
+    )
+    @action(detail=False, methods=["post"], url_path="file")
+    def file(self, request):
+        filing = ReportCardFilingSerializer(data=request.data)
+        filing.is_valid(raise_exception=True)
+        data = filing.validated_data
+        institution = Institution.objects.for_user(request.user).filter(uscc=data["institution"]).first()
+        if institution is None:
+            raise ValidationError({"institution": "统一社会信用代码不在您可见的机构名录中"})
+        card = actions.card_file(
+            user=request.user,
+            institution=institution,
+            kind=data["kind"],
+            activity_app=data["activity_app"],
+            activity_id=data["activity_id"],
+            reported_on=data["reported_on"],
+        )
+        return Response(ReportCardSerializer(card).data, status=201)

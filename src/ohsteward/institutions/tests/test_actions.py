@@ -190,22 +190,22 @@ def test_grades_come_in_three_colours_from_the_data_and_explain_every_factor(cas
     assert colours == {green.pk: "green", yellow.pk: "yellow", red.pk: "red"}
     assert empty in result["ungraded"]
     factors = {f["name"]: f for f in InstitutionGrade.objects.get(institution=green).factors}
-    assert factors["reporting_rate"]["value"] is None and "尚未接入" in factors["reporting_rate"]["reason"]
+    assert factors["reporting_rate"]["value"] is None and "无应报送" in factors["reporting_rate"]["reason"]
     assert factors["qc_score"]["value"] == 92.0
     # recomputing replaces, not duplicates
     actions.grades_compute(user=cast["cdc"], year=2026)
     assert InstitutionGrade.objects.count() == 3
 
 
-def test_grading_reads_every_institution_s_year_in_four_queries(cast):
+def test_grading_reads_every_institution_s_year_in_five_queries(cast):
     a = InstitutionFactory()
     _inspect(cast, a, 90, "fail", open_rectification=True)
     first, data = count_queries(lambda: actions.year_data(2026))
-    assert first == 4 and data[a.pk].qc_scores == [90.0] and data[a.pk].demands == [("open", "fail")]
+    assert first == 5 and data[a.pk].qc_scores == [90.0] and data[a.pk].demands == [("open", "fail")]
     for score in (80, 70, 60):
         _inspect(cast, InstitutionFactory(), score, "pass")
     again, data = count_queries(lambda: actions.year_data(2026))
-    assert again == 4 and len(data) == 4
+    assert again == 5 and len(data) == 4
     # the grades match what one institution's own reading gives
     inputs, _unsat, failed = actions.grade_inputs(a, 2026, actions.rules.load_grading_rules())
     assert failed and inputs["qc_score"].value == 90.0

@@ -18,6 +18,7 @@ from ohsteward.institutions.models import (
     PerformanceEvaluation,
     QcInspection,
     Referral,
+    ReportCard,
     TechnicalGuidance,
 )
 from ohsteward.registry.models import Enterprise
@@ -177,6 +178,28 @@ BY_DISTRICT = {
 }
 
 
+def _card(institution, employer, world) -> ReportCard:
+    return actions.card_expect(
+        kind="service_info",
+        activity_app="monitoring.detectionreport",
+        activity_id=employer.pk * 10 + (institution.pk % 10),
+        institution_id=institution.pk,
+        enterprise_id=employer.pk,
+        performed_on=world.today,
+    )
+
+
+def _other_institutions_card(world, employer) -> ReportCard:
+    """A card of another institution than lab's: lab sees it only at its own client (wanzhou)."""
+    other, _ = Institution.objects.get_or_create(uscc="91500000MA5U0SC02X", defaults={"name": "另一检测机构"})
+    return _card(other, employer, world)
+
+
+def _own_card(world, employer) -> ReportCard:
+    """lab's own institution's card: lab sees every one of them (its own records)."""
+    return _card(world.institution, employer, world)
+
+
 class TestInstitutionsScope(ScopeSuite):
     cases = [
         ScopeCase(
@@ -206,6 +229,21 @@ class TestInstitutionsScope(ScopeSuite):
             make=_own_guidance,
             visible={**VISIBLE, "lab": ALL},
             page="/institutions/guidance/{obj.pk}/",
+        ),
+        ScopeCase(
+            ReportCard,
+            make=_other_institutions_card,
+            page="/institutions/report-cards/{obj.pk}/",
+            api="/api/v1/report-cards/",
+            export_column="编号",
+        ),
+        ScopeCase(
+            ReportCard,
+            name="ReportCard-own",
+            make=_own_card,
+            visible={**VISIBLE, "lab": ALL},
+            page="/institutions/report-cards/{obj.pk}/",
+            api="/api/v1/report-cards/",
         ),
         # another institution's engagement: lab sees it only for its own client (wanzhou)
         ScopeCase(Engagement, make=_other_institutions_engagement),

@@ -137,7 +137,7 @@ def test_the_grade_page_shows_no_data_factors_with_their_reason_and_unverified_r
     assert "未核对" in listing and "绿色" in listing
     grade = inst.grades.get()
     body = client.get(reverse("institutions:grade_detail", args=[grade.pk])).content.decode()
-    assert "无数据" in body and "尚未接入" in body and "v1（未核对）" in body
+    assert "无数据" in body and "本年度无应报送的信息报告卡" in body and "v1（未核对）" in body
 
 
 def test_district_officers_cannot_compute_grades(client, cast):
