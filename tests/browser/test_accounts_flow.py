@@ -69,6 +69,7 @@ def test_reset_password_forces_a_change_at_next_login(browser, live_server, cast
     page = admin.new_page()
     problems = csp_watch(page)
     login(page, base, "city")
+    page.click("nav summary:has-text('更多')")  # 用户管理 sits in the 更多 menu group
     page.click("nav >> text=用户管理")
     page.wait_for_url(f"{base}/users/")
     shot(page, "user-list-1280")

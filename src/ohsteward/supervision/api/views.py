@@ -57,7 +57,7 @@ from ohsteward.supervision.tables import (
 # --------------------------------------------------------------------------------------------
 
 
-class FactorSerializer(serializers.Serializer):
+class RiskFactorSerializer(serializers.Serializer):
     factor = serializers.CharField(help_text="危害因素：CDC代码、名称或别名（危害因素目录）")
     serious = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="是否严重职业病危害因素；省略则按目录判定"
@@ -69,7 +69,7 @@ class FactorSerializer(serializers.Serializer):
 
 
 class AssessSerializer(serializers.Serializer):
-    factors = FactorSerializer(many=True, allow_empty=True)
+    factors = RiskFactorSerializer(many=True, allow_empty=True)
     management_score = serializers.FloatField(
         required=False, allow_null=True, default=None, help_text="职业卫生管理自查得分（0–100）"
     )
@@ -163,7 +163,7 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class AssessRequestSerializer(serializers.Serializer):
+class RiskAssessRequestSerializer(serializers.Serializer):
     enterprise = serializers.CharField(help_text="统一社会信用代码")
     on = serializers.DateField(required=False, help_text="评估日期，默认今天")
 
@@ -180,13 +180,13 @@ class RiskAssessmentViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     export_filename = "综合风险评估"
 
     @extend_schema(
-        request=AssessRequestSerializer,
+        request=RiskAssessRequestSerializer,
         responses={201: RiskAssessmentSerializer},
         summary="按现有数据评估一个单位并保存",
     )
     @action(detail=False, methods=["post"], permission_action="add")
     def assess(self, request):
-        s = AssessRequestSerializer(data=request.data)
+        s = RiskAssessRequestSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         enterprise = access.get_for_user_or_404(
             Enterprise.objects, request.user, uscc=s.validated_data["enterprise"]
@@ -448,7 +448,7 @@ class InspectionViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=follow.pk)).data, status=201)
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class EnforcementCaseSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all())
 
     class Meta:
@@ -486,7 +486,7 @@ class EnforcementCaseViewSet(ExportMixin, ScopedModelViewSet):
     permission_action = None  # set per action below (RolePermission)
 
     queryset = EnforcementCase.objects.select_related("enterprise").order_by("-opened_on", "-pk")
-    serializer_class = CaseSerializer
+    serializer_class = EnforcementCaseSerializer
     filterset_class = EnforcementCaseFilterSet
     table_class = EnforcementCaseTable
     export_filename = "执法案件"
@@ -497,7 +497,7 @@ class EnforcementCaseViewSet(ExportMixin, ScopedModelViewSet):
         case = actions.case_open(user=self.request.user, today=timezone.localdate(), **d)
         serializer.instance = case
 
-    @extend_schema(request=DecideSerializer, responses={200: CaseSerializer}, summary="录入处理决定")
+    @extend_schema(request=DecideSerializer, responses={200: EnforcementCaseSerializer}, summary="录入处理决定")
     @action(detail=True, methods=["post"], permission_action="change")
     def decide(self, request, pk=None):
         s = DecideSerializer(data=request.data)
@@ -505,7 +505,7 @@ class EnforcementCaseViewSet(ExportMixin, ScopedModelViewSet):
         case = actions.case_decide(user=request.user, case=self.get_object(), **s.validated_data)
         return Response(self.get_serializer(case).data)
 
-    @extend_schema(request=CloseSerializer, responses={200: CaseSerializer}, summary="结案")
+    @extend_schema(request=CloseSerializer, responses={200: EnforcementCaseSerializer}, summary="结案")
     @action(detail=True, methods=["post"], permission_action="change")
     def close(self, request, pk=None):
         s = CloseSerializer(data=request.data)
