@@ -19,9 +19,9 @@ from ohsteward.accounts import access
 from ohsteward.core.cells import CellError, cell_text, parse_date
 from ohsteward.core.imports import ImportReport, RowError
 from ohsteward.core.spreadsheets import SpreadsheetError, TemplateColumn, read_table, template_xlsx
+from ohsteward.hazards.lookup import UnknownFactor, catalogue_factor
 from ohsteward.institutions.models import Institution
 from ohsteward.monitoring import actions
-from ohsteward.monitoring.catalogue import resolve_factor
 from ohsteward.monitoring.choices import ReportKind, SamplingMode
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.monitoring.rules import MonitoringRuleError, to_number
@@ -278,9 +278,9 @@ class MeasurementImporter:
             raise RowProblem(HEADER_OF["sampling_start"], "必填")
         factor_text = cell_text(record.get(HEADER_OF["factor"]))
         try:
-            factor = self._factors.get(factor_text) or resolve_factor(factor_text)
-        except ValidationError as e:
-            raise RowProblem(HEADER_OF["factor"], e.messages[0]) from None
+            factor = self._factors.get(factor_text) or catalogue_factor(factor_text)
+        except UnknownFactor as e:
+            raise RowProblem(HEADER_OF["factor"], str(e)) from None
         self._factors[factor_text] = factor
         detection = self._report(user, record)
         inputs: dict[str, Any] = {}

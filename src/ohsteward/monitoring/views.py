@@ -22,7 +22,7 @@ from ohsteward.core.views import (
     apply_errors,
     messages_of,
 )
-from ohsteward.monitoring import actions, judging, queries
+from ohsteward.monitoring import actions, assess, queries
 from ohsteward.monitoring.choices import TaskStatus
 from ohsteward.monitoring.filtersets import (
     DetectionDueFilterSet,
@@ -145,7 +145,7 @@ def factor_kinds() -> dict[str, list[str]]:
     for name, category in HazardFactor.objects.filter(
         category__in=("dust", "chemical", "physical")
     ).values_list("name", "category"):
-        out.setdefault(judging.kind_for(category, name), []).append(name)
+        out.setdefault(assess.kind_for(category, name), []).append(name)
     return out
 
 
