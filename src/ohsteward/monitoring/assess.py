@@ -788,3 +788,21 @@ def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value.strip() if isinstance(value, str) else value
     return out
+
+
+def statistics_values(inputs: Mapping[str, Any]) -> list[Number]:
+    """A stored measurement's results for exposure statistics (``monitoring.stats``): each
+    full-shift sample as entered, a censored one as ``"<0.05"`` (censored at its LOD — never a
+    substituted number); a measurement without samples contributes its given C_TWA. Short-time
+    samples are not pooled with full-shift ones."""
+    samples = inputs.get("samples") or []
+    if not samples:
+        given = inputs.get("c_twa")
+        return [given] if given not in (None, "") else []
+    out: list[Number] = []
+    for item in samples:
+        if item.get("lod") not in (None, "") and str(item.get("value", "")).startswith("<"):
+            out.append(f"<{float(item['lod'])!r}")
+        else:
+            out.append(item["value"])
+    return out
