@@ -172,6 +172,7 @@ def start_server(args, env: dict, log: Path) -> subprocess.Popen:
         command += ["--threads", str(args.threads)]
     server_env = {k: v for k, v in env.items() if k != "OHSTEWARD_DEMO"}
     server_env.setdefault("OHSTEWARD_SECRET_KEY", secrets.token_urlsafe(50))
+    server_env.setdefault("OHSTEWARD_FIELD_KEY", secrets.token_urlsafe(32))
     server_env.update(OHSTEWARD_SECURE_COOKIES="0", OHSTEWARD_DEBUG="0")
     process = subprocess.Popen(
         command, env=server_env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
@@ -409,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # one secret key for this process and the server: sessions made here are valid there
     os.environ.setdefault("OHSTEWARD_SECRET_KEY", secrets.token_urlsafe(50))
+    # and one field-encryption key (ID numbers written here are read there)
+    os.environ.setdefault("OHSTEWARD_FIELD_KEY", secrets.token_urlsafe(32))
     setup_django(args.database_url, args.data_dir)
     env = {**os.environ, "OHSTEWARD_DATABASE_URL": args.database_url, "OHSTEWARD_DATA_DIR": args.data_dir}
     employers = ensure_data(args.enterprises, env)

@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
             target=background_loop,
             args=(
                 background,
-                {**env, "OHSTEWARD_SECRET_KEY": "soak-" * 10},
+                {**env, "OHSTEWARD_SECRET_KEY": "soak-" * 10, "OHSTEWARD_FIELD_KEY": "soak-field-" * 4},
                 stop,
                 out / "background.log",
                 background_runs,

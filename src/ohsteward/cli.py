@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> None:
     if is_help_request(argv[1:]) and not os.environ.get("OHSTEWARD_SECRET_KEY"):
         # only this process sees the key, and it only prints help (nothing is signed or stored)
         os.environ["OHSTEWARD_SECRET_KEY"] = "help-only-" + secrets.token_urlsafe(40)
+    if is_help_request(argv[1:]) and not os.environ.get("OHSTEWARD_FIELD_KEY"):
+        # the same for the field-encryption key: help neither encrypts nor decrypts anything
+        os.environ["OHSTEWARD_FIELD_KEY"] = "help-only-" + secrets.token_urlsafe(32)
     # `ohsteward import enterprises FILE` and `ohsteward user add …` read better than Django's
     # one-word command names; map the two-word forms onto the commands.
     if len(argv) > 2 and argv[1] in {"import", "user", "token"}:

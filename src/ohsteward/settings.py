@@ -104,6 +104,39 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# Field encryption of personal identifiers (ID numbers; docs/decisions/0009-field-encryption.md):
+# the same rules as the secret key. Production refuses to start without OHSTEWARD_FIELD_KEY; demo,
+# debug and tests keep a generated one in the data directory. Losing the key loses every ID number.
+MIN_FIELD_KEY_LENGTH = 32
+
+
+def _field_key() -> str:
+    key = os.environ.get("OHSTEWARD_FIELD_KEY", "")
+    if key:
+        if not (DEBUG or DEMO or TESTING) and (len(key) < MIN_FIELD_KEY_LENGTH or "change-me" in key.lower()):
+            raise ImproperlyConfigured(
+                f"OHSTEWARD_FIELD_KEY is not fit for production: at least {MIN_FIELD_KEY_LENGTH} random "
+                'characters are needed. Generate one with `python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))"` (see docs/configuration.md).'
+            )
+        return key
+    if not (DEBUG or DEMO or TESTING):
+        raise ImproperlyConfigured(
+            "OHSTEWARD_FIELD_KEY is not set. Production mode refuses to start without the key that "
+            "encrypts ID numbers (see docs/configuration.md); use `ohsteward demo` to try the system."
+        )
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "field_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+OHSTEWARD_FIELD_KEY = _field_key()
+# keys that still decrypt during a rotation (`ohsteward rotate_field_key`), newest first
+OHSTEWARD_FIELD_KEY_PREVIOUS = env_list("OHSTEWARD_FIELD_KEY_PREVIOUS")
 ALLOWED_HOSTS = env_list("OHSTEWARD_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("OHSTEWARD_CSRF_TRUSTED_ORIGINS")
 
@@ -131,6 +164,7 @@ INSTALLED_APPS = [
     "ohsteward.declarations",
     "ohsteward.monitoring",
     "ohsteward.supervision",
+    "ohsteward.surveillance",
     "ohsteward.api",
     "ohsteward.web",
     "ohsteward.demo",
@@ -404,6 +438,13 @@ OHSTEWARD_API_TAGS = {
         "分类监督执法",
         "职业病危害综合风险评估（国疾控综监督二函〔2022〕50号：风险等级Ⅰ/Ⅱ/Ⅲ、管理状况A/B/C、综合风险类别甲/乙/丙，"
         "甲类风险最低）、职业卫生管理自查、年度监督检查计划（双随机）、监督检查与执法案件。未核对的规则逐项标注。",
+    ),
+    "surveillance": (
+        "职业健康监护",
+        "劳动者（身份证号加密存储、脱敏显示）、岗位经历与接害工龄、按 GBZ 188 计算的体检周期和应检名单。"
+        "用人单位只能看到本单位的劳动者，体检机构看到其服务单位的花名册。"
+        "体检结果（体检机构上传，每个危害因素一条结论 a–e）、复查/调岗/诊断任务和职业病诊断个案（法定时限）；"
+        "用人单位看结论，不看异常项目。",
     ),
     "core": (
         "后台任务",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("declarations/", include("ohsteward.declarations.urls")),
     path("stewardship/", include("ohsteward.stewardship.urls")),
     path("supervision/", include("ohsteward.supervision.urls")),
+    path("surveillance/", include("ohsteward.surveillance.urls")),
     path("institutions/", include("ohsteward.institutions.urls")),
     path("exposure/", include("ohsteward.monitoring.calculator.urls")),
     path("hazards/", include("ohsteward.hazards.urls")),

@@ -26,6 +26,8 @@ from ohsteward.registry.api.views import (
 )
 from ohsteward.stewardship.api import urls as stewardship_urls
 from ohsteward.supervision.api import urls as supervision_urls
+from ohsteward.surveillance.api import urls as surveillance_urls
+from ohsteward.surveillance.exams import api as surveillance_exams_api
 
 app_name = "api"
 
@@ -46,6 +48,8 @@ stewardship_urls.register(router)
 institutions_urls.register(router)
 monitoring_urls.register(router)
 supervision_urls.register(router)
+surveillance_urls.register(router)
+surveillance_exams_api.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
@@ -55,5 +59,6 @@ urlpatterns = [
     path("exposure/assess/", ExposureAssessView.as_view(), name="exposure-assess"),
     path("exposure/statistics/", ExposureStatisticsView.as_view(), name="exposure-statistics"),
     *supervision_urls.urlpatterns,
+    *surveillance_urls.urlpatterns,
     *router.urls,
 ]

@@ -19,7 +19,17 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 _actor: contextvars.ContextVar[tuple[Any, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
-EXCLUDED_FIELDS = {"created_at", "updated_at", "password", "last_login", "name_normalized", "search_text"}
+# the encrypted ID number and its lookup hash stay out of the trail (the masked number is in it)
+EXCLUDED_FIELDS = {
+    "created_at",
+    "updated_at",
+    "password",
+    "last_login",
+    "name_normalized",
+    "search_text",
+    "id_number_cipher",
+    "id_number_hmac",
+}
 
 
 @contextlib.contextmanager

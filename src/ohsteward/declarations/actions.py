@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -383,14 +384,29 @@ def declaration_todo(*, enterprise, today: dt.date) -> list[dict[str, Any]]:
                 "message": "您单位尚未进行职业病危害项目申报，请完成初次申报",
             }
         )
-    for trigger in ChangeTrigger.objects.open().filter(enterprise=enterprise).order_by("due_on"):
+    # Triggers of the same kind and dates are one thing to do (four undeclared factors in one
+    # detection report are one 变更申报), said once with what each was.
+    groups: dict[tuple, list[ChangeTrigger]] = {}
+    for trigger in ChangeTrigger.objects.open().filter(enterprise=enterprise).order_by("due_on", "pk"):
+        groups.setdefault((trigger.kind, trigger.occurred_on, trigger.due_on), []).append(trigger)
+    for same in groups.values():
+        trigger = same[0]
+        details = [t.description for t in same if t.description]
+        message = trigger.message
+        # declarations/detection.py writes the factor in “…” in a detection trigger's description
+        factors = [m for d in details for m in re.findall(r"危害因素“([^”]+)”", d)]
+        if trigger.kind == TriggerKind.DETECTION_RESULT and factors:
+            message += "（未申报的危害因素：" + "、".join(dict.fromkeys(factors)) + "）"
+        elif details and len(same) > 1:
+            message += "（" + "；".join(details) + "）"
         items.append(
             {
                 "kind": trigger.due_kind,
                 "due_on": trigger.due_on,
                 "overdue": rules.is_overdue(trigger.due_on, None, today),
-                "message": trigger.message,
+                "message": message,
                 "trigger": trigger,
+                "count": len(same),
             }
         )
     due = rules.annual_update_due(today.year, annual_update_month_day())

@@ -55,3 +55,20 @@ def trigger_for_undeclared_factor(measurement: Any) -> ChangeTrigger | None:
             :300
         ],
     )
+
+
+def triggers_for_measurements(measurements: list[Any]) -> int:
+    """``trigger_for_undeclared_factor`` for a bulk import: one query finds which of the employers
+    ever declared; only their measurements are looked at one by one (one per employer × factor)."""
+    ids = sorted({m.enterprise_id for m in measurements})
+    declared: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        declared |= set(
+            Declaration.objects.filter(
+                enterprise_id__in=ids[start : start + 5000], status=DeclarationStatus.VALID
+            )
+            .exclude(kind=DeclarationKind.CANCEL)
+            .values_list("enterprise_id", flat=True)
+            .distinct()
+        )
+    return sum(1 for m in measurements if m.enterprise_id in declared and trigger_for_undeclared_factor(m))

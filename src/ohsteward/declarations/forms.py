@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from ohsteward.core.widgets import DateInput
 from ohsteward.declarations import rules
 from ohsteward.declarations.choices import DeclarationKind, DeliveryMethod, EntryStatus, TriggerKind
 from ohsteward.declarations.models import Declaration
@@ -14,7 +15,7 @@ from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ConfirmForm(forms.Form):

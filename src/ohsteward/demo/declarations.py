@@ -16,6 +16,7 @@ from django.db import transaction
 from ohsteward.declarations import actions, rules
 from ohsteward.declarations.choices import EntryChangeKind, EntryStatus
 from ohsteward.declarations.models import Declaration, EntryChange, HazardListEntry
+from ohsteward.demo import cast
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise, Region
 
@@ -229,11 +230,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
         found += 1
 
     # The demo enterprise manager's employer (same choice as the demo command): declared, then renamed.
-    own = (
-        Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
-        .order_by("pk")
-        .first()
-    )
+    own = cast.manager_employer()
     if own is not None:
         if not Declaration.objects.filter(enterprise=own).exists():
             actions.declaration_import(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from ohsteward.demo import cast
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Engagement, Institution
 from ohsteward.monitoring import actions
@@ -32,11 +33,7 @@ POSTS = [
 
 def manager_employer() -> Enterprise | None:
     """The employer the demo manager login is created for (demo command ``_users``)."""
-    return (
-        Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
-        .order_by("pk")
-        .first()
-    )
+    return cast.manager_employer()
 
 
 def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ohsteward.accounts.actions import role_assign, user_create
 from ohsteward.accounts.models import User
-from ohsteward.demo import training
+from ohsteward.demo import cast, training
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import actions, rules
@@ -72,12 +72,16 @@ def _members(rng: random.Random, skip, expired, today: dt.date) -> list[dict]:
 
 
 def _employers(district: str, count: int, taken: set[int]) -> list[Enterprise]:
-    # the demo manager's employer first (demo command: first active 渝北 employer with workplaces)
-    first = list(
+    # the demo manager's employer first (demo.cast), then employers with workplaces
+    manager = cast.manager_employer()
+    own = (
+        [manager] if manager is not None and manager.region_id == district and manager.pk not in taken else []
+    )
+    first = own + list(
         Enterprise.objects.filter(region_id=district, status="active", workplaces__isnull=False)
-        .exclude(pk__in=taken)
+        .exclude(pk__in=taken | {e.pk for e in own})
         .order_by("pk")
-        .distinct()[:count]
+        .distinct()[: count - len(own)]
     )
     rest = list(
         Enterprise.objects.filter(region_id=district, status="active")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from ohsteward.demo import cast
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.assistance.models import AssistanceEntry
@@ -42,11 +43,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     assisted = list(
         Enterprise.objects.filter(pk__in=AssistanceEntry.objects.values("enterprise_id")).order_by("pk")
     )
-    manager_employer = (
-        Enterprise.objects.filter(region_id="500112", status="active", workplaces__isnull=False)
-        .order_by("pk")
-        .first()
-    )  # the demo command's 用人单位管理人员 acts for this one
+    manager_employer = cast.manager_employer()  # the demo command's 用人单位管理人员 acts for this one
     employers = list(dict.fromkeys([*clients, *assisted, *([manager_employer] if manager_employer else [])]))
     counts = {"trainees": 0, "training_records": 0, "trainings": 0, "awareness_answers": 0}
     for n, employer in enumerate(employers):

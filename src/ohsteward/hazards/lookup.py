@@ -109,9 +109,13 @@ def nearest_names(text: str, limit: int = SUGGESTIONS) -> list[str]:
     return [name for name, _score, _i in found]
 
 
-def rows_on(rows: list[ExposureLimit], on: dt.date) -> list[ExposureLimit]:
+def rows_on(
+    rows: list[ExposureLimit], on: dt.date, editions: list[ExposureLimitEdition] | None = None
+) -> list[ExposureLimit]:
     """The rows of the editions in force on ``on`` (``hazards.rules.editions_in_force``); rows
     without an edition are kept. The monitoring rules then choose among them by the rows' own dates
-    (``monitoring.rules.rows_in_force``)."""
-    in_force = {e.pk for e in editions_in_force(ExposureLimitEdition.objects.order_by("pk"), on)}
+    (``monitoring.rules.rows_in_force``). ``editions``: all editions, prefetched by a bulk caller."""
+    if editions is None:
+        editions = list(ExposureLimitEdition.objects.order_by("pk"))
+    in_force = {e.pk for e in editions_in_force(editions, on)}
     return [row for row in rows if row.edition_id is None or row.edition_id in in_force]

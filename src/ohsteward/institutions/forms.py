@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from ohsteward.core.widgets import DateInput
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     GuidanceKind,
@@ -28,7 +29,7 @@ from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.forms import ImportForm
 from ohsteward.registry.models import Enterprise, Region
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 __all__ = ["ImportForm"]  # the register's upload form, reused
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
+from ohsteward.core.widgets import DateInput
 from ohsteward.library import rules
 from ohsteward.library.models import Regulation
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class RegulationForm(forms.ModelForm):

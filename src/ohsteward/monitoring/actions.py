@@ -119,6 +119,11 @@ def measurement_judge(measurement: Measurement) -> Measurement:
         on=measurement.measured_on,
         region=measurement.enterprise.region_id,
     )
+    return judgement_apply(measurement, result)
+
+
+def judgement_apply(measurement: Measurement, result: assess.Assessment) -> Measurement:
+    """Set the stored judgement fields from an ``assess.Assessment`` (the bulk import too)."""
     measurement.c_twa, measurement.c_ste, measurement.c_me = result.c_twa, result.c_ste, result.c_me
     measurement.peak_ratio, measurement.l_ex_8h, measurement.l_ex_w = (
         result.peak_ratio,

@@ -30,6 +30,11 @@ urlpatterns = [
         views.MeasurementImportView.as_view(step="errors"),
         name="measurement_import_errors",
     ),
+    path(
+        "measurements/import/jobs/<int:pk>/confirm/",
+        views.measurement_import_job_confirm,
+        name="measurement_import_job_confirm",
+    ),
     path("measurements/<int:pk>/", views.MeasurementDetailView.as_view(), name="measurement_detail"),
     path("measurements/<int:pk>/rectify/", views.TaskOpenView.as_view(), name="task_open"),
     path("over-limit/", views.OverLimitListView.as_view(), name="over_limit_list"),

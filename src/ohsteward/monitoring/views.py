@@ -10,7 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from ohsteward.accounts import access
+from ohsteward.core import jobs
+from ohsteward.core.models import Job, JobStatus
 from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
     ObjectActionView,
@@ -21,6 +25,7 @@ from ohsteward.core.views import (
     ScopedObjectMixin,
     apply_errors,
     messages_of,
+    requires,
 )
 from ohsteward.monitoring import actions, assess, queries
 from ohsteward.monitoring.calculator.stats_service import chart_option, statistics_json
@@ -33,6 +38,7 @@ from ohsteward.monitoring.filtersets import (
 )
 from ohsteward.monitoring.forms import MeasureForm, MeasurementForm, ReportForm, TaskOpenForm
 from ohsteward.monitoring.importers import MeasurementImporter
+from ohsteward.monitoring.jobs import IMPORT_KIND, start_import_job
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationEvidence, RectificationTask
 from ohsteward.monitoring.tables import (
     DetectionDueTable,
@@ -288,8 +294,35 @@ class DueListView(ObjectListView):
         return queries.detection_due()
 
 
+@requires("monitoring.add_measurement")
+@require_POST
+def measurement_import_job_confirm(request, pk: int):
+    """Apply a previewed large import: a second job over the preview job's stored file."""
+    preview = access.get_for_user_or_404(
+        Job.objects.filter(user=request.user),
+        request.user,
+        pk=pk,
+        kind=IMPORT_KIND,
+        status=JobStatus.SUCCEEDED,
+    )
+    try:
+        content = jobs.read_input(preview)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("monitoring:measurement_import")
+    job = start_import_job(
+        user=request.user,
+        filename=preview.input_name,
+        content=content,
+        dry_run=False,
+        partial=bool(preview.params.get("partial")),
+    )
+    return redirect("web:job_detail", pk=job.pk)
+
+
 class MeasurementImportView(BaseImportView):
     importer = MeasurementImporter()
+    import_job = start_import_job
     kind = "monitoring.measurements"
     permission = "monitoring.add_measurement"
     form_class = ImportForm

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from ohsteward.accounts import access
 from ohsteward.accounts.access import writable_districts
+from ohsteward.core.widgets import DateInput
 from ohsteward.registry.choices import IndustryLevel, RegionLevel
 from ohsteward.registry.models import Enterprise, Industry, Region, Workplace
 from ohsteward.registry.refdata import zone_towns_unverified
@@ -83,8 +84,8 @@ class EnterpriseForm(forms.ModelForm):
             "contact_phone",
         ]
         widgets = {
-            "suspended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "cancelled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "suspended_on": DateInput(),
+            "cancelled_on": DateInput(),
             "contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
         help_texts = {

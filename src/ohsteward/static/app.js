@@ -21,3 +21,20 @@
     document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
   });
 })();
+
+// Menu groups: one open at a time, and a click elsewhere or Escape closes it.
+(function () {
+  function groups() { return document.querySelectorAll("details.nav-group"); }
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!(d instanceof HTMLDetailsElement) || !d.classList.contains("nav-group") || !d.open) return;
+    groups().forEach(function (o) { if (o !== d) o.open = false; });
+  }, true);
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("details.nav-group")) return;
+    groups().forEach(function (o) { o.open = false; });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") groups().forEach(function (o) { o.open = false; });
+  });
+})();

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 
 from ohsteward.accounts import access
+from ohsteward.core.widgets import DateInput
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules
@@ -17,7 +18,7 @@ from ohsteward.stewardship.choices import FundingChannel, ServiceContent
 from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam, TeamMember
 from ohsteward.stewardship.zone import rules as zone_rules
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def institutions():

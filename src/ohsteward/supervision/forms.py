@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from ohsteward.accounts import access
+from ohsteward.core.widgets import DateInput
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.supervision.choices import RiskClass
 from ohsteward.supervision.rules import STAGES
@@ -56,7 +57,7 @@ class ReviewForm(forms.Form):
 
 
 class AssessForm(forms.Form):
-    on = forms.DateField(label="评估日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="评估日期", required=False, widget=DateInput())
 
 
 class PlanForm(forms.Form):
@@ -87,19 +88,17 @@ class FrequencyForm(forms.Form):
 
 
 class InspectionRecordForm(forms.Form):
-    inspected_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label="检查日期", widget=DateInput())
     findings = forms.CharField(
         label="发现的问题（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     opinion = forms.CharField(label="监督意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    order_deadline = forms.DateField(
-        label="责令改正期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    order_deadline = forms.DateField(label="责令改正期限", required=False, widget=DateInput())
     photos = MultipleFileField(label="现场照片", required=False)
 
 
 class ReinspectForm(forms.Form):
-    inspected_on = forms.DateField(label="复查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label="复查日期", widget=DateInput())
     corrected = forms.TypedChoiceField(
         label="复查结果", choices=[("1", "已改正"), ("0", "未改正")], coerce=lambda v: v == "1"
     )
@@ -107,7 +106,7 @@ class ReinspectForm(forms.Form):
 
 
 class CaseOpenForm(forms.Form):
-    opened_on = forms.DateField(label="立案日期", widget=forms.DateInput(attrs={"type": "date"}))
+    opened_on = forms.DateField(label="立案日期", widget=DateInput())
     case_no = forms.CharField(label="案号", max_length=60, required=False)
     violations = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 3}))
     provisions = forms.CharField(
@@ -119,12 +118,12 @@ class CaseOpenForm(forms.Form):
 
 class CaseDecideForm(forms.Form):
     decision = forms.CharField(label="处理决定", widget=forms.Textarea(attrs={"rows": 3}))
-    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label="决定日期", widget=DateInput())
     penalty_amount = forms.DecimalField(label="罚款金额（元）", required=False, min_value=0, decimal_places=2)
 
 
 class CaseCloseForm(forms.Form):
-    closed_on = forms.DateField(label="结案日期", widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label="结案日期", widget=DateInput())
 
 
 class ProjectForm(forms.Form):
@@ -141,12 +140,8 @@ class ProjectForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    started_on = forms.DateField(
-        label="开工日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    planned_completion = forms.DateField(
-        label="计划竣工日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label="开工日期", required=False, widget=DateInput())
+    planned_completion = forms.DateField(label="计划竣工日期", required=False, widget=DateInput())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +157,6 @@ class ProjectForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label="阶段", choices=STAGES)
-    on = forms.DateField(label="完成日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="完成日期", widget=DateInput())
     report_no = forms.CharField(label="报告编号", max_length=60, required=False)
     institution = forms.CharField(label="技术服务机构", max_length=100, required=False)

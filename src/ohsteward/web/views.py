@@ -37,6 +37,8 @@ from ohsteward.stewardship.training import queries as training_queries
 from ohsteward.stewardship.zone import queries as zone_queries
 from ohsteward.stewardship.zone.rules import ADVICE_TOPICS
 from ohsteward.supervision import queries as supervision_queries
+from ohsteward.surveillance import queries as surveillance_queries
+from ohsteward.surveillance.exams import queries as surveillance_exam_queries
 from ohsteward.web.forms import AuditFilterForm, LoginForm, TokenForm
 
 RECENT_DAYS = 30
@@ -145,6 +147,8 @@ def home(request: HttpRequest) -> HttpResponse:
             *institution_queries.open_work(user, today),
             *monitoring_queries.open_work(user, today),
             *supervision_queries.open_work(user, today),
+            *surveillance_queries.open_work(user, today),
+            *surveillance_exam_queries.open_work(user, today),
         ]
     )
     can_view = user.has_perm("registry.view_enterprise")

@@ -109,6 +109,33 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "supervision.inspection": ("vac", "vac", "v", "", "", "v"),
     "supervision.enforcementcase": ("vac", "vac", "v", "", "", "v"),
     "supervision.constructionproject": ("vac", "vac", "v", "v", "v", "vac"),
+    # health surveillance (issue 12): the employer keeps its roster and post history; its steward
+    # team helps; an exam institution reads its clients' rosters and records acute exposures it
+    # finds; regulators keep every roster in their area
+    "surveillance.person": ("v", "v", "v", "v", "v", "v"),
+    "surveillance.worker": ("vac", "vac", "vac", "v", "vac", "vac"),
+    "surveillance.workerpost": ("vacd", "vacd", "vacd", "v", "vac", "vacd"),
+    "surveillance.acuteexposure": ("vac", "vac", "vac", "va", "vac", "vac"),
+    "surveillance.idnumberreveal": ("v", "v", "v", "", "", "v"),
+    # exam results (issue 12 items 4–5): the exam institution uploads; the employer reads its
+    # workers' conclusions (clinical details need CLINICAL_PERMISSION below); regulators see the
+    # batch summaries (表5-1, aggregates), the tasks and the cases, not individual exams; the CDC
+    # sees exams; the employer records reassignments; cases are moved on by the diagnosis
+    # institution, the CDC and the regulators
+    "surveillance.exambatch": ("v", "v", "v", "v", "v", "v"),
+    "surveillance.exam": ("", "", "v", "va", "", "v"),
+    "surveillance.examresult": ("", "", "v", "va", "", "v"),
+    "surveillance.surveillancetask": ("v", "v", "v", "v", "v", "vc"),
+    "surveillance.diseasecase": ("vc", "vc", "vc", "vc", "", "v"),
+    # chronic disease screening and follow-up (issue 12 item 7, 001 附件3 二(二)8): done by the
+    # steward team, an exam institution or the CDC; the employer and regulators read
+    "surveillance.chronicscreening": ("v", "v", "va", "va", "va", "v"),
+    "surveillance.chronicfollowup": ("v", "v", "va", "va", "va", "v"),
+    # pneumoconiosis patients and rehabilitation stations (issue 12 item 6): regulators and the
+    # CDC keep the register; the employer reads its former workers' entries
+    "surveillance.pneumoconiosispatient": ("vac", "vac", "vac", "", "", "v"),
+    "surveillance.patientfollowup": ("va", "va", "va", "", "", "v"),
+    "surveillance.rehabstation": ("vac", "vac", "vac", "", "", ""),
     # the trail and the users
     "core.auditlog": ("v", "v", "", "", "", ""),
     # the user-management page: city admins manage everybody, district admins their district's
@@ -120,10 +147,20 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
 TIPOFF_PERMISSION = "declarations.view_tipoff"
 
 # Permissions that are not one of a model's four (custom Meta.permissions), per role.
+# The full ID number of one worker (issue 12 item 2), each reveal recorded: regulators, the exam
+# institution that must identify the person it examines, the employer for its own workers — not
+# the steward team.
+REVEAL_ID_PERMISSION = "surveillance.reveal_id_number"
+# The abnormal items of an exam result (clinical details): the exam institution and the CDC only
+# (issue 12 item 2: the employer sees conclusions, not clinical details).
+CLINICAL_PERMISSION = "surveillance.view_clinical_details"
+
 EXTRA: dict[str, list[str]] = {
-    Role.CITY_ADMIN: [TIPOFF_PERMISSION],
-    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION],
-    Role.CDC_STAFF: [TIPOFF_PERMISSION],
+    Role.CITY_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
+    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
+    Role.CDC_STAFF: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION, CLINICAL_PERMISSION],
+    Role.INSTITUTION_STAFF: [REVEAL_ID_PERMISSION, CLINICAL_PERMISSION],
+    Role.ENTERPRISE_MANAGER: [REVEAL_ID_PERMISSION],
 }
 
 

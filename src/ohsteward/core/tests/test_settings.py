@@ -5,6 +5,8 @@ import sys
 
 def _run(env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OHSTEWARD_")}
+    # the field-encryption key has its own tests (surveillance/tests/test_field_key.py)
+    env["OHSTEWARD_FIELD_KEY"] = "Fk7-" + "x2Q9mZ4pL8vR3tW6yB1n" * 2
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-c", "import ohsteward.settings as s; print(s.DATABASES['default']['ENGINE'])"],

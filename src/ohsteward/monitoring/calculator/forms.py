@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from ohsteward.core.widgets import DateInput
+
 _SPLIT = re.compile(r"[\s,，;；、]+")
 
 TIMED_HELP = "每行一段：浓度 采样时间(min)，如 “4.5 120”；低于检出限写作 “<0.05 120”"
@@ -37,7 +39,7 @@ class AssessForm(forms.Form):
     on = forms.DateField(
         label="检测日期",
         initial=dt.date.today,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="按此日期选用施行中的限值版本和分级标准",
     )
     samples = forms.CharField(

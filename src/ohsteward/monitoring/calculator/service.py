@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from ohsteward.hazards.lookup import FactorMatch, UnknownFactor, match_for, resolve_factor, rows_on
-from ohsteward.hazards.models import ExposureLimit, HazardFactor
+from ohsteward.hazards.models import ExposureLimit, ExposureLimitEdition, HazardFactor
 from ohsteward.monitoring.assess import (
     HOT_REGION_PREFIXES_DEFAULT,
     PHYSICAL_AGENTS,
@@ -42,19 +42,28 @@ def factor_match(factor: HazardFactor) -> FactorMatch:
     return match_for(factor, agent_names=extra)
 
 
-def limit_rows(match: FactorMatch, on: dt.date) -> list[ExposureLimit]:
+def limit_rows(
+    match: FactorMatch, on: dt.date, editions: list[ExposureLimitEdition] | None = None
+) -> list[ExposureLimit]:
     """The factor's rows of the editions in force on ``on`` (the rules then choose by row dates)."""
     if match.factor is not None and kind_for(match.category, match.name) in PHYSICAL_AGENTS:
-        match = factor_match(match.factor)  # the GBZ 2.2 rows are named 手传振动, 工频电场
-    return rows_on(match.rows, on)
+        if not any(r.agent_name == PHYSICAL_AGENTS[kind_for(match.category, match.name)] for r in match.rows):
+            match = factor_match(match.factor)  # the GBZ 2.2 rows are named 手传振动, 工频电场
+    return rows_on(match.rows, on, editions)
 
 
 def assess_factor(
-    match: FactorMatch, data: Mapping[str, Any], *, on: dt.date, region: str | None
+    match: FactorMatch,
+    data: Mapping[str, Any],
+    *,
+    on: dt.date,
+    region: str | None,
+    editions: list[ExposureLimitEdition] | None = None,
 ) -> Assessment:
-    """Judge ``data`` (the API's field names, raw or as stored) for the factor on ``on``."""
+    """Judge ``data`` (the API's field names, raw or as stored) for the factor on ``on``. A bulk
+    caller passes a prefetched ``match`` (``factor_match``) and ``editions`` (no query per row)."""
     inputs = inputs_from(data, on=on, hot=hot_region(region), region=region)
-    return assess(inputs, limit_rows(match, on), factor=match.name, category=match.category)
+    return assess(inputs, limit_rows(match, on, editions), factor=match.name, category=match.category)
 
 
 def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:

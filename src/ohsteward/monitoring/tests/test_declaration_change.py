@@ -42,3 +42,27 @@ def test_an_employer_that_never_declared_gets_no_change_trigger(lab):
     report = make_report(user, employer, institution)
     record(user, report, "苯", {"c_twa": 1.0})
     assert not ChangeTrigger.objects.filter(enterprise=employer).exists()
+
+
+def test_an_imported_file_raises_one_change_declaration_per_undeclared_factor(lab, enterprises):
+    # local: the import's helpers live with the bulk import tests
+    from ohsteward.monitoring.importers import MeasurementImporter
+    from ohsteward.monitoring.tests.test_bulk_import import book, mixed_rows
+
+    _user, institution, employer = lab
+    _declare(employer)
+    content = book(mixed_rows([employer.uscc, enterprises["yubei2"].uscc], institution))
+    done = MeasurementImporter().run(user=None, filename="f.xlsx", content=content, dry_run=False)
+    assert done.applied
+    triggers = ChangeTrigger.objects.filter(enterprise=employer)
+    # 苯, 甲苯, 矽尘 and 高温 are not in the declaration (噪声 is); yubei2 never declared
+    assert sorted(t.description.split("“")[1].split("”")[0] for t in triggers) == [
+        "甲苯",
+        "矽尘",
+        "苯",
+        "高温",
+    ]
+    assert all("B-0" in t.description for t in triggers)
+    assert not ChangeTrigger.objects.filter(enterprise=enterprises["yubei2"]).exists()
+    MeasurementImporter().run(user=None, filename="f.xlsx", content=content, dry_run=False)
+    assert ChangeTrigger.objects.filter(enterprise=employer).count() == 4

@@ -8,11 +8,12 @@ from django import forms
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.core.widgets import DateInput
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.assistance import rules
 from ohsteward.stewardship.models import StewardTeam
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class PlanForm(forms.Form):

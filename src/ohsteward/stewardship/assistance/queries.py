@@ -87,7 +87,7 @@ def entry_rates(entry: AssistanceEntry, today: dt.date | None = None) -> list[ru
 
 # The rates that a higher app knows (core.facts): rate code → fact. Stewardship sits below
 # monitoring and surveillance in the layers and never imports them.
-RATE_FACTS = {"periodic_detection": facts.PERIODIC_DETECTION_DONE}
+RATE_FACTS = {"periodic_detection": facts.PERIODIC_DETECTION_DONE, "exams": facts.EXAMS_DONE}
 
 
 def _facts_done(enterprise_ids: list[int], year: int) -> dict[str, int | None]:

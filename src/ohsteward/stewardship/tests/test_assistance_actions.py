@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ohsteward.core import facts
 from ohsteward.core.models import AuditLog
 from ohsteward.declarations.tests.test_actions import _declare
 from ohsteward.registry.models import Enterprise, Region
@@ -81,7 +82,8 @@ def test_items_done_na_and_evidence_rules(cast, small, plan, team):
     assert (progress.target, progress.enrolled, progress.items_done, progress.items_total) == (20, 1, 2, 6)
 
 
-def test_declared_rate_counts_valid_declarations_and_lists_the_shortfall(cast, small, plan):
+def test_declared_rate_counts_valid_declarations_and_lists_the_shortfall(cast, small, plan, monkeypatch):
+    monkeypatch.setattr(facts, "_providers", {})  # no app knows whether exams were done
     a = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"])
     b = actions.entry_add(user=None, plan=plan, enterprise=small["yubei2"])
     _declare(small["yubei"], "SB-ASSIST-1", dt.date.today())
@@ -123,3 +125,21 @@ def test_a_team_member_records_only_the_entries_its_team_assists(cast, small, pl
     entry.team = team
     entry.save()
     actions.item_record(user=cast["steward"], item=item, state="done", done_on=dt.date.today())
+
+
+def test_the_exams_rate_asks_the_fact_a_higher_app_provides(cast, small, plan, monkeypatch):
+    a = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"])
+    actions.entry_add(user=None, plan=plan, enterprise=small["yubei2"])
+    asked = []
+
+    def exams_done(ids, year):
+        asked.append((sorted(ids), year))
+        return {a.enterprise_id}
+
+    monkeypatch.setattr(facts, "_providers", {facts.EXAMS_DONE: exams_done})
+    rates = {r.code: r for r in queries.plan_progress(plan, cast["city"]).rates}
+    assert (rates["exams"].value, rates["exams"].numerator, rates["exams"].denominator) == (50.0, 1, 2)
+    assert asked == [(sorted([small["yubei"].pk, small["yubei2"].pk]), plan.year)]
+    assert rates["periodic_detection"].value is None  # nobody provides it in this test
+    one = {r.code: r for r in queries.entry_rates(a)}
+    assert one["exams"].value == 100.0

@@ -80,6 +80,16 @@ def test_rates_declared_and_training_computed_others_have_no_data(enrolled, decl
         assert out[code].meets_target is None
 
 
+@pytest.mark.parametrize(
+    ("done", "value", "numerator"),
+    [({"exams": 3}, 75.0, 3), ({"exams": 0}, 0.0, 0), ({"exams": None}, None, None)],
+)
+def test_a_rate_with_a_provided_fact_is_computed_and_none_stays_no_data(done, value, numerator):
+    out = {r.code: r for r in rules.rates(enrolled=4, declared=4, done=done)}
+    assert (out["exams"].value, out["exams"].numerator) == (value, numerator)
+    assert (out["exams"].reason == "") is (value is not None)
+
+
 @pytest.mark.parametrize(("done", "target", "pct"), [(0, 20, 0), (10, 20, 50), (25, 20, 100), (3, 0, 100)])
 def test_progress_percent(done, target, pct):
     assert rules.progress_percent(done, target) == pct

@@ -88,7 +88,10 @@ def test_api_plans_and_enterprises_with_the_fixed_fields(cast, entry):
     assert len(rows) == 1 and rows[0]["enterprise"] == entry.enterprise.uscc
     assert [i["item"] for i in rows[0]["items"]][:1] == ["identification"]
     assert rows[0]["rates"]["declared"]["value"] == 0.0
-    assert rows[0]["rates"]["exams"]["value"] is None and "无数据" in rows[0]["rates"]["exams"]["reason"]
+    assert rows[0]["rates"]["exams"]["value"] == 0.0  # surveillance provides EXAMS_DONE: no exam yet
+    assert (
+        rows[0]["rates"]["training"]["value"] is None and "无数据" in rows[0]["rates"]["training"]["reason"]
+    )
     assert api.get("/api/v1/assistance-enterprises/export/").status_code == 200
     assert api.get("/api/v1/assistance-plans/export/").status_code == 200
 

@@ -9,11 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ohsteward.core.widgets import DateInput
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.training import actions, rules
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MANY = 50  # more employers than this in scope: type credit codes instead of ticking boxes
 
 

@@ -12,7 +12,17 @@ from tqdm import tqdm
 from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
-from ohsteward.demo import declarations, institutions, monitoring, sources, stewardship, supervision
+from ohsteward.demo import (
+    cast,
+    declarations,
+    exams,
+    institutions,
+    monitoring,
+    sources,
+    stewardship,
+    supervision,
+    surveillance,
+)
 from ohsteward.demo.institutions import link_demo_user
 from ohsteward.demo.synth import synth_enterprises, synth_workplaces
 from ohsteward.registry.models import Enterprise
@@ -78,6 +88,8 @@ class Command(BaseCommand):
             (institutions, "技术服务机构名录、质控、能力验证和三色等级"),
             (stewardship, "管家服务团队、服务协议和服务日程、帮扶与培训"),
             (monitoring, "工作场所检测报告、超标岗位、整改任务和定期检测到期"),
+            (surveillance, "劳动者花名册、岗位经历和职业健康检查应检名单"),
+            (exams, "体检结果、复查与调岗任务、职业病诊断个案、慢病筛查与随访"),
             (supervision, "职业卫生管理自查、综合风险评估、年度检查计划、监督检查和执法案件"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
@@ -92,14 +104,7 @@ class Command(BaseCommand):
             if user is None:
                 uscc = None
                 if role == "enterprise_manager":
-                    e = (
-                        Enterprise.objects.filter(
-                            region_id="500112", status="active", workplaces__isnull=False
-                        )
-                        .order_by("pk")
-                        .first()
-                        or Enterprise.objects.filter(region_id="500112").first()
-                    )
+                    e = cast.manager_employer()
                     uscc = e.uscc if e else None
                     if uscc is None:
                         continue

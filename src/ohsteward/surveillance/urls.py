@@ -1,0 +1,35 @@
+from django.urls import path
+
+from ohsteward.surveillance import views
+from ohsteward.surveillance.exams.urls import urlpatterns as exams_urls
+
+app_name = "surveillance"
+urlpatterns = [
+    path("", views.DueView.as_view(), name="due"),
+    path("workers/", views.WorkerListView.as_view(), name="worker_list"),
+    path("workers/export/", views.WorkerListView.as_view(export=True), name="worker_export"),
+    path("workers/new/", views.WorkerCreateView.as_view(), name="worker_create"),
+    path("workers/find/", views.WorkerFindView.as_view(), name="worker_find"),
+    path("workers/import/", views.WorkerImportView.as_view(), name="worker_import"),
+    path(
+        "workers/import/template/",
+        views.WorkerImportView.as_view(step="template"),
+        name="worker_import_template",
+    ),
+    path(
+        "workers/import/<str:token>/confirm/",
+        views.WorkerImportView.as_view(step="confirm"),
+        name="worker_import_confirm",
+    ),
+    path(
+        "workers/import/<str:token>/errors/",
+        views.WorkerImportView.as_view(step="errors"),
+        name="worker_import_errors",
+    ),
+    path("workers/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
+    path("workers/<int:pk>/edit/", views.WorkerEditView.as_view(), name="worker_edit"),
+    path("workers/<int:pk>/posts/new/", views.WorkerPostCreateView.as_view(), name="workerpost_create"),
+    path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
+    # exams, results and their follow-up (the exams helper's module)
+    *exams_urls,
+]

@@ -1,0 +1,220 @@
+"""Pages of health surveillance, declared on core's base views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from ohsteward.accounts import access
+from ohsteward.core.views import ImportView as BaseImportView
+from ohsteward.core.views import (
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    ProtectedView,
+    ScopedObjectMixin,
+)
+from ohsteward.registry.forms import ImportForm
+from ohsteward.surveillance import actions, queries, rules
+from ohsteward.surveillance.filtersets import WorkerFilterSet
+from ohsteward.surveillance.forms import FindForm, RevealForm, WorkerForm, WorkerPostForm
+from ohsteward.surveillance.importers import WorkerImporter
+from ohsteward.surveillance.models import REVEAL_PERMISSION, Worker, WorkerPost
+from ohsteward.surveillance.tables import WorkerTable, due_state
+
+
+class WorkerListView(ObjectListView):
+    queryset = Worker.objects.all()
+    filterset = WorkerFilterSet
+    table = WorkerTable
+    permission = "surveillance.view_worker"
+    title, unit, export_filename = "劳动者", "人", "劳动者名单"
+    template_name = "surveillance/worker_list.html"
+
+
+class WorkerDetailView(ObjectDetailView):
+    queryset = Worker.objects.select_related("person", "enterprise__region")
+    permission = "surveillance.view_worker"
+    template_name = "surveillance/worker_detail.html"
+
+    def get_context_data(self, **context):
+        worker, today = context["object"], timezone.localdate()
+        posts = list(
+            WorkerPost.objects.for_user(self.request.user)
+            .filter(worker=worker)
+            .select_related("post__workplace")
+            .prefetch_related("post__exposures__hazard_factor")
+            .order_by("-start_date", "pk")
+        )
+        # 接害工龄 per factor across this person's employments seen by the user
+        periods: dict[str, list] = {}
+        for wp in (
+            WorkerPost.objects.for_user(self.request.user)
+            .filter(worker__person=worker.person_id)
+            .prefetch_related("post__exposures__hazard_factor")
+        ):
+            for pe in wp.post.exposures.all():
+                periods.setdefault(pe.hazard_factor.name, []).append((wp.start_date, wp.end_date))
+        exposure_years = sorted((name, rules.exposure_years(p, on=today)) for name, p in periods.items())
+        user = self.request.user
+        return {
+            **context,
+            "today": today,
+            "age": worker.age_on(today),
+            "posts": posts,
+            "exposure_years": exposure_years,
+            "due_state": due_state(worker),
+            "may_change": user.has_perm("surveillance.change_worker"),
+            "may_add_post": user.has_perm("surveillance.add_workerpost"),
+            "may_reveal": user.has_perm(REVEAL_PERMISSION),
+            "reveal_form": RevealForm(),
+        }
+
+
+class WorkerCreateView(ObjectFormView):
+    queryset = Worker.objects.all()
+    permission = "surveillance.add_worker"
+    form = WorkerForm
+    form_takes_user = True
+    create = True
+    one_time_submission = True
+    template_name = "surveillance/form.html"
+
+    @staticmethod
+    def action(*, user, data):
+        return actions.worker_create(user=user, **data)
+
+    def success_url(self, obj):
+        return reverse("surveillance:worker_detail", args=[obj.pk])
+
+    def get_context_data(self, **context):
+        return {**context, "title": "登记劳动者"}
+
+
+class WorkerEditView(ObjectFormView):
+    queryset = Worker.objects.select_related("person")
+    permission = "surveillance.change_worker"
+    form = WorkerForm
+    form_takes_user = True
+    template_name = "surveillance/form.html"
+
+    @staticmethod
+    def action(*, user, worker, data):
+        return actions.worker_update(user=user, worker=worker, **data)
+
+    def action_kwargs(self, form, obj):
+        return {"worker": obj, "data": form.action_data()}
+
+    def success_url(self, obj):
+        return reverse("surveillance:worker_detail", args=[obj.pk])
+
+
+class WorkerPostCreateView(ObjectFormView):
+    """A post is added on its worker's page: the URL names the worker."""
+
+    queryset = Worker.objects.select_related("person")
+    permission = "surveillance.add_workerpost"
+    form = WorkerPostForm
+    template_name = "surveillance/form.html"
+
+    def get_form(self, obj):
+        return self.form(data=self.request.POST or None, worker=obj)
+
+    @staticmethod
+    def action(*, user, worker, data):
+        actions.worker_post_add(user=user, worker=worker, **data)
+        return worker
+
+    def action_kwargs(self, form, obj):
+        return {"worker": obj, "data": dict(form.cleaned_data)}
+
+    def success_url(self, obj):
+        return reverse("surveillance:worker_detail", args=[obj.pk])
+
+    def get_context_data(self, **context):
+        return {**context, "heading": f"记录岗位：{context['object']}"}
+
+
+class WorkerRevealView(ScopedObjectMixin, ProtectedView):
+    """POST: show the full ID number once, recorded (``actions.person_reveal_id_number``)."""
+
+    http_method_names = ["post"]
+    queryset = Worker.objects.select_related("person", "enterprise")
+    permission = REVEAL_PERMISSION
+
+    def post(self, request, pk):
+        worker = self.get_object()
+        form = RevealForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            number = actions.person_reveal_id_number(user=request.user, worker=worker, reason=reason)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("surveillance:worker_detail", pk=worker.pk)
+        response = render(request, "surveillance/reveal.html", {"object": worker, "number": number})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class WorkerFindView(ProtectedView):
+    """按身份证号查找: the number is posted, never put in a URL (URLs end up in access logs);
+    one employment in scope opens it, several are listed."""
+
+    permission = "surveillance.view_worker"
+
+    def get(self, request):
+        return render(request, "surveillance/find.html", {"form": FindForm(), "found": None})
+
+    def post(self, request):
+        form = FindForm(request.POST)
+        found = None
+        if form.is_valid():
+            found = list(
+                Worker.objects.for_user(request.user)
+                .by_id_number(form.cleaned_data["id_number"])
+                .select_related("enterprise", "person")
+                .order_by("-hire_date", "pk")
+            )
+            if len(found) == 1:
+                return redirect("surveillance:worker_detail", pk=found[0].pk)
+        return render(request, "surveillance/find.html", {"form": FindForm(), "found": found})
+
+
+class DueView(ProtectedView):
+    """Due, overdue and never-examined workers per employer, and per district for regulators."""
+
+    permission = "surveillance.view_worker"
+
+    def get(self, request):
+        today = timezone.localdate()
+        workers = Worker.objects.for_user(request.user).current()
+        by_enterprise = queries.due_counts(workers, today)[:500]
+        by_district = (
+            []
+            if access.own_enterprise_id(request.user)
+            else queries.due_counts(workers, today, by="district")
+        )
+        return render(
+            request,
+            "surveillance/due.html",
+            {"today": today, "by_enterprise": by_enterprise, "by_district": by_district},
+        )
+
+
+class WorkerImportView(BaseImportView):
+    importer = WorkerImporter()
+    kind = "surveillance.worker"
+    permission = "surveillance.add_worker"
+    form_class = ImportForm
+    title = "导入劳动者花名册"
+    rows_template = "surveillance/_import_rows.html"
+    url_names = {
+        "upload": "surveillance:worker_import",
+        "template": "surveillance:worker_import_template",
+        "confirm": "surveillance:worker_import_confirm",
+        "errors": "surveillance:worker_import_errors",
+        "done": "surveillance:worker_list",
+    }
