@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ohsteward.accounts import access
-from ohsteward.hazards.models import ExposureLimit, HazardFactor
+from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Institution
-from ohsteward.monitoring import effects, judging
+from ohsteward.monitoring import assess, effects
+from ohsteward.monitoring.calculator import service
 from ohsteward.monitoring.choices import MeasureType, TaskStatus
 from ohsteward.monitoring.models import (
     DetectionReport,
@@ -109,32 +109,43 @@ def report_save(
     return report
 
 
-def limit_rows(factor: HazardFactor, kind: str) -> list[ExposureLimit]:
-    """The factor's limit rows, every edition (the rules choose by date). Physical agents are found
-    by their GBZ 2.2 name too (the CDC list says 振动, the standard 手传振动), and rows the reference
-    loader did not link are found by the name without spaces (CDC "按Pb 计", GBZ 2.1 "按Pb计")."""
-    q = Q(hazard_factor=factor) | Q(hazard_factor__isnull=True, agent_name="".join(factor.name.split()))
-    if kind in judging.PHYSICAL_AGENTS:
-        q |= Q(agent_name=judging.PHYSICAL_AGENTS[kind])
-    return list(ExposureLimit.objects.filter(q).order_by("effective_from", "pk"))
-
-
 def measurement_judge(measurement: Measurement) -> Measurement:
-    """Compute and set the stored judgement from the inputs (not saved here)."""
-    region = measurement.enterprise.region_id
-    outcome = judging.judge(
-        measurement.kind,
-        limit_rows(measurement.factor, measurement.kind),
-        measurement.measured_on,
+    """Compute and set the stored judgement from the inputs (not saved here): the same
+    ``calculator.service.assess_factor`` → ``assess.assess`` as ``POST /api/v1/exposure/assess/``,
+    with the employer's region for the hot-region setting."""
+    result = service.assess_factor(
+        service.factor_match(measurement.factor),
         measurement.inputs,
-        factor=measurement.factor.name,
-        region_code=region,
+        on=measurement.measured_on,
+        region=measurement.enterprise.region_id,
     )
-    for key in ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit", "ratio",
-                "exposure_level", "compliant", "limits", "verified", "explanation"):  # fmt: skip
-        setattr(measurement, key, getattr(outcome, key))
-    measurement.limit_id = outcome.limit_row_id
-    grade = outcome.grade
+    return judgement_apply(measurement, result)
+
+
+def judgement_apply(measurement: Measurement, result: assess.Assessment) -> Measurement:
+    """Set the stored judgement fields from an ``assess.Assessment`` (the bulk import too)."""
+    measurement.c_twa, measurement.c_ste, measurement.c_me = result.c_twa, result.c_ste, result.c_me
+    measurement.peak_ratio, measurement.l_ex_8h, measurement.l_ex_w = (
+        result.peak_ratio,
+        result.l_ex_8h,
+        result.l_ex_w,
+    )
+    measurement.ratio, measurement.compliant = result.ratio, result.compliant
+    measurement.exposure_level = result.exposure_level or ""
+    measurement.explanation = list(result.explanation)
+    measurement.verified = result.verified
+    checks = result.judgement.checks if result.judgement is not None else ()
+    main = max(checks, key=lambda c: c.ratio) if checks else None
+    measurement.value = main.exposure if main else None  # the figure compared with the main limit
+    measurement.unit = main.limit.unit if main else ""
+    row_id = main.limit.row_id if main else None
+    measurement.limit_id = row_id if isinstance(row_id, int) else None  # the ExposureLimit row used
+    measurement.limits = [
+        {**service.limit_json(c.limit), "row_id": c.limit.row_id, "measure": c.measure,
+         "exposure": c.exposure, "compliant": c.compliant}
+        for c in checks
+    ]  # fmt: skip
+    grade = result.grade
     measurement.grade_level = grade.level if grade else ""
     measurement.grade_label = grade.label if grade else ""
     measurement.grade_standard = grade.version if grade else ""
@@ -186,9 +197,9 @@ def measurement_record(
     if measured_on < report.sampling_start or (report.sampling_end and measured_on > report.sampling_end):
         raise ValidationError({"measured_on": "检测日期应在报告的采样日期内"})
     post = post_for(report.enterprise, workplace_name, post_name)
-    kind = judging.kind_for(factor.category, factor.name)
+    kind = assess.kind_for(factor.category, factor.name)
     try:
-        clean_inputs = judging.normalize_inputs(inputs)
+        clean_inputs = assess.normalize_inputs(inputs)
     except MonitoringRuleError as e:
         raise ValidationError({"inputs": str(e)}) from None
     existing = Measurement.objects.filter(report=report, post=post, factor=factor).first()

@@ -16,18 +16,47 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from ohsteward.monitoring import grading, physical
 from ohsteward.monitoring import rules as r
 from ohsteward.monitoring.rules import LimitRow, LimitUsed, MonitoringRuleError, NoLimitError, Number
 
 CATEGORIES = ("chemical", "dust", "physical")
-NOISE_FACTORS = ("噪声",)
-HEAT_FACTORS = ("高温",)
 MAX_SAMPLES = 200  # one post × factor on one day; more is a data error, not a shift
+
+
+# Which catalogue factors are judged by which rule, and under which agent name the GBZ 2.2 rows are
+# stored (the CDC code list names 振动 and 工频辐射; GBZ 2.2-2007 names 手传振动 and 工频电场).
+PHYSICAL_AGENTS = {"noise": "噪声", "heat": "高温", "vibration": "手传振动", "efield": "工频电场"}
+PHYSICAL_BY_FACTOR_NAME = {"噪声": "noise", "高温": "heat", "振动": "vibration", "手传振动": "vibration",
+                           "工频辐射": "efield", "工频电场": "efield"}  # fmt: skip
+
+# GBZ 2.2-2007 10.2.2: +1 ℃ on every WBGT limit where the local outdoor ventilation design
+# temperature is ≥ 30 ℃. Whether a region qualifies is [M] (RULES.md §3.2): a per-region setting
+# (the caller passes the installation's prefixes, Django setting ``OHSTEWARD_WBGT_HOT_REGION_PREFIXES``),
+# on for Chongqing (province code 50) by default, shown as 未核对 in every judgement that uses it.
+HOT_REGION_PREFIXES_DEFAULT: tuple[str, ...] = ("50",)
+HOT_REGION_VERIFIED = False
+HOT_REGION_UNVERIFIED = "地区+1℃修正的适用"
+
+
+def kind_for(category: str, name: str) -> str:
+    """The judgement kind of a catalogue factor (``HazardCategory`` code and name): chemical, dust,
+    noise, heat, vibration, efield, or other (not judged automatically)."""
+    if category in ("chemical", "dust"):
+        return category
+    if category == "physical":
+        return PHYSICAL_BY_FACTOR_NAME.get(name, "other")
+    return "other"
+
+
+def is_hot_region(code: str | None, prefixes: Sequence[str] = HOT_REGION_PREFIXES_DEFAULT) -> bool:
+    """Whether the region (6-digit code) gets the WBGT +1 ℃ adjustment ([M], 未核对)."""
+    return bool(code) and any(str(code).startswith(p) for p in prefixes)
 
 
 class InputError(MonitoringRuleError):
@@ -43,9 +72,10 @@ class ExposureInputs:
     """What a hygienist enters, with the API's field names (issue 11 "API")."""
 
     on: dt.date
-    samples: Sequence[tuple[Number, Number]] = ()  # (value, minutes); value may be "<0.05"
-    short_samples: Sequence[tuple[Number, Number]] = ()
+    samples: Sequence[tuple[Number | r.Reading, Number]] = ()  # (value, minutes); value may be "<0.05"
+    short_samples: Sequence[tuple[Number | r.Reading, Number]] = ()
     c_twa: Number | None = None
+    c_me: Number | None = None  # given directly (a MAC substance measured by its highest value)
     free_silica_percent: Number | None = None
     dust_fraction: str | None = None  # "total" / "respirable"
     shift_hours: Number | None = None
@@ -57,7 +87,13 @@ class ExposureInputs:
     time_ratio: Number | None = None
     labour_intensity: str | None = None
     hot_region: bool = False  # the region's +1 ℃ WBGT adjustment (a per-region setting, [M])
+    region: str | None = None  # the 6-digit code the adjustment was decided for (None: not given)
     condition: str | None = None  # narrows rows by their condition (铅烟 / 铅尘, 可溶性 …); not for dusts
+    toxicity: str | None = None  # 毒物危害程度 (GBZ 230) for grading a chemical: 轻度/中度/高度/极度
+    a_hw: Number | None = None  # hand-arm vibration: a_hw(T) in m/s² with its daily hours …
+    vibration_hours: Number | None = None
+    a_hw4: Number | None = None  # … or a_hw(4) given directly
+    e_field: Number | None = None  # 50 Hz electric field, kV/m
 
 
 @dataclass(frozen=True)
@@ -144,7 +180,7 @@ def _number(value: Number | None, field_name: str, what: str) -> float | None:
 
 
 def _timed(
-    items: Sequence[tuple[Number, Number]], field_name: str, what: str, *, short: bool = False
+    items: Sequence[tuple[Number | r.Reading, Number]], field_name: str, what: str, *, short: bool = False
 ) -> list[r.Sample]:
     if len(items) > MAX_SAMPLES:
         raise InputError(field_name, f"{what}: 最多{MAX_SAMPLES}个")
@@ -196,15 +232,16 @@ def assess(inputs: ExposureInputs, rows: Sequence[LimitRow], *, factor: str, cat
     """
     if category not in CATEGORIES:  # biological, radiation …: GBZ 2.1/2.2 give them no limit here
         return Assessment(factor, inputs.on, explanation=(f"{factor}: {r.NO_LIMIT_TEXT}",))
-    if category == "physical":
-        if factor in NOISE_FACTORS:
-            return _assess_noise(inputs, rows, factor)
-        if factor in HEAT_FACTORS:
-            return _assess_heat(inputs, rows, factor)
+    kind = kind_for(category, factor)
+    if kind == "noise":
+        return _assess_noise(inputs, rows, factor)
+    if kind == "heat":
+        return _assess_heat(inputs, rows, factor)
+    if kind in ("vibration", "efield"):
+        return _assess_single(inputs, rows, factor, kind)
+    if kind == "other":
         return Assessment(
-            factor,
-            inputs.on,
-            explanation=(f"{factor}: 计算器目前只计算噪声和高温两类物理因素，未判定",),
+            factor, inputs.on, explanation=(f"{factor}: 本系统不自动判定该类物理因素，{r.NO_LIMIT_TEXT}",)
         )
     return _assess_chemical(inputs, rows, factor, category)
 
@@ -228,9 +265,10 @@ def _assess_chemical(
     samples = _timed(inputs.samples, "samples", "采样时段")
     shorts = _timed(inputs.short_samples, "short_samples", "短时间采样", short=True)
     given_twa = _number(inputs.c_twa, "c_twa", "C_TWA")
+    given_me = _number(inputs.c_me, "c_me", "C_ME")
     if samples and given_twa is not None:
         raise InputError("c_twa", "C_TWA: 已填写采样时段(samples)时不能再直接给出 C_TWA")
-    if not samples and given_twa is None and not shorts:
+    if not samples and given_twa is None and not shorts and given_me is None:
         raise InputError("samples", "须填写采样时段(samples)、C_TWA(c_twa)或短时间采样(short_samples)之一")
     shift = _number(inputs.shift_hours, "shift_hours", "班次时长(h)")
     if shift is not None and (shift <= 0 or shift > 24):
@@ -270,9 +308,9 @@ def _assess_chemical(
     if any(s.minutes < r.SHORT_TERM_MINUTES - 1e-9 for s in shorts):
         unverified.append("不足15 min短时间采样按 C·t/15 折算")
     readings = [s.reading for s in shorts] or [s.reading for s in samples]
-    c_me_value = r.c_me(readings) if readings else None
-    if any(s.reading.below_lod for s in [*samples, *shorts]):
-        unverified.append("低于检出限结果按检出限的1/2计入")
+    c_me_value = given_me if given_me is not None else (r.c_me(readings) if readings else None)
+    if any(s.reading.below_lod for s in [*samples, *shorts]) and not r.LOD_CONVENTION_VERIFIED:
+        unverified.append(r.lod_convention_text())
 
     rf = 1.0
     if shift is not None:
@@ -291,7 +329,9 @@ def _assess_chemical(
     values = {
         "c_twa": round_concentration(twa.value if isinstance(twa, r.Twa) else twa),
         "c_ste": round_concentration(max(c_ste_values)) if c_ste_values else None,
-        "c_me": round_concentration(c_me_value) if (c_me_value is not None and shorts) else None,
+        "c_me": round_concentration(c_me_value)
+        if (c_me_value is not None and (shorts or given_me))
+        else None,
     }
     try:
         chosen: Sequence[LimitRow] = _condition_rows(rows, inputs.condition)
@@ -322,7 +362,7 @@ def _assess_chemical(
     # C_ME is reported where it was judged (a MAC row), from the short samples or else the segments
     values["c_me"] = round_concentration(checks["C_ME"].exposure) if "C_ME" in checks else None
     b = judgement.ratio
-    grade = _grade_chemical(category, on, b, inputs, explanation)
+    grade = _grade_chemical(category, on, b_ratio(judgement), inputs, explanation)
     if grade is not None and not grade.verified:
         unverified.append(f"危害分级（{grade.version}）")
     return _result(
@@ -399,8 +439,29 @@ def _grade_chemical(
             )
         explanation.append("粉尘作业分级需游离SiO2含量和体力劳动强度，未分级")
         return None
-    explanation.append("化学物作业分级需毒物危害程度（GBZ 230），计算器未分级")
+    if inputs.toxicity and inputs.labour_intensity:
+        return _call(
+            "toxicity",
+            grading.grade_chemical,
+            on,
+            b=b,
+            toxicity=inputs.toxicity.strip(),
+            labour=inputs.labour_intensity,
+        )
+    explanation.append("化学物作业分级需毒物危害程度（GBZ 230）和体力劳动强度，未分级")
     return None
+
+
+def b_ratio(judgement: r.Judgement) -> float:
+    """B for GBZ/T 229 grading: as the judgement's ratio, but a peak counts against 3 × PC-TWA
+    (``grading.exposure_ratio_b``), not against the 5 × ceiling the compliance check uses."""
+    ratios = []
+    for c in judgement.checks:
+        if c.measure == "峰接触浓度":
+            ratios.append(c.exposure / (c.limit.value * r.PEAK_EXCURSION_FACTOR / r.PEAK_CEILING_FACTOR))
+        else:
+            ratios.append(c.ratio)
+    return max(ratios)
 
 
 def _result(
@@ -421,6 +482,8 @@ def _result(
     for limit in limits:
         if not limit.verified and f"限值（{limit.version}）" not in unverified:
             unverified.insert(0, f"限值（{limit.version}）")
+    if unverified:
+        explanation = [*explanation, f"{r.UNVERIFIED}：{'、'.join(unverified)}"]
     return Assessment(
         factor,
         on,
@@ -539,9 +602,13 @@ def _assess_heat(inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str) 
         return _no_limit(factor, on, exc, [])
     grade = grading.grade_heat(on, wbgt=wbgt, time_ratio=ratio, labour=labour)
     unverified = list(judgement.unverified_inputs)
+    if inputs.hot_region and HOT_REGION_UNVERIFIED not in unverified and not HOT_REGION_VERIFIED:
+        unverified.append(HOT_REGION_UNVERIFIED)
     if not grade.verified:
         unverified.append(f"危害分级（{grade.version}）")
     explanation = [*judgement.explanation, f"高温作业分级：{grade.label}（{grade.version}）"]
+    if not inputs.region:
+        explanation.append("未填写地区(region)，WBGT 限值未作地区+1℃修正")
     working = [
         Step(
             "WBGT 限值",
@@ -565,13 +632,177 @@ def _assess_heat(inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str) 
     )
 
 
-@dataclass(frozen=True)
-class FactorSuggestion:
-    """An unknown factor with the nearest catalogue names (for the 400 message)."""
+def _assess_single(inputs: ExposureInputs, rows: Sequence[LimitRow], factor: str, kind: str) -> Assessment:
+    """Hand-arm vibration a_hw(4) ≤ 5 m/s² and the 50 Hz electric field ≤ 5 kV/m (one limit row)."""
+    on = inputs.on
+    working: list[Step] = []
+    unverified: list[str] = []
+    if kind == "vibration":
+        a4 = _number(inputs.a_hw4, "a_hw4", "a_hw(4)(m/s²)")
+        if a4 is None:
+            a = _number(inputs.a_hw, "a_hw", "振动加速度(m/s²)")
+            hours = _number(inputs.vibration_hours, "vibration_hours", "日接振时间(h)")
+            if a is None or hours is None:
+                raise InputError("a_hw", "手传振动: 须填写 a_hw(4)，或振动加速度和日接振时间")
+            a4 = _call("vibration_hours", physical.a_hw4, a, hours)
+            working.append(
+                Step("a_hw(4)", "a_hw(4) = a_hw(T)·√(T/4)", f"{a:g}×√({hours:g}/4)", f"{r.fmt_sig(a4)} m/s²")
+            )
+            unverified.append("a_hw(4) 按 √(T/4) 换算")
+        agent, measure, value = PHYSICAL_AGENTS["vibration"], "a_hw(4)", a4
+    else:
+        e = _number(inputs.e_field, "e_field", "电场强度(kV/m)")
+        if e is None:
+            raise InputError("e_field", "电场强度(kV/m): 必填")
+        agent, measure, value = PHYSICAL_AGENTS["efield"], "电场强度", e
+    try:
+        judgement = _call(
+            "a_hw4" if kind == "vibration" else "e_field",
+            physical.judge_single_limit,
+            rows,
+            on,
+            factor=agent,
+            measure=measure,
+            value=value,
+        )
+    except NoLimitError as exc:
+        return _no_limit(factor, on, exc, working)
+    return _result(
+        factor,
+        on,
+        judgement,
+        {},
+        ratio=round_concentration(judgement.ratio, RATIO_DIGITS),
+        level=None,
+        grade=None,
+        explanation=[*judgement.explanation, "物理因素不划分接触水平，未作危害分级"],
+        working=working,
+        unverified=unverified,
+    )
 
-    text: str
-    suggestions: tuple[str, ...] = field(default_factory=tuple)
 
-    def message(self) -> str:
-        near = "；是否为：" + "、".join(self.suggestions) if self.suggestions else ""
-        return f"未知的危害因素“{self.text}”（按名称、别名、CAS号或CDC代码查找）{near}"
+# --------------------------------------------------------------------------------------------
+# Inputs as JSON (the API's field names): what a form, an import row or the API gives, and what a
+# stored measurement keeps
+# --------------------------------------------------------------------------------------------
+
+#: numeric inputs and their Chinese names (for messages naming the field)
+NUMERIC_INPUTS = {
+    "c_twa": "C_TWA", "c_me": "C_ME", "shift_hours": "班次时长(h)", "free_silica_percent": "游离SiO2含量(%)",
+    "l_ex_8h": "L_EX,8h", "days_per_week": "每周工作天数", "wbgt": "WBGT(℃)", "time_ratio": "接触时间率",
+    "a_hw": "振动加速度(m/s²)", "vibration_hours": "日接振时间(h)", "a_hw4": "a_hw(4)", "e_field": "电场强度(kV/m)",
+}  # fmt: skip
+_TEXT_INPUTS = ("dust_fraction", "labour_intensity", "condition", "toxicity")
+
+
+def _items(data: Mapping[str, Any], key: str, a: str, b: str) -> list[Mapping[str, Any]]:
+    items = data.get(key)
+    if items in (None, ""):
+        return []
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise InputError(key, f"{key}: 应为列表")
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, Mapping) or a not in item or b not in item:
+            raise InputError(key, f"第{i}项: 须包含 {a} 和 {b}")
+    return list(items)
+
+
+def _reading(item: Mapping[str, Any], key: str, i: int) -> Number | r.Reading:
+    """A sample's value; a censored one (``"<LOD"`` with ``lod``, as stored) as a ``rules.Reading``."""
+    if item.get("lod") in (None, ""):
+        return item["value"]
+    try:
+        return r.parse_reading(item["value"], lod=item["lod"], what="浓度")
+    except MonitoringRuleError as exc:
+        what = "采样时段" if key == "samples" else "短时间采样"
+        raise InputError(key, f"第{i}个{what} {exc}") from None
+
+
+def inputs_from(
+    data: Mapping[str, Any], *, on: dt.date, hot: bool = False, region: str | None = None
+) -> ExposureInputs:
+    """``ExposureInputs`` from JSON with the API's field names: the stateless calculator's request
+    and a stored measurement's ``inputs`` (``normalize_inputs``) alike, so both are judged alike."""
+
+    def pairs(key: str, a: str, b: str) -> list[tuple[Any, Any]]:
+        items = _items(data, key, a, b)
+        if key in ("samples", "short_samples"):
+            return [(_reading(item, key, i), item[b]) for i, item in enumerate(items, 1)]
+        return [(item[a], item[b]) for item in items]
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return str(value).strip() or None if value not in (None, "") else None
+
+    return ExposureInputs(
+        on=on,
+        samples=pairs("samples", "value", "minutes"),
+        short_samples=pairs("short_samples", "value", "minutes"),
+        noise_segments=pairs("noise_segments", "level", "hours"),
+        daily_levels=list(data.get("daily_levels") or []),
+        hot_region=hot,
+        region=region or None,
+        **{key: data.get(key) for key in NUMERIC_INPUTS},
+        **{key: text(key) for key in _TEXT_INPUTS},
+    )
+
+
+def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as a measurement stores them: numbers as numbers, and every sample ``{value,
+    minutes}`` below the detection limit kept **censored**, ``{"value": "<LOD", "lod": 0.05, …}``
+    — never a substituted number (the compliance figures substitute by ``rules.LodConvention`` when
+    judging, flagged 未核对; ``monitoring.stats`` treats them as censored). Bad values raise
+    ``InputError`` naming the field and the item."""
+    out: dict[str, Any] = {}
+    for key, value in inputs.items():
+        if value in (None, "", []):
+            continue
+        if key in NUMERIC_INPUTS:
+            out[key] = _number(value, key, NUMERIC_INPUTS[key])
+        elif key in ("samples", "short_samples"):
+            what = "采样时段" if key == "samples" else "短时间采样"
+            rows = []
+            for i, item in enumerate(_items(inputs, key, "value", "minutes"), 1):
+                try:
+                    reading = r.parse_reading(_reading(item, key, i), what="浓度")
+                except MonitoringRuleError as exc:
+                    raise InputError(key, f"第{i}个{what} {exc}") from None
+                minutes = _number(item["minutes"], key, f"第{i}个{what} 采样时间(min)")
+                if minutes is None or minutes <= 0:
+                    raise InputError(key, f"第{i}个{what} 采样时间(min): 须大于0")
+                if reading.below_lod:
+                    rows.append({"value": "<LOD", "lod": reading.lod, "minutes": minutes})
+                else:
+                    rows.append({"value": reading.value, "minutes": minutes})
+            out[key] = rows
+        elif key == "noise_segments":
+            out[key] = [
+                {
+                    "level": _number(item["level"], key, f"第{i}个噪声时段 L_Aeq(dB(A))"),
+                    "hours": _number(item["hours"], key, f"第{i}个噪声时段 接触时间(h)"),
+                }
+                for i, item in enumerate(_items(inputs, key, "level", "hours"), 1)
+            ]
+        elif key == "daily_levels":
+            out[key] = [_number(v, key, f"第{i}天 L_EX,8h") for i, v in enumerate(value, 1)]
+        else:
+            out[key] = value.strip() if isinstance(value, str) else value
+    return out
+
+
+def statistics_values(inputs: Mapping[str, Any]) -> list[Number]:
+    """A stored measurement's results for exposure statistics (``monitoring.stats``): each
+    full-shift sample as entered, a censored one as ``"<0.05"`` (censored at its LOD — never a
+    substituted number); a measurement without samples contributes its given C_TWA. Short-time
+    samples are not pooled with full-shift ones."""
+    samples = inputs.get("samples") or []
+    if not samples:
+        given = inputs.get("c_twa")
+        return [given] if given not in (None, "") else []
+    out: list[Number] = []
+    for item in samples:
+        if item.get("lod") not in (None, "") and str(item.get("value", "")).startswith("<"):
+            out.append(f"<{float(item['lod'])!r}")
+        else:
+            out.append(item["value"])
+    return out

@@ -28,10 +28,11 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.core import audit, bulk
 from ohsteward.core.models import AuditLog
-from ohsteward.hazards.models import ExposureLimit, HazardFactor
+from ohsteward.hazards.lookup import FactorMatch, UnknownFactor, catalogue_factor
+from ohsteward.hazards.models import ExposureLimitEdition, HazardFactor
 from ohsteward.institutions.models import Institution
-from ohsteward.monitoring import actions, effects, judging
-from ohsteward.monitoring.catalogue import resolve_factor
+from ohsteward.monitoring import actions, effects
+from ohsteward.monitoring.calculator import service
 from ohsteward.monitoring.choices import TaskStatus
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
 from ohsteward.registry.models import Enterprise, Post, Workplace
@@ -43,27 +44,20 @@ STORED_FIELDS = (*JUDGED_FIELDS, "limit_id", "grade_level", "grade_label", "grad
 UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "updated_at")
 
 
-def judge_into(measurement: Measurement, rows: list[ExposureLimit], region_code: str | None) -> None:
+def judge_into(
+    measurement: Measurement,
+    match: FactorMatch,
+    region_code: str | None,
+    editions: list[ExposureLimitEdition] | None = None,
+) -> None:
     """Set the stored judgement of ``measurement`` from its inputs and the factor's prefetched limit
-    rows: the same fields as ``actions.measurement_judge``, without its per-row query. The single
+    rows (``match``) and editions: the one judgement (``calculator.service.assess_factor`` →
+    ``assess.assess``) as ``actions.measurement_judge``, without its per-row queries. The single
     call of the judgement in the bulk path (``MonitoringRuleError`` on bad inputs)."""
-    outcome = judging.judge(
-        measurement.kind,
-        rows,
-        measurement.measured_on,
-        measurement.inputs,
-        factor=measurement.factor.name,
-        region_code=region_code,
+    result = service.assess_factor(
+        match, measurement.inputs, on=measurement.measured_on, region=region_code, editions=editions
     )
-    for key in JUDGED_FIELDS:
-        setattr(measurement, key, getattr(outcome, key))
-    measurement.limit_id = outcome.limit_row_id
-    grade = outcome.grade
-    measurement.grade_level = grade.level if grade else ""
-    measurement.grade_label = grade.label if grade else ""
-    measurement.grade_standard = grade.version if grade else ""
-    measurement.grade_verified = grade.verified if grade else None
-    measurement.judged_at = timezone.now()
+    actions.judgement_apply(measurement, result)
 
 
 @dataclass
@@ -89,7 +83,8 @@ class Lookup:
         self.reports: dict[tuple[int, str], DetectionReport] = {}
         self.reports_in_scope: set[int] = set()
         self.factors: dict[str, HazardFactor | str] = {}  # text -> factor, or the error message
-        self.limit_rows: dict[tuple[int, str], list[ExposureLimit]] = {}
+        self.matches: dict[int, FactorMatch] = {}  # factor id -> the factor with its limit rows
+        self.editions: list[ExposureLimitEdition] = list(ExposureLimitEdition.objects.order_by("pk"))
         self.workplaces: dict[tuple[int, str], int] = {}  # (enterprise id, name) -> id
         self.posts: dict[tuple[int, str, str], int] = {}  # (enterprise id, workplace, post) -> id
         # stored measurements by (institution id, number, enterprise id, workplace, post, factor id)
@@ -163,12 +158,11 @@ class Lookup:
                 self.factors[text] = by_text[text.strip()]
                 continue
             try:  # aliases and the nearest names: once per distinct unknown text
-                self.factors[text] = resolve_factor(text)
-            except ValidationError as e:
-                self.factors[text] = e.messages[0]
+                self.factors[text] = catalogue_factor(text)
+            except UnknownFactor as e:
+                self.factors[text] = str(e)
         for f in {f.pk: f for f in self.factors.values() if isinstance(f, HazardFactor)}.values():
-            kind = judging.kind_for(f.category, f.name)
-            self.limit_rows[(f.pk, kind)] = actions.limit_rows(f, kind)
+            self.matches[f.pk] = service.factor_match(f)
 
 
 @dataclass

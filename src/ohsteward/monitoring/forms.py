@@ -9,8 +9,8 @@ from django import forms
 
 from ohsteward.accounts import access
 from ohsteward.core.widgets import DateInput
+from ohsteward.hazards.lookup import UnknownFactor, catalogue_factor
 from ohsteward.institutions.models import Institution
-from ohsteward.monitoring.catalogue import resolve_factor
 from ohsteward.monitoring.choices import MeasureType, ReportKind, SamplingMode
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship import rules as evidence_rules
@@ -153,7 +153,10 @@ class MeasurementForm(forms.Form):
     }
 
     def clean_factor(self):
-        return resolve_factor(self.cleaned_data["factor"])
+        try:
+            return catalogue_factor(self.cleaned_data["factor"])
+        except UnknownFactor as e:
+            raise forms.ValidationError(str(e)) from None
 
     def clean_samples(self):
         return parse_lines(self.cleaned_data["samples"], "采样", ("value", "minutes"))

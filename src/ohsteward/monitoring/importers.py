@@ -19,10 +19,10 @@ from ohsteward.accounts import access
 from ohsteward.core.cells import CellError, cell_text, parse_date
 from ohsteward.core.imports import ImportReport, RowError
 from ohsteward.core.spreadsheets import SpreadsheetError, TemplateColumn, read_table, template_xlsx
+from ohsteward.hazards.lookup import UnknownFactor, catalogue_factor
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Institution
-from ohsteward.monitoring import actions, bulk, judging
-from ohsteward.monitoring.catalogue import resolve_factor
+from ohsteward.monitoring import actions, assess, bulk
 from ohsteward.monitoring.choices import ReportKind, SamplingMode
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.monitoring.rules import MonitoringRuleError, to_number
@@ -333,9 +333,9 @@ class MeasurementImporter:
             raise ValidationError({"workplace_name": "请填写车间/工作场所"})
         if not post_name:
             raise ValidationError({"post_name": "请填写岗位/工种"})
-        kind = judging.kind_for(factor.category, factor.name)
+        kind = assess.kind_for(factor.category, factor.name)
         try:
-            clean_inputs = judging.normalize_inputs(inputs)
+            clean_inputs = assess.normalize_inputs(inputs)
         except MonitoringRuleError as e:
             raise ValidationError({"inputs": str(e)}) from None
         enterprise = detection.enterprise
@@ -364,7 +364,7 @@ class MeasurementImporter:
         measurement.measured_on = measured_on
         measurement.inputs = clean_inputs
         try:
-            bulk.judge_into(measurement, lookup.limit_rows[(factor.pk, kind)], enterprise.region_id)
+            bulk.judge_into(measurement, lookup.matches[factor.pk], enterprise.region_id, lookup.editions)
         except MonitoringRuleError as e:
             raise ValidationError({"inputs": str(e)}) from None
         # the group passed every check: its new report (if any) is now part of the file
@@ -500,9 +500,9 @@ class MeasurementImporter:
             raise RowProblem(HEADER_OF["sampling_start"], "必填")
         factor_text = cell_text(record.get(HEADER_OF["factor"]))
         try:
-            factor = self._factors.get(factor_text) or resolve_factor(factor_text)
-        except ValidationError as e:
-            raise RowProblem(HEADER_OF["factor"], e.messages[0]) from None
+            factor = self._factors.get(factor_text) or catalogue_factor(factor_text)
+        except UnknownFactor as e:
+            raise RowProblem(HEADER_OF["factor"], str(e)) from None
         self._factors[factor_text] = factor
         detection = self._report(user, record)
         inputs = _inputs(members)

@@ -1,7 +1,7 @@
 """Detection reports, their measurements with the stored judgement, and rectification tasks.
 
 A measurement keeps what was entered (``inputs``) and what the rules made of it (the judgement
-fields), computed once by ``actions.measurement_judge`` from ``monitoring.judging`` and stored with
+fields), computed once by ``actions.measurement_judge`` by ``monitoring.assess`` (the calculator's function) and stored with
 the limit row and standard edition used, so that a later change of the limit table never rewrites
 a past verdict silently.
 """

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from ohsteward.accounts import access
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
-from ohsteward.monitoring import periodic
+from ohsteward.monitoring import assess, periodic, stats
 from ohsteward.monitoring.choices import ReportKind, TaskStatus
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
 from ohsteward.registry.choices import RiskClass
@@ -169,3 +170,62 @@ def task_counts(user, today: dt.date) -> dict[str, int]:
         "overdue": tasks.filter(status=TaskStatus.OPEN, deadline__lt=today).count(),
         "closed": tasks.filter(status=TaskStatus.CLOSED).count(),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Exposure statistics over stored measurements (issue 11 item 3)
+# --------------------------------------------------------------------------------------------
+
+STATISTICS_KINDS = ("chemical", "dust")  # lognormal concentrations; dB and ℃ are not pooled
+
+
+@dataclass
+class ExposureGroup:
+    """A similar exposure group: the employer's measurements of one post name × factor (every
+    workplace and report the user may see), its statistics and its trend across years."""
+
+    measurements: list[Measurement]
+    limit: float | None
+    n_results: int = 0
+    statistics: stats.GroupStatistics | None = None
+    problem: str = ""  # why no statistics (too few results …), in Chinese
+    trend: list[stats.YearSummary] = field(default_factory=list)
+
+
+def _pc_twa(measurements: list[Measurement]) -> float | None:
+    """The PC-TWA the latest measurement was judged against (its stored limit snapshot)."""
+    for m in reversed(measurements):
+        for x in m.limits:
+            if x.get("type") == "PC-TWA" and x.get("value") is not None:
+                return float(x["value"])
+    return None
+
+
+def exposure_group(user, measurement: Measurement) -> ExposureGroup | None:
+    """Same post name × factor within the employer (``stats.group_statistics`` over the stored
+    samples, ``<LOD`` as censored; ``stats.yearly_trend`` by measurement year). ``None`` for kinds
+    without lognormal concentrations (noise, heat …)."""
+    if measurement.kind not in STATISTICS_KINDS:
+        return None
+    members = list(
+        Measurement.objects.for_user(user)
+        .filter(
+            enterprise_id=measurement.enterprise_id,
+            factor_id=measurement.factor_id,
+            post__name=measurement.post.name,
+        )
+        .order_by("measured_on", "pk")
+    )
+    limit = _pc_twa(members)
+    results = [(m.measured_on.year, v) for m in members for v in assess.statistics_values(m.inputs)]
+    group = ExposureGroup(members, limit, n_results=len(results))
+    values = [v for _year, v in results]
+    try:
+        group.statistics = stats.group_statistics(values, limit=limit)
+    except stats.StatsInputError as e:
+        group.problem = str(e)
+    try:
+        group.trend = stats.yearly_trend(results, limit=limit)
+    except stats.StatsInputError as e:
+        group.problem = group.problem or str(e)
+    return group

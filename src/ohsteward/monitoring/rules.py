@@ -314,6 +314,13 @@ def c_twa(
 _LOD_LABEL = {LodConvention.HALF_LOD: "检出限的1/2", LodConvention.LOD: "检出限", LodConvention.ZERO: "0"}
 
 
+def lod_convention_text(convention: LodConvention = LOD_CONVENTION_DEFAULT) -> str:
+    """What a judgement says (under 未核对) when a ``<LOD`` result entered C_TWA, C_STE or C_ME. The
+    one place the convention is named; exposure statistics never substitute (``monitoring.stats``
+    treats ``<LOD`` as censored)."""
+    return f"低于检出限结果按{_LOD_LABEL[convention]}计入"
+
+
 def c_ste(
     value: Number | Reading,
     minutes: Number = SHORT_TERM_MINUTES,

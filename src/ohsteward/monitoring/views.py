@@ -27,7 +27,8 @@ from ohsteward.core.views import (
     messages_of,
     requires,
 )
-from ohsteward.monitoring import actions, judging, queries
+from ohsteward.monitoring import actions, assess, queries
+from ohsteward.monitoring.calculator.stats_service import chart_option, statistics_json
 from ohsteward.monitoring.choices import TaskStatus
 from ohsteward.monitoring.filtersets import (
     DetectionDueFilterSet,
@@ -151,7 +152,7 @@ def factor_kinds() -> dict[str, list[str]]:
     for name, category in HazardFactor.objects.filter(
         category__in=("dust", "chemical", "physical")
     ).values_list("name", "category"):
-        out.setdefault(judging.kind_for(category, name), []).append(name)
+        out.setdefault(assess.kind_for(category, name), []).append(name)
     return out
 
 
@@ -180,8 +181,16 @@ class MeasurementDetailView(ObjectDetailView):
         user = self.request.user
         tasks = RectificationTask.objects.for_user(user).filter(post=m.post, factor=m.factor).order_by("-pk")
         open_task = next((t for t in tasks if t.status == TaskStatus.OPEN), None)
+        group = queries.exposure_group(user, m)
+        shown = chart = None
+        if group is not None and group.statistics is not None:
+            shown = statistics_json(group.statistics)
+            chart = chart_option(group.statistics)
         return {
             **context,
+            "group": group,
+            "group_shown": shown,
+            "chart": chart,
             "tasks": list(tasks),
             "may_open": m.compliant is False
             and open_task is None

@@ -77,6 +77,17 @@ class AssessRequestSerializer(serializers.Serializer):
         required=False,
         help_text="体力劳动强度 I–IV",
     )
+    # beyond the list (additive): the kinds a stored measurement also judges
+    c_me = LooseValueField(required=False, help_text="直接给出的 C_ME（最高浓度，对 MAC）")
+    toxicity = serializers.ChoiceField(
+        choices=[("轻度", "轻度危害"), ("中度", "中度危害"), ("高度", "高度危害"), ("极度", "极度危害")],
+        required=False,
+        help_text="毒物危害程度（GBZ 230），与体力劳动强度一起用于化学物作业分级",
+    )
+    a_hw = LooseValueField(required=False, help_text="手传振动：频率计权加速度 a_hw(T)(m/s²)")
+    vibration_hours = LooseValueField(required=False, help_text="手传振动：日接振时间(h)")
+    a_hw4 = LooseValueField(required=False, help_text="手传振动：直接给出 a_hw(4)(m/s²)")
+    e_field = LooseValueField(required=False, help_text="工频电场强度(kV/m)")
     region = serializers.RegexField(
         r"^\d{6}$",
         required=False,

@@ -13,9 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from ohsteward.hazards.lookup import UnknownFactor, catalogue_factor
 from ohsteward.institutions.models import Institution
 from ohsteward.monitoring import actions, queries
-from ohsteward.monitoring.catalogue import resolve_factor
 from ohsteward.monitoring.choices import MeasureType, ReportKind
 from ohsteward.monitoring.filtersets import (
     DetectionDueFilterSet,
@@ -139,9 +139,9 @@ class MeasurementViewSet(ExportMixin, ScopedModelViewSet):
         if not DetectionReport.objects.for_user(self.request.user).filter(pk=report.pk).exists():
             raise ValidationError({"report": "报告不存在或不在您的范围内"})
         try:
-            factor = resolve_factor(data["factor"]["name"])
-        except ValidationError as e:
-            raise ValidationError({"factor": e.messages}) from None
+            factor = catalogue_factor(data["factor"]["name"])
+        except UnknownFactor as e:
+            raise ValidationError({"factor": [str(e)]}) from None
         measurement, _changed = actions.measurement_record(
             user=self.request.user,
             report=report,

@@ -80,6 +80,23 @@ class AssessForm(forms.Form):
         required=False,
         choices=[("", "—"), ("I", "Ⅰ级"), ("II", "Ⅱ级"), ("III", "Ⅲ级"), ("IV", "Ⅳ级")],
     )
+    c_me = forms.CharField(label="直接给出 C_ME", required=False, max_length=20)
+    toxicity = forms.ChoiceField(
+        label="毒物危害程度",
+        required=False,
+        choices=[
+            ("", "—"),
+            ("轻度", "轻度危害"),
+            ("中度", "中度危害"),
+            ("高度", "高度危害"),
+            ("极度", "极度危害"),
+        ],
+        help_text="化学物作业分级用（GBZ 230）",
+    )
+    a_hw = forms.CharField(label="振动加速度 a_hw(T)(m/s²)", required=False, max_length=20)
+    vibration_hours = forms.CharField(label="日接振时间(h)", required=False, max_length=20)
+    a_hw4 = forms.CharField(label="直接给出 a_hw(4)(m/s²)", required=False, max_length=20)
+    e_field = forms.CharField(label="工频电场强度(kV/m)", required=False, max_length=20)
     region = forms.CharField(
         label="地区代码", required=False, max_length=6, help_text="6位行政区划代码，如 500112（高温地区修正）"
     )

@@ -1,60 +1,69 @@
-"""The stateless calculator: from the API's (or the page's) fields to one ``assess.Assessment``
-and its JSON form. The API and the page call ``run_assessment``; nothing is saved."""
+"""Where an exposure judgement gets its Django inputs: the factor's limit rows of the editions in
+force, the region's hot-region setting; then the one pure ``assess.assess``. The stateless
+calculator (page and ``POST /api/v1/exposure/assess/``, ``run_assessment``) and the stored
+measurement judgement (``actions.measurement_judge`` → ``assess_factor``: the form, the import and
+the measurements API) both come here, so the same inputs give the same figures, limits and words."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 
-from ohsteward.hazards.lookup import FactorMatch, UnknownFactor, resolve_factor, rows_on
-from ohsteward.monitoring.assess import Assessment, ExposureInputs, InputError, assess
+from ohsteward.hazards.lookup import FactorMatch, UnknownFactor, match_for, resolve_factor, rows_on
+from ohsteward.hazards.models import ExposureLimit, ExposureLimitEdition, HazardFactor
+from ohsteward.monitoring.assess import (
+    HOT_REGION_PREFIXES_DEFAULT,
+    PHYSICAL_AGENTS,
+    Assessment,
+    InputError,
+    assess,
+    inputs_from,
+    is_hot_region,
+    kind_for,
+)
 from ohsteward.monitoring.rules import LimitUsed
 from ohsteward.registry.models import Region
 
-#: Regions whose WBGT limits get +1 ℃ (GBZ 2.2-2007 10.2.2: outdoor ventilation design temperature
-#: ≥ 30 ℃). Whether Chongqing qualifies is [M] in RULES.md §3.2: on for Chongqing ("50…"), flagged
-#: 未核对. Overridable per installation with the setting ``OHSTEWARD_WBGT_HOT_REGION_PREFIXES``.
-HOT_REGION_PREFIXES_DEFAULT = ("50",)
-HOT_REGION_VERIFIED = False
-
 
 def hot_region(code: str | None) -> bool:
+    """The per-region WBGT +1 ℃ setting (``assess.is_hot_region``; prefixes overridable by the
+    setting ``OHSTEWARD_WBGT_HOT_REGION_PREFIXES``, default Chongqing "50", 未核对)."""
     prefixes = getattr(settings, "OHSTEWARD_WBGT_HOT_REGION_PREFIXES", HOT_REGION_PREFIXES_DEFAULT)
-    return bool(code) and any(str(code).startswith(p) for p in prefixes)
+    return is_hot_region(code, prefixes)
 
 
-def _pairs(items: Any, a: str, b: str, field_name: str) -> list[tuple[Any, Any]]:
-    out = []
-    for i, item in enumerate(items or [], 1):
-        if not isinstance(item, dict) or a not in item or b not in item:
-            raise InputError(field_name, f"第{i}项: 须包含 {a} 和 {b}")
-        out.append((item[a], item[b]))
-    return out
+def factor_match(factor: HazardFactor) -> FactorMatch:
+    """A catalogue factor with its limit rows, physical agents under their GBZ 2.2 names too."""
+    kind = kind_for(factor.category, factor.name)
+    extra = (PHYSICAL_AGENTS[kind],) if kind in PHYSICAL_AGENTS else ()
+    return match_for(factor, agent_names=extra)
 
 
-def inputs_from(data: dict[str, Any], *, on: dt.date, hot: bool) -> ExposureInputs:
-    """``ExposureInputs`` from the API's field names (already shaped by the serializer or form)."""
-    return ExposureInputs(
-        on=on,
-        samples=_pairs(data.get("samples"), "value", "minutes", "samples"),
-        short_samples=_pairs(data.get("short_samples"), "value", "minutes", "short_samples"),
-        c_twa=data.get("c_twa"),
-        free_silica_percent=data.get("free_silica_percent"),
-        dust_fraction=data.get("dust_fraction") or None,
-        shift_hours=data.get("shift_hours"),
-        days_per_week=data.get("days_per_week"),
-        noise_segments=_pairs(data.get("noise_segments"), "level", "hours", "noise_segments"),
-        l_ex_8h=data.get("l_ex_8h"),
-        daily_levels=list(data.get("daily_levels") or []),
-        wbgt=data.get("wbgt"),
-        time_ratio=data.get("time_ratio"),
-        labour_intensity=data.get("labour_intensity") or None,
-        hot_region=hot,
-        condition=data.get("condition") or None,
-    )
+def limit_rows(
+    match: FactorMatch, on: dt.date, editions: list[ExposureLimitEdition] | None = None
+) -> list[ExposureLimit]:
+    """The factor's rows of the editions in force on ``on`` (the rules then choose by row dates)."""
+    if match.factor is not None and kind_for(match.category, match.name) in PHYSICAL_AGENTS:
+        if not any(r.agent_name == PHYSICAL_AGENTS[kind_for(match.category, match.name)] for r in match.rows):
+            match = factor_match(match.factor)  # the GBZ 2.2 rows are named 手传振动, 工频电场
+    return rows_on(match.rows, on, editions)
+
+
+def assess_factor(
+    match: FactorMatch,
+    data: Mapping[str, Any],
+    *,
+    on: dt.date,
+    region: str | None,
+    editions: list[ExposureLimitEdition] | None = None,
+) -> Assessment:
+    """Judge ``data`` (the API's field names, raw or as stored) for the factor on ``on``. A bulk
+    caller passes a prefetched ``match`` (``factor_match``) and ``editions`` (no query per row)."""
+    inputs = inputs_from(data, on=on, hot=hot_region(region), region=region)
+    return assess(inputs, limit_rows(match, on, editions), factor=match.name, category=match.category)
 
 
 def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:
@@ -71,19 +80,7 @@ def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:
     region = (data.get("region") or "").strip()
     if region and not Region.objects.filter(code=region).exists():
         raise InputError("region", f"行政区划代码“{region}”不存在（应为6位代码，如 500112）")
-    inputs = inputs_from(data, on=on, hot=hot_region(region))
-    result = assess(inputs, rows_on(match.rows, on), factor=match.name, category=match.category)
-    if inputs.hot_region and result.judgement is not None and "地区+1℃修正的适用" not in result.unverified:
-        result = _with(result, unverified=(*result.unverified, "地区+1℃修正的适用"))
-    if inputs.wbgt is not None and not region:
-        result = _with(
-            result, explanation=(*result.explanation, "未填写地区(region)，WBGT 限值未作地区+1℃修正")
-        )
-    return result, match
-
-
-def _with(result: Assessment, **changes: Any) -> Assessment:
-    return replace(result, **changes)
+    return assess_factor(match, data, on=on, region=region or None), match
 
 
 def limit_json(limit: LimitUsed) -> dict[str, Any]:

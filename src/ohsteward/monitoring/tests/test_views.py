@@ -57,7 +57,7 @@ def test_an_unknown_factor_is_refused_with_the_nearest_names(client, lab):
         "factor": "甲笨", "workplace_name": "一车间", "post_name": "操作工", "c_twa": "1",
     })  # fmt: skip
     text = response.content.decode()
-    assert "危害因素“甲笨”不在目录中，是否为：" in text
+    assert "未知的危害因素“甲笨”" in text and "是否为：" in text  # hazards.lookup wording
     assert not Measurement.objects.filter(report=report).exists()
 
 
