@@ -497,7 +497,9 @@ class EnforcementCaseViewSet(ExportMixin, ScopedModelViewSet):
         case = actions.case_open(user=self.request.user, today=timezone.localdate(), **d)
         serializer.instance = case
 
-    @extend_schema(request=DecideSerializer, responses={200: EnforcementCaseSerializer}, summary="录入处理决定")
+    @extend_schema(
+        request=DecideSerializer, responses={200: EnforcementCaseSerializer}, summary="录入处理决定"
+    )
     @action(detail=True, methods=["post"], permission_action="change")
     def decide(self, request, pk=None):
         s = DecideSerializer(data=request.data)
