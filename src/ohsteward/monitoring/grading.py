@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -296,55 +295,8 @@ def grade_noise(on: dt.date, *, level_dba: Number) -> Grade:
     return Grade(grade, label, edition.standard, edition.version, edition.verified)
 
 
-# --------------------------------------------------------------------------------------------
-# 分类监督执法 附件1: serious factors and the risk level (RULES.md §1.2 [S])
-# --------------------------------------------------------------------------------------------
-
-
-def is_serious_factor(
-    *,
-    notes: str = "",
-    free_silica_percent: Number | None = None,
-    asbestos: bool = False,
-    high_toxicity_list: bool = False,
-) -> bool:
-    """严重职业病危害因素 (附件1 (a), RULES.md §1.2): a 高毒物品目录 substance, asbestos dust, dust
-    with free SiO₂ ≥ 10 %, or a GBZ 2.1 "G1" carcinogen (``notes`` of the limit row). Ionising
-    radiation and authority designations are decided by the caller (``high_toxicity_list``)."""
-    if high_toxicity_list or asbestos:
-        return True
-    if free_silica_percent is not None and to_number(free_silica_percent, "游离SiO2含量(%)") >= 10:
-        return True
-    return re.search(r"G1(?![0-9])", notes) is not None
-
-
-NO_DETECTION_AS_NONCOMPLIANT = True  # 附件1 open point (iii): conservative default, [M] unverified
-RISK_MATRIX_ANNEX1 = {
-    # (serious, compliant) → level per headcount band (≤9, 10–49, ≥50); 附表1-1 [S + inference]
-    (False, True): ("I", "I", "I"),
-    (False, False): ("II", "II", "III"),
-    (True, True): ("II", "II", "III"),
-    (True, False): ("III", "III", "III"),
-}
-
-
-def headcount_band(exposed: int) -> int:
-    """接触人数 band index: 0 for ≤ 9, 1 for 10–49, 2 for ≥ 50 (附件1 (c))."""
-    if exposed < 0:
-        raise MonitoringRuleError("接触人数不能为负数")
-    return 0 if exposed <= 9 else 1 if exposed <= 49 else 2
-
-
-def risk_level_annex1(*, serious: bool, compliant: bool | None, exposed: int) -> tuple[str, bool]:
-    """Hazard risk level Ⅰ/Ⅱ/Ⅲ (国疾控综监督二函〔2022〕50号 附件1 附表1-1; RULES.md §1.2 [S]).
-
-    ``compliant=None`` (no detection) counts as 不符合 (open point (iii), [M]). Returns (level,
-    verified): verified is False when that default was used."""
-    if compliant is None:
-        compliant, verified = not NO_DETECTION_AS_NONCOMPLIANT, False
-    else:
-        verified = True
-    return RISK_MATRIX_ANNEX1[(serious, compliant)][headcount_band(exposed)], verified
+# 分类监督执法 附件1 (serious factors, the 附表1-1 risk level) lives once, in supervision/rules.py and
+# its data; monitoring only supplies the judged 符合/不符合 it reads.
 
 
 def _known(value: str, table: dict[str, float], what: str) -> str:

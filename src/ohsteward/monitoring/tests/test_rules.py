@@ -664,44 +664,6 @@ def test_a_date_before_any_grading_edition_is_an_error():
         gr.grade_noise(D(2011, 1, 1), level_dba=90)
 
 
-# --- 附件1 risk level (RULES.md §1.2) -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "serious"),
-    [
-        ({"free_silica_percent": 25}, True),  # RULES.md §1.2 example: silica 25 % → 严重
-        ({"free_silica_percent": 9.9}, False),
-        ({"notes": "G1（结晶型）"}, True),  # 矽尘 notes in the shipped table
-        ({"notes": "G2B（铅），G2A（铅的无机化合物）"}, False),
-        ({"asbestos": True}, True),
-        ({"high_toxicity_list": True}, True),
-        ({}, False),  # noise
-    ],
-)
-def test_serious_factor(kwargs, serious):
-    assert gr.is_serious_factor(**kwargs) is serious
-
-
-@pytest.mark.parametrize(
-    ("serious", "compliant", "exposed", "level"),
-    [
-        (True, False, 35, "III"),  # RULES.md §1.2 example: foundry silica, 35 exposed, over limit → Ⅲ
-        (False, True, 12, "I"),  # RULES.md §1.2 example: furniture shop noise, 12, compliant → Ⅰ
-        (False, False, 9, "II"),  # 附表1-1
-        (False, False, 50, "III"),
-        (True, True, 49, "II"),
-        (True, True, 50, "III"),
-    ],
-)
-def test_annex1_risk_matrix(serious, compliant, exposed, level):
-    assert gr.risk_level_annex1(serious=serious, compliant=compliant, exposed=exposed) == (level, True)
-
-
-def test_annex1_no_detection_counts_as_noncompliant_and_is_flagged():
-    assert gr.risk_level_annex1(serious=False, compliant=None, exposed=5) == ("II", False)
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 
