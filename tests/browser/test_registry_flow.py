@@ -143,6 +143,45 @@ def test_pages_fit_a_375px_phone(browser, live_server, people, tmp_path, login):
     context.close()
 
 
+def test_a_list_on_a_phone_shows_each_row_as_a_labelled_card(browser, live_server, people, login):
+    """At 375 px a generic list is a stack of cards ("label  value" lines), not a table to scroll
+    sideways; the sortable headers remain as a strip of sort links."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, "yubei")
+    page.goto(f"{base}/registry/enterprises/")
+    row = page.locator("#enterprise-table tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    name_cell = row.locator("td.name")
+    assert name_cell.get_attribute("data-label") == "用人单位名称"
+    label = name_cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"用人单位名称"'
+    # every cell fits inside the card: nothing sticks out to the right
+    card_right = row.evaluate("r => r.getBoundingClientRect().right")
+    cells_right = row.locator("td").evaluate_all(
+        "tds => Math.max(...tds.map(t => t.getBoundingClientRect().right))"
+    )
+    assert cells_right <= card_right + 0.5
+    wrap = page.locator("#enterprise-table").locator("xpath=..")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    # the sort strip: a sortable header is a link and sorting still works from it
+    page.locator("#enterprise-table thead a.sort").first.click()
+    page.wait_for_url("**sort=**")
+    context.close()
+
+    # on a wide screen the same list is a table again
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    login(page, base, "yubei")
+    page.goto(f"{base}/registry/enterprises/")
+    assert (
+        page.locator("#enterprise-table tbody tr").first.evaluate("r => getComputedStyle(r).display")
+        == "table-row"
+    )
+    wide.close()
+
+
 def test_import_preview_then_confirm(browser, live_server, people, tmp_path, settings, login):
     from ohsteward.registry.models import Enterprise
     from ohsteward.registry.tests.factories import make_uscc
