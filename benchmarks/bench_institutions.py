@@ -20,6 +20,14 @@ created when missing and migrated):
    ``/api/v1/institutions/`` as a city user and as a district officer (Django test client in
    process, as bench_registry), p50/p95.
 
+``--activities N`` (default 200,000, the issue's "detection reports and exam batches a year")
+adds, with ``INSERT … SELECT generate_series`` in SQL (not the ORM), N/2 detection reports by
+hygiene-service institutions and N/2 exam batches by exam institutions over the year, each on an
+engagement's (institution, employer) pair, and one report card per activity with its deadline from
+the v1 card rules (80 % filed on time, 10 % late, 10 % not filed); ``--exam-results M`` (default
+5,000,000) adds M/10 workers (one person each), two exams per worker in the year's batches and
+five results per exam. Grading then reads the cards (上报率/及时率 factors).
+
 ``--write-docs`` replaces the section "Institutions: grading and list" of docs/performance.md.
 The benchmark wipes the institutions tables of its database at each run.
 """
@@ -84,6 +92,115 @@ def wipe() -> None:
             "institutions_qualification, institutions_institution RESTART IDENTITY CASCADE"
         )
         cursor.execute("DELETE FROM core_auditlog")
+        cursor.execute(
+            "TRUNCATE institutions_reportcard, surveillance_examresult, surveillance_exam, "
+            "surveillance_exambatch, monitoring_detectionreport RESTART IDENTITY CASCADE"
+        )
+
+
+def activities(n: int, exam_results: int, year: int) -> dict[str, int]:
+    """Detection reports, exam batches, their report cards and exam results, generated in SQL."""
+    from django.db import connection
+
+    from ohsteward.institutions import rules
+
+    days = {k: v.days for k, v in rules.load_card_rules().kinds.items()}
+    half = n // 2
+    sql = [
+        # the (institution, employer) pairs of each kind's engagements, numbered
+        """CREATE TEMP TABLE bench_pairs AS
+           SELECT row_number() OVER (ORDER BY e.id) AS rn, e.institution_id, e.enterprise_id, %(kind)s AS kind
+           FROM institutions_engagement e JOIN institutions_institution i ON i.id = e.institution_id
+           WHERE i.kinds @> to_jsonb(ARRAY[%(kind)s]::text[])""",
+    ]
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_pairs")
+        cursor.execute(sql[0], {"kind": "hygiene_service"})
+        cursor.execute("SELECT count(*) FROM bench_pairs")
+        hyg = cursor.fetchone()[0]
+        cursor.execute(
+            """INSERT INTO monitoring_detectionreport (created_at, updated_at, kind, number, institution_id,
+                   enterprise_id, sampling_start, sampling_end, issued_on, note)
+               SELECT now(), now(), 'periodic', 'BR' || g, p.institution_id, p.enterprise_id,
+                      make_date(%(y)s, 1, 1) + g %% 330, make_date(%(y)s, 1, 1) + g %% 330 + 2,
+                      make_date(%(y)s, 1, 1) + g %% 330 + 20, ''
+               FROM generate_series(1, %(n)s) g JOIN bench_pairs p ON p.rn = 1 + g %% %(c)s""",
+            {"y": year, "n": half, "c": hyg},
+        )
+        counts["detection reports"] = cursor.rowcount
+        cursor.execute("DROP TABLE bench_pairs")
+        cursor.execute(sql[0], {"kind": "exam"})
+        cursor.execute("SELECT count(*) FROM bench_pairs")
+        exam = cursor.fetchone()[0]
+        cursor.execute(
+            """INSERT INTO surveillance_exambatch (created_at, updated_at, enterprise_id, institution_id,
+                   source, filename, expected)
+               SELECT make_timestamptz(%(y)s, 1, 1, 8, 0, 0) + ((g %% 330) || ' days')::interval, now(),
+                      p.enterprise_id, p.institution_id, 'file', 'bench.xlsx', 20
+               FROM generate_series(1, %(n)s) g JOIN bench_pairs p ON p.rn = 1 + g %% %(c)s""",
+            {"y": year, "n": n - half, "c": exam},
+        )
+        counts["exam batches"] = cursor.rowcount
+        # one card per activity: filed on time (80 %), late (10 %), not filed (10 %)
+        for app, kind, table, on in (
+            ("monitoring.detectionreport", "service_info", "monitoring_detectionreport", "a.issued_on"),
+            ("surveillance.exambatch", "exam_case", "surveillance_exambatch", "a.created_at::date"),
+        ):
+            cursor.execute(
+                f"""INSERT INTO institutions_reportcard (created_at, updated_at, institution_id, enterprise_id,
+                       kind, activity_app, activity_id, activity_label, performed_on, due_on, rules_version,
+                       reported_on)
+                    SELECT now(), now(), a.institution_id, a.enterprise_id, %(kind)s, %(app)s, a.id, '',
+                           {on}, {on} + %(days)s, 'v1',
+                           CASE WHEN a.id %% 10 < 8 THEN {on} + (a.id %% %(days)s)::int
+                                WHEN a.id %% 10 = 8 THEN {on} + (%(days)s + 1 + a.id %% 20)::int END
+                    FROM {table} a""",
+                {"kind": kind, "app": app, "days": days[kind]},
+            )
+            counts[f"{kind} cards"] = cursor.rowcount
+        cursor.execute("DROP TABLE bench_pairs")
+        cursor.execute("SELECT id FROM hazards_hazardfactor ORDER BY id LIMIT 5")
+        factors = [r[0] for r in cursor.fetchall()]
+        if exam_results and len(factors) == 5:
+            workers = exam_results // 10
+            cursor.execute(
+                """INSERT INTO surveillance_person (created_at, updated_at, name, id_number_cipher, id_number_hmac,
+                       id_number_masked, sex, birth_date)
+                   SELECT now(), now(), '劳动者' || g, 'bench', md5('p' || g) || md5('q' || g),
+                          '500***********' || lpad((g %% 10000)::text, 4, '0'), 'male', DATE '1980-01-01' + g %% 9000
+                   FROM generate_series(1, %(w)s) g""",
+                {"w": workers},
+            )
+            cursor.execute(
+                """INSERT INTO surveillance_worker (created_at, updated_at, person_id, enterprise_id, name, phone,
+                       employee_number, employment_type, dispatcher, hire_date, next_exam_kind, schedule_note)
+                   SELECT now(), now(), p.id, b.enterprise_id, p.name, '', '', 'contract', '', DATE '2020-01-01',
+                          '', ''
+                   FROM (SELECT id, name, row_number() OVER (ORDER BY id) AS rn FROM surveillance_person) p
+                   JOIN (SELECT enterprise_id, row_number() OVER (ORDER BY id) AS rn FROM surveillance_exambatch) b
+                     ON b.rn = 1 + p.rn %% %(b)s""",
+                {"b": counts["exam batches"]},
+            )
+            counts["workers"] = cursor.rowcount
+            cursor.execute(
+                """INSERT INTO surveillance_exam (created_at, updated_at, batch_id, worker_id, date, kind,
+                       institution_id, report_number)
+                   SELECT now(), now(), b.id, w.id, b.created_at::date + k, 'periodic', b.institution_id, ''
+                   FROM surveillance_worker w CROSS JOIN generate_series(0, 1) k
+                   JOIN LATERAL (SELECT id, created_at, institution_id FROM surveillance_exambatch
+                                 WHERE enterprise_id = w.enterprise_id ORDER BY id OFFSET k LIMIT 1) b ON true"""
+            )
+            counts["exams"] = cursor.rowcount
+            cursor.execute(
+                """INSERT INTO surveillance_examresult (exam_id, factor_id, conclusion, items, recheck_items)
+                   SELECT e.id, f, CASE WHEN e.id %% 17 = 0 THEN 'b' ELSE 'a' END, '', ''
+                   FROM surveillance_exam e CROSS JOIN unnest(%(f)s::bigint[]) f""",
+                {"f": factors},
+            )
+            counts["exam results"] = cursor.rowcount
+        cursor.execute("ANALYZE")
+    return counts
 
 
 def populate(n: int, year: int, seed: int) -> dict[str, int]:
@@ -327,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--employers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3, help="grading runs (median reported)")
+    parser.add_argument("--activities", type=int, default=200_000, help="detection reports + exam batches")
+    parser.add_argument("--exam-results", type=int, default=5_000_000)
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--district", default="500112")
@@ -345,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
     wipe()
     t0 = time.perf_counter()
     counts = populate(args.institutions, args.year, args.seed)
+    if args.activities:
+        counts.update(activities(args.activities, args.exam_results, args.year))
     print(f"populated {counts} in {time.perf_counter() - t0:.1f} s", flush=True)
     grading, figures, result = time_grading(args.year, args.repeat)
     colours: dict[str, int] = {}

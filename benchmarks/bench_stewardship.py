@@ -21,7 +21,9 @@ created when missing and migrated):
    officer (delivery per team and content over the district's visits); p50/p95 and the load
    average before and after.
 
-Training records (issue 10 item 6) are built in another branch and are not generated here.
+``--training N`` (default 2,000,000, the issue's figure) adds ten trainees per employer and N
+training records over six years (COPY, as bench_training.py), so the plan page's training rate
+reads city-scale records.
 The benchmark wipes the stewardship tables of its database at each run.
 """
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import random
 import sys
@@ -73,7 +76,8 @@ def wipe() -> None:
             "stewardship_assistanceplan, stewardship_evidencefile, stewardship_visitevidence, "
             "stewardship_servicevisit, stewardship_agreementfunding, stewardship_agreementcontent, "
             "stewardship_agreementsupplement, stewardship_serviceagreement, stewardship_teammember, "
-            "stewardship_stewardteam_service_area, stewardship_stewardteam RESTART IDENTITY CASCADE"
+            "stewardship_stewardteam_service_area, stewardship_stewardteam, stewardship_trainingrecord, "
+            "stewardship_trainee RESTART IDENTITY CASCADE"
         )
         cursor.execute("DELETE FROM accounts_roleassignment WHERE team_id IS NOT NULL")
 
@@ -236,6 +240,8 @@ def populate(args, today: dt.date) -> dict[str, int]:
             ["entry_id", "item", "state", "done_on", "na_reason", "evidence_note", "evidence_name", "evidence_type", "created_at", "updated_at"],
             items,
         )  # fmt: skip
+    if args.training:
+        training_records(args.training, [pk for pk, _region in employers], rng, today)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map set, statistics fresh
     return {
@@ -245,7 +251,45 @@ def populate(args, today: dt.date) -> dict[str, int]:
         "visits": len(visits),
         "findings": len(done_ids),
         "assisted": len(entries),
+        "training records": args.training,
     }
+
+
+def training_records(records: int, ids: list[int], rng: random.Random, today: dt.date) -> None:
+    """Ten trainees per employer and ``records`` training records over six years, with COPY."""
+    from django.db import connection
+
+    now = "2026-01-01 00:00:00+00"
+    people = io.StringIO()
+    n = 0
+    for eid in ids:
+        for k in range(10):
+            n += 1
+            role = "principal" if k == 0 else "manager" if k == 1 else "exposed"
+            started = today - dt.timedelta(days=rng.randint(365, 6 * 365))
+            people.write(f"{n}\t{eid}\t人员{n}\t{role}\t\t{started}\t{now}\t{now}\n")
+    with connection.cursor() as wrapper:
+        cur = wrapper.cursor
+        with cur.copy(
+            "COPY stewardship_trainee (id, enterprise_id, name, role, post, started_on, created_at, updated_at) "
+            "FROM STDIN"
+        ) as copy:
+            copy.write(people.getvalue())
+        cur.execute("SELECT setval('stewardship_trainee_id_seq', %s)", [n])
+        with cur.copy(
+            "COPY stewardship_trainingrecord (trainee_id, enterprise_id, trained_on, hours, course, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
+            batch = io.StringIO()
+            for i in range(records):
+                t = rng.randint(1, n)
+                eid = ids[(t - 1) // 10]
+                day = today - dt.timedelta(days=rng.randint(0, 6 * 365))
+                batch.write(f"{t}\t{eid}\t{day}\t{rng.choice((4, 8))}\t年度培训\t{now}\t{now}\n")
+                if i % 100_000 == 99_999:
+                    copy.write(batch.getvalue())
+                    batch = io.StringIO()
+            copy.write(batch.getvalue())
 
 
 def bench_user(username: str, role: str, *, region: str | None = None, team=None):
@@ -308,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agreements", type=int, default=20_000)
     parser.add_argument("--visits", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--training", type=int, default=2_000_000, help="training records (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep the data of the previous run")
     parser.add_argument("--database-url", default=os.environ.get("OHSTEWARD_BENCH_URL", DEFAULT_URL))

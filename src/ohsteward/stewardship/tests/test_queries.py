@@ -1,4 +1,5 @@
-"""The steward service's open work on the home page (stewardship.queries.open_work)."""
+"""The steward service's open work on the home page (stewardship.queries.open_work) and a team
+member's visits (stewardship.queries.visits_for)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ohsteward.stewardship import actions, queries
 from ohsteward.stewardship.choices import VisitStatus
 from ohsteward.stewardship.models import ServiceVisit
 from ohsteward.stewardship.tests.conftest import TODAY
+from ohsteward.stewardship.tests.factories import make_team, sign_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,26 @@ def test_the_employer_is_asked_to_confirm_recorded_visits_until_it_does(cast, ag
 def test_another_teams_steward_and_users_without_the_permission_get_no_items(cast, agreement):
     assert queries.open_work(_forget(cast["wanzhou"]), TODAY) == []  # no visits in 万州
     assert queries.open_work(_forget(cast["institution"]), TODAY) == []  # no view permission
+
+
+def test_a_team_members_visits_are_exactly_its_scope_including_another_teams_for_its_clients(
+    cast, agreement, enterprises
+):
+    # visits_for narrows by the seen agreements' ids and employers (a query-plan aid): the rows
+    # must stay those of for_user, including an earlier team's visits at a client of the team
+    other = make_team("渝北区第二管家团队")
+    earlier = sign_agreement(
+        other, enterprises["yubei"], TODAY - dt.timedelta(days=500), TODAY - dt.timedelta(days=200)
+    )
+    elsewhere = sign_agreement(other, enterprises["yubei2"], TODAY - dt.timedelta(days=30))
+    assert ServiceVisit.objects.filter(agreement=earlier).exists()
+    steward = _forget(cast["steward"])
+
+    seen = set(queries.visits_for(steward).values_list("pk", flat=True))
+
+    assert seen == set(ServiceVisit.objects.for_user(steward).values_list("pk", flat=True))
+    assert (
+        set(ServiceVisit.objects.filter(agreement__in=[agreement, earlier]).values_list("pk", flat=True))
+        == seen
+    )
+    assert not seen & set(ServiceVisit.objects.filter(agreement=elsewhere).values_list("pk", flat=True))
