@@ -430,3 +430,59 @@ def test_a_person_who_left_is_no_longer_counted(cast, enterprises):
         user=None, enterprise=enterprises["wanzhou"], name="乙", role="exposed", started_on=TODAY
     )
     assert web.post(reverse("stewardship:trainee_leave", args=[other.pk])).status_code == 404
+
+
+PEOPLE_HEADER = ["统一社会信用代码", "姓名", "人员类别", "上岗日期", "岗位", "离岗日期"]
+
+
+def test_people_register_import_template_dry_run_errors_and_update(cast, enterprises):
+    """The people register on its own (issue 10 "imports … training records"): new people added,
+    a known person (employer + name + category) updated, Chinese row/column errors, dry run."""
+    from ohsteward.stewardship.training.importers import PeopleImporter  # local: this test only
+
+    yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
+    start = (TODAY - dt.timedelta(days=30)).isoformat()
+    content = _xlsx([
+        PEOPLE_HEADER,
+        [yubei.uscc, "张三", "接触劳动者", start, "打磨", ""],
+        [yubei.uscc, "李总", "主要负责人", start, "", ""],
+        [wanzhou.uscc, "李四", "接害劳动者", start, "", ""],
+        [yubei.uscc, "王五", "工人", start, "", ""],
+        [yubei.uscc, "赵六", "职业卫生管理人员", "", "", ""],
+        [yubei.uscc, "钱七", "接害劳动者", (TODAY + dt.timedelta(days=3)).isoformat(), "", ""],
+        [yubei.uscc, "孙八", "接害劳动者", start, "", (TODAY - dt.timedelta(days=60)).isoformat()],
+    ])  # fmt: skip
+    report = PeopleImporter().run(user=cast["manager"], filename="p.xlsx", content=content, dry_run=True)
+    errors = {(e.row, e.column): e.message for e in report.errors}
+    assert set(errors) == {
+        (4, "统一社会信用代码"),
+        (5, "人员类别"),
+        (6, "上岗日期"),
+        (7, "上岗日期"),
+        (8, "离岗日期"),
+    }
+    assert "主要负责人" in errors[(5, "人员类别")] and "晚于今天" in errors[(7, "上岗日期")]
+    assert len(report.created) == 2 and not Trainee.objects.filter(enterprise=yubei).exists()  # dry run
+
+    c = _web("manager")
+    template = c.get(reverse("stewardship:trainee_import_template"))
+    sheet = load_workbook(io.BytesIO(template.content)).active
+    assert "人员类别*" in [cell.value for cell in sheet[1]] and "上岗日期*" in [
+        cell.value for cell in sheet[1]
+    ]
+    good = _xlsx([PEOPLE_HEADER, [yubei.uscc, "张三", "接触劳动者", start, "打磨", ""]])
+    preview = c.post(reverse("stewardship:trainee_import"), {"file": SimpleUploadedFile("p.xlsx", good)})
+    assert preview.status_code == 200 and not Trainee.objects.filter(enterprise=yubei).exists()
+    c.post(reverse("stewardship:trainee_import_confirm", args=[preview.context["token"]]))
+    person = Trainee.objects.get(enterprise=yubei, name="张三")
+    assert person.role == "exposed" and person.post == "打磨" and person.left_on is None
+
+    left = (TODAY - dt.timedelta(days=1)).isoformat()
+    again = _xlsx([PEOPLE_HEADER, [yubei.uscc, "张三", "接害劳动者", start, "", left]])
+    report = PeopleImporter().run(user=cast["manager"], filename="p.xlsx", content=again, dry_run=False)
+    assert report.applied and len(report.updated) == 1 and not report.created
+    person.refresh_from_db()
+    assert person.left_on == TODAY - dt.timedelta(days=1) and person.post == "打磨"
+    # another district's officer cannot import into this employer
+    report = PeopleImporter().run(user=cast["wanzhou"], filename="p.xlsx", content=good, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "统一社会信用代码")]

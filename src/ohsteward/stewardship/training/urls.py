@@ -32,6 +32,22 @@ urlpatterns = [
     ),
     path("training/people/", views.PeopleView.as_view(), name="training_people"),
     path("training/people/new/", views.TraineeCreateView.as_view(), name="trainee_create"),
+    path("training/people/import/", views.PeopleImportView.as_view(), name="trainee_import"),
+    path(
+        "training/people/import/template/",
+        views.PeopleImportView.as_view(step="template"),
+        name="trainee_import_template",
+    ),
+    path(
+        "training/people/import/<str:token>/confirm/",
+        views.PeopleImportView.as_view(step="confirm"),
+        name="trainee_import_confirm",
+    ),
+    path(
+        "training/people/import/<str:token>/errors/",
+        views.PeopleImportView.as_view(step="errors"),
+        name="trainee_import_errors",
+    ),
     path("training/people/<int:pk>/leave/", views.TraineeLeaveView.as_view(), name="trainee_leave"),
     path("training/lectures/", views.LectureListView.as_view(), name="lecture_list"),
     path("training/lectures/new/", views.LectureCreateView.as_view(), name="lecture_create"),

@@ -42,7 +42,7 @@ from ohsteward.stewardship.training.forms import (
     SessionPeopleForm,
     TraineeForm,
 )
-from ohsteward.stewardship.training.importers import RecordImporter
+from ohsteward.stewardship.training.importers import PeopleImporter, RecordImporter
 from ohsteward.stewardship.training.models import (
     Lecture,
     Questionnaire,
@@ -197,6 +197,23 @@ class RecordImportView(BaseImportView):
     }
 
 
+class PeopleImportView(BaseImportView):
+    """The people register on its own (培训对象名单): template, dry run, row/column errors."""
+
+    importer = PeopleImporter()
+    kind = "stewardship.trainees"
+    permission = "stewardship.add_trainee"
+    form_class = ImportForm
+    title = "导入培训对象"
+    url_names = {
+        "upload": "stewardship:trainee_import",
+        "template": "stewardship:trainee_import_template",
+        "confirm": "stewardship:trainee_import_confirm",
+        "errors": "stewardship:trainee_import_errors",
+        "done": "stewardship:training_people",
+    }
+
+
 # --- people and 培训率 ------------------------------------------------------------------------
 
 
@@ -222,6 +239,7 @@ class PeopleView(ProtectedView):
         context: dict = {"enterprise": enterprise, "today": today, "version": rules.rules_on(today)}
         if enterprise is not None:
             context["training"] = queries.employer_training(enterprise.pk, today)
+            context["needs"] = queries.open_needs(request.user, enterprise.pk, today)
         else:
             context["employers"] = employers.order_by("name")[:200]
         context["requirements"] = [
