@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -136,6 +137,19 @@ def test_the_employer_sees_who_is_due_or_overdue_and_its_rate(cast, enterprises)
     assert "培训率：33.3%" in page and "已逾期" in page and "未核对" in page
     work = queries.open_work(m, TODAY)
     assert [w.count for w in work] == [1] and "逾期" in work[0].label
+
+
+def test_the_team_sees_per_employer_who_is_due_or_overdue_under_the_unverified_rules(cast, agreement, enterprises):
+    yubei = enterprises["yubei"]
+    s = cast["steward"]
+    actions.trainee_add(user=s, enterprise=yubei, name="甲", role="exposed", started_on=TODAY - dt.timedelta(days=30))
+    actions.trainee_add(user=s, enterprise=yubei, name="乙", role="manager", started_on=TODAY - dt.timedelta(days=10))
+    page = _web("steward").get(reverse("stewardship:training_people")).content.decode()
+    row = page[page.index(yubei.name) :].split("</tr>")[0]
+    cells = [re.sub(r"<[^>]+>", "", c) for c in row.split("</td>")[1:6]]
+    # 应培训 2, 已达标 0, 待培训 1 (乙, initial within a year), 已逾期 1 (甲, no 上岗前 hours), 培训率 0
+    assert cells == ["2", "0", "1", "1", "0.0%"], row
+    assert "未核对" in page and enterprises["wanzhou"].name not in page
 
 
 def test_a_team_sees_its_sessions_this_month_on_the_home_page(cast, session):

@@ -241,7 +241,10 @@ class PeopleView(ProtectedView):
             context["training"] = queries.employer_training(enterprise.pk, today)
             context["needs"] = queries.open_needs(request.user, enterprise.pk, today)
         else:
-            context["employers"] = employers.order_by("name")[:200]
+            # per employer who is due or overdue (issue 10 item 6), by the rules in force today
+            shown = list(employers.order_by("name")[:200])
+            by_id = queries.standings([e.pk for e in shown], today)
+            context["employers"] = [(e, by_id[e.pk]) for e in shown]
         context["requirements"] = [
             (rules.ROLE_LABELS[code], req) for code, req in rules.rules_on(today).requirements.items()
         ]
