@@ -139,17 +139,50 @@ def test_the_employer_sees_who_is_due_or_overdue_and_its_rate(cast, enterprises)
     assert [w.count for w in work] == [1] and "逾期" in work[0].label
 
 
-def test_the_team_sees_per_employer_who_is_due_or_overdue_under_the_unverified_rules(cast, agreement, enterprises):
+def test_the_team_sees_per_employer_who_is_due_or_overdue_under_the_unverified_rules(
+    cast, agreement, enterprises
+):
     yubei = enterprises["yubei"]
     s = cast["steward"]
-    actions.trainee_add(user=s, enterprise=yubei, name="甲", role="exposed", started_on=TODAY - dt.timedelta(days=30))
-    actions.trainee_add(user=s, enterprise=yubei, name="乙", role="manager", started_on=TODAY - dt.timedelta(days=10))
+    actions.trainee_add(
+        user=s, enterprise=yubei, name="甲", role="exposed", started_on=TODAY - dt.timedelta(days=30)
+    )
+    actions.trainee_add(
+        user=s, enterprise=yubei, name="乙", role="manager", started_on=TODAY - dt.timedelta(days=10)
+    )
     page = _web("steward").get(reverse("stewardship:training_people")).content.decode()
     row = page[page.index(yubei.name) :].split("</tr>")[0]
     cells = [re.sub(r"<[^>]+>", "", c) for c in row.split("</td>")[1:6]]
     # 应培训 2, 已达标 0, 待培训 1 (乙, initial within a year), 已逾期 1 (甲, no 上岗前 hours), 培训率 0
     assert cells == ["2", "0", "1", "1", "0.0%"], row
     assert "未核对" in page and enterprises["wanzhou"].name not in page
+
+
+def test_the_people_page_exports_per_person_and_per_employer(cast, agreement, enterprises):
+    yubei = enterprises["yubei"]
+    actions.trainee_add(
+        user=cast["steward"],
+        enterprise=yubei,
+        name="甲",
+        role="exposed",
+        started_on=TODAY - dt.timedelta(days=30),
+    )
+    c = _web("steward")
+    one = load_workbook(
+        io.BytesIO(c.get(reverse("stewardship:training_people_export"), {"enterprise": yubei.pk}).content)
+    )
+    rows = list(one.active.values)
+    assert rows[0][:5] == ("姓名", "人员类别", "岗位", "上岗日期", "状态")
+    assert rows[1][0] == "甲" and rows[1][4] == "已逾期" and "未核对" in rows[1][-1]
+    every = load_workbook(io.BytesIO(c.get(reverse("stewardship:training_people_export")).content))
+    by_name = {r[0]: r for r in list(every.active.values)[1:]}
+    assert by_name[yubei.name][2:6] == (1, 0, 0, 1) and enterprises["wanzhou"].name not in by_name
+    assert (
+        c.get(
+            reverse("stewardship:training_people_export"), {"enterprise": enterprises["wanzhou"].pk}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_team_sees_its_sessions_this_month_on_the_home_page(cast, session):

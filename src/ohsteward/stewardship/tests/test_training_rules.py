@@ -118,7 +118,9 @@ def test_hours_bounds(hours, ok):
         ("2027-02-01", "v2", "overdue"),  # v2 (a made-up 6 h a year) judges 2026 short
     ],
 )
-def test_the_rules_are_versioned_data_and_standing_follows_the_version_in_force(monkeypatch, today, version, status):
+def test_the_rules_are_versioned_data_and_standing_follows_the_version_in_force(
+    monkeypatch, today, version, status
+):
     """A later version (e.g. once 441号 is checked) applies from its ``valid_from``; nothing in
     the standing code changes. v2 here is made up for the test."""
     v2 = rules.TrainingRules(

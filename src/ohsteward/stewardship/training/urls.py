@@ -31,6 +31,7 @@ urlpatterns = [
         name="training_import_errors",
     ),
     path("training/people/", views.PeopleView.as_view(), name="training_people"),
+    path("training/people/export/", views.PeopleView.as_view(export=True), name="training_people_export"),
     path("training/people/new/", views.TraineeCreateView.as_view(), name="trainee_create"),
     path("training/people/import/", views.PeopleImportView.as_view(), name="trainee_import"),
     path(

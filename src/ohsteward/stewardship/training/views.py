@@ -30,6 +30,7 @@ from ohsteward.core.views import (
     apply_errors,
     messages_of,
 )
+from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.registry.forms import ImportForm
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.training import actions, queries, rules
@@ -222,6 +223,7 @@ class PeopleView(ProtectedView):
     sees its own employer; others pick one of the employers they see (``?enterprise=``)."""
 
     permission = "stewardship.view_trainee"
+    export = False  # the same page as .xlsx: per person (one employer) or per employer
 
     def get(self, request):
         employers = Enterprise.objects.for_user(request.user)
@@ -248,7 +250,43 @@ class PeopleView(ProtectedView):
         context["requirements"] = [
             (rules.ROLE_LABELS[code], req) for code, req in rules.rules_on(today).requirements.items()
         ]
+        if self.export:
+            return _people_xlsx(context)
         return render(request, "stewardship/training_people.html", context)
+
+
+def _people_xlsx(context: dict) -> HttpResponse:
+    version = context["version"]
+    flag = f"规则 {version.version}" + ("（未核对）" if not version.verified else "")
+    if context["enterprise"] is not None:
+        columns = [
+            (k, k) for k in ("姓名", "人员类别", "岗位", "上岗日期", "状态", "尚差学时", "说明", "学时规则")
+        ]
+        rows = [
+            (p.trainee.name, p.trainee.get_role_display(), p.trainee.post, p.trainee.started_on,
+             p.standing.label, float(p.standing.missing), p.standing.reason, flag)
+            for p in context["training"].people
+        ]  # fmt: skip
+        return xlsx_response(f"培训对象-{context['enterprise'].name}", columns, rows)
+    columns = [
+        (k, k)
+        for k in (
+            "用人单位",
+            "统一社会信用代码",
+            "应培训",
+            "已达标",
+            "待培训",
+            "已逾期",
+            "培训率(%)",
+            "学时规则",
+        )
+    ]
+    rows = [
+        (e.name, e.uscc, len(t.required), t.trained, len(t.due), len(t.overdue),
+         "无数据" if t.rate is None else t.rate, flag)
+        for e, t in context["employers"]
+    ]  # fmt: skip
+    return xlsx_response("培训对象与培训率", columns, rows)
 
 
 class TraineeCreateView(_ActionFormView):
