@@ -21,6 +21,7 @@ from django.views import View
 
 from ohsteward.accounts import access
 from ohsteward.accounts.lockout import request_address
+from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
     ObjectDetailView,
@@ -30,7 +31,6 @@ from ohsteward.core.views import (
     apply_errors,
     messages_of,
 )
-from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.registry.forms import ImportForm
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.training import actions, queries, rules
