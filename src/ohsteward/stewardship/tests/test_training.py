@@ -533,3 +533,16 @@ def test_people_register_import_template_dry_run_errors_and_update(cast, enterpr
     # another district's officer cannot import into this employer
     report = PeopleImporter().run(user=cast["wanzhou"], filename="p.xlsx", content=good, dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "统一社会信用代码")]
+
+
+def test_lectures_and_awareness_rates_export(cast, session, lecture):
+    c = _web("steward")
+    rows = list(load_workbook(io.BytesIO(c.get(reverse("stewardship:lecture_export")).content)).active.values)
+    assert rows[0][0] == "课程名称" and rows[1][0] == lecture.title and rows[1][2] == len(lecture.questions)
+    rates = c.get(reverse("stewardship:awareness_export"), {"by": "district"})
+    assert list(load_workbook(io.BytesIO(rates.content)).active.values)[0] == (
+        "区县",
+        "作答人数",
+        "知晓人数",
+        "知晓率(%)",
+    )

@@ -51,11 +51,13 @@ urlpatterns = [
     ),
     path("training/people/<int:pk>/leave/", views.TraineeLeaveView.as_view(), name="trainee_leave"),
     path("training/lectures/", views.LectureListView.as_view(), name="lecture_list"),
+    path("training/lectures/export/", views.LectureListView.as_view(export=True), name="lecture_export"),
     path("training/lectures/new/", views.LectureCreateView.as_view(), name="lecture_create"),
     path("training/lectures/<int:pk>/", views.LectureDetailView.as_view(), name="lecture_detail"),
     path("training/lectures/<int:pk>/edit/", views.LectureEditView.as_view(), name="lecture_edit"),
     path("training/lectures/<int:pk>/file/", views.LectureFileView.as_view(), name="lecture_file"),
     path("training/awareness/", views.AwarenessView.as_view(), name="awareness"),
+    path("training/awareness/export/", views.AwarenessView.as_view(export=True), name="awareness_export"),
     path("training/awareness/new/", views.QuestionnaireCreateView.as_view(), name="questionnaire_create"),
     path(
         "training/awareness/<int:pk>/edit/", views.QuestionnaireEditView.as_view(), name="questionnaire_edit"

@@ -328,11 +328,29 @@ class TraineeLeaveView(ScopedObjectMixin, ProtectedView):
 
 class LectureListView(ProtectedView):
     permission = "stewardship.view_lecture"
+    export = False
 
     def get(self, request):
         lectures = Lecture.objects.for_user(request.user)
         if not request.user.has_perm("stewardship.add_lecture"):
             lectures = lectures.filter(active=True)
+        if self.export:
+            columns = [
+                (k, k) for k in ("课程名称", "学时", "测验题数", "合格分数", "课程链接", "课件", "上线")
+            ]
+            rows = (
+                (
+                    x.title,
+                    float(x.hours),
+                    len(x.questions),
+                    x.pass_score,
+                    x.link,
+                    x.file_name,
+                    "是" if x.active else "否",
+                )
+                for x in lectures.order_by("-pk")
+            )
+            return xlsx_response("职业健康大讲堂课程", columns, rows)
         return render(request, "stewardship/lecture_list.html", {"lectures": lectures.order_by("-pk")})
 
 
@@ -470,6 +488,7 @@ class AwarenessView(ProtectedView):
     """知晓率 per employer, district and industry; the questionnaires; an employer's QR code."""
 
     permission = "stewardship.view_awarenessresponse"
+    export = False  # the rates table as .xlsx
 
     def get(self, request):
         by = request.GET.get("by", "enterprise")
@@ -496,6 +515,16 @@ class AwarenessView(ProtectedView):
             else "",
             "can_edit": request.user.has_perm("stewardship.change_questionnaire"),
         }
+        if self.export:
+            columns = [
+                (k, k)
+                for k in (context["groups"][by].removeprefix("按"), "作答人数", "知晓人数", "知晓率(%)")
+            ]
+            rows = (
+                (r.label, r.answered, r.aware, "无数据" if r.rate is None else r.rate)
+                for r in context["rows"]
+            )
+            return xlsx_response("知晓率", columns, rows)
         return render(request, "stewardship/awareness.html", context)
 
 
