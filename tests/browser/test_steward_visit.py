@@ -52,6 +52,12 @@ def test_steward_records_an_overdue_visit_with_a_photo_at_375px(
     page.fill("#id_findings", "打磨岗位未佩戴防尘口罩")
     page.fill("#id_advice", "配发 KN95 口罩并培训")
     page.fill("#id_trained_count", "12")
+    # a structured finding ticked 需整改 and 需培训 (issue 10 item 3)
+    page.select_option("#id_finding_1_category", "ppe")
+    page.select_option("#id_finding_1_severity", "major")
+    page.fill("#id_finding_1_text", "打磨岗位未佩戴防尘口罩")
+    page.check("#id_finding_1_rectify")
+    page.check("#id_finding_1_train")
     photo = tmp_path / "现场.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0fake-jpeg")
     page.set_input_files("#id_evidence", str(photo))
@@ -60,8 +66,18 @@ def test_steward_records_an_overdue_visit_with_a_photo_at_375px(
     page.wait_for_selector("#evidence")
     assert "现场.jpg" in page.locator("#evidence").inner_text()
     assert page.locator("#visit-state").inner_text() == "已完成"
+    finding = page.locator("#finding-list li").first
+    assert "整改任务" in finding.inner_text() and "整改中" in finding.inner_text()
+    assert "待培训" in finding.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376
     _shot(page, "visit-saved-375.png")
     overdue.refresh_from_db()
     assert overdue.status == "done" and overdue.visited_on == today and overdue.trained_count == 12
     assert overdue.agreement_id == agreement.pk
+    from ohsteward.monitoring.models import RectificationTask  # local: read after the browser saved
+    from ohsteward.stewardship.models import TrainingNeed  # local: read after the browser saved
+
+    task = RectificationTask.objects.get()
+    assert task.visit_finding.visit_id == overdue.pk and task.enterprise_id == agreement.enterprise_id
+    assert TrainingNeed.objects.get().finding_id == task.visit_finding_id
     context.close()

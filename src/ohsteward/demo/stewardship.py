@@ -12,7 +12,7 @@ from ohsteward.accounts.models import User
 from ohsteward.demo import cast, training
 from ohsteward.institutions.models import Institution
 from ohsteward.registry.models import Enterprise, Region
-from ohsteward.stewardship import actions, rules
+from ohsteward.stewardship import actions, followups, rules
 from ohsteward.stewardship.assistance import actions as assistance_actions
 from ohsteward.stewardship.models import StewardTeam
 from ohsteward.stewardship.zone import actions as zone_actions
@@ -169,7 +169,16 @@ FINDINGS = [
 
 
 def _structured(rng: random.Random) -> list[dict]:
-    return [rng.choice(FINDINGS)] if rng.random() < 0.3 else []
+    """Some visits found a problem; a PPE problem is ticked 需整改 (a rectification task for the
+    employer, when monitoring is installed) and a training problem 需培训 (issue 10 item 3)."""
+    if rng.random() >= 0.3:
+        return []
+    finding = rng.choice(FINDINGS)
+    return [{
+        **finding,
+        "rectify": finding["category"] == "ppe" and followups.rectification_available(),
+        "train": finding["category"] == "training",
+    }]  # fmt: skip
 
 
 def _zone(*, today: dt.date, taken: set[int]) -> dict[str, int]:

@@ -322,3 +322,71 @@ def rectification_add_measure(
             data=content,
         )
     return measure
+
+
+# Which measures a steward finding asks for, by its category (stewardship.zone.rules): protective
+# facilities are engineering control, PPE is PPE, everything else is a management measure.
+FINDING_MEASURES = {"protective_facilities": MeasureType.ENGINEERING, "ppe": MeasureType.PPE}
+
+
+def _require_finding_writer(user: User | None, finding: Any) -> None:
+    """The visit's own team, or a regulator who may change findings (city, district)."""
+    access.require_in_scope(user, finding)
+    if user is None:
+        return
+    if not user.has_perm("stewardship.change_visitfinding"):
+        raise PermissionDenied("您没有为服务发现问题下达整改任务的权限")
+    access.require_own_team(user, finding.visit.agreement.team_id)
+
+
+@transaction.atomic
+def rectification_open_for_finding(
+    *, user: User | None, finding: Any, deadline: dt.date | None = None
+) -> RectificationTask:
+    """Open a 整改任务 for the employer on a problem a steward visit found ("需整改", issue 10
+    item 3): linked to the finding (and through it the visit); one task per finding. The deadline
+    defaults to the setting (30 days), as for an over-limit measurement."""
+    _require_finding_writer(user, finding)
+    if RectificationTask.objects.filter(visit_finding=finding).exists():
+        raise ValidationError("该问题已下达整改任务")
+    today = timezone.localdate()
+    deadline = deadline or today + dt.timedelta(days=task_deadline_days())
+    if deadline < today:
+        raise ValidationError({"deadline": "整改期限不能早于今天"})
+    visit = finding.visit
+    task = RectificationTask(
+        enterprise_id=visit.agreement.enterprise_id,
+        visit_finding=finding,
+        finding=f"{visit.visited_on:%Y-%m-%d} 管家服务发现（{finding.get_category_display()}，"
+        f"{finding.get_severity_display()}）：{finding.text}",
+        required_measures=[FINDING_MEASURES.get(finding.category, MeasureType.ADMINISTRATIVE).value],
+        deadline=deadline,
+        opened_by=user,
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def rectification_close_finding(
+    *, user: User | None, task: RectificationTask, closed_on: dt.date | None = None
+) -> RectificationTask:
+    """Close a task raised from a steward finding once its team (or the district) has checked the
+    measures on site — there is no re-test for such a task. At least one measure must be recorded."""
+    if task.visit_finding_id is None:
+        raise ValidationError("检测超标的整改任务由复测结果关闭")
+    access.require_in_scope(user, task)
+    _require_finding_writer(user, task.visit_finding)
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError("整改任务已关闭")
+    if not task.measures.exists():
+        raise ValidationError("用人单位尚未记录整改措施，不能关闭")
+    closed_on = closed_on or timezone.localdate()
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "关闭日期不能晚于今天"})
+    task.status = TaskStatus.CLOSED
+    task.closed_on = closed_on
+    task.full_clean()
+    task.save()
+    return task

@@ -182,13 +182,28 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT, related_name="+"
     )
-    post = models.ForeignKey("registry.Post", verbose_name="岗位", on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        "registry.Post",
+        verbose_name="岗位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     factor = models.ForeignKey(
-        "hazards.HazardFactor", verbose_name="危害因素", on_delete=models.PROTECT, related_name="+"
-    )
+        "hazards.HazardFactor", verbose_name="危害因素", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     measurement = models.ForeignKey(
-        Measurement, verbose_name="超标检测结果", on_delete=models.PROTECT, related_name="tasks"
-    )
+        Measurement, verbose_name="超标检测结果", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tasks",
+    )  # fmt: skip
+    # issue 10 item 3: a problem a steward visit found ("需整改"); such a task has no post × factor
+    # and is not closed by a re-test
+    visit_finding = models.OneToOneField(
+        "stewardship.VisitFinding", verbose_name="服务发现问题", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="rectification_task",
+    )  # fmt: skip
     finding = models.TextField("问题描述")
     required_measures = models.JSONField("要求的整改措施", default=list)
     deadline = models.DateField("整改期限")
@@ -217,6 +232,11 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
                 violation_error_message="该岗位和危害因素已有未关闭的整改任务",
             ),
             models.CheckConstraint(
+                condition=Q(measurement__isnull=False) | Q(visit_finding__isnull=False),
+                name="monitoring_task_has_source",
+                violation_error_message="整改任务须来自超标检测结果或服务发现的问题",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_on__isnull=False),
                 name="monitoring_task_closed_has_date",
                 violation_error_message="已关闭的整改任务须有关闭日期",
@@ -224,6 +244,8 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.post_id is None:
+            return f"整改：{self.finding[:30]}"
         return f"整改：{self.post} × {self.factor}"
 
     def get_absolute_url(self) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
@@ -17,6 +18,7 @@ from ohsteward.monitoring.choices import ReportKind, TaskStatus
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
 from ohsteward.registry.choices import RiskClass
 from ohsteward.registry.models import Enterprise, PostExposure
+from ohsteward.stewardship.followups import Rectification
 
 
 def last_periodic():
@@ -69,22 +71,40 @@ def due_of(enterprise: Enterprise, today: dt.date) -> periodic.Due:
 def open_work(user, today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     if user.has_perm("monitoring.view_rectificationtask"):
-        tasks = RectificationTask.objects.for_user(user).open()
-        overdue = tasks.filter(deadline__lt=today).count()
-        pending = tasks.filter(deadline__gte=today)
-        url = reverse("monitoring:task_list")
-        if overdue:
-            items.append(WorkItem(
-                f"{overdue} 项超标整改任务已逾期", f"{url}?status=overdue", overdue, urgency=OVERDUE,
-                hint="督促用人单位落实整改措施并复测",
-            ))  # fmt: skip
-        n = pending.count()
-        if n:
-            nearest = pending.order_by("deadline").values_list("deadline", flat=True).first()
-            items.append(WorkItem(
-                f"{n} 项超标整改任务进行中", f"{url}?status=open", n, due_on=nearest, urgency=OPEN,
-                hint="记录已采取的工程控制、管理措施或个体防护，整改后复测",
-            ))  # fmt: skip
+        # over-limit measurements, and problems found by steward visits (issue 10 item 3)
+        kinds = (
+            (
+                False,
+                "超标整改任务",
+                "督促用人单位落实整改措施并复测",
+                "记录已采取的工程控制、管理措施或个体防护，整改后复测",
+            ),
+            (
+                True,
+                "服务发现问题整改任务",
+                "督促用人单位落实整改措施",
+                "记录已采取的措施和佐证，管家服务团队核实后关闭",
+            ),
+        )
+        for from_visit, label, overdue_hint, open_hint in kinds:
+            tasks = (
+                RectificationTask.objects.for_user(user).open().filter(visit_finding__isnull=not from_visit)
+            )
+            overdue = tasks.filter(deadline__lt=today).count()
+            pending = tasks.filter(deadline__gte=today)
+            url = reverse("monitoring:task_list")
+            if overdue:
+                items.append(WorkItem(
+                    f"{overdue} 项{label}已逾期", f"{url}?status=overdue", overdue, urgency=OVERDUE,
+                    hint=overdue_hint,
+                ))  # fmt: skip
+            n = pending.count()
+            if n:
+                nearest = pending.order_by("deadline").values_list("deadline", flat=True).first()
+                items.append(WorkItem(
+                    f"{n} 项{label}进行中", f"{url}?status=open", n, due_on=nearest, urgency=OPEN,
+                    hint=open_hint,
+                ))  # fmt: skip
     if user.has_perm("monitoring.view_detectionreport") and user.has_perm("registry.view_enterprise"):
         due = detection_due().for_user(user)
         own = access.own_enterprise_id(user)
@@ -229,3 +249,22 @@ def exposure_group(user, measurement: Measurement) -> ExposureGroup | None:
     except stats.StatsInputError as e:
         group.problem = group.problem or str(e)
     return group
+
+
+def finding_rectifications(user, finding_ids: Collection[int]):
+    """``{finding_id: followups.Rectification}`` for the tasks raised from steward visit findings
+    that ``user`` may see (issue 10 item 3; registered with stewardship in ``apps.ready``)."""
+    today = timezone.localdate()
+    tasks = RectificationTask.objects.for_user(user).filter(visit_finding_id__in=list(finding_ids))
+    found = {}
+    for task in tasks.order_by("pk"):
+        if task.status == TaskStatus.CLOSED:
+            state = f"已整改（{task.closed_on:%Y-%m-%d}）"
+        elif task.deadline < today:
+            state = "整改已逾期"
+        else:
+            state = "整改中"
+        found[task.visit_finding_id] = Rectification(
+            url=task.get_absolute_url(), state=state, deadline=task.deadline
+        )
+    return found

@@ -82,7 +82,7 @@ class MeasurementTable(Table):
 
 def _task_state(task) -> str:
     if task.status == "closed":
-        return "已复测合格"
+        return "已复测合格" if task.visit_finding_id is None else "已整改"
     return "已逾期" if task.deadline < timezone.localdate() else "整改中"
 
 
@@ -94,8 +94,8 @@ class RectificationTaskTable(Table):
         Column("编号", "pk", key="id", link="monitoring:task_detail"),
         Column("用人单位", "enterprise.name", key="enterprise", sortable="enterprise__name"),
         Column("区县", "enterprise.region.name", key="region"),
-        Column("岗位", lambda t: f"{t.post.workplace.name} / {t.post.name}", key="post"),
-        Column("危害因素", "factor.name", key="factor"),
+        Column("岗位", lambda t: f"{t.post.workplace.name} / {t.post.name}" if t.post else "（管家服务发现）", key="post"),
+        Column("危害因素", lambda t: t.factor.name if t.factor else "—", key="factor"),
         Column("问题", "finding"),
         Column("整改措施", "measure_labels", key="measures"),
         Column("整改期限", "deadline", sortable="deadline"),

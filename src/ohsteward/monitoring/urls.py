@@ -42,6 +42,7 @@ urlpatterns = [
     path("rectifications/", views.TaskListView.as_view(), name="task_list"),
     path("rectifications/export/", views.TaskListView.as_view(export=True), name="task_export"),
     path("rectifications/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("rectifications/<int:pk>/close/", views.TaskCloseView.as_view(), name="task_close"),
     path("rectifications/<int:pk>/measures/", views.MeasureAddView.as_view(), name="measure_add"),
     path(
         "rectifications/<int:pk>/evidence/<int:evidence_pk>/",

@@ -222,7 +222,12 @@ class TaskListView(ObjectListView):
 
 class TaskDetailView(ObjectDetailView):
     queryset = RectificationTask.objects.select_related(
-        "enterprise", "post__workplace", "factor", "measurement", "closed_by"
+        "enterprise",
+        "post__workplace",
+        "factor",
+        "measurement",
+        "closed_by",
+        "visit_finding__visit__agreement",
     )
     permission = "monitoring.view_rectificationtask"
     template_name = "monitoring/task_detail.html"
@@ -236,7 +241,30 @@ class TaskDetailView(ObjectDetailView):
             "may_record": task.status == TaskStatus.OPEN
             and self.request.user.has_perm("monitoring.change_rectificationtask"),
             "measure_form": MeasureForm(),
+            # a task from a steward finding is closed by its team (or the district) after checking
+            "may_close": task.status == TaskStatus.OPEN
+            and task.visit_finding_id is not None
+            and self.request.user.has_perm("stewardship.change_visitfinding")
+            and access.own_enterprise_id(self.request.user) is None,
         }
+
+
+class TaskCloseView(ScopedObjectMixin, ProtectedView):
+    """Close a task raised from a steward visit finding (issue 10 item 3)."""
+
+    http_method_names = ["post"]
+    queryset = RectificationTask.objects.select_related("visit_finding__visit__agreement")
+    permission = "monitoring.view_rectificationtask"
+
+    def post(self, request, pk):
+        task = self.get_object()
+        try:
+            actions.rectification_close_finding(user=request.user, task=task)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, messages_of(error))
+        else:
+            messages.success(request, "整改任务已关闭。")
+        return redirect(task.get_absolute_url())
 
 
 class MeasureAddView(ScopedObjectMixin, ProtectedView):

@@ -16,7 +16,7 @@ from ohsteward.accounts import access
 from ohsteward.accounts.models import User
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise
-from ohsteward.stewardship import rules
+from ohsteward.stewardship import followups, rules
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
 from ohsteward.stewardship.models import (
     AgreementContent,
@@ -30,6 +30,7 @@ from ohsteward.stewardship.models import (
     VisitEvidence,
     VisitFinding,
 )
+from ohsteward.stewardship.training import actions as training_actions
 from ohsteward.stewardship.zone import rules as zone_rules
 
 TEAM_FIELDS = ("name", "district", "level", "lead_institution", "contact_phone")
@@ -499,11 +500,32 @@ def visit_record(
     visit.save()
     _store_evidence(user, visit, files)
     for finding in findings:
-        VisitFinding(
+        row = VisitFinding(
             visit=visit, category=finding["category"], severity=finding["severity"],
             text=finding["text"].strip(),
-        ).save()  # fmt: skip
+        )  # fmt: skip
+        row.save()
+        finding_follow_up(
+            user=user, finding=row, rectify=bool(finding.get("rectify")), train=bool(finding.get("train"))
+        )
     return visit
+
+
+def finding_follow_up(
+    *, user: User | None, finding: VisitFinding, rectify: bool, train: bool
+) -> dict[str, Any]:
+    """What a finding raises (issue 10 item 3): "需整改" opens a rectification task for the employer
+    through the app that registered itself (``followups``: monitoring), "需培训" a training need.
+    Without a registered app a "需整改" is refused (``followups.UNAVAILABLE``), nothing saved."""
+    raised: dict[str, Any] = {}
+    if rectify:
+        try:
+            raised["rectification"] = followups.rectification_open(user, finding)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+    if train:
+        raised["training_need"] = training_actions.need_raise(user=user, finding=finding)
+    return raised
 
 
 @transaction.atomic

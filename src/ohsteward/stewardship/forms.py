@@ -13,7 +13,7 @@ from ohsteward.accounts import access
 from ohsteward.core.widgets import DateInput
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Enterprise, Region
-from ohsteward.stewardship import rules
+from ohsteward.stewardship import followups, rules
 from ohsteward.stewardship.choices import FundingChannel, ServiceContent
 from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit, StewardTeam, TeamMember
 from ohsteward.stewardship.zone import rules as zone_rules
@@ -230,7 +230,13 @@ class VisitRecordForm(forms.ModelForm):
             self.fields[f"finding_{n}_text"] = forms.CharField(
                 label=f"问题{n} 描述", required=False, max_length=zone_rules.FINDING_TEXT_MAX
             )
-            order += [f"finding_{n}_category", f"finding_{n}_severity", f"finding_{n}_text"]
+            # issue 10 item 3: the finding raises a rectification task (monitoring) or a training need
+            self.fields[f"finding_{n}_rectify"] = forms.BooleanField(
+                label=f"问题{n} 需整改", required=False, disabled=not followups.rectification_available(),
+                help_text="" if followups.rectification_available() else followups.UNAVAILABLE,
+            )  # fmt: skip
+            self.fields[f"finding_{n}_train"] = forms.BooleanField(label=f"问题{n} 需培训", required=False)
+            order += [f"finding_{n}_{k}" for k in ("category", "severity", "text", "rectify", "train")]
         self.order_fields(order)
 
     def clean(self):
@@ -242,6 +248,8 @@ class VisitRecordForm(forms.ModelForm):
                 errors = zone_rules.finding_error(category, cleaned.get(f"finding_{n}_severity") or "", text)
                 for key, message in errors.items():
                     self.add_error(f"finding_{n}_{key}", message)
+            elif cleaned.get(f"finding_{n}_rectify") or cleaned.get(f"finding_{n}_train"):
+                self.add_error(f"finding_{n}_text", "请写明需整改或需培训的问题")
         return cleaned
 
     def clean_evidence(self):
@@ -257,6 +265,8 @@ class VisitRecordForm(forms.ModelForm):
         findings = []
         for n in range(1, self.FINDING_ROWS + 1):
             row = {k: (c.pop(f"finding_{n}_{k}", "") or "") for k in ("category", "severity", "text")}
+            row["rectify"] = bool(c.pop(f"finding_{n}_rectify", False))
+            row["train"] = bool(c.pop(f"finding_{n}_train", False))
             if row["category"] or row["text"].strip():
                 findings.append(row)
         return {"data": c, "files": files, "findings": findings}

@@ -462,6 +462,7 @@ from ohsteward.stewardship.training.models import (  # noqa: E402, F401
     LectureFile,
     Questionnaire,
     Trainee,
+    TrainingNeed,
     TrainingRecord,
     TrainingSession,
     TrainingSessionEmployer,

@@ -27,7 +27,7 @@ from ohsteward.core.views import (
     messages_of,
 )
 from ohsteward.registry.forms import ImportForm
-from ohsteward.stewardship import actions, queries, rules
+from ohsteward.stewardship import actions, followups, queries, rules
 from ohsteward.stewardship.choices import AgreementStatus, VisitStatus
 from ohsteward.stewardship.filtersets import (
     ServiceAgreementFilterSet,
@@ -53,6 +53,7 @@ from ohsteward.stewardship.models import (
     ServiceVisit,
     StewardTeam,
     TeamMember,
+    TrainingNeed,
     VisitEvidence,
 )
 from ohsteward.stewardship.tables import ServiceAgreementTable, ServiceVisitTable, StewardTeamTable
@@ -348,9 +349,31 @@ class VisitDetailView(ObjectDetailView):
             "move_form": MoveForm(initial={"planned_on": visit.planned_on}),
             "confirm_form": ConfirmForm(),
             "evidence_form": EvidenceForm(),
-            "structured": list(visit.structured_findings.order_by("pk")),
+            "structured": _findings_with_follow_ups(user, visit),
             "finding_form": FindingForm(),
+            "may_raise": user.has_perm("stewardship.change_visitfinding")
+            and access.own_enterprise_id(user) is None,
+            "rectification_available": followups.rectification_available(),
+            "unavailable": followups.UNAVAILABLE,
         }
+
+
+def _findings_with_follow_ups(user, visit) -> list:
+    """The visit's findings, each with ``rectification`` (a ``followups.Rectification`` or None)
+    and ``need`` (its training need with ``state``, or None) as the user may see them."""
+    findings = list(visit.structured_findings.order_by("pk"))
+    ids = [f.pk for f in findings]
+    tasks = followups.rectifications(user, ids)
+    needs = {
+        n.finding_id: n
+        for n in TrainingNeed.objects.for_user(user)
+        .with_state(timezone.localdate())
+        .filter(finding_id__in=ids)
+    }
+    for f in findings:
+        f.rectification = tasks.get(f.pk)
+        f.need = needs.get(f.pk)
+    return findings
 
 
 class VisitRecordView(ObjectFormView):

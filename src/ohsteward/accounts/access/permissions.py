@@ -102,6 +102,8 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "stewardship.expertquestion": ("v", "v", "vc", "", "vc", "va"),
     # structured visit findings (issue 10 item 4) are written with the visit record
     "stewardship.visitfinding": ("vac", "vac", "v", "", "vacd", "v"),
+    # a finding ticked "需培训" (issue 10 item 3): raised by whoever may change findings
+    "stewardship.trainingneed": ("va", "va", "v", "", "va", "v"),
     # classified supervision (issue 13): employers fill self-inspections, teams and districts
     # review; assessments by regulators (and the employer for itself); plans, inspections, cases by regulators
     "supervision.checklistversion": ("vac", "v", "vac", "", "v", "v"),

@@ -31,6 +31,12 @@ def test_populate_makes_complete_and_incomplete_teams_ending_agreements_and_late
     assert ServiceVisit.objects.filter(status="done").exists()
     assert ServiceVisit.objects.overdue(today).exists()
     assert ServiceVisit.objects.filter(rating__isnull=False).exists()
+    # findings ticked 需整改 / 需培训 (issue 10 item 3)
+    from ohsteward.monitoring.models import RectificationTask  # local: this assertion only
+    from ohsteward.stewardship.models import TrainingNeed  # local: this assertion only
+
+    assert RectificationTask.objects.filter(visit_finding__isnull=False).exists()
+    assert TrainingNeed.objects.exists()
     assert stewardship.populate(year=2026, today=today, seed=1) == {}  # once only
     names = [u for u, _label, _note in stewardship.logins("Demo-pass-2026")]
     assert names == ["steward", "steward_b", "steward_wz"]

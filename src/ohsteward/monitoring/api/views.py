@@ -165,16 +165,17 @@ class RectificationSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     region = serializers.CharField(source="enterprise.region_id", read_only=True)
-    workplace = serializers.CharField(source="post.workplace.name", read_only=True)
-    post = serializers.CharField(source="post.name", read_only=True)
-    factor = serializers.CharField(source="factor.name", read_only=True)
+    # null for a task raised from a steward visit finding (``visit_finding``, issue 10 item 3)
+    workplace = serializers.CharField(source="post.workplace.name", read_only=True, allow_null=True)
+    post = serializers.CharField(source="post.name", read_only=True, allow_null=True)
+    factor = serializers.CharField(source="factor.name", read_only=True, allow_null=True)
     status = serializers.SerializerMethodField()
 
     class Meta:
         model = RectificationTask
         fields = [
             "id", "enterprise", "enterprise_name", "region", "workplace", "post", "factor", "measurement",
-            "finding", "required_measures", "deadline", "status", "closed_on", "closed_by",
+            "finding", "required_measures", "deadline", "status", "closed_on", "closed_by", "visit_finding",
         ]  # fmt: skip
 
     def get_status(self, task) -> str:

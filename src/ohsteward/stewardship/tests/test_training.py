@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -136,6 +137,52 @@ def test_the_employer_sees_who_is_due_or_overdue_and_its_rate(cast, enterprises)
     assert "培训率：33.3%" in page and "已逾期" in page and "未核对" in page
     work = queries.open_work(m, TODAY)
     assert [w.count for w in work] == [1] and "逾期" in work[0].label
+
+
+def test_the_team_sees_per_employer_who_is_due_or_overdue_under_the_unverified_rules(
+    cast, agreement, enterprises
+):
+    yubei = enterprises["yubei"]
+    s = cast["steward"]
+    actions.trainee_add(
+        user=s, enterprise=yubei, name="甲", role="exposed", started_on=TODAY - dt.timedelta(days=30)
+    )
+    actions.trainee_add(
+        user=s, enterprise=yubei, name="乙", role="manager", started_on=TODAY - dt.timedelta(days=10)
+    )
+    page = _web("steward").get(reverse("stewardship:training_people")).content.decode()
+    row = page[page.index(yubei.name) :].split("</tr>")[0]
+    cells = [re.sub(r"<[^>]+>", "", c) for c in row.split("</td>")[1:6]]
+    # 应培训 2, 已达标 0, 待培训 1 (乙, initial within a year), 已逾期 1 (甲, no 上岗前 hours), 培训率 0
+    assert cells == ["2", "0", "1", "1", "0.0%"], row
+    assert "未核对" in page and enterprises["wanzhou"].name not in page
+
+
+def test_the_people_page_exports_per_person_and_per_employer(cast, agreement, enterprises):
+    yubei = enterprises["yubei"]
+    actions.trainee_add(
+        user=cast["steward"],
+        enterprise=yubei,
+        name="甲",
+        role="exposed",
+        started_on=TODAY - dt.timedelta(days=30),
+    )
+    c = _web("steward")
+    one = load_workbook(
+        io.BytesIO(c.get(reverse("stewardship:training_people_export"), {"enterprise": yubei.pk}).content)
+    )
+    rows = list(one.active.values)
+    assert rows[0][:5] == ("姓名", "人员类别", "岗位", "上岗日期", "状态")
+    assert rows[1][0] == "甲" and rows[1][4] == "已逾期" and "未核对" in rows[1][-1]
+    every = load_workbook(io.BytesIO(c.get(reverse("stewardship:training_people_export")).content))
+    by_name = {r[0]: r for r in list(every.active.values)[1:]}
+    assert by_name[yubei.name][2:6] == (1, 0, 0, 1) and enterprises["wanzhou"].name not in by_name
+    assert (
+        c.get(
+            reverse("stewardship:training_people_export"), {"enterprise": enterprises["wanzhou"].pk}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_team_sees_its_sessions_this_month_on_the_home_page(cast, session):
@@ -430,3 +477,72 @@ def test_a_person_who_left_is_no_longer_counted(cast, enterprises):
         user=None, enterprise=enterprises["wanzhou"], name="乙", role="exposed", started_on=TODAY
     )
     assert web.post(reverse("stewardship:trainee_leave", args=[other.pk])).status_code == 404
+
+
+PEOPLE_HEADER = ["统一社会信用代码", "姓名", "人员类别", "上岗日期", "岗位", "离岗日期"]
+
+
+def test_people_register_import_template_dry_run_errors_and_update(cast, enterprises):
+    """The people register on its own (issue 10 "imports … training records"): new people added,
+    a known person (employer + name + category) updated, Chinese row/column errors, dry run."""
+    from ohsteward.stewardship.training.importers import PeopleImporter  # local: this test only
+
+    yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
+    start = (TODAY - dt.timedelta(days=30)).isoformat()
+    content = _xlsx([
+        PEOPLE_HEADER,
+        [yubei.uscc, "张三", "接触劳动者", start, "打磨", ""],
+        [yubei.uscc, "李总", "主要负责人", start, "", ""],
+        [wanzhou.uscc, "李四", "接害劳动者", start, "", ""],
+        [yubei.uscc, "王五", "工人", start, "", ""],
+        [yubei.uscc, "赵六", "职业卫生管理人员", "", "", ""],
+        [yubei.uscc, "钱七", "接害劳动者", (TODAY + dt.timedelta(days=3)).isoformat(), "", ""],
+        [yubei.uscc, "孙八", "接害劳动者", start, "", (TODAY - dt.timedelta(days=60)).isoformat()],
+    ])  # fmt: skip
+    report = PeopleImporter().run(user=cast["manager"], filename="p.xlsx", content=content, dry_run=True)
+    errors = {(e.row, e.column): e.message for e in report.errors}
+    assert set(errors) == {
+        (4, "统一社会信用代码"),
+        (5, "人员类别"),
+        (6, "上岗日期"),
+        (7, "上岗日期"),
+        (8, "离岗日期"),
+    }
+    assert "主要负责人" in errors[(5, "人员类别")] and "晚于今天" in errors[(7, "上岗日期")]
+    assert len(report.created) == 2 and not Trainee.objects.filter(enterprise=yubei).exists()  # dry run
+
+    c = _web("manager")
+    template = c.get(reverse("stewardship:trainee_import_template"))
+    sheet = load_workbook(io.BytesIO(template.content)).active
+    assert "人员类别*" in [cell.value for cell in sheet[1]] and "上岗日期*" in [
+        cell.value for cell in sheet[1]
+    ]
+    good = _xlsx([PEOPLE_HEADER, [yubei.uscc, "张三", "接触劳动者", start, "打磨", ""]])
+    preview = c.post(reverse("stewardship:trainee_import"), {"file": SimpleUploadedFile("p.xlsx", good)})
+    assert preview.status_code == 200 and not Trainee.objects.filter(enterprise=yubei).exists()
+    c.post(reverse("stewardship:trainee_import_confirm", args=[preview.context["token"]]))
+    person = Trainee.objects.get(enterprise=yubei, name="张三")
+    assert person.role == "exposed" and person.post == "打磨" and person.left_on is None
+
+    left = (TODAY - dt.timedelta(days=1)).isoformat()
+    again = _xlsx([PEOPLE_HEADER, [yubei.uscc, "张三", "接害劳动者", start, "", left]])
+    report = PeopleImporter().run(user=cast["manager"], filename="p.xlsx", content=again, dry_run=False)
+    assert report.applied and len(report.updated) == 1 and not report.created
+    person.refresh_from_db()
+    assert person.left_on == TODAY - dt.timedelta(days=1) and person.post == "打磨"
+    # another district's officer cannot import into this employer
+    report = PeopleImporter().run(user=cast["wanzhou"], filename="p.xlsx", content=good, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "统一社会信用代码")]
+
+
+def test_lectures_and_awareness_rates_export(cast, session, lecture):
+    c = _web("steward")
+    rows = list(load_workbook(io.BytesIO(c.get(reverse("stewardship:lecture_export")).content)).active.values)
+    assert rows[0][0] == "课程名称" and rows[1][0] == lecture.title and rows[1][2] == len(lecture.questions)
+    rates = c.get(reverse("stewardship:awareness_export"), {"by": "district"})
+    assert list(load_workbook(io.BytesIO(rates.content)).active.values)[0] == (
+        "区县",
+        "作答人数",
+        "知晓人数",
+        "知晓率(%)",
+    )

@@ -108,3 +108,32 @@ def test_questions_are_checked(questions, message):
 )
 def test_hours_bounds(hours, ok):
     assert (rules.hours_error(hours) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("today", "version", "status"),
+    [
+        # a worker who started 2025-03-01 with 8 h and had 4 h in 2026 (the yearly v1 minimum)
+        ("2026-06-15", "v1", "ok"),
+        ("2027-02-01", "v2", "overdue"),  # v2 (a made-up 6 h a year) judges 2026 short
+    ],
+)
+def test_the_rules_are_versioned_data_and_standing_follows_the_version_in_force(
+    monkeypatch, today, version, status
+):
+    """A later version (e.g. once 441号 is checked) applies from its ``valid_from``; nothing in
+    the standing code changes. v2 here is made up for the test."""
+    v2 = rules.TrainingRules(
+        version="v2",
+        valid_from=d("2027-01-01"),
+        requirements={**rules.RULES_V1.requirements, "exposed": rules.Requirement(D(8), D(6), 0, "test")},
+        verified=True,
+        note="",
+    )
+    monkeypatch.setattr(rules, "VERSIONS", {"v1": rules.RULES_V1, "v2": v2})
+    assert rules.rules_on(d(today)).version == version
+    got = rules.standing(
+        role="exposed", started_on=d("2025-03-01"), records=[(d("2025-02-20"), D(8)), (d("2026-04-01"), D(4))],
+        today=d(today),
+    )  # fmt: skip
+    assert got.status == status, got.reason

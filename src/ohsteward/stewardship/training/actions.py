@@ -29,6 +29,7 @@ from ohsteward.stewardship.training.models import (
     LectureFile,
     Questionnaire,
     Trainee,
+    TrainingNeed,
     TrainingRecord,
     TrainingSession,
     TrainingSessionEmployer,
@@ -96,6 +97,37 @@ def trainee_add(
     if Trainee.objects.filter(enterprise=enterprise, name=name.strip(), role=role).exists():
         raise ValidationError({"name": "该用人单位已有同名同类别的人员"})
     return _trainee(enterprise=enterprise, name=name, role=role, started_on=started_on, post=post)
+
+
+@transaction.atomic
+def trainee_save(
+    *, user: User | None, enterprise: Enterprise, name: str, role: str, started_on: dt.date | None,
+    post: str = "", left_on: dt.date | None = None,
+) -> tuple[Trainee, bool]:  # fmt: skip
+    """The people register (培训对象名单) row by row, as the import gives it: a new person is added;
+    the employer's person of that name and role has its start date, post and 离岗日期 updated.
+    Returns (person, created)."""
+    _require(user, "stewardship.add_trainee", "您没有登记培训对象的权限")
+    _require_employer(user, enterprise)
+    if started_on is None:
+        raise ValidationError({"started_on": "请填写上岗（任职）日期"})
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": "上岗日期不能晚于今天"})
+    if left_on is not None and left_on < started_on:
+        raise ValidationError({"left_on": "离岗日期不能早于上岗日期"})
+    found = Trainee.objects.filter(enterprise=enterprise, name=(name or "").strip(), role=role).first()
+    if found is None:
+        trainee = _trainee(enterprise=enterprise, name=name, role=role, started_on=started_on, post=post)
+        if left_on is not None:
+            trainee.left_on = left_on
+            trainee.save(update_fields=["left_on"])
+        return trainee, True
+    found.started_on = started_on
+    found.post = (post or found.post)[:100]
+    found.left_on = left_on
+    found.full_clean()
+    found.save()
+    return found, False
 
 
 @transaction.atomic
@@ -411,3 +443,33 @@ def awareness_answer(
             )  # fmt: skip
     except IntegrityError:
         raise ValidationError({"phone": ANSWERED_ALREADY}) from None
+
+
+@transaction.atomic
+def need_raise(
+    *, user: User | None, finding: Any, topic: str = "", due_on: dt.date | None = None
+) -> TrainingNeed:
+    """A visit finding calls for training ("需培训", issue 10 item 3): a need for the employer, due
+    ``rules.TRAINING_NEED_DAYS`` later, met by the first session for the employer held from today.
+    Raised by the visit's team or a regulator who may change findings; one per finding."""
+    access.require_in_scope(user, finding)
+    if user is not None:
+        _require(user, "stewardship.change_visitfinding", "您没有为服务发现问题提出培训需求的权限")
+        access.require_own_team(user, finding.visit.agreement.team_id)
+    if TrainingNeed.objects.filter(finding=finding).exists():
+        raise ValidationError("该问题已提出培训需求")
+    today = timezone.localdate()
+    due_on = due_on or today + dt.timedelta(days=rules.TRAINING_NEED_DAYS)
+    if due_on < today:
+        raise ValidationError({"due_on": "应完成日期不能早于今天"})
+    need = TrainingNeed(
+        enterprise_id=finding.visit.agreement.enterprise_id,
+        finding=finding,
+        topic=(topic.strip() or f"{finding.get_category_display()}：{finding.text}")[:200],
+        raised_on=today,
+        due_on=due_on,
+        raised_by=user,
+    )
+    need.full_clean()
+    need.save()
+    return need

@@ -131,6 +131,67 @@ class Trainee(ScopedModelMixin, TimeStampedModel):
         return self.enterprise.audit_scope()
 
 
+class TrainingNeedQuerySet(ScopedQuerySet):
+    def with_state(self, today):
+        """``met_on``: the date of the first session for the employer held on or after the need was
+        raised; ``state``: met / overdue (past ``due_on``, not met) / due."""
+        first = (
+            TrainingSessionEmployer.objects.filter(
+                enterprise_id=models.OuterRef("enterprise_id"),
+                session__held_on__gte=models.OuterRef("raised_on"),
+            )
+            .order_by("session__held_on")
+            .values("session__held_on")[:1]
+        )
+        return self.annotate(met_on=models.Subquery(first)).annotate(
+            state=models.Case(
+                models.When(met_on__isnull=False, then=models.Value("met")),
+                models.When(due_on__lt=today, then=models.Value("overdue")),
+                default=models.Value("due"),
+            )
+        )
+
+
+class TrainingNeed(ScopedModelMixin, TimeStampedModel):
+    """培训需求: a problem a steward visit found that calls for training ("需培训", issue 10 item 3).
+    Due until a training session for the employer is held on or after the day it was raised;
+    overdue after ``due_on``. Seen like the finding (the employer, the visit's team)."""
+
+    audited = True
+    scope = Scope(enterprise="enterprise", team="finding__visit__agreement__team")
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT, related_name="+"
+    )
+    finding = models.OneToOneField(
+        "stewardship.VisitFinding", verbose_name="服务发现问题", on_delete=models.PROTECT,
+        related_name="training_need",
+    )  # fmt: skip
+    topic = models.CharField("培训内容", max_length=200)
+    raised_on = models.DateField("提出日期")
+    due_on = models.DateField("应完成日期")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = TrainingNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培训需求"
+        verbose_name_plural = "培训需求"
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"培训需求：{self.topic[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stewardship:visit_detail", args=[self.finding.visit_id])
+
+    def audit_scope(self) -> dict:
+        return self.enterprise.audit_scope()
+
+
 class TrainingRecord(ScopedModelMixin, TimeStampedModel):
     """Hours one person received: at a session, by an online lecture (quiz passed) or elsewhere
     (``course``)."""

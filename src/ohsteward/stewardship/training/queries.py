@@ -15,7 +15,13 @@ from django.urls import reverse
 from ohsteward.accounts import access
 from ohsteward.core.work import DUE, OVERDUE, WorkItem
 from ohsteward.stewardship.training import rules
-from ohsteward.stewardship.training.models import AwarenessResponse, Trainee, TrainingRecord, TrainingSession
+from ohsteward.stewardship.training.models import (
+    AwarenessResponse,
+    Trainee,
+    TrainingNeed,
+    TrainingRecord,
+    TrainingSession,
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,23 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                     "安排培训或参加线上课程（职业健康大讲堂），完成后登记培训记录",
                 )
             )
+    if user.has_perm("stewardship.view_trainingneed") and (own or access.own_team_id(user)):
+        # training needs raised from visit findings (issue 10 item 3), not yet met by a session
+        needs = TrainingNeed.objects.for_user(user).with_state(today).exclude(state="met")
+        late = needs.filter(state="overdue").count()
+        waiting = needs.filter(state="due").count()
+        for n, label, level in ((late, "已逾期", OVERDUE), (waiting, "待落实", DUE)):
+            if n:
+                items.append(
+                    WorkItem(
+                        f"{n} 项服务发现的培训需求{label}",
+                        reverse("stewardship:training_people") + (f"?enterprise={own}" if own else ""),
+                        n,
+                        None,
+                        level,
+                        "为该单位安排一次培训（现场或线上），登记后需求即落实",
+                    )
+                )
     team = access.own_team_id(user)
     if team and user.has_perm("stewardship.view_trainingsession"):
         start = today.replace(day=1)
@@ -183,3 +206,17 @@ def open_work(user, today: dt.date) -> list[WorkItem]:
                 )
             )
     return items
+
+
+def open_needs(user, enterprise_id: int, today: dt.date) -> list:
+    """An employer's training needs from visit findings (``state`` met/due/overdue), unmet first,
+    then those met in the last year."""
+    needs = (
+        TrainingNeed.objects.for_user(user)
+        .with_state(today)
+        .filter(enterprise_id=enterprise_id)
+        .filter(Q(met_on__isnull=True) | Q(met_on__gte=today - dt.timedelta(days=365)))
+        .select_related("finding__visit")
+        .order_by("due_on", "pk")
+    )
+    return sorted(needs, key=lambda n: n.state == "met")

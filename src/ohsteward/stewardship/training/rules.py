@@ -196,3 +196,8 @@ AWARENESS_LINK_DAYS = 366
 # Lecture files: slides and documents follow the visits' evidence rules; videos are accepted too.
 VIDEO_SUFFIXES = {".mp4": "video/mp4", ".webm": "video/webm"}
 VIDEO_MAX_MB = 50
+
+# A training need raised from a visit finding ("需培训", issue 10 item 3) is due this many days
+# later: the platform's working choice (the same 30 days as a rectification task), not a rule of
+# the seeds.
+TRAINING_NEED_DAYS = 30

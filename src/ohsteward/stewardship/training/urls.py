@@ -31,14 +31,33 @@ urlpatterns = [
         name="training_import_errors",
     ),
     path("training/people/", views.PeopleView.as_view(), name="training_people"),
+    path("training/people/export/", views.PeopleView.as_view(export=True), name="training_people_export"),
     path("training/people/new/", views.TraineeCreateView.as_view(), name="trainee_create"),
+    path("training/people/import/", views.PeopleImportView.as_view(), name="trainee_import"),
+    path(
+        "training/people/import/template/",
+        views.PeopleImportView.as_view(step="template"),
+        name="trainee_import_template",
+    ),
+    path(
+        "training/people/import/<str:token>/confirm/",
+        views.PeopleImportView.as_view(step="confirm"),
+        name="trainee_import_confirm",
+    ),
+    path(
+        "training/people/import/<str:token>/errors/",
+        views.PeopleImportView.as_view(step="errors"),
+        name="trainee_import_errors",
+    ),
     path("training/people/<int:pk>/leave/", views.TraineeLeaveView.as_view(), name="trainee_leave"),
     path("training/lectures/", views.LectureListView.as_view(), name="lecture_list"),
+    path("training/lectures/export/", views.LectureListView.as_view(export=True), name="lecture_export"),
     path("training/lectures/new/", views.LectureCreateView.as_view(), name="lecture_create"),
     path("training/lectures/<int:pk>/", views.LectureDetailView.as_view(), name="lecture_detail"),
     path("training/lectures/<int:pk>/edit/", views.LectureEditView.as_view(), name="lecture_edit"),
     path("training/lectures/<int:pk>/file/", views.LectureFileView.as_view(), name="lecture_file"),
     path("training/awareness/", views.AwarenessView.as_view(), name="awareness"),
+    path("training/awareness/export/", views.AwarenessView.as_view(export=True), name="awareness_export"),
     path("training/awareness/new/", views.QuestionnaireCreateView.as_view(), name="questionnaire_create"),
     path(
         "training/awareness/<int:pk>/edit/", views.QuestionnaireEditView.as_view(), name="questionnaire_edit"

@@ -21,6 +21,7 @@ from django.views import View
 
 from ohsteward.accounts import access
 from ohsteward.accounts.lockout import request_address
+from ohsteward.core.spreadsheets import xlsx_response
 from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
     ObjectDetailView,
@@ -42,7 +43,7 @@ from ohsteward.stewardship.training.forms import (
     SessionPeopleForm,
     TraineeForm,
 )
-from ohsteward.stewardship.training.importers import RecordImporter
+from ohsteward.stewardship.training.importers import PeopleImporter, RecordImporter
 from ohsteward.stewardship.training.models import (
     Lecture,
     Questionnaire,
@@ -197,6 +198,23 @@ class RecordImportView(BaseImportView):
     }
 
 
+class PeopleImportView(BaseImportView):
+    """The people register on its own (培训对象名单): template, dry run, row/column errors."""
+
+    importer = PeopleImporter()
+    kind = "stewardship.trainees"
+    permission = "stewardship.add_trainee"
+    form_class = ImportForm
+    title = "导入培训对象"
+    url_names = {
+        "upload": "stewardship:trainee_import",
+        "template": "stewardship:trainee_import_template",
+        "confirm": "stewardship:trainee_import_confirm",
+        "errors": "stewardship:trainee_import_errors",
+        "done": "stewardship:training_people",
+    }
+
+
 # --- people and 培训率 ------------------------------------------------------------------------
 
 
@@ -205,6 +223,7 @@ class PeopleView(ProtectedView):
     sees its own employer; others pick one of the employers they see (``?enterprise=``)."""
 
     permission = "stewardship.view_trainee"
+    export = False  # the same page as .xlsx: per person (one employer) or per employer
 
     def get(self, request):
         employers = Enterprise.objects.for_user(request.user)
@@ -222,12 +241,52 @@ class PeopleView(ProtectedView):
         context: dict = {"enterprise": enterprise, "today": today, "version": rules.rules_on(today)}
         if enterprise is not None:
             context["training"] = queries.employer_training(enterprise.pk, today)
+            context["needs"] = queries.open_needs(request.user, enterprise.pk, today)
         else:
-            context["employers"] = employers.order_by("name")[:200]
+            # per employer who is due or overdue (issue 10 item 6), by the rules in force today
+            shown = list(employers.order_by("name")[:200])
+            by_id = queries.standings([e.pk for e in shown], today)
+            context["employers"] = [(e, by_id[e.pk]) for e in shown]
         context["requirements"] = [
             (rules.ROLE_LABELS[code], req) for code, req in rules.rules_on(today).requirements.items()
         ]
+        if self.export:
+            return _people_xlsx(context)
         return render(request, "stewardship/training_people.html", context)
+
+
+def _people_xlsx(context: dict) -> HttpResponse:
+    version = context["version"]
+    flag = f"规则 {version.version}" + ("（未核对）" if not version.verified else "")
+    if context["enterprise"] is not None:
+        columns = [
+            (k, k) for k in ("姓名", "人员类别", "岗位", "上岗日期", "状态", "尚差学时", "说明", "学时规则")
+        ]
+        rows = [
+            (p.trainee.name, p.trainee.get_role_display(), p.trainee.post, p.trainee.started_on,
+             p.standing.label, float(p.standing.missing), p.standing.reason, flag)
+            for p in context["training"].people
+        ]  # fmt: skip
+        return xlsx_response(f"培训对象-{context['enterprise'].name}", columns, rows)
+    columns = [
+        (k, k)
+        for k in (
+            "用人单位",
+            "统一社会信用代码",
+            "应培训",
+            "已达标",
+            "待培训",
+            "已逾期",
+            "培训率(%)",
+            "学时规则",
+        )
+    ]
+    rows = [
+        (e.name, e.uscc, len(t.required), t.trained, len(t.due), len(t.overdue),
+         "无数据" if t.rate is None else t.rate, flag)
+        for e, t in context["employers"]
+    ]  # fmt: skip
+    return xlsx_response("培训对象与培训率", columns, rows)
 
 
 class TraineeCreateView(_ActionFormView):
@@ -269,11 +328,29 @@ class TraineeLeaveView(ScopedObjectMixin, ProtectedView):
 
 class LectureListView(ProtectedView):
     permission = "stewardship.view_lecture"
+    export = False
 
     def get(self, request):
         lectures = Lecture.objects.for_user(request.user)
         if not request.user.has_perm("stewardship.add_lecture"):
             lectures = lectures.filter(active=True)
+        if self.export:
+            columns = [
+                (k, k) for k in ("课程名称", "学时", "测验题数", "合格分数", "课程链接", "课件", "上线")
+            ]
+            rows = (
+                (
+                    x.title,
+                    float(x.hours),
+                    len(x.questions),
+                    x.pass_score,
+                    x.link,
+                    x.file_name,
+                    "是" if x.active else "否",
+                )
+                for x in lectures.order_by("-pk")
+            )
+            return xlsx_response("职业健康大讲堂课程", columns, rows)
         return render(request, "stewardship/lecture_list.html", {"lectures": lectures.order_by("-pk")})
 
 
@@ -411,6 +488,7 @@ class AwarenessView(ProtectedView):
     """知晓率 per employer, district and industry; the questionnaires; an employer's QR code."""
 
     permission = "stewardship.view_awarenessresponse"
+    export = False  # the rates table as .xlsx
 
     def get(self, request):
         by = request.GET.get("by", "enterprise")
@@ -437,6 +515,16 @@ class AwarenessView(ProtectedView):
             else "",
             "can_edit": request.user.has_perm("stewardship.change_questionnaire"),
         }
+        if self.export:
+            columns = [
+                (k, k)
+                for k in (context["groups"][by].removeprefix("按"), "作答人数", "知晓人数", "知晓率(%)")
+            ]
+            rows = (
+                (r.label, r.answered, r.aware, "无数据" if r.rate is None else r.rate)
+                for r in context["rows"]
+            )
+            return xlsx_response("知晓率", columns, rows)
         return render(request, "stewardship/awareness.html", context)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -192,20 +194,44 @@ def _check_finding(category: str, severity: str, text: str) -> None:
 
 @transaction.atomic
 def finding_add(
-    *, user: User | None, visit: ServiceVisit, category: str, severity: str, text: str
+    *,
+    user: User | None,
+    visit: ServiceVisit,
+    category: str,
+    severity: str,
+    text: str,
+    rectify: bool = False,
+    train: bool = False,
 ) -> VisitFinding:
-    """Add one structured finding to a recorded visit (the team that recorded it)."""
+    """Add one structured finding to a recorded visit (the team that recorded it); ``rectify`` /
+    ``train`` raise a rectification task or a training need with it (``finding_follow_up``)."""
     access.require_in_scope(user, visit)
     access.require_own_team(user, visit.agreement.team_id)
     _check_finding(category, severity, text)
     finding = VisitFinding(visit=visit, category=category, severity=severity, text=text.strip())
     finding.full_clean()
     finding.save()
+    steward_actions.finding_follow_up(user=user, finding=finding, rectify=rectify, train=train)
     return finding
+
+
+@transaction.atomic
+def finding_raise(*, user: User | None, finding: VisitFinding, what: str) -> Any:
+    """Raise a follow-up for a finding already recorded: ``what`` is ``rectify`` (整改任务) or
+    ``train`` (培训需求)."""
+    if what not in ("rectify", "train"):
+        raise ValidationError("请选择需整改或需培训")
+    raised = steward_actions.finding_follow_up(
+        user=user, finding=finding, rectify=what == "rectify", train=what == "train"
+    )
+    return next(iter(raised.values()))
 
 
 @transaction.atomic
 def finding_delete(*, user: User | None, finding: VisitFinding) -> None:
     access.require_in_scope(user, finding)
     access.require_own_team(user, finding.visit.agreement.team_id)
-    finding.delete()
+    try:
+        finding.delete()
+    except ProtectedError as error:
+        raise ValidationError("该问题已下达整改任务或提出培训需求，不能删除") from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from ohsteward.stewardship import followups
 from ohsteward.stewardship.choices import ServiceContent
 from ohsteward.stewardship.zone import rules
 
@@ -45,3 +46,11 @@ class FindingForm(forms.Form):
     category = forms.ChoiceField(label="问题类别", choices=rules.FINDING_CATEGORIES)
     severity = forms.ChoiceField(label="严重程度", choices=rules.SEVERITIES)
     text = forms.CharField(label="问题描述", max_length=rules.FINDING_TEXT_MAX, error_messages=REQUIRED)
+    rectify = forms.BooleanField(label="需整改（下达整改任务）", required=False)
+    train = forms.BooleanField(label="需培训（提出培训需求）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not followups.rectification_available():
+            self.fields["rectify"].disabled = True
+            self.fields["rectify"].help_text = followups.UNAVAILABLE

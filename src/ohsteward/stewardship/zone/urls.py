@@ -23,4 +23,5 @@ urlpatterns = [
     path("findings/", views.FindingListView.as_view(), name="zone_finding_list"),
     path("findings/export/", views.FindingListView.as_view(export=True), name="zone_finding_export"),
     path("visits/<int:pk>/findings/add/", views.FindingAddView.as_view(), name="zone_finding_add"),
+    path("findings/<int:pk>/raise/", views.FindingRaiseView.as_view(), name="zone_finding_raise"),
 ]

@@ -312,3 +312,22 @@ class FindingAddView(ScopedObjectMixin, ProtectedView):
         else:
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return redirect(visit.get_absolute_url())
+
+
+class FindingRaiseView(ScopedObjectMixin, ProtectedView):
+    """ "需整改" / "需培训" on a recorded finding (issue 10 item 3): ``what`` = rectify | train."""
+
+    http_method_names = ["post"]
+    queryset = VisitFinding.objects.select_related("visit__agreement")
+    permission = "stewardship.change_visitfinding"
+
+    def post(self, request, pk):
+        finding = self.get_object()
+        what = request.POST.get("what", "")
+        try:
+            actions.finding_raise(user=request.user, finding=finding, what=what)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, messages_of(error))
+        else:
+            messages.success(request, "已下达整改任务。" if what == "rectify" else "已提出培训需求。")
+        return redirect(finding.get_absolute_url())
