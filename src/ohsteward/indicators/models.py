@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ohsteward.core.models import TimeStampedModel
+from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.indicators.choices import Direction, Level, PeriodKind, Unit
 
 
@@ -97,3 +98,73 @@ class Target(TimeStampedModel):
 
     def audit_scope(self) -> dict:
         return {"district_code": self.region_id or "", "zone_code": "", "enterprise_id": None}
+
+
+class FrozenError(Exception):
+    pass
+
+
+class IndicatorSnapshot(TimeStampedModel):
+    """A published period (发布): every indicator's figures for the city and each district as
+    computed when the city published them. Never changed afterwards (``save`` refuses), so a
+    report for a published period does not move when the records do; the live figures move on."""
+
+    audited = True
+    period = models.CharField("期间", max_length=10, unique=True, help_text="2025、2025Q2 或 2025-03")
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        "accounts.User", verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "指标发布"
+        verbose_name_plural = "指标发布"
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period} 指标发布"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError("已发布的指标不能修改")
+        super().save(*args, **kwargs)
+
+    def audit_scope(self) -> dict:
+        return {"district_code": "", "zone_code": "", "enterprise_id": None}
+
+
+class IndicatorSnapshotRow(ScopedModelMixin, models.Model):
+    """One area's frozen figures in a published period: ``region`` a district, or empty for the
+    whole city. ``figures`` is a list of ``{code, name, unit, numerator, denominator, value,
+    target, met, no_data}`` in library order (``snapshots.figure_dict``)."""
+
+    scope = Scope(enterprise=None, district="region_id")
+
+    snapshot = models.ForeignKey(
+        IndicatorSnapshot, verbose_name="指标发布", on_delete=models.CASCADE, related_name="rows"
+    )
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="区县", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    figures = models.JSONField("数字")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标发布区域数字"
+        verbose_name_plural = "指标发布区域数字"
+        ordering = ["snapshot_id", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "region"], name="indicator_snapshot_row_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.region_id or '全市'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenError("已发布的指标不能修改")
+        super().save(*args, **kwargs)

@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.table, name="table"),
     path("library/", views.library, name="library"),
     path("ranking/", views.ranking, name="ranking"),
+    path("publish/", views.publish, name="publish"),
+    path("report/", views.report, name="report"),
     path("<slug:code>/records/", views.drilldown, name="drilldown"),
 ]

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
 from ohsteward.core.views import filter_query, requires
-from ohsteward.indicators import areas, exports, figures
+from ohsteward.indicators import actions, areas, exports, figures, jobs, snapshots
 from ohsteward.indicators.models import Indicator
 from ohsteward.indicators.records import PARTS, link_of, part_records, record_label, with_related
 from ohsteward.indicators.rules import Period, parse_period
@@ -45,7 +50,9 @@ def table(request: HttpRequest) -> HttpResponse:
     """One region's indicators for a period (the city, a district or a town), with its towns."""
     area = areas.area_for(request.user, request.GET.get("region"))
     period = _period(request)
-    rows = figures.table(request.user, area, period)
+    live = request.GET.get("source") == "live"
+    result = snapshots.table(request.user, area, period, live=live)
+    rows = result.figures
     names = areas.names([area])
     if request.GET.get("format") == "xlsx":
         content = exports.figures_xlsx(rows, names, sheet=f"{names.get(area.code, '')}{period.label}"[:31])
@@ -64,8 +71,48 @@ def table(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "children": [(c.code, child_names.get(c.code, c.code)) for c in children],
             "query": filter_query(request),
+            "snapshot": result.snapshot,
+            "published": snapshots.published(period),
+            "live": live,
+            "can_publish": (
+                area.level == "city"
+                and snapshots.published(period) is None
+                and period.end < timezone.localdate()
+                and access.is_citywide(request.user)
+                and request.user.has_perm(actions.PUBLISH_PERMISSION)
+            ),
+            "can_report": area.level == "city" and access.is_citywide(request.user),
         },
     )
+
+
+@requires(actions.PUBLISH_PERMISSION)
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    """发布 a period (city only: ``actions.snapshot_publish`` refuses anyone else with 403)."""
+    period = request.POST.get("period", "")
+    try:
+        snapshot = actions.snapshot_publish(user=request.user, period=period)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"{snapshot.period} 指标已发布，数字已固定。")
+    return redirect(f"{reverse('indicators:table')}?period={period}")
+
+
+@requires(VIEW)
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    """Start the quarterly/yearly report (.xlsx or the bulletin .docx) as a background job."""
+    if not access.is_citywide(request.user):
+        raise Http404
+    try:
+        job = jobs.start_report_job(
+            user=request.user, period=request.POST.get("period", ""), fmt=request.POST.get("format", "")
+        )
+    except ValueError as exc:
+        raise Http404 from exc
+    return redirect("web:job_detail", pk=job.pk)
 
 
 @requires(VIEW)
