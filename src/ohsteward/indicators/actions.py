@@ -1,4 +1,4 @@
-"""Writes of the indicators app: publishing a period (发布)."""
+"""Writes of the indicators app: publishing a period (发布), the monthly dispatch (月调度)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.indicators import areas, figures
-from ohsteward.indicators.models import IndicatorSnapshot, IndicatorSnapshotRow
+from ohsteward.indicators.models import (
+    DispatchInput,
+    Indicator,
+    IndicatorSnapshot,
+    IndicatorSnapshotRow,
+    MonthlyDispatch,
+)
 from ohsteward.indicators.queries import Area
 from ohsteward.indicators.rules import parse_period
 from ohsteward.indicators.snapshots import figure_dict
@@ -47,3 +53,43 @@ def snapshot_publish(*, user, period: str, note: str = "", today=None) -> Indica
         ]
     )
     return snapshot
+
+
+DISPATCH_PERMISSION = "indicators.change_monthlydispatch"
+
+
+@transaction.atomic
+def dispatch_save(
+    *, user, district: str, month: str, comments: str = "", problems: str = "", inputs: dict | None = None
+) -> MonthlyDispatch:
+    """Save a district's monthly dispatch: comments, problems and the entered figures
+    (``inputs``: indicator code → {numerator, denominator, source, source_date}; an indicator
+    must carry the option ``entered``). Its own district's officer or a city user."""
+    if not access.has_perm(user, DISPATCH_PERMISSION) or not access.governs_district(user, district):
+        raise PermissionDenied("只能填报本辖区的月调度")
+    try:
+        p = parse_period(month)
+    except ValueError as exc:
+        raise ValidationError({"month": str(exc)}) from exc
+    if p.kind != "month":
+        raise ValidationError({"month": "月调度按月填报（如 2025-03）"})
+    dispatch = MonthlyDispatch.objects.filter(district_id=district, month=p.code).first() or MonthlyDispatch(
+        district_id=district, month=p.code
+    )
+    dispatch.comments, dispatch.problems, dispatch.updated_by = comments, problems, user
+    dispatch.full_clean()
+    dispatch.save()
+    for code, values in (inputs or {}).items():
+        indicator = Indicator.objects.filter(code=code, active=True).first()
+        if indicator is None or not (indicator.options or {}).get("entered"):
+            raise ValidationError({"inputs": f"指标 {code} 不是月调度填报的指标"})
+        row = DispatchInput.objects.filter(dispatch=dispatch, indicator=indicator).first() or DispatchInput(
+            dispatch=dispatch, indicator=indicator
+        )
+        row.numerator = values["numerator"]
+        row.denominator = values.get("denominator")
+        row.source = values["source"]
+        row.source_date = values["source_date"]
+        row.full_clean()
+        row.save()
+    return dispatch

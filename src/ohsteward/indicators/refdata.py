@@ -3,7 +3,8 @@
 Loading is idempotent and never overwrites what the city has edited: an indicator already present
 keeps its fields and targets; only missing indicators (with their default targets) are added. One
 exception: an indicator still without a data source (无数据) whose row in the file now names its
-queries gets them (a new app has given it records), with the file's definition.
+queries gets them (a new app has given it records), with the file's definition; one the file now
+marks as entered in the monthly dispatch (option ``entered``) gets that option.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def load_library() -> int:
                 existing.denominator = row.get("denominator", "")
                 existing.definition = row["definition"]
                 existing.no_data_reason = ""
+                existing.save()
+            elif not existing.numerator and row.get("options", {}).get("entered") and not existing.options:
+                existing.options = row["options"]  # now entered in the monthly dispatch
+                existing.definition = row["definition"]
                 existing.save()
             continue
         targets = row.get("targets", [])

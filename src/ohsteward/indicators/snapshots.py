@@ -26,6 +26,7 @@ def figure_dict(f: Figure) -> dict:
         "target": None if f.target is None else str(f.target),
         "met": f.met,
         "no_data": f.no_data,
+        "entered_note": f.entered_note,
     }
 
 
@@ -51,6 +52,7 @@ def figure_from(d: dict, area: Area, period: Period, library: dict[str, Indicato
         None if d["target"] is None else Decimal(d["target"]),
         d["met"],
         d["no_data"],
+        d.get("entered_note", ""),
     )
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("ranking/", views.ranking, name="ranking"),
     path("publish/", views.publish, name="publish"),
     path("report/", views.report, name="report"),
+    path("dispatch/", views.dispatch_page, name="dispatch"),
     path("<slug:code>/records/", views.drilldown, name="drilldown"),
 ]
