@@ -10,13 +10,15 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from ohsteward.accounts import access
+from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
 from ohsteward.core.api.pagination import PageNumberPagination
 from ohsteward.core.api.permissions import RolePermission
 from ohsteward.core.api.viewsets import AuditedViewMixin
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
-from ohsteward.indicators import areas, exports, figures
+from ohsteward.indicators import areas, exports, figures, jobs
 from ohsteward.indicators.figures import Figure
-from ohsteward.indicators.models import Indicator, Target
+from ohsteward.indicators.models import DispatchInput, Indicator, IndicatorSnapshot, MonthlyDispatch, Target
 from ohsteward.indicators.records import link_of, part_records, with_related
 from ohsteward.indicators.rules import parse_period
 
@@ -214,9 +216,86 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
         return paginator.get_paginated_response(RecordSerializer(rows, many=True).data)
 
 
+class DispatchInputSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code")
+
+    class Meta:
+        model = DispatchInput
+        fields = ["indicator", "numerator", "denominator", "source", "source_date"]
+
+
+class MonthlyDispatchSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="district_id")
+    period = serializers.CharField(source="month")
+    inputs = DispatchInputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MonthlyDispatch
+        fields = ["id", "region", "period", "comments", "problems", "inputs", "updated_at"]
+
+
+class MonthlyDispatchViewSet(AuditedViewMixin, viewsets.ReadOnlyModelViewSet):
+    """月调度：各区县每月填报的数字（来源、日期）、工作进展与问题（按辖区可见）。"""
+
+    queryset = MonthlyDispatch.objects.all()
+    serializer_class = MonthlyDispatchSerializer
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", OpenApiTypes.STR, description="区县代码"),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, description="月份，如 2025-03；年份 2025 为全年各月"
+            ),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = MonthlyDispatch.objects.for_user(self.request.user).prefetch_related("inputs__indicator")
+        region = self.request.query_params.get("region")
+        if region:
+            qs = qs.filter(district_id=region)
+        period = self.request.query_params.get("period")
+        if period:
+            qs = qs.filter(month__startswith=period)
+        return qs.order_by("-month", "district_id")
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="2025、2025Q2 或 2025-03")
+    format = serializers.ChoiceField(choices=list(jobs.FORMATS))
+
+
+class ReportViewSet(AuditedViewMixin, viewsets.ViewSet):
+    """季度、年度报表（.xlsx）与通报（.docx）：后台任务生成，完成后从任务下载（市级用户）。"""
+
+    permission_classes = [RolePermission]
+    queryset = IndicatorSnapshot.objects.none()  # adding one is the city's right: so is a report
+
+    @extend_schema(
+        request=ReportRequestSerializer, responses={202: JobAcceptedSerializer}, summary="生成报表或通报"
+    )
+    def create(self, request):
+        body = ReportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not access.is_citywide(request.user):
+            raise Http404
+        try:
+            job = jobs.start_report_job(
+                user=request.user, period=body.validated_data["period"], fmt=body.validated_data["format"]
+            )
+        except ValueError as exc:
+            raise serializers.ValidationError({"period": str(exc)}) from exc
+        return job_accepted(job)
+
+
 ROUTES = [
     ("indicators", IndicatorViewSet, "indicator"),
     ("indicator-values", IndicatorValueViewSet, "indicator-value"),
+    ("dispatches", MonthlyDispatchViewSet, "monthly-dispatch"),
+    ("reports", ReportViewSet, "indicator-report"),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ohsteward.indicators import rules
+from ohsteward.indicators import dispatch, rules
 from ohsteward.indicators.models import Indicator
 from ohsteward.indicators.queries import QUERIES, Area, records
 from ohsteward.indicators.rules import Period, TargetRow
@@ -24,6 +24,7 @@ class Figure:
     target: Decimal | None
     met: bool | None
     no_data: str = ""  # the reason when there is no data source (shown as 无数据, never 0)
+    entered_note: str = ""  # set when the figure was entered in the monthly dispatch (no records)
 
     @property
     def display(self) -> str:
@@ -57,6 +58,18 @@ def target_for(indicator: Indicator, area: Area, period: Period) -> Decimal | No
 def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
     """The figure: counts of the numerator and denominator querysets, the rate, target and met."""
     target = target_for(indicator, area, period)
+    if not indicator.numerator and dispatch.is_entered(indicator):
+        got = dispatch.entered(indicator, user, area, period)
+        if got is None:
+            reason = f"本期尚未填报（月调度）；{indicator.no_data_reason}".rstrip("；")
+            return Figure(indicator, area, period, None, None, None, target, None, reason)
+        value: Decimal | int | None = (
+            rules.rate(got.numerator, got.denominator) if got.denominator is not None else got.numerator
+        )
+        met = rules.is_met(value, target, indicator.direction)
+        return Figure(
+            indicator, area, period, got.numerator, got.denominator, value, target, met, "", got.note
+        )
     if not indicator.numerator or indicator.numerator not in QUERIES:
         reason = indicator.no_data_reason or "尚无数据来源"
         return Figure(indicator, area, period, None, None, None, target, None, reason)
@@ -64,7 +77,7 @@ def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
     numerator = records(indicator.numerator, user, area, period, options).count()
     if indicator.denominator:
         denominator = records(indicator.denominator, user, area, period, options).count()
-        value: Decimal | int | None = rules.rate(numerator, denominator)
+        value = rules.rate(numerator, denominator)
     else:
         denominator, value = None, numerator
     return Figure(

@@ -15,24 +15,36 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
+from ohsteward.declarations import rules as declaration_rules
 from ohsteward.declarations.choices import EntryStatus
-from ohsteward.declarations.models import HazardListEntry
+from ohsteward.declarations.models import (
+    HazardListEntry,
+    declared_expression,
+    last_cancel_subquery,
+    last_declared_subquery,
+)
 from ohsteward.indicators.rules import Period
 from ohsteward.institutions import rules as institution_rules
 from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
-from ohsteward.institutions.models import Institution, QcInspection, TechnicalGuidance
+from ohsteward.institutions.models import Institution, QcInspection, ReportCard, TechnicalGuidance
 from ohsteward.institutions.models import Rectification as QcRectification
 from ohsteward.monitoring import queries as monitoring_queries
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
+from ohsteward.registry.choices import RiskClass
 from ohsteward.registry.models import Enterprise, PostExposure, Region
+from ohsteward.stewardship.assistance.models import AssistanceEntry
 from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
+from ohsteward.stewardship.training import queries as training_queries
 from ohsteward.stewardship.training.models import AwarenessResponse
-from ohsteward.supervision.choices import CaseStatus
-from ohsteward.supervision.models import ConstructionProject, EnforcementCase
+from ohsteward.supervision.choices import CaseStatus, SiteInspectionStatus
+from ohsteward.supervision.models import ConstructionProject, EnforcementCase, Inspection
 from ohsteward.surveillance import rehab
 from ohsteward.surveillance.choices import ExamKind
+from ohsteward.surveillance.dose import queries as dose_queries
+from ohsteward.surveillance.dose.models import DoseRecord
 from ohsteward.surveillance.exams.choices import PatientStatus, StationKind
 from ohsteward.surveillance.exams.models import Exam, PneumoconiosisPatient, RehabStation
 from ohsteward.surveillance.models import Worker, WorkerPost
@@ -88,10 +100,20 @@ def records(key: str, user, area: Area, period: Period, options: dict | None = N
 def declaration_due(user, area, period, options):
     """Entries of the year's 职业病危害用人单位名单 that must declare. Default: pending or confirmed
     with hazards (``may_have_hazards``, what the quarterly dispatch counts); option
-    ``{"denominator": "confirmed"}``: only those the district confirmed as having hazards."""
+    ``{"denominator": "confirmed"}``: only those the district confirmed as having hazards. Option
+    ``employers`` (001 附件2): ``"industrial_serious"`` only employers of a 严重 industry in the
+    industrial sections (GB/T 4754 B 采矿业, C 制造业, D 电力热力燃气及水), ``"serious_10"`` only
+    employers of a 严重 industry with at least 10 employees."""
     qs = HazardListEntry.objects.for_user(user).filter(hazard_list__year=period.year)
     qs = _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
     qs = qs.with_declaration(until=period.end)
+    employers = options.get("employers")
+    if employers in ("industrial_serious", "serious_10"):
+        qs = qs.filter(enterprise__industry_risk=RiskClass.SERIOUS)
+    if employers == "industrial_serious":
+        qs = qs.filter(enterprise__industry__section__in=sorted(declaration_rules.INDUSTRIAL_SECTIONS))
+    elif employers == "serious_10":
+        qs = qs.filter(enterprise__employees__gte=declaration_rules.SEVERE_MIN_EMPLOYEES)
     if options.get("denominator") == "confirmed":
         return qs.filter(status=EntryStatus.HAZARDS)
     return qs.may_have_hazards()
@@ -316,3 +338,118 @@ def awareness_answered(user, area, period, options):
 def awareness_aware(user, area, period, options):
     """Of ``awareness_answered``: scored as 知晓 (the questionnaire's pass mark)."""
     return awareness_answered(user, area, period, options).filter(aware=True)
+
+
+# --- institutions: 信息报告卡上报率, 检查/诊断个案报告率 --------------------------------------------
+
+
+@query("report_cards_due", "信息报告卡")
+def report_cards_due(user, area, period, options):
+    """Report cards owed for activities (检测、检查、诊断) performed in the period, by the
+    employer's district; option ``card_kinds`` narrows to some kinds (``CardKind`` values)."""
+    qs = ReportCard.objects.for_user(user).filter(
+        performed_on__gte=period.start, performed_on__lte=period.end
+    )
+    kinds = options.get("card_kinds")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("report_cards_filed", "信息报告卡")
+def report_cards_filed(user, area, period, options):
+    """Of ``report_cards_due``: filed (报送) by the period's end, on time or late."""
+    return report_cards_due(user, area, period, options).filter(reported_on__lte=period.end)
+
+
+# --- supervision: 监管覆盖率 ------------------------------------------------------------------
+
+
+@query("supervision_due", "用人单位")
+def supervision_due(user, area, period, options):
+    """Operating employers with hazards (as ``detection_due``) in the area."""
+    return monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
+
+
+@query("supervision_covered", "用人单位")
+def supervision_covered(user, area, period, options):
+    """Of ``supervision_due``: a supervision inspection done (已检查) dated in the period."""
+    done = Inspection.objects.filter(
+        enterprise_id=OuterRef("pk"),
+        status=SiteInspectionStatus.DONE,
+        inspected_on__gte=period.start,
+        inspected_on__lte=period.end,
+    )
+    return supervision_due(user, area, period, options).filter(Exists(done))
+
+
+# --- stewardship assistance: 附件3 帮扶企业数 and its four rates ----------------------------------
+
+
+@query("assisted_enterprises", "帮扶企业")
+def assisted_enterprises(user, area, period, options):
+    """Employers on the period's year's SME assistance plan (帮扶计划名单)."""
+    qs = AssistanceEntry.objects.for_user(user).filter(plan__year=period.year)
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("assisted_declared", "帮扶企业")
+def assisted_declared(user, area, period, options):
+    """Of ``assisted_enterprises``: a valid declaration dated by the period's end and not cancelled
+    by then (the declarations app's ``declared_expression``, as ``declaration_done``)."""
+    qs = assisted_enterprises(user, area, period, options).annotate(
+        last_declared_on=last_declared_subquery("enterprise_id", period.end),
+        last_cancel_on=last_cancel_subquery("enterprise_id", period.end),
+    )
+    return qs.annotate(declared_by_end=declared_expression()).filter(declared_by_end=True)
+
+
+@query("assisted_detected", "帮扶企业")
+def assisted_detected(user, area, period, options):
+    """Of ``assisted_enterprises``: not overdue for 定期检测 at the period's end (``detection_done``)."""
+    done = detection_done(user, Area("city"), period, options).values("pk")
+    return assisted_enterprises(user, area, period, options).filter(enterprise_id__in=done)
+
+
+@query("assisted_examined", "帮扶企业")
+def assisted_examined(user, area, period, options):
+    """Of ``assisted_enterprises``: an occupational health exam of a worker dated in the period
+    (职业健康检查开展, as ``surveillance.exams.facts.exams_done``)."""
+    exams = Exam.objects.filter(
+        worker__enterprise_id=OuterRef("enterprise_id"), date__gte=period.start, date__lte=period.end
+    )
+    return assisted_enterprises(user, area, period, options).filter(Exists(exams))
+
+
+@query("assisted_trained", "帮扶企业")
+def assisted_trained(user, area, period, options):
+    """Of ``assisted_enterprises``: everybody on the employer's training list meets the hours the
+    rules require at the period's end (``stewardship.training.queries.training_done``; an
+    employer with nobody listed is not trained)."""
+    entries = assisted_enterprises(user, area, period, options)
+    ids = list(entries.values_list("enterprise_id", flat=True))
+    today = min(timezone.localdate(), period.end)
+    short = training_queries.training_done(ids, today.year, today) if ids else {}
+    return entries.filter(enterprise_id__in=[i for i, why in short.items() if why is None])
+
+
+# --- surveillance dose: 非医疗放射工作人员个人剂量监测率 --------------------------------------------
+
+
+@query("radiation_workers", "劳动者")
+def radiation_workers(user, area, period, options):
+    """Workers employed on the period's last day on a post with a 放射性因素 factor
+    (``surveillance.dose.queries.radiation_workers``), not at a medical employer (GB/T 4754 门类 Q
+    卫生和社会工作: 非医疗)."""
+    qs = dose_queries.radiation_workers(Worker.objects.for_user(user), period.end)
+    qs = qs.exclude(enterprise__industry__section="Q")
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("radiation_workers_monitored", "劳动者")
+def radiation_workers_monitored(user, area, period, options):
+    """Of ``radiation_workers``: a dose record whose monitoring period overlaps the period."""
+    dose = DoseRecord.objects.filter(
+        worker_id=OuterRef("pk"), period_start__lte=period.end, period_end__gte=period.start
+    )
+    return radiation_workers(user, area, period, options).filter(Exists(dose))

@@ -1,7 +1,10 @@
 """Loading the indicator library (``data/indicators.json``): the seeds' indicators and targets.
 
 Loading is idempotent and never overwrites what the city has edited: an indicator already present
-keeps its fields and targets; only missing indicators (with their default targets) are added.
+keeps its fields and targets; only missing indicators (with their default targets) are added. One
+exception: an indicator still without a data source (无数据) whose row in the file now names its
+queries gets them (a new app has given it records), with the file's definition; one the file now
+marks as entered in the monthly dispatch (option ``entered``) gets that option.
 """
 
 from __future__ import annotations
@@ -26,7 +29,18 @@ def load_library() -> int:
     added = 0
     regions = set(Region.objects.values_list("code", flat=True))
     for row in library_rows():
-        if Indicator.objects.filter(code=row["code"]).exists():
+        existing = Indicator.objects.filter(code=row["code"]).first()
+        if existing is not None:
+            if not existing.numerator and row.get("numerator"):
+                existing.numerator = row["numerator"]
+                existing.denominator = row.get("denominator", "")
+                existing.definition = row["definition"]
+                existing.no_data_reason = ""
+                existing.save()
+            elif not existing.numerator and row.get("options", {}).get("entered") and not existing.options:
+                existing.options = row["options"]  # now entered in the monthly dispatch
+                existing.definition = row["definition"]
+                existing.save()
             continue
         targets = row.get("targets", [])
         fields = {k: v for k, v in row.items() if k != "targets"}

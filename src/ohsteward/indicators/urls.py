@@ -8,5 +8,8 @@ urlpatterns = [
     path("", views.table, name="table"),
     path("library/", views.library, name="library"),
     path("ranking/", views.ranking, name="ranking"),
+    path("publish/", views.publish, name="publish"),
+    path("report/", views.report, name="report"),
+    path("dispatch/", views.dispatch_page, name="dispatch"),
     path("<slug:code>/records/", views.drilldown, name="drilldown"),
 ]

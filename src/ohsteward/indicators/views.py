@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
-from ohsteward.core.views import filter_query, requires
-from ohsteward.indicators import areas, exports, figures
-from ohsteward.indicators.models import Indicator
+from ohsteward.core.views import apply_errors, filter_query, requires
+from ohsteward.indicators import actions, areas, dispatch, exports, figures, jobs, snapshots
+from ohsteward.indicators.forms import DispatchForm
+from ohsteward.indicators.models import Indicator, MonthlyDispatch
 from ohsteward.indicators.records import PARTS, link_of, part_records, record_label, with_related
 from ohsteward.indicators.rules import Period, parse_period
 
@@ -45,7 +51,9 @@ def table(request: HttpRequest) -> HttpResponse:
     """One region's indicators for a period (the city, a district or a town), with its towns."""
     area = areas.area_for(request.user, request.GET.get("region"))
     period = _period(request)
-    rows = figures.table(request.user, area, period)
+    live = request.GET.get("source") == "live"
+    result = snapshots.table(request.user, area, period, live=live)
+    rows = result.figures
     names = areas.names([area])
     if request.GET.get("format") == "xlsx":
         content = exports.figures_xlsx(rows, names, sheet=f"{names.get(area.code, '')}{period.label}"[:31])
@@ -64,6 +72,132 @@ def table(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "children": [(c.code, child_names.get(c.code, c.code)) for c in children],
             "query": filter_query(request),
+            "snapshot": result.snapshot,
+            "published": snapshots.published(period),
+            "live": live,
+            "can_publish": (
+                area.level == "city"
+                and snapshots.published(period) is None
+                and period.end < timezone.localdate()
+                and access.is_citywide(request.user)
+                and request.user.has_perm(actions.PUBLISH_PERMISSION)
+            ),
+            "can_report": area.level == "city" and access.is_citywide(request.user),
+        },
+    )
+
+
+@requires(actions.PUBLISH_PERMISSION)
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    """发布 a period (city only: ``actions.snapshot_publish`` refuses anyone else with 403)."""
+    period = request.POST.get("period", "")
+    try:
+        snapshot = actions.snapshot_publish(user=request.user, period=period)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"{snapshot.period} 指标已发布，数字已固定。")
+    return redirect(f"{reverse('indicators:table')}?period={period}")
+
+
+@requires(VIEW)
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    """Start the quarterly/yearly report (.xlsx or the bulletin .docx) as a background job."""
+    if not access.is_citywide(request.user):
+        raise Http404
+    try:
+        job = jobs.start_report_job(
+            user=request.user, period=request.POST.get("period", ""), fmt=request.POST.get("format", "")
+        )
+    except ValueError as exc:
+        raise Http404 from exc
+    return redirect("web:job_detail", pk=job.pk)
+
+
+@requires(VIEW)
+def dispatch_page(request: HttpRequest) -> HttpResponse:
+    """A district's monthly dispatch (月调度): its computed figures for the month, the entered
+    inputs with source and date, comments and problems; saved by the district (or the city)."""
+    area = areas.area_for(request.user, request.GET.get("region"))
+    today = timezone.localdate()
+    text = request.GET.get("period") or f"{today.year}-{today.month:02d}"
+    try:
+        period = parse_period(text)
+    except ValueError as exc:
+        raise Http404 from exc
+    if period.kind != "month":
+        raise Http404
+    if area.level != "district":
+        districts = areas.child_areas(request.user, area, "district")
+        names = areas.names(districts)
+        saved = set(
+            MonthlyDispatch.objects.for_user(request.user)
+            .filter(month=period.code)
+            .values_list("district_id", flat=True)
+        )
+        return render(
+            request,
+            "indicators/dispatch_list.html",
+            {
+                "period": period,
+                "districts": [(d.code, names.get(d.code, d.code), d.code in saved) for d in districts],
+            },
+        )
+    entered = [i for i in figures.library() if dispatch.is_entered(i)]
+    current = (
+        MonthlyDispatch.objects.for_user(request.user)
+        .filter(district_id=area.code, month=period.code)
+        .prefetch_related("inputs__indicator")
+        .first()
+    )
+    initial: dict = {}
+    if current is not None:
+        initial = {"comments": current.comments, "problems": current.problems}
+        for row in current.inputs.all():
+            p = f"{row.indicator.code}__"
+            initial.update(
+                {
+                    p + "numerator": row.numerator,
+                    p + "denominator": row.denominator,
+                    p + "source": row.source,
+                    p + "source_date": row.source_date,
+                }
+            )
+    can_save = request.user.has_perm(actions.DISPATCH_PERMISSION) and access.governs_district(
+        request.user, area.code or ""
+    )
+    form = DispatchForm(request.POST or None, initial=initial, indicators=entered)
+    if request.method == "POST":
+        if not can_save:
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.dispatch_save(
+                    user=request.user,
+                    district=area.code or "",
+                    month=period.code,
+                    comments=form.cleaned_data["comments"],
+                    problems=form.cleaned_data["problems"],
+                    inputs=form.inputs(),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{period.label}月调度已保存。")
+                return redirect(f"{reverse('indicators:dispatch')}?region={area.code}&period={period.code}")
+    return render(
+        request,
+        "indicators/dispatch.html",
+        {
+            "area": area,
+            "area_name": areas.names([area]).get(area.code, ""),
+            "period": period,
+            "rows": figures.table(request.user, area, period),
+            "current": current,
+            "form": form,
+            "can_save": can_save,
         },
     )
 

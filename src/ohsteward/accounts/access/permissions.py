@@ -154,6 +154,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     # indicators (issue 14): the city edits the library and targets; districts and the CDC read them
     "indicators.indicator": ("vc", "v", "v", "", "", ""),
     "indicators.target": ("vacd", "v", "v", "", "", ""),
+    # a published period (发布, frozen figures): the city publishes; districts and the CDC read
+    "indicators.indicatorsnapshot": ("va", "v", "v", "", "", ""),
+    "indicators.indicatorsnapshotrow": ("v", "v", "v", "", "", ""),
+    # the monthly dispatch (月调度): each district fills in its inputs, comments and problems
+    "indicators.monthlydispatch": ("vac", "vac", "v", "", "", ""),
+    "indicators.dispatchinput": ("vac", "vac", "v", "", "", ""),
 }
 
 # 有奖举报 (tip-off) reasons are the informant's lead: regulators only (issue 6 item 3).

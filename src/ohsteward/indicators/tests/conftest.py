@@ -16,16 +16,18 @@ from ohsteward.declarations.tests.factories import (
 )
 from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.indicators.models import Indicator
-from ohsteward.institutions.models import Institution, QcInspection, TechnicalGuidance
+from ohsteward.institutions.models import Institution, QcInspection, ReportCard, TechnicalGuidance
 from ohsteward.institutions.models import Rectification as QcRectification
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
-from ohsteward.registry.models import Enterprise, Post, Region, Workplace
+from ohsteward.registry.models import Enterprise, Industry, Post, PostExposure, Region, Workplace
 from ohsteward.registry.tests.factories import make_uscc
+from ohsteward.stewardship.assistance.models import AssistanceEntry, AssistancePlan
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
-from ohsteward.stewardship.training.models import AwarenessResponse, Questionnaire
-from ohsteward.supervision.models import ConstructionProject, EnforcementCase
+from ohsteward.stewardship.training.models import AwarenessResponse, Questionnaire, Trainee, TrainingRecord
+from ohsteward.supervision.models import ConstructionProject, EnforcementCase, Inspection
 from ohsteward.surveillance.actions import person_for_id_number
+from ohsteward.surveillance.dose.models import DoseRecord
 from ohsteward.surveillance.exams.models import Exam, ExamBatch, PneumoconiosisPatient, RehabStation
 from ohsteward.surveillance.tests.exam_helpers import make_post, make_worker, place
 from ohsteward.surveillance.tests.factories import make_id_number
@@ -176,6 +178,65 @@ def world(cast, enterprises):
     AwarenessResponse.objects.filter(questionnaire=questionnaire).update(answered_at=answered)
     RehabStation.objects.create(name="康复站", kind="station", district_id=YUBEI, town=towns[0])
     RehabStation.objects.create(name="康复点", kind="point", district_id=YUBEI, town=towns[1])
+
+    # institutions: two cards owed for 2025 activities at yubei (one filed), one of 2024 (and the
+    # service card detection report JC-1 owes, created when it was recorded)
+    for n, (kind, performed, reported) in enumerate(
+        (
+            ("exam_case", D(2025, 6, 1), D(2025, 6, 20)),
+            ("diagnosis_case", D(2025, 7, 1), None),
+            ("service_info", D(2024, 7, 1), None),
+        )
+    ):
+        ReportCard.objects.create(
+            institution=inst,
+            enterprise=yubei,
+            kind=kind,
+            activity_app="test.activity",
+            activity_id=n + 1,
+            performed_on=performed,
+            due_on=performed + dt.timedelta(days=30),
+            rules_version="v1",
+            reported_on=reported,
+        )
+    # supervision: yubei inspected in 2025, yubei2 only planned
+    Inspection.objects.create(enterprise=yubei, status="done", inspected_on=D(2025, 4, 1))
+    Inspection.objects.create(enterprise=yubei2, status="planned")
+
+    # assistance: both 渝北 employers on the 2025 plan; yubei declared, detected, examined and
+    # trained (its one manager has the hours); yubei2 none of these
+    plan = AssistancePlan.objects.create(district_id=YUBEI, year=2025, target=20)
+    for e in (yubei, yubei2):
+        AssistanceEntry.objects.create(plan=plan, enterprise=e)
+    trainee = Trainee.objects.create(
+        enterprise=yubei, name="王经理", role="manager", started_on=D(2025, 1, 2)
+    )
+    TrainingRecord.objects.create(trainee=trainee, enterprise=yubei, trained_on=D(2025, 1, 10), hours=40)
+
+    # 附件2: both 渝北 employers of a serious manufacturing industry with 50 employees
+    industry = Industry.objects.filter(section="C").exclude(level="section").order_by("code").first()
+    Enterprise.objects.filter(pk__in=[yubei.pk, yubei2.pk]).update(
+        industry=industry, industry_risk="serious", employees=50
+    )
+
+    # dose: two radiation workers at yubei, one monitored in 2025Q2 (and examined: the 在岗 rate
+    # becomes 2 of 4)
+    radiation = HazardFactor.objects.filter(category="radiation").order_by("code").first()
+    ray = make_post(yubei, "探伤工")
+    PostExposure.objects.create(post=ray, hazard_factor=radiation, exposed_count=2)
+    for name, dosed in (("丁", True), ("戊", False)):
+        w = make_worker(yubei, name=name)
+        place(w, ray)
+        if dosed:
+            Exam.objects.create(batch=batch, worker=w, date=D(2025, 6, 2), kind="periodic", institution=inst)
+            DoseRecord.objects.create(
+                worker=w,
+                institution=inst,
+                period_start=D(2025, 4, 1),
+                period_end=D(2025, 6, 30),
+                hp10="0.100",
+                investigation_level="1.250",
+            )
     return cast
 
 
@@ -184,7 +245,7 @@ EXPECTED_YUBEI = {
     "declaration-rate": (1, 2),
     "periodic-detection-rate": (1, 2),
     "workplace-compliance-rate": (1, 2),
-    "onjob-exam-rate": (1, 2),
+    "onjob-exam-rate": (2, 4),
     "qc-coverage": (1, 2),
     "qc-rectification-rate": (1, 2),
     "rehab-station-coverage": (1, 2),
@@ -194,4 +255,15 @@ EXPECTED_YUBEI = {
     "awareness-rate": (1, 2),
     "three-simultaneous-rate": (1, 2),
     "case-handling-rate": (1, 2),
+    "report-card-rate": (1, 3),  # with the card the detection report JC-1 owes (not filed)
+    "case-report-rate": (1, 2),
+    "supervision-coverage": (1, 2),
+    "assisted-smes": (2, None),
+    "assisted-declaration-rate": (1, 2),
+    "assisted-detection-rate": (1, 2),
+    "assisted-exam-rate": (1, 2),
+    "assisted-training-rate": (1, 2),
+    "serious-industrial-declaration-rate": (1, 2),
+    "serious-10-declaration-rate": (1, 2),
+    "radiation-dose-monitoring-rate": (1, 2),
 }

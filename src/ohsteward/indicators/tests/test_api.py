@@ -77,3 +77,36 @@ def test_the_values_and_the_library_export_to_xlsx(world):
     r = client.get("/api/v1/indicator-values/export/", {"region": YUBEI, "period": "2025"})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get("/api/v1/indicators/export/").status_code == 200
+
+
+def test_dispatches_list_each_districts_entries_in_scope(world):
+    import datetime as dt  # local: only this test builds dates
+
+    from ohsteward.indicators import actions  # local: only this test writes a dispatch
+
+    actions.dispatch_save(
+        user=world["yubei"], district=YUBEI, month="2025-03", problems="缺人",
+        inputs={"work-injury-insurance-rate": {"numerator": 8, "denominator": 10, "source": "区人社局",
+                                               "source_date": dt.date(2025, 3, 20)}},
+    )  # fmt: skip
+    r = bearer_client(world["yubei"]).get("/api/v1/dispatches/", {"period": "2025"})
+    assert r.status_code == 200
+    rows = r.json()["results"]
+    assert [(x["region"], x["period"], x["problems"]) for x in rows] == [(YUBEI, "2025-03", "缺人")]
+    assert rows[0]["inputs"][0]["indicator"] == "work-injury-insurance-rate"
+    assert bearer_client(world["wanzhou"]).get("/api/v1/dispatches/").json()["results"] == []
+
+
+def test_reports_start_a_job_for_city_users_only(world):
+    r = bearer_client(world["city"]).post(
+        "/api/v1/reports/", {"period": "2025", "format": "xlsx"}, format="json"
+    )
+    assert r.status_code == 202 and r.json()["status_url"].startswith("/api/v1/jobs/")
+    r = bearer_client(world["yubei"]).post(
+        "/api/v1/reports/", {"period": "2025", "format": "xlsx"}, format="json"
+    )
+    assert r.status_code == 403
+    r = bearer_client(world["city"]).post(
+        "/api/v1/reports/", {"period": "20x5", "format": "xlsx"}, format="json"
+    )
+    assert r.status_code == 400

@@ -10,6 +10,7 @@ from ohsteward.indicators import figures
 from ohsteward.indicators.models import Indicator
 from ohsteward.indicators.queries import QUERIES, Area
 from ohsteward.indicators.records import part_records
+from ohsteward.indicators.refdata import load_library
 from ohsteward.indicators.rules import parse_period
 from ohsteward.indicators.tests.conftest import EXPECTED_YUBEI, WANZHOU, YUBEI
 
@@ -31,7 +32,7 @@ def test_each_indicator_counts_the_hand_built_records_of_yubei(world, code):
     assert (f.numerator, f.denominator) == EXPECTED_YUBEI[code]
     assert f.no_data == ""
     if f.denominator:
-        assert f.value == Decimal("50.0")
+        assert f.value == (Decimal(100) * f.numerator / f.denominator).quantize(Decimal("0.1"))
 
 
 @pytest.mark.parametrize("user", ["city", "yubei", "wanzhou"])
@@ -117,3 +118,17 @@ def test_the_ranking_puts_the_best_first_and_no_value_last(world):
         indicator, world["city"], [Area("district", WANZHOU), Area("district", YUBEI)], Y2025
     )
     assert [f.area.code for f in ranked] == [YUBEI, WANZHOU]
+
+
+def test_loading_wires_an_indicator_that_had_no_data_source_and_keeps_the_citys_edits(world):
+    dose = Indicator.objects.get(code="radiation-dose-monitoring-rate")
+    Indicator.objects.filter(pk=dose.pk).update(numerator="", denominator="", no_data_reason="旧原因")
+    Indicator.objects.filter(code="declaration-rate").update(name="申报率（市里改过）")
+    load_library()
+    dose.refresh_from_db()
+    assert (dose.numerator, dose.denominator, dose.no_data_reason) == (
+        "radiation_workers_monitored",
+        "radiation_workers",
+        "",
+    )
+    assert Indicator.objects.get(code="declaration-rate").name == "申报率（市里改过）"
