@@ -206,6 +206,7 @@ def measurement_record(
     if existing is not None and existing.inputs == clean_inputs and existing.measured_on == measured_on:
         return existing, False
     measurement = existing or Measurement(report=report, post=post, factor=factor)
+    before = (existing.post_id, existing.measured_on) if existing is not None else None
     measurement.enterprise = report.enterprise
     measurement.kind = kind
     measurement.measured_on = measured_on
@@ -218,8 +219,54 @@ def measurement_record(
     measurement.save()
     if measurement.compliant:
         close_by_retest(measurement)
+    mixtures_refresh([(measurement.post_id, measurement.measured_on), *([before] if before else [])])
     effects.measurement_recorded(measurement)  # e.g. declarations: an undeclared factor (item 6)
     return measurement, True
+
+
+def mixtures_refresh(keys: Sequence[tuple[int, dt.date]]) -> int:
+    """Judge the configured additive-effect groups (``assess.mixture_groups``) over each post's
+    measurements of one date (``keys``: post id, measured_on) with ``assess.assess_mixture``, and
+    store the result on every member (``Measurement.mixture``; ``{}`` when fewer than two members
+    were judged against a limit of the same type). One read for all keys; writes only what changed.
+    Returns the number of measurements updated."""
+    keys = sorted(set(keys))
+    if not keys:
+        return 0
+    groups = assess.mixture_groups()
+    posts = {p for p, _ in keys}
+    dates = {d for _, d in keys}
+    rows = (
+        Measurement.objects.filter(post_id__in=posts, measured_on__in=dates)
+        .select_related("factor")
+        .only("pk", "post_id", "measured_on", "limits", "mixture", "factor__code", "factor__name")
+        .order_by("pk")
+    )
+    by_key: dict[tuple[int, dt.date], list[Measurement]] = {}
+    for m in rows:
+        if (m.post_id, m.measured_on) in keys:
+            by_key.setdefault((m.post_id, m.measured_on), []).append(m)
+    changed = []
+    for members in by_key.values():
+        wanted: dict[int, dict[str, Any]] = {m.pk: {} for m in members}
+        for group in groups:
+            in_group = [m for m in members if group.includes(m.factor.code, m.factor.name)]
+            if len(in_group) < 2:
+                continue
+            result = assess.assess_mixture(
+                group, [assess.mixture_parts_of(m.limits, m.factor.name) for m in in_group]
+            )
+            if result is None:
+                continue
+            for m in in_group:
+                if m.factor.name in result.factors:
+                    wanted[m.pk] = result.as_json()
+        for m in members:
+            if m.mixture != wanted[m.pk]:
+                m.mixture = wanted[m.pk]
+                changed.append(m)
+    Measurement.objects.bulk_update(changed, ["mixture"], batch_size=1000)
+    return len(changed)
 
 
 def close_by_retest(measurement: Measurement) -> int:

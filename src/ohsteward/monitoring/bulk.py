@@ -285,6 +285,9 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
             audit.record(reports_by_pk[pk], "update", changes, user=user, save=False, source="import")
         )
     closed = _close_by_retest([p.measurement for p in plan.measurements.values()], entries, user)
+    actions.mixtures_refresh(
+        [(p.measurement.post_id, p.measurement.measured_on) for p in plan.measurements.values()]
+    )
     _audit_rows(entries, now)
     effects.measurements_recorded([p.measurement for p in plan.measurements.values()])
     return {"created": len(created), "updated": len(updated), "tasks_closed": closed}
