@@ -749,6 +749,11 @@ def inputs_from(
     )
 
 
+#: the post's exposed headcount for this factor (接触人数) as the detection report gives it: stored
+#: with the inputs, not used by the judgement; declarations compares it with the declared headcount
+HEADCOUNT_INPUT = "exposed_workers"
+
+
 def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as a measurement stores them: numbers as numbers, and every sample ``{value,
     minutes}`` below the detection limit kept **censored**, ``{"value": "<LOD", "lod": 0.05, …}``
@@ -787,6 +792,11 @@ def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
             ]
         elif key == "daily_levels":
             out[key] = [_number(v, key, f"第{i}天 L_EX,8h") for i, v in enumerate(value, 1)]
+        elif key == HEADCOUNT_INPUT:
+            count = _number(value, key, "接触人数")
+            if count is None or count < 0 or count != int(count):
+                raise InputError(key, "接触人数: 须为不小于0的整数")
+            out[key] = int(count)
         else:
             out[key] = value.strip() if isinstance(value, str) else value
     return out
