@@ -224,6 +224,40 @@ def measurement_record(
     return measurement, True
 
 
+#: the stored judgement (what re-judging compares; ``judged_at`` is not a difference)
+JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit", "ratio",
+                 "exposure_level", "compliant", "explanation", "verified", "limit_id", "limits",
+                 "grade_level", "grade_label", "grade_standard", "grade_verified")  # fmt: skip
+
+
+def measurements_rejudge(*, user: User | None, measurements: Sequence[Measurement]) -> int:
+    """Judge stored measurements again from their stored inputs — after a limit edition was
+    imported (a result dated before every edition was stored as "无接触限值，未判定") — with the same
+    ``measurement_judge``; saves (audited) only those whose judgement changed, then the re-test
+    closing, the mixture groups and the effects as on recording. Returns the number changed."""
+    changed = []
+    for m in measurements:
+        if user is not None:
+            access.require_in_scope(user, m)
+        before = {f: getattr(m, f) for f in JUDGED_FIELDS}
+        try:
+            with transaction.atomic():
+                measurement_judge(m)
+        except MonitoringRuleError:
+            continue  # inputs the rules now refuse stay as they were (shown on the page)
+        if {f: getattr(m, f) for f in JUDGED_FIELDS} == before:
+            continue
+        with transaction.atomic():
+            m.save()
+            if m.compliant:
+                close_by_retest(m)
+        changed.append(m)
+    mixtures_refresh([(m.post_id, m.measured_on) for m in changed])
+    for m in changed:
+        effects.measurement_recorded(m)
+    return len(changed)
+
+
 def mixtures_refresh(keys: Sequence[tuple[int, dt.date]]) -> int:
     """Judge the configured additive-effect groups (``assess.mixture_groups``) over each post's
     measurements of one date (``keys``: post id, measured_on) with ``assess.assess_mixture``, and

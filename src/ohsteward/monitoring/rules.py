@@ -129,7 +129,7 @@ def rows_in_force(rows: Iterable[LimitRow], on: dt.date) -> list[LimitRow]:
 MISSING_EDITION_HINT = (
     "如需按当时施行的标准判定，请疾控或市级用户在“接触限值 → 导入”（/hazards/limits/import/，"
     "或 ohsteward import limits）导入该版本（填写标准、版本、施行日期），"
-    "然后重新判定该检测结果"
+    "然后重新判定已存的检测结果（ohsteward rejudge_measurements）"
 )
 
 
