@@ -258,12 +258,14 @@ def measurements_rejudge(*, user: User | None, measurements: Sequence[Measuremen
     return len(changed)
 
 
-def mixtures_refresh(keys: Sequence[tuple[int, dt.date]]) -> int:
+def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[Measurement] = ()) -> int:
     """Judge the configured additive-effect groups (``assess.mixture_groups``) over each post's
     measurements of one date (``keys``: post id, measured_on) with ``assess.assess_mixture``, and
     store the result on every member (``Measurement.mixture``; ``{}`` when fewer than two members
     were judged against a limit of the same type). One read for all keys; writes only what changed.
-    Returns the number of measurements updated."""
+    ``pending``: measurements the caller is about to write (the bulk import: before its COPY and
+    ``bulk_update``) — they take part with their in-memory judgement and get ``mixture`` set in
+    memory, not saved here. Returns the number of stored measurements updated."""
     keys = sorted(set(keys))
     if not keys:
         return 0
@@ -276,13 +278,16 @@ def mixtures_refresh(keys: Sequence[tuple[int, dt.date]]) -> int:
         .only("pk", "post_id", "measured_on", "limits", "mixture", "factor__code", "factor__name")
         .order_by("pk")
     )
+    keyset = set(keys)
+    waiting = {id(m) for m in pending}
+    pending_pks = {m.pk for m in pending if m.pk is not None}
     by_key: dict[tuple[int, dt.date], list[Measurement]] = {}
-    for m in rows:
-        if (m.post_id, m.measured_on) in keys:
+    for m in [*(m for m in rows if m.pk not in pending_pks), *pending]:
+        if (m.post_id, m.measured_on) in keyset:
             by_key.setdefault((m.post_id, m.measured_on), []).append(m)
     changed = []
     for members in by_key.values():
-        wanted: dict[int, dict[str, Any]] = {m.pk: {} for m in members}
+        wanted: dict[int, dict[str, Any]] = {id(m): {} for m in members}
         for group in groups:
             in_group = [m for m in members if group.includes(m.factor.code, m.factor.name)]
             if len(in_group) < 2:
@@ -294,11 +299,12 @@ def mixtures_refresh(keys: Sequence[tuple[int, dt.date]]) -> int:
                 continue
             for m in in_group:
                 if m.factor.name in result.factors:
-                    wanted[m.pk] = result.as_json()
+                    wanted[id(m)] = result.as_json()
         for m in members:
-            if m.mixture != wanted[m.pk]:
-                m.mixture = wanted[m.pk]
-                changed.append(m)
+            if m.mixture != wanted[id(m)]:
+                m.mixture = wanted[id(m)]
+                if id(m) not in waiting:
+                    changed.append(m)
     Measurement.objects.bulk_update(changed, ["mixture"], batch_size=1000)
     return len(changed)
 

@@ -166,6 +166,23 @@ def test_factors_that_add_up_on_one_post_and_date_are_judged_together_on_both_pa
     assert mixtures[0]["compliant"] is False and mixtures[0]["ratio"] == pytest.approx(1.267)
 
 
+def test_a_file_that_changes_one_member_updates_the_stored_partner(lab):
+    user, institution, employer = lab
+    base = ["MX-2", "定期检测", employer.uscc, "2026-03-10"]
+    tail = [institution.uscc, None, None, None, None, None, None]
+    first = book([
+        [*base, "喷漆车间", "喷漆工", "苯", 2, 480, None, None, *tail],
+        [*base, "喷漆车间", "喷漆工", "甲苯", 30, 480, None, None, *tail],
+    ])  # fmt: skip
+    assert MeasurementImporter().run(user=user, filename="f.xlsx", content=first, dry_run=False).applied
+    benzene = Measurement.objects.get(report__number="MX-2", factor__name="苯")
+    assert benzene.mixture["compliant"] is False
+    second = book([[*base, "喷漆车间", "喷漆工", "甲苯", 10, 480, None, None, *tail]])  # 2/3 + 10/50 = 0.867
+    assert MeasurementImporter().run(user=user, filename="f.xlsx", content=second, dry_run=False).applied
+    benzene.refresh_from_db()
+    assert benzene.mixture["compliant"] is True and benzene.mixture["ratio"] == pytest.approx(0.867)
+
+
 def test_a_changed_file_updates_the_same_way_on_both_paths(lab, enterprises):
     _user, institution, employer = lab
     first = mixed_rows([employer.uscc], institution)
