@@ -206,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("OHSTEWARD_DATABASE_URL") or DEFAULT_URL)
     parser.add_argument("--write-docs", action="store_true", help="update docs/performance.md")
+    parser.add_argument(
+        "--own-effects-only",
+        action="store_true",
+        help="time without the per-measurement effects of surveillance and supervision (no batch form "
+        "yet): monitoring's own work and declarations' effects only",
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         raise SystemExit("this benchmark needs PostgreSQL (COPY); set --database-url")
@@ -214,6 +220,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from ohsteward.monitoring.models import Measurement
 
+    if args.own_effects_only:
+        from ohsteward.monitoring import effects  # local: after setup_django
+
+        # a benchmark's view of the registry (no public way to unregister): keep declarations' only
+        effects._callbacks[:] = [
+            c for c in effects._callbacks if c.__module__.startswith("ohsteward.declarations")
+        ]
+        print("effects: " + ", ".join(f"{c.__module__}.{c.__name__}" for c in effects._callbacks))
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     usccs, institution = load_register(args.employers, args.seed)

@@ -270,14 +270,16 @@ def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[M
     if not keys:
         return 0
     groups = assess.mixture_groups()
-    posts = {p for p, _ in keys}
+    posts = sorted({p for p, _ in keys})
     dates = {d for _, d in keys}
-    rows = (
-        Measurement.objects.filter(post_id__in=posts, measured_on__in=dates)
+    rows = [
+        m
+        for start in range(0, len(posts), 5000)  # bounded IN lists (SQLite's variable limit)
+        for m in Measurement.objects.filter(post_id__in=posts[start : start + 5000], measured_on__in=dates)
         .select_related("factor")
         .only("pk", "post_id", "measured_on", "limits", "mixture", "factor__code", "factor__name")
         .order_by("pk")
-    )
+    ]
     keyset = set(keys)
     waiting = {id(m) for m in pending}
     pending_pks = {m.pk for m in pending if m.pk is not None}
