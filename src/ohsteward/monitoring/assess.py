@@ -949,6 +949,20 @@ def assess_mixture(group: MixtureGroup, parts: Sequence[MixturePart]) -> Mixture
     )
 
 
+def mixture_part(result: Assessment) -> MixturePart:
+    """A member from a fresh assessment (the stateless calculator), as ``mixture_parts_of`` does
+    from a stored snapshot: the same (type, exposure, limit value, verified) per check."""
+    checks = result.judgement.checks if result.judgement is not None else ()
+    return MixturePart(
+        result.factor,
+        tuple(
+            (c.limit.type, float(c.exposure), float(c.limit.value), bool(c.limit.verified))
+            for c in checks
+            if c.limit.type in MIXTURE_LIMIT_TYPES and c.limit.value
+        ),
+    )
+
+
 def mixture_parts_of(limits: Sequence[Mapping[str, Any]], factor: str) -> MixturePart:
     """A member from a stored judgement's limit snapshot (``Measurement.limits``: type, value,
     exposure, verified per check)."""

@@ -122,3 +122,39 @@ def test_refresh_writes_only_what_changed(lab):
     assert actions.mixtures_refresh([(b.post_id, b.measured_on)]) == 0
     Measurement.objects.filter(pk=b.pk).update(mixture={})
     assert actions.mixtures_refresh([(b.post_id, b.measured_on)]) == 1
+
+
+# --- the stateless form: POST /api/v1/exposure/assess-mixture/ --------------------------------------
+
+MIXTURE_URL = "/api/v1/exposure/assess-mixture/"
+
+
+@pytest.mark.django_db
+def test_the_mixture_api_judges_each_factor_and_the_group(cast):
+    from ohsteward.api.testing import bearer_client  # local: an API client only these tests need
+
+    api = bearer_client(cast["cdc"])
+    body = {"on": "2024-06-01", "factors": [{"factor": "苯", "c_twa": 2}, {"factor": "甲苯", "c_twa": 30}]}
+    res = api.post(MIXTURE_URL, body, format="json")
+    assert res.status_code == 200, res.content
+    data = res.json()
+    assert [r["compliant"] for r in data["results"]] == [True, True]
+    (mixture,) = data["mixtures"]
+    assert mixture["compliant"] is False and mixture["ratio"] == pytest.approx(1.267)
+    assert mixture["factors"] == ["苯", "甲苯"] and mixture["verified"] is False
+    # the same numbers as a stored post × date (one judgement): see the recording test above
+    res = api.post(MIXTURE_URL, {"factors": [{"factor": "苯", "c_twa": 2}, {"factor": "甲醛", "c_me": 0.1}]},
+                   format="json")  # fmt: skip
+    assert res.status_code == 200 and res.json()["mixtures"] == []  # 甲醛 is in no group
+
+
+@pytest.mark.django_db
+def test_the_mixture_api_names_the_bad_item(cast):
+    from ohsteward.api.testing import bearer_client  # local: an API client only these tests need
+
+    api = bearer_client(cast["cdc"])
+    res = api.post(MIXTURE_URL, {"factors": [{"factor": "苯", "c_twa": 2}, {"factor": "甲苯", "c_twa": -1}]},
+                   format="json")  # fmt: skip
+    assert res.status_code == 400 and "factors[1].c_twa" in res.json()
+    res = api.post(MIXTURE_URL, {"factors": [{"factor": "苯", "c_twa": 2}]}, format="json")
+    assert res.status_code == 400 and "至少需要两种危害因素" in str(res.json())
