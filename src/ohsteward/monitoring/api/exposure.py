@@ -263,6 +263,30 @@ class MixtureRequestSerializer(serializers.Serializer):
         return value
 
 
+class MixtureSumSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="限值类型：PC-TWA、PC-STEL 或 MAC")
+    sum = serializers.FloatField(help_text="Σ Cᵢ/OELᵢ")
+    factors = serializers.ListField(child=serializers.CharField())
+
+
+class MixtureResultSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    key = serializers.CharField()
+    effect = serializers.CharField()
+    version = serializers.CharField()
+    factors = serializers.ListField(child=serializers.CharField())
+    sums = MixtureSumSerializer(many=True)
+    ratio = serializers.FloatField(help_text="最大的 Σ")
+    compliant = serializers.BooleanField()
+    verified = serializers.BooleanField()
+    explanation = serializers.ListField(child=serializers.CharField())
+
+
+class MixtureResponseSerializer(serializers.Serializer):
+    results = AssessResponseSerializer(many=True)
+    mixtures = MixtureResultSerializer(many=True)
+
+
 class ExposureMixtureView(APIView):
     """POST /api/v1/exposure/assess-mixture/: 联合作用（相加作用）计算（不保存记录）."""
 
@@ -276,7 +300,7 @@ class ExposureMixtureView(APIView):
             "求 Σ Cᵢ/OELᵢ（mixtures：group、effect、version、factors、sums、ratio、compliant、verified、explanation）。"
         ),
         request=MixtureRequestSerializer,
-        responses={200: serializers.JSONField()},
+        responses={200: MixtureResponseSerializer},
         examples=[
             OpenApiExample(
                 "苯与甲苯",
