@@ -44,7 +44,7 @@ SECTION = "## Measurement import with judgement (issue 11 Performance)"
 # (factor, row builder) — each returns the cells after 车间/岗位/危害因素 for the columns in HEAD
 HEAD = ["报告编号", "报告类型", "检测机构信用代码", "用人单位统一社会信用代码", "采样日期", "车间", "岗位",
         "危害因素", "检测值", "采样时长(min)", "检出限", "L_EX,8h(dB(A))", "游离SiO2含量(%)", "WBGT(℃)",
-        "接触时间率", "体力劳动强度"]  # fmt: skip
+        "接触时间率", "体力劳动强度", "粉尘类别"]  # fmt: skip
 
 
 def measurement_rows(usccs: list[str], institution: str, rows: int, seed: int) -> list[list]:
@@ -61,7 +61,7 @@ def measurement_rows(usccs: list[str], institution: str, rows: int, seed: int) -
             results += 1
             factor = kinds[j % len(kinds)]
             workplace, post = f"车间{j // 10 + 1}", f"岗位{j // 2 + 1}"
-            blank = [None] * 8
+            blank = [None] * 9
             if factor in ("苯", "甲苯"):  # two samples of 240 min (one row per sample)
                 limit = 6 if factor == "苯" else 50
                 for _k in range(2):
@@ -78,6 +78,7 @@ def measurement_rows(usccs: list[str], institution: str, rows: int, seed: int) -
             elif factor == "矽尘":
                 cells[0:2] = [round(rng.lognormvariate(-1.5, 0.8), 3), 480]
                 cells[4] = round(rng.uniform(10, 60), 1)
+                cells[8] = "总尘"  # 矽尘 has 总尘 and 呼尘 rows: the fraction is stated
             else:
                 cells[5], cells[6], cells[7] = round(rng.uniform(25, 33), 1), "75%", rng.choice(["Ⅱ", "Ⅲ"])
             out.append([*head, workplace, post, factor, *cells])
@@ -205,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("OHSTEWARD_DATABASE_URL") or DEFAULT_URL)
     parser.add_argument("--write-docs", action="store_true", help="update docs/performance.md")
+    parser.add_argument(
+        "--own-effects-only",
+        action="store_true",
+        help="time without the per-measurement effects of surveillance and supervision (no batch form "
+        "yet): monitoring's own work and declarations' effects only",
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         raise SystemExit("this benchmark needs PostgreSQL (COPY); set --database-url")
@@ -213,6 +220,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from ohsteward.monitoring.models import Measurement
 
+    if args.own_effects_only:
+        from ohsteward.monitoring import effects  # local: after setup_django
+
+        # a benchmark's view of the registry (no public way to unregister): keep declarations' only
+        effects._callbacks[:] = [
+            c for c in effects._callbacks if c.__module__.startswith("ohsteward.declarations")
+        ]
+        print("effects: " + ", ".join(f"{c.__module__}.{c.__name__}" for c in effects._callbacks))
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     usccs, institution = load_register(args.employers, args.seed)

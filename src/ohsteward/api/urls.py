@@ -17,7 +17,7 @@ from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
 from ohsteward.library.api import RegulationViewSet
 from ohsteward.monitoring.api import urls as monitoring_urls
-from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureStatisticsView
+from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureMixtureView, ExposureStatisticsView
 from ohsteward.registry.api.views import (
     EnterpriseImportView,
     EnterpriseViewSet,
@@ -60,6 +60,7 @@ urlpatterns = [
     path("enterprises/import/", EnterpriseImportView.as_view(), name="enterprise-import"),
     path("exposure/assess/", ExposureAssessView.as_view(), name="exposure-assess"),
     path("exposure/statistics/", ExposureStatisticsView.as_view(), name="exposure-statistics"),
+    path("exposure/assess-mixture/", ExposureMixtureView.as_view(), name="exposure-assess-mixture"),
     *supervision_urls.urlpatterns,
     *surveillance_urls.urlpatterns,
     *router.urls,

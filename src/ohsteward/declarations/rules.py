@@ -205,6 +205,39 @@ def due_message(trigger: str, occurred_on: dt.date, due_on: dt.date) -> str:
     return f"您单位于{occurred_on:%Y-%m-%d}{TRIGGER_WORDS[trigger]}，请在{due_on:%Y-%m-%d}前完成{what}"
 
 
+@dataclass(frozen=True)
+class HeadcountTolerance:
+    """How far a detection report's exposed headcount may differ from the declared one before the
+    declaration counts as changed (48号令 第8条(四) "检测、评价发现原申报内容变化"; issue 11 item 6
+    "exposed headcounts that differ beyond a set tolerance"). Neither 48号令 nor RULES.md gives a
+    tolerance: the figures are our configuration, versioned, shown as 未核对."""
+
+    version: str
+    absolute: int  # persons
+    relative: float  # share of the declared headcount
+    verified: bool = False
+
+    def allowed(self, declared: int) -> float:
+        return max(self.absolute, self.relative * declared)
+
+    def text(self) -> str:
+        flag = "" if self.verified else "，未核对"
+        return f"±{self.absolute}人或±{self.relative:.0%}取大者（{self.version}{flag}）"
+
+
+HEADCOUNT_TOLERANCE_V1 = HeadcountTolerance(version="headcount-tolerance-v1", absolute=2, relative=0.2)
+
+
+def headcount_differs(
+    detected: int, declared: int, tolerance: HeadcountTolerance = HEADCOUNT_TOLERANCE_V1
+) -> bool:
+    """Whether ``detected`` (the report's exposed headcount for a factor) differs from ``declared``
+    (the latest declaration's, same factor) by more than the tolerance: |d − n| > max(a, r·n)."""
+    if detected < 0 or declared < 0:
+        raise ValueError("接触人数不能为负数")
+    return abs(detected - declared) > tolerance.allowed(declared) + 1e-9
+
+
 def annual_update_due(year: int, month_day: tuple[int, int] | None) -> dt.date | None:
     """The annual update deadline of ``year`` under a local rule (RULES.md §8.1: [?], not in 48号令).
 

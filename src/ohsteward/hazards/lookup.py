@@ -118,4 +118,9 @@ def rows_on(
     if editions is None:
         editions = list(ExposureLimitEdition.objects.order_by("pk"))
     in_force = {e.pk for e in editions_in_force(editions, on)}
-    return [row for row in rows if row.edition_id is None or row.edition_id in in_force]
+    kept = [row for row in rows if row.edition_id is None or row.edition_id in in_force]
+    if not kept:
+        # a date before every edition of the factor: its later rows (none in force on ``on``) let
+        # the rules say which edition the system starts with and how to import an earlier one
+        return [row for row in rows if row.effective_from > on]
+    return kept

@@ -50,6 +50,39 @@ def _decimal(value: str) -> Decimal | None:
         return None
 
 
+# GBZ 2.1 limit files: the table as currently amended, and the values as issued that a 修改单 later
+# replaced (苯 6/10 before 2022-11-01), so that a measurement is judged by the values of its date.
+GBZ21_FILES = ("gbz2_1_2019_core_oels.csv", "gbz2_1_2019_unamended_oels.csv")
+GBZ21_COLUMNS = (("mac", "MAC"), ("pc_twa", "PC-TWA"), ("pc_stel", "PC-STEL"))
+GBZ21_EFFECTIVE = {
+    "GBZ 2.1-2019": dt.date(2020, 4, 1),
+    "GBZ 2.1-2019 第1号修改单": dt.date(2022, 11, 1),
+    "GBZ 2.1-2019 第2号修改单": dt.date(2025, 5, 1),
+}
+
+
+def gbz21_row(r: dict[str, str], factor: HazardFactor | None, column: str, limit_type: str) -> ExposureLimit:
+    """One ``ExposureLimit`` (unsaved, no edition yet) from a row of a shipped GBZ 2.1 file."""
+    return ExposureLimit(
+        hazard_factor=factor,
+        agent_name=r["name_cn"],
+        agent_name_en=r["name_en"][:200],
+        category=r["category"],
+        cas=r["cas"],
+        limit_type=limit_type,
+        value=_decimal(r[column]),
+        unit=r["unit"],
+        condition=r["condition"],
+        notes=r["notes"],
+        critical_effect=r["critical_effect"],
+        standard="GBZ 2.1",
+        standard_version=r["standard_version"],
+        effective_from=GBZ21_EFFECTIVE.get(r["standard_version"], dt.date(2020, 4, 1)),
+        source=r["source"][:400],
+        verified=False,
+    )
+
+
 def load_limits() -> int:
     if ExposureLimit.objects.exists():
         return 0
@@ -63,36 +96,13 @@ def load_limits() -> int:
                 return f
         return None
 
-    effective = {
-        "GBZ 2.1-2019": dt.date(2020, 4, 1),
-        "GBZ 2.1-2019 第1号修改单": dt.date(2022, 11, 1),
-        "GBZ 2.1-2019 第2号修改单": dt.date(2025, 5, 1),
-    }
-    new = []
-    for r in files.rows("gbz2_1_2019_core_oels.csv"):
-        for column, limit_type in (("mac", "MAC"), ("pc_twa", "PC-TWA"), ("pc_stel", "PC-STEL")):
-            if not r[column]:
-                continue
-            new.append(
-                ExposureLimit(
-                    hazard_factor=factor_for(r["name_cn"]),
-                    agent_name=r["name_cn"],
-                    agent_name_en=r["name_en"][:200],
-                    category=r["category"],
-                    cas=r["cas"],
-                    limit_type=limit_type,
-                    value=_decimal(r[column]),
-                    unit=r["unit"],
-                    condition=r["condition"],
-                    notes=r["notes"],
-                    critical_effect=r["critical_effect"],
-                    standard="GBZ 2.1",
-                    standard_version=r["standard_version"],
-                    effective_from=effective.get(r["standard_version"], dt.date(2020, 4, 1)),
-                    source=r["source"][:400],
-                    verified=False,
-                )
-            )
+    new = [
+        gbz21_row(r, factor_for(r["name_cn"]), column, limit_type)
+        for name in GBZ21_FILES
+        for r in files.rows(name)
+        for column, limit_type in GBZ21_COLUMNS
+        if r[column]
+    ]
     data = files.json_file("gbz2_2_2007_physical_limits.json")
     source = "GBZ 2.2-2007, third-party transcription (CovD831/ohs-report knowledge/data/gbz22_physical.json @f2c8ec9d), verified=0"
     for r in data["rules"]:

@@ -206,6 +206,7 @@ def measurement_record(
     if existing is not None and existing.inputs == clean_inputs and existing.measured_on == measured_on:
         return existing, False
     measurement = existing or Measurement(report=report, post=post, factor=factor)
+    before = (existing.post_id, existing.measured_on) if existing is not None else None
     measurement.enterprise = report.enterprise
     measurement.kind = kind
     measurement.measured_on = measured_on
@@ -218,8 +219,96 @@ def measurement_record(
     measurement.save()
     if measurement.compliant:
         close_by_retest(measurement)
+    mixtures_refresh([(measurement.post_id, measurement.measured_on), *([before] if before else [])])
     effects.measurement_recorded(measurement)  # e.g. declarations: an undeclared factor (item 6)
     return measurement, True
+
+
+#: the stored judgement (what re-judging compares; ``judged_at`` is not a difference)
+JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit", "ratio",
+                 "exposure_level", "compliant", "explanation", "verified", "limit_id", "limits",
+                 "grade_level", "grade_label", "grade_standard", "grade_verified")  # fmt: skip
+
+
+def measurements_rejudge(*, user: User | None, measurements: Sequence[Measurement]) -> int:
+    """Judge stored measurements again from their stored inputs — after a limit edition was
+    imported (a result dated before every edition was stored as "无接触限值，未判定") — with the same
+    ``measurement_judge``; saves (audited) only those whose judgement changed, then the re-test
+    closing, the mixture groups and the effects as on recording. Returns the number changed."""
+    changed = []
+    for m in measurements:
+        if user is not None:
+            access.require_in_scope(user, m)
+        before = {f: getattr(m, f) for f in JUDGED_FIELDS}
+        try:
+            with transaction.atomic():
+                measurement_judge(m)
+        except MonitoringRuleError:
+            continue  # inputs the rules now refuse stay as they were (shown on the page)
+        if {f: getattr(m, f) for f in JUDGED_FIELDS} == before:
+            continue
+        with transaction.atomic():
+            m.save()
+            if m.compliant:
+                close_by_retest(m)
+        changed.append(m)
+    mixtures_refresh([(m.post_id, m.measured_on) for m in changed])
+    for m in changed:
+        effects.measurement_recorded(m)
+    return len(changed)
+
+
+def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[Measurement] = ()) -> int:
+    """Judge the configured additive-effect groups (``assess.mixture_groups``) over each post's
+    measurements of one date (``keys``: post id, measured_on) with ``assess.assess_mixture``, and
+    store the result on every member (``Measurement.mixture``; ``{}`` when fewer than two members
+    were judged against a limit of the same type). One read for all keys; writes only what changed.
+    ``pending``: measurements the caller is about to write (the bulk import: before its COPY and
+    ``bulk_update``) — they take part with their in-memory judgement and get ``mixture`` set in
+    memory, not saved here. Returns the number of stored measurements updated."""
+    keys = sorted(set(keys))
+    if not keys:
+        return 0
+    groups = assess.mixture_groups()
+    posts = sorted({p for p, _ in keys})
+    dates = {d for _, d in keys}
+    rows = [
+        m
+        for start in range(0, len(posts), 5000)  # bounded IN lists (SQLite's variable limit)
+        for m in Measurement.objects.filter(post_id__in=posts[start : start + 5000], measured_on__in=dates)
+        .select_related("factor")
+        .only("pk", "post_id", "measured_on", "limits", "mixture", "factor__code", "factor__name")
+        .order_by("pk")
+    ]
+    keyset = set(keys)
+    waiting = {id(m) for m in pending}
+    pending_pks = {m.pk for m in pending if m.pk is not None}
+    by_key: dict[tuple[int, dt.date], list[Measurement]] = {}
+    for m in [*(m for m in rows if m.pk not in pending_pks), *pending]:
+        if (m.post_id, m.measured_on) in keyset:
+            by_key.setdefault((m.post_id, m.measured_on), []).append(m)
+    changed = []
+    for members in by_key.values():
+        wanted: dict[int, dict[str, Any]] = {id(m): {} for m in members}
+        for group in groups:
+            in_group = [m for m in members if group.includes(m.factor.code, m.factor.name)]
+            if len(in_group) < 2:
+                continue
+            result = assess.assess_mixture(
+                group, [assess.mixture_parts_of(m.limits, m.factor.name) for m in in_group]
+            )
+            if result is None:
+                continue
+            for m in in_group:
+                if m.factor.name in result.factors:
+                    wanted[id(m)] = result.as_json()
+        for m in members:
+            if m.mixture != wanted[id(m)]:
+                m.mixture = wanted[id(m)]
+                if id(m) not in waiting:
+                    changed.append(m)
+    Measurement.objects.bulk_update(changed, ["mixture"], batch_size=1000)
+    return len(changed)
 
 
 def close_by_retest(measurement: Measurement) -> int:

@@ -15,10 +15,12 @@ the inputs with Chinese messages naming the field (``InputError``) and rounds as
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
 from typing import Any
 
 from ohsteward.monitoring import grading, physical
@@ -747,6 +749,11 @@ def inputs_from(
     )
 
 
+#: the post's exposed headcount for this factor (接触人数) as the detection report gives it: stored
+#: with the inputs, not used by the judgement; declarations compares it with the declared headcount
+HEADCOUNT_INPUT = "exposed_workers"
+
+
 def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as a measurement stores them: numbers as numbers, and every sample ``{value,
     minutes}`` below the detection limit kept **censored**, ``{"value": "<LOD", "lod": 0.05, …}``
@@ -785,6 +792,11 @@ def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
             ]
         elif key == "daily_levels":
             out[key] = [_number(v, key, f"第{i}天 L_EX,8h") for i, v in enumerate(value, 1)]
+        elif key == HEADCOUNT_INPUT:
+            count = _number(value, key, "接触人数")
+            if count is None or count < 0 or count != int(count):
+                raise InputError(key, "接触人数: 须为不小于0的整数")
+            out[key] = int(count)
         else:
             out[key] = value.strip() if isinstance(value, str) else value
     return out
@@ -806,3 +818,159 @@ def statistics_values(inputs: Mapping[str, Any]) -> list[Number]:
         else:
             out.append(item["value"])
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# The mixture rule: factors with the same target effect measured together (联合作用, 相加作用)
+# --------------------------------------------------------------------------------------------
+
+#: which limit types are summed (the PC-TWA ones with C_TWA, PC-STEL with C_STE, MAC with C_ME); the
+#: peak rule's 5 × PC-TWA ceiling is not a limit of its own and is not summed
+MIXTURE_LIMIT_TYPES = ("PC-TWA", "PC-STEL", "MAC")
+MIXTURE_DATA = Path(__file__).resolve().parent / "data" / "mixture_groups_v1.json"
+
+
+@dataclass(frozen=True)
+class MixtureGroup:
+    """A configured group of factors whose effects add (versioned data, ``data/mixture_groups_*.json``)."""
+
+    key: str
+    name: str
+    effect: str
+    codes: tuple[str, ...]  # CDC hazard factor codes (2020)
+    names: tuple[str, ...]  # catalogue names, for factors without a code
+    version: str
+    verified: bool
+
+    def includes(self, code: str, name: str) -> bool:
+        return code in self.codes or name in self.names
+
+
+def mixture_groups(path: Path = MIXTURE_DATA) -> tuple[MixtureGroup, ...]:
+    """The configured groups (which factors combine is our configuration, 未核对: see the file)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        MixtureGroup(
+            key=g["key"],
+            name=g["name"],
+            effect=g["effect"],
+            codes=tuple(g.get("codes", ())),
+            names=tuple(g.get("names", ())),
+            version=raw["version"],
+            verified=bool(raw.get("verified", False)) and bool(g.get("verified", True)),
+        )
+        for g in raw["groups"]
+    )
+
+
+@dataclass(frozen=True)
+class MixturePart:
+    """One member's judged figures: (limit type, exposure, limit value, limit verified) per check."""
+
+    factor: str
+    checks: Sequence[tuple[str, float, float, bool]]
+
+
+@dataclass(frozen=True)
+class MixtureAssessment:
+    """Σ Cᵢ/OELᵢ per limit type over the members measured together, and the verdict."""
+
+    group: MixtureGroup
+    sums: tuple[tuple[str, float, tuple[str, ...]], ...]  # (limit type, Σ, factors summed)
+    compliant: bool
+    ratio: float  # the largest Σ
+    factors: tuple[str, ...]
+    explanation: tuple[str, ...]
+    unverified: tuple[str, ...]
+
+    @property
+    def verified(self) -> bool:
+        return not self.unverified
+
+    def as_json(self) -> dict[str, Any]:
+        """What a stored measurement keeps (``Measurement.mixture``) and the API shows."""
+        return {
+            "group": self.group.name,
+            "key": self.group.key,
+            "effect": self.group.effect,
+            "version": self.group.version,
+            "factors": list(self.factors),
+            "sums": [{"type": t, "sum": round(s, RATIO_DIGITS), "factors": list(f)} for t, s, f in self.sums],
+            "ratio": round(self.ratio, RATIO_DIGITS),
+            "compliant": self.compliant,
+            "verified": self.verified,
+            "explanation": list(self.explanation),
+        }
+
+
+def assess_mixture(group: MixtureGroup, parts: Sequence[MixturePart]) -> MixtureAssessment | None:
+    """The additive-effect judgement of one group's members measured on one post on one date
+    (GBZ 2.1-2019 联合作用; RULES.md §3.1 "Mixture (same target effect): Σ Cᵢ/Lᵢ ≤ 1"), per limit type
+    that at least two members were judged against; ``None`` when no limit type has two members
+    (nothing to combine). Compliant when every Σ ≤ 1. Which factors form a group is configuration
+    (``mixture_groups``), shown as 未核对 while unverified."""
+    sums = []
+    explanation = []
+    unverified = [] if group.verified else [f"联合作用分组（{group.version}）"]
+    for limit_type in MIXTURE_LIMIT_TYPES:
+        terms = [
+            (p.factor, exposure, value, verified)
+            for p in parts
+            for t, exposure, value, verified in p.checks
+            if t == limit_type and value
+        ]
+        if len({f for f, *_ in terms}) < 2:
+            continue
+        total, ok = r.judge_mixture([(f, e, v) for f, e, v, _ in terms])
+        names = tuple(f for f, *_ in terms)
+        sums.append((limit_type, total, names))
+        measure = {"PC-TWA": "C_TWA", "PC-STEL": "C_STE", "MAC": "C_ME"}[limit_type]
+        working = " + ".join(f"{f} {r.fmt_sig(e)}/{r.fmt_sig(v)}" for f, e, v, _ in terms)
+        verdict = "≤ 1，符合" if ok else "> 1，不符合（超标）"
+        explanation.append(
+            f"{group.name}（{group.effect}）联合作用，{measure}/{limit_type}: {working} = {total:.2f} {verdict}"
+        )
+        if any(not v for *_, v in terms) and "限值" not in unverified:
+            unverified.append("限值")
+    if not sums:
+        return None
+    compliant = all(total <= 1 + 1e-12 for _, total, _ in sums)
+    if unverified:
+        explanation.append(f"{r.UNVERIFIED}：{'、'.join(unverified)}")
+    factors = tuple(dict.fromkeys(f for _, _, names in sums for f in names))
+    return MixtureAssessment(
+        group,
+        tuple(sums),
+        compliant,
+        max(total for _, total, _ in sums),
+        factors,
+        tuple(explanation),
+        tuple(unverified),
+    )
+
+
+def mixture_part(result: Assessment) -> MixturePart:
+    """A member from a fresh assessment (the stateless calculator), as ``mixture_parts_of`` does
+    from a stored snapshot: the same (type, exposure, limit value, verified) per check."""
+    checks = result.judgement.checks if result.judgement is not None else ()
+    return MixturePart(
+        result.factor,
+        tuple(
+            (c.limit.type, float(c.exposure), float(c.limit.value), bool(c.limit.verified))
+            for c in checks
+            if c.limit.type in MIXTURE_LIMIT_TYPES and c.limit.value
+        ),
+    )
+
+
+def mixture_parts_of(limits: Sequence[Mapping[str, Any]], factor: str) -> MixturePart:
+    """A member from a stored judgement's limit snapshot (``Measurement.limits``: type, value,
+    exposure, verified per check)."""
+    return MixturePart(
+        factor,
+        tuple(
+            (c["type"], float(c["exposure"]), float(c["value"]), bool(c.get("verified")))
+            for c in limits
+            if c.get("type") in MIXTURE_LIMIT_TYPES and c.get("value") and c.get("exposure") is not None
+        ),
+    )

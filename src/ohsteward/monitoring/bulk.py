@@ -41,7 +41,7 @@ JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "v
                  "exposure_level", "compliant", "limits", "verified", "explanation")  # fmt: skip
 STORED_FIELDS = (*JUDGED_FIELDS, "limit_id", "grade_level", "grade_label", "grade_standard",
                  "grade_verified", "judged_at")  # fmt: skip
-UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "updated_at")
+UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "mixture", "updated_at")
 
 
 def judge_into(
@@ -274,6 +274,10 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         else:
             updated.append(m)
             counts["updated"] += 1
+    # the mixture groups over the file's posts × dates, set in memory before the writes below
+    actions.mixtures_refresh(
+        [(m.post_id, m.measured_on) for m in [*created, *updated]], pending=[*created, *updated]
+    )
     fields = [f.attname for f in Measurement._meta.concrete_fields if not f.primary_key]
     bulk.insert_rows(Measurement, fields, [[getattr(m, f) for f in fields] for m in created])
     Measurement.objects.bulk_update(updated, list(UPDATE_FIELDS), batch_size=1000)

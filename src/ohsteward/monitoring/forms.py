@@ -84,6 +84,12 @@ class MeasurementForm(forms.Form):
     measured_on = forms.DateField(
         label="检测日期", widget=DateInput(), required=False, help_text="默认为采样开始日期"
     )
+    exposed_workers = forms.IntegerField(
+        label="接触人数",
+        required=False,
+        min_value=0,
+        help_text="该岗位接触该因素的劳动者人数，用于与申报比对",
+    )
     # chemical and dust
     samples = forms.CharField(
         label="定点/个体采样（浓度 时长min，每行一个）", required=False,

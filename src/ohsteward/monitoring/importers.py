@@ -62,6 +62,7 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("接触时间率", "time_ratio", False, "0–1，或 75%"),
     ("a_hw(4)(m/s²)", "a_hw4", False, "手传振动"),
     ("工频电场(kV/m)", "e_field", False, ""),
+    ("接触人数", "exposed_workers", False, "该岗位接触该因素的人数（与申报的接触人数比对）"),
 ]
 HEADER_OF = {key: header for header, key, _r, _n in COLUMNS}
 KEY_OF = {header: key for header, key, _r, _n in COLUMNS}
@@ -88,6 +89,7 @@ NUMERIC = (
     "wbgt",
     "a_hw4",
     "e_field",
+    "exposed_workers",
 )
 HEADER_SCAN_ROWS = 15  # a laboratory export's title block is at most this many rows
 

@@ -122,6 +122,9 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
     verified = models.BooleanField("判定依据均已核对", default=False)
     explanation = models.JSONField("判定说明", default=list, blank=True)
     judged_at = models.DateTimeField("判定时间", null=True, blank=True)
+    # the additive-effect judgement of the configured group this factor belongs to, over the
+    # post's measurements of the same date (assess.assess_mixture; {} = none): group, sums, compliant
+    mixture = models.JSONField("联合作用判定", default=dict, blank=True)
 
     objects = MeasurementQuerySet.as_manager()
 

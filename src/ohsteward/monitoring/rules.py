@@ -124,6 +124,15 @@ def rows_in_force(rows: Iterable[LimitRow], on: dt.date) -> list[LimitRow]:
     return list(best.values())
 
 
+#: What a user does when a measurement predates every limit row of its factor (the editions are data:
+#: the hazards app's limit import, ``/hazards/limits/import/``, creates a dated edition).
+MISSING_EDITION_HINT = (
+    "如需按当时施行的标准判定，请疾控或市级用户在“接触限值 → 导入”（/hazards/limits/import/，"
+    "或 ohsteward import limits）导入该版本（填写标准、版本、施行日期），"
+    "然后重新判定已存的检测结果（ohsteward rejudge_measurements）"
+)
+
+
 def require_rows_in_force(rows: Iterable[LimitRow], on: dt.date, *, factor: str = "") -> list[LimitRow]:
     """``rows_in_force`` that raises ``NoLimitError`` with the reason when nothing is in force."""
     rows = list(rows)
@@ -133,10 +142,13 @@ def require_rows_in_force(rows: Iterable[LimitRow], on: dt.date, *, factor: str 
     name = factor or (rows[0].agent_name if rows else "该因素")
     if not rows:
         raise NoLimitError(f"{name}: {NO_LIMIT_TEXT}")
-    first = min(r.effective_from for r in rows)
+    earliest = min(rows, key=lambda r: r.effective_from)
+    first = earliest.effective_from
     if on < first:
         raise NoLimitError(
-            f"{name}: 检测日期 {on.isoformat()} 早于限值施行日期 {first.isoformat()}，{NO_LIMIT_TEXT}"
+            f"{name}: 检测日期 {on.isoformat()} 早于限值施行日期 {first.isoformat()}，{NO_LIMIT_TEXT}。"
+            f"系统中该因素最早的限值来自 {earliest.standard_version}（{first.isoformat()} 施行），"
+            f"没有该日期适用的{earliest.standard}版本；{MISSING_EDITION_HINT}"
         )
     raise NoLimitError(f"{name}: 检测日期 {on.isoformat()} 无现行限值，{NO_LIMIT_TEXT}")
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ohsteward.monitoring.assess import InputError
-from ohsteward.monitoring.calculator.service import assessment_json, run_assessment
+from ohsteward.monitoring.calculator.service import assessment_json, run_assessment, run_mixture
 from ohsteward.monitoring.calculator.stats_service import run_statistics, statistics_json
 from ohsteward.monitoring.stats import StatsInputError
 
@@ -236,3 +236,89 @@ class ExposureStatisticsView(APIView):
         except StatsInputError as exc:
             raise _bad_input(exc) from None
         return Response(statistics_json(result))
+
+
+class MixtureItemSerializer(AssessRequestSerializer):
+    """One factor of a mixture request: the fields of ``exposure/assess/`` without ``on``/``region``."""
+
+    def get_fields(self):  # noqa: ANN201 - DRF's signature
+        fields = super().get_fields()
+        fields.pop("on", None)
+        fields.pop("region", None)
+        return fields
+
+
+class MixtureRequestSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="检测日期（各因素相同），默认今天")
+    region = serializers.CharField(required=False, help_text="6位行政区划代码（地区修正用）")
+    factors = MixtureItemSerializer(
+        many=True, help_text="同一岗位同日检测的各危害因素（字段同 exposure/assess/）"
+    )
+
+    def validate_factors(self, value):  # noqa: ANN001, ANN201 - DRF's signature
+        if len(value) < 2:
+            raise serializers.ValidationError("至少需要两种危害因素")
+        if len(value) > 20:
+            raise serializers.ValidationError("最多20种危害因素")
+        return value
+
+
+class MixtureSumSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="限值类型：PC-TWA、PC-STEL 或 MAC")
+    sum = serializers.FloatField(help_text="Σ Cᵢ/OELᵢ")
+    factors = serializers.ListField(child=serializers.CharField())
+
+
+class MixtureResultSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    key = serializers.CharField()
+    effect = serializers.CharField()
+    version = serializers.CharField()
+    factors = serializers.ListField(child=serializers.CharField())
+    sums = MixtureSumSerializer(many=True)
+    ratio = serializers.FloatField(help_text="最大的 Σ")
+    compliant = serializers.BooleanField()
+    verified = serializers.BooleanField()
+    explanation = serializers.ListField(child=serializers.CharField())
+
+
+class MixtureResponseSerializer(serializers.Serializer):
+    results = AssessResponseSerializer(many=True)
+    mixtures = MixtureResultSerializer(many=True)
+
+
+class ExposureMixtureView(APIView):
+    """POST /api/v1/exposure/assess-mixture/: 联合作用（相加作用）计算（不保存记录）."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="联合作用（相加作用）计算：同一岗位同日检测的多种因素，按 Σ Cᵢ/OELᵢ ≤ 1 判定（不保存）",
+        description=(
+            "各因素先按 exposure/assess/ 单独判定（results，字段相同），再对配置的联合作用分组"
+            "（mixture-groups-v1：苯、甲苯、二甲苯，未核对）中有两种及以上因素的，按限值类型（PC-TWA、PC-STEL、MAC）"
+            "求 Σ Cᵢ/OELᵢ（mixtures：group、effect、version、factors、sums、ratio、compliant、verified、explanation）。"
+        ),
+        request=MixtureRequestSerializer,
+        responses={200: MixtureResponseSerializer},
+        examples=[
+            OpenApiExample(
+                "苯与甲苯",
+                value={
+                    "on": "2024-06-01",
+                    "factors": [{"factor": "苯", "c_twa": 2}, {"factor": "甲苯", "c_twa": 30}],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        form = MixtureRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            results, mixtures = run_mixture(form.validated_data)
+        except InputError as exc:
+            raise _bad_input(exc) from None
+        return Response(
+            {"results": [assessment_json(r) for r in results], "mixtures": [m.as_json() for m in mixtures]}
+        )

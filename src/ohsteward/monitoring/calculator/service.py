@@ -19,10 +19,14 @@ from ohsteward.monitoring.assess import (
     PHYSICAL_AGENTS,
     Assessment,
     InputError,
+    MixtureAssessment,
     assess,
+    assess_mixture,
     inputs_from,
     is_hot_region,
     kind_for,
+    mixture_groups,
+    mixture_part,
 )
 from ohsteward.monitoring.rules import LimitUsed
 from ohsteward.registry.models import Region
@@ -81,6 +85,26 @@ def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:
     if region and not Region.objects.filter(code=region).exists():
         raise InputError("region", f"行政区划代码“{region}”不存在（应为6位代码，如 500112）")
     return assess_factor(match, data, on=on, region=region or None), match
+
+
+def run_mixture(data: dict[str, Any]) -> tuple[list[Assessment], list[MixtureAssessment]]:
+    """The stateless form of the mixture rule (``POST /api/v1/exposure/assess-mixture/``): each
+    factor of ``data["factors"]`` judged by ``run_assessment`` on the same ``on`` and ``region``,
+    then every configured group with two or more of them by ``assess.assess_mixture`` — the same
+    judgement a stored post × date gets (``actions.mixtures_refresh``). ``InputError`` fields are
+    prefixed with the item (``factors[1].samples``)."""
+    results: list[tuple[Assessment, FactorMatch]] = []
+    for i, item in enumerate(data.get("factors") or []):
+        try:
+            results.append(run_assessment({**item, "on": data.get("on"), "region": data.get("region")}))
+        except InputError as exc:
+            raise InputError(f"factors[{i}].{exc.field}", str(exc)) from None
+    mixtures = []
+    for group in mixture_groups():
+        members = [res for res, m in results if group.includes(m.code, m.name)]
+        if len(members) >= 2 and (mixture := assess_mixture(group, [mixture_part(r) for r in members])):
+            mixtures.append(mixture)
+    return [res for res, _ in results], mixtures
 
 
 def limit_json(limit: LimitUsed) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def mixed_rows(usccs, institution, number_prefix="B"):
 
 def stored():
     """Every stored measurement's judgement, keyed by report number, post and factor."""
-    fields = ["kind", "measured_on", "inputs", *bulk.STORED_FIELDS]
+    fields = ["kind", "measured_on", "inputs", *bulk.STORED_FIELDS, "mixture"]
     fields.remove("judged_at")
     return {
         (m.report.number, m.post.workplace.name, m.post.name, m.factor.name): {
@@ -149,6 +149,38 @@ def test_the_bulk_path_stores_the_same_judgements_as_the_row_by_row_action(lab, 
     assert any(r["compliant"] is True for r in fast_rows.values())
     assert fast_rows == slow_rows
     assert sorted(fast.created) == sorted(slow.created) and fast.unchanged == slow.unchanged
+
+
+def test_factors_that_add_up_on_one_post_and_date_are_judged_together_on_both_paths(lab):
+    user, institution, employer = lab
+    base = ["MX-1", "定期检测", employer.uscc, "2026-03-10"]
+    tail = [institution.uscc, None, None, None, None, None, None]
+    content = book([
+        [*base, "喷漆车间", "喷漆工", "苯", 2, 480, None, None, *tail],  # 2/3 alone 符合
+        [*base, "喷漆车间", "喷漆工", "甲苯", 30, 480, None, None, *tail],  # 30/50 alone 符合
+    ])  # fmt: skip
+    (slow, slow_rows), (fast, fast_rows) = both(user, content, dry_run=False)
+    assert not slow.errors and not fast.errors and slow_rows == fast_rows
+    mixtures = [v["mixture"] for v in fast_rows.values()]
+    assert len(mixtures) == 2 and mixtures[0] == mixtures[1]
+    assert mixtures[0]["compliant"] is False and mixtures[0]["ratio"] == pytest.approx(1.267)
+
+
+def test_a_file_that_changes_one_member_updates_the_stored_partner(lab):
+    user, institution, employer = lab
+    base = ["MX-2", "定期检测", employer.uscc, "2026-03-10"]
+    tail = [institution.uscc, None, None, None, None, None, None]
+    first = book([
+        [*base, "喷漆车间", "喷漆工", "苯", 2, 480, None, None, *tail],
+        [*base, "喷漆车间", "喷漆工", "甲苯", 30, 480, None, None, *tail],
+    ])  # fmt: skip
+    assert MeasurementImporter().run(user=user, filename="f.xlsx", content=first, dry_run=False).applied
+    benzene = Measurement.objects.get(report__number="MX-2", factor__name="苯")
+    assert benzene.mixture["compliant"] is False
+    second = book([[*base, "喷漆车间", "喷漆工", "甲苯", 10, 480, None, None, *tail]])  # 2/3 + 10/50 = 0.867
+    assert MeasurementImporter().run(user=user, filename="f.xlsx", content=second, dry_run=False).applied
+    benzene.refresh_from_db()
+    assert benzene.mixture["compliant"] is True and benzene.mixture["ratio"] == pytest.approx(0.867)
 
 
 def test_a_changed_file_updates_the_same_way_on_both_paths(lab, enterprises):

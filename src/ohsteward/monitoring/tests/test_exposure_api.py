@@ -90,10 +90,20 @@ def test_factor_by_cas_and_cdc_code(client):
         assert ok(post(client, {"factor": text, "on": "2024-06-01", "c_twa": 4}))["compliant"] is False
 
 
-def test_limit_edition_by_date_before_the_amendment_says_no_limit(client):
+def test_limit_edition_by_date_before_the_amendment_uses_the_values_as_issued(client):
+    # 苯 6 / 10 (GBZ 2.1-2019 as issued) until the 第1号修改单 (3 / 6) on 2022-11-01
     body = ok(post(client, {"factor": "苯", "on": "2021-06-01", "c_twa": 4}))
+    assert body["compliant"] is True and body["limit"][0]["value"] == 6.0
+    assert body["limit"][0]["version"] == "GBZ 2.1-2019" and body["limit"][0]["verified"] is False
+    body = ok(post(client, {"factor": "苯", "on": "2022-11-01", "c_twa": 4}))
+    assert body["compliant"] is False and body["limit"][0]["value"] == 3.0
+
+
+def test_a_date_before_every_edition_says_no_limit_and_what_is_missing(client):
+    body = ok(post(client, {"factor": "苯", "on": "2019-06-01", "c_twa": 4}))
     assert body["compliant"] is None and body["limit"] == []
     assert "无接触限值，未判定" in body["explanation"][0]
+    assert "早于限值施行日期 2020-04-01" in body["explanation"][0] and "导入该版本" in body["explanation"][0]
 
 
 def test_silica_dust_band_and_grade(client):

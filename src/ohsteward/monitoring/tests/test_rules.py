@@ -686,13 +686,21 @@ def limits(name: str):
 
 
 @pytest.mark.django_db
-def test_shipped_benzene_row_is_not_in_force_before_the_amendment():
-    # the shipped table has only the 第1号修改单 row (3 / 6), dated 2022-11-01 by hazards/refdata.py
+def test_shipped_benzene_rows_judge_by_the_measurement_date():
+    # 第1号修改单 (3 / 6) from 2022-11-01; before it the values as issued (6 / 10, from 2020-04-01,
+    # refdata gbz2_1_2019_unamended_oels.csv); before 2020-04-01 nothing shipped (GBZ 2.1-2007 not loaded)
     j = r.judge_chemical(limits("苯"), D(2023, 6, 1), twa=4.5, c_ste_values=[5])
     assert [(c.limit.value, c.compliant) for c in j.checks] == [(3.0, False), (6.0, True)]
     assert j.checks[0].limit.row_id is not None and j.checks[0].limit.verified is False
-    with pytest.raises(r.NoLimitError, match="早于限值施行日期 2022-11-01"):
-        r.judge_chemical(limits("苯"), D(2021, 6, 1), twa=4.5)
+    j = r.judge_chemical(limits("苯"), D(2021, 6, 1), twa=4.5, c_ste_values=[8])
+    assert [(c.limit.value, c.limit.version, c.compliant) for c in j.checks] == [
+        (6.0, "GBZ 2.1-2019", True),
+        (10.0, "GBZ 2.1-2019", True),
+    ]
+    with pytest.raises(r.NoLimitError, match="早于限值施行日期 2020-04-01") as e:
+        r.judge_chemical(limits("苯"), D(2019, 6, 1), twa=4.5)
+    assert "最早的限值来自 GBZ 2.1-2019（2020-04-01 施行）" in str(e.value)
+    assert "/hazards/limits/import/" in str(e.value)
 
 
 @pytest.mark.django_db
