@@ -50,7 +50,9 @@ def flush() -> None:
     if not ids:
         return  # an earlier flush of the same commit did the work
     assessed = set(
-        RiskAssessment.objects.filter(enterprise_id__in=ids).values_list("enterprise_id", flat=True).order_by()
+        RiskAssessment.objects.filter(enterprise_id__in=ids)
+        .values_list("enterprise_id", flat=True)
+        .order_by()
     )
     if assessed:
         actions.risk_refresh(enterprise_ids=sorted(assessed), on=dt.date.today())

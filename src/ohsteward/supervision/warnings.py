@@ -225,7 +225,10 @@ def noise_no_audiometry(
                     f"岗位“{post_name}”噪声 {level:g} dB(A)（{measured_on}，≥ {r.noise_level_dba.value} dB(A)），"
                     f"{missing} 名在岗劳动者近 {r.audiometry_window_days.value} 日体检无噪声（纯音听阈测试）结论"
                     f"{r.audiometry_window_days.flag}：安排噪声作业职业健康检查",
-                    ((f"噪声检测结果 {measured_on}", f"{url}{pk}/"), ("劳动者名单", sources.workers_url(uscc.get(eid, "")))),
+                    (
+                        (f"噪声检测结果 {measured_on}", f"{url}{pk}/"),
+                        ("劳动者名单", sources.workers_url(uscc.get(eid, ""))),
+                    ),
                     Actor.ENTERPRISE,
                 )  # fmt: skip
             )

@@ -14,7 +14,7 @@ from ohsteward.monitoring import effects
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Post, PostExposure, Workplace
-from ohsteward.supervision import actions, rules, warnings
+from ohsteward.supervision import actions, portrait, rules, warnings
 from ohsteward.supervision.models import EarlyWarning, RiskAssessment
 from ohsteward.supervision.tests.conftest import TODAY
 from ohsteward.surveillance import actions as surveillance_actions
@@ -139,7 +139,9 @@ def test_a_suspected_case_not_referred_within_the_deadline_warns_the_employer(
         worker=worker, result=result, factor=factors["silica"], found_on=TODAY - dt.timedelta(days=R.referral_days.value)
     )  # fmt: skip
     assert _of("case_not_referred", yubei) == []  # the last day: still in time
-    DiseaseCase.objects.filter(pk=case.pk).update(found_on=TODAY - dt.timedelta(days=R.referral_days.value + 1))
+    DiseaseCase.objects.filter(pk=case.pk).update(
+        found_on=TODAY - dt.timedelta(days=R.referral_days.value + 1)
+    )
     found = _of("case_not_referred", yubei)
     assert len(found) == 1 and "李四" in found[0].message and "（未核对）" in found[0].message
     assert found[0].records[0][1].endswith(f"/{case.pk}/")
@@ -195,8 +197,13 @@ def _import(enterprises, factor, post_by, institution, n):
             )  # fmt: skip
             made.append(
                 Measurement.objects.create(
-                    report=report, enterprise=e, post=post_by[e.pk], factor=factor, kind="chemical",
-                    measured_on=TODAY - dt.timedelta(days=i), compliant=True,
+                    report=report,
+                    enterprise=e,
+                    post=post_by[e.pk],
+                    factor=factor,
+                    kind="chemical",
+                    measured_on=TODAY - dt.timedelta(days=i),
+                    compliant=True,
                 )  # fmt: skip
             )
     return made
@@ -219,7 +226,9 @@ def test_an_import_refreshes_each_affected_employer_once_and_queries_do_not_grow
     posts = {e.pk: _post(e, factors["benzene"]) for e in (yubei, wanzhou)}
     calls: list[list[int]] = []
     real = actions.risk_refresh
-    monkeypatch.setattr(actions, "risk_refresh", lambda **kw: calls.append(sorted(kw["enterprise_ids"])) or real(**kw))
+    monkeypatch.setattr(
+        actions, "risk_refresh", lambda **kw: calls.append(sorted(kw["enterprise_ids"])) or real(**kw)
+    )
 
     def run(n):
         made = _import([yubei, wanzhou], factors["benzene"], posts, two_institutions["a"], n)
@@ -246,3 +255,31 @@ def test_recorded_exams_trigger_one_batched_refresh(
         for w in workers:
             _result(w, factors["benzene"], two_institutions["b"], "a", TODAY - dt.timedelta(days=1))
     assert calls == [[yubei.pk]]
+
+
+@pytest.mark.django_db
+def test_the_portrait_lights_suspected_cases_and_reassignments_from_surveillance(
+    enterprises, factors, two_institutions
+):
+    yubei, benzene = enterprises["yubei"], factors["benzene"]
+
+    def lights():
+        return {i.key: (i.light, i.value) for i in portrait.build(yubei, TODAY).indicators}
+
+    assert lights()["suspected"][0] == "none"  # no exam on record: 无数据
+    worker = _worker(yubei)
+    _result(worker, benzene, two_institutions["b"], "a", TODAY - dt.timedelta(days=100))
+    assert lights()["suspected"][0] == "green" and lights()["contraindication"][0] == "green"
+    result = _result(worker, factors["silica"], two_institutions["b"], "c", TODAY - dt.timedelta(days=90))
+    DiseaseCase.objects.create(
+        worker=worker, result=result, factor=factors["silica"], found_on=TODAY - dt.timedelta(days=90)
+    )
+    post = _post(yubei, benzene, "配料工")
+    WorkerPost.objects.create(worker=worker, post=post, start_date=D(2020, 1, 1))
+    d = _result(worker, benzene, two_institutions["b"], "d", TODAY - dt.timedelta(days=60))
+    SurveillanceTask.objects.create(
+        kind="reassignment", worker=worker, result=d, factor=benzene, due_on=TODAY - dt.timedelta(days=3)
+    )
+    got = lights()
+    assert got["suspected"] == ("red", "1 例待诊断，1 例超期未转诊")
+    assert got["contraindication"] == ("red", "1 人待调岗，1 人逾期仍在原岗")
