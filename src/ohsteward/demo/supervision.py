@@ -17,7 +17,7 @@ from ohsteward.stewardship.models import ServiceAgreement
 from ohsteward.supervision import actions, queries, rules, warnings
 from ohsteward.supervision.models import Inspection, RiskAssessment
 from ohsteward.surveillance import actions as surveillance_actions
-from ohsteward.surveillance.models import Worker, WorkerPost
+from ohsteward.surveillance.models import Worker
 
 DISTRICTS = ("500112", "500101")
 RATIOS = {"甲": 0.05, "乙": 0.2, "丙": 0.5}
@@ -145,9 +145,14 @@ def _warnings(today: dt.date) -> None:
         ),
         None,
     )
-    if loud is not None and not WorkerPost.objects.filter(post=loud.post, end_date__isnull=True).exists():
+    uscc = dict(Enterprise.objects.filter(pk=getattr(loud, "enterprise_id", None)).values_list("pk", "uscc"))
+    if loud is not None and not warnings.noise_no_audiometry([loud.enterprise_id], today, uscc, r):
         free = (
-            Worker.objects.filter(enterprise=loud.enterprise, leave_date__isnull=True)
+            Worker.objects.filter(
+                enterprise=loud.enterprise,
+                leave_date__isnull=True,
+                hire_date__lte=today - dt.timedelta(days=30),
+            )
             .filter(surveillance_tasks__isnull=True, disease_cases__isnull=True)
             .exclude(exams__results__factor__name__in=r.noise_factor_names)
             .order_by("pk")
@@ -155,7 +160,7 @@ def _warnings(today: dt.date) -> None:
         worker = free.exclude(posts__end_date__isnull=True).first() or free.first()
         if worker is not None:
             surveillance_actions.worker_post_add(
-                user=None, worker=worker, post=loud.post, start_date=max(worker.hire_date, loud.measured_on)
+                user=None, worker=worker, post=loud.post, start_date=today - dt.timedelta(days=30)
             )
     agreement = (
         ServiceAgreement.objects.filter(
