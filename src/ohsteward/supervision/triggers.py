@@ -11,8 +11,7 @@ rows re-assesses each affected employer **once**, all of them in one ``actions.r
   exam import records its rows in one transaction, so the whole batch is one flush.
 
 Only employers that already have an assessment are refreshed (one never assessed waits for its
-first). A rolled-back transaction leaves its employers pending; the next flush refreshes them too,
-which is harmless (a refresh writes a row only when the result changed).
+first). Employers of a rolled-back transaction are dropped (``schedule``).
 """
 
 from __future__ import annotations
@@ -30,25 +29,38 @@ from ohsteward.supervision.models import RiskAssessment
 _local = threading.local()
 
 
-def _pending() -> set[int]:
-    if not hasattr(_local, "ids"):
-        _local.ids = set()
-    return _local.ids
-
-
 def schedule(enterprise_ids: Iterable[int | None]) -> None:
-    """Re-assess these employers once the current transaction commits (at once outside one)."""
+    """Re-assess these employers once the current transaction commits (at once outside one).
+    One flush is registered per transaction, holding its own pending set: while it is registered
+    the employers join that set; when it is not (first call, it has run, or the savepoint or
+    transaction that registered it was rolled back, which drops the callback) a new flush with a
+    new set is registered, so rolled-back employers are never carried into another transaction."""
     ids = {pk for pk in enterprise_ids if pk}
-    if ids:
-        _pending().update(ids)
-        transaction.on_commit(flush)
-
-
-def flush() -> None:
-    ids = _pending().copy()
-    _pending().clear()
     if not ids:
-        return  # an earlier flush of the same commit did the work
+        return
+    connection = transaction.get_connection()
+    current = getattr(_local, "flush", None)
+    if (
+        current is not None
+        and connection.in_atomic_block
+        and any(entry[1] is current for entry in connection.run_on_commit)
+    ):
+        current.pending.update(ids)
+        return
+    pending: set[int] = set(ids)
+
+    def flush() -> None:
+        if getattr(_local, "flush", None) is flush:
+            _local.flush = None
+        refresh(pending)
+
+    flush.pending = pending  # type: ignore[attr-defined]
+    _local.flush = flush
+    transaction.on_commit(flush)
+
+
+def refresh(ids: set[int]) -> None:
+    """The employers among ``ids`` assessed before, re-assessed in one ``risk_refresh``."""
     assessed = set(
         RiskAssessment.objects.filter(enterprise_id__in=ids)
         .values_list("enterprise_id", flat=True)
@@ -70,6 +82,8 @@ def measurements(ms: list[Any]) -> None:
 
 def exam_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """``post_save`` of surveillance's ``Exam``: its worker's employer (no query: the worker is
-    loaded by whoever recorded the exam)."""
+    loaded by whoever recorded the exam). Fixture loading (``raw``) triggers nothing."""
+    if kwargs.get("raw"):
+        return
     worker = instance.worker
     schedule([worker.enterprise_id])

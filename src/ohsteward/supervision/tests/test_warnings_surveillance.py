@@ -283,3 +283,27 @@ def test_the_portrait_lights_suspected_cases_and_reassignments_from_surveillance
     got = lights()
     assert got["suspected"] == ("red", "1 例待诊断，1 例超期未转诊")
     assert got["contraindication"] == ("red", "1 人待调岗，1 人逾期仍在原岗")
+
+
+@pytest.mark.django_db
+def test_employers_of_a_rolled_back_savepoint_are_not_refreshed(
+    enterprises, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction  # local: only this test opens savepoints
+
+    from ohsteward.supervision import triggers  # local: only this test calls the triggers directly
+
+    yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
+    for e in (yubei, wanzhou):
+        _assessed(e)
+    calls: list[list[int]] = []
+    monkeypatch.setattr(actions, "risk_refresh", lambda **kw: calls.append(sorted(kw["enterprise_ids"])))
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                triggers.schedule([wanzhou.pk])  # a row that fails: its savepoint rolls back
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        triggers.schedule([yubei.pk])
+    assert calls == [[yubei.pk]]
