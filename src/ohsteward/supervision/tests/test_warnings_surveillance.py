@@ -14,7 +14,7 @@ from ohsteward.monitoring import effects
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Post, PostExposure, Workplace
-from ohsteward.supervision import actions, portrait, rules, warnings
+from ohsteward.supervision import actions, portrait, rules, triggers, warnings
 from ohsteward.supervision.models import EarlyWarning, RiskAssessment
 from ohsteward.supervision.tests.conftest import TODAY
 from ohsteward.surveillance import actions as surveillance_actions
@@ -186,13 +186,14 @@ def test_refresh_stores_and_closes_the_three_kinds(enterprises, factors, two_ins
 # ---- the batched effect: one refresh per import, queries not growing with rows ------------------
 
 
-def _import(enterprises, factor, post_by, institution, n):
-    """``n`` measurements per employer recorded as the bulk import does (one batch call)."""
+def _import(enterprises, factors, post_by, institution, tag):
+    """One measurement per factor per employer, recorded as the bulk import does (one batch call
+    with one measurement per employer × factor)."""
     made = []
     for e in enterprises:
-        for i in range(n):
+        for i, factor in enumerate(factors):
             report = DetectionReport.objects.create(
-                kind=ReportKind.PERIODIC, number=f"B-{e.pk}-{n}-{i}", institution=institution, enterprise=e,
+                kind=ReportKind.PERIODIC, number=f"B-{e.pk}-{tag}-{i}", institution=institution, enterprise=e,
                 sampling_start=TODAY,
             )  # fmt: skip
             made.append(
@@ -202,7 +203,7 @@ def _import(enterprises, factor, post_by, institution, n):
                     post=post_by[e.pk],
                     factor=factor,
                     kind="chemical",
-                    measured_on=TODAY - dt.timedelta(days=i),
+                    measured_on=TODAY,
                     compliant=True,
                 )  # fmt: skip
             )
@@ -230,14 +231,18 @@ def test_an_import_refreshes_each_affected_employer_once_and_queries_do_not_grow
         actions, "risk_refresh", lambda **kw: calls.append(sorted(kw["enterprise_ids"])) or real(**kw)
     )
 
-    def run(n):
-        made = _import([yubei, wanzhou], factors["benzene"], posts, two_institutions["a"], n)
+    # supervision's callbacks only (other apps' effects are theirs to measure)
+    monkeypatch.setattr(effects, "_callbacks", [triggers.measurement])
+    monkeypatch.setattr(effects, "_batch", {triggers.measurement: triggers.measurements})
+
+    def run(keys):
+        made = _import([yubei, wanzhou], [factors[k] for k in keys], posts, two_institutions["a"], len(keys))
         with CaptureQueriesContext(connection) as q:
             with django_capture_on_commit_callbacks(execute=True):
                 effects.measurements_recorded(made)
         return len(q)
 
-    few, many = run(2), run(20)
+    few, many = run(["benzene"]), run(["toluene", "silica", "wood", "noise", "xray", "nickel"])
     assert calls == [sorted([yubei.pk, wanzhou.pk])] * 2  # once per import, every employer together
     assert many <= few + 2  # the same work whatever the number of rows (±cache)
 
@@ -290,8 +295,6 @@ def test_employers_of_a_rolled_back_savepoint_are_not_refreshed(
     enterprises, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django.db import transaction  # local: only this test opens savepoints
-
-    from ohsteward.supervision import triggers  # local: only this test calls the triggers directly
 
     yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
     for e in (yubei, wanzhou):
