@@ -659,7 +659,7 @@ class Threshold:
 
     @property
     def flag(self) -> str:
-        """"" when read in a source, "（未核对）" otherwise (shown next to the value)."""
+        """Empty when read in a source, "（未核对）" otherwise (shown next to the value)."""
         return "" if self.verified else "（未核对）"
 
 

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0002_early_warnings'),
+        ("supervision", "0002_early_warnings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='earlywarning',
-            name='kind',
-            field=models.CharField(choices=[('undetected', '申报危害因素未检测'), ('over_limit', '超标未整改'), ('exam_overdue', '接害劳动者未按期体检'), ('agreement_expired', '协议到期仍有计划服务'), ('class_raised', '综合风险类别升高'), ('noise_no_audiometry', '噪声岗位体检无听力检查'), ('case_not_referred', '疑似职业病未按时转诊'), ('not_reassigned', '职业禁忌证未调岗')], max_length=20, verbose_name='预警类型'),
+            model_name="earlywarning",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("undetected", "申报危害因素未检测"),
+                    ("over_limit", "超标未整改"),
+                    ("exam_overdue", "接害劳动者未按期体检"),
+                    ("agreement_expired", "协议到期仍有计划服务"),
+                    ("class_raised", "综合风险类别升高"),
+                    ("noise_no_audiometry", "噪声岗位体检无听力检查"),
+                    ("case_not_referred", "疑似职业病未按时转诊"),
+                    ("not_reassigned", "职业禁忌证未调岗"),
+                ],
+                max_length=20,
+                verbose_name="预警类型",
+            ),
         ),
     ]
