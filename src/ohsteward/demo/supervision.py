@@ -1,6 +1,7 @@
 """Demo classified supervision: reviewed self-inspections and assessments giving every class
 (甲/乙/丙), a flagged per-class ratio configuration, a yearly plan drawn for 渝北 and 万州, and a full
-inspection → order → re-inspection → case path — all written through the supervision actions."""
+inspection → order → re-inspection → case path — all written through the supervision actions; then
+the early warnings (预警) of all 8 kinds, stored by ``warnings.refresh`` (``_warnings``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from ohsteward.monitoring.models import Measurement
 from ohsteward.registry.models import Enterprise, Region
-from ohsteward.supervision import actions, queries, rules
-from ohsteward.supervision.models import Inspection
+from ohsteward.stewardship.choices import VisitStatus
+from ohsteward.stewardship.models import ServiceAgreement
+from ohsteward.supervision import actions, queries, rules, warnings
+from ohsteward.supervision.models import Inspection, RiskAssessment
+from ohsteward.surveillance import actions as surveillance_actions
+from ohsteward.surveillance.models import Worker
 
 DISTRICTS = ("500112", "500101")
 RATIOS = {"甲": 0.05, "乙": 0.2, "丙": 0.5}
@@ -120,6 +126,59 @@ def populate(*, year: int, today: dt.date, seed: int) -> None:
                 user=None, inspection=second, inspected_on=today - dt.timedelta(days=5), today=today,
                 findings="职业卫生档案不完整", order_deadline=today + dt.timedelta(days=25),
             )  # fmt: skip
+    _warnings(today)
+
+
+def _warnings(today: dt.date) -> None:
+    """The facts behind the warnings the other demo modules do not already give, then one refresh.
+    From the other modules: declared but undetected, over the limit without a task, exams overdue,
+    a suspected case not referred and an overdue reassignment (demo.exams). Added here: a worker on
+    a loud (≥ 85 dB(A)) post with no noise exam, an agreement past its end with planned visits, and
+    an earlier 甲 assessment before a 乙/丙 one (the class moved higher)."""
+    r = rules.warning_rules_for(today)
+    noise = Measurement.objects.filter(factor__name__in=r.noise_factor_names, measured_on__lte=today)
+    loud = next(
+        (
+            m
+            for m in noise.order_by("pk")
+            if rules.noise_needs_audiometry(rules.noise_level(m.l_ex_8h, m.l_ex_w, m.value), r)
+        ),
+        None,
+    )
+    uscc = dict(Enterprise.objects.filter(pk=getattr(loud, "enterprise_id", None)).values_list("pk", "uscc"))
+    if loud is not None and not warnings.noise_no_audiometry([loud.enterprise_id], today, uscc, r):
+        free = (
+            Worker.objects.filter(
+                enterprise=loud.enterprise,
+                leave_date__isnull=True,
+                hire_date__lte=today - dt.timedelta(days=30),
+            )
+            .filter(surveillance_tasks__isnull=True, disease_cases__isnull=True)
+            .exclude(exams__results__factor__name__in=r.noise_factor_names)
+            .order_by("pk")
+        )
+        worker = free.exclude(posts__end_date__isnull=True).first() or free.first()
+        if worker is not None:
+            surveillance_actions.worker_post_add(
+                user=None, worker=worker, post=loud.post, start_date=today - dt.timedelta(days=30)
+            )
+    agreement = (
+        ServiceAgreement.objects.filter(
+            visits__status=VisitStatus.PLANNED, start_date__lt=today - dt.timedelta(days=60)
+        )
+        .order_by("pk")
+        .first()
+    )
+    if agreement is not None:  # an agreement that ran out with visits still planned
+        ServiceAgreement.objects.filter(pk=agreement.pk).update(end_date=today - dt.timedelta(days=3))
+    latest = RiskAssessment.objects.filter(comprehensive_class__in=("乙", "丙")).order_by("pk").first()
+    if latest is not None:  # last year's assessment: 甲, so this year's class moved higher
+        earlier = RiskAssessment.objects.get(pk=latest.pk)
+        earlier.pk = None
+        earlier.assessed_on = latest.assessed_on - dt.timedelta(days=365)
+        earlier.comprehensive_class = "甲"
+        earlier.save()
+    warnings.refresh(None, today)
 
 
 def _projects(employer: Enterprise, today: dt.date) -> None:

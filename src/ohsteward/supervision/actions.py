@@ -367,19 +367,6 @@ def risk_refresh(*, enterprise_ids: Sequence[int], on: dt.date) -> recompute.Sta
     return stats
 
 
-def on_measurement(measurement: Any) -> None:
-    """``monitoring.effects`` callback (registered in ``SupervisionConfig.ready``): after the
-    measurement's transaction commits, its employer is refreshed — only if it already has an
-    assessment (an employer never assessed waits for its first one)."""
-    enterprise_id = measurement.enterprise_id
-
-    def run() -> None:
-        if RiskAssessment.objects.filter(enterprise_id=enterprise_id).exists():
-            risk_refresh(enterprise_ids=[enterprise_id], on=dt.date.today())
-
-    transaction.on_commit(run)
-
-
 # --------------------------------------------------------------------------------------------
 # Supervision by class
 # --------------------------------------------------------------------------------------------

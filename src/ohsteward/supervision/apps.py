@@ -8,7 +8,11 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         # local: the app registry must be ready before supervision's modules (models) import
-        from ohsteward.monitoring import effects
-        from ohsteward.supervision import actions
+        from django.db.models.signals import post_save
 
-        effects.on_measurement_recorded(actions.on_measurement)
+        from ohsteward.monitoring import effects
+        from ohsteward.supervision import triggers
+        from ohsteward.surveillance.exams.models import Exam
+
+        effects.on_measurement_recorded(triggers.measurement, batch=triggers.measurements)
+        post_save.connect(triggers.exam_saved, sender=Exam, dispatch_uid="supervision.exam_saved")

@@ -53,6 +53,9 @@ class WarningKind(models.TextChoices):
     EXAM_OVERDUE = "exam_overdue", "接害劳动者未按期体检"
     AGREEMENT_EXPIRED = "agreement_expired", "协议到期仍有计划服务"
     CLASS_RAISED = "class_raised", "综合风险类别升高"
+    NOISE_NO_AUDIOMETRY = "noise_no_audiometry", "噪声岗位体检无听力检查"
+    CASE_NOT_REFERRED = "case_not_referred", "疑似职业病未按时转诊"
+    NOT_REASSIGNED = "not_reassigned", "职业禁忌证未调岗"
 
 
 class Actor(models.TextChoices):

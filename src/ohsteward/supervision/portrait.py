@@ -23,8 +23,10 @@ from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit
 from ohsteward.stewardship.training import queries as training_queries
 from ohsteward.stewardship.training.models import AwarenessResponse
-from ohsteward.supervision import sources
+from ohsteward.supervision import rules, sources
 from ohsteward.supervision.models import EarlyWarning, RiskAssessment
+from ohsteward.surveillance.exams.choices import DiagnosisOutcome, TaskKind
+from ohsteward.surveillance.exams.models import DiseaseCase, Exam, SurveillanceTask
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 LIGHT_LABELS = {GREEN: "良好", AMBER: "关注", RED: "需整改", NONE: "无数据"}
@@ -183,6 +185,45 @@ def _rectifications(e: Enterprise, on: dt.date) -> Indicator:
     return Indicator("rectifications", "整改任务", "无未完成整改", GREEN)
 
 
+def _cases_and_reassignments(e: Enterprise, on: dt.date) -> list[Indicator]:
+    """疑似职业病未处置 and 职业禁忌证未调岗 from surveillance's cases and reassignment tasks; an
+    employer with no exam on record is 无数据 for both (not "none open")."""
+    if not Exam.objects.filter(worker__enterprise=e).exists():
+        return [
+            Indicator("suspected", "疑似职业病未处置", NO_DATA + "（无体检记录）", NONE),
+            Indicator("contraindication", "职业禁忌证未调岗", NO_DATA + "（无体检记录）", NONE),
+        ]
+    r = rules.warning_rules_for(on)
+    cases = DiseaseCase.objects.open().filter(worker__enterprise=e, outcome=DiagnosisOutcome.PENDING)
+    n = cases.count()
+    late = cases.filter(
+        referred_on__isnull=True, found_on__lt=on - dt.timedelta(days=r.referral_days.value)
+    ).count()
+    url = f"{reverse('surveillance:case_list')}?enterprise={e.uscc}"
+    if late:
+        suspected = Indicator("suspected", "疑似职业病未处置", f"{n} 例待诊断，{late} 例超期未转诊", RED,
+                              "尽快安排疑似职业病劳动者到职业病诊断机构诊断", url)  # fmt: skip
+    elif n:
+        suspected = Indicator("suspected", "疑似职业病未处置", f"{n} 例待诊断", AMBER, "跟进诊断结果", url)
+    else:
+        suspected = Indicator("suspected", "疑似职业病未处置", "无待处置病例", GREEN)
+    tasks = SurveillanceTask.objects.filter(
+        worker__enterprise=e, kind=TaskKind.REASSIGNMENT, closed_on__isnull=True
+    )
+    m = tasks.count()
+    stuck = tasks.still_exposed(on).count()
+    task_url = f"{reverse('surveillance:task_list')}?enterprise={e.uscc}"
+    if stuck:
+        reassign = Indicator("contraindication", "职业禁忌证未调岗", f"{m} 人待调岗，{stuck} 人逾期仍在原岗", RED,
+                             "将职业禁忌证劳动者调离或暂停原接害岗位", task_url)  # fmt: skip
+    elif m:
+        reassign = Indicator("contraindication", "职业禁忌证未调岗", f"{m} 人在调岗期限内", AMBER,
+                             "在期限内完成调岗", task_url)  # fmt: skip
+    else:
+        reassign = Indicator("contraindication", "职业禁忌证未调岗", "无待调岗劳动者", GREEN)
+    return [suspected, reassign]
+
+
 def build(enterprise: Enterprise, on: dt.date) -> Portrait:
     """The portrait of ``enterprise`` on ``on`` (the caller has checked scope)."""
     assessment = RiskAssessment.objects.filter(enterprise=enterprise).order_by("-assessed_on", "-pk").first()
@@ -191,8 +232,7 @@ def build(enterprise: Enterprise, on: dt.date) -> Portrait:
         _detection(enterprise, on),
         _over_limit(enterprise, on),
         _exams(enterprise, on),
-        Indicator("suspected", "疑似职业病未处置", NO_DATA + "（病例尚未接入）", NONE),
-        Indicator("contraindication", "职业禁忌证未调岗", NO_DATA + "（体检结论尚未接入）", NONE),
+        *_cases_and_reassignments(enterprise, on),
         _training(enterprise, on),
         _awareness(enterprise),
         Indicator("insurance", "工伤保险", NO_DATA, NONE),

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ohsteward.core.work import DUE, OPEN, OVERDUE, WorkItem
 from ohsteward.declarations.models import Declaration, DeclarationHazard
+from ohsteward.hazards import lookup
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
 from ohsteward.registry.models import PostExposure
 from ohsteward.supervision import rules, sources
@@ -18,15 +19,22 @@ from ohsteward.supervision.choices import HeadcountBasis, InspectionState
 from ohsteward.supervision.models import EnforcementCase, Inspection, SelfInspection
 
 
-def resolve_factor(text: str) -> HazardFactor | None:
-    """A factor by CDC code, exact name or alias (the catalogue, hazards app)."""
-    text = (text or "").strip()
-    if not text:
+def catalogue_entry(text: str) -> HazardFactor | None:
+    """The catalogue factor ``text`` names (``hazards.lookup.resolve_factor``: code, name, CAS,
+    alias, or a GBZ 2.1 limit row linked to the catalogue); None when it names none."""
+    try:
+        return lookup.resolve_factor(text).factor
+    except lookup.UnknownFactor:
         return None
-    found = HazardFactor.objects.filter(Q(code=text) | Q(name=text)).order_by("code").first()
-    if found is None:
-        found = HazardFactor.objects.filter(aliases__contains=text).order_by("code").first()
-    return found
+
+
+def match_reasons(match: lookup.FactorMatch, r: rules.RiskRules) -> list[str]:
+    """Why ``match`` is 严重 (附件1 (a)): its catalogue entry's reasons, or — a factor only the limit
+    table names — its category and the G1 note of its limit rows."""
+    if match.factor is not None:
+        return factor_reasons(match.factor, r)
+    g1 = any("G1" in (row.notes or "") for row in match.rows)
+    return rules.serious_reasons(r, code=match.code, category=match.category, g1=g1)
 
 
 def factor_reasons(factor: HazardFactor, r: rules.RiskRules) -> list[str]:
@@ -91,7 +99,7 @@ def live_factors(
     for pk, name, count in rows:
         hf = catalogue.get(pk) if pk else None
         if hf is None:
-            hf = resolve_factor(name)
+            hf = catalogue_entry(name)
         if hf is None:
             reasons: tuple[str, ...] = ()
         elif reasons_cache is not None and hf.pk in reasons_cache:

@@ -13,7 +13,7 @@ it has none; an unchanged employer keeps its latest row (the date of that row is
 was last established). An explicit "评估" by a user (``actions.risk_assess``) always adds a row.
 
 The same code serves one employer (``recompute(enterprise_ids=[pk])``): supervision registers
-``actions.on_measurement`` with ``monitoring.effects`` in ``SupervisionConfig.ready()`` —
+``triggers.measurement`` / ``triggers.measurements`` / ``triggers.exam_saved`` with ``monitoring.effects`` in ``SupervisionConfig.ready()`` —
 monitoring never imports supervision.
 """
 

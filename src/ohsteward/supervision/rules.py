@@ -640,3 +640,86 @@ def late_stages(
     if planned_completion is not None and planned_completion < today:
         late += [s for s in order if s in ("control_effect", "acceptance") and done.get(s) is None]
     return late
+
+
+# --------------------------------------------------------------------------------------------
+# Early-warning thresholds (issue 13 item 7: noise without audiometry, suspected case not
+# referred): versioned data in data/warning_rules_<version>.json, each value with its own
+# ``verified`` flag and source; a value not read in a source shows "未核对".
+# --------------------------------------------------------------------------------------------
+
+WARNING_VERSIONS = ("v1",)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: int
+    verified: bool
+    source: str
+
+    @property
+    def flag(self) -> str:
+        """Empty when read in a source, "（未核对）" otherwise (shown next to the value)."""
+        return "" if self.verified else "（未核对）"
+
+
+@dataclass(frozen=True)
+class WarningRules:
+    version: str
+    effective_from: dt.date
+    noise_factor_names: tuple[str, ...]
+    noise_level_dba: Threshold
+    audiometry_window_days: Threshold
+    referral_days: Threshold
+
+
+def parse_warning_rules(raw: dict[str, Any]) -> WarningRules:
+    def t(key: str) -> Threshold:
+        v = raw[key]
+        return Threshold(int(v["value"]), bool(v["verified"]), str(v["source"]))
+
+    return WarningRules(
+        version=raw["version"],
+        effective_from=dt.date.fromisoformat(raw["effective_from"]),
+        noise_factor_names=tuple(raw["noise_factor_names"]),
+        noise_level_dba=t("noise_level_dba"),
+        audiometry_window_days=t("audiometry_window_days"),
+        referral_days=t("referral_days"),
+    )
+
+
+@cache
+def _warning_versions() -> tuple[WarningRules, ...]:
+    return tuple(
+        parse_warning_rules(json.loads((DATA_DIR / f"warning_rules_{v}.json").read_text(encoding="utf-8")))
+        for v in WARNING_VERSIONS
+    )
+
+
+def warning_rules_for(on: dt.date) -> WarningRules:
+    """The warning thresholds in force on ``on`` (before the first version: the first)."""
+    current = _warning_versions()[0]
+    for r in _warning_versions():
+        if r.effective_from <= on:
+            current = r
+    return current
+
+
+def noise_level(l_ex_8h: float | None, l_ex_w: float | None, value: float | None) -> float | None:
+    """The level a noise measurement is judged by (GBZ 2.2-2007 §11.2: L_EX,8h; for a week not of
+    5 days L_EX,W); the stored judgement value otherwise."""
+    for level in (l_ex_8h, l_ex_w, value):
+        if level is not None:
+            return level
+    return None
+
+
+def noise_needs_audiometry(level: float | None, r: WarningRules) -> bool:
+    """A post whose noise level is ≥ the threshold (85 dB(A)) needs audiometry every year."""
+    return level is not None and level >= r.noise_level_dba.value
+
+
+def referral_late(found_on: dt.date, referred_on: dt.date | None, on: dt.date, r: WarningRules) -> bool:
+    """A suspected case not referred for diagnosis within ``referral_days`` of being found
+    (calendar days counted from the day after; on the last day it is not yet late)."""
+    return referred_on is None and on > found_on + dt.timedelta(days=r.referral_days.value)

@@ -14,10 +14,13 @@ Kinds computed (sources: monitoring, surveillance, stewardship, the assessments)
 | 接害劳动者未按期体检 | current workers whose next exam was due before the date | 用人单位 |
 | 协议到期仍有计划服务 | a signed agreement whose end date has passed still has planned visits | 健康管家团队 |
 | 综合风险类别升高 | the latest assessment's class is higher risk than the previous one (甲→乙→丙) | 区县 (调整监督频次) |
+| 噪声岗位体检无听力检查 | a post whose latest noise measurement is ≥ 85 dB(A) has current workers with no exam result for 噪声 (纯音听阈测试) within 365 days | 用人单位 |
+| 疑似职业病未按时转诊 | a suspected case (surveillance ``DiseaseCase``) not referred to a diagnosis institution within ``referral_days`` of being found (30, 未核对) | 用人单位 (安排诊断) |
+| 职业禁忌证未调岗 | a reassignment task past its deadline (surveillance ``deadlines.REASSIGNMENT``, 未核对) whose worker still holds a post carrying the factor | 用人单位 |
 
-Not computed (no app records the facts yet): noise ≥ 85 dB(A) without audiometry in the exams,
-a suspected case not referred in time, a contraindication not reassigned — surveillance on main
-has workers and the exam schedule but no exam results or cases; these show "无数据" on the portrait.
+The thresholds of the last three are versioned data (``data/warning_rules_v1.json``,
+``rules.warning_rules_for``), each value with its ``verified`` flag; an unverified one is shown
+"（未核对）" in the message.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from ohsteward.hazards.models import HazardFactor
@@ -34,9 +38,12 @@ from ohsteward.monitoring.models import Measurement, RectificationTask
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.choices import VisitStatus
 from ohsteward.stewardship.models import BINDING, ServiceVisit
-from ohsteward.supervision import recompute, sources
+from ohsteward.supervision import recompute, rules, sources
 from ohsteward.supervision.choices import Actor, WarningKind
 from ohsteward.supervision.models import EarlyWarning
+from ohsteward.surveillance import deadlines
+from ohsteward.surveillance.exams.models import DiseaseCase, ExamResult, SurveillanceTask
+from ohsteward.surveillance.models import WorkerPost
 
 
 @dataclass(frozen=True)
@@ -163,15 +170,135 @@ def class_raised(ids: Collection[int] | None) -> list[Found]:
     ]
 
 
+def noise_no_audiometry(
+    ids: Collection[int] | None, on: dt.date, uscc: dict[int, str], r: rules.WarningRules
+) -> list[Found]:
+    """Posts whose latest noise measurement (on or before ``on``) is ≥ 85 dB(A), and their current
+    workers with no exam result for the noise factor dated within the audiometry window: one
+    warning per post (four queries over all employers)."""
+    rows = (
+        _ids(Measurement.objects.filter(measured_on__lte=on, factor__name__in=r.noise_factor_names), ids)
+        .order_by("post_id", "-measured_on", "-pk")
+        .values_list("pk", "enterprise_id", "post_id", "post__name", "measured_on", "l_ex_8h", "l_ex_w", "value")
+    )  # fmt: skip
+    loud: dict[int, tuple[int, int, str, dt.date, float]] = {}
+    seen: set[int] = set()
+    for pk, eid, post, post_name, measured_on, l8, lw, value in rows.iterator(chunk_size=20000):
+        if post in seen:
+            continue  # an older measurement of the same post
+        seen.add(post)
+        level = rules.noise_level(l8, lw, value)
+        if rules.noise_needs_audiometry(level, r):
+            loud[post] = (pk, eid, post_name, measured_on, level or 0.0)
+    if not loud:
+        return []
+    on_post: dict[int, set[int]] = {}
+    for post, worker in (
+        WorkerPost.objects.filter(post_id__in=list(loud), start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("post_id", "worker_id")
+        .order_by()
+    ):
+        on_post.setdefault(post, set()).add(worker)
+    since = on - dt.timedelta(days=r.audiometry_window_days.value)
+    heard = set(
+        ExamResult.objects.filter(
+            exam__worker_id__in={w for ws in on_post.values() for w in ws},
+            factor__name__in=r.noise_factor_names,
+            exam__date__gt=since,
+            exam__date__lte=on,
+        )
+        .values_list("exam__worker_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    url = reverse("monitoring:measurement_detail", args=[0])[:-2]
+    out = []
+    for post, (pk, eid, post_name, measured_on, level) in loud.items():
+        missing = len(on_post.get(post, set()) - heard)
+        if missing:
+            out.append(
+                Found(
+                    eid,
+                    WarningKind.NOISE_NO_AUDIOMETRY,
+                    str(post),
+                    f"岗位“{post_name}”噪声 {level:g} dB(A)（{measured_on}，≥ {r.noise_level_dba.value} dB(A)），"
+                    f"{missing} 名在岗劳动者近 {r.audiometry_window_days.value} 日体检无噪声（纯音听阈测试）结论"
+                    f"{r.audiometry_window_days.flag}：安排噪声作业职业健康检查",
+                    (
+                        (f"噪声检测结果 {measured_on}", f"{url}{pk}/"),
+                        ("劳动者名单", sources.workers_url(uscc.get(eid, ""))),
+                    ),
+                    Actor.ENTERPRISE,
+                )  # fmt: skip
+            )
+    return out
+
+
+def case_not_referred(ids: Collection[int] | None, on: dt.date, r: rules.WarningRules) -> list[Found]:
+    """Suspected cases found more than ``referral_days`` before ``on`` with no referral to a
+    diagnosis institution (one query)."""
+    latest = on - dt.timedelta(days=r.referral_days.value)
+    rows = (
+        _ids(DiseaseCase.objects.open(), ids, "worker__enterprise_id")
+        .filter(referred_on__isnull=True, found_on__lt=latest)
+        .values_list("pk", "worker__enterprise_id", "worker__name", "factor__name", "found_on")
+        .order_by("pk")
+    )
+    url = reverse("surveillance:case_detail", args=[0])[:-2]
+    return [
+        Found(
+            eid,
+            WarningKind.CASE_NOT_REFERRED,
+            str(pk),
+            f"劳动者{name}疑似职业病（{factor}，{found_on} 发现）超过 {r.referral_days.value} 日{r.referral_days.flag}"
+            "未转诊：安排到职业病诊断机构诊断",
+            ((f"疑似职业病 {found_on}", f"{url}{pk}/"),),
+            Actor.ENTERPRISE,
+        )  # fmt: skip
+        for pk, eid, name, factor, found_on in rows
+        if rules.referral_late(found_on, None, on, r)
+    ]
+
+
+def not_reassigned(ids: Collection[int] | None, on: dt.date) -> list[Found]:
+    """Reassignment tasks (职业禁忌证) past their deadline and still open whose worker still holds
+    a post carrying the factor (surveillance ``TaskQuerySet.still_exposed``; one query)."""
+    limit = deadlines.limits_for(on).get(deadlines.REASSIGNMENT)
+    flag = "" if limit.verified else "（未核对）"
+    rows = (
+        _ids(SurveillanceTask.objects.still_exposed(on), ids, "worker__enterprise_id")
+        .filter(closed_on__isnull=True)
+        .values_list("pk", "worker__enterprise_id", "worker__name", "factor__name", "due_on")
+        .order_by("pk")
+    )
+    url = reverse("surveillance:task_detail", args=[0])[:-2]
+    return [
+        Found(
+            eid,
+            WarningKind.NOT_REASSIGNED,
+            str(pk),
+            f"劳动者{name}有职业禁忌证（{factor}），调岗期限 {due_on}（{limit.days} 日{flag}）已过，仍在接触该因素的岗位：调离或暂停原岗位",
+            ((f"调岗任务 {due_on}", f"{url}{pk}/"),),
+            Actor.ENTERPRISE,
+        )  # fmt: skip
+        for pk, eid, name, factor, due_on in rows
+    ]
+
+
 def compute(ids: Collection[int] | None, on: dt.date) -> list[Found]:
     """Every warning that holds on ``on`` for the employers ``ids`` (None: all)."""
     uscc = dict(_ids(Enterprise.objects.all(), ids, "pk").values_list("pk", "uscc"))
+    r = rules.warning_rules_for(on)
     return [
         *undetected(ids, on),
         *over_limit(ids, on),
         *exam_overdue(ids, on, uscc),
         *agreement_expired(ids, on),
         *class_raised(ids),
+        *noise_no_audiometry(ids, on, uscc, r),
+        *case_not_referred(ids, on, r),
+        *not_reassigned(ids, on),
     ]
 
 

@@ -21,6 +21,7 @@ from ohsteward.core.api.viewsets import (
     ScopedModelViewSet,
     ScopedReadOnlyModelViewSet,
 )
+from ohsteward.hazards import lookup
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.supervision import actions, portrait, queries, rules
 from ohsteward.supervision.filtersets import (
@@ -116,14 +117,20 @@ class RiskAssessView(AuditedViewMixin, APIView):
             raise DRFValidationError({"on": [str(error)]}) from error
         factors, unknown = [], []
         for i, f in enumerate(v["factors"]):
-            hf = queries.resolve_factor(f["factor"])
-            if hf is None and f.get("serious") is None:
-                unknown.append(f"第{i + 1}项: 危害因素“{f['factor']}”不在目录中（可填写 serious 指明性质）")
-                continue
-            reasons = tuple(queries.factor_reasons(hf, r)) if hf else ()
+            try:
+                match: lookup.FactorMatch | None = lookup.resolve_factor(f["factor"])
+            except lookup.UnknownFactor as error:
+                if f.get("serious") is None:
+                    near = "；是否为：" + "、".join(error.suggestions) if error.suggestions else ""
+                    unknown.append(
+                        f"第{i + 1}项: 危害因素“{f['factor']}”不在目录中（可填写 serious 指明性质）{near}"
+                    )
+                    continue
+                match = None
+            reasons = tuple(queries.match_reasons(match, r)) if match else ()
             factors.append(
                 rules.FactorInput(
-                    name=hf.name if hf else f["factor"],
+                    name=match.name if match else f["factor"],
                     exposed=f["exposed"],
                     compliant=f["compliant"],
                     serious=f.get("serious"),
