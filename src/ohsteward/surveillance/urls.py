@@ -33,6 +33,7 @@ urlpatterns = [
     path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
     # personal dose monitoring (issue 12 item 8)
     path("doses/", views.DoseRecordListView.as_view(), name="dose_list"),
+    path("doses/rates/", views.DoseRateView.as_view(), name="dose_rates"),
     path("doses/export/", views.DoseRecordListView.as_view(export=True), name="dose_export"),
     path("doses/import/", views.DoseImportView.as_view(), name="dose_import"),
     path(

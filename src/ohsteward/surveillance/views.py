@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -22,6 +23,9 @@ from ohsteward.core.views import (
 )
 from ohsteward.registry.forms import ImportForm
 from ohsteward.surveillance import actions, queries, rules
+from ohsteward.surveillance.dose import actions as dose_actions
+from ohsteward.surveillance.dose import queries as dose_queries
+from ohsteward.surveillance.dose import rules as dose_rules
 from ohsteward.surveillance.dose.filtersets import DoseRecordFilterSet
 from ohsteward.surveillance.dose.importers import DoseImporter
 from ohsteward.surveillance.dose.models import DoseRecord
@@ -269,6 +273,39 @@ class DoseRecordListView(ObjectListView):
     table = DoseRecordTable
     permission = "surveillance.view_doserecord"
     title, unit, export_filename = "个人剂量监测记录", "条", "个人剂量监测记录"
+
+
+class DoseRateView(ProtectedView):
+    """个人剂量监测率 (issue 12 item 8; seed 002 ≥ 90 %): one monitoring period (default the last
+    quarter), the rate per district (regulators) and per employer, and the workers missing it."""
+
+    permission = "surveillance.view_doserecord"
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            start = dose_rules.period_of(dt.date.fromisoformat(request.GET.get("period_start", "")))[0]
+        except ValueError:
+            start = dose_rules.previous_period(today)[0]
+        _s, end = dose_rules.period_of(start)
+        missing = dose_queries.missing_for_period(request.user, start).select_related("enterprise")[:200]
+        context = {
+            "start": start,
+            "end": end,
+            "label": dose_rules.period_label(start),
+            "previous": dose_rules.previous_period(start)[0],
+            "next": end + dt.timedelta(days=1) if end < today else None,
+            "by_enterprise": dose_queries.monitoring_rates(request.user, start),
+            "by_district": (
+                []
+                if access.own_enterprise_id(request.user)
+                else dose_queries.monitoring_rates(request.user, start, by="district")
+            ),
+            "missing": missing,
+            "level": dose_actions.investigation_level(),
+            "verified": dose_rules.INVESTIGATION_VERIFIED,
+        }
+        return render(request, "surveillance/dose_rates.html", context)
 
 
 class DoseImportView(BaseImportView):
