@@ -171,12 +171,13 @@ class WorkerRevealView(ScopedObjectMixin, ProtectedView):
 
 
 class WorkerRecordView(ScopedObjectMixin, ProtectedView):
-    """The worker's monitoring file (.docx, 职业病防治法 第36条): GET with the ID number masked; POST
+    """The worker's monitoring file (.docx or PDF, 职业病防治法 第36条): GET with the ID number masked; POST
     (reveal permission) with the full number, the reveal recorded and audited."""
 
     http_method_names = ["get", "post"]
     queryset = Worker.objects.select_related("person", "enterprise")
     permission = "surveillance.view_worker"
+    fmt = "docx"  # or "pdf": the same content (``record.record_blocks``)
 
     def get(self, request, pk):
         return self._file(request, self.get_object(), None)
@@ -191,14 +192,22 @@ class WorkerRecordView(ScopedObjectMixin, ProtectedView):
         return self._file(request, worker, number)
 
     def _file(self, request, worker, number):
-        # local: python-docx is loaded on first use (only this download renders documents)
-        from ohsteward.surveillance.record import worker_record_docx
+        # local: python-docx and fpdf2 are loaded on first use (only this download renders documents)
+        from ohsteward.surveillance import record
 
-        content = worker_record_docx(worker, user=request.user, today=timezone.localdate(), id_number=number)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
-        name = quote(f"职业健康监护档案-{worker.name}.docx")
+        today = timezone.localdate()
+        if self.fmt == "pdf":
+            try:
+                content = record.worker_record_pdf(worker, user=request.user, today=today, id_number=number)
+            except record.PdfFontMissing as error:
+                messages.error(request, str(error))
+                return redirect("surveillance:worker_detail", pk=worker.pk)
+            mime = "application/pdf"
+        else:
+            content = record.worker_record_docx(worker, user=request.user, today=today, id_number=number)
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        response = HttpResponse(content, content_type=mime)
+        name = quote(f"职业健康监护档案-{worker.name}.{self.fmt}")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         response["Cache-Control"] = "no-store"
         return response
