@@ -30,9 +30,11 @@ urlpatterns = [
     path("workers/<int:pk>/edit/", views.WorkerEditView.as_view(), name="worker_edit"),
     path("workers/<int:pk>/posts/new/", views.WorkerPostCreateView.as_view(), name="workerpost_create"),
     path("workers/<int:pk>/record.docx", views.WorkerRecordView.as_view(), name="worker_record"),
+    path("workers/<int:pk>/record.pdf", views.WorkerRecordView.as_view(fmt="pdf"), name="worker_record_pdf"),
     path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
     # personal dose monitoring (issue 12 item 8)
     path("doses/", views.DoseRecordListView.as_view(), name="dose_list"),
+    path("doses/rates/", views.DoseRateView.as_view(), name="dose_rates"),
     path("doses/export/", views.DoseRecordListView.as_view(export=True), name="dose_export"),
     path("doses/import/", views.DoseImportView.as_view(), name="dose_import"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -22,6 +23,9 @@ from ohsteward.core.views import (
 )
 from ohsteward.registry.forms import ImportForm
 from ohsteward.surveillance import actions, queries, rules
+from ohsteward.surveillance.dose import actions as dose_actions
+from ohsteward.surveillance.dose import queries as dose_queries
+from ohsteward.surveillance.dose import rules as dose_rules
 from ohsteward.surveillance.dose.filtersets import DoseRecordFilterSet
 from ohsteward.surveillance.dose.importers import DoseImporter
 from ohsteward.surveillance.dose.models import DoseRecord
@@ -167,12 +171,13 @@ class WorkerRevealView(ScopedObjectMixin, ProtectedView):
 
 
 class WorkerRecordView(ScopedObjectMixin, ProtectedView):
-    """The worker's monitoring file (.docx, 职业病防治法 第36条): GET with the ID number masked; POST
+    """The worker's monitoring file (.docx or PDF, 职业病防治法 第36条): GET with the ID number masked; POST
     (reveal permission) with the full number, the reveal recorded and audited."""
 
     http_method_names = ["get", "post"]
     queryset = Worker.objects.select_related("person", "enterprise")
     permission = "surveillance.view_worker"
+    fmt = "docx"  # or "pdf": the same content (``record.record_blocks``)
 
     def get(self, request, pk):
         return self._file(request, self.get_object(), None)
@@ -187,14 +192,22 @@ class WorkerRecordView(ScopedObjectMixin, ProtectedView):
         return self._file(request, worker, number)
 
     def _file(self, request, worker, number):
-        # local: python-docx is loaded on first use (only this download renders documents)
-        from ohsteward.surveillance.record import worker_record_docx
+        # local: python-docx and fpdf2 are loaded on first use (only this download renders documents)
+        from ohsteward.surveillance import record
 
-        content = worker_record_docx(worker, user=request.user, today=timezone.localdate(), id_number=number)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
-        name = quote(f"职业健康监护档案-{worker.name}.docx")
+        today = timezone.localdate()
+        if self.fmt == "pdf":
+            try:
+                content = record.worker_record_pdf(worker, user=request.user, today=today, id_number=number)
+            except record.PdfFontMissing as error:
+                messages.error(request, str(error))
+                return redirect("surveillance:worker_detail", pk=worker.pk)
+            mime = "application/pdf"
+        else:
+            content = record.worker_record_docx(worker, user=request.user, today=today, id_number=number)
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        response = HttpResponse(content, content_type=mime)
+        name = quote(f"职业健康监护档案-{worker.name}.{self.fmt}")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         response["Cache-Control"] = "no-store"
         return response
@@ -269,6 +282,39 @@ class DoseRecordListView(ObjectListView):
     table = DoseRecordTable
     permission = "surveillance.view_doserecord"
     title, unit, export_filename = "个人剂量监测记录", "条", "个人剂量监测记录"
+
+
+class DoseRateView(ProtectedView):
+    """个人剂量监测率 (issue 12 item 8; seed 002 ≥ 90 %): one monitoring period (default the last
+    quarter), the rate per district (regulators) and per employer, and the workers missing it."""
+
+    permission = "surveillance.view_doserecord"
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            start = dose_rules.period_of(dt.date.fromisoformat(request.GET.get("period_start", "")))[0]
+        except ValueError:
+            start = dose_rules.previous_period(today)[0]
+        _s, end = dose_rules.period_of(start)
+        missing = dose_queries.missing_for_period(request.user, start).select_related("enterprise")[:200]
+        context = {
+            "start": start,
+            "end": end,
+            "label": dose_rules.period_label(start),
+            "previous": dose_rules.previous_period(start)[0],
+            "next": end + dt.timedelta(days=1) if end < today else None,
+            "by_enterprise": dose_queries.monitoring_rates(request.user, start),
+            "by_district": (
+                []
+                if access.own_enterprise_id(request.user)
+                else dose_queries.monitoring_rates(request.user, start, by="district")
+            ),
+            "missing": missing,
+            "level": dose_actions.investigation_level(),
+            "verified": dose_rules.INVESTIGATION_VERIFIED,
+        }
+        return render(request, "surveillance/dose_rates.html", context)
 
 
 class DoseImportView(BaseImportView):

@@ -40,6 +40,10 @@ def test_demo_prepares_data_and_logins():
     # the hazard-employer list carries evidence from those lists, and some entries are overdue
     reasons = {r for e in HazardListEntry.objects.all() for r in e.reasons}
     assert {"industry_serious", "exam_record", "detection_record"} <= reasons
+    # personal dose monitoring has records, one above the investigation level (issue 12 item 8)
+    from ohsteward.surveillance.dose.models import DoseRecord  # local: like the imports above
+
+    assert DoseRecord.objects.filter(above_investigation=True).count() == 1
     # running it again adds nothing
     call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=io.StringIO())
     assert Enterprise.objects.filter(registration="registered").count() == 400

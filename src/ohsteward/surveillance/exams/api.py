@@ -23,6 +23,7 @@ from ohsteward.surveillance import conclusions
 from ohsteward.surveillance.choices import ExamKind
 from ohsteward.surveillance.exams import actions
 from ohsteward.surveillance.exams.choices import BatchSource, DiagnosisOutcome
+from ohsteward.surveillance.exams.chronic_api import CHRONIC_ROUTES
 from ohsteward.surveillance.exams.filtersets import (
     DiseaseCaseFilterSet,
     ExamFilterSet,
@@ -342,5 +343,5 @@ EXAMS_ROUTES = [
 
 
 def register(router) -> None:
-    for prefix, viewset, basename in EXAMS_ROUTES:
+    for prefix, viewset, basename in [*EXAMS_ROUTES, *CHRONIC_ROUTES]:
         router.register(prefix, viewset, basename=basename)

@@ -142,3 +142,32 @@ def towns_with_patients(user) -> list[dict]:
         }
         for row in patients
     ]
+
+
+def districts_with_patients(user) -> list[dict]:
+    """Per district of residence: living pneumoconiosis patients and 康复站 there (for the map
+    beside the town table) — two grouped queries, most patients first."""
+    patients = (
+        PneumoconiosisPatient.objects.for_user(user)
+        .filter(status="alive")
+        .values("district_id", "district__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "district_id")
+    )
+    stations = dict(
+        RehabStation.objects.for_user(user)
+        .filter(kind="station")
+        .values("district_id")
+        .annotate(n=Count("pk"))
+        .order_by("district_id")
+        .values_list("district_id", "n")
+    )
+    return [
+        {
+            "code": row["district_id"],
+            "name": row["district__name"],
+            "patients": row["n"],
+            "stations": stations.get(row["district_id"], 0),
+        }
+        for row in patients
+    ]

@@ -418,6 +418,7 @@ class TownsView(ProtectedView):
 
     def _render(self, request, form=None):
         rows = queries.towns_with_patients(request.user)
+        districts = queries.districts_with_patients(request.user)
         if form is None and request.user.has_perm("surveillance.add_rehabstation"):
             form = StationForm(user=request.user)
         return render(
@@ -427,6 +428,10 @@ class TownsView(ProtectedView):
                 "rows": rows,
                 "rules": rehab.RULES_V1,
                 "lacking": [r for r in rows if r["needs_station"]],
+                "districts": districts,
+                "map": [
+                    {"name": d["name"], "value": d["patients"], "stations": d["stations"]} for d in districts
+                ],
                 "form": form,
             },
         )

@@ -191,3 +191,22 @@ def test_the_pages_list_and_import_dose_records(cast, radiation):
     staff.force_login(cast["institution"])
     assert staff.get("/surveillance/doses/import/template/").status_code == 200
     assert client.get("/surveillance/doses/import/").status_code == 403
+
+
+def test_the_rates_page_shows_the_rate_and_who_is_missing(cast, radiation, enterprises):
+    from django.test import Client  # local: only the page tests need the test client
+
+    inst, worker = radiation
+    missing = make_worker(enterprises["yubei"], name="缺测工", birth=D(1988, 3, 3))
+    place(missing, worker.posts.get().post)
+    actions.dose_record(user=None, worker=worker, institution=inst, period_start=Q1, hp10="0.3")
+    client = Client()
+    client.force_login(cast["yubei"])
+    page = client.get("/surveillance/doses/rates/?period_start=2026-02-10").content.decode()
+    assert "2026年第1季度" in page and "缺测工" in page and "50%" in page and "未核对" in page
+    assert missing.id_number not in page
+    other = Client()
+    other.force_login(cast["wanzhou"])
+    assert "缺测工" not in other.get("/surveillance/doses/rates/?period_start=2026-01-01").content.decode()
+    nav = client.get("/surveillance/").content.decode()
+    assert "/surveillance/doses/rates/" in nav and '/surveillance/doses/"' in nav

@@ -126,3 +126,38 @@ def test_the_patient_page_takes_a_follow_up_and_the_towns_page_a_station(client,
     assert "双龙湖康复站" in str(list(queries.RehabStation.objects.values_list("name", flat=True)))
     client.force_login(cast["wanzhou"])
     assert client.get(f"/surveillance/pneumoconiosis/{patient.pk}/").status_code == 404
+
+
+def test_the_towns_page_maps_patients_per_district(client, cast, enterprises):
+    import json  # local: only this test reads the page's map data
+
+    disease = OccupationalDisease.objects.in_force(TODAY).filter(name__contains="矽肺").first()
+    yubei, wanzhou = Region.objects.get(code="500112"), Region.objects.get(code="500101")
+    PneumoconiosisPatient.objects.bulk_create(
+        [
+            PneumoconiosisPatient(
+                person=person_for_id_number(id_number=make_id_number(), name=f"患者{i}", on=TODAY),
+                disease=disease,
+                diagnosed_on=D(2020, 1, 1),
+                district=district,
+                source="import",
+                status="deceased" if i == 0 else "alive",
+            )  # fmt: skip
+            for i, district in enumerate([yubei, yubei, yubei, wanzhou])
+        ]
+    )
+    actions.station_create(
+        user=None, name="渝北尘肺病康复站", kind="station", town=Region.objects.get(code=TOWN)
+    )
+    city = queries.districts_with_patients(cast["city"])
+    assert [(r["name"], r["patients"], r["stations"]) for r in city] == [("渝北区", 2, 1), ("万州区", 1, 0)]
+    assert [r["code"] for r in queries.districts_with_patients(cast["wanzhou"])] == ["500101"]
+    client.force_login(cast["city"])
+    page = client.get("/surveillance/pneumoconiosis/towns/").content.decode()
+    assert 'id="chart-map"' in page and "vendor/echarts/echarts.min.js" in page and "cdn" not in page.lower()
+    data = json.loads(page.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
+    assert data == [
+        {"name": "渝北区", "value": 2, "stations": 1},
+        {"name": "万州区", "value": 1, "stations": 0},
+    ]
+    assert "<title>乡镇尘肺病患者与康复站" in page and "<title>乡镇尘肺病患者与康复站<form" not in page

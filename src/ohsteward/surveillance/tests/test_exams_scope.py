@@ -151,9 +151,15 @@ class TestExamScope(ScopeSuite):
             api="/api/v1/cases/",
             export_column="编号",
         ),
-        ScopeCase(ChronicScreening, make=_screening),
-        ScopeCase(ChronicFollowUp, make=_follow_up),
-        ScopeCase(PneumoconiosisPatient, make=_patient),
+        ScopeCase(ChronicScreening, make=_screening, api="/api/v1/chronic-screenings/", export_column="编号"),
+        ScopeCase(ChronicFollowUp, make=_follow_up, api="/api/v1/chronic-follow-ups/", export_column="编号"),
+        ScopeCase(
+            PneumoconiosisPatient,
+            make=_patient,
+            page="/surveillance/pneumoconiosis/{obj.pk}/",
+            api="/api/v1/pneumoconiosis-patients/",
+            export_column="编号",
+        ),
         ScopeCase(RehabStation, make=_station, visible=STATIONS),
         # a diagnosis institution sees the cases referred to it
         ScopeCase(

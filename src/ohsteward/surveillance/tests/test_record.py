@@ -84,3 +84,38 @@ def test_a_worker_who_left_has_the_file_offered_on_the_page(cast, examined):
     assert "监护档案复印件已可下载" in page
     body = text(login("manager").get(f"/surveillance/workers/{examined.pk}/record.docx"))
     assert "离职日期：二〇二六年五月一日" in body
+
+
+def test_the_pdf_is_the_same_file_with_a_chinese_font_embedded(cast, examined):
+    from ohsteward.surveillance import record  # local: the module loads fpdf2 and python-docx
+
+    response = login("manager").get(f"/surveillance/workers/{examined.pk}/record.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store" and ".pdf" in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF-") and b"NotoSansCJK" in response.content
+    blocks = record.record_blocks(examined, user=cast["manager"], today=TODAY)
+    lines = [t for _k, t in blocks]
+    assert (
+        "title",
+        "劳动者职业健康监护档案",
+    ) in blocks and f"身份证号：{examined.person.id_number_masked}" in lines
+    assert not any("脂肪肝" in t for t in lines) and not any(examined.id_number in t for t in lines)
+    assert not IdNumberReveal.objects.exists()
+    assert "record.pdf" in login("manager").get(f"/surveillance/workers/{examined.pk}/").content.decode()
+    assert login("wanzhou").get(f"/surveillance/workers/{examined.pk}/record.pdf").status_code == 404
+    assert (
+        login("steward").post(f"/surveillance/workers/{examined.pk}/record.pdf", {"reason": "x"}).status_code
+        == 403
+    )
+
+
+def test_the_pdf_with_the_full_number_is_a_recorded_reveal(cast, examined):
+    response = login("manager").post(f"/surveillance/workers/{examined.pk}/record.pdf", {"reason": "离岗"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert IdNumberReveal.objects.filter(worker=examined, user=cast["manager"], reason="离岗").exists()
+
+
+def test_without_a_chinese_font_the_pdf_is_refused_in_words(cast, examined, settings, tmp_path):
+    settings.OHSTEWARD_PDF_FONT = str(tmp_path / "none.ttf")
+    response = login("manager").get(f"/surveillance/workers/{examined.pk}/record.pdf", follow=True)
+    assert "未找到中文字体" in response.content.decode() and "docx" in response.content.decode()

@@ -16,6 +16,7 @@ from ohsteward.demo import (
     cards,
     cast,
     declarations,
+    dose,
     exams,
     institutions,
     monitoring,
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             (monitoring, "工作场所检测报告、超标岗位、整改任务和定期检测到期"),
             (surveillance, "劳动者花名册、岗位经历和职业健康检查应检名单"),
             (exams, "体检结果、复查与调岗任务、职业病诊断个案、慢病筛查与随访"),
+            (dose, "放射工作人员个人剂量监测记录（含超过调查水平和缺测）"),
             (supervision, "职业卫生管理自查、综合风险评估、年度检查计划、监督检查和执法案件"),
             (cards, "信息报告卡的报送（按时、逾期、未报送）与三色等级的报送因素"),
         ):
