@@ -14,13 +14,14 @@ from ohsteward.accounts import access
 from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
 from ohsteward.core.api.pagination import PageNumberPagination
 from ohsteward.core.api.permissions import RolePermission
-from ohsteward.core.api.viewsets import AuditedViewMixin
+from ohsteward.core.api.viewsets import AuditedViewMixin, ExportMixin
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
 from ohsteward.indicators import areas, exports, figures, jobs
 from ohsteward.indicators.figures import Figure
 from ohsteward.indicators.models import DispatchInput, Indicator, IndicatorSnapshot, MonthlyDispatch, Target
 from ohsteward.indicators.records import link_of, part_records, with_related
 from ohsteward.indicators.rules import parse_period
+from ohsteward.indicators.tables import MonthlyDispatchTable
 
 LEVELS = ("city", "district", "town")
 LIBRARY_COLUMNS = [
@@ -234,8 +235,11 @@ class MonthlyDispatchSerializer(serializers.ModelSerializer):
         fields = ["id", "region", "period", "comments", "problems", "inputs", "updated_at"]
 
 
-class MonthlyDispatchViewSet(AuditedViewMixin, viewsets.ReadOnlyModelViewSet):
+class MonthlyDispatchViewSet(ExportMixin, AuditedViewMixin, viewsets.ReadOnlyModelViewSet):
     """月调度：各区县每月填报的数字（来源、日期）、工作进展与问题（按辖区可见）。"""
+
+    table_class = MonthlyDispatchTable
+    export_filename = "月调度"
 
     queryset = MonthlyDispatch.objects.all()
     serializer_class = MonthlyDispatchSerializer
