@@ -73,3 +73,26 @@ def measurement_recorded(measurement: Any) -> None:
 
     holders = WorkerPost.objects.filter(post_id=measurement.post_id).values("worker_id")
     actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=holders))
+
+
+def measurements_recorded(measurements: list[Any]) -> None:
+    """The batch form of ``measurement_recorded`` (``monitoring.effects.measurements_recorded``,
+    called by the bulk measurement import): the workers holding a post of any employer in the
+    batch are recomputed once, in one ``workers_recompute_due`` pass — a number of queries that
+    does not grow with the rows of the import. The whole employer, not only the measurement's
+    post: monitoring passes one measurement per employer × factor, so other posts of the same
+    employer and factor may have changed too."""
+    if not measurements:
+        return
+    # local: actions imports this module at load (the recompute lives there)
+    from django.db.models import Q
+
+    from ohsteward.surveillance import actions
+    from ohsteward.surveillance.models import Worker, WorkerPost
+
+    post_ids = sorted({m.post_id for m in measurements if m.post_id is not None})
+    enterprise_ids = sorted({m.enterprise_id for m in measurements if m.enterprise_id is not None})
+    holders = WorkerPost.objects.filter(
+        Q(post_id__in=post_ids) | Q(post__workplace__enterprise_id__in=enterprise_ids)
+    ).values("worker_id")
+    actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=holders))
