@@ -33,10 +33,20 @@ def exam_history_for(worker_ids: Iterable[int]) -> dict[int, list[ExamRecord]]:
     # local: inputs.py is imported by surveillance.actions at load; the Exam model needs the app registry
     from ohsteward.surveillance.exams.models import Exam
 
+    ids = set(worker_ids)
     out: dict[int, list[ExamRecord]] = {}
-    rows = Exam.objects.filter(worker_id__in=list(worker_ids)).order_by("worker_id", "date", "pk")
-    for worker_id, date, kind in rows.values_list("worker_id", "date", "kind"):
-        out.setdefault(worker_id, []).append(ExamRecord(date=date, kind=kind))
+    if not ids:
+        return out
+    low, high = min(ids), max(ids)
+    if high - low < 2 * len(ids):  # a dense batch (the nightly recompute): a range, not 5,000 parameters
+        rows = Exam.objects.filter(worker_id__gte=low, worker_id__lte=high)
+    else:
+        rows = Exam.objects.filter(worker_id__in=sorted(ids))
+    for worker_id, date, kind in rows.order_by("worker_id", "date", "pk").values_list(
+        "worker_id", "date", "kind"
+    ):
+        if worker_id in ids:
+            out.setdefault(worker_id, []).append(ExamRecord(date=date, kind=kind))
     return out
 
 
