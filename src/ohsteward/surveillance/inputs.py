@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from ohsteward.surveillance.schedule import ExamRecord
 
 
@@ -95,8 +97,6 @@ def measurements_recorded(measurements: list[Any]) -> None:
     if not measurements:
         return
     # local: actions imports this module at load (the recompute lives there)
-    from django.db.models import Q
-
     from ohsteward.surveillance import actions
     from ohsteward.surveillance.models import Worker, WorkerPost
 
