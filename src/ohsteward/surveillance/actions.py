@@ -185,8 +185,19 @@ def _set(obj, data: dict[str, Any], fields: Iterable[str]) -> None:
             setattr(obj, name, "" if value is None and name not in {"leave_date", "hire_date"} else value)
 
 
+def _post_factors(posts=None) -> dict[int, list[tuple[str, str]]]:
+    """``{post id: [(factor code, factor name), …]}`` of the posts (a queryset of post ids; default: every post)."""
+    qs = PostExposure.objects.all() if posts is None else PostExposure.objects.filter(post__in=posts)
+    by_post: dict[int, list[tuple[str, str]]] = {}
+    for post_id, code, name in qs.order_by("post_id", "hazard_factor__code").values_list(
+        "post_id", "hazard_factor__code", "hazard_factor__name"
+    ):
+        by_post.setdefault(post_id, []).append((code, name))
+    return by_post
+
+
 def _exposures_by_worker(
-    leave: dict[int, dt.date | None], on: dt.date
+    leave: dict[int, dt.date | None], on: dt.date, by_post: dict[int, list[tuple[str, str]]] | None = None
 ) -> dict[int, tuple[list[Exposure], dt.date | None]]:
     """The factors of the posts each worker (``{worker id: leave date}``) holds on ``on`` (or held
     on the leaving day), and since when the worker has held an exposed post (for the 上岗前 exam).
@@ -195,13 +206,8 @@ def _exposures_by_worker(
         return {}
     span = (min(leave), max(leave))
     held_posts = WorkerPost.objects.filter(worker__gte=span[0], worker__lte=span[1])
-    by_post: dict[int, list[tuple[str, str]]] = {}
-    for post_id, code, name in (
-        PostExposure.objects.filter(post__in=held_posts.values("post"))
-        .order_by("post_id", "hazard_factor__code")
-        .values_list("post_id", "hazard_factor__code", "hazard_factor__name")
-    ):
-        by_post.setdefault(post_id, []).append((code, name))
+    if by_post is None:
+        by_post = _post_factors(held_posts.values("post"))
     current: dict[int, list[tuple[int, dt.date]]] = {}
     for worker_id, post_id, start, end in held_posts.order_by("start_date", "id").values_list(
         "worker_id", "post_id", "start_date", "end_date"
@@ -307,13 +313,19 @@ def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_siz
     on = on or timezone.localdate()
     qs = (queryset if queryset is not None else Worker.objects.all()).order_by("pk")
     done, last = 0, 0
+    # every worker: the post exposures are read once per run, not once per batch
+    by_post = _post_factors() if queryset is None else None
     while True:
-        leave = dict(qs.filter(pk__gt=last).values_list("pk", "leave_date")[:batch_size])
-        if not leave:
+        current = {
+            row[0]: row[1:]
+            for row in qs.filter(pk__gt=last).values_list("pk", "leave_date", *DUE_FIELDS)[:batch_size]
+        }
+        if not current:
             return done
-        ids = sorted(leave)
+        ids = sorted(current)
+        leave = {pk: row[0] for pk, row in current.items()}
         history = inputs.exam_history_for(ids)
-        exposures = _exposures_by_worker(leave, on)
+        exposures = _exposures_by_worker(leave, on, by_post)
         acute: dict[int, list[dt.date]] = {}
         for worker_id, day in AcuteExposure.objects.filter(
             worker__gte=ids[0], worker__lte=ids[-1]
@@ -330,7 +342,10 @@ def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_siz
                 acute_exposures=acute.get(pk, []),
                 leave_on=leave[pk],
             )
-            rows.append((pk, *_due_fields(due, exams)))
-        _save_due(rows)
+            fields = _due_fields(due, exams)
+            if fields != current[pk][1:]:  # a nightly run writes only the workers whose plan changed
+                rows.append((pk, *fields))
+        if rows:
+            _save_due(rows)
         done += len(ids)
         last = ids[-1]

@@ -16,4 +16,5 @@ class SurveillanceConfig(AppConfig):
         facts.provide_all()
         cards.connect()  # the report cards each exam batch and diagnosis owes (institutions)
         # a recorded measurement changes the interval of the workers on that post (RULES.md §2.3)
-        effects.on_measurement_recorded(inputs.measurement_recorded)
+        # (the bulk import calls the batch form once per file)
+        effects.on_measurement_recorded(inputs.measurement_recorded, batch=inputs.measurements_recorded)

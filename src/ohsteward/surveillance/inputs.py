@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from ohsteward.surveillance.schedule import ExamRecord
 
 
@@ -33,10 +35,20 @@ def exam_history_for(worker_ids: Iterable[int]) -> dict[int, list[ExamRecord]]:
     # local: inputs.py is imported by surveillance.actions at load; the Exam model needs the app registry
     from ohsteward.surveillance.exams.models import Exam
 
+    ids = set(worker_ids)
     out: dict[int, list[ExamRecord]] = {}
-    rows = Exam.objects.filter(worker_id__in=list(worker_ids)).order_by("worker_id", "date", "pk")
-    for worker_id, date, kind in rows.values_list("worker_id", "date", "kind"):
-        out.setdefault(worker_id, []).append(ExamRecord(date=date, kind=kind))
+    if not ids:
+        return out
+    low, high = min(ids), max(ids)
+    if high - low < 2 * len(ids):  # a dense batch (the nightly recompute): a range, not 5,000 parameters
+        rows = Exam.objects.filter(worker_id__gte=low, worker_id__lte=high)
+    else:
+        rows = Exam.objects.filter(worker_id__in=sorted(ids))
+    for worker_id, date, kind in rows.order_by("worker_id", "date", "pk").values_list(
+        "worker_id", "date", "kind"
+    ):
+        if worker_id in ids:
+            out.setdefault(worker_id, []).append(ExamRecord(date=date, kind=kind))
     return out
 
 
@@ -72,4 +84,25 @@ def measurement_recorded(measurement: Any) -> None:
     from ohsteward.surveillance.models import Worker, WorkerPost
 
     holders = WorkerPost.objects.filter(post_id=measurement.post_id).values("worker_id")
+    actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=holders))
+
+
+def measurements_recorded(measurements: list[Any]) -> None:
+    """The batch form of ``measurement_recorded`` (``monitoring.effects.measurements_recorded``,
+    called by the bulk measurement import): the workers holding a post of any employer in the
+    batch are recomputed once, in one ``workers_recompute_due`` pass — a number of queries that
+    does not grow with the rows of the import. The whole employer, not only the measurement's
+    post: monitoring passes one measurement per employer × factor, so other posts of the same
+    employer and factor may have changed too."""
+    if not measurements:
+        return
+    # local: actions imports this module at load (the recompute lives there)
+    from ohsteward.surveillance import actions
+    from ohsteward.surveillance.models import Worker, WorkerPost
+
+    post_ids = sorted({m.post_id for m in measurements if m.post_id is not None})
+    enterprise_ids = sorted({m.enterprise_id for m in measurements if m.enterprise_id is not None})
+    holders = WorkerPost.objects.filter(
+        Q(post_id__in=post_ids) | Q(post__workplace__enterprise_id__in=enterprise_ids)
+    ).values("worker_id")
     actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=holders))
