@@ -252,9 +252,8 @@ def test_a_report_number_of_another_employer_is_refused_on_both_paths(lab, enter
 
 
 def test_the_queries_of_an_import_do_not_grow_with_its_rows(lab, monkeypatch):
-    """Monitoring's own queries per file are bounded. The higher apps' effects (surveillance's
-    schedule recompute, supervision's re-assessment) are left out here: they still run once per
-    measurement without a batch form — a known gap (docs/domain/monitoring.md)."""
+    """Monitoring's own queries per file are bounded (declarations' trigger kept in the count; the
+    next test counts every app's effects)."""
     from ohsteward.declarations.detection import (  # local: the one batch effect kept in the count
         trigger_for_undeclared_factor,
     )
@@ -278,6 +277,29 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows(lab, monkeypatch):
     assert Measurement.objects.count() == 12 * 5
     assert large <= small + 2, (small, large)
     assert large < 40  # the row-by-row action needs ~28 per post × factor
+
+
+def test_with_every_apps_effects_the_queries_of_an_import_still_do_not_grow_with_its_rows(lab):
+    """Every registered effect (declarations' triggers, surveillance's schedule recompute,
+    supervision's re-assessment) has a batch form: 5 times the employers cost no more queries."""
+    from ohsteward.monitoring import effects  # local: the registry under test
+
+    assert all(callback in effects._batch for callback in effects._callbacks), [
+        c.__qualname__ for c in effects._callbacks if c not in effects._batch
+    ]
+    _user, institution, _employer = lab
+    employers = [EnterpriseFactory() for _ in range(12)]
+
+    def queries(usccs, prefix):
+        content = book(mixed_rows(usccs, institution, prefix))
+        with CaptureQueriesContext(connection) as ctx:
+            report = MeasurementImporter().run(user=None, filename="f.xlsx", content=content, dry_run=False)
+        assert not report.errors and report.applied
+        return len(ctx.captured_queries)
+
+    small = queries([e.uscc for e in employers[:2]], "S")
+    large = queries([e.uscc for e in employers[2:]], "L")
+    assert large <= small + 4, (small, large)
 
 
 def test_the_same_file_twice_changes_nothing_not_even_the_audit_trail(lab, enterprises):
