@@ -57,13 +57,16 @@ def test_agreements_fields_and_actions(cast, agreement):
     assert all("content" in item for item in row["contents"])
     renewed = c.post(f"/api/v1/agreements/{agreement.pk}/renew/", {}, format="json")
     assert renewed.status_code == 201, renewed.content
-    ended = c.post(f"/api/v1/agreements/{renewed.json()['id']}/terminate/", {"reason": "企业搬迁"}, format="json")
+    ended = c.post(
+        f"/api/v1/agreements/{renewed.json()['id']}/terminate/", {"reason": "企业搬迁"}, format="json"
+    )
     assert ended.status_code == 200 and ended.json()["status"] == "terminated"
 
 
 def test_service_visits_list(cast, agreement):
     rows = api(cast["steward"]).get("/api/v1/service-visits/").json()["results"]
-    assert rows and {"agreement", "enterprise", "content", "planned_on", "visited_on", "status"} <= set(rows[0])
+    fixed = {"agreement", "enterprise", "content", "planned_on", "visited_on", "status"}
+    assert rows and fixed <= set(rows[0])
 
 
 def test_assistance_fields(cast, small, plan, team):
