@@ -259,12 +259,12 @@ def finding_rectifications(user, finding_ids: Collection[int]):
     found = {}
     for task in tasks.order_by("pk"):
         if task.status == TaskStatus.CLOSED:
-            state = f"已整改（{task.closed_on:%Y-%m-%d}）"
+            state, status = f"已整改（{task.closed_on:%Y-%m-%d}）", "closed"
         elif task.deadline < today:
-            state = "整改已逾期"
+            state, status = "整改已逾期", "overdue"
         else:
-            state = "整改中"
+            state, status = "整改中", "open"
         found[task.visit_finding_id] = Rectification(
-            url=task.get_absolute_url(), state=state, deadline=task.deadline
+            url=task.get_absolute_url(), state=state, deadline=task.deadline, id=task.pk, status=status
         )
     return found

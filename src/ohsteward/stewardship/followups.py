@@ -24,11 +24,14 @@ UNAVAILABLE = "整改任务功能未启用（未安装监测模块），不能�
 
 @dataclass(frozen=True)
 class Rectification:
-    """A rectification task as stewardship shows it: where it is and its state in words."""
+    """A rectification task as stewardship shows it: where it is and its state in words; ``id``
+    and ``status`` (``open`` / ``overdue`` / ``closed``) are what the ``visit-findings/`` API shows."""
 
     url: str
     state: str
     deadline: Any
+    id: int | None = None
+    status: str = ""
 
 
 Opener = Callable[[Any, Any], Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ohsteward.stewardship.api.views import AgreementViewSet, TeamViewSet, VisitViewSet
 from ohsteward.stewardship.assistance.api import EntryViewSet, PlanViewSet
-from ohsteward.stewardship.training.api import TrainingRecordViewSet, TrainingViewSet
+from ohsteward.stewardship.training.api import TrainingNeedViewSet, TrainingRecordViewSet, TrainingViewSet
 from ohsteward.stewardship.zone.api import ExpertQuestionViewSet, TeamRequestViewSet, VisitFindingViewSet
 
 STEWARDSHIP_ROUTES = [
@@ -18,6 +18,7 @@ STEWARDSHIP_ROUTES = [
     ("team-requests", TeamRequestViewSet, "team-request"),
     ("expert-questions", ExpertQuestionViewSet, "expert-question"),
     ("visit-findings", VisitFindingViewSet, "visit-finding"),
+    ("training-needs", TrainingNeedViewSet, "training-need"),
 ]
 
 

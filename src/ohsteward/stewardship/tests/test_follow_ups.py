@@ -216,3 +216,98 @@ def test_raising_is_audited(cast, served):
     logged = AuditLog.objects.filter(user=cast["steward"], action="create")
     assert {"rectificationtask", "trainingneed"} <= set(logged.values_list("content_type__model", flat=True))
     assert set(logged.values_list("enterprise_id", flat=True)) == {served.enterprise_id}
+
+
+def _api(user):
+    from rest_framework.test import APIClient  # local: only the API tests below use it
+
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_visit_findings_api_shows_each_findings_follow_ups(cast, served):
+    """``visit-findings/`` keeps its fields and adds ``rectification`` and ``training_need``."""
+    visit = _record(served, cast["steward"], rectify=True, train=True)
+    plain = actions.visit_record(
+        user=cast["steward"], agreement=served, visit=served.visits.order_by("planned_on")[1],
+        data={"visited_on": DAY, "work_done": "复查", "content": served.visits.order_by("planned_on")[1].content},
+        findings=[{"category": "management", "severity": "minor", "text": "制度未更新"}],
+    ).structured_findings.get()  # fmt: skip
+    finding = visit.structured_findings.get()
+    task = RectificationTask.objects.get()
+    need = TrainingNeed.objects.get()
+    rows = {r["id"]: r for r in _api(cast["steward"]).get("/api/v1/visit-findings/").json()["results"]}
+    row = rows[finding.pk]
+    assert {"visit", "enterprise", "visited_on", "category", "severity", "text"} <= set(row)
+    assert row["enterprise"] == served.enterprise.uscc and row["category"] == "ppe"
+    assert row["rectification"] == {
+        "id": task.pk, "status": "open", "state": "整改中", "deadline": task.deadline.isoformat()
+    }  # fmt: skip
+    assert row["training_need"] == {"id": need.pk, "status": "due", "due_on": need.due_on.isoformat()}
+    assert rows[plain.pk]["rectification"] is None and rows[plain.pk]["training_need"] is None
+    detail = _api(cast["yubei"]).get(f"/api/v1/visit-findings/{finding.pk}/").json()
+    assert detail["rectification"]["id"] == task.pk and detail["training_need"]["id"] == need.pk
+
+
+def test_visit_findings_api_says_overdue_and_met(cast, served, monkeypatch):
+    _record(served, cast["steward"], rectify=True, train=True)
+    later = DAY + dt.timedelta(days=40)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: later)
+    row = _api(cast["manager"]).get("/api/v1/visit-findings/").json()["results"][0]
+    assert row["rectification"]["status"] == "overdue" and row["training_need"]["status"] == "overdue"
+    training_actions.session_create(
+        user=cast["steward"], held_on=later, topic="防尘口罩佩戴", trainer="张医生", hours=2, mode="onsite",
+        enterprises=[served.enterprise],
+    )  # fmt: skip
+    row = _api(cast["manager"]).get("/api/v1/visit-findings/").json()["results"][0]
+    assert row["training_need"]["status"] == "met"
+
+
+def test_training_needs_api_lists_filters_and_exports(cast, served, enterprises, monkeypatch):
+    _record(served, cast["steward"], train=True)
+    other = sign_agreement(
+        make_team("万州区管家团队", "500101"), enterprises["wanzhou"], DAY - dt.timedelta(days=10)
+    )
+    _record(other, cast["wanzhou"], train=True)
+    need = TrainingNeed.objects.get(enterprise=served.enterprise)
+    steward = _api(cast["steward"])
+    rows = steward.get("/api/v1/training-needs/").json()["results"]
+    assert [r["id"] for r in rows] == [need.pk]
+    assert rows[0]["enterprise"] == served.enterprise.uscc and rows[0]["status"] == "due"
+    assert rows[0]["finding"] == need.finding_id and rows[0]["met_on"] is None
+    city = _api(cast["city"])
+    uscc = enterprises["wanzhou"].uscc
+    assert {
+        r["enterprise"]
+        for r in city.get(f"/api/v1/training-needs/?enterprise={uscc.lower()}").json()["results"]
+    } == {uscc}
+    assert city.get("/api/v1/training-needs/?status=overdue").json()["count"] == 0
+    assert city.get("/api/v1/training-needs/?status=due").json()["count"] == 2
+    assert city.get("/api/v1/training-needs/?status=bogus").status_code == 400
+    later = DAY + dt.timedelta(days=31)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: later)
+    assert city.get("/api/v1/training-needs/?status=overdue").json()["count"] == 2
+    training_actions.session_create(
+        user=cast["steward"], held_on=later, topic="防尘", trainer="张医生", hours=2, mode="onsite",
+        enterprises=[served.enterprise],
+    )  # fmt: skip
+    met = city.get("/api/v1/training-needs/?status=met").json()["results"]
+    assert [r["id"] for r in met] == [need.pk] and met[0]["met_on"] == later.isoformat()
+    assert steward.post("/api/v1/training-needs/", {}, format="json").status_code == 405
+    assert (
+        steward.get(
+            f"/api/v1/training-needs/{TrainingNeed.objects.exclude(pk=need.pk).get().pk}/"
+        ).status_code
+        == 404
+    )
+    export = city.get("/api/v1/training-needs/export/?status=met")
+    assert export.status_code == 200
+    import io  # local: only the export check reads the workbook
+
+    import openpyxl  # local: only the export check reads the workbook
+
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert "状态" in values[0] and any("已培训" in row for row in values[1:])
+    assert len(values) == 2

@@ -26,12 +26,16 @@ from ohsteward.stewardship.tests.conftest import TODAY
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
 from ohsteward.stewardship.training.models import (
     AwarenessResponse,
+    Lecture,
+    LectureAttempt,
     Questionnaire,
     Trainee,
+    TrainingNeed,
     TrainingRecord,
     TrainingSession,
     TrainingSessionEmployer,
 )
+from ohsteward.stewardship.zone.models import VisitFinding
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +211,37 @@ def _awareness_response(world, employer) -> AwarenessResponse:
     )
 
 
+def _visit(world, employer, *, team=None) -> ServiceVisit:
+    """A visit of another team (or of ``team``) to ``employer``, under a draft agreement."""
+    other, _ = StewardTeam.objects.get_or_create(
+        name="另一管家团队", district=Region.objects.get(code="500101")
+    )
+    agreement = ServiceAgreement.objects.create(
+        team=team or other, enterprise=employer, start_date=world.today, status="draft"
+    )
+    return ServiceVisit.objects.create(agreement=agreement, content="detection", planned_on=world.today)
+
+
+def _training_need(world, employer, *, team=None) -> TrainingNeed:
+    """A need raised from a finding of a visit (issue 10 item 3)."""
+    visit = _visit(world, employer, team=team)
+    finding = VisitFinding.objects.create(visit=visit, category="training", severity="minor", text="未培训")
+    return TrainingNeed.objects.create(
+        enterprise=employer, finding=finding, topic="岗前培训", raised_on=world.today, due_on=world.today
+    )
+
+
+def _lecture_attempt(world, employer) -> LectureAttempt:
+    lecture, _ = Lecture.objects.get_or_create(title="大讲堂", defaults={"hours": 1})
+    return LectureAttempt.objects.create(
+        lecture=lecture, trainee=_trainee(world, employer, name="测验人员"), score=80, passed=True
+    )
+
+
+def _session_employer(world, employer) -> TrainingSessionEmployer:
+    return _training_session(world, employer).links.get()
+
+
 class TestStewardshipScope(ScopeSuite):
     cases = [
         # another team's agreement: team sees it only for its own client (yubei2)
@@ -244,6 +279,26 @@ class TestStewardshipScope(ScopeSuite):
             export_column="编号",
         ),
         ScopeCase(AwarenessResponse, make=_awareness_response),
+        # service visits and training needs (issue 10 items 3, 6): through the employer, and the
+        # visit's team sees its own rows whoever the employer
+        ScopeCase(
+            ServiceVisit, make=_visit, page="/stewardship/visits/{obj.pk}/", api="/api/v1/service-visits/"
+        ),
+        ScopeCase(
+            ServiceVisit,
+            name="ServiceVisit-own-team",
+            make=lambda world, employer: _visit(world, employer, team=world.team),
+            visible={**VISIBLE, "team": ALL},
+        ),
+        ScopeCase(TrainingNeed, make=_training_need, api="/api/v1/training-needs/", export_column="编号"),
+        ScopeCase(
+            TrainingNeed,
+            name="TrainingNeed-own-team",
+            make=lambda world, employer: _training_need(world, employer, team=world.team),
+            visible={**VISIBLE, "team": ALL},
+        ),
+        ScopeCase(LectureAttempt, make=_lecture_attempt),
+        ScopeCase(TrainingSessionEmployer, make=_session_employer),
     ]
 
 

@@ -1,18 +1,28 @@
 """API of training: ``trainings/`` (sessions) and ``training-records/`` (names fixed by issue 10),
-each with ``export/``. Writes go through ``actions``."""
+and the read-only ``training-needs/`` (needs raised from visit findings), each with ``export/``.
+Writes go through ``actions``."""
 
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from rest_framework import serializers
 
-from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet
+from ohsteward.core.api.viewsets import ExportMixin, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from ohsteward.registry.models import Enterprise
 from ohsteward.stewardship.training import actions, rules
-from ohsteward.stewardship.training.filtersets import TrainingRecordFilterSet, TrainingSessionFilterSet
-from ohsteward.stewardship.training.models import TrainingRecord, TrainingSession
-from ohsteward.stewardship.training.tables import TrainingRecordTable, TrainingSessionTable
+from ohsteward.stewardship.training.filtersets import (
+    TrainingNeedFilterSet,
+    TrainingRecordFilterSet,
+    TrainingSessionFilterSet,
+)
+from ohsteward.stewardship.training.models import TrainingNeed, TrainingRecord, TrainingSession
+from ohsteward.stewardship.training.tables import (
+    TrainingNeedTable,
+    TrainingRecordTable,
+    TrainingSessionTable,
+)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -129,3 +139,33 @@ class TrainingRecordViewSet(ExportMixin, ScopedModelViewSet):
         serializer.instance = actions.record_add(
             user=self.request.user, name=trainee["name"], role=trainee["role"], **data
         )
+
+
+class TrainingNeedSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.uscc", read_only=True, help_text="统一社会信用代码")
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    visit = serializers.IntegerField(source="finding.visit_id", read_only=True)
+    status = serializers.CharField(
+        source="state", read_only=True, help_text="due 待培训 / overdue 已逾期 / met 已培训"
+    )
+    met_on = serializers.DateField(read_only=True, allow_null=True, help_text="满足该需求的首次培训日期")
+
+    class Meta:
+        model = TrainingNeed
+        fields = ["id", "enterprise", "enterprise_name", "finding", "visit", "topic", "raised_on", "due_on",
+                  "status", "met_on"]  # fmt: skip
+
+
+class TrainingNeedViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
+    """培训需求（只读）：管家服务发现问题提出的培训需求。``status``：due 待培训、overdue 已逾期
+    （过了应完成日期仍未培训）、met 已培训（提出后为该单位举办过培训）；``?enterprise=`` 统一社会信用代码，
+    ``?status=``。由服务记录页面提出。"""
+
+    queryset = TrainingNeed.objects.select_related("enterprise", "finding").order_by("due_on", "pk")
+    serializer_class = TrainingNeedSerializer
+    table_class = TrainingNeedTable
+    export_filename = "培训需求"
+    filterset_class = TrainingNeedFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().with_state(timezone.localdate())

@@ -8,7 +8,7 @@ from django.db.models import Q
 from ohsteward.core.filtersets import FilterSet
 from ohsteward.core.forms import FilterForm
 from ohsteward.stewardship.training import rules
-from ohsteward.stewardship.training.models import TrainingRecord, TrainingSession
+from ohsteward.stewardship.training.models import TrainingNeed, TrainingRecord, TrainingSession
 
 DATE = {"type": "date"}
 
@@ -56,3 +56,25 @@ class TrainingRecordFilterSet(FilterSet):
             | Q(enterprise__name__contains=value)
             | Q(enterprise__uscc=value.upper())
         )
+
+
+NEED_STATES = [("due", "待培训"), ("overdue", "已逾期"), ("met", "已培训")]
+
+
+class TrainingNeedFilterSet(FilterSet):
+    """``enterprise`` by 统一社会信用代码; ``status`` due/overdue/met (the queryset carries ``state``,
+    ``TrainingNeedQuerySet.with_state``)."""
+
+    enterprise = filters.CharFilter(label="统一社会信用代码", method="filter_enterprise")
+    status = filters.ChoiceFilter(label="状态", choices=NEED_STATES, method="filter_status")
+
+    class Meta:
+        model = TrainingNeed
+        fields = ["enterprise", "status"]
+        form = FilterForm
+
+    def filter_enterprise(self, queryset, name, value):
+        return queryset.filter(enterprise__uscc=value.strip().upper())
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(state=value)

@@ -36,3 +36,25 @@ class TrainingRecordTable(Table):
         Column("学时", "hours", css="num"),
         Column("培训/课程", "source"),
     ]  # fmt: skip
+
+
+NEED_STATE_LABELS = {"due": "待培训", "overdue": "已逾期", "met": "已培训"}
+
+
+class TrainingNeedTable(Table):
+    """Training needs raised from visit findings; rows carry ``state`` and ``met_on``
+    (``TrainingNeedQuerySet.with_state``)."""
+
+    html_id = "training-need-table"
+    select_related = ("enterprise",)
+    default_sort = "due_on"
+    columns = [
+        Column("编号", "pk", key="id", export=True),
+        Column("用人单位", "enterprise.name", key="enterprise"),
+        Column("统一社会信用代码", "enterprise.uscc", key="uscc", export=True),
+        Column("培训内容", "topic"),
+        Column("提出日期", "raised_on", sortable="raised_on"),
+        Column("应完成日期", "due_on", sortable="due_on"),
+        Column("状态", lambda n: NEED_STATE_LABELS.get(getattr(n, "state", ""), ""), key="status"),
+        Column("完成培训日期", "met_on"),
+    ]  # fmt: skip
