@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, VISIBLE, ScopeCase, ScopeSuite
+from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, REGULATORS_ONLY, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.institutions import actions
 from ohsteward.institutions.models import (
     Engagement,
@@ -245,7 +245,7 @@ def _card(institution, employer, world) -> ReportCard:
     return actions.card_expect(
         kind="service_info",
         activity_app="monitoring.detectionreport",
-        activity_id=employer.pk * 10 + (institution.pk % 10),
+        activity_id=employer.pk * 100000 + institution.pk,  # unique per employer and institution
         institution_id=institution.pk,
         enterprise_id=employer.pk,
         performed_on=world.today,
@@ -263,8 +263,41 @@ def _own_card(world, employer) -> ReportCard:
     return _card(world.institution, employer, world)
 
 
+def _out_of_province_serving(world, employer) -> Institution:
+    """An out-of-province institution with an engagement in force at ``employer`` (one per employer)."""
+    far, _ = Institution.objects.get_or_create(
+        uscc=make_uscc("510100", serial=99970000 + employer.pk % 10000),
+        defaults={
+            "name": f"外省范围测试机构{employer.pk}",
+            "kinds": ["hygiene_service"],
+            "province": "四川省",
+        },
+    )
+    Engagement.objects.create(institution=far, enterprise=employer, start_date=world.today)
+    return far
+
+
+def _out_of_province_inspection(world, employer) -> QcInspection:
+    far = _out_of_province_serving(world, employer)
+    return QcInspection.objects.create(institution=far, year=world.today.year)
+
+
 class TestInstitutionsScope(ScopeSuite):
     cases = [
+        # an out-of-province institution is seen by the areas of the employers it serves (and the
+        # city); employers, other institutions and teams do not see it
+        ScopeCase(
+            Institution,
+            name="Institution-out-of-province",
+            make=_out_of_province_serving,
+            visible=REGULATORS_ONLY,
+        ),
+        ScopeCase(
+            QcInspection,
+            name="QcInspection-out-of-province",
+            make=_out_of_province_inspection,
+            visible=REGULATORS_ONLY,
+        ),
         ScopeCase(
             Referral,
             make=_referral,
