@@ -33,6 +33,9 @@ class Scope:
       (a batch is seen by whoever sees one of its rows).
     - ``regulators_only``: employers, institutions and teams never see these rows, whatever
       they reach (other departments' lists about an employer).
+    - ``serving_area``: rows about an institution (``institution`` path) are also seen by the
+      district / town / zone officers of the employers an out-of-province institution serves
+      (it has no district of its own; issue 9 item 7).
     """
 
     enterprise: str | None = "enterprise"
@@ -44,6 +47,7 @@ class Scope:
     uploader: str | None = None
     through: tuple[str, str] | None = None
     regulators_only: bool = False
+    serving_area: bool = False
 
 
 def access_rules():

@@ -24,13 +24,20 @@ from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xls
 from ohsteward.institutions import actions, rules
 from ohsteward.institutions.choices import (
     CapabilityMode,
+    CardKind,
     InspectionResult,
     InstitutionKind,
     ProficiencyKind,
     ProficiencyOutcome,
     QualificationKind,
 )
-from ohsteward.institutions.models import Institution, ProficiencyRound, QcInspection, Qualification
+from ohsteward.institutions.models import (
+    Institution,
+    ProficiencyRound,
+    QcInspection,
+    Qualification,
+    ReportCard,
+)
 from ohsteward.registry import rules as registry_rules
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
@@ -673,6 +680,130 @@ def evaluation_import(
                 _error_rows(report, row_no, exc, column_of)
             except PermissionDenied as exc:
                 report.errors.append(RowError(row_no, "", str(exc) or "您无权录入绩效评估"))
+        if dry_run or (all_or_nothing and report.errors):
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Report-card filings: one row per card an institution filed (issue 9 item 3)
+# --------------------------------------------------------------------------------------------
+
+CARD_COLUMNS = [
+    Column("统一社会信用代码", "uscc", True, ("信用代码",), "报送机构"),
+    Column("机构名称", "name", False, (), "仅供核对，不导入"),
+    Column("报告卡类别", "kind", True, (), "技术服务信息报送卡 / 职业健康检查个案卡 / 职业病诊断个案卡"),
+    Column("服务记录", "activity", True, ("服务记录编号",), "如“检测报告 JC2026-001”，或服务记录编号"),
+    Column("报送日期", "reported_on", True, ("报送时间",)),
+]
+CARD_HEADER = {c.key: c.header for c in CARD_COLUMNS}
+CARD_WORDS = {str(label): value for value, label in CardKind.choices}
+
+
+def card_filing_template() -> bytes:
+    cols = [
+        TemplateColumn(
+            header=c.header + ("*" if c.required else ""),
+            choices=list(CARD_WORDS) if c.key == "kind" else (),
+            comment=c.comment,
+            width=30 if c.key in {"name", "activity"} else 18,
+        )
+        for c in CARD_COLUMNS
+    ]
+    notes = [
+        "带 * 的列必须填写。每行为机构已报送的一张信息报告卡。",
+        "服务记录须是该机构已开展的服务（检测报告、体检批次或诊断，见“信息报告卡”列表的“服务记录”列），否则该行不导入。",
+        "已按相同日期报送的报告卡再次导入不作改动；日期不同的不导入。",
+    ]
+    return template_xlsx(cols, notes=notes)
+
+
+def _cards_of_activity(cards, activity: str) -> list[ReportCard]:
+    """The institution's cards (of one kind) the 服务记录 cell names: by label, else by record number."""
+    found = list(cards.filter(activity_label=activity).order_by("pk")[:2])
+    if not found and activity.isdigit():
+        found = list(cards.filter(activity_id=int(activity)).order_by("pk")[:2])
+    return found
+
+
+def card_filing_import(
+    *, user, filename: str, content: bytes, dry_run: bool = True, all_or_nothing: bool = True
+) -> ImportReport:
+    """Record report-card filings from a file through ``actions.card_file``. A card already filed
+    on the same date is unchanged (a re-import changes nothing)."""
+    table = read_table(
+        filename,
+        content,
+        required=[c.header for c in CARD_COLUMNS if c.required],
+        header_aliases={a: c.header for c in CARD_COLUMNS for a in c.aliases},
+    )
+    report = ImportReport(total_rows=len(table.rows), dry_run=dry_run, headers=table.headers, unit="张")
+    key_of = {c.header: c.key for c in CARD_COLUMNS}
+    column_of = {"activity": CARD_HEADER["activity"], "kind": CARD_HEADER["kind"]}
+    column_of.update({"reported_on": CARD_HEADER["reported_on"]})
+    seen: set[int] = set()
+    with transaction.atomic():
+        for row_no, values in table.rows:
+            report.raw_rows[row_no] = list(values)
+            raw = {key_of[h]: v for h, v in zip(table.headers, values, strict=False) if h in key_of}
+            text = {k: cells.cell_text(v) for k, v in raw.items()}
+            before = len(report.errors)
+
+            def error(key: str, message: str, row_no: int = row_no) -> None:
+                report.errors.append(RowError(row_no, CARD_HEADER[key], message))
+
+            kind = CARD_WORDS.get(text.get("kind", ""))
+            if kind is None:
+                error("kind", "应为：" + " / ".join(CARD_WORDS))
+            try:
+                reported_on = cells.parse_date(raw.get("reported_on"), today=_today())
+            except cells.CellError as exc:
+                error("reported_on", str(exc))
+                reported_on = None
+            institution = (
+                _visible(Institution, user)
+                .filter(uscc=registry_rules.uscc_clean(text.get("uscc", "")))
+                .first()
+            )
+            if institution is None:
+                error("uscc", "机构名册中没有此统一社会信用代码")
+            activity = text.get("activity", "")
+            cards: list[ReportCard] = []
+            if institution is not None and kind is not None:
+                cards = _cards_of_activity(
+                    ReportCard.objects.filter(institution=institution, kind=kind), activity
+                )
+                if not cards:
+                    error("activity", actions.NOT_PERFORMED)
+                elif len(cards) > 1:
+                    error("activity", "有多条同名服务记录，请填写服务记录编号")
+                elif cards[0].pk in seen:
+                    error("activity", "文件中已有该报告卡的另一行")
+            if len(report.errors) > before:
+                continue
+            card = cards[0]
+            seen.add(card.pk)
+            if card.reported_on is not None and card.reported_on == reported_on:
+                report.unchanged += 1
+                continue
+            try:
+                with transaction.atomic():
+                    report.updated.append(
+                        actions.card_file(
+                            user=user,
+                            institution=institution,
+                            activity_app=card.activity_app,
+                            activity_id=card.activity_id,
+                            kind=card.kind,
+                            reported_on=reported_on,
+                        )
+                    )
+            except ValidationError as exc:
+                _error_rows(report, row_no, exc, column_of)
+            except PermissionDenied as exc:
+                report.errors.append(RowError(row_no, "", str(exc) or "您无权报送信息报告卡"))
         if dry_run or (all_or_nothing and report.errors):
             transaction.set_rollback(True)
         else:

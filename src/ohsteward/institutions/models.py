@@ -37,10 +37,10 @@ def _institution_scope(institution) -> dict:
 
 
 # How rows about an institution are reached: by the institution's own staff, and by the district
-# the institution is located in (the city sees everything). Who may see is decided in
-# accounts/access only.
+# the institution is located in, and for an out-of-province institution by the areas of the
+# employers it serves (the city sees everything). Who may see is decided in accounts/access only.
 def _about_institution(path: str) -> Scope:
-    return Scope(enterprise=None, district=f"{path}__region_id", institution=path)
+    return Scope(enterprise=None, district=f"{path}__region_id", institution=path, serving_area=True)
 
 
 class InstitutionQuerySet(ScopedQuerySet):
@@ -58,10 +58,11 @@ class Institution(ScopedModelMixin, TimeStampedModel):
     including out-of-province institutions with their Chongqing 质量控制号 (001 附件1 第12条)."""
 
     audited = True
-    # seen by its own staff (institution="": the row itself) and by the district it is located in
-    # (out-of-province institutions: the city). Not "through" its engagements: an institution
-    # would then see the other institutions serving its clients.
-    scope = Scope(enterprise=None, district="region_id", institution="")
+    # seen by its own staff (institution="": the row itself), by the district it is located in and,
+    # out-of-province, by the districts/towns/zones of the employers it serves (serving_area; the
+    # city sees all). Not "through" its engagements: an institution would then see the other
+    # institutions serving its clients.
+    scope = Scope(enterprise=None, district="region_id", institution="", serving_area=True)
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("机构名称", max_length=200)

@@ -133,6 +133,22 @@ urlpatterns = [
     path(
         "report-cards/rates/export/", views.reportcard_rates, {"export": True}, name="reportcard_rates_export"
     ),
+    path("report-cards/import/", views.CardFilingImportView.as_view(), name="reportcard_import"),
+    path(
+        "report-cards/import/template/",
+        views.CardFilingImportView.as_view(step="template"),
+        name="reportcard_import_template",
+    ),
+    path(
+        "report-cards/import/<str:token>/confirm/",
+        views.CardFilingImportView.as_view(step="confirm"),
+        name="reportcard_import_confirm",
+    ),
+    path(
+        "report-cards/import/<str:token>/errors/",
+        views.CardFilingImportView.as_view(step="errors"),
+        name="reportcard_import_errors",
+    ),
     path("report-cards/<int:pk>/", views.ReportCardDetailView.as_view(), name="reportcard_detail"),
     path("report-cards/<int:pk>/file/", views.ReportCardFileView.as_view(), name="reportcard_file"),
     path("<str:uscc>/", views.InstitutionDetailView.as_view(), name="institution_detail"),

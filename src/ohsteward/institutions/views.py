@@ -56,6 +56,8 @@ from ohsteward.institutions.forms import (
     StaffMemberForm,
 )
 from ohsteward.institutions.importers import (
+    card_filing_import,
+    card_filing_template,
     evaluation_import,
     evaluation_template,
     institution_import,
@@ -361,6 +363,31 @@ class QcResultImportView(ImportView):
         "confirm": "institutions:qc_import_confirm",
         "errors": "institutions:qc_import_errors",
         "done": "institutions:qcinspection_list",
+    }
+
+
+class CardFilingImporter:
+    template_filename = "信息报告卡报送导入模板.xlsx"
+
+    def template(self, user=None) -> bytes:
+        return card_filing_template()
+
+    def run(self, **kwargs) -> ImportReport:
+        return card_filing_import(**kwargs)
+
+
+class CardFilingImportView(ImportView):
+    importer = CardFilingImporter()
+    kind = "institutions.reportcard"
+    permission = "institutions.change_reportcard"
+    form_class = ImportForm
+    title = "导入信息报告卡报送记录"
+    url_names = {
+        "upload": "institutions:reportcard_import",
+        "template": "institutions:reportcard_import_template",
+        "confirm": "institutions:reportcard_import_confirm",
+        "errors": "institutions:reportcard_import_errors",
+        "done": "institutions:reportcard_list",
     }
 
 

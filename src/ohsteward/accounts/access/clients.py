@@ -31,3 +31,24 @@ def client_enterprise_ids(j: Jurisdiction, on: dt.date | None = None) -> QuerySe
         return ServiceAgreement.objects.in_force(on).filter(team_id=j.id).values("enterprise_id")
 
     return Enterprise.objects.none().values("pk")
+
+
+def serving_institution_ids(j: Jurisdiction, on: dt.date | None = None) -> QuerySet:
+    """Out-of-province institutions (an ``institution_id`` subquery) with an engagement in force at
+    an employer inside ``j``'s district, town or zone: they have no district of their own, so the
+    areas they work in supervise them (001 附件1 第12条; issue 9 item 7)."""
+    on = on or timezone.localdate()
+    area = {Kind.DISTRICT: "region_id", Kind.TOWN: "town_id", Kind.ZONE: "zone_id"}.get(j.kind)
+    # local: the access layer's one reach upward (ADR 0005 seam); institutions sits above accounts
+    from ohsteward.institutions.models import Engagement, Institution
+
+    if area is None:
+        return Engagement.objects.none().values("institution_id")
+    return (
+        Engagement.objects.in_force(on)
+        .filter(
+            enterprise__in=Enterprise.objects.filter(**{area: j.code}).values("pk"),
+            institution__in=Institution.objects.out_of_province().values("pk"),
+        )
+        .values("institution_id")
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Q
 
-from ohsteward.accounts.access.clients import client_enterprise_ids
+from ohsteward.accounts.access.clients import client_enterprise_ids, serving_institution_ids
 from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdiction
 from ohsteward.core.querysets import Scope
 
@@ -54,6 +54,10 @@ def scope_q(scope: Scope, user) -> Q:
     if scope.institution is not None and j.kind is Kind.INSTITUTION:
         # institution="" : the row is the institution itself
         q |= Q(**{f"{scope.institution}_id" if scope.institution else "pk": j.id})
+    if scope.serving_area and j.kind in {Kind.DISTRICT, Kind.TOWN, Kind.ZONE}:
+        # the row is (or is about) an out-of-province institution serving employers of the area
+        column = f"{scope.institution}_id" if scope.institution else "pk"
+        q |= Q(**{f"{column}__in": serving_institution_ids(j)})
     if scope.team and j.kind is Kind.TEAM:
         # team="pk": the row is the team itself (stewardship.StewardTeam)
         q |= Q(**{"pk" if scope.team == "pk" else f"{scope.team}_id": j.id})

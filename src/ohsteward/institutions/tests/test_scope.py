@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, VISIBLE, ScopeCase, ScopeSuite
+from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, REGULATORS_ONLY, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.institutions import actions
 from ohsteward.institutions.models import (
     Engagement,
@@ -90,6 +90,69 @@ def test_an_out_of_province_institution_without_clients_is_the_citys_only(cast, 
     )
     assert far not in set(Institution.objects.for_user(cast["yubei"]))
     assert far in set(Institution.objects.for_user(cast["cdc"]))
+
+
+def _sichuan(uscc: str = "91510100MA00000000") -> Institution:
+    return Institution.objects.create(
+        uscc=uscc, name="四川某检测机构", kinds=["hygiene_service"], province="四川省"
+    )
+
+
+def test_districts_see_out_of_province_institutions_serving_their_employers(
+    cast, enterprises, two_institutions
+):
+    far = _sichuan()
+    Engagement.objects.create(
+        institution=far, enterprise=enterprises["yubei"], start_date=dt.date(2020, 1, 1)
+    )
+    assert far in set(Institution.objects.for_user(cast["yubei"]))
+    assert far not in set(Institution.objects.for_user(cast["wanzhou"]))
+    assert far not in set(Institution.objects.for_user(cast["institution"]))  # another institution
+
+
+def test_rows_about_a_served_out_of_province_institution_follow_it(cast, enterprises, two_institutions):
+    far = _sichuan()
+    Engagement.objects.create(
+        institution=far, enterprise=enterprises["wanzhou"], start_date=dt.date(2020, 1, 1)
+    )
+    inspection = actions.qcinspection_add(user=cast["cdc"], institution=far, year=2026)
+    assert inspection in set(QcInspection.objects.for_user(cast["wanzhou"]))
+    assert inspection not in set(QcInspection.objects.for_user(cast["yubei"]))
+
+
+def test_an_ended_engagement_no_longer_shows_the_out_of_province_institution(
+    cast, enterprises, two_institutions
+):
+    far = _sichuan()
+    Engagement.objects.create(
+        institution=far,
+        enterprise=enterprises["yubei"],
+        start_date=LAST_YEAR,
+        end_date=LAST_YEAR + dt.timedelta(days=30),
+    )
+    assert far not in set(Institution.objects.for_user(cast["yubei"]))
+
+
+def test_a_chongqing_institution_is_seen_by_its_own_district_only(cast, enterprises, two_institutions):
+    """B (万州) serving a 渝北 employer stays 万州's: only out-of-province institutions follow their clients."""
+    Engagement.objects.create(
+        institution=two_institutions["b"], enterprise=enterprises["yubei"], start_date=dt.date(2020, 1, 1)
+    )
+    assert two_institutions["b"] not in set(Institution.objects.for_user(cast["yubei"]))
+
+
+def test_out_of_province_detail_page_opens_for_the_served_district_only(
+    client, cast, enterprises, two_institutions
+):
+    far = _sichuan()
+    Engagement.objects.create(
+        institution=far, enterprise=enterprises["yubei"], start_date=dt.date(2020, 1, 1)
+    )
+    url = reverse("institutions:institution_detail", args=[far.uscc])
+    client.force_login(cast["yubei"])
+    assert client.get(url).status_code == 200
+    client.force_login(cast["wanzhou"])
+    assert client.get(url).status_code == 404
 
 
 def test_stewards_and_managers_have_no_institution_pages(client, cast, two_institutions):
@@ -182,7 +245,7 @@ def _card(institution, employer, world) -> ReportCard:
     return actions.card_expect(
         kind="service_info",
         activity_app="monitoring.detectionreport",
-        activity_id=employer.pk * 10 + (institution.pk % 10),
+        activity_id=employer.pk * 100000 + institution.pk,  # unique per employer and institution
         institution_id=institution.pk,
         enterprise_id=employer.pk,
         performed_on=world.today,
@@ -200,8 +263,41 @@ def _own_card(world, employer) -> ReportCard:
     return _card(world.institution, employer, world)
 
 
+def _out_of_province_serving(world, employer) -> Institution:
+    """An out-of-province institution with an engagement in force at ``employer`` (one per employer)."""
+    far, _ = Institution.objects.get_or_create(
+        uscc=make_uscc("510100", serial=99970000 + employer.pk % 10000),
+        defaults={
+            "name": f"外省范围测试机构{employer.pk}",
+            "kinds": ["hygiene_service"],
+            "province": "四川省",
+        },
+    )
+    Engagement.objects.create(institution=far, enterprise=employer, start_date=world.today)
+    return far
+
+
+def _out_of_province_inspection(world, employer) -> QcInspection:
+    far = _out_of_province_serving(world, employer)
+    return QcInspection.objects.create(institution=far, year=world.today.year)
+
+
 class TestInstitutionsScope(ScopeSuite):
     cases = [
+        # an out-of-province institution is seen by the areas of the employers it serves (and the
+        # city); employers, other institutions and teams do not see it
+        ScopeCase(
+            Institution,
+            name="Institution-out-of-province",
+            make=_out_of_province_serving,
+            visible=REGULATORS_ONLY,
+        ),
+        ScopeCase(
+            QcInspection,
+            name="QcInspection-out-of-province",
+            make=_out_of_province_inspection,
+            visible=REGULATORS_ONLY,
+        ),
         ScopeCase(
             Referral,
             make=_referral,
