@@ -638,7 +638,16 @@ class EarlyWarning(ScopedModelMixin, TimeStampedModel):
                 violation_error_message="同一单位同一事项只能有一条未解除的预警",
             )
         ]
-        indexes = [models.Index(fields=["closed_on", "-opened_on", "-id"], name="warning_open_latest")]
+        indexes = [
+            models.Index(fields=["closed_on", "-opened_on", "-id"], name="warning_open_latest"),
+            # a district's open warnings, newest first: joined to its employers and read index-only
+            # (the list page's count and its page of ids; scoping stays enterprise__region)
+            models.Index(
+                fields=["enterprise", "-opened_on", "-id"],
+                condition=models.Q(closed_on__isnull=True),
+                name="warning_open_employer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()}"

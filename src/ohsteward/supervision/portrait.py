@@ -20,6 +20,7 @@ from ohsteward.declarations.models import ChangeTrigger, Declaration
 from ohsteward.monitoring import periodic
 from ohsteward.monitoring.models import RectificationTask
 from ohsteward.registry.models import Enterprise
+from ohsteward.stewardship.choices import VisitStatus
 from ohsteward.stewardship.models import ServiceAgreement, ServiceVisit
 from ohsteward.stewardship.training import queries as training_queries
 from ohsteward.stewardship.training.models import AwarenessResponse
@@ -88,8 +89,13 @@ class Portrait:
 
 def _declaration(e: Enterprise, on: dt.date) -> Indicator:
     d = Declaration.objects.valid().filter(enterprise=e).order_by("-declared_on", "-pk").first()
-    overdue = ChangeTrigger.objects.filter(enterprise=e).overdue(on).count()
-    pending = ChangeTrigger.objects.filter(enterprise=e).open().count()
+    # one query for both counts: ``overdue(on)`` is ``open()`` past ``due_on``
+    counts = (
+        ChangeTrigger.objects.filter(enterprise=e)
+        .open()
+        .aggregate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=on)))
+    )
+    overdue, pending = counts["overdue"], counts["pending"]
     if d is None:
         return Indicator("declaration", "危害项目申报", "未申报", RED, "尽快在线申报职业病危害项目（48号令）")
     url = reverse("declarations:declaration_detail", args=[d.pk])
@@ -166,16 +172,24 @@ def _steward(e: Enterprise, on: dt.date) -> Indicator:
     a = ServiceAgreement.objects.in_force(on).filter(enterprise=e).order_by("-start_date", "-pk").first()
     if a is None:
         return Indicator("steward", "健康管家协议与服务", "无生效协议", AMBER, "可与健康管家团队签订服务协议")
-    late = ServiceVisit.objects.filter(agreement=a).open().filter(planned_on__lt=on).count()
-    done = ServiceVisit.objects.filter(agreement=a, status="done").count()
+    # one query for both counts: ``open()`` is status 已计划
+    visits = ServiceVisit.objects.filter(agreement=a).aggregate(
+        late=Count("pk", filter=Q(status=VisitStatus.PLANNED, planned_on__lt=on)),
+        done=Count("pk", filter=Q(status="done")),
+    )
+    late, done = visits["late"], visits["done"]
     value = f"协议至 {a.end_date or '长期'}，已服务 {done} 次" + (f"，{late} 次逾期未服务" if late else "")
     return Indicator("steward", "健康管家协议与服务", value, AMBER if late else GREEN,
                      "请健康管家团队完成逾期的服务" if late else "", a.get_absolute_url())  # fmt: skip
 
 
 def _rectifications(e: Enterprise, on: dt.date) -> Indicator:
-    tasks = RectificationTask.objects.filter(enterprise=e).open()
-    n, late = tasks.count(), tasks.filter(deadline__lt=on).count()
+    counts = (
+        RectificationTask.objects.filter(enterprise=e)
+        .open()
+        .aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=on)))
+    )
+    n, late = counts["n"], counts["late"]
     if late:
         return Indicator(
             "rectifications", "整改任务", f"{n} 项未完成，{late} 项逾期", RED, "完成逾期的整改任务并复测"
@@ -195,10 +209,14 @@ def _cases_and_reassignments(e: Enterprise, on: dt.date) -> list[Indicator]:
         ]
     r = rules.warning_rules_for(on)
     cases = DiseaseCase.objects.open().filter(worker__enterprise=e, outcome=DiagnosisOutcome.PENDING)
-    n = cases.count()
-    late = cases.filter(
-        referred_on__isnull=True, found_on__lt=on - dt.timedelta(days=r.referral_days.value)
-    ).count()
+    counts = cases.aggregate(
+        n=Count("pk"),
+        late=Count(
+            "pk",
+            filter=Q(referred_on__isnull=True, found_on__lt=on - dt.timedelta(days=r.referral_days.value)),
+        ),
+    )
+    n, late = counts["n"], counts["late"]
     url = f"{reverse('surveillance:case_list')}?enterprise={e.uscc}"
     if late:
         suspected = Indicator("suspected", "疑似职业病未处置", f"{n} 例待诊断，{late} 例超期未转诊", RED,

@@ -175,3 +175,44 @@ def test_the_district_warnings_page_and_its_export(cast, client, enterprises, fa
     assert page.status_code == 200 and "申报的危害因素“苯”" in page.content.decode()
     export = client.get("/supervision/warnings/export/", {"open": "true"})
     assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_the_portrait_counts_change_declarations_visits_and_rectifications_in_one_query_each(
+    enterprises, factors, two_institutions, django_assert_max_num_queries
+):
+    """The counts are aggregated (one query per indicator); the values stay what the separate
+    counts gave: overdue ⊂ open triggers, late = planned before today, late ⊂ open tasks."""
+    from ohsteward.declarations.models import ChangeTrigger  # local: only this test needs triggers
+
+    yubei = enterprises["yubei"]
+    _declare(yubei, factors["benzene"], "苯")
+    for due in (TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=5)):
+        ChangeTrigger.objects.create(
+            enterprise=yubei, kind="process_change", occurred_on=TODAY - dt.timedelta(days=40), due_on=due
+        )
+    workplace = Workplace.objects.create(enterprise=yubei, name="车间")
+    for days in (-1, 10):
+        post = Post.objects.create(workplace=workplace, name=f"岗位{days}")  # one open task per post × factor
+        m = _measure(yubei, post, factors["benzene"], False, two_institutions["a"])
+        RectificationTask.objects.create(
+            enterprise=yubei, post=post, factor=factors["benzene"], measurement=m,
+            required_measures=["工程控制"], deadline=TODAY + dt.timedelta(days=days),
+        )  # fmt: skip
+    agreement = sign_agreement(
+        make_team(), yubei, TODAY - dt.timedelta(days=200), TODAY + dt.timedelta(days=100)
+    )
+    visits = list(agreement.visits.order_by("planned_on", "pk"))
+    agreement.visits.filter(pk=visits[0].pk).update(status="done", visited_on=visits[0].planned_on)
+    late = agreement.visits.filter(status="planned", planned_on__lt=TODAY).count()
+    with django_assert_max_num_queries(14):  # 17 before the aggregates
+        got = {i.key: (i.light, i.value) for i in portrait.build(yubei, TODAY).indicators}
+    assert got["declaration"][0] == "red" and got["declaration"][1].endswith("1 项变更申报逾期")
+    assert got["rectifications"] == ("red", "2 项未完成，1 项逾期")
+    assert got["steward"][1].startswith(f"协议至 {TODAY + dt.timedelta(days=100)}，已服务 1 次")
+    assert got["steward"][0] == ("amber" if late else "green")
+    assert (f"{late} 次逾期未服务" in got["steward"][1]) == bool(late)
+    ChangeTrigger.objects.filter(due_on__lt=TODAY).delete()
+    RectificationTask.objects.filter(deadline__lt=TODAY).delete()
+    got = {i.key: (i.light, i.value) for i in portrait.build(yubei, TODAY).indicators}
+    assert got["declaration"][0] == "amber" and got["declaration"][1].endswith("1 项变更待申报")
+    assert got["rectifications"] == ("amber", "1 项在整改期限内")
