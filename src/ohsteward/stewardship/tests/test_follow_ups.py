@@ -49,7 +49,7 @@ def login(username):
 
 
 def _record(agreement, user, **finding):
-    visit = agreement.visits.order_by("planned_on").first()
+    visit = agreement.visits.order_by("planned_on", "pk").first()
     return actions.visit_record(
         user=user, agreement=agreement, visit=visit,
         data={"visited_on": DAY, "work_done": "现场检查", "content": visit.content},
@@ -229,9 +229,10 @@ def _api(user):
 def test_visit_findings_api_shows_each_findings_follow_ups(cast, served):
     """``visit-findings/`` keeps its fields and adds ``rectification`` and ``training_need``."""
     visit = _record(served, cast["steward"], rectify=True, train=True)
+    other = served.visits.exclude(pk=visit.pk).order_by("planned_on", "pk").first()
     plain = actions.visit_record(
-        user=cast["steward"], agreement=served, visit=served.visits.order_by("planned_on")[1],
-        data={"visited_on": DAY, "work_done": "复查", "content": served.visits.order_by("planned_on")[1].content},
+        user=cast["steward"], agreement=served, visit=other,
+        data={"visited_on": DAY, "work_done": "复查", "content": other.content},
         findings=[{"category": "management", "severity": "minor", "text": "制度未更新"}],
     ).structured_findings.get()  # fmt: skip
     finding = visit.structured_findings.get()
