@@ -30,6 +30,8 @@ EXAMS_DONE = "exams_done"
 HAS_OVER_LIMIT_POST = "has_over_limit_post"
 OVER_LIMIT_FIXED = "over_limit_fixed"
 CHRONIC_SCREENING_DONE = "chronic_screening_done"
+HAS_OCCUPATIONAL_DISEASE_CASE = "has_occupational_disease_case"
+UNDER_ENFORCEMENT_OR_RECTIFICATION = "under_enforcement_or_rectification"
 
 MEANINGS: dict[str, str] = {
     # 001 附件3 一: 被帮扶企业…工作场所职业病危害因素定期检测率…达到100%
@@ -41,6 +43,10 @@ MEANINGS: dict[str, str] = {
     OVER_LIMIT_FIXED: "该年度内的超标岗位均已整改并复测合格",
     # 001 附件3 二(二)8: 开展一次慢病筛查与随访服务
     CHRONIC_SCREENING_DONE: "该年度内开展了慢性病筛查",
+    # 001 附件3 二(一)1: 重点帮扶…存在职业病病例…的企业 (the window: surveillance.exams.facts.CASE_YEARS)
+    HAS_OCCUPATIONAL_DISEASE_CASE: "截至该年度末的近几年内有疑似或确诊职业病个案（不含排除职业病）",
+    # 001 附件3 二(一)1: 重点帮扶…专项整治的企业: 立案未结案，或责令限期改正尚未复查改正
+    UNDER_ENFORCEMENT_OR_RECTIFICATION: "有未结案的执法案件，或责令限期改正尚未经复查确认改正",
 }
 
 _providers: dict[str, Provider] = {}

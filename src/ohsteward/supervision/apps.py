@@ -11,8 +11,9 @@ class SupervisionConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from ohsteward.monitoring import effects
-        from ohsteward.supervision import triggers
+        from ohsteward.supervision import facts, triggers
         from ohsteward.surveillance.exams.models import Exam
 
+        facts.provide_all()  # the facts this app knows for lower apps (core.facts): 在案整改
         effects.on_measurement_recorded(triggers.measurement, batch=triggers.measurements)
         post_save.connect(triggers.exam_saved, sender=Exam, dispatch_uid="supervision.exam_saved")

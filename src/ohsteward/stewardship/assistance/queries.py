@@ -119,3 +119,29 @@ def training_shortfall(entry: AssistanceEntry, today: dt.date | None = None) -> 
     return training.training_done([entry.enterprise_id], entry.plan.year, today or timezone.localdate())[
         entry.enterprise_id
     ]
+
+
+# The flags of 001 附件3 二(一)1 that only higher apps know: (attribute, fact, header).
+FLAG_FACTS = (
+    ("case_flag", facts.HAS_OCCUPATIONAL_DISEASE_CASE, "带病例"),
+    ("rectification_flag", facts.UNDER_ENFORCEMENT_OR_RECTIFICATION, "在案整改"),
+)
+
+
+def with_flags(entries: list[AssistanceEntry]) -> list[AssistanceEntry]:
+    """Set ``case_flag`` / ``rectification_flag`` (True, False, or None when no installed app
+    provides the fact: "无数据") and ``is_priority`` on each entry, asking each fact once per plan
+    year among the entries (001 附件3 二(一)1: 存在职业病病例或专项整治的企业 are priorities, like
+    the priority industries and severe hazards stored in ``priority``)."""
+    by_year: dict[int, list[AssistanceEntry]] = {}
+    for entry in entries:
+        by_year.setdefault(entry.plan.year, []).append(entry)
+    for year, group in by_year.items():
+        ids = {e.enterprise_id for e in group}
+        for attr, name, _header in FLAG_FACTS:
+            held = facts.ask(name, ids, year)
+            for entry in group:
+                setattr(entry, attr, None if held is None else entry.enterprise_id in held)
+    for entry in entries:
+        entry.is_priority = bool(entry.priority) or any(getattr(entry, a) for a, _n, _h in FLAG_FACTS)
+    return entries

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ohsteward.core.tables import Column, Table
-from ohsteward.stewardship.assistance import rules
+from ohsteward.stewardship.assistance import queries, rules
+
+
+def _flag(attr: str):
+    def cell(entry) -> str:
+        value = getattr(entry, attr, None)  # set by queries.with_flags (seen_by)
+        return "无数据" if value is None else "是" if value else "否"
+
+    return cell
 
 
 def _item_state(code: str):
@@ -46,8 +54,13 @@ class AssistanceEntryTable(Table):
         Column("年度", "plan.year", key="year", sortable="plan__year"),
         Column("企业规模", "enterprise.get_size_class_display", key="size_class"),
         Column("重点帮扶原因", "priority"),
+        *[Column(header, _flag(attr), key=attr) for attr, _name, header in queries.FLAG_FACTS],
         Column("帮扶团队/专家组", "helper"),
         Column("完成时限", "deadline", sortable="deadline"),
         *[Column(rules.ITEM_SHORT[code], _item_state(code), key=code) for code, _l in rules.ITEMS],
         Column("一企一策", "strategy", export=True),
     ]  # fmt: skip
+
+    @classmethod
+    def seen_by(cls, user, objects: list) -> list:
+        return queries.with_flags(list(objects))

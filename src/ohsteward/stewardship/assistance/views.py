@@ -64,10 +64,12 @@ class PlanDetailView(ObjectDetailView):
             .prefetch_related("items")
             .order_by("enterprise__name")
         )
+        flagged = queries.with_flags(list(entries))
         return {
             **context,
             "progress": queries.plan_progress(plan, self.request.user),
-            "entries": AssistanceEntryTable.html_rows(list(entries)),
+            "entries": AssistanceEntryTable.html_rows(flagged),
+            "priority_count": sum(1 for e in flagged if e.is_priority),
             "headers": AssistanceEntryTable.headers(""),
             "version": version,
         }
@@ -158,6 +160,7 @@ class EntryDetailView(ObjectDetailView):
 
     def get_context_data(self, **context) -> dict:
         entry = context["object"]
+        queries.with_flags([entry])  # 带病例 / 在案整改 (core.facts; None → 无数据)
         return {
             **context,
             "items": list(entry.items.order_by("pk")),

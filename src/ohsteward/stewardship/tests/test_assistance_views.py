@@ -202,7 +202,8 @@ def test_lists_take_a_fixed_number_of_queries(cast, small, plan, django_assert_m
     web.get(reverse("stewardship:assistance_entry_list"))  # warm the session and jurisdiction
     with django_assert_max_num_queries(20) as few:
         web.get(reverse("stewardship:assistance_entry_list"))
-    with django_assert_max_num_queries(20) as detail:
+    # 24: the plan page also asks the 带病例 / 在案整改 facts (3 IN queries, whatever the plan's size)
+    with django_assert_max_num_queries(24) as detail:
         web.get(reverse("stewardship:assistance_plan_detail", args=[plan.pk]))
     more = EnterpriseFactory(region=Region.objects.get(code="500112"))
     Enterprise.objects.filter(pk=more.pk).update(size_class="micro")
