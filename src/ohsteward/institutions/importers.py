@@ -113,6 +113,24 @@ EXAMPLE = {
 }
 
 
+def _template_columns(
+    columns, *, choices=None, wide=frozenset(), width: int = 16, example=None
+) -> list[TemplateColumn]:
+    """The template's columns: required headers starred, drop-downs from ``choices`` (key → words),
+    30 wide for the ``wide`` keys, ``example`` values (key → value) on the example row."""
+    choices, example = choices or {}, example or {}
+    return [
+        TemplateColumn(
+            header=c.header + ("*" if c.required else ""),
+            choices=choices.get(c.key, ()),
+            comment=c.comment,
+            width=30 if c.key in wide else width,
+            example=example.get(c.key),
+        )
+        for c in columns
+    ]
+
+
 def institution_import_template() -> bytes:
     choices = {
         "kinds": [str(label) for _, label in InstitutionKind.choices],
@@ -123,16 +141,12 @@ def institution_import_template() -> bytes:
             Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True)
         ),
     }
-    cols = [
-        TemplateColumn(
-            header=c.header + ("*" if c.required else ""),
-            choices=choices.get(c.key, ()) if c.key != "kinds" else (),
-            comment=c.comment,
-            width=30 if c.key in {"name", "kinds", "q_scope", "address"} else 16,
-            example=EXAMPLE.get(c.key),
-        )
-        for c in COLUMNS
-    ]
+    cols = _template_columns(
+        COLUMNS,
+        choices={k: v for k, v in choices.items() if k != "kinds"},
+        wide={"name", "kinds", "q_scope", "address"},
+        example=EXAMPLE,
+    )
     notes = [
         "带 * 的列必须填写；第2行为示例（灰色），导入前请删除或覆盖。",
         "按统一社会信用代码更新：已登记的机构会被更新，未登记的会新增。",
@@ -313,15 +327,7 @@ OUTCOME_WORDS = {str(label): value for value, label in ProficiencyOutcome.choice
 
 def proficiency_result_template() -> bytes:
     choices = {"kind": list(PROFICIENCY_WORDS), "outcome": list(OUTCOME_WORDS)}
-    cols = [
-        TemplateColumn(
-            header=c.header + ("*" if c.required else ""),
-            choices=choices.get(c.key, ()),
-            comment=c.comment,
-            width=30 if c.key in {"kind", "name"} else 16,
-        )
-        for c in RESULT_COLUMNS
-    ]
+    cols = _template_columns(RESULT_COLUMNS, choices=choices, wide={"kind", "name"})
     notes = [
         "带 * 的列必须填写。每行为一家机构在一个轮次（年度 + 类别）中的结果。",
         "机构须已列入该轮名单，否则该行不导入。",
@@ -436,15 +442,9 @@ def _score(text: str) -> Decimal | None:
 
 
 def qc_result_template() -> bytes:
-    cols = [
-        TemplateColumn(
-            header=c.header + ("*" if c.required else ""),
-            choices=list(RESULT_WORDS) if c.key == "result" else (),
-            comment=c.comment,
-            width=30 if c.key in {"name", "findings", "items"} else 16,
-        )
-        for c in QC_COLUMNS
-    ]
+    cols = _template_columns(
+        QC_COLUMNS, choices={"result": list(RESULT_WORDS)}, wide={"name", "findings", "items"}
+    )
     notes = [
         "带 * 的列必须填写。每行为一家机构本年度一次质控检查的结果，录入到该机构本年度待检查（或已检查）的记录上。",
         "机构须已列入本年度质控计划（或已添加质控检查），否则该行不导入。",
@@ -703,15 +703,9 @@ CARD_WORDS = {str(label): value for value, label in CardKind.choices}
 
 
 def card_filing_template() -> bytes:
-    cols = [
-        TemplateColumn(
-            header=c.header + ("*" if c.required else ""),
-            choices=list(CARD_WORDS) if c.key == "kind" else (),
-            comment=c.comment,
-            width=30 if c.key in {"name", "activity"} else 18,
-        )
-        for c in CARD_COLUMNS
-    ]
+    cols = _template_columns(
+        CARD_COLUMNS, choices={"kind": list(CARD_WORDS)}, wide={"name", "activity"}, width=18
+    )
     notes = [
         "带 * 的列必须填写。每行为机构已报送的一张信息报告卡。",
         "服务记录须是该机构已开展的服务（检测报告、体检批次或诊断，见“信息报告卡”列表的“服务记录”列），否则该行不导入。",
