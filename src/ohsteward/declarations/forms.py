@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 
@@ -206,7 +204,7 @@ class SpotCheckForm(forms.Form):
     seed = forms.IntegerField(
         label="随机种子",
         min_value=0,
-        initial=lambda: dt.date.today().year,
+        initial=lambda: timezone.localdate().year,
         help_text="同一种子、同一名单得到同样的样本，可复核",
     )
     fraction = forms.DecimalField(label="抽样比例", min_value=0, max_value=1, decimal_places=4, initial=0.05)

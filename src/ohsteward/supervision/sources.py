@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
@@ -191,5 +192,5 @@ def exposed_workers(
     None when the employer has no worker on record (无数据, not 0)."""
     if hazard_factor_id is None or not Worker.objects.filter(enterprise_id=enterprise_id).exists():
         return None
-    found = exposed_workers_map([enterprise_id], on or dt.date.today())
+    found = exposed_workers_map([enterprise_id], on or timezone.localdate())
     return found.get((enterprise_id, hazard_factor_id), 0)

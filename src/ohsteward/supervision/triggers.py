@@ -16,12 +16,12 @@ first). Employers of a rolled-back transaction are dropped (``schedule``).
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ohsteward.supervision import actions
 from ohsteward.supervision.models import RiskAssessment
@@ -67,7 +67,7 @@ def refresh(ids: set[int]) -> None:
         .order_by()
     )
     if assessed:
-        actions.risk_refresh(enterprise_ids=sorted(assessed), on=dt.date.today())
+        actions.risk_refresh(enterprise_ids=sorted(assessed), on=timezone.localdate())
 
 
 def measurement(m: Any) -> None:

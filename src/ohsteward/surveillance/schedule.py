@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import timezone
+
 DATA = Path(__file__).parent / "data"
 GBZ188_2014 = "GBZ 188-2014"
 GBZ188_2025 = "GBZ 188-2025"
@@ -298,7 +300,7 @@ def worker_due(
             return None
     if not regular:
         interval = periodic_interval(exposures, on=exposed_since or dt.date.min)
-        start = exposed_since or dt.date.today()
+        start = exposed_since or timezone.localdate()
         if leave_on is not None and leave_on <= start:
             return None
         return Due(

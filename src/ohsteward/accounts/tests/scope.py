@@ -35,6 +35,7 @@ import openpyxl
 import pytest
 from django.db import models, transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from ohsteward.accounts.actions import role_assign, user_create
 from ohsteward.accounts.models import User
@@ -136,7 +137,7 @@ def _extra_user(username: str, role: str, region: str | None = None) -> User:
 def build_world() -> ScopeWorld:
     """The session cast plus what only the scope suite needs (written inside the caller's transaction)."""
     build_cast()
-    today = dt.date.today()
+    today = timezone.localdate()
     employers = Enterprise.objects.in_bulk(
         [employer_uscc(k) for k in ("yubei", "yubei2", "wanzhou")], field_name="uscc"
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.access import Kind, OutOfScope, require_in_scope
@@ -18,7 +19,7 @@ from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 YEAR = dt.timedelta(days=365)
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ohsteward.core.widgets import DateInput
 from ohsteward.intake.forms import UploadForm
@@ -17,4 +17,4 @@ def test_date_input_renders_iso_dates_under_the_chinese_locale():
 def test_intake_upload_form_shows_todays_receipt_date_in_a_date_input():
     with translation.override("zh-hans"):
         html = str(UploadForm()["received_on"])
-    assert f'value="{dt.date.today():%Y-%m-%d}"' in html
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in html

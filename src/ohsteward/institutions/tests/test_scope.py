@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ohsteward.accounts.tests.scope import ALL, IN_YUBEI, REGULATORS_ONLY, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.institutions import actions
@@ -162,7 +163,7 @@ def test_stewards_and_managers_have_no_institution_pages(client, cast, two_insti
 
 
 # The generated suite (ohsteward.accounts.tests.scope): every role and jurisdiction kind.
-LAST_YEAR = dt.date.today() - dt.timedelta(days=365)
+LAST_YEAR = timezone.localdate() - dt.timedelta(days=365)
 
 
 def _other_institutions_engagement(world, employer) -> Engagement:

@@ -10,6 +10,7 @@ from typing import Any
 
 import factory
 import xlsxwriter
+from django.utils import timezone
 
 from ohsteward.intake.choices import RowStatus, SourceKind
 from ohsteward.intake.models import SourceBatch, SourceRow
@@ -74,4 +75,4 @@ class SourceRowFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"重庆待核{n}机械有限公司")
     district_id = "500112"
     status = RowStatus.REVIEW
-    event_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    event_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))

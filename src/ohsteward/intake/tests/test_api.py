@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from ohsteward.api.testing import bearer_client
@@ -17,7 +18,7 @@ from ohsteward.intake.tests.factories import SourceRowFactory, xlsx_bytes
 from ohsteward.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 
 
 def _job_result(api, response) -> dict:

@@ -8,13 +8,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from ohsteward.core.tests import hostile
 from ohsteward.intake.models import SourceRow
 from ohsteward.intake.tests.factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 HEADERS = ["用人单位名称", "统一社会信用代码", "所属区县", "体检日期"]
 
 
@@ -47,7 +48,7 @@ def test_summary_and_success(tmp_path, enterprises):
 
 
 def test_rejected_rows_exit_non_zero(tmp_path, enterprises):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     path = write(tmp_path, [["重庆甲公司", "", "渝北区", YESTERDAY], ["重庆乙公司", "", "渝东区", tomorrow]])
     with pytest.raises(CommandError) as exc:
         run(path, "--source", "exam")
@@ -57,7 +58,7 @@ def test_rejected_rows_exit_non_zero(tmp_path, enterprises):
 
 
 def test_valid_rows_only_and_dry_run(tmp_path, capsys, enterprises):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     path = write(tmp_path, [["重庆甲公司", "", "渝北区", YESTERDAY], ["重庆乙公司", "", "渝北区", tomorrow]])
     with pytest.raises(CommandError):
         run(path, "--source", "exam", "--dry-run")

@@ -24,7 +24,7 @@ from ohsteward.intake.tests.factories import csv_bytes, xlsx_bytes
 from ohsteward.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 HEADERS = ["用人单位名称", "所属区县", "体检日期", "危害因素"]
 LONG_AGO = timezone.now() - dt.timedelta(hours=2)
 

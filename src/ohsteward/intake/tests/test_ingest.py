@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from ohsteward.accounts.actions import user_create
 from ohsteward.conftest import PASSWORD
@@ -30,8 +31,13 @@ from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
-TOMORROW = dt.date.today() + dt.timedelta(days=1)
+YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
+
+
+def _tomorrow():  # read when a test runs, not at import: a run may cross midnight
+    return timezone.localdate() + dt.timedelta(days=1)
+
+
 EXAM = [
     "用人单位名称",
     "统一社会信用代码",
@@ -210,7 +216,7 @@ def test_aliases_and_csv_gb18030(db, enterprises):
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({"体检日期": TOMORROW}, "第2行 体检日期: 日期不能晚于今天"),
+        ({"体检日期": _tomorrow}, "第2行 体检日期: 日期不能晚于今天"),
         ({"体检日期": "2024-02-30"}, "第2行 体检日期: 日期不存在“2024-02-30”"),
         ({"体检日期": "去年"}, "第2行 体检日期: 无法识别的日期“去年”，请写成 2024-03-05"),
         ({"体检日期": ""}, "第2行 体检日期: 不能为空"),
@@ -224,7 +230,7 @@ def test_bad_cells_have_exact_messages(ingest, enterprises, cells, message):
     row = dict(
         zip(EXAM, ["重庆甲公司", "", "渝北区", YESTERDAY, "在岗期间", "噪声", "市职防院", 3], strict=True)
     )
-    row.update(cells)
+    row.update({k: v() if callable(v) else v for k, v in cells.items()})  # dates read as the test runs
     result = ingest(SourceKind.EXAM, EXAM, [list(row.values())])
     assert result.errors == [message]
     assert result.refused
@@ -241,7 +247,7 @@ def test_unknown_hazard_suggests_catalogue_names(ingest, enterprises):
 def test_all_or_nothing_refuses_the_file_and_keeps_rejected_rows(ingest, enterprises):
     rows = [
         ["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
-        ["重庆乙公司", "", "渝北区", TOMORROW, "", "噪声", "", 3],
+        ["重庆乙公司", "", "渝北区", _tomorrow(), "", "噪声", "", 3],
     ]
     before = Enterprise.objects.count()
     result = ingest(SourceKind.EXAM, EXAM, rows)
@@ -254,7 +260,7 @@ def test_all_or_nothing_refuses_the_file_and_keeps_rejected_rows(ingest, enterpr
 def test_valid_rows_only_imports_the_good_rows(ingest, enterprises):
     rows = [
         ["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
-        ["重庆乙公司", "", "渝北区", TOMORROW, "", "噪声", "", 3],
+        ["重庆乙公司", "", "渝北区", _tomorrow(), "", "噪声", "", 3],
     ]
     result = ingest(SourceKind.EXAM, EXAM, rows, valid_rows_only=True)
     assert not result.refused and result.batch.status == BatchStatus.DONE
@@ -278,7 +284,7 @@ def test_same_file_again_changes_nothing(ingest, enterprises):
 def test_refused_file_may_be_uploaded_again_with_valid_rows_only(ingest, enterprises):
     rows = [
         ["重庆甲公司", "", "渝北区", YESTERDAY, "", "噪声", "", 3],
-        ["重庆乙公司", "", "渝北区", TOMORROW, "", "噪声", "", 3],
+        ["重庆乙公司", "", "渝北区", _tomorrow(), "", "噪声", "", 3],
     ]
     assert ingest(SourceKind.EXAM, EXAM, rows).refused
     again = ingest(SourceKind.EXAM, EXAM, rows, valid_rows_only=True)

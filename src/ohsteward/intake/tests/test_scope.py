@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from ohsteward.accounts.tests.scope import REGULATORS_ONLY, ScopeCase, ScopeSuite
@@ -28,7 +29,7 @@ from ohsteward.registry.models import Enterprise, Industry, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 REGISTRY = ["统一社会信用代码", "用人单位名称", "所属区县", "从业人员数", "地址"]
 
 
@@ -240,11 +241,11 @@ def test_a_row_referred_elsewhere_is_no_evidence_for_the_hazard_list_until_its_d
             format="multipart",
         ),
     )
-    assert wanzhou.pk not in _source_evidence(dt.date.today())
+    assert wanzhou.pk not in _source_evidence(timezone.localdate())
     assert not SourceRow.objects.evidence().filter(enterprise=wanzhou).exists()
     row = SourceRow.objects.get(batch_id=body["batch"])
     row_link(user=cast["wanzhou"], row=row, enterprise=wanzhou)
-    assert wanzhou.pk in _source_evidence(dt.date.today())
+    assert wanzhou.pk in _source_evidence(timezone.localdate())
 
 
 def test_rows_in_another_district_and_their_candidates_stay_out_of_scope(cast, enterprises):

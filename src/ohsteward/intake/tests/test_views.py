@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -24,7 +25,7 @@ from ohsteward.registry.importers import enterprise_import_template
 from ohsteward.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 EXAM = ["用人单位名称", "所属区县", "体检日期", "危害因素"]
 
 
@@ -73,7 +74,7 @@ def test_upload_then_detail_and_list(client, cast, enterprises):
 
 def test_refused_upload_offers_the_rejected_rows(client, cast, enterprises):
     login(client, cast["yubei"])
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = upload(
         client,
         EXAM,

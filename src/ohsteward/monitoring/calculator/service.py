@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from ohsteward.hazards.lookup import FactorMatch, UnknownFactor, match_for, resolve_factor, rows_on
 from ohsteward.hazards.models import ExposureLimit, ExposureLimitEdition, HazardFactor
@@ -74,8 +75,8 @@ def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:
     """Resolve the factor, fetch its rows of the editions in force on ``on``, assess.
 
     Raises ``InputError`` (field, Chinese message) for bad input, unknown factors included."""
-    on = data.get("on") or dt.date.today()
-    if on > dt.date.today():
+    on = data.get("on") or timezone.localdate()
+    if on > timezone.localdate():
         raise InputError("on", f"检测日期 {on.isoformat()} 晚于今天")
     try:
         match = resolve_factor(str(data.get("factor") or ""))

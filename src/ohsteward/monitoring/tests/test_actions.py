@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ohsteward.core.models import AuditLog
 from ohsteward.monitoring import actions
@@ -115,7 +116,7 @@ def test_a_report_number_reused_for_another_employer_is_refused(lab, enterprises
 def test_future_dates_are_refused(lab):
     user, institution, employer = lab
     with pytest.raises(ValidationError) as e:
-        make_report(user, employer, institution, on=dt.date.today() + dt.timedelta(days=3))
+        make_report(user, employer, institution, on=timezone.localdate() + dt.timedelta(days=3))
     assert "不能晚于今天" in str(e.value)
 
 
@@ -148,7 +149,7 @@ def test_an_over_limit_result_opens_a_task_only_by_the_explicit_action_and_a_ret
     assert not RectificationTask.objects.filter(measurement=over).exists()
     task = actions.rectification_open(user=user, measurement=over, required_measures=["engineering", "ppe"])
     assert task.status == TaskStatus.OPEN
-    assert task.deadline == dt.date.today() + dt.timedelta(days=30)
+    assert task.deadline == timezone.localdate() + dt.timedelta(days=30)
     assert "不符合" in task.finding
     later = make_report(user, employer, institution, number="JC-2026-002", on=SAMPLED + dt.timedelta(days=40))
     record(user, later, "苯", {"c_twa": 1.0})
@@ -175,12 +176,12 @@ def test_evidence_of_a_wrong_type_is_refused(lab, cast):
     with pytest.raises(ValidationError) as e:
         actions.rectification_add_measure(
             user=cast["manager"], task=task,
-            data={"measure_type": "ppe", "taken_on": dt.date.today(), "description": "发放防毒口罩"}, files=[bad],
+            data={"measure_type": "ppe", "taken_on": timezone.localdate(), "description": "发放防毒口罩"}, files=[bad],
         )  # fmt: skip
     assert "类型不支持" in str(e.value)
     good = SimpleUploadedFile("photo.jpg", b"\xff\xd8jpeg")
     measure = actions.rectification_add_measure(
         user=cast["manager"], task=task,
-        data={"measure_type": "ppe", "taken_on": dt.date.today(), "description": "发放防毒口罩"}, files=[good],
+        data={"measure_type": "ppe", "taken_on": timezone.localdate(), "description": "发放防毒口罩"}, files=[good],
     )  # fmt: skip
     assert measure.evidence.get().content_type == "image/jpeg"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ohsteward.monitoring.models import RectificationTask
 from ohsteward.monitoring.tests.factories import make_report, record
@@ -77,7 +78,7 @@ def test_rectifications_open_overdue_closed_and_the_district_opens_one(client, l
         "喷漆工"
     ]
     RectificationTask.objects.filter(pk=r.json()["id"]).update(
-        deadline=dt.date.today() - dt.timedelta(days=1)
+        deadline=timezone.localdate() - dt.timedelta(days=1)
     )
     assert len(client.get("/api/v1/rectifications/?status=overdue").json()["results"]) == 1
     assert client.get("/api/v1/rectifications/?status=closed").json()["results"] == []
@@ -94,14 +95,14 @@ def test_the_enterprise_records_a_measure_by_api(client, lab, cast):
                           content_type="application/json").json()["id"]  # fmt: skip
     client.force_login(cast["manager"])
     r = client.post(f"/api/v1/rectifications/{task_id}/measures/", {
-        "measure_type": "ppe", "taken_on": dt.date.today().isoformat(), "description": "配发防毒面具",
+        "measure_type": "ppe", "taken_on": timezone.localdate().isoformat(), "description": "配发防毒面具",
     })  # fmt: skip
     assert r.status_code == 201, r.content
 
 
 def test_detection_due_overdue_filter(client, lab, cast):
     user, institution, employer = lab
-    make_report(user, employer, institution, on=dt.date.today() - dt.timedelta(days=10))
+    make_report(user, employer, institution, on=timezone.localdate() - dt.timedelta(days=10))
     client.force_login(cast["yubei"])
     rows = client.get("/api/v1/detection-due/?overdue=false").json()["results"]
     mine = next(x for x in rows if x["enterprise"] == employer.uscc)

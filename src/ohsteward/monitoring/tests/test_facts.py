@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ohsteward.core import facts
 from ohsteward.monitoring import actions, periodic
@@ -80,7 +81,7 @@ def test_the_task_deadline_default_is_a_setting(lab, settings):
     report = make_report(user, employer, institution)
     over = record(user, report, "苯", {"c_twa": 6.0})
     task = actions.rectification_open(user=user, measurement=over, required_measures=["ppe"])
-    assert task.deadline == dt.date.today() + dt.timedelta(days=10)
+    assert task.deadline == timezone.localdate() + dt.timedelta(days=10)
 
 
 def test_the_assistance_remediation_item_hint_follows_the_results(lab):

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ohsteward.core.testing.queries import assert_constant_queries
@@ -115,7 +116,7 @@ def test_the_due_list_marks_an_employer_without_a_periodic_detection_overdue(cli
     client.force_login(cast["yubei"])
     page = client.get(reverse("monitoring:due_list") + "?overdue=true").content.decode()
     assert employer.name in page
-    make_report(user, employer, institution, number="P-2", on=dt.date.today() - dt.timedelta(days=30))
+    make_report(user, employer, institution, number="P-2", on=timezone.localdate() - dt.timedelta(days=30))
     page = client.get(reverse("monitoring:due_list") + "?overdue=true").content.decode()
     assert employer.name not in page
 
@@ -141,7 +142,7 @@ def test_the_enterprise_home_page_reminds_of_the_periodic_detection(client, lab,
     assert "本单位尚无定期检测记录" in client.get("/").content.decode()
     employer.industry_risk = "serious"
     employer.save()
-    make_report(user, employer, institution, number="P-9", on=dt.date.today() - dt.timedelta(days=340))
+    make_report(user, employer, institution, number="P-9", on=timezone.localdate() - dt.timedelta(days=340))
     home = client.get("/").content.decode()
     assert "本单位定期检测将于" in home
 

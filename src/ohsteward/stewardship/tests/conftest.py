@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ohsteward.accounts.actions import role_assign
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship.assistance import actions as assistance_actions
 from ohsteward.stewardship.tests.factories import make_team, sign_agreement
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

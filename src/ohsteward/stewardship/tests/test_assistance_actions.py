@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ohsteward.core import facts
 from ohsteward.core.models import AuditLog
@@ -66,13 +67,13 @@ def test_items_done_na_and_evidence_rules(cast, small, plan, team):
     assert "na_reason" in bad.value.message_dict
     with pytest.raises(ValidationError, match="类型不支持"):
         actions.item_record(
-            user=cast["steward"], item=items["identification"], state="done", done_on=dt.date.today(),
+            user=cast["steward"], item=items["identification"], state="done", done_on=timezone.localdate(),
             evidence=SimpleUploadedFile("x.exe", b"MZ"),
         )  # fmt: skip
     items["identification"].refresh_from_db()
     assert items["identification"].state == "open"
     actions.item_record(
-        user=cast["steward"], item=items["identification"], state="done", done_on=dt.date.today(),
+        user=cast["steward"], item=items["identification"], state="done", done_on=timezone.localdate(),
         evidence_note="现场辨识记录", evidence=SimpleUploadedFile("辨识.pdf", b"%PDF-1.4", "application/pdf"),
     )  # fmt: skip
     actions.item_record(user=cast["steward"], item=items["remediation"], state="na", na_reason="无超标岗位")
@@ -86,7 +87,7 @@ def test_declared_rate_counts_valid_declarations_and_lists_the_shortfall(cast, s
     monkeypatch.setattr(facts, "_providers", {})  # no app knows whether exams were done
     a = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"])
     b = actions.entry_add(user=None, plan=plan, enterprise=small["yubei2"])
-    _declare(small["yubei"], "SB-ASSIST-1", dt.date.today())
+    _declare(small["yubei"], "SB-ASSIST-1", timezone.localdate())
     progress = queries.plan_progress(plan, cast["city"])
     rates = {r.code: r for r in progress.rates}
     assert rates["declared"].value == 50.0
@@ -97,7 +98,7 @@ def test_declared_rate_counts_valid_declarations_and_lists_the_shortfall(cast, s
 
 def test_a_cancelled_declaration_no_longer_counts_as_declared(cast, small, plan):
     entry = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"])
-    today = dt.date.today()
+    today = timezone.localdate()
     _declare(small["yubei"], "SB-ASSIST-3", today - dt.timedelta(days=30))
     assert AssistanceEntry.objects.with_facts().get(pk=entry.pk).declared
     _declare(small["yubei"], "SB-ASSIST-4", today - dt.timedelta(days=5), kind="cancel")
@@ -117,14 +118,14 @@ def test_a_team_member_records_only_the_entries_its_team_assists(cast, small, pl
         )
         item = entry.items.get(item="identification")
         with pytest.raises(PermissionDenied):
-            actions.item_record(user=cast["steward"], item=item, state="done", done_on=dt.date.today())
+            actions.item_record(user=cast["steward"], item=item, state="done", done_on=timezone.localdate())
         with pytest.raises(PermissionDenied):
             actions.entry_update(user=cast["steward"], entry=entry, data={"strategy": "改"})
         item.refresh_from_db()
         assert item.state == "open"
     entry.team = team
     entry.save()
-    actions.item_record(user=cast["steward"], item=item, state="done", done_on=dt.date.today())
+    actions.item_record(user=cast["steward"], item=item, state="done", done_on=timezone.localdate())
 
 
 def test_the_exams_rate_asks_the_fact_a_higher_app_provides(cast, small, plan, monkeypatch):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -36,7 +36,9 @@ def _api(user):
 def entry(small, plan, team):
     e = actions.entry_add(user=None, plan=plan, enterprise=small["yubei"], team=team)
     item = e.items.get(item="identification")
-    actions.item_record(user=None, item=item, state="done", done_on=dt.date.today(), evidence_note="辨识表")
+    actions.item_record(
+        user=None, item=item, state="done", done_on=timezone.localdate(), evidence_note="辨识表"
+    )
     return e
 
 
@@ -101,7 +103,7 @@ def test_api_record_and_refusals(cast, entry, small, plan):
     steward = _api(cast["steward"])
     done = steward.post(
         f"/api/v1/assistance-enterprises/{entry.pk}/record/",
-        {"item": "training", "state": "done", "done_on": str(dt.date.today())},
+        {"item": "training", "state": "done", "done_on": str(timezone.localdate())},
         format="json",
     )
     assert done.status_code == 200, done.content
@@ -164,7 +166,7 @@ def test_the_declared_shortfall_exports_with_the_plan_filter(cast, entry, small,
     from ohsteward.declarations.tests.test_actions import _declare
 
     declared = actions.entry_add(user=None, plan=plan, enterprise=small["yubei2"])
-    _declare(small["yubei2"], "SB-ASSIST-2", dt.date.today())
+    _declare(small["yubei2"], "SB-ASSIST-2", timezone.localdate())
     response = _web("yubei").get(
         reverse("stewardship:assistance_entry_export") + f"?plan={plan.pk}&declared=no"
     )
@@ -219,7 +221,7 @@ def test_an_item_file_is_checked_like_visit_evidence_and_served_only_in_scope(ca
 
     web = _web("steward")
     url = reverse("stewardship:assistance_item_record", args=[entry.pk, "system"])
-    today = str(dt.date.today())
+    today = str(timezone.localdate())
     bad = web.post(url, {"state": "done", "done_on": today, "evidence": SimpleUploadedFile("a.exe", b"MZ")})
     assert "类型不支持" in bad.content.decode()
     assert entry.items.get(item="system").state == "open"
@@ -238,7 +240,8 @@ def test_an_item_file_is_served_with_the_type_of_its_name_not_the_one_the_upload
     url = reverse("stewardship:assistance_item_record", args=[entry.pk, "system"])
     page = SimpleUploadedFile("制度.png", b"<script>alert(1)</script>", content_type="text/html")
     assert (
-        web.post(url, {"state": "done", "done_on": str(dt.date.today()), "evidence": page}).status_code == 302
+        web.post(url, {"state": "done", "done_on": str(timezone.localdate()), "evidence": page}).status_code
+        == 302
     )
     got = web.get(reverse("stewardship:assistance_item_evidence", args=[entry.pk, "system"]))
     assert got["Content-Type"] == "image/png"

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ohsteward.accounts.testing import PASSWORD
@@ -154,7 +155,7 @@ def test_institution_staff_have_no_access_to_stewardship_pages(cast, agreement):
 
 
 # The generated suite (ohsteward.accounts.tests.scope): every role and jurisdiction kind.
-LAST_YEAR = dt.date.today() - dt.timedelta(days=365)
+LAST_YEAR = timezone.localdate() - dt.timedelta(days=365)
 
 
 def _other_teams_agreement(world, employer) -> ServiceAgreement:

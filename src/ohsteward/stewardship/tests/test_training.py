@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -32,7 +33,12 @@ from ohsteward.stewardship.training.models import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+
+
+def _today():  # read when a test runs, not at import: a run may cross midnight
+    return timezone.localdate()
+
+
 QUESTIONS = [
     {"text": "粉尘岗位应佩戴？", "options": ["防尘口罩", "棉纱口罩"], "answer": 0},
     {"text": "噪声岗位应佩戴？", "options": ["护耳器", "无需防护"], "answer": 0},
@@ -54,7 +60,7 @@ def _api(user):
 @pytest.fixture
 def session(cast, agreement):
     return actions.session_create(
-        user=cast["steward"], held_on=TODAY, topic="粉尘危害与防护", trainer="王医师", hours="4",
+        user=cast["steward"], held_on=_today(), topic="粉尘危害与防护", trainer="王医师", hours="4",
         mode="onsite", enterprises=[agreement.enterprise],
         people=[{"name": "张三", "role": "exposed"}, {"name": "李四", "role": "manager"}],
     )  # fmt: skip
@@ -89,14 +95,14 @@ def test_a_session_records_hours_for_each_person_and_its_team(cast, session, tea
 def test_a_steward_cannot_record_for_an_employer_its_team_does_not_serve(cast, agreement, enterprises):
     with pytest.raises(ValidationError) as error:
         actions.session_create(
-            user=cast["steward"], held_on=TODAY, topic="t", trainer="x", hours=2, mode="onsite",
+            user=cast["steward"], held_on=_today(), topic="t", trainer="x", hours=2, mode="onsite",
             enterprises=[enterprises["yubei2"]],
         )  # fmt: skip
     assert "不在您的服务或管辖范围内" in str(error.value)
     with pytest.raises(ValidationError):
         actions.record_add(
             user=cast["manager"], enterprise=enterprises["wanzhou"], name="王五", role="exposed", hours=4,
-            trained_on=TODAY, course="岗前培训",
+            trained_on=_today(), course="岗前培训",
         )  # fmt: skip
     assert not TrainingSession.objects.filter(topic="t").exists()
 
@@ -106,9 +112,9 @@ def test_bad_records_are_refused_in_chinese(cast, enterprises):
         user=cast["manager"], enterprise=enterprises["yubei"], name="张三", role="exposed", course="x"
     )
     with pytest.raises(ValidationError, match="学时应大于 0"):
-        actions.record_add(**kwargs, hours=0, trained_on=TODAY)
+        actions.record_add(**kwargs, hours=0, trained_on=_today())
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        actions.record_add(**kwargs, hours=2, trained_on=TODAY + dt.timedelta(days=1))
+        actions.record_add(**kwargs, hours=2, trained_on=_today() + dt.timedelta(days=1))
     assert not TrainingRecord.objects.filter(enterprise=enterprises["yubei"]).exists()
 
 
@@ -122,20 +128,20 @@ def test_the_employer_sees_who_is_due_or_overdue_and_its_rate(cast, enterprises)
     yubei = enterprises["yubei"]
     m = cast["manager"]
     actions.trainee_add(
-        user=m, enterprise=yubei, name="甲", role="exposed", started_on=TODAY - dt.timedelta(days=30)
+        user=m, enterprise=yubei, name="甲", role="exposed", started_on=_today() - dt.timedelta(days=30)
     )
     actions.trainee_add(
-        user=m, enterprise=yubei, name="乙", role="principal", started_on=TODAY - dt.timedelta(days=10)
+        user=m, enterprise=yubei, name="乙", role="principal", started_on=_today() - dt.timedelta(days=10)
     )
-    actions.record_add(user=m, enterprise=yubei, name="丙", role="exposed", hours=8, trained_on=TODAY, course="岗前",
-                       started_on=TODAY)  # fmt: skip
-    t = queries.employer_training(yubei.pk, TODAY)
+    actions.record_add(user=m, enterprise=yubei, name="丙", role="exposed", hours=8, trained_on=_today(), course="岗前",
+                       started_on=_today())  # fmt: skip
+    t = queries.employer_training(yubei.pk, _today())
     status = {p.trainee.name: p.standing.status for p in t.people}
     assert status == {"甲": "overdue", "乙": "due", "丙": "ok"}
     assert t.rate == 33.3
     page = _web("manager").get(reverse("stewardship:training_people")).content.decode()
     assert "培训率：33.3%" in page and "已逾期" in page and "未核对" in page
-    work = queries.open_work(m, TODAY)
+    work = queries.open_work(m, _today())
     assert [w.count for w in work] == [1] and "逾期" in work[0].label
 
 
@@ -145,10 +151,10 @@ def test_the_team_sees_per_employer_who_is_due_or_overdue_under_the_unverified_r
     yubei = enterprises["yubei"]
     s = cast["steward"]
     actions.trainee_add(
-        user=s, enterprise=yubei, name="甲", role="exposed", started_on=TODAY - dt.timedelta(days=30)
+        user=s, enterprise=yubei, name="甲", role="exposed", started_on=_today() - dt.timedelta(days=30)
     )
     actions.trainee_add(
-        user=s, enterprise=yubei, name="乙", role="manager", started_on=TODAY - dt.timedelta(days=10)
+        user=s, enterprise=yubei, name="乙", role="manager", started_on=_today() - dt.timedelta(days=10)
     )
     page = _web("steward").get(reverse("stewardship:training_people")).content.decode()
     row = page[page.index(yubei.name) :].split("</tr>")[0]
@@ -165,7 +171,7 @@ def test_the_people_page_exports_per_person_and_per_employer(cast, agreement, en
         enterprise=yubei,
         name="甲",
         role="exposed",
-        started_on=TODAY - dt.timedelta(days=30),
+        started_on=_today() - dt.timedelta(days=30),
     )
     c = _web("steward")
     one = load_workbook(
@@ -186,7 +192,7 @@ def test_the_people_page_exports_per_person_and_per_employer(cast, agreement, en
 
 
 def test_a_team_sees_its_sessions_this_month_on_the_home_page(cast, session):
-    work = queries.open_work(cast["steward"], TODAY)
+    work = queries.open_work(cast["steward"], _today())
     assert any(w.count == 1 and "本月" in w.label for w in work)
 
 
@@ -305,7 +311,7 @@ HEADER = ["统一社会信用代码", "姓名", "人员类别", "培训日期", 
 
 def test_records_import_dry_run_and_chinese_row_errors(cast, enterprises):
     yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
-    day = TODAY.isoformat()
+    day = _today().isoformat()
     content = _xlsx([
         HEADER,
         [yubei.uscc, "张三", "接害劳动者", day, "4", "岗前培训", day, "打磨"],
@@ -342,14 +348,14 @@ def test_api_field_names_and_create(cast, agreement, session):
     created = api.post(
         "/api/v1/training-records/",
         {"person_name": "周七", "role": "exposed", "enterprise": agreement.enterprise.uscc, "hours": "4",
-         "trained_on": TODAY.isoformat(), "course": "岗前培训"},
+         "trained_on": _today().isoformat(), "course": "岗前培训"},
         format="json",
     )  # fmt: skip
     assert created.status_code == 201, created.content
     assert created.json()["person_name"] == "周七"
     new = api.post(
         "/api/v1/trainings/",
-        {"held_on": TODAY.isoformat(), "topic": "噪声", "trainer": "李", "hours": "2", "mode": "online",
+        {"held_on": _today().isoformat(), "topic": "噪声", "trainer": "李", "hours": "2", "mode": "online",
          "enterprises": [agreement.enterprise.uscc], "people": [{"name": "吴八", "role": "other"}]},
         format="json",
     )  # fmt: skip
@@ -374,14 +380,14 @@ def test_the_session_form_on_a_phone_records_people(cast, agreement):
     web = _web("steward")
     response = web.post(
         reverse("stewardship:training_create"),
-        {"held_on": TODAY.isoformat(), "topic": "岗前培训", "trainer": "王", "hours": "8", "mode": "onsite",
+        {"held_on": _today().isoformat(), "topic": "岗前培训", "trainer": "王", "hours": "8", "mode": "onsite",
          "enterprises": [agreement.enterprise_id], "people": "张三，接害劳动者\n李四"},
     )  # fmt: skip
     assert response.status_code == 302
     assert TrainingRecord.objects.filter(session__topic="岗前培训").count() == 2
     bad = web.post(
         reverse("stewardship:training_create"),
-        {"held_on": TODAY.isoformat(), "topic": "x", "trainer": "王", "hours": "8", "mode": "onsite",
+        {"held_on": _today().isoformat(), "topic": "x", "trainer": "王", "hours": "8", "mode": "onsite",
          "enterprises": [agreement.enterprise_id], "people": "张三，工人"},
     ).content.decode()  # fmt: skip
     assert "第1行：人员类别“工人”" in bad
@@ -422,7 +428,7 @@ def test_people_of_a_multi_employer_session_are_added_per_employer_on_its_page(c
     yubei = agreement.enterprise
     other = enterprises["yubei2"]
     session = actions.session_create(
-        user=cast["cdc"], held_on=TODAY, topic="联合培训", trainer="区疾控", hours=3, mode="onsite",
+        user=cast["cdc"], held_on=_today(), topic="联合培训", trainer="区疾控", hours=3, mode="onsite",
         enterprises=[yubei, other],
     )  # fmt: skip
     web = _web("cdc")
@@ -445,11 +451,11 @@ def test_people_of_a_multi_employer_session_are_added_per_employer_on_its_page(c
 def test_a_planned_session_takes_no_people_yet(cast, agreement):
     with pytest.raises(ValidationError, match="培训尚未举行"):
         actions.session_create(
-            user=cast["steward"], held_on=TODAY + dt.timedelta(days=7), topic="下周培训", trainer="王", hours=2,
+            user=cast["steward"], held_on=_today() + dt.timedelta(days=7), topic="下周培训", trainer="王", hours=2,
             mode="onsite", enterprises=[agreement.enterprise], people=[{"name": "张三", "role": "exposed"}],
         )  # fmt: skip
     planned = actions.session_create(
-        user=cast["steward"], held_on=TODAY + dt.timedelta(days=7), topic="下周培训", trainer="王", hours=2,
+        user=cast["steward"], held_on=_today() + dt.timedelta(days=7), topic="下周培训", trainer="王", hours=2,
         mode="onsite", enterprises=[agreement.enterprise],
     )  # fmt: skip
     assert "结束后在此登记参训人员" in _web("steward").get(planned.get_absolute_url()).content.decode()
@@ -462,19 +468,19 @@ def test_a_person_who_left_is_no_longer_counted(cast, enterprises):
         enterprise=yubei,
         name="甲",
         role="exposed",
-        started_on=TODAY - dt.timedelta(days=30),
+        started_on=_today() - dt.timedelta(days=30),
     )
-    assert queries.employer_training(yubei.pk, TODAY).rate == 0.0
+    assert queries.employer_training(yubei.pk, _today()).rate == 0.0
     web = _web("manager")
-    web.post(reverse("stewardship:trainee_leave", args=[person.pk]), {"left_on": TODAY.isoformat()})
+    web.post(reverse("stewardship:trainee_leave", args=[person.pk]), {"left_on": _today().isoformat()})
     person.refresh_from_db()
-    assert person.left_on == TODAY and queries.employer_training(yubei.pk, TODAY).rate is None
+    assert person.left_on == _today() and queries.employer_training(yubei.pk, _today()).rate is None
     with pytest.raises(ValidationError, match="不能早于上岗日期"):
         actions.trainee_leave(
             user=cast["manager"], trainee=person, left_on=person.started_on - dt.timedelta(days=1)
         )
     other = actions.trainee_add(
-        user=None, enterprise=enterprises["wanzhou"], name="乙", role="exposed", started_on=TODAY
+        user=None, enterprise=enterprises["wanzhou"], name="乙", role="exposed", started_on=_today()
     )
     assert web.post(reverse("stewardship:trainee_leave", args=[other.pk])).status_code == 404
 
@@ -488,7 +494,7 @@ def test_people_register_import_template_dry_run_errors_and_update(cast, enterpr
     from ohsteward.stewardship.training.importers import PeopleImporter  # local: this test only
 
     yubei, wanzhou = enterprises["yubei"], enterprises["wanzhou"]
-    start = (TODAY - dt.timedelta(days=30)).isoformat()
+    start = (_today() - dt.timedelta(days=30)).isoformat()
     content = _xlsx([
         PEOPLE_HEADER,
         [yubei.uscc, "张三", "接触劳动者", start, "打磨", ""],
@@ -496,8 +502,8 @@ def test_people_register_import_template_dry_run_errors_and_update(cast, enterpr
         [wanzhou.uscc, "李四", "接害劳动者", start, "", ""],
         [yubei.uscc, "王五", "工人", start, "", ""],
         [yubei.uscc, "赵六", "职业卫生管理人员", "", "", ""],
-        [yubei.uscc, "钱七", "接害劳动者", (TODAY + dt.timedelta(days=3)).isoformat(), "", ""],
-        [yubei.uscc, "孙八", "接害劳动者", start, "", (TODAY - dt.timedelta(days=60)).isoformat()],
+        [yubei.uscc, "钱七", "接害劳动者", (_today() + dt.timedelta(days=3)).isoformat(), "", ""],
+        [yubei.uscc, "孙八", "接害劳动者", start, "", (_today() - dt.timedelta(days=60)).isoformat()],
     ])  # fmt: skip
     report = PeopleImporter().run(user=cast["manager"], filename="p.xlsx", content=content, dry_run=True)
     errors = {(e.row, e.column): e.message for e in report.errors}
@@ -524,12 +530,12 @@ def test_people_register_import_template_dry_run_errors_and_update(cast, enterpr
     person = Trainee.objects.get(enterprise=yubei, name="张三")
     assert person.role == "exposed" and person.post == "打磨" and person.left_on is None
 
-    left = (TODAY - dt.timedelta(days=1)).isoformat()
+    left = (_today() - dt.timedelta(days=1)).isoformat()
     again = _xlsx([PEOPLE_HEADER, [yubei.uscc, "张三", "接害劳动者", start, "", left]])
     report = PeopleImporter().run(user=cast["manager"], filename="p.xlsx", content=again, dry_run=False)
     assert report.applied and len(report.updated) == 1 and not report.created
     person.refresh_from_db()
-    assert person.left_on == TODAY - dt.timedelta(days=1) and person.post == "打磨"
+    assert person.left_on == _today() - dt.timedelta(days=1) and person.post == "打磨"
     # another district's officer cannot import into this employer
     report = PeopleImporter().run(user=cast["wanzhou"], filename="p.xlsx", content=good, dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "统一社会信用代码")]

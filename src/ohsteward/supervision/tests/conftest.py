@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ohsteward.hazards.models import ExposureLimit, HazardFactor
 from ohsteward.institutions.tests.factories import two_institutions  # noqa: F401  (a fixture for the tests)
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -53,7 +54,7 @@ class DoseRecordSerializer(serializers.ModelSerializer):
 def _period(request) -> dt.date:
     text = request.query_params.get("period_start")
     if not text:
-        return rules.previous_period(dt.date.today())[0]
+        return rules.previous_period(timezone.localdate())[0]
     try:
         return rules.period_of(dt.date.fromisoformat(text))[0]
     except ValueError:
