@@ -58,17 +58,12 @@ def refresh(year: int, *, progress: Callable[[int, int], None] | None = None) ->
             finding.gone_at = None
             counts["back"] += 1
             changed = True
-        if finding.status == FindingStatus.PENDING:
-            evidence = (item.summary[:500], _records(item), item.enterprise, item.institution)
-            before = (finding.summary, finding.records, finding.enterprise_id, finding.institution_id)
-            after = (
-                evidence[0],
-                evidence[1],
-                getattr(item.enterprise, "pk", None),
-                getattr(item.institution, "pk", None),
-            )
-            if before != after:
-                finding.summary, finding.records = evidence[0], evidence[1]
+        if finding.status == FindingStatus.PENDING:  # decided: keep the evidence decided on
+            summary, records = item.summary[:500], _records(item)
+            subject = (getattr(item.enterprise, "pk", None), getattr(item.institution, "pk", None))
+            held = (finding.summary, finding.records, finding.enterprise_id, finding.institution_id)
+            if held != (summary, records, *subject):
+                finding.summary, finding.records = summary, records
                 finding.enterprise, finding.institution = item.enterprise, item.institution
                 if finding.pk is not None:
                     counts["updated"] += 1
