@@ -18,6 +18,7 @@ from ohsteward.api.testing import bearer_client
 from ohsteward.core import facts
 from ohsteward.core.audit import audit_context
 from ohsteward.core.models import AuditLog, Job
+from ohsteward.core.testing.queries import assert_constant_queries
 from ohsteward.institutions import actions as institution_actions
 from ohsteward.institutions.models import Engagement, InstitutionGrade, PerformanceEvaluation, QcInspection
 from ohsteward.institutions.tests.factories import InstitutionFactory
@@ -362,3 +363,29 @@ def test_the_grade_page_explains_the_factor_with_a_link_to_the_findings(
     mine = next(r for r in rows if r["institution"] == w["b"].uscc)
     crosscheck = next(f for f in mine["factors"] if f["name"] == "crosscheck")
     assert set(crosscheck) >= {"name", "value", "weight", "points"} and crosscheck["value"] == 100.0
+
+
+def test_the_list_page_and_export_send_no_query_per_finding(client, cast, enterprises, two_institutions):
+    w = _world(enterprises, two_institutions)
+    findings.refresh(YEAR)
+    actions.crosscheck_finding_decide(
+        user=cast["cdc"], finding=_scope(w["b"]), status="confirmed", note="属实"
+    )
+    client.force_login(cast["cdc"])
+
+    def more() -> None:
+        for n in range(5):
+            away = InstitutionFactory(region=None, province="四川省")
+            CrossCheckFinding.objects.create(
+                kind="uniform_results", year=YEAR, key=f"i{away.pk}", institution=away,
+                summary=f"同值 {n}", found_at=timezone.now(), status="rejected", note="x", decided_by=cast["cdc"],
+            )  # fmt: skip
+            CrossCheckFinding.objects.create(
+                kind="noise_no_audiometry", year=YEAR, key=f"e0-t{away.pk}", enterprise=enterprises["wanzhou"],
+                summary=f"噪声 {n}", found_at=timezone.now(),
+            )  # fmt: skip
+
+    url = reverse("supervision:finding_list") + f"?year={YEAR}"
+    assert_constant_queries(lambda: client.get(url), more)
+    export = reverse("supervision:finding_export") + f"?year={YEAR}"
+    assert_constant_queries(lambda: client.get(export), more)
