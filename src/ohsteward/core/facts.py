@@ -15,6 +15,11 @@ and the app that needs it asks::
 A provider takes a collection of enterprise primary keys and a calendar year and returns the subset
 of those keys for which the fact holds. It must answer in a bounded number of queries (one or two
 ``IN`` queries over the given keys), whatever the number of keys.
+
+Counts about institutions work the same way (``provide_counts`` / ``ask_counts``): a provider
+takes institution primary keys and a year and returns ``{institution pk: count}`` (institutions
+without a row count 0), or None when the year is not known to it (not yet computed); the grading of institutions asks supervision for the cross-check findings
+about each institution without importing it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 Provider = Callable[[Collection[int], int], set[int]]
+CountProvider = Callable[[Collection[int], int], dict[int, int] | None]
 
 # The facts with a known meaning. A provider for a name not listed here is refused, so that a typo
 # cannot silently leave a rate at "无数据".
@@ -74,3 +80,45 @@ def ask(name: str, enterprise_ids: Collection[int], year: int) -> set[int] | Non
 
 def provided(name: str) -> bool:
     return name in _providers
+
+
+# Counts about institutions (pk -> number) with a known meaning.
+CONFIRMED_CROSSCHECK_FINDINGS = "confirmed_crosscheck_findings"
+PENDING_CROSSCHECK_FINDINGS = "pending_crosscheck_findings"
+
+COUNT_MEANINGS: dict[str, str] = {
+    # issue 9 item 5: the 三色管理 grade reads the cross-checks (supervision.findings)
+    CONFIRMED_CROSSCHECK_FINDINGS: "该年度关于该机构、经质控核实属实的交叉核查发现数",
+    PENDING_CROSSCHECK_FINDINGS: "该年度关于该机构、尚待核实且最近一次核查仍发现的交叉核查发现数",
+}
+
+_counters: dict[str, CountProvider] = {}
+
+
+def provide_counts(name: str, provider: CountProvider) -> None:
+    """Register the function that counts ``name`` per institution; called from ``ready()``."""
+    if name not in COUNT_MEANINGS:
+        raise ValueError(f"unknown count {name!r}; add it to core.facts.COUNT_MEANINGS first")
+    _counters[name] = provider
+
+
+def ask_counts(name: str, institution_ids: Collection[int], year: int) -> dict[int, int] | None:
+    """``{pk: count}`` for every key of ``institution_ids`` (0 where the provider has no row);
+    None when no installed app provides the count, or the provider does not know the year (the
+    caller shows "无数据")."""
+    if name not in COUNT_MEANINGS:
+        raise ValueError(f"unknown count {name!r}")
+    provider = _counters.get(name)
+    if provider is None:
+        return None
+    ids = list(institution_ids)
+    if not ids:
+        return {}
+    counted = provider(ids, year)
+    if counted is None:
+        return None
+    return {pk: int(counted.get(pk, 0)) for pk in ids}
+
+
+def counted(name: str) -> bool:
+    return name in _counters

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
+from ohsteward.core import facts
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     CardKind,
@@ -363,13 +364,43 @@ class YearData:
     demands: list[tuple[str, str]] = field(default_factory=list)  # (status, the inspection's result)
     performance: tuple[float, str] | None = None  # (total, checklist version) of the evaluation
     cards: rules.CardCounts = field(default_factory=rules.CardCounts)
+    # cross-check findings about the institution (supervision, through core.facts); None: no data
+    findings_confirmed: int | None = None
+    findings_pending: int | None = None
+
+
+def _finding_counts(
+    year: int, institution_ids: Iterable[int] | None
+) -> tuple[dict[int, int] | None, dict[int, int] | None]:
+    """The cross-check findings (属实, 待核实) per institution, asked of supervision through
+    ``core.facts`` (institutions sit below it); None when no app provides them."""
+    if not facts.counted(facts.CONFIRMED_CROSSCHECK_FINDINGS):
+        return None, None
+    if institution_ids is None:
+        ids = list(Institution.objects.values_list("pk", flat=True).order_by("pk"))
+    else:
+        ids = list(institution_ids)
+    confirmed = facts.ask_counts(facts.CONFIRMED_CROSSCHECK_FINDINGS, ids, year)
+    if confirmed is None:  # the year has not been checked: nothing to ask further
+        return None, None
+    return confirmed, facts.ask_counts(facts.PENDING_CROSSCHECK_FINDINGS, ids, year)
 
 
 def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[int, YearData]:
     """The year's recorded QC scores, proficiency outcomes, rectification demands and performance
     evaluation totals of every institution (or of ``institution_ids``), in four queries whatever
-    their number, plus one for the report cards."""
-    data: dict[int, YearData] = defaultdict(YearData)
+    their number, plus one for the report cards and, for the cross-check findings (asked of
+    supervision through ``core.facts``: institutions may not import it), two before the year was
+    checked and five after."""
+    confirmed, pending = _finding_counts(year, institution_ids)
+
+    def blank() -> YearData:  # an institution without findings has 0 of them, when counts exist
+        return YearData(
+            findings_confirmed=None if confirmed is None else 0,
+            findings_pending=None if pending is None else 0,
+        )
+
+    data: defaultdict[int, YearData] = defaultdict(blank)
     inspections = QcInspection.objects.filter(year=year, status=InspectionStatus.RECORDED)
     results = ProficiencyResult.objects.filter(round__year=year).exclude(outcome="")
     demands = Rectification.objects.filter(inspection__year=year)
@@ -393,6 +424,12 @@ def year_data(year: int, institution_ids: Iterable[int] | None = None) -> dict[i
         data[pk].performance = (float(total), version)
     for pk, counts in card_counts(year, institution_ids=institution_ids).items():
         data[pk].cards = counts
+    for pk, n in (confirmed or {}).items():
+        if n:
+            data[pk].findings_confirmed = n
+    for pk, n in (pending or {}).items():
+        if n:
+            data[pk].findings_pending = n
     return data
 
 
@@ -414,6 +451,7 @@ def grade_inputs_of(data: YearData, rules_: rules.GradingRules) -> tuple[dict, b
         "rectification": rules.rectification_factor(closed, len(data.demands)),
         "reporting_rate": rules.reporting_factor(data.cards),
         "timeliness": rules.timeliness_factor(data.cards),
+        "crosscheck": rules.crosscheck_factor(data.findings_confirmed, data.findings_pending, rules_),
     }
     has_unsatisfactory = ProficiencyOutcome.UNSATISFACTORY in data.outcomes
     failed_unrectified = any(

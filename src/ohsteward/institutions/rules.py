@@ -18,7 +18,7 @@ from typing import Any
 
 HOME_PROVINCE = "重庆市"
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CURRENT_GRADING_VERSION = "v1"
+CURRENT_GRADING_VERSION = "v2"
 
 # --------------------------------------------------------------------------------------------
 # The register
@@ -167,6 +167,16 @@ class FactorRule:
 
 
 @dataclass(frozen=True)
+class CrosscheckRule:
+    """How the cross-check findings about an institution (issue 9 items 5–6) become a 0–100 value:
+    ``max(0, 100 − 100 × findings / zero_at)`` — no finding 100, ``zero_at`` or more findings 0.
+    ``count_pending``: also count the findings still 待核实 (not only those confirmed 属实)."""
+
+    zero_at: int
+    count_pending: bool
+
+
+@dataclass(frozen=True)
 class GradingRules:
     version: str
     verified: bool
@@ -178,6 +188,7 @@ class GradingRules:
     outcome_points: Mapping[str, float]
     unsatisfactory_caps_at: str
     failed_unrectified_is: str
+    crosscheck: CrosscheckRule | None = None  # v1 has no cross-check factor
 
 
 def load_grading_rules(version: str = CURRENT_GRADING_VERSION) -> GradingRules:
@@ -194,6 +205,11 @@ def load_grading_rules(version: str = CURRENT_GRADING_VERSION) -> GradingRules:
         outcome_points={k: float(v) for k, v in raw["outcome_points"].items()},
         unsatisfactory_caps_at=raw["unsatisfactory_caps_at"],
         failed_unrectified_is=raw["failed_unrectified_is"],
+        crosscheck=(
+            CrosscheckRule(int(raw["crosscheck"]["zero_at"]), bool(raw["crosscheck"]["count_pending"]))
+            if "crosscheck" in raw
+            else None
+        ),
     )
 
 
@@ -323,6 +339,24 @@ def rectification_factor(closed: int, total: int) -> FactorInput:
     if not total:
         return FactorInput(None, reason="本年度无整改要求")
     return FactorInput(round(100.0 * closed / total, 1), f"已验收 {closed} / 共 {total} 项")
+
+
+def crosscheck_factor(confirmed: int | None, pending: int | None, rules: GradingRules) -> FactorInput:
+    """交叉核查 (issue 9 item 5: the colour reads the cross-checks of item 6): the year's findings
+    about the institution — those the QC team confirmed (属实), plus those still 待核实 when
+    ``rules.crosscheck.count_pending`` — as ``max(0, 100 − 100 × n / zero_at)``. None (无数据) when
+    no installed app provides the counts (supervision absent), the year's checks have not been
+    run, or the rules have no such factor.
+    The curve and both settings are versioned data marked unverified (no published source)."""
+    rule = rules.crosscheck
+    if rule is None or confirmed is None or (rule.count_pending and pending is None):
+        return FactorInput(None, reason="未接入交叉核查数据或本年度尚未开展交叉核查")
+    n = confirmed + ((pending or 0) if rule.count_pending else 0)
+    value = max(0.0, round(100.0 - 100.0 * n / rule.zero_at, 1)) if rule.zero_at > 0 else 100.0
+    detail = f"属实 {confirmed} 项"
+    detail += f"，待核实 {pending} 项（计入）" if rule.count_pending else "（待核实的不计入）"
+    detail += f"；每项扣 {100 / rule.zero_at:g} 分，{rule.zero_at} 项及以上为 0 分"
+    return FactorInput(value, detail)
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
@@ -18,13 +19,19 @@ from ohsteward.declarations import actions as declaration_actions
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules as steward_rules
 from ohsteward.supervision import queries, recompute, rules, sources, warnings
-from ohsteward.supervision.choices import CaseStatus, InspectionState, SiteInspectionStatus
+from ohsteward.supervision.choices import (
+    CaseStatus,
+    FindingStatus,
+    InspectionState,
+    SiteInspectionStatus,
+)
 from ohsteward.supervision.models import (
     AnswerEvidence,
     ChecklistItem,
     ChecklistVersion,
     ClassFrequency,
     ConstructionProject,
+    CrossCheckFinding,
     EnforcementCase,
     Inspection,
     InspectionPhoto,
@@ -663,3 +670,39 @@ def project_record_stage(
             description=f"建设项目竣工验收：{project.name}"[:300], today=today,
         )  # fmt: skip
     return project
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-check findings (issue 9 item 6): the QC team's verification
+# --------------------------------------------------------------------------------------------
+
+QC_DECIDES = "交叉核查发现由市疾控中心质控人员核实"
+DECISIONS = (FindingStatus.CONFIRMED, FindingStatus.REJECTED, FindingStatus.PENDING)
+
+
+@transaction.atomic
+def crosscheck_finding_decide(
+    *, user: User | None, finding: CrossCheckFinding, status: str, note: str = ""
+) -> CrossCheckFinding:
+    """Record the QC team's verification of a finding: 属实 or 不属实 with the note saying why (or
+    back to 待核实, also with a note). City-wide users with the permission (the city CDC's QC team;
+    a district reads its own); who and when are stored, the change is audited."""
+    if user is not None and not access.has_perm(user, "supervision.change_crosscheckfinding"):
+        raise PermissionDenied("您无权核实交叉核查发现")
+    access.require_citywide(user, QC_DECIDES)
+    access.require_in_scope(user, finding)
+    finding = CrossCheckFinding.objects.select_for_update().get(pk=finding.pk)
+    if status not in DECISIONS:
+        raise ValidationError({"status": "请选择核实结论：属实、不属实或待核实"})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "请填写核实说明（依据或理由）"})
+    if status == finding.status and note == finding.note:
+        return finding
+    finding.status = status
+    finding.note = note
+    finding.decided_by = user if getattr(user, "pk", None) else None
+    finding.decided_at = timezone.now()
+    finding.full_clean()
+    finding.save()
+    return finding

@@ -64,3 +64,20 @@ class Actor(models.TextChoices):
     ENTERPRISE = "enterprise", "用人单位"
     DISTRICT = "district", "区县卫生健康监督"
     STEWARD = "steward", "健康管家团队"
+
+
+class CrossCheckKind(models.TextChoices):
+    """The cross-checks of issue 9 item 6 (``supervision/crosschecks.py``)."""
+
+    NOISE_NO_AUDIOMETRY = "noise_no_audiometry", "噪声超标但劳动者无噪声（听力）体检"
+    DUST_EXAM_NO_DETECTION = "dust_exam_no_detection", "有粉尘体检但无该粉尘检测"
+    OUT_OF_SCOPE = "out_of_scope", "检测因素超出机构资质范围"
+    UNIFORM_RESULTS = "uniform_results", "检测结果异常一致"
+
+
+class FindingStatus(models.TextChoices):
+    """A stored cross-check finding, as the QC team verified it (核实)."""
+
+    PENDING = "pending", "待核实"
+    CONFIRMED = "confirmed", "属实"
+    REJECTED = "rejected", "不属实"

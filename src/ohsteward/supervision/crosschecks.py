@@ -3,8 +3,9 @@
 They read monitoring (detection reports and measurements) and surveillance (exam results) together,
 so they live here: supervision sits above both (docs/development/architecture.md). The institutions
 pages link to the list by URL, never by import. Nothing is stored: each check is computed on read
-from the rows the user sees (``for_user``), for one calendar year, and answers with flagged items,
-each carrying the records behind it. The thresholds are versioned data
+from the rows the user sees (``for_user``; ``user=None``: every row, the system's city-wide run that
+``findings.refresh`` stores), for one calendar year, and answers with flagged items, each carrying
+the records behind it and a stable ``key`` (what the item is about, so a re-run finds it again). The thresholds are versioned data
 (``data/crosscheck_thresholds_v1.json``) shown as "未核对".
 
 The checks:
@@ -40,17 +41,13 @@ from ohsteward.hazards.choices import HazardCategory
 from ohsteward.institutions.models import Institution, Qualification
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Enterprise
+from ohsteward.supervision.choices import CrossCheckKind
 from ohsteward.surveillance.exams.models import ExamResult
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURRENT_VERSION = "v1"
 
-KINDS = {
-    "noise_no_audiometry": "噪声超标但劳动者无噪声（听力）体检",
-    "dust_exam_no_detection": "有粉尘体检但无该粉尘检测",
-    "out_of_scope": "检测因素超出机构资质范围",
-    "uniform_results": "检测结果异常一致",
-}
+KINDS: dict[str, str] = {k: str(label) for k, label in CrossCheckKind.choices}
 
 
 @dataclass(frozen=True)
@@ -94,10 +91,29 @@ class Item:
     institution: Institution | None = None
     enterprise: Enterprise | None = None
     records: list[tuple[str, str]] = field(default_factory=list)
+    detail: str = ""  # what else tells two items of one kind and subject apart (a factor's pk)
 
     @property
     def kind_label(self) -> str:
         return KINDS[self.kind]
+
+    @property
+    def key(self) -> str:
+        """What the item is about, stable across re-runs: ``e<employer pk>`` or ``i<institution
+        pk>``, with ``-<detail>`` (``e12-f7``: employer 12, factor 7)."""
+        subject = (
+            f"e{self.enterprise.pk}"
+            if self.enterprise is not None
+            else f"i{self.institution.pk}"
+            if self.institution is not None
+            else ""
+        )
+        return f"{subject}-{self.detail}" if self.detail else subject
+
+
+def _seen(manager, user):
+    """The rows ``user`` sees; every row for ``user=None`` (the system's stored run)."""
+    return manager.all() if user is None else manager.for_user(user)
 
 
 # ---- pure rules -------------------------------------------------------------------------------
@@ -152,7 +168,7 @@ def _report_link(report_id: int, number: str) -> tuple[str, str]:
 
 def noise_no_audiometry(user, year: int, t: Thresholds) -> list[Item]:
     over = (
-        Measurement.objects.for_user(user)
+        _seen(Measurement.objects, user)
         .filter(measured_on__year=year, compliant=False, factor__name__in=t.noise_factor_names)
         .values_list("enterprise_id", "report_id", "report__number", "post__name")
         .order_by("enterprise_id", "report_id")
@@ -190,7 +206,7 @@ def noise_no_audiometry(user, year: int, t: Thresholds) -> list[Item]:
 
 def dust_exam_no_detection(user, year: int, t: Thresholds) -> list[Item]:
     exams = (
-        ExamResult.objects.for_user(user)
+        _seen(ExamResult.objects, user)
         .filter(exam__date__year=year, factor__category=HazardCategory.DUST)
         .values_list("exam__worker__enterprise_id", "factor_id", "factor__name", "exam_id")
         .order_by("exam_id")
@@ -223,6 +239,7 @@ def dust_exam_no_detection(user, year: int, t: Thresholds) -> list[Item]:
                 f"{year}年 {len(exam_ids)} 人次{names[factor_id]}作业体检，"
                 f"{year - t.dust_detection_lookback_years}—{year}年无该粉尘检测",
                 enterprise=employers[enterprise_id],
+                detail=f"f{factor_id}",
                 records=[
                     (f"体检 {e}", reverse("surveillance:exam_detail", args=[e]))
                     for e in exam_ids[: t.records_shown]
@@ -234,7 +251,7 @@ def dust_exam_no_detection(user, year: int, t: Thresholds) -> list[Item]:
 
 def out_of_scope(user, year: int, t: Thresholds) -> list[Item]:
     rows = (
-        Measurement.objects.for_user(user)
+        _seen(Measurement.objects, user)
         .filter(report__sampling_start__year=year)
         .values_list(
             "report_id",
@@ -287,7 +304,7 @@ def out_of_scope(user, year: int, t: Thresholds) -> list[Item]:
 
 
 def uniform_results(user, year: int, t: Thresholds) -> list[Item]:
-    mine = Measurement.objects.for_user(user).filter(measured_on__year=year)
+    mine = _seen(Measurement.objects, user).filter(measured_on__year=year)
     values: dict[int, list[float]] = defaultdict(list)
     for inst, value in (
         mine.exclude(value__isnull=True).values_list("report__institution_id", "value").order_by("pk")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from django.db.models import Count
+
 from ohsteward.core import facts
 
 
@@ -39,5 +41,37 @@ def under_enforcement_or_rectification(enterprise_ids: Collection[int], year: in
     return cases | orders
 
 
+def _finding_counts(institution_ids: Collection[int], year: int, status: str) -> dict[int, int] | None:
+    """None until the year's cross-checks have been run (unknown, not zero)."""
+    # local: models are importable only once the app registry is ready (this module is imported from ready())
+    from ohsteward.supervision.choices import FindingStatus
+    from ohsteward.supervision.models import CrossCheckFinding, CrossCheckRun
+
+    if not CrossCheckRun.objects.filter(year=year).exists():
+        return None
+    rows = CrossCheckFinding.objects.filter(
+        institution_id__in=list(institution_ids), year=year, status=status
+    )
+    if status == FindingStatus.PENDING:
+        rows = rows.current()  # a pending item the latest run no longer finds is not held against it
+    counted = rows.values("institution_id").annotate(n=Count("pk")).order_by("institution_id")
+    return {r["institution_id"]: r["n"] for r in counted}
+
+
+def confirmed_crosscheck_findings(institution_ids: Collection[int], year: int) -> dict[int, int] | None:
+    """Issue 9 item 5: the findings about each institution the QC team confirmed (属实) — also
+    those a later run no longer finds: the decision stands (two queries; None before the year's
+    first run)."""
+    return _finding_counts(institution_ids, year, "confirmed")
+
+
+def pending_crosscheck_findings(institution_ids: Collection[int], year: int) -> dict[int, int] | None:
+    """The findings about each institution still 待核实 and found by the latest run (two queries;
+    None before the year's first run)."""
+    return _finding_counts(institution_ids, year, "pending")
+
+
 def provide_all() -> None:
     facts.provide(facts.UNDER_ENFORCEMENT_OR_RECTIFICATION, under_enforcement_or_rectification)
+    facts.provide_counts(facts.CONFIRMED_CROSSCHECK_FINDINGS, confirmed_crosscheck_findings)
+    facts.provide_counts(facts.PENDING_CROSSCHECK_FINDINGS, pending_crosscheck_findings)

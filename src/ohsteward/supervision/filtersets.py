@@ -11,6 +11,8 @@ from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
 from ohsteward.supervision.choices import (
     CaseStatus,
+    CrossCheckKind,
+    FindingStatus,
     HazardLevel,
     InspectionState,
     ManagementStatus,
@@ -20,6 +22,7 @@ from ohsteward.supervision.choices import (
 )
 from ohsteward.supervision.models import (
     ConstructionProject,
+    CrossCheckFinding,
     EarlyWarning,
     EnforcementCase,
     Inspection,
@@ -144,3 +147,31 @@ class EarlyWarningFilterSet(_EnterpriseFilters):
         model = EarlyWarning
         fields = ["q", "enterprise", "region", "kind", "open"]
         form = FilterForm
+
+
+class CrossCheckFindingFilterSet(FilterSet):
+    """Filters of the stored cross-check findings: ``institution`` and ``enterprise`` take the
+    credit code; ``region`` a district (the employer's or the institution's); ``current=true``
+    keeps what the latest run still finds."""
+
+    year = filters.NumberFilter(label="年度", field_name="year")
+    kind = filters.ChoiceFilter(label="核查类别", choices=CrossCheckKind.choices)
+    status = filters.ChoiceFilter(label="核实结论", choices=FindingStatus.choices)
+    institution = filters.CharFilter(label="机构（信用代码）", method="filter_institution")
+    enterprise = filters.CharFilter(label="用人单位（信用代码）", method="filter_enterprise")
+    region = filters.ModelChoiceFilter(label="区县", method="filter_region", queryset=_districts)
+    current = filters.BooleanFilter(label="最近一次核查仍发现", field_name="gone_at", lookup_expr="isnull")
+
+    class Meta:
+        model = CrossCheckFinding
+        fields = ["year", "kind", "status", "institution", "enterprise", "region", "current"]
+        form = FilterForm
+
+    def filter_institution(self, queryset, name, value):
+        return queryset.filter(institution__uscc=value.strip().upper())
+
+    def filter_enterprise(self, queryset, name, value):
+        return queryset.filter(enterprise__uscc=value.strip().upper())
+
+    def filter_region(self, queryset, name, value):
+        return queryset.about_region(value.pk) if value is not None else queryset

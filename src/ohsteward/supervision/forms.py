@@ -7,7 +7,7 @@ from django import forms
 from ohsteward.accounts import access
 from ohsteward.core.widgets import DateInput
 from ohsteward.registry.models import Enterprise, Region
-from ohsteward.supervision.choices import RiskClass
+from ohsteward.supervision.choices import FindingStatus, RiskClass
 from ohsteward.supervision.rules import STAGES
 
 
@@ -160,3 +160,14 @@ class StageForm(forms.Form):
     on = forms.DateField(label="完成日期", widget=DateInput())
     report_no = forms.CharField(label="报告编号", max_length=60, required=False)
     institution = forms.CharField(label="技术服务机构", max_length=100, required=False)
+
+
+class FindingDecideForm(forms.Form):
+    """The QC team's verification of a cross-check finding (``actions.crosscheck_finding_decide``)."""
+
+    status = forms.ChoiceField(label="核实结论", choices=FindingStatus.choices)
+    note = forms.CharField(label="核实说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CrossCheckRunForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)

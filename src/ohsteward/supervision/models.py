@@ -14,6 +14,8 @@ from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.supervision.choices import (
     Actor,
     CaseStatus,
+    CrossCheckKind,
+    FindingStatus,
     HazardLevel,
     HeadcountBasis,
     InspectionState,
@@ -661,3 +663,128 @@ class EarlyWarning(ScopedModelMixin, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-check findings (交叉核查发现, issue 9 item 6), stored so the QC team can verify them
+# --------------------------------------------------------------------------------------------
+
+
+class CrossCheckFindingQuerySet(ScopedQuerySet):
+    def current(self):
+        """Found again by the latest run (not marked gone)."""
+        return self.filter(gone_at__isnull=True)
+
+    def about_region(self, code: str):
+        """About an employer or an institution of the district ``code`` (a filter, not scoping)."""
+        return self.filter(models.Q(enterprise__region_id=code) | models.Q(institution__region_id=code))
+
+
+class CrossCheckFinding(ScopedModelMixin, TimeStampedModel):
+    """One item a cross-check flagged (``crosschecks.py``) for one year, kept by
+    ``findings.refresh`` (the background job) and verified by the QC team: 待核实 → 属实 / 不属实
+    with a note, who decided and when. ``key`` says what the item is about (``e<employer>``,
+    ``e<employer>-f<factor>``, ``i<institution>``), so a re-run finds the same row again: its
+    evidence (``summary``, ``records``) is refreshed while it is 待核实 and kept as it was decided on
+    afterwards; an item the re-run no longer finds gets ``gone_at`` (never deleted), and loses it if
+    found again. Seen by regulators only: the city (the city CDC's QC team) and the district of the
+    employer or of the institution (an out-of-province institution: the districts it serves);
+    never by the institution or the employer (a lead to verify, not a conclusion)."""
+
+    audited = True
+    scope = Scope(
+        enterprise="enterprise",
+        district="institution__region_id",
+        institution="institution",
+        regulators_only=True,
+        serving_area=True,
+    )
+
+    kind = models.CharField("核查类别", max_length=30, choices=CrossCheckKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    key = models.CharField("核查对象", max_length=60)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="用人单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name="机构",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    summary = models.CharField("发现", max_length=500)
+    records = models.JSONField(
+        "相关记录", default=list, blank=True, help_text="发现时的依据记录（名称、链接）"
+    )
+    status = models.CharField(
+        "核实结论", max_length=12, choices=FindingStatus.choices, default=FindingStatus.PENDING
+    )
+    note = models.TextField("核实说明", blank=True)
+    decided_by = _user("核实人")
+    decided_at = models.DateTimeField("核实时间", null=True, blank=True)
+    found_at = models.DateTimeField("首次发现时间")
+    gone_at = models.DateTimeField(
+        "复核未再发现时间", null=True, blank=True, help_text="重新核查时不再发现该问题的时间"
+    )
+
+    objects = CrossCheckFindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "交叉核查发现"
+        verbose_name_plural = "交叉核查发现"
+        ordering = ["-year", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "key"],
+                name="crosscheck_finding_key",
+                violation_error_message="同一年度同一核查对象只能有一条核查发现",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False) | models.Q(institution__isnull=False),
+                name="crosscheck_finding_subject",
+                violation_error_message="核查发现须关联用人单位或机构",
+            ),
+        ]
+        indexes = [models.Index(fields=["institution", "year", "status"], name="crosscheck_inst_year")]
+
+    def __str__(self) -> str:
+        subject = self.enterprise or self.institution
+        return f"{self.year}年 {self.get_kind_display()} · {subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:finding_detail", args=[self.pk])
+
+    def audit_scope(self) -> dict:
+        if self.enterprise_id:
+            return _enterprise_scope(self.enterprise)
+        region = self.institution.region_id if self.institution_id else None
+        return {"district_code": region or "", "zone_code": "", "enterprise_id": None}
+
+    @property
+    def is_current(self) -> bool:
+        return self.gone_at is None
+
+
+class CrossCheckRun(models.Model):
+    """When a year's cross-checks were last run and stored (``findings.refresh``), with its counts.
+    Until a year has been run, its findings are unknown: the grade's 交叉核查 factor is 无数据,
+    not "no finding"."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    ran_at = models.DateTimeField("核查时间")
+    counts = models.JSONField("核查结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "交叉核查运行"
+        verbose_name_plural = "交叉核查运行"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年交叉核查（{self.ran_at:%Y-%m-%d %H:%M}）"

@@ -157,3 +157,47 @@ class EarlyWarningTable(Table):
         Column("解除日期", "closed_on"),
         Column("相关记录", _records, key="records"),
     ]
+
+
+def _subject_district(f) -> str:
+    region = f.enterprise.region if f.enterprise_id else f.institution.region if f.institution_id else None
+    return region.name if region else "外省机构" if f.institution_id else ""
+
+
+def _datetime(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class CrossCheckFindingTable(Table):
+    html_id = "finding-table"
+    select_related = ("enterprise__region", "institution__region", "decided_by")
+    default_sort = "-year"
+    columns = [
+        Column("编号", "pk", key="id", link="supervision:finding_detail", sortable="pk"),
+        Column("年度", "year", sortable="year"),
+        Column("核查类别", "get_kind_display", key="kind", sortable="kind"),
+        Column("机构", lambda f: f.institution.name if f.institution_id else "", key="institution", sortable="institution__name"),
+        Column("机构信用代码", lambda f: f.institution.uscc if f.institution_id else "", key="institution_uscc", export=True),
+        Column("用人单位", lambda f: f.enterprise.name if f.enterprise_id else "", key="enterprise", sortable="enterprise__name"),
+        Column("用人单位信用代码", lambda f: f.enterprise.uscc if f.enterprise_id else "", key="enterprise_uscc", export=True),
+        Column("区县", _subject_district, key="district"),
+        Column("发现", "summary"),
+        Column("相关记录", _records, key="records"),
+        Column("核实结论", "get_status_display", key="status", sortable="status"),
+        Column("核实说明", "note"),
+        Column("核实人", lambda f: f.decided_by.get_username() if f.decided_by_id else "", key="decided_by"),
+        Column("核实时间", "decided_at", format=_datetime, sortable="decided_at"),
+        Column("首次发现", "found_at", format=_datetime, sortable="found_at"),
+        Column("复核未再发现", "gone_at", format=_datetime, key="gone_at"),
+    ]  # fmt: skip
+    list_columns = [
+        "id",
+        "year",
+        "kind",
+        "institution",
+        "enterprise",
+        "district",
+        "summary",
+        "status",
+        "gone_at",
+    ]

@@ -105,4 +105,20 @@ urlpatterns = [
     path(
         "cross-checks/export/", crosscheck_views.crosscheck_list, {"export": True}, name="crosscheck_export"
     ),
+    # the stored findings, verified by the QC team
+    path("cross-checks/findings/", crosscheck_views.FindingListView.as_view(), name="finding_list"),
+    path(
+        "cross-checks/findings/export/",
+        crosscheck_views.FindingListView.as_view(export=True),
+        name="finding_export",
+    ),
+    path("cross-checks/findings/run/", crosscheck_views.CrossCheckRunView.as_view(), name="crosscheck_run"),
+    path(
+        "cross-checks/findings/<int:pk>/", crosscheck_views.FindingDetailView.as_view(), name="finding_detail"
+    ),
+    path(
+        "cross-checks/findings/<int:pk>/decide/",
+        crosscheck_views.FindingDecideView.as_view(),
+        name="finding_decide",
+    ),
 ]

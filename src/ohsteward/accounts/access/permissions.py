@@ -116,6 +116,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "supervision.constructionproject": ("vac", "vac", "v", "v", "v", "vac"),
     # early warnings (issue 13 item 7) are derived rows, kept by supervision.warnings.refresh
     "supervision.earlywarning": ("v", "v", "v", "", "v", "v"),
+    # stored cross-check findings (issue 9 item 6): the city CDC's QC team verifies, districts read
+    # their own; institutions and employers reach the pages but see no row (regulators only: 404)
+    "supervision.crosscheckfinding": ("vc", "v", "vc", "v", "", "v"),
     # health surveillance (issue 12): the employer keeps its roster and post history; its steward
     # team helps; an exam institution reads its clients' rosters and records acute exposures it
     # finds; regulators keep every roster in their area

@@ -93,7 +93,8 @@ def test_qc_inspections_and_grades_have_the_contract_fields(client, cast):
     qc = client.get("/api/v1/qc-inspections/", {"year": 2026}).json()["results"][0]
     assert qc["result"] == "pass" and qc["score"] == "88.0"
     grade = client.get("/api/v1/institution-grades/", {"year": 2026}).json()["results"][0]
-    assert grade["colour"] == "green" and grade["score"] == 94.0
+    # rules v2: 质控 88 × 0.20 and 能力验证 100 × 0.25 over the 0.45 with data
+    assert grade["colour"] == "green" and grade["score"] == 94.7
     assert {"name", "value", "weight", "points"} <= set(grade["factors"][0])
     no_data = [f for f in grade["factors"] if f["value"] is None]
     assert no_data and all(f["points"] is None and f["reason"] for f in no_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -124,3 +125,56 @@ def test_proficiency_factor_averages_outcome_points():
     f = rules.proficiency_factor(["satisfactory", "questionable"], R)
     assert f.value == 80.0 and "可疑 1" in f.detail
     assert rules.proficiency_factor([], R).value is None
+
+
+# ---- the cross-check factor (issue 9 item 5; grading rules v2) --------------------------------
+
+R2 = rules.load_grading_rules("v2")
+R2_PENDING = dataclasses.replace(R2, crosscheck=rules.CrosscheckRule(zero_at=5, count_pending=True))
+
+
+def test_grading_rules_v2_add_the_cross_check_factor_flagged_unverified_and_weights_add_up_to_one():
+    assert R2.verified is False and "[?]" in R2.source
+    assert abs(sum(f.weight for f in R2.factors) - 1) < 1e-9
+    assert "crosscheck" in {f.name for f in R2.factors}
+    assert R2.crosscheck == rules.CrosscheckRule(zero_at=5, count_pending=False)
+    assert R.crosscheck is None  # v1 has no such factor
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "pending", "grading", "value"),
+    [
+        (0, 0, R2, 100.0),
+        (1, 3, R2, 80.0),  # pending findings do not count by default
+        (4, 0, R2, 20.0),
+        (5, 0, R2, 0.0),
+        (9, 0, R2, 0.0),  # never below 0
+        (1, 2, R2_PENDING, 40.0),  # the setting counts the pending ones too
+        (0, None, R2, 100.0),  # pending unknown does not matter when it is not counted
+    ],
+)
+def test_the_cross_check_factor_takes_points_per_finding(confirmed, pending, grading, value):
+    assert rules.crosscheck_factor(confirmed, pending, grading).value == value
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "pending", "grading"),
+    [(None, None, R2), (None, 0, R2), (2, None, R2_PENDING), (2, 0, R)],
+)
+def test_the_cross_check_factor_has_no_data_without_counts_or_without_a_rule(confirmed, pending, grading):
+    factor = rules.crosscheck_factor(confirmed, pending, grading)
+    assert factor.value is None and factor.reason.startswith("未接入交叉核查数据")
+
+
+def test_a_cross_check_factor_without_data_shows_no_data_and_counts_nothing():
+    inputs = {
+        "qc_score": rules.FactorInput(90.0, "1 次"),
+        "proficiency": rules.FactorInput(90.0, "满意 1"),
+        "crosscheck": rules.crosscheck_factor(None, None, R2),
+    }
+    g = rules.grade(inputs, R2)
+    crosscheck = next(f for f in g.factors if f.name == "crosscheck")
+    assert crosscheck.value is None and crosscheck.points is None and g.score == 90.0
+    with_findings = rules.grade({**inputs, "crosscheck": rules.crosscheck_factor(5, 0, R2)}, R2)
+    # weights with data 0.20 + 0.25 + 0.05: 90 × 0.9 + 0 × 0.1
+    assert with_findings.score == 81.0 and with_findings.colour == "yellow"

@@ -6,6 +6,7 @@ from django.urls import path
 
 from ohsteward.supervision.api.views import (
     ConstructionProjectViewSet,
+    CrossCheckFindingViewSet,
     EarlyWarningViewSet,
     EnforcementCaseViewSet,
     InspectionPlanViewSet,
@@ -24,6 +25,7 @@ SUPERVISION_ROUTES = [
     ("enforcement-cases", EnforcementCaseViewSet, "enforcement-case"),
     ("construction-projects", ConstructionProjectViewSet, "construction-project"),
     ("warnings", EarlyWarningViewSet, "warning"),
+    ("crosscheck-findings", CrossCheckFindingViewSet, "crosscheck-finding"),
 ]
 
 urlpatterns = [

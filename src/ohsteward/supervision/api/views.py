@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ohsteward.accounts import access
+from ohsteward.core.api.jobs import JobAcceptedSerializer, job_accepted
 from ohsteward.core.api.viewsets import (
     AuditedViewMixin,
     ExportMixin,
@@ -23,9 +24,11 @@ from ohsteward.core.api.viewsets import (
 )
 from ohsteward.hazards import lookup
 from ohsteward.registry.models import Enterprise, Region
-from ohsteward.supervision import actions, portrait, queries, rules
+from ohsteward.supervision import actions, jobs, portrait, queries, rules
+from ohsteward.supervision.choices import FindingStatus
 from ohsteward.supervision.filtersets import (
     ConstructionProjectFilterSet,
+    CrossCheckFindingFilterSet,
     EarlyWarningFilterSet,
     EnforcementCaseFilterSet,
     InspectionFilterSet,
@@ -35,6 +38,7 @@ from ohsteward.supervision.filtersets import (
 )
 from ohsteward.supervision.models import (
     ConstructionProject,
+    CrossCheckFinding,
     EarlyWarning,
     EnforcementCase,
     Inspection,
@@ -45,6 +49,7 @@ from ohsteward.supervision.models import (
 )
 from ohsteward.supervision.tables import (
     ConstructionProjectTable,
+    CrossCheckFindingTable,
     EarlyWarningTable,
     EnforcementCaseTable,
     InspectionPlanTable,
@@ -623,6 +628,79 @@ class EarlyWarningViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
     filterset_class = EarlyWarningFilterSet
     table_class = EarlyWarningTable
     export_filename = "预警"
+
+
+# --------------------------------------------------------------------------------------------
+# crosscheck-findings/ (issue 9 item 6)
+# --------------------------------------------------------------------------------------------
+
+
+class CrossCheckFindingSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    institution = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True, default=None)
+    enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    current = serializers.BooleanField(source="is_current", read_only=True)
+
+    class Meta:
+        model = CrossCheckFinding
+        fields = [
+            "id", "year", "kind", "kind_label", "key", "institution", "institution_name", "enterprise",
+            "enterprise_name", "summary", "records", "status", "status_label", "note", "decided_by",
+            "decided_at", "found_at", "gone_at", "current",
+        ]  # fmt: skip
+
+
+class FindingDecideSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FindingStatus.choices)
+    note = serializers.CharField(max_length=2000)
+
+
+class CrossCheckRunSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class CrossCheckFindingViewSet(ExportMixin, ScopedReadOnlyModelViewSet):
+    """交叉核查发现（噪声超标无听力体检、粉尘体检无检测、超出资质范围、结果异常一致），由后台任务按年度登记，
+    质控人员核实：`status` pending（待核实）/ confirmed（属实）/ rejected（不属实）。
+    过滤：`year`、`kind`、`status`、`institution`、`enterprise`（信用代码）、`region`（区县代码）、`current`。"""
+
+    permission_action = None  # set per action below (RolePermission)
+    queryset = CrossCheckFinding.objects.select_related(
+        "enterprise__region", "institution__region", "decided_by"
+    ).order_by("-year", "kind", "pk")
+    serializer_class = CrossCheckFindingSerializer
+    filterset_class = CrossCheckFindingFilterSet
+    table_class = CrossCheckFindingTable
+    export_filename = "交叉核查发现"
+
+    @extend_schema(
+        request=FindingDecideSerializer,
+        responses={200: CrossCheckFindingSerializer},
+        summary="核实（属实/不属实）",
+    )
+    @action(detail=True, methods=["post"], permission_action="change")
+    def decide(self, request, pk=None):
+        s = FindingDecideSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        finding = actions.crosscheck_finding_decide(
+            user=request.user, finding=self.get_object(), **s.validated_data
+        )
+        return Response(self.get_serializer(finding).data)
+
+    @extend_schema(
+        request=CrossCheckRunSerializer,
+        responses={202: JobAcceptedSerializer},
+        summary="重新核查一个年度并登记发现（后台任务：202）",
+    )
+    @action(detail=False, methods=["post"], permission_action="change")
+    def run(self, request):
+        s = CrossCheckRunSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return job_accepted(jobs.start_crosscheck_job(user=request.user, year=s.validated_data["year"]))
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from ohsteward.accounts.tests.scope import ScopeCase, ScopeSuite
+from ohsteward.accounts.tests.scope import REGULATORS_ONLY, ScopeCase, ScopeSuite
 from ohsteward.registry.models import Region
 from ohsteward.supervision import actions
 from ohsteward.supervision.models import (
     ClassFrequency,
     ConstructionProject,
+    CrossCheckFinding,
     EarlyWarning,
     EnforcementCase,
     Inspection,
@@ -52,6 +54,17 @@ def _warning(world, employer):
         message="1 名接害劳动者超过体检周期",
         actor="enterprise",
         opened_on=world.today,
+    )
+
+
+def _finding(world, employer):
+    return CrossCheckFinding.objects.create(
+        kind="noise_no_audiometry",
+        year=world.today.year,
+        key=f"e{employer.pk}",
+        enterprise=employer,
+        summary="噪声超标，无劳动者噪声作业体检结论",
+        found_at=timezone.now(),
     )
 
 
@@ -97,6 +110,16 @@ class TestSupervisionScope(ScopeSuite):
             make=_warning,
             page="/supervision/warnings/{obj.pk}/",
             api="/api/v1/warnings/",
+            export_column="编号",
+        ),
+        # a lead for the QC team: regulators only (the employer's manager and institution staff
+        # have the view permission and get 404; the steward team has none: 403)
+        ScopeCase(
+            CrossCheckFinding,
+            make=_finding,
+            visible=REGULATORS_ONLY,
+            page="/supervision/cross-checks/findings/{obj.pk}/",
+            api="/api/v1/crosscheck-findings/",
             export_column="编号",
         ),
     ]

@@ -15,6 +15,7 @@ from ohsteward.core.audit import audit_context
 from ohsteward.demo import (
     cards,
     cast,
+    crosschecks,
     declarations,
     dose,
     exams,
@@ -94,6 +95,7 @@ class Command(BaseCommand):
             (exams, "体检结果、复查与调岗任务、职业病诊断个案、慢病筛查与随访"),
             (dose, "放射工作人员个人剂量监测记录（含超过调查水平和缺测）"),
             (supervision, "职业卫生管理自查、综合风险评估、年度检查计划、监督检查和执法案件"),
+            (crosschecks, "交叉核查发现（待核实、属实、不属实）"),
             (cards, "信息报告卡的报送（按时、逾期、未报送）与三色等级的报送因素"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
