@@ -23,7 +23,7 @@ from ohsteward.surveillance.models import Worker, WorkerPost
 from ohsteward.surveillance.schedule import ExamRecord
 
 
-def _factors(worker: Worker) -> list[HazardFactor]:
+def exposed_factors(worker: Worker) -> list[HazardFactor]:
     posts = WorkerPost.objects.filter(worker=worker).values_list("post_id", flat=True)
     factors = list(
         HazardFactor.objects.filter(
@@ -33,7 +33,7 @@ def _factors(worker: Worker) -> list[HazardFactor]:
     return factors or [HazardFactor.objects.get(name="噪声")]
 
 
-def _institution(employer, today: dt.date) -> Institution | None:
+def exam_institution(employer, today: dt.date) -> Institution | None:
     inst = (
         Institution.objects.of_kind(InstitutionKind.EXAM)
         .filter(engagements__enterprise=employer)
@@ -53,7 +53,7 @@ def record_history(worker: Worker, history: list[ExamRecord], today: dt.date) ->
     factor of the worker's posts), by an exam institution serving the employer; the schedule is
     recomputed from them by ``exam_record``. Returns how many were recorded (0 without an exam
     institution in the register)."""
-    inst = _institution(worker.enterprise, today)
+    inst = exam_institution(worker.enterprise, today)
     if inst is None:
         return 0
     done = 0
@@ -62,7 +62,7 @@ def record_history(worker: Worker, history: list[ExamRecord], today: dt.date) ->
             continue
         actions.exam_record(
             user=None, worker=worker, date=record.date, kind=record.kind, institution=inst,
-            results=[{"factor": f, "conclusion": "a"} for f in _factors(worker)], source="api",
+            results=[{"factor": f, "conclusion": "a"} for f in exposed_factors(worker)], source="api",
         )  # fmt: skip
         done += 1
     return done
@@ -74,7 +74,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     rng = random.Random(seed + 13)
     counts = {"exams": 0, "tasks": 0, "cases": 0, "screenings": 0, "follow_ups": 0}
     employer = Worker.objects.order_by("pk").first().enterprise
-    inst = _institution(employer, today)
+    inst = exam_institution(employer, today)
     staff = list(
         Worker.objects.filter(
             enterprise=employer, leave_date__isnull=True, hire_date__lte=today - dt.timedelta(days=60)
@@ -95,7 +95,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
     made: list[Exam] = []
     for worker, (code, items, recheck, by) in zip(staff, plan, strict=False):
         exam_day = day - dt.timedelta(days=60) if code in ("c", "d") else day
-        factor = _factors(worker)[0]
+        factor = exposed_factors(worker)[0]
         exam = actions.exam_record(
             user=None, worker=worker, date=exam_day, kind="periodic", institution=inst, source="api",
             results=[{"factor": factor, "conclusion": code, "items": items, "recheck_items": recheck, "recheck_by": by}],

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -18,7 +17,7 @@ from ohsteward.accounts.models import User
 from ohsteward.declarations import actions as declaration_actions
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.stewardship import rules as steward_rules
-from ohsteward.supervision import queries, recompute, rules, sources, warnings
+from ohsteward.supervision import evidence, queries, recompute, rules, warnings
 from ohsteward.supervision.choices import (
     CaseStatus,
     FindingStatus,
@@ -27,6 +26,7 @@ from ohsteward.supervision.choices import (
 )
 from ohsteward.supervision.models import (
     AnswerEvidence,
+    AnswerRecord,
     ChecklistItem,
     ChecklistVersion,
     ClassFrequency,
@@ -119,29 +119,12 @@ def _specs(version: ChecklistVersion) -> list[rules.ChecklistItemSpec]:
 # --------------------------------------------------------------------------------------------
 
 
-def _prefill(enterprise: Enterprise, hint: str) -> tuple[str, str]:
-    """A record the system has, offered as evidence for an item (the declaration today;
-    detection reports and exams through ``sources`` once wired)."""
-    if hint == "declaration":
-        declaration = enterprise.declarations.filter(status="valid").order_by("-declared_on", "-pk").first()
-        if declaration is not None:
-            url = reverse("declarations:declaration_detail", args=[declaration.pk])
-            return f"职业病危害项目申报 {declaration.receipt_no}（{declaration.declared_on}）", url
-    elif hint == "detection":
-        found = sources.latest_detection_record(enterprise.pk)
-        if found:
-            return found
-    elif hint == "exam":
-        found = sources.latest_exam_record(enterprise.pk)
-        if found:
-            return found
-    return "", ""
-
-
 @transaction.atomic
 def self_inspection_start(*, user: User | None, enterprise: Enterprise, on: dt.date) -> SelfInspection:
-    """A draft self-inspection on the active checklist, every item listed and records the system
-    has pre-filled as evidence. An open draft of the same employer is returned instead."""
+    """A draft self-inspection on the active checklist, every item listed and the records the
+    system has linked as evidence (``evidence.records_for``: the declaration, detection report,
+    exams and the year's training records). An open draft of the same employer is returned
+    instead."""
     access.require_in_scope(user, enterprise, "该单位不在您的管辖范围内")
     draft = SelfInspection.objects.filter(enterprise=enterprise, state=InspectionState.DRAFT).first()
     if draft is not None:
@@ -150,14 +133,107 @@ def self_inspection_start(*, user: User | None, enterprise: Enterprise, on: dt.d
     inspection = SelfInspection(enterprise=enterprise, checklist=checklist, filled_on=on, created_by=user)
     inspection.full_clean()
     inspection.save()
-    answers = []
-    for item in checklist.items.order_by("order"):
-        label, url = _prefill(enterprise, item.evidence_hint)
-        answers.append(
-            SelfInspectionAnswer(inspection=inspection, item=item, record_label=label, record_url=url)
-        )
-    SelfInspectionAnswer.objects.bulk_create(answers)
+    items = list(checklist.items.order_by("order"))
+    SelfInspectionAnswer.objects.bulk_create(
+        SelfInspectionAnswer(inspection=inspection, item=item) for item in items
+    )
+    answers = {a.item_id: a for a in inspection.answers.all()}
+    found: dict[str, list[evidence.Record]] = {}
+    rows = []
+    for item in items:
+        hint = item.evidence_hint
+        if hint and hint not in found:
+            found[hint] = evidence.records_for(enterprise, hint, on)
+        rows += [
+            AnswerRecord(answer=answers[item.pk], kind=r.kind, label=r.label[:200], url=r.url[:300])
+            for r in found.get(hint, [])
+        ]
+    AnswerRecord.objects.bulk_create(rows)
     return inspection
+
+
+def _draft_answer(user: User | None, inspection: SelfInspection, code: str) -> SelfInspectionAnswer:
+    access.require_in_scope(user, inspection.enterprise)
+    if inspection.state != InspectionState.DRAFT:
+        raise ValidationError("自查已提交，不能再修改（请由审核人调整）")
+    answer = inspection.answers.select_related("item").filter(item__code=code).first()
+    if answer is None:
+        raise ValidationError({"code": f"自查表中没有条目“{code}”"})
+    return answer
+
+
+@transaction.atomic
+def self_inspection_record_add(
+    *, user: User | None, inspection: SelfInspection, code: str, label: str, url: str
+) -> AnswerRecord:
+    """The manager cites another record of the system for an item of its draft (a page of this
+    system, by its address)."""
+    answer = _draft_answer(user, inspection, code)
+    label, url = (label or "").strip(), (url or "").strip()
+    errors = {}
+    if not label:
+        errors["label"] = "请填写引用记录的名称"
+    if not url:
+        errors["url"] = "请填写引用记录的页面地址"
+    if errors:
+        raise ValidationError(errors)
+    if answer.records.filter(url=url).exists():
+        raise ValidationError({"url": "本项已引用该记录"})
+    record = AnswerRecord(answer=answer, kind="", label=label[:200], url=url[:300], added_by=user)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def self_inspection_record_remove(*, user: User | None, inspection: SelfInspection, record_id: int) -> None:
+    """The manager removes a cited record (pre-filled or added) from an item of its draft."""
+    record = (
+        AnswerRecord.objects.select_related("answer__item")
+        .filter(answer__inspection=inspection, pk=record_id)
+        .first()
+    )
+    if record is None:
+        raise ValidationError({"record": "该引用记录不存在"})
+    _draft_answer(user, inspection, record.answer.item.code)
+    record.delete()
+
+
+@transaction.atomic
+def self_inspection_record_refill(
+    *, user: User | None, inspection: SelfInspection, code: str, on: dt.date
+) -> list[AnswerRecord]:
+    """Link again the records the system has for an item (those not linked already), e.g. after
+    a removal by mistake or a training recorded since the draft was started."""
+    answer = _draft_answer(user, inspection, code)
+    linked = set(answer.records.values_list("url", flat=True))
+    added = []
+    for r in evidence.records_for(inspection.enterprise, answer.item.evidence_hint, on):
+        if r.url in linked:
+            continue
+        record = AnswerRecord(answer=answer, kind=r.kind, label=r.label[:200], url=r.url[:300], added_by=user)
+        record.full_clean()
+        record.save()
+        added.append(record)
+    return added
+
+
+@transaction.atomic
+def self_inspection_evidence_remove(
+    *, user: User | None, inspection: SelfInspection, evidence_id: int
+) -> None:
+    """The manager removes an uploaded file from an item of its draft."""
+    found = (
+        AnswerEvidence.objects.select_related("answer__item", "blob")
+        .filter(answer__inspection=inspection, pk=evidence_id)
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"evidence": "该佐证材料不存在"})
+    _draft_answer(user, inspection, found.answer.item.code)
+    blob = found.blob
+    found.delete()
+    blob.delete()
 
 
 def _check_files(files: Sequence[Any]) -> None:
@@ -192,12 +268,7 @@ def self_inspection_answer(
     files: Sequence[Any] = (),
 ) -> SelfInspectionAnswer:
     """The employer answers one item of its draft: points within the item's, a note, files."""
-    access.require_in_scope(user, inspection.enterprise)
-    if inspection.state != InspectionState.DRAFT:
-        raise ValidationError("自查已提交，不能再修改（请由审核人调整）")
-    answer = inspection.answers.select_related("item").filter(item__code=code).first()
-    if answer is None:
-        raise ValidationError({"code": f"自查表中没有条目“{code}”"})
+    answer = _draft_answer(user, inspection, code)
     spec = rules.ChecklistItemSpec(
         answer.item.code, answer.item.section, answer.item.text, float(answer.item.points)
     )

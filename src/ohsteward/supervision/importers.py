@@ -10,7 +10,7 @@ from django.db import transaction
 from ohsteward.core.cells import cell_text
 from ohsteward.core.imports import ImportReport, RowError
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
-from ohsteward.supervision import actions, rules
+from ohsteward.supervision import actions, evidence, rules
 
 COLUMNS = [
     ("版本号", True, "同一文件各行相同，如 official-2022；不能与已有版本重复"),
@@ -20,13 +20,18 @@ COLUMNS = [
     ("自查内容", True, ""),
     ("分值", True, "各项合计须为100分"),
     ("否决项", False, "是/否；否决项未得满分的，管理状况定为C级"),
-    ("可引用记录", False, "declaration（申报）、detection（检测）、exam（体检）、training（培训）"),
+    (
+        "可引用记录",
+        False,
+        "、".join(f"{hint}（{label}）" for hint, label in evidence.HINT_LABELS.items())
+        + "：开始自查时预填系统中的相应记录",
+    ),
     ("已核对", False, "是/否：是否已对照国疾控综监督二函〔2022〕50号附件2官方文本核对；各行相同"),
 ]
 REQUIRED = [h for h, req, _c in COLUMNS if req]
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"", "否", "n", "no", "false", "0"}
-HINTS = {"", "declaration", "detection", "exam", "training"}
+HINTS = {"", *evidence.HINTS}
 
 
 def _flag(value, row: int, column: str, report: ImportReport) -> bool:

@@ -6,6 +6,7 @@ enforcement cases."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -163,9 +164,10 @@ class SelfInspection(ScopedModelMixin, TimeStampedModel):
 
 
 class SelfInspectionAnswer(models.Model):
-    """One item answered: points awarded, a note, and evidence (files, or a link to a record the
-    system has — the declaration is pre-filled where one exists). ``original_points`` keeps the
-    employer's own figure when a reviewer adjusts it."""
+    """One item answered: points awarded, a note, and evidence — files (``evidence``) and links to
+    records the system has (``records``: the declaration, detection report, exams and training
+    records are pre-filled, ``supervision/evidence.py``). ``original_points`` keeps the employer's
+    own figure when a reviewer adjusts it."""
 
     audited = True
     inspection = models.ForeignKey(
@@ -177,8 +179,6 @@ class SelfInspectionAnswer(models.Model):
         "企业自评得分", max_digits=5, decimal_places=1, null=True, blank=True
     )
     note = models.CharField("说明", max_length=500, blank=True)
-    record_label = models.CharField("引用记录", max_length=200, blank=True)
-    record_url = models.CharField("引用记录链接", max_length=300, blank=True)
     review_note = models.CharField("审核调整说明", max_length=300, blank=True)
 
     class Meta:
@@ -194,6 +194,36 @@ class SelfInspectionAnswer(models.Model):
 
     def audit_scope(self) -> dict:
         return self.inspection.audit_scope()
+
+
+class AnswerRecord(TimeStampedModel):
+    """A link to a record the system has, cited as evidence for one item: pre-filled when the
+    self-inspection starts (``added_by`` empty) or added by the manager; removable while a draft."""
+
+    audited = True
+    answer = models.ForeignKey(
+        SelfInspectionAnswer, verbose_name="条目结果", on_delete=models.CASCADE, related_name="records"
+    )
+    kind = models.CharField("记录类型", max_length=20, blank=True, help_text="the item's evidence hint")
+    label = models.CharField("引用记录", max_length=200)
+    url = models.CharField("引用记录链接", max_length=300)
+    added_by = _user("添加人")
+
+    class Meta:
+        verbose_name = "自查引用记录"
+        verbose_name_plural = "自查引用记录"
+        ordering = ["answer", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        # only pages of this system: a path, never another site's address
+        if not self.url.startswith("/") or self.url.startswith("//"):
+            raise ValidationError({"url": "引用记录应为本系统内的页面地址（以“/”开头）"})
+
+    def audit_scope(self) -> dict:
+        return self.answer.audit_scope()
 
 
 class StoredBlob(models.Model):

@@ -41,6 +41,11 @@ urlpatterns = [
         name="selfinspection_review",
     ),
     path(
+        "self-inspections/<int:pk>/evidence/edit/",
+        views.SelfInspectionEvidenceEditView.as_view(),
+        name="selfinspection_evidence_edit",
+    ),
+    path(
         "self-inspections/<int:pk>/evidence/<int:evidence_pk>/",
         views.AnswerEvidenceView.as_view(),
         name="selfinspection_evidence",

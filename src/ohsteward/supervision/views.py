@@ -276,7 +276,9 @@ class SelfInspectionDetailView(ObjectDetailView):
         inspection = context["object"]
         user = self.request.user
         answers = list(
-            inspection.answers.select_related("item").prefetch_related("evidence").order_by("item__order")
+            inspection.answers.select_related("item")
+            .prefetch_related("evidence", "records")
+            .order_by("item__order")
         )
         sections: list[tuple[str, list]] = []
         for a in answers:
@@ -322,6 +324,63 @@ class SelfInspectionAnswerView(ScopedObjectMixin, ProtectedView):
                 f"已保存第 {d['code']} 项。",
             )  # fmt: skip
         return redirect(f"{inspection.get_absolute_url()}#item-{request.POST.get('code', '')}")
+
+
+class SelfInspectionEvidenceEditView(ScopedObjectMixin, ProtectedView):
+    """The manager edits an item's evidence in its draft: ``op`` = ``record_add`` (``code``,
+    ``label``, ``url``), ``record_remove`` (``record``), ``record_refill`` (``code``: link again the
+    system's records) or ``file_remove`` (``evidence``)."""
+
+    http_method_names = ["post"]
+    queryset = SelfInspection.objects.select_related("enterprise")
+    permission = "supervision.change_selfinspection"
+
+    def post(self, request, pk):
+        inspection = self.get_object()
+        post, user = request.POST, request.user
+        op, code = post.get("op", ""), post.get("code", "")
+
+        def number(key: str) -> int:
+            try:
+                return int(post.get(key, ""))
+            except ValueError:
+                raise ValidationError({key: "编号应为数字"}) from None
+
+        calls = {
+            "record_add": (
+                lambda: actions.self_inspection_record_add(
+                    user=user, inspection=inspection, code=code, label=post.get("label", ""),
+                    url=post.get("url", ""),
+                ),
+                "已添加引用记录。",
+            ),
+            "record_remove": (
+                lambda: actions.self_inspection_record_remove(
+                    user=user, inspection=inspection, record_id=number("record")
+                ),
+                "已移除引用记录。",
+            ),
+            "record_refill": (
+                lambda: actions.self_inspection_record_refill(
+                    user=user, inspection=inspection, code=code, on=timezone.localdate()
+                ),
+                "已重新引用系统中的记录。",
+            ),
+            "file_remove": (
+                lambda: actions.self_inspection_evidence_remove(
+                    user=user, inspection=inspection, evidence_id=number("evidence")
+                ),
+                "已删除佐证材料。",
+            ),
+        }  # fmt: skip
+        if op not in calls:
+            messages.error(request, "未知的操作")
+        else:
+            call, done = calls[op]
+            _run(request, call, done)
+        return redirect(
+            f"{inspection.get_absolute_url()}#item-{code}" if code else inspection.get_absolute_url()
+        )
 
 
 class SelfInspectionSubmitView(ScopedObjectMixin, ProtectedView):

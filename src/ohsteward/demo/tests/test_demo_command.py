@@ -44,6 +44,12 @@ def test_demo_prepares_data_and_logins():
     from ohsteward.surveillance.dose.models import DoseRecord  # local: like the imports above
 
     assert DoseRecord.objects.filter(above_investigation=True).count() == 1
+    # SME assistance shows both priority flags read through core.facts (issue 10 item 5)
+    from ohsteward.stewardship.assistance import queries as assistance  # local: like the imports above
+    from ohsteward.stewardship.assistance.models import AssistanceEntry  # local: like the imports above
+
+    flagged = assistance.with_flags(list(AssistanceEntry.objects.select_related("plan")))
+    assert any(e.case_flag for e in flagged) and any(e.rectification_flag for e in flagged)
     # running it again adds nothing
     call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=io.StringIO())
     assert Enterprise.objects.filter(registration="registered").count() == 400

@@ -74,6 +74,14 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = ["item", "state", "done_on", "na_reason", "evidence_note", "evidence_name"]
 
 
+class EntryListSerializer(serializers.ListSerializer):
+    """A page of entries: the priority flags are asked once for the page (``queries.with_flags``)."""
+
+    def to_representation(self, data):
+        entries = list(data.all() if hasattr(data, "all") else data)
+        return super().to_representation(queries.with_flags(entries))
+
+
 class EntrySerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -82,16 +90,36 @@ class EntrySerializer(serializers.ModelSerializer):
     team = serializers.CharField(source="team.name", read_only=True, default=None)
     items = ItemSerializer(many=True, read_only=True)
     rates = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
+    flags_no_data = serializers.SerializerMethodField()
 
     class Meta:
         model = AssistanceEntry
         fields = [
             "id", "plan", "district", "year", "enterprise", "enterprise_name", "team", "expert_group",
-            "deadline", "priority", "strategy", "items", "rates",
+            "deadline", "priority", "strategy", "flags", "flags_no_data", "items", "rates",
         ]  # fmt: skip
+        list_serializer_class = EntryListSerializer
+
+    @staticmethod
+    def _flags(entry) -> dict[str, bool | None]:
+        if not hasattr(entry, FLAG_ATTRS[0]):
+            queries.with_flags([entry])
+        return {header: getattr(entry, attr) for attr, _name, header in queries.FLAG_FACTS}
+
+    def get_flags(self, entry) -> list[str]:
+        """The priority flags of 001 附件3 二(一)1 that hold (the page's names: 带病例, 在案整改)."""
+        return [header for header, held in self._flags(entry).items() if held]
+
+    def get_flags_no_data(self, entry) -> list[str]:
+        """The flags no installed app can tell ("无数据"): neither held nor not held."""
+        return [header for header, held in self._flags(entry).items() if held is None]
 
     def get_rates(self, entry) -> dict:
         return {r.code: _rate(r) for r in queries.entry_rates(entry)}
+
+
+FLAG_ATTRS = [attr for attr, _name, _header in queries.FLAG_FACTS]
 
 
 class ItemRecordSerializer(serializers.Serializer):

@@ -78,6 +78,8 @@ def test_assistance_fields(cast, small, plan, team):
     assert e["enterprise"] == small["yubei"].uscc
     assert [i["item"] for i in e["items"]] == [code for code, _label in assistance_rules.ITEMS]
     assert set(e["rates"]) == {"declared", "periodic_detection", "exams", "training"}
+    assert isinstance(e["flags"], list) and set(e["flags"]) <= {"带病例", "在案整改"}
+    assert set(e["flags_no_data"]) <= {"带病例", "在案整改"}
     assert all({"value", "reason"} <= set(r) for r in e["rates"].values())
 
 

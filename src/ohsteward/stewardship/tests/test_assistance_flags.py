@@ -93,3 +93,46 @@ def test_a_stored_priority_reason_still_counts(cast, entries, monkeypatch):
         .content.decode()
     )
     assert 'id="priority-count">2<' in body
+
+
+def _api(user):
+    from rest_framework.test import APIClient  # local: the API tests below only
+
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_flags_in_the_api_list_and_detail(cast, entries, monkeypatch):
+    yubei, yubei2 = entries["yubei"], entries["yubei2"]
+    _providers(
+        monkeypatch, case={yubei.enterprise_id}, rectification={yubei.enterprise_id, yubei2.enterprise_id}
+    )
+    c = _api(cast["yubei"])
+    rows = {r["id"]: r for r in c.get("/api/v1/assistance-enterprises/").json()["results"]}
+    assert rows[yubei.pk]["flags"] == ["带病例", "在案整改"] and rows[yubei.pk]["flags_no_data"] == []
+    assert rows[yubei2.pk]["flags"] == ["在案整改"]
+    detail = c.get(f"/api/v1/assistance-enterprises/{yubei2.pk}/").json()
+    assert detail["flags"] == ["在案整改"] and detail["flags_no_data"] == []
+
+
+def test_api_flags_no_data_when_no_app_provides_the_fact(cast, entries, monkeypatch):
+    _providers(monkeypatch, case=None, rectification=set())
+    row = _api(cast["yubei"]).get(f"/api/v1/assistance-enterprises/{entries['yubei'].pk}/").json()
+    assert row["flags"] == [] and row["flags_no_data"] == ["带病例"]
+
+
+def test_api_list_asks_each_fact_once_per_page(cast, entries, monkeypatch):
+    asked = []
+    _providers(monkeypatch, case=set(), rectification=set())
+    original = facts.ask
+    monkeypatch.setattr(facts, "ask", lambda name, ids, year: asked.append(name) or original(name, ids, year))
+    _api(cast["yubei"]).get("/api/v1/assistance-enterprises/")
+    flag_asks = [
+        n
+        for n in asked
+        if n in (facts.HAS_OCCUPATIONAL_DISEASE_CASE, facts.UNDER_ENFORCEMENT_OR_RECTIFICATION)
+    ]
+    assert sorted(flag_asks) == sorted(
+        [facts.HAS_OCCUPATIONAL_DISEASE_CASE, facts.UNDER_ENFORCEMENT_OR_RECTIFICATION]
+    )

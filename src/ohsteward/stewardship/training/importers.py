@@ -50,8 +50,7 @@ class RecordImporter:
                 for h, req, c in COLUMNS
             ],
             notes=[
-                "学时要求（RULES.md §9，441号未核对）：主要负责人、职业卫生管理人员初次不少于16学时、"
-                "每年不少于8学时；接害劳动者上岗前不少于8学时、每年不少于4学时。",
+                rules.hours_note(timezone.localdate()),
                 "同一用人单位同名同类别的人员视为同一人；新人员自动加入培训对象名单。",
             ],
         )
@@ -134,8 +133,6 @@ class PeopleImporter:
     template_filename = "培训对象导入模板.xlsx"
 
     def template(self, user=None) -> bytes:
-        version = rules.rules_on(timezone.localdate())
-        flag = "" if version.verified else "（未核对）"
         return template_xlsx(
             [
                 TemplateColumn(
@@ -144,8 +141,7 @@ class PeopleImporter:
                 for h, req, c in PEOPLE_COLUMNS
             ],
             notes=[
-                f"学时要求 {version.version}{flag}：主要负责人、职业卫生管理人员初次不少于16学时、"
-                "每年不少于8学时；接害劳动者上岗前不少于8学时、每年不少于4学时（RULES.md §9，441号未核对）。",
+                rules.hours_note(timezone.localdate()),
                 "同一用人单位同名同类别的人员视为同一人：再次导入时更新其上岗日期、岗位和离岗日期。",
             ],
         )

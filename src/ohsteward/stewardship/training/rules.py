@@ -80,6 +80,30 @@ def requirement(role: str, *, on: dt.date) -> Requirement | None:
     return rules_on(on).requirements.get(role)
 
 
+def _hours_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def hours_note(on: dt.date) -> str:
+    """The hours the version in force on ``on`` asks, in one Chinese sentence for import
+    templates and pages: its version, "未核对" while unverified, then per role with a requirement
+    the initial and yearly hours (roles with the same hours are named together)."""
+    version = rules_on(on)
+    groups: dict[tuple[Decimal, Decimal, int], list[str]] = {}
+    for role, label in ROLES:
+        req = version.requirements.get(role)
+        if req is not None:
+            groups.setdefault((req.initial, req.yearly, req.initial_window_days), []).append(label)
+    parts = []
+    for (initial, yearly, window), labels in groups.items():
+        first = "上岗前" if window == 0 else "初次"
+        parts.append(
+            f"{'、'.join(labels)}{first}不少于{_hours_text(initial)}学时、每年不少于{_hours_text(yearly)}学时"
+        )
+    flag = "，未核对" if not version.verified else ""
+    return f"学时要求（{version.version}{flag}；{version.note}）：{'；'.join(parts)}。"
+
+
 STATUSES = {"ok": "已达标", "due": "待培训", "overdue": "已逾期", "na": "无学时要求"}
 
 

@@ -220,13 +220,21 @@ class AnswerSerializer(serializers.ModelSerializer):
     max_points = serializers.DecimalField(source="item.points", max_digits=5, decimal_places=1)
     veto = serializers.BooleanField(source="item.veto")
     evidence = serializers.SerializerMethodField()
+    records = serializers.SerializerMethodField()
 
     class Meta:
         model = SelfInspectionAnswer
         fields = [
             "code", "section", "text", "max_points", "veto", "points", "original_points", "note",
-            "record_label", "record_url", "review_note", "evidence",
+            "records", "review_note", "evidence",
         ]  # fmt: skip
+
+    def get_records(self, answer) -> list[dict]:
+        """Links to records of the system cited as evidence (pre-filled or added by the manager)."""
+        return [
+            {"id": r.pk, "kind": r.kind, "label": r.label, "url": r.url, "prefilled": r.added_by_id is None}
+            for r in answer.records.all()
+        ]
 
     def get_evidence(self, answer) -> list[str]:
         return [e.name for e in answer.evidence.all()]
@@ -270,6 +278,16 @@ class AnswerWriteSerializer(serializers.Serializer):
     evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class RecordAddSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.CharField()
+
+
+class RecordRemoveSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+
+
 class ReviewSerializer(serializers.Serializer):
     adjustments = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=1), required=False, default=dict
@@ -285,7 +303,7 @@ class SelfInspectionViewSet(ExportMixin, ScopedModelViewSet):
 
     queryset = (
         SelfInspection.objects.select_related("enterprise", "checklist")
-        .prefetch_related("answers__item", "answers__evidence")
+        .prefetch_related("answers__item", "answers__evidence", "answers__records")
         .order_by("-filled_on", "-pk")
     )
     serializer_class = SelfInspectionSerializer
@@ -319,6 +337,32 @@ class SelfInspectionViewSet(ExportMixin, ScopedModelViewSet):
             points=d["points"],
             note=d["note"],
             files=d["evidence"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data)
+
+    @extend_schema(
+        request=RecordAddSerializer,
+        responses={200: SelfInspectionSerializer},
+        summary="为条目引用一条系统记录",
+    )
+    @action(detail=True, methods=["post"], permission_action="change", url_path="add-record")
+    def add_record(self, request, pk=None):
+        inspection = self.get_object()
+        s = RecordAddSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        actions.self_inspection_record_add(user=request.user, inspection=inspection, **s.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data)
+
+    @extend_schema(
+        request=RecordRemoveSerializer, responses={200: SelfInspectionSerializer}, summary="移除一条引用记录"
+    )
+    @action(detail=True, methods=["post"], permission_action="change", url_path="remove-record")
+    def remove_record(self, request, pk=None):
+        inspection = self.get_object()
+        s = RecordRemoveSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        actions.self_inspection_record_remove(
+            user=request.user, inspection=inspection, record_id=s.validated_data["id"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data)
 

@@ -117,8 +117,8 @@ def test_the_declaration_is_prefilled_as_evidence(cast, enterprises):
     inspection = actions.self_inspection_start(
         user=cast["manager"], enterprise=enterprises["yubei"], on=TODAY
     )
-    answer = inspection.answers.get(item__evidence_hint="declaration")
-    assert declaration.receipt_no in answer.record_label and answer.record_url.endswith(f"/{declaration.pk}/")
+    (record,) = inspection.answers.get(item__evidence_hint="declaration").records.all()
+    assert declaration.receipt_no in record.label and record.url.endswith(f"/{declaration.pk}/")
 
 
 def test_city_loads_a_checklist_version_other_users_cannot(cast):

@@ -60,6 +60,17 @@ def test_row_errors_name_row_and_column_and_nothing_is_written(cast):
     assert not report.applied and not ChecklistVersion.objects.filter(code="v2").exists()
 
 
+def test_the_training_hints_split_by_role_are_accepted(cast):
+    rows = [
+        ["v3", "表", "培训", "1", "负责人培训", 50, "否", "training_managers", "否"],
+        ["v3", "表", "培训", "2", "劳动者培训", 50, "否", "training_workers", "否"],
+    ]
+    report = ChecklistImporter().run(user=cast["city"], filename="d.xlsx", content=xlsx(rows), dry_run=False)
+    assert report.applied, report.errors
+    hints = list(ChecklistVersion.objects.get(code="v3").items.values_list("evidence_hint", flat=True))
+    assert hints == ["training_managers", "training_workers"]
+
+
 def test_points_must_total_100(cast):
     rows = [r[:5] + [30] + r[6:] for r in GOOD]
     report = ChecklistImporter().run(user=cast["city"], filename="c.xlsx", content=xlsx(rows), dry_run=True)

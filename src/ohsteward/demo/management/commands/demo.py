@@ -13,6 +13,7 @@ from ohsteward.accounts.actions import user_create
 from ohsteward.accounts.models import User
 from ohsteward.core.audit import audit_context
 from ohsteward.demo import (
+    assistance_flags,
     cards,
     cast,
     crosschecks,
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             (dose, "放射工作人员个人剂量监测记录（含超过调查水平和缺测）"),
             (supervision, "职业卫生管理自查、综合风险评估、年度检查计划、监督检查和执法案件"),
             (crosschecks, "交叉核查发现（待核实、属实、不属实）"),
+            (assistance_flags, "帮扶企业的重点标记：带病例、在案整改"),
             (cards, "信息报告卡的报送（按时、逾期、未报送）与三色等级的报送因素"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
