@@ -121,6 +121,9 @@ class RecordSerializer(serializers.Serializer):
 
 PARAMS = [
     OpenApiParameter("region", OpenApiTypes.STR, description="区域代码（区县或乡镇街道）；省略为本人辖区"),
+    OpenApiParameter(
+        "team", OpenApiTypes.INT, description="管家服务团队 id：该团队期内服务的用人单位（代替 region）"
+    ),
     OpenApiParameter("period", OpenApiTypes.STR, description="期间：2025、2025Q2 或 2025-03；省略为今年"),
 ]
 
@@ -172,7 +175,7 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
         return bytes_response(f"指标值-{timezone.localdate():%Y%m%d}.xlsx", content, XLSX_MIME)
 
     def _figures(self, request) -> list[Figure]:
-        area = areas.area_for(request.user, request.query_params.get("region"))
+        area = areas.requested_area(request.user, request.query_params)
         period = self._period(request)
         level = request.query_params.get("level")
         if level and level not in LEVELS:
@@ -184,7 +187,12 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
             library = [i for i in library if i.code == code]
             if not library:
                 raise Http404
-        return [figures.compute(i, request.user, a, period) for a in targets for i in library]
+        return [
+            figures.compute(i, request.user, a, period)
+            for a in targets
+            for i in library
+            if figures.applies_to(i, a)
+        ]
 
     @extend_schema(
         parameters=[
@@ -204,7 +212,9 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
         indicator = Indicator.objects.filter(code=code, active=True).first()
         if indicator is None:
             raise Http404
-        area = areas.area_for(request.user, request.query_params.get("region"))
+        area = areas.requested_area(request.user, request.query_params)
+        if not figures.applies_to(indicator, area):
+            raise Http404
         period = self._period(request)
         part = request.query_params.get("part") or "numerator"
         qs = part_records(indicator, part, request.user, area, period)
