@@ -90,6 +90,7 @@ class IndicatorViewSet(AuditedViewMixin, viewsets.ReadOnlyModelViewSet):
 class IndicatorValueSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     region = serializers.CharField(allow_null=True)
+    team = serializers.IntegerField(allow_null=True, help_text="管家服务团队 id（team=… 请求时）")
     period = serializers.CharField()
     numerator = serializers.IntegerField(allow_null=True)
     denominator = serializers.IntegerField(allow_null=True)
@@ -102,7 +103,8 @@ class IndicatorValueSerializer(serializers.Serializer):
 def value_row(f: Figure) -> dict:
     return {
         "indicator": f.indicator.code,
-        "region": f.area.code,  # None: the whole city
+        "region": None if f.area.level == "team" else f.area.code,  # None: the whole city
+        "team": int(f.area.code or 0) if f.area.level == "team" else None,
         "period": f.period.code,
         "numerator": f.numerator,
         "denominator": f.denominator,

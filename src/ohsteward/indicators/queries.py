@@ -65,7 +65,7 @@ class Area:
         return f"region={self.code}" if self.code else ""
 
 
-def team_clients(team_id: str | int, period: Period) -> QuerySet:
+def team_clients(team_id: int, period: Period) -> QuerySet:
     """The employers (an ``enterprise_id`` subquery) a steward team served on at least one day of
     the period under a signed agreement (``ServiceAgreement.objects.served_between``)."""
     return (
@@ -95,7 +95,7 @@ def _in_area(
     if area.level == "team":
         if enterprise is None or period is None:
             return qs.none()
-        return qs.filter(**{f"{enterprise}__in": team_clients(area.code or "", period)})
+        return qs.filter(**{f"{enterprise}__in": team_clients(int(area.code or 0), period)})
     return qs
 
 

@@ -321,10 +321,11 @@ def trend(request: HttpRequest) -> HttpResponse:
         "indicator": indicator.name,
         "unit": "%" if indicator.unit == "%" else "",
         "quarters": [q.code for q in quarters],
-        "published": [not live and q.code in published for q in quarters],
         "series": [
             {
                 "name": names.get(a.code, a.code),
+                # towns are never published: their points are always live
+                "published": [not live and a.level != "town" and q.code in published for q in quarters],
                 "values": [None if f.value is None or f.no_data else float(f.value) for f in row],
                 "targets": [None if f.target is None else float(f.target) for f in row],
             }

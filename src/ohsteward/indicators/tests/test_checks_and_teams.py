@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ohsteward.accounts.actions import role_assign
+from ohsteward.api.testing import bearer_client
 from ohsteward.declarations.models import HazardListEntry
 from ohsteward.declarations.tests.factories import DeclarationFactory
 from ohsteward.indicators import actions, figures
@@ -199,6 +200,25 @@ def test_another_teams_member_and_another_district_cannot_see_the_teams_page(cli
     assert _get(client, world["institution"], "table", team=team_member.pk).status_code == 403
 
 
+def test_the_api_gives_a_teams_values_and_records(world, enterprises, team_member):
+    client = bearer_client(world["yubei"])
+    r = client.get("/api/v1/indicator-values/", {"team": team_member.pk, "period": "2025"})
+    assert r.status_code == 200
+    rows = {row["indicator"]: row for row in r.json()}
+    assert "qc-coverage" not in rows
+    row = rows["declaration-rate"]
+    assert (row["team"], row["region"], row["numerator"], row["denominator"]) == (team_member.pk, None, 1, 1)
+    records = client.get(
+        "/api/v1/indicator-values/declaration-rate/records/",
+        {"team": team_member.pk, "period": "2025", "part": "denominator"},
+    )
+    assert [x["label"] for x in records.json()["results"]] == [f"2025 {enterprises['yubei']}"]
+    assert (
+        bearer_client(world["wanzhou"]).get("/api/v1/indicator-values/", {"team": team_member.pk}).status_code
+        == 404
+    )
+
+
 def test_the_team_page_links_from_the_team(client, world, team_member):
     client.force_login(world["steward"])
     r = client.get(reverse("stewardship:team_detail", args=[team_member.pk]))
@@ -217,7 +237,18 @@ def test_the_trend_gives_eight_quarters_for_the_city_and_the_chosen_district(cli
     yubei = data["series"][1]
     assert yubei["values"][4:] == [50.0, 50.0, 50.0, 50.0]  # 2025: one of two declared
     assert yubei["targets"][4] == 100.0
-    assert data["published"] == [False] * 8
+    assert yubei["published"] == [False] * 8  # only the year 2025 could be published, not a quarter
+
+
+def test_a_published_quarter_keeps_its_published_point_in_the_trend(client, world, enterprises):
+    actions.snapshot_publish(user=world["city"], period="2025Q1", today=D(2026, 3, 1))
+    DeclarationFactory(enterprise=enterprises["yubei2"], declared_on=D(2025, 2, 1))  # entered late
+    params = {"indicator": "declaration-rate", "period": "2025", "child": YUBEI}
+    yubei = _get(client, world["city"], "trend", **params).json()["series"][1]
+    assert (yubei["values"][4], yubei["published"][4]) == (50.0, True)
+    assert yubei["values"][5] == 100.0 and yubei["published"][5] is False
+    live = _get(client, world["city"], "trend", source="live", **params).json()["series"][1]
+    assert (live["values"][4], live["published"][4]) == (100.0, False)
 
 
 def test_the_trend_exports_and_refuses_areas_out_of_reach(client, world):

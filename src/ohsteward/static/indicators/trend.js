@@ -18,7 +18,7 @@
         name: s.name, type: "line", connectNulls: false, color: COLOURS[i % COLOURS.length],
         // a published quarter shows its published figure: drawn as a hollow point
         data: s.values.map(function (v, q) {
-          return {value: v, symbol: data.published[q] ? "emptyCircle" : "circle", symbolSize: 8};
+          return {value: v, symbol: s.published[q] ? "emptyCircle" : "circle", symbolSize: 8};
         })
       });
       if (s.targets.some(function (t) { return t !== null; })) {
