@@ -169,6 +169,7 @@ def test_a_team_member_sees_its_clients_figures_without_the_institutions_ones(cl
     html = r.content.decode()
     assert team_member.name in html and 'id="team-scope"' in html
     assert 'data-code="declaration-rate"' in html and 'data-code="qc-coverage"' not in html
+    assert reverse("indicators:ranking") not in html  # no links to pages the member may not open
     f = _figure("declaration-rate", world["steward"], Area("team", str(team_member.pk)), "2025")
     assert (f.numerator, f.denominator, f.target) == (1, 1, Decimal("100.0"))
     # a count target is a district's, not a team's
