@@ -47,6 +47,9 @@ PROFILE = {  # QC score, result, proficiency outcome
     "poor": (64, "fail", "unsatisfactory"),
 }
 GUIDANCE_BODIES = {"重庆市职业病防治院": 55, "重庆市九龙坡区疾病预防控制中心": 18}  # employers guided
+# 公立医疗卫生机构 (002 capacity checks (9)–(10)): 万州 has one public exam institution (short of
+# two) and no public diagnosis one, 渝中 both kinds in one body — a spread of done and not done
+PUBLIC_BODIES = {"重庆市职业病防治院", "重庆万州三峡职业健康检查中心", "重庆市九龙坡区疾病预防控制中心"}
 EVALUATION_LOSS = {"good": 4, "fair": 20, "poor": 38}  # points lost, spread over the items
 QC_ITEMS = "质量管理体系文件\n原始记录与报告一致性\n仪器设备检定校准\n人员资质与培训\n现场采样过程"
 
@@ -79,6 +82,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                 "capability_basis": "《职业病防治机构提质合规行动实施方案》附件1 第3—5条",
                 # public bodies with the 目标(四) guidance duty
                 "guidance_duty": name in GUIDANCE_BODIES,
+                "public": name in PUBLIC_BODIES,
             },
         )
         kind = "filing" if set(kinds) & {"exam", "diagnosis"} else "certificate"

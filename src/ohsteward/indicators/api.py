@@ -90,6 +90,7 @@ class IndicatorViewSet(AuditedViewMixin, viewsets.ReadOnlyModelViewSet):
 class IndicatorValueSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     region = serializers.CharField(allow_null=True)
+    team = serializers.IntegerField(allow_null=True, help_text="管家服务团队 id（team=… 请求时）")
     period = serializers.CharField()
     numerator = serializers.IntegerField(allow_null=True)
     denominator = serializers.IntegerField(allow_null=True)
@@ -102,7 +103,8 @@ class IndicatorValueSerializer(serializers.Serializer):
 def value_row(f: Figure) -> dict:
     return {
         "indicator": f.indicator.code,
-        "region": f.area.code,  # None: the whole city
+        "region": None if f.area.level == "team" else f.area.code,  # None: the whole city
+        "team": int(f.area.code or 0) if f.area.level == "team" else None,
         "period": f.period.code,
         "numerator": f.numerator,
         "denominator": f.denominator,
@@ -121,6 +123,9 @@ class RecordSerializer(serializers.Serializer):
 
 PARAMS = [
     OpenApiParameter("region", OpenApiTypes.STR, description="区域代码（区县或乡镇街道）；省略为本人辖区"),
+    OpenApiParameter(
+        "team", OpenApiTypes.INT, description="管家服务团队 id：该团队期内服务的用人单位（代替 region）"
+    ),
     OpenApiParameter("period", OpenApiTypes.STR, description="期间：2025、2025Q2 或 2025-03；省略为今年"),
 ]
 
@@ -172,7 +177,7 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
         return bytes_response(f"指标值-{timezone.localdate():%Y%m%d}.xlsx", content, XLSX_MIME)
 
     def _figures(self, request) -> list[Figure]:
-        area = areas.area_for(request.user, request.query_params.get("region"))
+        area = areas.requested_area(request.user, request.query_params)
         period = self._period(request)
         level = request.query_params.get("level")
         if level and level not in LEVELS:
@@ -184,7 +189,12 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
             library = [i for i in library if i.code == code]
             if not library:
                 raise Http404
-        return [figures.compute(i, request.user, a, period) for a in targets for i in library]
+        return [
+            figures.compute(i, request.user, a, period)
+            for a in targets
+            for i in library
+            if figures.applies_to(i, a)
+        ]
 
     @extend_schema(
         parameters=[
@@ -204,7 +214,9 @@ class IndicatorValueViewSet(AuditedViewMixin, viewsets.ViewSet):
         indicator = Indicator.objects.filter(code=code, active=True).first()
         if indicator is None:
             raise Http404
-        area = areas.area_for(request.user, request.query_params.get("region"))
+        area = areas.requested_area(request.user, request.query_params)
+        if not figures.applies_to(indicator, area):
+            raise Http404
         period = self._period(request)
         part = request.query_params.get("part") or "numerator"
         qs = part_records(indicator, part, request.user, area, period)

@@ -9,16 +9,42 @@ from ohsteward.accounts import access
 from ohsteward.indicators.queries import Area
 from ohsteward.registry.choices import RegionLevel
 from ohsteward.registry.models import Region
+from ohsteward.stewardship.models import StewardTeam
 
 
 def default_area(user) -> Area:
-    """The city for city-wide users, the own district for a district officer."""
+    """The city for city-wide users, the own district for a district officer, the own team for a
+    steward team member."""
     if access.is_citywide(user):
         return Area("city")
     district = access.own_district_code(user)
     if district:
         return Area("district", district)
+    team = access.own_team_id(user)
+    if team is not None:
+        return Area("team", str(team))
     raise Http404
+
+
+def team_area(user, team_id: str) -> Area:
+    """A steward team's area (its clients): for the team's own members, and for whoever sees the
+    team (the city, the team's district); 404 otherwise. A member of another team may not ask."""
+    if not team_id.isdigit():
+        raise Http404
+    own = access.own_team_id(user)
+    if own is not None and own != int(team_id):
+        raise Http404
+    if not StewardTeam.objects.for_user(user).filter(pk=int(team_id)).exists():
+        raise Http404
+    return Area("team", team_id)
+
+
+def requested_area(user, params) -> Area:
+    """The area a request names: ``team=<id>`` (a steward team) or ``region=<code>``."""
+    team = params.get("team")
+    if team:
+        return team_area(user, team)
+    return area_for(user, params.get("region"))
 
 
 def area_for(user, code: str | None) -> Area:
@@ -46,6 +72,8 @@ def area_for(user, code: str | None) -> Area:
 def child_areas(user, parent: Area, level: str) -> list[Area]:
     """The areas at ``level`` inside ``parent`` the user may see (districts of the city, towns
     of a district)."""
+    if parent.level == "team":
+        return []  # a team's clients are not split into areas
     if level == "district":
         if parent.level == "city":
             codes = (
@@ -72,7 +100,12 @@ def child_areas(user, parent: Area, level: str) -> list[Area]:
 
 
 def names(areas: list[Area]) -> dict[str | None, str]:
-    codes = [a.code for a in areas if a.code]
+    codes = [a.code for a in areas if a.code and a.level != "team"]
     out: dict[str | None, str] = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    teams = [int(a.code) for a in areas if a.level == "team" and a.code]
+    if teams:
+        out.update(
+            {str(pk): name for pk, name in StewardTeam.objects.filter(pk__in=teams).values_list("pk", "name")}
+        )
     out[None] = "全市"
     return out

@@ -34,7 +34,7 @@ class Entered:
 def entered(indicator: Indicator, user, area: Area, period: Period) -> Entered | None:
     """The entered figure for the area: per district its latest input in the period, summed over
     the districts of the area; None when no district of the area has entered one (无数据)."""
-    if area.level == "town":
+    if area.level in ("town", "team"):
         return None
     dispatches = MonthlyDispatch.objects.for_user(user).filter(month__in=months_of(period))
     if area.level == "district":

@@ -25,6 +25,12 @@ class Figure:
     met: bool | None
     no_data: str = ""  # the reason when there is no data source (shown as 无数据, never 0)
     entered_note: str = ""  # set when the figure was entered in the monthly dispatch (no records)
+    baseline: int | None = None  # 逐年扩面: the same period a year earlier (option check=growth)
+
+    @property
+    def check(self) -> str:
+        """ "count" (done when the count reaches the target), "growth" (逐年扩面) or ""."""
+        return str((self.indicator.options or {}).get("check") or "")
 
     @property
     def display(self) -> str:
@@ -32,7 +38,23 @@ class Figure:
             return NO_DATA
         if self.value is None:
             return "—"
+        if self.check and self.met is not None:
+            word = "完成" if self.met else "未完成"
+            if self.check == "growth" and self.baseline is not None:
+                return f"{word}（{self.value}家，上年同期{self.baseline}家）"
+            return f"{word}（{self.value}家）"
         return f"{self.value}%" if self.indicator.unit == "%" else str(self.value)
+
+    @property
+    def target_display(self) -> str:
+        if self.target is None:
+            return "—"
+        if self.indicator.unit == "%":
+            return f"{self.target}%"
+        count = int(self.target)
+        if self.check == "growth" and self.baseline is not None:
+            return f"≥{count}家（上年同期{self.baseline}家）"
+        return f"≥{count}家" if self.check else str(count)
 
     @property
     def light(self) -> str:
@@ -50,9 +72,26 @@ def target_rows(indicator: Indicator) -> list[TargetRow]:
 
 
 def target_for(indicator: Indicator, area: Area, period: Period) -> Decimal | None:
+    """The target row's value for the area. A steward team (level ``team``) takes the district
+    default of a rate or of 逐年扩面 (no district's override); a count target (a district's 50
+    guided employers) is not a team's."""
     level = "city" if area.level == "city" else "district"
-    row = rules.pick_target(target_rows(indicator), level=level, region_code=area.code, period=period)
+    region_code = area.code
+    if area.level == "team":
+        if indicator.unit != "%" and (indicator.options or {}).get("check") != "growth":
+            return None
+        region_code = None
+    row = rules.pick_target(target_rows(indicator), level=level, region_code=region_code, period=period)
     return row.value if row else None
+
+
+def applies_to(indicator: Indicator, area: Area) -> bool:
+    """Whether the indicator has figures for the area: a steward team's area holds employers'
+    records only (not institutions, teams or towns), and nothing entered per district."""
+    if area.level != "team":
+        return True
+    query = QUERIES.get(indicator.numerator)
+    return query is not None and query.employers
 
 
 def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
@@ -80,6 +119,12 @@ def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
         value = rules.rate(numerator, denominator)
     else:
         denominator, value = None, numerator
+    baseline = None
+    if options.get("check") == "growth" and target is not None:
+        # 逐年扩面: the target row holds the step over the same period a year earlier
+        earlier = rules.year_earlier(period)
+        baseline = records(indicator.numerator, user, area, earlier, options).count()
+        target = rules.growth_target(baseline, target)
     return Figure(
         indicator,
         area,
@@ -89,6 +134,7 @@ def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
         value,
         target,
         rules.is_met(value, target, indicator.direction),
+        baseline=baseline,
     )
 
 
@@ -97,13 +143,17 @@ def library():
 
 
 def table(user, area: Area, period: Period) -> list[Figure]:
-    """Every active indicator for one area and period."""
-    return [compute(ind, user, area, period) for ind in library()]
+    """Every active indicator for one area and period (for a steward team, those of employers)."""
+    return [compute(ind, user, area, period) for ind in library() if applies_to(ind, area)]
 
 
 def ranking(indicator: Indicator, user, areas: list[Area], period: Period) -> list[Figure]:
     """One indicator over several areas, best first (no data and no value last)."""
-    figures = [compute(indicator, user, a, period) for a in areas]
+    return rank(indicator, [compute(indicator, user, a, period) for a in areas])
+
+
+def rank(indicator: Indicator, figures: list[Figure]) -> list[Figure]:
+    """``figures`` of one indicator best first (by its direction), no data and no value last."""
     reverse = indicator.direction == "higher"
 
     def key(f: Figure):

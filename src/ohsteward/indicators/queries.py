@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ohsteward.declarations import rules as declaration_rules
@@ -27,7 +27,7 @@ from ohsteward.declarations.models import (
 )
 from ohsteward.indicators.rules import Period
 from ohsteward.institutions import rules as institution_rules
-from ohsteward.institutions.choices import InspectionStatus, RectificationStatus
+from ohsteward.institutions.choices import InspectionStatus, InstitutionKind, RectificationStatus
 from ohsteward.institutions.models import Institution, QcInspection, ReportCard, TechnicalGuidance
 from ohsteward.institutions.models import Rectification as QcRectification
 from ohsteward.monitoring import queries as monitoring_queries
@@ -54,16 +54,48 @@ from ohsteward.surveillance.models import Worker, WorkerPost
 class Area:
     """Where an indicator is computed: the city (``code`` None), a district or a town."""
 
-    level: str  # "city" | "district" | "town"
+    level: str  # "city" | "district" | "town" | "team" (a steward team's clients; code = its id)
     code: str | None = None
 
+    @property
+    def param(self) -> str:
+        """The area as a query string of the pages ("region=500112", "team=7"; the city "")."""
+        if self.level == "team":
+            return f"team={self.code}"
+        return f"region={self.code}" if self.code else ""
 
-def _in_area(qs: QuerySet, area: Area, *, district: str, town: str | None) -> QuerySet:
+
+def team_clients(team_id: int, period: Period) -> QuerySet:
+    """The employers (an ``enterprise_id`` subquery) a steward team served on at least one day of
+    the period under a signed agreement (``ServiceAgreement.objects.served_between``)."""
+    return (
+        ServiceAgreement.objects.filter(team_id=team_id)
+        .served_between(period.start, period.end)
+        .values("enterprise_id")
+    )
+
+
+def _in_area(
+    qs: QuerySet,
+    area: Area,
+    *,
+    district: str,
+    town: str | None,
+    enterprise: str | None = None,
+    period: Period | None = None,
+) -> QuerySet:
+    """``qs`` inside the area: by the ``district`` / ``town`` field path, and for a steward team
+    (level ``team``, code = the team's id) by the ``enterprise`` path among the team's clients of
+    the period. A record without such a field cannot be placed there: none."""
     if area.level == "district":
         return qs.filter(**{district: area.code})
     if area.level == "town":
         # a record without a town field (e.g. a team) cannot be placed in a town: none
         return qs.filter(**{town: area.code}) if town else qs.none()
+    if area.level == "team":
+        if enterprise is None or period is None:
+            return qs.none()
+        return qs.filter(**{f"{enterprise}__in": team_clients(int(area.code or 0), period)})
     return qs
 
 
@@ -75,14 +107,15 @@ class QueryDef:
     key: str
     label: str  # what one record is, in Chinese ("用人单位", "检测结果")
     fn: Query
+    employers: bool = True  # records of employers: they can be placed in a steward team's area
 
 
 QUERIES: dict[str, QueryDef] = {}
 
 
-def query(key: str, label: str) -> Callable[[Query], Query]:
+def query(key: str, label: str, *, employers: bool = True) -> Callable[[Query], Query]:
     def register(fn: Query) -> Query:
-        QUERIES[key] = QueryDef(key, label, fn)
+        QUERIES[key] = QueryDef(key, label, fn, employers)
         return fn
 
     return register
@@ -105,7 +138,14 @@ def declaration_due(user, area, period, options):
     industrial sections (GB/T 4754 B 采矿业, C 制造业, D 电力热力燃气及水), ``"serious_10"`` only
     employers of a 严重 industry with at least 10 employees."""
     qs = HazardListEntry.objects.for_user(user).filter(hazard_list__year=period.year)
-    qs = _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    qs = _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
     qs = qs.with_declaration(until=period.end)
     employers = options.get("employers")
     if employers in ("industrial_serious", "serious_10"):
@@ -125,11 +165,51 @@ def declaration_done(user, area, period, options):
     return declaration_due(user, area, period, options).filter(declared=True)
 
 
+# --- declarations: 附件2 任务8 区县一个月内核实 ----------------------------------------------------
+
+
+@query("confirmation_due", "名单条目")
+def confirmation_due(user, area, period, options):
+    """Entries of the year's list pushed (下发) to the district by the period's end whose one-month
+    confirmation deadline (``due_on``, ``declarations.rules.one_month_after`` the push or hand-over)
+    fell by the period's end, or that the district confirmed by then: the entries that owe a
+    confirmation in the period (001 附件2 任务8 "各区县应在1个月内将核实情况反馈市疾控中心").
+    Entries whose month still runs and are unconfirmed are not yet due. Option
+    ``{"denominator": "pushed"}``: every entry pushed by the period's end."""
+    qs = HazardListEntry.objects.for_user(user).filter(
+        hazard_list__year=period.year, pushed_on__isnull=False, pushed_on__lte=period.end
+    )
+    qs = _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
+    if options.get("denominator") == "pushed":
+        return qs
+    return qs.filter(Q(due_on__lte=period.end) | Q(confirmed_on__lte=period.end))
+
+
+@query("confirmation_timely", "名单条目")
+def confirmation_timely(user, area, period, options):
+    """Of ``confirmation_due``: confirmed (no longer 待核实) on or before the deadline and by the
+    period's end. A confirmation undone (撤销核实) counts again only when made again in time."""
+    return (
+        confirmation_due(user, area, period, options)
+        .exclude(status=EntryStatus.PENDING)
+        .filter(confirmed_on__isnull=False, confirmed_on__lte=period.end)
+        .filter(confirmed_on__lte=F("due_on"))
+    )
+
+
 # --- monitoring: 定期检测率, 监测合格率 ---------------------------------------------------------
 
 
-def _enterprises(user, area: Area) -> QuerySet:
-    return _in_area(Enterprise.objects.for_user(user), area, district="region_id", town="town_id")
+def _enterprises(user, area: Area, period: Period) -> QuerySet:
+    qs = Enterprise.objects.for_user(user)
+    return _in_area(qs, area, district="region_id", town="town_id", enterprise="pk", period=period)
 
 
 @query("detection_due", "用人单位")
@@ -143,7 +223,7 @@ def detection_due(user, area, period, options):
         .order_by("-sampling_start")
         .values("sampling_start")[:1]
     )
-    qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
+    qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
     return qs.annotate(last_periodic_on=last)
 
 
@@ -160,7 +240,14 @@ def measurements_judged(user, area, period, options):
     qs = Measurement.objects.for_user(user).filter(
         measured_on__gte=period.start, measured_on__lte=period.end, compliant__isnull=False
     )
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("measurements_compliant", "检测结果")
@@ -183,7 +270,14 @@ def exam_due(user, area, period, options):
         .filter(Exists(PostExposure.objects.filter(post_id=OuterRef("post_id"))))
     )
     qs = Worker.objects.for_user(user).employed_on(on).filter(Exists(exposed_post))
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("exam_done", "劳动者")
@@ -199,14 +293,14 @@ def exam_done(user, area, period, options):
 # --- institutions: 质控覆盖率, CDC 技术指导 ----------------------------------------------------
 
 
-@query("qc_institutions", "技术服务机构")
+@query("qc_institutions", "技术服务机构", employers=False)
 def qc_institutions(user, area, period, options):
     """In-province technical service institutions in the area (the city CDC's QC covers them)."""
     qs = Institution.objects.for_user(user).filter(province=institution_rules.HOME_PROVINCE)
     return _in_area(qs, area, district="region_id", town=None)
 
 
-@query("qc_inspected", "技术服务机构")
+@query("qc_inspected", "技术服务机构", employers=False)
 def qc_inspected(user, area, period, options):
     """Of ``qc_institutions``: a recorded QC inspection of the period's year."""
     done = QcInspection.objects.filter(
@@ -221,13 +315,39 @@ def guided_enterprises(user, area, period, options):
     guided = TechnicalGuidance.objects.filter(
         enterprise_id=OuterRef("pk"), visited_on__gte=period.start, visited_on__lte=period.end
     )
-    return _enterprises(user, area).filter(Exists(guided))
+    return _enterprises(user, area, period).filter(Exists(guided))
+
+
+# --- institutions: 002 万州区十四五规划 capacity items (9)–(11), done / not done -------------------
+
+
+def _home_institutions(user, area: Area, kind: str) -> QuerySet:
+    qs = Institution.objects.for_user(user).filter(province=institution_rules.HOME_PROVINCE).of_kind(kind)
+    return _in_area(qs, area, district="region_id", town=None)
+
+
+@query("public_diagnosis_institutions", "技术服务机构", employers=False)
+def public_diagnosis_institutions(user, area, period, options):
+    """Institutions of the area registered as 职业病诊断机构 and marked 公立医疗卫生机构."""
+    return _home_institutions(user, area, InstitutionKind.DIAGNOSIS).filter(public=True)
+
+
+@query("public_exam_institutions", "技术服务机构", employers=False)
+def public_exam_institutions(user, area, period, options):
+    """Institutions of the area registered as 职业健康检查机构 and marked 公立医疗卫生机构."""
+    return _home_institutions(user, area, InstitutionKind.EXAM).filter(public=True)
+
+
+@query("grade_a_primary_exam_institutions", "技术服务机构", employers=False)
+def grade_a_primary_exam_institutions(user, area, period, options):
+    """Institutions of the area registered as 职业健康检查机构 and marked 甲级基层医疗卫生机构."""
+    return _home_institutions(user, area, InstitutionKind.EXAM).filter(primary_grade_a=True)
 
 
 # --- stewardship: teams, signed enterprises -------------------------------------------------
 
 
-@query("steward_teams", "管家服务团队")
+@query("steward_teams", "管家服务团队", employers=False)
 def steward_teams(user, area, period, options):
     """Steward teams of the area (by the team's district; a town has no teams of its own)."""
     return _in_area(StewardTeam.objects.for_user(user), area, district="district_id", town=None)
@@ -237,7 +357,17 @@ def steward_teams(user, area, period, options):
 def signed_enterprises(user, area, period, options):
     """Employers with a signed, not terminated steward agreement in force on the period's end."""
     signed = ServiceAgreement.objects.filter(enterprise_id=OuterRef("pk")).in_force(period.end)
-    return _enterprises(user, area).filter(Exists(signed))
+    return _enterprises(user, area, period).filter(Exists(signed))
+
+
+@query("served_enterprises", "用人单位")
+def served_enterprises(user, area, period, options):
+    """Employers a steward team served on at least one day of the period under a signed agreement
+    (``ServiceAgreement.objects.served_between``; terminated ones until their termination)."""
+    served = ServiceAgreement.objects.filter(enterprise_id=OuterRef("pk")).served_between(
+        period.start, period.end
+    )
+    return _enterprises(user, area, period).filter(Exists(served))
 
 
 # --- supervision: "三同时", 违法案件查处率 ----------------------------------------------------
@@ -250,7 +380,14 @@ def projects_completed(user, area, period, options):
         acceptance_on__isnull=True, planned_completion__gte=period.start, planned_completion__lte=period.end
     )
     qs = ConstructionProject.objects.for_user(user).filter(in_period)
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("projects_three_simultaneous", "建设项目")
@@ -266,7 +403,14 @@ def projects_three_simultaneous(user, area, period, options):
 def cases_opened(user, area, period, options):
     """Enforcement cases opened (立案) in the period."""
     qs = EnforcementCase.objects.for_user(user).filter(opened_on__gte=period.start, opened_on__lte=period.end)
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("cases_handled", "监督执法案件")
@@ -280,14 +424,14 @@ def cases_handled(user, area, period, options):
 # --- institutions: 质控问题整改率 -------------------------------------------------------------
 
 
-@query("qc_rectifications_issued", "质控整改")
+@query("qc_rectifications_issued", "质控整改", employers=False)
 def qc_rectifications_issued(user, area, period, options):
     """QC rectification demands (质控整改) issued in the period to institutions of the area."""
     qs = QcRectification.objects.for_user(user).filter(issued_on__gte=period.start, issued_on__lte=period.end)
     return _in_area(qs, area, district="inspection__institution__region_id", town=None)
 
 
-@query("qc_rectifications_closed", "质控整改")
+@query("qc_rectifications_closed", "质控整改", employers=False)
 def qc_rectifications_closed(user, area, period, options):
     """Of ``qc_rectifications_issued``: accepted (已验收) by the period's end."""
     return qc_rectifications_issued(user, area, period, options).filter(
@@ -298,7 +442,7 @@ def qc_rectifications_closed(user, area, period, options):
 # --- surveillance: 尘肺病康复站覆盖 ------------------------------------------------------------
 
 
-@query("rehab_towns", "乡镇街道")
+@query("rehab_towns", "乡镇街道", employers=False)
 def rehab_towns(user, area, period, options):
     """Towns with at least ``min_patients`` (default ``surveillance.rehab.RULES_V1``: 100, 未核对)
     living pneumoconiosis patients resident there, diagnosed by the period's end."""
@@ -315,7 +459,7 @@ def rehab_towns(user, area, period, options):
     return _in_area(Region.objects.filter(code__in=patients), area, district="parent_id", town="code")
 
 
-@query("rehab_towns_covered", "乡镇街道")
+@query("rehab_towns_covered", "乡镇街道", employers=False)
 def rehab_towns_covered(user, area, period, options):
     """Of ``rehab_towns``: a 康复站 located in the town."""
     station = RehabStation.objects.filter(town_id=OuterRef("code"), kind=StationKind.STATION)
@@ -331,7 +475,14 @@ def awareness_answered(user, area, period, options):
     qs = AwarenessResponse.objects.for_user(user).filter(
         answered_at__date__gte=period.start, answered_at__date__lte=period.end
     )
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("awareness_aware", "知晓率问卷")
@@ -353,7 +504,14 @@ def report_cards_due(user, area, period, options):
     kinds = options.get("card_kinds")
     if kinds:
         qs = qs.filter(kind__in=kinds)
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("report_cards_filed", "信息报告卡")
@@ -368,7 +526,7 @@ def report_cards_filed(user, area, period, options):
 @query("supervision_due", "用人单位")
 def supervision_due(user, area, period, options):
     """Operating employers with hazards (as ``detection_due``) in the area."""
-    return monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
+    return monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
 
 
 @query("supervision_covered", "用人单位")
@@ -390,7 +548,14 @@ def supervision_covered(user, area, period, options):
 def assisted_enterprises(user, area, period, options):
     """Employers on the period's year's SME assistance plan (帮扶计划名单)."""
     qs = AssistanceEntry.objects.for_user(user).filter(plan__year=period.year)
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("assisted_declared", "帮扶企业")
@@ -443,7 +608,14 @@ def radiation_workers(user, area, period, options):
     卫生和社会工作: 非医疗)."""
     qs = dose_queries.radiation_workers(Worker.objects.for_user(user), period.end)
     qs = qs.exclude(enterprise__industry__section="Q")
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("radiation_workers_monitored", "劳动者")

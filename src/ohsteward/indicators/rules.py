@@ -112,3 +112,28 @@ def pick_target(
         if best is None or rank > best:
             best, chosen = rank, row
     return chosen
+
+
+def year_earlier(period: Period) -> Period:
+    """The same period a year earlier ("2025Q2" → "2024Q2"): what 逐年扩面 compares with."""
+    if period.kind == "quarter":
+        return parse_period(f"{period.year - 1}Q{period.number}")
+    if period.kind == "month":
+        return parse_period(f"{period.year - 1}-{period.number:02d}")
+    return parse_period(str(period.year - 1))
+
+
+def growth_target(baseline: int, step: Decimal) -> Decimal:
+    """逐年扩面 (002 万州区十四五规划 指标(12)): at least ``step`` more than the same period a year
+    earlier (``baseline``); the target row's value is the step (default 1: "more than last year")."""
+    return Decimal(baseline) + step
+
+
+def quarters_up_to(day: dt.date, count: int) -> list[Period]:
+    """The ``count`` quarters ending with the one that contains ``day``, oldest first."""
+    year, quarter = day.year, (day.month - 1) // 3 + 1
+    out = []
+    for _ in range(count):
+        out.append(parse_period(f"{year}Q{quarter}"))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return out[::-1]

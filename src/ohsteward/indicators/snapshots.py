@@ -27,6 +27,7 @@ def figure_dict(f: Figure) -> dict:
         "met": f.met,
         "no_data": f.no_data,
         "entered_note": f.entered_note,
+        "baseline": f.baseline,
     }
 
 
@@ -53,6 +54,7 @@ def figure_from(d: dict, area: Area, period: Period, library: dict[str, Indicato
         d["met"],
         d["no_data"],
         d.get("entered_note", ""),
+        d.get("baseline"),
     )
 
 
@@ -62,7 +64,7 @@ def published(period: Period) -> IndicatorSnapshot | None:
 
 def frozen_table(user, snapshot: IndicatorSnapshot, area: Area, period: Period) -> list[Figure] | None:
     """The area's figures in ``snapshot`` (None when the snapshot holds no row for it: a town)."""
-    if area.level == "town":
+    if area.level in ("town", "team"):
         return None
     rows = IndicatorSnapshotRow.objects.for_user(user).filter(snapshot=snapshot)
     rows = rows.filter(region__isnull=True) if area.level == "city" else rows.filter(region_id=area.code)
@@ -88,3 +90,45 @@ def table(user, area: Area, period: Period, *, live: bool = False) -> Table:
         if frozen is not None:
             return Table(frozen, snapshot)
     return Table(figures.table(user, area, period), None)
+
+
+def frozen_figure(user, snapshot: IndicatorSnapshot, indicator: Indicator, area: Area, period: Period):
+    """One indicator's figure for the area in ``snapshot``, or None (a town, a team, an area or an
+    indicator the snapshot does not hold)."""
+    if area.level not in ("city", "district"):
+        return None
+    rows = IndicatorSnapshotRow.objects.for_user(user).filter(snapshot=snapshot)
+    rows = rows.filter(region__isnull=True) if area.level == "city" else rows.filter(region_id=area.code)
+    row = rows.first()
+    stored = next((d for d in row.figures if d["code"] == indicator.code), None) if row else None
+    return None if stored is None else figure_from(stored, area, period, {indicator.code: indicator})
+
+
+def ranking(
+    indicator: Indicator, user, areas: list[Area], period: Period, *, live: bool = False
+) -> tuple[list[Figure], IndicatorSnapshot | None]:
+    """The ranking of ``areas`` on one indicator: the published figures when the period is
+    published and holds every area (the districts; towns are never published), else live."""
+    snapshot = None if live else published(period)
+    if snapshot is not None and areas and all(a.level == "district" for a in areas):
+        rows = IndicatorSnapshotRow.objects.for_user(user).filter(
+            snapshot=snapshot, region_id__in=[a.code for a in areas]
+        )
+        stored = {
+            r.region_id: next((d for d in r.figures if d["code"] == indicator.code), None) for r in rows
+        }
+        if all(stored.get(a.code) for a in areas):
+            library = {indicator.code: indicator}
+            frozen = [figure_from(stored[a.code], a, period, library) for a in areas]  # type: ignore[arg-type]
+            return figures.rank(indicator, frozen), snapshot
+    return figures.ranking(indicator, user, areas, period), None
+
+
+def figure(user, indicator: Indicator, area: Area, period: Period, *, live: bool = False) -> Figure:
+    """One figure: the published one when the period is published (unless ``live``), else live."""
+    snapshot = None if live else published(period)
+    if snapshot is not None:
+        frozen = frozen_figure(user, snapshot, indicator, area, period)
+        if frozen is not None:
+            return frozen
+    return figures.compute(indicator, user, area, period)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +19,29 @@ from django.views.decorators.http import require_POST
 from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
 from ohsteward.core.views import apply_errors, filter_query, requires
-from ohsteward.indicators import actions, areas, dispatch, exports, figures, jobs, snapshots
+from ohsteward.indicators import actions, areas, dispatch, exports, figures, jobs, rules, snapshots
 from ohsteward.indicators.forms import DispatchForm
-from ohsteward.indicators.models import Indicator, MonthlyDispatch
+from ohsteward.indicators.models import Indicator, IndicatorSnapshot, MonthlyDispatch
+from ohsteward.indicators.queries import Area
 from ohsteward.indicators.records import PARTS, link_of, part_records, record_label, with_related
 from ohsteward.indicators.rules import Period, parse_period
 
 VIEW = "indicators.view_indicator"
+# a steward team member (no indicator permission) sees its own team's page: its clients' figures
+TEAM_VIEW = "stewardship.view_stewardteam"
+
+
+def _requested_area(request: HttpRequest) -> Area:
+    """The area of a table or drill-down: for holders of ``VIEW`` any area in their reach
+    (``areas.requested_area``); for a steward team member only its own team's area (the
+    default); 403 for everyone else."""
+    user = request.user
+    if user.has_perm(VIEW):
+        return areas.requested_area(user, request.GET)
+    team = access.own_team_id(user)
+    if team is not None and user.has_perm(TEAM_VIEW):
+        return areas.team_area(user, request.GET.get("team") or str(team))
+    raise PermissionDenied
 
 
 def _period(request: HttpRequest) -> Period:
@@ -46,10 +63,11 @@ def library(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/library.html", {"indicators": figures.library()})
 
 
-@requires(VIEW)
+@login_required
 def table(request: HttpRequest) -> HttpResponse:
-    """One region's indicators for a period (the city, a district or a town), with its towns."""
-    area = areas.area_for(request.user, request.GET.get("region"))
+    """One region's indicators for a period (the city, a district or a town), with its towns; or
+    a steward team's (``team=<id>``: the employers it served in the period)."""
+    area = _requested_area(request)
     period = _period(request)
     live = request.GET.get("source") == "live"
     result = snapshots.table(request.user, area, period, live=live)
@@ -121,6 +139,8 @@ def dispatch_page(request: HttpRequest) -> HttpResponse:
     """A district's monthly dispatch (月调度): its computed figures for the month, the entered
     inputs with source and date, comments and problems; saved by the district (or the city)."""
     area = areas.area_for(request.user, request.GET.get("region"))
+    if area.level == "team":
+        raise Http404  # the dispatch is a district's
     today = timezone.localdate()
     text = request.GET.get("period") or f"{today.year}-{today.month:02d}"
     try:
@@ -207,6 +227,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
     """The districts (or a district's towns) ranked on one indicator, lights against targets,
     and the matrix of every indicator × area."""
     parent = areas.area_for(request.user, request.GET.get("region"))
+    if parent.level == "team":
+        raise Http404  # a team's clients are not ranked by area
     level = "district" if parent.level == "city" else "town"
     children = areas.child_areas(request.user, parent, level)
     period = _period(request)
@@ -218,7 +240,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         raise Http404
     names = areas.names(children)
-    ranked = figures.ranking(chosen, request.user, children, period)
+    live = request.GET.get("source") == "live"
+    ranked, snapshot = snapshots.ranking(chosen, request.user, children, period, live=live)
     if request.GET.get("format") == "xlsx":
         content = exports.figures_xlsx(ranked, names, sheet=chosen.name[:31])
         return bytes_response(f"指标排名-{chosen.code}-{period.code}.xlsx", content, XLSX_MIME)
@@ -252,15 +275,73 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "no_data": ranked[0].no_data if ranked else "",
             "chart": chart,
             "query": filter_query(request),
+            "snapshot": snapshot,
+            "published": snapshots.published(period) if level == "district" else None,
+            "live": live,
+            "trend_areas": [(c.code, names.get(c.code, c.code)) for c in children],
+            "trend_area": request.GET.get("trend") or (children[0].code if children else ""),
         },
     )
 
 
+TREND_QUARTERS = 8
+
+
 @requires(VIEW)
+def trend(request: HttpRequest) -> HttpResponse:
+    """Trends by quarter (issue 14 item 3): one indicator for the last eight quarters up to the
+    period's end (or today), for the area (the city, or a district) and a chosen area inside it
+    (``child``: a district of the city, a town of a district) — JSON for the ranking page's line
+    chart, or ``format=xlsx``. A published quarter gives its published figure unless
+    ``source=live``, as the ranking does."""
+    parent = areas.area_for(request.user, request.GET.get("region"))
+    indicator = get_object_or_404(Indicator, code=request.GET.get("indicator") or "", active=True)
+    wanted = [parent]
+    child = request.GET.get("child")
+    if child:
+        inner = areas.area_for(request.user, child)
+        if inner != parent:
+            wanted.append(inner)
+    period = _period(request)
+    quarters = rules.quarters_up_to(min(period.end, timezone.localdate()), TREND_QUARTERS)
+    live = request.GET.get("source") == "live"
+    published = set(
+        IndicatorSnapshot.objects.filter(period__in=[q.code for q in quarters]).values_list(
+            "period", flat=True
+        )
+    )
+    rows = [[snapshots.figure(request.user, indicator, a, q, live=live) for q in quarters] for a in wanted]
+    names = areas.names(wanted)
+    if request.GET.get("format") == "xlsx":
+        content = exports.figures_xlsx(
+            [f for row in rows for f in row], names, sheet=f"{indicator.name}季度趋势"[:31]
+        )
+        return bytes_response(f"指标趋势-{indicator.code}-{period.code}.xlsx", content, XLSX_MIME)
+    data = {
+        "indicator": indicator.name,
+        "unit": "%" if indicator.unit == "%" else "",
+        "quarters": [q.code for q in quarters],
+        "series": [
+            {
+                "name": names.get(a.code, a.code),
+                # towns are never published: their points are always live
+                "published": [not live and a.level != "town" and q.code in published for q in quarters],
+                "values": [None if f.value is None or f.no_data else float(f.value) for f in row],
+                "targets": [None if f.target is None else float(f.target) for f in row],
+            }
+            for a, row in zip(wanted, rows, strict=True)
+        ],
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
 def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     """The records behind one figure (numerator, denominator or the shortfall), paged, with links."""
+    area = _requested_area(request)
     indicator = get_object_or_404(Indicator, code=code, active=True)
-    area = areas.area_for(request.user, request.GET.get("region"))
+    if not figures.applies_to(indicator, area):
+        raise Http404
     period = _period(request)
     part = request.GET.get("part") or ("missing" if indicator.denominator else "numerator")
     if part not in PARTS:
@@ -287,6 +368,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
             "part": part,
             "parts": [(k, v) for k, v in PARTS.items() if indicator.denominator or k == "numerator"],
             "label": label,
+            "earlier": rules.year_earlier(period) if figure.check == "growth" else None,
             "page": page,
             "items": items,
             "query": filter_query(request),

@@ -69,6 +69,8 @@ INSTITUTION_FIELDS = (
     "capability_confirmed_on",
     "capability_basis",
     "guidance_duty",
+    "public",
+    "primary_grade_a",
 )
 
 

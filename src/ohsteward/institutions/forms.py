@@ -61,6 +61,8 @@ class InstitutionForm(ActionDataMixin, forms.ModelForm):
             "capability_confirmed_on",
             "capability_basis",
             "guidance_duty",
+            "public",
+            "primary_grade_a",
         ]
         widgets = {"qc_issued_on": DATE, "capability_confirmed_on": DATE}
 

@@ -67,6 +67,8 @@ COLUMNS = [
         (),
         "是 / 否：区县疾控中心、公立机构（每年指导50家以上用人单位）",
     ),
+    Column("公立医疗卫生机构", "public", False, ("公立",), "是 / 否"),
+    Column("甲级基层医疗卫生机构", "primary_grade_a", False, ("甲级基层",), "是 / 否"),
     Column("资质类型", "q_kind", False, (), "资质证书 / 备案"),
     Column("资质编号", "q_number", False, ("证书编号", "备案编号")),
     Column("业务范围", "q_scope", False, ("资质范围",)),
@@ -93,6 +95,8 @@ FIELD_COLUMN = {
     "capability_confirmed_on": "capability_confirmed_on",
     "capability_basis": "capability_basis",
     "guidance_duty": "guidance_duty",
+    "public": "public",
+    "primary_grade_a": "primary_grade_a",
     "kind": "q_kind",
     "number": "q_number",
     "scope_text": "q_scope",
@@ -137,6 +141,8 @@ def institution_import_template() -> bytes:
         "capability_mode": list(MODE_WORDS),
         "q_kind": list(QUAL_WORDS),
         "guidance_duty": list(YES_NO),
+        "public": list(YES_NO),
+        "primary_grade_a": list(YES_NO),
         "region": list(
             Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code").values_list("name", flat=True)
         ),
@@ -202,10 +208,11 @@ def _parse(row_no: int, raw: dict[str, Any], regions: dict[str, str], report: Im
         parsed.institution["region"] = code_
     for key in ("address", "qc_number", "capability_basis"):
         parsed.institution[key] = text[key]
-    if text["guidance_duty"]:
-        if text["guidance_duty"] not in YES_NO:
-            error("guidance_duty", "应为：是 / 否")
-        parsed.institution["guidance_duty"] = YES_NO.get(text["guidance_duty"], False)
+    for key in ("guidance_duty", "public", "primary_grade_a"):
+        if text[key]:
+            if text[key] not in YES_NO:
+                error(key, "应为：是 / 否")
+            parsed.institution[key] = YES_NO.get(text[key], False)
     if text["capability_mode"]:
         mode = MODE_WORDS.get(text["capability_mode"])
         if mode is None:

@@ -90,6 +90,18 @@ class Institution(ScopedModelMixin, TimeStampedModel):
         default=False,
         help_text="区县疾控中心、承担职业病防治的公立医疗机构：每年到50家以上用人单位开展技术指导（001 目标(四)）",
     )
+    # 002 万州区十四五规划 指标(9)–(11): the capacity checks count public and 甲级 primary-care
+    # institutions doing diagnosis or exams; the register states these, the indicators read them
+    public = models.BooleanField(
+        "公立医疗卫生机构",
+        default=False,
+        help_text="公立医疗卫生机构（万州区十四五规划：至少1家公立机构承担诊断、2家承担职业健康检查）",
+    )
+    primary_grade_a = models.BooleanField(
+        "甲级基层医疗卫生机构",
+        default=False,
+        help_text="经等级评审为甲级的基层医疗卫生机构（乡镇卫生院、社区卫生服务中心）",
+    )
 
     objects = InstitutionQuerySet.as_manager()
 

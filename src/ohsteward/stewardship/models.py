@@ -154,6 +154,14 @@ class ServiceAgreementQuerySet(InForceQuerySet):
         """Signed, not terminated, and covering ``on``: what makes the employer the team's client."""
         return super().in_force(on).filter(status__in=BINDING)
 
+    def served_between(self, start, end):
+        """Agreements under which the team served the employer on at least one day from ``start``
+        to ``end``: signed (not a draft), started by ``end``, not ended before ``start`` and, when
+        terminated, not terminated before ``start`` (the served enterprises of a period)."""
+        overlap = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+        kept = Q(status__in=BINDING) | Q(status=AgreementStatus.TERMINATED, terminated_on__gte=start)
+        return self.filter(overlap & kept)
+
 
 class ServiceAgreement(ScopedModelMixin, TimeStampedModel):
     """A team serves an employer under an agreement from ``start_date`` to ``end_date``

@@ -101,6 +101,9 @@ class TeamDetailView(ObjectDetailView):
             "expired": expired,
             "warning_days": rules.EXPIRY_WARNING_DAYS,
             "agreements": agreements,
+            # the team's indicator page (indicators.views: regulators, and the team's own members)
+            "team_indicators": self.request.user.has_perm("indicators.view_indicator")
+            or access.own_team_id(self.request.user) == team.pk,
         }
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ohsteward.declarations.choices import EntryStatus
+from ohsteward.declarations.models import HazardListEntry
 from ohsteward.declarations.tests.factories import (
     DeclarationFactory,
     HazardListEntryFactory,
@@ -48,6 +49,12 @@ def world(cast, enterprises):
     HazardListEntryFactory(hazard_list=hl, enterprise=yubei, status=EntryStatus.HAZARDS)
     HazardListEntryFactory(hazard_list=hl, enterprise=yubei2, status=EntryStatus.PENDING)
     HazardListEntryFactory(hazard_list=hl, enterprise=wanzhou, status=EntryStatus.NO_HAZARDS)
+    # 附件2 任务8: both 渝北 entries pushed on 1 February (one month: 1 March); yubei confirmed in
+    # time, yubei2 still pending (万州's entry was never pushed)
+    HazardListEntry.objects.filter(hazard_list=hl, enterprise__in=[yubei, yubei2]).update(
+        pushed_on=D(2025, 2, 1), due_on=D(2025, 3, 1)
+    )
+    HazardListEntry.objects.filter(hazard_list=hl, enterprise=yubei).update(confirmed_on=D(2025, 2, 20))
     DeclarationFactory(enterprise=yubei, declared_on=D(2025, 3, 1))
     DeclarationFactory(enterprise=yubei2, declared_on=D(2026, 1, 5))  # after the period: not counted
 
@@ -72,6 +79,9 @@ def world(cast, enterprises):
         region=Region.objects.get(code=YUBEI),
     )
     QcInspection.objects.create(institution=inst, year=2025, status="recorded", inspected_on=D(2025, 6, 1))
+    # 002 capacity: 乙 a public exam and diagnosis institution, 甲 also a 甲级 primary-care exam one
+    Institution.objects.filter(name="乙检测公司").update(kinds=["exam", "diagnosis"], public=True)
+    Institution.objects.filter(pk=inst.pk).update(kinds=["hygiene_service", "exam"], primary_grade_a=True)
     for day in (D(2025, 4, 1), D(2025, 9, 1)):  # the same employer twice: one employer
         TechnicalGuidance.objects.create(institution=inst, enterprise=yubei, visited_on=day, content="指导")
 
@@ -266,4 +276,9 @@ EXPECTED_YUBEI = {
     "serious-industrial-declaration-rate": (1, 2),
     "serious-10-declaration-rate": (1, 2),
     "radiation-dose-monitoring-rate": (1, 2),
+    "list-confirmation-timely-rate": (1, 2),
+    "public-diagnosis-institution": (1, None),
+    "public-exam-institutions": (1, None),
+    "grade-a-primary-exam-institution": (1, None),
+    "steward-service-growth": (1, None),
 }

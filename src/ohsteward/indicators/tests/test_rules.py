@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from ohsteward.indicators import rules
 from ohsteward.indicators.rules import TargetRow, is_met, parse_period, pick_target, rate
 
 
@@ -65,3 +66,20 @@ def test_a_district_override_beats_the_level_default_and_a_year_beats_every_year
     )
     assert pick_target(ROWS, level="city", region_code=None, period=year_2025).value == Decimal("100")
     assert pick_target([], level="city", region_code=None, period=year_2025) is None
+
+
+@pytest.mark.parametrize(
+    ("period", "earlier"), [("2025", "2024"), ("2025Q2", "2024Q2"), ("2025-03", "2024-03")]
+)
+def test_growth_compares_with_the_same_period_a_year_earlier(period, earlier):
+    assert rules.year_earlier(rules.parse_period(period)).code == earlier
+
+
+def test_the_growth_target_is_the_baseline_plus_the_step():
+    assert rules.growth_target(30, Decimal("1")) == Decimal("31")
+    assert rules.growth_target(0, Decimal("5")) == Decimal("5")
+
+
+def test_the_trend_quarters_end_with_the_quarter_of_the_day():
+    quarters = rules.quarters_up_to(dt.date(2025, 5, 2), 4)
+    assert [q.code for q in quarters] == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]

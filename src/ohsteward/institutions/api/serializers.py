@@ -65,6 +65,8 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "capability_confirmed_on",
             "capability_basis",
             "guidance_duty",
+            "public",
+            "primary_grade_a",
             "qualifications",
         ]
         extra_kwargs = {"uscc": {"validators": []}, "qc_number": {"validators": []}}

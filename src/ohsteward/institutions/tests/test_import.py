@@ -214,3 +214,15 @@ def test_the_guidance_duty_column_takes_yes_or_no_and_an_empty_cell_keeps_it(cas
         user=cast["cdc"], filename="a.xlsx", content=_file([{**GOOD, "guidance_duty": "否"}]), dry_run=False
     )
     assert Institution.objects.get(uscc=GOOD["uscc"]).guidance_duty is False
+
+
+def test_the_public_and_grade_a_columns_take_yes_or_no(cast):
+    marked = {**GOOD, "public": "是", "primary_grade_a": "否"}
+    wrong = {**GOOD, "uscc": uscc(612), "primary_grade_a": "甲级"}
+    report = institution_import(
+        user=cast["cdc"], filename="a.xlsx", content=_file([marked, wrong]), dry_run=True
+    )
+    assert [str(e) for e in report.errors] == ["第3行 甲级基层医疗卫生机构: 应为：是 / 否"]
+    institution_import(user=cast["cdc"], filename="a.xlsx", content=_file([marked]), dry_run=False)
+    saved = Institution.objects.get(uscc=GOOD["uscc"])
+    assert (saved.public, saved.primary_grade_a) == (True, False)
