@@ -41,7 +41,8 @@ JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "v
                  "exposure_level", "compliant", "limits", "verified", "explanation")  # fmt: skip
 STORED_FIELDS = (*JUDGED_FIELDS, "limit_id", "grade_level", "grade_label", "grade_standard",
                  "grade_verified", "judged_at")  # fmt: skip
-UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "mixture", "updated_at")
+UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "mixture", "over_limit",
+                 "updated_at")  # fmt: skip
 
 
 def judge_into(
@@ -275,7 +276,8 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
             updated.append(m)
             counts["updated"] += 1
     # the mixture groups over the file's posts × dates, set in memory before the writes below
-    actions.mixtures_refresh(
+    # (and ``over_limit``); stored partners whose group verdict changed are written here
+    partners = actions.mixtures_changed(
         [(m.post_id, m.measured_on) for m in [*created, *updated]], pending=[*created, *updated]
     )
     fields = [f.attname for f in Measurement._meta.concrete_fields if not f.primary_key]
@@ -288,7 +290,10 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         entries.append(
             audit.record(reports_by_pk[pk], "update", changes, user=user, save=False, source="import")
         )
-    closed = _close_by_retest([p.measurement for p in plan.measurements.values()], entries, user)
+    actions.reopen_failed_retests([m for m in [*updated, *partners] if m.over_limit])
+    closed = _close_by_retest(
+        [*(p.measurement for p in plan.measurements.values()), *partners], entries, user
+    )
     _audit_rows(entries, now)
     effects.measurements_recorded([p.measurement for p in plan.measurements.values()])
     return {"created": len(created), "updated": len(updated), "tasks_closed": closed}
@@ -296,8 +301,10 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
 
 def _close_by_retest(measurements: list[Measurement], entries: list[AuditLog], user) -> int:
     """``actions.close_by_retest`` for a whole file: one query for the open tasks of the file's
-    posts × factors, the latest compliant later result closes each, one ``bulk_update``."""
-    compliant = [m for m in measurements if m.compliant]
+    posts × factors, the latest passing later result (符合 alone and in its groups: ``over_limit``
+    False) closes each, one ``bulk_update``. ``measurements``: the file's, and the stored partners
+    whose group verdict the file changed."""
+    compliant = [m for m in measurements if m.compliant and not m.over_limit]
     if not compliant:
         return 0
     post_ids = sorted({m.post_id for m in compliant})

@@ -154,9 +154,10 @@ def periodic_detection_done(enterprise_ids: Collection[int], year: int) -> set[i
 
 
 def has_over_limit_post(enterprise_ids: Collection[int], year: int) -> set[int]:
+    """A result of ``year`` over the limit, alone or in an additive-effect group (``over_limit``)."""
     return set(
         Measurement.objects.filter(
-            enterprise_id__in=list(enterprise_ids), compliant=False, measured_on__year=year
+            enterprise_id__in=list(enterprise_ids), over_limit=True, measured_on__year=year
         )
         .values_list("enterprise_id", flat=True)
         .distinct()
@@ -164,17 +165,19 @@ def has_over_limit_post(enterprise_ids: Collection[int], year: int) -> set[int]:
 
 
 def over_limit_fixed(enterprise_ids: Collection[int], year: int) -> set[int]:
-    """Every over-limit post × factor of ``year`` has a later compliant result (the re-test)."""
+    """Every over-limit post × factor of ``year`` (alone or in an additive-effect group) has a later
+    passing result — 符合 alone and in its groups — (the re-test)."""
     over = list(
         Measurement.objects.filter(
-            enterprise_id__in=list(enterprise_ids), compliant=False, measured_on__year=year
+            enterprise_id__in=list(enterprise_ids), over_limit=True, measured_on__year=year
         ).values_list("enterprise_id", "post_id", "factor_id", "measured_on")
     )
     if not over:
         return set()
     fixed_at: dict[tuple[int, int], dt.date] = dict(
         ((p, f), last)
-        for p, f, last in Measurement.objects.filter(enterprise_id__in={e for e, *_ in over}, compliant=True)
+        for p, f, last in Measurement.objects.filter(enterprise_id__in={e for e, *_ in over})
+        .passing()
         .values("post_id", "factor_id")
         .annotate(last=Max("measured_on"))
         .values_list("post_id", "factor_id", "last")

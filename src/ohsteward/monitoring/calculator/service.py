@@ -101,7 +101,8 @@ def run_mixture(data: dict[str, Any]) -> tuple[list[Assessment], list[MixtureAss
         except InputError as exc:
             raise InputError(f"factors[{i}].{exc.field}", str(exc)) from None
     mixtures = []
-    for group in mixture_groups():
+    on = results[0][0].on if results else None  # every item is judged on the same date
+    for group in mixture_groups(on=on):
         members = [res for res, m in results if group.includes(m.code, m.name)]
         if len(members) >= 2 and (mixture := assess_mixture(group, [mixture_part(r) for r in members])):
             mixtures.append(mixture)
