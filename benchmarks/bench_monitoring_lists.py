@@ -60,10 +60,12 @@ def fill(per_employer: int) -> None:
         c.execute(f"""INSERT INTO monitoring_detectionreport (kind, number, institution_id, enterprise_id,
                         sampling_start, note, created_at, updated_at)
                      SELECT 'periodic', 'BL-' || y || '-' || e.id, {institution}, e.id,
-                            make_date(y, 1 + (e.id % 11), 1 + (e.id % 27)), '', now(), now()
+                            make_date(y, (1 + e.id % 11)::int, (1 + e.id % 27)::int), '', now(), now()
                      FROM registry_enterprise e, (VALUES (2025), (2026)) AS ys(y) ORDER BY y, e.id""")
         c.execute("CREATE TEMP TABLE bench_factor (k int, id bigint)")
-        c.execute("INSERT INTO bench_factor VALUES " + ", ".join(f"({i}, {f})" for i, f in enumerate(factor_ids)))
+        c.execute(
+            "INSERT INTO bench_factor VALUES " + ", ".join(f"({i}, {f})" for i, f in enumerate(factor_ids))
+        )
         # one measurement per report × slot: slot k → post (k % 5) and factor (k // 5 % 5)
         c.execute(f"""
             INSERT INTO monitoring_measurement (report_id, enterprise_id, post_id, factor_id, kind, measured_on,
@@ -78,20 +80,27 @@ def fill(per_employer: int) -> None:
                         ELSE '{{}}'::jsonb END,
                    x.v > 1 OR x.mix, now(), now()
             FROM monitoring_detectionreport r
-            CROSS JOIN generate_series(0, {per_report - 1}) k
+            CROSS JOIN generate_series(0, {per_report - 1}) AS s(slot)
             JOIN registry_workplace w ON w.enterprise_id = r.enterprise_id
-            JOIN registry_post p ON p.workplace_id = w.id AND p.name = '岗位' || (1 + k % 5)
-            JOIN bench_factor f ON f.k = (k / 5) % 5
+            JOIN registry_post p ON p.workplace_id = w.id AND p.name = '岗位' || (1 + s.slot % 5)
+            JOIN bench_factor f ON f.k = (s.slot / 5) % 5
             CROSS JOIN LATERAL (SELECT
-                 CASE WHEN abs(hashint4((r.id * 16 + k)::int)) % 100 < 9 THEN 1.2 + (r.id % 7) / 10.0
+                 CASE WHEN abs(hashint4((r.id * 16 + s.slot)::int)) % 100 < 9 THEN 1.2 + (r.id % 7) / 10.0
                       ELSE 0.2 + (r.id % 7) / 10.0 END AS v,
-                 abs(hashint4((r.id * 16 + k)::int)) % 100 BETWEEN 9 AND 10 AS mix) x
+                 abs(hashint4((r.id * 16 + s.slot)::int)) % 100 BETWEEN 9 AND 10 AS mix) x
         """)
+    fill_tasks()
+
+
+def fill_tasks() -> None:
+    from django.db import connection
+
+    with connection.cursor() as c:
         c.execute("""
             INSERT INTO monitoring_rectificationtask (enterprise_id, post_id, factor_id, measurement_id, finding,
                 required_measures, deadline, status, closed_on, created_at, updated_at)
             SELECT m.enterprise_id, m.post_id, m.factor_id, m.id, '检测结果不符合接触限值', '["ppe"]'::jsonb,
-                   m.measured_on + 30 + (m.id % 400),
+                   m.measured_on + (30 + m.id % 400)::int,
                    CASE WHEN m.id % 3 = 0 THEN 'closed' ELSE 'open' END,
                    CASE WHEN m.id % 3 = 0 THEN m.measured_on + 60 END, now(), now()
             FROM monitoring_measurement m
@@ -133,17 +142,27 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.reuse or not Measurement.objects.exists():
         t0 = time.perf_counter()
-        load_register(args.employers, args.seed)
+        from ohsteward.registry.models import Enterprise  # local: after setup_django
+
+        if Enterprise.objects.count() != args.employers:
+            load_register(args.employers, args.seed)
         empty_monitoring()
         fill(args.per_employer)
         print(f"data in {time.perf_counter() - t0:.0f} s", flush=True)
+    if not RectificationTask.objects.exists():
+        fill_tasks()
     n = Measurement.objects.count()
     over = Measurement.objects.filter(over_limit=True).count()
     mixture_only = Measurement.objects.filter(over_limit=True, compliant=True).count()
     tasks = RectificationTask.objects.count()
-    print(f"{n:,} measurements, {over:,} over the limit ({mixture_only:,} through a mixture only), {tasks:,} tasks")
+    print(
+        f"{n:,} measurements, {over:,} over the limit ({mixture_only:,} through a mixture only), {tasks:,} tasks"
+    )
     users = {}
-    for name, role, region in (("bench_yubei", "district_admin", "500112"), ("bench_city", "city_admin", None)):
+    for name, role, region in (
+        ("bench_yubei", "district_admin", "500112"),
+        ("bench_city", "city_admin", None),
+    ):
         user = User.objects.filter(username=name).first() or User.objects.create_user(name, password=None)
         role_assign(user=user, role=role, region_code=region)
         client = Client(HTTP_HOST="localhost")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -50,15 +51,41 @@ def judge_into(
     match: FactorMatch,
     region_code: str | None,
     editions: list[ExposureLimitEdition] | None = None,
+    memo: dict | None = None,
 ) -> None:
     """Set the stored judgement of ``measurement`` from its inputs and the factor's prefetched limit
     rows (``match``) and editions: the one judgement (``calculator.service.assess_factor`` →
     ``assess.assess``) as ``actions.measurement_judge``, without its per-row queries. The single
     call of the judgement in the bulk path (``MonitoringRuleError`` on bad inputs)."""
     result = service.assess_factor(
-        match, measurement.inputs, on=measurement.measured_on, region=region_code, editions=editions
+        match,
+        measurement.inputs,
+        on=measurement.measured_on,
+        region=region_code,
+        editions=editions,
+        memo=memo,
     )
     actions.judgement_apply(measurement, result)
+
+
+_BLANK: dict | None = None
+
+
+def blank_measurement(pk: int | None = None, created_at: dt.datetime | None = None) -> Measurement:
+    """A new unsaved ``Measurement`` with the field defaults — what ``Measurement()`` gives, copied
+    from one instance built once (Django's ``Model.__init__`` over some 40 fields was ~10 % of the
+    import's checks in the profile: docs/performance.md, branch mon11c). The mutable defaults are
+    fresh per instance."""
+    global _BLANK
+    if _BLANK is None:
+        _BLANK = dict(Measurement().__dict__)
+        del _BLANK["_state"]
+    m = Measurement.__new__(Measurement)
+    m.__dict__.update(_BLANK)
+    m._state = ModelState()
+    m.inputs, m.limits, m.explanation, m.mixture = {}, [], [], {}
+    m.pk, m.created_at = pk, created_at
+    return m
 
 
 @dataclass
@@ -86,6 +113,7 @@ class Lookup:
         self.factors: dict[str, HazardFactor | str] = {}  # text -> factor, or the error message
         self.matches: dict[int, FactorMatch] = {}  # factor id -> the factor with its limit rows
         self.editions: list[ExposureLimitEdition] = list(ExposureLimitEdition.objects.order_by("pk"))
+        self.memo: dict = {}  # judge_into's rows in force per factor × date, hot-region per region
         self.workplaces: dict[tuple[int, str], int] = {}  # (enterprise id, name) -> id
         self.posts: dict[tuple[int, str, str], int] = {}  # (enterprise id, workplace, post) -> id
         # stored measurements by (institution id, number, enterprise id, workplace, post, factor id)
