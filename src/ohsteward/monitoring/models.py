@@ -154,6 +154,11 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
                 F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_recent",
                 condition=Q(over_limit=True),
             ),
+            # a district's count of it (the join by employer probes only over-limit rows)
+            models.Index(
+                "enterprise", F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_employer",
+                condition=Q(over_limit=True),
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:

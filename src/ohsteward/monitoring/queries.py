@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,12 +187,13 @@ def over_limit_fixed(enterprise_ids: Collection[int], year: int) -> set[int]:
 
 
 def task_counts(user, today: dt.date) -> dict[str, int]:
-    tasks = RectificationTask.objects.for_user(user)
-    return {
-        "open": tasks.filter(status=TaskStatus.OPEN, deadline__gte=today).count(),
-        "overdue": tasks.filter(status=TaskStatus.OPEN, deadline__lt=today).count(),
-        "closed": tasks.filter(status=TaskStatus.CLOSED).count(),
-    }
+    """整改中 / 已逾期 / 已关闭 in one query (the scope's join once, not three times)."""
+    is_open = Q(status=TaskStatus.OPEN)
+    return RectificationTask.objects.for_user(user).aggregate(
+        open=Count("pk", filter=is_open & Q(deadline__gte=today)),
+        overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
+        closed=Count("pk", filter=Q(status=TaskStatus.CLOSED)),
+    )
 
 
 # --------------------------------------------------------------------------------------------

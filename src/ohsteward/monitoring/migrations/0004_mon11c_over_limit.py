@@ -39,4 +39,14 @@ class Migration(migrations.Migration):
                 name="monitoring_over_limit_recent",
             ),
         ),
+        migrations.AddIndex(
+            model_name="measurement",
+            index=models.Index(
+                models.F("enterprise"),
+                models.F("measured_on").desc(),
+                models.F("id").desc(),
+                condition=models.Q(("over_limit", True)),
+                name="monitoring_over_limit_employer",
+            ),
+        ),
     ]
