@@ -79,7 +79,7 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                 user=None, report=report, factor=HazardFactor.objects.get(name=factor),
                 workplace_name=workplace, post_name=post, inputs=inputs,
             )  # fmt: skip
-            if m.compliant is False and (i == 0 or rng.random() < 0.85):
+            if m.over_limit and (i == 0 or rng.random() < 0.85):
                 deadline = today + dt.timedelta(days=rng.choice([-10, 15, 25]))
                 actions.rectification_open(
                     user=None, measurement=m, required_measures=["engineering", "ppe"],

@@ -252,8 +252,9 @@ def measurements_judged(user, area, period, options):
 
 @query("measurements_compliant", "检测结果")
 def measurements_compliant(user, area, period, options):
-    """Of ``measurements_judged``: compliant with the limit (符合限值)."""
-    return measurements_judged(user, area, period, options).filter(compliant=True)
+    """Of ``measurements_judged``: compliant with the limit (符合限值), alone and in every
+    additive-effect group judged with it (``Measurement.passing``)."""
+    return measurements_judged(user, area, period, options).passing()
 
 
 # --- surveillance: 在岗期间职业健康检查率 -----------------------------------------------------

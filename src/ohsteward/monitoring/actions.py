@@ -151,6 +151,8 @@ def judgement_apply(measurement: Measurement, result: assess.Assessment) -> Meas
     measurement.grade_standard = grade.version if grade else ""
     measurement.grade_verified = grade.verified if grade else None
     measurement.judged_at = timezone.now()
+    # the stored mixture until ``mixtures_refresh`` judges the post × date again
+    measurement.over_limit = assess.is_over_limit(measurement.compliant, measurement.mixture)
     return measurement
 
 
@@ -217,9 +219,18 @@ def measurement_record(
         raise ValidationError({"inputs": str(e)}) from None
     measurement.full_clean()
     measurement.save()
-    if measurement.compliant:
-        close_by_retest(measurement)
-    mixtures_refresh([(measurement.post_id, measurement.measured_on), *([before] if before else [])])
+    keys = [(measurement.post_id, measurement.measured_on), *([before] if before else [])]
+    changed = mixtures_changed(keys)
+    for m in changed:  # this result's own group verdict, as just stored
+        if m.pk == measurement.pk:
+            measurement.mixture, measurement.over_limit = m.mixture, m.over_limit
+    # the re-test: this result, and any partner that passes now that its group does; a re-test
+    # that no longer passes (its partner came later and the group fails) opens its task again
+    touched = {m.pk: m for m in [measurement, *changed]}.values()
+    reopen_failed_retests([m for m in touched if m.over_limit])
+    for m in touched:
+        if m.compliant and not m.over_limit:
+            close_by_retest(m)
     effects.measurement_recorded(measurement)  # e.g. declarations: an undeclared factor (item 6)
     return measurement, True
 
@@ -227,7 +238,7 @@ def measurement_record(
 #: the stored judgement (what re-judging compares; ``judged_at`` is not a difference)
 JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit", "ratio",
                  "exposure_level", "compliant", "explanation", "verified", "limit_id", "limits",
-                 "grade_level", "grade_label", "grade_standard", "grade_verified")  # fmt: skip
+                 "grade_level", "grade_label", "grade_standard", "grade_verified", "over_limit")  # fmt: skip
 
 
 def measurements_rejudge(*, user: User | None, measurements: Sequence[Measurement]) -> int:
@@ -249,27 +260,43 @@ def measurements_rejudge(*, user: User | None, measurements: Sequence[Measuremen
             continue
         with transaction.atomic():
             m.save()
-            if m.compliant:
-                close_by_retest(m)
         changed.append(m)
-    mixtures_refresh([(m.post_id, m.measured_on) for m in changed])
+    partners = mixtures_changed([(m.post_id, m.measured_on) for m in changed])
+    by_pk = {p.pk: p for p in partners}
+    for m in changed:
+        if m.pk in by_pk:
+            m.mixture, m.over_limit = by_pk[m.pk].mixture, by_pk[m.pk].over_limit
+    touched = {m.pk: m for m in [*changed, *partners]}.values()
+    reopen_failed_retests([m for m in touched if m.over_limit])
+    for m in touched:
+        if m.compliant and not m.over_limit:
+            close_by_retest(m)
     for m in changed:
         effects.measurement_recorded(m)
     return len(changed)
 
 
 def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[Measurement] = ()) -> int:
-    """Judge the configured additive-effect groups (``assess.mixture_groups``) over each post's
-    measurements of one date (``keys``: post id, measured_on) with ``assess.assess_mixture``, and
-    store the result on every member (``Measurement.mixture``; ``{}`` when fewer than two members
-    were judged against a limit of the same type). One read for all keys; writes only what changed.
-    ``pending``: measurements the caller is about to write (the bulk import: before its COPY and
-    ``bulk_update``) — they take part with their in-memory judgement and get ``mixture`` set in
-    memory, not saved here. Returns the number of stored measurements updated."""
+    """``mixtures_changed``; returns the number of stored measurements updated."""
+    return len(mixtures_changed(keys, pending=pending))
+
+
+def mixtures_changed(
+    keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[Measurement] = ()
+) -> list[Measurement]:
+    """Judge the configured additive-effect groups in force on each date (``assess.mixture_groups``,
+    by the measurement date) over each post's measurements of one date (``keys``: post id,
+    measured_on) with ``assess.assess_mixture``, and store the result on every member
+    (``Measurement.mixture``, several groups by ``assess.mixture_for_member``; ``{}`` when fewer than
+    two members were judged against a limit of the same type) with ``over_limit``
+    (``assess.is_over_limit``). One read for all keys; writes only what changed. ``pending``:
+    measurements the caller is about to write (the bulk import: before its COPY and
+    ``bulk_update``) — they take part with their in-memory judgement and get ``mixture`` and
+    ``over_limit`` set in memory, not saved here. Returns the stored measurements updated (with
+    ``compliant``, ``factor_id`` and ``measured_on`` loaded, for the re-test)."""
     keys = sorted(set(keys))
     if not keys:
-        return 0
-    groups = assess.mixture_groups()
+        return []
     posts = sorted({p for p, _ in keys})
     dates = {d for _, d in keys}
     rows = [
@@ -277,7 +304,18 @@ def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[M
         for start in range(0, len(posts), 5000)  # bounded IN lists (SQLite's variable limit)
         for m in Measurement.objects.filter(post_id__in=posts[start : start + 5000], measured_on__in=dates)
         .select_related("factor")
-        .only("pk", "post_id", "measured_on", "limits", "mixture", "factor__code", "factor__name")
+        .only(
+            "pk",
+            "post_id",
+            "factor_id",
+            "measured_on",
+            "limits",
+            "mixture",
+            "compliant",
+            "over_limit",
+            "factor__code",
+            "factor__name",
+        )
         .order_by("pk")
     ]
     keyset = set(keys)
@@ -288,9 +326,9 @@ def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[M
         if (m.post_id, m.measured_on) in keyset:
             by_key.setdefault((m.post_id, m.measured_on), []).append(m)
     changed = []
-    for members in by_key.values():
-        wanted: dict[int, dict[str, Any]] = {id(m): {} for m in members}
-        for group in groups:
+    for (_post, on), members in by_key.items():
+        found: dict[int, list[assess.MixtureAssessment]] = {id(m): [] for m in members}
+        for group in assess.mixture_groups(on=on):
             in_group = [m for m in members if group.includes(m.factor.code, m.factor.name)]
             if len(in_group) < 2:
                 continue
@@ -301,19 +339,46 @@ def mixtures_refresh(keys: Sequence[tuple[int, dt.date]], *, pending: Sequence[M
                 continue
             for m in in_group:
                 if m.factor.name in result.factors:
-                    wanted[id(m)] = result.as_json()
+                    found[id(m)].append(result)
         for m in members:
-            if m.mixture != wanted[id(m)]:
-                m.mixture = wanted[id(m)]
+            wanted = assess.mixture_for_member(found[id(m)])
+            over = assess.is_over_limit(m.compliant, wanted)
+            if m.mixture != wanted or m.over_limit != over:
+                m.mixture, m.over_limit = wanted, over
                 if id(m) not in waiting:
                     changed.append(m)
-    Measurement.objects.bulk_update(changed, ["mixture"], batch_size=1000)
-    return len(changed)
+    Measurement.objects.bulk_update(changed, ["mixture", "over_limit"], batch_size=1000)
+    return changed
+
+
+def reopen_failed_retests(measurements: Sequence[Measurement]) -> int:
+    """Open again the tasks that these results had closed as their re-test and that are over the
+    limit now — a partner of the same post and date recorded later made their group fail (or the
+    result itself was corrected) — unless the post × factor has another open task. Returns the
+    number reopened (each saved, so audited)."""
+    ids = [m.pk for m in measurements if m.pk is not None]
+    if not ids:
+        return 0
+    reopened = 0
+    for task in RectificationTask.objects.filter(closed_by_id__in=ids, status=TaskStatus.CLOSED).order_by(
+        "pk"
+    ):
+        same = {"post_id": task.post_id, "factor_id": task.factor_id}  # a measurement's task: both set
+        if RectificationTask.objects.open().filter(**same).exists():
+            continue
+        task.status, task.closed_by, task.closed_on = TaskStatus.OPEN, None, None
+        task.full_clean()
+        task.save()
+        reopened += 1
+    return reopened
 
 
 def close_by_retest(measurement: Measurement) -> int:
-    """Close the open task of the measurement's post × factor when this compliant result was
-    measured after the over-limit result that opened it (issue 11 item 4 "re-test")."""
+    """Close the open task of the measurement's post × factor when this result passes — 符合 alone
+    and in every additive-effect group judged with it (``over_limit`` False) — and was measured
+    after the over-limit result that opened it (issue 11 item 4 "re-test")."""
+    if not measurement.compliant or measurement.over_limit:
+        return 0
     tasks = RectificationTask.objects.filter(
         post_id=measurement.post_id,
         factor_id=measurement.factor_id,
@@ -340,11 +405,13 @@ def rectification_open(
     finding: str = "",
     deadline: dt.date | None = None,
 ) -> RectificationTask:
-    """Open a 整改任务 on an over-limit measurement (explicit; issue 11 item 4). The employer is
-    responsible; the deadline defaults to the setting (30 days)."""
+    """Open a 整改任务 on an over-limit measurement (explicit; issue 11 item 4): 不符合 alone, or a
+    member of an additive-effect group judged 不符合 on its post and date (``over_limit``; the
+    finding then quotes the group's working). The employer is responsible; the deadline defaults
+    to the setting (30 days). One open task per post × factor: a second one is refused."""
     access.require_in_scope(user, measurement)
-    if measurement.compliant is not False:
-        raise ValidationError("只有不符合接触限值的检测结果才能下达整改任务")
+    if not measurement.over_limit:
+        raise ValidationError("只有不符合接触限值（单项或联合作用）的检测结果才能下达整改任务")
     if RectificationTask.objects.filter(
         post_id=measurement.post_id, factor_id=measurement.factor_id, status=TaskStatus.OPEN
     ).exists():
@@ -360,6 +427,7 @@ def rectification_open(
     if deadline < today:
         raise ValidationError({"deadline": "整改期限不能早于今天"})
     sentences = [s for s in measurement.explanation if "不符合" in s]
+    sentences += [s for m in measurement.mixture_failed for s in m.get("explanation", ()) if "不符合" in s]
     task = RectificationTask(
         enterprise=measurement.enterprise,
         post=measurement.post,

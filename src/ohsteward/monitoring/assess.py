@@ -15,6 +15,7 @@ the inputs with Chinese messages naming the field (``InputError``) and rounds as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -827,7 +828,11 @@ def statistics_values(inputs: Mapping[str, Any]) -> list[Number]:
 #: which limit types are summed (the PC-TWA ones with C_TWA, PC-STEL with C_STE, MAC with C_ME); the
 #: peak rule's 5 × PC-TWA ceiling is not a limit of its own and is not summed
 MIXTURE_LIMIT_TYPES = ("PC-TWA", "PC-STEL", "MAC")
-MIXTURE_DATA = Path(__file__).resolve().parent / "data" / "mixture_groups_v1.json"
+MIXTURE_DIR = Path(__file__).resolve().parent / "data"
+#: the editions of the group configuration, each with its ``effective_from`` (chosen by the
+#: measurement date like the other rule data; ``mixture_groups(on=…)``)
+MIXTURE_FILES = ("mixture_groups_v1.json", "mixture_groups_v2.json")
+MIXTURE_DATA = MIXTURE_DIR / MIXTURE_FILES[0]
 
 
 @dataclass(frozen=True)
@@ -846,9 +851,7 @@ class MixtureGroup:
         return code in self.codes or name in self.names
 
 
-def mixture_groups(path: Path = MIXTURE_DATA) -> tuple[MixtureGroup, ...]:
-    """The configured groups (which factors combine is our configuration, 未核对: see the file)."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
+def _groups_of(raw: Mapping[str, Any]) -> tuple[MixtureGroup, ...]:
     return tuple(
         MixtureGroup(
             key=g["key"],
@@ -861,6 +864,59 @@ def mixture_groups(path: Path = MIXTURE_DATA) -> tuple[MixtureGroup, ...]:
         )
         for g in raw["groups"]
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _mixture_editions(directory: Path = MIXTURE_DIR) -> tuple[tuple[dt.date, tuple[MixtureGroup, ...]], ...]:
+    """Every shipped edition as (effective_from, groups), oldest first (read once per process)."""
+    editions = []
+    for name in MIXTURE_FILES:
+        raw = json.loads((directory / name).read_text(encoding="utf-8"))
+        editions.append((dt.date.fromisoformat(raw["effective_from"]), _groups_of(raw)))
+    return tuple(sorted(editions, key=lambda e: e[0]))
+
+
+def mixture_groups(path: Path | None = None, *, on: dt.date | None = None) -> tuple[MixtureGroup, ...]:
+    """The configured groups in force on the measurement date ``on`` (the latest edition whose
+    ``effective_from`` ≤ ``on``; a date before every edition takes the first — the same rule in
+    GBZ 2.1-2007, whose text is not shipped; ``on=None``: the latest edition). Which factors
+    combine is our configuration, 未核对: see the files. ``path``: one file (tests)."""
+    if path is not None:
+        return _groups_of(json.loads(path.read_text(encoding="utf-8")))
+    editions = _mixture_editions()
+    if on is None:
+        return editions[-1][1]
+    chosen = editions[0][1]
+    for start, groups in editions:
+        if start <= on:
+            chosen = groups
+    return chosen
+
+
+def is_over_limit(compliant: bool | None, mixture: Mapping[str, Any] | None) -> bool:
+    """超标: the factor's own judgement is 不符合, or a configured group it belongs to was judged
+    together on the same post and date and Σ Cᵢ/OELᵢ > 1 (GBZ 2.1-2019 联合作用; RULES.md §3.1
+    "Mixture (same target effect): Σ Cᵢ / Lᵢ ≤ 1") — the stored ``Measurement.over_limit`` that the
+    over-limit list, the rectification action, the re-test and the facts read."""
+    if compliant is False:
+        return True
+    if not mixture:
+        return False
+    return mixture.get("compliant") is False or any(
+        o.get("compliant") is False for o in mixture.get("also", ())
+    )
+
+
+def mixture_for_member(results: Sequence[MixtureAssessment]) -> dict[str, Any]:
+    """What one member stores when it is in several groups judged together: the failing group
+    with the largest Σ first (``mixture``), the others under ``also``; ``{}`` when none."""
+    if not results:
+        return {}
+    ordered = sorted(results, key=lambda x: (x.compliant, -x.ratio, x.group.key))
+    out = ordered[0].as_json()
+    if len(ordered) > 1:
+        out["also"] = [x.as_json() for x in ordered[1:]]
+    return out
 
 
 @dataclass(frozen=True)

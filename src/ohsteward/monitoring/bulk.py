@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -41,7 +42,8 @@ JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "v
                  "exposure_level", "compliant", "limits", "verified", "explanation")  # fmt: skip
 STORED_FIELDS = (*JUDGED_FIELDS, "limit_id", "grade_level", "grade_label", "grade_standard",
                  "grade_verified", "judged_at")  # fmt: skip
-UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "mixture", "updated_at")
+UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "mixture", "over_limit",
+                 "updated_at")  # fmt: skip
 
 
 def judge_into(
@@ -49,15 +51,41 @@ def judge_into(
     match: FactorMatch,
     region_code: str | None,
     editions: list[ExposureLimitEdition] | None = None,
+    memo: dict | None = None,
 ) -> None:
     """Set the stored judgement of ``measurement`` from its inputs and the factor's prefetched limit
     rows (``match``) and editions: the one judgement (``calculator.service.assess_factor`` →
     ``assess.assess``) as ``actions.measurement_judge``, without its per-row queries. The single
     call of the judgement in the bulk path (``MonitoringRuleError`` on bad inputs)."""
     result = service.assess_factor(
-        match, measurement.inputs, on=measurement.measured_on, region=region_code, editions=editions
+        match,
+        measurement.inputs,
+        on=measurement.measured_on,
+        region=region_code,
+        editions=editions,
+        memo=memo,
     )
     actions.judgement_apply(measurement, result)
+
+
+_BLANK: dict | None = None
+
+
+def blank_measurement(pk: int | None = None, created_at: dt.datetime | None = None) -> Measurement:
+    """A new unsaved ``Measurement`` with the field defaults — what ``Measurement()`` gives, copied
+    from one instance built once (Django's ``Model.__init__`` over some 40 fields was ~10 % of the
+    import's checks in the profile: docs/performance.md, branch mon11c). The mutable defaults are
+    fresh per instance."""
+    global _BLANK
+    if _BLANK is None:
+        _BLANK = dict(Measurement().__dict__)
+        del _BLANK["_state"]
+    m = Measurement.__new__(Measurement)
+    m.__dict__.update(_BLANK)
+    m._state = ModelState()
+    m.inputs, m.limits, m.explanation, m.mixture = {}, [], [], {}
+    m.pk, m.created_at = pk, created_at
+    return m
 
 
 @dataclass
@@ -85,6 +113,7 @@ class Lookup:
         self.factors: dict[str, HazardFactor | str] = {}  # text -> factor, or the error message
         self.matches: dict[int, FactorMatch] = {}  # factor id -> the factor with its limit rows
         self.editions: list[ExposureLimitEdition] = list(ExposureLimitEdition.objects.order_by("pk"))
+        self.memo: dict = {}  # judge_into's rows in force per factor × date, hot-region per region
         self.workplaces: dict[tuple[int, str], int] = {}  # (enterprise id, name) -> id
         self.posts: dict[tuple[int, str, str], int] = {}  # (enterprise id, workplace, post) -> id
         # stored measurements by (institution id, number, enterprise id, workplace, post, factor id)
@@ -275,7 +304,8 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
             updated.append(m)
             counts["updated"] += 1
     # the mixture groups over the file's posts × dates, set in memory before the writes below
-    actions.mixtures_refresh(
+    # (and ``over_limit``); stored partners whose group verdict changed are written here
+    partners = actions.mixtures_changed(
         [(m.post_id, m.measured_on) for m in [*created, *updated]], pending=[*created, *updated]
     )
     fields = [f.attname for f in Measurement._meta.concrete_fields if not f.primary_key]
@@ -288,7 +318,10 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         entries.append(
             audit.record(reports_by_pk[pk], "update", changes, user=user, save=False, source="import")
         )
-    closed = _close_by_retest([p.measurement for p in plan.measurements.values()], entries, user)
+    actions.reopen_failed_retests([m for m in [*updated, *partners] if m.over_limit])
+    closed = _close_by_retest(
+        [*(p.measurement for p in plan.measurements.values()), *partners], entries, user
+    )
     _audit_rows(entries, now)
     effects.measurements_recorded([p.measurement for p in plan.measurements.values()])
     return {"created": len(created), "updated": len(updated), "tasks_closed": closed}
@@ -296,8 +329,10 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
 
 def _close_by_retest(measurements: list[Measurement], entries: list[AuditLog], user) -> int:
     """``actions.close_by_retest`` for a whole file: one query for the open tasks of the file's
-    posts × factors, the latest compliant later result closes each, one ``bulk_update``."""
-    compliant = [m for m in measurements if m.compliant]
+    posts × factors, the latest passing later result (符合 alone and in its groups: ``over_limit``
+    False) closes each, one ``bulk_update``. ``measurements``: the file's, and the stored partners
+    whose group verdict the file changed."""
+    compliant = [m for m in measurements if m.compliant and not m.over_limit]
     if not compliant:
         return 0
     post_ids = sorted({m.post_id for m in compliant})

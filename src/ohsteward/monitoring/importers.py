@@ -357,16 +357,18 @@ class MeasurementImporter:
         if planned:
             measurement = planned.measurement
         elif stored is not None:
-            measurement = Measurement(pk=stored[0], created_at=stored[3])
+            measurement = bulk.blank_measurement(pk=stored[0], created_at=stored[3])
         else:
-            measurement = Measurement()
+            measurement = bulk.blank_measurement()
         measurement.factor = factor
         measurement.enterprise = enterprise
         measurement.kind = kind
         measurement.measured_on = measured_on
         measurement.inputs = clean_inputs
         try:
-            bulk.judge_into(measurement, lookup.matches[factor.pk], enterprise.region_id, lookup.editions)
+            bulk.judge_into(
+                measurement, lookup.matches[factor.pk], enterprise.region_id, lookup.editions, lookup.memo
+            )
         except MonitoringRuleError as e:
             raise ValidationError({"inputs": str(e)}) from None
         # the group passed every check: its new report (if any) is now part of the file

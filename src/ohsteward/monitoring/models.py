@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from ohsteward.core.models import TimeStampedModel
@@ -74,7 +74,12 @@ class DetectionReport(ScopedModelMixin, TimeStampedModel):
 
 class MeasurementQuerySet(ScopedQuerySet):
     def over_limit(self):
-        return self.filter(compliant=False)
+        """超标: the factor's own judgement, or its additive-effect group (``assess.is_over_limit``)."""
+        return self.filter(over_limit=True)
+
+    def passing(self):
+        """A result that can close a task as its re-test: 符合 alone and in every group judged."""
+        return self.filter(compliant=True, over_limit=False)
 
 
 class Measurement(ScopedModelMixin, TimeStampedModel):
@@ -125,6 +130,9 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
     # the additive-effect judgement of the configured group this factor belongs to, over the
     # post's measurements of the same date (assess.assess_mixture; {} = none): group, sums, compliant
     mixture = models.JSONField("联合作用判定", default=dict, blank=True)
+    # 超标 = compliant is False, or the mixture above is 不符合 (assess.is_over_limit); kept on the
+    # row for the over-limit list, the rectification action, the re-test and the facts
+    over_limit = models.BooleanField("超标", default=False)
 
     objects = MeasurementQuerySet.as_manager()
 
@@ -139,7 +147,19 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
                 violation_error_message="该报告中此岗位和危害因素已有检测结果",
             )
         ]
-        indexes = [models.Index(fields=["post", "factor", "measured_on"], name="monitoring_post_factor_on")]
+        indexes = [
+            models.Index(fields=["post", "factor", "measured_on"], name="monitoring_post_factor_on"),
+            # the over-limit list's first page, newest first (docs/performance.md, branch mon11c)
+            models.Index(
+                F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_recent",
+                condition=Q(over_limit=True),
+            ),
+            # a district's count of it (the join by employer probes only over-limit rows)
+            models.Index(
+                "enterprise", F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_employer",
+                condition=Q(over_limit=True),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.post} × {self.factor}"
@@ -155,6 +175,21 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
         if self.compliant is None:
             return "无接触限值，未判定"
         return "符合" if self.compliant else "不符合"
+
+    @property
+    def mixture_failed(self) -> list[dict]:
+        """The additive-effect groups of this result judged 不符合 (``mixture`` and its ``also``)."""
+        if not self.mixture:
+            return []
+        found = [self.mixture, *self.mixture.get("also", ())]
+        return [m for m in found if m.get("compliant") is False]
+
+    @property
+    def over_limit_reason(self) -> str:
+        """Why it is on the over-limit list: 单项超标 and/or 联合作用超标（group）."""
+        reasons = ["单项超标"] if self.compliant is False else []
+        reasons += [f"联合作用超标（{m['group']}，Σ={m['ratio']}）" for m in self.mixture_failed]
+        return "；".join(reasons)
 
 
 class RectificationTaskQuerySet(ScopedQuerySet):

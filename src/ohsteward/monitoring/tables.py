@@ -17,7 +17,10 @@ def _num(value):
 def _verdict_html(m) -> str:
     css = {True: "active", False: "serious", None: "unlisted"}[m.compliant]
     flag = "" if m.verified or m.compliant is None else f"（{UNVERIFIED}）"
-    return format_html('<span class="badge {}">{}</span>{}', css, m.verdict, flag)
+    badge = format_html('<span class="badge {}">{}</span>{}', css, m.verdict, flag)
+    if m.mixture_failed:  # 符合 alone, 不符合 with its group (or both)
+        badge = format_html('{} <span class="badge serious">联合作用超标</span>', badge)
+    return badge
 
 
 def _limit(m) -> str:
@@ -62,6 +65,7 @@ class MeasurementTable(Table):
         Column("接触比值", "ratio", format=_num, css="num", sortable="ratio"),
         Column("接触水平", "exposure_level"),
         Column("判定", "verdict", html=_verdict_html, key="compliant"),
+        Column("超标原因", "over_limit_reason", key="over_limit_reason", export=True),
         Column("作业分级", lambda m: f"{m.grade_level} {m.grade_label}".strip(), key="grade"),
         Column("所用限值", _limit, key="limit", export=True),
         Column("检测机构", "report.institution.name", key="institution"),

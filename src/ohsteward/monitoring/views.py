@@ -192,7 +192,7 @@ class MeasurementDetailView(ObjectDetailView):
             "group_shown": shown,
             "chart": chart,
             "tasks": list(tasks),
-            "may_open": m.compliant is False
+            "may_open": m.over_limit
             and open_task is None
             and user.has_perm("monitoring.add_rectificationtask"),
             "task_form": TaskOpenForm(),

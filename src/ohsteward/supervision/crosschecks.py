@@ -313,7 +313,7 @@ def uniform_results(user, year: int, t: Thresholds) -> list[Item]:
     points = {
         r["report__institution_id"]: r
         for r in mine.values("report__institution_id")
-        .annotate(n=Count("pk"), over=Count("pk", filter=Q(compliant=False)))
+        .annotate(n=Count("pk"), over=Count("pk", filter=Q(compliant=False) | Q(over_limit=True)))
         .order_by("report__institution_id")
     }
     by_industry: dict[int, dict[Any, int]] = defaultdict(dict)
@@ -328,7 +328,7 @@ def uniform_results(user, year: int, t: Thresholds) -> list[Item]:
         r["enterprise__industry_id"]: r["over"] / r["n"]
         for r in Measurement.objects.filter(measured_on__year=year)
         .values("enterprise__industry_id")
-        .annotate(n=Count("pk"), over=Count("pk", filter=Q(compliant=False)))
+        .annotate(n=Count("pk"), over=Count("pk", filter=Q(compliant=False) | Q(over_limit=True)))
         .order_by("enterprise__industry_id")
         if r["n"]
     }

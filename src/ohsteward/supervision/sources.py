@@ -38,19 +38,21 @@ def _limit(qs, enterprise_ids: Collection[int] | None, field: str = "enterprise_
 
 def compliance_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[tuple[int, int], Compliance]:
     """附件1 (b) 接触水平 per (employer, factor) as of ``on``, from monitoring's **stored**
-    judgements (``Measurement.compliant``): for each post the latest measurement of the factor
+    judgements (``Measurement.compliant``, and ``over_limit``: a member of an additive-effect
+    group judged 不符合 is not compliant either): for each post the latest measurement of the factor
     dated on or before ``on``; any post 不符合 → not compliant (the record is that measurement),
     otherwise compliant (the record is the newest one). Measurements without a judgement
     ("无接触限值，未判定") do not count. ``enterprise_ids=None``: every employer (one query)."""
     rows = (
         _limit(Measurement.objects.filter(measured_on__lte=on, compliant__isnull=False), enterprise_ids)
         .order_by("enterprise_id", "factor_id", "post_id", "-measured_on", "-pk")
-        .values_list("pk", "enterprise_id", "factor_id", "post_id", "measured_on", "compliant")
+        .values_list("pk", "enterprise_id", "factor_id", "post_id", "measured_on", "compliant", "over_limit")
         .iterator(chunk_size=20000)
     )
     seen_post: set[tuple[int, int, int]] = set()
     worst: dict[tuple[int, int], tuple[int, dt.date, bool]] = {}
-    for pk, eid, fid, post, on_day, compliant in rows:
+    for pk, eid, fid, post, on_day, own, over_limit in rows:
+        compliant = bool(own) and not over_limit
         if (eid, fid, post) in seen_post:
             continue  # an older measurement of the same post × factor
         seen_post.add((eid, fid, post))

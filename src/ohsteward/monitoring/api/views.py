@@ -80,11 +80,11 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "id", "report", "enterprise", "region", "workplace", "post", "factor", "factor_code", "kind",
             "measured_on", "inputs", "c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value",
             "unit", "limit", "ratio", "exposure_level", "compliant", "grade", "verified", "explanation",
-            "mixture",
+            "mixture", "over_limit",
         ]  # fmt: skip
         read_only_fields = [
             "kind", "c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit",
-            "ratio", "exposure_level", "compliant", "verified", "explanation", "mixture",
+            "ratio", "exposure_level", "compliant", "verified", "explanation", "mixture", "over_limit",
         ]  # fmt: skip
         validators: list = []
 

@@ -64,11 +64,23 @@ def assess_factor(
     on: dt.date,
     region: str | None,
     editions: list[ExposureLimitEdition] | None = None,
+    memo: dict[tuple, Any] | None = None,
 ) -> Assessment:
     """Judge ``data`` (the API's field names, raw or as stored) for the factor on ``on``. A bulk
-    caller passes a prefetched ``match`` (``factor_match``) and ``editions`` (no query per row)."""
-    inputs = inputs_from(data, on=on, hot=hot_region(region), region=region)
-    return assess(inputs, limit_rows(match, on, editions), factor=match.name, category=match.category)
+    caller passes a prefetched ``match`` (``factor_match``) and ``editions`` (no query per row),
+    and a ``memo`` (one dict per file) that keeps the rows in force per factor × date and the
+    hot-region setting per region — the same values, computed once instead of once per row."""
+    if memo is None:
+        hot, rows = hot_region(region), limit_rows(match, on, editions)
+    else:
+        hot = memo.get(("hot", region))
+        if hot is None:
+            hot = memo[("hot", region)] = hot_region(region)
+        rows = memo.get(("rows", id(match), on))
+        if rows is None:
+            rows = memo[("rows", id(match), on)] = limit_rows(match, on, editions)
+    inputs = inputs_from(data, on=on, hot=hot, region=region)
+    return assess(inputs, rows, factor=match.name, category=match.category)
 
 
 def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:
@@ -101,7 +113,8 @@ def run_mixture(data: dict[str, Any]) -> tuple[list[Assessment], list[MixtureAss
         except InputError as exc:
             raise InputError(f"factors[{i}].{exc.field}", str(exc)) from None
     mixtures = []
-    for group in mixture_groups():
+    on = results[0][0].on if results else None  # every item is judged on the same date
+    for group in mixture_groups(on=on):
         members = [res for res, m in results if group.includes(m.code, m.name)]
         if len(members) >= 2 and (mixture := assess_mixture(group, [mixture_part(r) for r in members])):
             mixtures.append(mixture)

@@ -385,3 +385,13 @@ def test_a_large_file_previews_as_a_job_and_its_confirmation_applies_it_as_a_sec
     assert Measurement.objects.count() == 3
     again = client.get(client.post(confirm)["Location"]).content.decode()
     assert "无变化3条" in again and Measurement.objects.count() == 3
+
+
+def test_a_blank_measurement_is_a_fresh_measurement_with_its_own_mutable_defaults():
+    fields = [f.attname for f in Measurement._meta.concrete_fields]
+    a, b = bulk.blank_measurement(), bulk.blank_measurement(pk=7)
+    assert {f: getattr(a, f) for f in fields} == {f: getattr(Measurement(), f) for f in fields}
+    assert b.pk == 7 and a._state.adding and a._state is not b._state
+    a.inputs["x"] = 1
+    a.mixture["y"] = 2
+    assert b.inputs == {} and b.mixture == {}

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from ohsteward.core import facts
-from ohsteward.monitoring import actions, periodic
+from ohsteward.monitoring import actions, periodic, queries
+from ohsteward.monitoring.models import RectificationTask
 from ohsteward.monitoring.tests.factories import make_report, record
 from ohsteward.stewardship.assistance import rules as assistance_rules
 
@@ -98,3 +99,23 @@ def test_the_assistance_remediation_item_hint_follows_the_results(lab):
     later = make_report(user, employer, institution, number="R-3", on=dt.date(2026, 5, 1))
     record(user, later, "苯", {"c_twa": 1.0})
     assert "均已整改并复测合格" in remediation_hint(entry)
+
+
+def test_task_counts_give_open_overdue_and_closed_in_one_query(lab, django_assert_num_queries):
+    user, institution, employer = lab
+    report = make_report(user, employer, institution)
+    tasks = [
+        actions.rectification_open(
+            user=user,
+            measurement=record(user, report, "苯", {"c_twa": 6.0}, post=f"工{i}"),
+            required_measures=["ppe"],
+        )
+        for i in range(3)
+    ]
+    today = timezone.localdate()
+    RectificationTask.objects.filter(pk=tasks[1].pk).update(deadline=today - dt.timedelta(days=1))
+    RectificationTask.objects.filter(pk=tasks[2].pk).update(status="closed", closed_on=today)
+    queries.task_counts(user, today)  # the user's jurisdiction is read once, then kept on the user
+    with django_assert_num_queries(1):
+        counts = queries.task_counts(user, today)
+    assert counts == {"open": 1, "overdue": 1, "closed": 1}

@@ -4,6 +4,8 @@ in ``assess.assess_mixture`` (table tests with the arithmetic), the configured g
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from ohsteward.monitoring import actions
@@ -74,7 +76,7 @@ def test_the_explanation_shows_the_working_and_the_unverified_group():
 
 
 def test_the_shipped_groups_are_versioned_and_unverified():
-    (btx,) = a.mixture_groups()
+    (btx,) = a.mixture_groups(on=dt.date(2024, 6, 1))
     assert btx.version == "mixture-groups-v1" and btx.verified is False
     assert (
         btx.includes("2013", "苯")
