@@ -48,7 +48,7 @@ INSERT INTO surveillance_worker
     (created_at, updated_at, name, phone, employee_number, employment_type, dispatcher,
      hire_date, leave_date, next_exam_kind, schedule_note, enterprise_id, person_id)
 SELECT now(), now(), p.name, '', '', 'contract', '',
-       %(today)s::date - (30 + (s.i * 7919) %% 3970),
+       %(today)s::date - (30 + (s.i::bigint * 7919) %% 3970)::int,
        CASE WHEN s.i %% 50 = 0 THEN %(today)s::date - 20 + (s.i %% 90) END, '', '',
        bp.enterprise_id, p.id
 FROM (SELECT id, name, substr(name, 6)::int AS i FROM surveillance_person

@@ -36,6 +36,7 @@ WORKER_FIELDS = (
     "employee_number",
     "employment_type",
     "dispatcher",
+    "radiation_use",
     "hire_date",
     "leave_date",
 )
