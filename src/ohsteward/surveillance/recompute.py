@@ -182,7 +182,7 @@ def _recompute(queryset: QuerySet | None, on: dt.date, chunk_size: int) -> int:
         )
         by_post = post_factors()
     else:
-        ids = workers.values("pk")
+        ids = workers.values_list("pk", flat=True)
         held_posts = WorkerPost.objects.filter(worker__in=ids)
         exams = Exam.objects.filter(worker__in=ids)
         acute_rows = AcuteExposure.objects.filter(worker__in=ids)
