@@ -15,10 +15,13 @@ both GBZ 188 editions apply (2026-08-01 switch), measurements for ~40 % of post 
 (noise levels, 作业分级 incl. unreadable ones; the rest unmeasured → the stricter band), and
 2,000 acute exposures.
 
-Timed, on the same data, each after blanking every worker's plan ("first run") and again at
-once ("nightly", nothing changed): the recompute of this tree and, with ``--reference``, the
-recompute of another source tree (e.g. ``git archive main src | tar -x -C /tmp/ref``) run in a
-subprocess. The two outputs are compared row by row (an md5 over every worker's plan).
+Timed in a subprocess, wall and CPU (the Python process and its PostgreSQL backend — CPU does not
+depend on how loaded the shared machine is): this tree's recompute after blanking every worker's
+plan ("first run", every plan written) and again at once ("nightly", nothing changed); with
+``--reference SRC`` (e.g. ``git archive main src | tar -x -C /tmp/ref``) the other tree's nightly
+run on the same plans — it writes only plans it computes differently, so an unchanged digest (a
+sum of per-row md5s over every worker's plan) means identical output; ``--reference-first`` also
+times the reference's first run.
 """
 
 from __future__ import annotations
@@ -77,10 +80,12 @@ FROM bw WHERE bw.i %% 10 < 8;
 INSERT INTO surveillance_exam (created_at, updated_at, date, kind, report_number, institution_id, worker_id, batch_id)
 SELECT now(), now(), GREATEST(bw.hire_date, %(today)s::date - 400 - ((bw.i * 17) %% 700)), 'periodic',
        '', %(institution)s, bw.id, %(batch)s
-FROM bw WHERE bw.i %% 10 < 8 AND bw.i %% 10 >= 3;
+FROM bw WHERE bw.i %% 10 < 8 AND bw.i %% 10 >= 3
+ON CONFLICT DO NOTHING;
 INSERT INTO surveillance_exam (created_at, updated_at, date, kind, report_number, institution_id, worker_id, batch_id)
 SELECT now(), now(), %(today)s::date - ((bw.i * 13) %% 300), 'periodic', '', %(institution)s, bw.id, %(batch)s
-FROM bw WHERE bw.i %% 10 = 1;
+FROM bw WHERE bw.i %% 10 = 1
+ON CONFLICT DO NOTHING;
 INSERT INTO surveillance_acuteexposure (created_at, updated_at, occurred_on, note, hazard_factor_id, worker_id)
 SELECT now(), now(), %(today)s::date - (bw.i %% 400), '', (SELECT min(id) FROM hazards_hazardfactor), bw.id
 FROM bw WHERE bw.i %% 750 = 7;
@@ -91,8 +96,8 @@ INSERT INTO monitoring_measurement
     (created_at, updated_at, kind, measured_on, inputs, unit, exposure_level, grade_level, grade_label,
      grade_standard, limits, verified, explanation, mixture, enterprise_id, factor_id, post_id, report_id, l_ex_8h)
 SELECT now(), now(), CASE WHEN f.code = '3008' THEN 'noise' ELSE 'chemical' END,
-       %(today)s::date - (e.id %% 700), '{}', '', '',
-       CASE WHEN f.code = '3008' THEN '' ELSE (ARRAY['0', 'I', 'II', 'III', 'x'])[1 + e.id %% 5] END,
+       %(today)s::date - (e.id %% 700)::int, '{}', '', '',
+       CASE WHEN f.code = '3008' THEN '' ELSE (ARRAY['0', 'I', 'II', 'III', 'x'])[1 + (e.id %% 5)::int] END,
        '', '', '[]', false, '[]', '[]', w.enterprise_id, e.hazard_factor_id, e.post_id, %(report)s,
        CASE WHEN f.code = '3008' THEN 76 + (e.id %% 14) END
 FROM registry_postexposure e JOIN hazards_hazardfactor f ON f.id = e.hazard_factor_id
@@ -111,16 +116,43 @@ def uptime() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
-def recompute_in(src: Path) -> float:
-    """Run ``workers_recompute_due()`` of the tree at ``src`` in a fresh process; its seconds."""
-    code = (
-        "import time, django; django.setup()\n"
-        "from ohsteward.surveillance import actions\n"
-        "t = time.perf_counter(); actions.workers_recompute_due(); print(time.perf_counter() - t)\n"
-    )
+RECOMPUTE = """
+import os, time, django
+django.setup()
+from django.db import connection
+from ohsteward.surveillance import actions
+
+def backend_cpu(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+with connection.cursor() as cursor:
+    cursor.execute("SELECT pg_backend_pid()")
+    pid = cursor.fetchone()[0]
+local = os.path.exists(f"/proc/{pid}/stat")  # the database runs on this machine
+b0 = backend_cpu(pid) if local else 0.0
+t0, c0 = time.perf_counter(), time.process_time()
+actions.workers_recompute_due()
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(wall, cpu, (backend_cpu(pid) - b0) if local else -1)
+"""
+
+
+def recompute_in(src: Path) -> tuple[float, float, float]:
+    """Run ``workers_recompute_due()`` of the tree at ``src`` in a fresh process: (wall seconds,
+    CPU seconds of the Python process, CPU seconds of its PostgreSQL backend — -1 if remote).
+    The CPU figures do not depend on how loaded the shared machine is; the wall time does."""
     env = dict(os.environ, PYTHONPATH=str(src), PYTHONDONTWRITEBYTECODE="1")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run(
+        [sys.executable, "-c", RECOMPUTE], env=env, check=True, capture_output=True, text=True
+    )
+    wall, cpu, backend = (float(x) for x in out.stdout.strip().splitlines()[-1].split())
+    return wall, cpu, backend
+
+
+def fmt(figures: tuple[float, float, float]) -> str:
+    wall, cpu, backend = figures
+    return f"wall {wall:.1f} s, CPU python {cpu:.1f} s + postgres {backend:.1f} s"
 
 
 def main() -> None:
@@ -128,6 +160,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1_500_000)
     parser.add_argument("--employers", type=int, default=20_000)
     parser.add_argument("--reference", type=Path, help="another src/ tree to time on the same data")
+    parser.add_argument(
+        "--no-first", action="store_true", help="keep the plans found; time nightly runs only"
+    )
+    parser.add_argument("--reference-first", action="store_true", help="also time the reference's first run")
     parser.add_argument("--profile", type=Path, help="write a cProfile of this tree's first run here")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohsteward.settings")
@@ -210,32 +246,42 @@ def main() -> None:
             cursor.execute(BLANK)
             cursor.execute("VACUUM ANALYZE surveillance_worker")
 
-    results = {}
-    trees = [("this tree", SRC)] + ([("reference", args.reference)] if args.reference else [])
-    for label, src in trees:
+    if args.profile:
+        import cProfile  # local: only with --profile
+
+        blank()
+        profiler = cProfile.Profile()
+        t0 = time.perf_counter()
+        profiler.runcall(actions.workers_recompute_due)
+        print(f"this tree under cProfile: first run {time.perf_counter() - t0:.1f} s", flush=True)
+        profiler.dump_stats(args.profile)
+    if args.no_first:  # the plans of an earlier run stay: only the nightly runs are timed
+        got = digest()
+        print(f"plans as found: {got[0]} workers, digest {got[1]}", flush=True)
+    else:
         blank()
         load = uptime()
-        if label == "this tree" and args.profile:
-            import cProfile  # local: only with --profile
-
-            profiler = cProfile.Profile()
-            t0 = time.perf_counter()
-            profiler.runcall(actions.workers_recompute_due)
-            first = time.perf_counter() - t0
-            profiler.dump_stats(args.profile)
-        else:
-            first = recompute_in(src)
+        first = recompute_in(SRC)
         got = digest()
-        load2 = uptime()
-        nightly = recompute_in(src)
-        results[label] = got
         print(
-            f"{label}: first run {first:.1f} s (load {load}), nightly {nightly:.1f} s (load {load2}), "
-            f"{got[0]} workers, digest {got[1]}",
-            flush=True,
+            f"this tree: first run {fmt(first)} (load {load}); {got[0]} workers, digest {got[1]}", flush=True
         )
-    if len(results) == 2:
-        print("identical output:", len(set(results.values())) == 1)
+    load = uptime()
+    nightly = recompute_in(SRC)
+    print(f"this tree: nightly {fmt(nightly)} (load {load}); digest unchanged: {digest() == got}", flush=True)
+    if args.reference:
+        # the reference's nightly run on the plans this tree wrote: it writes only plans it
+        # computes differently, so an unchanged digest means the two agree on every worker
+        load = uptime()
+        ref = recompute_in(args.reference)
+        again = digest()
+        print(f"reference: nightly {fmt(ref)} (load {load}); digest {again[1]}", flush=True)
+        print("identical output:", again == got)
+        if args.reference_first:
+            blank()
+            load = uptime()
+            ref_first = recompute_in(args.reference)
+            print(f"reference: first run {fmt(ref_first)} (load {load}); identical: {digest() == got}")
 
 
 if __name__ == "__main__":

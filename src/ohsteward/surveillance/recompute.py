@@ -78,19 +78,36 @@ def exposures_of(
     leave_on: dt.date | None,
     on: dt.date,
     exposures: dict[int, tuple[Exposure, ...]],
+    cache: dict[tuple[int, ...], list[Exposure]] | None = None,
 ) -> tuple[list[Exposure], dt.date | None]:
     """The factors of the posts held on ``on`` (or on the leaving day) — ``held``: the worker's
     ``(post id, start, end)`` by start date — and since when an exposed post has been held. A
-    factor at two posts counts once, as measured at the post taken first."""
+    factor at two posts counts once, as measured at the post taken first. ``cache``: the factor
+    list per combination of posts, shared by the workers holding the same posts (the same list
+    objects, so the interval cache of ``schedule`` finds them by identity)."""
     d = min(on, leave_on) if leave_on else on
-    seen: dict[str, Exposure] = {}
-    since: dt.date | None = None
-    for post_id, start, end in held:
-        if start <= d and (end is None or end >= d) and post_id in exposures:
-            since = start if since is None else min(since, start)
+    active = tuple(
+        post_id
+        for post_id, start, end in held
+        if start <= d and (end is None or end >= d) and post_id in exposures
+    )
+    if not active:
+        return [], None
+    since = min(
+        start
+        for post_id, start, end in held
+        if start <= d and (end is None or end >= d) and post_id in exposures
+    )
+    found = cache.get(active) if cache is not None else None
+    if found is None:
+        seen: dict[str, Exposure] = {}
+        for post_id in active:
             for e in exposures[post_id]:
                 seen.setdefault(e.code, e)
-    return list(seen.values()), since
+        found = list(seen.values())
+        if cache is not None:
+            cache[active] = found
+    return found, since
 
 
 def _stream(qs: QuerySet, chunk_size: int) -> Iterator[Any]:
@@ -205,6 +222,7 @@ def _recompute(queryset: QuerySet | None, on: dt.date, chunk_size: int) -> int:
         )
     )
     writer = _Writer(chunk_size)
+    combinations: dict[tuple[int, ...], list[Exposure]] = {}
     next_posts = next(posts, None)
     next_exams = next(history, None)
     done = 0
@@ -219,9 +237,9 @@ def _recompute(queryset: QuerySet | None, on: dt.date, chunk_size: int) -> int:
             next_exams = next(history, None)
         records: list[ExamRecord] = []
         if next_exams is not None and next_exams[0] == pk:
-            records = [ExamRecord(date=day, kind=kind) for day, kind in next_exams[1]]
+            records = list(map(ExamRecord._make, next_exams[1]))
             next_exams = next(history, None)
-        found, since = exposures_of(held, leave_on, on, exposures)
+        found, since = exposures_of(held, leave_on, on, exposures, combinations)
         due = schedule.worker_due(
             exposures=found,
             exposed_since=since,
