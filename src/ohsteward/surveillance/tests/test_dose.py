@@ -282,3 +282,15 @@ def test_the_indicators_count_only_non_medical_radiation_workers(cast, radiation
     Worker.objects.filter(pk=worker.pk).update(radiation_use="medical")
     Worker.objects.filter(pk=hospital.pk).update(radiation_use="non_medical")
     assert set(queries.non_medical(seen)) == {hospital}
+
+
+def test_the_workers_api_records_the_radiation_use(cast, radiation):
+    _inst, worker = radiation
+    api = APIClient()
+    api.force_authenticate(cast["manager"])
+    response = api.patch(f"/api/v1/workers/{worker.pk}/", {"radiation_use": "non_medical"}, format="json")
+    assert response.status_code == 200 and response.json()["radiation_use"] == "non_medical"
+    worker.refresh_from_db()
+    assert worker.radiation_use == "non_medical"
+    bad = api.patch(f"/api/v1/workers/{worker.pk}/", {"radiation_use": "x"}, format="json")
+    assert bad.status_code == 400
