@@ -517,3 +517,7 @@ OHSTEWARD_EXPERT_ANSWER_DAYS = int(os.environ.get("OHSTEWARD_EXPERT_ANSWER_DAYS"
 # Personal dose monitoring (issue 12 item 8): the investigation level in mSv per quarter (未核对;
 # surveillance/dose/rules.py); unset: 1.25 mSv.
 OHSTEWARD_DOSE_INVESTIGATION_MSV = os.environ.get("OHSTEWARD_DOSE_INVESTIGATION_MSV", "")
+# 医用 / 非医用 radiation workers (seed 002's 非医疗放射工作人员 target; surveillance/dose/rules.py):
+# "employer" (default) — by the employer's industry (门类 Q 卫生和社会工作 = medical); "worker" — the
+# worker's recorded 放射工作类别 first, the employer's industry when it is not recorded.
+OHSTEWARD_DOSE_MEDICAL_BASIS = os.environ.get("OHSTEWARD_DOSE_MEDICAL_BASIS", "employer")

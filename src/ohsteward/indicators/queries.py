@@ -605,10 +605,11 @@ def assisted_trained(user, area, period, options):
 @query("radiation_workers", "劳动者")
 def radiation_workers(user, area, period, options):
     """Workers employed on the period's last day on a post with a 放射性因素 factor
-    (``surveillance.dose.queries.radiation_workers``), not at a medical employer (GB/T 4754 门类 Q
-    卫生和社会工作: 非医疗)."""
+    (``surveillance.dose.queries.radiation_workers``) who are non-medical (``dose_queries.non_medical``:
+    by default not at a medical employer, GB/T 4754 门类 Q 卫生和社会工作; the reading is the
+    setting ``OHSTEWARD_DOSE_MEDICAL_BASIS``, ``surveillance/dose/rules.py``)."""
     qs = dose_queries.radiation_workers(Worker.objects.for_user(user), period.end)
-    qs = qs.exclude(enterprise__industry__section="Q")
+    qs = dose_queries.non_medical(qs)
     return _in_area(
         qs,
         area,

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
-from ohsteward.registry.models import Enterprise, Post, PostExposure
-from ohsteward.surveillance import crypto, inputs, rules, schedule
+from ohsteward.registry.models import Enterprise, Post
+from ohsteward.surveillance import crypto, inputs, recompute, rules, schedule
 from ohsteward.surveillance.models import (
     REVEAL_PERMISSION,
     AcuteExposure,
@@ -36,6 +36,7 @@ WORKER_FIELDS = (
     "employee_number",
     "employment_type",
     "dispatcher",
+    "radiation_use",
     "hire_date",
     "leave_date",
 )
@@ -185,77 +186,13 @@ def _set(obj, data: dict[str, Any], fields: Iterable[str]) -> None:
             setattr(obj, name, "" if value is None and name not in {"leave_date", "hire_date"} else value)
 
 
-def _post_factors(posts=None) -> dict[int, list[tuple[str, str]]]:
-    """``{post id: [(factor code, factor name), …]}`` of the posts (a queryset of post ids; default: every post)."""
-    qs = PostExposure.objects.all() if posts is None else PostExposure.objects.filter(post__in=posts)
-    by_post: dict[int, list[tuple[str, str]]] = {}
-    for post_id, code, name in qs.order_by("post_id", "hazard_factor__code").values_list(
-        "post_id", "hazard_factor__code", "hazard_factor__name"
-    ):
-        by_post.setdefault(post_id, []).append((code, name))
-    return by_post
-
-
-def _exposures_by_worker(
-    leave: dict[int, dt.date | None], on: dt.date, by_post: dict[int, list[tuple[str, str]]] | None = None
-) -> dict[int, tuple[list[Exposure], dt.date | None]]:
-    """The factors of the posts each worker (``{worker id: leave date}``) holds on ``on`` (or held
-    on the leaving day), and since when the worker has held an exposed post (for the 上岗前 exam).
-    Three queries for any number of workers, over the range of their ids."""
-    if not leave:
-        return {}
-    span = (min(leave), max(leave))
-    held_posts = WorkerPost.objects.filter(worker__gte=span[0], worker__lte=span[1])
-    if by_post is None:
-        by_post = _post_factors(held_posts.values("post"))
-    current: dict[int, list[tuple[int, dt.date]]] = {}
-    for worker_id, post_id, start, end in held_posts.order_by("start_date", "id").values_list(
-        "worker_id", "post_id", "start_date", "end_date"
-    ):
-        if worker_id not in leave:
-            continue
-        left = leave[worker_id]
-        d = min(on, left) if left else on
-        if start <= d and (end is None or end >= d) and post_id in by_post:
-            current.setdefault(worker_id, []).append((post_id, start))
-    pairs = {
-        (post_id, code) for posts in current.values() for post_id, _ in posts for code, _n in by_post[post_id]
-    }
-    measured = inputs.measured_exposures_for(sorted(pairs))
-    made: dict[tuple[int, str], Exposure] = {}
-    out: dict[int, tuple[list[Exposure], dt.date | None]] = {}
-    for worker_id, posts in current.items():
-        seen: dict[str, Exposure] = {}
-        for post_id, _start in posts:
-            for code, name in by_post[post_id]:
-                if (post_id, code) not in made:
-                    m = measured.get((post_id, code))
-                    made[post_id, code] = Exposure(
-                        code, name, m.l_ex_8h if m else None, m.grade if m else None
-                    )
-                seen.setdefault(code, made[post_id, code])
-        out[worker_id] = (list(seen.values()), min(start for _, start in posts))
-    return out
-
-
-def _due_fields(due: Due | None, exams: list[ExamRecord]) -> tuple[dt.date | None, dt.date | None, str, str]:
-    """(last_exam_on, next_exam_due, next_exam_kind, schedule_note) for a computed ``due``."""
-    flag = "" if due is None or due.verified else "（未核对）"
-    return (
-        max((e.date for e in exams), default=None),
-        due.due_on if due else None,
-        due.kind if due else "",
-        (f"{due.note}{flag}" if due else "")[:300],
-    )
-
-
 def _apply_due(worker: Worker, due: Due | None, exams: list[ExamRecord]) -> None:
-    worker.last_exam_on, worker.next_exam_due, worker.next_exam_kind, worker.schedule_note = _due_fields(
-        due, exams
+    worker.last_exam_on, worker.next_exam_due, worker.next_exam_kind, worker.schedule_note = (
+        recompute.due_fields(due, exams)
     )
 
 
-DUE_FIELDS = ["last_exam_on", "next_exam_due", "next_exam_kind", "schedule_note"]
+DUE_FIELDS = list(recompute.DUE_FIELDS)
 
 
 def worker_recompute_due(
@@ -270,10 +207,16 @@ def worker_recompute_due(
     on = on or timezone.localdate()
     if exams is None:
         exams = inputs.exam_history_for([worker.pk]).get(worker.pk, [])
-    exposures, since = _exposures_by_worker({worker.pk: worker.leave_date}, on).get(worker.pk, ([], None))
+    held = list(
+        WorkerPost.objects.filter(worker=worker)
+        .order_by("start_date", "pk")
+        .values_list("post_id", "start_date", "end_date")
+    )
+    exposures = recompute.post_exposures(recompute.post_factors([post_id for post_id, _s, _e in held]))
+    found, since = recompute.exposures_of(held, worker.leave_date, on, exposures)
     acute = list(worker.acute_exposures.values_list("occurred_on", flat=True))
     due = schedule.worker_due(
-        exposures=exposures,
+        exposures=found,
         exposed_since=since,
         exams=exams,
         acute_exposures=acute,
@@ -285,67 +228,8 @@ def worker_recompute_due(
     return due
 
 
-def _save_due(rows: list[tuple[int, dt.date | None, dt.date | None, str, str]]) -> None:
-    """Write the derived schedule fields ``(pk, last_exam_on, next_exam_due, next_exam_kind,
-    schedule_note)`` of many workers: one ``UPDATE … FROM unnest(…)`` on PostgreSQL (Django's
-    ``bulk_update`` builds a CASE per field per row, ~15 s per 5,000 rows), ``bulk_update`` in
-    small batches elsewhere."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Worker._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS w SET last_exam_on = v.l, next_exam_due = v.d, next_exam_kind = v.k, "
-                "schedule_note = v.n FROM unnest(%s::bigint[], %s::date[], %s::date[], %s::text[], %s::text[]) "
-                "AS v(id, l, d, k, n) WHERE w.id = v.id",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-        return
-    workers = [
-        Worker(pk=pk, last_exam_on=last, next_exam_due=due, next_exam_kind=kind, schedule_note=note)
-        for pk, last, due, kind, note in rows
-    ]
-    Worker.objects.bulk_update(workers, DUE_FIELDS, batch_size=500)
-
-
-def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_size: int = 5000) -> int:
-    """Recompute the schedule of every worker in ``queryset`` (default: all), in batches with
-    bulk updates (the nightly job and ``ohsteward recompute_exam_due``). Returns the count."""
-    on = on or timezone.localdate()
-    qs = (queryset if queryset is not None else Worker.objects.all()).order_by("pk")
-    done, last = 0, 0
-    # every worker: the post exposures are read once per run, not once per batch
-    by_post = _post_factors() if queryset is None else None
-    while True:
-        current = {
-            row[0]: row[1:]
-            for row in qs.filter(pk__gt=last).values_list("pk", "leave_date", *DUE_FIELDS)[:batch_size]
-        }
-        if not current:
-            return done
-        ids = sorted(current)
-        leave = {pk: row[0] for pk, row in current.items()}
-        history = inputs.exam_history_for(ids)
-        exposures = _exposures_by_worker(leave, on, by_post)
-        acute: dict[int, list[dt.date]] = {}
-        for worker_id, day in AcuteExposure.objects.filter(
-            worker__gte=ids[0], worker__lte=ids[-1]
-        ).values_list("worker_id", "occurred_on"):
-            acute.setdefault(worker_id, []).append(day)
-        rows = []
-        for pk in ids:
-            found, since = exposures.get(pk, ([], None))
-            exams = history.get(pk, [])
-            due = schedule.worker_due(
-                exposures=found,
-                exposed_since=since,
-                exams=exams,
-                acute_exposures=acute.get(pk, []),
-                leave_on=leave[pk],
-            )
-            fields = _due_fields(due, exams)
-            if fields != current[pk][1:]:  # a nightly run writes only the workers whose plan changed
-                rows.append((pk, *fields))
-        if rows:
-            _save_due(rows)
-        done += len(ids)
-        last = ids[-1]
+def workers_recompute_due(*, queryset=None, on: dt.date | None = None, batch_size: int = 20000) -> int:
+    """Recompute the schedule of every worker in ``queryset`` (default: all): the nightly job and
+    ``ohsteward recompute_exam_due``, set-based (``recompute.recompute``: streams, one pass, only
+    changed plans written). ``batch_size``: rows per fetch and per COPY. Returns the count."""
+    return recompute.recompute(queryset=queryset, on=on or timezone.localdate(), chunk_size=batch_size)

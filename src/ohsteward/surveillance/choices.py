@@ -33,3 +33,13 @@ class DueState(models.TextChoices):
     OVERDUE = "overdue", "已逾期"
     NEXT_30_DAYS = "next_30_days", "30日内到期"
     NEVER = "never", "从未体检"
+
+
+class RadiationUse(models.TextChoices):
+    """放射工作类别 of a radiation worker, when it differs from what the employer's industry says
+    (``dose/rules.py``: 医用 = medical uses — 诊断放射学, 介入放射学, 核医学, 放射治疗 — of GBZ 128's
+    职业分类; everything else 非医用). Blank: decided by the employer's industry."""
+
+    BY_EMPLOYER = "", "按用人单位行业"
+    MEDICAL = "medical", "医用放射工作"
+    NON_MEDICAL = "non_medical", "非医用放射工作"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ohsteward.core.widgets import DateInput
 from ohsteward.registry.models import Enterprise, Post
 from ohsteward.surveillance import rules
-from ohsteward.surveillance.choices import EmploymentType
+from ohsteward.surveillance.choices import EmploymentType, RadiationUse
 from ohsteward.surveillance.models import Worker
 
 DATE = DateInput()
@@ -32,6 +32,10 @@ class WorkerForm(forms.Form):
         label="用工形式", choices=EmploymentType.choices, initial=EmploymentType.CONTRACT
     )
     dispatcher = forms.CharField(label="劳务派遣单位", max_length=200, required=False)
+    radiation_use = forms.ChoiceField(
+        label="放射工作类别", choices=RadiationUse.choices, required=False,
+        help_text="放射工作人员按劳动者划分医用/非医用时使用；留空按用人单位行业",
+    )  # fmt: skip
     hire_date = forms.DateField(label="入职日期", widget=DATE)
     leave_date = forms.DateField(label="离职日期", required=False, widget=DATE)
 
@@ -45,6 +49,7 @@ class WorkerForm(forms.Form):
                 "employee_number": instance.employee_number,
                 "employment_type": instance.employment_type,
                 "dispatcher": instance.dispatcher,
+                "radiation_use": instance.radiation_use,
                 "hire_date": instance.hire_date,
                 "leave_date": instance.leave_date,
             }

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ohsteward.core.models import TimeStampedModel
 from ohsteward.core.querysets import Scope, ScopedModelMixin, ScopedQuerySet
 from ohsteward.surveillance import crypto, rules
-from ohsteward.surveillance.choices import EmploymentType, ExamKind, Sex
+from ohsteward.surveillance.choices import EmploymentType, ExamKind, RadiationUse, Sex
 
 REVEAL_PERMISSION = "surveillance.reveal_id_number"
 
@@ -126,6 +126,10 @@ class Worker(ScopedModelMixin, TimeStampedModel):
         "用工形式", max_length=12, choices=EmploymentType.choices, default=EmploymentType.CONTRACT
     )
     dispatcher = models.CharField("劳务派遣单位", max_length=200, blank=True)
+    radiation_use = models.CharField(
+        "放射工作类别", max_length=12, choices=RadiationUse.choices, blank=True, default=RadiationUse.BY_EMPLOYER,
+        help_text="设置为按劳动者划分医用/非医用时使用；留空按用人单位行业（卫生和社会工作为医用）",
+    )  # fmt: skip
     hire_date = models.DateField("入职日期")
     leave_date = models.DateField("离职日期", null=True, blank=True)
     last_exam_on = models.DateField("最近体检日期", null=True, blank=True, editable=False)

@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -89,9 +90,9 @@ class Interval:
     basis: list[Basis] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ExamRecord:
-    """An exam on record: its date and kind (pre / periodic / exit / emergency)."""
+class ExamRecord(NamedTuple):
+    """An exam on record: its date and kind (pre / periodic / exit / emergency). A named tuple:
+    the nightly recompute makes one per exam of the city (millions), straight from database rows."""
 
     date: dt.date
     kind: str

@@ -313,6 +313,7 @@ class DoseRateView(ProtectedView):
             "missing": missing,
             "level": dose_actions.investigation_level(),
             "verified": dose_rules.INVESTIGATION_VERIFIED,
+            "medical_basis": dose_queries.medical_basis(),
         }
         return render(request, "surveillance/dose_rates.html", context)
 

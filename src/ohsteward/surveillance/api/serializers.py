@@ -48,7 +48,7 @@ class WorkerSerializer(serializers.ModelSerializer):
         fields = [
             "id", "enterprise", "enterprise_name", "region", "name", "id_number", "id_number_masked",
             "sex", "birth_date", "phone", "employee_number", "employment_type", "dispatcher",
-            "hire_date", "leave_date", "last_exam_on", "next_exam_due", "next_exam_kind",
+            "radiation_use", "hire_date", "leave_date", "last_exam_on", "next_exam_due", "next_exam_kind",
             "schedule_note", "posts", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [
@@ -58,6 +58,7 @@ class WorkerSerializer(serializers.ModelSerializer):
             "phone": {"required": False},
             "employee_number": {"required": False},
             "dispatcher": {"required": False},
+            "radiation_use": {"required": False},
         }
 
     def get_fields(self):

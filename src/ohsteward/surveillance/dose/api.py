@@ -104,7 +104,9 @@ class DoseRecordViewSet(ExportMixin, ScopedModelViewSet):
             }
         )  # fmt: skip
 
-    @extend_schema(summary="个人剂量监测率（by=enterprise 或 district；period_start 默认上一季度）")
+    @extend_schema(
+        summary="个人剂量监测率（by=enterprise 或 district；period_start 默认上一季度；分医用/非医用）"
+    )
     @action(detail=False, methods=["get"], url_path="rates", pagination_class=None)
     def rates(self, request):
         start = _period(request)
@@ -115,8 +117,16 @@ class DoseRecordViewSet(ExportMixin, ScopedModelViewSet):
         return Response(
             {
                 "period_start": start,
+                "medical_basis": queries.medical_basis(),
                 "rows": [
-                    {"key": r.key, "name": r.label, "workers": r.workers, "monitored": r.monitored, "rate": r.rate}
+                    {
+                        "key": r.key, "name": r.label, "workers": r.workers, "monitored": r.monitored, "rate": r.rate,
+                        "medical": {"workers": r.medical_workers, "monitored": r.medical_monitored, "rate": r.medical_rate},
+                        "non_medical": {
+                            "workers": r.non_medical_workers, "monitored": r.non_medical_monitored,
+                            "rate": r.non_medical_rate,
+                        },
+                    }
                     for r in rows
                 ],
             }

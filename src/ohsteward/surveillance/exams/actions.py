@@ -23,7 +23,7 @@ from ohsteward.accounts import access
 from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.institutions.choices import InstitutionKind
 from ohsteward.institutions.models import Institution
-from ohsteward.registry.models import Post, PostExposure, Region
+from ohsteward.registry.models import Enterprise, Post, PostExposure, Region
 from ohsteward.surveillance import actions as worker_actions
 from ohsteward.surveillance import chronic, conclusions, deadlines, rehab
 from ohsteward.surveillance.exams.choices import (
@@ -613,6 +613,67 @@ def patient_register_from_case(
     patient.full_clean()
     patient.save()
     return patient
+
+
+@transaction.atomic
+def patient_register_imported(
+    *,
+    user,
+    id_number: str,
+    name: str,
+    disease: OccupationalDisease,
+    diagnosed_on: dt.date,
+    district: Region,
+    town: Region | None = None,
+    stage: str = "",
+    status: str = PatientStatus.ALIVE,
+    enterprise: Enterprise | None = None,
+) -> tuple[PneumoconiosisPatient, str]:
+    """Register (or update) a pneumoconiosis patient from the CDC system's list (issue 12 item 6).
+
+    The person is matched on the ID number's keyed hash (the same identity as the worker rosters;
+    a new identity when nobody holds it yet); a patient already registered for that disease is
+    updated with the CDC's stage, residence and status. Returns ``(patient, "created" | "updated" |
+    "unchanged")``. The disease must be a pneumoconiosis of the catalogue in force on the day of
+    diagnosis (RULES.md §13); the residence must be in the user's jurisdiction."""
+    if user is not None and not access.has_perm(user, "surveillance.add_pneumoconiosispatient"):
+        raise PermissionDenied("您无权登记尘肺病患者")
+    if diagnosed_on > _today():
+        raise ValidationError({"diagnosed_on": "诊断日期不能晚于今天"})
+    if not OccupationalDisease.objects.in_force(diagnosed_on).filter(pk=disease.pk).exists():
+        raise ValidationError({"disease": f"“{disease.name}”不在诊断日期施行的职业病目录中"})
+    if not rehab.is_pneumoconiosis(disease.name):
+        raise ValidationError({"disease": f"“{disease.name}”不是尘肺病，本登记只收尘肺病患者"})
+    _check_residence(user, district, town)
+    person = worker_actions.person_for_id_number(id_number=id_number, name=name)
+    if person.birth_date > diagnosed_on:
+        raise ValidationError({"diagnosed_on": "诊断日期早于出生日期"})
+    values = {
+        "stage": stage,
+        "diagnosed_on": diagnosed_on,
+        "district": district,
+        "town": town,
+        "status": status,
+        "enterprise": enterprise,
+    }
+    patient = PneumoconiosisPatient.objects.filter(person=person, disease=disease).first()
+    if patient is None:
+        patient = PneumoconiosisPatient(person=person, disease=disease, source=PatientSource.IMPORT, **values)
+        outcome = "created"
+    else:
+        access.require_in_scope(user, patient)
+        if all(getattr(patient, k) == v for k, v in values.items()):
+            return patient, "unchanged"
+        for key, value in values.items():
+            setattr(patient, key, value)
+        outcome = "updated"
+    if patient.status == PatientStatus.DECEASED:
+        patient.next_follow_up = None
+    elif outcome == "created" or patient.next_follow_up is None:
+        patient.next_follow_up = rehab.next_follow_up(diagnosed_on)
+    patient.full_clean()
+    patient.save()
+    return patient, outcome
 
 
 @transaction.atomic

@@ -52,5 +52,21 @@ urlpatterns = [
     path("pneumoconiosis/", views.PatientListView.as_view(), name="patient_list"),
     path("pneumoconiosis/export/", views.PatientListView.as_view(export=True), name="patient_export"),
     path("pneumoconiosis/towns/", views.TownsView.as_view(), name="patient_towns"),
+    path("pneumoconiosis/import/", views.PatientImportView.as_view(), name="patient_import"),
+    path(
+        "pneumoconiosis/import/template/",
+        views.PatientImportView.as_view(step="template"),
+        name="patient_import_template",
+    ),
+    path(
+        "pneumoconiosis/import/<str:token>/confirm/",
+        views.PatientImportView.as_view(step="confirm"),
+        name="patient_import_confirm",
+    ),
+    path(
+        "pneumoconiosis/import/<str:token>/errors/",
+        views.PatientImportView.as_view(step="errors"),
+        name="patient_import_errors",
+    ),
     path("pneumoconiosis/<int:pk>/", views.PatientDetailView.as_view(), name="patient_detail"),
 ]

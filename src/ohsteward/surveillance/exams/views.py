@@ -59,6 +59,7 @@ from ohsteward.surveillance.exams.models import (
     PneumoconiosisPatient,
     SurveillanceTask,
 )
+from ohsteward.surveillance.exams.patient_importer import PatientImporter
 from ohsteward.surveillance.exams.tables import (
     ChronicFollowUpTable,
     ChronicScreeningTable,
@@ -408,6 +409,23 @@ class PatientListView(ObjectListView):
     permission = "surveillance.view_pneumoconiosispatient"
     title, unit, export_filename = "尘肺病患者", "人", "尘肺病患者"
     template_name = "surveillance/patient_list.html"
+
+
+class PatientImportView(BaseImportView):
+    """尘肺病患者 from the CDC system's list: template, dry run, confirm (``patient_importer``)."""
+
+    importer = PatientImporter()
+    kind = "surveillance-patients"
+    permission = "surveillance.add_pneumoconiosispatient"
+    form_class = ImportForm
+    title = "导入尘肺病患者（疾控系统）"
+    url_names = {
+        "upload": "surveillance:patient_import",
+        "template": "surveillance:patient_import_template",
+        "confirm": "surveillance:patient_import_confirm",
+        "errors": "surveillance:patient_import_errors",
+        "done": "surveillance:patient_list",
+    }
 
 
 class TownsView(ProtectedView):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -210,3 +211,86 @@ def test_the_rates_page_shows_the_rate_and_who_is_missing(cast, radiation, enter
     assert "缺测工" not in other.get("/surveillance/doses/rates/?period_start=2026-01-01").content.decode()
     nav = client.get("/surveillance/").content.decode()
     assert "/surveillance/doses/rates/" in nav and '/surveillance/doses/"' in nav
+
+
+@pytest.mark.parametrize(
+    ("section", "use", "basis", "medical"),
+    [
+        ("Q", "", "employer", True),  # a hospital's radiology technician
+        ("C", "", "employer", False),  # a factory's 探伤工
+        (None, "", "employer", False),  # no industry recorded: not a medical institution
+        ("Q", "non_medical", "employer", True),  # the worker's own class is ignored by default
+        ("C", "medical", "employer", False),
+        ("C", "medical", "worker", True),  # a factory clinic's X-ray technician
+        ("Q", "non_medical", "worker", False),  # a hospital's irradiation engineer
+        ("Q", "", "worker", True),  # not recorded: the employer's industry decides
+    ],
+)
+def test_medical_or_non_medical_radiation_worker(section, use, basis, medical):
+    assert rules.is_medical(industry_section=section, radiation_use=use, basis=basis) is medical
+
+
+def test_an_unknown_basis_setting_falls_back_to_the_employer():
+    assert (rules.medical_basis(None), rules.medical_basis("x"), rules.medical_basis("worker")) == (
+        "employer", "employer", "worker",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def hospital(enterprises):
+    """The second 渝北 employer as a hospital (GB/T 4754 门类 Q) with an unmonitored X-ray worker."""
+    from ohsteward.registry.models import Enterprise, Industry  # local: only this fixture needs them
+
+    clinic = enterprises["yubei2"]
+    Enterprise.objects.filter(pk=clinic.pk).update(
+        industry=Industry.objects.filter(section="Q").exclude(level="section").order_by("code").first()
+    )
+    worker = make_worker(clinic, name="放射科技师", birth=D(1986, 4, 4))
+    place(worker, make_post(clinic, "放射科", "X射线"))
+    return worker
+
+
+def test_the_rates_split_medical_and_non_medical_on_the_api_and_page(cast, radiation, hospital, settings):
+    inst, worker = radiation
+    actions.dose_record(user=None, worker=worker, institution=inst, period_start=Q1, hp10="0.3")
+    api = APIClient()
+    api.force_authenticate(cast["yubei"])
+    body = api.get("/api/v1/dose-records/rates/?by=district&period_start=2026-01-01").json()
+    (row,) = body["rows"]
+    assert (row["workers"], row["monitored"], body["medical_basis"]) == (2, 1, "employer")
+    assert row["non_medical"] == {"workers": 1, "monitored": 1, "rate": 1.0}
+    assert row["medical"] == {"workers": 1, "monitored": 0, "rate": 0.0}
+    client = Client()
+    client.force_login(cast["yubei"])
+    page = client.get("/surveillance/doses/rates/?period_start=2026-01-01").content.decode()
+    assert "非医用监测率" in page and "按用人单位行业划分" in page
+    # the alternative reading: the hospital's worker recorded as non-medical counts as such
+    settings.OHSTEWARD_DOSE_MEDICAL_BASIS = "worker"
+    hospital.__class__.objects.filter(pk=hospital.pk).update(radiation_use="non_medical")
+    (row,) = api.get("/api/v1/dose-records/rates/?by=district&period_start=2026-01-01").json()["rows"]
+    assert row["non_medical"] == {"workers": 2, "monitored": 1, "rate": 0.5}
+
+
+def test_the_indicators_count_only_non_medical_radiation_workers(cast, radiation, hospital, settings):
+    """The dose indicator's population (``indicators.queries.radiation_workers``) is ``non_medical``."""
+    from ohsteward.surveillance.models import Worker  # local: only this test reads workers directly
+
+    _inst, worker = radiation
+    seen = queries.radiation_workers(Worker.objects.all(), Q1)
+    assert set(queries.non_medical(seen)) == {worker}
+    settings.OHSTEWARD_DOSE_MEDICAL_BASIS = "worker"
+    Worker.objects.filter(pk=worker.pk).update(radiation_use="medical")
+    Worker.objects.filter(pk=hospital.pk).update(radiation_use="non_medical")
+    assert set(queries.non_medical(seen)) == {hospital}
+
+
+def test_the_workers_api_records_the_radiation_use(cast, radiation):
+    _inst, worker = radiation
+    api = APIClient()
+    api.force_authenticate(cast["manager"])
+    response = api.patch(f"/api/v1/workers/{worker.pk}/", {"radiation_use": "non_medical"}, format="json")
+    assert response.status_code == 200 and response.json()["radiation_use"] == "non_medical"
+    worker.refresh_from_db()
+    assert worker.radiation_use == "non_medical"
+    bad = api.patch(f"/api/v1/workers/{worker.pk}/", {"radiation_use": "x"}, format="json")
+    assert bad.status_code == 400

@@ -33,7 +33,7 @@ def _exam(worker, clinic, day, kind="periodic", f="噪声"):
 
 
 @pytest.fixture
-def cast(enterprises, clinic):
+def mixed(enterprises, clinic):
     from ohsteward.institutions.models import Institution  # local: only this fixture needs it
 
     yubei = enterprises["yubei"]
@@ -77,7 +77,8 @@ def cast(enterprises, clinic):
     return [wk.pk for wk in workers]
 
 
-def test_the_batched_recompute_equals_the_per_worker_rule(cast):
+def test_the_batched_recompute_equals_the_per_worker_rule(mixed):
+    cast = mixed
     expected = []
     for worker in Worker.objects.filter(pk__in=cast).order_by("pk"):
         actions.worker_recompute_due(worker=worker, save=False)
@@ -88,3 +89,72 @@ def test_the_batched_recompute_equals_the_per_worker_rule(cast):
     assert actions.workers_recompute_due(batch_size=4) == len(cast)  # several batches
     got = list(Worker.objects.filter(pk__in=cast).order_by("pk").values_list(*FIELDS))
     assert got == expected
+
+
+def _measure_grade(enterprise, post, factor_name, grade, on):
+    """A stored dust measurement with a 作业分级 (what the schedule reads from monitoring)."""
+    from ohsteward.institutions.models import Institution  # local: only this helper needs it
+    from ohsteward.monitoring.models import Measurement  # local: only this helper needs it
+
+    report = make_report(
+        None, enterprise, Institution.objects.order_by("pk").first(), number=f"JC-{grade}", on=on
+    )
+    return Measurement.objects.create(
+        report=report, enterprise=enterprise, post=post, factor=factor(factor_name), kind="dust",
+        measured_on=on, grade_level=grade,
+    )  # fmt: skip
+
+
+def test_the_set_recompute_keeps_the_gbz188_2025_switch_and_the_stricter_band(
+    monkeypatch, enterprises, clinic
+):
+    """Coal dust: GBZ 188-2014 6.2 (Ⅱ级及以上 or unknown 2年, Ⅰ级 3年) for an exam before 2026-08-01,
+    GBZ 188-2025 (粉尘 Ⅱ级及以上 or unknown 1年, Ⅰ级 2年, 未核对) from that day; an unreadable grade
+    takes the stricter band. Both paths give the same plans, and the plans are these."""
+    set_today(monkeypatch, D(2026, 12, 3))
+    yubei = enterprises["yubei"]
+    coal = "煤尘（游离 SiO2 含量＜10%）"
+    unmeasured = make_post(yubei, "投料工", coal)
+    grade_one = make_post(yubei, "破碎工", coal)
+    unreadable = make_post(yubei, "筛分工", coal)
+    _measure_grade(yubei, grade_one, coal, "I", D(2026, 3, 1))
+    _measure_grade(yubei, unreadable, coal, "Ⅴ", D(2026, 3, 1))
+    cases = [  # (post, exam day, expected due, standard cited, unverified flag)
+        (unmeasured, D(2026, 7, 31), D(2028, 7, 31), "GBZ 188-2014", False),
+        (unmeasured, D(2026, 8, 1), D(2027, 8, 1), "GBZ 188-2025", True),
+        (grade_one, D(2026, 7, 31), D(2029, 7, 31), "GBZ 188-2014", False),
+        (grade_one, D(2026, 8, 1), D(2028, 8, 1), "GBZ 188-2025", True),
+        (unreadable, D(2026, 7, 31), D(2028, 7, 31), "GBZ 188-2014", False),
+        (unreadable, D(2026, 8, 1), D(2027, 8, 1), "GBZ 188-2025", True),
+    ]
+    ids = []
+    for i, (post, day, _due, _std, _flag) in enumerate(cases):
+        worker = make_worker(yubei, name=f"煤尘{i}", birth=D(1980, 1, 1 + i))
+        place(worker, post)
+        _exam(worker, clinic, day, f=coal)
+        ids.append(worker.pk)
+    per_worker = []
+    for worker in Worker.objects.filter(pk__in=ids).order_by("pk"):
+        actions.worker_recompute_due(worker=worker, save=False)
+        per_worker.append(tuple(getattr(worker, f) for f in FIELDS))
+    Worker.objects.filter(pk__in=ids).update(next_exam_due=None, next_exam_kind="", schedule_note="")
+    actions.workers_recompute_due(batch_size=2)
+    got = list(Worker.objects.filter(pk__in=ids).order_by("pk").values_list(*FIELDS))
+    assert got == per_worker
+    for (_pk, _last, due, kind, note), (_post, _day, expected, standard, unverified) in zip(
+        got, cases, strict=True
+    ):
+        assert (due, kind) == (expected, "periodic")
+        assert standard in note
+        assert note.endswith("（未核对）") is unverified
+    assert "从严" in got[0][4] and "从严" in got[4][4] and "从严" not in got[2][4]
+
+
+def test_a_recompute_of_some_workers_leaves_the_others_alone(mixed):
+    cast = mixed
+    """``queryset``: only those workers are read and written (the importer's and monitoring's call)."""
+    Worker.objects.filter(pk__in=cast).update(next_exam_due=None, next_exam_kind="", schedule_note="")
+    assert actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=cast[:3])) == 3
+    rows = dict(Worker.objects.filter(pk__in=cast).values_list("pk", "next_exam_due"))
+    assert all(rows[pk] is not None for pk in cast[:3])
+    assert all(rows[pk] is None for pk in cast[3:])
