@@ -20,7 +20,7 @@ from django.utils import timezone
 from ohsteward.accounts import access, lockout
 from ohsteward.accounts import actions as account_actions
 from ohsteward.accounts.choices import Role
-from ohsteward.accounts.models import ApiToken, RoleAssignment, User
+from ohsteward.accounts.models import ApiToken, User
 from ohsteward.core.audit import record
 from ohsteward.registry.models import Enterprise, Post, PostExposure
 from ohsteward.surveillance import crypto, inputs, rules, schedule
@@ -169,8 +169,7 @@ USERNAME_PATTERN = r"^[\w.@+-]{3,150}$"
 
 def worker_login_of(worker: Worker) -> User | None:
     """The own login of ``worker``'s person (one per person, whichever employer opened it)."""
-    a = RoleAssignment.objects.select_related("user").filter(person_id=worker.person_id).first()
-    return a.user if a is not None else None
+    return access.person_login(worker.person_id)
 
 
 def _login_username_error(username: str) -> str | None:

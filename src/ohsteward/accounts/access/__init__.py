@@ -57,6 +57,8 @@ __all__ = [
     "own_enterprise_id",
     "own_institution_id",
     "own_person_id",
+    "person_login",
+    "can_open_worker_login",
     "require_citywide",
     "require_in_scope",
     "require_own_team",
@@ -336,6 +338,15 @@ def own_person_id(user) -> int | None:
     """The person (``surveillance.Person`` id) a worker's own login is bound to; None for everyone
     else and for the system. The worker's pages ask this, never the assignment."""
     return jurisdiction(user).person_id
+
+
+def person_login(person_id: int | None):
+    """The own login (a ``User`` of role ``worker``) bound to the person ``person_id``; None when
+    the person has none. One per person (``RoleAssignment`` constraint), whichever employer opened it."""
+    if person_id is None:
+        return None
+    a = RoleAssignment.objects.select_related("user").filter(person_id=person_id).first()
+    return a.user if a is not None else None
 
 
 def can_open_worker_login(user, worker) -> bool:
