@@ -36,11 +36,13 @@ def role_assign(
     enterprise_uscc: str | None = None,
     institution=None,
     team=None,
+    person=None,
 ) -> RoleAssignment:
     """Give ``user`` a role and its jurisdiction (replaces any previous assignment).
 
     ``institution`` (institution staff) and ``team`` (steward members) make the organisation's
-    clients the jurisdiction instead of a region.
+    clients the jurisdiction instead of a region; ``person`` (a ``surveillance.Person``, role
+    ``worker``) makes that person's own rows the jurisdiction (``surveillance.actions.worker_login_open``).
     """
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色：{role}（可选：{'、'.join(Role.values)}）"})
@@ -58,7 +60,7 @@ def role_assign(
         region = Region.objects.filter(level="city").first()
     assignment = RoleAssignment.objects.filter(user=user).first() or RoleAssignment(user=user)
     assignment.role, assignment.region, assignment.enterprise = role, region, enterprise
-    assignment.institution, assignment.team = institution, team
+    assignment.institution, assignment.team, assignment.person = institution, team, person
     assignment.full_clean(validate_constraints=False)  # clean() states the constraints' rules
     assignment.save()
     if not Group.objects.filter(name=ROLE_GROUP_PREFIX + role).exists():

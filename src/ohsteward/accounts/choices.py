@@ -8,3 +8,5 @@ class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", "技术服务机构"
     STEWARD_MEMBER = "steward_member", "管家服务团队成员"
     ENTERPRISE_MANAGER = "enterprise_manager", "用人单位管理人员"
+    # the worker reads their own monitoring file (职业病防治法 第36条; issue 12 item 9)
+    WORKER = "worker", "劳动者本人"

@@ -112,6 +112,18 @@ class RoleAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="member_assignments",
     )
+    # A worker's own login (role ``worker``): the person, identified across employers by the keyed
+    # hash of the ID number (``surveillance.Person.id_number_hmac`` is unique). Bound to the
+    # Person row rather than a copy of the hash, so that ``rotate_field_key`` (which rehashes) keeps
+    # the binding; every employment of that person, at any employer, is the jurisdiction.
+    person = models.ForeignKey(
+        "surveillance.Person",
+        verbose_name="劳动者身份",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="logins",
+    )
 
     class Meta:
         verbose_name = "角色分配"
@@ -132,9 +144,23 @@ class RoleAssignment(models.Model):
                 name="only_steward_members_name_team",
                 violation_error_message="只有管家服务团队成员可以指定所属团队",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(role=Role.WORKER) & models.Q(person__isnull=False))
+                | (~models.Q(role=Role.WORKER) & models.Q(person__isnull=True)),
+                name="worker_login_names_person",
+                violation_error_message="劳动者本人账号须且只能绑定一名劳动者",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(person__isnull=False),
+                name="one_login_per_person",
+                violation_error_message="该劳动者已有本人查询账号",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.person_id:
+            return f"{self.user} · {self.get_role_display()}"  # never the person's ID number
         where = self.enterprise or self.institution or self.team or self.region or "—"
         return f"{self.user} · {self.get_role_display()} · {where}"
 
@@ -145,6 +171,12 @@ class RoleAssignment(models.Model):
             raise ValidationError({"institution": "只有技术服务机构人员可以指定所属机构"})
         if self.team_id and self.role != Role.STEWARD_MEMBER:
             raise ValidationError({"team": "只有管家服务团队成员可以指定所属团队"})
+        if self.person_id and self.role != Role.WORKER:
+            raise ValidationError({"person": "只有劳动者本人账号可以绑定劳动者"})
+        if self.role == Role.WORKER:
+            if not self.person_id:
+                raise ValidationError({"person": "劳动者本人账号须绑定劳动者，请在劳动者页面开通"})
+            return  # the person's own employments are the jurisdiction
         if self.role == Role.ENTERPRISE_MANAGER:
             if not self.enterprise_id:
                 raise ValidationError({"enterprise": "用人单位管理人员须指定所属用人单位"})
@@ -159,6 +191,12 @@ class RoleAssignment(models.Model):
             raise ValidationError({"region": "该角色须指定辖区（区县、乡镇街道或功能区）"})
 
     def audit_scope(self) -> dict:
+        if self.person_id:
+            # a worker's login: in the trail of the district of their latest employment
+            worker = (
+                self.person.employments.select_related("enterprise").order_by("-hire_date", "-id").first()
+            )
+            return worker.audit_scope() if worker is not None else {}
         region = self.region
         district = ""
         if region is not None:

@@ -31,6 +31,9 @@ class Scope:
     - ``uploader``: FK path to the user who brought the row in ("batch__uploaded_by").
     - ``through``: (model label, FK field on it): the row is seen when one of those rows is
       (a batch is seen by whoever sees one of its rows).
+    - ``person``: FK path to the ``surveillance.Person`` the row is about ("worker__person";
+      ``person=""``: the row is the person): a worker's own login sees these rows of their own,
+      at every employer (issue 12 item 9); None = a worker never sees the row.
     - ``regulators_only``: employers, institutions and teams never see these rows, whatever
       they reach (other departments' lists about an employer).
     - ``serving_area``: rows about an institution (``institution`` path) are also seen by the
@@ -45,6 +48,7 @@ class Scope:
     institution: str | None = None
     team: str | None = None
     uploader: str | None = None
+    person: str | None = None
     through: tuple[str, str] | None = None
     regulators_only: bool = False
     serving_area: bool = False

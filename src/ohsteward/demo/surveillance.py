@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.db.models import Count
+
+from ohsteward.accounts.models import User
 from ohsteward.demo import cast
 from ohsteward.demo.exams import record_history
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Enterprise, Post
 from ohsteward.surveillance import actions, rules
+from ohsteward.surveillance.exams.models import SurveillanceTask
 from ohsteward.surveillance.models import Worker
 from ohsteward.surveillance.schedule import ExamRecord
 
@@ -131,3 +135,36 @@ def _history(state: int, hired: dt.date, today: dt.date, rng: random.Random) -> 
     if state == 5:
         return [pre, ExamRecord(today - dt.timedelta(days=365 + rng.randint(40, 300)), "periodic")]
     return [pre, ExamRecord(today - dt.timedelta(days=rng.randint(200, 300)), "periodic")]
+
+
+def logins(password: str) -> list[tuple[str, str, str]]:
+    """The demo ``worker`` login (劳动者本人, issue 12 item 9): the person of an open recheck task
+    (an exam with a 复查 conclusion, so the page has something to say), else a person employed by
+    two employers in turn, else the first worker. Opened through the action the worker's page
+    uses; the demo password replaces the one-time password (no forced change in the demo)."""
+    user = User.objects.filter(username="worker").first()
+    if user is None:
+        task = (
+            SurveillanceTask.objects.filter(kind="recheck", closed_on__isnull=True)
+            .select_related("worker")
+            .order_by("pk")
+            .first()
+        )
+        moved = (
+            Worker.objects.values("person_id").annotate(n=Count("pk")).filter(n__gt=1).order_by("person_id")
+        )
+        worker = (
+            task.worker
+            if task is not None
+            else Worker.objects.filter(person_id__in=moved.values("person_id")).order_by("pk").first()
+            or Worker.objects.order_by("pk").first()
+        )
+        if worker is None:
+            return []
+        user, _raw = actions.worker_login_open(user=None, worker=worker, username="worker")
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+    worker = Worker.objects.for_user(user).select_related("enterprise").order_by("-hire_date", "-pk").first()
+    note = f"（{worker.name}，{worker.enterprise.name}）" if worker is not None else ""
+    return [("worker", "劳动者本人", note)]

@@ -9,6 +9,7 @@ Audit rows come from the audit signals (``audited = True``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,8 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ohsteward.accounts import access
-from ohsteward.accounts.models import User
+from ohsteward.accounts import access, lockout
+from ohsteward.accounts import actions as account_actions
+from ohsteward.accounts.choices import Role
+from ohsteward.accounts.models import ApiToken, User
+from ohsteward.core.audit import record
 from ohsteward.registry.models import Enterprise, Post
 from ohsteward.surveillance import crypto, inputs, recompute, rules, schedule
 from ohsteward.surveillance.models import (
@@ -156,6 +160,88 @@ def person_reveal_id_number(*, user: User, worker: Worker, reason: str = "") -> 
     access.require_in_scope(user, worker)
     IdNumberReveal.objects.create(worker=worker, user=user, reason=reason[:200])
     return worker.person.id_number()
+
+
+# --- the worker's own login (issue 12 item 9; 职业病防治法 第36条) --------------------------------
+
+LOGIN_LABEL = "本人查询账号"
+USERNAME_PATTERN = r"^[\w.@+-]{3,150}$"
+
+
+def worker_login_of(worker: Worker) -> User | None:
+    """The own login of ``worker``'s person (one per person, whichever employer opened it)."""
+    return access.person_login(worker.person_id)
+
+
+def _login_username_error(username: str) -> str | None:
+    """Why ``username`` cannot name a worker's login (None: it can). An ID number is refused: it
+    would appear in full on the login page, the user list and the trail."""
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        return "用户名须为 3 位以上的字母、数字或 @ . + - _，建议使用手机号"
+    if rules.id_parse(username, on=timezone.localdate())[0] is not None:
+        return "不能使用身份证号作为用户名，建议使用手机号"
+    if User.objects.filter(username__iexact=username).exists():
+        return f"用户名 {username} 已被使用，请换一个（例如手机号加姓名拼音）"
+    return None
+
+
+@transaction.atomic
+def worker_login_open(*, user: User | None, worker: Worker, username: str = "") -> tuple[User, str]:
+    """开通本人查询账号: a login of role ``worker`` bound to ``worker``'s person, so that the
+    worker reads their own monitoring file at every employer they worked for. Returns the login
+    and a one-time password (shown once; changed at first login, ``must_change_password``).
+
+    Asked again for a person who has a login (opened here or at another employer): the login
+    is re-enabled with a new one-time password, its name kept. The user name defaults to the
+    worker's phone number; an ID number is refused. Audited on the worker (its district and
+    employer see it) and by the audit signals of the user and its role assignment."""
+    if user is not None and not access.can_open_worker_login(user, worker):
+        # out of scope and no permission alike: the page offered nothing
+        raise PermissionDenied("您无权为该劳动者开通本人查询账号")
+    raw = account_actions.temporary_password()
+    login = worker_login_of(worker)
+    if login is None:
+        username = (username or worker.phone or "").strip()
+        if not username:
+            raise ValidationError({"username": "该劳动者未登记手机号，请填写用户名（建议使用手机号）"})
+        error = _login_username_error(username)
+        if error:
+            raise ValidationError({"username": error})
+        login = User(
+            username=username, display_name=worker.name, phone=worker.phone, must_change_password=True
+        )
+        login.set_password(raw)
+        login.full_clean(exclude=["password"])
+        login.save()
+        account_actions.role_assign(user=login, role=Role.WORKER, person=worker.person)
+        before, after = "未开通", f"已开通（用户名 {login.username}）"
+    else:
+        before = "已开通" if login.is_active else "已停用"
+        login.set_password(raw)
+        login.is_active = True
+        login.must_change_password = True
+        login.save(update_fields=["password", "is_active", "must_change_password"])
+        lockout.clear(login.username)
+        record(login, "update", {"密码": ["（原密码）", "已重置为一次性密码"]}, user=user)
+        after = f"已重新开通（用户名 {login.username}，一次性密码已重置）"
+    record(worker, "update", {LOGIN_LABEL: [before, after]}, user=user)
+    return login, raw
+
+
+@transaction.atomic
+def worker_login_close(*, user: User | None, worker: Worker) -> User | None:
+    """停用本人查询账号 (the worker asked, or the phone was lost): the login can no longer sign in;
+    its API tokens go. None when the person has no login. Audited like the opening."""
+    if user is not None and not access.can_open_worker_login(user, worker):
+        raise PermissionDenied("您无权停用该劳动者的本人查询账号")
+    login = worker_login_of(worker)
+    if login is None or not login.is_active:
+        return login
+    login.is_active = False
+    login.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=login).delete()
+    record(worker, "update", {LOGIN_LABEL: ["已开通", f"已停用（用户名 {login.username}）"]}, user=user)
+    return login
 
 
 def field_key_rotate(*, batch_size: int = 2000) -> int:

@@ -35,7 +35,7 @@ class Person(ScopedModelMixin, TimeStampedModel):
     employments."""
 
     audited = True
-    scope = Scope(enterprise=None, through=("surveillance.Worker", "person"))
+    scope = Scope(enterprise=None, through=("surveillance.Worker", "person"), person="")
 
     name = models.CharField("姓名", max_length=50)
     id_number_cipher = models.TextField("身份证号（密文）", editable=False)
@@ -112,6 +112,8 @@ class Worker(ScopedModelMixin, TimeStampedModel):
     the last exam: stored so that due and overdue lists are one indexed query."""
 
     audited = True
+    # seen through the employer, and by the person's own login (issue 12 item 9)
+    scope = Scope(enterprise="enterprise", person="person")
 
     person = models.ForeignKey(
         Person, verbose_name="劳动者身份", on_delete=models.PROTECT, related_name="employments"
@@ -145,6 +147,10 @@ class Worker(ScopedModelMixin, TimeStampedModel):
         verbose_name = "劳动者"
         verbose_name_plural = "劳动者"
         ordering = ["enterprise_id", "name", "id"]
+        permissions = [
+            ("open_worker_login", "可开通劳动者本人查询账号"),
+            ("view_own_record", "可查看本人职业健康监护档案"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "enterprise"],
@@ -208,7 +214,7 @@ class WorkerPost(ScopedModelMixin, TimeStampedModel):
     factors are the post's ``PostExposure`` rows. 接害工龄 is computed from these periods."""
 
     audited = True
-    scope_enterprise_path = "worker__enterprise"
+    scope = Scope(enterprise="worker__enterprise", person="worker__person")
 
     worker = models.ForeignKey(Worker, verbose_name="劳动者", on_delete=models.CASCADE, related_name="posts")
     post = models.ForeignKey("registry.Post", verbose_name="岗位", on_delete=models.PROTECT, related_name="+")
@@ -256,7 +262,7 @@ class AcuteExposure(ScopedModelMixin, TimeStampedModel):
     due at once (用人单位职业健康监护监督管理办法 第14条, RULES.md §2.1)."""
 
     audited = True
-    scope_enterprise_path = "worker__enterprise"
+    scope = Scope(enterprise="worker__enterprise", person="worker__person")
 
     worker = models.ForeignKey(
         Worker, verbose_name="劳动者", on_delete=models.CASCADE, related_name="acute_exposures"

@@ -32,6 +32,11 @@ urlpatterns = [
     path("workers/<int:pk>/record.docx", views.WorkerRecordView.as_view(), name="worker_record"),
     path("workers/<int:pk>/record.pdf", views.WorkerRecordView.as_view(fmt="pdf"), name="worker_record_pdf"),
     path("workers/<int:pk>/reveal/", views.WorkerRevealView.as_view(), name="worker_reveal"),
+    path("workers/<int:pk>/login/", views.WorkerLoginView.as_view(), name="worker_login"),
+    # the worker's own page and file (issue 12 item 9: a ``worker`` login)
+    path("me/", views.MyRecordView.as_view(), name="me"),
+    path("me/<int:pk>/record.docx", views.MyRecordFileView.as_view(), name="my_record"),
+    path("me/<int:pk>/record.pdf", views.MyRecordFileView.as_view(fmt="pdf"), name="my_record_pdf"),
     # personal dose monitoring (issue 12 item 8)
     path("doses/", views.DoseRecordListView.as_view(), name="dose_list"),
     path("doses/rates/", views.DoseRateView.as_view(), name="dose_rates"),

@@ -6,13 +6,14 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.accounts.access.permissions import OWN_RECORD_PERMISSION, WORKER_LOGIN_PERMISSION
 from ohsteward.core.views import ImportView as BaseImportView
 from ohsteward.core.views import (
     ObjectDetailView,
@@ -22,7 +23,7 @@ from ohsteward.core.views import (
     ScopedObjectMixin,
 )
 from ohsteward.registry.forms import ImportForm
-from ohsteward.surveillance import actions, queries, rules
+from ohsteward.surveillance import actions, personal, queries, rules
 from ohsteward.surveillance.dose import actions as dose_actions
 from ohsteward.surveillance.dose import queries as dose_queries
 from ohsteward.surveillance.dose import rules as dose_rules
@@ -82,6 +83,9 @@ class WorkerDetailView(ObjectDetailView):
             "may_add_post": user.has_perm("surveillance.add_workerpost"),
             "may_reveal": user.has_perm(REVEAL_PERMISSION),
             "reveal_form": RevealForm(),
+            # 开通本人查询账号 (issue 12 item 9): the employer or the district, for a worker in scope
+            "may_open_login": user.has_perm(WORKER_LOGIN_PERMISSION),
+            "login": actions.worker_login_of(worker) if user.has_perm(WORKER_LOGIN_PERMISSION) else None,
         }
 
 
@@ -191,6 +195,9 @@ class WorkerRecordView(ScopedObjectMixin, ProtectedView):
         )
         return self._file(request, worker, number)
 
+    def back_url(self, worker) -> str:
+        return reverse("surveillance:worker_detail", args=[worker.pk])
+
     def _file(self, request, worker, number):
         # local: python-docx and fpdf2 are loaded on first use (only this download renders documents)
         from ohsteward.surveillance import record
@@ -201,7 +208,7 @@ class WorkerRecordView(ScopedObjectMixin, ProtectedView):
                 content = record.worker_record_pdf(worker, user=request.user, today=today, id_number=number)
             except record.PdfFontMissing as error:
                 messages.error(request, str(error))
-                return redirect("surveillance:worker_detail", pk=worker.pk)
+                return redirect(self.back_url(worker))
             mime = "application/pdf"
         else:
             content = record.worker_record_docx(worker, user=request.user, today=today, id_number=number)
@@ -211,6 +218,69 @@ class WorkerRecordView(ScopedObjectMixin, ProtectedView):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         response["Cache-Control"] = "no-store"
         return response
+
+
+class WorkerLoginView(ScopedObjectMixin, ProtectedView):
+    """POST 开通本人查询账号 (``op=open``: a new login, or a new one-time password for the existing
+    one) or 停用 (``op=close``) on the worker's page. The one-time password is shown once, in the
+    answer to the POST, never stored in clear."""
+
+    http_method_names = ["post"]
+    queryset = Worker.objects.select_related("person", "enterprise")
+    permission = WORKER_LOGIN_PERMISSION
+
+    def post(self, request, pk):
+        worker = self.get_object()
+        try:
+            if request.POST.get("op") == "close":
+                actions.worker_login_close(user=request.user, worker=worker)
+                messages.success(request, "本人查询账号已停用。")
+                return redirect("surveillance:worker_detail", pk=worker.pk)
+            login, raw = actions.worker_login_open(
+                user=request.user, worker=worker, username=request.POST.get("username", "")
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("surveillance:worker_detail", pk=worker.pk)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("surveillance:worker_detail", pk=worker.pk)
+        response = render(
+            request,
+            "surveillance/worker_login.html",
+            {
+                "object": worker,
+                "login": login,
+                "password": raw,
+                "login_url": request.build_absolute_uri(reverse("web:login")),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MyRecordView(ProtectedView):
+    """The worker's own page (a ``worker`` login, on a phone): employers and posts, hazards, exams
+    and conclusions, the next exam, open tasks, and the download of the monitoring file."""
+
+    permission = OWN_RECORD_PERMISSION
+
+    def get(self, request):
+        today = timezone.localdate()
+        return render(
+            request, "surveillance/me.html", {"file": personal.own_file(request.user, today), "today": today}
+        )
+
+
+class MyRecordFileView(WorkerRecordView):
+    """The worker downloads their own monitoring file: the employer's generator, through the
+    worker's scoped reads; the ID number always masked (no reveal for the worker's own login)."""
+
+    http_method_names = ["get"]
+    permission = OWN_RECORD_PERMISSION
+
+    def back_url(self, worker) -> str:
+        return reverse("surveillance:me")
 
 
 class WorkerFindView(ProtectedView):

@@ -111,6 +111,25 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav": []}
     current = request.path
+    if access.own_person_id(user):
+        # a worker's own login reads one page (their file): no menu of the platform's work
+        items = [
+            {
+                "name": "surveillance:me",
+                "url": reverse("surveillance:me"),
+                "label": "我的档案",
+                "active": True,
+            }
+        ]
+        return {
+            "nav": items,
+            "nav_groups": _grouped(items),
+            "jurisdiction": jurisdiction(user),
+            "sees_everything": False,
+            "own_enterprise_id": None,
+            "user_role_label": "劳动者本人",
+            "user_scope_label": "本人",
+        }
     own_id = access.own_enterprise_id(user)
     own = None
     if own_id:

@@ -135,6 +135,9 @@ def _url_or_none(name: str) -> str | None:
 def home(request: HttpRequest) -> HttpResponse:
     """What to do next, in plain words, with the figures of the user's scope."""
     user = request.user
+    if access.own_person_id(user):
+        # a worker's own login: their file is their home (issue 12 item 9)
+        return redirect("surveillance:me")
     own_id = access.own_enterprise_id(user)
     context: dict[str, Any] = {"links": []}
     today = timezone.localdate()

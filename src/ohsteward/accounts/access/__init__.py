@@ -14,6 +14,8 @@ Jurisdiction per role (``jurisdiction.py``; kinds are interpreted in ``scopes.py
 - steward_member: the team's client employers (agreements in force, stewardship app) when the
   assignment names a team; otherwise the assigned region.
 - enterprise_manager: one enterprise.
+- worker: one person (``RoleAssignment.person``): their own employments, exams, cases and dose
+  records at every employer they worked for, and nothing reached only through an employer.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.http import Http404
 from ohsteward.accounts.access.clients import client_enterprise_ids
 from ohsteward.accounts.access.jurisdiction import CITY as CITY_WIDE
 from ohsteward.accounts.access.jurisdiction import Jurisdiction, Kind, jurisdiction
-from ohsteward.accounts.access.permissions import TIPOFF_PERMISSION
+from ohsteward.accounts.access.permissions import TIPOFF_PERMISSION, WORKER_LOGIN_PERMISSION
 from ohsteward.accounts.access.scopes import NOTHING, scope_q, via_enterprise
 from ohsteward.accounts.choices import Role
 from ohsteward.accounts.models import RoleAssignment
@@ -54,6 +56,9 @@ __all__ = [
     "own_district_code",
     "own_enterprise_id",
     "own_institution_id",
+    "own_person_id",
+    "person_login",
+    "can_open_worker_login",
     "require_citywide",
     "require_in_scope",
     "require_own_team",
@@ -170,10 +175,12 @@ def user_q(viewer) -> Q:
 
 def grantable_roles(viewer) -> list[str]:
     """Roles a viewer may give: city admins any; district admins the roles within a district (never city_admin)."""
+    # a worker's own login is opened from the worker's page (it names the person), never here
+    roles = [r for r in Role.values if r != Role.WORKER]
     if viewer.role == Role.CITY_ADMIN or (viewer.is_superuser and viewer.role is None):
-        return list(Role.values)
+        return roles
     if viewer.role == Role.DISTRICT_ADMIN:
-        return [r for r in Role.values if r != Role.CITY_ADMIN]
+        return [r for r in roles if r != Role.CITY_ADMIN]
     return []
 
 
@@ -327,6 +334,28 @@ def own_institution_id(user) -> int | None:
     return jurisdiction(user).institution_id
 
 
+def own_person_id(user) -> int | None:
+    """The person (``surveillance.Person`` id) a worker's own login is bound to; None for everyone
+    else and for the system. The worker's pages ask this, never the assignment."""
+    return jurisdiction(user).person_id
+
+
+def person_login(person_id: int | None):
+    """The own login (a ``User`` of role ``worker``) bound to the person ``person_id``; None when
+    the person has none. One per person (``RoleAssignment`` constraint), whichever employer opened it."""
+    if person_id is None:
+        return None
+    a = RoleAssignment.objects.select_related("user").filter(person_id=person_id).first()
+    return a.user if a is not None else None
+
+
+def can_open_worker_login(user, worker) -> bool:
+    """Whether ``user`` may open (开通) or stop the own login of ``worker`` (a saved
+    ``surveillance.Worker``): the permission, and the employment inside the user's jurisdiction
+    (an employer's manager its own workers, a district its employers' workers, the city all)."""
+    return has_perm(user, WORKER_LOGIN_PERMISSION) and in_scope(user, worker)
+
+
 def own_team_id(user) -> int | None:
     """The steward team a team member works for; None for everyone else and the system. A team
     sees its clients' rows, other teams' agreements with them included, but acts for itself."""
@@ -380,7 +409,7 @@ def selectable_zones(user):
     zones = Region.objects.filter(level=RegionLevel.ZONE).order_by("code")
     if j.zone:
         return zones.filter(code=j.zone)
-    if j.enterprise_id or j.empty:
+    if j.enterprise_id or j.empty or j.kind is Kind.PERSON:
         return zones.none()
     if j.everything:
         return zones
@@ -395,7 +424,7 @@ def area_breakdown_field(user) -> str | None:
     (``region_id``) city-wide and for a zone, towns (``town_id``) within a district; None when the
     area has no parts to show (a town, one employer, nothing)."""
     j = jurisdiction(user)
-    if j.enterprise_id or j.empty or j.town:
+    if j.enterprise_id or j.empty or j.town or j.kind is Kind.PERSON:
         return None
     return "region_id" if (j.everything or j.zone) else "town_id"
 
@@ -415,6 +444,8 @@ def jurisdiction_label(user, own_name: str | None = None) -> str:
         field = "institution__name" if j.kind is Kind.INSTITUTION else "team__name"
         name = RoleAssignment.objects.filter(user_id=user.pk).values_list(field, flat=True).first()
         return name or "—"
+    if j.kind is Kind.PERSON:
+        return "本人"
     code = j.district or j.town or j.zone
     if code:
         region = Region.objects.select_related("parent").filter(code=code).first()

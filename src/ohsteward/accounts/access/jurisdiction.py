@@ -1,8 +1,9 @@
 """A user's jurisdiction: one of a fixed set of kinds, computed from their role assignment.
 
 The kinds come from regulation (the city, a district, a town or street, a functional zone, one
-employer, an institution's clients, a steward team's client employers), so the set is small and
-only ``accounts.access`` branches on it.
+employer, an institution's clients, a steward team's client employers, and one person — a worker
+reading their own monitoring file, 职业病防治法 第36条), so the set is small and only
+``accounts.access`` branches on it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Kind(StrEnum):
     ENTERPRISE = "enterprise"
     INSTITUTION = "institution"
     TEAM = "team"
+    PERSON = "person"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ class Jurisdiction:
     @property
     def team_id(self) -> int | None:
         return self.id if self.kind is Kind.TEAM else None
+
+    @property
+    def person_id(self) -> int | None:
+        return self.id if self.kind is Kind.PERSON else None
 
     @property
     def empty(self) -> bool:
@@ -106,6 +112,10 @@ def of_assignment(a) -> Jurisdiction:
     """The jurisdiction one role assignment grants (pure apart from reading ``a.region``)."""
     if a.role == Role.ENTERPRISE_MANAGER:
         return Jurisdiction(Kind.ENTERPRISE, id=a.enterprise_id) if a.enterprise_id else NO_JURISDICTION
+    if a.role == Role.WORKER:
+        # the person (all their employments, at every employer), never a region
+        person_id = getattr(a, "person_id", None)
+        return Jurisdiction(Kind.PERSON, id=person_id) if person_id else NO_JURISDICTION
     if a.role == Role.CITY_ADMIN:
         return CITY
     if a.role == Role.INSTITUTION_STAFF and getattr(a, "institution_id", None):

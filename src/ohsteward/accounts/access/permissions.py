@@ -176,19 +176,28 @@ REVEAL_ID_PERMISSION = "surveillance.reveal_id_number"
 # The abnormal items of an exam result (clinical details): the exam institution and the CDC only
 # (issue 12 item 2: the employer sees conclusions, not clinical details).
 CLINICAL_PERMISSION = "surveillance.view_clinical_details"
+# Opening (开通) a worker's own login from the worker's page (issue 12 item 9): the employer for
+# its workers, the district and the city for their employers' workers.
+WORKER_LOGIN_PERMISSION = "surveillance.open_worker_login"
+# The worker's own page and monitoring file (职业病防治法 第36条: 劳动者有权查阅、复印其本人职业健康
+# 监护档案). The worker role has no column in the matrix: it reads no list of anything, only its
+# own rows through the person jurisdiction — and all of its own exam results, clinical details
+# included (they are the worker's).
+OWN_RECORD_PERMISSION = "surveillance.view_own_record"
 
 EXTRA: dict[str, list[str]] = {
-    Role.CITY_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
-    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION],
+    Role.CITY_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION, WORKER_LOGIN_PERMISSION],
+    Role.DISTRICT_ADMIN: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION, WORKER_LOGIN_PERMISSION],
     Role.CDC_STAFF: [TIPOFF_PERMISSION, REVEAL_ID_PERMISSION, CLINICAL_PERMISSION],
     Role.INSTITUTION_STAFF: [REVEAL_ID_PERMISSION, CLINICAL_PERMISSION],
-    Role.ENTERPRISE_MANAGER: [REVEAL_ID_PERMISSION],
+    Role.ENTERPRISE_MANAGER: [REVEAL_ID_PERMISSION, WORKER_LOGIN_PERMISSION],
+    Role.WORKER: [OWN_RECORD_PERMISSION, CLINICAL_PERMISSION],
 }
 
 
 def role_permissions() -> dict[str, list[str]]:
     """``{role: ["app.codename", …]}`` from the matrix and ``EXTRA``."""
-    out: dict[str, list[str]] = {str(role): [] for role in ROLES}
+    out: dict[str, list[str]] = {str(role): [] for role in (*ROLES, Role.WORKER)}
     for label, letters in MATRIX.items():
         app, model = label.split(".")
         for role, granted in zip(ROLES, letters, strict=True):

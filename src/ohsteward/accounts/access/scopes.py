@@ -39,8 +39,15 @@ def scope_q(scope: Scope, user) -> Q:
         return Q()
     if j.kind is Kind.NONE:
         return NOTHING
-    if scope.regulators_only and j.kind in {Kind.ENTERPRISE, Kind.INSTITUTION, Kind.TEAM}:
+    if scope.regulators_only and j.kind in {Kind.ENTERPRISE, Kind.INSTITUTION, Kind.TEAM, Kind.PERSON}:
         return NOTHING
+    if j.kind is Kind.PERSON:
+        # a worker's own login: only rows declared to be about a person, and only their own —
+        # never through an employer (the employer's other rows are not theirs), an uploader or
+        # a related model
+        if scope.person is None:
+            return NOTHING
+        return Q(**{f"{scope.person}_id" if scope.person else "pk": j.id})
     q = NOTHING
     if scope.enterprise is not None:
         q |= via_enterprise(j, scope.enterprise)

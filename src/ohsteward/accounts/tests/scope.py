@@ -4,8 +4,8 @@ module generates the tests (docs/development/access-control.md, "Tests").
 Each case says how to make a row of a model that belongs to a given employer, and which members of
 the cast see the rows of which employer (written out by hand from the jurisdiction rules: an
 oracle that does not call ``accounts/access``). For every member of the cast — one per role and
-jurisdiction kind: city, district, town, zone, enterprise, institution, team, and a user without a
-role — the suite checks ``for_user``, the detail page (out of scope is 404), the API list and
+jurisdiction kind: city, district, town, zone, enterprise, institution, team, person (a worker's
+own login), and a user without a role — the suite checks ``for_user``, the detail page (out of scope is 404), the API list and
 detail, and the API export, where the case names them::
 
     class TestRegistryScope(ScopeSuite):
@@ -46,6 +46,9 @@ from ohsteward.institutions.models import Engagement, Institution
 from ohsteward.registry.models import Enterprise, Region
 from ohsteward.registry.tests.factories import EnterpriseFactory, make_uscc
 from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
+from ohsteward.surveillance.actions import worker_create
+from ohsteward.surveillance.models import Worker
+from ohsteward.surveillance.tests.factories import make_id_number
 
 EMPLOYERS = ("yubei", "yubei2", "wanzhou", "liangjiang")
 ALL = set(EMPLOYERS)
@@ -66,11 +69,19 @@ VISIBLE: dict[str, set[str]] = {
     "manager": {"yubei"},  # enterprise kind
     "lab": {"wanzhou"},  # institution kind: its institution has an engagement in force with wanzhou
     "team": {"yubei2"},  # team kind: its team has an agreement in force with yubei2
+    # person kind: a worker's own login, employed at yubei and then at wanzhou; sees nothing
+    # reached only through an employer
+    "worker": set(),
     "norole": set(),  # no role assignment
 }
 WHO = tuple(VISIBLE)
-# Rows declared ``regulators_only``: employers, institutions and teams never see them.
+# Rows declared ``regulators_only``: employers, institutions, teams and workers never see them.
 REGULATORS_ONLY = {**VISIBLE, "manager": set(), "lab": set(), "team": set()}
+# The employers of the ``worker`` cast member's person (``ScopeWorld.own_worker``).
+WORKER_EMPLOYERS = {"yubei", "wanzhou"}
+# Rows about a person (``Scope(person=…)``) made for the ``worker`` cast member's employments:
+# the worker sees their own, at both employers.
+PERSONAL = {**VISIBLE, "worker": WORKER_EMPLOYERS}
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,13 @@ class ScopeWorld:
     institution: Institution
     team: StewardTeam
     today: dt.date
+    # employer pk -> the ``worker`` cast member's employment there (yubei, wanzhou)
+    employments: dict[int, Worker] = field(default_factory=dict)
+
+    def own_worker(self, employer: Enterprise) -> Worker | None:
+        """The ``worker`` cast member's employment at ``employer`` (None at the other employers):
+        makers of rows about a person use it, so that the worker has rows of their own to see."""
+        return self.employments.get(employer.pk)
 
 
 def _extra_user(username: str, role: str, region: str | None = None) -> User:
@@ -160,8 +178,33 @@ def build_world() -> ScopeWorld:
     )
     role_assign(user=_extra_user("team", "steward_member", YUBEI), role="steward_member", team=team)
     User.objects.create_user("norole", password=PASSWORD)
+    # one person employed at yubei (left) and then at wanzhou, with their own login
+    number = make_id_number(dt.date(1979, 2, 3))  # a birth date no other maker uses
+    employments = {}
+    for key, hired, left in (
+        ("yubei", dt.date(2019, 3, 1), dt.date(2022, 6, 30)),
+        ("wanzhou", dt.date(2022, 8, 1), None),
+    ):
+        worker = worker_create(
+            user=None,
+            enterprise=by_key[key],
+            id_number=number,
+            name="范围本人",
+            hire_date=hired,
+            leave_date=left,
+        )
+        employments[by_key[key].pk] = worker
+    login = User.objects.create_user("worker", password=PASSWORD)
+    role_assign(user=login, role="worker", person=worker.person)
     users = User.objects.in_bulk(list(WHO), field_name="username")
-    return ScopeWorld(users=users, employers=by_key, institution=institution, team=team, today=today)
+    return ScopeWorld(
+        users=users,
+        employers=by_key,
+        institution=institution,
+        team=team,
+        today=today,
+        employments=employments,
+    )
 
 
 class ScopeSuite:

@@ -12,10 +12,12 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.accounts.access import Kind, OutOfScope, require_in_scope
 from ohsteward.accounts.actions import role_assign
-from ohsteward.accounts.models import RoleAssignment
+from ohsteward.accounts.models import RoleAssignment, User
 from ohsteward.institutions.models import Engagement, Institution
 from ohsteward.registry.models import Enterprise, Region, Workplace
 from ohsteward.stewardship.models import ServiceAgreement, StewardTeam
+from ohsteward.surveillance.actions import worker_create
+from ohsteward.surveillance.tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,27 @@ def test_jurisdiction_questions_pages_ask(cast, enterprises, who, citywide, dist
     assert access.own_district_code(user) == district
     expected = enterprises["yubei"].pk if own_enterprise else None
     assert access.own_enterprise_id(user) == expected
+
+
+def test_a_worker_login_is_the_person_kind_and_needs_a_person(cast, enterprises):
+    worker = worker_create(
+        user=None,
+        enterprise=enterprises["yubei"],
+        id_number=make_id_number(),
+        name="甲",
+        hire_date=dt.date(2020, 1, 1),
+    )
+    user = User.objects.create_user("w_kind", password="x")
+    with pytest.raises(ValidationError, match="须绑定劳动者"):
+        role_assign(user=user, role="worker")
+    with pytest.raises(ValidationError, match="只有劳动者本人账号"):
+        role_assign(user=user, role="district_admin", region_code="500112", person=worker.person)
+    role_assign(user=user, role="worker", person=worker.person)
+    j = access.jurisdiction(_fresh(user))
+    assert j.kind is Kind.PERSON and access.own_person_id(user) == worker.person_id
+    # nothing reached through an employer: not the employer, not its workplaces
+    assert not Enterprise.objects.for_user(user).exists()
+    Workplace.objects.create(enterprise=enterprises["yubei"], name="车间")
+    assert not Workplace.objects.for_user(user).exists()
+    assert access.area_breakdown_field(user) is None and not access.selectable_zones(user).exists()
+    assert not access.writable_districts(user).exists() and access.home_location(user) is None

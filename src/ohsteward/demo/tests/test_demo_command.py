@@ -25,12 +25,21 @@ def test_demo_prepares_data_and_logins():
         "institution_staff",
         "steward_member",
         "enterprise_manager",
+        "worker",
     }
     assert "ohsteward-demo" in out.getvalue() and "用户名 yubei" in out.getvalue()
     # people have names, and the manager's login names its employer (issue 8 item 19)
     assert User.objects.get(username="yubei").display_name == "渝北区卫生健康委 王某某"
     manager = User.objects.get(username="manager")
     assert f"用户名 manager（{manager.assignment.enterprise.name}）" in out.getvalue()
+    # the worker's own login (issue 12 item 9): their file, an open recheck to talk about
+    from ohsteward.surveillance.exams.models import SurveillanceTask  # local: like the imports above
+
+    worker = User.objects.get(username="worker")
+    assert worker.check_password("ohsteward-demo") and not worker.must_change_password
+    assert SurveillanceTask.objects.for_user(worker).filter(kind="recheck", closed_on__isnull=True).exists()
+    assert not Enterprise.objects.for_user(worker).exists()
+    assert "用户名 worker（" in out.getvalue()
     # it says what it is doing while it builds data (issue 8 item 18)
     assert "准备数据库和参考数据" in out.getvalue() and "准备演示数据" in out.getvalue()
     # source lists were ingested: links, candidates for unknown employers
@@ -53,7 +62,7 @@ def test_demo_prepares_data_and_logins():
     # running it again adds nothing
     call_command("demo", "--no-serve", "--enterprises", "400", "--seed", "2", stdout=io.StringIO())
     assert Enterprise.objects.filter(registration="registered").count() == 400
-    assert User.objects.count() == 9  # the seven roles and two more steward team logins
+    assert User.objects.count() == 10  # the seven roles, two more steward team logins, the worker
 
 
 def test_demo_help_explains_every_option():

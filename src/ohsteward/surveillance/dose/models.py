@@ -17,7 +17,7 @@ class DoseRecord(ScopedModelMixin, TimeStampedModel):
     institution that measured it."""
 
     audited = True
-    scope = Scope(enterprise="worker__enterprise", institution="institution")
+    scope = Scope(enterprise="worker__enterprise", institution="institution", person="worker__person")
 
     worker = models.ForeignKey(
         "surveillance.Worker", verbose_name="劳动者", on_delete=models.PROTECT, related_name="dose_records"

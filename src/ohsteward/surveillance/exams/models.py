@@ -94,7 +94,7 @@ class Exam(ScopedModelMixin, TimeStampedModel):
     by one exam institution. The same worker, kind and date twice is the same exam uploaded twice."""
 
     audited = True
-    scope = Scope(enterprise="worker__enterprise", institution="institution")
+    scope = Scope(enterprise="worker__enterprise", institution="institution", person="worker__person")
 
     batch = models.ForeignKey(ExamBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="exams")
     worker = models.ForeignKey(
@@ -140,7 +140,9 @@ class ExamResult(ScopedModelMixin, models.Model):
     is closed by it)."""
 
     audited = True
-    scope = Scope(enterprise="exam__worker__enterprise", institution="exam__institution")
+    scope = Scope(
+        enterprise="exam__worker__enterprise", institution="exam__institution", person="exam__worker__person"
+    )
 
     exam = models.ForeignKey(Exam, verbose_name="体检", on_delete=models.CASCADE, related_name="results")
     factor = models.ForeignKey(
@@ -212,7 +214,7 @@ class SurveillanceTask(ScopedModelMixin, TimeStampedModel):
     the case's diagnosis is recorded). Status is derived: closed / overdue / open."""
 
     audited = True
-    scope_enterprise_path = "worker__enterprise"
+    scope = Scope(enterprise="worker__enterprise", person="worker__person")
 
     kind = models.CharField("任务类型", max_length=12, choices=TaskKind.choices)
     worker = models.ForeignKey(
@@ -303,7 +305,7 @@ class DiseaseCase(ScopedModelMixin, TimeStampedModel):
     diagnosis institution it was referred to."""
 
     audited = True
-    scope = Scope(enterprise="worker__enterprise", institution="referred_to")
+    scope = Scope(enterprise="worker__enterprise", institution="referred_to", person="worker__person")
 
     worker = models.ForeignKey(
         "surveillance.Worker", verbose_name="劳动者", on_delete=models.PROTECT, related_name="disease_cases"
@@ -381,7 +383,7 @@ class ChronicScreening(ScopedModelMixin, TimeStampedModel):
     ``surveillance.chronic.classify`` (stored: the list filters on it)."""
 
     audited = True
-    scope_enterprise_path = "worker__enterprise"
+    scope = Scope(enterprise="worker__enterprise", person="worker__person")
 
     worker = models.ForeignKey(
         "surveillance.Worker",
@@ -427,7 +429,7 @@ class ChronicFollowUp(ScopedModelMixin, TimeStampedModel):
     overdue list reads it)."""
 
     audited = True
-    scope_enterprise_path = "worker__enterprise"
+    scope = Scope(enterprise="worker__enterprise", person="worker__person")
 
     worker = models.ForeignKey(
         "surveillance.Worker",
@@ -470,7 +472,7 @@ class PneumoconiosisPatient(ScopedModelMixin, TimeStampedModel):
     by the district and town of residence."""
 
     audited = True
-    scope = Scope(enterprise="enterprise", district="district_id", town="town_id")
+    scope = Scope(enterprise="enterprise", district="district_id", town="town_id", person="person")
 
     person = models.ForeignKey(
         "surveillance.Person", verbose_name="患者", on_delete=models.PROTECT, related_name="pneumoconiosis"
@@ -542,7 +544,12 @@ class PatientFollowUp(ScopedModelMixin, TimeStampedModel):
     """A yearly follow-up visit of a pneumoconiosis patient: condition, complications, rehabilitation."""
 
     audited = True
-    scope = Scope(enterprise="patient__enterprise", district="patient__district_id", town="patient__town_id")
+    scope = Scope(
+        enterprise="patient__enterprise",
+        district="patient__district_id",
+        town="patient__town_id",
+        person="patient__person",
+    )
 
     patient = models.ForeignKey(
         PneumoconiosisPatient, verbose_name="患者", on_delete=models.CASCADE, related_name="follow_ups"

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from ohsteward.accounts.tests.scope import ALL, VISIBLE, ScopeCase, ScopeSuite
+from ohsteward.accounts.tests.scope import ALL, PERSONAL, VISIBLE, ScopeCase, ScopeSuite
 from ohsteward.api.testing import bearer_client
 from ohsteward.hazards.models import OccupationalDisease
 from ohsteward.institutions.models import Institution
@@ -28,7 +28,16 @@ from ohsteward.surveillance.exams.models import (
 from ohsteward.surveillance.tests.exam_helpers import TODAY, factor, make_worker, set_today
 
 _serial = itertools.count(77770001)
+_day = itertools.count(0)
+_disease = itertools.count(0)
 EXAM_DAY = dt.date(2026, 1, 5)
+
+
+def _worker(world, employer):
+    """The ``worker`` cast member's employment where there is one (rows about them, which they
+    see), else a new worker."""
+    own = world.own_worker(employer) if world is not None else None
+    return own or make_worker(employer)
 
 
 def _institution() -> Institution:
@@ -37,37 +46,37 @@ def _institution() -> Institution:
     )
 
 
-def _exam(employer, institution=None) -> Exam:
+def _exam(employer, institution=None, world=None) -> Exam:
     institution = institution or _institution()
-    worker = make_worker(employer)
+    worker = _worker(world, employer)
     batch = ExamBatch.objects.create(enterprise=employer, institution=institution, source="api")
-    return Exam.objects.create(
-        batch=batch, worker=worker, date=EXAM_DAY, kind="periodic", institution=institution
-    )
+    # one worker has several exams in the suite: a different day each (one exam per worker, kind, day)
+    day = EXAM_DAY - dt.timedelta(days=next(_day)) if world is not None else EXAM_DAY
+    return Exam.objects.create(batch=batch, worker=worker, date=day, kind="periodic", institution=institution)
 
 
-def _result(employer, conclusion="b", institution=None) -> ExamResult:
+def _result(employer, conclusion="b", institution=None, world=None) -> ExamResult:
     return ExamResult.objects.create(
-        exam=_exam(employer, institution), factor=factor("噪声"), conclusion=conclusion, items="高频听阈升高",
+        exam=_exam(employer, institution, world), factor=factor("噪声"), conclusion=conclusion, items="高频听阈升高",
         recheck_by=EXAM_DAY + dt.timedelta(days=30),
     )  # fmt: skip
 
 
 def _task(world, employer) -> SurveillanceTask:
-    r = _result(employer)
+    r = _result(employer, world=world)
     return SurveillanceTask.objects.create(
         kind="recheck", worker=r.exam.worker, result=r, factor=r.factor, due_on=r.recheck_by
     )
 
 
 def _case(world, employer, referred_to=None) -> DiseaseCase:
-    r = _result(employer, "c")
+    r = _result(employer, "c", world=world)
     return DiseaseCase.objects.create(
         worker=r.exam.worker, result=r, factor=r.factor, found_on=EXAM_DAY, referred_to=referred_to
     )
 
 
-LAB_SEES_ALL = {**VISIBLE, "lab": ALL}
+LAB_SEES_ALL = {**PERSONAL, "lab": ALL}
 # stations are reached through their district and town only (no employer, no zone)
 STATIONS = {**VISIBLE, "zone": set(), "manager": set(), "lab": set(), "team": set()}
 
@@ -85,7 +94,8 @@ def _town(employer) -> Region:
 
 def _patient(world, employer) -> PneumoconiosisPatient:
     return PneumoconiosisPatient.objects.create(
-        person=make_worker(employer).person, enterprise=employer, disease=OccupationalDisease.objects.order_by("pk").first(),
+        person=_worker(world, employer).person, enterprise=employer,
+        disease=OccupationalDisease.objects.order_by("pk")[next(_disease)],  # one entry per person and disease
         diagnosed_on=EXAM_DAY, district=employer.region, town=_town(employer), source="import",
     )  # fmt: skip
 
@@ -98,7 +108,7 @@ def _station(world, employer) -> RehabStation:
 
 def _screening(world, employer) -> ChronicScreening:
     return ChronicScreening.objects.create(
-        worker=make_worker(employer),
+        worker=_worker(world, employer),
         screened_on=EXAM_DAY,
         source="visit",
         sbp=120,
@@ -109,7 +119,7 @@ def _screening(world, employer) -> ChronicScreening:
 
 def _follow_up(world, employer) -> ChronicFollowUp:
     return ChronicFollowUp.objects.create(
-        worker=make_worker(employer), disease="hypertension", visited_on=EXAM_DAY, sbp=130, dbp=80,
+        worker=_worker(world, employer), disease="hypertension", visited_on=EXAM_DAY, sbp=130, dbp=80,
         outcome="satisfactory", next_due=EXAM_DAY + dt.timedelta(days=90),
     )  # fmt: skip
 
@@ -118,20 +128,21 @@ class TestExamScope(ScopeSuite):
     cases = [
         ScopeCase(
             Exam,
-            make=lambda world, employer: _exam(employer),
+            make=lambda world, employer: _exam(employer, world=world),
             page="/surveillance/exams/{obj.pk}/",
             api="/api/v1/exams/",
             export_column="编号",
+            visible=PERSONAL,
         ),
         # the exam institution keeps seeing the exams it did, whoever its clients are today
         ScopeCase(
             Exam,
             name="own-institution-exam",
-            make=lambda world, employer: _exam(employer, world.institution),
+            make=lambda world, employer: _exam(employer, world.institution, world),
             visible=LAB_SEES_ALL,
             api="/api/v1/exams/",
         ),
-        ScopeCase(ExamResult, make=lambda world, employer: _result(employer)),
+        ScopeCase(ExamResult, make=lambda world, employer: _result(employer, world=world), visible=PERSONAL),
         ScopeCase(
             ExamBatch,
             make=lambda world, employer: _exam(employer).batch,
@@ -143,6 +154,7 @@ class TestExamScope(ScopeSuite):
             page="/surveillance/tasks/{obj.pk}/",
             api="/api/v1/surveillance-tasks/",
             export_column="编号",
+            visible=PERSONAL,
         ),
         ScopeCase(
             DiseaseCase,
@@ -150,15 +162,29 @@ class TestExamScope(ScopeSuite):
             page="/surveillance/cases/{obj.pk}/",
             api="/api/v1/cases/",
             export_column="编号",
+            visible=PERSONAL,
         ),
-        ScopeCase(ChronicScreening, make=_screening, api="/api/v1/chronic-screenings/", export_column="编号"),
-        ScopeCase(ChronicFollowUp, make=_follow_up, api="/api/v1/chronic-follow-ups/", export_column="编号"),
+        ScopeCase(
+            ChronicScreening,
+            make=_screening,
+            api="/api/v1/chronic-screenings/",
+            export_column="编号",
+            visible=PERSONAL,
+        ),
+        ScopeCase(
+            ChronicFollowUp,
+            make=_follow_up,
+            api="/api/v1/chronic-follow-ups/",
+            export_column="编号",
+            visible=PERSONAL,
+        ),
         ScopeCase(
             PneumoconiosisPatient,
             make=_patient,
             page="/surveillance/pneumoconiosis/{obj.pk}/",
             api="/api/v1/pneumoconiosis-patients/",
             export_column="编号",
+            visible=PERSONAL,
         ),
         ScopeCase(RehabStation, make=_station, visible=STATIONS),
         # a diagnosis institution sees the cases referred to it

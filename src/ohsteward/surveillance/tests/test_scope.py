@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from ohsteward.accounts.tests.scope import ScopeCase, ScopeSuite
+from ohsteward.accounts.tests.scope import PERSONAL, ScopeCase, ScopeSuite
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.registry.models import Post, Workplace
 from ohsteward.surveillance import actions
@@ -26,19 +26,25 @@ HIRED = dt.date(2021, 1, 4)
 
 
 def _worker(world, employer) -> Worker:
+    """The ``worker`` cast member's own employment where there is one, else a new worker."""
+    return world.own_worker(employer) or _new_worker(world, employer)
+
+
+def _new_worker(world, employer) -> Worker:
     return actions.worker_create(
         user=None, enterprise=employer, id_number=make_id_number(), name="范围测试工", hire_date=HIRED
     )
 
 
 def _person(world, employer) -> Person:
-    return _worker(world, employer).person
+    return _new_worker(world, employer).person  # one person per employer (the suite keys rows by pk)
 
 
 def _worker_post(world, employer) -> WorkerPost:
     workplace = Workplace.objects.create(enterprise=employer, name="范围车间")
     post = Post.objects.create(workplace=workplace, name="范围岗位")
-    return actions.worker_post_add(user=None, worker=_worker(world, employer), post=post, start_date=HIRED)
+    worker = _worker(world, employer)
+    return actions.worker_post_add(user=None, worker=worker, post=post, start_date=worker.hire_date)
 
 
 def _acute(world, employer) -> AcuteExposure:
@@ -74,12 +80,25 @@ class TestSurveillanceScope(ScopeSuite):
             page="/surveillance/workers/{obj.pk}/",
             api="/api/v1/workers/",
             export_column="编号",
+            visible=PERSONAL,
         ),
         ScopeCase(Person, make=_person),
-        ScopeCase(WorkerPost, make=_worker_post),
-        ScopeCase(AcuteExposure, make=_acute),
+        ScopeCase(WorkerPost, make=_worker_post, visible=PERSONAL),
+        ScopeCase(AcuteExposure, make=_acute, visible=PERSONAL),
+        # who looked at the ID number is the employer's and the regulators' trail, not the worker's
         ScopeCase(IdNumberReveal, make=_reveal),
-        ScopeCase(DoseRecord, make=_dose, api="/api/v1/dose-records/", export_column="编号"),
+        ScopeCase(
+            DoseRecord, make=_dose, api="/api/v1/dose-records/", export_column="编号", visible=PERSONAL
+        ),
+        # the worker's own downloads of the monitoring file: their employments only, 404 elsewhere
+        ScopeCase(
+            Worker,
+            name="own-record",
+            make=_worker,
+            page="/surveillance/me/{obj.pk}/record.docx",
+            visible=PERSONAL,
+            permission="surveillance.view_own_record",
+        ),
     ]
 
 

@@ -74,6 +74,7 @@ class Command(BaseCommand):
             users = self._users()
             link_demo_user()
             users = [u for u in users if u[0] != "steward"] + stewardship.logins(DEMO_PASSWORD)
+            users += surveillance.logins(DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, label, note in users:
             self.stdout.write(f"  {label:<16} 用户名 {username}{note}")
