@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_user_scoped_manager'),
-        ('surveillance', '0006_worker12_worker_login_permissions'),
+        ('surveillance', '0007_worker12_worker_login_permissions'),
     ]
 
     operations = [
