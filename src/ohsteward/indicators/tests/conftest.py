@@ -18,6 +18,7 @@ from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.indicators.models import Indicator
 from ohsteward.institutions.models import Institution, QcInspection, ReportCard, TechnicalGuidance
 from ohsteward.institutions.models import Rectification as QcRectification
+from ohsteward.interdept.models import HealthyEnterprise, InsuranceRecord
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Enterprise, Industry, Post, PostExposure, Region, Workplace
@@ -237,6 +238,18 @@ def world(cast, enterprises):
                 hp10="0.100",
                 investigation_level="1.250",
             )
+
+    # other departments' lists, 渝北 only (万州 has none: 无数据): yubei insured (30 in mid-2024,
+    # 40 in mid-2025), yubei2 listed with nobody insured; yubei named a 区县级 健康企业 in 2025
+    for e, on, insured in (
+        (yubei, D(2024, 6, 30), 30),
+        (yubei, D(2025, 6, 30), 40),
+        (yubei2, D(2025, 6, 30), 0),
+    ):
+        InsuranceRecord.objects.create(enterprise=e, as_of=on, insured=insured, source="渝北区人力社保局")
+    HealthyEnterprise.objects.create(
+        enterprise=yubei, level="district", year=2025, document_number="渝北卫健〔2025〕1号"
+    )
     return cast
 
 

@@ -46,6 +46,8 @@ def test_every_figure_equals_the_length_of_its_records(world, user, period):
     for indicator in Indicator.objects.exclude(numerator=""):
         for area in areas:
             f = figures.compute(indicator, user, area, p)
+            if f.no_data or f.entered_note:
+                continue  # 无数据 or entered in the monthly dispatch: no records behind the figure
             assert f.numerator == len(list(part_records(indicator, "numerator", user, area, p))), (
                 indicator.code
             )
