@@ -19,6 +19,7 @@ from ohsteward.demo import (
     dose,
     exams,
     institutions,
+    interdept,
     monitoring,
     sources,
     stewardship,
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             (dose, "放射工作人员个人剂量监测记录（含超过调查水平和缺测）"),
             (supervision, "职业卫生管理自查、综合风险评估、年度检查计划、监督检查和执法案件"),
             (cards, "信息报告卡的报送（按时、逾期、未报送）与三色等级的报送因素"),
+            (interdept, "部门共享名单：工伤保险参保、健康企业命名、职业健康达人/安康之星"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
             self.stdout.flush()
