@@ -256,6 +256,9 @@ def world(cast, enterprises):
 # indicator → (numerator, denominator) in 渝北 for 2025
 EXPECTED_YUBEI = {
     "declaration-rate": (1, 2),
+    "work-injury-insurance-rate": (1, 2),  # the imported list: yubei insured, yubei2 nobody
+    "work-injury-insured-workers": (2, None),  # two latest records (40 + 0 insured)
+    "healthy-enterprises": (1, None),
     "periodic-detection-rate": (1, 2),
     "workplace-compliance-rate": (1, 2),
     "onjob-exam-rate": (2, 4),

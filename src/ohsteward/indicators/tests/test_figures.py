@@ -92,8 +92,11 @@ def test_a_town_counts_only_its_employers(world, enterprises):
 
 def test_an_indicator_without_data_says_why_and_is_never_zero(world):
     f = figures.compute(
-        Indicator.objects.get(code="work-injury-insurance-rate"), world["city"], Area("city"), Y2025
-    )
+        Indicator.objects.get(code="work-injury-insurance-rate"),
+        world["city"],
+        Area("district", WANZHOU),
+        Y2025,
+    )  # 万州 has imported no 工伤保险参保名单 and entered nothing
     assert f.value is None and f.numerator is None and f.met is None
     assert f.display == "无数据" and "人力社保" in f.no_data
 
