@@ -487,7 +487,7 @@ def insurance_records(user, area, period, options):
     """The employers' latest 工伤保险参保 records of the area (one per employer, imported from the
     human-resources department's list; ``_latest_insurance``). 参保人数 is the sum of their
     ``insured`` (option ``{"sum": "insured"}``)."""
-    qs = _latest_insurance(period, options).filter(pk__in=InsuranceRecord.objects.for_user(user).values("pk"))
+    qs = _latest_insurance(period, options).for_user(user)
     return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
 
 
@@ -501,7 +501,14 @@ def insurance_due(user, area, period, options):
         qs = _enterprises(user, area).operating()
     else:
         qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
-    listed = insurance_records(user, Area("city"), period, options).values("enterprise__region_id")
+    # a district has a list for the period when any of its records lies in the window (then its
+    # employers' latest records do too); no need for the latest-per-employer join here
+    since = period.end - dt.timedelta(days=int(options.get("window_days") or 365))
+    listed = (
+        InsuranceRecord.objects.for_user(user)
+        .filter(as_of__gt=since, as_of__lte=period.end)
+        .values("enterprise__region_id")
+    )
     return qs.filter(region_id__in=listed)
 
 
@@ -509,7 +516,12 @@ def insurance_due(user, area, period, options):
 def insurance_insured(user, area, period, options):
     """Of ``insurance_due``: the latest record shows insured workers (参保人数 > 0); option
     ``{"insured": "exposed"}``: at least as many insured as the register's exposed workers."""
-    latest = _latest_insurance(period, options).filter(enterprise_id=OuterRef("pk"), insured__gt=0)
+    latest = _in_area(
+        _latest_insurance(period, options), area, district="enterprise__region_id", town="enterprise__town_id"
+    )
+    latest = latest.filter(
+        enterprise_id=OuterRef("pk"), insured__gt=0
+    )  # the area's records only: a smaller join
     if options.get("insured") == "exposed":
         latest = latest.filter(Q(insured__gte=OuterRef("exposed_workers")))
     return insurance_due(user, area, period, options).filter(Exists(latest))
