@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "ohsteward.library",
     "ohsteward.institutions",
     "ohsteward.stewardship",
+    "ohsteward.interdept",
     "ohsteward.intake",
     "ohsteward.declarations",
     "ohsteward.monitoring",
@@ -431,6 +432,11 @@ OHSTEWARD_API_TAGS = {
         "超标整改任务和定期检测到期；机构用户只能为其服务的用人单位录入。"
         "另有接触评价计算器（C_TWA、C_STE、峰接触、噪声、高温，按检测日期选用限值版本）和相似接触组统计"
         "（低于检出限按删失数据最大似然估计），不保存记录，任何已登录用户可用。",
+    ),
+    "interdept": (
+        "部门共享名单",
+        "其他部门提供的名单：工伤保险参保（人力社保部门，按用人单位和日期的参保人数）、健康企业命名、"
+        "职业健康达人/安康之星（只保存姓名）。按管辖范围读取、导出；`import/` 试导入或导入 .xlsx。",
     ),
     "library": (
         "法律法规标准库",

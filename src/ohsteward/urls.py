@@ -22,6 +22,7 @@ urlpatterns = [
     path("hazards/", include("ohsteward.hazards.urls")),
     path("monitoring/", include("ohsteward.monitoring.urls")),
     path("library/", include("ohsteward.library.urls")),
+    path("lists/", include("ohsteward.interdept.urls")),
     path("", include("ohsteward.accounts.urls")),
 ]
 

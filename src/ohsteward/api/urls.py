@@ -15,6 +15,7 @@ from ohsteward.hazards.api.views import (
 from ohsteward.indicators import api as indicators_api
 from ohsteward.institutions.api import urls as institutions_urls
 from ohsteward.intake.api import urls as intake_urls
+from ohsteward.interdept import api as interdept_api
 from ohsteward.library.api import RegulationViewSet
 from ohsteward.monitoring.api import urls as monitoring_urls
 from ohsteward.monitoring.api.exposure import ExposureAssessView, ExposureMixtureView, ExposureStatisticsView
@@ -52,6 +53,7 @@ supervision_urls.register(router)
 surveillance_urls.register(router)
 surveillance_exams_api.register(router)
 indicators_api.register(router)
+interdept_api.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -9,6 +9,7 @@ class Direction(models.TextChoices):
 class Unit(models.TextChoices):
     PERCENT = "%", "%"
     COUNT = "count", "个（家）"
+    PERSONS = "persons", "人"
 
 
 class Level(models.TextChoices):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from ohsteward.indicators import dispatch, rules
 from ohsteward.indicators.models import Indicator
-from ohsteward.indicators.queries import QUERIES, Area, records
+from ohsteward.indicators.queries import QUERIES, Area, records, source_missing
 from ohsteward.indicators.rules import Period, TargetRow
 
 NO_DATA = "无数据"
@@ -97,7 +99,8 @@ def applies_to(indicator: Indicator, area: Area) -> bool:
 def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
     """The figure: counts of the numerator and denominator querysets, the rate, target and met."""
     target = target_for(indicator, area, period)
-    if not indicator.numerator and dispatch.is_entered(indicator):
+    from_records = indicator.numerator in QUERIES and not source_missing(indicator, user, area, period)
+    if not from_records and dispatch.is_entered(indicator):
         got = dispatch.entered(indicator, user, area, period)
         if got is None:
             reason = f"本期尚未填报（月调度）；{indicator.no_data_reason}".rstrip("；")
@@ -109,12 +112,18 @@ def compute(indicator: Indicator, user, area: Area, period: Period) -> Figure:
         return Figure(
             indicator, area, period, got.numerator, got.denominator, value, target, met, "", got.note
         )
-    if not indicator.numerator or indicator.numerator not in QUERIES:
+    if not from_records:
         reason = indicator.no_data_reason or "尚无数据来源"
         return Figure(indicator, area, period, None, None, None, target, None, reason)
     options = indicator.options or {}
-    numerator = records(indicator.numerator, user, area, period, options).count()
-    if indicator.denominator:
+    numerator_qs = records(indicator.numerator, user, area, period, options)
+    numerator = numerator_qs.count()
+    if options.get("sum"):
+        # a headcount (工伤保险参保人数): the sum of a field over the numerator's records, which are
+        # the drill-down; the numerator stays the number of records
+        total = numerator_qs.aggregate(total=Sum(options["sum"]))["total"] or 0
+        denominator, value = None, total
+    elif indicator.denominator:
         denominator = records(indicator.denominator, user, area, period, options).count()
         value = rules.rate(numerator, denominator)
     else:

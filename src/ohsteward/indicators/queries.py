@@ -30,6 +30,7 @@ from ohsteward.institutions import rules as institution_rules
 from ohsteward.institutions.choices import InspectionStatus, InstitutionKind, RectificationStatus
 from ohsteward.institutions.models import Institution, QcInspection, ReportCard, TechnicalGuidance
 from ohsteward.institutions.models import Rectification as QcRectification
+from ohsteward.interdept.models import HealthyEnterprise, InsuranceRecord
 from ohsteward.monitoring import queries as monitoring_queries
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
@@ -124,6 +125,18 @@ def query(key: str, label: str, *, employers: bool = True) -> Callable[[Query], 
 def records(key: str, user, area: Area, period: Period, options: dict | None = None) -> QuerySet:
     """The records of query ``key``; ordered by primary key so pages are stable."""
     return QUERIES[key].fn(user, area, period, options or {}).order_by("pk")
+
+
+def source_missing(indicator, user, area: Area, period: Period) -> bool:
+    """Whether the indicator's source list is absent for the area and period: its option
+    ``requires`` names a query whose records must exist (an imported list of another department,
+    e.g. the 工伤保险参保名单). Without them the figure is 无数据 (or the monthly dispatch's entered
+    figure), never a rate computed over nothing."""
+    options = indicator.options or {}
+    required = options.get("requires")
+    if not required or required not in QUERIES:
+        return False
+    return not records(required, user, area, period, options).exists()
 
 
 # --- declarations: 职业病危害项目申报率 ------------------------------------------------------
@@ -627,3 +640,80 @@ def radiation_workers_monitored(user, area, period, options):
         worker_id=OuterRef("pk"), period_start__lte=period.end, period_end__gte=period.start
     )
     return radiation_workers(user, area, period, options).filter(Exists(dose))
+
+
+# --- interdept: 工伤保险参保率, 工伤保险参保人数, 健康企业 -----------------------------------------
+
+
+def _latest_insurance(period: Period, options: dict) -> QuerySet:
+    """Each employer's latest 工伤保险 record dated by the period's end and within ``window_days``
+    (default 365) before it: an older list does not say who is insured now."""
+    end = period.end
+    since = end - dt.timedelta(days=int(options.get("window_days") or 365))
+    newer = InsuranceRecord.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), as_of__gt=OuterRef("as_of"), as_of__lte=end
+    )
+    return InsuranceRecord.objects.filter(as_of__gt=since, as_of__lte=end).filter(~Exists(newer))
+
+
+@query("insurance_records", "参保记录")
+def insurance_records(user, area, period, options):
+    """The employers' latest 工伤保险参保 records of the area (one per employer, imported from the
+    human-resources department's list; ``_latest_insurance``). 参保人数 is the sum of their
+    ``insured`` (option ``{"sum": "insured"}``)."""
+    qs = _latest_insurance(period, options).for_user(user)
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("insurance_due", "用人单位")
+def insurance_due(user, area, period, options):
+    """Employers that should be insured, in the districts whose list has been imported for the
+    period: by default operating employers with hazards (as ``detection_due``; 000 sets the rate
+    for the employers the steward service covers, all of which have hazards); option
+    ``{"denominator": "all"}``: every operating employer of the area."""
+    if options.get("denominator") == "all":
+        qs = _enterprises(user, area).operating()
+    else:
+        qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
+    # a district has a list for the period when any of its records lies in the window (then its
+    # employers' latest records do too); no need for the latest-per-employer join here
+    since = period.end - dt.timedelta(days=int(options.get("window_days") or 365))
+    listed = (
+        InsuranceRecord.objects.for_user(user)
+        .filter(as_of__gt=since, as_of__lte=period.end)
+        .values("enterprise__region_id")
+    )
+    return qs.filter(region_id__in=listed)
+
+
+@query("insurance_insured", "用人单位")
+def insurance_insured(user, area, period, options):
+    """Of ``insurance_due``: the latest record shows insured workers (参保人数 > 0); option
+    ``{"insured": "exposed"}``: at least as many insured as the register's exposed workers."""
+    latest = _in_area(
+        _latest_insurance(period, options), area, district="enterprise__region_id", town="enterprise__town_id"
+    )
+    latest = latest.filter(
+        enterprise_id=OuterRef("pk"), insured__gt=0
+    )  # the area's records only: a smaller join
+    if options.get("insured") == "exposed":
+        latest = latest.filter(Q(insured__gte=OuterRef("exposed_workers")))
+    return insurance_due(user, area, period, options).filter(Exists(latest))
+
+
+@query("healthy_enterprise_lists", "健康企业命名")
+def healthy_enterprise_lists(user, area, period, options):
+    """健康企业 namings of the area up to the period's year (whether a list has been imported)."""
+    qs = HealthyEnterprise.objects.for_user(user).filter(year__lte=period.year)
+    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+
+
+@query("healthy_enterprises", "用人单位")
+def healthy_enterprises(user, area, period, options):
+    """Employers of the area named 健康企业 (any level) in the period's year — what "建成健康企业"
+    counts in a year's plan; option ``{"cumulative": true}``: named in that year or before."""
+    named = HealthyEnterprise.objects.filter(enterprise_id=OuterRef("pk"))
+    named = (
+        named.filter(year__lte=period.year) if options.get("cumulative") else named.filter(year=period.year)
+    )
+    return _enterprises(user, area).filter(Exists(named))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ohsteward.declarations.models import HazardListEntry
 from ohsteward.indicators.models import Indicator
-from ohsteward.indicators.queries import QUERIES, Area, records
+from ohsteward.indicators.queries import QUERIES, Area, records, source_missing
 from ohsteward.indicators.rules import Period
 from ohsteward.registry.models import Enterprise
 from ohsteward.registry.tables import enterprise_key
@@ -23,6 +23,8 @@ def part_records(indicator: Indicator, part: str, user, area: Area, period: Peri
     options = indicator.options or {}
     if not indicator.numerator or indicator.numerator not in QUERIES:
         raise Http404
+    if source_missing(indicator, user, area, period):
+        raise Http404  # 无数据 (or entered in the monthly dispatch): no records behind the figure
     if part == "numerator":
         return records(indicator.numerator, user, area, period, options)
     if not indicator.denominator:

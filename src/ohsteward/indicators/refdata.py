@@ -35,7 +35,9 @@ def load_library() -> int:
                 existing.numerator = row["numerator"]
                 existing.denominator = row.get("denominator", "")
                 existing.definition = row["definition"]
-                existing.no_data_reason = ""
+                existing.no_data_reason = row.get("no_data_reason", "")
+                # the file's options (e.g. ``requires`` a list), under what the city set
+                existing.options = {**row.get("options", {}), **(existing.options or {})}
                 existing.save()
             elif not existing.numerator and row.get("options", {}).get("entered") and not existing.options:
                 existing.options = row["options"]  # now entered in the monthly dispatch

@@ -17,6 +17,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from ohsteward.declarations.models import ChangeTrigger, Declaration
+from ohsteward.interdept import rules as interdept_rules
+from ohsteward.interdept.models import InsuranceRecord
 from ohsteward.monitoring import periodic
 from ohsteward.monitoring.models import RectificationTask
 from ohsteward.registry.models import Enterprise
@@ -168,6 +170,21 @@ def _awareness(e: Enterprise) -> Indicator:
                      "" if light == GREEN else "加强职业病防治知识宣传，组织劳动者参加知晓率答卷")  # fmt: skip
 
 
+def _insurance(e: Enterprise, on: dt.date) -> Indicator:
+    """工伤保险 from the employer's latest record of the human-resources department's list
+    (interdept) up to ``on``: insured vs the list's 应参保 count (else the register's employees) and
+    the exposed workers (``interdept.rules.insurance_light``)."""
+    r = InsuranceRecord.objects.filter(enterprise=e, as_of__lte=on).order_by("-as_of", "-pk").first()
+    if r is None:
+        return Indicator("insurance", "工伤保险", NO_DATA + "（未导入人社部门参保名单）", NONE)
+    light = interdept_rules.insurance_light(
+        insured=r.insured, employees=r.employees if r.employees is not None else e.employees,
+        exposed=e.exposed_workers, as_of=r.as_of, on=on,
+    )  # fmt: skip
+    url = f"{reverse('interdept:insurance_list')}?enterprise={e.uscc or ''}"
+    return Indicator("insurance", "工伤保险", light.text, light.light, light.advice, url)
+
+
 def _steward(e: Enterprise, on: dt.date) -> Indicator:
     a = ServiceAgreement.objects.in_force(on).filter(enterprise=e).order_by("-start_date", "-pk").first()
     if a is None:
@@ -253,7 +270,7 @@ def build(enterprise: Enterprise, on: dt.date) -> Portrait:
         *_cases_and_reassignments(enterprise, on),
         _training(enterprise, on),
         _awareness(enterprise),
-        Indicator("insurance", "工伤保险", NO_DATA, NONE),
+        _insurance(enterprise, on),
         _steward(enterprise, on),
         _rectifications(enterprise, on),
     ]

@@ -37,6 +37,9 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("surveillance:dose_list", "个人剂量监测", "surveillance.view_doserecord"),
     ("surveillance:dose_rates", "剂量监测率", "surveillance.view_doserecord"),
     ("indicators:table", "指标与目标", "indicators.view_indicator"),
+    ("interdept:insurance_list", "工伤保险参保", "interdept.view_insurancerecord"),
+    ("interdept:healthy_list", "健康企业", "interdept.view_healthyenterprise"),
+    ("interdept:award_list", "职业健康达人/安康之星", "interdept.view_personaward"),
     ("web:audit_list", "审计日志", "core.view_auditlog"),
     ("accounts:user_list", "用户管理", "accounts.view_user"),
     ("web:job_list", "我的任务", None),
@@ -70,6 +73,7 @@ NAV_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("管家服务", ("stewardship:work", "stewardship:zone_home")),
     ("机构", ("institutions:institution_list", "institutions:guidance_list", "institutions:reportcard_list")),
     ("监督", ("supervision:riskassessment_list",)),
+    ("部门名单", ("interdept:insurance_list", "interdept:healthy_list", "interdept:award_list")),
     (
         "更多",
         ("library:regulation_list", "web:job_list", "web:token_list", "web:audit_list", "accounts:user_list"),

@@ -96,6 +96,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "stewardship.awarenessresponse": ("v", "v", "v", "", "v", "v"),
     # the regulations and standards library (issue 10 item 7): everyone reads, the city keeps it
     "library.regulation": ("vac", "v", "v", "v", "v", "v"),
+    # other departments' lists (issue 14 item 5): regulators import them; an employer reads its own
+    # rows, its steward team and institution their clients' (ADR 0013)
+    "interdept.insurancerecord": ("vac", "vac", "v", "", "v", "v"),
+    "interdept.healthyenterprise": ("vac", "vac", "v", "", "v", "v"),
+    "interdept.personaward": ("vac", "vac", "v", "", "v", "v"),
     # the enterprise's online service zone (issue 10 item 7): the employer asks a team and asks
     # questions; the team decides and answers; the CDC answers employers without a team
     "stewardship.teamrequest": ("v", "v", "v", "", "vc", "va"),

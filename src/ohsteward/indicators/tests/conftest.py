@@ -19,6 +19,7 @@ from ohsteward.hazards.models import HazardFactor, OccupationalDisease
 from ohsteward.indicators.models import Indicator
 from ohsteward.institutions.models import Institution, QcInspection, ReportCard, TechnicalGuidance
 from ohsteward.institutions.models import Rectification as QcRectification
+from ohsteward.interdept.models import HealthyEnterprise, InsuranceRecord
 from ohsteward.monitoring.choices import ReportKind
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.registry.models import Enterprise, Industry, Post, PostExposure, Region, Workplace
@@ -247,12 +248,27 @@ def world(cast, enterprises):
                 hp10="0.100",
                 investigation_level="1.250",
             )
+
+    # other departments' lists, 渝北 only (万州 has none: 无数据): yubei insured (30 in mid-2024,
+    # 40 in mid-2025), yubei2 listed with nobody insured; yubei named a 区县级 健康企业 in 2025
+    for e, on, insured in (
+        (yubei, D(2024, 6, 30), 30),
+        (yubei, D(2025, 6, 30), 40),
+        (yubei2, D(2025, 6, 30), 0),
+    ):
+        InsuranceRecord.objects.create(enterprise=e, as_of=on, insured=insured, source="渝北区人力社保局")
+    HealthyEnterprise.objects.create(
+        enterprise=yubei, level="district", year=2025, document_number="渝北卫健〔2025〕1号"
+    )
     return cast
 
 
 # indicator → (numerator, denominator) in 渝北 for 2025
 EXPECTED_YUBEI = {
     "declaration-rate": (1, 2),
+    "work-injury-insurance-rate": (1, 2),  # the imported list: yubei insured, yubei2 nobody
+    "work-injury-insured-workers": (2, None),  # two latest records (40 + 0 insured)
+    "healthy-enterprises": (1, None),
     "periodic-detection-rate": (1, 2),
     "workplace-compliance-rate": (1, 2),
     "onjob-exam-rate": (2, 4),

@@ -28,9 +28,12 @@ def test_values_of_a_district_carry_exactly_the_contract_fields(world):
     row = rows["declaration-rate"]
     assert (row["region"], row["period"], row["numerator"], row["denominator"]) == (YUBEI, "2025", 1, 2)
     assert (row["value"], row["target"], row["met"]) == ("50.0", "100.0", False)
-    assert (
-        rows["work-injury-insurance-rate"]["value"] is None and rows["work-injury-insurance-rate"]["no_data"]
+    assert rows["work-injury-insurance-rate"]["value"] == "50.0"  # from the imported list
+    other = bearer_client(world["wanzhou"]).get(
+        "/api/v1/indicator-values/", {"region": WANZHOU, "period": "2025"}
     )
+    insurance = {row["indicator"]: row for row in other.json()}["work-injury-insurance-rate"]
+    assert insurance["value"] is None and "未导入人力社保部门参保名单" in insurance["no_data"]  # never 0
 
 
 def test_level_district_gives_the_city_one_row_per_district(world):

@@ -14,9 +14,17 @@ from ohsteward.indicators.models import Indicator, MonthlyDispatch
 from ohsteward.indicators.queries import Area
 from ohsteward.indicators.rules import parse_period
 from ohsteward.indicators.tests.conftest import WANZHOU, YUBEI
+from ohsteward.interdept.models import InsuranceRecord
 
 pytestmark = pytest.mark.django_db
 CODE = "work-injury-insurance-rate"
+
+
+@pytest.fixture(autouse=True)
+def _no_imported_list(world):
+    """These tests are about districts without an imported 工伤保险参保名单 (the entered fallback;
+    ``test_other_lists.py`` has both)."""
+    InsuranceRecord.objects.all().delete()
 
 
 def _enter(user, district, month, numerator, denominator):

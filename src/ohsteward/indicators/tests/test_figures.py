@@ -46,6 +46,8 @@ def test_every_figure_equals_the_length_of_its_records(world, user, period):
     for indicator in Indicator.objects.exclude(numerator=""):
         for area in areas:
             f = figures.compute(indicator, user, area, p)
+            if f.no_data or f.entered_note:
+                continue  # 无数据 or entered in the monthly dispatch: no records behind the figure
             assert f.numerator == len(list(part_records(indicator, "numerator", user, area, p))), (
                 indicator.code
             )
@@ -90,8 +92,11 @@ def test_a_town_counts_only_its_employers(world, enterprises):
 
 def test_an_indicator_without_data_says_why_and_is_never_zero(world):
     f = figures.compute(
-        Indicator.objects.get(code="work-injury-insurance-rate"), world["city"], Area("city"), Y2025
-    )
+        Indicator.objects.get(code="work-injury-insurance-rate"),
+        world["city"],
+        Area("district", WANZHOU),
+        Y2025,
+    )  # 万州 has imported no 工伤保险参保名单 and entered nothing
     assert f.value is None and f.numerator is None and f.met is None
     assert f.display == "无数据" and "人力社保" in f.no_data
 

@@ -19,7 +19,7 @@ from ohsteward.indicators import actions, reports, snapshots
 from ohsteward.indicators.models import IndicatorSnapshot, IndicatorSnapshotRow
 from ohsteward.indicators.queries import Area
 from ohsteward.indicators.rules import parse_period
-from ohsteward.indicators.tests.conftest import YUBEI
+from ohsteward.indicators.tests.conftest import WANZHOU, YUBEI
 
 pytestmark = pytest.mark.django_db
 Y2025 = parse_period("2025")
@@ -43,7 +43,8 @@ def test_a_published_period_keeps_its_figures_when_the_records_change(world, ent
     assert (f.numerator, f.denominator, f.value, f.met) == (1, 2, Decimal("50.0"), False)
     assert (g.numerator, g.denominator, g.value) == (2, 2, Decimal("100.0"))
     assert len(frozen.figures) == len(live.figures)
-    no_data = next(x for x in frozen.figures if x.indicator.code == "work-injury-insurance-rate")
+    wanzhou = snapshots.table(world["city"], Area("district", WANZHOU), Y2025)  # no insurance list there
+    no_data = next(x for x in wanzhou.figures if x.indicator.code == "work-injury-insurance-rate")
     assert no_data.display == "无数据" and no_data.no_data
 
 

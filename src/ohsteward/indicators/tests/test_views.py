@@ -23,7 +23,8 @@ def test_a_district_table_shows_every_indicator_with_lights_and_no_data_reasons(
     assert r.status_code == 200
     html = r.content.decode()
     assert "职业病危害项目申报率" in html and "50.0%" in html
-    assert "无数据：本期尚未填报（月调度）；工伤保险参保名单" in html
+    other = _get(client, world["wanzhou"], "table", period="2025").content.decode()
+    assert "无数据：本期尚未填报（月调度）；未导入人力社保部门参保名单（本期）" in other
     assert 'class="light red"' in html
     assert "双龙湖街道" in html  # its towns are listed
 

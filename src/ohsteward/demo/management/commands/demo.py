@@ -21,6 +21,7 @@ from ohsteward.demo import (
     dose,
     exams,
     institutions,
+    interdept,
     monitoring,
     sources,
     stewardship,
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             (crosschecks, "交叉核查发现（待核实、属实、不属实）"),
             (assistance_flags, "帮扶企业的重点标记：带病例、在案整改"),
             (cards, "信息报告卡的报送（按时、逾期、未报送）与三色等级的报送因素"),
+            (interdept, "部门共享名单：工伤保险参保、健康企业命名、职业健康达人/安康之星"),
         ):
             self.stdout.write(f"准备演示数据：{label}……")
             self.stdout.flush()
