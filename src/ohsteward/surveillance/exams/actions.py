@@ -52,6 +52,13 @@ from ohsteward.surveillance.models import Worker, WorkerPost
 NOT_YOUR_INSTITUTION = "只能以本机构名义上传体检结果"
 NOT_EXAM_INSTITUTION = "该机构不是职业健康检查机构"
 WORKER_OUT_OF_SCOPE = "该劳动者不在您的服务范围内"
+NO_RESULTS = "请至少填写一个危害因素的体检结论"
+OTHER_INSTITUTION = "该劳动者同一日期同一类别的体检已由其他机构上传"
+
+
+def duplicate_factor_error(factor_name: str) -> str:
+    """The same exam uploaded twice: a factor whose conclusion is already on record."""
+    return f"{factor_name}：该劳动者此次体检的该危害因素结论已上传，请勿重复上传"
 
 
 def _today() -> dt.date:
@@ -178,13 +185,13 @@ def exam_record(
     check_worker(user, worker)
     results = list(results)
     if not results:
-        raise ValidationError({"results": "请至少填写一个危害因素的体检结论"})
+        raise ValidationError({"results": NO_RESULTS})
     error = exam_date_error(date=date, birth_date=worker.person.birth_date, today=_today())
     if error:
         raise ValidationError({"date": error})
     exam = Exam.objects.filter(worker=worker, kind=kind, date=date).first()
     if exam is not None and exam.institution_id != institution.pk:
-        raise ValidationError({"date": "该劳动者同一日期同一类别的体检已由其他机构上传"})
+        raise ValidationError({"date": OTHER_INSTITUTION})
     if exam is None:
         if batch is None:
             batch = _batch_for(
@@ -206,9 +213,7 @@ def exam_record(
         if not isinstance(factor, HazardFactor):
             raise ValidationError({"factor": "未知的危害因素"})
         if factor.pk in seen:
-            raise ValidationError(
-                {"factor": f"{factor.name}：该劳动者此次体检的该危害因素结论已上传，请勿重复上传"}
-            )
+            raise ValidationError({"factor": duplicate_factor_error(factor.name)})
         seen.add(factor.pk)
         errors = _result_errors(data, date)
         if errors:
@@ -244,18 +249,26 @@ def _close_rechecks(result: ExamResult) -> None:
         result__exam__date__lt=exam.date,
     )
     for task in open_tasks:
-        task.closed_on = exam.date
-        task.closed_by = result
-        task.note = (task.note + f"；复查结论：{result.get_conclusion_display()}").lstrip("；")[:300]
+        recheck_close(task, result)
         task.save()
 
 
-def _open_work(result: ExamResult) -> None:
+def recheck_close(task: SurveillanceTask, result: ExamResult) -> None:
+    """Mark ``task`` (an open recheck task) closed by ``result`` (not saved; the bulk import
+    writes many at once)."""
+    task.closed_on = result.exam.date
+    task.closed_by = result
+    task.note = (task.note + f"；复查结论：{result.get_conclusion_display()}").lstrip("；")[:300]
+
+
+def work_for(result: ExamResult, today: dt.date) -> tuple[DiseaseCase | None, list[SurveillanceTask]]:
+    """The work a result's conclusion opens (``conclusions.effect``), not saved: a recheck task
+    due on the recheck date (b); a case, told to the employer today, with a diagnosis task (c); a
+    reassignment task due by ``deadlines.REASSIGNMENT`` (d)."""
     exam = result.exam
     effect = conclusions.effect(result.conclusion)
-    today = _today()
     if effect == conclusions.EFFECT_RECHECK:
-        SurveillanceTask.objects.create(
+        task = SurveillanceTask(
             kind=TaskKind.RECHECK,
             worker=exam.worker,
             result=result,
@@ -263,19 +276,21 @@ def _open_work(result: ExamResult) -> None:
             due_on=result.recheck_by,
             note=(result.recheck_items or result.items)[:300],
         )
-    elif effect == conclusions.EFFECT_DIAGNOSIS:
-        DiseaseCase.objects.create(
+        return None, [task]
+    if effect == conclusions.EFFECT_DIAGNOSIS:
+        case = DiseaseCase(
             worker=exam.worker,
             result=result,
             factor=result.factor,
             found_on=exam.date,
             employer_notified_on=today,
         )
-        SurveillanceTask.objects.create(
+        task = SurveillanceTask(
             kind=TaskKind.DIAGNOSIS, worker=exam.worker, result=result, factor=result.factor, due_on=None
         )
-    elif effect == conclusions.EFFECT_REASSIGNMENT:
-        SurveillanceTask.objects.create(
+        return case, [task]
+    if effect == conclusions.EFFECT_REASSIGNMENT:
+        task = SurveillanceTask(
             kind=TaskKind.REASSIGNMENT,
             worker=exam.worker,
             result=result,
@@ -283,6 +298,16 @@ def _open_work(result: ExamResult) -> None:
             due_on=deadlines.due_date(deadlines.REASSIGNMENT, today),
             note=result.items[:300],
         )
+        return None, [task]
+    return None, []
+
+
+def _open_work(result: ExamResult) -> None:
+    case, tasks = work_for(result, _today())
+    if case is not None:
+        case.save()
+    for task in tasks:
+        task.save()
 
 
 def exposed_posts(worker: Worker, factor_id: int):
