@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -104,46 +103,89 @@ def _batch_for(
         )
         if existing is not None:
             return existing
-    batch = ExamBatch(
+    batch = batch_build(user=user, enterprise_id=enterprise_id, institution=institution, source=source,
+                        filename=filename)  # fmt: skip
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def batch_build(
+    *, user, enterprise_id: int, institution: Institution, source: str, filename: str = ""
+) -> ExamBatch:
+    """A new batch, not saved (the bulk import inserts a file's batches together)."""
+    return ExamBatch(
         enterprise_id=enterprise_id,
         institution=institution,
         source=source,
         filename=filename[:200],
         uploaded_by=user if getattr(user, "pk", None) else None,
     )
-    batch.full_clean()
-    batch.save()
-    return batch
+
+
+def batches_expected(batches: list[ExamBatch]) -> dict[int, int]:
+    """应检 of each batch (by pk) = the workers examined in the batch plus the employer's other
+    workers (still employed on the batch's last exam date) whose exam was due by that date (their
+    due date is not moved by the batch). Two queries for any number of batches."""
+    examined: dict[int, set[int]] = {b.pk: set() for b in batches}
+    last: dict[int, dt.date] = {}
+    ids = sorted(examined)
+    for start in range(0, len(ids), 5000):
+        for batch_id, worker_id, day in Exam.objects.filter(
+            batch_id__in=ids[start : start + 5000]
+        ).values_list("batch_id", "worker_id", "date"):
+            examined[batch_id].add(worker_id)
+            last[batch_id] = max(last.get(batch_id, day), day)
+    latest = max(last.values(), default=None)
+    workers: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
+    if latest is not None:
+        employers = sorted({b.enterprise_id for b in batches if b.pk in last})
+        for start in range(0, len(employers), 5000):
+            for enterprise_id, pk, due, leave in Worker.objects.filter(
+                enterprise_id__in=employers[start : start + 5000], next_exam_due__lte=latest
+            ).values_list("enterprise_id", "pk", "next_exam_due", "leave_date"):
+                workers.setdefault(enterprise_id, []).append((pk, due, leave))
+    counts = {}
+    for b in batches:
+        on = last.get(b.pk)
+        due = set()
+        if on is not None:
+            due = {
+                pk
+                for pk, next_due, leave in workers.get(b.enterprise_id, [])
+                if next_due <= on and (leave is None or leave >= on) and pk not in examined[b.pk]
+            }
+        counts[b.pk] = len(examined[b.pk] | due)
+    return counts
 
 
 def batch_refresh_expected(batch: ExamBatch) -> ExamBatch:
-    """应检 = the workers examined in the batch plus the employer's other workers (still employed)
-    whose exam was due by the batch's last exam date (their due date is not moved by the batch)."""
-    examined = set(batch.exams.values_list("worker_id", flat=True))
-    last = batch.exams.aggregate(last=Max("date"))["last"]
-    due = set()
-    if last is not None:
-        due = set(
-            Worker.objects.filter(enterprise_id=batch.enterprise_id, next_exam_due__lte=last)
-            .filter(Q(leave_date__isnull=True) | Q(leave_date__gte=last))
-            .exclude(pk__in=examined)
-            .values_list("pk", flat=True)
-        )
-    batch.expected = len(examined | due)
+    """Store the batch's 应检 (``batches_expected``)."""
+    batch.expected = batches_expected([batch])[batch.pk]
     batch.save(update_fields=["expected", "updated_at"])
     return batch
 
 
+def batches_summary(batches: list[ExamBatch]) -> dict[int, dict[str, int]]:
+    """The 表5-1 counts of each batch (``conclusions.summary``), by pk, in two queries."""
+    by_batch: dict[int, dict[int, list[str]]] = {b.pk: {} for b in batches}
+    ids = sorted(by_batch)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for batch_id, worker_id, code in ExamResult.objects.filter(exam__batch_id__in=chunk).values_list(
+            "exam__batch_id", "exam__worker_id", "conclusion"
+        ):
+            by_batch[batch_id].setdefault(worker_id, []).append(code)
+        for batch_id, worker_id in Exam.objects.filter(batch_id__in=chunk).values_list(
+            "batch_id", "worker_id"
+        ):
+            by_batch[batch_id].setdefault(worker_id, [])
+    return {b.pk: conclusions.summary(b.expected, by_batch[b.pk]) for b in batches}
+
+
 def batch_summary(batch: ExamBatch) -> dict[str, int]:
-    """The 表5-1 counts of a batch (``conclusions.summary``), in one query."""
-    by_worker: dict[int, list[str]] = {}
-    for worker_id, code in ExamResult.objects.filter(exam__batch=batch).values_list(
-        "exam__worker_id", "conclusion"
-    ):
-        by_worker.setdefault(worker_id, []).append(code)
-    for worker_id in batch.exams.values_list("worker_id", flat=True):
-        by_worker.setdefault(worker_id, [])
-    return conclusions.summary(batch.expected, by_worker)
+    """The 表5-1 counts of a batch (``batches_summary``)."""
+    return batches_summary([batch])[batch.pk]
 
 
 def _result_errors(data: Mapping[str, Any], exam_date: dt.date) -> dict[str, str]:

@@ -12,7 +12,7 @@ import is tested against (``ExamImporter.run_row_by_row``). A file goes through 
   are the same Chinese row/column messages;
 - ``Plan`` collects, in file order, the new exams and results, the work each conclusion opens
   (``actions.work_for``) and the recheck tasks a later result closes (``actions.recheck_close``);
-- ``write`` inserts them with ``core.bulk.insert_objects`` (PostgreSQL COPY with ids taken from
+- ``write`` inserts the file's batches (with the 个案卡 each owes) and them with ``core.bulk.insert_objects`` (PostgreSQL COPY with ids taken from
   the sequences), updates the closed stored tasks with ``bulk_update``, writes one audit entry per
   object as the signals would have (same actor and source, same changes), and then calls the
   effects that ``post_save`` would have caused: the schedule recompute of the file's workers and
@@ -23,7 +23,7 @@ import is tested against (``ExamImporter.run_row_by_row``). A file goes through 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,10 +38,10 @@ from ohsteward.core.models import AuditLog
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Institution
 from ohsteward.surveillance import conclusions, crypto
-from ohsteward.surveillance.exams import actions, effects
-from ohsteward.surveillance.exams.choices import TaskKind
+from ohsteward.surveillance.exams import actions, cards, effects
+from ohsteward.surveillance.exams.choices import BatchSource, TaskKind
 from ohsteward.surveillance.exams.lookups import find_factor, find_institution
-from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamResult, SurveillanceTask
+from ohsteward.surveillance.exams.models import DiseaseCase, Exam, ExamBatch, ExamResult, SurveillanceTask
 from ohsteward.surveillance.models import Worker
 
 CHUNK = 5000
@@ -161,7 +161,10 @@ class Lookup:
 class Plan:
     """What the file's accepted rows record, in file order."""
 
-    batch_keys: dict[tuple[int, int], Institution] = field(default_factory=dict)  # reached, in order
+    batch_keys: dict[tuple[int, int], tuple[Any, Institution]] = field(
+        default_factory=dict
+    )  # reached, in order
+    batches: list[ExamBatch] = field(default_factory=list)
     accepted_keys: set[tuple[int, int]] = field(default_factory=set)  # (employer, institution)
     exams: list[Exam] = field(default_factory=list)
     results: list[ExamResult] = field(default_factory=list)
@@ -175,7 +178,7 @@ class Plan:
     def reach(self, worker: Worker, institution: Institution) -> None:
         """A row passed its own checks: its employer × institution batch takes its place in the
         order of the file (the row-by-row path makes the batch at this point)."""
-        self.batch_keys.setdefault((worker.enterprise_id, institution.pk), institution)
+        self.batch_keys.setdefault((worker.enterprise_id, institution.pk), (worker.enterprise, institution))
 
 
 def plan_row(
@@ -255,20 +258,24 @@ def _exam_date(task: SurveillanceTask, lookup: Lookup) -> dt.date:
     return lookup.exam_dates[task.pk] if task.pk is not None else task.result.exam.date
 
 
-def write(
-    plan: Plan,
-    lookup: Lookup,
-    *,
-    batch_for: Callable[[int, Institution], Any],
-) -> dict[str, int]:
-    """Write a checked plan (inside the caller's transaction). ``batch_for(employer id,
-    institution)`` makes the file's batch of one employer × institution (``importers``, through
-    ``actions._batch_for``: a saved, audited batch with its expected 个案卡)."""
-    batches = {
-        key: batch_for(key[0], institution)
-        for key, institution in plan.batch_keys.items()
-        if key in plan.accepted_keys
-    }
+def write(plan: Plan, lookup: Lookup, *, filename: str) -> dict[str, int]:
+    """Write a checked plan (inside the caller's transaction): the file's batches (one per
+    employer × institution with an accepted row, as ``actions._batch_for`` makes them, with the
+    个案卡 each owes), exams, results, cases, tasks, the closed tasks, the audit trail, and the
+    effects above this app. Returns counts."""
+    batches = {}
+    for key, (enterprise, institution) in plan.batch_keys.items():
+        if key not in plan.accepted_keys:
+            continue
+        batch = actions.batch_build(user=lookup.user, enterprise_id=enterprise.pk, institution=institution,
+                                    source=BatchSource.FILE, filename=filename)  # fmt: skip
+        batch.enterprise = enterprise
+        batch.full_clean(exclude=["enterprise", "institution", "uploaded_by"], validate_unique=False,
+                         validate_constraints=False)  # fmt: skip
+        batches[key] = batch
+    plan.batches = list(batches.values())
+    core_bulk.insert_objects(ExamBatch, plan.batches, with_ids=True)
+    cards.expect_batch_cards(plan.batches)
     for exam in plan.exams:
         exam.batch = batches[(exam.worker.enterprise_id, exam.institution_id)]
     core_bulk.insert_objects(Exam, plan.exams, with_ids=True)
@@ -296,7 +303,7 @@ def write(
     _audit(plan)
     # what post_save of each new exam would have caused above this app (supervision), once
     effects.exams_recorded(exam.worker.enterprise_id for exam in plan.exams)
-    return {"exams": len(plan.exams), "results": len(plan.results), "tasks": len(plan.tasks),
+    return {"batches": len(plan.batches), "exams": len(plan.exams), "results": len(plan.results), "tasks": len(plan.tasks),
             "cases": len(plan.cases), "tasks_closed": len(closed)}  # fmt: skip
 
 
@@ -309,7 +316,7 @@ def _audit(plan: Plan) -> None:
     def created(obj, snap=None) -> None:
         entries.append(audit.record(obj, "create", audit.diff(None, snap or audit.snapshot(obj)), save=False))
 
-    for obj in [*plan.exams, *plan.results, *plan.cases]:
+    for obj in [*plan.batches, *plan.exams, *plan.results, *plan.cases]:
         created(obj)
     for task in plan.tasks:
         final = audit.snapshot(task)
@@ -323,4 +330,21 @@ def _audit(plan: Plan) -> None:
         changes = audit.diff(plan.closed_old[pk], audit.snapshot(task))
         if changes:
             entries.append(audit.record(task, "update", changes, save=False))
+    core_bulk.insert_objects(AuditLog, entries)
+
+
+def batches_refresh_expected(batches: list[ExamBatch]) -> None:
+    """``actions.batch_refresh_expected`` for a file's batches: 应检 of all in two queries
+    (``actions.batches_expected``), one ``bulk_update``, an audit entry per batch that changed."""
+    counts = actions.batches_expected(batches)
+    now = timezone.now()
+    changed, entries = [], []
+    for batch in batches:
+        if batch.expected == counts[batch.pk]:
+            continue
+        old = audit.snapshot(batch)
+        batch.expected, batch.updated_at = counts[batch.pk], now
+        changed.append(batch)
+        entries.append(audit.record(batch, "update", audit.diff(old, audit.snapshot(batch)), save=False))
+    ExamBatch.objects.bulk_update(changed, ["expected", "updated_at"], batch_size=1000)
     core_bulk.insert_objects(AuditLog, entries)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,20 +180,10 @@ class ExamImporter:
             report.created.append(created_label(row, kind_labels[row.kind]))
         if all_or_nothing and report.errors:
             return report
-        batches: list[ExamBatch] = []
-
-        def batch_for(enterprise_id: int, institution: Institution) -> ExamBatch:
-            batch = actions._batch_for(
-                user=user, enterprise_id=enterprise_id, institution=institution, source=BatchSource.FILE,
-                filename=filename,
-            )  # fmt: skip
-            batches.append(batch)
-            return batch
-
         try:
             with transaction.atomic():
-                bulk.write(plan, lookup, batch_for=batch_for)
-                finish(batches, plan.workers, report)
+                bulk.write(plan, lookup, filename=filename)
+                finish(plan.batches, plan.workers, report, refresh=bulk.batches_refresh_expected)
                 if dry_run:
                     raise _Rollback
                 report.applied = True
@@ -284,15 +274,27 @@ def _run(
     return report
 
 
-def finish(batches: Iterable[ExamBatch], workers: set[int], report: ImportReport) -> None:
+def finish(
+    batches: list[ExamBatch],
+    workers: set[int],
+    report: ImportReport,
+    *,
+    refresh: Callable[[list[ExamBatch]], None] | None = None,
+) -> None:
     """After the file's exams are written: the schedule of every worker examined in it (in
-    batches of 5,000, ``workers_recompute_due``), then each batch's 应检 and its 表5-1 note."""
+    batches of 5,000, ``workers_recompute_due``), then each batch's 应检 (``refresh``; default
+    one ``batch_refresh_expected`` each) and its 表5-1 note."""
     ids = sorted(workers)
     for start in range(0, len(ids), 5000):
         workers_recompute_due(queryset=Worker.objects.filter(pk__in=ids[start : start + 5000]))
+    if refresh is not None:
+        refresh(batches)
+    else:
+        for batch in batches:
+            actions.batch_refresh_expected(batch)
+    summaries = actions.batches_summary(batches)
     for batch in batches:
-        actions.batch_refresh_expected(batch)
-        counts = actions.batch_summary(batch)
+        counts = summaries[batch.pk]
         report.notes.append(
             f"{batch.enterprise.name}：应检{counts['expected']}人，实检{counts['examined']}人，"
             f"目前未见异常{counts['normal']}人，复查{counts['recheck']}人，疑似职业病{counts['suspected']}人，"
