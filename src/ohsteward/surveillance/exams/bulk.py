@@ -346,5 +346,15 @@ def batches_refresh_expected(batches: list[ExamBatch]) -> None:
         batch.expected, batch.updated_at = counts[batch.pk], now
         changed.append(batch)
         entries.append(audit.record(batch, "update", audit.diff(old, audit.snapshot(batch)), save=False))
-    ExamBatch.objects.bulk_update(changed, ["expected", "updated_at"], batch_size=1000)
+    if connection.vendor == "postgresql" and changed:
+        # one UPDATE … FROM unnest(…): bulk_update's CASE per row costs ~4 ms a batch to build
+        table = connection.ops.quote_name(ExamBatch._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS b SET expected = v.e, updated_at = %s "
+                "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, e) WHERE b.id = v.id",
+                [now, [b.pk for b in changed], [b.expected for b in changed]],
+            )
+    else:
+        ExamBatch.objects.bulk_update(changed, ["expected", "updated_at"], batch_size=1000)
     core_bulk.insert_objects(AuditLog, entries)
