@@ -137,23 +137,26 @@ def batches_expected(batches: list[ExamBatch]) -> dict[int, int]:
             examined[batch_id].add(worker_id)
             last[batch_id] = max(last.get(batch_id, day), day)
     latest = max(last.values(), default=None)
-    workers: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
+    workers: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = {}
     if latest is not None:
         employers = sorted({b.enterprise_id for b in batches if b.pk in last})
         for start in range(0, len(employers), 5000):
-            for enterprise_id, pk, due, leave in Worker.objects.filter(
+            for enterprise_id, pk, next_due, leave in Worker.objects.filter(
                 enterprise_id__in=employers[start : start + 5000], next_exam_due__lte=latest
             ).values_list("enterprise_id", "pk", "next_exam_due", "leave_date"):
-                workers.setdefault(enterprise_id, []).append((pk, due, leave))
+                workers.setdefault(enterprise_id, []).append((pk, next_due, leave))
     counts = {}
     for b in batches:
         on = last.get(b.pk)
-        due = set()
+        due: set[int] = set()
         if on is not None:
             due = {
                 pk
                 for pk, next_due, leave in workers.get(b.enterprise_id, [])
-                if next_due <= on and (leave is None or leave >= on) and pk not in examined[b.pk]
+                if next_due is not None
+                and next_due <= on
+                and (leave is None or leave >= on)
+                and pk not in examined[b.pk]
             }
         counts[b.pk] = len(examined[b.pk] | due)
     return counts
