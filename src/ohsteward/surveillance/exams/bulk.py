@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
@@ -79,7 +79,7 @@ class Lookup:
         self.workers: dict[str, list[Worker]] = {}  # keyed hash -> the employments, in roster order
         self.factors: dict[str, HazardFactor | None] = {}
         self.institutions: dict[str, Institution | None] = {}
-        self._institution_checks: dict[int, Exception | None] = {}
+        self._institution_checks: dict[int, PermissionDenied | ValidationError | None] = {}
         self._own: Institution | None = None
         self.exams: dict[EXAM_KEY, Exam] = {}  # stored, then the file's new ones
         self.factors_of: dict[EXAM_KEY, set[int]] = {}  # the factors recorded in each exam
@@ -150,7 +150,7 @@ class Lookup:
             try:
                 actions.check_institution(user, institution)
                 self._institution_checks[institution.pk] = None
-            except Exception as error:  # PermissionDenied or ValidationError, kept to re-raise
+            except (PermissionDenied, ValidationError) as error:  # kept to re-raise for each row
                 self._institution_checks[institution.pk] = error
         error = self._institution_checks[institution.pk]
         if error is not None:

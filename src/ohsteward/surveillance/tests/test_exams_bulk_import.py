@@ -256,3 +256,26 @@ def test_supervision_is_told_once_per_file_with_the_employers_of_the_new_exams(c
     assert report.applied
     # the exam on record that got a factor (worker a) sends nothing, as its save never happened
     assert calls == [sorted({world["b"].enterprise_id, world["d"].enterprise_id})]
+
+
+def test_the_import_re_assesses_the_examined_employers_once_at_commit(
+    cast, world, enterprises, django_capture_on_commit_callbacks, monkeypatch
+):
+    from ohsteward.supervision import actions as supervision_actions  # local: supervision sits above
+    from ohsteward.supervision.models import RiskAssessment  # local: as above
+
+    for key in ("yubei", "yubei2"):
+        RiskAssessment.objects.create(
+            enterprise=enterprises[key], assessed_on=TODAY, scheme="s", rules_version="2022-v1",
+            hazard_level="II", comprehensive_class="乙", basis="posts", reassess_due=TODAY,
+        )  # fmt: skip
+    calls: list[list[int]] = []
+    monkeypatch.setattr(supervision_actions, "risk_refresh", lambda **kw: calls.append(kw["enterprise_ids"]))
+    rows = [row(world["b"], "2026-05-04", "噪声", "a"), row(world["c"], "2026-05-04", "噪声", "a"),
+            row(world["d"], "2026-05-08", "苯", "a", kind="上岗前")]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        report = ExamImporter().run(
+            user=cast["institution"], filename="f.xlsx", content=_file(rows), dry_run=False
+        )
+    assert report.applied
+    assert calls == [sorted([enterprises["yubei"].pk, enterprises["yubei2"].pk])]
