@@ -2,6 +2,12 @@
 ``bench_surveillance.py`` (run that first on the same database), through ``ExamImporter`` with
 validation, task creation and the schedule recompute, next to a raw COPY of the same rows.
 
+``ExamImporter.run`` is the bulk path (``surveillance.exams.bulk``); ``--row-by-row`` times the
+reference path (``run_row_by_row``, every row through ``exam_record``) instead. Conclusions: every
+10th row 复查 (a recheck task), every 97th 疑似职业病 (a case and a diagnosis task), every 89th
+职业禁忌证 (a reassignment task), every 13th a second factor's row of the same exam. The import is
+applied (not a dry run); a second run takes workers not yet examined.
+
     OHSTEWARD_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ohs_surv_bench \\
         python benchmarks/bench_exam_import.py --rows 100000
 """
@@ -22,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--row-by-row", action="store_true", help="time the reference path instead")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohsteward.settings")
     os.environ.setdefault("OHSTEWARD_DEMO", "1")
@@ -29,6 +36,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
+    from django.utils import timezone
     from openpyxl import Workbook
 
     from ohsteward.institutions.models import Institution
@@ -56,36 +64,49 @@ def main() -> None:
     done = set(Exam.objects.values_list("worker_id", flat=True))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(["身份证号", "体检日期", "体检类别", "体检机构", "危害因素", "结论", "复查项目", "复查期限"])
-    rows, day = [], dt.date.today() - dt.timedelta(days=10)
+    ws.append(["身份证号", "体检日期", "体检类别", "体检机构", "危害因素", "结论", "异常项目/疾病名称", "复查项目",
+               "复查期限"])  # fmt: skip
+    rows, day = [], timezone.localdate() - dt.timedelta(days=10)
+    second = {"噪声": "苯", "苯": "噪声"}
     for pk, name, birth in Worker.objects.order_by("pk").values_list("pk", "name", "person__birth_date"):
         if pk in done or post_of.get(pk) not in factor_of:
             continue
         i = int(name.removeprefix("工"))  # bench_surveillance's numbering
         first17 = f"{500101 + (i // 12000) % 800}{birth:%Y%m%d}{i % 1000:03d}"
         number = first17 + rules.id_check_char(first17)
-        conclusion = "b" if i % 10 == 0 else "a"
+        conclusion = "b" if i % 10 == 0 else "c" if i % 97 == 0 else "d" if i % 89 == 0 else "a"
         recheck = (day + dt.timedelta(days=30)).isoformat() if conclusion == "b" else None
-        row = [number, day.isoformat(), "在岗期间", institution.uscc, factor_of[post_of[pk]], conclusion,
+        items = {"b": "听阈升高", "c": "疑似职业病", "d": "禁忌证"}.get(conclusion)
+        factor = factor_of[post_of[pk]]
+        row = [number, day.isoformat(), "在岗期间", institution.uscc, factor, conclusion, items,
                "纯音听阈测试" if recheck else None, recheck]  # fmt: skip
         ws.append(row)
         rows.append(row)
+        if i % 13 == 0 and len(rows) < args.rows:
+            row = [number, day.isoformat(), "在岗期间", institution.uscc, second.get(factor, "噪声"), "a",
+                   None, None, None]  # fmt: skip
+            ws.append(row)
+            rows.append(row)
         if len(rows) >= args.rows:
             break
     buf = io.BytesIO()
     wb.save(buf)
     print(f"rows {len(rows)}")
     os.system("uptime")
+    importer = ExamImporter()
+    run = importer.run_row_by_row if args.row_by_row else importer.run
     t0 = time.perf_counter()
-    report = ExamImporter().run(user=None, filename="bench.xlsx", content=buf.getvalue(), dry_run=False)
+    report = run(user=None, filename="bench.xlsx", content=buf.getvalue(), dry_run=False)
     imported = time.perf_counter() - t0
     os.system("uptime")
-    print(f"import: {imported:.1f} s, {len(rows) / imported:.0f} rows/s, errors {len(report.errors)}")
+    path = "row by row" if args.row_by_row else "bulk"
+    print(f"import ({path}): {imported:.1f} s, {len(rows) / imported:.0f} rows/s, errors {len(report.errors)}, "
+          f"applied {report.applied}, batches {len(report.notes)}")  # fmt: skip
     for err in report.errors[:5]:
         print(" ", err)
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE bench_copy (a text, b date, c text, d text, e text, f text, g text, h date)"
+            "CREATE TEMP TABLE bench_copy (a text, b date, c text, d text, e text, f text, g text, h text, i date)"
         )
         text = "".join("\t".join("\\N" if v is None else str(v) for v in r) + "\n" for r in rows)
         t0 = time.perf_counter()

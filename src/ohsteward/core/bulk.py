@@ -87,3 +87,34 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         return
     objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
     model._default_manager.bulk_create(objs, batch_size=500)
+
+
+def insert_objects(model: type[models.Model], objs: list, *, with_ids: bool = False) -> list:
+    """Insert model instances in bulk: PostgreSQL ``COPY`` (``insert_rows``), ``bulk_create``
+    elsewhere. No signals are sent: the caller writes the audit entries and calls the effects.
+
+    With ``with_ids`` the primary keys are taken from the table's sequence first, so the
+    instances know their ids afterwards (``bulk_create`` returns them on both databases).
+    """
+    if not objs:
+        return objs
+    if connection.vendor != "postgresql":
+        done = []
+        for start in range(0, len(objs), 5000):
+            done.extend(model._default_manager.bulk_create(objs[start : start + 5000]))
+        return done
+    meta = model._meta
+    if with_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
+    rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    insert_rows(model, [f.attname for f in fields], rows)
+    for obj in objs:
+        obj._state.adding = False
+    return objs

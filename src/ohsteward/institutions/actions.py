@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
-from ohsteward.core import facts
+from ohsteward.core import audit, bulk, facts
+from ohsteward.core.models import AuditLog
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     CardKind,
@@ -703,14 +704,51 @@ def card_expect(
         card = ReportCard(kind=kind, activity_app=activity_app, activity_id=activity_id)
     elif card.reported_on is not None:
         return card
+    _card_fill(card, institution_id, enterprise_id, performed_on, label, card_rules)
+    card.save()
+    return card
+
+
+def _card_fill(card: ReportCard, institution_id: int, enterprise_id: int, performed_on: dt.date, label: str,
+               card_rules: rules.CardRules) -> None:  # fmt: skip
     card.institution_id = institution_id
     card.enterprise_id = enterprise_id
     card.performed_on = performed_on
     card.activity_label = label[:200]
-    card.due_on = rules.card_due(kind, performed_on, card_rules)
+    card.due_on = rules.card_due(card.kind, performed_on, card_rules)
     card.rules_version = card_rules.version
-    card.save()
-    return card
+
+
+def cards_expect_new(*, kind: str, activity_app: str, expected: list[dict[str, Any]]) -> list[ReportCard]:
+    """``card_expect`` for activities recorded in bulk (an exam import's batches, which send no
+    ``post_save``): each ``expected`` item has ``activity_id``, ``institution_id``, ``enterprise``
+    (the object), ``performed_on`` and ``label``. An activity that already has a card goes through
+    ``card_expect``; the others' cards are inserted together, with their audit entries."""
+    card_rules = rules.load_card_rules()
+    ids = [item["activity_id"] for item in expected]
+    have = set(
+        ReportCard.objects.filter(kind=kind, activity_app=activity_app, activity_id__in=ids).values_list(
+            "activity_id", flat=True
+        )
+    )
+    cards = []
+    for item in expected:
+        enterprise = item["enterprise"]
+        if item["activity_id"] in have:
+            card_expect(kind=kind, activity_app=activity_app, activity_id=item["activity_id"],
+                        institution_id=item["institution_id"], enterprise_id=enterprise.pk,
+                        performed_on=item["performed_on"], label=item["label"])  # fmt: skip
+            continue
+        card = ReportCard(kind=kind, activity_app=activity_app, activity_id=item["activity_id"])
+        _card_fill(
+            card, item["institution_id"], enterprise.pk, item["performed_on"], item["label"], card_rules
+        )
+        card.enterprise = enterprise
+        cards.append(card)
+    bulk.insert_objects(ReportCard, cards, with_ids=True)
+    entries = [audit.record(c, "create", audit.diff(None, audit.snapshot(c)), save=False) for c in cards]
+    bulk.insert_objects(AuditLog, entries)
+    return cards
 
 
 @transaction.atomic

@@ -50,33 +50,8 @@ for _name, _default in _ROW_DEFAULTS.items():
 
 
 def insert(model, objs: list, *, with_ids: bool = False) -> list:
-    """Insert model instances in bulk: PostgreSQL ``COPY`` (core.bulk), ``bulk_create`` elsewhere.
-
-    With ``with_ids`` the primary keys are taken from the table's sequence first, so the
-    instances know their ids afterwards (``bulk_create`` returns them on both databases).
-    """
-    if not objs:
-        return objs
-    if connection.vendor != "postgresql":
-        done = []
-        for start in range(0, len(objs), CHUNK):
-            done.extend(model.objects.bulk_create(objs[start : start + CHUNK]))
-        return done
-    meta = model._meta
-    if with_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
-            )
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk
-    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
-    rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
-    bulk.insert_rows(model, [f.attname for f in fields], rows)
-    for obj in objs:
-        obj._state.adding = False
-    return objs
+    """Insert model instances in bulk (``core.bulk.insert_objects``)."""
+    return bulk.insert_objects(model, objs, with_ids=with_ids)
 
 
 def bulk_rows(

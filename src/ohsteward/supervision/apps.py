@@ -12,8 +12,10 @@ class SupervisionConfig(AppConfig):
 
         from ohsteward.monitoring import effects
         from ohsteward.supervision import facts, triggers
+        from ohsteward.surveillance.exams import effects as exam_effects
         from ohsteward.surveillance.exams.models import Exam
 
         facts.provide_all()  # the facts this app knows for lower apps (core.facts): 在案整改
         effects.on_measurement_recorded(triggers.measurement, batch=triggers.measurements)
         post_save.connect(triggers.exam_saved, sender=Exam, dispatch_uid="supervision.exam_saved")
+        exam_effects.on_exams_recorded(triggers.exams)  # the bulk exam import (no post_save)

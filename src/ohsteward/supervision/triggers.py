@@ -7,8 +7,9 @@ rows re-assesses each affected employer **once**, all of them in one ``actions.r
   ``monitoring.effects.on_measurement_recorded(..., batch=...)`` (the bulk import calls the batch
   form once with one measurement per employer × factor);
 - surveillance: ``exam_saved``, connected to ``post_save`` of surveillance's ``Exam`` in
-  ``SupervisionConfig.ready()`` (supervision sits above surveillance; nothing is added there). An
-  exam import records its rows in one transaction, so the whole batch is one flush.
+  ``SupervisionConfig.ready()`` (supervision sits above surveillance), for exams recorded one by
+  one; ``exams``, registered with ``surveillance.exams.effects.on_exams_recorded``, for the bulk
+  exam import (its ``COPY`` sends no ``post_save``). Either way a file is one flush.
 
 Only employers that already have an assessment are refreshed (one never assessed waits for its
 first). Employers of a rolled-back transaction are dropped (``schedule``).
@@ -78,6 +79,11 @@ def measurement(m: Any) -> None:
 def measurements(ms: list[Any]) -> None:
     """``monitoring.effects`` batch callback: the employers of an import, refreshed once."""
     schedule(m.enterprise_id for m in ms)
+
+
+def exams(enterprise_ids: list[int]) -> None:
+    """``surveillance.exams.effects`` batch callback: the employers of a bulk exam import."""
+    schedule(enterprise_ids)
 
 
 def exam_saved(sender: Any, instance: Any, **kwargs: Any) -> None:

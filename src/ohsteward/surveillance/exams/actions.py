@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 
 from ohsteward.accounts import access
@@ -52,6 +51,13 @@ from ohsteward.surveillance.models import Worker, WorkerPost
 NOT_YOUR_INSTITUTION = "只能以本机构名义上传体检结果"
 NOT_EXAM_INSTITUTION = "该机构不是职业健康检查机构"
 WORKER_OUT_OF_SCOPE = "该劳动者不在您的服务范围内"
+NO_RESULTS = "请至少填写一个危害因素的体检结论"
+OTHER_INSTITUTION = "该劳动者同一日期同一类别的体检已由其他机构上传"
+
+
+def duplicate_factor_error(factor_name: str) -> str:
+    """The same exam uploaded twice: a factor whose conclusion is already on record."""
+    return f"{factor_name}：该劳动者此次体检的该危害因素结论已上传，请勿重复上传"
 
 
 def _today() -> dt.date:
@@ -97,46 +103,92 @@ def _batch_for(
         )
         if existing is not None:
             return existing
-    batch = ExamBatch(
+    batch = batch_build(user=user, enterprise_id=enterprise_id, institution=institution, source=source,
+                        filename=filename)  # fmt: skip
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def batch_build(
+    *, user, enterprise_id: int, institution: Institution, source: str, filename: str = ""
+) -> ExamBatch:
+    """A new batch, not saved (the bulk import inserts a file's batches together)."""
+    return ExamBatch(
         enterprise_id=enterprise_id,
         institution=institution,
         source=source,
         filename=filename[:200],
         uploaded_by=user if getattr(user, "pk", None) else None,
     )
-    batch.full_clean()
-    batch.save()
-    return batch
+
+
+def batches_expected(batches: list[ExamBatch]) -> dict[int, int]:
+    """应检 of each batch (by pk) = the workers examined in the batch plus the employer's other
+    workers (still employed on the batch's last exam date) whose exam was due by that date (their
+    due date is not moved by the batch). Two queries for any number of batches."""
+    examined: dict[int, set[int]] = {b.pk: set() for b in batches}
+    last: dict[int, dt.date] = {}
+    ids = sorted(examined)
+    for start in range(0, len(ids), 5000):
+        for batch_id, worker_id, day in Exam.objects.filter(
+            batch_id__in=ids[start : start + 5000]
+        ).values_list("batch_id", "worker_id", "date"):
+            examined[batch_id].add(worker_id)
+            last[batch_id] = max(last.get(batch_id, day), day)
+    latest = max(last.values(), default=None)
+    workers: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = {}
+    if latest is not None:
+        employers = sorted({b.enterprise_id for b in batches if b.pk in last})
+        for start in range(0, len(employers), 5000):
+            for enterprise_id, pk, next_due, leave in Worker.objects.filter(
+                enterprise_id__in=employers[start : start + 5000], next_exam_due__lte=latest
+            ).values_list("enterprise_id", "pk", "next_exam_due", "leave_date"):
+                workers.setdefault(enterprise_id, []).append((pk, next_due, leave))
+    counts = {}
+    for b in batches:
+        on = last.get(b.pk)
+        due: set[int] = set()
+        if on is not None:
+            due = {
+                pk
+                for pk, next_due, leave in workers.get(b.enterprise_id, [])
+                if next_due is not None
+                and next_due <= on
+                and (leave is None or leave >= on)
+                and pk not in examined[b.pk]
+            }
+        counts[b.pk] = len(examined[b.pk] | due)
+    return counts
 
 
 def batch_refresh_expected(batch: ExamBatch) -> ExamBatch:
-    """应检 = the workers examined in the batch plus the employer's other workers (still employed)
-    whose exam was due by the batch's last exam date (their due date is not moved by the batch)."""
-    examined = set(batch.exams.values_list("worker_id", flat=True))
-    last = batch.exams.aggregate(last=Max("date"))["last"]
-    due = set()
-    if last is not None:
-        due = set(
-            Worker.objects.filter(enterprise_id=batch.enterprise_id, next_exam_due__lte=last)
-            .filter(Q(leave_date__isnull=True) | Q(leave_date__gte=last))
-            .exclude(pk__in=examined)
-            .values_list("pk", flat=True)
-        )
-    batch.expected = len(examined | due)
+    """Store the batch's 应检 (``batches_expected``)."""
+    batch.expected = batches_expected([batch])[batch.pk]
     batch.save(update_fields=["expected", "updated_at"])
     return batch
 
 
+def batches_summary(batches: list[ExamBatch]) -> dict[int, dict[str, int]]:
+    """The 表5-1 counts of each batch (``conclusions.summary``), by pk, in two queries."""
+    by_batch: dict[int, dict[int, list[str]]] = {b.pk: {} for b in batches}
+    ids = sorted(by_batch)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for batch_id, worker_id, code in ExamResult.objects.filter(exam__batch_id__in=chunk).values_list(
+            "exam__batch_id", "exam__worker_id", "conclusion"
+        ):
+            by_batch[batch_id].setdefault(worker_id, []).append(code)
+        for batch_id, worker_id in Exam.objects.filter(batch_id__in=chunk).values_list(
+            "batch_id", "worker_id"
+        ):
+            by_batch[batch_id].setdefault(worker_id, [])
+    return {b.pk: conclusions.summary(b.expected, by_batch[b.pk]) for b in batches}
+
+
 def batch_summary(batch: ExamBatch) -> dict[str, int]:
-    """The 表5-1 counts of a batch (``conclusions.summary``), in one query."""
-    by_worker: dict[int, list[str]] = {}
-    for worker_id, code in ExamResult.objects.filter(exam__batch=batch).values_list(
-        "exam__worker_id", "conclusion"
-    ):
-        by_worker.setdefault(worker_id, []).append(code)
-    for worker_id in batch.exams.values_list("worker_id", flat=True):
-        by_worker.setdefault(worker_id, [])
-    return conclusions.summary(batch.expected, by_worker)
+    """The 表5-1 counts of a batch (``batches_summary``)."""
+    return batches_summary([batch])[batch.pk]
 
 
 def _result_errors(data: Mapping[str, Any], exam_date: dt.date) -> dict[str, str]:
@@ -178,13 +230,13 @@ def exam_record(
     check_worker(user, worker)
     results = list(results)
     if not results:
-        raise ValidationError({"results": "请至少填写一个危害因素的体检结论"})
+        raise ValidationError({"results": NO_RESULTS})
     error = exam_date_error(date=date, birth_date=worker.person.birth_date, today=_today())
     if error:
         raise ValidationError({"date": error})
     exam = Exam.objects.filter(worker=worker, kind=kind, date=date).first()
     if exam is not None and exam.institution_id != institution.pk:
-        raise ValidationError({"date": "该劳动者同一日期同一类别的体检已由其他机构上传"})
+        raise ValidationError({"date": OTHER_INSTITUTION})
     if exam is None:
         if batch is None:
             batch = _batch_for(
@@ -206,9 +258,7 @@ def exam_record(
         if not isinstance(factor, HazardFactor):
             raise ValidationError({"factor": "未知的危害因素"})
         if factor.pk in seen:
-            raise ValidationError(
-                {"factor": f"{factor.name}：该劳动者此次体检的该危害因素结论已上传，请勿重复上传"}
-            )
+            raise ValidationError({"factor": duplicate_factor_error(factor.name)})
         seen.add(factor.pk)
         errors = _result_errors(data, date)
         if errors:
@@ -244,18 +294,26 @@ def _close_rechecks(result: ExamResult) -> None:
         result__exam__date__lt=exam.date,
     )
     for task in open_tasks:
-        task.closed_on = exam.date
-        task.closed_by = result
-        task.note = (task.note + f"；复查结论：{result.get_conclusion_display()}").lstrip("；")[:300]
+        recheck_close(task, result)
         task.save()
 
 
-def _open_work(result: ExamResult) -> None:
+def recheck_close(task: SurveillanceTask, result: ExamResult) -> None:
+    """Mark ``task`` (an open recheck task) closed by ``result`` (not saved; the bulk import
+    writes many at once)."""
+    task.closed_on = result.exam.date
+    task.closed_by = result
+    task.note = (task.note + f"；复查结论：{result.get_conclusion_display()}").lstrip("；")[:300]
+
+
+def work_for(result: ExamResult, today: dt.date) -> tuple[DiseaseCase | None, list[SurveillanceTask]]:
+    """The work a result's conclusion opens (``conclusions.effect``), not saved: a recheck task
+    due on the recheck date (b); a case, told to the employer today, with a diagnosis task (c); a
+    reassignment task due by ``deadlines.REASSIGNMENT`` (d)."""
     exam = result.exam
     effect = conclusions.effect(result.conclusion)
-    today = _today()
     if effect == conclusions.EFFECT_RECHECK:
-        SurveillanceTask.objects.create(
+        task = SurveillanceTask(
             kind=TaskKind.RECHECK,
             worker=exam.worker,
             result=result,
@@ -263,19 +321,21 @@ def _open_work(result: ExamResult) -> None:
             due_on=result.recheck_by,
             note=(result.recheck_items or result.items)[:300],
         )
-    elif effect == conclusions.EFFECT_DIAGNOSIS:
-        DiseaseCase.objects.create(
+        return None, [task]
+    if effect == conclusions.EFFECT_DIAGNOSIS:
+        case = DiseaseCase(
             worker=exam.worker,
             result=result,
             factor=result.factor,
             found_on=exam.date,
             employer_notified_on=today,
         )
-        SurveillanceTask.objects.create(
+        task = SurveillanceTask(
             kind=TaskKind.DIAGNOSIS, worker=exam.worker, result=result, factor=result.factor, due_on=None
         )
-    elif effect == conclusions.EFFECT_REASSIGNMENT:
-        SurveillanceTask.objects.create(
+        return case, [task]
+    if effect == conclusions.EFFECT_REASSIGNMENT:
+        task = SurveillanceTask(
             kind=TaskKind.REASSIGNMENT,
             worker=exam.worker,
             result=result,
@@ -283,6 +343,16 @@ def _open_work(result: ExamResult) -> None:
             due_on=deadlines.due_date(deadlines.REASSIGNMENT, today),
             note=result.items[:300],
         )
+        return None, [task]
+    return None, []
+
+
+def _open_work(result: ExamResult) -> None:
+    case, tasks = work_for(result, _today())
+    if case is not None:
+        case.save()
+    for task in tasks:
+        task.save()
 
 
 def exposed_posts(worker: Worker, factor_id: int):

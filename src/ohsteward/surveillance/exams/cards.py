@@ -20,15 +20,27 @@ BATCH = "surveillance.exambatch"
 CASE = "surveillance.diseasecase"
 
 
+def _batch_card(batch: ExamBatch) -> dict:
+    return {
+        "activity_id": batch.pk,
+        "institution_id": batch.institution_id,
+        "performed_on": timezone.localdate(batch.created_at),
+        "label": f"体检批次 {batch.pk}" + (f"（{batch.filename}）" if batch.filename else ""),
+    }
+
+
 def expect_batch_card(batch: ExamBatch) -> None:
     institution_actions.card_expect(
+        kind=CardKind.EXAM_CASE, activity_app=BATCH, enterprise_id=batch.enterprise_id, **_batch_card(batch)
+    )
+
+
+def expect_batch_cards(batches: list[ExamBatch]) -> None:
+    """The cards of batches written in bulk (the exam import: no ``post_save``), together."""
+    institution_actions.cards_expect_new(
         kind=CardKind.EXAM_CASE,
         activity_app=BATCH,
-        activity_id=batch.pk,
-        institution_id=batch.institution_id,
-        enterprise_id=batch.enterprise_id,
-        performed_on=timezone.localdate(batch.created_at),
-        label=f"体检批次 {batch.pk}" + (f"（{batch.filename}）" if batch.filename else ""),
+        expected=[{**_batch_card(b), "enterprise": b.enterprise} for b in batches],
     )
 
 
