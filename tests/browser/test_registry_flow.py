@@ -149,9 +149,20 @@ def test_a_list_on_a_phone_shows_each_row_as_a_labelled_card(browser, live_serve
     context = browser.new_context(viewport={"width": 375, "height": 812})
     page = context.new_page()
     base = live_server.url
+    # a long company name in a link: CJK text must wrap inside the card (word-break: keep-all on
+    # the desktop table would keep it on one line, wider than the phone)
+    from ohsteward.registry.models import Enterprise  # models load once the fixtures set Django up
+
     login(page, base, "yubei")
     page.goto(f"{base}/registry/enterprises/")
-    row = page.locator("#enterprise-table tbody tr").first
+    href = page.locator("#enterprise-table tbody tr").first.locator("td.name a").get_attribute("href")
+    long_name = "重庆市千渝康能铁路工程建筑与农副食品加工专用设备制造有限责任公司"
+    shown = Enterprise.objects.get(uscc=href.rstrip("/").rsplit("/", 1)[-1])
+    shown.name = long_name
+    shown.save()
+    page.reload()
+    row = page.locator("#enterprise-table tbody tr").filter(has_text=long_name).first
+    assert long_name in row.inner_text()
     assert row.evaluate("r => getComputedStyle(r).display") == "block"
     name_cell = row.locator("td.name")
     assert name_cell.get_attribute("data-label") == "用人单位名称"
@@ -165,6 +176,7 @@ def test_a_list_on_a_phone_shows_each_row_as_a_labelled_card(browser, live_serve
     assert cells_right <= card_right + 0.5
     wrap = page.locator("#enterprise-table").locator("xpath=..")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     # the sort strip: a sortable header is a link and sorting still works from it
     page.locator("#enterprise-table thead a.sort").first.click()
     page.wait_for_url("**sort=**")

@@ -662,7 +662,14 @@ def insurance_records(user, area, period, options):
     human-resources department's list; ``_latest_insurance``). 参保人数 is the sum of their
     ``insured`` (option ``{"sum": "insured"}``)."""
     qs = _latest_insurance(period, options).for_user(user)
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("insurance_due", "用人单位")
@@ -672,9 +679,9 @@ def insurance_due(user, area, period, options):
     for the employers the steward service covers, all of which have hazards); option
     ``{"denominator": "all"}``: every operating employer of the area."""
     if options.get("denominator") == "all":
-        qs = _enterprises(user, area).operating()
+        qs = _enterprises(user, area, period).operating()
     else:
-        qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area).values("pk"))
+        qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
     # a district has a list for the period when any of its records lies in the window (then its
     # employers' latest records do too); no need for the latest-per-employer join here
     since = period.end - dt.timedelta(days=int(options.get("window_days") or 365))
@@ -691,7 +698,12 @@ def insurance_insured(user, area, period, options):
     """Of ``insurance_due``: the latest record shows insured workers (参保人数 > 0); option
     ``{"insured": "exposed"}``: at least as many insured as the register's exposed workers."""
     latest = _in_area(
-        _latest_insurance(period, options), area, district="enterprise__region_id", town="enterprise__town_id"
+        _latest_insurance(period, options),
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
     )
     latest = latest.filter(
         enterprise_id=OuterRef("pk"), insured__gt=0
@@ -705,7 +717,14 @@ def insurance_insured(user, area, period, options):
 def healthy_enterprise_lists(user, area, period, options):
     """健康企业 namings of the area up to the period's year (whether a list has been imported)."""
     qs = HealthyEnterprise.objects.for_user(user).filter(year__lte=period.year)
-    return _in_area(qs, area, district="enterprise__region_id", town="enterprise__town_id")
+    return _in_area(
+        qs,
+        area,
+        district="enterprise__region_id",
+        town="enterprise__town_id",
+        enterprise="enterprise_id",
+        period=period,
+    )
 
 
 @query("healthy_enterprises", "用人单位")
@@ -716,4 +735,4 @@ def healthy_enterprises(user, area, period, options):
     named = (
         named.filter(year__lte=period.year) if options.get("cumulative") else named.filter(year=period.year)
     )
-    return _enterprises(user, area).filter(Exists(named))
+    return _enterprises(user, area, period).filter(Exists(named))
