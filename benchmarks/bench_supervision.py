@@ -144,12 +144,13 @@ def populate(args, today: dt.date) -> None:
         rows = []
         for e in measured:
             for post, fid, _name, _n in by_employer.get(e, []):
-                rows.append((reports[e], e, post, fid, "chemical", dates[reports[e]], "{}", "", "", rng.random() > 0.1,
+                ok = rng.random() > 0.1
+                rows.append((reports[e], e, post, fid, "chemical", dates[reports[e]], "{}", "", "", ok, not ok,
                              "", "", "", "[]", False, "[]", "{}", now, now))  # fmt: skip
         insert_rows(
             Measurement,
             ["report_id", "enterprise_id", "post_id", "factor_id", "kind", "measured_on", "inputs", "unit",
-             "exposure_level", "compliant", "grade_level", "grade_label", "grade_standard", "limits", "verified",
+             "exposure_level", "compliant", "over_limit", "grade_level", "grade_label", "grade_standard", "limits", "verified",
              "explanation", "mixture", "created_at", "updated_at"],
             rows,
         )  # fmt: skip
