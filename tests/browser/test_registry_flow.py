@@ -81,6 +81,17 @@ def test_district_officer_filters_opens_and_exports(browser, live_server, people
     context.close()
 
 
+def wait_for_only_row(page, name):
+    """Wait until the enterprise table shows exactly one row and it is ``name``."""
+    page.wait_for_function(
+        """name => {
+            const rows = document.querySelectorAll('#enterprise-table tbody tr');
+            return rows.length === 1 && rows[0].innerText.includes(name);
+        }""",
+        arg=name,
+    )
+
+
 def test_city_officer_picks_district_then_town(browser, live_server, people, login):
     from ohsteward.accounts.testing import WANZHOU, YUBEI
 
@@ -94,16 +105,15 @@ def test_city_officer_picks_district_then_town(browser, live_server, people, log
     page.wait_for_function("() => document.querySelectorAll('#id_town option').length > 1")
     town_codes = page.eval_on_selector_all("#id_town option", "els => els.map(e => e.value).filter(Boolean)")
     assert town_codes and all(code.startswith(WANZHOU) for code in town_codes)
-    page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 1")
-    assert people["wanzhou"].name in page.inner_text("#enterprise-table")
+    # Wait for the refreshed table itself, not a row count the old table may already have.
+    wait_for_only_row(page, people["wanzhou"].name)
 
     page.select_option("#id_region", YUBEI)
     page.wait_for_function(
         f"() => document.querySelector('#id_town option:nth-child(2)').value.startsWith('{YUBEI}')"
     )
     page.select_option("#id_town", people["yubei"].town_id)
-    page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 1")
-    assert people["yubei"].name in page.inner_text("#enterprise-table")
+    wait_for_only_row(page, people["yubei"].name)
     context.close()
 
 
