@@ -44,6 +44,20 @@ def test_import_command_exits_non_zero_and_writes_errors(tmp_path):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("no_cast")  # counts every employer
+def test_import_command_all_or_nothing_refuses_the_whole_file(tmp_path):
+    rows = good_rows()
+    rows[1][2] = "火星区"
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(xlsx(rows))
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("import_enterprises", str(path), "--all-or-nothing", stdout=out, stderr=io.StringIO())
+    assert Enterprise.objects.count() == 0
+    assert "（有错误，未写入）" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_cast")  # counts every employer
 def test_synth_is_deterministic_and_spreads_over_all_districts():
     world = load_world()
     a = [r["uscc"] for r in enterprise_rows(300, seed=7, world=world)]
