@@ -218,6 +218,10 @@ def _database() -> dict:
     url = os.environ.get("OHSTEWARD_DATABASE_URL", "")
     if url:
         config = dj_database_url.parse(url, conn_max_age=60)
+        if config["ENGINE"].endswith("postgresql") and not env_bool("OHSTEWARD_DATABASE_JIT", False):
+            # PostgreSQL's JIT compiles any query whose cost estimate is high: a city-wide indicator
+            # count spent 2.0 of its 5.2 s compiling (docs/performance.md, branch indbench)
+            config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {

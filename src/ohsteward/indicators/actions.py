@@ -42,12 +42,11 @@ def snapshot_publish(*, user, period: str, note: str = "", today=None) -> Indica
     snapshot.full_clean()
     snapshot.save()
     targets = [Area("city"), *areas.child_areas(user, Area("city"), "district")]
+    computed = figures.tables(user, targets, p)
     IndicatorSnapshotRow.objects.bulk_create(
         [
             IndicatorSnapshotRow(
-                snapshot=snapshot,
-                region_id=a.code,
-                figures=[figure_dict(f) for f in figures.table(user, a, p)],
+                snapshot=snapshot, region_id=a.code, figures=[figure_dict(f) for f in computed[a]]
             )
             for a in targets
         ]

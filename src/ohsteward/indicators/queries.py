@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from ohsteward.declarations import rules as declaration_rules
@@ -127,6 +127,40 @@ def records(key: str, user, area: Area, period: Period, options: dict | None = N
     return QUERIES[key].fn(user, area, period, options or {}).order_by("pk")
 
 
+# Where each kind of record lies in a district: the ``district`` path its queries pass to
+# ``_in_area``. ``district_counts`` groups a query's city-wide records by it, so that a district's
+# grouped count is the count of the same records ``_in_area`` keeps for that district (a test
+# compares the two for every query, ``tests/test_grouped.py``).
+DISTRICT_PATHS: dict[type, str] = {
+    Enterprise: "region_id",
+    Institution: "region_id",
+    StewardTeam: "district_id",
+    QcRectification: "inspection__institution__region_id",
+    Region: "parent_id",
+}
+ENTERPRISE_DISTRICT = "enterprise__region_id"  # every other kind: the employer's district
+
+
+def district_path(model: type) -> str:
+    return DISTRICT_PATHS.get(model, ENTERPRISE_DISTRICT)
+
+
+def district_counts(
+    key: str, user, period: Period, options: dict | None = None, *, total: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """Query ``key`` over the city, counted per district in one ``GROUP BY`` query: district code →
+    (number of records, the sum of field ``total`` over them or 0). A district without records is
+    absent. For the city user the same counts as ``records(key, …, Area("district", code), …)``
+    gives district by district (records without a district are left out)."""
+    qs = QUERIES[key].fn(user, Area("city"), period, options or {})
+    path = district_path(qs.model)
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    if total:
+        aggregates["total"] = Sum(total)
+    rows = qs.order_by().values(path).annotate(**aggregates)
+    return {r[path]: (r["n"], r.get("total") or 0) for r in rows if r[path] is not None}
+
+
 def source_missing(indicator, user, area: Area, period: Period) -> bool:
     """Whether the indicator's source list is absent for the area and period: its option
     ``requires`` names a query whose records must exist (an imported list of another department,
@@ -225,6 +259,13 @@ def _enterprises(user, area: Area, period: Period) -> QuerySet:
     return _in_area(qs, area, district="region_id", town="town_id", enterprise="pk", period=period)
 
 
+def _with_hazards(user, area: Area, period: Period) -> QuerySet:
+    """``monitoring.queries.with_hazards`` among the user's employers of the area (``pk IN``).
+    Filtering the area on the outer rows as well was tried and is 3x slower on PostgreSQL: the
+    planner then hashes every employer's post exposures (docs/performance.md, ``indbench``)."""
+    return monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
+
+
 @query("detection_due", "用人单位")
 def detection_due(user, area, period, options):
     """Operating employers with hazards (a post exposure, exposed workers or any detection report:
@@ -236,8 +277,7 @@ def detection_due(user, area, period, options):
         .order_by("-sampling_start")
         .values("sampling_start")[:1]
     )
-    qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
-    return qs.annotate(last_periodic_on=last)
+    return _with_hazards(user, area, period).annotate(last_periodic_on=last)
 
 
 @query("detection_done", "用人单位")
@@ -540,7 +580,7 @@ def report_cards_filed(user, area, period, options):
 @query("supervision_due", "用人单位")
 def supervision_due(user, area, period, options):
     """Operating employers with hazards (as ``detection_due``) in the area."""
-    return monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
+    return _with_hazards(user, area, period)
 
 
 @query("supervision_covered", "用人单位")
@@ -681,7 +721,7 @@ def insurance_due(user, area, period, options):
     if options.get("denominator") == "all":
         qs = _enterprises(user, area, period).operating()
     else:
-        qs = monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
+        qs = _with_hazards(user, area, period)
     # a district has a list for the period when any of its records lies in the window (then its
     # employers' latest records do too); no need for the latest-per-employer join here
     since = period.end - dt.timedelta(days=int(options.get("window_days") or 365))

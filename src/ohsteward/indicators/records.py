@@ -38,6 +38,19 @@ def part_records(indicator: Indicator, part: str, user, area: Area, period: Peri
     raise Http404
 
 
+def part_count(figure, part: str) -> int | None:
+    """The number of records of ``part`` as the figure counted them (the same querysets:
+    ``numerator``, ``denominator``, and ``missing`` = denominator − numerator, the numerator being
+    a subset), or None when the figure has no such count (无数据, entered in the dispatch)."""
+    if figure.no_data or figure.entered_note or figure.numerator is None:
+        return None
+    if part == "numerator":
+        return figure.numerator
+    if figure.denominator is None:
+        return None
+    return figure.denominator if part == "denominator" else figure.denominator - figure.numerator
+
+
 def with_related(qs: QuerySet) -> QuerySet:
     """Join what ``str()`` and the links of a row read (no N+1 on the drill-down page)."""
     names = {f.name for f in qs.model._meta.get_fields() if f.many_to_one}

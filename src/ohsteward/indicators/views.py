@@ -23,7 +23,7 @@ from ohsteward.indicators import actions, areas, dispatch, exports, figures, job
 from ohsteward.indicators.forms import DispatchForm
 from ohsteward.indicators.models import Indicator, IndicatorSnapshot, MonthlyDispatch
 from ohsteward.indicators.queries import Area
-from ohsteward.indicators.records import PARTS, link_of, part_records, record_label, with_related
+from ohsteward.indicators.records import PARTS, link_of, part_count, part_records, record_label, with_related
 from ohsteward.indicators.rules import Period, parse_period
 
 VIEW = "indicators.view_indicator"
@@ -352,10 +352,14 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         rows = ([str(obj), link_of(obj)] for obj in with_related(qs).iterator(chunk_size=2000))
         content = write_xlsx([("record", label), ("link", "链接")], rows, sheet=PARTS[part][:31])
         return bytes_response(f"{indicator.code}-{part}-{period.code}.xlsx", content, XLSX_MIME)
-    page = Paginator(qs.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    figure = figures.compute(indicator, request.user, area, period)
+    paginator = Paginator(qs.values_list("pk", flat=True), 50)
+    known = part_count(figure, part)
+    if known is not None:
+        paginator.count = known  # the figure counted the same queryset: no second count
+    page = paginator.get_page(request.GET.get("page"))
     by_pk = with_related(qs.model._default_manager.filter(pk__in=list(page.object_list))).in_bulk()
     items = [(by_pk[pk], link_of(by_pk[pk])) for pk in page.object_list if pk in by_pk]
-    figure = figures.compute(indicator, request.user, area, period)
     return render(
         request,
         "indicators/drilldown.html",

@@ -37,6 +37,26 @@ def test_database_url_selects_postgresql(tmp_path):
     assert result.returncode == 0 and "postgresql" in result.stdout
 
 
+def _db_options(env_extra) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OHSTEWARD_")}
+    env["OHSTEWARD_FIELD_KEY"] = "Fk7-" + "x2Q9mZ4pL8vR3tW6yB1n" * 2
+    env.update(
+        {"OHSTEWARD_SECRET_KEY": STRONG_KEY, "OHSTEWARD_DATABASE_URL": "postgresql://u@127.0.0.1:5432/db"}
+    )
+    env.update(env_extra)
+    code = (
+        "import ohsteward.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_jit_is_off_unless_asked_for():
+    assert _db_options({}) == "-c jit=off"
+    assert _db_options({"OHSTEWARD_DATABASE_JIT": "1"}) == ""
+
+
 STRONG_KEY = "q8Vf3-Zr0pL_x2mT9sKw7YbN4cHd6JgE1uAo5RiUeWnXyMvQlPtB"
 
 

@@ -9,7 +9,7 @@ import pytest
 from ohsteward.indicators import figures
 from ohsteward.indicators.models import Indicator
 from ohsteward.indicators.queries import QUERIES, Area
-from ohsteward.indicators.records import part_records
+from ohsteward.indicators.records import part_count, part_records
 from ohsteward.indicators.refdata import load_library
 from ohsteward.indicators.rules import parse_period
 from ohsteward.indicators.tests.conftest import EXPECTED_YUBEI, WANZHOU, YUBEI
@@ -137,3 +137,23 @@ def test_loading_wires_an_indicator_that_had_no_data_source_and_keeps_the_citys_
         "",
     )
     assert Indicator.objects.get(code="declaration-rate").name == "申报率（市里改过）"
+
+
+@pytest.mark.parametrize("period", ["2025", "2024"])
+def test_the_drill_down_page_count_taken_from_the_figure_is_the_number_of_its_records(world, period):
+    """The drill-down pages with the figure's counts (no second count): each is its list's length."""
+    user, p = world["city"], parse_period(period)
+    checked = 0
+    for indicator in Indicator.objects.exclude(numerator=""):
+        for area in [Area("city"), Area("district", YUBEI), Area("district", WANZHOU)]:
+            f = figures.compute(indicator, user, area, p)
+            for part in ("numerator", "denominator", "missing"):
+                known = part_count(f, part)
+                if known is None:
+                    continue
+                assert known == len(list(part_records(indicator, part, user, area, p))), (
+                    indicator.code,
+                    part,
+                )
+                checked += 1
+    assert checked >= 60
