@@ -105,6 +105,8 @@ def compute(user) -> Jurisdiction:
     a = RoleAssignment.objects.select_related("region").filter(user=user).first()
     if a is None:
         return CITY if user.is_superuser else NO_JURISDICTION
+    if isinstance(user, RoleAssignment.user.field.related_model):
+        user.role_assignment = a  # cached: ``user.role`` (the menu, permissions) reads it again
     return of_assignment(a)
 
 
