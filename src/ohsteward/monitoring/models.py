@@ -252,6 +252,9 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
         "stewardship.VisitFinding", verbose_name="服务发现问题", null=True, blank=True,
         on_delete=models.PROTECT, related_name="rectification_task",
     )  # fmt: skip
+    # the additive-effect group (its key in ``Measurement.mixture``) this task rectifies on its
+    # post: one open task per post × failing group, whichever member it was opened on ("" = none)
+    mixture_group = models.CharField("联合作用组", max_length=100, blank=True)
     finding = models.TextField("问题描述")
     required_measures = models.JSONField("要求的整改措施", default=list)
     deadline = models.DateField("整改期限")

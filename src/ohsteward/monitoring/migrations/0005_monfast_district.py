@@ -1,6 +1,7 @@
 """``district`` on measurements and rectification tasks: a copy of the employer's district
 (``Scope.enterprise_district``, kept by the register), filled from the employers; the district
-indexes of the over-limit and task lists (branch monfast)."""
+indexes of the over-limit and task lists; the additive-effect group a task rectifies (branch
+monfast)."""
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
@@ -33,6 +34,11 @@ class Migration(migrations.Migration):
             name="district",
             field=models.CharField(blank=True, default="", editable=False, max_length=12, verbose_name="区县代码"),
             preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="rectificationtask",
+            name="mixture_group",
+            field=models.CharField(blank=True, max_length=100, verbose_name="联合作用组"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
