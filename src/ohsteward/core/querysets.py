@@ -106,7 +106,7 @@ class ScopedModelMixin:
             setattr(self, column, employer.region_id if employer is not None else "")
             if fields is not None:
                 kwargs["update_fields"] = {*fields, column}
-        super().save(*args, **kwargs)  # type: ignore[misc]
+        super().save(*args, **kwargs)
 
 
 class InForceQuerySet(ScopedQuerySet):

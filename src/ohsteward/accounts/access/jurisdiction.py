@@ -106,7 +106,9 @@ def compute(user) -> Jurisdiction:
     if a is None:
         return CITY if user.is_superuser else NO_JURISDICTION
     if isinstance(user, RoleAssignment.user.field.related_model):
-        user.role_assignment = a  # cached: ``user.role`` (the menu, permissions) reads it again
+        # cached: ``user.role`` (the menu, permissions) would read it again
+        RoleAssignment.user.field.remote_field.set_cached_value(user, a)
+        RoleAssignment.user.field.set_cached_value(a, user)
     return of_assignment(a)
 
 
