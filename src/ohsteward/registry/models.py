@@ -242,7 +242,8 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
         return obj
 
     def save(self, *args, **kwargs):
-        moved = not self._state.adding and getattr(self, "_loaded_region_id", None) != self.region_id
+        # not loaded from the database (an instance built with a pk): the copies are checked too
+        moved = self.pk is not None and getattr(self, "_loaded_region_id", _UNKNOWN) != self.region_id
         super().save(*args, **kwargs)
         if moved:
             # a new district: the copies of it on the employer's records follow (Scope.enterprise_district)
@@ -470,6 +471,9 @@ class EnterpriseChangeRequest(ScopedModelMixin, TimeStampedModel):
     @property
     def new_text(self) -> str:
         return self.describe(self.new_value)
+
+
+_UNKNOWN = object()
 
 
 def district_copies() -> list[tuple[type[models.Model], str, str]]:

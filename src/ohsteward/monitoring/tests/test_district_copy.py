@@ -124,3 +124,14 @@ def test_sync_repairs_a_stale_copy_and_reports_what_it_changed(enterprises):
     assert sync_district_copies([enterprises["wanzhou"].pk]) == 1
     assert _districts(task) == (WANZHOU, WANZHOU)
     assert sync_district_copies([enterprises["wanzhou"].pk]) == 0
+
+
+@pytest.mark.django_db
+def test_an_employer_saved_from_an_instance_not_loaded_from_the_database_still_moves_its_copies(enterprises):
+    employer = enterprises["yubei2"]
+    task = _task(employer)
+    copy = Enterprise.objects.get(pk=employer.pk)
+    copy.__dict__.pop("_loaded_region_id")  # as if built with its pk rather than read
+    copy.region_id, copy.town_id, copy.zone_id = WANZHOU, None, None
+    copy.save()
+    assert _districts(task) == (WANZHOU, WANZHOU)
