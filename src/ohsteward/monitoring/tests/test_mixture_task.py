@@ -34,6 +34,8 @@ def test_the_second_member_of_a_failing_group_gets_no_second_task(lab, client):
     detail = client.get(toluene.get_absolute_url()).content.decode()
     assert task.get_absolute_url() in detail  # the group's task is shown on the partner's page
     assert 'id="open-task"' not in detail
+    body = client.get(f"/api/v1/rectifications/{task.pk}/").json()
+    assert body["mixture_group"] == task.mixture_group
 
 
 def test_a_member_over_its_own_limit_still_gets_its_own_task(lab):
