@@ -142,14 +142,15 @@ def populate(args, today: dt.date) -> None:
             DetectionReport.objects.filter(number__startswith="BJ").values_list("pk", "sampling_start")
         )
         rows = []
+        district = dict(Enterprise.objects.filter(pk__in=list(measured)).values_list("pk", "region_id"))
         for e in measured:
             for post, fid, _name, _n in by_employer.get(e, []):
                 ok = rng.random() > 0.1
-                rows.append((reports[e], e, post, fid, "chemical", dates[reports[e]], "{}", "", "", ok, not ok,
-                             "", "", "", "[]", False, "[]", "{}", now, now))  # fmt: skip
+                rows.append((reports[e], e, district[e], post, fid, "chemical", dates[reports[e]], "{}", "", "", ok,
+                             not ok, "", "", "", "[]", False, "[]", "{}", now, now))  # fmt: skip
         insert_rows(
             Measurement,
-            ["report_id", "enterprise_id", "post_id", "factor_id", "kind", "measured_on", "inputs", "unit",
+            ["report_id", "enterprise_id", "district", "post_id", "factor_id", "kind", "measured_on", "inputs", "unit",
              "exposure_level", "compliant", "over_limit", "grade_level", "grade_label", "grade_standard", "limits", "verified",
              "explanation", "mixture", "created_at", "updated_at"],
             rows,
@@ -157,14 +158,14 @@ def populate(args, today: dt.date) -> None:
         bad = list(
             Measurement.objects.filter(compliant=False)
             .order_by("pk")
-            .values_list("pk", "enterprise_id", "post_id", "factor_id")
+            .values_list("pk", "enterprise_id", "district", "post_id", "factor_id")
         )
         insert_rows(
             RectificationTask,
-            ["enterprise_id", "post_id", "factor_id", "measurement_id", "finding", "required_measures", "deadline",
-             "status", "created_at", "updated_at"],
-            [(e, p, f, m, "超标", '["工程控制"]', today + dt.timedelta(days=30), "open", now, now)
-             for m, e, p, f in bad[::2]],
+            ["enterprise_id", "district", "post_id", "factor_id", "measurement_id", "finding", "required_measures",
+             "deadline", "status", "created_at", "updated_at"],
+            [(e, d, p, f, m, "超标", '["工程控制"]', today + dt.timedelta(days=30), "open", now, now)
+             for m, e, d, p, f in bad[::2]],
         )  # fmt: skip
 
 

@@ -94,12 +94,14 @@ FROM bw WHERE bw.i %% 750 = 7;
 MEASURE = """
 INSERT INTO monitoring_measurement
     (created_at, updated_at, kind, measured_on, inputs, unit, exposure_level, grade_level, grade_label,
-     grade_standard, limits, verified, explanation, mixture, enterprise_id, factor_id, post_id, report_id, l_ex_8h)
+     grade_standard, limits, verified, explanation, mixture, enterprise_id, factor_id, post_id, report_id, l_ex_8h,
+     district, over_limit)
 SELECT now(), now(), CASE WHEN f.code = '3008' THEN 'noise' ELSE 'chemical' END,
        %(today)s::date - (e.id %% 700)::int, '{}', '', '',
        CASE WHEN f.code = '3008' THEN '' ELSE (ARRAY['0', 'I', 'II', 'III', 'x'])[1 + (e.id %% 5)::int] END,
        '', '', '[]', false, '[]', '[]', w.enterprise_id, e.hazard_factor_id, e.post_id, %(report)s,
-       CASE WHEN f.code = '3008' THEN 76 + (e.id %% 14) END
+       CASE WHEN f.code = '3008' THEN 76 + (e.id %% 14) END,
+       (SELECT region_id FROM registry_enterprise WHERE id = w.enterprise_id), false
 FROM registry_postexposure e JOIN hazards_hazardfactor f ON f.id = e.hazard_factor_id
 JOIN registry_post p ON p.id = e.post_id JOIN registry_workplace w ON w.id = p.workplace_id
 WHERE e.id %% 5 < 2;

@@ -36,6 +36,12 @@ class Scope:
       at every employer (issue 12 item 9); None = a worker never sees the row.
     - ``regulators_only``: employers, institutions and teams never see these rows, whatever
       they reach (other departments' lists about an employer).
+    - ``enterprise_district``: a column of the row itself holding a copy of its employer's district
+      (``Enterprise.region_id``, read through ``enterprise``, a direct foreign key): a district
+      officer's scope reads this column instead of joining the employer (the over-limit and
+      rectification lists at city scale; docs/performance.md, branch monfast). The copy is set on
+      save (``ScopedModelMixin.save``) and kept equal by the register whenever an employer's
+      district changes or its records move (``registry.models.sync_district_copies``).
     - ``serving_area``: rows about an institution (``institution`` path) are also seen by the
       district / town / zone officers of the employers an out-of-province institution serves
       (it has no district of its own; issue 9 item 7).
@@ -52,6 +58,7 @@ class Scope:
     through: tuple[str, str] | None = None
     regulators_only: bool = False
     serving_area: bool = False
+    enterprise_district: str | None = None
 
 
 def access_rules():
@@ -88,6 +95,18 @@ class ScopedModelMixin:
     @classmethod
     def scope_q(cls, user):
         return access_rules().scope_q(cls.get_scope(), user)
+
+    def save(self, *args, **kwargs):
+        scope = self.get_scope()
+        column, path = scope.enterprise_district, scope.enterprise
+        fields = kwargs.get("update_fields")
+        if column and path and (fields is None or path in fields or f"{path}_id" in fields):
+            # the copy of the employer's district the scope reads (``Scope.enterprise_district``)
+            employer = getattr(self, path)
+            setattr(self, column, employer.region_id if employer is not None else "")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, column}
+        super().save(*args, **kwargs)
 
 
 class InForceQuerySet(ScopedQuerySet):

@@ -92,6 +92,8 @@ class Table:
     list_columns: ClassVar[Sequence[str]] = ()  # names shown on the list page, in order (default: all)
     select_related: ClassVar[Sequence[str]] = ()
     prefetch_related: ClassVar[Sequence[str]] = ()
+    # fields no cell reads, left out of the page's query (large JSON: parsing it was per row)
+    defer: ClassVar[Sequence[str]] = ()
     default_sort: ClassVar[str] = ""  # a column name, "-name" for descending; "" keeps the queryset's order
     empty_text: ClassVar[str] = "没有符合条件的记录。"
     html_id: ClassVar[str] = "object-table"
@@ -104,6 +106,8 @@ class Table:
             queryset = queryset.select_related(*cls.select_related)
         if cls.prefetch_related:
             queryset = queryset.prefetch_related(*cls.prefetch_related)
+        if cls.defer:
+            queryset = queryset.defer(*cls.defer)
         return queryset
 
     # ---- list page -----------------------------------------------------------------------

@@ -31,6 +31,32 @@ POSTS = [
 ]  # fmt: skip
 
 
+# 苯 C_TWA 2.0 (PC-TWA 3: 0.67) and 甲苯 30 (PC-TWA 50: 0.6) on one post and date: each 符合
+# alone, Σ Cᵢ/Lᵢ = 1.27 > 1 for the group 苯、甲苯、二甲苯 (GBZ 2.1-2019 联合作用; RULES.md §3.1)
+MIXTURE_POST = ("调漆工", "涂装车间", {"苯": {"c_twa": 2.0}, "甲苯": {"c_twa": 30}})
+
+
+def _mixture_post(report, today: dt.date) -> int:
+    """The mixture exceedance of the demo: both members on the over-limit list, one open task for
+    the group (opened on its first member; the second is refused: one task per group)."""
+    post, workplace, inputs = MIXTURE_POST
+    made = [
+        actions.measurement_record(
+            user=None, report=report, factor=HazardFactor.objects.get(name=name),
+            workplace_name=workplace, post_name=post, inputs=values,
+        )[0]
+        for name, values in inputs.items()
+    ]  # fmt: skip
+    first = type(made[0]).objects.get(pk=made[0].pk)  # the group verdict was set when the second came
+    if not first.over_limit:
+        return 0
+    actions.rectification_open(
+        user=None, measurement=first, required_measures=["engineering", "administrative"],
+        deadline=today + dt.timedelta(days=30),
+    )  # fmt: skip
+    return 1
+
+
 def manager_employer() -> Enterprise | None:
     """The employer the demo manager login is created for (demo command ``_users``)."""
     return cast.manager_employer()
@@ -86,6 +112,8 @@ def populate(*, year: int, today: dt.date, seed: int) -> dict[str, int]:
                     deadline=max(deadline, today),
                 )  # fmt: skip
                 tasks += 1
+        if i == 0:  # a post where every component is 符合 but the mixture is not, with its one task
+            tasks += _mixture_post(report, today)
         # a re-test that closed one task (the second employer), and one task left overdue
         if i == 1 and sampled + dt.timedelta(days=60) <= today:
             retest = actions.report_save(user=None, data={

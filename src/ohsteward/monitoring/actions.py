@@ -416,6 +416,19 @@ def rectification_open(
         post_id=measurement.post_id, factor_id=measurement.factor_id, status=TaskStatus.OPEN
     ).exists():
         raise ValidationError("该岗位和危害因素已有未关闭的整改任务")
+    # one task per failing additive-effect group and post, not one per member: the sum is what
+    # has to come down (RULES.md §3.1 "Mixture: Σ Cᵢ/Lᵢ ≤ 1"). A member over the limit only
+    # through its group is refused when the group already has an open task on the post; a member
+    # over its own limit gets its own task (that limit is a finding of its own).
+    failing = {mixture_key(g): g["group"] for g in measurement.mixture_failed}
+    covering = group_task(measurement)
+    if covering is not None and measurement.compliant is not False:
+        raise ValidationError(
+            f"该岗位的联合作用组（{failing.get(covering.mixture_group, covering.mixture_group)}）已有未关闭的"
+            f"整改任务（{covering.factor.name if covering.factor else covering.pk}），同一联合作用组只下达一项整改任务"
+        )
+    claimed = {covering.mixture_group} if covering is not None else set()
+    mixture_group = next((k for k in failing if k not in claimed), "")
     valid = set(MeasureType.values)
     measures = [m for m in required_measures if m]
     if not measures:
@@ -437,10 +450,31 @@ def rectification_open(
         required_measures=measures,
         deadline=deadline,
         opened_by=user,
+        mixture_group=mixture_group,
     )
     task.full_clean()
     task.save()
     return task
+
+
+def mixture_key(group: dict) -> str:
+    """The identity of an additive-effect group in a stored ``mixture`` (its key; the name in
+    judgements stored before groups had keys)."""
+    return str(group.get("key") or group.get("group") or "")
+
+
+def group_task(measurement: Measurement) -> RectificationTask | None:
+    """The open task of the measurement's post for one of its failing additive-effect groups
+    (``RectificationTask.mixture_group``), if any."""
+    keys = [mixture_key(g) for g in measurement.mixture_failed]
+    if not keys:
+        return None
+    return (
+        RectificationTask.objects.select_related("factor")
+        .filter(post_id=measurement.post_id, status=TaskStatus.OPEN, mixture_group__in=keys)
+        .order_by("pk")
+        .first()
+    )
 
 
 @transaction.atomic

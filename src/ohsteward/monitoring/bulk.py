@@ -42,7 +42,7 @@ JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "v
                  "exposure_level", "compliant", "limits", "verified", "explanation")  # fmt: skip
 STORED_FIELDS = (*JUDGED_FIELDS, "limit_id", "grade_level", "grade_label", "grade_standard",
                  "grade_verified", "judged_at")  # fmt: skip
-UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", *STORED_FIELDS, "mixture", "over_limit",
+UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", "district", *STORED_FIELDS, "mixture", "over_limit",
                  "updated_at")  # fmt: skip
 
 
@@ -294,6 +294,7 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         report = lookup.reports[planned.report_key]
         m.report = report  # the effects read the report's number and date
         m.post_id = lookup.posts[planned.post_key]
+        m.district = enterprises[m.enterprise_id].region_id  # Scope.enterprise_district (no save() here)
         m.updated_at = now
         counts = per_report.setdefault(report.pk, {"created": 0, "updated": 0})
         if planned.new:

@@ -62,6 +62,7 @@ class DetectionReportFilterSet(_Common):
 
 
 class MeasurementFilterSet(_Common):
+    region_field = "district"  # the row's copy of its employer's district (Scope.enterprise_district)
     factor = filters.CharFilter(label="危害因素（名称或代码）", method="filter_factor")
     compliant = filters.ChoiceFilter(label="判定", choices=COMPLIANT, method="filter_compliant")
     report = filters.NumberFilter(label="报告", field_name="report_id")
@@ -85,7 +86,7 @@ class MeasurementFilterSet(_Common):
 
 class RectificationTaskFilterSet(FilterSet):
     status = filters.ChoiceFilter(label="状态", choices=TASK_STATES, method="filter_status")
-    region = filters.CharFilter(label="区县代码", field_name="enterprise__region_id")
+    region = filters.CharFilter(label="区县代码", field_name="district")  # the employer's, copied
     enterprise = filters.CharFilter(label="用人单位（信用代码或名称）", method="filter_enterprise")
 
     class Meta:

@@ -86,7 +86,7 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
     """One post × hazard factor of a report: the inputs and the stored judgement."""
 
     audited = True
-    scope = Scope(enterprise="enterprise", institution="report__institution")
+    scope = Scope(enterprise="enterprise", institution="report__institution", enterprise_district="district")
 
     report = models.ForeignKey(
         DetectionReport, verbose_name="检测报告", on_delete=models.CASCADE, related_name="measurements"
@@ -101,6 +101,9 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
     )
     kind = models.CharField("判定类别", max_length=12, choices=MeasureKind.choices)
     measured_on = models.DateField("检测日期", db_index=True)
+    # a copy of the employer's district (Scope.enterprise_district; kept by the register): a
+    # district's lists and counts read it without joining the employers (branch monfast)
+    district = models.CharField("区县代码", max_length=12, blank=True, editable=False)
     inputs = models.JSONField("检测数据", default=dict, blank=True)
 
     # the stored judgement (actions.measurement_judge)
@@ -154,7 +157,12 @@ class Measurement(ScopedModelMixin, TimeStampedModel):
                 F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_recent",
                 condition=Q(over_limit=True),
             ),
-            # a district's count of it (the join by employer probes only over-limit rows)
+            # a district's over-limit list and its count (branch monfast), newest first
+            models.Index(
+                "district", F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_district",
+                condition=Q(over_limit=True),
+            ),
+            # an employer's over-limit results (the facts' over_limit reads per employer)
             models.Index(
                 "enterprise", F("measured_on").desc(), F("id").desc(), name="monitoring_over_limit_employer",
                 condition=Q(over_limit=True),
@@ -215,11 +223,13 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
     (its steward team may help); a later compliant measurement of the same post × factor closes it."""
 
     audited = True
-    scope = Scope(enterprise="enterprise")
+    scope = Scope(enterprise="enterprise", enterprise_district="district")
 
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT, related_name="+"
     )
+    # a copy of the employer's district, as on Measurement (Scope.enterprise_district)
+    district = models.CharField("区县代码", max_length=12, blank=True, editable=False)
     post = models.ForeignKey(
         "registry.Post",
         verbose_name="岗位",
@@ -242,6 +252,9 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
         "stewardship.VisitFinding", verbose_name="服务发现问题", null=True, blank=True,
         on_delete=models.PROTECT, related_name="rectification_task",
     )  # fmt: skip
+    # the additive-effect group (its key in ``Measurement.mixture``) this task rectifies on its
+    # post: one open task per post × failing group, whichever member it was opened on ("" = none)
+    mixture_group = models.CharField("联合作用组", max_length=100, blank=True)
     finding = models.TextField("问题描述")
     required_measures = models.JSONField("要求的整改措施", default=list)
     deadline = models.DateField("整改期限")
@@ -262,6 +275,10 @@ class RectificationTask(ScopedModelMixin, TimeStampedModel):
         verbose_name = "整改任务"
         verbose_name_plural = "整改任务"
         ordering = ["deadline", "pk"]
+        indexes = [
+            # a district's task list by state and deadline, and its state counts (branch monfast)
+            models.Index(fields=["district", "status", "deadline", "id"], name="monitoring_task_district"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "factor"],

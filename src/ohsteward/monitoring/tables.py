@@ -51,6 +51,7 @@ class DetectionReportTable(Table):
 class MeasurementTable(Table):
     html_id = "measurement-table"
     select_related = ("enterprise__region", "post__workplace", "factor", "report__institution")
+    defer = ("inputs", "explanation")  # the working of the judgement: shown on the detail page only
     default_sort = "-measured_on"
     columns = [
         Column("编号", "pk", key="id", link="monitoring:measurement_detail"),

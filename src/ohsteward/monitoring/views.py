@@ -179,8 +179,15 @@ class MeasurementDetailView(ObjectDetailView):
     def get_context_data(self, **context) -> dict:
         m = context["object"]
         user = self.request.user
-        tasks = RectificationTask.objects.for_user(user).filter(post=m.post, factor=m.factor).order_by("-pk")
+        tasks = list(
+            RectificationTask.objects.for_user(user).filter(post=m.post, factor=m.factor).order_by("-pk")
+        )
         open_task = next((t for t in tasks if t.status == TaskStatus.OPEN), None)
+        covering = actions.group_task(m)  # the open task of a failing group it belongs to
+        if covering is not None and covering not in tasks and access.in_scope(user, covering):
+            tasks.insert(0, covering)
+            if m.compliant is not False:
+                open_task = covering  # one task per failing group: no second one from this member
         group = queries.exposure_group(user, m)
         shown = chart = None
         if group is not None and group.statistics is not None:
@@ -191,7 +198,7 @@ class MeasurementDetailView(ObjectDetailView):
             "group": group,
             "group_shown": shown,
             "chart": chart,
-            "tasks": list(tasks),
+            "tasks": tasks,
             "may_open": m.over_limit
             and open_task is None
             and user.has_perm("monitoring.add_rectificationtask"),

@@ -23,6 +23,7 @@ from ohsteward.registry.models import (
     Post,
     PostExposure,
     Workplace,
+    sync_district_copies,
 )
 
 if TYPE_CHECKING:
@@ -220,6 +221,8 @@ def enterprise_merge(*, user: User | None, keep: Enterprise, merge: Enterprise) 
                     audit.record(obj, "update", change, user=user, save=False)
                     for obj in model._base_manager.filter(pk__in=ids, **{fk: keep.pk})
                 ]
+    # the moved records had ``merge``'s district in their copies (Scope.enterprise_district)
+    sync_district_copies([keep.pk])
     names = [*keep.former_names]
     for name in [merge.name, *merge.former_names]:
         if registry_rules.normalize_name(name) != keep.name_normalized and name not in names:

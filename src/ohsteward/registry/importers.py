@@ -33,7 +33,7 @@ from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xls
 from ohsteward.registry import rules
 from ohsteward.registry.actions import CANNOT_REGISTER
 from ohsteward.registry.choices import EconomicType, EnterpriseStatus, RegionLevel
-from ohsteward.registry.models import Enterprise, Industry, Region
+from ohsteward.registry.models import Enterprise, Industry, Region, sync_district_copies
 from ohsteward.registry.refdata import zone_towns
 
 MAX_TEXT = {"name": 200, "address": 200, "legal_representative": 50, "contact_name": 50, "contact_phone": 30}
@@ -645,6 +645,8 @@ def _apply(report: ImportReport, user, progress: Callable[..., None] = _no_progr
             obj.updated_at = now
             objs.append(obj)
         Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=1000)
+        if "region_id" in fields:  # a bulk update bypasses Enterprise.save: the district copies follow
+            sync_district_copies([o.pk for o in objs])
     progress(95, "写入审计日志")
     _audit(report, user, now)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ohsteward.core.models import TimeStampedModel
@@ -234,6 +235,21 @@ class Enterprise(ScopedModelMixin, TimeStampedModel):
     def audit_scope(self) -> dict:
         return {"district_code": self.region_id, "zone_code": self.zone_id or "", "enterprise_id": self.pk}
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._loaded_region_id = obj.__dict__.get("region_id")  # what the copies hold (save below)
+        return obj
+
+    def save(self, *args, **kwargs):
+        # not loaded from the database (an instance built with a pk): the copies are checked too
+        moved = self.pk is not None and getattr(self, "_loaded_region_id", _UNKNOWN) != self.region_id
+        super().save(*args, **kwargs)
+        if moved:
+            # a new district: the copies of it on the employer's records follow (Scope.enterprise_district)
+            sync_district_copies([self.pk])
+        self._loaded_region_id = self.region_id
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         message = rules.name_error(self.name)
@@ -455,3 +471,43 @@ class EnterpriseChangeRequest(ScopedModelMixin, TimeStampedModel):
     @property
     def new_text(self) -> str:
         return self.describe(self.new_value)
+
+
+_UNKNOWN = object()
+
+
+def district_copies() -> list[tuple[type[models.Model], str, str]]:
+    """(model, employer foreign key, column) of every model keeping a copy of its employer's
+    district (``Scope(enterprise_district=…)``, e.g. monitoring's measurements and tasks)."""
+    out = []
+    for model in apps.get_models():
+        get_scope = getattr(model, "get_scope", None)
+        scope = get_scope() if get_scope is not None else None
+        if scope is not None and scope.enterprise_district and scope.enterprise:
+            out.append((model, scope.enterprise, scope.enterprise_district))
+    return out
+
+
+def sync_district_copies(enterprise_ids) -> int:
+    """Make the district copies of the records of ``enterprise_ids`` equal to their employer's
+    ``region_id`` again (writes only the rows that differ). The register calls this wherever an
+    employer's district changes (``Enterprise.save``, the import's bulk update) or records move
+    to another employer (merge). Returns the number of rows changed."""
+    ids = list(enterprise_ids)
+    changed = 0
+    for model, path, column in district_copies():
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            stale = model._base_manager.filter(**{f"{path}_id__in": chunk}).exclude(
+                **{column: F(f"{path}__region_id")}
+            )
+            for region_id, pks in _by_region(stale.values_list(f"{path}__region_id", "pk")).items():
+                changed += model._base_manager.filter(pk__in=pks).update(**{column: region_id})
+    return changed
+
+
+def _by_region(rows) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for region_id, pk in rows:
+        out.setdefault(region_id, []).append(pk)
+    return out

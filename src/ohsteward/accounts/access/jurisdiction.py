@@ -105,6 +105,10 @@ def compute(user) -> Jurisdiction:
     a = RoleAssignment.objects.select_related("region").filter(user=user).first()
     if a is None:
         return CITY if user.is_superuser else NO_JURISDICTION
+    if isinstance(user, RoleAssignment.user.field.related_model):
+        # cached: ``user.role`` (the menu, permissions) would read it again
+        RoleAssignment.user.field.remote_field.set_cached_value(user, a)
+        RoleAssignment.user.field.set_cached_value(a, user)
     return of_assignment(a)
 
 

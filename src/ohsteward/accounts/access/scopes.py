@@ -50,7 +50,11 @@ def scope_q(scope: Scope, user) -> Q:
         return Q(**{f"{scope.person}_id" if scope.person else "pk": j.id})
     q = NOTHING
     if scope.enterprise is not None:
-        q |= via_enterprise(j, scope.enterprise)
+        if j.kind is Kind.DISTRICT and scope.enterprise_district:
+            # the row's copy of its employer's district: no join (``Scope.enterprise_district``)
+            q |= Q(**{scope.enterprise_district: j.code})
+        else:
+            q |= via_enterprise(j, scope.enterprise)
     if scope.district and j.kind is Kind.DISTRICT:
         for column in (scope.district,) if isinstance(scope.district, str) else scope.district:
             q |= Q(**{column: j.code})

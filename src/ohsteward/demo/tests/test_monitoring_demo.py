@@ -31,3 +31,20 @@ def test_populate_makes_compliant_and_over_limit_posts_tasks_and_due_dates():
     due = queries.detection_due().filter(region_id="500112")
     assert due.filter(queries.overdue_q(today)).exists() and due.exclude(queries.overdue_q(today)).exists()
     assert monitoring.populate(year=today.year, today=today, seed=1) == {}  # once only
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_post_failing_only_as_a_mixture_with_one_open_task():
+    for _ in range(14):
+        EnterpriseFactory(region=Region.objects.get(code="500112"), status="active")
+    today = timezone.localdate()
+    institutions.populate(year=today.year, today=today, seed=1)
+    monitoring.populate(year=today.year, today=today, seed=1)
+    post, _workplace, inputs = monitoring.MIXTURE_POST
+    members = Measurement.objects.filter(post__name=post, report__number__startswith="CQYB-")
+    assert sorted(members.values_list("factor__name", flat=True)) == sorted(inputs)
+    assert all(m.compliant is True and m.over_limit and m.mixture_failed for m in members)
+    tasks = RectificationTask.objects.filter(post__name=post)
+    assert tasks.count() == 1  # one task for the group, not one per member
+    task = tasks.get()
+    assert task.status == "open" and task.mixture_group and "联合作用" in task.finding

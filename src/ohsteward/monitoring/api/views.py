@@ -177,6 +177,7 @@ class RectificationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "enterprise", "enterprise_name", "region", "workplace", "post", "factor", "measurement",
             "finding", "required_measures", "deadline", "status", "closed_on", "closed_by", "visit_finding",
+            "mixture_group",
         ]  # fmt: skip
 
     def get_status(self, task) -> str:

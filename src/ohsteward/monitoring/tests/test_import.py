@@ -173,6 +173,38 @@ def test_the_cli_imports_with_dry_run(lab, tmp_path, capsys):
     assert Measurement.objects.count() == 3
 
 
+def test_the_cli_imports_the_good_rows_unless_all_or_nothing_and_exits_non_zero_on_a_refused_row(
+    lab, tmp_path
+):
+    _user, institution, employer = lab
+    data = rows(employer.uscc)
+    data.append(
+        [
+            "R-1",
+            "定期检测",
+            employer.uscc,
+            "2026-03-10",
+            "焊接车间",
+            "焊工",
+            "不存在的因素",
+            1,
+            480,
+            None,
+            None,
+        ]
+    )
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(_with_institution(data, institution))
+    with pytest.raises(SystemExit) as stopped:
+        call_command("import_measurements", str(path), "--all-or-nothing")
+    assert stopped.value.code == 1 and not Measurement.objects.exists()
+    with pytest.raises(SystemExit) as stopped:
+        call_command(
+            "import_measurements", str(path)
+        )  # the default (ImportCommand, all_or_nothing_by_default False)
+    assert stopped.value.code == 1 and Measurement.objects.count() == 3
+
+
 def test_the_import_page_previews_then_confirms(client, lab):
     from django.core.files.uploadedfile import SimpleUploadedFile  # local: only this test uploads
     from django.urls import reverse  # local: only this test opens pages
