@@ -432,16 +432,21 @@ def risk_assess_all(
         employers = employers.filter(region_id=district)
     stats = recompute.recompute(user=user, on=on, employers=employers, progress=progress)
     warnings.refresh(
-        None if user is None and not district else list(employers.values_list("pk", flat=True)), on
+        None if user is None and not district else list(employers.values_list("pk", flat=True)),
+        on,
+        stats.inputs,
     )
     return stats.employers
 
 
+@transaction.atomic
 def risk_refresh(*, enterprise_ids: Sequence[int], on: dt.date) -> recompute.Stats:
     """Incremental: re-assess these employers (a row only if the result changed) and refresh
-    their warnings — what a new measurement or exam batch triggers."""
+    their warnings — what a new measurement or exam batch triggers. One transaction (the
+    assessment and its warnings together); the declarations and measurements the recompute read
+    serve the warnings too (``recompute.Inputs``)."""
     stats = recompute.recompute(on=on, enterprise_ids=enterprise_ids)
-    warnings.refresh(enterprise_ids, on)
+    warnings.refresh(enterprise_ids, on, stats.inputs)
     return stats
 
 
