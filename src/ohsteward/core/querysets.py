@@ -36,6 +36,9 @@ class Scope:
       at every employer (issue 12 item 9); None = a worker never sees the row.
     - ``regulators_only``: employers, institutions and teams never see these rows, whatever
       they reach (other departments' lists about an employer).
+    - ``institution_sees_own``: with ``regulators_only``, the institution a row is about (its
+      ``institution`` path) still reads it — not the employers or teams (a cross-check finding
+      about an institution is shown to that institution, read-only).
     - ``serving_area``: rows about an institution (``institution`` path) are also seen by the
       district / town / zone officers of the employers an out-of-province institution serves
       (it has no district of its own; issue 9 item 7).
@@ -51,6 +54,7 @@ class Scope:
     person: str | None = None
     through: tuple[str, str] | None = None
     regulators_only: bool = False
+    institution_sees_own: bool = False
     serving_area: bool = False
 
 
