@@ -83,6 +83,9 @@ def populate(args, today: dt.date) -> None:
     from ohsteward.registry.models import Enterprise, Post, PostExposure, Workplace
 
     rng = random.Random(args.seed)
+    # the posts are kept across runs (only made when missing): their own generator, so the rows
+    # drawn after them are the same in a first run and a re-run of the same seed
+    posts_rng = random.Random(args.seed + 1)
     now = timezone.now()
     if Enterprise.objects.count() < args.employers:
         synth_enterprises(args.employers, args.seed)
@@ -100,7 +103,7 @@ def populate(args, today: dt.date) -> None:
                 Workplace.objects.filter(name="基准车间").order_by("pk").values_list("pk", "enterprise_id")
             )
             insert_rows(Post, ["workplace_id", "name", "created_at", "updated_at"],
-                        [(w, f"岗位{k}", now, now) for w, _e in wps for k in range(rng.randint(1, 3))])  # fmt: skip
+                        [(w, f"岗位{k}", now, now) for w, _e in wps for k in range(posts_rng.randint(1, 3))])  # fmt: skip
         posts = list(
             Post.objects.filter(workplace__name="基准车间")
             .order_by("pk")
