@@ -1,7 +1,7 @@
 """Stored cross-check findings (issue 9 item 6): the re-run job upserts by a stable key (decisions
-survive, vanished items are marked, not deleted), the QC team's verification (audited, city-wide
-only), the list with filters and its .xlsx export, the API, who sees which finding, and the
-findings as the 交叉核查 factor of the institutions' colour (issue 9 item 5)."""
+survive, vanished items are marked, not deleted), the QC team's verification (audited; the city
+CDC, a district CDC for its district), the list with filters and its .xlsx export, the API, who
+sees which finding (an institution its own, read-only), and the findings as the 交叉核查 factor of the institutions' colour (issue 9 item 5)."""
 
 from __future__ import annotations
 
