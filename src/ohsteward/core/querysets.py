@@ -42,6 +42,9 @@ class Scope:
       rectification lists at city scale; docs/performance.md, branch monfast). The copy is set on
       save (``ScopedModelMixin.save``) and kept equal by the register whenever an employer's
       district changes or its records move (``registry.models.sync_district_copies``).
+    - ``institution_sees_own``: with ``regulators_only``, the institution a row is about (its
+      ``institution`` path) still reads it — not the employers or teams (a cross-check finding
+      about an institution is shown to that institution, read-only).
     - ``serving_area``: rows about an institution (``institution`` path) are also seen by the
       district / town / zone officers of the employers an out-of-province institution serves
       (it has no district of its own; issue 9 item 7).
@@ -57,6 +60,7 @@ class Scope:
     person: str | None = None
     through: tuple[str, str] | None = None
     regulators_only: bool = False
+    institution_sees_own: bool = False
     serving_area: bool = False
     enterprise_district: str | None = None
 

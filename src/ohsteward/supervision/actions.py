@@ -432,16 +432,21 @@ def risk_assess_all(
         employers = employers.filter(region_id=district)
     stats = recompute.recompute(user=user, on=on, employers=employers, progress=progress)
     warnings.refresh(
-        None if user is None and not district else list(employers.values_list("pk", flat=True)), on
+        None if user is None and not district else list(employers.values_list("pk", flat=True)),
+        on,
+        stats.inputs,
     )
     return stats.employers
 
 
+@transaction.atomic
 def risk_refresh(*, enterprise_ids: Sequence[int], on: dt.date) -> recompute.Stats:
     """Incremental: re-assess these employers (a row only if the result changed) and refresh
-    their warnings — what a new measurement or exam batch triggers."""
+    their warnings — what a new measurement or exam batch triggers. One transaction (the
+    assessment and its warnings together); the declarations and measurements the recompute read
+    serve the warnings too (``recompute.Inputs``)."""
     stats = recompute.recompute(on=on, enterprise_ids=enterprise_ids)
-    warnings.refresh(enterprise_ids, on)
+    warnings.refresh(enterprise_ids, on, stats.inputs)
     return stats
 
 
@@ -748,6 +753,16 @@ def project_record_stage(
 # --------------------------------------------------------------------------------------------
 
 QC_DECIDES = "交叉核查发现由市疾控中心质控人员核实"
+
+
+def can_decide_finding(user: User | None, finding: CrossCheckFinding) -> bool:
+    """The role's permission to change findings (city admin and CDC staff, ``permissions.MATRIX``)
+    and the finding in the user's scope (a district CDC: its district's). ``None``: the system."""
+    if user is None:
+        return True
+    return access.has_perm(user, "supervision.change_crosscheckfinding") and access.in_scope(user, finding)
+
+
 DECISIONS = (FindingStatus.CONFIRMED, FindingStatus.REJECTED, FindingStatus.PENDING)
 
 
@@ -756,12 +771,12 @@ def crosscheck_finding_decide(
     *, user: User | None, finding: CrossCheckFinding, status: str, note: str = ""
 ) -> CrossCheckFinding:
     """Record the QC team's verification of a finding: 属实 or 不属实 with the note saying why (or
-    back to 待核实, also with a note). City-wide users with the permission (the city CDC's QC team;
-    a district reads its own); who and when are stored, the change is audited."""
+    back to 待核实, also with a note). Users whose role may change findings (the CDC's QC duty:
+    the city and the city CDC; a district CDC for the findings of its district — its scope) decide;
+    a district officer and an institution read. Who and when are stored, the change is audited."""
     if user is not None and not access.has_perm(user, "supervision.change_crosscheckfinding"):
         raise PermissionDenied("您无权核实交叉核查发现")
-    access.require_citywide(user, QC_DECIDES)
-    access.require_in_scope(user, finding)
+    access.require_in_scope(user, finding)  # a district CDC: its district's findings only (404)
     finding = CrossCheckFinding.objects.select_for_update().get(pk=finding.pk)
     if status not in DECISIONS:
         raise ValidationError({"status": "请选择核实结论：属实、不属实或待核实"})

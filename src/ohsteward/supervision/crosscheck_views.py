@@ -111,7 +111,7 @@ class FindingDetailView(ObjectDetailView):
     def get_context_data(self, **context):
         finding = context["object"]
         user = self.request.user
-        can_decide = user.has_perm("supervision.change_crosscheckfinding") and access.is_citywide(user)
+        can_decide = actions.can_decide_finding(user, finding)
         form = FindingDecideForm(initial={"status": finding.status, "note": finding.note})
         return {**context, "decide_form": form if can_decide else None}
 

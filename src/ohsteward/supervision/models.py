@@ -717,9 +717,9 @@ class CrossCheckFinding(ScopedModelMixin, TimeStampedModel):
     ``e<employer>-f<factor>``, ``i<institution>``), so a re-run finds the same row again: its
     evidence (``summary``, ``records``) is refreshed while it is 待核实 and kept as it was decided on
     afterwards; an item the re-run no longer finds gets ``gone_at`` (never deleted), and loses it if
-    found again. Seen by regulators only: the city (the city CDC's QC team) and the district of the
-    employer or of the institution (an out-of-province institution: the districts it serves);
-    never by the institution or the employer (a lead to verify, not a conclusion)."""
+    found again. Seen by the regulators: the city (the city CDC's QC team) and the district of the
+    employer or of the institution (an out-of-province institution: the districts it serves); an
+    institution reads the findings about itself (read-only); never an employer or a team."""
 
     audited = True
     scope = Scope(
@@ -727,6 +727,7 @@ class CrossCheckFinding(ScopedModelMixin, TimeStampedModel):
         district="institution__region_id",
         institution="institution",
         regulators_only=True,
+        institution_sees_own=True,
         serving_area=True,
     )
 

@@ -52,6 +52,7 @@ class Stats:
     written: int = 0
     unchanged: int = 0
     raised: list[int] | None = None  # employers whose class moved to a higher risk
+    inputs: Inputs | None = None  # what was read, for the warnings of the same employers
 
 
 class _Catalogue:
@@ -102,7 +103,7 @@ def latest_declarations(ids: Collection[int] | None, on: dt.date) -> dict[int, t
     rows = qs.order_by("enterprise_id", "-declared_on", "-pk").values_list(
         "enterprise_id", "pk", "receipt_no", "declared_on"
     )
-    for eid, pk, receipt, declared_on in rows.iterator(chunk_size=20000):
+    for eid, pk, receipt, declared_on in sources.rows_of(rows, ids):
         found.setdefault(eid, (pk, receipt, declared_on))
     return found
 
@@ -117,7 +118,7 @@ def declared(declaration_ids: set[int], ids: Collection[int] | None, on: dt.date
         .annotate(n=Sum("exposed_count"))
         .order_by("declaration_id", "hazard_name")
     )
-    for row in rows.iterator(chunk_size=20000):
+    for row in sources.rows_of(rows, ids):
         if row["declaration_id"] in declaration_ids:
             out[row["declaration_id"]].append((row["hazard_factor_id"], row["hazard_name"], row["n"] or 0))
     return out
@@ -133,7 +134,7 @@ def _posts(ids: Collection[int] | None):
         .annotate(n=Sum("exposed_count"))
         .order_by("post__workplace__enterprise_id", "hazard_factor__name")
     )
-    for row in rows.iterator(chunk_size=20000):
+    for row in sources.rows_of(rows, ids):
         out[row["post__workplace__enterprise_id"]].append(
             (row["hazard_factor_id"], row["hazard_factor__name"], row["n"] or 0)
         )
@@ -145,7 +146,7 @@ def _inspections(ids: Collection[int] | None, on: dt.date) -> dict[int, SelfInsp
     if ids is not None:
         qs = qs.filter(enterprise_id__in=list(ids))
     found: dict[int, SelfInspection] = {}
-    for s in qs.order_by("enterprise_id", "-filled_on", "-pk").iterator(chunk_size=5000):
+    for s in sources.rows_of(qs.order_by("enterprise_id", "-filled_on", "-pk"), ids):
         found.setdefault(s.enterprise_id, s)
     return found
 
@@ -159,7 +160,7 @@ def _latest_assessments(ids: Collection[int] | None) -> dict[int, dict[str, Any]
         "enterprise_id", "rules_version", "hazard_level", "management_status", "comprehensive_class",
         "management_score", "verified", "factors",
     )  # fmt: skip
-    for row in rows.iterator(chunk_size=20000):
+    for row in sources.rows_of(rows, ids):
         found.setdefault(row["enterprise_id"], row)
     return found
 
@@ -185,6 +186,44 @@ def moved_higher(old: str, new: str) -> bool:
     return bool(old and new) and CLASS_RANK.get(new, -1) > CLASS_RANK.get(old, 99)
 
 
+class Inputs:
+    """What both the recompute and the early warnings read for the same employers on the same
+    date — the latest valid declarations with their factors and the measurements (compliance and
+    the pairs measured at all) — each read once when first asked for. ``actions.risk_refresh``
+    hands one to both, so the incremental path after a new measurement reads them once."""
+
+    def __init__(self, ids: Collection[int] | None, on: dt.date) -> None:
+        self.ids, self.on = ids, on
+        self._declarations: dict[int, tuple[int, str, dt.date]] | None = None
+        self._declared: dict[int, list[tuple[int | None, str, int]]] | None = None
+        self._measurements: tuple[dict[tuple[int, int], sources.Compliance], set[tuple[int, int]]] | None = (
+            None
+        )
+        self.uscc: dict[int, str] | None = None  # set by ``recompute``, which reads the employers
+
+    def declarations(self) -> dict[int, tuple[int, str, dt.date]]:
+        if self._declarations is None:
+            self._declarations = latest_declarations(self.ids, self.on)
+        return self._declarations
+
+    def declared(self) -> dict[int, list[tuple[int | None, str, int]]]:
+        if self._declared is None:
+            latest = {d[0] for d in self.declarations().values()}
+            self._declared = declared(latest, self.ids, self.on)
+        return self._declared
+
+    def compliance(self) -> dict[tuple[int, int], sources.Compliance]:
+        return self._facts()[0]
+
+    def measured(self) -> set[tuple[int, int]]:
+        return self._facts()[1]
+
+    def _facts(self):
+        if self._measurements is None:
+            self._measurements = sources.measurement_facts(self.ids, self.on)
+        return self._measurements
+
+
 def recompute(
     *,
     user: Any = None,
@@ -192,26 +231,31 @@ def recompute(
     enterprise_ids: Collection[int] | None = None,
     employers=None,
     progress: Callable[[int, int], None] | None = None,
+    inputs: Inputs | None = None,
 ) -> Stats:
     """Recompute the given employers (``enterprise_ids``, or the queryset ``employers``, or all)
-    and write a new assessment where the result changed. Returns counts."""
+    and write a new assessment where the result changed. Returns counts. ``inputs``: the reads
+    shared with the warnings of the same employers (``Inputs(enterprise_ids, on)``)."""
     r = rules.rules_on(on)
     if employers is None:
         employers = Enterprise.objects.all()
     if enterprise_ids is not None:
         employers = employers.filter(pk__in=list(enterprise_ids))
-    ents = {e.pk: e for e in employers.only("pk", "name", "region_id", "zone_id").order_by("pk")}
+    ents = {e.pk: e for e in employers.only("pk", "name", "uscc", "region_id", "zone_id").order_by("pk")}
     ids: Collection[int] | None = ents.keys() if enterprise_ids is not None or len(ents) < 1000 else None
+    if inputs is None or inputs.on != on:
+        inputs = Inputs(ids, on)
+    inputs.uscc = {pk: e.uscc for pk, e in ents.items()}
     catalogue = catalogue_for(r, fresh=enterprise_ids is None)
-    declarations = latest_declarations(ids, on)
-    by_declaration = declared({d[0] for d in declarations.values()}, ids, on)
+    declarations = inputs.declarations()
+    by_declaration = inputs.declared()
     posts = _posts(ids)
-    compliance = sources.compliance_map(ids, on)
+    compliance = inputs.compliance()
     inspections = _inspections(ids, on)
     latest = _latest_assessments(ids)
     declaration_url = reverse("declarations:declaration_detail", args=[0])[:-2]  # ".../0/" → prefix
 
-    stats = Stats(employers=len(ents), raised=[])
+    stats = Stats(employers=len(ents), raised=[], inputs=inputs)
     pending: list[RiskAssessment] = []
     for n, (eid, enterprise) in enumerate(ents.items(), start=1):
         decl = declarations.get(eid)
@@ -310,12 +354,16 @@ def _values(obj, fields) -> tuple:
     return tuple(getattr(obj, f.attname) for f in fields)
 
 
-@transaction.atomic
 def _write(rows: list[RiskAssessment], user: Any) -> int:
     """Insert the new assessments and their audit rows: COPY on PostgreSQL (``core.bulk``),
-    ``bulk_create`` elsewhere (SQLite returns the keys)."""
+    ``bulk_create`` elsewhere (SQLite returns the keys); nothing to write, no query."""
     if not rows:
         return 0
+    with transaction.atomic():
+        return _insert(rows, user)
+
+
+def _insert(rows: list[RiskAssessment], user: Any) -> int:
     now = timezone.now()
     for a in rows:
         a.created_at = a.updated_at = now
@@ -347,7 +395,7 @@ def latest_class_rise(enterprise_ids: Collection[int] | None) -> dict[int, tuple
     rows = qs.order_by("enterprise_id", "-assessed_on", "-pk").values_list(
         "enterprise_id", "pk", "comprehensive_class"
     )
-    for eid, pk, klass in rows.iterator(chunk_size=20000):
+    for eid, pk, klass in sources.rows_of(rows, enterprise_ids):
         if eid in done:
             continue
         if eid not in seen:

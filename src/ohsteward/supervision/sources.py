@@ -36,33 +36,45 @@ def _limit(qs, enterprise_ids: Collection[int] | None, field: str = "enterprise_
     return qs if enterprise_ids is None else qs.filter(**{f"{field}__in": list(enterprise_ids)})
 
 
-def compliance_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[tuple[int, int], Compliance]:
-    """附件1 (b) 接触水平 per (employer, factor) as of ``on``, from monitoring's **stored**
-    judgements (``Measurement.compliant``, and ``over_limit``: a member of an additive-effect
-    group judged 不符合 is not compliant either): for each post the latest measurement of the factor
-    dated on or before ``on``; any post 不符合 → not compliant (the record is that measurement),
-    otherwise compliant (the record is the newest one). Measurements without a judgement
-    ("无接触限值，未判定") do not count. ``enterprise_ids=None``: every employer (one query)."""
-    rows = (
-        _limit(Measurement.objects.filter(measured_on__lte=on, compliant__isnull=False), enterprise_ids)
+def rows_of(qs, enterprise_ids: Collection[int] | None):
+    """The rows of ``qs``: streamed through a server-side cursor over every employer or a large
+    set (bounded memory), fetched at once for a few employers (one round trip instead of the
+    cursor's DECLARE, FETCH and CLOSE: what the incremental path after a new measurement needs)."""
+    if enterprise_ids is None or len(enterprise_ids) > 1000:
+        return qs.iterator(chunk_size=20000)
+    return iter(qs)
+
+
+def measurement_facts(
+    enterprise_ids: Collection[int] | None, on: dt.date
+) -> tuple[dict[tuple[int, int], Compliance], set[tuple[int, int]]]:
+    """One read of the measurements dated on or before ``on``: ``compliance_map``'s result and
+    the (employer, factor) pairs with any measurement at all, judged or not (the early warning
+    "申报危害因素未检测")."""
+    rows = rows_of(
+        _limit(Measurement.objects.filter(measured_on__lte=on), enterprise_ids)
         .order_by("enterprise_id", "factor_id", "post_id", "-measured_on", "-pk")
-        .values_list("pk", "enterprise_id", "factor_id", "post_id", "measured_on", "compliant", "over_limit")
-        .iterator(chunk_size=20000)
+        .values_list("pk", "enterprise_id", "factor_id", "post_id", "measured_on", "compliant", "over_limit"),
+        enterprise_ids,
     )
+    measured: set[tuple[int, int]] = set()
     seen_post: set[tuple[int, int, int]] = set()
     worst: dict[tuple[int, int], tuple[int, dt.date, bool]] = {}
     for pk, eid, fid, post, on_day, own, over_limit in rows:
+        key = (eid, fid)
+        measured.add(key)
+        if own is None:
+            continue  # no limit, not judged: does not count
         compliant = bool(own) and not over_limit
         if (eid, fid, post) in seen_post:
             continue  # an older measurement of the same post × factor
         seen_post.add((eid, fid, post))
-        key = (eid, fid)
         held = worst.get(key)
         # keep a failing post over a passing one; among equals the newest
         if held is None or (held[2] and not compliant) or (held[2] == compliant and on_day > held[1]):
             worst[key] = (pk, on_day, compliant)
     prefix = reverse("monitoring:measurement_detail", args=[0])[:-2]  # ".../0/" → ".../"
-    return {
+    compliance = {
         key: Compliance(
             compliant=compliant,
             measured_on=on_day,
@@ -71,6 +83,17 @@ def compliance_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[
         )
         for key, (pk, on_day, compliant) in worst.items()
     }
+    return compliance, measured
+
+
+def compliance_map(enterprise_ids: Collection[int] | None, on: dt.date) -> dict[tuple[int, int], Compliance]:
+    """附件1 (b) 接触水平 per (employer, factor) as of ``on``, from monitoring's **stored**
+    judgements (``Measurement.compliant``, and ``over_limit``: a member of an additive-effect
+    group judged 不符合 is not compliant either): for each post the latest **judged** measurement
+    of the factor dated on or before ``on``; any post 不符合 → not compliant (the record is that
+    measurement), otherwise compliant (the record is the newest one). Measurements without a
+    judgement ("无接触限值，未判定") do not count. ``enterprise_ids=None``: every employer (one query)."""
+    return measurement_facts(enterprise_ids, on)[0]
 
 
 def factor_compliance(enterprise_id: int, hazard_factor_id: int | None, on: dt.date) -> Compliance | None:

@@ -60,15 +60,11 @@ def _ids(qs, ids: Collection[int] | None, field: str = "enterprise_id"):
     return qs if ids is None else qs.filter(**{f"{field}__in": list(ids)})
 
 
-def undetected(ids: Collection[int] | None, on: dt.date) -> list[Found]:
-    declarations = recompute.latest_declarations(ids, on)
-    declared = recompute.declared({d[0] for d in declarations.values()}, ids, on)
-    measured = set(
-        _ids(Measurement.objects.filter(measured_on__lte=on), ids)
-        .values_list("enterprise_id", "factor_id")
-        .distinct()
-        .order_by()
-    )
+def undetected(
+    ids: Collection[int] | None, on: dt.date, inputs: recompute.Inputs | None = None
+) -> list[Found]:
+    inputs = inputs or recompute.Inputs(ids, on)
+    declarations, declared, measured = inputs.declarations(), inputs.declared(), inputs.measured()
     url = reverse("declarations:declaration_detail", args=[0])[:-2]
     out = []
     for eid, (pk, receipt, declared_on) in declarations.items():
@@ -87,8 +83,10 @@ def undetected(ids: Collection[int] | None, on: dt.date) -> list[Found]:
     return out
 
 
-def over_limit(ids: Collection[int] | None, on: dt.date) -> list[Found]:
-    judged = sources.compliance_map(ids, on)
+def over_limit(
+    ids: Collection[int] | None, on: dt.date, inputs: recompute.Inputs | None = None
+) -> list[Found]:
+    judged = (inputs or recompute.Inputs(ids, on)).compliance()
     tasks = set(
         _ids(RectificationTask.objects.open(), ids)
         .values_list("enterprise_id", "factor_id")
@@ -183,7 +181,7 @@ def noise_no_audiometry(
     )  # fmt: skip
     loud: dict[int, tuple[int, int, str, dt.date, float]] = {}
     seen: set[int] = set()
-    for pk, eid, post, post_name, measured_on, l8, lw, value in rows.iterator(chunk_size=20000):
+    for pk, eid, post, post_name, measured_on, l8, lw, value in sources.rows_of(rows, ids):
         if post in seen:
             continue  # an older measurement of the same post
         seen.add(post)
@@ -286,13 +284,18 @@ def not_reassigned(ids: Collection[int] | None, on: dt.date) -> list[Found]:
     ]
 
 
-def compute(ids: Collection[int] | None, on: dt.date) -> list[Found]:
-    """Every warning that holds on ``on`` for the employers ``ids`` (None: all)."""
-    uscc = dict(_ids(Enterprise.objects.all(), ids, "pk").values_list("pk", "uscc"))
+def compute(ids: Collection[int] | None, on: dt.date, inputs: recompute.Inputs | None = None) -> list[Found]:
+    """Every warning that holds on ``on`` for the employers ``ids`` (None: all). ``inputs``: the
+    reads the recompute of the same employers made (``recompute.Inputs``), not read again."""
+    if inputs is None or inputs.on != on:
+        inputs = recompute.Inputs(ids, on)
+    uscc = inputs.uscc
+    if uscc is None:
+        uscc = dict(_ids(Enterprise.objects.all(), ids, "pk").values_list("pk", "uscc"))
     r = rules.warning_rules_for(on)
     return [
-        *undetected(ids, on),
-        *over_limit(ids, on),
+        *undetected(ids, on, inputs),
+        *over_limit(ids, on, inputs),
         *exam_overdue(ids, on, uscc),
         *agreement_expired(ids, on),
         *class_raised(ids),
@@ -302,11 +305,13 @@ def compute(ids: Collection[int] | None, on: dt.date) -> list[Found]:
     ]
 
 
-@transaction.atomic
-def refresh(ids: Collection[int] | None, on: dt.date) -> dict[str, int]:
+@transaction.atomic(savepoint=False)  # inside risk_refresh's transaction: no savepoint round trips
+def refresh(
+    ids: Collection[int] | None, on: dt.date, inputs: recompute.Inputs | None = None
+) -> dict[str, int]:
     """Bring the stored warnings in line with ``compute``: open new ones, close those that no
     longer hold (``closed_on = on``), update changed messages. Returns counts."""
-    found = {(f.enterprise_id, f.kind, f.key): f for f in compute(ids, on)}
+    found = {(f.enterprise_id, f.kind, f.key): f for f in compute(ids, on, inputs)}
     held = {(w.enterprise_id, w.kind, w.key): w for w in _ids(EarlyWarning.objects.open(), ids)}
     new = [
         EarlyWarning(

@@ -40,6 +40,8 @@ def scope_q(scope: Scope, user) -> Q:
     if j.kind is Kind.NONE:
         return NOTHING
     if scope.regulators_only and j.kind in {Kind.ENTERPRISE, Kind.INSTITUTION, Kind.TEAM, Kind.PERSON}:
+        if j.kind is Kind.INSTITUTION and scope.institution_sees_own and scope.institution:
+            return Q(**{f"{scope.institution}_id": j.id})  # only rows about itself
         return NOTHING
     if j.kind is Kind.PERSON:
         # a worker's own login: only rows declared to be about a person, and only their own —

@@ -1,7 +1,7 @@
 """Stored cross-check findings (issue 9 item 6): the re-run job upserts by a stable key (decisions
-survive, vanished items are marked, not deleted), the QC team's verification (audited, city-wide
-only), the list with filters and its .xlsx export, the API, who sees which finding, and the
-findings as the 交叉核查 factor of the institutions' colour (issue 9 item 5)."""
+survive, vanished items are marked, not deleted), the QC team's verification (audited; the city
+CDC, a district CDC for its district), the list with filters and its .xlsx export, the API, who
+sees which finding (an institution its own, read-only), and the findings as the 交叉核查 factor of the institutions' colour (issue 9 item 5)."""
 
 from __future__ import annotations
 
@@ -389,3 +389,74 @@ def test_the_list_page_and_export_send_no_query_per_finding(client, cast, enterp
     assert_constant_queries(lambda: client.get(url), more)
     export = reverse("supervision:finding_export") + f"?year={YEAR}"
     assert_constant_queries(lambda: client.get(export), more)
+
+
+# ---- institutions read their own findings; a district CDC decides its district's ---------------
+
+
+def _about_institution(institution):
+    return CrossCheckFinding.objects.get_or_create(
+        kind="out_of_scope", year=YEAR, key=f"i{institution.pk}",
+        defaults={"institution": institution, "summary": "检测因素超出资质范围", "found_at": timezone.now()},
+    )[0]  # fmt: skip
+
+
+def test_an_institution_reads_the_findings_about_itself_only_and_cannot_decide(
+    client, cast, enterprises, two_institutions
+):
+    w = _world(enterprises, two_institutions)
+    findings.refresh(YEAR)
+    own, other, employer = _about_institution(w["a"]), _scope(w["b"]), _noise(enterprises)
+    staff = cast["institution"]  # works for A (two_institutions)
+    assert list(CrossCheckFinding.objects.for_user(staff)) == [own]
+    client.force_login(staff)
+    page = client.get(reverse("supervision:finding_detail", args=[own.pk]))
+    assert page.status_code == 200 and 'id="decide-form"' not in page.content.decode()
+    assert "由疾控中心质控人员核实" in page.content.decode()
+    for hidden in (other, employer):
+        assert client.get(reverse("supervision:finding_detail", args=[hidden.pk])).status_code == 404
+    url = reverse("supervision:finding_decide", args=[own.pk])
+    assert client.post(url, {"status": "rejected", "note": "x"}).status_code == 403
+    api = bearer_client(staff)
+    rows = api.get(f"/api/v1/crosscheck-findings/?year={YEAR}").json()["results"]
+    assert [(r["id"], r["institution"]) for r in rows] == [(own.pk, w["a"].uscc)]
+    with pytest.raises(PermissionDenied):
+        actions.crosscheck_finding_decide(user=staff, finding=own, status="rejected", note="x")
+    # the employer's manager still sees none
+    assert not CrossCheckFinding.objects.for_user(cast["manager"]).exists()
+
+
+def test_a_district_cdc_decides_the_findings_of_its_district_only(
+    client, cast, enterprises, two_institutions
+):
+    from ohsteward.accounts import access
+    from ohsteward.accounts.actions import user_create
+
+    w = _world(enterprises, two_institutions)
+    findings.refresh(YEAR)
+    wanzhou_cdc = user_create(
+        username="cdc_wanzhou", password="Ohs-test-pass-2024", role="cdc_staff", region_code="500101",
+        check_password=False,
+    )  # fmt: skip
+    ours, theirs = _scope(w["b"]), _noise(enterprises)  # B is a 万州 institution; the noise is 渝北's
+    decided = actions.crosscheck_finding_decide(
+        user=wanzhou_cdc, finding=ours, status="confirmed", note="现场核实"
+    )
+    assert decided.status == "confirmed" and decided.decided_by == wanzhou_cdc
+    with pytest.raises(access.OutOfScope):
+        actions.crosscheck_finding_decide(user=wanzhou_cdc, finding=theirs, status="confirmed", note="x")
+    client.force_login(wanzhou_cdc)
+    page = client.get(reverse("supervision:finding_detail", args=[ours.pk])).content.decode()
+    assert 'id="decide-form"' in page
+    url = reverse("supervision:finding_decide", args=[theirs.pk])
+    assert client.post(url, {"status": "rejected", "note": "x"}).status_code == 404
+    api = bearer_client(wanzhou_cdc)
+    answer = api.post(
+        f"/api/v1/crosscheck-findings/{ours.pk}/decide/",
+        {"status": "rejected", "note": "资质已补录"},
+        format="json",
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == "rejected"
+    # the district officer (no change permission) still reads only
+    with pytest.raises(PermissionDenied):
+        actions.crosscheck_finding_decide(user=cast["wanzhou"], finding=ours, status="confirmed", note="x")
