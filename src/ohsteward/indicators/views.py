@@ -127,7 +127,10 @@ def report(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         job = jobs.start_report_job(
-            user=request.user, period=request.POST.get("period", ""), fmt=request.POST.get("format", "")
+            user=request.user,
+            period=request.POST.get("period", ""),
+            fmt=request.POST.get("format", ""),
+            doc_number=request.POST.get("doc_number", ""),
         )
     except ValueError as exc:
         raise Http404 from exc
