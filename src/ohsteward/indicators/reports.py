@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ohsteward.core import documents as docs
 from ohsteward.core.spreadsheets import safe_cell
-from ohsteward.indicators import areas, snapshots
+from ohsteward.indicators import areas, rules, snapshots
 from ohsteward.indicators.exports import met_label
 from ohsteward.indicators.figures import Figure
 from ohsteward.indicators.models import IndicatorSnapshot
@@ -158,23 +158,18 @@ def _ranked(data: ReportData, i: int) -> list[tuple[str, Figure]]:
 
 
 def district_standing(data: ReportData) -> list[dict]:
-    """The districts ranked by indicators met (more first), then missed (fewer first), then name:
-    the bulletin's 区县排名."""
+    """The districts in the bulletin's 区县排名 (``rules.standing_key``)."""
+    unknown = {name: sum(1 for f in figs if f.met is None) for _c, name, figs in data.districts}
     rows = sorted(
         (
-            (
-                name,
-                sum(1 for f in figs if f.met is True),
-                sum(1 for f in figs if f.met is False),
-                sum(1 for f in figs if f.met is None),
-            )
+            (name, sum(1 for f in figs if f.met is True), sum(1 for f in figs if f.met is False))
             for _c, name, figs in data.districts
         ),
-        key=lambda r: (-r[1], r[2], r[0]),
+        key=lambda r: rules.standing_key(*r),
     )
     return [
-        {"rank": n, "district": name, "met": ok, "missed": bad, "no_target": none}
-        for n, (name, ok, bad, none) in enumerate(rows, start=1)
+        {"rank": n, "district": name, "met": ok, "missed": bad, "no_target": unknown[name]}
+        for n, (name, ok, bad) in enumerate(rows, start=1)
     ]
 
 
