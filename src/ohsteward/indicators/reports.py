@@ -189,6 +189,14 @@ def district_shortfalls(data: ReportData) -> list[dict]:
     return out
 
 
+def bulletin_date(data: ReportData) -> dt.date:
+    """成文日期: the publication day for a published period (the bulletin of a published period
+    reads the same whenever it is generated again), else today."""
+    if data.snapshot is not None:
+        return timezone.localtime(data.snapshot.published_at).date()
+    return timezone.localdate()
+
+
 def bulletin_context(data: ReportData, *, issuer: str = DEFAULT_ISSUER, doc_number: str = "") -> dict:
     """What the bulletin template is filled with (``templates_docx.build_bulletin_template.PLACEHOLDERS``)."""
     best_worst = []
@@ -226,7 +234,7 @@ def bulletin_context(data: ReportData, *, issuer: str = DEFAULT_ISSUER, doc_numb
         "shortfalls": district_shortfalls(data),
         "no_data": [{"indicator": f.indicator.name, "reason": f.no_data} for f in data.city if f.no_data],
         "issuer": issuer,
-        "date_cn": docs.chinese_date(timezone.localdate()),
+        "date_cn": docs.chinese_date(bulletin_date(data)),
     }
 
 

@@ -114,3 +114,31 @@ def test_the_bulletin_job_reports_progress_and_carries_the_doc_number(client, wo
     assert job.progress == 100 or job.result_name.endswith(".docx")
     doc = _read(jobs.result_path(job).read_bytes())
     assert doc.paragraphs[1].text == "渝卫职健通〔2026〕9号"
+
+
+def _text(content: bytes) -> list[str]:
+    doc = _read(content)
+    return [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+
+
+def test_a_published_periods_bulletin_does_not_change_when_records_change_or_days_pass(
+    world, enterprises, monkeypatch
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ohsteward.declarations.tests.factories import DeclarationFactory
+    from ohsteward.indicators import actions
+
+    snapshot = actions.snapshot_publish(user=world["city"], period="2025", today=dt.date(2026, 3, 1))
+    before = _text(reports.report_docx(reports.report_data(world["city"], Y2025)))
+    DeclarationFactory(enterprise=enterprises["yubei2"], declared_on=dt.date(2025, 12, 1))  # late entry
+    later = timezone.localdate() + dt.timedelta(days=40)
+    monkeypatch.setattr(reports.timezone, "localdate", lambda *a: later)
+    after = _text(reports.report_docx(reports.report_data(world["city"], Y2025)))
+    assert after == before
+    published_day = timezone.localtime(snapshot.published_at).date()
+    assert [t for t in before if t][-1] == reports.docs.chinese_date(published_day)
+    # the frozen 申报率 (1 of 2) stays, though the live one is now 2 of 2
+    assert "渝北区：职业病危害项目申报率50.0%" in "".join(before)
