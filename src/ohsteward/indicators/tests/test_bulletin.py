@@ -111,7 +111,8 @@ def test_the_bulletin_job_reports_progress_and_carries_the_doc_number(client, wo
     assert r.status_code == 302
     job = Job.objects.filter(kind="indicators.report").order_by("-pk").first()
     assert job.status == "succeeded", job.error
-    assert job.progress == 100 or job.result_name.endswith(".docx")
+    assert job.progress == 100 and job.result_name.endswith(".docx")
+    assert job.result["districts"] == 38 and "已生成" in job.result["summary"]
     doc = _read(jobs.result_path(job).read_bytes())
     assert doc.paragraphs[1].text == "渝卫职健通〔2026〕9号"
 
