@@ -333,6 +333,9 @@ OHSTEWARD_THREADS = int(os.environ.get("OHSTEWARD_THREADS", "0") or 0) or None
 OHSTEWARD_WORKER_TIMEOUT = int(os.environ.get("OHSTEWARD_WORKER_TIMEOUT", "300") or 300)
 
 # Uploads: spreadsheets are read in memory; the limit is stated to users on the import page.
+# The indicator bulletin's .docx template (docxtpl); empty: the shipped
+# indicators/templates_docx/bulletin.docx (placeholders: docs/configuration.md)
+OHSTEWARD_BULLETIN_TEMPLATE = os.environ.get("OHSTEWARD_BULLETIN_TEMPLATE", "")
 OHSTEWARD_MAX_UPLOAD_MB = int(os.environ.get("OHSTEWARD_MAX_UPLOAD_MB", "20"))
 OHSTEWARD_MAX_IMPORT_ROWS = int(os.environ.get("OHSTEWARD_MAX_IMPORT_ROWS", "200000"))
 # Spreadsheet reader limits (issue 6 items 2 and 8; docs/configuration.md): checked before a file is read.

@@ -17,7 +17,8 @@ REPORT_FUNCTION = "ohsteward.indicators.jobs.indicator_report_job"
 FORMATS = {"xlsx": "指标报表（Excel）", "docx": "指标通报（Word）"}
 
 
-def start_report_job(*, user, period: str, fmt: str) -> Job:
+def start_report_job(*, user, period: str, fmt: str, doc_number: str = "") -> Job:
+    """Queue the report of ``period`` as ``fmt``; ``doc_number`` is the bulletin's 文号 (optional)."""
     p = parse_period(period)  # ValueError for a bad period: the view answers 404
     if fmt not in FORMATS:
         raise ValueError(fmt)
@@ -26,7 +27,7 @@ def start_report_job(*, user, period: str, fmt: str) -> Job:
         kind="indicators.report",
         title=f"{p.label}{FORMATS[fmt]}",
         function=REPORT_FUNCTION,
-        params={"period": p.code, "format": fmt},
+        params={"period": p.code, "format": fmt, "doc_number": doc_number.strip()[:60]},
     )
 
 
@@ -47,6 +48,9 @@ def indicator_report_job(*, job: Job, progress: jobs.Progress) -> dict[str, Any]
     if fmt == "xlsx":
         content, name = reports.report_xlsx(data), f"指标报表-{p.code}.xlsx"
     else:
-        content, name = reports.report_docx(data), f"指标通报-{p.code}.docx"
+        content, name = (
+            reports.report_docx(data, doc_number=job.params.get("doc_number", "")),
+            f"指标通报-{p.code}.docx",
+        )
     jobs.attach_file(job, name, content)
     return {"summary": f"已生成{name}（{data.basis}）", "districts": len(data.districts)}

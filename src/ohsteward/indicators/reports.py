@@ -1,9 +1,10 @@
 """Quarterly and yearly reports of the indicators: every indicator for the city and each district,
 with targets and 达标/未达标, as an .xlsx (city summary first, one sheet per indicator group) and
 as the bulletin .docx (通报: overall, ranking of districts, best and worst per indicator, each
-district's shortfalls) in the GB/T 9704 style of ``core.documents``. The figures are the
-published ones when the period is published (a report of a past period does not change), else
-live ones, and the report says which."""
+district's shortfalls): the docxtpl template ``templates_docx/bulletin.docx`` in the GB/T 9704
+style of ``core.documents``, or the city's own (setting ``OHSTEWARD_BULLETIN_TEMPLATE``). The
+figures are the published ones when the period is published (a report of a past period does not
+change), else live ones, and the report says which."""
 
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from ohsteward.core import documents as docs
 from ohsteward.core.spreadsheets import safe_cell
-from ohsteward.indicators import areas, snapshots
+from ohsteward.indicators import areas, rules, snapshots
 from ohsteward.indicators.exports import met_label
 from ohsteward.indicators.figures import Figure
 from ohsteward.indicators.models import IndicatorSnapshot
 from ohsteward.indicators.queries import Area
 from ohsteward.indicators.rules import Period
+
+DEFAULT_BULLETIN_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "bulletin.docx"
+DEFAULT_ISSUER = "重庆市卫生健康委员会"
+RECIPIENTS = "各区县（自治县）卫生健康委，两江新区、西部科学城重庆高新区、万盛经开区卫生健康局"
 
 
 @dataclass
@@ -150,105 +157,98 @@ def _ranked(data: ReportData, i: int) -> list[tuple[str, Figure]]:
     return sorted(rows, key=lambda r: r[1].value, reverse=higher)  # type: ignore[arg-type, return-value]
 
 
-def report_docx(data: ReportData, *, issuer: str = "重庆市卫生健康委员会") -> bytes:
-    """The bulletin (通报) in the GB/T 9704 layout: overall, districts ranked by indicators met,
-    best and worst per indicator, each district's shortfalls, indicators without data."""
-    # local: python-docx is loaded on first use: only document rendering needs it
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    doc = docs.gbt9704_document()
-    first = doc.paragraphs[0] if doc.paragraphs else None
-    if first is not None and not first.text:
-        first._p.getparent().remove(first._p)
-
-    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=True):
-        p = doc.add_paragraph()
-        if text:
-            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
-        if align is not None:
-            p.alignment = align
-        docs.exact_line_spacing(p)
-        if indent and align is None:
-            docs.first_line_indent_chars(p, 2, size)
-        return p
-
-    def table(header: list[str], rows: list[list[str]]) -> None:
-        t = doc.add_table(rows=1 + len(rows), cols=len(header))
-        t.style = "Table Grid"
-        for r, values in enumerate([header, *rows]):
-            for c, v in enumerate(values):
-                cell = t.rows[r].cells[c]
-                cell.text = ""
-                docs.set_fonts(
-                    cell.paragraphs[0].add_run(str(v)),
-                    east_asia=docs.HEITI_FONT if r == 0 else docs.BODY_FONT,
-                    size="四号",
-                )
-
-    period = data.period
-    para(f"关于{period.label}职业健康工作指标情况的通报", font=docs.TITLE_FONT, size="二号",
-         align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
-    para()
-    para("各区县（自治县）卫生健康委，两江新区、西部科学城重庆高新区、万盛经开区卫生健康局：", indent=False)
-    met = sum(1 for f in data.city if f.met is True)
-    missed = [f for f in data.city if f.met is False]
-    no_data = [f for f in data.city if f.no_data]
-    para(
-        f"现将{period.label}全市职业健康工作指标完成情况通报如下。本通报数据为{data.basis}，"
-        f"由平台按各业务记录计算，每项数字均可查看其背后的记录。"
-    )
-    para("一、总体情况", font=docs.HEITI_FONT)
-    para(
-        f"纳入通报的指标共{len(data.city)}项，全市层面达到目标{met}项，未达到目标{len(missed)}项，"
-        f"暂无数据{len(no_data)}项。"
-    )
-    table(
-        ["指标", "全市", "目标", "达标情况"],
-        [[f.indicator.name, f.display, "—" if f.target is None else f"{f.target}{'%' if f.indicator.unit == '%' else ''}",
-          met_label(f)] for f in data.city],
-    )  # fmt: skip
-    para("二、区县排名", font=docs.HEITI_FONT)
-    standing = sorted(
+def district_standing(data: ReportData) -> list[dict]:
+    """The districts in the bulletin's 区县排名 (``rules.standing_key``)."""
+    unknown = {name: sum(1 for f in figs if f.met is None) for _c, name, figs in data.districts}
+    rows = sorted(
         (
             (name, sum(1 for f in figs if f.met is True), sum(1 for f in figs if f.met is False))
             for _c, name, figs in data.districts
         ),
-        key=lambda r: (-r[1], r[2], r[0]),
+        key=lambda r: rules.standing_key(*r),
     )
-    para("按达标指标项数由多到少排列（相同时未达标项少者在前）。")
-    table(
-        ["名次", "区县", "达标项数", "未达标项数"],
-        [[str(n), name, str(ok), str(bad)] for n, (name, ok, bad) in enumerate(standing, start=1)],
-    )
-    para("三、各项指标完成较好和较差的区县", font=docs.HEITI_FONT)
+    return [
+        {"rank": n, "district": name, "met": ok, "missed": bad, "no_target": unknown[name]}
+        for n, (name, ok, bad) in enumerate(rows, start=1)
+    ]
+
+
+def district_shortfalls(data: ReportData) -> list[dict]:
+    """Each district's indicators below target (未达标), in library order; districts without any
+    are left out."""
+    out = []
+    for _c, name, figs in data.districts:
+        lines = [
+            {"code": f.indicator.code, "indicator": f.indicator.name, "value": f.display,
+             "target": f.target_display}
+            for f in figs
+            if f.met is False
+        ]  # fmt: skip
+        if lines:
+            out.append({"district": name, "lines": lines})
+    return out
+
+
+def bulletin_date(data: ReportData) -> dt.date:
+    """成文日期: the publication day for a published period (the bulletin of a published period
+    reads the same whenever it is generated again), else today."""
+    if data.snapshot is not None:
+        return timezone.localtime(data.snapshot.published_at).date()
+    return timezone.localdate()
+
+
+def bulletin_context(data: ReportData, *, issuer: str = DEFAULT_ISSUER, doc_number: str = "") -> dict:
+    """What the bulletin template is filled with (``templates_docx.build_bulletin_template.PLACEHOLDERS``)."""
+    best_worst = []
     for i, f in enumerate(data.city):
         if f.no_data:
             continue
         ranked = _ranked(data, i)
         if not ranked:
             continue
-        best = "、".join(f"{n}（{x.display}）" for n, x in ranked[:3])
-        worst = "、".join(f"{n}（{x.display}）" for n, x in ranked[-3:][::-1]) if len(ranked) > 3 else "—"
-        para(f"{f.indicator.name}：较好的有{best}；较差的有{worst}。")
-    para("四、各区县未达标指标", font=docs.HEITI_FONT)
-    any_short = False
-    for _c, name, figs in data.districts:
-        short = [f for f in figs if f.met is False]
-        if short:
-            any_short = True
-            items = "；".join(
-                f"{f.indicator.name}{f.display}（目标{f.target}{'%' if f.indicator.unit == '%' else ''}）"
-                for f in short
-            )
-            para(f"{name}：{items}。")
-    if not any_short:
-        para("各区县均无未达标指标。")
-    if no_data:
-        para("五、暂无数据的指标", font=docs.HEITI_FONT)
-        for f in no_data:
-            para(f"{f.indicator.name}：{f.no_data}。")
-    para("请各区县对照未达标指标，查找原因，落实整改，并在下一期调度中报告进展。")
-    para()
-    para(issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(docs.chinese_date(timezone.localdate()), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    return docs.to_bytes(doc)
+        best_worst.append(
+            {
+                "indicator": f.indicator.name,
+                "best": "、".join(f"{n}（{x.display}）" for n, x in ranked[:3]),
+                "worst": "、".join(f"{n}（{x.display}）" for n, x in ranked[-3:][::-1])
+                if len(ranked) > 3
+                else "—",
+            }
+        )
+    return {
+        "title": f"关于{data.period.label}职业健康工作指标情况的通报",
+        "doc_number": doc_number,
+        "recipients": RECIPIENTS,
+        "period": data.period.label,
+        "basis": data.basis,
+        "indicator_count": len(data.city),
+        "met_count": sum(1 for f in data.city if f.met is True),
+        "missed_count": sum(1 for f in data.city if f.met is False),
+        "no_data_count": sum(1 for f in data.city if f.no_data),
+        "city_rows": [
+            {"name": f.indicator.name, "value": f.display, "target": f.target_display, "met": met_label(f)}
+            for f in data.city
+        ],
+        "ranking": district_standing(data),
+        "best_worst": best_worst,
+        "shortfalls": district_shortfalls(data),
+        "no_data": [{"indicator": f.indicator.name, "reason": f.no_data} for f in data.city if f.no_data],
+        "issuer": issuer,
+        "date_cn": docs.chinese_date(bulletin_date(data)),
+    }
+
+
+def bulletin_template() -> bytes:
+    """The city's template when ``OHSTEWARD_BULLETIN_TEMPLATE`` names one, else the shipped
+    ``templates_docx/bulletin.docx``."""
+    path = getattr(settings, "OHSTEWARD_BULLETIN_TEMPLATE", "") or DEFAULT_BULLETIN_TEMPLATE
+    return Path(path).read_bytes()
+
+
+def report_docx(data: ReportData, *, issuer: str = DEFAULT_ISSUER, doc_number: str = "") -> bytes:
+    """The bulletin (通报): the docxtpl template filled with ``bulletin_context`` — overall,
+    districts ranked by indicators met, best and worst per indicator, each district's shortfalls,
+    indicators without data, 落款 and date."""
+    return docs.render_docx_template(
+        bulletin_template(), bulletin_context(data, issuer=issuer, doc_number=doc_number)
+    )

@@ -137,3 +137,9 @@ def quarters_up_to(day: dt.date, count: int) -> list[Period]:
         out.append(parse_period(f"{year}Q{quarter}"))
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     return out[::-1]
+
+
+def standing_key(name: str, met: int, missed: int) -> tuple[int, int, str]:
+    """The order of a ranking by indicators met (通报 排名): more met first, then fewer missed, then
+    by name — the districts in the bulletin, the steward teams in the team ranking."""
+    return (-met, missed, name)

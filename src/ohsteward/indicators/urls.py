@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.table, name="table"),
     path("library/", views.library, name="library"),
     path("ranking/", views.ranking, name="ranking"),
+    path("teams/", views.team_ranking, name="team_ranking"),
     path("trend/", views.trend, name="trend"),
     path("publish/", views.publish, name="publish"),
     path("report/", views.report, name="report"),

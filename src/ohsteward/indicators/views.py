@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ohsteward.accounts import access
 from ohsteward.core.spreadsheets import XLSX_MIME, bytes_response, write_xlsx
 from ohsteward.core.views import apply_errors, filter_query, requires
-from ohsteward.indicators import actions, areas, dispatch, exports, figures, jobs, rules, snapshots
+from ohsteward.indicators import actions, areas, dispatch, exports, figures, jobs, rules, snapshots, teams
 from ohsteward.indicators.forms import DispatchForm
 from ohsteward.indicators.models import Indicator, IndicatorSnapshot, MonthlyDispatch
 from ohsteward.indicators.queries import Area
@@ -127,7 +127,10 @@ def report(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         job = jobs.start_report_job(
-            user=request.user, period=request.POST.get("period", ""), fmt=request.POST.get("format", "")
+            user=request.user,
+            period=request.POST.get("period", ""),
+            fmt=request.POST.get("format", ""),
+            doc_number=request.POST.get("doc_number", ""),
         )
     except ValueError as exc:
         raise Http404 from exc
@@ -280,6 +283,42 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "live": live,
             "trend_areas": [(c.code, names.get(c.code, c.code)) for c in children],
             "trend_area": request.GET.get("trend") or (children[0].code if children else ""),
+        },
+    )
+
+
+@login_required
+def team_ranking(request: HttpRequest) -> HttpResponse:
+    """The steward teams ranked by their employer indicators (more met, fewer missed), with a
+    light per indicator; the city sees every team (``region=`` narrows to a district), a district
+    its own teams, a team member its own team's row only; ``format=xlsx`` exports the same rows."""
+    user = request.user
+    own = access.own_team_id(user)
+    if not user.has_perm(VIEW) and not (own is not None and user.has_perm(TEAM_VIEW)):
+        raise PermissionDenied
+    district = None
+    if request.GET.get("region") and own is None:
+        area = areas.area_for(user, request.GET.get("region"))
+        if area.level not in ("city", "district"):
+            raise Http404
+        district = area.code
+    period = _period(request)
+    ranked = teams.team_ranking(user, teams.visible_teams(user, district), period)
+    if request.GET.get("format") == "xlsx":
+        return bytes_response(
+            f"管家团队排名-{period.code}.xlsx", exports.team_ranking_xlsx(ranked, period), XLSX_MIME
+        )
+    return render(
+        request,
+        "indicators/team_ranking.html",
+        {
+            "period": period,
+            "periods": _periods(timezone.localdate()),
+            "ranked": ranked,
+            "columns": [f.indicator for f in ranked[0].figures] if ranked else [],
+            "district_name": areas.names([Area("district", district)]).get(district, "") if district else "",
+            "own_team": own,
+            "query": filter_query(request),
         },
     )
 
