@@ -92,7 +92,8 @@ class Lookup:
         scoped = Worker.objects.for_user(self.user) if self.user is not None else Worker.objects.all()
         found: dict[str, list[Worker]] = {}
         for rhs in core_bulk.in_chunks(hashes, "text"):
-            for w in scoped.filter(person__id_number_hmac__in=rhs).select_related("person"):
+            # no ORDER BY (the model's default sorted ~18,000 wide rows on disk): ``_roster_order``
+            for w in scoped.filter(person__id_number_hmac__in=rhs).select_related("person").order_by():
                 found.setdefault(w.person.id_number_hmac, []).append(w)
         # one Enterprise instance per employer, shared by its workers (not one per worker row)
         employers: dict[int, Enterprise] = {}
@@ -109,8 +110,10 @@ class Lookup:
         ids, days = sorted(workers), sorted(dates)
         by_pk: dict[int, EXAM_KEY] = {}
         for chunk in core_bulk.in_chunks(ids):
-            rows = Exam.objects.filter(worker_id__in=chunk, date__in=days).values_list(
-                "pk", "worker_id", "kind", "date", "institution_id", "batch_id"
+            rows = (
+                Exam.objects.filter(worker_id__in=chunk, date__in=days)
+                .order_by()
+                .values_list("pk", "worker_id", "kind", "date", "institution_id", "batch_id")
             )
             for pk, worker_id, kind, day, institution_id, batch_id in rows:
                 key = (worker_id, kind, day)
@@ -119,8 +122,8 @@ class Lookup:
                 self.factors_of[key] = set()
                 by_pk[pk] = key
         for chunk in core_bulk.in_chunks(sorted(by_pk)):
-            for exam_id, factor_id in ExamResult.objects.filter(exam_id__in=chunk).values_list(
-                "exam_id", "factor_id"
+            for exam_id, factor_id in (
+                ExamResult.objects.filter(exam_id__in=chunk).order_by().values_list("exam_id", "factor_id")
             ):
                 self.factors_of[by_pk[exam_id]].add(factor_id)
         for chunk in core_bulk.in_chunks(ids):
