@@ -29,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--row-by-row", action="store_true", help="time the reference path instead")
+    parser.add_argument("--profile", metavar="FILE", help="run the import under cProfile, stats to FILE")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohsteward.settings")
     os.environ.setdefault("OHSTEWARD_DEMO", "1")
@@ -95,9 +96,18 @@ def main() -> None:
     os.system("uptime")
     importer = ExamImporter()
     run = importer.run_row_by_row if args.row_by_row else importer.run
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     t0 = time.perf_counter()
     report = run(user=None, filename="bench.xlsx", content=buf.getvalue(), dry_run=False)
     imported = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     os.system("uptime")
     path = "row by row" if args.row_by_row else "bulk"
     print(f"import ({path}): {imported:.1f} s, {len(rows) / imported:.0f} rows/s, errors {len(report.errors)}, "

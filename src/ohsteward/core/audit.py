@@ -11,11 +11,15 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from ohsteward.core import bulk
 
 _actor: contextvars.ContextVar[tuple[Any, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -69,6 +73,8 @@ class AuditUserMiddleware:
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # the common case, checked first
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -80,13 +86,30 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _audited_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    return tuple(
+        f for f in model._meta.concrete_fields if f.name not in EXCLUDED_FIELDS and not f.primary_key
+    )
+
+
+@functools.cache
+def _audited_fields_sorted(model: type[models.Model]) -> tuple[models.Field, ...]:
+    return tuple(sorted(_audited_fields(model), key=lambda f: f.name))
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    data = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in EXCLUDED_FIELDS or field.primary_key:
-            continue
-        data[field.name] = _jsonable(field.value_from_object(instance))
-    return data
+    return {f.name: _jsonable(f.value_from_object(instance)) for f in _audited_fields(type(instance))}
+
+
+def created_changes(instance: models.Model) -> dict[str, list[Any]]:
+    """``diff(None, snapshot(instance))`` — the changes of a create — without the two dicts."""
+    out = {}
+    for f in _audited_fields_sorted(type(instance)):
+        value = _jsonable(f.value_from_object(instance))
+        if value is not None:
+            out[f.name] = [None, value]
+    return out
 
 
 def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, list[Any]]:
@@ -100,6 +123,66 @@ def _is_audited(sender: type) -> bool:
     return bool(getattr(sender, "audited", False))
 
 
+# the columns of an AuditLog row as ``entry_row`` gives them (attnames, for ``core.bulk.insert_rows``)
+ENTRY_FIELDS = (
+    "timestamp",
+    "user_id",
+    "user_repr",
+    "action",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "changes",
+    "district_code",
+    "zone_code",
+    "enterprise_id",
+    "source",
+)
+
+
+def entry_row(
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    *,
+    user: Any = None,
+    source: str | None = None,
+    timestamp: dt.datetime | None = None,
+) -> tuple:
+    """The values (``ENTRY_FIELDS``) of the AuditLog row for one change of ``instance``: the one
+    row builder, used by ``record`` and by bulk writers (``insert_entries``)."""
+    # local: this module loads before Django is set up (registry.refdata -> demo.synth, used by the
+    # benchmarks); the models need the app registry
+    from django.contrib.contenttypes.models import ContentType
+
+    actor, actor_source = current_actor()
+    user = user if user is not None else actor
+    scope = instance.audit_scope() if hasattr(instance, "audit_scope") else {}
+    user_pk = getattr(user, "pk", None)
+    return (
+        timestamp,
+        user_pk or None,
+        user.get_username() if user_pk else "系统",
+        action,
+        ContentType.objects.get_for_model(type(instance)).pk,
+        str(instance.pk),
+        str(instance)[:200],
+        changes,
+        scope.get("district_code") or "",
+        scope.get("zone_code") or "",
+        scope.get("enterprise_id"),
+        source or actor_source,
+    )
+
+
+def insert_entries(rows: Iterable[tuple]) -> None:
+    """Insert ``entry_row`` rows in bulk (COPY on PostgreSQL), their timestamp now where None."""
+    from ohsteward.core.models import AuditLog  # local: models need the app registry (see entry_row)
+
+    now = timezone.now()
+    bulk.insert_rows(AuditLog, ENTRY_FIELDS, [(r[0] or now, *r[1:]) for r in rows])
+
+
 def record(
     instance: models.Model,
     action: str,
@@ -109,29 +192,21 @@ def record(
     source: str | None = None,
     save: bool = True,
 ):
-    """Build (and by default save) one AuditLog row for ``instance``."""
-    # local: this module loads before Django is set up (registry.refdata -> demo.synth, used by the
-    # benchmarks); the models need the app registry
+    """Build (and by default save) one AuditLog row for ``instance`` (``entry_row``)."""
+    # local: models need the app registry, not loaded when this module is (see entry_row)
     from django.contrib.contenttypes.models import ContentType
 
     from ohsteward.core.models import AuditLog
 
-    actor, actor_source = current_actor()
-    user = user if user is not None else actor
-    scope = instance.audit_scope() if hasattr(instance, "audit_scope") else {}
-    entry = AuditLog(
-        user=user if getattr(user, "pk", None) else None,
-        user_repr=(user.get_username() if getattr(user, "pk", None) else "系统"),
-        action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=changes,
-        district_code=scope.get("district_code") or "",
-        zone_code=scope.get("zone_code") or "",
-        enterprise_id=scope.get("enterprise_id"),
-        source=source or actor_source,
+    values = dict(
+        zip(ENTRY_FIELDS, entry_row(instance, action, changes, user=user, source=source), strict=True)
     )
+    del values["timestamp"]  # auto_now_add, on save
+    # the related objects themselves (cached on the entry, as before), not only their ids
+    user = user if user is not None else current_actor()[0]
+    values["user"] = user if values.pop("user_id") else None
+    values["content_type"] = ContentType.objects.get_for_id(values.pop("content_type_id"))
+    entry = AuditLog(**values)
     if save:
         entry.save()
     return entry

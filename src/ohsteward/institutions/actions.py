@@ -25,7 +25,6 @@ from django.utils import timezone
 from ohsteward.accounts import access
 from ohsteward.accounts.models import User
 from ohsteward.core import audit, bulk, facts
-from ohsteward.core.models import AuditLog
 from ohsteward.institutions import rules
 from ohsteward.institutions.choices import (
     CardKind,
@@ -746,8 +745,7 @@ def cards_expect_new(*, kind: str, activity_app: str, expected: list[dict[str, A
         card.enterprise = enterprise
         cards.append(card)
     bulk.insert_objects(ReportCard, cards, with_ids=True)
-    entries = [audit.record(c, "create", audit.diff(None, audit.snapshot(c)), save=False) for c in cards]
-    bulk.insert_objects(AuditLog, entries)
+    audit.insert_entries(audit.entry_row(c, "create", audit.created_changes(c)) for c in cards)
     return cards
 
 

@@ -26,3 +26,19 @@ def test_audit_trail_is_scoped(cast, enterprises):
     assert AuditLog.objects.for_user(cast["city"]).filter(action="update").count() == 3
     assert not AuditLog.objects.for_user(cast["cdc"]).exists()
     assert not AuditLog.objects.for_user(cast["manager"]).exists()
+
+
+@pytest.mark.django_db
+def test_rows_inserted_in_bulk_hold_what_record_saves(cast, enterprises):
+    from ohsteward.core import audit
+
+    e = enterprises["yubei"]
+    assert audit.created_changes(e) == audit.diff(None, audit.snapshot(e))
+    with audit_context(cast["yubei"], "import"):
+        saved = audit.record(e, "create", audit.created_changes(e))
+        audit.insert_entries([audit.entry_row(e, "create", audit.created_changes(e))])
+    bulk = AuditLog.objects.filter(pk__gt=saved.pk, content_type=saved.content_type).get(object_id=str(e.pk))
+    fields = ["user_id", "user_repr", "action", "content_type_id", "object_id", "object_repr", "changes",
+              "district_code", "zone_code", "enterprise_id", "source"]  # fmt: skip
+    assert [getattr(bulk, f) for f in fields] == [getattr(saved, f) for f in fields]
+    assert bulk.user == cast["yubei"] and bulk.source == "import" and bulk.timestamp is not None

@@ -28,6 +28,7 @@ from ohsteward.surveillance import chronic, conclusions, deadlines, rehab
 from ohsteward.surveillance.exams.choices import (
     BatchSource,
     CaseStatus,
+    Conclusion,
     DiagnosisOutcome,
     PatientCondition,
     PatientSource,
@@ -45,6 +46,7 @@ from ohsteward.surveillance.exams.models import (
     PneumoconiosisPatient,
     RehabStation,
     SurveillanceTask,
+    choice_label,
 )
 from ohsteward.surveillance.models import Worker, WorkerPost
 
@@ -303,7 +305,7 @@ def recheck_close(task: SurveillanceTask, result: ExamResult) -> None:
     writes many at once)."""
     task.closed_on = result.exam.date
     task.closed_by = result
-    task.note = (task.note + f"；复查结论：{result.get_conclusion_display()}").lstrip("；")[:300]
+    task.note = (task.note + f"；复查结论：{choice_label(Conclusion, result.conclusion)}").lstrip("；")[:300]
 
 
 def work_for(result: ExamResult, today: dt.date) -> tuple[DiseaseCase | None, list[SurveillanceTask]]:

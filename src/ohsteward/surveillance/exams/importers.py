@@ -23,12 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ohsteward.accounts import access
+from ohsteward.core import bulk as core_bulk
 from ohsteward.core.cells import CellError, cell_text, parse_date
 from ohsteward.core.imports import ImportReport, RowError
 from ohsteward.core.spreadsheets import TemplateColumn, read_table, template_xlsx
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Institution
-from ohsteward.surveillance import conclusions, crypto
+from ohsteward.surveillance import conclusions
 from ohsteward.surveillance import rules as id_rules
 from ohsteward.surveillance.actions import workers_recompute_due
 from ohsteward.surveillance.choices import ExamKind
@@ -126,16 +127,18 @@ class ExamImporter:
         run writes and rolls back, so its 表5-1 notes are what the import would give."""
         table, report = _read(filename, content, dry_run)
         today = timezone.localdate()
-        numbers = []
+        numbers: dict[str, str] = {}  # cell text -> the valid ID number it holds (parsed once)
         for _row_no, record in table:
-            parsed, _error = id_rules.id_parse(cell_text(record.get("身份证号")), on=today)
-            if parsed is not None:
-                numbers.append(parsed.number)
-        lookup = bulk.Lookup(user, numbers)
+            text = cell_text(record.get("身份证号"))
+            if text not in numbers:
+                parsed, _error = id_rules.id_parse(text, on=today)
+                if parsed is not None:
+                    numbers[text] = parsed.number
+        lookup = bulk.Lookup(user, numbers.values())
 
         def worker_for(user, record: dict[str, Any]) -> Worker:
-            number = parse_id(record, lookup.today)
-            found = lookup.workers.get(crypto.lookup_hash(number), [])
+            number = numbers.get(cell_text(record.get("身份证号"))) or parse_id(record, lookup.today)
+            found = lookup.workers.get(lookup.hash_of(number), [])
             uscc = cell_text(record.get("统一社会信用代码")).upper()
             if uscc:
                 found = [w for w in found if w.enterprise.uscc == uscc]
@@ -284,9 +287,8 @@ def finish(
     """After the file's exams are written: the schedule of every worker examined in it (in
     batches of 5,000, ``workers_recompute_due``), then each batch's 应检 (``refresh``; default
     one ``batch_refresh_expected`` each) and its 表5-1 note."""
-    ids = sorted(workers)
-    for start in range(0, len(ids), 5000):
-        workers_recompute_due(queryset=Worker.objects.filter(pk__in=ids[start : start + 5000]))
+    for rhs in core_bulk.in_chunks(sorted(workers)):  # PostgreSQL: all of them in one run
+        workers_recompute_due(queryset=Worker.objects.filter(pk__in=rhs))
     if refresh is not None:
         refresh(batches)
     else:
