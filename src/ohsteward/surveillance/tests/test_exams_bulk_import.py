@@ -291,3 +291,16 @@ def test_the_import_re_assesses_the_examined_employers_once_at_commit(
         )
     assert report.applied
     assert calls == [sorted([enterprises["yubei"].pk, enterprises["yubei2"].pk])]
+
+
+def test_exam_models_have_no_clean_the_bulk_path_would_skip():
+    """The bulk path checks only the free-text fields instead of ``full_clean`` because the row
+    checks prove the rest and neither model has a ``clean()`` of its own (``bulk.clean_text_fields``).
+    Adding one must come with a change to the bulk path."""
+    from django.db import models
+
+    from ohsteward.surveillance.models import Exam, ExamResult
+
+    for model in (Exam, ExamResult):
+        assert model.clean is models.Model.clean, f"{model.__name__}.clean() added: check it in bulk.py"
+        assert model.validate_constraints is models.Model.validate_constraints
