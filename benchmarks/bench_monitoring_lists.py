@@ -99,11 +99,11 @@ def fill_tasks() -> None:
     with connection.cursor() as c:
         c.execute("""
             INSERT INTO monitoring_rectificationtask (enterprise_id, district, post_id, factor_id, measurement_id, finding,
-                required_measures, deadline, status, closed_on, created_at, updated_at)
+                required_measures, deadline, status, closed_on, created_at, updated_at, mixture_group)
             SELECT m.enterprise_id, m.district, m.post_id, m.factor_id, m.id, '检测结果不符合接触限值', '["ppe"]'::jsonb,
                    m.measured_on + (30 + m.id % 400)::int,
                    CASE WHEN m.id % 3 = 0 THEN 'closed' ELSE 'open' END,
-                   CASE WHEN m.id % 3 = 0 THEN m.measured_on + 60 END, now(), now()
+                   CASE WHEN m.id % 3 = 0 THEN m.measured_on + 60 END, now(), now(), ''
             FROM monitoring_measurement m
             WHERE m.over_limit AND m.measured_on < '2026-01-01' AND m.id % 2 = 0
         """)

@@ -169,8 +169,8 @@ def populate(args, today: dt.date) -> None:
         insert_rows(
             RectificationTask,
             ["enterprise_id", "district", "post_id", "factor_id", "measurement_id", "finding", "required_measures",
-             "deadline", "status", "created_at", "updated_at"],
-            [(e, d, p, f, m, "超标", '["工程控制"]', today + dt.timedelta(days=30), "open", now, now)
+             "deadline", "status", "created_at", "updated_at", "mixture_group"],
+            [(e, d, p, f, m, "超标", '["工程控制"]', today + dt.timedelta(days=30), "open", now, now, "")
              for m, e, d, p, f in bad[::2]],
         )  # fmt: skip
 
