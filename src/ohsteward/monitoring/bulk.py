@@ -36,7 +36,7 @@ from ohsteward.monitoring import actions, effects
 from ohsteward.monitoring.calculator import service
 from ohsteward.monitoring.choices import TaskStatus
 from ohsteward.monitoring.models import DetectionReport, Measurement, RectificationTask
-from ohsteward.registry.models import Enterprise, Post, Workplace
+from ohsteward.registry.models import Enterprise, Post, Workplace, sync_district_copies
 
 JUDGED_FIELDS = ("c_twa", "c_ste", "c_me", "peak_ratio", "l_ex_8h", "l_ex_w", "value", "unit", "ratio",
                  "exposure_level", "compliant", "limits", "verified", "explanation")  # fmt: skip
@@ -324,8 +324,23 @@ def write(plan: Plan, lookup: Lookup, *, progress: Callable[..., None] | None = 
         [*(p.measurement for p in plan.measurements.values()), *partners], entries, user
     )
     _audit_rows(entries, now)
+    _districts_exact({m.enterprise_id for m in [*created, *updated]})
     effects.measurements_recorded([p.measurement for p in plan.measurements.values()])
     return {"created": len(created), "updated": len(updated), "tasks_closed": closed}
+
+
+def _districts_exact(enterprise_ids: set[int]) -> None:
+    """The district copies were taken from the employers read when the file was checked; an
+    officer may have moved one to another district since (its ``save`` synced the copies that
+    were committed then, not this import's). Lock the employers — a district change now waits
+    for this transaction — and make the copies equal to their districts (writes only the rows
+    that differ, usually none)."""
+    ids = sorted(enterprise_ids)
+    for start in range(0, len(ids), 5000):
+        list(
+            Enterprise.objects.select_for_update().filter(pk__in=ids[start : start + 5000]).values_list("pk")
+        )
+    sync_district_copies(ids)
 
 
 def _close_by_retest(measurements: list[Measurement], entries: list[AuditLog], user) -> int:

@@ -755,12 +755,37 @@ def project_record_stage(
 QC_DECIDES = "交叉核查发现由市疾控中心质控人员核实"
 
 
+def finding_district(finding: CrossCheckFinding) -> str | None:
+    """The one district a finding belongs to: its employer's, or its institution's when that is a
+    Chongqing institution; None for a finding about an out-of-province institution (several
+    districts see it — the districts it serves — so only the city decides it)."""
+    if finding.enterprise_id:
+        return finding.enterprise.region_id
+    if finding.institution_id and not finding.institution.out_of_province:
+        return finding.institution.region_id
+    return None
+
+
+def decides_here(user: User | None, finding: CrossCheckFinding) -> bool:
+    """City-wide users decide every finding; a district CDC only those of its own district (not
+    a finding it sees because an out-of-province institution serves employers there)."""
+    if user is None or access.is_citywide(user):
+        return True
+    district = finding_district(finding)
+    return district is not None and access.governs_district(user, district)
+
+
 def can_decide_finding(user: User | None, finding: CrossCheckFinding) -> bool:
-    """The role's permission to change findings (city admin and CDC staff, ``permissions.MATRIX``)
-    and the finding in the user's scope (a district CDC: its district's). ``None``: the system."""
+    """The role's permission to change findings (city admin and CDC staff, ``permissions.MATRIX``),
+    the finding in the user's scope and of the user's own district (``decides_here``).
+    ``None``: the system."""
     if user is None:
         return True
-    return access.has_perm(user, "supervision.change_crosscheckfinding") and access.in_scope(user, finding)
+    return (
+        access.has_perm(user, "supervision.change_crosscheckfinding")
+        and access.in_scope(user, finding)
+        and decides_here(user, finding)
+    )
 
 
 DECISIONS = (FindingStatus.CONFIRMED, FindingStatus.REJECTED, FindingStatus.PENDING)
@@ -777,6 +802,8 @@ def crosscheck_finding_decide(
     if user is not None and not access.has_perm(user, "supervision.change_crosscheckfinding"):
         raise PermissionDenied("您无权核实交叉核查发现")
     access.require_in_scope(user, finding)  # a district CDC: its district's findings only (404)
+    if not decides_here(user, finding):
+        raise PermissionDenied("该发现涉及外省机构，由市疾控中心质控人员核实")
     finding = CrossCheckFinding.objects.select_for_update().get(pk=finding.pk)
     if status not in DECISIONS:
         raise ValidationError({"status": "请选择核实结论：属实、不属实或待核实"})

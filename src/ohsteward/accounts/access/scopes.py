@@ -41,7 +41,11 @@ def scope_q(scope: Scope, user) -> Q:
         return NOTHING
     if scope.regulators_only and j.kind in {Kind.ENTERPRISE, Kind.INSTITUTION, Kind.TEAM, Kind.PERSON}:
         if j.kind is Kind.INSTITUTION and scope.institution_sees_own and scope.institution:
-            return Q(**{f"{scope.institution}_id": j.id})  # only rows about itself
+            # only rows about itself — not a row about an employer that also names the institution
+            own = Q(**{f"{scope.institution}_id": j.id})
+            if scope.enterprise:
+                own &= Q(**{f"{scope.enterprise}__isnull": True})
+            return own
         return NOTHING
     if j.kind is Kind.PERSON:
         # a worker's own login: only rows declared to be about a person, and only their own —

@@ -395,3 +395,26 @@ def test_a_blank_measurement_is_a_fresh_measurement_with_its_own_mutable_default
     a.inputs["x"] = 1
     a.mixture["y"] = 2
     assert b.inputs == {} and b.mixture == {}
+
+
+def test_an_employer_moved_while_the_file_was_checked_gets_its_new_district_on_the_rows(
+    lab, enterprises, monkeypatch
+):
+    """The import reads the employers when it checks the file; an officer moving one to another
+    district before the rows are written (its sync saw none of them) must not leave the rows with
+    the old district — they would show to the wrong district and hide from the right one."""
+    from ohsteward.accounts.testing import WANZHOU
+    from ohsteward.registry.models import Enterprise
+
+    _user, institution, employer = lab
+    real_write = bulk.write
+
+    def moved_meanwhile(plan, lookup, **kwargs):
+        Enterprise.objects.filter(pk=employer.pk).update(region_id=WANZHOU)  # committed, no sync
+        return real_write(plan, lookup, **kwargs)
+
+    monkeypatch.setattr(bulk, "write", moved_meanwhile)
+    content = book(mixed_rows([employer.uscc], institution, number_prefix="MV"))
+    assert MeasurementImporter().run(user=None, filename="f.xlsx", content=content, dry_run=False).applied
+    districts = set(Measurement.objects.filter(enterprise=employer).values_list("district", flat=True))
+    assert districts == {WANZHOU}

@@ -460,3 +460,51 @@ def test_a_district_cdc_decides_the_findings_of_its_district_only(
     # the district officer (no change permission) still reads only
     with pytest.raises(PermissionDenied):
         actions.crosscheck_finding_decide(user=cast["wanzhou"], finding=ours, status="confirmed", note="x")
+
+
+def test_a_district_cdc_reads_but_does_not_decide_an_out_of_province_institutions_finding(
+    client, cast, enterprises, two_institutions
+):
+    """An out-of-province institution is seen by every district it serves: one district's CDC
+    deciding would decide for all of them, so the city CDC's QC team decides (refused, form hidden)."""
+    from ohsteward.accounts.actions import user_create
+
+    away = InstitutionFactory(name="四川测试检测有限公司", region=None, province="四川省")
+    Engagement.objects.create(institution=away, enterprise=enterprises["wanzhou"], start_date=ON)
+    remote = CrossCheckFinding.objects.create(
+        kind="uniform_results", year=YEAR, key=f"i{away.pk}", institution=away, summary="同值",
+        found_at=timezone.now(),
+    )  # fmt: skip
+    wanzhou_cdc = user_create(
+        username="cdc_wanzhou", password="Ohs-test-pass-2024", role="cdc_staff", region_code="500101",
+        check_password=False,
+    )  # fmt: skip
+    assert CrossCheckFinding.objects.for_user(wanzhou_cdc).filter(pk=remote.pk).exists()
+    assert not actions.can_decide_finding(wanzhou_cdc, remote)
+    with pytest.raises(PermissionDenied):
+        actions.crosscheck_finding_decide(user=wanzhou_cdc, finding=remote, status="confirmed", note="x")
+    client.force_login(wanzhou_cdc)
+    page = client.get(reverse("supervision:finding_detail", args=[remote.pk])).content.decode()
+    assert 'id="decide-form"' not in page
+    url = reverse("supervision:finding_decide", args=[remote.pk])
+    answer = client.post(url, {"status": "rejected", "note": "x"}, follow=True)
+    assert "由市疾控中心质控人员核实" in answer.content.decode()
+    remote.refresh_from_db()
+    assert remote.status == "pending" and remote.decided_by is None
+    # the city CDC decides it
+    decided = actions.crosscheck_finding_decide(
+        user=cast["cdc"], finding=remote, status="rejected", note="核实"
+    )
+    assert decided.status == "rejected"
+
+
+def test_an_institution_does_not_read_an_employer_finding_that_names_it(cast, enterprises, two_institutions):
+    w = _world(enterprises, two_institutions)
+    staff = cast["institution"]  # works for A
+    both = CrossCheckFinding.objects.create(
+        kind="noise_no_audiometry", year=YEAR, key=f"e{enterprises['yubei'].pk}-x", enterprise=enterprises["yubei"],
+        institution=w["a"], summary="关于用人单位", found_at=timezone.now(),
+    )  # fmt: skip
+    own = _about_institution(w["a"])
+    visible = set(CrossCheckFinding.objects.for_user(staff).values_list("pk", flat=True))
+    assert own.pk in visible and both.pk not in visible
