@@ -759,9 +759,9 @@ def finding_district(finding: CrossCheckFinding) -> str | None:
     """The one district a finding belongs to: its employer's, or its institution's when that is a
     Chongqing institution; None for a finding about an out-of-province institution (several
     districts see it — the districts it serves — so only the city decides it)."""
-    if finding.enterprise_id:
+    if finding.enterprise is not None:
         return finding.enterprise.region_id
-    if finding.institution_id and not finding.institution.out_of_province:
+    if finding.institution is not None and not finding.institution.out_of_province:
         return finding.institution.region_id
     return None
 
