@@ -36,6 +36,8 @@ def test_the_second_member_of_a_failing_group_gets_no_second_task(lab, client):
     assert 'id="open-task"' not in detail
     body = client.get(f"/api/v1/rectifications/{task.pk}/").json()
     assert body["mixture_group"] == task.mixture_group
+    listed = client.get("/monitoring/rectifications/").content.decode()
+    assert "苯（联合作用组）" in listed  # the list does not read as if 苯 alone were over its limit
 
 
 def test_a_member_over_its_own_limit_still_gets_its_own_task(lab):
