@@ -665,20 +665,7 @@ def _audit(report: ImportReport, user, now) -> None:
     ct = ContentType.objects.get_for_model(Enterprise)
     actor = user if getattr(user, "pk", None) else None
     user_repr = actor.get_username() if actor else "系统"
-    fields = [
-        "timestamp",
-        "user_id",
-        "user_repr",
-        "action",
-        "content_type_id",
-        "object_id",
-        "object_repr",
-        "changes",
-        "district_code",
-        "zone_code",
-        "enterprise_id",
-        "source",
-    ]
+    fields = list(audit.ENTRY_FIELDS)  # the rows below are built in this order
     rows = []
     for p, action in [*((p, "create") for p in report.created), *((p, "update") for p in report.updated)]:
         v = p.values
