@@ -153,6 +153,25 @@ def exact_line_spacing(paragraph, pt: float = LINE_PITCH_PT) -> None:
     fmt.space_before = fmt.space_after = Pt(0)
 
 
+def paragraph(
+    document, text: str = "", *, font: str = BODY_FONT, size: str = "三号", align=None,
+    indent: bool = False, right_chars: int = 0,
+):  # fmt: skip
+    """A GB/T 9704 paragraph: ``text`` in ``font`` at ``size`` (字号), exact line pitch, optional
+    alignment, 首行缩进 2 字 and a right indent of ``right_chars`` characters (落款)."""
+    p = document.add_paragraph()
+    if text:
+        set_fonts(p.add_run(text), east_asia=font, size=size)
+    if align is not None:
+        p.alignment = align
+    exact_line_spacing(p)
+    if indent:
+        first_line_indent_chars(p, 2, size)
+    if right_chars:
+        p.paragraph_format.right_indent = Pt(SIZE_PT[size] * right_chars)
+    return p
+
+
 def remove_heading_styles(document) -> None:
     """Drop Word's built-in Title/Heading styles (blue, Calibri Light) so nobody picks them."""
     styles = document.styles.element

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,16 +81,7 @@ def receipt_docx(declaration) -> bytes:
     if first is not None and not first.text:
         first._p.getparent().remove(first._p)
 
-    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
-        p = doc.add_paragraph()
-        if text:
-            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
-        if align is not None:
-            p.alignment = align
-        docs.exact_line_spacing(p)
-        if indent:
-            docs.first_line_indent_chars(p, 2, size)
-        return p
+    para = partial(docs.paragraph, doc)
 
     name = d.unit_name or d.enterprise.name
     para("职业病危害项目申报回执", font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)

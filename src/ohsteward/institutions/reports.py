@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -69,16 +70,7 @@ def publication_docx(user, year: int, *, today: dt.date) -> bytes:
     if first is not None and not first.text:
         first._p.getparent().remove(first._p)
 
-    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
-        p = doc.add_paragraph()
-        if text:
-            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
-        if align is not None:
-            p.alignment = align
-        docs.exact_line_spacing(p)
-        if indent:
-            docs.first_line_indent_chars(p, 2, size)
-        return p
+    para = partial(docs.paragraph, doc)
 
     para(
         f"{year}年度职业病防治技术服务机构“三色管理”评定结果公示",

@@ -5,6 +5,7 @@ can replace it once it provides its own."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -21,16 +22,7 @@ def opinion_docx(inspection: Inspection, *, issuer: str, today: dt.date) -> byte
     if first is not None and not first.text:
         first._p.getparent().remove(first._p)
 
-    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
-        p = doc.add_paragraph()
-        if text:
-            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
-        if align is not None:
-            p.alignment = align
-        docs.exact_line_spacing(p)
-        if indent:
-            docs.first_line_indent_chars(p, 2, size)
-        return p
+    para = partial(docs.paragraph, doc)
 
     e = inspection.enterprise
     para(issuer, font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -62,14 +54,7 @@ def portrait_docx(p) -> bytes:
     and what to fix first (a ``portrait.Portrait``)."""
     doc = docs.gbt9704_document()
 
-    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None):
-        par = doc.add_paragraph()
-        if text:
-            docs.set_fonts(par.add_run(text), east_asia=font, size=size)
-        if align is not None:
-            par.alignment = align
-        docs.exact_line_spacing(par)
-        return par
+    para = partial(docs.paragraph, doc)
 
     e, a = p.enterprise, p.assessment
     para("用人单位职业健康画像", font=docs.TITLE_FONT, size="二号", align=WD_ALIGN_PARAGRAPH.CENTER)

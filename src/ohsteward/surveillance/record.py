@@ -11,6 +11,7 @@ wording is ours (no official template was supplied)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -128,16 +129,7 @@ def worker_record_docx(worker: Worker, *, user, today: dt.date, id_number: str |
     if first is not None and not first.text:
         first._p.getparent().remove(first._p)
 
-    def para(text="", *, font=docs.BODY_FONT, size="三号", align=None, indent=False):
-        p = doc.add_paragraph()
-        if text:
-            docs.set_fonts(p.add_run(text), east_asia=font, size=size)
-        if align is not None:
-            p.alignment = align
-        docs.exact_line_spacing(p)
-        if indent:
-            docs.first_line_indent_chars(p, 2, size)
-        return p
+    para = partial(docs.paragraph, doc)
 
     for kind, text in record_blocks(worker, user=user, today=today, id_number=id_number):
         if kind == "title":

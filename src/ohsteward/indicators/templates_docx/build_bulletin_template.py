@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
 from ohsteward.core import documents as docs
 
@@ -43,19 +43,7 @@ PLACEHOLDERS = {
 }
 
 
-def _para(doc, text: str = "", *, font: str = docs.BODY_FONT, size: str = "三号", align=None,
-          indent: bool = False, right_chars: int = 0):  # fmt: skip
-    p = doc.add_paragraph()
-    if text:
-        docs.set_fonts(p.add_run(text), east_asia=font, size=size)
-    if align is not None:
-        p.alignment = align
-    docs.exact_line_spacing(p)
-    if indent:
-        docs.first_line_indent_chars(p, 2, size)
-    if right_chars:
-        p.paragraph_format.right_indent = Pt(docs.SIZE_PT[size] * right_chars)
-    return p
+_para = docs.paragraph
 
 
 def _table(doc, header: list[str], cells: list[str], widths_mm: list[int], loop: str) -> None:
