@@ -42,7 +42,7 @@ def main() -> None:
     from ohsteward.accounts.actions import user_create
     from ohsteward.accounts.models import User
     from ohsteward.demo.synth import synth_enterprises, synth_workplaces
-    from ohsteward.registry.models import Enterprise, Post
+    from ohsteward.registry.models import Enterprise, Post, sync_district_copies
     from ohsteward.surveillance import actions, crypto, rules
     from ohsteward.surveillance.models import Person, Worker, WorkerPost
 
@@ -91,6 +91,7 @@ def main() -> None:
                 )
                 chosen.append((post_id, hired))
             Worker.objects.bulk_create(workers, batch_size=batch)
+            sync_district_copies({w.enterprise_id for w in workers})  # bulk_create skips save()
             WorkerPost.objects.bulk_create(
                 [
                     WorkerPost(worker=w, post_id=p, start_date=h)

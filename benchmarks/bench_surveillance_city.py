@@ -37,8 +37,9 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 GENERATE = """
 CREATE TEMP TABLE bp AS
-    SELECT (row_number() OVER (ORDER BY p.id)) - 1 AS n, p.id AS post_id, w.enterprise_id
+    SELECT (row_number() OVER (ORDER BY p.id)) - 1 AS n, p.id AS post_id, w.enterprise_id, e.region_id
     FROM registry_post p JOIN registry_workplace w ON w.id = p.workplace_id
+    JOIN registry_enterprise e ON e.id = w.enterprise_id
     WHERE EXISTS (SELECT 1 FROM registry_postexposure e WHERE e.post_id = p.id);
 CREATE INDEX ON bp (n);
 INSERT INTO surveillance_person
@@ -49,11 +50,11 @@ SELECT now(), now(), 'bench' || i, 'bench-placeholder', md5(i::text) || md5('h' 
 FROM generate_series(%(have)s + 1, %(total)s) AS i;
 INSERT INTO surveillance_worker
     (created_at, updated_at, name, phone, employee_number, employment_type, dispatcher,
-     hire_date, leave_date, next_exam_kind, schedule_note, enterprise_id, person_id)
+     hire_date, leave_date, next_exam_kind, schedule_note, enterprise_id, person_id, district)
 SELECT now(), now(), p.name, '', '', 'contract', '',
        %(today)s::date - (30 + (s.i::bigint * 7919) %% 3970)::int,
        CASE WHEN s.i %% 50 = 0 THEN %(today)s::date - 20 + (s.i %% 90) END, '', '',
-       bp.enterprise_id, p.id
+       bp.enterprise_id, p.id, bp.region_id
 FROM (SELECT id, name, substr(name, 6)::int AS i FROM surveillance_person
       WHERE name LIKE 'bench%%' AND substr(name, 6)::int > %(have)s) AS s
 JOIN surveillance_person p ON p.id = s.id

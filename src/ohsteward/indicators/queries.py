@@ -137,6 +137,8 @@ DISTRICT_PATHS: dict[type, str] = {
     StewardTeam: "district_id",
     QcRectification: "inspection__institution__region_id",
     Region: "parent_id",
+    Measurement: "district",  # the row's copy of its employer's district (Scope.enterprise_district)
+    Worker: "district",  # likewise
 }
 ENTERPRISE_DISTRICT = "enterprise__region_id"  # every other kind: the employer's district
 
@@ -260,10 +262,13 @@ def _enterprises(user, area: Area, period: Period) -> QuerySet:
 
 
 def _with_hazards(user, area: Area, period: Period) -> QuerySet:
-    """``monitoring.queries.with_hazards`` among the user's employers of the area (``pk IN``).
-    Filtering the area on the outer rows as well was tried and is 3x slower on PostgreSQL: the
-    planner then hashes every employer's post exposures (docs/performance.md, ``indbench``)."""
-    return monitoring_queries.with_hazards().filter(pk__in=_enterprises(user, area, period).values("pk"))
+    """``monitoring.queries.with_hazards`` among the user's employers of the area: the exposures
+    and reports are looked up among the area's employers only (``among``), which for a district
+    is ~3x faster than the city-wide form filtered afterwards (docs/performance.md, ``ind``)."""
+    employers = _enterprises(user, area, period)
+    if area.level == "city":  # the whole city: hashing every exposure once is the cheaper plan
+        return monitoring_queries.with_hazards().filter(pk__in=employers.values("pk"))
+    return monitoring_queries.with_hazards(among=employers)
 
 
 @query("detection_due", "用人单位")
@@ -296,7 +301,7 @@ def measurements_judged(user, area, period, options):
     return _in_area(
         qs,
         area,
-        district="enterprise__region_id",
+        district="district",  # the row's copy of its employer's district (Scope.enterprise_district)
         town="enterprise__town_id",
         enterprise="enterprise_id",
         period=period,
@@ -327,7 +332,7 @@ def exam_due(user, area, period, options):
     return _in_area(
         qs,
         area,
-        district="enterprise__region_id",
+        district="district",  # the worker's copy of its employer's district
         town="enterprise__town_id",
         enterprise="enterprise_id",
         period=period,
@@ -666,7 +671,7 @@ def radiation_workers(user, area, period, options):
     return _in_area(
         qs,
         area,
-        district="enterprise__region_id",
+        district="district",  # the worker's copy of its employer's district
         town="enterprise__town_id",
         enterprise="enterprise_id",
         period=period,

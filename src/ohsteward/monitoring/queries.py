@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,17 +30,33 @@ def last_periodic():
     )
 
 
-def with_hazards():
+def with_hazards(among: QuerySet | None = None):
     """Employers the due list covers: operating employers known to have hazards — a post exposure
     in the register, exposed workers, or any detection report. (The 危害因素企业名单 of the
-    declarations app sits above monitoring in the layers and is not read here.)"""
+    declarations app sits above monitoring in the layers and is not read here.)
+
+    ``among``: only the employers of this queryset (e.g. a district's); the same rows as
+    ``with_hazards().filter(pk__in=among)``, but the exposures and reports are looked up among
+    those employers only (``pk IN`` subqueries the planner hashes per area) instead of over the
+    whole city (``tests/test_queries.py`` compares the two forms)."""
+    if among is None:
+        return (
+            Enterprise.objects.operating()
+            .annotate(
+                _exposed=Exists(PostExposure.objects.filter(post__workplace__enterprise_id=OuterRef("pk"))),
+                _reported=Exists(DetectionReport.objects.filter(enterprise_id=OuterRef("pk"))),
+            )
+            .filter(Q(_exposed=True) | Q(_reported=True) | Q(exposed_workers__gt=0))
+        )
+    ids = among.order_by().values("pk")
+    exposed = PostExposure.objects.filter(post__workplace__enterprise_id__in=ids).values(
+        "post__workplace__enterprise_id"
+    )
+    reported = DetectionReport.objects.filter(enterprise_id__in=ids).values("enterprise_id")
     return (
         Enterprise.objects.operating()
-        .annotate(
-            _exposed=Exists(PostExposure.objects.filter(post__workplace__enterprise_id=OuterRef("pk"))),
-            _reported=Exists(DetectionReport.objects.filter(enterprise_id=OuterRef("pk"))),
-        )
-        .filter(Q(_exposed=True) | Q(_reported=True) | Q(exposed_workers__gt=0))
+        .filter(pk__in=ids)
+        .filter(Q(pk__in=exposed) | Q(pk__in=reported) | Q(exposed_workers__gt=0))
     )
 
 

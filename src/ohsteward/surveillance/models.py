@@ -113,7 +113,7 @@ class Worker(ScopedModelMixin, TimeStampedModel):
 
     audited = True
     # seen through the employer, and by the person's own login (issue 12 item 9)
-    scope = Scope(enterprise="enterprise", person="person")
+    scope = Scope(enterprise="enterprise", person="person", enterprise_district="district")
 
     person = models.ForeignKey(
         Person, verbose_name="劳动者身份", on_delete=models.PROTECT, related_name="employments"
@@ -121,6 +121,9 @@ class Worker(ScopedModelMixin, TimeStampedModel):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="用人单位", on_delete=models.PROTECT, related_name="workers"
     )
+    # a copy of the employer's district (Scope.enterprise_district; kept by the register): a
+    # district's worker lists and the indicators read it without joining the employers
+    district = models.CharField("区县代码", max_length=12, blank=True, editable=False)
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     employee_number = models.CharField("工号", max_length=30, blank=True)
@@ -168,6 +171,7 @@ class Worker(ScopedModelMixin, TimeStampedModel):
             models.Index(fields=["enterprise", "name"], name="worker_enterprise_name"),
             models.Index(fields=["enterprise", "next_exam_due"], name="worker_enterprise_due"),
             models.Index(fields=["next_exam_due"], name="worker_due"),
+            models.Index(fields=["district", "next_exam_due"], name="worker_district_due"),
         ]
 
     def __str__(self) -> str:
