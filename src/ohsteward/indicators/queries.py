@@ -289,7 +289,8 @@ def detection_due(user, area, period, options):
 def detection_done(user, area, period, options):
     """Of ``detection_due``: not overdue on the period's last day (last 定期检测 within the interval
     of its class: 严重 1 year, otherwise 3 — ``monitoring.periodic``)."""
-    return detection_due(user, area, period, options).exclude(monitoring_queries.overdue_q(period.end))
+    # = .exclude(overdue_q(period.end)) over the annotation, as EXISTS (monitoring_queries.in_time_q)
+    return detection_due(user, area, period, options).filter(monitoring_queries.in_time_q(period.end))
 
 
 @query("measurements_judged", "检测结果")

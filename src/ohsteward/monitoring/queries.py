@@ -76,6 +76,30 @@ def overdue_q(today: dt.date) -> Q:
     return q
 
 
+
+def in_time_q(on: dt.date) -> Q:
+    """Not overdue on ``on`` judging by the 定期检测 sampled by ``on``: the negation of
+    ``overdue_q(on)`` when ``last_periodic_on`` is the last such sampling date, written as one
+    ``EXISTS`` per class (a periodic report sampled after the class's cut-off and by ``on``) so
+    that the database probes the employer's reports instead of computing its last report several
+    times (``tests/test_queries.py`` compares the two for every class and cut-off)."""
+    serious = periodic.add_years(on, -periodic.interval_for(RiskClass.SERIOUS, on).years)
+    other = periodic.add_years(on, -periodic.interval_for(RiskClass.GENERAL, on).years)
+
+    def since(cutoff: dt.date) -> Exists:
+        return Exists(
+            DetectionReport.objects.filter(
+                enterprise_id=OuterRef("pk"),
+                kind=ReportKind.PERIODIC,
+                sampling_start__gt=cutoff,
+                sampling_start__lte=on,
+            )
+        )
+
+    return (Q(industry_risk=RiskClass.SERIOUS) & Q(since(serious))) | (
+        ~Q(industry_risk=RiskClass.SERIOUS) & Q(since(other))
+    )
+
 def due_of(enterprise: Enterprise, today: dt.date) -> periodic.Due:
     last = getattr(enterprise, "last_periodic_on", None)
     return periodic.next_due(last, enterprise.industry_risk, today)
