@@ -35,7 +35,7 @@ def with_hazards(among: QuerySet | None = None):
     in the register, exposed workers, or any detection report. (The 危害因素企业名单 of the
     declarations app sits above monitoring in the layers and is not read here.)
 
-    ``among``: only the employers of this queryset (e.g. a district's); the same rows as
+    ``among``: only the employers of this ``Enterprise`` queryset (e.g. a district's); the same rows as
     ``with_hazards().filter(pk__in=among)``, but the exposures and reports are looked up among
     those employers only (``pk IN`` subqueries the planner hashes per area) instead of over the
     whole city (``tests/test_queries.py`` compares the two forms)."""
@@ -53,11 +53,8 @@ def with_hazards(among: QuerySet | None = None):
         "post__workplace__enterprise_id"
     )
     reported = DetectionReport.objects.filter(enterprise_id__in=ids).values("enterprise_id")
-    return (
-        Enterprise.objects.operating()
-        .filter(pk__in=ids)
-        .filter(Q(pk__in=exposed) | Q(pk__in=reported) | Q(exposed_workers__gt=0))
-    )
+    # ``among`` itself is the outer query (its area filter on the rows, not a ``pk IN`` of it)
+    return among.operating().filter(Q(pk__in=exposed) | Q(pk__in=reported) | Q(exposed_workers__gt=0))
 
 
 def detection_due():
