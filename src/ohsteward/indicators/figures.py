@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from ohsteward.indicators import dispatch, rules
 from ohsteward.indicators.models import Indicator
-from ohsteward.indicators.queries import QUERIES, Area, district_counts, records, source_missing
+from ohsteward.indicators.queries import QUERIES, Area, district_counts, records, source_missing, team_counts
 from ohsteward.indicators.rules import Period, TargetRow
 
 NO_DATA = "无数据"
@@ -130,22 +130,42 @@ def count(indicator: Indicator, user, area: Area, period: Period) -> Counts:
 def count_districts(indicator: Indicator, user, codes: list[str], period: Period) -> dict[str, Counts]:
     """``count`` of every district in ``codes`` from one grouped query per part
     (``queries.district_counts``): the same records, counted by district at once."""
+    return _count_grouped(
+        indicator,
+        codes,
+        period,
+        lambda key, p, options, total=None: district_counts(key, user, p, options, total=total),
+    )
+
+
+def count_teams(indicator: Indicator, user, team_ids: list[int], period: Period) -> dict[int, Counts]:
+    """``count`` of every steward team in ``team_ids`` at once (``queries.team_counts``)."""
+
+    def grouped(key, p, options, total=None):
+        return team_counts(key, user, p, team_ids, options, total=total)
+
+    return _count_grouped(indicator, team_ids, period, grouped)
+
+
+def _count_grouped(indicator: Indicator, keys: list, period: Period, grouped) -> dict:
+    """``Counts`` per area key from ``grouped(query key, period, options, total=…)`` (one call
+    per part, each returning area key → (count, total))."""
     options = indicator.options or {}
     required = options.get("requires")
-    listed = district_counts(required, user, period, options) if required in QUERIES else None
-    numerators = district_counts(indicator.numerator, user, period, options, total=options.get("sum"))
+    listed = grouped(required, period, options) if required in QUERIES else None
+    numerators = grouped(indicator.numerator, period, options, total=options.get("sum"))
     denominators = (
-        district_counts(indicator.denominator, user, period, options)
+        grouped(indicator.denominator, period, options)
         if indicator.denominator and not options.get("sum")
         else None
     )
     earlier = (
-        district_counts(indicator.numerator, user, rules.year_earlier(period), options)
+        grouped(indicator.numerator, rules.year_earlier(period), options)
         if options.get("check") == "growth"
         else None
     )
     out = {}
-    for code in codes:
+    for code in keys:
         if listed is not None and code not in listed:
             out[code] = Counts(0, missing=True)
             continue
@@ -214,12 +234,24 @@ def compute_many(indicator: Indicator, user, areas: list[Area], period: Period) 
     """``compute`` for each of ``areas`` (in that order); the districts among them counted
     together (``count_districts``: a few grouped queries instead of a few per district)."""
     codes = [a.code for a in areas if a.level == "district" and a.code]
-    grouped = (
+    grouped: dict[str, Counts] = (
         count_districts(indicator, user, codes, period)
         if len(codes) > 1 and indicator.numerator in QUERIES
         else {}
     )
-    return [compute(indicator, user, a, period, grouped.get(a.code or "")) for a in areas]
+    teams = [int(a.code) for a in areas if a.level == "team" and a.code]
+    by_team = (
+        count_teams(indicator, user, teams, period)
+        if len(teams) > 1 and indicator.numerator in QUERIES and applies_to(indicator, Area("team"))
+        else {}
+    )
+
+    def known(a: Area) -> Counts | None:
+        if a.level == "team":
+            return by_team.get(int(a.code)) if a.code and by_team else None
+        return grouped.get(a.code or "")
+
+    return [compute(indicator, user, a, period, known(a)) for a in areas]
 
 
 def library():

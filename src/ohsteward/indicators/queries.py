@@ -163,6 +163,50 @@ def district_counts(
     return {r[path]: (r["n"], r.get("total") or 0) for r in rows if r[path] is not None}
 
 
+def team_counts(
+    key: str,
+    user,
+    period: Period,
+    team_ids: list[int],
+    options: dict | None = None,
+    *,
+    total: str | None = None,
+) -> dict[int, tuple[int, int]]:
+    """Query ``key`` counted for each steward team of ``team_ids`` at once: team id → (number
+    of records, the sum of ``total`` over them or 0), the records being those of the employers
+    the team served in the period (``team_clients``), as ``records(key, …, Area("team", id), …)``
+    gives team by team (a test compares the two for every query). Two queries: the teams'
+    clients, and the records of all those clients counted per employer; an employer served by
+    two teams counts for both."""
+    qs = QUERIES[key].fn(user, Area("city"), period, options or {})
+    path = "pk" if qs.model is Enterprise else "enterprise_id"
+    served = (
+        ServiceAgreement.objects.filter(team_id__in=team_ids)
+        .served_between(period.start, period.end)
+        .order_by()
+    )
+    clients: dict[int, set[int]] = {}
+    for team_id, enterprise_id in served.values_list("team_id", "enterprise_id").distinct():
+        clients.setdefault(team_id, set()).add(enterprise_id)
+    if not clients:
+        return {}
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    if total:
+        aggregates["total"] = Sum(total)
+    among = qs.filter(**{f"{path}__in": served.values("enterprise_id")}).order_by()
+    per_employer = {r[path]: (r["n"], r.get("total") or 0) for r in among.values(path).annotate(**aggregates)}
+    out = {}
+    for team_id, ids in clients.items():
+        n = t = 0
+        for enterprise_id in ids:
+            got = per_employer.get(enterprise_id)
+            if got:
+                n, t = n + got[0], t + got[1]
+        if n:  # as ``district_counts``: an area without records is absent
+            out[team_id] = (n, t)
+    return out
+
+
 def source_missing(indicator, user, area: Area, period: Period) -> bool:
     """Whether the indicator's source list is absent for the area and period: its option
     ``requires`` names a query whose records must exist (an imported list of another department,
