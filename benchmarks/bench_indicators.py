@@ -13,11 +13,14 @@ created when missing and migrated). The data come from the other benchmarks' gen
    exposed posts, ~1.7 exams each for 80 % of them;
 3. the year's 职业病危害用人单位名单 (``declarations.actions.hazard_list_generate``) pushed to the
    districts;
-4. 工伤保险参保 records for 60 % of the employers, two lists each (as ``bench_interdept``).
+4. 工伤保险参保 records for 60 % of the employers, two lists each (as ``bench_interdept``);
+5. ``--exams`` / ``--measurements``: older exams and earlier years' reports up to those totals
+   (the issue's 5 M and 1 M); ``--teams`` steward teams with ``--team-clients`` signed employers
+   each (the team ranking).
 
 Not generated (their indicators run over empty tables here): QC inspections, supervision
 inspections and cases, construction projects, awareness answers, report cards, assistance plans,
-steward agreements, dose records and pneumoconiosis patients.
+dose records and pneumoconiosis patients.
 
 Times, as the city user, for the current year, through the functions the views and the API call
 (``figures.table``, ``figures.ranking``, ``records.part_records`` + the view's pagination):
@@ -73,6 +76,7 @@ def build(args, city, today: dt.date) -> None:
     from ohsteward.interdept.models import InsuranceRecord
     from ohsteward.monitoring.models import Measurement
     from ohsteward.registry.models import Enterprise
+    from ohsteward.stewardship.models import StewardTeam
     from ohsteward.surveillance.exams.models import Exam, ExamBatch
     from ohsteward.surveillance.models import Person, Worker
 
@@ -124,6 +128,13 @@ def build(args, city, today: dt.date) -> None:
             f"measurement history to {Measurement.objects.count():,}: {time.perf_counter() - t1:.0f} s",
             flush=True,
         )
+    if args.teams and not StewardTeam.objects.filter(name__startswith="基准管家团队").exists():
+        t1 = time.perf_counter()
+        make_teams(args.teams, args.team_clients, today)
+        print(
+            f"{args.teams} steward teams, {args.team_clients} clients each: {time.perf_counter() - t1:.0f} s",
+            flush=True,
+        )
     if not HazardList.objects.filter(year=today.year).exists():
         t1 = time.perf_counter()
         hazard_list = declaration_actions.hazard_list_generate(user=None, year=today.year, as_of=today)
@@ -153,6 +164,25 @@ def build(args, city, today: dt.date) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # what autovacuum would have done on a live database
     print(f"build: {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def make_teams(n: int, clients: int, today: dt.date) -> None:
+    """``n`` steward teams (五师两员 complete) spread over the districts, each signed since the
+    start of last year with ``clients`` employers of its district (the stewardship factories)."""
+    from ohsteward.registry.models import Enterprise
+    from ohsteward.stewardship.tests.factories import make_team, sign_agreement  # bench only
+
+    by_district: dict[str, list] = {}
+    for e in Enterprise.objects.operating().order_by("pk").only("pk", "region_id"):
+        by_district.setdefault(e.region_id, []).append(e)
+    codes = sorted(by_district)
+    start = dt.date(today.year - 1, 1, 1)
+    for i in range(n):
+        code = codes[i % len(codes)]
+        team = make_team(f"基准管家团队{i:04d}", district=code)
+        offset = (i // len(codes)) * clients
+        for enterprise in by_district[code][offset : offset + clients]:
+            sign_agreement(team, enterprise, start)
 
 
 def top_up_exams(target: int, today: dt.date) -> None:
@@ -247,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--measurements", type=int, default=0, help="top the measurements up to this many (earlier years)"
     )
+    parser.add_argument("--teams", type=int, default=100, help="steward teams generated (team ranking)")
+    parser.add_argument("--team-clients", type=int, default=50, help="signed employers per team")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="measure the existing data (no build step)")
     parser.add_argument("--requests", type=int, default=20, help="drill-down pages timed per indicator")
@@ -335,6 +367,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {indicator.code:<38} {t:8,.0f} ms  {len(queries):4d} q", flush=True)
     print(f"whole city table (sum of the rankings): {total:,.0f} ms")
     print(f"load: {loadavg()}", flush=True)
+
+    from ohsteward.indicators import teams as team_ranking
+
+    visible = list(team_ranking.visible_teams(city))
+    if visible and not args.only:
+        with CaptureQueriesContext(connection) as queries:
+            t = ms(lambda: team_ranking.team_ranking(city, visible, period))
+        print(f"team ranking, {len(visible)} teams, all indicators: {t:,.0f} ms, {len(queries)} queries")
+        one_by_one = ms(lambda: [figures.table(city, Area("team", str(x.pk)), period) for x in visible])
+        print(f"  the same teams one table each (the path before `ind`): {one_by_one:,.0f} ms", flush=True)
 
     biggest = Area("district", by_size[0])
     heavy = [code for _t, code in sorted(slow, reverse=True)[:5]]
