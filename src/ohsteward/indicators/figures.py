@@ -232,7 +232,8 @@ def compute(indicator: Indicator, user, area: Area, period: Period, counts: Coun
 
 def compute_many(indicator: Indicator, user, areas: list[Area], period: Period) -> list[Figure]:
     """``compute`` for each of ``areas`` (in that order); the districts among them counted
-    together (``count_districts``: a few grouped queries instead of a few per district)."""
+    together (``count_districts``: a few grouped queries instead of a few per district), and so
+    are the steward teams among them (``count_teams``)."""
     codes = [a.code for a in areas if a.level == "district" and a.code]
     grouped: dict[str, Counts] = (
         count_districts(indicator, user, codes, period)
