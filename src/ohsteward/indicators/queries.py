@@ -109,17 +109,56 @@ class QueryDef:
     label: str  # what one record is, in Chinese ("用人单位", "检测结果")
     fn: Query
     employers: bool = True  # records of employers: they can be placed in a steward team's area
+    # a numerator that is another query's records narrowed by one condition: ``narrows`` names
+    # that query, ``narrow(period, options)`` is the condition (``fn`` is that query's records
+    # filtered by it). Both parts are then counted in one pass (``counts_of``), and the records
+    # of the denominator not in the numerator are the denominator excluding the condition.
+    narrows: str = ""
+    narrow: Callable[[Period, dict], Q] | None = None
 
 
 QUERIES: dict[str, QueryDef] = {}
 
 
-def query(key: str, label: str, *, employers: bool = True) -> Callable[[Query], Query]:
+def query(
+    key: str,
+    label: str,
+    *,
+    employers: bool = True,
+    narrows: str = "",
+    narrow: Callable[[Period, dict], Q] | None = None,
+) -> Callable[[Query], Query]:
     def register(fn: Query) -> Query:
-        QUERIES[key] = QueryDef(key, label, fn, employers)
+        QUERIES[key] = QueryDef(key, label, fn, employers, narrows, narrow)
         return fn
 
     return register
+
+
+def narrowing(numerator: str, denominator: str | None) -> Callable[[Period, dict], Q] | None:
+    """The condition that makes ``numerator``'s records out of ``denominator``'s, if it is one."""
+    query_def = QUERIES.get(numerator)
+    if query_def is None or not denominator or query_def.narrows != denominator:
+        return None
+    return query_def.narrow
+
+
+def counts_of(
+    numerator: str, denominator: str, user, area: Area, period: Period, options: dict | None = None
+) -> tuple[int, int]:
+    """(numerator, denominator) counts of a narrowing numerator in one query: the denominator's
+    records counted, and counted again where the condition holds — the same numbers as counting
+    ``records`` of each (a test compares them for every such indicator)."""
+    narrow = narrowing(numerator, denominator)
+    assert narrow is not None, (numerator, denominator)
+    options = options or {}
+    got = (
+        QUERIES[denominator]
+        .fn(user, area, period, options)
+        .order_by()
+        .aggregate(d=Count("pk"), n=Count("pk", filter=narrow(period, options)))
+    )
+    return got["n"], got["d"]
 
 
 def records(key: str, user, area: Area, period: Period, options: dict | None = None) -> QuerySet:
@@ -161,6 +200,20 @@ def district_counts(
         aggregates["total"] = Sum(total)
     rows = qs.order_by().values(path).annotate(**aggregates)
     return {r[path]: (r["n"], r.get("total") or 0) for r in rows if r[path] is not None}
+
+
+def district_counts_of(
+    numerator: str, denominator: str, user, period: Period, options: dict | None = None
+) -> dict[str, tuple[int, int]]:
+    """``counts_of`` for every district at once: district code → (numerator, denominator), from
+    one ``GROUP BY`` of the denominator's city-wide records (a district without records absent)."""
+    narrow = narrowing(numerator, denominator)
+    assert narrow is not None, (numerator, denominator)
+    options = options or {}
+    qs = QUERIES[denominator].fn(user, Area("city"), period, options)
+    path = district_path(qs.model)
+    rows = qs.order_by().values(path).annotate(d=Count("pk"), n=Count("pk", filter=narrow(period, options)))
+    return {r[path]: (r["n"], r["d"]) for r in rows if r[path] is not None}
 
 
 def team_counts(
@@ -252,10 +305,14 @@ def declaration_due(user, area, period, options):
     return qs.may_have_hazards()
 
 
-@query("declaration_done", "名单条目")
+def _declared(period: Period, options: dict) -> Q:
+    return Q(declared=True)  # the annotation of ``declaration_due`` (``with_declaration``)
+
+
+@query("declaration_done", "名单条目", narrows="declaration_due", narrow=_declared)
 def declaration_done(user, area, period, options):
     """Of ``declaration_due``: a valid declaration dated by the period's end, not cancelled."""
-    return declaration_due(user, area, period, options).filter(declared=True)
+    return declaration_due(user, area, period, options).filter(_declared(period, options))
 
 
 # --- declarations: 附件2 任务8 区县一个月内核实 ----------------------------------------------------
@@ -329,12 +386,16 @@ def detection_due(user, area, period, options):
     return _with_hazards(user, area, period).annotate(last_periodic_on=last)
 
 
-@query("detection_done", "用人单位")
+def _detected_in_time(period: Period, options: dict) -> Q:
+    # = .exclude(overdue_q(period.end)) over the annotation, as EXISTS (monitoring_queries.in_time_q)
+    return monitoring_queries.in_time_q(period.end)
+
+
+@query("detection_done", "用人单位", narrows="detection_due", narrow=_detected_in_time)
 def detection_done(user, area, period, options):
     """Of ``detection_due``: not overdue on the period's last day (last 定期检测 within the interval
     of its class: 严重 1 year, otherwise 3 — ``monitoring.periodic``)."""
-    # = .exclude(overdue_q(period.end)) over the annotation, as EXISTS (monitoring_queries.in_time_q)
-    return detection_due(user, area, period, options).filter(monitoring_queries.in_time_q(period.end))
+    return detection_due(user, area, period, options).filter(_detected_in_time(period, options))
 
 
 @query("measurements_judged", "检测结果")
@@ -384,14 +445,19 @@ def exam_due(user, area, period, options):
     )
 
 
-@query("exam_done", "劳动者")
-def exam_done(user, area, period, options):
-    """Of ``exam_due``: a 在岗期间 exam in the twelve months up to the period's end."""
+def _examined(period: Period, options: dict) -> Q:
+    """A 在岗期间 exam in the twelve months up to the period's end (of a worker, ``OuterRef``)."""
     since = dt.date(period.end.year - 1, period.end.month, period.end.day) + dt.timedelta(days=1)
     exams = Exam.objects.filter(
         worker_id=OuterRef("pk"), kind=ExamKind.PERIODIC, date__gte=since, date__lte=period.end
     )
-    return exam_due(user, area, period, options).filter(Exists(exams))
+    return Q(Exists(exams))
+
+
+@query("exam_done", "劳动者", narrows="exam_due", narrow=_examined)
+def exam_done(user, area, period, options):
+    """Of ``exam_due``: a 在岗期间 exam in the twelve months up to the period's end."""
+    return exam_due(user, area, period, options).filter(_examined(period, options))
 
 
 # --- institutions: 质控覆盖率, CDC 技术指导 ----------------------------------------------------
@@ -783,24 +849,20 @@ def insurance_due(user, area, period, options):
     return qs.filter(region_id__in=listed)
 
 
-@query("insurance_insured", "用人单位")
+def _insured(period: Period, options: dict) -> Q:
+    """The employer's (``OuterRef``) latest record shows insured workers; option ``{"insured":
+    "exposed"}``: at least as many as the register's exposed workers."""
+    latest = _latest_insurance(period, options).filter(enterprise_id=OuterRef("pk"), insured__gt=0)
+    if options.get("insured") == "exposed":
+        latest = latest.filter(Q(insured__gte=OuterRef("exposed_workers")))
+    return Q(Exists(latest))
+
+
+@query("insurance_insured", "用人单位", narrows="insurance_due", narrow=_insured)
 def insurance_insured(user, area, period, options):
     """Of ``insurance_due``: the latest record shows insured workers (参保人数 > 0); option
     ``{"insured": "exposed"}``: at least as many insured as the register's exposed workers."""
-    latest = _in_area(
-        _latest_insurance(period, options),
-        area,
-        district="enterprise__region_id",
-        town="enterprise__town_id",
-        enterprise="enterprise_id",
-        period=period,
-    )
-    latest = latest.filter(
-        enterprise_id=OuterRef("pk"), insured__gt=0
-    )  # the area's records only: a smaller join
-    if options.get("insured") == "exposed":
-        latest = latest.filter(Q(insured__gte=OuterRef("exposed_workers")))
-    return insurance_due(user, area, period, options).filter(Exists(latest))
+    return insurance_due(user, area, period, options).filter(_insured(period, options))
 
 
 @query("healthy_enterprise_lists", "健康企业命名")
