@@ -149,7 +149,11 @@ def count_districts(indicator: Indicator, user, codes: list[str], period: Period
     """``count`` of every district in ``codes`` from one grouped query per part
     (``queries.district_counts``): the same records, counted by district at once."""
     both = None
-    if narrowing(indicator.numerator, indicator.denominator) and not (indicator.options or {}).get("sum"):
+    if (
+        narrowing(indicator.numerator, indicator.denominator)
+        and QUERIES[indicator.numerator].one_pass_grouped
+        and not (indicator.options or {}).get("sum")
+    ):
 
         def both(p, options):
             return district_counts_of(indicator.numerator, indicator.denominator, user, p, options)
