@@ -285,6 +285,7 @@ def main() -> None:
     load = uptime()
     nightly = recompute_in(SRC)
     print(f"this tree: nightly {fmt(nightly)} (load {load}); digest unchanged: {digest() == got}", flush=True)
+    time_lists(args.requests)  # on this tree's plans and statistics, before the reference runs
     if args.reference:
         # the reference's nightly run on the plans this tree wrote: it writes only plans it
         # computes differently, so an unchanged digest means the two agree on every worker
@@ -298,7 +299,6 @@ def main() -> None:
             load = uptime()
             ref_first = recompute_in(args.reference)
             print(f"reference: first run {fmt(ref_first)} (load {load}); identical: {digest() == got}")
-    time_lists(args.requests)
 
 
 def time_lists(requests: int) -> None:
