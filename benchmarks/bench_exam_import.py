@@ -1,6 +1,14 @@
 """Time the exam-result import (issue 12 Performance): ``--rows`` rows for workers built by
 ``bench_surveillance.py`` (run that first on the same database), through ``ExamImporter`` with
-validation, task creation and the schedule recompute, next to a raw COPY of the same rows.
+validation, task creation and the schedule recompute, next to two raw COPY references:
+
+- "bare": the file's rows as 9 text/date columns into an unindexed temporary table (the first
+  reference, kept for comparison with the earlier figures);
+- "stored": what the import stored — its exams and exam results, typed rows read back before the
+  clock starts — COPY'd into scratch tables ``LIKE surveillance_exam INCLUDING ALL`` and ``LIKE
+  surveillance_examresult INCLUDING ALL`` (indexes, defaults and checks; no foreign keys), as
+  ``bench_monitoring_import.time_copy`` does for measurements. Its rows/s counts the file's rows
+  (the results), the same count the import's rows/s uses.
 
 ``ExamImporter.run`` is the bulk path (``surveillance.exams.bulk``); ``--row-by-row`` times the
 reference path (``run_row_by_row``, every row through ``exam_record``) instead. Conclusions: every
@@ -94,6 +102,12 @@ def main() -> None:
     wb.save(buf)
     print(f"rows {len(rows)}")
     os.system("uptime")
+    from ohsteward.surveillance.exams.models import ExamResult
+
+    before = (
+        Exam.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        ExamResult.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+    )
     importer = ExamImporter()
     run = importer.run_row_by_row if args.row_by_row else importer.run
     profiler = None
@@ -123,7 +137,43 @@ def main() -> None:
         with cursor.copy("COPY bench_copy FROM STDIN") as copy:
             copy.write(text)
         raw = time.perf_counter() - t0
-    print(f"raw COPY: {raw:.2f} s, {len(rows) / raw:.0f} rows/s; ratio {raw / imported:.3f}")
+    print(f"raw COPY (bare, 9 columns into a temporary table): {raw:.2f} s, {len(rows) / raw:.0f} rows/s; "
+          f"ratio {raw / imported:.3f} (1/{imported / raw:.0f})")  # fmt: skip
+    stored, copied = copy_stored(before)
+    print(f"raw COPY (stored rows: {copied[0]} exams + {copied[1]} results into LIKE … INCLUDING ALL): "
+          f"{stored:.2f} s, {len(rows) / stored:.0f} rows/s; ratio {stored / imported:.3f} "
+          f"(1/{imported / stored:.0f})")  # fmt: skip
+
+
+def copy_stored(before: tuple[int, int]) -> tuple[float, tuple[int, int]]:
+    """COPY the exams and results the import stored (ids above ``before``; typed rows read before
+    the clock) into scratch tables of the same shape, indexes included, in one transaction:
+    (seconds, (exams, results) copied)."""
+    from django.db import connection, transaction
+
+    from ohsteward.surveillance.exams.models import Exam, ExamResult
+
+    tables = []
+    for model, floor in zip((Exam, ExamResult), before, strict=True):
+        table = model._meta.db_table
+        columns = ", ".join(f.column for f in model._meta.concrete_fields if not f.primary_key)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id > %s ORDER BY id", [floor])  # noqa: S608
+            data = cursor.fetchall()
+            cursor.execute(f"DROP TABLE IF EXISTS bench_copy_{table}")
+            cursor.execute(f"CREATE TABLE bench_copy_{table} (LIKE {table} INCLUDING ALL)")
+        tables.append((f"bench_copy_{table}", columns, data))
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, columns, data in tables:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in data:
+                    copy.write_row(r)
+    elapsed = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        for table, _columns, _data in tables:
+            cursor.execute(f"DROP TABLE {table}")
+    return elapsed, (len(tables[0][2]), len(tables[1][2]))
 
 
 if __name__ == "__main__":

@@ -101,14 +101,7 @@ def build(args, city, today: dt.date) -> None:
             "institution": inst.pk,
             "batch": batch.pk,
         }
-        # the generator predates Worker.radiation_use (not null, default "" = by the employer)
-        generate = GENERATE.replace(
-            "schedule_note, enterprise_id, person_id, district)",
-            "schedule_note, enterprise_id, person_id, district, radiation_use)",
-        )
-        generate = generate.replace(
-            "bp.enterprise_id, p.id, bp.region_id\nFROM", "bp.enterprise_id, p.id, bp.region_id, ''\nFROM"
-        )
+        generate = GENERATE  # fills radiation_use and the district copy itself
         people = Person.objects.count()
         with connection.cursor() as cursor:
             for statement in generate.split(";\n"):

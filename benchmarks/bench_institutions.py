@@ -174,14 +174,13 @@ def activities(n: int, exam_results: int, year: int) -> dict[str, int]:
             )
             cursor.execute(
                 """INSERT INTO surveillance_worker (created_at, updated_at, person_id, enterprise_id, name, phone,
-                       employee_number, employment_type, dispatcher, hire_date, next_exam_kind, schedule_note,
-                       radiation_use, district)
-                   SELECT now(), now(), p.id, b.enterprise_id, p.name, '', '', 'contract', '', DATE '2020-01-01',
-                          '', '', '', e.region_id
+                       employee_number, employment_type, dispatcher, radiation_use, hire_date, next_exam_kind,
+                       schedule_note, district)
+                   SELECT now(), now(), p.id, b.enterprise_id, p.name, '', '', 'contract', '', '', DATE '2020-01-01',
+                          '', '', (SELECT region_id FROM registry_enterprise WHERE id = b.enterprise_id)
                    FROM (SELECT id, name, row_number() OVER (ORDER BY id) AS rn FROM surveillance_person) p
                    JOIN (SELECT enterprise_id, row_number() OVER (ORDER BY id) AS rn FROM surveillance_exambatch) b
-                     ON b.rn = 1 + p.rn %% %(b)s
-                   JOIN registry_enterprise e ON e.id = b.enterprise_id""",
+                     ON b.rn = 1 + p.rn %% %(b)s""",
                 {"b": counts["exam batches"]},
             )
             counts["workers"] = cursor.rowcount

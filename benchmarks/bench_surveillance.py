@@ -42,7 +42,7 @@ def main() -> None:
     from ohsteward.accounts.actions import user_create
     from ohsteward.accounts.models import User
     from ohsteward.demo.synth import synth_enterprises, synth_workplaces
-    from ohsteward.registry.models import Enterprise, Post, sync_district_copies
+    from ohsteward.registry.models import Enterprise, Post
     from ohsteward.surveillance import actions, crypto, rules
     from ohsteward.surveillance.models import Person, Worker, WorkerPost
 
@@ -56,6 +56,7 @@ def main() -> None:
         .values_list("pk", "workplace__enterprise_id")
         .order_by("pk")
     )
+    district_of = dict(Enterprise.objects.values_list("pk", "region_id"))
     have = Worker.objects.count()
     if have < args.workers:
         rng = random.Random(12)
@@ -87,11 +88,11 @@ def main() -> None:
                 post_id, enterprise_id = posts[rng.randrange(len(posts))]
                 hired = today - dt.timedelta(days=rng.randint(30, 4000))
                 workers.append(
-                    Worker(person=person, enterprise_id=enterprise_id, name=person.name, hire_date=hired)
-                )
+                    Worker(person=person, enterprise_id=enterprise_id, name=person.name, hire_date=hired,
+                           district=district_of[enterprise_id])  # (Scope.enterprise_district; no save() here)
+                )  # fmt: skip
                 chosen.append((post_id, hired))
             Worker.objects.bulk_create(workers, batch_size=batch)
-            sync_district_copies({w.enterprise_id for w in workers})  # bulk_create skips save()
             WorkerPost.objects.bulk_create(
                 [
                     WorkerPost(worker=w, post_id=p, start_date=h)

@@ -22,6 +22,13 @@ plan ("first run", every plan written) and again at once ("nightly", nothing cha
 run on the same plans — it writes only plans it computes differently, so an unchanged digest (a
 sum of per-row md5s over every worker's plan) means identical output; ``--reference-first`` also
 times the reference's first run.
+
+Then (``--requests N``, default 20; 0 skips it) a district's overdue list as the district officer
+(``district_admin`` of 渝北 500112, the district with the most employers in ``synth``) loads it
+through Django's test client — the whole page: view, scope, filter, count, first page of 50 rows,
+template — ``/surveillance/workers/?due=overdue`` and the API
+``/api/v1/workers/?due=overdue``: median and p95 (issue 12 Performance: "A district's overdue list
+first page: p95 < 100 ms"). ``--lists-only`` skips the recompute (the plans as found).
 """
 
 from __future__ import annotations
@@ -49,9 +56,9 @@ SELECT now(), now(), 'bench' || i, 'bench-placeholder', md5(i::text) || md5('h' 
        date '1965-01-01' + (i %% 12000)
 FROM generate_series(%(have)s + 1, %(total)s) AS i;
 INSERT INTO surveillance_worker
-    (created_at, updated_at, name, phone, employee_number, employment_type, dispatcher,
+    (created_at, updated_at, name, phone, employee_number, employment_type, dispatcher, radiation_use,
      hire_date, leave_date, next_exam_kind, schedule_note, enterprise_id, person_id, district)
-SELECT now(), now(), p.name, '', '', 'contract', '',
+SELECT now(), now(), p.name, '', '', 'contract', '', '',
        %(today)s::date - (30 + (s.i::bigint * 7919) %% 3970)::int,
        CASE WHEN s.i %% 50 = 0 THEN %(today)s::date - 20 + (s.i %% 90) END, '', '',
        bp.enterprise_id, p.id, bp.region_id
@@ -168,9 +175,12 @@ def main() -> None:
     )
     parser.add_argument("--reference-first", action="store_true", help="also time the reference's first run")
     parser.add_argument("--profile", type=Path, help="write a cProfile of this tree's first run here")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per list page (0: none)")
+    parser.add_argument("--lists-only", action="store_true", help="time the lists only, not the recompute")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohsteward.settings")
     os.environ.setdefault("OHSTEWARD_DEMO", "1")
+    os.environ.setdefault("OHSTEWARD_STATIC_MANIFEST", "0")  # the list pages render without collectstatic
     sys.path.insert(0, str(SRC))
     import django
 
@@ -249,6 +259,9 @@ def main() -> None:
             cursor.execute(BLANK)
             cursor.execute("VACUUM ANALYZE surveillance_worker")
 
+    if args.lists_only:  # the plans and the table as found
+        time_lists(args.requests)
+        return
     if args.profile:
         import cProfile  # local: only with --profile
 
@@ -272,6 +285,20 @@ def main() -> None:
     load = uptime()
     nightly = recompute_in(SRC)
     print(f"this tree: nightly {fmt(nightly)} (load {load}); digest unchanged: {digest() == got}", flush=True)
+    if args.requests > 0:
+        # right after a run that rewrote every plan the visibility map is cleared (index-only
+        # scans read the heap) until autovacuum has been through the table; this server runs
+        # with autovacuum off, so the bench times the lists before and after a VACUUM
+        print("lists right after the runs (no VACUUM since the first run):", flush=True)
+        time_lists(args.requests)
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE surveillance_worker")
+        print(
+            f"VACUUM ANALYZE surveillance_worker (what autovacuum would do): {time.perf_counter() - t0:.1f} s"
+        )
+        print("lists after the VACUUM:", flush=True)
+        time_lists(args.requests)  # on this tree's plans, before the reference runs
     if args.reference:
         # the reference's nightly run on the plans this tree wrote: it writes only plans it
         # computes differently, so an unchanged digest means the two agree on every worker
@@ -285,6 +312,49 @@ def main() -> None:
             load = uptime()
             ref_first = recompute_in(args.reference)
             print(f"reference: first run {fmt(ref_first)} (load {load}); identical: {digest() == got}")
+
+
+def time_lists(requests: int) -> None:
+    """The district officer's overdue list, web page and API, first page: median and p95 in ms."""
+    if requests <= 0:
+        return
+    import statistics
+
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from ohsteward.accounts.actions import user_create
+    from ohsteward.accounts.models import User
+    from ohsteward.surveillance.models import Worker
+
+    officer = User.objects.filter(username="bench_city_yubei").first() or user_create(
+        username="bench_city_yubei", password="Bench-pass-2026", role="district_admin", region_code="500112",
+        check_password=False,
+    )  # fmt: skip
+    from django.utils import timezone
+
+    overdue = Worker.objects.for_user(officer).overdue(timezone.localdate()).count()
+    print(f"district 500112: {overdue} overdue workers", flush=True)
+    with override_settings(ALLOWED_HOSTS=["localhost", "testserver"]):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(officer)
+        for url in ("/surveillance/workers/?due=overdue", "/api/v1/workers/?due=overdue"):
+            response = client.get(url)  # warm: templates, the session, the plan cache
+            assert response.status_code == 200, (url, response.status_code)
+            load = uptime()
+            times = []
+            for _ in range(requests):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert response.status_code == 200
+            times.sort()
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            print(
+                f"GET {url}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms "
+                f"({requests} requests, load {load})",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

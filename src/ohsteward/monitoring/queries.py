@@ -73,7 +73,6 @@ def overdue_q(today: dt.date) -> Q:
     return q
 
 
-
 def in_time_q(on: dt.date) -> Q:
     """Not overdue on ``on`` judging by the 定期检测 sampled by ``on``: the negation of
     ``overdue_q(on)`` when ``last_periodic_on`` is the last such sampling date, written as one
@@ -96,6 +95,7 @@ def in_time_q(on: dt.date) -> Q:
     return (Q(industry_risk=RiskClass.SERIOUS) & Q(since(serious))) | (
         ~Q(industry_risk=RiskClass.SERIOUS) & Q(since(other))
     )
+
 
 def due_of(enterprise: Enterprise, today: dt.date) -> periodic.Due:
     last = getattr(enterprise, "last_periodic_on", None)

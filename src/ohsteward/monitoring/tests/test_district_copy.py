@@ -66,7 +66,7 @@ def test_the_register_knows_which_models_keep_a_copy():
     assert {(m._meta.label, path, column) for m, path, column in district_copies()} == {
         ("monitoring.Measurement", "enterprise", "district"),
         ("monitoring.RectificationTask", "enterprise", "district"),
-        ("surveillance.Worker", "enterprise", "district"),
+        ("surveillance.Worker", "enterprise", "district"),  # branch survfast
     }
 
 

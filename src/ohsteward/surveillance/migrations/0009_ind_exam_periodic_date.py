@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('institutions', '0005_ind14b_public_grade_a'),
-        ('surveillance', '0008_ind_worker_district'),
+        ('surveillance', '0008_survfast_worker_district'),
     ]
 
     operations = [

@@ -304,3 +304,19 @@ def test_exam_models_have_no_clean_the_bulk_path_would_skip():
     for model in (Exam, ExamResult):
         assert model.clean is models.Model.clean, f"{model.__name__}.clean() added: check it in bulk.py"
         assert model.validate_constraints is models.Model.validate_constraints
+
+
+def test_the_workers_fields_the_import_leaves_unloaded_are_never_read(cast, world, monkeypatch):
+    """``bulk.WORKER_FIELDS``: a deferred field read later would load it with a query per worker."""
+    from ohsteward.surveillance.models import Person
+
+    def refresh(self, *args, **kwargs):
+        raise AssertionError(f"deferred field of {type(self).__name__} read: {kwargs.get('fields')}")
+
+    monkeypatch.setattr(Worker, "refresh_from_db", refresh)
+    monkeypatch.setattr(Person, "refresh_from_db", refresh)
+    with transaction.atomic():
+        report = ExamImporter().run(user=cast["institution"], filename="f.xlsx", content=_file(mixed_rows(world)),
+                                    dry_run=False, all_or_nothing=False)  # fmt: skip
+        assert report.applied and report.created
+        transaction.set_rollback(True)

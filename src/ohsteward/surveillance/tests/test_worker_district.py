@@ -1,55 +1,55 @@
-"""Workers carry a copy of their employer's district (``Scope(enterprise_district="district")``):
-a district officer's scope and the indicators' district counts read it without joining the
-employers. The register keeps it exact when the employer moves district or is merged."""
+"""Workers carry a copy of their employer's district (``Scope(enterprise_district="district")``,
+branch survfast): a district officer's overdue list and its count read it without joining the
+employers, and the register keeps it exact when an employer moves to another district."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ohsteward.accounts.testing import WANZHOU, YUBEI
 from ohsteward.registry.actions import enterprise_merge, enterprise_update
-from ohsteward.surveillance import actions
 from ohsteward.surveillance.models import Worker
-from ohsteward.surveillance.tests.factories import make_id_number
+from ohsteward.surveillance.tests.exam_helpers import make_worker
 
 pytestmark = pytest.mark.django_db
 
 
-def _worker(enterprise) -> Worker:
-    return actions.worker_create(
-        user=None,
-        enterprise=enterprise,
-        id_number=make_id_number(),
-        name="李四",
-        hire_date=dt.date(2021, 5, 1),
-    )
-
-
-def _district(worker) -> str:
-    return Worker.objects.values_list("district", flat=True).get(pk=worker.pk)
-
-
 def test_a_new_worker_copies_its_employers_district(enterprises):
-    assert _district(_worker(enterprises["wanzhou"])) == WANZHOU
-    assert _district(_worker(enterprises["yubei"])) == YUBEI
+    worker = make_worker(enterprises["wanzhou"], name="万州工")
+    worker.refresh_from_db()
+    assert worker.district == WANZHOU
 
 
-def test_moving_the_employer_moves_its_workers_into_the_new_districts_scope(cast, enterprises):
+def test_moving_an_employer_to_another_district_moves_its_workers_in_scope(cast, enterprises):
     employer = enterprises["yubei2"]
-    worker = _worker(employer)
+    worker = make_worker(employer, name="迁移工")
     assert Worker.objects.for_user(cast["yubei"]).filter(pk=worker.pk).exists()
     enterprise_update(
         user=None, enterprise=employer, data={"region_id": WANZHOU, "town_id": None, "zone_id": None}
     )
-    assert _district(worker) == WANZHOU
+    worker.refresh_from_db()
+    assert worker.district == WANZHOU
     assert Worker.objects.for_user(cast["wanzhou"]).filter(pk=worker.pk).exists()
     assert not Worker.objects.for_user(cast["yubei"]).filter(pk=worker.pk).exists()
 
 
 def test_a_merge_gives_the_moved_workers_the_kept_employers_district(enterprises):
-    worker = _worker(enterprises["yubei2"])
+    worker = make_worker(enterprises["yubei2"], name="合并工")
+    assert Worker.objects.get(pk=worker.pk).district == YUBEI
     enterprise_merge(user=None, keep=enterprises["wanzhou"], merge=enterprises["yubei2"])
-    assert _district(worker) == WANZHOU
-    assert Worker.objects.get(pk=worker.pk).enterprise_id == enterprises["wanzhou"].pk
+    assert Worker.objects.get(pk=worker.pk).district == WANZHOU
+
+
+def test_a_districts_overdue_list_reads_the_copy_not_the_employers(cast, enterprises):
+    overdue = make_worker(enterprises["yubei"], name="逾期工")
+    Worker.objects.filter(pk=overdue.pk).update(next_exam_due=dt.date(2026, 1, 1))
+    make_worker(enterprises["wanzhou"], name="万州逾期工")
+    Worker.objects.filter(name="万州逾期工").update(next_exam_due=dt.date(2026, 1, 1))
+    qs = Worker.objects.for_user(cast["yubei"]).overdue(dt.date(2026, 6, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        assert list(qs.values_list("pk", flat=True)) == [overdue.pk]
+    assert "registry_enterprise" not in ctx.captured_queries[0]["sql"]
