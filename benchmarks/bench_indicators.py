@@ -13,11 +13,14 @@ created when missing and migrated). The data come from the other benchmarks' gen
    exposed posts, ~1.7 exams each for 80 % of them;
 3. the year's 职业病危害用人单位名单 (``declarations.actions.hazard_list_generate``) pushed to the
    districts;
-4. 工伤保险参保 records for 60 % of the employers, two lists each (as ``bench_interdept``).
+4. 工伤保险参保 records for 60 % of the employers, two lists each (as ``bench_interdept``);
+5. ``--exams`` / ``--measurements``: older exams and earlier years' reports up to those totals
+   (the issue's 5 M and 1 M); ``--teams`` steward teams with ``--team-clients`` signed employers
+   each (the team ranking).
 
 Not generated (their indicators run over empty tables here): QC inspections, supervision
 inspections and cases, construction projects, awareness answers, report cards, assistance plans,
-steward agreements, dose records and pneumoconiosis patients.
+dose records and pneumoconiosis patients.
 
 Times, as the city user, for the current year, through the functions the views and the API call
 (``figures.table``, ``figures.ranking``, ``records.part_records`` + the view's pagination):
@@ -71,8 +74,10 @@ def build(args, city, today: dt.date) -> None:
     from ohsteward.declarations.models import Declaration, HazardList
     from ohsteward.institutions.models import Institution
     from ohsteward.interdept.models import InsuranceRecord
+    from ohsteward.monitoring.models import Measurement
     from ohsteward.registry.models import Enterprise
-    from ohsteward.surveillance.exams.models import ExamBatch
+    from ohsteward.stewardship.models import StewardTeam
+    from ohsteward.surveillance.exams.models import Exam, ExamBatch
     from ohsteward.surveillance.models import Person, Worker
 
     t0 = time.perf_counter()
@@ -96,12 +101,7 @@ def build(args, city, today: dt.date) -> None:
             "institution": inst.pk,
             "batch": batch.pk,
         }
-        # the generator predates Worker.radiation_use (not null, default "" = by the employer)
-        generate = GENERATE.replace(
-            "schedule_note, enterprise_id, person_id)",
-            "schedule_note, enterprise_id, person_id, radiation_use)",
-        )
-        generate = generate.replace("bp.enterprise_id, p.id\nFROM", "bp.enterprise_id, p.id, ''\nFROM")
+        generate = GENERATE  # fills radiation_use and the district copy itself
         people = Person.objects.count()
         with connection.cursor() as cursor:
             for statement in generate.split(";\n"):
@@ -110,6 +110,24 @@ def build(args, city, today: dt.date) -> None:
                 ):
                     cursor.execute(statement, params)
         print(f"workers and exams: {time.perf_counter() - t1:.0f} s", flush=True)
+    if args.exams and Exam.objects.count() < args.exams:
+        t1 = time.perf_counter()
+        top_up_exams(args.exams, today)
+        print(f"exam history to {Exam.objects.count():,}: {time.perf_counter() - t1:.0f} s", flush=True)
+    if args.measurements and Measurement.objects.count() < args.measurements:
+        t1 = time.perf_counter()
+        top_up_measurements(args.measurements)
+        print(
+            f"measurement history to {Measurement.objects.count():,}: {time.perf_counter() - t1:.0f} s",
+            flush=True,
+        )
+    if args.teams and not StewardTeam.objects.filter(name__startswith="基准管家团队").exists():
+        t1 = time.perf_counter()
+        make_teams(args.teams, args.team_clients, today)
+        print(
+            f"{args.teams} steward teams, {args.team_clients} clients each: {time.perf_counter() - t1:.0f} s",
+            flush=True,
+        )
     if not HazardList.objects.filter(year=today.year).exists():
         t1 = time.perf_counter()
         hazard_list = declaration_actions.hazard_list_generate(user=None, year=today.year, as_of=today)
@@ -141,10 +159,119 @@ def build(args, city, today: dt.date) -> None:
     print(f"build: {time.perf_counter() - t0:.0f} s", flush=True)
 
 
+def make_teams(n: int, clients: int, today: dt.date) -> None:
+    """``n`` steward teams (五师两员 complete) spread over the districts, each signed since the
+    start of last year with ``clients`` employers of its district (the stewardship factories)."""
+    from ohsteward.registry.models import Enterprise
+    from ohsteward.stewardship.tests.factories import make_team, sign_agreement  # bench only
+
+    by_district: dict[str, list] = {}
+    for e in Enterprise.objects.operating().order_by("pk").only("pk", "region_id"):
+        by_district.setdefault(e.region_id, []).append(e)
+    codes = sorted(by_district)
+    start = dt.date(today.year - 1, 1, 1)
+    for i in range(n):
+        code = codes[i % len(codes)]
+        team = make_team(f"基准管家团队{i:04d}", district=code)
+        offset = (i // len(codes)) * clients
+        for enterprise in by_district[code][offset : offset + clients]:
+            sign_agreement(team, enterprise, start)
+
+
+def top_up_exams(target: int, today: dt.date) -> None:
+    """Older 在岗期间 exams (one more year back per round, on or after the hire date) until the
+    exam table holds ``target`` rows: the issue's 5 M exams for 1.5 M workers means a history of
+    ~3 exams a worker. They lie before the indicator's twelve-month window, as a real history
+    does, so they cost the queries without changing who counts as examined."""
+    from django.db import connection
+
+    from ohsteward.surveillance.exams.models import Exam
+
+    have = Exam.objects.count()
+    with connection.cursor() as cursor:
+        for back in range(2, 15):
+            if have >= target:
+                return
+            cursor.execute(
+                """
+                INSERT INTO surveillance_exam
+                    (created_at, updated_at, date, kind, report_number, institution_id, worker_id, batch_id)
+                SELECT now(), now(), d.on_day, 'periodic', '', e.institution_id, w.id, e.batch_id
+                FROM surveillance_worker w
+                JOIN LATERAL (SELECT %(today)s::date - (365 * %(back)s + (w.id * 37) %% 300)::int AS on_day) d
+                    ON d.on_day >= w.hire_date
+                CROSS JOIN (SELECT institution_id, batch_id FROM surveillance_exam ORDER BY id LIMIT 1) e
+                WHERE w.id <= (SELECT min(id) FROM surveillance_worker) + %(need)s
+                ON CONFLICT DO NOTHING
+                """,
+                {"today": today, "back": back, "need": target - have},
+            )
+            have = Exam.objects.count()
+
+
+def top_up_measurements(target: int) -> None:
+    """Earlier years' 定期检测 of the same employers (each report copied one more year back with
+    its measurements) until the measurement table holds ``target`` rows: the issue's 1 M."""
+    from django.db import connection
+
+    from ohsteward.monitoring.models import Measurement
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(column_name), ', ') FROM information_schema.columns "
+            "WHERE table_name = 'monitoring_measurement' AND column_name NOT IN "
+            "('id', 'report_id', 'measured_on', 'created_at', 'updated_at')"
+        )
+        columns = cursor.fetchone()[0]
+        for back in range(1, 20):
+            have = Measurement.objects.count()
+            if have >= target:
+                return
+            cursor.execute("DROP TABLE IF EXISTS bench_report_map")
+            cursor.execute(
+                """
+                CREATE TEMP TABLE bench_report_map AS
+                SELECT r.id AS old_id, nextval(pg_get_serial_sequence('monitoring_detectionreport', 'id')) AS new_id
+                FROM monitoring_detectionreport r
+                WHERE r.number NOT LIKE '%%-Y%%'
+                  AND r.id <= (SELECT min(id) FROM monitoring_detectionreport)
+                              + (%(need)s / GREATEST(1, (SELECT count(*) FROM monitoring_measurement)
+                                 / GREATEST(1, (SELECT count(*) FROM monitoring_detectionreport)))) + 1
+                """,
+                {"need": target - have},
+            )
+            cursor.execute(
+                """
+                INSERT INTO monitoring_detectionreport
+                    (id, created_at, updated_at, kind, number, sampling_start, sampling_end, issued_on, note,
+                     enterprise_id, institution_id, recorded_by_id)
+                OVERRIDING SYSTEM VALUE
+                SELECT m.new_id, now(), now(), r.kind, r.number || '-Y' || %(back)s,
+                       r.sampling_start - 365 * %(back)s, r.sampling_end - 365 * %(back)s,
+                       r.issued_on - 365 * %(back)s, r.note, r.enterprise_id, r.institution_id, r.recorded_by_id
+                FROM bench_report_map m JOIN monitoring_detectionreport r ON r.id = m.old_id
+                """,
+                {"back": back},
+            )
+            selected = ", ".join(f"x.{c}" for c in columns.split(", "))
+            cursor.execute(
+                f"INSERT INTO monitoring_measurement (created_at, updated_at, report_id, measured_on, {columns}) "
+                f"SELECT now(), now(), m.new_id, x.measured_on - 365 * %(back)s, {selected} "
+                "FROM bench_report_map m JOIN monitoring_measurement x ON x.report_id = m.old_id",
+                {"back": back},
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employers", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=300_000)
+    parser.add_argument("--exams", type=int, default=0, help="top the exams up to this many (history)")
+    parser.add_argument(
+        "--measurements", type=int, default=0, help="top the measurements up to this many (earlier years)"
+    )
+    parser.add_argument("--teams", type=int, default=100, help="steward teams generated (team ranking)")
+    parser.add_argument("--team-clients", type=int, default=50, help="signed employers per team")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="measure the existing data (no build step)")
     parser.add_argument("--requests", type=int, default=20, help="drill-down pages timed per indicator")
@@ -233,6 +360,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {indicator.code:<38} {t:8,.0f} ms  {len(queries):4d} q", flush=True)
     print(f"whole city table (sum of the rankings): {total:,.0f} ms")
     print(f"load: {loadavg()}", flush=True)
+
+    from ohsteward.indicators import teams as team_ranking
+
+    visible = list(team_ranking.visible_teams(city))
+    if visible and not args.only:
+        with CaptureQueriesContext(connection) as queries:
+            t = ms(lambda: team_ranking.team_ranking(city, visible, period))
+        print(f"team ranking, {len(visible)} teams, all indicators: {t:,.0f} ms, {len(queries)} queries")
+        one_by_one = ms(lambda: [figures.table(city, Area("team", str(x.pk)), period) for x in visible])
+        print(f"  the same teams one table each (the path before `ind`): {one_by_one:,.0f} ms", flush=True)
 
     biggest = Area("district", by_size[0])
     heavy = [code for _t, code in sorted(slow, reverse=True)[:5]]

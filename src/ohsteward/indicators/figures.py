@@ -9,7 +9,17 @@ from django.db.models import Sum
 
 from ohsteward.indicators import dispatch, rules
 from ohsteward.indicators.models import Indicator
-from ohsteward.indicators.queries import QUERIES, Area, district_counts, records, source_missing
+from ohsteward.indicators.queries import (
+    QUERIES,
+    Area,
+    counts_of,
+    district_counts,
+    district_counts_of,
+    narrowing,
+    records,
+    source_missing,
+    team_counts,
+)
 from ohsteward.indicators.rules import Period, TargetRow
 
 NO_DATA = "无数据"
@@ -114,6 +124,14 @@ def count(indicator: Indicator, user, area: Area, period: Period) -> Counts:
     if source_missing(indicator, user, area, period):
         return Counts(0, missing=True)
     options = indicator.options or {}
+    if narrowing(indicator.numerator, indicator.denominator) and not options.get("sum"):
+        # the numerator is the denominator's records narrowed: both counted in one query
+        got = Counts(*counts_of(indicator.numerator, indicator.denominator, user, area, period, options))
+        if options.get("check") == "growth":
+            got.baseline = records(
+                indicator.numerator, user, area, rules.year_earlier(period), options
+            ).count()
+        return got
     numerator_qs = records(indicator.numerator, user, area, period, options)
     got = Counts(numerator_qs.count())
     if options.get("sum"):
@@ -130,22 +148,59 @@ def count(indicator: Indicator, user, area: Area, period: Period) -> Counts:
 def count_districts(indicator: Indicator, user, codes: list[str], period: Period) -> dict[str, Counts]:
     """``count`` of every district in ``codes`` from one grouped query per part
     (``queries.district_counts``): the same records, counted by district at once."""
+    both = None
+    if (
+        narrowing(indicator.numerator, indicator.denominator)
+        and QUERIES[indicator.numerator].one_pass_grouped
+        and not (indicator.options or {}).get("sum")
+    ):
+
+        def both(p, options):
+            return district_counts_of(indicator.numerator, indicator.denominator, user, p, options)
+
+    return _count_grouped(
+        indicator,
+        codes,
+        period,
+        lambda key, p, options, total=None: district_counts(key, user, p, options, total=total),
+        both,
+    )
+
+
+def count_teams(indicator: Indicator, user, team_ids: list[int], period: Period) -> dict[int, Counts]:
+    """``count`` of every steward team in ``team_ids`` at once (``queries.team_counts``)."""
+
+    def grouped(key, p, options, total=None):
+        return team_counts(key, user, p, team_ids, options, total=total)
+
+    return _count_grouped(indicator, team_ids, period, grouped)
+
+
+def _count_grouped(indicator: Indicator, keys: list, period: Period, grouped, both=None) -> dict:
+    """``Counts`` per area key from ``grouped(query key, period, options, total=…)`` (one call
+    per part, each returning area key → (count, total)); ``both(period, options)``: area key →
+    (numerator, denominator) at once, for a narrowing numerator."""
     options = indicator.options or {}
     required = options.get("requires")
-    listed = district_counts(required, user, period, options) if required in QUERIES else None
-    numerators = district_counts(indicator.numerator, user, period, options, total=options.get("sum"))
-    denominators = (
-        district_counts(indicator.denominator, user, period, options)
-        if indicator.denominator and not options.get("sum")
-        else None
-    )
+    listed = grouped(required, period, options) if required in QUERIES else None
+    if both is not None:
+        pairs = both(period, options)
+        numerators = {k: (n, 0) for k, (n, _d) in pairs.items()}
+        denominators: dict | None = {k: (d, 0) for k, (_n, d) in pairs.items()}
+    else:
+        numerators = grouped(indicator.numerator, period, options, total=options.get("sum"))
+        denominators = (
+            grouped(indicator.denominator, period, options)
+            if indicator.denominator and not options.get("sum")
+            else None
+        )
     earlier = (
-        district_counts(indicator.numerator, user, rules.year_earlier(period), options)
+        grouped(indicator.numerator, rules.year_earlier(period), options)
         if options.get("check") == "growth"
         else None
     )
     out = {}
-    for code in codes:
+    for code in keys:
         if listed is not None and code not in listed:
             out[code] = Counts(0, missing=True)
             continue
@@ -212,14 +267,27 @@ def compute(indicator: Indicator, user, area: Area, period: Period, counts: Coun
 
 def compute_many(indicator: Indicator, user, areas: list[Area], period: Period) -> list[Figure]:
     """``compute`` for each of ``areas`` (in that order); the districts among them counted
-    together (``count_districts``: a few grouped queries instead of a few per district)."""
+    together (``count_districts``: a few grouped queries instead of a few per district), and so
+    are the steward teams among them (``count_teams``)."""
     codes = [a.code for a in areas if a.level == "district" and a.code]
-    grouped = (
+    grouped: dict[str, Counts] = (
         count_districts(indicator, user, codes, period)
         if len(codes) > 1 and indicator.numerator in QUERIES
         else {}
     )
-    return [compute(indicator, user, a, period, grouped.get(a.code or "")) for a in areas]
+    teams = [int(a.code) for a in areas if a.level == "team" and a.code]
+    by_team = (
+        count_teams(indicator, user, teams, period)
+        if len(teams) > 1 and indicator.numerator in QUERIES and applies_to(indicator, Area("team"))
+        else {}
+    )
+
+    def known(a: Area) -> Counts | None:
+        if a.level == "team":
+            return by_team.get(int(a.code)) if a.code and by_team else None
+        return grouped.get(a.code or "")
+
+    return [compute(indicator, user, a, period, known(a)) for a in areas]
 
 
 def library():

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ohsteward.declarations.models import HazardListEntry
 from ohsteward.indicators.models import Indicator
-from ohsteward.indicators.queries import QUERIES, Area, records, source_missing
+from ohsteward.indicators.queries import QUERIES, Area, narrowing, records, source_missing
 from ohsteward.indicators.rules import Period
 from ohsteward.registry.models import Enterprise
 from ohsteward.registry.tables import enterprise_key
@@ -33,6 +33,11 @@ def part_records(indicator: Indicator, part: str, user, area: Area, period: Peri
     if part == "denominator":
         return denominator
     if part == "missing":
+        narrow = narrowing(indicator.numerator, indicator.denominator)
+        if narrow is not None:
+            # the numerator is the denominator narrowed by one condition: its records without it
+            # (a first page stops after 50 rows instead of computing the whole numerator)
+            return denominator.exclude(narrow(period, options))
         numerator = records(indicator.numerator, user, area, period, options)
         return denominator.exclude(pk__in=numerator.values("pk"))
     raise Http404

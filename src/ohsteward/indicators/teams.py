@@ -42,9 +42,16 @@ def visible_teams(user, district: str | None = None):
 
 def team_ranking(user, teams, period: Period) -> list[TeamRow]:
     """Every team's employer indicators for the period, ranked (more met, fewer missed, name)."""
+    teams = list(teams)
+    areas = [Area("team", str(team.pk)) for team in teams]
+    columns = [
+        figures.compute_many(indicator, user, areas, period)  # all teams at once per indicator
+        for indicator in figures.library()
+        if figures.applies_to(indicator, Area("team"))
+    ]
     rows = []
-    for team in teams:
-        figs = figures.table(user, Area("team", str(team.pk)), period)
+    for i, team in enumerate(teams):
+        figs = [column[i] for column in columns]
         rows.append((team, figs, sum(f.met is True for f in figs), sum(f.met is False for f in figs)))
     rows.sort(key=lambda r: (rules.standing_key(r[0].name, r[2], r[3]), r[0].pk))
     return [TeamRow(n, team, figs, met, missed) for n, (team, figs, met, missed) in enumerate(rows, start=1)]

@@ -61,6 +61,11 @@ class DetectionReport(ScopedModelMixin, TimeStampedModel):
                 violation_error_message="采样结束日期不能早于开始日期",
             ),
         ]
+        indexes = [
+            # an employer's last 定期检测 and "sampled within the interval" (monitoring.queries
+            # last_periodic / in_time_q): an index-only probe per employer
+            models.Index(fields=["enterprise", "kind", "sampling_start"], name="monitoring_report_by_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}（{self.get_kind_display()}）"

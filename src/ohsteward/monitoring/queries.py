@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,18 +30,31 @@ def last_periodic():
     )
 
 
-def with_hazards():
+def with_hazards(among: QuerySet | None = None):
     """Employers the due list covers: operating employers known to have hazards — a post exposure
     in the register, exposed workers, or any detection report. (The 危害因素企业名单 of the
-    declarations app sits above monitoring in the layers and is not read here.)"""
-    return (
-        Enterprise.objects.operating()
-        .annotate(
-            _exposed=Exists(PostExposure.objects.filter(post__workplace__enterprise_id=OuterRef("pk"))),
-            _reported=Exists(DetectionReport.objects.filter(enterprise_id=OuterRef("pk"))),
+    declarations app sits above monitoring in the layers and is not read here.)
+
+    ``among``: only the employers of this ``Enterprise`` queryset (e.g. a district's); the same rows as
+    ``with_hazards().filter(pk__in=among)``, but the exposures and reports are looked up among
+    those employers only (``pk IN`` subqueries the planner hashes per area) instead of over the
+    whole city (``tests/test_queries.py`` compares the two forms)."""
+    if among is None:
+        return (
+            Enterprise.objects.operating()
+            .annotate(
+                _exposed=Exists(PostExposure.objects.filter(post__workplace__enterprise_id=OuterRef("pk"))),
+                _reported=Exists(DetectionReport.objects.filter(enterprise_id=OuterRef("pk"))),
+            )
+            .filter(Q(_exposed=True) | Q(_reported=True) | Q(exposed_workers__gt=0))
         )
-        .filter(Q(_exposed=True) | Q(_reported=True) | Q(exposed_workers__gt=0))
+    ids = among.order_by().values("pk")
+    exposed = PostExposure.objects.filter(post__workplace__enterprise_id__in=ids).values(
+        "post__workplace__enterprise_id"
     )
+    reported = DetectionReport.objects.filter(enterprise_id__in=ids).values("enterprise_id")
+    # ``among`` itself is the outer query (its area filter on the rows, not a ``pk IN`` of it)
+    return among.operating().filter(Q(pk__in=exposed) | Q(pk__in=reported) | Q(exposed_workers__gt=0))
 
 
 def detection_due():
@@ -58,6 +71,30 @@ def overdue_q(today: dt.date) -> Q:
     q |= Q(industry_risk=RiskClass.SERIOUS, last_periodic_on__lte=periodic.add_years(today, -serious))
     q |= ~Q(industry_risk=RiskClass.SERIOUS) & Q(last_periodic_on__lte=periodic.add_years(today, -other))
     return q
+
+
+def in_time_q(on: dt.date) -> Q:
+    """Not overdue on ``on`` judging by the 定期检测 sampled by ``on``: the negation of
+    ``overdue_q(on)`` when ``last_periodic_on`` is the last such sampling date, written as one
+    ``EXISTS`` per class (a periodic report sampled after the class's cut-off and by ``on``) so
+    that the database probes the employer's reports instead of computing its last report several
+    times (``tests/test_queries.py`` compares the two for every class and cut-off)."""
+    serious = periodic.add_years(on, -periodic.interval_for(RiskClass.SERIOUS, on).years)
+    other = periodic.add_years(on, -periodic.interval_for(RiskClass.GENERAL, on).years)
+
+    def since(cutoff: dt.date) -> Exists:
+        return Exists(
+            DetectionReport.objects.filter(
+                enterprise_id=OuterRef("pk"),
+                kind=ReportKind.PERIODIC,
+                sampling_start__gt=cutoff,
+                sampling_start__lte=on,
+            )
+        )
+
+    return (Q(industry_risk=RiskClass.SERIOUS) & Q(since(serious))) | (
+        ~Q(industry_risk=RiskClass.SERIOUS) & Q(since(other))
+    )
 
 
 def due_of(enterprise: Enterprise, today: dt.date) -> periodic.Due:

@@ -22,6 +22,8 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("institutions:institution_list", "技术服务机构", "institutions.view_institution"),
     ("institutions:guidance_list", "技术指导", "institutions.view_technicalguidance"),
     ("institutions:reportcard_list", "信息报告卡", "institutions.view_reportcard"),
+    # the QC team's findings; institution staff read those about their own institution
+    ("supervision:finding_list", "交叉核查发现", "supervision.view_crosscheckfinding"),
     ("exposure:calculator", "接触评价计算器", None),
     ("hazards:edition_list", "接触限值", "hazards.add_exposurelimitedition"),
     ("monitoring:report_list", "检测监测", "monitoring.view_detectionreport"),
@@ -71,7 +73,15 @@ NAV_GROUPS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("管家服务", ("stewardship:work", "stewardship:zone_home")),
-    ("机构", ("institutions:institution_list", "institutions:guidance_list", "institutions:reportcard_list")),
+    (
+        "机构",
+        (
+            "institutions:institution_list",
+            "institutions:guidance_list",
+            "institutions:reportcard_list",
+            "supervision:finding_list",
+        ),
+    ),
     ("监督", ("supervision:riskassessment_list",)),
     ("部门名单", ("interdept:insurance_list", "interdept:healthy_list", "interdept:award_list")),
     (

@@ -97,3 +97,69 @@ def test_the_headcount_sum_is_grouped_too(world):
     for code, (_n, total) in totals.items():
         f = figures.compute(indicator, world["city"], Area("district", code), p)
         assert f.value == total
+
+
+def _narrowing_uses() -> list[tuple[Indicator, dict]]:
+    from ohsteward.indicators.queries import narrowing
+
+    out = [
+        (i, i.options or {})
+        for i in Indicator.objects.exclude(numerator="")
+        if narrowing(i.numerator, i.denominator) and not (i.options or {}).get("sum")
+    ]
+    assert {i.numerator for i, _ in out} >= {
+        "declaration_done",
+        "detection_done",
+        "exam_done",
+        "insurance_insured",
+    }
+    return out
+
+
+@pytest.mark.parametrize("user", ["city", "yubei"])
+@pytest.mark.parametrize("period", PERIODS)
+def test_a_narrowing_numerator_counted_with_its_denominator_gives_both_counts(world, user, period):
+    """One pass (``counts_of``, ``district_counts_of``) against counting each part's records."""
+    from ohsteward.indicators.queries import counts_of, district_counts_of
+
+    user, p = world[user], parse_period(period)
+    codes = _districts()
+    nonzero = 0
+    for indicator, options in _narrowing_uses():
+        num, den = indicator.numerator, indicator.denominator
+        for area in [Area("city")] + [Area("district", c) for c in codes]:
+            want = (
+                records(num, user, area, p, options).count(),
+                records(den, user, area, p, options).count(),
+            )
+            assert counts_of(num, den, user, area, p, options) == want, (indicator.code, area)
+            nonzero += want[0] > 0
+        grouped = district_counts_of(num, den, user, p, options)
+        for code in codes:
+            area = Area("district", code)
+            want = (
+                records(num, user, area, p, options).count(),
+                records(den, user, area, p, options).count(),
+            )
+            assert grouped.get(code, (0, 0)) == want, (indicator.code, code)
+    assert nonzero >= 4
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_the_shortfall_of_a_narrowing_numerator_is_the_denominator_without_the_numerator(world, period):
+    """The 未达 drill-down (denominator excluding the condition) lists exactly the denominator's
+    records that are not the numerator's."""
+    from ohsteward.indicators.records import part_records
+
+    user, p = world["city"], parse_period(period)
+    checked = 0
+    for indicator, options in _narrowing_uses():
+        for area in [Area("city")] + [Area("district", c) for c in _districts()]:
+            if figures.source_missing(indicator, user, area, p):
+                continue
+            den = set(records(indicator.denominator, user, area, p, options).values_list("pk", flat=True))
+            num = set(records(indicator.numerator, user, area, p, options).values_list("pk", flat=True))
+            missing = set(part_records(indicator, "missing", user, area, p).values_list("pk", flat=True))
+            assert missing == den - num, (indicator.code, area)
+            checked += bool(missing)
+    assert checked >= 3

@@ -89,3 +89,37 @@ def test_a_district_sees_its_own_teams_and_a_member_only_its_own_teams_row(clien
 def test_someone_without_indicators_or_a_team_cannot_open_the_team_ranking(client, world):
     client.force_login(world["steward"])  # no team assigned in this test
     assert client.get(reverse("indicators:team_ranking")).status_code == 403
+
+
+@pytest.mark.parametrize("period", ["2025", "2025Q2", "2024"])
+def test_every_employer_query_counted_for_all_teams_at_once_gives_each_teams_count(
+    world, three_teams, period
+):
+    from ohsteward.indicators.queries import QUERIES, Area, records, team_counts
+    from ohsteward.indicators.tests.test_grouped import _uses
+
+    p = parse_period(period)
+    ids = [t.pk for t in three_teams.values()]
+    nonzero = 0
+    for key, options in _uses():
+        if not QUERIES[key].employers:
+            continue
+        grouped = team_counts(key, world["city"], p, ids, options)
+        for team_id in ids:
+            one = records(key, world["city"], Area("team", str(team_id)), p, options).count()
+            assert grouped.get(team_id, (0, 0))[0] == one, (key, team_id)
+            nonzero += one > 0
+    assert nonzero >= (5 if period != "2024" else 0)  # 2024: before any agreement, all zero
+
+
+def test_the_grouped_team_ranking_gives_the_figures_of_each_teams_own_table(world, three_teams):
+    from ohsteward.indicators import figures
+    from ohsteward.indicators.queries import Area
+
+    ranked = teams.team_ranking(world["city"], teams.visible_teams(world["city"]), Y2025)
+    for row in ranked:
+        own = figures.table(world["city"], Area("team", str(row.team.pk)), Y2025)
+        fields = ("numerator", "denominator", "value", "target", "met", "no_data", "baseline")
+        assert [tuple(getattr(f, n) for n in fields) for f in row.figures] == [
+            tuple(getattr(f, n) for n in fields) for f in own
+        ], row.team.name

@@ -122,6 +122,15 @@ def test_navigation_follows_permissions(client, cast):
     assert f'href="{reverse("registry:enterprise_list")}"' in body
 
 
+def test_institution_staff_reach_the_cross_check_findings_from_the_menu(client, cast):
+    findings = f'href="{reverse("supervision:finding_list")}"'
+    assert findings in login(client, "institution").get(reverse("web:home")).content.decode()
+    client.logout()
+    assert (
+        findings not in login(client, "steward").get(reverse("web:home")).content.decode()
+    )  # no view permission
+
+
 def test_csrf_token_is_given_to_htmx(client, cast):
     body = login(client, "yubei").get(reverse("web:home")).content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in body
