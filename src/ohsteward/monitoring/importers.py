@@ -266,10 +266,10 @@ class Prepared:
     judged: dict[str, Any] | None = None
     judged_error: str | None = None
 
-    def get_inputs(self) -> dict[str, Any]:
+    def get_inputs(self) -> dict[str, Any] | None:
+        """The inputs, or ``None`` once their normal form is known (only that is used after)."""
         if self.inputs_error is not None:
             raise RowProblem(*self.inputs_error)
-        assert self.inputs is not None
         return self.inputs
 
     def get_clean(self) -> dict[str, Any]:
@@ -290,8 +290,9 @@ class Prepared:
 
 def prepare(members: list[tuple[int, dict[str, Any]]], spec, lookup: bulk.Lookup) -> Prepared:
     """The pure steps of one post × factor (no query): its inputs, their normal form and — when
-    ``spec`` (factor id, measured_on, region) names what the checks will most likely arrive at and
-    ``lookup.memo`` holds its limit rows and region setting — the judgement."""
+    ``spec`` (factor id, measured_on, region, key) names what the checks will most likely arrive at,
+    ``lookup.memo`` holds its limit rows and region setting and the stored measurement of that key
+    (if any) differs — the judgement. ``inputs`` travel back only with their error."""
     try:
         inputs = _inputs(members)
     except RowProblem as p:
@@ -301,20 +302,25 @@ def prepare(members: list[tuple[int, dict[str, Any]]], spec, lookup: bulk.Lookup
     except MonitoringRuleError as e:
         return Prepared(inputs, clean_error=str(e))
     if spec is None:
-        return Prepared(inputs, clean=clean)
-    factor_id, on, region = spec
+        return Prepared(None, clean=clean)
+    factor_id, on, region, stored_key = spec
+    spec = (factor_id, on, region)
+    stored = lookup.measurements.get(stored_key)
+    if stored is not None and stored[1] == clean and stored[2] == on:  # unchanged: no judgement needed
+        return Prepared(None, clean=clean)
     match = lookup.matches[factor_id]
     if not service.memo_has(lookup.memo, match, on, region):
-        return Prepared(inputs, clean=clean)
+        return Prepared(None, clean=clean)
     try:
         judged = bulk.judgement(match, clean, on, region, lookup.editions, lookup.memo)
     except MonitoringRuleError as e:
-        return Prepared(inputs, clean=clean, judged_for=spec, judged_error=str(e))
-    return Prepared(inputs, clean=clean, judged_for=spec, judged=judged)
+        return Prepared(None, clean=clean, judged_for=spec, judged_error=str(e))
+    return Prepared(None, clean=clean, judged_for=spec, judged=judged)
 
 
 def _speculate(groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Lookup) -> list:
-    """For each group, the (factor id, measured_on, region) its checks most likely arrive at —
+    """For each group, the (factor id, measured_on, region, stored measurement's key) its checks
+    most likely arrive at —
     read from its first row and the lookup as ``_plan`` reads them, without the checks; ``None``
     where a cell does not read. A wrong guess costs a judgement in this process, never a result:
     ``Prepared.judgement`` is used only when ``_plan``'s own arguments are equal. The limit rows
@@ -343,7 +349,10 @@ def _speculate(groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Look
                 on = None
             if on is not None:
                 region = enterprise.region_id
-                spec = (factor.pk, on, region)
+                workplace = cell_text(record.get(HEADER_OF["workplace_name"])).strip()
+                post = cell_text(record.get(HEADER_OF["post_name"])).strip()
+                stored_key = (institution.pk, number, enterprise.pk, workplace, post, factor.pk)
+                spec = (factor.pk, on, region, stored_key)
                 service.memo_fill(lookup.memo, lookup.matches[factor.pk], on, region, lookup.editions)
         out.append(spec)
     return out
@@ -368,16 +377,20 @@ def pool_workers(groups: int) -> int:
 
 
 def prepared_groups(
-    groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Lookup, workers: int
+    groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Lookup, workers: int, min_new: int = 1
 ) -> Iterator[Prepared | None]:
     """One ``Prepared`` per group, in order: from ``workers`` forked processes (each inherits the
     file and the lookup; only the results travel back), or ``None`` per group with ``workers=0``
-    (``_plan`` then runs the same steps itself)."""
+    (``_plan`` then runs the same steps itself) — also when fewer than ``min_new`` groups have
+    no stored measurement yet (a re-import: few judgements to make)."""
     global _SHARED
     if workers <= 0:
         yield from (None for _ in groups)
         return
     specs = _speculate(groups, lookup)
+    if sum(1 for s in specs if s is None or s[3] not in lookup.measurements) < min_new:
+        yield from (None for _ in groups)
+        return
     _SHARED = (groups, specs, lookup)
     try:
         context = multiprocessing.get_context("fork")
@@ -439,8 +452,9 @@ class MeasurementImporter:
         plan = bulk.Plan()
         progress(25, "校验与判定", 总数=len(groups))
         group_list = list(groups.values())
-        workers = pool_workers(len(group_list)) if workers is None else workers
-        pending = prepared_groups(group_list, lookup, workers)
+        auto = workers is None
+        workers = pool_workers(len(group_list)) if auto else workers
+        pending = prepared_groups(group_list, lookup, workers, POOL_MIN_GROUPS if auto else 1)
         try:
             for i, (members, prepared) in enumerate(zip(group_list, pending, strict=True)):
                 if i and i % 5000 == 0:
@@ -502,7 +516,9 @@ class MeasurementImporter:
             raise ValidationError({"post_name": "请填写岗位/工种"})
         kind = assess.kind_for(factor.category, factor.name)
         try:
-            clean_inputs = prepared.get_clean() if prepared is not None else assess.normalize_inputs(inputs)
+            clean_inputs = (
+                prepared.get_clean() if prepared is not None else assess.normalize_inputs(inputs or {})
+            )
         except MonitoringRuleError as e:
             raise ValidationError({"inputs": str(e)}) from None
         enterprise = detection.enterprise

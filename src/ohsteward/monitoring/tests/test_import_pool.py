@@ -78,8 +78,7 @@ def test_a_wrong_guess_of_the_date_is_judged_again_in_this_process(lab, enterpri
     guess = importers._speculate
 
     def wrong(groups, lookup):  # every guess a day early: no worker judgement may be used
-        return [(f, on - dt.timedelta(days=1), region) if s else s for s in guess(groups, lookup)
-                for f, on, region in [s or (None, dt.date.today(), None)]]  # fmt: skip
+        return [s and (s[0], s[1] - dt.timedelta(days=1), *s[2:]) for s in guess(groups, lookup)]
 
     calls = []  # judgements made in this process (a worker's calls stay in the worker)
     judge_into = bulk.judge_into
