@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -378,7 +378,7 @@ def pool_workers(groups: int) -> int:
 
 def prepared_groups(
     groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Lookup, workers: int, min_new: int = 1
-) -> Iterator[Prepared | None]:
+) -> Generator[Prepared | None, None, None]:
     """One ``Prepared`` per group, in order: from ``workers`` forked processes (each inherits the
     file and the lookup; only the results travel back), or ``None`` per group with ``workers=0``
     (``_plan`` then runs the same steps itself) — also when fewer than ``min_new`` groups have
