@@ -122,38 +122,44 @@ def measurement_judge(measurement: Measurement) -> Measurement:
     return judgement_apply(measurement, result)
 
 
-def judgement_apply(measurement: Measurement, result: assess.Assessment) -> Measurement:
-    """Set the stored judgement fields from an ``assess.Assessment`` (the bulk import too)."""
-    measurement.c_twa, measurement.c_ste, measurement.c_me = result.c_twa, result.c_ste, result.c_me
-    measurement.peak_ratio, measurement.l_ex_8h, measurement.l_ex_w = (
-        result.peak_ratio,
-        result.l_ex_8h,
-        result.l_ex_w,
-    )
-    measurement.ratio, measurement.compliant = result.ratio, result.compliant
-    measurement.exposure_level = result.exposure_level or ""
-    measurement.explanation = list(result.explanation)
-    measurement.verified = result.verified
+def judgement_values(result: assess.Assessment) -> dict[str, Any]:
+    """The stored judgement fields of an ``assess.Assessment`` (plain values; no clock, no
+    mixture): what ``judgement_apply`` sets, also computed in the import's worker processes."""
     checks = result.judgement.checks if result.judgement is not None else ()
     main = max(checks, key=lambda c: c.ratio) if checks else None
-    measurement.value = main.exposure if main else None  # the figure compared with the main limit
-    measurement.unit = main.limit.unit if main else ""
     row_id = main.limit.row_id if main else None
-    measurement.limit_id = row_id if isinstance(row_id, int) else None  # the ExposureLimit row used
-    measurement.limits = [
-        {**service.limit_json(c.limit), "row_id": c.limit.row_id, "measure": c.measure,
-         "exposure": c.exposure, "compliant": c.compliant}
-        for c in checks
-    ]  # fmt: skip
     grade = result.grade
-    measurement.grade_level = grade.level if grade else ""
-    measurement.grade_label = grade.label if grade else ""
-    measurement.grade_standard = grade.version if grade else ""
-    measurement.grade_verified = grade.verified if grade else None
+    return {
+        "c_twa": result.c_twa, "c_ste": result.c_ste, "c_me": result.c_me, "peak_ratio": result.peak_ratio,
+        "l_ex_8h": result.l_ex_8h, "l_ex_w": result.l_ex_w, "ratio": result.ratio,
+        "compliant": result.compliant, "exposure_level": result.exposure_level or "",
+        "explanation": list(result.explanation), "verified": result.verified,
+        "value": main.exposure if main else None,  # the figure compared with the main limit
+        "unit": main.limit.unit if main else "",
+        "limit_id": row_id if isinstance(row_id, int) else None,  # the ExposureLimit row used
+        "limits": [
+            {**service.limit_json(c.limit), "row_id": c.limit.row_id, "measure": c.measure,
+             "exposure": c.exposure, "compliant": c.compliant}
+            for c in checks
+        ],
+        "grade_level": grade.level if grade else "", "grade_label": grade.label if grade else "",
+        "grade_standard": grade.version if grade else "", "grade_verified": grade.verified if grade else None,
+    }  # fmt: skip
+
+
+def judgement_set(measurement: Measurement, values: dict[str, Any]) -> Measurement:
+    """Set ``judgement_values`` on ``measurement``, with the time judged and ``over_limit``."""
+    for name, value in values.items():
+        setattr(measurement, name, value)
     measurement.judged_at = timezone.now()
     # the stored mixture until ``mixtures_refresh`` judges the post × date again
     measurement.over_limit = assess.is_over_limit(measurement.compliant, measurement.mixture)
     return measurement
+
+
+def judgement_apply(measurement: Measurement, result: assess.Assessment) -> Measurement:
+    """Set the stored judgement fields from an ``assess.Assessment`` (the bulk import too)."""
+    return judgement_set(measurement, judgement_values(result))
 
 
 def post_for(enterprise: Enterprise, workplace_name: str, post_name: str) -> Post:

@@ -46,6 +46,22 @@ UPDATE_FIELDS = ("kind", "measured_on", "inputs", "enterprise_id", "district", *
                  "updated_at")  # fmt: skip
 
 
+def judgement(
+    match: FactorMatch,
+    inputs: dict,
+    on: dt.date,
+    region_code: str | None,
+    editions: list[ExposureLimitEdition] | None = None,
+    memo: dict | None = None,
+) -> dict:
+    """The stored judgement fields (``actions.judgement_values``) of ``inputs`` for the factor's
+    prefetched limit rows (``match``) and editions on ``on``: the one judgement
+    (``calculator.service.assess_factor`` → ``assess.assess``) as ``actions.measurement_judge``,
+    without its per-row queries. ``MonitoringRuleError`` on bad inputs."""
+    result = service.assess_factor(match, inputs, on=on, region=region_code, editions=editions, memo=memo)
+    return actions.judgement_values(result)
+
+
 def judge_into(
     measurement: Measurement,
     match: FactorMatch,
@@ -53,19 +69,11 @@ def judge_into(
     editions: list[ExposureLimitEdition] | None = None,
     memo: dict | None = None,
 ) -> None:
-    """Set the stored judgement of ``measurement`` from its inputs and the factor's prefetched limit
-    rows (``match``) and editions: the one judgement (``calculator.service.assess_factor`` →
-    ``assess.assess``) as ``actions.measurement_judge``, without its per-row queries. The single
-    call of the judgement in the bulk path (``MonitoringRuleError`` on bad inputs)."""
-    result = service.assess_factor(
-        match,
-        measurement.inputs,
-        on=measurement.measured_on,
-        region=region_code,
-        editions=editions,
-        memo=memo,
-    )
-    actions.judgement_apply(measurement, result)
+    """Set the stored judgement of ``measurement`` from its inputs (``judgement``): the single call
+    of the judgement in the bulk path in this process (``MonitoringRuleError`` on bad inputs);
+    ``importers`` may have computed the same ``judgement`` in a worker process instead."""
+    values = judgement(match, measurement.inputs, measurement.measured_on, region_code, editions, memo)
+    actions.judgement_set(measurement, values)
 
 
 _BLANK: dict | None = None

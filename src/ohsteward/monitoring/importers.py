@@ -9,6 +9,10 @@ changes nothing (unchanged rows are counted as such).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +27,7 @@ from ohsteward.hazards.lookup import UnknownFactor, catalogue_factor
 from ohsteward.hazards.models import HazardFactor
 from ohsteward.institutions.models import Institution
 from ohsteward.monitoring import actions, assess, bulk
+from ohsteward.monitoring.calculator import service
 from ohsteward.monitoring.choices import ReportKind, SamplingMode
 from ohsteward.monitoring.models import DetectionReport, Measurement
 from ohsteward.monitoring.rules import MonitoringRuleError, to_number
@@ -236,6 +241,167 @@ def _groups(rows, headers, report: ImportReport) -> dict[tuple, list[tuple[int, 
     return groups
 
 
+# ---- the pure part of each post × factor, in worker processes for a large file ------------------
+
+#: a file with at least this many post × factor groups is checked and judged in worker processes
+#: (fewer: in this process; the results are the same either way)
+POOL_MIN_GROUPS = 5000
+POOL_CHUNK = 1000  # groups per task
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a post × factor's pure steps gave, computed ahead (possibly in a worker process):
+    ``_inputs(members)``, ``assess.normalize_inputs`` of that, and the judgement
+    (``bulk.judgement``) for the arguments in ``judged_for`` (factor id, measured_on, region) —
+    each a value, or the error it raised as (column, message) / message. ``_plan`` takes each in the
+    order it checks, raising the same errors, and uses the judgement only when its own arguments
+    are these (otherwise it judges in this process)."""
+
+    inputs: dict[str, Any] | None
+    inputs_error: tuple[str, str] | None = None
+    clean: dict[str, Any] | None = None
+    clean_error: str | None = None
+    judged_for: tuple[int, Any, str | None] | None = None
+    judged: dict[str, Any] | None = None
+    judged_error: str | None = None
+
+    def get_inputs(self) -> dict[str, Any] | None:
+        """The inputs, or ``None`` once their normal form is known (only that is used after)."""
+        if self.inputs_error is not None:
+            raise RowProblem(*self.inputs_error)
+        return self.inputs
+
+    def get_clean(self) -> dict[str, Any]:
+        if self.clean_error is not None:
+            raise MonitoringRuleError(self.clean_error)
+        assert self.clean is not None
+        return self.clean
+
+    def judgement(self, factor_id: int, on, region: str | None) -> dict[str, Any] | None:
+        """The judgement if it was computed for these arguments (``MonitoringRuleError`` as it
+        raised), else ``None``."""
+        if self.judged_for != (factor_id, on, region):
+            return None
+        if self.judged_error is not None:
+            raise MonitoringRuleError(self.judged_error)
+        return self.judged
+
+
+def prepare(members: list[tuple[int, dict[str, Any]]], spec, lookup: bulk.Lookup) -> Prepared:
+    """The pure steps of one post × factor (no query): its inputs, their normal form and — when
+    ``spec`` (factor id, measured_on, region, key) names what the checks will most likely arrive at,
+    ``lookup.memo`` holds its limit rows and region setting and the stored measurement of that key
+    (if any) differs — the judgement. ``inputs`` travel back only with their error."""
+    try:
+        inputs = _inputs(members)
+    except RowProblem as p:
+        return Prepared(None, inputs_error=(p.column, p.message))
+    try:
+        clean = assess.normalize_inputs(inputs)
+    except MonitoringRuleError as e:
+        return Prepared(inputs, clean_error=str(e))
+    if spec is None:
+        return Prepared(None, clean=clean)
+    factor_id, on, region, stored_key = spec
+    spec = (factor_id, on, region)
+    stored = lookup.measurements.get(stored_key)
+    if stored is not None and stored[1] == clean and stored[2] == on:  # unchanged: no judgement needed
+        return Prepared(None, clean=clean)
+    match = lookup.matches[factor_id]
+    if not service.memo_has(lookup.memo, match, on, region):
+        return Prepared(None, clean=clean)
+    try:
+        judged = bulk.judgement(match, clean, on, region, lookup.editions, lookup.memo)
+    except MonitoringRuleError as e:
+        return Prepared(None, clean=clean, judged_for=spec, judged_error=str(e))
+    return Prepared(None, clean=clean, judged_for=spec, judged=judged)
+
+
+def _speculate(groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Lookup) -> list:
+    """For each group, the (factor id, measured_on, region, stored measurement's key) its checks
+    most likely arrive at —
+    read from its first row and the lookup as ``_plan`` reads them, without the checks; ``None``
+    where a cell does not read. A wrong guess costs a judgement in this process, never a result:
+    ``Prepared.judgement`` is used only when ``_plan``'s own arguments are equal. The limit rows
+    and region settings of every guess go into ``lookup.memo`` here (workers must not query)."""
+    starts: dict[tuple[int, str], Any] = {}  # a new report takes its first group's sampling date
+    out: list = []
+    today = lookup.today
+    for members in groups:
+        record = members[0][1]
+        spec = None
+        factor = lookup.factors.get(cell_text(record.get(HEADER_OF["factor"])))
+        enterprise = lookup.in_scope.get(cell_text(record.get(HEADER_OF["enterprise"])).upper())
+        code = cell_text(record.get(HEADER_OF["institution"])).upper()
+        institution = lookup.institutions.get(code) if code else lookup.own_institution
+        if isinstance(factor, HazardFactor) and enterprise is not None and institution is not None:
+            number = cell_text(record.get(HEADER_OF["number"]))
+            report = lookup.reports.get((institution.pk, number))
+            try:
+                start = (
+                    report.sampling_start
+                    if report is not None
+                    else starts.setdefault((institution.pk, number), _date(record, "sampling_start", today))
+                )
+                on = _date(record, "measured_on", today) or start
+            except RowProblem:
+                on = None
+            if on is not None:
+                region = enterprise.region_id
+                workplace = cell_text(record.get(HEADER_OF["workplace_name"])).strip()
+                post = cell_text(record.get(HEADER_OF["post_name"])).strip()
+                stored_key = (institution.pk, number, enterprise.pk, workplace, post, factor.pk)
+                spec = (factor.pk, on, region, stored_key)
+                service.memo_fill(lookup.memo, lookup.matches[factor.pk], on, region, lookup.editions)
+        out.append(spec)
+    return out
+
+
+_SHARED: tuple | None = None  # (groups, specs, lookup) for the forked workers: inherited, not sent
+
+
+def _prepare_chunk(bounds: tuple[int, int]) -> list[Prepared]:
+    assert _SHARED is not None
+    groups, specs, lookup = _SHARED
+    return [prepare(groups[i], specs[i], lookup) for i in range(*bounds)]
+
+
+def pool_workers(groups: int) -> int:
+    """Worker processes for a file of ``groups`` post × factor groups: 0 (this process) below
+    ``POOL_MIN_GROUPS``, on one core, or where processes cannot be forked; else the cores (≤ 4)."""
+    if groups < POOL_MIN_GROUPS or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 0 if cores < 2 else min(cores, 4)
+
+
+def prepared_groups(
+    groups: list[list[tuple[int, dict[str, Any]]]], lookup: bulk.Lookup, workers: int, min_new: int = 1
+) -> Generator[Prepared | None, None, None]:
+    """One ``Prepared`` per group, in order: from ``workers`` forked processes (each inherits the
+    file and the lookup; only the results travel back), or ``None`` per group with ``workers=0``
+    (``_plan`` then runs the same steps itself) — also when fewer than ``min_new`` groups have
+    no stored measurement yet (a re-import: few judgements to make)."""
+    global _SHARED
+    if workers <= 0:
+        yield from (None for _ in groups)
+        return
+    specs = _speculate(groups, lookup)
+    if sum(1 for s in specs if s is None or s[3] not in lookup.measurements) < min_new:
+        yield from (None for _ in groups)
+        return
+    _SHARED = (groups, specs, lookup)
+    try:
+        context = multiprocessing.get_context("fork")
+        bounds = [(i, min(i + POOL_CHUNK, len(groups))) for i in range(0, len(groups), POOL_CHUNK)]
+        with context.Pool(workers) as pool:
+            for chunk in pool.imap(_prepare_chunk, bounds):
+                yield from chunk
+    finally:
+        _SHARED = None
+
+
 class MeasurementImporter:
     template_filename = "检测结果导入模板.xlsx"
 
@@ -259,12 +425,14 @@ class MeasurementImporter:
         )
 
     def run(
-        self, *, user, filename, content, dry_run=True, all_or_nothing=True, progress=None
+        self, *, user, filename, content, dry_run=True, all_or_nothing=True, progress=None, workers=None
     ) -> ImportReport:
         """The import of a file (page, CLI, background job): every post × factor checked as
         ``actions.measurement_record`` checks it, in the same order and with the same messages, but
         over a ``bulk.Lookup`` of the whole file; the writes in ``bulk.write`` (set operations in one
-        transaction). A dry run does the same checks and writes nothing."""
+        transaction). A dry run does the same checks and writes nothing. ``workers``: processes
+        for the pure steps of each post × factor (``prepared_groups``; default ``pool_workers``,
+        0 = this process only) — the same result either way."""
         progress = progress or (lambda *a, **k: None)
         progress(5, "读取文件")
         table = read_table(filename, content)
@@ -283,19 +451,26 @@ class MeasurementImporter:
         lookup = bulk.Lookup(user, keys)
         plan = bulk.Plan()
         progress(25, "校验与判定", 总数=len(groups))
-        for i, members in enumerate(groups.values()):
-            if i and i % 5000 == 0:
-                progress(25 + 40 * i // len(groups), "校验与判定", 已处理=i, 总数=len(groups))
-            first = members[0][0]
-            try:
-                self._plan(user, members, lookup, plan, report)
-            except RowProblem as p:
-                report.errors.append(RowError(first, p.column, p.message))
-            except ValidationError as error:
-                for column, message in _messages(error):
-                    report.errors.append(RowError(first, column, message))
-            except PermissionDenied as error:
-                report.errors.append(RowError(first, HEADER_OF["enterprise"], str(error)))
+        group_list = list(groups.values())
+        auto = workers is None
+        workers = pool_workers(len(group_list)) if auto else workers
+        pending = prepared_groups(group_list, lookup, workers, POOL_MIN_GROUPS if auto else 1)
+        try:
+            for i, (members, prepared) in enumerate(zip(group_list, pending, strict=True)):
+                if i and i % 5000 == 0:
+                    progress(25 + 40 * i // len(groups), "校验与判定", 已处理=i, 总数=len(groups))
+                first = members[0][0]
+                try:
+                    self._plan(user, members, lookup, plan, report, prepared)
+                except RowProblem as p:
+                    report.errors.append(RowError(first, p.column, p.message))
+                except ValidationError as error:
+                    for column, message in _messages(error):
+                        report.errors.append(RowError(first, column, message))
+                except PermissionDenied as error:
+                    report.errors.append(RowError(first, HEADER_OF["enterprise"], str(error)))
+        finally:
+            pending.close()  # the worker processes end here, also on an unexpected error
         if dry_run or (all_or_nothing and report.errors):
             return report
         with transaction.atomic():
@@ -303,8 +478,12 @@ class MeasurementImporter:
         report.applied = True
         return report
 
-    def _plan(self, user, members, lookup: bulk.Lookup, plan: bulk.Plan, report: ImportReport) -> None:
-        """One post × factor: the checks of ``_apply`` + ``actions.measurement_record``, in order."""
+    def _plan(
+        self, user, members, lookup: bulk.Lookup, plan: bulk.Plan, report: ImportReport,
+        prepared: Prepared | None = None,
+    ) -> None:  # fmt: skip
+        """One post × factor: the checks of ``_apply`` + ``actions.measurement_record``, in order
+        (the pure steps taken from ``prepared`` when given: the same values and errors)."""
         record = members[0][1]
         today = lookup.today
         if not _date(record, "sampling_start", today):
@@ -316,7 +495,7 @@ class MeasurementImporter:
         if not isinstance(factor, HazardFactor):
             raise RowProblem(HEADER_OF["factor"], str(factor))
         detection, pending = self._bulk_report(user, record, lookup)
-        inputs = _inputs(members)
+        inputs = prepared.get_inputs() if prepared is not None else _inputs(members)
         if detection.pk is not None and user is not None and detection.pk not in lookup.reports_in_scope:
             raise access.OutOfScope()
         own = lookup.own_institution
@@ -337,7 +516,9 @@ class MeasurementImporter:
             raise ValidationError({"post_name": "请填写岗位/工种"})
         kind = assess.kind_for(factor.category, factor.name)
         try:
-            clean_inputs = assess.normalize_inputs(inputs)
+            clean_inputs = (
+                prepared.get_clean() if prepared is not None else assess.normalize_inputs(inputs or {})
+            )
         except MonitoringRuleError as e:
             raise ValidationError({"inputs": str(e)}) from None
         enterprise = detection.enterprise
@@ -366,9 +547,13 @@ class MeasurementImporter:
         measurement.measured_on = measured_on
         measurement.inputs = clean_inputs
         try:
-            bulk.judge_into(
-                measurement, lookup.matches[factor.pk], enterprise.region_id, lookup.editions, lookup.memo
-            )
+            judged = prepared.judgement(factor.pk, measured_on, enterprise.region_id) if prepared else None
+            if judged is None:
+                bulk.judge_into(
+                    measurement, lookup.matches[factor.pk], enterprise.region_id, lookup.editions, lookup.memo
+                )
+            else:
+                actions.judgement_set(measurement, judged)
         except MonitoringRuleError as e:
             raise ValidationError({"inputs": str(e)}) from None
         # the group passed every check: its new report (if any) is now part of the file

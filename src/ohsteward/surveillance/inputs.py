@@ -102,7 +102,15 @@ def measurements_recorded(measurements: list[Any]) -> None:
 
     post_ids = sorted({m.post_id for m in measurements if m.post_id is not None})
     enterprise_ids = sorted({m.enterprise_id for m in measurements if m.enterprise_id is not None})
-    holders = WorkerPost.objects.filter(
-        Q(post_id__in=post_ids) | Q(post__workplace__enterprise_id__in=enterprise_ids)
-    ).values("worker_id")
+    # the holders read once (one query) and passed as ids: the recompute's reads each repeat the
+    # queryset as a subquery, and an import of 100,000 results names some 60,000 posts and employers
+    holders = sorted(
+        set(
+            WorkerPost.objects.filter(
+                Q(post_id__in=post_ids) | Q(post__workplace__enterprise_id__in=enterprise_ids)
+            ).values_list("worker_id", flat=True)
+        )
+    )
+    if not holders:  # nobody holds these posts: nothing to recompute
+        return
     actions.workers_recompute_due(queryset=Worker.objects.filter(pk__in=holders))

@@ -73,14 +73,33 @@ def assess_factor(
     if memo is None:
         hot, rows = hot_region(region), limit_rows(match, on, editions)
     else:
-        hot = memo.get(("hot", region))
-        if hot is None:
-            hot = memo[("hot", region)] = hot_region(region)
-        rows = memo.get(("rows", id(match), on))
-        if rows is None:
-            rows = memo[("rows", id(match), on)] = limit_rows(match, on, editions)
+        hot, rows = memo_fill(memo, match, on, region, editions)
     inputs = inputs_from(data, on=on, hot=hot, region=region)
     return assess(inputs, rows, factor=match.name, category=match.category)
+
+
+def memo_fill(
+    memo: dict[tuple, Any],
+    match: FactorMatch,
+    on: dt.date,
+    region: str | None,
+    editions: list[ExposureLimitEdition] | None = None,
+) -> tuple[bool, list[ExposureLimit]]:
+    """``assess_factor``'s memo: the hot-region setting per region and the rows in force per
+    factor × date, computed on first use (the same values as without a memo)."""
+    hot = memo.get(("hot", region))
+    if hot is None:
+        hot = memo[("hot", region)] = hot_region(region)
+    rows = memo.get(("rows", id(match), on))
+    if rows is None:
+        rows = memo[("rows", id(match), on)] = limit_rows(match, on, editions)
+    return hot, rows
+
+
+def memo_has(memo: dict[tuple, Any], match: FactorMatch, on: dt.date, region: str | None) -> bool:
+    """Whether ``assess_factor(memo=memo)`` needs nothing outside ``memo`` (no query, no settings
+    read) for these arguments — what an import's worker process may judge."""
+    return ("hot", region) in memo and ("rows", id(match), on) in memo
 
 
 def run_assessment(data: dict[str, Any]) -> tuple[Assessment, FactorMatch]:
