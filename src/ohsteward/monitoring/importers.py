@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Generator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,6 +250,20 @@ POOL_MIN_GROUPS = 5000
 POOL_CHUNK = 1000  # groups per task
 
 
+@contextmanager
+def _errors_of(report: ImportReport, row: int) -> Generator[None, None, None]:
+    """A post × factor group's refusal as the row errors of its first row (both import paths)."""
+    try:
+        yield
+    except RowProblem as p:
+        report.errors.append(RowError(row, p.column, p.message))
+    except ValidationError as error:
+        for column, message in _messages(error):
+            report.errors.append(RowError(row, column, message))
+    except PermissionDenied as error:
+        report.errors.append(RowError(row, HEADER_OF["enterprise"], str(error)))
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What a post × factor's pure steps gave, computed ahead (possibly in a worker process):
@@ -459,16 +474,8 @@ class MeasurementImporter:
             for i, (members, prepared) in enumerate(zip(group_list, pending, strict=True)):
                 if i and i % 5000 == 0:
                     progress(25 + 40 * i // len(groups), "校验与判定", 已处理=i, 总数=len(groups))
-                first = members[0][0]
-                try:
+                with _errors_of(report, members[0][0]):
                     self._plan(user, members, lookup, plan, report, prepared)
-                except RowProblem as p:
-                    report.errors.append(RowError(first, p.column, p.message))
-                except ValidationError as error:
-                    for column, message in _messages(error):
-                        report.errors.append(RowError(first, column, message))
-                except PermissionDenied as error:
-                    report.errors.append(RowError(first, HEADER_OF["enterprise"], str(error)))
         finally:
             pending.close()  # the worker processes end here, also on an unexpected error
         if dry_run or (all_or_nothing and report.errors):
@@ -620,17 +627,8 @@ class MeasurementImporter:
         try:
             with transaction.atomic():
                 for members in groups.values():
-                    first = members[0][0]
-                    try:
-                        with transaction.atomic():
-                            self._apply(user, members, report)
-                    except RowProblem as p:
-                        report.errors.append(RowError(first, p.column, p.message))
-                    except ValidationError as error:
-                        for column, message in _messages(error):
-                            report.errors.append(RowError(first, column, message))
-                    except PermissionDenied as error:
-                        report.errors.append(RowError(first, HEADER_OF["enterprise"], str(error)))
+                    with _errors_of(report, members[0][0]), transaction.atomic():
+                        self._apply(user, members, report)
                 if dry_run or (all_or_nothing and report.errors):
                     raise _Rollback
                 report.applied = True
