@@ -127,19 +127,15 @@ def count(indicator: Indicator, user, area: Area, period: Period) -> Counts:
     if narrowing(indicator.numerator, indicator.denominator) and not options.get("sum"):
         # the numerator is the denominator's records narrowed: both counted in one query
         got = Counts(*counts_of(indicator.numerator, indicator.denominator, user, area, period, options))
-        if options.get("check") == "growth":
-            got.baseline = records(
-                indicator.numerator, user, area, rules.year_earlier(period), options
-            ).count()
-        return got
-    numerator_qs = records(indicator.numerator, user, area, period, options)
-    got = Counts(numerator_qs.count())
-    if options.get("sum"):
-        # a headcount (工伤保险参保人数): the sum of a field over the numerator's records, which are
-        # the drill-down; the numerator stays the number of records
-        got.total = numerator_qs.aggregate(total=Sum(options["sum"]))["total"] or 0
-    elif indicator.denominator:
-        got.denominator = records(indicator.denominator, user, area, period, options).count()
+    else:
+        numerator_qs = records(indicator.numerator, user, area, period, options)
+        got = Counts(numerator_qs.count())
+        if options.get("sum"):
+            # a headcount (工伤保险参保人数): the sum of a field over the numerator's records, which
+            # are the drill-down; the numerator stays the number of records
+            got.total = numerator_qs.aggregate(total=Sum(options["sum"]))["total"] or 0
+        elif indicator.denominator:
+            got.denominator = records(indicator.denominator, user, area, period, options).count()
     if options.get("check") == "growth":
         got.baseline = records(indicator.numerator, user, area, rules.year_earlier(period), options).count()
     return got

@@ -62,14 +62,21 @@ def detection_due():
     return with_hazards().annotate(last_periodic_on=last_periodic())
 
 
+def _cutoffs(on: dt.date) -> tuple[dt.date, dt.date]:
+    """The last sampling dates that are too old on ``on``: (严重 class, every other class), from
+    the interval of each class (``periodic.INTERVALS``, 严重 1 year, otherwise 3)."""
+    serious = periodic.interval_for(RiskClass.SERIOUS, on).years
+    other = periodic.interval_for(RiskClass.GENERAL, on).years
+    return periodic.add_years(on, -serious), periodic.add_years(on, -other)
+
+
 def overdue_q(today: dt.date) -> Q:
     """Overdue on ``today``: never detected, or the last 定期检测 older than the interval of the
-    employer's industry class (``periodic.INTERVALS``, 严重 1 year, otherwise 3)."""
+    employer's industry class (``_cutoffs``)."""
+    serious, other = _cutoffs(today)
     q = Q(last_periodic_on__isnull=True)
-    serious = periodic.interval_for(RiskClass.SERIOUS, today).years
-    other = periodic.interval_for(RiskClass.GENERAL, today).years
-    q |= Q(industry_risk=RiskClass.SERIOUS, last_periodic_on__lte=periodic.add_years(today, -serious))
-    q |= ~Q(industry_risk=RiskClass.SERIOUS) & Q(last_periodic_on__lte=periodic.add_years(today, -other))
+    q |= Q(industry_risk=RiskClass.SERIOUS, last_periodic_on__lte=serious)
+    q |= ~Q(industry_risk=RiskClass.SERIOUS) & Q(last_periodic_on__lte=other)
     return q
 
 
@@ -79,8 +86,7 @@ def in_time_q(on: dt.date) -> Q:
     ``EXISTS`` per class (a periodic report sampled after the class's cut-off and by ``on``) so
     that the database probes the employer's reports instead of computing its last report several
     times (``tests/test_queries.py`` compares the two for every class and cut-off)."""
-    serious = periodic.add_years(on, -periodic.interval_for(RiskClass.SERIOUS, on).years)
-    other = periodic.add_years(on, -periodic.interval_for(RiskClass.GENERAL, on).years)
+    serious, other = _cutoffs(on)
 
     def since(cutoff: dt.date) -> Exists:
         return Exists(
